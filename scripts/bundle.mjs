@@ -1,0 +1,37 @@
+// Bundles the client, the server and the CLI with esbuild, and copies the WASM assets the Python
+// adapter loads beside the server bundles. CJS output with an `import.meta.url` shim: some
+// dependencies ship ESM that reads import.meta.url, which a plain CJS bundle leaves undefined.
+import * as esbuild from 'esbuild';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const require = createRequire(join(root, 'package.json'));
+const production = process.argv.includes('--production');
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  define: { 'import.meta.url': '__importMetaUrl' },
+  banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+};
+
+await Promise.all([
+  esbuild.build({ ...common, entryPoints: [join(root, 'client/src/extension.ts')], outfile: join(root, 'client/out/extension.js'), external: ['vscode'] }),
+  esbuild.build({ ...common, entryPoints: [join(root, 'server/src/main.ts')], outfile: join(root, 'server/out/server.js') }),
+  esbuild.build({ ...common, entryPoints: [join(root, 'server/src/cli.ts')], outfile: join(root, 'server/out/cli.js') }),
+]);
+
+const assets = [
+  join(dirname(require.resolve('web-tree-sitter')), 'web-tree-sitter.wasm'),
+  join(dirname(require.resolve('tree-sitter-python/package.json')), 'tree-sitter-python.wasm'),
+];
+mkdirSync(join(root, 'server/out'), { recursive: true });
+for (const asset of assets) copyFileSync(asset, join(root, 'server/out', asset.split(/[\\/]/).pop()));

@@ -1,0 +1,68 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DEFAULT_SETTINGS, type PerflensSettings, type RuleSeverity } from '../protocol';
+import { globToRegExp } from './glob';
+
+export const CONFIG_FILE = '.perflens.json';
+
+/** Reads `.perflens.json` at the root; a broken file is reported and ignored, never fatal. */
+export function readConfigFile(root: string, log: (m: string) => void = () => {}): Partial<PerflensSettings> {
+  const file = path.join(root, CONFIG_FILE);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return {};
+  }
+  try {
+    const value = JSON.parse(text);
+    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Partial<PerflensSettings>;
+    log(`${file}: expected a JSON object; ignored`);
+  } catch (e) {
+    log(`${file}: ${(e as Error).message}; ignored`);
+  }
+  return {};
+}
+
+/** Later layers win; `rules` and `database` merge key by key. */
+export function mergeSettings(...layers: Array<Partial<PerflensSettings> | undefined>): PerflensSettings {
+  const out: PerflensSettings = { ...DEFAULT_SETTINGS, rules: {}, database: { ...DEFAULT_SETTINGS.database } };
+  for (const layer of layers) {
+    if (!layer) continue;
+    if (typeof layer.enable === 'boolean') out.enable = layer.enable;
+    if (layer.rules && typeof layer.rules === 'object') Object.assign(out.rules, layer.rules);
+    if (Array.isArray(layer.include)) out.include = layer.include.filter((g) => typeof g === 'string');
+    if (Array.isArray(layer.exclude)) out.exclude = layer.exclude.filter((g) => typeof g === 'string');
+    if (typeof layer.nonRequestPathSeverity === 'string') out.nonRequestPathSeverity = layer.nonRequestPathSeverity;
+    if (layer.database && typeof layer.database === 'object') Object.assign(out.database, layer.database);
+  }
+  return out;
+}
+
+/** Decides which files are analysed, from include/exclude globs relative to the root. */
+export class FileFilter {
+  private readonly include: RegExp[];
+  private readonly exclude: RegExp[];
+
+  constructor(private readonly root: string, settings: Pick<PerflensSettings, 'include' | 'exclude'>) {
+    this.include = settings.include.map(globToRegExp);
+    this.exclude = settings.exclude.map(globToRegExp);
+  }
+
+  accepts(file: string): boolean {
+    const rel = path.relative(this.root, file).split(path.sep).join('/');
+    if (this.exclude.some((r) => r.test(rel))) return false;
+    return this.include.length === 0 || this.include.some((r) => r.test(rel));
+  }
+}
+
+/** Files that are not request paths: tests, migrations, seeds, fixtures. */
+const NON_REQUEST_PATH = /(^|\/)(tests?|__tests__|spec|migrations|seeds?|fixtures|scripts)(\/|$)|(\.|_)(test|spec)\.[a-z]+$|(^|\/)test_[^/]+\.py$|(^|\/)(seed|conftest)\.[a-z]+$/;
+
+export function isNonRequestPath(file: string): boolean {
+  return NON_REQUEST_PATH.test(file.split(path.sep).join('/'));
+}
+
+export function severityFor(settings: PerflensSettings, ruleId: string, fallback: RuleSeverity): RuleSeverity {
+  return settings.rules[ruleId] ?? fallback;
+}

@@ -1,0 +1,106 @@
+/**
+ * Finds the files to analyse under a workspace root: supported extensions only, honouring
+ * .gitignore files (nested ones too) and skipping dependency folders, virtualenvs and build output
+ * even without a .gitignore, since those dwarf a project's own code.
+ */
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import type { FileFilter } from './config';
+import { globToRegExp } from './glob';
+import { languageOfPath } from './source-file';
+
+const SKIPPED_DIRS = new Set([
+  'node_modules', '.git', '.hg', '.svn', 'dist', 'build', 'out', 'coverage', '.next', '.nuxt', '.turbo',
+  '.cache', '.venv', 'venv', 'env', '.env', '.tox', '.nox', '__pycache__', '.mypy_cache', '.pytest_cache',
+  '.ruff_cache', 'site-packages', '.idea', '.vscode-test', 'target', 'vendor', 'bower_components',
+]);
+
+/** Minified bundles and declaration files are not code anyone edits. */
+const SKIPPED_FILES = /\.(min\.js|d\.ts|d\.mts|d\.cts)$/;
+
+interface IgnoreRule {
+  base: string; // folder (relative to the root, '/'-separated, '' for the root) the .gitignore is in
+  re: RegExp;
+  negated: boolean;
+  dirOnly: boolean;
+}
+
+function parseGitignore(text: string, base: string): IgnoreRule[] {
+  const rules: IgnoreRule[] = [];
+  for (const raw of text.split(/\r?\n/)) {
+    let line = raw.replace(/(?<!\\)\s+$/, '');
+    if (!line || line.startsWith('#')) continue;
+    const negated = line.startsWith('!');
+    if (negated) line = line.slice(1);
+    const dirOnly = line.endsWith('/');
+    rules.push({ base, re: globToRegExp(line), negated, dirOnly });
+  }
+  return rules;
+}
+
+function ignored(rules: readonly IgnoreRule[], rel: string, isDir: boolean): boolean {
+  let result = false;
+  for (const r of rules) {
+    if (r.dirOnly && !isDir) continue;
+    if (r.base && !rel.startsWith(r.base + '/')) continue;
+    const local = r.base ? rel.slice(r.base.length + 1) : rel;
+    if (r.re.test(local)) result = !r.negated;
+  }
+  return result;
+}
+
+export interface DiscoveryOptions {
+  filter?: FileFilter;
+  isCancelled?: () => boolean;
+  /** Called for folders that could not be read (permissions, races with deletion). */
+  onError?: (path: string, reason: string) => void;
+}
+
+/** Yields absolute paths of supported files, breadth by breadth, without loading them. */
+export async function* discoverFiles(root: string, options: DiscoveryOptions = {}): AsyncGenerator<string> {
+  const queue: Array<{ dir: string; rules: IgnoreRule[] }> = [{ dir: root, rules: [] }];
+  while (queue.length > 0) {
+    if (options.isCancelled?.()) return;
+    const { dir, rules: inherited } = queue.shift()!;
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = await fs.readdir(dir, { withFileTypes: true });
+    } catch (e) {
+      options.onError?.(dir, (e as Error).message);
+      continue;
+    }
+    const relDir = path.relative(root, dir).split(path.sep).join('/');
+    let rules = inherited;
+    if (entries.some((e) => e.name === '.gitignore' && e.isFile())) {
+      try {
+        rules = [...inherited, ...parseGitignore(await fs.readFile(path.join(dir, '.gitignore'), 'utf8'), relDir)];
+      } catch (e) {
+        options.onError?.(path.join(dir, '.gitignore'), (e as Error).message);
+      }
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const rel = relDir ? `${relDir}/${entry.name}` : entry.name;
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (SKIPPED_DIRS.has(entry.name) || ignored(rules, rel, true)) continue;
+        // A virtualenv has no fixed name; its marker file gives it away.
+        if (await isVirtualenv(full)) continue;
+        queue.push({ dir: full, rules });
+      } else if (entry.isFile()) {
+        if (!languageOfPath(entry.name) || SKIPPED_FILES.test(entry.name) || ignored(rules, rel, false)) continue;
+        if (options.filter && !options.filter.accepts(full)) continue;
+        yield full;
+      }
+    }
+  }
+}
+
+async function isVirtualenv(dir: string): Promise<boolean> {
+  try {
+    await fs.access(path.join(dir, 'pyvenv.cfg'));
+    return true;
+  } catch {
+    return false;
+  }
+}

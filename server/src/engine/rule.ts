@@ -1,0 +1,33 @@
+import type { FileFacts, LanguageId } from '../languages/facts';
+import type { Detection, Severity } from './finding';
+import type { SourceFile } from './source-file';
+
+export interface RuleMeta {
+  /** kebab-case, names the pattern: `offset-pagination`. Same as the docs page and test folder. */
+  id: string;
+  /** One line, shown in settings and docs. */
+  description: string;
+  defaultSeverity: Severity;
+  languages: LanguageId[];
+  /** Libraries the rule understands, for the docs and the README. */
+  libraries: string[];
+  fix: 'none' | 'safe' | 'unsafe' | 'display-only';
+}
+
+export interface DetectContext {
+  file: SourceFile;
+}
+
+export type Detector<F extends FileFacts = FileFacts> = (facts: F, ctx: DetectContext) => Detection[];
+
+export interface Rule {
+  meta: RuleMeta;
+  /** One detector per language; facts are that language's adapter output. */
+  detectors: Partial<Record<LanguageId, Detector<any>>>;
+}
+
+export const DOCS_BASE_URL = 'https://github.com/perflens/perflens/blob/main/docs/rules/';
+
+export function docsUrl(ruleId: string): string {
+  return `${DOCS_BASE_URL}${ruleId}.md`;
+}

@@ -1,0 +1,93 @@
+/**
+ * The semantic model ("facts") that language adapters build from one parse of a file, and that
+ * rules read. Offsets are into the file's text. Language-specific extras live in each adapter's
+ * own facts type, which extends `FileFacts`.
+ */
+import type { Span } from '../engine/finding';
+
+export type LanguageId = 'typescript' | 'python' | 'sql';
+
+export type OrmId =
+  | 'prisma' | 'typeorm' | 'sequelize' | 'knex' | 'drizzle' | 'kysely' | 'mongoose' | 'mikro-orm'
+  | 'django' | 'sqlalchemy' | 'peewee' | 'sqlmodel'
+  | 'sql';
+
+export type SqlDialect = 'postgresql' | 'mysql' | 'sqlite';
+
+/** Where a value comes from, as far as one file can tell. */
+export type ValueOrigin =
+  | 'literal'   // a constant written in the code
+  | 'request'   // request input: req.query.page, request.GET["page"], a handler parameter bound to the query string
+  | 'parameter' // a function parameter or SQL bind parameter ($1, ?, :name)
+  | 'computed'  // an expression over other values (page * size, (page - 1) * 20)
+  | 'unknown';
+
+export interface ValueFact extends Span {
+  text: string;
+  origin: ValueOrigin;
+  /** The value when it is a compile-time constant (after folding simple arithmetic). */
+  constant?: number | string | boolean | null;
+  /** Names of request inputs it derives from (`page`, `offset`), when origin is request or computed from one. */
+  requestInputs?: string[];
+}
+
+export interface OrderKey {
+  column: string;
+  direction: 'asc' | 'desc';
+}
+
+export type PaginationKind =
+  | 'offset-option'   // { skip: n } / { offset: n } in an options object (Prisma, TypeORM, Sequelize, MikroORM)
+  | 'offset-call'     // .offset(n) / .skip(n) in a builder chain (Knex, Drizzle, Kysely, Mongoose, SQLAlchemy, Peewee, TypeORM QueryBuilder)
+  | 'slice'           // Django qs[start:end]
+  | 'paginator'       // Django Paginator / DRF LimitOffsetPagination / PageNumberPagination
+  | 'peewee-paginate' // Peewee .paginate(page, n)
+  | 'sql-offset'      // SQL OFFSET expr
+  | 'sql-limit-comma';// MySQL LIMIT offset, count
+
+export interface PaginationFact {
+  kind: PaginationKind;
+  /** The offset expression (for `paginator`/`peewee-paginate`: the page number). */
+  offset: ValueFact;
+  limit?: ValueFact;
+  orderBy: OrderKey[];
+  /** Prisma `cursor`, TypeORM/MikroORM cursor helpers: keyset pagination is already in use. */
+  hasCursor: boolean;
+  /** A filter on the ordering column such as `id > $1` or `{ id: { gt: after } }`. */
+  hasKeysetFilter: boolean;
+  /** The span to replace to remove the offset (the `skip: n` property, the `.offset(n)` call, …). */
+  offsetSpan: Span;
+}
+
+export interface QueryFact extends Span {
+  orm: OrmId;
+  /** Model or table the query reads, when known: `post`, `Post`, `posts`. */
+  model?: string;
+  /** The operation: findMany, find, findAll, select, filter, all, execute, … */
+  operation: string;
+  /** Source text of the callee, e.g. `prisma.post.findMany`, `Post.objects.filter`. */
+  callee: string;
+  pagination?: PaginationFact;
+}
+
+export interface SqlStatementFact extends Span {
+  dialect: SqlDialect;
+  /** The statement text (for embedded SQL: the string's contents, placeholders for interpolations). */
+  text: string;
+  /** Where the SQL came from: a .sql file, or a string in code (`$queryRaw`, `cursor.execute`, …). */
+  host: 'file' | 'string';
+  tables: string[];
+  pagination?: PaginationFact;
+}
+
+export interface ParseProblem extends Span {
+  message: string;
+}
+
+export interface FileFacts {
+  language: LanguageId;
+  queries: QueryFact[];
+  sql: SqlStatementFact[];
+  /** Syntax errors the parser recovered from; analysis goes on around them. */
+  problems: ParseProblem[];
+}

@@ -1,0 +1,5 @@
+import type { Rule } from '../engine/rule';
+import { offsetPagination } from './offset-pagination';
+
+/** Every rule, in the order their findings are documented. */
+export const ALL_RULES: readonly Rule[] = [offsetPagination];

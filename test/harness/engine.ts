@@ -1,0 +1,48 @@
+/** One engine for all tests, with every rule and adapter, loaded once (the Python WASM takes a moment). */
+import * as path from 'node:path';
+import { Engine, type Analysis } from '../../server/src/engine/analyze';
+import { mergeSettings } from '../../server/src/engine/config';
+import type { Edit, Fix } from '../../server/src/engine/finding';
+import { SourceFile, languageOfPath } from '../../server/src/engine/source-file';
+import { createAdapters } from '../../server/src/languages';
+import type { PerflensSettings } from '../../server/src/protocol';
+import { ALL_RULES } from '../../server/src/rules';
+
+/** The repository root, from out/test/harness (compiled) or test/harness (sources). */
+export const REPO_ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}out${path.sep}`) ? '../../..' : '../..');
+
+let shared: Promise<Engine> | undefined;
+export const engineLog: string[] = [];
+
+export function testEngine(): Promise<Engine> {
+  return (shared ??= (async () => {
+    const engine = new Engine(ALL_RULES, createAdapters(), (m) => engineLog.push(m));
+    await engine.init();
+    return engine;
+  })());
+}
+
+/**
+ * Lints `code` as if it were `<project>/src/<file>`: a request path (not under test/), so
+ * severities are the rules' own.
+ */
+export function lintText(engine: Engine, code: string, file: string, settings?: Partial<PerflensSettings>): Analysis {
+  const abs = path.posix.join('/project/src', file);
+  const language = languageOfPath(abs);
+  if (!language) throw new Error(`no language for ${file}`);
+  return engine.analyze(new SourceFile(abs, language, code), mergeSettings(settings));
+}
+
+export function applyEdits(text: string, edits: readonly Edit[]): string {
+  const sorted = [...edits].sort((a, b) => b.start - a.start);
+  for (let i = 1; i < sorted.length; i++) {
+    if (sorted[i].end > sorted[i - 1].start) throw new Error(`overlapping edits at ${sorted[i].start}..${sorted[i].end}`);
+  }
+  let out = text;
+  for (const e of sorted) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
+  return out;
+}
+
+export function applyFix(text: string, fix: Fix): string {
+  return applyEdits(text, fix.edits);
+}

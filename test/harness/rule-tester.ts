@@ -1,0 +1,151 @@
+/**
+ * The rule-test harness. Table tests (`ruleTests`) and fixture files (`fixtureTests`) share the same
+ * checks: the exact list of findings (never a subset), every fix re-parses with no new syntax errors,
+ * keeps the queries it rewrites, no longer triggers the rule, and fixes of one file do not overlap.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Engine } from '../../server/src/engine/analyze';
+import type { Finding } from '../../server/src/engine/finding';
+import { REPO_ROOT, applyFix, lintText, testEngine } from './engine';
+import { renderSnapshot } from './snapshot';
+
+export interface ValidCase {
+  name: string;
+  file: string;
+  code: string;
+  /** Why this is not a finding: the trap it guards. */
+  why: string;
+}
+
+export interface InvalidCase {
+  name: string;
+  file: string;
+  code: string;
+  /** Every finding of the rule, in order: 1-based line, and optionally what the message says. */
+  findings: Array<{ line: number; message?: RegExp }>;
+  /** The whole text after applying the first finding's first fix. */
+  output?: string;
+}
+
+function ruleFindings(engine: Engine, ruleId: string, code: string, file: string): Finding[] {
+  return lintText(engine, code, file).findings.filter((f) => f.ruleId === ruleId);
+}
+
+function lineOf(code: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < code.length; i++) if (code.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+/** Every fix of every finding: parses, keeps the code's queries, removes a finding of the rule. */
+export function checkFixes(engine: Engine, ruleId: string, file: string, code: string, findings: readonly Finding[]): void {
+  const before = lintText(engine, code, file);
+  const count = findings.length;
+  for (const finding of findings) {
+    for (const fix of finding.fixes) {
+      if (fix.applicability === 'display-only') continue;
+      const where = `fix "${fix.title}" of the finding on line ${lineOf(code, finding.start)}`;
+      assert.ok(fix.edits.length > 0, `${where} has no edits`);
+      const output = applyFix(code, fix);
+      const after = lintText(engine, output, file);
+      assert.ok(after.facts, `${where}: the output could not be analysed`);
+      assert.ok(
+        after.facts!.problems.length <= (before.facts?.problems.length ?? 0),
+        `${where}: the output has syntax errors:\n${after.facts!.problems.map((p) => p.message).join('\n')}\n---\n${output}`,
+      );
+      assert.ok(after.facts!.sql.length >= (before.facts?.sql.length ?? 0), `${where}: the output lost a SQL statement (it no longer parses?)\n---\n${output}`);
+      assert.ok(after.facts!.queries.length >= (before.facts?.queries.length ?? 0), `${where}: the output lost a query\n---\n${output}`);
+      const remaining = after.findings.filter((f) => f.ruleId === ruleId).length;
+      assert.ok(remaining < count, `${where}: the output still has ${remaining} ${ruleId} finding(s) (before: ${count})\n---\n${output}`);
+    }
+  }
+  // Fix-all applies the first fix of each finding together: their edits must not overlap.
+  const spans = findings.flatMap((f) => (f.fixes[0] ? f.fixes[0].edits : [])).sort((a, b) => a.start - b.start);
+  for (let i = 1; i < spans.length; i++) {
+    assert.ok(spans[i].start >= spans[i - 1].end, `fixes overlap at offset ${spans[i].start}`);
+  }
+}
+
+export function ruleTests(ruleId: string, cases: { valid: ValidCase[]; invalid: InvalidCase[] }): void {
+  describe(`${ruleId}`, () => {
+    let engine: Engine;
+    before(async () => {
+      engine = await testEngine();
+    });
+    for (const c of cases.valid) {
+      it(`valid: ${c.name}`, () => {
+        assert.ok(c.why.length > 0, 'a valid case says why it is valid');
+        const found = ruleFindings(engine, ruleId, c.code, c.file);
+        assert.deepEqual(
+          found.map((f) => `${lineOf(c.code, f.start)}: ${f.message}`),
+          [],
+          `expected no ${ruleId} finding (${c.why})`,
+        );
+      });
+    }
+    for (const c of cases.invalid) {
+      it(`invalid: ${c.name}`, () => {
+        const found = ruleFindings(engine, ruleId, c.code, c.file);
+        assert.deepEqual(
+          found.map((f) => lineOf(c.code, f.start)),
+          c.findings.map((f) => f.line),
+          `findings: ${found.map((f) => `${lineOf(c.code, f.start)}: ${f.message}`).join('\n')}`,
+        );
+        c.findings.forEach((expected, i) => {
+          if (expected.message) assert.match(found[i].message, expected.message);
+        });
+        checkFixes(engine, ruleId, c.file, c.code, found);
+        if (c.output !== undefined) {
+          assert.ok(found[0]?.fixes[0], 'expected a fix');
+          assert.equal(applyFix(c.code, found[0].fixes[0]), c.output);
+        }
+      });
+    }
+  });
+}
+
+const EXPECT = /(?:\/\/|#|--)\s*expect:\s*([a-z0-9-]+(?:\s*,\s*[a-z0-9-]+)*)/g;
+
+/** 1-based lines that carry an `expect: <ruleId>` marker. */
+function expectedLines(code: string, ruleId: string): number[] {
+  const lines: number[] = [];
+  for (const m of code.matchAll(EXPECT)) {
+    const ids = m[1].split(',').map((s) => s.trim());
+    for (const id of ids) if (id === ruleId) lines.push(lineOf(code, m.index!));
+  }
+  return lines;
+}
+
+/**
+ * Every fixture file in `dir` (relative to the repository root) of a language the rule supports:
+ * findings exactly on the marked lines, fixes checked, and a snapshot `<file>.snap` of rendered
+ * findings and fix diffs (written when missing or with UPDATE_SNAPSHOTS=1).
+ */
+export function fixtureTests(ruleId: string, dir: string, only?: (file: string) => boolean): void {
+  const abs = path.join(REPO_ROOT, dir);
+  const files = fs.readdirSync(abs).filter((f) => !f.endsWith('.snap') && !f.startsWith('.') && (!only || only(f))).sort();
+  describe(`${ruleId} fixtures (${dir})`, () => {
+    let engine: Engine;
+    before(async () => {
+      engine = await testEngine();
+    });
+    for (const name of files) {
+      it(name, () => {
+        const code = fs.readFileSync(path.join(abs, name), 'utf8');
+        const found = ruleFindings(engine, ruleId, code, name);
+        assert.deepEqual(
+          found.map((f) => lineOf(code, f.start)),
+          expectedLines(code, ruleId),
+          `findings:\n${found.map((f) => `${lineOf(code, f.start)}: ${f.message}`).join('\n')}`,
+        );
+        checkFixes(engine, ruleId, name, code, found);
+        const snapshot = renderSnapshot(code, found);
+        const snapFile = path.join(abs, `${name}.snap`);
+        if (process.env.UPDATE_SNAPSHOTS || !fs.existsSync(snapFile)) fs.writeFileSync(snapFile, snapshot);
+        else assert.equal(snapshot, fs.readFileSync(snapFile, 'utf8'), `snapshot ${snapFile} differs (UPDATE_SNAPSHOTS=1 to accept)`);
+      });
+    }
+  });
+}
