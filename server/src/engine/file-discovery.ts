@@ -90,6 +90,7 @@ export async function* discoverFiles(root: string, options: DiscoveryOptions = {
       } else if (entry.isFile()) {
         if (!languageOfPath(entry.name) || SKIPPED_FILES.test(entry.name) || ignored(rules, rel, false)) continue;
         if (options.filter && !options.filter.accepts(full)) continue;
+        if (options.isCancelled?.()) return;
         yield full;
       }
     }
