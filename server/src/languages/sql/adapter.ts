@@ -1,0 +1,78 @@
+/**
+ * `.sql` files: split into statements, parse each in the first dialect that takes it, build
+ * facts. A statement no dialect parses becomes a problem and the others are still analysed.
+ */
+import type { SourceFile } from '../../engine/source-file';
+import type { LanguageAdapter } from '../adapter';
+import type { FileFacts, ParseProblem, SqlDialect } from '../facts';
+import { dialectOrder, isParsed, parseStatement, preferredDialect } from './parse';
+import { SqlSourceMap } from './source-map';
+import { splitStatements } from './split';
+import { statementFact, type SqlStatement } from './statement';
+
+export interface SqlFacts extends FileFacts {
+  language: 'sql';
+  sql: SqlStatement[];
+}
+
+/** A statement this big is data (a dump's INSERT), not a query to page through. */
+const MAX_STATEMENT = 1024 * 1024;
+/**
+ * Parsing is the expensive part (about half a megabyte a second). Past this much SQL, only
+ * statements that can page (they mention OFFSET or LIMIT) are parsed; the rest of a dump is skipped.
+ */
+const PARSE_BUDGET = 512 * 1024;
+const PAGING = /\b(?:offset|limit)\b/i;
+
+/** `-- dialect: mysql` in the file's leading comments picks the dialect tried first. */
+const DIALECT_COMMENT = /^(?:\s*(?:--[^\n]*\n|\/\*[\s\S]*?\*\/))*?\s*(?:--|\/\*)\s*dialect\s*[:=]\s*(postgres(?:ql)?|pg|mysql|mariadb|sqlite3?)\b/i;
+
+export function fileDialect(text: string): SqlDialect | undefined {
+  const m = DIALECT_COMMENT.exec(text.slice(0, 4096));
+  if (!m) return undefined;
+  const name = m[1].toLowerCase();
+  if (name.startsWith('postgres') || name === 'pg') return 'postgresql';
+  if (name === 'mysql' || name === 'mariadb') return 'mysql';
+  return 'sqlite';
+}
+
+export class SqlAdapter implements LanguageAdapter<SqlFacts> {
+  readonly language = 'sql' as const;
+
+  init(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  facts(file: SourceFile): SqlFacts {
+    const facts: SqlFacts = { language: 'sql', queries: [], sql: [], problems: [] };
+    const text = file.text;
+    // A binary file opened by mistake: NUL characters never occur in SQL text.
+    if (text.slice(0, 8192).includes('\u0000')) return facts;
+    const forced = fileDialect(text);
+    let budget = PARSE_BUDGET;
+    for (const stmt of splitStatements(text, { mysql: forced === 'mysql' })) {
+      if (stmt.text.length > MAX_STATEMENT) continue;
+      if (budget <= 0 && !PAGING.test(stmt.text)) continue;
+      budget -= stmt.text.length;
+      const parsed = parseStatement(stmt.text, dialectOrder(forced ?? preferredDialect(stmt.text)));
+      if (!isParsed(parsed)) {
+        facts.problems.push(problem(stmt.start, stmt.text, parsed.message, parsed.offset));
+        continue;
+      }
+      const map = SqlSourceMap.identity(stmt.start, stmt.text.length, stmt.text);
+      for (const s of parsed.program.statements) {
+        if (s.type !== 'empty') facts.sql.push(statementFact(s, stmt.text, map, parsed.dialect, 'file'));
+      }
+    }
+    return facts;
+  }
+}
+
+/** Points at the error's line when the parser says where, otherwise at the statement's first line. */
+function problem(start: number, text: string, message: string, offset: number | undefined): ParseProblem {
+  const at = offset ?? 0;
+  const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+  const nl = text.indexOf('\n', at);
+  const lineEnd = nl < 0 ? text.length : nl;
+  return { start: start + lineStart, end: start + Math.max(lineEnd, lineStart), message: `Not parsed as PostgreSQL, MySQL or SQLite: ${message}` };
+}

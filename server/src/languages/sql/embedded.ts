@@ -1,0 +1,154 @@
+/**
+ * SQL inside strings of other languages (`$queryRaw\`…\``, `knex.raw('…')`, `cursor.execute("…")`,
+ * `text("…")`). The host adapter finds the string and hands over its literal chunks and its
+ * interpolations; this joins them with a placeholder per interpolation, parses, and maps every
+ * span back to the file, so that rules report and fix inside the string.
+ */
+import type { SqlDialect, SqlStatementFact } from '../facts';
+import { dialectOrder, isParsed, parseStatement, preferredDialect } from './parse';
+import { SqlSourceMap, type SqlSegment } from './source-map';
+import { statementFact, type SqlStatement } from './statement';
+
+/**
+ * A literal chunk of the string: its text as written in the source (escapes not processed, so that
+ * offsets map one to one) and the file offset of its first character.
+ */
+export interface SqlPiece {
+  text: string;
+  start: number;
+}
+
+/**
+ * An interpolation between two chunks: `${offset}`, an f-string field, `" + offset + "`. `start`/
+ * `end` is its source span (the expression), `text` its source text. Everything between the end of
+ * one piece and the start of the next is the interpolation's syntax and is removed as a whole.
+ */
+export interface SqlHole {
+  start: number;
+  end: number;
+  text: string;
+}
+
+export interface EmbeddedSql {
+  /** pieces.length === holes.length + 1 */
+  pieces: SqlPiece[];
+  holes: SqlHole[];
+  /** The dialect the driver speaks, when the host knows it (mysql2 → mysql); otherwise tried in order. */
+  dialect?: SqlDialect;
+  host: 'string';
+}
+
+/** Bigger strings are not queries anyone pages through; skipping them bounds the work. */
+const MAX_EMBEDDED = 256 * 1024;
+
+/**
+ * What stands in for an interpolation: a bind parameter (`OFFSET ${n}`), an identifier
+ * (`FROM ${table}`) or nothing (an optional fragment: `FROM t ${where}`). `context` decides per
+ * hole from the SQL before it; the uniform modes are the fallbacks when that guess does not parse.
+ */
+type HoleMode = 'context' | 'param' | 'ident' | 'empty';
+
+/** Before a value: an operator, an opening parenthesis or comma, or a keyword that takes a value. */
+const BEFORE_VALUE = /(?:[=<>(,+\-*\/%|]|\b(?:offset|limit|in|like|ilike|and|or|not|where|having|between|values|set|then|else|when|is|case|return|select|on))\s*$/i;
+/** Before a name: a keyword that takes a table or column, or a qualifier's dot. */
+const BEFORE_NAME = /(?:\.|\b(?:from|join|into|update|table|by)\s)\s*$/i;
+
+function contextMode(before: string): 'param' | 'ident' | 'empty' {
+  if (BEFORE_NAME.test(before)) return 'ident';
+  if (BEFORE_VALUE.test(before) || before.trim() === '') return 'param';
+  return 'empty';
+}
+
+export function sqlFactsFromEmbedded(input: EmbeddedSql): SqlStatementFact[] {
+  const { pieces, holes } = input;
+  if (pieces.length !== holes.length + 1) return [];
+  const length = pieces.reduce((n, p) => n + p.text.length, 0);
+  if (length > MAX_EMBEDDED) return [];
+  const literal = pieces.map((p) => p.text).join(' ');
+  const dialects = dialectOrder(input.dialect ?? preferredDialect(literal));
+  for (const mode of ['context', 'param', 'ident', 'empty'] as const) {
+    for (const dialect of dialects) {
+      const { sql, map } = join(pieces, holes, dialect, mode);
+      const parsed = parseStatement(sql, [dialect]);
+      if (!isParsed(parsed)) continue;
+      const out: SqlStatement[] = [];
+      for (const stmt of parsed.program.statements) {
+        if (stmt.type !== 'empty') out.push(statementFact(stmt, sql, map, dialect, 'string'));
+      }
+      return out;
+    }
+  }
+  return [];
+}
+
+const SQL_START = /^\s*(?:\(\s*)*(?:select\b[\s\S]*?\bfrom\b|with\s+(?:recursive\s+)?[\w"`]+(?:\s*\([^)]*\))?\s+as\s*\(|insert\s+into\b|update\s+[\w."`\[\]]+\s+set\b|delete\s+from\b|replace\s+into\b)/i;
+
+/** Cheap test before parsing: does the string start like a query (SELECT … FROM, WITH x AS (, INSERT INTO …)? */
+export function looksLikeSql(text: string): boolean {
+  return SQL_START.test(text.slice(0, 4096));
+}
+
+/** Python DB-API placeholders the SQL parser does not know: `%s`, `%(name)s`. */
+const PYFORMAT = /%(?:\(\w+\))?s/g;
+
+function join(pieces: readonly SqlPiece[], holes: readonly SqlHole[], dialect: SqlDialect, mode: HoleMode): { sql: string; map: SqlSourceMap } {
+  const segments: SqlSegment[] = [];
+  let sql = '';
+  let numbered = maxDollarParam(pieces);
+  const placeholder = (): string => {
+    const kind = mode === 'context' ? contextMode(sql.slice(-64)) : mode;
+    if (kind === 'empty') return '';
+    numbered++;
+    if (kind === 'ident') return `perflens_hole_${numbered}`;
+    return dialect === 'postgresql' ? `$${numbered}` : '?';
+  };
+  const pushText = (text: string, fileStart: number): void => {
+    segments.push({ sqlStart: sql.length, sqlEnd: sql.length + text.length, fileStart, fileEnd: fileStart + text.length, kind: 'text', text });
+    sql += text;
+  };
+  pieces.forEach((piece, i) => {
+    const text = neutraliseEscapes(piece.text);
+    let last = 0;
+    for (const m of text.matchAll(PYFORMAT)) {
+      pushText(text.slice(last, m.index), piece.start + last);
+      // A driver placeholder is always a value: it stays a bind parameter whatever the mode.
+      const ph = dialect === 'postgresql' ? `$${++numbered}` : '?';
+      const fileStart = piece.start + m.index!;
+      segments.push({ sqlStart: sql.length, sqlEnd: sql.length + ph.length, fileStart, fileEnd: fileStart + m[0].length, kind: 'hole', text: m[0] });
+      sql += ph;
+      last = m.index! + m[0].length;
+    }
+    pushText(text.slice(last), piece.start + last);
+    if (i < holes.length) {
+      const hole = holes[i];
+      const ph = placeholder();
+      const gap = { start: piece.start + piece.text.length, end: pieces[i + 1].start };
+      segments.push({ sqlStart: sql.length, sqlEnd: sql.length + ph.length, fileStart: hole.start, fileEnd: hole.end, kind: 'hole', text: hole.text, gap });
+      sql += ph;
+    }
+  });
+  return { sql, map: new SqlSourceMap(segments) };
+}
+
+function maxDollarParam(pieces: readonly SqlPiece[]): number {
+  let max = 0;
+  for (const p of pieces) for (const m of p.text.matchAll(/\$(\d+)/g)) max = Math.max(max, Number(m[1]));
+  return max;
+}
+
+/**
+ * The pieces are source text, so `\n` is two characters. Replace escapes by SQL of the same length
+ * so that offsets still map one to one: `\n` → two spaces, `\'` → `''` (SQL's own quote escape),
+ * `\"` → a quote padded with a space on the side away from the quoted word.
+ */
+function neutraliseEscapes(text: string): string {
+  if (!text.includes('\\')) return text;
+  return text.replace(/\\(?:\r\n|[ntr\n\r'"\\])/g, (m, offset: number) => {
+    if (m === '\\\r\n') return '   ';
+    const c = m[1];
+    if (c === "'") return "''";
+    if (c === '"') return /\w/.test(text[offset + 2] ?? '') ? ' "' : '" ';
+    if (c === '\\') return m;
+    return '  ';
+  });
+}
