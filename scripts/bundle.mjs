@@ -2,13 +2,14 @@
 // adapter loads beside the server bundles. CJS output with an `import.meta.url` shim: some
 // dependencies ship ESM that reads import.meta.url, which a plain CJS bundle leaves undefined.
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const require = createRequire(join(root, 'package.json'));
+const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const production = process.argv.includes('--production');
 
 const common = {
@@ -19,7 +20,7 @@ const common = {
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',
-  define: { 'import.meta.url': '__importMetaUrl' },
+  define: { 'import.meta.url': '__importMetaUrl', PERFLENS_VERSION: JSON.stringify(version) },
   banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" },
 };
 

@@ -1,0 +1,139 @@
+/**
+ * `perflens` command line over the same engine as the language server:
+ *   perflens lint [--root DIR] [--format text|json|sarif] [--fix] [--unsafe-fixes] [--rule ID]… [paths…]
+ * Exit 0 without error-severity findings, 1 with, 2 on usage errors.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ALL_RULES } from './rules';
+import type { FixMode } from './cli/apply-fixes';
+import { formatJson } from './cli/format-json';
+import { formatSarif } from './cli/format-sarif';
+import { detectStyle, formatText } from './cli/format-text';
+import { lintFiles } from './cli/lint-files';
+
+declare const PERFLENS_VERSION: string | undefined;
+const VERSION = typeof PERFLENS_VERSION === 'string' ? PERFLENS_VERSION : '0.0.0-dev';
+
+const HELP = `Usage: perflens lint [options] [paths...]
+
+Finds backend performance anti-patterns in JS/TS, Python and SQL.
+
+Options:
+  --root DIR            workspace root: settings (.perflens.json) and cross-file knowledge (default: .)
+  --format FORMAT       text (default), json or sarif
+  --fix                 apply safe fixes and write the files
+  --unsafe-fixes        with --fix, also apply fixes that change behaviour
+  --rule ID             only this rule (repeatable)
+  -h, --help            show this help
+  -v, --version         show the version
+
+Rules: ${ALL_RULES.map((r) => r.meta.id).join(', ')}
+`;
+
+class UsageError extends Error {}
+
+interface LintArgs {
+  root: string;
+  format: 'text' | 'json' | 'sarif';
+  fix?: FixMode;
+  rules: string[];
+  paths: string[];
+}
+
+function parseLintArgs(argv: string[]): LintArgs {
+  const args: LintArgs = { root: '.', format: 'text', rules: [], paths: [] };
+  let fix = false;
+  let unsafe = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--root':
+        args.root = value();
+        break;
+      case '--format': {
+        const f = value();
+        if (f !== 'text' && f !== 'json' && f !== 'sarif') throw new UsageError(`unknown format "${f}" (text, json or sarif)`);
+        args.format = f;
+        break;
+      }
+      case '--fix':
+        fix = true;
+        break;
+      case '--unsafe-fixes':
+        unsafe = true;
+        break;
+      case '--rule':
+        args.rules.push(value());
+        break;
+      default:
+        if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
+        args.paths.push(a);
+    }
+  }
+  if (unsafe && !fix) throw new UsageError('--unsafe-fixes only goes with --fix');
+  if (fix) args.fix = unsafe ? 'unsafe' : 'safe';
+  const known = new Set(ALL_RULES.map((r) => r.meta.id));
+  for (const r of args.rules) if (!known.has(r)) throw new UsageError(`unknown rule "${r}"; known rules: ${[...known].join(', ')}`);
+  if (!fs.existsSync(args.root) || !fs.statSync(args.root).isDirectory()) throw new UsageError(`--root ${args.root} is not a folder`);
+  for (const p of args.paths) if (!fs.existsSync(p)) throw new UsageError(`no such file or folder: ${p}`);
+  return args;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === '-h' || command === '--help' || command === 'help' || command === undefined) {
+    process.stdout.write(HELP);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === '-v' || command === '--version') {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  if (command !== 'lint') {
+    process.stderr.write(`perflens: unknown command "${command}"\n\n${HELP}`);
+    return 2;
+  }
+  if (rest.includes('-h') || rest.includes('--help')) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  let args: LintArgs;
+  try {
+    args = parseLintArgs(rest);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`perflens: ${e.message}\n`);
+    return 2;
+  }
+  const bundled = path.basename(__filename) === 'cli.js' && fs.existsSync(path.join(__dirname, 'tree-sitter-python.wasm'));
+  const results = await lintFiles(args.root, args.paths, {
+    only: args.rules.length ? new Set(args.rules) : undefined,
+    fix: args.fix,
+    assetDir: bundled ? __dirname : undefined,
+  });
+  const output =
+    args.format === 'json' ? formatJson(results) : args.format === 'sarif' ? formatSarif(results, ALL_RULES, VERSION) : formatText(results, detectStyle(process.stdout));
+  process.stdout.write(output);
+  if (args.format !== 'text') for (const s of results.skipped) process.stderr.write(`perflens: ${s.file}: skipped (${s.reason})\n`);
+  return results.files.some((r) => r.findings.some((f) => f.severity === 'error')) ? 1 : 0;
+}
+
+/** Runs with the process's arguments and sets the exit code (the `bin` entry calls this). */
+export function run(argv: string[] = process.argv.slice(2)): Promise<void> {
+  return main(argv).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: Error) => {
+      process.stderr.write(`perflens: ${e.stack ?? e.message}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

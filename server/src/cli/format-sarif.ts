@@ -1,0 +1,58 @@
+/** SARIF 2.1.0, for GitHub code scanning and other CI dashboards. */
+import type { Severity } from '../engine/finding';
+import { docsUrl, type Rule } from '../engine/rule';
+import type { LintResults } from './lint-files';
+import { region } from './positions';
+
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
+
+function sarifRegion(r: ReturnType<typeof region>) {
+  return { startLine: r.line, startColumn: r.column, endLine: r.endLine, endColumn: r.endColumn };
+}
+
+export function formatSarif(results: LintResults, rules: readonly Rule[], version: string): string {
+  const sarifResults = results.files.flatMap(({ file, relative, findings }) =>
+    findings.map((f) => ({
+      ruleId: f.ruleId,
+      ruleIndex: rules.findIndex((r) => r.meta.id === f.ruleId),
+      level: LEVEL[f.severity],
+      message: { text: f.message },
+      locations: [{ physicalLocation: { artifactLocation: { uri: relative, uriBaseId: '%SRCROOT%' }, region: sarifRegion(region(file, f)) } }],
+      fixes: f.fixes
+        .filter((x) => x.applicability !== 'display-only')
+        .map((x) => ({
+          description: { text: `${x.title} (${x.applicability})` },
+          artifactChanges: [
+            {
+              artifactLocation: { uri: relative, uriBaseId: '%SRCROOT%' },
+              replacements: x.edits.map((e) => ({ deletedRegion: sarifRegion(region(file, e)), insertedContent: { text: e.newText } })),
+            },
+          ],
+        })),
+    })),
+  );
+  const log = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'PerfLens',
+            version,
+            informationUri: 'https://github.com/perflens/perflens',
+            rules: rules.map((r) => ({
+              id: r.meta.id,
+              shortDescription: { text: r.meta.description },
+              helpUri: docsUrl(r.meta.id),
+              defaultConfiguration: { level: LEVEL[r.meta.defaultSeverity] },
+            })),
+          },
+        },
+        originalUriBaseIds: { '%SRCROOT%': { uri: `file://${results.root.split('\\').join('/')}/` } },
+        results: sarifResults,
+      },
+    ],
+  };
+  return JSON.stringify(log, null, 2) + '\n';
+}

@@ -1,0 +1,103 @@
+/**
+ * The CLI's run over files: settings from the root's .perflens.json, files from the paths given
+ * (folders walked with .gitignore honoured), one engine, each file read once.
+ */
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { Engine } from '../engine/analyze';
+import { FileFilter, mergeSettings, readConfigFile } from '../engine/config';
+import { discoverFiles } from '../engine/file-discovery';
+import type { Finding } from '../engine/finding';
+import { SourceFile, languageOfPath } from '../engine/source-file';
+import { createAdapters } from '../languages';
+import type { PerflensSettings } from '../protocol';
+import { ALL_RULES } from '../rules';
+import { applyFixesUntilStable, type FixMode } from './apply-fixes';
+import { readSource } from './read-source';
+
+export interface LintOptions {
+  only?: ReadonlySet<string>;
+  fix?: FixMode;
+  /** Where the adapters find their WASM assets (the bundle's folder); undefined from sources. */
+  assetDir?: string;
+  log?: (message: string) => void;
+}
+
+export interface FileResult {
+  file: SourceFile;
+  /** Root-relative, '/'-separated. */
+  relative: string;
+  findings: Finding[];
+  fixesApplied: number;
+}
+
+export interface LintResults {
+  root: string;
+  files: FileResult[];
+  skipped: Array<{ file: string; reason: string }>;
+  fixesApplied: number;
+}
+
+let shared: { assetDir?: string; engine: Promise<Engine> } | undefined;
+
+function engineFor(assetDir: string | undefined, log: (m: string) => void): Promise<Engine> {
+  if (!shared || shared.assetDir !== assetDir) {
+    const engine = new Engine(ALL_RULES, createAdapters(assetDir), (m) => log(m));
+    shared = { assetDir, engine: engine.init().then(() => engine) };
+  }
+  return shared.engine;
+}
+
+async function* expand(paths: readonly string[], filter: FileFilter, log: (m: string) => void): AsyncGenerator<string> {
+  const seen = new Set<string>();
+  for (const p of paths) {
+    const abs = path.resolve(p);
+    const stat = await fs.stat(abs);
+    if (stat.isDirectory()) {
+      for await (const f of discoverFiles(abs, { filter, onError: (dir, reason) => log(`${dir}: ${reason}`) })) {
+        if (!seen.has(f)) yield (seen.add(f), f);
+      }
+    } else if (!seen.has(abs)) {
+      seen.add(abs);
+      // A file named explicitly is linted even if an exclude glob would skip it in a folder walk.
+      yield abs;
+    }
+  }
+}
+
+export async function lintFiles(root: string, paths: readonly string[], options: LintOptions = {}): Promise<LintResults> {
+  const log = options.log ?? ((m: string) => process.stderr.write(`perflens: ${m}\n`));
+  const absRoot = path.resolve(root);
+  const settings: PerflensSettings = mergeSettings(readConfigFile(absRoot, log));
+  const filter = new FileFilter(absRoot, settings);
+  const engine = await engineFor(options.assetDir, log);
+  const results: LintResults = { root: absRoot, files: [], skipped: [], fixesApplied: 0 };
+  for await (const abs of expand(paths.length ? paths : [absRoot], filter, log)) {
+    const language = languageOfPath(abs);
+    const relative = path.relative(absRoot, abs).split(path.sep).join('/');
+    if (!language) {
+      results.skipped.push({ file: relative, reason: 'not a supported language' });
+      continue;
+    }
+    const read = await readSource(abs);
+    if ('skipped' in read) {
+      results.skipped.push({ file: relative, reason: read.skipped });
+      continue;
+    }
+    let file = new SourceFile(abs, language, read.text);
+    let findings = engine.analyze(file, settings, { only: options.only }).findings;
+    let fixesApplied = 0;
+    if (options.fix && findings.some((f) => f.fixes.length > 0)) {
+      const fixed = applyFixesUntilStable(file, findings, options.fix, (f) => engine.analyze(f, settings, { only: options.only }).findings);
+      if (fixed.applied > 0) {
+        await fs.writeFile(abs, fixed.file.text);
+        file = fixed.file;
+        findings = fixed.findings;
+        fixesApplied = fixed.applied;
+      }
+    }
+    results.fixesApplied += fixesApplied;
+    results.files.push({ file, relative, findings, fixesApplied });
+  }
+  return results;
+}
