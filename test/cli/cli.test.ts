@@ -1,0 +1,194 @@
+/** The bundled CLI as users run it: `node bin/perflens.js lint …` on temporary workspaces. */
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { REPO_ROOT } from '../harness/engine';
+
+const BIN = path.join(REPO_ROOT, 'bin/perflens.js');
+
+const OFFSET_SQL = 'SELECT id, title FROM posts\nORDER BY created_at DESC\nLIMIT 20 OFFSET $1;\n';
+const PRISMA_HANDLER = `import express from 'express';
+import { PrismaClient } from '@prisma/client';
+
+const prisma = new PrismaClient();
+export const router = express.Router();
+
+router.get('/posts', async (req, res) => {
+  const page = Number(req.query.page ?? 1);
+  const posts = await prisma.post.findMany({
+    orderBy: { createdAt: 'desc' },
+    skip: (page - 1) * 20,
+    take: 20,
+  });
+  res.json(posts);
+});
+`;
+const DJANGO_VIEW = `from django.http import JsonResponse
+from .models import Post
+
+
+def post_list(request):
+    page = int(request.GET.get("page", 1))
+    start = (page - 1) * 20
+    posts = Post.objects.order_by("-created_at")[start:start + 20]
+    return JsonResponse({"posts": [p.title for p in posts]})
+`;
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function perflens(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): Run {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '', ...env } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function json(run: Run): { version: number; files: number; findings: Array<Record<string, any>> } {
+  return JSON.parse(run.stdout);
+}
+
+describe('perflens CLI', () => {
+  let root: string;
+  const write = (rel: string, text: string | Buffer) => {
+    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    fs.writeFileSync(path.join(root, rel), text);
+  };
+
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-cli-'));
+  });
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('prints the JSON contract with 1-based positions and fixes', () => {
+    write('db/queries.sql', OFFSET_SQL);
+    const run = perflens(root, ['lint', '--format', 'json']);
+    assert.equal(run.status, 0, run.stderr);
+    const out = json(run);
+    assert.equal(out.version, 1);
+    assert.equal(out.files, 1);
+    assert.equal(out.findings.length, 1);
+    const f = out.findings[0];
+    assert.deepEqual(Object.keys(f), ['rule', 'severity', 'file', 'line', 'column', 'endLine', 'endColumn', 'message', 'fixes']);
+    assert.deepEqual([f.rule, f.severity, f.file, f.line, f.column, f.endLine, f.endColumn], ['offset-pagination', 'warning', 'db/queries.sql', 3, 10, 3, 19]);
+    assert.match(f.message, /CREATE INDEX .* ON posts \(created_at DESC, id DESC\)/);
+    assert.equal(f.fixes[0].applicability, 'unsafe');
+    assert.deepEqual(Object.keys(f.fixes[0].edits[0]), ['file', 'line', 'column', 'endLine', 'endColumn', 'newText']);
+  });
+
+  it('finds offset pagination in TypeScript, Python and SQL in one run', () => {
+    write('src/routes/posts.ts', PRISMA_HANDLER);
+    write('blog/views.py', DJANGO_VIEW);
+    write('db/queries.sql', OFFSET_SQL);
+    const out = json(perflens(root, ['lint', '--format', 'json']));
+    assert.deepEqual(
+      out.findings.map((f) => `${f.file}:${f.line}`),
+      ['blog/views.py:8', 'db/queries.sql:3', 'src/routes/posts.ts:11'],
+    );
+  });
+
+  it('prints SARIF 2.1.0 with rules, regions and fixes', () => {
+    write('q.sql', OFFSET_SQL);
+    const sarif = JSON.parse(perflens(root, ['lint', '--format', 'sarif']).stdout);
+    assert.equal(sarif.version, '2.1.0');
+    const runResult = sarif.runs[0];
+    assert.equal(runResult.tool.driver.name, 'PerfLens');
+    assert.equal(runResult.tool.driver.rules[0].id, 'offset-pagination');
+    assert.match(runResult.tool.driver.rules[0].helpUri, /docs\/rules\/offset-pagination\.md$/);
+    const r = runResult.results[0];
+    assert.equal(r.ruleId, 'offset-pagination');
+    assert.equal(r.level, 'warning');
+    assert.deepEqual(r.locations[0].physicalLocation.artifactLocation, { uri: 'q.sql', uriBaseId: '%SRCROOT%' });
+    assert.equal(r.locations[0].physicalLocation.region.startLine, 3);
+    assert.ok(r.fixes[0].artifactChanges[0].replacements.length > 0);
+  });
+
+  it('prints text with the code excerpt marked, colour only when asked', () => {
+    write('q.sql', OFFSET_SQL);
+    const plain = perflens(root, ['lint']).stdout;
+    assert.match(plain, /^q\.sql:3:10  warning  .*\[offset-pagination\]$/m);
+    assert.match(plain, /  3 \| LIMIT 20 OFFSET \$1;\n    \|          \^{9}\n/);
+    assert.match(plain, /1 problem \(0 errors, 1 warning\) in 1 file/);
+    assert.doesNotMatch(plain, /\x1b\[/);
+    assert.match(perflens(root, ['lint'], { FORCE_COLOR: '1' }).stdout, /\x1b\[33mwarning/);
+  });
+
+  it('exits 1 on error-severity findings, 0 otherwise, 2 on usage errors', () => {
+    write('q.sql', OFFSET_SQL);
+    assert.equal(perflens(root, ['lint']).status, 0);
+    write('.perflens.json', JSON.stringify({ rules: { 'offset-pagination': 'error' } }));
+    assert.equal(perflens(root, ['lint']).status, 1);
+    assert.equal(perflens(root, ['lint', '--format', 'xml']).status, 2);
+    assert.equal(perflens(root, ['lint', '--nope']).status, 2);
+    assert.equal(perflens(root, ['lint', 'missing.sql']).status, 2);
+    assert.equal(perflens(root, ['frobnicate']).status, 2);
+    const unknownRule = perflens(root, ['lint', '--rule', 'no-such-rule']);
+    assert.equal(unknownRule.status, 2);
+    assert.match(unknownRule.stderr, /known rules: .*offset-pagination/);
+  });
+
+  it('turns a rule off from .perflens.json, and --rule narrows the run', () => {
+    write('q.sql', OFFSET_SQL);
+    assert.equal(json(perflens(root, ['lint', '--format', 'json', '--rule', 'offset-pagination'])).findings.length, 1);
+    write('.perflens.json', JSON.stringify({ rules: { 'offset-pagination': 'off' } }));
+    assert.equal(json(perflens(root, ['lint', '--format', 'json'])).findings.length, 0);
+  });
+
+  it('honours .gitignore, skips node_modules, and applies include/exclude', () => {
+    write('.gitignore', 'generated/\n');
+    write('generated/q.sql', OFFSET_SQL);
+    write('node_modules/pkg/q.sql', OFFSET_SQL);
+    write('legacy/q.sql', OFFSET_SQL);
+    write('db/q.sql', OFFSET_SQL);
+    assert.deepEqual(json(perflens(root, ['lint', '--format', 'json'])).findings.map((f) => f.file), ['db/q.sql', 'legacy/q.sql']);
+    write('.perflens.json', JSON.stringify({ exclude: ['legacy/**'] }));
+    assert.deepEqual(json(perflens(root, ['lint', '--format', 'json'])).findings.map((f) => f.file), ['db/q.sql']);
+  });
+
+  it('lints only the paths given, relative to --root', () => {
+    write('a/q.sql', OFFSET_SQL);
+    write('b/q.sql', OFFSET_SQL);
+    const out = json(perflens(root, ['lint', '--root', root, '--format', 'json', path.join(root, 'b')]));
+    assert.deepEqual(out.findings.map((f) => f.file), ['b/q.sql']);
+  });
+
+  it('respects suppression comments', () => {
+    write('q.sql', `-- perflens-ignore-next-line offset-pagination\n${OFFSET_SQL.replace(/\n/g, ' ')}\n`);
+    assert.equal(json(perflens(root, ['lint', '--format', 'json'])).findings.length, 0);
+  });
+
+  it('--fix applies safe fixes only; --unsafe-fixes rewrites to keyset and the result lints clean', () => {
+    write('q.sql', OFFSET_SQL);
+    const safeOnly = perflens(root, ['lint', '--fix']);
+    assert.equal(fs.readFileSync(path.join(root, 'q.sql'), 'utf8'), OFFSET_SQL, 'an unsafe fix is not applied by --fix');
+    assert.doesNotMatch(safeOnly.stdout, /Applied/);
+    const unsafe = perflens(root, ['lint', '--fix', '--unsafe-fixes']);
+    assert.match(unsafe.stdout, /Applied 1 fix/);
+    const fixed = fs.readFileSync(path.join(root, 'q.sql'), 'utf8');
+    assert.doesNotMatch(fixed, /OFFSET/);
+    assert.match(fixed, /ORDER BY created_at DESC, id DESC/);
+    assert.equal(json(perflens(root, ['lint', '--format', 'json'])).findings.length, 0);
+    assert.equal(perflens(root, ['lint', '--unsafe-fixes']).status, 2, '--unsafe-fixes needs --fix');
+  });
+
+  it('skips binary files and survives broken ones', () => {
+    write('blob.sql', Buffer.from([0x53, 0x45, 0x00, 0xff, 0xfe, 0x00]));
+    write('latin1.py', Buffer.from('x = "caf\xe9"\n', 'latin1'));
+    write('broken.ts', 'export function (( {\n  const = ;\n');
+    write('broken.py', 'def f(:\n  return [\n');
+    write('q.sql', OFFSET_SQL);
+    const run = perflens(root, ['lint', '--format', 'json']);
+    assert.equal(run.status, 0, run.stderr);
+    assert.deepEqual(json(run).findings.map((f) => f.file), ['q.sql']);
+    assert.match(run.stderr, /blob\.sql: skipped \(binary file\)/);
+    assert.match(run.stderr, /latin1\.py: skipped \(not UTF-8\)/);
+  });
+
+  it('prints help and version', () => {
+    assert.match(perflens(root, ['--help']).stdout, /Usage: perflens lint/);
+    assert.match(perflens(root, ['--version']).stdout, /^\d+\.\d+\.\d+/);
+  });
+});
