@@ -1,0 +1,74 @@
+/**
+ * JS/TS adapter: TypeScript's own parser (it keeps a usable tree for half-typed code, where
+ * others throw), one walk, facts for the rules: ORM queries with their pagination, and SQL in
+ * strings and tagged templates.
+ */
+import ts from 'typescript';
+import type { SourceFile } from '../../engine/source-file';
+import type { LanguageAdapter } from '../adapter';
+import type { FileFacts, ParseProblem } from '../facts';
+import { embeddedSqlAt } from './embedded-sql';
+import { readImports } from './imports';
+import { queryFromCall, type TsQueryFact } from './queries';
+
+export interface TsFacts extends FileFacts {
+  language: 'typescript';
+  queries: TsQueryFact[];
+  /** Absent for files that could not be parsed at all (binary). */
+  sourceFile?: ts.SourceFile;
+}
+
+/** Above this, a file is generated or minified code, not something a person is typing. */
+const MAX_CHARS = 5 * 1024 * 1024;
+
+function scriptKind(path: string): ts.ScriptKind {
+  if (/\.tsx$/i.test(path)) return ts.ScriptKind.TSX;
+  if (/\.jsx$/i.test(path)) return ts.ScriptKind.JSX;
+  if (/\.[mc]?js$/i.test(path)) return ts.ScriptKind.JS;
+  return ts.ScriptKind.TS;
+}
+
+function emptyFacts(problem?: ParseProblem): TsFacts {
+  return { language: 'typescript', queries: [], sql: [], problems: problem ? [problem] : [] };
+}
+
+export function parseTypescript(path: string, text: string): ts.SourceFile {
+  return ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKind(path));
+}
+
+export class TypescriptAdapter implements LanguageAdapter<TsFacts> {
+  readonly language = 'typescript' as const;
+
+  init(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  facts(file: SourceFile): TsFacts {
+    const text = file.text;
+    if (text.length > MAX_CHARS) return emptyFacts({ start: 0, end: 0, message: `file larger than ${MAX_CHARS / 1024 / 1024} MB: not analysed` });
+    if (text.slice(0, 8192).includes('\0')) return emptyFacts({ start: 0, end: 0, message: 'binary file: not analysed' });
+    const sf = parseTypescript(file.path, text);
+    // parseDiagnostics is internal but stable; the public API needs a Program for the same list.
+    const diagnostics = ((sf as unknown as { parseDiagnostics?: ts.Diagnostic[] }).parseDiagnostics ?? []);
+    const problems: ParseProblem[] = diagnostics.map((d) => ({
+      start: d.start ?? 0,
+      end: (d.start ?? 0) + (d.length ?? 0),
+      message: ts.flattenDiagnosticMessageText(d.messageText, '\n'),
+    }));
+    const imports = readImports(sf);
+    const facts: TsFacts = { language: 'typescript', queries: [], sql: [], problems, sourceFile: sf };
+    const visit = (node: ts.Node): void => {
+      if (ts.isCallExpression(node)) {
+        const q = queryFromCall(node, imports);
+        if (q) facts.queries.push(q);
+      }
+      if (ts.isCallExpression(node) || ts.isTaggedTemplateExpression(node)) {
+        const sql = embeddedSqlAt(node, imports.dialect);
+        if (sql.length) facts.sql.push(...sql);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(sf);
+    return facts;
+  }
+}

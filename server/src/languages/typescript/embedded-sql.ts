@@ -1,0 +1,53 @@
+/**
+ * SQL inside JS/TS strings: tagged templates (`sql\`…\``, `Prisma.sql`, `$queryRaw\`…\``) and
+ * string or template arguments of query functions (`pool.query('…')`, `knex.raw('…')`,
+ * `$queryRawUnsafe('…')`, `sequelize.query('…')`). Chunks are passed as written in the source,
+ * so that every offset maps one to one to the file.
+ */
+import ts from 'typescript';
+import type { SqlDialect, SqlStatementFact } from '../facts';
+import { looksLikeSql, sqlFactsFromEmbedded, type SqlHole, type SqlPiece } from '../sql/embedded';
+
+const SQL_TAGS = /(^|\.)(sql|SQL|\$queryRaw|\$executeRaw|raw|unsafe)$/;
+const SQL_CALLS = /(^|\.)(query|execute|raw|\$queryRawUnsafe|\$executeRawUnsafe|whereRaw|orderByRaw|unsafe|prepare|all|get|run|exec)$/;
+
+/** The literal chunks and `${}` holes of a string or template, as source text. */
+function piecesOf(node: ts.StringLiteral | ts.NoSubstitutionTemplateLiteral | ts.TemplateExpression): { pieces: SqlPiece[]; holes: SqlHole[] } {
+  if (!ts.isTemplateExpression(node)) {
+    // Skip the quote or backtick; the end quote is excluded by the text length.
+    const start = node.getStart() + 1;
+    return { pieces: [{ text: node.getText().slice(1, -1), start }], holes: [] };
+  }
+  const pieces: SqlPiece[] = [];
+  const holes: SqlHole[] = [];
+  const head = node.head;
+  pieces.push({ text: head.getText().slice(1, -2), start: head.getStart() + 1 });
+  for (const span of node.templateSpans) {
+    const e = span.expression;
+    holes.push({ start: e.getStart(), end: e.getEnd(), text: e.getText() });
+    const lit = span.literal;
+    // A middle chunk is `}…${`, the tail `}…\``.
+    const raw = lit.getText();
+    pieces.push({ text: raw.slice(1, ts.isTemplateTail(lit) ? -1 : -2), start: lit.getStart() + 1 });
+  }
+  return { pieces, holes };
+}
+
+function sqlOf(node: ts.Expression, dialect: SqlDialect | undefined, requireSqlShape: boolean): SqlStatementFact[] {
+  if (!(ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateExpression(node))) return [];
+  const { pieces, holes } = piecesOf(node);
+  if (requireSqlShape && !looksLikeSql(pieces.map((p) => p.text).join(' '))) return [];
+  return sqlFactsFromEmbedded({ pieces, holes, dialect, host: 'string' });
+}
+
+/** SQL at this node, if it is a tagged template or a query call's string argument. */
+export function embeddedSqlAt(node: ts.Node, dialect: SqlDialect | undefined): SqlStatementFact[] {
+  if (ts.isTaggedTemplateExpression(node) && SQL_TAGS.test(node.tag.getText())) {
+    return sqlOf(node.template, dialect, false);
+  }
+  if (ts.isCallExpression(node) && node.arguments[0] && SQL_CALLS.test(node.expression.getText())) {
+    // Query-shaped method names are common (`.get`, `.all`, `.run`): the string must look like SQL.
+    return sqlOf(node.arguments[0], dialect, true);
+  }
+  return [];
+}

@@ -1,0 +1,206 @@
+/**
+ * ORM and query-builder calls in JS/TS, in two shapes:
+ *  - options objects: `prisma.post.findMany({ skip, take, orderBy })`, `Post.findAll({ offset })`,
+ *    `repo.find({ skip })`, `em.find(Post, {}, { offset })`;
+ *  - builder chains: `knex('posts').orderBy('id').offset(n)`, `db.selectFrom('posts')…offset(n)`,
+ *    `db.select().from(posts)…offset(n)`, `qb.skip(n)`, `Post.find().sort(…).skip(n)`.
+ * A call counts only with evidence that it is a query (the file's imports, or a method shape no
+ * array or stream has), so `.skip()` on other objects is not a query.
+ */
+import ts from 'typescript';
+import type { OrderKey, OrmId, PaginationFact, QueryFact } from '../facts';
+import type { FileImports } from './imports';
+import { columnName, findProperty, hasComparisonOn, orderKeysFromCall, orderKeysFromOption, propertyValue } from './ordering';
+import { valueFact } from './values';
+
+export interface TsQueryFact extends QueryFact {
+  call: ts.CallExpression;
+  style: 'options' | 'chain';
+  /** Options style: the options object holding the offset. */
+  options?: ts.ObjectLiteralExpression;
+  /** Options style: the `skip`/`offset` property. */
+  offsetProperty?: ts.ObjectLiteralElementLike;
+  /** Chain style: the calls from the root outwards, and the `.offset()`/`.skip()` call. */
+  chain?: ts.CallExpression[];
+  offsetCall?: ts.CallExpression;
+  /** The request object the page was read from (`req.query`), for reading the cursor. */
+  requestObject?: string;
+}
+
+const OPTION_METHODS = new Set([
+  'findMany', 'findFirst', 'findFirstOrThrow', 'findAll', 'findAndCountAll', 'find', 'findAndCount', 'findBy',
+  'findAndCountBy', 'findManyAndCount', 'count', 'aggregate', 'groupBy', 'findOne',
+]);
+const OFFSET_KEYS = ['skip', 'offset'];
+const ORDER_KEYS = ['orderBy', 'order', 'sort'];
+const CHAIN_OFFSET = new Set(['offset', 'skip']);
+const QUERY_CHAIN_METHODS = new Set([
+  'select', 'selectAll', 'selectFrom', 'from', 'where', 'andWhere', 'orWhere', 'whereIn', 'orderBy', 'addOrderBy', 'sort',
+  'limit', 'take', 'createQueryBuilder', 'leftJoin', 'innerJoin', 'leftJoinAndSelect', 'innerJoinAndSelect', 'find', 'table',
+  'query', 'populate', 'lean', 'columns', 'distinct', 'groupBy',
+]);
+
+function methodName(call: ts.CallExpression): string | undefined {
+  const callee = call.expression;
+  return ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
+}
+
+/** `a.b().c().offset(x)` → [a.b(), a.b().c(), …, offset call] (innermost first). */
+function chainOf(call: ts.CallExpression): ts.CallExpression[] {
+  const chain: ts.CallExpression[] = [call];
+  let e: ts.Expression = call.expression;
+  for (;;) {
+    if (ts.isPropertyAccessExpression(e)) e = e.expression;
+    else if (ts.isNonNullExpression(e) || ts.isParenthesizedExpression(e) || ts.isAwaitExpression(e)) e = e.expression;
+    else if (ts.isCallExpression(e)) {
+      chain.unshift(e);
+      e = e.expression;
+    } else break;
+  }
+  return chain;
+}
+
+function chainRoot(chain: ts.CallExpression[]): ts.Expression {
+  let e: ts.Expression = chain[0].expression;
+  while (ts.isPropertyAccessExpression(e)) e = e.expression;
+  return e;
+}
+
+function optionsOrm(call: ts.CallExpression, method: string, imports: FileImports, keys: string[]): OrmId | undefined {
+  const callee = call.expression.getText();
+  if (/\.query\.\w+\.find(Many|First)$/.test(callee) && imports.orms.has('drizzle')) return 'drizzle';
+  if (/prisma|^(tx|db|ctx\.db|this\.db)\.\w+\.find/i.test(callee) && /^(findMany|findFirst|findFirstOrThrow|count|aggregate|groupBy)$/.test(method)) return 'prisma';
+  if (imports.orms.has('prisma') && /^(findMany|findFirst|findFirstOrThrow)$/.test(method)) return 'prisma';
+  if (imports.orms.has('mikro-orm')) return 'mikro-orm';
+  if (imports.orms.has('typeorm') && keys.includes('skip')) return 'typeorm';
+  if (imports.orms.has('sequelize')) return 'sequelize';
+  if (imports.orms.has('mongoose')) return 'mongoose';
+  // Sequelize models are often imported from a local models folder: `findAll`/`findAndCountAll`
+  // with `offset` is its shape.
+  if ((method === 'findAll' || method === 'findAndCountAll') && keys.includes('offset')) return 'sequelize';
+  return undefined;
+}
+
+function chainOrm(chain: ts.CallExpression[], imports: FileImports): OrmId | undefined {
+  const methods = new Set(chain.map(methodName).filter((m): m is string => !!m));
+  if (methods.has('selectFrom') || methods.has('selectAll')) return 'kysely';
+  if (methods.has('createQueryBuilder')) return imports.orms.has('mikro-orm') && !imports.orms.has('typeorm') ? 'mikro-orm' : 'typeorm';
+  if (imports.orms.has('drizzle') && methods.has('from')) return 'drizzle';
+  if (methods.has('sort') || methods.has('populate') || methods.has('lean') || (imports.orms.has('mongoose') && methods.has('find'))) return 'mongoose';
+  if (imports.orms.has('knex')) return 'knex';
+  const root = chain[0];
+  // knex('posts')…, db('posts')…: a call of a plain function with a table name.
+  if (ts.isIdentifier(root.expression) && root.arguments[0] && ts.isStringLiteralLike(root.arguments[0])) return 'knex';
+  if (methods.has('find') && ts.isPropertyAccessExpression(root.expression) && root.expression.name.text === 'find') return 'mongoose';
+  for (const orm of ['typeorm', 'mikro-orm', 'kysely', 'mongoose'] as const) if (imports.orms.has(orm)) return orm;
+  return undefined;
+}
+
+function modelOfChain(chain: ts.CallExpression[], orm: OrmId): string | undefined {
+  for (const c of chain) {
+    const m = methodName(c);
+    const a = c.arguments[0];
+    if ((m === 'selectFrom' || m === 'from' || m === 'table') && a) return columnName(a.getText().replace(/['"`]/g, '').split(/\s+as\s+/i)[0]);
+    if (m === 'createQueryBuilder' && ts.isPropertyAccessExpression(c.expression)) {
+      const repo = c.expression.expression.getText();
+      if (a && ts.isStringLiteralLike(a) && !/repo|repository/i.test(repo)) return a.text;
+      return repo.replace(/^this\./, '').replace(/Repo(sitory)?$/i, '') || (a && ts.isStringLiteralLike(a) ? a.text : undefined);
+    }
+  }
+  const root = chain[0];
+  if (orm === 'knex' && ts.isIdentifier(root.expression) && root.arguments[0] && ts.isStringLiteralLike(root.arguments[0])) return root.arguments[0].text;
+  const r = chainRoot(chain);
+  return ts.isIdentifier(r) ? r.text : undefined;
+}
+
+const TIE_COLUMNS = ['id', '_id'];
+
+function pagination(
+  kind: PaginationFact['kind'],
+  offsetExpr: ts.Expression,
+  offsetSpan: { start: number; end: number },
+  orderBy: OrderKey[],
+  limitExpr: ts.Expression | undefined,
+  hasCursor: boolean,
+  whereNodes: ts.Node[],
+): PaginationFact & { requestObject?: string } {
+  const offset = valueFact(offsetExpr);
+  const columns = new Set([...orderBy.map((k) => k.column), ...TIE_COLUMNS]);
+  const p: PaginationFact & { requestObject?: string } = {
+    kind,
+    offset,
+    orderBy,
+    hasCursor,
+    hasKeysetFilter: whereNodes.some((n) => hasComparisonOn(n, columns)),
+    offsetSpan,
+  };
+  if (limitExpr) p.limit = valueFact(limitExpr);
+  if (offset.requestObject) p.requestObject = offset.requestObject;
+  return p;
+}
+
+function fromOptions(call: ts.CallExpression, imports: FileImports): TsQueryFact | undefined {
+  const method = methodName(call);
+  if (!method || !OPTION_METHODS.has(method) || !ts.isPropertyAccessExpression(call.expression)) return undefined;
+  for (const arg of call.arguments) {
+    if (!ts.isObjectLiteralExpression(arg)) continue;
+    const offsetProperty = findProperty(arg, ...OFFSET_KEYS);
+    const keys = arg.properties.map((p) => (p.name && ts.isIdentifier(p.name) ? p.name.text : '')).filter(Boolean);
+    const orm = optionsOrm(call, method, imports, keys);
+    if (!orm) return undefined;
+    const receiver = call.expression.expression;
+    const model = ts.isPropertyAccessExpression(receiver) ? receiver.name.text : receiver.getText().replace(/^this\./, '').replace(/Repo(sitory)?$/i, '');
+    const fact: TsQueryFact = {
+      orm, model, operation: method, callee: call.expression.getText(), start: call.getStart(), end: call.getEnd(), call, style: 'options', options: arg,
+    };
+    const offsetExpr = propertyValue(offsetProperty);
+    if (offsetProperty && offsetExpr) {
+      const orderValue = propertyValue(findProperty(arg, ...ORDER_KEYS));
+      const orderBy = orderValue ? orderKeysFromOption(orderValue) : [];
+      const where = propertyValue(findProperty(arg, 'where'));
+      const whereNodes = [where, ...call.arguments.filter((a) => a !== arg)].filter((n): n is ts.Expression => !!n);
+      const p = pagination('offset-option', offsetExpr, { start: offsetProperty.getStart(), end: offsetProperty.getEnd() }, orderBy, propertyValue(findProperty(arg, 'take', 'limit')), !!findProperty(arg, 'cursor'), whereNodes);
+      fact.pagination = p;
+      fact.offsetProperty = offsetProperty;
+      fact.requestObject = p.requestObject;
+      delete p.requestObject;
+    }
+    return fact;
+  }
+  return undefined;
+}
+
+function fromChain(call: ts.CallExpression, imports: FileImports): TsQueryFact | undefined {
+  const method = methodName(call);
+  if (!method || !CHAIN_OFFSET.has(method) || call.arguments.length !== 1 || !ts.isPropertyAccessExpression(call.expression)) return undefined;
+  const chain = chainOf(call);
+  if (chain.length < 2 || !chain.slice(0, -1).some((c) => QUERY_CHAIN_METHODS.has(methodName(c) ?? ''))) return undefined;
+  const orm = chainOrm(chain, imports);
+  if (!orm) return undefined;
+  // The rest of the chain after .offset() belongs to the same query: follow parents too.
+  const full = [...chain];
+  let outer: ts.Node = call;
+  while (ts.isPropertyAccessExpression(outer.parent) && ts.isCallExpression(outer.parent.parent)) {
+    outer = outer.parent.parent;
+    full.push(outer as ts.CallExpression);
+  }
+  const orderBy = full.flatMap((c) => {
+    const m = methodName(c) ?? '';
+    return m === 'orderBy' || m === 'addOrderBy' || m === 'sort' ? orderKeysFromCall(m, c.arguments) : [];
+  });
+  const whereNodes = full.filter((c) => /^(where|andWhere|whereRaw|find|findOne|having)$/.test(methodName(c) ?? '') || (methodName(c) ?? '').match(/^(gt|gte|lt|lte)$/));
+  const limitCall = full.find((c) => /^(limit|take)$/.test(methodName(c) ?? ''));
+  const access = call.expression as ts.PropertyAccessExpression;
+  const p = pagination('offset-call', call.arguments[0], { start: access.name.getStart() - 1, end: call.getEnd() }, orderBy, limitCall?.arguments[0], false, whereNodes);
+  const requestObject = p.requestObject;
+  delete p.requestObject;
+  const outermost = full[full.length - 1];
+  return {
+    orm, model: modelOfChain(chain, orm), operation: 'select', callee: chain[0].expression.getText(), start: outermost.getStart(), end: outermost.getEnd(),
+    call: outermost, style: 'chain', chain: full, offsetCall: call, pagination: p, requestObject,
+  };
+}
+
+export function queryFromCall(call: ts.CallExpression, imports: FileImports): TsQueryFact | undefined {
+  return fromChain(call, imports) ?? fromOptions(call, imports);
+}

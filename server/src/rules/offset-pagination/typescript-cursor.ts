@@ -1,0 +1,49 @@
+/**
+ * Where the keyset cursor comes from in a JS/TS fix: the same request object the page was read
+ * from (`req.query.after`), or, failing that, a new optional parameter of the enclosing function.
+ */
+import ts from 'typescript';
+import type { Edit } from '../../engine/finding';
+import type { OrderKey } from '../../languages/facts';
+
+export interface Cursor {
+  /** One expression per key, in key order: `req.query.afterCreatedAt`, `afterId`. */
+  values: string[];
+  /** Edits that bring the values into scope (a new parameter), if any. */
+  edits: Edit[];
+}
+
+export function cursorName(keys: readonly OrderKey[], i: number): string {
+  if (keys.length === 1) return 'after';
+  const col = keys[i].column.replace(/^_/, '').replace(/_(\w)/g, (_, c: string) => c.toUpperCase());
+  return `after${col[0].toUpperCase()}${col.slice(1)}`;
+}
+
+function guessType(column: string): string {
+  if (/(^|_)id$|Id$/.test(column)) return 'number';
+  if (/(At|_at|date|Date|time|Time)$/.test(column)) return 'Date';
+  return 'string';
+}
+
+function readFrom(requestObject: string, name: string): string {
+  if (/searchParams$|\.req\.query$|\.req\.param$/.test(requestObject)) {
+    return /searchParams$/.test(requestObject) ? `${requestObject}.get('${name}')` : `${requestObject}('${name}')`;
+  }
+  return `${requestObject}.${name}`;
+}
+
+export function cursorFor(at: ts.Node, keys: readonly OrderKey[], requestObject: string | undefined, isTs: boolean): Cursor | undefined {
+  const names = keys.map((_, i) => cursorName(keys, i));
+  if (requestObject) return { values: names.map((n) => readFrom(requestObject, n)), edits: [] };
+  let fn: ts.Node | undefined = at.parent;
+  while (fn && !ts.isFunctionLike(fn)) fn = fn.parent;
+  if (!fn || !ts.isFunctionLike(fn)) return undefined;
+  const params = fn.parameters;
+  // `x => …` has no parentheses to add a parameter to.
+  if (ts.isArrowFunction(fn) && params.length === 1 && params[0].getStart() === fn.getStart()) return undefined;
+  const declared = new Set(params.map((p) => p.name.getText()));
+  if (names.some((n) => declared.has(n))) return { values: names, edits: [] };
+  const decls = names.map((n, i) => (isTs ? `${n}?: ${guessType(keys[i].column)}` : n)).join(', ');
+  const sep = params.length ? ', ' : '';
+  return { values: names, edits: [{ start: params.end, end: params.end, newText: sep + decls }] };
+}

@@ -1,0 +1,240 @@
+/** The keyset rewrite of a JS/TS query, per ORM. Every fix is `unsafe`: page boundaries change. */
+import ts from 'typescript';
+import type { Edit, Fix } from '../../engine/finding';
+import type { OrderKey } from '../../languages/facts';
+import { findProperty, propertyValue } from '../../languages/typescript/ordering';
+import type { TsQueryFact } from '../../languages/typescript/queries';
+import { cursorFor, cursorName, type Cursor } from './typescript-cursor';
+
+type Cmp = 'lt' | 'gt';
+const cmp = (k: OrderKey): Cmp => (k.direction === 'desc' ? 'lt' : 'gt');
+const sqlOp = (k: OrderKey) => (k.direction === 'desc' ? '<' : '>');
+
+/** Removes an object property with the comma that follows it (or precedes it, if last). */
+function removeProperty(obj: ts.ObjectLiteralExpression, prop: ts.ObjectLiteralElementLike, text: string): Edit {
+  const i = obj.properties.indexOf(prop);
+  const next = obj.properties[i + 1];
+  if (next) return { start: prop.getStart(), end: next.getStart(), newText: '' };
+  const prev = obj.properties[i - 1];
+  if (prev) {
+    let end = prop.getEnd();
+    if (text[end] === ',') end++;
+    return { start: prev.getEnd(), end, newText: '' };
+  }
+  return { start: prop.getStart(), end: prop.getEnd(), newText: '' };
+}
+
+/** Adds `entry` to an object literal: after `{`, keeping its layout. */
+function addToObject(obj: ts.ObjectLiteralExpression, entry: string): Edit {
+  const at = obj.getStart() + 1;
+  return { start: at, end: at, newText: obj.properties.length ? ` ${entry},` : ` ${entry} ` };
+}
+
+/** Appends to an object or array literal, before its closing bracket. */
+function appendTo(lit: ts.ObjectLiteralExpression | ts.ArrayLiteralExpression, entry: string): Edit {
+  const elements = ts.isObjectLiteralExpression(lit) ? lit.properties : lit.elements;
+  const last = elements[elements.length - 1];
+  const at = last ? last.getEnd() : lit.getStart() + 1;
+  return { start: at, end: at, newText: last ? `, ${entry}` : entry };
+}
+
+function dirText(orm: TsQueryFact['orm'], k: OrderKey): string {
+  if (orm === 'mongoose') return k.direction === 'desc' ? '-1' : '1';
+  if (orm === 'typeorm' || orm === 'sequelize') return k.direction === 'desc' ? "'DESC'" : "'ASC'";
+  return k.direction === 'desc' ? "'desc'" : "'asc'";
+}
+
+/** `{ createdAt: { $lt: c1 } }`-style entries for options-object ORMs. */
+function conditionEntries(orm: TsQueryFact['orm'], keys: readonly OrderKey[], values: readonly string[]): string {
+  const op = (k: OrderKey, v: string) => {
+    const c = cmp(k);
+    if (orm === 'sequelize') return `{ [Op.${c}]: ${v} }`;
+    if (orm === 'typeorm') return `${c === 'lt' ? 'LessThan' : 'MoreThan'}(${v})`;
+    return `{ $${c}: ${v} }`;
+  };
+  if (keys.length === 1) return `${keys[0].column}: ${op(keys[0], values[0])}`;
+  const branches = keys.map((k, i) => {
+    const eqs = keys.slice(0, i).map((e, j) => `${e.column}: ${values[j]}`);
+    return `{ ${[...eqs, `${k.column}: ${op(k, values[i])}`].join(', ')} }`;
+  });
+  return orm === 'sequelize' ? `[Op.or]: [${branches.join(', ')}]` : `$or: [${branches.join(', ')}]`;
+}
+
+function ensureImport(sf: ts.SourceFile, module: string, names: string[]): Edit[] {
+  const missing = new Set(names);
+  let target: ts.NamedImports | undefined;
+  for (const st of sf.statements) {
+    if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier)) continue;
+    const bindings = st.importClause?.namedBindings;
+    if (bindings && ts.isNamedImports(bindings)) {
+      for (const el of bindings.elements) missing.delete(el.name.text);
+      if (st.moduleSpecifier.text === module) target = bindings;
+    }
+  }
+  // `const { Op } = require('sequelize')` also brings the name in.
+  for (const n of [...missing]) if (new RegExp(`\\b${n}\\b[^\\n]*require\\(['"]${module}['"]\\)`).test(sf.text)) missing.delete(n);
+  if (missing.size === 0) return [];
+  const list = [...missing].join(', ');
+  if (target) {
+    const last = target.elements[target.elements.length - 1];
+    return [{ start: last ? last.getEnd() : target.getStart() + 1, end: last ? last.getEnd() : target.getStart() + 1, newText: last ? `, ${list}` : ` ${list} ` }];
+  }
+  const cjs = !sf.statements.some(ts.isImportDeclaration) && /\brequire\(/.test(sf.text);
+  const line = cjs ? `const { ${list} } = require('${module}');\n` : `import { ${list} } from '${module}';\n`;
+  const first = sf.statements.find((s) => !(ts.isExpressionStatement(s) && ts.isStringLiteral(s.expression)));
+  const at = first ? first.getFullStart() + (first.getFullStart() === 0 ? 0 : 1) : 0;
+  return [{ start: at, end: at, newText: line }];
+}
+
+function prismaFix(q: TsQueryFact, keys: readonly OrderKey[], cursor: Cursor): Edit[] {
+  const obj = q.options!;
+  const tie = keys[keys.length - 1];
+  const idValue = cursor.values[cursor.values.length - 1];
+  // Prisma's cursor is the unique id of the last row seen; `skip: 1` steps over that row.
+  const page = `...(${idValue} !== undefined ? { cursor: { ${tie.column}: ${idValue} }, skip: 1 } : {})`;
+  const edits: Edit[] = [];
+  const orderProp = findProperty(obj, 'orderBy');
+  const orderValue = propertyValue(orderProp);
+  let prefix = '';
+  if (keys.length > q.pagination!.orderBy.length) {
+    const tieEntry = `{ ${tie.column}: ${dirText('prisma', tie)} }`;
+    if (!orderValue) prefix = `orderBy: ${tieEntry}, `;
+    else if (ts.isArrayLiteralExpression(orderValue)) edits.push(appendTo(orderValue, tieEntry));
+    else edits.push({ start: orderValue.getStart(), end: orderValue.getEnd(), newText: `[${orderValue.getText()}, ${tieEntry}]` });
+  }
+  edits.push({ start: q.offsetProperty!.getStart(), end: q.offsetProperty!.getEnd(), newText: prefix + page });
+  return edits;
+}
+
+function optionsFix(q: TsQueryFact, keys: readonly OrderKey[], cursor: Cursor, sf: ts.SourceFile): Edit[] | undefined {
+  const obj = q.options!;
+  const orm = q.orm;
+  const edits: Edit[] = [];
+  // What takes the offset property's place: a new `where` and/or `order`, or nothing.
+  const replacement: string[] = [];
+  const entries = conditionEntries(orm, keys, cursor.values);
+  const where = propertyValue(findProperty(obj, 'where'));
+  // MikroORM em.find(Entity, where, options) and Mongoose Model.find(filter, projection, options)
+  // take the filter as a separate argument.
+  const filterArg = orm === 'mikro-orm' && q.call.arguments.length >= 3 ? q.call.arguments[1] : orm === 'mongoose' && q.call.arguments[0] !== obj ? q.call.arguments[0] : undefined;
+  const target = filterArg ?? where;
+  if (target && ts.isObjectLiteralExpression(target)) edits.push(addToObject(target, entries));
+  else if (target) edits.push({ start: target.getStart(), end: target.getEnd(), newText: `{ ...${target.getText()}, ${entries} }` });
+  else replacement.push(`where: { ${entries} }`);
+  const tie = keys[keys.length - 1];
+  if (keys.length > q.pagination!.orderBy.length) {
+    const value = propertyValue(findProperty(obj, 'orderBy', 'order', 'sort'));
+    const entry = orm === 'sequelize' ? `['${tie.column}', ${dirText(orm, tie)}]` : `${tie.column}: ${dirText(orm, tie)}`;
+    const key = orm === 'sequelize' || orm === 'typeorm' ? 'order' : orm === 'mongoose' ? 'sort' : 'orderBy';
+    if (value && (ts.isObjectLiteralExpression(value) || ts.isArrayLiteralExpression(value))) edits.push(appendTo(value, entry));
+    else if (!value) replacement.push(orm === 'sequelize' ? `${key}: [${entry}]` : `${key}: { ${entry} }`);
+    else return undefined;
+  }
+  const prop = q.offsetProperty!;
+  edits.push(replacement.length ? { start: prop.getStart(), end: prop.getEnd(), newText: replacement.join(', ') } : removeProperty(obj, prop, sf.text));
+  if (orm === 'sequelize') edits.push(...ensureImport(sf, 'sequelize', ['Op']));
+  if (orm === 'typeorm') edits.push(...ensureImport(sf, 'typeorm', [...new Set(keys.map((k) => (cmp(k) === 'lt' ? 'LessThan' : 'MoreThan')))]));
+  return edits;
+}
+
+function lastCall(q: TsQueryFact, names: RegExp): ts.CallExpression | undefined {
+  return [...q.chain!].reverse().find((c) => ts.isPropertyAccessExpression(c.expression) && names.test(c.expression.name.text));
+}
+
+function chainFix(q: TsQueryFact, keys: readonly OrderKey[], cursor: Cursor, sf: ts.SourceFile): Edit[] | undefined {
+  const orm = q.orm;
+  const v = cursor.values;
+  const col = (k: OrderKey) => k.column;
+  let where: string;
+  let tieOrder: string;
+  const tie = keys[keys.length - 1];
+  const edits: Edit[] = [];
+  const qb = q.chain!.find((c) => ts.isPropertyAccessExpression(c.expression) && c.expression.name.text === 'createQueryBuilder');
+  switch (orm) {
+    case 'knex':
+      where = keys.length === 1
+        ? `.where('${col(keys[0])}', '${sqlOp(keys[0])}', ${v[0]})`
+        : `.where((qb) => qb.where('${col(keys[0])}', '${sqlOp(keys[0])}', ${v[0]}).orWhere((q) => q.where('${col(keys[0])}', ${v[0]}).andWhere('${col(keys[1])}', '${sqlOp(keys[1])}', ${v[1]})))`;
+      tieOrder = `.orderBy('${col(tie)}', '${tie.direction}')`;
+      if (keys.length > 2) return undefined;
+      break;
+    case 'kysely':
+      where = keys.length === 1
+        ? `.where('${col(keys[0])}', '${sqlOp(keys[0])}', ${v[0]})`
+        : `.where((eb) => eb.or([eb('${col(keys[0])}', '${sqlOp(keys[0])}', ${v[0]}), eb.and([eb('${col(keys[0])}', '=', ${v[0]}), eb('${col(keys[1])}', '${sqlOp(keys[1])}', ${v[1]})])]))`;
+      tieOrder = `.orderBy('${col(tie)}', '${tie.direction}')`;
+      if (keys.length > 2) return undefined;
+      break;
+    case 'typeorm':
+    case 'mikro-orm': {
+      const alias = qb?.arguments[0] && ts.isStringLiteralLike(qb.arguments[0]) ? `${qb.arguments[0].text}.` : '';
+      const names = keys.map((_, i) => cursorName(keys, i));
+      const p = (i: number) => `:${names[i]}`;
+      const cond = keys.length === 1
+        ? `${alias}${col(keys[0])} ${sqlOp(keys[0])} ${p(0)}`
+        : `(${alias}${col(keys[0])} ${sqlOp(keys[0])} ${p(0)} OR (${alias}${col(keys[0])} = ${p(0)} AND ${alias}${col(keys[1])} ${sqlOp(keys[1])} ${p(1)}))`;
+      if (keys.length > 2) return undefined;
+      where = `.andWhere('${cond}', { ${names.map((n, i) => `${n}: ${v[i]}`).join(', ')} })`;
+      tieOrder = `.addOrderBy('${alias}${col(tie)}', '${tie.direction.toUpperCase()}')`;
+      break;
+    }
+    case 'mongoose':
+      where = `.where({ ${conditionEntries('mongoose', keys, v)} })`;
+      tieOrder = `.sort({ ${col(tie)}: ${dirText('mongoose', tie)} })`;
+      break;
+    case 'drizzle': {
+      const from = q.chain!.find((c) => ts.isPropertyAccessExpression(c.expression) && c.expression.name.text === 'from');
+      const table = from?.arguments[0]?.getText();
+      if (!table || keys.length > 2) return undefined;
+      const c = (k: OrderKey) => `${table}.${col(k)}`;
+      const cond = keys.length === 1
+        ? `${cmp(keys[0])}(${c(keys[0])}, ${v[0]})`
+        : `or(${cmp(keys[0])}(${c(keys[0])}, ${v[0]}), and(eq(${c(keys[0])}, ${v[0]}), ${cmp(keys[1])}(${c(keys[1])}, ${v[1]})))`;
+      const names = new Set<string>(keys.map(cmp));
+      if (keys.length > 1) ['or', 'and', 'eq'].forEach((n) => names.add(n));
+      // Drizzle allows one .where(): combine with the existing condition.
+      const existing = lastCall(q, /^where$/);
+      if (existing && existing.arguments[0]) {
+        names.add('and');
+        edits.push({ start: existing.arguments[0].getStart(), end: existing.arguments[0].getEnd(), newText: `and(${existing.arguments[0].getText()}, ${cond})` });
+        where = '';
+      } else where = `.where(${cond})`;
+      names.add(tie.direction);
+      edits.push(...ensureImport(sf, 'drizzle-orm', [...names]));
+      const order = lastCall(q, /^orderBy$/);
+      if (order && keys.length > q.pagination!.orderBy.length) {
+        const lastArg = order.arguments[order.arguments.length - 1];
+        edits.push({ start: lastArg.getEnd(), end: lastArg.getEnd(), newText: `, ${tie.direction}(${c(tie)})` });
+        tieOrder = '';
+      } else tieOrder = `.orderBy(${tie.direction}(${c(tie)}))`;
+      break;
+    }
+    default:
+      return undefined;
+  }
+  const offsetSpan = q.pagination!.offsetSpan;
+  let replacement = where;
+  if (keys.length > q.pagination!.orderBy.length && tieOrder) {
+    const order = lastCall(q, /^(orderBy|addOrderBy|sort)$/);
+    if (order && orm === 'mongoose' && order.arguments[0] && ts.isObjectLiteralExpression(order.arguments[0])) {
+      edits.push(appendTo(order.arguments[0], `${col(tie)}: ${dirText('mongoose', tie)}`));
+    } else if (order && order.getEnd() !== offsetSpan.start) {
+      edits.push({ start: order.getEnd(), end: order.getEnd(), newText: tieOrder });
+    } else replacement = (order ? tieOrder : '') + replacement + (order ? '' : tieOrder);
+  }
+  edits.push({ start: offsetSpan.start, end: offsetSpan.end, newText: replacement });
+  return edits;
+}
+
+export function keysetFix(q: TsQueryFact, keys: readonly OrderKey[], sf: ts.SourceFile): Fix | undefined {
+  const isTs = !/\.[mc]?jsx?$/i.test(sf.fileName);
+  const cursor = cursorFor(q.call, q.orm === 'prisma' ? keys.slice(-1) : keys, q.requestObject, isTs);
+  if (!cursor) return undefined;
+  let edits: Edit[] | undefined;
+  if (q.style === 'options') edits = q.orm === 'prisma' ? prismaFix(q, keys, cursor) : q.orm === 'drizzle' ? undefined : optionsFix(q, keys, cursor, sf);
+  else edits = chainFix(q, keys, cursor, sf);
+  if (!edits) return undefined;
+  const cols = keys.map((k) => k.column).join(', ');
+  return { title: `Rewrite to keyset pagination on (${cols})`, applicability: 'unsafe', edits: [...edits, ...cursor.edits].sort((a, b) => a.start - b.start) };
+}
+

@@ -1,0 +1,22 @@
+/** offset-pagination in JS/TS: ORM options (`skip`, `offset`) and builder `.offset()`/`.skip()`, plus SQL in strings. */
+import type { Detection } from '../../engine/finding';
+import type { Detector } from '../../engine/rule';
+import type { TsFacts } from '../../languages/typescript/adapter';
+import { isGrowingOffset, keysetKeys, offsetMessage } from './keyset';
+import { detectSqlStatements } from './sql';
+import { keysetFix } from './typescript-fixes';
+
+export const detectTypescript: Detector<TsFacts> = (facts, ctx) => {
+  const out: Detection[] = [];
+  for (const q of facts.queries) {
+    const p = q.pagination;
+    if (!p || !isGrowingOffset(p)) continue;
+    // Mongoose documents are keyed by _id; every other ORM here by id.
+    const keys = keysetKeys(p.orderBy, q.orm === 'mongoose' ? '_id' : 'id');
+    const message = offsetMessage({ query: q.callee, offset: p.offset.text, table: q.model, keys });
+    const fix = facts.sourceFile ? keysetFix(q, keys, facts.sourceFile) : undefined;
+    out.push({ start: p.offsetSpan.start, end: p.offsetSpan.end, message, fixes: fix ? [fix] : [] });
+  }
+  out.push(...detectSqlStatements(facts.sql, ctx));
+  return out;
+};
