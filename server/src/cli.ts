@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ALL_RULES } from './rules';
-import type { FixMode } from './cli/apply-fixes';
+import type { FixMode } from './engine/fix-selection';
 import { formatJson } from './cli/format-json';
 import { formatSarif } from './cli/format-sarif';
 import { detectStyle, formatText } from './cli/format-text';

@@ -1,6 +1,6 @@
 /** Terminal output: location, severity, message, rule; the code with the range marked; a summary. */
 import type { Severity } from '../engine/finding';
-import { eligible } from './apply-fixes';
+import { eligible } from '../engine/fix-selection';
 import type { LintResults } from './lint-files';
 
 export interface TextStyle {

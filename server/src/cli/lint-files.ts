@@ -12,8 +12,10 @@ import { SourceFile, languageOfPath } from '../engine/source-file';
 import { createAdapters } from '../languages';
 import type { PerflensSettings } from '../protocol';
 import { ALL_RULES } from '../rules';
-import { applyFixesUntilStable, type FixMode } from './apply-fixes';
-import { readSource } from './read-source';
+import type { FixMode } from '../engine/fix-selection';
+import { readSource } from '../engine/read-source';
+import { applyFixesUntilStable } from './apply-fixes';
+
 
 export interface LintOptions {
   only?: ReadonlySet<string>;

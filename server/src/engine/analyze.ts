@@ -55,6 +55,18 @@ export class Engine {
     for (const a of Object.values(this.adapters)) a?.forget?.(path);
   }
 
+  /** Facts alone (for the workspace index); undefined when the file cannot be analysed. */
+  facts(file: SourceFile): FileFacts | undefined {
+    const adapter = this.adapters[file.language];
+    if (!adapter) return undefined;
+    try {
+      return adapter.facts(file);
+    } catch (e) {
+      this.log(`${file.path}: could not analyse (${(e as Error).message})`);
+      return undefined;
+    }
+  }
+
   analyze(file: SourceFile, settings: PerflensSettings, options: AnalyzeOptions = {}): Analysis {
     if (!settings.enable) return { findings: [] };
     const adapter = this.adapters[file.language];

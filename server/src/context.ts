@@ -1,0 +1,28 @@
+/** What the LSP handlers share: the connection, open documents, the engine, settings, the index. */
+import type { Connection, TextDocuments } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Engine } from './engine/analyze';
+import type { WorkspaceIndex } from './engine/workspace-index';
+import type { SettingsStore } from './settings-store';
+import type { DocumentAnalyzer } from './document-analyzer';
+
+export interface ClientSupport {
+  pullDiagnostics: boolean;
+  configuration: boolean;
+  workDoneProgress: boolean;
+  watchedFilesRegistration: boolean;
+  showDocument: boolean;
+}
+
+export interface ServerContext {
+  connection: Connection;
+  documents: TextDocuments<TextDocument>;
+  engine: Engine;
+  settings: SettingsStore;
+  analyzer: DocumentAnalyzer;
+  index: WorkspaceIndex;
+  support: ClientSupport;
+  /** Workspace root folder (file system path), if the client opened one. */
+  root?: string;
+  log(message: string): void;
+}

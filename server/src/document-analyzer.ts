@@ -1,0 +1,52 @@
+/**
+ * Analyses open documents, once per version and settings generation: pull requests, the push
+ * fallback and code actions all read the same result, so a keystroke is linted once.
+ */
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { uriToPath } from './uri';
+import type { Engine } from './engine/analyze';
+import type { Finding } from './engine/finding';
+import { SourceFile, languageOfDocument } from './engine/source-file';
+import type { SettingsStore } from './settings-store';
+
+export interface DocumentAnalysis {
+  uri: string;
+  version: number;
+  generation: number;
+  file: SourceFile;
+  findings: Finding[];
+}
+
+export class DocumentAnalyzer {
+  private readonly cache = new Map<string, DocumentAnalysis>();
+
+  constructor(private readonly engine: Engine, private readonly settings: SettingsStore) {}
+
+  cached(uri: string, version: number): DocumentAnalysis | undefined {
+    const c = this.cache.get(uri);
+    return c && c.version === version && c.generation === this.settings.generation ? c : undefined;
+  }
+
+  async analyze(doc: TextDocument, isCancelled?: () => boolean): Promise<DocumentAnalysis | undefined> {
+    const hit = this.cached(doc.uri, doc.version);
+    if (hit) return hit;
+    const path = uriToPath(doc.uri);
+    const language = languageOfDocument(doc.languageId, path);
+    if (!language) return undefined;
+    const generation = this.settings.generation;
+    const settings = await this.settings.forDocument(doc.uri);
+    await this.engine.init();
+    if (isCancelled?.()) return undefined;
+    const file = new SourceFile(path, language, doc.getText(), doc.version);
+    const { findings } = this.engine.analyze(file, settings, { isCancelled });
+    if (isCancelled?.()) return undefined;
+    const result: DocumentAnalysis = { uri: doc.uri, version: doc.version, generation, file, findings };
+    this.cache.set(doc.uri, result);
+    return result;
+  }
+
+  forget(uri: string): void {
+    this.cache.delete(uri);
+    this.engine.forget(uriToPath(uri));
+  }
+}

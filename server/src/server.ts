@@ -1,0 +1,60 @@
+/** The language server's wiring: documents, capabilities and handlers. Tests call `startServer` in-process. */
+import { TextDocuments, type Connection } from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { ServerContext } from './context';
+import { DocumentAnalyzer } from './document-analyzer';
+import { Engine } from './engine/analyze';
+import type { Rule } from './engine/rule';
+import { WorkspaceIndex } from './engine/workspace-index';
+import { registerCodeActions } from './handlers/code-actions';
+import { registerPullDiagnostics, registerPushDiagnostics } from './handlers/diagnostics';
+import { registerExecuteCommand } from './handlers/execute-command';
+import { clientSupport, initializeResult, workspaceRoot } from './handlers/initialize';
+import { onInitialized, registerWorkspaceEvents, sendStatus } from './handlers/workspace-events';
+import { createAdapters } from './languages';
+import { ALL_RULES } from './rules';
+import { SettingsStore } from './settings-store';
+
+declare const PERFLENS_VERSION: string | undefined;
+
+export interface ServerOptions {
+  /** Folder of the bundled WASM assets; undefined when running from sources. */
+  assetDir?: string;
+  /** Rules to run (tests swap in a failing rule to prove isolation). */
+  rules?: readonly Rule[];
+}
+
+export function startServer(connection: Connection, options: ServerOptions = {}): ServerContext {
+  const documents = new TextDocuments(TextDocument);
+  const log = (m: string) => connection.console.log(m);
+  const engine = new Engine(options.rules ?? ALL_RULES, createAdapters(options.assetDir), log);
+  const ctx = { connection, documents, engine, log, support: undefined!, root: undefined } as unknown as ServerContext;
+  ctx.settings = new SettingsStore(connection, () => ctx.support.configuration, () => ctx.root, log);
+  ctx.analyzer = new DocumentAnalyzer(engine, ctx.settings);
+  ctx.index = new WorkspaceIndex(engine, log);
+
+  connection.onInitialize((params) => {
+    ctx.support = clientSupport(params);
+    ctx.root = workspaceRoot(params);
+    sendStatus(ctx, { state: 'starting' });
+    // Load the Python grammar while the client finishes starting.
+    void engine.init();
+    if (ctx.support.pullDiagnostics) registerPullDiagnostics(ctx);
+    const push = ctx.support.pullDiagnostics ? undefined : registerPushDiagnostics(ctx);
+    const refresh = () => (push ? push.refreshAll() : void connection.languages.diagnostics.refresh());
+    registerWorkspaceEvents(ctx, refresh);
+    return initializeResult(ctx.support, typeof PERFLENS_VERSION === 'string' ? PERFLENS_VERSION : '0.0.0-dev');
+  });
+  connection.onInitialized(() => {
+    void onInitialized(ctx).catch((e: Error) => log(`start-up failed: ${e.message}`));
+  });
+  documents.onDidClose((e) => {
+    ctx.analyzer.forget(e.document.uri);
+    ctx.settings.forget(e.document.uri);
+  });
+  registerCodeActions(ctx);
+  registerExecuteCommand(ctx);
+  documents.listen(connection);
+  connection.listen();
+  return ctx;
+}
