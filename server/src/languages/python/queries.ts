@@ -1,0 +1,249 @@
+/**
+ * Python ORM queries with pagination: Django queryset slicing with a computed start, `Paginator`,
+ * DRF offset/page-number pagination classes; SQLAlchemy/SQLModel `select()`/`session.query()`
+ * and Peewee chains with `.offset()`; Peewee `.paginate()`. A slice counts only on a queryset
+ * (`.objects`, or a variable assigned from one), never on a plain list.
+ */
+import type { OrderKey, OrmId, PaginationFact, QueryFact } from '../facts';
+import { args, calleeName, chainCalls, enclosingFunction, field, type Node } from './tree';
+import { isRouteFunction, pyValueFact } from './values';
+
+export interface PyQueryFact extends QueryFact {
+  style: 'slice' | 'offset-call' | 'paginate' | 'paginator';
+  /** The request object the page was read from (`request.GET`), to read the cursor from. */
+  requestObject?: string;
+  /** Where the queryset expression being sliced or chained ends (insert `.filter(…)` there). */
+  baseEnd?: number;
+  /** Slice: the text of the page size (`20` in `[start:start + 20]`). */
+  limitText?: string;
+  /** The last `order_by(…)` call: the offset of its closing parenthesis and whether it has arguments. */
+  orderCall?: { close: number; hasArgs: boolean; quote: string };
+  /** SQLAlchemy/SQLModel/Peewee model whose columns the keyset compares (`Post`). */
+  modelName?: string;
+  /** SQLAlchemy legacy `session.query()` filters with `.filter`, 2.0 `select()` with `.where`. */
+  legacyQuery?: boolean;
+  /** The enclosing function's parameter list: where a cursor parameter can be added. */
+  params?: { close: number; empty: boolean; route: boolean };
+}
+
+const QS_METHODS = new Set(['filter', 'exclude', 'order_by', 'all', 'select_related', 'prefetch_related', 'annotate', 'values', 'values_list', 'distinct', 'only', 'defer', 'using', 'reverse', 'alias']);
+
+function assignedValue(id: Node): Node | undefined {
+  const fn = enclosingFunction(id);
+  let found: Node | undefined;
+  const visit = (n: Node): void => {
+    if (n.startIndex >= id.startIndex) return;
+    if ((n.type === 'function_definition' || n.type === 'class_definition') && n !== fn) return;
+    if (n.type === 'assignment' && field(n, 'left')?.text === id.text && field(n, 'right')) found = field(n, 'right')!;
+    for (const c of n.namedChildren) if (c) visit(c);
+  };
+  const scope = fn ? field(fn, 'body') : id.tree.rootNode;
+  if (scope) visit(scope);
+  return found;
+}
+
+/** The calls that built a queryset: its own chain, and (for a variable) the chain it was assigned from. */
+function querysetChain(expr: Node, depth = 0): Node[] | undefined {
+  if (depth > 3) return undefined;
+  if (expr.type === 'identifier') {
+    const v = assignedValue(expr);
+    return v ? querysetChain(v, depth + 1) : undefined;
+  }
+  const calls = chainCalls(expr);
+  if (calls.length === 0) return expr.type === 'attribute' && field(expr, 'attribute')?.text === 'objects' ? [] : undefined;
+  const rootObj = (() => {
+    let f = field(calls[0], 'function');
+    while (f && f.type === 'attribute') f = field(f, 'object');
+    return f;
+  })();
+  const text = field(calls[0], 'function')?.text ?? '';
+  if (/\.objects\.\w+$|^self\.get_queryset$|^super\(\)\.get_queryset$/.test(text) && calls.every((c) => QS_METHODS.has(calleeName(c) ?? '') || c === calls[0])) return calls;
+  // `qs.filter(...)` where qs is itself a queryset variable.
+  if (rootObj?.type === 'identifier' && calls.every((c) => QS_METHODS.has(calleeName(c) ?? ''))) {
+    const inner = querysetChain(rootObj, depth + 1);
+    return inner ? [...inner, ...calls] : undefined;
+  }
+  return undefined;
+}
+
+function djangoOrder(calls: Node[]): { keys: OrderKey[]; call?: Node } {
+  const call = [...calls].reverse().find((c) => calleeName(c) === 'order_by');
+  if (!call) return { keys: [] };
+  const keys = args(call).flatMap((a): OrderKey[] => {
+    const s = a.type === 'string' ? a.namedChildren.find((c) => c?.type === 'string_content')?.text : undefined;
+    if (!s) return [];
+    return [{ column: s.replace(/^-/, ''), direction: s.startsWith('-') ? 'desc' : 'asc' }];
+  });
+  return { keys, call };
+}
+
+function sqlalchemyOrder(calls: Node[]): { keys: OrderKey[]; call?: Node } {
+  const call = [...calls].reverse().find((c) => calleeName(c) === 'order_by');
+  if (!call) return { keys: [] };
+  const keys = args(call).flatMap((a): OrderKey[] => {
+    let t = a.text.replace(/\s+/g, '');
+    let direction: OrderKey['direction'] = 'asc';
+    const fn = /^(desc|asc)\((.*)\)$/.exec(t);
+    if (fn) [t, direction] = [fn[2], fn[1] as OrderKey['direction']];
+    const m = /^(.*?)\.(desc|asc)\(\)$/.exec(t);
+    if (m) [t, direction] = [m[1], m[2] as OrderKey['direction']];
+    if (t.startsWith('-')) [t, direction] = [t.slice(1), 'desc'];
+    const col = t.replace(/^["']|["']$/g, '').split('.').pop();
+    return col && /^\w+$/.test(col) ? [{ column: col, direction }] : [];
+  });
+  return { keys, call };
+}
+
+function keysetFilterIn(calls: Node[], columns: Set<string>): boolean {
+  return calls.some((c) => {
+    const name = calleeName(c);
+    if (name !== 'filter' && name !== 'where' && name !== 'exclude') return false;
+    return args(c).some((a) => {
+      if (a.type === 'keyword_argument') {
+        const m = /^(\w+)__(gt|gte|lt|lte)$/.exec(field(a, 'name')?.text ?? '');
+        return !!m && columns.has(m[1]);
+      }
+      return /(\w+)\s*[<>]=?/.test(a.text) && [...a.text.matchAll(/\.?(\w+)\s*\)?\s*[<>]=?/g)].some((m) => columns.has(m[1]));
+    });
+  });
+}
+
+function paramsOf(n: Node): PyQueryFact['params'] {
+  const fn = enclosingFunction(n);
+  const params = fn ? field(fn, 'parameters') : null;
+  if (!fn || !params) return undefined;
+  return { close: params.endIndex - 1, empty: params.namedChildren.length === 0, route: isRouteFunction(fn) };
+}
+
+function base(n: Node, orm: OrmId, model: string | undefined, operation: string): PyQueryFact {
+  return { orm, model, operation, callee: n.text.length > 80 ? n.text.slice(0, 77) + '…' : n.text, start: n.startIndex, end: n.endIndex, style: 'slice', params: paramsOf(n) };
+}
+
+function pagination(kind: PaginationFact['kind'], offsetNode: Node, root: Node, orderBy: OrderKey[], limit: Node | undefined, calls: Node[], span: { start: number; end: number }): PaginationFact & { requestObject?: string } {
+  const offset = pyValueFact(offsetNode, root);
+  const cols = new Set([...orderBy.map((k) => k.column), 'id', 'pk']);
+  const p: PaginationFact & { requestObject?: string } = { kind, offset, orderBy, hasCursor: false, hasKeysetFilter: keysetFilterIn(calls, cols), offsetSpan: span };
+  if (offset.requestObject) p.requestObject = offset.requestObject;
+  delete offset.requestObject;
+  if (limit) p.limit = pyValueFact(limit, root);
+  return p;
+}
+
+/** Django `qs[start:end]` with a start that is not a constant. */
+export function fromSubscript(n: Node, root: Node): PyQueryFact | undefined {
+  const slice = field(n, 'subscript');
+  const value = field(n, 'value');
+  if (!slice || slice.type !== 'slice' || !value) return undefined;
+  const colon = slice.children.findIndex((c) => c?.type === ':');
+  const startNode = slice.children.slice(0, colon).find((c) => c?.isNamed) ?? undefined;
+  const endNode = slice.children.slice(colon + 1).find((c) => c?.isNamed && c.type !== ':') ?? undefined;
+  if (!startNode) return undefined;
+  const calls = querysetChain(value);
+  if (!calls) return undefined;
+  const model = /^(\w+)\.objects/.exec(calls[0] ? field(calls[0], 'function')?.text ?? '' : value.text)?.[1];
+  const { keys, call } = djangoOrder(calls);
+  const fact = base(n, 'django', model, 'slice');
+  const open = n.children.find((c) => c?.type === '[')!;
+  const p = pagination('slice', startNode, root, keys, endNode, calls, { start: open.startIndex, end: n.endIndex });
+  fact.requestObject = p.requestObject;
+  delete p.requestObject;
+  fact.pagination = p;
+  fact.baseEnd = value.endIndex;
+  if (endNode) {
+    const end = endNode.type === 'binary_operator' && field(endNode, 'left')?.text === startNode.text && /\+/.test(n.text) ? field(endNode, 'right')!.text : `(${endNode.text}) - (${startNode.text})`;
+    fact.limitText = end;
+  }
+  // Only an order_by in the sliced expression itself can be extended in place.
+  if (call && call.startIndex >= value.startIndex && call.endIndex <= value.endIndex) fact.orderCall = { close: call.endIndex - 1, hasArgs: args(call).length > 0, quote: call.text.includes('"') ? '"' : "'" };
+  return fact;
+}
+
+function chainOrm(calls: Node[], orms: Set<OrmId>): { orm: OrmId; model?: string; legacy: boolean } | undefined {
+  const first = calls[0];
+  const fname = field(first, 'function')?.text ?? '';
+  const firstArg = args(first)[0]?.text;
+  if (/^(\w+\.)*query$/.test(fname) && /session|db|Session/.test(fname)) return { orm: orms.has('sqlmodel') ? 'sqlmodel' : 'sqlalchemy', model: firstArg, legacy: true };
+  if (fname === 'select' || fname === 'sa.select' || fname === 'sqlalchemy.select') {
+    if (orms.has('sqlmodel')) return { orm: 'sqlmodel', model: firstArg, legacy: false };
+    if (orms.has('sqlalchemy')) return { orm: 'sqlalchemy', model: firstArg, legacy: false };
+  }
+  const m = /^(\w+)\.select$/.exec(fname);
+  if (m && orms.has('peewee')) return { orm: 'peewee', model: m[1], legacy: false };
+  if (/\.objects\./.test(fname)) return undefined;
+  return undefined;
+}
+
+/** `.offset(x)` on a SQLAlchemy/SQLModel/Peewee query; Peewee `.paginate(page, n)`. */
+export function fromCall(n: Node, root: Node, orms: Set<OrmId>): PyQueryFact | undefined {
+  const name = calleeName(n);
+  if (name !== 'offset' && name !== 'paginate') return undefined;
+  const calls = chainCalls(n);
+  if (calls.length < 2) return undefined;
+  const kind = chainOrm(calls, orms);
+  if (!kind) return undefined;
+  const a = args(n);
+  if (a.length === 0 || a[0].type === 'keyword_argument') return undefined;
+  // The rest of the chain after .offset() is the same query (.limit(), .all()).
+  let outer = n;
+  const full = [...calls];
+  while (outer.parent?.type === 'attribute' && outer.parent.parent?.type === 'call') {
+    outer = outer.parent.parent;
+    full.push(outer);
+  }
+  const { keys, call } = sqlalchemyOrder(full);
+  const f = field(n, 'function')!;
+  const dot = f.children.find((c) => c?.type === '.');
+  const fact = base(outer, kind.orm, kind.model, name);
+  fact.style = name === 'paginate' ? 'paginate' : 'offset-call';
+  const limitCall = full.find((c) => calleeName(c) === 'limit');
+  const p = pagination(name === 'paginate' ? 'peewee-paginate' : 'offset-call', a[0], root, keys, name === 'paginate' ? a[1] : limitCall ? args(limitCall)[0] : undefined, full, { start: dot?.startIndex ?? f.startIndex, end: n.endIndex });
+  fact.requestObject = p.requestObject;
+  delete p.requestObject;
+  fact.pagination = p;
+  fact.modelName = kind.model;
+  fact.legacyQuery = kind.legacy;
+  fact.baseEnd = field(f, 'object')!.endIndex;
+  if (call) fact.orderCall = { close: call.endIndex - 1, hasArgs: args(call).length > 0, quote: "'" };
+  return fact;
+}
+
+/** Django `Paginator(qs, n)` whose `.page(x)`/`.get_page(x)` takes a page that is not a constant. */
+export function fromPaginator(n: Node, root: Node): PyQueryFact | undefined {
+  if (calleeName(n) !== 'Paginator' || n.parent?.type !== 'assignment') return undefined;
+  const name = field(n.parent, 'left')?.text;
+  const fn = enclosingFunction(n);
+  const scope = fn ? field(fn, 'body') : root;
+  let pageArg: Node | undefined;
+  const visit = (m: Node): void => {
+    if (pageArg) return;
+    if (m.type === 'call' && /^(page|get_page)$/.test(calleeName(m) ?? '') && field(field(m, 'function')!, 'object')?.text === name) pageArg = args(m)[0];
+    for (const c of m.namedChildren) if (c) visit(c);
+  };
+  if (scope) visit(scope);
+  if (!pageArg) return undefined;
+  const fact = base(n, 'django', undefined, 'Paginator');
+  fact.style = 'paginator';
+  const p = pagination('paginator', pageArg, root, [], args(n)[1], [], { start: n.startIndex, end: n.endIndex });
+  fact.requestObject = p.requestObject;
+  delete p.requestObject;
+  fact.pagination = p;
+  return fact;
+}
+
+/** DRF `pagination_class = LimitOffsetPagination` (or PageNumberPagination): the page comes from the query string. */
+export function fromPaginationClass(n: Node): PyQueryFact | undefined {
+  if (n.type !== 'assignment' || field(n, 'left')?.text !== 'pagination_class') return undefined;
+  const right = field(n, 'right');
+  if (!right || !/(^|\.)(LimitOffsetPagination|PageNumberPagination)$/.test(right.text)) return undefined;
+  const fact = base(n, 'django', undefined, 'pagination_class');
+  fact.style = 'paginator';
+  fact.pagination = {
+    kind: 'paginator',
+    offset: { start: right.startIndex, end: right.endIndex, text: right.text, origin: 'request', requestInputs: [/Limit/.test(right.text) ? 'offset' : 'page'] },
+    orderBy: [],
+    hasCursor: false,
+    hasKeysetFilter: false,
+    offsetSpan: { start: right.startIndex, end: right.endIndex },
+  };
+  return fact;
+}

@@ -1,0 +1,91 @@
+/**
+ * The keyset rewrite of a Python query (unsafe: page boundaries change). Django slices get a
+ * `Q` filter on the ordering plus `id`; SQLAlchemy/SQLModel `.offset()` becomes a `.where()` on the
+ * same columns. The cursor is optional, so the first page still works.
+ */
+import type { Edit, Fix } from '../../engine/finding';
+import type { OrderKey } from '../../languages/facts';
+import type { PyFacts } from '../../languages/python/adapter';
+import type { PyQueryFact } from '../../languages/python/queries';
+
+interface Cursor {
+  values: string[];
+  edits: Edit[];
+}
+
+function cursorNames(keys: readonly OrderKey[]): string[] {
+  return keys.length === 1 ? ['after'] : keys.map((k) => `after_${k.column}`);
+}
+
+function cursorFor(q: PyQueryFact, keys: readonly OrderKey[], text: string): Cursor | undefined {
+  const names = cursorNames(keys);
+  if (q.requestObject) return { values: names.map((n) => `${q.requestObject}.get("${n}")`), edits: [] };
+  if (!q.params) return undefined;
+  const decls = names.map((n, i) => (q.params!.route ? `${n}: ${/(^|_)id$/.test(keys[i].column) ? 'int' : 'str'} | None = None` : `${n}=None`));
+  const before = text.slice(0, q.params.close).trimEnd();
+  const sep = q.params.empty || before.endsWith(',') || before.endsWith('(') ? '' : ', ';
+  return { values: names, edits: [{ start: q.params.close, end: q.params.close, newText: sep + decls.join(', ') }] };
+}
+
+function ensureImport(facts: PyFacts, module: string, name: string): Edit[] {
+  if (facts.imports.some((i) => i.names.includes(name))) return [];
+  const existing = facts.imports.find((i) => i.module === module && i.names.length > 0);
+  if (existing) return [{ start: existing.namesEnd, end: existing.namesEnd, newText: `, ${name}` }];
+  return [{ start: facts.importInsert, end: facts.importInsert, newText: `from ${module} import ${name}\n` }];
+}
+
+function djangoFix(q: PyQueryFact, keys: readonly OrderKey[], cursor: Cursor, facts: PyFacts): Edit[] {
+  const lookup = (k: OrderKey) => (k.direction === 'desc' ? 'lt' : 'gt');
+  const v = cursor.values;
+  const cond = keys.length === 1
+    ? `Q(${keys[0].column}__${lookup(keys[0])}=${v[0]})`
+    : '(' + keys.map((k, i) => `Q(${[...keys.slice(0, i).map((e, j) => `${e.column}=${v[j]}`), `${k.column}__${lookup(k)}=${v[i]}`].join(', ')})`).join(' | ') + ')';
+  const edits: Edit[] = [];
+  let prefix = '';
+  const p = q.pagination!;
+  if (keys.length > p.orderBy.length) {
+    const tie = keys[keys.length - 1];
+    const quote = q.orderCall?.quote ?? "'";
+    const arg = `${quote}${tie.direction === 'desc' ? '-' : ''}${tie.column}${quote}`;
+    if (q.orderCall) edits.push({ start: q.orderCall.close, end: q.orderCall.close, newText: q.orderCall.hasArgs ? `, ${arg}` : arg });
+    else prefix = `.order_by(${arg})`;
+  }
+  const slice = q.limitText ? `[:${q.limitText}]` : '';
+  edits.push({ start: q.baseEnd!, end: p.offsetSpan.end, newText: `${prefix}.filter(${cond} if ${v[v.length - 1]} is not None else Q())${slice}` });
+  edits.push(...ensureImport(facts, 'django.db.models', 'Q'));
+  return edits;
+}
+
+function sqlalchemyFix(q: PyQueryFact, keys: readonly OrderKey[], cursor: Cursor, facts: PyFacts): Edit[] | undefined {
+  const model = q.modelName;
+  if (!model || !/^\w+$/.test(model)) return undefined;
+  // A row comparison needs one direction for every key.
+  if (keys.some((k) => k.direction !== keys[0].direction)) return undefined;
+  const op = keys[0].direction === 'desc' ? '<' : '>';
+  const v = cursor.values;
+  const cond = keys.length === 1 ? `${model}.${keys[0].column} ${op} ${v[0]}` : `tuple_(${keys.map((k) => `${model}.${k.column}`).join(', ')}) ${op} tuple_(${v.join(', ')})`;
+  const method = q.legacyQuery ? 'filter' : 'where';
+  const edits: Edit[] = [];
+  let prefix = '';
+  const p = q.pagination!;
+  if (keys.length > p.orderBy.length) {
+    const tie = keys[keys.length - 1];
+    const arg = `${model}.${tie.column}${tie.direction === 'desc' ? '.desc()' : ''}`;
+    if (q.orderCall) edits.push({ start: q.orderCall.close, end: q.orderCall.close, newText: q.orderCall.hasArgs ? `, ${arg}` : arg });
+    else prefix = `.order_by(${arg})`;
+  }
+  // `.where()` with no criteria is a no-op: the first page (no cursor) reads from the start.
+  edits.push({ start: p.offsetSpan.start, end: p.offsetSpan.end, newText: `${prefix}.${method}(*([${cond}] if ${v[v.length - 1]} is not None else []))` });
+  if (keys.length > 1) edits.push(...ensureImport(facts, q.orm === 'sqlmodel' ? 'sqlmodel' : 'sqlalchemy', 'tuple_'));
+  return edits;
+}
+
+export function pythonKeysetFix(q: PyQueryFact, keys: readonly OrderKey[], facts: PyFacts, text: string): Fix | undefined {
+  if (q.style === 'paginate' || q.orm === 'peewee') return undefined;
+  const cursor = cursorFor(q, keys, text);
+  if (!cursor) return undefined;
+  const edits = q.style === 'slice' ? djangoFix(q, keys, cursor, facts) : sqlalchemyFix(q, keys, cursor, facts);
+  if (!edits) return undefined;
+  const cols = keys.map((k) => k.column).join(', ');
+  return { title: `Rewrite to keyset pagination on (${cols})`, applicability: 'unsafe', edits: [...edits, ...cursor.edits].sort((a, b) => a.start - b.start) };
+}
