@@ -17,7 +17,7 @@ const SEVERITY_COLOR: Record<Severity, keyof typeof CODES> = { error: 'red', war
 
 /** Colour on a TTY unless NO_COLOR; FORCE_COLOR turns it on anywhere. */
 export function detectStyle(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env): TextStyle {
-  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return { color: true };
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '' && env.FORCE_COLOR !== '0') return { color: true };
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return { color: false };
   return { color: Boolean(stream.isTTY) };
 }
