@@ -57,9 +57,10 @@ export class TypescriptAdapter implements LanguageAdapter<TsFacts> {
     }));
     const imports = readImports(sf);
     const facts: TsFacts = { language: 'typescript', queries: [], sql: [], problems, sourceFile: sf };
+    const inChain = new Set<ts.Node>();
     const visit = (node: ts.Node): void => {
       if (ts.isCallExpression(node)) {
-        const q = queryFromCall(node, imports);
+        const q = queryFromCall(node, imports, inChain);
         if (q) facts.queries.push(q);
       }
       if (ts.isCallExpression(node) || ts.isTaggedTemplateExpression(node)) {

@@ -72,12 +72,14 @@ function optionsOrm(call: ts.CallExpression, method: string, imports: FileImport
   if (/prisma|^(tx|db|ctx\.db|this\.db)\.\w+\.find/i.test(callee) && /^(findMany|findFirst|findFirstOrThrow|count|aggregate|groupBy)$/.test(method)) return 'prisma';
   if (imports.orms.has('prisma') && /^(findMany|findFirst|findFirstOrThrow)$/.test(method)) return 'prisma';
   if (imports.orms.has('mikro-orm')) return 'mikro-orm';
-  if (imports.orms.has('typeorm') && keys.includes('skip')) return 'typeorm';
+  if (imports.orms.has('typeorm')) return 'typeorm';
   if (imports.orms.has('sequelize')) return 'sequelize';
   if (imports.orms.has('mongoose')) return 'mongoose';
   // Sequelize models are often imported from a local models folder: `findAll`/`findAndCountAll`
   // with `offset` is its shape.
-  if ((method === 'findAll' || method === 'findAndCountAll') && keys.includes('offset')) return 'sequelize';
+  const receiver = ts.isPropertyAccessExpression(call.expression) ? call.expression.expression : undefined;
+  const modelName = receiver && (ts.isIdentifier(receiver) ? receiver.text : ts.isPropertyAccessExpression(receiver) ? receiver.name.text : '');
+  if ((method === 'findAll' || method === 'findAndCountAll') && keys.includes('offset') && modelName && /^[A-Z]/.test(modelName)) return 'sequelize';
   return undefined;
 }
 
@@ -142,65 +144,80 @@ function pagination(
 function fromOptions(call: ts.CallExpression, imports: FileImports): TsQueryFact | undefined {
   const method = methodName(call);
   if (!method || !OPTION_METHODS.has(method) || !ts.isPropertyAccessExpression(call.expression)) return undefined;
-  for (const arg of call.arguments) {
-    if (!ts.isObjectLiteralExpression(arg)) continue;
-    const offsetProperty = findProperty(arg, ...OFFSET_KEYS);
-    const keys = arg.properties.map((p) => (p.name && ts.isIdentifier(p.name) ? p.name.text : '')).filter(Boolean);
-    const orm = optionsOrm(call, method, imports, keys);
-    if (!orm) return undefined;
-    const receiver = call.expression.expression;
-    const model = ts.isPropertyAccessExpression(receiver) ? receiver.name.text : receiver.getText().replace(/^this\./, '').replace(/Repo(sitory)?$/i, '');
-    const fact: TsQueryFact = {
-      orm, model, operation: method, callee: call.expression.getText(), start: call.getStart(), end: call.getEnd(), call, style: 'options', options: arg,
-    };
-    const offsetExpr = propertyValue(offsetProperty);
-    if (offsetProperty && offsetExpr) {
-      const orderValue = propertyValue(findProperty(arg, ...ORDER_KEYS));
-      const orderBy = orderValue ? orderKeysFromOption(orderValue) : [];
-      const where = propertyValue(findProperty(arg, 'where'));
-      const whereNodes = [where, ...call.arguments.filter((a) => a !== arg)].filter((n): n is ts.Expression => !!n);
-      const p = pagination('offset-option', offsetExpr, { start: offsetProperty.getStart(), end: offsetProperty.getEnd() }, orderBy, propertyValue(findProperty(arg, 'take', 'limit')), !!findProperty(arg, 'cursor'), whereNodes);
-      fact.pagination = p;
-      fact.offsetProperty = offsetProperty;
-      fact.requestObject = p.requestObject;
-      delete p.requestObject;
-    }
-    return fact;
+  const objects = call.arguments.filter(ts.isObjectLiteralExpression);
+  // MikroORM em.find(Entity, where, options): the options object is not the first one.
+  const arg = objects.find((o) => findProperty(o, ...OFFSET_KEYS)) ?? objects[0];
+  const keys = arg ? arg.properties.map((p) => (p.name && ts.isIdentifier(p.name) ? p.name.text : '')).filter(Boolean) : [];
+  const receiver = call.expression.expression;
+  const orm = optionsOrm(call, method, imports, keys);
+  if (!orm) return undefined;
+  const model = ts.isPropertyAccessExpression(receiver) ? receiver.name.text : receiver.getText().replace(/^this\./, '').replace(/Repo(sitory)?$/i, '');
+  const fact: TsQueryFact = {
+    orm, model, operation: method, callee: call.expression.getText(), start: call.getStart(), end: call.getEnd(), call, style: 'options', options: arg,
+  };
+  const offsetProperty = arg ? findProperty(arg, ...OFFSET_KEYS) : undefined;
+  const offsetExpr = propertyValue(offsetProperty);
+  if (arg && offsetProperty && offsetExpr) {
+    const orderValue = propertyValue(findProperty(arg, ...ORDER_KEYS));
+    const orderBy = orderValue ? orderKeysFromOption(orderValue) : [];
+    const where = propertyValue(findProperty(arg, 'where'));
+    const whereNodes = [where, ...call.arguments.filter((a) => a !== arg)].filter((n): n is ts.Expression => !!n);
+    const p = pagination('offset-option', offsetExpr, { start: offsetProperty.getStart(), end: offsetProperty.getEnd() }, orderBy, propertyValue(findProperty(arg, 'take', 'limit')), !!findProperty(arg, 'cursor'), whereNodes);
+    fact.requestObject = p.requestObject;
+    delete p.requestObject;
+    fact.pagination = p;
+    fact.offsetProperty = offsetProperty;
   }
-  return undefined;
+  return fact;
+}
+
+/** Is `call` the outermost call of its chain (`a.b().c()` → the `.c()` call)? */
+function isOutermost(call: ts.CallExpression): boolean {
+  let n: ts.Node = call;
+  while (ts.isNonNullExpression(n.parent) || ts.isParenthesizedExpression(n.parent)) n = n.parent;
+  return !(ts.isPropertyAccessExpression(n.parent) && ts.isCallExpression(n.parent.parent) && n.parent.parent.expression === n.parent);
 }
 
 function fromChain(call: ts.CallExpression, imports: FileImports): TsQueryFact | undefined {
-  const method = methodName(call);
-  if (!method || !CHAIN_OFFSET.has(method) || call.arguments.length !== 1 || !ts.isPropertyAccessExpression(call.expression)) return undefined;
+  if (!isOutermost(call)) return undefined;
   const chain = chainOf(call);
-  if (chain.length < 2 || !chain.slice(0, -1).some((c) => QUERY_CHAIN_METHODS.has(methodName(c) ?? ''))) return undefined;
+  if (chain.length < 2 || !chain.some((c) => QUERY_CHAIN_METHODS.has(methodName(c) ?? ''))) return undefined;
+  const offsetCall = chain.find((c) => CHAIN_OFFSET.has(methodName(c) ?? '') && c.arguments.length === 1 && ts.isPropertyAccessExpression(c.expression));
+  // `.skip()`/`.offset()` is the sign of a paging query; without one, only unambiguous builders count.
   const orm = chainOrm(chain, imports);
   if (!orm) return undefined;
-  // The rest of the chain after .offset() belongs to the same query: follow parents too.
-  const full = [...chain];
-  let outer: ts.Node = call;
-  while (ts.isPropertyAccessExpression(outer.parent) && ts.isCallExpression(outer.parent.parent)) {
-    outer = outer.parent.parent;
-    full.push(outer as ts.CallExpression);
-  }
-  const orderBy = full.flatMap((c) => {
+  const fact: TsQueryFact = {
+    orm, model: modelOfChain(chain, orm), operation: methodName(call) ?? 'select', callee: chain[0].expression.getText(), start: call.getStart(), end: call.getEnd(),
+    call, style: 'chain', chain,
+  };
+  if (!offsetCall) return fact;
+  const orderBy = chain.flatMap((c) => {
     const m = methodName(c) ?? '';
     return m === 'orderBy' || m === 'addOrderBy' || m === 'sort' ? orderKeysFromCall(m, c.arguments) : [];
   });
-  const whereNodes = full.filter((c) => /^(where|andWhere|whereRaw|find|findOne|having)$/.test(methodName(c) ?? '') || (methodName(c) ?? '').match(/^(gt|gte|lt|lte)$/));
-  const limitCall = full.find((c) => /^(limit|take)$/.test(methodName(c) ?? ''));
-  const access = call.expression as ts.PropertyAccessExpression;
-  const p = pagination('offset-call', call.arguments[0], { start: access.name.getStart() - 1, end: call.getEnd() }, orderBy, limitCall?.arguments[0], false, whereNodes);
-  const requestObject = p.requestObject;
+  const whereNodes = chain.filter((c) => /^(where|andWhere|whereRaw|find|findOne|having|gt|gte|lt|lte)$/.test(methodName(c) ?? ''));
+  const limitCall = chain.find((c) => /^(limit|take)$/.test(methodName(c) ?? ''));
+  const access = offsetCall.expression as ts.PropertyAccessExpression;
+  const p = pagination('offset-call', offsetCall.arguments[0], { start: access.name.getStart() - 1, end: offsetCall.getEnd() }, orderBy, limitCall?.arguments[0], false, whereNodes);
+  fact.requestObject = p.requestObject;
   delete p.requestObject;
-  const outermost = full[full.length - 1];
-  return {
-    orm, model: modelOfChain(chain, orm), operation: 'select', callee: chain[0].expression.getText(), start: outermost.getStart(), end: outermost.getEnd(),
-    call: outermost, style: 'chain', chain: full, offsetCall: call, pagination: p, requestObject,
-  };
+  fact.pagination = p;
+  fact.offsetCall = offsetCall;
+  return fact;
 }
 
-export function queryFromCall(call: ts.CallExpression, imports: FileImports): TsQueryFact | undefined {
-  return fromChain(call, imports) ?? fromOptions(call, imports);
+/**
+ * The query a call is part of: a builder chain is one query, reported at its outermost call (inner
+ * calls of a recognised chain are skipped via `inChain`); an options call is one query.
+ */
+export function queryFromCall(call: ts.CallExpression, imports: FileImports, inChain: Set<ts.Node>): TsQueryFact | undefined {
+  if (inChain.has(call)) return undefined;
+  const chained = fromChain(call, imports);
+  if (chained) {
+    for (const c of chained.chain!) inChain.add(c);
+    // A chain whose first call is an options query (`Post.find({ skip })…`) pages through its options.
+    const first = fromOptions(chained.chain![0], imports);
+    return !chained.pagination && first?.pagination ? first : chained;
+  }
+  return fromOptions(call, imports);
 }

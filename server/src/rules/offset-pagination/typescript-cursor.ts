@@ -20,6 +20,8 @@ export function cursorName(keys: readonly OrderKey[], i: number): string {
 }
 
 function guessType(column: string): string {
+  // MongoDB's _id is an ObjectId, passed around as its hex string.
+  if (column === '_id') return 'string';
   if (/(^|_)id$|Id$/.test(column)) return 'number';
   if (/(At|_at|date|Date|time|Time)$/.test(column)) return 'Date';
   return 'string';

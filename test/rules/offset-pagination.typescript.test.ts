@@ -1,0 +1,146 @@
+import { fixtureTests, ruleTests } from '../harness/rule-tester';
+
+const express = (body: string) => `import express from 'express';
+import { PrismaClient } from '@prisma/client';
+
+const prisma = new PrismaClient();
+const router = express.Router();
+
+router.get('/posts', async (req, res) => {
+  const page = Number(req.query.page ?? 1);
+${body}
+});
+`;
+
+ruleTests('offset-pagination', {
+  valid: [
+    {
+      name: 'Prisma cursor + skip: 1',
+      file: 'routes.ts',
+      code: express(`  const posts = await prisma.post.findMany({ cursor: { id: Number(req.query.after) }, skip: 1, take: 20, orderBy: { id: 'asc' } });`),
+      why: 'skip: 1 steps over the cursor row: keyset pagination already',
+    },
+    {
+      name: 'Prisma constant skip',
+      file: 'routes.ts',
+      code: express(`  const posts = await prisma.post.findMany({ skip: 0, take: 20 });\n  const more = await prisma.post.findMany({ skip: 40, take: 20 });`),
+      why: 'a constant offset does not grow with the page',
+    },
+    {
+      name: 'Prisma skip that is 0 or 1',
+      file: 'routes.ts',
+      code: express(`  const cursor = req.query.after;\n  const posts = await prisma.post.findMany({ skip: cursor ? 1 : 0, cursor: cursor ? { id: String(cursor) } : undefined });`),
+      why: 'the usual optional-cursor idiom',
+    },
+    {
+      name: 'keyset filter already present',
+      file: 'routes.ts',
+      code: express(`  const posts = await prisma.post.findMany({ where: { id: { gt: Number(req.query.after) } }, orderBy: { id: 'asc' }, skip: page, take: 20 });`),
+      why: 'a where on the ordering key is keyset pagination',
+    },
+    {
+      name: 'array and stream methods named skip/offset',
+      file: 'list.ts',
+      code: `export function page<T>(items: T[], offset: number) {\n  const rows = items.slice(offset, offset + 10);\n  return rx.skip(offset);\n}\nexport function f(s: { offset(n: number): void }, n: number) { s.offset(n); }\n`,
+      why: 'no ORM or query builder here',
+    },
+    {
+      name: 'unknown library with a findMany',
+      file: 'store.ts',
+      code: `import { store } from './store';\nexport function list(n: number) { return store.items.findAll({ offset: n }); }\n`,
+      why: 'no evidence of an ORM: not reported',
+    },
+    {
+      name: 'Knex with a keyset where',
+      file: 'repo.ts',
+      code: `import knex from 'knex';\nconst db = knex({});\nexport function list(after: number, n: number) {\n  return db('posts').where('id', '>', after).orderBy('id').offset(n).limit(20);\n}\n`,
+      why: 'already filtered on the key',
+    },
+  ],
+  invalid: [
+    {
+      name: 'Prisma skip from req.query',
+      file: 'routes.ts',
+      code: express(`  const posts = await prisma.post.findMany({\n    orderBy: { createdAt: 'desc' },\n    skip: (page - 1) * 20,\n    take: 20,\n  });\n  res.json(posts);`),
+      findings: [{ line: 11, message: /`prisma\.post\.findMany` skips `\(page - 1\) \* 20` rows.*index on post \(createdAt, id\)/ }],
+      output: express(`  const posts = await prisma.post.findMany({\n    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],\n    ...(req.query.after !== undefined ? { cursor: { id: req.query.after }, skip: 1 } : {}),\n    take: 20,\n  });\n  res.json(posts);`),
+    },
+    {
+      name: 'Prisma in a service method: the cursor becomes a parameter',
+      file: 'posts.service.ts',
+      code: `import { Injectable } from '@nestjs/common';\nimport { PrismaService } from './prisma.service';\n\n@Injectable()\nexport class PostsService {\n  constructor(private prisma: PrismaService) {}\n  list(offset: number) {\n    return this.prisma.post.findMany({ skip: offset, take: 10 });\n  }\n}\n`,
+      findings: [{ line: 8 }],
+      output: `import { Injectable } from '@nestjs/common';\nimport { PrismaService } from './prisma.service';\n\n@Injectable()\nexport class PostsService {\n  constructor(private prisma: PrismaService) {}\n  list(offset: number, after?: number) {\n    return this.prisma.post.findMany({ orderBy: { id: 'asc' }, ...(after !== undefined ? { cursor: { id: after }, skip: 1 } : {}), take: 10 });\n  }\n}\n`,
+    },
+    {
+      name: 'a syntax error in one function does not hide findings in the others',
+      file: 'routes.ts',
+      code: `import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\nfunction broken( {\n  const x = ;\n}\nexport function more(page: number) {\n  return prisma.tag.findMany({ skip: page * 10 });\n}\n`,
+      findings: [{ line: 7 }],
+    },
+    {
+      name: 'Knex builder',
+      file: 'repo.ts',
+      code: `import knex from 'knex';\nconst db = knex({});\nexport async function list(req: any) {\n  const { page = 1 } = req.query;\n  return db('posts').orderBy('created_at', 'desc').offset((page - 1) * 20).limit(20);\n}\n`,
+      findings: [{ line: 5, message: /index on posts \(created_at, id\)/ }],
+      output: `import knex from 'knex';\nconst db = knex({});\nexport async function list(req: any) {\n  const { page = 1 } = req.query;\n  return db('posts').orderBy('created_at', 'desc').orderBy('id', 'desc').where((qb) => qb.where('created_at', '<', req.query.afterCreatedAt).orWhere((q) => q.where('created_at', req.query.afterCreatedAt).andWhere('id', '<', req.query.afterId))).limit(20);\n}\n`,
+    },
+    {
+      name: 'Kysely builder',
+      file: 'repo.ts',
+      code: `import { Kysely } from 'kysely';\nexport function list(db: Kysely<DB>, offset: number) {\n  return db.selectFrom('posts').selectAll().orderBy('id', 'asc').limit(20).offset(offset).execute();\n}\n`,
+      findings: [{ line: 3 }],
+      output: `import { Kysely } from 'kysely';\nexport function list(db: Kysely<DB>, offset: number, after?: number) {\n  return db.selectFrom('posts').selectAll().orderBy('id', 'asc').limit(20).where('id', '>', after).execute();\n}\n`,
+    },
+    {
+      name: 'Sequelize findAll with offset, models from a local folder',
+      file: 'posts.js',
+      code: `const { Post } = require('../models');\nasync function list(req, res) {\n  const offset = parseInt(req.query.offset, 10) || 0;\n  res.json(await Post.findAll({ order: [['createdAt', 'DESC']], offset, limit: 20 }));\n}\n`,
+      findings: [{ line: 4 }],
+      output: `const { Op } = require('sequelize');\nconst { Post } = require('../models');\nasync function list(req, res) {\n  const offset = parseInt(req.query.offset, 10) || 0;\n  res.json(await Post.findAll({ order: [['createdAt', 'DESC'], ['id', 'DESC']], where: { [Op.or]: [{ createdAt: { [Op.lt]: req.query.afterCreatedAt } }, { createdAt: req.query.afterCreatedAt, id: { [Op.lt]: req.query.afterId } }] }, limit: 20 }));\n}\n`,
+    },
+    {
+      name: 'TypeORM repository find with skip',
+      file: 'posts.service.ts',
+      code: `import { Repository } from 'typeorm';\nexport class PostsService {\n  constructor(private readonly posts: Repository<Post>) {}\n  list(page: number) {\n    return this.posts.find({ where: { published: true }, order: { id: 'DESC' }, skip: (page - 1) * 20, take: 20 });\n  }\n}\n`,
+      findings: [{ line: 5 }],
+      output: `import { Repository, LessThan } from 'typeorm';\nexport class PostsService {\n  constructor(private readonly posts: Repository<Post>) {}\n  list(page: number, after?: number) {\n    return this.posts.find({ where: { id: LessThan(after), published: true }, order: { id: 'DESC' }, take: 20 });\n  }\n}\n`,
+    },
+    {
+      name: 'TypeORM QueryBuilder with skip',
+      file: 'posts.repo.ts',
+      code: `import { DataSource } from 'typeorm';\nexport function list(ds: DataSource, skip: number) {\n  return ds.getRepository(Post).createQueryBuilder('post').orderBy('post.createdAt', 'DESC').skip(skip).take(20).getMany();\n}\n`,
+      findings: [{ line: 3 }],
+      output: `import { DataSource } from 'typeorm';\nexport function list(ds: DataSource, skip: number, afterCreatedAt?: Date, afterId?: number) {\n  return ds.getRepository(Post).createQueryBuilder('post').orderBy('post.createdAt', 'DESC').addOrderBy('post.id', 'DESC').andWhere('(post.createdAt < :afterCreatedAt OR (post.createdAt = :afterCreatedAt AND post.id < :afterId))', { afterCreatedAt: afterCreatedAt, afterId: afterId }).take(20).getMany();\n}\n`,
+    },
+    {
+      name: 'Mongoose find().sort().skip()',
+      file: 'posts.ts',
+      code: `import mongoose from 'mongoose';\nexport function list(Post: mongoose.Model<any>, page: number) {\n  return Post.find({ published: true }).sort({ createdAt: -1 }).skip(page * 20).limit(20);\n}\n`,
+      findings: [{ line: 3 }],
+      output: `import mongoose from 'mongoose';\nexport function list(Post: mongoose.Model<any>, page: number, afterCreatedAt?: Date, afterId?: string) {\n  return Post.find({ published: true }).sort({ createdAt: -1, _id: -1 }).where({ $or: [{ createdAt: { $lt: afterCreatedAt } }, { createdAt: afterCreatedAt, _id: { $lt: afterId } }] }).limit(20);\n}\n`,
+    },
+    {
+      name: 'Drizzle select with offset',
+      file: 'posts.ts',
+      code: `import { desc } from 'drizzle-orm';\nimport { db } from './db';\nimport { posts } from './schema';\nexport function list(offset: number) {\n  return db.select().from(posts).orderBy(desc(posts.createdAt)).limit(20).offset(offset);\n}\n`,
+      findings: [{ line: 5 }],
+      output: `import { desc, lt, or, and, eq } from 'drizzle-orm';\nimport { db } from './db';\nimport { posts } from './schema';\nexport function list(offset: number, afterCreatedAt?: Date, afterId?: number) {\n  return db.select().from(posts).orderBy(desc(posts.createdAt), desc(posts.id)).limit(20).where(or(lt(posts.createdAt, afterCreatedAt), and(eq(posts.createdAt, afterCreatedAt), lt(posts.id, afterId))));\n}\n`,
+    },
+    {
+      name: 'MikroORM em.find with offset',
+      file: 'posts.ts',
+      code: `import { EntityManager } from '@mikro-orm/core';\nexport function list(em: EntityManager, offset: number) {\n  return em.find(Post, { published: true }, { orderBy: { id: 'desc' }, offset, limit: 20 });\n}\n`,
+      findings: [{ line: 3 }],
+      output: `import { EntityManager } from '@mikro-orm/core';\nexport function list(em: EntityManager, offset: number, after?: number) {\n  return em.find(Post, { id: { $lt: after }, published: true }, { orderBy: { id: 'desc' }, limit: 20 });\n}\n`,
+    },
+    {
+      name: 'SQL in a tagged template',
+      file: 'raw.ts',
+      code: "import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\nexport function list(offset: number) {\n  return prisma.$queryRaw`SELECT * FROM posts ORDER BY id LIMIT 20 OFFSET ${offset}`;\n}\n",
+      findings: [{ line: 4, message: /index on posts \(id\)/ }],
+    },
+  ],
+});
+
+fixtureTests('offset-pagination', 'test/rules/offset-pagination/fixtures', (f) => /\.(ts|js)$/.test(f));
