@@ -8,7 +8,7 @@ import type { SourceFile } from '../../engine/source-file';
 import type { LanguageAdapter } from '../adapter';
 import type { FileFacts, OrmId, ParseProblem, SqlDialect } from '../facts';
 import { embeddedSqlAt } from './embedded-sql';
-import { fromCall, fromPaginationClass, fromPaginator, fromSubscript, type PyQueryFact } from './queries';
+import { fromCall, fromPaginationClass, fromPaginator, fromQueryChain, fromSubscript, type PyQueryFact } from './queries';
 import type { Node } from './tree';
 
 export interface PyImport {
@@ -153,15 +153,36 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
       }
     }
     const problems: ParseProblem[] = facts.problems;
+    // Calls already part of a recorded query's chain (node ids), so one query is one fact.
+    const counted = new Set<number>();
+    const markChain = (call: Node) => {
+      for (let c: Node | null = call; c; ) {
+        counted.add(c.id);
+        const f = c.childForFieldName('function');
+        c = f?.type === 'attribute' ? f.childForFieldName('object') : null;
+        while (c && c.type !== 'call' && (c.type === 'attribute' || c.type === 'subscript')) c = c.childForFieldName(c.type === 'attribute' ? 'object' : 'value');
+      }
+    };
     const visit = (n: Node): void => {
       if (n.isError || n.isMissing) {
         if (problems.length < MAX_PROBLEMS) problems.push({ start: n.startIndex, end: n.endIndex, message: n.isMissing ? `missing ${n.type}` : 'syntax error' });
         if (n.isMissing) return;
       }
       let q: PyQueryFact | undefined;
-      if (n.type === 'subscript') q = fromSubscript(n, root);
-      else if (n.type === 'call') {
+      if (n.type === 'subscript') {
+        q = fromSubscript(n, root);
+        // The sliced queryset is this query, not another one.
+        const sliced = n.childForFieldName('value');
+        if (q && sliced?.type === 'call') markChain(sliced);
+      } else if (n.type === 'call' && !counted.has(n.id)) {
         q = fromCall(n, root, orms) ?? fromPaginator(n, root);
+        if (q) markChain(n);
+        else {
+          q = fromQueryChain(n, orms);
+          if (q) markChain(n);
+        }
+      }
+      if (n.type === 'call') {
         const sql = embeddedSqlAt(n, dialect);
         if (sql.length) facts.sql.push(...sql);
       } else if (n.type === 'assignment') q = fromPaginationClass(n);

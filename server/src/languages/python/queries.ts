@@ -247,3 +247,29 @@ export function fromPaginationClass(n: Node): PyQueryFact | undefined {
   };
   return fact;
 }
+
+/**
+ * A query without pagination: the outermost call of a Django queryset chain, a SQLAlchemy/SQLModel
+ * `select()`/`session.query()` chain or a Peewee `Model.select()` chain. Later rules (N+1) need every
+ * query, not only the paging ones.
+ */
+export function fromQueryChain(n: Node, orms: Set<OrmId>): PyQueryFact | undefined {
+  const parent = n.parent;
+  if (parent?.type === 'attribute' && parent.parent?.type === 'call') return undefined;
+  const calls = chainCalls(n);
+  if (calls.length === 0 || calls[calls.length - 1] !== n) return undefined;
+  // A paging chain is recorded where its .offset()/.paginate() is, with its pagination.
+  if (calls.some((c) => /^(offset|paginate)$/.test(calleeName(c) ?? ''))) return undefined;
+  const fname = field(calls[0], 'function')?.text ?? '';
+  const django = /^(\w+)\.objects\.\w+$/.exec(fname);
+  if (django || querysetChain(n)) {
+    const fact = base(n, 'django', django?.[1], calleeName(n) ?? 'all');
+    fact.style = 'offset-call';
+    return fact;
+  }
+  const kind = calls.length > 1 || /^(\w+\.)*(select|query)$/.test(fname) ? chainOrm(calls, orms) : undefined;
+  if (!kind) return undefined;
+  const fact = base(n, kind.orm, kind.model, calleeName(n) ?? 'select');
+  fact.style = 'offset-call';
+  return fact;
+}

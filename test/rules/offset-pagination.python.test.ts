@@ -1,0 +1,105 @@
+import { fixtureTests, ruleTests } from '../harness/rule-tester';
+
+ruleTests('offset-pagination', {
+  valid: [
+    {
+      name: 'Django qs[:10] and qs[0:10]',
+      file: 'views.py',
+      code: 'from .models import Post\n\ndef latest(request):\n    a = Post.objects.order_by("-created_at")[:10]\n    b = Post.objects.all()[0:10]\n    return a, b\n',
+      why: 'no offset, or a constant one',
+    },
+    {
+      name: 'Django constant computed start',
+      file: 'views.py',
+      code: 'from .models import Post\n\ndef second_page(request):\n    return Post.objects.order_by("id")[20 * 1:20 * 2]\n',
+      why: 'folds to a constant offset',
+    },
+    {
+      name: 'Django keyset filter already present',
+      file: 'views.py',
+      code: 'from .models import Post\n\ndef page(request):\n    after = int(request.GET["after"])\n    start = int(request.GET.get("skip", 0))\n    return Post.objects.filter(id__gt=after).order_by("id")[start:start + 20]\n',
+      why: 'a filter on the ordering key is keyset pagination',
+    },
+    {
+      name: 'plain list slicing',
+      file: 'util.py',
+      code: 'def chunk(items, start):\n    rows = list(items)\n    return rows[start:start + 10]\n',
+      why: 'not a queryset',
+    },
+    {
+      name: 'SQLAlchemy constant offset',
+      file: 'repo.py',
+      code: 'from sqlalchemy import select\nfrom .models import Item\n\ndef first(session):\n    return session.execute(select(Item).order_by(Item.id).offset(0).limit(10))\n',
+      why: 'a constant offset does not grow',
+    },
+    {
+      name: '.offset() on an unknown library',
+      file: 'shapes.py',
+      code: 'def move(shape, n):\n    return shape.translate().offset(n)\n',
+      why: 'no ORM import: not a query',
+    },
+  ],
+  invalid: [
+    {
+      name: 'Django slice computed from request.GET',
+      file: 'views.py',
+      code: 'from django.http import JsonResponse\nfrom .models import Post\n\n\ndef post_list(request):\n    page = int(request.GET.get("page", 1))\n    start = (page - 1) * 20\n    posts = Post.objects.order_by("-created_at")[start:start + 20]\n    return JsonResponse({"posts": [p.title for p in posts]})\n',
+      findings: [{ line: 8, message: /index on Post \(created_at, id\)/ }],
+      output: 'from django.http import JsonResponse\nfrom .models import Post\nfrom django.db.models import Q\n\n\ndef post_list(request):\n    page = int(request.GET.get("page", 1))\n    start = (page - 1) * 20\n    posts = Post.objects.order_by("-created_at", "-id").filter((Q(created_at__lt=request.GET.get("after_created_at")) | Q(created_at=request.GET.get("after_created_at"), id__lt=request.GET.get("after_id"))) if request.GET.get("after_id") is not None else Q())[:20]\n    return JsonResponse({"posts": [p.title for p in posts]})\n',
+    },
+    {
+      name: 'Django queryset variable sliced with a parameter',
+      file: 'services.py',
+      code: 'from django.db.models import Count\nfrom .models import Post\n\n\ndef page_of(offset):\n    qs = Post.objects.order_by("id")\n    return qs[offset:offset + 50]\n',
+      findings: [{ line: 7 }],
+      output: 'from django.db.models import Count, Q\nfrom .models import Post\n\n\ndef page_of(offset, after=None):\n    qs = Post.objects.order_by("id")\n    return qs.filter(Q(id__gt=after) if after is not None else Q())[:50]\n',
+    },
+    {
+      name: 'Django Paginator with the page from the request',
+      file: 'views.py',
+      code: 'from django.core.paginator import Paginator\nfrom .models import Post\n\n\ndef index(request):\n    paginator = Paginator(Post.objects.all(), 25)\n    page = paginator.get_page(request.GET.get("page"))\n    return page\n',
+      findings: [{ line: 6, message: /Paginator/ }],
+    },
+    {
+      name: 'DRF LimitOffsetPagination',
+      file: 'api.py',
+      code: 'from rest_framework import viewsets\nfrom rest_framework.pagination import LimitOffsetPagination\n\n\nclass PostViewSet(viewsets.ModelViewSet):\n    pagination_class = LimitOffsetPagination\n',
+      findings: [{ line: 6, message: /CursorPagination/ }],
+    },
+    {
+      name: 'FastAPI + SQLAlchemy select().offset(skip)',
+      file: 'main.py',
+      code: 'from fastapi import Depends, FastAPI\nfrom sqlalchemy import select\nfrom .models import Item\n\napp = FastAPI()\n\n\n@app.get("/items")\ndef list_items(skip: int = 0, limit: int = 100, db=Depends(get_db)):\n    return db.execute(select(Item).order_by(Item.id).offset(skip).limit(limit)).scalars().all()\n',
+      findings: [{ line: 10, message: /`select\(Item\)/ }],
+      output: 'from fastapi import Depends, FastAPI\nfrom sqlalchemy import select\nfrom .models import Item\n\napp = FastAPI()\n\n\n@app.get("/items")\ndef list_items(skip: int = 0, limit: int = 100, db=Depends(get_db), after: int | None = None):\n    return db.execute(select(Item).order_by(Item.id).where(*([Item.id > after] if after is not None else [])).limit(limit)).scalars().all()\n',
+    },
+    {
+      name: 'SQLAlchemy legacy Query with a computed offset',
+      file: 'repo.py',
+      code: 'from sqlalchemy.orm import Session\nfrom .models import Item\n\n\ndef page(db: Session, page: int):\n    return db.query(Item).order_by(Item.created_at.desc()).offset((page - 1) * 20).limit(20).all()\n',
+      findings: [{ line: 6 }],
+      output: 'from sqlalchemy.orm import Session\nfrom .models import Item\nfrom sqlalchemy import tuple_\n\n\ndef page(db: Session, page: int, after_created_at=None, after_id=None):\n    return db.query(Item).order_by(Item.created_at.desc(), Item.id.desc()).filter(*([tuple_(Item.created_at, Item.id) < tuple_(after_created_at, after_id)] if after_id is not None else [])).limit(20).all()\n',
+    },
+    {
+      name: 'SQLModel select().offset()',
+      file: 'heroes.py',
+      code: 'from fastapi import FastAPI\nfrom sqlmodel import Session, select\nfrom .models import Hero\n\napp = FastAPI()\n\n\n@app.get("/heroes/")\ndef read_heroes(offset: int = 0, limit: int = 100):\n    with Session(engine) as session:\n        return session.exec(select(Hero).offset(offset).limit(limit)).all()\n',
+      findings: [{ line: 11 }],
+      output: 'from fastapi import FastAPI\nfrom sqlmodel import Session, select\nfrom .models import Hero\n\napp = FastAPI()\n\n\n@app.get("/heroes/")\ndef read_heroes(offset: int = 0, limit: int = 100, after: int | None = None):\n    with Session(engine) as session:\n        return session.exec(select(Hero).order_by(Hero.id).where(*([Hero.id > after] if after is not None else [])).limit(limit)).all()\n',
+    },
+    {
+      name: 'Peewee offset and paginate (reported, no automatic fix)',
+      file: 'app.py',
+      code: 'from flask import request\nfrom peewee import Model\nfrom .models import Post\n\n\ndef index():\n    page = int(request.args.get("page", 1))\n    a = Post.select().order_by(Post.id).offset((page - 1) * 20).limit(20)\n    b = Post.select().paginate(page, 20)\n    return a, b\n',
+      findings: [{ line: 8 }, { line: 9 }],
+    },
+    {
+      name: 'SQL in an f-string passed to cursor.execute',
+      file: 'raw.py',
+      code: 'import psycopg2\n\n\ndef page(cursor, n):\n    cursor.execute(f"SELECT * FROM items ORDER BY id LIMIT 20 OFFSET {n}")\n',
+      findings: [{ line: 5, message: /index on items \(id\)/ }],
+    },
+  ],
+});
+
+fixtureTests('offset-pagination', 'test/rules/offset-pagination/fixtures', (f) => f.endsWith('.py'));
