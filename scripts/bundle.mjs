@@ -20,6 +20,8 @@ const common = {
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',
+  // From sources the adapters resolve their WASM from node_modules; bundled, they get the bundle's folder.
+  logOverride: { 'require-resolve-not-external': 'silent' },
   define: { 'import.meta.url': '__importMetaUrl', PERFLENS_VERSION: JSON.stringify(version) },
   banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" },
 };

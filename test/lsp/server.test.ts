@@ -1,0 +1,149 @@
+/** The bundled server over stdio, as an editor talks to it. */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { startServer, type TestClient } from './client';
+
+const HANDLER = `import express from 'express';
+import { PrismaClient } from '@prisma/client';
+
+const prisma = new PrismaClient();
+export const router = express.Router();
+
+router.get('/posts', async (req, res) => {
+  const page = Number(req.query.page ?? 1);
+  const posts = await prisma.post.findMany({
+    orderBy: { createdAt: 'desc' },
+    skip: (page - 1) * 20,
+    take: 20,
+  });
+  res.json(posts);
+});
+`;
+
+const capabilities = (pull: boolean) => ({
+  workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true }, applyEdit: true },
+  window: { workDoneProgress: true, showDocument: { support: true } },
+  textDocument: {
+    ...(pull ? { diagnostic: { dynamicRegistration: false } } : {}),
+    publishDiagnostics: { versionSupport: true },
+    codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source.fixAll'] } }, isPreferredSupport: true },
+  },
+});
+
+describe('language server over stdio', function () {
+  this.timeout(60_000);
+  let root: string;
+  let client: TestClient | undefined;
+  let uri: string;
+
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-lsp-'));
+    fs.mkdirSync(path.join(root, 'src'));
+    fs.writeFileSync(path.join(root, 'src/posts.ts'), HANDLER);
+    fs.writeFileSync(path.join(root, 'schema.sql'), 'SELECT * FROM posts ORDER BY id LIMIT 20 OFFSET $1;\n');
+    uri = pathToFileURL(path.join(root, 'src/posts.ts')).href;
+  });
+  afterEach(async () => {
+    await client?.close();
+    client = undefined;
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  async function initialize(pull: boolean, settings: Record<string, unknown> = {}) {
+    client = startServer(settings);
+    const init: any = await client.connection.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: pathToFileURL(root).href,
+      workspaceFolders: [{ uri: pathToFileURL(root).href, name: 'ws' }],
+      capabilities: capabilities(pull),
+    });
+    client.connection.sendNotification('initialized', {});
+    client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text: HANDLER } });
+    return init;
+  }
+
+  it('initialize → pull diagnostics → code actions → executeCommand → shutdown', async () => {
+    const init = await initialize(true);
+    assert.ok(init.capabilities.diagnosticProvider, 'pull diagnostics offered');
+    assert.deepEqual(init.capabilities.executeCommandProvider.commands.sort(), ['perflens.applyFix', 'perflens.showDocumentation']);
+
+    const report: any = await client!.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } });
+    assert.equal(report.kind, 'full');
+    assert.equal(report.items.length, 1);
+    const d = report.items[0];
+    assert.equal(d.source, 'perflens');
+    assert.equal(d.code, 'offset-pagination');
+    assert.match(d.codeDescription.href, /docs\/rules\/offset-pagination\.md$/);
+    assert.deepEqual(d.range.start, { line: 10, character: 4 });
+    assert.equal(d.severity, 2);
+
+    // Unchanged document: the server answers "unchanged" without linting again.
+    const again: any = await client!.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri }, previousResultId: report.resultId });
+    assert.equal(again.kind, 'unchanged');
+
+    const actions: any[] = await client!.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range: d.range,
+      context: { diagnostics: [d], only: ['quickfix'] },
+    });
+    const titles = actions.map((a) => a.title);
+    assert.deepEqual(titles, [
+      'Rewrite to keyset pagination on (createdAt, id) (changes behaviour)',
+      'Disable offset-pagination for this line',
+      'Show documentation for offset-pagination',
+    ]);
+    assert.equal(actions[0].isPreferred, false, 'an unsafe fix is never preferred');
+    const edits = actions[0].edit.changes[uri];
+    assert.ok(edits.some((e: any) => e.newText.includes('cursor: { id: req.query.after }')));
+    assert.deepEqual(actions[1].edit.changes[uri], [{ range: { start: { line: 10, character: 0 }, end: { line: 10, character: 0 } }, newText: '    // perflens-ignore-next-line offset-pagination\n' }]);
+
+    // Fix-all applies safe fixes only: the keyset rewrite is unsafe, so there is nothing to do.
+    const fixAll: any[] = await client!.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [], only: ['source.fixAll.perflens'] },
+    });
+    assert.deepEqual(fixAll, []);
+
+    const docs: any = await client!.connection.sendRequest('workspace/executeCommand', { command: 'perflens.showDocumentation', arguments: ['offset-pagination'] });
+    assert.match(docs.url, /offset-pagination\.md$/);
+    await assert.rejects(client!.connection.sendRequest('workspace/executeCommand', { command: 'perflens.nope', arguments: [] }));
+
+    // An edit that removes the offset clears the diagnostic.
+    const fixed = HANDLER.replace('    skip: (page - 1) * 20,\n', '');
+    client!.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: fixed }] });
+    const after: any = await client!.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri }, previousResultId: report.resultId });
+    assert.equal(after.kind, 'full');
+    assert.equal(after.items.length, 0);
+
+    await client!.waitFor('perflens/status', (p) => p.state === 'ready');
+    assert.ok(client!.configurationRequests > 0, 'settings are pulled per document');
+  });
+
+  it('pushes diagnostics to a client without pull support', async () => {
+    const init = await initialize(false);
+    assert.equal(init.capabilities.diagnosticProvider, undefined);
+    const published = await client!.waitFor('textDocument/publishDiagnostics', (p) => p.uri === uri && p.diagnostics.length > 0);
+    assert.equal(published.diagnostics[0].code, 'offset-pagination');
+    assert.equal(published.version, 1);
+  });
+
+  it('applies per-document settings: a rule turned off reports nothing', async () => {
+    await initialize(true, { rules: { 'offset-pagination': 'off' } });
+    const report: any = await client!.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } });
+    assert.equal(report.items.length, 0);
+  });
+
+  it('survives broken and binary documents and keeps answering', async () => {
+    await initialize(true);
+    const broken = pathToFileURL(path.join(root, 'src/broken.py')).href;
+    client!.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: broken, languageId: 'python', version: 1, text: 'def f(:\n  return [\n\u0000\u0001' } });
+    const r1: any = await client!.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri: broken } });
+    assert.equal(r1.kind, 'full');
+    const r2: any = await client!.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } });
+    assert.equal(r2.items.length, 1);
+  });
+});
