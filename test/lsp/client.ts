@@ -53,7 +53,7 @@ export function startServer(settings: Record<string, unknown> = {}): TestClient 
     },
   };
   const waiters: Array<{ method: string; accept: (p: any) => boolean; resolve: (p: any) => void }> = [];
-  connection.onNotification((method: string, params: any) => {
+  const record = (method: string, params: any) => {
     if (method === 'window/logMessage') client.logs.push(params.message);
     client.notifications.push({ method, params });
     for (const w of [...waiters]) {
@@ -62,7 +62,10 @@ export function startServer(settings: Record<string, unknown> = {}): TestClient 
         w.resolve(params);
       }
     }
-  });
+  };
+  for (const method of ['window/logMessage', 'textDocument/publishDiagnostics', 'perflens/status', '$/progress']) {
+    connection.onNotification(method, (params: any) => record(method, params));
+  }
   connection.onRequest('workspace/configuration', (params: any) => {
     client.configurationRequests++;
     return params.items.map(() => settings);
