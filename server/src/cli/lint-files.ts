@@ -101,5 +101,6 @@ export async function lintFiles(root: string, paths: readonly string[], options:
     results.fixesApplied += fixesApplied;
     results.files.push({ file, relative, findings, fixesApplied });
   }
+  results.files.sort((a, b) => (a.relative < b.relative ? -1 : a.relative > b.relative ? 1 : 0));
   return results;
 }

@@ -38,11 +38,22 @@ export interface OffsetMessageParts {
   /** Table or model, when known. */
   table?: string;
   keys: OrderKey[];
+  /** The index advice in the ORM's own terms (`@@index([createdAt, id])`), instead of CREATE INDEX. */
+  index?: string;
 }
+
+const PRIMARY_KEYS = new Set(['id', '_id', 'pk']);
 
 export function offsetMessage(p: OffsetMessageParts): string {
   const cols = p.keys.map((k) => k.column).join(', ');
-  const index = p.table ? ` It needs an index on ${p.table} (${cols}): \`${indexStatement(p.table, p.keys)}\`` : ` It needs an index on (${cols}).`;
+  const index =
+    p.keys.length === 1 && PRIMARY_KEYS.has(p.keys[0].column)
+      ? ' The primary key index serves this order.'
+      : p.index
+        ? ` It needs an index on (${cols}): ${p.index}.`
+        : p.table
+          ? ` It needs an index on ${p.table} (${cols}): \`${indexStatement(p.table, p.keys)}\``
+          : ` It needs an index on (${cols}).`;
   return (
     `\`${p.query}\` skips \`${p.offset}\` rows: the database reads and discards every skipped row, so deep pages get slower linearly. ` +
     `Use keyset pagination: filter on (${cols}) after the last row of the previous page.` +

@@ -21,7 +21,9 @@ export const detectPython: Detector<PyFacts> = (facts, ctx) => {
         : `\`Paginator\` pages with OFFSET (\`page\` comes from \`${p.offset.text}\`): deep pages read and discard every earlier row. For long lists, page with a keyset filter on an indexed column (e.g. \`filter(id__lt=last_id)[:n]\`).`;
       fixes = [{ title: drf ? 'Use CursorPagination (keyset) with an ordering on an indexed unique column' : 'Page with a keyset filter instead of Paginator', applicability: 'display-only', edits: [] }];
     } else {
-      message = offsetMessage({ query: q.callee.split('\n')[0], offset: p.offset.text, table: q.model ?? q.modelName, keys });
+      // Django declares indexes on the model: Meta.indexes with the ordering's signs.
+      const index = q.orm === 'django' ? `\`models.Index(fields=[${keys.map((k) => `"${k.direction === 'desc' ? '-' : ''}${k.column}"`).join(', ')}])\` in ${q.model ?? 'the model'}.Meta.indexes` : undefined;
+      message = offsetMessage({ query: q.callee.split('\n')[0], offset: p.offset.text, table: q.model ?? q.modelName, keys, index });
       const fix = pythonKeysetFix(q, keys, facts, ctx.file.text);
       if (fix) fixes = [fix];
     }

@@ -13,7 +13,10 @@ export const detectTypescript: Detector<TsFacts> = (facts, ctx) => {
     if (!p || !isGrowingOffset(p)) continue;
     // Mongoose documents are keyed by _id; every other ORM here by id.
     const keys = keysetKeys(p.orderBy, q.orm === 'mongoose' ? '_id' : 'id');
-    const message = offsetMessage({ query: q.callee, offset: p.offset.text, table: q.model, keys });
+    // Prisma users add indexes in schema.prisma, on the model (the delegate `post` is model `Post`).
+    const model = q.orm === 'prisma' && q.model ? q.model[0].toUpperCase() + q.model.slice(1) : q.model;
+    const index = q.orm === 'prisma' ? `\`@@index([${keys.map((k) => k.column).join(', ')}])\` on model ${model} in schema.prisma` : undefined;
+    const message = offsetMessage({ query: q.callee, offset: p.offset.text, table: model, keys, index });
     const fix = facts.sourceFile ? keysetFix(q, keys, facts.sourceFile) : undefined;
     out.push({ start: p.offsetSpan.start, end: p.offsetSpan.end, message, fixes: fix ? [fix] : [] });
   }

@@ -1,0 +1,47 @@
+import time
+from functools import lru_cache
+
+from fastapi import Depends, FastAPI
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from .models import Item, Owner
+
+engine = create_engine("postgresql+psycopg://localhost/shop")
+SessionLocal = sessionmaker(engine)
+app = FastAPI()
+
+
+def get_db():
+    with SessionLocal() as session:
+        yield session
+
+
+@app.get("/items")
+def list_items(skip: int = 0, limit: int = 100, db: Session = Depends(get_db)):
+    return db.execute(select(Item).order_by(Item.id).offset(skip).limit(limit)).scalars().all()
+
+
+@app.get("/owners")
+def list_owners(page: int = 1, db: Session = Depends(get_db)):
+    return db.query(Owner).order_by(Owner.name).offset((page - 1) * 50).limit(50).all()
+
+
+@app.get("/items/after/{after_id}")
+def items_after(after_id: int, limit: int = 100, db: Session = Depends(get_db)):
+    # Keyset pagination: not a finding.
+    stmt = select(Item).where(Item.id > after_id).order_by(Item.id).limit(limit)
+    return db.execute(stmt).scalars().all()
+
+
+@app.get("/report")
+async def report():
+    # Blocks the event loop for every request on this worker.
+    time.sleep(2)
+    return {"status": "done"}
+
+
+@lru_cache(maxsize=None)
+def exchange_rate(currency: str) -> float:
+    # Unbounded: one entry per currency string ever passed in, kept for the life of the process.
+    return 1.0
