@@ -144,3 +144,28 @@ ruleTests('offset-pagination', {
 });
 
 fixtureTests('offset-pagination', 'test/rules/offset-pagination/fixtures', (f) => /\.(ts|js)$/.test(f));
+
+ruleTests('offset-pagination', {
+  valid: [
+    {
+      name: 'positional lookup with take: 1',
+      file: 'activity.repository.ts',
+      code: `import { Repository } from '@n8n/typeorm';\nexport class Activity extends Repository<Event> {\n  async oldestKept(keep: number) {\n    const [row] = await this.find({ order: { id: 'DESC' }, skip: keep - 1, take: 1 });\n    return row;\n  }\n}\n`,
+      why: 'one row at a position (pruning), not a page',
+    },
+  ],
+  invalid: [
+    {
+      name: 'a repository subclass of a scoped TypeORM fork',
+      file: 'user.repository.ts',
+      code: `import { Repository } from '@n8n/typeorm';\nexport class UserRepository extends Repository<User> {\n  findMany(options: { offset?: number; limit?: number }) {\n    return this.find({ skip: options?.offset, take: options?.limit, order: { id: 'ASC' } });\n  }\n}\n`,
+      findings: [{ line: 4, message: /`this\.find` skips `options\?\.offset` rows/ }],
+    },
+    {
+      name: 'an untyped builder passed to a helper',
+      file: 'helpers.js',
+      code: `export function applyOffset(rootQuery, offset) {\n  rootQuery.offset(offset);\n}\n`,
+      findings: [{ line: 2 }],
+    },
+  ],
+});

@@ -4,7 +4,7 @@ import type { OrmId, SqlDialect } from '../facts';
 
 const ORM_MODULES: Array<[RegExp, OrmId]> = [
   [/^@prisma\/client($|\/)|^\.prisma\/client|\/generated\/prisma|^@\/lib\/prisma$|\/prisma$/, 'prisma'],
-  [/^typeorm$|^@nestjs\/typeorm$/, 'typeorm'],
+  [/(^|\/)typeorm$/, 'typeorm'],
   [/^sequelize$|^sequelize-typescript$|^@sequelize\/core$/, 'sequelize'],
   [/^knex$|^objection$/, 'knex'],
   [/^drizzle-orm($|\/)/, 'drizzle'],

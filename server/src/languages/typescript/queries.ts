@@ -25,6 +25,8 @@ export interface TsQueryFact extends QueryFact {
   offsetCall?: ts.CallExpression;
   /** The request object the page was read from (`req.query`), for reading the cursor. */
   requestObject?: string;
+  /** The library was inferred from names, not imports: report, but do not rewrite. */
+  inferred?: boolean;
 }
 
 const OPTION_METHODS = new Set([
@@ -39,6 +41,12 @@ const QUERY_CHAIN_METHODS = new Set([
   'limit', 'take', 'createQueryBuilder', 'leftJoin', 'innerJoin', 'leftJoinAndSelect', 'innerJoinAndSelect', 'find', 'table',
   'query', 'populate', 'lean', 'columns', 'distinct', 'groupBy',
 ]);
+
+/** Source text for messages: one line, short. */
+function shortText(node: ts.Node): string {
+  const t = node.getText().replace(/\s+/g, ' ');
+  return t.length > 60 ? `${t.slice(0, 57)}…` : t;
+}
 
 function methodName(call: ts.CallExpression): string | undefined {
   const callee = call.expression;
@@ -83,7 +91,10 @@ function optionsOrm(call: ts.CallExpression, method: string, imports: FileImport
   return undefined;
 }
 
-function chainOrm(chain: ts.CallExpression[], imports: FileImports): OrmId | undefined {
+/** Knex-style, by method names alone (no import says which builder it is). */
+const INFERRED_KNEX = 'knex-inferred' as const;
+
+function chainOrm(chain: ts.CallExpression[], imports: FileImports): OrmId | typeof INFERRED_KNEX | undefined {
   const methods = new Set(chain.map(methodName).filter((m): m is string => !!m));
   if (methods.has('selectFrom') || methods.has('selectAll')) return 'kysely';
   if (methods.has('createQueryBuilder')) return imports.orms.has('mikro-orm') && !imports.orms.has('typeorm') ? 'mikro-orm' : 'typeorm';
@@ -95,6 +106,11 @@ function chainOrm(chain: ts.CallExpression[], imports: FileImports): OrmId | und
   if (ts.isIdentifier(root.expression) && root.arguments[0] && ts.isStringLiteralLike(root.arguments[0])) return 'knex';
   if (methods.has('find') && ts.isPropertyAccessExpression(root.expression) && root.expression.name.text === 'find') return 'mongoose';
   for (const orm of ['typeorm', 'mikro-orm', 'kysely', 'mongoose'] as const) if (imports.orms.has(orm)) return orm;
+  // Builders are often passed around untyped (`applyOffset(rootQuery, n)`); an `.offset()` on a
+  // receiver named like one, or next to `.from()`/`.where()`, is Knex-style SQL building.
+  const hasOffset = methods.has('offset');
+  const rootName = chainRoot(chain).getText();
+  if (hasOffset && (/(query|qb|builder|knex|trx|stmt|select)$/i.test(rootName) || methods.has('from') || methods.has('where') || methods.has('select'))) return INFERRED_KNEX;
   return undefined;
 }
 
@@ -151,9 +167,10 @@ function fromOptions(call: ts.CallExpression, imports: FileImports): TsQueryFact
   const receiver = call.expression.expression;
   const orm = optionsOrm(call, method, imports, keys);
   if (!orm) return undefined;
-  const model = ts.isPropertyAccessExpression(receiver) ? receiver.name.text : receiver.getText().replace(/^this\./, '').replace(/Repo(sitory)?$/i, '');
+  // `this.find(…)` inside a repository class: the model is not named here.
+  const model = receiver.kind === ts.SyntaxKind.ThisKeyword ? undefined : ts.isPropertyAccessExpression(receiver) ? receiver.name.text : receiver.getText().replace(/^this\./, '').replace(/Repo(sitory)?$/i, '');
   const fact: TsQueryFact = {
-    orm, model, operation: method, callee: call.expression.getText(), start: call.getStart(), end: call.getEnd(), call, style: 'options', options: arg,
+    orm, model, operation: method, callee: shortText(call.expression), start: call.getStart(), end: call.getEnd(), call, style: 'options', options: arg,
   };
   const offsetProperty = arg ? findProperty(arg, ...OFFSET_KEYS) : undefined;
   const offsetExpr = propertyValue(offsetProperty);
@@ -181,13 +198,17 @@ function isOutermost(call: ts.CallExpression): boolean {
 function fromChain(call: ts.CallExpression, imports: FileImports): TsQueryFact | undefined {
   if (!isOutermost(call)) return undefined;
   const chain = chainOf(call);
-  if (chain.length < 2 || !chain.some((c) => QUERY_CHAIN_METHODS.has(methodName(c) ?? ''))) return undefined;
+  const offsetCall0 = chain.find((c) => methodName(c) === 'offset' && c.arguments.length === 1);
+  // A lone `rootQuery.offset(n)` counts when the receiver is named like a query builder.
+  const loneOffset = chain.length === 1 && offsetCall0 && /(query|qb|builder)$/i.test(chainRoot(chain).getText());
+  if (!loneOffset && (chain.length < 2 || !chain.some((c) => QUERY_CHAIN_METHODS.has(methodName(c) ?? '')))) return undefined;
   const offsetCall = chain.find((c) => CHAIN_OFFSET.has(methodName(c) ?? '') && c.arguments.length === 1 && ts.isPropertyAccessExpression(c.expression));
   // `.skip()`/`.offset()` is the sign of a paging query; without one, only unambiguous builders count.
-  const orm = chainOrm(chain, imports);
-  if (!orm) return undefined;
+  const resolved = chainOrm(chain, imports);
+  if (!resolved) return undefined;
+  const orm: OrmId = resolved === INFERRED_KNEX ? 'knex' : resolved;
   const fact: TsQueryFact = {
-    orm, model: modelOfChain(chain, orm), operation: methodName(call) ?? 'select', callee: chain[0].expression.getText(), start: call.getStart(), end: call.getEnd(),
+    orm, model: modelOfChain(chain, orm), inferred: resolved === INFERRED_KNEX, operation: methodName(call) ?? 'select', callee: shortText(chain[0].expression), start: call.getStart(), end: call.getEnd(),
     call, style: 'chain', chain,
   };
   if (!offsetCall) return fact;

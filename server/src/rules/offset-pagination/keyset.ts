@@ -4,10 +4,13 @@ import type { OrderKey, PaginationFact } from '../../languages/facts';
 /**
  * An offset that grows with the page. Not one: a constant (0, or any fixed number — it does not
  * grow), Prisma's `cursor` + `skip: 1` (that skip steps over the cursor row: keyset already), and
- * offsets next to a keyset filter.
+ * offsets next to a keyset filter, and positional lookups (a limit of 1).
  */
 export function isGrowingOffset(p: PaginationFact): boolean {
   if (p.hasCursor || p.hasKeysetFilter) return false;
+  // `skip: n, take: 1` finds the row at a position (e.g. the oldest to keep when pruning): one
+  // lookup, not a page of a list a user walks through.
+  if (p.limit?.constant === 1) return false;
   if (p.offset.constant !== undefined && p.offset.constant !== null) {
     // A literal page number in a Paginator / paginate() call is still a constant page.
     return false;

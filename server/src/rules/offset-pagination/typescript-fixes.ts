@@ -227,6 +227,8 @@ function chainFix(q: TsQueryFact, keys: readonly OrderKey[], cursor: Cursor, sf:
 }
 
 export function keysetFix(q: TsQueryFact, keys: readonly OrderKey[], sf: ts.SourceFile): Fix | undefined {
+  // Without an import saying which builder this is, a rewrite would be a guess.
+  if (q.inferred) return undefined;
   const isTs = !/\.[mc]?jsx?$/i.test(sf.fileName);
   const cursor = cursorFor(q.call, q.orm === 'prisma' ? keys.slice(-1) : keys, q.requestObject, isTs);
   if (!cursor) return undefined;
