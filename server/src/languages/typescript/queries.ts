@@ -44,7 +44,7 @@ const QUERY_CHAIN_METHODS = new Set([
 
 /** Source text for messages: one line, short. */
 function shortText(node: ts.Node): string {
-  const t = node.getText().replace(/\s+/g, ' ');
+  const t = node.getText().replace(/\s*\n\s*/g, '').replace(/\s+/g, ' ');
   return t.length > 60 ? `${t.slice(0, 57)}…` : t;
 }
 

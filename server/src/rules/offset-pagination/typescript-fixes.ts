@@ -118,7 +118,17 @@ function optionsFix(q: TsQueryFact, keys: readonly OrderKey[], cursor: Cursor, s
   // take the filter as a separate argument.
   const filterArg = orm === 'mikro-orm' && q.call.arguments.length >= 3 ? q.call.arguments[1] : orm === 'mongoose' && q.call.arguments[0] !== obj ? q.call.arguments[0] : undefined;
   const target = filterArg ?? where;
-  if (target && ts.isObjectLiteralExpression(target)) edits.push(addToObject(target, entries));
+  if (orm === 'typeorm' && keys.length > 1) {
+    // TypeORM has no OR operator inside one where object: an array of where objects is the OR.
+    const rest = !where ? '' : ts.isObjectLiteralExpression(where) ? where.properties.map((p) => `, ${p.getText()}`).join('') : `, ...${where.getText()}`;
+    const branches = keys.map((k, i) => {
+      const eqs = keys.slice(0, i).map((e, j) => `${e.column}: ${cursor.values[j]}`);
+      return `{ ${[...eqs, `${k.column}: ${cmp(k) === 'lt' ? 'LessThan' : 'MoreThan'}(${cursor.values[i]})`].join(', ')}${rest} }`;
+    });
+    const list = `[${branches.join(', ')}]`;
+    if (where) edits.push({ start: where.getStart(), end: where.getEnd(), newText: list });
+    else replacement.push(`where: ${list}`);
+  } else if (target && ts.isObjectLiteralExpression(target)) edits.push(addToObject(target, entries));
   else if (target) edits.push({ start: target.getStart(), end: target.getEnd(), newText: `{ ...${target.getText()}, ${entries} }` });
   else replacement.push(`where: { ${entries} }`);
   const tie = keys[keys.length - 1];
