@@ -36,6 +36,11 @@ export interface EmbeddedSql {
   /** The dialect the driver speaks, when the host knows it (mysql2 → mysql); otherwise tried in order. */
   dialect?: SqlDialect;
   host: 'string';
+  /**
+   * Tagged templates (`sql\`…\``, `$queryRaw\`…\``) bind their `${}` values as parameters, and
+   * placeholders like `$1` or `:name` would not be bound: new values must be interpolations too.
+   */
+  interpolatedParams?: boolean;
 }
 
 /** Bigger strings are not queries anyone pages through; skipping them bounds the work. */
@@ -73,7 +78,10 @@ export function sqlFactsFromEmbedded(input: EmbeddedSql): SqlStatementFact[] {
       if (!isParsed(parsed)) continue;
       const out: SqlStatement[] = [];
       for (const stmt of parsed.program.statements) {
-        if (stmt.type !== 'empty') out.push(statementFact(stmt, sql, map, dialect, 'string'));
+        if (stmt.type === 'empty') continue;
+        const fact = statementFact(stmt, sql, map, dialect, 'string');
+        if (input.interpolatedParams && fact.keyset) fact.keyset.params = { kind: 'interpolation' };
+        out.push(fact);
       }
       return out;
     }

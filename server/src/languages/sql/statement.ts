@@ -15,7 +15,8 @@ export type ParamStyle =
   | { kind: 'named'; prefix: ':' | '@' | '$' } // :name, @name, $name
   | { kind: 'qmark' } // ? (mysql2, sqlite3, JDBC)
   | { kind: 'pyformat' } // %s (psycopg, MySQLdb)
-  | { kind: 'pyformat-named' }; // %(name)s
+  | { kind: 'pyformat-named' } // %(name)s
+  | { kind: 'interpolation' }; // ${name} in a tagged template (sql``, $queryRaw``), whose values are bound
 
 /** Where a keyset rewrite of the paginated SELECT edits, in file offsets. */
 export interface KeysetSites {

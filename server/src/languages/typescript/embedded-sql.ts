@@ -33,17 +33,17 @@ function piecesOf(node: ts.StringLiteral | ts.NoSubstitutionTemplateLiteral | ts
   return { pieces, holes };
 }
 
-function sqlOf(node: ts.Expression, dialect: SqlDialect | undefined, requireSqlShape: boolean): SqlStatementFact[] {
+function sqlOf(node: ts.Expression, dialect: SqlDialect | undefined, requireSqlShape: boolean, tagged = false): SqlStatementFact[] {
   if (!(ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateExpression(node))) return [];
   const { pieces, holes } = piecesOf(node);
   if (requireSqlShape && !looksLikeSql(pieces.map((p) => p.text).join(' '))) return [];
-  return sqlFactsFromEmbedded({ pieces, holes, dialect, host: 'string' });
+  return sqlFactsFromEmbedded({ pieces, holes, dialect, host: 'string', interpolatedParams: tagged });
 }
 
 /** SQL at this node, if it is a tagged template or a query call's string argument. */
 export function embeddedSqlAt(node: ts.Node, dialect: SqlDialect | undefined): SqlStatementFact[] {
   if (ts.isTaggedTemplateExpression(node) && SQL_TAGS.test(node.tag.getText())) {
-    return sqlOf(node.template, dialect, false);
+    return sqlOf(node.template, dialect, false, true);
   }
   if (ts.isCallExpression(node) && node.arguments[0] && SQL_CALLS.test(node.expression.getText())) {
     // Query-shaped method names are common (`.get`, `.all`, `.run`): the string must look like SQL.

@@ -90,6 +90,7 @@ function parameters(keys: readonly OrderKey[], style: ParamStyle): string[] {
       case 'qmark': return '?';
       case 'pyformat': return '%s';
       case 'pyformat-named': return `%(${name})s`;
+      case 'interpolation': return `\${${name.replace(/_(\w)/g, (_, c: string) => c.toUpperCase())}}`;
     }
   });
 }
