@@ -29,8 +29,13 @@ export function keysetKeys(orderBy: readonly OrderKey[], tieBreaker = 'id'): Ord
 /** `CREATE INDEX posts_created_at_id_idx ON posts (created_at DESC, id DESC);` */
 export function indexStatement(table: string, keys: readonly OrderKey[]): string {
   const name = `${table}_${keys.map((k) => k.column).join('_')}_idx`.replace(/[^A-Za-z0-9_]/g, '_').toLowerCase();
-  const cols = keys.map((k) => (k.direction === 'desc' ? `${k.column} DESC` : k.column)).join(', ');
-  return `CREATE INDEX ${name} ON ${table} (${cols});`;
+  const cols = keys.map((k) => (k.direction === 'desc' ? `${ident(k.column)} DESC` : ident(k.column))).join(', ');
+  return `CREATE INDEX ${name} ON ${ident(table)} (${cols});`;
+}
+
+/** Mixed-case names (`"Post"."createdAt"`, as Prisma creates them) must be quoted to keep their case. */
+function ident(name: string): string {
+  return /^[a-z_][a-z0-9_]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
 }
 
 export interface OffsetMessageParts {
