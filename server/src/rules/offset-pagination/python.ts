@@ -22,8 +22,14 @@ export const detectPython: Detector<PyFacts> = (facts, ctx) => {
       fixes = [{ title: drf ? 'Use CursorPagination (keyset) with an ordering on an indexed unique column' : 'Page with a keyset filter instead of Paginator', applicability: 'display-only', edits: [] }];
     } else {
       // Django declares indexes on the model: Meta.indexes with the ordering's signs.
-      const index = q.orm === 'django' ? `\`models.Index(fields=[${keys.map((k) => `"${k.direction === 'desc' ? '-' : ''}${k.column}"`).join(', ')}])\` in ${q.model ?? 'the model'}.Meta.indexes` : undefined;
-      message = offsetMessage({ query: q.callee.split('\n')[0], offset: p.offset.text, table: q.model ?? q.modelName, keys, index });
+      const model = q.model ?? q.modelName;
+      const index =
+        q.orm === 'django'
+          ? `\`models.Index(fields=[${keys.map((k) => `"${k.direction === 'desc' ? '-' : ''}${k.column}"`).join(', ')}])\` in ${model ?? 'the model'}.Meta.indexes`
+          : (q.orm === 'sqlalchemy' || q.orm === 'sqlmodel') && model && /^\w+$/.test(model)
+            ? `\`Index("ix_${model.toLowerCase()}_${keys.map((k) => k.column).join('_')}", ${keys.map((k) => `${model}.${k.column}${k.direction === 'desc' ? '.desc()' : ''}`).join(', ')})\``
+            : undefined;
+      message = offsetMessage({ query: q.callee.split('\n')[0], offset: p.offset.text, table: model, keys, index });
       const fix = pythonKeysetFix(q, keys, facts, ctx.file.text);
       if (fix) fixes = [fix];
     }

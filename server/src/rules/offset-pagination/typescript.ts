@@ -15,7 +15,15 @@ export const detectTypescript: Detector<TsFacts> = (facts, ctx) => {
     const keys = keysetKeys(p.orderBy, q.orm === 'mongoose' ? '_id' : 'id');
     // Prisma users add indexes in schema.prisma, on the model (the delegate `post` is model `Post`).
     const model = q.orm === 'prisma' && q.model ? q.model[0].toUpperCase() + q.model.slice(1) : q.model;
-    const index = q.orm === 'prisma' ? `\`@@index([${keys.map((k) => k.column).join(', ')}])\` on model ${model} in schema.prisma` : undefined;
+    const cols = keys.map((k) => k.column);
+    const index =
+      q.orm === 'prisma'
+        ? `\`@@index([${cols.join(', ')}])\` on model ${model} in schema.prisma`
+        : q.orm === 'typeorm' || q.orm === 'mikro-orm'
+          ? `\`@Index([${cols.map((c) => `'${c}'`).join(', ')}])\` on the ${model && !/^(this|repo)/.test(model) ? `${model} ` : ''}entity`
+          : q.orm === 'mongoose'
+            ? `\`schema.index({ ${keys.map((k) => `${k.column}: ${k.direction === 'desc' ? -1 : 1}`).join(', ')} })\``
+            : undefined;
     const message = offsetMessage({ query: q.callee, offset: p.offset.text, table: model, keys, index });
     const fix = facts.sourceFile ? keysetFix(q, keys, facts.sourceFile) : undefined;
     out.push({ start: p.offsetSpan.start, end: p.offsetSpan.end, message, fixes: fix ? [fix] : [] });
