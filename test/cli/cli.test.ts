@@ -5,26 +5,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { REPO_ROOT } from '../harness/engine';
+import { PRISMA_HANDLER } from '../harness/samples';
 
 const BIN = path.join(REPO_ROOT, 'bin/perflens.js');
 
 const OFFSET_SQL = 'SELECT id, title FROM posts\nORDER BY created_at DESC\nLIMIT 20 OFFSET $1;\n';
-const PRISMA_HANDLER = `import express from 'express';
-import { PrismaClient } from '@prisma/client';
-
-const prisma = new PrismaClient();
-export const router = express.Router();
-
-router.get('/posts', async (req, res) => {
-  const page = Number(req.query.page ?? 1);
-  const posts = await prisma.post.findMany({
-    orderBy: { createdAt: 'desc' },
-    skip: (page - 1) * 20,
-    take: 20,
-  });
-  res.json(posts);
-});
-`;
 const DJANGO_VIEW = `from django.http import JsonResponse
 from .models import Post
 

@@ -4,24 +4,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { PRISMA_HANDLER as HANDLER } from '../harness/samples';
 import { startServer, type TestClient } from './client';
 
-const HANDLER = `import express from 'express';
-import { PrismaClient } from '@prisma/client';
-
-const prisma = new PrismaClient();
-export const router = express.Router();
-
-router.get('/posts', async (req, res) => {
-  const page = Number(req.query.page ?? 1);
-  const posts = await prisma.post.findMany({
-    orderBy: { createdAt: 'desc' },
-    skip: (page - 1) * 20,
-    take: 20,
-  });
-  res.json(posts);
-});
-`;
 
 const capabilities = (pull: boolean) => ({
   workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true }, applyEdit: true },
