@@ -6,6 +6,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { uriToPath } from './uri';
 import type { Engine } from './engine/analyze';
 import type { Finding } from './engine/finding';
+import type { FileFacts } from './languages/facts';
 import { SourceFile, languageOfDocument } from './engine/source-file';
 import type { SettingsStore } from './settings-store';
 
@@ -20,7 +21,12 @@ export interface DocumentAnalysis {
 export class DocumentAnalyzer {
   private readonly cache = new Map<string, DocumentAnalysis>();
 
-  constructor(private readonly engine: Engine, private readonly settings: SettingsStore) {}
+  constructor(
+    private readonly engine: Engine,
+    private readonly settings: SettingsStore,
+    /** Called with each fresh analysis (the workspace index keeps its summary). */
+    private readonly onAnalyzed: (file: SourceFile, facts: FileFacts) => void = () => {},
+  ) {}
 
   cached(uri: string, version: number): DocumentAnalysis | undefined {
     const c = this.cache.get(uri);
@@ -38,8 +44,9 @@ export class DocumentAnalyzer {
     await this.engine.init();
     if (isCancelled?.()) return undefined;
     const file = new SourceFile(path, language, doc.getText(), doc.version);
-    const { findings } = this.engine.analyze(file, settings, { isCancelled });
+    const { findings, facts } = this.engine.analyze(file, settings, { isCancelled });
     if (isCancelled?.()) return undefined;
+    if (facts && doc.uri.startsWith('file:')) this.onAnalyzed(file, facts);
     const result: DocumentAnalysis = { uri: doc.uri, version: doc.version, generation, file, findings };
     this.cache.set(doc.uri, result);
     return result;

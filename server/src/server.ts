@@ -28,10 +28,19 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   const documents = new TextDocuments(TextDocument);
   const log = (m: string) => connection.console.log(m);
   const engine = new Engine(options.rules ?? ALL_RULES, createAdapters(options.assetDir), log);
-  const ctx = { connection, documents, engine, log, support: undefined!, root: undefined } as unknown as ServerContext;
-  ctx.settings = new SettingsStore(connection, () => ctx.support.configuration, () => ctx.root, log);
-  ctx.analyzer = new DocumentAnalyzer(engine, ctx.settings);
-  ctx.index = new WorkspaceIndex(engine, log);
+  const settings = new SettingsStore(connection, () => ctx.support.configuration, () => ctx.root, log);
+  const index = new WorkspaceIndex(engine, log);
+  // What the client supports is known at `initialize`; until then, assume nothing.
+  const ctx: ServerContext = {
+    connection,
+    documents,
+    engine,
+    settings,
+    analyzer: new DocumentAnalyzer(engine, settings, (file, facts) => index.recordAnalysis(file.path, file.text, facts)),
+    index,
+    support: { pullDiagnostics: false, configuration: false, workDoneProgress: false, watchedFilesRegistration: false, showDocument: false },
+    log,
+  };
 
   connection.onInitialize((params) => {
     ctx.support = clientSupport(params);

@@ -10,6 +10,7 @@ import { FileFilter } from './config';
 import { discoverFiles } from './file-discovery';
 import { readSource } from './read-source';
 import { SourceFile, languageOfPath } from './source-file';
+import type { FileFacts } from '../languages/facts';
 import type { PerflensSettings } from '../protocol';
 
 export interface FileSummary {
@@ -46,14 +47,22 @@ export class WorkspaceIndex {
     return [...this.files].filter(([, s]) => s.models.some((x) => x.toLowerCase() === m)).map(([f]) => f);
   }
 
-  /** Re-reads one file (created or changed on disk, or edited in the editor). */
+  /** Re-reads one file (created or changed on disk). */
   update(file: string, text: string): void {
     const language = languageOfPath(file);
     if (!language) return;
     const hash = createHash('sha1').update(text).digest('hex');
     if (this.files.get(file)?.hash === hash) return;
     const facts = this.engine.facts(new SourceFile(file, language, text));
-    if (!facts) return;
+    if (facts) this.record(file, hash, facts);
+  }
+
+  /** Records facts already built (an open document's analysis), so the text is not parsed twice. */
+  recordAnalysis(file: string, text: string, facts: FileFacts): void {
+    this.record(file, createHash('sha1').update(text).digest('hex'), facts);
+  }
+
+  private record(file: string, hash: string, facts: FileFacts): void {
     const models = new Set<string>();
     for (const q of facts.queries) if (q.model) models.add(q.model);
     for (const s of facts.sql) for (const t of s.tables) models.add(t);

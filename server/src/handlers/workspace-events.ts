@@ -29,15 +29,11 @@ export function registerWorkspaceEvents(ctx: ServerContext, refreshDiagnostics: 
         ctx.index.remove(file);
         continue;
       }
-      // An open document is indexed from the editor's text, not the disk's.
+      // An open document is indexed from the editor's text (its analyses), not the disk's.
       if (ctx.documents.get(change.uri)) continue;
       const read = await readSource(file);
       if ('text' in read) ctx.index.update(file, read.text);
     }
-  });
-  ctx.documents.onDidChangeContent((e) => {
-    const file = uriToPath(e.document.uri);
-    if (e.document.uri.startsWith('file:')) ctx.index.update(file, e.document.getText());
   });
 }
 
