@@ -81,10 +81,11 @@ describe('perflens CLI', () => {
     assert.equal(sarif.version, '2.1.0');
     const runResult = sarif.runs[0];
     assert.equal(runResult.tool.driver.name, 'PerfLens');
-    assert.equal(runResult.tool.driver.rules[0].id, 'offset-pagination');
-    assert.match(runResult.tool.driver.rules[0].helpUri, /docs\/rules\/offset-pagination\.md$/);
+    const rule = runResult.tool.driver.rules.find((x: { id: string }) => x.id === 'offset-pagination');
+    assert.match(rule.helpUri, /docs\/rules\/offset-pagination\.md$/);
     const r = runResult.results[0];
     assert.equal(r.ruleId, 'offset-pagination');
+    assert.equal(runResult.tool.driver.rules[r.ruleIndex].id, 'offset-pagination');
     assert.equal(r.level, 'warning');
     assert.deepEqual(r.locations[0].physicalLocation.artifactLocation, { uri: 'q.sql', uriBaseId: '%SRCROOT%' });
     assert.equal(r.locations[0].physicalLocation.region.startLine, 3);

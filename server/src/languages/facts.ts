@@ -59,6 +59,19 @@ export interface PaginationFact {
   offsetSpan: Span;
 }
 
+/** A loop (or iteration callback) that runs its body once per item. */
+export interface LoopFact extends Span {
+  kind: 'for-of' | 'for-await' | 'for-in' | 'for' | 'callback' | 'comprehension';
+  /** Names bound per item: `post` in `for (const post of posts)`, a callback's parameters, Python targets. */
+  variables: string[];
+  /** The collection iterated, as written: `posts`, `orders.items`. */
+  iterable?: string;
+  /** Where the loop statement starts (its line's indentation included): code that must run once goes before it. */
+  statementStart: number;
+  /** Items run concurrently: `Promise.all(xs.map(async …))`. Prisma batches same-tick findUnique calls. */
+  concurrent: boolean;
+}
+
 export interface QueryFact extends Span {
   orm: OrmId;
   /** Model or table the query reads, when known: `post`, `Post`, `posts`. */
@@ -68,6 +81,12 @@ export interface QueryFact extends Span {
   /** Source text of the callee, e.g. `prisma.post.findMany`, `Post.objects.filter`. */
   callee: string;
   pagination?: PaginationFact;
+  /** The innermost loop the query runs in, within the same function. */
+  loop?: LoopFact;
+  /** The query's arguments depend on the loop's item (directly or through a local derived from it). */
+  usesLoopItem?: boolean;
+  /** A write (create/update/delete/save) rather than a read. */
+  write?: boolean;
 }
 
 export interface SqlStatementFact extends Span {

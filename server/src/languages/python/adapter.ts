@@ -9,7 +9,11 @@ import type { LanguageAdapter } from '../adapter';
 import type { FileFacts, OrmId, ParseProblem, SqlDialect } from '../facts';
 import { embeddedSqlAt } from './embedded-sql';
 import { fromCall, fromPaginationClass, fromPaginator, fromQueryChain, fromSubscript, type PyQueryFact } from './queries';
+import { enclosingLoop, usesItem } from './loops';
 import type { Node } from './tree';
+
+/** Queryset/session operations that write. */
+const PY_WRITES = /^(create|update|delete|save|get_or_create|update_or_create|insert)$/;
 
 export interface PyImport {
   module: string;
@@ -186,7 +190,15 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
         const sql = embeddedSqlAt(n, dialect);
         if (sql.length) facts.sql.push(...sql);
       } else if (n.type === 'assignment') q = fromPaginationClass(n);
-      if (q) facts.queries.push(q);
+      if (q) {
+        const loop = enclosingLoop(n);
+        if (loop) {
+          q.loop = loop.fact;
+          q.usesLoopItem = usesItem(loop, n);
+        }
+        if (PY_WRITES.test(q.operation)) q.write = true;
+        facts.queries.push(q);
+      }
       if (n.hasError || n.childCount > 0) for (const c of n.children) if (c) visit(c);
     };
     visit(root);

@@ -267,6 +267,19 @@ export function fromQueryChain(n: Node, orms: Set<OrmId>): PyQueryFact | undefin
     fact.style = 'offset-call';
     return fact;
   }
+  // Single-row lookups: SQLAlchemy `session.get(User, id)`, Peewee `User.get(...)`/`get_by_id(...)`.
+  const firstArg = args(calls[0])[0]?.text ?? '';
+  if (/(^|\.)(session|db|s)\.get$/.test(fname) && /^[A-Z]\w*$/.test(firstArg) && (orms.has('sqlalchemy') || orms.has('sqlmodel'))) {
+    const fact = base(n, orms.has('sqlmodel') ? 'sqlmodel' : 'sqlalchemy', firstArg, 'get');
+    fact.style = 'offset-call';
+    return fact;
+  }
+  const peewee = /^([A-Z]\w*)\.(get|get_by_id|get_or_none)$/.exec(fname);
+  if (peewee && orms.has('peewee')) {
+    const fact = base(n, 'peewee', peewee[1], peewee[2]);
+    fact.style = 'offset-call';
+    return fact;
+  }
   const kind = calls.length > 1 || /^(\w+\.)*(select|query)$/.test(fname) ? chainOrm(calls, orms) : undefined;
   if (!kind) return undefined;
   const fact = base(n, kind.orm, kind.model, calleeName(n) ?? 'select');

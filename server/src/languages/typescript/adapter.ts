@@ -9,7 +9,8 @@ import type { LanguageAdapter } from '../adapter';
 import type { FileFacts, ParseProblem } from '../facts';
 import { embeddedSqlAt } from './embedded-sql';
 import { readImports } from './imports';
-import { queryFromCall, type TsQueryFact } from './queries';
+import { enclosingLoop, usesItem } from './loops';
+import { queryFromCall, WRITES, type TsQueryFact } from './queries';
 
 export interface TsFacts extends FileFacts {
   language: 'typescript';
@@ -61,7 +62,15 @@ export class TypescriptAdapter implements LanguageAdapter<TsFacts> {
     const visit = (node: ts.Node): void => {
       if (ts.isCallExpression(node)) {
         const q = queryFromCall(node, imports, inChain);
-        if (q) facts.queries.push(q);
+        if (q) {
+          const loop = enclosingLoop(q.call);
+          if (loop) {
+            q.loop = loop.fact;
+            q.usesLoopItem = usesItem(loop, q.call);
+          }
+          if (WRITES.has(q.operation)) q.write = true;
+          facts.queries.push(q);
+        }
       }
       if (ts.isCallExpression(node) || ts.isTaggedTemplateExpression(node)) {
         const sql = embeddedSqlAt(node, imports.dialect);

@@ -29,10 +29,20 @@ export interface TsQueryFact extends QueryFact {
   inferred?: boolean;
 }
 
-const OPTION_METHODS = new Set([
-  'findMany', 'findFirst', 'findFirstOrThrow', 'findAll', 'findAndCountAll', 'find', 'findAndCount', 'findBy',
-  'findAndCountBy', 'findManyAndCount', 'count', 'aggregate', 'groupBy', 'findOne',
-]);
+const READ_METHODS = [
+  'findMany', 'findFirst', 'findFirstOrThrow', 'findUnique', 'findUniqueOrThrow', 'findAll', 'findAndCountAll', 'find',
+  'findAndCount', 'findBy', 'findAndCountBy', 'findManyAndCount', 'count', 'aggregate', 'groupBy', 'findOne', 'findOneBy',
+  'findOneOrFail', 'findOneByOrFail', 'findByPk', 'findById', 'countDocuments', 'exists', 'findOneAndUpdate',
+];
+const WRITE_METHODS = [
+  'create', 'createMany', 'update', 'updateMany', 'upsert', 'delete', 'deleteMany', 'save', 'insert', 'destroy',
+  'remove', 'updateOne', 'insertOne', 'deleteOne', 'insertMany', 'persistAndFlush', 'bulkCreate', 'increment',
+];
+const OPTION_METHODS = new Set([...READ_METHODS, ...WRITE_METHODS]);
+export const WRITES = new Set(WRITE_METHODS);
+const ORM_OPTION_KEYS = new Set(['where', 'order', 'orderBy', 'skip', 'take', 'offset', 'limit', 'relations', 'include', 'attributes', 'select', 'populate', 'sort', 'cursor']);
+/** A receiver that holds models or repositories: `Post`, `userRepository`, `this.em`, `models.User`. */
+const MODEL_RECEIVER = /(^|\.)([A-Z]\w*|\w*(Repo|Repository|repo|repository|Model|model|Manager|manager)|em|orm|db|dataSource|entityManager|manager)$/;
 const OFFSET_KEYS = ['skip', 'offset'];
 const ORDER_KEYS = ['orderBy', 'order', 'sort'];
 const CHAIN_OFFSET = new Set(['offset', 'skip']);
@@ -77,8 +87,9 @@ function chainRoot(chain: ts.CallExpression[]): ts.Expression {
 function optionsOrm(call: ts.CallExpression, method: string, imports: FileImports, keys: string[]): OrmId | undefined {
   const callee = call.expression.getText();
   if (/\.query\.\w+\.find(Many|First)$/.test(callee) && imports.orms.has('drizzle')) return 'drizzle';
-  if (/prisma|^(tx|db|ctx\.db|this\.db)\.\w+\.find/i.test(callee) && /^(findMany|findFirst|findFirstOrThrow|count|aggregate|groupBy)$/.test(method)) return 'prisma';
-  if (imports.orms.has('prisma') && /^(findMany|findFirst|findFirstOrThrow)$/.test(method)) return 'prisma';
+  const prismaMethod = /^(findMany|findFirst|findFirstOrThrow|findUnique|findUniqueOrThrow|count|aggregate|groupBy|create|createMany|update|updateMany|upsert|delete|deleteMany)$/.test(method);
+  if (/prisma|^(tx|db|ctx\.db|this\.db)\.\w+\.\w+$/i.test(callee) && prismaMethod && /\.\w+\.\w+$/.test(callee) && (/prisma/i.test(callee) || imports.orms.has('prisma'))) return 'prisma';
+  if (imports.orms.has('prisma') && /^(findMany|findFirst|findFirstOrThrow|findUnique|findUniqueOrThrow)$/.test(method)) return 'prisma';
   if (imports.orms.has('mikro-orm')) return 'mikro-orm';
   if (imports.orms.has('typeorm')) return 'typeorm';
   if (imports.orms.has('sequelize')) return 'sequelize';
@@ -88,6 +99,11 @@ function optionsOrm(call: ts.CallExpression, method: string, imports: FileImport
   const receiver = ts.isPropertyAccessExpression(call.expression) ? call.expression.expression : undefined;
   const modelName = receiver && (ts.isIdentifier(receiver) ? receiver.text : ts.isPropertyAccessExpression(receiver) ? receiver.name.text : '');
   if ((method === 'findAll' || method === 'findAndCountAll') && keys.includes('offset') && modelName && /^[A-Z]/.test(modelName)) return 'sequelize';
+  // Methods only one library has, on a model class: Sequelize's findByPk, Mongoose's findById.
+  if (modelName && /^[A-Z]/.test(modelName)) {
+    if (/^(findByPk|findOrCreate|bulkCreate)$/.test(method)) return 'sequelize';
+    if (/^(findById|countDocuments|findOneAndUpdate|insertMany)$/.test(method)) return 'mongoose';
+  }
   return undefined;
 }
 
@@ -165,8 +181,13 @@ function fromOptions(call: ts.CallExpression, imports: FileImports): TsQueryFact
   const arg = objects.find((o) => findProperty(o, ...OFFSET_KEYS)) ?? objects[0];
   const keys = arg ? arg.properties.map((p) => (p.name && ts.isIdentifier(p.name) ? p.name.text : '')).filter(Boolean) : [];
   const receiver = call.expression.expression;
+  // Array.prototype.find(x => …), filter callbacks: in-memory work, never a query.
+  if (call.arguments.some((a) => ts.isArrowFunction(a) || ts.isFunctionExpression(a))) return undefined;
   const orm = optionsOrm(call, method, imports, keys);
   if (!orm) return undefined;
+  // Other ORMs need a receiver that holds models, or options only an ORM takes.
+  const ormShaped = keys.some((k) => ORM_OPTION_KEYS.has(k));
+  if (orm !== 'prisma' && orm !== 'drizzle' && !ormShaped && !MODEL_RECEIVER.test(receiver.getText()) && receiver.kind !== ts.SyntaxKind.ThisKeyword) return undefined;
   // `this.find(…)` inside a repository class: the model is not named here.
   const model = receiver.kind === ts.SyntaxKind.ThisKeyword ? undefined : ts.isPropertyAccessExpression(receiver) ? receiver.name.text : receiver.getText().replace(/^this\./, '').replace(/Repo(sitory)?$/i, '');
   const fact: TsQueryFact = {

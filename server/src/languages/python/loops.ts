@@ -1,0 +1,81 @@
+/**
+ * The loop a Python query runs in: a `for` statement or a comprehension/generator, within the same
+ * function, and whether the query uses the loop's item.
+ */
+import type { LoopFact } from '../facts';
+import { field, type Node } from './tree';
+
+const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
+
+function targetNames(n: Node | null, out: string[] = []): string[] {
+  if (!n) return out;
+  if (n.type === 'identifier') out.push(n.text);
+  else for (const c of n.namedChildren) if (c) targetNames(c, out);
+  return out;
+}
+
+function lineStart(text: string, offset: number): number {
+  return text.lastIndexOf('\n', offset - 1) + 1;
+}
+
+export interface PyLoop {
+  fact: LoopFact;
+  body: Node;
+}
+
+export function enclosingLoop(node: Node): PyLoop | undefined {
+  const text = node.tree.rootNode.text;
+  let child: Node = node;
+  for (let n = node.parent; n; child = n, n = n.parent) {
+    if (n.type === 'function_definition' || n.type === 'lambda' || n.type === 'class_definition') return undefined;
+    if (n.type === 'for_statement') {
+      const body = field(n, 'body');
+      if (!body || child.id !== body.id) continue;
+      const right = field(n, 'right');
+      return {
+        body,
+        fact: { kind: n.text.startsWith('async') ? 'for-await' : 'for-of', variables: targetNames(field(n, 'left')), iterable: right?.text, start: n.startIndex, end: body.startIndex, statementStart: lineStart(text, n.startIndex), concurrent: false },
+      };
+    }
+    if (COMPREHENSIONS.has(n.type)) {
+      const clauses = n.namedChildren.filter((c): c is Node => !!c && c.type === 'for_in_clause');
+      // The iterable of the first clause is evaluated once; the element and conditions per item.
+      if (clauses.some((c) => field(c, 'right')?.id === child.id)) continue;
+      const variables = clauses.flatMap((c) => targetNames(field(c, 'left')));
+      let stmt: Node = n;
+      while (stmt.parent && stmt.parent.type !== 'block' && stmt.parent.type !== 'module') stmt = stmt.parent;
+      return {
+        body: n,
+        fact: { kind: 'comprehension', variables, iterable: clauses[0] ? field(clauses[0], 'right')?.text : undefined, start: n.startIndex, end: n.endIndex, statementStart: lineStart(text, stmt.startIndex), concurrent: false },
+      };
+    }
+  }
+  return undefined;
+}
+
+function mentions(node: Node, names: ReadonlySet<string>): boolean {
+  if (node.type === 'identifier') {
+    const p = node.parent;
+    // `x.post` names an attribute, not a `post` variable; `f(post=1)` a keyword.
+    if (p?.type === 'attribute' && field(p, 'attribute')?.id === node.id) return false;
+    if (p?.type === 'keyword_argument' && field(p, 'name')?.id === node.id) return false;
+    return names.has(node.text);
+  }
+  return node.namedChildren.some((c) => !!c && mentions(c, names));
+}
+
+/** Names carrying the item: loop targets, and locals assigned from them earlier in the body. */
+export function usesItem(loop: PyLoop, query: Node): boolean {
+  const names = new Set(loop.fact.variables);
+  const visit = (n: Node): void => {
+    if (n.startIndex >= query.startIndex) return;
+    if (n.type === 'assignment') {
+      const right = field(n, 'right');
+      if (right && mentions(right, names)) for (const v of targetNames(field(n, 'left'))) names.add(v);
+    }
+    if (n.type === 'function_definition') return;
+    for (const c of n.namedChildren) if (c) visit(c);
+  };
+  visit(loop.body);
+  return mentions(query, names);
+}

@@ -1,0 +1,54 @@
+/** Language-neutral part of n-plus-one: which queries in loops count, and what the message says. */
+import type { QueryFact } from '../../languages/facts';
+
+/**
+ * A query per item: inside a loop over items, with arguments that depend on the item. Not one:
+ * a query that does not use the item (a retry loop, a poll), a paging loop whose query takes the
+ * loop counter as its offset (a batch per iteration), and Prisma `findUnique` calls issued in the
+ * same tick (`Promise.all(xs.map(…))`), which Prisma's dataloader batches into one query.
+ */
+export function isPerItemQuery(q: QueryFact): boolean {
+  if (!q.loop || !q.usesLoopItem) return false;
+  if (q.pagination) return false;
+  if (q.orm === 'prisma' && /^findUnique/.test(q.operation) && q.loop.concurrent) return false;
+  return true;
+}
+
+const BATCH_WRITE: Partial<Record<QueryFact['orm'], string>> = {
+  prisma: '`createMany`/`updateMany`',
+  typeorm: '`save([...])`/`insert([...])` with an array',
+  sequelize: '`bulkCreate`',
+  mongoose: '`insertMany`/`bulkWrite`',
+  'mikro-orm': 'one `flush()` after persisting all entities',
+  knex: '`insert([...])` with an array',
+  drizzle: '`insert(table).values([...])`',
+  kysely: '`insertInto(table).values([...])`',
+  django: '`bulk_create`/`bulk_update`',
+  sqlalchemy: '`session.add_all(...)` or one `insert()` with a list of rows',
+  sqlmodel: '`session.add_all(...)`',
+  peewee: '`insert_many`',
+};
+
+const BATCH_READ: Partial<Record<QueryFact['orm'], string>> = {
+  prisma: '`findMany({ where: { id: { in: ids } } })`',
+  typeorm: '`findBy({ id: In(ids) })`',
+  sequelize: '`findAll({ where: { id: { [Op.in]: ids } } })` (or `include` on the query that loaded the items)',
+  mongoose: '`find({ _id: { $in: ids } })` (or `.populate()` on the query that loaded the items)',
+  'mikro-orm': '`find(Entity, { id: { $in: ids } })` (or `populate`)',
+  knex: '`whereIn(column, ids)`',
+  drizzle: '`inArray(column, ids)`',
+  kysely: '`where(column, "in", ids)`',
+  django: '`in_bulk(ids)` / `filter(pk__in=ids)` (or `select_related`/`prefetch_related` on the queryset that produced the items)',
+  sqlalchemy: '`.where(Model.id.in_(ids))` (or `selectinload` on the query that produced the items)',
+  sqlmodel: '`.where(Model.id.in_(ids))` (or `selectinload`)',
+  peewee: '`.where(Model.id.in_(ids))` (or `prefetch`)',
+};
+
+export function perItemMessage(q: QueryFact): string {
+  const loop = q.loop!;
+  const items = loop.iterable ? `\`${loop.iterable}\`` : 'the loop';
+  if (q.write) {
+    return `\`${q.callee}\` writes once per item of ${items} (N+1 writes): one round trip per row. Write them in one batch with ${BATCH_WRITE[q.orm] ?? 'a bulk insert/update'}.`;
+  }
+  return `\`${q.callee}\` runs once per item of ${items} (N+1): N queries where one would do. Load them all before the loop with ${BATCH_READ[q.orm] ?? 'one query over all the items\' keys'} and look each up in a map.`;
+}

@@ -1,0 +1,108 @@
+import { ruleTests } from '../harness/rule-tester';
+
+const PRISMA = `import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\n`;
+
+ruleTests('n-plus-one', {
+  valid: [
+    {
+      name: 'Array.prototype.find in a loop',
+      file: 'a.ts',
+      code: `import { Repository } from 'typeorm';\nexport function f(users: User[], posts: Post[]) {\n  for (const post of posts) {\n    const author = users.find((u) => u.id === post.authorId);\n  }\n}\n`,
+      why: 'in-memory lookup with a callback: not a query',
+    },
+    {
+      name: 'Map.get in a loop',
+      file: 'a.ts',
+      code: `${PRISMA}export async function f(posts: Post[], byId: Map<number, User>) {\n  for (const post of posts) console.log(byId.get(post.authorId));\n}\n`,
+      why: 'a map lookup is not a query',
+    },
+    {
+      name: 'Prisma findUnique in Promise.all(xs.map(...))',
+      file: 'a.ts',
+      code: `${PRISMA}export async function f(posts: Post[]) {\n  return Promise.all(posts.map((post) => prisma.user.findUnique({ where: { id: post.authorId } })));\n}\n`,
+      why: "Prisma's dataloader batches findUnique calls issued in the same tick into one query",
+    },
+    {
+      name: 'a retry loop',
+      file: 'a.ts',
+      code: `${PRISMA}export async function f(id: number) {\n  for (let attempt = 0; attempt < 3; attempt++) {\n    try {\n      return await prisma.user.findUniqueOrThrow({ where: { id } });\n    } catch {}\n  }\n}\n`,
+      why: 'the query does not depend on the loop item',
+    },
+    {
+      name: 'a paging loop fetching a batch per iteration',
+      file: 'a.ts',
+      code: `${PRISMA}export async function f() {\n  for (let batch = 0; ; batch++) {\n    const rows = await prisma.post.findMany({ orderBy: { id: 'asc' }, skip: batch * 500, take: 500 });\n    if (rows.length === 0) break;\n  }\n}\n`,
+      why: 'one query per batch of rows, not per row (its offset is offset-pagination territory)',
+    },
+    {
+      name: 'a query in a helper defined inside the loop body',
+      file: 'a.ts',
+      code: `${PRISMA}export function f(posts: Post[]) {\n  for (const post of posts) {\n    const load = () => prisma.user.findMany();\n    register(post, load);\n  }\n}\n`,
+      why: "the helper's query is not run per item here, and does not use the item",
+    },
+    {
+      name: 'eager loading with include instead of a loop',
+      file: 'a.ts',
+      code: `${PRISMA}export async function f() {\n  const posts = await prisma.post.findMany({ include: { author: true } });\n  for (const post of posts) console.log(post.author.name);\n}\n`,
+      why: 'the relation is loaded by the query that produced the items',
+    },
+  ],
+  invalid: [
+    {
+      name: 'Prisma findUnique per item of a for…of',
+      file: 'a.ts',
+      code: `${PRISMA}export async function f(posts: Post[]) {\n  for (const post of posts) {\n    const author = await prisma.user.findUnique({ where: { id: post.authorId } });\n    console.log(author?.name);\n  }\n}\n`,
+      findings: [{ line: 5, message: /`prisma\.user\.findUnique` runs once per item of `posts` \(N\+1\).*findMany\(\{ where: \{ id: \{ in: ids \} \} \}\)/ }],
+      output: `${PRISMA}export async function f(posts: Post[]) {\n  const userById = new Map(\n    (await prisma.user.findMany({ where: { id: { in: posts.map((post) => post.authorId) } } })).map((row) => [row.id, row]),\n  );\n  for (const post of posts) {\n    const author = (userById.get(post.authorId) ?? null);\n    console.log(author?.name);\n  }\n}\n`,
+    },
+    {
+      name: 'Prisma findFirst in a map callback with sequential awaits',
+      file: 'a.ts',
+      code: `${PRISMA}export async function f(orders: Order[]) {\n  const out = [];\n  for (const order of orders) out.push(await prisma.customer.findFirst({ where: { email: order.email } }));\n  return out;\n}\n`,
+      findings: [{ line: 5 }],
+    },
+    {
+      name: 'Prisma findFirst in Promise.all(xs.map(...)) is not batched',
+      file: 'a.ts',
+      code: `${PRISMA}export async function f(orders: Order[]) {\n  return Promise.all(orders.map(async (order) => prisma.customer.findFirst({ where: { email: order.email } })));\n}\n`,
+      findings: [{ line: 4 }],
+      output: `${PRISMA}export async function f(orders: Order[]) {\n  const customerByEmail = new Map(\n    (await prisma.customer.findMany({ where: { email: { in: orders.map((order) => order.email) } } })).map((row) => [row.email, row]),\n  );\n  return Promise.all(orders.map(async (order) => (customerByEmail.get(order.email) ?? null)));\n}\n`,
+    },
+    {
+      name: 'through a local derived from the item',
+      file: 'a.ts',
+      code: `${PRISMA}export async function f(posts: Post[]) {\n  for (const post of posts) {\n    const authorId = post.authorId;\n    await prisma.user.findUnique({ where: { id: authorId } });\n  }\n}\n`,
+      findings: [{ line: 6 }],
+    },
+    {
+      name: 'writes per item',
+      file: 'a.ts',
+      code: `${PRISMA}export async function f(rows: Row[]) {\n  for (const row of rows) {\n    await prisma.event.create({ data: { name: row.name } });\n  }\n}\n`,
+      findings: [{ line: 5, message: /N\+1 writes.*createMany/ }],
+    },
+    {
+      name: 'TypeORM repository in forEach',
+      file: 'a.ts',
+      code: `import { Repository } from 'typeorm';\nexport function f(repo: Repository<User>, ids: number[]) {\n  ids.forEach(async (id) => {\n    await repo.findOneBy({ id });\n  });\n}\n`,
+      findings: [{ line: 4, message: /In\(ids\)/ }],
+    },
+    {
+      name: 'Sequelize findByPk per item, models from a local folder',
+      file: 'a.js',
+      code: `const { User } = require('../models');\nasync function f(posts) {\n  for (const post of posts) {\n    post.author = await User.findByPk(post.userId, { attributes: ['id', 'name'] });\n  }\n}\n`,
+      findings: [{ line: 4 }],
+    },
+    {
+      name: 'Mongoose findById per item',
+      file: 'a.ts',
+      code: `import mongoose from 'mongoose';\nexport async function f(User: mongoose.Model<any>, comments: Comment[]) {\n  for (const c of comments) {\n    c.author = await User.findById(c.authorId).lean();\n  }\n}\n`,
+      findings: [{ line: 4 }],
+    },
+    {
+      name: 'Knex per item in a classic for loop',
+      file: 'a.ts',
+      code: `import knex from 'knex';\nconst db = knex({});\nexport async function f(ids: number[]) {\n  for (let i = 0; i < ids.length; i++) {\n    await db('users').where('id', ids[i]).first();\n  }\n}\n`,
+      findings: [{ line: 5, message: /whereIn/ }],
+    },
+  ],
+});
