@@ -106,3 +106,33 @@ ruleTests('n-plus-one', {
     },
   ],
 });
+
+ruleTests('n-plus-one', {
+  valid: [
+    {
+      name: 'a loop over chunks of ids',
+      file: 'a.ts',
+      code: `import { Repository, In } from 'typeorm';\nexport async function f(repo: Repository<User>, ids: number[]) {\n  for (const chunk of chunkIds(ids)) await repo.find({ where: { id: In(chunk) } });\n}\n`,
+      why: 'one query per batch of ids: batched access already',
+    },
+    {
+      name: "TypeORM's create builds an entity in memory",
+      file: 'a.ts',
+      code: `import { Repository } from 'typeorm';\nexport function f(repo: Repository<Tag>, names: string[]) {\n  return names.map((name) => repo.create({ name }));\n}\n`,
+      why: 'Repository.create does not touch the database',
+    },
+    {
+      name: "a loop over an object's fields",
+      file: 'a.ts',
+      code: `import knex from 'knex';\nconst db = knex({});\nexport async function f(attributes: Record<string, string>) {\n  for (const name of Object.keys(attributes)) await db('meta').where('name', name).first();\n}\n`,
+      why: 'bounded by the schema, not by the data',
+    },
+    {
+      name: 'array sort and find chains',
+      file: 'a.ts',
+      code: `import { Repository } from 'typeorm';\nexport function f(rows: Row[], values: string[]) {\n  for (const v of values) {\n    const parts = v.split(',').sort();\n    rows.filter((r) => r.id === v).map((r) => r.name);\n  }\n}\n`,
+      why: 'string and array methods that share names with query methods',
+    },
+  ],
+  invalid: [],
+});

@@ -57,7 +57,7 @@ export class FileFilter {
 }
 
 /** Files that are not request paths: tests, migrations, seeds, fixtures. */
-const NON_REQUEST_PATH = /(^|\/)(tests?|__tests__|spec|migrations|seeds?|fixtures|scripts)(\/|$)|(\.|_)(test|spec)\.[a-z]+$|(^|\/)test_[^/]+\.py$|(^|\/)(seed|conftest)\.[a-z]+$/;
+const NON_REQUEST_PATH = /(^|\/)(tests?|__tests__|spec|migrations|seeds?|fixtures|scripts|management)(\/|$)|(\.|_)(test|spec)\.[a-z]+$|(^|\/)test_[^/]+\.py$|(^|\/)(seed|conftest)\.[a-z]+$/;
 
 export function isNonRequestPath(file: string): boolean {
   return NON_REQUEST_PATH.test(file.split(path.sep).join('/'));

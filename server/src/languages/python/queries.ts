@@ -116,7 +116,8 @@ function paramsOf(n: Node): PyQueryFact['params'] {
 }
 
 function base(n: Node, orm: OrmId, model: string | undefined, operation: string): PyQueryFact {
-  return { orm, model, operation, callee: n.text.length > 80 ? n.text.slice(0, 77) + '…' : n.text, start: n.startIndex, end: n.endIndex, style: 'slice', params: paramsOf(n) };
+  const text = n.text.replace(/\s*\n\s*/g, ' ');
+  return { orm, model, operation, callee: text.length > 80 ? text.slice(0, 77) + '…' : text, start: n.startIndex, end: n.endIndex, style: 'slice', params: paramsOf(n) };
 }
 
 function pagination(kind: PaginationFact['kind'], offsetNode: Node, root: Node, orderBy: OrderKey[], limit: Node | undefined, calls: Node[], span: { start: number; end: number }): PaginationFact & { requestObject?: string } {
@@ -274,7 +275,8 @@ export function fromQueryChain(n: Node, orms: Set<OrmId>): PyQueryFact | undefin
     fact.style = 'offset-call';
     return fact;
   }
-  const peewee = /^([A-Z]\w*)\.(get|get_by_id|get_or_none)$/.exec(fname);
+  // A model class (`User`), not a constant (`UDF_COLLECTION.get` is a dict's get).
+  const peewee = /^([A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*)\.(get|get_by_id|get_or_none)$/.exec(fname);
   if (peewee && orms.has('peewee')) {
     const fact = base(n, 'peewee', peewee[1], peewee[2]);
     fact.style = 'offset-call';

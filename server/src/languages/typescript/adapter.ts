@@ -62,7 +62,9 @@ export class TypescriptAdapter implements LanguageAdapter<TsFacts> {
     const visit = (node: ts.Node): void => {
       if (ts.isCallExpression(node)) {
         const q = queryFromCall(node, imports, inChain);
-        if (q) {
+        // TypeORM's and MikroORM's `create` builds an entity in memory: not a query (save/flush is).
+        const inMemory = q?.operation === 'create' && (q.orm === 'typeorm' || q.orm === 'mikro-orm');
+        if (q && !inMemory) {
           const loop = enclosingLoop(q.call);
           if (loop) {
             q.loop = loop.fact;

@@ -110,23 +110,40 @@ function optionsOrm(call: ts.CallExpression, method: string, imports: FileImport
 /** Knex-style, by method names alone (no import says which builder it is). */
 const INFERRED_KNEX = 'knex-inferred' as const;
 
+const KNEX_METHODS = new Set(['select', 'where', 'whereIn', 'andWhere', 'first', 'insert', 'update', 'del', 'delete', 'orderBy', 'from', 'join', 'leftJoin', 'innerJoin', 'pluck', 'count', 'increment', 'decrement', 'returning', 'limit', 'offset', 'groupBy', 'upsert', 'onConflict', 'merge']);
+const MONGOOSE_ROOTS = new Set(['find', 'findOne', 'findById', 'aggregate', 'countDocuments', 'findOneAndUpdate', 'updateMany', 'updateOne', 'deleteMany', 'deleteOne', 'distinct', 'where']);
+const DRIZZLE_ROOTS = new Set(['select', 'selectDistinct', 'insert', 'update', 'delete']);
+const KYSELY_ROOTS = new Set(['selectFrom', 'insertInto', 'updateTable', 'deleteFrom', 'replaceInto']);
+
+/** The receiver of the chain's first call: `knex` in `knex.select()`, `Post` in `Post.find()`. */
+function firstReceiver(chain: ts.CallExpression[]): string | undefined {
+  const e = chain[0].expression;
+  return ts.isPropertyAccessExpression(e) ? e.expression.getText() : undefined;
+}
+
+/**
+ * Which builder a chain is, from shapes only builders have. Array and string methods share names
+ * with query methods (`find`, `sort`, `from`, `map`), so a name alone is never enough.
+ */
 function chainOrm(chain: ts.CallExpression[], imports: FileImports): OrmId | typeof INFERRED_KNEX | undefined {
   const methods = new Set(chain.map(methodName).filter((m): m is string => !!m));
-  if (methods.has('selectFrom') || methods.has('selectAll')) return 'kysely';
+  const first = chain[0];
+  const firstName = methodName(first) ?? '';
+  const receiver = firstReceiver(chain) ?? '';
+  if (KYSELY_ROOTS.has(firstName)) return 'kysely';
   if (methods.has('createQueryBuilder')) return imports.orms.has('mikro-orm') && !imports.orms.has('typeorm') ? 'mikro-orm' : 'typeorm';
-  if (imports.orms.has('drizzle') && methods.has('from')) return 'drizzle';
-  if (methods.has('sort') || methods.has('populate') || methods.has('lean') || (imports.orms.has('mongoose') && methods.has('find'))) return 'mongoose';
-  if (imports.orms.has('knex')) return 'knex';
-  const root = chain[0];
-  // knex('posts')…, db('posts')…: a call of a plain function with a table name.
-  if (ts.isIdentifier(root.expression) && root.arguments[0] && ts.isStringLiteralLike(root.arguments[0])) return 'knex';
-  if (methods.has('find') && ts.isPropertyAccessExpression(root.expression) && root.expression.name.text === 'find') return 'mongoose';
-  for (const orm of ['typeorm', 'mikro-orm', 'kysely', 'mongoose'] as const) if (imports.orms.has(orm)) return orm;
+  if (imports.orms.has('drizzle') && DRIZZLE_ROOTS.has(firstName) && (methods.has('from') || methods.has('values') || methods.has('set') || methods.has('where'))) return 'drizzle';
+  // Mongoose: a query started on a model class (`Post.find(…)`), with the import or a Mongoose-only method.
+  const onModel = /^([A-Z]\w*|this\.\w*[Mm]odel|\w*Model)$/.test(receiver) && MONGOOSE_ROOTS.has(firstName);
+  if (onModel && (imports.orms.has('mongoose') || methods.has('populate') || methods.has('lean') || methods.has('exec') || methods.has('sort'))) return 'mongoose';
+  // Knex: `knex('posts')…`, `trx('posts')…`, or `knex.select(…).from(…)`.
+  const tableCall = ts.isIdentifier(first.expression) && first.arguments.length === 1 && ts.isStringLiteralLike(first.arguments[0]);
+  if (tableCall && [...methods].some((m) => KNEX_METHODS.has(m))) return 'knex';
+  if ((imports.orms.has('knex') || /^(knex|trx|db)$/.test(receiver)) && /^(knex|trx|db|tx|this\.knex|this\.db)$/.test(receiver) && KNEX_METHODS.has(firstName)) return 'knex';
   // Builders are often passed around untyped (`applyOffset(rootQuery, n)`); an `.offset()` on a
   // receiver named like one, or next to `.from()`/`.where()`, is Knex-style SQL building.
-  const hasOffset = methods.has('offset');
   const rootName = chainRoot(chain).getText();
-  if (hasOffset && (/(query|qb|builder|knex|trx|stmt|select)$/i.test(rootName) || methods.has('from') || methods.has('where') || methods.has('select'))) return INFERRED_KNEX;
+  if (methods.has('offset') && (/(query|qb|builder|knex|trx|stmt|select)$/i.test(rootName) || methods.has('from') || methods.has('where') || methods.has('select'))) return INFERRED_KNEX;
   return undefined;
 }
 
@@ -219,6 +236,8 @@ function isOutermost(call: ts.CallExpression): boolean {
 function fromChain(call: ts.CallExpression, imports: FileImports): TsQueryFact | undefined {
   if (!isOutermost(call)) return undefined;
   const chain = chainOf(call);
+  // `.find(x => …)`, `.map(x => …)`: arrays, not queries (query builders' callbacks go to where/join).
+  if (chain.some((c) => /^(find|filter|map|some|every|sort|reduce|forEach|flatMap)$/.test(methodName(c) ?? '') && c.arguments.some((a) => ts.isArrowFunction(a) || ts.isFunctionExpression(a)))) return undefined;
   const offsetCall0 = chain.find((c) => methodName(c) === 'offset' && c.arguments.length === 1);
   // A lone `rootQuery.offset(n)` counts when the receiver is named like a query builder.
   const loneOffset = chain.length === 1 && offsetCall0 && /(query|qb|builder)$/i.test(chainRoot(chain).getText());

@@ -3,12 +3,20 @@ import type { QueryFact } from '../../languages/facts';
 
 /**
  * A query per item: inside a loop over items, with arguments that depend on the item. Not one:
- * a query that does not use the item (a retry loop, a poll), a paging loop whose query takes the
+ * a query that does not use the item (a retry loop, a poll), a loop over chunks of ids (one query
+ * per batch), a paging loop whose query takes the
  * loop counter as its offset (a batch per iteration), and Prisma `findUnique` calls issued in the
  * same tick (`Promise.all(xs.map(…))`), which Prisma's dataloader batches into one query.
  */
+/** Loops over chunks or batches of ids run one query per batch: batched access already. */
+const BATCHED = /chunk|batch/i;
+/** A loop over an object's fields (a schema, a config) is bounded by code, not by data. */
+const OBJECT_FIELDS = /^Object\.(keys|entries|values)\(/;
+
 export function isPerItemQuery(q: QueryFact): boolean {
   if (!q.loop || !q.usesLoopItem) return false;
+  if (BATCHED.test(q.loop.iterable ?? '') || q.loop.variables.some((v) => BATCHED.test(v))) return false;
+  if (OBJECT_FIELDS.test(q.loop.iterable ?? '')) return false;
   if (q.pagination) return false;
   if (q.orm === 'prisma' && /^findUnique/.test(q.operation) && q.loop.concurrent) return false;
   return true;
