@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from rest_framework import serializers, viewsets
 from rest_framework.pagination import LimitOffsetPagination
 
-from .models import Author, Post
+from .models import Author, Post, Tag
 
 PAGE_SIZE = 20
 
@@ -29,6 +29,12 @@ def archive(request):
     paginator = Paginator(Post.objects.order_by("-created_at"), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     return JsonResponse({"posts": [p.title for p in page], "pages": paginator.num_pages})
+
+
+def tag_counts(request):
+    tags = Tag.objects.order_by("name")
+    # One COUNT query per tag (N+1): annotate(Count("posts")) does it in one.
+    return JsonResponse({tag.name: Post.objects.filter(tags=tag).count() for tag in tags})
 
 
 def author_index(request):

@@ -11,6 +11,7 @@ urlpatterns = [
     path("archive/", views.archive, name="archive"),
     path("feed/", views.feed, name="feed"),
     path("authors/", views.author_index, name="author-index"),
+    path("tags/counts/", views.tag_counts, name="tag-counts"),
     path("posts/<int:pk>/share/", views.share_post, name="share-post"),
     path("", include(router.urls)),
 ]
