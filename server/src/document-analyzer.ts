@@ -6,6 +6,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { uriToPath } from './uri';
 import type { Engine } from './engine/analyze';
 import type { Finding } from './engine/finding';
+import type { WorkspaceModels } from './engine/workspace-models';
 import type { FileFacts } from './languages/facts';
 import { SourceFile, languageOfDocument } from './engine/source-file';
 import type { SettingsStore } from './settings-store';
@@ -26,6 +27,8 @@ export class DocumentAnalyzer {
     private readonly settings: SettingsStore,
     /** Called with each fresh analysis (the workspace index keeps its summary). */
     private readonly onAnalyzed: (file: SourceFile, facts: FileFacts) => void = () => {},
+    /** The workspace's ORM models, for rules that need other files' knowledge. */
+    private readonly models?: WorkspaceModels,
   ) {}
 
   cached(uri: string, version: number): DocumentAnalysis | undefined {
@@ -44,12 +47,17 @@ export class DocumentAnalyzer {
     await this.engine.init();
     if (isCancelled?.()) return undefined;
     const file = new SourceFile(path, language, doc.getText(), doc.version);
-    const { findings, facts } = this.engine.analyze(file, settings, { isCancelled });
+    const { findings, facts } = this.engine.analyze(file, settings, { isCancelled, models: this.models });
     if (isCancelled?.()) return undefined;
     if (facts && doc.uri.startsWith('file:')) this.onAnalyzed(file, facts);
     const result: DocumentAnalysis = { uri: doc.uri, version: doc.version, generation, file, findings };
     this.cache.set(doc.uri, result);
     return result;
+  }
+
+  /** Knowledge from other files changed (the workspace index finished): every analysis is stale. */
+  invalidateAll(): void {
+    this.cache.clear();
   }
 
   forget(uri: string): void {

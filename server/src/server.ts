@@ -36,12 +36,13 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     documents,
     engine,
     settings,
-    analyzer: new DocumentAnalyzer(engine, settings, (file, facts) => index.recordAnalysis(file.path, file.text, facts)),
+    analyzer: new DocumentAnalyzer(engine, settings, (file, facts) => index.recordAnalysis(file.path, file.text, facts), index.models),
     index,
     support: { pullDiagnostics: false, configuration: false, workDoneProgress: false, watchedFilesRegistration: false, showDocument: false },
     log,
   };
 
+  let refresh: () => void = () => {};
   connection.onInitialize((params) => {
     ctx.support = clientSupport(params);
     ctx.root = workspaceRoot(params);
@@ -50,12 +51,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     void engine.init();
     if (ctx.support.pullDiagnostics) registerPullDiagnostics(ctx);
     const push = ctx.support.pullDiagnostics ? undefined : registerPushDiagnostics(ctx);
-    const refresh = () => (push ? push.refreshAll() : void connection.languages.diagnostics.refresh());
+    refresh = () => (push ? push.refreshAll() : void connection.languages.diagnostics.refresh());
     registerWorkspaceEvents(ctx, refresh);
     return initializeResult(ctx.support, typeof PERFLENS_VERSION === 'string' ? PERFLENS_VERSION : '0.0.0-dev');
   });
   connection.onInitialized(() => {
-    void onInitialized(ctx).catch((e: Error) => log(`start-up failed: ${e.message}`));
+    void onInitialized(ctx, refresh).catch((e: Error) => log(`start-up failed: ${e.message}`));
   });
   documents.onDidClose((e) => {
     ctx.analyzer.forget(e.document.uri);

@@ -4,6 +4,7 @@ import { Engine, type Analysis } from '../../server/src/engine/analyze';
 import { mergeSettings } from '../../server/src/engine/config';
 import type { Edit, Fix } from '../../server/src/engine/finding';
 import { SourceFile, languageOfPath } from '../../server/src/engine/source-file';
+import { WorkspaceModels } from '../../server/src/engine/workspace-models';
 import { createAdapters } from '../../server/src/languages';
 import type { PerflensSettings } from '../../server/src/protocol';
 import { ALL_RULES } from '../../server/src/rules';
@@ -26,11 +27,22 @@ export function testEngine(): Promise<Engine> {
  * Lints `code` as if it were `<project>/src/<file>`: a request path (not under test/), so
  * severities are the rules' own.
  */
-export function lintText(engine: Engine, code: string, file: string, settings?: Partial<PerflensSettings>): Analysis {
+export function lintText(engine: Engine, code: string, file: string, settings?: Partial<PerflensSettings>, models?: WorkspaceModels): Analysis {
   const abs = path.posix.join('/project/src', file);
   const language = languageOfPath(abs);
   if (!language) throw new Error(`no language for ${file}`);
-  return engine.analyze(new SourceFile(abs, language, code), mergeSettings(settings));
+  return engine.analyze(new SourceFile(abs, language, code), mergeSettings(settings), { models });
+}
+
+/** The workspace models that other files of a test case define (e.g. a Django models.py). */
+export function modelsFrom(engine: Engine, files: Record<string, string>): WorkspaceModels {
+  const models = new WorkspaceModels();
+  for (const [name, code] of Object.entries(files)) {
+    const abs = path.posix.join('/project/src', name);
+    const facts = engine.facts(new SourceFile(abs, languageOfPath(abs)!, code));
+    models.set(abs, facts?.models ?? []);
+  }
+  return models;
 }
 
 export function applyEdits(text: string, edits: readonly Edit[]): string {

@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Engine } from '../../server/src/engine/analyze';
 import type { Finding } from '../../server/src/engine/finding';
-import { REPO_ROOT, applyFix, lintText, testEngine } from './engine';
+import type { WorkspaceModels } from '../../server/src/engine/workspace-models';
+import { REPO_ROOT, applyFix, lintText, modelsFrom, testEngine } from './engine';
 import { renderSnapshot } from './snapshot';
 
 export interface ValidCase {
@@ -17,6 +18,8 @@ export interface ValidCase {
   code: string;
   /** Why this is not a finding: the trap it guards. */
   why: string;
+  /** Other files of the workspace (e.g. models.py) that give cross-file knowledge. */
+  workspace?: Record<string, string>;
 }
 
 export interface InvalidCase {
@@ -27,10 +30,12 @@ export interface InvalidCase {
   findings: Array<{ line: number; message?: RegExp }>;
   /** The whole text after applying the first finding's first fix. */
   output?: string;
+  /** Other files of the workspace (e.g. models.py) that give cross-file knowledge. */
+  workspace?: Record<string, string>;
 }
 
-function ruleFindings(engine: Engine, ruleId: string, code: string, file: string): Finding[] {
-  return lintText(engine, code, file).findings.filter((f) => f.ruleId === ruleId);
+function ruleFindings(engine: Engine, ruleId: string, code: string, file: string, models?: WorkspaceModels): Finding[] {
+  return lintText(engine, code, file, undefined, models).findings.filter((f) => f.ruleId === ruleId);
 }
 
 function lineOf(code: string, offset: number): number {
@@ -40,8 +45,8 @@ function lineOf(code: string, offset: number): number {
 }
 
 /** Every fix of every finding: parses, keeps the code's queries, removes a finding of the rule. */
-export function checkFixes(engine: Engine, ruleId: string, file: string, code: string, findings: readonly Finding[]): void {
-  const before = lintText(engine, code, file);
+export function checkFixes(engine: Engine, ruleId: string, file: string, code: string, findings: readonly Finding[], models?: WorkspaceModels): void {
+  const before = lintText(engine, code, file, undefined, models);
   const count = findings.length;
   for (const finding of findings) {
     for (const fix of finding.fixes) {
@@ -49,7 +54,7 @@ export function checkFixes(engine: Engine, ruleId: string, file: string, code: s
       const where = `fix "${fix.title}" of the finding on line ${lineOf(code, finding.start)}`;
       assert.ok(fix.edits.length > 0, `${where} has no edits`);
       const output = applyFix(code, fix);
-      const after = lintText(engine, output, file);
+      const after = lintText(engine, output, file, undefined, models);
       assert.ok(after.facts, `${where}: the output could not be analysed`);
       assert.ok(
         after.facts!.problems.length <= (before.facts?.problems.length ?? 0),
@@ -77,7 +82,7 @@ export function ruleTests(ruleId: string, cases: { valid: ValidCase[]; invalid: 
     for (const c of cases.valid) {
       it(`valid: ${c.name}`, () => {
         assert.ok(c.why.length > 0, 'a valid case says why it is valid');
-        const found = ruleFindings(engine, ruleId, c.code, c.file);
+        const found = ruleFindings(engine, ruleId, c.code, c.file, c.workspace && modelsFrom(engine, c.workspace));
         assert.deepEqual(
           found.map((f) => `${lineOf(c.code, f.start)}: ${f.message}`),
           [],
@@ -87,7 +92,8 @@ export function ruleTests(ruleId: string, cases: { valid: ValidCase[]; invalid: 
     }
     for (const c of cases.invalid) {
       it(`invalid: ${c.name}`, () => {
-        const found = ruleFindings(engine, ruleId, c.code, c.file);
+        const models = c.workspace && modelsFrom(engine, c.workspace);
+        const found = ruleFindings(engine, ruleId, c.code, c.file, models);
         assert.deepEqual(
           found.map((f) => lineOf(c.code, f.start)),
           c.findings.map((f) => f.line),
@@ -96,7 +102,7 @@ export function ruleTests(ruleId: string, cases: { valid: ValidCase[]; invalid: 
         c.findings.forEach((expected, i) => {
           if (expected.message) assert.match(found[i].message, expected.message);
         });
-        checkFixes(engine, ruleId, c.file, c.code, found);
+        checkFixes(engine, ruleId, c.file, c.code, found, models);
         if (c.output !== undefined) {
           assert.ok(found[0]?.fixes[0], 'expected a fix');
           assert.equal(applyFix(c.code, found[0].fixes[0]), c.output);

@@ -54,3 +54,93 @@ ruleTests('n-plus-one', {
     },
   ],
 });
+
+const MODELS = `from django.db import models
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=100)
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=50)
+
+
+class Post(models.Model):
+    title = models.CharField(max_length=200)
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="posts")
+    editor = models.ForeignKey("blog.Author", null=True, on_delete=models.SET_NULL, related_name="+")
+    tags = models.ManyToManyField(Tag)
+`;
+
+ruleTests('n-plus-one', {
+  valid: [
+    {
+      name: 'select_related already present',
+      file: 'views.py',
+      workspace: { 'models.py': MODELS },
+      code: 'from .models import Post\n\ndef f(request):\n    posts = Post.objects.select_related("author").all()\n    return [p.author.name for p in posts]\n',
+      why: 'the relation is loaded with the posts',
+    },
+    {
+      name: 'prefetch_related with a Prefetch object',
+      file: 'views.py',
+      workspace: { 'models.py': MODELS },
+      code: 'from django.db.models import Prefetch\nfrom .models import Post, Tag\n\ndef f(request):\n    for post in Post.objects.prefetch_related(Prefetch("tags", queryset=Tag.objects.all())):\n        print(post.tags.all())\n',
+      why: 'prefetched',
+    },
+    {
+      name: 'the foreign key id attribute',
+      file: 'views.py',
+      workspace: { 'models.py': MODELS },
+      code: 'from .models import Post\n\ndef f(request):\n    return [p.author_id for p in Post.objects.all()]\n',
+      why: 'author_id is a column of posts, no query',
+    },
+    {
+      name: 'values() yields dicts',
+      file: 'views.py',
+      workspace: { 'models.py': MODELS },
+      code: 'from .models import Post\n\ndef f(request):\n    return [row["title"] for row in Post.objects.values("title", "author")]\n',
+      why: 'no model instances, no lazy relations',
+    },
+    {
+      name: 'a plain column',
+      file: 'views.py',
+      workspace: { 'models.py': MODELS },
+      code: 'from .models import Post\n\ndef f(request):\n    return [p.title for p in Post.objects.all()]\n',
+      why: 'title is not a relation',
+    },
+    {
+      name: 'select_related() with no arguments',
+      file: 'views.py',
+      workspace: { 'models.py': MODELS },
+      code: 'from .models import Post\n\ndef f(request):\n    return [p.author.name for p in Post.objects.select_related()]\n',
+      why: 'follows every foreign key',
+    },
+  ],
+  invalid: [
+    {
+      name: 'lazy foreign key in a comprehension',
+      file: 'views.py',
+      workspace: { 'models.py': MODELS },
+      code: 'from .models import Post\n\ndef f(request):\n    posts = Post.objects.filter(published=True).order_by("-id")[:20]\n    return [p.author.name for p in posts]\n',
+      findings: [{ line: 5, message: /`p\.author` loads one Author per item of `posts`.*select_related\("author"\)/ }],
+      output: 'from .models import Post\n\ndef f(request):\n    posts = Post.objects.filter(published=True).order_by("-id").select_related("author")[:20]\n    return [p.author.name for p in posts]\n',
+    },
+    {
+      name: 'lazy many-to-many in a for loop',
+      file: 'views.py',
+      workspace: { 'models.py': MODELS },
+      code: 'from .models import Post\n\ndef f(request):\n    for post in Post.objects.all():\n        print([t.name for t in post.tags.all()])\n',
+      findings: [{ line: 5, message: /prefetch_related\("tags"\)/ }],
+      output: 'from .models import Post\n\ndef f(request):\n    for post in Post.objects.all().prefetch_related("tags"):\n        print([t.name for t in post.tags.all()])\n',
+    },
+    {
+      name: 'a reverse relation through related_name',
+      file: 'views.py',
+      workspace: { 'models.py': MODELS },
+      code: 'from .models import Author\n\ndef f(request):\n    return {a.name: a.posts.count() for a in Author.objects.all()}\n',
+      findings: [{ line: 4, message: /`a\.posts` queries Post rows per item.*prefetch_related\("posts"\)/ }],
+    },
+  ],
+});

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { Engine } from '../engine/analyze';
 import { FileFilter, mergeSettings, readConfigFile } from '../engine/config';
 import { discoverFiles } from '../engine/file-discovery';
+import { WorkspaceModels } from '../engine/workspace-models';
 import type { Finding } from '../engine/finding';
 import { SourceFile, languageOfPath } from '../engine/source-file';
 import { createAdapters } from '../languages';
@@ -67,12 +68,32 @@ async function* expand(paths: readonly string[], filter: FileFilter, log: (m: st
   }
 }
 
+/** Text that declares ORM relations: only such files are parsed in the knowledge pre-pass. */
+const DEFINES_MODELS = /\b(ForeignKey|OneToOneField|ManyToManyField)\s*\(/;
+
+/**
+ * The models of the whole root (`--root`), so that a view linted alone still knows that
+ * `post.author` is a foreign key defined in models.py.
+ */
+async function workspaceModels(engine: Engine, root: string, filter: FileFilter): Promise<WorkspaceModels> {
+  const models = new WorkspaceModels();
+  for await (const file of discoverFiles(root, { filter })) {
+    if (!file.endsWith('.py')) continue;
+    const read = await readSource(file);
+    if (!('text' in read) || !DEFINES_MODELS.test(read.text)) continue;
+    const facts = engine.facts(new SourceFile(file, 'python', read.text));
+    if (facts?.models) models.set(file, facts.models);
+  }
+  return models;
+}
+
 export async function lintFiles(root: string, paths: readonly string[], options: LintOptions = {}): Promise<LintResults> {
   const log = options.log ?? ((m: string) => process.stderr.write(`perflens: ${m}\n`));
   const absRoot = path.resolve(root);
   const settings: PerflensSettings = mergeSettings(readConfigFile(absRoot, log));
   const filter = new FileFilter(absRoot, settings);
   const engine = await engineFor(options.assetDir, log);
+  const models = await workspaceModels(engine, absRoot, filter);
   const results: LintResults = { root: absRoot, files: [], skipped: [], fixesApplied: 0 };
   for await (const abs of expand(paths.length ? paths : [absRoot], filter, log)) {
     const language = languageOfPath(abs);
@@ -87,10 +108,10 @@ export async function lintFiles(root: string, paths: readonly string[], options:
       continue;
     }
     let file = new SourceFile(abs, language, read.text);
-    let findings = engine.analyze(file, settings, { only: options.only }).findings;
+    let findings = engine.analyze(file, settings, { only: options.only, models }).findings;
     let fixesApplied = 0;
     if (options.fix && findings.some((f) => f.fixes.length > 0)) {
-      const fixed = applyFixesUntilStable(file, findings, options.fix, (f) => engine.analyze(f, settings, { only: options.only }).findings);
+      const fixed = applyFixesUntilStable(file, findings, options.fix, (f) => engine.analyze(f, settings, { only: options.only, models }).findings);
       if (fixed.applied > 0) {
         await fs.writeFile(abs, fixed.file.text);
         file = fixed.file;

@@ -10,6 +10,7 @@ import type { Finding, Severity } from './finding';
 import type { Rule } from './rule';
 import type { SourceFile } from './source-file';
 import { applySuppressions } from './suppression';
+import type { WorkspaceModels } from './workspace-models';
 
 export type Logger = (message: string) => void;
 
@@ -17,6 +18,8 @@ export interface AnalyzeOptions {
   /** Only these rule ids (CLI `--rule`). */
   only?: ReadonlySet<string>;
   isCancelled?: () => boolean;
+  /** The workspace's ORM models (cross-file knowledge). */
+  models?: WorkspaceModels;
 }
 
 export interface Analysis {
@@ -94,7 +97,7 @@ export class Engine {
       }
       if (severity === 'off') continue;
       try {
-        for (const d of detector(facts, { file })) findings.push({ ...d, ruleId: id, severity });
+        for (const d of detector(facts, { file, models: options.models })) findings.push({ ...d, ruleId: id, severity });
       } catch (e) {
         // Rule isolation: one broken rule must not take the others down.
         const err = e as Error;

@@ -1,6 +1,7 @@
 import type { FileFacts, LanguageId } from '../languages/facts';
 import type { Detection, Severity } from './finding';
 import type { SourceFile } from './source-file';
+import type { WorkspaceModels } from './workspace-models';
 
 export interface RuleMeta {
   /** kebab-case, names the pattern: `offset-pagination`. Same as the docs page and test folder. */
@@ -16,6 +17,8 @@ export interface RuleMeta {
 
 export interface DetectContext {
   file: SourceFile;
+  /** ORM models of the whole workspace (relations for lazy-loading checks). */
+  models?: WorkspaceModels;
 }
 
 export type Detector<F extends FileFacts = FileFacts> = (facts: F, ctx: DetectContext) => Detection[];

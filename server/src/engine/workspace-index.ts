@@ -10,6 +10,7 @@ import { FileFilter } from './config';
 import { discoverFiles } from './file-discovery';
 import { readSource } from './read-source';
 import { SourceFile, languageOfPath } from './source-file';
+import { WorkspaceModels } from './workspace-models';
 import type { FileFacts } from '../languages/facts';
 import type { PerflensSettings } from '../protocol';
 
@@ -30,6 +31,8 @@ const BATCH = 50;
 
 export class WorkspaceIndex {
   private readonly files = new Map<string, FileSummary>();
+  /** ORM models defined across the workspace: what lazy-loading checks need from other files. */
+  readonly models = new WorkspaceModels();
 
   constructor(private readonly engine: Engine, private readonly log: (m: string) => void) {}
 
@@ -63,6 +66,7 @@ export class WorkspaceIndex {
   }
 
   private record(file: string, hash: string, facts: FileFacts): void {
+    this.models.set(file, facts.models ?? []);
     const models = new Set<string>();
     for (const q of facts.queries) if (q.model) models.add(q.model);
     for (const s of facts.sql) for (const t of s.tables) models.add(t);
@@ -71,6 +75,7 @@ export class WorkspaceIndex {
 
   remove(file: string): void {
     this.files.delete(file);
+    this.models.set(file, []);
     this.engine.forget(file);
   }
 

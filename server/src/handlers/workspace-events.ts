@@ -14,7 +14,7 @@ export function sendStatus(ctx: ServerContext, status: StatusParams): void {
 
 export function registerWorkspaceEvents(ctx: ServerContext, refreshDiagnostics: () => void): void {
   ctx.connection.onDidChangeConfiguration(() => {
-    ctx.settings.invalidate();
+    ctx.analyzer.invalidateAll();
     refreshDiagnostics();
   });
   ctx.connection.onDidChangeWatchedFiles(async ({ changes }) => {
@@ -37,7 +37,7 @@ export function registerWorkspaceEvents(ctx: ServerContext, refreshDiagnostics: 
   });
 }
 
-export async function onInitialized(ctx: ServerContext): Promise<void> {
+export async function onInitialized(ctx: ServerContext, refreshDiagnostics: () => void): Promise<void> {
   if (ctx.support.watchedFilesRegistration) {
     await ctx.connection.client.register(DidChangeWatchedFilesNotification.type, {
       watchers: [{ globPattern: '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,py,sql}' }, { globPattern: '**/.perflens.json' }],
@@ -65,6 +65,9 @@ export async function onInitialized(ctx: ServerContext): Promise<void> {
       () => !!progress?.token.isCancellationRequested,
     );
     ctx.log(complete ? `indexed ${ctx.index.size} files` : 'indexing cancelled');
+    // Open documents were linted before the models of other files were known.
+    ctx.settings.invalidate();
+    refreshDiagnostics();
     sendStatus(ctx, { state: 'ready', done: ctx.index.size, total: ctx.index.size, message: complete ? undefined : 'indexing cancelled' });
   } catch (e) {
     ctx.log(`indexing failed: ${(e as Error).message}`);

@@ -99,6 +99,38 @@ export interface SqlStatementFact extends Span {
   pagination?: PaginationFact;
 }
 
+/** A relation of an ORM model, read from its definition (Django models, …). */
+export interface RelationFact {
+  field: string;
+  /** to-one: a foreign key or one-to-one (one row); to-many: many-to-many or a reverse relation. */
+  kind: 'to-one' | 'to-many';
+  target: string;
+  /** Django's reverse accessor on the target (`related_name`, or `<model>_set`). */
+  reverseName?: string;
+}
+
+export interface ModelFact extends Span {
+  name: string;
+  orm: OrmId;
+  relations: RelationFact[];
+}
+
+/**
+ * An attribute read on a loop's item whose queryset the loop iterates (`post.author` in
+ * `for post in Post.objects.all()`): a lazy load per item when the attribute is a relation.
+ */
+export interface ItemAccessFact extends Span {
+  loop: LoopFact;
+  /** Model of the iterated queryset (`Post`). */
+  model: string;
+  /** The attribute read on the item (`author`). */
+  field: string;
+  /** Relations already eager-loaded on the queryset (`select_related("author")`, `prefetch_related(...)`). */
+  eagerLoaded: string[];
+  /** Where `.select_related(...)` goes: the end of the queryset expression, before any slice. */
+  eagerInsert?: number;
+}
+
 export interface ParseProblem extends Span {
   message: string;
 }
@@ -109,4 +141,8 @@ export interface FileFacts {
   sql: SqlStatementFact[];
   /** Syntax errors the parser recovered from; analysis goes on around them. */
   problems: ParseProblem[];
+  /** ORM models the file defines (their relations feed the workspace's knowledge). */
+  models?: ModelFact[];
+  /** Attribute reads on items of iterated querysets (candidates for lazy loading). */
+  itemAccesses?: ItemAccessFact[];
 }

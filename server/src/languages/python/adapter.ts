@@ -10,6 +10,7 @@ import type { FileFacts, OrmId, ParseProblem, SqlDialect } from '../facts';
 import { embeddedSqlAt } from './embedded-sql';
 import { fromCall, fromPaginationClass, fromPaginator, fromQueryChain, fromSubscript, type PyQueryFact } from './queries';
 import { enclosingLoop, usesItem } from './loops';
+import { djangoModels, itemAccesses } from './models';
 import type { Node } from './tree';
 
 /** Queryset/session operations that write. */
@@ -202,6 +203,11 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
       if (n.hasError || n.childCount > 0) for (const c of n.children) if (c) visit(c);
     };
     visit(root);
+    // Views often import only their app's models (`from .models import Post`): `.objects` is evidence too.
+    if (orms.has('django') || file.text.includes('.objects.')) {
+      facts.models = djangoModels(root);
+      facts.itemAccesses = itemAccesses(root);
+    }
     return facts;
   }
 }

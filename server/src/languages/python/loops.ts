@@ -39,8 +39,9 @@ export function enclosingLoop(node: Node): PyLoop | undefined {
     }
     if (COMPREHENSIONS.has(n.type)) {
       const clauses = n.namedChildren.filter((c): c is Node => !!c && c.type === 'for_in_clause');
-      // The iterable of the first clause is evaluated once; the element and conditions per item.
-      if (clauses.some((c) => field(c, 'right')?.id === child.id)) continue;
+      // The iterable of the first clause is evaluated once (per outer item); the element and conditions per item.
+      const first = clauses[0] ? field(clauses[0], 'right') : null;
+      if (first && node.startIndex >= first.startIndex && node.endIndex <= first.endIndex) continue;
       const variables = clauses.flatMap((c) => targetNames(field(c, 'left')));
       let stmt: Node = n;
       while (stmt.parent && stmt.parent.type !== 'block' && stmt.parent.type !== 'module') stmt = stmt.parent;

@@ -1,14 +1,37 @@
-/** n-plus-one in Python: Django, SQLAlchemy/SQLModel and Peewee queries run once per item of a loop. */
-import type { Detection } from '../../engine/finding';
-import type { Detector } from '../../engine/rule';
+/**
+ * n-plus-one in Python: Django, SQLAlchemy/SQLModel and Peewee queries run once per item of a loop,
+ * and Django relations read lazily on each item of an iterated queryset (`post.author.name`).
+ */
+import type { Detection, Fix } from '../../engine/finding';
+import type { DetectContext, Detector } from '../../engine/rule';
+import type { ItemAccessFact } from '../../languages/facts';
 import type { PyFacts } from '../../languages/python/adapter';
 import { isPerItemQuery, perItemMessage } from './message';
 
-export const detectPython: Detector<PyFacts> = (facts) => {
+function lazyLoad(a: ItemAccessFact, ctx: DetectContext): Detection | undefined {
+  const rel = ctx.models?.relation(a.model, a.field);
+  if (!rel) return undefined;
+  if (a.eagerLoaded.includes(a.field) || (rel.kind === 'to-one' && a.eagerLoaded.includes('*'))) return undefined;
+  const method = rel.kind === 'to-one' ? 'select_related' : 'prefetch_related';
+  const items = a.loop.iterable ? `\`${a.loop.iterable}\`` : 'the loop';
+  const what = rel.kind === 'to-one' ? `loads one ${rel.target} per item of ${items} (a lazy foreign key)` : `queries ${rel.target} rows per item of ${items} (a lazy related manager)`;
+  const message = `\`${a.loop.variables[0]}.${a.field}\` ${what}: N+1 queries. Add \`${method}("${a.field}")\` to the ${a.model} queryset to load them with the items.`;
+  const fixes: Fix[] =
+    a.eagerInsert === undefined
+      ? []
+      : [{ title: `Add ${method}("${a.field}") to the queryset`, applicability: 'safe', edits: [{ start: a.eagerInsert, end: a.eagerInsert, newText: `.${method}("${a.field}")` }] }];
+  return { start: a.start, end: a.end, message, fixes };
+}
+
+export const detectPython: Detector<PyFacts> = (facts, ctx) => {
   const out: Detection[] = [];
   for (const q of facts.queries) {
     if (!isPerItemQuery(q)) continue;
     out.push({ start: q.start, end: q.end, message: perItemMessage(q), fixes: [] });
+  }
+  for (const a of facts.itemAccesses ?? []) {
+    const d = lazyLoad(a, ctx);
+    if (d) out.push(d);
   }
   return out;
 };
