@@ -144,3 +144,15 @@ ruleTests('n-plus-one', {
     },
   ],
 });
+
+ruleTests('n-plus-one', {
+  valid: [],
+  invalid: [
+    {
+      name: 'a helper function called per item',
+      file: 'services.py',
+      code: 'from .models import Customer\n\n\ndef customer_for(order):\n    return Customer.objects.get(pk=order.customer_id)\n\n\ndef names(orders):\n    return [customer_for(o).name for o in orders]\n',
+      findings: [{ line: 9, message: /`customer_for` → `Customer\.objects\.get\(pk=order\.customer_id\)` runs a query once per item of `orders`/ }],
+    },
+  ],
+});

@@ -136,3 +136,28 @@ ruleTests('n-plus-one', {
   ],
   invalid: [],
 });
+
+ruleTests('n-plus-one', {
+  valid: [
+    {
+      name: 'a query helper called once, outside any loop',
+      file: 'a.ts',
+      code: `${PRISMA}async function loadAuthor(id: number) {\n  return prisma.user.findUnique({ where: { id } });\n}\nexport async function f(post: Post) {\n  return loadAuthor(post.authorId);\n}\n`,
+      why: 'one call, one query',
+    },
+  ],
+  invalid: [
+    {
+      name: 'a helper in the same file, called per item',
+      file: 'a.ts',
+      code: `${PRISMA}async function loadAuthor(id: number) {\n  return prisma.user.findUnique({ where: { id } });\n}\nexport async function f(posts: Post[]) {\n  for (const post of posts) {\n    await loadAuthor(post.authorId);\n  }\n}\n`,
+      findings: [{ line: 8, message: /`loadAuthor` → `prisma\.user\.findUnique` runs a query once per item of `posts` \(N\+1\)/ }],
+    },
+    {
+      name: 'a service method through another method, on this',
+      file: 'users.service.ts',
+      code: `import { Repository } from 'typeorm';\nexport class UserService {\n  constructor(private readonly usersRepo: Repository<User>) {}\n  get(id: number) {\n    return this.usersRepo.findOne({ where: { id } });\n  }\n  profile(id: number) {\n    return this.get(id);\n  }\n  async many(ids: number[]) {\n    return Promise.all(ids.map((id) => this.profile(id)));\n  }\n}\n`,
+      findings: [{ line: 11, message: /`profile` → `get` → `this\.usersRepo\.findOne`/ }],
+    },
+  ],
+});

@@ -87,6 +87,8 @@ export interface QueryFact extends Span {
   usesLoopItem?: boolean;
   /** A write (create/update/delete/save) rather than a read. */
   write?: boolean;
+  /** Reached through helpers: the call chain from the call site to the query (`loadAuthor` → `prisma.user.findUnique`). */
+  via?: string[];
 }
 
 export interface SqlStatementFact extends Span {

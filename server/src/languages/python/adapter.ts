@@ -9,6 +9,7 @@ import type { LanguageAdapter } from '../adapter';
 import type { FileFacts, OrmId, ParseProblem, SqlDialect } from '../facts';
 import { embeddedSqlAt } from './embedded-sql';
 import { fromCall, fromPaginationClass, fromPaginator, fromQueryChain, fromSubscript, type PyQueryFact } from './queries';
+import { helperCallsInLoops } from './helpers';
 import { enclosingLoop, usesItem } from './loops';
 import { djangoModels, itemAccesses } from './models';
 import type { Node } from './tree';
@@ -29,6 +30,8 @@ export interface PyFacts extends FileFacts {
   imports: PyImport[];
   /** Offset where a new import line goes (after the module docstring and __future__ imports). */
   importInsert: number;
+  /** Calls, inside loops, of this file's functions that issue queries. */
+  helperCalls?: PyQueryFact[];
 }
 
 const MAX_CHARS = 5 * 1024 * 1024;
@@ -203,6 +206,7 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
       if (n.hasError || n.childCount > 0) for (const c of n.children) if (c) visit(c);
     };
     visit(root);
+    facts.helperCalls = helperCallsInLoops(root, facts.queries);
     // Views often import only their app's models (`from .models import Post`): `.objects` is evidence too.
     if (orms.has('django') || file.text.includes('.objects.')) {
       facts.models = djangoModels(root);

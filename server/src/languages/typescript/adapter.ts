@@ -9,6 +9,7 @@ import type { LanguageAdapter } from '../adapter';
 import type { FileFacts, ParseProblem } from '../facts';
 import { embeddedSqlAt } from './embedded-sql';
 import { readImports } from './imports';
+import { helperCallsInLoops, queryHelpers } from './helpers';
 import { enclosingLoop, usesItem } from './loops';
 import { queryFromCall, WRITES, type TsQueryFact } from './queries';
 
@@ -17,6 +18,8 @@ export interface TsFacts extends FileFacts {
   queries: TsQueryFact[];
   /** Absent for files that could not be parsed at all (binary). */
   sourceFile?: ts.SourceFile;
+  /** Calls, inside loops, of this file's functions that issue queries. */
+  helperCalls?: TsQueryFact[];
 }
 
 /** Above this, a file is generated or minified code, not something a person is typing. */
@@ -81,6 +84,8 @@ export class TypescriptAdapter implements LanguageAdapter<TsFacts> {
       ts.forEachChild(node, visit);
     };
     visit(sf);
+    // Queries behind helper functions of this file, called per item.
+    facts.helperCalls = helperCallsInLoops(sf, queryHelpers(sf, facts.queries));
     return facts;
   }
 }

@@ -55,6 +55,11 @@ const BATCH_READ: Partial<Record<QueryFact['orm'], string>> = {
 export function perItemMessage(q: QueryFact): string {
   const loop = q.loop!;
   const items = loop.iterable ? `\`${loop.iterable}\`` : 'the loop';
+  if (q.via) {
+    const chain = q.via.map((n) => `\`${n}\``).join(' → ');
+    const what = q.write ? 'writes' : 'runs a query';
+    return `${chain} ${what} once per item of ${items} (N+1). Make the helper take all the items' keys and load them with one query, e.g. ${(q.write ? BATCH_WRITE : BATCH_READ)[q.orm] ?? 'one query over all the keys'}.`;
+  }
   if (q.write) {
     return `\`${q.callee}\` writes once per item of ${items} (N+1 writes): one round trip per row. Write them in one batch with ${BATCH_WRITE[q.orm] ?? 'a bulk insert/update'}.`;
   }

@@ -29,6 +29,9 @@ export const detectPython: Detector<PyFacts> = (facts, ctx) => {
     if (!isPerItemQuery(q)) continue;
     out.push({ start: q.start, end: q.end, message: perItemMessage(q), fixes: [] });
   }
+  for (const q of facts.helperCalls ?? []) {
+    if (isPerItemQuery(q)) out.push({ start: q.start, end: q.end, message: perItemMessage(q), fixes: [] });
+  }
   for (const a of facts.itemAccesses ?? []) {
     const d = lazyLoad(a, ctx);
     if (d) out.push(d);

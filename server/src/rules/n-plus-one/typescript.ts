@@ -14,5 +14,10 @@ export const detectTypescript: Detector<TsFacts> = (facts) => {
     const callee = q.call.expression;
     out.push({ start: callee.getStart(), end: callee.getEnd(), message: perItemMessage(q), fixes: fix ? [fix] : [] });
   }
+  for (const q of facts.helperCalls ?? []) {
+    if (!isPerItemQuery(q)) continue;
+    const callee = q.call.expression;
+    out.push({ start: callee.getStart(), end: callee.getEnd(), message: perItemMessage(q), fixes: [] });
+  }
   return out;
 };
