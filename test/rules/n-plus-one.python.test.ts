@@ -156,3 +156,62 @@ ruleTests('n-plus-one', {
     },
   ],
 });
+
+const SA_MODELS = `from sqlalchemy import ForeignKey
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    posts: Mapped[list["Post"]] = relationship(back_populates="author")
+    settings: Mapped["Settings"] = relationship(lazy="joined")
+
+
+class Post(Base):
+    __tablename__ = "posts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    author: Mapped["User"] = relationship(back_populates="posts")
+`;
+
+ruleTests('n-plus-one', {
+  valid: [
+    {
+      name: 'SQLAlchemy selectinload already present',
+      file: 'repo.py',
+      workspace: { 'models.py': SA_MODELS },
+      code: 'from sqlalchemy import select\nfrom sqlalchemy.orm import selectinload\nfrom .models import Post\n\ndef f(session):\n    posts = session.scalars(select(Post).options(selectinload(Post.author))).all()\n    return [p.author.name for p in posts]\n',
+      why: 'eager-loaded with the posts',
+    },
+    {
+      name: 'SQLAlchemy relationship declared lazy="joined"',
+      file: 'repo.py',
+      workspace: { 'models.py': SA_MODELS },
+      code: 'from sqlalchemy import select\nfrom .models import User\n\ndef f(session):\n    return [u.settings.theme for u in session.scalars(select(User))]\n',
+      why: 'the relationship is eager by declaration',
+    },
+  ],
+  invalid: [
+    {
+      name: 'SQLAlchemy 2.0 lazy relationship per item',
+      file: 'repo.py',
+      workspace: { 'models.py': SA_MODELS },
+      code: 'from sqlalchemy import select\nfrom sqlalchemy.orm import Session\nfrom .models import Post\n\ndef f(session: Session):\n    posts = session.scalars(select(Post).where(Post.id > 10)).all()\n    return [p.author.name for p in posts]\n',
+      findings: [{ line: 7, message: /`p\.author` loads User lazily per item of `posts`.*selectinload\(Post\.author\)/ }],
+      output: 'from sqlalchemy import select\nfrom sqlalchemy.orm import Session, selectinload\nfrom .models import Post\n\ndef f(session: Session):\n    posts = session.scalars(select(Post).where(Post.id > 10).options(selectinload(Post.author))).all()\n    return [p.author.name for p in posts]\n',
+    },
+    {
+      name: 'legacy Query, to-many relationship in a for loop',
+      file: 'repo.py',
+      workspace: { 'models.py': SA_MODELS },
+      code: 'from .models import User\n\ndef f(db):\n    for user in db.query(User).filter(User.id < 100).all():\n        print(len(user.posts))\n',
+      findings: [{ line: 5 }],
+      output: 'from .models import User\nfrom sqlalchemy.orm import selectinload\n\ndef f(db):\n    for user in db.query(User).filter(User.id < 100).options(selectinload(User.posts)).all():\n        print(len(user.posts))\n',
+    },
+  ],
+});

@@ -69,7 +69,7 @@ async function* expand(paths: readonly string[], filter: FileFilter, log: (m: st
 }
 
 /** Text that declares ORM relations: only such files are parsed in the knowledge pre-pass. */
-const DEFINES_MODELS = /\b(ForeignKey|OneToOneField|ManyToManyField)\s*\(/;
+const DEFINES_MODELS = /\b(ForeignKey|OneToOneField|ManyToManyField|relationship|Relationship)\s*\(/;
 
 /**
  * The models of the whole root (`--root`), so that a view linted alone still knows that

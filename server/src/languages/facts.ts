@@ -122,6 +122,7 @@ export interface ModelFact extends Span {
  * `for post in Post.objects.all()`): a lazy load per item when the attribute is a relation.
  */
 export interface ItemAccessFact extends Span {
+  orm: OrmId;
   loop: LoopFact;
   /** Model of the iterated queryset (`Post`). */
   model: string;

@@ -12,6 +12,7 @@ import { fromCall, fromPaginationClass, fromPaginator, fromQueryChain, fromSubsc
 import { helperCallsInLoops } from './helpers';
 import { enclosingLoop, usesItem } from './loops';
 import { djangoModels, itemAccesses } from './models';
+import { selectItemAccesses, sqlalchemyModels } from './sqlalchemy-models';
 import type { Node } from './tree';
 
 /** Queryset/session operations that write. */
@@ -211,6 +212,11 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
     if (orms.has('django') || file.text.includes('.objects.')) {
       facts.models = djangoModels(root);
       facts.itemAccesses = itemAccesses(root);
+    }
+    // Repositories often import only their models; `select(`/`.query(` is the evidence then.
+    if (orms.has('sqlalchemy') || orms.has('sqlmodel') || /\b(relationship|select|query)\(/i.test(file.text)) {
+      (facts.models ??= []).push(...sqlalchemyModels(root));
+      (facts.itemAccesses ??= []).push(...selectItemAccesses(root));
     }
     return facts;
   }

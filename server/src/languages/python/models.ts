@@ -121,7 +121,7 @@ export function itemAccesses(root: Node): ItemAccessFact[] {
     const source = iterable ? querysetSource(iterable) : undefined;
     if (!source) continue;
     seen.add(key);
-    out.push({ loop: loop.fact, model: source.model, field: name, eagerLoaded: eagerLoaded(source.calls), eagerInsert: source.insertAt, start: attr.startIndex, end: attr.endIndex });
+    out.push({ orm: 'django', loop: loop.fact, model: source.model, field: name, eagerLoaded: eagerLoaded(source.calls), eagerInsert: source.insertAt, start: attr.startIndex, end: attr.endIndex });
   }
   return out;
 }

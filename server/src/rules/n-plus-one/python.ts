@@ -8,9 +8,23 @@ import type { ItemAccessFact } from '../../languages/facts';
 import type { PyFacts } from '../../languages/python/adapter';
 import { isPerItemQuery, perItemMessage } from './message';
 
-function lazyLoad(a: ItemAccessFact, ctx: DetectContext): Detection | undefined {
+/** SQLAlchemy: `.options(selectinload(Post.author))` on the select, with its import. */
+function sqlalchemyLazyLoad(a: ItemAccessFact, facts: PyFacts, target: string): Detection {
+  const items = a.loop.iterable ? `\`${a.loop.iterable}\`` : 'the loop';
+  const option = `selectinload(${a.model}.${a.field})`;
+  const message = `\`${a.loop.variables[0]}.${a.field}\` loads ${target} lazily per item of ${items} (a lazy relationship): N+1 queries. Add \`.options(${option})\` to the ${a.model} select to load them with one more query.`;
+  const edits = [{ start: a.eagerInsert!, end: a.eagerInsert!, newText: `.options(${option})` }];
+  if (!facts.imports.some((i) => i.names.includes('selectinload'))) {
+    const orm = facts.imports.find((i) => i.module === 'sqlalchemy.orm' && i.names.length > 0);
+    edits.push(orm ? { start: orm.namesEnd, end: orm.namesEnd, newText: ', selectinload' } : { start: facts.importInsert, end: facts.importInsert, newText: 'from sqlalchemy.orm import selectinload\n' });
+  }
+  return { start: a.start, end: a.end, message, fixes: a.eagerInsert === undefined ? [] : [{ title: `Load ${a.field} with selectinload`, applicability: 'safe', edits }] };
+}
+
+function lazyLoad(a: ItemAccessFact, ctx: DetectContext, facts: PyFacts): Detection | undefined {
   const rel = ctx.models?.relation(a.model, a.field);
   if (!rel) return undefined;
+  if (a.orm === 'sqlalchemy') return a.eagerLoaded.includes(a.field) ? undefined : sqlalchemyLazyLoad(a, facts, rel.target);
   if (a.eagerLoaded.includes(a.field) || (rel.kind === 'to-one' && a.eagerLoaded.includes('*'))) return undefined;
   const method = rel.kind === 'to-one' ? 'select_related' : 'prefetch_related';
   const items = a.loop.iterable ? `\`${a.loop.iterable}\`` : 'the loop';
@@ -33,7 +47,7 @@ export const detectPython: Detector<PyFacts> = (facts, ctx) => {
     if (isPerItemQuery(q)) out.push({ start: q.start, end: q.end, message: perItemMessage(q), fixes: [] });
   }
   for (const a of facts.itemAccesses ?? []) {
-    const d = lazyLoad(a, ctx);
+    const d = lazyLoad(a, ctx, facts);
     if (d) out.push(d);
   }
   return out;
