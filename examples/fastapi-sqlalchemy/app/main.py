@@ -34,6 +34,13 @@ def items_after(after_id: int, limit: int = 100, db: Session = Depends(get_db)):
     return db.execute(stmt).scalars().all()
 
 
+@app.get("/items/with-owners")
+def items_with_owners(db: Session = Depends(get_db)):
+    items = db.scalars(select(Item).order_by(Item.id).limit(100)).all()
+    # item.owner is a lazy relationship: one SELECT per item (N+1).
+    return [{"title": item.title, "owner": item.owner.name} for item in items]
+
+
 @app.get("/items/batch")
 def items_batch(ids: list[int] = Query([]), db: Session = Depends(get_db)):
     # One SELECT per id (N+1): select(Item).where(Item.id.in_(ids)) does it in one.
