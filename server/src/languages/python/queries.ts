@@ -9,7 +9,8 @@ import { args, calleeName, chainCalls, enclosingFunction, field, type Node } fro
 import { isRouteFunction, pyValueFact } from './values';
 
 export interface PyQueryFact extends QueryFact {
-  style: 'slice' | 'offset-call' | 'paginate' | 'paginator';
+  /** How the query pages, if it does: a Django slice, `.offset()`, Peewee `paginate`, a paginator class; `query` when it does not. */
+  style: 'query' | 'slice' | 'offset-call' | 'paginate' | 'paginator';
   /** The request object the page was read from (`request.GET`), to read the cursor from. */
   requestObject?: string;
   /** Where the queryset expression being sliced or chained ends (insert `.filter(…)` there). */
@@ -265,26 +266,26 @@ export function fromQueryChain(n: Node, orms: Set<OrmId>): PyQueryFact | undefin
   const django = /^(\w+)\.objects\.\w+$/.exec(fname);
   if (django || querysetChain(n)) {
     const fact = base(n, 'django', django?.[1], calleeName(n) ?? 'all');
-    fact.style = 'offset-call';
+    fact.style = 'query';
     return fact;
   }
   // Single-row lookups: SQLAlchemy `session.get(User, id)`, Peewee `User.get(...)`/`get_by_id(...)`.
   const firstArg = args(calls[0])[0]?.text ?? '';
   if (/(^|\.)(session|db|s)\.get$/.test(fname) && /^[A-Z]\w*$/.test(firstArg) && (orms.has('sqlalchemy') || orms.has('sqlmodel'))) {
     const fact = base(n, orms.has('sqlmodel') ? 'sqlmodel' : 'sqlalchemy', firstArg, 'get');
-    fact.style = 'offset-call';
+    fact.style = 'query';
     return fact;
   }
   // A model class (`User`), not a constant (`UDF_COLLECTION.get` is a dict's get).
   const peewee = /^([A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*)\.(get|get_by_id|get_or_none)$/.exec(fname);
   if (peewee && orms.has('peewee')) {
     const fact = base(n, 'peewee', peewee[1], peewee[2]);
-    fact.style = 'offset-call';
+    fact.style = 'query';
     return fact;
   }
   const kind = calls.length > 1 || /^(\w+\.)*(select|query)$/.test(fname) ? chainOrm(calls, orms) : undefined;
   if (!kind) return undefined;
   const fact = base(n, kind.orm, kind.model, calleeName(n) ?? 'select');
-  fact.style = 'offset-call';
+  fact.style = 'query';
   return fact;
 }
