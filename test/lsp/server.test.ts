@@ -132,3 +132,37 @@ describe('language server over stdio', function () {
     assert.equal(r2.items.length, 1);
   });
 });
+
+describe('language server: knowledge from the workspace index', function () {
+  this.timeout(60_000);
+  let root: string;
+  let client: TestClient | undefined;
+
+  afterEach(async () => {
+    await client?.close();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('knows Django relations defined in another file once the index is built', async () => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-lsp-django-'));
+    fs.mkdirSync(path.join(root, 'blog'));
+    fs.writeFileSync(
+      path.join(root, 'blog/models.py'),
+      'from django.db import models\n\n\nclass Author(models.Model):\n    name = models.CharField(max_length=100)\n\n\nclass Post(models.Model):\n    author = models.ForeignKey(Author, on_delete=models.CASCADE)\n',
+    );
+    const view = 'from .models import Post\n\n\ndef index(request):\n    return [p.author.name for p in Post.objects.all()]\n';
+    fs.writeFileSync(path.join(root, 'blog/views.py'), view);
+    const uri = pathToFileURL(path.join(root, 'blog/views.py')).href;
+    client = startServer();
+    await client.connection.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(root).href, capabilities: capabilities(true) });
+    client.connection.sendNotification('initialized', {});
+    await client.waitFor('perflens/status', (p) => p.state === 'ready');
+    client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text: view } });
+    const report: any = await client.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } });
+    assert.deepEqual(report.items.map((d: any) => d.code), ['n-plus-one']);
+    assert.match(report.items[0].message, /`p\.author` loads one Author per item/);
+    const actions: any[] = await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: report.items[0].range, context: { diagnostics: report.items, only: ['quickfix'] } });
+    assert.equal(actions[0].title, 'Add select_related("author") to the queryset');
+    assert.equal(actions[0].isPreferred, true, 'a safe fix is preferred');
+  });
+});
