@@ -81,6 +81,10 @@ export class Engine {
       this.log(`${file.path}: could not analyse (${(e as Error).message}); no findings for this file`);
       return { findings: [] };
     }
+    if (facts.skipped) {
+      this.log(`${file.path}: not analysed (${facts.skipped})`);
+      return { findings: [], facts };
+    }
     const nonRequest = isNonRequestPath(file.path);
     const findings: Finding[] = [];
     for (const rule of this.rules) {

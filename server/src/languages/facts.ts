@@ -144,6 +144,8 @@ export interface FileFacts {
   sql: SqlStatementFact[];
   /** Syntax errors the parser recovered from; analysis goes on around them. */
   problems: ParseProblem[];
+  /** Why the file was not analysed at all (binary, huge, nested too deeply for the parser). */
+  skipped?: string;
   /** ORM models the file defines (their relations feed the workspace's knowledge). */
   models?: ModelFact[];
   /** Attribute reads on items of iterated querysets (candidates for lazy loading). */

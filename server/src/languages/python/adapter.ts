@@ -13,7 +13,7 @@ import { helperCallsInLoops } from './helpers';
 import { enclosingLoop, usesItem } from './loops';
 import { djangoModels, itemAccesses } from './models';
 import { selectItemAccesses, sqlalchemyModels } from './sqlalchemy-models';
-import type { Node } from './tree';
+import { walk, type Node } from './tree';
 
 /** Queryset/session operations that write. */
 const PY_WRITES = /^(create|update|delete|save|get_or_create|update_or_create|insert)$/;
@@ -136,10 +136,12 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
   facts(file: SourceFile): PyFacts {
     const facts: PyFacts = { language: 'python', queries: [], sql: [], problems: [], imports: [], importInsert: 0 };
     if (file.text.length > MAX_CHARS) {
-      facts.problems.push({ start: 0, end: 0, message: `file larger than ${MAX_CHARS / 1024 / 1024} MB: not analysed` });
+      facts.skipped = `file larger than ${MAX_CHARS / 1024 / 1024} MB`;
+      facts.problems.push({ start: 0, end: 0, message: `${facts.skipped}: not analysed` });
       return facts;
     }
     if (file.text.slice(0, 8192).includes('\0')) {
+      facts.skipped = 'binary file';
       facts.problems.push({ start: 0, end: 0, message: 'binary file: not analysed' });
       return facts;
     }
@@ -172,10 +174,10 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
         while (c && c.type !== 'call' && (c.type === 'attribute' || c.type === 'subscript')) c = c.childForFieldName(c.type === 'attribute' ? 'object' : 'value');
       }
     };
-    const visit = (n: Node): void => {
+    walk(root, (n) => {
       if (n.isError || n.isMissing) {
         if (problems.length < MAX_PROBLEMS) problems.push({ start: n.startIndex, end: n.endIndex, message: n.isMissing ? `missing ${n.type}` : 'syntax error' });
-        if (n.isMissing) return;
+        if (n.isMissing) return false;
       }
       let q: PyQueryFact | undefined;
       if (n.type === 'subscript') {
@@ -204,9 +206,7 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
         if (PY_WRITES.test(q.operation)) q.write = true;
         facts.queries.push(q);
       }
-      if (n.hasError || n.childCount > 0) for (const c of n.children) if (c) visit(c);
-    };
-    visit(root);
+    }, false);
     facts.helperCalls = helperCallsInLoops(root, facts.queries);
     // Views often import only their app's models (`from .models import Post`): `.objects` is evidence too.
     if (orms.has('django') || file.text.includes('.objects.')) {

@@ -3,7 +3,7 @@
  * function, and whether the query uses the loop's item.
  */
 import type { LoopFact } from '../facts';
-import { field, type Node } from './tree';
+import { field, walk, type Node } from './tree';
 
 const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
 
@@ -55,28 +55,29 @@ export function enclosingLoop(node: Node): PyLoop | undefined {
 }
 
 function mentions(node: Node, names: ReadonlySet<string>): boolean {
-  if (node.type === 'identifier') {
-    const p = node.parent;
+  let found = false;
+  walk(node, (n) => {
+    if (found) return false;
+    if (n.type !== 'identifier') return;
+    const p = n.parent;
     // `x.post` names an attribute, not a `post` variable; `f(post=1)` a keyword.
-    if (p?.type === 'attribute' && field(p, 'attribute')?.id === node.id) return false;
-    if (p?.type === 'keyword_argument' && field(p, 'name')?.id === node.id) return false;
-    return names.has(node.text);
-  }
-  return node.namedChildren.some((c) => !!c && mentions(c, names));
+    if (p?.type === 'attribute' && field(p, 'attribute')?.id === n.id) return;
+    if (p?.type === 'keyword_argument' && field(p, 'name')?.id === n.id) return;
+    if (names.has(n.text)) found = true;
+  });
+  return found;
 }
 
 /** Names carrying the item: loop targets, and locals assigned from them earlier in the body. */
 export function usesItem(loop: PyLoop, query: Node): boolean {
   const names = new Set(loop.fact.variables);
-  const visit = (n: Node): void => {
-    if (n.startIndex >= query.startIndex) return;
+  walk(loop.body, (n) => {
+    if (n.startIndex >= query.startIndex) return false;
+    if (n.type === 'function_definition') return false;
     if (n.type === 'assignment') {
       const right = field(n, 'right');
       if (right && mentions(right, names)) for (const v of targetNames(field(n, 'left'))) names.add(v);
     }
-    if (n.type === 'function_definition') return;
-    for (const c of n.namedChildren) if (c) visit(c);
-  };
-  visit(loop.body);
+  });
   return mentions(query, names);
 }

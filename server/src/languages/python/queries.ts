@@ -5,7 +5,7 @@
  * (`.objects`, or a variable assigned from one), never on a plain list.
  */
 import type { OrderKey, OrmId, PaginationFact, QueryFact } from '../facts';
-import { args, calleeName, chainCalls, enclosingFunction, field, type Node } from './tree';
+import { args, calleeName, chainCalls, enclosingFunction, field, walk, type Node } from './tree';
 import { isRouteFunction, pyValueFact } from './values';
 
 export interface PyQueryFact extends QueryFact {
@@ -32,14 +32,13 @@ const QS_METHODS = new Set(['filter', 'exclude', 'order_by', 'all', 'select_rela
 function assignedValue(id: Node): Node | undefined {
   const fn = enclosingFunction(id);
   let found: Node | undefined;
-  const visit = (n: Node): void => {
-    if (n.startIndex >= id.startIndex) return;
-    if ((n.type === 'function_definition' || n.type === 'class_definition') && n !== fn) return;
-    if (n.type === 'assignment' && field(n, 'left')?.text === id.text && field(n, 'right')) found = field(n, 'right')!;
-    for (const c of n.namedChildren) if (c) visit(c);
-  };
   const scope = fn ? field(fn, 'body') : id.tree.rootNode;
-  if (scope) visit(scope);
+  if (!scope) return undefined;
+  walk(scope, (n) => {
+    if (n.startIndex >= id.startIndex) return false;
+    if ((n.type === 'function_definition' || n.type === 'class_definition') && n !== fn) return false;
+    if (n.type === 'assignment' && field(n, 'left')?.text === id.text && field(n, 'right')) found = field(n, 'right')!;
+  });
   return found;
 }
 
@@ -216,12 +215,12 @@ export function fromPaginator(n: Node, root: Node): PyQueryFact | undefined {
   const fn = enclosingFunction(n);
   const scope = fn ? field(fn, 'body') : root;
   let pageArg: Node | undefined;
-  const visit = (m: Node): void => {
-    if (pageArg) return;
-    if (m.type === 'call' && /^(page|get_page)$/.test(calleeName(m) ?? '') && field(field(m, 'function')!, 'object')?.text === name) pageArg = args(m)[0];
-    for (const c of m.namedChildren) if (c) visit(c);
-  };
-  if (scope) visit(scope);
+  if (scope) {
+    walk(scope, (m) => {
+      if (pageArg) return false;
+      if (m.type === 'call' && /^(page|get_page)$/.test(calleeName(m) ?? '') && field(field(m, 'function')!, 'object')?.text === name) pageArg = args(m)[0];
+    });
+  }
   if (!pageArg) return undefined;
   const fact = base(n, 'django', undefined, 'Paginator');
   fact.style = 'paginator';

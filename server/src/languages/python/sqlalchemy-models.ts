@@ -5,7 +5,7 @@
  */
 import type { ItemAccessFact, ModelFact, RelationFact } from '../facts';
 import { enclosingLoop } from './loops';
-import { args, calleeName, chainCalls, field, keywordArg, type Node } from './tree';
+import { args, calleeName, chainCalls, field, keywordArg, walk, type Node } from './tree';
 
 const MODEL_BASE = /(^|\.)(Base|DeclarativeBase|Model|SQLModel|\w+Base)$/;
 const NOT_LAZY = /^(selectin|joined|subquery|immediate|raise|raise_on_sql|noload|dynamic|write_only)$/;
@@ -68,12 +68,13 @@ function selectSource(expr: Node, depth = 0): SelectSource | undefined {
     let scope: Node | null = expr.parent;
     while (scope && scope.type !== 'function_definition' && scope.type !== 'module') scope = scope.parent;
     let found: Node | undefined;
-    const visit = (n: Node): void => {
-      if (n.startIndex >= expr.startIndex) return;
-      if (n.type === 'assignment' && field(n, 'left')?.text === expr.text && field(n, 'right')) found = field(n, 'right')!;
-      for (const c of n.namedChildren) if (c && c.type !== 'class_definition' && (c.type !== 'function_definition' || c === scope)) visit(c);
-    };
-    if (scope) visit(scope);
+    if (scope) {
+      walk(scope, (n) => {
+        if (n.startIndex >= expr.startIndex) return false;
+        if (n !== scope && (n.type === 'class_definition' || n.type === 'function_definition')) return false;
+        if (n.type === 'assignment' && field(n, 'left')?.text === expr.text && field(n, 'right')) found = field(n, 'right')!;
+      });
+    }
     return found ? selectSource(found, depth + 1) : undefined;
   }
   // The select()/query() call: anywhere in the expression (session.scalars(select(Post)...).all()).

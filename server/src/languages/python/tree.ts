@@ -52,3 +52,20 @@ export function decoratorsOf(fn: Node): Node[] {
   const parent = fn.parent;
   return parent?.type === 'decorated_definition' ? parent.namedChildren.filter((c): c is Node => !!c && c.type === 'decorator') : [];
 }
+
+/**
+ * Visits `node` and its descendants depth-first without recursion: deeply nested input (thousands
+ * of brackets) must not overflow the stack. `enter` returns false to skip a node's subtree.
+ */
+export function walk(node: Node, enter: (n: Node) => boolean | void, named = true): void {
+  const stack: Node[] = [node];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (enter(n) === false) continue;
+    const kids = named ? n.namedChildren : n.children;
+    for (let i = kids.length - 1; i >= 0; i--) {
+      const k = kids[i];
+      if (k) stack.push(k);
+    }
+  }
+}

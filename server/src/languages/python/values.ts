@@ -4,7 +4,7 @@
  * a literal, or a computation. Assignments earlier in the function are followed.
  */
 import type { ValueFact, ValueOrigin } from '../facts';
-import { decoratorsOf, enclosingFunction, field, type Node } from './tree';
+import { decoratorsOf, enclosingFunction, field, walk, type Node } from './tree';
 
 export interface PyValue {
   origin: ValueOrigin;
@@ -61,15 +61,13 @@ function parameterNamed(fn: Node, name: string): Node | undefined {
 function assignmentBefore(fn: Node | undefined, root: Node, name: string, before: number): Node | undefined {
   let found: Node | undefined;
   const scope = fn ? field(fn, 'body') : root;
-  const visit = (n: Node): void => {
-    if (n.startIndex >= before) return;
-    if (n.type === 'function_definition' || n.type === 'class_definition') {
-      if (n !== fn) return;
-    }
+  if (!scope) return undefined;
+  walk(scope, (n) => {
+    if (n.startIndex >= before) return false;
+    if ((n.type === 'function_definition' || n.type === 'class_definition') && n !== fn) return false;
+    // Source order: the last assignment before the use wins.
     if (n.type === 'assignment' && field(n, 'left')?.text === name && field(n, 'right')) found = field(n, 'right')!;
-    for (const c of n.namedChildren) if (c) visit(c);
-  };
-  if (scope) visit(scope);
+  });
   return found;
 }
 

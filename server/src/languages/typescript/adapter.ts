@@ -11,6 +11,7 @@ import { embeddedSqlAt } from './embedded-sql';
 import { readImports } from './imports';
 import { helperCallsInLoops, queryHelpers } from './helpers';
 import { enclosingLoop, usesItem } from './loops';
+import { walk } from './walk';
 import { queryFromCall, WRITES, type TsQueryFact } from './queries';
 
 export interface TsFacts extends FileFacts {
@@ -32,8 +33,24 @@ function scriptKind(path: string): ts.ScriptKind {
   return ts.ScriptKind.TS;
 }
 
-function emptyFacts(problem?: ParseProblem): TsFacts {
-  return { language: 'typescript', queries: [], sql: [], problems: problem ? [problem] : [] };
+function skippedFacts(reason: string): TsFacts {
+  return { language: 'typescript', queries: [], sql: [], problems: [{ start: 0, end: 0, message: `${reason}: not analysed` }], skipped: reason };
+}
+
+/** TypeScript's parser recurses per bracket and overflows the stack past a few thousand levels. */
+const MAX_NESTING = 1000;
+
+/** The deepest bracket nesting in `text`, counted roughly (strings and comments included): a guard, not a parse. */
+function bracketDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 40 || c === 91 || c === 123) {
+      if (++depth > max) max = depth;
+    } else if ((c === 41 || c === 93 || c === 125) && depth > 0) depth--;
+  }
+  return max;
 }
 
 export function parseTypescript(path: string, text: string): ts.SourceFile {
@@ -49,8 +66,10 @@ export class TypescriptAdapter implements LanguageAdapter<TsFacts> {
 
   facts(file: SourceFile): TsFacts {
     const text = file.text;
-    if (text.length > MAX_CHARS) return emptyFacts({ start: 0, end: 0, message: `file larger than ${MAX_CHARS / 1024 / 1024} MB: not analysed` });
-    if (text.slice(0, 8192).includes('\0')) return emptyFacts({ start: 0, end: 0, message: 'binary file: not analysed' });
+    if (text.length > MAX_CHARS) return skippedFacts(`file larger than ${MAX_CHARS / 1024 / 1024} MB`);
+    if (text.slice(0, 8192).includes('\0')) return skippedFacts('binary file');
+    const depth = bracketDepth(text);
+    if (depth > MAX_NESTING) return skippedFacts(`brackets nested ${depth} deep`);
     const sf = parseTypescript(file.path, text);
     // parseDiagnostics is internal but stable; the public API needs a Program for the same list.
     const diagnostics = ((sf as unknown as { parseDiagnostics?: ts.Diagnostic[] }).parseDiagnostics ?? []);
@@ -62,7 +81,7 @@ export class TypescriptAdapter implements LanguageAdapter<TsFacts> {
     const imports = readImports(sf);
     const facts: TsFacts = { language: 'typescript', queries: [], sql: [], problems, sourceFile: sf };
     const inChain = new Set<ts.Node>();
-    const visit = (node: ts.Node): void => {
+    walk(sf, (node) => {
       if (ts.isCallExpression(node)) {
         const q = queryFromCall(node, imports, inChain);
         // TypeORM's and MikroORM's `create` builds an entity in memory: not a query (save/flush is).
@@ -81,9 +100,7 @@ export class TypescriptAdapter implements LanguageAdapter<TsFacts> {
         const sql = embeddedSqlAt(node, imports.dialect);
         if (sql.length) facts.sql.push(...sql);
       }
-      ts.forEachChild(node, visit);
-    };
-    visit(sf);
+    });
     // Queries behind helper functions of this file, called per item.
     facts.helperCalls = helperCallsInLoops(sf, queryHelpers(sf, facts.queries));
     return facts;

@@ -6,6 +6,7 @@
 import ts from 'typescript';
 import { enclosingLoop, usesItem } from './loops';
 import type { TsQueryFact } from './queries';
+import { walk } from './walk';
 
 /** `function f`, `const f = () =>`, `f() {}` in a class or object: the name calls use. */
 function functionName(fn: ts.Node): string | undefined {
@@ -43,14 +44,12 @@ export function queryHelpers(sf: ts.SourceFile, queries: readonly TsQueryFact[])
   if (helpers.size === 0) return helpers;
   // Helpers of helpers, a few levels deep.
   const calls: Array<{ call: ts.CallExpression; name: string }> = [];
-  const collect = (n: ts.Node): void => {
+  walk(sf, (n) => {
     if (ts.isCallExpression(n)) {
       const name = calledName(n);
       if (name) calls.push({ call: n, name });
     }
-    ts.forEachChild(n, collect);
-  };
-  collect(sf);
+  });
   for (let round = 0; round < 3; round++) {
     let grew = false;
     for (const { call, name } of calls) {
@@ -70,7 +69,7 @@ export function queryHelpers(sf: ts.SourceFile, queries: readonly TsQueryFact[])
 export function helperCallsInLoops(sf: ts.SourceFile, helpers: ReadonlyMap<string, { chain: string[]; query: TsQueryFact }>): TsQueryFact[] {
   const out: TsQueryFact[] = [];
   if (helpers.size === 0) return out;
-  const visit = (n: ts.Node): void => {
+  walk(sf, (n) => {
     if (ts.isCallExpression(n)) {
       const name = calledName(n);
       const helper = name ? helpers.get(name) : undefined;
@@ -85,8 +84,6 @@ export function helperCallsInLoops(sf: ts.SourceFile, helpers: ReadonlyMap<strin
         }
       }
     }
-    ts.forEachChild(n, visit);
-  };
-  visit(sf);
+  });
   return out;
 }

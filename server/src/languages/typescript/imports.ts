@@ -1,6 +1,7 @@
 /** Which ORMs and drivers a file uses, from its imports and requires: the evidence queries need. */
 import ts from 'typescript';
 import type { OrmId, SqlDialect } from '../facts';
+import { walk } from './walk';
 
 const ORM_MODULES: Array<[RegExp, OrmId]> = [
   [/^@prisma\/client($|\/)|^\.prisma\/client|\/generated\/prisma|^@\/lib\/prisma$|\/prisma$/, 'prisma'],
@@ -37,7 +38,7 @@ export function readImports(sf: ts.SourceFile): FileImports {
     if (/sqlite-core|better-sqlite3/.test(module)) out.dialect ??= 'sqlite';
     for (const n of names) out.names.set(n, module);
   };
-  const visit = (node: ts.Node): void => {
+  const visit = (node: ts.Node): boolean | void => {
     if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
       const names: string[] = [];
       const clause = node.importClause;
@@ -47,7 +48,7 @@ export function readImports(sf: ts.SourceFile): FileImports {
         else for (const el of clause.namedBindings.elements) names.push(el.name.text);
       }
       note(node.moduleSpecifier.text, names);
-      return;
+      return false;
     }
     if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'require' && node.arguments[0] && ts.isStringLiteral(node.arguments[0])) {
       const decl = node.parent;
@@ -59,9 +60,8 @@ export function readImports(sf: ts.SourceFile): FileImports {
       note(node.arguments[0].text, names);
     }
     if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'PrismaClient') out.orms.add('prisma');
-    ts.forEachChild(node, visit);
   };
   // Imports, requires and `new PrismaClient()` live at the top level; function bodies are not walked.
-  for (const st of sf.statements) if (!ts.isFunctionDeclaration(st) && !ts.isClassDeclaration(st)) visit(st);
+  for (const st of sf.statements) if (!ts.isFunctionDeclaration(st) && !ts.isClassDeclaration(st)) walk(st, visit);
   return out;
 }

@@ -6,6 +6,7 @@
  */
 import ts from 'typescript';
 import type { LoopFact } from '../facts';
+import { walk } from './walk';
 
 const ITERATION_METHODS = new Set(['map', 'forEach', 'flatMap', 'reduce', 'reduceRight', 'filter', 'some', 'every', 'find', 'findIndex', 'findLast', 'sort', 'each', 'mapSeries', 'eachSeries']);
 
@@ -78,29 +79,25 @@ export function enclosingLoop(node: ts.Node): EnclosingLoop | undefined {
 /** Names that carry the item: the loop variables, and locals of the body derived from them. */
 function itemNames(loop: EnclosingLoop, before: number): Set<string> {
   const names = new Set(loop.fact.variables);
-  const visit = (n: ts.Node): void => {
-    if (n.pos >= before) return;
+  walk(loop.body, (n) => {
+    if (n.pos >= before && n !== loop.body) return false;
     if (ts.isVariableDeclaration(n) && n.initializer && mentions(n.initializer, names)) for (const v of bindingNames(n.name)) names.add(v);
-    if (ts.isFunctionLike(n)) return;
-    ts.forEachChild(n, visit);
-  };
-  ts.forEachChild(loop.body, visit);
+    if (ts.isFunctionLike(n) && n !== loop.body) return false;
+  });
   return names;
 }
 
 function mentions(node: ts.Node, names: ReadonlySet<string>): boolean {
   let found = false;
-  const visit = (n: ts.Node): void => {
-    if (found) return;
+  walk(node, (n) => {
+    if (found) return false;
     if (ts.isIdentifier(n) && names.has(n.text)) {
       // `x.post` mentions x, not a `post` variable.
       const p = n.parent;
       if (!(ts.isPropertyAccessExpression(p) && p.name === n) && !(ts.isPropertyAssignment(p) && p.name === n)) found = true;
     }
     if (ts.isShorthandPropertyAssignment(n) && names.has(n.name.text)) found = true;
-    ts.forEachChild(n, visit);
-  };
-  visit(node);
+  });
   return found;
 }
 

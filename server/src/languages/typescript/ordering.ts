@@ -1,6 +1,7 @@
 /** ORDER BY keys and keyset filters as each ORM writes them, read from the syntax tree. */
 import ts from 'typescript';
 import type { OrderKey } from '../facts';
+import { walk } from './walk';
 
 function unwrap(e: ts.Expression): ts.Expression {
   while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e)) e = e.expression;
@@ -121,8 +122,8 @@ const SQL_COMPARISON = /(?:^|[\s(,.])"?(\w+)"?\s*\)?\s*[<>]=?\s*(?:\(|[:$?@]|\w)
 /** Does a `where`-like value compare one of `columns` with < or >? (keyset pagination already) */
 export function hasComparisonOn(node: ts.Node, columns: ReadonlySet<string>): boolean {
   let found = false;
-  const visit = (n: ts.Node): void => {
-    if (found) return;
+  walk(node, (n) => {
+    if (found) return false;
     if (ts.isObjectLiteralExpression(n)) {
       for (const p of n.properties) {
         const name = propertyName(p);
@@ -149,8 +150,6 @@ export function hasComparisonOn(node: ts.Node, columns: ReadonlySet<string>): bo
     if (ts.isStringLiteralLike(n) || ts.isTemplateExpression(n)) {
       for (const m of n.getText().matchAll(SQL_COMPARISON)) if (columns.has(m[1])) found = true;
     }
-    ts.forEachChild(n, visit);
-  };
-  visit(node);
+  });
   return found;
 }

@@ -1,0 +1,18 @@
+import ts from 'typescript';
+
+/**
+ * Visits `node` and its descendants depth-first (source order) without recursion: deeply nested
+ * input (thousands of brackets) must not overflow the stack. `enter` returns false to skip a subtree.
+ */
+export function walk(node: ts.Node, enter: (n: ts.Node) => boolean | void): void {
+  const stack: ts.Node[] = [node];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (enter(n) === false) continue;
+    const kids: ts.Node[] = [];
+    ts.forEachChild(n, (c) => {
+      kids.push(c);
+    });
+    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+  }
+}
