@@ -6,6 +6,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { uriToPath } from './uri';
 import type { Engine } from './engine/analyze';
 import type { Finding } from './engine/finding';
+import type { WorkspaceFunctions } from './engine/workspace-functions';
 import type { WorkspaceModels } from './engine/workspace-models';
 import type { FileFacts } from './languages/facts';
 import { SourceFile, languageOfDocument } from './engine/source-file';
@@ -27,8 +28,8 @@ export class DocumentAnalyzer {
     private readonly settings: SettingsStore,
     /** Called with each fresh analysis (the workspace index keeps its summary). */
     private readonly onAnalyzed: (file: SourceFile, facts: FileFacts) => void = () => {},
-    /** The workspace's ORM models, for rules that need other files' knowledge. */
-    private readonly models?: WorkspaceModels,
+    /** What other files define (ORM models, query helpers), for rules that need it. */
+    private readonly workspace?: { models: WorkspaceModels; functions: WorkspaceFunctions },
   ) {}
 
   cached(uri: string, version: number): DocumentAnalysis | undefined {
@@ -47,7 +48,7 @@ export class DocumentAnalyzer {
     await this.engine.init();
     if (isCancelled?.()) return undefined;
     const file = new SourceFile(path, language, doc.getText(), doc.version);
-    const { findings, facts } = this.engine.analyze(file, settings, { isCancelled, models: this.models });
+    const { findings, facts } = this.engine.analyze(file, settings, { isCancelled, models: this.workspace?.models, functions: this.workspace?.functions });
     if (isCancelled?.()) return undefined;
     if (facts && doc.uri.startsWith('file:')) this.onAnalyzed(file, facts);
     const result: DocumentAnalysis = { uri: doc.uri, version: doc.version, generation, file, findings };

@@ -36,7 +36,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     documents,
     engine,
     settings,
-    analyzer: new DocumentAnalyzer(engine, settings, (file, facts) => index.recordAnalysis(file.path, file.text, facts), index.models),
+    analyzer: new DocumentAnalyzer(engine, settings, (file, facts) => index.recordAnalysis(file.path, file.text, facts), index),
     index,
     support: { pullDiagnostics: false, configuration: false, workDoneProgress: false, watchedFilesRegistration: false, showDocument: false },
     log,

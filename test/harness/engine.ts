@@ -4,6 +4,7 @@ import { Engine, type Analysis } from '../../server/src/engine/analyze';
 import { mergeSettings } from '../../server/src/engine/config';
 import type { Edit, Fix } from '../../server/src/engine/finding';
 import { SourceFile, languageOfPath } from '../../server/src/engine/source-file';
+import { WorkspaceFunctions } from '../../server/src/engine/workspace-functions';
 import { WorkspaceModels } from '../../server/src/engine/workspace-models';
 import { createAdapters } from '../../server/src/languages';
 import type { PerflensSettings } from '../../server/src/protocol';
@@ -27,22 +28,28 @@ export function testEngine(): Promise<Engine> {
  * Lints `code` as if it were `<project>/src/<file>`: a request path (not under test/), so
  * severities are the rules' own.
  */
-export function lintText(engine: Engine, code: string, file: string, settings?: Partial<PerflensSettings>, models?: WorkspaceModels): Analysis {
+export interface Workspace {
+  models: WorkspaceModels;
+  functions: WorkspaceFunctions;
+}
+
+export function lintText(engine: Engine, code: string, file: string, settings?: Partial<PerflensSettings>, workspace?: Workspace): Analysis {
   const abs = path.posix.join('/project/src', file);
   const language = languageOfPath(abs);
   if (!language) throw new Error(`no language for ${file}`);
-  return engine.analyze(new SourceFile(abs, language, code), mergeSettings(settings), { models });
+  return engine.analyze(new SourceFile(abs, language, code), mergeSettings(settings), { models: workspace?.models, functions: workspace?.functions });
 }
 
-/** The workspace models that other files of a test case define (e.g. a Django models.py). */
-export function modelsFrom(engine: Engine, files: Record<string, string>): WorkspaceModels {
-  const models = new WorkspaceModels();
+/** What other files of a test case define (a Django models.py, a services module with query helpers). */
+export function workspaceFrom(engine: Engine, files: Record<string, string>): Workspace {
+  const workspace: Workspace = { models: new WorkspaceModels(), functions: new WorkspaceFunctions() };
   for (const [name, code] of Object.entries(files)) {
     const abs = path.posix.join('/project/src', name);
     const facts = engine.facts(new SourceFile(abs, languageOfPath(abs)!, code));
-    models.set(abs, facts?.models ?? []);
+    workspace.models.set(abs, facts?.models ?? []);
+    workspace.functions.set(abs, facts?.queryHelpers ?? []);
   }
-  return models;
+  return workspace;
 }
 
 export function applyEdits(text: string, edits: readonly Edit[]): string {

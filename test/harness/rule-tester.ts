@@ -8,8 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Engine } from '../../server/src/engine/analyze';
 import type { Finding } from '../../server/src/engine/finding';
-import type { WorkspaceModels } from '../../server/src/engine/workspace-models';
-import { REPO_ROOT, applyFix, lintText, modelsFrom, testEngine } from './engine';
+import { REPO_ROOT, applyFix, lintText, testEngine, workspaceFrom, type Workspace } from './engine';
 import { renderSnapshot } from './snapshot';
 
 export interface ValidCase {
@@ -34,7 +33,7 @@ export interface InvalidCase {
   workspace?: Record<string, string>;
 }
 
-function ruleFindings(engine: Engine, ruleId: string, code: string, file: string, models?: WorkspaceModels): Finding[] {
+function ruleFindings(engine: Engine, ruleId: string, code: string, file: string, models?: Workspace): Finding[] {
   return lintText(engine, code, file, undefined, models).findings.filter((f) => f.ruleId === ruleId);
 }
 
@@ -45,7 +44,7 @@ function lineOf(code: string, offset: number): number {
 }
 
 /** Every fix of every finding: parses, keeps the code's queries, removes a finding of the rule. */
-export function checkFixes(engine: Engine, ruleId: string, file: string, code: string, findings: readonly Finding[], models?: WorkspaceModels): void {
+export function checkFixes(engine: Engine, ruleId: string, file: string, code: string, findings: readonly Finding[], models?: Workspace): void {
   const before = lintText(engine, code, file, undefined, models);
   const count = findings.length;
   for (const finding of findings) {
@@ -82,7 +81,7 @@ export function ruleTests(ruleId: string, cases: { valid: ValidCase[]; invalid: 
     for (const c of cases.valid) {
       it(`valid: ${c.name}`, () => {
         assert.ok(c.why.length > 0, 'a valid case says why it is valid');
-        const found = ruleFindings(engine, ruleId, c.code, c.file, c.workspace && modelsFrom(engine, c.workspace));
+        const found = ruleFindings(engine, ruleId, c.code, c.file, c.workspace && workspaceFrom(engine, c.workspace));
         assert.deepEqual(
           found.map((f) => `${lineOf(c.code, f.start)}: ${f.message}`),
           [],
@@ -92,7 +91,7 @@ export function ruleTests(ruleId: string, cases: { valid: ValidCase[]; invalid: 
     }
     for (const c of cases.invalid) {
       it(`invalid: ${c.name}`, () => {
-        const models = c.workspace && modelsFrom(engine, c.workspace);
+        const models = c.workspace && workspaceFrom(engine, c.workspace);
         const found = ruleFindings(engine, ruleId, c.code, c.file, models);
         assert.deepEqual(
           found.map((f) => lineOf(c.code, f.start)),

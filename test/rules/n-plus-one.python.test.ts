@@ -215,3 +215,16 @@ ruleTests('n-plus-one', {
     },
   ],
 });
+
+ruleTests('n-plus-one', {
+  valid: [],
+  invalid: [
+    {
+      name: 'a query helper imported from a relative module',
+      file: 'views.py',
+      workspace: { 'services.py': 'from .models import Customer\n\n\ndef customer_for(order):\n    return Customer.objects.get(pk=order.customer_id)\n' },
+      code: 'from .services import customer_for as find_customer\n\n\ndef names(orders):\n    return [find_customer(o).name for o in orders]\n',
+      findings: [{ line: 5, message: /`customer_for` → `Customer\.objects\.get/ }],
+    },
+  ],
+});

@@ -161,3 +161,26 @@ ruleTests('n-plus-one', {
     },
   ],
 });
+
+ruleTests('n-plus-one', {
+  valid: [
+    {
+      name: 'an imported function that issues no query',
+      file: 'routes.ts',
+      workspace: { 'format.ts': `export function formatName(u: { name: string }) {\n  return u.name.trim();\n}\n` },
+      code: `import { formatName } from './format';\nexport function f(users: { name: string }[]) {\n  return users.map((u) => formatName(u));\n}\n`,
+      why: 'no query behind it',
+    },
+  ],
+  invalid: [
+    {
+      name: 'a query helper imported from another file, called per item',
+      file: 'routes.ts',
+      workspace: {
+        'users.ts': `import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\nexport async function loadUser(id: number) {\n  return prisma.user.findUnique({ where: { id } });\n}\n`,
+      },
+      code: `import { loadUser } from './users.js';\nexport async function f(posts: { authorId: number }[]) {\n  for (const post of posts) {\n    await loadUser(post.authorId);\n  }\n}\n`,
+      findings: [{ line: 4, message: /`loadUser` → `prisma\.user\.findUnique` runs a query once per item of `posts`/ }],
+    },
+  ],
+});

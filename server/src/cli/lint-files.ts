@@ -2,11 +2,13 @@
  * The CLI's run over files: settings from the root's .perflens.json, files from the paths given
  * (folders walked with .gitignore honoured), one engine, each file read once.
  */
+import * as fsSync from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { Engine } from '../engine/analyze';
 import { FileFilter, mergeSettings, readConfigFile } from '../engine/config';
 import { discoverFiles } from '../engine/file-discovery';
+import { WorkspaceFunctions } from '../engine/workspace-functions';
 import { WorkspaceModels } from '../engine/workspace-models';
 import type { Finding } from '../engine/finding';
 import { SourceFile, languageOfPath } from '../engine/source-file';
@@ -94,6 +96,18 @@ export async function lintFiles(root: string, paths: readonly string[], options:
   const filter = new FileFilter(absRoot, settings);
   const engine = await engineFor(options.assetDir, log);
   const models = await workspaceModels(engine, absRoot, filter);
+  // Helpers imported by a linted file are summarised on first use (one extra parse of that file).
+  const functions = new WorkspaceFunctions((file) => {
+    const language = languageOfPath(file);
+    if (!language) return undefined;
+    let text: string;
+    try {
+      text = fsSync.readFileSync(file, 'utf8');
+    } catch {
+      return undefined;
+    }
+    return engine.facts(new SourceFile(file, language, text));
+  });
   const results: LintResults = { root: absRoot, files: [], skipped: [], fixesApplied: 0 };
   for await (const abs of expand(paths.length ? paths : [absRoot], filter, log)) {
     const language = languageOfPath(abs);
@@ -108,10 +122,10 @@ export async function lintFiles(root: string, paths: readonly string[], options:
       continue;
     }
     let file = new SourceFile(abs, language, read.text);
-    let findings = engine.analyze(file, settings, { only: options.only, models }).findings;
+    let findings = engine.analyze(file, settings, { only: options.only, models, functions }).findings;
     let fixesApplied = 0;
     if (options.fix && findings.some((f) => f.fixes.length > 0)) {
-      const fixed = applyFixesUntilStable(file, findings, options.fix, (f) => engine.analyze(f, settings, { only: options.only, models }).findings);
+      const fixed = applyFixesUntilStable(file, findings, options.fix, (f) => engine.analyze(f, settings, { only: options.only, models, functions }).findings);
       if (fixed.applied > 0) {
         await fs.writeFile(abs, fixed.file.text);
         file = fixed.file;

@@ -10,6 +10,7 @@ import type { Finding, Severity } from './finding';
 import type { Rule } from './rule';
 import type { SourceFile } from './source-file';
 import { applySuppressions } from './suppression';
+import type { WorkspaceFunctions } from './workspace-functions';
 import type { WorkspaceModels } from './workspace-models';
 
 export type Logger = (message: string) => void;
@@ -20,6 +21,8 @@ export interface AnalyzeOptions {
   isCancelled?: () => boolean;
   /** The workspace's ORM models (cross-file knowledge). */
   models?: WorkspaceModels;
+  /** The workspace's query helpers (cross-file knowledge). */
+  functions?: WorkspaceFunctions;
 }
 
 export interface Analysis {
@@ -101,7 +104,7 @@ export class Engine {
       }
       if (severity === 'off') continue;
       try {
-        for (const d of detector(facts, { file, models: options.models })) findings.push({ ...d, ruleId: id, severity });
+        for (const d of detector(facts, { file, models: options.models, functions: options.functions })) findings.push({ ...d, ruleId: id, severity });
       } catch (e) {
         // Rule isolation: one broken rule must not take the others down.
         const err = e as Error;

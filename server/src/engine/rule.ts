@@ -1,6 +1,7 @@
 import type { FileFacts, LanguageId } from '../languages/facts';
 import type { Detection, Severity } from './finding';
 import type { SourceFile } from './source-file';
+import type { WorkspaceFunctions } from './workspace-functions';
 import type { WorkspaceModels } from './workspace-models';
 
 export interface RuleMeta {
@@ -19,6 +20,8 @@ export interface DetectContext {
   file: SourceFile;
   /** ORM models of the whole workspace (relations for lazy-loading checks). */
   models?: WorkspaceModels;
+  /** Query helpers of the whole workspace (queries behind imported functions). */
+  functions?: WorkspaceFunctions;
 }
 
 export type Detector<F extends FileFacts = FileFacts> = (facts: F, ctx: DetectContext) => Detection[];

@@ -10,6 +10,7 @@ import { FileFilter } from './config';
 import { discoverFiles } from './file-discovery';
 import { readSource } from './read-source';
 import { SourceFile, languageOfPath } from './source-file';
+import { WorkspaceFunctions } from './workspace-functions';
 import { WorkspaceModels } from './workspace-models';
 import type { FileFacts } from '../languages/facts';
 import type { PerflensSettings } from '../protocol';
@@ -33,6 +34,8 @@ export class WorkspaceIndex {
   private readonly files = new Map<string, FileSummary>();
   /** ORM models defined across the workspace: what lazy-loading checks need from other files. */
   readonly models = new WorkspaceModels();
+  /** Functions across the workspace that issue queries: what per-item calls to imported helpers need. */
+  readonly functions = new WorkspaceFunctions();
 
   constructor(private readonly engine: Engine, private readonly log: (m: string) => void) {}
 
@@ -67,6 +70,7 @@ export class WorkspaceIndex {
 
   private record(file: string, hash: string, facts: FileFacts): void {
     this.models.set(file, facts.models ?? []);
+    this.functions.set(file, facts.queryHelpers ?? []);
     const models = new Set<string>();
     for (const q of facts.queries) if (q.model) models.add(q.model);
     for (const s of facts.sql) for (const t of s.tables) models.add(t);
@@ -76,6 +80,7 @@ export class WorkspaceIndex {
   remove(file: string): void {
     this.files.delete(file);
     this.models.set(file, []);
+    this.functions.set(file, []);
     this.engine.forget(file);
   }
 

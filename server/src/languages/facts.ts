@@ -134,6 +134,27 @@ export interface ItemAccessFact extends Span {
   eagerInsert?: number;
 }
 
+/** A function of this file, importable by others, that issues a query (directly or through helpers). */
+export interface QueryHelperFact {
+  name: string;
+  /** From the function to the query: `['loadAuthor', 'prisma.user.findUnique']`. */
+  chain: string[];
+  orm: OrmId;
+  operation: string;
+  write?: boolean;
+}
+
+/** A call, inside a loop, to a function imported from another file of the workspace. */
+export interface ImportedCallFact extends Span {
+  /** The imported name as this file calls it, and as the other file exports it. */
+  local: string;
+  imported: string;
+  /** The module as written: `./users`, `../services/users`, `.services`, `blog.services`. */
+  module: string;
+  loop: LoopFact;
+  usesLoopItem: boolean;
+}
+
 export interface ParseProblem extends Span {
   message: string;
 }
@@ -150,4 +171,8 @@ export interface FileFacts {
   models?: ModelFact[];
   /** Attribute reads on items of iterated querysets (candidates for lazy loading). */
   itemAccesses?: ItemAccessFact[];
+  /** Functions other files can import that issue queries. */
+  queryHelpers?: QueryHelperFact[];
+  /** Calls in loops to functions imported from other files of the workspace. */
+  importedCalls?: ImportedCallFact[];
 }

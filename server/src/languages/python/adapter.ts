@@ -9,7 +9,7 @@ import type { LanguageAdapter } from '../adapter';
 import type { FileFacts, OrmId, ParseProblem, SqlDialect } from '../facts';
 import { embeddedSqlAt } from './embedded-sql';
 import { fromCall, fromPaginationClass, fromPaginator, fromQueryChain, fromSubscript, type PyQueryFact } from './queries';
-import { helperCallsInLoops } from './helpers';
+import { pythonHelpers } from './helpers';
 import { enclosingLoop, usesItem } from './loops';
 import { djangoModels, itemAccesses } from './models';
 import { selectItemAccesses, sqlalchemyModels } from './sqlalchemy-models';
@@ -207,7 +207,10 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
         facts.queries.push(q);
       }
     }, false);
-    facts.helperCalls = helperCallsInLoops(root, facts.queries);
+    const helpers = pythonHelpers(root, facts.queries);
+    facts.helperCalls = helpers.calls;
+    facts.queryHelpers = helpers.exported;
+    facts.importedCalls = helpers.imported;
     // Views often import only their app's models (`from .models import Post`): `.objects` is evidence too.
     if (orms.has('django') || file.text.includes('.objects.')) {
       facts.models = djangoModels(root);

@@ -1,10 +1,21 @@
 /**
- * Functions of one Python file that issue a query (directly or through other such functions), and
- * their calls inside loops: a query per item behind a helper or a `self.` method.
+ * Functions of one Python file that issue a query (directly or through other such functions): their
+ * calls inside loops (`customer_for(order)`, `self.load(x)`), the module-level ones other files can
+ * import, and calls in loops to names imported from other modules of the project.
  */
+import type { ImportedCallFact, QueryHelperFact } from '../facts';
 import { enclosingLoop, usesItem } from './loops';
 import type { PyQueryFact } from './queries';
 import { enclosingFunction, field, type Node } from './tree';
+
+export interface PyHelpers {
+  /** Calls in loops of this file's query helpers. */
+  calls: PyQueryFact[];
+  /** Module-level query helpers other files can import. */
+  exported: QueryHelperFact[];
+  /** Calls in loops to names imported from other modules. */
+  imported: ImportedCallFact[];
+}
 
 function calledName(call: Node): string | undefined {
   const f = field(call, 'function');
@@ -17,39 +28,72 @@ function functionName(n: Node | undefined): string | undefined {
   return n ? field(n, 'name')?.text : undefined;
 }
 
-export function helperCallsInLoops(root: Node, queries: readonly PyQueryFact[]): PyQueryFact[] {
-  const helpers = new Map<string, { chain: string[]; query: PyQueryFact }>();
+function isModuleLevel(fn: Node): boolean {
+  const p = fn.parent?.type === 'decorated_definition' ? fn.parent.parent : fn.parent;
+  return p?.type === 'module';
+}
+
+/** `from .services import customer_for as cf` → cf → { module: '.services', name: 'customer_for' }. */
+function importedNames(root: Node): Map<string, { module: string; name: string }> {
+  const out = new Map<string, { module: string; name: string }>();
+  for (const st of root.namedChildren) {
+    if (st?.type !== 'import_from_statement') continue;
+    const module = field(st, 'module_name')?.text ?? '';
+    if (!module) continue;
+    for (const n of st.childrenForFieldName('name')) {
+      if (!n) continue;
+      if (n.type === 'aliased_import') out.set(field(n, 'alias')?.text ?? '', { module, name: field(n, 'name')?.text ?? '' });
+      else out.set(n.text, { module, name: n.text });
+    }
+  }
+  return out;
+}
+
+export function pythonHelpers(root: Node, queries: readonly PyQueryFact[]): PyHelpers {
+  const helpers = new Map<string, { chain: string[]; query: PyQueryFact; fn: Node }>();
   for (const q of queries) {
     // Query facts keep spans, not nodes: find the node again by its span.
     const node = root.descendantForIndex(q.start, q.end);
     const fn = node ? enclosingFunction(node) : undefined;
     const name = functionName(fn);
-    if (name && !helpers.has(name)) helpers.set(name, { chain: [name, q.callee], query: q });
+    if (fn && name && !helpers.has(name)) helpers.set(name, { chain: [name, q.callee], query: q, fn });
   }
-  const out: PyQueryFact[] = [];
-  if (helpers.size === 0) return out;
-  const calls = root.descendantsOfType('call').filter((c): c is Node => !!c && !!calledName(c));
-  for (let round = 0; round < 3; round++) {
+  const allCalls = root.descendantsOfType('call').filter((c): c is Node => !!c);
+  const calls = allCalls.filter((c) => !!calledName(c));
+  for (let round = 0; round < 3 && helpers.size > 0; round++) {
     let grew = false;
     for (const call of calls) {
       const inner = helpers.get(calledName(call)!);
-      const outer = inner ? functionName(enclosingFunction(call)) : undefined;
-      if (inner && outer && !helpers.has(outer)) {
-        helpers.set(outer, { chain: [outer, ...inner.chain], query: inner.query });
+      const outerFn = inner ? enclosingFunction(call) : undefined;
+      const outer = functionName(outerFn);
+      if (inner && outerFn && outer && !helpers.has(outer)) {
+        helpers.set(outer, { chain: [outer, ...inner.chain], query: inner.query, fn: outerFn });
         grew = true;
       }
     }
     if (!grew) break;
   }
+  const out: PyHelpers = { calls: [], exported: [], imported: [] };
+  for (const [name, h] of helpers) {
+    if (isModuleLevel(h.fn)) out.exported.push({ name, chain: h.chain, orm: h.query.orm, operation: h.query.operation, write: h.query.write });
+  }
+  const imported = importedNames(root);
   for (const call of calls) {
-    const helper = helpers.get(calledName(call)!);
-    if (!helper) continue;
+    const name = calledName(call)!;
+    const helper = helpers.get(name);
+    const isImported = !helper && field(call, 'function')?.type === 'identifier' ? imported.get(name) : undefined;
+    if (!helper && !isImported) continue;
     const loop = enclosingLoop(call);
     if (!loop) continue;
-    const q = helper.query;
-    out.push({
+    if (isImported) {
+      const f = field(call, 'function')!;
+      out.imported.push({ local: name, imported: isImported.name, module: isImported.module, loop: loop.fact, usesLoopItem: usesItem(loop, call), start: f.startIndex, end: f.endIndex });
+      continue;
+    }
+    const q = helper!.query;
+    out.calls.push({
       orm: q.orm, model: q.model, operation: q.operation, callee: field(call, 'function')!.text, start: call.startIndex, end: call.endIndex,
-      style: q.style, loop: loop.fact, usesLoopItem: usesItem(loop, call), write: q.write, via: helper.chain,
+      style: q.style, loop: loop.fact, usesLoopItem: usesItem(loop, call), write: q.write, via: helper!.chain,
     });
   }
   return out;

@@ -9,7 +9,7 @@ import type { LanguageAdapter } from '../adapter';
 import type { FileFacts, ParseProblem } from '../facts';
 import { embeddedSqlAt } from './embedded-sql';
 import { readImports } from './imports';
-import { helperCallsInLoops, queryHelpers } from './helpers';
+import { exportedQueryHelpers, helperCallsInLoops, importedCallsInLoops, queryHelpers } from './helpers';
 import { enclosingLoop, usesItem } from './loops';
 import { walk } from './walk';
 import { queryFromCall, WRITES, type TsQueryFact } from './queries';
@@ -102,7 +102,10 @@ export class TypescriptAdapter implements LanguageAdapter<TsFacts> {
       }
     });
     // Queries behind helper functions of this file, called per item.
-    facts.helperCalls = helperCallsInLoops(sf, queryHelpers(sf, facts.queries));
+    const helpers = queryHelpers(sf, facts.queries);
+    facts.helperCalls = helperCallsInLoops(sf, helpers);
+    facts.queryHelpers = exportedQueryHelpers(sf, helpers);
+    facts.importedCalls = importedCallsInLoops(sf, helpers);
     return facts;
   }
 }

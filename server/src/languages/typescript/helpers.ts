@@ -4,6 +4,7 @@
  * where `loadAuthor` runs `prisma.user.findUnique`). The chain of names goes into the message.
  */
 import ts from 'typescript';
+import type { ImportedCallFact, QueryHelperFact } from '../facts';
 import { enclosingLoop, usesItem } from './loops';
 import type { TsQueryFact } from './queries';
 import { walk } from './walk';
@@ -84,6 +85,64 @@ export function helperCallsInLoops(sf: ts.SourceFile, helpers: ReadonlyMap<strin
         }
       }
     }
+  });
+  return out;
+}
+
+/** Names this file exports (ESM `export`, `export { … }`, `export default function`, CommonJS `exports.x`). */
+function exportedNames(sf: ts.SourceFile): Set<string> {
+  const names = new Set<string>();
+  const exported = (n: ts.Node) => ts.canHaveModifiers(n) && (ts.getModifiers(n) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+  for (const st of sf.statements) {
+    if (ts.isFunctionDeclaration(st) && st.name && exported(st)) names.add(st.name.text);
+    if (ts.isVariableStatement(st) && exported(st)) for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name)) names.add(d.name.text);
+    if (ts.isExportDeclaration(st) && !st.moduleSpecifier && st.exportClause && ts.isNamedExports(st.exportClause)) {
+      for (const el of st.exportClause.elements) names.add((el.propertyName ?? el.name).text);
+    }
+    if (ts.isExpressionStatement(st) && ts.isBinaryExpression(st.expression)) {
+      const left = st.expression.left.getText();
+      const m = /^(?:module\.)?exports\.(\w+)$/.exec(left);
+      if (m) names.add(m[1]);
+      if (left === 'module.exports' && ts.isObjectLiteralExpression(st.expression.right)) {
+        for (const p of st.expression.right.properties) if (p.name && ts.isIdentifier(p.name)) names.add(p.name.text);
+      }
+    }
+  }
+  return names;
+}
+
+/** The query helpers other files can import. */
+export function exportedQueryHelpers(sf: ts.SourceFile, helpers: ReadonlyMap<string, { chain: string[]; query: TsQueryFact }>): QueryHelperFact[] {
+  if (helpers.size === 0) return [];
+  const names = exportedNames(sf);
+  return [...helpers].filter(([name]) => names.has(name)).map(([name, h]) => ({ name, chain: h.chain, orm: h.query.orm, operation: h.query.operation, write: h.query.write }));
+}
+
+/** Calls in loops to functions imported from relative modules (`import { load } from './users'`). */
+export function importedCallsInLoops(sf: ts.SourceFile, localHelpers: ReadonlyMap<string, unknown>): ImportedCallFact[] {
+  const imported = new Map<string, { module: string; name: string }>();
+  const namespaces = new Map<string, string>();
+  for (const st of sf.statements) {
+    if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier) || !st.moduleSpecifier.text.startsWith('.')) continue;
+    const module = st.moduleSpecifier.text;
+    const clause = st.importClause;
+    if (clause?.name) imported.set(clause.name.text, { module, name: clause.name.text });
+    const b = clause?.namedBindings;
+    if (b && ts.isNamespaceImport(b)) namespaces.set(b.name.text, module);
+    if (b && ts.isNamedImports(b)) for (const el of b.elements) imported.set(el.name.text, { module, name: (el.propertyName ?? el.name).text });
+  }
+  const out: ImportedCallFact[] = [];
+  if (imported.size === 0 && namespaces.size === 0) return out;
+  walk(sf, (n) => {
+    if (!ts.isCallExpression(n)) return;
+    const e = n.expression;
+    let target: { module: string; name: string } | undefined;
+    if (ts.isIdentifier(e) && !localHelpers.has(e.text)) target = imported.get(e.text);
+    else if (ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && namespaces.has(e.expression.text)) target = { module: namespaces.get(e.expression.text)!, name: e.name.text };
+    if (!target) return;
+    const loop = enclosingLoop(n);
+    if (!loop) return;
+    out.push({ local: e.getText(), imported: target.name, module: target.module, loop: loop.fact, usesLoopItem: usesItem(loop, n), start: e.getStart(), end: e.getEnd() });
   });
   return out;
 }

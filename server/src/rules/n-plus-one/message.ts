@@ -1,5 +1,6 @@
 /** Language-neutral part of n-plus-one: which queries in loops count, and what the message says. */
-import type { QueryFact } from '../../languages/facts';
+import type { DetectContext } from '../../engine/rule';
+import type { ImportedCallFact, QueryFact } from '../../languages/facts';
 
 /**
  * A query per item: inside a loop over items, with arguments that depend on the item. Not one:
@@ -64,4 +65,17 @@ export function perItemMessage(q: QueryFact): string {
     return `\`${q.callee}\` writes once per item of ${items} (N+1 writes): one round trip per row. Write them in one batch with ${BATCH_WRITE[q.orm] ?? 'a bulk insert/update'}.`;
   }
   return `\`${q.callee}\` runs once per item of ${items} (N+1): N queries where one would do. Load them all before the loop with ${BATCH_READ[q.orm] ?? 'one query over all the items\' keys'} and look each up in a map.`;
+}
+
+/**
+ * A call in a loop to a function imported from another file that issues a query: as a query fact
+ * reached through that function, when the workspace knows it.
+ */
+export function importedQuery(c: ImportedCallFact, ctx: DetectContext): QueryFact | undefined {
+  const helper = ctx.functions?.lookup(ctx.file.path, c.module, c.imported);
+  if (!helper) return undefined;
+  return {
+    orm: helper.orm, operation: helper.operation, callee: c.local, start: c.start, end: c.end,
+    loop: c.loop, usesLoopItem: c.usesLoopItem, write: helper.write, via: helper.chain,
+  };
 }

@@ -6,7 +6,7 @@ import type { Detection, Fix } from '../../engine/finding';
 import type { DetectContext, Detector } from '../../engine/rule';
 import type { ItemAccessFact } from '../../languages/facts';
 import type { PyFacts } from '../../languages/python/adapter';
-import { isPerItemQuery, perItemMessage } from './message';
+import { importedQuery, isPerItemQuery, perItemMessage } from './message';
 
 /** SQLAlchemy: `.options(selectinload(Post.author))` on the select, with its import. */
 function sqlalchemyLazyLoad(a: ItemAccessFact, facts: PyFacts, target: string): Detection {
@@ -49,6 +49,10 @@ export const detectPython: Detector<PyFacts> = (facts, ctx) => {
   for (const a of facts.itemAccesses ?? []) {
     const d = lazyLoad(a, ctx, facts);
     if (d) out.push(d);
+  }
+  for (const c of facts.importedCalls ?? []) {
+    const q = importedQuery(c, ctx);
+    if (q && isPerItemQuery(q)) out.push({ start: q.start, end: q.end, message: perItemMessage(q), fixes: [] });
   }
   return out;
 };

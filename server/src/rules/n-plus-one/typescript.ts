@@ -2,10 +2,10 @@
 import type { Detection } from '../../engine/finding';
 import type { Detector } from '../../engine/rule';
 import type { TsFacts } from '../../languages/typescript/adapter';
-import { isPerItemQuery, perItemMessage } from './message';
+import { importedQuery, isPerItemQuery, perItemMessage } from './message';
 import { prismaBatchFix } from './typescript-fixes';
 
-export const detectTypescript: Detector<TsFacts> = (facts) => {
+export const detectTypescript: Detector<TsFacts> = (facts, ctx) => {
   const out: Detection[] = [];
   for (const q of facts.queries) {
     if (!isPerItemQuery(q)) continue;
@@ -18,6 +18,10 @@ export const detectTypescript: Detector<TsFacts> = (facts) => {
     if (!isPerItemQuery(q)) continue;
     const callee = q.call.expression;
     out.push({ start: callee.getStart(), end: callee.getEnd(), message: perItemMessage(q), fixes: [] });
+  }
+  for (const c of facts.importedCalls ?? []) {
+    const q = importedQuery(c, ctx);
+    if (q && isPerItemQuery(q)) out.push({ start: q.start, end: q.end, message: perItemMessage(q), fixes: [] });
   }
   return out;
 };

@@ -1,0 +1,64 @@
+/**
+ * Functions across the workspace that issue queries, by file, and the resolution of an import
+ * (`./users`, `.services`, `blog.services`) to the file that defines them. The CLI passes a loader
+ * so that a file imported by the one being linted is summarised on first use; the editor fills the
+ * registry from its workspace index.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { FileFacts, QueryHelperFact } from '../languages/facts';
+
+export class WorkspaceFunctions {
+  private readonly byFile = new Map<string, Map<string, QueryHelperFact>>();
+  private readonly tried = new Set<string>();
+
+  constructor(private readonly load?: (file: string) => FileFacts | undefined) {}
+
+  set(file: string, helpers: readonly QueryHelperFact[]): void {
+    if (helpers.length === 0) this.byFile.delete(file);
+    else this.byFile.set(file, new Map(helpers.map((h) => [h.name, h])));
+    this.tried.add(file);
+  }
+
+  /** The query helper `name` exported by the module `module` as imported from `fromFile`. */
+  lookup(fromFile: string, module: string, name: string): QueryHelperFact | undefined {
+    for (const candidate of candidates(fromFile, module)) {
+      if (!this.tried.has(candidate) && this.load && fs.existsSync(candidate)) {
+        this.tried.add(candidate);
+        const facts = this.load(candidate);
+        if (facts?.queryHelpers?.length) this.byFile.set(candidate, new Map(facts.queryHelpers.map((h) => [h.name, h])));
+      }
+      const found = this.byFile.get(candidate)?.get(name);
+      if (found) return found;
+    }
+    return undefined;
+  }
+}
+
+/** Files an import may refer to: TS/JS relative specifiers, Python relative modules. */
+function candidates(fromFile: string, module: string): string[] {
+  const dir = path.dirname(fromFile);
+  if (fromFile.endsWith('.py')) {
+    const dots = /^\.+/.exec(module)?.[0].length ?? 0;
+    if (dots === 0) {
+      // `from blog.services import x`: the project root is some folder above this file.
+      const parts = module.split('.');
+      const out: string[] = [];
+      for (let d = dir, i = 0; i < 6; i++, d = path.dirname(d)) {
+        out.push(path.join(d, ...parts) + '.py', path.join(d, ...parts, '__init__.py'));
+        if (path.dirname(d) === d) break;
+      }
+      return out;
+    }
+    let base = dir;
+    for (let i = 1; i < dots; i++) base = path.dirname(base);
+    const rest = module.slice(dots).split('.').filter(Boolean);
+    const target = path.join(base, ...rest);
+    return [`${target}.py`, path.join(target, '__init__.py')];
+  }
+  if (!module.startsWith('.')) return [];
+  const target = path.resolve(dir, module);
+  // `./users.js` in ESM TypeScript refers to users.ts.
+  const stem = target.replace(/\.(js|mjs|cjs|jsx)$/, '');
+  return [target, ...['.ts', '.tsx', '.mts', '.js', '.jsx', '.mjs', '.cjs'].map((e) => stem + e), ...['index.ts', 'index.tsx', 'index.js'].map((i) => path.join(target, i))];
+}
