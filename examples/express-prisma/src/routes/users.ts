@@ -2,6 +2,7 @@ import { Router } from 'express';
 import axios from 'axios';
 import { LRUCache } from 'lru-cache';
 import { prisma } from '../db';
+import { loadAuthorCard } from '../services/authors';
 
 export const usersRouter = Router();
 
@@ -33,4 +34,12 @@ usersRouter.get('/', async (req, res) => {
   const page = Number(req.query.page) || 1;
   const users = await prisma.user.findMany({ orderBy: { name: 'asc' }, skip: (page - 1) * 50, take: 50 });
   res.json(users);
+});
+
+// GET /users/cards?ids=1,2,3 — one query per id, hidden behind a helper in another file (N+1).
+usersRouter.get('/cards', async (req, res) => {
+  const ids = String(req.query.ids ?? '').split(',').map(Number).filter(Boolean);
+  const cards = [];
+  for (const id of ids) cards.push(await loadAuthorCard(id));
+  res.json(cards);
 });

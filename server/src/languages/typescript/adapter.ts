@@ -92,7 +92,7 @@ export class TypescriptAdapter implements LanguageAdapter<TsFacts> {
             q.loop = loop.fact;
             q.usesLoopItem = usesItem(loop, q.call);
           }
-          if (WRITES.has(q.operation)) q.write = true;
+          if (WRITES.has(q.operation) || /^(insertInto|updateTable|deleteFrom|del|decrement)$/.test(q.operation)) q.write = true;
           facts.queries.push(q);
         }
       }

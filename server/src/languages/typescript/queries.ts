@@ -40,6 +40,7 @@ const WRITE_METHODS = [
 ];
 const OPTION_METHODS = new Set([...READ_METHODS, ...WRITE_METHODS]);
 export const WRITES = new Set(WRITE_METHODS);
+const CHAIN_WRITES = new Set(['insert', 'update', 'delete', 'del', 'insertInto', 'updateTable', 'deleteFrom', 'upsert', 'increment', 'decrement']);
 const ORM_OPTION_KEYS = new Set(['where', 'order', 'orderBy', 'skip', 'take', 'offset', 'limit', 'relations', 'include', 'attributes', 'select', 'populate', 'sort', 'cursor']);
 /** A receiver that holds models or repositories: `Post`, `userRepository`, `this.em`, `models.User`. */
 const MODEL_RECEIVER = /(^|\.)([A-Z]\w*|\w*(Repo|Repository|repo|repository|Model|model|Manager|manager)|em|orm|db|dataSource|entityManager|manager)$/;
@@ -248,7 +249,9 @@ function fromChain(call: ts.CallExpression, imports: FileImports): TsQueryFact |
   if (!resolved) return undefined;
   const orm: OrmId = resolved === INFERRED_KNEX ? 'knex' : resolved;
   const fact: TsQueryFact = {
-    orm, model: modelOfChain(chain, orm), inferred: resolved === INFERRED_KNEX, operation: methodName(call) ?? 'select', callee: shortText(chain[0].expression), start: call.getStart(), end: call.getEnd(),
+    orm, model: modelOfChain(chain, orm), inferred: resolved === INFERRED_KNEX,
+    // A builder writes when its chain has insert/update/delete, wherever the chain ends (`.returning()`).
+    operation: chain.map(methodName).find((m) => !!m && CHAIN_WRITES.has(m)) ?? methodName(call) ?? 'select', callee: shortText(chain[0].expression), start: call.getStart(), end: call.getEnd(),
     call, style: 'chain', chain,
   };
   if (!offsetCall) return fact;
