@@ -184,3 +184,30 @@ ruleTests('n-plus-one', {
     },
   ],
 });
+
+ruleTests('n-plus-one', {
+  valid: [],
+  invalid: [
+    {
+      name: 'Sequelize findByPk per item: one findAll and a map',
+      file: 'a.js',
+      code: `const { User } = require('../models');\nasync function f(posts) {\n  for (const post of posts) {\n    post.author = await User.findByPk(post.userId);\n  }\n}\n`,
+      findings: [{ line: 4 }],
+      output: `const { User } = require('../models');\nasync function f(posts) {\n  const userById = new Map(\n    (await User.findAll({ where: { id: posts.map((post) => post.userId) } })).map((row) => [row.id, row]),\n  );\n  for (const post of posts) {\n    post.author = (userById.get(post.userId) ?? null);\n  }\n}\n`,
+    },
+    {
+      name: 'TypeORM findOneBy per item: one findBy with In, imported',
+      file: 'a.ts',
+      code: `import { Repository } from 'typeorm';\nexport async function f(repo: Repository<User>, orders: Order[]) {\n  for (const order of orders) {\n    const user = await repo.findOneBy({ email: order.email });\n  }\n}\n`,
+      findings: [{ line: 4 }],
+      output: `import { Repository, In } from 'typeorm';\nexport async function f(repo: Repository<User>, orders: Order[]) {\n  const rowByEmail = new Map(\n    (await repo.findBy({ email: In(orders.map((order) => order.email)) })).map((row) => [row.email, row]),\n  );\n  for (const order of orders) {\n    const user = (rowByEmail.get(order.email) ?? null);\n  }\n}\n`,
+    },
+    {
+      name: 'Mongoose findById().lean() per item: one find with $in, keyed by string ids',
+      file: 'a.ts',
+      code: `import mongoose from 'mongoose';\nexport async function f(User: mongoose.Model<any>, comments: Comment[]) {\n  for (const c of comments) {\n    c.author = await User.findById(c.authorId).lean();\n  }\n}\n`,
+      findings: [{ line: 4 }],
+      output: `import mongoose from 'mongoose';\nexport async function f(User: mongoose.Model<any>, comments: Comment[]) {\n  const userById = new Map(\n    (await User.find({ _id: { $in: comments.map((c) => c.authorId) } })).map((row) => [String(row._id), row]),\n  );\n  for (const c of comments) {\n    c.author = (userById.get(String(c.authorId)) ?? null);\n  }\n}\n`,
+    },
+  ],
+});

@@ -104,6 +104,8 @@ function optionsOrm(call: ts.CallExpression, method: string, imports: FileImport
   if (modelName && /^[A-Z]/.test(modelName)) {
     if (/^(findByPk|findOrCreate|bulkCreate)$/.test(method)) return 'sequelize';
     if (/^(findById|countDocuments|findOneAndUpdate|insertMany)$/.test(method)) return 'mongoose';
+    // Sequelize models imported from a local folder: findAll/findOne with its option keys.
+    if (/^(findAll|findOne|count)$/.test(method) && keys.some((k) => /^(where|include|attributes|order|raw)$/.test(k))) return 'sequelize';
   }
   return undefined;
 }

@@ -33,43 +33,126 @@ function mentionsOnly(expr: ts.Node, allowed: ReadonlySet<string>): boolean {
   return ok;
 }
 
-export function prismaBatchFix(q: TsQueryFact, sf: ts.SourceFile): Fix | undefined {
+/** What a per-item lookup looks up: the column, the key expression, and extra options to carry over. */
+interface Lookup {
+  field: string;
+  key: ts.Expression;
+  extra?: string;
+}
+
+function singleWhere(obj: ts.Expression | undefined): { field: string; key: ts.Expression } | undefined {
+  if (!obj || !ts.isObjectLiteralExpression(obj) || obj.properties.length !== 1) return undefined;
+  const field = propertyName(obj.properties[0]);
+  const key = propertyValue(obj.properties[0]);
+  return field && /^\w+$/.test(field) && key ? { field, key } : undefined;
+}
+
+/** `findUnique({ where: { id: x } })`, `findByPk(x)`, `findOneBy({ id: x })`, `findById(x)`, … */
+function lookupOf(q: TsQueryFact, call: ts.CallExpression): Lookup | undefined {
+  const args = call.arguments;
+  const first = args[0];
+  const operation = ts.isPropertyAccessExpression(call.expression) ? call.expression.name.text : q.operation;
+  switch (q.orm) {
+    case 'prisma': {
+      if (!/^(findUnique|findUniqueOrThrow|findFirst)$/.test(operation) || args.length !== 1 || !first || !ts.isObjectLiteralExpression(first)) return undefined;
+      // Only `{ where: { field: <item expression> } }`, optionally with include kept as is.
+      if (first.properties.some((p) => !['where', 'include'].includes(propertyName(p) ?? ''))) return undefined;
+      const w = singleWhere(propertyValue(findProperty(first, 'where')));
+      const include = findProperty(first, 'include');
+      return w && { ...w, extra: include?.getText() };
+    }
+    case 'sequelize':
+      if (operation === 'findByPk' && args.length === 1) return { field: 'id', key: first };
+      if (operation === 'findOne' && args.length === 1 && first && ts.isObjectLiteralExpression(first) && first.properties.length === 1) {
+        const w = singleWhere(propertyValue(findProperty(first, 'where')));
+        return w;
+      }
+      return undefined;
+    case 'typeorm':
+      if (operation === 'findOneBy' && args.length === 1) return singleWhere(first);
+      if (operation === 'findOne' && args.length === 1 && first && ts.isObjectLiteralExpression(first) && first.properties.length === 1) return singleWhere(propertyValue(findProperty(first, 'where')));
+      return undefined;
+    case 'mongoose':
+      if (operation === 'findById' && args.length === 1) return { field: '_id', key: first };
+      if (operation === 'findOne' && args.length === 1) return singleWhere(first);
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** The one query that loads every row the loop needs, per ORM. */
+function batchQuery(q: TsQueryFact, receiver: string, l: Lookup, keys: string): { text: string; method: string } | undefined {
+  switch (q.orm) {
+    case 'prisma':
+      return { method: 'findMany', text: `${receiver}.findMany({ where: { ${l.field}: { in: ${keys} } }${l.extra ? `, ${l.extra}` : ''} })` };
+    case 'sequelize':
+      // Sequelize turns an array value into IN (…).
+      return { method: 'findAll', text: `${receiver}.findAll({ where: { ${l.field}: ${keys} } })` };
+    case 'typeorm':
+      return { method: 'findBy', text: `${receiver}.findBy({ ${l.field}: In(${keys}) })` };
+    case 'mongoose':
+      return { method: 'find', text: `${receiver}.find({ ${l.field}: { $in: ${keys} } })` };
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Hoists a per-item lookup into one batched query before the loop, and a map lookup in the loop.
+ * Unsafe: rows are read once, before the loop's own writes; a missing row becomes `null`, as the
+ * lookup returned; duplicates keep the last row.
+ */
+export function batchFix(q: TsQueryFact, sf: ts.SourceFile): Fix | undefined {
   const loop = q.loop!;
-  if (!/^(findUnique|findUniqueOrThrow|findFirst)$/.test(q.operation) || loop.variables.length === 0 || !loop.iterable) return undefined;
-  if (loop.kind !== 'for-of' && loop.kind !== 'callback') return undefined;
-  const options = q.options;
-  if (!options || q.call.arguments.length !== 1) return undefined;
-  // Only `{ where: { field: <item expression> } }`, optionally with include/select kept as is.
-  if (options.properties.some((p) => !['where', 'include'].includes(propertyName(p) ?? ''))) return undefined;
-  const where = propertyValue(findProperty(options, 'where'));
-  if (!where || !ts.isObjectLiteralExpression(where) || where.properties.length !== 1) return undefined;
-  const field = propertyName(where.properties[0]);
-  const keyExpr = propertyValue(where.properties[0]);
-  if (!field || !/^\w+$/.test(field) || !keyExpr) return undefined;
+  if (loop.variables.length === 0 || !loop.iterable || (loop.kind !== 'for-of' && loop.kind !== 'callback')) return undefined;
+  // `User.findById(id).lean()`: the lookup is the chain's first call; lean/exec only shape its result.
+  const call = q.style === 'chain' && q.chain && q.chain.slice(1).every((c) => ts.isPropertyAccessExpression(c.expression) && /^(lean|exec)$/.test(c.expression.name.text)) ? q.chain[0] : q.call;
+  if (!ts.isPropertyAccessExpression(call.expression)) return undefined;
+  const l = lookupOf(q, call);
+  if (!l) return undefined;
   const item = loop.variables[0];
   // The key must be computable before the loop, from the item alone.
-  if (!mentionsOnly(keyExpr, new Set([item]))) return undefined;
-  if (!loopIsInAsyncFunction(q.call, loop.start)) return undefined;
-  const receiver = (q.call.expression as ts.PropertyAccessExpression).expression.getText();
-  const model = q.model ?? 'row';
-  const mapName = `${model}By${field[0].toUpperCase()}${field.slice(1)}`;
-  const include = findProperty(options, 'include');
-  const indent = /^[ \t]*/.exec(sf.text.slice(loop.statementStart))![0];
-  const keyText = keyExpr.getText();
+  if (!mentionsOnly(l.key, new Set([item]))) return undefined;
+  if (!loopIsInAsyncFunction(call, loop.start)) return undefined;
+  const receiver = call.expression.expression.getText();
+  const keyText = l.key.getText();
   const keys = keyText === item ? loop.iterable : `${loop.iterable}.map((${item}) => ${keyText})`;
+  const batch = batchQuery(q, receiver, l, keys);
+  if (!batch) return undefined;
+  const model = (q.model && /^\w+$/.test(q.model) ? q.model : 'row').replace(/^./, (c) => c.toLowerCase());
+  const mapName = `${model}By${l.field.replace(/^_/, '').replace(/^./, (c) => c.toUpperCase())}`;
+  // ObjectIds compare by identity: key Mongoose rows by their string form.
+  const asKey = (e: string) => (q.orm === 'mongoose' ? `String(${e})` : e);
+  const indent = /^[ \t]*/.exec(sf.text.slice(loop.statementStart))![0];
   const hoisted =
     `${indent}const ${mapName} = new Map(\n` +
-    `${indent}  (await ${receiver}.findMany({ where: { ${field}: { in: ${keys} } }${include ? `, ${include.getText()}` : ''} })).map((row) => [row.${field}, row]),\n` +
+    `${indent}  (await ${batch.text}).map((row) => [${asKey(`row.${l.field}`)}, row]),\n` +
     `${indent});\n`;
-  const awaited = ts.isAwaitExpression(q.call.parent) ? q.call.parent : q.call;
-  const orThrow = q.operation === 'findUniqueOrThrow';
-  const lookup = orThrow ? `${mapName}.get(${keyText})!` : `(${mapName}.get(${keyText}) ?? null)`;
-  return {
-    title: `Load all ${model} rows with one findMany before the loop`,
-    applicability: 'unsafe',
-    edits: [
-      { start: loop.statementStart, end: loop.statementStart, newText: hoisted },
-      { start: awaited.getStart(), end: awaited.getEnd(), newText: lookup },
-    ],
-  };
+  // `.lean()`/`.exec()` after a Mongoose lookup belong to the replaced query.
+  let replaced: ts.Node = call;
+  while (ts.isPropertyAccessExpression(replaced.parent) && ts.isCallExpression(replaced.parent.parent) && /^(lean|exec)$/.test(replaced.parent.name.text)) replaced = replaced.parent.parent;
+  const awaited = ts.isAwaitExpression(replaced.parent) ? replaced.parent : replaced;
+  const orThrow = /OrThrow$/.test(q.operation);
+  const lookup = orThrow ? `${mapName}.get(${asKey(keyText)})!` : `(${mapName}.get(${asKey(keyText)}) ?? null)`;
+  const edits = [
+    { start: loop.statementStart, end: loop.statementStart, newText: hoisted },
+    { start: awaited.getStart(), end: awaited.getEnd(), newText: lookup },
+  ];
+  if (q.orm === 'typeorm') edits.push(...ensureNamedImport(sf, 'typeorm', 'In'));
+  return { title: `Load all ${model} rows with one ${batch.method} before the loop`, applicability: 'unsafe', edits };
+}
+
+/** `import { In } from 'typeorm'`, added to an existing import of the module when there is one. */
+function ensureNamedImport(sf: ts.SourceFile, module: string, name: string): Array<{ start: number; end: number; newText: string }> {
+  for (const st of sf.statements) {
+    if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier)) continue;
+    const b = st.importClause?.namedBindings;
+    if (b && ts.isNamedImports(b) && b.elements.some((e) => e.name.text === name)) return [];
+    if (st.moduleSpecifier.text.endsWith(module) && b && ts.isNamedImports(b) && b.elements.length) {
+      const last = b.elements[b.elements.length - 1];
+      return [{ start: last.getEnd(), end: last.getEnd(), newText: `, ${name}` }];
+    }
+  }
+  return [{ start: 0, end: 0, newText: `import { ${name} } from '${module}';\n` }];
 }

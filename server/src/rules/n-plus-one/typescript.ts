@@ -3,13 +3,13 @@ import type { Detection } from '../../engine/finding';
 import type { Detector } from '../../engine/rule';
 import type { TsFacts } from '../../languages/typescript/adapter';
 import { importedQuery, isPerItemQuery, perItemMessage } from './message';
-import { prismaBatchFix } from './typescript-fixes';
+import { batchFix } from './typescript-fixes';
 
 export const detectTypescript: Detector<TsFacts> = (facts, ctx) => {
   const out: Detection[] = [];
   for (const q of facts.queries) {
     if (!isPerItemQuery(q)) continue;
-    const fix = facts.sourceFile && q.orm === 'prisma' && !q.write ? prismaBatchFix(q, facts.sourceFile) : undefined;
+    const fix = facts.sourceFile && !q.write ? batchFix(q, facts.sourceFile) : undefined;
     // The narrowest range: the callee (`prisma.user.findUnique`), not the whole statement.
     const callee = q.call.expression;
     out.push({ start: callee.getStart(), end: callee.getEnd(), message: perItemMessage(q), fixes: fix ? [fix] : [] });
