@@ -228,3 +228,28 @@ ruleTests('n-plus-one', {
     },
   ],
 });
+
+ruleTests('n-plus-one', {
+  valid: [
+    {
+      name: 'a Graphene Query resolver',
+      file: 'schema.py',
+      code: 'import graphene\nfrom .models import Post\n\n\nclass Query(graphene.ObjectType):\n    post = graphene.Field(PostType, id=graphene.Int())\n\n    def resolve_post(root, info, id):\n        return Post.objects.get(pk=id)\n',
+      why: 'root fields run once per operation',
+    },
+  ],
+  invalid: [
+    {
+      name: 'a Graphene field resolver querying per parent',
+      file: 'schema.py',
+      code: 'import graphene\nfrom .models import Comment\n\n\nclass PostType(graphene.ObjectType):\n    comment_count = graphene.Int()\n\n    def resolve_comment_count(parent, info):\n        return Comment.objects.filter(post_id=parent.id).count()\n',
+      findings: [{ line: 9, message: /once per `PostType`.*DataLoader/ }],
+    },
+    {
+      name: 'a Strawberry field on a type, using self',
+      file: 'schema.py',
+      code: 'import strawberry\nfrom sqlalchemy import select\nfrom .models import User\n\n\n@strawberry.type\nclass Post:\n    author_id: int\n\n    @strawberry.field\n    def author(self, info) -> "UserType":\n        return info.context.session.execute(select(User).where(User.id == self.author_id)).scalar_one()\n',
+      findings: [{ line: 12 }],
+    },
+  ],
+});

@@ -211,3 +211,34 @@ ruleTests('n-plus-one', {
     },
   ],
 });
+
+ruleTests('n-plus-one', {
+  valid: [
+    {
+      name: 'a Query resolver is called once per request',
+      file: 'resolvers.ts',
+      code: `${PRISMA}export const resolvers = {\n  Query: {\n    post: (_: unknown, args: { id: number }) => prisma.post.findFirst({ where: { id: args.id } }),\n  },\n};\n`,
+      why: 'root fields run once per operation',
+    },
+    {
+      name: 'Prisma findUnique in a field resolver is batched by Prisma',
+      file: 'resolvers.ts',
+      code: `${PRISMA}export const resolvers = {\n  Post: {\n    author: (parent: { authorId: number }) => prisma.user.findUnique({ where: { id: parent.authorId } }),\n  },\n};\n`,
+      why: "sibling resolvers run in the same tick; Prisma's dataloader batches findUnique",
+    },
+  ],
+  invalid: [
+    {
+      name: 'a resolver map field resolver querying per parent',
+      file: 'resolvers.ts',
+      code: `${PRISMA}export const resolvers = {\n  Post: {\n    comments: (parent: { id: number }) => prisma.comment.findMany({ where: { postId: parent.id } }),\n  },\n};\n`,
+      findings: [{ line: 5, message: /runs once per `Post` the query returns \(a GraphQL field resolver: N\+1\).*DataLoader/ }],
+    },
+    {
+      name: 'a NestJS @ResolveField with @Parent()',
+      file: 'post.resolver.ts',
+      code: `import { Parent, ResolveField, Resolver } from '@nestjs/graphql';\nimport { Repository } from 'typeorm';\n@Resolver('Post')\nexport class PostResolver {\n  constructor(private readonly users: Repository<User>) {}\n  @ResolveField()\n  author(@Parent() post: Post) {\n    return this.users.findOneBy({ id: post.authorId });\n  }\n}\n`,
+      findings: [{ line: 8, message: /once per `PostResolver`/ }],
+    },
+  ],
+});

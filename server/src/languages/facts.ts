@@ -61,7 +61,8 @@ export interface PaginationFact {
 
 /** A loop (or iteration callback) that runs its body once per item. */
 export interface LoopFact extends Span {
-  kind: 'for-of' | 'for-await' | 'for-in' | 'for' | 'callback' | 'comprehension';
+  /** `resolver`: a GraphQL field resolver, run once per parent object of a list. */
+  kind: 'for-of' | 'for-await' | 'for-in' | 'for' | 'callback' | 'comprehension' | 'resolver';
   /** Names bound per item: `post` in `for (const post of posts)`, a callback's parameters, Python targets. */
   variables: string[];
   /** The collection iterated, as written: `posts`, `orders.items`. */

@@ -3,7 +3,7 @@
  * function, and whether the query uses the loop's item.
  */
 import type { LoopFact } from '../facts';
-import { field, walk, type Node } from './tree';
+import { decoratorsOf, field, walk, type Node } from './tree';
 
 const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
 
@@ -27,7 +27,8 @@ export function enclosingLoop(node: Node): PyLoop | undefined {
   const text = node.tree.rootNode.text;
   let child: Node = node;
   for (let n = node.parent; n; child = n, n = n.parent) {
-    if (n.type === 'function_definition' || n.type === 'lambda' || n.type === 'class_definition') return undefined;
+    if (n.type === 'function_definition') return resolverOf(n, text);
+    if (n.type === 'lambda' || n.type === 'class_definition') return undefined;
     if (n.type === 'for_statement') {
       const body = field(n, 'body');
       if (!body || child.id !== body.id) continue;
@@ -80,4 +81,31 @@ export function usesItem(loop: PyLoop, query: Node): boolean {
     }
   });
   return mentions(query, names);
+}
+
+const ROOT_TYPES = /^(Query|Mutation|Subscription)$/;
+
+/**
+ * A GraphQL field resolver runs once per parent object of a list, like a loop body: Graphene's
+ * `resolve_<field>(parent, info)` on an `ObjectType` (not Query/Mutation), or a Strawberry
+ * `@strawberry.field` method on a `@strawberry.type`. The parent (or `self`) is the per-item variable.
+ */
+function resolverOf(fn: Node, text: string): PyLoop | undefined {
+  const name = field(fn, 'name')?.text ?? '';
+  const body = field(fn, 'body');
+  const cls = fn.parent?.type === 'decorated_definition' ? fn.parent.parent?.parent : fn.parent?.parent;
+  if (!body || cls?.type !== 'class_definition') return undefined;
+  const className = field(cls, 'name')?.text ?? '';
+  if (ROOT_TYPES.test(className)) return undefined;
+  const bases = field(cls, 'superclasses')?.text ?? '';
+  const graphene = /^resolve_/.test(name) && /ObjectType/.test(bases);
+  const strawberry = decoratorsOf(fn).some((d) => /^@(strawberry\.)?field\b/.test(d.text)) && decoratorsOf(cls).some((d) => /^@strawberry\.(type|django\.type)/.test(d.text));
+  if (!graphene && !strawberry) return undefined;
+  const first = field(fn, 'parameters')?.namedChildren[0];
+  const parent = first?.type === 'identifier' ? first.text : first ? field(first, 'name')?.text : undefined;
+  if (!parent) return undefined;
+  return {
+    body,
+    fact: { kind: 'resolver', variables: [parent], iterable: className, start: fn.startIndex, end: body.startIndex, statementStart: lineStart(text, fn.startIndex), concurrent: true },
+  };
 }

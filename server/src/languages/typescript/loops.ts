@@ -54,6 +54,8 @@ export function enclosingLoop(node: ts.Node): EnclosingLoop | undefined {
       return { body: n.statement, fact: { kind: 'for', variables, iterable: bound, start: n.getStart(), end: n.statement.getStart(), statementStart: lineStart(sf, n.getStart()), concurrent: false } };
     }
     if (ts.isFunctionLike(n)) {
+      const resolver = resolverOf(n);
+      if (resolver) return resolver;
       const call = n.parent;
       if (
         call && ts.isCallExpression(call) && call.arguments[0] === n &&
@@ -104,4 +106,55 @@ function mentions(node: ts.Node, names: ReadonlySet<string>): boolean {
 /** Does the query (its whole call, chain included) use the loop's item? */
 export function usesItem(loop: EnclosingLoop, query: ts.Node): boolean {
   return mentions(query, itemNames(loop, query.getStart()));
+}
+
+const ROOT_TYPES = /^(Query|Mutation|Subscription)$/;
+
+function decoratorNames(n: ts.Node): string[] {
+  return ts.canHaveDecorators(n) ? (ts.getDecorators(n) ?? []).map((d) => (ts.isCallExpression(d.expression) ? d.expression.expression : d.expression).getText()) : [];
+}
+
+/**
+ * A GraphQL field resolver runs once per parent object of a list, like a loop body: a resolver
+ * map's `{ Post: { author: (parent) => … } }` (not Query/Mutation/Subscription), a type-graphql
+ * `@FieldResolver()` or a NestJS `@ResolveField()` method. The parent is the per-item variable.
+ */
+function resolverOf(fn: ts.SignatureDeclaration): EnclosingLoop | undefined {
+  const sf = fn.getSourceFile();
+  const body = (fn as ts.FunctionLikeDeclaration).body;
+  if (!body) return undefined;
+  let typeName: string | undefined;
+  let parentParam: ts.ParameterDeclaration | undefined = fn.parameters[0];
+  if (ts.isMethodDeclaration(fn) && decoratorNames(fn).some((d) => /^(FieldResolver|ResolveField)$/.test(d))) {
+    // The parent is the parameter decorated @Root()/@Parent().
+    parentParam = fn.parameters.find((p) => decoratorNames(p).some((d) => /^(Root|Parent)$/.test(d)));
+    const cls = fn.parent;
+    typeName = ts.isClassDeclaration(cls) ? (cls.name?.text ?? 'parent') : 'parent';
+  } else {
+    // `author: (parent, args, ctx) => …` or `author(parent) { … }` inside `Post: { … }`.
+    const holder = ts.isMethodDeclaration(fn) ? fn : fn.parent;
+    if (!(ts.isPropertyAssignment(holder) || ts.isMethodDeclaration(holder)) || !ts.isObjectLiteralExpression(holder.parent)) return undefined;
+    const typeProp = holder.parent.parent;
+    if (!ts.isPropertyAssignment(typeProp) || !typeProp.name || !ts.isIdentifier(typeProp.name)) return undefined;
+    const name = typeProp.name.text;
+    if (!/^[A-Z]/.test(name) || ROOT_TYPES.test(name)) return undefined;
+    // The map holding `Post: {…}` is a resolvers object: its other keys are types too.
+    if (!ts.isObjectLiteralExpression(typeProp.parent) || !/resolvers?/i.test(resolverMapName(typeProp.parent))) return undefined;
+    typeName = name;
+  }
+  if (!parentParam || !ts.isIdentifier(parentParam.name)) return undefined;
+  return {
+    body,
+    fact: { kind: 'resolver', variables: [parentParam.name.text], iterable: typeName, start: fn.getStart(), end: body.getStart(), statementStart: lineStart(sf, fn.getStart()), concurrent: true },
+  };
+}
+
+/** The name a resolver map is bound to or exported as (`const resolvers = {…}`, `resolvers: {…}`). */
+function resolverMapName(obj: ts.ObjectLiteralExpression): string {
+  let n: ts.Node = obj;
+  while (ts.isAsExpression(n.parent) || ts.isSatisfiesExpression(n.parent) || ts.isParenthesizedExpression(n.parent)) n = n.parent;
+  const p = n.parent;
+  if (ts.isVariableDeclaration(p) || ts.isPropertyAssignment(p)) return p.name.getText();
+  if (ts.isExportAssignment(p)) return 'resolvers';
+  return '';
 }

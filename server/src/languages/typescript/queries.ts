@@ -85,6 +85,17 @@ function chainRoot(chain: ts.CallExpression[]): ts.Expression {
   return e;
 }
 
+/** `this.users` where the class's constructor takes `private users: Repository<User>` (NestJS injection). */
+function isInjectedRepository(receiver: ts.Expression): boolean {
+  if (!ts.isPropertyAccessExpression(receiver) || receiver.expression.kind !== ts.SyntaxKind.ThisKeyword) return false;
+  let cls: ts.Node | undefined = receiver.parent;
+  while (cls && !ts.isClassLike(cls)) cls = cls.parent;
+  if (!cls || !ts.isClassLike(cls)) return false;
+  const ctor = cls.members.find(ts.isConstructorDeclaration);
+  const param = ctor?.parameters.find((p) => ts.isIdentifier(p.name) && p.name.text === receiver.name.text);
+  return !!param?.type && /Repository|Model|EntityManager|ModelStatic|ModelCtor|Collection/.test(param.type.getText());
+}
+
 function optionsOrm(call: ts.CallExpression, method: string, imports: FileImports, keys: string[]): OrmId | undefined {
   const callee = call.expression.getText();
   if (/\.query\.\w+\.find(Many|First)$/.test(callee) && imports.orms.has('drizzle')) return 'drizzle';
@@ -207,7 +218,7 @@ function fromOptions(call: ts.CallExpression, imports: FileImports): TsQueryFact
   if (!orm) return undefined;
   // Other ORMs need a receiver that holds models, or options only an ORM takes.
   const ormShaped = keys.some((k) => ORM_OPTION_KEYS.has(k));
-  if (orm !== 'prisma' && orm !== 'drizzle' && !ormShaped && !MODEL_RECEIVER.test(receiver.getText()) && receiver.kind !== ts.SyntaxKind.ThisKeyword) return undefined;
+  if (orm !== 'prisma' && orm !== 'drizzle' && !ormShaped && !MODEL_RECEIVER.test(receiver.getText()) && receiver.kind !== ts.SyntaxKind.ThisKeyword && !isInjectedRepository(receiver)) return undefined;
   // `this.find(…)` inside a repository class: the model is not named here.
   const model = receiver.kind === ts.SyntaxKind.ThisKeyword ? undefined : ts.isPropertyAccessExpression(receiver) ? receiver.name.text : receiver.getText().replace(/^this\./, '').replace(/Repo(sitory)?$/i, '');
   const fact: TsQueryFact = {

@@ -55,6 +55,10 @@ const BATCH_READ: Partial<Record<QueryFact['orm'], string>> = {
 
 export function perItemMessage(q: QueryFact): string {
   const loop = q.loop!;
+  if (loop.kind === 'resolver') {
+    const what = q.via ? q.via.map((n) => `\`${n}\``).join(' → ') : `\`${q.callee}\``;
+    return `${what} runs once per \`${loop.iterable}\` the query returns (a GraphQL field resolver: N+1). Batch the lookups with a DataLoader keyed by the parent's id, so that one query serves the whole list.`;
+  }
   const items = loop.iterable ? `\`${loop.iterable}\`` : 'the loop';
   if (q.via) {
     const chain = q.via.map((n) => `\`${n}\``).join(' → ');
