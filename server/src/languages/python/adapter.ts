@@ -11,8 +11,9 @@ import { embeddedSqlAt } from './embedded-sql';
 import { fromCall, fromPaginationClass, fromPaginator, fromQueryChain, fromSubscript, type PyQueryFact } from './queries';
 import { pythonHelpers } from './helpers';
 import { enclosingLoop, usesItem } from './loops';
-import { djangoModels, itemAccesses } from './models';
-import { selectItemAccesses, sqlalchemyModels } from './sqlalchemy-models';
+import { itemAccesses } from './item-access';
+import { djangoModels, djangoQuerysets } from './models';
+import { sqlalchemyModels, sqlalchemySelects } from './sqlalchemy-models';
 import { walk, type Node } from './tree';
 
 /** Queryset/session operations that write. */
@@ -214,12 +215,12 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
     // Views often import only their app's models (`from .models import Post`): `.objects` is evidence too.
     if (orms.has('django') || file.text.includes('.objects.')) {
       facts.models = djangoModels(root);
-      facts.itemAccesses = itemAccesses(root);
+      facts.itemAccesses = itemAccesses(root, djangoQuerysets);
     }
     // Repositories often import only their models; `select(`/`.query(` is the evidence then.
     if (orms.has('sqlalchemy') || orms.has('sqlmodel') || /\b(relationship|select|query)\(/i.test(file.text)) {
       (facts.models ??= []).push(...sqlalchemyModels(root));
-      (facts.itemAccesses ??= []).push(...selectItemAccesses(root));
+      (facts.itemAccesses ??= []).push(...itemAccesses(root, sqlalchemySelects));
     }
     return facts;
   }

@@ -6,6 +6,7 @@
  */
 import type { OrderKey, OrmId, PaginationFact, QueryFact } from '../facts';
 import { args, calleeName, chainCalls, enclosingFunction, field, walk, type Node } from './tree';
+import { assignedBefore } from './item-access';
 import { isRouteFunction, pyValueFact } from './values';
 
 export interface PyQueryFact extends QueryFact {
@@ -29,24 +30,11 @@ export interface PyQueryFact extends QueryFact {
 
 const QS_METHODS = new Set(['filter', 'exclude', 'order_by', 'all', 'select_related', 'prefetch_related', 'annotate', 'values', 'values_list', 'distinct', 'only', 'defer', 'using', 'reverse', 'alias']);
 
-function assignedValue(id: Node): Node | undefined {
-  const fn = enclosingFunction(id);
-  let found: Node | undefined;
-  const scope = fn ? field(fn, 'body') : id.tree.rootNode;
-  if (!scope) return undefined;
-  walk(scope, (n) => {
-    if (n.startIndex >= id.startIndex) return false;
-    if ((n.type === 'function_definition' || n.type === 'class_definition') && n !== fn) return false;
-    if (n.type === 'assignment' && field(n, 'left')?.text === id.text && field(n, 'right')) found = field(n, 'right')!;
-  });
-  return found;
-}
-
 /** The calls that built a queryset: its own chain, and (for a variable) the chain it was assigned from. */
 function querysetChain(expr: Node, depth = 0): Node[] | undefined {
   if (depth > 3) return undefined;
   if (expr.type === 'identifier') {
-    const v = assignedValue(expr);
+    const v = assignedBefore(expr);
     return v ? querysetChain(v, depth + 1) : undefined;
   }
   const calls = chainCalls(expr);

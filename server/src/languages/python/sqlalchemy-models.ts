@@ -1,10 +1,10 @@
 /**
- * SQLAlchemy/SQLModel/Flask-SQLAlchemy declarative models with `relationship()`, and the attribute
- * reads on items of iterated `select(Model)`/`session.query(Model)` results that load them lazily.
+ * SQLAlchemy/SQLModel/Flask-SQLAlchemy declarative models with `relationship()`, and the
+ * `select(Model)`/`session.query(Model)` results whose items may load them lazily.
  * Relationships declared eager (`lazy="selectin"`, `"joined"`, …) are not lazy per item.
  */
-import type { ItemAccessFact, ModelFact, RelationFact } from '../facts';
-import { enclosingLoop } from './loops';
+import type { ModelFact, RelationFact } from '../facts';
+import type { IteratedQuery, QuerySource } from './item-access';
 import { args, calleeName, chainCalls, field, keywordArg, walk, type Node } from './tree';
 
 const MODEL_BASE = /(^|\.)(Base|DeclarativeBase|Model|SQLModel|\w+Base)$/;
@@ -55,85 +55,31 @@ export function sqlalchemyModels(root: Node): ModelFact[] {
 /** Methods that execute a statement or read its rows: eager options go before them. */
 const TERMINAL = /^(all|first|one|one_or_none|scalar|scalars|scalar_one|scalar_one_or_none|unique|execute|fetchall|yield_per|partitions)$/;
 
-interface SelectSource {
-  model: string;
-  calls: Node[];
-  insertAt: number;
-  legacy: boolean;
-}
-
-function selectSource(expr: Node, depth = 0): SelectSource | undefined {
-  if (depth > 3) return undefined;
-  if (expr.type === 'identifier') {
-    let scope: Node | null = expr.parent;
-    while (scope && scope.type !== 'function_definition' && scope.type !== 'module') scope = scope.parent;
-    let found: Node | undefined;
-    if (scope) {
-      walk(scope, (n) => {
-        if (n.startIndex >= expr.startIndex) return false;
-        if (n !== scope && (n.type === 'class_definition' || n.type === 'function_definition')) return false;
-        if (n.type === 'assignment' && field(n, 'left')?.text === expr.text && field(n, 'right')) found = field(n, 'right')!;
-      });
+/** SQLAlchemy: the `select(Model)`/`query(Model)` an iterable runs, and its eager-loading options. */
+export const sqlalchemySelects: IteratedQuery = {
+  orm: 'sqlalchemy',
+  source(expr: Node): QuerySource | undefined {
+    // The select()/query() call: anywhere in the expression (session.scalars(select(Post)...).all()).
+    const start = [expr, ...expr.descendantsOfType('call').filter((c): c is Node => !!c)].find(
+      (c) => c.type === 'call' && /^((\w+\.)*(select|query))$/.test(field(c, 'function')?.text ?? '') && args(c).length === 1 && /^[A-Z]\w*$/.test(args(c)[0].text),
+    );
+    if (!start) return undefined;
+    // Walk out from select(Model) through the builder methods, stopping before execution methods.
+    let end = start;
+    const calls = [start];
+    while (end.parent?.type === 'attribute' && end.parent.parent?.type === 'call') {
+      if (TERMINAL.test(field(end.parent, 'attribute')?.text ?? '')) break;
+      end = end.parent.parent;
+      calls.push(end);
     }
-    return found ? selectSource(found, depth + 1) : undefined;
-  }
-  // The select()/query() call: anywhere in the expression (session.scalars(select(Post)...).all()).
-  const starts = [expr, ...expr.descendantsOfType('call').filter((c): c is Node => !!c)].filter(
-    (c) => c.type === 'call' && /^((\w+\.)*(select|query))$/.test(field(c, 'function')?.text ?? '') && args(c).length === 1 && /^[A-Z]\w*$/.test(args(c)[0].text),
-  );
-  const start = starts[0];
-  if (!start) return undefined;
-  const legacy = calleeName(start) === 'query';
-  // Walk out from select(Model) through the builder methods, stopping before execution methods.
-  let end = start;
-  const calls = [start];
-  while (end.parent?.type === 'attribute' && end.parent.parent?.type === 'call') {
-    const method = field(end.parent, 'attribute')?.text ?? '';
-    if (TERMINAL.test(method)) break;
-    end = end.parent.parent;
-    calls.push(end);
-  }
-  return { model: args(start)[0].text, calls, insertAt: end.endIndex, legacy };
-}
-
-function eagerLoaded(calls: Node[]): string[] {
-  const out: string[] = [];
-  for (const c of calls) {
-    if (calleeName(c) !== 'options') continue;
-    for (const a of args(c)) for (const m of a.text.matchAll(/(?:selectinload|joinedload|subqueryload|immediateload|contains_eager)\(\s*\w+\.(\w+)/g)) out.push(m[1]);
-  }
-  return out;
-}
-
-export function selectItemAccesses(root: Node): ItemAccessFact[] {
-  const out: ItemAccessFact[] = [];
-  const seen = new Set<string>();
-  for (const attr of root.descendantsOfType('attribute')) {
-    if (!attr) continue;
-    const obj = field(attr, 'object');
-    const name = field(attr, 'attribute')?.text;
-    if (obj?.type !== 'identifier' || !name) continue;
-    if (attr.parent?.type === 'call' && field(attr.parent, 'function')?.id === attr.id) continue;
-    const loop = enclosingLoop(attr);
-    if (!loop || loop.fact.variables.length !== 1 || loop.fact.variables[0] !== obj.text) continue;
-    const key = `${loop.fact.start}:${name}`;
-    if (seen.has(key)) continue;
-    const iterable = iterableOf(attr, loop.fact.start);
-    const source = iterable ? selectSource(iterable) : undefined;
-    if (!source) continue;
-    seen.add(key);
-    out.push({ orm: 'sqlalchemy', loop: loop.fact, model: source.model, field: name, eagerLoaded: eagerLoaded(source.calls), eagerInsert: source.insertAt, start: attr.startIndex, end: attr.endIndex });
-  }
-  return out;
-}
-
-function iterableOf(inside: Node, loopStart: number): Node | undefined {
-  for (let n = inside.parent; n; n = n.parent) {
-    if (n.startIndex !== loopStart) continue;
-    if (n.type === 'for_statement') return field(n, 'right') ?? undefined;
-    const clause = n.namedChildren.find((c) => c?.type === 'for_in_clause');
-    if (clause) return field(clause, 'right') ?? undefined;
-  }
-  return undefined;
-}
-
+    return { model: args(start)[0].text, calls, insertAt: end.endIndex };
+  },
+  eagerLoaded(calls: Node[]): string[] {
+    const out: string[] = [];
+    for (const c of calls) {
+      if (calleeName(c) !== 'options') continue;
+      for (const a of args(c)) for (const m of a.text.matchAll(/(?:selectinload|joinedload|subqueryload|immediateload|contains_eager)\(\s*\w+\.(\w+)/g)) out.push(m[1]);
+    }
+    return out;
+  },
+};

@@ -1,0 +1,83 @@
+/**
+ * Attribute reads on a loop's item (`post.author` in `for post in posts`), tied to the query the
+ * loop iterates: the common part of the Django and SQLAlchemy lazy-loading facts. Each ORM says how
+ * to recognise its query and what it already eager-loads.
+ */
+import type { ItemAccessFact, OrmId } from '../facts';
+import { enclosingLoop } from './loops';
+import { field, walk, type Node } from './tree';
+
+export interface QuerySource {
+  model: string;
+  /** The builder calls of the query (for what it eager-loads). */
+  calls: Node[];
+  /** Where an eager-loading call goes: the end of the query expression. */
+  insertAt: number;
+}
+
+export interface IteratedQuery {
+  orm: OrmId;
+  /** The query an iterable expression is, if it is one of this ORM's. */
+  source(expr: Node): QuerySource | undefined;
+  /** Relations the query already loads. */
+  eagerLoaded(calls: Node[]): string[];
+}
+
+/** The value last assigned to `id` before it, in its function (or module). */
+export function assignedBefore(id: Node): Node | undefined {
+  let scope: Node | null = id.parent;
+  while (scope && scope.type !== 'function_definition' && scope.type !== 'module') scope = scope.parent;
+  if (!scope) return undefined;
+  let found: Node | undefined;
+  const root = scope;
+  walk(root, (n) => {
+    if (n.startIndex >= id.startIndex) return false;
+    if (n !== root && (n.type === 'class_definition' || n.type === 'function_definition')) return false;
+    if (n.type === 'assignment' && field(n, 'left')?.text === id.text && field(n, 'right')) found = field(n, 'right')!;
+  });
+  return found;
+}
+
+/** Follows a variable to the expression assigned to it (a few levels), then asks `source`. */
+export function throughVariables<T>(expr: Node, source: (e: Node) => T | undefined, depth = 0): T | undefined {
+  if (depth > 3) return undefined;
+  if (expr.type === 'identifier') {
+    const value = assignedBefore(expr);
+    return value ? throughVariables(value, source, depth + 1) : undefined;
+  }
+  return source(expr);
+}
+
+/** The iterable expression of the loop that starts at `loopStart`, found from inside it. */
+function iterableOf(inside: Node, loopStart: number): Node | undefined {
+  for (let n = inside.parent; n; n = n.parent) {
+    if (n.startIndex !== loopStart) continue;
+    if (n.type === 'for_statement') return field(n, 'right') ?? undefined;
+    const clause = n.namedChildren.find((c) => c?.type === 'for_in_clause');
+    if (clause) return field(clause, 'right') ?? undefined;
+  }
+  return undefined;
+}
+
+export function itemAccesses(root: Node, query: IteratedQuery): ItemAccessFact[] {
+  const out: ItemAccessFact[] = [];
+  const seen = new Set<string>();
+  for (const attr of root.descendantsOfType('attribute')) {
+    if (!attr) continue;
+    const obj = field(attr, 'object');
+    const name = field(attr, 'attribute')?.text;
+    if (obj?.type !== 'identifier' || !name) continue;
+    // A method call on the item (`post.save()`) is not a relation read.
+    if (attr.parent?.type === 'call' && field(attr.parent, 'function')?.id === attr.id) continue;
+    const loop = enclosingLoop(attr);
+    if (!loop || loop.fact.variables.length !== 1 || loop.fact.variables[0] !== obj.text) continue;
+    const key = `${loop.fact.start}:${name}`;
+    if (seen.has(key)) continue;
+    const iterable = iterableOf(attr, loop.fact.start);
+    const source = iterable ? throughVariables(iterable, query.source) : undefined;
+    if (!source) continue;
+    seen.add(key);
+    out.push({ orm: query.orm, loop: loop.fact, model: source.model, field: name, eagerLoaded: query.eagerLoaded(source.calls), eagerInsert: source.insertAt, start: attr.startIndex, end: attr.endIndex });
+  }
+  return out;
+}
