@@ -4,6 +4,7 @@
  */
 import type { ModelFact, RelationFact } from '../facts';
 import type { IteratedQuery, QuerySource } from './item-access';
+import { modelClasses } from './model-classes';
 import { args, calleeName, chainCalls, field, keywordArg, type Node } from './tree';
 
 const RELATION = /(^|\.)(ForeignKey|OneToOneField|ManyToManyField|ParentalKey|TreeForeignKey)$/;
@@ -31,27 +32,7 @@ function relationOf(className: string, fieldName: string, call: Node): RelationF
 }
 
 export function djangoModels(root: Node): ModelFact[] {
-  const out: ModelFact[] = [];
-  for (const cls of root.descendantsOfType('class_definition')) {
-    if (!cls) continue;
-    const bases = field(cls, 'superclasses')?.namedChildren.map((b) => b?.text ?? '') ?? [];
-    if (!bases.some((b) => MODEL_BASE.test(b))) continue;
-    const name = field(cls, 'name')?.text;
-    const body = field(cls, 'body');
-    if (!name || !body) continue;
-    const relations: RelationFact[] = [];
-    for (const st of body.namedChildren) {
-      const assign = st?.type === 'expression_statement' ? st.namedChildren[0] : undefined;
-      if (assign?.type !== 'assignment') continue;
-      const left = field(assign, 'left');
-      const right = field(assign, 'right');
-      if (left?.type !== 'identifier' || right?.type !== 'call' || !RELATION.test(field(right, 'function')?.text ?? '')) continue;
-      const rel = relationOf(name, left.text, right);
-      if (rel) relations.push(rel);
-    }
-    out.push({ name, orm: 'django', relations, start: cls.startIndex, end: cls.endIndex });
-  }
-  return out;
+  return modelClasses(root, { orm: 'django', base: MODEL_BASE, relationCall: RELATION, relation: (cls, name, call) => relationOf(cls, name, call) });
 }
 
 /** Django: the queryset an iterable is (`Post.objects…`), and what it select/prefetch-relates. */

@@ -5,7 +5,8 @@
  */
 import type { ModelFact, RelationFact } from '../facts';
 import type { IteratedQuery, QuerySource } from './item-access';
-import { args, calleeName, chainCalls, field, keywordArg, walk, type Node } from './tree';
+import { modelClasses } from './model-classes';
+import { args, calleeName, field, keywordArg, type Node } from './tree';
 
 const MODEL_BASE = /(^|\.)(Base|DeclarativeBase|Model|SQLModel|\w+Base)$/;
 const NOT_LAZY = /^(selectin|joined|subquery|immediate|raise|raise_on_sql|noload|dynamic|write_only)$/;
@@ -29,27 +30,14 @@ function relationOf(fieldName: string, call: Node, annotation: string): Relation
 }
 
 export function sqlalchemyModels(root: Node): ModelFact[] {
-  const out: ModelFact[] = [];
-  for (const cls of root.descendantsOfType('class_definition')) {
-    if (!cls) continue;
-    const bases = field(cls, 'superclasses')?.namedChildren.map((b) => b?.text ?? '') ?? [];
-    if (!bases.some((b) => MODEL_BASE.test(b))) continue;
-    const name = field(cls, 'name')?.text;
-    const body = field(cls, 'body');
-    if (!name || !body) continue;
-    const relations: RelationFact[] = [];
-    for (const st of body.namedChildren) {
-      const assign = st?.type === 'expression_statement' ? st.namedChildren[0] : undefined;
-      if (assign?.type !== 'assignment') continue;
-      const left = field(assign, 'left');
-      const right = field(assign, 'right');
-      if (left?.type !== 'identifier' || right?.type !== 'call' || !/(^|\.)(relationship|Relationship)$/.test(field(right, 'function')?.text ?? '')) continue;
-      const rel = relationOf(left.text, right, field(assign, 'type')?.text ?? '');
-      if (rel) relations.push(rel);
-    }
-    if (relations.length) out.push({ name, orm: 'sqlalchemy', relations, start: cls.startIndex, end: cls.endIndex });
-  }
-  return out;
+  const models = modelClasses(root, {
+    orm: 'sqlalchemy',
+    base: MODEL_BASE,
+    relationCall: /(^|\.)(relationship|Relationship)$/,
+    relation: (_cls, name, call, annotation) => relationOf(name, call, annotation),
+  });
+  // A mapped class without relationships adds nothing; Django may define a model of that name.
+  return models.filter((m) => m.relations.length > 0);
 }
 
 /** Methods that execute a statement or read its rows: eager options go before them. */
