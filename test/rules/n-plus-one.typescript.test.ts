@@ -242,3 +242,15 @@ ruleTests('n-plus-one', {
     },
   ],
 });
+
+ruleTests('n-plus-one', {
+  valid: [],
+  invalid: [
+    {
+      name: 'the message counts the queries when the items come from a query with a limit',
+      file: 'a.ts',
+      code: `${PRISMA}export async function f() {\n  const orders = await prisma.order.findMany({ take: 50 });\n  for (const order of orders) {\n    await prisma.customer.findUnique({ where: { id: order.customerId } });\n  }\n}\n`,
+      findings: [{ line: 6, message: /`prisma\.customer\.findUnique` runs once per item of `orders` \(N\+1\), up to 50 from `take: 50`: 51 queries where 2 would do\./ }],
+    },
+  ],
+});

@@ -71,6 +71,8 @@ export interface LoopFact extends Span {
   statementStart: number;
   /** Items run concurrently: `Promise.all(xs.map(async …))`. Prisma batches same-tick findUnique calls. */
   concurrent: boolean;
+  /** The most items there can be, when the query that produced them says (`take: 50`). */
+  bound?: { count: number; source: string };
 }
 
 export interface QueryFact extends Span {

@@ -8,6 +8,7 @@ import type { SourceFile } from '../../engine/source-file';
 import type { LanguageAdapter } from '../adapter';
 import type { FileFacts, ParseProblem } from '../facts';
 import { embeddedSqlAt } from './embedded-sql';
+import { findDeclaration } from './values';
 import { readImports } from './imports';
 import { exportedQueryHelpers, helperCallsInLoops, importedCallsInLoops, queryHelpers } from './helpers';
 import { enclosingLoop, usesItem } from './loops';
@@ -57,6 +58,42 @@ export function parseTypescript(path: string, text: string): ts.SourceFile {
   return ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKind(path));
 }
 
+/**
+ * How many items a loop can have, when they come from a query with a constant limit in the same
+ * function (`const posts = await prisma.post.findMany({ take: 50 })`): the message can then say
+ * "51 queries where 2 would do".
+ */
+function boundLoops(queries: readonly TsQueryFact[]): void {
+  const byCall = new Map<ts.Node, TsQueryFact>(queries.map((q) => [q.call, q]));
+  for (const q of queries) {
+    const loop = q.loop;
+    if (!loop?.iterable || !/^\w+$/.test(loop.iterable)) continue;
+    const id = findIterableIdentifier(q.call, loop.iterable);
+    const decl = id ? findDeclaration(id) : undefined;
+    if (!decl || !ts.isVariableDeclaration(decl) || !decl.initializer) continue;
+    let init: ts.Expression = decl.initializer;
+    while (ts.isAwaitExpression(init) || ts.isParenthesizedExpression(init)) init = init.expression;
+    const source = byCall.get(init);
+    const limit = source?.pagination?.limit ?? limitOption(source);
+    if (limit && typeof limit.constant === 'number') loop.bound = { count: limit.constant, source: limit.text };
+  }
+}
+
+function limitOption(q: TsQueryFact | undefined): { constant?: unknown; text: string } | undefined {
+  const prop = q?.options?.properties.find((p) => /^(take|limit)$/.test(p.name?.getText() ?? ''));
+  if (!prop || !ts.isPropertyAssignment(prop) || !ts.isNumericLiteral(prop.initializer)) return undefined;
+  return { constant: Number(prop.initializer.text), text: prop.getText() };
+}
+
+/** The identifier the loop iterates, found by walking up from a node inside the loop. */
+function findIterableIdentifier(inside: ts.Node, name: string): ts.Identifier | undefined {
+  for (let n = inside.parent; n; n = n.parent) {
+    if ((ts.isForOfStatement(n) || ts.isForInStatement(n)) && ts.isIdentifier(n.expression) && n.expression.text === name) return n.expression;
+    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && ts.isIdentifier(n.expression.expression) && n.expression.expression.text === name) return n.expression.expression;
+  }
+  return undefined;
+}
+
 export class TypescriptAdapter implements LanguageAdapter<TsFacts> {
   readonly language = 'typescript' as const;
 
@@ -102,6 +139,7 @@ export class TypescriptAdapter implements LanguageAdapter<TsFacts> {
       }
     });
     // Queries behind helper functions of this file, called per item.
+    boundLoops(facts.queries);
     const helpers = queryHelpers(sf, facts.queries);
     facts.helperCalls = helperCallsInLoops(sf, helpers);
     facts.queryHelpers = exportedQueryHelpers(sf, helpers);

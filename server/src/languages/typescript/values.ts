@@ -70,7 +70,7 @@ function fold(op: ts.SyntaxKind, a: unknown, b: unknown): number | undefined {
 }
 
 /** The declaration a name refers to, searching enclosing scopes up to the source file. */
-function findDeclaration(id: ts.Identifier): ts.Node | undefined {
+export function findDeclaration(id: ts.Identifier): ts.Node | undefined {
   const name = id.text;
   for (let scope: ts.Node | undefined = id.parent; scope; scope = scope.parent) {
     if (ts.isFunctionLike(scope)) {

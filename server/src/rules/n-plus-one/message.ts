@@ -68,7 +68,10 @@ export function perItemMessage(q: QueryFact): string {
   if (q.write) {
     return `\`${q.callee}\` writes once per item of ${items} (N+1 writes): one round trip per row. Write them in one batch with ${BATCH_WRITE[q.orm] ?? 'a bulk insert/update'}.`;
   }
-  return `\`${q.callee}\` runs once per item of ${items} (N+1): N queries where one would do. Load them all before the loop with ${BATCH_READ[q.orm] ?? 'one query over all the items\' keys'} and look each up in a map.`;
+  const count = loop.bound
+    ? `, up to ${loop.bound.count} from \`${loop.bound.source}\`: ${loop.bound.count + 1} queries where 2 would do`
+    : ': N queries where one would do';
+  return `\`${q.callee}\` runs once per item of ${items} (N+1)${count}. Load them all before the loop with ${BATCH_READ[q.orm] ?? 'one query over all the items\' keys'} and look each up in a map.`;
 }
 
 /**
