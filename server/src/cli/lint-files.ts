@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { Engine } from '../engine/analyze';
 import { FileFilter, mergeSettings, readConfigFile } from '../engine/config';
 import { discoverFiles } from '../engine/file-discovery';
+import { readPathAliases } from '../engine/path-aliases';
 import { WorkspaceFunctions } from '../engine/workspace-functions';
 import { WorkspaceModels } from '../engine/workspace-models';
 import type { Finding } from '../engine/finding';
@@ -107,7 +108,7 @@ export async function lintFiles(root: string, paths: readonly string[], options:
       return undefined;
     }
     return engine.facts(new SourceFile(file, language, text));
-  });
+  }, readPathAliases(absRoot, log));
   const results: LintResults = { root: absRoot, files: [], skipped: [], fixesApplied: 0 };
   for await (const abs of expand(paths.length ? paths : [absRoot], filter, log)) {
     const language = languageOfPath(abs);

@@ -7,12 +7,17 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FileFacts, QueryHelperFact } from '../languages/facts';
+import { expandAlias, type PathAlias } from './path-aliases';
 
 export class WorkspaceFunctions {
   private readonly byFile = new Map<string, Map<string, QueryHelperFact>>();
   private readonly tried = new Set<string>();
 
-  constructor(private readonly load?: (file: string) => FileFacts | undefined) {}
+  constructor(
+    private readonly load?: (file: string) => FileFacts | undefined,
+    /** tsconfig `paths` of the workspace, for aliased imports (`@/services/users`). */
+    public aliases: readonly PathAlias[] = [],
+  ) {}
 
   set(file: string, helpers: readonly QueryHelperFact[]): void {
     if (helpers.length === 0) this.byFile.delete(file);
@@ -22,7 +27,7 @@ export class WorkspaceFunctions {
 
   /** The query helper `name` exported by the module `module` as imported from `fromFile`. */
   lookup(fromFile: string, module: string, name: string): QueryHelperFact | undefined {
-    for (const candidate of candidates(fromFile, module)) {
+    for (const candidate of candidates(fromFile, module, this.aliases)) {
       if (!this.tried.has(candidate) && this.load && fs.existsSync(candidate)) {
         this.tried.add(candidate);
         const facts = this.load(candidate);
@@ -36,7 +41,7 @@ export class WorkspaceFunctions {
 }
 
 /** Files an import may refer to: TS/JS relative specifiers, Python relative modules. */
-function candidates(fromFile: string, module: string): string[] {
+function candidates(fromFile: string, module: string, aliases: readonly PathAlias[]): string[] {
   const dir = path.dirname(fromFile);
   if (fromFile.endsWith('.py')) {
     const dots = /^\.+/.exec(module)?.[0].length ?? 0;
@@ -56,9 +61,10 @@ function candidates(fromFile: string, module: string): string[] {
     const target = path.join(base, ...rest);
     return [`${target}.py`, path.join(target, '__init__.py')];
   }
-  if (!module.startsWith('.')) return [];
-  const target = path.resolve(dir, module);
-  // `./users.js` in ESM TypeScript refers to users.ts.
-  const stem = target.replace(/\.(js|mjs|cjs|jsx)$/, '');
-  return [target, ...['.ts', '.tsx', '.mts', '.js', '.jsx', '.mjs', '.cjs'].map((e) => stem + e), ...['index.ts', 'index.tsx', 'index.js'].map((i) => path.join(target, i))];
+  const targets = module.startsWith('.') ? [path.resolve(dir, module)] : expandAlias(aliases, module);
+  return targets.flatMap((target) => {
+    // `./users.js` in ESM TypeScript refers to users.ts.
+    const stem = target.replace(/\.(js|mjs|cjs|jsx)$/, '');
+    return [target, ...['.ts', '.tsx', '.mts', '.js', '.jsx', '.mjs', '.cjs'].map((e) => stem + e), ...['index.ts', 'index.tsx', 'index.js'].map((i) => path.join(target, i))];
+  });
 }

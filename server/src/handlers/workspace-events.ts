@@ -4,6 +4,7 @@
  */
 import { DidChangeWatchedFilesNotification, FileChangeType } from 'vscode-languageserver';
 import type { ServerContext } from '../context';
+import { readPathAliases } from '../engine/path-aliases';
 import { readSource } from '../engine/read-source';
 import { StatusNotification, type StatusParams } from '../protocol';
 import { pathToUri, uriToPath } from '../uri';
@@ -48,6 +49,7 @@ export async function onInitialized(ctx: ServerContext, refreshDiagnostics: () =
     return;
   }
   const settings = await ctx.settings.forDocument(pathToUri(ctx.root));
+  ctx.index.functions.aliases = readPathAliases(ctx.root, ctx.log);
   const progress = ctx.support.workDoneProgress ? await ctx.connection.window.createWorkDoneProgress() : undefined;
   progress?.begin('PerfLens: indexing', 0, 'finding files', true);
   sendStatus(ctx, { state: 'indexing', done: 0 });

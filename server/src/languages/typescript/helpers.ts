@@ -123,7 +123,8 @@ export function importedCallsInLoops(sf: ts.SourceFile, localHelpers: ReadonlyMa
   const imported = new Map<string, { module: string; name: string }>();
   const namespaces = new Map<string, string>();
   for (const st of sf.statements) {
-    if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier) || !st.moduleSpecifier.text.startsWith('.')) continue;
+    // Relative imports, and aliases (`@/…`, `~/…`) that tsconfig paths may resolve; not packages.
+    if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier) || !/^(\.|@\/|~\/|#|src\/)/.test(st.moduleSpecifier.text)) continue;
     const module = st.moduleSpecifier.text;
     const clause = st.importClause;
     if (clause?.name) imported.set(clause.name.text, { module, name: clause.name.text });
