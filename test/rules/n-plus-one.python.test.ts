@@ -253,3 +253,23 @@ ruleTests('n-plus-one', {
     },
   ],
 });
+
+ruleTests('n-plus-one', {
+  valid: [],
+  invalid: [
+    {
+      name: 'Django get(pk=…) per item: one in_bulk before the loop',
+      file: 'views.py',
+      code: 'from .models import BlogAuthor\n\n\ndef f(posts):\n    names = []\n    for post in posts:\n        author = BlogAuthor.objects.get(pk=post.author_id)\n        names.append(author.name)\n    return names\n',
+      findings: [{ line: 7, message: /in_bulk/ }],
+      output: 'from .models import BlogAuthor\n\n\ndef f(posts):\n    names = []\n    blog_author_by_pk = BlogAuthor.objects.in_bulk([post.author_id for post in posts])\n    for post in posts:\n        author = blog_author_by_pk.get(post.author_id)\n        names.append(author.name)\n    return names\n',
+    },
+    {
+      name: 'Django get on another unique field',
+      file: 'views.py',
+      code: 'from .models import Customer\n\n\ndef f(orders):\n    for order in orders:\n        Customer.objects.get(email=order.email)\n',
+      findings: [{ line: 6 }],
+      output: 'from .models import Customer\n\n\ndef f(orders):\n    customer_by_email = Customer.objects.in_bulk([order.email for order in orders], field_name="email")\n    for order in orders:\n        customer_by_email.get(order.email)\n',
+    },
+  ],
+});

@@ -24,6 +24,8 @@ export interface PyQueryFact extends QueryFact {
   modelName?: string;
   /** SQLAlchemy legacy `session.query()` filters with `.filter`, 2.0 `select()` with `.where`. */
   legacyQuery?: boolean;
+  /** `Model.objects.get(field=key)`: a single-row lookup that a batch (`in_bulk`) can replace. */
+  lookup?: { field: string; key: { start: number; end: number; text: string }; names: string[] };
   /** The enclosing function's parameter list: where a cursor parameter can be added. */
   params?: { close: number; empty: boolean; route: boolean };
 }
@@ -254,6 +256,15 @@ export function fromQueryChain(n: Node, orms: Set<OrmId>): PyQueryFact | undefin
   if (django || querysetChain(n)) {
     const fact = base(n, 'django', django?.[1], calleeName(n) ?? 'all');
     fact.style = 'query';
+    const a = args(n);
+    if (django && calls.length === 1 && calleeName(n) === 'get' && a.length === 1 && a[0].type === 'keyword_argument') {
+      const key = field(a[0], 'value')!;
+      const names: string[] = [];
+      walk(key, (k) => {
+        if (k.type === 'identifier' && !(k.parent?.type === 'attribute' && field(k.parent, 'attribute')?.id === k.id)) names.push(k.text);
+      });
+      fact.lookup = { field: field(a[0], 'name')!.text, key: { start: key.startIndex, end: key.endIndex, text: key.text }, names };
+    }
     return fact;
   }
   // Single-row lookups: SQLAlchemy `session.get(User, id)`, Peewee `User.get(...)`/`get_by_id(...)`.

@@ -6,6 +6,7 @@ import type { Detection, Fix } from '../../engine/finding';
 import type { DetectContext, Detector } from '../../engine/rule';
 import type { ItemAccessFact } from '../../languages/facts';
 import type { PyFacts } from '../../languages/python/adapter';
+import type { PyQueryFact } from '../../languages/python/queries';
 import { importedQuery, isPerItemQuery, perItemMessage } from './message';
 
 /** SQLAlchemy: `.options(selectinload(Post.author))` on the select, with its import. */
@@ -19,6 +20,32 @@ function sqlalchemyLazyLoad(a: ItemAccessFact, facts: PyFacts, target: string): 
     edits.push(orm ? { start: orm.namesEnd, end: orm.namesEnd, newText: ', selectinload' } : { start: facts.importInsert, end: facts.importInsert, newText: 'from sqlalchemy.orm import selectinload\n' });
   }
   return { start: a.start, end: a.end, message, fixes: a.eagerInsert === undefined ? [] : [{ title: `Load ${a.field} with selectinload`, applicability: 'safe', edits }] };
+}
+
+/**
+ * `Author.objects.get(pk=post.author_id)` per item → one `in_bulk` before the loop and a dict
+ * lookup. Unsafe: a missing row gives None instead of raising DoesNotExist, and the iterable is
+ * read once more before the loop (a generator would be consumed).
+ */
+function djangoInBulkFix(q: PyQueryFact, text: string): Fix | undefined {
+  const loop = q.loop!;
+  const l = q.lookup;
+  if (!l || !q.model || q.write || loop.kind !== 'for-of' || loop.variables.length !== 1 || !loop.iterable) return undefined;
+  const item = loop.variables[0];
+  if (!l.names.every((n) => n === item)) return undefined;
+  const byPk = l.field === 'pk' || l.field === 'id';
+  const mapName = `${q.model.replace(/[A-Z]/g, (c, i: number) => (i ? '_' : '') + c.toLowerCase())}_by_${byPk ? 'pk' : l.field}`;
+  const keys = l.key.text === item ? loop.iterable : `[${l.key.text} for ${item} in ${loop.iterable}]`;
+  const indent = /^[ \t]*/.exec(text.slice(loop.statementStart))![0];
+  const hoisted = `${indent}${mapName} = ${q.model}.objects.in_bulk(${keys}${byPk ? '' : `, field_name="${l.field}"`})\n`;
+  return {
+    title: `Load all ${q.model} rows with one in_bulk before the loop`,
+    applicability: 'unsafe',
+    edits: [
+      { start: loop.statementStart, end: loop.statementStart, newText: hoisted },
+      { start: q.start, end: q.end, newText: `${mapName}.get(${l.key.text})` },
+    ],
+  };
 }
 
 function lazyLoad(a: ItemAccessFact, ctx: DetectContext, facts: PyFacts): Detection | undefined {
@@ -41,7 +68,8 @@ export const detectPython: Detector<PyFacts> = (facts, ctx) => {
   const out: Detection[] = [];
   for (const q of facts.queries) {
     if (!isPerItemQuery(q)) continue;
-    out.push({ start: q.start, end: q.end, message: perItemMessage(q), fixes: [] });
+    const fix = djangoInBulkFix(q, ctx.file.text);
+    out.push({ start: q.start, end: q.end, message: perItemMessage(q), fixes: fix ? [fix] : [] });
   }
   for (const q of facts.helperCalls ?? []) {
     if (isPerItemQuery(q)) out.push({ start: q.start, end: q.end, message: perItemMessage(q), fixes: [] });
