@@ -273,3 +273,16 @@ ruleTests('n-plus-one', {
     },
   ],
 });
+
+ruleTests('n-plus-one', {
+  valid: [],
+  invalid: [
+    {
+      name: 'SQLAlchemy session.get per item: one select … in_ before the loop',
+      file: 'repo.py',
+      code: 'from sqlalchemy.orm import Session\nfrom .models import User\n\n\ndef owners(session: Session, items):\n    out = []\n    for item in items:\n        out.append(session.get(User, item.owner_id))\n    return out\n',
+      findings: [{ line: 8 }],
+      output: 'from sqlalchemy.orm import Session\nfrom .models import User\nfrom sqlalchemy import select\n\n\ndef owners(session: Session, items):\n    out = []\n    user_by_id = {row.id: row for row in session.scalars(select(User).where(User.id.in_([item.owner_id for item in items])))}\n    for item in items:\n        out.append(user_by_id.get(item.owner_id))\n    return out\n',
+    },
+  ],
+});

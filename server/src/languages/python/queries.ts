@@ -25,7 +25,7 @@ export interface PyQueryFact extends QueryFact {
   /** SQLAlchemy legacy `session.query()` filters with `.filter`, 2.0 `select()` with `.where`. */
   legacyQuery?: boolean;
   /** `Model.objects.get(field=key)`: a single-row lookup that a batch (`in_bulk`) can replace. */
-  lookup?: { field: string; key: { start: number; end: number; text: string }; names: string[] };
+  lookup?: { field: string; key: { start: number; end: number; text: string }; names: string[]; session?: string };
   /** The enclosing function's parameter list: where a cursor parameter can be added. */
   params?: { close: number; empty: boolean; route: boolean };
 }
@@ -244,6 +244,15 @@ export function fromPaginationClass(n: Node): PyQueryFact | undefined {
  * `select()`/`session.query()` chain or a Peewee `Model.select()` chain. Later rules (N+1) need every
  * query, not only the paging ones.
  */
+/** Variable names an expression reads (not attribute names). */
+function identifiersIn(n: Node): string[] {
+  const names: string[] = [];
+  walk(n, (k) => {
+    if (k.type === 'identifier' && !(k.parent?.type === 'attribute' && field(k.parent, 'attribute')?.id === k.id)) names.push(k.text);
+  });
+  return names;
+}
+
 export function fromQueryChain(n: Node, orms: Set<OrmId>): PyQueryFact | undefined {
   const parent = n.parent;
   if (parent?.type === 'attribute' && parent.parent?.type === 'call') return undefined;
@@ -259,11 +268,7 @@ export function fromQueryChain(n: Node, orms: Set<OrmId>): PyQueryFact | undefin
     const a = args(n);
     if (django && calls.length === 1 && calleeName(n) === 'get' && a.length === 1 && a[0].type === 'keyword_argument') {
       const key = field(a[0], 'value')!;
-      const names: string[] = [];
-      walk(key, (k) => {
-        if (k.type === 'identifier' && !(k.parent?.type === 'attribute' && field(k.parent, 'attribute')?.id === k.id)) names.push(k.text);
-      });
-      fact.lookup = { field: field(a[0], 'name')!.text, key: { start: key.startIndex, end: key.endIndex, text: key.text }, names };
+      fact.lookup = { field: field(a[0], 'name')!.text, key: { start: key.startIndex, end: key.endIndex, text: key.text }, names: identifiersIn(key) };
     }
     return fact;
   }
@@ -272,6 +277,10 @@ export function fromQueryChain(n: Node, orms: Set<OrmId>): PyQueryFact | undefin
   if (/(^|\.)(session|db|s)\.get$/.test(fname) && /^[A-Z]\w*$/.test(firstArg) && (orms.has('sqlalchemy') || orms.has('sqlmodel'))) {
     const fact = base(n, orms.has('sqlmodel') ? 'sqlmodel' : 'sqlalchemy', firstArg, 'get');
     fact.style = 'query';
+    const key = args(calls[0])[1];
+    if (key && key.type !== 'keyword_argument' && args(calls[0]).length === 2) {
+      fact.lookup = { field: 'id', key: { start: key.startIndex, end: key.endIndex, text: key.text }, names: identifiersIn(key), session: fname.slice(0, -'.get'.length) };
+    }
     return fact;
   }
   // A model class (`User`), not a constant (`UDF_COLLECTION.get` is a dict's get).

@@ -48,6 +48,32 @@ function djangoInBulkFix(q: PyQueryFact, text: string): Fix | undefined {
   };
 }
 
+/**
+ * `session.get(User, item.user_id)` per item → one `select(User).where(User.id.in_(…))` before the
+ * loop and a dict lookup. Unsafe for the same reasons as in_bulk.
+ */
+function sqlalchemyBatchFix(q: PyQueryFact, facts: PyFacts, text: string): Fix | undefined {
+  const loop = q.loop!;
+  const l = q.lookup;
+  if (!l?.session || !q.model || loop.kind !== 'for-of' || loop.variables.length !== 1 || !loop.iterable) return undefined;
+  const item = loop.variables[0];
+  if (!l.names.every((n) => n === item)) return undefined;
+  const mapName = `${q.model.replace(/[A-Z]/g, (c, i: number) => (i ? '_' : '') + c.toLowerCase())}_by_id`;
+  const keys = l.key.text === item ? loop.iterable : `[${l.key.text} for ${item} in ${loop.iterable}]`;
+  const indent = /^[ \t]*/.exec(text.slice(loop.statementStart))![0];
+  const hoisted = `${indent}${mapName} = {row.id: row for row in ${l.session}.scalars(select(${q.model}).where(${q.model}.id.in_(${keys})))}\n`;
+  const edits = [
+    { start: loop.statementStart, end: loop.statementStart, newText: hoisted },
+    { start: q.start, end: q.end, newText: `${mapName}.get(${l.key.text})` },
+  ];
+  if (!facts.imports.some((i) => i.names.includes('select'))) {
+    const module = q.orm === 'sqlmodel' ? 'sqlmodel' : 'sqlalchemy';
+    const existing = facts.imports.find((i) => i.module === module && i.names.length > 0);
+    edits.push(existing ? { start: existing.namesEnd, end: existing.namesEnd, newText: ', select' } : { start: facts.importInsert, end: facts.importInsert, newText: `from ${module} import select\n` });
+  }
+  return { title: `Load all ${q.model} rows with one select before the loop`, applicability: 'unsafe', edits };
+}
+
 function lazyLoad(a: ItemAccessFact, ctx: DetectContext, facts: PyFacts): Detection | undefined {
   const rel = ctx.models?.relation(a.model, a.field);
   if (!rel) return undefined;
@@ -68,7 +94,7 @@ export const detectPython: Detector<PyFacts> = (facts, ctx) => {
   const out: Detection[] = [];
   for (const q of facts.queries) {
     if (!isPerItemQuery(q)) continue;
-    const fix = djangoInBulkFix(q, ctx.file.text);
+    const fix = q.orm === 'django' ? djangoInBulkFix(q, ctx.file.text) : sqlalchemyBatchFix(q, facts, ctx.file.text);
     out.push({ start: q.start, end: q.end, message: perItemMessage(q), fixes: fix ? [fix] : [] });
   }
   for (const q of facts.helperCalls ?? []) {
