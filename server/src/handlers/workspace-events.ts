@@ -2,6 +2,7 @@
  * Workspace events: settings changed, files changed on disk (the index and `.perflens.json`),
  * and the initial index build with work-done progress and the status bar notification.
  */
+import * as path from 'node:path';
 import { DidChangeWatchedFilesNotification, FileChangeType } from 'vscode-languageserver';
 import type { ServerContext } from '../context';
 import { readPathAliases } from '../engine/path-aliases';
@@ -26,6 +27,13 @@ export function registerWorkspaceEvents(ctx: ServerContext, refreshDiagnostics: 
         refreshDiagnostics();
         continue;
       }
+      if (ctx.root && file === path.join(ctx.root, 'tsconfig.json')) {
+        // Path aliases decide where imported helpers live.
+        ctx.index.functions.aliases = readPathAliases(ctx.root, ctx.log);
+        ctx.analyzer.invalidateAll();
+        refreshDiagnostics();
+        continue;
+      }
       if (change.type === FileChangeType.Deleted) {
         ctx.index.remove(file);
         continue;
@@ -41,7 +49,7 @@ export function registerWorkspaceEvents(ctx: ServerContext, refreshDiagnostics: 
 export async function onInitialized(ctx: ServerContext, refreshDiagnostics: () => void): Promise<void> {
   if (ctx.support.watchedFilesRegistration) {
     await ctx.connection.client.register(DidChangeWatchedFilesNotification.type, {
-      watchers: [{ globPattern: '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,py,sql}' }, { globPattern: '**/.perflens.json' }],
+      watchers: [{ globPattern: '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,py,sql}' }, { globPattern: '**/.perflens.json' }, { globPattern: '**/tsconfig.json' }],
     });
   }
   if (!ctx.root) {
