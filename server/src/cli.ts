@@ -47,6 +47,11 @@ function parseLintArgs(argv: string[]): LintArgs {
   let unsafe = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
+    if (a === '--') {
+      // Everything after `--` is a path, even a name that starts with a dash.
+      args.paths.push(...argv.slice(i + 1));
+      break;
+    }
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
     const value = (): string => {
       const v = inline ?? argv[++i];
@@ -88,9 +93,13 @@ function parseLintArgs(argv: string[]): LintArgs {
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === '-h' || command === '--help' || command === 'help' || command === undefined) {
+  if (command === undefined) {
+    process.stderr.write(HELP);
+    return 2;
+  }
+  if (command === '-h' || command === '--help' || command === 'help') {
     process.stdout.write(HELP);
-    return command === undefined ? 2 : 0;
+    return 0;
   }
   if (command === '-v' || command === '--version') {
     process.stdout.write(`${VERSION}\n`);
@@ -100,7 +109,8 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`perflens: unknown command "${command}"\n\n${HELP}`);
     return 2;
   }
-  if (rest.includes('-h') || rest.includes('--help')) {
+  const options = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+  if (options.includes('-h') || options.includes('--help')) {
     process.stdout.write(HELP);
     return 0;
   }
@@ -120,13 +130,20 @@ export async function main(argv: string[]): Promise<number> {
   });
   const output =
     args.format === 'json' ? formatJson(results) : args.format === 'sarif' ? formatSarif(results, ALL_RULES, VERSION) : formatText(results, detectStyle(process.stdout));
+  // stdout carries the report alone (JSON and SARIF are piped into other tools); notes go to stderr.
+  for (const s of results.skipped) process.stderr.write(`perflens: ${s.file}: skipped (${s.reason})\n`);
+  if (args.format !== 'text' && results.fixesApplied) process.stderr.write(`perflens: applied ${results.fixesApplied} fix${results.fixesApplied === 1 ? '' : 'es'}\n`);
   process.stdout.write(output);
-  if (args.format !== 'text') for (const s of results.skipped) process.stderr.write(`perflens: ${s.file}: skipped (${s.reason})\n`);
   return results.files.some((r) => r.findings.some((f) => f.severity === 'error')) ? 1 : 0;
 }
 
 /** Runs with the process's arguments and sets the exit code (the `bin` entry calls this). */
 export function run(argv: string[] = process.argv.slice(2)): Promise<void> {
+  // `perflens lint | head` closes the pipe early: that is the reader's choice, not a crash.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(process.exitCode ?? 0);
+  });
   return main(argv).then(
     (code) => {
       process.exitCode = code;

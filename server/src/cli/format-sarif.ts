@@ -1,4 +1,5 @@
 /** SARIF 2.1.0, for GitHub code scanning and other CI dashboards. */
+import { pathToFileURL } from 'node:url';
 import type { Severity } from '../engine/finding';
 import { docsUrl, type Rule } from '../engine/rule';
 import type { LintResults } from './lint-files';
@@ -10,9 +11,15 @@ function sarifRegion(r: ReturnType<typeof region>) {
   return { startLine: r.line, startColumn: r.column, endLine: r.endLine, endColumn: r.endColumn };
 }
 
+/** artifactLocation.uri is a URI reference: a path with spaces or `#` must be percent-encoded. */
+function relativeUri(relative: string): string {
+  return relative.split('/').map(encodeURIComponent).join('/');
+}
+
 export function formatSarif(results: LintResults, rules: readonly Rule[], version: string): string {
-  const sarifResults = results.files.flatMap(({ file, relative, findings }) =>
-    findings.map((f) => ({
+  const sarifResults = results.files.flatMap(({ file, relative: path, findings }) => {
+    const relative = relativeUri(path);
+    return findings.map((f) => ({
       ruleId: f.ruleId,
       ruleIndex: rules.findIndex((r) => r.meta.id === f.ruleId),
       level: LEVEL[f.severity],
@@ -29,8 +36,8 @@ export function formatSarif(results: LintResults, rules: readonly Rule[], versio
             },
           ],
         })),
-    })),
-  );
+    }));
+  });
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -49,7 +56,9 @@ export function formatSarif(results: LintResults, rules: readonly Rule[], versio
             })),
           },
         },
-        originalUriBaseIds: { '%SRCROOT%': { uri: `file://${results.root.split('\\').join('/')}/` } },
+        // Columns count UTF-16 code units (JavaScript string offsets); SARIF's default is code points.
+        columnKind: 'utf16CodeUnits',
+        originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(results.root).href.replace(/\/?$/, '/') } },
         results: sarifResults,
       },
     ],

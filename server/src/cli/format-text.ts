@@ -1,6 +1,7 @@
 /** Terminal output: location, severity, message, rule; the code with the range marked; a summary. */
 import type { Severity } from '../engine/finding';
 import { eligible } from '../engine/fix-selection';
+import { excerptLines } from './code-excerpt';
 import type { LintResults } from './lint-files';
 
 export interface TextStyle {
@@ -15,15 +16,20 @@ function paint(style: TextStyle, code: keyof typeof CODES, s: string): string {
 
 const SEVERITY_COLOR: Record<Severity, keyof typeof CODES> = { error: 'red', warning: 'yellow', info: 'blue', hint: 'dim' };
 
-/** Colour on a TTY unless NO_COLOR; FORCE_COLOR turns it on anywhere. */
+/**
+ * Colour on a TTY unless NO_COLOR is set; FORCE_COLOR turns it on anywhere (CI logs render ANSI),
+ * and FORCE_COLOR=0/false turns it off, as chalk and Node read it.
+ */
 export function detectStyle(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env): TextStyle {
-  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '' && env.FORCE_COLOR !== '0') return { color: true };
+  const force = env.FORCE_COLOR;
+  if (force === '0' || force === 'false') return { color: false };
+  if (force !== undefined && force !== '') return { color: true };
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return { color: false };
   return { color: Boolean(stream.isTTY) };
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
+function plural(n: number, word: string, words = `${word}s`): string {
+  return `${n} ${n === 1 ? word : words}`;
 }
 
 export function formatText(results: LintResults, style: TextStyle): string {
@@ -39,16 +45,19 @@ export function formatText(results: LintResults, style: TextStyle): string {
       if (f.fixes.some((x) => eligible(x.applicability, 'safe'))) safe++;
       else if (f.fixes.some((x) => eligible(x.applicability, 'unsafe'))) unsafe++;
       const s = file.lineIndex.position(f.start);
-      const e = file.lineIndex.position(f.end);
       out.push(
         `${paint(style, 'bold', `${relative}:${s.line + 1}:${s.character + 1}`)}  ${paint(style, SEVERITY_COLOR[f.severity], f.severity)}  ${f.message}  ${paint(style, 'dim', `[${f.ruleId}]`)}`,
       );
-      const lineText = file.text.slice(file.lineIndex.lineStart(s.line), file.lineIndex.lineEnd(s.line)).replace(/\t/g, ' ');
-      const gutter = String(s.line + 1);
-      const markEnd = e.line === s.line ? e.character : lineText.length;
-      const marks = '^'.repeat(Math.max(1, markEnd - s.character));
-      out.push(paint(style, 'dim', `  ${gutter} | `) + lineText);
-      out.push(paint(style, 'dim', `  ${' '.repeat(gutter.length)} | `) + ' '.repeat(s.character) + paint(style, SEVERITY_COLOR[f.severity], marks));
+      const lines = excerptLines(file, f.start, f.end);
+      const width = Math.max(...lines.map((l) => String(l?.number ?? '').length));
+      for (const line of lines) {
+        if (line === null) {
+          out.push(paint(style, 'dim', `  ${'…'.padStart(width)} |`));
+          continue;
+        }
+        out.push(paint(style, 'dim', `  ${String(line.number).padStart(width)} | `) + line.text);
+        out.push(paint(style, 'dim', `  ${' '.repeat(width)} | `) + ' '.repeat(line.from) + paint(style, SEVERITY_COLOR[f.severity], '^'.repeat(line.to - line.from)));
+      }
       for (const fix of f.fixes) {
         const how = fix.applicability === 'safe' ? 'fix: --fix' : fix.applicability === 'unsafe' ? 'fix: --fix --unsafe-fixes, changes behaviour' : 'suggestion';
         out.push(`  ${paint(style, 'cyan', '↳')} ${fix.title} ${paint(style, 'dim', `(${how})`)}`);
@@ -56,7 +65,6 @@ export function formatText(results: LintResults, style: TextStyle): string {
       out.push('');
     }
   }
-  for (const s of results.skipped) out.push(paint(style, 'dim', `${s.file}: skipped (${s.reason})`));
   const total = counts.error + counts.warning + counts.info + counts.hint;
   const scanned = plural(results.files.length, 'file');
   if (total === 0) {
@@ -71,6 +79,6 @@ export function formatText(results: LintResults, style: TextStyle): string {
     if (fixable.length) summary += `; ${fixable.join(', ')}`;
     out.push(paint(style, 'bold', summary + '.'));
   }
-  if (results.fixesApplied) out.push(`Applied ${plural(results.fixesApplied, 'fix')}.`);
+  if (results.fixesApplied) out.push(`Applied ${plural(results.fixesApplied, 'fix', 'fixes')}.`);
   return out.join('\n') + '\n';
 }

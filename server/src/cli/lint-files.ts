@@ -20,7 +20,6 @@ import type { FixMode } from '../engine/fix-selection';
 import { readSource } from '../engine/read-source';
 import { applyFixesUntilStable } from './apply-fixes';
 
-
 export interface LintOptions {
   only?: ReadonlySet<string>;
   fix?: FixMode;
@@ -90,6 +89,21 @@ async function workspaceModels(engine: Engine, root: string, filter: FileFilter)
   return models;
 }
 
+const BOM = '\uFEFF';
+
+/** readSource drops a UTF-8 byte-order mark; a fixed file keeps the one it had on disk. */
+async function writeFixed(file: string, text: string): Promise<void> {
+  const handle = await fs.open(file, 'r');
+  const head = Buffer.alloc(3);
+  try {
+    await handle.read(head, 0, 3, 0);
+  } finally {
+    await handle.close();
+  }
+  const hadBom = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf;
+  await fs.writeFile(file, hadBom ? BOM + text : text);
+}
+
 export async function lintFiles(root: string, paths: readonly string[], options: LintOptions = {}): Promise<LintResults> {
   const log = options.log ?? ((m: string) => process.stderr.write(`perflens: ${m}\n`));
   const absRoot = path.resolve(root);
@@ -128,7 +142,7 @@ export async function lintFiles(root: string, paths: readonly string[], options:
     if (options.fix && findings.some((f) => f.fixes.length > 0)) {
       const fixed = applyFixesUntilStable(file, findings, options.fix, (f) => engine.analyze(f, settings, { only: options.only, models, functions }).findings);
       if (fixed.applied > 0) {
-        await fs.writeFile(abs, fixed.file.text);
+        await writeFixed(abs, fixed.file.text);
         file = fixed.file;
         findings = fixed.findings;
         fixesApplied = fixed.applied;

@@ -1,0 +1,97 @@
+/** `perflens lint --fix`: safe fixes by default, unsafe ones on request, files written, the rest reported. */
+import * as assert from 'node:assert/strict';
+import { PRISMA_HANDLER } from '../harness/samples';
+import { TempWorkspace, json, perflens } from './run-cli';
+
+const OFFSET_SQL = 'SELECT id, title FROM posts\nORDER BY created_at DESC\nLIMIT 20 OFFSET $1;\n';
+
+const DJANGO_MODELS = `from django.db import models
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=200)
+
+
+class Post(models.Model):
+    title = models.CharField(max_length=200)
+    author = models.ForeignKey(Author, on_delete=models.CASCADE)
+    created_at = models.DateTimeField(auto_now_add=True)
+`;
+
+/** Two findings on one queryset: a lazy foreign key (safe fix) and a computed slice start (unsafe fix). */
+const DJANGO_VIEW = `from django.http import JsonResponse
+from .models import Post
+
+
+def post_list(request):
+    page = int(request.GET.get("page", 1))
+    start = (page - 1) * 20
+    posts = Post.objects.order_by("-created_at")[start:start + 20]
+    return JsonResponse({"posts": [{"title": p.title, "author": p.author.name} for p in posts]})
+`;
+
+describe('perflens lint --fix', () => {
+  const ws = new TempWorkspace();
+  beforeEach(() => ws.create());
+  afterEach(() => ws.remove());
+
+  it('applies only the safe fix by default and reports what remains', () => {
+    ws.write('blog/models.py', DJANGO_MODELS);
+    ws.write('blog/views.py', DJANGO_VIEW);
+    assert.deepEqual(json(perflens(ws.root, ['lint', '--format', 'json'])).findings.map((f) => f.rule), ['offset-pagination', 'n-plus-one']);
+    const run = perflens(ws.root, ['lint', '--fix']);
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /Applied 1 fix\./);
+    const fixed = ws.read('blog/views.py');
+    assert.match(fixed, /select_related\("author"\)/);
+    assert.match(fixed, /\[start:start \+ 20\]/, 'the unsafe keyset rewrite waits for --unsafe-fixes');
+    assert.deepEqual(json(perflens(ws.root, ['lint', '--format', 'json'])).findings.map((f) => f.rule), ['offset-pagination']);
+  });
+
+  it('with --unsafe-fixes applies both, over several passes, and the result lints clean', () => {
+    ws.write('blog/models.py', DJANGO_MODELS);
+    ws.write('blog/views.py', DJANGO_VIEW);
+    const run = perflens(ws.root, ['lint', '--fix', '--unsafe-fixes']);
+    assert.match(run.stdout, /Applied 2 fixes\./);
+    assert.match(run.stdout, /No problems in 2 files\./);
+    const fixed = ws.read('blog/views.py');
+    assert.match(fixed, /select_related\("author"\)/);
+    assert.match(fixed, /order_by\("-created_at", "-id"\)/);
+    assert.equal(json(perflens(ws.root, ['lint', '--format', 'json'])).findings.length, 0);
+  });
+
+  it('rewrites SQL and Prisma offset pagination to keyset with --unsafe-fixes only', () => {
+    ws.write('q.sql', OFFSET_SQL);
+    ws.write('src/routes/posts.ts', PRISMA_HANDLER);
+    const safeOnly = perflens(ws.root, ['lint', '--fix']);
+    assert.equal(ws.read('q.sql'), OFFSET_SQL);
+    assert.equal(ws.read('src/routes/posts.ts'), PRISMA_HANDLER);
+    assert.doesNotMatch(safeOnly.stdout, /Applied/);
+    assert.match(safeOnly.stdout, /2 with --fix --unsafe-fixes/);
+    const unsafe = perflens(ws.root, ['lint', '--fix', '--unsafe-fixes']);
+    assert.match(unsafe.stdout, /Applied 2 fixes\./);
+    assert.doesNotMatch(ws.read('q.sql'), /OFFSET/);
+    assert.match(ws.read('q.sql'), /ORDER BY created_at DESC, id DESC/);
+    assert.match(ws.read('src/routes/posts.ts'), /cursor/);
+    assert.doesNotMatch(ws.read('src/routes/posts.ts'), /skip: \(page - 1\)/);
+    assert.equal(json(perflens(ws.root, ['lint', '--format', 'json'])).findings.length, 0);
+    assert.equal(perflens(ws.root, ['lint', '--unsafe-fixes']).status, 2, '--unsafe-fixes needs --fix');
+  });
+
+  it('keeps the JSON on stdout exact and counts the fixes on stderr', () => {
+    ws.write('q.sql', OFFSET_SQL);
+    const run = perflens(ws.root, ['lint', '--format', 'json', '--fix', '--unsafe-fixes']);
+    assert.deepEqual(json(run), { version: 1, files: 1, findings: [] });
+    assert.match(run.stderr, /applied 1 fix\b/);
+  });
+
+  it('keeps a UTF-8 byte-order mark and CRLF line ends of a fixed file', () => {
+    ws.write('q.sql', '\uFEFF' + OFFSET_SQL.replace(/\n/g, '\r\n'));
+    perflens(ws.root, ['lint', '--fix', '--unsafe-fixes']);
+    const fixed = ws.read('q.sql');
+    assert.ok(fixed.startsWith('\uFEFFSELECT'), JSON.stringify(fixed.slice(0, 10)));
+    assert.doesNotMatch(fixed, /OFFSET/);
+    assert.match(fixed, /\r\nORDER BY created_at DESC, id DESC\r\n/);
+    assert.doesNotMatch(fixed, /[^\r]\n/);
+  });
+});
