@@ -254,3 +254,15 @@ ruleTests('n-plus-one', {
     },
   ],
 });
+
+ruleTests('n-plus-one', {
+  valid: [
+    {
+      name: 'writes collected into prisma.$transaction([...])',
+      file: 'a.ts',
+      code: `${PRISMA}export async function f(posts: Post[]) {\n  await prisma.$transaction(posts.map((p) => prisma.post.update({ where: { id: p.id }, data: { slug: p.title } })));\n}\n`,
+      why: 'the updates are sent as one batch in one round trip',
+    },
+  ],
+  invalid: [],
+});

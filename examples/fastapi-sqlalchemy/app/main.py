@@ -1,6 +1,7 @@
 import time
 from functools import lru_cache
 
+import httpx
 from fastapi import Depends, FastAPI, Query
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -10,6 +11,7 @@ from .models import Item, Owner
 engine = create_engine("postgresql+psycopg://localhost/shop")
 SessionLocal = sessionmaker(engine)
 app = FastAPI()
+ledger = httpx.AsyncClient(base_url="https://ledger.internal", timeout=5)
 
 
 def get_db():
@@ -47,14 +49,27 @@ def items_batch(ids: list[int] = Query([]), db: Session = Depends(get_db)):
     return [db.get(Item, item_id) for item_id in ids]
 
 
-@app.get("/report")
-async def report():
-    # Blocks the event loop for every request on this worker.
-    time.sleep(2)
-    return {"status": "done"}
+@app.get("/items/{item_id}/price")
+def item_price(item_id: int, currency: str = "USD", db: Session = Depends(get_db)):
+    item = db.get(Item, item_id)
+    return {"id": item.id, "price": item.price_cents / 100 * exchange_rate(currency), "currency": currency}
 
 
+@app.post("/payments/webhook")
+async def payment_webhook(payload: dict):
+    for attempt in range(3):
+        response = await ledger.post("/entries", json=payload)
+        if response.status_code < 500:
+            return {"recorded": response.is_success}
+        # Backs off with time.sleep: the event loop stops, and every request on this worker waits too.
+        time.sleep(2**attempt)
+    return {"recorded": False}
+
+
+# Unbounded: one entry per currency string a client ever sends, kept (and never refreshed) for the
+# life of the process.
 @lru_cache(maxsize=None)
 def exchange_rate(currency: str) -> float:
-    # Unbounded: one entry per currency string ever passed in, kept for the life of the process.
-    return 1.0
+    response = httpx.get("https://rates.example.com/latest", params={"base": "USD", "symbol": currency}, timeout=5)
+    return response.json()["rate"]
+

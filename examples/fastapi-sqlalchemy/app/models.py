@@ -19,6 +19,7 @@ class Item(Base):
     __tablename__ = "items"
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200), index=True)
+    price_cents: Mapped[int]
     owner_id: Mapped[int] = mapped_column(ForeignKey("owners.id"))
     owner: Mapped[Owner] = relationship(back_populates="items")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

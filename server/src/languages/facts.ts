@@ -71,6 +71,8 @@ export interface LoopFact extends Span {
   statementStart: number;
   /** Items run concurrently: `Promise.all(xs.map(async …))`. Prisma batches same-tick findUnique calls. */
   concurrent: boolean;
+  /** The per-item calls are sent as one batch: `prisma.$transaction(xs.map((x) => …))`. */
+  batched?: boolean;
   /** The most items there can be, when the query that produced them says (`take: 50`). */
   bound?: { count: number; source: string };
 }

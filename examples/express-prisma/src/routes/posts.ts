@@ -1,9 +1,10 @@
 import { Router } from 'express';
 import fs from 'node:fs';
-import { PrismaClient } from '@prisma/client';
+import path from 'node:path';
+import { prisma } from '../db';
+import { commentsPage } from '../services/comments';
 import { renderMarkdown } from '../services/markdown';
 
-const prisma = new PrismaClient();
 export const postsRouter = Router();
 
 const PAGE_SIZE = 20;
@@ -56,9 +57,14 @@ postsRouter.get('/search', async (req, res) => {
   res.json(rows);
 });
 
+// GET /posts/:id/comments?offset=100
+postsRouter.get('/:id/comments', async (req, res) => {
+  res.json(await commentsPage(Number(req.params.id), Number(req.query.offset ?? 0)));
+});
+
 // GET /posts/:id/body — reads the template from disk on every request, blocking the event loop.
 postsRouter.get('/:id/body', async (req, res) => {
-  const template = fs.readFileSync(new URL('../../templates/post.html', import.meta.url), 'utf8');
+  const template = fs.readFileSync(path.join(__dirname, '../../templates/post.html'), 'utf8');
   const post = await prisma.post.findUniqueOrThrow({ where: { id: Number(req.params.id) } });
   res.send(template.replace('{{body}}', renderMarkdown(post.body)));
 });

@@ -66,10 +66,12 @@ export function enclosingLoop(node: ts.Node): EnclosingLoop | undefined {
         // reduce's first parameter is the accumulator, not the item.
         const variables = /^reduce/.test(call.expression.name.text) ? params.slice(1) : params;
         const concurrent = call.expression.name.text === 'map' && isPromiseAll(call.parent);
+        // `prisma.$transaction(xs.map(…))` collects the queries and sends them in one round trip.
+        const batched = call.expression.name.text === 'map' && ts.isCallExpression(call.parent) && /\.\$transaction$/.test(call.parent.expression.getText());
         const stmt = statementOf(call);
         return {
           body: n.body,
-          fact: { kind: 'callback', variables, iterable: call.expression.expression.getText(), start: call.getStart(), end: n.body.getStart(), statementStart: lineStart(sf, stmt.getStart()), concurrent },
+          fact: { kind: 'callback', variables, iterable: call.expression.expression.getText(), start: call.getStart(), end: n.body.getStart(), statementStart: lineStart(sf, stmt.getStart()), concurrent, batched },
         };
       }
       return undefined;
