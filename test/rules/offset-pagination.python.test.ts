@@ -38,6 +38,24 @@ ruleTests('offset-pagination', {
       code: 'def move(shape, n):\n    return shape.translate().offset(n)\n',
       why: 'no ORM import: not a query',
     },
+    {
+      name: 'DRF CursorPagination and a keyset subclass',
+      file: 'api.py',
+      code: 'from rest_framework import viewsets\nfrom rest_framework.pagination import CursorPagination\n\n\nclass ByIdPagination(CursorPagination):\n    ordering = "-id"\n\n\nclass PostViewSet(viewsets.ModelViewSet):\n    pagination_class = ByIdPagination\n',
+      why: 'cursor pagination is keyset pagination',
+    },
+    {
+      name: 'paginate_by on a class that is not a list view',
+      file: 'forms.py',
+      code: 'class Settings:\n    paginate_by = 20\n',
+      why: 'only generic list views page with it',
+    },
+    {
+      name: 'Model.query.paginate without Flask or SQLAlchemy imports',
+      file: 'client.py',
+      code: 'def fetch(Api, page):\n    return Api.query.paginate(page=page)\n',
+      why: 'no ORM evidence: not a query',
+    },
   ],
   invalid: [
     {
@@ -65,6 +83,30 @@ ruleTests('offset-pagination', {
       file: 'api.py',
       code: 'from rest_framework import viewsets\nfrom rest_framework.pagination import LimitOffsetPagination\n\n\nclass PostViewSet(viewsets.ModelViewSet):\n    pagination_class = LimitOffsetPagination\n',
       findings: [{ line: 6, message: /CursorPagination/ }],
+    },
+    {
+      name: 'a project pagination class derived from PageNumberPagination',
+      file: 'pagination.py',
+      code: 'from rest_framework.pagination import PageNumberPagination\n\n\nclass StandardPagination(PageNumberPagination):\n    page_size = 50\n',
+      findings: [{ line: 4, message: /PageNumberPagination/ }],
+    },
+    {
+      name: 'DRF DEFAULT_PAGINATION_CLASS setting',
+      file: 'settings.py',
+      code: 'REST_FRAMEWORK = {\n    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",\n    "PAGE_SIZE": 100,\n}\n',
+      findings: [{ line: 2 }],
+    },
+    {
+      name: 'Django ListView with paginate_by',
+      file: 'views.py',
+      code: 'from django.views.generic import ListView\nfrom .models import Post\n\n\nclass PostList(ListView):\n    model = Post\n    paginate_by = 20\n',
+      findings: [{ line: 7 }],
+    },
+    {
+      name: 'Flask-SQLAlchemy Model.query.paginate(page=…) from the request',
+      file: 'app.py',
+      code: 'from flask import Flask, request\nfrom .models import Post\n\napp = Flask(__name__)\n\n\n@app.route("/posts")\ndef posts():\n    page = request.args.get("page", 1, type=int)\n    return Post.query.order_by(Post.id).paginate(page=page, per_page=20)\n',
+      findings: [{ line: 10 }],
     },
     {
       name: 'FastAPI + SQLAlchemy select().offset(skip)',

@@ -8,7 +8,9 @@ import type { SourceFile } from '../../engine/source-file';
 import type { LanguageAdapter } from '../adapter';
 import type { FileFacts, OrmId, ParseProblem, SqlDialect } from '../facts';
 import { embeddedSqlAt } from './embedded-sql';
-import { fromCall, fromPaginationClass, fromPaginator, fromQueryChain, fromSubscript, type PyQueryFact } from './queries';
+import { fromDeclaredPagination } from './drf-pagination';
+import { fromOffsetCall, type OrmEvidence } from './offset-calls';
+import { fromPaginator, fromQueryChain, fromSubscript, type PyQueryFact } from './queries';
 import { pythonHelpers } from './helpers';
 import { enclosingLoop, usesItem } from './loops';
 import { itemAccesses } from './item-access';
@@ -150,6 +152,7 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
     if (!tree) return facts;
     const root = tree.rootNode;
     const orms = new Set<OrmId>();
+    const evidence: OrmEvidence = { orms, flask: false };
     let dialect: SqlDialect | undefined;
     for (const st of root.namedChildren) {
       if (!st) continue;
@@ -157,6 +160,7 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
         const module = st.type === 'import_from_statement' ? st.childForFieldName('module_name')?.text ?? '' : st.namedChildren[0]?.text ?? '';
         for (const [re, orm] of ORM_MODULES) if (re.test(module)) orms.add(orm);
         for (const [re, d] of DIALECTS) if (re.test(module)) dialect ??= d;
+        if (/^flask(\.|$)/.test(module)) evidence.flask = true;
         const names = st.childrenForFieldName('name').filter((n): n is Node => !!n);
         if (st.type === 'import_from_statement') facts.imports.push({ module, names: names.map((n) => n.text.split(' as ').pop()!.trim()), namesEnd: names[names.length - 1]?.endIndex ?? st.endIndex });
         facts.importInsert = st.endIndex + 1;
@@ -187,17 +191,17 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
         const sliced = n.childForFieldName('value');
         if (q && sliced?.type === 'call') markChain(sliced);
       } else if (n.type === 'call' && !counted.has(n.id)) {
-        q = fromCall(n, root, orms) ?? fromPaginator(n, root);
+        q = fromOffsetCall(n, root, evidence) ?? fromPaginator(n, root);
         if (q) markChain(n);
         else {
-          q = fromQueryChain(n, orms);
+          q = fromQueryChain(n, evidence);
           if (q) markChain(n);
         }
       }
       if (n.type === 'call') {
         const sql = embeddedSqlAt(n, dialect);
         if (sql.length) facts.sql.push(...sql);
-      } else if (n.type === 'assignment') q = fromPaginationClass(n);
+      } else q ??= fromDeclaredPagination(n);
       if (q) {
         const loop = enclosingLoop(n);
         if (loop) {

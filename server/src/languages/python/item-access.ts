@@ -33,7 +33,8 @@ export function assignedBefore(id: Node): Node | undefined {
   walk(root, (n) => {
     if (n.startIndex >= id.startIndex) return false;
     if (n !== root && (n.type === 'class_definition' || n.type === 'function_definition')) return false;
-    if (n.type === 'assignment' && field(n, 'left')?.text === id.text && field(n, 'right')) found = field(n, 'right')!;
+    // `stmt = stmt.offset(n)`: the assignment that contains the use is not its value.
+    if (n.type === 'assignment' && n.endIndex <= id.startIndex && field(n, 'left')?.text === id.text && field(n, 'right')) found = field(n, 'right')!;
   });
   return found;
 }

@@ -1,38 +1,65 @@
 /** offset-pagination in Python: Django slices and paginators, SQLAlchemy/SQLModel/Peewee offsets, SQL in strings. */
 import type { Detection, Fix } from '../../engine/finding';
 import type { Detector } from '../../engine/rule';
+import type { OrderKey } from '../../languages/facts';
 import type { PyFacts } from '../../languages/python/adapter';
+import type { PyQueryFact } from '../../languages/python/queries';
 import { isGrowingOffset, keysetKeys, offsetMessage } from './keyset';
-import { pythonKeysetFix } from './python-fixes';
+import { drfCursorFix, pythonKeysetFix } from './python-fixes';
 import { detectSqlStatements } from './sql';
+
+const DEEP_PAGES = 'deep pages read and discard every earlier row';
+
+/** Declared pagination (DRF classes and settings, Django Paginator and list views): guidance, and for a view's `pagination_class` a CursorPagination rewrite. */
+function declaredPagination(q: PyQueryFact, facts: PyFacts): { message: string; fixes: Fix[] } {
+  const p = q.pagination!;
+  const cursorAdvice = "Use DRF's `CursorPagination` (keyset pagination) with an `ordering` on an indexed, unique column.";
+  const guidance = (title: string): Fix[] => [{ title, applicability: 'display-only', edits: [] }];
+  switch (q.operation) {
+    case 'pagination_class': {
+      const fix = drfCursorFix(q, facts);
+      return { message: `\`${p.offset.text}\` pages with OFFSET: ${DEEP_PAGES}. ${cursorAdvice}`, fixes: fix ? [fix] : guidance('Use CursorPagination (keyset) with an ordering on an indexed unique column') };
+    }
+    case 'pagination-subclass':
+      return { message: `Pagination classes derived from \`${p.offset.text}\` page with OFFSET: ${DEEP_PAGES}. Derive from \`CursorPagination\` (keyset pagination) with an \`ordering\` on an indexed, unique column.`, fixes: guidance('Derive from CursorPagination with an ordering on an indexed unique column') };
+    case 'DEFAULT_PAGINATION_CLASS':
+      return { message: `Every paginated DRF view pages with OFFSET (\`${p.offset.text}\`): ${DEEP_PAGES}. ${cursorAdvice}`, fixes: guidance('Use CursorPagination for views whose lists grow') };
+    case 'paginate_by':
+      return { message: `\`paginate_by\` pages with OFFSET (\`?page=\` from the query string): ${DEEP_PAGES}. For long lists, page with a keyset filter on an indexed column (e.g. \`filter(id__lt=last_id)[:n]\`).`, fixes: guidance('Page with a keyset filter instead of paginate_by') };
+    default:
+      return { message: `\`Paginator\` pages with OFFSET (\`page\` comes from \`${p.offset.text}\`): ${DEEP_PAGES}. For long lists, page with a keyset filter on an indexed column (e.g. \`filter(id__lt=last_id)[:n]\`).`, fixes: guidance('Page with a keyset filter instead of Paginator') };
+  }
+}
+
+/** Index advice in the ORM's own terms: Django `Meta.indexes`, SQLAlchemy `Index(…)`. */
+function indexAdvice(q: PyQueryFact, keys: readonly OrderKey[]): string | undefined {
+  const model = q.model ?? q.modelName;
+  if (q.orm === 'django') return `\`models.Index(fields=[${keys.map((k) => `"${k.direction === 'desc' ? '-' : ''}${k.column}"`).join(', ')}])\` in ${model ?? 'the model'}.Meta.indexes`;
+  if ((q.orm === 'sqlalchemy' || q.orm === 'sqlmodel') && model && /^\w+$/.test(model)) {
+    return `\`Index("ix_${model.toLowerCase()}_${keys.map((k) => k.column).join('_')}", ${keys.map((k) => `${model}.${k.column}${k.direction === 'desc' ? '.desc()' : ''}`).join(', ')})\``;
+  }
+  return undefined;
+}
 
 export const detectPython: Detector<PyFacts> = (facts, ctx) => {
   const out: Detection[] = [];
   for (const q of facts.queries) {
     const p = q.pagination;
     if (!p || !isGrowingOffset(p)) continue;
-    const keys = keysetKeys(p.orderBy, 'id');
-    let fixes: Fix[] = [];
-    let message: string;
     if (q.style === 'paginator') {
-      const drf = q.operation === 'pagination_class';
-      message = drf
-        ? `\`${p.offset.text}\` pages with OFFSET: deep pages read and discard every earlier row. Use DRF's \`CursorPagination\` (keyset pagination) with an \`ordering\` on an indexed, unique column.`
-        : `\`Paginator\` pages with OFFSET (\`page\` comes from \`${p.offset.text}\`): deep pages read and discard every earlier row. For long lists, page with a keyset filter on an indexed column (e.g. \`filter(id__lt=last_id)[:n]\`).`;
-      fixes = [{ title: drf ? 'Use CursorPagination (keyset) with an ordering on an indexed unique column' : 'Page with a keyset filter instead of Paginator', applicability: 'display-only', edits: [] }];
-    } else {
-      // Django declares indexes on the model: Meta.indexes with the ordering's signs.
-      const model = q.model ?? q.modelName;
-      const index =
-        q.orm === 'django'
-          ? `\`models.Index(fields=[${keys.map((k) => `"${k.direction === 'desc' ? '-' : ''}${k.column}"`).join(', ')}])\` in ${model ?? 'the model'}.Meta.indexes`
-          : (q.orm === 'sqlalchemy' || q.orm === 'sqlmodel') && model && /^\w+$/.test(model)
-            ? `\`Index("ix_${model.toLowerCase()}_${keys.map((k) => k.column).join('_')}", ${keys.map((k) => `${model}.${k.column}${k.direction === 'desc' ? '.desc()' : ''}`).join(', ')})\``
-            : undefined;
-      message = offsetMessage({ query: q.callee.split('\n')[0], offset: p.offset.text, table: model, keys, index });
-      const fix = pythonKeysetFix(q, keys, facts, ctx.file.text);
-      if (fix) fixes = [fix];
+      out.push({ start: p.offsetSpan.start, end: p.offsetSpan.end, ...declaredPagination(q, facts) });
+      continue;
     }
+    const keys = keysetKeys(p.orderBy, 'id');
+    const model = q.model ?? q.modelName;
+    const query = q.callee.split('\n')[0];
+    let message = offsetMessage({ query, offset: p.offset.text, table: model, keys, index: indexAdvice(q, keys) });
+    if (q.style === 'paginate') {
+      // `paginate(page, n)` skips (page - 1) * n rows; the message names the page, not a row count.
+      message = message.replace(`skips \`${p.offset.text}\` rows`, `pages with OFFSET (page \`${p.offset.text}\`)`);
+    }
+    const fix = pythonKeysetFix(q, keys, facts, ctx.file.text);
+    const fixes: Fix[] = fix ? [fix] : q.style === 'paginate' ? [{ title: `Page with a keyset filter on (${keys.map((k) => k.column).join(', ')}) instead of paginate()`, applicability: 'display-only', edits: [] }] : [];
     out.push({ start: p.offsetSpan.start, end: p.offsetSpan.end, message, fixes });
   }
   out.push(...detectSqlStatements(facts.sql, ctx));
