@@ -97,7 +97,7 @@ ruleTests('offset-pagination', {
       file: 'posts.js',
       code: `const { Post } = require('../models');\nasync function list(req, res) {\n  const offset = parseInt(req.query.offset, 10) || 0;\n  res.json(await Post.findAll({ order: [['createdAt', 'DESC']], offset, limit: 20 }));\n}\n`,
       findings: [{ line: 4 }],
-      output: `const { Op } = require('sequelize');\nconst { Post } = require('../models');\nasync function list(req, res) {\n  const offset = parseInt(req.query.offset, 10) || 0;\n  res.json(await Post.findAll({ order: [['createdAt', 'DESC'], ['id', 'DESC']], where: { [Op.or]: [{ createdAt: { [Op.lt]: req.query.afterCreatedAt } }, { createdAt: req.query.afterCreatedAt, id: { [Op.lt]: req.query.afterId } }] }, limit: 20 }));\n}\n`,
+      output: `const { Post } = require('../models');\nconst { Op } = require('sequelize');\nasync function list(req, res) {\n  const offset = parseInt(req.query.offset, 10) || 0;\n  res.json(await Post.findAll({ order: [['createdAt', 'DESC'], ['id', 'DESC']], where: { [Op.or]: [{ createdAt: { [Op.lt]: req.query.afterCreatedAt } }, { createdAt: req.query.afterCreatedAt, id: { [Op.lt]: req.query.afterId } }] }, limit: 20 }));\n}\n`,
     },
     {
       name: 'TypeORM repository find with skip',

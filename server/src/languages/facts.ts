@@ -160,6 +160,54 @@ export interface ImportedCallFact extends Span {
   usesLoopItem: boolean;
 }
 
+/** A function that runs while an HTTP request waits: a route handler, a controller method, a resolver. */
+export interface HandlerFact extends Span {
+  /** express, fastify, koa, hono, nestjs, nextjs, trpc, graphql, django, drf, flask, fastapi, starlette, aiohttp, http. */
+  framework: string;
+  /** The function's name, or `GET /posts` for an inline handler. */
+  name: string;
+  route?: string;
+  async: boolean;
+}
+
+/**
+ * A call on a request path that makes the request (or, for event-loop blockers, every request of
+ * the process) wait: `fs.readFileSync`, `time.sleep` in `async def`, sending an email.
+ */
+export interface BlockingCallFact extends Span {
+  /** As written: `fs.readFileSync`, `requests.get`, `transporter.sendMail`. */
+  api: string;
+  /** event-loop: blocks the whole Node process; sync-in-async: blocks Python's event loop;
+   *  third-party: the user waits on an email/SMS/push provider. */
+  kind: 'event-loop' | 'sync-in-async' | 'third-party';
+  /** What to write instead, in words for the message: `await fs.promises.readFile`. */
+  instead: string;
+  handler: HandlerFact;
+  /** Handler first, then the helpers down to the function that makes the call. */
+  chain: string[];
+}
+
+/** An outbound HTTP call on a request path, and whether it can give up (a timeout or an abort signal). */
+export interface OutboundCallFact extends Span {
+  api: string;
+  client: 'fetch' | 'axios' | 'got' | 'requests' | 'urllib' | 'http';
+  handler: HandlerFact;
+  chain: string[];
+}
+
+/**
+ * A process-lifetime store that grows with input and is never evicted: a module-level map written
+ * with request-derived keys, an unbounded memoizer, a Redis key written without an expiry.
+ */
+export interface CacheFact extends Span {
+  name: string;
+  kind: 'map' | 'set' | 'object' | 'dict' | 'list' | 'memoize' | 'function-cache' | 'method-cache' | 'node-cache' | 'redis-key';
+  /** The write that adds entries with a key from input, when the store is a collection. */
+  write?: Span & { text: string };
+  /** The store is iterated somewhere: evicting entries changes what the iteration sees. */
+  iterated?: boolean;
+}
+
 export interface ParseProblem extends Span {
   message: string;
 }
@@ -180,4 +228,12 @@ export interface FileFacts {
   queryHelpers?: QueryHelperFact[];
   /** Calls in loops to functions imported from other files of the workspace. */
   importedCalls?: ImportedCallFact[];
+  /** Request handlers the file defines. */
+  handlers?: HandlerFact[];
+  /** Calls on request paths that block the event loop or wait on a third party. */
+  blockingCalls?: BlockingCallFact[];
+  /** Outbound HTTP calls on request paths that have no timeout. */
+  untimedCalls?: OutboundCallFact[];
+  /** Stores that grow with input and are never evicted. */
+  caches?: CacheFact[];
 }

@@ -7,7 +7,11 @@ import { Edit, Language, Parser, type Tree } from 'web-tree-sitter';
 import type { SourceFile } from '../../engine/source-file';
 import type { LanguageAdapter } from '../adapter';
 import type { FileFacts, OrmId, ParseProblem, SqlDialect } from '../facts';
+import { pythonBlockingCalls, type PyBlockingCall, type PyOutboundCall } from './blocking-calls';
+import { pythonCaches, type PyCacheFact } from './caches';
 import { embeddedSqlAt } from './embedded-sql';
+import { findHandlers, requestPathFunctions } from './handlers';
+import { moduleNames } from './imports';
 import { fromDeclaredPagination } from './drf-pagination';
 import { fromOffsetCall, type OrmEvidence } from './offset-calls';
 import { fromPaginator, fromQueryChain, fromSubscript, type PyQueryFact } from './queries';
@@ -36,6 +40,9 @@ export interface PyFacts extends FileFacts {
   importInsert: number;
   /** Calls, inside loops, of this file's functions that issue queries. */
   helperCalls?: PyQueryFact[];
+  blockingCalls?: PyBlockingCall[];
+  untimedCalls?: PyOutboundCall[];
+  caches?: PyCacheFact[];
 }
 
 const MAX_CHARS = 5 * 1024 * 1024;
@@ -216,6 +223,15 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
     facts.helperCalls = helpers.calls;
     facts.queryHelpers = helpers.exported;
     facts.importedCalls = helpers.imported;
+    // Request paths: handlers, and what they call in this module.
+    const names = moduleNames(root);
+    const handlers = findHandlers(root, file.path, names);
+    facts.handlers = handlers.map((h) => h.fact);
+    const reach = requestPathFunctions(root, handlers);
+    const calls = pythonBlockingCalls(root, names, reach);
+    facts.blockingCalls = calls.blocking;
+    facts.untimedCalls = calls.untimed;
+    facts.caches = pythonCaches(root, names, reach);
     // Views often import only their app's models (`from .models import Post`): `.objects` is evidence too.
     if (orms.has('django') || file.text.includes('.objects.')) {
       facts.models = djangoModels(root);

@@ -13,6 +13,9 @@ import { readImports } from './imports';
 import { exportedQueryHelpers, helperCallsInLoops, importedCallsInLoops, queryHelpers } from './helpers';
 import { enclosingLoop, usesItem } from './loops';
 import { walk } from './walk';
+import { blockingCalls, type TsBlockingCall, type TsOutboundCall } from './blocking-calls';
+import { unboundedCaches, type TsCacheFact } from './caches';
+import { findHandlers, requestPathFunctions } from './handlers';
 import { queryFromCall, WRITES, type TsQueryFact } from './queries';
 
 export interface TsFacts extends FileFacts {
@@ -22,6 +25,9 @@ export interface TsFacts extends FileFacts {
   sourceFile?: ts.SourceFile;
   /** Calls, inside loops, of this file's functions that issue queries. */
   helperCalls?: TsQueryFact[];
+  blockingCalls?: TsBlockingCall[];
+  untimedCalls?: TsOutboundCall[];
+  caches?: TsCacheFact[];
 }
 
 /** Above this, a file is generated or minified code, not something a person is typing. */
@@ -144,6 +150,14 @@ export class TypescriptAdapter implements LanguageAdapter<TsFacts> {
     facts.helperCalls = helperCallsInLoops(sf, helpers);
     facts.queryHelpers = exportedQueryHelpers(sf, helpers);
     facts.importedCalls = importedCallsInLoops(sf, helpers);
+    // Request paths: handlers, and what they call in this file.
+    const handlers = findHandlers(sf, imports);
+    facts.handlers = handlers.map((h) => h.fact);
+    const reach = requestPathFunctions(sf, handlers);
+    const calls = blockingCalls(sf, imports, reach);
+    facts.blockingCalls = calls.blocking;
+    facts.untimedCalls = calls.untimed;
+    facts.caches = unboundedCaches(sf, imports, reach);
     return facts;
   }
 }

@@ -6,6 +6,7 @@
 import ts from 'typescript';
 import type { Fix } from '../../engine/finding';
 import { findProperty, propertyName, propertyValue } from '../../languages/typescript/ordering';
+import { ensureImport } from '../../languages/typescript/edits';
 import type { TsQueryFact } from '../../languages/typescript/queries';
 
 /** The hoisted query is awaited where the loop statement is: that function must be async. */
@@ -139,20 +140,6 @@ export function batchFix(q: TsQueryFact, sf: ts.SourceFile): Fix | undefined {
     { start: loop.statementStart, end: loop.statementStart, newText: hoisted },
     { start: awaited.getStart(), end: awaited.getEnd(), newText: lookup },
   ];
-  if (q.orm === 'typeorm') edits.push(...ensureNamedImport(sf, 'typeorm', 'In'));
+  if (q.orm === 'typeorm') edits.push(...ensureImport(sf, 'typeorm', ['In']));
   return { title: `Load all ${model} rows with one ${batch.method} before the loop`, applicability: 'unsafe', edits };
-}
-
-/** `import { In } from 'typeorm'`, added to an existing import of the module when there is one. */
-function ensureNamedImport(sf: ts.SourceFile, module: string, name: string): Array<{ start: number; end: number; newText: string }> {
-  for (const st of sf.statements) {
-    if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier)) continue;
-    const b = st.importClause?.namedBindings;
-    if (b && ts.isNamedImports(b) && b.elements.some((e) => e.name.text === name)) return [];
-    if (st.moduleSpecifier.text.endsWith(module) && b && ts.isNamedImports(b) && b.elements.length) {
-      const last = b.elements[b.elements.length - 1];
-      return [{ start: last.getEnd(), end: last.getEnd(), newText: `, ${name}` }];
-    }
-  }
-  return [{ start: 0, end: 0, newText: `import { ${name} } from '${module}';\n` }];
 }

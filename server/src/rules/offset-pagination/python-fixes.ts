@@ -8,6 +8,7 @@
 import type { Edit, Fix } from '../../engine/finding';
 import type { OrderKey } from '../../languages/facts';
 import type { PyFacts } from '../../languages/python/adapter';
+import { ensureImport } from '../../languages/python/edits';
 import type { PyQueryFact } from '../../languages/python/queries';
 
 interface Cursor {
@@ -31,13 +32,6 @@ function cursorFor(q: PyQueryFact, keys: readonly OrderKey[], text: string): Cur
   const before = text.slice(0, q.params.close).trimEnd();
   const sep = q.params.empty || before.endsWith(',') || before.endsWith('(') ? '' : ', ';
   return { values: names, edits: [{ start: q.params.close, end: q.params.close, newText: sep + decls.join(', ') }] };
-}
-
-function ensureImport(facts: PyFacts, module: string, name: string): Edit[] {
-  if (facts.imports.some((i) => i.names.includes(name))) return [];
-  const existing = facts.imports.find((i) => i.module === module && i.names.length > 0);
-  if (existing) return [{ start: existing.namesEnd, end: existing.namesEnd, newText: `, ${name}` }];
-  return [{ start: facts.importInsert, end: facts.importInsert, newText: `from ${module} import ${name}\n` }];
 }
 
 function djangoFix(q: PyQueryFact, keys: readonly OrderKey[], cursor: Cursor, facts: PyFacts): Edit[] {

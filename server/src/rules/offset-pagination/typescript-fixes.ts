@@ -4,6 +4,7 @@ import type { Edit, Fix } from '../../engine/finding';
 import type { OrderKey } from '../../languages/facts';
 import { findProperty, propertyValue } from '../../languages/typescript/ordering';
 import type { TsQueryFact } from '../../languages/typescript/queries';
+import { ensureImport } from '../../languages/typescript/edits';
 import { cursorFor, cursorName, type Cursor } from './typescript-cursor';
 
 type Cmp = 'lt' | 'gt';
@@ -58,32 +59,6 @@ function conditionEntries(orm: TsQueryFact['orm'], keys: readonly OrderKey[], va
     return `{ ${[...eqs, `${k.column}: ${op(k, values[i])}`].join(', ')} }`;
   });
   return orm === 'sequelize' ? `[Op.or]: [${branches.join(', ')}]` : `$or: [${branches.join(', ')}]`;
-}
-
-function ensureImport(sf: ts.SourceFile, module: string, names: string[]): Edit[] {
-  const missing = new Set(names);
-  let target: ts.NamedImports | undefined;
-  for (const st of sf.statements) {
-    if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier)) continue;
-    const bindings = st.importClause?.namedBindings;
-    if (bindings && ts.isNamedImports(bindings)) {
-      for (const el of bindings.elements) missing.delete(el.name.text);
-      if (st.moduleSpecifier.text === module) target = bindings;
-    }
-  }
-  // `const { Op } = require('sequelize')` also brings the name in.
-  for (const n of [...missing]) if (new RegExp(`\\b${n}\\b[^\\n]*require\\(['"]${module}['"]\\)`).test(sf.text)) missing.delete(n);
-  if (missing.size === 0) return [];
-  const list = [...missing].join(', ');
-  if (target) {
-    const last = target.elements[target.elements.length - 1];
-    return [{ start: last ? last.getEnd() : target.getStart() + 1, end: last ? last.getEnd() : target.getStart() + 1, newText: last ? `, ${list}` : ` ${list} ` }];
-  }
-  const cjs = !sf.statements.some(ts.isImportDeclaration) && /\brequire\(/.test(sf.text);
-  const line = cjs ? `const { ${list} } = require('${module}');\n` : `import { ${list} } from '${module}';\n`;
-  const first = sf.statements.find((s) => !(ts.isExpressionStatement(s) && ts.isStringLiteral(s.expression)));
-  const at = first ? first.getFullStart() + (first.getFullStart() === 0 ? 0 : 1) : 0;
-  return [{ start: at, end: at, newText: line }];
 }
 
 function prismaFix(q: TsQueryFact, keys: readonly OrderKey[], cursor: Cursor): Edit[] {

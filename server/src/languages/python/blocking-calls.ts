@@ -1,0 +1,161 @@
+/**
+ * Calls on a Python request path that hold the request up: synchronous I/O in an `async def`
+ * handler (`requests`, `urllib`, sync `httpx`, `time.sleep`, `subprocess`, `open()`, boto3), which
+ * blocks the event loop and every request on it, and sends to email/SMS providers in any handler.
+ * Also outbound HTTP without a timeout (`requests` has none by default; neither has `urlopen`).
+ * Plain `def` handlers are left alone for blocking I/O: Django, Flask and FastAPI (in its thread
+ * pool) run them in threads.
+ */
+import type { BlockingCallFact, OutboundCallFact } from '../facts';
+import { isAsync, requestPathOf, type PyReach } from './handlers';
+import { qualifiedName, type ModuleNames } from './imports';
+import { args, field, keywordArg, walk, type Node } from './tree';
+
+export interface PyBlockingCall extends BlockingCallFact {
+  /** Offsets of the whole call, its callee, and the qualified name (`time.sleep`). */
+  callStart: number;
+  callEnd: number;
+  qualified: string;
+  /** The call is directly in the async handler's body (not in a helper or a nested function): `await` can go there. */
+  direct: boolean;
+  framework: string;
+}
+
+export interface PyOutboundCall extends OutboundCallFact {
+  /** Where `, timeout=…` goes: after the last argument. */
+  insertAt: number;
+}
+
+/** Synchronous calls that block an event loop, by qualified name, with what to use instead. */
+const SYNC_IO: Array<[RegExp, string]> = [
+  [/^time\.sleep$/, '`await asyncio.sleep(…)`'],
+  [/^requests\.(get|post|put|patch|delete|head|options|request)$/, '`await asyncio.to_thread(…)`, or an async client (`httpx.AsyncClient`, aiohttp)'],
+  [/^urllib\.request\.urlopen$|^urllib3\.request$/, '`await asyncio.to_thread(…)`, or an async client (`httpx.AsyncClient`, aiohttp)'],
+  [/^httpx\.(get|post|put|patch|delete|head|options|request|stream)$/, '`httpx.AsyncClient` with `await`'],
+  [/^subprocess\.(run|call|check_call|check_output)$/, '`await asyncio.create_subprocess_exec(…)`, or `await asyncio.to_thread(…)`'],
+  [/^open$/, '`await asyncio.to_thread(…)` for the file work, or `aiofiles`'],
+  [/^(psycopg2|sqlite3|pymysql|MySQLdb)\.connect$/, 'an async driver (asyncpg, aiosqlite, aiomysql), or `await asyncio.to_thread(…)`'],
+];
+
+/** Objects whose methods are all synchronous network calls: sessions and clients of sync libraries. */
+const SYNC_CLIENTS = /^(requests\.(Session|session)|httpx\.Client|boto3\.(client|resource)|redis\.(Redis|StrictRedis|from_url))$/;
+
+/** Sends to third parties, by qualified name or by method on a client made from the module. */
+const SENDERS: Array<[RegExp, string]> = [
+  [/^django\.core\.mail\.(send_mail|send_mass_mail|mail_admins|mail_managers)$/, 'email'],
+  [/^smtplib\.SMTP(_SSL)?\.(sendmail|send_message)$/, 'email'],
+  [/^sendgrid\.SendGridAPIClient\.send$/, 'email'],
+  [/^twilio\.rest\.Client\.messages\.create$/, 'SMS'],
+  [/^boto3\.client\.(send_email|send_raw_email|publish)$/, 'notification'],
+  [/^flask_mail\.Mail\.send$/, 'email'],
+  [/^resend\.Emails\.send$/, 'email'],
+  [/^firebase_admin\.messaging\.(send|send_all|send_each|send_multicast)$/, 'push notification'],
+  [/^pywebpush\.webpush$/, 'push notification'],
+];
+
+/** Local names bound to clients: `session = requests.Session()`, `mail = Mail(app)`, `s3 = boto3.client("s3")`. */
+function clientNames(root: Node, names: ModuleNames): Map<string, string> {
+  const out = new Map<string, string>();
+  walk(root, (n) => {
+    if (n.type !== 'assignment') return;
+    const left = field(n, 'left');
+    const right = field(n, 'right');
+    if (!left || right?.type !== 'call') return;
+    const q = qualifiedName(field(right, 'function')!, names);
+    if (q) out.set(left.text, q);
+  });
+  return out;
+}
+
+/** `session.get` → `requests.Session.get`; `smtp.sendmail` → `smtplib.SMTP.sendmail`; else the import-qualified name. */
+function resolveCallee(call: Node, names: ModuleNames, clients: ReadonlyMap<string, string>): string | undefined {
+  const f = field(call, 'function');
+  if (!f) return undefined;
+  const direct = qualifiedName(f, names);
+  if (direct) return direct;
+  if (f.type === 'identifier' && f.text === 'open') return 'open';
+  // `with smtplib.SMTP(host) as smtp:` binds a client too.
+  if (f.type === 'attribute') {
+    const text = f.text;
+    for (const [local, made] of clients) if (text.startsWith(`${local}.`)) return `${made}${text.slice(local.length)}`;
+    const root = text.split('.')[0];
+    const withItem = withBinding(call, root, names);
+    if (withItem) return `${withItem}${text.slice(root.length)}`;
+  }
+  return undefined;
+}
+
+function withBinding(node: Node, name: string, names: ModuleNames): string | undefined {
+  for (let p = node.parent; p; p = p.parent) {
+    if (p.type === 'with_statement') {
+      let found: string | undefined;
+      walk(p.namedChildren[0] ?? p, (n) => {
+        if (n.type === 'as_pattern' && field(n, 'alias')?.text === name) {
+          const value = n.namedChildren[0];
+          if (value?.type === 'call') found = qualifiedName(field(value, 'function')!, names);
+        }
+      });
+      if (found) return found;
+    }
+    if (p.type === 'function_definition') break;
+  }
+  return undefined;
+}
+
+function isAwaited(call: Node): boolean {
+  return call.parent?.type === 'await';
+}
+
+function innermostFunction(n: Node): Node | undefined {
+  for (let p = n.parent; p; p = p.parent) if (p.type === 'function_definition' || p.type === 'lambda') return p;
+  return undefined;
+}
+
+function timeoutGiven(call: Node, qualified: string): boolean {
+  if (keywordArg(call, 'timeout')) return true;
+  // urlopen(url, data, timeout): positional.
+  if (/urlopen$/.test(qualified) && args(call).filter((a) => a.type !== 'keyword_argument').length >= 3) return true;
+  return false;
+}
+
+export function pythonBlockingCalls(root: Node, names: ModuleNames, reach: ReadonlyMap<number, PyReach>): { blocking: PyBlockingCall[]; untimed: PyOutboundCall[] } {
+  const blocking: PyBlockingCall[] = [];
+  const untimed: PyOutboundCall[] = [];
+  if (reach.size === 0) return { blocking, untimed };
+  const clients = clientNames(root, names);
+  walk(root, (n) => {
+    if (n.type !== 'call' || isAwaited(n)) return;
+    const path = requestPathOf(n, reach);
+    if (!path) return;
+    const qualified = resolveCallee(n, names, clients);
+    if (!qualified) return;
+    const f = field(n, 'function')!;
+    const { handler, chain } = path.reach;
+    const base = { start: f.startIndex, end: f.endIndex, api: f.text, handler: handler.fact, chain };
+    // Outbound HTTP without a timeout, in any handler.
+    const http = /^requests\.(get|post|put|patch|delete|head|options|request)$|^requests\.(Session|session)\.(get|post|put|patch|delete|head|options|request)$/.test(qualified)
+      ? 'requests'
+      : /^urllib\.request\.urlopen$/.test(qualified) ? 'urllib' : undefined;
+    if (http && !timeoutGiven(n, qualified) && !args(n).some((a) => a.type === 'dictionary_splat')) {
+      const list = field(n, 'arguments');
+      const last = list?.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment').pop();
+      untimed.push({ ...base, client: http, insertAt: last ? last.endIndex : (list?.startIndex ?? n.endIndex - 1) + 1 });
+    }
+    for (const [re, what] of SENDERS) {
+      if (re.test(qualified)) {
+        blocking.push({ ...base, kind: 'third-party', instead: `a background job (a Celery or RQ task${handler.fact.framework === 'fastapi' ? ', or FastAPI `BackgroundTasks`' : ''}) instead of the request (it waits on the ${what} provider)`, callStart: n.startIndex, callEnd: n.endIndex, qualified, direct: innermostFunction(n)?.id === handler.fn.id, framework: handler.fact.framework });
+        return;
+      }
+    }
+    // Blocking I/O matters where an event loop runs it: an async handler, and what it calls synchronously.
+    if (!isAsync(handler.fn)) return;
+    // A sync helper that the async handler hands to a thread (`to_thread(helper)`) is not on the loop; only direct calls are followed.
+    const clientCall = [...clients.values()].some((c) => SYNC_CLIENTS.test(c) && qualified.startsWith(`${c}.`)) || /^boto3\.(client|resource)\.\w+$/.test(qualified);
+    const sync = SYNC_IO.find(([re]) => re.test(qualified));
+    if (!sync && !clientCall) return;
+    const instead = sync?.[1] ?? '`await asyncio.to_thread(…)`, or the library\'s async client';
+    const fnNode = innermostFunction(n);
+    blocking.push({ ...base, kind: 'sync-in-async', instead, callStart: n.startIndex, callEnd: n.endIndex, qualified, direct: fnNode?.id === handler.fn.id, framework: handler.fact.framework });
+  });
+  return { blocking, untimed };
+}

@@ -1,0 +1,208 @@
+/**
+ * Python stores that live as long as the process and grow with input: module-level dicts, sets
+ * and lists written with keys from function arguments and never evicted; `functools.cache` and
+ * `lru_cache(maxsize=None)` on functions that take arguments; `lru_cache`/`cache` on methods
+ * (the cache holds every `self`); Redis keys built from input and written without an expiry.
+ */
+import { CACHE_NAME } from '../cache-names';
+import type { CacheFact } from '../facts';
+import { requestPathOf, type PyReach } from './handlers';
+import { qualifiedName, type ModuleNames } from './imports';
+import { args, decoratorsOf, field, keywordArg, walk, type Node } from './tree';
+
+export interface PyCacheFact extends CacheFact {
+  /** The value to replace to bound the store (`{}`, `None` in `maxsize=None`, the decorator), and how. */
+  replace?: { start: number; end: number; text: string };
+  /** Where `, ex=…` goes in a Redis write. */
+  insertAt?: number;
+  /** `functools.cache` imported by name: the fix must import `lru_cache`. */
+  needsLruImport?: boolean;
+}
+
+type Store = { name: string; kind: 'dict' | 'set' | 'list'; value: Node; target: Node };
+
+function storeKind(value: Node): Store['kind'] | undefined {
+  if (value.type === 'dictionary' && value.namedChildren.length === 0) return 'dict';
+  if (value.type === 'list' && value.namedChildren.length === 0) return 'list';
+  if (value.type === 'call' && args(value).length === 0) {
+    const f = field(value, 'function')?.text ?? '';
+    if (/^(dict|OrderedDict|collections\.OrderedDict)$/.test(f)) return 'dict';
+    if (f === 'set') return 'set';
+    if (f === 'list') return 'list';
+  }
+  // `defaultdict(list)`: a dict that adds entries on every read of a new key.
+  if (value.type === 'call' && /^(collections\.)?defaultdict$/.test(field(value, 'function')?.text ?? '')) return 'dict';
+  return undefined;
+}
+
+function moduleStores(root: Node): Store[] {
+  const out: Store[] = [];
+  for (const st of root.namedChildren) {
+    const a = st?.type === 'expression_statement' ? st.namedChildren[0] : undefined;
+    if (a?.type !== 'assignment') continue;
+    const left = field(a, 'left');
+    const right = field(a, 'right');
+    const kind = right ? storeKind(right) : undefined;
+    if (left?.type === 'identifier' && right && kind) out.push({ name: left.text, kind, value: right, target: left });
+  }
+  return out;
+}
+
+function inFunction(n: Node): Node | undefined {
+  for (let p = n.parent; p; p = p.parent) if (p.type === 'function_definition') return p;
+  return undefined;
+}
+
+function isConstant(n: Node): boolean {
+  return n.type === 'integer' || n.type === 'float' || n.type === 'true' || n.type === 'false' || n.type === 'none' || (n.type === 'string' && !n.namedChildren.some((c) => c?.type === 'interpolation'));
+}
+
+interface Usage {
+  write?: { node: Node; fn: Node };
+  evicted: boolean;
+  iterated: boolean;
+  readers: Set<number>;
+}
+
+function usage(root: Node, store: Store): Usage {
+  const u: Usage = { evicted: false, iterated: false, readers: new Set() };
+  const named = (n: Node | null | undefined) => n?.type === 'identifier' && n.text === store.name;
+  walk(root, (n) => {
+    const fn = inFunction(n);
+    if (n.type === 'call') {
+      const f = field(n, 'function');
+      if (f?.type === 'attribute' && named(field(f, 'object'))) {
+        const method = field(f, 'attribute')?.text ?? '';
+        const first = args(n)[0];
+        if (/^(setdefault|add|append|insert)$/.test(method) && fn && first && !isConstant(first)) u.write ??= { node: n, fn };
+        else if (/^(pop|popitem|clear|remove|discard)$/.test(method)) u.evicted = true;
+        else if (/^(items|keys|values)$/.test(method)) u.iterated = true;
+        else if (/^get$/.test(method) && fn) u.readers.add(fn.id);
+      }
+      // `len(cache) > MAX`
+      if (f?.text === 'len' && named(args(n)[0]) && n.parent?.type === 'comparison_operator') u.evicted = true;
+      if (/^(list|sorted|tuple|iter)$/.test(f?.text ?? '') && named(args(n)[0])) u.iterated = true;
+    } else if (n.type === 'subscript' && named(field(n, 'value'))) {
+      const p = n.parent;
+      const key = field(n, 'subscript');
+      if (p?.type === 'assignment' && field(p, 'left')?.id === n.id) {
+        if (fn && key && !isConstant(key)) u.write ??= { node: p, fn };
+      } else if (p?.type === 'delete_statement' || p?.parent?.type === 'delete_statement') u.evicted = true;
+      else if (fn) u.readers.add(fn.id);
+    } else if (n.type === 'comparison_operator' && /\bin\b/.test(n.text) && n.namedChildren.some((c) => named(c)) && fn) {
+      u.readers.add(fn.id);
+    } else if (n.type === 'for_statement' && named(field(n, 'right'))) u.iterated = true;
+    else if (n.type === 'global_statement' && n.namedChildren.some((c) => named(c))) {
+      // `global cache` then `cache = {}`: emptied on some schedule.
+      const body = inFunction(n);
+      if (body && new RegExp(`^\\s*${store.name}\\s*=`, 'm').test(body.text)) u.evicted = true;
+    }
+  });
+  return u;
+}
+
+function collectionCaches(root: Node, reach: ReadonlyMap<number, PyReach>): PyCacheFact[] {
+  const out: PyCacheFact[] = [];
+  for (const store of moduleStores(root)) {
+    const u = usage(root, store);
+    if (!u.write || u.evicted) continue;
+    const getOrSet = u.readers.has(u.write.fn.id);
+    const onRequestPath = !!requestPathOf(u.write.node, reach);
+    if (!getOrSet && !CACHE_NAME.test(store.name) && !onRequestPath) continue;
+    out.push({
+      start: store.target.startIndex,
+      end: store.target.endIndex,
+      name: store.name,
+      kind: store.kind,
+      write: { start: u.write.node.startIndex, end: u.write.node.endIndex, text: u.write.node.text },
+      iterated: u.iterated,
+      replace: { start: store.value.startIndex, end: store.value.endIndex, text: store.value.text },
+    });
+  }
+  return out;
+}
+
+function hasArguments(fn: Node, method: boolean): boolean {
+  const params = field(fn, 'parameters')?.namedChildren.filter((c): c is Node => !!c) ?? [];
+  return params.length > (method ? 1 : 0);
+}
+
+function isMethod(fn: Node): boolean {
+  const p = fn.parent?.type === 'decorated_definition' ? fn.parent.parent : fn.parent;
+  if (p?.type !== 'block' || p.parent?.type !== 'class_definition') return false;
+  // Static and class methods have no `self` to keep alive.
+  return !decoratorsOf(fn).some((d) => /^@\s*(staticmethod|classmethod)\b/.test(d.text));
+}
+
+/** `@cache`, `@lru_cache(maxsize=None)`, and any `lru_cache` on a method. */
+function functionCaches(root: Node, names: ModuleNames): PyCacheFact[] {
+  const out: PyCacheFact[] = [];
+  walk(root, (n) => {
+    if (n.type !== 'function_definition') return;
+    const method = isMethod(n);
+    for (const d of decoratorsOf(n)) {
+      const expr = d.namedChildren[0];
+      if (!expr) continue;
+      const callee = expr.type === 'call' ? field(expr, 'function')! : expr;
+      const q = qualifiedName(callee, names);
+      if (q !== 'functools.cache' && q !== 'functools.lru_cache') continue;
+      const span = { start: d.startIndex, end: d.endIndex };
+      if (method) {
+        out.push({ ...span, name: `@${callee.text}`, kind: 'method-cache' });
+        return;
+      }
+      if (!hasArguments(n, false)) return; // one entry at most
+      if (q === 'functools.cache') {
+        const lru = callee.text.includes('.') ? callee.text.replace(/cache$/, 'lru_cache') : 'lru_cache';
+        out.push({ ...span, name: `@${callee.text}`, kind: 'function-cache', replace: { start: expr.startIndex, end: expr.endIndex, text: `${lru}(maxsize=1024)` }, needsLruImport: !callee.text.includes('.') });
+        return;
+      }
+      const maxsize = expr.type === 'call' ? keywordArg(expr, 'maxsize') ?? args(expr)[0] : undefined;
+      if (maxsize?.type === 'none') out.push({ ...span, name: `@${callee.text}(maxsize=None)`, kind: 'function-cache', replace: { start: maxsize.startIndex, end: maxsize.endIndex, text: '1024' } });
+      return;
+    }
+  });
+  return out;
+}
+
+const REDIS_CLIENT = /^(redis\.(Redis|StrictRedis|from_url|Redis\.from_url)|redis\.asyncio\.(Redis|from_url)|django_redis\.get_redis_connection)$/;
+
+/** `r.set(f"user:{id}", v)` without `ex=`/`px=`/`exat=`/`keepttl=`, and no `expire` on that key. */
+function redisWrites(root: Node, names: ModuleNames): PyCacheFact[] {
+  const clients = new Set<string>();
+  walk(root, (n) => {
+    if (n.type !== 'assignment') return;
+    const right = field(n, 'right');
+    const call = right?.type === 'call' ? right : undefined;
+    const q = call ? qualifiedName(field(call, 'function')!, names) : undefined;
+    if (q && REDIS_CLIENT.test(q)) clients.add(field(n, 'left')!.text);
+  });
+  if (clients.size === 0) return [];
+  const expired = new Set<string>();
+  const writes: Node[] = [];
+  walk(root, (n) => {
+    if (n.type !== 'call') return;
+    const f = field(n, 'function');
+    if (f?.type !== 'attribute' || !clients.has(field(f, 'object')?.text ?? '')) return;
+    const method = field(f, 'attribute')?.text ?? '';
+    const key = args(n)[0];
+    if (/^(expire|pexpire|expireat|setex|psetex)$/.test(method) && key) expired.add(key.text);
+    if (/^(set|hset|hmset|sadd|lpush|rpush|zadd)$/.test(method) && key && inFunction(n) && !isConstant(key)) writes.push(n);
+  });
+  const out: PyCacheFact[] = [];
+  for (const call of writes) {
+    const key = args(call)[0];
+    if (expired.has(key.text)) continue;
+    const f = field(call, 'function')!;
+    const method = field(f, 'attribute')?.text ?? '';
+    if (method === 'set' && ['ex', 'px', 'exat', 'pxat', 'keepttl'].some((k) => keywordArg(call, k))) continue;
+    if (method === 'set' && args(call).filter((a) => a.type !== 'keyword_argument').length > 2) continue;
+    const last = args(call).pop();
+    out.push({ start: f.startIndex, end: f.endIndex, name: key.text, kind: 'redis-key', write: { start: call.startIndex, end: call.endIndex, text: call.text }, insertAt: method === 'set' && last ? last.endIndex : undefined });
+  }
+  return out;
+}
+
+export function pythonCaches(root: Node, names: ModuleNames, reach: ReadonlyMap<number, PyReach>): PyCacheFact[] {
+  return [...collectionCaches(root, reach), ...functionCaches(root, names), ...redisWrites(root, names)];
+}

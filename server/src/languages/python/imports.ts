@@ -1,0 +1,44 @@
+/**
+ * What the names of a Python module refer to: `import requests as r` → r = `requests`,
+ * `from time import sleep` → sleep = `time.sleep`. Calls are then named by what they call
+ * (`r.get` → `requests.get`), whatever the import style.
+ */
+import { field, walk, type Node } from './tree';
+
+export type ModuleNames = Map<string, string>;
+
+export function moduleNames(root: Node): ModuleNames {
+  const out: ModuleNames = new Map();
+  // Imports inside `try:` / `if TYPE_CHECKING:` blocks count; those inside functions too (local imports are common in views).
+  walk(root, (n) => {
+    if (n.type === 'import_statement') {
+      for (const name of n.childrenForFieldName('name')) {
+        if (!name) continue;
+        if (name.type === 'aliased_import') out.set(field(name, 'alias')?.text ?? '', field(name, 'name')?.text ?? '');
+        // `import urllib.request` binds `urllib`; calls read `urllib.request.urlopen`.
+        else out.set(name.text.split('.')[0], name.text.split('.')[0]);
+      }
+      return false;
+    }
+    if (n.type === 'import_from_statement') {
+      const module = field(n, 'module_name')?.text ?? '';
+      for (const name of n.childrenForFieldName('name')) {
+        if (!name) continue;
+        if (name.type === 'aliased_import') out.set(field(name, 'alias')?.text ?? '', `${module}.${field(name, 'name')?.text ?? ''}`);
+        else out.set(name.text, `${module}.${name.text}`);
+      }
+      return false;
+    }
+    return undefined;
+  });
+  return out;
+}
+
+/** `r.get` with `import requests as r` → `requests.get`; undefined when the root is not an import. */
+export function qualifiedName(expr: Node, names: ModuleNames): string | undefined {
+  const text = expr.text;
+  if (!/^[\w.]+$/.test(text)) return undefined;
+  const [root, ...rest] = text.split('.');
+  const module = names.get(root);
+  return module ? [module, ...rest].join('.') : undefined;
+}

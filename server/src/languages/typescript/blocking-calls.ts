@@ -1,0 +1,195 @@
+/**
+ * Calls on a request path that hold the request up: synchronous Node APIs (`fs.readFileSync`,
+ * `execSync`, `crypto.pbkdf2Sync`, `zlib.gzipSync`, `bcrypt.hashSync`), which stop the event loop
+ * and so every request of the process, and awaited sends to email/SMS/push providers, which make
+ * the user wait on a third party. Also outbound HTTP with no way to give up (no timeout/signal).
+ */
+import ts from 'typescript';
+import type { BlockingCallFact, OutboundCallFact } from '../facts';
+import type { FileImports } from './imports';
+import { requestPathOf, type HandlerReach } from './handlers';
+import { walk } from './walk';
+
+/** How a blocking call is rewritten: `fs.promises.readFile`, `promisify(crypto.pbkdf2)`, `bcrypt.hash`. */
+export type AsyncForm =
+  | { kind: 'fs-promises'; method: string }
+  | { kind: 'promisify'; method: string; stdout?: boolean }
+  | { kind: 'async-method'; method: string };
+
+export interface TsBlockingCall extends BlockingCallFact {
+  call: ts.CallExpression;
+  /** The function holding the call, and whether it is the handler itself (which may become async). */
+  fn: ts.FunctionLikeDeclaration;
+  isHandler: boolean;
+  /** The module the callee comes from (`fs`, `node:child_process`), and how it was imported. */
+  module?: string;
+  form?: AsyncForm;
+}
+
+export interface TsOutboundCall extends OutboundCallFact {
+  call: ts.CallExpression;
+}
+
+const SYNC_MODULES = /^(node:)?(fs|fs-extra|graceful-fs|child_process|zlib|crypto)$/;
+const BCRYPT = /^(bcrypt|bcryptjs)$/;
+/** fs methods whose promise form has the same arguments and result. */
+const FS_PROMISES = new Set(['readFile', 'writeFile', 'appendFile', 'readdir', 'stat', 'lstat', 'mkdir', 'rm', 'rmdir', 'unlink', 'rename', 'copyFile', 'access', 'readlink', 'realpath', 'chmod', 'mkdtemp', 'cp']);
+const PROMISIFIABLE = new Set(['pbkdf2', 'scrypt', 'generateKeyPair', 'randomFill', 'gzip', 'gunzip', 'deflate', 'inflate', 'brotliCompress', 'brotliDecompress', 'deflateRaw', 'inflateRaw', 'unzip', 'exec', 'execFile']);
+
+/** Provider SDK sends, by module: the method names that wait on the provider. */
+const SENDERS: Array<[RegExp, RegExp, string]> = [
+  [/^nodemailer$/, /^sendMail$/, 'email'],
+  [/^@sendgrid\/mail$/, /^(send|sendMultiple)$/, 'email'],
+  [/^resend$/, /^send$/, 'email'],
+  [/^postmark$/, /^(sendEmail|sendEmailWithTemplate|sendEmailBatch)$/, 'email'],
+  [/^mailgun\.js$|^mailgun-js$/, /^create$/, 'email'],
+  [/^@aws-sdk\/client-(ses|sesv2|sns)$|^aws-sdk$/, /^(send|sendEmail|sendRawEmail|publish)$/, 'notification'],
+  [/^twilio$/, /^create$/, 'SMS'],
+  [/^web-push$/, /^sendNotification$/, 'push notification'],
+  [/^firebase-admin($|\/)/, /^(send|sendEach|sendMulticast|sendEachForMulticast)$/, 'push notification'],
+];
+
+function calleeParts(call: ts.CallExpression): { object?: ts.Expression; method?: string } {
+  const e = call.expression;
+  if (ts.isIdentifier(e)) return { method: e.text };
+  if (ts.isPropertyAccessExpression(e)) return { object: e.expression, method: e.name.text };
+  return {};
+}
+
+/** The identifier a chain starts from: `transporter` in `transporter.sendMail`, `sg` in `sg.client.send`. */
+function rootName(e: ts.Expression | undefined): string | undefined {
+  while (e && (ts.isPropertyAccessExpression(e) || ts.isCallExpression(e) || ts.isNonNullExpression(e))) e = e.expression;
+  return e && ts.isIdentifier(e) ? e.text : undefined;
+}
+
+/** Modules whose values flow into local names: `const transporter = nodemailer.createTransport(…)`. */
+function derivedModules(sf: ts.SourceFile, imports: FileImports): Map<string, string> {
+  const out = new Map(imports.names);
+  for (let round = 0; round < 2; round++) {
+    walk(sf, (n) => {
+      if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer && !out.has(n.name.text)) {
+        let init: ts.Expression = n.initializer;
+        if (ts.isNewExpression(init)) init = init.expression;
+        const root = rootName(init);
+        const module = root ? out.get(root) : undefined;
+        if (module) out.set(n.name.text, module);
+      }
+      // `private transporter = nodemailer.createTransport(…)` in a service class.
+      if (ts.isPropertyDeclaration(n) && n.initializer) {
+        const root = rootName(ts.isNewExpression(n.initializer) ? n.initializer.expression : n.initializer);
+        const module = root ? out.get(root) : undefined;
+        if (module) out.set(`this.${n.name.getText()}`, module);
+      }
+    });
+  }
+  return out;
+}
+
+function moduleOfCallee(call: ts.CallExpression, modules: ReadonlyMap<string, string>): string | undefined {
+  const e = call.expression;
+  if (ts.isIdentifier(e)) return modules.get(e.text);
+  if (ts.isPropertyAccessExpression(e)) {
+    const obj = e.expression;
+    if (ts.isPropertyAccessExpression(obj) && obj.expression.kind === ts.SyntaxKind.ThisKeyword) return modules.get(`this.${obj.name.text}`);
+    const root = rootName(obj);
+    return root ? modules.get(root) : undefined;
+  }
+  return undefined;
+}
+
+function syncForm(module: string, method: string): { instead: string; form?: AsyncForm } | undefined {
+  if (BCRYPT.test(module)) {
+    const m = /^(hash|compare|genSalt)Sync$/.exec(method);
+    return m ? { instead: `\`await bcrypt.${m[1]}(…)\``, form: { kind: 'async-method', method: m[1] } } : undefined;
+  }
+  if (!SYNC_MODULES.test(module)) return undefined;
+  const m = /^(\w+)Sync$/.exec(method);
+  if (!m) return undefined;
+  const base = m[1];
+  if (/(^|:)fs(-extra)?$|graceful-fs/.test(module)) {
+    return FS_PROMISES.has(base) ? { instead: `\`await fs.promises.${base}(…)\``, form: { kind: 'fs-promises', method: base } } : { instead: `the asynchronous \`fs.promises\` API` };
+  }
+  if (PROMISIFIABLE.has(base)) return { instead: `\`await promisify(${base})(…)\``, form: { kind: 'promisify', method: base, stdout: base === 'exec' || base === 'execFile' } };
+  return { instead: `the asynchronous form of \`${base}\`` };
+}
+
+function isAwaited(call: ts.CallExpression): boolean {
+  let p = call.parent;
+  while (ts.isParenthesizedExpression(p)) p = p.parent;
+  return ts.isAwaitExpression(p) || ts.isReturnStatement(p) || (ts.isArrowFunction(p) && p.body === call);
+}
+
+/** `{ signal }`, `{ timeout }` in an options object; an options value we cannot see counts as set. */
+function optionsHaveTimeout(arg: ts.Expression | undefined, names: RegExp): boolean {
+  if (!arg) return false;
+  if (!ts.isObjectLiteralExpression(arg)) return true;
+  return arg.properties.some((p) => ts.isSpreadAssignment(p) || (!!p.name && names.test(p.name.getText())));
+}
+
+/** axios instances: `axios.create({ timeout })` carries its timeout; `axios.defaults.timeout = …` sets all. */
+function axiosState(sf: ts.SourceFile, modules: ReadonlyMap<string, string>): { defaults: boolean; timed: Set<string> } {
+  const state = { defaults: false, timed: new Set<string>() };
+  walk(sf, (n) => {
+    if (ts.isBinaryExpression(n) && /\.defaults\.timeout$/.test(n.left.getText())) state.defaults = true;
+    if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer && ts.isCallExpression(n.initializer) && /\.create$/.test(n.initializer.expression.getText())) {
+      const root = rootName(n.initializer.expression);
+      if (root && modules.get(root) === 'axios' && optionsHaveTimeout(n.initializer.arguments[0], /^timeout$/)) state.timed.add(n.name.text);
+    }
+  });
+  return state;
+}
+
+const AXIOS_DATA_METHODS = /^(post|put|patch|postForm|putForm|patchForm)$/;
+
+function outbound(call: ts.CallExpression, modules: ReadonlyMap<string, string>, axios: { defaults: boolean; timed: Set<string> }): TsOutboundCall['client'] | undefined {
+  const { object, method } = calleeParts(call);
+  const e = call.expression;
+  if (ts.isIdentifier(e) && e.text === 'fetch' && (!modules.has('fetch') || modules.get('fetch') === 'node-fetch')) {
+    if (call.arguments.length === 0) return undefined;
+    return optionsHaveTimeout(call.arguments[1], /^(signal|timeout)$/) ? undefined : 'fetch';
+  }
+  const root = ts.isIdentifier(e) ? e.text : rootName(object);
+  const module = root ? modules.get(root) : undefined;
+  if (module === 'axios' && !axios.defaults && !(root && axios.timed.has(root))) {
+    if (ts.isIdentifier(e)) return optionsHaveTimeout(call.arguments[call.arguments.length === 1 && ts.isObjectLiteralExpression(call.arguments[0]) ? 0 : 1], /^timeout$/) ? undefined : 'axios';
+    if (!method || !/^(get|delete|head|options|post|put|patch|request|postForm|putForm|patchForm)$/.test(method)) return undefined;
+    const configAt = method === 'request' ? 0 : AXIOS_DATA_METHODS.test(method) ? 2 : 1;
+    return optionsHaveTimeout(call.arguments[configAt], /^timeout$/) ? undefined : 'axios';
+  }
+  if (module === 'got' && (ts.isIdentifier(e) || /^(get|post|put|patch|delete|head)$/.test(method ?? ''))) {
+    return optionsHaveTimeout(call.arguments[1], /^(timeout|signal)$/) ? undefined : 'got';
+  }
+  return undefined;
+}
+
+export function blockingCalls(sf: ts.SourceFile, imports: FileImports, reach: ReadonlyMap<ts.Node, HandlerReach>): { blocking: TsBlockingCall[]; untimed: TsOutboundCall[] } {
+  const blocking: TsBlockingCall[] = [];
+  const untimed: TsOutboundCall[] = [];
+  if (reach.size === 0) return { blocking, untimed };
+  const modules = derivedModules(sf, imports);
+  const axios = axiosState(sf, modules);
+  walk(sf, (n) => {
+    if (!ts.isCallExpression(n)) return;
+    const path = requestPathOf(n, reach);
+    if (!path) return;
+    const { handler, chain } = path.reach;
+    const base = { start: n.expression.getStart(), end: n.expression.getEnd(), api: n.expression.getText(), handler: handler.fact, chain };
+    const client = outbound(n, modules, axios);
+    if (client) untimed.push({ ...base, client, call: n });
+    const module = moduleOfCallee(n, modules);
+    const { method } = calleeParts(n);
+    if (!module || !method) return;
+    const sync = syncForm(module, method);
+    if (sync) {
+      blocking.push({ ...base, kind: 'event-loop', instead: sync.instead, call: n, fn: path.fn, isHandler: path.fn === handler.fn, module, form: sync.form });
+      return;
+    }
+    for (const [mod, methods, what] of SENDERS) {
+      if (mod.test(module) && methods.test(method) && isAwaited(n)) {
+        blocking.push({ ...base, kind: 'third-party', instead: `a background job (a queue such as BullMQ) instead of the request (it waits on the ${what} provider)`, call: n, fn: path.fn, isHandler: path.fn === handler.fn, module });
+        return;
+      }
+    }
+  });
+  return { blocking, untimed };
+}

@@ -1,0 +1,19 @@
+/** blocking-call-in-handler in JS/TS: synchronous Node APIs and third-party sends on request paths. */
+import type { Detection, Fix } from '../../engine/finding';
+import type { Detector } from '../../engine/rule';
+import type { TsFacts } from '../../languages/typescript/adapter';
+import { blockingMessage } from './message';
+import { asyncFix } from './typescript-fixes';
+
+export const detectTypescript: Detector<TsFacts> = (facts) => {
+  const out: Detection[] = [];
+  for (const b of facts.blockingCalls ?? []) {
+    let fixes: Fix[] = [];
+    if (b.kind === 'event-loop') {
+      const fix = facts.sourceFile ? asyncFix(b, facts.sourceFile) : undefined;
+      if (fix) fixes = [fix];
+    } else fixes = [{ title: 'Move the send to a background job (BullMQ, a queue worker)', applicability: 'display-only', edits: [] }];
+    out.push({ start: b.start, end: b.end, message: blockingMessage(b), fixes });
+  }
+  return out;
+};

@@ -1,0 +1,19 @@
+/** request-without-timeout in Python: `requests` and `urlopen` calls with no `timeout=`, on request paths. */
+import type { Detection } from '../../engine/finding';
+import type { Detector } from '../../engine/rule';
+import type { PyFacts } from '../../languages/python/adapter';
+import { untimedMessage } from './message';
+
+/** Seconds: long for an upstream call inside a request, short of a proxy's 30–60 s limit. */
+const TIMEOUT_SECONDS = 10;
+
+export const detectPython: Detector<PyFacts> = (facts, ctx) => {
+  const out: Detection[] = [];
+  for (const c of facts.untimedCalls ?? []) {
+    const before = ctx.file.text.slice(0, c.insertAt).trimEnd();
+    const sep = before.endsWith('(') || before.endsWith(',') ? '' : ', ';
+    const fixes = [{ title: `Add \`timeout=${TIMEOUT_SECONDS}\``, applicability: 'unsafe' as const, edits: [{ start: c.insertAt, end: c.insertAt, newText: `${sep}timeout=${TIMEOUT_SECONDS}` }] }];
+    out.push({ start: c.start, end: c.end, message: untimedMessage(c), fixes });
+  }
+  return out;
+};

@@ -1,0 +1,82 @@
+import { ruleTests } from '../harness/rule-tester';
+
+ruleTests('blocking-call-in-handler', {
+  valid: [
+    {
+      name: 'requests in a plain def FastAPI handler',
+      file: 'main.py',
+      code: 'import requests\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/weather")\ndef weather(city: str):\n    return requests.get("https://api.example.com", params={"q": city}, timeout=5).json()\n',
+      why: 'FastAPI runs plain def handlers in a thread pool',
+    },
+    {
+      name: 'time.sleep in a Celery task',
+      file: 'tasks.py',
+      code: 'import time\nfrom celery import shared_task\n\n\n@shared_task\ndef retry_later(x):\n    time.sleep(5)\n    return x\n',
+      why: 'a background job, not a handler',
+    },
+    {
+      name: 'send_mail in a Celery task',
+      file: 'tasks.py',
+      code: 'from celery import shared_task\nfrom django.core.mail import send_mail\n\n\n@shared_task\ndef welcome(email):\n    send_mail("Hi", "Welcome", "noreply@example.com", [email])\n',
+      why: 'the send is already in a background job',
+    },
+    {
+      name: 'a management command',
+      file: 'management/commands/sync.py',
+      code: 'import time\nimport requests\nfrom django.core.management.base import BaseCommand\n\n\nclass Command(BaseCommand):\n    def handle(self, *args, **options):\n        requests.get("https://example.com", timeout=5)\n        time.sleep(1)\n',
+      why: 'a CLI command, not a request',
+    },
+    {
+      name: 'httpx.AsyncClient awaited in an async handler',
+      file: 'main.py',
+      code: 'import httpx\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/u")\nasync def u():\n    async with httpx.AsyncClient() as client:\n        r = await client.get("https://example.com")\n    return r.json()\n',
+      why: 'asynchronous I/O',
+    },
+    {
+      name: 'time.sleep in a sync Django view',
+      file: 'views.py',
+      code: 'import time\nfrom django.http import JsonResponse\n\n\ndef slow(request):\n    time.sleep(0.1)\n    return JsonResponse({})\n',
+      why: 'a sync view blocks only its own worker thread: not an event loop',
+    },
+  ],
+  invalid: [
+    {
+      name: 'time.sleep in an async FastAPI handler → asyncio.sleep',
+      file: 'main.py',
+      code: 'import time\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/slow")\nasync def slow():\n    time.sleep(1)\n    return {"ok": True}\n',
+      findings: [{ line: 9, message: /`time\.sleep` is synchronous in the fastapi handler `slow`, an `async def`/ }],
+      output: 'import time\nfrom fastapi import FastAPI\nimport asyncio\n\napp = FastAPI()\n\n\n@app.get("/slow")\nasync def slow():\n    await asyncio.sleep(1)\n    return {"ok": True}\n',
+    },
+    {
+      name: 'requests.get in an async handler → asyncio.to_thread',
+      file: 'main.py',
+      code: 'import requests\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/weather")\nasync def weather(city: str):\n    r = requests.get("https://api.example.com", params={"q": city}, timeout=5)\n    return r.json()\n',
+      findings: [{ line: 9 }],
+      output: 'import requests\nfrom fastapi import FastAPI\nimport asyncio\n\napp = FastAPI()\n\n\n@app.get("/weather")\nasync def weather(city: str):\n    r = await asyncio.to_thread(requests.get, "https://api.example.com", params={"q": city}, timeout=5)\n    return r.json()\n',
+    },
+    {
+      name: 'a sync helper called from an async Starlette handler (chain named)',
+      file: 'app.py',
+      code: 'import subprocess\nfrom starlette.responses import JSONResponse\n\n\ndef git_version():\n    return subprocess.check_output(["git", "rev-parse", "HEAD"])\n\n\nasync def version(request):\n    return JSONResponse({"v": git_version().decode()})\n',
+      findings: [{ line: 6, message: /in `git_version`, which the starlette handler `version` calls/ }],
+    },
+    {
+      name: 'send_mail in a Django view',
+      file: 'views.py',
+      code: 'from django.core.mail import send_mail\nfrom django.http import HttpResponse\n\n\ndef signup(request):\n    send_mail("Welcome", "Hi", "noreply@example.com", [request.POST["email"]])\n    return HttpResponse(status=201)\n',
+      findings: [{ line: 6, message: /wait on a third party in the django handler `signup`.*Celery/ }],
+    },
+    {
+      name: 'smtplib in a Flask route',
+      file: 'app.py',
+      code: 'import smtplib\nfrom flask import Flask, request\n\napp = Flask(__name__)\n\n\n@app.route("/contact", methods=["POST"])\ndef contact():\n    with smtplib.SMTP("localhost") as smtp:\n        smtp.sendmail("a@example.com", ["b@example.com"], request.form["msg"])\n    return "", 204\n',
+      findings: [{ line: 10, message: /flask handler `contact`/ }],
+    },
+    {
+      name: 'DRF viewset action with boto3 in async? no: a sync viewset sending SES email',
+      file: 'api.py',
+      code: 'import boto3\nfrom rest_framework import viewsets\n\nses = boto3.client("ses")\n\n\nclass InviteViewSet(viewsets.ViewSet):\n    def create(self, request):\n        ses.send_email(Source="a@example.com", Destination={}, Message={})\n        return None\n',
+      findings: [{ line: 9, message: /drf handler `create`/ }],
+    },
+  ],
+});

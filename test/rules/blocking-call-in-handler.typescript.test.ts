@@ -1,0 +1,105 @@
+import { ruleTests } from '../harness/rule-tester';
+
+const EXPRESS = `import express from 'express';\nimport fs from 'node:fs';\nconst app = express();\n`;
+
+ruleTests('blocking-call-in-handler', {
+  valid: [
+    {
+      name: 'readFileSync at module start-up',
+      file: 'server.ts',
+      code: `${EXPRESS}const template = fs.readFileSync('page.html', 'utf8');\napp.get('/', (req, res) => res.send(template));\n`,
+      why: 'start-up code runs once, before any request',
+    },
+    {
+      name: 'a CLI script',
+      file: 'scripts/export.ts',
+      code: `import fs from 'node:fs';\nimport { execSync } from 'node:child_process';\nfunction main(path: string) {\n  const rows = fs.readFileSync(path, 'utf8');\n  execSync('gzip out.csv');\n  return rows;\n}\nmain(process.argv[2]);\n`,
+      why: 'not a request handler',
+    },
+    {
+      name: 'a BullMQ worker sending email',
+      file: 'worker.ts',
+      code: `import { Worker } from 'bullmq';\nimport nodemailer from 'nodemailer';\nconst transporter = nodemailer.createTransport({});\nnew Worker('mail', async (job) => {\n  await transporter.sendMail(job.data);\n});\n`,
+      why: 'a queue job is the right place for a send',
+    },
+    {
+      name: 'the asynchronous fs API in a handler',
+      file: 'server.ts',
+      code: `${EXPRESS}app.get('/report', async (req, res) => {\n  res.send(await fs.promises.readFile('report.html', 'utf8'));\n});\n`,
+      why: 'does not block',
+    },
+    {
+      name: 'a send that is not awaited (fire and forget)',
+      file: 'server.ts',
+      code: `import express from 'express';\nimport nodemailer from 'nodemailer';\nconst app = express();\nconst transporter = nodemailer.createTransport({});\napp.post('/signup', (req, res) => {\n  transporter.sendMail({ to: req.body.email }).catch(console.error);\n  res.sendStatus(201);\n});\n`,
+      why: 'the response does not wait for it',
+    },
+    {
+      name: 'map.get with a path-like key is not a route',
+      file: 'cache.ts',
+      code: `import fs from 'node:fs';\nconst routes = new Map();\nroutes.get('/x', () => fs.readFileSync('x'));\n`,
+      why: 'no router evidence: a Map, not an app',
+    },
+  ],
+  invalid: [
+    {
+      name: 'Express: fs.readFileSync in an inline handler',
+      file: 'server.ts',
+      code: `${EXPRESS}app.get('/report', (req, res) => {\n  const html = fs.readFileSync('report.html', 'utf8');\n  res.send(html);\n});\n`,
+      findings: [{ line: 5, message: /`fs\.readFileSync` blocks the event loop in the express handler `GET \/report`.*`await fs\.promises\.readFile/ }],
+      output: `${EXPRESS}app.get('/report', async (req, res) => {\n  const html = await fs.promises.readFile('report.html', 'utf8');\n  res.send(html);\n});\n`,
+    },
+    {
+      name: 'a named readFileSync import, inside an async handler, used as an operand',
+      file: 'routes.ts',
+      code: `import { Router } from 'express';\nimport { readFileSync } from 'fs';\nexport const router = Router();\nrouter.get('/config', async (req, res) => {\n  res.json(JSON.parse(readFileSync('config.json').toString()));\n});\n`,
+      findings: [{ line: 5 }],
+      output: `import { Router } from 'express';\nimport { readFileSync } from 'fs';\nimport { readFile } from 'fs/promises';\nexport const router = Router();\nrouter.get('/config', async (req, res) => {\n  res.json(JSON.parse((await readFile('config.json')).toString()));\n});\n`,
+    },
+    {
+      name: 'crypto.pbkdf2Sync in a helper called from the handler (chain named, no fix into a sync helper)',
+      file: 'auth.ts',
+      code: `import express from 'express';\nimport crypto from 'crypto';\nconst app = express();\nfunction hashPassword(pw: string) {\n  return crypto.pbkdf2Sync(pw, 'salt', 100000, 64, 'sha512');\n}\napp.post('/login', (req, res) => {\n  res.json({ ok: hashPassword(req.body.pw).length > 0 });\n});\n`,
+      findings: [{ line: 5, message: /in `hashPassword`, which the express handler `POST \/login` calls \(`POST \/login` → `hashPassword`\)/ }],
+    },
+    {
+      name: 'execSync in a Fastify handler → promisified exec',
+      file: 'app.ts',
+      code: `import Fastify from 'fastify';\nimport { execSync } from 'node:child_process';\nconst fastify = Fastify();\nfastify.get('/version', async () => {\n  return { version: execSync('git rev-parse HEAD', { encoding: 'utf8' }) };\n});\n`,
+      findings: [{ line: 5 }],
+      output: `import Fastify from 'fastify';\nimport { execSync, exec } from 'node:child_process';\nimport { promisify } from 'node:util';\nconst fastify = Fastify();\nfastify.get('/version', async () => {\n  return { version: (await promisify(exec)('git rev-parse HEAD', { encoding: 'utf8' })).stdout };\n});\n`,
+    },
+    {
+      name: 'bcrypt.hashSync in a NestJS controller method',
+      file: 'users.controller.ts',
+      code: `import { Body, Controller, Post } from '@nestjs/common';\nimport * as bcrypt from 'bcrypt';\n@Controller('users')\nexport class UsersController {\n  @Post()\n  create(@Body() dto: { password: string }) {\n    return { hash: bcrypt.hashSync(dto.password, 12) };\n  }\n}\n`,
+      findings: [{ line: 7, message: /nestjs handler `create`/ }],
+      output: `import { Body, Controller, Post } from '@nestjs/common';\nimport * as bcrypt from 'bcrypt';\n@Controller('users')\nexport class UsersController {\n  @Post()\n  async create(@Body() dto: { password: string }) {\n    return { hash: await bcrypt.hash(dto.password, 12) };\n  }\n}\n`,
+    },
+    {
+      name: 'Next.js route handler and zlib.gzipSync',
+      file: 'app/api/export/route.ts',
+      code: `import zlib from 'zlib';\nexport async function GET(request: Request) {\n  const body = zlib.gzipSync(JSON.stringify(await load()));\n  return new Response(body);\n}\n`,
+      findings: [{ line: 3, message: /nextjs handler `GET`/ }],
+      output: `import zlib from 'zlib';\nimport { promisify } from 'util';\nexport async function GET(request: Request) {\n  const body = await promisify(zlib.gzip)(JSON.stringify(await load()));\n  return new Response(body);\n}\n`,
+    },
+    {
+      name: 'nodemailer sendMail awaited in a Koa handler',
+      file: 'signup.js',
+      code: `const Koa = require('koa');\nconst nodemailer = require('nodemailer');\nconst app = new Koa();\nconst transporter = nodemailer.createTransport({ host: 'smtp' });\napp.use(async (ctx) => {\n  await transporter.sendMail({ to: ctx.request.body.email, subject: 'Welcome' });\n  ctx.status = 201;\n});\n`,
+      findings: [{ line: 6, message: /wait on a third party.*background job/ }],
+    },
+    {
+      name: 'readFileSync inside a callback in the handler: found, no fix (await cannot go there)',
+      file: 'server.ts',
+      code: `${EXPRESS}app.get('/bundle', (req, res) => {\n  res.send(['a.js', 'b.js'].map((f) => fs.readFileSync(f, 'utf8')).join(';'));\n});\n`,
+      findings: [{ line: 5 }],
+    },
+    {
+      name: 'tRPC procedure',
+      file: 'router.ts',
+      code: `import { readFileSync } from 'fs';\nexport const appRouter = router({\n  template: publicProcedure.query(() => readFileSync('t.html', 'utf8')),\n});\n`,
+      findings: [{ line: 3, message: /trpc handler `template`/ }],
+    },
+  ],
+});

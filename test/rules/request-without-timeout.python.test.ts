@@ -1,0 +1,47 @@
+import { ruleTests } from '../harness/rule-tester';
+
+ruleTests('request-without-timeout', {
+  valid: [
+    {
+      name: 'requests with timeout=',
+      file: 'views.py',
+      code: 'import requests\nfrom django.http import JsonResponse\n\n\ndef weather(request):\n    return JsonResponse(requests.get("https://api.example.com", timeout=5).json())\n',
+      why: 'it gives up',
+    },
+    {
+      name: 'requests in a Celery task',
+      file: 'tasks.py',
+      code: 'import requests\nfrom celery import shared_task\n\n\n@shared_task\ndef ping(url):\n    requests.get(url)\n',
+      why: 'not on a request path',
+    },
+    {
+      name: 'kwargs passed through',
+      file: 'views.py',
+      code: 'import requests\n\n\ndef proxy(request, **kw):\n    return requests.get("https://example.com", **kw)\n',
+      why: 'a `**kwargs` splat may carry the timeout',
+    },
+  ],
+  invalid: [
+    {
+      name: 'requests.get in a Django view',
+      file: 'views.py',
+      code: 'import requests\nfrom django.http import JsonResponse\n\n\ndef weather(request):\n    r = requests.get("https://api.example.com", params={"q": request.GET["q"]})\n    return JsonResponse(r.json())\n',
+      findings: [{ line: 6, message: /`requests\.get` has no timeout by default, in the django handler `weather`.*`timeout=`/ }],
+      output: 'import requests\nfrom django.http import JsonResponse\n\n\ndef weather(request):\n    r = requests.get("https://api.example.com", params={"q": request.GET["q"]}, timeout=10)\n    return JsonResponse(r.json())\n',
+    },
+    {
+      name: 'a requests.Session in a Flask route, through a helper',
+      file: 'app.py',
+      code: 'import requests\nfrom flask import Flask\n\napp = Flask(__name__)\nsession = requests.Session()\n\n\ndef fetch_user(uid):\n    return session.get(f"https://users.example.com/{uid}").json()\n\n\n@app.get("/u/<uid>")\ndef user(uid):\n    return fetch_user(uid)\n',
+      findings: [{ line: 9, message: /in `fetch_user`, which the flask handler `user` calls/ }],
+      output: 'import requests\nfrom flask import Flask\n\napp = Flask(__name__)\nsession = requests.Session()\n\n\ndef fetch_user(uid):\n    return session.get(f"https://users.example.com/{uid}", timeout=10).json()\n\n\n@app.get("/u/<uid>")\ndef user(uid):\n    return fetch_user(uid)\n',
+    },
+    {
+      name: 'urlopen in a FastAPI handler',
+      file: 'main.py',
+      code: 'from urllib.request import urlopen\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/feed")\ndef feed():\n    return urlopen("https://example.com/feed.xml").read()\n',
+      findings: [{ line: 9 }],
+      output: 'from urllib.request import urlopen\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/feed")\ndef feed():\n    return urlopen("https://example.com/feed.xml", timeout=10).read()\n',
+    },
+  ],
+});
