@@ -4,7 +4,7 @@
  * `lru_cache(maxsize=None)` on functions that take arguments; `lru_cache`/`cache` on methods
  * (the cache holds every `self`); Redis keys built from input and written without an expiry.
  */
-import { CACHE_NAME } from '../cache-names';
+import { BOUNDED_KEY, CACHE_NAME, CONSTANT_NAME, REGISTRY_NAME } from '../cache-names';
 import type { CacheFact } from '../facts';
 import { requestPathOf, type PyReach } from './handlers';
 import { qualifiedName, type ModuleNames } from './imports';
@@ -58,7 +58,7 @@ function isConstant(n: Node): boolean {
 }
 
 interface Usage {
-  write?: { node: Node; fn: Node };
+  write?: { node: Node; fn: Node; key: Node };
   evicted: boolean;
   iterated: boolean;
   readers: Set<number>;
@@ -74,7 +74,7 @@ function usage(root: Node, store: Store): Usage {
       if (f?.type === 'attribute' && named(field(f, 'object'))) {
         const method = field(f, 'attribute')?.text ?? '';
         const first = args(n)[0];
-        if (/^(setdefault|add|append|insert)$/.test(method) && fn && first && !isConstant(first)) u.write ??= { node: n, fn };
+        if (/^(setdefault|add|append|insert)$/.test(method) && fn && first && !isConstant(first)) u.write ??= { node: n, fn, key: first };
         else if (/^(pop|popitem|clear|remove|discard)$/.test(method)) u.evicted = true;
         else if (/^(items|keys|values)$/.test(method)) u.iterated = true;
         else if (/^get$/.test(method) && fn) u.readers.add(fn.id);
@@ -86,7 +86,7 @@ function usage(root: Node, store: Store): Usage {
       const p = n.parent;
       const key = field(n, 'subscript');
       if (p?.type === 'assignment' && field(p, 'left')?.id === n.id) {
-        if (fn && key && !isConstant(key)) u.write ??= { node: p, fn };
+        if (fn && key && !isConstant(key)) u.write ??= { node: p, fn, key };
       } else if (p?.type === 'delete_statement' || p?.parent?.type === 'delete_statement') u.evicted = true;
       else if (fn) u.readers.add(fn.id);
     } else if (n.type === 'comparison_operator' && /\bin\b/.test(n.text) && n.namedChildren.some((c) => named(c)) && fn) {
@@ -108,7 +108,13 @@ function collectionCaches(root: Node, reach: ReadonlyMap<number, PyReach>): PyCa
     if (!u.write || u.evicted) continue;
     const getOrSet = u.readers.has(u.write.fn.id);
     const onRequestPath = !!requestPathOf(u.write.node, reach);
-    if (!getOrSet && !CACHE_NAME.test(store.name) && !onRequestPath) continue;
+    const cacheNamed = CACHE_NAME.test(store.name);
+    if (!cacheNamed && (REGISTRY_NAME.test(store.name) || CONSTANT_NAME.test(store.name))) continue;
+    const key = u.write.key.type === 'attribute' ? field(u.write.key, 'attribute')?.text ?? '' : u.write.key.text;
+    if (BOUNDED_KEY.test(key)) continue;
+    // A set or list with a membership check is a de-duplication guard unless it says it caches or fills per request.
+    const grows = store.kind === 'set' || store.kind === 'list' ? cacheNamed || onRequestPath : getOrSet || cacheNamed || onRequestPath;
+    if (!grows) continue;
     out.push({
       start: store.target.startIndex,
       end: store.target.endIndex,

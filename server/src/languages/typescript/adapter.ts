@@ -60,6 +60,23 @@ function bracketDepth(text: string): number {
   return max;
 }
 
+/**
+ * Minified or bundled output (most of the text on lines of hundreds of characters): not code a
+ * person wrote or can act on, and its one-letter names defeat every heuristic.
+ */
+function looksMinified(text: string): boolean {
+  if (text.length < 4096) return false;
+  let long = 0;
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    if (end - start > 500) long += end - start;
+    start = end + 1;
+  }
+  return long > text.length * 0.3;
+}
+
 export function parseTypescript(path: string, text: string): ts.SourceFile {
   return ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKind(path));
 }
@@ -111,6 +128,7 @@ export class TypescriptAdapter implements LanguageAdapter<TsFacts> {
     const text = file.text;
     if (text.length > MAX_CHARS) return skippedFacts(`file larger than ${MAX_CHARS / 1024 / 1024} MB`);
     if (text.slice(0, 8192).includes('\0')) return skippedFacts('binary file');
+    if (looksMinified(text)) return skippedFacts('minified or bundled code');
     const depth = bracketDepth(text);
     if (depth > MAX_NESTING) return skippedFacts(`brackets nested ${depth} deep`);
     const sf = parseTypescript(file.path, text);

@@ -5,7 +5,7 @@
  * Redis keys built from input and written without an expiry.
  */
 import ts from 'typescript';
-import { CACHE_NAME } from '../cache-names';
+import { BOUNDED_KEY, CACHE_NAME, CONSTANT_NAME, REGISTRY_NAME } from '../cache-names';
 import type { CacheFact } from '../facts';
 import type { FileImports } from './imports';
 import { requestPathOf, type HandlerReach } from './handlers';
@@ -131,6 +131,14 @@ function usage(sf: ts.SourceFile, store: Store): Usage {
   return u;
 }
 
+/** The last name in a key expression: `id` in `post.id`, `cacheKey`. */
+function keyName(key: ts.Expression): string {
+  const k = unwrap(key);
+  if (ts.isIdentifier(k)) return k.text;
+  if (ts.isPropertyAccessExpression(k)) return k.name.text;
+  return '';
+}
+
 function collectionCaches(sf: ts.SourceFile, reach: ReadonlyMap<ts.Node, HandlerReach>): TsCacheFact[] {
   const out: TsCacheFact[] = [];
   for (const store of moduleStores(sf)) {
@@ -139,7 +147,12 @@ function collectionCaches(sf: ts.SourceFile, reach: ReadonlyMap<ts.Node, Handler
     // A cache reads before it writes, or says so in its name, or fills per request; a registry does none of these.
     const getOrSet = u.readers.has(u.write.fn);
     const onRequestPath = !!requestPathOf(u.write.node, reach) || reach.has(u.write.fn);
-    if (!getOrSet && !CACHE_NAME.test(store.name) && !onRequestPath) continue;
+    const cacheNamed = CACHE_NAME.test(store.name);
+    if (!cacheNamed && (REGISTRY_NAME.test(store.name) || CONSTANT_NAME.test(store.name))) continue;
+    if (BOUNDED_KEY.test(keyName(u.write.key))) continue;
+    // A set or list with a membership check is a de-duplication guard unless it says it caches or fills per request.
+    const grows = store.kind === 'set' || store.kind === 'list' ? cacheNamed || onRequestPath : getOrSet || cacheNamed || onRequestPath;
+    if (!grows) continue;
     const nameNode = ts.isVariableDeclaration(store.decl) || ts.isPropertyDeclaration(store.decl) ? store.decl.name : store.decl;
     out.push({
       start: nameNode.getStart(),
