@@ -10,6 +10,7 @@
 import ts from 'typescript';
 import type { OrderKey, OrmId, PaginationFact, QueryFact } from '../facts';
 import type { FileImports } from './imports';
+import type { ItemsSource } from './items-source';
 import { columnName, findProperty, hasComparisonOn, orderKeysFromCall, orderKeysFromOption, propertyValue } from './ordering';
 import { valueFact } from './values';
 
@@ -27,6 +28,10 @@ export interface TsQueryFact extends QueryFact {
   requestObject?: string;
   /** The library was inferred from names, not imports: report, but do not rewrite. */
   inferred?: boolean;
+  /** Prisma's fluent API on this lookup: `.author()` after `findUnique(…)` reads a relation. */
+  fluent?: { name: string; call: ts.CallExpression };
+  /** In a loop: the query that produced the loop's items, when the same function shows it. */
+  itemsSource?: ItemsSource;
 }
 
 const READ_METHODS = [
