@@ -119,4 +119,117 @@ ruleTests('n-plus-one', {
   ],
 });
 
+const SEQUELIZE_MODELS = `const { Model, DataTypes } = require('sequelize');
+class User extends Model {}
+class Post extends Model {
+  static associate(models) {
+    this.belongsTo(models.User, { as: 'author', foreignKey: 'authorId' });
+    this.hasMany(models.Comment);
+    this.belongsToMany(models.Tag, { through: 'PostTags', as: 'tags' });
+  }
+}
+class Comment extends Model {}
+class Tag extends Model {}
+module.exports = { User, Post, Comment, Tag };
+`;
+const SEQUELIZE = { 'models/index.js': SEQUELIZE_MODELS };
+
+ruleTests('n-plus-one', {
+  valid: [
+    {
+      name: 'Sequelize: the included association read as a property',
+      file: 'routes/posts.js',
+      workspace: SEQUELIZE,
+      code: `const { Post, User } = require('../models');\nasync function list() {\n  const posts = await Post.findAll({ include: [{ model: User, as: 'author' }] });\n  return posts.map((post) => post.author.name);\n}\n`,
+      why: 'include loaded the association; reading the property issues no query',
+    },
+    {
+      name: 'Sequelize: a getter called once, outside any loop',
+      file: 'routes/posts.js',
+      workspace: SEQUELIZE,
+      code: `const { Post } = require('../models');\nasync function show(id) {\n  const post = await Post.findByPk(id);\n  return post.getAuthor();\n}\n`,
+      why: 'one call, one query',
+    },
+    {
+      name: 'Sequelize: the foreign key id',
+      file: 'routes/posts.js',
+      workspace: SEQUELIZE,
+      code: `const { Post } = require('../models');\nasync function ids() {\n  const posts = await Post.findAll();\n  return posts.map((post) => post.authorId);\n}\n`,
+      why: 'the FK column is on the row itself',
+    },
+    {
+      name: 'a get… method that is no association getter',
+      file: 'routes/posts.js',
+      workspace: SEQUELIZE,
+      code: `const { Post } = require('../models');\nasync function titles() {\n  const posts = await Post.findAll();\n  return posts.map((post) => post.getDataValue('title') + post.getSlug());\n}\n`,
+      why: 'getDataValue and getSlug are not getters of any association',
+    },
+    {
+      name: 'Sequelize: DataLoader.load per item',
+      file: 'routes/posts.js',
+      workspace: SEQUELIZE,
+      code: `const DataLoader = require('dataloader');\nconst { Post, User } = require('../models');\nconst users = new DataLoader(async (ids) => User.findAll({ where: { id: ids } }));\nasync function list() {\n  const posts = await Post.findAll();\n  return Promise.all(posts.map((post) => users.load(post.authorId)));\n}\n`,
+      why: 'DataLoader batches the loads of one tick into one query',
+    },
+    {
+      name: 'Sequelize: an in-memory find over loaded rows',
+      file: 'routes/posts.js',
+      workspace: SEQUELIZE,
+      code: `const { Post, User } = require('../models');\nasync function list() {\n  const [posts, users] = await Promise.all([Post.findAll(), User.findAll()]);\n  return posts.map((post) => users.find((u) => u.id === post.authorId));\n}\n`,
+      why: 'Array.prototype.find on a materialised list',
+    },
+  ],
+  invalid: [
+    {
+      name: 'Sequelize: an aliased belongsTo getter per item: include added, getter read as a property',
+      file: 'routes/posts.js',
+      workspace: SEQUELIZE,
+      code: `const { Post, User } = require('../models');\nasync function list(req, res) {\n  const posts = await Post.findAll({ where: { published: true }, limit: 20 });\n  const out = [];\n  for (const post of posts) {\n    const author = await post.getAuthor();\n    out.push({ title: post.title, author: author.name });\n  }\n  res.json(out);\n}\n`,
+      findings: [{ line: 6, message: /`post\.getAuthor\(\)` queries the `author` association \(User\) once per item of `posts`: N\+1 queries\. Include it .*`include: \[\{ model: User, as: 'author' \}\]`.* read `post\.author`/ }],
+      output: `const { Post, User } = require('../models');\nasync function list(req, res) {\n  const posts = await Post.findAll({ where: { published: true }, limit: 20, include: [{ model: User, as: 'author' }] });\n  const out = [];\n  for (const post of posts) {\n    const author = post.author;\n    out.push({ title: post.title, author: author.name });\n  }\n  res.json(out);\n}\n`,
+    },
+    {
+      name: 'Sequelize: hasMany getter without an alias, target not in scope: include by name (unsafe: to-many)',
+      file: 'routes/posts.js',
+      workspace: SEQUELIZE,
+      code: `const { Post } = require('../models');\nasync function counts() {\n  const posts = await Post.findAll();\n  return Promise.all(posts.map((post) => post.getComments()));\n}\n`,
+      findings: [{ line: 4, message: /`post\.getComments\(\)` queries the `Comments` association \(Comment\)/ }],
+      output: `const { Post } = require('../models');\nasync function counts() {\n  const posts = await Post.findAll({ include: ['Comments'] });\n  return Promise.all(posts.map((post) => post.Comments));\n}\n`,
+    },
+    {
+      name: 'Sequelize: models through a namespace, appended to an existing include',
+      file: 'routes/posts.js',
+      workspace: SEQUELIZE,
+      code: `const db = require('../models');\nasync function list() {\n  const posts = await db.Post.findAll({ include: [{ model: db.User, as: 'author' }] });\n  for (const post of posts) {\n    post.tagList = await post.getTags();\n  }\n  return posts;\n}\n`,
+      findings: [{ line: 5, message: /`post\.getTags\(\)` queries the `tags` association \(Tag\)/ }],
+      output: `const db = require('../models');\nasync function list() {\n  const posts = await db.Post.findAll({ include: [{ model: db.User, as: 'author' }, { model: db.Tag, as: 'tags' }] });\n  for (const post of posts) {\n    post.tagList = post.tags;\n  }\n  return posts;\n}\n`,
+    },
+    {
+      name: 'Sequelize: a getter of an association the query already includes',
+      file: 'routes/posts.js',
+      workspace: SEQUELIZE,
+      code: `const { Post } = require('../models');\nasync function list() {\n  const posts = await Post.findAll({ include: 'author' });\n  for (const post of posts) console.log((await post.getAuthor()).name);\n}\n`,
+      findings: [{ line: 4, message: /again once per item of `posts`, though the query that loaded them includes it.*Read `post\.author` instead/ }],
+      output: `const { Post } = require('../models');\nasync function list() {\n  const posts = await Post.findAll({ include: 'author' });\n  for (const post of posts) console.log((post.author).name);\n}\n`,
+    },
+    {
+      name: 'Sequelize: a getter with options is reported without a rewrite',
+      file: 'routes/posts.js',
+      workspace: SEQUELIZE,
+      code: `const { Post } = require('../models');\nasync function list() {\n  const posts = await Post.findAll();\n  for (const post of posts) await post.getComments({ order: [['id', 'DESC']] });\n}\n`,
+      findings: [{ line: 4 }],
+    },
+    {
+      name: 'Sequelize: sequelize-typescript $get per item',
+      file: 'posts.service.ts',
+      workspace: {
+        'post.model.ts': `import { BelongsTo, Column, HasMany, Model, Table } from 'sequelize-typescript';\nimport { User } from './user.model';\n@Table\nexport class Post extends Model {\n  @BelongsTo(() => User) author!: User;\n  @HasMany(() => Comment) comments!: Comment[];\n}\n`,
+      },
+      code: `import { Post } from './post.model';\nexport async function list() {\n  const posts = await Post.findAll();\n  for (const post of posts) console.log(await post.$get('author'));\n}\n`,
+      findings: [{ line: 4, message: /`post\.\$get\('author'\)` queries the `author` association \(User\)/ }],
+      output: `import { Post } from './post.model';\nexport async function list() {\n  const posts = await Post.findAll({ include: ['author'] });\n  for (const post of posts) console.log(post.author);\n}\n`,
+    },
+  ],
+});
+
 fixtureTests('n-plus-one', 'test/rules/n-plus-one/fixtures', (f) => /\.(ts|js)$/.test(f));

@@ -122,6 +122,8 @@ function optionsOrm(call: ts.CallExpression, method: string, imports: FileImport
     if (/^(findById|countDocuments|findOneAndUpdate|insertMany)$/.test(method)) return 'mongoose';
     // Sequelize models imported from a local folder: findAll/findOne with its option keys.
     if (/^(findAll|findOne|count)$/.test(method) && keys.some((k) => /^(where|include|attributes|order|raw)$/.test(k))) return 'sequelize';
+    // `Post.findAll()` with no options: no other library's model class has findAll.
+    if (method === 'findAll' && call.arguments.length === 0) return 'sequelize';
   }
   return undefined;
 }

@@ -95,7 +95,7 @@ function sequelizeGetterCall(a: TsLazyAccess, view: ModelsView, sf: ts.SourceFil
     : `\`${callText}\` queries the \`${rel.field}\` association (${rel.target}) once per item of ${itemsText(a.loop)}: N+1 queries. Include it in the query that loads them (\`include: [${includeText}]\`) and read \`${a.item}.${rel.field}\`.`;
   const callee = a.call!.expression;
   let fixes: Fix[] = [];
-  if (a.source && a.call!.arguments.length === 0) {
+  if (a.source && a.call!.arguments.length === (dollarGet ? 1 : 0)) {
     const read = replaceRead(a.expr, a.call!, `${a.item}.${rel.field}`);
     // A JOIN over a to-many association multiplies rows, and with `limit` Sequelize rewrites the
     // query into a subquery: the same rows, another plan. To-one includes only add columns.
