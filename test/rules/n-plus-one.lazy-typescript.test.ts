@@ -232,4 +232,158 @@ ruleTests('n-plus-one', {
   ],
 });
 
+const PRISMA_SCHEMA = `datasource db {
+  provider = "postgresql"
+  url      = env("DATABASE_URL")
+}
+
+model User {
+  id    Int    @id @default(autoincrement())
+  name  String
+  posts Post[]
+}
+
+model Post {
+  id       Int       @id @default(autoincrement())
+  title    String
+  authorId Int
+  author   User      @relation(fields: [authorId], references: [id])
+  comments Comment[]
+}
+
+model Comment {
+  id     Int  @id @default(autoincrement())
+  postId Int
+  post   Post @relation(fields: [postId], references: [id])
+}
+`;
+const PRISMA_WS = { '../prisma/schema.prisma': PRISMA_SCHEMA };
+const PRISMA = `import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\n`;
+
+ruleTests('n-plus-one', {
+  valid: [
+    {
+      name: 'Prisma: the relation loaded with include and read as a property',
+      file: 'posts.ts',
+      workspace: PRISMA_WS,
+      code: `${PRISMA}export async function list() {\n  const posts = await prisma.post.findMany({ include: { author: true } });\n  return posts.map((post) => post.author.name);\n}\n`,
+      why: 'include loaded the relation',
+    },
+    {
+      name: 'Prisma: the fluent API once, outside any loop',
+      file: 'posts.ts',
+      workspace: PRISMA_WS,
+      code: `${PRISMA}export async function authorOf(id: number) {\n  return prisma.post.findUnique({ where: { id } }).author();\n}\n`,
+      why: 'one call, one query',
+    },
+    {
+      name: 'Prisma: fluent findUnique in Promise.all(xs.map(...))',
+      file: 'posts.ts',
+      workspace: PRISMA_WS,
+      code: `${PRISMA}export async function authors(posts: { id: number }[]) {\n  return Promise.all(posts.map((post) => prisma.post.findUnique({ where: { id: post.id } }).author()));\n}\n`,
+      why: "findUnique calls of one tick, fluent ones included, are batched by Prisma's dataloader",
+    },
+    {
+      name: 'Prisma: .then on a lookup is not the fluent API',
+      file: 'posts.ts',
+      workspace: PRISMA_WS,
+      code: `${PRISMA}export async function f(ids: number[]) {\n  for (const id of ids) await prisma.$queryRaw\`SELECT 1\`.then(() => id);\n}\n`,
+      why: 'then/catch/finally are promise methods, not relations; the raw query does not use the item',
+    },
+  ],
+  invalid: [
+    {
+      name: 'Prisma: the fluent API per item: include added to findMany, relation read from the item',
+      file: 'posts.ts',
+      workspace: PRISMA_WS,
+      code: `${PRISMA}export async function list() {\n  const posts = await prisma.post.findMany({ where: { published: true }, take: 20 });\n  for (const post of posts) {\n    const author = await prisma.post.findUnique({ where: { id: post.id } }).author();\n    console.log(author?.name);\n  }\n}\n`,
+      findings: [{ line: 6, message: /`prisma\.post\.findUnique\(…\)\.author\(\)` loads `author` \(User\) once per item of `posts` \(Prisma's fluent API: a query per call\): N\+1 queries\. .*include: \{ author: true \}.*read `post\.author`/ }],
+      output: `${PRISMA}export async function list() {\n  const posts = await prisma.post.findMany({ where: { published: true }, take: 20, include: { author: true } });\n  for (const post of posts) {\n    const author = post.author;\n    console.log(author?.name);\n  }\n}\n`,
+    },
+    {
+      name: 'Prisma: a to-many fluent relation with arguments goes into select',
+      file: 'posts.ts',
+      workspace: PRISMA_WS,
+      code: `${PRISMA}export async function list() {\n  const posts = await prisma.post.findMany({\n    select: { id: true, title: true },\n  });\n  for (const post of posts) {\n    console.log(post.title, (await prisma.post.findUniqueOrThrow({ where: { id: post.id } }).comments({ take: 3 })).length);\n  }\n}\n`,
+      findings: [{ line: 8, message: /loads `comments` \(Comment\)/ }],
+      output: `${PRISMA}export async function list() {\n  const posts = await prisma.post.findMany({\n    select: { id: true, title: true, comments: { take: 3 } },\n  });\n  for (const post of posts) {\n    console.log(post.title, (post.comments).length);\n  }\n}\n`,
+    },
+    {
+      name: 'Prisma: a fluent lookup of another model: reported, no include to add',
+      file: 'posts.ts',
+      workspace: PRISMA_WS,
+      code: `${PRISMA}export async function list(posts: { authorId: number }[]) {\n  for (const post of posts) await prisma.user.findUnique({ where: { id: post.authorId } }).posts();\n}\n`,
+      findings: [{ line: 4, message: /`prisma\.user\.findUnique\(…\)\.posts\(\)` loads `posts` \(Post\) once per item of `posts`/ }],
+    },
+    {
+      name: 'Prisma: fluent reads of a relation already included',
+      file: 'posts.ts',
+      code: `${PRISMA}export async function list() {\n  const posts = await prisma.post.findMany({ include: { author: true } });\n  for (const post of posts) console.log(await prisma.post.findFirst({ where: { id: post.id } }).author());\n}\n`,
+      findings: [{ line: 5, message: /again once per item of `posts`.*includes it.*Read `post\.author` instead/ }],
+      output: `${PRISMA}export async function list() {\n  const posts = await prisma.post.findMany({ include: { author: true } });\n  for (const post of posts) console.log(post.author);\n}\n`,
+    },
+  ],
+});
+
+const MONGOOSE_MODELS = `import mongoose, { Schema } from 'mongoose';
+const PostSchema = new Schema({
+  title: String,
+  author: { type: Schema.Types.ObjectId, ref: 'User' },
+  tags: [{ type: Schema.Types.ObjectId, ref: 'Tag' }],
+});
+export const Post = mongoose.model('Post', PostSchema);
+`;
+const MONGOOSE = { 'models/post.ts': MONGOOSE_MODELS };
+const MONGOOSE_HEAD = `import { Post } from './models/post';\n`;
+
+ruleTests('n-plus-one', {
+  valid: [
+    {
+      name: 'Mongoose: populated on the query, read per item',
+      file: 'posts.ts',
+      workspace: MONGOOSE,
+      code: `${MONGOOSE_HEAD}export async function list() {\n  const posts = await Post.find().populate('author').sort({ createdAt: -1 });\n  return posts.map((post) => post.author);\n}\n`,
+      why: 'populate on the query loads every author with one more query',
+    },
+    {
+      name: 'Mongoose: per-item populate of a path the query already populated',
+      file: 'posts.ts',
+      workspace: MONGOOSE,
+      code: `${MONGOOSE_HEAD}export async function list() {\n  const posts = await Post.find().populate({ path: 'author', select: 'name' });\n  for (const post of posts) await post.populate('author');\n}\n`,
+      why: 'the path is populated already',
+    },
+    {
+      name: 'Mongoose: populate once, outside any loop',
+      file: 'posts.ts',
+      workspace: MONGOOSE,
+      code: `${MONGOOSE_HEAD}export async function show(id: string) {\n  const post = await Post.findById(id);\n  return post?.populate('author');\n}\n`,
+      why: 'one document, one query',
+    },
+    {
+      name: 'a populate method of something that is not Mongoose',
+      file: 'forms.ts',
+      code: `export function fill(forms: Array<{ populate(v: string): void }>) {\n  for (const form of forms) form.populate('defaults');\n}\n`,
+      why: 'no Mongoose import, query or model: a method that happens to share the name',
+    },
+  ],
+  invalid: [
+    {
+      name: 'Mongoose: populate per document: moved onto the find',
+      file: 'posts.ts',
+      workspace: MONGOOSE,
+      code: `import mongoose from 'mongoose';\n${MONGOOSE_HEAD}export async function list() {\n  const posts = await Post.find({ published: true }).sort({ createdAt: -1 }).limit(20);\n  for (const post of posts) {\n    await post.populate('author');\n    console.log(post.author);\n  }\n}\n`,
+      findings: [{ line: 6, message: /`post\.populate\('author'\)` queries `author` \(User\) once per item of `posts`: N\+1 queries\. Populate it on the query that loads them: `\.populate\('author'\)`/ }],
+      output: `import mongoose from 'mongoose';\n${MONGOOSE_HEAD}export async function list() {\n  const posts = await Post.find({ published: true }).populate('author').sort({ createdAt: -1 }).limit(20);\n  for (const post of posts) {\n    console.log(post.author);\n  }\n}\n`,
+    },
+    {
+      name: 'Mongoose: populate used as a value in a map callback',
+      file: 'posts.ts',
+      workspace: MONGOOSE,
+      code: `${MONGOOSE_HEAD}export async function list() {\n  const posts = await Post.find();\n  return Promise.all(posts.map((p) => p.populate({ path: 'tags', select: 'name' })));\n}\n`,
+      findings: [{ line: 4, message: /queries `tags` \(Tag\)/ }],
+      output: `${MONGOOSE_HEAD}export async function list() {\n  const posts = await Post.find().populate({ path: 'tags', select: 'name' });\n  return Promise.all(posts.map((p) => p));\n}\n`,
+    },
+  ],
+});
+
 fixtureTests('n-plus-one', 'test/rules/n-plus-one/fixtures', (f) => /\.(ts|js)$/.test(f));

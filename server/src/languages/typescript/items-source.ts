@@ -18,6 +18,8 @@ export interface ItemsSource {
   loaded: string[];
   /** Sequelize `include: { all: true }`. */
   loadsAll?: boolean;
+  /** The file does not say which ORM the query is (`Post.find()` on an imported model): the models must. */
+  guessed?: boolean;
 }
 
 function unwrap(e: ts.Expression): ts.Expression {
@@ -74,6 +76,34 @@ function queryBehind(expr: ts.Expression, byCall: ReadonlyMap<ts.Node, TsQueryFa
     if (decl && ts.isVariableDeclaration(decl) && ts.isIdentifier(decl.name) && decl.initializer) return queryBehind(decl.initializer, byCall, depth + 1);
   }
   return undefined;
+}
+
+const GUESSED_METHODS = /^(find|findAll)$/;
+
+/**
+ * `Post.find(…)…` / `db.Post.findAll(…)` in a file that imports only its models: which ORM is the
+ * workspace's models' call, so the source is a guess (`guessed`), read for every ORM's loading options.
+ */
+function guessedQuery(expr: ts.Expression, depth = 0): TsQueryFact | undefined {
+  const e = unwrap(expr);
+  if (depth < 3 && ts.isIdentifier(e)) {
+    const decl = findDeclaration(e);
+    return decl && ts.isVariableDeclaration(decl) && ts.isIdentifier(decl.name) && decl.initializer ? guessedQuery(decl.initializer, depth + 1) : undefined;
+  }
+  if (!ts.isCallExpression(e)) return undefined;
+  const chain: ts.CallExpression[] = [e];
+  for (let c: ts.Expression = e.expression; ts.isPropertyAccessExpression(c) && ts.isCallExpression(c.expression); c = c.expression.expression) chain.unshift(c.expression);
+  const root = chain[0];
+  if (!ts.isPropertyAccessExpression(root.expression) || !GUESSED_METHODS.test(root.expression.name.text)) return undefined;
+  const receiver = root.expression.expression;
+  const model = ts.isIdentifier(receiver) ? receiver.text : ts.isPropertyAccessExpression(receiver) && ts.isIdentifier(receiver.expression) ? receiver.name.text : undefined;
+  if (!model || !/^[A-Z]/.test(model)) return undefined;
+  const method = root.expression.name.text;
+  return {
+    orm: method === 'findAll' ? 'sequelize' : 'mongoose', model, operation: method, callee: root.expression.getText(), start: e.getStart(), end: e.getEnd(),
+    call: chain.length > 1 ? e : root, style: chain.length > 1 ? 'chain' : 'options', chain: chain.length > 1 ? chain : undefined,
+    options: root.arguments.find(ts.isObjectLiteralExpression),
+  };
 }
 
 /** `Repository<Post>` → `Post`. */
@@ -142,7 +172,11 @@ function methodName(c: ts.CallExpression): string {
 }
 
 /** What the query already loads, per ORM. */
-function loadedBy(q: TsQueryFact): { loaded: string[]; loadsAll?: boolean } {
+function loadedBy(q: TsQueryFact, guessed = false): { loaded: string[]; loadsAll?: boolean } {
+  if (guessed) {
+    const all = (['typeorm', 'sequelize', 'mongoose'] as const).map((orm) => loadedBy({ ...q, orm }));
+    return { loaded: all.flatMap((x) => x.loaded), loadsAll: all.some((x) => x.loadsAll) };
+  }
   const opts = q.options;
   const chain = q.chain ?? [q.call];
   switch (q.orm) {
@@ -217,7 +251,9 @@ function modelOf(q: TsQueryFact): string | undefined {
 /** The query that produced the items of the loop whose body is `body`, if this function shows it. */
 export function itemsSource(body: ts.Node, byCall: ReadonlyMap<ts.Node, TsQueryFact>): ItemsSource | undefined {
   const iterable = iterableOf(body);
-  const q = iterable && queryBehind(iterable, byCall);
-  if (!q || q.write) return undefined;
-  return { query: q, model: modelOf(q), ...loadedBy(q) };
+  if (!iterable) return undefined;
+  const q = queryBehind(iterable, byCall);
+  if (q) return q.write ? undefined : { query: q, model: modelOf(q), ...loadedBy(q) };
+  const guess = guessedQuery(iterable);
+  return guess && { query: guess, model: guess.model, ...loadedBy(guess, true), guessed: true };
 }

@@ -11,6 +11,7 @@ import type { DetectContext } from '../../engine/rule';
 import { WorkspaceModels, type ModelRelation } from '../../engine/workspace-models';
 import type { OrmId } from '../../languages/facts';
 import type { TsFacts } from '../../languages/typescript/adapter';
+import type { ItemsSource } from '../../languages/typescript/items-source';
 import type { TsLazyAccess } from '../../languages/typescript/lazy-access';
 import type { TsQueryFact } from '../../languages/typescript/queries';
 import { sequelizeGetter } from '../../languages/typescript/sequelize-models';
@@ -27,6 +28,10 @@ class ModelsView {
       local.set(ctx.file.path, facts.models);
       this.sources.push(local);
     }
+  }
+
+  isModel(orm: OrmId, hint: string): boolean {
+    return ModelsView.variants(hint).some((name) => this.sources.some((s) => s.relations(orm, (r) => r.model === name).length > 0));
   }
 
   /** `Post`, `post`, `PostModel`, `postRepository`, `PostDocument` → the names a model may have. */
@@ -61,6 +66,13 @@ class ModelsView {
   }
 }
 
+/** Is the query that produced the items one of `orm`'s (for a guessed query: is its model one of `orm`'s)? */
+function sourceFits(source: ItemsSource | undefined, orm: OrmId, view: ModelsView): boolean {
+  if (!source) return true;
+  if (source.guessed) return !!source.model && view.isModel(orm, source.model);
+  return source.query.orm === orm;
+}
+
 function itemsText(loop: { iterable?: string }): string {
   return loop.iterable ? `\`${loop.iterable}\`` : 'the loop';
 }
@@ -71,7 +83,7 @@ function fixOf(title: string, safe: boolean, edits: Array<Edit | undefined>): Fi
 }
 
 function typeormLazy(a: TsLazyAccess, view: ModelsView, sf: ts.SourceFile): Detection | undefined {
-  if (a.source && a.source.query.orm !== 'typeorm') return undefined;
+  if (!sourceFits(a.source, 'typeorm', view)) return undefined;
   const rel = view.resolve('typeorm', a.itemModels, (r) => r.field === a.name);
   if (!rel?.lazy || a.source?.loaded.includes(rel.field)) return undefined;
   const owner = rel.model ? `${rel.model}.${rel.field}` : rel.field;
@@ -83,7 +95,7 @@ function typeormLazy(a: TsLazyAccess, view: ModelsView, sf: ts.SourceFile): Dete
 }
 
 function sequelizeGetterCall(a: TsLazyAccess, view: ModelsView, sf: ts.SourceFile): Detection | undefined {
-  if (a.source && a.source.query.orm !== 'sequelize') return undefined;
+  if (!sourceFits(a.source, 'sequelize', view)) return undefined;
   const dollarGet = ts.isPropertyAccessExpression(a.call!.expression) && a.call!.expression.name.text === '$get';
   const rel = view.resolve('sequelize', a.itemModels, (r) => (dollarGet ? r.field === a.name : sequelizeGetter(r.field) === a.name));
   if (!rel) return undefined;
@@ -106,10 +118,10 @@ function sequelizeGetterCall(a: TsLazyAccess, view: ModelsView, sf: ts.SourceFil
 }
 
 function mongoosePopulate(a: TsLazyAccess, view: ModelsView, sf: ts.SourceFile): Detection | undefined {
-  if (a.source && a.source.query.orm !== 'mongoose') return undefined;
+  if (!sourceFits(a.source, 'mongoose', view)) return undefined;
   const field = a.name.split('.')[0];
   const rel = view.resolve('mongoose', a.itemModels, (r) => r.field === field);
-  if (!a.mongooseImported && a.source?.query.orm !== 'mongoose' && !rel) return undefined;
+  if (!a.mongooseImported && !(a.source && !a.source.guessed) && !rel) return undefined;
   if (a.source?.loaded.includes(a.name) || a.source?.loaded.includes(field)) return undefined;
   const args = a.call!.arguments.map((x) => x.getText()).join(', ');
   const target = rel ? ` (${rel.target})` : '';
@@ -151,14 +163,21 @@ export function prismaFluent(q: TsQueryFact, facts: TsFacts, ctx: DetectContext)
   const target = rel ? ` (${rel.target})` : '';
   const loop = q.loop!;
   const item = loopItemById(q);
-  const message = `\`${q.callee}(…).${fluent.name}()\` loads \`${fluent.name}\`${target} once per item of ${itemsText(loop)} (Prisma's fluent API: a query per call): N+1 queries. Load it with the items: \`include: { ${fluent.name}: true }\` on the query that loads them, then read \`${item ?? 'item'}.${fluent.name}\`.`;
-  let fixes: Fix[] = [];
   const source = q.itemsSource;
+  const included = !!source && source.query.model === q.model && source.loaded.includes(fluent.name);
+  const what = `\`${q.callee}(…).${fluent.name}()\` loads \`${fluent.name}\`${target}`;
+  const message = included
+    ? `${what} again once per item of ${itemsText(loop)} (Prisma's fluent API: a query per call), though the query that loaded them includes it: N+1 queries. Read \`${item ?? 'item'}.${fluent.name}\` instead.`
+    : `${what} once per item of ${itemsText(loop)} (Prisma's fluent API: a query per call): N+1 queries. Load it with the items: \`include: { ${fluent.name}: true }\` on the query that loads them, then read \`${item ?? 'item'}.${fluent.name}\`.`;
+  let fixes: Fix[] = [];
   const args = fluent.call.arguments;
   if (item && source && source.query.orm === 'prisma' && source.query.model === q.model && args.length <= 1 && (!args[0] || ts.isObjectLiteralExpression(args[0]))) {
     const value = args[0] ? args[0].getText() : 'true';
     const expr = awaitedOf(fluent.call);
-    fixes = fixOf(`Include ${fluent.name} in the query and read ${item}.${fluent.name}`, true, [prismaIncludeEdit(facts.sourceFile!, source, fluent.name, value), replaceRead(expr, fluent.call, `${item}.${fluent.name}`)]);
+    const read = replaceRead(expr, fluent.call, `${item}.${fluent.name}`);
+    fixes = included
+      ? fixOf(`Read ${item}.${fluent.name}, already included`, true, [read])
+      : fixOf(`Include ${fluent.name} in the query and read ${item}.${fluent.name}`, true, [prismaIncludeEdit(facts.sourceFile!, source, fluent.name, value), read]);
   }
   return { start: q.call.getStart(), end: fluent.call.expression.getEnd(), message, fixes };
 }
