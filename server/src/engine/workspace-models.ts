@@ -59,6 +59,12 @@ export class WorkspaceModels {
     return orm ? list?.find((r) => r.orm === orm) : list?.[0];
   }
 
+  /** The relations of `model` declared through `orm`. */
+  relationsOf(model: string, orm: OrmId): ModelRelation[] {
+    const fields = (this.index ??= this.build()).get(model);
+    return fields ? [...fields.values()].flat().filter((r) => r.orm === orm) : [];
+  }
+
   /** Every relation of `orm` that `match` accepts, across all models. */
   relations(orm: OrmId, match: (r: ModelRelation) => boolean): ModelRelation[] {
     const out: ModelRelation[] = [];

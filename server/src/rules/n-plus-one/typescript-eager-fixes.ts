@@ -147,7 +147,9 @@ export function dropStatementOrRead(sf: ts.SourceFile, expr: ts.Expression, call
     const alone = !sf.text.slice(lineStart, st.getStart()).trim() && !sf.text.slice(st.getEnd(), lineEnd < 0 ? undefined : lineEnd).trim();
     if (!ts.isBlock(st.parent)) return undefined;
     if (alone) return { start: lineStart, end: lineEnd < 0 ? sf.text.length : lineEnd + 1, newText: '' };
-    return { start: st.getStart(), end: st.getEnd(), newText: '' };
+    // Code or a comment shares the line: remove the statement and the blanks after it.
+    const after = /^[ \t]*/.exec(sf.text.slice(st.getEnd()))![0].length;
+    return { start: st.getStart(), end: st.getEnd() + after, newText: '' };
   }
   return replaceRead(expr, call, item);
 }

@@ -31,7 +31,7 @@ class ModelsView {
   }
 
   isModel(orm: OrmId, hint: string): boolean {
-    return ModelsView.variants(hint).some((name) => this.sources.some((s) => s.relations(orm, (r) => r.model === name).length > 0));
+    return ModelsView.variants(hint).some((name) => this.sources.some((s) => s.relationsOf(name, orm).length > 0));
   }
 
   /** `Post`, `post`, `PostModel`, `postRepository`, `PostDocument` → the names a model may have. */
@@ -49,7 +49,7 @@ class ModelsView {
     let knownModel = false;
     for (const hint of hints) {
       for (const name of ModelsView.variants(hint)) {
-        const found = this.sources.flatMap((s) => s.relations(orm, (r) => r.model === name));
+        const found = this.sources.flatMap((s) => s.relationsOf(name, orm));
         if (found.length === 0) continue;
         knownModel = true;
         const rel = found.find(match);
