@@ -3,6 +3,8 @@
  * Prisma's fluent API, Mongoose `doc.populate()`. Models come from other files of the workspace
  * (or the linted file itself); each fix eager-loads the relation in the query that loaded the items.
  */
+import * as assert from 'node:assert/strict';
+import { lintText, testEngine, workspaceFrom } from '../harness/engine';
 import { fixtureTests, ruleTests } from '../harness/rule-tester';
 
 const TYPEORM_ENTITIES = `import { Entity, ManyToOne, OneToMany, PrimaryGeneratedColumn, Column } from 'typeorm';
@@ -384,6 +386,20 @@ ruleTests('n-plus-one', {
       output: `${MONGOOSE_HEAD}export async function list() {\n  const posts = await Post.find().populate({ path: 'tags', select: 'name' });\n  return Promise.all(posts.map((p) => p));\n}\n`,
     },
   ],
+});
+
+describe('n-plus-one lazy loads outside request paths', () => {
+  const seed = `import { DataSource } from 'typeorm';\nimport { Post } from '../src/entities';\nexport async function seed(ds: DataSource) {\n  for (const post of await ds.getRepository(Post).find()) console.log(await post.author);\n}\n`;
+  it('a seed script or migration reports at the non-request-path severity, or not at all', async () => {
+    const engine = await testEngine();
+    const ws = workspaceFrom(engine, TYPEORM);
+    for (const file of ['seeds/posts.ts', 'migrations/1700000000000-backfill.ts']) {
+      const found = lintText(engine, seed, file, undefined, ws).findings.filter((f) => f.ruleId === 'n-plus-one');
+      assert.deepEqual(found.map((f) => f.severity), ['hint'], file);
+      assert.equal(lintText(engine, seed, file, { nonRequestPathSeverity: 'off' }, ws).findings.length, 0);
+    }
+    assert.deepEqual(lintText(engine, seed, 'jobs/posts.ts', undefined, ws).findings.map((f) => f.severity), ['warning']);
+  });
 });
 
 fixtureTests('n-plus-one', 'test/rules/n-plus-one/fixtures', (f) => /\.(ts|js)$/.test(f));
