@@ -318,6 +318,13 @@ ruleTests('n-plus-one', {
       findings: [{ line: 4, message: /`prisma\.user\.findUnique\(…\)\.posts\(\)` loads `posts` \(Post\) once per item of `posts`/ }],
     },
     {
+      name: 'Prisma: a fluent findFirst in a field resolver gets the DataLoader message',
+      file: 'resolvers.ts',
+      workspace: PRISMA_WS,
+      code: `${PRISMA}export const resolvers = {\n  Post: {\n    author: (parent: { id: number }) => prisma.post.findFirst({ where: { id: parent.id } }).author(),\n  },\n};\n`,
+      findings: [{ line: 5, message: /once per `Post` the query returns \(a GraphQL field resolver: N\+1\)\. .*DataLoader/ }],
+    },
+    {
       name: 'Prisma: fluent reads of a relation already included',
       file: 'posts.ts',
       code: `${PRISMA}export async function list() {\n  const posts = await prisma.post.findMany({ include: { author: true } });\n  for (const post of posts) console.log(await prisma.post.findFirst({ where: { id: post.id } }).author());\n}\n`,

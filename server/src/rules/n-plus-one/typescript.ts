@@ -10,7 +10,8 @@ export const detectTypescript: Detector<TsFacts> = (facts, ctx) => {
   const out: Detection[] = [];
   for (const q of facts.queries) {
     if (!isPerItemQuery(q)) continue;
-    if (q.fluent) {
+    // In a GraphQL field resolver the fix is a DataLoader, which the resolver message says.
+    if (q.fluent && q.loop?.kind !== 'resolver') {
       out.push(prismaFluent(q, facts, ctx));
       continue;
     }
