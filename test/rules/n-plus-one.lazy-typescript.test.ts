@@ -79,6 +79,13 @@ ruleTests('n-plus-one', {
       why: 'one read, one query',
     },
     {
+      name: 'TypeORM: a lazy relation of another ORM\'s model of the same name',
+      file: 'posts.ts',
+      workspace: { '../prisma/schema.prisma': 'model User {\n  id Int @id\n  posts Post[]\n}\nmodel Post {\n  id Int @id\n  author User @relation(fields: [authorId], references: [id])\n  authorId Int\n}\n' },
+      code: `import { Post } from './entities';\nexport async function names(posts: Post[]) {\n  for (const post of posts) console.log(await post.author);\n}\n`,
+      why: 'only TypeORM lazy relations load on await; a Prisma relation of the same name is plain data',
+    },
+    {
       name: 'TypeORM: awaiting a property of something that is not a model',
       file: 'jobs.ts',
       workspace: TYPEORM,
@@ -110,6 +117,22 @@ ruleTests('n-plus-one', {
       code: `${SERVICE_HEAD}export async function list(repo: Repository<Post>) {\n  for (const post of await repo.find()) console.log(await post.author);\n}\n`,
       findings: [{ line: 4 }],
       output: `${SERVICE_HEAD}export async function list(repo: Repository<Post>) {\n  for (const post of await repo.find({ relations: { author: true } })) console.log(await post.author);\n}\n`,
+    },
+    {
+      name: 'TypeORM: EntityManager.find(Post) gets its options after the entity',
+      file: 'posts.ts',
+      workspace: TYPEORM,
+      code: `import { EntityManager } from 'typeorm';\nimport { Post } from './entities';\nexport async function list(em: EntityManager) {\n  const posts = await em.find(Post);\n  return Promise.all(posts.map(async (post) => (await post.author).name));\n}\n`,
+      findings: [{ line: 5 }],
+      output: `import { EntityManager } from 'typeorm';\nimport { Post } from './entities';\nexport async function list(em: EntityManager) {\n  const posts = await em.find(Post, { relations: { author: true } });\n  return Promise.all(posts.map(async (post) => (await post.author).name));\n}\n`,
+    },
+    {
+      name: 'TypeORM: an Active Record find in a file that imports only the entity',
+      file: 'posts.ts',
+      workspace: TYPEORM,
+      code: `import { Post } from './entities';\nexport async function list() {\n  const posts = await Post.find({ where: { id: 1 } });\n  for (const post of posts) console.log(await post.comments);\n}\n`,
+      findings: [{ line: 4, message: /lazy relation `Post\.comments` \(Comment\)/ }],
+      output: `import { Post } from './entities';\nexport async function list() {\n  const posts = await Post.find({ where: { id: 1 }, relations: { comments: true } });\n  for (const post of posts) console.log(await post.comments);\n}\n`,
     },
     {
       name: 'TypeORM: items from a parameter typed Post[]: reported, no query to fix',
