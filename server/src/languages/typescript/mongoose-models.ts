@@ -54,8 +54,8 @@ export function mongooseModels(sf: ts.SourceFile): ModelFact[] {
     if (isSchemaConstructor(n) && ts.isVariableDeclaration(n.parent) && ts.isIdentifier(n.parent.name)) {
       schemas.set(n.parent.name.text, { relations: schemaRelations(n.arguments![0] as ts.ObjectLiteralExpression), node: n.parent });
     }
-    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) || ts.isCallExpression(n) && ts.isIdentifier(n.expression)) {
-      const method = ts.isPropertyAccessExpression(n.expression) ? n.expression.name.text : n.expression.getText();
+    if (ts.isCallExpression(n) && (ts.isPropertyAccessExpression(n.expression) || ts.isIdentifier(n.expression))) {
+      const method = ts.isPropertyAccessExpression(n.expression) ? n.expression.name.text : n.expression.text;
       const [name, schema] = n.arguments;
       // mongoose.model('Post', PostSchema) / connection.model(…) / model<IPost>('Post', PostSchema)
       if (method === 'model' && name && ts.isStringLiteralLike(name) && schema && ts.isIdentifier(schema)) registered.set(schema.text, name.text);
