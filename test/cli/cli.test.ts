@@ -120,6 +120,17 @@ describe('perflens CLI', () => {
     assert.deepEqual(out.findings.map((f) => f.file), ['b/q.sql']);
   });
 
+  it('reads schema.prisma and entity files under --root for lazy loads in a file linted alone', () => {
+    write('prisma/schema.prisma', 'model User {\n  id    Int    @id\n  posts Post[]\n}\n\nmodel Post {\n  id       Int  @id\n  authorId Int\n  author   User @relation(fields: [authorId], references: [id])\n}\n');
+    write('src/entities.ts', "import { Entity, ManyToOne } from 'typeorm';\n@Entity()\nexport class Article {\n  @ManyToOne(() => Writer) writer!: Promise<Writer>;\n}\n");
+    write('src/feed.ts', "import { Article } from './entities';\nexport async function feed(articles: Article[]) {\n  for (const a of articles) console.log(await a.writer);\n}\n");
+    write('src/posts.ts', "import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\nexport async function f(posts: { id: number }[]) {\n  for (const post of posts) await prisma.post.findFirst({ where: { id: post.id } }).author();\n}\n");
+    const out = json(perflens(root, ['lint', '--root', root, '--format', 'json', path.join(root, 'src/feed.ts'), path.join(root, 'src/posts.ts')]));
+    assert.deepEqual(out.findings.map((f) => [f.file, f.line]), [['src/feed.ts', 3], ['src/posts.ts', 4]]);
+    assert.match(out.findings[0].message, /lazy relation `Article\.writer` \(Writer\)/);
+    assert.match(out.findings[1].message, /loads `author` \(User\)/);
+  });
+
   it('respects suppression comments', () => {
     write('q.sql', `-- perflens-ignore-next-line offset-pagination\n${OFFSET_SQL.replace(/\n/g, ' ')}\n`);
     assert.equal(json(perflens(root, ['lint', '--format', 'json'])).findings.length, 0);

@@ -34,6 +34,24 @@ describe('WorkspaceIndex', () => {
     assert.ok(logs.some((l) => /blob\.sql skipped \(binary file\)/.test(l)));
   });
 
+  it('reads models from schema.prisma and from TypeORM, Sequelize and Mongoose files', async () => {
+    fs.writeFileSync(path.join(root, 'schema.prisma'), 'model User {\n  id    Int    @id\n  posts Post[]\n}\nmodel Post {\n  id       Int  @id\n  authorId Int\n  author   User @relation(fields: [authorId], references: [id])\n}\n');
+    fs.writeFileSync(path.join(root, 'src/entities.ts'), "import { Entity, ManyToOne } from 'typeorm';\n@Entity()\nexport class Article {\n  @ManyToOne(() => Writer, { eager: true }) writer!: Writer;\n}\n");
+    fs.writeFileSync(path.join(root, 'src/models.js'), "const { DataTypes } = require('sequelize');\nComment.belongsTo(Story, { as: 'story' });\n");
+    fs.writeFileSync(path.join(root, 'src/story.ts'), "import mongoose from 'mongoose';\nconst StorySchema = new mongoose.Schema({ fans: [{ type: mongoose.Schema.Types.ObjectId, ref: 'Fan' }] });\nexport const Story = mongoose.model('Story', StorySchema);\n");
+    const index = new WorkspaceIndex(await testEngine(), () => {});
+    await index.build(root, mergeSettings(), () => {}, () => false);
+    assert.deepEqual(index.models.relation('Post', 'author', 'prisma'), { field: 'author', kind: 'to-one', target: 'User', orm: 'prisma', model: 'Post' });
+    assert.equal(index.models.relation('User', 'posts', 'prisma')?.kind, 'to-many');
+    assert.equal(index.models.relation('Article', 'writer', 'typeorm')?.eager, true);
+    assert.equal(index.models.relation('Comment', 'story', 'sequelize')?.aliased, true);
+    assert.equal(index.models.relation('Story', 'fans', 'mongoose')?.target, 'Fan');
+    // The schema feeds the models only: it is no linted file.
+    assert.equal(index.summary(path.join(root, 'schema.prisma')), undefined);
+    index.remove(path.join(root, 'schema.prisma'));
+    assert.equal(index.models.relation('Post', 'author', 'prisma'), undefined);
+  });
+
   it('updates and removes files, and stops when cancelled', async () => {
     const index = new WorkspaceIndex(await testEngine(), () => {});
     assert.equal(await index.build(root, mergeSettings(), () => {}, () => true), false);

@@ -7,6 +7,7 @@ import { SourceFile, languageOfPath } from '../../server/src/engine/source-file'
 import { WorkspaceFunctions } from '../../server/src/engine/workspace-functions';
 import { WorkspaceModels } from '../../server/src/engine/workspace-models';
 import { createAdapters } from '../../server/src/languages';
+import { isPrismaSchema, prismaSchemaModels } from '../../server/src/languages/prisma/schema-models';
 import type { PerflensSettings } from '../../server/src/protocol';
 import { ALL_RULES } from '../../server/src/rules';
 
@@ -45,6 +46,10 @@ export function workspaceFrom(engine: Engine, files: Record<string, string>): Wo
   const workspace: Workspace = { models: new WorkspaceModels(), functions: new WorkspaceFunctions() };
   for (const [name, code] of Object.entries(files)) {
     const abs = path.posix.join('/project/src', name);
+    if (isPrismaSchema(abs)) {
+      workspace.models.set(abs, prismaSchemaModels(code));
+      continue;
+    }
     const facts = engine.facts(new SourceFile(abs, languageOfPath(abs)!, code));
     workspace.models.set(abs, facts?.models ?? []);
     workspace.functions.set(abs, facts?.queryHelpers ?? []);

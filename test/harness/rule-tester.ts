@@ -1,7 +1,7 @@
 /**
  * The rule-test harness. Table tests (`ruleTests`) and fixture files (`fixtureTests`) share the same
  * checks: the exact list of findings (never a subset), every fix re-parses with no new syntax errors,
- * keeps the queries it rewrites, no longer triggers the rule, and fixes of one file do not overlap.
+ * keeps the queries it does not replace, no longer triggers the rule, and fixes of one file do not overlap.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -60,7 +60,9 @@ export function checkFixes(engine: Engine, ruleId: string, file: string, code: s
         `${where}: the output has syntax errors:\n${after.facts!.problems.map((p) => p.message).join('\n')}\n---\n${output}`,
       );
       assert.ok(after.facts!.sql.length >= (before.facts?.sql.length ?? 0), `${where}: the output lost a SQL statement (it no longer parses?)\n---\n${output}`);
-      assert.ok(after.facts!.queries.length >= (before.facts?.queries.length ?? 0), `${where}: the output lost a query\n---\n${output}`);
+      // A query inside text the fix replaces may go (a per-item lookup replaced by eager loading); others must stay.
+      const replaced = (before.facts?.queries ?? []).filter((q) => fix.edits.some((e) => e.end > e.start && e.start <= q.start && q.end <= e.end)).length;
+      assert.ok(after.facts!.queries.length >= (before.facts?.queries.length ?? 0) - replaced, `${where}: the output lost a query\n---\n${output}`);
       const remaining = after.findings.filter((f) => f.ruleId === ruleId).length;
       assert.ok(remaining < count, `${where}: the output still has ${remaining} ${ruleId} finding(s) (before: ${count})\n---\n${output}`);
     }

@@ -13,6 +13,7 @@ import { WorkspaceFunctions } from '../engine/workspace-functions';
 import { WorkspaceModels } from '../engine/workspace-models';
 import type { Finding } from '../engine/finding';
 import { SourceFile, languageOfPath } from '../engine/source-file';
+import { isPrismaSchema, prismaSchemaModels } from '../languages/prisma/schema-models';
 import { createAdapters } from '../languages';
 import type { PerflensSettings } from '../protocol';
 import { ALL_RULES } from '../rules';
@@ -71,19 +72,31 @@ async function* expand(paths: readonly string[], filter: FileFilter, log: (m: st
 }
 
 /** Text that declares ORM relations: only such files are parsed in the knowledge pre-pass. */
-const DEFINES_MODELS = /\b(ForeignKey|OneToOneField|ManyToManyField|relationship|Relationship)\s*\(/;
+const DEFINES_MODELS: Record<string, RegExp> = {
+  python: /\b(ForeignKey|OneToOneField|ManyToManyField|relationship|Relationship)\s*\(/,
+  // TypeORM and sequelize-typescript decorators, Sequelize associations, Mongoose refs.
+  typescript: /@(ManyToOne|OneToMany|OneToOne|ManyToMany|BelongsTo|HasMany|HasOne|BelongsToMany)\b|\.(belongsTo|hasMany|hasOne|belongsToMany)\s*\(|\bref\s*:/,
+};
 
 /**
  * The models of the whole root (`--root`), so that a view linted alone still knows that
- * `post.author` is a foreign key defined in models.py.
+ * `post.author` is a foreign key defined in models.py, a lazy relation of a TypeORM entity, or a
+ * relation in schema.prisma.
  */
 async function workspaceModels(engine: Engine, root: string, filter: FileFilter): Promise<WorkspaceModels> {
   const models = new WorkspaceModels();
-  for await (const file of discoverFiles(root, { filter })) {
-    if (!file.endsWith('.py')) continue;
+  for await (const file of discoverFiles(root, { filter, schemas: true })) {
+    const language = languageOfPath(file);
+    const prisma = isPrismaSchema(file);
+    if (!prisma && (!language || !DEFINES_MODELS[language])) continue;
     const read = await readSource(file);
-    if (!('text' in read) || !DEFINES_MODELS.test(read.text)) continue;
-    const facts = engine.facts(new SourceFile(file, 'python', read.text));
+    if (!('text' in read)) continue;
+    if (prisma) {
+      models.set(file, prismaSchemaModels(read.text));
+      continue;
+    }
+    if (!DEFINES_MODELS[language!].test(read.text)) continue;
+    const facts = engine.facts(new SourceFile(file, language!, read.text));
     if (facts?.models) models.set(file, facts.models);
   }
   return models;

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import type { FileFilter } from './config';
 import { globToRegExp } from './glob';
 import { languageOfPath } from './source-file';
+import { isPrismaSchema } from '../languages/prisma/schema-models';
 
 const SKIPPED_DIRS = new Set([
   'node_modules', '.git', '.hg', '.svn', 'dist', 'build', 'out', 'coverage', '.next', '.nuxt', '.turbo',
@@ -54,6 +55,8 @@ export interface DiscoveryOptions {
   isCancelled?: () => boolean;
   /** Called for folders that could not be read (permissions, races with deletion). */
   onError?: (path: string, reason: string) => void;
+  /** Also yield model schemas that are not linted (schema.prisma), for the workspace's models. */
+  schemas?: boolean;
 }
 
 /** Yields absolute paths of supported files, breadth by breadth, without loading them. */
@@ -88,7 +91,7 @@ export async function* discoverFiles(root: string, options: DiscoveryOptions = {
         if (await isVirtualenv(full)) continue;
         queue.push({ dir: full, rules });
       } else if (entry.isFile()) {
-        if (!languageOfPath(entry.name) || SKIPPED_FILES.test(entry.name) || ignored(rules, rel, false)) continue;
+        if (!(languageOfPath(entry.name) || (options.schemas && isPrismaSchema(entry.name))) || SKIPPED_FILES.test(entry.name) || ignored(rules, rel, false)) continue;
         if (options.filter && !options.filter.accepts(full)) continue;
         if (options.isCancelled?.()) return;
         yield full;

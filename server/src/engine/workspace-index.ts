@@ -13,6 +13,7 @@ import { SourceFile, languageOfPath } from './source-file';
 import { WorkspaceFunctions } from './workspace-functions';
 import { WorkspaceModels } from './workspace-models';
 import type { FileFacts } from '../languages/facts';
+import { isPrismaSchema, prismaSchemaModels } from '../languages/prisma/schema-models';
 import type { PerflensSettings } from '../protocol';
 
 export interface FileSummary {
@@ -55,6 +56,11 @@ export class WorkspaceIndex {
 
   /** Re-reads one file (created or changed on disk). */
   update(file: string, text: string): void {
+    // schema.prisma holds models and relations only: no facts, no findings.
+    if (isPrismaSchema(file)) {
+      this.models.set(file, prismaSchemaModels(text));
+      return;
+    }
     const language = languageOfPath(file);
     if (!language) return;
     const hash = createHash('sha1').update(text).digest('hex');
@@ -88,7 +94,7 @@ export class WorkspaceIndex {
   async build(root: string, settings: PerflensSettings, onProgress: (p: IndexProgress) => void, isCancelled: () => boolean): Promise<boolean> {
     await this.engine.init();
     const found: string[] = [];
-    for await (const f of discoverFiles(root, { filter: new FileFilter(root, settings), isCancelled, onError: (p, r) => this.log(`index: ${p}: ${r}`) })) {
+    for await (const f of discoverFiles(root, { schemas: true, filter: new FileFilter(root, settings), isCancelled, onError: (p, r) => this.log(`index: ${p}: ${r}`) })) {
       found.push(f);
     }
     if (isCancelled()) return false;

@@ -1,13 +1,20 @@
 /**
  * What the workspace knows about ORM models: their relations, from every file that defines them
- * (Django `models.py` and friends). Reverse relations are derived here, since they are declared on
- * the other model. Small: names and relation kinds only.
+ * (Django `models.py`, SQLAlchemy classes, schema.prisma, TypeORM entities, Sequelize associations,
+ * Mongoose schemas). Reverse relations are derived here, since they are declared on the other
+ * model. Small: names and relation kinds only.
  */
-import type { ModelFact, RelationFact } from '../languages/facts';
+import type { ModelFact, OrmId, RelationFact } from '../languages/facts';
+
+/** A relation and the ORM of the model that declares it. */
+export interface ModelRelation extends RelationFact {
+  orm: OrmId;
+  model: string;
+}
 
 export class WorkspaceModels {
   private readonly byFile = new Map<string, ModelFact[]>();
-  private index?: Map<string, Map<string, RelationFact>>;
+  private index?: Map<string, Map<string, ModelRelation[]>>;
 
   /** Replaces what `file` defines (an empty list forgets it). */
   set(file: string, models: readonly ModelFact[]): void {
@@ -21,28 +28,50 @@ export class WorkspaceModels {
     return this.byFile.size;
   }
 
-  private build(): Map<string, Map<string, RelationFact>> {
-    const index = new Map<string, Map<string, RelationFact>>();
+  private build(): Map<string, Map<string, ModelRelation[]>> {
+    const index = new Map<string, Map<string, ModelRelation[]>>();
     const rels = (model: string) => {
       let m = index.get(model);
       if (!m) index.set(model, (m = new Map()));
       return m;
     };
+    const add = (model: string, r: ModelRelation) => {
+      const m = rels(model);
+      const list = m.get(r.field);
+      if (list) list.push(r);
+      else m.set(r.field, [r]);
+    };
     for (const models of this.byFile.values()) {
       for (const model of models) {
         rels(model.name);
         for (const r of model.relations) {
-          rels(model.name).set(r.field, r);
-          if (r.reverseName) rels(r.target).set(r.reverseName, { field: r.reverseName, kind: 'to-many', target: model.name });
+          add(model.name, { ...r, orm: model.orm, model: model.name });
+          if (r.reverseName) add(r.target, { field: r.reverseName, kind: 'to-many', target: model.name, orm: model.orm, model: r.target });
         }
       }
     }
     return index;
   }
 
-  /** The relation `field` of `model`, if the workspace defines one. */
-  relation(model: string, field: string): RelationFact | undefined {
-    return (this.index ??= this.build()).get(model)?.get(field);
+  /** The relation `field` of `model`, if the workspace defines one (of `orm`, when given). */
+  relation(model: string, field: string, orm?: OrmId): ModelRelation | undefined {
+    const list = (this.index ??= this.build()).get(model)?.get(field);
+    return orm ? list?.find((r) => r.orm === orm) : list?.[0];
+  }
+
+  /** The relations of `model` declared through `orm`. */
+  relationsOf(model: string, orm: OrmId): ModelRelation[] {
+    const fields = (this.index ??= this.build()).get(model);
+    return fields ? [...fields.values()].flat().filter((r) => r.orm === orm) : [];
+  }
+
+  /** Every relation of `orm` that `match` accepts, across all models. */
+  relations(orm: OrmId, match: (r: ModelRelation) => boolean): ModelRelation[] {
+    const out: ModelRelation[] = [];
+    for (const fields of (this.index ??= this.build()).values()) {
+      for (const list of fields.values()) for (const r of list) if (r.orm === orm && match(r)) out.push(r);
+    }
+    return out;
   }
 
   /** Is `model` a model the workspace defines? */

@@ -49,7 +49,7 @@ export function registerWorkspaceEvents(ctx: ServerContext, refreshDiagnostics: 
 export async function onInitialized(ctx: ServerContext, refreshDiagnostics: () => void): Promise<void> {
   if (ctx.support.watchedFilesRegistration) {
     await ctx.connection.client.register(DidChangeWatchedFilesNotification.type, {
-      watchers: [{ globPattern: '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,py,sql}' }, { globPattern: '**/.perflens.json' }, { globPattern: '**/tsconfig.json' }],
+      watchers: [{ globPattern: '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,py,sql,prisma}' }, { globPattern: '**/.perflens.json' }, { globPattern: '**/tsconfig.json' }],
     });
   }
   if (!ctx.root) {

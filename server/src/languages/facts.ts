@@ -114,6 +114,12 @@ export interface RelationFact {
   target: string;
   /** Django's reverse accessor on the target (`related_name`, or `<model>_set`). */
   reverseName?: string;
+  /** TypeORM: a lazy relation (typed `Promise<T>` or `lazy: true`): reading it awaits a query. */
+  lazy?: boolean;
+  /** TypeORM `eager: true`: loaded with every find of the model. */
+  eager?: boolean;
+  /** Sequelize: the association was named with `as` (includes must repeat the alias). */
+  aliased?: boolean;
 }
 
 export interface ModelFact extends Span {

@@ -6,12 +6,17 @@
 import ts from 'typescript';
 import type { SourceFile } from '../../engine/source-file';
 import type { LanguageAdapter } from '../adapter';
-import type { FileFacts, ParseProblem } from '../facts';
+import type { FileFacts, ModelFact, ParseProblem } from '../facts';
 import { embeddedSqlAt } from './embedded-sql';
 import { findDeclaration } from './values';
-import { readImports } from './imports';
+import { readImports, type FileImports } from './imports';
 import { exportedQueryHelpers, helperCallsInLoops, importedCallsInLoops, queryHelpers } from './helpers';
 import { enclosingLoop, usesItem } from './loops';
+import { itemsSource } from './items-source';
+import { fluentRelation, lazyAccesses, type TsLazyAccess } from './lazy-access';
+import { mongooseModels } from './mongoose-models';
+import { sequelizeModels } from './sequelize-models';
+import { typeormModels } from './typeorm-models';
 import { walk } from './walk';
 import { blockingCalls, type TsBlockingCall, type TsOutboundCall } from './blocking-calls';
 import { unboundedCaches, type TsCacheFact } from './caches';
@@ -28,6 +33,8 @@ export interface TsFacts extends FileFacts {
   blockingCalls?: TsBlockingCall[];
   untimedCalls?: TsOutboundCall[];
   caches?: TsCacheFact[];
+  /** Reads on loop items that may load a relation lazily (`await post.author`, `post.getAuthor()`). */
+  lazyAccesses?: TsLazyAccess[];
 }
 
 /** Above this, a file is generated or minified code, not something a person is typing. */
@@ -117,6 +124,18 @@ function findIterableIdentifier(inside: ts.Node, name: string): ts.Identifier | 
   return undefined;
 }
 
+/** Sequelize models are often defined without importing the package (sequelize-cli's `(sequelize, DataTypes) =>`). */
+const SEQUELIZE_HINT = /\bDataTypes\b|sequelize/i;
+
+/** ORM models the file defines, for the workspace's knowledge of relations. */
+function definedModels(sf: ts.SourceFile, imports: FileImports, text: string): ModelFact[] {
+  const models: ModelFact[] = [];
+  if (imports.orms.has('typeorm')) models.push(...typeormModels(sf));
+  if (imports.orms.has('sequelize') || SEQUELIZE_HINT.test(text)) models.push(...sequelizeModels(sf));
+  if (imports.orms.has('mongoose')) models.push(...mongooseModels(sf));
+  return models;
+}
+
 export class TypescriptAdapter implements LanguageAdapter<TsFacts> {
   readonly language = 'typescript' as const;
 
@@ -142,6 +161,7 @@ export class TypescriptAdapter implements LanguageAdapter<TsFacts> {
     const imports = readImports(sf);
     const facts: TsFacts = { language: 'typescript', queries: [], sql: [], problems, sourceFile: sf };
     const inChain = new Set<ts.Node>();
+    const loopBodies = new Map<TsQueryFact, ts.Node>();
     walk(sf, (node) => {
       if (ts.isCallExpression(node)) {
         const q = queryFromCall(node, imports, inChain);
@@ -152,6 +172,8 @@ export class TypescriptAdapter implements LanguageAdapter<TsFacts> {
           if (loop) {
             q.loop = loop.fact;
             q.usesLoopItem = usesItem(loop, q.call);
+            q.fluent = fluentRelation(q);
+            if (q.fluent) loopBodies.set(q, loop.body);
           }
           if (WRITES.has(q.operation) || /^(insertInto|updateTable|deleteFrom|del|decrement)$/.test(q.operation)) q.write = true;
           facts.queries.push(q);
@@ -162,8 +184,13 @@ export class TypescriptAdapter implements LanguageAdapter<TsFacts> {
         if (sql.length) facts.sql.push(...sql);
       }
     });
-    // Queries behind helper functions of this file, called per item.
     boundLoops(facts.queries);
+    // Relations loaded per item: the models this file defines, and reads that may be lazy loads.
+    const byCall = new Map<ts.Node, TsQueryFact>(facts.queries.map((q) => [q.call, q]));
+    for (const [q, body] of loopBodies) q.itemsSource = itemsSource(body, byCall);
+    facts.models = definedModels(sf, imports, text);
+    facts.lazyAccesses = lazyAccesses(sf, facts.queries, imports);
+    // Queries behind helper functions of this file, called per item.
     const helpers = queryHelpers(sf, facts.queries);
     facts.helperCalls = helperCallsInLoops(sf, helpers);
     facts.queryHelpers = exportedQueryHelpers(sf, helpers);

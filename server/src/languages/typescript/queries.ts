@@ -10,6 +10,7 @@
 import ts from 'typescript';
 import type { OrderKey, OrmId, PaginationFact, QueryFact } from '../facts';
 import type { FileImports } from './imports';
+import type { ItemsSource } from './items-source';
 import { columnName, findProperty, hasComparisonOn, orderKeysFromCall, orderKeysFromOption, propertyValue } from './ordering';
 import { valueFact } from './values';
 
@@ -27,6 +28,10 @@ export interface TsQueryFact extends QueryFact {
   requestObject?: string;
   /** The library was inferred from names, not imports: report, but do not rewrite. */
   inferred?: boolean;
+  /** Prisma's fluent API on this lookup: `.author()` after `findUnique(…)` reads a relation. */
+  fluent?: { name: string; call: ts.CallExpression };
+  /** In a loop: the query that produced the loop's items, when the same function shows it. */
+  itemsSource?: ItemsSource;
 }
 
 const READ_METHODS = [
@@ -117,6 +122,8 @@ function optionsOrm(call: ts.CallExpression, method: string, imports: FileImport
     if (/^(findById|countDocuments|findOneAndUpdate|insertMany)$/.test(method)) return 'mongoose';
     // Sequelize models imported from a local folder: findAll/findOne with its option keys.
     if (/^(findAll|findOne|count)$/.test(method) && keys.some((k) => /^(where|include|attributes|order|raw)$/.test(k))) return 'sequelize';
+    // `Post.findAll()` with no options: no other library's model class has findAll.
+    if (method === 'findAll' && call.arguments.length === 0) return 'sequelize';
   }
   return undefined;
 }

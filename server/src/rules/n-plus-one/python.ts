@@ -75,7 +75,8 @@ function sqlalchemyBatchFix(q: PyQueryFact, facts: PyFacts, text: string): Fix |
 }
 
 function lazyLoad(a: ItemAccessFact, ctx: DetectContext, facts: PyFacts): Detection | undefined {
-  const rel = ctx.models?.relation(a.model, a.field);
+  // Models of the item's own ORM: a JS ORM in the same workspace may name a model alike.
+  const rel = ctx.models?.relation(a.model, a.field, a.orm);
   if (!rel) return undefined;
   if (a.orm === 'sqlalchemy') return a.eagerLoaded.includes(a.field) ? undefined : sqlalchemyLazyLoad(a, facts, rel.target);
   if (a.eagerLoaded.includes(a.field) || (rel.kind === 'to-one' && a.eagerLoaded.includes('*'))) return undefined;

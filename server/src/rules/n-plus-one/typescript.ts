@@ -4,11 +4,17 @@ import type { Detector } from '../../engine/rule';
 import type { TsFacts } from '../../languages/typescript/adapter';
 import { importedQuery, isPerItemQuery, perItemMessage } from './message';
 import { batchFix } from './typescript-fixes';
+import { lazyLoads, prismaFluent } from './typescript-lazy';
 
 export const detectTypescript: Detector<TsFacts> = (facts, ctx) => {
   const out: Detection[] = [];
   for (const q of facts.queries) {
     if (!isPerItemQuery(q)) continue;
+    // In a GraphQL field resolver the fix is a DataLoader, which the resolver message says.
+    if (q.fluent && q.loop?.kind !== 'resolver') {
+      out.push(prismaFluent(q, facts, ctx));
+      continue;
+    }
     const fix = facts.sourceFile && !q.write ? batchFix(q, facts.sourceFile) : undefined;
     // The narrowest range: the callee (`prisma.user.findUnique`), not the whole statement.
     const callee = q.call.expression;
@@ -19,6 +25,7 @@ export const detectTypescript: Detector<TsFacts> = (facts, ctx) => {
     const callee = q.call.expression;
     out.push({ start: callee.getStart(), end: callee.getEnd(), message: perItemMessage(q), fixes: [] });
   }
+  out.push(...lazyLoads(facts, ctx));
   for (const c of facts.importedCalls ?? []) {
     const q = importedQuery(c, ctx);
     if (q && isPerItemQuery(q)) out.push({ start: q.start, end: q.end, message: perItemMessage(q), fixes: [] });

@@ -1,0 +1,43 @@
+/**
+ * schema.prisma → models and relations: a field whose type is another model of the schema is a
+ * relation (`author User @relation(…)`, `posts Post[]`). The Prisma Client delegate is the model's
+ * name with a lower-case first letter (`prisma.post` for `model Post`). Read line by line: the
+ * schema language is line-oriented and has no nesting inside a model block.
+ */
+import type { ModelFact, RelationFact } from '../facts';
+
+const MODEL_START = /^\s*model\s+(\w+)\s*\{/;
+const FIELD = /^\s*(\w+)\s+(\w+)(\[\])?(\?)?/;
+
+export function prismaSchemaModels(text: string): ModelFact[] {
+  const blocks: Array<{ name: string; start: number; end: number; fields: Array<{ name: string; type: string; list: boolean; relation: boolean }> }> = [];
+  let current: (typeof blocks)[number] | undefined;
+  let offset = 0;
+  for (const line of text.split('\n')) {
+    const code = line.replace(/\/\/.*$/, '');
+    const start = MODEL_START.exec(code);
+    if (start) current = { name: start[1], start: offset, end: offset, fields: [] };
+    else if (current && /^\s*\}/.test(code)) {
+      current.end = offset + line.length;
+      blocks.push(current);
+      current = undefined;
+    } else if (current) {
+      const f = FIELD.exec(code);
+      if (f && !code.trimStart().startsWith('@@')) current.fields.push({ name: f[1], type: f[2], list: !!f[3], relation: /@relation\b/.test(code) });
+    }
+    offset += line.length + 1;
+  }
+  const models = new Set(blocks.map((b) => b.name));
+  return blocks.map((b) => ({
+    name: b.name,
+    orm: 'prisma' as const,
+    start: b.start,
+    end: b.end,
+    // A schema split over several files names models of the others: `@relation` says so.
+    relations: b.fields.filter((f) => models.has(f.type) || f.relation).map((f): RelationFact => ({ field: f.name, kind: f.list ? 'to-many' : 'to-one', target: f.type })),
+  }));
+}
+
+export function isPrismaSchema(path: string): boolean {
+  return /\.prisma$/i.test(path);
+}

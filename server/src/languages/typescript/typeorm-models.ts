@@ -1,0 +1,36 @@
+/**
+ * TypeORM entities (`@Entity()` classes) and their relations (`@ManyToOne`, `@OneToOne`,
+ * `@OneToMany`, `@ManyToMany`). A relation typed `Promise<T>` (or declared `lazy: true`) is lazy:
+ * each read awaits a query. `eager: true` relations come with every find of the entity.
+ */
+import ts from 'typescript';
+import type { ModelFact, RelationFact } from '../facts';
+import { decoratorsOf, isTrueOption, optionsOf, targetOf } from './decorators';
+
+const TO_ONE = /^(ManyToOne|OneToOne)$/;
+const TO_MANY = /^(OneToMany|ManyToMany)$/;
+
+function relationOf(member: ts.PropertyDeclaration): RelationFact | undefined {
+  const deco = decoratorsOf(member).find((d) => TO_ONE.test(d.name) || TO_MANY.test(d.name));
+  if (!deco || !member.name || !ts.isIdentifier(member.name)) return undefined;
+  const target = targetOf(deco.args[0]);
+  if (!target || !/^\w+$/.test(target)) return undefined;
+  const options = optionsOf(deco.args);
+  const type = member.type?.getText() ?? '';
+  const rel: RelationFact = { field: member.name.text, kind: TO_ONE.test(deco.name) ? 'to-one' : 'to-many', target };
+  if (/^Promise\s*</.test(type) || isTrueOption(options, 'lazy')) rel.lazy = true;
+  if (isTrueOption(options, 'eager')) rel.eager = true;
+  return rel;
+}
+
+/** Entities of a file that imports TypeORM (MikroORM shares the decorator names, not the semantics). */
+export function typeormModels(sf: ts.SourceFile): ModelFact[] {
+  const out: ModelFact[] = [];
+  for (const st of sf.statements) {
+    if (!ts.isClassDeclaration(st) || !st.name) continue;
+    if (!decoratorsOf(st).some((d) => /^(Entity|ViewEntity|ChildEntity)$/.test(d.name))) continue;
+    const relations = st.members.filter(ts.isPropertyDeclaration).map(relationOf).filter((r): r is RelationFact => !!r);
+    out.push({ name: st.name.text, orm: 'typeorm', relations, start: st.getStart(), end: st.getEnd() });
+  }
+  return out;
+}

@@ -1,0 +1,112 @@
+/** ORM models read from JS/TS files and schema.prisma: the relations lazy-loading checks rely on. */
+import * as assert from 'node:assert/strict';
+import { SourceFile } from '../../../server/src/engine/source-file';
+import type { ModelFact } from '../../../server/src/languages/facts';
+import { prismaSchemaModels } from '../../../server/src/languages/prisma/schema-models';
+import { testEngine } from '../../harness/engine';
+
+async function models(code: string, file = '/p/src/models.ts'): Promise<Record<string, string[]>> {
+  const facts = (await testEngine()).facts(new SourceFile(file, 'typescript', code));
+  return summary(facts?.models ?? []);
+}
+
+function summary(ms: readonly ModelFact[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const m of ms) {
+    out[`${m.orm}:${m.name}`] = m.relations.map((r) => `${r.field} ${r.kind} ${r.target}${r.lazy ? ' lazy' : ''}${r.eager ? ' eager' : ''}${r.aliased ? ' aliased' : ''}`);
+  }
+  return out;
+}
+
+describe('TS/JS ORM models', () => {
+  it('TypeORM: relation kinds, lazy by Promise type or lazy: true, eager, string targets', async () => {
+    const code = `import { Entity, ManyToOne, OneToMany, ManyToMany, OneToOne } from 'typeorm';
+@Entity('posts')
+export class Post {
+  @ManyToOne('User', 'posts') author: Promise<User>;
+  @OneToMany((type) => Comment, (c) => c.post, { lazy: true }) comments: Comment[];
+  @ManyToMany(() => Tag, { eager: true }) tags: Tag[];
+  @OneToOne(() => Cover) cover: Cover;
+  title: string;
+}
+class NotAnEntity { @ManyToOne(() => User) user: Promise<User>; }
+`;
+    assert.deepEqual(await models(code), {
+      'typeorm:Post': ['author to-one User lazy', 'comments to-many Comment lazy', 'tags to-many Tag eager', 'cover to-one Cover'],
+    });
+  });
+
+  it('MikroORM entities are not read as TypeORM ones', async () => {
+    assert.deepEqual(await models(`import { Entity, ManyToOne } from '@mikro-orm/core';\n@Entity()\nexport class Post { @ManyToOne(() => User) author!: User; }\n`), {});
+  });
+
+  it('Sequelize: sequelize-cli associate functions, define names, plural aliases', async () => {
+    const code = `module.exports = (sequelize, DataTypes) => {
+  const Post = sequelize.define('post', { title: DataTypes.STRING });
+  const Category = sequelize.define('category', {});
+  Post.associate = function (models) {
+    Post.belongsTo(models.User, { as: 'author' });
+    Post.belongsToMany(Category, { through: 'PostCategories' });
+    Post.hasMany(models.Reply, { as: { singular: 'reply', plural: 'replies' } });
+    Post.hasOne(models.Cover);
+  };
+  return Post;
+};
+`;
+    assert.deepEqual(await models(code, '/p/models/post.js'), {
+      'sequelize:Post': ['author to-one User aliased', 'categories to-many Category', 'replies to-many Reply aliased', 'Cover to-one Cover'],
+    });
+  });
+
+  it('Mongoose: refs, arrays of refs, type: [{ ref }], virtual populates, NestJS @Prop classes', async () => {
+    const code = `import mongoose, { Schema } from 'mongoose';
+import { Prop, Schema as NestSchema } from '@nestjs/mongoose';
+const postSchema = new Schema({
+  author: { type: Schema.Types.ObjectId, ref: 'User', required: true },
+  tags: [{ type: Schema.Types.ObjectId, ref: 'Tag' }],
+  likes: { type: [{ type: Schema.Types.ObjectId, ref: 'User' }] },
+  title: String,
+});
+postSchema.virtual('comments', { ref: 'Comment', localField: '_id', foreignField: 'post' });
+export const PostModel = mongoose.model('Post', postSchema);
+@NestSchema()
+export class Cat {
+  @Prop({ type: mongoose.Schema.Types.ObjectId, ref: Owner.name }) owner: Owner;
+  @Prop() name: string;
+}
+`;
+    assert.deepEqual(await models(code), {
+      'mongoose:Cat': ['owner to-one Owner'],
+      'mongoose:Post': ['author to-one User', 'tags to-many Tag', 'likes to-many User', 'comments to-many Comment'],
+    });
+  });
+
+  it('schema.prisma: model fields typed with other models, lists, @relation to models of other files', () => {
+    const schema = `// blog
+model User {
+  id    Int     @id
+  email String  @unique
+  role  Role
+  posts Post[]
+}
+
+model Post {
+  id       Int   @id
+  author   User  @relation(fields: [authorId], references: [id])
+  authorId Int
+  org      Org?  @relation(fields: [orgId], references: [id])
+  orgId    Int?
+  @@index([authorId])
+}
+
+enum Role {
+  USER
+  ADMIN
+}
+`;
+    assert.deepEqual(summary(prismaSchemaModels(schema)), {
+      'prisma:User': ['posts to-many Post'],
+      'prisma:Post': ['author to-one User', 'org to-one Org'],
+    });
+  });
+});
