@@ -27,6 +27,7 @@ export interface ServerOptions {
 export function startServer(connection: Connection, options: ServerOptions = {}): ServerContext {
   const documents = new TextDocuments(TextDocument);
   const log = (m: string) => connection.console.log(m);
+  const version = typeof PERFLENS_VERSION === 'string' ? PERFLENS_VERSION : '0.0.0-dev';
   const engine = new Engine(options.rules ?? ALL_RULES, createAdapters(options.assetDir), log);
   const settings = new SettingsStore(connection, () => ctx.support.configuration, () => ctx.root, log);
   const index = new WorkspaceIndex(engine, log);
@@ -46,6 +47,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onInitialize((params) => {
     ctx.support = clientSupport(params);
     ctx.root = workspaceRoot(params);
+    // Says which copy runs: an installed VSIX, a development bundle, or sources.
+    log(`PerfLens ${version} server started from ${options.assetDir ?? 'sources'}`);
     sendStatus(ctx, { state: 'starting' });
     // Load the Python grammar while the client finishes starting.
     void engine.init();
@@ -53,7 +56,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const push = ctx.support.pullDiagnostics ? undefined : registerPushDiagnostics(ctx);
     refresh = () => (push ? push.refreshAll() : void connection.languages.diagnostics.refresh());
     registerWorkspaceEvents(ctx, refresh);
-    return initializeResult(ctx.support, typeof PERFLENS_VERSION === 'string' ? PERFLENS_VERSION : '0.0.0-dev');
+    return initializeResult(ctx.support, version);
   });
   connection.onInitialized(() => {
     void onInitialized(ctx, refresh).catch((e: Error) => log(`start-up failed: ${e.message}`));

@@ -20,8 +20,9 @@ export interface TestClient {
   close(): Promise<void>;
 }
 
-export function startServer(settings: Record<string, unknown> = {}): TestClient {
-  const proc = spawn(process.execPath, [path.join(REPO_ROOT, 'server/out/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+/** `serverScript`: the bundle to run; the package tests run the one unpacked from the VSIX. */
+export function startServer(settings: Record<string, unknown> = {}, serverScript = path.join(REPO_ROOT, 'server/out/server.js')): TestClient {
+  const proc = spawn(process.execPath, [serverScript, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   const connection = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
   const client: TestClient = {
     connection,
