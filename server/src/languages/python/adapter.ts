@@ -231,6 +231,8 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
     const calls = pythonBlockingCalls(root, names, reach);
     facts.blockingCalls = calls.blocking;
     facts.untimedCalls = calls.untimed;
+    facts.effectHelpers = calls.helpers;
+    facts.requestPathImports = calls.imports;
     facts.caches = pythonCaches(root, names, reach);
     // Views often import only their app's models (`from .models import Post`): `.objects` is evidence too.
     if (orms.has('django') || file.text.includes('.objects.')) {
