@@ -108,3 +108,16 @@ ruleTests('blocking-call-in-handler', {
     },
   ],
 });
+
+ruleTests('blocking-call-in-handler', {
+  valid: [],
+  invalid: [
+    {
+      name: 'a blocking call used as an operand gets parentheses around the await',
+      file: 'main.py',
+      code: 'import requests\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/r")\nasync def r():\n    return requests.get("https://example.com", timeout=5).json()\n',
+      findings: [{ line: 9 }],
+      output: 'import requests\nfrom fastapi import FastAPI\nimport asyncio\n\napp = FastAPI()\n\n\n@app.get("/r")\nasync def r():\n    return (await asyncio.to_thread(requests.get, "https://example.com", timeout=5)).json()\n',
+    },
+  ],
+});

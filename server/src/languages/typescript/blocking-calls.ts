@@ -110,7 +110,7 @@ function syncForm(module: string, method: string): { instead: string; form?: Asy
   if (/(^|:)fs(-extra)?$|graceful-fs/.test(module)) {
     return FS_PROMISES.has(base) ? { instead: `\`await fs.promises.${base}(…)\``, form: { kind: 'fs-promises', method: base } } : { instead: `the asynchronous \`fs.promises\` API` };
   }
-  if (PROMISIFIABLE.has(base)) return { instead: `\`await promisify(${base})(…)\``, form: { kind: 'promisify', method: base, stdout: base === 'exec' || base === 'execFile' } };
+  if (PROMISIFIABLE.has(base)) return { instead: `\`await promisify(${/child_process/.test(module) ? base : `${module.replace(/^node:/, '')}.${base}`})(…)\``, form: { kind: 'promisify', method: base, stdout: base === 'exec' || base === 'execFile' } };
   return { instead: `the asynchronous form of \`${base}\`` };
 }
 
