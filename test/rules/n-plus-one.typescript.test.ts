@@ -233,6 +233,14 @@ ruleTests('n-plus-one', {
       file: 'resolvers.ts',
       code: `${PRISMA}export const resolvers = {\n  Post: {\n    comments: (parent: { id: number }) => prisma.comment.findMany({ where: { postId: parent.id } }),\n  },\n};\n`,
       findings: [{ line: 5, message: /runs once per `Post` the query returns \(a GraphQL field resolver: N\+1\).*DataLoader/ }],
+      output: `import { PrismaClient } from '@prisma/client';\nimport DataLoader from 'dataloader';\nconst prisma = new PrismaClient();\nconst commentsByPostIdLoader = new DataLoader(\n  async (keys: readonly any[]) => {\n    const rows = await prisma.comment.findMany({ where: { postId: { in: [...keys] } } });\n    const byKey = new Map<unknown, any[]>();\n    for (const row of rows) byKey.set(row.postId, [...(byKey.get(row.postId) ?? []), row]);\n    return keys.map((key) => byKey.get(key) ?? []);\n  },\n  { cache: false },\n);\n\nexport const resolvers = {\n  Post: {\n    comments: (parent: { id: number }) => commentsByPostIdLoader.load(parent.id),\n  },\n};\n`,
+    },
+    {
+      name: 'a Sequelize field resolver looking up one row per parent (CommonJS) → DataLoader',
+      file: 'resolvers.js',
+      code: `const { User } = require('./models');\nconst resolvers = {\n  Post: {\n    author: (post) => User.findByPk(post.userId),\n  },\n};\nmodule.exports = { resolvers };\n`,
+      findings: [{ line: 4 }],
+      output: `const { User } = require('./models');\nconst DataLoader = require('dataloader');\nconst userLoader = new DataLoader(\n  async (keys) => {\n    const rows = await User.findAll({ where: { id: [...keys] } });\n    const byKey = new Map(rows.map((row) => [row.id, row]));\n    return keys.map((key) => byKey.get(key) ?? null);\n  },\n  { cache: false },\n);\n\nconst resolvers = {\n  Post: {\n    author: (post) => userLoader.load(post.userId),\n  },\n};\nmodule.exports = { resolvers };\n`,
     },
     {
       name: 'a NestJS @ResolveField with @Parent()',
