@@ -274,3 +274,43 @@ ruleTests('n-plus-one', {
   ],
   invalid: [],
 });
+
+ruleTests('n-plus-one', {
+  valid: [],
+  invalid: [
+    {
+      name: 'Knex where().first() per item → whereIn and a map',
+      file: 'a.js',
+      code: `const knex = require('knex');\nconst db = knex({ client: 'pg' });\nasync function authors(posts) {\n  for (const post of posts) {\n    post.author = await db('users').where({ id: post.authorId }).first();\n  }\n}\n`,
+      findings: [{ line: 5 }],
+      output: `const knex = require('knex');\nconst db = knex({ client: 'pg' });\nasync function authors(posts) {\n  const usersIds = posts.map((post) => post.authorId);\n  const usersById = new Map((await db('users').whereIn('id', usersIds)).map((row) => [row.id, row]));\n  for (const post of posts) {\n    post.author = usersById.get(post.authorId);\n  }\n}\n`,
+    },
+    {
+      name: "Kysely where('id', '=', k).executeTakeFirst() per item → 'in', guarded for no keys",
+      file: 'a.ts',
+      code: `import { Kysely } from 'kysely';\nexport async function authors(db: Kysely<DB>, posts: Post[]) {\n  for (const post of posts) {\n    const user = await db.selectFrom('users').selectAll().where('id', '=', post.authorId).executeTakeFirst();\n    console.log(user);\n  }\n}\n`,
+      findings: [{ line: 4 }],
+      output: `import { Kysely } from 'kysely';\nexport async function authors(db: Kysely<DB>, posts: Post[]) {\n  const usersIds = posts.map((post) => post.authorId);\n  const usersById = new Map((usersIds.length ? await db.selectFrom('users').selectAll().where('id', 'in', usersIds).execute() : []).map((row: any) => [row.id, row]));\n  for (const post of posts) {\n    const user = usersById.get(post.authorId);\n    console.log(user);\n  }\n}\n`,
+    },
+    {
+      name: 'Drizzle select().from().where(eq()) per item → inArray, rows grouped per key',
+      file: 'a.ts',
+      code: `import { eq } from 'drizzle-orm';\nimport { db } from './db';\nimport { users } from './schema';\nexport async function authors(posts: Post[]) {\n  for (const post of posts) {\n    const [user] = await db.select().from(users).where(eq(users.id, post.authorId));\n    console.log(user);\n  }\n}\n`,
+      findings: [{ line: 6 }],
+      output: `import { eq, inArray } from 'drizzle-orm';\nimport { db } from './db';\nimport { users } from './schema';\nexport async function authors(posts: Post[]) {\n  const usersIds = posts.map((post) => post.authorId);\n  const usersById = new Map<unknown, any[]>();\n  for (const row of (usersIds.length ? await db.select().from(users).where(inArray(users.id, usersIds)) : [])) usersById.set(row.id, [...(usersById.get(row.id) ?? []), row]);\n  for (const post of posts) {\n    const [user] = (usersById.get(post.authorId) ?? []);\n    console.log(user);\n  }\n}\n`,
+    },
+    {
+      name: 'Drizzle relational query findFirst per item → findMany with inArray',
+      file: 'a.ts',
+      code: `import { eq } from 'drizzle-orm';\nimport { db } from './db';\nimport { users } from './schema';\nexport async function authors(posts: Post[]) {\n  return Promise.all(posts.map(async (post) => ({ post, user: await db.query.users.findFirst({ where: eq(users.id, post.authorId) }) })));\n}\n`,
+      findings: [{ line: 5 }],
+    },
+    {
+      name: 'MikroORM em.findOne(User, id) per item → em.find with $in',
+      file: 'a.ts',
+      code: `import { EntityManager } from '@mikro-orm/core';\nexport async function authors(em: EntityManager, posts: Post[]) {\n  for (const post of posts) {\n    post.author = await em.findOne(User, post.authorId);\n  }\n}\n`,
+      findings: [{ line: 4 }],
+      output: `import { EntityManager } from '@mikro-orm/core';\nexport async function authors(em: EntityManager, posts: Post[]) {\n  const userIds = posts.map((post) => post.authorId);\n  const userById = new Map((await em.find(User, { id: { $in: userIds } })).map((row: any) => [row.id, row]));\n  for (const post of posts) {\n    post.author = (userById.get(post.authorId) ?? null);\n  }\n}\n`,
+    },
+  ],
+});

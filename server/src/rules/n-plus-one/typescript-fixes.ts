@@ -8,6 +8,7 @@ import type { Fix } from '../../engine/finding';
 import { findProperty, propertyName, propertyValue } from '../../languages/typescript/ordering';
 import { ensureDefaultImport, ensureImport } from '../../languages/typescript/edits';
 import type { TsQueryFact } from '../../languages/typescript/queries';
+import { builderBatch, type BuilderBatch } from './typescript-builder-fixes';
 
 /** The hoisted query is awaited where the loop statement is: that function must be async. */
 function loopIsInAsyncFunction(call: ts.Node, loopStart: number): boolean {
@@ -107,6 +108,8 @@ function batchQuery(q: TsQueryFact, receiver: string, l: Lookup, keys: string): 
 export function batchFix(q: TsQueryFact, sf: ts.SourceFile): Fix | undefined {
   const loop = q.loop!;
   if (loop.variables.length === 0 || !loop.iterable || (loop.kind !== 'for-of' && loop.kind !== 'callback')) return undefined;
+  const plan = builderBatch(q);
+  if (plan) return builderFix(q, sf, plan);
   // `User.findById(id).lean()`: the lookup is the chain's first call; lean/exec only shape its result.
   const call = q.style === 'chain' && q.chain && q.chain.slice(1).every((c) => ts.isPropertyAccessExpression(c.expression) && /^(lean|exec)$/.test(c.expression.name.text)) ? q.chain[0] : q.call;
   if (!ts.isPropertyAccessExpression(call.expression)) return undefined;
@@ -142,6 +145,42 @@ export function batchFix(q: TsQueryFact, sf: ts.SourceFile): Fix | undefined {
   ];
   if (q.orm === 'typeorm') edits.push(...ensureImport(sf, 'typeorm', ['In']));
   return { title: `Load all ${model} rows with one ${batch.method} before the loop`, applicability: 'unsafe', edits };
+}
+
+/** The hoisted batch for a query-builder lookup: keys first, one query, rows by key; the call becomes a lookup. */
+function builderFix(q: TsQueryFact, sf: ts.SourceFile, plan: BuilderBatch): Fix | undefined {
+  const loop = q.loop!;
+  const item = loop.variables[0];
+  if (!mentionsOnly(plan.key, new Set([item])) || !loopIsInAsyncFunction(q.call, loop.start)) return undefined;
+  const typed = /\.[cm]?tsx?$/.test(sf.fileName);
+  const named = plan.model ?? q.model;
+  const model = (named && /^\w+$/.test(named) ? named : 'row').replace(/^./, (c) => c.toLowerCase());
+  const field = plan.field.replace(/^./, (c) => c.toUpperCase());
+  const keysName = `${model}${field}s`;
+  const mapName = `${model}By${field}`;
+  if (new RegExp(`\\b(${keysName}|${mapName})\\b`).test(sf.text)) return undefined;
+  const keyText = plan.key.getText();
+  const indent = /^[ \t]*/.exec(sf.text.slice(loop.statementStart))![0];
+  const keys = keyText === item ? `[...${loop.iterable}]` : `${loop.iterable}.map((${item}) => ${keyText})`;
+  const rows = plan.guardEmpty ? `(${keysName}.length ? await ${plan.query(keysName)} : [])` : `(await ${plan.query(keysName)})`;
+  const row = typed ? 'row: any' : 'row';
+  let hoisted = `${indent}const ${keysName} = ${keys};\n`;
+  if (plan.grouped) {
+    hoisted +=
+      `${indent}const ${mapName} = new Map${typed ? '<unknown, any[]>' : ''}();\n` +
+      `${indent}for (const row of ${rows}) ${mapName}.set(row.${plan.field}, [...(${mapName}.get(row.${plan.field}) ?? []), row]);\n`;
+  } else {
+    hoisted += `${indent}const ${mapName} = new Map(${rows}.map((${row}) => [row.${plan.field}, row]));\n`;
+  }
+  const awaited = ts.isAwaitExpression(plan.replace.parent) ? plan.replace.parent : plan.replace;
+  const get = `${mapName}.get(${keyText})`;
+  const lookup = plan.grouped ? `(${get} ?? [])` : plan.missing === 'null' ? `(${get} ?? null)` : plan.missing === 'throw' && typed ? `${get}!` : get;
+  const edits = [
+    { start: loop.statementStart, end: loop.statementStart, newText: hoisted },
+    { start: awaited.getStart(), end: awaited.getEnd(), newText: lookup },
+    ...plan.imports(sf),
+  ];
+  return { title: `Load all ${model} rows with one query (${plan.method}) before the loop`, applicability: 'unsafe', edits };
 }
 
 /** The statement at the top level of the file that holds `node`: module-level code goes before it. */
