@@ -161,6 +161,9 @@ export async function lintFiles(root: string, paths: readonly string[], options:
     }
     results.fixesApplied += fixesApplied;
     results.files.push({ file, relative, findings, fixesApplied });
+    // The CLI never sees this file again: free its syntax tree (Python keeps one per file for
+    // incremental re-parsing in the editor) instead of holding every tree of the workspace.
+    engine.forget(abs);
   }
   results.files.sort((a, b) => (a.relative < b.relative ? -1 : a.relative > b.relative ? 1 : 0));
   return results;
