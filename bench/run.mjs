@@ -3,7 +3,7 @@
 // bench/results/latest.md. See bench/README.md for the method.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem, release, platform, arch } from 'node:os';
+import { arch, cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, USAGE, UsageError } from './lib/args.mjs';
@@ -133,13 +133,16 @@ function runLatency(opts, files, scanTools) {
   return results;
 }
 
-function report({ opts, m, corpora, scans, latency, latencyFileInfo, started }) {
+function report({ opts, m, corpora, scans, latency, latencyFileInfo, started, loadBefore }) {
   const lines = [];
   lines.push(`# PerfLens benchmark${opts.quick ? ' (--quick: a smoke run, not a result)' : ''}`);
   lines.push('');
   lines.push(`Run ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC on ${m.cpu}, ${m.cores} cores, ${m.memory}, ${m.os}, Node ${m.node}.`);
   lines.push(`One warm-up run, then ${opts.rounds} measured rounds; the tools alternate within each round and the order rotates between rounds.`);
   lines.push(`Times are medians of the rounds; **Time ÷ PerfLens** is the tool's median over PerfLens's on the same corpus (above 1: PerfLens is faster).`);
+  const loadAfter = loadavg()[0];
+  const busy = Math.max(loadBefore, loadAfter) > m.cores;
+  lines.push(`Load average (1 min) before the run ${loadBefore.toFixed(2)}, after ${loadAfter.toFixed(2)}${busy ? ': above the core count, so other processes competed for the CPU and wall times are noisy; the ratios (alternating rounds) and the CPU times suffer less' : ''}.`);
   lines.push(hasGnuTime ? 'CPU is user+sys of the process tree and Peak RSS the largest process\'s, both from GNU time.' : 'GNU time (/usr/bin/time) is not installed: no CPU or peak RSS.');
   lines.push('');
   lines.push('## Corpora');
@@ -181,6 +184,7 @@ async function main() {
     return 0;
   }
   const started = new Date();
+  const loadBefore = loadavg()[0];
   const installError = installPeers();
   if (installError) progress(`the peers are unavailable: ${installError}`);
   if (opts.build) buildPerflens();
@@ -213,7 +217,7 @@ async function main() {
       latency = [];
     }
   }
-  const text = report({ opts, m: machine(), corpora, scans, latency, latencyFileInfo, started });
+  const text = report({ opts, m: machine(), corpora, scans, latency, latencyFileInfo, started, loadBefore });
   process.stdout.write(text);
   const out = opts.out ?? join(benchDir, 'results', opts.quick ? 'quick.md' : 'latest.md');
   mkdirSync(dirname(out), { recursive: true });

@@ -54,13 +54,15 @@ export function scanRows(results) {
   for (const r of results) {
     const corpusLabel = r.corpus.label;
     if (r.unavailable) {
-      rows.push([corpusLabel, r.tool, 'unavailable', '–', '–', '–', '–', '–', '–', '–', r.unavailable]);
+      rows.push([corpusLabel, r.tool, 'unavailable', '–', '–', '–', '–', '–', '–', '–', '–', r.unavailable]);
       continue;
     }
     const wall = median(r.runs.map((x) => x.wall));
     const base = results.find((o) => o.corpus.label === corpusLabel && o.id === 'perflens' && !o.unavailable);
     const baseWall = base ? median(base.runs.map((x) => x.wall)) : NaN;
-    const cpu = r.runs.every((x) => Number.isFinite(x.cpu)) ? median(r.runs.map((x) => x.cpu)) : NaN;
+    const medianCpu = (runs) => (runs.every((x) => Number.isFinite(x.cpu)) ? median(runs.map((x) => x.cpu)) : NaN);
+    const cpu = medianCpu(r.runs);
+    const baseCpu = base ? medianCpu(base.runs) : NaN;
     const rss = r.runs.every((x) => Number.isFinite(x.rssKB)) ? Math.max(...r.runs.map((x) => x.rssKB)) : NaN;
     const files = r.runs.at(-1)?.files;
     const findings = r.runs.at(-1)?.findings;
@@ -69,6 +71,7 @@ export function scanRows(results) {
       corpusLabel,
       r.tool,
       r.id === 'perflens' ? '1 (baseline)' : formatRatio(wall / baseWall),
+      r.id === 'perflens' ? '1 (baseline)' : formatRatio(cpu / baseCpu),
       formatSeconds(wall),
       `${formatSeconds(Math.min(...walls))}–${formatSeconds(Math.max(...walls))}`,
       formatSeconds(cpu),
@@ -79,7 +82,7 @@ export function scanRows(results) {
       Number.isFinite(findings) ? `${findings}` : '?',
     ]);
   }
-  return markdownTable(['Corpus', 'Tool', 'Time ÷ PerfLens', 'Median wall', 'Min–max', 'CPU (user+sys)', 'Files seen', 'Files/s', 'MB/s', 'Peak RSS', 'Findings'], rows);
+  return markdownTable(['Corpus', 'Tool', 'Time ÷ PerfLens', 'CPU ÷ PerfLens', 'Median wall', 'Min–max', 'CPU (user+sys)', 'Files seen', 'Files/s', 'MB/s', 'Peak RSS', 'Findings'], rows);
 }
 
 /** Editor latency: one row per file and tool, p50/p95 of the re-lint after an edit. */
