@@ -154,3 +154,6 @@ export function run(argv: string[] = process.argv.slice(2)): Promise<void> {
     },
   );
 }
+
+// `node server/out/cli.js lint …` works too, not only through bin/perflens.js.
+if (require.main === module) void run();
