@@ -54,6 +54,8 @@ export interface DiscoveryOptions {
   isCancelled?: () => boolean;
   /** Called for folders that could not be read (permissions, races with deletion). */
   onError?: (path: string, reason: string) => void;
+  /** Which file names to yield; default: the languages PerfLens analyses. */
+  match?: (name: string) => boolean;
 }
 
 /** Yields absolute paths of supported files, breadth by breadth, without loading them. */
@@ -88,7 +90,7 @@ export async function* discoverFiles(root: string, options: DiscoveryOptions = {
         if (await isVirtualenv(full)) continue;
         queue.push({ dir: full, rules });
       } else if (entry.isFile()) {
-        if (!languageOfPath(entry.name) || SKIPPED_FILES.test(entry.name) || ignored(rules, rel, false)) continue;
+        if (!(options.match ? options.match(entry.name) : languageOfPath(entry.name)) || SKIPPED_FILES.test(entry.name) || ignored(rules, rel, false)) continue;
         if (options.filter && !options.filter.accepts(full)) continue;
         if (options.isCancelled?.()) return;
         yield full;
