@@ -108,7 +108,6 @@ export class PgliteConnector extends EventEmitter implements Connector {
     host.stopping = true;
     const exited = new Promise<void>((resolve) => host.child.once('exit', () => resolve()));
     try {
-      await host.ready;
       await this.send(host, { type: 'close' }, undefined);
     } catch {
       host.child.kill('SIGKILL');
@@ -126,26 +125,43 @@ export class PgliteConnector extends EventEmitter implements Connector {
   private async request(request: Request, timeoutMs: number): Promise<Extract<HostReply, { ok: true }>> {
     if (this.closed) throw new Error('The embedded database connector is closed.');
     clearTimeout(this.idleTimer);
-    const host = this.ensureHost();
     try {
-      await host.ready;
-      return await this.send(host, request, timeoutMs);
+      return await this.send(this.ensureHost(), request, timeoutMs);
     } finally {
       this.scheduleIdleStop();
     }
   }
 
+  /**
+   * Registers the request at once, so that a cancel or a crash while the host is still starting
+   * rejects it too, and sends it when the host is ready. The timeout counts from the send: start-up
+   * is not the statement's time.
+   */
   private send(host: Host, request: Request, timeoutMs: number | undefined): Promise<Extract<HostReply, { ok: true }>> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const pending: Pending = { resolve, reject };
-      if (timeoutMs !== undefined) {
-        pending.timer = setTimeout(() => {
-          this.kill(host, (other) => (other === id ? new QueryTimeoutError(timeoutMs, 'the embedded database was restarted to stop it') : new Error('The embedded database was restarted because another statement timed out.')));
-        }, timeoutMs);
-      }
       host.pending.set(id, pending);
-      host.child.send({ ...request, id } as HostRequest);
+      host.ready.then(
+        () => {
+          if (host.pending.get(id) !== pending) return;
+          if (timeoutMs !== undefined) {
+            pending.timer = setTimeout(() => {
+              this.kill(host, (other) => (other === id ? new QueryTimeoutError(timeoutMs, 'the embedded database was restarted to stop it') : new Error('The embedded database was restarted because another statement timed out.')));
+            }, timeoutMs);
+          }
+          host.child.send({ ...request, id } as HostRequest, (e) => {
+            if (!e) return;
+            host.pending.delete(id);
+            clearTimeout(pending.timer);
+            reject(e);
+          });
+        },
+        (e: Error) => {
+          host.pending.delete(id);
+          reject(e);
+        },
+      );
     });
   }
 

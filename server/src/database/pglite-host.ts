@@ -22,7 +22,7 @@ async function handle(db: PGlite, request: HostRequest): Promise<HostReply> {
         await tx.exec(`SET LOCAL statement_timeout = ${Math.max(1, Math.round(request.timeoutMs))}`);
         const result = await tx.query<Record<string, unknown>>(request.sql, request.params);
         if (request.rollback) await tx.rollback();
-        return { id: request.id, ok: true as const, rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+        return { id: request.id, ok: true as const, rows: result.rows, rowCount: result.affectedRows || result.rows.length };
       });
     case 'describe':
       return db.transaction(async (tx) => {
