@@ -2,8 +2,6 @@
  * Options shared by `perflens explain` and `perflens bench`, and where the database URL comes from:
  * `--db`, then PERFLENS_DATABASE_URL, then `database.url` in `.perflens.json`; none: embedded.
  */
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { mergeSettings, readConfigFile } from '../engine/config';
 
 export class UsageError extends Error {}
@@ -94,10 +92,4 @@ export function positiveInt(flag: string, text: string): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} takes a positive whole number, not "${text}"`);
   return n;
-}
-
-/** Embedded databases are cached per user: PERFLENS_CACHE_DIR, else ~/.cache/perflens (XDG). */
-export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.PERFLENS_CACHE_DIR) return env.PERFLENS_CACHE_DIR;
-  return path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'perflens');
 }

@@ -7,7 +7,8 @@ import type { Connector } from '../database/connector';
 import { explainQuery } from '../database/explain';
 import { openDatabase } from '../database/open-database';
 import { redactUrl } from '../database/redact-url';
-import { cacheDir, parseDatabaseArgs, positiveInt, type DatabaseArgs } from './database-args';
+import { defaultCacheDir } from '../database/cache-dir';
+import { parseDatabaseArgs, positiveInt, type DatabaseArgs } from './database-args';
 import { benchJson, benchText, explainJson, explainText } from './format-plan';
 
 export const EXPLAIN_FLAGS = { '--no-analyze': false };
@@ -42,7 +43,7 @@ async function withDatabase(args: DatabaseArgs, connections: number, body: (conn
     const opened = await openDatabase({
       url: args.url,
       root: args.root,
-      cacheDir: cacheDir(),
+      cacheDir: defaultCacheDir(),
       dataSize: args.dataSize,
       timeoutMs: args.timeoutMs,
       maxConnections: Math.max(2, connections),
