@@ -69,7 +69,7 @@ describeWithPostgres('database: PostgreSQL connector', (db) => {
     const running = pg.run('SELECT pg_sleep(30)');
     const outcome = running.then(() => undefined, (e: unknown) => e);
     // Cancel once the backend is really running the sleep: wait for it in pg_stat_activity.
-    await waitFor(async () => (await pg.run("SELECT count(*) AS n FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)' AND state = 'active'")).rows[0].n === '1');
+    await waitFor(async () => (await pg.run("SELECT count(*) AS n FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)' AND state = 'active'")).rows[0].n === '1', 20_000);
     await pg.cancel();
     assert.ok((await outcome) instanceof QueryCancelledError);
     assert.equal(await count(), 50);

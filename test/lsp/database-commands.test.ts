@@ -4,7 +4,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Client } from 'pg';
+import { CancellationTokenSource } from 'vscode-languageserver-protocol/node';
 import { TEST_PG_URL } from '../database/test-postgres';
+import { waitFor } from '../database/wait-for';
 import { startServer, type TestClient } from './client';
 
 const QUERIES = `-- the owner's items
@@ -94,5 +97,24 @@ describe('language server: database commands', function () {
       assert.ok(!e.message.includes('n0t-the-Pa55'));
       return true;
     });
+  });
+
+  it('PostgreSQL: a cancelled request cancels the running statement', async function () {
+    if (!TEST_PG_URL) this.skip();
+    await start({ url: TEST_PG_URL });
+    const source = new CancellationTokenSource();
+    const request = client.connection.sendRequest('workspace/executeCommand', { command: 'perflens.benchmark', arguments: [{ sql: 'SELECT pg_sleep(30)', runs: 1, warmup: 0 }] }, source.token);
+    const outcome = request.then(() => undefined, (e: unknown) => e);
+    const watcher = new Client({ connectionString: TEST_PG_URL });
+    await watcher.connect();
+    try {
+      const running = async (): Promise<number> => (await watcher.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)' AND state = 'active'")).rows[0].n;
+      await waitFor(async () => (await running()) === 1, 20_000);
+      source.cancel();
+      assert.ok((await outcome) instanceof Error);
+      await waitFor(async () => (await running()) === 0, 20_000);
+    } finally {
+      await watcher.end();
+    }
   });
 });

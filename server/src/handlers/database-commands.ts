@@ -4,7 +4,8 @@
  * options (`analyze`, `params`, `allowWrites`, `runs`, `concurrency`, `warmup`). The result is data;
  * the client draws it. The embedded database runs in its own process, never in this one.
  */
-import { ErrorCodes, ResponseError, type Position } from 'vscode-languageserver';
+import { ErrorCodes, LSPErrorCodes, ResponseError, type CancellationToken, type Position } from 'vscode-languageserver';
+import type { Connector } from '../database/connector';
 import type { ServerContext } from '../context';
 import { defaultCacheDir } from '../database/cache-dir';
 import { benchmarkQuery } from '../database/benchmark';
@@ -28,17 +29,17 @@ interface CommandTarget {
 }
 
 export function registerDatabaseCommands(): void {
-  registerCommand(Commands.explain, async (ctx, args) => {
+  registerCommand(Commands.explain, async (ctx, args, token) => {
     const target = targetOf(args);
     const { sql, range, connector, notes, timeoutMs } = await prepare(ctx, target);
-    const result = await run(() => explainQuery(connector, sql, { analyze: target.analyze ?? true, params: target.params, allowWrites: target.allowWrites, timeoutMs }));
+    const result = await run(connector, token, () => explainQuery(connector, sql, { analyze: target.analyze ?? true, params: target.params, allowWrites: target.allowWrites, timeoutMs }));
     const { raw, ...rest } = result;
     return { ...rest, raw, range, notes };
   });
-  registerCommand(Commands.benchmark, async (ctx, args) => {
+  registerCommand(Commands.benchmark, async (ctx, args, token) => {
     const target = targetOf(args);
     const { sql, range, connector, notes, timeoutMs } = await prepare(ctx, target);
-    const result = await run(() =>
+    const result = await run(connector, token, () =>
       benchmarkQuery(connector, sql, { runs: target.runs, concurrency: target.concurrency, warmup: target.warmup, params: target.params, allowWrites: target.allowWrites, timeoutMs }),
     );
     return { ...result, range, notes };
@@ -64,7 +65,7 @@ async function prepare(ctx: ServerContext, target: CommandTarget) {
   const settings = target.uri ? await ctx.settings.forDocument(target.uri) : await ctx.settings.forDocument(ctx.root ? pathToUri(ctx.root) : '');
   const root = ctx.root ?? process.cwd();
   const timeoutMs = settings.database.statementTimeoutMs;
-  const opened = await run(() =>
+  const opened = await run(undefined, undefined, () =>
     ctx.database.get({
       url: settings.database.url,
       root,
@@ -79,12 +80,18 @@ async function prepare(ctx: ServerContext, target: CommandTarget) {
   return { sql, range, connector: opened.connector, notes: opened.notes, timeoutMs };
 }
 
-/** Database failures become request errors whose message never carries a password. */
-async function run<T>(body: () => Promise<T>): Promise<T> {
+/**
+ * Runs a database call: a cancelled request cancels what the connector is running, and failures
+ * become request errors whose message never carries a password.
+ */
+async function run<T>(connector: Connector | undefined, token: CancellationToken | undefined, body: () => Promise<T>): Promise<T> {
+  const listener = connector && token?.onCancellationRequested(() => void connector.cancel().catch(() => {}));
   try {
     return await body();
   } catch (e) {
     if (e instanceof ResponseError) throw e;
-    throw new ResponseError(ErrorCodes.InternalError, redactUrl((e as Error).message));
+    throw new ResponseError(token?.isCancellationRequested ? LSPErrorCodes.RequestCancelled : ErrorCodes.InternalError, redactUrl((e as Error).message));
+  } finally {
+    listener?.dispose();
   }
 }
