@@ -8,7 +8,9 @@ import type { Rule } from './engine/rule';
 import { WorkspaceIndex } from './engine/workspace-index';
 import { registerCodeActions } from './handlers/code-actions';
 import { registerPullDiagnostics, registerPushDiagnostics } from './handlers/diagnostics';
+import { registerDatabaseCommands } from './handlers/database-commands';
 import { registerExecuteCommand } from './handlers/execute-command';
+import { DatabaseSession } from './database/database-session';
 import { clientSupport, initializeResult, workspaceRoot } from './handlers/initialize';
 import { onInitialized, registerWorkspaceEvents, sendStatus } from './handlers/workspace-events';
 import { createAdapters } from './languages';
@@ -38,6 +40,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     settings,
     analyzer: new DocumentAnalyzer(engine, settings, (file, facts) => index.recordAnalysis(file.path, file.text, facts), index),
     index,
+    database: new DatabaseSession(),
     support: { pullDiagnostics: false, configuration: false, workDoneProgress: false, watchedFilesRegistration: false, showDocument: false },
     log,
   };
@@ -46,6 +49,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onInitialize((params) => {
     ctx.support = clientSupport(params);
     ctx.root = workspaceRoot(params);
+    const storagePath = (params.initializationOptions as { storagePath?: unknown } | undefined)?.storagePath;
+    if (typeof storagePath === 'string' && storagePath) ctx.storagePath = storagePath;
     sendStatus(ctx, { state: 'starting' });
     // Load the Python grammar while the client finishes starting.
     void engine.init();
@@ -63,7 +68,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     ctx.settings.forget(e.document.uri);
   });
   registerCodeActions(ctx);
+  registerDatabaseCommands();
   registerExecuteCommand(ctx);
+  // The embedded database's child process must not outlive the server.
+  connection.onShutdown(() => ctx.database.closeAll());
   documents.listen(connection);
   connection.listen();
   return ctx;
