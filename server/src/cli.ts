@@ -1,7 +1,9 @@
 /**
  * `perflens` command line over the same engine as the language server:
  *   perflens lint [--root DIR] [--format text|json|sarif] [--fix] [--unsafe-fixes] [--rule ID]… [paths…]
- * Exit 0 without error-severity findings, 1 with, 2 on usage errors.
+ *   perflens explain [--db URL] [--schema DIR] [--format text|json] "<sql>"
+ *   perflens bench [--db URL] [--schema DIR] [--runs N] [--concurrency N] "<sql>"
+ * Exit 0 without error-severity findings (or on success), 1 with (or when the database fails), 2 on usage errors.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -11,15 +13,19 @@ import { formatJson } from './cli/format-json';
 import { formatSarif } from './cli/format-sarif';
 import { detectStyle, formatText } from './cli/format-text';
 import { lintFiles } from './cli/lint-files';
+import { UsageError as DatabaseUsageError } from './cli/database-args';
+import { benchCommand, explainCommand } from './cli/database-commands';
 
 declare const PERFLENS_VERSION: string | undefined;
 const VERSION = typeof PERFLENS_VERSION === 'string' ? PERFLENS_VERSION : '0.0.0-dev';
 
 const HELP = `Usage: perflens lint [options] [paths...]
+       perflens explain [options] "<sql>"
+       perflens bench [options] "<sql>"
 
-Finds backend performance anti-patterns in JS/TS, Python and SQL.
+Finds backend performance anti-patterns in JS/TS, Python and SQL; explains and benchmarks queries.
 
-Options:
+Options of lint:
   --root DIR            workspace root: settings (.perflens.json) and cross-file knowledge (default: .)
   --format FORMAT       text (default), json or sarif
   --fix                 apply safe fixes and write the files
@@ -27,6 +33,20 @@ Options:
   --rule ID             only this rule (repeatable)
   -h, --help            show this help
   -v, --version         show the version
+
+Options of explain and bench:
+  --db URL              postgres://… (else PERFLENS_DATABASE_URL, else database.url in .perflens.json;
+                        none: the embedded PostgreSQL built from the schema of --schema)
+  --schema DIR          workspace whose .sql DDL, prisma/migrations and schema.prisma define the
+                        embedded database, and whose .perflens.json is read (default: .)
+  --format FORMAT       text (default) or json
+  --data-size N         rows for the biggest tables of the embedded database (default: 100000)
+  --timeout MS          statement timeout (default: 10000)
+  --allow-writes        let the statement write (it is rolled back all the same)
+  --no-analyze          explain: plan only, without running the statement
+  --runs N              bench: timed runs (default: 50)
+  --concurrency N       bench: runs at a time (default: 1)
+  --warmup N            bench: untimed runs first (default: 5)
 
 Rules: ${ALL_RULES.map((r) => r.meta.id).join(', ')}
 `;
@@ -105,6 +125,19 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${VERSION}\n`);
     return 0;
   }
+  if (command === 'explain' || command === 'bench') {
+    if (rest.includes('-h') || rest.includes('--help')) {
+      process.stdout.write(HELP);
+      return 0;
+    }
+    try {
+      return await (command === 'explain' ? explainCommand(rest) : benchCommand(rest));
+    } catch (e) {
+      if (!(e instanceof DatabaseUsageError)) throw e;
+      process.stderr.write(`perflens: ${e.message}\n`);
+      return 2;
+    }
+  }
   if (command !== 'lint') {
     process.stderr.write(`perflens: unknown command "${command}"\n\n${HELP}`);
     return 2;
@@ -154,3 +187,6 @@ export function run(argv: string[] = process.argv.slice(2)): Promise<void> {
     },
   );
 }
+
+// `node server/out/cli.js lint …` works too, not only through bin/perflens.js.
+if (require.main === module) void run();

@@ -5,6 +5,7 @@ import type { Engine } from './engine/analyze';
 import type { WorkspaceIndex } from './engine/workspace-index';
 import type { SettingsStore } from './settings-store';
 import type { DocumentAnalyzer } from './document-analyzer';
+import type { DatabaseSession } from './database/database-session';
 
 export interface ClientSupport {
   pullDiagnostics: boolean;
@@ -24,5 +25,9 @@ export interface ServerContext {
   support: ClientSupport;
   /** Workspace root folder (file system path), if the client opened one. */
   root?: string;
+  /** Databases opened for EXPLAIN and benchmarks. */
+  database: DatabaseSession;
+  /** Folder the client gives for caches (`initializationOptions.storagePath`: VS Code's global storage). */
+  storagePath?: string;
   log(message: string): void;
 }

@@ -8,7 +8,9 @@ import type { Rule } from './engine/rule';
 import { WorkspaceIndex } from './engine/workspace-index';
 import { registerCodeActions } from './handlers/code-actions';
 import { registerPullDiagnostics, registerPushDiagnostics } from './handlers/diagnostics';
+import { registerDatabaseCommands } from './handlers/database-commands';
 import { registerExecuteCommand } from './handlers/execute-command';
+import { DatabaseSession } from './database/database-session';
 import { clientSupport, initializeResult, workspaceRoot } from './handlers/initialize';
 import { onInitialized, registerWorkspaceEvents, sendStatus } from './handlers/workspace-events';
 import { createAdapters } from './languages';
@@ -39,6 +41,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     settings,
     analyzer: new DocumentAnalyzer(engine, settings, (file, facts) => index.recordAnalysis(file.path, file.text, facts), index),
     index,
+    database: new DatabaseSession(),
     support: { pullDiagnostics: false, configuration: false, workDoneProgress: false, watchedFilesRegistration: false, showDocument: false },
     log,
   };
@@ -49,6 +52,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     ctx.root = workspaceRoot(params);
     // Says which copy runs: an installed VSIX, a development bundle, or sources.
     log(`PerfLens ${version} server started from ${options.assetDir ?? 'sources'}`);
+    const storagePath = (params.initializationOptions as { storagePath?: unknown } | undefined)?.storagePath;
+    if (typeof storagePath === 'string' && storagePath) ctx.storagePath = storagePath;
     sendStatus(ctx, { state: 'starting' });
     // Load the Python grammar while the client finishes starting.
     void engine.init();
@@ -66,7 +71,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     ctx.settings.forget(e.document.uri);
   });
   registerCodeActions(ctx);
+  registerDatabaseCommands();
   registerExecuteCommand(ctx);
+  // The embedded database's child process must not outlive the server.
+  connection.onShutdown(() => ctx.database.closeAll());
   documents.listen(connection);
   connection.listen();
   return ctx;

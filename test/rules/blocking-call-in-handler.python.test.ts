@@ -80,3 +80,44 @@ ruleTests('blocking-call-in-handler', {
     },
   ],
 });
+
+ruleTests('blocking-call-in-handler', {
+  valid: [
+    {
+      name: 'an imported blocking helper called from a sync view',
+      file: 'blog/views.py',
+      workspace: { 'blog/services.py': 'import requests\n\n\ndef fetch_profile(uid):\n    return requests.get(f"https://p.example.com/{uid}", timeout=5).json()\n' },
+      code: 'from django.http import JsonResponse\nfrom .services import fetch_profile\n\n\ndef profile(request, uid):\n    return JsonResponse(fetch_profile(uid))\n',
+      why: 'a sync view runs in a worker thread: blocking I/O there is not an event-loop stall',
+    },
+  ],
+  invalid: [
+    {
+      name: 'an imported blocking helper called from an async FastAPI handler',
+      file: 'app/main.py',
+      workspace: { 'app/services.py': 'import requests\n\n\ndef fetch_profile(uid):\n    return requests.get(f"https://p.example.com/{uid}", timeout=5).json()\n' },
+      code: 'from fastapi import FastAPI\nfrom .services import fetch_profile\n\napp = FastAPI()\n\n\n@app.get("/p/{uid}")\nasync def profile(uid: int):\n    return fetch_profile(uid)\n',
+      findings: [{ line: 9, message: /`requests\.get` is synchronous in `fetch_profile`, which the fastapi handler `profile` calls \(`profile` → `fetch_profile`\)/ }],
+    },
+    {
+      name: 'an imported email send called from a Django view',
+      file: 'accounts/views.py',
+      workspace: { 'accounts/emails.py': 'from django.core.mail import send_mail\n\n\ndef send_welcome(user):\n    send_mail("Welcome", "Hi", "noreply@example.com", [user.email])\n' },
+      code: 'from django.http import HttpResponse\nfrom .emails import send_welcome\n\n\ndef signup(request):\n    send_welcome(request.user)\n    return HttpResponse(status=201)\n',
+      findings: [{ line: 6, message: /`send_mail` makes the request wait on a third party in `send_welcome`/ }],
+    },
+  ],
+});
+
+ruleTests('blocking-call-in-handler', {
+  valid: [],
+  invalid: [
+    {
+      name: 'a blocking call used as an operand gets parentheses around the await',
+      file: 'main.py',
+      code: 'import requests\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/r")\nasync def r():\n    return requests.get("https://example.com", timeout=5).json()\n',
+      findings: [{ line: 9 }],
+      output: 'import requests\nfrom fastapi import FastAPI\nimport asyncio\n\napp = FastAPI()\n\n\n@app.get("/r")\nasync def r():\n    return (await asyncio.to_thread(requests.get, "https://example.com", timeout=5)).json()\n',
+    },
+  ],
+});

@@ -103,3 +103,31 @@ ruleTests('blocking-call-in-handler', {
     },
   ],
 });
+
+ruleTests('blocking-call-in-handler', {
+  valid: [
+    {
+      name: 'an imported helper that does not block',
+      file: 'routes.ts',
+      workspace: { 'format.ts': `export function title(s: string) {\n  return s.trim();\n}\n` },
+      code: `import express from 'express';\nimport { title } from './format';\nconst app = express();\napp.get('/t', (req, res) => res.send(title(String(req.query.t))));\n`,
+      why: 'nothing blocks behind it',
+    },
+    {
+      name: 'an imported helper that blocks, called from a CLI script',
+      file: 'scripts/build.ts',
+      workspace: { 'templates.ts': `import fs from 'node:fs';\nexport function loadTemplate(name: string) {\n  return fs.readFileSync(name, 'utf8');\n}\n` },
+      code: `import { loadTemplate } from '../templates';\nconsole.log(loadTemplate('a.html'));\n`,
+      why: 'not a request path',
+    },
+  ],
+  invalid: [
+    {
+      name: 'a helper imported from another file reads a file synchronously (chain across files)',
+      file: 'routes.ts',
+      workspace: { 'templates.ts': `import fs from 'node:fs';\nfunction read(name: string) {\n  return fs.readFileSync(name, 'utf8');\n}\nexport function loadTemplate(name: string) {\n  return read(\`views/\${name}.html\`);\n}\n` },
+      code: `import express from 'express';\nimport { loadTemplate } from './templates';\nconst app = express();\napp.get('/page/:name', (req, res) => {\n  res.send(loadTemplate(req.params.name));\n});\n`,
+      findings: [{ line: 5, message: /`fs\.readFileSync` blocks the event loop in `read`, which the express handler `GET \/page\/:name` calls \(`GET \/page\/:name` → `loadTemplate` → `read`\)/ }],
+    },
+  ],
+});

@@ -233,6 +233,14 @@ ruleTests('n-plus-one', {
       file: 'resolvers.ts',
       code: `${PRISMA}export const resolvers = {\n  Post: {\n    comments: (parent: { id: number }) => prisma.comment.findMany({ where: { postId: parent.id } }),\n  },\n};\n`,
       findings: [{ line: 5, message: /runs once per `Post` the query returns \(a GraphQL field resolver: N\+1\).*DataLoader/ }],
+      output: `import { PrismaClient } from '@prisma/client';\nimport DataLoader from 'dataloader';\nconst prisma = new PrismaClient();\nconst commentsByPostIdLoader = new DataLoader(\n  async (keys: readonly any[]) => {\n    const rows = await prisma.comment.findMany({ where: { postId: { in: [...keys] } } });\n    const byKey = new Map<unknown, any[]>();\n    for (const row of rows) byKey.set(row.postId, [...(byKey.get(row.postId) ?? []), row]);\n    return keys.map((key) => byKey.get(key) ?? []);\n  },\n  { cache: false },\n);\n\nexport const resolvers = {\n  Post: {\n    comments: (parent: { id: number }) => commentsByPostIdLoader.load(parent.id),\n  },\n};\n`,
+    },
+    {
+      name: 'a Sequelize field resolver looking up one row per parent (CommonJS) → DataLoader',
+      file: 'resolvers.js',
+      code: `const { User } = require('./models');\nconst resolvers = {\n  Post: {\n    author: (post) => User.findByPk(post.userId),\n  },\n};\nmodule.exports = { resolvers };\n`,
+      findings: [{ line: 4 }],
+      output: `const { User } = require('./models');\nconst DataLoader = require('dataloader');\nconst userLoader = new DataLoader(\n  async (keys) => {\n    const rows = await User.findAll({ where: { id: [...keys] } });\n    const byKey = new Map(rows.map((row) => [row.id, row]));\n    return keys.map((key) => byKey.get(key) ?? null);\n  },\n  { cache: false },\n);\n\nconst resolvers = {\n  Post: {\n    author: (post) => userLoader.load(post.userId),\n  },\n};\nmodule.exports = { resolvers };\n`,
     },
     {
       name: 'a NestJS @ResolveField with @Parent()',
@@ -265,4 +273,44 @@ ruleTests('n-plus-one', {
     },
   ],
   invalid: [],
+});
+
+ruleTests('n-plus-one', {
+  valid: [],
+  invalid: [
+    {
+      name: 'Knex where().first() per item → whereIn and a map',
+      file: 'a.js',
+      code: `const knex = require('knex');\nconst db = knex({ client: 'pg' });\nasync function authors(posts) {\n  for (const post of posts) {\n    post.author = await db('users').where({ id: post.authorId }).first();\n  }\n}\n`,
+      findings: [{ line: 5 }],
+      output: `const knex = require('knex');\nconst db = knex({ client: 'pg' });\nasync function authors(posts) {\n  const usersIds = posts.map((post) => post.authorId);\n  const usersById = new Map((await db('users').whereIn('id', usersIds)).map((row) => [row.id, row]));\n  for (const post of posts) {\n    post.author = usersById.get(post.authorId);\n  }\n}\n`,
+    },
+    {
+      name: "Kysely where('id', '=', k).executeTakeFirst() per item → 'in', guarded for no keys",
+      file: 'a.ts',
+      code: `import { Kysely } from 'kysely';\nexport async function authors(db: Kysely<DB>, posts: Post[]) {\n  for (const post of posts) {\n    const user = await db.selectFrom('users').selectAll().where('id', '=', post.authorId).executeTakeFirst();\n    console.log(user);\n  }\n}\n`,
+      findings: [{ line: 4 }],
+      output: `import { Kysely } from 'kysely';\nexport async function authors(db: Kysely<DB>, posts: Post[]) {\n  const usersIds = posts.map((post) => post.authorId);\n  const usersById = new Map((usersIds.length ? await db.selectFrom('users').selectAll().where('id', 'in', usersIds).execute() : []).map((row: any) => [row.id, row]));\n  for (const post of posts) {\n    const user = usersById.get(post.authorId);\n    console.log(user);\n  }\n}\n`,
+    },
+    {
+      name: 'Drizzle select().from().where(eq()) per item → inArray, rows grouped per key',
+      file: 'a.ts',
+      code: `import { eq } from 'drizzle-orm';\nimport { db } from './db';\nimport { users } from './schema';\nexport async function authors(posts: Post[]) {\n  for (const post of posts) {\n    const [user] = await db.select().from(users).where(eq(users.id, post.authorId));\n    console.log(user);\n  }\n}\n`,
+      findings: [{ line: 6 }],
+      output: `import { eq, inArray } from 'drizzle-orm';\nimport { db } from './db';\nimport { users } from './schema';\nexport async function authors(posts: Post[]) {\n  const usersIds = posts.map((post) => post.authorId);\n  const usersById = new Map<unknown, any[]>();\n  for (const row of (usersIds.length ? await db.select().from(users).where(inArray(users.id, usersIds)) : [])) usersById.set(row.id, [...(usersById.get(row.id) ?? []), row]);\n  for (const post of posts) {\n    const [user] = (usersById.get(post.authorId) ?? []);\n    console.log(user);\n  }\n}\n`,
+    },
+    {
+      name: 'Drizzle relational query findFirst per item → findMany with inArray',
+      file: 'a.ts',
+      code: `import { eq } from 'drizzle-orm';\nimport { db } from './db';\nimport { users } from './schema';\nexport async function authors(posts: Post[]) {\n  return Promise.all(posts.map(async (post) => ({ post, user: await db.query.users.findFirst({ where: eq(users.id, post.authorId) }) })));\n}\n`,
+      findings: [{ line: 5 }],
+    },
+    {
+      name: 'MikroORM em.findOne(User, id) per item → em.find with $in',
+      file: 'a.ts',
+      code: `import { EntityManager } from '@mikro-orm/core';\nexport async function authors(em: EntityManager, posts: Post[]) {\n  for (const post of posts) {\n    post.author = await em.findOne(User, post.authorId);\n  }\n}\n`,
+      findings: [{ line: 4 }],
+      output: `import { EntityManager } from '@mikro-orm/core';\nexport async function authors(em: EntityManager, posts: Post[]) {\n  const userIds = posts.map((post) => post.authorId);\n  const userById = new Map((await em.find(User, { id: { $in: userIds } })).map((row: any) => [row.id, row]));\n  for (const post of posts) {\n    post.author = (userById.get(post.authorId) ?? null);\n  }\n}\n`,
+    },
+  ],
 });

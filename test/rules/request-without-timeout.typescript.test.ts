@@ -66,3 +66,16 @@ ruleTests('request-without-timeout', {
     },
   ],
 });
+
+ruleTests('request-without-timeout', {
+  valid: [],
+  invalid: [
+    {
+      name: 'an imported client function without a timeout',
+      file: 'src/routes/weather.ts',
+      workspace: { 'src/clients/weather.ts': `export async function forecast(city: string) {\n  const r = await fetch(\`https://api.example.com/f?c=\${city}\`);\n  return r.json();\n}\n` },
+      code: `import { Router } from 'express';\nimport { forecast } from '../clients/weather';\nexport const router = Router();\nrouter.get('/weather', async (req, res) => {\n  res.json(await forecast(String(req.query.city)));\n});\n`,
+      findings: [{ line: 5, message: /`fetch` waits as long as the server keeps the connection open, in `forecast`, which the express handler `GET \/weather` calls/ }],
+    },
+  ],
+});

@@ -137,14 +137,25 @@ export async function lintFiles(root: string, paths: readonly string[], options:
     return engine.facts(new SourceFile(file, language, text));
   }, readPathAliases(absRoot, log));
   const results: LintResults = { root: absRoot, files: [], skipped: [], fixesApplied: 0 };
-  for await (const abs of expand(paths.length ? paths : [absRoot], filter, log)) {
+  const files: string[] = [];
+  for await (const abs of expand(paths.length ? paths : [absRoot], filter, log)) files.push(abs);
+  // The next file is read while this one is analysed: the loop no longer waits on the disk.
+  const reads = new Map<number, ReturnType<typeof readSource>>();
+  const readAhead = (i: number): void => {
+    for (let j = i; j < files.length && j <= i + 1; j++) if (!reads.has(j) && languageOfPath(files[j])) reads.set(j, readSource(files[j]));
+  };
+  for (let i = 0; i < files.length; i++) {
+    const abs = files[i];
     const language = languageOfPath(abs);
     const relative = path.relative(absRoot, abs).split(path.sep).join('/');
     if (!language) {
       results.skipped.push({ file: relative, reason: 'not a supported language' });
       continue;
     }
-    const read = await readSource(abs);
+    readAhead(i);
+    const read = await reads.get(i)!;
+    reads.delete(i);
+    readAhead(i + 1);
     if ('skipped' in read) {
       results.skipped.push({ file: relative, reason: read.skipped });
       continue;
@@ -163,6 +174,9 @@ export async function lintFiles(root: string, paths: readonly string[], options:
     }
     results.fixesApplied += fixesApplied;
     results.files.push({ file, relative, findings, fixesApplied });
+    // The CLI never sees this file again: free its syntax tree (Python keeps one per file for
+    // incremental re-parsing in the editor) instead of holding every tree of the workspace.
+    engine.forget(abs);
   }
   results.files.sort((a, b) => (a.relative < b.relative ? -1 : a.relative > b.relative ? 1 : 0));
   return results;

@@ -57,6 +57,8 @@ export interface DiscoveryOptions {
   onError?: (path: string, reason: string) => void;
   /** Also yield model schemas that are not linted (schema.prisma), for the workspace's models. */
   schemas?: boolean;
+  /** Which file names to yield; default: the languages PerfLens analyses. */
+  match?: (name: string) => boolean;
 }
 
 /** Yields absolute paths of supported files, breadth by breadth, without loading them. */
@@ -91,7 +93,7 @@ export async function* discoverFiles(root: string, options: DiscoveryOptions = {
         if (await isVirtualenv(full)) continue;
         queue.push({ dir: full, rules });
       } else if (entry.isFile()) {
-        if (!(languageOfPath(entry.name) || (options.schemas && isPrismaSchema(entry.name))) || SKIPPED_FILES.test(entry.name) || ignored(rules, rel, false)) continue;
+        if (!(options.match ? options.match(entry.name) : (languageOfPath(entry.name) || (options.schemas && isPrismaSchema(entry.name)))) || SKIPPED_FILES.test(entry.name) || ignored(rules, rel, false)) continue;
         if (options.filter && !options.filter.accepts(full)) continue;
         if (options.isCancelled?.()) return;
         yield full;

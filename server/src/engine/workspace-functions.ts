@@ -6,11 +6,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { FileFacts, QueryHelperFact } from '../languages/facts';
+import type { EffectHelperFact, FileFacts, QueryHelperFact } from '../languages/facts';
 import { expandAlias, type PathAlias } from './path-aliases';
 
 export class WorkspaceFunctions {
   private readonly byFile = new Map<string, Map<string, QueryHelperFact>>();
+  private readonly effectsByFile = new Map<string, Map<string, EffectHelperFact[]>>();
   private readonly tried = new Set<string>();
 
   constructor(
@@ -19,25 +20,47 @@ export class WorkspaceFunctions {
     public aliases: readonly PathAlias[] = [],
   ) {}
 
-  set(file: string, helpers: readonly QueryHelperFact[]): void {
+  set(file: string, helpers: readonly QueryHelperFact[], effects: readonly EffectHelperFact[] = []): void {
     if (helpers.length === 0) this.byFile.delete(file);
     else this.byFile.set(file, new Map(helpers.map((h) => [h.name, h])));
+    if (effects.length === 0) this.effectsByFile.delete(file);
+    else this.effectsByFile.set(file, groupByName(effects));
     this.tried.add(file);
+  }
+
+  private loadOnce(candidate: string): void {
+    if (this.tried.has(candidate) || !this.load || !fs.existsSync(candidate)) return;
+    this.tried.add(candidate);
+    const facts = this.load(candidate);
+    if (facts?.queryHelpers?.length) this.byFile.set(candidate, new Map(facts.queryHelpers.map((h) => [h.name, h])));
+    if (facts?.effectHelpers?.length) this.effectsByFile.set(candidate, groupByName(facts.effectHelpers));
+  }
+
+  /** What the function `name` of the module `module` does that holds a request up (blocking calls, sends, untimed HTTP). */
+  effects(fromFile: string, module: string, name: string): readonly EffectHelperFact[] {
+    for (const candidate of candidates(fromFile, module, this.aliases)) {
+      this.loadOnce(candidate);
+      const found = this.effectsByFile.get(candidate)?.get(name);
+      if (found) return found;
+    }
+    return [];
   }
 
   /** The query helper `name` exported by the module `module` as imported from `fromFile`. */
   lookup(fromFile: string, module: string, name: string): QueryHelperFact | undefined {
     for (const candidate of candidates(fromFile, module, this.aliases)) {
-      if (!this.tried.has(candidate) && this.load && fs.existsSync(candidate)) {
-        this.tried.add(candidate);
-        const facts = this.load(candidate);
-        if (facts?.queryHelpers?.length) this.byFile.set(candidate, new Map(facts.queryHelpers.map((h) => [h.name, h])));
-      }
+      this.loadOnce(candidate);
       const found = this.byFile.get(candidate)?.get(name);
       if (found) return found;
     }
     return undefined;
   }
+}
+
+function groupByName(effects: readonly EffectHelperFact[]): Map<string, EffectHelperFact[]> {
+  const out = new Map<string, EffectHelperFact[]>();
+  for (const e of effects) out.set(e.name, [...(out.get(e.name) ?? []), e]);
+  return out;
 }
 
 /** Files an import may refer to: TS/JS relative specifiers, Python relative modules. */

@@ -2,12 +2,13 @@
  * `workspace/executeCommand`: a registry of command handlers, so that later features (explain,
  * benchmark) add a handler, not a branch. Unknown commands are an error, not a silent no-op.
  */
-import { ResponseError, ErrorCodes, type TextEdit } from 'vscode-languageserver';
+import { ResponseError, ErrorCodes, type CancellationToken, type TextEdit } from 'vscode-languageserver';
 import type { ServerContext } from '../context';
 import { docsUrl } from '../engine/rule';
 import { Commands } from '../protocol';
 
-export type CommandHandler = (ctx: ServerContext, args: unknown[]) => Promise<unknown>;
+/** `token` is the request's: a client that cancels (`$/cancelRequest`) stops long commands. */
+export type CommandHandler = (ctx: ServerContext, args: unknown[], token?: CancellationToken) => Promise<unknown>;
 
 const handlers = new Map<string, CommandHandler>();
 
@@ -41,9 +42,9 @@ registerCommand(Commands.showDocumentation, async (ctx, args) => {
 });
 
 export function registerExecuteCommand(ctx: ServerContext): void {
-  ctx.connection.onExecuteCommand(async (params) => {
+  ctx.connection.onExecuteCommand(async (params, token) => {
     const handler = handlers.get(params.command);
     if (!handler) throw new ResponseError(ErrorCodes.InvalidParams, `unknown command ${params.command}`);
-    return handler(ctx, params.arguments ?? []);
+    return handler(ctx, params.arguments ?? [], token);
   });
 }

@@ -193,6 +193,31 @@ export interface BlockingCallFact extends Span {
   chain: string[];
 }
 
+/**
+ * A function other files can import that, when called, blocks, waits on a third party, or calls
+ * out over HTTP without a timeout (directly or through helpers of its file).
+ */
+export interface EffectHelperFact {
+  name: string;
+  /** From the function to the call: `['loadTemplate', 'fs.readFileSync']`. */
+  chain: string[];
+  /** `sync-io`: blocking I/O that matters only where an event loop runs it (a Python `async def`). */
+  kind: 'event-loop' | 'sync-io' | 'third-party' | 'untimed';
+  api: string;
+  /** For blocking kinds: what to use instead. */
+  instead?: string;
+  client?: OutboundCallFact['client'];
+}
+
+/** A call, on a request path, to a function imported from another file of the workspace. */
+export interface RequestPathImportFact extends Span {
+  local: string;
+  imported: string;
+  module: string;
+  handler: HandlerFact;
+  chain: string[];
+}
+
 /** An outbound HTTP call on a request path, and whether it can give up (a timeout or an abort signal). */
 export interface OutboundCallFact extends Span {
   api: string;
@@ -240,6 +265,10 @@ export interface FileFacts {
   blockingCalls?: BlockingCallFact[];
   /** Outbound HTTP calls on request paths that have no timeout. */
   untimedCalls?: OutboundCallFact[];
+  /** Functions other files can import that block, wait on a third party, or call out without a timeout. */
+  effectHelpers?: EffectHelperFact[];
+  /** Calls on request paths to functions imported from other files of the workspace. */
+  requestPathImports?: RequestPathImportFact[];
   /** Stores that grow with input and are never evicted. */
   caches?: CacheFact[];
 }

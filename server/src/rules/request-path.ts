@@ -1,9 +1,48 @@
 /** How messages of the request-path rules name where a call runs: the handler, and the helpers between. */
-import type { HandlerFact } from '../languages/facts';
+import type { DetectContext } from '../engine/rule';
+import type { BlockingCallFact, EffectHelperFact, FileFacts, HandlerFact, OutboundCallFact, RequestPathImportFact } from '../languages/facts';
 
 /** "the handler `GET /report` (express)" or "`loadTemplate`, called from the handler `getReport` (express) through `getReport` → `loadTemplate`". */
 export function whereOnRequestPath(handler: HandlerFact, chain: readonly string[]): string {
   const h = `the ${handler.framework} handler \`${handler.name}\``;
   if (chain.length <= 1) return `in ${h}`;
   return `in \`${chain[chain.length - 1]}\`, which ${h} calls (${chain.map((c) => `\`${c}\``).join(' → ')})`;
+}
+
+/**
+ * Calls on request paths to functions of other files that block, send or call out untimed, as
+ * facts of this file: found at the call, with the chain running on into the other file.
+ */
+export function importedEffects(facts: FileFacts, ctx: DetectContext): Array<{ at: RequestPathImportFact; effect: EffectHelperFact; chain: string[] }> {
+  const out: Array<{ at: RequestPathImportFact; effect: EffectHelperFact; chain: string[] }> = [];
+  if (!ctx.functions) return out;
+  for (const at of facts.requestPathImports ?? []) {
+    for (const effect of ctx.functions.effects(ctx.file.path, at.module, at.imported)) {
+      // The helper as this file calls it, then its own chain down to the function holding the call.
+      const inner = effect.chain.slice(0, -1);
+      out.push({ at, effect, chain: [...at.chain, at.local, ...inner.slice(1)] });
+    }
+  }
+  return out;
+}
+
+/** Blocking effects of imported helpers, as blocking-call facts at the call site. */
+export function importedBlocking(facts: FileFacts, ctx: DetectContext): Array<BlockingCallFact> {
+  const out: BlockingCallFact[] = [];
+  for (const { at, effect, chain } of importedEffects(facts, ctx)) {
+    if (effect.kind === 'untimed') continue;
+    // Blocking I/O in Python matters only under an event loop: an async handler.
+    if (effect.kind === 'sync-io' && !at.handler.async) continue;
+    const kind = effect.kind === 'sync-io' ? 'sync-in-async' : effect.kind;
+    out.push({ start: at.start, end: at.end, api: effect.api, kind, instead: effect.instead ?? 'an asynchronous form', handler: at.handler, chain });
+  }
+  return out;
+}
+
+export function importedUntimed(facts: FileFacts, ctx: DetectContext): OutboundCallFact[] {
+  const out: OutboundCallFact[] = [];
+  for (const { at, effect, chain } of importedEffects(facts, ctx)) {
+    if (effect.kind === 'untimed' && effect.client) out.push({ start: at.start, end: at.end, api: effect.api, client: effect.client, handler: at.handler, chain });
+  }
+  return out;
 }

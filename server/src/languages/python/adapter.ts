@@ -186,18 +186,22 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
         while (c && c.type !== 'call' && (c.type === 'attribute' || c.type === 'subscript')) c = c.childForFieldName(c.type === 'attribute' ? 'object' : 'value');
       }
     };
+    // A tree without errors has no ERROR or MISSING node: skip two WASM calls per node then.
+    const anyErrors = root.hasError;
     walk(root, (n) => {
-      if (n.isError || n.isMissing) {
+      if (anyErrors && (n.isError || n.isMissing)) {
         if (problems.length < MAX_PROBLEMS) problems.push({ start: n.startIndex, end: n.endIndex, message: n.isMissing ? `missing ${n.type}` : 'syntax error' });
         if (n.isMissing) return false;
       }
       let q: PyQueryFact | undefined;
-      if (n.type === 'subscript') {
+      // Every `type` read is a call into the WASM parser, and this visits every node of the file.
+      const type = n.type;
+      if (type === 'subscript') {
         q = fromSubscript(n, root);
         // The sliced queryset is this query, not another one.
         const sliced = n.childForFieldName('value');
         if (q && sliced?.type === 'call') markChain(sliced);
-      } else if (n.type === 'call' && !counted.has(n.id)) {
+      } else if (type === 'call' && !counted.has(n.id)) {
         q = fromOffsetCall(n, root, evidence) ?? fromPaginator(n, root);
         if (q) markChain(n);
         else {
@@ -205,10 +209,10 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
           if (q) markChain(n);
         }
       }
-      if (n.type === 'call') {
+      if (type === 'call') {
         const sql = embeddedSqlAt(n, dialect);
         if (sql.length) facts.sql.push(...sql);
-      } else q ??= fromDeclaredPagination(n);
+      } else q ??= fromDeclaredPagination(n, type);
       if (q) {
         const loop = enclosingLoop(n);
         if (loop) {
@@ -231,6 +235,8 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
     const calls = pythonBlockingCalls(root, names, reach);
     facts.blockingCalls = calls.blocking;
     facts.untimedCalls = calls.untimed;
+    facts.effectHelpers = calls.helpers;
+    facts.requestPathImports = calls.imports;
     facts.caches = pythonCaches(root, names, reach);
     // Views often import only their app's models (`from .models import Post`): `.objects` is evidence too.
     if (orms.has('django') || file.text.includes('.objects.')) {

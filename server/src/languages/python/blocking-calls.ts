@@ -6,7 +6,8 @@
  * Plain `def` handlers are left alone for blocking I/O: Django, Flask and FastAPI (in its thread
  * pool) run them in threads.
  */
-import type { BlockingCallFact, OutboundCallFact } from '../facts';
+import type { BlockingCallFact, EffectHelperFact, OutboundCallFact, RequestPathImportFact } from '../facts';
+import { importedNames } from './helpers';
 import { isAsync, requestPathOf, type PyReach } from './handlers';
 import { qualifiedName, type ModuleNames } from './imports';
 import { args, field, keywordArg, walk, type Node } from './tree';
@@ -118,44 +119,108 @@ function timeoutGiven(call: Node, qualified: string): boolean {
   return false;
 }
 
-export function pythonBlockingCalls(root: Node, names: ModuleNames, reach: ReadonlyMap<number, PyReach>): { blocking: PyBlockingCall[]; untimed: PyOutboundCall[] } {
-  const blocking: PyBlockingCall[] = [];
-  const untimed: PyOutboundCall[] = [];
-  if (reach.size === 0) return { blocking, untimed };
-  const clients = clientNames(root, names);
-  walk(root, (n) => {
-    if (n.type !== 'call' || isAwaited(n)) return;
-    const path = requestPathOf(n, reach);
-    if (!path) return;
-    const qualified = resolveCallee(n, names, clients);
-    if (!qualified) return;
-    const f = field(n, 'function')!;
-    const { handler, chain } = path.reach;
-    const base = { start: f.startIndex, end: f.endIndex, api: f.text, handler: handler.fact, chain };
-    // Outbound HTTP without a timeout, in any handler.
-    const http = /^requests\.(get|post|put|patch|delete|head|options|request)$|^requests\.(Session|session)\.(get|post|put|patch|delete|head|options|request)$/.test(qualified)
-      ? 'requests'
-      : /^urllib\.request\.urlopen$/.test(qualified) ? 'urllib' : undefined;
-    if (http && !timeoutGiven(n, qualified) && !args(n).some((a) => a.type === 'dictionary_splat')) {
-      const list = field(n, 'arguments');
-      const last = list?.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment').pop();
-      untimed.push({ ...base, client: http, insertAt: last ? last.endIndex : (list?.startIndex ?? n.endIndex - 1) + 1 });
+type Classified =
+  | { kind: 'untimed'; client: 'requests' | 'urllib' }
+  | { kind: 'third-party'; what: string }
+  | { kind: 'sync-io'; instead: string };
+
+/** What a call does that can hold a request up, wherever it is. */
+function classify(n: Node, qualified: string, clients: ReadonlyMap<string, string>): Classified[] {
+  const out: Classified[] = [];
+  const http = /^requests\.(get|post|put|patch|delete|head|options|request)$|^requests\.(Session|session)\.(get|post|put|patch|delete|head|options|request)$/.test(qualified)
+    ? 'requests'
+    : /^urllib\.request\.urlopen$/.test(qualified) ? 'urllib' : undefined;
+  // A `**kwargs` splat may carry the timeout.
+  if (http && !timeoutGiven(n, qualified) && !args(n).some((a) => a.type === 'dictionary_splat')) out.push({ kind: 'untimed', client: http });
+  const sender = SENDERS.find(([re]) => re.test(qualified));
+  if (sender) return [...out, { kind: 'third-party', what: sender[1] }];
+  const clientCall = [...clients.values()].some((c) => SYNC_CLIENTS.test(c) && qualified.startsWith(`${c}.`)) || /^boto3\.(client|resource)\.\w+$/.test(qualified);
+  const sync = SYNC_IO.find(([re]) => re.test(qualified));
+  if (sync || clientCall) out.push({ kind: 'sync-io', instead: sync?.[1] ?? "`await asyncio.to_thread(…)`, or the library's async client" });
+  return out;
+}
+
+export interface PyEffects {
+  blocking: PyBlockingCall[];
+  untimed: PyOutboundCall[];
+  helpers: EffectHelperFact[];
+  imports: RequestPathImportFact[];
+}
+
+function backgroundJob(framework: string, what: string): string {
+  return `a background job (a Celery or RQ task${framework === 'fastapi' ? ', or FastAPI `BackgroundTasks`' : ''}) instead of the request (it waits on the ${what} provider)`;
+}
+
+function moduleFunctionName(n: Node): string | undefined {
+  for (let p = n.parent; p; p = p.parent) {
+    if (p.type === 'function_definition') {
+      const up = p.parent?.type === 'decorated_definition' ? p.parent.parent : p.parent;
+      return up?.type === 'module' ? field(p, 'name')?.text : undefined;
     }
-    for (const [re, what] of SENDERS) {
-      if (re.test(qualified)) {
-        blocking.push({ ...base, kind: 'third-party', instead: `a background job (a Celery or RQ task${handler.fact.framework === 'fastapi' ? ', or FastAPI `BackgroundTasks`' : ''}) instead of the request (it waits on the ${what} provider)`, callStart: n.startIndex, callEnd: n.endIndex, qualified, direct: innermostFunction(n)?.id === handler.fn.id, framework: handler.fact.framework });
-        return;
+  }
+  return undefined;
+}
+
+/** Module-level function name → its effects, followed through the module's own calls. */
+function effectSummaries(root: Node, direct: Array<{ call: Node; effect: EffectHelperFact }>): EffectHelperFact[] {
+  const by = new Map<string, EffectHelperFact[]>();
+  for (const { call, effect } of direct) {
+    const name = moduleFunctionName(call);
+    if (name) by.set(name, [...(by.get(name) ?? []), { ...effect, name, chain: [name, effect.api] }]);
+  }
+  if (by.size === 0) return [];
+  const calls: Node[] = [];
+  walk(root, (n) => {
+    if (n.type === 'call' && field(n, 'function')?.type === 'identifier') calls.push(n);
+  });
+  for (let round = 0; round < 3; round++) {
+    let grew = false;
+    for (const call of calls) {
+      const inner = by.get(field(call, 'function')!.text);
+      const outer = inner && moduleFunctionName(call);
+      if (inner && outer && !by.has(outer)) {
+        by.set(outer, inner.map((e) => ({ ...e, name: outer, chain: [outer, ...e.chain] })));
+        grew = true;
       }
     }
-    // Blocking I/O matters where an event loop runs it: an async handler, and what it calls synchronously.
-    if (!isAsync(handler.fn)) return;
-    // A sync helper that the async handler hands to a thread (`to_thread(helper)`) is not on the loop; only direct calls are followed.
-    const clientCall = [...clients.values()].some((c) => SYNC_CLIENTS.test(c) && qualified.startsWith(`${c}.`)) || /^boto3\.(client|resource)\.\w+$/.test(qualified);
-    const sync = SYNC_IO.find(([re]) => re.test(qualified));
-    if (!sync && !clientCall) return;
-    const instead = sync?.[1] ?? '`await asyncio.to_thread(…)`, or the library\'s async client';
-    const fnNode = innermostFunction(n);
-    blocking.push({ ...base, kind: 'sync-in-async', instead, callStart: n.startIndex, callEnd: n.endIndex, qualified, direct: fnNode?.id === handler.fn.id, framework: handler.fact.framework });
+    if (!grew) break;
+  }
+  return [...by.values()].flat();
+}
+
+export function pythonBlockingCalls(root: Node, names: ModuleNames, reach: ReadonlyMap<number, PyReach>): PyEffects {
+  const out: PyEffects = { blocking: [], untimed: [], helpers: [], imports: [] };
+  const clients = clientNames(root, names);
+  const imported = importedNames(root);
+  const direct: Array<{ call: Node; effect: EffectHelperFact }> = [];
+  walk(root, (n) => {
+    if (n.type !== 'call' || isAwaited(n)) return;
+    const qualified = resolveCallee(n, names, clients);
+    const f = field(n, 'function')!;
+    const effects = qualified ? classify(n, qualified, clients) : [];
+    for (const e of effects) {
+      direct.push({ call: n, effect: { name: '', chain: [], api: f.text, kind: e.kind, client: e.kind === 'untimed' ? e.client : undefined, instead: e.kind === 'sync-io' ? e.instead : e.kind === 'third-party' ? backgroundJob('', e.what) : undefined } });
+    }
+    const path = reach.size ? requestPathOf(n, reach) : undefined;
+    if (!path) return;
+    const { handler, chain } = path.reach;
+    const base = { start: f.startIndex, end: f.endIndex, api: f.text, handler: handler.fact, chain };
+    const target = f.type === 'identifier' ? imported.get(f.text) : undefined;
+    if (target) out.imports.push({ ...base, local: f.text, imported: target.name, module: target.module });
+    const at = { callStart: n.startIndex, callEnd: n.endIndex, qualified: qualified ?? f.text, framework: handler.fact.framework };
+    for (const e of effects) {
+      if (e.kind === 'untimed') {
+        const list = field(n, 'arguments');
+        const last = list?.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment').pop();
+        out.untimed.push({ ...base, client: e.client, insertAt: last ? last.endIndex : (list?.startIndex ?? n.endIndex - 1) + 1 });
+      } else if (e.kind === 'third-party') {
+        out.blocking.push({ ...base, ...at, kind: 'third-party', instead: backgroundJob(handler.fact.framework, e.what), direct: innermostFunction(n)?.id === handler.fn.id });
+      } else if (isAsync(handler.fn)) {
+        // Blocking I/O matters where an event loop runs it: an async handler, and what it calls synchronously.
+        out.blocking.push({ ...base, ...at, kind: 'sync-in-async', instead: e.instead, direct: innermostFunction(n)?.id === handler.fn.id });
+      }
+    }
   });
-  return { blocking, untimed };
+  out.helpers = effectSummaries(root, direct);
+  return out;
 }

@@ -53,6 +53,7 @@ function superclasses(cls: Node): Node[] {
 /** `pagination_class = LimitOffsetPagination` in a view class, or `paginate_by = 20` in a generic list view. */
 function fromClassAttribute(n: Node): PyQueryFact | undefined {
   const left = field(n, 'left')?.text;
+  if (left !== 'pagination_class' && left !== 'paginate_by') return undefined;
   const right = field(n, 'right');
   const cls = enclosingClass(n);
   if (!right || !cls) return undefined;
@@ -89,9 +90,9 @@ function fromSetting(n: Node): PyQueryFact | undefined {
   return name ? declared(n, 'DEFAULT_PAGINATION_CLASS', value, inputOf(name)) : undefined;
 }
 
-export function fromDeclaredPagination(n: Node): PyQueryFact | undefined {
-  if (n.type === 'assignment') return fromClassAttribute(n);
-  if (n.type === 'class_definition') return fromSubclass(n);
-  if (n.type === 'pair') return fromSetting(n);
+export function fromDeclaredPagination(n: Node, type: string = n.type): PyQueryFact | undefined {
+  if (type === 'assignment') return fromClassAttribute(n);
+  if (type === 'class_definition') return fromSubclass(n);
+  if (type === 'pair') return fromSetting(n);
   return undefined;
 }

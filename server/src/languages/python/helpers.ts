@@ -34,7 +34,7 @@ function isModuleLevel(fn: Node): boolean {
 }
 
 /** `from .services import customer_for as cf` → cf → { module: '.services', name: 'customer_for' }. */
-function importedNames(root: Node): Map<string, { module: string; name: string }> {
+export function importedNames(root: Node): Map<string, { module: string; name: string }> {
   const out = new Map<string, { module: string; name: string }>();
   for (const st of root.namedChildren) {
     if (st?.type !== 'import_from_statement') continue;

@@ -71,9 +71,14 @@ export function sqlFactsFromEmbedded(input: EmbeddedSql): SqlStatementFact[] {
   if (length > MAX_EMBEDDED) return [];
   const literal = pieces.map((p) => p.text).join(' ');
   const dialects = dialectOrder(input.dialect ?? preferredDialect(literal));
+  // Without holes every mode gives the same text: parse each distinct (dialect, text) once.
+  const tried = new Set<string>();
   for (const mode of ['context', 'param', 'ident', 'empty'] as const) {
     for (const dialect of dialects) {
       const { sql, map } = join(pieces, holes, dialect, mode);
+      const key = `${dialect}\0${sql}`;
+      if (tried.has(key)) continue;
+      tried.add(key);
       const parsed = parseStatement(sql, [dialect]);
       if (!isParsed(parsed)) continue;
       const out: SqlStatement[] = [];

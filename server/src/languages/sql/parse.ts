@@ -33,15 +33,24 @@ export function dialectOrder(preferred?: SqlDialect): SqlDialect[] {
 
 export function parseStatement(text: string, dialects: readonly SqlDialect[]): ParsedStatement | ParseFailure {
   let failure: ParseFailure | undefined;
-  for (const dialect of dialects) {
-    try {
-      const program = parse(text, { dialect, includeRange: true, paramTypes: PARAM_TYPES[dialect] });
-      if (program.statements.some((s) => s.type !== 'empty')) return { dialect, program };
-    } catch (e) {
-      // The parser reports syntax errors by throwing; anything else (a stack overflow on a
-      // pathological input) is treated the same way: this dialect does not take the text.
-      failure ??= { message: firstLine((e as Error).message), offset: errorOffset(text, (e as Error).message) };
+  // Syntax errors are the common case (strings that only look like SQL, other dialects) and only
+  // their message is read: capturing a stack trace through the deep recursion of the generated
+  // parser for each of them was a large share of a workspace scan.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    for (const dialect of dialects) {
+      try {
+        const program = parse(text, { dialect, includeRange: true, paramTypes: PARAM_TYPES[dialect] });
+        if (program.statements.some((s) => s.type !== 'empty')) return { dialect, program };
+      } catch (e) {
+        // The parser reports syntax errors by throwing; anything else (a stack overflow on a
+        // pathological input) is treated the same way: this dialect does not take the text.
+        failure ??= { message: firstLine((e as Error).message), offset: errorOffset(text, (e as Error).message) };
+      }
     }
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
   }
   return failure ?? { message: 'Empty statement' };
 }

@@ -202,6 +202,8 @@ export class TypescriptAdapter implements LanguageAdapter<TsFacts> {
     const calls = blockingCalls(sf, imports, reach);
     facts.blockingCalls = calls.blocking;
     facts.untimedCalls = calls.untimed;
+    facts.effectHelpers = calls.helpers;
+    facts.requestPathImports = calls.imports;
     facts.caches = unboundedCaches(sf, imports, reach);
     return facts;
   }

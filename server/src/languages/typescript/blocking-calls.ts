@@ -5,7 +5,8 @@
  * the user wait on a third party. Also outbound HTTP with no way to give up (no timeout/signal).
  */
 import ts from 'typescript';
-import type { BlockingCallFact, OutboundCallFact } from '../facts';
+import type { BlockingCallFact, EffectHelperFact, OutboundCallFact, RequestPathImportFact } from '../facts';
+import { exportedNames, relativeImports } from './helpers';
 import type { FileImports } from './imports';
 import { requestPathOf, type HandlerReach } from './handlers';
 import { walk } from './walk';
@@ -109,7 +110,7 @@ function syncForm(module: string, method: string): { instead: string; form?: Asy
   if (/(^|:)fs(-extra)?$|graceful-fs/.test(module)) {
     return FS_PROMISES.has(base) ? { instead: `\`await fs.promises.${base}(…)\``, form: { kind: 'fs-promises', method: base } } : { instead: `the asynchronous \`fs.promises\` API` };
   }
-  if (PROMISIFIABLE.has(base)) return { instead: `\`await promisify(${base})(…)\``, form: { kind: 'promisify', method: base, stdout: base === 'exec' || base === 'execFile' } };
+  if (PROMISIFIABLE.has(base)) return { instead: `\`await promisify(${/child_process/.test(module) ? base : `${module.replace(/^node:/, '')}.${base}`})(…)\``, form: { kind: 'promisify', method: base, stdout: base === 'exec' || base === 'execFile' } };
   return { instead: `the asynchronous form of \`${base}\`` };
 }
 
@@ -162,34 +163,99 @@ function outbound(call: ts.CallExpression, modules: ReadonlyMap<string, string>,
   return undefined;
 }
 
-export function blockingCalls(sf: ts.SourceFile, imports: FileImports, reach: ReadonlyMap<ts.Node, HandlerReach>): { blocking: TsBlockingCall[]; untimed: TsOutboundCall[] } {
-  const blocking: TsBlockingCall[] = [];
-  const untimed: TsOutboundCall[] = [];
-  if (reach.size === 0) return { blocking, untimed };
-  const modules = derivedModules(sf, imports);
-  const axios = axiosState(sf, modules);
-  walk(sf, (n) => {
-    if (!ts.isCallExpression(n)) return;
-    const path = requestPathOf(n, reach);
-    if (!path) return;
-    const { handler, chain } = path.reach;
-    const base = { start: n.expression.getStart(), end: n.expression.getEnd(), api: n.expression.getText(), handler: handler.fact, chain };
-    const client = outbound(n, modules, axios);
-    if (client) untimed.push({ ...base, client, call: n });
-    const module = moduleOfCallee(n, modules);
-    const { method } = calleeParts(n);
-    if (!module || !method) return;
-    const sync = syncForm(module, method);
-    if (sync) {
-      blocking.push({ ...base, kind: 'event-loop', instead: sync.instead, call: n, fn: path.fn, isHandler: path.fn === handler.fn, module, form: sync.form });
-      return;
+type Classified =
+  | { kind: 'event-loop'; instead: string; module: string; form?: AsyncForm }
+  | { kind: 'third-party'; instead: string; module: string }
+  | { kind: 'untimed'; client: TsOutboundCall['client'] };
+
+/** What a call does that holds a request up, wherever it is. */
+function classify(n: ts.CallExpression, modules: ReadonlyMap<string, string>, axios: { defaults: boolean; timed: Set<string> }): Classified | undefined {
+  const client = outbound(n, modules, axios);
+  if (client) return { kind: 'untimed', client };
+  const module = moduleOfCallee(n, modules);
+  const { method } = calleeParts(n);
+  if (!module || !method) return undefined;
+  const sync = syncForm(module, method);
+  if (sync) return { kind: 'event-loop', instead: sync.instead, module, form: sync.form };
+  for (const [mod, methods, what] of SENDERS) {
+    if (mod.test(module) && methods.test(method) && isAwaited(n)) {
+      return { kind: 'third-party', instead: `a background job (a queue such as BullMQ) instead of the request (it waits on the ${what} provider)`, module };
     }
-    for (const [mod, methods, what] of SENDERS) {
-      if (mod.test(module) && methods.test(method) && isAwaited(n)) {
-        blocking.push({ ...base, kind: 'third-party', instead: `a background job (a queue such as BullMQ) instead of the request (it waits on the ${what} provider)`, call: n, fn: path.fn, isHandler: path.fn === handler.fn, module });
-        return;
+  }
+  return undefined;
+}
+
+export interface TsEffects {
+  blocking: TsBlockingCall[];
+  untimed: TsOutboundCall[];
+  /** Exported functions of this file that block, send or call out untimed, for other files' handlers. */
+  helpers: EffectHelperFact[];
+  /** Calls on request paths to functions imported from other files. */
+  imports: RequestPathImportFact[];
+}
+
+/** `function f`, `const f = () =>`, a method: the name callers use. */
+function functionName(fn: ts.Node): string | undefined {
+  if ((ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn)) && fn.name && ts.isIdentifier(fn.name)) return fn.name.text;
+  if ((ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && ts.isVariableDeclaration(fn.parent) && ts.isIdentifier(fn.parent.name)) return fn.parent.name.text;
+  return undefined;
+}
+
+function enclosingNamed(n: ts.Node): string | undefined {
+  for (let p = n.parent; p; p = p.parent) if (ts.isFunctionLike(p)) return functionName(p);
+  return undefined;
+}
+
+/** name → effects of the function, followed through the file's own calls (a few levels). */
+function effectSummaries(sf: ts.SourceFile, direct: Array<{ call: ts.CallExpression; effect: EffectHelperFact }>): Map<string, EffectHelperFact[]> {
+  const out = new Map<string, EffectHelperFact[]>();
+  for (const { call, effect } of direct) {
+    const name = enclosingNamed(call);
+    if (name) out.set(name, [...(out.get(name) ?? []), { ...effect, name, chain: [name, effect.api] }]);
+  }
+  if (out.size === 0) return out;
+  const calls: Array<{ call: ts.CallExpression; name: string }> = [];
+  walk(sf, (n) => {
+    if (ts.isCallExpression(n) && ts.isIdentifier(n.expression)) calls.push({ call: n, name: n.expression.text });
+  });
+  for (let round = 0; round < 3; round++) {
+    let grew = false;
+    for (const { call, name } of calls) {
+      const inner = out.get(name);
+      const outer = inner && enclosingNamed(call);
+      if (inner && outer && !out.has(outer)) {
+        out.set(outer, inner.map((e) => ({ ...e, name: outer, chain: [outer, ...e.chain] })));
+        grew = true;
       }
     }
+    if (!grew) break;
+  }
+  return out;
+}
+
+export function blockingCalls(sf: ts.SourceFile, imports: FileImports, reach: ReadonlyMap<ts.Node, HandlerReach>): TsEffects {
+  const out: TsEffects = { blocking: [], untimed: [], helpers: [], imports: [] };
+  const modules = derivedModules(sf, imports);
+  const axios = axiosState(sf, modules);
+  const direct: Array<{ call: ts.CallExpression; effect: EffectHelperFact }> = [];
+  const imported = relativeImports(sf);
+  walk(sf, (n) => {
+    if (!ts.isCallExpression(n)) return;
+    const c = classify(n, modules, axios);
+    const api = n.expression.getText();
+    if (c) direct.push({ call: n, effect: { name: '', chain: [], kind: c.kind, api, instead: 'instead' in c ? c.instead : undefined, client: c.kind === 'untimed' ? c.client : undefined } });
+    const path = reach.size ? requestPathOf(n, reach) : undefined;
+    if (!path) return;
+    const { handler, chain } = path.reach;
+    const base = { start: n.expression.getStart(), end: n.expression.getEnd(), api, handler: handler.fact, chain };
+    const local = ts.isIdentifier(n.expression) ? n.expression.text : undefined;
+    const target = local ? imported.get(local) : undefined;
+    if (local && target) out.imports.push({ ...base, local, imported: target.name, module: target.module });
+    if (!c) return;
+    if (c.kind === 'untimed') out.untimed.push({ ...base, client: c.client, call: n });
+    else out.blocking.push({ ...base, kind: c.kind, instead: c.instead, call: n, fn: path.fn, isHandler: path.fn === handler.fn, module: c.module, form: c.kind === 'event-loop' ? c.form : undefined });
   });
-  return { blocking, untimed };
+  const exported = exportedNames(sf);
+  for (const [name, effects] of effectSummaries(sf, direct)) if (exported.has(name)) out.helpers.push(...effects);
+  return out;
 }

@@ -27,12 +27,24 @@ export function ensureImport(sf: ts.SourceFile, module: string, names: string[])
   }
   const cjs = isCommonJs(sf);
   const line = cjs ? `const { ${list} } = require('${module}');\n` : `import { ${list} } from '${module}';\n`;
-  // After the file's last import (or top-level require), where people put them.
-  const last = [...sf.statements].reverse().find((s) => (cjs ? ts.isVariableStatement(s) && /^\s*(const|let|var)\b[^\n]*\brequire\(/.test(s.getText()) : ts.isImportDeclaration(s)));
-  if (last) return [{ start: last.getEnd() + 1, end: last.getEnd() + 1, newText: line }];
-  const first = sf.statements.find((s) => !(ts.isExpressionStatement(s) && ts.isStringLiteral(s.expression)));
-  const at = first ? first.getFullStart() + (first.getFullStart() === 0 ? 0 : 1) : 0;
+  const at = importInsertionPoint(sf, cjs);
   return [{ start: at, end: at, newText: line }];
+}
+
+/** `import Name from 'module'` (or `const Name = require('module')`), unless the file has it. */
+export function ensureDefaultImport(sf: ts.SourceFile, module: string, name: string): Edit[] {
+  if (new RegExp(`\\b${name}\\b[^\\n]*(from ['"]${module}['"]|require\\(['"]${module}['"]\\))`).test(sf.text)) return [];
+  const cjs = isCommonJs(sf);
+  const at = importInsertionPoint(sf, cjs);
+  return [{ start: at, end: at, newText: cjs ? `const ${name} = require('${module}');\n` : `import ${name} from '${module}';\n` }];
+}
+
+/** After the file's last import (or top-level require), where people put them; else at the top, after directives. */
+function importInsertionPoint(sf: ts.SourceFile, cjs: boolean): number {
+  const last = [...sf.statements].reverse().find((s) => (cjs ? ts.isVariableStatement(s) && /^\s*(const|let|var)\b[^\n]*\brequire\(/.test(s.getText()) : ts.isImportDeclaration(s)));
+  if (last) return last.getEnd() + 1;
+  const first = sf.statements.find((s) => !(ts.isExpressionStatement(s) && ts.isStringLiteral(s.expression)));
+  return first ? first.getFullStart() + (first.getFullStart() === 0 ? 0 : 1) : 0;
 }
 
 export function isCommonJs(sf: ts.SourceFile): boolean {

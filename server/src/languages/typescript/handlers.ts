@@ -178,26 +178,36 @@ function isExported(n: ts.Node): boolean {
   return !!ts.getModifiers(n as ts.HasModifiers)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
 }
 
-/** Next.js: `app/**\/route.ts` method exports, `pages/api/**` default exports, server actions. */
-function nextHandlers(sf: ts.SourceFile, locals: ReadonlyMap<string, ts.FunctionLikeDeclaration>): TsHandler[] {
+/**
+ * File-based routes: Next.js `app/**\/route.ts` method exports (and Medusa's `api/**\/route.ts`,
+ * same convention), `pages/api/**` default exports, and server actions (`'use server'`).
+ */
+function fileRouteHandlers(sf: ts.SourceFile, locals: ReadonlyMap<string, ts.FunctionLikeDeclaration>): TsHandler[] {
   const path = sf.fileName.replace(/\\/g, '/');
-  const routeFile = /(^|\/)app\/(.*\/)?route\.[cm]?[jt]sx?$/.test(path);
+  const routeFile = /(^|\/)(app|api)\/(.*\/)?route\.[cm]?[jt]sx?$/.test(path);
+  const framework = /(^|\/)app\//.test(path) ? 'nextjs' : 'medusa';
   const apiFile = /(^|\/)pages\/api\//.test(path);
   const actions = hasDirective(sf.statements, 'use server');
   const out: TsHandler[] = [];
+  const method = (name: string) => routeFile && NEXT_METHODS.has(name);
   for (const st of sf.statements) {
     if (ts.isFunctionDeclaration(st) && st.body && isExported(st)) {
       const name = st.name?.text ?? 'default';
       const isDefault = !!ts.getModifiers(st)?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
-      if ((routeFile && NEXT_METHODS.has(name)) || (apiFile && isDefault) || (actions && isAsync(st))) out.push(handler(st, 'nextjs', name));
+      if (method(name) || (apiFile && isDefault) || (actions && isAsync(st))) out.push(handler(st, routeFile ? framework : 'nextjs', name));
     } else if (ts.isVariableStatement(st) && isExported(st)) {
       for (const d of st.declarationList.declarations) {
         const fn = d.initializer && resolveFunction(d.initializer, locals);
-        if (fn && ts.isIdentifier(d.name) && ((routeFile && NEXT_METHODS.has(d.name.text)) || (actions && isAsync(fn)))) out.push(handler(fn, 'nextjs', d.name.text));
+        if (fn && ts.isIdentifier(d.name) && (method(d.name.text) || (actions && isAsync(fn)))) out.push(handler(fn, routeFile ? framework : 'nextjs', d.name.text));
       }
     } else if (ts.isExportAssignment(st) && apiFile) {
       const fn = resolveFunction(st.expression, locals);
       if (fn) out.push(handler(fn, 'nextjs', 'default'));
+    } else if (routeFile && ts.isExpressionStatement(st) && ts.isBinaryExpression(st.expression)) {
+      // Compiled CommonJS: `exports.GET = GET;`
+      const m = /^(?:module\.)?exports\.(\w+)$/.exec(st.expression.left.getText());
+      const fn = m && method(m[1]) ? resolveFunction(st.expression.right, locals) : undefined;
+      if (fn && m) out.push(handler(fn, framework, m[1]));
     }
   }
   return out;
@@ -225,7 +235,7 @@ function resolverMap(obj: ts.ObjectLiteralExpression): TsHandler[] {
 export function findHandlers(sf: ts.SourceFile, imports: FileImports): TsHandler[] {
   const framework = frameworkOf(imports);
   const locals = localFunctions(sf);
-  const out = nextHandlers(sf, locals);
+  const out = fileRouteHandlers(sf, locals);
   walk(sf, (n) => {
     if (ts.isCallExpression(n)) {
       out.push(...routeCall(n, framework, locals));

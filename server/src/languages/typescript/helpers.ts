@@ -90,7 +90,7 @@ export function helperCallsInLoops(sf: ts.SourceFile, helpers: ReadonlyMap<strin
 }
 
 /** Names this file exports (ESM `export`, `export { … }`, `export default function`, CommonJS `exports.x`). */
-function exportedNames(sf: ts.SourceFile): Set<string> {
+export function exportedNames(sf: ts.SourceFile): Set<string> {
   const names = new Set<string>();
   const exported = (n: ts.Node) => ts.canHaveModifiers(n) && (ts.getModifiers(n) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
   for (const st of sf.statements) {
@@ -119,19 +119,35 @@ export function exportedQueryHelpers(sf: ts.SourceFile, helpers: ReadonlyMap<str
 }
 
 /** Calls in loops to functions imported from relative modules (`import { load } from './users'`). */
-export function importedCallsInLoops(sf: ts.SourceFile, localHelpers: ReadonlyMap<string, unknown>): ImportedCallFact[] {
+/** Names bound by imports of workspace modules: relative, and aliases (`@/…`, `~/…`) tsconfig paths may resolve; not packages. */
+export function relativeImports(sf: ts.SourceFile): Map<string, { module: string; name: string }> {
   const imported = new Map<string, { module: string; name: string }>();
-  const namespaces = new Map<string, string>();
   for (const st of sf.statements) {
-    // Relative imports, and aliases (`@/…`, `~/…`) that tsconfig paths may resolve; not packages.
     if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier) || !/^(\.|@\/|~\/|#|src\/)/.test(st.moduleSpecifier.text)) continue;
     const module = st.moduleSpecifier.text;
     const clause = st.importClause;
     if (clause?.name) imported.set(clause.name.text, { module, name: clause.name.text });
     const b = clause?.namedBindings;
-    if (b && ts.isNamespaceImport(b)) namespaces.set(b.name.text, module);
     if (b && ts.isNamedImports(b)) for (const el of b.elements) imported.set(el.name.text, { module, name: (el.propertyName ?? el.name).text });
   }
+  return imported;
+}
+
+/** `import * as users from './users'`: namespace name → module. */
+function relativeNamespaces(sf: ts.SourceFile): Map<string, string> {
+  const namespaces = new Map<string, string>();
+  for (const st of sf.statements) {
+    if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier) || !/^(\.|@\/|~\/|#|src\/)/.test(st.moduleSpecifier.text)) continue;
+    const b = st.importClause?.namedBindings;
+    if (b && ts.isNamespaceImport(b)) namespaces.set(b.name.text, st.moduleSpecifier.text);
+  }
+  return namespaces;
+}
+
+/** Calls in loops to functions imported from relative modules (`import { load } from './users'`). */
+export function importedCallsInLoops(sf: ts.SourceFile, localHelpers: ReadonlyMap<string, unknown>): ImportedCallFact[] {
+  const imported = relativeImports(sf);
+  const namespaces = relativeNamespaces(sf);
   const out: ImportedCallFact[] = [];
   if (imported.size === 0 && namespaces.size === 0) return out;
   walk(sf, (n) => {

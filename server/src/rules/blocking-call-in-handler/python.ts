@@ -10,6 +10,7 @@ import type { Detector } from '../../engine/rule';
 import type { PyFacts } from '../../languages/python/adapter';
 import type { PyBlockingCall } from '../../languages/python/blocking-calls';
 import { ensureModuleImport } from '../../languages/python/edits';
+import { importedBlocking } from '../request-path';
 import { blockingMessage } from './message';
 
 function fixFor(b: PyBlockingCall, facts: PyFacts, text: string): Fix[] {
@@ -21,19 +22,22 @@ function fixFor(b: PyBlockingCall, facts: PyFacts, text: string): Fix[] {
   const call = text.slice(b.callStart, b.callEnd);
   const argsText = call.slice(b.end - b.callStart + 1, -1).trim();
   const imports = ensureModuleImport(facts, text, 'asyncio');
+  // `requests.get(url).json()`: the awaited call needs parentheses before `.json()`.
+  const wrap = (expr: string) => (/^\s*[.[(]/.test(text.slice(b.callEnd, b.callEnd + 40)) ? `(${expr})` : expr);
   if (b.qualified === 'time.sleep') {
-    return [{ title: 'Use `await asyncio.sleep(…)`', applicability: 'safe', edits: [...imports, { start: b.callStart, end: b.callEnd, newText: `await asyncio.sleep(${argsText})` }] }];
+    return [{ title: 'Use `await asyncio.sleep(…)`', applicability: 'safe', edits: [...imports, { start: b.callStart, end: b.callEnd, newText: wrap(`await asyncio.sleep(${argsText})`) }] }];
   }
   if (b.qualified === 'open') return [{ title: 'Do the file work in `await asyncio.to_thread(…)` (or use aiofiles)', applicability: 'display-only', edits: [] }];
   // A call used as a context manager cannot move to a thread by itself.
   const parentText = text.slice(Math.max(0, b.callStart - 5), b.callStart);
   if (/with\s*$/.test(parentText)) return [];
   const rest = argsText ? `, ${argsText}` : '';
-  return [{ title: `Run \`${b.api}\` in a thread: \`await asyncio.to_thread(${b.api}, …)\``, applicability: 'unsafe', edits: [...imports, { start: b.callStart, end: b.callEnd, newText: `await asyncio.to_thread(${b.api}${rest})` }] }];
+  return [{ title: `Run \`${b.api}\` in a thread: \`await asyncio.to_thread(${b.api}, …)\``, applicability: 'unsafe', edits: [...imports, { start: b.callStart, end: b.callEnd, newText: wrap(`await asyncio.to_thread(${b.api}${rest})`) }] }];
 }
 
 export const detectPython: Detector<PyFacts> = (facts, ctx) => {
   const out: Detection[] = [];
   for (const b of facts.blockingCalls ?? []) out.push({ start: b.start, end: b.end, message: blockingMessage(b), fixes: fixFor(b, facts, ctx.file.text) });
+  for (const b of importedBlocking(facts, ctx)) out.push({ start: b.start, end: b.end, message: blockingMessage(b), fixes: [] });
   return out;
 };

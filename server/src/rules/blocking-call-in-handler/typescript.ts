@@ -2,10 +2,11 @@
 import type { Detection, Fix } from '../../engine/finding';
 import type { Detector } from '../../engine/rule';
 import type { TsFacts } from '../../languages/typescript/adapter';
+import { importedBlocking } from '../request-path';
 import { blockingMessage } from './message';
 import { asyncFix } from './typescript-fixes';
 
-export const detectTypescript: Detector<TsFacts> = (facts) => {
+export const detectTypescript: Detector<TsFacts> = (facts, ctx) => {
   const out: Detection[] = [];
   for (const b of facts.blockingCalls ?? []) {
     let fixes: Fix[] = [];
@@ -15,5 +16,6 @@ export const detectTypescript: Detector<TsFacts> = (facts) => {
     } else fixes = [{ title: 'Move the send to a background job (BullMQ, a queue worker)', applicability: 'display-only', edits: [] }];
     out.push({ start: b.start, end: b.end, message: blockingMessage(b), fixes });
   }
+  for (const b of importedBlocking(facts, ctx)) out.push({ start: b.start, end: b.end, message: blockingMessage(b), fixes: [] });
   return out;
 };

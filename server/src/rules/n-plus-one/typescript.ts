@@ -3,7 +3,7 @@ import type { Detection } from '../../engine/finding';
 import type { Detector } from '../../engine/rule';
 import type { TsFacts } from '../../languages/typescript/adapter';
 import { importedQuery, isPerItemQuery, perItemMessage } from './message';
-import { batchFix } from './typescript-fixes';
+import { batchFix, dataLoaderFix } from './typescript-fixes';
 import { lazyLoads, prismaFluent } from './typescript-lazy';
 
 export const detectTypescript: Detector<TsFacts> = (facts, ctx) => {
@@ -15,7 +15,7 @@ export const detectTypescript: Detector<TsFacts> = (facts, ctx) => {
       out.push(prismaFluent(q, facts, ctx));
       continue;
     }
-    const fix = facts.sourceFile && !q.write ? batchFix(q, facts.sourceFile) : undefined;
+    const fix = facts.sourceFile && !q.write ? (q.loop?.kind === 'resolver' ? dataLoaderFix(q, facts.sourceFile) : batchFix(q, facts.sourceFile)) : undefined;
     // The narrowest range: the callee (`prisma.user.findUnique`), not the whole statement.
     const callee = q.call.expression;
     out.push({ start: callee.getStart(), end: callee.getEnd(), message: perItemMessage(q), fixes: fix ? [fix] : [] });

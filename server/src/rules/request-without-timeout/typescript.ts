@@ -5,6 +5,7 @@ import type { Detector } from '../../engine/rule';
 import type { TsFacts } from '../../languages/typescript/adapter';
 import type { TsOutboundCall } from '../../languages/typescript/blocking-calls';
 import { addOption } from '../../languages/typescript/edits';
+import { importedUntimed } from '../request-path';
 import { untimedMessage } from './message';
 
 /** Ten seconds: long for an upstream call inside a request, short of a proxy's 30–60 s limit. */
@@ -30,11 +31,12 @@ function timeoutFix(c: TsOutboundCall): Fix | undefined {
   return edits ? { title: `Add \`${what}\``, applicability: 'unsafe', edits } : undefined;
 }
 
-export const detectTypescript: Detector<TsFacts> = (facts) => {
+export const detectTypescript: Detector<TsFacts> = (facts, ctx) => {
   const out: Detection[] = [];
   for (const c of facts.untimedCalls ?? []) {
     const fix = timeoutFix(c);
     out.push({ start: c.start, end: c.end, message: untimedMessage(c), fixes: fix ? [fix] : [] });
   }
+  for (const c of importedUntimed(facts, ctx)) out.push({ start: c.start, end: c.end, message: untimedMessage(c), fixes: [] });
   return out;
 };

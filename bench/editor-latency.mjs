@@ -1,0 +1,95 @@
+// Editor latency, in one process per tool: open a ~3,500-line file, then make small edits (a comment
+// line typed in the middle of the file, then removed again) and time each re-lint. Prints one
+// JSON line: { samples: [ms…], findings }.
+//   node bench/editor-latency.mjs --tool perflens|eslint-verify|eslint-linttext|ruff --file F --language typescript|python --edits N
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const benchDir = dirname(fileURLToPath(import.meta.url));
+const repoRoot = dirname(benchDir);
+const requireBench = createRequire(join(benchDir, 'package.json'));
+const requireRepo = createRequire(join(repoRoot, 'package.json'));
+
+const WARMUP_EDITS = 10;
+
+/** The i-th edit: even ones insert a comment line after the middle line, odd ones remove it. */
+export function editAt(text, language) {
+  const lines = text.split('\n');
+  let offset = 0;
+  for (let i = 0; i < lines.length >> 1; i++) offset += lines[i].length + 1;
+  const comment = language === 'python' ? '# bench edit\n' : '// bench edit\n';
+  return { offset, comment };
+}
+
+/** Each tool as { open(text), change(start, end, newText) } → findings count. */
+async function session(tool, file, language) {
+  if (tool === 'perflens') {
+    const { perflensEditorSession } = requireRepo(join(repoRoot, 'out/bench/perflens-editor.js'));
+    return perflensEditorSession(file, language);
+  }
+  if (tool === 'ruff') {
+    const { Workspace, PositionEncoding } = requireBench('@astral-sh/ruff-wasm-nodejs');
+    const { RUFF_SETTINGS } = await import(pathToFileURL(join(benchDir, 'tools/ruff-wasm.mjs')).href);
+    const workspace = new Workspace(RUFF_SETTINGS, PositionEncoding.Utf16);
+    let text = '';
+    return {
+      open: async (t) => workspace.check((text = t)).length,
+      change: async (s, e, n) => workspace.check((text = text.slice(0, s) + n + text.slice(e))).length,
+    };
+  }
+  const eslint = requireBench('eslint');
+  const parser = requireBench('@typescript-eslint/parser');
+  const config = [{
+    files: ['**/*.{js,jsx,mjs,cjs,ts,tsx,mts,cts}'],
+    languageOptions: { parser, ecmaVersion: 'latest', sourceType: 'module' },
+    linterOptions: { noInlineConfig: true },
+    rules: { 'no-await-in-loop': 'warn' },
+  }];
+  let text = '';
+  if (tool === 'eslint-verify') {
+    const linter = new eslint.Linter({ configType: 'flat', cwd: dirname(file) });
+    const lint = () => linter.verify(text, config, basename(file)).length;
+    return { open: async (t) => ((text = t), lint()), change: async (s, e, n) => ((text = text.slice(0, s) + n + text.slice(e)), lint()) };
+  }
+  if (tool === 'eslint-linttext') {
+    const api = new eslint.ESLint({ cwd: dirname(file), overrideConfigFile: true, overrideConfig: config });
+    const lint = async () => (await api.lintText(text, { filePath: file }))[0].messages.length;
+    return { open: async (t) => ((text = t), lint()), change: async (s, e, n) => ((text = text.slice(0, s) + n + text.slice(e)), lint()) };
+  }
+  throw new Error(`unknown tool ${tool}`);
+}
+
+async function main(argv) {
+  const arg = (name) => argv[argv.indexOf(name) + 1];
+  const tool = arg('--tool');
+  const file = arg('--file');
+  const language = arg('--language');
+  const edits = Number(arg('--edits') ?? 40);
+  const text = readFileSync(file, 'utf8');
+  const s = await session(tool, file, language);
+  let findings = await s.open(text);
+  const { offset, comment } = editAt(text, language);
+  let inserted = false;
+  const edit = () => {
+    const p = inserted ? s.change(offset, offset + comment.length, '') : s.change(offset, offset, comment);
+    inserted = !inserted;
+    return p;
+  };
+  for (let i = 0; i < WARMUP_EDITS; i++) await edit();
+  const samples = [];
+  for (let i = 0; i < edits; i++) {
+    const start = performance.now();
+    findings = await edit();
+    samples.push(performance.now() - start);
+  }
+  process.stdout.write(JSON.stringify({ samples, findings }) + '\n');
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main(process.argv.slice(2)).catch((e) => {
+    process.stderr.write(`${e.stack ?? e}\n`);
+    process.exit(1);
+  });
+}

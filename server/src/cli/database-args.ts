@@ -1,0 +1,95 @@
+/**
+ * Options shared by `perflens explain` and `perflens bench`, and where the database URL comes from:
+ * `--db`, then PERFLENS_DATABASE_URL, then `database.url` in `.perflens.json`; none: embedded.
+ */
+import { mergeSettings, readConfigFile } from '../engine/config';
+
+export class UsageError extends Error {}
+
+export interface DatabaseArgs {
+  url?: string;
+  root: string;
+  format: 'text' | 'json';
+  dataSize: number;
+  timeoutMs: number;
+  allowWrites: boolean;
+  sql: string;
+  /** Command-specific flags and their values (`--runs 20` → runs: '20'). */
+  extra: Map<string, string | true>;
+}
+
+/** Flags each command adds: name → whether it takes a value. */
+export type ExtraFlags = Record<string, boolean>;
+
+export function parseDatabaseArgs(argv: string[], extraFlags: ExtraFlags, env: NodeJS.ProcessEnv = process.env): DatabaseArgs {
+  let db: string | undefined;
+  let root = '.';
+  let format: 'text' | 'json' = 'text';
+  let dataSize: number | undefined;
+  let timeoutMs: number | undefined;
+  let allowWrites = false;
+  const extra = new Map<string, string | true>();
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') {
+      positional.push(...argv.slice(i + 1));
+      break;
+    }
+    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--db':
+        db = value();
+        break;
+      case '--schema':
+      case '--root':
+        root = value();
+        break;
+      case '--format': {
+        const f = value();
+        if (f !== 'text' && f !== 'json') throw new UsageError(`unknown format "${f}" (text or json)`);
+        format = f;
+        break;
+      }
+      case '--data-size':
+        dataSize = positiveInt(flag, value());
+        break;
+      case '--timeout':
+        timeoutMs = positiveInt(flag, value());
+        break;
+      case '--allow-writes':
+        allowWrites = true;
+        break;
+      default:
+        if (flag in extraFlags) {
+          extra.set(flag, extraFlags[flag] ? value() : true);
+          break;
+        }
+        if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
+        positional.push(a);
+    }
+  }
+  if (positional.length !== 1) throw new UsageError(positional.length === 0 ? 'give the SQL statement as one argument (quote it)' : 'give the SQL statement as one quoted argument');
+  const settings = mergeSettings(readConfigFile(root));
+  return {
+    url: db ?? (env.PERFLENS_DATABASE_URL || undefined) ?? (settings.database.url || undefined),
+    root,
+    format,
+    dataSize: dataSize ?? settings.database.dataSize,
+    timeoutMs: timeoutMs ?? settings.database.statementTimeoutMs,
+    allowWrites,
+    sql: positional[0],
+    extra,
+  };
+}
+
+export function positiveInt(flag: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} takes a positive whole number, not "${text}"`);
+  return n;
+}

@@ -1,0 +1,63 @@
+/**
+ * `perflens explain` and `perflens bench`: open the database (a URL, or the embedded one built
+ * from --schema), run, print, close. Exit 0 on success, 1 when the database fails the statement.
+ */
+import { benchmarkQuery } from '../database/benchmark';
+import type { Connector } from '../database/connector';
+import { explainQuery } from '../database/explain';
+import { openDatabase } from '../database/open-database';
+import { redactUrl } from '../database/redact-url';
+import { defaultCacheDir } from '../database/cache-dir';
+import { parseDatabaseArgs, positiveInt, type DatabaseArgs } from './database-args';
+import { benchJson, benchText, explainJson, explainText } from './format-plan';
+
+export const EXPLAIN_FLAGS = { '--no-analyze': false };
+export const BENCH_FLAGS = { '--runs': true, '--concurrency': true, '--warmup': true };
+
+export async function explainCommand(argv: string[]): Promise<number> {
+  const args = parseDatabaseArgs(argv, EXPLAIN_FLAGS);
+  return withDatabase(args, 1, async (connector, notes) => {
+    const result = await explainQuery(connector, args.sql, { analyze: !args.extra.has('--no-analyze'), allowWrites: args.allowWrites, timeoutMs: args.timeoutMs });
+    process.stdout.write(args.format === 'json' ? explainJson(result, notes) : explainText(result, notes));
+  });
+}
+
+export async function benchCommand(argv: string[]): Promise<number> {
+  const args = parseDatabaseArgs(argv, BENCH_FLAGS);
+  const number = (flag: string, fallback: number): number => {
+    const v = args.extra.get(flag);
+    return typeof v === 'string' ? positiveInt(flag, v) : fallback;
+  };
+  const runs = number('--runs', 50);
+  const concurrency = number('--concurrency', 1);
+  const warmup = args.extra.get('--warmup') === '0' ? 0 : number('--warmup', 5);
+  return withDatabase(args, concurrency, async (connector, notes) => {
+    const result = await benchmarkQuery(connector, args.sql, { runs, concurrency, warmup, allowWrites: args.allowWrites, timeoutMs: args.timeoutMs });
+    process.stdout.write(args.format === 'json' ? benchJson(result, notes) : benchText(result, notes));
+  });
+}
+
+async function withDatabase(args: DatabaseArgs, connections: number, body: (connector: Connector, notes: string[]) => Promise<void>): Promise<number> {
+  let connector: Connector | undefined;
+  try {
+    const opened = await openDatabase({
+      url: args.url,
+      root: args.root,
+      cacheDir: defaultCacheDir(),
+      dataSize: args.dataSize,
+      timeoutMs: args.timeoutMs,
+      maxConnections: Math.max(2, connections),
+      // Building the embedded database takes a while the first time: say what is happening.
+      onProgress: (m) => process.stderr.write(`perflens: ${m}\n`),
+    });
+    connector = opened.connector;
+    await body(connector, opened.notes);
+    return 0;
+  } catch (e) {
+    // Messages may quote the connection string: never print a password.
+    process.stderr.write(`perflens: ${redactUrl((e as Error).message)}\n`);
+    return 1;
+  } finally {
+    await connector?.close().catch(() => {});
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * Runs a statement many times, `concurrency` at a time after `warmup` untimed runs, and reports the
+ * latency distribution measured around each run. Every run is rolled back, so a write can be
+ * measured (when writes are allowed) without piling up rows.
+ */
+import { performance } from 'node:perf_hooks';
+import type { Connector } from './connector';
+import { QueryCancelledError } from './database-errors';
+import { fillParameters } from './query-parameters';
+
+export interface BenchmarkRequest {
+  runs?: number;
+  concurrency?: number;
+  warmup?: number;
+  params?: unknown[];
+  allowWrites?: boolean;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface LatencyStats {
+  p50: number;
+  p95: number;
+  p99: number;
+  mean: number;
+  min: number;
+  max: number;
+}
+
+export interface BenchmarkResult extends LatencyStats {
+  sql: string;
+  database: string;
+  params: unknown[];
+  paramSources: string[];
+  runs: number;
+  concurrency: number;
+  warmup: number;
+  /** Wall time of the timed runs, and the throughput it gives. */
+  totalMs: number;
+  perSecond: number;
+  timingsMs: number[];
+}
+
+export async function benchmarkQuery(connector: Connector, sql: string, request: BenchmarkRequest = {}): Promise<BenchmarkResult> {
+  const runs = Math.max(1, Math.floor(request.runs ?? 50));
+  const concurrency = Math.max(1, Math.min(runs, Math.floor(request.concurrency ?? 1)));
+  const warmup = Math.max(0, Math.floor(request.warmup ?? 5));
+  const filled = request.params ? { values: request.params, sources: request.params.map(() => 'given') } : await fillParameters(connector, sql, request.timeoutMs);
+  const once = (): Promise<unknown> => {
+    if (request.signal?.aborted) throw new QueryCancelledError('benchmark stopped');
+    return connector.run(sql, { params: filled.values, allowWrites: request.allowWrites, rollback: true, timeoutMs: request.timeoutMs });
+  };
+  for (let i = 0; i < warmup; i++) await once();
+  const timings: number[] = [];
+  let started = 0;
+  const worker = async (): Promise<void> => {
+    while (started < runs) {
+      started++;
+      const t0 = performance.now();
+      await once();
+      timings.push(performance.now() - t0);
+      request.onProgress?.(timings.length, runs);
+    }
+  };
+  const wall0 = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const totalMs = performance.now() - wall0;
+  return {
+    sql,
+    database: connector.description,
+    params: filled.values,
+    paramSources: filled.sources,
+    runs,
+    concurrency,
+    warmup,
+    ...latencyStats(timings),
+    totalMs,
+    perSecond: totalMs > 0 ? (runs * 1000) / totalMs : 0,
+    timingsMs: timings,
+  };
+}
+
+/** Percentiles by the nearest-rank method: the value below which p % of the runs fall. */
+export function latencyStats(timings: readonly number[]): LatencyStats {
+  if (timings.length === 0) throw new Error('no timings');
+  const sorted = [...timings].sort((a, b) => a - b);
+  const rank = (p: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+  return {
+    p50: rank(50),
+    p95: rank(95),
+    p99: rank(99),
+    mean: sorted.reduce((s, t) => s + t, 0) / sorted.length,
+    min: sorted[0],
+    max: sorted[sorted.length - 1],
+  };
+}

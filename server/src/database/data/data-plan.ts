@@ -1,0 +1,70 @@
+/**
+ * Which tables to fill, in which order, with how many rows. Parents come before the tables that
+ * reference them; a table that other tables reference gets a tenth of the data size (users have
+ * many posts), the others the full size; a one-to-one child gets no more rows than its parent.
+ */
+import type { ForeignKeyInfo, TableInfo } from './catalog';
+
+export interface TablePlan {
+  table: TableInfo;
+  rows: number;
+  /** Foreign keys whose parent is filled before this table (the others are left NULL). */
+  foreignKeys: ForeignKeyInfo[];
+}
+
+export interface DataPlanOptions {
+  /** Rows for the biggest tables. */
+  dataSize: number;
+  /** Rows per table name (`posts` or `public.posts`), overriding the rule above. */
+  rowCounts?: Record<string, number>;
+}
+
+export function planData(tables: readonly TableInfo[], options: DataPlanOptions): TablePlan[] {
+  const byName = new Map(tables.map((t) => [t.qualified, t]));
+  const referenced = new Set<string>();
+  for (const t of tables) for (const fk of t.foreignKeys) if (fk.refTable !== t.qualified) referenced.add(fk.refTable);
+
+  const order = parentsFirst(tables, byName);
+  const rows = new Map<string, number>();
+  const plans: TablePlan[] = [];
+  const filled = new Set<string>();
+  for (const table of order) {
+    const override = options.rowCounts?.[table.name] ?? options.rowCounts?.[table.qualified];
+    let count = override ?? (referenced.has(table.qualified) ? Math.max(10, Math.round(options.dataSize / 10)) : options.dataSize);
+    // Self-references and parents in a cycle that are not filled yet stay NULL.
+    const foreignKeys = table.foreignKeys.filter((fk) => filled.has(fk.refTable));
+    for (const fk of foreignKeys) {
+      if (isUnique(table, fk.columns) && override === undefined) count = Math.min(count, rows.get(fk.refTable) ?? count);
+    }
+    rows.set(table.qualified, count);
+    plans.push({ table, rows: count, foreignKeys });
+    filled.add(table.qualified);
+  }
+  return plans;
+}
+
+/** Whether the columns hold a unique index alone (a one-to-one foreign key). */
+export function isUnique(table: TableInfo, columns: readonly string[]): boolean {
+  return table.uniques.some((u) => u.length === columns.length && u.every((c) => columns.includes(c)));
+}
+
+/** Topological order by foreign keys; tables in a cycle follow in their catalog order. */
+function parentsFirst(tables: readonly TableInfo[], byName: ReadonlyMap<string, TableInfo>): TableInfo[] {
+  const out: TableInfo[] = [];
+  const done = new Set<string>();
+  let progress = true;
+  while (progress) {
+    progress = false;
+    for (const t of tables) {
+      if (done.has(t.qualified)) continue;
+      const parents = t.foreignKeys.map((fk) => fk.refTable).filter((p) => p !== t.qualified && byName.has(p));
+      if (parents.every((p) => done.has(p))) {
+        out.push(t);
+        done.add(t.qualified);
+        progress = true;
+      }
+    }
+  }
+  for (const t of tables) if (!done.has(t.qualified)) out.push(t);
+  return out;
+}

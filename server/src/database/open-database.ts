@@ -1,0 +1,52 @@
+/**
+ * Picks and opens the database for EXPLAIN and benchmarks: PostgreSQL when a `postgres://` URL is
+ * configured, the embedded PGlite database built from the workspace otherwise.
+ */
+import type { Connector } from './connector';
+import { openEmbeddedDatabase } from './embedded-database';
+import { PgConnector } from './pg-connector';
+import { redactUrl } from './redact-url';
+
+export interface DatabaseSettings {
+  /** Connection URL; empty or absent: the embedded database. */
+  url?: string;
+  /** Workspace whose schema the embedded database loads. */
+  root: string;
+  /** Where embedded databases are cached. */
+  cacheDir: string;
+  dataSize: number;
+  timeoutMs: number;
+  /** Connections for PostgreSQL (a benchmark's concurrency). */
+  maxConnections?: number;
+  idleMs?: number;
+  onProgress?: (message: string) => void;
+  isCancelled?: () => boolean;
+  log?: (message: string) => void;
+}
+
+export interface OpenedDatabase {
+  connector: Connector;
+  /** Things the user should know: statements the embedded database rejected, tables left empty. */
+  notes: string[];
+}
+
+export class UnsupportedDatabaseError extends Error {}
+
+export async function openDatabase(settings: DatabaseSettings): Promise<OpenedDatabase> {
+  const url = settings.url?.trim();
+  if (url) {
+    if (/^postgres(ql)?:\/\//i.test(url)) return { connector: new PgConnector({ url, timeoutMs: settings.timeoutMs, maxConnections: settings.maxConnections }), notes: [] };
+    throw new UnsupportedDatabaseError(`${redactUrl(url)}: only PostgreSQL URLs (postgres://…) are supported so far; leave the URL empty for the embedded database.`);
+  }
+  const embedded = await openEmbeddedDatabase({
+    root: settings.root,
+    cacheDir: settings.cacheDir,
+    dataSize: settings.dataSize,
+    timeoutMs: settings.timeoutMs,
+    idleMs: settings.idleMs,
+    onProgress: settings.onProgress,
+    isCancelled: settings.isCancelled,
+    log: settings.log,
+  });
+  return { connector: embedded.connector, notes: embedded.warnings };
+}

@@ -1,0 +1,76 @@
+/**
+ * Entry point of the child process that runs PGlite (bundled as server/out/pglite-host.js). PGlite
+ * takes seconds to start and hundreds of megabytes, and a running query blocks its thread, so it
+ * lives here and not in the language server: the parent can kill it to cancel, and it exits when
+ * idle. Requests arrive over IPC and are answered in order.
+ */
+import { PGlite } from '@electric-sql/pglite';
+import { describeStatements } from './connector';
+import { HOST_DATA_DIR_ARG, type HostReply, type HostRequest } from './pglite-protocol';
+
+function send(reply: HostReply): void {
+  process.send?.(reply);
+}
+
+async function handle(db: PGlite, request: HostRequest): Promise<HostReply> {
+  switch (request.type) {
+    case 'query':
+      return db.transaction(async (tx) => {
+        if (request.readOnly) await tx.exec('SET TRANSACTION READ ONLY');
+        // PGlite cannot interrupt itself (no timer signals in WASM), so the parent also enforces
+        // the timeout by killing this process; the setting keeps SHOW statement_timeout honest.
+        await tx.exec(`SET LOCAL statement_timeout = ${Math.max(1, Math.round(request.timeoutMs))}`);
+        const result = await tx.query<Record<string, unknown>>(request.sql, request.params);
+        if (request.rollback) await tx.rollback();
+        return { id: request.id, ok: true as const, rows: result.rows, rowCount: result.affectedRows || result.rows.length };
+      });
+    case 'describe':
+      return db.transaction(async (tx) => {
+        const statements = describeStatements(request.sql);
+        await tx.exec(statements.prepare);
+        const result = await tx.query<{ types: string[] }>(statements.select);
+        await tx.exec(statements.deallocate);
+        await tx.rollback();
+        return { id: request.id, ok: true as const, rows: result.rows, rowCount: result.rows.length };
+      });
+    case 'script':
+      await db.exec(request.sql);
+      return { id: request.id, ok: true, rows: [], rowCount: 0 };
+    case 'close':
+      await closeOnce(db);
+      return { id: request.id, ok: true, rows: [], rowCount: 0 };
+  }
+}
+
+let closing: Promise<void> | undefined;
+function closeOnce(db: PGlite): Promise<void> {
+  closing ??= db.close();
+  return closing;
+}
+
+async function main(): Promise<void> {
+  const dataDir = process.argv[HOST_DATA_DIR_ARG];
+  let db: PGlite;
+  try {
+    db = await PGlite.create(dataDir);
+  } catch (e) {
+    send({ type: 'failed', message: (e as Error).message });
+    process.exit(1);
+  }
+  process.on('message', (request: HostRequest) => {
+    handle(db, request).then(
+      (reply) => {
+        send(reply);
+        if (request.type === 'close') process.disconnect();
+      },
+      (e: Error & { code?: string }) => send({ id: request.id, ok: false, message: e.message, code: e.code }),
+    );
+  });
+  // The parent went away (crashed, or closed without a goodbye): nothing else will ask anything.
+  process.on('disconnect', () => {
+    void closeOnce(db).finally(() => process.exit(0));
+  });
+  send({ type: 'ready' });
+}
+
+void main();

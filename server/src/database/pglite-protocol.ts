@@ -1,0 +1,16 @@
+/** Messages between the PGlite connector (language server, CLI) and the PGlite host child process. */
+
+export type HostRequest =
+  | { id: number; type: 'query'; sql: string; params: unknown[]; readOnly: boolean; rollback: boolean; timeoutMs: number }
+  | { id: number; type: 'describe'; sql: string; timeoutMs: number }
+  | { id: number; type: 'script'; sql: string }
+  | { id: number; type: 'close' };
+
+export type HostReply =
+  | { type: 'ready' }
+  | { type: 'failed'; message: string }
+  | { id: number; ok: true; rows: Array<Record<string, unknown>>; rowCount: number }
+  | { id: number; ok: false; message: string; code?: string };
+
+/** argv[2] of the host: the data directory. */
+export const HOST_DATA_DIR_ARG = 2;

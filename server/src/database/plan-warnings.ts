@@ -1,0 +1,74 @@
+/**
+ * What in a plan is worth a warning: a sequential scan of a big table, a sort or hash that spills
+ * to disk, and a row estimate off by ten times or more (the planner chose on wrong numbers).
+ */
+import { formatCount } from './plan-summary';
+import { allNodes, nodeLabel, type NormalisedPlan, type PlanNode } from './plan-tree';
+
+export type PlanWarningKind = 'seq-scan' | 'sort-spill' | 'hash-spill' | 'misestimate';
+
+export interface PlanWarning {
+  kind: PlanWarningKind;
+  /** The node's label: `Seq Scan on posts`. */
+  node: string;
+  message: string;
+}
+
+export interface WarningOptions {
+  /** Rows per table (from pg_class.reltuples), to judge scans without ANALYZE. */
+  tableRows?: ReadonlyMap<string, number>;
+  /** A sequential scan of a table this big or bigger is reported. */
+  bigTableRows?: number;
+  /** A row estimate off by this factor or more is reported. */
+  misestimateFactor?: number;
+}
+
+/** Tiny row counts are noise for estimates: 1 estimated vs 12 actual changes no plan. */
+const MISESTIMATE_MIN_ROWS = 100;
+
+export function planWarnings(plan: NormalisedPlan, options: WarningOptions = {}): PlanWarning[] {
+  const bigTable = options.bigTableRows ?? 10_000;
+  const factor = options.misestimateFactor ?? 10;
+  const out: PlanWarning[] = [];
+  for (const n of allNodes(plan.root)) {
+    const label = nodeLabel(n);
+    if (n.nodeType.endsWith('Seq Scan') && n.relation) {
+      const rows = tableRows(n, options.tableRows);
+      if (rows >= bigTable) {
+        const why = n.filter ? ` to keep the rows matching ${n.filter}; an index on the filtered column would read only those` : '';
+        out.push({ kind: 'seq-scan', node: label, message: `${label} reads all ~${formatCount(rows)} rows of the table${why}.` });
+      }
+    }
+    if (n.sort && (n.sort.spaceType === 'Disk' || /external/i.test(n.sort.method ?? ''))) {
+      const size = n.sort.spaceKb !== undefined ? `, ${formatCount(n.sort.spaceKb)} kB` : '';
+      out.push({ kind: 'sort-spill', node: label, message: `${label} spills to disk (${n.sort.method ?? 'external sort'}${size}): an index in the sort order, a smaller result or more work_mem keeps it in memory.` });
+    }
+    if (n.hashBatches !== undefined && n.hashBatches > 1) {
+      out.push({ kind: 'hash-spill', node: label, message: `${label} spills to disk in ${n.hashBatches} batches: the hashed side is bigger than work_mem.` });
+    }
+    const off = misestimate(n);
+    if (off && off.ratio >= factor && Math.max(off.estimated, off.actual) >= MISESTIMATE_MIN_ROWS) {
+      out.push({
+        kind: 'misestimate',
+        node: label,
+        message: `${label}: estimated ${formatCount(off.estimated)} rows, got ${formatCount(off.actual)} (×${formatCount(off.ratio)} off): stale statistics (run ANALYZE) or correlated columns can make the planner choose badly.`,
+      });
+    }
+  }
+  return out;
+}
+
+function tableRows(n: PlanNode, known: ReadonlyMap<string, number> | undefined): number {
+  const fromCatalog = n.relation ? known?.get(n.relation) : undefined;
+  if (n.rowsActual !== undefined) return Math.max(fromCatalog ?? 0, n.rowsActual + (n.rowsRemovedByFilter ?? 0));
+  return fromCatalog ?? n.rowsEstimated;
+}
+
+function misestimate(n: PlanNode): { estimated: number; actual: number; ratio: number } | undefined {
+  // A node that never ran (loops 0) has no actual rows to compare.
+  if (n.rowsActual === undefined || !n.loops) return undefined;
+  const estimated = n.rowsEstimated;
+  const actual = n.rowsActual;
+  const ratio = Math.max(estimated, actual) / Math.max(1, Math.min(estimated, actual));
+  return { estimated, actual, ratio };
+}

@@ -1,0 +1,65 @@
+/**
+ * The schema of the embedded database, from the workspace: Prisma migrations
+ * (`prisma/migrations/<timestamp>_<name>/migration.sql`, in folder order), or when a Prisma
+ * project has none yet its `schema.prisma` translated to DDL, then the DDL statements of the
+ * other `.sql` files (queries in those files are left out: they are what gets explained).
+ */
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { discoverFiles } from '../../engine/file-discovery';
+import { splitStatements } from '../../languages/sql/split';
+import { prismaToDdl } from './prisma-ddl';
+
+export interface SchemaStatement {
+  sql: string;
+  /** File it came from, relative to the root (`/`-separated). */
+  source: string;
+}
+
+export interface WorkspaceSchema {
+  statements: SchemaStatement[];
+  /** Files read, relative to the root. */
+  files: string[];
+}
+
+/** Statements that define schema; INSERTs, SELECTs and the like are not. */
+const DDL = /^(create|alter|comment\s+on)\b/i;
+
+export async function loadWorkspaceSchema(root: string, options: { isCancelled?: () => boolean } = {}): Promise<WorkspaceSchema> {
+  const sqlFiles: string[] = [];
+  const prismaFiles: string[] = [];
+  for await (const file of discoverFiles(root, { match: (name) => name.endsWith('.sql') || name === 'schema.prisma', isCancelled: options.isCancelled })) {
+    (file.endsWith('.sql') ? sqlFiles : prismaFiles).push(file);
+  }
+  const rel = (file: string): string => path.relative(root, file).split(path.sep).join('/');
+  const isMigration = (file: string): boolean => /(^|\/)migrations\/[^/]+\/migration\.sql$/.test(rel(file));
+  const migrations = sqlFiles.filter(isMigration);
+  const migrationDirs = new Set(migrations.map((f) => path.dirname(path.dirname(f))));
+
+  const out: WorkspaceSchema = { statements: [], files: [] };
+  const add = (text: string, file: string): void => {
+    out.files.push(rel(file));
+    for (const s of splitStatements(text)) {
+      const sql = stripLeadingComments(s.text);
+      if (DDL.test(sql)) out.statements.push({ sql, source: rel(file) });
+    }
+  };
+  // Migration folders are named so that their order is the order they were applied in.
+  for (const file of migrations.sort(byMigrationOrder)) add(await fs.readFile(file, 'utf8'), file);
+  for (const file of prismaFiles.sort()) {
+    // A Prisma project with migrations already has its DDL; the schema is only the fallback.
+    if (migrationDirs.has(path.dirname(file))) continue;
+    add(prismaToDdl(await fs.readFile(file, 'utf8')), file);
+  }
+  for (const file of sqlFiles.filter((f) => !isMigration(f)).sort()) add(await fs.readFile(file, 'utf8'), file);
+  return out;
+}
+
+function byMigrationOrder(a: string, b: string): number {
+  const key = (f: string): string => `${path.dirname(path.dirname(f))}\0${path.basename(path.dirname(f))}`;
+  return key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
+}
+
+function stripLeadingComments(sql: string): string {
+  return sql.replace(/^(?:\s+|--[^\n]*\n?|\/\*[\s\S]*?\*\/)*/, '').trim();
+}

@@ -1,0 +1,66 @@
+/** `perflens explain` and `perflens bench` as users run them (the bundled CLI). */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { TEST_PG_URL } from '../database/test-postgres';
+import { perflens } from './run-cli';
+
+describe('CLI: explain and bench', function () {
+  this.timeout(120_000);
+  let root: string;
+  let cache: string;
+  before(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-cli-db-'));
+    cache = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-cli-cache-'));
+    fs.writeFileSync(path.join(root, 'schema.sql'), 'CREATE TABLE notes (id serial PRIMARY KEY, author text NOT NULL, body text NOT NULL);\n');
+  });
+  after(() => {
+    fs.rmSync(root, { recursive: true, force: true });
+    fs.rmSync(cache, { recursive: true, force: true });
+  });
+  const env = () => ({ PERFLENS_CACHE_DIR: cache, PERFLENS_DATABASE_URL: '' });
+
+  it('explain on the embedded database built from --schema: text, progress on stderr', () => {
+    const r = perflens(root, ['explain', '--schema', '.', '--data-size', '300', 'SELECT * FROM notes WHERE author = $1'], env());
+    assert.equal(r.status, 0, r.stderr);
+    const lines = r.stdout.split('\n');
+    assert.match(lines[0], /^Seq Scan on notes · 300 rows · [\d.,]+ ms$/);
+    assert.equal(lines[1], 'database: embedded PostgreSQL (PGlite)');
+    assert.match(lines[2], /^\$1 = "[0-9a-f]{32}" \(sampled from notes\.author\)$/);
+    assert.match(r.stderr, /Generating notes: 300 of 300 rows/);
+  });
+
+  it('bench --format json: percentiles from the runs', () => {
+    const r = perflens(root, ['bench', '--data-size', '300', '--runs', '8', '--warmup', '0', '--format', 'json', 'SELECT count(*) FROM notes'], env());
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.version, 1);
+    assert.equal(out.runs, 8);
+    assert.equal(out.timingsMs.length, 8);
+    for (const k of ['p50', 'p95', 'p99', 'mean', 'min', 'max']) assert.equal(typeof out[k], 'number', k);
+    // The cached database was reused: nothing to build this time.
+    assert.doesNotMatch(r.stderr, /Generating/);
+  });
+
+  it('usage errors exit 2; an unsupported URL exits 1 without its password', () => {
+    assert.equal(perflens(root, ['explain'], env()).status, 2);
+    assert.equal(perflens(root, ['bench', '--runs', 'many', 'SELECT 1'], env()).status, 2);
+    const r = perflens(root, ['explain', '--db', 'mysql://root:hunter2@localhost/app', 'SELECT 1'], env());
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /mysql:\/\/root:\*\*\*@localhost\/app: only PostgreSQL URLs/);
+    assert.doesNotMatch(r.stderr + r.stdout, /hunter2/);
+  });
+
+  it('PostgreSQL from PERFLENS_DATABASE_URL, and a timeout is a clear error', function () {
+    if (!TEST_PG_URL) this.skip();
+    const ok = perflens(root, ['explain', '--format', 'json', 'SELECT 1 AS one'], { ...env(), PERFLENS_DATABASE_URL: TEST_PG_URL });
+    assert.equal(ok.status, 0, ok.stderr);
+    const out = JSON.parse(ok.stdout);
+    assert.match(out.database, /^PostgreSQL at postgres:\/\/perflens:\*\*\*@/);
+    assert.equal(out.plan.nodeType, 'Result');
+    const slow = perflens(root, ['bench', '--db', TEST_PG_URL, '--timeout', '200', '--runs', '1', '--warmup', '0', 'SELECT pg_sleep(3)'], env());
+    assert.equal(slow.status, 1);
+    assert.match(slow.stderr, /longer than the 200 ms statement timeout/);
+  });
+});
