@@ -2,7 +2,19 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { StatusNotification, type StatusParams } from '../../server/src/protocol';
+import {
+  DatabasePasswordRequest,
+  DatabaseProgressNotification,
+  StatusNotification,
+  WorkspaceTrustedNotification,
+  type DatabasePasswordParams,
+  type DatabaseProgressParams,
+  type InitializationOptions,
+  type StatusParams,
+} from '../../server/src/protocol';
+import { DatabasePicker } from './database-picker';
+import { QueryCommands } from './query-commands';
+import { QueryResults, SHOW_PLAN_COMMAND } from './query-results';
 import { StatusBar } from './status-bar';
 
 const LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'python', 'sql'];
@@ -19,17 +31,37 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     run: { module: serverModule, transport: TransportKind.ipc },
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
   };
+  const documentSelector = LANGUAGES.flatMap((language) => [
+    { scheme: 'file', language },
+    { scheme: 'untitled', language },
+  ]);
+  const results = new QueryResults(documentSelector);
+  const database = new DatabasePicker(context.secrets);
+  const queries = new QueryCommands(() => client, results);
+  context.subscriptions.push(results, database);
+  const initializationOptions: InitializationOptions = {
+    storagePath: context.globalStorageUri.fsPath,
+    workspaceTrusted: vscode.workspace.isTrusted,
+    databasePasswords: true,
+  };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: LANGUAGES.flatMap((language) => [
-      { scheme: 'file', language },
-      { scheme: 'untitled', language },
-    ]),
+    documentSelector,
     outputChannel: output,
     synchronize: { configurationSection: 'perflens' },
+    initializationOptions,
+    // "Explain Query" and "Benchmark Query" are the server's commands; from the palette they get the
+    // query at the cursor, progress with Cancel, and their results drawn in the editor.
+    middleware: { executeCommand: (command, args, next) => (QueryCommands.handles(command) ? queries.run(command, args) : next(command, args)) },
   };
   client = new LanguageClient('perflens', 'PerfLens', serverOptions, clientOptions);
   context.subscriptions.push(
     client.onNotification(StatusNotification, (params: StatusParams) => status.update(params)),
+    client.onNotification(DatabaseProgressNotification, (params: DatabaseProgressParams) => queries.progress(params.message)),
+    client.onRequest(DatabasePasswordRequest, (params: DatabasePasswordParams) => database.password(params)),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void client?.sendNotification(WorkspaceTrustedNotification)),
+    vscode.commands.registerCommand('perflens.selectDatabase', () => database.select()),
+    vscode.commands.registerCommand(SHOW_PLAN_COMMAND, (target?: { uri: string; line: number; character: number }) => results.showPlanAt(target)),
+    vscode.commands.registerCommand('perflens.clearResults', () => results.clear()),
     vscode.commands.registerCommand('perflens.showOutput', () => output.show(true)),
     vscode.commands.registerCommand('perflens.restartServer', async () => {
       status.update({ state: 'starting' });

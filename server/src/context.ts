@@ -29,5 +29,9 @@ export interface ServerContext {
   database: DatabaseSession;
   /** Folder the client gives for caches (`initializationOptions.storagePath`: VS Code's global storage). */
   storagePath?: string;
+  /** False in an untrusted workspace (the client says so): no database work then. */
+  workspaceTrusted: boolean;
+  /** The client answers `perflens/databasePassword`. */
+  databasePasswords: boolean;
   log(message: string): void;
 }

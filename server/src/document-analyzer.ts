@@ -18,6 +18,8 @@ export interface DocumentAnalysis {
   generation: number;
   file: SourceFile;
   findings: Finding[];
+  /** What the adapter found (SQL statements for code lenses, queries for EXPLAIN); absent when it could not parse. */
+  facts?: FileFacts;
 }
 
 export class DocumentAnalyzer {
@@ -51,7 +53,7 @@ export class DocumentAnalyzer {
     const { findings, facts } = this.engine.analyze(file, settings, { isCancelled, models: this.workspace?.models, functions: this.workspace?.functions });
     if (isCancelled?.()) return undefined;
     if (facts && doc.uri.startsWith('file:')) this.onAnalyzed(file, facts);
-    const result: DocumentAnalysis = { uri: doc.uri, version: doc.version, generation, file, findings };
+    const result: DocumentAnalysis = { uri: doc.uri, version: doc.version, generation, file, findings, facts };
     this.cache.set(doc.uri, result);
     return result;
   }

@@ -16,6 +16,8 @@ export interface PerflensSettings {
   exclude: string[];
   /** Severity for findings in tests, migrations and seed scripts, which are not request paths. */
   nonRequestPathSeverity: RuleSeverity;
+  /** "Explain · Benchmark" code lenses above the queries PerfLens can run. */
+  codeLens: boolean;
   database: {
     /** Connection URL (postgres://, mysql://, sqlite:). Empty: the embedded PostgreSQL. Passwords belong in SecretStorage. */
     url: string;
@@ -32,6 +34,7 @@ export const DEFAULT_SETTINGS: PerflensSettings = {
   include: [],
   exclude: [],
   nonRequestPathSeverity: 'hint',
+  codeLens: true,
   database: { url: '', dataSize: 100_000, statementTimeoutMs: 10_000 },
 };
 
@@ -54,6 +57,124 @@ export interface StatusParams {
   done?: number;
   total?: number;
   message?: string;
+}
+
+/** What the client may pass in `initializationOptions`; every field is optional (other editors send none). */
+export interface InitializationOptions {
+  /** Folder for caches (the embedded database): VS Code's global storage. */
+  storagePath?: string;
+  /** `false` in an untrusted workspace: PerfLens then lints but never connects to a database. */
+  workspaceTrusted?: boolean;
+  /** The client answers `perflens/databasePassword` (VS Code: from its secret storage). */
+  databasePasswords?: boolean;
+}
+
+/** Client → server: the user trusted the workspace, database commands may run. */
+export const WorkspaceTrustedNotification = 'perflens/workspaceTrusted';
+
+/**
+ * Server → client request, sent only when the client declared `databasePasswords` and the configured
+ * URL names a user but carries no password. The answer is kept in memory only, never logged.
+ */
+export const DatabasePasswordRequest = 'perflens/databasePassword';
+
+export interface DatabasePasswordParams {
+  /** The URL as configured (it has no password). */
+  url: string;
+}
+
+export interface DatabasePasswordResult {
+  password?: string;
+}
+
+/** Server → client: what a long database command is doing (building the embedded database, …). */
+export const DatabaseProgressNotification = 'perflens/databaseProgress';
+
+export interface DatabaseProgressParams {
+  message: string;
+}
+
+/** `ResponseError.data` of a database command, so that clients can react without parsing messages. */
+export interface DatabaseErrorData {
+  reason: 'write-not-allowed' | 'untrusted-workspace' | 'no-query' | 'timeout' | 'cancelled' | 'unsupported-database' | 'failed';
+}
+
+/** The result of `perflens.explain` (plain data; the VS Code client draws it inline and in the plan view). */
+export interface ExplainCommandResult {
+  sql: string;
+  database: string;
+  params: unknown[];
+  paramSources: string[];
+  plan: { root: PlanNodeData; analyzed: boolean; planningMs?: number; executionMs?: number };
+  summary: string;
+  warnings: Array<{ kind: string; node: string; message: string }>;
+  range?: RangeData;
+  notes: string[];
+}
+
+export interface PlanBuffersData {
+  sharedHit: number;
+  sharedRead: number;
+  sharedDirtied: number;
+  sharedWritten: number;
+  tempRead: number;
+  tempWritten: number;
+}
+
+/** One node of a plan, the same shape for every database. */
+export interface PlanNodeData {
+  nodeType: string;
+  relation?: string;
+  alias?: string;
+  index?: string;
+  joinType?: string;
+  /** Filter / Index Cond / Hash Cond / Join Filter, as PostgreSQL prints them. */
+  condition?: string;
+  filter?: string;
+  rowsEstimated: number;
+  rowsActual?: number;
+  loops?: number;
+  rowsRemovedByFilter?: number;
+  /** Milliseconds to the first and the last row, per loop (ANALYZE only). */
+  startupMs?: number;
+  totalMs?: number;
+  cost: { startup: number; total: number };
+  buffers?: PlanBuffersData;
+  sort?: { method?: string; spaceKb?: number; spaceType?: string; keys: string[] };
+  /** Hash nodes: more than one batch means the hash table spilled to disk. */
+  hashBatches?: number;
+  children: PlanNodeData[];
+  /** Set in command results for clients to show as is: `Seq Scan on posts`, this node's own time and cost (children excluded). */
+  label?: string;
+  selfMs?: number;
+  selfCost?: number;
+}
+
+/** The result of `perflens.benchmark`. */
+export interface BenchmarkCommandResult {
+  sql: string;
+  database: string;
+  params: unknown[];
+  paramSources: string[];
+  runs: number;
+  concurrency: number;
+  warmup: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  mean: number;
+  min: number;
+  max: number;
+  totalMs: number;
+  perSecond: number;
+  timingsMs: number[];
+  range?: RangeData;
+  notes: string[];
+}
+
+export interface RangeData {
+  start: { line: number; character: number };
+  end: { line: number; character: number };
 }
 
 /** What a diagnostic carries in `data`, so code actions need no re-analysis. */

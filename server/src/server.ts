@@ -7,6 +7,7 @@ import { Engine } from './engine/analyze';
 import type { Rule } from './engine/rule';
 import { WorkspaceIndex } from './engine/workspace-index';
 import { registerCodeActions } from './handlers/code-actions';
+import { registerCodeLenses } from './handlers/code-lenses';
 import { registerPullDiagnostics, registerPushDiagnostics } from './handlers/diagnostics';
 import { registerDatabaseCommands } from './handlers/database-commands';
 import { registerExecuteCommand } from './handlers/execute-command';
@@ -16,6 +17,7 @@ import { onInitialized, registerWorkspaceEvents, sendStatus } from './handlers/w
 import { createAdapters } from './languages';
 import { ALL_RULES } from './rules';
 import { SettingsStore } from './settings-store';
+import { WorkspaceTrustedNotification, type InitializationOptions } from './protocol';
 
 declare const PERFLENS_VERSION: string | undefined;
 
@@ -42,6 +44,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     analyzer: new DocumentAnalyzer(engine, settings, (file, facts) => index.recordAnalysis(file.path, file.text, facts), index),
     index,
     database: new DatabaseSession(),
+    workspaceTrusted: true,
+    databasePasswords: false,
     support: { pullDiagnostics: false, configuration: false, workDoneProgress: false, watchedFilesRegistration: false, showDocument: false },
     log,
   };
@@ -52,8 +56,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     ctx.root = workspaceRoot(params);
     // Says which copy runs: an installed VSIX, a development bundle, or sources.
     log(`PerfLens ${version} server started from ${options.assetDir ?? 'sources'}`);
-    const storagePath = (params.initializationOptions as { storagePath?: unknown } | undefined)?.storagePath;
-    if (typeof storagePath === 'string' && storagePath) ctx.storagePath = storagePath;
+    const init = (params.initializationOptions ?? {}) as InitializationOptions;
+    if (typeof init.storagePath === 'string' && init.storagePath) ctx.storagePath = init.storagePath;
+    ctx.workspaceTrusted = init.workspaceTrusted !== false;
+    ctx.databasePasswords = init.databasePasswords === true;
     sendStatus(ctx, { state: 'starting' });
     // Load the Python grammar while the client finishes starting.
     void engine.init();
@@ -71,6 +77,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     ctx.settings.forget(e.document.uri);
   });
   registerCodeActions(ctx);
+  registerCodeLenses(ctx);
+  connection.onNotification(WorkspaceTrustedNotification, () => {
+    ctx.workspaceTrusted = true;
+  });
   registerDatabaseCommands();
   registerExecuteCommand(ctx);
   // The embedded database's child process must not outlive the server.

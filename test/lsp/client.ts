@@ -64,7 +64,7 @@ export function startServer(settings: Record<string, unknown> = {}, serverScript
       }
     }
   };
-  for (const method of ['window/logMessage', 'textDocument/publishDiagnostics', 'perflens/status', '$/progress']) {
+  for (const method of ['window/logMessage', 'textDocument/publishDiagnostics', 'perflens/status', 'perflens/databaseProgress', '$/progress']) {
     connection.onNotification(method, (params: any) => record(method, params));
   }
   connection.onRequest('workspace/configuration', (params: any) => {

@@ -23,14 +23,14 @@ describe('language server: database commands', function () {
   let client: TestClient;
   let queriesUri: string;
 
-  async function start(database: Record<string, unknown>): Promise<any> {
+  async function start(database: Record<string, unknown>, initializationOptions: Record<string, unknown> = {}): Promise<any> {
     client = startServer({ database });
     const init = await client.connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: pathToFileURL(root).href,
       workspaceFolders: [{ uri: pathToFileURL(root).href, name: 'ws' }],
       capabilities: { workspace: { configuration: true } },
-      initializationOptions: { storagePath: storage },
+      initializationOptions: { storagePath: storage, ...initializationOptions },
     });
     client.connection.sendNotification('initialized', {});
     return init;
@@ -80,6 +80,40 @@ describe('language server: database commands', function () {
       client.connection.sendRequest('workspace/executeCommand', { command: 'perflens.explain', arguments: [{ uri: queriesUri, position: { line: 2, character: 0 } }] }),
       /no SQL statement at this position/,
     );
+
+    // Progress reached the client while the database was built and the benchmark ran.
+    const progress = client.notifications.filter((n) => n.method === 'perflens/databaseProgress').map((n) => n.params.message);
+    assert.ok(progress.some((m) => /benchmark: 6\/6 runs/.test(m)), progress.join('\n'));
+  });
+
+  it('embedded: a write is refused unless allowed, and an allowed one is rolled back', async () => {
+    await start({ dataSize: 200 });
+    const explain = (args: Record<string, unknown>) => client.connection.sendRequest('workspace/executeCommand', { command: 'perflens.explain', arguments: [args] });
+    await assert.rejects(explain({ sql: "UPDATE items SET label = 'perflens-was-here'" }), (e: any) => {
+      assert.equal(e.data?.reason, 'write-not-allowed');
+      return true;
+    });
+    const allowed: any = await explain({ sql: "UPDATE items SET label = 'perflens-was-here'", allowWrites: true });
+    assert.equal(allowed.plan.root.nodeType, 'ModifyTable');
+    assert.equal(allowed.plan.root.label, 'ModifyTable on items');
+    const after: any = await explain({ sql: "SELECT * FROM items WHERE label = 'perflens-was-here'" });
+    assert.equal(after.plan.root.rowsActual, 0, 'the UPDATE was rolled back');
+  });
+
+  it('untrusted workspace: no database work until the client says it is trusted', async () => {
+    await start({ dataSize: 50 }, { workspaceTrusted: false });
+    await assert.rejects(
+      client.connection.sendRequest('workspace/executeCommand', { command: 'perflens.explain', arguments: [{ sql: 'SELECT 1' }] }),
+      (e: any) => {
+        assert.equal(e.data?.reason, 'untrusted-workspace');
+        assert.match(e.message, /untrusted workspace/);
+        return true;
+      },
+    );
+    assert.ok(!fs.readdirSync(storage).length, 'nothing was built for the untrusted workspace');
+    client.connection.sendNotification('perflens/workspaceTrusted');
+    const explained: any = await client.connection.sendRequest('workspace/executeCommand', { command: 'perflens.explain', arguments: [{ sql: 'SELECT 1 AS one' }] });
+    assert.equal(explained.plan.root.nodeType, 'Result');
   });
 
   it('PostgreSQL: uses the configured URL and never shows its password', async function () {
@@ -97,6 +131,24 @@ describe('language server: database commands', function () {
       assert.ok(!e.message.includes('n0t-the-Pa55'));
       return true;
     });
+  });
+
+  it('PostgreSQL: a URL without its password gets it from the client (secret storage), never from settings or logs', async function () {
+    if (!TEST_PG_URL) this.skip();
+    const full = new URL(TEST_PG_URL);
+    const password = decodeURIComponent(full.password);
+    full.password = '';
+    const asked: string[] = [];
+    await start({ url: full.toString() }, { databasePasswords: true });
+    client.connection.onRequest('perflens/databasePassword', (params: { url: string }) => {
+      asked.push(params.url);
+      return { password };
+    });
+    const explained: any = await client.connection.sendRequest('workspace/executeCommand', { command: 'perflens.explain', arguments: [{ sql: 'SELECT 1 AS one' }] });
+    assert.equal(explained.plan.root.nodeType, 'Result');
+    assert.deepEqual(asked, [full.toString()]);
+    assert.ok(!client.logs.join('\n').includes(password));
+    assert.ok(!JSON.stringify(explained).includes(password));
   });
 
   it('PostgreSQL: a cancelled request cancels the running statement', async function () {

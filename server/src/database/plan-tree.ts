@@ -3,40 +3,11 @@
  * the CLI and the editor's plan view read. Row counts and times stay per loop, as PostgreSQL
  * reports them; `loops` says how many times the node ran.
  */
+import type { PlanBuffersData, PlanNodeData } from '../protocol';
 import type { RawPlan } from './connector';
 
-export interface PlanBuffers {
-  sharedHit: number;
-  sharedRead: number;
-  sharedDirtied: number;
-  sharedWritten: number;
-  tempRead: number;
-  tempWritten: number;
-}
-
-export interface PlanNode {
-  nodeType: string;
-  relation?: string;
-  alias?: string;
-  index?: string;
-  joinType?: string;
-  /** Filter / Index Cond / Hash Cond / Join Filter, as PostgreSQL prints them. */
-  condition?: string;
-  filter?: string;
-  rowsEstimated: number;
-  rowsActual?: number;
-  loops?: number;
-  rowsRemovedByFilter?: number;
-  /** Milliseconds to the first and the last row, per loop (ANALYZE only). */
-  startupMs?: number;
-  totalMs?: number;
-  cost: { startup: number; total: number };
-  buffers?: PlanBuffers;
-  sort?: { method?: string; spaceKb?: number; spaceType?: string; keys: string[] };
-  /** Hash nodes: more than one batch means the hash table spilled to disk. */
-  hashBatches?: number;
-  children: PlanNode[];
-}
+export type PlanBuffers = PlanBuffersData;
+export type PlanNode = PlanNodeData;
 
 export interface NormalisedPlan {
   root: PlanNode;

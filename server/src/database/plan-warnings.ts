@@ -30,6 +30,13 @@ export function planWarnings(plan: NormalisedPlan, options: WarningOptions = {})
   const bigTable = options.bigTableRows ?? 10_000;
   const factor = options.misestimateFactor ?? 10;
   const out: PlanWarning[] = [];
+  // Below a Limit the executor stops as soon as it has enough rows: fewer rows than estimated is the plan working.
+  const stoppedEarly = new Set<PlanNode>();
+  const markLimited = (n: PlanNode, limited: boolean): void => {
+    if (limited) stoppedEarly.add(n);
+    n.children.forEach((c) => markLimited(c, limited || n.nodeType === 'Limit'));
+  };
+  markLimited(plan.root, false);
   for (const n of allNodes(plan.root)) {
     const label = nodeLabel(n);
     if (n.nodeType.endsWith('Seq Scan') && n.relation) {
@@ -47,7 +54,7 @@ export function planWarnings(plan: NormalisedPlan, options: WarningOptions = {})
       out.push({ kind: 'hash-spill', node: label, message: `${label} spills to disk in ${n.hashBatches} batches: the hashed side is bigger than work_mem.` });
     }
     const off = misestimate(n);
-    if (off && off.ratio >= factor && Math.max(off.estimated, off.actual) >= MISESTIMATE_MIN_ROWS) {
+    if (off && off.ratio >= factor && Math.max(off.estimated, off.actual) >= MISESTIMATE_MIN_ROWS && !(stoppedEarly.has(n) && off.actual < off.estimated)) {
       out.push({
         kind: 'misestimate',
         node: label,

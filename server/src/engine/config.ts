@@ -34,6 +34,7 @@ export function mergeSettings(...layers: Array<Partial<PerflensSettings> | undef
     if (Array.isArray(layer.include)) out.include = layer.include.filter((g) => typeof g === 'string');
     if (Array.isArray(layer.exclude)) out.exclude = layer.exclude.filter((g) => typeof g === 'string');
     if (typeof layer.nonRequestPathSeverity === 'string') out.nonRequestPathSeverity = layer.nonRequestPathSeverity;
+    if (typeof layer.codeLens === 'boolean') out.codeLens = layer.codeLens;
     if (layer.database && typeof layer.database === 'object') Object.assign(out.database, layer.database);
   }
   return out;

@@ -10,8 +10,20 @@ import type { ServerContext } from '../context';
 import { defaultCacheDir } from '../database/cache-dir';
 import { benchmarkQuery } from '../database/benchmark';
 import { explainQuery } from '../database/explain';
+import { nodeLabel, selfCost, selfMs, type PlanNode } from '../database/plan-tree';
 import { redactUrl } from '../database/redact-url';
-import { Commands } from '../protocol';
+import { needsPassword, withPassword } from '../database/credentials';
+import { QueryCancelledError, QueryTimeoutError, ReadOnlyError } from '../database/database-errors';
+import { UnsupportedDatabaseError } from '../database/open-database';
+import {
+  Commands,
+  DatabasePasswordRequest,
+  DatabaseProgressNotification,
+  type DatabaseErrorData,
+  type DatabasePasswordParams,
+  type DatabasePasswordResult,
+  type DatabaseProgressParams,
+} from '../protocol';
 import { pathToUri } from '../uri';
 import { registerCommand } from './execute-command';
 import { sqlAtPosition } from './sql-at-position';
@@ -32,18 +44,32 @@ export function registerDatabaseCommands(): void {
   registerCommand(Commands.explain, async (ctx, args, token) => {
     const target = targetOf(args);
     const { sql, range, connector, notes, timeoutMs } = await prepare(ctx, target);
+    progress(ctx, 'running EXPLAIN');
     const result = await run(connector, token, () => explainQuery(connector, sql, { analyze: target.analyze ?? true, params: target.params, allowWrites: target.allowWrites, timeoutMs }));
-    const { raw, ...rest } = result;
-    return { ...rest, raw, range, notes };
+    const { raw, plan, ...rest } = result;
+    return { ...rest, plan: { ...plan, root: forDisplay(plan.root) }, raw, range, notes };
   });
   registerCommand(Commands.benchmark, async (ctx, args, token) => {
     const target = targetOf(args);
     const { sql, range, connector, notes, timeoutMs } = await prepare(ctx, target);
+    let reported = 0;
+    const onProgress = (done: number, total: number) => {
+      // A message per tenth of the runs is plenty for a progress bar.
+      if (done === total || done - reported >= Math.max(1, Math.floor(total / 10))) {
+        reported = done;
+        progress(ctx, `benchmark: ${done}/${total} runs`);
+      }
+    };
     const result = await run(connector, token, () =>
-      benchmarkQuery(connector, sql, { runs: target.runs, concurrency: target.concurrency, warmup: target.warmup, params: target.params, allowWrites: target.allowWrites, timeoutMs }),
+      benchmarkQuery(connector, sql, { runs: target.runs, concurrency: target.concurrency, warmup: target.warmup, params: target.params, allowWrites: target.allowWrites, timeoutMs, onProgress }),
     );
     return { ...result, range, notes };
   });
+}
+
+/** The plan with what clients show beside each node: its label, and its own time and cost. */
+function forDisplay(node: PlanNode): PlanNode {
+  return { ...node, label: nodeLabel(node), selfMs: selfMs(node), selfCost: selfCost(node), children: node.children.map(forDisplay) };
 }
 
 function targetOf(args: unknown[]): CommandTarget {
@@ -54,30 +80,62 @@ function targetOf(args: unknown[]): CommandTarget {
 }
 
 async function prepare(ctx: ServerContext, target: CommandTarget) {
+  if (!ctx.workspaceTrusted) {
+    throw failure(ErrorCodes.InvalidRequest, 'PerfLens does not connect to databases in an untrusted workspace; trust the workspace to run EXPLAIN and benchmarks.', 'untrusted-workspace');
+  }
   let sql = target.sql;
   let range: { start: Position; end: Position } | undefined;
   if (!sql) {
     if (!target.uri || !target.position) throw new ResponseError(ErrorCodes.InvalidParams, 'expected { uri, position } or { sql }');
     const found = await sqlAtPosition(ctx, target.uri, target.position);
-    if (!found) throw new ResponseError(ErrorCodes.InvalidParams, 'no SQL statement at this position (ORM calls are not translated to SQL yet)');
+    if (!found) throw failure(ErrorCodes.InvalidParams, 'no SQL statement at this position (ORM calls are not translated to SQL yet)', 'no-query');
     ({ sql, range } = found);
   }
   const settings = target.uri ? await ctx.settings.forDocument(target.uri) : await ctx.settings.forDocument(ctx.root ? pathToUri(ctx.root) : '');
   const root = ctx.root ?? process.cwd();
   const timeoutMs = settings.database.statementTimeoutMs;
+  const url = await urlWithPassword(ctx, settings.database.url.trim());
   const opened = await run(undefined, undefined, () =>
     ctx.database.get({
-      url: settings.database.url,
+      url,
       root,
       cacheDir: ctx.storagePath ?? defaultCacheDir(),
       dataSize: settings.database.dataSize,
       timeoutMs,
       maxConnections: Math.max(2, target.concurrency ?? 1),
-      onProgress: (m) => ctx.log(`database: ${m}`),
+      onProgress: (m) => {
+        ctx.log(`database: ${m}`);
+        progress(ctx, m);
+      },
       log: ctx.log,
     }),
   );
   return { sql, range, connector: opened.connector, notes: opened.notes, timeoutMs };
+}
+
+/** Asks the client for the password of a URL that names a user without one (VS Code keeps it in secret storage). */
+async function urlWithPassword(ctx: ServerContext, url: string): Promise<string> {
+  if (!url || !ctx.databasePasswords || !needsPassword(url)) return url;
+  const answer = await ctx.connection
+    .sendRequest<DatabasePasswordResult>(DatabasePasswordRequest, { url } satisfies DatabasePasswordParams)
+    .catch(() => undefined);
+  return answer?.password ? withPassword(url, answer.password) : url;
+}
+
+function progress(ctx: ServerContext, message: string): void {
+  void ctx.connection.sendNotification(DatabaseProgressNotification, { message } satisfies DatabaseProgressParams);
+}
+
+function failure(code: number, message: string, reason: DatabaseErrorData['reason']): ResponseError<DatabaseErrorData> {
+  return new ResponseError<DatabaseErrorData>(code, message, { reason });
+}
+
+function reasonOf(e: unknown, cancelled: boolean): DatabaseErrorData['reason'] {
+  if (cancelled || e instanceof QueryCancelledError) return 'cancelled';
+  if (e instanceof ReadOnlyError) return 'write-not-allowed';
+  if (e instanceof QueryTimeoutError) return 'timeout';
+  if (e instanceof UnsupportedDatabaseError) return 'unsupported-database';
+  return 'failed';
 }
 
 /**
@@ -90,7 +148,8 @@ async function run<T>(connector: Connector | undefined, token: CancellationToken
     return await body();
   } catch (e) {
     if (e instanceof ResponseError) throw e;
-    throw new ResponseError(token?.isCancellationRequested ? LSPErrorCodes.RequestCancelled : ErrorCodes.InternalError, redactUrl((e as Error).message));
+    const cancelled = !!token?.isCancellationRequested;
+    throw failure(cancelled ? LSPErrorCodes.RequestCancelled : ErrorCodes.InternalError, redactUrl((e as Error).message), reasonOf(e, cancelled));
   } finally {
     listener?.dispose();
   }

@@ -27,6 +27,7 @@ export function initializeResult(support: ClientSupport, version: string): Initi
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
       diagnosticProvider: support.pullDiagnostics ? { identifier: 'perflens', interFileDependencies: false, workspaceDiagnostics: false } : undefined,
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+      codeLensProvider: { resolveProvider: false },
       executeCommandProvider: { commands: commandIds() },
       workspace: { workspaceFolders: { supported: true } },
     },

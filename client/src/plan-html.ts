@@ -1,0 +1,166 @@
+/**
+ * The plan view's page: the plan tree with each node's share of the time, estimated against actual
+ * rows, buffers and the problems PerfLens found; and, after a benchmark, its percentiles and a
+ * histogram. Static HTML (no scripts) coloured by the editor theme's CSS variables. Pure, so tests
+ * render it without VS Code.
+ */
+import type { BenchmarkCommandResult, ExplainCommandResult, PlanNodeData } from '../../server/src/protocol';
+import { latencyLine, ms, rows } from './query-text';
+
+export interface PlanPage {
+  /** Where the query is, for the heading (`posts.ts:23`). */
+  source?: string;
+  explain?: ExplainCommandResult;
+  benchmark?: BenchmarkCommandResult;
+}
+
+/** The server's warning kinds, as the flags shown beside the node they are about. */
+const FLAGS: Record<string, string> = { 'seq-scan': 'sequential scan', 'sort-spill': 'spilled to disk', 'hash-spill': 'spilled to disk', misestimate: 'row misestimate' };
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+export function planHtml(page: PlanPage, nonce: string): string {
+  const sql = page.explain?.sql ?? page.benchmark?.sql ?? '';
+  const database = page.explain?.database ?? page.benchmark?.database ?? '';
+  const body = [
+    `<h1>${escapeHtml(page.source ? `Query at ${page.source}` : 'Query')}</h1>`,
+    `<p class="muted">${escapeHtml(database)}</p>`,
+    `<pre class="sql">${escapeHtml(sql)}</pre>`,
+    page.explain ? explainSection(page.explain) : '',
+    page.benchmark ? benchmarkSection(page.benchmark) : '',
+    notesSection([...(page.explain?.notes ?? []), ...(page.benchmark?.notes ?? [])]),
+  ].join('\n');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'nonce-${nonce}'; img-src data:;">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>PerfLens: Query Plan</title>
+<style nonce="${nonce}">${STYLE}</style>
+</head>
+<body>
+${body}
+</body>
+</html>`;
+}
+
+function explainSection(e: ExplainCommandResult): string {
+  const total = e.plan.analyzed ? e.plan.executionMs ?? sumSelf(e.plan.root, (n) => n.selfMs ?? 0) : sumSelf(e.plan.root, (n) => n.selfCost ?? 0);
+  const share = (n: PlanNodeData) => (total > 0 ? ((e.plan.analyzed ? n.selfMs ?? 0 : n.selfCost ?? 0) / total) * 100 : 0);
+  const rowsOut: string[] = [];
+  const walk = (n: PlanNodeData, depth: number): void => {
+    const flags = [...new Set(e.warnings.filter((w) => w.node === (n.label ?? n.nodeType)).map((w) => FLAGS[w.kind] ?? w.kind))];
+    rowsOut.push(nodeRow(n, depth, Math.min(100, share(n)), e.plan.analyzed, flags));
+    n.children.forEach((c) => walk(c, depth + 1));
+  };
+  walk(e.plan.root, 0);
+  const timing = e.plan.executionMs !== undefined ? `planning ${ms(e.plan.planningMs ?? 0)} · execution ${ms(e.plan.executionMs)}` : 'estimated plan (EXPLAIN without ANALYZE)';
+  const warnings = e.warnings.length
+    ? `<ul class="warnings">${e.warnings.map((w) => `<li><span class="warn">⚠</span> ${escapeHtml(w.message)}</li>`).join('')}</ul>`
+    : '<p class="ok">No plan problems found.</p>';
+  const params = e.params.length
+    ? `<p class="muted">${e.params.map((v, i) => `<code>$${i + 1}</code> = <code>${escapeHtml(JSON.stringify(v))}</code> (${escapeHtml(e.paramSources[i] ?? '')})`).join(' · ')}</p>`
+    : '';
+  return `<h2>Plan</h2>
+<p class="summary">${escapeHtml(e.summary)}</p>
+<p class="muted">${timing}</p>
+${params}
+${warnings}
+<table class="plan">
+<thead><tr><th>Node</th><th>${e.plan.analyzed ? 'Self time' : 'Self cost'}</th><th class="num">Rows (actual)</th><th class="num">Rows (estimated)</th><th class="num">Loops</th><th class="num">Buffers hit / read</th></tr></thead>
+<tbody>
+${rowsOut.join('\n')}
+</tbody>
+</table>`;
+}
+
+function sumSelf(n: PlanNodeData, value: (n: PlanNodeData) => number): number {
+  return value(n) + n.children.reduce((s, c) => s + sumSelf(c, value), 0);
+}
+
+function nodeRow(n: PlanNodeData, depth: number, percent: number, analyzed: boolean, flags: readonly string[]): string {
+  const misestimated = flags.includes(FLAGS.misestimate);
+  const details = [
+    n.condition && `cond: ${n.condition}`,
+    n.filter && `filter: ${n.filter}`,
+    n.rowsRemovedByFilter ? `${rows(n.rowsRemovedByFilter)} rows removed by filter` : '',
+    n.sort?.keys.length ? `sort key: ${n.sort.keys.join(', ')}${n.sort.method ? ` (${n.sort.method}${n.sort.spaceKb !== undefined ? `, ${rows(n.sort.spaceKb)} kB ${n.sort.spaceType ?? ''}` : ''})` : ''}` : '',
+  ].filter(Boolean) as string[];
+  const self = analyzed ? (n.selfMs !== undefined ? ms(n.selfMs) : '') : (n.selfCost ?? 0).toFixed(1);
+  const buffers = n.buffers ? `${rows(n.buffers.sharedHit)} / ${rows(n.buffers.sharedRead)}` : '';
+  return `<tr class="${flags.length ? 'problem' : ''}">
+<td class="node"><span class="indent">${'&nbsp;&nbsp;&nbsp;'.repeat(depth)}${depth ? '↳ ' : ''}</span><strong>${escapeHtml(n.label ?? n.nodeType)}</strong>${flags.map((f) => ` <span class="flag">${f}</span>`).join('')}${details.map((d) => `<div class="detail">${'&nbsp;&nbsp;&nbsp;'.repeat(depth + 1)}${escapeHtml(d)}</div>`).join('')}</td>
+<td class="time"><svg class="bar" width="100" height="10" viewBox="0 0 100 10" aria-hidden="true"><rect class="track" width="100" height="10"/><rect class="fill" width="${percent.toFixed(1)}" height="10"/></svg> ${self} <span class="muted">${percent.toFixed(0)}%</span></td>
+<td class="num${misestimated ? ' bad' : ''}">${n.rowsActual !== undefined ? rows(n.rowsActual) : ''}</td>
+<td class="num">${rows(n.rowsEstimated)}</td>
+<td class="num">${n.loops ?? ''}</td>
+<td class="num">${buffers}</td>
+</tr>`;
+}
+
+function benchmarkSection(b: BenchmarkCommandResult): string {
+  return `<h2>Benchmark</h2>
+<p class="summary">${latencyLine(b)}</p>
+<p class="muted">${b.runs} runs after ${b.warmup} warm-up runs · concurrency ${b.concurrency} · mean ${ms(b.mean)} · min ${ms(b.min)} · max ${ms(b.max)} · ${b.perSecond.toFixed(1)} runs/s</p>
+${histogram(b.timingsMs, b)}`;
+}
+
+/** Latency histogram as inline SVG: 20 equal-width bins from the fastest to the slowest run, percentile marks. */
+export function histogram(timings: readonly number[], marks: { p50: number; p95: number; p99: number }): string {
+  if (timings.length === 0) return '';
+  const min = Math.min(...timings);
+  const max = Math.max(...timings);
+  const bins = 20;
+  const width = max > min ? (max - min) / bins : 1;
+  const counts = new Array<number>(bins).fill(0);
+  for (const t of timings) counts[Math.min(bins - 1, Math.floor((t - min) / width))]++;
+  const top = Math.max(...counts);
+  const W = 600;
+  const H = 140;
+  const barW = W / bins;
+  const x = (t: number) => (max > min ? ((t - min) / (max - min)) * W : W / 2);
+  const bars = counts
+    .map((c, i) => {
+      const h = top ? (c / top) * (H - 20) : 0;
+      return `<rect class="fill" x="${(i * barW + 1).toFixed(1)}" y="${(H - h).toFixed(1)}" width="${(barW - 2).toFixed(1)}" height="${h.toFixed(1)}"><title>${ms(min + i * width)}–${ms(min + (i + 1) * width)}: ${c} runs</title></rect>`;
+    })
+    .join('');
+  const lines = (['p50', 'p95', 'p99'] as const)
+    .map((k) => `<line class="mark" x1="${x(marks[k]).toFixed(1)}" x2="${x(marks[k]).toFixed(1)}" y1="12" y2="${H}"/><text class="mark-label" x="${Math.min(W - 30, x(marks[k]) + 3).toFixed(1)}" y="10">${k}</text>`)
+    .join('');
+  return `<svg class="histogram" width="${W}" height="${H + 18}" viewBox="0 0 ${W} ${H + 18}" role="img" aria-label="latency histogram">${bars}${lines}<text class="axis" x="0" y="${H + 14}">${ms(min)}</text><text class="axis" x="${W}" y="${H + 14}" text-anchor="end">${ms(max)}</text></svg>`;
+}
+
+function notesSection(notes: readonly string[]): string {
+  if (notes.length === 0) return '';
+  return `<h2>Notes</h2><ul>${[...new Set(notes)].map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`;
+}
+
+const STYLE = `
+body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); background: var(--vscode-editor-background); padding: 0 16px 24px; }
+h1 { font-size: 1.3em; margin: 16px 0 4px; }
+h2 { font-size: 1.1em; margin: 20px 0 6px; border-bottom: 1px solid var(--vscode-panel-border); padding-bottom: 4px; }
+.muted { color: var(--vscode-descriptionForeground); }
+.summary { font-size: 1.1em; font-weight: 600; }
+pre.sql { font-family: var(--vscode-editor-font-family); background: var(--vscode-textCodeBlock-background); padding: 8px; white-space: pre-wrap; border-radius: 3px; }
+code { font-family: var(--vscode-editor-font-family); }
+table.plan { border-collapse: collapse; width: 100%; }
+table.plan th { text-align: left; font-weight: 600; border-bottom: 1px solid var(--vscode-panel-border); padding: 4px 8px; }
+table.plan td { padding: 3px 8px; vertical-align: top; border-bottom: 1px solid var(--vscode-editorWidget-border, transparent); }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.time { white-space: nowrap; }
+.detail { color: var(--vscode-descriptionForeground); font-family: var(--vscode-editor-font-family); font-size: 0.9em; }
+tr.problem td.node strong { color: var(--vscode-editorWarning-foreground); }
+.flag { font-size: 0.8em; padding: 0 4px; border-radius: 3px; background: var(--vscode-inputValidation-warningBackground); color: var(--vscode-foreground); border: 1px solid var(--vscode-inputValidation-warningBorder); }
+td.bad { color: var(--vscode-editorWarning-foreground); font-weight: 600; }
+.warn { color: var(--vscode-editorWarning-foreground); }
+.ok { color: var(--vscode-testing-iconPassed, var(--vscode-foreground)); }
+ul.warnings { padding-left: 18px; }
+svg .track { fill: var(--vscode-editorWidget-border, rgba(128,128,128,0.25)); opacity: 0.4; }
+svg .fill { fill: var(--vscode-charts-blue, var(--vscode-progressBar-background)); }
+svg .mark { stroke: var(--vscode-charts-orange, var(--vscode-editorWarning-foreground)); stroke-width: 1.5; stroke-dasharray: 3 2; }
+svg .mark-label, svg .axis { fill: var(--vscode-descriptionForeground); font-size: 10px; }
+`;

@@ -1,0 +1,74 @@
+/**
+ * Text the editor shows for query results: the inline line at the end of a query, and the hover's
+ * Markdown. Pure functions of the command results (no `vscode` import), so tests read them directly.
+ */
+import type { BenchmarkCommandResult, ExplainCommandResult, PlanNodeData } from '../../server/src/protocol';
+
+const count = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+export function rows(n: number): string {
+  return count.format(Math.round(n));
+}
+
+/** `2,847 ms`, `48.2 ms`, `0.41 ms`. */
+export function ms(value: number): string {
+  if (value >= 100) return `${count.format(Math.round(value))} ms`;
+  if (value >= 10) return `${value.toFixed(1)} ms`;
+  return `${value.toFixed(2)} ms`;
+}
+
+export function latencyLine(b: BenchmarkCommandResult): string {
+  return `p50 ${ms(b.p50)} · p95 ${ms(b.p95)} · p99 ${ms(b.p99)}`;
+}
+
+/** The end-of-line text: the plan summary (with a mark when the plan has a warning), then the latencies. */
+export function inlineText(explain: ExplainCommandResult | undefined, benchmark: BenchmarkCommandResult | undefined): string {
+  const parts: string[] = [];
+  if (explain) parts.push(`${explain.warnings.length ? '⚠ ' : ''}${explain.summary}`);
+  if (benchmark) parts.push(`${latencyLine(benchmark)} (${benchmark.runs} runs)`);
+  return parts.join('   ');
+}
+
+function nodeLine(n: PlanNodeData): string {
+  const stats = [`est ${rows(n.rowsEstimated)}`];
+  if (n.rowsActual !== undefined) stats.push(`actual ${rows(n.rowsActual)}${(n.loops ?? 1) > 1 ? ` × ${n.loops}` : ''}`);
+  if (n.selfMs !== undefined) stats.push(`self ${ms(n.selfMs)}`);
+  return `${n.label ?? n.nodeType}  (${stats.join(' · ')})`;
+}
+
+/** The plan as an indented text tree (PostgreSQL's own `->` style), for the hover. */
+export function planTreeText(root: PlanNodeData): string {
+  const lines: string[] = [];
+  const walk = (n: PlanNodeData, depth: number): void => {
+    lines.push(`${'   '.repeat(depth)}${depth ? '-> ' : ''}${nodeLine(n)}`);
+    n.children.forEach((c) => walk(c, depth + 1));
+  };
+  walk(root, 0);
+  return lines.join('\n');
+}
+
+/** Markdown for the hover over a query with results; `planCommand` is a command URI that opens the plan view. */
+export function hoverMarkdown(explain: ExplainCommandResult | undefined, benchmark: BenchmarkCommandResult | undefined, planCommand: string): string {
+  const out: string[] = [];
+  if (explain) {
+    out.push(`**PerfLens EXPLAIN** · ${escapeMarkdown(explain.database)}`, '', `${explain.warnings.length ? '⚠ ' : ''}${escapeMarkdown(explain.summary)}`, '');
+    out.push('```text', planTreeText(explain.plan.root), '```');
+    for (const w of explain.warnings) out.push(`- ⚠ ${escapeMarkdown(w.message)}`);
+    if (explain.plan.executionMs !== undefined) out.push('', `planning ${ms(explain.plan.planningMs ?? 0)} · execution ${ms(explain.plan.executionMs)}`);
+  }
+  if (benchmark) {
+    out.push('', `**Benchmark** · ${benchmark.runs} runs, concurrency ${benchmark.concurrency} · ${escapeMarkdown(benchmark.database)}`, '');
+    out.push(`${latencyLine(benchmark)} · max ${ms(benchmark.max)} · ${benchmark.perSecond.toFixed(1)} runs/s`);
+  }
+  const params = (explain ?? benchmark)!;
+  if (params.params.length) {
+    out.push('', params.params.map((v, i) => `\`$${i + 1}\` = \`${JSON.stringify(v)}\` (${escapeMarkdown(params.paramSources[i] ?? '')})`).join(' · '));
+  }
+  for (const note of (explain ?? benchmark)!.notes) out.push('', `_${escapeMarkdown(note)}_`);
+  out.push('', `[Open the plan view](${planCommand})`);
+  return out.join('\n');
+}
+
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]<>#|]/g, (c) => `\\${c}`);
+}

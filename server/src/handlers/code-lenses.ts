@@ -1,0 +1,39 @@
+/**
+ * `textDocument/codeLens`: "Explain · Benchmark" above each query PerfLens can run — a statement of a
+ * .sql file, or SQL in a string or tagged template. The lenses run `perflens.explain` and
+ * `perflens.benchmark` at the statement's start, so every LSP editor can use them; DDL and other
+ * statements that have no plan get none. Off with `perflens.codeLens: false`.
+ */
+import type { CodeLens } from 'vscode-languageserver';
+import type { ServerContext } from '../context';
+import type { SqlStatementFact } from '../languages/facts';
+import { Commands } from '../protocol';
+
+/** Statements with a plan worth reading: queries and the writes EXPLAIN accepts. */
+const EXPLAINABLE = /^(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/|\()*(?:select|with|insert|update|delete|values|table)\b/i;
+
+export function explainableStatements(sql: readonly SqlStatementFact[]): SqlStatementFact[] {
+  return sql.filter((s) => EXPLAINABLE.test(s.text));
+}
+
+export function registerCodeLenses(ctx: ServerContext): void {
+  ctx.connection.onCodeLens(async (params, token) => {
+    const doc = ctx.documents.get(params.textDocument.uri);
+    if (!doc) return [];
+    const settings = await ctx.settings.forDocument(doc.uri);
+    if (!settings.enable || !settings.codeLens) return [];
+    const analysis = await ctx.analyzer.analyze(doc, () => token.isCancellationRequested);
+    if (!analysis?.facts) return [];
+    const lenses: CodeLens[] = [];
+    for (const statement of explainableStatements(analysis.facts.sql)) {
+      const start = doc.positionAt(statement.start);
+      const range = { start, end: start };
+      const target = { uri: doc.uri, position: start };
+      lenses.push(
+        { range, command: { title: 'Explain', command: Commands.explain, arguments: [target] } },
+        { range, command: { title: 'Benchmark', command: Commands.benchmark, arguments: [target] } },
+      );
+    }
+    return lenses;
+  });
+}

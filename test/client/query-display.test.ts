@@ -1,0 +1,100 @@
+/** What the VS Code client shows for query results: inline text, hover Markdown, the plan view's page, URLs. */
+import * as assert from 'node:assert/strict';
+import { hasUserWithoutPassword, shortName, splitPassword } from '../../client/src/database-url';
+import { escapeHtml, histogram, planHtml } from '../../client/src/plan-html';
+import { hoverMarkdown, inlineText, ms, planTreeText } from '../../client/src/query-text';
+import { needsPassword, withPassword } from '../../server/src/database/credentials';
+import type { BenchmarkCommandResult, ExplainCommandResult, PlanNodeData } from '../../server/src/protocol';
+
+const scan: PlanNodeData = {
+  nodeType: 'Seq Scan',
+  relation: 'posts',
+  label: 'Seq Scan on posts',
+  filter: "(title ~~ '%<b>%'::text)",
+  rowsEstimated: 120,
+  rowsActual: 98_543,
+  loops: 1,
+  rowsRemovedByFilter: 1_457,
+  totalMs: 40,
+  selfMs: 40,
+  cost: { startup: 0, total: 2_100 },
+  buffers: { sharedHit: 12, sharedRead: 800, sharedDirtied: 0, sharedWritten: 0, tempRead: 0, tempWritten: 0 },
+  children: [],
+};
+const explain: ExplainCommandResult = {
+  sql: 'SELECT * FROM posts WHERE title LIKE $1 ORDER BY created_at',
+  database: 'embedded PostgreSQL (PGlite)',
+  params: ['%<b>%'],
+  paramSources: ['sampled from posts.title'],
+  plan: {
+    root: { nodeType: 'Sort', label: 'Sort', rowsEstimated: 120, rowsActual: 98_543, loops: 1, totalMs: 50, selfMs: 10, cost: { startup: 0, total: 2_500 }, sort: { method: 'external merge', spaceKb: 5_120, spaceType: 'Disk', keys: ['created_at'] }, children: [scan] },
+    analyzed: true,
+    planningMs: 0.4,
+    executionMs: 50,
+  },
+  summary: 'Seq Scan on posts · 100,000 rows · 50.0 ms',
+  warnings: [
+    { kind: 'seq-scan', node: 'Seq Scan on posts', message: 'Sequential scan on posts read 100,000 rows to return 98,543.' },
+    { kind: 'misestimate', node: 'Seq Scan on posts', message: 'Seq Scan on posts: estimated 120 rows, got 98,543.' },
+    { kind: 'sort-spill', node: 'Sort', message: 'Sort spills to disk.' },
+  ],
+  range: { start: { line: 3, character: 2 }, end: { line: 3, character: 40 } },
+  notes: [],
+};
+const bench: BenchmarkCommandResult = {
+  sql: explain.sql, database: explain.database, params: [], paramSources: [], runs: 5, concurrency: 1, warmup: 1,
+  p50: 1.234, p95: 4.5, p99: 12.5, mean: 3, min: 1, max: 12.5, totalMs: 15, perSecond: 333.3, timingsMs: [1, 1.2, 1.234, 4.5, 12.5], notes: [],
+};
+
+describe('client: query result display', () => {
+  it('inline text: the summary with a warning mark, then the latencies', () => {
+    assert.equal(inlineText(explain, undefined), '⚠ Seq Scan on posts · 100,000 rows · 50.0 ms');
+    assert.equal(inlineText(undefined, bench), 'p50 1.23 ms · p95 4.50 ms · p99 12.5 ms (5 runs)');
+    assert.equal(inlineText({ ...explain, warnings: [] }, bench), 'Seq Scan on posts · 100,000 rows · 50.0 ms   p50 1.23 ms · p95 4.50 ms · p99 12.5 ms (5 runs)');
+    assert.equal(ms(2847.4), '2,847 ms');
+  });
+
+  it('hover: the plan tree, warnings, parameters, and the plan view link; Markdown in values is escaped', () => {
+    assert.equal(planTreeText(explain.plan.root), 'Sort  (est 120 · actual 98,543 · self 10.0 ms)\n   -> Seq Scan on posts  (est 120 · actual 98,543 · self 40.0 ms)');
+    const md = hoverMarkdown(explain, bench, 'command:perflens.showPlan?x');
+    assert.match(md, /```text\nSort {2}\(est 120/);
+    assert.match(md, /- ⚠ Sequential scan on posts/);
+    assert.match(md, /`\$1` = `"%<b>%"` \(sampled from posts\.title\)/);
+    assert.match(md, /p50 1\.23 ms · p95 4\.50 ms · p99 12\.5 ms · max 12\.5 ms/);
+    assert.ok(md.endsWith('[Open the plan view](command:perflens.showPlan?x)'));
+  });
+
+  it('plan view: one row per node with its share of the time, flags for problems, escaped text, no scripts', () => {
+    const html = planHtml({ source: 'posts.ts:4', explain, benchmark: bench }, 'n0nce');
+    assert.match(html, /Content-Security-Policy" content="default-src 'none'; style-src 'nonce-n0nce'/);
+    assert.ok(!/<script/i.test(html));
+    assert.equal((html.match(/<tr class=/g) ?? []).length, 2);
+    assert.match(html, /<strong>Seq Scan on posts<\/strong> <span class="flag">sequential scan<\/span> <span class="flag">row misestimate<\/span>/);
+    assert.match(html, /<strong>Sort<\/strong> <span class="flag">spilled to disk<\/span>/);
+    assert.match(html, /<rect class="fill" width="80\.0" height="10"\/><\/svg> 40\.0 ms <span class="muted">80%<\/span>/);
+    assert.ok(html.includes(escapeHtml("filter: (title ~~ '%<b>%'::text)")));
+    assert.ok(!html.includes("'%<b>%'"));
+    assert.match(html, /<h2>Benchmark<\/h2>\n<p class="summary">p50 1\.23 ms · p95 4\.50 ms · p99 12\.5 ms<\/p>/);
+  });
+
+  it('histogram: every run in a bin, percentile marks', () => {
+    const svg = histogram([1, 1, 2, 10], { p50: 1.5, p95: 10, p99: 10 });
+    const counts = [...svg.matchAll(/: (\d+) runs<\/title>/g)].map((m) => Number(m[1]));
+    assert.equal(counts.reduce((a, b) => a + b, 0), 4);
+    assert.equal((svg.match(/class="mark"/g) ?? []).length, 3);
+    assert.equal(histogram([], { p50: 0, p95: 0, p99: 0 }), '');
+  });
+
+  it('URLs: the password goes to secret storage and back, never into settings', () => {
+    assert.deepEqual(splitPassword('postgres://app:p%40ss@db:5432/shop'), { url: 'postgres://app@db:5432/shop', password: 'p@ss' });
+    assert.deepEqual(splitPassword('postgres://app@db/shop'), { url: 'postgres://app@db/shop' });
+    assert.equal(hasUserWithoutPassword('postgres://app@db/shop'), true);
+    assert.equal(hasUserWithoutPassword('postgres://db/shop'), false);
+    assert.equal(shortName('postgres://app@db.internal:5432/shop'), 'shop on db.internal');
+    assert.equal(shortName(''), 'embedded PostgreSQL');
+    assert.equal(needsPassword('postgres://app@db/shop'), true);
+    assert.equal(needsPassword('postgres://app@db/shop?password=x'), false);
+    assert.equal(needsPassword('postgres://app:pw@db/shop'), false);
+    assert.equal(withPassword('postgres://app@db/shop', 'p@ss/w'), 'postgres://app:p%40ss%2Fw@db/shop');
+  });
+});

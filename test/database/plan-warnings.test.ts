@@ -1,0 +1,43 @@
+/** Plan warnings and the summary line, from EXPLAIN (FORMAT JSON) output as PostgreSQL writes it. */
+import * as assert from 'node:assert/strict';
+import { planSummary } from '../../server/src/database/plan-summary';
+import { normalisePlan } from '../../server/src/database/plan-tree';
+import { planWarnings } from '../../server/src/database/plan-warnings';
+
+const scan = (extra: Record<string, unknown>) => ({ 'Node Type': 'Seq Scan', 'Relation Name': 'posts', 'Startup Cost': 0, 'Total Cost': 1800, 'Actual Loops': 1, 'Actual Total Time': 30, ...extra });
+
+describe('database: plan warnings', () => {
+  it('a sequential scan of a big table, with the filter that an index would serve', () => {
+    const plan = normalisePlan({ Plan: scan({ 'Plan Rows': 50, 'Actual Rows': 40, 'Rows Removed by Filter': 99_960, Filter: '(author_id = 7)' }), 'Execution Time': 31 });
+    const warnings = planWarnings(plan);
+    assert.deepEqual(warnings.map((w) => w.kind), ['seq-scan']);
+    assert.match(warnings[0].message, /Seq Scan on posts reads all ~100,000 rows of the table to keep the rows matching \(author_id = 7\)/);
+    assert.equal(planSummary(plan), 'Seq Scan on posts · 100,000 rows · 31.0 ms');
+  });
+
+  it('not a small table, nor a scan with few rows', () => {
+    assert.deepEqual(planWarnings(normalisePlan({ Plan: scan({ 'Plan Rows': 50, 'Actual Rows': 40 }) })), []);
+  });
+
+  it('a row estimate ten times off, but not under a Limit that stopped the scan early', () => {
+    const off = normalisePlan({ Plan: { 'Node Type': 'Index Scan', 'Relation Name': 'posts', 'Index Name': 'posts_author_idx', 'Plan Rows': 5, 'Actual Rows': 9_000, 'Actual Loops': 1, 'Startup Cost': 0, 'Total Cost': 10 } });
+    assert.deepEqual(planWarnings(off).map((w) => w.kind), ['misestimate']);
+    const limited = normalisePlan({
+      Plan: {
+        'Node Type': 'Limit', 'Plan Rows': 20, 'Actual Rows': 20, 'Actual Loops': 1, 'Startup Cost': 0, 'Total Cost': 3,
+        Plans: [{ 'Node Type': 'Index Scan', 'Relation Name': 'posts', 'Index Name': 'posts_created_at_idx', 'Plan Rows': 7_042, 'Actual Rows': 20, 'Actual Loops': 1, 'Startup Cost': 0, 'Total Cost': 982 }],
+      },
+    });
+    assert.deepEqual(planWarnings(limited), []);
+  });
+
+  it('sorts and hashes that spill to disk', () => {
+    const plan = normalisePlan({
+      Plan: {
+        'Node Type': 'Sort', 'Sort Key': ['created_at'], 'Sort Method': 'external merge', 'Sort Space Used': 5120, 'Sort Space Type': 'Disk', 'Plan Rows': 100, 'Actual Rows': 100, 'Actual Loops': 1, 'Startup Cost': 0, 'Total Cost': 10,
+        Plans: [{ 'Node Type': 'Hash', 'Hash Batches': 4, 'Plan Rows': 100, 'Actual Rows': 100, 'Actual Loops': 1, 'Startup Cost': 0, 'Total Cost': 5 }],
+      },
+    });
+    assert.deepEqual(planWarnings(plan).map((w) => w.kind), ['sort-spill', 'hash-spill']);
+  });
+});

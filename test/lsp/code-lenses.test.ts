@@ -1,0 +1,73 @@
+/** `textDocument/codeLens`: Explain · Benchmark above the queries PerfLens can run, over stdio. */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { startServer, type TestClient } from './client';
+
+const SQL = `CREATE TABLE items (id serial PRIMARY KEY, label text);
+CREATE INDEX items_label ON items (label);
+
+-- newest first
+SELECT * FROM items ORDER BY id DESC LIMIT 20;
+
+WITH recent AS (SELECT id FROM items) SELECT count(*) FROM recent;
+UPDATE items SET label = 'x' WHERE id = $1;
+`;
+
+const TS = `import { sql } from 'drizzle-orm';
+import { db } from './db';
+
+export async function recent() {
+  return db.execute(sql\`SELECT id, title FROM posts ORDER BY created_at DESC LIMIT 10\`);
+}
+`;
+
+describe('language server: code lenses', function () {
+  this.timeout(30_000);
+  let root: string;
+  let client: TestClient;
+
+  async function open(settings: Record<string, unknown>, name: string, languageId: string, text: string): Promise<any[]> {
+    client = startServer(settings);
+    await client.connection.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: pathToFileURL(root).href,
+      capabilities: { workspace: { configuration: true }, textDocument: { diagnostic: {} } },
+    });
+    client.connection.sendNotification('initialized', {});
+    const uri = pathToFileURL(path.join(root, name)).href;
+    fs.writeFileSync(path.join(root, name), text);
+    client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
+    return (await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as any[];
+  }
+
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-lens-'));
+  });
+  afterEach(async () => {
+    await client?.close();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('.sql: a pair above each query and write, none above DDL', async () => {
+    const lenses = await open({}, 'queries.sql', 'sql', SQL);
+    const lines = SQL.split('\n');
+    const above = lenses.map((l) => `${l.command.title}@${lines[l.range.start.line].slice(0, 6)}`);
+    assert.deepEqual(above, ['Explain@SELECT', 'Benchmark@SELECT', 'Explain@WITH r', 'Benchmark@WITH r', 'Explain@UPDATE', 'Benchmark@UPDATE']);
+    const uri = pathToFileURL(path.join(root, 'queries.sql')).href;
+    assert.deepEqual(lenses[0].command, { title: 'Explain', command: 'perflens.explain', arguments: [{ uri, position: lenses[0].range.start }] });
+    assert.equal(lenses[1].command.command, 'perflens.benchmark');
+  });
+
+  it('TS: above SQL in a tagged template, at the SQL', async () => {
+    const lenses = await open({}, 'recent.ts', 'typescript', TS);
+    assert.equal(lenses.length, 2);
+    assert.deepEqual(lenses[0].range.start, { line: 4, character: 24 });
+  });
+
+  it('none when perflens.codeLens is false', async () => {
+    assert.deepEqual(await open({ codeLens: false }, 'queries.sql', 'sql', SQL), []);
+  });
+});
