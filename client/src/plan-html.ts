@@ -69,12 +69,12 @@ function explainSection(e: ExplainCommandResult): string {
 <p class="muted">${timing}</p>
 ${params}
 ${warnings}
-<table class="plan">
+<div class="plan-wrap"><table class="plan">
 <thead><tr><th>Node</th><th>${e.plan.analyzed ? 'Self time' : 'Self cost'}</th><th class="num">Rows (actual)</th><th class="num">Rows (estimated)</th><th class="num">Loops</th><th class="num">Buffers hit / read</th></tr></thead>
 <tbody>
 ${rowsOut.join('\n')}
 </tbody>
-</table>`;
+</table></div>`;
 }
 
 function sumSelf(n: PlanNodeData, value: (n: PlanNodeData) => number): number {
@@ -148,6 +148,8 @@ h2 { font-size: 1.1em; margin: 20px 0 6px; border-bottom: 1px solid var(--vscode
 pre.sql { font-family: var(--vscode-editor-font-family); background: var(--vscode-textCodeBlock-background); padding: 8px; white-space: pre-wrap; border-radius: 3px; }
 code { font-family: var(--vscode-editor-font-family); }
 table.plan { border-collapse: collapse; width: 100%; }
+.plan-wrap { overflow-x: auto; }
+svg.histogram { width: 100%; max-width: 600px; height: auto; }
 table.plan th { text-align: left; font-weight: 600; border-bottom: 1px solid var(--vscode-panel-border); padding: 4px 8px; }
 table.plan td { padding: 3px 8px; vertical-align: top; border-bottom: 1px solid var(--vscode-editorWidget-border, transparent); }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }

@@ -18,6 +18,7 @@ const { version: VERSION } = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'pa
 const POSTS = 'express-prisma/src/routes/posts.ts';
 const USERS = 'express-prisma/src/routes/users.ts';
 const FASTAPI = 'fastapi-sqlalchemy/app/main.py';
+const SQL_FILE = 'sql/queries-postgres.sql';
 const CORE_RULES = ['n-plus-one', 'offset-pagination', 'unbounded-cache', 'blocking-call-in-handler'];
 const QUICK_FIX = { file: POSTS, rule: 'n-plus-one', line: 23, column: 30, title: 'Load all user rows with one findMany before the loop (changes behaviour)' };
 
@@ -147,7 +148,38 @@ describe('e2e: VS Code (code-server) with the packaged extension', function () {
     await workbench!.hideHover();
   });
 
-  // "Explain Query" (issue 6) joins here once perflens.explain exists: run it with
-  // workbench.runCommand('PerfLens: Explain Query') on a query of examples/, then wait for the
-  // inline result and the plan view, with a screenshot of each.
+  it('explains the query at the cursor from the command palette: inline result, hover, plan view', async function () {
+    // The first EXPLAIN builds the embedded database from the examples' schema (seconds).
+    this.timeout(240_000);
+    await workbench!.openFile(SQL_FILE);
+    await workbench!.goTo(3, 1);
+    await workbench!.runCommand('PerfLens: Explain Query');
+    const inline = await workbench!.waitForInlineText(/ on posts · [\d,]+ rows · [\d.,]+ ms/);
+    assert.match(inline, /^(⚠ )?(Index|Seq|Bitmap)[\w ]* on posts · /);
+    const plan = await workbench!.planViewText('Plan');
+    assert.match(plan, /embedded PostgreSQL \(PGlite\)/);
+    assert.match(plan, /Limit/);
+    assert.match(plan, /\$1 = 20 \(default LIMIT\)/);
+    await workbench!.waitForNoNotifications();
+    await shot('explain-inline-and-plan-view');
+    await workbench!.goTo(3, 1);
+    const hover = await workbench!.showHover();
+    assert.match(hover, /PerfLens EXPLAIN/);
+    assert.match(hover, /-> /);
+    await shot('explain-hover');
+    await workbench!.hideHover();
+  });
+
+  it('benchmarks a query from its code lens: p50/p95/p99 inline and a histogram in the plan view', async function () {
+    this.timeout(120_000);
+    await workbench!.openFile(SQL_FILE);
+    await workbench!.goTo(17, 1);
+    await workbench!.clickCodeLens('Benchmark', 17);
+    await workbench!.waitForInlineText(/p50 [\d.,]+ ms · p95 [\d.,]+ ms · p99 [\d.,]+ ms \(50 runs\)/);
+    const view = await workbench!.planViewText('Benchmark');
+    assert.match(view, /Query at queries-postgres\.sql:17/);
+    assert.match(view, /50 runs after 5 warm-up runs/);
+    await workbench!.waitForNoNotifications();
+    await shot('benchmark-code-lens');
+  });
 });

@@ -205,6 +205,49 @@ export class Workbench {
     await waitUntil(`"${text}" in the panel`, async () => (await lines.allTextContents()).join('').replace(/\u00a0/g, ' ').includes(text));
   }
 
+  /**
+   * The end-of-line texts decorations put in the active editor (VS Code draws them as CSS `::after`
+   * content), once one matches `pattern`.
+   */
+  async waitForInlineText(pattern: RegExp): Promise<string> {
+    let texts: string[] = [];
+    await waitUntil(`inline text matching ${pattern}`, async () => {
+      texts = await this.page.locator('.editor-group-container.active .monaco-editor .view-lines span').evaluateAll((els) =>
+        els.map((e) => getComputedStyle(e, '::after').content).filter((c) => c && c !== 'none' && c !== 'normal' && c !== '""'),
+      );
+      return texts.some((t) => pattern.test(t));
+    }).catch((e: Error) => {
+      throw new Error(`${e.message}; inline texts: ${texts.join(' | ')}`);
+    });
+    return texts.find((t) => pattern.test(t))!.replace(/^"|"$/g, '');
+  }
+
+  /** Clicks the code lens titled `title` in the lens row just above `line` (lenses sit between lines). */
+  async clickCodeLens(title: string, line: number): Promise<void> {
+    const editor = this.page.locator('.editor-group-container.active .monaco-editor');
+    const lenses = editor.locator('.codelens-decoration a', { hasText: title });
+    await lenses.first().waitFor();
+    const lineNumber = editor.locator('.line-numbers', { hasText: new RegExp(`^${line}$`) });
+    const lineTop = (await lineNumber.boundingBox())!.y;
+    const tops = await lenses.evaluateAll((els) => els.map((e) => e.getBoundingClientRect().top));
+    const above = tops.map((top, i) => ({ top, i })).filter((x) => x.top < lineTop).sort((a, b) => b.top - a.top)[0];
+    if (!above) throw new Error(`no "${title}" code lens above line ${line}`);
+    await lenses.nth(above.i).click();
+  }
+
+  /** Waits until no notification toast (progress included) is on screen. */
+  async waitForNoNotifications(): Promise<void> {
+    await waitUntil('the notifications to close', async () => (await this.page.locator('.notifications-toasts .notification-toast').filter({ visible: true }).count()) === 0);
+  }
+
+  /** The text of the plan view (a webview: two nested frames), once it contains `text`. */
+  async planViewText(text: string): Promise<string> {
+    await this.page.locator('.tabs-container .tab', { hasText: 'PerfLens: Query Plan' }).waitFor();
+    const body = this.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame').locator('body');
+    await body.filter({ hasText: text }).waitFor();
+    return body.innerText();
+  }
+
   /** Runs a command from the palette (F1) by its title, e.g. "PerfLens: Show Output". */
   async runCommand(title: string): Promise<void> {
     await this.quickInput('F1', title);
