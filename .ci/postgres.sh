@@ -1,4 +1,4 @@
-# Sourced by .ci/run: a throwaway PostgreSQL 15 for the database tests. `start_test_postgres`
+# Sourced by .ci/run: a throwaway PostgreSQL 15 (with HypoPG) for the database tests. `start_test_postgres`
 # installs it from Debian's apt when it is missing, initialises a cluster in a temporary folder,
 # starts it on 127.0.0.1 at a free port and exports PERFLENS_TEST_PG_URL; `stop_test_postgres`
 # stops it and removes the folder (the caller traps it, so it runs on failure too).
@@ -13,11 +13,12 @@ as_postgres() {
 }
 
 start_test_postgres() {
-  if [ ! -x "$PG_BIN/initdb" ]; then
-    if [ "$(id -u)" != 0 ]; then echo "PostgreSQL 15 is not installed and installing it needs root"; return 1; fi
+  # HypoPG: "Suggest index" tries hypothetical indexes on a real PostgreSQL.
+  if [ ! -x "$PG_BIN/initdb" ] || [ ! -f /usr/share/postgresql/15/extension/hypopg.control ]; then
+    if [ "$(id -u)" != 0 ]; then echo "PostgreSQL 15 (with HypoPG) is not installed and installing it needs root"; return 1; fi
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq || return 1
-    apt-get install -y -qq --no-install-recommends postgresql-15 >/dev/null || return 1
+    apt-get install -y -qq --no-install-recommends postgresql-15 postgresql-15-hypopg >/dev/null || return 1
   fi
   PG_DIR=$(mktemp -d /tmp/perflens-pg.XXXXXX) || return 1
   chmod 755 "$PG_DIR"

@@ -4,7 +4,7 @@
  * histogram. Static HTML (no scripts) coloured by the editor theme's CSS variables. Pure, so tests
  * render it without VS Code.
  */
-import type { BenchmarkCommandResult, ExplainCommandResult, PlanNodeData } from '../../server/src/protocol';
+import type { BenchmarkCommandResult, ExplainCommandResult, IndexAdviceResult, PlanNodeData } from '../../server/src/protocol';
 import { latencyLine, ms, rows } from './query-text';
 
 export interface PlanPage {
@@ -12,6 +12,7 @@ export interface PlanPage {
   source?: string;
   explain?: ExplainCommandResult;
   benchmark?: BenchmarkCommandResult;
+  advice?: IndexAdviceResult;
 }
 
 /** The server's warning kinds, as the flags shown beside the node they are about. */
@@ -28,9 +29,10 @@ export function planHtml(page: PlanPage, nonce: string): string {
     `<h1>${escapeHtml(page.source ? `Query at ${page.source}` : 'Query')}</h1>`,
     `<p class="muted">${escapeHtml(database)}</p>`,
     `<pre class="sql">${escapeHtml(sql)}</pre>`,
+    page.advice ? adviceSection(page.advice) : '',
     page.explain ? explainSection(page.explain) : '',
     page.benchmark ? benchmarkSection(page.benchmark) : '',
-    notesSection([...(page.explain?.notes ?? []), ...(page.benchmark?.notes ?? [])]),
+    notesSection([...(page.explain?.notes ?? []), ...(page.benchmark?.notes ?? []), ...(page.advice?.notes ?? [])]),
   ].join('\n');
   return `<!DOCTYPE html>
 <html lang="en">
@@ -101,6 +103,23 @@ function nodeRow(n: PlanNodeData, depth: number, percent: number, analyzed: bool
 </tr>`;
 }
 
+/** The indexes tried, best first: the DDL, whether the planner used it, and the plan before and after. */
+function adviceSection(a: IndexAdviceResult): string {
+  if (a.suggestions.length === 0) return '<h2>Suggested index</h2><p class="muted">No index to suggest: no sequential scan or sort that an index would replace.</p>';
+  const how = { embedded: 'built on the embedded copy inside a transaction that was rolled back', hypopg: 'tried as a HypoPG hypothetical index (estimated cost; nothing was built)', none: 'not tried' }[a.method];
+  const items = a.suggestions.map((s) => {
+    const gain = s.speedup !== undefined ? `${s.speedup >= 10 ? s.speedup.toFixed(0) : s.speedup.toFixed(1)}× ${s.basis === 'time' ? 'faster' : 'lower estimated cost'}` : '';
+    const verdict = a.method === 'none' ? 'not tried' : s.used ? `used by the planner${gain ? ` · ${gain}` : ''}` : 'not used by the planner';
+    return `<li><pre class="sql">${escapeHtml(s.ddl)}</pre>
+<p><span class="${s.used ? 'ok' : 'muted'}">${escapeHtml(verdict)}</span> · ${escapeHtml(s.reason)}</p>
+${s.after ? `<p class="muted">before: ${escapeHtml(a.before.summary)}<br>after: ${escapeHtml(s.after.summary)}</p>` : ''}
+${s.migration ? `<p class="muted">Goes in: ${escapeHtml(s.migration.title)}</p>` : ''}</li>`;
+  });
+  return `<h2>Suggested index</h2>
+<p class="muted">Each index was ${how}.</p>
+<ul class="advice">${items.join('\n')}</ul>`;
+}
+
 function benchmarkSection(b: BenchmarkCommandResult): string {
   return `<h2>Benchmark</h2>
 <p class="summary">${latencyLine(b)}</p>
@@ -160,7 +179,7 @@ tr.problem td.node strong { color: var(--vscode-editorWarning-foreground); }
 td.bad { color: var(--vscode-editorWarning-foreground); font-weight: 600; }
 .warn { color: var(--vscode-editorWarning-foreground); }
 .ok { color: var(--vscode-testing-iconPassed, var(--vscode-foreground)); }
-ul.warnings { padding-left: 18px; }
+ul.warnings, ul.advice { padding-left: 18px; }
 svg .track { fill: var(--vscode-editorWidget-border, rgba(128,128,128,0.25)); opacity: 0.4; }
 svg .fill { fill: var(--vscode-charts-blue, var(--vscode-progressBar-background)); }
 svg .mark { stroke: var(--vscode-charts-orange, var(--vscode-editorWarning-foreground)); stroke-width: 1.5; stroke-dasharray: 3 2; }

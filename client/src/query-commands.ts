@@ -7,7 +7,7 @@
  */
 import * as vscode from 'vscode';
 import { ExecuteCommandRequest, ResponseError, type LanguageClient } from 'vscode-languageclient/node';
-import { Commands, type BenchmarkCommandResult, type DatabaseErrorData, type ExplainCommandResult } from '../../server/src/protocol';
+import { Commands, type BenchmarkCommandResult, type DatabaseErrorData, type ExplainCommandResult, type IndexAdviceResult } from '../../server/src/protocol';
 import type { QueryResults } from './query-results';
 
 interface Target {
@@ -27,7 +27,7 @@ export class QueryCommands {
   ) {}
 
   static handles(command: string): boolean {
-    return command === Commands.explain || command === Commands.benchmark;
+    return command === Commands.explain || command === Commands.benchmark || command === Commands.suggestIndex;
   }
 
   /** A message from the server about the command in progress (building the embedded database, runs done). */
@@ -47,22 +47,48 @@ export class QueryCommands {
     }
     const target = this.target(client, args);
     if (!target) return undefined;
-    const explain = command === Commands.explain;
-    return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: explain ? 'PerfLens: Explain Query' : 'PerfLens: Benchmark Query', cancellable: true },
-      async (progress, token) => {
-        this.reporter = progress;
-        try {
-          const result = await this.send(client, command, target, token);
-          if (!result) return undefined;
-          this.results.add(target.uri ?? '', result.range, explain ? { explain: result as ExplainCommandResult } : { benchmark: result as BenchmarkCommandResult });
-          this.results.showPlan();
-          return result;
-        } finally {
-          this.reporter = undefined;
+    const titles: Record<string, string> = { [Commands.explain]: 'PerfLens: Explain Query', [Commands.benchmark]: 'PerfLens: Benchmark Query', [Commands.suggestIndex]: 'PerfLens: Suggest Index' };
+    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: titles[command], cancellable: true }, async (progress, token) => {
+      this.reporter = progress;
+      try {
+        const result = await this.send(client, command, target, token);
+        if (!result) return undefined;
+        if (command === Commands.suggestIndex) {
+          const advice = result as IndexAdviceResult;
+          this.results.add(target.uri ?? '', advice.range, { explain: advice.before, advice });
+        } else {
+          this.results.add(target.uri ?? '', result.range, command === Commands.explain ? { explain: result as ExplainCommandResult } : { benchmark: result as BenchmarkCommandResult });
         }
-      },
-    );
+        this.results.showPlan();
+        return result;
+      } finally {
+        this.reporter = undefined;
+      }
+    });
+    if (result && command === Commands.suggestIndex) void this.offerIndex(client, result as IndexAdviceResult);
+    return result;
+  }
+
+  /** After "Suggest Index": put the best index where the project keeps its schema, or copy its DDL. */
+  private async offerIndex(client: LanguageClient, advice: IndexAdviceResult): Promise<void> {
+    const best = advice.suggestions[0];
+    if (!best) {
+      void vscode.window.showInformationMessage(`PerfLens: ${advice.notes[0] ?? 'no index to suggest for this query.'}`);
+      return;
+    }
+    const gain = best.speedup !== undefined ? ` (${best.speedup >= 10 ? best.speedup.toFixed(0) : best.speedup.toFixed(1)}× ${best.basis === 'time' ? 'faster' : 'cheaper by estimate'})` : '';
+    const verdict = advice.method === 'none' ? 'not tried' : best.used ? `the planner uses it${gain}` : 'the planner does not use it';
+    const apply = best.migration?.title;
+    const copy = 'Copy CREATE INDEX';
+    const choice = await vscode.window.showInformationMessage(`PerfLens: ${best.ddl} — ${verdict}.`, ...(apply && best.used ? [apply] : []), copy);
+    if (choice === copy) await vscode.env.clipboard.writeText(best.ddl);
+    if (choice && choice === apply && best.migration) {
+      const edit = await client.protocol2CodeConverter.asWorkspaceEdit(best.migration.edit as Parameters<typeof client.protocol2CodeConverter.asWorkspaceEdit>[0]);
+      if (edit && (await vscode.workspace.applyEdit(edit))) {
+        const [uri] = edit.entries()[0] ?? [];
+        if (uri) await vscode.window.showTextDocument(uri, { preview: false });
+      }
+    }
   }
 
   /** The arguments given (a code lens, another extension), or the query under the cursor. */
@@ -78,7 +104,7 @@ export class QueryCommands {
     return { uri: editor.document.uri.toString(), position: client.code2ProtocolConverter.asPosition(editor.selection.active) };
   }
 
-  private async send(client: LanguageClient, command: string, target: Target, token: vscode.CancellationToken): Promise<(ExplainCommandResult | BenchmarkCommandResult) | undefined> {
+  private async send(client: LanguageClient, command: string, target: Target, token: vscode.CancellationToken): Promise<(ExplainCommandResult | BenchmarkCommandResult | IndexAdviceResult) | undefined> {
     try {
       return await client.sendRequest(ExecuteCommandRequest.type, { command, arguments: [target] }, token);
     } catch (e) {

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { BenchmarkCommandResult, ExplainCommandResult, RangeData } from '../../server/src/protocol';
+import type { BenchmarkCommandResult, ExplainCommandResult, IndexAdviceResult, RangeData } from '../../server/src/protocol';
 import { planHtml, type PlanPage } from './plan-html';
 import { hoverMarkdown, inlineText } from './query-text';
 
@@ -15,7 +15,10 @@ interface QueryResult {
   range: vscode.Range;
   explain?: ExplainCommandResult;
   benchmark?: BenchmarkCommandResult;
+  advice?: IndexAdviceResult;
 }
+
+type Results = Pick<QueryResult, 'explain' | 'benchmark' | 'advice'>;
 
 export const SHOW_PLAN_COMMAND = 'perflens.showPlan';
 
@@ -39,7 +42,7 @@ export class QueryResults implements vscode.Disposable {
   }
 
   /** Records a result for the query at `range` (none for SQL given as text: nothing to decorate) and redraws. */
-  add(uri: string, range: RangeData | undefined, result: { explain?: ExplainCommandResult; benchmark?: BenchmarkCommandResult }): void {
+  add(uri: string, range: RangeData | undefined, result: Results): void {
     const page: PlanPage = { source: range ? `${path.basename(vscode.Uri.parse(uri).fsPath)}:${range.start.line + 1}` : undefined };
     if (range) {
       const r = new vscode.Range(range.start.line, range.start.character, range.end.line, range.end.character);
@@ -48,7 +51,7 @@ export class QueryResults implements vscode.Disposable {
       if (!entry) list.push((entry = { uri, range: r }));
       Object.assign(entry, result);
       this.results.set(uri, list);
-      Object.assign(page, { explain: entry.explain, benchmark: entry.benchmark });
+      Object.assign(page, { explain: entry.explain, benchmark: entry.benchmark, advice: entry.advice });
     } else {
       Object.assign(page, result);
     }
@@ -91,7 +94,7 @@ export class QueryResults implements vscode.Disposable {
     const pos = new vscode.Position(target.line, target.character);
     const hit = this.results.get(target.uri)?.find((r) => r.range.contains(pos));
     if (!hit) return this.showPlan();
-    this.showPlan({ source: `${path.basename(vscode.Uri.parse(hit.uri).fsPath)}:${hit.range.start.line + 1}`, explain: hit.explain, benchmark: hit.benchmark });
+    this.showPlan({ source: `${path.basename(vscode.Uri.parse(hit.uri).fsPath)}:${hit.range.start.line + 1}`, explain: hit.explain, benchmark: hit.benchmark, advice: hit.advice });
   }
 
   private onEdit(e: vscode.TextDocumentChangeEvent): void {

@@ -42,6 +42,8 @@ export const Commands = {
   explain: 'perflens.explain',
   benchmark: 'perflens.benchmark',
   compareFix: 'perflens.compareFix',
+  /** Tries the indexes a query's plan asks for (embedded copy, or HypoPG) and says where each would go. */
+  suggestIndex: 'perflens.suggestIndex',
   selectDatabase: 'perflens.selectDatabase',
   /** Applies a finding's fix (used by code actions that need the server to compute edits). */
   applyFix: 'perflens.applyFix',
@@ -170,6 +172,30 @@ export interface BenchmarkCommandResult {
   timingsMs: number[];
   range?: RangeData;
   notes: string[];
+}
+
+/** The result of `perflens.suggestIndex`. */
+export interface IndexAdviceResult {
+  sql: string;
+  range?: RangeData;
+  /** `embedded`: each index built in a rolled-back transaction on the embedded copy; `hypopg`: hypothetical; `none`: not tried. */
+  method: 'embedded' | 'hypopg' | 'none';
+  notes: string[];
+  before: ExplainCommandResult;
+  suggestions: Array<{
+    table: string;
+    columns: Array<{ name: string; descending?: boolean }>;
+    ddl: string;
+    reason: string;
+    /** The planner chose the index. */
+    used: boolean;
+    /** Before ÷ after, by execution time (`time`) or estimated cost (`cost`). */
+    speedup?: number;
+    basis: 'time' | 'cost';
+    after?: ExplainCommandResult;
+    /** Where the index goes in the project (schema.prisma, a new SQL migration), as an LSP workspace edit. */
+    migration?: { title: string; edit: unknown };
+  }>;
 }
 
 export interface RangeData {

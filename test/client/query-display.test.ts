@@ -77,6 +77,20 @@ describe('client: query result display', () => {
     assert.match(html, /<h2>Benchmark<\/h2>\n<p class="summary">p50 1\.23 ms · p95 4\.50 ms · p99 12\.5 ms<\/p>/);
   });
 
+  it('plan view: suggested indexes with the verdict, before and after, and where each goes', () => {
+    const html = planHtml({
+      explain,
+      advice: {
+        sql: explain.sql, method: 'embedded', notes: [], before: explain,
+        suggestions: [{ table: 'posts', columns: [{ name: 'title' }], ddl: 'CREATE INDEX posts_title_idx ON posts (title);', reason: 'Seq Scan on posts compares title', used: true, speedup: 12.4, basis: 'time', after: { ...explain, summary: 'Index Scan using posts_title_idx on posts · 20 rows · 0.40 ms' }, migration: { title: 'Add migration db/migrations/0002_x.sql', edit: {} } }],
+      },
+    }, 'n');
+    assert.match(html, /<h2>Suggested index<\/h2>\n<p class="muted">Each index was built on the embedded copy inside a transaction that was rolled back\.<\/p>/);
+    assert.match(html, /<span class="ok">used by the planner · 12× faster<\/span> · Seq Scan on posts compares title/);
+    assert.match(html, /after: Index Scan using posts_title_idx on posts · 20 rows · 0\.40 ms/);
+    assert.match(html, /Goes in: Add migration db\/migrations\/0002_x\.sql/);
+  });
+
   it('histogram: every run in a bin, percentile marks', () => {
     const svg = histogram([1, 1, 2, 10], { p50: 1.5, p95: 10, p99: 10 });
     const counts = [...svg.matchAll(/: (\d+) runs<\/title>/g)].map((m) => Number(m[1]));

@@ -100,6 +100,26 @@ describe('language server: database commands', function () {
     assert.equal(after.plan.root.rowsActual, 0, 'the UPDATE was rolled back');
   });
 
+  it('embedded: suggests the index a query needs, tried on the copy, with the migration that adds it', async () => {
+    fs.mkdirSync(path.join(root, 'db/migrations'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'db/migrations/0001_init.sql'), '-- the tables are in schema.sql\n');
+    await start({ dataSize: 5_000 });
+    const advice: any = await client.connection.sendRequest('workspace/executeCommand', {
+      command: 'perflens.suggestIndex',
+      arguments: [{ uri: queriesUri, position: { line: 1, character: 10 } }],
+    });
+    assert.equal(advice.method, 'embedded');
+    assert.match(advice.before.summary, /^Seq Scan on items/);
+    const [best] = advice.suggestions;
+    assert.equal(best.ddl, 'CREATE INDEX items_owner_id_idx ON items (owner_id);');
+    assert.equal(best.used, true);
+    assert.match(best.after.summary, /items_owner_id_idx on items/);
+    const file = pathToFileURL(path.join(root, 'db/migrations/0002_add_items_owner_id_index.sql')).href;
+    assert.equal(best.migration.title, 'Add migration db/migrations/0002_add_items_owner_id_index.sql');
+    assert.deepEqual(best.migration.edit.documentChanges[0], { kind: 'create', uri: file, options: { overwrite: false, ignoreIfExists: false } });
+    assert.match(best.migration.edit.documentChanges[1].edits[0].newText, /CREATE INDEX items_owner_id_idx ON items \(owner_id\);\n$/);
+  });
+
   it('untrusted workspace: no database work until the client says it is trusted', async () => {
     await start({ dataSize: 50 }, { workspaceTrusted: false });
     await assert.rejects(

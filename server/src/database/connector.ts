@@ -19,6 +19,12 @@ export interface StatementOptions {
 export interface ExplainOptions extends StatementOptions {
   /** Execute the statement (EXPLAIN ANALYZE) to get actual rows and times; rolled back afterwards. */
   analyze?: boolean;
+  /**
+   * PerfLens's own statements, run first in the same transaction (which is always rolled back):
+   * a `CREATE INDEX` to try on the embedded copy, a HypoPG hypothetical index. The user's statement
+   * then runs read-only unless writes are allowed. Never a user's SQL.
+   */
+  setup?: string[];
 }
 
 export interface QueryResult {
@@ -49,9 +55,13 @@ export interface Connector {
   close(): Promise<void>;
 }
 
-/** Builds `EXPLAIN (…) <sql>`: JSON, with BUFFERS (PostgreSQL 13+ accepts it without ANALYZE). */
+/**
+ * Builds `EXPLAIN (…) <sql>`: JSON, with BUFFERS (PostgreSQL 13+ accepts it without ANALYZE). Without
+ * ANALYZE the option is left out rather than set false: HypoPG only plans with hypothetical
+ * indexes when an EXPLAIN has no ANALYZE option at all.
+ */
 export function explainStatement(sql: string, analyze: boolean): string {
-  return `EXPLAIN (FORMAT JSON, ANALYZE ${analyze ? 'true' : 'false'}, BUFFERS true) ${stripTrailingSemicolon(sql)}`;
+  return `EXPLAIN (FORMAT JSON, ${analyze ? 'ANALYZE true, ' : ''}BUFFERS true) ${stripTrailingSemicolon(sql)}`;
 }
 
 export function stripTrailingSemicolon(sql: string): string {

@@ -14,6 +14,8 @@ export interface ExplainRequest {
   params?: unknown[];
   allowWrites?: boolean;
   timeoutMs?: number;
+  /** PerfLens's own statements before the EXPLAIN, in the same rolled-back transaction (an index to try). */
+  setup?: string[];
 }
 
 export interface ExplainResult {
@@ -30,7 +32,7 @@ export interface ExplainResult {
 
 export async function explainQuery(connector: Connector, sql: string, request: ExplainRequest = {}): Promise<ExplainResult> {
   const filled = request.params ? { values: request.params, sources: request.params.map(() => 'given') } : await fillParameters(connector, sql, request.timeoutMs);
-  const raw = await connector.explain(sql, { analyze: request.analyze, params: filled.values, allowWrites: request.allowWrites, timeoutMs: request.timeoutMs });
+  const raw = await connector.explain(sql, { analyze: request.analyze, params: filled.values, allowWrites: request.allowWrites, timeoutMs: request.timeoutMs, setup: request.setup });
   const plan = normalisePlan(raw);
   const tableRows = await relationSizes(connector, plan, request.timeoutMs);
   return {

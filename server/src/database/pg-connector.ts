@@ -47,7 +47,11 @@ export class PgConnector implements Connector {
 
   explain(sql: string, options: ExplainOptions = {}): Promise<RawPlan> {
     // Always rolled back: EXPLAIN ANALYZE executes the statement, writes included.
-    return this.transaction(options, true, async (client) => {
+    const setup = options.setup ?? [];
+    // Set-up statements need a writable transaction; the user's statement is read-only after them.
+    return this.transaction({ ...options, allowWrites: options.allowWrites || setup.length > 0 }, true, async (client) => {
+      for (const statement of setup) await client.query(statement);
+      if (setup.length && !options.allowWrites) await client.query('SET TRANSACTION READ ONLY');
       const result = await client.query({ text: explainStatement(sql, !!options.analyze), values: options.params ?? [] });
       return planFromExplainRows(result.rows);
     });

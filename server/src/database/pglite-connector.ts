@@ -78,7 +78,7 @@ export class PgliteConnector extends EventEmitter implements Connector {
     const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
     // Always rolled back: EXPLAIN ANALYZE executes the statement, writes included.
     const reply = await this.request(
-      { type: 'query', sql: explainStatement(sql, !!options.analyze), params: options.params ?? [], readOnly: !options.allowWrites, rollback: true, timeoutMs },
+      { type: 'query', sql: explainStatement(sql, !!options.analyze), params: options.params ?? [], readOnly: !options.allowWrites, rollback: true, timeoutMs, setup: options.setup },
       timeoutMs,
     );
     return planFromExplainRows(reply.rows);

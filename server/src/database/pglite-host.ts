@@ -16,6 +16,8 @@ async function handle(db: PGlite, request: HostRequest): Promise<HostReply> {
   switch (request.type) {
     case 'query':
       return db.transaction(async (tx) => {
+        // PerfLens's own set-up (an index to try) runs first; READ ONLY may be set after it.
+        for (const statement of request.setup ?? []) await tx.exec(statement);
         if (request.readOnly) await tx.exec('SET TRANSACTION READ ONLY');
         // PGlite cannot interrupt itself (no timer signals in WASM), so the parent also enforces
         // the timeout by killing this process; the setting keeps SHOW statement_timeout honest.

@@ -1,7 +1,7 @@
 /** Messages between the PGlite connector (language server, CLI) and the PGlite host child process. */
 
 export type HostRequest =
-  | { id: number; type: 'query'; sql: string; params: unknown[]; readOnly: boolean; rollback: boolean; timeoutMs: number }
+  | { id: number; type: 'query'; sql: string; params: unknown[]; readOnly: boolean; rollback: boolean; timeoutMs: number; setup?: string[] }
   | { id: number; type: 'describe'; sql: string; timeoutMs: number }
   | { id: number; type: 'script'; sql: string }
   | { id: number; type: 'close' };

@@ -4,12 +4,14 @@
  * options (`analyze`, `params`, `allowWrites`, `runs`, `concurrency`, `warmup`). The result is data;
  * the client draws it. The embedded database runs in its own process, never in this one.
  */
-import { ErrorCodes, LSPErrorCodes, ResponseError, type CancellationToken, type Position } from 'vscode-languageserver';
+import { ErrorCodes, LSPErrorCodes, ResponseError, type CancellationToken, type Position, type WorkspaceEdit } from 'vscode-languageserver';
 import type { Connector } from '../database/connector';
 import type { ServerContext } from '../context';
 import { defaultCacheDir } from '../database/cache-dir';
 import { benchmarkQuery } from '../database/benchmark';
-import { explainQuery } from '../database/explain';
+import { explainQuery, type ExplainResult } from '../database/explain';
+import { suggestIndexes } from '../database/index-advisor';
+import { indexMigration, type IndexMigration } from '../database/index-migration';
 import { nodeLabel, selfCost, selfMs, type PlanNode } from '../database/plan-tree';
 import { redactUrl } from '../database/redact-url';
 import { needsPassword, withPassword } from '../database/credentials';
@@ -23,6 +25,8 @@ import {
   type DatabasePasswordParams,
   type DatabasePasswordResult,
   type DatabaseProgressParams,
+  type ExplainCommandResult,
+  type IndexAdviceResult,
 } from '../protocol';
 import { pathToUri } from '../uri';
 import { registerCommand } from './execute-command';
@@ -46,8 +50,35 @@ export function registerDatabaseCommands(): void {
     const { sql, range, connector, notes, timeoutMs } = await prepare(ctx, target);
     progress(ctx, 'running EXPLAIN');
     const result = await run(connector, token, () => explainQuery(connector, sql, { analyze: target.analyze ?? true, params: target.params, allowWrites: target.allowWrites, timeoutMs }));
-    const { raw, plan, ...rest } = result;
-    return { ...rest, plan: { ...plan, root: forDisplay(plan.root) }, raw, range, notes };
+    return { ...explainForDisplay(result), raw: result.raw, range, notes };
+  });
+  registerCommand(Commands.suggestIndex, async (ctx, args, token) => {
+    const target = targetOf(args);
+    const { sql, range, connector, notes, timeoutMs } = await prepare(ctx, target);
+    progress(ctx, 'trying indexes');
+    const advice = await run(connector, token, () => suggestIndexes(connector, sql, { params: target.params, timeoutMs }));
+    const root = ctx.root;
+    return {
+      sql,
+      range,
+      method: advice.method,
+      notes: [...notes, ...advice.notes],
+      before: { ...explainForDisplay(advice.before), range, notes: [] },
+      suggestions: advice.tried.map((t) => {
+        const migration = root ? indexMigration(root, t) : undefined;
+        return {
+          table: t.table,
+          columns: t.columns,
+          ddl: t.ddl,
+          reason: t.reason,
+          used: t.used,
+          speedup: t.speedup,
+          basis: t.basis,
+          after: t.after && { ...explainForDisplay(t.after), range, notes: [] },
+          migration: migration && { title: migration.title, edit: migrationEdit(migration) },
+        };
+      }),
+    } satisfies IndexAdviceResult;
   });
   registerCommand(Commands.benchmark, async (ctx, args, token) => {
     const target = targetOf(args);
@@ -65,6 +96,19 @@ export function registerDatabaseCommands(): void {
     );
     return { ...result, range, notes };
   });
+}
+
+function explainForDisplay(result: ExplainResult): Omit<ExplainCommandResult, 'range' | 'notes'> {
+  const { raw: _raw, plan, ...rest } = result;
+  return { ...rest, plan: { ...plan, root: forDisplay(plan.root) } };
+}
+
+/** A suggested index's place in the project, as an LSP workspace edit (a new file, or an insert). */
+function migrationEdit(m: IndexMigration): WorkspaceEdit {
+  const uri = pathToUri(m.file);
+  const insert = { range: { start: m.position, end: m.position }, newText: m.text };
+  if (!m.create) return { changes: { [uri]: [insert] } };
+  return { documentChanges: [{ kind: 'create', uri, options: { overwrite: false, ignoreIfExists: false } }, { textDocument: { uri, version: null }, edits: [insert] }] };
 }
 
 /** The plan with what clients show beside each node: its label, and its own time and cost. */

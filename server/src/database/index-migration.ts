@@ -1,0 +1,130 @@
+/**
+ * Where a suggested index goes in the project, as an edit the editor applies: a Prisma project gets
+ * `@@index([...])` in the model of `schema.prisma` (then `prisma migrate dev` writes the migration,
+ * and the schema does not drift); a project with a folder of SQL migrations gets the next file in
+ * that folder's naming scheme (Flyway `V<n>__…`, numbered `0007_…`, timestamped `20241125…_…`).
+ * Otherwise there is no edit, and the user copies the DDL.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parsePrismaSchema, unquote, type PrismaModel } from './schema/prisma-schema';
+import type { IndexCandidate } from './index-advisor';
+
+export interface IndexMigration {
+  /** `Add @@index([authorId, createdAt(sort: Desc)]) to model Post in prisma/schema.prisma`. */
+  title: string;
+  /** Absolute path of the file written or changed. */
+  file: string;
+  /** The file is new. */
+  create: boolean;
+  /** Insert `text` at this offset (0 for a new file). */
+  offset: number;
+  /** Line and character of the insertion (LSP positions, 0-based). */
+  position: { line: number; character: number };
+  text: string;
+}
+
+const SKIP = new Set(['node_modules', '.git', 'dist', 'build', 'out', '.venv', 'venv', '__pycache__']);
+
+export function indexMigration(root: string, candidate: IndexCandidate, now = new Date()): IndexMigration | undefined {
+  return prismaIndex(root, candidate) ?? sqlMigration(root, candidate, now);
+}
+
+function findFiles(root: string, accept: (rel: string, isDir: boolean) => boolean, depth = 5): string[] {
+  const out: string[] = [];
+  const walk = (dir: string, level: number): void => {
+    if (level > depth) return;
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (SKIP.has(e.name) || e.name.startsWith('.')) continue;
+      const full = path.join(dir, e.name);
+      const rel = path.relative(root, full).split(path.sep).join('/');
+      if (accept(rel, e.isDirectory())) out.push(full);
+      if (e.isDirectory()) walk(full, level + 1);
+    }
+  };
+  walk(root, 0);
+  return out.sort();
+}
+
+function prismaIndex(root: string, candidate: IndexCandidate): IndexMigration | undefined {
+  for (const file of findFiles(root, (rel, dir) => !dir && rel.endsWith('schema.prisma'))) {
+    const text = fs.readFileSync(file, 'utf8');
+    const model = parsePrismaSchema(text).models.find((m) => tableOf(m) === candidate.table);
+    if (!model) continue;
+    const fields = candidate.columns.map((c) => {
+      const field = model.fields.find((f) => columnOf(f) === c.name);
+      return field && `${field.name}${c.descending ? '(sort: Desc)' : ''}`;
+    });
+    if (fields.some((f) => !f)) return undefined;
+    // The model's closing brace: the first line that is only `}` after `model Name {`.
+    const head = new RegExp(`^model\\s+${model.name}\\s*\\{`, 'm').exec(text);
+    if (!head) return undefined;
+    const close = /^\}/m.exec(text.slice(head.index));
+    if (!close) return undefined;
+    const offset = head.index + close.index;
+    const attribute = `@@index([${fields.join(', ')}])`;
+    return {
+      title: `Add ${attribute} to model ${model.name} in ${path.relative(root, file).split(path.sep).join('/')}`,
+      file,
+      create: false,
+      offset,
+      position: positionAt(text, offset),
+      text: `  ${attribute}\n`,
+    };
+  }
+  return undefined;
+}
+
+function tableOf(m: PrismaModel): string {
+  const map = m.blockAttributes.find((a) => a.name === 'map')?.args;
+  return map ? unquote(map.split(',')[0].trim()) : m.name;
+}
+
+function columnOf(f: PrismaModel['fields'][number]): string {
+  const map = f.attributes.find((a) => a.name === 'map')?.args;
+  return map ? unquote(map.split(',')[0].trim()) : f.name;
+}
+
+/** Folders of `.sql` migrations outside Prisma's (which `prisma migrate` owns). */
+function sqlMigration(root: string, candidate: IndexCandidate, now: Date): IndexMigration | undefined {
+  const dirs = findFiles(root, (rel, dir) => dir && /(^|\/)(migrations|migration|drizzle|sql\/migrations|db\/migrate)$/.test(rel) && !rel.startsWith('prisma/'));
+  for (const dir of dirs) {
+    const files = fs.readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
+    if (files.length === 0) continue;
+    const name = nextName(files, `add_${candidate.table}_${candidate.columns.map((c) => c.name).join('_')}_index`.replace(/[^A-Za-z0-9_]/g, '_').toLowerCase(), now);
+    if (!name) continue;
+    const file = path.join(dir, name);
+    const text = `-- Suggested by PerfLens: ${candidate.reason}.\n-- On a big production table, consider CREATE INDEX CONCURRENTLY (outside a transaction).\n${candidate.ddl}\n`;
+    return { title: `Add migration ${path.relative(root, file).split(path.sep).join('/')}`, file, create: true, offset: 0, position: { line: 0, character: 0 }, text };
+  }
+  return undefined;
+}
+
+/** The next migration file name in the scheme the existing ones use. */
+export function nextName(existing: string[], slug: string, now: Date): string | undefined {
+  const last = existing[existing.length - 1];
+  const flyway = existing.map((f) => /^V(\d+)__/.exec(f)).filter((m): m is RegExpExecArray => !!m);
+  if (flyway.length) return `V${Math.max(...flyway.map((m) => Number(m[1]))) + 1}__${slug}.sql`;
+  const numbered = /^(\d+)([_-])/.exec(last);
+  if (!numbered) return undefined;
+  const digits = numbered[1];
+  if (digits.length >= 12) {
+    // A timestamp (20241125093000_…): the current time in the same shape.
+    const stamp = now.toISOString().replace(/[-:T]/g, '').slice(0, digits.length).padEnd(digits.length, '0');
+    return `${stamp > digits ? stamp : String(BigInt(digits) + 1n)}${numbered[2]}${slug}.sql`;
+  }
+  const next = String(Math.max(...existing.map((f) => Number(/^(\d+)/.exec(f)?.[1] ?? 0))) + 1).padStart(digits.length, '0');
+  return `${next}${numbered[2]}${slug}.sql`;
+}
+
+function positionAt(text: string, offset: number): { line: number; character: number } {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length - 1;
+  return { line, character: offset - (before.lastIndexOf('\n') + 1) };
+}
