@@ -4,8 +4,8 @@
  * histogram. Static HTML (no scripts) coloured by the editor theme's CSS variables. Pure, so tests
  * render it without VS Code.
  */
-import type { BenchmarkCommandResult, ExplainCommandResult, IndexAdviceResult, PlanNodeData } from '../../server/src/protocol';
-import { latencyLine, ms, rows } from './query-text';
+import type { BenchmarkCommandResult, CompareFixCommandResult, ExplainCommandResult, IndexAdviceResult, PlanNodeData } from '../../server/src/protocol';
+import { latencyLine, ms, rows, times } from './query-text';
 
 export interface PlanPage {
   /** Where the query is, for the heading (`posts.ts:23`). */
@@ -13,6 +13,7 @@ export interface PlanPage {
   explain?: ExplainCommandResult;
   benchmark?: BenchmarkCommandResult;
   advice?: IndexAdviceResult;
+  compare?: CompareFixCommandResult;
 }
 
 /** The server's warning kinds, as the flags shown beside the node they are about. */
@@ -23,16 +24,17 @@ export function escapeHtml(text: string): string {
 }
 
 export function planHtml(page: PlanPage, nonce: string): string {
-  const sql = page.explain?.sql ?? page.benchmark?.sql ?? '';
-  const database = page.explain?.database ?? page.benchmark?.database ?? '';
+  const sql = page.explain?.sql ?? page.benchmark?.sql ?? page.compare?.sql ?? '';
+  const database = page.explain?.database ?? page.benchmark?.database ?? page.compare?.database ?? '';
   const body = [
     `<h1>${escapeHtml(page.source ? `Query at ${page.source}` : 'Query')}</h1>`,
     `<p class="muted">${escapeHtml(database)}</p>`,
     `<pre class="sql">${escapeHtml(sql)}</pre>`,
+    page.compare ? compareSection(page.compare) : '',
     page.advice ? adviceSection(page.advice) : '',
     page.explain ? explainSection(page.explain) : '',
     page.benchmark ? benchmarkSection(page.benchmark) : '',
-    notesSection([...(page.explain?.notes ?? []), ...(page.benchmark?.notes ?? []), ...(page.advice?.notes ?? [])]),
+    notesSection([...(page.explain?.notes ?? []), ...(page.benchmark?.notes ?? []), ...(page.advice?.notes ?? []), ...(page.compare?.notes ?? [])]),
   ].join('\n');
   return `<!DOCTYPE html>
 <html lang="en">
@@ -101,6 +103,41 @@ function nodeRow(n: PlanNodeData, depth: number, percent: number, analyzed: bool
 <td class="num">${n.loops ?? ''}</td>
 <td class="num">${buffers}</td>
 </tr>`;
+}
+
+/** Offset against keyset per page depth: a grouped bar chart of the p50s (log scale: keyset bars stay visible) and a table. */
+function compareSection(c: CompareFixCommandResult): string {
+  if (c.depths.length === 0) return '<h2>Offset vs keyset</h2><p class="muted">Nothing measured.</p>';
+  const W = 600;
+  const H = 160;
+  const all = c.depths.flatMap((d) => [d.offsetP50, d.keysetP50]).filter((x) => x > 0);
+  const lo = Math.log10(Math.min(...all) / 2);
+  const hi = Math.log10(Math.max(...all) * 1.2);
+  const y = (v: number) => H - ((Math.log10(Math.max(v, 10 ** lo)) - lo) / (hi - lo || 1)) * (H - 24);
+  const group = W / c.depths.length;
+  const bar = Math.min(60, group / 3);
+  const bars = c.depths
+    .map((d, i) => {
+      const x = i * group + group / 2 - bar;
+      const rect = (cls: string, at: number, v: number) => `<rect class="${cls}" x="${at.toFixed(1)}" y="${y(v).toFixed(1)}" width="${(bar - 2).toFixed(1)}" height="${(H - y(v)).toFixed(1)}"><title>${ms(v)}</title></rect><text class="value" x="${(at + bar / 2).toFixed(1)}" y="${(y(v) - 3).toFixed(1)}" text-anchor="middle">${ms(v)}</text>`;
+      return `${rect('offset', x, d.offsetP50)}${rect('keyset', x + bar, d.keysetP50)}<text class="axis" x="${(i * group + group / 2).toFixed(1)}" y="${H + 14}" text-anchor="middle">page ${rows(d.page)}</text>`;
+    })
+    .join('');
+  const legend = `<text class="axis legend-offset" x="0" y="10">■ offset</text><text class="axis legend-keyset" x="70" y="10">■ keyset</text>`;
+  const table = c.depths
+    .map((d) => `<tr><td class="num">${rows(d.page)}</td><td class="num">${rows(d.offset)}</td><td class="num">${ms(d.offsetP50)}</td><td class="num">${ms(d.offsetP95)}</td><td class="num">${ms(d.keysetP50)}</td><td class="num">${ms(d.keysetP95)}</td><td class="num">${d.page > 1 && d.keysetP50 > 0 ? times(d.offsetP50 / d.keysetP50) : ''}</td></tr>`)
+    .join('\n');
+  return `<h2>Offset vs keyset</h2>
+<p class="muted">The query as written and its keyset rewrite (the quick-fix), ${c.pageSize} rows per page${c.tableRows !== undefined ? `, ~${rows(c.tableRows)} rows in the table` : ''}; p50 of each page's runs.</p>
+<svg class="histogram" width="${W}" height="${H + 18}" viewBox="0 0 ${W} ${H + 18}" role="img" aria-label="offset against keyset latency per page">${legend}${bars}</svg>
+<div class="plan-wrap"><table class="plan">
+<thead><tr><th class="num">Page</th><th class="num">Offset</th><th class="num">Offset p50</th><th class="num">p95</th><th class="num">Keyset p50</th><th class="num">p95</th><th class="num">Keyset faster</th></tr></thead>
+<tbody>
+${table}
+</tbody>
+</table></div>
+<p class="muted">Keyset query:</p>
+<pre class="sql">${escapeHtml(c.keysetSql)}</pre>`;
 }
 
 /** The indexes tried, best first: the DDL, whether the planner used it, and the plan before and after. */
@@ -182,6 +219,9 @@ td.bad { color: var(--vscode-editorWarning-foreground); font-weight: 600; }
 ul.warnings, ul.advice { padding-left: 18px; }
 svg .track { fill: var(--vscode-editorWidget-border, rgba(128,128,128,0.25)); opacity: 0.4; }
 svg .fill { fill: var(--vscode-charts-blue, var(--vscode-progressBar-background)); }
+svg .offset, svg .legend-offset { fill: var(--vscode-charts-orange, var(--vscode-editorWarning-foreground)); }
+svg .keyset, svg .legend-keyset { fill: var(--vscode-charts-green, var(--vscode-testing-iconPassed)); }
+svg .value { fill: var(--vscode-foreground); font-size: 10px; }
 svg .mark { stroke: var(--vscode-charts-orange, var(--vscode-editorWarning-foreground)); stroke-width: 1.5; stroke-dasharray: 3 2; }
 svg .mark-label, svg .axis { fill: var(--vscode-descriptionForeground); font-size: 10px; }
 `;

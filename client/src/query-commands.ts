@@ -7,7 +7,7 @@
  */
 import * as vscode from 'vscode';
 import { ExecuteCommandRequest, ResponseError, type LanguageClient } from 'vscode-languageclient/node';
-import { Commands, type BenchmarkCommandResult, type DatabaseErrorData, type ExplainCommandResult, type IndexAdviceResult } from '../../server/src/protocol';
+import { Commands, type BenchmarkCommandResult, type CompareFixCommandResult, type DatabaseErrorData, type ExplainCommandResult, type IndexAdviceResult } from '../../server/src/protocol';
 import type { QueryResults } from './query-results';
 
 interface Target {
@@ -27,7 +27,7 @@ export class QueryCommands {
   ) {}
 
   static handles(command: string): boolean {
-    return command === Commands.explain || command === Commands.benchmark || command === Commands.suggestIndex;
+    return command === Commands.explain || command === Commands.benchmark || command === Commands.suggestIndex || command === Commands.compareFix;
   }
 
   /** A message from the server about the command in progress (building the embedded database, runs done). */
@@ -47,7 +47,7 @@ export class QueryCommands {
     }
     const target = this.target(client, args);
     if (!target) return undefined;
-    const titles: Record<string, string> = { [Commands.explain]: 'PerfLens: Explain Query', [Commands.benchmark]: 'PerfLens: Benchmark Query', [Commands.suggestIndex]: 'PerfLens: Suggest Index' };
+    const titles: Record<string, string> = { [Commands.explain]: 'PerfLens: Explain Query', [Commands.benchmark]: 'PerfLens: Benchmark Query', [Commands.suggestIndex]: 'PerfLens: Suggest Index', [Commands.compareFix]: 'PerfLens: Compare with the Fix' };
     const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: titles[command], cancellable: true }, async (progress, token) => {
       this.reporter = progress;
       try {
@@ -56,6 +56,8 @@ export class QueryCommands {
         if (command === Commands.suggestIndex) {
           const advice = result as IndexAdviceResult;
           this.results.add(target.uri ?? '', advice.range, { explain: advice.before, advice });
+        } else if (command === Commands.compareFix) {
+          this.results.add(target.uri ?? '', result.range, { compare: result as CompareFixCommandResult });
         } else {
           this.results.add(target.uri ?? '', result.range, command === Commands.explain ? { explain: result as ExplainCommandResult } : { benchmark: result as BenchmarkCommandResult });
         }
@@ -104,7 +106,7 @@ export class QueryCommands {
     return { uri: editor.document.uri.toString(), position: client.code2ProtocolConverter.asPosition(editor.selection.active) };
   }
 
-  private async send(client: LanguageClient, command: string, target: Target, token: vscode.CancellationToken): Promise<(ExplainCommandResult | BenchmarkCommandResult | IndexAdviceResult) | undefined> {
+  private async send(client: LanguageClient, command: string, target: Target, token: vscode.CancellationToken): Promise<(ExplainCommandResult | BenchmarkCommandResult | IndexAdviceResult | CompareFixCommandResult) | undefined> {
     try {
       return await client.sendRequest(ExecuteCommandRequest.type, { command, arguments: [target] }, token);
     } catch (e) {

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { BenchmarkCommandResult, ExplainCommandResult, IndexAdviceResult, RangeData } from '../../server/src/protocol';
+import type { BenchmarkCommandResult, CompareFixCommandResult, ExplainCommandResult, IndexAdviceResult, RangeData } from '../../server/src/protocol';
 import { planHtml, type PlanPage } from './plan-html';
 import { hoverMarkdown, inlineText } from './query-text';
 
@@ -16,9 +16,10 @@ interface QueryResult {
   explain?: ExplainCommandResult;
   benchmark?: BenchmarkCommandResult;
   advice?: IndexAdviceResult;
+  compare?: CompareFixCommandResult;
 }
 
-type Results = Pick<QueryResult, 'explain' | 'benchmark' | 'advice'>;
+type Results = Pick<QueryResult, 'explain' | 'benchmark' | 'advice' | 'compare'>;
 
 export const SHOW_PLAN_COMMAND = 'perflens.showPlan';
 
@@ -51,7 +52,7 @@ export class QueryResults implements vscode.Disposable {
       if (!entry) list.push((entry = { uri, range: r }));
       Object.assign(entry, result);
       this.results.set(uri, list);
-      Object.assign(page, { explain: entry.explain, benchmark: entry.benchmark, advice: entry.advice });
+      Object.assign(page, { explain: entry.explain, benchmark: entry.benchmark, advice: entry.advice, compare: entry.compare });
     } else {
       Object.assign(page, result);
     }
@@ -83,7 +84,7 @@ export class QueryResults implements vscode.Disposable {
     const hit = this.results.get(doc.uri.toString())?.find((r) => r.range.contains(pos) || (pos.line === r.range.end.line && pos.character >= r.range.end.character));
     if (!hit) return undefined;
     const args = encodeURIComponent(JSON.stringify([{ uri: hit.uri, line: hit.range.start.line, character: hit.range.start.character }]));
-    const markdown = new vscode.MarkdownString(hoverMarkdown(hit.explain, hit.benchmark, `command:${SHOW_PLAN_COMMAND}?${args}`));
+    const markdown = new vscode.MarkdownString(hoverMarkdown(hit.explain, hit.benchmark, `command:${SHOW_PLAN_COMMAND}?${args}`, hit.compare));
     markdown.isTrusted = { enabledCommands: [SHOW_PLAN_COMMAND] };
     return new vscode.Hover(markdown, hit.range);
   }
@@ -94,7 +95,7 @@ export class QueryResults implements vscode.Disposable {
     const pos = new vscode.Position(target.line, target.character);
     const hit = this.results.get(target.uri)?.find((r) => r.range.contains(pos));
     if (!hit) return this.showPlan();
-    this.showPlan({ source: `${path.basename(vscode.Uri.parse(hit.uri).fsPath)}:${hit.range.start.line + 1}`, explain: hit.explain, benchmark: hit.benchmark, advice: hit.advice });
+    this.showPlan({ source: `${path.basename(vscode.Uri.parse(hit.uri).fsPath)}:${hit.range.start.line + 1}`, explain: hit.explain, benchmark: hit.benchmark, advice: hit.advice, compare: hit.compare });
   }
 
   private onEdit(e: vscode.TextDocumentChangeEvent): void {
@@ -125,7 +126,7 @@ export class QueryResults implements vscode.Disposable {
         this.decoration,
         list.map((r) => {
           const end = editor.document.lineAt(Math.min(r.range.end.line, editor.document.lineCount - 1)).range.end;
-          return { range: new vscode.Range(end, end), renderOptions: { after: { contentText: inlineText(r.explain, r.benchmark) } } };
+          return { range: new vscode.Range(end, end), renderOptions: { after: { contentText: inlineText(r.explain, r.benchmark, r.compare) } } };
         }),
       );
     }

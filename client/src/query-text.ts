@@ -2,7 +2,7 @@
  * Text the editor shows for query results: the inline line at the end of a query, and the hover's
  * Markdown. Pure functions of the command results (no `vscode` import), so tests read them directly.
  */
-import type { BenchmarkCommandResult, ExplainCommandResult, PlanNodeData } from '../../server/src/protocol';
+import type { BenchmarkCommandResult, CompareFixCommandResult, ExplainCommandResult, PlanNodeData } from '../../server/src/protocol';
 
 const count = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
@@ -21,11 +21,25 @@ export function latencyLine(b: BenchmarkCommandResult): string {
   return `p50 ${ms(b.p50)} · p95 ${ms(b.p95)} · p99 ${ms(b.p99)}`;
 }
 
+/** `12×`, `1.8×`: how many times faster. */
+export function times(ratio: number): string {
+  return `${ratio >= 10 ? count.format(Math.round(ratio)) : ratio.toFixed(1)}×`;
+}
+
+/** The deepest page measured, offset against keyset: `page 1,000: offset 45.1 ms · keyset 0.42 ms (107× faster)`. */
+export function compareLine(c: CompareFixCommandResult): string {
+  const deepest = c.depths[c.depths.length - 1];
+  if (!deepest) return 'offset vs keyset: nothing measured';
+  const ratio = deepest.keysetP50 > 0 ? deepest.offsetP50 / deepest.keysetP50 : undefined;
+  return `page ${rows(deepest.page)}: offset ${ms(deepest.offsetP50)} · keyset ${ms(deepest.keysetP50)}${ratio && deepest.page > 1 ? ` (keyset ${times(ratio)} faster)` : ''}`;
+}
+
 /** The end-of-line text: the plan summary (with a mark when the plan has a warning), then the latencies. */
-export function inlineText(explain: ExplainCommandResult | undefined, benchmark: BenchmarkCommandResult | undefined): string {
+export function inlineText(explain: ExplainCommandResult | undefined, benchmark: BenchmarkCommandResult | undefined, compare?: CompareFixCommandResult): string {
   const parts: string[] = [];
   if (explain) parts.push(`${explain.warnings.length ? '⚠ ' : ''}${explain.summary}`);
   if (benchmark) parts.push(`${latencyLine(benchmark)} (${benchmark.runs} runs)`);
+  if (compare) parts.push(compareLine(compare));
   return parts.join('   ');
 }
 
@@ -48,8 +62,13 @@ export function planTreeText(root: PlanNodeData): string {
 }
 
 /** Markdown for the hover over a query with results; `planCommand` is a command URI that opens the plan view. */
-export function hoverMarkdown(explain: ExplainCommandResult | undefined, benchmark: BenchmarkCommandResult | undefined, planCommand: string): string {
+export function hoverMarkdown(explain: ExplainCommandResult | undefined, benchmark: BenchmarkCommandResult | undefined, planCommand: string, compare?: CompareFixCommandResult): string {
   const out: string[] = [];
+  if (compare) {
+    out.push('**Offset vs keyset** (p50 per page)', '', '| page | offset | keyset |', '|---:|---:|---:|');
+    for (const d of compare.depths) out.push(`| ${rows(d.page)} | ${ms(d.offsetP50)} | ${ms(d.keysetP50)} |`);
+    out.push('');
+  }
   if (explain) {
     out.push(`**PerfLens EXPLAIN** · ${escapeMarkdown(explain.database)}`, '', `${explain.warnings.length ? '⚠ ' : ''}${escapeMarkdown(explain.summary)}`, '');
     out.push('```text', planTreeText(explain.plan.root), '```');
@@ -60,11 +79,11 @@ export function hoverMarkdown(explain: ExplainCommandResult | undefined, benchma
     out.push('', `**Benchmark** · ${benchmark.runs} runs, concurrency ${benchmark.concurrency} · ${escapeMarkdown(benchmark.database)}`, '');
     out.push(`${latencyLine(benchmark)} · max ${ms(benchmark.max)} · ${benchmark.perSecond.toFixed(1)} runs/s`);
   }
-  const params = (explain ?? benchmark)!;
-  if (params.params.length) {
+  const params = explain ?? benchmark;
+  if (params?.params.length) {
     out.push('', params.params.map((v, i) => `\`$${i + 1}\` = \`${JSON.stringify(v)}\` (${escapeMarkdown(params.paramSources[i] ?? '')})`).join(' · '));
   }
-  for (const note of (explain ?? benchmark)!.notes) out.push('', `_${escapeMarkdown(note)}_`);
+  for (const note of (explain ?? benchmark ?? compare)?.notes ?? []) out.push('', `_${escapeMarkdown(note)}_`);
   out.push('', `[Open the plan view](${planCommand})`);
   return out.join('\n');
 }

@@ -198,6 +198,20 @@ export interface IndexAdviceResult {
   }>;
 }
 
+/** The result of `perflens.compareFix` for an offset-pagination finding: both variants at growing page depths. */
+export interface CompareFixCommandResult {
+  kind: 'offset-pagination';
+  sql: string;
+  database: string;
+  range?: RangeData;
+  offsetSql: string;
+  keysetSql: string;
+  pageSize: number;
+  tableRows?: number;
+  depths: Array<{ page: number; offset: number; offsetP50: number; offsetP95: number; keysetP50: number; keysetP95: number }>;
+  notes: string[];
+}
+
 export interface RangeData {
   start: { line: number; character: number };
   end: { line: number; character: number };

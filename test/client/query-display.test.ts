@@ -2,7 +2,8 @@
 import * as assert from 'node:assert/strict';
 import { hasUserWithoutPassword, shortName, splitPassword } from '../../client/src/database-url';
 import { escapeHtml, histogram, planHtml } from '../../client/src/plan-html';
-import { hoverMarkdown, inlineText, ms, planTreeText } from '../../client/src/query-text';
+import { compareLine, hoverMarkdown, inlineText, ms, planTreeText } from '../../client/src/query-text';
+import { compactParams } from '../../server/src/database/compare-pagination';
 import { needsPassword, withPassword } from '../../server/src/database/credentials';
 import type { BenchmarkCommandResult, ExplainCommandResult, PlanNodeData } from '../../server/src/protocol';
 
@@ -89,6 +90,25 @@ describe('client: query result display', () => {
     assert.match(html, /<span class="ok">used by the planner · 12× faster<\/span> · Seq Scan on posts compares title/);
     assert.match(html, /after: Index Scan using posts_title_idx on posts · 20 rows · 0\.40 ms/);
     assert.match(html, /Goes in: Add migration db\/migrations\/0002_x\.sql/);
+  });
+
+  it('offset vs keyset: the deepest page inline, a table in the hover, a chart in the plan view', () => {
+    const compare = {
+      kind: 'offset-pagination' as const, sql: 'SELECT …', database: 'embedded PostgreSQL (PGlite)', offsetSql: 'o', keysetSql: 'SELECT id FROM posts WHERE id < $1 ORDER BY id DESC LIMIT $2', pageSize: 20, tableRows: 100_000, notes: [],
+      depths: [{ page: 1, offset: 0, offsetP50: 0.5, offsetP95: 0.9, keysetP50: 0.5, keysetP95: 0.9 }, { page: 1000, offset: 19_980, offsetP50: 45.1, offsetP95: 60, keysetP50: 0.42, keysetP95: 0.6 }],
+    };
+    assert.equal(compareLine(compare), 'page 1,000: offset 45.1 ms · keyset 0.42 ms (keyset 107× faster)');
+    assert.equal(inlineText(undefined, undefined, compare), compareLine(compare));
+    assert.match(hoverMarkdown(undefined, undefined, 'command:x', compare), /\| 1,000 \| 45\.1 ms \| 0\.42 ms \|/);
+    const html = planHtml({ compare }, 'n');
+    assert.equal((html.match(/<rect class="offset"/g) ?? []).length, 2);
+    assert.equal((html.match(/<rect class="keyset"/g) ?? []).length, 2);
+    assert.match(html, /<td class="num">1,000<\/td><td class="num">19,980<\/td><td class="num">45\.1 ms<\/td><td class="num">60\.0 ms<\/td><td class="num">0\.42 ms<\/td><td class="num">0\.60 ms<\/td><td class="num">107×<\/td>/);
+    assert.ok(html.includes('SELECT id FROM posts WHERE id &lt; $1'));
+  });
+
+  it('parameters renumbered densely for the variants, values following, strings untouched', () => {
+    assert.deepEqual(compactParams("SELECT '$3' FROM t WHERE a = $1 AND b < $4 LIMIT $6", ['a', 'b', 'c', 'd', 'e', 'f']), { sql: "SELECT '$3' FROM t WHERE a = $1 AND b < $2 LIMIT $3", values: ['a', 'd', 'f'] });
   });
 
   it('histogram: every run in a bin, percentile marks', () => {

@@ -182,4 +182,17 @@ describe('e2e: VS Code (code-server) with the packaged extension', function () {
     await workbench!.waitForNoNotifications();
     await shot('benchmark-code-lens');
   });
+
+  it('compares offset and keyset pagination from the code lens above an offset query', async function () {
+    this.timeout(180_000);
+    await workbench!.openFile(SQL_FILE);
+    await workbench!.goTo(2, 1);
+    await workbench!.clickCodeLens('Compare offset vs keyset', 2);
+    await workbench!.waitForInlineText(/page [\d,]+: offset [\d.,]+ ms · keyset [\d.,]+ ms/);
+    const view = await workbench!.planViewText('Offset vs keyset');
+    assert.match(view, /Keyset query:/);
+    assert.match(view, /\(created_at, id\) < \(\$\d, \$\d\)/);
+    await workbench!.waitForNoNotifications();
+    await shot('compare-offset-keyset');
+  });
 });

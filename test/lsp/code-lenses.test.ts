@@ -14,6 +14,7 @@ SELECT * FROM items ORDER BY id DESC LIMIT 20;
 
 WITH recent AS (SELECT id FROM items) SELECT count(*) FROM recent;
 UPDATE items SET label = 'x' WHERE id = $1;
+SELECT id FROM items ORDER BY id LIMIT $1 OFFSET $2;
 `;
 
 const TS = `import { sql } from 'drizzle-orm';
@@ -55,10 +56,11 @@ describe('language server: code lenses', function () {
     const lenses = await open({}, 'queries.sql', 'sql', SQL);
     const lines = SQL.split('\n');
     const above = lenses.map((l) => `${l.command.title}@${lines[l.range.start.line].slice(0, 6)}`);
-    assert.deepEqual(above, ['Explain@SELECT', 'Benchmark@SELECT', 'Explain@WITH r', 'Benchmark@WITH r', 'Explain@UPDATE', 'Benchmark@UPDATE']);
+    assert.deepEqual(above, ['Explain@SELECT', 'Benchmark@SELECT', 'Explain@WITH r', 'Benchmark@WITH r', 'Explain@UPDATE', 'Benchmark@UPDATE', 'Explain@SELECT', 'Benchmark@SELECT', 'Compare offset vs keyset@SELECT']);
     const uri = pathToFileURL(path.join(root, 'queries.sql')).href;
     assert.deepEqual(lenses[0].command, { title: 'Explain', command: 'perflens.explain', arguments: [{ uri, position: lenses[0].range.start }] });
     assert.equal(lenses[1].command.command, 'perflens.benchmark');
+    assert.equal(lenses[8].command.command, 'perflens.compareFix');
   });
 
   it('TS: above SQL in a tagged template, at the SQL', async () => {

@@ -120,6 +120,28 @@ describe('language server: database commands', function () {
     assert.match(best.migration.edit.documentChanges[1].edits[0].newText, /CREATE INDEX items_owner_id_idx ON items \(owner_id\);\n$/);
   });
 
+  it('embedded: compares an offset query with its keyset rewrite (the fix) at growing page depths', async () => {
+    const pages = pathToFileURL(path.join(root, 'pages.sql')).href;
+    fs.writeFileSync(path.join(root, 'pages.sql'), '-- a page of items\nSELECT id, label FROM items WHERE owner_id <> $1 ORDER BY id DESC LIMIT $2 OFFSET $3;\n');
+    await start({ dataSize: 3_000 });
+    const result: any = await client.connection.sendRequest('workspace/executeCommand', {
+      command: 'perflens.compareFix',
+      arguments: [{ uri: pages, position: { line: 1, character: 5 }, pages: [1, 10, 100, 1000], runs: 3, warmup: 1 }],
+    });
+    assert.equal(result.kind, 'offset-pagination');
+    assert.equal(result.offsetSql, 'SELECT id, label FROM items WHERE owner_id <> $1 ORDER BY id DESC LIMIT $3 OFFSET $2');
+    assert.equal(result.keysetSql, 'SELECT id, label FROM items WHERE owner_id <> $1 AND id < $2 ORDER BY id DESC LIMIT $3');
+    assert.equal(result.pageSize, 20);
+    // 3,000 items in pages of 20: page 1,000 starts past the end.
+    assert.deepEqual(result.depths.map((d: any) => [d.page, d.offset]), [[1, 0], [10, 180], [100, 1980]]);
+    for (const d of result.depths) assert.ok(d.offsetP50 > 0 && d.keysetP50 > 0);
+    assert.match(result.notes.join('\n'), /Page 1,000 starts past the ~3,000 rows of items/);
+    await assert.rejects(
+      client.connection.sendRequest('workspace/executeCommand', { command: 'perflens.compareFix', arguments: [{ uri: queriesUri, position: { line: 1, character: 5 } }] }),
+      /no SQL statement with offset pagination here/,
+    );
+  });
+
   it('untrusted workspace: no database work until the client says it is trusted', async () => {
     await start({ dataSize: 50 }, { workspaceTrusted: false });
     await assert.rejects(

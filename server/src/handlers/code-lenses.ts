@@ -1,5 +1,6 @@
 /**
- * `textDocument/codeLens`: "Explain · Benchmark" above each query PerfLens can run — a statement of a
+ * `textDocument/codeLens`: "Explain · Benchmark" above each query PerfLens can run (and "Compare
+ * offset vs keyset" above offset-paginated ones) — a statement of a
  * .sql file, or SQL in a string or tagged template. The lenses run `perflens.explain` and
  * `perflens.benchmark` at the statement's start, so every LSP editor can use them; DDL and other
  * statements that have no plan get none. Off with `perflens.codeLens: false`.
@@ -8,6 +9,7 @@ import type { CodeLens } from 'vscode-languageserver';
 import type { ServerContext } from '../context';
 import type { SqlStatementFact } from '../languages/facts';
 import { Commands } from '../protocol';
+import { isGrowingOffset } from '../rules/offset-pagination/keyset';
 
 /** Statements with a plan worth reading: queries and the writes EXPLAIN accepts. */
 const EXPLAINABLE = /^(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/|\()*(?:select|with|insert|update|delete|values|table)\b/i;
@@ -33,6 +35,10 @@ export function registerCodeLenses(ctx: ServerContext): void {
         { range, command: { title: 'Explain', command: Commands.explain, arguments: [target] } },
         { range, command: { title: 'Benchmark', command: Commands.benchmark, arguments: [target] } },
       );
+      // Above an offset-pagination finding: what the keyset fix would buy, measured.
+      if (statement.pagination && isGrowingOffset(statement.pagination) && statement.dialect === 'postgresql') {
+        lenses.push({ range, command: { title: 'Compare offset vs keyset', command: Commands.compareFix, arguments: [target] } });
+      }
     }
     return lenses;
   });

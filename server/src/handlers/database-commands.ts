@@ -10,6 +10,7 @@ import type { ServerContext } from '../context';
 import { defaultCacheDir } from '../database/cache-dir';
 import { benchmarkQuery } from '../database/benchmark';
 import { explainQuery, type ExplainResult } from '../database/explain';
+import { comparePagination } from '../database/compare-pagination';
 import { suggestIndexes } from '../database/index-advisor';
 import { indexMigration, type IndexMigration } from '../database/index-migration';
 import { nodeLabel, selfCost, selfMs, type PlanNode } from '../database/plan-tree';
@@ -29,6 +30,7 @@ import {
   type IndexAdviceResult,
 } from '../protocol';
 import { pathToUri } from '../uri';
+import { paginationAt, type CompareFixResult } from './compare-fix';
 import { registerCommand } from './execute-command';
 import { sqlAtPosition } from './sql-at-position';
 
@@ -42,6 +44,8 @@ interface CommandTarget {
   runs?: number;
   concurrency?: number;
   warmup?: number;
+  /** compareFix: the page depths to measure. */
+  pages?: number[];
 }
 
 export function registerDatabaseCommands(): void {
@@ -51,6 +55,16 @@ export function registerDatabaseCommands(): void {
     progress(ctx, 'running EXPLAIN');
     const result = await run(connector, token, () => explainQuery(connector, sql, { analyze: target.analyze ?? true, params: target.params, allowWrites: target.allowWrites, timeoutMs }));
     return { ...explainForDisplay(result), raw: result.raw, range, notes };
+  });
+  registerCommand(Commands.compareFix, async (ctx, args, token) => {
+    const target = targetOf(args);
+    if (!target.uri || !target.position) throw new ResponseError(ErrorCodes.InvalidParams, 'expected { uri, position } of an offset-pagination finding');
+    const found = await paginationAt(ctx, target.uri, target.position);
+    const { connector, notes, timeoutMs } = await prepare(ctx, { ...target, sql: found.sql });
+    const comparison = await run(connector, token, () =>
+      comparePagination(connector, found.variants, { runs: target.runs, warmup: target.warmup, pages: target.pages, timeoutMs, isCancelled: () => !!token?.isCancellationRequested, onProgress: (m) => progress(ctx, m) }),
+    );
+    return { kind: 'offset-pagination', sql: found.sql, database: connector.description, range: found.range, ...comparison, notes: [...notes, ...comparison.notes] } satisfies CompareFixResult;
   });
   registerCommand(Commands.suggestIndex, async (ctx, args, token) => {
     const target = targetOf(args);

@@ -34,7 +34,7 @@ export async function sqlAtPosition(ctx: ServerContext, uri: string, position: P
   return { sql, range: { start: doc.positionAt(hit.start), end: doc.positionAt(hit.end) } };
 }
 
-function readDocument(uri: string): TextDocument | undefined {
+export function readDocument(uri: string): TextDocument | undefined {
   try {
     const path = uriToPath(uri);
     const ext = path.slice(path.lastIndexOf('.') + 1);

@@ -1,0 +1,73 @@
+/**
+ * `perflens.compareFix` for an offset-pagination finding on a SQL statement: the statement as
+ * written against the keyset rewrite the rule's fix makes, benchmarked at growing page depths on
+ * the same database (see database/compare-pagination.ts). The rewrite is the fix itself, applied to
+ * the statement's text, so what is measured is what the quick-fix would write.
+ */
+import { ErrorCodes, ResponseError, type Position } from 'vscode-languageserver';
+import type { ServerContext } from '../context';
+import { comparePagination } from '../database/compare-pagination';
+import type { CompareFixCommandResult } from '../protocol';
+import type { Edit } from '../engine/finding';
+import { SourceFile, languageOfDocument } from '../engine/source-file';
+import type { PaginationFact, SqlStatementFact } from '../languages/facts';
+import { hasKeysetSites } from '../languages/sql/statement';
+import { isGrowingOffset, keysetKeys } from '../rules/offset-pagination/keyset';
+import { detectSqlStatements } from '../rules/offset-pagination/sql';
+import { uriToPath } from '../uri';
+import { readDocument } from './sql-at-position';
+
+export interface CompareTarget {
+  sql: string;
+  range: { start: Position; end: Position };
+  variants: Parameters<typeof comparePagination>[1];
+}
+
+/** The offset-paginated statement at a position, with both variants ready to run; an error says why there is none. */
+export async function paginationAt(ctx: ServerContext, uri: string, position: Position): Promise<CompareTarget> {
+  const doc = ctx.documents.get(uri) ?? readDocument(uri);
+  const fail = (why: string) => new ResponseError(ErrorCodes.InvalidParams, why, { reason: 'no-query' });
+  if (!doc) throw fail('the document could not be read');
+  const path = uriToPath(uri);
+  const language = languageOfDocument(doc.languageId, path);
+  if (!language) throw fail('PerfLens does not analyse this kind of file');
+  await ctx.engine.init();
+  const text = doc.getText();
+  const facts = ctx.engine.facts(new SourceFile(path, language, text, doc.version));
+  const offset = doc.offsetAt(position);
+  const statement = (facts?.sql ?? []).find((s) => s.start <= offset && offset <= s.end && s.pagination && isGrowingOffset(s.pagination));
+  if (!statement) throw fail('no SQL statement with offset pagination here; "Compare with the fix" compares an offset query with its keyset rewrite');
+  if (statement.dialect !== 'postgresql' || text.slice(statement.start, statement.end) !== statement.text || !hasKeysetSites(statement) || statement.keyset.params.kind !== 'dollar') {
+    throw fail('the comparison runs PostgreSQL statements written with $1 … $n parameters, as they appear in the file');
+  }
+  const detection = detectSqlStatements([statement], { file: new SourceFile(path, language, text, doc.version) } as never)[0];
+  const fix = detection?.fixes[0];
+  if (!fix) throw fail('the keyset rewrite cannot be written for this statement (see the finding for why)');
+  return { sql: statement.text, range: { start: doc.positionAt(statement.start), end: doc.positionAt(statement.end) }, variants: variants(statement, statement.pagination, fix.edits) };
+}
+
+function variants(s: SqlStatementFact, p: PaginationFact, fixEdits: readonly Edit[]): CompareTarget['variants'] {
+  const keys = keysetKeys(p.orderBy, 'id');
+  const highest = Math.max(0, ...[...s.text.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
+  const cursorParams = keys.map((_, i) => highest + 1 + i);
+  const offsetParam = highest + keys.length + 1;
+  const limitParam = p.limit ? highest + keys.length + 2 : undefined;
+  const limitEdit: Edit[] = p.limit ? [{ start: p.limit.start, end: p.limit.end, newText: `$${limitParam}` }] : [];
+  const offsetSql = applyEdits(s, [{ start: p.offset.start, end: p.offset.end, newText: `$${offsetParam}` }, ...limitEdit]);
+  const keysetSql = applyEdits(s, [...fixEdits, ...limitEdit]);
+  return { offsetSql, keysetSql, offsetParam, limitParam, cursorParams, keys, table: (hasKeysetSites(s) ? s.keyset.table : undefined) ?? s.tables[0] };
+}
+
+/** Edits in document offsets applied to the statement's text; overlapping edits are a bug in the caller. */
+function applyEdits(s: SqlStatementFact, edits: readonly Edit[]): string {
+  let text = s.text;
+  let previousStart = Infinity;
+  for (const e of [...edits].sort((a, b) => b.start - a.start)) {
+    if (e.end > previousStart) throw new Error('overlapping edits in the pagination comparison');
+    text = text.slice(0, e.start - s.start) + e.newText + text.slice(e.end - s.start);
+    previousStart = e.start;
+  }
+  return text;
+}
+
+export type CompareFixResult = CompareFixCommandResult;
