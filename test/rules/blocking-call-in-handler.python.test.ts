@@ -121,3 +121,48 @@ ruleTests('blocking-call-in-handler', {
     },
   ],
 });
+
+// Django views found through urls.py, whatever their name, file or parameters.
+const URLS = 'from django.urls import path\n\nfrom blog import pages\nfrom blog.reports import export_csv as export\n\nurlpatterns = [\n    path("dashboard/", pages.dashboard),\n    path("live/", pages.live),\n    path("export/", export, name="export"),\n]\n';
+
+ruleTests('blocking-call-in-handler', {
+  valid: [
+    {
+      name: 'a function no urls.py routes to, in a module that is not a views module (a script helper)',
+      file: 'blog/pages.py',
+      workspace: { 'mysite/urls.py': URLS },
+      code: 'import time\n\n\nasync def warm_up(client):\n    time.sleep(1)\n',
+      why: 'warm_up is not routed: it runs where its caller runs',
+    },
+    {
+      name: 'a routed sync view doing blocking I/O (Django runs it in a worker thread)',
+      file: 'blog/pages.py',
+      workspace: { 'mysite/urls.py': URLS },
+      code: 'import time\n\n\ndef dashboard(req):\n    time.sleep(1)\n',
+      why: 'Django runs a sync view in a worker thread: no event loop is held',
+    },
+  ],
+  invalid: [
+    {
+      name: 'a routed view named in urls.py sends email (any name, any parameter, any file)',
+      file: 'blog/pages.py',
+      workspace: { 'mysite/urls.py': URLS },
+      code: 'from django.core.mail import send_mail\n\n\ndef dashboard(req):\n    send_mail("Hi", "body", "a@example.com", ["b@example.com"])\n',
+      findings: [{ line: 5, message: /`send_mail` makes the request wait on a third party in the django handler `dashboard`/ }],
+    },
+    {
+      name: 'a routed async view sleeping, through a helper of its module',
+      file: 'blog/pages.py',
+      workspace: { 'mysite/urls.py': URLS },
+      code: 'import time\n\n\ndef pause():\n    time.sleep(1)\n\n\nasync def live(req):\n    pause()\n',
+      findings: [{ line: 9, message: /`time\.sleep` .*`pause`, which the django handler `live` calls \(`live` → `pause`\)/ }],
+    },
+    {
+      name: 'a view imported by name (and renamed) in urls.py',
+      file: 'blog/reports.py',
+      workspace: { 'mysite/urls.py': URLS },
+      code: 'import smtplib\n\n\ndef export_csv(r):\n    smtplib.SMTP("mail.example.com").sendmail("a", ["b"], "x")\n',
+      findings: [{ line: 5, message: /django handler `export_csv`/ }],
+    },
+  ],
+});

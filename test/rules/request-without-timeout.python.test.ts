@@ -45,3 +45,24 @@ ruleTests('request-without-timeout', {
     },
   ],
 });
+
+ruleTests('request-without-timeout', {
+  valid: [
+    {
+      name: 'an untimed call in a function no urls.py routes to (a CLI helper)',
+      file: 'blog/pages.py',
+      workspace: { 'mysite/urls.py': 'from django.urls import path\n\nfrom blog import pages\n\nurlpatterns = [path("d/", pages.dashboard)]\n' },
+      code: 'import requests\n\n\ndef sync_feeds(x):\n    return requests.get("https://feeds.example.com")\n',
+      why: 'sync_feeds is not routed and not a view: it runs where its caller runs',
+    },
+  ],
+  invalid: [
+    {
+      name: 'a view found through urls.py calls out without a timeout',
+      file: 'blog/pages.py',
+      workspace: { 'mysite/urls.py': 'from django.urls import path\n\nfrom blog import pages\n\nurlpatterns = [path("d/", pages.dashboard)]\n' },
+      code: 'import requests\n\n\ndef dashboard(x):\n    return requests.get("https://feeds.example.com")\n',
+      findings: [{ line: 5, message: /django handler `dashboard`/ }],
+    },
+  ],
+});

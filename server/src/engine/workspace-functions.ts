@@ -6,12 +6,14 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { EffectHelperFact, FileFacts, QueryHelperFact } from '../languages/facts';
+import type { EffectHelperFact, FileFacts, QueryHelperFact, RouteFact } from '../languages/facts';
 import { expandAlias, type PathAlias } from './path-aliases';
 
 export class WorkspaceFunctions {
   private readonly byFile = new Map<string, Map<string, QueryHelperFact>>();
   private readonly effectsByFile = new Map<string, Map<string, EffectHelperFact[]>>();
+  /** Django urls.py files and the function views they route to. */
+  private readonly routesByFile = new Map<string, readonly RouteFact[]>();
   private readonly tried = new Set<string>();
 
   constructor(
@@ -20,7 +22,9 @@ export class WorkspaceFunctions {
     public aliases: readonly PathAlias[] = [],
   ) {}
 
-  set(file: string, helpers: readonly QueryHelperFact[], effects: readonly EffectHelperFact[] = []): void {
+  set(file: string, helpers: readonly QueryHelperFact[], effects: readonly EffectHelperFact[] = [], routes: readonly RouteFact[] = []): void {
+    if (routes.length === 0) this.routesByFile.delete(file);
+    else this.routesByFile.set(file, routes);
     if (helpers.length === 0) this.byFile.delete(file);
     else this.byFile.set(file, new Map(helpers.map((h) => [h.name, h])));
     if (effects.length === 0) this.effectsByFile.delete(file);
@@ -34,6 +38,32 @@ export class WorkspaceFunctions {
     const facts = this.load(candidate);
     if (facts?.queryHelpers?.length) this.byFile.set(candidate, new Map(facts.queryHelpers.map((h) => [h.name, h])));
     if (facts?.effectHelpers?.length) this.effectsByFile.set(candidate, groupByName(facts.effectHelpers));
+    if (facts?.routes?.length) this.routesByFile.set(candidate, facts.routes);
+  }
+
+  /**
+   * Function views of `file` that a Django urls.py routes to (name → route). The urls files are the
+   * ones the workspace index knows, and (for the CLI) the urls.py beside the file, in its parent
+   * folder and in the parent's other subfolders — where Django projects keep them.
+   */
+  routedViews(file: string): Map<string, string | undefined> {
+    const out = new Map<string, string | undefined>();
+    if (!file.endsWith('.py')) return out;
+    const dir = path.dirname(file);
+    const parent = path.dirname(dir);
+    const near = [path.join(dir, 'urls.py'), path.join(parent, 'urls.py')];
+    try {
+      for (const e of fs.readdirSync(parent, { withFileTypes: true })) if (e.isDirectory()) near.push(path.join(parent, e.name, 'urls.py'));
+    } catch {
+      // An unreadable folder has no urls.py to offer.
+    }
+    for (const candidate of near) this.loadOnce(candidate);
+    for (const [urls, routes] of this.routesByFile) {
+      for (const r of routes) {
+        if (candidates(urls, r.module, this.aliases).includes(file)) out.set(r.name, r.route);
+      }
+    }
+    return out;
   }
 
   /** What the function `name` of the module `module` does that holds a request up (blocking calls, sends, untimed HTTP). */

@@ -76,7 +76,7 @@ export class WorkspaceIndex {
 
   private record(file: string, hash: string, facts: FileFacts): void {
     this.models.set(file, facts.models ?? []);
-    this.functions.set(file, facts.queryHelpers ?? [], facts.effectHelpers ?? []);
+    this.functions.set(file, facts.queryHelpers ?? [], facts.effectHelpers ?? [], facts.routes ?? []);
     const models = new Set<string>();
     for (const q of facts.queries) if (q.model) models.add(q.model);
     for (const s of facts.sql) for (const t of s.tables) models.add(t);

@@ -199,6 +199,11 @@ export interface BlockingCallFact extends Span {
  */
 export interface EffectHelperFact {
   name: string;
+  /** The call in this function's body that has the effect (or calls the function that has it). */
+  start?: number;
+  end?: number;
+  /** The function is `async def` / `async function`. */
+  async?: boolean;
   /** From the function to the call: `['loadTemplate', 'fs.readFileSync']`. */
   chain: string[];
   /** `sync-io`: blocking I/O that matters only where an event loop runs it (a Python `async def`). */
@@ -207,6 +212,13 @@ export interface EffectHelperFact {
   /** For blocking kinds: what to use instead. */
   instead?: string;
   client?: OutboundCallFact['client'];
+}
+
+/** A Django `urls.py` entry routing to a function view: `name` of `module` (`blog.views`, `.views`), as imported there. */
+export interface RouteFact {
+  module: string;
+  name: string;
+  route?: string;
 }
 
 /** A call, on a request path, to a function imported from another file of the workspace. */
@@ -267,6 +279,8 @@ export interface FileFacts {
   untimedCalls?: OutboundCallFact[];
   /** Functions other files can import that block, wait on a third party, or call out without a timeout. */
   effectHelpers?: EffectHelperFact[];
+  /** Django `urls.py`: the function views it routes to. */
+  routes?: RouteFact[];
   /** Calls on request paths to functions imported from other files of the workspace. */
   requestPathImports?: RequestPathImportFact[];
   /** Stores that grow with input and are never evicted. */

@@ -39,6 +39,42 @@ export function importedBlocking(facts: FileFacts, ctx: DetectContext): Array<Bl
   return out;
 }
 
+/**
+ * Effects of this file's functions that a Django urls.py routes to but that do not look like views
+ * (any name, any parameter): handlers by configuration. Found at the call in the view.
+ */
+function routedEffects(facts: FileFacts, ctx: DetectContext): Array<{ handler: HandlerFact; effect: EffectHelperFact & { start: number; end: number } }> {
+  const out: Array<{ handler: HandlerFact; effect: EffectHelperFact & { start: number; end: number } }> = [];
+  if (!ctx.functions || !facts.effectHelpers?.length) return out;
+  const routed = ctx.functions.routedViews(ctx.file.path);
+  if (routed.size === 0) return out;
+  const known = new Set((facts.handlers ?? []).map((h) => h.name));
+  for (const effect of facts.effectHelpers) {
+    if (!routed.has(effect.name) || known.has(effect.name) || effect.start === undefined || effect.end === undefined) continue;
+    const handler: HandlerFact = { start: effect.start, end: effect.end, framework: 'django', name: effect.name, route: routed.get(effect.name), async: !!effect.async };
+    out.push({ handler, effect: effect as EffectHelperFact & { start: number; end: number } });
+  }
+  return out;
+}
+
+export function routedBlocking(facts: FileFacts, ctx: DetectContext): BlockingCallFact[] {
+  const out: BlockingCallFact[] = [];
+  for (const { handler, effect } of routedEffects(facts, ctx)) {
+    if (effect.kind === 'untimed' || (effect.kind === 'sync-io' && !handler.async)) continue;
+    const kind = effect.kind === 'sync-io' ? 'sync-in-async' : effect.kind;
+    out.push({ start: effect.start, end: effect.end, api: effect.api, kind, instead: effect.instead ?? 'an asynchronous form', handler, chain: effect.chain.slice(0, -1) });
+  }
+  return out;
+}
+
+export function routedUntimed(facts: FileFacts, ctx: DetectContext): OutboundCallFact[] {
+  const out: OutboundCallFact[] = [];
+  for (const { handler, effect } of routedEffects(facts, ctx)) {
+    if (effect.kind === 'untimed' && effect.client) out.push({ start: effect.start, end: effect.end, api: effect.api, client: effect.client, handler, chain: effect.chain.slice(0, -1) });
+  }
+  return out;
+}
+
 export function importedUntimed(facts: FileFacts, ctx: DetectContext): OutboundCallFact[] {
   const out: OutboundCallFact[] = [];
   for (const { at, effect, chain } of importedEffects(facts, ctx)) {

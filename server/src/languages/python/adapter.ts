@@ -10,6 +10,7 @@ import type { FileFacts, OrmId, ParseProblem, SqlDialect } from '../facts';
 import { pythonBlockingCalls, type PyBlockingCall, type PyOutboundCall } from './blocking-calls';
 import { pythonCaches, type PyCacheFact } from './caches';
 import { embeddedSqlAt } from './embedded-sql';
+import { djangoRoutes } from './urls';
 import { findHandlers, requestPathFunctions } from './handlers';
 import { moduleNames } from './imports';
 import { fromDeclaredPagination } from './drf-pagination';
@@ -238,6 +239,7 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
     facts.effectHelpers = calls.helpers;
     facts.requestPathImports = calls.imports;
     facts.caches = pythonCaches(root, names, reach);
+    if (/(^|[\\/])urls\.py$/.test(file.path)) facts.routes = djangoRoutes(root);
     // Views often import only their app's models (`from .models import Post`): `.objects` is evidence too.
     if (orms.has('django') || file.text.includes('.objects.')) {
       facts.models = djangoModels(root);

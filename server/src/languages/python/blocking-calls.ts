@@ -77,6 +77,12 @@ function resolveCallee(call: Node, names: ModuleNames, clients: ReadonlyMap<stri
   if (f.type === 'identifier' && f.text === 'open') return 'open';
   // `with smtplib.SMTP(host) as smtp:` binds a client too.
   if (f.type === 'attribute') {
+    // `smtplib.SMTP(host).sendmail(…)`, `requests.Session().get(…)`: a method of a client made in place.
+    const object = field(f, 'object');
+    if (object?.type === 'call') {
+      const made = qualifiedName(field(object, 'function')!, names);
+      if (made) return `${made}.${field(f, 'attribute')?.text ?? ''}`;
+    }
     const text = f.text;
     for (const [local, made] of clients) if (text.startsWith(`${local}.`)) return `${made}${text.slice(local.length)}`;
     const root = text.split('.')[0];
@@ -151,22 +157,24 @@ function backgroundJob(framework: string, what: string): string {
   return `a background job (a Celery or RQ task${framework === 'fastapi' ? ', or FastAPI `BackgroundTasks`' : ''}) instead of the request (it waits on the ${what} provider)`;
 }
 
-function moduleFunctionName(n: Node): string | undefined {
+function moduleFunction(n: Node): Node | undefined {
   for (let p = n.parent; p; p = p.parent) {
     if (p.type === 'function_definition') {
       const up = p.parent?.type === 'decorated_definition' ? p.parent.parent : p.parent;
-      return up?.type === 'module' ? field(p, 'name')?.text : undefined;
+      return up?.type === 'module' ? p : undefined;
     }
   }
   return undefined;
 }
 
-/** Module-level function name → its effects, followed through the module's own calls. */
+/** Module-level function name → its effects (with the call that has them), followed through the module's own calls. */
 function effectSummaries(root: Node, direct: Array<{ call: Node; effect: EffectHelperFact }>): EffectHelperFact[] {
   const by = new Map<string, EffectHelperFact[]>();
+  const at = (call: Node, fn: Node) => ({ start: field(call, 'function')!.startIndex, end: field(call, 'function')!.endIndex, async: isAsync(fn) });
   for (const { call, effect } of direct) {
-    const name = moduleFunctionName(call);
-    if (name) by.set(name, [...(by.get(name) ?? []), { ...effect, name, chain: [name, effect.api] }]);
+    const fn = moduleFunction(call);
+    const name = fn && field(fn, 'name')?.text;
+    if (fn && name) by.set(name, [...(by.get(name) ?? []), { ...effect, name, chain: [name, effect.api], ...at(call, fn) }]);
   }
   if (by.size === 0) return [];
   const calls: Node[] = [];
@@ -177,9 +185,10 @@ function effectSummaries(root: Node, direct: Array<{ call: Node; effect: EffectH
     let grew = false;
     for (const call of calls) {
       const inner = by.get(field(call, 'function')!.text);
-      const outer = inner && moduleFunctionName(call);
-      if (inner && outer && !by.has(outer)) {
-        by.set(outer, inner.map((e) => ({ ...e, name: outer, chain: [outer, ...e.chain] })));
+      const fn = inner && moduleFunction(call);
+      const outer = fn && field(fn, 'name')?.text;
+      if (inner && fn && outer && !by.has(outer)) {
+        by.set(outer, inner.map((e) => ({ ...e, name: outer, chain: [outer, ...e.chain], ...at(call, fn) })));
         grew = true;
       }
     }

@@ -10,7 +10,7 @@ import type { Detector } from '../../engine/rule';
 import type { PyFacts } from '../../languages/python/adapter';
 import type { PyBlockingCall } from '../../languages/python/blocking-calls';
 import { ensureModuleImport } from '../../languages/python/edits';
-import { importedBlocking } from '../request-path';
+import { importedBlocking, routedBlocking } from '../request-path';
 import { blockingMessage } from './message';
 
 function fixFor(b: PyBlockingCall, facts: PyFacts, text: string): Fix[] {
@@ -39,5 +39,6 @@ export const detectPython: Detector<PyFacts> = (facts, ctx) => {
   const out: Detection[] = [];
   for (const b of facts.blockingCalls ?? []) out.push({ start: b.start, end: b.end, message: blockingMessage(b), fixes: fixFor(b, facts, ctx.file.text) });
   for (const b of importedBlocking(facts, ctx)) out.push({ start: b.start, end: b.end, message: blockingMessage(b), fixes: [] });
+  for (const b of routedBlocking(facts, ctx)) out.push({ start: b.start, end: b.end, message: blockingMessage(b), fixes: [] });
   return out;
 };

@@ -2,7 +2,7 @@
 import type { Detection } from '../../engine/finding';
 import type { Detector } from '../../engine/rule';
 import type { PyFacts } from '../../languages/python/adapter';
-import { importedUntimed } from '../request-path';
+import { importedUntimed, routedUntimed } from '../request-path';
 import { untimedMessage } from './message';
 
 /** Seconds: long for an upstream call inside a request, short of a proxy's 30–60 s limit. */
@@ -17,5 +17,6 @@ export const detectPython: Detector<PyFacts> = (facts, ctx) => {
     out.push({ start: c.start, end: c.end, message: untimedMessage(c), fixes });
   }
   for (const c of importedUntimed(facts, ctx)) out.push({ start: c.start, end: c.end, message: untimedMessage(c), fixes: [] });
+  for (const c of routedUntimed(facts, ctx)) out.push({ start: c.start, end: c.end, message: untimedMessage(c), fixes: [] });
   return out;
 };
