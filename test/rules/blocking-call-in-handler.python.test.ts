@@ -166,3 +166,30 @@ ruleTests('blocking-call-in-handler', {
     },
   ],
 });
+
+// Sends in FastAPI handlers move to BackgroundTasks.
+ruleTests('blocking-call-in-handler', {
+  valid: [],
+  invalid: [
+    {
+      name: 'a send statement in a FastAPI handler: a background_tasks parameter and add_task',
+      file: 'app/main.py',
+      code: 'from fastapi import FastAPI\nfrom django.core.mail import send_mail\n\napp = FastAPI()\n\n\n@app.post("/signup")\ndef signup(email: str):\n    send_mail("Welcome", "Hi", "noreply@example.com", [email])\n    return {"ok": True}\n',
+      findings: [{ line: 9 }],
+      output: 'from fastapi import FastAPI, BackgroundTasks\nfrom django.core.mail import send_mail\n\napp = FastAPI()\n\n\n@app.post("/signup")\ndef signup(email: str, background_tasks: BackgroundTasks):\n    background_tasks.add_task(send_mail, "Welcome", "Hi", "noreply@example.com", [email])\n    return {"ok": True}\n',
+    },
+    {
+      name: 'an awaited send in an async handler that already takes BackgroundTasks (multi-line parameters)',
+      file: 'app/main.py',
+      code: 'import resend\nfrom fastapi import BackgroundTasks, FastAPI\n\napp = FastAPI()\n\n\n@app.post("/invite")\nasync def invite(\n    email: str,\n    tasks: BackgroundTasks,\n):\n    resend.Emails.send({"to": email})\n    return {"ok": True}\n',
+      findings: [{ line: 12 }],
+      output: 'import resend\nfrom fastapi import BackgroundTasks, FastAPI\n\napp = FastAPI()\n\n\n@app.post("/invite")\nasync def invite(\n    email: str,\n    tasks: BackgroundTasks,\n):\n    tasks.add_task(resend.Emails.send, {"to": email})\n    return {"ok": True}\n',
+    },
+    {
+      name: 'a send whose result is used stays display-only',
+      file: 'app/main.py',
+      code: 'from fastapi import FastAPI\nfrom django.core.mail import send_mail\n\napp = FastAPI()\n\n\n@app.post("/signup")\ndef signup(email: str):\n    sent = send_mail("Welcome", "Hi", "noreply@example.com", [email])\n    return {"sent": sent}\n',
+      findings: [{ line: 9, message: /background job/ }],
+    },
+  ],
+});

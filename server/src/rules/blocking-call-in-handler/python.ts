@@ -3,18 +3,70 @@
  * email/SMS providers in any handler. Fixes, where the call sits directly in the async handler:
  * `time.sleep(x)` → `await asyncio.sleep(x)` (same wait, without holding the loop: safe), and
  * blocking calls → `await asyncio.to_thread(f, …)` (runs in a thread: unsafe, thread-safety is the
- * caller's to check).
+ * caller's to check); a send in a FastAPI handler → `background_tasks.add_task(…)` (unsafe).
  */
-import type { Detection, Fix } from '../../engine/finding';
+import type { Detection, Edit, Fix } from '../../engine/finding';
 import type { Detector } from '../../engine/rule';
 import type { PyFacts } from '../../languages/python/adapter';
 import type { PyBlockingCall } from '../../languages/python/blocking-calls';
-import { ensureModuleImport } from '../../languages/python/edits';
+import { ensureImport, ensureModuleImport } from '../../languages/python/edits';
 import { importedBlocking, routedBlocking } from '../request-path';
 import { blockingMessage } from './message';
 
+/**
+ * A send in a FastAPI handler, as a statement of its own (its result unused), moves to FastAPI's
+ * `BackgroundTasks`: the handler gains a `background_tasks: BackgroundTasks` parameter (or uses the
+ * one it has) and the send runs after the response. Unsafe: a failed send no longer fails the request.
+ */
+function backgroundTaskFix(b: PyBlockingCall, facts: PyFacts, text: string): Fix | undefined {
+  if (b.framework !== 'fastapi' || !b.direct) return undefined;
+  const lineStart = text.lastIndexOf('\n', b.callStart - 1) + 1;
+  const lead = /^(\s*)(await\s+)?$/.exec(text.slice(lineStart, b.callStart));
+  const lineEnd = text.indexOf('\n', b.callEnd);
+  if (!lead || !/^\s*(#.*)?$/.test(text.slice(b.callEnd, lineEnd < 0 ? text.length : lineEnd))) return undefined;
+  const params = parameterList(text, b.handler.start);
+  if (!params || params.text.includes('**')) return undefined;
+  const existing = /(\w+)\s*:\s*(?:fastapi\.)?BackgroundTasks\b/.exec(params.text)?.[1];
+  const name = existing ?? 'background_tasks';
+  const edits: Edit[] = [];
+  if (!existing) {
+    const trimmed = params.text.trimEnd();
+    if (trimmed.trim() === '') edits.push({ start: params.start, end: params.start, newText: `${name}: BackgroundTasks` });
+    else if (trimmed.endsWith(',')) edits.push({ start: params.start + trimmed.length, end: params.start + trimmed.length, newText: ` ${name}: BackgroundTasks,` });
+    else edits.push({ start: params.start + trimmed.length, end: params.start + trimmed.length, newText: `, ${name}: BackgroundTasks` });
+    edits.push(...ensureImport(facts, 'fastapi', 'BackgroundTasks'));
+  }
+  const call = text.slice(b.callStart, b.callEnd);
+  const args = call.slice(b.end - b.callStart + 1, -1).trim();
+  const start = lineStart + lead[1].length;
+  edits.push({ start, end: b.callEnd, newText: `${name}.add_task(${b.api}${args ? `, ${args}` : ''})` });
+  return { title: 'Send after the response with FastAPI `BackgroundTasks` (a failed send no longer fails the request)', applicability: 'unsafe', edits };
+}
+
+/** The text between a `def …(` and its matching `)`, from the function's start. */
+function parameterList(text: string, fnStart: number): { start: number; text: string } | undefined {
+  const open = /\bdef\s+\w+\s*\(/.exec(text.slice(fnStart, fnStart + 400));
+  if (!open) return undefined;
+  const start = fnStart + open.index + open[0].length;
+  let depth = 1;
+  for (let i = start; i < text.length && i < start + 4000; i++) {
+    const c = text[i];
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') depth--;
+    else if (c === '"' || c === "'") {
+      const close = text.indexOf(c, i + 1);
+      if (close < 0) return undefined;
+      i = close;
+    }
+    if (depth === 0) return { start, text: text.slice(start, i) };
+  }
+  return undefined;
+}
+
 function fixFor(b: PyBlockingCall, facts: PyFacts, text: string): Fix[] {
   if (b.kind === 'third-party') {
+    const background = backgroundTaskFix(b, facts, text);
+    if (background) return [background];
     const where = b.framework === 'fastapi' ? 'FastAPI `BackgroundTasks` or a Celery/RQ task' : 'a Celery or RQ task (`.delay(…)`)';
     return [{ title: `Move the send to ${where}`, applicability: 'display-only', edits: [] }];
   }
