@@ -418,6 +418,45 @@ ruleTests('n-plus-one', {
   ],
 });
 
+// A lookup by the item's foreign key is the relation schema.prisma declares: include it.
+ruleTests('n-plus-one', {
+  valid: [
+    {
+      name: 'Prisma: the relation included, read as a property (no lookup per item)',
+      file: 'posts.ts',
+      workspace: PRISMA_WS,
+      code: `${PRISMA}export async function list() {\n  const posts = await prisma.post.findMany({ include: { author: true } });\n  return posts.map((post) => ({ ...post, authorName: post.author.name }));\n}\n`,
+      why: 'no query per item',
+    },
+  ],
+  invalid: [
+    {
+      name: 'Prisma: findUnique by the item\'s foreign key becomes include + a read (safe, offered first)',
+      file: 'posts.ts',
+      workspace: PRISMA_WS,
+      code: `${PRISMA}export async function list() {\n  const posts = await prisma.post.findMany({ where: { title: { contains: 'x' } } });\n  for (const post of posts) {\n    const author = await prisma.user.findUnique({ where: { id: post.authorId } });\n    console.log(author?.name);\n  }\n}\n`,
+      findings: [{ line: 6, message: /`prisma\.user\.findUnique` runs once per item of `posts`/ }],
+      output: `${PRISMA}export async function list() {\n  const posts = await prisma.post.findMany({ where: { title: { contains: 'x' } }, include: { author: true } });\n  for (const post of posts) {\n    const author = post.author;\n    console.log(author?.name);\n  }\n}\n`,
+    },
+    {
+      name: 'Prisma: the items select fields: the relation joins the select',
+      file: 'posts.ts',
+      workspace: PRISMA_WS,
+      code: `${PRISMA}export async function list() {\n  const posts = await prisma.post.findMany({ select: { id: true, authorId: true } });\n  return Promise.all(posts.map(async (p) => ({ id: p.id, author: await prisma.user.findFirst({ where: { id: p.authorId } }) })));\n}\n`,
+      findings: [{ line: 5 }],
+      output: `${PRISMA}export async function list() {\n  const posts = await prisma.post.findMany({ select: { id: true, authorId: true, author: true } });\n  return Promise.all(posts.map(async (p) => ({ id: p.id, author: p.author })));\n}\n`,
+    },
+    {
+      name: 'Prisma: a lookup by a column that is not the relation key keeps only the batch fix',
+      file: 'posts.ts',
+      workspace: PRISMA_WS,
+      code: `${PRISMA}export async function list() {\n  const posts = await prisma.post.findMany();\n  for (const post of posts) {\n    const u = await prisma.user.findFirst({ where: { name: post.title } });\n    console.log(u);\n  }\n}\n`,
+      findings: [{ line: 6 }],
+      output: `${PRISMA}export async function list() {\n  const posts = await prisma.post.findMany();\n  const userByName = new Map(\n    (await prisma.user.findMany({ where: { name: { in: posts.map((post) => post.title) } } })).map((row) => [row.name, row]),\n  );\n  for (const post of posts) {\n    const u = (userByName.get(post.title) ?? null);\n    console.log(u);\n  }\n}\n`,
+    },
+  ],
+});
+
 describe('n-plus-one lazy loads outside request paths', () => {
   const seed = `import { DataSource } from 'typeorm';\nimport { Post } from '../src/entities';\nexport async function seed(ds: DataSource) {\n  for (const post of await ds.getRepository(Post).find()) console.log(await post.author);\n}\n`;
   it('a seed script or migration reports at the non-request-path severity, or not at all', async () => {

@@ -120,6 +120,9 @@ export interface RelationFact {
   eager?: boolean;
   /** Sequelize: the association was named with `as` (includes must repeat the alias). */
   aliased?: boolean;
+  /** Prisma `@relation(fields: [authorId], references: [id])`: the key columns on this side and the target's. */
+  foreignKey?: string[];
+  references?: string[];
 }
 
 export interface ModelFact extends Span {

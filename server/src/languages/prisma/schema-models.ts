@@ -10,7 +10,7 @@ const MODEL_START = /^\s*model\s+(\w+)\s*\{/;
 const FIELD = /^\s*(\w+)\s+(\w+)(\[\])?(\?)?/;
 
 export function prismaSchemaModels(text: string): ModelFact[] {
-  const blocks: Array<{ name: string; start: number; end: number; fields: Array<{ name: string; type: string; list: boolean; relation: boolean }> }> = [];
+  const blocks: Array<{ name: string; start: number; end: number; fields: Array<{ name: string; type: string; list: boolean; relation: boolean; foreignKey?: string[]; references?: string[] }> }> = [];
   let current: (typeof blocks)[number] | undefined;
   let offset = 0;
   for (const line of text.split('\n')) {
@@ -23,7 +23,10 @@ export function prismaSchemaModels(text: string): ModelFact[] {
       current = undefined;
     } else if (current) {
       const f = FIELD.exec(code);
-      if (f && !code.trimStart().startsWith('@@')) current.fields.push({ name: f[1], type: f[2], list: !!f[3], relation: /@relation\b/.test(code) });
+      if (f && !code.trimStart().startsWith('@@')) {
+        const names = (key: string) => new RegExp(`\\b${key}\\s*:\\s*\\[([^\\]]*)\\]`).exec(code)?.[1].split(',').map((x) => x.trim()).filter(Boolean);
+        current.fields.push({ name: f[1], type: f[2], list: !!f[3], relation: /@relation\b/.test(code), foreignKey: names('fields'), references: names('references') });
+      }
     }
     offset += line.length + 1;
   }
@@ -34,7 +37,9 @@ export function prismaSchemaModels(text: string): ModelFact[] {
     start: b.start,
     end: b.end,
     // A schema split over several files names models of the others: `@relation` says so.
-    relations: b.fields.filter((f) => models.has(f.type) || f.relation).map((f): RelationFact => ({ field: f.name, kind: f.list ? 'to-many' : 'to-one', target: f.type })),
+    relations: b.fields
+      .filter((f) => models.has(f.type) || f.relation)
+      .map((f): RelationFact => ({ field: f.name, kind: f.list ? 'to-many' : 'to-one', target: f.type, ...(f.foreignKey ? { foreignKey: f.foreignKey, references: f.references } : {}) })),
   }));
 }
 

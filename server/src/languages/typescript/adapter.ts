@@ -173,7 +173,8 @@ export class TypescriptAdapter implements LanguageAdapter<TsFacts> {
             q.loop = loop.fact;
             q.usesLoopItem = usesItem(loop, q.call);
             q.fluent = fluentRelation(q);
-            if (q.fluent) loopBodies.set(q, loop.body);
+            // Where the items came from: for the fluent API and for Prisma lookups by an item's key (include fixes).
+            if (q.fluent || (q.orm === 'prisma' && /^(findUnique|findFirst)$/.test(q.operation))) loopBodies.set(q, loop.body);
           }
           if (WRITES.has(q.operation) || /^(insertInto|updateTable|deleteFrom|del|decrement)$/.test(q.operation)) q.write = true;
           facts.queries.push(q);

@@ -53,7 +53,8 @@ const BATCH_READ: Partial<Record<QueryFact['orm'], string>> = {
   peewee: '`.where(Model.id.in_(ids))` (or `prefetch`)',
 };
 
-export function perItemMessage(q: QueryFact): string {
+/** `relation`: the lookup reads this relation of the items' model (`author` of Post), which their query can include. */
+export function perItemMessage(q: QueryFact, relation?: { field: string; model: string; item: string; include: string }): string {
   const loop = q.loop!;
   if (loop.kind === 'resolver') {
     const what = q.via ? q.via.map((n) => `\`${n}\``).join(' → ') : `\`${q.callee}\``;
@@ -71,6 +72,9 @@ export function perItemMessage(q: QueryFact): string {
   const count = loop.bound
     ? `, up to ${loop.bound.count} from \`${loop.bound.source}\`: ${loop.bound.count + 1} queries where 2 would do`
     : ': N queries where one would do';
+  if (relation) {
+    return `\`${q.callee}\` runs once per item of ${items} (N+1)${count}. It reads the \`${relation.field}\` relation of ${relation.model}: load it with the items (\`${relation.include}\` on the query that loads them) and read \`${relation.item}.${relation.field}\`.`;
+  }
   return `\`${q.callee}\` runs once per item of ${items} (N+1)${count}. Load them all before the loop with ${BATCH_READ[q.orm] ?? 'one query over all the items\' keys'} and look each up in a map.`;
 }
 

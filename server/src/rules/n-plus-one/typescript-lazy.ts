@@ -199,3 +199,34 @@ function loopItemById(q: TsQueryFact): string | undefined {
   const m = /^(\w+)\.id$/.exec(id.initializer.getText());
   return m && q.loop!.variables.includes(m[1]) ? m[1] : undefined;
 }
+
+/**
+ * A Prisma lookup per item by the item's foreign key — `prisma.user.findUnique({ where: { id:
+ * post.authorId } })` over posts from `prisma.post.findMany` — when `schema.prisma` says that key
+ * is the `author` relation: include the relation in the findMany and read `post.author`. Safe: the
+ * same row (or null), read with the items.
+ */
+export function prismaForeignKeyInclude(q: TsQueryFact, facts: TsFacts, ctx: DetectContext): { fix?: Fix; relation: { field: string; model: string; item: string; include: string } } | undefined {
+  const source = q.itemsSource;
+  const loop = q.loop;
+  if (q.orm !== 'prisma' || !loop || !source || source.query.orm !== 'prisma' || source.query.operation !== 'findMany' || !source.query.model || !q.model) return undefined;
+  if (!/^(findUnique|findFirst)$/.test(q.operation)) return undefined;
+  const arg = q.call.arguments[0];
+  if (q.call.arguments.length !== 1 || !arg || !ts.isObjectLiteralExpression(arg) || arg.properties.length !== 1) return undefined;
+  const where = arg.properties[0];
+  if (!ts.isPropertyAssignment(where) || where.name.getText() !== 'where' || !ts.isObjectLiteralExpression(where.initializer) || where.initializer.properties.length !== 1) return undefined;
+  const key = where.initializer.properties[0];
+  if (!ts.isPropertyAssignment(key)) return undefined;
+  const m = /^(\w+)\.(\w+)$/.exec(key.initializer.getText());
+  if (!m || !loop.variables.includes(m[1])) return undefined;
+  const [, item, foreignKey] = m;
+  const referenced = key.name.getText();
+  const itemsModel = source.query.model.charAt(0).toUpperCase() + source.query.model.slice(1);
+  const view = new ModelsView(ctx, facts);
+  const rel = view.resolve('prisma', [itemsModel], (r) => r.kind === 'to-one' && r.foreignKey?.length === 1 && r.foreignKey[0] === foreignKey && (r.references?.[0] ?? 'id') === referenced && r.target.toLowerCase() === q.model!.toLowerCase());
+  if (!rel || !rel.model) return undefined;
+  const read = replaceRead(awaitedOf(q.call), q.call, `${item}.${rel.field}`);
+  const relation = { field: rel.field, model: rel.model, item, include: `include: { ${rel.field}: true }` };
+  if (source.loaded.includes(rel.field)) return { relation, fix: fixOf(`Read ${item}.${rel.field}, already included`, true, [read])[0] };
+  return { relation, fix: fixOf(`Include ${rel.field} in the ${source.query.model} query and read ${item}.${rel.field}`, true, [prismaIncludeEdit(facts.sourceFile!, source, rel.field, 'true'), read])[0] };
+}

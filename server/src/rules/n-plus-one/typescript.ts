@@ -4,7 +4,7 @@ import type { Detector } from '../../engine/rule';
 import type { TsFacts } from '../../languages/typescript/adapter';
 import { importedQuery, isPerItemQuery, perItemMessage } from './message';
 import { batchFix, dataLoaderFix } from './typescript-fixes';
-import { lazyLoads, prismaFluent } from './typescript-lazy';
+import { lazyLoads, prismaFluent, prismaForeignKeyInclude } from './typescript-lazy';
 
 export const detectTypescript: Detector<TsFacts> = (facts, ctx) => {
   const out: Detection[] = [];
@@ -16,9 +16,11 @@ export const detectTypescript: Detector<TsFacts> = (facts, ctx) => {
       continue;
     }
     const fix = facts.sourceFile && !q.write ? (q.loop?.kind === 'resolver' ? dataLoaderFix(q, facts.sourceFile) : batchFix(q, facts.sourceFile)) : undefined;
+    // A lookup by the item's foreign key is a relation the items' query can include (safe, first).
+    const include = facts.sourceFile && !q.write && q.loop?.kind !== 'resolver' ? prismaForeignKeyInclude(q, facts, ctx) : undefined;
     // The narrowest range: the callee (`prisma.user.findUnique`), not the whole statement.
     const callee = q.call.expression;
-    out.push({ start: callee.getStart(), end: callee.getEnd(), message: perItemMessage(q), fixes: fix ? [fix] : [] });
+    out.push({ start: callee.getStart(), end: callee.getEnd(), message: perItemMessage(q, include?.relation), fixes: [include?.fix, fix].filter((f): f is NonNullable<typeof f> => !!f) });
   }
   for (const q of facts.helperCalls ?? []) {
     if (!isPerItemQuery(q)) continue;
