@@ -1,8 +1,11 @@
 /**
  * `perflens.explain` and `perflens.benchmark` as executeCommand handlers, so that every LSP editor
- * can use them. Argument: `{ uri, position }` (the query at that position) or `{ sql, uri? }`, plus
- * options (`analyze`, `params`, `allowWrites`, `runs`, `concurrency`, `warmup`). The result is data;
- * the client draws it. The embedded database runs in its own process, never in this one.
+ * can use them. Argument: `{ uri, position }` (the query at that position: SQL, or an ORM call
+ * translated to SQL) or `{ sql, uri? }`, plus options (`analyze`, `params`, `allowWrites`, `runs`,
+ * `concurrency`, `warmup`). The result is data: `sql` (for an ORM call, the SQL it issues),
+ * `origin` (`sql` | `orm`), `description` for ORM calls, and `notes` (the translation's first, then
+ * the database's); the client draws it. The embedded database runs in its own
+ * process, never in this one.
  */
 import { ErrorCodes, LSPErrorCodes, ResponseError, type CancellationToken, type Position } from 'vscode-languageserver';
 import type { Connector } from '../database/connector';
@@ -10,6 +13,7 @@ import type { ServerContext } from '../context';
 import { defaultCacheDir } from '../database/cache-dir';
 import { benchmarkQuery } from '../database/benchmark';
 import { explainQuery } from '../database/explain';
+import { UntranslatableCall } from '../database/orm-sql/translation';
 import { redactUrl } from '../database/redact-url';
 import { Commands } from '../protocol';
 import { pathToUri } from '../uri';
@@ -31,18 +35,18 @@ interface CommandTarget {
 export function registerDatabaseCommands(): void {
   registerCommand(Commands.explain, async (ctx, args, token) => {
     const target = targetOf(args);
-    const { sql, range, connector, notes, timeoutMs } = await prepare(ctx, target);
+    const { sql, range, connector, notes, timeoutMs, query } = await prepare(ctx, target);
     const result = await run(connector, token, () => explainQuery(connector, sql, { analyze: target.analyze ?? true, params: target.params, allowWrites: target.allowWrites, timeoutMs }));
     const { raw, ...rest } = result;
-    return { ...rest, raw, range, notes };
+    return { ...rest, raw, range, origin: query.origin, description: query.description, notes: [...query.notes, ...notes] };
   });
   registerCommand(Commands.benchmark, async (ctx, args, token) => {
     const target = targetOf(args);
-    const { sql, range, connector, notes, timeoutMs } = await prepare(ctx, target);
+    const { sql, range, connector, notes, timeoutMs, query } = await prepare(ctx, target);
     const result = await run(connector, token, () =>
       benchmarkQuery(connector, sql, { runs: target.runs, concurrency: target.concurrency, warmup: target.warmup, params: target.params, allowWrites: target.allowWrites, timeoutMs }),
     );
-    return { ...result, range, notes };
+    return { ...result, range, origin: query.origin, description: query.description, notes: [...query.notes, ...notes] };
   });
 }
 
@@ -56,11 +60,20 @@ function targetOf(args: unknown[]): CommandTarget {
 async function prepare(ctx: ServerContext, target: CommandTarget) {
   let sql = target.sql;
   let range: { start: Position; end: Position } | undefined;
+  // Where the SQL came from; for an ORM call also what it is and what the translation assumed.
+  let query: { origin: 'sql' | 'orm'; description?: string; notes: string[] } = { origin: 'sql', notes: [] };
   if (!sql) {
     if (!target.uri || !target.position) throw new ResponseError(ErrorCodes.InvalidParams, 'expected { uri, position } or { sql }');
-    const found = await sqlAtPosition(ctx, target.uri, target.position);
-    if (!found) throw new ResponseError(ErrorCodes.InvalidParams, 'no SQL statement at this position (ORM calls are not translated to SQL yet)');
+    let found;
+    try {
+      found = await sqlAtPosition(ctx, target.uri, target.position);
+    } catch (e) {
+      if (e instanceof UntranslatableCall) throw new ResponseError(ErrorCodes.InvalidParams, e.message);
+      throw e;
+    }
+    if (!found) throw new ResponseError(ErrorCodes.InvalidParams, 'no SQL statement or ORM call at this position');
     ({ sql, range } = found);
+    query = { origin: found.origin, description: found.description, notes: found.notes ?? [] };
   }
   const settings = target.uri ? await ctx.settings.forDocument(target.uri) : await ctx.settings.forDocument(ctx.root ? pathToUri(ctx.root) : '');
   const root = ctx.root ?? process.cwd();
@@ -77,7 +90,7 @@ async function prepare(ctx: ServerContext, target: CommandTarget) {
       log: ctx.log,
     }),
   );
-  return { sql, range, connector: opened.connector, notes: opened.notes, timeoutMs };
+  return { sql, range, connector: opened.connector, notes: opened.notes, timeoutMs, query };
 }
 
 /**
