@@ -54,6 +54,7 @@ export function translatePrismaCall(call: ts.CallExpression, models: PrismaModel
   if (select) {
     selected = [];
     for (const [name, value] of objectEntries(select, '`select`', notes, fail)) {
+      if (name === '_count') fail('`_count` in select (relation counts) is not translated');
       const f = models.field(model, name) ?? fail(`\`${name}\` in select is not a field of model ${model.name}`);
       if (unwrap(value).kind === ts.SyntaxKind.FalseKeyword) continue;
       if (models.isRelation(f)) related.push({ field: f, options: value });
