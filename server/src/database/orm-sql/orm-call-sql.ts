@@ -1,7 +1,7 @@
 /**
  * An ORM call (a query fact of a JS/TS or Python file) → the SQL it issues, by ORM family. The
  * models come from the workspace: schema.prisma for Prisma, the `models.py` that defines a Django
- * model. `sources` gives this module files and syntax trees without it knowing about the editor.
+ * model, the module that declares a SQLAlchemy class. `sources` gives this module files and syntax trees without it knowing about the editor.
  */
 import * as path from 'node:path';
 import type { Node } from 'web-tree-sitter';
@@ -12,6 +12,8 @@ import { DjangoModels } from './django-models';
 import { translateDjangoQuery } from './django';
 import { PrismaModels } from './prisma-models';
 import { translatePrismaCall } from './prisma';
+import { SqlalchemyModels } from './sqlalchemy-models';
+import { translateSqlalchemyQuery } from './sqlalchemy';
 import { UntranslatableCall, type OrmTranslation } from './translation';
 
 export interface OrmSources {
@@ -38,8 +40,14 @@ export function translateOrmCall(fact: QueryFact, file: string, text: string, so
       while (node.parent?.type === 'subscript' && node.parent.childForFieldName('value')?.id === node.id) node = node.parent;
       return translateDjangoQuery(node, new DjangoModels(file, sources));
     }
+    case 'sqlalchemy':
+    case 'sqlmodel': {
+      const root = sources.pythonTree(file, text) ?? failWith(fact, 'the file could not be parsed');
+      const node = nodeAt(root, fact.start, fact.end) ?? failWith(fact, 'the call was not found in the syntax tree');
+      return translateSqlalchemyQuery(node, new SqlalchemyModels(file, sources));
+    }
     default:
-      return failWith(fact, `${fact.orm} calls are not translated yet (Prisma and Django are)`);
+      return failWith(fact, `${fact.orm} calls are not translated yet (Prisma, Django and SQLAlchemy are)`);
   }
 }
 
