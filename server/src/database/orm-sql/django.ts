@@ -75,13 +75,12 @@ export function translateDjangoQuery(node: Node, models: DjangoModels): OrmTrans
         distinct = true;
         break;
       case 'values':
-      case 'values_list':
-        columns = (step.args.filter((a) => a.type !== 'keyword_argument').length ? step.args.filter((a) => a.type !== 'keyword_argument') : []).map((a) => {
-          const name = pyString(a) ?? fail(`${step.method}(${a.text}): only string field names are translated`);
-          return resolvePath(name, 'select').target;
-        });
-        if (columns.length === 0) columns = undefined;
+      case 'values_list': {
+        // values() with no names reads every column, like the model's own select.
+        const names = step.args.filter((a) => a.type !== 'keyword_argument');
+        columns = names.length ? names.map((a) => resolvePath(pyString(a) ?? fail(`${step.method}(${a.text}): only string field names are translated`), 'select').target) : undefined;
         break;
+      }
       case 'select_related': {
         const names = step.args.length ? step.args.map((a) => pyString(a) ?? fail(`select_related(${a.text}) is not translated`)) : model.fields.filter((f) => f.kind === 'foreign-key' && !f.nullable).map((f) => f.name);
         for (const name of names) {
