@@ -26,9 +26,11 @@ export function escapeHtml(text: string): string {
 export function planHtml(page: PlanPage, nonce: string): string {
   const sql = page.explain?.sql ?? page.benchmark?.sql ?? page.compare?.sql ?? '';
   const database = page.explain?.database ?? page.benchmark?.database ?? page.compare?.database ?? '';
+  const description = page.explain?.description ?? page.benchmark?.description;
   const body = [
     `<h1>${escapeHtml(page.source ? `Query at ${page.source}` : 'Query')}</h1>`,
     `<p class="muted">${escapeHtml(database)}</p>`,
+    description ? `<p class="muted">${escapeHtml(description)} (translated by PerfLens from the ORM call)</p>` : '',
     `<pre class="sql">${escapeHtml(sql)}</pre>`,
     page.compare ? compareSection(page.compare) : '',
     page.advice ? adviceSection(page.advice) : '',

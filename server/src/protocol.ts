@@ -111,6 +111,10 @@ export interface ExplainCommandResult {
   summary: string;
   warnings: Array<{ kind: string; node: string; message: string }>;
   range?: RangeData;
+  /** `orm`: the SQL an ORM call at the position issues, translated by PerfLens. */
+  origin?: 'sql' | 'orm';
+  /** For ORM calls: `prisma.post.findMany → SQL`. */
+  description?: string;
   notes: string[];
 }
 
@@ -171,6 +175,8 @@ export interface BenchmarkCommandResult {
   perSecond: number;
   timingsMs: number[];
   range?: RangeData;
+  origin?: 'sql' | 'orm';
+  description?: string;
   notes: string[];
 }
 

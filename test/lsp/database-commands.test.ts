@@ -78,7 +78,7 @@ describe('language server: database commands', function () {
 
     await assert.rejects(
       client.connection.sendRequest('workspace/executeCommand', { command: 'perflens.explain', arguments: [{ uri: queriesUri, position: { line: 2, character: 0 } }] }),
-      /no SQL statement at this position/,
+      /no SQL statement or ORM call at this position/,
     );
 
     // Progress reached the client while the database was built and the benchmark ran.

@@ -53,7 +53,7 @@ describe('language server over stdio', function () {
   it('initialize → pull diagnostics → code actions → executeCommand → shutdown', async () => {
     const init = await initialize(true);
     assert.ok(init.capabilities.diagnosticProvider, 'pull diagnostics offered');
-    assert.deepEqual(init.capabilities.executeCommandProvider.commands.sort(), ['perflens.applyFix', 'perflens.benchmark', 'perflens.explain', 'perflens.showDocumentation']);
+    assert.deepEqual(init.capabilities.executeCommandProvider.commands.sort(), ['perflens.applyFix', 'perflens.benchmark', 'perflens.compareFix', 'perflens.explain', 'perflens.showDocumentation', 'perflens.suggestIndex']);
 
     const report: any = await client!.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } });
     assert.equal(report.kind, 'full');

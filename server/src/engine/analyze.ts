@@ -53,6 +53,11 @@ export class Engine {
     ).then(() => undefined));
   }
 
+  /** The adapter of a language, once `init` has loaded it: for callers that need more than facts (syntax trees). */
+  adapter(language: LanguageId): LanguageAdapter | undefined {
+    return this.adapters[language];
+  }
+
   rule(id: string): Rule | undefined {
     return this.rules.find((r) => r.meta.id === id);
   }

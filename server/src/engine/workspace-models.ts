@@ -74,6 +74,11 @@ export class WorkspaceModels {
     return out;
   }
 
+  /** The files that define `model` through `orm` (what the ORM→SQL translation reads names from). */
+  filesDefining(model: string, orm: OrmId): string[] {
+    return [...this.byFile].filter(([, models]) => models.some((m) => m.name === model && m.orm === orm)).map(([file]) => file);
+  }
+
   /** Is `model` a model the workspace defines? */
   has(model: string): boolean {
     return (this.index ??= this.build()).has(model);

@@ -1,8 +1,11 @@
 /**
  * `perflens.explain` and `perflens.benchmark` as executeCommand handlers, so that every LSP editor
- * can use them. Argument: `{ uri, position }` (the query at that position) or `{ sql, uri? }`, plus
- * options (`analyze`, `params`, `allowWrites`, `runs`, `concurrency`, `warmup`). The result is data;
- * the client draws it. The embedded database runs in its own process, never in this one.
+ * can use them. Argument: `{ uri, position }` (the query at that position: SQL, or an ORM call
+ * translated to SQL) or `{ sql, uri? }`, plus options (`analyze`, `params`, `allowWrites`, `runs`,
+ * `concurrency`, `warmup`). The result is data: `sql` (for an ORM call, the SQL it issues),
+ * `origin` (`sql` | `orm`), `description` for ORM calls, and `notes` (the translation's first, then
+ * the database's); the client draws it. The embedded database runs in its own
+ * process, never in this one.
  */
 import { ErrorCodes, LSPErrorCodes, ResponseError, type CancellationToken, type Position, type WorkspaceEdit } from 'vscode-languageserver';
 import type { Connector } from '../database/connector';
@@ -13,6 +16,7 @@ import { explainQuery, type ExplainResult } from '../database/explain';
 import { comparePagination } from '../database/compare-pagination';
 import { suggestIndexes } from '../database/index-advisor';
 import { indexMigration, type IndexMigration } from '../database/index-migration';
+import { UntranslatableCall } from '../database/orm-sql/translation';
 import { nodeLabel, selfCost, selfMs, type PlanNode } from '../database/plan-tree';
 import { redactUrl } from '../database/redact-url';
 import { needsPassword, withPassword } from '../database/credentials';
@@ -51,10 +55,10 @@ interface CommandTarget {
 export function registerDatabaseCommands(): void {
   registerCommand(Commands.explain, async (ctx, args, token) => {
     const target = targetOf(args);
-    const { sql, range, connector, notes, timeoutMs } = await prepare(ctx, target);
+    const { sql, range, connector, notes, timeoutMs, query } = await prepare(ctx, target);
     progress(ctx, 'running EXPLAIN');
     const result = await run(connector, token, () => explainQuery(connector, sql, { analyze: target.analyze ?? true, params: target.params, allowWrites: target.allowWrites, timeoutMs }));
-    return { ...explainForDisplay(result), raw: result.raw, range, notes };
+    return { ...explainForDisplay(result), raw: result.raw, range, origin: query.origin, description: query.description, notes: [...query.notes, ...notes] };
   });
   registerCommand(Commands.compareFix, async (ctx, args, token) => {
     const target = targetOf(args);
@@ -68,7 +72,7 @@ export function registerDatabaseCommands(): void {
   });
   registerCommand(Commands.suggestIndex, async (ctx, args, token) => {
     const target = targetOf(args);
-    const { sql, range, connector, notes, timeoutMs } = await prepare(ctx, target);
+    const { sql, range, connector, notes, timeoutMs, query } = await prepare(ctx, target);
     progress(ctx, 'trying indexes');
     const advice = await run(connector, token, () => suggestIndexes(connector, sql, { params: target.params, timeoutMs }));
     const root = ctx.root;
@@ -76,7 +80,7 @@ export function registerDatabaseCommands(): void {
       sql,
       range,
       method: advice.method,
-      notes: [...notes, ...advice.notes],
+      notes: [...query.notes, ...notes, ...advice.notes],
       before: { ...explainForDisplay(advice.before), range, notes: [] },
       suggestions: advice.tried.map((t) => {
         const migration = root ? indexMigration(root, t) : undefined;
@@ -96,7 +100,7 @@ export function registerDatabaseCommands(): void {
   });
   registerCommand(Commands.benchmark, async (ctx, args, token) => {
     const target = targetOf(args);
-    const { sql, range, connector, notes, timeoutMs } = await prepare(ctx, target);
+    const { sql, range, connector, notes, timeoutMs, query } = await prepare(ctx, target);
     let reported = 0;
     const onProgress = (done: number, total: number) => {
       // A message per tenth of the runs is plenty for a progress bar.
@@ -108,7 +112,7 @@ export function registerDatabaseCommands(): void {
     const result = await run(connector, token, () =>
       benchmarkQuery(connector, sql, { runs: target.runs, concurrency: target.concurrency, warmup: target.warmup, params: target.params, allowWrites: target.allowWrites, timeoutMs, onProgress }),
     );
-    return { ...result, range, notes };
+    return { ...result, range, origin: query.origin, description: query.description, notes: [...query.notes, ...notes] };
   });
 }
 
@@ -143,11 +147,20 @@ async function prepare(ctx: ServerContext, target: CommandTarget) {
   }
   let sql = target.sql;
   let range: { start: Position; end: Position } | undefined;
+  // Where the SQL came from; for an ORM call also what it is and what the translation assumed.
+  let query: { origin: 'sql' | 'orm'; description?: string; notes: string[] } = { origin: 'sql', notes: [] };
   if (!sql) {
     if (!target.uri || !target.position) throw new ResponseError(ErrorCodes.InvalidParams, 'expected { uri, position } or { sql }');
-    const found = await sqlAtPosition(ctx, target.uri, target.position);
-    if (!found) throw failure(ErrorCodes.InvalidParams, 'no SQL statement at this position (ORM calls are not translated to SQL yet)', 'no-query');
+    let found;
+    try {
+      found = await sqlAtPosition(ctx, target.uri, target.position);
+    } catch (e) {
+      if (e instanceof UntranslatableCall) throw failure(ErrorCodes.InvalidParams, e.message, 'no-query');
+      throw e;
+    }
+    if (!found) throw failure(ErrorCodes.InvalidParams, 'no SQL statement or ORM call at this position', 'no-query');
     ({ sql, range } = found);
+    query = { origin: found.origin, description: found.description, notes: found.notes ?? [] };
   }
   const settings = target.uri ? await ctx.settings.forDocument(target.uri) : await ctx.settings.forDocument(ctx.root ? pathToUri(ctx.root) : '');
   const root = ctx.root ?? process.cwd();
@@ -168,7 +181,7 @@ async function prepare(ctx: ServerContext, target: CommandTarget) {
       log: ctx.log,
     }),
   );
-  return { sql, range, connector: opened.connector, notes: opened.notes, timeoutMs };
+  return { sql, range, connector: opened.connector, notes: opened.notes, timeoutMs, query };
 }
 
 /** Asks the client for the password of a URL that names a user without one (VS Code keeps it in secret storage). */

@@ -31,8 +31,8 @@ export function schemaToDdl(schema: PrismaSchema): string {
   const models = new Map(schema.models.map((m) => [m.name, m]));
   const enums = new Map(schema.enums.map((e) => [e.name, e]));
   const q = (name: string): string => `"${name.replace(/"/g, '""')}"`;
-  const tableOf = (m: PrismaModel): string => mapped(m.blockAttributes.find((a) => a.name === 'map')?.args) ?? m.name;
-  const columnOf = (f: PrismaField): string => mapped(f.attributes.find((a) => a.name === 'map')?.args) ?? f.name;
+  const tableOf = prismaTableName;
+  const columnOf = prismaColumnName;
   const columnsOf = (m: PrismaModel, names: string[]): string[] => names.map((n) => {
     const f = m.fields.find((x) => x.name === n);
     return f ? columnOf(f) : n;
@@ -111,6 +111,16 @@ export function schemaToDdl(schema: PrismaSchema): string {
   }
 }
 
+/** The table of a model: `@@map("posts")`, else the model's name. The ORM→SQL translation uses it too. */
+export function prismaTableName(m: PrismaModel): string {
+  return mapped(m.blockAttributes.find((a) => a.name === 'map')?.args) ?? m.name;
+}
+
+/** The column of a scalar field: `@map("created_at")`, else the field's name. */
+export function prismaColumnName(f: PrismaField): string {
+  return mapped(f.attributes.find((a) => a.name === 'map')?.args) ?? f.name;
+}
+
 function columnDefinition(f: PrismaField, enums: ReadonlyMap<string, { dbName: string; values: Array<{ name: string; dbName: string }> }>, q: (n: string) => string): string {
   const def = f.attributes.find((a) => a.name === 'default');
   const value = def?.args ? firstArg(def.args) : undefined;
@@ -162,8 +172,8 @@ function mapped(args: string | undefined): string | undefined {
   return first.startsWith('"') ? unquote(first) : undefined;
 }
 
-/** List relations with no `fields` on either side: Prisma keeps them in a `_AToB` join table. */
-function implicitManyToMany(schema: PrismaSchema, models: ReadonlyMap<string, PrismaModel>): Array<{ table: string; models: [PrismaModel, PrismaModel] }> {
+/** List relations with no `fields` on either side: Prisma keeps them in a `_AToB` join table (`A`: the model first by name). */
+export function implicitManyToMany(schema: PrismaSchema, models: ReadonlyMap<string, PrismaModel>): Array<{ table: string; models: [PrismaModel, PrismaModel] }> {
   const out: Array<{ table: string; models: [PrismaModel, PrismaModel] }> = [];
   const seen = new Set<string>();
   for (const m of schema.models) {

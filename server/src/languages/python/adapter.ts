@@ -144,6 +144,11 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
     return tree;
   }
 
+  /** The file's syntax tree (the cached one when the text is unchanged); valid until the file is parsed again. */
+  syntaxTree(file: SourceFile): Tree | undefined {
+    return this.parse(file);
+  }
+
   facts(file: SourceFile): PyFacts {
     const facts: PyFacts = { language: 'python', queries: [], sql: [], problems: [], imports: [], importInsert: 0 };
     if (file.text.length > MAX_CHARS) {

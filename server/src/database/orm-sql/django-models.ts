@@ -1,0 +1,163 @@
+/**
+ * Django models as the translator needs them, read from the `models.py` that defines them: the
+ * table (`Meta.db_table`, else `<app_label>_<model name in lower case>`), columns (`db_column`,
+ * else the field name, `<name>_id` for a foreign key), the implicit `id` primary key, `Meta.ordering`
+ * (a default ORDER BY), and many-to-many join tables (`<table>_<field>`, with `<model>_id` columns).
+ */
+import * as path from 'node:path';
+import type { Node } from 'web-tree-sitter';
+import type { OrmSources } from './orm-call-sql';
+import { pyConstant, pyString } from './python-values';
+
+export interface DjangoField {
+  name: string;
+  /** The column; for a many-to-many field, none (it lives in the join table). */
+  column?: string;
+  kind: 'column' | 'foreign-key' | 'many-to-many';
+  /** Django's field class (`CharField`); text lookups cast other types to text. */
+  type: string;
+  target?: string;
+  nullable: boolean;
+  primaryKey: boolean;
+  /** Many-to-many: the join table, and its columns for this model and the target. */
+  through?: { table: string; own: string; other: string };
+}
+
+export interface DjangoModel {
+  name: string;
+  table: string;
+  fields: DjangoField[];
+  ordering: string[];
+  /** Multi-table inheritance or a custom `through` model: not translated. */
+  unsupported?: string;
+}
+
+const TEXT_TYPES = /^(CharField|TextField|EmailField|SlugField|URLField)$/;
+
+export class DjangoModels {
+  private readonly cache = new Map<string, DjangoModel | undefined>();
+  private readonly parsedFiles = new Map<string, DjangoModel[]>();
+
+  constructor(private readonly file: string, private readonly sources: OrmSources) {}
+
+  model(name: string): DjangoModel | undefined {
+    if (!this.cache.has(name)) this.cache.set(name, this.find(name));
+    return this.cache.get(name);
+  }
+
+  private find(name: string): DjangoModel | undefined {
+    const candidates = [...this.sources.modelFiles('django', name), this.file];
+    // `from .models import Post`, `from blog.models import Post`: the app's models.py near the call.
+    for (let dir = path.dirname(this.file), i = 0; i < 4; dir = path.dirname(dir), i++) {
+      candidates.push(path.join(dir, 'models.py'), path.join(dir, 'models', '__init__.py'));
+    }
+    for (const f of candidates) {
+      const m = this.modelsOf(f).find((x) => x.name === name);
+      if (m) return m;
+    }
+    return undefined;
+  }
+
+  private modelsOf(file: string): DjangoModel[] {
+    let models = this.parsedFiles.get(file);
+    if (!models) {
+      const text = this.sources.read(file);
+      const root = text === undefined ? undefined : this.sources.pythonTree(file, text);
+      models = root ? readModels(root, file) : [];
+      this.parsedFiles.set(file, models);
+    }
+    return models;
+  }
+}
+
+/** `blog/models.py` and `blog/models/post.py` → `blog`. */
+function appLabel(file: string): string {
+  const dir = path.dirname(file);
+  return path.basename(path.basename(dir) === 'models' ? path.dirname(dir) : dir);
+}
+
+function readModels(root: Node, file: string): DjangoModel[] {
+  const classes = root.descendantsOfType('class_definition').filter((c): c is Node => !!c);
+  const abstract = new Map<string, DjangoField[]>();
+  const out: DjangoModel[] = [];
+  for (const cls of classes) {
+    const name = cls.childForFieldName('name')?.text;
+    const body = cls.childForFieldName('body');
+    const bases = cls.childForFieldName('superclasses')?.namedChildren.map((b) => b?.text ?? '') ?? [];
+    if (!name || !body) continue;
+    const meta = body.namedChildren.find((c) => c?.type === 'class_definition' && c.childForFieldName('name')?.text === 'Meta') ?? undefined;
+    const metaValue = (key: string): Node | undefined => {
+      for (const st of meta?.childForFieldName('body')?.namedChildren ?? []) {
+        const a = st?.type === 'expression_statement' ? st.namedChildren[0] : undefined;
+        if (a?.type === 'assignment' && a.childForFieldName('left')?.text === key) return a.childForFieldName('right') ?? undefined;
+      }
+      return undefined;
+    };
+    const isModel = bases.some((b) => /(^|\.)Model$/.test(b) || abstract.has(b) || out.some((m) => m.name === b));
+    if (!isModel) continue;
+    const label = pyString(metaValue('app_label')) ?? appLabel(file);
+    const table = pyString(metaValue('db_table')) ?? `${label}_${name.toLowerCase()}`;
+    const own = fieldsOf(body, name, table);
+    const inherited = bases.flatMap((b) => abstract.get(b) ?? []);
+    const fields = [...inherited, ...own];
+    if (!fields.some((f) => f.primaryKey)) fields.unshift({ name: 'id', column: 'id', kind: 'column', type: 'AutoField', nullable: false, primaryKey: true });
+    if (isTrue(metaValue('abstract'))) {
+      abstract.set(name, own);
+      continue;
+    }
+    const orderingNode = metaValue('ordering');
+    const ordering = orderingNode ? orderingNode.namedChildren.map((c) => pyString(c)).filter((s): s is string => !!s) : [];
+    const model: DjangoModel = { name, table, fields, ordering };
+    if (bases.some((b) => out.some((m) => m.name === b))) model.unsupported = 'multi-table inheritance';
+    out.push(model);
+  }
+  return out;
+}
+
+function fieldsOf(body: Node, model: string, table: string): DjangoField[] {
+  const out: DjangoField[] = [];
+  for (const st of body.namedChildren) {
+    const a = st?.type === 'expression_statement' ? st.namedChildren[0] : undefined;
+    const left = a?.type === 'assignment' ? a.childForFieldName('left') : undefined;
+    const right = a?.childForFieldName('right');
+    if (left?.type !== 'identifier' || right?.type !== 'call') continue;
+    const callee = right.childForFieldName('function')?.text.split('.').pop() ?? '';
+    if (!/Field$|^(ForeignKey|OneToOneField|ManyToManyField)$/.test(callee)) continue;
+    const args = right.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => !!c) ?? [];
+    const kw = (key: string): Node | undefined => args.find((x) => x.type === 'keyword_argument' && x.childForFieldName('name')?.text === key)?.childForFieldName('value') ?? undefined;
+    const positional = args.find((x) => x.type !== 'keyword_argument' && x.type !== 'comment');
+    const targetNode = positional ?? kw('to');
+    const targetText = targetNode ? (pyString(targetNode) ?? targetNode.text) : '';
+    const target = targetText === 'self' ? model : targetText.split('.').pop();
+    const name = left.text;
+    const nullable = isTrue(kw('null'));
+    const primaryKey = isTrue(kw('primary_key'));
+    const dbColumn = pyString(kw('db_column'));
+    if (callee === 'ManyToManyField') {
+      const self = target === model;
+      const through = kw('through');
+      const field: DjangoField = { name, kind: 'many-to-many', type: callee, target, nullable: false, primaryKey: false };
+      if (!through) {
+        field.through = {
+          table: pyString(kw('db_table')) ?? `${table}_${name}`,
+          own: self ? `from_${model.toLowerCase()}_id` : `${model.toLowerCase()}_id`,
+          other: self ? `to_${model.toLowerCase()}_id` : `${target!.toLowerCase()}_id`,
+        };
+      }
+      out.push(field);
+    } else if (callee === 'ForeignKey' || callee === 'OneToOneField') {
+      out.push({ name, column: dbColumn ?? `${name}_id`, kind: 'foreign-key', type: callee, target, nullable, primaryKey });
+    } else {
+      out.push({ name, column: dbColumn ?? name, kind: 'column', type: callee, nullable, primaryKey });
+    }
+  }
+  return out;
+}
+
+export function isTextField(f: DjangoField): boolean {
+  return TEXT_TYPES.test(f.type);
+}
+
+function isTrue(n: Node | undefined): boolean {
+  return !!n && pyConstant(n) === true;
+}

@@ -1,0 +1,340 @@
+/**
+ * Django QuerySet chains → the SQL Django's PostgreSQL backend sends: `Model.objects` followed by
+ * filter/exclude (field lookups across foreign keys and many-to-many joins), order_by (else
+ * `Meta.ordering`), slicing, values/values_list, select_related (JOINs), distinct, and the terminal
+ * get/first/last/count/exists. Django's own forms are kept where plans depend on them: `get()`
+ * fetches up to 21 rows, `exclude()` on a nullable column adds `IS NOT NULL`, case-insensitive
+ * lookups compare `UPPER(...)`, and other types are cast to text for pattern lookups.
+ */
+import type { Node } from 'web-tree-sitter';
+import { assignedBefore } from '../../languages/python/item-access';
+import { isTextField, type DjangoField, type DjangoModel, type DjangoModels } from './django-models';
+import { pyCodeValue, pyConstant, pyString } from './python-values';
+import { and, column, literal, not, Parameters, quoteName, renderSelect, valueSql, type CodeValue } from './sql-builder';
+import { UntranslatableCall, type OrmTranslation } from './translation';
+
+interface Step {
+  method: string;
+  args: Node[];
+  /** A subscript: `[a:b]` or `[i]`. */
+  slice?: { start?: Node; end?: Node; index?: Node };
+}
+
+const LOOKUPS = new Set(['exact', 'iexact', 'gt', 'gte', 'lt', 'lte', 'in', 'contains', 'icontains', 'startswith', 'istartswith', 'endswith', 'iendswith', 'isnull', 'range']);
+/** Django's MAX_GET_RESULTS: get() reads one row more than it needs, to report MultipleObjectsReturned. */
+const GET_LIMIT = 21;
+
+export function translateDjangoQuery(node: Node, models: DjangoModels): OrmTranslation {
+  const text = node.text.replace(/\s*\n\s*/g, ' ');
+  const fail = (what: string): never => {
+    throw new UntranslatableCall(text, what);
+  };
+  const { modelName, steps } = decompose(node, fail);
+  const model = models.model(modelName) ?? fail(`no Django model \`${modelName}\` found (looked in the workspace index and the models.py files near this file)`);
+  if (model.unsupported) fail(`model ${model.name} uses ${model.unsupported}`);
+  const params = new Parameters();
+  const notes: string[] = [];
+  const where: string[] = [];
+  const joins = new Map<string, string>();
+  let ordering: string[] | undefined;
+  let columns: string[] | undefined;
+  let distinct = false;
+  let limit: number | string | undefined;
+  let offset: number | string | undefined;
+  let terminal: 'rows' | 'count' | 'exists' = 'rows';
+  const related: Array<{ field: DjangoField; target: DjangoModel }> = [];
+  const table = model.table;
+  const pk = model.fields.find((f) => f.primaryKey)!;
+
+  for (const step of steps) {
+    if (terminal !== 'rows') fail(`\`.${step.method}\` after a terminal method`);
+    if ((limit !== undefined || offset !== undefined) && step.method !== 'slice' && !['count', 'exists', 'values', 'values_list'].includes(step.method)) fail(`\`.${step.method}()\` after a slice (Django refuses to filter or order a sliced queryset)`);
+    switch (step.method) {
+      case 'all':
+        break;
+      case 'filter':
+      case 'exclude':
+      case 'get': {
+        const conds = keywordConditions(step, step.method === 'exclude');
+        if (conds.length) where.push(step.method === 'exclude' ? not(and(conds)) : and(conds));
+        if (step.method === 'get') {
+          limit = GET_LIMIT;
+          terminal = 'rows';
+          notes.push(`get() reads up to ${GET_LIMIT} rows, to raise MultipleObjectsReturned when there is more than one`);
+        }
+        break;
+      }
+      case 'order_by':
+        ordering = step.args.map((a) => pyString(a) ?? fail(`order_by(${a.text}): only string field names are translated`));
+        break;
+      case 'reverse':
+        ordering = (ordering ?? model.ordering).map((o) => (o.startsWith('-') ? o.slice(1) : `-${o}`));
+        break;
+      case 'distinct':
+        if (step.args.length) fail('distinct(fields) is not translated');
+        distinct = true;
+        break;
+      case 'values':
+      case 'values_list': {
+        // values() with no names reads every column, like the model's own select.
+        const names = step.args.filter((a) => a.type !== 'keyword_argument');
+        columns = names.length ? names.map((a) => resolvePath(pyString(a) ?? fail(`${step.method}(${a.text}): only string field names are translated`), 'select').target) : undefined;
+        break;
+      }
+      case 'select_related': {
+        const names = step.args.length ? step.args.map((a) => pyString(a) ?? fail(`select_related(${a.text}) is not translated`)) : model.fields.filter((f) => f.kind === 'foreign-key' && !f.nullable).map((f) => f.name);
+        for (const name of names) {
+          if (name.includes('__')) fail(`select_related("${name}") across more than one relation is not translated`);
+          const f = fieldOf(model, name);
+          if (f.kind !== 'foreign-key') fail(`select_related("${name}"): \`${name}\` is not a foreign key`);
+          const target = targetOf(f);
+          join(target.table, `${f.nullable ? 'LEFT OUTER JOIN' : 'INNER JOIN'} ${quoteName(target.table)} ON (${column(table, f.column!)} = ${column(target.table, pkOf(target).column!)})`);
+          related.push({ field: f, target });
+        }
+        break;
+      }
+      case 'prefetch_related':
+        for (const a of step.args) notes.push(`prefetch_related(${a.text}): Django runs one more query per relation, with the ids of the rows above (\`WHERE … IN (…)\`)`);
+        break;
+      case 'count':
+        terminal = 'count';
+        break;
+      case 'exists':
+        terminal = 'exists';
+        break;
+      case 'first':
+      case 'last': {
+        let o = ordering ?? model.ordering;
+        if (o.length === 0) o = [pk.name];
+        ordering = step.method === 'last' ? o.map((x) => (x.startsWith('-') ? x.slice(1) : `-${x}`)) : o;
+        limit = 1;
+        break;
+      }
+      case 'slice': {
+        const s = step.slice!;
+        if (s.index) {
+          limit = 1;
+          offset = sliceValue(s.index);
+        } else {
+          const start = s.start ? pyConstant(s.start) : 0;
+          const end = s.end ? pyConstant(s.end) : undefined;
+          if (s.start) offset = sliceValue(s.start);
+          if (s.end) {
+            if (typeof start === 'number' && typeof end === 'number') limit = end - start;
+            else if (!s.start || (typeof start === 'number' && start === 0)) limit = sliceValue(s.end);
+            else {
+              // `[start:start + n]`: the page size is n, whatever start is.
+              const right = s.end.type === 'binary_operator' && s.end.childForFieldName('operator')?.text === '+' && s.end.childForFieldName('left')?.text === s.start.text ? s.end.childForFieldName('right') : undefined;
+              const size = right ? pyConstant(right) : undefined;
+              limit = typeof size === 'number' ? size : params.add(`(${s.end.text}) - (${s.start.text})`);
+            }
+          }
+        }
+        break;
+      }
+      default:
+        fail(`\`.${step.method}()\` is not translated`);
+    }
+  }
+
+  const orderBy = terminal === 'rows' ? (ordering ?? model.ordering).map(orderTerm) : [];
+  if (terminal === 'rows' && ordering === undefined && model.ordering.length) notes.push(`ordered by Meta.ordering of ${model.name} (${model.ordering.join(', ')})`);
+  const from = quoteName(table);
+  const limitSql = limit === undefined ? undefined : String(limit);
+  const offsetSql = offset === undefined ? undefined : String(offset);
+  const rowColumns = columns ?? [...model.fields, ...related.flatMap((r) => r.target.fields.map((f) => ({ ...f, owner: r.target.table })))]
+    .filter((f) => f.column)
+    .map((f) => column((f as { owner?: string }).owner ?? table, f.column!));
+  let sql: string;
+  const base = { from, joins: [...joins.values()], where };
+  if (terminal === 'count') {
+    sql = limitSql || offsetSql || distinct
+      ? `SELECT COUNT(*) FROM (${renderSelect({ ...base, columns: [`${distinct ? 'DISTINCT ' : ''}${rowColumns.join(', ')}`], limit: limitSql, offset: offsetSql })}) subquery`
+      : renderSelect({ ...base, columns: ['COUNT(*) AS "__count"'] });
+  } else if (terminal === 'exists') {
+    sql = renderSelect({ ...base, columns: ['1 AS "a"'], limit: '1' });
+  } else {
+    sql = renderSelect({ ...base, columns: [`${distinct ? 'DISTINCT ' : ''}${rowColumns.join(', ')}`], orderBy, limit: limitSql, offset: offsetSql });
+  }
+  return { sql, description: `${model.name}.objects… → SQL`, notes: [...params.notes(), ...notes] };
+
+  function sliceValue(n: Node): number | string {
+    const c = pyConstant(n);
+    if (typeof c === 'number' && c < 0) fail('negative slices are not supported by Django');
+    return typeof c === 'number' ? c : params.add(n.text);
+  }
+
+  function orderTerm(o: string): string {
+    if (o === '?') return 'RANDOM()';
+    const desc = o.startsWith('-');
+    const { target } = resolvePath(desc ? o.slice(1) : o, 'order');
+    return `${target} ${desc ? 'DESC' : 'ASC'}`;
+  }
+
+  function join(key: string, sql: string): void {
+    if (joins.has(key) && joins.get(key) !== sql) fail(`the table ${key} is joined twice (Django aliases it; not translated)`);
+    joins.set(key, sql);
+  }
+
+  function fieldOf(m: DjangoModel, name: string): DjangoField {
+    if (name === 'pk') return pkOf(m);
+    return m.fields.find((f) => f.name === name || (f.kind === 'foreign-key' && f.column === name)) ?? fail(`\`${name}\` is not a field of ${m.name} (reverse relations are not translated)`);
+  }
+
+  function pkOf(m: DjangoModel): DjangoField {
+    return m.fields.find((f) => f.primaryKey)!;
+  }
+
+  function targetOf(f: DjangoField): DjangoModel {
+    const t = models.model(f.target ?? '') ?? fail(`the model ${f.target} of \`${f.name}\` was not found`);
+    if (t.unsupported) fail(`model ${t.name} uses ${t.unsupported}`);
+    return t;
+  }
+
+  /**
+   * `author__name__icontains` → the column it compares (joining what it crosses) and the lookup.
+   * `author` and `author__id` compare the foreign key column itself: Django joins nothing for them.
+   */
+  function resolvePath(path: string, use: 'filter' | 'select' | 'order'): { target: string; field: DjangoField; lookup: string } {
+    const parts = path.split('__');
+    let lookup = 'exact';
+    if (parts.length > 1 && LOOKUPS.has(parts[parts.length - 1])) lookup = parts.pop()!;
+    let m = model;
+    let t = table;
+    for (let i = 0; i < parts.length; i++) {
+      const f = fieldOf(m, parts[i]);
+      const last = i === parts.length - 1;
+      if (f.kind === 'column') {
+        if (!last) fail(`\`${parts[i + 1]}\` after the column \`${f.name}\` (transforms are not translated)`);
+        return { target: column(t, f.column!), field: f, lookup };
+      }
+      if (f.kind === 'foreign-key') {
+        const target = targetOf(f);
+        const next = parts[i + 1];
+        if (last || ((next === 'pk' || next === pkOf(target).name) && i + 1 === parts.length - 1)) {
+          if (last && use === 'order' && target.ordering.length) fail(`ordering by the relation \`${f.name}\` uses ${target.name}'s Meta.ordering (not translated)`);
+          return { target: column(t, f.column!), field: f, lookup };
+        }
+        if (use === 'select') fail(`\`${path}\` reads across a relation (not translated in values())`);
+        // A filter across a nullable foreign key still inner-joins: the condition rejects NULL rows.
+        join(target.table, `${use === 'order' && f.nullable ? 'LEFT OUTER JOIN' : 'INNER JOIN'} ${quoteName(target.table)} ON (${column(t, f.column!)} = ${column(target.table, pkOf(target).column!)})`);
+        m = target;
+        t = target.table;
+        continue;
+      }
+      // Many-to-many: through the join table; comparing the relation itself compares the target's id.
+      if (use !== 'filter') fail(`\`${f.name}\` is a many-to-many relation (only filters across it are translated)`);
+      const through = f.through ?? fail(`\`${f.name}\` has a custom through model (not translated)`);
+      const target = targetOf(f);
+      join(through.table, `INNER JOIN ${quoteName(through.table)} ON (${column(t, pkOf(m).column!)} = ${column(through.table, through.own)})`);
+      const next = parts[i + 1];
+      if (last || ((next === 'pk' || next === pkOf(target).name) && i + 1 === parts.length - 1)) return { target: column(through.table, through.other), field: pkOf(target), lookup };
+      join(target.table, `INNER JOIN ${quoteName(target.table)} ON (${column(through.table, through.other)} = ${column(target.table, pkOf(target).column!)})`);
+      m = target;
+      t = target.table;
+    }
+    return fail(`\`${path}\` names no column`);
+  }
+
+  function keywordConditions(step: Step, exclude: boolean): string[] {
+    const out: string[] = [];
+    for (const a of step.args) {
+      if (a.type !== 'keyword_argument') fail(`positional arguments to ${step.method}() (Q objects, expressions) are not translated`);
+      const key = a.childForFieldName('name')!.text;
+      const value = a.childForFieldName('value')!;
+      const { target, field, lookup } = resolvePath(key, 'filter');
+      let cond = lookupSql(target, field, lookup, value);
+      // NOT (col = x) is unknown, not true, when col is NULL: Django adds the NULL check to exclude().
+      if (exclude && field.nullable && lookup !== 'isnull') cond = and([cond, `${target} IS NOT NULL`]);
+      out.push(cond);
+    }
+    return out;
+  }
+
+  function lookupSql(target: string, field: DjangoField, lookup: string, value: Node): string {
+    const v = pyCodeValue(value);
+    const val = (x: CodeValue = v): string => valueSql(x, params);
+    const textual = field.kind === 'column' && isTextField(field) ? target : `${target}::text`;
+    const pattern = (wrap: (s: string) => string): string => {
+      if ('literal' in v && typeof v.literal === 'string') return literal(wrap(v.literal.replace(/[\\%_]/g, (c) => `\\${c}`)));
+      return params.add(`${value.text} as a ${lookup} pattern`);
+    };
+    switch (lookup) {
+      case 'exact':
+        return 'literal' in v && v.literal === null ? `${target} IS NULL` : `${target} = ${val()}`;
+      case 'iexact':
+        return `UPPER(${textual}) = UPPER(${val()})`;
+      case 'gt': return `${target} > ${val()}`;
+      case 'gte': return `${target} >= ${val()}`;
+      case 'lt': return `${target} < ${val()}`;
+      case 'lte': return `${target} <= ${val()}`;
+      case 'isnull': {
+        const c = pyConstant(value);
+        if (typeof c !== 'boolean') fail('__isnull with a value known only at run time is not translated');
+        return `${target} ${c ? 'IS NULL' : 'IS NOT NULL'}`;
+      }
+      case 'in': {
+        if (value.type === 'list' || value.type === 'tuple') {
+          const items = value.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+          if (items.length === 0) fail('an empty __in list (Django runs no query for it)');
+          return `${target} IN (${items.map((i) => val(pyCodeValue(i))).join(', ')})`;
+        }
+        // A list known only at run time: one array parameter (Django sends one per element).
+        return `${target} = ANY(${params.add(value.text)})`;
+      }
+      case 'range': {
+        const items = value.type === 'list' || value.type === 'tuple' ? value.namedChildren.filter((c): c is Node => !!c) : [];
+        if (items.length !== 2) fail('__range needs a literal pair');
+        return `${target} BETWEEN ${val(pyCodeValue(items[0]))} AND ${val(pyCodeValue(items[1]))}`;
+      }
+      case 'contains': return `${textual} LIKE ${pattern((s) => `%${s}%`)}`;
+      case 'icontains': return `UPPER(${textual}) LIKE UPPER(${pattern((s) => `%${s}%`)})`;
+      case 'startswith': return `${textual} LIKE ${pattern((s) => `${s}%`)}`;
+      case 'istartswith': return `UPPER(${textual}) LIKE UPPER(${pattern((s) => `${s}%`)})`;
+      case 'endswith': return `${textual} LIKE ${pattern((s) => `%${s}`)}`;
+      case 'iendswith': return `UPPER(${textual}) LIKE UPPER(${pattern((s) => `%${s}`)})`;
+      default:
+        return fail(`the lookup __${lookup} is not translated`);
+    }
+  }
+}
+
+/** `Post.objects.filter(…).order_by(…)[a:b]` → model `Post` and the steps in order; variables are followed. */
+function decompose(node: Node, fail: (what: string) => never, depth = 0): { modelName: string; steps: Step[] } {
+  if (depth > 4) fail('the queryset is built through too many variables');
+  if (node.type === 'subscript') {
+    const value = node.childForFieldName('value')!;
+    const sub = node.childForFieldName('subscript');
+    const inner = decompose(value, fail, depth);
+    if (!sub) fail('an empty subscript');
+    let slice: Step['slice'];
+    if (sub!.type === 'slice') {
+      const kids = sub!.children.filter((c): c is Node => !!c);
+      const colons = kids.filter((c) => c.type === ':');
+      if (colons.length > 1) fail('a slice with a step (Django runs it in Python)');
+      const colon = kids.indexOf(colons[0]);
+      slice = { start: kids.slice(0, colon).find((c) => c.isNamed), end: kids.slice(colon + 1).find((c) => c.isNamed) };
+    } else slice = { index: sub! };
+    return { modelName: inner.modelName, steps: [...inner.steps, { method: 'slice', args: [], slice }] };
+  }
+  if (node.type === 'call') {
+    const fn = node.childForFieldName('function');
+    if (fn?.type !== 'attribute') fail('not a queryset method call');
+    const method = fn!.childForFieldName('attribute')!.text;
+    const args = node.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') ?? [];
+    const inner = decompose(fn!.childForFieldName('object')!, fail, depth);
+    return { modelName: inner.modelName, steps: [...inner.steps, { method, args }] };
+  }
+  if (node.type === 'attribute' && node.childForFieldName('attribute')?.text === 'objects') {
+    const model = node.childForFieldName('object')!;
+    if (model.type !== 'identifier') fail(`the model \`${model.text}\` is not a class name`);
+    return { modelName: model.text, steps: [] };
+  }
+  if (node.type === 'parenthesized_expression' && node.namedChildren[0]) return decompose(node.namedChildren[0], fail, depth);
+  if (node.type === 'identifier') {
+    const value = assignedBefore(node);
+    if (!value) fail(`the queryset \`${node.text}\` is not assigned in this function`);
+    return decompose(value!, fail, depth + 1);
+  }
+  return fail(`\`${node.text.slice(0, 60)}\` is not a Django queryset (\`Model.objects…\`)`);
+}

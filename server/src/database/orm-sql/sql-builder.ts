@@ -1,0 +1,105 @@
+/**
+ * The small SQL builder the ORM translators share: PostgreSQL spelling, every name quoted (the
+ * ORMs quote theirs, and Prisma's names are case-sensitive), one line per statement. Values the
+ * code writes as literals are inlined; everything else becomes a `$n` placeholder with a note on
+ * where it comes from, numbered in the order the text uses them (what `fillParameters` expects).
+ */
+
+export type SqlLiteral = string | number | boolean | null;
+
+export function quoteName(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** `"Post"."authorId"`. */
+export function column(table: string, name: string): string {
+  return `${quoteName(table)}.${quoteName(name)}`;
+}
+
+export function literal(value: SqlLiteral): string {
+  if (value === null) return 'NULL';
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new Error(`${value} has no SQL spelling`);
+    return String(value);
+  }
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** The `$n` placeholders of one statement and where their values come from. */
+export class Parameters {
+  private readonly sources: string[] = [];
+
+  /** A placeholder for a value the code computes at run time (`source`: the expression as written). */
+  add(source: string): string {
+    this.sources.push(source);
+    return `$${this.sources.length}`;
+  }
+
+  get count(): number {
+    return this.sources.length;
+  }
+
+  /** `$1 = req.params.id`, one note per placeholder. */
+  notes(): string[] {
+    return this.sources.map((s, i) => `$${i + 1} = \`${s}\` (a run-time value: sampled from the data when explained)`);
+  }
+}
+
+/** A value of the code: a literal to inline, or an expression that becomes a placeholder. */
+export type CodeValue = { literal: SqlLiteral } | { expression: string };
+
+export function valueSql(v: CodeValue, params: Parameters): string {
+  return 'literal' in v ? literal(v.literal) : params.add(v.expression);
+}
+
+export function and(parts: readonly string[]): string {
+  if (parts.length === 0) return 'true';
+  return parts.length === 1 ? parts[0] : parts.map(group).join(' AND ');
+}
+
+export function or(parts: readonly string[]): string {
+  if (parts.length === 0) return 'false';
+  return parts.length === 1 ? parts[0] : parts.map(group).join(' OR ');
+}
+
+export function not(part: string): string {
+  return `NOT (${part})`;
+}
+
+/** Parenthesised unless it is one comparison (or a NOT, which binds tighter than AND and OR). */
+function group(part: string): string {
+  return /\b(AND|OR)\b/.test(stripParens(part)) ? `(${part})` : part;
+}
+
+function stripParens(s: string): string {
+  // Conditions inside a subquery or a group do not need the outer parentheses.
+  let out = '';
+  let depth = 0;
+  for (const c of s) {
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (depth === 0) out += c;
+  }
+  return out;
+}
+
+export interface SelectStatement {
+  columns: string[];
+  from: string;
+  joins?: string[];
+  where?: string[];
+  orderBy?: string[];
+  limit?: string;
+  offset?: string;
+}
+
+export function renderSelect(s: SelectStatement): string {
+  let sql = `SELECT ${s.columns.join(', ')} FROM ${s.from}`;
+  for (const j of s.joins ?? []) sql += ` ${j}`;
+  if (s.where && s.where.length > 0) sql += ` WHERE ${and(s.where)}`;
+  if (s.orderBy && s.orderBy.length > 0) sql += ` ORDER BY ${s.orderBy.join(', ')}`;
+  if (s.limit !== undefined) sql += ` LIMIT ${s.limit}`;
+  if (s.offset !== undefined) sql += ` OFFSET ${s.offset}`;
+  return sql;
+}

@@ -1,0 +1,148 @@
+/**
+ * SQLAlchemy statements → SQL: `select(Model)` (2.0 style) and `session.query(Model)` (legacy)
+ * with where/filter (comparisons of `Model.column`, `in_`, `is_`/`is_not`, `like`/`ilike`,
+ * `and_`/`or_`/`not_`, `~`), filter_by, order_by (`.desc()`, `desc(...)`), limit/offset, slices,
+ * and the legacy terminals first/count/all. Every mapped column is selected, as SQLAlchemy does.
+ */
+import type { Node } from 'web-tree-sitter';
+import { pyCodeValue } from './python-values';
+import { and, column, not, or, Parameters, quoteName, renderSelect, valueSql } from './sql-builder';
+import type { SqlalchemyModel, SqlalchemyModels } from './sqlalchemy-models';
+import { UntranslatableCall, type OrmTranslation } from './translation';
+
+const COMPARISONS: Record<string, string> = { '==': '=', '!=': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
+
+export function translateSqlalchemyQuery(node: Node, models: SqlalchemyModels): OrmTranslation {
+  const text = node.text.replace(/\s*\n\s*/g, ' ');
+  const fail = (what: string): never => {
+    throw new UntranslatableCall(text, what);
+  };
+  const start = [node, ...node.descendantsOfType('call').filter((c): c is Node => !!c)].find((c) => c.type === 'call' && /^((\w+\.)*query|select)$/.test(c.childForFieldName('function')?.text ?? ''));
+  if (!start) fail('no select(Model) or session.query(Model) in this expression');
+  const startArgs = args(start!);
+  if (startArgs.length !== 1 || startArgs[0].type !== 'identifier') fail('only select(Model)/query(Model) of one model class is translated');
+  const model = models.model(startArgs[0].text) ?? fail(`no SQLAlchemy model \`${startArgs[0].text}\` with a __tablename__ found`);
+  const params = new Parameters();
+  const where: string[] = [];
+  const orderBy: string[] = [];
+  let limit: string | undefined;
+  let offset: string | undefined;
+  let count = false;
+
+  // From select(Model) outwards through the builder calls.
+  for (let n = start!; n.parent?.type === 'attribute' && n.parent.parent?.type === 'call'; n = n.parent.parent) {
+    const method = n.parent.childForFieldName('attribute')!.text;
+    const a = args(n.parent.parent);
+    switch (method) {
+      case 'where':
+      case 'filter':
+        where.push(...a.map(condition));
+        break;
+      case 'filter_by':
+        for (const kw of a) {
+          if (kw.type !== 'keyword_argument') fail('filter_by() takes keyword arguments');
+          where.push(compare(columnOf(model, kw.childForFieldName('name')!.text), '=', kw.childForFieldName('value')!));
+        }
+        break;
+      case 'order_by':
+        orderBy.push(...a.map(orderTerm));
+        break;
+      case 'limit':
+        limit = valueSql(pyCodeValue(a[0]), params);
+        break;
+      case 'offset':
+        offset = valueSql(pyCodeValue(a[0]), params);
+        break;
+      case 'first':
+        limit = '1';
+        break;
+      case 'count':
+        count = true;
+        break;
+      case 'all':
+      case 'scalars':
+      case 'one':
+      case 'one_or_none':
+        break;
+      default:
+        fail(`\`.${method}()\` is not translated`);
+    }
+  }
+  const columns = [...model.columns.values()].map((c) => column(model.table, c));
+  const select = renderSelect({ columns, from: quoteName(model.table), where, orderBy, limit, offset });
+  const sql = count ? `SELECT count(*) AS count_1 FROM (${select}) AS anon_1` : select;
+  return { sql, description: `${startArgs[0].text} (SQLAlchemy) → SQL`, notes: params.notes() };
+
+  function columnOf(m: SqlalchemyModel, attr: string): string {
+    const c = m.columns.get(attr) ?? fail(`\`${attr}\` is not a mapped column of ${m.name}`);
+    return column(m.table, c);
+  }
+
+  /** `Post.title` → its column; anything else is not a column of the model. */
+  function columnRef(n: Node): string {
+    if (n.type === 'attribute' && n.childForFieldName('object')?.text === model.name) return columnOf(model, n.childForFieldName('attribute')!.text);
+    return fail(`\`${n.text}\` is not a column of ${model.name}`);
+  }
+
+  function compare(col: string, op: string, value: Node): string {
+    const v = pyCodeValue(value);
+    if ('literal' in v && v.literal === null) {
+      if (op === '=') return `${col} IS NULL`;
+      if (op === '<>') return `${col} IS NOT NULL`;
+    }
+    return `${col} ${op} ${valueSql(v, params)}`;
+  }
+
+  function condition(n: Node): string {
+    if (n.type === 'parenthesized_expression' && n.namedChildren[0]) return condition(n.namedChildren[0]);
+    if (n.type === 'comparison_operator') {
+      const kids = n.namedChildren.filter((c): c is Node => !!c);
+      const op = n.children.find((c) => c && !c.isNamed)?.text ?? '';
+      if (kids.length !== 2 || !COMPARISONS[op]) fail(`the comparison \`${n.text}\` is not translated`);
+      return compare(columnRef(kids[0]), COMPARISONS[op], kids[1]);
+    }
+    if (n.type === 'unary_operator' && n.text.startsWith('~')) return not(condition(n.childForFieldName('argument')!));
+    if (n.type === 'call') {
+      const fn = n.childForFieldName('function')!;
+      const a = args(n);
+      const name = fn.type === 'attribute' ? fn.childForFieldName('attribute')!.text : fn.text;
+      if (/^(and_|or_|not_)$/.test(fn.text.split('.').pop()!)) {
+        const parts = a.map(condition);
+        return name === 'and_' ? and(parts) : name === 'or_' ? or(parts) : not(and(parts));
+      }
+      if (fn.type === 'attribute') {
+        const col = columnRef(fn.childForFieldName('object')!);
+        switch (name) {
+          case 'in_':
+          case 'not_in': {
+            const list = a[0];
+            const items = list && (list.type === 'list' || list.type === 'tuple') ? list.namedChildren.filter((c): c is Node => !!c) : undefined;
+            const sqlList = items ? `(${items.map((i) => valueSql(pyCodeValue(i), params)).join(', ')})` : undefined;
+            if (name === 'in_') return sqlList ? `${col} IN ${sqlList}` : `${col} = ANY(${params.add(list!.text)})`;
+            return sqlList ? `(${col} NOT IN ${sqlList})` : `${col} <> ALL(${params.add(list!.text)})`;
+          }
+          case 'is_': return compare(col, '=', a[0]);
+          case 'is_not': case 'isnot': return compare(col, '<>', a[0]);
+          case 'like': return `${col} LIKE ${valueSql(pyCodeValue(a[0]), params)}`;
+          case 'ilike': return `${col} ILIKE ${valueSql(pyCodeValue(a[0]), params)}`;
+          default:
+        }
+      }
+    }
+    return fail(`the condition \`${n.text}\` is not translated`);
+  }
+
+  function orderTerm(n: Node): string {
+    if (n.type === 'call') {
+      const fn = n.childForFieldName('function')!;
+      const name = fn.type === 'attribute' ? fn.childForFieldName('attribute')!.text : fn.text;
+      if (fn.type === 'attribute' && (name === 'desc' || name === 'asc') && args(n).length === 0) return `${columnRef(fn.childForFieldName('object')!)} ${name.toUpperCase()}`;
+      if ((name === 'desc' || name === 'asc') && args(n).length === 1) return `${columnRef(args(n)[0])} ${name.toUpperCase()}`;
+    }
+    return columnRef(n);
+  }
+}
+
+function args(call: Node): Node[] {
+  return call.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') ?? [];
+}

@@ -1,0 +1,104 @@
+/** Django QuerySet chains → SQL: exact text per shape, with Django's table and column naming. */
+import * as assert from 'node:assert/strict';
+import { translateIn } from './translate';
+
+const MODELS = `from django.db import models
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=200)
+    email = models.EmailField(unique=True)
+    age = models.IntegerField(null=True)
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=50)
+
+    class Meta:
+        db_table = "tags"
+
+
+class Post(models.Model):
+    title = models.CharField(max_length=200)
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="posts")
+    editor = models.ForeignKey("Author", null=True, on_delete=models.SET_NULL, db_column="editor")
+    tags = models.ManyToManyField(Tag)
+    published = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+`;
+
+const POST = '"blog_post"."id", "blog_post"."title", "blog_post"."author_id", "blog_post"."editor", "blog_post"."published", "blog_post"."created_at"';
+const AUTHOR = '"blog_author"."id", "blog_author"."name", "blog_author"."email", "blog_author"."age"';
+
+async function sql(code: string): Promise<{ sql: string; notes: string[]; description: string }> {
+  const views = `from .models import Author, Post, Tag
+
+PAGE_SIZE = 20
+
+
+def view(request, author_id):
+    page = int(request.GET.get("page", 1))
+    start = (page - 1) * PAGE_SIZE
+    result = ${code}
+    return result
+`;
+  return translateIn({ '/ws/blog/models.py': MODELS, '/ws/blog/views.py': views }, '/ws/blog/views.py', code);
+}
+
+describe('orm-sql: Django', () => {
+  const cases: Array<[string, string, string]> = [
+    ['the default table is <app>_<model>; Meta.ordering orders an unordered queryset', 'Post.objects.all()', `SELECT ${POST} FROM "blog_post" ORDER BY "blog_post"."created_at" DESC`],
+    ['filter with lookups; order_by replaces Meta.ordering', 'Post.objects.filter(published=True, id__in=[1, 2], created_at__gte="2024-01-01").order_by("title", "-id")', `SELECT ${POST} FROM "blog_post" WHERE "blog_post"."published" = true AND "blog_post"."id" IN (1, 2) AND "blog_post"."created_at" >= '2024-01-01' ORDER BY "blog_post"."title" ASC, "blog_post"."id" DESC`],
+    ['icontains compares UPPER(); text lookups on other types cast to text', 'Author.objects.filter(name__icontains="ann", age__startswith="4")', `SELECT ${AUTHOR} FROM "blog_author" WHERE UPPER("blog_author"."name") LIKE UPPER('%ann%') AND "blog_author"."age"::text LIKE '4%'`],
+    ['isnull; a foreign key compares its <field>_id column, db_column wins', 'Post.objects.filter(editor__isnull=True, author=5, author__id=6).order_by()', `SELECT ${POST} FROM "blog_post" WHERE "blog_post"."editor" IS NULL AND "blog_post"."author_id" = 5 AND "blog_post"."author_id" = 6`],
+    ['a lookup across a foreign key joins', 'Post.objects.filter(author__name="Ann").order_by("id")', `SELECT ${POST} FROM "blog_post" INNER JOIN "blog_author" ON ("blog_post"."author_id" = "blog_author"."id") WHERE "blog_author"."name" = 'Ann' ORDER BY "blog_post"."id" ASC`],
+    ['exclude on a nullable column keeps NULL rows out of the NOT', 'Author.objects.exclude(age=3)', `SELECT ${AUTHOR} FROM "blog_author" WHERE NOT ("blog_author"."age" = 3 AND "blog_author"."age" IS NOT NULL)`],
+    ['slicing with a constant page', 'Post.objects.order_by("id")[40:60]', `SELECT ${POST} FROM "blog_post" ORDER BY "blog_post"."id" ASC LIMIT 20 OFFSET 40`],
+    ['get() reads up to 21 rows', 'Author.objects.get(email="a@b.c")', `SELECT ${AUTHOR} FROM "blog_author" WHERE "blog_author"."email" = 'a@b.c' LIMIT 21`],
+    ['first() orders by the primary key when unordered', 'Author.objects.filter(age__gt=30).first()', `SELECT ${AUTHOR} FROM "blog_author" WHERE "blog_author"."age" > 30 ORDER BY "blog_author"."id" ASC LIMIT 1`],
+    ['last() reverses Meta.ordering', 'Post.objects.last()', `SELECT ${POST} FROM "blog_post" ORDER BY "blog_post"."created_at" ASC LIMIT 1`],
+    ['count drops the ordering', 'Post.objects.filter(published=False).count()', 'SELECT COUNT(*) AS "__count" FROM "blog_post" WHERE "blog_post"."published" = false'],
+    ['exists', 'Post.objects.filter(title="x").exists()', `SELECT 1 AS "a" FROM "blog_post" WHERE "blog_post"."title" = 'x' LIMIT 1`],
+    ['values', 'Post.objects.values("id", "title")', 'SELECT "blog_post"."id", "blog_post"."title" FROM "blog_post" ORDER BY "blog_post"."created_at" DESC'],
+    ['a many-to-many filter joins the join table (Meta.db_table of the target kept)', 'Post.objects.filter(tags__name="orm").count()', 'SELECT COUNT(*) AS "__count" FROM "blog_post" INNER JOIN "blog_post_tags" ON ("blog_post"."id" = "blog_post_tags"."post_id") INNER JOIN "tags" ON ("blog_post_tags"."tag_id" = "tags"."id") WHERE "tags"."name" = \'orm\''],
+  ];
+  for (const [name, code, expected] of cases) {
+    it(name, async () => assert.equal((await sql(code)).sql, expected));
+  }
+
+  it('select_related joins and selects the related columns; a nullable key is a LEFT OUTER JOIN', async () => {
+    const t = await sql('Post.objects.select_related("author").order_by("id")[:10]');
+    assert.equal(t.sql, `SELECT ${POST}, ${AUTHOR} FROM "blog_post" INNER JOIN "blog_author" ON ("blog_post"."author_id" = "blog_author"."id") ORDER BY "blog_post"."id" ASC LIMIT 10`);
+    const nullable = await sql('Post.objects.select_related("editor")');
+    assert.match(nullable.sql, /LEFT OUTER JOIN "blog_author" ON \("blog_post"\."editor" = "blog_author"\."id"\)/);
+  });
+
+  it('run-time values become $n; a page of [start:start + PAGE_SIZE] is LIMIT 20 OFFSET $n', async () => {
+    const t = await sql('Post.objects.filter(published=True, author_id=author_id).order_by("-created_at")[start:start + PAGE_SIZE]');
+    assert.equal(t.sql, `SELECT ${POST} FROM "blog_post" WHERE "blog_post"."published" = true AND "blog_post"."author_id" = $1 ORDER BY "blog_post"."created_at" DESC LIMIT 20 OFFSET $2`);
+    assert.match(t.notes[0], /^\$1 = `author_id`/);
+    assert.match(t.notes[1], /^\$2 = `start`/);
+    assert.equal(t.description, 'Post.objects… → SQL');
+  });
+
+  const unsupported: Array<[string, RegExp]> = [
+    ['Post.objects.filter(Q(title="a") | Q(title="b"))', /positional arguments to filter\(\) \(Q objects, expressions\)/],
+    ['Post.objects.annotate(n=Count("tags"))', /`\.annotate\(\)` is not translated/],
+    ['Post.objects.filter(nope=1)', /`nope` is not a field of Post/],
+    ['Author.objects.filter(posts__title="x")', /`posts` is not a field of Author \(reverse relations/],
+    ['Post.objects.filter(title__regex="x")', /`regex` after the column `title`/],
+    ['Post.objects.all()[:5].filter(id=1)', /after a slice/],
+  ];
+  for (const [code, message] of unsupported) {
+    it(`refuses, naming why: ${code}`, async () => {
+      await assert.rejects(sql(code), (e: Error) => {
+        assert.equal(e.name, 'UntranslatableCall');
+        assert.match(e.message, message);
+        return true;
+      });
+    });
+  }
+});

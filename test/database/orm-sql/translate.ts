@@ -1,0 +1,23 @@
+/** Translates the ORM call at a marker of an in-memory workspace, through the engine's real facts. */
+import { testEngine } from '../../harness/engine';
+import { SourceFile, languageOfPath } from '../../../server/src/engine/source-file';
+import { WorkspaceModels } from '../../../server/src/engine/workspace-models';
+import { translateOrmCall } from '../../../server/src/database/orm-sql/orm-call-sql';
+import { workspaceOrmSources } from '../../../server/src/database/orm-sql/workspace-sources';
+import type { OrmTranslation } from '../../../server/src/database/orm-sql/translation';
+
+/** `files`: path → text. The call is the innermost query around `at`'s first occurrence in `file`. */
+export async function translateIn(files: Record<string, string>, file: string, at: string): Promise<OrmTranslation> {
+  const engine = await testEngine();
+  const text = files[file];
+  const offset = text.indexOf(at);
+  if (offset < 0) throw new Error(`\`${at}\` is not in ${file}`);
+  const facts = engine.facts(new SourceFile(file, languageOfPath(file)!, text))!;
+  const call = facts.queries.filter((q) => q.start <= offset && offset <= q.end).sort((a, b) => a.end - a.start - (b.end - b.start))[0];
+  if (!call) throw new Error(`no query fact at \`${at}\``);
+  const sources = workspaceOrmSources(engine, new WorkspaceModels(), (f) => files[f]);
+  // Files the map does not hold do not exist (never the disk of the machine running the tests).
+  const read = sources.read;
+  sources.read = (f) => (f in files ? read(f) : undefined);
+  return translateOrmCall(call, file, text, sources);
+}
