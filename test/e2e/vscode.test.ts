@@ -184,6 +184,20 @@ describe('e2e: VS Code (code-server) with the packaged extension', function () {
     await shot('benchmark-code-lens');
   });
 
+  it('explains an ORM call: the SQL Prisma issues, its plan inline and in the plan view', async function () {
+    this.timeout(120_000);
+    await workbench!.openFile(POSTS);
+    // The list query of `GET /posts` (line 15; the quick-fix scenario above added its include).
+    await workbench!.goTo(15, 35);
+    await workbench!.runCommand('PerfLens: Explain Query');
+    await workbench!.waitForInlineText(/ on "?Post"? · [\d,]+ rows? · [\d.,]+ ms/);
+    const view = await workbench!.planViewText('translated by PerfLens');
+    assert.match(view, /prisma\.post\.findMany → SQL/);
+    assert.match(view, /FROM "Post"/);
+    await workbench!.waitForNoNotifications();
+    await shot('explain-orm-call');
+  });
+
   it('compares offset and keyset pagination from the code lens above an offset query', async function () {
     this.timeout(180_000);
     await workbench!.openFile(SQL_FILE);
