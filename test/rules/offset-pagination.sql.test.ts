@@ -18,21 +18,21 @@ ruleTests('offset-pagination', {
       file: 'q.sql',
       code: 'SELECT * FROM posts WHERE author_id = $1 ORDER BY created_at DESC LIMIT 20 OFFSET $2;',
       findings: [{ line: 1, message: /CREATE INDEX posts_created_at_id_idx ON posts \(created_at DESC, id DESC\)/ }],
-      output: 'SELECT * FROM posts WHERE author_id = $1 AND (created_at, id) < ($3, $4) ORDER BY created_at DESC, id DESC LIMIT 20;',
+      output: 'SELECT * FROM posts WHERE author_id = $1 AND (created_at, id) < ($2, $3) ORDER BY created_at DESC, id DESC LIMIT 20;',
     },
     {
       name: 'PostgreSQL computed offset, OFFSET before LIMIT, join',
       file: 'q.sql',
       code: 'SELECT p.*\nFROM posts p JOIN users u ON u.id = p.user_id\nORDER BY p.created_at DESC\nOFFSET ($1 - 1) * 20 LIMIT 20;',
       findings: [{ line: 4, message: /skips `\(\$1 - 1\) \* 20` rows/ }],
-      output: 'SELECT p.*\nFROM posts p JOIN users u ON u.id = p.user_id WHERE (p.created_at, p.id) < ($2, $3)\nORDER BY p.created_at DESC, p.id DESC LIMIT 20;',
+      output: 'SELECT p.*\nFROM posts p JOIN users u ON u.id = p.user_id WHERE (p.created_at, p.id) < ($1, $2)\nORDER BY p.created_at DESC, p.id DESC LIMIT 20;',
     },
     {
       name: 'PostgreSQL OFFSET … FETCH, no WHERE and no ORDER BY',
       file: 'q.sql',
       code: 'SELECT * FROM events OFFSET $1 ROWS FETCH NEXT 50 ROWS ONLY;',
       findings: [{ line: 1 }],
-      output: 'SELECT * FROM events WHERE id > $2 ORDER BY id FETCH NEXT 50 ROWS ONLY;',
+      output: 'SELECT * FROM events WHERE id > $1 ORDER BY id FETCH NEXT 50 ROWS ONLY;',
     },
     {
       name: 'MySQL LIMIT a, b with an OR in WHERE',
@@ -68,7 +68,7 @@ ruleTests('offset-pagination', {
       file: 'q.sql',
       code: 'SELECT * FROM (SELECT * FROM logs ORDER BY created_at LIMIT 100 OFFSET $1) l;',
       findings: [{ line: 1 }],
-      output: 'SELECT * FROM (SELECT * FROM logs WHERE (created_at, id) > ($2, $3) ORDER BY created_at, id LIMIT 100) l;',
+      output: 'SELECT * FROM (SELECT * FROM logs WHERE (created_at, id) > ($1, $2) ORDER BY created_at, id LIMIT 100) l;',
     },
     {
       name: 'reported without a fix when ORDER BY is an expression',

@@ -13,7 +13,7 @@ import { SourceFile, languageOfDocument } from '../engine/source-file';
 import type { PaginationFact, SqlStatementFact } from '../languages/facts';
 import { hasKeysetSites } from '../languages/sql/statement';
 import { isGrowingOffset, keysetKeys } from '../rules/offset-pagination/keyset';
-import { detectSqlStatements } from '../rules/offset-pagination/sql';
+import { cursorNumbers, detectSqlStatements, freedParams } from '../rules/offset-pagination/sql';
 import { uriToPath } from '../uri';
 import { readDocument } from './sql-at-position';
 
@@ -49,9 +49,11 @@ export async function paginationAt(ctx: ServerContext, uri: string, position: Po
 function variants(s: SqlStatementFact, p: PaginationFact, fixEdits: readonly Edit[]): CompareTarget['variants'] {
   const keys = keysetKeys(p.orderBy, 'id');
   const highest = Math.max(0, ...[...s.text.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
-  const cursorParams = keys.map((_, i) => highest + 1 + i);
-  const offsetParam = highest + keys.length + 1;
-  const limitParam = p.limit ? highest + keys.length + 2 : undefined;
+  // The numbers the fix gives the cursor (the offset's own first), and two fresh ones for the variants' offset and page size.
+  const cursorParams = cursorNumbers(keys.length, { kind: 'dollar', next: highest + 1 }, freedParams(s, p));
+  const free = Math.max(highest, ...cursorParams);
+  const offsetParam = free + 1;
+  const limitParam = p.limit ? free + 2 : undefined;
   const limitEdit: Edit[] = p.limit ? [{ start: p.limit.start, end: p.limit.end, newText: `$${limitParam}` }] : [];
   const offsetSql = applyEdits(s, [{ start: p.offset.start, end: p.offset.end, newText: `$${offsetParam}` }, ...limitEdit]);
   const keysetSql = applyEdits(s, [...fixEdits, ...limitEdit]);

@@ -27,17 +27,17 @@ export function detectSqlStatements(statements: readonly SqlStatementFact[], _ct
     const from = sites?.table ?? statement.tables[0];
     const message = offsetMessage({ query: from ? `SELECT … FROM ${from}` : 'SELECT …', offset: p.offset.text, table, keys });
     const span = sites?.report ?? p.offsetSpan;
-    const fix = sites ? keysetFix(p, keys, sites) : undefined;
+    const fix = sites ? keysetFix(p, keys, sites, statement) : undefined;
     out.push({ start: span.start, end: span.end, message, fixes: fix ? [fix] : [] });
   }
   return out;
 }
 
-function keysetFix(p: PaginationFact, keys: readonly OrderKey[], sites: KeysetSites): Fix | undefined {
+function keysetFix(p: PaginationFact, keys: readonly OrderKey[], sites: KeysetSites, statement: SqlStatementFact): Fix | undefined {
   if (!sites.orderExprs) return undefined;
   const tie = sites.tieQualifier ? `${sites.tieQualifier}.${TIE_BREAKER}` : TIE_BREAKER;
   const exprs = keys.map((_, i) => sites.orderExprs![i] ?? tie);
-  const values = parameters(keys, sites.params);
+  const values = parameters(keys, sites.params, freedParams(statement, p));
   const predicate = keysetPredicate(keys, exprs, values);
 
   const inserts: Array<{ at: number; text: string }> = [];
@@ -79,13 +79,31 @@ function mergeInserts(removal: Edit, inserts: ReadonlyArray<{ at: number; text: 
   return edits.sort((a, b) => a.start - b.start);
 }
 
+/**
+ * `$n` that only the offset used: the keyset rewrite removes the offset, and a number left unused
+ * would make PostgreSQL fail ("could not determine data type of parameter $2"), so the cursor takes
+ * those numbers first.
+ */
+export function freedParams(statement: SqlStatementFact, p: PaginationFact): number[] {
+  const uses = (text: string, n: number) => [...text.matchAll(/\$(\d+)/g)].filter((m) => Number(m[1]) === n).length;
+  const inOffset = [...new Set([...p.offset.text.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])))];
+  // Freed: every use of the number in the statement is in the offset.
+  return inOffset.filter((n) => uses(statement.text, n) === uses(p.offset.text, n)).sort((a, b) => a - b);
+}
+
+/** The `$n` numbers the keyset cursor gets, one per key: the offset's freed numbers, then new ones. */
+export function cursorNumbers(count: number, style: ParamStyle, freed: readonly number[]): number[] {
+  let next = style.kind === 'dollar' ? style.next : 1;
+  return Array.from({ length: count }, (_, i) => freed[i] ?? next++);
+}
+
 /** One placeholder per key, written the way the statement already writes its parameters. */
-function parameters(keys: readonly OrderKey[], style: ParamStyle): string[] {
-  let next = style.kind === 'dollar' ? style.next : 0;
-  return keys.map((k) => {
+function parameters(keys: readonly OrderKey[], style: ParamStyle, freed: readonly number[] = []): string[] {
+  const numbers = cursorNumbers(keys.length, style, freed);
+  return keys.map((k, i) => {
     const name = `after_${k.column.replace(/[^A-Za-z0-9_]/g, '_')}`;
     switch (style.kind) {
-      case 'dollar': return `$${next++}`;
+      case 'dollar': return `$${numbers[i]}`;
       case 'named': return `${style.prefix}${name}`;
       case 'qmark': return '?';
       case 'pyformat': return '%s';
