@@ -4,7 +4,7 @@
  * histogram. Static HTML (no scripts) coloured by the editor theme's CSS variables. Pure, so tests
  * render it without VS Code.
  */
-import type { BenchmarkCommandResult, CompareFixCommandResult, ExplainCommandResult, IndexAdviceResult, PlanNodeData } from '../../server/src/protocol';
+import type { BatchComparisonResult, BenchmarkCommandResult, CompareFixCommandResult, ExplainCommandResult, IndexAdviceResult, PaginationComparisonResult, PlanNodeData } from '../../server/src/protocol';
 import { latencyLine, ms, rows, times } from './query-text';
 
 export interface PlanPage {
@@ -107,31 +107,59 @@ function nodeRow(n: PlanNodeData, depth: number, percent: number, analyzed: bool
 </tr>`;
 }
 
-/** Offset against keyset per page depth: a grouped bar chart of the p50s (log scale: keyset bars stay visible) and a table. */
-function compareSection(c: CompareFixCommandResult): string {
-  if (c.depths.length === 0) return '<h2>Offset vs keyset</h2><p class="muted">Nothing measured.</p>';
+/** Two bars per group (the code as written, and with the fix), log scale so the small one stays visible, values on top. */
+function pairChart(groups: ReadonlyArray<{ label: string; before: number; after: number }>, legend: [string, string]): string {
   const W = 600;
   const H = 160;
-  const all = c.depths.flatMap((d) => [d.offsetP50, d.keysetP50]).filter((x) => x > 0);
+  const all = groups.flatMap((g) => [g.before, g.after]).filter((x) => x > 0);
   const lo = Math.log10(Math.min(...all) / 2);
   const hi = Math.log10(Math.max(...all) * 1.2);
   const y = (v: number) => H - ((Math.log10(Math.max(v, 10 ** lo)) - lo) / (hi - lo || 1)) * (H - 24);
-  const group = W / c.depths.length;
+  const group = W / groups.length;
   const bar = Math.min(60, group / 3);
-  const bars = c.depths
-    .map((d, i) => {
+  const bars = groups
+    .map((g, i) => {
       const x = i * group + group / 2 - bar;
       const rect = (cls: string, at: number, v: number) => `<rect class="${cls}" x="${at.toFixed(1)}" y="${y(v).toFixed(1)}" width="${(bar - 2).toFixed(1)}" height="${(H - y(v)).toFixed(1)}"><title>${ms(v)}</title></rect><text class="value" x="${(at + bar / 2).toFixed(1)}" y="${(y(v) - 3).toFixed(1)}" text-anchor="middle">${ms(v)}</text>`;
-      return `${rect('offset', x, d.offsetP50)}${rect('keyset', x + bar, d.keysetP50)}<text class="axis" x="${(i * group + group / 2).toFixed(1)}" y="${H + 14}" text-anchor="middle">page ${rows(d.page)}</text>`;
+      return `${rect('offset', x, g.before)}${rect('keyset', x + bar, g.after)}<text class="axis" x="${(i * group + group / 2).toFixed(1)}" y="${H + 14}" text-anchor="middle">${escapeHtml(g.label)}</text>`;
     })
     .join('');
-  const legend = `<text class="axis legend-offset" x="0" y="10">■ offset</text><text class="axis legend-keyset" x="70" y="10">■ keyset</text>`;
+  const legendSvg = `<text class="axis legend-offset" x="0" y="10">■ ${escapeHtml(legend[0])}</text><text class="axis legend-keyset" x="${legend[0].length * 7 + 24}" y="10">■ ${escapeHtml(legend[1])}</text>`;
+  return `<svg class="histogram" width="${W}" height="${H + 18}" viewBox="0 0 ${W} ${H + 18}" role="img" aria-label="${escapeHtml(legend.join(' against '))}">${legendSvg}${bars}</svg>`;
+}
+
+function compareSection(c: CompareFixCommandResult): string {
+  return c.kind === 'n-plus-one' ? batchSection(c) : paginationSection(c);
+}
+
+/** 1+N lookups against one batched query, per N. */
+function batchSection(c: BatchComparisonResult): string {
+  if (c.sizes.length === 0) return '<h2>1+N against batched</h2><p class="muted">Nothing measured.</p>';
+  const table = c.sizes
+    .map((s) => `<tr><td class="num">${rows(s.n)}</td><td class="num">${ms(s.perItemMs)}</td><td class="num">${ms(s.batchedMs)}</td><td class="num">${s.batchedMs > 0 ? times(s.perItemMs / s.batchedMs) : ''}</td></tr>`)
+    .join('\n');
+  return `<h2>1+N against batched</h2>
+<p class="muted">The lookup once per item (a round trip each, as the loop runs it) against one query over all the keys (what the batch fix writes); keys sampled from the data, median of 3 rounds.</p>
+${pairChart(c.sizes.map((s) => ({ label: `N = ${rows(s.n)}`, before: s.perItemMs, after: s.batchedMs })), ['one query per item', 'one batched query'])}
+<div class="plan-wrap"><table class="plan">
+<thead><tr><th class="num">N</th><th class="num">N lookups</th><th class="num">1 batched query</th><th class="num">Batched faster</th></tr></thead>
+<tbody>
+${table}
+</tbody>
+</table></div>
+<p class="muted">Batched query:</p>
+<pre class="sql">${escapeHtml(c.batchedSql)}</pre>`;
+}
+
+/** Offset against keyset per page depth: a grouped bar chart of the p50s and a table. */
+function paginationSection(c: PaginationComparisonResult): string {
+  if (c.depths.length === 0) return '<h2>Offset vs keyset</h2><p class="muted">Nothing measured.</p>';
   const table = c.depths
     .map((d) => `<tr><td class="num">${rows(d.page)}</td><td class="num">${rows(d.offset)}</td><td class="num">${ms(d.offsetP50)}</td><td class="num">${ms(d.offsetP95)}</td><td class="num">${ms(d.keysetP50)}</td><td class="num">${ms(d.keysetP95)}</td><td class="num">${d.page > 1 && d.keysetP50 > 0 ? times(d.offsetP50 / d.keysetP50) : ''}</td></tr>`)
     .join('\n');
   return `<h2>Offset vs keyset</h2>
 <p class="muted">The query as written and its keyset rewrite (the quick-fix), ${c.pageSize} rows per page${c.tableRows !== undefined ? `, ~${rows(c.tableRows)} rows in the table` : ''}; p50 of each page's runs.</p>
-<svg class="histogram" width="${W}" height="${H + 18}" viewBox="0 0 ${W} ${H + 18}" role="img" aria-label="offset against keyset latency per page">${legend}${bars}</svg>
+${pairChart(c.depths.map((d) => ({ label: `page ${rows(d.page)}`, before: d.offsetP50, after: d.keysetP50 })), ['offset', 'keyset'])}
 <div class="plan-wrap"><table class="plan">
 <thead><tr><th class="num">Page</th><th class="num">Offset</th><th class="num">Offset p50</th><th class="num">p95</th><th class="num">Keyset p50</th><th class="num">p95</th><th class="num">Keyset faster</th></tr></thead>
 <tbody>

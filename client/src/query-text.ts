@@ -28,6 +28,11 @@ export function times(ratio: number): string {
 
 /** The deepest page measured, offset against keyset: `page 1,000: offset 45.1 ms · keyset 0.42 ms (107× faster)`. */
 export function compareLine(c: CompareFixCommandResult): string {
+  if (c.kind === 'n-plus-one') {
+    const largest = c.sizes[c.sizes.length - 1];
+    if (!largest) return '1+N against batched: nothing measured';
+    return `N = ${rows(largest.n)}: ${ms(largest.perItemMs)} one by one · ${ms(largest.batchedMs)} batched${largest.batchedMs > 0 ? ` (${times(largest.perItemMs / largest.batchedMs)} faster)` : ''}`;
+  }
   const deepest = c.depths[c.depths.length - 1];
   if (!deepest) return 'offset vs keyset: nothing measured';
   const ratio = deepest.keysetP50 > 0 ? deepest.offsetP50 / deepest.keysetP50 : undefined;
@@ -64,9 +69,14 @@ export function planTreeText(root: PlanNodeData): string {
 /** Markdown for the hover over a query with results; `planCommand` is a command URI that opens the plan view. */
 export function hoverMarkdown(explain: ExplainCommandResult | undefined, benchmark: BenchmarkCommandResult | undefined, planCommand: string, compare?: CompareFixCommandResult): string {
   const out: string[] = [];
-  if (compare) {
+  if (compare?.kind === 'offset-pagination') {
     out.push('**Offset vs keyset** (p50 per page)', '', '| page | offset | keyset |', '|---:|---:|---:|');
     for (const d of compare.depths) out.push(`| ${rows(d.page)} | ${ms(d.offsetP50)} | ${ms(d.keysetP50)} |`);
+    out.push('');
+  }
+  if (compare?.kind === 'n-plus-one') {
+    out.push('**1+N against batched**', '', '| N | one by one | batched |', '|---:|---:|---:|');
+    for (const s of compare.sizes) out.push(`| ${rows(s.n)} | ${ms(s.perItemMs)} | ${ms(s.batchedMs)} |`);
     out.push('');
   }
   if (explain) {

@@ -204,8 +204,23 @@ export interface IndexAdviceResult {
   }>;
 }
 
-/** The result of `perflens.compareFix` for an offset-pagination finding: both variants at growing page depths. */
-export interface CompareFixCommandResult {
+/** The result of `perflens.compareFix`: offset against keyset pagination, or 1+N lookups against one batched query. */
+export type CompareFixCommandResult = PaginationComparisonResult | BatchComparisonResult;
+
+/** For an N+1 finding: the per-item lookup N times (one round trip each) against one `= ANY($1)` query, per N. */
+export interface BatchComparisonResult {
+  kind: 'n-plus-one';
+  sql: string;
+  database: string;
+  range?: RangeData;
+  perItemSql: string;
+  batchedSql: string;
+  sizes: Array<{ n: number; perItemMs: number; batchedMs: number }>;
+  notes: string[];
+}
+
+/** For an offset-pagination finding: both variants at growing page depths. */
+export interface PaginationComparisonResult {
   kind: 'offset-pagination';
   sql: string;
   database: string;

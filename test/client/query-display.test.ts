@@ -107,6 +107,19 @@ describe('client: query result display', () => {
     assert.ok(html.includes('SELECT id FROM posts WHERE id &lt; $1'));
   });
 
+  it('1+N against batched: the largest N inline, a table in the hover, a chart in the plan view', () => {
+    const compare = {
+      kind: 'n-plus-one' as const, sql: 's', database: 'embedded PostgreSQL (PGlite)', perItemSql: 'SELECT * FROM "User" WHERE "User"."id" = $1 LIMIT 1', batchedSql: 'SELECT * FROM "User" WHERE "User"."id" = ANY($1)', notes: [],
+      sizes: [{ n: 10, perItemMs: 4.2, batchedMs: 0.6 }, { n: 1000, perItemMs: 420, batchedMs: 3.5 }],
+    };
+    assert.equal(compareLine(compare), 'N = 1,000: 420 ms one by one · 3.50 ms batched (120× faster)');
+    assert.match(hoverMarkdown(undefined, undefined, 'command:x', compare), /\| 1,000 \| 420 ms \| 3\.50 ms \|/);
+    const html = planHtml({ compare }, 'n');
+    assert.match(html, /<h2>1\+N against batched<\/h2>/);
+    assert.equal((html.match(/<rect class="offset"/g) ?? []).length, 2);
+    assert.ok(html.includes('= ANY($1)'));
+  });
+
   it('parameters renumbered densely for the variants, values following, strings untouched', () => {
     assert.deepEqual(compactParams("SELECT '$3' FROM t WHERE a = $1 AND b < $4 LIMIT $6", ['a', 'b', 'c', 'd', 'e', 'f']), { sql: "SELECT '$3' FROM t WHERE a = $1 AND b < $2 LIMIT $3", values: ['a', 'd', 'f'] });
   });

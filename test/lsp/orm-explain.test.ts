@@ -122,6 +122,24 @@ describe('language server: explain the ORM call at the cursor (examples/)', func
     assert.ok(nodes(r.plan.root).some((n) => n.relation === 'blog_post'));
   });
 
+  it('compare with the fix for an N+1: the per-item lookup N times against one batched query', async () => {
+    const abs = path.join(root, 'express-prisma/src/routes/posts.ts');
+    const r: any = await client.connection.sendRequest('workspace/executeCommand', {
+      command: 'perflens.compareFix',
+      arguments: [{ uri: pathToFileURL(abs).href, position: positionOf(abs, 'prisma.user.findUnique({ where: { id: post.authorId } })'), sizes: [5, 50] }],
+    });
+    assert.equal(r.kind, 'n-plus-one');
+    assert.match(r.perItemSql, /FROM "User" WHERE "User"\."id" = \$1/);
+    assert.match(r.batchedSql, /FROM "User" WHERE "User"\."id" = ANY\(\$1\)$/);
+    assert.deepEqual(r.sizes.map((s: any) => s.n), [5, 50]);
+    for (const s of r.sizes) assert.ok(s.perItemMs > 0 && s.batchedMs > 0);
+    // Not on an N+1 finding (nor an offset query): nothing to compare.
+    await assert.rejects(
+      client.connection.sendRequest('workspace/executeCommand', { command: 'perflens.compareFix', arguments: [{ uri: pathToFileURL(abs).href, position: { line: 0, character: 0 } }] }),
+      /no SQL statement with offset pagination here/,
+    );
+  });
+
   it('an ORM call that cannot be translated says what is missing, and nothing runs', async () => {
     await assert.rejects(explainAt('express-prisma/src/services/authors.ts', 'prisma.user.findUnique('), (e: Error) => {
       assert.equal(e.message, 'cannot translate `prisma.user.findUnique` to SQL: `_count` in select (relation counts) is not translated');

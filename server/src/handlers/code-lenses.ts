@@ -1,6 +1,7 @@
 /**
- * `textDocument/codeLens`: "Explain · Benchmark" above each query PerfLens can run (and "Compare
- * offset vs keyset" above offset-paginated ones) — a statement of a
+ * `textDocument/codeLens`: "Explain · Benchmark" above each query PerfLens can run ("Compare
+ * offset vs keyset" above offset-paginated ones), and "Compare 1+N vs batched" above N+1 findings
+ * whose per-item query it can turn into SQL — a statement of a
  * .sql file, or SQL in a string or tagged template. The lenses run `perflens.explain` and
  * `perflens.benchmark` at the statement's start, so every LSP editor can use them; DDL and other
  * statements that have no plan get none. Off with `perflens.codeLens: false`.
@@ -8,6 +9,7 @@
 import type { CodeLens } from 'vscode-languageserver';
 import type { ServerContext } from '../context';
 import type { SqlStatementFact } from '../languages/facts';
+import { TRANSLATED_ORMS } from '../database/orm-sql/orm-call-sql';
 import { Commands } from '../protocol';
 import { isGrowingOffset } from '../rules/offset-pagination/keyset';
 
@@ -39,6 +41,15 @@ export function registerCodeLenses(ctx: ServerContext): void {
       if (statement.pagination && isGrowingOffset(statement.pagination) && statement.dialect === 'postgresql') {
         lenses.push({ range, command: { title: 'Compare offset vs keyset', command: Commands.compareFix, arguments: [target] } });
       }
+    }
+    // Above an N+1 finding whose per-item query PerfLens can run: 1+N lookups against one batched query.
+    for (const finding of analysis.findings) {
+      if (finding.ruleId !== 'n-plus-one') continue;
+      const query = analysis.facts.queries.find((q) => q.start <= finding.start && finding.start < q.end && q.loop);
+      const sqlInLoop = analysis.facts.sql.some((st) => st.start <= finding.start && finding.start < st.end);
+      if (!sqlInLoop && !(query && TRANSLATED_ORMS.has(query.orm))) continue;
+      const start = doc.positionAt(finding.start);
+      lenses.push({ range: { start, end: start }, command: { title: 'Compare 1+N vs batched', command: Commands.compareFix, arguments: [{ uri: doc.uri, position: start }] } });
     }
     return lenses;
   });

@@ -8,6 +8,7 @@ import { ErrorCodes, ResponseError, type Position } from 'vscode-languageserver'
 import type { ServerContext } from '../context';
 import { comparePagination } from '../database/compare-pagination';
 import type { CompareFixCommandResult } from '../protocol';
+import { sqlAtPosition } from './sql-at-position';
 import type { Edit } from '../engine/finding';
 import { SourceFile, languageOfDocument } from '../engine/source-file';
 import type { PaginationFact, SqlStatementFact } from '../languages/facts';
@@ -73,3 +74,19 @@ function applyEdits(s: SqlStatementFact, edits: readonly Edit[]): string {
 }
 
 export type CompareFixResult = CompareFixCommandResult;
+
+/**
+ * The per-item query of an N+1 finding at a position, as SQL (an ORM call translated, or SQL in
+ * code), for the 1+N against batched comparison; undefined when no N+1 finding is there.
+ */
+export async function perItemQueryAt(ctx: ServerContext, uri: string, position: Position): Promise<{ sql: string; range: CompareTarget['range']; notes: string[] } | undefined> {
+  const doc = ctx.documents.get(uri) ?? readDocument(uri);
+  if (!doc) return undefined;
+  const analysis = await ctx.analyzer.analyze(doc);
+  const offset = doc.offsetAt(position);
+  const finding = analysis?.findings.find((f) => f.ruleId === 'n-plus-one' && f.start <= offset && offset <= f.end);
+  if (!finding) return undefined;
+  const query = await sqlAtPosition(ctx, uri, doc.positionAt(finding.start));
+  if (!query) throw new ResponseError(ErrorCodes.InvalidParams, 'the per-item query of this N+1 finding could not be turned into SQL', { reason: 'no-query' });
+  return { sql: query.sql, range: query.range, notes: query.notes ?? [] };
+}

@@ -13,6 +13,7 @@ import type { ServerContext } from '../context';
 import { defaultCacheDir } from '../database/cache-dir';
 import { benchmarkQuery } from '../database/benchmark';
 import { explainQuery, type ExplainResult } from '../database/explain';
+import { compareBatch } from '../database/compare-batch';
 import { comparePagination } from '../database/compare-pagination';
 import { suggestIndexes } from '../database/index-advisor';
 import { indexMigration, type IndexMigration } from '../database/index-migration';
@@ -34,7 +35,7 @@ import {
   type IndexAdviceResult,
 } from '../protocol';
 import { pathToUri } from '../uri';
-import { paginationAt, type CompareFixResult } from './compare-fix';
+import { paginationAt, perItemQueryAt, type CompareFixResult } from './compare-fix';
 import { registerCommand } from './execute-command';
 import { sqlAtPosition } from './sql-at-position';
 
@@ -48,8 +49,9 @@ interface CommandTarget {
   runs?: number;
   concurrency?: number;
   warmup?: number;
-  /** compareFix: the page depths to measure. */
+  /** compareFix: the page depths to measure (offset pagination), the numbers of items (N+1). */
   pages?: number[];
+  sizes?: number[];
 }
 
 export function registerDatabaseCommands(): void {
@@ -62,11 +64,19 @@ export function registerDatabaseCommands(): void {
   });
   registerCommand(Commands.compareFix, async (ctx, args, token) => {
     const target = targetOf(args);
-    if (!target.uri || !target.position) throw new ResponseError(ErrorCodes.InvalidParams, 'expected { uri, position } of an offset-pagination finding');
+    if (!target.uri || !target.position) throw new ResponseError(ErrorCodes.InvalidParams, 'expected { uri, position } of an offset-pagination or N+1 finding');
+    const isCancelled = () => !!token?.isCancellationRequested;
+    // An N+1 finding at the position: the per-item lookup against one batched query.
+    const perItem = await perItemQueryAt(ctx, target.uri, target.position);
+    if (perItem) {
+      const { connector, notes, timeoutMs } = await prepare(ctx, { ...target, sql: perItem.sql });
+      const comparison = await run(connector, token, () => compareBatch(connector, perItem.sql, { sizes: target.sizes, timeoutMs, isCancelled, onProgress: (m) => progress(ctx, m) }));
+      return { kind: 'n-plus-one', sql: perItem.sql, database: connector.description, range: perItem.range, ...comparison, notes: [...perItem.notes, ...notes, ...comparison.notes] } satisfies CompareFixResult;
+    }
     const found = await paginationAt(ctx, target.uri, target.position);
     const { connector, notes, timeoutMs } = await prepare(ctx, { ...target, sql: found.sql });
     const comparison = await run(connector, token, () =>
-      comparePagination(connector, found.variants, { runs: target.runs, warmup: target.warmup, pages: target.pages, timeoutMs, isCancelled: () => !!token?.isCancellationRequested, onProgress: (m) => progress(ctx, m) }),
+      comparePagination(connector, found.variants, { runs: target.runs, warmup: target.warmup, pages: target.pages, timeoutMs, isCancelled, onProgress: (m) => progress(ctx, m) }),
     );
     return { kind: 'offset-pagination', sql: found.sql, database: connector.description, range: found.range, ...comparison, notes: [...notes, ...comparison.notes] } satisfies CompareFixResult;
   });

@@ -25,6 +25,9 @@ export interface OrmSources {
   pythonTree(file: string, text: string): Node | undefined;
 }
 
+/** The ORMs whose calls are translated to SQL (code lenses offer comparisons only for these). */
+export const TRANSLATED_ORMS: ReadonlySet<QueryFact['orm']> = new Set(['prisma', 'django', 'sqlalchemy', 'sqlmodel']);
+
 export function translateOrmCall(fact: QueryFact, file: string, text: string, sources: OrmSources): OrmTranslation {
   switch (fact.orm) {
     case 'prisma': {
