@@ -457,6 +457,49 @@ ruleTests('n-plus-one', {
   ],
 });
 
+// Sequelize's count/has accessors and MikroORM references and collections, per item.
+const MIKRO_HEAD = `import { EntityManager } from '@mikro-orm/postgresql';\nimport { Book } from './entities';\n`;
+ruleTests('n-plus-one', {
+  valid: [
+    {
+      name: 'MikroORM: the relation populated with the find, then load() resolves from the identity map',
+      file: 'books.ts',
+      code: `${MIKRO_HEAD}export async function list(em: EntityManager) {\n  const books = await em.find(Book, {}, { populate: ['author'] });\n  for (const book of books) console.log((await book.author.load()).name);\n}\n`,
+      why: 'populated: no query per item',
+    },
+    {
+      name: 'an object with hasOwnProperty in a loop is not an association',
+      file: 'posts.js',
+      workspace: SEQUELIZE,
+      code: `const { Post } = require('../models');\nasync function list() {\n  const posts = await Post.findAll();\n  return posts.filter((p) => p.hasOwnProperty('title'));\n}\n`,
+      why: 'hasOwnProperty is no association accessor',
+    },
+  ],
+  invalid: [
+    {
+      name: 'Sequelize: countComments() per post',
+      file: 'posts.js',
+      workspace: SEQUELIZE,
+      code: `const { Post } = require('../models');\nasync function list() {\n  const posts = await Post.findAll();\n  return Promise.all(posts.map(async (post) => ({ id: post.id, comments: await post.countComments() })));\n}\n`,
+      findings: [{ line: 4, message: /`post\.countComments\(\)` queries the `Comments` association \(Comment\) once per item of `posts`: N\+1 queries\. Count them for all items in one query/ }],
+    },
+    {
+      name: 'MikroORM: book.author.load() per item gets populate on the find',
+      file: 'books.ts',
+      code: `${MIKRO_HEAD}export async function list(em: EntityManager) {\n  const books = await em.find(Book, { published: true });\n  for (const book of books) {\n    const author = await book.author.load();\n    console.log(author.name);\n  }\n}\n`,
+      findings: [{ line: 6, message: /`book\.author\.load\(\)` loads `author` once per item of `books`: N\+1 queries\. Populate it with the items: `populate: \['author'\]`/ }],
+      output: `${MIKRO_HEAD}export async function list(em: EntityManager) {\n  const books = await em.find(Book, { published: true }, { populate: ['author'] });\n  for (const book of books) {\n    const author = await book.author.load();\n    console.log(author.name);\n  }\n}\n`,
+    },
+    {
+      name: 'MikroORM: a collection initialised per item, options already given',
+      file: 'books.ts',
+      code: `${MIKRO_HEAD}export async function list(em: EntityManager) {\n  const books = await em.find(Book, {}, { limit: 20 });\n  await Promise.all(books.map((b) => b.tags.init()));\n  return books;\n}\n`,
+      findings: [{ line: 5, message: /`b\.tags\.init\(\)` loads `tags`/ }],
+      output: `${MIKRO_HEAD}export async function list(em: EntityManager) {\n  const books = await em.find(Book, {}, { limit: 20, populate: ['tags'] });\n  await Promise.all(books.map((b) => b.tags.init()));\n  return books;\n}\n`,
+    },
+  ],
+});
+
 describe('n-plus-one lazy loads outside request paths', () => {
   const seed = `import { DataSource } from 'typeorm';\nimport { Post } from '../src/entities';\nexport async function seed(ds: DataSource) {\n  for (const post of await ds.getRepository(Post).find()) console.log(await post.author);\n}\n`;
   it('a seed script or migration reports at the non-request-path severity, or not at all', async () => {

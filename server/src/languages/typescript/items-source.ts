@@ -220,6 +220,13 @@ function loadedBy(q: TsQueryFact, guessed = false): { loaded: string[]; loadsAll
       if (include) visit(include);
       return { loaded, loadsAll };
     }
+    case 'mikro-orm': {
+      // `em.find(Book, where, { populate: ['author', 'tags.items'] })`: the options are the object with `populate`.
+      const options = q.call.arguments.find((a) => ts.isObjectLiteralExpression(a) && findProperty(a, 'populate')) as ts.ObjectLiteralExpression | undefined;
+      const populate = options && propertyValue(findProperty(options, 'populate'));
+      const paths = stringsOf(populate);
+      return { loaded: paths.map((p) => p.split('.')[0]), loadsAll: paths.includes('*') || (!!populate && populate.kind === ts.SyntaxKind.TrueKeyword) };
+    }
     case 'mongoose': {
       const loaded = chain.filter((c) => methodName(c) === 'populate').flatMap((c) => stringsOf(c.arguments[0]));
       const populate = opts && propertyValue(findProperty(opts, 'populate'));

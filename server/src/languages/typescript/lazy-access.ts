@@ -15,7 +15,7 @@ import { walk } from './walk';
 
 export interface TsLazyAccess {
   /** `awaited-property`: `await post.author`; `getter`: `post.getAuthor()` / `post.$get('author')`; `populate`: `post.populate('author')`. */
-  kind: 'awaited-property' | 'getter' | 'populate';
+  kind: 'awaited-property' | 'getter' | 'populate' | 'mikro-load';
   loop: LoopFact;
   /** The loop variable: `post`. */
   item: string;
@@ -66,6 +66,8 @@ export function lazyAccesses(sf: ts.SourceFile, queries: readonly TsQueryFact[],
       const item = n.expression.expression.text;
       const arg = n.arguments[0];
       if (/^get[A-Z]\w*$/.test(method) && n.arguments.length <= 1 && (!arg || ts.isObjectLiteralExpression(arg))) found = { kind: 'getter', item, name: method, expr: awaited(n), call: n };
+      // Sequelize's other association accessors query too: `post.countComments()`, `user.hasRole(role)`.
+      else if (/^(count|has)[A-Z]\w*$/.test(method) && n.arguments.length <= 2) found = { kind: 'getter', item, name: method, expr: awaited(n), call: n };
       else if (method === '$get' && arg && ts.isStringLiteralLike(arg)) found = { kind: 'getter', item, name: arg.text, expr: awaited(n), call: n };
       else if (method === 'populate' && n.arguments.length >= 1) {
         const path = populatePath(arg);
@@ -73,6 +75,13 @@ export function lazyAccesses(sf: ts.SourceFile, queries: readonly TsQueryFact[],
         let whole: ts.Expression = n;
         if (ts.isPropertyAccessExpression(n.parent) && n.parent.name.text === 'execPopulate' && ts.isCallExpression(n.parent.parent)) whole = n.parent.parent;
         if (path) found = { kind: 'populate', item, name: path, expr: awaited(whole), call: n, mongooseImported: imports.orms.has('mongoose') };
+      }
+    }
+    // MikroORM references and collections: `book.author.load()`, `book.tags.init()`, `book.tags.loadItems()`.
+    if (!found && ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && imports.orms.has('mikro-orm')) {
+      const owner = n.expression.expression;
+      if (/^(load|init|loadItems|loadCount|matching)$/.test(n.expression.name.text) && ts.isPropertyAccessExpression(owner) && ts.isIdentifier(owner.expression)) {
+        found = { kind: 'mikro-load', item: owner.expression.text, name: owner.name.text, expr: awaited(n), call: n };
       }
     }
     if (!found) return;

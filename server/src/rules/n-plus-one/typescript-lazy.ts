@@ -15,7 +15,7 @@ import type { ItemsSource } from '../../languages/typescript/items-source';
 import type { TsLazyAccess } from '../../languages/typescript/lazy-access';
 import type { TsQueryFact } from '../../languages/typescript/queries';
 import { sequelizeGetter } from '../../languages/typescript/sequelize-models';
-import { dropStatementOrRead, mongoosePopulateEdit, prismaIncludeEdit, replaceRead, sequelizeIncludeEdit, typeormRelationsEdit } from './typescript-eager-fixes';
+import { addOption, dropStatementOrRead, mergeInto, mongoosePopulateEdit, prismaIncludeEdit, replaceRead, sequelizeIncludeEdit, typeormRelationsEdit } from './typescript-eager-fixes';
 
 /** The workspace's models and this file's own (a file linted alone still knows its entities). */
 class ModelsView {
@@ -97,6 +97,8 @@ function typeormLazy(a: TsLazyAccess, view: ModelsView, sf: ts.SourceFile): Dete
 function sequelizeGetterCall(a: TsLazyAccess, view: ModelsView, sf: ts.SourceFile): Detection | undefined {
   if (!sourceFits(a.source, 'sequelize', view)) return undefined;
   const dollarGet = ts.isPropertyAccessExpression(a.call!.expression) && a.call!.expression.name.text === '$get';
+  const accessor = /^(count|has)([A-Z]\w*)$/.exec(a.name);
+  if (accessor) return sequelizeCounter(a, view, accessor[1] as 'count' | 'has', accessor[2]);
   const rel = view.resolve('sequelize', a.itemModels, (r) => (dollarGet ? r.field === a.name : sequelizeGetter(r.field) === a.name));
   if (!rel) return undefined;
   const callText = `${a.item}.${dollarGet ? `$get('${a.name}')` : `${a.name}()`}`;
@@ -114,6 +116,66 @@ function sequelizeGetterCall(a: TsLazyAccess, view: ModelsView, sf: ts.SourceFil
     if (included) fixes = fixOf(`Read ${a.item}.${rel.field}, already included`, true, [read]);
     else fixes = fixOf(`Include ${rel.field} in the query and read ${a.item}.${rel.field}`, rel.kind === 'to-one', [sequelizeIncludeEdit(sf, a.source, rel), read]);
   }
+  return { start: callee.getStart(), end: callee.getEnd(), message, fixes };
+}
+
+/** `comments` → `Comment`, `categories` → `Category`: Sequelize's singular accessors (`hasComment`). */
+function singular(name: string): string {
+  if (/ies$/.test(name)) return name.slice(0, -3) + 'y';
+  if (/(s|x|ch|sh)es$/.test(name)) return name.slice(0, -2);
+  return name.replace(/s$/, '');
+}
+
+/**
+ * Sequelize's `post.countComments()` and `user.hasRole(role)` per item: a COUNT or an EXISTS query
+ * each. No exact rewrite (counts grouped in one query, or the association included and counted in
+ * memory), so the message says what to do.
+ */
+function sequelizeCounter(a: TsLazyAccess, view: ModelsView, verb: 'count' | 'has', suffix: string): Detection | undefined {
+  if (!sourceFits(a.source, 'sequelize', view)) return undefined;
+  const upper = (f: string) => f.charAt(0).toUpperCase() + f.slice(1);
+  const rel = view.resolve('sequelize', a.itemModels, (r) => r.kind === 'to-many' && (upper(r.field) === suffix || upper(singular(r.field)) === suffix));
+  if (!rel) return undefined;
+  const callText = `${a.item}.${a.name}(${a.call!.arguments.map((x) => x.getText()).join(', ')})`;
+  const advice =
+    verb === 'count'
+      ? `Count them for all items in one query (\`${rel.target}.count({ where: { <key>: ids }, group: ['<key>'] })\`) or include \`${rel.field}\` and read \`${a.item}.${rel.field}.length\``
+      : `Load the pairs for all items in one query (include \`${rel.field}\`, or one \`findAll\` over the join with \`Op.in\`) and test membership in memory`;
+  const message = `\`${callText}\` queries the \`${rel.field}\` association (${rel.target}) once per item of ${itemsText(a.loop)}: N+1 queries. ${advice}.`;
+  const callee = a.call!.expression;
+  return { start: callee.getStart(), end: callee.getEnd(), message, fixes: [] };
+}
+
+/**
+ * MikroORM per item: `book.author.load()` (a Reference), `book.tags.init()` / `loadItems()` (a
+ * Collection) issue a query each. Fix: populate the relation on the `find` that loaded the items
+ * (`populate: ['author']`); the per-item load then resolves from the identity map.
+ */
+function mikroLoad(a: TsLazyAccess, sf: ts.SourceFile): Detection | undefined {
+  const method = ts.isPropertyAccessExpression(a.call!.expression) ? a.call!.expression.name.text : 'load';
+  const populated = !!a.source && (a.source.loaded.includes(a.name) || a.source.loadsAll);
+  if (populated && method !== 'loadCount' && method !== 'matching') return undefined;
+  const what = `\`${a.item}.${a.name}.${method}()\``;
+  const message = `${what} loads \`${a.name}\` once per item of ${itemsText(a.loop)}: N+1 queries. Populate it with the items: \`populate: ['${a.name}']\` on the query that loads them.`;
+  let fixes: Fix[] = [];
+  const q = a.source?.query;
+  if (q && q.orm === 'mikro-orm' && /^(find|findAll)$/.test(q.operation) && (method === 'load' || method === 'init' || method === 'loadItems')) {
+    // `em.find(Book, where, options)` / `repo.find(where, options)`: options follow the where.
+    const whereIndex = q.call.arguments.length > 0 && ts.isIdentifier(q.call.arguments[0]) && /^[A-Z]/.test(q.call.arguments[0].text) && q.operation === 'find' ? 1 : 0;
+    const options = q.call.arguments[whereIndex + 1];
+    const where = q.call.arguments[whereIndex];
+    const edit = options
+      ? ts.isObjectLiteralExpression(options)
+        ? addOption(sf, q.call, options, 'populate', `['${a.name}']`, (e) => (ts.isArrayLiteralExpression(e) ? mergeInto(sf, e, `'${a.name}'`, '') : undefined))
+        : undefined
+      : where
+        ? { start: where.getEnd(), end: where.getEnd(), newText: `, { populate: ['${a.name}'] }` }
+        : q.operation === 'findAll' && q.call.arguments.length === 0
+          ? { start: q.call.arguments.pos, end: q.call.arguments.end, newText: `{ populate: ['${a.name}'] }` }
+          : undefined;
+    fixes = fixOf(`Populate ${a.name} with the items`, true, [edit]);
+  }
+  const callee = a.call!.expression;
   return { start: callee.getStart(), end: callee.getEnd(), message, fixes };
 }
 
@@ -139,7 +201,11 @@ export function lazyLoads(facts: TsFacts, ctx: DetectContext): Detection[] {
   // One fix per query: a second relation's edit would land at the same place in the same options.
   const fixedSources = new Set<ts.Node>();
   for (const a of facts.lazyAccesses) {
-    const d = a.kind === 'awaited-property' ? typeormLazy(a, view, sf) : a.kind === 'getter' ? sequelizeGetterCall(a, view, sf) : mongoosePopulate(a, view, sf);
+    const d =
+      a.kind === 'awaited-property' ? typeormLazy(a, view, sf)
+      : a.kind === 'getter' ? sequelizeGetterCall(a, view, sf)
+      : a.kind === 'mikro-load' ? mikroLoad(a, sf)
+      : mongoosePopulate(a, view, sf);
     if (!d) continue;
     if (a.source && d.fixes.length) {
       if (fixedSources.has(a.source.query.call)) d.fixes = [];
