@@ -286,3 +286,48 @@ ruleTests('n-plus-one', {
     },
   ],
 });
+
+// Peewee: foreign keys and backrefs read per row of a select.
+const PEEWEE_MODELS = 'from peewee import CharField, ForeignKeyField, Model, SqliteDatabase\n\ndb = SqliteDatabase("app.db")\n\n\nclass BaseModel(Model):\n    class Meta:\n        database = db\n\n\nclass User(BaseModel):\n    username = CharField()\n\n\nclass Tweet(BaseModel):\n    user = ForeignKeyField(User, backref="tweets")\n    content = CharField()\n';
+ruleTests('n-plus-one', {
+  valid: [
+    {
+      name: 'Peewee: the user selected and joined with the tweets',
+      file: 'app/views.py',
+      workspace: { 'app/models.py': PEEWEE_MODELS },
+      code: 'from peewee import fn\nfrom .models import Tweet, User\n\n\ndef timeline():\n    for tweet in Tweet.select(Tweet, User).join(User):\n        print(tweet.user.username)\n',
+      why: 'the join loaded each tweet\'s user',
+    },
+    {
+      name: 'Peewee: prefetched',
+      file: 'app/views.py',
+      workspace: { 'app/models.py': PEEWEE_MODELS },
+      code: 'from peewee import prefetch\nfrom .models import Tweet, User\n\n\ndef timeline():\n    for tweet in prefetch(Tweet.select(), User):\n        print(tweet.user.username)\n',
+      why: 'prefetch loaded the users in one more query',
+    },
+    {
+      name: 'Peewee: the foreign key id itself',
+      file: 'app/views.py',
+      workspace: { 'app/models.py': PEEWEE_MODELS },
+      code: 'import peewee\nfrom .models import Tweet\n\n\ndef timeline():\n    return [tweet.user_id for tweet in Tweet.select()]\n',
+      why: 'user_id is a column of the tweet row',
+    },
+  ],
+  invalid: [
+    {
+      name: 'Peewee: tweet.user per row gets prefetch (safe, the query is the loop\'s iterable)',
+      file: 'app/views.py',
+      workspace: { 'app/models.py': PEEWEE_MODELS },
+      code: 'import peewee\nfrom .models import Tweet, User\n\n\ndef timeline():\n    for tweet in Tweet.select().where(Tweet.content != ""):\n        print(tweet.user.username)\n',
+      findings: [{ line: 7, message: /`tweet\.user` loads one User per item of `Tweet\.select\(\)\.where\(Tweet\.content != ""\)` \(a lazy foreign key\): N\+1 queries/ }],
+      output: 'import peewee\nfrom .models import Tweet, User\nfrom peewee import prefetch\n\n\ndef timeline():\n    for tweet in prefetch(Tweet.select().where(Tweet.content != ""), User):\n        print(tweet.user.username)\n',
+    },
+    {
+      name: 'Peewee: a backref iterated per user (message; the query is a variable)',
+      file: 'app/views.py',
+      workspace: { 'app/models.py': PEEWEE_MODELS },
+      code: 'import peewee\nfrom .models import Tweet, User\n\n\ndef counts():\n    users = User.select()\n    return {u.username: len(list(u.tweets)) for u in users}\n',
+      findings: [{ line: 7, message: /`u\.tweets` queries Tweet rows per item of `users` \(a backref\)/ }],
+    },
+  ],
+});

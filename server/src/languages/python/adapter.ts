@@ -20,6 +20,7 @@ import { pythonHelpers } from './helpers';
 import { enclosingLoop, usesItem } from './loops';
 import { itemAccesses } from './item-access';
 import { djangoModels, djangoQuerysets } from './models';
+import { peeweeModels, peeweeSelects } from './peewee-models';
 import { sqlalchemyModels, sqlalchemySelects } from './sqlalchemy-models';
 import { walk, type Node } from './tree';
 
@@ -254,6 +255,10 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
     if (orms.has('sqlalchemy') || orms.has('sqlmodel') || /\b(relationship|select|query)\(/i.test(file.text)) {
       (facts.models ??= []).push(...sqlalchemyModels(root));
       (facts.itemAccesses ??= []).push(...itemAccesses(root, sqlalchemySelects));
+    }
+    if (orms.has('peewee')) {
+      (facts.models ??= []).push(...peeweeModels(root));
+      (facts.itemAccesses ??= []).push(...itemAccesses(root, peeweeSelects));
     }
     return facts;
   }

@@ -7,6 +7,7 @@ import type { DetectContext, Detector } from '../../engine/rule';
 import type { ItemAccessFact } from '../../languages/facts';
 import type { PyFacts } from '../../languages/python/adapter';
 import type { PyQueryFact } from '../../languages/python/queries';
+import { ensureImport } from '../../languages/python/edits';
 import { importedQuery, isPerItemQuery, perItemMessage } from './message';
 
 /** SQLAlchemy: `.options(selectinload(Post.author))` on the select, with its import. */
@@ -74,11 +75,32 @@ function sqlalchemyBatchFix(q: PyQueryFact, facts: PyFacts, text: string): Fix |
   return { title: `Load all ${q.model} rows with one select before the loop`, applicability: 'unsafe', edits };
 }
 
+/**
+ * Peewee: a relation read per row of a `Model.select()`. The fix prefetches the related model
+ * (`prefetch(query, User)`, one more query for all rows) where the query is the loop's own iterable:
+ * prefetch returns a list, which the loop reads just as it read the query.
+ */
+function peeweeLazyLoad(a: ItemAccessFact, facts: PyFacts, text: string, target: string, kind: 'to-one' | 'to-many'): Detection | undefined {
+  if (a.eagerLoaded.includes(`model:${target}`)) return undefined;
+  const items = a.loop.iterable ? `\`${a.loop.iterable}\`` : 'the loop';
+  const what = kind === 'to-one' ? `loads one ${target} per item of ${items} (a lazy foreign key)` : `queries ${target} rows per item of ${items} (a backref)`;
+  const message = `\`${a.loop.variables[0]}.${a.field}\` ${what}: N+1 queries. Load them with the items: \`prefetch(<query>, ${target})\`${kind === 'to-one' ? ` or \`.select(${a.model}, ${target}).join(${target})\`` : ''}.`;
+  const iterable = a.loop.iterable;
+  const fixes: Fix[] = [];
+  const queryStart = iterable && a.eagerInsert !== undefined ? a.eagerInsert - iterable.length : -1;
+  if (iterable && queryStart >= 0 && text.slice(queryStart, a.eagerInsert) === iterable && /^[A-Z]\w*\.select\(/.test(iterable)) {
+    const edits = [{ start: queryStart, end: a.eagerInsert!, newText: `prefetch(${iterable}, ${target})` }, ...ensureImport(facts, 'peewee', 'prefetch')];
+    fixes.push({ title: `Prefetch ${target} with the items`, applicability: 'safe', edits });
+  }
+  return { start: a.start, end: a.end, message, fixes };
+}
+
 function lazyLoad(a: ItemAccessFact, ctx: DetectContext, facts: PyFacts): Detection | undefined {
   // Models of the item's own ORM: a JS ORM in the same workspace may name a model alike.
   const rel = ctx.models?.relation(a.model, a.field, a.orm);
   if (!rel) return undefined;
   if (a.orm === 'sqlalchemy') return a.eagerLoaded.includes(a.field) ? undefined : sqlalchemyLazyLoad(a, facts, rel.target);
+  if (a.orm === 'peewee') return peeweeLazyLoad(a, facts, ctx.file.text, rel.target, rel.kind);
   if (a.eagerLoaded.includes(a.field) || (rel.kind === 'to-one' && a.eagerLoaded.includes('*'))) return undefined;
   const method = rel.kind === 'to-one' ? 'select_related' : 'prefetch_related';
   const items = a.loop.iterable ? `\`${a.loop.iterable}\`` : 'the loop';
