@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { QueryCancelledError, QueryTimeoutError, ReadOnlyError } from '../../server/src/database/database-errors';
+import { Client } from 'pg';
+import { benchmarkQuery } from '../../server/src/database/benchmark';
 import { explainQuery } from '../../server/src/database/explain';
 import { PgConnector } from '../../server/src/database/pg-connector';
 import { describeWithPostgres, TEST_PG_URL } from './test-postgres';
@@ -100,6 +102,40 @@ describeWithPostgres('database: PostgreSQL connector', (db) => {
       assert.ok(!bad.description.includes('wrong-Pa55word'));
     } finally {
       await bad.close();
+    }
+  });
+
+  it('a database that is down: a clear message naming it, no hang', async () => {
+    const url = new URL(TEST_PG_URL!);
+    // A port nothing listens on (the test server's, plus one, is free in CI's throwaway cluster).
+    url.port = String(Number(url.port) + 1);
+    const down = new PgConnector({ url: url.toString(), timeoutMs: 2000 });
+    try {
+      await assert.rejects(explainQuery(down, 'SELECT 1'), /^Error: Could not connect to PostgreSQL at postgres:\/\/perflens:\*\*\*@127\.0\.0\.1:\d+\/postgres.*(ECONNREFUSED|connect)/);
+    } finally {
+      await down.close();
+    }
+  });
+
+  it('a connection dropped mid-benchmark: the run fails with a clear error, nothing is left running, the next statement works', async () => {
+    const admin = new Client({ connectionString: TEST_PG_URL });
+    await admin.connect();
+    try {
+      const run = benchmarkQuery(pg, 'SELECT pg_sleep(0.05), $1::int AS marker', { params: [424242], runs: 200, warmup: 0 }).then(
+        () => undefined,
+        (e: Error) => e,
+      );
+      const busy = async () => (await admin.query("SELECT pid FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(0.05)%' AND state = 'active'")).rows as Array<{ pid: number }>;
+      await waitFor(async () => (await busy()).length > 0, 20_000);
+      // The server goes away under the benchmark's feet (a failover, an admin, a network drop).
+      await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(0.05)%'");
+      const error = await run;
+      assert.ok(error instanceof Error, 'the benchmark fails');
+      assert.match(error.message, /terminat|connection/i);
+      await waitFor(async () => (await busy()).length === 0, 20_000);
+      assert.equal((await pg.run('SELECT 1 AS one')).rows[0].one, 1);
+    } finally {
+      await admin.end();
     }
   });
 });

@@ -108,7 +108,12 @@ export class PgConnector implements Connector {
 
   private async connect(): Promise<PoolClient> {
     try {
-      return await this.pool.connect();
+      const client = await this.pool.connect();
+      // A connection the server drops while it is checked out (a terminated backend, a failover)
+      // emits 'error' on the client; without a listener that is an uncaught exception that would
+      // take the language server down. The statement in flight rejects on its own.
+      if (client.listenerCount('error') === 0) client.on('error', () => {});
+      return client;
     } catch (e) {
       throw new Error(`Could not connect to ${this.description}: ${redactUrl((e as Error).message)}`);
     }
