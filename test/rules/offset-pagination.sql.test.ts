@@ -86,3 +86,24 @@ ruleTests('offset-pagination', {
 });
 
 fixtureTests('offset-pagination', 'test/rules/offset-pagination/fixtures', (f) => f.endsWith('.sql'));
+
+// The index the keyset order needs may exist already: the advice says so instead of asking for it.
+ruleTests('offset-pagination', {
+  valid: [],
+  invalid: [
+    {
+      name: 'the schema already has the index (created_at DESC, id DESC)',
+      file: 'queries.sql',
+      workspace: { 'schema.sql': 'CREATE TABLE posts (id serial PRIMARY KEY, created_at timestamptz NOT NULL);\nCREATE INDEX IF NOT EXISTS "posts_created_at_id_idx" ON public.posts USING btree (created_at DESC, id DESC);\n' },
+      code: 'SELECT * FROM posts ORDER BY created_at DESC LIMIT 20 OFFSET $1;',
+      findings: [{ line: 1, message: /The index `posts_created_at_id_idx` already serves this order, so each page reads only its own rows\.$/ }],
+    },
+    {
+      name: 'an index on another leading column does not count',
+      file: 'queries.sql',
+      workspace: { 'schema.sql': 'CREATE TABLE posts (id serial PRIMARY KEY, author_id int, created_at timestamptz NOT NULL);\nCREATE INDEX posts_author_created ON posts (author_id, created_at);\nCREATE INDEX posts_lower ON posts (lower(title), created_at);\n' },
+      code: 'SELECT * FROM posts ORDER BY created_at DESC LIMIT 20 OFFSET $1;',
+      findings: [{ line: 1, message: /It needs an index on posts \(created_at, id\)/ }],
+    },
+  ],
+});

@@ -76,6 +76,8 @@ const DEFINES_MODELS: Record<string, RegExp> = {
   python: /\b(ForeignKey|OneToOneField|ManyToManyField|relationship|Relationship)\s*\(/,
   // TypeORM and sequelize-typescript decorators, Sequelize associations, Mongoose refs.
   typescript: /@(ManyToOne|OneToMany|OneToOne|ManyToMany|BelongsTo|HasMany|HasOne|BelongsToMany)\b|\.(belongsTo|hasMany|hasOne|belongsToMany)\s*\(|\bref\s*:/,
+  // Indexes the schema has, for advice that would otherwise ask for one.
+  sql: /\bCREATE\s+(UNIQUE\s+)?INDEX\b/i,
 };
 
 /**

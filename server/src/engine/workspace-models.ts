@@ -24,6 +24,23 @@ export class WorkspaceModels {
     this.index = undefined;
   }
 
+  /**
+   * An index of `table` (a model of `orm`, or a SQL table) whose leading columns are `columns` in
+   * order: it serves an ORDER BY on them, so advice that asks for one can say it exists.
+   */
+  indexOn(table: string, columns: readonly string[], orm: OrmId): { columns: string[]; name?: string } | undefined {
+    const norm = (x: string) => x.replace(/"/g, '').split('.').pop()!.toLowerCase();
+    const want = columns.map(norm);
+    for (const models of this.byFile.values()) {
+      for (const m of models) {
+        if (m.orm !== orm || norm(m.name) !== norm(table)) continue;
+        const hit = m.indexes?.find((ix) => want.every((c, i) => ix.columns[i] !== undefined && norm(ix.columns[i]) === c));
+        if (hit) return hit;
+      }
+    }
+    return undefined;
+  }
+
   get size(): number {
     return this.byFile.size;
   }

@@ -129,6 +129,11 @@ export interface ModelFact extends Span {
   name: string;
   orm: OrmId;
   relations: RelationFact[];
+  /**
+   * Indexes the model (or, for `orm: 'sql'`, the table of a `CREATE INDEX`) declares, as column or
+   * field lists in order: Prisma `@@index`/`@@unique`/`@@id`, SQL DDL.
+   */
+  indexes?: Array<{ columns: string[]; name?: string }>;
 }
 
 /**

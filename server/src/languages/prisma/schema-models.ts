@@ -10,18 +10,21 @@ const MODEL_START = /^\s*model\s+(\w+)\s*\{/;
 const FIELD = /^\s*(\w+)\s+(\w+)(\[\])?(\?)?/;
 
 export function prismaSchemaModels(text: string): ModelFact[] {
-  const blocks: Array<{ name: string; start: number; end: number; fields: Array<{ name: string; type: string; list: boolean; relation: boolean; foreignKey?: string[]; references?: string[] }> }> = [];
+  const blocks: Array<{ name: string; start: number; end: number; indexes: string[][]; fields: Array<{ name: string; type: string; list: boolean; relation: boolean; foreignKey?: string[]; references?: string[] }> }> = [];
   let current: (typeof blocks)[number] | undefined;
   let offset = 0;
   for (const line of text.split('\n')) {
     const code = line.replace(/\/\/.*$/, '');
     const start = MODEL_START.exec(code);
-    if (start) current = { name: start[1], start: offset, end: offset, fields: [] };
+    if (start) current = { name: start[1], start: offset, end: offset, indexes: [], fields: [] };
     else if (current && /^\s*\}/.test(code)) {
       current.end = offset + line.length;
       blocks.push(current);
       current = undefined;
     } else if (current) {
+      // `@@index([authorId, createdAt(sort: Desc)])`, `@@unique([…])`, `@@id([…])`: field lists in order.
+      const block = /^\s*@@(index|unique|id)\s*\(\s*(?:fields\s*:\s*)?\[([^\]]*)\]/.exec(code);
+      if (block) current.indexes.push(block[2].split(',').map((x) => x.trim().replace(/\(.*$/, '')).filter(Boolean));
       const f = FIELD.exec(code);
       if (f && !code.trimStart().startsWith('@@')) {
         const names = (key: string) => new RegExp(`\\b${key}\\s*:\\s*\\[([^\\]]*)\\]`).exec(code)?.[1].split(',').map((x) => x.trim()).filter(Boolean);
@@ -36,6 +39,7 @@ export function prismaSchemaModels(text: string): ModelFact[] {
     orm: 'prisma' as const,
     start: b.start,
     end: b.end,
+    indexes: b.indexes.map((columns) => ({ columns })),
     // A schema split over several files names models of the others: `@relation` says so.
     relations: b.fields
       .filter((f) => models.has(f.type) || f.relation)

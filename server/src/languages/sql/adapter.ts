@@ -59,6 +59,13 @@ export class SqlAdapter implements LanguageAdapter<SqlFacts> {
         facts.problems.push(problem(stmt.start, stmt.text, parsed.message, parsed.offset));
         continue;
       }
+      const index = createIndex(stmt.text);
+      if (index) {
+        // Indexes the schema already has: advice that asks for one can say it exists.
+        const model = (facts.models ??= []).find((m) => m.name === index.table);
+        if (model) model.indexes!.push({ columns: index.columns, name: index.name });
+        else facts.models.push({ name: index.table, orm: 'sql', relations: [], indexes: [{ columns: index.columns, name: index.name }], start: stmt.start, end: stmt.start + stmt.text.length });
+      }
       const map = SqlSourceMap.identity(stmt.start, stmt.text.length, stmt.text);
       for (const s of parsed.program.statements) {
         if (s.type !== 'empty') facts.sql.push(statementFact(s, stmt.text, map, parsed.dialect, 'file'));
@@ -75,4 +82,22 @@ function problem(start: number, text: string, message: string, offset: number | 
   const nl = text.indexOf('\n', at);
   const lineEnd = nl < 0 ? text.length : nl;
   return { start: start + lineStart, end: start + Math.max(lineEnd, lineStart), message: `Not parsed as PostgreSQL, MySQL or SQLite: ${message}` };
+}
+
+const CREATE_INDEX = /^\s*(?:--[^\n]*\n\s*)*CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?("[^"]+"|[\w.$]+)?\s*ON\s+(?:ONLY\s+)?("[^"]+"|[\w.$"]+)\s*(?:USING\s+\w+\s*)?\(([^;]*)\)/i;
+
+/** `CREATE INDEX posts_created_at_id_idx ON posts (created_at DESC, id DESC)` → its table and plain columns. */
+export function createIndex(sql: string): { name?: string; table: string; columns: string[] } | undefined {
+  const m = CREATE_INDEX.exec(sql);
+  if (!m) return undefined;
+  const unquote = (x: string) => x.trim().replace(/^"(.*)"$/, '$1');
+  const columns: string[] = [];
+  for (const part of m[3].split(',')) {
+    const col = /^\s*("[^"]+"|[A-Za-z_][\w$]*)(\s+(ASC|DESC|NULLS\s+(FIRST|LAST)|COLLATE\s+\S+|\w+_ops))*\s*$/i.exec(part);
+    // An expression index (`lower(email)`): the columns after it are not a plain prefix any more.
+    if (!col) break;
+    columns.push(unquote(col[1]));
+  }
+  if (columns.length === 0) return undefined;
+  return { name: m[1] ? unquote(m[1]) : undefined, table: unquote(m[2].split('.').pop()!), columns };
 }

@@ -48,6 +48,8 @@ export interface OffsetMessageParts {
   keys: OrderKey[];
   /** The index advice in the ORM's own terms (`@@index([createdAt, id])`), instead of CREATE INDEX. */
   index?: string;
+  /** An index the schema already has on the keys (leading columns, in order). */
+  existing?: { columns: string[]; name?: string };
 }
 
 const PRIMARY_KEYS = new Set(['id', '_id', 'pk']);
@@ -57,6 +59,8 @@ export function offsetMessage(p: OffsetMessageParts): string {
   const index =
     p.keys.length === 1 && PRIMARY_KEYS.has(p.keys[0].column)
       ? ' The primary key index serves this order.'
+      : p.existing
+        ? ` The index ${p.existing.name ? `\`${p.existing.name}\`` : `on (${p.existing.columns.join(', ')})`} already serves this order, so each page reads only its own rows.`
       : p.index
         ? ` It needs an index on (${cols}): ${p.index}.`
         : p.table

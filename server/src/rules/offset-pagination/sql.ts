@@ -15,7 +15,7 @@ const TIE_BREAKER = 'id';
 
 export const detectSql: Detector<SqlFacts> = (facts, ctx) => detectSqlStatements(facts.sql, ctx);
 
-export function detectSqlStatements(statements: readonly SqlStatementFact[], _ctx: DetectContext): Detection[] {
+export function detectSqlStatements(statements: readonly SqlStatementFact[], ctx: DetectContext): Detection[] {
   const out: Detection[] = [];
   for (const statement of statements) {
     const p = statement.pagination;
@@ -25,7 +25,10 @@ export function detectSqlStatements(statements: readonly SqlStatementFact[], _ct
     // An index statement only for plain columns: `ORDER BY ts_rank(…)` gets the columns, not DDL.
     const table = keys.every((k) => /^\w+$/.test(k.column)) ? (sites?.table ?? statement.tables[0]) : undefined;
     const from = sites?.table ?? statement.tables[0];
-    const message = offsetMessage({ query: from ? `SELECT … FROM ${from}` : 'SELECT …', offset: p.offset.text, table, keys });
+    // A CREATE INDEX of the schema, or a Prisma model's @@index (its table is the model, its columns the fields, unless mapped).
+    const cols = keys.map((k) => k.column);
+    const existing = from ? (ctx.models?.indexOn(from, cols, 'sql') ?? ctx.models?.indexOn(from, cols, 'prisma')) : undefined;
+    const message = offsetMessage({ query: from ? `SELECT … FROM ${from}` : 'SELECT …', offset: p.offset.text, table, keys, existing });
     const span = sites?.report ?? p.offsetSpan;
     const fix = sites ? keysetFix(p, keys, sites, statement) : undefined;
     out.push({ start: span.start, end: span.end, message, fixes: fix ? [fix] : [] });

@@ -24,7 +24,8 @@ export const detectTypescript: Detector<TsFacts> = (facts, ctx) => {
           : q.orm === 'mongoose'
             ? `\`schema.index({ ${keys.map((k) => `${k.column}: ${k.direction === 'desc' ? -1 : 1}`).join(', ')} })\``
             : undefined;
-    const message = offsetMessage({ query: q.callee, offset: p.offset.text, table: model, keys, index });
+    const existing = q.orm === 'prisma' && model ? ctx.models?.indexOn(model, cols, 'prisma') : undefined;
+    const message = offsetMessage({ query: q.callee, offset: p.offset.text, table: model, keys, index, existing });
     const fix = facts.sourceFile ? keysetFix(q, keys, facts.sourceFile) : undefined;
     out.push({ start: p.offsetSpan.start, end: p.offsetSpan.end, message, fixes: fix ? [fix] : [] });
   }
