@@ -4,6 +4,7 @@
  * measured (when writes are allowed) without piling up rows.
  */
 import { performance } from 'node:perf_hooks';
+import type { BenchmarkCommandResult } from '../protocol';
 import type { Connector } from './connector';
 import { QueryCancelledError } from './database-errors';
 import { fillParameters } from './query-parameters';
@@ -19,28 +20,9 @@ export interface BenchmarkRequest {
   onProgress?: (done: number, total: number) => void;
 }
 
-export interface LatencyStats {
-  p50: number;
-  p95: number;
-  p99: number;
-  mean: number;
-  min: number;
-  max: number;
-}
-
-export interface BenchmarkResult extends LatencyStats {
-  sql: string;
-  database: string;
-  params: unknown[];
-  paramSources: string[];
-  runs: number;
-  concurrency: number;
-  warmup: number;
-  /** Wall time of the timed runs, and the throughput it gives. */
-  totalMs: number;
-  perSecond: number;
-  timingsMs: number[];
-}
+/** The result shape clients receive (the protocol's), without what the command adds (range, notes, origin). */
+export type BenchmarkResult = Omit<BenchmarkCommandResult, 'range' | 'notes' | 'origin' | 'description'>;
+export type LatencyStats = Pick<BenchmarkResult, 'p50' | 'p95' | 'p99' | 'mean' | 'min' | 'max'>;
 
 export async function benchmarkQuery(connector: Connector, sql: string, request: BenchmarkRequest = {}): Promise<BenchmarkResult> {
   const runs = Math.max(1, Math.floor(request.runs ?? 50));

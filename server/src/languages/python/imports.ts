@@ -22,10 +22,12 @@ export function moduleNames(root: Node): ModuleNames {
     }
     if (n.type === 'import_from_statement') {
       const module = field(n, 'module_name')?.text ?? '';
+      // `from . import views` is `.views`, `from .views import x` is `.views.x`.
+      const join = (name: string) => (/^\.+$/.test(module) ? `${module}${name}` : `${module}.${name}`);
       for (const name of n.childrenForFieldName('name')) {
         if (!name) continue;
-        if (name.type === 'aliased_import') out.set(field(name, 'alias')?.text ?? '', `${module}.${field(name, 'name')?.text ?? ''}`);
-        else out.set(name.text, `${module}.${name.text}`);
+        if (name.type === 'aliased_import') out.set(field(name, 'alias')?.text ?? '', join(field(name, 'name')?.text ?? ''));
+        else out.set(name.text, join(name.text));
       }
       return false;
     }

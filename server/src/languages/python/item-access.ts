@@ -23,6 +23,18 @@ export interface IteratedQuery {
   eagerLoaded(calls: Node[]): string[];
 }
 
+/** From the call that starts a query (`select(Post)`, `Tweet.select()`) out through its builder methods, stopping before one that runs it. */
+export function builderChain(start: Node, terminal: RegExp): { calls: Node[]; end: Node } {
+  let end = start;
+  const calls = [start];
+  while (end.parent?.type === 'attribute' && end.parent.parent?.type === 'call') {
+    if (terminal.test(field(end.parent, 'attribute')?.text ?? '')) break;
+    end = end.parent.parent;
+    calls.push(end);
+  }
+  return { calls, end };
+}
+
 /** The value last assigned to `id` before it, in its function (or module). */
 export function assignedBefore(id: Node): Node | undefined {
   let scope: Node | null = id.parent;

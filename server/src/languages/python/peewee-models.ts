@@ -5,7 +5,7 @@
  * the query joined it (`.select(Tweet, User).join(User)`) or it was prefetched (`prefetch(q, User)`).
  */
 import type { ModelFact, RelationFact } from '../facts';
-import type { IteratedQuery, QuerySource } from './item-access';
+import { builderChain, type IteratedQuery, type QuerySource } from './item-access';
 import { modelClasses } from './model-classes';
 import { args, calleeName, field, keywordArg, type Node } from './tree';
 
@@ -50,13 +50,8 @@ export const peeweeSelects: IteratedQuery = {
     if (inner.type === 'call' && calleeName(inner) === 'prefetch' && args(inner)[0]) inner = args(inner)[0];
     const start = [inner, ...inner.descendantsOfType('call').filter((c): c is Node => !!c)].find((c) => c.type === 'call' && /^[A-Z]\w*\.select$/.test(field(c, 'function')?.text ?? ''));
     if (!start) return undefined;
-    let end = start;
-    const calls = [start];
-    while (end.parent?.type === 'attribute' && end.parent.parent?.type === 'call') {
-      if (TERMINAL.test(field(end.parent, 'attribute')?.text ?? '')) break;
-      end = end.parent.parent;
-      calls.push(end);
-    }
+    // Out from the query's first call through the builder methods, stopping before execution methods.
+    const { calls, end } = builderChain(start, TERMINAL);
     if (inner !== expr) calls.push(expr);
     return { model: field(start, 'function')!.text.split('.')[0], calls, insertAt: end.endIndex };
   },

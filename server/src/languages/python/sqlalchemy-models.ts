@@ -4,7 +4,7 @@
  * Relationships declared eager (`lazy="selectin"`, `"joined"`, …) are not lazy per item.
  */
 import type { ModelFact, RelationFact } from '../facts';
-import type { IteratedQuery, QuerySource } from './item-access';
+import { builderChain, type IteratedQuery, type QuerySource } from './item-access';
 import { modelClasses } from './model-classes';
 import { args, calleeName, field, keywordArg, type Node } from './tree';
 
@@ -52,14 +52,8 @@ export const sqlalchemySelects: IteratedQuery = {
       (c) => c.type === 'call' && /^((\w+\.)*(select|query))$/.test(field(c, 'function')?.text ?? '') && args(c).length === 1 && /^[A-Z]\w*$/.test(args(c)[0].text),
     );
     if (!start) return undefined;
-    // Walk out from select(Model) through the builder methods, stopping before execution methods.
-    let end = start;
-    const calls = [start];
-    while (end.parent?.type === 'attribute' && end.parent.parent?.type === 'call') {
-      if (TERMINAL.test(field(end.parent, 'attribute')?.text ?? '')) break;
-      end = end.parent.parent;
-      calls.push(end);
-    }
+    // Out from the query's first call through the builder methods, stopping before execution methods.
+    const { calls, end } = builderChain(start, TERMINAL);
     return { model: args(start)[0].text, calls, insertAt: end.endIndex };
   },
   eagerLoaded(calls: Node[]): string[] {

@@ -6,39 +6,13 @@
  * (`.as_view()`) and viewsets are found by their shape already; `include()` is another urls file.
  */
 import type { RouteFact } from '../facts';
+import { moduleNames } from './imports';
 import { field, walk, type Node } from './tree';
 
 const ROUTE_FUNCTIONS = /^(?:(?:django\.urls|urls)\.)?(path|re_path|url)$/;
 
-/** What each imported name refers to, with `from . import views` kept as `.views`. */
-function importTargets(root: Node): Map<string, string> {
-  const out = new Map<string, string>();
-  walk(root, (n) => {
-    if (n.type === 'import_statement') {
-      for (const name of n.childrenForFieldName('name')) {
-        if (!name) continue;
-        if (name.type === 'aliased_import') out.set(field(name, 'alias')?.text ?? '', field(name, 'name')?.text ?? '');
-        else out.set(name.text.split('.')[0], name.text.split('.')[0]);
-      }
-      return false;
-    }
-    if (n.type === 'import_from_statement') {
-      const module = field(n, 'module_name')?.text ?? '';
-      const join = (name: string) => (/^\.+$/.test(module) ? `${module}${name}` : `${module}.${name}`);
-      for (const name of n.childrenForFieldName('name')) {
-        if (!name) continue;
-        if (name.type === 'aliased_import') out.set(field(name, 'alias')?.text ?? '', join(field(name, 'name')?.text ?? ''));
-        else out.set(name.text, join(name.text));
-      }
-      return false;
-    }
-    return undefined;
-  });
-  return out;
-}
-
 export function djangoRoutes(root: Node): RouteFact[] {
-  const targets = importTargets(root);
+  const targets = moduleNames(root);
   const out: RouteFact[] = [];
   walk(root, (n) => {
     if (n.type !== 'call' || !ROUTE_FUNCTIONS.test(field(n, 'function')?.text ?? '')) return;
