@@ -42,6 +42,19 @@ export function registerCodeLenses(ctx: ServerContext): void {
         lenses.push({ range, command: { title: 'Compare offset vs keyset', command: Commands.compareFix, arguments: [target] } });
       }
     }
+    // Above the reads of ORMs PerfLens translates to SQL: one pair per line.
+    const lensed = new Set(lenses.map((l) => l.range.start.line));
+    for (const q of analysis.facts.queries) {
+      if (q.write || !TRANSLATED_ORMS.has(q.orm)) continue;
+      const start = doc.positionAt(q.start);
+      if (lensed.has(start.line)) continue;
+      lensed.add(start.line);
+      const target = { uri: doc.uri, position: start };
+      lenses.push(
+        { range: { start, end: start }, command: { title: 'Explain', command: Commands.explain, arguments: [target] } },
+        { range: { start, end: start }, command: { title: 'Benchmark', command: Commands.benchmark, arguments: [target] } },
+      );
+    }
     // Above an N+1 finding whose per-item query PerfLens can run: 1+N lookups against one batched query.
     for (const finding of analysis.findings) {
       if (finding.ruleId !== 'n-plus-one') continue;
