@@ -33,6 +33,14 @@ describe('CLI text output', () => {
     assert.doesNotMatch(formatText(results, { color: false }), /\x1b\[/);
   });
 
+  it('counts hints (findings in scripts, tests, migrations) apart from info', async () => {
+    ws.write('scripts/backfill.sql', 'SELECT id FROM posts ORDER BY id LIMIT 20 OFFSET $1;\n');
+    ws.write('q.sql', 'SELECT id FROM posts ORDER BY id LIMIT 20 OFFSET $1;\n');
+    const text = formatText(await lintFiles(ws.root, [], { log: () => undefined }), { color: false });
+    assert.match(text, /^scripts\/backfill\.sql:1:43  hint  /m);
+    assert.match(text, /2 problems \(0 errors, 1 warning, 1 hint\) in 2 files/);
+  });
+
   it('says so when there is nothing to report', async () => {
     ws.write('q.sql', 'SELECT id FROM posts ORDER BY id LIMIT 20;\n');
     assert.equal(formatText(await lintFiles(ws.root, [], { log: () => undefined }), { color: false }), 'No problems in 1 file.\n');

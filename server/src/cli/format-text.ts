@@ -71,7 +71,9 @@ export function formatText(results: LintResults, style: TextStyle): string {
     out.push(`No problems in ${scanned}.`);
   } else {
     const parts = [plural(counts.error, 'error'), plural(counts.warning, 'warning')];
-    if (counts.info + counts.hint) parts.push(`${counts.info + counts.hint} info`);
+    if (counts.info) parts.push(`${counts.info} info`);
+    // Hints: findings in tests, migrations and scripts (not request paths), at their own severity.
+    if (counts.hint) parts.push(plural(counts.hint, 'hint'));
     let summary = `${plural(total, 'problem')} (${parts.join(', ')}) in ${plural(filesWithFindings, 'file')} (${scanned} checked)`;
     const fixable: string[] = [];
     if (safe) fixable.push(`${safe} fixable with --fix`);
