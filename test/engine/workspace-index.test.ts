@@ -41,7 +41,7 @@ describe('WorkspaceIndex', () => {
     fs.writeFileSync(path.join(root, 'src/story.ts'), "import mongoose from 'mongoose';\nconst StorySchema = new mongoose.Schema({ fans: [{ type: mongoose.Schema.Types.ObjectId, ref: 'Fan' }] });\nexport const Story = mongoose.model('Story', StorySchema);\n");
     const index = new WorkspaceIndex(await testEngine(), () => {});
     await index.build(root, mergeSettings(), () => {}, () => false);
-    assert.deepEqual(index.models.relation('Post', 'author', 'prisma'), { field: 'author', kind: 'to-one', target: 'User', orm: 'prisma', model: 'Post' });
+    assert.deepEqual(index.models.relation('Post', 'author', 'prisma'), { field: 'author', kind: 'to-one', target: 'User', foreignKey: ['authorId'], references: ['id'], orm: 'prisma', model: 'Post' });
     assert.equal(index.models.relation('User', 'posts', 'prisma')?.kind, 'to-many');
     assert.equal(index.models.relation('Article', 'writer', 'typeorm')?.eager, true);
     assert.equal(index.models.relation('Comment', 'story', 'sequelize')?.aliased, true);
