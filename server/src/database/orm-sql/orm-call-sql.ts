@@ -14,6 +14,8 @@ import { PrismaModels } from './prisma-models';
 import { translatePrismaCall } from './prisma';
 import { SqlalchemyModels } from './sqlalchemy-models';
 import { translateSqlalchemyQuery } from './sqlalchemy';
+import { translateTypeormCall } from './typeorm';
+import { TsModules } from './typescript-modules';
 import { UntranslatableCall, type OrmTranslation } from './translation';
 
 export interface OrmSources {
@@ -46,8 +48,13 @@ export function translateOrmCall(fact: QueryFact, file: string, text: string, so
       const node = nodeAt(root, fact.start, fact.end) ?? failWith(fact, 'the call was not found in the syntax tree');
       return translateSqlalchemyQuery(node, new SqlalchemyModels(file, sources));
     }
+    case 'typeorm': {
+      const call = (fact as TsQueryFact).call;
+      if (!call) throw new UntranslatableCall(fact.callee, 'the call was not found in the syntax tree');
+      return translateTypeormCall(fact as TsQueryFact, new TsModules(sources), file);
+    }
     default:
-      return failWith(fact, `${fact.orm} calls are not translated yet (Prisma, Django and SQLAlchemy are)`);
+      return failWith(fact, `${fact.orm} calls are not translated yet (Prisma, TypeORM, Django and SQLAlchemy are)`);
   }
 }
 
