@@ -14,6 +14,7 @@ import { PrismaModels } from './prisma-models';
 import { translatePrismaCall } from './prisma';
 import { SqlalchemyModels } from './sqlalchemy-models';
 import { translateSqlalchemyQuery } from './sqlalchemy';
+import { translateSequelizeCall } from './sequelize';
 import { translateTypeormCall } from './typeorm';
 import { TsModules } from './typescript-modules';
 import { UntranslatableCall, type OrmTranslation } from './translation';
@@ -53,8 +54,10 @@ export function translateOrmCall(fact: QueryFact, file: string, text: string, so
       if (!call) throw new UntranslatableCall(fact.callee, 'the call was not found in the syntax tree');
       return translateTypeormCall(fact as TsQueryFact, new TsModules(sources), file);
     }
+    case 'sequelize':
+      return translateSequelizeCall(fact as TsQueryFact, new TsModules(sources), file);
     default:
-      return failWith(fact, `${fact.orm} calls are not translated yet (Prisma, TypeORM, Django and SQLAlchemy are)`);
+      return failWith(fact, `${fact.orm} calls are not translated yet (Prisma, TypeORM, Sequelize, Django and SQLAlchemy are)`);
   }
 }
 
