@@ -14,6 +14,8 @@ import { PrismaModels } from './prisma-models';
 import { translatePrismaCall } from './prisma';
 import { SqlalchemyModels } from './sqlalchemy-models';
 import { translateSqlalchemyQuery } from './sqlalchemy';
+import { translateKnexChain } from './knex';
+import { translateKyselyChain } from './kysely';
 import { translateSequelizeCall } from './sequelize';
 import { translateTypeormCall } from './typeorm';
 import { TsModules } from './typescript-modules';
@@ -56,8 +58,15 @@ export function translateOrmCall(fact: QueryFact, file: string, text: string, so
     }
     case 'sequelize':
       return translateSequelizeCall(fact as TsQueryFact, new TsModules(sources), file);
+    case 'knex':
+      if ((fact as TsQueryFact).inferred) return failWith(fact, 'the query builder was recognised by its method names only, not by an import of Knex');
+      if (fact.write) return failWith(fact, 'writes are not translated');
+      return translateKnexChain(fact as TsQueryFact);
+    case 'kysely':
+      if (fact.write) return failWith(fact, 'writes are not translated');
+      return translateKyselyChain(fact as TsQueryFact);
     default:
-      return failWith(fact, `${fact.orm} calls are not translated yet (Prisma, TypeORM, Sequelize, Django and SQLAlchemy are)`);
+      return failWith(fact, `${fact.orm} calls are not translated yet (Prisma, TypeORM, Sequelize, Knex, Kysely, Django and SQLAlchemy are)`);
   }
 }
 
