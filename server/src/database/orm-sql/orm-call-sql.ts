@@ -14,6 +14,7 @@ import { PrismaModels } from './prisma-models';
 import { translatePrismaCall } from './prisma';
 import { SqlalchemyModels } from './sqlalchemy-models';
 import { translateSqlalchemyQuery } from './sqlalchemy';
+import { translateDrizzleQuery } from './drizzle';
 import { translateKnexChain } from './knex';
 import { translateKyselyChain } from './kysely';
 import { translateSequelizeCall } from './sequelize';
@@ -65,8 +66,11 @@ export function translateOrmCall(fact: QueryFact, file: string, text: string, so
     case 'kysely':
       if (fact.write) return failWith(fact, 'writes are not translated');
       return translateKyselyChain(fact as TsQueryFact);
+    case 'drizzle':
+      if (fact.write) return failWith(fact, 'writes are not translated');
+      return translateDrizzleQuery(fact as TsQueryFact, new TsModules(sources), file);
     default:
-      return failWith(fact, `${fact.orm} calls are not translated yet (Prisma, TypeORM, Sequelize, Knex, Kysely, Django and SQLAlchemy are)`);
+      return failWith(fact, `${fact.orm} calls are not translated yet (Prisma, TypeORM, Sequelize, Knex, Kysely, Drizzle, Django and SQLAlchemy are)`);
   }
 }
 
