@@ -1,7 +1,10 @@
 /**
  * An ORM call (a query fact of a JS/TS or Python file) → the SQL it issues, by ORM family. The
  * models come from the workspace: schema.prisma for Prisma, the `models.py` that defines a Django
- * model, the module that declares a SQLAlchemy class. `sources` gives this module files and syntax trees without it knowing about the editor.
+ * model, the module that declares a SQLAlchemy class, TypeORM entities, Sequelize models and
+ * Drizzle tables in the modules the calling file imports (or that the index knows); Knex and
+ * Kysely name tables and columns in the chain itself. `sources` gives this module files and syntax
+ * trees without it knowing about the editor.
  */
 import * as path from 'node:path';
 import type { Node } from 'web-tree-sitter';
