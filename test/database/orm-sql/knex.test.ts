@@ -15,11 +15,12 @@ export async function handler(req: any, id: number, ids: number[]) {
 
 describe('orm-sql: Knex', () => {
   const cases: Array<[string, string, string]> = [
-    ['where object, orderBy, limit/offset, select', "db('posts').where({ author_id: 3, published: true }).orderBy('created_at', 'desc').limit(PAGE).offset(40).select('id', 'title')", 'SELECT "id", "title" FROM "posts" WHERE ("author_id" = 3 AND "published" = true) ORDER BY "created_at" DESC LIMIT 20 OFFSET 40'],
+    ['where object, orderBy, limit/offset, select', "db('posts').where({ author_id: 3, published: true }).orderBy('created_at', 'desc').limit(PAGE).offset(40).select('id', 'title')", 'SELECT "id", "title" FROM "posts" WHERE "author_id" = 3 AND "published" = true ORDER BY "created_at" DESC LIMIT 20 OFFSET 40'],
     ['where(column, value) with null is IS NULL; first() is LIMIT 1', "db('posts').where('deleted_at', null).where('id', '>', 10).first('id')", 'SELECT "id" FROM "posts" WHERE "deleted_at" IS NULL AND "id" > 10 LIMIT 1'],
     ['orWhere keeps Knex’s unbracketed order; whereIn, whereNotNull', "db('posts').where('a', 1).orWhere('b', 2).whereIn('id', [1, 2]).whereNotNull('title')", 'SELECT * FROM "posts" WHERE "a" = 1 OR "b" = 2 AND "id" IN (1, 2) AND "title" IS NOT NULL'],
     ['knex.select().from(), an alias and a qualified column', "db.select('p.id').from('posts as p').where('p.author_id', 5)", 'SELECT "p"."id" FROM "posts" AS "p" WHERE "p"."author_id" = 5'],
     ['join, count', "db('posts').join('users', 'users.id', 'posts.author_id').where('users.active', true).count('posts.id as n')", 'SELECT count("posts"."id") AS "n" FROM "posts" INNER JOIN "users" ON "users"."id" = "posts"."author_id" WHERE "users"."active" = true'],
+    ['an orWhere object is one group; whereNot negates each key', "db('posts').where('id', 1).orWhere({ a: 1, b: 2 }).whereNot({ c: 3, d: 4 })", 'SELECT * FROM "posts" WHERE "id" = 1 OR ("a" = 1 AND "b" = 2) AND NOT ("c" = 3) AND NOT ("d" = 4)'],
     ['an empty whereIn matches nothing; whereBetween, orderBy list', "db('posts').whereIn('id', []).whereBetween('id', [1, 9]).orderBy([{ column: 'a', order: 'desc' }, 'b'])", 'SELECT * FROM "posts" WHERE 1 = 0 AND "id" BETWEEN 1 AND 9 ORDER BY "a" DESC, "b" ASC'],
   ];
   for (const [name, code, expected] of cases) {

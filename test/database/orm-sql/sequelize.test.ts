@@ -124,6 +124,7 @@ describe('orm-sql: Sequelize', () => {
     ['Post.findAll({ where: { title: undefined } })', /Sequelize throws on an undefined where value/],
     ['Post.update({ title: "x" }, { where: { id: 1 } })', /`update` is not translated/],
     ['Post.findAll(req.body)', /the options is not an object literal/],
+    ["Post.findAll({ include: [{ model: Comment, as: 'comments', required: true }], limit: 5 })", /a required to-many include with limit\/offset/],
   ];
   for (const [code, message] of unsupported) {
     it(`refuses, naming why: ${code}`, async () => {

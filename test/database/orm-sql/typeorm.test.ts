@@ -172,6 +172,7 @@ export class PostsService {
       ['orWhere keeps TypeORM’s unbracketed order', "repo.createQueryBuilder('p').where('p.id = 1').orWhere('p.title = :t', { t: 'x' }).getMany()", 'SELECT "p"."id", "p"."title", "p"."published", "p"."author_id", "p"."created_at" FROM "posts" "p" WHERE "p"."id" = 1 OR "p"."title" = \'x\''],
       ['leftJoinAndSelect, a list parameter written out', "repo.createQueryBuilder('post').leftJoinAndSelect('post.author', 'author').where('post.id IN (:...ids)', { ids: [1, 2] }).getMany()", `SELECT "post"."id", "post"."title", "post"."published", "post"."author_id", "post"."created_at", ${USER('author')} FROM "posts" "post" LEFT JOIN "user" "author" ON "author"."id"="post"."author_id" WHERE "post"."id" IN (1, 2)`],
       ['select of columns adds the primary key; getCount', "repo.createQueryBuilder('p').where('p.published = true').getCount()", 'SELECT COUNT(DISTINCT("p"."id")) AS "cnt" FROM "posts" "p" WHERE "p"."published" = true'],
+      ['a column name written as is in a condition stays', "repo.createQueryBuilder('p').where('p.author_id = 1').getCount()", 'SELECT COUNT(DISTINCT("p"."id")) AS "cnt" FROM "posts" "p" WHERE "p"."author_id" = 1'],
       ['getRawMany with select keeps only the selection', "repo.createQueryBuilder('p').select(['p.title', 'p.createdAt']).limit(5).getRawMany()", 'SELECT "p"."title", "p"."created_at" FROM "posts" "p" LIMIT 5'],
     ];
     for (const [name, code, expected] of builder) {

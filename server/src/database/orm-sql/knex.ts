@@ -61,12 +61,16 @@ export function translateKnexChain(fact: TsQueryFact): OrmTranslation {
         if (!first || ts.isArrowFunction(first) || ts.isFunctionExpression(first)) fail(`\`.${m}()\` with a callback (grouped conditions) is not translated`);
         if (ts.isObjectLiteralExpression(first!)) {
           const entries = objectEntries(first!, '`where`', notes, fail);
-          where.push({ or, build: () => wrapNot(negate, [...entries].map(([k, v]) => compare(k, '=', v)).join(' AND '), entries.size > 1) });
-        } else if (args.length === 2) where.push({ or, build: () => wrapNot(negate, compare(name(args[0], 'a column'), '=', args[1]), false) });
+          // Knex writes each key as its own condition (NOT on each for whereNot); an orWhere object is one bracketed group.
+          where.push({ or, build: () => {
+            const conds = [...entries].map(([k, v]) => wrapNot(negate, compare(k, '=', v))).join(' AND ');
+            return or && entries.size > 1 ? `(${conds})` : conds;
+          } });
+        } else if (args.length === 2) where.push({ or, build: () => wrapNot(negate, compare(name(args[0], 'a column'), '=', args[1])) });
         else if (args.length === 3) {
           const op = name(args[1], 'an operator').toLowerCase();
           if (!OPERATORS.has(op) && op !== 'in' && op !== 'not in' && op !== 'is' && op !== 'is not') fail(`the operator \`${op}\` is not translated`);
-          where.push({ or, build: () => wrapNot(negate, compare(name(args[0], 'a column'), op, args[2]), false) });
+          where.push({ or, build: () => wrapNot(negate, compare(name(args[0], 'a column'), op, args[2])) });
         } else fail(`\`.${m}()\` with ${args.length} arguments is not translated`);
         break;
       }
@@ -190,7 +194,6 @@ export function translateKnexChain(fact: TsQueryFact): OrmTranslation {
   }
 }
 
-function wrapNot(negate: boolean, cond: string, grouped: boolean): string {
-  if (negate) return `NOT (${cond})`;
-  return grouped ? `(${cond})` : cond;
+function wrapNot(negate: boolean, cond: string): string {
+  return negate ? `NOT (${cond})` : cond;
 }

@@ -96,6 +96,7 @@ export function translateSequelizeCall(fact: TsQueryFact, modules: TsModules, fi
     const includeColumns = includes.flatMap((i) => (i.attributes ?? i.target.attributes).map((a) => column(i.association.as, a.column)));
     const toMany = includes.some((i) => i.association.kind === 'hasMany');
     if (toMany && (limit !== undefined || offset !== undefined) && flag('subQuery') !== false) {
+      if (includes.some((i) => i.required && i.association.kind === 'hasMany')) fail('a required to-many include with limit/offset (Sequelize filters the subquery with a correlated EXISTS-like check) is not translated');
       // A LIMIT over joined to-many rows would cut a parent's children: Sequelize pages the parents in a subquery.
       const inner = renderSelect({ columns, from, joins: joins.filter((_, i) => includes[i].required && includes[i].association.kind !== 'hasMany'), where, orderBy, limit, offset });
       sql = renderSelect({ columns: [`${quoteName(alias)}.*`, ...includeColumns], from: `(${inner}) AS ${quoteName(alias)}`, joins: joins.filter((_, i) => !(includes[i].required && includes[i].association.kind !== 'hasMany')), orderBy });

@@ -544,7 +544,10 @@ class Translator {
     return text.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"|\b([A-Za-z_]\w*)\.([A-Za-z_]\w*)\b/g, (m, a: string | undefined, p: string | undefined) => {
       if (!a || !p) return m;
       const e = aliases.get(a);
-      return e ? column(a, this.columnOf(e, p, 'a condition')) : m;
+      if (!e) return m;
+      // TypeORM replaces property paths; a database column name written as is stays as is.
+      if (!e.columns.some((c) => c.property === p && !c.relation) && e.columns.some((c) => c.column === p)) return column(a, p);
+      return column(a, this.columnOf(e, p, 'a condition'));
     });
   }
 
