@@ -1,7 +1,10 @@
 /**
  * An ORM call (a query fact of a JS/TS or Python file) → the SQL it issues, by ORM family. The
  * models come from the workspace: schema.prisma for Prisma, the `models.py` that defines a Django
- * model, the module that declares a SQLAlchemy class. `sources` gives this module files and syntax trees without it knowing about the editor.
+ * model, the module that declares a SQLAlchemy class, TypeORM entities, Sequelize models and
+ * Drizzle tables in the modules the calling file imports (or that the index knows); Knex and
+ * Kysely name tables and columns in the chain itself. `sources` gives this module files and syntax
+ * trees without it knowing about the editor.
  */
 import * as path from 'node:path';
 import type { Node } from 'web-tree-sitter';
@@ -14,6 +17,12 @@ import { PrismaModels } from './prisma-models';
 import { translatePrismaCall } from './prisma';
 import { SqlalchemyModels } from './sqlalchemy-models';
 import { translateSqlalchemyQuery } from './sqlalchemy';
+import { translateDrizzleQuery } from './drizzle';
+import { translateKnexChain } from './knex';
+import { translateKyselyChain } from './kysely';
+import { translateSequelizeCall } from './sequelize';
+import { translateTypeormCall } from './typeorm';
+import { TsModules } from './typescript-modules';
 import { UntranslatableCall, type OrmTranslation } from './translation';
 
 export interface OrmSources {
@@ -49,8 +58,25 @@ export function translateOrmCall(fact: QueryFact, file: string, text: string, so
       const node = nodeAt(root, fact.start, fact.end) ?? failWith(fact, 'the call was not found in the syntax tree');
       return translateSqlalchemyQuery(node, new SqlalchemyModels(file, sources));
     }
+    case 'typeorm': {
+      const call = (fact as TsQueryFact).call;
+      if (!call) throw new UntranslatableCall(fact.callee, 'the call was not found in the syntax tree');
+      return translateTypeormCall(fact as TsQueryFact, new TsModules(sources), file);
+    }
+    case 'sequelize':
+      return translateSequelizeCall(fact as TsQueryFact, new TsModules(sources), file);
+    case 'knex':
+      if ((fact as TsQueryFact).inferred) return failWith(fact, 'the query builder was recognised by its method names only, not by an import of Knex');
+      if (fact.write) return failWith(fact, 'writes are not translated');
+      return translateKnexChain(fact as TsQueryFact);
+    case 'kysely':
+      if (fact.write) return failWith(fact, 'writes are not translated');
+      return translateKyselyChain(fact as TsQueryFact);
+    case 'drizzle':
+      if (fact.write) return failWith(fact, 'writes are not translated');
+      return translateDrizzleQuery(fact as TsQueryFact, new TsModules(sources), file);
     default:
-      return failWith(fact, `${fact.orm} calls are not translated yet (Prisma, Django and SQLAlchemy are)`);
+      return failWith(fact, `${fact.orm} calls are not translated yet (Prisma, TypeORM, Sequelize, Knex, Kysely, Drizzle, Django and SQLAlchemy are)`);
   }
 }
 

@@ -11,7 +11,7 @@ import type { PrismaField } from '../schema/prisma-schema';
 import type { PrismaModels } from './prisma-models';
 import { and, column, literal, not, or, Parameters, quoteName, renderSelect, valueSql, type CodeValue } from './sql-builder';
 import { UntranslatableCall, type OrmTranslation } from './translation';
-import { codeValue, oneLine, propertyName, unwrap } from './typescript-values';
+import { codeValue, objectEntries, oneLine, unwrap } from './typescript-values';
 
 const METHODS = new Set(['findMany', 'findFirst', 'findFirstOrThrow', 'findUnique', 'findUniqueOrThrow', 'count']);
 const STRING_OPS: Record<string, (v: string) => string> = { contains: (v) => `%${v}%`, startsWith: (v) => `${v}%`, endsWith: (v) => `%${v}` };
@@ -242,31 +242,4 @@ export function translatePrismaCall(call: ts.CallExpression, models: PrismaModel
     const keysFrom = join.through ? `the ${model.name} ids` : `the ${join.columns!.map((c) => literal(c).slice(1, -1)).join(', ')} values of the rows above`;
     return `include ${field.name}: Prisma runs one more query, ${sql}, with ${keysFrom}${nested}`;
   }
-}
-
-/**
- * The properties of an options object, in order. A conditional spread (`...(after ? { cursor } : {})`)
- * takes its non-empty branch, with a note; other spreads and computed keys cannot be read.
- */
-function objectEntries(expr: ts.Expression, what: string, notes: string[], fail: (what: string) => never): Map<string, ts.Expression> {
-  const e = unwrap(expr);
-  if (!ts.isObjectLiteralExpression(e)) fail(`${what} is not an object literal (\`${oneLine(expr.getText())}\`)`);
-  const out = new Map<string, ts.Expression>();
-  for (const p of (e as ts.ObjectLiteralExpression).properties) {
-    if (ts.isPropertyAssignment(p)) {
-      const name = propertyName(p) ?? fail(`a computed key in ${what} is not translated`);
-      out.set(name, p.initializer);
-    } else if (ts.isShorthandPropertyAssignment(p)) {
-      out.set(p.name.text, p.name);
-    } else if (ts.isSpreadAssignment(p)) {
-      const s = unwrap(p.expression);
-      if (!ts.isConditionalExpression(s)) fail(`the spread \`${oneLine(p.getText())}\` in ${what} is not translated`);
-      const c = s as ts.ConditionalExpression;
-      const empty = (x: ts.Expression): boolean => ts.isObjectLiteralExpression(unwrap(x)) && (unwrap(x) as ts.ObjectLiteralExpression).properties.length === 0;
-      const branch = empty(c.whenFalse) ? c.whenTrue : empty(c.whenTrue) ? c.whenFalse : fail(`the spread \`${oneLine(p.getText())}\` in ${what} is not translated`);
-      notes.push(`assumes \`${oneLine(c.condition.getText())}\` is ${branch === c.whenTrue ? 'truthy' : 'falsy'}: the spread's options are included`);
-      for (const [k, v] of objectEntries(branch, what, notes, fail)) out.set(k, v);
-    } else fail(`\`${oneLine(p.getText())}\` in ${what} is not translated`);
-  }
-  return out;
 }

@@ -16,6 +16,16 @@ export function column(table: string, name: string): string {
   return `${quoteName(table)}.${quoteName(name)}`;
 }
 
+/**
+ * A name as query builders write it (Knex, Kysely): `posts.author_id` → `"posts"."author_id"`,
+ * `id as n` → `"id" AS "n"`, `*` and `posts.*` keep their star.
+ */
+export function quotePath(path: string): string {
+  const m = /^\s*(.+?)\s+as\s+(\w+)\s*$/i.exec(path);
+  if (m) return `${quotePath(m[1])} AS ${quoteName(m[2])}`;
+  return path.trim().split('.').map((p) => (p === '*' ? p : quoteName(p))).join('.');
+}
+
 export function literal(value: SqlLiteral): string {
   if (value === null) return 'NULL';
   if (typeof value === 'number') {

@@ -225,7 +225,9 @@ function fromOptions(call: ts.CallExpression, imports: FileImports): TsQueryFact
   if (!orm) return undefined;
   // Other ORMs need a receiver that holds models, or options only an ORM takes.
   const ormShaped = keys.some((k) => ORM_OPTION_KEYS.has(k));
-  if (orm !== 'prisma' && orm !== 'drizzle' && !ormShaped && !MODEL_RECEIVER.test(receiver.getText()) && receiver.kind !== ts.SyntaxKind.ThisKeyword && !isInjectedRepository(receiver)) return undefined;
+  // `dataSource.getRepository(Post).findBy(…)`: a repository made on the spot.
+  const repositoryCall = ts.isCallExpression(receiver) && /^(getRepository|getTreeRepository|getCustomRepository)$/.test(methodName(receiver) ?? '');
+  if (orm !== 'prisma' && orm !== 'drizzle' && !ormShaped && !repositoryCall && !MODEL_RECEIVER.test(receiver.getText()) && receiver.kind !== ts.SyntaxKind.ThisKeyword && !isInjectedRepository(receiver)) return undefined;
   // `this.find(…)` inside a repository class: the model is not named here.
   const model = receiver.kind === ts.SyntaxKind.ThisKeyword ? undefined : ts.isPropertyAccessExpression(receiver) ? receiver.name.text : receiver.getText().replace(/^this\./, '').replace(/Repo(sitory)?$/i, '');
   const fact: TsQueryFact = {

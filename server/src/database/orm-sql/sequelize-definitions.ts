@@ -1,0 +1,182 @@
+/**
+ * Sequelize models as the translator needs them, from `Model.init(attributes, options)` and
+ * `sequelize.define(name, attributes, options)` with Sequelize v6's naming: the table is `tableName`,
+ * else the model name (`modelName`, else the class name) when `freezeTableName`, else its plural by
+ * the `inflection` package, in snake case when `underscored` (Model.init in sequelize/lib/model.js:
+ * `underscoredIf(pluralize(name), underscored)`). A column is the attribute's `field`, else its name
+ * (snake case when `underscored`). An `id` primary key comes first unless an attribute is one;
+ * `createdAt`/`updatedAt` (and `deletedAt` when `paranoid`) come last unless `timestamps: false`.
+ * Associations (`Post.belongsTo(User, { as, foreignKey })`, `hasMany`, `hasOne`) give the joins.
+ */
+import ts from 'typescript';
+import { walk } from '../../languages/typescript/walk';
+import type { TsModules } from './typescript-modules';
+import { propertyName } from './typescript-values';
+
+export interface SequelizeAttribute {
+  name: string;
+  column: string;
+  primary: boolean;
+  /** `unique: true` (or a one-column unique key's name). */
+  unique?: boolean;
+}
+
+export interface SequelizeAssociation {
+  kind: 'belongsTo' | 'hasOne' | 'hasMany' | 'belongsToMany';
+  /** The target model's code name (`User`). */
+  target: string;
+  as: string;
+  /** The foreign key attribute as written (`foreignKey: 'authorId'`), else undefined (Sequelize's default). */
+  foreignKey?: string;
+}
+
+export interface SequelizeModel {
+  /** The code name (`Post`, or the variable `define` is assigned to). */
+  name: string;
+  /** Sequelize's model name (`modelName`, the first argument of `define`): the query's table alias. */
+  modelName: string;
+  table: string;
+  /** Set when the table name comes from Sequelize's pluralisation (said in a note). */
+  inflected?: boolean;
+  attributes: SequelizeAttribute[];
+  underscored: boolean;
+  /** `paranoid: true`: finds read rows whose deletedAt is NULL. */
+  deletedAt?: SequelizeAttribute;
+  associations: SequelizeAssociation[];
+  file: string;
+}
+
+// The `inflection` package's rules (pluralize): words it keeps as they are, already-plural endings, then singular → plural.
+const UNCOUNTABLE = new Set(['equipment', 'information', 'rice', 'money', 'species', 'series', 'sheep', 'deer', 'news', 'software', 'hardware', 'music', 'research', 'traffic', 'weather', 'furniture', 'luggage', 'baggage', 'knowledge', 'evidence', 'homework', 'advice', 'food', 'health', 'help', 'welfare', 'management', 'shopping', 'safety', 'wildlife', 'livestock', 'machinery', 'garbage', 'education', 'engineering', 'nutrition', 'pollution', 'transportation', 'unemployment', 'wealth', 'poetry', 'literature', 'physics', 'mathematics', 'economics', 'ethics', 'genetics', 'athletics', 'aircraft', 'seafood', 'spaghetti', 'pasta', 'cash', 'gold', 'milk', 'snow', 'soap', 'stuff', 'trust', 'yoga']);
+const ALREADY_PLURAL = [/^(m|wom)en$/i, /(pe)ople$/i, /(child)ren$/i, /([ti])a$/i, /((a)naly|(b)a|(d)iagno|(p)arenthe|(p)rogno|(s)ynop|(t)he)ses$/i, /(database)s$/i, /(drive)s$/i, /(hi|ti)ves$/i, /(curve)s$/i, /([lr])ves$/i, /([^fo])ves$/i, /([^aeiouy]|qu)ies$/i, /(s)eries$/i, /(m)ovies$/i, /(x|ch|ss|sh)es$/i, /([m|l])ice$/i, /(bus)es$/i, /(o)es$/i, /(shoe)s$/i, /(cris|ax|test)es$/i, /(octop|vir)uses$/i, /(alias|canvas|status|campus)es$/i, /^(summons|bonus)es$/i, /^(ox)en/i, /(matr)ices$/i, /^feet$/i, /^teeth$/i, /^geese$/i, /(quiz)zes$/i, /^(whereas)es$/i, /^(criteri)a$/i, /^genera$/i];
+const PLURAL_RULES: Array<[RegExp, string]> = [
+  [/^(m|wom)an$/i, '$1en'], [/(pe)rson$/i, '$1ople'], [/(child)$/i, '$1ren'], [/(drive)$/i, '$1s'], [/^(ox)$/i, '$1en'], [/(ax|test)is$/i, '$1es'],
+  [/(octop|vir)us$/i, '$1uses'], [/(alias|status|canvas|campus)$/i, '$1es'], [/^(summons|bonus)$/i, '$1es'], [/(bu)s$/i, '$1ses'], [/(buffal|tomat|potat)o$/i, '$1oes'],
+  [/([ti])um$/i, '$1a'], [/sis$/i, 'ses'], [/(?:([^f])fe|([lr])f)$/i, '$1$2ves'], [/(hi|ti)ve$/i, '$1ves'], [/([^aeiouy]|qu)y$/i, '$1ies'], [/(matr)ix$/i, '$1ices'],
+  [/(vert|ind)ex$/i, '$1ices'], [/(x|ch|ss|sh)$/i, '$1es'], [/([m|l])ouse$/i, '$1ice'], [/^foot$/i, 'feet'], [/^tooth$/i, 'teeth'], [/^goose$/i, 'geese'], [/(quiz)$/i, '$1zes'],
+  [/^(whereas)$/i, '$1es'], [/^(criteri)on$/i, '$1a'], [/^genus$/i, 'genera'], [/s$/i, 's'], [/$/, 's'],
+];
+
+/** inflection.pluralize: `Post` → `Posts`, `Category` → `Categories`, `Person` → `People`, `News` → `News`. */
+export function inflectPlural(word: string): string {
+  if (UNCOUNTABLE.has(word.toLowerCase()) || ALREADY_PLURAL.some((re) => re.test(word))) return word;
+  for (const [re, to] of PLURAL_RULES) if (re.test(word)) return word.replace(re, to);
+  return word;
+}
+
+/** inflection.underscore: `BlogPosts` → `blog_posts`, `authorId` → `author_id`. */
+export function inflectUnderscore(word: string): string {
+  return word.replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2').replace(/([a-z\d])([A-Z])/g, '$1_$2').replace(/-/g, '_').toLowerCase();
+}
+
+export class SequelizeModels {
+  private readonly byFile = new Map<string, SequelizeModel[]>();
+
+  constructor(private readonly file: string, private readonly modules: TsModules) {}
+
+  /** The model `name` (a code name as `from` uses it). */
+  model(name: string, from = this.file): SequelizeModel | undefined {
+    for (const c of this.modules.candidates('sequelize', name, from)) {
+      const models = this.modelsOf(c.file);
+      const m = models.find((x) => x.name === c.name) ?? (c.name === 'default' ? models[0] : undefined);
+      if (m) return m;
+    }
+    return undefined;
+  }
+
+  private modelsOf(file: string): SequelizeModel[] {
+    let models = this.byFile.get(file);
+    if (!models) {
+      const sf = this.modules.sourceFile(file);
+      models = sf ? readModels(sf, file) : [];
+      this.byFile.set(file, models);
+    }
+    return models;
+  }
+}
+
+function readModels(sf: ts.SourceFile, file: string): SequelizeModel[] {
+  const out: SequelizeModel[] = [];
+  const associations: Array<{ source: string; assoc: SequelizeAssociation }> = [];
+  walk(sf, (n) => {
+    if (!ts.isCallExpression(n) || !ts.isPropertyAccessExpression(n.expression)) return;
+    const method = n.expression.name.text;
+    const [a0, a1, a2] = n.arguments;
+    if (method === 'init' && ts.isIdentifier(n.expression.expression) && a0 && ts.isObjectLiteralExpression(a0)) {
+      const options = a1 && ts.isObjectLiteralExpression(a1) ? a1 : undefined;
+      const name = n.expression.expression.text;
+      out.push(model(name, stringOption(options, 'modelName') ?? name, a0, options, file));
+    }
+    if (method === 'define' && a0 && ts.isStringLiteralLike(a0) && a1 && ts.isObjectLiteralExpression(a1) && ts.isVariableDeclaration(n.parent) && ts.isIdentifier(n.parent.name)) {
+      out.push(model(n.parent.name.text, a0.text, a1, a2 && ts.isObjectLiteralExpression(a2) ? a2 : undefined, file));
+    }
+    if (/^(belongsTo|hasOne|hasMany|belongsToMany)$/.test(method) && ts.isIdentifier(n.expression.expression) && a0 && (ts.isIdentifier(a0) || ts.isPropertyAccessExpression(a0))) {
+      const target = ts.isIdentifier(a0) ? a0.text : a0.name.text;
+      const options = a1 && ts.isObjectLiteralExpression(a1) ? a1 : undefined;
+      const fk = options?.properties.find((p) => ts.isPropertyAssignment(p) && propertyName(p) === 'foreignKey');
+      let foreignKey: string | undefined;
+      if (fk && ts.isPropertyAssignment(fk)) foreignKey = ts.isStringLiteralLike(fk.initializer) ? fk.initializer.text : ts.isObjectLiteralExpression(fk.initializer) ? stringOption(fk.initializer, 'name') : undefined;
+      const kind = method as SequelizeAssociation['kind'];
+      associations.push({ source: n.expression.expression.text, assoc: { kind, target, as: stringOption(options, 'as') ?? '', foreignKey } });
+    }
+  });
+  for (const { source, assoc } of associations) {
+    const m = out.find((x) => x.name === source);
+    if (!m) continue;
+    // Without `as`, the association is named after the target's model name (plural for to-many).
+    if (!assoc.as) {
+      const target = out.find((x) => x.name === assoc.target)?.modelName ?? assoc.target;
+      assoc.as = assoc.kind === 'hasMany' || assoc.kind === 'belongsToMany' ? inflectPlural(target) : target;
+    }
+    m.associations.push(assoc);
+  }
+  return out;
+}
+
+function model(name: string, modelName: string, attrs: ts.ObjectLiteralExpression, options: ts.ObjectLiteralExpression | undefined, file: string): SequelizeModel {
+  const underscored = booleanOption(options, 'underscored') ?? false;
+  const column = (attr: string, field?: string): string => field ?? (underscored ? inflectUnderscore(attr) : attr);
+  const attributes: SequelizeAttribute[] = [];
+  for (const p of attrs.properties) {
+    if (!ts.isPropertyAssignment(p)) continue;
+    const attr = propertyName(p);
+    if (!attr) continue;
+    const v = p.initializer;
+    const def = ts.isObjectLiteralExpression(v) ? v : undefined;
+    const type = def ? def.properties.find((x) => ts.isPropertyAssignment(x) && propertyName(x) === 'type') : undefined;
+    const typeText = (type && ts.isPropertyAssignment(type) ? type.initializer : v).getText();
+    if (/\bVIRTUAL\b/.test(typeText)) continue;
+    const unique = booleanOption(def, 'unique') === true || stringOption(def, 'unique') !== undefined;
+    attributes.push({ name: attr, column: column(attr, stringOption(def, 'field')), primary: booleanOption(def, 'primaryKey') === true, ...(unique ? { unique } : {}) });
+  }
+  if (!attributes.some((a) => a.primary)) attributes.unshift({ name: 'id', column: 'id', primary: true });
+  let deletedAt: SequelizeAttribute | undefined;
+  if (booleanOption(options, 'timestamps') !== false) {
+    for (const key of ['createdAt', 'updatedAt'] as const) {
+      const renamed = options?.properties.find((x) => ts.isPropertyAssignment(x) && propertyName(x) === key);
+      if (renamed && ts.isPropertyAssignment(renamed) && renamed.initializer.kind === ts.SyntaxKind.FalseKeyword) continue;
+      const attr = (renamed && ts.isPropertyAssignment(renamed) && ts.isStringLiteralLike(renamed.initializer) ? renamed.initializer.text : undefined) ?? key;
+      if (!attributes.some((a) => a.name === attr)) attributes.push({ name: attr, column: column(attr), primary: false });
+    }
+    if (booleanOption(options, 'paranoid')) {
+      const renamed = stringOption(options, 'deletedAt') ?? 'deletedAt';
+      deletedAt = attributes.find((a) => a.name === renamed) ?? { name: renamed, column: column(renamed), primary: false };
+      if (!attributes.includes(deletedAt)) attributes.push(deletedAt);
+    }
+  }
+  const tableName = stringOption(options, 'tableName');
+  const freeze = booleanOption(options, 'freezeTableName') ?? false;
+  const table = tableName ?? (freeze ? modelName : underscored ? inflectUnderscore(inflectPlural(modelName)) : inflectPlural(modelName));
+  return { name, modelName, table, ...(tableName || freeze ? {} : { inflected: true }), attributes, underscored, deletedAt, associations: [], file };
+}
+
+function stringOption(obj: ts.ObjectLiteralExpression | undefined, key: string): string | undefined {
+  const p = obj?.properties.find((x) => ts.isPropertyAssignment(x) && propertyName(x) === key);
+  return p && ts.isPropertyAssignment(p) && ts.isStringLiteralLike(p.initializer) ? p.initializer.text : undefined;
+}
+
+function booleanOption(obj: ts.ObjectLiteralExpression | undefined, key: string): boolean | undefined {
+  const p = obj?.properties.find((x) => ts.isPropertyAssignment(x) && propertyName(x) === key);
+  if (!p || !ts.isPropertyAssignment(p)) return undefined;
+  return p.initializer.kind === ts.SyntaxKind.TrueKeyword ? true : p.initializer.kind === ts.SyntaxKind.FalseKeyword ? false : undefined;
+}

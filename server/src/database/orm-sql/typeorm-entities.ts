@@ -1,0 +1,172 @@
+/**
+ * TypeORM entities as the translator needs them, read from their decorators with the default naming
+ * strategy (typeorm/src/naming-strategy/DefaultNamingStrategy.ts): the table is `@Entity('name')`,
+ * else snakeCase(class name) (`BlogPost` → `blog_post`); a column is its `name` option, else the
+ * property name as written; a many-to-one's join column is `@JoinColumn({ name })`, else
+ * camelCase(relation + '_' + referenced column) (`author` → `authorId`). Columns inherited from a
+ * base class come first, as TypeORM orders them.
+ */
+import ts from 'typescript';
+import { decoratorsOf, optionsOf, targetOf } from '../../languages/typescript/decorators';
+import { propertyName } from './typescript-values';
+import type { TsModules } from './typescript-modules';
+
+export interface TypeormColumn {
+  property: string;
+  column: string;
+  primary: boolean;
+  /** `@Column({ select: false })`: left out unless selected by name. */
+  hidden?: boolean;
+  /** `@DeleteDateColumn`: finds read rows where it is NULL unless `withDeleted`. */
+  deleteDate?: boolean;
+  /** The join column of a many-to-one/owning one-to-one, with no property of its own. */
+  relation?: string;
+}
+
+export interface TypeormRelation {
+  property: string;
+  kind: 'many-to-one' | 'one-to-one' | 'one-to-many' | 'many-to-many';
+  target: string;
+  /** `eager: true`: find methods join it unless `loadEagerRelations: false` (query builders do not). */
+  eager?: boolean;
+  /** `(user) => user.posts`: the property on the other side. */
+  inverse?: string;
+  /** Owning side (many-to-one, one-to-one with @JoinColumn): this table's column and the target property it references. */
+  joinColumn?: { column: string; referenced?: string };
+}
+
+export interface TypeormEntity {
+  name: string;
+  /** The file that declares it (its relations' targets are imported there). */
+  file: string;
+  table: string;
+  columns: TypeormColumn[];
+  relations: TypeormRelation[];
+  /** What makes it untranslatable (embedded columns, table inheritance). */
+  unsupported?: string;
+}
+
+const COLUMN_DECORATORS = /^(Column|PrimaryColumn|PrimaryGeneratedColumn|CreateDateColumn|UpdateDateColumn|DeleteDateColumn|VersionColumn)$/;
+const RELATIONS: Record<string, TypeormRelation['kind']> = { ManyToOne: 'many-to-one', OneToOne: 'one-to-one', OneToMany: 'one-to-many', ManyToMany: 'many-to-many' };
+
+/** TypeORM's snakeCase: `BlogPost` → `blog_post`, `HTTPLog` → `http_log`. */
+export function typeormSnakeCase(s: string): string {
+  return s.replace(/([A-Z])([A-Z])([a-z])/g, '$1_$2$3').replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+}
+
+/** TypeORM's camelCase: `author_id` → `authorId`. */
+export function typeormCamelCase(s: string): string {
+  return s.replace(/^([A-Z])|[\s\-_](\w)/g, (_m, p1: string | undefined, p2: string | undefined) => (p2 ? p2.toUpperCase() : p1!.toLowerCase()));
+}
+
+export class TypeormEntities {
+  private readonly cache = new Map<string, TypeormEntity | undefined>();
+
+  constructor(private readonly file: string, private readonly modules: TsModules) {}
+
+  /** The entity class `name` as the calling file sees it. */
+  entity(name: string, from = this.file): TypeormEntity | undefined {
+    const key = `${from}\0${name}`;
+    if (!this.cache.has(key)) {
+      this.cache.set(key, undefined);
+      for (const c of this.modules.candidates('typeorm', name, from)) {
+        const cls = this.classIn(c.file, c.name);
+        if (cls) {
+          this.cache.set(key, this.read(cls, c.file));
+          break;
+        }
+      }
+    }
+    return this.cache.get(key);
+  }
+
+  /** The primary key's column (the first, for a composite key). */
+  primary(e: TypeormEntity): TypeormColumn | undefined {
+    return e.columns.find((c) => c.primary);
+  }
+
+  private classIn(file: string, name: string): ts.ClassDeclaration | undefined {
+    const sf = this.modules.sourceFile(file);
+    if (!sf) return undefined;
+    for (const st of sf.statements) {
+      if (!ts.isClassDeclaration(st) || !st.name) continue;
+      const isDefault = st.modifiers?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
+      if (st.name.text === name || (name === 'default' && isDefault)) return st;
+    }
+    return undefined;
+  }
+
+  private read(cls: ts.ClassDeclaration, file: string): TypeormEntity {
+    const name = cls.name!.text;
+    const entity = decoratorsOf(cls).find((d) => d.name === 'Entity');
+    const arg = entity?.args[0];
+    let table: string | undefined;
+    if (arg && ts.isStringLiteralLike(arg)) table = arg.text;
+    else if (arg && ts.isObjectLiteralExpression(arg)) table = stringOption(arg, 'name');
+    const out: TypeormEntity = { name, file, table: table ?? typeormSnakeCase(name), columns: [], relations: [] };
+    if (decoratorsOf(cls).some((d) => /^(ChildEntity|TableInheritance|ViewEntity)$/.test(d.name))) out.unsupported = `${name} uses table inheritance or is a view entity`;
+    // Columns of a base class (`extends BaseModel`) come first; TypeORM's own BaseEntity has none.
+    const base = cls.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
+    if (base && ts.isIdentifier(base) && base.text !== 'BaseEntity') {
+      const parent = this.entity(base.text, file);
+      if (parent) {
+        out.columns.push(...parent.columns);
+        out.relations.push(...parent.relations);
+        out.unsupported ??= parent.unsupported;
+      }
+    }
+    for (const member of cls.members) {
+      if (!ts.isPropertyDeclaration(member) || !member.name) continue;
+      const property = ts.isIdentifier(member.name) || ts.isStringLiteral(member.name) ? member.name.text : member.name.getText();
+      for (const d of decoratorsOf(member)) {
+        if (COLUMN_DECORATORS.test(d.name)) {
+          if (d.name === 'Column' && d.args[0] && (ts.isArrowFunction(d.args[0]) || ts.isFunctionExpression(d.args[0]))) out.unsupported ??= `the embedded columns \`${property}\` of ${name} are not translated`;
+          const options = optionsOf(d.args);
+          out.columns.push({
+            property,
+            column: stringOption(options, 'name') ?? property,
+            primary: /^Primary/.test(d.name) || booleanOption(options, 'primary') === true,
+            ...(booleanOption(options, 'select') === false ? { hidden: true } : {}),
+            ...(d.name === 'DeleteDateColumn' ? { deleteDate: true } : {}),
+          });
+        }
+        const kind = RELATIONS[d.name];
+        if (kind) {
+          const target = targetOf(d.args[0]);
+          if (!target) continue;
+          const rel: TypeormRelation = { property, kind, target, ...(booleanOption(optionsOf(d.args), 'eager') ? { eager: true } : {}) };
+          const inverse = d.args[1];
+          if (inverse && (ts.isArrowFunction(inverse) || ts.isFunctionExpression(inverse)) && ts.isPropertyAccessExpression(inverse.body as ts.Node)) rel.inverse = (inverse.body as ts.PropertyAccessExpression).name.text;
+          const join = decoratorsOf(member).find((x) => x.name === 'JoinColumn');
+          if (kind === 'many-to-one' || (kind === 'one-to-one' && join)) {
+            const jo = join && optionsOf(join.args);
+            const referenced = stringOption(jo, 'referencedColumnName');
+            // The default refers to the target's primary key property, known once the target is read.
+            rel.joinColumn = { column: stringOption(jo, 'name') ?? '', referenced };
+          }
+          out.relations.push(rel);
+        }
+      }
+    }
+    for (const rel of out.relations) {
+      if (!rel.joinColumn) continue;
+      if (!rel.joinColumn.column) {
+        const referenced = rel.joinColumn.referenced ?? (rel.target === name ? out.columns.find((c) => c.primary)?.property : this.entity(rel.target, file)?.columns.find((c) => c.primary)?.property) ?? 'id';
+        rel.joinColumn.column = typeormCamelCase(`${rel.property}_${referenced}`);
+      }
+      if (!out.columns.some((c) => c.column === rel.joinColumn!.column)) out.columns.push({ property: rel.property, column: rel.joinColumn.column, primary: false, relation: rel.property });
+    }
+    return out;
+  }
+}
+
+function stringOption(obj: ts.ObjectLiteralExpression | undefined, key: string): string | undefined {
+  const p = obj?.properties.find((x) => ts.isPropertyAssignment(x) && propertyName(x) === key);
+  return p && ts.isPropertyAssignment(p) && ts.isStringLiteralLike(p.initializer) ? p.initializer.text : undefined;
+}
+
+function booleanOption(obj: ts.ObjectLiteralExpression | undefined, key: string): boolean | undefined {
+  const p = obj?.properties.find((x) => ts.isPropertyAssignment(x) && propertyName(x) === key);
+  if (!p || !ts.isPropertyAssignment(p)) return undefined;
+  return p.initializer.kind === ts.SyntaxKind.TrueKeyword ? true : p.initializer.kind === ts.SyntaxKind.FalseKeyword ? false : undefined;
+}

@@ -1,0 +1,48 @@
+/** Kysely select chains → SQL: the names as written, wheres ANDed. */
+import * as assert from 'node:assert/strict';
+import { translateIn } from './translate';
+
+async function sql(code: string): Promise<{ sql: string; notes: string[]; description: string }> {
+  const file = `import { Kysely, PostgresDialect } from 'kysely';
+const db = new Kysely<any>({ dialect: new PostgresDialect({} as any) });
+const PAGE = 20;
+export async function handler(req: any, id: number, ids: number[]) {
+  return ${code};
+}
+`;
+  return translateIn({ '/ws/src/routes/posts.ts': file }, '/ws/src/routes/posts.ts', code);
+}
+
+describe('orm-sql: Kysely', () => {
+  const cases: Array<[string, string, string]> = [
+    ['selectAll, where, orderBy, limit/offset', "db.selectFrom('posts').selectAll().where('author_id', '=', 3).where('published', '=', true).orderBy('created_at', 'desc').limit(PAGE).offset(40).execute()", 'SELECT * FROM "posts" WHERE "author_id" = 3 AND "published" = true ORDER BY "created_at" DESC LIMIT 20 OFFSET 40'],
+    ['select list, in, is null, an alias', "db.selectFrom('posts as p').select(['p.id', 'p.title as t']).where('p.id', 'in', [1, 2]).where('p.deleted_at', 'is', null).execute()", 'SELECT "p"."id", "p"."title" AS "t" FROM "posts" AS "p" WHERE "p"."id" IN (1, 2) AND "p"."deleted_at" IS NULL'],
+    ['innerJoin, selectAll of one table, orderBy "col desc"', "db.selectFrom('posts').innerJoin('users', 'users.id', 'posts.author_id').selectAll('posts').where('users.email', 'like', '%@x.org').orderBy('posts.id desc').execute()", 'SELECT "posts".* FROM "posts" INNER JOIN "users" ON "users"."id" = "posts"."author_id" WHERE "users"."email" LIKE \'%@x.org\' ORDER BY "posts"."id" DESC'],
+  ];
+  for (const [name, code, expected] of cases) {
+    it(name, async () => assert.equal((await sql(code)).sql, expected));
+  }
+
+  it('executeTakeFirst sends no LIMIT, and says so; run-time values are $n', async () => {
+    const t = await sql("db.selectFrom('posts').selectAll().where('id', '=', id).where('author_id', 'in', ids).executeTakeFirst()");
+    assert.equal(t.sql, 'SELECT * FROM "posts" WHERE "id" = $1 AND "author_id" = ANY($2)');
+    assert.match(t.notes[0], /^\$1 = `id`/);
+    assert.ok(t.notes.some((n) => /^executeTakeFirst\(\) sends no LIMIT/.test(n)));
+    assert.equal(t.description, 'db.selectFrom → SQL');
+  });
+
+  const unsupported: Array<[string, RegExp]> = [
+    ["db.selectFrom('posts').selectAll().where((eb) => eb('id', '=', 1)).execute()", /expression-builder callbacks are not/],
+    ["db.selectFrom('posts').selectAll().where('id', 'in', []).execute()", /an empty IN list/],
+    ["db.selectFrom('posts').selectAll().groupBy('author_id').execute()", /`\.groupBy\(\)` is not translated/],
+  ];
+  for (const [code, message] of unsupported) {
+    it(`refuses, naming why: ${code}`, async () => {
+      await assert.rejects(sql(code), (e: Error) => {
+        assert.equal(e.name, 'UntranslatableCall');
+        assert.match(e.message, message);
+        return true;
+      });
+    });
+  }
+});

@@ -1,0 +1,138 @@
+/** Sequelize model calls → SQL: exact text per shape, table and column names as Sequelize v6 derives them. */
+import * as assert from 'node:assert/strict';
+import { inflectPlural, inflectUnderscore } from '../../../server/src/database/orm-sql/sequelize-definitions';
+import { translateIn } from './translate';
+
+const MODELS = `
+const { DataTypes, Model } = require('sequelize');
+const sequelize = require('./db');
+
+class User extends Model {}
+User.init({
+  email: { type: DataTypes.STRING, unique: true },
+  fullName: DataTypes.VIRTUAL,
+}, { sequelize, modelName: 'User' });
+
+class Post extends Model {}
+Post.init({
+  title: DataTypes.STRING,
+  published: DataTypes.BOOLEAN,
+  authorId: { type: DataTypes.INTEGER, field: 'author_fk' },
+}, { sequelize, tableName: 'posts' });
+
+const Comment = sequelize.define('Comment', {
+  body: DataTypes.TEXT,
+  postId: DataTypes.INTEGER,
+}, { underscored: true, paranoid: true });
+
+const Category = sequelize.define('Category', { label: DataTypes.STRING }, { timestamps: false });
+const Person = sequelize.define('Person', { name: DataTypes.STRING }, { freezeTableName: true, timestamps: false });
+const Tag = sequelize.define('tag', { name: DataTypes.STRING }, { timestamps: false, underscored: true });
+
+Post.belongsTo(User, { as: 'author', foreignKey: 'authorId' });
+User.hasMany(Post, { as: 'posts', foreignKey: 'authorId' });
+Post.hasMany(Comment, { as: 'comments', foreignKey: 'postId' });
+Comment.belongsTo(Post);
+
+module.exports = { User, Post, Comment, Category, Person, Tag };
+`;
+
+const POST = '"Post"."id", "Post"."title", "Post"."published", "Post"."author_fk", "Post"."createdAt", "Post"."updatedAt"';
+const USER = (a: string): string => `"${a}"."id", "${a}"."email", "${a}"."createdAt", "${a}"."updatedAt"`;
+
+async function sql(code: string): Promise<{ sql: string; notes: string[]; description: string }> {
+  const file = `import { Op } from 'sequelize';
+import { User, Post, Comment, Category, Person, Tag } from '../models';
+const PAGE = 20;
+export async function handler(req: any, id: number, ids: number[]) {
+  return ${code};
+}
+`;
+  return translateIn({ '/ws/src/models/index.js': MODELS, '/ws/src/routes/posts.ts': file }, '/ws/src/routes/posts.ts', code);
+}
+
+describe('orm-sql: Sequelize', () => {
+  const cases: Array<[string, string, string]> = [
+    ['findAll: an id first, timestamps last, tableName and field', 'Post.findAll()', `SELECT ${POST} FROM "posts" AS "Post"`],
+    ['the default table is the plural of the model name; VIRTUAL attributes are no columns', "User.findAll({ where: { email: 'a@b.c' } })", `SELECT ${USER('User')} FROM "Users" AS "User" WHERE "User"."email" = 'a@b.c'`],
+    ['inflection: Category → Categories; freezeTableName keeps Person', 'Category.findAll()', 'SELECT "Category"."id", "Category"."label" FROM "Categories" AS "Category"'],
+    ['freezeTableName', 'Person.findAll()', 'SELECT "Person"."id", "Person"."name" FROM "Person" AS "Person"'],
+    ['underscored: snake-case plural table and columns; paranoid adds deleted_at IS NULL', 'Comment.findAll({ where: { postId: 3 } })', 'SELECT "Comment"."id", "Comment"."body", "Comment"."post_id", "Comment"."created_at", "Comment"."updated_at", "Comment"."deleted_at" FROM "comments" AS "Comment" WHERE "Comment"."deleted_at" IS NULL AND "Comment"."post_id" = 3'],
+    ['a lower-case model name', 'Tag.findAll()', 'SELECT "tag"."id", "tag"."name" FROM "tags" AS "tag"'],
+    ['Op operators, arrays are IN, null is IS NULL', "Post.findAll({ where: { id: [1, 2], title: { [Op.iLike]: '%x%', [Op.ne]: null }, published: null, authorId: { [Op.gte]: 2, [Op.notIn]: [5] } } })", `SELECT ${POST} FROM "posts" AS "Post" WHERE "Post"."id" IN (1, 2) AND "Post"."title" ILIKE '%x%' AND "Post"."title" IS NOT NULL AND "Post"."published" IS NULL AND "Post"."author_fk" >= 2 AND "Post"."author_fk" NOT IN (5)`],
+    ['Op.or, Op.between, Op.startsWith', "Post.findAll({ where: { [Op.or]: [{ title: { [Op.startsWith]: 'a' } }, { id: { [Op.between]: [1, 9] } }], published: true } })", `SELECT ${POST} FROM "posts" AS "Post" WHERE ("Post"."title" LIKE 'a%' OR ("Post"."id" BETWEEN 1 AND 9)) AND "Post"."published" = true`],
+    ['order, limit, offset, attributes', "Post.findAll({ attributes: ['id', 'title'], order: [['createdAt', 'DESC'], ['id', 'ASC']], limit: PAGE, offset: 40 })", 'SELECT "Post"."id", "Post"."title" FROM "posts" AS "Post" ORDER BY "Post"."createdAt" DESC, "Post"."id" ASC LIMIT 20 OFFSET 40'],
+    ['attributes exclude', "Post.findAll({ attributes: { exclude: ['createdAt', 'updatedAt'] } })", 'SELECT "Post"."id", "Post"."title", "Post"."published", "Post"."author_fk" FROM "posts" AS "Post"'],
+    ['findOne sends LIMIT 1', 'Post.findOne({ where: { published: true } })', `SELECT ${POST} FROM "posts" AS "Post" WHERE "Post"."published" = true LIMIT 1`],
+    ['count', 'Post.count({ where: { published: true } })', 'SELECT count(*) AS "count" FROM "posts" AS "Post" WHERE "Post"."published" = true'],
+    ['include belongsTo with as: LEFT OUTER JOIN on the foreign key field', "Post.findAll({ include: [{ model: User, as: 'author' }] })", `SELECT ${POST}, ${USER('author')} FROM "posts" AS "Post" LEFT OUTER JOIN "Users" AS "author" ON "Post"."author_fk" = "author"."id"`],
+    ['include required is INNER JOIN, include attributes', "Post.findAll({ include: [{ association: 'author', required: true, attributes: ['email'] }], where: { published: true } })", `SELECT ${POST}, "author"."email" FROM "posts" AS "Post" INNER JOIN "Users" AS "author" ON "Post"."author_fk" = "author"."id" WHERE "Post"."published" = true`],
+    ['a default belongsTo foreign key: camelize(model + key), underscored on its model', 'Comment.findAll({ include: [Post] })', `SELECT "Comment"."id", "Comment"."body", "Comment"."post_id", "Comment"."created_at", "Comment"."updated_at", "Comment"."deleted_at", ${POST.replace(/"Post"/g, '"Post"')} FROM "comments" AS "Comment" LEFT OUTER JOIN "posts" AS "Post" ON "Comment"."post_id" = "Post"."id" WHERE "Comment"."deleted_at" IS NULL`],
+  ];
+  for (const [name, code, expected] of cases) {
+    it(name, async () => assert.equal((await sql(code)).sql, expected));
+  }
+
+  it('pluralises as the inflection package does', () => {
+    const cases: Array<[string, string]> = [['Post', 'Posts'], ['Category', 'Categories'], ['Person', 'People'], ['News', 'News'], ['Status', 'Statuses'], ['Box', 'Boxes'], ['Address', 'Addresses'], ['Shelf', 'Shelves'], ['Leaf', 'Leafs'], ['Users', 'Users'], ['Day', 'Days'], ['Child', 'Children']];
+    for (const [word, plural] of cases) assert.equal(inflectPlural(word), plural, word);
+    assert.equal(inflectUnderscore('BlogPosts'), 'blog_posts');
+    assert.equal(inflectUnderscore('authorId'), 'author_id');
+  });
+
+  it('the inflected table name is said in a note', async () => {
+    const t = await sql('User.findAll()');
+    assert.ok(t.notes.includes('table "Users": Sequelize\'s plural of the model name User (set tableName or freezeTableName if the table is named otherwise)'));
+    assert.equal(t.description, 'User.findAll → SQL');
+  });
+
+  it('run-time values become $n in text order', async () => {
+    const t = await sql('Post.findAll({ where: { authorId: id, id: { [Op.in]: ids } }, order: [["id", "DESC"]], offset: (req.query.page - 1) * PAGE, limit: PAGE })');
+    assert.equal(t.sql, `SELECT ${POST} FROM "posts" AS "Post" WHERE "Post"."author_fk" = $1 AND "Post"."id" = ANY($2) ORDER BY "Post"."id" DESC LIMIT 20 OFFSET $3`);
+    assert.match(t.notes[0], /^\$1 = `id`/);
+    assert.match(t.notes[2], /^\$3 = `\(req\.query\.page - 1\) \* PAGE`/);
+  });
+
+  it('findByPk and findOne by the primary key or a unique attribute send no LIMIT', async () => {
+    const t = await sql('Post.findByPk(id)');
+    assert.equal(t.sql, `SELECT ${POST} FROM "posts" AS "Post" WHERE "Post"."id" = $1`);
+    assert.ok(t.notes.some((n) => /no LIMIT/.test(n)));
+    assert.equal((await sql('Post.findOne({ where: { id } })')).sql, `SELECT ${POST} FROM "posts" AS "Post" WHERE "Post"."id" = $1`);
+    assert.equal((await sql("User.findOne({ where: { email: 'a@b.c' } })")).sql, `SELECT ${USER('User')} FROM "Users" AS "User" WHERE "User"."email" = 'a@b.c'`);
+  });
+
+  it('a to-many include with limit pages the main rows in a subquery', async () => {
+    const t = await sql("Post.findAll({ include: [{ model: Comment, as: 'comments' }], order: [['id', 'DESC']], limit: 10 })");
+    assert.equal(
+      t.sql,
+      `SELECT "Post".*, "comments"."id", "comments"."body", "comments"."post_id", "comments"."created_at", "comments"."updated_at", "comments"."deleted_at" FROM (SELECT ${POST} FROM "posts" AS "Post" ORDER BY "Post"."id" DESC LIMIT 10) AS "Post" LEFT OUTER JOIN "comments" AS "comments" ON "Post"."id" = "comments"."post_id" AND ("comments"."deleted_at" IS NULL) ORDER BY "Post"."id" DESC`,
+    );
+  });
+
+  it('findAndCountAll: the rows, and the count in a note', async () => {
+    const t = await sql('Post.findAndCountAll({ where: { published: true }, limit: 10 })');
+    assert.equal(t.sql, `SELECT ${POST} FROM "posts" AS "Post" WHERE "Post"."published" = true LIMIT 10`);
+    assert.ok(t.notes.includes('findAndCountAll runs a second query for the total: SELECT count(*) AS "count" FROM "posts" AS "Post" WHERE "Post"."published" = true'));
+  });
+
+  const unsupported: Array<[string, RegExp]> = [
+    ['Post.findAll({ where: { title: { [Op.regexp]: "^a" } } })', /the operator `\[Op\.regexp\]` is not translated/],
+    ['Post.findAll({ where: { nope: 1 } })', /`nope` is not an attribute of model Post/],
+    ['Post.findAll({ group: ["title"] })', /the `group` option is not translated/],
+    ["Post.findAll({ include: [{ model: User, as: 'author', where: { email: 'x' } }] })", /the include option `where` is not translated/],
+    ["Post.findAll({ order: [['author', 'email', 'ASC']] })", /ordering by an included model's attribute/],
+    ['Post.findAll({ where: { title: undefined } })', /Sequelize throws on an undefined where value/],
+    ['Post.update({ title: "x" }, { where: { id: 1 } })', /`update` is not translated/],
+    ['Post.findAll(req.body)', /the options is not an object literal/],
+    ["Post.findAll({ include: [{ model: Comment, as: 'comments', required: true }], limit: 5 })", /a required to-many include with limit\/offset/],
+  ];
+  for (const [code, message] of unsupported) {
+    it(`refuses, naming why: ${code}`, async () => {
+      await assert.rejects(sql(code), (e: Error) => {
+        assert.equal(e.name, 'UntranslatableCall');
+        assert.match(e.message, message);
+        return true;
+      });
+    });
+  }
+});
