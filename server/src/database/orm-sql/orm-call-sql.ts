@@ -35,7 +35,7 @@ export interface OrmSources {
 }
 
 /** The ORMs whose calls are translated to SQL (code lenses offer comparisons only for these). */
-export const TRANSLATED_ORMS: ReadonlySet<QueryFact['orm']> = new Set(['prisma', 'django', 'sqlalchemy', 'sqlmodel']);
+export const TRANSLATED_ORMS: ReadonlySet<QueryFact['orm']> = new Set(['prisma', 'typeorm', 'sequelize', 'knex', 'kysely', 'drizzle', 'django', 'sqlalchemy', 'sqlmodel']);
 
 export function translateOrmCall(fact: QueryFact, file: string, text: string, sources: OrmSources): OrmTranslation {
   switch (fact.orm) {
