@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { arch, cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { databaseBench, databaseSection } from './database.mjs';
 import { parseArgs, USAGE, UsageError } from './lib/args.mjs';
 import { cacheDir, latencyFiles, pyCorpus, tsCorpus } from './lib/corpora.mjs';
 import { hasGnuTime, measure } from './lib/measure.mjs';
@@ -217,7 +218,15 @@ async function main() {
       latency = [];
     }
   }
-  const text = report({ opts, m: machine(), corpora, scans, latency, latencyFileInfo, started, loadBefore });
+  let database = '';
+  if (opts.database) {
+    try {
+      database = `\n${databaseSection(await databaseBench({ log: progress }))}`;
+    } catch (e) {
+      database = `\n## Embedded database (PGlite)\n\nUnavailable: ${e.message.split('\n')[0]}\n`;
+    }
+  }
+  const text = report({ opts, m: machine(), corpora, scans, latency, latencyFileInfo, started, loadBefore }) + database;
   process.stdout.write(text);
   const out = opts.out ?? join(benchDir, 'results', opts.quick ? 'quick.md' : 'latest.md');
   mkdirSync(dirname(out), { recursive: true });

@@ -1,5 +1,5 @@
-// Bundles the client, the server, the CLI and the PGlite host with esbuild, and copies the WASM
-// assets beside the server bundles: the Python adapter's grammar, and PGlite's Postgres build,
+// Bundles the client, the server, the CLI, the PGlite host and the SQLite worker with esbuild, and
+// copies the WASM assets beside the server bundles: the Python adapter's grammar, sql.js's SQLite, and PGlite's Postgres build,
 // initdb and file-system image (PGlite looks for them beside the script that loaded it). CJS output with an `import.meta.url` shim: some
 // dependencies ship ESM that reads import.meta.url, which a plain CJS bundle leaves undefined.
 import * as esbuild from 'esbuild';
@@ -33,12 +33,14 @@ await Promise.all([
   esbuild.build({ ...common, entryPoints: [join(root, 'server/src/cli.ts')], outfile: join(root, 'server/out/cli.js') }),
   // Emscripten's Node glue names `ws` for a browser-socket mode PGlite never uses in Node.
   esbuild.build({ ...common, entryPoints: [join(root, 'server/src/database/pglite-host.ts')], outfile: join(root, 'server/out/pglite-host.js'), external: ['ws'] }),
+  esbuild.build({ ...common, entryPoints: [join(root, 'server/src/database/sqlite-host.ts')], outfile: join(root, 'server/out/sqlite-host.js') }),
 ]);
 
 const assets = [
   join(dirname(require.resolve('web-tree-sitter')), 'web-tree-sitter.wasm'),
   join(dirname(require.resolve('tree-sitter-python/package.json')), 'tree-sitter-python.wasm'),
   ...['pglite.wasm', 'initdb.wasm', 'pglite.data'].map((f) => join(dirname(require.resolve('@electric-sql/pglite')), f)),
+  require.resolve('sql.js/dist/sql-wasm.wasm'),
 ];
 mkdirSync(join(root, 'server/out'), { recursive: true });
 for (const asset of assets) copyFileSync(asset, join(root, 'server/out', asset.split(/[\\/]/).pop()));

@@ -10,6 +10,7 @@ Options:
   --quick           small corpora, fewer rounds and edits: a smoke run, not a result
   --only LIST       comma-separated tool ids (perflens, eslint, oxlint, biome, ruff)
   --no-latency      skip the editor-latency measurement
+  --no-database     skip the embedded database's build and warm EXPLAIN (bench/database.mjs)
   --edits N         edits per round in the editor-latency measurement (default 40; --quick: 10)
   --no-build        use the PerfLens build already in server/out and out/
   --out FILE        where to write the Markdown table (default bench/results/latest.md)
@@ -26,7 +27,7 @@ function positiveInt(flag, v) {
 export const TOOL_IDS = ['perflens', 'eslint', 'oxlint', 'biome', 'ruff'];
 
 export function parseArgs(argv) {
-  const opts = { rounds: undefined, quick: false, only: undefined, latency: true, edits: undefined, build: true, out: undefined, help: false };
+  const opts = { rounds: undefined, quick: false, only: undefined, latency: true, database: true, edits: undefined, build: true, out: undefined, help: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -36,6 +37,7 @@ export function parseArgs(argv) {
       case '--edits': opts.edits = positiveInt(flag, value()); break;
       case '--quick': opts.quick = true; break;
       case '--no-latency': opts.latency = false; break;
+      case '--no-database': opts.database = false; break;
       case '--no-build': opts.build = false; break;
       case '--out': {
         const v = value();

@@ -48,7 +48,7 @@ describe('CLI: explain and bench', function () {
     assert.equal(perflens(root, ['bench', '--runs', 'many', 'SELECT 1'], env()).status, 2);
     const r = perflens(root, ['explain', '--db', 'mysql://root:hunter2@localhost/app', 'SELECT 1'], env());
     assert.equal(r.status, 1);
-    assert.match(r.stderr, /mysql:\/\/root:\*\*\*@localhost\/app: only PostgreSQL URLs/);
+    assert.match(r.stderr, /mysql:\/\/root:\*\*\*@localhost\/app: only PostgreSQL \(postgres:\/\/…\) and SQLite/);
     assert.doesNotMatch(r.stderr + r.stdout, /hunter2/);
   });
 

@@ -37,7 +37,7 @@ export interface QueryResult {
 export type RawPlan = Record<string, unknown> & { Plan: Record<string, unknown> };
 
 export interface Connector {
-  /** `postgres`, `pglite`: what the results say they ran on. */
+  /** `postgres`, `pglite`, `sqlite`: what the results say they ran on. */
   readonly kind: string;
   /** Names the database for messages, with any password removed. */
   readonly description: string;
@@ -50,6 +50,8 @@ export interface Connector {
    * wrapper, writes allowed. Only PerfLens's own set-up uses it, never a user's query.
    */
   execScript(sql: string, options?: { timeoutMs?: number }): Promise<void>;
+  /** Rows per table for plan warnings, where the database has no statistics catalog like pg_class. */
+  relationRows?(names: readonly string[], options?: { timeoutMs?: number }): Promise<Map<string, number>>;
   /** Cancels every statement running on this connector; their promises reject with `QueryCancelledError`. */
   cancel(): Promise<void>;
   close(): Promise<void>;

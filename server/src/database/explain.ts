@@ -51,12 +51,13 @@ export async function explainQuery(connector: Connector, sql: string, request: E
 async function relationSizes(connector: Connector, plan: NormalisedPlan, timeoutMs?: number): Promise<Map<string, number>> {
   const names = new Set<string>();
   const visit = (n: NormalisedPlan['root']): void => {
-    if (n.relation && n.nodeType.endsWith('Scan')) names.add(n.relation);
+    if (n.relation && (n.nodeType.endsWith('Scan') || connector.relationRows)) names.add(n.relation);
     n.children.forEach(visit);
   };
   visit(plan.root);
   const sizes = new Map<string, number>();
   if (names.size === 0) return sizes;
+  if (connector.relationRows) return connector.relationRows([...names], { timeoutMs });
   const result = await connector.run("SELECT relname, reltuples::float8 AS rows FROM pg_class WHERE relkind IN ('r', 'p', 'm') AND relname = ANY($1::text[])", {
     params: [[...names]],
     timeoutMs,

@@ -1,11 +1,13 @@
 /**
  * Picks and opens the database for EXPLAIN and benchmarks: PostgreSQL when a `postgres://` URL is
- * configured, the embedded PGlite database built from the workspace otherwise.
+ * configured, SQLite (a read-only in-memory copy of the file) for `sqlite:path/to/file.db`, the
+ * embedded PGlite database built from the workspace otherwise.
  */
 import type { Connector } from './connector';
 import { openEmbeddedDatabase } from './embedded-database';
 import { PgConnector } from './pg-connector';
 import { redactUrl } from './redact-url';
+import { isSqliteUrl, SqliteConnector } from './sqlite-connector';
 
 export interface DatabaseSettings {
   /** Connection URL; empty or absent: the embedded database. */
@@ -36,7 +38,8 @@ export async function openDatabase(settings: DatabaseSettings): Promise<OpenedDa
   const url = settings.url?.trim();
   if (url) {
     if (/^postgres(ql)?:\/\//i.test(url)) return { connector: new PgConnector({ url, timeoutMs: settings.timeoutMs, maxConnections: settings.maxConnections }), notes: [] };
-    throw new UnsupportedDatabaseError(`${redactUrl(url)}: only PostgreSQL URLs (postgres://…) are supported so far; leave the URL empty for the embedded database.`);
+    if (isSqliteUrl(url)) return { connector: new SqliteConnector({ url, root: settings.root, timeoutMs: settings.timeoutMs }), notes: [] };
+    throw new UnsupportedDatabaseError(`${redactUrl(url)}: only PostgreSQL (postgres://…) and SQLite (sqlite:path/to/file.db) URLs are supported so far; leave the URL empty for the embedded database.`);
   }
   const embedded = await openEmbeddedDatabase({
     root: settings.root,

@@ -30,6 +30,8 @@ function node(p: Record<string, unknown>): PlanNode {
     cost: { startup: num(p['Startup Cost']) ?? 0, total: num(p['Total Cost']) ?? 0 },
     children,
   };
+  // Plans of other databases (SQLite) name their nodes in their own words.
+  setIf(out, 'label', str(p.Label));
   setIf(out, 'relation', str(p['Relation Name']) ?? str(p['CTE Name']) ?? str(p['Function Name']));
   setIf(out, 'alias', str(p.Alias));
   setIf(out, 'index', str(p['Index Name']));
@@ -64,6 +66,7 @@ function node(p: Record<string, unknown>): PlanNode {
 
 /** `Seq Scan on posts`, `Index Scan using posts_pkey on posts`, `Hash Join`. */
 export function nodeLabel(n: PlanNode): string {
+  if (n.label) return n.label;
   let label = n.nodeType;
   if (n.index) label += ` using ${n.index}`;
   if (n.relation) label += ` on ${n.relation}`;

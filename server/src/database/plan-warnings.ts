@@ -1,11 +1,13 @@
 /**
  * What in a plan is worth a warning: a sequential scan of a big table, a sort or hash that spills
- * to disk, and a row estimate off by ten times or more (the planner chose on wrong numbers).
+ * to disk, and a row estimate off by ten times or more (the planner chose on wrong numbers). In
+ * SQLite's plans: a `SCAN` of a big table without an index, and a temporary b-tree that sorts or
+ * groups rows read from a big table.
  */
 import { formatCount } from './plan-summary';
 import { allNodes, nodeLabel, type NormalisedPlan, type PlanNode } from './plan-tree';
 
-export type PlanWarningKind = 'seq-scan' | 'sort-spill' | 'hash-spill' | 'misestimate';
+export type PlanWarningKind = 'seq-scan' | 'sort-spill' | 'hash-spill' | 'misestimate' | 'temp-btree';
 
 export interface PlanWarning {
   kind: PlanWarningKind;
@@ -37,8 +39,21 @@ export function planWarnings(plan: NormalisedPlan, options: WarningOptions = {})
     n.children.forEach((c) => markLimited(c, limited || n.nodeType === 'Limit'));
   };
   markLimited(plan.root, false);
+  // The biggest table a plan reads: what a SQLite temporary b-tree may have to hold.
+  let biggest = 0;
+  for (const n of allNodes(plan.root)) if (n.relation) biggest = Math.max(biggest, tableRows(n, options.tableRows));
   for (const n of allNodes(plan.root)) {
     const label = nodeLabel(n);
+    if (/^SCAN \S+$/.test(n.nodeType) && n.relation) {
+      const rows = tableRows(n, options.tableRows);
+      if (rows >= bigTable) {
+        out.push({ kind: 'seq-scan', node: label, message: `${label} reads all ~${formatCount(rows)} rows of the table: an index on the filtered or joined column would let SQLite SEARCH it instead.` });
+      }
+    }
+    if (n.nodeType.startsWith('USE TEMP B-TREE') && biggest >= bigTable) {
+      const what = /FOR (.*)$/.exec(n.nodeType)?.[1] ?? 'sorting';
+      out.push({ kind: 'temp-btree', node: label, message: `${label}: SQLite collects the rows in a temporary b-tree for ${what}, reading a table of ~${formatCount(biggest)} rows; an index in that order lets it read them in order (and stop at a LIMIT).` });
+    }
     if (n.nodeType.endsWith('Seq Scan') && n.relation) {
       const rows = tableRows(n, options.tableRows);
       if (rows >= bigTable) {

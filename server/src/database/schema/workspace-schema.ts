@@ -1,14 +1,16 @@
 /**
  * The schema of the embedded database, from the workspace: Prisma migrations
  * (`prisma/migrations/<timestamp>_<name>/migration.sql`, in folder order), or when a Prisma
- * project has none yet its `schema.prisma` translated to DDL, then the DDL statements of the
- * other `.sql` files (queries in those files are left out: they are what gets explained).
+ * project has none yet its `schema.prisma` translated to DDL, then Django and SQLAlchemy models
+ * translated to DDL, then the DDL statements of the other `.sql` files (queries in those files are
+ * left out: they are what gets explained).
  */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { discoverFiles } from '../../engine/file-discovery';
 import { splitStatements } from '../../languages/sql/split';
 import { prismaToDdl } from './prisma-ddl';
+import { mayDeclareModels, pythonModelsDdl, type PythonSourceFile } from './python-models';
 
 export interface SchemaStatement {
   sql: string;
@@ -28,8 +30,10 @@ const DDL = /^(create|alter|comment\s+on)\b/i;
 export async function loadWorkspaceSchema(root: string, options: { isCancelled?: () => boolean } = {}): Promise<WorkspaceSchema> {
   const sqlFiles: string[] = [];
   const prismaFiles: string[] = [];
-  for await (const file of discoverFiles(root, { match: (name) => name.endsWith('.sql') || name === 'schema.prisma', isCancelled: options.isCancelled })) {
-    (file.endsWith('.sql') ? sqlFiles : prismaFiles).push(file);
+  const pythonFiles: string[] = [];
+  const match = (name: string): boolean => name.endsWith('.sql') || name.endsWith('.py') || name === 'schema.prisma';
+  for await (const file of discoverFiles(root, { match, isCancelled: options.isCancelled })) {
+    (file.endsWith('.sql') ? sqlFiles : file.endsWith('.py') ? pythonFiles : prismaFiles).push(file);
   }
   const rel = (file: string): string => path.relative(root, file).split(path.sep).join('/');
   const isMigration = (file: string): boolean => /(^|\/)migrations\/[^/]+\/migration\.sql$/.test(rel(file));
@@ -51,6 +55,14 @@ export async function loadWorkspaceSchema(root: string, options: { isCancelled?:
     if (migrationDirs.has(path.dirname(file))) continue;
     add(prismaToDdl(await fs.readFile(file, 'utf8')), file);
   }
+  const python: PythonSourceFile[] = [];
+  for (const file of pythonFiles) {
+    const text = await fs.readFile(file, 'utf8');
+    if (mayDeclareModels(rel(file), text)) python.push({ rel: rel(file), text });
+  }
+  const models = await pythonModelsDdl(python);
+  out.statements.push(...models.statements);
+  out.files.push(...models.files);
   for (const file of sqlFiles.filter((f) => !isMigration(f)).sort()) add(await fs.readFile(file, 'utf8'), file);
   return out;
 }

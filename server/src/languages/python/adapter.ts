@@ -2,8 +2,7 @@
  * Python adapter: tree-sitter (WASM) with incremental re-parsing per file, so that a keystroke
  * in a 5,000-line file re-parses in milliseconds; one walk builds the facts.
  */
-import * as path from 'node:path';
-import { Edit, Language, Parser, type Tree } from 'web-tree-sitter';
+import { Edit, type Parser, type Tree } from 'web-tree-sitter';
 import type { SourceFile } from '../../engine/source-file';
 import type { LanguageAdapter } from '../adapter';
 import type { FileFacts, OrmId, ParseProblem, SqlDialect } from '../facts';
@@ -17,6 +16,7 @@ import { fromDeclaredPagination } from './drf-pagination';
 import { fromOffsetCall, type OrmEvidence } from './offset-calls';
 import { fromPaginator, fromQueryChain, fromSubscript, type PyQueryFact } from './queries';
 import { pythonHelpers } from './helpers';
+import { createPythonParser } from './python-language';
 import { enclosingLoop, usesItem } from './loops';
 import { itemAccesses } from './item-access';
 import { djangoModels, djangoQuerysets } from './models';
@@ -102,14 +102,7 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
 
   init(): Promise<void> {
     return (this.loading ??= (async () => {
-      const runtimeDir = this.assetDir ?? path.dirname(require.resolve('web-tree-sitter'));
-      const grammar = this.assetDir
-        ? path.join(this.assetDir, 'tree-sitter-python.wasm')
-        : path.join(path.dirname(require.resolve('tree-sitter-python/package.json')), 'tree-sitter-python.wasm');
-      await Parser.init({ locateFile: (name: string) => path.join(runtimeDir, name) });
-      const language = await Language.load(grammar);
-      const parser = new Parser();
-      parser.setLanguage(language);
+      const parser = await createPythonParser(this.assetDir);
       this.parser = parser;
     })());
   }

@@ -1,0 +1,102 @@
+/**
+ * Python ORM models of a workspace → DDL for the embedded database: Django `models.py` (with the
+ * settings and `AppConfig`s that decide the id type) and SQLAlchemy/SQLModel/Flask-SQLAlchemy
+ * declarations. Files are parsed with the linter's tree-sitter grammar; only files that can declare
+ * models are parsed at all.
+ */
+import * as path from 'node:path';
+import { createPythonParser } from '../../languages/python/python-language';
+import type { Node } from '../../languages/python/tree';
+import { djangoDdl, type DjangoModule, type DjangoSettings } from './django-ddl';
+import { lastName, moduleAssignments, moduleClasses, stringLiteral } from './python-classes';
+import { sqlalchemyDdl, type SqlalchemyModule } from './sqlalchemy-ddl';
+import type { SchemaStatement } from './workspace-schema';
+
+export interface PythonSourceFile {
+  /** Relative to the workspace root, `/`-separated. */
+  rel: string;
+  text: string;
+}
+
+export interface PythonModelsDdl {
+  statements: SchemaStatement[];
+  /** Files that declared models. */
+  files: string[];
+}
+
+const SQLALCHEMY_IMPORT = /^(sqlalchemy|sqlmodel|flask_sqlalchemy)(\.|$)/;
+const DJANGO_IMPORT = /^django(\.|$)/;
+
+/** Whether a file is worth parsing: a models module, settings, an AppConfig, or SQLAlchemy table declarations. */
+export function mayDeclareModels(rel: string, text: string): boolean {
+  return isDjangoModels(rel) || isSettings(rel) || path.posix.basename(rel) === 'apps.py' || /__tablename__|table\s*=\s*True|\bTable\(|db\.Model\b/.test(text);
+}
+
+export async function pythonModelsDdl(files: readonly PythonSourceFile[]): Promise<PythonModelsDdl> {
+  const django: DjangoModule[] = [];
+  const sqlalchemy: SqlalchemyModule[] = [];
+  const settings: DjangoSettings = {};
+  const appAutoFields = new Map<string, string>();
+  if (files.length === 0) return { statements: [], files: [] };
+  const parser = await createPythonParser();
+  const trees: Array<{ delete(): void }> = [];
+  try {
+    for (const file of [...files].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0))) {
+      const tree = parser.parse(file.text);
+      if (!tree) continue;
+      trees.push(tree);
+      const root = tree.rootNode;
+      const imports = importedModules(root);
+      if (isSettings(file.rel)) {
+        const assigned = moduleAssignments(root);
+        settings.defaultAutoField ??= stringLiteral(assigned.get('DEFAULT_AUTO_FIELD'));
+        settings.authUserModel ??= stringLiteral(assigned.get('AUTH_USER_MODEL'));
+      }
+      const classes = moduleClasses(root);
+      if (path.posix.basename(file.rel) === 'apps.py') {
+        for (const cls of classes) {
+          const attrs = new Map(cls.attributes.map((a) => [a.name, a.value]));
+          const auto = stringLiteral(attrs.get('default_auto_field'));
+          if (!auto) continue;
+          const label = stringLiteral(attrs.get('label')) ?? lastName(stringLiteral(attrs.get('name')) ?? appOf(file.rel));
+          appAutoFields.set(label, auto);
+        }
+      }
+      const usesSqlalchemy = imports.some((m) => SQLALCHEMY_IMPORT.test(m)) || /__tablename__/.test(file.text);
+      if (usesSqlalchemy) sqlalchemy.push({ root, classes, source: file.rel });
+      else if (isDjangoModels(file.rel) && (imports.some((m) => DJANGO_IMPORT.test(m)) || classes.length > 0)) django.push({ classes, app: appOf(file.rel), source: file.rel });
+    }
+    settings.appAutoFields = appAutoFields;
+    const statements = [...djangoDdl(django, settings), ...sqlalchemyDdl(sqlalchemy)];
+    return { statements, files: [...new Set(statements.map((s) => s.source))].sort() };
+  } finally {
+    // The statements are plain strings; the trees go now (WASM memory is not garbage-collected).
+    for (const tree of trees) tree.delete();
+    parser.delete();
+  }
+}
+
+function isDjangoModels(rel: string): boolean {
+  return path.posix.basename(rel) === 'models.py' || /(^|\/)models\/[^/]+\.py$/.test(rel);
+}
+
+function isSettings(rel: string): boolean {
+  return /(^|\/)settings(\.py|\/[^/]+\.py)$/.test(rel);
+}
+
+/** The app label: the folder of `models.py`, or the folder that holds the `models/` package. */
+function appOf(rel: string): string {
+  const parts = rel.split('/');
+  parts.pop();
+  if (parts[parts.length - 1] === 'models' && path.posix.basename(rel) !== 'models.py') parts.pop();
+  return parts[parts.length - 1] ?? '';
+}
+
+function importedModules(root: Node): string[] {
+  const out: string[] = [];
+  for (const st of root.namedChildren) {
+    if (st?.type === 'import_from_statement') out.push(st.childForFieldName('module_name')?.text ?? '');
+    else if (st?.type === 'import_statement') for (const n of st.childrenForFieldName('name')) if (n) out.push(n.text.split(' as ')[0].trim());
+  }
+  return out;
+}
