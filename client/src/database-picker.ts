@@ -4,6 +4,7 @@
  * VS Code's secret storage — the URL in settings never carries one. The server asks for the
  * password (`perflens/databasePassword`) only when it connects.
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DatabasePasswordParams, DatabasePasswordResult } from '../../server/src/protocol';
 import { hasUserWithoutPassword, shortName, splitPassword } from './database-url';
@@ -45,10 +46,19 @@ export class DatabasePicker implements vscode.Disposable {
       { id: 'embedded', label: '$(server-environment) Embedded PostgreSQL', description: current ? '' : 'in use', detail: 'Built from the workspace schema with generated data; nothing to set up.' },
       { id: 'postgres', label: '$(plug) PostgreSQL…', description: current.startsWith('postgres') ? `in use: ${shortName(current)}` : '', detail: 'A database you run: postgres://user@host:5432/name (the password goes to secret storage).' },
     ];
-    if (current) items.push({ id: 'forget', label: '$(trash) Forget the saved password', detail: `for ${current}` });
+    items.push({ id: 'sqlite', label: '$(file) SQLite file…', description: current.startsWith('sqlite:') ? `in use: ${current.slice(7)}` : '', detail: 'A .db/.sqlite file of the workspace, opened read-only into memory (never written).' });
+    if (current && !current.startsWith('sqlite:')) items.push({ id: 'forget', label: '$(trash) Forget the saved password', detail: `for ${current}` });
     const pick = await vscode.window.showQuickPick(items, { title: 'PerfLens: Select Database', placeHolder: 'Database for EXPLAIN and benchmarks' });
     if (!pick) return;
     if (pick.id === 'embedded') return this.save('');
+    if (pick.id === 'sqlite') {
+      const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+      const [file] = (await vscode.window.showOpenDialog({ title: 'PerfLens: SQLite database', canSelectMany: false, defaultUri: folder, filters: { 'SQLite database': ['db', 'sqlite', 'sqlite3', 'db3'], 'All files': ['*'] } })) ?? [];
+      if (!file) return;
+      // Relative to the workspace when inside it, so the setting works on every machine.
+      const relative = folder && file.fsPath.startsWith(folder.fsPath + path.sep) ? vscode.workspace.asRelativePath(file, false) : file.fsPath;
+      return this.save(`sqlite:${relative}`);
+    }
     if (pick.id === 'forget') {
       await this.secrets.delete(SECRET_PREFIX + current);
       void vscode.window.showInformationMessage(`PerfLens forgot the password for ${current}.`);

@@ -24,6 +24,7 @@ export function splitPassword(url: string): { url: string; password?: string } {
 /** `postgres://app@db.internal:5432/shop` → `shop on db.internal` for the status bar. */
 export function shortName(url: string): string {
   if (!url) return 'embedded PostgreSQL';
+  if (/^sqlite:/i.test(url)) return `SQLite ${url.replace(/^sqlite:(\/\/)?/i, '').split(/[\\/]/).pop()}`;
   const m = /^[a-z+]+:\/\/(?:[^@/]*@)?([^/:?#]+)(?::\d+)?(?:\/([^?#]*))?/i.exec(url);
   if (!m) return url;
   return m[2] ? `${m[2]} on ${m[1]}` : m[1];

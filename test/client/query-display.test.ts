@@ -139,6 +139,7 @@ describe('client: query result display', () => {
     assert.equal(hasUserWithoutPassword('postgres://db/shop'), false);
     assert.equal(shortName('postgres://app@db.internal:5432/shop'), 'shop on db.internal');
     assert.equal(shortName(''), 'embedded PostgreSQL');
+    assert.equal(shortName('sqlite:data/app.db'), 'SQLite app.db');
     assert.equal(needsPassword('postgres://app@db/shop'), true);
     assert.equal(needsPassword('postgres://app@db/shop?password=x'), false);
     assert.equal(needsPassword('postgres://app:pw@db/shop'), false);
