@@ -11,7 +11,7 @@ import { REPO_ROOT } from '../harness/engine';
 import { ARTIFACTS, SETUP_TIMEOUT_MS, requireTools, scratchDir } from './harness/environment';
 import { textAfterFix } from './harness/expected';
 
-const NVIM_TIMEOUT_MS = 90_000;
+const NVIM_TIMEOUT_MS = 200_000;
 const FILE = 'fastapi-sqlalchemy/app/main.py';
 const FIX = { rule: 'n-plus-one', line: 43, title: 'Load owner with selectinload' };
 
@@ -24,7 +24,7 @@ describe('e2e: Neovim as an LSP client', function () {
     ({ nvim } = await requireTools('nvim'));
   });
 
-  it('gets diagnostics pushed, applies a quick-fix through its code-action menu, writes the file, runs a command', async () => {
+  it('gets diagnostics pushed, applies a quick-fix through its code-action menu, writes the file, runs commands (explain included)', async () => {
     const scratch = scratchDir('neovim');
     const workspace = path.join(scratch, 'examples');
     fs.cpSync(path.join(REPO_ROOT, 'examples'), workspace, { recursive: true });
@@ -47,6 +47,7 @@ describe('e2e: Neovim as an LSP client', function () {
         PERFLENS_LINE: String(FIX.line),
         PERFLENS_FIX: FIX.title,
         PERFLENS_RESULT: resultFile,
+        PERFLENS_STORAGE: path.join(scratch, 'storage'),
         XDG_STATE_HOME: path.join(scratch, 'state'),
         XDG_CACHE_HOME: path.join(scratch, 'cache'),
       },
@@ -69,5 +70,10 @@ describe('e2e: Neovim as an LSP client', function () {
     assert.equal(fs.readFileSync(path.join(workspace, FILE), 'utf8'), expected, 'the file Neovim wrote has exactly the fix applied');
     assert.equal(result.showMessageRequests, 0, 'the server never needs window/showMessageRequest');
     assert.match(result.documentationUrl, /docs\/rules\/n-plus-one\.md$/);
+    // EXPLAIN of an ORM call through workspace/executeCommand, on the embedded database built from models.py.
+    assert.equal(result.explain.origin, 'orm');
+    assert.match(result.explain.sql, /^SELECT .* FROM "owners" ORDER BY "owners"\."name" LIMIT 50 OFFSET \$1$/);
+    assert.equal(result.explain.root, 'Limit');
+    assert.match(result.explain.summary, /^[A-Z][\w ]* · [\d,]+ rows? · [\d.,]+ ms$/);
   });
 });

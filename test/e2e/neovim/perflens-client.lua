@@ -40,6 +40,9 @@ local function run()
     cmd = { env.PERFLENS_NODE, env.PERFLENS_SERVER, '--stdio' },
     root_dir = env.PERFLENS_ROOT,
     workspace_folders = { { uri = vim.uri_from_fname(env.PERFLENS_ROOT), name = 'ws' } },
+    -- What workspace/configuration answers, and where the embedded database is cached.
+    settings = { perflens = { database = { dataSize = 2000 } } },
+    init_options = { storagePath = env.PERFLENS_STORAGE },
     handlers = {
       -- The default handler waits for a key press; in headless mode that is forever. PerfLens must
       -- never need it, so it is counted here and the test expects zero.
@@ -99,14 +102,33 @@ local function run()
   end)
   vim.cmd('write')
 
-  -- Commands run through workspace/executeCommand, as every LSP editor can (perflens.explain will
-  -- be checked here too once it exists). Without showDocument support the URL comes back as data.
+  -- Commands run through workspace/executeCommand, as every LSP editor can. Without showDocument
+  -- support the URL comes back as data.
   local client = vim.lsp.get_client_by_id(client_id)
   local response = client.request_sync('workspace/executeCommand', { command = 'perflens.showDocumentation', arguments = { 'n-plus-one' } }, TIMEOUT, bufnr)
   if not response or response.err then
     error('executeCommand failed: ' .. vim.inspect(response))
   end
   result.documentationUrl = response.result.url
+
+  -- EXPLAIN of the SQLAlchemy query under the cursor, on the embedded database built from the
+  -- models (the first build takes seconds): the result is data the client may show as it likes.
+  local position
+  for i, text in ipairs(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)) do
+    local column = text:find('db.query(Owner)', 1, true)
+    if column then
+      position = { line = i - 1, character = column - 1 }
+      break
+    end
+  end
+  if not position then
+    error('db.query(Owner) not found in the buffer')
+  end
+  local explained = client.request_sync('workspace/executeCommand', { command = 'perflens.explain', arguments = { { uri = vim.uri_from_bufnr(bufnr), position = position } } }, 150000, bufnr)
+  if not explained or explained.err then
+    error('perflens.explain failed: ' .. vim.inspect(explained))
+  end
+  result.explain = { origin = explained.result.origin, sql = explained.result.sql, summary = explained.result.summary, root = explained.result.plan.root.nodeType }
 
   vim.lsp.stop_client(client_id)
   wait_for('the server to stop', function()
