@@ -142,6 +142,20 @@ describe('language server: database commands', function () {
     );
   });
 
+  it('embedded: cancelling while the database is being built stops the build, and the next command builds it', async () => {
+    await start({ dataSize: 400_000 });
+    const source = new CancellationTokenSource();
+    const request = client.connection.sendRequest('workspace/executeCommand', { command: 'perflens.explain', arguments: [{ sql: 'SELECT count(*) FROM items' }] }, source.token);
+    const outcome = request.then(() => undefined, (e: any) => e);
+    await client.waitFor('perflens/databaseProgress', (p) => /Generating/.test(p.message), 60_000);
+    source.cancel();
+    const error = await outcome;
+    assert.ok(error, 'the cancelled command fails');
+    assert.match(String(error.message), /cancel/i);
+    const explained: any = await client.connection.sendRequest('workspace/executeCommand', { command: 'perflens.explain', arguments: [{ sql: 'SELECT 1 AS one' }] });
+    assert.equal(explained.plan.root.nodeType, 'Result');
+  });
+
   it('untrusted workspace: no database work until the client says it is trusted', async () => {
     await start({ dataSize: 50 }, { workspaceTrusted: false });
     await assert.rejects(

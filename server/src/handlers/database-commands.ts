@@ -57,7 +57,7 @@ interface CommandTarget {
 export function registerDatabaseCommands(): void {
   registerCommand(Commands.explain, async (ctx, args, token) => {
     const target = targetOf(args);
-    const { sql, range, connector, notes, timeoutMs, query } = await prepare(ctx, target);
+    const { sql, range, connector, notes, timeoutMs, query } = await prepare(ctx, target, token);
     progress(ctx, 'running EXPLAIN');
     const result = await run(connector, token, () => explainQuery(connector, sql, { analyze: target.analyze ?? true, params: target.params, allowWrites: target.allowWrites, timeoutMs }));
     return { ...explainForDisplay(result), raw: result.raw, range, origin: query.origin, description: query.description, notes: [...query.notes, ...notes] };
@@ -69,12 +69,12 @@ export function registerDatabaseCommands(): void {
     // An N+1 finding at the position: the per-item lookup against one batched query.
     const perItem = await perItemQueryAt(ctx, target.uri, target.position);
     if (perItem) {
-      const { connector, notes, timeoutMs } = await prepare(ctx, { ...target, sql: perItem.sql });
+      const { connector, notes, timeoutMs } = await prepare(ctx, { ...target, sql: perItem.sql }, token);
       const comparison = await run(connector, token, () => compareBatch(connector, perItem.sql, { sizes: target.sizes, timeoutMs, isCancelled, onProgress: (m) => progress(ctx, m) }));
       return { kind: 'n-plus-one', sql: perItem.sql, database: connector.description, range: perItem.range, ...comparison, notes: [...perItem.notes, ...notes, ...comparison.notes] } satisfies CompareFixResult;
     }
     const found = await paginationAt(ctx, target.uri, target.position);
-    const { connector, notes, timeoutMs } = await prepare(ctx, { ...target, sql: found.sql });
+    const { connector, notes, timeoutMs } = await prepare(ctx, { ...target, sql: found.sql }, token);
     const comparison = await run(connector, token, () =>
       comparePagination(connector, found.variants, { runs: target.runs, warmup: target.warmup, pages: target.pages, timeoutMs, isCancelled, onProgress: (m) => progress(ctx, m) }),
     );
@@ -82,7 +82,7 @@ export function registerDatabaseCommands(): void {
   });
   registerCommand(Commands.suggestIndex, async (ctx, args, token) => {
     const target = targetOf(args);
-    const { sql, range, connector, notes, timeoutMs, query } = await prepare(ctx, target);
+    const { sql, range, connector, notes, timeoutMs, query } = await prepare(ctx, target, token);
     progress(ctx, 'trying indexes');
     const advice = await run(connector, token, () => suggestIndexes(connector, sql, { params: target.params, timeoutMs }));
     const root = ctx.root;
@@ -110,7 +110,7 @@ export function registerDatabaseCommands(): void {
   });
   registerCommand(Commands.benchmark, async (ctx, args, token) => {
     const target = targetOf(args);
-    const { sql, range, connector, notes, timeoutMs, query } = await prepare(ctx, target);
+    const { sql, range, connector, notes, timeoutMs, query } = await prepare(ctx, target, token);
     let reported = 0;
     const onProgress = (done: number, total: number) => {
       // A message per tenth of the runs is plenty for a progress bar.
@@ -151,7 +151,7 @@ function targetOf(args: unknown[]): CommandTarget {
   return { ...(second && typeof second === 'object' ? (second as CommandTarget) : {}), ...target };
 }
 
-async function prepare(ctx: ServerContext, target: CommandTarget) {
+async function prepare(ctx: ServerContext, target: CommandTarget, token?: CancellationToken) {
   if (!ctx.workspaceTrusted) {
     throw failure(ErrorCodes.InvalidRequest, 'PerfLens does not connect to databases in an untrusted workspace; trust the workspace to run EXPLAIN and benchmarks.', 'untrusted-workspace');
   }
@@ -189,6 +189,8 @@ async function prepare(ctx: ServerContext, target: CommandTarget) {
         progress(ctx, m);
       },
       log: ctx.log,
+      // Cancelling the command while the embedded database is built stops the build (the next command starts it again).
+      isCancelled: () => !!token?.isCancellationRequested,
     }),
   );
   return { sql, range, connector: opened.connector, notes: opened.notes, timeoutMs, query };
