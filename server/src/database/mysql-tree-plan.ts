@@ -50,6 +50,8 @@ function parseLine(body: string, ctx: MysqlPlanContext): Node {
     node['Actual Total Time'] = Number(act[2]);
     node['Actual Rows'] = Number(act[3]);
     node['Actual Loops'] = Number(act[4]);
+    // Iterators outside the cost model (temporary tables, materialisation) print no estimate: none to be off.
+    if (!cost) node['Plan Rows'] = node['Actual Rows'];
   } else if (body.includes('(never executed)')) {
     node['Actual Rows'] = 0;
     node['Actual Loops'] = 0;
