@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { needsPassword, withPassword } from '../../server/src/database/credentials';
 import { benchmarkQuery } from '../../server/src/database/benchmark';
 import { QueryCancelledError, QueryTimeoutError, ReadOnlyError } from '../../server/src/database/database-errors';
 import { explainQuery } from '../../server/src/database/explain';
@@ -104,6 +105,21 @@ describeWithMysql('database: MySQL connector (on MariaDB)', (db) => {
     await my.cancel();
     assert.ok((await outcome) instanceof QueryCancelledError);
     assert.equal(await count(), 50);
+  });
+
+  it('a URL that names only the user connects once the password the client keeps is put in', async () => {
+    const url = new URL(db.url());
+    const password = decodeURIComponent(url.password);
+    url.password = '';
+    const bare = url.toString();
+    assert.equal(needsPassword(bare), true);
+    const connector = new MysqlConnector({ url: withPassword(bare, password), timeoutMs: 5000 });
+    try {
+      assert.deepEqual((await connector.run('SELECT 1 AS one')).rows, [{ one: 1 }]);
+      assert.ok(!connector.description.includes(password));
+    } finally {
+      await connector.close();
+    }
   });
 
   it('connection errors name the database without its password', async () => {
