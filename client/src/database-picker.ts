@@ -1,13 +1,13 @@
 /**
  * Which database EXPLAIN and benchmarks use: "PerfLens: Select Database" (the embedded PostgreSQL
- * built from the workspace, or a PostgreSQL URL), a status bar item that names it, and passwords in
+ * built from the workspace, a PostgreSQL or MySQL URL, a SQLite file), a status bar item that names it, and passwords in
  * VS Code's secret storage — the URL in settings never carries one. The server asks for the
  * password (`perflens/databasePassword`) only when it connects.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DatabasePasswordParams, DatabasePasswordResult } from '../../server/src/protocol';
-import { hasUserWithoutPassword, shortName, splitPassword } from './database-url';
+import { hasUserWithoutPassword, serverUrlProblem, shortName, splitPassword, type ServerKind } from './database-url';
 
 const SECRET_PREFIX = 'perflens.database.password:';
 
@@ -46,6 +46,7 @@ export class DatabasePicker implements vscode.Disposable {
       { id: 'embedded', label: '$(server-environment) Embedded PostgreSQL', description: current ? '' : 'in use', detail: 'Built from the workspace schema with generated data; nothing to set up.' },
       { id: 'postgres', label: '$(plug) PostgreSQL…', description: current.startsWith('postgres') ? `in use: ${shortName(current)}` : '', detail: 'A database you run: postgres://user@host:5432/name (the password goes to secret storage).' },
     ];
+    items.push({ id: 'mysql', label: '$(plug) MySQL or MariaDB…', description: /^(mysql|mariadb):/i.test(current) ? `in use: ${shortName(current)}` : '', detail: 'A database you run: mysql://user@host:3306/name (the password goes to secret storage).' });
     items.push({ id: 'sqlite', label: '$(file) SQLite file…', description: current.startsWith('sqlite:') ? `in use: ${current.slice(7)}` : '', detail: 'A .db/.sqlite file of the workspace, opened read-only into memory (never written).' });
     if (current && !current.startsWith('sqlite:')) items.push({ id: 'forget', label: '$(trash) Forget the saved password', detail: `for ${current}` });
     const pick = await vscode.window.showQuickPick(items, { title: 'PerfLens: Select Database', placeHolder: 'Database for EXPLAIN and benchmarks' });
@@ -64,12 +65,16 @@ export class DatabasePicker implements vscode.Disposable {
       void vscode.window.showInformationMessage(`PerfLens forgot the password for ${current}.`);
       return;
     }
+    const kind: ServerKind = pick.id === 'mysql' ? 'mysql' : 'postgres';
+    const server = kind === 'mysql'
+      ? { title: 'PerfLens: MySQL connection', example: 'mysql://user@host:3306/database', fallback: 'mysql://root@127.0.0.1:3306/mysql' }
+      : { title: 'PerfLens: PostgreSQL connection', example: 'postgres://user@host:5432/database', fallback: 'postgres://postgres@127.0.0.1:5432/postgres' };
     const typed = await vscode.window.showInputBox({
-      title: 'PerfLens: PostgreSQL connection',
-      prompt: 'postgres://user@host:5432/database — a password typed here is moved to secret storage',
-      value: current.startsWith('postgres') ? current : 'postgres://postgres@127.0.0.1:5432/postgres',
+      title: server.title,
+      prompt: `${server.example} — a password typed here is moved to secret storage`,
+      value: serverUrlProblem(kind, current) === undefined ? current : server.fallback,
       ignoreFocusOut: true,
-      validateInput: (v) => (/^postgres(ql)?:\/\/[^\s]+$/i.test(v.trim()) ? undefined : 'A postgres:// or postgresql:// URL'),
+      validateInput: (v) => serverUrlProblem(kind, v),
     });
     if (!typed) return;
     const { url, password } = splitPassword(typed.trim());

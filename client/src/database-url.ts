@@ -29,3 +29,13 @@ export function shortName(url: string): string {
   if (!m) return url;
   return m[2] ? `${m[2]} on ${m[1]}` : m[1];
 }
+
+/** The database servers "Select Database" offers a URL for. */
+export type ServerKind = 'postgres' | 'mysql';
+
+/** Why a typed URL is not one of `kind` (the input box's validation), or undefined when it is. */
+export function serverUrlProblem(kind: ServerKind, url: string): string | undefined {
+  const value = url.trim();
+  if (kind === 'mysql') return /^(mysql|mariadb):\/\/\S+$/i.test(value) ? undefined : 'A mysql:// URL (mariadb:// works too)';
+  return /^postgres(ql)?:\/\/\S+$/i.test(value) ? undefined : 'A postgres:// or postgresql:// URL';
+}

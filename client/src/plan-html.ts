@@ -17,7 +17,7 @@ export interface PlanPage {
 }
 
 /** The server's warning kinds, as the flags shown beside the node they are about. */
-const FLAGS: Record<string, string> = { 'seq-scan': 'sequential scan', 'sort-spill': 'spilled to disk', 'hash-spill': 'spilled to disk', misestimate: 'row misestimate' };
+const FLAGS: Record<string, string> = { 'seq-scan': 'sequential scan', 'sort-spill': 'spilled to disk', 'hash-spill': 'spilled to disk', misestimate: 'row misestimate', filesort: 'filesort', temporary: 'temporary table' };
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

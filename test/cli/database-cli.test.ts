@@ -46,10 +46,15 @@ describe('CLI: explain and bench', function () {
   it('usage errors exit 2; an unsupported URL exits 1 without its password', () => {
     assert.equal(perflens(root, ['explain'], env()).status, 2);
     assert.equal(perflens(root, ['bench', '--runs', 'many', 'SELECT 1'], env()).status, 2);
-    const r = perflens(root, ['explain', '--db', 'mysql://root:hunter2@localhost/app', 'SELECT 1'], env());
+    const r = perflens(root, ['explain', '--db', 'mssql://root:hunter2@localhost/app', 'SELECT 1'], env());
     assert.equal(r.status, 1);
-    assert.match(r.stderr, /mysql:\/\/root:\*\*\*@localhost\/app: only PostgreSQL \(postgres:\/\/…\) and SQLite/);
+    assert.match(r.stderr, /mssql:\/\/root:\*\*\*@localhost\/app: only PostgreSQL \(postgres:\/\/…\), MySQL or MariaDB \(mysql:\/\/…\) and SQLite/);
     assert.doesNotMatch(r.stderr + r.stdout, /hunter2/);
+    // A MySQL server that is not there (nothing listens on port 1): a clear error, still no password.
+    const down = perflens(root, ['explain', '--db', 'mysql://root:hunter2@127.0.0.1:1/app', 'SELECT 1'], env());
+    assert.equal(down.status, 1);
+    assert.match(down.stderr, /Could not connect to MySQL at mysql:\/\/root:\*\*\*@127\.0\.0\.1:1\/app/);
+    assert.doesNotMatch(down.stderr + down.stdout, /hunter2/);
   });
 
   it('PostgreSQL from PERFLENS_DATABASE_URL, and a timeout is a clear error', function () {

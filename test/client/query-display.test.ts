@@ -1,6 +1,6 @@
 /** What the VS Code client shows for query results: inline text, hover Markdown, the plan view's page, URLs. */
 import * as assert from 'node:assert/strict';
-import { hasUserWithoutPassword, shortName, splitPassword } from '../../client/src/database-url';
+import { hasUserWithoutPassword, serverUrlProblem, shortName, splitPassword } from '../../client/src/database-url';
 import { escapeHtml, histogram, planHtml } from '../../client/src/plan-html';
 import { compareLine, hoverMarkdown, inlineText, ms, planTreeText } from '../../client/src/query-text';
 import { compactParams } from '../../server/src/database/compare-pagination';
@@ -144,5 +144,19 @@ describe('client: query result display', () => {
     assert.equal(needsPassword('postgres://app@db/shop?password=x'), false);
     assert.equal(needsPassword('postgres://app:pw@db/shop'), false);
     assert.equal(withPassword('postgres://app@db/shop', 'p@ss/w'), 'postgres://app:p%40ss%2Fw@db/shop');
+  });
+
+  it('URLs: MySQL ones the same way, and the picker accepts each kind it offers', () => {
+    assert.deepEqual(splitPassword('mysql://app:p%40ss@db:3306/shop'), { url: 'mysql://app@db:3306/shop', password: 'p@ss' });
+    assert.equal(hasUserWithoutPassword('mysql://app@db:3306/shop'), true);
+    assert.equal(needsPassword('mysql://app@db:3306/shop'), true);
+    assert.equal(needsPassword('mysql://app:pw@db:3306/shop'), false);
+    assert.equal(withPassword('mysql://app@db:3306/shop', 'p@ss/w'), 'mysql://app:p%40ss%2Fw@db:3306/shop');
+    assert.equal(shortName('mysql://app@db.internal:3306/shop'), 'shop on db.internal');
+    assert.equal(serverUrlProblem('mysql', 'mysql://app@db:3306/shop'), undefined);
+    assert.equal(serverUrlProblem('mysql', 'mariadb://app@db/shop'), undefined);
+    assert.match(serverUrlProblem('mysql', 'postgres://app@db/shop') ?? '', /mysql:\/\//);
+    assert.equal(serverUrlProblem('postgres', 'postgresql://app@db/shop'), undefined);
+    assert.match(serverUrlProblem('postgres', 'mysql://app@db/shop') ?? '', /postgres:\/\//);
   });
 });

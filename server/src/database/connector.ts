@@ -37,8 +37,10 @@ export interface QueryResult {
 export type RawPlan = Record<string, unknown> & { Plan: Record<string, unknown> };
 
 export interface Connector {
-  /** `postgres`, `pglite`, `sqlite`: what the results say they ran on. */
+  /** `postgres`, `pglite`, `sqlite`, `mysql`: what the results say they ran on. */
   readonly kind: string;
+  /** The SQL function for a random number between 0 and 1, when it is not `random()` (MySQL's `RAND()`). */
+  readonly randomFunction?: string;
   /** Names the database for messages, with any password removed. */
   readonly description: string;
   run(sql: string, options?: StatementOptions): Promise<QueryResult>;

@@ -50,6 +50,8 @@ export interface AdviceRequest {
 const MAX_CANDIDATES = 3;
 
 export async function suggestIndexes(connector: Connector, sql: string, request: AdviceRequest = {}): Promise<IndexAdvice> {
+  // MySQL commits CREATE INDEX at once and has no hypothetical indexes: nothing could be tried safely.
+  if (connector.kind === 'mysql') throw new Error(`Suggest Index needs PostgreSQL (the embedded database, or one with HypoPG): ${connector.description} would build a real index, which PerfLens never does.`);
   const embedded = connector.kind === 'pglite';
   const hypopg = embedded ? undefined : await hypopgSchema(connector, request.timeoutMs);
   const before = await explainQuery(connector, sql, { analyze: embedded || !hypopg, params: request.params, timeoutMs: request.timeoutMs });

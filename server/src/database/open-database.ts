@@ -1,10 +1,11 @@
 /**
  * Picks and opens the database for EXPLAIN and benchmarks: PostgreSQL when a `postgres://` URL is
- * configured, SQLite (a read-only in-memory copy of the file) for `sqlite:path/to/file.db`, the
+ * configured, MySQL or MariaDB for `mysql://` (or `mariadb://`), SQLite (a read-only in-memory copy of the file) for `sqlite:path/to/file.db`, the
  * embedded PGlite database built from the workspace otherwise.
  */
 import type { Connector } from './connector';
 import { openEmbeddedDatabase } from './embedded-database';
+import { isMysqlUrl, MysqlConnector } from './mysql-connector';
 import { PgConnector } from './pg-connector';
 import { redactUrl } from './redact-url';
 import { isSqliteUrl, SqliteConnector } from './sqlite-connector';
@@ -18,7 +19,7 @@ export interface DatabaseSettings {
   cacheDir: string;
   dataSize: number;
   timeoutMs: number;
-  /** Connections for PostgreSQL (a benchmark's concurrency). */
+  /** Connections for PostgreSQL and MySQL (a benchmark's concurrency). */
   maxConnections?: number;
   idleMs?: number;
   onProgress?: (message: string) => void;
@@ -38,8 +39,9 @@ export async function openDatabase(settings: DatabaseSettings): Promise<OpenedDa
   const url = settings.url?.trim();
   if (url) {
     if (/^postgres(ql)?:\/\//i.test(url)) return { connector: new PgConnector({ url, timeoutMs: settings.timeoutMs, maxConnections: settings.maxConnections }), notes: [] };
+    if (isMysqlUrl(url)) return { connector: new MysqlConnector({ url, timeoutMs: settings.timeoutMs, maxConnections: settings.maxConnections }), notes: [] };
     if (isSqliteUrl(url)) return { connector: new SqliteConnector({ url, root: settings.root, timeoutMs: settings.timeoutMs }), notes: [] };
-    throw new UnsupportedDatabaseError(`${redactUrl(url)}: only PostgreSQL (postgres://…) and SQLite (sqlite:path/to/file.db) URLs are supported so far; leave the URL empty for the embedded database.`);
+    throw new UnsupportedDatabaseError(`${redactUrl(url)}: only PostgreSQL (postgres://…), MySQL or MariaDB (mysql://…) and SQLite (sqlite:path/to/file.db) URLs are supported; leave the URL empty for the embedded database.`);
   }
   const embedded = await openEmbeddedDatabase({
     root: settings.root,

@@ -54,7 +54,8 @@ function node(p: Record<string, unknown>): PlanNode {
       tempWritten: num(p['Temp Written Blocks']) ?? 0,
     };
   }
-  if (out.nodeType === 'Sort' || out.nodeType === 'Incremental Sort') {
+  // MySQL's sorts are named by their keys (`Sort: posts.created_at DESC`), and carry them.
+  if (out.nodeType === 'Sort' || out.nodeType === 'Incremental Sort' || Array.isArray(p['Sort Key'])) {
     const keys = Array.isArray(p['Sort Key']) ? (p['Sort Key'] as unknown[]).map(String) : [];
     out.sort = { keys };
     setIf(out.sort, 'method', str(p['Sort Method']));

@@ -2,12 +2,13 @@
  * What in a plan is worth a warning: a sequential scan of a big table, a sort or hash that spills
  * to disk, and a row estimate off by ten times or more (the planner chose on wrong numbers). In
  * SQLite's plans: a `SCAN` of a big table without an index, and a temporary b-tree that sorts or
- * groups rows read from a big table.
+ * groups rows read from a big table. In MySQL's and MariaDB's: a full table scan of a big table
+ * (`Full scan on posts`, `Table scan on posts`), and a filesort or temporary table over many rows.
  */
 import { formatCount } from './plan-summary';
 import { allNodes, nodeLabel, type NormalisedPlan, type PlanNode } from './plan-tree';
 
-export type PlanWarningKind = 'seq-scan' | 'sort-spill' | 'hash-spill' | 'misestimate' | 'temp-btree';
+export type PlanWarningKind = 'seq-scan' | 'sort-spill' | 'hash-spill' | 'misestimate' | 'temp-btree' | 'filesort' | 'temporary';
 
 export interface PlanWarning {
   kind: PlanWarningKind;
@@ -36,7 +37,7 @@ export function planWarnings(plan: NormalisedPlan, options: WarningOptions = {})
   const stoppedEarly = new Set<PlanNode>();
   const markLimited = (n: PlanNode, limited: boolean): void => {
     if (limited) stoppedEarly.add(n);
-    n.children.forEach((c) => markLimited(c, limited || n.nodeType === 'Limit'));
+    n.children.forEach((c) => markLimited(c, limited || n.nodeType === 'Limit' || n.nodeType.startsWith('Limit: ')));
   };
   markLimited(plan.root, false);
   // The biggest table a plan reads: what a SQLite temporary b-tree may have to hold.
@@ -49,6 +50,20 @@ export function planWarnings(plan: NormalisedPlan, options: WarningOptions = {})
       if (rows >= bigTable) {
         out.push({ kind: 'seq-scan', node: label, message: `${label} reads all ~${formatCount(rows)} rows of the table: an index on the filtered or joined column would let SQLite SEARCH it instead.` });
       }
+    }
+    if (/^(Full scan|Table scan) on /.test(n.nodeType) && n.relation) {
+      const rows = tableRows(n, options.tableRows);
+      if (rows >= bigTable) {
+        const why = n.filter ? ` to keep the rows matching ${n.filter}; an index on the filtered column would read only those` : '';
+        out.push({ kind: 'seq-scan', node: label, message: `${label} reads all ~${formatCount(rows)} rows of the table${why}.` });
+      }
+    }
+    // MySQL's `Sort (Using filesort)` (EXPLAIN JSON) and `Sort: …` (EXPLAIN ANALYZE's tree).
+    if ((/Using filesort/.test(n.nodeType) || /^Sort(?: with duplicate removal)?: /.test(n.nodeType)) && inputRows(n, biggest) >= bigTable) {
+      out.push({ kind: 'filesort', node: label, message: `${label}: MySQL sorts ~${formatCount(inputRows(n, biggest))} rows (Using filesort); an index in the ORDER BY order lets it read them in order (and stop at a LIMIT).` });
+    }
+    if ((/Using temporary/.test(n.nodeType) || /\btemporary table\b/i.test(n.nodeType)) && inputRows(n, biggest) >= bigTable) {
+      out.push({ kind: 'temporary', node: label, message: `${label}: MySQL puts ~${formatCount(inputRows(n, biggest))} rows in a temporary table (Using temporary) to group, deduplicate or sort them; an index on the GROUP BY or DISTINCT columns avoids it.` });
     }
     if (n.nodeType.startsWith('USE TEMP B-TREE') && biggest >= bigTable) {
       const what = /FOR (.*)$/.exec(n.nodeType)?.[1] ?? 'sorting';
@@ -78,6 +93,13 @@ export function planWarnings(plan: NormalisedPlan, options: WarningOptions = {})
     }
   }
   return out;
+}
+
+/** Rows going into a sort or temporary table: the node's own count or what its children produce, else the biggest table read. */
+function inputRows(n: PlanNode, biggest: number): number {
+  const rows = (x: PlanNode): number => (x.rowsActual !== undefined ? x.rowsActual * Math.max(1, x.loops ?? 1) : x.rowsEstimated);
+  if (n.children.length === 0) return Math.max(rows(n), biggest);
+  return Math.max(rows(n), ...n.children.map(rows));
 }
 
 function tableRows(n: PlanNode, known: ReadonlyMap<string, number> | undefined): number {

@@ -127,7 +127,7 @@ async function sample(connector: Connector, site: ParameterSite, tables: Stateme
   const candidates = site.qualifier ? tables.filter((t) => t.alias === site.qualifier || t.text === site.qualifier) : tables;
   for (const table of candidates) {
     try {
-      const result = await connector.run(`SELECT ${site.column} AS v FROM ${table.text} WHERE ${site.column} IS NOT NULL ORDER BY random() LIMIT 1`, { timeoutMs });
+      const result = await connector.run(`SELECT ${site.column} AS v FROM ${table.text} WHERE ${site.column} IS NOT NULL ORDER BY ${connector.randomFunction ?? 'random()'} LIMIT 1`, { timeoutMs });
       if (result.rows.length > 0) return { value: result.rows[0].v, from: `${table.text}.${site.column}` };
     } catch {
       // Not this table's column (or a table the database lacks): try the next one, then a default.
