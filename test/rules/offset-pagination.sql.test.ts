@@ -96,7 +96,7 @@ ruleTests('offset-pagination', {
       file: 'queries.sql',
       workspace: { 'schema.sql': 'CREATE TABLE posts (id serial PRIMARY KEY, created_at timestamptz NOT NULL);\nCREATE INDEX IF NOT EXISTS "posts_created_at_id_idx" ON public.posts USING btree (created_at DESC, id DESC);\n' },
       code: 'SELECT * FROM posts ORDER BY created_at DESC LIMIT 20 OFFSET $1;',
-      findings: [{ line: 1, message: /The index `posts_created_at_id_idx` already serves this order, so each page reads only its own rows\.$/ }],
+      findings: [{ line: 1, message: /The index `posts_created_at_id_idx` already exists, so the keyset query reads only its page's rows\.$/ }],
     },
     {
       name: 'an index on another leading column does not count',

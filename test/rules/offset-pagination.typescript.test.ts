@@ -178,7 +178,7 @@ ruleTests('offset-pagination', {
       file: 'posts.ts',
       workspace: { '../prisma/schema.prisma': 'model Post {\n  id        Int      @id @default(autoincrement())\n  createdAt DateTime @default(now())\n\n  @@index([createdAt(sort: Desc), id])\n}\n' },
       code: "import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\nexport async function list(page: number) {\n  return prisma.post.findMany({ orderBy: { createdAt: 'desc' }, skip: (page - 1) * 20, take: 20 });\n}\n",
-      findings: [{ line: 4, message: /The index on \(createdAt, id\) already serves this order/ }],
+      findings: [{ line: 4, message: /The index on \(createdAt, id\) already exists/ }],
     },
   ],
 });

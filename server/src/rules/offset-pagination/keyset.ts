@@ -60,7 +60,7 @@ export function offsetMessage(p: OffsetMessageParts): string {
     p.keys.length === 1 && PRIMARY_KEYS.has(p.keys[0].column)
       ? ' The primary key index serves this order.'
       : p.existing
-        ? ` The index ${p.existing.name ? `\`${p.existing.name}\`` : `on (${p.existing.columns.join(', ')})`} already serves this order, so each page reads only its own rows.`
+        ? ` The index ${p.existing.name ? `\`${p.existing.name}\`` : `on (${p.existing.columns.join(', ')})`} already exists, so the keyset query reads only its page's rows.`
       : p.index
         ? ` It needs an index on (${cols}): ${p.index}.`
         : p.table
