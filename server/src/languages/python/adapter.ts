@@ -21,6 +21,7 @@ import { itemAccesses } from './item-access';
 import { djangoModels, djangoQuerysets } from './models';
 import { sqlalchemyModels, sqlalchemySelects } from './sqlalchemy-models';
 import { walk, type Node } from './tree';
+import { installNodeMemo } from './node-memo';
 
 /** Queryset/session operations that write. */
 const PY_WRITES = /^(create|update|delete|save|get_or_create|update_or_create|insert)$/;
@@ -104,6 +105,7 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
       const grammar = this.assetDir
         ? path.join(this.assetDir, 'tree-sitter-python.wasm')
         : path.join(path.dirname(require.resolve('tree-sitter-python/package.json')), 'tree-sitter-python.wasm');
+      installNodeMemo();
       await Parser.init({ locateFile: (name: string) => path.join(runtimeDir, name) });
       const language = await Language.load(grammar);
       const parser = new Parser();
@@ -222,7 +224,8 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
         if (PY_WRITES.test(q.operation)) q.write = true;
         facts.queries.push(q);
       }
-    }, false);
+      // Anonymous nodes are tokens (leaves): only a broken tree's MISSING tokens need them visited.
+    }, !anyErrors);
     const helpers = pythonHelpers(root, facts.queries);
     facts.helperCalls = helpers.calls;
     facts.queryHelpers = helpers.exported;
