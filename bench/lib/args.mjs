@@ -8,7 +8,7 @@ ratios, medians, files/s, MB/s and peak RSS.
 Options:
   --rounds N        measured rounds after the warm-up (default 5; --quick: 2)
   --quick           small corpora, fewer rounds and edits: a smoke run, not a result
-  --only LIST       comma-separated tool ids (perflens, eslint, oxlint, biome, ruff)
+  --only LIST       comma-separated tool ids (perflens, perflens-warm, eslint, oxlint, biome, ruff)
   --no-latency      skip the editor-latency measurement
   --edits N         edits per round in the editor-latency measurement (default 40; --quick: 10)
   --no-build        use the PerfLens build already in server/out and out/
@@ -23,7 +23,7 @@ function positiveInt(flag, v) {
   return Number(v);
 }
 
-export const TOOL_IDS = ['perflens', 'eslint', 'oxlint', 'biome', 'ruff'];
+export const TOOL_IDS = ['perflens', 'perflens-warm', 'eslint', 'oxlint', 'biome', 'ruff'];
 
 export function parseArgs(argv) {
   const opts = { rounds: undefined, quick: false, only: undefined, latency: true, edits: undefined, build: true, out: undefined, help: false };

@@ -76,7 +76,26 @@ export function defineTools({ repoRoot, benchDir, corporaDir, installError }) {
       name: `PerfLens ${perflensVersion} (all rules)`,
       languages: ['ts', 'py'],
       unavailable: existsSync(join(repoRoot, 'server/out/cli.js')) ? undefined : 'not built: run npm run build',
-      command: (c) => ({ cmd: node, args: [perflensCli, 'lint', '--format', 'json', '--root', c.dir, c.dir] }),
+      // A full scan: the per-file cache is off, so every round parses every file.
+      command: (c) => ({ cmd: node, args: [perflensCli, 'lint', '--no-cache', '--format', 'json', '--root', c.dir, c.dir] }),
+      read(r) {
+        ok(r, [0, 1]);
+        const report = JSON.parse(r.stdout);
+        return { files: report.files, findings: report.findings.length };
+      },
+    },
+    {
+      id: 'perflens-warm',
+      name: `PerfLens ${perflensVersion} (all rules, re-scan with nothing changed: per-file cache warm)`,
+      languages: ['ts', 'py'],
+      unavailable: existsSync(join(repoRoot, 'server/out/cli.js')) ? undefined : 'not built: run npm run build',
+      // The warm-up run fills the cache (beside the corpora, never in the repository); every
+      // measured run then only reads and hashes the files.
+      command: (c) => ({
+        cmd: node,
+        args: [perflensCli, 'lint', '--format', 'json', '--root', c.dir, c.dir],
+        env: { PERFLENS_CACHE_DIR: join(corporaDir, '..', 'perflens-lint-cache') },
+      }),
       read(r) {
         ok(r, [0, 1]);
         const report = JSON.parse(r.stdout);
