@@ -52,6 +52,11 @@ export class LintCache {
     return cache;
   }
 
+  /** No file is known: nothing can come from this cache. */
+  get empty(): boolean {
+    return Object.keys(this.files).length === 0;
+  }
+
   get(file: string, hash: string): CachedFile | undefined {
     const entry = this.files[file];
     return entry?.hash === hash ? entry : undefined;

@@ -146,8 +146,6 @@ export async function lintFiles(root: string, paths: readonly string[], options:
   for await (const abs of expand(paths.length ? paths : [absRoot], filter, log)) lintPaths.push(abs);
   const rootFiles: string[] = [];
   for await (const f of discoverFiles(absRoot, { filter, schemas: true })) rootFiles.push(f);
-  const toRead = [...new Set([...rootFiles, ...lintPaths.filter((f) => languageOfPath(f))])];
-  const reads = await readAll(toRead);
   const hashes = new Map<string, string>();
   const hashOf = (file: string, text: string): string => {
     let h = hashes.get(file);
@@ -174,6 +172,11 @@ export async function lintFiles(root: string, paths: readonly string[], options:
   };
 
   try {
+    // Nothing can come from the cache: the workers start while the files are read.
+    if (!cache || cache.empty) await runnerFor(lintPaths.length);
+    const toRead = [...new Set([...rootFiles, ...lintPaths.filter((f) => languageOfPath(f))])];
+    const reads = await readAll(toRead);
+
     // Pass 1: the models of the whole root, so that a view linted alone still knows that
     // `post.author` is a foreign key defined in models.py, a lazy relation of a TypeORM entity, or
     // a relation in schema.prisma.
