@@ -148,10 +148,14 @@ export async function lintFiles(root: string, paths: readonly string[], options:
   const filter = new FileFilter(absRoot, settings);
   const init: LinterInit = { settings, only: options.only ? [...options.only].sort() : undefined, assetDir: options.assetDir, aliases: readPathAliases(absRoot, log) };
 
-  const lintPaths: string[] = [];
-  for await (const abs of expand(paths.length ? paths : [absRoot], filter, log)) lintPaths.push(abs);
   const rootFiles: string[] = [];
-  for await (const f of discoverFiles(absRoot, { filter, schemas: true })) rootFiles.push(f);
+  const onError = (dir: string, reason: string): void => log(`${dir}: ${reason}`);
+  const wholeRoot = paths.length === 0 || (paths.length === 1 && path.resolve(paths[0]) === absRoot);
+  for await (const f of discoverFiles(absRoot, { filter, schemas: true, onError: wholeRoot ? onError : undefined })) rootFiles.push(f);
+  const lintPaths: string[] = [];
+  // Linting the whole root: the same walk, without the schemas that are only read for models.
+  if (wholeRoot) lintPaths.push(...rootFiles.filter((f) => languageOfPath(f)));
+  else for await (const abs of expand(paths, filter, log)) lintPaths.push(abs);
   const hashes = new Map<string, string>();
   const hashOf = (file: string, text: string): string => {
     let h = hashes.get(file);
