@@ -78,6 +78,17 @@ describe('CLI workers and cache', () => {
     assert.equal(JSON.parse((await run({})).json).findings.length, 1);
   });
 
+  it('forgets files that are gone', async () => {
+    ws.write('a.sql', 'SELECT 1;\n');
+    ws.write('b.sql', 'SELECT 2;\n');
+    await run({});
+    fs.rmSync(path.join(ws.root, 'b.sql'));
+    await run({});
+    const [file] = fs.readdirSync(path.join(cacheDir, 'lint'));
+    const cached = JSON.parse(fs.readFileSync(path.join(cacheDir, 'lint', file), 'utf8')) as { files: Record<string, unknown> };
+    assert.deepEqual(Object.keys(cached.files).map((f) => path.basename(f)), ['a.sql']);
+  });
+
   it('keys the cache on the settings', async () => {
     ws.write('q.sql', 'SELECT id FROM posts ORDER BY id LIMIT 20 OFFSET $1;\n');
     assert.equal(JSON.parse((await run({})).json).findings[0].severity, 'warning');

@@ -69,6 +69,16 @@ export class LintCache {
     this.dirty = true;
   }
 
+  /** Forgets the files not in `files` (deleted, or now excluded): the cache does not grow forever. */
+  retain(files: ReadonlySet<string>): void {
+    for (const f of Object.keys(this.files)) {
+      if (!files.has(f)) {
+        delete this.files[f];
+        this.dirty = true;
+      }
+    }
+  }
+
   /** Writes the cache (atomically: a concurrent run reads the old or the new one, never half). */
   save(): void {
     if (!this.dirty) return;

@@ -283,6 +283,8 @@ export async function lintFiles(root: string, paths: readonly string[], options:
       if (r) results.files.push(r);
     }
     results.files.sort((a, b) => (a.relative < b.relative ? -1 : a.relative > b.relative ? 1 : 0));
+    // A run over the whole root has seen every file that still counts.
+    if (wholeRoot) cache?.retain(new Set(toRead));
     try {
       cache?.save();
     } catch (e) {
