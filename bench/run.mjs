@@ -202,7 +202,7 @@ async function main() {
       corpora.push({ language, label, unavailable: e.message.split('\n')[0] });
     }
   }
-  let tools = defineTools({ repoRoot, benchDir, corporaDir: join(cache, 'corpora'), installError });
+  let tools = defineTools({ repoRoot, benchDir, corporaDir: join(cache, 'corpora'), installError, baseline: opts.baseline });
   if (opts.only) tools = tools.filter((t) => opts.only.includes(t.id));
   const scans = runScans(opts, tools, corpora.filter((c) => !c.unavailable));
   let latency;

@@ -1,7 +1,8 @@
 // Runs the mocha suites compiled to out/test and ends with the line CI reads: `N passed, N failed`.
 // Arguments narrow the run to files whose path contains one of them (`npm test -- lsp cli`).
 import Mocha from 'mocha';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,6 +18,10 @@ function walk(dir) {
   });
 }
 
+// The CLI caches per-file results in the user's cache folder: tests get a folder of their own.
+const cacheDir = mkdtempSync(join(tmpdir(), 'perflens-test-cache-'));
+process.env.PERFLENS_CACHE_DIR = cacheDir;
+
 const mocha = new Mocha({ reporter: 'spec', timeout: 60_000 });
 const files = walk(testRoot).filter((f) => filters.length === 0 || filters.some((x) => relative(testRoot, f).includes(x)));
 files.sort().forEach((f) => mocha.addFile(f));
@@ -27,6 +32,7 @@ const runner = mocha.run();
 runner.on('pass', () => passed++);
 runner.on('fail', () => failed++);
 runner.on('end', () => {
+  rmSync(cacheDir, { recursive: true, force: true });
   console.log(`\n${passed} passed, ${failed} failed`);
   process.exitCode = failed > 0 ? 1 : 0;
 });

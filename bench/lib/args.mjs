@@ -8,7 +8,10 @@ ratios, medians, files/s, MB/s and peak RSS.
 Options:
   --rounds N        measured rounds after the warm-up (default 5; --quick: 2)
   --quick           small corpora, fewer rounds and edits: a smoke run, not a result
-  --only LIST       comma-separated tool ids (perflens, eslint, oxlint, biome, ruff)
+  --only LIST       comma-separated tool ids (perflens, perflens-warm, perflens-baseline, eslint,
+                    oxlint, biome, ruff)
+  --baseline CLI    also run another PerfLens build (its bin/perflens.js, e.g. from
+                    \`git archive <rev>\` + npm run bundle) in the same rounds: before/after
   --no-latency      skip the editor-latency measurement
   --no-database     skip the embedded database's build and warm EXPLAIN (bench/database.mjs)
   --edits N         edits per round in the editor-latency measurement (default 40; --quick: 10)
@@ -24,10 +27,10 @@ function positiveInt(flag, v) {
   return Number(v);
 }
 
-export const TOOL_IDS = ['perflens', 'eslint', 'oxlint', 'biome', 'ruff'];
+export const TOOL_IDS = ['perflens', 'perflens-warm', 'perflens-baseline', 'eslint', 'oxlint', 'biome', 'ruff'];
 
 export function parseArgs(argv) {
-  const opts = { rounds: undefined, quick: false, only: undefined, latency: true, database: true, edits: undefined, build: true, out: undefined, help: false };
+  const opts = { rounds: undefined, quick: false, only: undefined, latency: true, database: true, edits: undefined, build: true, out: undefined, baseline: undefined, help: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -43,6 +46,12 @@ export function parseArgs(argv) {
         const v = value();
         if (!v) throw new UsageError('--out needs a file');
         opts.out = v;
+        break;
+      }
+      case '--baseline': {
+        const v = value();
+        if (!v) throw new UsageError('--baseline needs the path of a bin/perflens.js');
+        opts.baseline = v;
         break;
       }
       case '--only': {

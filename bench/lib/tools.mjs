@@ -1,7 +1,8 @@
 // The tools the benchmark runs over a whole corpus: how to start each one from the command line,
 // with only the rules that overlap PerfLens's, and how to read the files it saw and what it found.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 function versionOf(benchModules, pkg) {
@@ -52,10 +53,38 @@ function writeConfigs(corporaDir, benchModules) {
 }
 
 /**
+ * Another build of PerfLens (`--baseline`), run like the current one: before/after in the same
+ * rounds. A build that has the per-file cache runs with --no-cache, so both do a full scan.
+ */
+function baselineTool(cli, node) {
+  const help = spawnSync(node, [cli, '--help'], { encoding: 'utf8' });
+  const noCache = /--no-cache/.test(help.stdout ?? '') ? ['--no-cache'] : [];
+  let rev = '';
+  try {
+    rev = ` ${JSON.parse(readFileSync(join(dirname(dirname(cli)), 'package.json'), 'utf8')).version}`;
+  } catch {
+    // Not a checkout with a package.json: the path names it.
+  }
+  return {
+    id: 'perflens-baseline',
+    name: `PerfLens baseline${rev} (${cli})`,
+    languages: ['ts', 'py'],
+    unavailable: existsSync(cli) ? (help.status === 0 ? undefined : `${cli} --help exited ${help.status}`) : `${cli} does not exist`,
+    command: (c) => ({ cmd: node, args: [cli, 'lint', ...noCache, '--format', 'json', '--root', c.dir, c.dir] }),
+    read(r) {
+      if (r.error) throw new Error(r.error.message);
+      if (r.status !== 0 && r.status !== 1) throw new Error(`exit ${r.status}`);
+      const report = JSON.parse(r.stdout);
+      return { files: report.files, findings: report.findings.length };
+    },
+  };
+}
+
+/**
  * Tool definitions: { id, name, version, languages, unavailable?, command(corpus), read(result) }.
  * `read` returns { files, findings } or throws with the reason the run is not valid.
  */
-export function defineTools({ repoRoot, benchDir, corporaDir, installError }) {
+export function defineTools({ repoRoot, benchDir, corporaDir, installError, baseline }) {
   const benchModules = join(benchDir, 'node_modules');
   const configs = installError ? undefined : writeConfigs(corporaDir, benchModules);
   const node = process.execPath;
@@ -76,13 +105,33 @@ export function defineTools({ repoRoot, benchDir, corporaDir, installError }) {
       name: `PerfLens ${perflensVersion} (all rules)`,
       languages: ['ts', 'py'],
       unavailable: existsSync(join(repoRoot, 'server/out/cli.js')) ? undefined : 'not built: run npm run build',
-      command: (c) => ({ cmd: node, args: [perflensCli, 'lint', '--format', 'json', '--root', c.dir, c.dir] }),
+      // A full scan: the per-file cache is off, so every round parses every file.
+      command: (c) => ({ cmd: node, args: [perflensCli, 'lint', '--no-cache', '--format', 'json', '--root', c.dir, c.dir] }),
       read(r) {
         ok(r, [0, 1]);
         const report = JSON.parse(r.stdout);
         return { files: report.files, findings: report.findings.length };
       },
     },
+    {
+      id: 'perflens-warm',
+      name: `PerfLens ${perflensVersion} (all rules, re-scan with nothing changed: per-file cache warm)`,
+      languages: ['ts', 'py'],
+      unavailable: existsSync(join(repoRoot, 'server/out/cli.js')) ? undefined : 'not built: run npm run build',
+      // The warm-up run fills the cache (beside the corpora, never in the repository); every
+      // measured run then only reads and hashes the files.
+      command: (c) => ({
+        cmd: node,
+        args: [perflensCli, 'lint', '--format', 'json', '--root', c.dir, c.dir],
+        env: { PERFLENS_CACHE_DIR: join(corporaDir, '..', 'perflens-lint-cache') },
+      }),
+      read(r) {
+        ok(r, [0, 1]);
+        const report = JSON.parse(r.stdout);
+        return { files: report.files, findings: report.findings.length };
+      },
+    },
+    ...(baseline ? [baselineTool(baseline, node)] : []),
     {
       id: 'eslint',
       name: `ESLint ${versionOf(benchModules, 'eslint') ?? ''} + @typescript-eslint/parser ${versionOf(benchModules, '@typescript-eslint/parser') ?? ''} (no-await-in-loop)`,

@@ -7,6 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 import { ALL_RULES } from './rules';
 import type { FixMode } from './engine/fix-selection';
 import { formatJson } from './cli/format-json';
@@ -31,6 +32,9 @@ Options of lint:
   --fix                 apply safe fixes and write the files
   --unsafe-fixes        with --fix, also apply fixes that change behaviour
   --rule ID             only this rule (repeatable)
+  --no-cache            neither read nor write the cache of per-file results (in the user's cache
+                        folder: PERFLENS_CACHE_DIR, else ~/.cache/perflens)
+  --jobs N              worker threads (default: one per core when there are enough files; 1: none)
   -h, --help            show this help
   -v, --version         show the version
 
@@ -53,16 +57,40 @@ Rules: ${ALL_RULES.map((r) => r.meta.id).join(', ')}
 
 class UsageError extends Error {}
 
+/**
+ * What identifies this build in the cache key: the version and the bundle's size and time, or
+ * from sources the compiled files' (a changed rule must not be answered from an old cache).
+ */
+function buildId(bundled: boolean): string {
+  const stamp = (f: string): string => {
+    const s = fs.statSync(f);
+    return `${f}:${s.size}:${s.mtimeMs}`;
+  };
+  if (bundled) return `${VERSION}:${stamp(__filename)}`;
+  const files: string[] = [];
+  const walk = (dir: string): void => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.js')) files.push(stamp(p));
+    }
+  };
+  walk(__dirname);
+  return `${VERSION}:${files.sort().join('|')}`;
+}
+
 interface LintArgs {
   root: string;
   format: 'text' | 'json' | 'sarif';
   fix?: FixMode;
   rules: string[];
   paths: string[];
+  cache: boolean;
+  jobs?: number;
 }
 
 function parseLintArgs(argv: string[]): LintArgs {
-  const args: LintArgs = { root: '.', format: 'text', rules: [], paths: [] };
+  const args: LintArgs = { root: '.', format: 'text', rules: [], paths: [], cache: true };
   let fix = false;
   let unsafe = false;
   for (let i = 0; i < argv.length; i++) {
@@ -97,6 +125,15 @@ function parseLintArgs(argv: string[]): LintArgs {
       case '--rule':
         args.rules.push(value());
         break;
+      case '--no-cache':
+        args.cache = false;
+        break;
+      case '--jobs': {
+        const n = Number(value());
+        if (!Number.isInteger(n) || n < 1) throw new UsageError('--jobs needs a whole number of at least 1');
+        args.jobs = n;
+        break;
+      }
       default:
         if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
         args.paths.push(a);
@@ -160,6 +197,10 @@ export async function main(argv: string[]): Promise<number> {
     only: args.rules.length ? new Set(args.rules) : undefined,
     fix: args.fix,
     assetDir: bundled ? __dirname : undefined,
+    workerScript: bundled ? __filename : undefined,
+    jobs: args.jobs,
+    cache: args.cache ? undefined : false,
+    build: buildId(bundled),
   });
   const output =
     args.format === 'json' ? formatJson(results) : args.format === 'sarif' ? formatSarif(results, ALL_RULES, VERSION) : formatText(results, detectStyle(process.stdout));
@@ -189,4 +230,5 @@ export function run(argv: string[] = process.argv.slice(2)): Promise<void> {
 }
 
 // `node server/out/cli.js lint …` works too, not only through bin/perflens.js.
-if (require.main === module) void run();
+// Not in a lint worker, which loads this same bundle (see cli/lint-worker.ts).
+if (require.main === module && isMainThread) void run();

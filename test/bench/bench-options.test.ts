@@ -12,7 +12,7 @@ describe('bench options and tables', () => {
     const { parseArgs } = await load('args.mjs');
     assert.deepEqual(
       { ...parseArgs([]), out: undefined },
-      { rounds: 5, quick: false, only: undefined, latency: true, database: true, edits: 40, build: true, out: undefined, help: false },
+      { rounds: 5, quick: false, only: undefined, latency: true, database: true, edits: 40, build: true, out: undefined, baseline: undefined, help: false },
     );
     const quick = parseArgs(['--quick']);
     assert.equal(quick.rounds, 2);
@@ -22,6 +22,7 @@ describe('bench options and tables', () => {
     assert.deepEqual(parseArgs(['--only', 'perflens,ruff']).only, ['perflens', 'ruff']);
     assert.equal(parseArgs(['--no-latency', '--no-build']).latency, false);
     assert.equal(parseArgs(['--no-database']).database, false);
+    assert.equal(parseArgs(['--baseline', '/tmp/old/bin/perflens.js']).baseline, '/tmp/old/bin/perflens.js');
   });
 
   it('rejects bad options with a usage error', async () => {

@@ -23,6 +23,8 @@ export interface AnalyzeOptions {
   models?: WorkspaceModels;
   /** The workspace's query helpers (cross-file knowledge). */
   functions?: WorkspaceFunctions;
+  /** Facts already built from this text (the CLI's model pass): not built again. */
+  facts?: FileFacts;
 }
 
 export interface Analysis {
@@ -84,7 +86,7 @@ export class Engine {
     if (!adapter) return { findings: [] };
     let facts: FileFacts;
     try {
-      facts = adapter.facts(file);
+      facts = options.facts ?? adapter.facts(file);
     } catch (e) {
       this.log(`${file.path}: could not analyse (${(e as Error).message}); no findings for this file`);
       return { findings: [] };

@@ -15,6 +15,8 @@ export class WorkspaceFunctions {
   /** Django urls.py files and the function views they route to. */
   private readonly routesByFile = new Map<string, readonly RouteFact[]>();
   private readonly tried = new Set<string>();
+  /** Files looked at since `track` (found or not): what a file's findings depend on. */
+  private consulted?: Set<string>;
 
   constructor(
     private readonly load?: (file: string) => FileFacts | undefined,
@@ -32,7 +34,17 @@ export class WorkspaceFunctions {
     this.tried.add(file);
   }
 
+  /**
+   * Starts recording the files that lookups look at, until `track(undefined)`. Findings that used
+   * another file's helpers stay valid as long as every file recorded (an import's candidates up to
+   * the one that answered, existing or not) is unchanged.
+   */
+  track(consulted: Set<string> | undefined): void {
+    this.consulted = consulted;
+  }
+
   private loadOnce(candidate: string): void {
+    this.consulted?.add(candidate);
     if (this.tried.has(candidate) || !this.load || !fs.existsSync(candidate)) return;
     this.tried.add(candidate);
     const facts = this.load(candidate);

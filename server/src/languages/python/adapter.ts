@@ -23,6 +23,7 @@ import { djangoModels, djangoQuerysets } from './models';
 import { peeweeModels, peeweeSelects } from './peewee-models';
 import { sqlalchemyModels, sqlalchemySelects } from './sqlalchemy-models';
 import { walk, type Node } from './tree';
+import { installNodeMemo } from './node-memo';
 
 /** Queryset/session operations that write. */
 const PY_WRITES = /^(create|update|delete|save|get_or_create|update_or_create|insert)$/;
@@ -102,6 +103,7 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
 
   init(): Promise<void> {
     return (this.loading ??= (async () => {
+      installNodeMemo();
       const parser = await createPythonParser(this.assetDir);
       this.parser = parser;
     })());
@@ -222,7 +224,8 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
         if (PY_WRITES.test(q.operation)) q.write = true;
         facts.queries.push(q);
       }
-    }, false);
+      // Anonymous nodes are tokens (leaves): only a broken tree's MISSING tokens need them visited.
+    }, !anyErrors);
     const helpers = pythonHelpers(root, facts.queries);
     facts.helperCalls = helpers.calls;
     facts.queryHelpers = helpers.exported;

@@ -7,6 +7,7 @@
 import type { SqlDialect, SqlStatementFact } from '../facts';
 import { dialectOrder, isParsed, parseStatement, preferredDialect } from './parse';
 import { SqlSourceMap, type SqlSegment } from './source-map';
+import { mayStartStatement } from './statement-start';
 import { statementFact, type SqlStatement } from './statement';
 
 /**
@@ -70,7 +71,8 @@ export function sqlFactsFromEmbedded(input: EmbeddedSql): SqlStatementFact[] {
   const length = pieces.reduce((n, p) => n + p.text.length, 0);
   if (length > MAX_EMBEDDED) return [];
   const literal = pieces.map((p) => p.text).join(' ');
-  const dialects = dialectOrder(input.dialect ?? preferredDialect(literal));
+  // The driver's dialect when the host knows it; otherwise the likely one first, then the others.
+  const dialects = input.dialect ? [input.dialect] : dialectOrder(preferredDialect(literal));
   // Without holes every mode gives the same text: parse each distinct (dialect, text) once.
   const tried = new Set<string>();
   for (const mode of ['context', 'param', 'ident', 'empty'] as const) {
@@ -79,6 +81,7 @@ export function sqlFactsFromEmbedded(input: EmbeddedSql): SqlStatementFact[] {
       const key = `${dialect}\0${sql}`;
       if (tried.has(key)) continue;
       tried.add(key);
+      if (!mayStartStatement(sql, dialect)) continue;
       const parsed = parseStatement(sql, [dialect]);
       if (!isParsed(parsed)) continue;
       const out: SqlStatement[] = [];

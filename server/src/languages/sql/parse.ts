@@ -1,6 +1,7 @@
 /** Parses one statement with sql-parser-cst, trying dialects in order until one accepts it. */
 import { parse, type ParserOptions, type Program } from 'sql-parser-cst';
 import type { SqlDialect } from '../facts';
+import { ParseCache } from './parse-cache';
 
 export const DIALECTS: readonly SqlDialect[] = ['postgresql', 'mysql', 'sqlite'];
 
@@ -31,6 +32,8 @@ export function dialectOrder(preferred?: SqlDialect): SqlDialect[] {
   return preferred ? [preferred, ...DIALECTS.filter((d) => d !== preferred)] : [...DIALECTS];
 }
 
+const cache = new ParseCache();
+
 export function parseStatement(text: string, dialects: readonly SqlDialect[]): ParsedStatement | ParseFailure {
   let failure: ParseFailure | undefined;
   // Syntax errors are the common case (strings that only look like SQL, other dialects) and only
@@ -40,14 +43,18 @@ export function parseStatement(text: string, dialects: readonly SqlDialect[]): P
   Error.stackTraceLimit = 0;
   try {
     for (const dialect of dialects) {
-      try {
-        const program = parse(text, { dialect, includeRange: true, paramTypes: PARAM_TYPES[dialect] });
-        if (program.statements.some((s) => s.type !== 'empty')) return { dialect, program };
-      } catch (e) {
-        // The parser reports syntax errors by throwing; anything else (a stack overflow on a
-        // pathological input) is treated the same way: this dialect does not take the text.
-        failure ??= { message: firstLine((e as Error).message), offset: errorOffset(text, (e as Error).message) };
-      }
+      const result = cache.get(dialect, text, () => {
+        try {
+          return { program: parse(text, { dialect, includeRange: true, paramTypes: PARAM_TYPES[dialect] }) };
+        } catch (e) {
+          // The parser reports syntax errors by throwing; anything else (a stack overflow on a
+          // pathological input) is treated the same way: this dialect does not take the text.
+          return { error: e as Error };
+        }
+      });
+      if ('program' in result) {
+        if (result.program.statements.some((s) => s.type !== 'empty')) return { dialect, program: result.program };
+      } else failure ??= { message: firstLine(result.error.message), offset: errorOffset(text, result.error.message) };
     }
   } finally {
     Error.stackTraceLimit = stackTraceLimit;

@@ -66,6 +66,8 @@ function rootName(e: ts.Expression | undefined): string | undefined {
 /** Modules whose values flow into local names: `const transporter = nodemailer.createTransport(…)`. */
 function derivedModules(sf: ts.SourceFile, imports: FileImports): Map<string, string> {
   const out = new Map(imports.names);
+  // Every derived name starts from an imported one.
+  if (out.size === 0) return out;
   for (let round = 0; round < 2; round++) {
     walk(sf, (n) => {
       if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer && !out.has(n.name.text)) {
@@ -130,6 +132,8 @@ function optionsHaveTimeout(arg: ts.Expression | undefined, names: RegExp): bool
 /** axios instances: `axios.create({ timeout })` carries its timeout; `axios.defaults.timeout = …` sets all. */
 function axiosState(sf: ts.SourceFile, modules: ReadonlyMap<string, string>): { defaults: boolean; timed: Set<string> } {
   const state = { defaults: false, timed: new Set<string>() };
+  // Only calls through axios read this state.
+  if (![...modules.values()].includes('axios')) return state;
   walk(sf, (n) => {
     if (ts.isBinaryExpression(n) && /\.defaults\.timeout$/.test(n.left.getText())) state.defaults = true;
     if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer && ts.isCallExpression(n.initializer) && /\.create$/.test(n.initializer.expression.getText())) {
@@ -242,9 +246,10 @@ export function blockingCalls(sf: ts.SourceFile, imports: FileImports, reach: Re
   walk(sf, (n) => {
     if (!ts.isCallExpression(n)) return;
     const c = classify(n, modules, axios);
+    const path = reach.size ? requestPathOf(n, reach) : undefined;
+    if (!c && !path) return;
     const api = n.expression.getText();
     if (c) direct.push({ call: n, effect: { name: '', chain: [], kind: c.kind, api, instead: 'instead' in c ? c.instead : undefined, client: c.kind === 'untimed' ? c.client : undefined } });
-    const path = reach.size ? requestPathOf(n, reach) : undefined;
     if (!path) return;
     const { handler, chain } = path.reach;
     const base = { start: n.expression.getStart(), end: n.expression.getEnd(), api, handler: handler.fact, chain };

@@ -40,12 +40,22 @@ function sqlOf(node: ts.Expression, dialect: SqlDialect | undefined, requireSqlS
   return sqlFactsFromEmbedded({ pieces, holes, dialect, host: 'string', interpolatedParams: tagged });
 }
 
+/**
+ * The callee's text against `pattern`, which matches names at the end of it (`(^|\.)name$`):
+ * for `name` and `a.b.name` the name alone decides, without the cost of getText on every call.
+ */
+function calleeMatches(callee: ts.Expression, pattern: RegExp): boolean {
+  if (ts.isIdentifier(callee)) return pattern.test(callee.text);
+  if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.name) && !pattern.test(callee.name.text)) return false;
+  return pattern.test(callee.getText());
+}
+
 /** SQL at this node, if it is a tagged template or a query call's string argument. */
 export function embeddedSqlAt(node: ts.Node, dialect: SqlDialect | undefined): SqlStatementFact[] {
   if (ts.isTaggedTemplateExpression(node) && SQL_TAGS.test(node.tag.getText())) {
     return sqlOf(node.template, dialect, false, true);
   }
-  if (ts.isCallExpression(node) && node.arguments[0] && SQL_CALLS.test(node.expression.getText())) {
+  if (ts.isCallExpression(node) && node.arguments[0] && calleeMatches(node.expression, SQL_CALLS)) {
     // Query-shaped method names are common (`.get`, `.all`, `.run`): the string must look like SQL.
     return sqlOf(node.arguments[0], dialect, true);
   }

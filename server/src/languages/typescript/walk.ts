@@ -6,13 +6,17 @@ import ts from 'typescript';
  */
 export function walk(node: ts.Node, enter: (n: ts.Node) => boolean | void): void {
   const stack: ts.Node[] = [node];
+  // One buffer and one callback per walk, not per node: every fact builder walks every node.
+  const kids: ts.Node[] = [];
+  const collect = (c: ts.Node): undefined => {
+    kids.push(c);
+    return undefined;
+  };
   while (stack.length > 0) {
     const n = stack.pop()!;
     if (enter(n) === false) continue;
-    const kids: ts.Node[] = [];
-    ts.forEachChild(n, (c) => {
-      kids.push(c);
-    });
+    ts.forEachChild(n, collect);
     for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+    kids.length = 0;
   }
 }

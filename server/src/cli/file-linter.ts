@@ -1,0 +1,132 @@
+/**
+ * One file at a time, as the CLI's workers (or the main thread, for small runs) do it: the model
+ * pass (facts → the models a file defines and the helpers it exports) and the lint pass (facts →
+ * findings, with the workspace's models and the helpers of imported files). Everything in and out
+ * is plain data, so that it crosses to and from worker threads and into the persistent cache.
+ */
+import * as fs from 'node:fs';
+import { Engine } from '../engine/analyze';
+import type { FixMode } from '../engine/fix-selection';
+import type { Finding } from '../engine/finding';
+import type { PathAlias } from '../engine/path-aliases';
+import { SourceFile, languageOfPath } from '../engine/source-file';
+import { WorkspaceFunctions } from '../engine/workspace-functions';
+import { WorkspaceModels } from '../engine/workspace-models';
+import { createAdapters } from '../languages';
+import type { EffectHelperFact, FileFacts, LanguageId, ModelFact, QueryHelperFact } from '../languages/facts';
+import type { PerflensSettings } from '../protocol';
+import { ALL_RULES } from '../rules';
+import { applyFixesUntilStable } from './apply-fixes';
+
+export interface LinterInit {
+  settings: PerflensSettings;
+  only?: string[];
+  /** Where the adapters find their WASM assets (the bundle's folder); undefined from sources. */
+  assetDir?: string;
+  aliases: PathAlias[];
+}
+
+export interface FileJob {
+  path: string;
+  language: LanguageId;
+  text: string;
+}
+
+export interface SummaryJob extends FileJob {
+  /** The file is linted later by the same linter: keep its facts until then. */
+  keep: boolean;
+}
+
+export interface FileSummary {
+  models: ModelFact[];
+  queryHelpers: QueryHelperFact[];
+  effectHelpers: EffectHelperFact[];
+}
+
+export interface LintJob extends FileJob {
+  fix?: FixMode;
+}
+
+export interface LintOutcome {
+  findings: Finding[];
+  /** Other files whose helpers were looked up (found or not): the findings depend on them. */
+  deps: string[];
+  /** With a fix: the text after the fixes, and how many were applied. */
+  fixedText?: string;
+  fixesApplied: number;
+}
+
+export class FileLinter {
+  private readonly models = new WorkspaceModels();
+  private readonly functions: WorkspaceFunctions;
+  private readonly kept = new Map<string, FileFacts>();
+  private readonly only?: ReadonlySet<string>;
+
+  private constructor(private readonly engine: Engine, private readonly init: LinterInit) {
+    this.only = init.only ? new Set(init.only) : undefined;
+    // Helpers of an imported file are summarised on first use (one extra parse of that file).
+    this.functions = new WorkspaceFunctions((file) => {
+      const language = languageOfPath(file);
+      if (!language) return undefined;
+      let text: string;
+      try {
+        text = fs.readFileSync(file, 'utf8');
+      } catch {
+        return undefined;
+      }
+      return this.engine.facts(new SourceFile(file, language, text));
+    }, init.aliases);
+  }
+
+  static async create(init: LinterInit, log: (m: string) => void): Promise<FileLinter> {
+    const engine = new Engine(ALL_RULES, createAdapters(init.assetDir), log);
+    await engine.init();
+    return new FileLinter(engine, init);
+  }
+
+  summarize(job: SummaryJob): FileSummary {
+    const facts = this.engine.facts(new SourceFile(job.path, job.language, job.text));
+    if (facts && job.keep) this.kept.set(job.path, facts);
+    else this.engine.forget(job.path);
+    if (facts) this.functions.set(job.path, facts.queryHelpers ?? [], facts.effectHelpers ?? []);
+    return { models: facts?.models ?? [], queryHelpers: facts?.queryHelpers ?? [], effectHelpers: facts?.effectHelpers ?? [] };
+  }
+
+  /** The models of the whole workspace, for the lint pass. */
+  setModels(entries: ReadonlyArray<[string, ModelFact[]]>): void {
+    for (const [file, models] of entries) this.models.set(file, models);
+  }
+
+  lint(job: LintJob): LintOutcome {
+    const consulted = new Set<string>();
+    this.functions.track(consulted);
+    try {
+      const file = new SourceFile(job.path, job.language, job.text);
+      const kept = this.kept.get(job.path);
+      this.kept.delete(job.path);
+      const options = { only: this.only, models: this.models, functions: this.functions };
+      const analysis = this.engine.analyze(file, this.init.settings, { ...options, facts: kept });
+      // Later files that import this one find its helpers without parsing it again (with --fix,
+      // they read the file as fixed on disk instead).
+      if (analysis.facts && !job.fix) this.functions.set(job.path, analysis.facts.queryHelpers ?? [], analysis.facts.effectHelpers ?? []);
+      let findings = analysis.findings;
+      let fixedText: string | undefined;
+      let fixesApplied = 0;
+      if (job.fix && findings.some((f) => f.fixes.length > 0)) {
+        const fixed = applyFixesUntilStable(file, findings, job.fix, (f) => this.engine.analyze(f, this.init.settings, options).findings);
+        if (fixed.applied > 0) {
+          fixedText = fixed.file.text;
+          findings = fixed.findings;
+          fixesApplied = fixed.applied;
+        }
+      }
+      consulted.delete(job.path);
+      return { findings, deps: [...consulted].sort(), fixedText, fixesApplied };
+    } finally {
+      this.functions.track(undefined);
+      // The CLI never sees this file again: free its syntax tree (Python keeps one per file for
+      // incremental re-parsing in the editor) instead of holding every tree of the workspace.
+      this.engine.forget(job.path);
+    }
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * Where the CLI's per-file work runs: worker threads, one per core, or the main thread for small
+ * runs (starting a worker costs about as much as linting a hundred files). Both answer the same
+ * jobs with the same plain data, so the output does not depend on which one ran.
+ */
+import { Worker } from 'node:worker_threads';
+import { FileLinter, type FileSummary, type LinterInit, type LintJob, type LintOutcome, type SummaryJob } from './file-linter';
+import { WORKER_MARK, type FromWorker, type Job, type ToWorker } from './lint-worker';
+import type { ModelFact } from '../languages/facts';
+
+export interface LintRunner {
+  summarize(job: SummaryJob): Promise<FileSummary>;
+  setModels(entries: Array<[string, ModelFact[]]>): void;
+  lint(job: LintJob): Promise<LintOutcome>;
+  close(): Promise<void>;
+}
+
+export class LocalRunner implements LintRunner {
+  private constructor(private readonly linter: FileLinter) {}
+
+  static async start(init: LinterInit, log: (m: string) => void): Promise<LocalRunner> {
+    return new LocalRunner(await FileLinter.create(init, log));
+  }
+
+  summarize(job: SummaryJob): Promise<FileSummary> {
+    return Promise.resolve(this.linter.summarize(job));
+  }
+
+  setModels(entries: Array<[string, ModelFact[]]>): void {
+    this.linter.setModels(entries);
+  }
+
+  lint(job: LintJob): Promise<LintOutcome> {
+    return Promise.resolve(this.linter.lint(job));
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+interface Pending {
+  message: Job;
+  resolve: (r: unknown) => void;
+  reject: (e: Error) => void;
+}
+
+/**
+ * Jobs sent ahead to each worker, in batches: a worker that waited for the main thread to hear its
+ * answer and send the next job would sit idle for a thread wake-up per file, and each message
+ * costs a wake-up of its own.
+ */
+const BATCH = 8;
+const IN_FLIGHT = 2 * BATCH;
+
+interface Slot {
+  worker: Worker;
+  /** Sent and not answered yet, in order (a worker answers in the order it receives). */
+  busy: Pending[];
+  /** Lint jobs of files whose facts this worker kept from the model pass. */
+  own: Pending[];
+}
+
+export class WorkerPool implements LintRunner {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Pending[] = [];
+  /** Which worker kept the facts of a file in the model pass. */
+  private readonly owner = new Map<string, Slot>();
+  private nextId = 0;
+  private failure?: Error;
+  private closing = false;
+  private scheduled = false;
+
+  constructor(script: string, size: number, init: LinterInit, private readonly log: (m: string) => void) {
+    for (let i = 0; i < size; i++) {
+      const worker = new Worker(script, { workerData: { mark: WORKER_MARK, init } });
+      const slot: Slot = { worker, busy: [], own: [] };
+      worker.on('message', (m: FromWorker) => this.receive(slot, m));
+      worker.on('error', (e) => this.fail(e));
+      worker.on('exit', (code) => {
+        if (code !== 0 && !this.closing) this.fail(new Error(`a lint worker exited with code ${code}`));
+      });
+      this.slots.push(slot);
+    }
+  }
+
+  private receive(slot: Slot, m: FromWorker): void {
+    if (m.kind === 'log') this.log(m.message);
+    if (m.kind !== 'answers') return;
+    for (const answer of m.answers) {
+      const job = slot.busy.shift()!;
+      if ('result' in answer) {
+        if (job.message.kind === 'summarize' && job.message.job.keep) this.owner.set(job.message.job.path, slot);
+        job.resolve(answer.result);
+      } else job.reject(new Error(`${job.message.job.path}: ${answer.failed}`));
+    }
+    this.dispatch();
+  }
+
+  private fail(e: Error): void {
+    this.failure ??= e;
+    for (const slot of this.slots) {
+      for (const p of slot.busy.splice(0)) p.reject(e);
+      for (const p of slot.own.splice(0)) p.reject(e);
+    }
+    for (const p of this.queue.splice(0)) p.reject(e);
+  }
+
+  private dispatch(): void {
+    for (const slot of this.slots) {
+      const batch: Job[] = [];
+      while (slot.busy.length < IN_FLIGHT && batch.length < BATCH) {
+        // Own jobs first (their facts are there); then the shared queue; then another worker's own.
+        const next = slot.own.shift() ?? this.queue.shift() ?? this.slots.reduce<Slot | undefined>((a, s) => (s.own.length > (a?.own.length ?? 0) ? s : a), undefined)?.own.shift();
+        if (!next) break;
+        slot.busy.push(next);
+        batch.push(next.message);
+      }
+      if (batch.length) slot.worker.postMessage({ kind: 'jobs', jobs: batch } satisfies ToWorker);
+    }
+  }
+
+  private submit<T>(message: Job, to?: Slot): Promise<T> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise<T>((resolve, reject) => {
+      (to ? to.own : this.queue).push({ message, resolve: resolve as (r: unknown) => void, reject });
+      // Once the caller has queued all it has: full batches from the start.
+      if (!this.scheduled) {
+        this.scheduled = true;
+        queueMicrotask(() => {
+          this.scheduled = false;
+          this.dispatch();
+        });
+      }
+    });
+  }
+
+  summarize(job: SummaryJob): Promise<FileSummary> {
+    return this.submit({ kind: 'summarize', id: this.nextId++, job });
+  }
+
+  setModels(entries: Array<[string, ModelFact[]]>): void {
+    // Every worker is idle between the two passes, and messages are handled in order.
+    for (const slot of this.slots) slot.worker.postMessage({ kind: 'models', entries } satisfies ToWorker);
+  }
+
+  lint(job: LintJob): Promise<LintOutcome> {
+    return this.submit({ kind: 'lint', id: this.nextId++, job }, this.owner.get(job.path));
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * Node properties of web-tree-sitter read once per node instead of once per read.
+ *
+ * Each getter of a web-tree-sitter Node (`type`, `endIndex`, `parent`, a field) writes the node
+ * into WASM memory and calls into the parser, and the fact builders walk the same tree several
+ * times, reading `type` of every node on each walk: a large share of a Python workspace scan went
+ * to these crossings. A parsed tree never changes (an incremental re-parse makes a new tree and
+ * the adapter deletes the old one), so the answers can be kept on the node object. Named children
+ * come from one array per node, and a child's parent is the node it was reached from, so the same
+ * object, with what was read of it, comes back on every walk.
+ */
+import { Node } from 'web-tree-sitter';
+
+/** What is kept, as own properties of the node (one hidden class for all nodes). */
+interface Memo {
+  plTypeId?: number;
+  plEndIndex?: number;
+  plIsNamed?: boolean;
+  plIsError?: boolean;
+  plIsMissing?: boolean;
+  plHasError?: boolean;
+  plText?: string;
+  plParent?: Node | null;
+  plChildren?: Array<Node | null>;
+  plNamedChildren?: Array<Node | null>;
+  plFields?: Map<number, Node | null>;
+}
+
+type Memoized = Node & Memo;
+
+let installed = false;
+
+export function installNodeMemo(): void {
+  if (installed) return;
+  installed = true;
+  const proto = Node.prototype as Memoized;
+  const original = <T>(name: string): ((this: Node) => T) => {
+    const d = Object.getOwnPropertyDescriptor(proto, name);
+    if (!d?.get) throw new Error(`web-tree-sitter: Node.${name} is not a getter`);
+    return d.get as (this: Node) => T;
+  };
+  const define = (name: string, get: (this: Memoized) => unknown): void => {
+    Object.defineProperty(proto, name, { configurable: true, enumerable: false, get });
+  };
+  const typeId = original<number>('typeId');
+  define('typeId', function () {
+    return (this.plTypeId ??= typeId.call(this));
+  });
+  const endIndex = original<number>('endIndex');
+  define('endIndex', function () {
+    return (this.plEndIndex ??= endIndex.call(this));
+  });
+  const isNamed = original<boolean>('isNamed');
+  define('isNamed', function () {
+    return (this.plIsNamed ??= isNamed.call(this));
+  });
+  const isError = original<boolean>('isError');
+  define('isError', function () {
+    return (this.plIsError ??= isError.call(this));
+  });
+  const isMissing = original<boolean>('isMissing');
+  define('isMissing', function () {
+    return (this.plIsMissing ??= isMissing.call(this));
+  });
+  const hasError = original<boolean>('hasError');
+  define('hasError', function () {
+    return (this.plHasError ??= hasError.call(this));
+  });
+  const text = original<string>('text');
+  define('text', function () {
+    return (this.plText ??= text.call(this));
+  });
+  const parent = original<Node | null>('parent');
+  define('parent', function () {
+    return this.plParent !== undefined ? this.plParent : (this.plParent = parent.call(this));
+  });
+  const link = (owner: Node, kids: Array<Node | null>): Array<Node | null> => {
+    for (const k of kids) if (k) (k as Memoized).plParent = owner;
+    return kids;
+  };
+  const children = original<Array<Node | null>>('children');
+  define('children', function () {
+    return (this.plChildren ??= link(this, children.call(this)));
+  });
+  const namedChildren = original<Array<Node | null>>('namedChildren');
+  define('namedChildren', function () {
+    return (this.plNamedChildren ??= link(this, namedChildren.call(this)));
+  });
+  const childForFieldId = proto.childForFieldId;
+  proto.childForFieldId = function (this: Memoized, fieldId: number): Node | null {
+    const fields = (this.plFields ??= new Map());
+    let found = fields.get(fieldId);
+    if (found === undefined) {
+      const child = childForFieldId.call(this, fieldId);
+      // The object of the walks when it is a named child, so that what was read of it is kept.
+      found = child ? (this.namedChildren.find((k) => k?.id === child.id && k.startIndex === child.startIndex) ?? child) : null;
+      if (found === child && child) (child as Memoized).plParent = this;
+      fields.set(fieldId, found);
+    }
+    return found;
+  };
+}
