@@ -239,7 +239,7 @@ export async function lintFiles(root: string, paths: readonly string[], options:
     // its helper lookups looked at are what they were.
     const depHash = depHasher();
     const results: LintResults = { root: absRoot, files: [], skipped: [], fixesApplied: 0, fromCache: 0 };
-    const todo: Array<{ file: string; relative: string; source: SourceFile; hash: string }> = [];
+    const uncached: Array<{ file: string; relative: string; source: SourceFile; hash: string }> = [];
     const done = new Map<string, FileResult>();
     for (const abs of lintPaths) {
       const language = languageOfPath(abs);
@@ -259,16 +259,16 @@ export async function lintFiles(root: string, paths: readonly string[], options:
       if (entry?.findings && entry.modelsKey === modelsKey && (entry.deps ?? []).every(([d, h]) => depHash(d) === h)) {
         done.set(abs, { file: source, relative, findings: entry.findings, fixesApplied: 0 });
         results.fromCache++;
-      } else todo.push({ file: abs, relative, source, hash });
+      } else uncached.push({ file: abs, relative, source, hash });
     }
-    if (todo.length) {
-      const r = await runnerFor(todo.reduce((n, t) => n + t.source.text.length, 0));
+    if (uncached.length) {
+      const r = await runnerFor(uncached.reduce((n, t) => n + t.source.text.length, 0));
       r.setModels(usedModels);
-      const lint = (t: (typeof todo)[number]): Promise<LintOutcome> => r.lint({ path: t.file, language: t.source.language, text: t.source.text, fix: options.fix });
+      const lint = (t: (typeof uncached)[number]): Promise<LintOutcome> => r.lint({ path: t.file, language: t.source.language, text: t.source.text, fix: options.fix });
       // With --fix each file is written before the next is linted (it may import the fixed one).
-      const outcomes = options.fix ? [] : todo.map(lint);
-      for (let i = 0; i < todo.length; i++) {
-        const t = todo[i];
+      const outcomes = options.fix ? [] : uncached.map(lint);
+      for (let i = 0; i < uncached.length; i++) {
+        const t = uncached[i];
         const outcome = await (outcomes[i] ?? lint(t));
         let file = t.source;
         if (outcome.fixedText !== undefined) {

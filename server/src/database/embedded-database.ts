@@ -104,9 +104,9 @@ export async function openEmbeddedDatabase(options: EmbeddedDatabaseOptions): Pr
 async function applySchema(connector: PgliteConnector, statements: readonly SchemaStatement[], options: EmbeddedDatabaseOptions): Promise<string[]> {
   let failed: Array<{ statement: SchemaStatement; message: string }> = [];
   for (const pass of [0, 1]) {
-    const todo = pass === 0 ? statements : failed.map((f) => f.statement);
+    const toRun = pass === 0 ? statements : failed.map((f) => f.statement);
     failed = [];
-    for (const statement of todo) {
+    for (const statement of toRun) {
       if (options.isCancelled?.()) throw new Error('Loading the schema was cancelled.');
       try {
         await connector.execScript(statement.sql);
