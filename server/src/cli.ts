@@ -14,7 +14,7 @@ import { formatJson } from './cli/format-json';
 import { formatSarif } from './cli/format-sarif';
 import { detectStyle, formatText } from './cli/format-text';
 import { lintFiles } from './cli/lint-files';
-import { UsageError as DatabaseUsageError } from './cli/database-args';
+import { UsageError, walkArgs } from './cli/argv';
 import { benchCommand, explainCommand } from './cli/database-commands';
 
 declare const PERFLENS_VERSION: string | undefined;
@@ -55,7 +55,6 @@ Options of explain and bench:
 Rules: ${ALL_RULES.map((r) => r.meta.id).join(', ')}
 `;
 
-class UsageError extends Error {}
 
 /**
  * What identifies this build in the cache key: the version and the bundle's size and time, or
@@ -93,52 +92,43 @@ function parseLintArgs(argv: string[]): LintArgs {
   const args: LintArgs = { root: '.', format: 'text', rules: [], paths: [], cache: true };
   let fix = false;
   let unsafe = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--') {
-      // Everything after `--` is a path, even a name that starts with a dash.
-      args.paths.push(...argv.slice(i + 1));
-      break;
-    }
-    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case '--root':
-        args.root = value();
-        break;
-      case '--format': {
-        const f = value();
-        if (f !== 'text' && f !== 'json' && f !== 'sarif') throw new UsageError(`unknown format "${f}" (text, json or sarif)`);
-        args.format = f;
-        break;
+  walkArgs(
+    argv,
+    (flag, value) => {
+      switch (flag) {
+        case '--root':
+          args.root = value();
+          return true;
+        case '--format': {
+          const f = value();
+          if (f !== 'text' && f !== 'json' && f !== 'sarif') throw new UsageError(`unknown format "${f}" (text, json or sarif)`);
+          args.format = f;
+          return true;
+        }
+        case '--fix':
+          fix = true;
+          return true;
+        case '--unsafe-fixes':
+          unsafe = true;
+          return true;
+        case '--rule':
+          args.rules.push(value());
+          return true;
+        case '--no-cache':
+          args.cache = false;
+          return true;
+        case '--jobs': {
+          const n = Number(value());
+          if (!Number.isInteger(n) || n < 1) throw new UsageError('--jobs needs a whole number of at least 1');
+          args.jobs = n;
+          return true;
+        }
+        default:
+          return false;
       }
-      case '--fix':
-        fix = true;
-        break;
-      case '--unsafe-fixes':
-        unsafe = true;
-        break;
-      case '--rule':
-        args.rules.push(value());
-        break;
-      case '--no-cache':
-        args.cache = false;
-        break;
-      case '--jobs': {
-        const n = Number(value());
-        if (!Number.isInteger(n) || n < 1) throw new UsageError('--jobs needs a whole number of at least 1');
-        args.jobs = n;
-        break;
-      }
-      default:
-        if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
-        args.paths.push(a);
-    }
-  }
+    },
+    (arg) => args.paths.push(arg),
+  );
   if (unsafe && !fix) throw new UsageError('--unsafe-fixes only goes with --fix');
   if (fix) args.fix = unsafe ? 'unsafe' : 'safe';
   const known = new Set(ALL_RULES.map((r) => r.meta.id));
@@ -170,7 +160,7 @@ export async function main(argv: string[]): Promise<number> {
     try {
       return await (command === 'explain' ? explainCommand(rest) : benchCommand(rest));
     } catch (e) {
-      if (!(e instanceof DatabaseUsageError)) throw e;
+      if (!(e instanceof UsageError)) throw e;
       process.stderr.write(`perflens: ${e.message}\n`);
       return 2;
     }

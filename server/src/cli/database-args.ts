@@ -3,8 +3,7 @@
  * `--db`, then PERFLENS_DATABASE_URL, then `database.url` in `.perflens.json`; none: embedded.
  */
 import { mergeSettings, readConfigFile } from '../engine/config';
-
-export class UsageError extends Error {}
+import { UsageError, walkArgs } from './argv';
 
 export interface DatabaseArgs {
   url?: string;
@@ -30,50 +29,40 @@ export function parseDatabaseArgs(argv: string[], extraFlags: ExtraFlags, env: N
   let allowWrites = false;
   const extra = new Map<string, string | true>();
   const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--') {
-      positional.push(...argv.slice(i + 1));
-      break;
-    }
-    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case '--db':
-        db = value();
-        break;
-      case '--schema':
-      case '--root':
-        root = value();
-        break;
-      case '--format': {
-        const f = value();
-        if (f !== 'text' && f !== 'json') throw new UsageError(`unknown format "${f}" (text or json)`);
-        format = f;
-        break;
-      }
-      case '--data-size':
-        dataSize = positiveInt(flag, value());
-        break;
-      case '--timeout':
-        timeoutMs = positiveInt(flag, value());
-        break;
-      case '--allow-writes':
-        allowWrites = true;
-        break;
-      default:
-        if (flag in extraFlags) {
-          extra.set(flag, extraFlags[flag] ? value() : true);
-          break;
+  walkArgs(
+    argv,
+    (flag, value) => {
+      switch (flag) {
+        case '--db':
+          db = value();
+          return true;
+        case '--schema':
+        case '--root':
+          root = value();
+          return true;
+        case '--format': {
+          const f = value();
+          if (f !== 'text' && f !== 'json') throw new UsageError(`unknown format "${f}" (text or json)`);
+          format = f;
+          return true;
         }
-        if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
-        positional.push(a);
-    }
-  }
+        case '--data-size':
+          dataSize = positiveInt(flag, value());
+          return true;
+        case '--timeout':
+          timeoutMs = positiveInt(flag, value());
+          return true;
+        case '--allow-writes':
+          allowWrites = true;
+          return true;
+        default:
+          if (!(flag in extraFlags)) return false;
+          extra.set(flag, extraFlags[flag] ? value() : true);
+          return true;
+      }
+    },
+    (arg) => positional.push(arg),
+  );
   if (positional.length !== 1) throw new UsageError(positional.length === 0 ? 'give the SQL statement as one argument (quote it)' : 'give the SQL statement as one quoted argument');
   const settings = mergeSettings(readConfigFile(root));
   return {
