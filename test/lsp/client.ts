@@ -1,6 +1,7 @@
 /** A minimal LSP client over stdio for tests: spawns the bundled server, records what it sends. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   createProtocolConnection,
   StreamMessageReader,
@@ -18,6 +19,23 @@ export interface TestClient {
   waitFor(method: string, accept?: (params: any) => boolean, timeoutMs?: number): Promise<any>;
   configurationRequests: number;
   close(): Promise<void>;
+}
+
+/**
+ * `initialize` + `initialized` for a workspace folder, with configuration support and the given
+ * initialization options (the database tests' storage folder, trust, password support).
+ */
+export async function initializeWorkspace(client: TestClient, root: string, initializationOptions: Record<string, unknown> = {}): Promise<any> {
+  const uri = pathToFileURL(root).href;
+  const init = await client.connection.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri: uri,
+    workspaceFolders: [{ uri, name: 'ws' }],
+    capabilities: { workspace: { configuration: true } },
+    initializationOptions,
+  });
+  client.connection.sendNotification('initialized', {});
+  return init;
 }
 
 /** `serverScript`: the bundle to run; the package tests run the one unpacked from the VSIX. */

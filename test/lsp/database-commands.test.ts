@@ -8,7 +8,7 @@ import { Client } from 'pg';
 import { CancellationTokenSource } from 'vscode-languageserver-protocol/node';
 import { TEST_PG_URL } from '../database/test-postgres';
 import { waitFor } from '../database/wait-for';
-import { startServer, type TestClient } from './client';
+import { initializeWorkspace, startServer, type TestClient } from './client';
 
 const QUERIES = `-- the owner's items
 SELECT * FROM items WHERE owner_id = $1;
@@ -25,14 +25,7 @@ describe('language server: database commands', function () {
 
   async function start(database: Record<string, unknown>, initializationOptions: Record<string, unknown> = {}): Promise<any> {
     client = startServer({ database });
-    const init = await client.connection.sendRequest('initialize', {
-      processId: process.pid,
-      rootUri: pathToFileURL(root).href,
-      workspaceFolders: [{ uri: pathToFileURL(root).href, name: 'ws' }],
-      capabilities: { workspace: { configuration: true } },
-      initializationOptions: { storagePath: storage, ...initializationOptions },
-    });
-    client.connection.sendNotification('initialized', {});
+    const init = await initializeWorkspace(client, root, { storagePath: storage, ...initializationOptions });
     return init;
   }
 

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { startServer, type TestClient } from './client';
+import { initializeWorkspace, startServer, type TestClient } from './client';
 
 const FILES: Record<string, string> = {
   'schema.sql': `
@@ -96,14 +96,7 @@ describe('language server: explain TypeORM and Drizzle calls on the embedded dat
       fs.writeFileSync(path.join(root, file), text);
     }
     client = startServer({ database: { dataSize: 2000 } });
-    await client.connection.sendRequest('initialize', {
-      processId: process.pid,
-      rootUri: pathToFileURL(root).href,
-      workspaceFolders: [{ uri: pathToFileURL(root).href, name: 'ws' }],
-      capabilities: { workspace: { configuration: true } },
-      initializationOptions: { storagePath: storage },
-    });
-    client.connection.sendNotification('initialized', {});
+    await initializeWorkspace(client, root, { storagePath: storage });
   });
   after(async () => {
     await client?.close();

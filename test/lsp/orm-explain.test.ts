@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { REPO_ROOT } from '../harness/engine';
-import { startServer, type TestClient } from './client';
+import { initializeWorkspace, startServer, type TestClient } from './client';
 
 /**
  * The tables `manage.py sqlmigrate blog 0001` creates for examples/django-blog on PostgreSQL (Django
@@ -57,14 +57,7 @@ describe('language server: explain the ORM call at the cursor (examples/)', func
     copy('django-blog', path.join(root, 'django-blog'));
     fs.writeFileSync(path.join(root, 'django-blog/schema.sql'), DJANGO_DDL);
     client = startServer({ database: { dataSize: 2000 } });
-    await client.connection.sendRequest('initialize', {
-      processId: process.pid,
-      rootUri: pathToFileURL(root).href,
-      workspaceFolders: [{ uri: pathToFileURL(root).href, name: 'ws' }],
-      capabilities: { workspace: { configuration: true } },
-      initializationOptions: { storagePath: storage },
-    });
-    client.connection.sendNotification('initialized', {});
+    await initializeWorkspace(client, root, { storagePath: storage });
   });
   after(async () => {
     await client?.close();
