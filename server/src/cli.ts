@@ -7,15 +7,13 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isMainThread } from 'node:worker_threads';
-import { ALL_RULES } from './rules';
+import { ALL_RULE_META } from './rules/meta';
 import type { FixMode } from './engine/fix-selection';
 import { formatJson } from './cli/format-json';
 import { formatSarif } from './cli/format-sarif';
 import { detectStyle, formatText } from './cli/format-text';
 import { lintFiles } from './cli/lint-files';
 import { UsageError, walkArgs } from './cli/argv';
-import { benchCommand, explainCommand } from './cli/database-commands';
 
 declare const PERFLENS_VERSION: string | undefined;
 const VERSION = typeof PERFLENS_VERSION === 'string' ? PERFLENS_VERSION : '0.0.0-dev';
@@ -52,7 +50,7 @@ Options of explain and bench:
   --concurrency N       bench: runs at a time (default: 1)
   --warmup N            bench: untimed runs first (default: 5)
 
-Rules: ${ALL_RULES.map((r) => r.meta.id).join(', ')}
+Rules: ${ALL_RULE_META.map((r) => r.id).join(', ')}
 `;
 
 
@@ -131,7 +129,7 @@ function parseLintArgs(argv: string[]): LintArgs {
   );
   if (unsafe && !fix) throw new UsageError('--unsafe-fixes only goes with --fix');
   if (fix) args.fix = unsafe ? 'unsafe' : 'safe';
-  const known = new Set(ALL_RULES.map((r) => r.meta.id));
+  const known = new Set(ALL_RULE_META.map((r) => r.id));
   for (const r of args.rules) if (!known.has(r)) throw new UsageError(`unknown rule "${r}"; known rules: ${[...known].join(', ')}`);
   if (!fs.existsSync(args.root) || !fs.statSync(args.root).isDirectory()) throw new UsageError(`--root ${args.root} is not a folder`);
   for (const p of args.paths) if (!fs.existsSync(p)) throw new UsageError(`no such file or folder: ${p}`);
@@ -157,13 +155,9 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(HELP);
       return 0;
     }
-    try {
-      return await (command === 'explain' ? explainCommand(rest) : benchCommand(rest));
-    } catch (e) {
-      if (!(e instanceof UsageError)) throw e;
-      process.stderr.write(`perflens: ${e.message}\n`);
-      return 2;
-    }
+    // Its own bundle once built (see scripts/bundle.mjs): the drivers load only for these commands.
+    const { databaseCommand } = await import('./cli/database-commands.js');
+    return databaseCommand(command, rest);
   }
   if (command !== 'lint') {
     process.stderr.write(`perflens: unknown command "${command}"\n\n${HELP}`);
@@ -187,13 +181,12 @@ export async function main(argv: string[]): Promise<number> {
     only: args.rules.length ? new Set(args.rules) : undefined,
     fix: args.fix,
     assetDir: bundled ? __dirname : undefined,
-    workerScript: bundled ? __filename : undefined,
     jobs: args.jobs,
     cache: args.cache ? undefined : false,
     build: buildId(bundled),
   });
   const output =
-    args.format === 'json' ? formatJson(results) : args.format === 'sarif' ? formatSarif(results, ALL_RULES, VERSION) : formatText(results, detectStyle(process.stdout));
+    args.format === 'json' ? formatJson(results) : args.format === 'sarif' ? formatSarif(results, ALL_RULE_META, VERSION) : formatText(results, detectStyle(process.stdout));
   // stdout carries the report alone (JSON and SARIF are piped into other tools); notes go to stderr.
   for (const s of results.skipped) process.stderr.write(`perflens: ${s.file}: skipped (${s.reason})\n`);
   if (args.format !== 'text' && results.fixesApplied) process.stderr.write(`perflens: applied ${results.fixesApplied} fix${results.fixesApplied === 1 ? '' : 'es'}\n`);
@@ -220,5 +213,4 @@ export function run(argv: string[] = process.argv.slice(2)): Promise<void> {
 }
 
 // `node server/out/cli.js lint …` works too, not only through bin/perflens.js.
-// Not in a lint worker, which loads this same bundle (see cli/lint-worker.ts).
-if (require.main === module && isMainThread) void run();
+if (require.main === module) void run();

@@ -7,6 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { REPO_ROOT } from '../harness/engine';
 import { PRISMA_HANDLER } from '../harness/samples';
@@ -50,7 +51,7 @@ describe('e2e: the packaged VSIX', function () {
   it('npm run package writes perflens-<version>.vsix with the bundles and WASM, only allow-listed files', () => {
     assert.equal(path.basename(vsix), `perflens-${VERSION}.vsix`);
     const files = [...entries.keys()].filter((n) => n.startsWith('extension/')).map((n) => n.slice('extension/'.length));
-    for (const required of ['package.json', 'client/out/extension.js', 'server/out/server.js', 'server/out/cli.js', 'server/out/web-tree-sitter.wasm', 'server/out/tree-sitter-python.wasm', 'server/out/sqlite-host.js', 'server/out/sql-wasm.wasm']) {
+    for (const required of ['package.json', 'client/out/extension.js', 'server/out/server.js', 'server/out/cli.js', 'server/out/lint-worker.js', 'server/out/database-cli.js', 'bin/perflens.js', 'server/out/web-tree-sitter.wasm', 'server/out/tree-sitter-python.wasm', 'server/out/sqlite-host.js', 'server/out/sql-wasm.wasm']) {
       assert.ok(files.includes(required), `${required} is in the VSIX`);
     }
     const allowed = allowList();
@@ -105,6 +106,28 @@ describe('e2e: the packaged VSIX', function () {
         client.logs.some((l) => l === `PerfLens ${VERSION} server started from ${path.join(extension, 'server/out')}`),
         `start-up log names the installed copy:\n${client.logs.join('\n')}`,
       );
+    });
+
+    it('the installed CLI lints in worker threads and loads its database commands (three bundles)', () => {
+      const extension = unpackVsix(vsix, path.join(dir, 'installed'));
+      const workspace = path.join(dir, 'ws');
+      fs.mkdirSync(path.join(workspace, 'src'), { recursive: true });
+      for (let i = 0; i < 4; i++) fs.writeFileSync(path.join(workspace, `src/posts${i}.ts`), PRISMA_HANDLER);
+      fs.writeFileSync(path.join(workspace, 'src/health.py'), FASTAPI_HANDLER);
+      const bin = path.join(extension, 'bin/perflens.js');
+      const env = { ...process.env, PERFLENS_CACHE_DIR: path.join(dir, 'cache') };
+      const lint = spawnSync(process.execPath, [bin, 'lint', '.', '--format', 'json', '--jobs', '2', '--no-cache'], { cwd: workspace, encoding: 'utf8', env });
+      assert.equal(lint.status, 0, lint.stderr);
+      const report = JSON.parse(lint.stdout);
+      assert.equal(report.files, 5);
+      assert.deepEqual(
+        report.findings.map((f: any) => `${f.file}:${f.rule}`).sort(),
+        ['src/health.py:blocking-call-in-handler', ...[0, 1, 2, 3].map((i) => `src/posts${i}.ts:offset-pagination`)],
+      );
+      // `explain` without a query is a usage error raised inside the database bundle.
+      const explain = spawnSync(process.execPath, [bin, 'explain'], { cwd: workspace, encoding: 'utf8', env });
+      assert.equal(explain.status, 2, explain.stderr);
+      assert.match(explain.stderr, /SQL statement/);
     });
   });
 });

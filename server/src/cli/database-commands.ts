@@ -8,8 +8,23 @@ import { explainQuery } from '../database/explain';
 import { openDatabase } from '../database/open-database';
 import { redactUrl } from '../database/redact-url';
 import { defaultCacheDir } from '../database/cache-dir';
+import { UsageError } from './argv';
 import { parseDatabaseArgs, positiveInt, type DatabaseArgs } from './database-args';
 import { benchJson, benchText, explainJson, explainText } from './format-plan';
+
+/**
+ * `perflens explain|bench …` → exit code, usage errors included. The CLI loads this module (and
+ * the database drivers behind it) only for these commands: `perflens lint` never pays for them.
+ */
+export async function databaseCommand(command: 'explain' | 'bench', argv: string[]): Promise<number> {
+  try {
+    return await (command === 'explain' ? explainCommand(argv) : benchCommand(argv));
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`perflens: ${e.message}\n`);
+    return 2;
+  }
+}
 
 export const EXPLAIN_FLAGS = { '--no-analyze': false };
 export const BENCH_FLAGS = { '--runs': true, '--concurrency': true, '--warmup': true };

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import { Engine } from '../engine/analyze';
 import type { FixMode } from '../engine/fix-selection';
 import type { Finding } from '../engine/finding';
-import type { PathAlias } from '../engine/path-aliases';
+import { readPathAliases } from '../engine/path-aliases';
 import { SourceFile, languageOfPath } from '../engine/source-file';
 import { WorkspaceFunctions } from '../engine/workspace-functions';
 import { WorkspaceModels } from '../engine/workspace-models';
@@ -23,7 +23,8 @@ export interface LinterInit {
   only?: string[];
   /** Where the adapters find their WASM assets (the bundle's folder); undefined from sources. */
   assetDir?: string;
-  aliases: PathAlias[];
+  /** The workspace root: its tsconfig.json's path aliases resolve imports. */
+  root: string;
 }
 
 export interface FileJob {
@@ -62,7 +63,7 @@ export class FileLinter {
   private readonly kept = new Map<string, FileFacts>();
   private readonly only?: ReadonlySet<string>;
 
-  private constructor(private readonly engine: Engine, private readonly init: LinterInit) {
+  private constructor(private readonly engine: Engine, private readonly init: LinterInit, log: (m: string) => void) {
     this.only = init.only ? new Set(init.only) : undefined;
     // Helpers of an imported file are summarised on first use (one extra parse of that file).
     this.functions = new WorkspaceFunctions((file) => {
@@ -75,13 +76,13 @@ export class FileLinter {
         return undefined;
       }
       return this.engine.facts(new SourceFile(file, language, text));
-    }, init.aliases);
+    }, readPathAliases(init.root, log));
   }
 
   static async create(init: LinterInit, log: (m: string) => void): Promise<FileLinter> {
     const engine = new Engine(ALL_RULES, createAdapters(init.assetDir), log);
     await engine.init();
-    return new FileLinter(engine, init);
+    return new FileLinter(engine, init, log);
   }
 
   summarize(job: SummaryJob): FileSummary {

@@ -1,7 +1,7 @@
 /** SARIF 2.1.0, for GitHub code scanning and other CI dashboards. */
 import { pathToFileURL } from 'node:url';
 import type { Severity } from '../engine/finding';
-import { docsUrl, type Rule } from '../engine/rule';
+import { docsUrl, type RuleMeta } from '../engine/rule';
 import type { LintResults } from './lint-files';
 import { region } from './positions';
 
@@ -16,12 +16,12 @@ function relativeUri(relative: string): string {
   return relative.split('/').map(encodeURIComponent).join('/');
 }
 
-export function formatSarif(results: LintResults, rules: readonly Rule[], version: string): string {
+export function formatSarif(results: LintResults, rules: readonly RuleMeta[], version: string): string {
   const sarifResults = results.files.flatMap(({ file, relative: path, findings }) => {
     const relative = relativeUri(path);
     return findings.map((f) => ({
       ruleId: f.ruleId,
-      ruleIndex: rules.findIndex((r) => r.meta.id === f.ruleId),
+      ruleIndex: rules.findIndex((r) => r.id === f.ruleId),
       level: LEVEL[f.severity],
       message: { text: f.message },
       locations: [{ physicalLocation: { artifactLocation: { uri: relative, uriBaseId: '%SRCROOT%' }, region: sarifRegion(region(file, f)) } }],
@@ -49,10 +49,10 @@ export function formatSarif(results: LintResults, rules: readonly Rule[], versio
             version,
             informationUri: 'https://github.com/perflens/perflens',
             rules: rules.map((r) => ({
-              id: r.meta.id,
-              shortDescription: { text: r.meta.description },
-              helpUri: docsUrl(r.meta.id),
-              defaultConfiguration: { level: LEVEL[r.meta.defaultSeverity] },
+              id: r.id,
+              shortDescription: { text: r.description },
+              helpUri: docsUrl(r.id),
+              defaultConfiguration: { level: LEVEL[r.defaultSeverity] },
             })),
           },
         },

@@ -17,6 +17,8 @@ export interface CachedFile {
   hash: string;
   /** From the model pass, for this content. */
   summary?: FileSummary;
+  /** False: the text declares no ORM relations, so the model pass skips it without a look. */
+  definesModels?: false;
   findings?: Finding[];
   /** The workspace's models hash the findings were computed with. */
   modelsKey?: string;

@@ -5,7 +5,6 @@
  * Per-file work runs on worker threads when there is enough of it, and is skipped for files the
  * persistent cache already answers for.
  */
-import { createHash } from 'node:crypto';
 import * as fsSync from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
@@ -14,8 +13,7 @@ import { FileFilter, mergeSettings, readConfigFile } from '../engine/config';
 import { discoverFiles } from '../engine/file-discovery';
 import type { FixMode } from '../engine/fix-selection';
 import type { Finding } from '../engine/finding';
-import { readPathAliases } from '../engine/path-aliases';
-import { readSource, type ReadResult } from '../engine/read-source';
+import { bytesHash, readSourceSync, type ReadResult } from '../engine/read-source';
 import { SourceFile, languageOfPath } from '../engine/source-file';
 import { defaultCacheDir } from '../database/cache-dir';
 import type { ModelFact } from '../languages/facts';
@@ -33,8 +31,6 @@ export interface LintOptions {
   log?: (message: string) => void;
   /** Worker threads: 1 runs everything on the main thread; unset: one per core when there is enough work. */
   jobs?: number;
-  /** The script a worker starts (the bundle's cli.js); unset: lint-worker.js beside this file. */
-  workerScript?: string;
   /** Folder of the persistent cache, or false for none (`--no-cache`). Unset: the user's cache folder. */
   cache?: string | false;
   /** What identifies this build of PerfLens in the cache key. */
@@ -66,7 +62,6 @@ export interface LintResults {
 const MIN_CHARS_FOR_WORKERS = 8 * 1024 * 1024;
 /** So many files are that much text (about 5 KB a file): workers can start before the reading. */
 const MIN_FILES_FOR_EARLY_WORKERS = 2000;
-const READ_CONCURRENCY = 16;
 
 async function* expand(paths: readonly string[], filter: FileFilter, log: (m: string) => void): AsyncGenerator<string> {
   const seen = new Set<string>();
@@ -109,27 +104,25 @@ async function writeFixed(file: string, text: string): Promise<void> {
   await fs.writeFile(file, hadBom ? BOM + text : text);
 }
 
-async function readAll(files: readonly string[]): Promise<Map<string, ReadResult>> {
+function readAll(files: readonly string[]): Map<string, ReadResult> {
   const out = new Map<string, ReadResult>();
-  let next = 0;
-  const reader = async (): Promise<void> => {
-    while (next < files.length) {
-      const f = files[next++];
-      out.set(f, await readSource(f));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, files.length) }, reader));
+  for (const f of files) out.set(f, readSourceSync(f, { hash: true }));
   return out;
 }
 
-/** A dependency's state: the hash of its bytes, or null when it is not a readable file. */
-function depHasher(): (file: string) => string | null {
+/**
+ * A dependency's state: the hash of its bytes, or null when it is not a readable file. Files this
+ * run has read already (`reads`) are not read again.
+ */
+function depHasher(reads?: ReadonlyMap<string, ReadResult>): (file: string) => string | null {
   const known = new Map<string, string | null>();
   return (file) => {
     let h = known.get(file);
     if (h === undefined) {
+      const read = reads?.get(file);
+      if (read && 'hash' in read && read.hash) return read.hash;
       try {
-        h = createHash('sha1').update(fsSync.readFileSync(file)).digest('hex');
+        h = bytesHash(fsSync.readFileSync(file));
       } catch {
         h = null;
       }
@@ -148,7 +141,7 @@ export async function lintFiles(root: string, paths: readonly string[], options:
   const absRoot = path.resolve(root);
   const settings: PerflensSettings = mergeSettings(readConfigFile(absRoot, log));
   const filter = new FileFilter(absRoot, settings);
-  const init: LinterInit = { settings, only: options.only ? [...options.only].sort() : undefined, assetDir: options.assetDir, aliases: readPathAliases(absRoot, log) };
+  const init: LinterInit = { settings, only: options.only ? [...options.only].sort() : undefined, assetDir: options.assetDir, root: absRoot };
 
   const rootFiles: string[] = [];
   const onError = (dir: string, reason: string): void => log(`${dir}: ${reason}`);
@@ -158,16 +151,14 @@ export async function lintFiles(root: string, paths: readonly string[], options:
   // Linting the whole root: the same walk, without the schemas that are only read for models.
   if (wholeRoot) lintPaths.push(...rootFiles.filter((f) => languageOfPath(f)));
   else for await (const abs of expand(paths, filter, log)) lintPaths.push(abs);
-  const hashes = new Map<string, string>();
-  const hashOf = (file: string, text: string): string => {
-    let h = hashes.get(file);
-    if (!h) hashes.set(file, (h = contentHash(text)));
-    return h;
-  };
+  /** The cache key of a file's text: the hash of its bytes, taken as it was read. */
+  const hashOf = (read: { text: string; hash?: string }): string => read.hash ?? contentHash(read.text);
 
   // --fix writes files as it goes: always a fresh run on this thread.
   const cacheDir = options.fix ? false : options.cache ?? defaultCacheDir();
-  const cacheKey = contentHash(JSON.stringify({ build: options.build ?? '', root: absRoot, init: { ...init, assetDir: undefined } }));
+  // The path aliases come from tsconfig.json: its text is part of the key.
+  const tsconfig = depHasher()(path.join(absRoot, 'tsconfig.json'));
+  const cacheKey = contentHash(JSON.stringify({ build: options.build ?? '', root: absRoot, init: { ...init, assetDir: undefined }, tsconfig }));
   const cache = cacheDir === false ? undefined : LintCache.open(cacheDir, absRoot, cacheKey);
 
   let runner: LintRunner | undefined;
@@ -179,7 +170,7 @@ export async function lintFiles(root: string, paths: readonly string[], options:
     await runner?.close();
     pooled = size > 1;
     runner = pooled
-      ? new WorkerPool(options.workerScript ?? path.join(__dirname, 'lint-worker.js'), size, init, log)
+      ? new WorkerPool(path.join(__dirname, 'lint-worker.js'), size, init, log)
       : await LocalRunner.start(init, log);
     return runner;
   };
@@ -188,7 +179,7 @@ export async function lintFiles(root: string, paths: readonly string[], options:
     // Nothing can come from the cache: the workers start while the files are read.
     if ((!cache || cache.empty) && lintPaths.length >= MIN_FILES_FOR_EARLY_WORKERS) await runnerFor(MIN_CHARS_FOR_WORKERS);
     const toRead = [...new Set([...rootFiles, ...lintPaths.filter((f) => languageOfPath(f))])];
-    const reads = await readAll(toRead);
+    const reads = readAll(toRead);
 
     // Pass 1: the models of the whole root, so that a view linted alone still knows that
     // `post.author` is a foreign key defined in models.py, a lazy relation of a TypeORM entity, or
@@ -205,15 +196,23 @@ export async function lintFiles(root: string, paths: readonly string[], options:
         continue;
       }
       const language = languageOfPath(file);
-      if (!language || !DEFINES_MODELS[language]?.test(read.text)) continue;
-      const hash = hashOf(file, read.text);
-      const cached = cache?.get(file, hash)?.summary;
-      if (cached) modelEntries.push([file, cached.models]);
-      else summaryJobs.push({ file, hash, text: read.text });
+      if (!language) continue;
+      const hash = hashOf(read);
+      const entry = cache?.get(file, hash);
+      if (entry?.summary) {
+        modelEntries.push([file, entry.summary.models]);
+        continue;
+      }
+      if (entry?.definesModels === false) continue;
+      if (!DEFINES_MODELS[language]?.test(read.text)) {
+        cache?.update(file, hash, { definesModels: false });
+        continue;
+      }
+      summaryJobs.push({ file, hash, text: read.text });
     }
     const linted = (file: string): CachedFile | undefined => {
       const read = reads.get(file);
-      return read && 'text' in read ? cache?.get(file, hashOf(file, read.text)) : undefined;
+      return read && 'text' in read ? cache?.get(file, hashOf(read)) : undefined;
     };
     if (summaryJobs.length) {
       const textOf = (f: string): number => {
@@ -237,7 +236,7 @@ export async function lintFiles(root: string, paths: readonly string[], options:
 
     // Pass 2: findings. A file's cached findings hold while its text, the models and every file
     // its helper lookups looked at are what they were.
-    const depHash = depHasher();
+    const depHash = depHasher(reads);
     const results: LintResults = { root: absRoot, files: [], skipped: [], fixesApplied: 0, fromCache: 0 };
     const uncached: Array<{ file: string; relative: string; source: SourceFile; hash: string }> = [];
     const done = new Map<string, FileResult>();
@@ -254,7 +253,7 @@ export async function lintFiles(root: string, paths: readonly string[], options:
         continue;
       }
       const source = new SourceFile(abs, language, read.text);
-      const hash = hashOf(abs, read.text);
+      const hash = hashOf(read);
       const entry = cache?.get(abs, hash);
       if (entry?.findings && entry.modelsKey === modelsKey && (entry.deps ?? []).every(([d, h]) => depHash(d) === h)) {
         done.set(abs, { file: source, relative, findings: entry.findings, fixesApplied: 0 });

@@ -4,8 +4,8 @@
  * jobs with the same plain data, so the output does not depend on which one ran.
  */
 import { Worker } from 'node:worker_threads';
-import { FileLinter, type FileSummary, type LinterInit, type LintJob, type LintOutcome, type SummaryJob } from './file-linter';
-import { WORKER_MARK, type FromWorker, type Job, type ToWorker } from './lint-worker';
+import type { FileLinter, FileSummary, LinterInit, LintJob, LintOutcome, SummaryJob } from './file-linter';
+import { WORKER_MARK, type FromWorker, type Job, type ToWorker } from './lint-protocol';
 import type { ModelFact } from '../languages/facts';
 
 export interface LintRunner {
@@ -19,6 +19,8 @@ export class LocalRunner implements LintRunner {
   private constructor(private readonly linter: FileLinter) {}
 
   static async start(init: LinterInit, log: (m: string) => void): Promise<LocalRunner> {
+    // The worker's module (its own bundle once built): the parsers load only now.
+    const { FileLinter } = await import('./lint-worker.js');
     return new LocalRunner(await FileLinter.create(init, log));
   }
 
@@ -70,6 +72,7 @@ export class WorkerPool implements LintRunner {
   private failure?: Error;
   private closing = false;
   private scheduled = false;
+  private readonly logged = new Set<string>();
 
   constructor(script: string, size: number, init: LinterInit, private readonly log: (m: string) => void) {
     for (let i = 0; i < size; i++) {
@@ -85,7 +88,11 @@ export class WorkerPool implements LintRunner {
   }
 
   private receive(slot: Slot, m: FromWorker): void {
-    if (m.kind === 'log') this.log(m.message);
+    // Every worker reads the same settings and tsconfig.json: a note they all make is printed once.
+    if (m.kind === 'log' && !this.logged.has(m.message)) {
+      this.logged.add(m.message);
+      this.log(m.message);
+    }
     if (m.kind !== 'answers') return;
     for (const answer of m.answers) {
       const job = slot.busy.shift()!;

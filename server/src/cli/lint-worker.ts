@@ -1,22 +1,15 @@
 /**
  * The worker side of the CLI's pool: a FileLinter answering the main thread's jobs in order.
- * Loaded as the worker's script (the bundle's cli.js, or this file when run from sources); on the
- * main thread importing it does nothing.
+ * Loaded as the worker's script; on the main thread it only hands out the FileLinter (the
+ * LocalRunner's). Bundled, this is its own file (server/out/lint-worker.js, see
+ * scripts/bundle.mjs): the parsers and rules load only where files are linted, so a re-scan that
+ * the cache answers never loads them.
  */
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { FileLinter, type LinterInit, type LintJob, type SummaryJob } from './file-linter';
-import type { ModelFact } from '../languages/facts';
+import { FileLinter, type LinterInit } from './file-linter';
+import { WORKER_MARK, type Answer, type FromWorker, type ToWorker } from './lint-protocol';
 
-export const WORKER_MARK = 'perflens-lint-worker';
-
-export type Job = { kind: 'summarize'; id: number; job: SummaryJob } | { kind: 'lint'; id: number; job: LintJob };
-
-/** Jobs travel in batches, answered in one message each: a message costs a thread wake-up. */
-export type ToWorker = { kind: 'jobs'; jobs: Job[] } | { kind: 'models'; entries: Array<[string, ModelFact[]]> };
-
-export type Answer = { id: number; result: unknown } | { id: number; failed: string };
-
-export type FromWorker = { kind: 'ready' } | { kind: 'log'; message: string } | { kind: 'answers'; answers: Answer[] };
+export { FileLinter };
 
 function serve(init: LinterInit): void {
   const port = parentPort!;

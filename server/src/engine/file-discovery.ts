@@ -74,6 +74,8 @@ export async function* discoverFiles(root: string, options: DiscoveryOptions = {
       options.onError?.(dir, (e as Error).message);
       continue;
     }
+    // A virtualenv has no fixed name; its marker file gives it away.
+    if (dir !== root && entries.some((e) => e.name === 'pyvenv.cfg' && e.isFile())) continue;
     const relDir = path.relative(root, dir).split(path.sep).join('/');
     let rules = inherited;
     if (entries.some((e) => e.name === '.gitignore' && e.isFile())) {
@@ -89,8 +91,6 @@ export async function* discoverFiles(root: string, options: DiscoveryOptions = {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) {
         if (SKIPPED_DIRS.has(entry.name) || ignored(rules, rel, true)) continue;
-        // A virtualenv has no fixed name; its marker file gives it away.
-        if (await isVirtualenv(full)) continue;
         queue.push({ dir: full, rules });
       } else if (entry.isFile()) {
         if (!(options.match ? options.match(entry.name) : (languageOfPath(entry.name) || (options.schemas && isPrismaSchema(entry.name)))) || SKIPPED_FILES.test(entry.name) || ignored(rules, rel, false)) continue;
@@ -99,14 +99,5 @@ export async function* discoverFiles(root: string, options: DiscoveryOptions = {
         yield full;
       }
     }
-  }
-}
-
-async function isVirtualenv(dir: string): Promise<boolean> {
-  try {
-    await fs.access(path.join(dir, 'pyvenv.cfg'));
-    return true;
-  } catch {
-    return false;
   }
 }

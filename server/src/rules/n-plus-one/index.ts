@@ -1,16 +1,10 @@
 import type { Rule } from '../../engine/rule';
+import { nPlusOneMeta } from './meta';
 import { detectPython } from './python';
 import { detectTypescript } from './typescript';
 
 export const nPlusOne: Rule = {
-  meta: {
-    id: 'n-plus-one',
-    description: 'A query runs once per item of a loop: N round trips where one query would do.',
-    defaultSeverity: 'warning',
-    languages: ['typescript', 'python'],
-    libraries: ['Prisma', 'TypeORM', 'Sequelize', 'Knex', 'Drizzle', 'Kysely', 'Mongoose', 'MikroORM', 'Django', 'SQLAlchemy', 'SQLModel', 'Peewee'],
-    fix: 'unsafe',
-  },
+  meta: nPlusOneMeta,
   detectors: {
     typescript: detectTypescript,
     python: detectPython,

@@ -1,16 +1,10 @@
 import type { Rule } from '../../engine/rule';
+import { requestWithoutTimeoutMeta } from './meta';
 import { detectPython } from './python';
 import { detectTypescript } from './typescript';
 
 export const requestWithoutTimeout: Rule = {
-  meta: {
-    id: 'request-without-timeout',
-    description: 'An outbound HTTP call on a request path has no timeout: a stalled upstream holds the request until the client gives up.',
-    defaultSeverity: 'warning',
-    languages: ['typescript', 'python'],
-    libraries: ['fetch', 'axios', 'got', 'requests', 'urllib'],
-    fix: 'unsafe',
-  },
+  meta: requestWithoutTimeoutMeta,
   detectors: {
     typescript: detectTypescript,
     python: detectPython,

@@ -1,16 +1,10 @@
 import type { Rule } from '../../engine/rule';
+import { unboundedCacheMeta } from './meta';
 import { detectPython } from './python';
 import { detectTypescript } from './typescript';
 
 export const unboundedCache: Rule = {
-  meta: {
-    id: 'unbounded-cache',
-    description: 'A cache that lives as long as the process grows with input and is never evicted: memory grows with traffic.',
-    defaultSeverity: 'warning',
-    languages: ['typescript', 'python'],
-    libraries: ['Map/Set/object', 'lodash.memoize', 'memoizee', 'node-cache', 'ioredis', 'redis', 'dict/set/list', 'functools.lru_cache', 'functools.cache', 'redis-py'],
-    fix: 'unsafe',
-  },
+  meta: unboundedCacheMeta,
   detectors: {
     typescript: detectTypescript,
     python: detectPython,

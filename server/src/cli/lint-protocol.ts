@@ -1,0 +1,17 @@
+/**
+ * The messages between the CLI's main thread and its lint workers. Apart from the linter it drives,
+ * so that the main thread can talk to workers without loading the parsers itself.
+ */
+import type { LintJob, SummaryJob } from './file-linter';
+import type { ModelFact } from '../languages/facts';
+
+export const WORKER_MARK = 'perflens-lint-worker';
+
+export type Job = { kind: 'summarize'; id: number; job: SummaryJob } | { kind: 'lint'; id: number; job: LintJob };
+
+/** Jobs travel in batches, answered in one message each: a message costs a thread wake-up. */
+export type ToWorker = { kind: 'jobs'; jobs: Job[] } | { kind: 'models'; entries: Array<[string, ModelFact[]]> };
+
+export type Answer = { id: number; result: unknown } | { id: number; failed: string };
+
+export type FromWorker = { kind: 'ready' } | { kind: 'log'; message: string } | { kind: 'answers'; answers: Answer[] };
