@@ -156,7 +156,8 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     // Its own bundle once built (see scripts/bundle.mjs): the drivers load only for these commands.
-    const { databaseCommand } = await import('./cli/database-commands.js');
+    // `require`, not `import()`: importing CommonJS runs Node's export scanner over the whole bundle.
+    const { databaseCommand } = require('./cli/database-commands.js') as typeof import('./cli/database-commands.js');
     return databaseCommand(command, rest);
   }
   if (command !== 'lint') {

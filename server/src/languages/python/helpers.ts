@@ -6,7 +6,7 @@
 import type { ImportedCallFact, QueryHelperFact } from '../facts';
 import { enclosingLoop, usesItem } from './loops';
 import type { PyQueryFact } from './queries';
-import { enclosingFunction, field, type Node } from './tree';
+import { enclosingFunction, field, nodesOfType, type Node } from './tree';
 
 export interface PyHelpers {
   /** Calls in loops of this file's query helpers. */
@@ -58,7 +58,7 @@ export function pythonHelpers(root: Node, queries: readonly PyQueryFact[]): PyHe
     const name = functionName(fn);
     if (fn && name && !helpers.has(name)) helpers.set(name, { chain: [name, q.callee], query: q, fn });
   }
-  const allCalls = root.descendantsOfType('call').filter((c): c is Node => !!c);
+  const allCalls = [...nodesOfType(root, 'call')];
   const calls = allCalls.filter((c) => !!calledName(c));
   for (let round = 0; round < 3 && helpers.size > 0; round++) {
     let grew = false;

@@ -5,7 +5,7 @@
  */
 import type { ItemAccessFact, OrmId } from '../facts';
 import { enclosingLoop } from './loops';
-import { field, walk, type Node } from './tree';
+import { field, nodesOfType, walk, type Node } from './tree';
 
 export interface QuerySource {
   model: string;
@@ -75,8 +75,7 @@ function iterableOf(inside: Node, loopStart: number): Node | undefined {
 export function itemAccesses(root: Node, query: IteratedQuery): ItemAccessFact[] {
   const out: ItemAccessFact[] = [];
   const seen = new Set<string>();
-  for (const attr of root.descendantsOfType('attribute')) {
-    if (!attr) continue;
+  for (const attr of nodesOfType(root, 'attribute')) {
     const obj = field(attr, 'object');
     const name = field(attr, 'attribute')?.text;
     if (obj?.type !== 'identifier' || !name) continue;

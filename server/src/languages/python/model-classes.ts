@@ -1,6 +1,6 @@
 /** Model classes and their relation fields, the part Django and SQLAlchemy declarations share. */
 import type { ModelFact, OrmId, RelationFact } from '../facts';
-import { field, type Node } from './tree';
+import { field, nodesOfType, type Node } from './tree';
 
 export interface ModelDeclarations {
   orm: OrmId;
@@ -14,7 +14,7 @@ export interface ModelDeclarations {
 
 export function modelClasses(root: Node, d: ModelDeclarations): ModelFact[] {
   const out: ModelFact[] = [];
-  for (const cls of root.descendantsOfType('class_definition')) {
+  for (const cls of nodesOfType(root, 'class_definition')) {
     if (!cls) continue;
     const bases = field(cls, 'superclasses')?.namedChildren.map((b) => b?.text ?? '') ?? [];
     if (!bases.some((b) => d.base.test(b))) continue;

@@ -14,6 +14,7 @@ import { Node } from 'web-tree-sitter';
 /** What is kept, as own properties of the node (one hidden class for all nodes). */
 interface Memo {
   plTypeId?: number;
+  plType?: string;
   plEndIndex?: number;
   plIsNamed?: boolean;
   plIsError?: boolean;
@@ -45,6 +46,9 @@ export function installNodeMemo(): void {
   const typeId = original<number>('typeId');
   define('typeId', function () {
     return (this.plTypeId ??= typeId.call(this));
+  });
+  define('type', function () {
+    return (this.plType ??= this.tree.language.types[this.typeId] || 'ERROR');
   });
   const endIndex = original<number>('endIndex');
   define('endIndex', function () {

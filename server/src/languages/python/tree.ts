@@ -54,10 +54,78 @@ export function decoratorsOf(fn: Node): Node[] {
 }
 
 /**
+ * A tree's named nodes in source order, with the position just past each one's subtree: the fact
+ * builders walk the whole module a dozen times, and each walk of the tree itself crosses into WASM
+ * for every node. Built on the first whole-module walk and kept beside the root node (a parsed tree
+ * never changes; an incremental re-parse makes a new tree and a new root).
+ */
+interface NamedIndex {
+  nodes: Node[];
+  /** `ends[i]`: the index of the first node after node i's subtree. */
+  ends: Int32Array;
+  /** The lists `nodesOfType` made. */
+  byType: Map<string, Node[]>;
+}
+
+const indexes = new WeakMap<Node, NamedIndex>();
+
+function buildIndex(root: Node): NamedIndex {
+  const nodes: Node[] = [];
+  const parents: number[] = [];
+  const stack: Node[] = [root];
+  const stackParents: number[] = [-1];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    const at = nodes.length;
+    nodes.push(n);
+    parents.push(stackParents.pop()!);
+    const kids = n.namedChildren;
+    for (let i = kids.length - 1; i >= 0; i--) {
+      const k = kids[i];
+      if (k) {
+        stack.push(k);
+        stackParents.push(at);
+      }
+    }
+  }
+  const ends = new Int32Array(nodes.length);
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    ends[i] += 1;
+    if (parents[i] >= 0) ends[parents[i]] += ends[i];
+  }
+  for (let i = 0; i < ends.length; i++) ends[i] += i;
+  return { nodes, ends, byType: new Map() };
+}
+
+function indexOf(root: Node): NamedIndex {
+  let index = indexes.get(root);
+  if (!index) indexes.set(root, (index = buildIndex(root)));
+  return index;
+}
+
+/**
+ * The named nodes of one type under `node`, in source order. For a whole module they come from its
+ * index: the same node objects as the walks', with what was read of them.
+ */
+export function nodesOfType(node: Node, type: string): readonly Node[] {
+  if (node.type !== 'module') return node.descendantsOfType(type).filter((c): c is Node => !!c);
+  const index = indexOf(node);
+  let list = index.byType.get(type);
+  if (!list) index.byType.set(type, (list = index.nodes.filter((n) => n.type === type)));
+  return list;
+}
+
+/**
  * Visits `node` and its descendants depth-first without recursion: deeply nested input (thousands
- * of brackets) must not overflow the stack. `enter` returns false to skip a node's subtree.
+ * of brackets) must not overflow the stack. `enter` returns false to skip a node's subtree. Named
+ * walks of a whole module read its index.
  */
 export function walk(node: Node, enter: (n: Node) => boolean | void, named = true): void {
+  if (named && node.type === 'module') {
+    const { nodes, ends } = indexOf(node);
+    for (let i = 0; i < nodes.length; ) i = enter(nodes[i]) === false ? ends[i] : i + 1;
+    return;
+  }
   const stack: Node[] = [node];
   while (stack.length > 0) {
     const n = stack.pop()!;

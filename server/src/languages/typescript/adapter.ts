@@ -17,7 +17,7 @@ import { fluentRelation, lazyAccesses, type TsLazyAccess } from './lazy-access';
 import { mongooseModels } from './mongoose-models';
 import { sequelizeModels } from './sequelize-models';
 import { typeormModels } from './typeorm-models';
-import { walk } from './walk';
+import { nodesOfKind } from './walk';
 import { blockingCalls, type TsBlockingCall, type TsOutboundCall } from './blocking-calls';
 import { unboundedCaches, type TsCacheFact } from './caches';
 import { findHandlers, requestPathFunctions } from './handlers';
@@ -162,7 +162,7 @@ export class TypescriptAdapter implements LanguageAdapter<TsFacts> {
     const facts: TsFacts = { language: 'typescript', queries: [], sql: [], problems, sourceFile: sf };
     const inChain = new Set<ts.Node>();
     const loopBodies = new Map<TsQueryFact, ts.Node>();
-    walk(sf, (node) => {
+    nodesOfKind(sf, ts.SyntaxKind.CallExpression, ts.SyntaxKind.TaggedTemplateExpression).forEach((node) => {
       if (ts.isCallExpression(node)) {
         const q = queryFromCall(node, imports, inChain);
         // TypeORM's and MikroORM's `create` builds an entity in memory: not a query (save/flush is).

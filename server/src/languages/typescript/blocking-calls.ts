@@ -9,7 +9,7 @@ import type { BlockingCallFact, EffectHelperFact, OutboundCallFact, RequestPathI
 import { exportedNames, relativeImports } from './helpers';
 import type { FileImports } from './imports';
 import { requestPathOf, type HandlerReach } from './handlers';
-import { walk } from './walk';
+import { nodesOfKind } from './walk';
 
 /** How a blocking call is rewritten: `fs.promises.readFile`, `promisify(crypto.pbkdf2)`, `bcrypt.hash`. */
 export type AsyncForm =
@@ -69,7 +69,7 @@ function derivedModules(sf: ts.SourceFile, imports: FileImports): Map<string, st
   // Every derived name starts from an imported one.
   if (out.size === 0) return out;
   for (let round = 0; round < 2; round++) {
-    walk(sf, (n) => {
+    nodesOfKind(sf, ts.SyntaxKind.VariableDeclaration, ts.SyntaxKind.PropertyDeclaration).forEach((n) => {
       if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer && !out.has(n.name.text)) {
         let init: ts.Expression = n.initializer;
         if (ts.isNewExpression(init)) init = init.expression;
@@ -134,7 +134,7 @@ function axiosState(sf: ts.SourceFile, modules: ReadonlyMap<string, string>): { 
   const state = { defaults: false, timed: new Set<string>() };
   // Only calls through axios read this state.
   if (![...modules.values()].includes('axios')) return state;
-  walk(sf, (n) => {
+  nodesOfKind(sf, ts.SyntaxKind.BinaryExpression, ts.SyntaxKind.VariableDeclaration).forEach((n) => {
     if (ts.isBinaryExpression(n) && /\.defaults\.timeout$/.test(n.left.getText())) state.defaults = true;
     if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer && ts.isCallExpression(n.initializer) && /\.create$/.test(n.initializer.expression.getText())) {
       const root = rootName(n.initializer.expression);
@@ -219,7 +219,7 @@ function effectSummaries(sf: ts.SourceFile, direct: Array<{ call: ts.CallExpress
   }
   if (out.size === 0) return out;
   const calls: Array<{ call: ts.CallExpression; name: string }> = [];
-  walk(sf, (n) => {
+  nodesOfKind(sf, ts.SyntaxKind.CallExpression).forEach((n) => {
     if (ts.isCallExpression(n) && ts.isIdentifier(n.expression)) calls.push({ call: n, name: n.expression.text });
   });
   for (let round = 0; round < 3; round++) {
@@ -243,7 +243,7 @@ export function blockingCalls(sf: ts.SourceFile, imports: FileImports, reach: Re
   const axios = axiosState(sf, modules);
   const direct: Array<{ call: ts.CallExpression; effect: EffectHelperFact }> = [];
   const imported = relativeImports(sf);
-  walk(sf, (n) => {
+  nodesOfKind(sf, ts.SyntaxKind.CallExpression).forEach((n) => {
     if (!ts.isCallExpression(n)) return;
     const c = classify(n, modules, axios);
     const path = reach.size ? requestPathOf(n, reach) : undefined;

@@ -9,7 +9,7 @@ import { BOUNDED_KEY, CACHE_NAME, CONSTANT_NAME, REGISTRY_NAME } from '../cache-
 import type { CacheFact } from '../facts';
 import type { FileImports } from './imports';
 import { requestPathOf, type HandlerReach } from './handlers';
-import { walk } from './walk';
+import { nodesOfKind, walk } from './walk';
 
 export interface TsCacheFact extends CacheFact {
   /** The expression that creates the store (`new Map<string, User>()`, `memoizee(fn)`, the `set` call). */
@@ -178,7 +178,7 @@ function optionNames(arg: ts.Expression | undefined): Set<string> | undefined {
 function memoizers(sf: ts.SourceFile, modules: ReadonlyMap<string, string>): TsCacheFact[] {
   const out: TsCacheFact[] = [];
   const topLevel = (n: ts.Node) => !inFunction(n);
-  walk(sf, (n) => {
+  nodesOfKind(sf, ts.SyntaxKind.CallExpression, ts.SyntaxKind.NewExpression).forEach((n) => {
     if (ts.isCallExpression(n) && topLevel(n)) {
       const e = n.expression;
       const root = ts.isIdentifier(e) ? e.text : ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) ? e.expression.text : undefined;
@@ -222,7 +222,7 @@ function redisWrites(sf: ts.SourceFile, modules: ReadonlyMap<string, string>): T
   }
   if (redisNames.size === 0) return out;
   // Clients made from the import: `const redis = new Redis()`, `const client = createClient()`.
-  walk(sf, (n) => {
+  nodesOfKind(sf, ts.SyntaxKind.VariableDeclaration).forEach((n) => {
     if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer) {
       let init = unwrap(n.initializer);
       if (ts.isAwaitExpression(init)) init = unwrap(init.expression);
@@ -235,7 +235,7 @@ function redisWrites(sf: ts.SourceFile, modules: ReadonlyMap<string, string>): T
   });
   const expired = new Set<string>();
   const writes: Array<{ call: ts.CallExpression; kind: 'ioredis' | 'node-redis' }> = [];
-  walk(sf, (n) => {
+  nodesOfKind(sf, ts.SyntaxKind.CallExpression).forEach((n) => {
     if (!ts.isCallExpression(n) || !ts.isPropertyAccessExpression(n.expression)) return;
     const obj = n.expression.expression;
     const kind = ts.isIdentifier(obj) ? redisNames.get(obj.text) : ts.isPropertyAccessExpression(obj) ? redisNames.get(obj.name.text) : undefined;

@@ -8,7 +8,7 @@
 import ts from 'typescript';
 import type { HandlerFact } from '../facts';
 import type { FileImports } from './imports';
-import { walk } from './walk';
+import { nodesOfKind, walk } from './walk';
 
 export interface TsHandler {
   fn: ts.FunctionLikeDeclaration;
@@ -236,7 +236,7 @@ export function findHandlers(sf: ts.SourceFile, imports: FileImports): TsHandler
   const framework = frameworkOf(imports);
   const locals = localFunctions(sf);
   const out = fileRouteHandlers(sf, locals);
-  walk(sf, (n) => {
+  nodesOfKind(sf, ts.SyntaxKind.CallExpression, ts.SyntaxKind.ClassDeclaration, ts.SyntaxKind.ObjectLiteralExpression).forEach((n) => {
     if (ts.isCallExpression(n)) {
       out.push(...routeCall(n, framework, locals));
       const t = trpcProcedure(n);

@@ -7,7 +7,7 @@ import ts from 'typescript';
 import type { ImportedCallFact, QueryHelperFact } from '../facts';
 import { enclosingLoop, usesItem } from './loops';
 import type { TsQueryFact } from './queries';
-import { walk } from './walk';
+import { nodesOfKind } from './walk';
 
 /** `function f`, `const f = () =>`, `f() {}` in a class or object: the name calls use. */
 function functionName(fn: ts.Node): string | undefined {
@@ -45,7 +45,7 @@ export function queryHelpers(sf: ts.SourceFile, queries: readonly TsQueryFact[])
   if (helpers.size === 0) return helpers;
   // Helpers of helpers, a few levels deep.
   const calls: Array<{ call: ts.CallExpression; name: string }> = [];
-  walk(sf, (n) => {
+  nodesOfKind(sf, ts.SyntaxKind.CallExpression).forEach((n) => {
     if (ts.isCallExpression(n)) {
       const name = calledName(n);
       if (name) calls.push({ call: n, name });
@@ -70,7 +70,7 @@ export function queryHelpers(sf: ts.SourceFile, queries: readonly TsQueryFact[])
 export function helperCallsInLoops(sf: ts.SourceFile, helpers: ReadonlyMap<string, { chain: string[]; query: TsQueryFact }>): TsQueryFact[] {
   const out: TsQueryFact[] = [];
   if (helpers.size === 0) return out;
-  walk(sf, (n) => {
+  nodesOfKind(sf, ts.SyntaxKind.CallExpression).forEach((n) => {
     if (ts.isCallExpression(n)) {
       const name = calledName(n);
       const helper = name ? helpers.get(name) : undefined;
@@ -150,7 +150,7 @@ export function importedCallsInLoops(sf: ts.SourceFile, localHelpers: ReadonlyMa
   const namespaces = relativeNamespaces(sf);
   const out: ImportedCallFact[] = [];
   if (imported.size === 0 && namespaces.size === 0) return out;
-  walk(sf, (n) => {
+  nodesOfKind(sf, ts.SyntaxKind.CallExpression).forEach((n) => {
     if (!ts.isCallExpression(n)) return;
     const e = n.expression;
     let target: { module: string; name: string } | undefined;

@@ -11,7 +11,7 @@ import type { FileImports } from './imports';
 import { itemsSource, itemTypeHints, type ItemsSource } from './items-source';
 import { enclosingLoop } from './loops';
 import type { TsQueryFact } from './queries';
-import { walk } from './walk';
+import { nodesOfKind } from './walk';
 
 export interface TsLazyAccess {
   /** `awaited-property`: `await post.author`; `getter`: `post.getAuthor()` / `post.$get('author')`; `populate`: `post.populate('author')`. */
@@ -55,7 +55,7 @@ export function lazyAccesses(sf: ts.SourceFile, queries: readonly TsQueryFact[],
   const byCall = new Map<ts.Node, TsQueryFact>(queries.map((q) => [q.call, q]));
   const out: TsLazyAccess[] = [];
   const seen = new Set<string>();
-  walk(sf, (n) => {
+  nodesOfKind(sf, ts.SyntaxKind.AwaitExpression, ts.SyntaxKind.CallExpression).forEach((n) => {
     let found: Omit<TsLazyAccess, 'loop' | 'itemModels' | 'source' | 'start' | 'end'> | undefined;
     if (ts.isAwaitExpression(n)) {
       let e: ts.Expression = n.expression;

@@ -7,7 +7,7 @@
 import ts from 'typescript';
 import type { ModelFact, RelationFact } from '../facts';
 import { decoratorsOf, targetOf } from './decorators';
-import { walk } from './walk';
+import { nodesOfKind } from './walk';
 
 function prop(obj: ts.ObjectLiteralExpression, key: string): ts.Expression | undefined {
   const p = obj.properties.find((x) => ts.isPropertyAssignment(x) && x.name.getText().replace(/['"]/g, '') === key);
@@ -50,7 +50,7 @@ export function mongooseModels(sf: ts.SourceFile): ModelFact[] {
   const schemas = new Map<string, { relations: RelationFact[]; node: ts.Node }>();
   const registered = new Map<string, string>();
   const out: ModelFact[] = [];
-  walk(sf, (n) => {
+  nodesOfKind(sf, ts.SyntaxKind.NewExpression, ts.SyntaxKind.CallExpression, ts.SyntaxKind.ClassDeclaration).forEach((n) => {
     if (isSchemaConstructor(n) && ts.isVariableDeclaration(n.parent) && ts.isIdentifier(n.parent.name)) {
       schemas.set(n.parent.name.text, { relations: schemaRelations(n.arguments![0] as ts.ObjectLiteralExpression), node: n.parent });
     }

@@ -8,7 +8,7 @@
 import ts from 'typescript';
 import type { ModelFact, RelationFact } from '../facts';
 import { decoratorsOf, targetOf } from './decorators';
-import { walk } from './walk';
+import { nodesOfKind } from './walk';
 
 const ASSOCIATIONS = /^(belongsTo|hasOne|hasMany|belongsToMany)$/;
 const DECORATORS = /^(BelongsTo|HasOne|HasMany|BelongsToMany)$/;
@@ -42,7 +42,7 @@ function modelName(e: ts.Expression): string | undefined {
 /** `const Comment = sequelize.define('comment', …)`, `Comment.init(…, { modelName: 'comment' })`: the name Sequelize inflects. */
 function definedNames(sf: ts.SourceFile): Map<string, string> {
   const names = new Map<string, string>();
-  walk(sf, (n) => {
+  nodesOfKind(sf, ts.SyntaxKind.CallExpression).forEach((n) => {
     if (!ts.isCallExpression(n) || !ts.isPropertyAccessExpression(n.expression)) return;
     const method = n.expression.name.text;
     if (method === 'define' && ts.isVariableDeclaration(n.parent) && ts.isIdentifier(n.parent.name) && n.arguments[0] && ts.isStringLiteralLike(n.arguments[0])) {
@@ -79,7 +79,7 @@ export function sequelizeModels(sf: ts.SourceFile): ModelFact[] {
     if (!m.relations.some((r) => r.field === rel.field)) m.relations.push(rel);
     byModel.set(model, m);
   };
-  walk(sf, (n) => {
+  nodesOfKind(sf, ts.SyntaxKind.CallExpression, ts.SyntaxKind.PropertyDeclaration).forEach((n) => {
     if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && ASSOCIATIONS.test(n.expression.name.text) && n.arguments[0]) {
       const source = modelName(n.expression.expression);
       const target = modelName(n.arguments[0]);
