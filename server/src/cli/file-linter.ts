@@ -75,7 +75,9 @@ export class FileLinter {
       } catch {
         return undefined;
       }
-      return this.engine.facts(new SourceFile(file, language, text));
+      const facts = this.engine.facts(new SourceFile(file, language, text));
+      this.engine.forget(file);
+      return facts;
     }, readPathAliases(init.root, log));
   }
 

@@ -66,6 +66,9 @@ export class WorkspaceIndex {
     const hash = createHash('sha1').update(text).digest('hex');
     if (this.files.get(file)?.hash === hash) return;
     const facts = this.engine.facts(new SourceFile(file, language, text));
+    // The index keeps what it records, not the syntax tree: thousands of trees would not fit. An
+    // open document's next analysis parses it whole once.
+    this.engine.forget(file);
     if (facts) this.record(file, hash, facts);
   }
 

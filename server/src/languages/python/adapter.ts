@@ -23,6 +23,7 @@ import { djangoModels, djangoQuerysets } from './models';
 import { peeweeModels, peeweeSelects } from './peewee-models';
 import { sqlalchemyModels, sqlalchemySelects } from './sqlalchemy-models';
 import { walk, type Node } from './tree';
+import { textDiff } from '../text-diff';
 import { installNodeMemo } from './node-memo';
 
 /** Queryset/session operations that write. */
@@ -68,20 +69,6 @@ interface Cached {
   tree: Tree;
 }
 
-/** The single changed region between two texts: enough for tree-sitter to re-use the old tree. */
-function diff(a: string, b: string): { start: number; oldEnd: number; newEnd: number } {
-  let start = 0;
-  const min = Math.min(a.length, b.length);
-  while (start < min && a.charCodeAt(start) === b.charCodeAt(start)) start++;
-  let ea = a.length;
-  let eb = b.length;
-  while (ea > start && eb > start && a.charCodeAt(ea - 1) === b.charCodeAt(eb - 1)) {
-    ea--;
-    eb--;
-  }
-  return { start, oldEnd: ea, newEnd: eb };
-}
-
 function point(text: string, offset: number): { row: number; column: number } {
   let row = 0;
   let lineStart = 0;
@@ -120,7 +107,7 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
     const old = this.trees.get(file.path);
     let tree: Tree | null;
     if (old && old.text !== file.text) {
-      const d = diff(old.text, file.text);
+      const d = textDiff(old.text, file.text);
       old.tree.edit(new Edit({
         startIndex: d.start, oldEndIndex: d.oldEnd, newEndIndex: d.newEnd,
         startPosition: point(old.text, d.start), oldEndPosition: point(old.text, d.oldEnd), newEndPosition: point(file.text, d.newEnd),

@@ -7,6 +7,7 @@ import ts from 'typescript';
 import type { SourceFile } from '../../engine/source-file';
 import type { LanguageAdapter } from '../adapter';
 import type { FileFacts, ModelFact, ParseProblem } from '../facts';
+import { textDiff } from '../text-diff';
 import { embeddedSqlAt } from './embedded-sql';
 import { findDeclaration } from './values';
 import { readImports, type FileImports } from './imports';
@@ -138,9 +139,32 @@ function definedModels(sf: ts.SourceFile, imports: FileImports, text: string): M
 
 export class TypescriptAdapter implements LanguageAdapter<TsFacts> {
   readonly language = 'typescript' as const;
+  /**
+   * The last tree of each file, for incremental re-parsing as the user types: TypeScript re-uses
+   * the unchanged nodes. Re-parsing moves the old tree's nodes, so an old tree (and facts made from
+   * it) is not read after its file's next parse. The CLI and the workspace index forget a file
+   * once they have its facts.
+   */
+  private readonly trees = new Map<string, ts.SourceFile>();
 
   init(): Promise<void> {
     return Promise.resolve();
+  }
+
+  forget(path: string): void {
+    this.trees.delete(path);
+  }
+
+  private parse(path: string, text: string): ts.SourceFile {
+    const old = this.trees.get(path);
+    if (old?.text === text) return old;
+    let sf: ts.SourceFile;
+    if (old) {
+      const d = textDiff(old.text, text);
+      sf = ts.updateSourceFile(old, text, ts.createTextChangeRange(ts.createTextSpan(d.start, d.oldEnd - d.start), d.newEnd - d.start));
+    } else sf = parseTypescript(path, text);
+    this.trees.set(path, sf);
+    return sf;
   }
 
   facts(file: SourceFile): TsFacts {
@@ -150,7 +174,7 @@ export class TypescriptAdapter implements LanguageAdapter<TsFacts> {
     if (looksMinified(text)) return skippedFacts('minified or bundled code');
     const depth = bracketDepth(text);
     if (depth > MAX_NESTING) return skippedFacts(`brackets nested ${depth} deep`);
-    const sf = parseTypescript(file.path, text);
+    const sf = this.parse(file.path, text);
     // parseDiagnostics is internal but stable; the public API needs a Program for the same list.
     const diagnostics = ((sf as unknown as { parseDiagnostics?: ts.Diagnostic[] }).parseDiagnostics ?? []);
     const problems: ParseProblem[] = diagnostics.map((d) => ({

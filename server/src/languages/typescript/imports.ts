@@ -1,7 +1,7 @@
 /** Which ORMs and drivers a file uses, from its imports and requires: the evidence queries need. */
 import ts from 'typescript';
 import type { OrmId, SqlDialect } from '../facts';
-import { walk } from './walk';
+import { nodesOfKind } from './walk';
 
 const ORM_MODULES: Array<[RegExp, OrmId]> = [
   [/^@prisma\/client($|\/)|^\.prisma\/client|\/generated\/prisma|^@\/lib\/prisma$|\/prisma$/, 'prisma'],
@@ -38,7 +38,7 @@ export function readImports(sf: ts.SourceFile): FileImports {
     if (/sqlite-core|better-sqlite3/.test(module)) out.dialect ??= 'sqlite';
     for (const n of names) out.names.set(n, module);
   };
-  const visit = (node: ts.Node): boolean | void => {
+  const visit = (node: ts.Node): void => {
     if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
       const names: string[] = [];
       const clause = node.importClause;
@@ -48,7 +48,7 @@ export function readImports(sf: ts.SourceFile): FileImports {
         else for (const el of clause.namedBindings.elements) names.push(el.name.text);
       }
       note(node.moduleSpecifier.text, names);
-      return false;
+      return;
     }
     if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'require' && node.arguments[0] && ts.isStringLiteral(node.arguments[0])) {
       const decl = node.parent;
@@ -61,7 +61,14 @@ export function readImports(sf: ts.SourceFile): FileImports {
     }
     if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'PrismaClient') out.orms.add('prisma');
   };
-  // Imports, requires and `new PrismaClient()` live at the top level; function bodies are not walked.
-  for (const st of sf.statements) if (!ts.isFunctionDeclaration(st) && !ts.isClassDeclaration(st)) walk(st, visit);
+  // Imports, requires and `new PrismaClient()` live at the top level: not in the bodies of the
+  // file's function and class declarations. The nodes come in source order, and so do those.
+  const skipped = sf.statements.filter((st) => ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st));
+  let next = 0;
+  for (const node of nodesOfKind(sf, ts.SyntaxKind.ImportDeclaration, ts.SyntaxKind.CallExpression, ts.SyntaxKind.NewExpression)) {
+    while (next < skipped.length && skipped[next].end <= node.pos) next++;
+    if (next < skipped.length && skipped[next].pos <= node.pos && node.end <= skipped[next].end) continue;
+    visit(node);
+  }
   return out;
 }
