@@ -9,6 +9,8 @@ import type { DatabaseSession } from './database/database-session';
 
 export interface ClientSupport {
   pullDiagnostics: boolean;
+  /** `workspace/diagnostic/refresh`: the client re-pulls the open documents' diagnostics when asked. */
+  diagnosticRefresh: boolean;
   configuration: boolean;
   workDoneProgress: boolean;
   watchedFilesRegistration: boolean;

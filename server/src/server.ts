@@ -46,7 +46,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     database: new DatabaseSession(),
     workspaceTrusted: true,
     databasePasswords: false,
-    support: { pullDiagnostics: false, configuration: false, workDoneProgress: false, watchedFilesRegistration: false, showDocument: false },
+    support: { pullDiagnostics: false, diagnosticRefresh: false, configuration: false, workDoneProgress: false, watchedFilesRegistration: false, showDocument: false },
     log,
   };
 
@@ -65,7 +65,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     void engine.init();
     if (ctx.support.pullDiagnostics) registerPullDiagnostics(ctx);
     const push = ctx.support.pullDiagnostics ? undefined : registerPushDiagnostics(ctx);
-    refresh = () => (push ? push.refreshAll() : void connection.languages.diagnostics.refresh());
+    // A pull client re-pulls when asked, if it says it can; a refused or failed request is logged,
+    // never left to reject unhandled (which would end the process).
+    refresh = () => {
+      if (push) push.refreshAll();
+      else if (ctx.support.diagnosticRefresh) connection.languages.diagnostics.refresh().catch((e: Error) => log(`diagnostics refresh: ${e.message}`));
+    };
     registerWorkspaceEvents(ctx, refresh);
     return initializeResult(ctx.support, version);
   });

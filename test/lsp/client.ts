@@ -18,6 +18,8 @@ export interface TestClient {
   /** Resolves with the first notification of `method` whose params satisfy `accept`. */
   waitFor(method: string, accept?: (params: any) => boolean, timeoutMs?: number): Promise<any>;
   configurationRequests: number;
+  /** `workspace/diagnostic/refresh` requests the server sent. */
+  refreshRequests: number;
   close(): Promise<void>;
 }
 
@@ -48,6 +50,7 @@ export function startServer(settings: Record<string, unknown> = {}, serverScript
     logs: [],
     notifications: [],
     configurationRequests: 0,
+    refreshRequests: 0,
     waitFor(method, accept = () => true, timeoutMs = 20_000) {
       const seen = client.notifications.find((n) => n.method === method && accept(n.params));
       if (seen) return Promise.resolve(seen.params);
@@ -92,7 +95,10 @@ export function startServer(settings: Record<string, unknown> = {}, serverScript
   connection.onRequest('window/workDoneProgress/create', () => null);
   connection.onRequest('client/registerCapability', () => null);
   connection.onRequest('window/showDocument', () => ({ success: true }));
-  connection.onRequest('workspace/diagnostic/refresh', () => null);
+  connection.onRequest('workspace/diagnostic/refresh', () => {
+    client.refreshRequests++;
+    return null;
+  });
   connection.listen();
   return client;
 }

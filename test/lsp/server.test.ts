@@ -165,4 +165,22 @@ describe('language server: knowledge from the workspace index', function () {
     assert.equal(actions[0].title, 'Add select_related("author") to the queryset');
     assert.equal(actions[0].isPreferred, true, 'a safe fix is preferred');
   });
+
+  for (const refreshSupport of [true, false]) {
+    it(`a pull client ${refreshSupport ? 'that can' : 'that cannot'} refresh is ${refreshSupport ? '' : 'not '}asked to re-pull once the index is built`, async () => {
+      root = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-lsp-refresh-'));
+      fs.writeFileSync(path.join(root, 'a.ts'), 'export const a = 1;\n');
+      client = startServer();
+      const caps = { ...capabilities(true), workspace: { configuration: true, diagnostics: { refreshSupport } } };
+      await client.connection.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(root).href, capabilities: caps });
+      client.connection.sendNotification('initialized', {});
+      await client.waitFor('perflens/status', (p) => p.state === 'ready');
+      // The server still answers (a refused refresh once ended the process).
+      const uri = pathToFileURL(path.join(root, 'a.ts')).href;
+      client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text: 'export const a = 1;\n' } });
+      const report: any = await client.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } });
+      assert.deepEqual(report.items, []);
+      assert.equal(client.refreshRequests > 0, refreshSupport);
+    });
+  }
 });

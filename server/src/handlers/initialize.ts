@@ -9,6 +9,7 @@ export function clientSupport(params: InitializeParams): ClientSupport {
   const caps = params.capabilities;
   return {
     pullDiagnostics: !!caps.textDocument?.diagnostic,
+    diagnosticRefresh: !!caps.workspace?.diagnostics?.refreshSupport,
     configuration: !!caps.workspace?.configuration,
     workDoneProgress: !!caps.window?.workDoneProgress,
     watchedFilesRegistration: !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration,
