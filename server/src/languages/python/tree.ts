@@ -1,5 +1,6 @@
 /** Small helpers over tree-sitter nodes, shared by the Python fact builders. */
 import type { Node } from 'web-tree-sitter';
+import { preorder, walkPreorder, type Preorder } from '../preorder';
 
 export type { Node };
 
@@ -59,10 +60,7 @@ export function decoratorsOf(fn: Node): Node[] {
  * for every node. Built on the first whole-module walk and kept beside the root node (a parsed tree
  * never changes; an incremental re-parse makes a new tree and a new root).
  */
-interface NamedIndex {
-  nodes: Node[];
-  /** `ends[i]`: the index of the first node after node i's subtree. */
-  ends: Int32Array;
+interface NamedIndex extends Preorder<Node> {
   /** The lists `nodesOfType` made. */
   byType: Map<string, Node[]>;
 }
@@ -70,31 +68,10 @@ interface NamedIndex {
 const indexes = new WeakMap<Node, NamedIndex>();
 
 function buildIndex(root: Node): NamedIndex {
-  const nodes: Node[] = [];
-  const parents: number[] = [];
-  const stack: Node[] = [root];
-  const stackParents: number[] = [-1];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    const at = nodes.length;
-    nodes.push(n);
-    parents.push(stackParents.pop()!);
-    const kids = n.namedChildren;
-    for (let i = kids.length - 1; i >= 0; i--) {
-      const k = kids[i];
-      if (k) {
-        stack.push(k);
-        stackParents.push(at);
-      }
-    }
-  }
-  const ends = new Int32Array(nodes.length);
-  for (let i = nodes.length - 1; i >= 0; i--) {
-    ends[i] += 1;
-    if (parents[i] >= 0) ends[parents[i]] += ends[i];
-  }
-  for (let i = 0; i < ends.length; i++) ends[i] += i;
-  return { nodes, ends, byType: new Map() };
+  const index = preorder<Node>(root, (n, visit) => {
+    for (const k of n.namedChildren) if (k) visit(k);
+  });
+  return { ...index, byType: new Map() };
 }
 
 function indexOf(root: Node): NamedIndex {
@@ -122,8 +99,7 @@ export function nodesOfType(node: Node, type: string): readonly Node[] {
  */
 export function walk(node: Node, enter: (n: Node) => boolean | void, named = true): void {
   if (named && node.type === 'module') {
-    const { nodes, ends } = indexOf(node);
-    for (let i = 0; i < nodes.length; ) i = enter(nodes[i]) === false ? ends[i] : i + 1;
+    walkPreorder(indexOf(node), enter);
     return;
   }
   const stack: Node[] = [node];

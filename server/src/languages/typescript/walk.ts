@@ -1,16 +1,14 @@
 import ts from 'typescript';
+import { preorder, walkPreorder, type Preorder } from '../preorder';
 
 /**
  * A file's nodes in source order (depth-first, as `ts.forEachChild` visits them), with, for each,
  * the position just past its subtree. The fact builders walk the whole file a dozen times; the
  * first walk builds this and the others read an array instead of calling `forEachChild` on every
- * node again. A parsed tree never changes (an edit makes a new SourceFile), so the index is kept
- * beside the tree and dropped with it.
+ * node again. The index is kept beside the tree and dropped with it; an edit makes a new
+ * SourceFile (re-using and moving the old one's nodes), which gets an index of its own.
  */
-interface NodeIndex {
-  nodes: ts.Node[];
-  /** `ends[i]`: the index of the first node after node i's subtree. */
-  ends: Int32Array;
+interface NodeIndex extends Preorder<ts.Node> {
   /** The lists `nodesOfKind` made, by the kinds asked for. */
   byKind: Map<number | string, ts.Node[]>;
 }
@@ -18,37 +16,9 @@ interface NodeIndex {
 const indexes = new WeakMap<ts.SourceFile, NodeIndex>();
 
 function buildIndex(sf: ts.SourceFile): NodeIndex {
-  const nodes: ts.Node[] = [];
-  // Parent of each node by index; the stack holds a node and its parent's index. No allocation
-  // per node: this runs over every node of every file.
-  const parents: number[] = [];
-  const stack: ts.Node[] = [sf];
-  const stackParents: number[] = [-1];
-  const kids: ts.Node[] = [];
-  const collect = (c: ts.Node): undefined => {
-    kids.push(c);
-    return undefined;
-  };
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    const at = nodes.length;
-    nodes.push(n);
-    parents.push(stackParents.pop()!);
-    ts.forEachChild(n, collect);
-    for (let i = kids.length - 1; i >= 0; i--) {
-      stack.push(kids[i]);
-      stackParents.push(at);
-    }
-    kids.length = 0;
-  }
-  // Subtree sizes, children before parents (reverse source order), then ends.
-  const ends = new Int32Array(nodes.length);
-  for (let i = nodes.length - 1; i >= 0; i--) {
-    ends[i] += 1;
-    if (parents[i] >= 0) ends[parents[i]] += ends[i];
-  }
-  for (let i = 0; i < ends.length; i++) ends[i] += i;
-  return { nodes, ends, byKind: new Map() };
+  // `visit` returns nothing, so forEachChild never stops early.
+  const index = preorder<ts.Node>(sf, (n, visit) => ts.forEachChild(n, visit as (c: ts.Node) => undefined));
+  return { ...index, byKind: new Map() };
 }
 
 function indexOf(sf: ts.SourceFile): NodeIndex {
@@ -86,8 +56,7 @@ export function nodesOfKind<T extends ts.Node = ts.Node>(sf: ts.SourceFile, ...w
  */
 export function walk(node: ts.Node, enter: (n: ts.Node) => boolean | void): void {
   if (ts.isSourceFile(node)) {
-    const { nodes, ends } = indexOf(node);
-    for (let i = 0; i < nodes.length; ) i = enter(nodes[i]) === false ? ends[i] : i + 1;
+    walkPreorder(indexOf(node), enter);
     return;
   }
   const stack: ts.Node[] = [node];
