@@ -77,6 +77,8 @@ async function main() {
   // --node-args '…': V8 flags for the server process (the extension passes none).
   const nodeArgs = args.includes('--node-args') ? args[args.indexOf('--node-args') + 1].split(' ').filter(Boolean) : [];
   const proc = spawn(process.execPath, [...nodeArgs, server, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  // A failure below must not leave the server running (and this process waiting on it).
+  process.once('exit', () => proc.kill());
   const connection = createProtocolConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
   let indexed;
   const indexDone = new Promise((resolve) => (indexed = resolve));
@@ -99,14 +101,16 @@ async function main() {
   const afterIndex = memory(proc.pid);
   const indexSeconds = (Date.now() - started) / 1000;
 
-  // Edits on the biggest TypeScript file of the first copy, as the latency benchmark types them.
-  const target = sourceFiles(join(ws, 'copy0', 'ts-orm'))
-    .filter((f) => f.endsWith('.ts'))
-    .map((f) => ({ f, size: readFileSync(f).length }))
-    .sort((a, b) => b.size - a.size)[0].f;
+  // Edits on the biggest TypeScript (else JavaScript) file of the first copy, typed as the latency
+  // benchmark types them.
+  const candidates = sourceFiles(join(ws, 'copy0')).filter((f) => /\.(ts|js)$/.test(f));
+  const target = candidates
+    .map((f) => ({ f, ts: f.endsWith('.ts'), size: readFileSync(f).length }))
+    .sort((a, b) => Number(b.ts) - Number(a.ts) || b.size - a.size)[0]?.f;
+  if (!target) throw new Error('the workspace has no TypeScript or JavaScript file to edit');
   const uri = pathToFileURL(target).href;
   const text = readFileSync(target, 'utf8');
-  connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version: 1, text } });
+  connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: target.endsWith('.ts') ? 'typescript' : 'javascript', version: 1, text } });
   const mid = text.indexOf('\n', text.length >> 1) + 1;
   const line = '// typed\n';
   const position = (offset) => {
@@ -154,5 +158,5 @@ async function main() {
 
 main().catch((e) => {
   process.stderr.write(`server-memory: ${e.message}\n`);
-  process.exitCode = 1;
+  process.exit(1);
 });
