@@ -15,10 +15,32 @@ interface NodeIndex extends Preorder<ts.Node> {
 
 const indexes = new WeakMap<ts.SourceFile, NodeIndex>();
 
+/** `visit` returns nothing, so forEachChild never stops early. */
+const eachChild = (n: ts.Node, visit: (c: ts.Node) => void): void => {
+  ts.forEachChild(n, visit as (c: ts.Node) => undefined);
+};
+
+/**
+ * The index of each top-level statement, kept as long as the statement: an incremental re-parse
+ * re-uses the statements the edit did not touch, whole, so typing re-indexes one statement instead
+ * of the file.
+ */
+const statementIndexes = new WeakMap<ts.Node, Preorder<ts.Node>>();
+
 function buildIndex(sf: ts.SourceFile): NodeIndex {
-  // `visit` returns nothing, so forEachChild never stops early.
-  const index = preorder<ts.Node>(sf, (n, visit) => ts.forEachChild(n, visit as (c: ts.Node) => undefined));
-  return { ...index, byKind: new Map() };
+  const nodes: ts.Node[] = [sf];
+  const ends: number[] = [0];
+  eachChild(sf, (statement) => {
+    let part = statementIndexes.get(statement);
+    if (!part) statementIndexes.set(statement, (part = preorder(statement, eachChild)));
+    const base = nodes.length;
+    for (let i = 0; i < part.nodes.length; i++) {
+      nodes.push(part.nodes[i]);
+      ends.push(base + part.ends[i]);
+    }
+  });
+  ends[0] = nodes.length;
+  return { nodes, ends: Int32Array.from(ends), byKind: new Map() };
 }
 
 function indexOf(sf: ts.SourceFile): NodeIndex {
