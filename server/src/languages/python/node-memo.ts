@@ -24,7 +24,8 @@ interface Memo {
   plParent?: Node | null;
   plChildren?: Array<Node | null>;
   plNamedChildren?: Array<Node | null>;
-  plFields?: Map<number, Node | null>;
+  /** Fields read so far, as pairs: field id, child (a Map per node cost more than the lookups). */
+  plFields?: Array<number | Node | null>;
 }
 
 type Memoized = Node & Memo;
@@ -92,15 +93,13 @@ export function installNodeMemo(): void {
   });
   const childForFieldId = proto.childForFieldId;
   proto.childForFieldId = function (this: Memoized, fieldId: number): Node | null {
-    const fields = (this.plFields ??= new Map());
-    let found = fields.get(fieldId);
-    if (found === undefined) {
-      const child = childForFieldId.call(this, fieldId);
-      // The object of the walks when it is a named child, so that what was read of it is kept.
-      found = child ? (this.namedChildren.find((k) => k?.id === child.id && k.startIndex === child.startIndex) ?? child) : null;
-      if (found === child && child) (child as Memoized).plParent = this;
-      fields.set(fieldId, found);
-    }
+    const fields = (this.plFields ??= []);
+    for (let i = 0; i < fields.length; i += 2) if (fields[i] === fieldId) return fields[i + 1] as Node | null;
+    const child = childForFieldId.call(this, fieldId);
+    // The object of the walks when it is a named child, so that what was read of it is kept.
+    const found = child ? (this.namedChildren.find((k) => k?.id === child.id && k.startIndex === child.startIndex) ?? child) : null;
+    if (found === child && child) (child as Memoized).plParent = this;
+    fields.push(fieldId, found);
     return found;
   };
 }
