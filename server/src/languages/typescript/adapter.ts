@@ -158,11 +158,18 @@ export class TypescriptAdapter implements LanguageAdapter<TsFacts> {
   private parse(path: string, text: string): ts.SourceFile {
     const old = this.trees.get(path);
     if (old?.text === text) return old;
-    let sf: ts.SourceFile;
+    let sf: ts.SourceFile | undefined;
     if (old) {
+      // The old tree is consumed either way: an update that fails half-way leaves it moved.
+      this.trees.delete(path);
       const d = textDiff(old.text, text);
-      sf = ts.updateSourceFile(old, text, ts.createTextChangeRange(ts.createTextSpan(d.start, d.oldEnd - d.start), d.newEnd - d.start));
-    } else sf = parseTypescript(path, text);
+      try {
+        sf = ts.updateSourceFile(old, text, ts.createTextChangeRange(ts.createTextSpan(d.start, d.oldEnd - d.start), d.newEnd - d.start));
+      } catch {
+        // TypeScript's own assertions (aggressive checks are off): a full parse gives the same tree.
+      }
+    }
+    sf ??= parseTypescript(path, text);
     this.trees.set(path, sf);
     return sf;
   }
