@@ -15,6 +15,19 @@ describe('database: plan warnings', () => {
     assert.equal(planSummary(plan), 'Seq Scan on posts · 100,000 rows · 31.0 ms');
   });
 
+  it('the summary names the node doing the work, not a Limit over it, whatever the clock says', () => {
+    const plan = normalisePlan({
+      Plan: {
+        'Node Type': 'Limit', 'Plan Rows': 20, 'Actual Rows': 20, 'Actual Loops': 1, 'Startup Cost': 0, 'Total Cost': 3, 'Actual Total Time': 14.3,
+        Plans: [{ 'Node Type': 'Index Scan', 'Relation Name': 'posts', 'Index Name': 'posts_created_at_id_idx', 'Plan Rows': 20, 'Actual Rows': 20, 'Actual Loops': 1, 'Startup Cost': 0, 'Total Cost': 3, 'Actual Total Time': 1.09 }],
+      },
+      'Execution Time': 14.3,
+    });
+    assert.equal(planSummary(plan), 'Index Scan using posts_created_at_id_idx on posts · 20 rows · 14.3 ms');
+    const bare = normalisePlan({ Plan: { 'Node Type': 'Result', 'Plan Rows': 1, 'Actual Rows': 1, 'Actual Loops': 1, 'Startup Cost': 0, 'Total Cost': 0.01, 'Actual Total Time': 0.01 }, 'Execution Time': 0.02 });
+    assert.match(planSummary(bare), /^Result · 1 row · /);
+  });
+
   it('not a small table, nor a scan with few rows', () => {
     assert.deepEqual(planWarnings(normalisePlan({ Plan: scan({ 'Plan Rows': 50, 'Actual Rows': 40 }) })), []);
   });

@@ -12,12 +12,22 @@ export function planSummary(plan: NormalisedPlan): string {
   return `${nodeLabel(hot)} · ${rowText} · ${cost}`;
 }
 
-/** Where the time goes: the most self time (ANALYZE) or the biggest own cost (estimate only). */
+/**
+ * Nodes that pass their child's rows on: their own time is bookkeeping (or, in a WASM build's coarse
+ * clock, noise) and "Limit · 20 rows" says nothing about where the work is.
+ */
+const PASS_THROUGH = new Set(['Limit', 'Result', 'Gather', 'Gather Merge']);
+
+/**
+ * Where the time goes: the most self time (ANALYZE) or the biggest own cost (estimate only), among
+ * the nodes that do work; a pass-through node only when it has no child.
+ */
 export function hottestNode(plan: NormalisedPlan): PlanNode {
   let best = plan.root;
-  let bestScore = -1;
+  let bestScore = -Infinity;
   for (const n of allNodes(plan.root)) {
-    const score = plan.analyzed ? selfMs(n) ?? 0 : selfCost(n);
+    const own = plan.analyzed ? selfMs(n) ?? 0 : selfCost(n);
+    const score = PASS_THROUGH.has(n.nodeType) && n.children.length > 0 ? -1 : own;
     if (score > bestScore) {
       best = n;
       bestScore = score;
