@@ -32,16 +32,8 @@ export function readSourceSync(file: string, options: { hash?: boolean } = {}): 
   let fd: number | undefined;
   try {
     fd = fsSync.openSync(file, 'r');
-    const size = fsSync.fstatSync(fd).size;
-    if (size > MAX_FILE_BYTES) return TOO_LARGE;
-    bytes = Buffer.allocUnsafe(size);
-    let read = 0;
-    while (read < size) {
-      const n = fsSync.readSync(fd, bytes, read, size - read, read);
-      if (n === 0) break;
-      read += n;
-    }
-    if (read < size) bytes = bytes.subarray(0, read);
+    if (fsSync.fstatSync(fd).size > MAX_FILE_BYTES) return TOO_LARGE;
+    bytes = fsSync.readFileSync(fd);
   } catch (e) {
     return { skipped: (e as NodeJS.ErrnoException).code ?? (e as Error).message };
   } finally {

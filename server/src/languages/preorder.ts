@@ -8,6 +8,8 @@ export interface Preorder<T> {
   nodes: T[];
   /** `ends[i]`: the index of the first node after node i's subtree. */
   ends: Int32Array;
+  /** The lists `select` made, by key. */
+  selections: Map<string | number, T[]>;
 }
 
 export function preorder<T>(root: T, forEachChild: (node: T, visit: (child: T) => void) => void): Preorder<T> {
@@ -40,11 +42,18 @@ export function preorder<T>(root: T, forEachChild: (node: T, visit: (child: T) =
     if (parents[i] >= 0) ends[parents[i]] += ends[i];
   }
   for (let i = 0; i < ends.length; i++) ends[i] += i;
-  return { nodes, ends };
+  return { nodes, ends, selections: new Map() };
 }
 
 /** Visits the nodes in order; `enter` returns false to skip a node's subtree. */
 export function walkPreorder<T>(index: Preorder<T>, enter: (n: T) => boolean | void): void {
   const { nodes, ends } = index;
   for (let i = 0; i < nodes.length; ) i = enter(nodes[i]) === false ? ends[i] : i + 1;
+}
+
+/** The nodes that pass `test`, in source order, made once per `key` (a node kind or type). */
+export function select<T>(index: Preorder<T>, key: string | number, test: (n: T) => boolean): readonly T[] {
+  let list = index.selections.get(key);
+  if (!list) index.selections.set(key, (list = index.nodes.filter(test)));
+  return list;
 }

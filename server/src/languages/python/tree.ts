@@ -1,6 +1,6 @@
 /** Small helpers over tree-sitter nodes, shared by the Python fact builders. */
 import type { Node } from 'web-tree-sitter';
-import { preorder, walkPreorder, type Preorder } from '../preorder';
+import { preorder, select, walkPreorder, type Preorder } from '../preorder';
 
 export type { Node };
 
@@ -60,23 +60,16 @@ export function decoratorsOf(fn: Node): Node[] {
  * for every node. Built on the first whole-module walk and kept beside the root node (a parsed tree
  * never changes; an incremental re-parse makes a new tree and a new root).
  */
-interface NamedIndex extends Preorder<Node> {
-  /** The lists `nodesOfType` made. */
-  byType: Map<string, Node[]>;
-}
+const indexes = new WeakMap<Node, Preorder<Node>>();
 
-const indexes = new WeakMap<Node, NamedIndex>();
-
-function buildIndex(root: Node): NamedIndex {
-  const index = preorder<Node>(root, (n, visit) => {
-    for (const k of n.namedChildren) if (k) visit(k);
-  });
-  return { ...index, byType: new Map() };
-}
-
-function indexOf(root: Node): NamedIndex {
+function indexOf(root: Node): Preorder<Node> {
   let index = indexes.get(root);
-  if (!index) indexes.set(root, (index = buildIndex(root)));
+  if (!index) {
+    index = preorder<Node>(root, (n, visit) => {
+      for (const k of n.namedChildren) if (k) visit(k);
+    });
+    indexes.set(root, index);
+  }
   return index;
 }
 
@@ -86,10 +79,7 @@ function indexOf(root: Node): NamedIndex {
  */
 export function nodesOfType(node: Node, type: string): readonly Node[] {
   if (node.type !== 'module') return node.descendantsOfType(type).filter((c): c is Node => !!c);
-  const index = indexOf(node);
-  let list = index.byType.get(type);
-  if (!list) index.byType.set(type, (list = index.nodes.filter((n) => n.type === type)));
-  return list;
+  return select(indexOf(node), type, (n) => n.type === type);
 }
 
 /**

@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import { preorder, walkPreorder, type Preorder } from '../preorder';
+import { preorder, select, walkPreorder, type Preorder } from '../preorder';
 
 /**
  * A file's nodes in source order (depth-first, as `ts.forEachChild` visits them), with, for each,
@@ -8,12 +8,7 @@ import { preorder, walkPreorder, type Preorder } from '../preorder';
  * node again. The index is kept beside the tree and dropped with it; an edit makes a new
  * SourceFile (re-using and moving the old one's nodes), which gets an index of its own.
  */
-interface NodeIndex extends Preorder<ts.Node> {
-  /** The lists `nodesOfKind` made, by the kinds asked for. */
-  byKind: Map<number | string, ts.Node[]>;
-}
-
-const indexes = new WeakMap<ts.SourceFile, NodeIndex>();
+const indexes = new WeakMap<ts.SourceFile, Preorder<ts.Node>>();
 
 /** `visit` returns nothing, so forEachChild never stops early. */
 const eachChild = (n: ts.Node, visit: (c: ts.Node) => void): void => {
@@ -27,7 +22,7 @@ const eachChild = (n: ts.Node, visit: (c: ts.Node) => void): void => {
  */
 const statementIndexes = new WeakMap<ts.Node, Preorder<ts.Node>>();
 
-function buildIndex(sf: ts.SourceFile): NodeIndex {
+function buildIndex(sf: ts.SourceFile): Preorder<ts.Node> {
   const nodes: ts.Node[] = [sf];
   const ends: number[] = [0];
   eachChild(sf, (statement) => {
@@ -40,10 +35,10 @@ function buildIndex(sf: ts.SourceFile): NodeIndex {
     }
   });
   ends[0] = nodes.length;
-  return { nodes, ends: Int32Array.from(ends), byKind: new Map() };
+  return { nodes, ends: Int32Array.from(ends), selections: new Map() };
 }
 
-function indexOf(sf: ts.SourceFile): NodeIndex {
+function indexOf(sf: ts.SourceFile): Preorder<ts.Node> {
   let index = indexes.get(sf);
   if (!index) indexes.set(sf, (index = buildIndex(sf)));
   return index;
@@ -54,21 +49,8 @@ function indexOf(sf: ts.SourceFile): NodeIndex {
  * of node (calls, declarations), which then visit those instead of every node of the file.
  */
 export function nodesOfKind<T extends ts.Node = ts.Node>(sf: ts.SourceFile, ...wanted: ts.SyntaxKind[]): readonly T[] {
-  const index = indexOf(sf);
-  const key = wanted.length === 1 ? wanted[0] : wanted.join(',');
-  let list = index.byKind.get(key);
-  if (!list) {
-    if (wanted.length === 1) {
-      list = [];
-      const kind = wanted[0];
-      for (const n of index.nodes) if (n.kind === kind) list.push(n);
-    } else {
-      const set = new Set(wanted);
-      list = index.nodes.filter((n) => set.has(n.kind));
-    }
-    index.byKind.set(key, list);
-  }
-  return list as T[];
+  const kinds = new Set(wanted);
+  return select(indexOf(sf), wanted.join(','), (n) => kinds.has(n.kind)) as readonly T[];
 }
 
 /**
