@@ -35,5 +35,7 @@ export interface ServerContext {
   workspaceTrusted: boolean;
   /** The client answers `perflens/databasePassword`. */
   databasePasswords: boolean;
+  /** Worker threads for indexing a large workspace: the script and where its WASM assets are. */
+  indexWorkers?: { script: string; assetDir?: string };
   log(message: string): void;
 }

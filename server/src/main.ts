@@ -1,5 +1,9 @@
 /** Entry of the bundled language server: transport from argv (--stdio, --node-ipc, --socket). */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { ProposedFeatures, createConnection } from 'vscode-languageserver/node';
 import { startServer } from './server';
 
-startServer(createConnection(ProposedFeatures.all), { assetDir: __dirname });
+// Bundled, the CLI's worker bundle sits beside this one; from sources, its compiled module.
+const indexWorkerScript = [path.join(__dirname, 'lint-worker.js'), path.join(__dirname, 'cli', 'lint-worker.js')].find((f) => fs.existsSync(f));
+startServer(createConnection(ProposedFeatures.all), { assetDir: __dirname, indexWorkerScript });

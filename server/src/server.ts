@@ -24,6 +24,11 @@ declare const PERFLENS_VERSION: string | undefined;
 export interface ServerOptions {
   /** Folder of the bundled WASM assets; undefined when running from sources. */
   assetDir?: string;
+  /**
+   * The worker script that indexes a large workspace off the server's thread (the CLI's
+   * lint-worker.js, beside the server's bundle); without it the server's thread indexes.
+   */
+  indexWorkerScript?: string;
   /** Rules to run (tests swap in a failing rule to prove isolation). */
   rules?: readonly Rule[];
 }
@@ -46,6 +51,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     database: new DatabaseSession(),
     workspaceTrusted: true,
     databasePasswords: false,
+    indexWorkers: options.indexWorkerScript ? { script: options.indexWorkerScript, assetDir: options.assetDir } : undefined,
     support: { pullDiagnostics: false, diagnosticRefresh: false, configuration: false, workDoneProgress: false, watchedFilesRegistration: false, showDocument: false },
     log,
   };

@@ -3,8 +3,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { mergeSettings } from '../../server/src/engine/config';
-import { WorkspaceIndex } from '../../server/src/engine/workspace-index';
-import { testEngine } from '../harness/engine';
+import { WorkerPool } from '../../server/src/cli/lint-pool';
+import { WorkspaceIndex, type IndexResult, type IndexWorkers } from '../../server/src/engine/workspace-index';
+import { REPO_ROOT, testEngine } from '../harness/engine';
 
 describe('WorkspaceIndex', () => {
   let root: string;
@@ -60,5 +61,84 @@ describe('WorkspaceIndex', () => {
     assert.deepEqual(index.summary(file)?.models, ['users']);
     index.remove(file);
     assert.equal(index.summary(file), undefined);
+  });
+
+  describe('with worker threads', () => {
+    const workerScript = path.join(REPO_ROOT, 'out/server/src/cli/lint-worker.js');
+    const writeModels = () => {
+      fs.writeFileSync(path.join(root, 'schema.prisma'), 'model User {\n  id    Int    @id\n  posts Post[]\n}\nmodel Post {\n  id       Int  @id\n  authorId Int\n  author   User @relation(fields: [authorId], references: [id])\n}\n');
+      fs.writeFileSync(path.join(root, 'src/models.py'), 'from django.db import models\n\nclass Author(models.Model):\n    name = models.CharField(max_length=100)\n\nclass Book(models.Model):\n    author = models.ForeignKey(Author, on_delete=models.CASCADE)\n');
+      fs.writeFileSync(path.join(root, 'src/repo.ts'), "import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\nexport async function loadUser(id: number) {\n  return prisma.user.findUnique({ where: { id } });\n}\n");
+    };
+    /** What a test can compare of an index: summaries, models, helpers. */
+    const picture = (index: WorkspaceIndex) => ({
+      files: ['src/posts.ts', 'src/views.py', 'src/q.sql', 'src/models.py', 'src/repo.ts', 'src/blob.sql'].map((f) => index.summary(path.join(root, f))),
+      prisma: index.models.relation('Post', 'author', 'prisma'),
+      django: index.models.relation('Book', 'author', 'django'),
+      helper: index.functions.lookup(path.join(root, 'src/app.ts'), './repo', 'loadUser'),
+    });
+
+    it('records the same index as the server\'s own thread, logging skipped files', async () => {
+      writeModels();
+      const alone = new WorkspaceIndex(await testEngine(), () => {});
+      await alone.build(root, mergeSettings(), () => {}, () => false);
+      const logs: string[] = [];
+      const threaded = new WorkspaceIndex(await testEngine(), (m) => logs.push(m));
+      let pool: WorkerPool | undefined;
+      const progress: number[] = [];
+      const complete = await threaded.build(root, mergeSettings(), (p) => progress.push(p.done), () => false, () => (pool = new WorkerPool(workerScript, 2, { settings: mergeSettings(), root }, (m) => logs.push(m))));
+      assert.equal(complete, true);
+      assert.ok(pool, 'the workers were asked for');
+      assert.equal(threaded.size, alone.size);
+      assert.deepEqual(picture(threaded), picture(alone));
+      assert.ok(picture(alone).helper, 'the helper is known (the comparison is not of two empty indexes)');
+      assert.ok(logs.some((l) => /blob\.sql skipped \(binary file\)/.test(l)), logs.join('\n'));
+      assert.equal(progress[progress.length - 1], 7);
+    });
+
+    it('indexes the rest on its own thread when a worker fails', async () => {
+      writeModels();
+      const logs: string[] = [];
+      const index = new WorkspaceIndex(await testEngine(), (m) => logs.push(m));
+      let closed = false;
+      const failing: IndexWorkers = { index: () => Promise.reject(new Error('worker ran out of memory')), close: async () => void (closed = true) };
+      assert.equal(await index.build(root, mergeSettings(), () => {}, () => false, () => failing), true);
+      assert.equal(closed, true, 'the failed workers are closed');
+      assert.ok(logs.some((l) => /a worker failed \(worker ran out of memory\); indexing the remaining 6 files/.test(l)), logs.join('\n'));
+      const alone = new WorkspaceIndex(await testEngine(), () => {});
+      await alone.build(root, mergeSettings(), () => {}, () => false);
+      assert.deepEqual(picture(index), picture(alone));
+    });
+
+    it('keeps what changed on disk while a worker was busy over the worker\'s older result', async () => {
+      const logs: string[] = [];
+      const index = new WorkspaceIndex(await testEngine(), (m) => logs.push(m));
+      const q = path.join(root, 'src/q.sql');
+      const slow: IndexWorkers = {
+        async index(file): Promise<IndexResult> {
+          if (file !== q) return undefined;
+          // The file changes (the watcher's update) before the worker's answer arrives.
+          index.update(q, 'SELECT * FROM users;');
+          return { hash: 'old', models: [], queryHelpers: [], effectHelpers: [], routes: [], queries: 0, sqlStatements: 1, touched: ['comments'] };
+        },
+        close: async () => {},
+      };
+      await index.build(root, mergeSettings(), () => {}, () => false, () => slow);
+      assert.deepEqual(index.summary(q)?.models, ['users']);
+    });
+
+    it('stops handing out files when cancelled, and closes the workers', async () => {
+      fs.mkdirSync(path.join(root, 'many'));
+      for (let i = 0; i < 600; i++) fs.writeFileSync(path.join(root, `many/f${i}.sql`), 'SELECT 1;\n');
+      let closed = false;
+      let asked = 0;
+      let cancelled = false;
+      // The first answer comes after the user cancelled.
+      const workers: IndexWorkers = { index: async () => ((cancelled = true), asked++, undefined), close: async () => void (closed = true) };
+      const index = new WorkspaceIndex(await testEngine(), () => {});
+      assert.equal(await index.build(root, mergeSettings(), () => {}, () => cancelled, () => workers), false);
+      assert.equal(closed, true);
+      assert.ok(asked < 600, `${asked} files handed out`);
+    });
   });
 });

@@ -166,6 +166,32 @@ describe('language server: knowledge from the workspace index', function () {
     assert.equal(actions[0].isPreferred, true, 'a safe fix is preferred');
   });
 
+  it('indexes a large workspace on a worker thread and knows its models', async () => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-lsp-workers-'));
+    fs.mkdirSync(path.join(root, 'blog'));
+    fs.writeFileSync(
+      path.join(root, 'blog/models.py'),
+      'from django.db import models\n\n\nclass Author(models.Model):\n    name = models.CharField(max_length=100)\n\n\nclass Post(models.Model):\n    author = models.ForeignKey(Author, on_delete=models.CASCADE)\n',
+    );
+    const view = 'from .models import Post\n\n\ndef index(request):\n    return [p.author.name for p in Post.objects.all()]\n';
+    fs.writeFileSync(path.join(root, 'blog/views.py'), view);
+    // Enough files that the server does not index them on its own thread.
+    fs.mkdirSync(path.join(root, 'lib'));
+    for (let i = 0; i < 400; i++) fs.writeFileSync(path.join(root, `lib/m${i}.ts`), `export const m${i} = ${i};\n`);
+    const uri = pathToFileURL(path.join(root, 'blog/views.py')).href;
+    client = startServer();
+    await client.connection.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(root).href, capabilities: capabilities(true) });
+    client.connection.sendNotification('initialized', {});
+    await client.waitFor('perflens/status', (p) => p.state === 'ready', 60_000);
+    assert.ok(client.logs.includes('indexed 402 files'), client.logs.join('\n'));
+    assert.ok(client.logs.some((l) => /^index: 402 files on 1 worker thread|^index: 402 files on 2 worker threads/.test(l)), client.logs.join('\n'));
+    assert.ok(!client.logs.some((l) => /worker failed/.test(l)), client.logs.join('\n'));
+    client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text: view } });
+    const report: any = await client.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } });
+    assert.deepEqual(report.items.map((d: any) => d.code), ['n-plus-one']);
+    assert.match(report.items[0].message, /`p\.author` loads one Author per item/);
+  });
+
   for (const refreshSupport of [true, false]) {
     it(`a pull client ${refreshSupport ? 'that can' : 'that cannot'} refresh is ${refreshSupport ? '' : 'not '}asked to re-pull once the index is built`, async () => {
       root = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-lsp-refresh-'));

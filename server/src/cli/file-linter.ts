@@ -9,6 +9,8 @@ import { Engine } from '../engine/analyze';
 import type { FixMode } from '../engine/fix-selection';
 import type { Finding } from '../engine/finding';
 import { readPathAliases } from '../engine/path-aliases';
+import { readSourceSync } from '../engine/read-source';
+import { indexEntry, textHash, type IndexResult } from '../engine/workspace-index';
 import { SourceFile, languageOfPath } from '../engine/source-file';
 import { WorkspaceFunctions } from '../engine/workspace-functions';
 import { WorkspaceModels } from '../engine/workspace-models';
@@ -93,6 +95,17 @@ export class FileLinter {
     else this.engine.forget(job.path);
     if (facts) this.functions.set(job.path, facts.queryHelpers ?? [], facts.effectHelpers ?? []);
     return { models: facts?.models ?? [], queryHelpers: facts?.queryHelpers ?? [], effectHelpers: facts?.effectHelpers ?? [] };
+  }
+
+  /** Reads a file and returns what the language server's workspace index records of it (its index workers). */
+  index(file: string): IndexResult {
+    const language = languageOfPath(file);
+    if (!language) return undefined;
+    const read = readSourceSync(file);
+    if ('skipped' in read) return { skipped: read.skipped };
+    const facts = this.engine.facts(new SourceFile(file, language, read.text));
+    this.engine.forget(file);
+    return facts ? indexEntry(textHash(read.text), facts) : undefined;
   }
 
   /** The models of the whole workspace, for the lint pass. */

@@ -3,10 +3,11 @@
  * runs (starting a worker costs about as much as linting a hundred files). Both answer the same
  * jobs with the same plain data, so the output does not depend on which one ran.
  */
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type { FileLinter, FileSummary, LinterInit, LintJob, LintOutcome, SummaryJob } from './file-linter';
 import { WORKER_MARK, type FromWorker, type Job, type ToWorker } from './lint-protocol';
 import type { ModelFact } from '../languages/facts';
+import type { IndexResult } from '../engine/workspace-index';
 
 export interface LintRunner {
   summarize(job: SummaryJob): Promise<FileSummary>;
@@ -75,9 +76,10 @@ export class WorkerPool implements LintRunner {
   private scheduled = false;
   private readonly logged = new Set<string>();
 
-  constructor(script: string, size: number, init: LinterInit, private readonly log: (m: string) => void) {
+  /** `resourceLimits`: a heap cap per worker; a worker that reaches it ends, and its jobs fail. */
+  constructor(script: string, size: number, init: LinterInit, private readonly log: (m: string) => void, resourceLimits?: ResourceLimits) {
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(script, { workerData: { mark: WORKER_MARK, init } });
+      const worker = new Worker(script, { workerData: { mark: WORKER_MARK, init }, resourceLimits });
       const slot: Slot = { worker, busy: [], own: [] };
       worker.on('message', (m: FromWorker) => this.receive(slot, m));
       worker.on('error', (e) => this.fail(e));
@@ -145,6 +147,11 @@ export class WorkerPool implements LintRunner {
 
   summarize(job: SummaryJob): Promise<FileSummary> {
     return this.submit({ kind: 'summarize', id: this.nextId++, job });
+  }
+
+  /** The workspace index's entry for a file (the language server's index workers). */
+  index(file: string): Promise<IndexResult> {
+    return this.submit({ kind: 'index', id: this.nextId++, job: { path: file } });
   }
 
   setModels(entries: Array<[string, ModelFact[]]>): void {

@@ -7,7 +7,11 @@ import type { ModelFact } from '../languages/facts';
 
 export const WORKER_MARK = 'perflens-lint-worker';
 
-export type Job = { kind: 'summarize'; id: number; job: SummaryJob } | { kind: 'lint'; id: number; job: LintJob };
+export type Job =
+  | { kind: 'summarize'; id: number; job: SummaryJob }
+  | { kind: 'lint'; id: number; job: LintJob }
+  // The language server's workspace index: the worker reads the file itself.
+  | { kind: 'index'; id: number; job: { path: string } };
 
 /** Jobs travel in batches, answered in one message each: a message costs a thread wake-up. */
 export type ToWorker = { kind: 'jobs'; jobs: Job[] } | { kind: 'models'; entries: Array<[string, ModelFact[]]> };

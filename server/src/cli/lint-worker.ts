@@ -29,7 +29,7 @@ function serve(init: LinterInit): void {
       }
       const answers = m.jobs.map((j): Answer => {
         try {
-          return { id: j.id, result: j.kind === 'summarize' ? l.summarize(j.job) : l.lint(j.job) };
+          return { id: j.id, result: j.kind === 'summarize' ? l.summarize(j.job) : j.kind === 'index' ? l.index(j.job.path) : l.lint(j.job) };
         } catch (e) {
           return { id: j.id, failed: (e as Error).stack ?? (e as Error).message };
         }

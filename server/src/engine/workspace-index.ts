@@ -12,7 +12,7 @@ import { readSource } from './read-source';
 import { SourceFile, languageOfPath } from './source-file';
 import { WorkspaceFunctions } from './workspace-functions';
 import { WorkspaceModels } from './workspace-models';
-import type { FileFacts } from '../languages/facts';
+import type { EffectHelperFact, FileFacts, ModelFact, QueryHelperFact, RouteFact } from '../languages/facts';
 import { isPrismaSchema, prismaSchemaModels } from '../languages/prisma/schema-models';
 import type { PerflensSettings } from '../protocol';
 
@@ -24,15 +24,68 @@ export interface FileSummary {
   models: string[];
 }
 
+/**
+ * What the index records of one file's facts. Plain data: a worker thread builds it and posts it
+ * to the server's thread (see `IndexWorkers`).
+ */
+export interface IndexEntry {
+  hash: string;
+  models: ModelFact[];
+  queryHelpers: QueryHelperFact[];
+  effectHelpers: EffectHelperFact[];
+  routes: RouteFact[];
+  queries: number;
+  sqlStatements: number;
+  /** Models and tables the file's queries touch. */
+  touched: string[];
+}
+
+export function textHash(text: string): string {
+  return createHash('sha1').update(text).digest('hex');
+}
+
+export function indexEntry(hash: string, facts: FileFacts): IndexEntry {
+  const touched = new Set<string>();
+  for (const q of facts.queries) if (q.model) touched.add(q.model);
+  for (const s of facts.sql) for (const t of s.tables) touched.add(t);
+  return {
+    hash,
+    models: facts.models ?? [],
+    queryHelpers: facts.queryHelpers ?? [],
+    effectHelpers: facts.effectHelpers ?? [],
+    routes: facts.routes ?? [],
+    queries: facts.queries.length,
+    sqlStatements: facts.sql.length,
+    touched: [...touched],
+  };
+}
+
+/** A file read and summarised elsewhere: its entry, why it was skipped, or nothing (no facts). */
+export type IndexResult = IndexEntry | { skipped: string } | undefined;
+
+/**
+ * Threads that read and summarise files for `build`, so that the parse garbage of a whole
+ * workspace never lands in the server's heap (V8 keeps a heap grown that way for good), and the
+ * server's thread stays free for the open documents while a large workspace is indexed.
+ */
+export interface IndexWorkers {
+  index(file: string): Promise<IndexResult>;
+  close(): Promise<void>;
+}
+
 export interface IndexProgress {
   done: number;
   total?: number;
 }
 
 const BATCH = 50;
+/** Files handed to the workers between two progress reports and cancellation checks. */
+const WORKER_CHUNK = 256;
 
 export class WorkspaceIndex {
   private readonly files = new Map<string, FileSummary>();
+  /** While `build` runs: files recorded on this thread since, whose workers' results are older. */
+  private recordedDuringBuild?: Set<string>;
   /** ORM models defined across the workspace: what lazy-loading checks need from other files. */
   readonly models = new WorkspaceModels();
   /** Functions across the workspace that issue queries: what per-item calls to imported helpers need. */
@@ -63,38 +116,50 @@ export class WorkspaceIndex {
     }
     const language = languageOfPath(file);
     if (!language) return;
-    const hash = createHash('sha1').update(text).digest('hex');
+    const hash = textHash(text);
     if (this.files.get(file)?.hash === hash) return;
     const facts = this.engine.facts(new SourceFile(file, language, text));
     // The index keeps what it records, not the syntax tree: thousands of trees would not fit. An
     // open document's next analysis parses it whole once.
     this.engine.forget(file);
-    if (facts) this.record(file, hash, facts);
+    if (facts) this.record(file, indexEntry(hash, facts));
   }
 
   /** Records facts already built (an open document's analysis), so the text is not parsed twice. */
   recordAnalysis(file: string, text: string, facts: FileFacts): void {
-    this.record(file, createHash('sha1').update(text).digest('hex'), facts);
+    this.record(file, indexEntry(textHash(text), facts));
   }
 
-  private record(file: string, hash: string, facts: FileFacts): void {
-    this.models.set(file, facts.models ?? []);
-    this.functions.set(file, facts.queryHelpers ?? [], facts.effectHelpers ?? [], facts.routes ?? []);
-    const models = new Set<string>();
-    for (const q of facts.queries) if (q.model) models.add(q.model);
-    for (const s of facts.sql) for (const t of s.tables) models.add(t);
-    this.files.set(file, { hash, queries: facts.queries.length, sqlStatements: facts.sql.length, models: [...models] });
+  private record(file: string, entry: IndexEntry, fromWorker = false): void {
+    if (fromWorker) {
+      if (this.recordedDuringBuild?.has(file)) return;
+    } else this.recordedDuringBuild?.add(file);
+    this.models.set(file, entry.models);
+    this.functions.set(file, entry.queryHelpers, entry.effectHelpers, entry.routes);
+    this.files.set(file, { hash: entry.hash, queries: entry.queries, sqlStatements: entry.sqlStatements, models: entry.touched });
   }
 
   remove(file: string): void {
+    this.recordedDuringBuild?.add(file);
     this.files.delete(file);
     this.models.set(file, []);
     this.functions.set(file, []);
     this.engine.forget(file);
   }
 
-  /** Walks the workspace (honouring .gitignore and the settings' globs); yields to the event loop between batches. */
-  async build(root: string, settings: PerflensSettings, onProgress: (p: IndexProgress) => void, isCancelled: () => boolean): Promise<boolean> {
+  /**
+   * Walks the workspace (honouring .gitignore and the settings' globs). With workers (a large
+   * workspace), threads read and summarise the files; otherwise this thread does, yielding to the
+   * event loop between batches. A worker that fails hands its files back to this thread.
+   */
+  async build(
+    root: string,
+    settings: PerflensSettings,
+    onProgress: (p: IndexProgress) => void,
+    isCancelled: () => boolean,
+    /** Given the number of files: workers to index them, or none (a small workspace). */
+    startWorkers?: (files: number) => IndexWorkers | undefined,
+  ): Promise<boolean> {
     await this.engine.init();
     const found: string[] = [];
     for await (const f of discoverFiles(root, { schemas: true, filter: new FileFilter(root, settings), isCancelled, onError: (p, r) => this.log(`index: ${p}: ${r}`) })) {
@@ -102,13 +167,43 @@ export class WorkspaceIndex {
     }
     if (isCancelled()) return false;
     onProgress({ done: 0, total: found.length });
-    for (let i = 0; i < found.length; i++) {
+    const skipped = (file: string, reason: string) => this.log(`index: ${path.relative(root, file)} skipped (${reason})`);
+    let done = 0;
+    let local = found;
+    const workers = startWorkers?.(found.length);
+    if (workers) {
+      // Schemas are read here: they have no facts, only models, and there are few.
+      local = found.filter((f) => isPrismaSchema(f));
+      const sources = found.filter((f) => !isPrismaSchema(f));
+      this.recordedDuringBuild = new Set();
+      try {
+        for (; done < sources.length; done += WORKER_CHUNK) {
+          if (isCancelled()) return false;
+          const chunk = sources.slice(done, done + WORKER_CHUNK);
+          const results = await Promise.all(chunk.map((f) => workers.index(f)));
+          chunk.forEach((file, i) => {
+            const r = results[i];
+            if (r && 'skipped' in r) skipped(file, r.skipped);
+            else if (r) this.record(file, r, true);
+          });
+          onProgress({ done: Math.min(done + WORKER_CHUNK, sources.length), total: found.length });
+        }
+        done = sources.length;
+      } catch (e) {
+        this.log(`index: a worker failed (${(e as Error).message}); indexing the remaining ${sources.length - done} files on the server's thread`);
+        local = [...local, ...sources.slice(done)];
+      } finally {
+        this.recordedDuringBuild = undefined;
+        await workers.close();
+      }
+    }
+    for (let i = 0; i < local.length; i++) {
       if (isCancelled()) return false;
-      const read = await readSource(found[i]);
-      if ('skipped' in read) this.log(`index: ${path.relative(root, found[i])} skipped (${read.skipped})`);
-      else this.update(found[i], read.text);
+      const read = await readSource(local[i]);
+      if ('skipped' in read) skipped(local[i], read.skipped);
+      else this.update(local[i], read.text);
       if ((i + 1) % BATCH === 0) {
-        onProgress({ done: i + 1, total: found.length });
+        onProgress({ done: done + i + 1, total: found.length });
         await new Promise((r) => setImmediate(r));
       }
     }

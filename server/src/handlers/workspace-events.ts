@@ -2,12 +2,15 @@
  * Workspace events: settings changed, files changed on disk (the index and `.perflens.json`),
  * and the initial index build with work-done progress and the status bar notification.
  */
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { DidChangeWatchedFilesNotification, FileChangeType } from 'vscode-languageserver';
+import { WorkerPool } from '../cli/lint-pool';
 import type { ServerContext } from '../context';
+import type { IndexWorkers } from '../engine/workspace-index';
 import { readPathAliases } from '../engine/path-aliases';
 import { readSource } from '../engine/read-source';
-import { StatusNotification, type StatusParams } from '../protocol';
+import { StatusNotification, type PerflensSettings, type StatusParams } from '../protocol';
 import { pathToUri, uriToPath } from '../uri';
 
 export function sendStatus(ctx: ServerContext, status: StatusParams): void {
@@ -46,6 +49,29 @@ export function registerWorkspaceEvents(ctx: ServerContext, refreshDiagnostics: 
   });
 }
 
+/**
+ * Threads for indexing a large workspace: one per core but the one the server's thread needs for
+ * typing, and at most two (each holds its own copy of the parsers while the index is built). A
+ * worker keeps no more than one file's facts at a time, so its heap is capped: V8 otherwise lets
+ * a heap that mostly holds garbage grow to twice what it needs. A worker that reaches the cap
+ * ends, and the server's thread indexes the rest.
+ */
+const INDEX_WORKER_HEAP_MB = 256;
+/** Below this, starting a worker (about a second of loading the parsers) costs more than it saves. */
+const MIN_FILES_FOR_INDEX_WORKERS = 300;
+
+function indexWorkers(ctx: ServerContext, settings: PerflensSettings): ((files: number) => IndexWorkers | undefined) | undefined {
+  const workers = ctx.indexWorkers;
+  const root = ctx.root;
+  if (!workers || !root) return undefined;
+  const size = Math.max(1, Math.min(2, os.availableParallelism() - 1));
+  return (files) => {
+    if (files < MIN_FILES_FOR_INDEX_WORKERS) return undefined;
+    ctx.log(`index: ${files} files on ${size} worker thread${size === 1 ? '' : 's'}`);
+    return new WorkerPool(workers.script, size, { settings, root, assetDir: workers.assetDir }, ctx.log, { maxOldGenerationSizeMb: INDEX_WORKER_HEAP_MB });
+  };
+}
+
 export async function onInitialized(ctx: ServerContext, refreshDiagnostics: () => void): Promise<void> {
   if (ctx.support.watchedFilesRegistration) {
     await ctx.connection.client.register(DidChangeWatchedFilesNotification.type, {
@@ -73,6 +99,7 @@ export async function onInitialized(ctx: ServerContext, refreshDiagnostics: () =
         sendStatus(ctx, { state: 'indexing', done, total });
       },
       () => !!progress?.token.isCancellationRequested,
+      indexWorkers(ctx, settings),
     );
     ctx.log(complete ? `indexed ${ctx.index.size} files` : 'indexing cancelled');
     // Open documents were linted before the models of other files were known.
