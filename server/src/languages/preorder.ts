@@ -45,6 +45,26 @@ export function preorder<T>(root: T, forEachChild: (node: T, visit: (child: T) =
   return { nodes, ends, selections: new Map() };
 }
 
+/**
+ * The index of `root` from an index per child: an adapter keeps those per top-level statement, and
+ * an incremental re-parse re-uses the statements an edit did not touch, so typing re-indexes one
+ * statement instead of the file.
+ */
+export function joinedPreorder<T>(root: T, forEachChild: (node: T, visit: (child: T) => void) => void, partOf: (child: T) => Preorder<T>): Preorder<T> {
+  const nodes: T[] = [root];
+  const ends: number[] = [0];
+  forEachChild(root, (child) => {
+    const part = partOf(child);
+    const base = nodes.length;
+    for (let i = 0; i < part.nodes.length; i++) {
+      nodes.push(part.nodes[i]);
+      ends.push(base + part.ends[i]);
+    }
+  });
+  ends[0] = nodes.length;
+  return { nodes, ends: Int32Array.from(ends), selections: new Map() };
+}
+
 /** Visits the nodes in order; `enter` returns false to skip a node's subtree. */
 export function walkPreorder<T>(index: Preorder<T>, enter: (n: T) => boolean | void): void {
   const { nodes, ends } = index;

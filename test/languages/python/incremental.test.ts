@@ -1,6 +1,59 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Node } from 'web-tree-sitter';
 import { SourceFile } from '../../../server/src/engine/source-file';
 import { PythonAdapter } from '../../../server/src/languages/python/adapter';
+import { REPO_ROOT } from '../../harness/engine';
+
+/** A repository class: typing in one method must re-use the nodes of the others (reuse.ts). */
+const REPOSITORY = `import requests
+from functools import lru_cache
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from .models import Post, Author
+
+_cache = {}
+
+
+class PostRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def authors(self, ids):
+        out = []
+        for i in ids:
+            out.append(self.session.get(Author, i))
+        return out
+
+    def page(self, page: int):
+        stmt = select(Post).order_by(Post.created_at.desc()).offset((page - 1) * 20).limit(20)
+        return self.session.scalars(stmt).all()
+
+    def titles(self):
+        return [p.author.name for p in self.session.scalars(select(Post))]
+
+    def remember(self, key, value):
+        _cache[key] = value; return value
+
+
+def fetch(url):
+    return requests.get(url).json()
+`;
+
+/** Every fact, as the rules read them (facts are plain data). */
+function all(facts: ReturnType<PythonAdapter['facts']>): string {
+  return JSON.stringify(facts);
+}
+
+/** A small seeded generator: the same edits on every run. */
+function random(seed: number): () => number {
+  let x = seed;
+  return () => {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    return x / 2147483648;
+  };
+}
 
 const VIEW = `from django.http import JsonResponse
 from .models import Post
@@ -39,6 +92,59 @@ describe('Python adapter', () => {
       assert.equal(strip(incremental), strip(fresh.facts(new SourceFile(`/p/fresh-${i}.py`, 'python', text))), `after edit ${i + 1}`);
       fresh.forget(`/p/fresh-${i}.py`);
     });
+  });
+
+  it('re-uses the nodes of the statements an edit did not touch, and its facts are a fresh parse\'s', () => {
+    const file = '/p/repository.py';
+    let text = REPOSITORY;
+    const rootOf = () => (adapter as unknown as { trees: Map<string, { root: Node }> }).trees.get(file)!.root;
+    const methods = () => {
+      const cls = rootOf().namedChildren.find((n) => n?.type === 'class_definition')!;
+      return cls.childForFieldName('body')!.namedChildren.filter((n): n is Node => n?.type === 'function_definition');
+    };
+    adapter.facts(new SourceFile(file, 'python', text));
+    const before = new Set<Node>([...methods(), ...rootOf().namedChildren.filter((n): n is Node => !!n)]);
+    // Typed inside a method: the module and the class are re-parsed, most other statements are not.
+    text = text.replace('out = []', 'out = []  # typed');
+    assert.equal(all(adapter.facts(new SourceFile(file, 'python', text))), all(fresh.facts(new SourceFile('/p/fresh-r1.py', 'python', text))));
+    const after = [...methods(), ...rootOf().namedChildren.filter((n): n is Node => !!n)];
+    const kept = after.filter((n) => before.has(n));
+    // (Node objects are compared with ok(): a failed equal() would print the whole tree.)
+    assert.ok(kept.some((n) => n.type === 'function_definition' && n.startIndex > text.indexOf('# typed')), 'a method after the edit is the same node object');
+    assert.ok(kept.some((n) => n.type === 'import_statement'), 'a statement before the edit is the same node object');
+    for (const n of after) {
+      const name = n.childForFieldName('name')?.text;
+      if (n.type === 'function_definition') assert.equal(n.startIndex, text.indexOf(`def ${name}(`), `def ${name}: moved by the length of the edit`);
+      assert.equal(n.text, text.slice(n.startIndex, n.endIndex));
+      assert.equal(n.startPosition.row, text.slice(0, n.startIndex).split('\n').length - 1);
+      // What was not read before comes from the new tree, at the right place.
+      assert.equal(n.descendantsOfType('identifier')[0]?.startIndex, n.startIndex + /[A-Za-z_]\w*/.exec(n.text.replace(/^(def|class|import|from|return)\b/, (m) => ' '.repeat(m.length)))!.index);
+      assert.ok(n.parent === rootOf() || n.parent?.parent?.type === 'class_definition');
+    }
+    fresh.forget('/p/fresh-r1.py');
+  });
+
+  it('gives a fresh parse\'s facts after hundreds of random edits (broken code, lines joined and split, Unicode)', () => {
+    const corpus = ['examples/django-blog/blog/views.py', 'examples/django-blog/blog/models.py', 'examples/fastapi-sqlalchemy/app/main.py']
+      .map((f) => fs.readFileSync(path.join(REPO_ROOT, f), 'utf8'))
+      .concat(REPOSITORY)
+      .join('\n\n');
+    const snippets = ['\n', ' ', '(', ')', ':', '\n    ', '# é😀 note\n', 'x = 1; ', '\n\ndef f(a):\n    return Post.objects.all()[a:a + 10]\n', 'for p in posts:\n        p.author.name\n', '"""', 'class C:\n    pass\n'];
+    const next = random(7);
+    let text = corpus;
+    const file = '/p/fuzz.py';
+    adapter.facts(new SourceFile(file, 'python', text));
+    for (let i = 0; i < 200; i++) {
+      const at = Math.floor(next() * (text.length + 1));
+      const r = next();
+      if (r < 0.45) text = text.slice(0, at) + snippets[Math.floor(next() * snippets.length)] + text.slice(at);
+      else if (r < 0.9) text = text.slice(0, at) + text.slice(Math.min(text.length, at + 1 + Math.floor(next() * 40)));
+      // Now and then, back to the original: every node is re-used or re-read.
+      else text = corpus;
+      const incremental = all(adapter.facts(new SourceFile(file, 'python', text)));
+      assert.equal(incremental, all(fresh.facts(new SourceFile(`/p/fresh-f${i}.py`, 'python', text))), `after edit ${i + 1}`);
+      fresh.forget(`/p/fresh-f${i}.py`);
+    }
   });
 
   it('keeps facts of the good code around a syntax error, and reports the error', () => {

@@ -25,6 +25,7 @@ import { sqlalchemyModels, sqlalchemySelects } from './sqlalchemy-models';
 import { walk, type Node } from './tree';
 import { textDiff } from '../text-diff';
 import { installNodeMemo } from './node-memo';
+import { adoptStatements } from './reuse';
 
 /** Queryset/session operations that write. */
 const PY_WRITES = /^(create|update|delete|save|get_or_create|update_or_create|insert)$/;
@@ -67,6 +68,10 @@ const DIALECTS: Array<[RegExp, SqlDialect]> = [
 interface Cached {
   text: string;
   tree: Tree;
+  /** The root node the facts read: its nodes keep what was read of them (node-memo), and typing re-uses them (reuse.ts). */
+  root: Node;
+  /** The tree before this one, deleted at the next parse, so that a node object still pointing into it never reads freed memory. */
+  retired?: Tree;
 }
 
 function point(text: string, offset: number): { row: number; column: number } {
@@ -97,39 +102,47 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
   }
 
   forget(file: string): void {
-    this.trees.get(file)?.tree.delete();
+    const cached = this.trees.get(file);
+    cached?.tree.delete();
+    cached?.retired?.delete();
     this.trees.delete(file);
   }
 
-  private parse(file: SourceFile): Tree | undefined {
+  private parse(file: SourceFile): Cached | undefined {
     const parser = this.parser;
     if (!parser) throw new Error('the Python grammar is not loaded');
     const old = this.trees.get(file.path);
-    let tree: Tree | null;
-    if (old && old.text !== file.text) {
+    if (old && old.text === file.text) return old;
+    let next: Cached | undefined;
+    if (old) {
       const d = textDiff(old.text, file.text);
-      old.tree.edit(new Edit({
-        startIndex: d.start, oldEndIndex: d.oldEnd, newEndIndex: d.newEnd,
-        startPosition: point(old.text, d.start), oldEndPosition: point(old.text, d.oldEnd), newEndPosition: point(file.text, d.newEnd),
-      }));
-      tree = parser.parse(file.text, old.tree);
-      old.tree.delete();
-    } else if (old) {
-      return old.tree;
+      const oldEnd = point(old.text, d.oldEnd);
+      const newEnd = point(file.text, d.newEnd);
+      old.tree.edit(new Edit({ startIndex: d.start, oldEndIndex: d.oldEnd, newEndIndex: d.newEnd, startPosition: point(old.text, d.start), oldEndPosition: oldEnd, newEndPosition: newEnd }));
+      const tree = parser.parse(file.text, old.tree);
+      old.retired?.delete();
+      if (tree) {
+        let root = tree.rootNode;
+        try {
+          adoptStatements(old.root, root, old.text, file.text, d, { old: oldEnd.row, new: newEnd.row }, tree);
+        } catch {
+          // Nothing is lost but time: a root of fresh nodes.
+          root = tree.rootNode;
+        }
+        next = { text: file.text, tree, root, retired: old.tree };
+      } else old.tree.delete();
     } else {
-      tree = parser.parse(file.text);
+      const tree = parser.parse(file.text);
+      if (tree) next = { text: file.text, tree, root: tree.rootNode };
     }
-    if (!tree) {
-      this.trees.delete(file.path);
-      return undefined;
-    }
-    this.trees.set(file.path, { text: file.text, tree });
-    return tree;
+    if (next) this.trees.set(file.path, next);
+    else this.trees.delete(file.path);
+    return next;
   }
 
-  /** The file's syntax tree (the cached one when the text is unchanged); valid until the file is parsed again. */
+  /** The file's syntax tree (the cached one when the text is unchanged); valid until the file is parsed twice more. */
   syntaxTree(file: SourceFile): Tree | undefined {
-    return this.parse(file);
+    return this.parse(file)?.tree;
   }
 
   facts(file: SourceFile): PyFacts {
@@ -144,9 +157,8 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
       facts.problems.push({ start: 0, end: 0, message: 'binary file: not analysed' });
       return facts;
     }
-    const tree = this.parse(file);
-    if (!tree) return facts;
-    const root = tree.rootNode;
+    const root = this.parse(file)?.root;
+    if (!root) return facts;
     const orms = new Set<OrmId>();
     const evidence: OrmEvidence = { orms, flask: false };
     let dialect: SqlDialect | undefined;

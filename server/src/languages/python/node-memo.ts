@@ -12,7 +12,7 @@
 import { Node } from 'web-tree-sitter';
 
 /** What is kept, as own properties of the node (one hidden class for all nodes). */
-interface Memo {
+export interface Memo {
   plTypeId?: number;
   plType?: string;
   plEndIndex?: number;
@@ -26,9 +26,15 @@ interface Memo {
   plNamedChildren?: Array<Node | null>;
   /** Fields read so far, as pairs: field id, child (a Map per node cost more than the lookups). */
   plFields?: Array<number | Node | null>;
+  /** The last move of the node into a re-parsed tree (see reuse.ts). */
+  plMoved?: number;
 }
 
 type Memoized = Node & Memo;
+
+export function memoOf(n: Node): Memo {
+  return n as Memoized;
+}
 
 let installed = false;
 
@@ -91,6 +97,15 @@ export function installNodeMemo(): void {
   define('namedChildren', function () {
     return (this.plNamedChildren ??= link(this, namedChildren.call(this)));
   });
+  // web-tree-sitter looks a field's name up with indexOf over the grammar's field names on each call.
+  const fieldIds = new WeakMap<object, Map<string, number>>();
+  proto.childForFieldName = function (this: Memoized, name: string): Node | null {
+    const language = this.tree.language;
+    let ids = fieldIds.get(language);
+    if (!ids) fieldIds.set(language, (ids = new Map(language.fields.map((f, i) => [f ?? '', i]))));
+    const id = ids.get(name);
+    return id === undefined || id === 0 ? null : this.childForFieldId(id);
+  };
   const childForFieldId = proto.childForFieldId;
   proto.childForFieldId = function (this: Memoized, fieldId: number): Node | null {
     const fields = (this.plFields ??= []);

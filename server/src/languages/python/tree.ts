@@ -1,6 +1,6 @@
 /** Small helpers over tree-sitter nodes, shared by the Python fact builders. */
 import type { Node } from 'web-tree-sitter';
-import { preorder, select, walkPreorder, type Preorder } from '../preorder';
+import { joinedPreorder, preorder, select, walkPreorder, type Preorder } from '../preorder';
 
 export type { Node };
 
@@ -58,15 +58,24 @@ export function decoratorsOf(fn: Node): Node[] {
  * A tree's named nodes in source order, with the position just past each one's subtree: the fact
  * builders walk the whole module a dozen times, and each walk of the tree itself crosses into WASM
  * for every node. Built on the first whole-module walk and kept beside the root node (a parsed tree
- * never changes; an incremental re-parse makes a new tree and a new root).
+ * never changes; an incremental re-parse makes a new root), from an index per top-level statement,
+ * kept beside the statement: typing re-uses the statements it did not touch (reuse.ts), and their
+ * indexes with them.
  */
 const indexes = new WeakMap<Node, Preorder<Node>>();
+const statementIndexes = new WeakMap<Node, Preorder<Node>>();
+
+const eachNamedChild = (n: Node, visit: (child: Node) => void): void => {
+  for (const k of n.namedChildren) if (k) visit(k);
+};
 
 function indexOf(root: Node): Preorder<Node> {
   let index = indexes.get(root);
   if (!index) {
-    index = preorder<Node>(root, (n, visit) => {
-      for (const k of n.namedChildren) if (k) visit(k);
+    index = joinedPreorder(root, eachNamedChild, (statement) => {
+      let part = statementIndexes.get(statement);
+      if (!part) statementIndexes.set(statement, (part = preorder(statement, eachNamedChild)));
+      return part;
     });
     indexes.set(root, index);
   }

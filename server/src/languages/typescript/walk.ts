@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import { preorder, select, walkPreorder, type Preorder } from '../preorder';
+import { joinedPreorder, preorder, select, walkPreorder, type Preorder } from '../preorder';
 
 /**
  * A file's nodes in source order (depth-first, as `ts.forEachChild` visits them), with, for each,
@@ -23,19 +23,11 @@ const eachChild = (n: ts.Node, visit: (c: ts.Node) => void): void => {
 const statementIndexes = new WeakMap<ts.Node, Preorder<ts.Node>>();
 
 function buildIndex(sf: ts.SourceFile): Preorder<ts.Node> {
-  const nodes: ts.Node[] = [sf];
-  const ends: number[] = [0];
-  eachChild(sf, (statement) => {
+  return joinedPreorder<ts.Node>(sf, eachChild, (statement) => {
     let part = statementIndexes.get(statement);
     if (!part) statementIndexes.set(statement, (part = preorder(statement, eachChild)));
-    const base = nodes.length;
-    for (let i = 0; i < part.nodes.length; i++) {
-      nodes.push(part.nodes[i]);
-      ends.push(base + part.ends[i]);
-    }
+    return part;
   });
-  ends[0] = nodes.length;
-  return { nodes, ends: Int32Array.from(ends), selections: new Map() };
 }
 
 function indexOf(sf: ts.SourceFile): Preorder<ts.Node> {

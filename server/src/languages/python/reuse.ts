@@ -1,0 +1,96 @@
+/**
+ * Typing in a large Python file: the statements an edit did not touch keep their node objects.
+ *
+ * An incremental re-parse re-uses the old tree's subtrees for the statements the edit did not
+ * touch, but web-tree-sitter hands out new node objects for the new tree, so every walk of the fact
+ * builders crossed into WASM again for every node, and the garbage of a whole tree's objects came
+ * with each keystroke. Here the old root's top-level statements whose subtrees the parser re-used
+ * are moved into the new tree: their node objects (with what `node-memo` kept of them, and the
+ * statement's node index) get the new tree and, after the edit, shifted positions. Only the
+ * statement the edit touched is read from WASM again.
+ *
+ * A statement is re-used when its subtree is the old one: a node's id is the address of its slot
+ * in its parent's child array, so the statement's first child has the same id exactly when the
+ * statement's own child array is the old one (the old tree is alive while the new one is built,
+ * so a new array cannot take that address). Its type, length and text must match too.
+ */
+import type { Node, Tree } from 'web-tree-sitter';
+import type { TextChange } from '../text-diff';
+import { memoOf } from './node-memo';
+
+let generation = 0;
+
+/** Moves one statement's node objects to `tree`, `delta` characters and `rows` lines further. */
+function relocate(statement: Node, tree: Tree, delta: number, rows: number): void {
+  const mark = ++generation;
+  const stack: Node[] = [statement];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    const m = memoOf(n);
+    if (m.plMoved === mark) continue;
+    m.plMoved = mark;
+    (n as { tree: Tree }).tree = tree;
+    if (delta !== 0 || rows !== 0) {
+      (n as { startIndex: number }).startIndex += delta;
+      (n as { startPosition: { row: number; column: number } }).startPosition = { row: n.startPosition.row + rows, column: n.startPosition.column };
+      if (m.plEndIndex !== undefined) m.plEndIndex += delta;
+    }
+    for (const list of [m.plChildren, m.plNamedChildren]) if (list) for (const k of list) if (k) stack.push(k);
+    if (m.plFields) for (let i = 1; i < m.plFields.length; i += 2) if (m.plFields[i]) stack.push(m.plFields[i] as Node);
+  }
+}
+
+/**
+ * Puts the old tree's re-usable nodes in the new one: the children of the new root that the edit
+ * did not touch, then, down the path of the edit (a method inside a class inside the module), the
+ * children of each node on it. `change` is the edit between `oldText` and `newText`; `endRows` the
+ * rows of its old and new end. Returns how many subtrees were moved.
+ */
+export function adoptStatements(oldRoot: Node, newRoot: Node, oldText: string, newText: string, change: TextChange, endRows: { old: number; new: number }, tree: Tree): number {
+  const delta = change.newEnd - change.oldEnd;
+  const rows = endRows.new - endRows.old;
+  let adopted = 0;
+  let oldParent: Node | undefined = oldRoot;
+  let newParent: Node | undefined = newRoot;
+  while (oldParent && newParent) {
+    const oldChildren = memoOf(oldParent).plNamedChildren;
+    if (!oldChildren) break;
+    // Old children by where they start in the new text; the one the edit is in, if any.
+    const byStart = new Map<number, Node>();
+    let edited: Node | undefined;
+    for (const s of oldChildren) {
+      if (!s) continue;
+      if (s.endIndex <= change.start) byStart.set(s.startIndex, s);
+      // After the edit, on a line of its own (a node on the edit's last line moves sideways too).
+      else if (s.startIndex >= change.oldEnd && s.startPosition.row > endRows.old) byStart.set(s.startIndex + delta, s);
+      else if (s.startIndex <= change.start && s.endIndex >= change.oldEnd) edited = s;
+    }
+    const children = newParent.namedChildren;
+    let next: Node | undefined;
+    for (let i = 0; i < children.length; i++) {
+      const fresh = children[i];
+      if (!fresh) continue;
+      const old = byStart.get(fresh.startIndex);
+      if (!old) {
+        if (edited && fresh.startIndex === edited.startIndex && fresh.type === edited.type) next = fresh;
+        continue;
+      }
+      if (old.type !== fresh.type) continue;
+      const shift = old.startIndex < change.start ? 0 : delta;
+      if (old.endIndex + shift !== fresh.endIndex) continue;
+      const first = memoOf(old).plNamedChildren?.[0];
+      if (!first || first.id !== fresh.namedChildren[0]?.id) continue;
+      if (oldText.slice(old.startIndex, old.endIndex) !== newText.slice(fresh.startIndex, fresh.endIndex)) continue;
+      relocate(old, tree, shift, shift === 0 ? 0 : rows);
+      // The node's own slot is in the new parent's array: its id and alias are the new node's.
+      (old as { id: number }).id = fresh.id;
+      (old as unknown as { 0: number })[0] = (fresh as unknown as { 0: number })[0];
+      memoOf(old).plParent = newParent;
+      children[i] = old;
+      adopted++;
+    }
+    oldParent = next && edited;
+    newParent = next;
+  }
+  return adopted;
+}
