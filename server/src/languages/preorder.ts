@@ -12,11 +12,18 @@ export interface Preorder<T> {
   selections: Map<string | number, T[]>;
 }
 
-export function preorder<T>(root: T, forEachChild: (node: T, visit: (child: T) => void) => void): Preorder<T> {
+/**
+ * `partOf` may give, for a node under the root, the index of its subtree made before (an adapter
+ * keeps those for the statements an incremental re-parse re-uses): it is copied in whole instead of
+ * visiting the subtree again.
+ */
+export function preorder<T>(root: T, forEachChild: (node: T, visit: (child: T) => void) => void, partOf?: (node: T) => Preorder<T> | undefined): Preorder<T> {
   const nodes: T[] = [];
-  // Parent of each node by index; the stack holds a node and its parent's index. No allocation
-  // per node: this runs over every node of every file.
+  // Parent of each node by index (-1: the root; -2: inside a copied part, whose ends are known);
+  // the stack holds a node and its parent's index. No allocation per node: this runs over every
+  // node of every file.
   const parents: number[] = [];
+  const known: Array<[at: number, part: Preorder<T>]> = [];
   const stack: T[] = [root];
   const stackParents: number[] = [-1];
   const kids: T[] = [];
@@ -26,8 +33,18 @@ export function preorder<T>(root: T, forEachChild: (node: T, visit: (child: T) =
   while (stack.length > 0) {
     const n = stack.pop()!;
     const at = nodes.length;
+    const parent = stackParents.pop()!;
+    const part = parent >= 0 ? partOf?.(n) : undefined;
+    if (part) {
+      known.push([at, part]);
+      for (let i = 0; i < part.nodes.length; i++) {
+        nodes.push(part.nodes[i]);
+        parents.push(i === 0 ? parent : -2);
+      }
+      continue;
+    }
     nodes.push(n);
-    parents.push(stackParents.pop()!);
+    parents.push(parent);
     forEachChild(n, collect);
     for (let i = kids.length - 1; i >= 0; i--) {
       stack.push(kids[i]);
@@ -37,32 +54,15 @@ export function preorder<T>(root: T, forEachChild: (node: T, visit: (child: T) =
   }
   // Subtree sizes, children before parents (reverse source order), then ends.
   const ends = new Int32Array(nodes.length);
+  for (const [at, part] of known) ends[at] = part.nodes.length - 1;
   for (let i = nodes.length - 1; i >= 0; i--) {
+    if (parents[i] === -2) continue;
     ends[i] += 1;
     if (parents[i] >= 0) ends[parents[i]] += ends[i];
   }
   for (let i = 0; i < ends.length; i++) ends[i] += i;
+  for (const [at, part] of known) for (let i = 0; i < part.ends.length; i++) ends[at + i] = at + part.ends[i];
   return { nodes, ends, selections: new Map() };
-}
-
-/**
- * The index of `root` from an index per child: an adapter keeps those per top-level statement, and
- * an incremental re-parse re-uses the statements an edit did not touch, so typing re-indexes one
- * statement instead of the file.
- */
-export function joinedPreorder<T>(root: T, forEachChild: (node: T, visit: (child: T) => void) => void, partOf: (child: T) => Preorder<T>): Preorder<T> {
-  const nodes: T[] = [root];
-  const ends: number[] = [0];
-  forEachChild(root, (child) => {
-    const part = partOf(child);
-    const base = nodes.length;
-    for (let i = 0; i < part.nodes.length; i++) {
-      nodes.push(part.nodes[i]);
-      ends.push(base + part.ends[i]);
-    }
-  });
-  ends[0] = nodes.length;
-  return { nodes, ends: Int32Array.from(ends), selections: new Map() };
 }
 
 /** Visits the nodes in order; `enter` returns false to skip a node's subtree. */

@@ -124,7 +124,7 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
       if (tree) {
         let root = tree.rootNode;
         try {
-          adoptStatements(old.root, root, old.text, file.text, d, { old: oldEnd.row, new: newEnd.row }, tree);
+          adoptStatements(old.root, root, d, { old: oldEnd.row, new: newEnd.row }, tree);
         } catch {
           // Nothing is lost but time: a root of fresh nodes.
           root = tree.rootNode;

@@ -1,6 +1,6 @@
 /** Small helpers over tree-sitter nodes, shared by the Python fact builders. */
 import type { Node } from 'web-tree-sitter';
-import { joinedPreorder, preorder, select, walkPreorder, type Preorder } from '../preorder';
+import { preorder, select, walkPreorder, type Preorder } from '../preorder';
 
 export type { Node };
 
@@ -58,9 +58,9 @@ export function decoratorsOf(fn: Node): Node[] {
  * A tree's named nodes in source order, with the position just past each one's subtree: the fact
  * builders walk the whole module a dozen times, and each walk of the tree itself crosses into WASM
  * for every node. Built on the first whole-module walk and kept beside the root node (a parsed tree
- * never changes; an incremental re-parse makes a new root), from an index per top-level statement,
- * kept beside the statement: typing re-uses the statements it did not touch (reuse.ts), and their
- * indexes with them.
+ * never changes; an incremental re-parse makes a new root). The index of each statement of the
+ * module or of a class body is kept beside the statement too: typing re-uses the statements it did
+ * not touch (reuse.ts), other methods of the class included, and their indexes with them.
  */
 const indexes = new WeakMap<Node, Preorder<Node>>();
 const statementIndexes = new WeakMap<Node, Preorder<Node>>();
@@ -69,16 +69,17 @@ const eachNamedChild = (n: Node, visit: (child: Node) => void): void => {
   for (const k of n.namedChildren) if (k) visit(k);
 };
 
+function statementIndex(n: Node): Preorder<Node> | undefined {
+  const parent = n.parent;
+  if (parent?.type !== 'module' && !(parent?.type === 'block' && parent.parent?.type === 'class_definition')) return undefined;
+  let part = statementIndexes.get(n);
+  if (!part) statementIndexes.set(n, (part = preorder(n, eachNamedChild, statementIndex)));
+  return part;
+}
+
 function indexOf(root: Node): Preorder<Node> {
   let index = indexes.get(root);
-  if (!index) {
-    index = joinedPreorder(root, eachNamedChild, (statement) => {
-      let part = statementIndexes.get(statement);
-      if (!part) statementIndexes.set(statement, (part = preorder(statement, eachNamedChild)));
-      return part;
-    });
-    indexes.set(root, index);
-  }
+  if (!index) indexes.set(root, (index = preorder(root, eachNamedChild, statementIndex)));
   return index;
 }
 

@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import { joinedPreorder, preorder, select, walkPreorder, type Preorder } from '../preorder';
+import { preorder, select, walkPreorder, type Preorder } from '../preorder';
 
 /**
  * A file's nodes in source order (depth-first, as `ts.forEachChild` visits them), with, for each,
@@ -23,9 +23,10 @@ const eachChild = (n: ts.Node, visit: (c: ts.Node) => void): void => {
 const statementIndexes = new WeakMap<ts.Node, Preorder<ts.Node>>();
 
 function buildIndex(sf: ts.SourceFile): Preorder<ts.Node> {
-  return joinedPreorder<ts.Node>(sf, eachChild, (statement) => {
-    let part = statementIndexes.get(statement);
-    if (!part) statementIndexes.set(statement, (part = preorder(statement, eachChild)));
+  return preorder<ts.Node>(sf, eachChild, (n) => {
+    if (n.parent !== sf) return undefined;
+    let part = statementIndexes.get(n);
+    if (!part) statementIndexes.set(n, (part = preorder(n, eachChild)));
     return part;
   });
 }
