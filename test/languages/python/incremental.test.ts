@@ -124,15 +124,29 @@ describe('Python adapter', () => {
     fresh.forget('/p/fresh-r1.py');
   });
 
-  it('gives a fresh parse\'s facts after hundreds of random edits (broken code, lines joined and split, Unicode)', () => {
+  it('gives a fresh parse\'s facts and tree after hundreds of random edits (broken code, lines joined and split, Unicode)', () => {
+    // A class-heavy module (the methods of an edited class are re-used) and the examples.
+    const classes = Array.from({ length: 8 }, (_, k) => REPOSITORY.slice(REPOSITORY.indexOf('class ')).replace('PostRepository', `Repository${k}`).replace(/_cache/g, `_cache${k}`));
     const corpus = ['examples/django-blog/blog/views.py', 'examples/django-blog/blog/models.py', 'examples/fastapi-sqlalchemy/app/main.py']
       .map((f) => fs.readFileSync(path.join(REPO_ROOT, f), 'utf8'))
-      .concat(REPOSITORY)
+      .concat(REPOSITORY, ...classes)
       .join('\n\n');
-    const snippets = ['\n', ' ', '(', ')', ':', '\n    ', '# é😀 note\n', 'x = 1; ', '\n\ndef f(a):\n    return Post.objects.all()[a:a + 10]\n', 'for p in posts:\n        p.author.name\n', '"""', 'class C:\n    pass\n'];
+    const snippets = ['\n', ' ', '(', ')', ':', '\n    ', '# é😀 note\n', 'x = 1; ', '\n\ndef f(a):\n    return Post.objects.all()[a:a + 10]\n', 'for p in posts:\n        p.author.name\n', '"""', 'class C:\n    pass\n', '\n    def g(self):\n        if self:\n            return 1\n'];
     const next = random(7);
     let text = corpus;
     const file = '/p/fuzz.py';
+    const rootOf = () => (adapter as unknown as { trees: Map<string, { root: Node }> }).trees.get(file)!.root;
+    /** Every named node as the runtime sees it: a node moved with a wrong id would read another subtree, or fail. */
+    const shape = (root: Node) => {
+      const out: string[] = [];
+      const stack = [root];
+      while (stack.length) {
+        const n = stack.pop()!;
+        out.push(`${n.type}@${n.startIndex}-${n.endIndex} ${n.startPosition.row}:${n.startPosition.column} ${n.endPosition.row}:${n.endPosition.column} ${n.childCount}/${n.descendantCount} ${n.parent?.type}`);
+        for (const k of n.namedChildren) if (k) stack.push(k);
+      }
+      return out.join('\n');
+    };
     adapter.facts(new SourceFile(file, 'python', text));
     for (let i = 0; i < 200; i++) {
       const at = Math.floor(next() * (text.length + 1));
@@ -142,7 +156,9 @@ describe('Python adapter', () => {
       // Now and then, back to the original: every node is re-used or re-read.
       else text = corpus;
       const incremental = all(adapter.facts(new SourceFile(file, 'python', text)));
-      assert.equal(incremental, all(fresh.facts(new SourceFile(`/p/fresh-f${i}.py`, 'python', text))), `after edit ${i + 1}`);
+      const freshFile = new SourceFile(`/p/fresh-f${i}.py`, 'python', text);
+      assert.equal(incremental, all(fresh.facts(freshFile)), `facts after edit ${i + 1}`);
+      if (i % 4 === 0) assert.equal(shape(rootOf()), shape(fresh.syntaxTree(freshFile)!.rootNode), `tree after edit ${i + 1}`);
       fresh.forget(`/p/fresh-f${i}.py`);
     }
   });

@@ -8,6 +8,8 @@ import * as path from 'node:path';
 import { Language, Parser } from 'web-tree-sitter';
 
 let loading: Promise<Language> | undefined;
+/** The runtime's module object (Emscripten fills in the options it is given): its memory views. */
+let runtime: { HEAPU32?: Uint32Array } | undefined;
 
 /**
  * `assetDir` is where the bundled `.wasm` files sit; without it they come from beside this module
@@ -18,7 +20,9 @@ export function loadPythonLanguage(assetDir?: string): Promise<Language> {
     const dir = assetDir ?? (fs.existsSync(path.join(__dirname, 'tree-sitter-python.wasm')) ? __dirname : undefined);
     const runtimeDir = dir ?? path.dirname(require.resolve('web-tree-sitter'));
     const grammar = dir ? path.join(dir, 'tree-sitter-python.wasm') : path.join(path.dirname(require.resolve('tree-sitter-python/package.json')), 'tree-sitter-python.wasm');
-    await Parser.init({ locateFile: (name: string) => path.join(runtimeDir, name) });
+    const options: { locateFile(name: string): string; HEAPU32?: Uint32Array } = { locateFile: (name: string) => path.join(runtimeDir, name) };
+    await Parser.init(options);
+    runtime = options;
     return Language.load(grammar);
   })());
 }
@@ -29,4 +33,17 @@ export async function createPythonParser(assetDir?: string): Promise<Parser> {
   const parser = new Parser();
   parser.setLanguage(language);
   return parser;
+}
+
+/**
+ * Whether two nodes are the same subtree: a node's id is the address of its slot in its parent's
+ * child array, and the slot holds the subtree (a pointer to it, or a small leaf inline, 8 bytes).
+ * Both trees must be alive. Read from the runtime's memory: web-tree-sitter has no call for it.
+ */
+export function sameSubtree(a: { id: number }, b: { id: number }): boolean {
+  const heap = runtime?.HEAPU32;
+  if (!heap) return false;
+  const i = a.id >>> 2;
+  const j = b.id >>> 2;
+  return heap[i] === heap[j] && heap[i + 1] === heap[j + 1];
 }

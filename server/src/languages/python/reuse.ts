@@ -9,16 +9,17 @@
  * statement's node index) get the new tree and, after the edit, shifted positions. Only the
  * statement the edit touched is read from WASM again.
  *
- * A node is re-used when its subtree is the old one: a node's id is the address of its slot in
- * its parent's child array, so its first child has the same id exactly when its own child array is
- * the old one. The old tree is alive while the new one is built, so a new array cannot take that
- * address; and the parser re-uses a subtree only where the text is unchanged. Its type and length
- * must match too. (Comparing the texts as well cost a millisecond per keystroke on a 3,500-line
- * file; the test that edits at random against fresh parses checks the reasoning.)
+ * A node is re-used when its subtree is the old one. A node's id is the address of its slot in its
+ * parent's child array, which holds the subtree (a pointer, or a small leaf inline): the slots of
+ * the old node (in the old tree, still alive) and of the new one hold the same value exactly when
+ * the parser re-used the subtree, which it does only where the text is unchanged. Then every node
+ * below has the same slot in both trees, and keeps its id. (Comparing a child's id instead is not
+ * enough: a re-used hidden child can sit under a new node.)
  */
 import type { Node, Tree } from 'web-tree-sitter';
 import type { TextChange } from '../text-diff';
 import { memoOf } from './node-memo';
+import { sameSubtree } from './python-language';
 
 let generation = 0;
 
@@ -81,8 +82,7 @@ export function adoptStatements(oldRoot: Node, newRoot: Node, change: TextChange
       if (old.type !== fresh.type) continue;
       const shift = old.startIndex < change.start ? 0 : delta;
       if (old.endIndex + shift !== fresh.endIndex) continue;
-      const first = memoOf(old).plNamedChildren?.[0];
-      if (!first || first.id !== fresh.namedChildren[0]?.id) continue;
+      if (!sameSubtree(old, fresh)) continue;
       relocate(old, tree, shift, shift === 0 ? 0 : rows);
       // The node's own slot is in the new parent's array: its id and alias are the new node's.
       (old as { id: number }).id = fresh.id;
