@@ -22,7 +22,7 @@ import { itemAccesses } from './item-access';
 import { djangoModels, djangoQuerysets } from './models';
 import { peeweeModels, peeweeSelects } from './peewee-models';
 import { sqlalchemyModels, sqlalchemySelects } from './sqlalchemy-models';
-import { walk, type Node } from './tree';
+import { keepStatementIndexes, walk, type Node } from './tree';
 import { textDiff } from '../text-diff';
 import { installNodeMemo } from './node-memo';
 import { adoptStatements } from './reuse';
@@ -125,6 +125,7 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
         let root = tree.rootNode;
         try {
           adoptStatements(old.root, root, d, { old: oldEnd.row, new: newEnd.row }, tree);
+          keepStatementIndexes(root);
         } catch {
           // Nothing is lost but time: a root of fresh nodes.
           root = tree.rootNode;

@@ -77,9 +77,20 @@ function statementIndex(n: Node): Preorder<Node> | undefined {
   return part;
 }
 
+/** Roots of incremental re-parses: only an open document's statements are worth indexing apart. */
+const edited = new WeakSet<Node>();
+
+/**
+ * The root of a re-parse: its index is made of (and keeps) one index per statement. A file parsed
+ * once (a workspace scan) gets one index, without the cost of the parts.
+ */
+export function keepStatementIndexes(root: Node): void {
+  edited.add(root);
+}
+
 function indexOf(root: Node): Preorder<Node> {
   let index = indexes.get(root);
-  if (!index) indexes.set(root, (index = preorder(root, eachNamedChild, statementIndex)));
+  if (!index) indexes.set(root, (index = preorder(root, eachNamedChild, edited.has(root) ? statementIndex : undefined)));
   return index;
 }
 
