@@ -25,7 +25,7 @@ import { sqlalchemyModels, sqlalchemySelects } from './sqlalchemy-models';
 import { keepStatementIndexes, walk, type Node } from './tree';
 import { textDiff } from '../text-diff';
 import { installNodeMemo } from './node-memo';
-import { adoptStatements } from './reuse';
+import { adoptUnchanged } from './reuse';
 
 /** Queryset/session operations that write. */
 const PY_WRITES = /^(create|update|delete|save|get_or_create|update_or_create|insert)$/;
@@ -124,7 +124,7 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
       if (tree) {
         let root = tree.rootNode;
         try {
-          adoptStatements(old.root, root, d, { old: oldEnd.row, new: newEnd.row }, tree);
+          adoptUnchanged(old.root, root, d, { old: oldEnd.row, new: newEnd.row }, tree);
           keepStatementIndexes(root);
         } catch {
           // Nothing is lost but time: a root of fresh nodes.

@@ -4,10 +4,11 @@
  * An incremental re-parse re-uses the old tree's subtrees for the statements the edit did not
  * touch, but web-tree-sitter hands out new node objects for the new tree, so every walk of the fact
  * builders crossed into WASM again for every node, and the garbage of a whole tree's objects came
- * with each keystroke. Here the old root's top-level statements whose subtrees the parser re-used
- * are moved into the new tree: their node objects (with what `node-memo` kept of them, and the
- * statement's node index) get the new tree and, after the edit, shifted positions. Only the
- * statement the edit touched is read from WASM again.
+ * with each keystroke. Here the old nodes whose subtrees the parser re-used (the module's
+ * statements, then the children of each node down the edit's path: the other methods of an edited
+ * class) are moved into the new tree: their node objects, with what `node-memo` kept of them and
+ * their node indexes, get the new tree and, after the edit, shifted positions. Only the nodes on
+ * the edit's path are read from WASM again.
  *
  * A node is re-used when its subtree is the old one. A node's id is the address of its slot in its
  * parent's child array, which holds the subtree (a pointer, or a small leaf inline): the slots of
@@ -23,7 +24,7 @@ import { sameSubtree } from './python-language';
 
 let generation = 0;
 
-/** Moves one statement's node objects to `tree`, `delta` characters and `rows` lines further. */
+/** Moves a subtree's node objects to `tree`, `delta` characters and `rows` lines further. */
 function relocate(statement: Node, tree: Tree, delta: number, rows: number): void {
   const mark = ++generation;
   const stack: Node[] = [statement];
@@ -50,7 +51,7 @@ function relocate(statement: Node, tree: Tree, delta: number, rows: number): voi
  * children of each node on it. `change` is the edit between the two texts; `endRows` the rows of
  * its old and new end. Returns how many subtrees were moved.
  */
-export function adoptStatements(oldRoot: Node, newRoot: Node, change: TextChange, endRows: { old: number; new: number }, tree: Tree): number {
+export function adoptUnchanged(oldRoot: Node, newRoot: Node, change: TextChange, endRows: { old: number; new: number }, tree: Tree): number {
   const delta = change.newEnd - change.oldEnd;
   const rows = endRows.new - endRows.old;
   let adopted = 0;
