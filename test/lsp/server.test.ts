@@ -143,8 +143,9 @@ describe('language server: knowledge from the workspace index', function () {
     fs.rmSync(root, { recursive: true, force: true });
   });
 
-  it('knows Django relations defined in another file once the index is built', async () => {
-    root = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-lsp-django-'));
+  /** A Django app whose view reads a relation defined in models.py; the view is opened after indexing. */
+  function djangoBlog(prefix: string): { view: string; uri: string } {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
     fs.mkdirSync(path.join(root, 'blog'));
     fs.writeFileSync(
       path.join(root, 'blog/models.py'),
@@ -152,44 +153,39 @@ describe('language server: knowledge from the workspace index', function () {
     );
     const view = 'from .models import Post\n\n\ndef index(request):\n    return [p.author.name for p in Post.objects.all()]\n';
     fs.writeFileSync(path.join(root, 'blog/views.py'), view);
-    const uri = pathToFileURL(path.join(root, 'blog/views.py')).href;
+    return { view, uri: pathToFileURL(path.join(root, 'blog/views.py')).href };
+  }
+
+  async function indexThenPull(view: string, uri: string): Promise<any[]> {
     client = startServer();
     await client.connection.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(root).href, capabilities: capabilities(true) });
     client.connection.sendNotification('initialized', {});
-    await client.waitFor('perflens/status', (p) => p.state === 'ready');
+    await client.waitFor('perflens/status', (p) => p.state === 'ready', 60_000);
     client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text: view } });
     const report: any = await client.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } });
     assert.deepEqual(report.items.map((d: any) => d.code), ['n-plus-one']);
     assert.match(report.items[0].message, /`p\.author` loads one Author per item/);
-    const actions: any[] = await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: report.items[0].range, context: { diagnostics: report.items, only: ['quickfix'] } });
+    return report.items;
+  }
+
+  it('knows Django relations defined in another file once the index is built', async () => {
+    const { view, uri } = djangoBlog('perflens-lsp-django-');
+    const items = await indexThenPull(view, uri);
+    const actions: any[] = await client!.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: items[0].range, context: { diagnostics: items, only: ['quickfix'] } });
     assert.equal(actions[0].title, 'Add select_related("author") to the queryset');
     assert.equal(actions[0].isPreferred, true, 'a safe fix is preferred');
   });
 
   it('indexes a large workspace on a worker thread and knows its models', async () => {
-    root = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-lsp-workers-'));
-    fs.mkdirSync(path.join(root, 'blog'));
-    fs.writeFileSync(
-      path.join(root, 'blog/models.py'),
-      'from django.db import models\n\n\nclass Author(models.Model):\n    name = models.CharField(max_length=100)\n\n\nclass Post(models.Model):\n    author = models.ForeignKey(Author, on_delete=models.CASCADE)\n',
-    );
-    const view = 'from .models import Post\n\n\ndef index(request):\n    return [p.author.name for p in Post.objects.all()]\n';
-    fs.writeFileSync(path.join(root, 'blog/views.py'), view);
+    const { view, uri } = djangoBlog('perflens-lsp-workers-');
     // Enough files that the server does not index them on its own thread.
     fs.mkdirSync(path.join(root, 'lib'));
     for (let i = 0; i < 400; i++) fs.writeFileSync(path.join(root, `lib/m${i}.ts`), `export const m${i} = ${i};\n`);
-    const uri = pathToFileURL(path.join(root, 'blog/views.py')).href;
-    client = startServer();
-    await client.connection.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(root).href, capabilities: capabilities(true) });
-    client.connection.sendNotification('initialized', {});
-    await client.waitFor('perflens/status', (p) => p.state === 'ready', 60_000);
-    assert.ok(client.logs.includes('indexed 402 files'), client.logs.join('\n'));
-    assert.ok(client.logs.some((l) => /^index: 402 files on 1 worker thread|^index: 402 files on 2 worker threads/.test(l)), client.logs.join('\n'));
-    assert.ok(!client.logs.some((l) => /worker failed/.test(l)), client.logs.join('\n'));
-    client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text: view } });
-    const report: any = await client.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } });
-    assert.deepEqual(report.items.map((d: any) => d.code), ['n-plus-one']);
-    assert.match(report.items[0].message, /`p\.author` loads one Author per item/);
+    await indexThenPull(view, uri);
+    const logs = client!.logs;
+    assert.ok(logs.includes('indexed 402 files'), logs.join('\n'));
+    assert.ok(logs.some((l) => /^index: 402 files on [12] worker threads?$/.test(l)), logs.join('\n'));
+    assert.ok(!logs.some((l) => /worker failed/.test(l)), logs.join('\n'));
   });
 
   for (const refreshSupport of [true, false]) {
