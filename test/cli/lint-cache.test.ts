@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { formatJson } from '../../server/src/cli/format-json';
+import { LintCache } from '../../server/src/cli/lint-cache';
 import { lintFiles, type LintOptions } from '../../server/src/cli/lint-files';
 import { REPO_ROOT } from '../harness/engine';
 import { TempWorkspace } from './run-cli';
@@ -89,6 +90,60 @@ describe('CLI workers and cache', () => {
     assert.deepEqual(Object.keys(cached.files).map((f) => path.basename(f)), ['a.sql']);
   });
 
+  /** Dates the workspace's files an hour back, as files not touched since long before the run. */
+  const settle = () => {
+    const hourAgo = new Date(Date.now() - 3600_000);
+    for (const f of fs.readdirSync(ws.root)) fs.utimesSync(path.join(ws.root, f), hourAgo, hourAgo);
+  };
+
+  it('re-reads only the files it shows findings of when the statuses are the recorded ones', async () => {
+    ws.write('services.py', SERVICES);
+    ws.write('views.py', VIEWS);
+    ws.write('q.sql', 'SELECT id FROM posts ORDER BY id LIMIT 20 OFFSET $1;\n');
+    ws.write('clean.sql', 'SELECT id FROM posts WHERE id = $1;\n');
+    settle();
+    const cold = await run({});
+    assert.equal(cold.results.filesRead, 4);
+    const warm = await run({});
+    assert.equal(warm.json, cold.json);
+    assert.equal(warm.results.fromCache, 4);
+    // views.py and q.sql have findings to show; the two others are known by their status alone.
+    assert.equal(warm.results.filesRead, 2);
+  });
+
+  it('sees a change that keeps the size and the modification time', async () => {
+    ws.write('q.sql', 'SELECT id FROM posts ORDER BY id LIMIT 20 OFFSET $1;\n');
+    settle();
+    const before = fs.statSync(path.join(ws.root, 'q.sql'));
+    assert.equal(JSON.parse((await run({})).json).findings.length, 1);
+    // Same length, and the old modification time put back: the change time still moves.
+    ws.write('q.sql', 'SELECT id FROM posts ORDER BY id LIMIT 20;'.padEnd(before.size - 1) + '\n');
+    assert.equal(fs.statSync(path.join(ws.root, 'q.sql')).size, before.size);
+    fs.utimesSync(path.join(ws.root, 'q.sql'), before.atime, before.mtime);
+    const after = await run({});
+    assert.equal(after.results.fromCache, 0);
+    assert.equal(JSON.parse(after.json).findings.length, 0);
+  });
+
+  it('does not trust the status of a file written just before the run', async () => {
+    ws.write('q.sql', 'SELECT id FROM posts ORDER BY id LIMIT 20 OFFSET $1;\n');
+    ws.write('clean.sql', 'SELECT id FROM posts WHERE id = $1;\n');
+    await run({});
+    // A write in the same tick of a coarse clock could leave the status as it was: both are read again.
+    assert.equal((await run({})).results.filesRead, 2);
+  });
+
+  it('drops every finding when the models change, and keeps what it knows of the files', async () => {
+    ws.write('models.py', 'from django.db import models\n\n\nclass Author(models.Model):\n    name = models.TextField()\n\n\nclass Post(models.Model):\n    title = models.TextField()\n');
+    ws.write('views.py', 'from .models import Post\n\n\ndef titles():\n    return [(p.title, p.author.name) for p in Post.objects.all()]\n');
+    assert.equal(JSON.parse((await run({})).json).findings.length, 0);
+    // views.py is unchanged; Post now has a foreign key to Author, read per post.
+    ws.write('models.py', 'from django.db import models\n\n\nclass Author(models.Model):\n    name = models.TextField()\n\n\nclass Post(models.Model):\n    title = models.TextField()\n    author = models.ForeignKey(Author, on_delete=models.CASCADE)\n');
+    const after = await run({});
+    assert.equal(after.results.fromCache, 0);
+    assert.deepEqual(JSON.parse(after.json).findings.map((f: { rule: string }) => f.rule), ['n-plus-one']);
+  });
+
   it('keys the cache on the settings', async () => {
     ws.write('q.sql', 'SELECT id FROM posts ORDER BY id LIMIT 20 OFFSET $1;\n');
     assert.equal(JSON.parse((await run({})).json).findings[0].severity, 'warning');
@@ -96,5 +151,30 @@ describe('CLI workers and cache', () => {
     const after = await run({});
     assert.equal(after.results.fromCache, 0);
     assert.equal(JSON.parse(after.json).findings[0].severity, 'error');
+  });
+
+  it('keeps paths relative to the root, and absolute outside it', () => {
+    const root = path.join(ws.root, 'app');
+    const inside = path.join(root, 'src', 'views.py');
+    const helper = path.join(root, 'src', 'services.py');
+    const outside = path.join(ws.root, 'shared', 'helpers.py');
+    const cache = LintCache.open(cacheDir, root, 'k');
+    cache.useModels('m1');
+    cache.update(inside, 'h1', { findings: [], deps: [[helper, 'h2'], [outside, null]] });
+    cache.save();
+    const file = path.join(cacheDir, 'lint', fs.readdirSync(path.join(cacheDir, 'lint'))[0]);
+    const kept = JSON.parse(fs.readFileSync(file, 'utf8')) as { files: Record<string, { deps: Array<[string, string | null]> }> };
+    assert.deepEqual(Object.keys(kept.files), [path.join('src', 'views.py')]);
+    assert.deepEqual(kept.files[path.join('src', 'views.py')].deps, [[path.join('src', 'services.py'), 'h2'], [outside, null]]);
+
+    const again = LintCache.open(cacheDir, root, 'k');
+    const entry = again.get(inside, 'h1')!;
+    const seen: string[] = [];
+    assert.ok(again.depsUnchanged(entry, (f) => (seen.push(f), f === helper ? 'h2' : null)));
+    assert.deepEqual(seen, [helper, outside]);
+    // Other models: the findings go, what is known of the file stays.
+    again.useModels('m2');
+    assert.equal(again.get(inside, 'h1')?.findings, undefined);
+    assert.equal(again.get(inside, 'h1')?.hash, 'h1');
   });
 });

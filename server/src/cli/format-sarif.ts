@@ -2,7 +2,7 @@
 import { pathToFileURL } from 'node:url';
 import type { Severity } from '../engine/finding';
 import { docsUrl, type RuleMeta } from '../engine/rule';
-import type { LintResults } from './lint-files';
+import { filesWithFindings, type LintResults } from './lint-files';
 import { region } from './positions';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
@@ -17,7 +17,7 @@ function relativeUri(relative: string): string {
 }
 
 export function formatSarif(results: LintResults, rules: readonly RuleMeta[], version: string): string {
-  const sarifResults = results.files.flatMap(({ file, relative: path, findings }) => {
+  const sarifResults = filesWithFindings(results).flatMap(({ file, relative: path, findings }) => {
     const relative = relativeUri(path);
     return findings.map((f) => ({
       ruleId: f.ruleId,

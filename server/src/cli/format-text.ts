@@ -2,7 +2,7 @@
 import type { Severity } from '../engine/finding';
 import { eligible } from '../engine/fix-selection';
 import { excerptLines } from './code-excerpt';
-import type { LintResults } from './lint-files';
+import { filesWithFindings, type LintResults } from './lint-files';
 
 export interface TextStyle {
   color: boolean;
@@ -37,9 +37,8 @@ export function formatText(results: LintResults, style: TextStyle): string {
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
   let safe = 0;
   let unsafe = 0;
-  let filesWithFindings = 0;
-  for (const { file, relative, findings } of results.files) {
-    if (findings.length) filesWithFindings++;
+  const withFindings = filesWithFindings(results);
+  for (const { file, relative, findings } of withFindings) {
     for (const f of findings) {
       counts[f.severity]++;
       if (f.fixes.some((x) => eligible(x.applicability, 'safe'))) safe++;
@@ -74,7 +73,7 @@ export function formatText(results: LintResults, style: TextStyle): string {
     if (counts.info) parts.push(`${counts.info} info`);
     // Hints: findings in tests, migrations and scripts (not request paths), at their own severity.
     if (counts.hint) parts.push(plural(counts.hint, 'hint'));
-    let summary = `${plural(total, 'problem')} (${parts.join(', ')}) in ${plural(filesWithFindings, 'file')} (${scanned} checked)`;
+    let summary = `${plural(total, 'problem')} (${parts.join(', ')}) in ${plural(withFindings.length, 'file')} (${scanned} checked)`;
     const fixable: string[] = [];
     if (safe) fixable.push(`${safe} fixable with --fix`);
     if (unsafe) fixable.push(`${unsafe} with --fix --unsafe-fixes`);

@@ -5,21 +5,20 @@
  * Per-file work runs on worker threads when there is enough of it, and is skipped for files the
  * persistent cache already answers for.
  */
-import * as fsSync from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FileFilter, mergeSettings, readConfigFile } from '../engine/config';
-import { discoverFiles } from '../engine/file-discovery';
+import { discoverFileBatches, discoverFiles } from '../engine/file-discovery';
 import type { FixMode } from '../engine/fix-selection';
 import type { Finding } from '../engine/finding';
-import { bytesHash, readSourceSync, type ReadResult } from '../engine/read-source';
 import { SourceFile, languageOfPath } from '../engine/source-file';
 import { defaultCacheDir } from '../database/cache-dir';
 import type { ModelFact } from '../languages/facts';
 import { isPrismaSchema, prismaSchemaModels } from '../languages/prisma/schema-models';
 import type { PerflensSettings } from '../protocol';
 import type { FileSummary, LinterInit, LintOutcome } from './file-linter';
+import { FileStates } from './file-states';
 import { LintCache, contentHash, type CachedFile } from './lint-cache';
 import { LocalRunner, WorkerPool, type LintRunner } from './lint-pool';
 
@@ -38,11 +37,20 @@ export interface LintOptions {
 }
 
 export interface FileResult {
-  file: SourceFile;
+  /**
+   * The file with its text, when this run read it: always when it has findings. A file the cache
+   * answered for with no findings is not read (only its status is looked at).
+   */
+  file?: SourceFile;
   /** Root-relative, '/'-separated. */
   relative: string;
   findings: Finding[];
   fixesApplied: number;
+}
+
+/** The files with findings to show, each with its text (always read for them). */
+export function filesWithFindings(results: LintResults): Array<FileResult & { file: SourceFile }> {
+  return results.files.filter((r): r is FileResult & { file: SourceFile } => r.findings.length > 0 && r.file !== undefined);
 }
 
 export interface LintResults {
@@ -52,6 +60,8 @@ export interface LintResults {
   fixesApplied: number;
   /** Files whose findings came from the persistent cache. */
   fromCache: number;
+  /** Files whose text was read (the others were known by their status: see FileStates). */
+  filesRead: number;
 }
 
 /**
@@ -104,32 +114,11 @@ async function writeFixed(file: string, text: string): Promise<void> {
   await fs.writeFile(file, hadBom ? BOM + text : text);
 }
 
-function readAll(files: readonly string[]): Map<string, ReadResult> {
-  const out = new Map<string, ReadResult>();
-  for (const f of files) out.set(f, readSourceSync(f, { hash: true }));
-  return out;
-}
-
-/**
- * A dependency's state: the hash of its bytes, or null when it is not a readable file. Files this
- * run has read already (`reads`) are not read again.
- */
-function depHasher(reads?: ReadonlyMap<string, ReadResult>): (file: string) => string | null {
-  const known = new Map<string, string | null>();
-  return (file) => {
-    let h = known.get(file);
-    if (h === undefined) {
-      const read = reads?.get(file);
-      if (read && 'hash' in read && read.hash) return read.hash;
-      try {
-        h = bytesHash(fsSync.readFileSync(file));
-      } catch {
-        h = null;
-      }
-      known.set(file, h);
-    }
-    return h;
-  };
+/** `abs` relative to `root`, '/'-separated (without path.relative's normalizing, for a walked path). */
+function relativeTo(root: string, abs: string): string {
+  const prefix = root.endsWith(path.sep) ? root : root + path.sep;
+  const rel = abs.startsWith(prefix) ? abs.slice(prefix.length) : path.relative(root, abs);
+  return path.sep === '/' ? rel : rel.split(path.sep).join('/');
 }
 
 function cores(): number {
@@ -143,23 +132,24 @@ export async function lintFiles(root: string, paths: readonly string[], options:
   const filter = new FileFilter(absRoot, settings);
   const init: LinterInit = { settings, only: options.only ? [...options.only].sort() : undefined, assetDir: options.assetDir, root: absRoot };
 
-  const rootFiles: string[] = [];
-  const onError = (dir: string, reason: string): void => log(`${dir}: ${reason}`);
-  const wholeRoot = paths.length === 0 || (paths.length === 1 && path.resolve(paths[0]) === absRoot);
-  for await (const f of discoverFiles(absRoot, { filter, schemas: true, onError: wholeRoot ? onError : undefined })) rootFiles.push(f);
-  const lintPaths: string[] = [];
-  // Linting the whole root: the same walk, without the schemas that are only read for models.
-  if (wholeRoot) lintPaths.push(...rootFiles.filter((f) => languageOfPath(f)));
-  else for await (const abs of expand(paths, filter, log)) lintPaths.push(abs);
-  /** The cache key of a file's text: the hash of its bytes, taken as it was read. */
-  const hashOf = (read: { text: string; hash?: string }): string => read.hash ?? contentHash(read.text);
-
   // --fix writes files as it goes: always a fresh run on this thread.
   const cacheDir = options.fix ? false : options.cache ?? defaultCacheDir();
   // The path aliases come from tsconfig.json: its text is part of the key.
-  const tsconfig = depHasher()(path.join(absRoot, 'tsconfig.json'));
+  const tsconfig = new FileStates(undefined).depHash(path.join(absRoot, 'tsconfig.json'));
   const cacheKey = contentHash(JSON.stringify({ build: options.build ?? '', root: absRoot, init: { ...init, assetDir: undefined }, tsconfig }));
   const cache = cacheDir === false ? undefined : LintCache.open(cacheDir, absRoot, cacheKey);
+  const files = new FileStates(cache);
+
+  const rootFiles: string[] = [];
+  const onError = (dir: string, reason: string): void => log(`${dir}: ${reason}`);
+  const wholeRoot = paths.length === 0 || (paths.length === 1 && path.resolve(paths[0]) === absRoot);
+  for await (const batch of discoverFileBatches(absRoot, { filter, schemas: true, onError: wholeRoot ? onError : undefined })) {
+    for (const f of batch) rootFiles.push(f);
+  }
+  let lintPaths: string[] = [];
+  // Linting the whole root: the same walk, without the schemas that are only read for models.
+  if (wholeRoot) lintPaths = rootFiles.filter((f) => languageOfPath(f));
+  else for await (const abs of expand(paths, filter, log)) lintPaths.push(abs);
 
   let runner: LintRunner | undefined;
   let pooled = false;
@@ -179,7 +169,6 @@ export async function lintFiles(root: string, paths: readonly string[], options:
     // Nothing can come from the cache: the workers start while the files are read.
     if ((!cache || cache.empty) && lintPaths.length >= MIN_FILES_FOR_EARLY_WORKERS) await runnerFor(MIN_CHARS_FOR_WORKERS);
     const toRead = [...new Set([...rootFiles, ...lintPaths.filter((f) => languageOfPath(f))])];
-    const reads = readAll(toRead);
 
     // Pass 1: the models of the whole root, so that a view linted alone still knows that
     // `post.author` is a foreign key defined in models.py, a lazy relation of a TypeORM entity, or
@@ -189,37 +178,39 @@ export async function lintFiles(root: string, paths: readonly string[], options:
     const summaries: Array<{ file: string; hash: string; pending: Promise<FileSummary> }> = [];
     const summaryJobs: Array<{ file: string; hash: string; text: string }> = [];
     for (const file of rootFiles) {
-      const read = reads.get(file);
-      if (!read || !('text' in read)) continue;
       if (isPrismaSchema(file)) {
-        modelEntries.push([file, prismaSchemaModels(read.text)]);
+        const read = files.withText(file);
+        if ('text' in read) modelEntries.push([file, prismaSchemaModels(read.text)]);
         continue;
       }
       const language = languageOfPath(file);
       if (!language) continue;
-      const hash = hashOf(read);
-      const entry = cache?.get(file, hash);
+      const state = files.state(file);
+      if ('skipped' in state) continue;
+      const entry = cache?.get(file, state.hash);
       if (entry?.summary) {
         modelEntries.push([file, entry.summary.models]);
         continue;
       }
       if (entry?.definesModels === false) continue;
+      const read = files.withText(file);
+      if (!('text' in read)) continue;
       if (!DEFINES_MODELS[language]?.test(read.text)) {
-        cache?.update(file, hash, { definesModels: false });
+        cache?.update(file, read.hash, { definesModels: false });
         continue;
       }
-      summaryJobs.push({ file, hash, text: read.text });
+      summaryJobs.push({ file, hash: read.hash, text: read.text });
     }
     const linted = (file: string): CachedFile | undefined => {
-      const read = reads.get(file);
-      return read && 'text' in read ? cache?.get(file, hashOf(read)) : undefined;
+      const state = files.state(file);
+      return 'hash' in state ? cache?.get(file, state.hash) : undefined;
     };
     if (summaryJobs.length) {
       const textOf = (f: string): number => {
-        const read = reads.get(f);
-        return read && 'text' in read ? read.text.length : 0;
+        const read = files.withText(f);
+        return 'text' in read ? read.text.length : 0;
       };
-      const work = summaryJobs.reduce((n, j) => n + j.text.length, 0) + lintPaths.filter((f) => !linted(f)?.findings).reduce((n, f) => n + textOf(f), 0);
+      const work = summaryJobs.reduce((n, j) => n + j.text.length, 0) + lintPaths.filter((f) => languageOfPath(f) && !linted(f)?.findings).reduce((n, f) => n + textOf(f), 0);
       const r = await runnerFor(work);
       for (const j of summaryJobs) {
         summaries.push({ file: j.file, hash: j.hash, pending: r.summarize({ path: j.file, language: languageOfPath(j.file)!, text: j.text, keep: lintSet.has(j.file) }) });
@@ -232,33 +223,45 @@ export async function lintFiles(root: string, paths: readonly string[], options:
     }
     modelEntries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     const usedModels = modelEntries.filter(([, m]) => m.length > 0);
-    const modelsKey = contentHash(JSON.stringify(usedModels));
+    cache?.useModels(contentHash(JSON.stringify(usedModels)));
 
     // Pass 2: findings. A file's cached findings hold while its text, the models and every file
     // its helper lookups looked at are what they were.
-    const depHash = depHasher(reads);
-    const results: LintResults = { root: absRoot, files: [], skipped: [], fixesApplied: 0, fromCache: 0 };
+    const results: LintResults = { root: absRoot, files: [], skipped: [], fixesApplied: 0, fromCache: 0, filesRead: 0 };
     const uncached: Array<{ file: string; relative: string; source: SourceFile; hash: string }> = [];
     const done = new Map<string, FileResult>();
+    const current = (entry: CachedFile | undefined): entry is CachedFile & { findings: Finding[] } =>
+      !!entry?.findings && !!cache?.depsUnchanged(entry, (d) => files.depHash(d));
     for (const abs of lintPaths) {
       const language = languageOfPath(abs);
-      const relative = path.relative(absRoot, abs).split(path.sep).join('/');
-      const read = reads.get(abs);
-      if (!language || !read) {
+      const relative = relativeTo(absRoot, abs);
+      if (!language) {
         results.skipped.push({ file: relative, reason: 'not a supported language' });
         continue;
       }
+      const state = files.state(abs);
+      if ('skipped' in state) {
+        results.skipped.push({ file: relative, reason: state.skipped });
+        continue;
+      }
+      const entry = cache?.get(abs, state.hash);
+      if (current(entry) && entry.findings.length === 0) {
+        done.set(abs, { relative, findings: [], fixesApplied: 0 });
+        results.fromCache++;
+        continue;
+      }
+      // Findings to show, or a file to analyse: its text is needed (read now if only stat'ed).
+      const read = files.withText(abs);
       if ('skipped' in read) {
         results.skipped.push({ file: relative, reason: read.skipped });
         continue;
       }
       const source = new SourceFile(abs, language, read.text);
-      const hash = hashOf(read);
-      const entry = cache?.get(abs, hash);
-      if (entry?.findings && entry.modelsKey === modelsKey && (entry.deps ?? []).every(([d, h]) => depHash(d) === h)) {
-        done.set(abs, { file: source, relative, findings: entry.findings, fixesApplied: 0 });
+      const known = read.hash === state.hash ? entry : cache?.get(abs, read.hash);
+      if (current(known)) {
+        done.set(abs, { file: source, relative, findings: known.findings, fixesApplied: 0 });
         results.fromCache++;
-      } else uncached.push({ file: abs, relative, source, hash });
+      } else uncached.push({ file: abs, relative, source, hash: read.hash });
     }
     if (uncached.length) {
       const r = await runnerFor(uncached.reduce((n, t) => n + t.source.text.length, 0));
@@ -276,7 +279,7 @@ export async function lintFiles(root: string, paths: readonly string[], options:
         }
         results.fixesApplied += outcome.fixesApplied;
         done.set(t.file, { file, relative: t.relative, findings: outcome.findings, fixesApplied: outcome.fixesApplied });
-        cache?.update(t.file, t.hash, { findings: outcome.findings, modelsKey, deps: outcome.deps.map((d) => [d, depHash(d)]) });
+        cache?.update(t.file, t.hash, { findings: outcome.findings, deps: outcome.deps.map((d) => [d, files.depHash(d)]) });
       }
     }
     for (const abs of lintPaths) {
@@ -286,6 +289,7 @@ export async function lintFiles(root: string, paths: readonly string[], options:
     results.files.sort((a, b) => (a.relative < b.relative ? -1 : a.relative > b.relative ? 1 : 0));
     // A run over the whole root has seen every file that still counts.
     if (wholeRoot) cache?.retain(new Set(toRead));
+    results.filesRead = files.reads;
     try {
       cache?.save();
     } catch (e) {

@@ -45,13 +45,18 @@ export class FileFilter {
   private readonly include: RegExp[];
   private readonly exclude: RegExp[];
 
-  constructor(private readonly root: string, settings: Pick<PerflensSettings, 'include' | 'exclude'>) {
+  constructor(readonly root: string, settings: Pick<PerflensSettings, 'include' | 'exclude'>) {
     this.include = settings.include.map(globToRegExp);
     this.exclude = settings.exclude.map(globToRegExp);
   }
 
   accepts(file: string): boolean {
-    const rel = path.relative(this.root, file).split(path.sep).join('/');
+    if (this.include.length === 0 && this.exclude.length === 0) return true;
+    return this.acceptsRelative(path.relative(this.root, file).split(path.sep).join('/'));
+  }
+
+  /** The same for a path already relative to the root, '/'-separated. */
+  acceptsRelative(rel: string): boolean {
     if (this.exclude.some((r) => r.test(rel))) return false;
     return this.include.length === 0 || this.include.some((r) => r.test(rel));
   }

@@ -61,22 +61,43 @@ export interface DiscoveryOptions {
   match?: (name: string) => boolean;
 }
 
+type Listing = import('node:fs').Dirent[] | { error: string };
+
+/** Starts listing a folder: queued folders are listed in parallel on libuv's threads. */
+function list(dir: string): Promise<Listing> {
+  return fs.readdir(dir, { withFileTypes: true }).then(
+    (entries) => entries,
+    (e: Error) => ({ error: e.message }),
+  );
+}
+
 /** Yields absolute paths of supported files, breadth by breadth, without loading them. */
 export async function* discoverFiles(root: string, options: DiscoveryOptions = {}): AsyncGenerator<string> {
-  const queue: Array<{ dir: string; rules: IgnoreRule[] }> = [{ dir: root, rules: [] }];
-  while (queue.length > 0) {
+  for await (const batch of discoverFileBatches(root, options)) yield* batch;
+}
+
+/**
+ * The same, a folder's files at a time (a caller that only collects them saves a promise per
+ * file). Folders are listed as soon as they are queued, and taken in queue order: the order stays
+ * deterministic while the listings overlap (one at a time, a walk waits on the thread pool once per
+ * folder).
+ */
+export async function* discoverFileBatches(root: string, options: DiscoveryOptions = {}): AsyncGenerator<string[]> {
+  /** `relDir`: relative to the root, '/'-separated, '' for the root. */
+  const queue: Array<{ dir: string; relDir: string; rules: IgnoreRule[]; listing: Promise<Listing> } | undefined> = [{ dir: root, relDir: '', rules: [], listing: list(root) }];
+  const filter = options.filter;
+  const relativeToFilter = filter?.root === root;
+  for (let head = 0; head < queue.length; head++) {
     if (options.isCancelled?.()) return;
-    const { dir, rules: inherited } = queue.shift()!;
-    let entries: import('node:fs').Dirent[];
-    try {
-      entries = await fs.readdir(dir, { withFileTypes: true });
-    } catch (e) {
-      options.onError?.(dir, (e as Error).message);
+    const { dir, relDir, rules: inherited, listing } = queue[head]!;
+    queue[head] = undefined; // done with: its listing can be collected
+    const entries = await listing;
+    if ('error' in entries) {
+      options.onError?.(dir, entries.error);
       continue;
     }
     // A virtualenv has no fixed name; its marker file gives it away.
     if (dir !== root && entries.some((e) => e.name === 'pyvenv.cfg' && e.isFile())) continue;
-    const relDir = path.relative(root, dir).split(path.sep).join('/');
     let rules = inherited;
     if (entries.some((e) => e.name === '.gitignore' && e.isFile())) {
       try {
@@ -86,18 +107,21 @@ export async function* discoverFiles(root: string, options: DiscoveryOptions = {
       }
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    // `dir` is absolute and normalized: joining is appending (path.join would normalize again).
+    const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
+    const batch: string[] = [];
     for (const entry of entries) {
       const rel = relDir ? `${relDir}/${entry.name}` : entry.name;
-      const full = path.join(dir, entry.name);
+      const full = prefix + entry.name;
       if (entry.isDirectory()) {
         if (SKIPPED_DIRS.has(entry.name) || ignored(rules, rel, true)) continue;
-        queue.push({ dir: full, rules });
+        queue.push({ dir: full, relDir: rel, rules, listing: list(full) });
       } else if (entry.isFile()) {
         if (!(options.match ? options.match(entry.name) : (languageOfPath(entry.name) || (options.schemas && isPrismaSchema(entry.name)))) || SKIPPED_FILES.test(entry.name) || ignored(rules, rel, false)) continue;
-        if (options.filter && !options.filter.accepts(full)) continue;
-        if (options.isCancelled?.()) return;
-        yield full;
+        if (filter && !(relativeToFilter ? filter.acceptsRelative(rel) : filter.accepts(full))) continue;
+        batch.push(full);
       }
     }
+    if (batch.length) yield batch;
   }
 }

@@ -5,8 +5,11 @@ import * as fs from 'node:fs/promises';
 
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
 
-/** `hash`: SHA-1 of the file's bytes, when the reader was asked for it (the CLI's cache key). */
-export type ReadResult = { text: string; hash?: string } | { skipped: string };
+/**
+ * `hash`: SHA-1 of the file's bytes, when the reader was asked for it (the CLI's cache key);
+ * `stat`: the file's status as it was opened, when asked for (what the cache checks next time).
+ */
+export type ReadResult = { text: string; hash?: string; stat?: fsSync.Stats } | { skipped: string };
 
 const TOO_LARGE = { skipped: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MB` };
 
@@ -27,12 +30,14 @@ export async function readSource(file: string): Promise<ReadResult> {
  * files, where a promise and a thread-pool hop per file cost more than the reading. With `hash`, the
  * result carries the SHA-1 of the bytes: hashing bytes costs a fraction of hashing the decoded text.
  */
-export function readSourceSync(file: string, options: { hash?: boolean } = {}): ReadResult {
+export function readSourceSync(file: string, options: { hash?: boolean; stat?: boolean } = {}): ReadResult {
   let bytes: Buffer;
   let fd: number | undefined;
+  let stat: fsSync.Stats;
   try {
     fd = fsSync.openSync(file, 'r');
-    if (fsSync.fstatSync(fd).size > MAX_FILE_BYTES) return TOO_LARGE;
+    stat = fsSync.fstatSync(fd);
+    if (stat.size > MAX_FILE_BYTES) return TOO_LARGE;
     bytes = fsSync.readFileSync(fd);
   } catch (e) {
     return { skipped: (e as NodeJS.ErrnoException).code ?? (e as Error).message };
@@ -41,6 +46,7 @@ export function readSourceSync(file: string, options: { hash?: boolean } = {}): 
   }
   const result = decodeSource(bytes);
   if (options.hash && 'text' in result) result.hash = bytesHash(bytes);
+  if (options.stat && 'text' in result) result.stat = stat;
   return result;
 }
 
