@@ -71,7 +71,8 @@ function unchanged(a: unknown, b: unknown): boolean {
 }
 
 export class LintCache {
-  private files: Record<string, CachedFile> = {};
+  /** By absolute path (the walk's own strings look them up); root-relative in the file. */
+  private files = new Map<string, CachedFile>();
   private modelsKey: string | undefined;
   private dirty = false;
   /** The root with a trailing separator: what is cut from the paths kept. */
@@ -90,7 +91,7 @@ export class LintCache {
       // Mostly ASCII: decoded as such it is read in a third of the time UTF-8 decoding takes.
       const content = JSON.parse(isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8')) as CacheFileContent;
       if (content.key === key && content.files && typeof content.files === 'object') {
-        cache.files = content.files;
+        for (const [kept, entry] of Object.entries(content.files)) cache.files.set(cache.absolute(kept), entry);
         cache.modelsKey = content.modelsKey;
       }
     } catch {
@@ -101,7 +102,7 @@ export class LintCache {
 
   /** No file is known: nothing can come from this cache. */
   get empty(): boolean {
-    return Object.keys(this.files).length === 0;
+    return this.files.size === 0;
   }
 
   private relative(file: string): string {
@@ -118,7 +119,7 @@ export class LintCache {
    */
   useModels(modelsKey: string): void {
     if (this.modelsKey === modelsKey) return;
-    for (const entry of Object.values(this.files)) {
+    for (const entry of this.files.values()) {
       delete entry.findings;
       delete entry.deps;
     }
@@ -127,7 +128,7 @@ export class LintCache {
   }
 
   get(file: string, hash: string): CachedFile | undefined {
-    const entry = this.files[this.relative(file)];
+    const entry = this.files.get(file);
     return entry?.hash === hash ? entry : undefined;
   }
 
@@ -138,30 +139,29 @@ export class LintCache {
 
   /** The status recorded with the file's last known content, if one was. */
   statOf(file: string): FileStatus | undefined {
-    return this.files[this.relative(file)]?.stat;
+    return this.files.get(file)?.stat;
   }
 
   /** The hash of the file's last known content. */
   hashOf(file: string): string | undefined {
-    return this.files[this.relative(file)]?.hash;
+    return this.files.get(file)?.hash;
   }
 
   /** Records what is known of `file` at `hash`, dropping what was known of other contents. */
   update(file: string, hash: string, patch: Omit<CachedFile, 'hash'>): void {
-    const key = this.relative(file);
-    const known = this.files[key];
+    const known = this.files.get(file);
     const entry = known?.hash === hash ? known : { hash };
     const kept = patch.deps ? { ...patch, deps: patch.deps.map(([d, h]): [string, string | null] => [this.relative(d), h]) } : patch;
     if (entry === known && (Object.keys(kept) as Array<keyof typeof kept>).every((k) => unchanged(entry[k], kept[k]))) return;
-    this.files[key] = { ...entry, ...kept };
+    this.files.set(file, { ...entry, ...kept });
     this.dirty = true;
   }
 
   /** Forgets the files not in `files` (deleted, or now excluded): the cache does not grow forever. */
   retain(files: ReadonlySet<string>): void {
-    for (const f of Object.keys(this.files)) {
-      if (!files.has(this.absolute(f))) {
-        delete this.files[f];
+    for (const f of this.files.keys()) {
+      if (!files.has(f)) {
+        this.files.delete(f);
         this.dirty = true;
       }
     }
@@ -170,7 +170,9 @@ export class LintCache {
   /** Writes the cache (atomically: a concurrent run reads the old or the new one, never half). */
   save(): void {
     if (!this.dirty) return;
-    const content: CacheFileContent = { key: this.key, modelsKey: this.modelsKey, files: this.files };
+    const kept: Record<string, CachedFile> = {};
+    for (const [f, entry] of this.files) kept[this.relative(f)] = entry;
+    const content: CacheFileContent = { key: this.key, modelsKey: this.modelsKey, files: kept };
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, JSON.stringify(content));
