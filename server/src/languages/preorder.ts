@@ -5,25 +5,27 @@
  * instead of each walking the tree again. Shared by the TypeScript and Python adapters.
  */
 export interface Preorder<T> {
-  nodes: T[];
-  /** `ends[i]`: the index of the first node after node i's subtree. */
+  /** Nodes in order; null in the slot of a part (`parts`), a whole subtree indexed apart. */
+  nodes: Array<T | null>;
+  /** `ends[i]`: the slot just past node i's subtree (a part counts as one slot). */
   ends: Int32Array;
+  /** The parts `partOf` gave, by slot: kept statements whose index is not copied, only referred to. */
+  parts: Map<number, Preorder<T>>;
   /** The lists `select` made, by key. */
   selections: Map<string | number, T[]>;
 }
 
 /**
  * `partOf` may give, for a node under the root, the index of its subtree made before (an adapter
- * keeps those for the statements an incremental re-parse re-uses): it is copied in whole instead of
- * visiting the subtree again.
+ * keeps those for the statements an incremental re-parse re-uses): it takes one slot, so a re-index
+ * after an edit costs the statements, not the nodes, of the parts it keeps.
  */
 export function preorder<T>(root: T, forEachChild: (node: T, visit: (child: T) => void) => void, partOf?: (node: T) => Preorder<T> | undefined): Preorder<T> {
-  const nodes: T[] = [];
-  // Parent of each node by index (-1: the root; -2: inside a copied part, whose ends are known);
-  // the stack holds a node and its parent's index. No allocation per node: this runs over every
-  // node of every file.
+  const nodes: Array<T | null> = [];
+  const parts = new Map<number, Preorder<T>>();
+  // Parent of each slot by index (-1: the root); the stack holds a node and its parent's index.
+  // No allocation per node: this runs over every node of every file.
   const parents: number[] = [];
-  const known: Array<[at: number, part: Preorder<T>]> = [];
   const stack: T[] = [root];
   const stackParents: number[] = [-1];
   const kids: T[] = [];
@@ -34,17 +36,14 @@ export function preorder<T>(root: T, forEachChild: (node: T, visit: (child: T) =
     const n = stack.pop()!;
     const at = nodes.length;
     const parent = stackParents.pop()!;
+    parents.push(parent);
     const part = parent >= 0 ? partOf?.(n) : undefined;
     if (part) {
-      known.push([at, part]);
-      for (let i = 0; i < part.nodes.length; i++) {
-        nodes.push(part.nodes[i]);
-        parents.push(i === 0 ? parent : -2);
-      }
+      nodes.push(null);
+      parts.set(at, part);
       continue;
     }
     nodes.push(n);
-    parents.push(parent);
     forEachChild(n, collect);
     for (let i = kids.length - 1; i >= 0; i--) {
       stack.push(kids[i]);
@@ -52,28 +51,43 @@ export function preorder<T>(root: T, forEachChild: (node: T, visit: (child: T) =
     }
     kids.length = 0;
   }
-  // Subtree sizes, children before parents (reverse source order), then ends.
+  // Subtree sizes in slots, children before parents (reverse order), then ends.
   const ends = new Int32Array(nodes.length);
-  for (const [at, part] of known) ends[at] = part.nodes.length - 1;
   for (let i = nodes.length - 1; i >= 0; i--) {
-    if (parents[i] === -2) continue;
     ends[i] += 1;
     if (parents[i] >= 0) ends[parents[i]] += ends[i];
   }
   for (let i = 0; i < ends.length; i++) ends[i] += i;
-  for (const [at, part] of known) for (let i = 0; i < part.ends.length; i++) ends[at + i] = at + part.ends[i];
-  return { nodes, ends, selections: new Map() };
+  return { nodes, ends, parts, selections: new Map() };
 }
 
 /** Visits the nodes in order; `enter` returns false to skip a node's subtree. */
 export function walkPreorder<T>(index: Preorder<T>, enter: (n: T) => boolean | void): void {
-  const { nodes, ends } = index;
-  for (let i = 0; i < nodes.length; ) i = enter(nodes[i]) === false ? ends[i] : i + 1;
+  const { nodes, ends, parts } = index;
+  for (let i = 0; i < nodes.length; ) {
+    const n = nodes[i];
+    if (n === null) {
+      walkPreorder(parts.get(i)!, enter);
+      i++;
+    } else i = enter(n) === false ? ends[i] : i + 1;
+  }
 }
 
-/** The nodes that pass `test`, in source order, made once per `key` (a node kind or type). */
+/**
+ * The nodes that pass `test`, in source order, made once per `key` (a node kind or type, which
+ * decides the test). A part answers from its own list, kept with it: after an edit, only the nodes
+ * outside kept parts are tested again.
+ */
 export function select<T>(index: Preorder<T>, key: string | number, test: (n: T) => boolean): readonly T[] {
   let list = index.selections.get(key);
-  if (!list) index.selections.set(key, (list = index.nodes.filter(test)));
+  if (list) return list;
+  list = [];
+  const { nodes, parts } = index;
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i];
+    if (n === null) for (const m of select(parts.get(i)!, key, test)) list.push(m);
+    else if (test(n)) list.push(n);
+  }
+  index.selections.set(key, list);
   return list;
 }

@@ -77,4 +77,21 @@ describe('TypeScript adapter: incremental parsing', () => {
     assert.notEqual(c.sourceFile, a.sourceFile);
     assert.equal(strip(c), strip(a));
   });
+
+  it('keeps the nesting guard through edits: brackets typed in or deleted bring a file past it, and back', () => {
+    const adapter = new TypescriptAdapter();
+    const at = (text: string) => adapter.facts(new SourceFile('/p/deep.ts', 'typescript', text));
+    assert.equal(at(SERVICE).skipped, undefined);
+    // Typed in, a bracket at a time in the same spot (each edit adds to the bound, not to the real depth).
+    let text = SERVICE;
+    for (let i = 0; i < 5; i++) assert.equal(at((text = text.replace('const out = [];', `const out = [${'()'.repeat(i)}];`))).skipped, undefined);
+    const deep = '('.repeat(1500) + ')'.repeat(1500);
+    assert.match(at(text.replace('const out = [', `const out = [${deep}, `)).skipped ?? '', /^brackets nested 150\d deep$/);
+    // Closing brackets deleted: what follows is nested deeper (brackets in comments count too).
+    const twice = `${SERVICE}// ${'('.repeat(600)}${')'.repeat(600)}${'('.repeat(600)}${')'.repeat(600)}\n`;
+    assert.equal(at(twice).skipped, undefined);
+    assert.equal(at(twice.replace(')'.repeat(600), '')).skipped, 'brackets nested 1200 deep');
+    assert.equal(at(SERVICE).skipped, undefined);
+    assert.equal(strip(at(SERVICE)), strip(new TypescriptAdapter().facts(new SourceFile('/p/other.ts', 'typescript', SERVICE))));
+  });
 });

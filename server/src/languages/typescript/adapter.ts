@@ -7,7 +7,7 @@ import ts from 'typescript';
 import type { SourceFile } from '../../engine/source-file';
 import type { LanguageAdapter } from '../adapter';
 import type { FileFacts, ModelFact, ParseProblem } from '../facts';
-import { textDiff } from '../text-diff';
+import { textDiff, type TextChange } from '../text-diff';
 import { embeddedSqlAt } from './embedded-sql';
 import { findDeclaration } from './values';
 import { readImports, type FileImports } from './imports';
@@ -57,15 +57,38 @@ const MAX_NESTING = 1000;
 
 /** The deepest bracket nesting in `text`, counted roughly (strings and comments included): a guard, not a parse. */
 function bracketDepth(text: string): number {
+  return bracketsIn(text, 0, text.length).maxDepth;
+}
+
+/** Opening and closing brackets in text[start, end), and the deepest nesting counted from start. */
+function bracketsIn(text: string, start: number, end: number): { opens: number; closes: number; maxDepth: number } {
+  let opens = 0;
+  let closes = 0;
   let depth = 0;
   let max = 0;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = start; i < end; i++) {
     const c = text.charCodeAt(i);
     if (c === 40 || c === 91 || c === 123) {
+      opens++;
       if (++depth > max) max = depth;
-    } else if ((c === 41 || c === 93 || c === 125) && depth > 0) depth--;
+    } else if (c === 41 || c === 93 || c === 125) {
+      closes++;
+      if (depth > 0) depth--;
+    }
   }
-  return max;
+  return { opens, closes, maxDepth: max };
+}
+
+/**
+ * A bound on the bracket nesting of `text`, from the bound of the text it was edited from: each
+ * bracket typed in and each one deleted deepens what follows by one at most. Typing is spared a
+ * whole-file count until the bound passes the limit; then the exact count replaces it.
+ */
+function nestingBound(previous: { text: string; bound: number | undefined } | undefined, text: string, diff: TextChange | undefined): number {
+  if (previous?.bound === undefined) return bracketDepth(text);
+  if (!diff) return previous.bound;
+  const bound = previous.bound + bracketsIn(text, diff.start, diff.newEnd).opens + bracketsIn(previous.text, diff.start, diff.oldEnd).closes;
+  return bound <= MAX_NESTING ? bound : bracketDepth(text);
 }
 
 /**
@@ -146,6 +169,8 @@ export class TypescriptAdapter implements LanguageAdapter<TsFacts> {
    * once they have its facts.
    */
   private readonly trees = new Map<string, ts.SourceFile>();
+  /** A bound on each tree's bracket nesting (nestingBound). */
+  private readonly nesting = new WeakMap<ts.SourceFile, number>();
 
   init(): Promise<void> {
     return Promise.resolve();
@@ -155,14 +180,13 @@ export class TypescriptAdapter implements LanguageAdapter<TsFacts> {
     this.trees.delete(path);
   }
 
-  private parse(path: string, text: string): ts.SourceFile {
-    const old = this.trees.get(path);
+  /** `diff`: from the text of `old`, the path's tree so far. */
+  private parse(path: string, text: string, old: ts.SourceFile | undefined, d: TextChange | undefined): ts.SourceFile {
     if (old?.text === text) return old;
     let sf: ts.SourceFile | undefined;
-    if (old) {
+    if (old && d) {
       // The old tree is consumed either way: an update that fails half-way leaves it moved.
       this.trees.delete(path);
-      const d = textDiff(old.text, text);
       try {
         sf = ts.updateSourceFile(old, text, ts.createTextChangeRange(ts.createTextSpan(d.start, d.oldEnd - d.start), d.newEnd - d.start));
       } catch {
@@ -179,9 +203,12 @@ export class TypescriptAdapter implements LanguageAdapter<TsFacts> {
     if (text.length > MAX_CHARS) return skippedFacts(`file larger than ${MAX_CHARS / 1024 / 1024} MB`);
     if (text.slice(0, 8192).includes('\0')) return skippedFacts('binary file');
     if (looksMinified(text)) return skippedFacts('minified or bundled code');
-    const depth = bracketDepth(text);
+    const old = this.trees.get(file.path);
+    const diff = old && old.text !== text ? textDiff(old.text, text) : undefined;
+    const depth = nestingBound(old && { text: old.text, bound: this.nesting.get(old) }, text, diff);
     if (depth > MAX_NESTING) return skippedFacts(`brackets nested ${depth} deep`);
-    const sf = this.parse(file.path, text);
+    const sf = this.parse(file.path, text, old, diff);
+    this.nesting.set(sf, depth);
     // parseDiagnostics is internal but stable; the public API needs a Program for the same list.
     const diagnostics = ((sf as unknown as { parseDiagnostics?: ts.Diagnostic[] }).parseDiagnostics ?? []);
     const problems: ParseProblem[] = diagnostics.map((d) => ({
