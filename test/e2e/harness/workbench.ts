@@ -226,13 +226,19 @@ export class Workbench {
   async clickCodeLens(title: string, line: number): Promise<void> {
     const editor = this.page.locator('.editor-group-container.active .monaco-editor');
     const lenses = editor.locator('.codelens-decoration a', { hasText: title });
-    await lenses.first().waitFor();
     const lineNumber = editor.locator('.line-numbers', { hasText: new RegExp(`^${line}$`) });
-    const lineTop = (await lineNumber.boundingBox())!.y;
-    const tops = await lenses.evaluateAll((els) => els.map((e) => e.getBoundingClientRect().top));
-    const above = tops.map((top, i) => ({ top, i })).filter((x) => x.top < lineTop).sort((a, b) => b.top - a.top)[0];
-    if (!above) throw new Error(`no "${title}" code lens above line ${line}`);
-    await lenses.nth(above.i).click();
+    // Lenses render as the provider answers and the editor scrolls: wait for the one in the band
+    // right above the line (a lens sits within two line heights of its line), never the nearest
+    // lens further up, which belongs to another statement.
+    let index = -1;
+    await waitUntil(`a "${title}" code lens right above line ${line}`, async () => {
+      const box = await lineNumber.boundingBox().catch(() => null);
+      if (!box) return false;
+      const tops = await lenses.evaluateAll((els) => els.map((e) => e.getBoundingClientRect().top));
+      index = tops.findIndex((top) => top < box.y && top >= box.y - 2.5 * box.height);
+      return index >= 0;
+    });
+    await lenses.nth(index).click();
   }
 
   /** Waits until no notification toast (progress included) is on screen. */

@@ -22,7 +22,7 @@ import { itemAccesses } from './item-access';
 import { djangoModels, djangoQuerysets } from './models';
 import { peeweeModels, peeweeSelects } from './peewee-models';
 import { sqlalchemyModels, sqlalchemySelects } from './sqlalchemy-models';
-import { keepStatementIndexes, walk, type Node } from './tree';
+import { keepStatementIndexes, nodesOfTypes, walk, type Node } from './tree';
 import { textDiff } from '../text-diff';
 import { installNodeMemo } from './node-memo';
 import { adoptUnchanged } from './reuse';
@@ -52,6 +52,9 @@ export interface PyFacts extends FileFacts {
 
 const MAX_CHARS = 5 * 1024 * 1024;
 const MAX_PROBLEMS = 20;
+
+/** The nodes queries are read from: chains and slices, and DRF's declared pagination (fromDeclaredPagination). */
+const QUERY_NODE_TYPES: readonly string[] = ['call', 'subscript', 'assignment', 'class_definition', 'pair'];
 
 const ORM_MODULES: Array<[RegExp, OrmId]> = [
   [/^django(\.|$)|^rest_framework(\.|$)/, 'django'],
@@ -188,16 +191,8 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
         while (c && c.type !== 'call' && (c.type === 'attribute' || c.type === 'subscript')) c = c.childForFieldName(c.type === 'attribute' ? 'object' : 'value');
       }
     };
-    // A tree without errors has no ERROR or MISSING node: skip two WASM calls per node then.
-    const anyErrors = root.hasError;
-    walk(root, (n) => {
-      if (anyErrors && (n.isError || n.isMissing)) {
-        if (problems.length < MAX_PROBLEMS) problems.push({ start: n.startIndex, end: n.endIndex, message: n.isMissing ? `missing ${n.type}` : 'syntax error' });
-        if (n.isMissing) return false;
-      }
+    const visit = (n: Node, type: string): void => {
       let q: PyQueryFact | undefined;
-      // Every `type` read is a call into the WASM parser, and this visits every node of the file.
-      const type = n.type;
       if (type === 'subscript') {
         q = fromSubscript(n, root);
         // The sliced queryset is this query, not another one.
@@ -224,8 +219,23 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
         if (PY_WRITES.test(q.operation)) q.write = true;
         facts.queries.push(q);
       }
-      // Anonymous nodes are tokens (leaves): only a broken tree's MISSING tokens need them visited.
-    }, !anyErrors);
+    };
+    if (root.hasError) {
+      // Every node, tokens included: a broken tree's MISSING tokens are anonymous.
+      walk(root, (n) => {
+        if (n.isError || n.isMissing) {
+          if (problems.length < MAX_PROBLEMS) problems.push({ start: n.startIndex, end: n.endIndex, message: n.isMissing ? `missing ${n.type}` : 'syntax error' });
+          if (n.isMissing) return false;
+        }
+        const type = n.type;
+        if (QUERY_NODE_TYPES.includes(type)) visit(n, type);
+        return undefined;
+      }, false);
+    } else {
+      // A tree without errors: only the node types queries are read from (after an edit, the kept
+      // statements' lists of them are re-used).
+      for (const n of nodesOfTypes(root, QUERY_NODE_TYPES)) visit(n, n.type);
+    }
     const helpers = pythonHelpers(root, facts.queries);
     facts.helperCalls = helpers.calls;
     facts.queryHelpers = helpers.exported;

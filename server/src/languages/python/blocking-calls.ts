@@ -10,7 +10,7 @@ import type { BlockingCallFact, EffectHelperFact, OutboundCallFact, RequestPathI
 import { importedNames } from './helpers';
 import { isAsync, requestPathOf, type PyReach } from './handlers';
 import { qualifiedName, type ModuleNames } from './imports';
-import { args, field, keywordArg, walk, type Node } from './tree';
+import { args, field, keywordArg, nodesOfTypes, walk, type Node } from './tree';
 
 export interface PyBlockingCall extends BlockingCallFact {
   /** Offsets of the whole call, its callee, and the qualified name (`time.sleep`). */
@@ -57,7 +57,7 @@ const SENDERS: Array<[RegExp, string]> = [
 /** Local names bound to clients: `session = requests.Session()`, `mail = Mail(app)`, `s3 = boto3.client("s3")`. */
 function clientNames(root: Node, names: ModuleNames): Map<string, string> {
   const out = new Map<string, string>();
-  walk(root, (n) => {
+  nodesOfTypes(root, ['assignment']).forEach((n) => {
     if (n.type !== 'assignment') return;
     const left = field(n, 'left');
     const right = field(n, 'right');
@@ -178,7 +178,7 @@ function effectSummaries(root: Node, direct: Array<{ call: Node; effect: EffectH
   }
   if (by.size === 0) return [];
   const calls: Node[] = [];
-  walk(root, (n) => {
+  nodesOfTypes(root, ['call']).forEach((n) => {
     if (n.type === 'call' && field(n, 'function')?.type === 'identifier') calls.push(n);
   });
   for (let round = 0; round < 3; round++) {
@@ -202,7 +202,7 @@ export function pythonBlockingCalls(root: Node, names: ModuleNames, reach: Reado
   const clients = clientNames(root, names);
   const imported = importedNames(root);
   const direct: Array<{ call: Node; effect: EffectHelperFact }> = [];
-  walk(root, (n) => {
+  nodesOfTypes(root, ['call']).forEach((n) => {
     if (n.type !== 'call' || isAwaited(n)) return;
     const qualified = resolveCallee(n, names, clients);
     const f = field(n, 'function')!;

@@ -8,7 +8,7 @@ import { BOUNDED_KEY, CACHE_NAME, CONSTANT_NAME, REGISTRY_NAME } from '../cache-
 import type { CacheFact } from '../facts';
 import { requestPathOf, type PyReach } from './handlers';
 import { qualifiedName, type ModuleNames } from './imports';
-import { args, decoratorsOf, field, keywordArg, walk, type Node } from './tree';
+import { args, decoratorsOf, field, keywordArg, nodesOfTypes, type Node } from './tree';
 
 export interface PyCacheFact extends CacheFact {
   /** The value to replace to bound the store (`{}`, `None` in `maxsize=None`, the decorator), and how. */
@@ -67,7 +67,7 @@ interface Usage {
 function usage(root: Node, store: Store): Usage {
   const u: Usage = { evicted: false, iterated: false, readers: new Set() };
   const named = (n: Node | null | undefined) => n?.type === 'identifier' && n.text === store.name;
-  walk(root, (n) => {
+  nodesOfTypes(root, ['call', 'subscript', 'comparison_operator', 'for_statement', 'global_statement']).forEach((n) => {
     const fn = inFunction(n);
     if (n.type === 'call') {
       const f = field(n, 'function');
@@ -143,7 +143,7 @@ function isMethod(fn: Node): boolean {
 /** `@cache`, `@lru_cache(maxsize=None)`, and any `lru_cache` on a method. */
 function functionCaches(root: Node, names: ModuleNames): PyCacheFact[] {
   const out: PyCacheFact[] = [];
-  walk(root, (n) => {
+  nodesOfTypes(root, ['function_definition']).forEach((n) => {
     if (n.type !== 'function_definition') return;
     const method = isMethod(n);
     for (const d of decoratorsOf(n)) {
@@ -176,7 +176,7 @@ const REDIS_CLIENT = /^(redis\.(Redis|StrictRedis|from_url|Redis\.from_url)|redi
 /** `r.set(f"user:{id}", v)` without `ex=`/`px=`/`exat=`/`keepttl=`, and no `expire` on that key. */
 function redisWrites(root: Node, names: ModuleNames): PyCacheFact[] {
   const clients = new Set<string>();
-  walk(root, (n) => {
+  nodesOfTypes(root, ['assignment']).forEach((n) => {
     if (n.type !== 'assignment') return;
     const right = field(n, 'right');
     const call = right?.type === 'call' ? right : undefined;
@@ -186,7 +186,7 @@ function redisWrites(root: Node, names: ModuleNames): PyCacheFact[] {
   if (clients.size === 0) return [];
   const expired = new Set<string>();
   const writes: Node[] = [];
-  walk(root, (n) => {
+  nodesOfTypes(root, ['call']).forEach((n) => {
     if (n.type !== 'call') return;
     const f = field(n, 'function');
     if (f?.type !== 'attribute' || !clients.has(field(f, 'object')?.text ?? '')) return;

@@ -7,7 +7,7 @@
  */
 import type { HandlerFact } from '../facts';
 import type { ModuleNames } from './imports';
-import { decoratorsOf, field, walk, type Node } from './tree';
+import { decoratorsOf, field, nodesOfTypes, walk, type Node } from './tree';
 
 export interface PyHandler {
   fn: Node;
@@ -66,7 +66,7 @@ export function findHandlers(root: Node, path: string, names: ModuleNames): PyHa
   const framework = frameworkFor(names);
   const viewsFile = /(^|\/)views?(\.py$|\/)|(^|\/)(api|routes|endpoints|routers?)(\.py$|\/)/.test(path.replace(/\\/g, '/'));
   const out: PyHandler[] = [];
-  walk(root, (n) => {
+  nodesOfTypes(root, ['function_definition']).forEach((n) => {
     if (n.type !== 'function_definition') return;
     const decorators = decoratorsOf(n);
     if (decorators.some((d) => TASK_DECORATOR.test(d.text))) return;

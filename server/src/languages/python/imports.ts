@@ -3,14 +3,16 @@
  * `from time import sleep` → sleep = `time.sleep`. Calls are then named by what they call
  * (`r.get` → `requests.get`), whatever the import style.
  */
-import { field, walk, type Node } from './tree';
+import { field, nodesOfTypes, type Node } from './tree';
+
+const IMPORT_TYPES = ['import_statement', 'import_from_statement'];
 
 export type ModuleNames = Map<string, string>;
 
 export function moduleNames(root: Node): ModuleNames {
   const out: ModuleNames = new Map();
   // Imports inside `try:` / `if TYPE_CHECKING:` blocks count; those inside functions too (local imports are common in views).
-  walk(root, (n) => {
+  for (const n of nodesOfTypes(root, IMPORT_TYPES)) {
     if (n.type === 'import_statement') {
       for (const name of n.childrenForFieldName('name')) {
         if (!name) continue;
@@ -18,7 +20,7 @@ export function moduleNames(root: Node): ModuleNames {
         // `import urllib.request` binds `urllib`; calls read `urllib.request.urlopen`.
         else out.set(name.text.split('.')[0], name.text.split('.')[0]);
       }
-      return false;
+      continue;
     }
     if (n.type === 'import_from_statement') {
       const module = field(n, 'module_name')?.text ?? '';
@@ -29,10 +31,8 @@ export function moduleNames(root: Node): ModuleNames {
         if (name.type === 'aliased_import') out.set(field(name, 'alias')?.text ?? '', join(field(name, 'name')?.text ?? ''));
         else out.set(name.text, join(name.text));
       }
-      return false;
     }
-    return undefined;
-  });
+  }
   return out;
 }
 

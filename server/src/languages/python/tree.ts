@@ -104,6 +104,23 @@ export function nodesOfType(node: Node, type: string): readonly Node[] {
 }
 
 /**
+ * The named nodes of any of these types under `node`, in the order a walk visits them: for a fact
+ * builder that looks at a few types, which then visits those instead of every node. After an edit,
+ * a module's kept statements answer from their own lists.
+ */
+export function nodesOfTypes(node: Node, types: readonly string[]): readonly Node[] {
+  const wanted = new Set(types);
+  if (node.type !== 'module') {
+    const out: Node[] = [];
+    walk(node, (n) => {
+      if (wanted.has(n.type)) out.push(n);
+    });
+    return out;
+  }
+  return select(indexOf(node), types.join(','), (n) => wanted.has(n.type));
+}
+
+/**
  * Visits `node` and its descendants depth-first without recursion: deeply nested input (thousands
  * of brackets) must not overflow the stack. `enter` returns false to skip a node's subtree. Named
  * walks of a whole module read its index.

@@ -7,14 +7,14 @@
  */
 import type { RouteFact } from '../facts';
 import { moduleNames } from './imports';
-import { field, walk, type Node } from './tree';
+import { field, nodesOfTypes, type Node } from './tree';
 
 const ROUTE_FUNCTIONS = /^(?:(?:django\.urls|urls)\.)?(path|re_path|url)$/;
 
 export function djangoRoutes(root: Node): RouteFact[] {
   const targets = moduleNames(root);
   const out: RouteFact[] = [];
-  walk(root, (n) => {
+  nodesOfTypes(root, ['call']).forEach((n) => {
     if (n.type !== 'call' || !ROUTE_FUNCTIONS.test(field(n, 'function')?.text ?? '')) return;
     const args = (field(n, 'arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');
     const view = args[1]?.type === 'keyword_argument' ? undefined : args[1];
