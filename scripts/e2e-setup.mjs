@@ -113,7 +113,10 @@ function ensureCodeServer() {
   // code-server's postinstall reads the Node version from npm's user agent, so npm itself runs on
   // Node 24; its scripts find that `node` first on the PATH, and node-gyp builds against its headers
   // instead of downloading them.
-  const env = { ...process.env, PATH: `${join(nodeHome, 'bin')}:${process.env.PATH}`, npm_config_nodedir: nodeHome };
+  // Run from `npm test`, the environment holds the outer npm's settings as npm_config_* variables,
+  // user-agent (node/v20) among them, which the inner npm would take as its own: dropped.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
+  const env = { ...inherited, PATH: `${join(nodeHome, 'bin')}:${process.env.PATH}`, npm_config_nodedir: nodeHome };
   const cli = npmCli();
   if (!cli) return { ok: false, reason: 'npm-cli.js not found (neither $npm_execpath nor `npm` on the PATH)' };
   const codeServer = withRetries('npm ci (code-server)', 2, () => run(join(nodeHome, 'bin/node'), [cli, ...npmCi], { cwd: join(partial, 'code-server'), timeoutMs: 15 * MINUTE, env }));
