@@ -4,15 +4,17 @@
  * (deeply nested input must not overflow the stack), then walked as an array by every fact builder
  * instead of each walking the tree again. Shared by the TypeScript and Python adapters.
  */
-export interface Preorder<T> {
+export interface Preorder<T, K = unknown> {
   /** Nodes in order; null in the slot of a part (`parts`), a whole subtree indexed apart. */
   nodes: Array<T | null>;
   /** `ends[i]`: the slot just past node i's subtree (a part counts as one slot). */
   ends: Int32Array;
   /** The parts `partOf` gave, by slot: kept statements whose index is not copied, only referred to. */
-  parts: Map<number, Preorder<T>>;
-  /** The lists `select` made, by key. */
-  selections: Map<string | number, T[]>;
+  parts: Map<number, Preorder<T, K>>;
+  /** The slots of the nodes of each key (a node kind or type), ascending: filled by the one walk. */
+  buckets: Map<K, number[]>;
+  /** The lists `select` made, by the keys asked for. */
+  selections: Map<string, T[]>;
 }
 
 /**
@@ -20,9 +22,15 @@ export interface Preorder<T> {
  * keeps those for the statements an incremental re-parse re-uses): it takes one slot, so a re-index
  * after an edit costs the statements, not the nodes, of the parts it keeps.
  */
-export function preorder<T>(root: T, forEachChild: (node: T, visit: (child: T) => void) => void, partOf?: (node: T) => Preorder<T> | undefined): Preorder<T> {
+export function preorder<T, K>(
+  root: T,
+  forEachChild: (node: T, visit: (child: T) => void) => void,
+  keyOf: (node: T) => K,
+  partOf?: (node: T) => Preorder<T, K> | undefined,
+): Preorder<T, K> {
   const nodes: Array<T | null> = [];
-  const parts = new Map<number, Preorder<T>>();
+  const parts = new Map<number, Preorder<T, K>>();
+  const buckets = new Map<K, number[]>();
   // Parent of each slot by index (-1: the root); the stack holds a node and its parent's index.
   // No allocation per node: this runs over every node of every file.
   const parents: number[] = [];
@@ -44,6 +52,10 @@ export function preorder<T>(root: T, forEachChild: (node: T, visit: (child: T) =
       continue;
     }
     nodes.push(n);
+    const key = keyOf(n);
+    const bucket = buckets.get(key);
+    if (bucket) bucket.push(at);
+    else buckets.set(key, [at]);
     forEachChild(n, collect);
     for (let i = kids.length - 1; i >= 0; i--) {
       stack.push(kids[i]);
@@ -58,11 +70,11 @@ export function preorder<T>(root: T, forEachChild: (node: T, visit: (child: T) =
     if (parents[i] >= 0) ends[parents[i]] += ends[i];
   }
   for (let i = 0; i < ends.length; i++) ends[i] += i;
-  return { nodes, ends, parts, selections: new Map() };
+  return { nodes, ends, parts, buckets, selections: new Map() };
 }
 
 /** Visits the nodes in order; `enter` returns false to skip a node's subtree. */
-export function walkPreorder<T>(index: Preorder<T>, enter: (n: T) => boolean | void): void {
+export function walkPreorder<T, K>(index: Preorder<T, K>, enter: (n: T) => boolean | void): void {
   const { nodes, ends, parts } = index;
   for (let i = 0; i < nodes.length; ) {
     const n = nodes[i];
@@ -74,20 +86,38 @@ export function walkPreorder<T>(index: Preorder<T>, enter: (n: T) => boolean | v
 }
 
 /**
- * The nodes that pass `test`, in source order, made once per `key` (a node kind or type, which
- * decides the test). A part answers from its own list, kept with it: after an edit, only the nodes
- * outside kept parts are tested again.
+ * The nodes of the given keys (node kinds or types), in source order, made once per set of keys
+ * from the buckets the walk filled (one pass over the tree, whatever the number of sets asked
+ * for). A part answers from its own list, kept with it: after an edit, only the nodes outside kept
+ * parts are looked at again.
  */
-export function select<T>(index: Preorder<T>, key: string | number, test: (n: T) => boolean): readonly T[] {
-  let list = index.selections.get(key);
+export function select<T, K>(index: Preorder<T, K>, keys: readonly K[]): readonly T[] {
+  const id = keys.length === 1 ? String(keys[0]) : keys.join(',');
+  let list = index.selections.get(id);
   if (list) return list;
-  list = [];
-  const { nodes, parts } = index;
-  for (let i = 0; i < nodes.length; i++) {
-    const n = nodes[i];
-    if (n === null) for (const m of select(parts.get(i)!, key, test)) list.push(m);
-    else if (test(n)) list.push(n);
+  const { nodes, parts, buckets } = index;
+  const lists: number[][] = [];
+  for (const k of keys) {
+    const b = buckets.get(k);
+    if (b) lists.push(b);
   }
-  index.selections.set(key, list);
+  // A Map keeps insertion order: the parts' slots, ascending.
+  if (parts.size > 0) lists.push([...parts.keys()]);
+  let slots: ArrayLike<number>;
+  if (lists.length === 0) slots = [];
+  else if (lists.length === 1) slots = lists[0];
+  else {
+    const all = new Int32Array(lists.reduce((n, l) => n + l.length, 0));
+    let at = 0;
+    for (const l of lists) for (let i = 0; i < l.length; i++) all[at++] = l[i];
+    slots = all.sort();
+  }
+  list = [];
+  for (let i = 0; i < slots.length; i++) {
+    const n = nodes[slots[i]];
+    if (n === null) for (const m of select(parts.get(slots[i])!, keys)) list.push(m);
+    else list.push(n);
+  }
+  index.selections.set(id, list);
   return list;
 }

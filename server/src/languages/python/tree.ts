@@ -62,18 +62,20 @@ export function decoratorsOf(fn: Node): Node[] {
  * module or of a class body is kept beside the statement too: typing re-uses the statements it did
  * not touch (reuse.ts), other methods of the class included, and their indexes with them.
  */
-const indexes = new WeakMap<Node, Preorder<Node>>();
-const statementIndexes = new WeakMap<Node, Preorder<Node>>();
+const indexes = new WeakMap<Node, Preorder<Node, string>>();
+const statementIndexes = new WeakMap<Node, Preorder<Node, string>>();
+
+const typeOf = (n: Node): string => n.type;
 
 const eachNamedChild = (n: Node, visit: (child: Node) => void): void => {
   for (const k of n.namedChildren) if (k) visit(k);
 };
 
-function statementIndex(n: Node): Preorder<Node> | undefined {
+function statementIndex(n: Node): Preorder<Node, string> | undefined {
   const parent = n.parent;
   if (parent?.type !== 'module' && !(parent?.type === 'block' && parent.parent?.type === 'class_definition')) return undefined;
   let part = statementIndexes.get(n);
-  if (!part) statementIndexes.set(n, (part = preorder(n, eachNamedChild, statementIndex)));
+  if (!part) statementIndexes.set(n, (part = preorder(n, eachNamedChild, typeOf, statementIndex)));
   return part;
 }
 
@@ -88,9 +90,9 @@ export function keepStatementIndexes(root: Node): void {
   edited.add(root);
 }
 
-function indexOf(root: Node): Preorder<Node> {
+function indexOf(root: Node): Preorder<Node, string> {
   let index = indexes.get(root);
-  if (!index) indexes.set(root, (index = preorder(root, eachNamedChild, edited.has(root) ? statementIndex : undefined)));
+  if (!index) indexes.set(root, (index = preorder(root, eachNamedChild, typeOf, edited.has(root) ? statementIndex : undefined)));
   return index;
 }
 
@@ -100,7 +102,7 @@ function indexOf(root: Node): Preorder<Node> {
  */
 export function nodesOfType(node: Node, type: string): readonly Node[] {
   if (node.type !== 'module') return node.descendantsOfType(type).filter((c): c is Node => !!c);
-  return select(indexOf(node), type, (n) => n.type === type);
+  return select(indexOf(node), [type]);
 }
 
 /**
@@ -117,7 +119,7 @@ export function nodesOfTypes(node: Node, types: readonly string[]): readonly Nod
     });
     return out;
   }
-  return select(indexOf(node), types.join(','), (n) => wanted.has(n.type));
+  return select(indexOf(node), types);
 }
 
 /**

@@ -18,7 +18,7 @@ import { fluentRelation, lazyAccesses, type TsLazyAccess } from './lazy-access';
 import { mongooseModels } from './mongoose-models';
 import { sequelizeModels } from './sequelize-models';
 import { typeormModels } from './typeorm-models';
-import { nodesOfKind } from './walk';
+import { keepStatementIndexes, nodesOfKind } from './walk';
 import { blockingCalls, type TsBlockingCall, type TsOutboundCall } from './blocking-calls';
 import { unboundedCaches, type TsCacheFact } from './caches';
 import { findHandlers, requestPathFunctions } from './handlers';
@@ -189,6 +189,7 @@ export class TypescriptAdapter implements LanguageAdapter<TsFacts> {
       this.trees.delete(path);
       try {
         sf = ts.updateSourceFile(old, text, ts.createTextChangeRange(ts.createTextSpan(d.start, d.oldEnd - d.start), d.newEnd - d.start));
+        keepStatementIndexes(sf);
       } catch {
         // TypeScript's own assertions (aggressive checks are off): a full parse gives the same tree.
       }

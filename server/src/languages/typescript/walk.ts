@@ -8,7 +8,9 @@ import { preorder, select, walkPreorder, type Preorder } from '../preorder';
  * node again. The index is kept beside the tree and dropped with it; an edit makes a new
  * SourceFile (re-using and moving the old one's nodes), which gets an index of its own.
  */
-const indexes = new WeakMap<ts.SourceFile, Preorder<ts.Node>>();
+type Index = Preorder<ts.Node, ts.SyntaxKind>;
+
+const indexes = new WeakMap<ts.SourceFile, Index>();
 
 /** `visit` returns nothing, so forEachChild never stops early. */
 const eachChild = (n: ts.Node, visit: (c: ts.Node) => void): void => {
@@ -20,18 +22,33 @@ const eachChild = (n: ts.Node, visit: (c: ts.Node) => void): void => {
  * re-uses the statements the edit did not touch, whole, so typing re-indexes one statement instead
  * of the file.
  */
-const statementIndexes = new WeakMap<ts.Node, Preorder<ts.Node>>();
+const statementIndexes = new WeakMap<ts.Node, Index>();
 
-function buildIndex(sf: ts.SourceFile): Preorder<ts.Node> {
-  return preorder<ts.Node>(sf, eachChild, (n) => {
+const kindOf = (n: ts.Node): ts.SyntaxKind => n.kind;
+
+/** Versions of an open document (incremental re-parses): only those are worth indexing per statement. */
+const edited = new WeakSet<ts.SourceFile>();
+
+/**
+ * The SourceFile of an edit: its index is made of (and keeps) one index per top-level statement, so
+ * that the next edit re-indexes only what it touched. A file parsed once (a workspace scan) gets one
+ * index, without the cost of the parts.
+ */
+export function keepStatementIndexes(sf: ts.SourceFile): void {
+  edited.add(sf);
+}
+
+function buildIndex(sf: ts.SourceFile): Index {
+  if (!edited.has(sf)) return preorder(sf, eachChild, kindOf);
+  return preorder(sf, eachChild, kindOf, (n) => {
     if (n.parent !== sf) return undefined;
     let part = statementIndexes.get(n);
-    if (!part) statementIndexes.set(n, (part = preorder(n, eachChild)));
+    if (!part) statementIndexes.set(n, (part = preorder(n, eachChild, kindOf)));
     return part;
   });
 }
 
-function indexOf(sf: ts.SourceFile): Preorder<ts.Node> {
+function indexOf(sf: ts.SourceFile): Index {
   let index = indexes.get(sf);
   if (!index) indexes.set(sf, (index = buildIndex(sf)));
   return index;
@@ -42,8 +59,7 @@ function indexOf(sf: ts.SourceFile): Preorder<ts.Node> {
  * of node (calls, declarations), which then visit those instead of every node of the file.
  */
 export function nodesOfKind<T extends ts.Node = ts.Node>(sf: ts.SourceFile, ...wanted: ts.SyntaxKind[]): readonly T[] {
-  const kinds = new Set(wanted);
-  return select(indexOf(sf), wanted.join(','), (n) => kinds.has(n.kind)) as readonly T[];
+  return select(indexOf(sf), wanted) as readonly T[];
 }
 
 /**
