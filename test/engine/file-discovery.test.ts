@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FileFilter } from '../../server/src/engine/config';
-import { discoverFiles } from '../../server/src/engine/file-discovery';
+import { discoverFiles, discoverFilesSync } from '../../server/src/engine/file-discovery';
 
 describe('discoverFiles', () => {
   let root: string;
@@ -13,8 +13,10 @@ describe('discoverFiles', () => {
   };
   const list = async (filter?: FileFilter) => {
     const out: string[] = [];
-    for await (const f of discoverFiles(root, { filter })) out.push(path.relative(root, f).split(path.sep).join('/'));
-    return out.sort();
+    for await (const f of discoverFiles(root, { filter })) out.push(f);
+    // The CLI's synchronous walk finds the same files in the same order.
+    assert.deepEqual(discoverFilesSync(root, { filter }), out);
+    return out.map((f) => path.relative(root, f).split(path.sep).join('/')).sort();
   };
 
   beforeEach(() => {
@@ -51,5 +53,12 @@ describe('discoverFiles', () => {
     const out: string[] = [];
     for await (const f of discoverFiles(root, { isCancelled: () => out.length > 0 })) out.push(f);
     assert.equal(out.length, 1);
+    assert.equal(discoverFilesSync(root, { isCancelled: () => true }).length, 0);
+  });
+
+  it('reports a folder it cannot read and goes on', async () => {
+    const errors: string[] = [];
+    assert.deepEqual(discoverFilesSync(path.join(root, 'gone'), { onError: (dir) => errors.push(path.relative(root, dir)) }), []);
+    assert.deepEqual(errors, ['gone']);
   });
 });

@@ -65,13 +65,18 @@ export class FileStates {
    * Unlike state(), a file that is not source code still has a hash: the one of its bytes.
    */
   depHash(file: string): string | null {
-    // Most files a helper lookup tried do not exist: found so, without the cost of a failed open.
-    if (!this.states.has(file) && !this.cache?.statOf(file) && !statOrNull(file)) return null;
+    let hash = this.depHashes.get(file);
+    if (hash !== undefined) return hash;
+    // Most files a helper lookup tried do not exist (and many files tried the same ones): found
+    // so once, without the cost of a failed open.
+    if (!this.states.has(file) && !this.cache?.statOf(file) && !statOrNull(file)) {
+      this.depHashes.set(file, null);
+      return null;
+    }
     const state = this.state(file);
     if ('hash' in state) return state.hash;
     if (MISSING.has(state.skipped)) return null;
-    let hash = this.depHashes.get(file);
-    if (hash === undefined) {
+    {
       try {
         hash = bytesHash(fs.readFileSync(file));
       } catch {

@@ -9,7 +9,7 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FileFilter, mergeSettings, readConfigFile } from '../engine/config';
-import { discoverFileBatches, discoverFiles } from '../engine/file-discovery';
+import { discoverFiles, discoverFilesSync } from '../engine/file-discovery';
 import type { FixMode } from '../engine/fix-selection';
 import type { Finding } from '../engine/finding';
 import { SourceFile, languageOfPath } from '../engine/source-file';
@@ -140,12 +140,10 @@ export async function lintFiles(root: string, paths: readonly string[], options:
   const cache = cacheDir === false ? undefined : LintCache.open(cacheDir, absRoot, cacheKey);
   const files = new FileStates(cache);
 
-  const rootFiles: string[] = [];
   const onError = (dir: string, reason: string): void => log(`${dir}: ${reason}`);
   const wholeRoot = paths.length === 0 || (paths.length === 1 && path.resolve(paths[0]) === absRoot);
-  for await (const batch of discoverFileBatches(absRoot, { filter, schemas: true, onError: wholeRoot ? onError : undefined })) {
-    for (const f of batch) rootFiles.push(f);
-  }
+  // Nothing else runs on this thread meanwhile: the synchronous walk is the faster one.
+  const rootFiles = discoverFilesSync(absRoot, { filter, schemas: true, onError: wholeRoot ? onError : undefined });
   let lintPaths: string[] = [];
   // Linting the whole root: the same walk, without the schemas that are only read for models.
   if (wholeRoot) lintPaths = rootFiles.filter((f) => languageOfPath(f));
