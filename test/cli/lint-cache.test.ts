@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { formatJson } from '../../server/src/cli/format-json';
 import { LintCache } from '../../server/src/cli/lint-cache';
 import { lintFiles, type LintOptions } from '../../server/src/cli/lint-files';
+import type { Finding } from '../../server/src/engine/finding';
 import { REPO_ROOT } from '../harness/engine';
 import { TempWorkspace } from './run-cli';
 
@@ -86,8 +87,8 @@ describe('CLI workers and cache', () => {
     fs.rmSync(path.join(ws.root, 'b.sql'));
     await run({});
     const [file] = fs.readdirSync(path.join(cacheDir, 'lint'));
-    const cached = JSON.parse(fs.readFileSync(path.join(cacheDir, 'lint', file), 'utf8')) as { files: Record<string, unknown> };
-    assert.deepEqual(Object.keys(cached.files).map((f) => path.basename(f)), ['a.sql']);
+    const cached = JSON.parse(fs.readFileSync(path.join(cacheDir, 'lint', file), 'utf8')) as { paths: string[] };
+    assert.deepEqual(cached.paths.map((f) => path.basename(f)), ['a.sql']);
   });
 
   /** Dates the workspace's files an hour back, as files not touched since long before the run. */
@@ -163,9 +164,9 @@ describe('CLI workers and cache', () => {
     cache.update(inside, 'h1', { findings: [], deps: [[helper, 'h2'], [outside, null]] });
     cache.save();
     const file = path.join(cacheDir, 'lint', fs.readdirSync(path.join(cacheDir, 'lint'))[0]);
-    const kept = JSON.parse(fs.readFileSync(file, 'utf8')) as { files: Record<string, { deps: Array<[string, string | null]> }> };
-    assert.deepEqual(Object.keys(kept.files), [path.join('src', 'views.py')]);
-    assert.deepEqual(kept.files[path.join('src', 'views.py')].deps, [[path.join('src', 'services.py'), 'h2'], [outside, null]]);
+    const kept = JSON.parse(fs.readFileSync(file, 'utf8')) as { paths: string[]; details: Record<string, { deps: Array<[string, string | null]> }> };
+    assert.deepEqual(kept.paths, [path.join('src', 'views.py')]);
+    assert.deepEqual(kept.details[0].deps, [[path.join('src', 'services.py'), 'h2'], [outside, null]]);
 
     const again = LintCache.open(cacheDir, root, 'k');
     const entry = again.get(inside, 'h1')!;
@@ -176,5 +177,33 @@ describe('CLI workers and cache', () => {
     again.useModels('m2');
     assert.equal(again.get(inside, 'h1')?.findings, undefined);
     assert.equal(again.get(inside, 'h1')?.hash, 'h1');
+  });
+
+  it('keeps most files in columns: a clean file and a file with no models round-trip, and other models drop stored findings', () => {
+    const root = path.join(ws.root, 'app');
+    const clean = path.join(root, 'clean.ts');
+    const noisy = path.join(root, 'noisy.ts');
+    const cache = LintCache.open(cacheDir, root, 'k');
+    cache.useModels('m1');
+    cache.update(clean, 'h1', { stat: [10, 1000.5, 1000.5, 7], definesModels: false, findings: [] });
+    const finding = { rule: 'n-plus-one', message: 'm' } as unknown as Finding;
+    cache.update(noisy, 'h2', { findings: [finding], deps: [] });
+    cache.save();
+    const file = path.join(cacheDir, 'lint', fs.readdirSync(path.join(cacheDir, 'lint'))[0]);
+    const kept = JSON.parse(fs.readFileSync(file, 'utf8')) as { details: Record<string, unknown> };
+    assert.deepEqual(Object.keys(kept.details), ['1'], 'the clean file has no object of its own');
+
+    const again = LintCache.open(cacheDir, root, 'k');
+    assert.deepEqual(again.get(clean, 'h1'), { hash: 'h1', stat: [10, 1000.5, 1000.5, 7], definesModels: false, findings: [] });
+    assert.deepEqual(again.get(noisy, 'h2')?.findings, [finding]);
+    assert.equal(again.get(noisy, 'other'), undefined);
+
+    // Entries not yet asked for when the models change lose their findings too.
+    const third = LintCache.open(cacheDir, root, 'k');
+    third.useModels('m2');
+    assert.deepEqual(third.get(clean, 'h1'), { hash: 'h1', stat: [10, 1000.5, 1000.5, 7], definesModels: false });
+    assert.equal(third.get(noisy, 'h2')?.findings, undefined);
+    // A cache of another key is empty.
+    assert.ok(LintCache.open(cacheDir, root, 'other-key').empty);
   });
 });

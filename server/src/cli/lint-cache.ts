@@ -7,8 +7,12 @@
  * can change a finding (PerfLens's build, the settings, the rules asked for, the path aliases) is in
  * the key of the whole cache.
  *
- * Paths are kept relative to the root (absolute outside it): a re-scan reads and parses the whole
- * cache, so its size is part of what a re-scan costs.
+ * A re-scan reads and parses the whole cache, so its shape is part of what a re-scan costs: the file
+ * is kept in columns (paths, hashes, statuses as flat numbers), with the rest only for the few files
+ * that have it (a model summary, findings, helper lookups). Parsed, that is a few arrays of strings
+ * and numbers instead of several objects per file (measured on 3,109 files: JSON.parse 3 ms instead
+ * of 14, and less for the garbage collector); an entry is made when its file is asked about. Paths
+ * are kept relative to the root (absolute outside it).
  *
  * With each hash, the file's status when it was read (size, modification and change times, inode):
  * like git's index, a file whose status is the one recorded has the recorded content, so a re-scan
@@ -34,12 +38,28 @@ export interface CachedFile {
   deps?: Array<[string, string | null]>;
 }
 
+/** What is kept beside the columns, for the files that have it. */
+type Details = Pick<CachedFile, 'summary' | 'findings' | 'deps'>;
+
+/** The text declares no ORM relations (definesModels: false). */
+const NO_MODELS = 1;
+/** Linted, with no findings and no helper looked up: most files, kept without an object of their own. */
+const NO_FINDINGS = 2;
+
+/** The file, by slot: slot i's path is paths[i], its hash hashes[i], its status stats[4i…4i+3]. */
 interface CacheFileContent {
   key: string;
   /** The hash of the workspace's models that every file's findings were computed with. */
   modelsKey?: string;
-  /** By root-relative path; deps' paths too. */
-  files: Record<string, CachedFile>;
+  /** Root-relative (absolute outside the root); deps' paths too. */
+  paths: string[];
+  hashes: string[];
+  /** Four numbers a slot (FileStatus); a size of -1: no status recorded. */
+  stats: number[];
+  /** Bits a slot: NO_MODELS, NO_FINDINGS. */
+  flags: number[];
+  /** By slot, only for files that have any. */
+  details: Record<string, Details>;
 }
 
 /** What must be unchanged for a file to hold the content it had: size, modification and change times, inode. */
@@ -71,8 +91,13 @@ function unchanged(a: unknown, b: unknown): boolean {
 }
 
 export class LintCache {
-  /** By absolute path (the walk's own strings look them up); root-relative in the file. */
+  /** Entries made or changed this run, by absolute path (the walk's own strings look them up). */
   private files = new Map<string, CachedFile>();
+  /** Entries still only in the columns read: absolute path → slot. */
+  private stored = new Map<string, number>();
+  private columns: CacheFileContent | undefined;
+  /** The stored findings were computed with other models: they are not to be used. */
+  private storedFindingsStale = false;
   private modelsKey: string | undefined;
   private dirty = false;
   /** The root with a trailing separator: what is cut from the paths kept. */
@@ -90,8 +115,12 @@ export class LintCache {
       const bytes = fs.readFileSync(file);
       // Mostly ASCII: decoded as such it is read in a third of the time UTF-8 decoding takes.
       const content = JSON.parse(isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8')) as CacheFileContent;
-      if (content.key === key && content.files && typeof content.files === 'object') {
-        for (const [kept, entry] of Object.entries(content.files)) cache.files.set(cache.absolute(kept), entry);
+      const { paths, hashes, stats, flags, details } = content;
+      const n = Array.isArray(paths) ? paths.length : -1;
+      // Another shape (an older PerfLens) or a torn file: start empty.
+      if (content.key === key && n >= 0 && hashes?.length === n && stats?.length === 4 * n && flags?.length === n && details && typeof details === 'object') {
+        cache.columns = content;
+        for (let i = 0; i < n; i++) cache.stored.set(cache.absolute(paths[i]), i);
         cache.modelsKey = content.modelsKey;
       }
     } catch {
@@ -102,7 +131,7 @@ export class LintCache {
 
   /** No file is known: nothing can come from this cache. */
   get empty(): boolean {
-    return this.files.size === 0;
+    return this.files.size === 0 && this.stored.size === 0;
   }
 
   private relative(file: string): string {
@@ -111,6 +140,31 @@ export class LintCache {
 
   private absolute(kept: string): string {
     return path.isAbsolute(kept) ? kept : this.prefix + kept;
+  }
+
+  /** The entry of `file`, made from its slot the first time it is asked for. */
+  private entry(file: string): CachedFile | undefined {
+    const made = this.files.get(file);
+    if (made) return made;
+    const slot = this.stored.get(file);
+    if (slot === undefined) return undefined;
+    this.stored.delete(file);
+    const { hashes, stats, flags, details } = this.columns!;
+    const entry: CachedFile = { hash: hashes[slot] };
+    const at = 4 * slot;
+    if (stats[at] >= 0) entry.stat = [stats[at], stats[at + 1], stats[at + 2], stats[at + 3]];
+    if (flags[slot] & NO_MODELS) entry.definesModels = false;
+    const more = details[slot];
+    if (more?.summary) entry.summary = more.summary;
+    if (!this.storedFindingsStale) {
+      if (flags[slot] & NO_FINDINGS) entry.findings = [];
+      else if (more?.findings) {
+        entry.findings = more.findings;
+        if (more.deps) entry.deps = more.deps;
+      }
+    }
+    this.files.set(file, entry);
+    return entry;
   }
 
   /**
@@ -123,12 +177,13 @@ export class LintCache {
       delete entry.findings;
       delete entry.deps;
     }
+    this.storedFindingsStale = true;
     this.modelsKey = modelsKey;
     this.dirty = true;
   }
 
   get(file: string, hash: string): CachedFile | undefined {
-    const entry = this.files.get(file);
+    const entry = this.entry(file);
     return entry?.hash === hash ? entry : undefined;
   }
 
@@ -139,17 +194,17 @@ export class LintCache {
 
   /** The status recorded with the file's last known content, if one was. */
   statOf(file: string): FileStatus | undefined {
-    return this.files.get(file)?.stat;
+    return this.entry(file)?.stat;
   }
 
   /** The hash of the file's last known content. */
   hashOf(file: string): string | undefined {
-    return this.files.get(file)?.hash;
+    return this.entry(file)?.hash;
   }
 
   /** Records what is known of `file` at `hash`, dropping what was known of other contents. */
   update(file: string, hash: string, patch: Omit<CachedFile, 'hash'>): void {
-    const known = this.files.get(file);
+    const known = this.entry(file);
     const entry = known?.hash === hash ? known : { hash };
     const kept = patch.deps ? { ...patch, deps: patch.deps.map(([d, h]): [string, string | null] => [this.relative(d), h]) } : patch;
     if (entry === known && (Object.keys(kept) as Array<keyof typeof kept>).every((k) => unchanged(entry[k], kept[k]))) return;
@@ -159,10 +214,12 @@ export class LintCache {
 
   /** Forgets the files not in `files` (deleted, or now excluded): the cache does not grow forever. */
   retain(files: ReadonlySet<string>): void {
-    for (const f of this.files.keys()) {
-      if (!files.has(f)) {
-        this.files.delete(f);
-        this.dirty = true;
+    for (const known of [this.files, this.stored]) {
+      for (const f of known.keys()) {
+        if (!files.has(f)) {
+          known.delete(f);
+          this.dirty = true;
+        }
       }
     }
   }
@@ -170,9 +227,23 @@ export class LintCache {
   /** Writes the cache (atomically: a concurrent run reads the old or the new one, never half). */
   save(): void {
     if (!this.dirty) return;
-    const kept: Record<string, CachedFile> = {};
-    for (const [f, entry] of this.files) kept[this.relative(f)] = entry;
-    const content: CacheFileContent = { key: this.key, modelsKey: this.modelsKey, files: kept };
+    for (const f of [...this.stored.keys()]) this.entry(f);
+    const content: CacheFileContent = { key: this.key, modelsKey: this.modelsKey, paths: [], hashes: [], stats: [], flags: [], details: {} };
+    for (const [f, entry] of this.files) {
+      const slot = content.paths.length;
+      content.paths.push(this.relative(f));
+      content.hashes.push(entry.hash);
+      content.stats.push(...(entry.stat ?? [-1, 0, 0, 0]));
+      const clean = entry.findings?.length === 0 && !entry.deps?.length;
+      content.flags.push((entry.definesModels === false ? NO_MODELS : 0) | (clean ? NO_FINDINGS : 0));
+      const more: Details = {};
+      if (entry.summary) more.summary = entry.summary;
+      if (entry.findings && !clean) {
+        more.findings = entry.findings;
+        if (entry.deps) more.deps = entry.deps;
+      }
+      if (more.summary || more.findings) content.details[slot] = more;
+    }
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, JSON.stringify(content));
