@@ -8,11 +8,11 @@ try {
   process.stderr.write('perflens: the CLI is not built yet: run `npm run build` (or `npm run bundle`) first.\n');
   process.exit(2);
 }
-// Node 22+ keeps V8's compiled code of the 14 MB bundle between runs (a third of a re-scan with
-// nothing changed goes to compiling it); `--no-cache` turns it off with the rest. On Node 20 the
-// API does not exist and the bundle is compiled each time.
+// Node 22+ keeps V8's compiled code of the CLI between runs. The lint worker's 14 MB bundle has a
+// code cache of its own on every Node version (server/src/cli/code-cache.ts), in the same folder.
+// Compiled code only, never results: `--no-cache` (per-file results) leaves it on.
 const { enableCompileCache } = require('node:module');
-if (typeof enableCompileCache === 'function' && !process.argv.includes('--no-cache')) {
+if (typeof enableCompileCache === 'function') {
   const cacheDir = process.env.PERFLENS_CACHE_DIR || path.join(process.env.XDG_CACHE_HOME || path.join(require('node:os').homedir(), '.cache'), 'perflens');
   try {
     enableCompileCache(path.join(cacheDir, 'code'));

@@ -13,7 +13,10 @@ import { formatJson } from './cli/format-json';
 import { formatSarif } from './cli/format-sarif';
 import { detectStyle, formatText } from './cli/format-text';
 import { lintFiles } from './cli/lint-files';
+import { defaultCacheDir } from './database/cache-dir';
 import { UsageError, walkArgs } from './cli/argv';
+// A lint worker requires the bundle's loader by this file's name (cli/code-cache.ts).
+export { requireWithCodeCache } from './cli/code-cache';
 
 declare const PERFLENS_VERSION: string | undefined;
 const VERSION = typeof PERFLENS_VERSION === 'string' ? PERFLENS_VERSION : '0.0.0-dev';
@@ -185,6 +188,8 @@ export async function main(argv: string[]): Promise<number> {
     jobs: args.jobs,
     cache: args.cache ? undefined : false,
     build: buildId(bundled),
+    // Compiled code, not results: kept with or without --no-cache (as Node 22's compile cache).
+    codeCache: path.join(defaultCacheDir(), 'v8'),
   });
   const output =
     args.format === 'json' ? formatJson(results) : args.format === 'sarif' ? formatSarif(results, ALL_RULE_META, VERSION) : formatText(results, detectStyle(process.stdout));

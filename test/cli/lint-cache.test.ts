@@ -45,6 +45,41 @@ describe('CLI workers and cache', () => {
     assert.equal(pooled, alone);
   });
 
+  it('reports the same when the workers load their code from V8\'s code cache, which the first run writes', async () => {
+    const root = path.join(REPO_ROOT, 'examples');
+    const codeCache = path.join(cacheDir, 'v8');
+    const plain = formatJson(await lintFiles(root, [], { ...quiet, cache: false, jobs: 2 }));
+    // The first run compiles and writes the cache as its workers end; the second reads it.
+    const writing = formatJson(await lintFiles(root, [], { ...quiet, cache: false, jobs: 2, codeCache }));
+    const written = fs.readdirSync(codeCache).filter((f) => f.endsWith('.v8'));
+    assert.equal(written.length, 1, `one cache file for the worker's module: ${written.join(', ')}`);
+    const size = fs.statSync(path.join(codeCache, written[0])).size;
+    const reading = formatJson(await lintFiles(root, [], { ...quiet, cache: false, jobs: 2, codeCache }));
+    assert.equal(writing, plain);
+    assert.equal(reading, plain);
+    // Read, not rewritten (V8 took it): the same file, no temporary left over.
+    assert.deepEqual(fs.readdirSync(codeCache), written);
+    assert.equal(fs.statSync(path.join(codeCache, written[0])).size, size);
+
+    // A damaged file is refused before V8 sees it, and written again.
+    const file = path.join(codeCache, written[0]);
+    const bytes = fs.readFileSync(file);
+    bytes[Math.floor(bytes.length / 2)] ^= 0xff;
+    fs.writeFileSync(file, bytes);
+    const damaged = formatJson(await lintFiles(root, [], { ...quiet, cache: false, jobs: 2, codeCache }));
+    assert.equal(damaged, plain);
+    assert.notDeepEqual(fs.readFileSync(file), bytes);
+  });
+
+  it('lints without a code cache when its folder cannot be made', async () => {
+    const root = path.join(REPO_ROOT, 'examples');
+    const blocker = path.join(cacheDir, 'a-file');
+    fs.writeFileSync(blocker, '');
+    const plain = formatJson(await lintFiles(root, [], { ...quiet, cache: false, jobs: 2 }));
+    const blocked = formatJson(await lintFiles(root, [], { ...quiet, cache: false, jobs: 2, codeCache: path.join(blocker, 'v8') }));
+    assert.equal(blocked, plain);
+  });
+
   it('answers an unchanged workspace from the cache with the same report', async () => {
     ws.write('services.py', SERVICES);
     ws.write('views.py', VIEWS);

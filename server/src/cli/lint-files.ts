@@ -34,6 +34,11 @@ export interface LintOptions {
   cache?: string | false;
   /** What identifies this build of PerfLens in the cache key. */
   build?: string;
+  /**
+   * Folder of V8's code cache for the lint worker's module (code-cache.ts): compiled code of
+   * PerfLens itself, independent of `cache`. Unset: compiled in each run.
+   */
+  codeCache?: string;
 }
 
 export interface FileResult {
@@ -158,8 +163,8 @@ export async function lintFiles(root: string, paths: readonly string[], options:
     await runner?.close();
     pooled = size > 1;
     runner = pooled
-      ? new WorkerPool(path.join(__dirname, 'lint-worker.js'), size, init, log)
-      : await LocalRunner.start(init, log);
+      ? new WorkerPool(path.join(__dirname, 'lint-worker.js'), size, init, log, undefined, options.codeCache)
+      : await LocalRunner.start(init, log, options.codeCache);
     return runner;
   };
 

@@ -3,8 +3,10 @@
  * runs (starting a worker costs about as much as linting a hundred files). Both answer the same
  * jobs with the same plain data, so the output does not depend on which one ran.
  */
+import * as path from 'node:path';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type { FileLinter, FileSummary, LinterInit, LintJob, LintOutcome, SummaryJob } from './file-linter';
+import { CODE_CACHE_LOADER, requireWithCodeCache } from './code-cache';
 import { WORKER_MARK, type FromWorker, type Job, type ToWorker } from './lint-protocol';
 import type { ModelFact } from '../languages/facts';
 import type { IndexResult } from '../engine/workspace-index';
@@ -19,10 +21,11 @@ export interface LintRunner {
 export class LocalRunner implements LintRunner {
   private constructor(private readonly linter: FileLinter) {}
 
-  static async start(init: LinterInit, log: (m: string) => void): Promise<LocalRunner> {
+  /** `codeCache`: the folder of V8's code cache for the worker's module (code-cache.ts). */
+  static async start(init: LinterInit, log: (m: string) => void, codeCache?: string): Promise<LocalRunner> {
     // The worker's module (its own bundle once built): the parsers load only now. `require`, not
     // `import()`: importing CommonJS runs Node's export scanner over all 14 MB of the bundle.
-    const { FileLinter } = require('./lint-worker.js') as typeof import('./lint-worker.js');
+    const { FileLinter } = requireWithCodeCache(path.join(__dirname, 'lint-worker.js'), codeCache) as typeof import('./lint-worker.js');
     return new LocalRunner(await FileLinter.create(init, log));
   }
 
@@ -55,6 +58,8 @@ interface Pending {
  * costs a wake-up of its own.
  */
 const BATCH = 8;
+/** How long close() waits for a worker to end by itself. */
+const CLOSE_GRACE_MS = 2000;
 const IN_FLIGHT = 2 * BATCH;
 
 interface Slot {
@@ -76,10 +81,16 @@ export class WorkerPool implements LintRunner {
   private scheduled = false;
   private readonly logged = new Set<string>();
 
-  /** `resourceLimits`: a heap cap per worker; a worker that reaches it ends, and its jobs fail. */
-  constructor(script: string, size: number, init: LinterInit, private readonly log: (m: string) => void, resourceLimits?: ResourceLimits) {
+  /**
+   * `resourceLimits`: a heap cap per worker; a worker that reaches it ends, and its jobs fail.
+   * `codeCache`: the folder of V8's code cache, which workers then load `script` through
+   * (code-cache.ts).
+   */
+  constructor(script: string, size: number, init: LinterInit, private readonly log: (m: string) => void, resourceLimits?: ResourceLimits, codeCache?: string) {
+    const boot = codeCache ? `require(${JSON.stringify(CODE_CACHE_LOADER)}).requireWithCodeCache(${JSON.stringify(script)}, ${JSON.stringify(codeCache)})` : undefined;
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(script, { workerData: { mark: WORKER_MARK, init }, resourceLimits });
+      const options = { workerData: { mark: WORKER_MARK, init }, resourceLimits };
+      const worker = boot ? new Worker(boot, { ...options, eval: true }) : new Worker(script, options);
       const slot: Slot = { worker, busy: [], own: [] };
       worker.on('message', (m: FromWorker) => this.receive(slot, m));
       worker.on('error', (e) => this.fail(e));
@@ -163,8 +174,24 @@ export class WorkerPool implements LintRunner {
     return this.submit({ kind: 'lint', id: this.nextId++, job }, this.owner.get(job.path));
   }
 
+  /**
+   * Each worker is asked to end once its jobs are done (it may write its code cache then), and
+   * terminated if it has not within CLOSE_GRACE_MS.
+   */
   async close(): Promise<void> {
     this.closing = true;
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    await Promise.all(
+      this.slots.map(
+        (s) =>
+          new Promise<void>((resolve) => {
+            const timer = setTimeout(() => void s.worker.terminate().then(() => resolve()), CLOSE_GRACE_MS);
+            s.worker.once('exit', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            s.worker.postMessage({ kind: 'close' } satisfies ToWorker);
+          }),
+      ),
+    );
   }
 }

@@ -14,7 +14,7 @@ export type Job =
   | { kind: 'index'; id: number; job: { path: string } };
 
 /** Jobs travel in batches, answered in one message each: a message costs a thread wake-up. */
-export type ToWorker = { kind: 'jobs'; jobs: Job[] } | { kind: 'models'; entries: Array<[string, ModelFact[]]> };
+export type ToWorker = { kind: 'jobs'; jobs: Job[] } | { kind: 'models'; entries: Array<[string, ModelFact[]]> } | { kind: 'close' };
 
 export type Answer = { id: number; result: unknown } | { id: number; failed: string };
 

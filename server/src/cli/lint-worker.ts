@@ -23,6 +23,8 @@ function serve(init: LinterInit): void {
   let queue = linter;
   port.on('message', (m: ToWorker) => {
     queue = queue.then((l) => {
+      // After the jobs sent before: ending by itself lets the thread's exit handlers run (code-cache.ts).
+      if (m.kind === 'close') process.exit(0);
       if (m.kind === 'models') {
         l.setModels(m.entries);
         return l;

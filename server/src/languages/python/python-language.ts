@@ -23,7 +23,8 @@ export function loadPythonLanguage(assetDir?: string): Promise<Language> {
     const options: { locateFile(name: string): string; HEAPU32?: Uint32Array } = { locateFile: (name: string) => path.join(runtimeDir, name) };
     await Parser.init(options);
     runtime = options;
-    return Language.load(grammar);
+    // The bytes, not the path: for a path web-tree-sitter reads the file with import('fs/promises').
+    return Language.load(fs.readFileSync(grammar));
   })());
 }
 
