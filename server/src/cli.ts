@@ -34,7 +34,8 @@ Options of lint:
   --unsafe-fixes        with --fix, also apply fixes that change behaviour
   --rule ID             only this rule (repeatable)
   --no-cache            neither read nor write the cache of per-file results (in the user's cache
-                        folder: PERFLENS_CACHE_DIR, else ~/.cache/perflens)
+                        folder: PERFLENS_CACHE_DIR, else ~/.cache/perflens; V8's compiled code of
+                        PerfLens itself is kept there either way)
   --jobs N              worker threads (default: one per core when there are enough files; 1: none)
   -h, --help            show this help
   -v, --version         show the version

@@ -8,7 +8,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { formatJson } from '../../server/src/cli/format-json';
+import { FileLinter } from '../../server/src/cli/file-linter';
 import { LintCache } from '../../server/src/cli/lint-cache';
+import { DEFAULT_SETTINGS } from '../../server/src/protocol';
 import { lintFiles, type LintOptions } from '../../server/src/cli/lint-files';
 import type { Finding } from '../../server/src/engine/finding';
 import { REPO_ROOT } from '../harness/engine';
@@ -78,6 +80,30 @@ describe('CLI workers and cache', () => {
     const plain = formatJson(await lintFiles(root, [], { ...quiet, cache: false, jobs: 2 }));
     const blocked = formatJson(await lintFiles(root, [], { ...quiet, cache: false, jobs: 2, codeCache: path.join(blocker, 'v8') }));
     assert.equal(blocked, plain);
+  });
+
+  it('lints a file parsed earlier for its helpers from the facts of that parse, unless its text changed since', async () => {
+    const services = 'from .models import Customer\n\n_cache = {}\n\n\ndef customer_for(order):\n    for line in order.lines:\n        Customer.objects.get(pk=line.customer_id)\n    return Customer.objects.get(pk=order.customer_id)\n';
+    ws.write('shop/models.py', 'from django.db import models\n\n\nclass Customer(models.Model):\n    name = models.CharField(max_length=80)\n');
+    ws.write('shop/services.py', services);
+    ws.write('shop/views.py', VIEWS);
+    const init = { settings: DEFAULT_SETTINGS, root: ws.root };
+    const job = (rel: string, text = ws.read(rel)) => ({ path: path.join(ws.root, rel), language: 'python' as const, text });
+    const fresh = (await FileLinter.create(init, () => undefined)).lint(job('shop/services.py'));
+    assert.ok(fresh.findings.length > 0);
+
+    const linter = await FileLinter.create(init, () => undefined);
+    const views = linter.lint(job('shop/views.py'));
+    assert.deepEqual(views.loaded, [path.join(ws.root, 'shop/services.py')]);
+    const own = linter.lint(job('shop/services.py'));
+    assert.deepEqual(own.findings, fresh.findings);
+
+    // Changed after it was loaded: parsed again, and its findings are those of the new text.
+    const other = await FileLinter.create(init, () => undefined);
+    other.lint(job('shop/views.py'));
+    const changed = services.replace('    for line in order.lines:\n        Customer.objects.get(pk=line.customer_id)\n', '');
+    assert.deepEqual(other.lint(job('shop/services.py', changed)).findings, (await FileLinter.create(init, () => undefined)).lint(job('shop/services.py', changed)).findings);
+    assert.notDeepEqual(fresh.findings.length, other.lint(job('shop/services.py', changed)).findings.length);
   });
 
   it('answers an unchanged workspace from the cache with the same report', async () => {

@@ -57,12 +57,21 @@ export interface LintOutcome {
   /** With a fix: the text after the fixes, and how many were applied. */
   fixedText?: string;
   fixesApplied: number;
+  /** Files parsed for their helpers while linting this one, whose facts the linter keeps for their own turn. */
+  loaded?: string[];
 }
+
+/** How many files parsed for their helpers keep their facts until they are linted (the oldest go first). */
+const MAX_LOADED = 64;
 
 export class FileLinter {
   private readonly models = new WorkspaceModels();
   private readonly functions: WorkspaceFunctions;
   private readonly kept = new Map<string, FileFacts>();
+  /** Facts of files parsed for their helpers (an import of the file being linted), with the text they are of. */
+  private readonly loaded = new Map<string, { text: string; facts: FileFacts }>();
+  /** The files loaded during the current lint. */
+  private loadedNow: string[] = [];
   private readonly only?: ReadonlySet<string>;
 
   private constructor(private readonly engine: Engine, private readonly init: LinterInit, log: (m: string) => void) {
@@ -78,7 +87,16 @@ export class FileLinter {
         return undefined;
       }
       const facts = this.engine.facts(new SourceFile(file, language, text));
-      this.engine.forget(file);
+      // The file's own turn comes later in a workspace run: its facts are kept for it (bounded).
+      if (facts && !this.kept.has(file)) {
+        this.loaded.set(file, { text, facts });
+        this.loadedNow.push(file);
+        for (const old of this.loaded.keys()) {
+          if (this.loaded.size <= MAX_LOADED) break;
+          this.loaded.delete(old);
+          this.engine.forget(old);
+        }
+      } else this.engine.forget(file);
       return facts;
     }, readPathAliases(init.root, log));
   }
@@ -116,9 +134,12 @@ export class FileLinter {
   lint(job: LintJob): LintOutcome {
     const consulted = new Set<string>();
     this.functions.track(consulted);
+    this.loadedNow = [];
     try {
       const file = new SourceFile(job.path, job.language, job.text);
-      const kept = this.kept.get(job.path);
+      const loaded = this.loaded.get(job.path);
+      this.loaded.delete(job.path);
+      const kept = this.kept.get(job.path) ?? (loaded?.text === job.text ? loaded.facts : undefined);
       this.kept.delete(job.path);
       const options = { only: this.only, models: this.models, functions: this.functions };
       const analysis = this.engine.analyze(file, this.init.settings, { ...options, facts: kept });
@@ -137,7 +158,8 @@ export class FileLinter {
         }
       }
       consulted.delete(job.path);
-      return { findings, deps: [...consulted].sort(), fixedText, fixesApplied };
+      const loadedNow = this.loadedNow.filter((f) => this.loaded.has(f));
+      return { findings, deps: [...consulted].sort(), fixedText, fixesApplied, ...(loadedNow.length ? { loaded: loadedNow } : {}) };
     } finally {
       this.functions.track(undefined);
       // The CLI never sees this file again: free its syntax tree (Python keeps one per file for

@@ -112,10 +112,25 @@ export class WorkerPool implements LintRunner {
       const job = slot.busy.shift()!;
       if ('result' in answer) {
         if (job.message.kind === 'summarize' && job.message.job.keep) this.owner.set(job.message.job.path, slot);
+        if (job.message.kind === 'lint') this.claim(slot, (answer.result as LintOutcome).loaded);
         job.resolve(answer.result);
       } else job.reject(new Error(`${job.message.job.path}: ${answer.failed}`));
     }
     this.dispatch();
+  }
+
+  /** The worker keeps the facts of these files (parsed for their helpers): their lint jobs go to it. */
+  private claim(slot: Slot, files: readonly string[] | undefined): void {
+    if (!files?.length) return;
+    const wanted = new Set(files);
+    for (const f of files) this.owner.set(f, slot);
+    for (let i = 0; i < this.queue.length; i++) {
+      const p = this.queue[i];
+      if (p.message.kind === 'lint' && wanted.has(p.message.job.path)) {
+        slot.own.push(p);
+        this.queue.splice(i--, 1);
+      }
+    }
   }
 
   private fail(e: Error): void {
