@@ -16,8 +16,19 @@ function bindingNames(name: ts.BindingName, out: string[] = []): string[] {
   return out;
 }
 
+/**
+ * Where the line holding `pos` starts, by the line breaks TypeScript knows (\n, \r, U+2028,
+ * U+2029). Read back from `pos`: the SourceFile's table of line starts costs a pass over the whole
+ * text for each new version of an open document.
+ */
 function lineStart(sf: ts.SourceFile, pos: number): number {
-  return sf.getLineStarts()[sf.getLineAndCharacterOfPosition(pos).line];
+  const text = sf.text;
+  let i = pos;
+  for (; i > 0; i--) {
+    const c = text.charCodeAt(i - 1);
+    if (c === 10 || c === 13 || c === 0x2028 || c === 0x2029) break;
+  }
+  return i;
 }
 
 /** The statement that holds `node` (for code to insert before a loop written as an expression). */
