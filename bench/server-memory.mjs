@@ -74,9 +74,10 @@ async function main() {
   const ws = workspace();
   const server = join(root, 'server/out/server.js');
   if (!existsSync(server)) throw new Error('server/out/server.js is missing: run `npm run build` first');
-  // --node-args '…': V8 flags for the server process (the extension passes none).
+  // Started as the extension starts it (its flags and environment), plus --node-args '…'.
+  const { SERVER_PROCESS } = require(join(root, 'out/server/src/protocol.js'));
   const nodeArgs = args.includes('--node-args') ? args[args.indexOf('--node-args') + 1].split(' ').filter(Boolean) : [];
-  const proc = spawn(process.execPath, [...nodeArgs, server, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, [...SERVER_PROCESS.execArgv, ...nodeArgs, server, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ...SERVER_PROCESS.env } });
   // A failure below must not leave the server running (and this process waiting on it).
   process.once('exit', () => proc.kill());
   const connection = createProtocolConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));

@@ -9,6 +9,7 @@ import {
   WorkspaceTrustedNotification,
   type DatabasePasswordParams,
   type DatabaseProgressParams,
+  SERVER_PROCESS,
   type InitializationOptions,
   type StatusParams,
 } from '../../server/src/protocol';
@@ -28,8 +29,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   const serverModule = context.asAbsolutePath(path.join('server', 'out', 'server.js'));
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+    // The environment is merged into the extension host's (vscode-languageclient's getEnvironment).
+    run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_PROCESS.execArgv], env: { ...SERVER_PROCESS.env } } },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_PROCESS.execArgv, '--nolazy', '--inspect=6011'], env: { ...SERVER_PROCESS.env } } },
   };
   const documentSelector = LANGUAGES.flatMap((language) => [
     { scheme: 'file', language },

@@ -57,6 +57,12 @@ export function registerWorkspaceEvents(ctx: ServerContext, refreshDiagnostics: 
  * ends, and the server's thread indexes the rest.
  */
 const INDEX_WORKER_HEAP_MB = 256;
+/**
+ * Its young generation as the server's own (SERVER_PROCESS: 4 MB semi-spaces), whatever flags the
+ * server was started with: a worker otherwise sizes it from the heap, and the index's parse garbage
+ * then stays resident in semi-spaces four times the size.
+ */
+const INDEX_WORKER_YOUNG_MB = 24;
 /** Below this, starting a worker (about a second of loading the parsers) costs more than it saves. */
 const MIN_FILES_FOR_INDEX_WORKERS = 300;
 
@@ -68,7 +74,7 @@ function indexWorkers(ctx: ServerContext, settings: PerflensSettings): ((files: 
   return (files) => {
     if (files < MIN_FILES_FOR_INDEX_WORKERS) return undefined;
     ctx.log(`index: ${files} files on ${size} worker thread${size === 1 ? '' : 's'}`);
-    return new WorkerPool(workers.script, size, { settings, root, assetDir: workers.assetDir }, ctx.log, { maxOldGenerationSizeMb: INDEX_WORKER_HEAP_MB });
+    return new WorkerPool(workers.script, size, { settings, root, assetDir: workers.assetDir }, ctx.log, { maxOldGenerationSizeMb: INDEX_WORKER_HEAP_MB, maxYoungGenerationSizeMb: INDEX_WORKER_YOUNG_MB });
   };
 }
 
