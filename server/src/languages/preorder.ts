@@ -30,6 +30,9 @@ export function preorder<T, K>(
 ): Preorder<T, K> {
   const nodes: Array<T | null> = [];
   const parts = new Map<number, Preorder<T, K>>();
+  // Buckets of numeric keys (TypeScript's SyntaxKind) in an array, of other keys in a map; the
+  // array's become the map's at the end (a lookup per node was a good share of the walk).
+  const byNumber: number[][] = [];
   const buckets = new Map<K, number[]>();
   // Parent of each slot by index (-1: the root); the stack holds a node and its parent's index.
   // No allocation per node: this runs over every node of every file.
@@ -37,8 +40,9 @@ export function preorder<T, K>(
   const stack: T[] = [root];
   const stackParents: number[] = [-1];
   const kids: T[] = [];
+  let count = 0;
   const collect = (c: T): void => {
-    kids.push(c);
+    kids[count++] = c;
   };
   while (stack.length > 0) {
     const n = stack.pop()!;
@@ -53,16 +57,18 @@ export function preorder<T, K>(
     }
     nodes.push(n);
     const key = keyOf(n);
-    const bucket = buckets.get(key);
+    const bucket = typeof key === 'number' ? byNumber[key] : buckets.get(key);
     if (bucket) bucket.push(at);
+    else if (typeof key === 'number') byNumber[key] = [at];
     else buckets.set(key, [at]);
+    count = 0;
     forEachChild(n, collect);
-    for (let i = kids.length - 1; i >= 0; i--) {
+    for (let i = count - 1; i >= 0; i--) {
       stack.push(kids[i]);
       stackParents.push(at);
     }
-    kids.length = 0;
   }
+  for (let k = 0; k < byNumber.length; k++) if (byNumber[k]) buckets.set(k as K, byNumber[k]);
   // Subtree sizes in slots, children before parents (reverse order), then ends.
   const ends = new Int32Array(nodes.length);
   for (let i = nodes.length - 1; i >= 0; i--) {
