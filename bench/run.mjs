@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { arch, cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { dirname, join, relative } from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { databaseBench, databaseSection } from './database.mjs';
 import { parseArgs, USAGE, UsageError } from './lib/args.mjs';
@@ -102,6 +103,11 @@ const LATENCY_TOOLS = {
   ],
 };
 
+/** How the extension starts the language server (server/src/protocol.ts, built by `npm run build`). */
+function serverProcess() {
+  return createRequire(join(repoRoot, 'package.json'))(join(repoRoot, 'out/server/src/protocol.js')).SERVER_PROCESS;
+}
+
 function runLatency(opts, files, scanTools) {
   const results = [];
   const jobs = [];
@@ -121,7 +127,9 @@ function runLatency(opts, files, scanTools) {
     for (const job of rotate(jobs, round)) {
       if (job.result.unavailable) continue;
       progress(`latency round ${round + 1}/${opts.rounds}: ${job.t.id} on ${job.language}`);
-      const r = spawnSync(process.execPath, [join(benchDir, 'editor-latency.mjs'), '--tool', job.t.id, '--file', job.path, '--language', job.language, '--edits', String(opts.edits)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      // PerfLens in a process started as the extension starts the language server (its flags and environment).
+      const server = job.t.id === 'perflens' ? serverProcess() : { execArgv: [], env: {} };
+      const r = spawnSync(process.execPath, [...server.execArgv, join(benchDir, 'editor-latency.mjs'), '--tool', job.t.id, '--file', job.path, '--language', job.language, '--edits', String(opts.edits)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...server.env } });
       if (r.status !== 0) {
         job.result.unavailable = `failed: ${(r.stderr || '').trim().split('\n')[0]?.slice(0, 200)}`;
         continue;
