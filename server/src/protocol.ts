@@ -1,6 +1,6 @@
 /**
- * The one module shared by client and server: command ids, custom LSP methods and the settings
- * shape. Nothing else crosses the boundary.
+ * The one module shared by client and server: command ids, custom LSP methods, the settings
+ * shape and how the server's process is started. Nothing else crosses the boundary.
  */
 
 export type RuleSeverity = 'error' | 'warning' | 'info' | 'hint' | 'off';

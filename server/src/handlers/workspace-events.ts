@@ -58,9 +58,10 @@ export function registerWorkspaceEvents(ctx: ServerContext, refreshDiagnostics: 
  */
 const INDEX_WORKER_HEAP_MB = 256;
 /**
- * Its young generation as the server's own (SERVER_PROCESS: 4 MB semi-spaces), whatever flags the
- * server was started with: a worker otherwise sizes it from the heap, and the index's parse garbage
- * then stays resident in semi-spaces four times the size.
+ * The worker's young generation, set here whatever flags the server was started with (otherwise
+ * the process's, or sized from the heap): 8 MB semi-spaces, where most of a file's parse garbage
+ * dies. 12 and 48 MB gave the same peak resident memory within the noise of
+ * bench/server-memory.mjs; 12 made indexing slower.
  */
 const INDEX_WORKER_YOUNG_MB = 24;
 /** Below this, starting a worker (about a second of loading the parsers) costs more than it saves. */
