@@ -36,7 +36,9 @@ function relocate(statement: Node, tree: Tree, delta: number, rows: number): voi
     (n as { tree: Tree }).tree = tree;
     if (delta !== 0 || rows !== 0) {
       (n as { startIndex: number }).startIndex += delta;
-      (n as { startPosition: { row: number; column: number } }).startPosition = { row: n.startPosition.row + rows, column: n.startPosition.column };
+      // Each node has a position object of its own (web-tree-sitter makes one per node object),
+      // which nothing but the node refers to: shifted in place, without an object per moved node.
+      (n.startPosition as { row: number }).row += rows;
       if (m.plEndIndex !== undefined) m.plEndIndex += delta;
     }
     if (m.plChildren) for (const k of m.plChildren) if (k) stack.push(k);
