@@ -94,41 +94,75 @@ interface Usage {
 const EVICTING_METHODS = /^(delete|clear|splice|shift|pop|length)$/;
 const ITERATING_METHODS = /^(forEach|keys|values|entries|map|filter|reduce|some|every|find)$/;
 
-function usage(sf: ts.SourceFile, store: Store): Usage {
-  const u: Usage = { evicted: false, iterated: false, readers: new Set() };
+/** What `n` does to `store` (one of the stores it names), into `u`. */
+function recordUse(n: ts.Node, store: Store, u: Usage): void {
+  if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && names(n.expression.expression, store)) {
+    const method = n.expression.name.text;
+    const fn = inFunction(n);
+    if (/^(set|add|push|unshift)$/.test(method) && fn && n.arguments[0] && !isConstantKey(n.arguments[0])) u.write ??= { node: n, key: n.arguments[0], fn };
+    else if (EVICTING_METHODS.test(method)) u.evicted = true;
+    else if (ITERATING_METHODS.test(method)) u.iterated = true;
+    else if (/^(get|has|includes|indexOf)$/.test(method) && fn) u.readers.add(fn);
+  } else if (ts.isPropertyAccessExpression(n) && names(n.expression, store)) {
+    // `cache.size > 1000`, `list.length >= MAX`: a bound is checked somewhere.
+    if (/^(size|length)$/.test(n.name.text) && ts.isBinaryExpression(n.parent) && /[<>]/.test(n.parent.operatorToken.getText())) u.evicted = true;
+    if (n.name.text === 'length' && ts.isBinaryExpression(n.parent) && n.parent.left === n && n.parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) u.evicted = true;
+  } else if (ts.isElementAccessExpression(n) && names(n.expression, store)) {
+    const fn = inFunction(n);
+    const p = n.parent;
+    if (ts.isDeleteExpression(p)) u.evicted = true;
+    else if (ts.isBinaryExpression(p) && p.left === n && p.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      if (fn && !isConstantKey(n.argumentExpression)) u.write ??= { node: p, key: n.argumentExpression, fn };
+    } else if (fn) u.readers.add(fn);
+  } else if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && names(n.left, store) && inFunction(n)) {
+    u.evicted = true; // reassigned: emptied on some schedule
+  } else if ((ts.isForOfStatement(n) || ts.isForInStatement(n)) && names(n.expression, store)) u.iterated = true;
+  else if (ts.isSpreadElement(n) && names(n.expression, store)) u.iterated = true;
+  else if (ts.isCallExpression(n) && /^(Array\.from|Object\.(keys|values|entries))$/.test(n.expression.getText()) && n.arguments[0] && names(n.arguments[0], store)) {
+    u.iterated = true;
+    // `Object.keys(cache).length > MAX`
+    if (ts.isPropertyAccessExpression(n.parent) && n.parent.name.text === 'length' && ts.isBinaryExpression(n.parent.parent)) u.evicted = true;
+  } else if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.InKeyword && names(n.right, store)) {
+    const fn = inFunction(n);
+    if (fn) u.readers.add(fn);
+  }
+}
+
+/**
+ * How each store is used, from one walk of the file for all of them. Each case of `recordUse`
+ * needs one of a few expressions of the node to name the store: only the stores those name are
+ * tried.
+ */
+function usages(sf: ts.SourceFile, stores: readonly Store[]): Map<Store, Usage> {
+  const out = new Map<Store, Usage>();
+  const byName = new Map<string, Store[]>();
+  for (const store of stores) {
+    out.set(store, { evicted: false, iterated: false, readers: new Set() });
+    const key = store.member ? `this.${store.name}` : store.name;
+    const same = byName.get(key);
+    if (same) same.push(store);
+    else byName.set(key, [store]);
+  }
+  const candidates: Store[] = [];
+  const named = (e: ts.Expression | undefined): void => {
+    if (!e) return;
+    e = unwrap(e);
+    const key = ts.isIdentifier(e) ? e.text : ts.isPropertyAccessExpression(e) && e.expression.kind === ts.SyntaxKind.ThisKeyword ? `this.${e.name.text}` : undefined;
+    for (const store of (key !== undefined && byName.get(key)) || []) if (!candidates.includes(store)) candidates.push(store);
+  };
   walk(sf, (n) => {
-    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && names(n.expression.expression, store)) {
-      const method = n.expression.name.text;
-      const fn = inFunction(n);
-      if (/^(set|add|push|unshift)$/.test(method) && fn && n.arguments[0] && !isConstantKey(n.arguments[0])) u.write ??= { node: n, key: n.arguments[0], fn };
-      else if (EVICTING_METHODS.test(method)) u.evicted = true;
-      else if (ITERATING_METHODS.test(method)) u.iterated = true;
-      else if (/^(get|has|includes|indexOf)$/.test(method) && fn) u.readers.add(fn);
-    } else if (ts.isPropertyAccessExpression(n) && names(n.expression, store)) {
-      // `cache.size > 1000`, `list.length >= MAX`: a bound is checked somewhere.
-      if (/^(size|length)$/.test(n.name.text) && ts.isBinaryExpression(n.parent) && /[<>]/.test(n.parent.operatorToken.getText())) u.evicted = true;
-      if (n.name.text === 'length' && ts.isBinaryExpression(n.parent) && n.parent.left === n && n.parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) u.evicted = true;
-    } else if (ts.isElementAccessExpression(n) && names(n.expression, store)) {
-      const fn = inFunction(n);
-      const p = n.parent;
-      if (ts.isDeleteExpression(p)) u.evicted = true;
-      else if (ts.isBinaryExpression(p) && p.left === n && p.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
-        if (fn && !isConstantKey(n.argumentExpression)) u.write ??= { node: p, key: n.argumentExpression, fn };
-      } else if (fn) u.readers.add(fn);
-    } else if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && names(n.left, store) && inFunction(n)) {
-      u.evicted = true; // reassigned: emptied on some schedule
-    } else if ((ts.isForOfStatement(n) || ts.isForInStatement(n)) && names(n.expression, store)) u.iterated = true;
-    else if (ts.isSpreadElement(n) && names(n.expression, store)) u.iterated = true;
-    else if (ts.isCallExpression(n) && /^(Array\.from|Object\.(keys|values|entries))$/.test(n.expression.getText()) && n.arguments[0] && names(n.arguments[0], store)) {
-      u.iterated = true;
-      // `Object.keys(cache).length > MAX`
-      if (ts.isPropertyAccessExpression(n.parent) && n.parent.name.text === 'length' && ts.isBinaryExpression(n.parent.parent)) u.evicted = true;
-    } else if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.InKeyword && names(n.right, store)) {
-      const fn = inFunction(n);
-      if (fn) u.readers.add(fn);
+    candidates.length = 0;
+    if (ts.isCallExpression(n)) {
+      if (ts.isPropertyAccessExpression(n.expression)) named(n.expression.expression);
+      named(n.arguments[0]);
+    } else if (ts.isPropertyAccessExpression(n) || ts.isElementAccessExpression(n) || ts.isForOfStatement(n) || ts.isForInStatement(n) || ts.isSpreadElement(n)) named(n.expression);
+    else if (ts.isBinaryExpression(n)) {
+      named(n.left);
+      named(n.right);
     }
+    for (const store of candidates) recordUse(n, store, out.get(store)!);
   });
-  return u;
+  return out;
 }
 
 /** The last name in a key expression: `id` in `post.id`, `cacheKey`. */
@@ -141,8 +175,11 @@ function keyName(key: ts.Expression): string {
 
 function collectionCaches(sf: ts.SourceFile, reach: ReadonlyMap<ts.Node, HandlerReach>): TsCacheFact[] {
   const out: TsCacheFact[] = [];
-  for (const store of moduleStores(sf)) {
-    const u = usage(sf, store);
+  const stores = moduleStores(sf);
+  if (stores.length === 0) return out;
+  const used = usages(sf, stores);
+  for (const store of stores) {
+    const u = used.get(store)!;
     if (!u.write || u.evicted) continue;
     // A cache reads before it writes, or says so in its name, or fills per request; a registry does none of these.
     const getOrSet = u.readers.has(u.write.fn);
