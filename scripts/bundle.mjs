@@ -27,7 +27,7 @@ const common = {
   banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" },
   // web-tree-sitter's CommonJS build, as the compiled sources load it: its ESM build loads Node's
   // modules with import(), which fails in a script run from V8's code cache on Node 20
-  // (server/src/cli/code-cache.ts).
+  // (server/src/workers/code-cache.ts).
   alias: { 'web-tree-sitter': require.resolve('web-tree-sitter') },
 };
 
@@ -50,8 +50,8 @@ await Promise.all([
   esbuild.build({ ...common, entryPoints: [join(root, 'client/src/extension.ts')], outfile: join(root, 'client/out/extension.js'), external: ['vscode'] }),
   esbuild.build({ ...common, entryPoints: [join(root, 'server/src/main.ts')], outfile: join(root, 'server/out/server.js') }),
   esbuild.build({ ...common, entryPoints: [join(root, 'server/src/cli.ts')], outfile: join(root, 'server/out/cli.js'), plugins: [cliParts] }),
-  // Loaded through V8's code cache (server/src/cli/code-cache.ts), where import() fails on Node 20: require() instead.
-  esbuild.build({ ...common, entryPoints: [join(root, 'server/src/cli/lint-worker.ts')], outfile: join(root, 'server/out/lint-worker.js'), supported: { 'dynamic-import': false } }),
+  // Loaded through V8's code cache (server/src/workers/code-cache.ts), where import() fails on Node 20: require() instead.
+  esbuild.build({ ...common, entryPoints: [join(root, 'server/src/workers/lint-worker.ts')], outfile: join(root, 'server/out/lint-worker.js'), supported: { 'dynamic-import': false } }),
   esbuild.build({ ...common, entryPoints: [join(root, 'server/src/cli/database-commands.ts')], outfile: join(root, 'server/out/database-cli.js') }),
   // Emscripten's Node glue names `ws` for a browser-socket mode PGlite never uses in Node.
   esbuild.build({ ...common, entryPoints: [join(root, 'server/src/database/pglite-host.ts')], outfile: join(root, 'server/out/pglite-host.js'), external: ['ws'] }),

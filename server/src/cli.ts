@@ -15,8 +15,8 @@ import { detectStyle, formatText } from './cli/format-text';
 import { lintFiles } from './cli/lint-files';
 import { defaultCacheDir } from './database/cache-dir';
 import { UsageError, walkArgs } from './cli/argv';
-// A lint worker requires the bundle's loader by this file's name (cli/code-cache.ts).
-export { requireWithCodeCache } from './cli/code-cache';
+// A lint worker requires the bundle's loader by this file's name (workers/code-cache.ts).
+export { requireWithCodeCache } from './workers/code-cache';
 
 declare const PERFLENS_VERSION: string | undefined;
 const VERSION = typeof PERFLENS_VERSION === 'string' ? PERFLENS_VERSION : '0.0.0-dev';

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { formatJson } from '../../server/src/cli/format-json';
-import { FileLinter } from '../../server/src/cli/file-linter';
+import { FileLinter } from '../../server/src/workers/file-linter';
 import { LintCache } from '../../server/src/cli/lint-cache';
 import { DEFAULT_SETTINGS } from '../../server/src/protocol';
 import { lintFiles, type LintOptions } from '../../server/src/cli/lint-files';

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { mergeSettings } from '../../server/src/engine/config';
-import { WorkerPool } from '../../server/src/cli/lint-pool';
+import { WorkerPool } from '../../server/src/workers/lint-pool';
 import { WorkspaceIndex, type IndexResult, type IndexWorkers } from '../../server/src/engine/workspace-index';
 import { REPO_ROOT, testEngine } from '../harness/engine';
 
@@ -64,7 +64,7 @@ describe('WorkspaceIndex', () => {
   });
 
   describe('with worker threads', () => {
-    const workerScript = path.join(REPO_ROOT, 'out/server/src/cli/lint-worker.js');
+    const workerScript = path.join(REPO_ROOT, 'out/server/src/workers/lint-worker.js');
     const writeModels = () => {
       fs.writeFileSync(path.join(root, 'schema.prisma'), 'model User {\n  id    Int    @id\n  posts Post[]\n}\nmodel Post {\n  id       Int  @id\n  authorId Int\n  author   User @relation(fields: [authorId], references: [id])\n}\n');
       fs.writeFileSync(path.join(root, 'src/models.py'), 'from django.db import models\n\nclass Author(models.Model):\n    name = models.CharField(max_length=100)\n\nclass Book(models.Model):\n    author = models.ForeignKey(Author, on_delete=models.CASCADE)\n');

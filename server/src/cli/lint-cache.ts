@@ -23,7 +23,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Finding } from '../engine/finding';
-import type { FileSummary } from './file-linter';
+import type { FileSummary } from '../workers/file-linter';
 
 export interface CachedFile {
   hash: string;

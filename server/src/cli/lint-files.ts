@@ -17,10 +17,10 @@ import { defaultCacheDir } from '../database/cache-dir';
 import type { ModelFact } from '../languages/facts';
 import { isPrismaSchema, prismaSchemaModels } from '../languages/prisma/schema-models';
 import type { PerflensSettings } from '../protocol';
-import type { FileSummary, LinterInit, LintOutcome } from './file-linter';
+import type { FileSummary, LinterInit, LintOutcome } from '../workers/file-linter';
 import { FileStates } from './file-states';
 import { LintCache, contentHash, type CachedFile } from './lint-cache';
-import { LocalRunner, WorkerPool, type LintRunner } from './lint-pool';
+import { LINT_WORKER_SCRIPT, LocalRunner, WorkerPool, type LintRunner } from '../workers/lint-pool';
 
 export interface LintOptions {
   only?: ReadonlySet<string>;
@@ -163,7 +163,7 @@ export async function lintFiles(root: string, paths: readonly string[], options:
     await runner?.close();
     pooled = size > 1;
     runner = pooled
-      ? new WorkerPool(path.join(__dirname, 'lint-worker.js'), size, init, log, undefined, options.codeCache)
+      ? new WorkerPool(LINT_WORKER_SCRIPT, size, init, log, undefined, options.codeCache)
       : await LocalRunner.start(init, log, options.codeCache);
     return runner;
   };

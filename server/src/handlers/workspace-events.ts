@@ -5,7 +5,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DidChangeWatchedFilesNotification, FileChangeType } from 'vscode-languageserver';
-import { WorkerPool } from '../cli/lint-pool';
+import { WorkerPool } from '../workers/lint-pool';
 import type { ServerContext } from '../context';
 import type { IndexWorkers } from '../engine/workspace-index';
 import { readPathAliases } from '../engine/path-aliases';

@@ -1,7 +1,8 @@
 /**
- * Where the CLI's per-file work runs: worker threads, one per core, or the main thread for small
- * runs (starting a worker costs about as much as linting a hundred files). Both answer the same
- * jobs with the same plain data, so the output does not depend on which one ran.
+ * Where per-file work runs: the CLI's lint passes on worker threads, one per core, or on the main
+ * thread for small runs (starting a worker costs about as much as linting a hundred files); the
+ * language server's workspace index on worker threads. Both runners answer the same jobs with the
+ * same plain data, so the output does not depend on which one ran.
  */
 import * as path from 'node:path';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
@@ -18,6 +19,9 @@ export interface LintRunner {
   close(): Promise<void>;
 }
 
+/** The workers' script: lint-worker.js beside this module, bundled (server/out) or compiled. */
+export const LINT_WORKER_SCRIPT = path.join(__dirname, 'lint-worker.js');
+
 export class LocalRunner implements LintRunner {
   private constructor(private readonly linter: FileLinter) {}
 
@@ -25,7 +29,7 @@ export class LocalRunner implements LintRunner {
   static async start(init: LinterInit, log: (m: string) => void, codeCache?: string): Promise<LocalRunner> {
     // The worker's module (its own bundle once built): the parsers load only now. `require`, not
     // `import()`: importing CommonJS runs Node's export scanner over all 14 MB of the bundle.
-    const { FileLinter } = requireWithCodeCache(path.join(__dirname, 'lint-worker.js'), codeCache) as typeof import('./lint-worker.js');
+    const { FileLinter } = requireWithCodeCache(LINT_WORKER_SCRIPT, codeCache) as typeof import('./lint-worker.js');
     return new LocalRunner(await FileLinter.create(init, log));
   }
 

@@ -1,7 +1,8 @@
 /**
- * One file at a time, as the CLI's workers (or the main thread, for small runs) do it: the model
- * pass (facts → the models a file defines and the helpers it exports) and the lint pass (facts →
- * findings, with the workspace's models and the helpers of imported files). Everything in and out
+ * One file at a time, as the workers (or the CLI's main thread, for small runs) do it: the model
+ * pass (facts → the models a file defines and the helpers it exports), the lint pass (facts →
+ * findings, with the workspace's models and the helpers of imported files) and the language
+ * server's index entries. Everything in and out
  * is plain data, so that it crosses to and from worker threads and into the persistent cache.
  */
 import * as fs from 'node:fs';
@@ -18,7 +19,7 @@ import { createAdapters } from '../languages';
 import type { EffectHelperFact, FileFacts, LanguageId, ModelFact, QueryHelperFact } from '../languages/facts';
 import type { PerflensSettings } from '../protocol';
 import { ALL_RULES } from '../rules';
-import { applyFixesUntilStable } from './apply-fixes';
+import { applyFixesUntilStable } from '../engine/apply-fixes';
 
 export interface LinterInit {
   settings: PerflensSettings;

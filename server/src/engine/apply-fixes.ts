@@ -1,7 +1,7 @@
 /** `--fix`: applies fixes, non-overlapping, re-linting until stable (a fix may unlock another). */
-import type { Finding } from '../engine/finding';
-import { applyEdits, selectFixes, type FixMode } from '../engine/fix-selection';
-import { SourceFile } from '../engine/source-file';
+import type { Finding } from './finding';
+import { applyEdits, selectFixes, type FixMode } from './fix-selection';
+import { SourceFile } from './source-file';
 
 const MAX_PASSES = 5;
 
