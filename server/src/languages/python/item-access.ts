@@ -4,7 +4,7 @@
  * to recognise its query and what it already eager-loads.
  */
 import type { ItemAccessFact, OrmId } from '../facts';
-import { enclosingLoop } from './loops';
+import { enclosingLoop, loopItemNames } from './loops';
 import { field, nodesOfType, walk, type Node } from './tree';
 
 export interface QuerySource {
@@ -75,10 +75,11 @@ function iterableOf(inside: Node, loopStart: number): Node | undefined {
 export function itemAccesses(root: Node, query: IteratedQuery): ItemAccessFact[] {
   const out: ItemAccessFact[] = [];
   const seen = new Set<string>();
+  const items = loopItemNames(root);
   for (const attr of nodesOfType(root, 'attribute')) {
     const obj = field(attr, 'object');
     const name = field(attr, 'attribute')?.text;
-    if (obj?.type !== 'identifier' || !name) continue;
+    if (obj?.type !== 'identifier' || !name || !items.has(obj.text)) continue;
     // A method call on the item (`post.save()`) is not a relation read.
     if (attr.parent?.type === 'call' && field(attr.parent, 'function')?.id === attr.id) continue;
     const loop = enclosingLoop(attr);

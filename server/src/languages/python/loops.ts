@@ -3,7 +3,7 @@
  * function, and whether the query uses the loop's item.
  */
 import type { LoopFact } from '../facts';
-import { decoratorsOf, field, walk, type Node } from './tree';
+import { decoratorsOf, field, nodesOfTypes, walk, type Node } from './tree';
 
 const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
 
@@ -24,7 +24,8 @@ export interface PyLoop {
 }
 
 export function enclosingLoop(node: Node): PyLoop | undefined {
-  const text = node.tree.rootNode.text;
+  // Read only for a loop found: the root node is a new object (a call into WASM) on each read.
+  const text = (): string => node.tree.rootNode.text;
   let child: Node = node;
   for (let n = node.parent; n; child = n, n = n.parent) {
     if (n.type === 'function_definition') return resolverOf(n, text);
@@ -35,7 +36,7 @@ export function enclosingLoop(node: Node): PyLoop | undefined {
       const right = field(n, 'right');
       return {
         body,
-        fact: { kind: n.text.startsWith('async') ? 'for-await' : 'for-of', variables: targetNames(field(n, 'left')), iterable: right?.text, start: n.startIndex, end: body.startIndex, statementStart: lineStart(text, n.startIndex), concurrent: false },
+        fact: { kind: n.text.startsWith('async') ? 'for-await' : 'for-of', variables: targetNames(field(n, 'left')), iterable: right?.text, start: n.startIndex, end: body.startIndex, statementStart: lineStart(text(), n.startIndex), concurrent: false },
       };
     }
     if (COMPREHENSIONS.has(n.type)) {
@@ -48,7 +49,7 @@ export function enclosingLoop(node: Node): PyLoop | undefined {
       while (stmt.parent && stmt.parent.type !== 'block' && stmt.parent.type !== 'module') stmt = stmt.parent;
       return {
         body: n,
-        fact: { kind: 'comprehension', variables, iterable: clauses[0] ? field(clauses[0], 'right')?.text : undefined, start: n.startIndex, end: n.endIndex, statementStart: lineStart(text, stmt.startIndex), concurrent: false },
+        fact: { kind: 'comprehension', variables, iterable: clauses[0] ? field(clauses[0], 'right')?.text : undefined, start: n.startIndex, end: n.endIndex, statementStart: lineStart(text(), stmt.startIndex), concurrent: false },
       };
     }
   }
@@ -90,7 +91,18 @@ const ROOT_TYPES = /^(Query|Mutation|Subscription)$/;
  * `resolve_<field>(parent, info)` on an `ObjectType` (not Query/Mutation), or a Strawberry
  * `@strawberry.field` method on a `@strawberry.type`. The parent (or `self`) is the per-item variable.
  */
-function resolverOf(fn: Node, text: string): PyLoop | undefined {
+function resolverOf(fn: Node, text: () => string): PyLoop | undefined {
+  const parent = resolverParent(fn);
+  const body = field(fn, 'body');
+  if (!parent || !body) return undefined;
+  return {
+    body,
+    fact: { kind: 'resolver', variables: [parent.name], iterable: parent.className, start: fn.startIndex, end: body.startIndex, statementStart: lineStart(text(), fn.startIndex), concurrent: true },
+  };
+}
+
+/** The per-item parameter of a GraphQL field resolver, and its type's class name. */
+function resolverParent(fn: Node): { name: string; className: string } | undefined {
   const name = field(fn, 'name')?.text ?? '';
   const body = field(fn, 'body');
   const cls = fn.parent?.type === 'decorated_definition' ? fn.parent.parent?.parent : fn.parent?.parent;
@@ -103,9 +115,21 @@ function resolverOf(fn: Node, text: string): PyLoop | undefined {
   if (!graphene && !strawberry) return undefined;
   const first = field(fn, 'parameters')?.namedChildren[0];
   const parent = first?.type === 'identifier' ? first.text : first ? field(first, 'name')?.text : undefined;
-  if (!parent) return undefined;
-  return {
-    body,
-    fact: { kind: 'resolver', variables: [parent], iterable: className, start: fn.startIndex, end: body.startIndex, statementStart: lineStart(text, fn.startIndex), concurrent: true },
-  };
+  return parent ? { name: parent, className } : undefined;
+}
+
+/**
+ * Every name a loop of the module binds as its item: `for` and comprehension targets, resolver
+ * parents. A superset of the variables `enclosingLoop` can give, so that an expression on any other
+ * name needs no walk up its ancestors.
+ */
+export function loopItemNames(root: Node): Set<string> {
+  const names = new Set<string>();
+  for (const n of nodesOfTypes(root, ['for_statement', 'for_in_clause', 'function_definition'])) {
+    if (n.type === 'function_definition') {
+      const parent = resolverParent(n);
+      if (parent) names.add(parent.name);
+    } else for (const v of targetNames(field(n, 'left'))) names.add(v);
+  }
+  return names;
 }
