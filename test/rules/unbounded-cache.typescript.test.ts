@@ -86,6 +86,18 @@ ruleTests('unbounded-cache', {
       output: `import { Injectable } from '@nestjs/common';\nimport { LRUCache } from 'lru-cache';\n@Injectable()\nexport class GeoService {\n  private cache = new LRUCache<string, Geo>({ max: 1000 });\n  async lookup(ip: string) {\n    if (!this.cache.has(ip)) this.cache.set(ip, await geoip(ip));\n    return this.cache.get(ip);\n  }\n}\n`,
     },
     {
+      name: 'two module-level maps, only one of them evicted: each is judged on its own use',
+      file: 'a.ts',
+      code: `const cache = new Map<string, number>();\nconst profiles = new Map<string, Profile>();\nsetInterval(() => cache.clear(), 60_000);\nexport function get(k: string) {\n  if (!cache.has(k)) cache.set(k, compute(k));\n  return cache.get(k);\n}\nexport async function profile(id: string) {\n  if (!profiles.has(id)) profiles.set(id, await load(id));\n  return profiles.get(id);\n}\n`,
+      findings: [{ line: 2, message: /`profiles` is a module-level `Map`/ }],
+    },
+    {
+      name: 'a service field named like a cleared module-level map: `this.cache` is not `cache`',
+      file: 'geo.service.ts',
+      code: `import { Injectable } from '@nestjs/common';\nconst cache = new Map<string, Geo>();\nsetInterval(() => cache.clear(), 60_000);\nexport const cached = (ip: string) => cache.get(ip);\n@Injectable()\nexport class GeoService {\n  private cache = new Map<string, Geo>();\n  async lookup(ip: string) {\n    if (!this.cache.has(ip)) this.cache.set(ip, await geoip(ip));\n    return this.cache.get(ip);\n  }\n}\n`,
+      findings: [{ line: 7, message: /`this\.cache` is a `Map` field of a singleton service/ }],
+    },
+    {
       name: 'lodash memoize at module level',
       file: 'a.ts',
       code: `import _ from 'lodash';\nexport const slug = _.memoize((title: string) => title.toLowerCase().replace(/\\W+/g, '-'));\n`,
