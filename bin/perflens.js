@@ -9,7 +9,7 @@ try {
   process.exit(2);
 }
 // Node 22+ keeps V8's compiled code of the CLI between runs. The lint worker's 14 MB bundle has a
-// code cache of its own on every Node version (server/src/cli/code-cache.ts), in the same folder.
+// code cache of its own on every Node version (server/src/workers/code-cache.ts), in the same folder.
 // Compiled code only, never results: `--no-cache` (per-file results) leaves it on.
 const { enableCompileCache } = require('node:module');
 if (typeof enableCompileCache === 'function') {

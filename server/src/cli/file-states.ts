@@ -76,14 +76,12 @@ export class FileStates {
     const state = this.state(file);
     if ('hash' in state) return state.hash;
     if (MISSING.has(state.skipped)) return null;
-    {
-      try {
-        hash = bytesHash(fs.readFileSync(file));
-      } catch {
-        hash = null;
-      }
-      this.depHashes.set(file, hash);
+    try {
+      hash = bytesHash(fs.readFileSync(file));
+    } catch {
+      hash = null;
     }
+    this.depHashes.set(file, hash);
     return hash;
   }
 

@@ -16,10 +16,10 @@ import Module from 'node:module';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 
-/** One file per (bundle, Node, platform): a rebuilt bundle gets a new name, and the old one is left for the cleanup below. */
 /** The file that exports requireWithCodeCache (the CLI bundle, or this module from sources): what a worker requires first. */
 export const CODE_CACHE_LOADER = __filename;
 
+/** One file per (bundle, Node, platform): a rebuilt bundle gets a new name, and the old one is left for the cleanup below. */
 function cacheFile(file: string, dir: string): string {
   const stat = fs.statSync(file);
   const key = createHash('sha256').update(`${file}\0${stat.size}\0${stat.mtimeMs}\0${process.version}\0${process.arch}`).digest('hex').slice(0, 16);
@@ -51,7 +51,7 @@ function readCache(file: string): Buffer | undefined {
  * not just the top level.
  */
 export function requireWithCodeCache(file: string, dir: string | undefined): unknown {
-  // The bundle imports Node's modules with import() (web-tree-sitter): the script needs Node's own
+  // A module loaded this way may import Node's modules with import(): the script needs Node's own
   // loader for that, which vm offers from Node 20.12 on; before that, no code cache.
   const loader = (vm as unknown as { constants?: { USE_MAIN_CONTEXT_DEFAULT_LOADER?: unknown } }).constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
   if (!dir || !loader) return require(file);

@@ -2,8 +2,8 @@
  * One file at a time, as the workers (or the CLI's main thread, for small runs) do it: the model
  * pass (facts → the models a file defines and the helpers it exports), the lint pass (facts →
  * findings, with the workspace's models and the helpers of imported files) and the language
- * server's index entries. Everything in and out
- * is plain data, so that it crosses to and from worker threads and into the persistent cache.
+ * server's index entries. Everything in and out is plain data, so that it crosses to and from
+ * worker threads and into the persistent cache.
  */
 import * as fs from 'node:fs';
 import { Engine } from '../engine/analyze';

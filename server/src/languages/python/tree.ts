@@ -111,8 +111,8 @@ export function nodesOfType(node: Node, type: string): readonly Node[] {
  * a module's kept statements answer from their own lists.
  */
 export function nodesOfTypes(node: Node, types: readonly string[]): readonly Node[] {
-  const wanted = new Set(types);
   if (node.type !== 'module') {
+    const wanted = new Set(types);
     const out: Node[] = [];
     walk(node, (n) => {
       if (wanted.has(n.type)) out.push(n);
