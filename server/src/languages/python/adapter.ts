@@ -2,7 +2,7 @@
  * Python adapter: tree-sitter (WASM) with incremental re-parsing per file, so that a keystroke
  * in a 5,000-line file re-parses in milliseconds; one walk builds the facts.
  */
-import { Edit, type Parser, type Tree } from 'web-tree-sitter';
+import { Edit, Tree, type Parser } from 'web-tree-sitter';
 import type { SourceFile } from '../../engine/source-file';
 import type { LanguageAdapter } from '../adapter';
 import type { FileFacts, OrmId, ParseProblem, SqlDialect } from '../facts';
@@ -71,10 +71,46 @@ const DIALECTS: Array<[RegExp, SqlDialect]> = [
 interface Cached {
   text: string;
   tree: Tree;
+  /** What every node object of the file refers to as its tree: the current tree's address (treeHandle). */
+  handle: Tree;
   /** The root node the facts read: its nodes keep what was read of them (node-memo), and typing re-uses them (reuse.ts). */
   root: Node;
   /** The tree before this one, deleted at the next parse, so that a node object still pointing into it never reads freed memory. */
   retired?: Tree;
+}
+
+interface TreeInternals {
+  0: number;
+  language: unknown;
+  textCallback: unknown;
+}
+
+/**
+ * A stand-in for the file's current tree that the node objects refer to (`node.tree`), instead of
+ * the Tree object of the parse that made them: after an incremental re-parse, the node objects
+ * moved into the new tree (reuse.ts) need no update of their own, only the handle does. Not made by
+ * Tree's constructor, so no finalizer frees its address: the parse's own Tree object owns that.
+ */
+function treeHandle(tree: Tree): Tree {
+  const handle = Object.create(Tree.prototype) as Tree;
+  pointAt(handle, tree);
+  return handle;
+}
+
+function pointAt(handle: Tree, tree: Tree): void {
+  const h = handle as unknown as TreeInternals;
+  const t = tree as unknown as TreeInternals;
+  h[0] = t[0];
+  h.language = t.language;
+  // The callback that reads the text this tree was parsed from (a node's text comes from it).
+  h.textCallback = t.textCallback;
+}
+
+/** The tree's root node, referring to `handle` (and so every node reached from it). */
+function rootOf(tree: Tree, handle: Tree): Node {
+  const root = tree.rootNode;
+  (root as { tree: Tree }).tree = handle;
+  return root;
 }
 
 function point(text: string, offset: number): { row: number; column: number } {
@@ -125,19 +161,25 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
       const tree = parser.parse(file.text, old.tree);
       old.retired?.delete();
       if (tree) {
-        let root = tree.rootNode;
+        // The old tree's nodes, through the handle, now read the new tree (the old one stays
+        // alive until the next parse: what the new one shares with it, and what they were read from).
+        pointAt(old.handle, tree);
+        let root = rootOf(tree, old.handle);
         try {
-          adoptUnchanged(old.root, root, d, { old: oldEnd.row, new: newEnd.row }, tree);
+          adoptUnchanged(old.root, root, d, { old: oldEnd.row, new: newEnd.row });
           keepStatementIndexes(root);
         } catch {
           // Nothing is lost but time: a root of fresh nodes.
-          root = tree.rootNode;
+          root = rootOf(tree, old.handle);
         }
-        next = { text: file.text, tree, root, retired: old.tree };
+        next = { text: file.text, tree, handle: old.handle, root, retired: old.tree };
       } else old.tree.delete();
     } else {
       const tree = parser.parse(file.text);
-      if (tree) next = { text: file.text, tree, root: tree.rootNode };
+      if (tree) {
+        const handle = treeHandle(tree);
+        next = { text: file.text, tree, handle, root: rootOf(tree, handle) };
+      }
     }
     if (next) this.trees.set(file.path, next);
     else this.trees.delete(file.path);

@@ -7,8 +7,9 @@
  * with each keystroke. Here the old nodes whose subtrees the parser re-used (the module's
  * statements, then the children of each node down the edit's path: the other methods of an edited
  * class) are moved into the new tree: their node objects, with what `node-memo` kept of them and
- * their node indexes, get the new tree and, after the edit, shifted positions. Only the nodes on
- * the edit's path are read from WASM again.
+ * their node indexes, stay; those after the edit get shifted positions. They already refer to the
+ * new tree: all node objects of a file refer to one handle that the adapter points at each new
+ * tree. Only the nodes on the edit's path are read from WASM again.
  *
  * A node is re-used when its subtree is the old one. A node's id is the address of its slot in its
  * parent's child array, which holds the subtree (a pointer, or a small leaf inline): the slots of
@@ -17,15 +18,15 @@
  * below has the same slot in both trees, and keeps its id. (Comparing a child's id instead is not
  * enough: a re-used hidden child can sit under a new node.)
  */
-import type { Node, Tree } from 'web-tree-sitter';
+import type { Node } from 'web-tree-sitter';
 import type { TextChange } from '../text-diff';
 import { memoOf } from './node-memo';
 import { sameSubtree } from './python-language';
 
 let generation = 0;
 
-/** Moves a subtree's node objects to `tree`, `delta` characters and `rows` lines further. */
-function relocate(statement: Node, tree: Tree, delta: number, rows: number): void {
+/** Moves a subtree's node objects `delta` characters and `rows` lines further. */
+function shift(statement: Node, delta: number, rows: number): void {
   const mark = ++generation;
   const stack: Node[] = [statement];
   while (stack.length > 0) {
@@ -33,14 +34,11 @@ function relocate(statement: Node, tree: Tree, delta: number, rows: number): voi
     const m = memoOf(n);
     if (m.plMoved === mark) continue;
     m.plMoved = mark;
-    (n as { tree: Tree }).tree = tree;
-    if (delta !== 0 || rows !== 0) {
-      (n as { startIndex: number }).startIndex += delta;
-      // Each node has a position object of its own (web-tree-sitter makes one per node object),
-      // which nothing but the node refers to: shifted in place, without an object per moved node.
-      (n.startPosition as { row: number }).row += rows;
-      if (m.plEndIndex !== undefined) m.plEndIndex += delta;
-    }
+    (n as { startIndex: number }).startIndex += delta;
+    // Each node has a position object of its own (web-tree-sitter makes one per node object),
+    // which nothing but the node refers to: shifted in place, without an object per moved node.
+    (n.startPosition as { row: number }).row += rows;
+    if (m.plEndIndex !== undefined) m.plEndIndex += delta;
     if (m.plChildren) for (const k of m.plChildren) if (k) stack.push(k);
     if (m.plNamedChildren) for (const k of m.plNamedChildren) if (k) stack.push(k);
     if (m.plFields) for (let i = 1; i < m.plFields.length; i += 2) if (m.plFields[i]) stack.push(m.plFields[i] as Node);
@@ -53,7 +51,7 @@ function relocate(statement: Node, tree: Tree, delta: number, rows: number): voi
  * children of each node on it. `change` is the edit between the two texts; `endRows` the rows of
  * its old and new end. Returns how many subtrees were moved.
  */
-export function adoptUnchanged(oldRoot: Node, newRoot: Node, change: TextChange, endRows: { old: number; new: number }, tree: Tree): number {
+export function adoptUnchanged(oldRoot: Node, newRoot: Node, change: TextChange, endRows: { old: number; new: number }): number {
   const delta = change.newEnd - change.oldEnd;
   const rows = endRows.new - endRows.old;
   let adopted = 0;
@@ -83,10 +81,11 @@ export function adoptUnchanged(oldRoot: Node, newRoot: Node, change: TextChange,
         continue;
       }
       if (old.type !== fresh.type) continue;
-      const shift = old.startIndex < change.start ? 0 : delta;
-      if (old.endIndex + shift !== fresh.endIndex) continue;
+      const after = old.startIndex >= change.start;
+      if (old.endIndex + (after ? delta : 0) !== fresh.endIndex) continue;
       if (!sameSubtree(old, fresh)) continue;
-      relocate(old, tree, shift, shift === 0 ? 0 : rows);
+      // Before the edit, nothing changes: the node objects already refer to the new tree.
+      if (after && (delta !== 0 || rows !== 0)) shift(old, delta, rows);
       // The node's own slot is in the new parent's array: its id and alias are the new node's.
       (old as { id: number }).id = fresh.id;
       (old as unknown as { 0: number })[0] = (fresh as unknown as { 0: number })[0];
