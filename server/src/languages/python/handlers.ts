@@ -66,6 +66,16 @@ export function findHandlers(root: Node, path: string, names: ModuleNames): PyHa
   const framework = frameworkFor(names);
   const viewsFile = /(^|\/)views?(\.py$|\/)|(^|\/)(api|routes|endpoints|routers?)(\.py$|\/)/.test(path.replace(/\\/g, '/'));
   const out: PyHandler[] = [];
+  // A class's bases, bare (`generics.ListAPIView` → `ListAPIView`), read once for all its methods.
+  const basesOf = new Map<Node, { text: string; bare: string[] }>();
+  const classBases = (cls: Node): { text: string; bare: string[] } => {
+    let b = basesOf.get(cls);
+    if (!b) {
+      const text = field(cls, 'superclasses')?.text ?? '';
+      basesOf.set(cls, (b = { text, bare: text.replace(/[()]/g, '').split(',').map((x) => x.trim().split('.').pop() ?? '') }));
+    }
+    return b;
+  };
   nodesOfTypes(root, ['function_definition']).forEach((n) => {
     if (n.type !== 'function_definition') return;
     const decorators = decoratorsOf(n);
@@ -88,8 +98,7 @@ export function findHandlers(root: Node, path: string, names: ModuleNames): PyHa
     const cls = enclosingClass(n);
     const name = field(n, 'name')?.text ?? '';
     if (cls) {
-      const bases = field(cls, 'superclasses')?.text ?? '';
-      const bareBases = bases.replace(/[()]/g, '').split(',').map((b) => b.trim().split('.').pop() ?? '');
+      const { text: bases, bare: bareBases } = classBases(cls);
       if (bareBases.some((b) => VIEW_BASE.test(b)) && VIEW_METHODS.test(name) && bareBases.every((b) => b !== 'BaseCommand')) {
         out.push(make(n, framework ?? 'django'));
         return;

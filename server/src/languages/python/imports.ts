@@ -39,8 +39,9 @@ export function moduleNames(root: Node): ModuleNames {
 /** `r.get` with `import requests as r` → `requests.get`; undefined when the root is not an import. */
 export function qualifiedName(expr: Node, names: ModuleNames): string | undefined {
   const text = expr.text;
-  if (!/^[\w.]+$/.test(text)) return undefined;
-  const [root, ...rest] = text.split('.');
-  const module = names.get(root);
-  return module ? [module, ...rest].join('.') : undefined;
+  // Most callees (`self.x`, a local) start with a name no import binds: one lookup, nothing made.
+  const dot = text.indexOf('.');
+  const module = names.get(dot < 0 ? text : text.slice(0, dot));
+  if (!module || !/^[\w.]+$/.test(text)) return undefined;
+  return dot < 0 ? module : module + text.slice(dot);
 }

@@ -98,12 +98,16 @@ export function installNodeMemo(): void {
     return (this.plNamedChildren ??= link(this, namedChildren.call(this)));
   });
   // web-tree-sitter looks a field's name up with indexOf over the grammar's field names on each call.
-  const fieldIds = new WeakMap<object, Map<string, number>>();
+  // The ids of the last language asked for (there is one): a WeakMap lookup per call cost more.
+  let lastLanguage: object | undefined;
+  let lastIds = new Map<string, number>();
   proto.childForFieldName = function (this: Memoized, name: string): Node | null {
     const language = this.tree.language;
-    let ids = fieldIds.get(language);
-    if (!ids) fieldIds.set(language, (ids = new Map(language.fields.map((f, i) => [f ?? '', i]))));
-    const id = ids.get(name);
+    if (language !== lastLanguage) {
+      lastIds = new Map(language.fields.map((f, i) => [f ?? '', i]));
+      lastLanguage = language;
+    }
+    const id = lastIds.get(name);
     return id === undefined || id === 0 ? null : this.childForFieldId(id);
   };
   const childForFieldId = proto.childForFieldId;
