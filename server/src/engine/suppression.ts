@@ -39,6 +39,7 @@ export function findSuppressions(file: SourceFile): Suppression[] {
 }
 
 export function applySuppressions(file: SourceFile, findings: Finding[]): Finding[] {
+  if (findings.length === 0) return findings;
   const suppressions = findSuppressions(file);
   if (suppressions.length === 0) return findings;
   return findings.filter((f) => {

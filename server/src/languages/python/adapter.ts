@@ -113,14 +113,23 @@ function rootOf(tree: Tree, handle: Tree): Node {
   return root;
 }
 
-function point(text: string, offset: number): { row: number; column: number } {
-  let row = 0;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+interface Point {
+  row: number;
+  column: number;
+}
+
+/**
+ * Where `offset` is in `text` (web-tree-sitter counts columns in UTF-16 code units, like JS
+ * strings), counting lines from `from`, a point at or before it: the edit's end is found from its
+ * start, not from the top of the file again.
+ */
+function point(text: string, offset: number, from?: { offset: number; point: Point }): Point {
+  let row = from?.point.row ?? 0;
+  let lineStart = from ? from.offset - from.point.column : 0;
+  for (let i = text.indexOf('\n', from?.offset ?? 0); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
     row++;
     lineStart = i + 1;
   }
-  // web-tree-sitter counts in UTF-16 code units, like JS strings.
   return { row, column: offset - lineStart };
 }
 
@@ -155,9 +164,11 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
     let next: Cached | undefined;
     if (old) {
       const d = textDiff(old.text, file.text);
-      const oldEnd = point(old.text, d.oldEnd);
-      const newEnd = point(file.text, d.newEnd);
-      old.tree.edit(new Edit({ startIndex: d.start, oldEndIndex: d.oldEnd, newEndIndex: d.newEnd, startPosition: point(old.text, d.start), oldEndPosition: oldEnd, newEndPosition: newEnd }));
+      // The texts are the same up to the edit's start.
+      const start = { offset: d.start, point: point(old.text, d.start) };
+      const oldEnd = point(old.text, d.oldEnd, start);
+      const newEnd = point(file.text, d.newEnd, start);
+      old.tree.edit(new Edit({ startIndex: d.start, oldEndIndex: d.oldEnd, newEndIndex: d.newEnd, startPosition: start.point, oldEndPosition: oldEnd, newEndPosition: newEnd }));
       const tree = parser.parse(file.text, old.tree);
       old.retired?.delete();
       if (tree) {
