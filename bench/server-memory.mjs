@@ -9,7 +9,7 @@
 // one file and sends edits (a line typed and removed, as in the latency benchmark), pulling
 // diagnostics every 100 edits. Reads the server's resident memory from /proc: after indexing,
 // after the edits, and its peak (VmHWM). Needs `npm run build` and the corpora (`npm run bench`
-// fetches them).
+// fetches them). PERFLENS_BENCH_VERBOSE=1 prints the server's log messages to stderr.
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -84,6 +84,7 @@ async function main() {
   let indexed;
   const indexDone = new Promise((resolve) => (indexed = resolve));
   connection.onNotification('window/logMessage', (p) => {
+    if (process.env.PERFLENS_BENCH_VERBOSE) process.stderr.write(p.message + '\n');
     if (/^indexed \d+ files|^indexing cancelled/.test(p.message)) indexed(p.message);
   });
   connection.onRequest('workspace/configuration', (p) => p.items.map(() => ({})));
