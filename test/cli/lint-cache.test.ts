@@ -11,7 +11,7 @@ import { formatJson } from '../../server/src/cli/format-json';
 import { FileLinter } from '../../server/src/workers/file-linter';
 import { LintCache } from '../../server/src/cli/lint-cache';
 import { DEFAULT_SETTINGS } from '../../server/src/protocol';
-import { lintFiles, type LintOptions } from '../../server/src/cli/lint-files';
+import { lintFiles, threadsFor, type LintOptions } from '../../server/src/cli/lint-files';
 import type { Finding } from '../../server/src/engine/finding';
 import { REPO_ROOT } from '../harness/engine';
 import { TempWorkspace } from './run-cli';
@@ -21,6 +21,27 @@ const quiet = { log: () => undefined };
 const SERVICES = 'from .models import Customer\n\n\ndef customer_for(order):\n    return Customer.objects.get(pk=order.customer_id)\n';
 const NOT_A_QUERY = 'def customer_for(order):\n    return order.customer_name\n';
 const VIEWS = 'from .services import customer_for\n\n\ndef names(orders):\n    return [customer_for(o).name for o in orders]\n';
+
+describe('CLI worker threads by default', () => {
+  const MB = 1024 * 1024;
+  it('stay off below 8 MB of text, whatever the cores', () => {
+    assert.equal(threadsFor({ python: 3 * MB, other: 4 * MB }, 8), 1);
+    assert.equal(threadsFor({ python: 0, other: 7 * MB }, 2), 1);
+  });
+
+  it('start from 8 MB with more than two cores (at most 8)', () => {
+    assert.equal(threadsFor({ python: 0, other: 9 * MB }, 4), 4);
+    assert.equal(threadsFor({ python: 0, other: 100 * MB }, 32), 8);
+  });
+
+  it('on two cores: from 8 MB of Python, but TS/JS only from 64 MB (its parser keeps the second core busy already)', () => {
+    assert.equal(threadsFor({ python: 11 * MB, other: 0 }, 2), 2);
+    assert.equal(threadsFor({ python: 0, other: 16 * MB }, 2), 1);
+    assert.equal(threadsFor({ python: 4 * MB, other: 40 * MB }, 2), 1);
+    assert.equal(threadsFor({ python: 20 * MB, other: 70 * MB }, 2), 2);
+    assert.equal(threadsFor({ python: 0, other: 64 * MB }, 2), 2);
+  });
+});
 
 describe('CLI workers and cache', () => {
   const ws = new TempWorkspace();

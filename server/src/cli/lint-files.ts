@@ -72,11 +72,43 @@ export interface LintResults {
 /**
  * Below this much text to analyse, workers cost more than they save: each one loads the bundle
  * and warms up its own JIT. Measured on a shared 2-vCPU VM: 6.5 MB (typeorm, 984 files) ran
- * slower on two workers than on the main thread, 11 MB and 15 MB about 1.2× faster.
+ * slower on two workers than on the main thread, 11 MB of Python 1.12× faster.
  */
 const MIN_CHARS_FOR_WORKERS = 8 * 1024 * 1024;
-/** So many files are that much text (about 5 KB a file): workers can start before the reading. */
-const MIN_FILES_FOR_EARLY_WORKERS = 2000;
+/**
+ * With two cores, TS/JS pays only from here. TypeScript's parser allocates a node object per
+ * token and keeps V8's collector busy: a single-threaded run already uses the second core for
+ * it, and two threads parsing at once each ran 1.7× slower (on the 2-vCPU VM, where two threads
+ * of plain arithmetic each ran at full speed). Whole runs: 15.5 MB of TS/JS took 1.08× longer on
+ * two workers than on the main thread, with 35% more CPU and twice the memory; 46 MB the same
+ * time; 89 MB of mixed TS/JS and Python 1.18× less. Python's parser runs in WASM, outside V8's
+ * heap, and gains from 8 MB.
+ */
+const MIN_CHARS_FOR_WORKERS_TWO_CORES = 64 * 1024 * 1024;
+/**
+ * The work of a file before it is read: a low estimate (the corpora average 5 KB), so that the
+ * workers start while the files are read only when their text will call for them.
+ */
+const CHARS_PER_FILE = 4 * 1024;
+
+/** Characters of text to analyse, Python apart (see MIN_CHARS_FOR_WORKERS_TWO_CORES). */
+export interface Work {
+  python: number;
+  other: number;
+}
+
+function addWork(work: Work, file: string, chars: number): void {
+  if (languageOfPath(file) === 'python') work.python += chars;
+  else work.other += chars;
+}
+
+/** How many worker threads this much work is worth: 1 runs it on the main thread. */
+export function threadsFor(work: Work, cores: number): number {
+  const total = work.python + work.other;
+  if (total < MIN_CHARS_FOR_WORKERS) return 1;
+  if (cores <= 2 && work.python < MIN_CHARS_FOR_WORKERS && total < MIN_CHARS_FOR_WORKERS_TWO_CORES) return 1;
+  return Math.min(cores, 8);
+}
 
 async function* expand(paths: readonly string[], filter: FileFilter, log: (m: string) => void): AsyncGenerator<string> {
   const seen = new Set<string>();
@@ -156,9 +188,8 @@ export async function lintFiles(root: string, paths: readonly string[], options:
 
   let runner: LintRunner | undefined;
   let pooled = false;
-  /** `work`: characters of text to analyse. */
-  const runnerFor = async (work: number): Promise<LintRunner> => {
-    const size = options.fix ? 1 : options.jobs ?? (work >= MIN_CHARS_FOR_WORKERS ? Math.min(cores(), 8) : 1);
+  const runnerFor = async (work: Work): Promise<LintRunner> => {
+    const size = options.fix ? 1 : options.jobs ?? threadsFor(work, cores());
     if (runner && (pooled || size <= 1)) return runner;
     await runner?.close();
     pooled = size > 1;
@@ -169,8 +200,13 @@ export async function lintFiles(root: string, paths: readonly string[], options:
   };
 
   try {
-    // Nothing can come from the cache: the workers start while the files are read.
-    if ((!cache || cache.empty) && lintPaths.length >= MIN_FILES_FOR_EARLY_WORKERS) await runnerFor(MIN_CHARS_FOR_WORKERS);
+    // Nothing can come from the cache and there is enough to do: the workers start while the
+    // files are read.
+    if (!cache || cache.empty) {
+      const estimate: Work = { python: 0, other: 0 };
+      for (const f of lintPaths) addWork(estimate, f, CHARS_PER_FILE);
+      if ((options.jobs ?? threadsFor(estimate, cores())) > 1) await runnerFor(estimate);
+    }
     const toRead = [...new Set([...rootFiles, ...lintPaths.filter((f) => languageOfPath(f))])];
 
     // Pass 1: the models of the whole root, so that a view linted alone still knows that
@@ -209,11 +245,13 @@ export async function lintFiles(root: string, paths: readonly string[], options:
       return 'hash' in state ? cache?.get(file, state.hash) : undefined;
     };
     if (summaryJobs.length) {
-      const textOf = (f: string): number => {
+      const work: Work = { python: 0, other: 0 };
+      for (const j of summaryJobs) addWork(work, j.file, j.text.length);
+      for (const f of lintPaths) {
+        if (!languageOfPath(f) || linted(f)?.findings) continue;
         const read = files.withText(f);
-        return 'text' in read ? read.text.length : 0;
-      };
-      const work = summaryJobs.reduce((n, j) => n + j.text.length, 0) + lintPaths.filter((f) => languageOfPath(f) && !linted(f)?.findings).reduce((n, f) => n + textOf(f), 0);
+        if ('text' in read) addWork(work, f, read.text.length);
+      }
       const r = await runnerFor(work);
       for (const j of summaryJobs) {
         summaries.push({ file: j.file, hash: j.hash, pending: r.summarize({ path: j.file, language: languageOfPath(j.file)!, text: j.text, keep: lintSet.has(j.file) }) });
@@ -267,7 +305,9 @@ export async function lintFiles(root: string, paths: readonly string[], options:
       } else uncached.push({ file: abs, relative, source, hash: read.hash });
     }
     if (uncached.length) {
-      const r = await runnerFor(uncached.reduce((n, t) => n + t.source.text.length, 0));
+      const work: Work = { python: 0, other: 0 };
+      for (const t of uncached) addWork(work, t.file, t.source.text.length);
+      const r = await runnerFor(work);
       r.setModels(usedModels);
       const lint = (t: (typeof uncached)[number]): Promise<LintOutcome> => r.lint({ path: t.file, language: t.source.language, text: t.source.text, fix: options.fix });
       // With --fix each file is written before the next is linted (it may import the fixed one).
