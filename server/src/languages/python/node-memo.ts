@@ -11,8 +11,9 @@
  */
 import { Node } from 'web-tree-sitter';
 
-/** What is kept, as own properties of the node (one hidden class for all nodes). */
+/** What is kept, as own properties of the node (one hidden class for all nodes: see ready()). */
 export interface Memo {
+  plReady?: boolean;
   plTypeId?: number;
   plType?: string;
   plEndIndex?: number;
@@ -32,8 +33,34 @@ export interface Memo {
 
 type Memoized = Node & Memo;
 
+/**
+ * The node with all of Memo's properties, made at once in one order the first time anything is
+ * kept of it. Made one at a time in the order the fact builders happen to read them, they gave
+ * the nodes of one file a dozen hidden classes: every read of them in the builders went through
+ * V8's megamorphic lookups, and the properties' backing store grew a few slots at a time.
+ */
+function ready(n: Memoized): Memoized {
+  if (n.plReady !== true) {
+    n.plReady = true;
+    n.plTypeId = undefined;
+    n.plType = undefined;
+    n.plEndIndex = undefined;
+    n.plIsNamed = undefined;
+    n.plIsError = undefined;
+    n.plIsMissing = undefined;
+    n.plHasError = undefined;
+    n.plText = undefined;
+    n.plParent = undefined;
+    n.plChildren = undefined;
+    n.plNamedChildren = undefined;
+    n.plFields = undefined;
+    n.plMoved = undefined;
+  }
+  return n;
+}
+
 export function memoOf(n: Node): Memo {
-  return n as Memoized;
+  return ready(n as Memoized);
 }
 
 let installed = false;
@@ -52,50 +79,51 @@ export function installNodeMemo(): void {
   };
   const typeId = original<number>('typeId');
   define('typeId', function () {
-    return (this.plTypeId ??= typeId.call(this));
+    return (ready(this).plTypeId ??= typeId.call(this));
   });
   define('type', function () {
-    return (this.plType ??= this.tree.language.types[this.typeId] || 'ERROR');
+    return (ready(this).plType ??= this.tree.language.types[this.typeId] || 'ERROR');
   });
   const endIndex = original<number>('endIndex');
   define('endIndex', function () {
-    return (this.plEndIndex ??= endIndex.call(this));
+    return (ready(this).plEndIndex ??= endIndex.call(this));
   });
   const isNamed = original<boolean>('isNamed');
   define('isNamed', function () {
-    return (this.plIsNamed ??= isNamed.call(this));
+    return (ready(this).plIsNamed ??= isNamed.call(this));
   });
   const isError = original<boolean>('isError');
   define('isError', function () {
-    return (this.plIsError ??= isError.call(this));
+    return (ready(this).plIsError ??= isError.call(this));
   });
   const isMissing = original<boolean>('isMissing');
   define('isMissing', function () {
-    return (this.plIsMissing ??= isMissing.call(this));
+    return (ready(this).plIsMissing ??= isMissing.call(this));
   });
   const hasError = original<boolean>('hasError');
   define('hasError', function () {
-    return (this.plHasError ??= hasError.call(this));
+    return (ready(this).plHasError ??= hasError.call(this));
   });
   const text = original<string>('text');
   define('text', function () {
-    return (this.plText ??= text.call(this));
+    return (ready(this).plText ??= text.call(this));
   });
   const parent = original<Node | null>('parent');
   define('parent', function () {
-    return this.plParent !== undefined ? this.plParent : (this.plParent = parent.call(this));
+    const m = ready(this);
+    return m.plParent !== undefined ? m.plParent : (m.plParent = parent.call(this));
   });
   const link = (owner: Node, kids: Array<Node | null>): Array<Node | null> => {
-    for (const k of kids) if (k) (k as Memoized).plParent = owner;
+    for (const k of kids) if (k) ready(k as Memoized).plParent = owner;
     return kids;
   };
   const children = original<Array<Node | null>>('children');
   define('children', function () {
-    return (this.plChildren ??= link(this, children.call(this)));
+    return (ready(this).plChildren ??= link(this, children.call(this)));
   });
   const namedChildren = original<Array<Node | null>>('namedChildren');
   define('namedChildren', function () {
-    return (this.plNamedChildren ??= link(this, namedChildren.call(this)));
+    return (ready(this).plNamedChildren ??= link(this, namedChildren.call(this)));
   });
   // web-tree-sitter looks a field's name up with indexOf over the grammar's field names on each call.
   // The ids of the last language asked for (there is one): a WeakMap lookup per call cost more.
@@ -112,12 +140,12 @@ export function installNodeMemo(): void {
   };
   const childForFieldId = proto.childForFieldId;
   proto.childForFieldId = function (this: Memoized, fieldId: number): Node | null {
-    const fields = (this.plFields ??= []);
+    const fields = (ready(this).plFields ??= []);
     for (let i = 0; i < fields.length; i += 2) if (fields[i] === fieldId) return fields[i + 1] as Node | null;
     const child = childForFieldId.call(this, fieldId);
     // The object of the walks when it is a named child, so that what was read of it is kept.
     const found = child ? (this.namedChildren.find((k) => k?.id === child.id && k.startIndex === child.startIndex) ?? child) : null;
-    if (found === child && child) (child as Memoized).plParent = this;
+    if (found === child && child) ready(child as Memoized).plParent = this;
     fields.push(fieldId, found);
     return found;
   };
