@@ -68,8 +68,21 @@ function clientNames(root: Node, names: ModuleNames): Map<string, string> {
   return out;
 }
 
+/**
+ * The names an `as` binds anywhere in the module (`with … as smtp`, and `except`/`case` ones: more
+ * than needed): a callee whose first name is not one of them has no `with` binding to look for.
+ */
+function asNames(root: Node): Set<string> {
+  const out = new Set<string>();
+  for (const n of nodesOfTypes(root, ['as_pattern'])) {
+    const alias = field(n, 'alias');
+    if (alias) out.add(alias.text);
+  }
+  return out;
+}
+
 /** `session.get` → `requests.Session.get`; `smtp.sendmail` → `smtplib.SMTP.sendmail`; else the import-qualified name. */
-function resolveCallee(call: Node, names: ModuleNames, clients: ReadonlyMap<string, string>): string | undefined {
+function resolveCallee(call: Node, names: ModuleNames, clients: ReadonlyMap<string, string>, bound: ReadonlySet<string>): string | undefined {
   const f = field(call, 'function');
   if (!f) return undefined;
   const direct = qualifiedName(f, names);
@@ -84,9 +97,10 @@ function resolveCallee(call: Node, names: ModuleNames, clients: ReadonlyMap<stri
       if (made) return `${made}.${field(f, 'attribute')?.text ?? ''}`;
     }
     const text = f.text;
-    for (const [local, made] of clients) if (text.startsWith(`${local}.`)) return `${made}${text.slice(local.length)}`;
-    const root = text.split('.')[0];
-    const withItem = withBinding(call, root, names);
+    for (const [local, made] of clients) if (text.charCodeAt(local.length) === 46 && text.startsWith(local)) return `${made}${text.slice(local.length)}`;
+    const dot = text.indexOf('.');
+    const root = dot < 0 ? text : text.slice(0, dot);
+    const withItem = bound.has(root) ? withBinding(call, root, names) : undefined;
     if (withItem) return `${withItem}${text.slice(root.length)}`;
   }
   return undefined;
@@ -200,11 +214,12 @@ function effectSummaries(root: Node, direct: Array<{ call: Node; effect: EffectH
 export function pythonBlockingCalls(root: Node, names: ModuleNames, reach: ReadonlyMap<number, PyReach>): PyEffects {
   const out: PyEffects = { blocking: [], untimed: [], helpers: [], imports: [] };
   const clients = clientNames(root, names);
+  const bound = asNames(root);
   const imported = importedNames(root);
   const direct: Array<{ call: Node; effect: EffectHelperFact }> = [];
   nodesOfTypes(root, ['call']).forEach((n) => {
     if (n.type !== 'call' || isAwaited(n)) return;
-    const qualified = resolveCallee(n, names, clients);
+    const qualified = resolveCallee(n, names, clients, bound);
     const f = field(n, 'function')!;
     const effects = qualified ? classify(n, qualified, clients) : [];
     for (const e of effects) {
