@@ -118,11 +118,25 @@ export function select<T, K>(index: Preorder<T, K>, keys: readonly K[]): readonl
     for (const l of lists) for (let i = 0; i < l.length; i++) all[at++] = l[i];
     slots = all.sort();
   }
-  list = [];
+  if (parts.size === 0) {
+    list = new Array<T>(slots.length);
+    for (let i = 0; i < slots.length; i++) list[i] = nodes[slots[i]]!;
+    index.selections.set(id, list);
+    return list;
+  }
+  // The parts' lists first, to size the result: after an edit, a module's list is mostly theirs.
+  let size = 0;
+  const partLists: Array<readonly T[] | undefined> = new Array(slots.length);
   for (let i = 0; i < slots.length; i++) {
-    const n = nodes[slots[i]];
-    if (n === null) for (const m of select(parts.get(slots[i])!, keys)) list.push(m);
-    else list.push(n);
+    if (nodes[slots[i]] !== null) size++;
+    else size += (partLists[i] = select(parts.get(slots[i])!, keys)).length;
+  }
+  list = new Array<T>(size);
+  let at = 0;
+  for (let i = 0; i < slots.length; i++) {
+    const part = partLists[i];
+    if (part === undefined) list[at++] = nodes[slots[i]]!;
+    else for (let j = 0; j < part.length; j++) list[at++] = part[j];
   }
   index.selections.set(id, list);
   return list;
