@@ -98,7 +98,11 @@ export function walkPreorder<T, K>(index: Preorder<T, K>, enter: (n: T) => boole
  * parts are looked at again.
  */
 export function select<T, K>(index: Preorder<T, K>, keys: readonly K[]): readonly T[] {
-  const id = keys.length === 1 ? String(keys[0]) : keys.join(',');
+  return selectAs(index, keys, keys.length === 1 ? String(keys[0]) : keys.join(','));
+}
+
+/** select(), with the id of the keys made once for all the parts. */
+function selectAs<T, K>(index: Preorder<T, K>, keys: readonly K[], id: string): readonly T[] {
   let list = index.selections.get(id);
   if (list) return list;
   const { nodes, parts, buckets } = index;
@@ -129,7 +133,7 @@ export function select<T, K>(index: Preorder<T, K>, keys: readonly K[]): readonl
   const partLists: Array<readonly T[] | undefined> = new Array(slots.length);
   for (let i = 0; i < slots.length; i++) {
     if (nodes[slots[i]] !== null) size++;
-    else size += (partLists[i] = select(parts.get(slots[i])!, keys)).length;
+    else size += (partLists[i] = selectAs(parts.get(slots[i])!, keys, id)).length;
   }
   list = new Array<T>(size);
   let at = 0;
