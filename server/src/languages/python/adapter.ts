@@ -106,6 +106,15 @@ function pointAt(handle: Tree, tree: Tree): void {
   h.textCallback = t.textCallback;
 }
 
+/**
+ * Deletes the file's tree; a node object still held somewhere then reads no tree at all (address
+ * 0, as web-tree-sitter leaves a deleted Tree), not freed memory.
+ */
+function retire(cached: Cached): void {
+  cached.tree.delete();
+  (cached.handle as unknown as TreeInternals)[0] = 0;
+}
+
 /** The tree's root node, referring to `handle` (and so every node reached from it). */
 function rootOf(tree: Tree, handle: Tree): Node {
   const root = tree.rootNode;
@@ -151,7 +160,7 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
 
   forget(file: string): void {
     const cached = this.trees.get(file);
-    cached?.tree.delete();
+    if (cached) retire(cached);
     cached?.retired?.delete();
     this.trees.delete(file);
   }
@@ -184,7 +193,7 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
           root = rootOf(tree, old.handle);
         }
         next = { text: file.text, tree, handle: old.handle, root, retired: old.tree };
-      } else old.tree.delete();
+      } else retire(old);
     } else {
       const tree = parser.parse(file.text);
       if (tree) {
