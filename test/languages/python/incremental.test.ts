@@ -185,6 +185,28 @@ describe('Python adapter', () => {
     assert.equal(facts.queries.filter((q) => q.pagination).length, 1);
   });
 
+  it('cancels a parse past its time budget: no facts, a problem saying why, and the next parse is whole', () => {
+    const slow = new PythonAdapter();
+    const file = '/p/budget.py';
+    return slow.init().then(() => {
+      slow.parseBudgetMs = 0;
+      // tree-sitter asks whether to go on every few hundred bytes: a 0 ms budget ends at the first.
+      const cancelled = slow.facts(new SourceFile(file, 'python', VIEW));
+      assert.equal(cancelled.skipped, 'parsing took longer than 0 s');
+      assert.deepEqual(cancelled.queries, []);
+      assert.match(cancelled.problems[0].message, /parsing took longer than 0 s: not analysed/);
+      slow.parseBudgetMs = 5000;
+      // Not the cancelled parse resumed: the whole text, as a fresh adapter parses it.
+      assert.equal(strip(slow.facts(new SourceFile(file, 'python', VIEW))), strip(fresh.facts(new SourceFile('/p/budget-fresh.py', 'python', VIEW))));
+      // And an edit after it re-parses incrementally.
+      const edited = VIEW.replace('"page", 1', '"page", 3');
+      assert.equal(strip(slow.facts(new SourceFile(file, 'python', edited))), strip(fresh.facts(new SourceFile('/p/budget-fresh2.py', 'python', edited))));
+      slow.forget(file);
+      fresh.forget('/p/budget-fresh.py');
+      fresh.forget('/p/budget-fresh2.py');
+    });
+  });
+
   it('gives no facts, and no exception, for binary input', () => {
     const facts = adapter.facts(new SourceFile('/p/c.py', 'python', 'x = 1\u0000\u0001\u0002'));
     assert.deepEqual(facts.queries, []);

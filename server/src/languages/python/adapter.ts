@@ -2,7 +2,7 @@
  * Python adapter: tree-sitter (WASM) with incremental re-parsing per file, so that a keystroke
  * in a 5,000-line file re-parses in milliseconds; one walk builds the facts.
  */
-import { Edit, Tree, type Parser } from 'web-tree-sitter';
+import { Edit, Tree, type ParseOptions, type Parser } from 'web-tree-sitter';
 import type { SourceFile } from '../../engine/source-file';
 import type { LanguageAdapter } from '../adapter';
 import type { FileFacts, OrmId, ParseProblem, SqlDialect } from '../facts';
@@ -51,6 +51,12 @@ export interface PyFacts extends FileFacts {
 }
 
 const MAX_CHARS = 5 * 1024 * 1024;
+/**
+ * How long one parse may take. tree-sitter is linear on code, but its error recovery can take
+ * far longer on some broken input: past this the parse is cancelled (tree-sitter asks about every
+ * few hundred bytes) and the file gets no facts, not a server that stops answering.
+ */
+const PARSE_BUDGET_MS = 5000;
 const MAX_PROBLEMS = 20;
 
 /** The nodes queries are read from: chains and slices, and DRF's declared pagination (fromDeclaredPagination). */
@@ -147,6 +153,10 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
   private parser?: Parser;
   private loading?: Promise<void>;
   private readonly trees = new Map<string, Cached>();
+  /** Why the last parse gave no tree, when it was cancelled. */
+  private parseFailure?: string;
+  /** PARSE_BUDGET_MS; tests make it tiny. */
+  parseBudgetMs = PARSE_BUDGET_MS;
 
   constructor(private readonly assetDir?: string) {}
 
@@ -165,9 +175,24 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
     this.trees.delete(file);
   }
 
+  /** tree-sitter's parse, cancelled past PARSE_BUDGET_MS. */
+  private parseWithin(parser: Parser, text: string, old?: Tree): Tree | null {
+    const deadline = performance.now() + this.parseBudgetMs;
+    // web-tree-sitter types the callback as returning nothing; returning true cancels the parse.
+    const progressCallback = (() => performance.now() > deadline) as unknown as ParseOptions['progressCallback'];
+    const tree = parser.parse(text, old, { progressCallback });
+    if (!tree) {
+      // A cancelled parse would otherwise resume with the next text given.
+      parser.reset();
+      this.parseFailure = `parsing took longer than ${this.parseBudgetMs / 1000} s`;
+    }
+    return tree;
+  }
+
   private parse(file: SourceFile): Cached | undefined {
     const parser = this.parser;
     if (!parser) throw new Error('the Python grammar is not loaded');
+    this.parseFailure = undefined;
     const old = this.trees.get(file.path);
     if (old && old.text === file.text) return old;
     let next: Cached | undefined;
@@ -178,7 +203,7 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
       const oldEnd = point(old.text, d.oldEnd, start);
       const newEnd = point(file.text, d.newEnd, start);
       old.tree.edit(new Edit({ startIndex: d.start, oldEndIndex: d.oldEnd, newEndIndex: d.newEnd, startPosition: start.point, oldEndPosition: oldEnd, newEndPosition: newEnd }));
-      const tree = parser.parse(file.text, old.tree);
+      const tree = this.parseWithin(parser, file.text, old.tree);
       old.retired?.delete();
       if (tree) {
         // The old tree's nodes, through the handle, now read the new tree (the old one stays
@@ -195,7 +220,7 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
         next = { text: file.text, tree, handle: old.handle, root, retired: old.tree };
       } else retire(old);
     } else {
-      const tree = parser.parse(file.text);
+      const tree = this.parseWithin(parser, file.text);
       if (tree) {
         const handle = treeHandle(tree);
         next = { text: file.text, tree, handle, root: rootOf(tree, handle) };
@@ -224,7 +249,13 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
       return facts;
     }
     const root = this.parse(file)?.root;
-    if (!root) return facts;
+    if (!root) {
+      if (this.parseFailure) {
+        facts.skipped = this.parseFailure;
+        facts.problems.push({ start: 0, end: 0, message: `${facts.skipped}: not analysed` });
+      }
+      return facts;
+    }
     const orms = new Set<OrmId>();
     const evidence: OrmEvidence = { orms, flask: false };
     let dialect: SqlDialect | undefined;
