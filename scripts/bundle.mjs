@@ -5,7 +5,7 @@
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -56,7 +56,7 @@ const typescriptOnce = {
   name: 'perflens-typescript-once',
   setup(build) {
     const shim = { path: 'typescript', namespace: 'perflens-typescript' };
-    build.onResolve({ filter: /^typescript$/ }, (args) => (args.kind === 'import-statement' && args.namespace === 'file' && !args.importer.includes(`${join('node_modules', '')}`) ? shim : undefined));
+    build.onResolve({ filter: /^typescript$/ }, (args) => (args.kind === 'import-statement' && args.namespace === 'file' && !args.importer.includes(`${sep}node_modules${sep}`) ? shim : undefined));
     build.onLoad({ filter: /.*/, namespace: 'perflens-typescript' }, () => ({ contents: `import ts from ${JSON.stringify(require.resolve('typescript'))};\nexport default ts;\n`, resolveDir: root, loader: 'js' }));
   },
 };
