@@ -9,7 +9,7 @@
 import type { BlockingCallFact, EffectHelperFact, OutboundCallFact, RequestPathImportFact } from '../facts';
 import { importedNames } from './helpers';
 import { isAsync, requestPathOf, type PyReach } from './handlers';
-import { qualifiedName, type ModuleNames } from './imports';
+import { headName, qualifiedName, type ModuleNames } from './imports';
 import { args, field, keywordArg, nodesOfTypes, walk, type Node } from './tree';
 
 export interface PyBlockingCall extends BlockingCallFact {
@@ -98,10 +98,11 @@ function resolveCallee(call: Node, names: ModuleNames, clients: ReadonlyMap<stri
     }
     const text = f.text;
     for (const [local, made] of clients) if (text.charCodeAt(local.length) === 46 && text.startsWith(local)) return `${made}${text.slice(local.length)}`;
-    const dot = text.indexOf('.');
-    const root = dot < 0 ? text : text.slice(0, dot);
-    const withItem = bound.has(root) ? withBinding(call, root, names) : undefined;
-    if (withItem) return `${withItem}${text.slice(root.length)}`;
+    const head = headName(f);
+    if (head && bound.has(head.text)) {
+      const withItem = withBinding(call, head.text, names);
+      if (withItem) return `${withItem}${text.slice(head.text.length)}`;
+    }
   }
   return undefined;
 }

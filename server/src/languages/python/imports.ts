@@ -38,10 +38,19 @@ export function moduleNames(root: Node): ModuleNames {
 
 /** `r.get` with `import requests as r` → `requests.get`; undefined when the root is not an import. */
 export function qualifiedName(expr: Node, names: ModuleNames): string | undefined {
+  // Most callees (`self.x`, a local) start with a name no import binds: one lookup of a name the
+  // node already holds, no string made.
+  const head = headName(expr);
+  const module = head && names.get(head.text);
+  if (!module) return undefined;
   const text = expr.text;
-  // Most callees (`self.x`, a local) start with a name no import binds: one lookup, nothing made.
-  const dot = text.indexOf('.');
-  const module = names.get(dot < 0 ? text : text.slice(0, dot));
-  if (!module || !/^[\w.]+$/.test(text)) return undefined;
-  return dot < 0 ? module : module + text.slice(dot);
+  if (!/^[\w.]+$/.test(text)) return undefined;
+  return head === expr ? module : module + text.slice(head.text.length);
+}
+
+/** The name an attribute chain starts with (`a` of `a.b.c`), or the identifier itself. */
+export function headName(expr: Node): Node | undefined {
+  let head: Node | null = expr;
+  while (head?.type === 'attribute') head = field(head, 'object');
+  return head?.type === 'identifier' ? head : undefined;
 }
