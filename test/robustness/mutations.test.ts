@@ -49,6 +49,19 @@ describe('robustness: mutated fixtures', function () {
     });
   }
 
+  // Each query of a loop once looked at the whole loop body again (which names carry the item):
+  // 30,000 queries in one loop took minutes. These run in well under a second now; quadratic
+  // again, they would take tens of seconds (no timing is asserted, the suite's timeout bounds it).
+  it('a loop of 10,000 queries (Python and TypeScript): one finding per query that uses the item', () => {
+    const n = 10_000;
+    const py = `from .models import Post\n\ndef view(request):\n    for p in Post.objects.all():\n        q = p.id\n${Array.from({ length: n }, (_, i) => `        Post.objects.filter(id=q + ${i}).first()`).join('\n')}\n    return None\n`;
+    const ts = `import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\nexport async function h(users: { id: number }[]) {\n  for (const u of users) {\n    const id = u.id;\n${Array.from({ length: n }, (_, i) => `    await prisma.post.findMany({ where: { authorId: id + ${i} } });`).join('\n')}\n  }\n}\n`;
+    for (const [code, file] of [[py, 'views.py'], [ts, 'loop.ts']]) {
+      const findings = lintText(engine, code, file).findings.filter((f) => f.ruleId === 'n-plus-one');
+      assert.equal(findings.length, n, file);
+    }
+  });
+
   it('a 5 MB single-line file gives no findings and no exception', () => {
     const huge = 'const x = [' + '1,'.repeat(2_600_000) + '];';
     const result = lintText(engine, huge, 'huge.ts');

@@ -91,14 +91,45 @@ export function enclosingLoop(node: ts.Node): EnclosingLoop | undefined {
   return undefined;
 }
 
+/** A declaration of a loop body that derives names from the item, in source order. */
+interface Derived {
+  at: ts.Node;
+  names: string[];
+}
+
+/**
+ * The declarations of a loop's body that carry the item, found in one walk of the body: every
+ * query of the loop then takes those before it. Walking the body again for each query made a loop
+ * of thousands of queries quadratic. Kept per body node; positions are read from the nodes when
+ * asked.
+ */
+const derivedByBody = new WeakMap<ts.Node, { variables: string; derived: Derived[] }>();
+
+function derivedNames(loop: EnclosingLoop): Derived[] {
+  const variables = loop.fact.variables.join(',');
+  const known = derivedByBody.get(loop.body);
+  if (known?.variables === variables) return known.derived;
+  const names = new Set(loop.fact.variables);
+  const derived: Derived[] = [];
+  walk(loop.body, (n) => {
+    if (ts.isVariableDeclaration(n) && n.initializer && mentions(n.initializer, names)) {
+      const added = bindingNames(n.name);
+      for (const v of added) names.add(v);
+      derived.push({ at: n, names: added });
+    }
+    if (ts.isFunctionLike(n) && n !== loop.body) return false;
+  });
+  derivedByBody.set(loop.body, { variables, derived });
+  return derived;
+}
+
 /** Names that carry the item: the loop variables, and locals of the body derived from them. */
 function itemNames(loop: EnclosingLoop, before: number): Set<string> {
   const names = new Set(loop.fact.variables);
-  walk(loop.body, (n) => {
-    if (n.pos >= before && n !== loop.body) return false;
-    if (ts.isVariableDeclaration(n) && n.initializer && mentions(n.initializer, names)) for (const v of bindingNames(n.name)) names.add(v);
-    if (ts.isFunctionLike(n) && n !== loop.body) return false;
-  });
+  for (const d of derivedNames(loop)) {
+    if (d.at.pos >= before) break;
+    for (const v of d.names) names.add(v);
+  }
   return names;
 }
 
