@@ -97,7 +97,7 @@ function resolveCallee(call: Node, names: ModuleNames, clients: ReadonlyMap<stri
       if (made) return `${made}.${field(f, 'attribute')?.text ?? ''}`;
     }
     const text = f.text;
-    for (const [local, made] of clients) if (text.charCodeAt(local.length) === 46 && text.startsWith(local)) return `${made}${text.slice(local.length)}`;
+    for (const [local, made] of clients) if (text[local.length] === '.' && text.startsWith(local)) return `${made}${text.slice(local.length)}`;
     const head = headName(f);
     if (head && bound.has(head.text)) {
       const withItem = withBinding(call, head.text, names);
