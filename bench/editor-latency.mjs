@@ -1,7 +1,9 @@
 // Editor latency, in one process per tool: open a ~3,500-line file, then make small edits (a comment
 // line typed in the middle of the file, then removed again) and time each re-lint. Prints one
 // JSON line: { samples: [ms…], findings }.
-//   node bench/editor-latency.mjs --tool perflens|eslint-verify|eslint-linttext|ruff --file F --language typescript|python --edits N
+// PerfLens runs the warm-up the server runs when it starts; perflens-cold does not (the first edits
+// in a server that has just started).
+//   node bench/editor-latency.mjs --tool perflens|perflens-cold|eslint-verify|eslint-linttext|ruff --file F --language typescript|python --edits N
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
@@ -25,9 +27,9 @@ export function editAt(text, language) {
 
 /** Each tool as { open(text), change(start, end, newText) } → findings count. */
 async function session(tool, file, language) {
-  if (tool === 'perflens') {
+  if (tool === 'perflens' || tool === 'perflens-cold') {
     const { perflensEditorSession } = requireRepo(join(repoRoot, 'out/bench/perflens-editor.js'));
-    return perflensEditorSession(file, language);
+    return perflensEditorSession(file, language, { warmUp: tool === 'perflens' });
   }
   if (tool === 'ruff') {
     const { Workspace, PositionEncoding } = requireBench('@astral-sh/ruff-wasm-nodejs');

@@ -94,11 +94,13 @@ function runScans(opts, tools, corpora) {
 const LATENCY_TOOLS = {
   typescript: [
     { id: 'perflens', tool: 'PerfLens (DocumentAnalyzer, as the LSP server)', peer: undefined },
+    { id: 'perflens-cold', tool: 'PerfLens, a server that has just started (no warm-up)', peer: undefined },
     { id: 'eslint-verify', tool: 'ESLint Linter#verify (no-await-in-loop)', peer: 'eslint' },
     { id: 'eslint-linttext', tool: 'ESLint ESLint#lintText (no-await-in-loop)', peer: 'eslint' },
   ],
   python: [
     { id: 'perflens', tool: 'PerfLens (DocumentAnalyzer, as the LSP server)', peer: undefined },
+    { id: 'perflens-cold', tool: 'PerfLens, a server that has just started (no warm-up)', peer: undefined },
     { id: 'ruff', tool: 'Ruff WASM Workspace#check (ASYNC, B019, PERF)', peer: 'ruff' },
   ],
 };
@@ -118,7 +120,7 @@ function runLatency(opts, files, scanTools) {
       const base = scanTools.find((x) => x.id === (t.peer ?? 'perflens'));
       if (opts.only && !opts.only.includes(t.peer ?? 'perflens')) continue;
       const result = { id: t.id, tool: t.tool, file: label, samples: [], unavailable: base?.unavailable };
-      if (t.id === 'perflens' && !existsSync(join(repoRoot, 'out/bench/perflens-editor.js'))) result.unavailable = 'not built: run npm run build';
+      if (t.id.startsWith('perflens') && !existsSync(join(repoRoot, 'out/bench/perflens-editor.js'))) result.unavailable = 'not built: run npm run build';
       results.push(result);
       if (!result.unavailable) jobs.push({ language, path: entry.path, t, result });
     }
@@ -128,7 +130,7 @@ function runLatency(opts, files, scanTools) {
       if (job.result.unavailable) continue;
       progress(`latency round ${round + 1}/${opts.rounds}: ${job.t.id} on ${job.language}`);
       // PerfLens in a process started as the extension starts the language server (its flags and environment).
-      const server = job.t.id === 'perflens' ? serverProcess() : { execArgv: [], env: {} };
+      const server = job.t.id.startsWith('perflens') ? serverProcess() : { execArgv: [], env: {} };
       const r = spawnSync(process.execPath, [...server.execArgv, join(benchDir, 'editor-latency.mjs'), '--tool', job.t.id, '--file', job.path, '--language', job.language, '--edits', String(opts.edits)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...server.env } });
       if (r.status !== 0) {
         job.result.unavailable = `failed: ${(r.stderr || '').trim().split('\n')[0]?.slice(0, 200)}`;

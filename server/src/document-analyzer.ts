@@ -22,12 +22,17 @@ export interface DocumentAnalysis {
   facts?: FileFacts;
 }
 
+/** What the analyzer reads of the settings (SettingsStore; the warm-up passes the defaults). */
+export type DocumentSettings = Pick<SettingsStore, 'generation' | 'forDocument'>;
+
 export class DocumentAnalyzer {
   private readonly cache = new Map<string, DocumentAnalysis>();
+  /** When the last analysis ended (performance.now()); 0: none yet. The warm-up waits for quiet. */
+  lastAnalysisAt = 0;
 
   constructor(
     private readonly engine: Engine,
-    private readonly settings: SettingsStore,
+    private readonly settings: DocumentSettings,
     /** Called with each fresh analysis (the workspace index keeps its summary). */
     private readonly onAnalyzed: (file: SourceFile, facts: FileFacts) => void = () => {},
     /** What other files define (ORM models, query helpers), for rules that need it. */
@@ -51,6 +56,7 @@ export class DocumentAnalyzer {
     if (isCancelled?.()) return undefined;
     const file = new SourceFile(path, language, doc.getText(), doc.version);
     const { findings, facts } = this.engine.analyze(file, settings, { isCancelled, models: this.workspace?.models, functions: this.workspace?.functions });
+    this.lastAnalysisAt = performance.now();
     if (isCancelled?.()) return undefined;
     if (facts && doc.uri.startsWith('file:')) this.onAnalyzed(file, facts);
     const result: DocumentAnalysis = { uri: doc.uri, version: doc.version, generation, file, findings, facts };

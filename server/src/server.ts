@@ -18,6 +18,7 @@ import { createAdapters } from './languages';
 import { ALL_RULES } from './rules';
 import { SettingsStore } from './settings-store';
 import { WorkspaceTrustedNotification, type InitializationOptions } from './protocol';
+import { startWarmUp } from './handlers/warm-up';
 
 declare const PERFLENS_VERSION: string | undefined;
 
@@ -80,8 +81,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     registerWorkspaceEvents(ctx, refresh);
     return initializeResult(ctx.support, version);
   });
+  let stopWarmUp = (): void => {};
   connection.onInitialized(() => {
     void onInitialized(ctx, refresh).catch((e: Error) => log(`start-up failed: ${e.message}`));
+    stopWarmUp = startWarmUp(ctx);
   });
   documents.onDidClose((e) => {
     ctx.analyzer.forget(e.document.uri);
@@ -95,7 +98,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   registerDatabaseCommands();
   registerExecuteCommand(ctx);
   // The embedded database's child process must not outlive the server.
-  connection.onShutdown(() => ctx.database.closeAll());
+  connection.onShutdown(() => {
+    stopWarmUp();
+    return ctx.database.closeAll();
+  });
   documents.listen(connection);
   connection.listen();
   return ctx;

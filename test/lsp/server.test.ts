@@ -116,6 +116,20 @@ describe('language server over stdio', function () {
     assert.equal(published.version, 1);
   });
 
+  it('warms up at start when the editor is idle, and publishes nothing for its samples', async () => {
+    await initialize(false);
+    await client!.waitFor('textDocument/publishDiagnostics', (p) => p.uri === uri && p.diagnostics.length > 0);
+    const log = await client!.waitFor('window/logMessage', (p) => p.message.startsWith('warm-up:'), 45_000);
+    assert.match(log.message, /^warm-up: 82 analyses of built-in samples in \d+ ms$/);
+    const published = client!.notifications.filter((n) => n.method === 'textDocument/publishDiagnostics').map((n) => n.params.uri);
+    assert.deepEqual([...new Set(published)], [uri], 'diagnostics only for the open document');
+    // Still answering, with the document's own findings.
+    const changed = HANDLER + '\n// typed\n';
+    client!.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: changed }] });
+    const again = await client!.waitFor('textDocument/publishDiagnostics', (p) => p.uri === uri && p.version === 2);
+    assert.equal(again.diagnostics[0].code, 'offset-pagination');
+  });
+
   it('applies per-document settings: a rule turned off reports nothing', async () => {
     await initialize(true, { rules: { 'offset-pagination': 'off' } });
     const report: any = await client!.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } });
