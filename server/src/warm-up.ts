@@ -74,10 +74,14 @@ export interface WarmUpOptions {
   idle?: () => Promise<void>;
   cancelled?: () => boolean;
   edits?: number;
+  /** The languages to warm up (a workspace's); unset: all. */
+  languages?: ReadonlySet<LanguageId>;
 }
 
 export interface WarmUpReport {
   analyses: number;
+  /** The languages of the samples analysed. */
+  languages: LanguageId[];
   ms: number;
   cancelled: boolean;
 }
@@ -98,16 +102,18 @@ export async function warmUp(engine: Engine, options: WarmUpOptions = {}): Promi
   const settings = { generation: 0, forDocument: () => Promise.resolve(defaults) };
   const analyzer = new DocumentAnalyzer(engine, settings, (file, facts) => index.recordAnalysis(file.path, file.text, facts), index);
   let analyses = 0;
+  const languages: LanguageId[] = [];
   await engine.init();
   for (const sample of warmUpSamples()) {
-    if (!engine.adapter(sample.language)) continue;
+    if (!engine.adapter(sample.language) || (options.languages && !options.languages.has(sample.language))) continue;
+    languages.push(sample.language);
     const uri = pathToUri(sample.path);
     let doc = TextDocument.create(uri, sample.language, 0, sample.text);
     let change: { start: number; insert: string } | undefined;
     try {
       for (let i = -1; i < edits; i++) {
         await idle();
-        if (cancelled()) return { analyses, ms: performance.now() - started, cancelled: true };
+        if (cancelled()) return { analyses, languages, ms: performance.now() - started, cancelled: true };
         if (change) {
           const at = doc.positionAt(change.start);
           doc = TextDocument.update(doc, [{ range: { start: at, end: doc.positionAt(change.start + change.insert.length) }, text: '' }], doc.version + 1);
@@ -128,5 +134,5 @@ export async function warmUp(engine: Engine, options: WarmUpOptions = {}): Promi
   // collection during the user's first edits. `gc` exists when the process was started with
   // --expose-gc (SERVER_PROCESS); otherwise V8 collects when it will.
   (globalThis as { gc?: () => void }).gc?.();
-  return { analyses, ms: performance.now() - started, cancelled: false };
+  return { analyses, languages, ms: performance.now() - started, cancelled: false };
 }

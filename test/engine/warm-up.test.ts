@@ -31,11 +31,18 @@ describe('start-up warm-up', function () {
     });
     const samples = warmUpSamples();
     assert.equal(report.cancelled, false);
+    assert.deepEqual(report.languages, ['python', 'typescript']);
     assert.equal(report.analyses, samples.length * (1 + WARM_UP_EDITS));
     assert.equal(idles, report.analyses, 'each step waits for the editor to be idle');
     assert.equal(keptTrees(engine, 'python'), 0);
     assert.equal(keptTrees(engine, 'typescript'), 0);
     assert.deepEqual(logs, [], 'the samples parse and every rule runs on them without a logged failure');
+  });
+
+  it('warms up only the languages asked for', async () => {
+    const report = await warmUp(engine, { languages: new Set(['python']) });
+    assert.deepEqual(report.languages, ['python']);
+    assert.equal(report.analyses, 1 + WARM_UP_EDITS);
   });
 
   it('stops between two steps when cancelled, and still forgets the sample', async () => {

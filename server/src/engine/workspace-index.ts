@@ -12,7 +12,7 @@ import { readSource } from './read-source';
 import { SourceFile, languageOfPath } from './source-file';
 import { WorkspaceFunctions } from './workspace-functions';
 import { WorkspaceModels } from './workspace-models';
-import type { EffectHelperFact, FileFacts, ModelFact, QueryHelperFact, RouteFact } from '../languages/facts';
+import type { EffectHelperFact, FileFacts, LanguageId, ModelFact, QueryHelperFact, RouteFact } from '../languages/facts';
 import { isPrismaSchema, prismaSchemaModels } from '../languages/prisma/schema-models';
 import type { PerflensSettings } from '../protocol';
 
@@ -95,6 +95,16 @@ export class WorkspaceIndex {
 
   get size(): number {
     return this.files.size;
+  }
+
+  /** The languages of the indexed files. */
+  languages(): Set<LanguageId> {
+    const out = new Set<LanguageId>();
+    for (const file of this.files.keys()) {
+      const language = languageOfPath(file);
+      if (language) out.add(language);
+    }
+    return out;
   }
 
   summary(file: string): FileSummary | undefined {

@@ -1,5 +1,6 @@
 /** Starts the engine's warm-up (../warm-up.ts) once the client is ready, in the editor's idle time. */
 import type { ServerContext } from '../context';
+import { pathToUri } from '../uri';
 import { warmUp } from '../warm-up';
 
 /**
@@ -10,7 +11,11 @@ const QUIET_MS = 300;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Starts the warm-up; the function returned stops it (at shutdown). */
+/**
+ * Starts the warm-up, once the workspace is indexed: of the languages the workspace has (all of
+ * them without a workspace or files), and none when PerfLens is turned off for it. The function
+ * returned stops it (at shutdown).
+ */
 export function startWarmUp(ctx: ServerContext): () => void {
   let stopped = false;
   const idle = async (): Promise<void> => {
@@ -19,10 +24,15 @@ export function startWarmUp(ctx: ServerContext): () => void {
       await sleep(QUIET_MS - quiet);
     }
   };
-  warmUp(ctx.engine, { idle, cancelled: () => stopped })
+  const start = async () => {
+    if (ctx.root && !(await ctx.settings.forDocument(pathToUri(ctx.root))).enable) return undefined;
+    const languages = ctx.index.languages();
+    return warmUp(ctx.engine, { idle, cancelled: () => stopped, languages: languages.size > 0 ? languages : undefined });
+  };
+  start()
     .then((r) => {
-      if (r.cancelled) return;
-      ctx.log(`warm-up: ${r.analyses} analyses of built-in samples in ${Math.round(r.ms)} ms`);
+      if (!r || r.cancelled) return;
+      ctx.log(`warm-up: ${r.analyses} analyses of built-in ${r.languages.join(' and ')} samples in ${Math.round(r.ms)} ms`);
     })
     .catch((e: Error) => ctx.log(`warm-up failed: ${e.message}`));
   return () => {
