@@ -139,6 +139,21 @@ ruleTests('offset-pagination', {
       file: 'raw.ts',
       code: "import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\nexport function list(offset: number) {\n  return prisma.$queryRaw`SELECT * FROM posts ORDER BY id LIMIT 20 OFFSET ${offset}`;\n}\n",
       findings: [{ line: 4, message: /primary key index serves this order/ }],
+      output: "import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\nexport function list(offset: number, after?: number) {\n  return prisma.$queryRaw`SELECT * FROM posts WHERE id > ${after} ORDER BY id LIMIT 20`;\n}\n",
+    },
+    {
+      name: 'SQL in a tagged template, offset from the request: the cursor comes from the same query string',
+      file: 'routes.ts',
+      code: express("  const offset = Number(req.query.offset ?? 0);\n  const rows = await prisma.$queryRaw`SELECT id, title FROM \"Post\" ORDER BY \"createdAt\" DESC LIMIT 20 OFFSET ${offset}`;\n  res.json(rows);"),
+      findings: [{ line: 10 }],
+      output: express("  const offset = Number(req.query.offset ?? 0);\n  const rows = await prisma.$queryRaw`SELECT id, title FROM \"Post\" WHERE (\"createdAt\", id) < (${req.query.afterCreatedAt}, ${req.query.afterId}) ORDER BY \"createdAt\" DESC, id DESC LIMIT 20`;\n  res.json(rows);"),
+    },
+    {
+      name: 'SQL in a tagged template of a JS file: an untyped new parameter',
+      file: 'raw.js',
+      code: "import postgres from 'postgres';\nconst sql = postgres();\nexport async function list(offset) {\n  return sql`SELECT * FROM posts ORDER BY created_at LIMIT 20 OFFSET ${offset}`;\n}\n",
+      findings: [{ line: 4 }],
+      output: "import postgres from 'postgres';\nconst sql = postgres();\nexport async function list(offset, afterCreatedAt, afterId) {\n  return sql`SELECT * FROM posts WHERE (created_at, id) > (${afterCreatedAt}, ${afterId}) ORDER BY created_at, id LIMIT 20`;\n}\n",
     },
   ],
 });

@@ -15,7 +15,15 @@ const TIE_BREAKER = 'id';
 
 export const detectSql: Detector<SqlFacts> = (facts, ctx) => detectSqlStatements(facts.sql, ctx);
 
-export function detectSqlStatements(statements: readonly SqlStatementFact[], ctx: DetectContext): Detection[] {
+/**
+ * For SQL in code whose parameters are interpolations (`sql\`…${x}…\``): the host language's
+ * expressions for the keyset cursor's values, one per key, and the edits that bring them into
+ * scope (a request's query string, or a new parameter of the function). Without it, or when it
+ * answers nothing, the fix interpolates names of its own (`${afterId}`) for the user to declare.
+ */
+export type InterpolationCursor = (statement: SqlStatementFact, keys: readonly OrderKey[]) => { values: string[]; edits: Edit[] } | undefined;
+
+export function detectSqlStatements(statements: readonly SqlStatementFact[], ctx: DetectContext, cursor?: InterpolationCursor): Detection[] {
   const out: Detection[] = [];
   for (const statement of statements) {
     const p = statement.pagination;
@@ -30,17 +38,18 @@ export function detectSqlStatements(statements: readonly SqlStatementFact[], ctx
     const existing = from ? (ctx.models?.indexOn(from, cols, 'sql') ?? ctx.models?.indexOn(from, cols, 'prisma')) : undefined;
     const message = offsetMessage({ query: from ? `SELECT … FROM ${from}` : 'SELECT …', offset: p.offset.text, table, keys, existing });
     const span = sites?.report ?? p.offsetSpan;
-    const fix = sites ? keysetFix(p, keys, sites, statement) : undefined;
+    const fix = sites ? keysetFix(p, keys, sites, statement, cursor) : undefined;
     out.push({ start: span.start, end: span.end, message, fixes: fix ? [fix] : [] });
   }
   return out;
 }
 
-function keysetFix(p: PaginationFact, keys: readonly OrderKey[], sites: KeysetSites, statement: SqlStatementFact): Fix | undefined {
+function keysetFix(p: PaginationFact, keys: readonly OrderKey[], sites: KeysetSites, statement: SqlStatementFact, cursor?: InterpolationCursor): Fix | undefined {
   if (!sites.orderExprs) return undefined;
   const tie = sites.tieQualifier ? `${sites.tieQualifier}.${TIE_BREAKER}` : TIE_BREAKER;
   const exprs = keys.map((_, i) => sites.orderExprs![i] ?? tie);
-  const values = parameters(keys, sites.params, freedParams(statement, p));
+  const host = sites.params.kind === 'interpolation' ? cursor?.(statement, keys) : undefined;
+  const values = host ? host.values.map((v) => `\${${v}}`) : parameters(keys, sites.params, freedParams(statement, p));
   const predicate = keysetPredicate(keys, exprs, values);
 
   const inserts: Array<{ at: number; text: string }> = [];
@@ -58,7 +67,7 @@ function keysetFix(p: PaginationFact, keys: readonly OrderKey[], sites: KeysetSi
     else inserts.push({ at: sites.orderByInsert, text: ` ORDER BY ${tieSort}` });
   }
   const removal: Edit = { start: p.offsetSpan.start, end: p.offsetSpan.end, newText: '' };
-  const edits = mergeInserts(removal, inserts);
+  const edits = [...mergeInserts(removal, inserts), ...(host?.edits ?? [])].sort((a, b) => a.start - b.start);
   const cols = keys.map((k) => k.column).join(', ');
   return { title: `Rewrite to keyset pagination on (${cols})`, applicability: 'unsafe', edits };
 }

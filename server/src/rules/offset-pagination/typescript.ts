@@ -1,9 +1,12 @@
 /** offset-pagination in JS/TS: ORM options (`skip`, `offset`) and builder `.offset()`/`.skip()`, plus SQL in strings. */
+import ts from 'typescript';
 import type { Detection } from '../../engine/finding';
 import type { Detector } from '../../engine/rule';
 import type { TsFacts } from '../../languages/typescript/adapter';
 import { isGrowingOffset, keysetKeys, offsetMessage } from './keyset';
-import { detectSqlStatements } from './sql';
+import { valueFact } from '../../languages/typescript/values';
+import { detectSqlStatements, type InterpolationCursor } from './sql';
+import { cursorFor } from './typescript-cursor';
 import { keysetFix } from './typescript-fixes';
 
 export const detectTypescript: Detector<TsFacts> = (facts, ctx) => {
@@ -29,6 +32,32 @@ export const detectTypescript: Detector<TsFacts> = (facts, ctx) => {
     const fix = facts.sourceFile ? keysetFix(q, keys, facts.sourceFile) : undefined;
     out.push({ start: p.offsetSpan.start, end: p.offsetSpan.end, message, fixes: fix ? [fix] : [] });
   }
-  out.push(...detectSqlStatements(facts.sql, ctx));
+  out.push(...detectSqlStatements(facts.sql, ctx, facts.sourceFile ? templateCursor(facts.sourceFile) : undefined));
   return out;
 };
+
+/**
+ * The keyset cursor of SQL in a tagged template, the way the ORM fixes get theirs: read from the
+ * request the offset came from (`${offset}` with `const offset = Number(req.query.offset)` gives
+ * `${req.query.afterCreatedAt}`), or else new optional parameters of the enclosing function.
+ */
+function templateCursor(sf: ts.SourceFile): InterpolationCursor {
+  const isTs = !/\.[mc]?jsx?$/i.test(sf.fileName);
+  return (statement, keys) => {
+    const offset = statement.pagination?.offset;
+    // The offset's span may start at the interpolation's `${`.
+    const span = offset ? templateSpanAt(sf, sf.text.startsWith('${', offset.start) ? offset.start + 2 : offset.start) : undefined;
+    if (!span) return undefined;
+    return cursorFor(span.expression, keys, valueFact(span.expression).requestObject, isTs);
+  };
+}
+
+/** The innermost `${…}` of a template literal that holds `pos` (a loop, not recursion: nesting may be deep). */
+function templateSpanAt(sf: ts.SourceFile, pos: number): ts.TemplateSpan | undefined {
+  let found: ts.TemplateSpan | undefined;
+  for (let n: ts.Node | undefined = sf; n; ) {
+    if (ts.isTemplateSpan(n) && pos >= n.expression.pos && pos <= n.expression.end) found = n;
+    n = ts.forEachChild(n, (c) => (pos >= c.pos && pos < c.end ? c : undefined));
+  }
+  return found;
+}
