@@ -1,3 +1,5 @@
+import * as assert from 'node:assert/strict';
+import { lintText, testEngine } from '../harness/engine';
 import { fixtureTests, ruleTests } from '../harness/rule-tester';
 
 ruleTests('offset-pagination', {
@@ -136,6 +138,27 @@ ruleTests('offset-pagination', {
       findings: [{ line: 8 }, { line: 9 }],
     },
     {
+      name: 'SQL in a string whose %s values the call binds: the tuple gets the cursor, the function a parameter',
+      file: 'raw.py',
+      code: 'def page(cursor, owner, n):\n    cursor.execute("SELECT * FROM items WHERE owner = %s ORDER BY id LIMIT 20 OFFSET %s", (owner, n))\n',
+      findings: [{ line: 2 }],
+      output: 'def page(cursor, owner, n, after=None):\n    cursor.execute("SELECT * FROM items WHERE owner = %s AND id > %s ORDER BY id LIMIT 20", (owner, after))\n',
+    },
+    {
+      name: 'SQL in a string with a one-value tuple keeps the trailing comma',
+      file: 'raw.py',
+      code: 'def page(cursor, n):\n    cursor.execute("SELECT * FROM items ORDER BY id LIMIT 20 OFFSET %s", (n,))\n',
+      findings: [{ line: 2 }],
+      output: 'def page(cursor, n, after=None):\n    cursor.execute("SELECT * FROM items WHERE id > %s ORDER BY id LIMIT 20", (after,))\n',
+    },
+    {
+      name: 'SQL in a Django view whose offset comes from the request: the cursor too',
+      file: 'views.py',
+      code: 'from django.db import connection\nfrom django.http import JsonResponse\n\n\ndef page(request):\n    n = int(request.GET.get("offset", 0))\n    with connection.cursor() as cursor:\n        cursor.execute("SELECT id FROM items ORDER BY created_at DESC LIMIT 20 OFFSET %s", [n])\n        return JsonResponse({"rows": cursor.fetchall()})\n',
+      findings: [{ line: 8 }],
+      output: 'from django.db import connection\nfrom django.http import JsonResponse\n\n\ndef page(request):\n    n = int(request.GET.get("offset", 0))\n    with connection.cursor() as cursor:\n        cursor.execute("SELECT id FROM items WHERE (created_at, id) < (%s, %s) ORDER BY created_at DESC, id DESC LIMIT 20", [request.GET.get("after_created_at"), request.GET.get("after_id")])\n        return JsonResponse({"rows": cursor.fetchall()})\n',
+    },
+    {
       name: 'SQL in an f-string passed to cursor.execute',
       file: 'raw.py',
       code: 'import psycopg2\n\n\ndef page(cursor, n):\n    cursor.execute(f"SELECT * FROM items ORDER BY id LIMIT 20 OFFSET {n}")\n',
@@ -145,3 +168,18 @@ ruleTests('offset-pagination', {
 });
 
 fixtureTests('offset-pagination', 'test/rules/offset-pagination/fixtures', (f) => f.endsWith('.py'));
+
+describe('offset-pagination (Python): SQL whose values cannot be rewritten gets the advice without an edit', () => {
+  for (const [name, code] of [
+    // An f-string puts the offset into the SQL text: a cursor would have to go in the same way.
+    ['an f-string', 'def page(cursor, n):\n    cursor.execute(f"SELECT * FROM items ORDER BY id LIMIT 20 OFFSET {n}")\n'],
+    ['values in a variable', 'def page(cursor, params):\n    cursor.execute("SELECT * FROM items ORDER BY id LIMIT 20 OFFSET %s", params)\n'],
+    ['named values', 'def page(cursor, n):\n    cursor.execute("SELECT * FROM items ORDER BY id LIMIT 20 OFFSET %(n)s", {"n": n})\n'],
+  ]) {
+    it(name, async () => {
+      const found = lintText(await testEngine(), code, 'raw.py').findings.filter((f) => f.ruleId === 'offset-pagination');
+      assert.equal(found.length, 1);
+      assert.deepEqual(found[0].fixes, []);
+    });
+  }
+});

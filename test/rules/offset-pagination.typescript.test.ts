@@ -1,3 +1,5 @@
+import * as assert from 'node:assert/strict';
+import { lintText, testEngine } from '../harness/engine';
 import { fixtureTests, ruleTests } from '../harness/rule-tester';
 
 const express = (body: string) => `import express from 'express';
@@ -149,6 +151,34 @@ ruleTests('offset-pagination', {
       output: express("  const offset = Number(req.query.offset ?? 0);\n  const rows = await prisma.$queryRaw`SELECT id, title FROM \"Post\" WHERE (\"createdAt\", id) < (${req.query.afterCreatedAt}, ${req.query.afterId}) ORDER BY \"createdAt\" DESC, id DESC LIMIT 20`;\n  res.json(rows);"),
     },
     {
+      name: 'SQL in a string whose $n values the call binds: the array gets the cursor in the offset\'s place',
+      file: 'raw.ts',
+      code: "import { Pool } from 'pg';\nconst pool = new Pool();\nexport async function list(req: any) {\n  const offset = Number(req.query.offset);\n  return pool.query('SELECT id FROM items ORDER BY created_at DESC LIMIT 20 OFFSET $1', [offset]);\n}\n",
+      findings: [{ line: 5 }],
+      output: "import { Pool } from 'pg';\nconst pool = new Pool();\nexport async function list(req: any) {\n  const offset = Number(req.query.offset);\n  return pool.query('SELECT id FROM items WHERE (created_at, id) < ($1, $2) ORDER BY created_at DESC, id DESC LIMIT 20', [req.query.afterCreatedAt, req.query.afterId]);\n}\n",
+    },
+    {
+      name: 'SQL in a string with $n values: the other values keep their numbers',
+      file: 'raw.ts',
+      code: "import { Pool } from 'pg';\nconst pool = new Pool();\nexport async function list(owner: string, offset: number) {\n  return pool.query('SELECT id FROM items WHERE owner = $1 ORDER BY id LIMIT 20 OFFSET $2', [owner, offset]);\n}\n",
+      findings: [{ line: 4 }],
+      output: "import { Pool } from 'pg';\nconst pool = new Pool();\nexport async function list(owner: string, offset: number, after?: number) {\n  return pool.query('SELECT id FROM items WHERE owner = $1 AND id > $2 ORDER BY id LIMIT 20', [owner, after]);\n}\n",
+    },
+    {
+      name: 'SQL in a string with ? values and mixed directions: the values in the order of the new placeholders',
+      file: 'raw.ts',
+      code: "import mysql from 'mysql2/promise';\nconst db = mysql.createPool({});\nexport async function list(owner: string, offset: number) {\n  return db.query('SELECT id FROM items WHERE owner = ? ORDER BY created_at DESC, id ASC LIMIT ? OFFSET ?', [owner, 20, offset]);\n}\n",
+      findings: [{ line: 4 }],
+      output: "import mysql from 'mysql2/promise';\nconst db = mysql.createPool({});\nexport async function list(owner: string, offset: number, afterCreatedAt?: Date, afterId?: number) {\n  return db.query('SELECT id FROM items WHERE owner = ? AND (created_at < ? OR (created_at = ? AND id > ?)) ORDER BY created_at DESC, id ASC LIMIT ?', [owner, afterCreatedAt, afterCreatedAt, afterId, 20]);\n}\n",
+    },
+    {
+      name: 'SQL in a string with MySQL LIMIT offset, count',
+      file: 'raw.ts',
+      code: "import mysql from 'mysql2/promise';\nconst db = mysql.createPool({});\nexport async function list(offset: number) {\n  return db.query('SELECT id FROM items ORDER BY id LIMIT ?, 20', [offset]);\n}\n",
+      findings: [{ line: 4 }],
+      output: "import mysql from 'mysql2/promise';\nconst db = mysql.createPool({});\nexport async function list(offset: number, after?: number) {\n  return db.query('SELECT id FROM items WHERE id > ? ORDER BY id LIMIT 20', [after]);\n}\n",
+    },
+    {
       name: 'SQL in a tagged template of a JS file: an untyped new parameter',
       file: 'raw.js',
       code: "import postgres from 'postgres';\nconst sql = postgres();\nexport async function list(offset) {\n  return sql`SELECT * FROM posts ORDER BY created_at LIMIT 20 OFFSET ${offset}`;\n}\n",
@@ -196,4 +226,20 @@ ruleTests('offset-pagination', {
       findings: [{ line: 4, message: /The index on \(createdAt, id\) already exists/ }],
     },
   ],
+});
+
+describe('offset-pagination: SQL whose values cannot be rewritten gets the advice without an edit', () => {
+  // A rewrite of the string alone would leave the call binding the offset as the cursor, or too
+  // few values for the new placeholders.
+  for (const [name, code] of [
+    ['values in a variable', "import { Pool } from 'pg';\nconst pool = new Pool();\nexport async function list(params: unknown[]) {\n  return pool.query('SELECT id FROM items ORDER BY id LIMIT 20 OFFSET $1', params);\n}\n"],
+    ['values spread into the array', "import { Pool } from 'pg';\nconst pool = new Pool();\nexport async function list(rest: unknown[]) {\n  return pool.query('SELECT id FROM items WHERE owner = $1 ORDER BY id LIMIT 20 OFFSET $2', [...rest]);\n}\n"],
+    ['named values', "import Database from 'better-sqlite3';\nconst db = new Database('x.db');\nexport function list(offset: number) {\n  return db.prepare('SELECT id FROM items ORDER BY id LIMIT 20 OFFSET :offset').all({ offset });\n}\n"],
+  ]) {
+    it(name, async () => {
+      const found = lintText(await testEngine(), code, 'raw.ts').findings.filter((f) => f.ruleId === 'offset-pagination');
+      assert.equal(found.length, 1);
+      assert.deepEqual(found[0].fixes, []);
+    });
+  }
 });

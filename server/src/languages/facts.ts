@@ -96,6 +96,18 @@ export interface QueryFact extends Span {
   via?: string[];
 }
 
+/**
+ * The values a call binds to SQL in a string, written out as a tuple or list (`cursor.execute(sql,
+ * (owner, n))`): what a rewrite of the SQL that changes its placeholders must change with it. The
+ * span is the inside of the brackets.
+ */
+export interface BoundValuesFact extends Span {
+  values: Array<{ text: string; requestObject?: string }>;
+  tuple: boolean;
+  /** The enclosing function's parameter list (its closing parenthesis): where a new parameter goes. */
+  params?: { close: number; empty: boolean; route: boolean };
+}
+
 export interface SqlStatementFact extends Span {
   dialect: SqlDialect;
   /** The statement text (for embedded SQL: the string's contents, placeholders for interpolations). */
@@ -104,6 +116,8 @@ export interface SqlStatementFact extends Span {
   host: 'file' | 'string';
   tables: string[];
   pagination?: PaginationFact;
+  /** Python: the values the call binds, when written out (the TS rules read the call from the syntax tree). */
+  boundValues?: BoundValuesFact;
 }
 
 /** A relation of an ORM model, read from its definition (Django models, …). */

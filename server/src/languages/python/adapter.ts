@@ -300,7 +300,7 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
         }
       }
       if (type === 'call') {
-        const sql = embeddedSqlAt(n, dialect);
+        const sql = embeddedSqlAt(n, dialect, root);
         if (sql.length) facts.sql.push(...sql);
       } else q ??= fromDeclaredPagination(n, type);
       if (q) {

@@ -3,9 +3,11 @@
  * `Model.objects.raw(…)`, `db.execute_sql(…)`; f-string fields are the holes. Chunks are passed as
  * written in the source (escapes untouched) so offsets map one to one.
  */
-import type { SqlDialect, SqlStatementFact } from '../facts';
+import type { BoundValuesFact, SqlDialect, SqlStatementFact } from '../facts';
 import { looksLikeSql, sqlFactsFromEmbedded, type SqlHole, type SqlPiece } from '../sql/embedded';
+import { paramsOf } from './query-fact';
 import { args, calleeName, type Node } from './tree';
+import { pyValueFact } from './values';
 
 const SQL_CALLS = new Set(['execute', 'executemany', 'text', 'raw', 'execute_sql', 'exec_driver_sql', 'fetch', 'fetchrow', 'fetchval', 'mogrify']);
 
@@ -30,12 +32,31 @@ function pieces(str: Node): { pieces: SqlPiece[]; holes: SqlHole[] } | undefined
   return { pieces: out, holes };
 }
 
-export function embeddedSqlAt(call: Node, dialect: SqlDialect | undefined): SqlStatementFact[] {
+export function embeddedSqlAt(call: Node, dialect: SqlDialect | undefined, root: Node): SqlStatementFact[] {
   const name = calleeName(call);
   if (!name || !SQL_CALLS.has(name)) return [];
-  const first = args(call)[0];
+  const [first, second] = args(call);
   if (!first || first.type !== 'string') return [];
   const parts = pieces(first);
   if (!parts || !looksLikeSql(parts.pieces.map((p) => p.text).join(' '))) return [];
-  return sqlFactsFromEmbedded({ ...parts, dialect, host: 'string' });
+  const statements = sqlFactsFromEmbedded({ ...parts, dialect, host: 'string' });
+  // Only paginated statements are rewritten: the values are read for them alone.
+  const bound = second && statements.some((s) => s.pagination) ? boundValues(second, call, root) : undefined;
+  if (bound) for (const s of statements) if (s.pagination) s.boundValues = bound;
+  return statements;
+}
+
+/** `(owner, n)` or `[n]` as the call's second argument: each value, and where a request value came from. */
+function boundValues(list: Node, call: Node, root: Node): BoundValuesFact | undefined {
+  if (list.type !== 'tuple' && list.type !== 'list') return undefined;
+  const items = list.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+  if (items.some((c) => c.type === 'list_splat' || c.type === 'dictionary_splat')) return undefined;
+  const values = items.map((c) => {
+    const { requestObject } = pyValueFact(c, root);
+    return requestObject ? { text: c.text, requestObject } : { text: c.text };
+  });
+  const fact: BoundValuesFact = { start: list.startIndex + 1, end: list.endIndex - 1, values, tuple: list.type === 'tuple' };
+  const params = paramsOf(call);
+  if (params) fact.params = params;
+  return fact;
 }

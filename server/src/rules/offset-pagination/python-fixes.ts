@@ -20,18 +20,23 @@ function cursorNames(keys: readonly OrderKey[]): string[] {
   return keys.length === 1 ? ['after'] : keys.map((k) => `after_${k.column}`);
 }
 
-function cursorFor(q: PyQueryFact, keys: readonly OrderKey[], text: string): Cursor | undefined {
+/**
+ * Where the cursor's values come from: the request the offset was read from (`request.GET.get(
+ * "after")`), or else new optional parameters of the enclosing function.
+ */
+export function cursorFor(from: { requestObject?: string; params?: PyQueryFact['params'] }, keys: readonly OrderKey[], text: string): Cursor | undefined {
   const names = cursorNames(keys);
-  if (q.requestObject) {
+  const { requestObject, params } = from;
+  if (requestObject) {
     // Werkzeug's MultiDict (Flask `request.args`) converts; Django's QueryDict leaves it to the field.
-    const werkzeug = /\.(args|form|values)$/.test(q.requestObject);
-    return { values: names.map((n, i) => `${q.requestObject}.get("${n}"${werkzeug && /(^|_)id$/.test(keys[i].column) ? ', type=int' : ''})`), edits: [] };
+    const werkzeug = /\.(args|form|values)$/.test(requestObject);
+    return { values: names.map((n, i) => `${requestObject}.get("${n}"${werkzeug && /(^|_)id$/.test(keys[i].column) ? ', type=int' : ''})`), edits: [] };
   }
-  if (!q.params) return undefined;
-  const decls = names.map((n, i) => (q.params!.route ? `${n}: ${/(^|_)id$/.test(keys[i].column) ? 'int' : 'str'} | None = None` : `${n}=None`));
-  const before = text.slice(0, q.params.close).trimEnd();
-  const sep = q.params.empty || before.endsWith(',') || before.endsWith('(') ? '' : ', ';
-  return { values: names, edits: [{ start: q.params.close, end: q.params.close, newText: sep + decls.join(', ') }] };
+  if (!params) return undefined;
+  const decls = names.map((n, i) => (params.route ? `${n}: ${/(^|_)id$/.test(keys[i].column) ? 'int' : 'str'} | None = None` : `${n}=None`));
+  const before = text.slice(0, params.close).trimEnd();
+  const sep = params.empty || before.endsWith(',') || before.endsWith('(') ? '' : ', ';
+  return { values: names, edits: [{ start: params.close, end: params.close, newText: sep + decls.join(', ') }] };
 }
 
 function djangoFix(q: PyQueryFact, keys: readonly OrderKey[], cursor: Cursor, facts: PyFacts): Edit[] {

@@ -6,7 +6,8 @@ import type { PyFacts } from '../../languages/python/adapter';
 import type { PyQueryFact } from '../../languages/python/queries';
 import { isGrowingOffset, keysetKeys, offsetMessage } from './keyset';
 import { drfCursorFix, pythonKeysetFix } from './python-fixes';
-import { detectSqlStatements } from './sql';
+import { cursorFor } from './python-fixes';
+import { detectSqlStatements, type HostCursor } from './sql';
 
 const DEEP_PAGES = 'deep pages read and discard every earlier row';
 
@@ -62,6 +63,24 @@ export const detectPython: Detector<PyFacts> = (facts, ctx) => {
     const fixes: Fix[] = fix ? [fix] : q.style === 'paginate' ? [{ title: `Page with a keyset filter on (${keys.map((k) => k.column).join(', ')}) instead of paginate()`, applicability: 'display-only', edits: [] }] : [];
     out.push({ start: p.offsetSpan.start, end: p.offsetSpan.end, message, fixes });
   }
-  out.push(...detectSqlStatements(facts.sql, ctx));
+  out.push(...detectSqlStatements(facts.sql, ctx, boundCursor(ctx.file.text)));
   return out;
 };
+
+/**
+ * The keyset rewrite of SQL in a string whose values the call binds from a tuple or list written
+ * out (`cursor.execute(sql, (owner, n))`): the cursor comes from the request the offset came from,
+ * or new parameters, and the tuple is rewritten in the order the new placeholders take.
+ */
+function boundCursor(text: string): HostCursor {
+  return (statement, keys, bound) => {
+    const list = statement.boundValues;
+    if (!bound || !list || list.values.length !== bound.oldCount) return undefined;
+    const requestObject = bound.dropped.map((k) => list.values[k].requestObject).find((r) => r !== undefined);
+    const cursor = cursorFor({ requestObject, params: list.params }, keys, text);
+    if (!cursor) return undefined;
+    const values = bound.plan.map((e) => ('old' in e ? list.values[e.old].text : cursor.values[e.cursor]));
+    const newText = values.join(', ') + (list.tuple && values.length === 1 ? ',' : '');
+    return { values: cursor.values, edits: [...cursor.edits, { start: list.start, end: list.end, newText }] };
+  };
+}

@@ -16,14 +16,28 @@ const TIE_BREAKER = 'id';
 export const detectSql: Detector<SqlFacts> = (facts, ctx) => detectSqlStatements(facts.sql, ctx);
 
 /**
- * For SQL in code whose parameters are interpolations (`sql\`…${x}…\``): the host language's
- * expressions for the keyset cursor's values, one per key, and the edits that bring them into
- * scope (a request's query string, or a new parameter of the function). Without it, or when it
- * answers nothing, the fix interpolates names of its own (`${afterId}`) for the user to declare.
+ * How the values of SQL in a string reach the database when the call binds them (`pool.query(sql,
+ * [owner, offset])`, `cursor.execute(sql, (owner, n))`): after the keyset rewrite, the list the
+ * call passes must hold, in order, these: the k-th value it held (`old`) or the cursor's i-th
+ * value (`cursor`; a cursor value may come back, in `a < ? OR (a = ? AND b > ?)`). `dropped`: the
+ * values the rewrite no longer binds (the offset's), where the cursor may be read from instead.
  */
-export type InterpolationCursor = (statement: SqlStatementFact, keys: readonly OrderKey[]) => { values: string[]; edits: Edit[] } | undefined;
+export interface BoundParams {
+  oldCount: number;
+  plan: Array<{ old: number } | { cursor: number }>;
+  dropped: number[];
+}
 
-export function detectSqlStatements(statements: readonly SqlStatementFact[], ctx: DetectContext, cursor?: InterpolationCursor): Detection[] {
+/**
+ * The host language's part of a keyset rewrite of SQL in code: the expressions of the cursor's
+ * values, one per key, and the edits that bring them into scope (a request's query string, or a
+ * new parameter of the function). For a tagged template (`sql\`…${x}…\``, `bound` undefined), the
+ * values are interpolated; for values the call binds, the edits also rewrite the call's list of
+ * values after `bound`. Undefined: no rewrite (the message's advice only).
+ */
+export type HostCursor = (statement: SqlStatementFact, keys: readonly OrderKey[], bound?: BoundParams) => { values: string[]; edits: Edit[] } | undefined;
+
+export function detectSqlStatements(statements: readonly SqlStatementFact[], ctx: DetectContext, cursor?: HostCursor): Detection[] {
   const out: Detection[] = [];
   for (const statement of statements) {
     const p = statement.pagination;
@@ -38,18 +52,33 @@ export function detectSqlStatements(statements: readonly SqlStatementFact[], ctx
     const existing = from ? (ctx.models?.indexOn(from, cols, 'sql') ?? ctx.models?.indexOn(from, cols, 'prisma')) : undefined;
     const message = offsetMessage({ query: from ? `SELECT … FROM ${from}` : 'SELECT …', offset: p.offset.text, table, keys, existing });
     const span = sites?.report ?? p.offsetSpan;
-    const fix = sites ? keysetFix(p, keys, sites, statement, cursor) : undefined;
+    const fix = sites ? keysetFix(p, keys, sites, statement, ctx.file.text, cursor) : undefined;
     out.push({ start: span.start, end: span.end, message, fixes: fix ? [fix] : [] });
   }
   return out;
 }
 
-function keysetFix(p: PaginationFact, keys: readonly OrderKey[], sites: KeysetSites, statement: SqlStatementFact, cursor?: InterpolationCursor): Fix | undefined {
+function keysetFix(p: PaginationFact, keys: readonly OrderKey[], sites: KeysetSites, statement: SqlStatementFact, text: string, cursor?: HostCursor): Fix | undefined {
   if (!sites.orderExprs) return undefined;
   const tie = sites.tieQualifier ? `${sites.tieQualifier}.${TIE_BREAKER}` : TIE_BREAKER;
   const exprs = keys.map((_, i) => sites.orderExprs![i] ?? tie);
-  const host = sites.params.kind === 'interpolation' ? cursor?.(statement, keys) : undefined;
-  const values = host ? host.values.map((v) => `\${${v}}`) : parameters(keys, sites.params, freedParams(statement, p));
+  const predicateAt = sites.where ? sites.where.end : sites.whereInsert;
+  let host: ReturnType<HostCursor>;
+  let values: string[];
+  if (sites.params.kind === 'interpolation') {
+    host = cursor?.(statement, keys);
+    values = host ? host.values.map((v) => `\${${v}}`) : parameters(keys, sites.params, freedParams(statement, p));
+  } else {
+    values = parameters(keys, sites.params, freedParams(statement, p));
+    if (statement.host === 'string') {
+      // The call binds the values: new placeholders need new values in its list and the offset's
+      // out of it. Without a host that can edit that list, the rewrite would not run (or would
+      // bind the offset as the cursor): the message's advice, without an edit.
+      const bound = boundParams(statement, p, keys, sites.params, exprs, text, predicateAt);
+      host = bound ? cursor?.(statement, keys, bound) : undefined;
+      if (!host) return undefined;
+    }
+  }
   const predicate = keysetPredicate(keys, exprs, values);
 
   const inserts: Array<{ at: number; text: string }> = [];
@@ -89,6 +118,51 @@ function mergeInserts(removal: Edit, inserts: ReadonlyArray<{ at: number; text: 
   }
   edits.push({ ...removal, newText: prefix + removal.newText + suffix });
   return edits.sort((a, b) => a.start - b.start);
+}
+
+/** `?` and `%s` (not `%%s`) in SQL text, in order. */
+const POSITIONAL: Partial<Record<ParamStyle['kind'], RegExp>> = { qmark: /\?/g, pyformat: /%%|%s/g };
+
+/**
+ * The values the call must bind after the rewrite (see BoundParams), for `$n` and positional
+ * placeholders; undefined for named ones (a dictionary of values) and for a statement whose
+ * placeholders could not be counted for certain.
+ */
+function boundParams(statement: SqlStatementFact, p: PaginationFact, keys: readonly OrderKey[], style: ParamStyle, exprs: readonly string[], text: string, predicateAt: number): BoundParams | undefined {
+  if (style.kind === 'dollar') {
+    const used = new Set([...statement.text.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
+    const oldCount = style.next - 1;
+    // Every number from 1 to the last one used, each bound by the call's list.
+    if (used.size !== oldCount) return undefined;
+    const freed = freedParams(statement, p);
+    const numbers = cursorNumbers(keys.length, style, freed);
+    if (freed.some((n) => !numbers.includes(n))) return undefined;
+    const count = Math.max(oldCount, ...numbers);
+    const plan = Array.from({ length: count }, (_, j) => {
+      const i = numbers.indexOf(j + 1);
+      return i >= 0 ? { cursor: i } : { old: j };
+    });
+    return { oldCount, plan, dropped: freed.map((n) => n - 1) };
+  }
+  const pattern = POSITIONAL[style.kind];
+  if (!pattern) return undefined;
+  // Positions in the file of the statement's placeholders, and the cursor's order in the predicate.
+  const old: number[] = [];
+  for (const m of text.slice(statement.start, statement.end).matchAll(pattern)) if (m[0] !== '%%') old.push(statement.start + m.index!);
+  const removed = old.map((at, k) => (at >= p.offsetSpan.start && at < p.offsetSpan.end ? k : -1)).filter((k) => k >= 0);
+  const marks = keys.map((_, i) => `\u0000${i}\u0000`);
+  const order = [...keysetPredicate(keys, exprs, marks).matchAll(/\u0000(\d+)\u0000/g)].map((m) => Number(m[1]));
+  const plan: BoundParams['plan'] = [];
+  let inserted = false;
+  old.forEach((at, k) => {
+    if (!inserted && at >= predicateAt) {
+      plan.push(...order.map((i) => ({ cursor: i })));
+      inserted = true;
+    }
+    if (!removed.includes(k)) plan.push({ old: k });
+  });
+  if (!inserted) plan.push(...order.map((i) => ({ cursor: i })));
+  return { oldCount: old.length, plan, dropped: removed };
 }
 
 /**

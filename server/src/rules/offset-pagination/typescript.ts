@@ -1,11 +1,12 @@
 /** offset-pagination in JS/TS: ORM options (`skip`, `offset`) and builder `.offset()`/`.skip()`, plus SQL in strings. */
 import ts from 'typescript';
-import type { Detection } from '../../engine/finding';
+import type { Detection, Edit } from '../../engine/finding';
 import type { Detector } from '../../engine/rule';
+import type { OrderKey, SqlStatementFact } from '../../languages/facts';
 import type { TsFacts } from '../../languages/typescript/adapter';
 import { isGrowingOffset, keysetKeys, offsetMessage } from './keyset';
 import { valueFact } from '../../languages/typescript/values';
-import { detectSqlStatements, type InterpolationCursor } from './sql';
+import { detectSqlStatements, type BoundParams, type HostCursor } from './sql';
 import { cursorFor } from './typescript-cursor';
 import { keysetFix } from './typescript-fixes';
 
@@ -37,19 +38,40 @@ export const detectTypescript: Detector<TsFacts> = (facts, ctx) => {
 };
 
 /**
- * The keyset cursor of SQL in a tagged template, the way the ORM fixes get theirs: read from the
- * request the offset came from (`${offset}` with `const offset = Number(req.query.offset)` gives
- * `${req.query.afterCreatedAt}`), or else new optional parameters of the enclosing function.
+ * The keyset cursor of SQL in code, the way the ORM fixes get theirs: read from the request the
+ * offset came from (`${offset}` with `const offset = Number(req.query.offset)` gives
+ * `${req.query.afterCreatedAt}`), or else new optional parameters of the enclosing function. In a
+ * tagged template the values are interpolated; a call that binds them (`pool.query(sql, [a, b])`,
+ * an array written out, as long as the statement's placeholders) gets its array rewritten.
  */
-function templateCursor(sf: ts.SourceFile): InterpolationCursor {
+function templateCursor(sf: ts.SourceFile): HostCursor {
   const isTs = !/\.[mc]?jsx?$/i.test(sf.fileName);
-  return (statement, keys) => {
+  return (statement, keys, bound) => {
+    if (bound) return boundCursor(sf, statement, keys, bound, isTs);
     const offset = statement.pagination?.offset;
     // The offset's span may start at the interpolation's `${`.
     const span = offset ? templateSpanAt(sf, sf.text.startsWith('${', offset.start) ? offset.start + 2 : offset.start) : undefined;
     if (!span) return undefined;
     return cursorFor(span.expression, keys, valueFact(span.expression).requestObject, isTs);
   };
+}
+
+function boundCursor(sf: ts.SourceFile, statement: SqlStatementFact, keys: readonly OrderKey[], bound: BoundParams, isTs: boolean): { values: string[]; edits: Edit[] } | undefined {
+  let literal: ts.Node | undefined;
+  for (let n: ts.Node | undefined = sf; n; ) {
+    if (ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n)) literal = n;
+    n = ts.forEachChild(n, (c) => (statement.start >= c.getStart() && statement.start < c.end ? c : undefined));
+  }
+  const call = literal?.parent;
+  if (!call || !ts.isCallExpression(call) || call.arguments[0] !== literal) return undefined;
+  const list = call.arguments[1];
+  if (!list || !ts.isArrayLiteralExpression(list) || list.elements.length !== bound.oldCount || list.elements.some(ts.isSpreadElement)) return undefined;
+  const elements = list.elements;
+  const from = bound.dropped.map((k) => valueFact(elements[k]).requestObject).find((r) => r !== undefined);
+  const cursor = cursorFor(call, keys, from, isTs);
+  if (!cursor) return undefined;
+  const newText = bound.plan.map((e) => ('old' in e ? elements[e.old].getText() : cursor.values[e.cursor])).join(', ');
+  return { values: cursor.values, edits: [...cursor.edits, { start: list.getStart() + 1, end: list.getEnd() - 1, newText }] };
 }
 
 /** The innermost `${…}` of a template literal that holds `pos` (a loop, not recursion: nesting may be deep). */
