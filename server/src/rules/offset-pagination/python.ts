@@ -5,8 +5,7 @@ import type { OrderKey } from '../../languages/facts';
 import type { PyFacts } from '../../languages/python/adapter';
 import type { PyQueryFact } from '../../languages/python/queries';
 import { isGrowingOffset, keysetKeys, offsetMessage } from './keyset';
-import { drfCursorFix, pythonKeysetFix } from './python-fixes';
-import { cursorFor } from './python-fixes';
+import { cursorFor, drfCursorFix, pythonKeysetFix } from './python-fixes';
 import { detectSqlStatements, type HostCursor } from './sql';
 
 const DEEP_PAGES = 'deep pages read and discard every earlier row';
