@@ -57,11 +57,7 @@ function templateCursor(sf: ts.SourceFile): HostCursor {
 }
 
 function boundCursor(sf: ts.SourceFile, statement: SqlStatementFact, keys: readonly OrderKey[], bound: BoundParams, isTs: boolean): { values: string[]; edits: Edit[] } | undefined {
-  let literal: ts.Node | undefined;
-  for (let n: ts.Node | undefined = sf; n; ) {
-    if (ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n)) literal = n;
-    n = ts.forEachChild(n, (c) => (statement.start >= c.getStart() && statement.start < c.end ? c : undefined));
-  }
+  const literal = innermostAt(sf, statement.start, (n) => ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n));
   const call = literal?.parent;
   if (!call || !ts.isCallExpression(call) || call.arguments[0] !== literal) return undefined;
   const list = call.arguments[1];
@@ -74,11 +70,18 @@ function boundCursor(sf: ts.SourceFile, statement: SqlStatementFact, keys: reado
   return { values: cursor.values, edits: [...cursor.edits, { start: list.getStart() + 1, end: list.getEnd() - 1, newText }] };
 }
 
-/** The innermost `${…}` of a template literal that holds `pos` (a loop, not recursion: nesting may be deep). */
+/** The innermost `${…}` of a template literal that holds `pos`. */
 function templateSpanAt(sf: ts.SourceFile, pos: number): ts.TemplateSpan | undefined {
-  let found: ts.TemplateSpan | undefined;
+  return innermostAt(sf, pos, (n): n is ts.TemplateSpan => ts.isTemplateSpan(n) && pos >= n.expression.pos && pos <= n.expression.end);
+}
+
+/** The innermost node holding `pos` that passes `test` (a loop, not recursion: nesting may be deep). */
+function innermostAt<T extends ts.Node>(sf: ts.SourceFile, pos: number, test: (n: ts.Node) => n is T): T | undefined;
+function innermostAt(sf: ts.SourceFile, pos: number, test: (n: ts.Node) => boolean): ts.Node | undefined;
+function innermostAt(sf: ts.SourceFile, pos: number, test: (n: ts.Node) => boolean): ts.Node | undefined {
+  let found: ts.Node | undefined;
   for (let n: ts.Node | undefined = sf; n; ) {
-    if (ts.isTemplateSpan(n) && pos >= n.expression.pos && pos <= n.expression.end) found = n;
+    if (test(n)) found = n;
     n = ts.forEachChild(n, (c) => (pos >= c.pos && pos < c.end ? c : undefined));
   }
   return found;
