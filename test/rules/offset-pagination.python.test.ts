@@ -174,7 +174,9 @@ describe('offset-pagination (Python): SQL whose values cannot be rewritten gets 
     // An f-string puts the offset into the SQL text: a cursor would have to go in the same way.
     ['an f-string', 'def page(cursor, n):\n    cursor.execute(f"SELECT * FROM items ORDER BY id LIMIT 20 OFFSET {n}")\n'],
     ['values in a variable', 'def page(cursor, params):\n    cursor.execute("SELECT * FROM items ORDER BY id LIMIT 20 OFFSET %s", params)\n'],
-    ['named values', 'def page(cursor, n):\n    cursor.execute("SELECT * FROM items ORDER BY id LIMIT 20 OFFSET %(n)s", {"n": n})\n'],
+    ['named values with unpacked ones', 'def page(cursor, n, extra):\n    cursor.execute("SELECT * FROM items WHERE a = %(a)s ORDER BY id LIMIT 20 OFFSET %(n)s", {"n": n, **extra})\n'],
+    ['a text() whose values are bound elsewhere', 'from sqlalchemy import text\n\n\ndef page(session, n):\n    stmt = text("SELECT id FROM posts ORDER BY id LIMIT 20 OFFSET :n")\n    return session.execute(stmt, {"n": n})\n'],
+    ['a new name the statement already binds', 'def page(cursor, n, a):\n    cursor.execute("SELECT * FROM items WHERE id <> %(after_id)s ORDER BY id LIMIT 20 OFFSET %(n)s", {"n": n, "after_id": a})\n'],
   ]) {
     it(name, async () => {
       const found = lintText(await testEngine(), code, 'raw.py').findings.filter((f) => f.ruleId === 'offset-pagination');
@@ -182,4 +184,45 @@ describe('offset-pagination (Python): SQL whose values cannot be rewritten gets 
       assert.deepEqual(found[0].fixes, []);
     });
   }
+});
+
+ruleTests('offset-pagination', {
+  valid: [],
+  invalid: [
+    {
+      name: 'psycopg %(name)s values in a dictionary: the offset\'s entry goes, the cursor\'s comes',
+      file: 'raw.py',
+      code: 'def page(cursor, n):\n    cursor.execute("SELECT * FROM items ORDER BY id LIMIT 20 OFFSET %(n)s", {"n": n})\n',
+      findings: [{ line: 2 }],
+      output: 'def page(cursor, n, after=None):\n    cursor.execute("SELECT * FROM items WHERE id > %(after_id)s ORDER BY id LIMIT 20", {"after_id": after})\n',
+    },
+    {
+      name: 'SQLAlchemy text() with :name values in the dictionary passed to execute, other values kept',
+      file: 'repo.py',
+      code: 'from sqlalchemy import text\n\n\ndef page(session, owner, offset):\n    return session.execute(text("SELECT id FROM posts WHERE owner_id = :owner ORDER BY created_at DESC LIMIT :limit OFFSET :offset"), {"owner": owner, "limit": 20, "offset": offset}).all()\n',
+      findings: [{ line: 5 }],
+      output: 'from sqlalchemy import text\n\n\ndef page(session, owner, offset, after_created_at=None, after_id=None):\n    return session.execute(text("SELECT id FROM posts WHERE owner_id = :owner AND (created_at, id) < (:after_created_at, :after_id) ORDER BY created_at DESC, id DESC LIMIT :limit"), {"owner": owner, "limit": 20, "after_created_at": after_created_at, "after_id": after_id}).all()\n',
+    },
+    {
+      name: 'Flask view, a dictionary over several lines: its layout and quotes kept, the cursor read from the request',
+      file: 'app.py',
+      code: "from flask import request\nfrom sqlalchemy import text\n\n\n@app.get('/posts')\ndef posts():\n    offset = request.args.get('offset', 0, type=int)\n    rows = db.session.execute(\n        text('SELECT id FROM posts ORDER BY id LIMIT 20 OFFSET :offset'),\n        {\n            'offset': offset,\n        },\n    )\n    return rows\n",
+      findings: [{ line: 9 }],
+      output: "from flask import request\nfrom sqlalchemy import text\n\n\n@app.get('/posts')\ndef posts():\n    offset = request.args.get('offset', 0, type=int)\n    rows = db.session.execute(\n        text('SELECT id FROM posts WHERE id > :after_id ORDER BY id LIMIT 20'),\n        {\n            'after_id': request.args.get(\"after\", type=int),\n        },\n    )\n    return rows\n",
+    },
+    {
+      name: 'SQLAlchemy text().bindparams(name=value)',
+      file: 'repo.py',
+      code: 'from sqlalchemy import text\n\n\ndef page(conn, n):\n    return conn.execute(text("SELECT id FROM posts ORDER BY id LIMIT 20 OFFSET :n").bindparams(n=n))\n',
+      findings: [{ line: 5 }],
+      output: 'from sqlalchemy import text\n\n\ndef page(conn, n, after=None):\n    return conn.execute(text("SELECT id FROM posts WHERE id > :after_id ORDER BY id LIMIT 20").bindparams(after_id=after))\n',
+    },
+    {
+      name: 'dict(name=value), a name the offset shares with LIMIT is kept',
+      file: 'raw.py',
+      code: 'def page(conn, n):\n    conn.execute("SELECT id FROM posts ORDER BY id LIMIT :n * 2 OFFSET :n", dict(n=n))\n',
+      findings: [{ line: 2 }],
+      output: 'def page(conn, n, after=None):\n    conn.execute("SELECT id FROM posts WHERE id > :after_id ORDER BY id LIMIT :n * 2", dict(n=n, after_id=after))\n',
+    },
+  ],
 });

@@ -234,7 +234,8 @@ describe('offset-pagination: SQL whose values cannot be rewritten gets the advic
   for (const [name, code] of [
     ['values in a variable', "import { Pool } from 'pg';\nconst pool = new Pool();\nexport async function list(params: unknown[]) {\n  return pool.query('SELECT id FROM items ORDER BY id LIMIT 20 OFFSET $1', params);\n}\n"],
     ['values spread into the array', "import { Pool } from 'pg';\nconst pool = new Pool();\nexport async function list(rest: unknown[]) {\n  return pool.query('SELECT id FROM items WHERE owner = $1 ORDER BY id LIMIT 20 OFFSET $2', [...rest]);\n}\n"],
-    ['named values', "import Database from 'better-sqlite3';\nconst db = new Database('x.db');\nexport function list(offset: number) {\n  return db.prepare('SELECT id FROM items ORDER BY id LIMIT 20 OFFSET :offset').all({ offset });\n}\n"],
+    ['named values spread into the object', "import knex from 'knex';\nconst db = knex({});\nexport function list(params: object) {\n  return db.raw('SELECT id FROM items ORDER BY id LIMIT 20 OFFSET :offset', { ...params });\n}\n"],
+    ['named values in a variable', "import Database from 'better-sqlite3';\nconst db = new Database('x.db');\nexport function list(params: object) {\n  return db.prepare('SELECT id FROM items ORDER BY id LIMIT 20 OFFSET :offset').all(params);\n}\n"],
   ]) {
     it(name, async () => {
       const found = lintText(await testEngine(), code, 'raw.ts').findings.filter((f) => f.ruleId === 'offset-pagination');
@@ -242,4 +243,31 @@ describe('offset-pagination: SQL whose values cannot be rewritten gets the advic
       assert.deepEqual(found[0].fixes, []);
     });
   }
+});
+
+ruleTests('offset-pagination', {
+  valid: [],
+  invalid: [
+    {
+      name: 'better-sqlite3 named values: the offset\'s entry goes, the cursor\'s comes',
+      file: 'raw.ts',
+      code: "import Database from 'better-sqlite3';\nconst db = new Database('x.db');\nexport function list(offset: number) {\n  return db.prepare('SELECT id FROM items ORDER BY id LIMIT 20 OFFSET :offset').all({ offset });\n}\n",
+      findings: [{ line: 4 }],
+      output: "import Database from 'better-sqlite3';\nconst db = new Database('x.db');\nexport function list(offset: number, after?: number) {\n  return db.prepare('SELECT id FROM items WHERE id > :after_id ORDER BY id LIMIT 20').all({ after_id: after });\n}\n",
+    },
+    {
+      name: 'knex.raw named bindings in an Express handler: the cursor from the request, other values kept',
+      file: 'routes.js',
+      code: "import knex from 'knex';\nconst db = knex({});\nexport async function list(req, res) {\n  const offset = Number(req.query.offset);\n  res.json(await db.raw('SELECT id FROM items WHERE owner = :owner ORDER BY created_at DESC LIMIT 20 OFFSET :offset', { owner: req.user.id, offset }));\n}\n",
+      findings: [{ line: 5 }],
+      output: "import knex from 'knex';\nconst db = knex({});\nexport async function list(req, res) {\n  const offset = Number(req.query.offset);\n  res.json(await db.raw('SELECT id FROM items WHERE owner = :owner AND (created_at, id) < (:after_created_at, :after_id) ORDER BY created_at DESC, id DESC LIMIT 20', { owner: req.user.id, after_created_at: req.query.afterCreatedAt, after_id: req.query.afterId }));\n}\n",
+    },
+    {
+      name: 'Sequelize replacements, the object over several lines',
+      file: 'posts.ts',
+      code: "import { Sequelize, QueryTypes } from 'sequelize';\nconst sequelize = new Sequelize('x');\nexport async function list(page: number) {\n  return sequelize.query('SELECT * FROM posts ORDER BY created_at LIMIT 20 OFFSET :offset', {\n    replacements: {\n      offset: (page - 1) * 20,\n    },\n    type: QueryTypes.SELECT,\n  });\n}\n",
+      findings: [{ line: 4 }],
+      output: "import { Sequelize, QueryTypes } from 'sequelize';\nconst sequelize = new Sequelize('x');\nexport async function list(page: number, afterCreatedAt?: Date, afterId?: number) {\n  return sequelize.query('SELECT * FROM posts WHERE (created_at, id) > (:after_created_at, :after_id) ORDER BY created_at, id LIMIT 20', {\n    replacements: {\n      after_created_at: afterCreatedAt,\n      after_id: afterId,\n    },\n    type: QueryTypes.SELECT,\n  });\n}\n",
+    },
+  ],
 });

@@ -102,8 +102,12 @@ export interface QueryFact extends Span {
  * span is the inside of the brackets.
  */
 export interface BoundValuesFact extends Span {
-  values: Array<{ text: string; requestObject?: string }>;
-  tuple: boolean;
+  /** Each value (named: each entry, `"offset": n` or `offset=n`, as written, and its name). */
+  values: Array<{ text: string; requestObject?: string; name?: string }>;
+  /** How they are written: `(a, b)`, `[a, b]`, `{"a": x}`, or keywords (`dict(a=x)`, `.bindparams(a=x)`). */
+  form: 'tuple' | 'list' | 'dict' | 'keywords';
+  /** A dictionary's quote for a new key. */
+  quote?: string;
   /** The enclosing function's parameter list (its closing parenthesis): where a new parameter goes. */
   params?: { close: number; empty: boolean; route: boolean };
 }

@@ -41,21 +41,68 @@ export function embeddedSqlAt(call: Node, dialect: SqlDialect | undefined, root:
   if (!parts || !looksLikeSql(parts.pieces.map((p) => p.text).join(' '))) return [];
   const statements = sqlFactsFromEmbedded({ ...parts, dialect, host: 'string' });
   // Only paginated statements are rewritten: the values are read for them alone.
-  const bound = second && statements.some((s) => s.pagination) ? boundValues(second, call, root) : undefined;
+  const values = statements.some((s) => s.pagination) ? valuesOf(call, name, second) : undefined;
+  const bound = values ? boundValues(values, call, root) : undefined;
   if (bound) for (const s of statements) if (s.pagination) s.boundValues = bound;
   return statements;
 }
 
-/** `(owner, n)` or `[n]` as the call's second argument: each value, and where a request value came from. */
+/**
+ * The node that holds the values the SQL is run with: the call's second argument, or, for
+ * SQLAlchemy's `text(sql)`, the second argument of the call it is passed to
+ * (`session.execute(text(sql), {"n": n})`) or the arguments of its `.bindparams(n=n)`.
+ */
+function valuesOf(call: Node, name: string, second: Node | undefined): Node | undefined {
+  if (second || name !== 'text') return second;
+  const parent = call.parent;
+  if (parent?.type === 'attribute' && parent.childForFieldName('attribute')?.text === 'bindparams') {
+    const bindparams = parent.parent;
+    if (bindparams?.type === 'call' && bindparams.childForFieldName('function')?.id === parent.id) return bindparams.childForFieldName('arguments') ?? undefined;
+  }
+  const outer = parent?.type === 'argument_list' ? parent.parent : undefined;
+  if (outer?.type !== 'call') return undefined;
+  const [first, next] = args(outer);
+  return first?.id === call.id ? next : undefined;
+}
+
+/**
+ * The values as written: `(owner, n)` or `[n]` (positional), `{"n": n}` (named, a dictionary),
+ * `dict(n=n)` or `.bindparams(n=n)` (named, keywords); each value, its name, and where a request
+ * value came from. Undefined for anything else (a variable, unpacked values).
+ */
 function boundValues(list: Node, call: Node, root: Node): BoundValuesFact | undefined {
-  if (list.type !== 'tuple' && list.type !== 'list') return undefined;
-  const items = list.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
-  if (items.some((c) => c.type === 'list_splat' || c.type === 'dictionary_splat')) return undefined;
-  const values = items.map((c) => {
-    const { requestObject } = pyValueFact(c, root);
-    return requestObject ? { text: c.text, requestObject } : { text: c.text };
-  });
-  const fact: BoundValuesFact = { start: list.startIndex + 1, end: list.endIndex - 1, values, tuple: list.type === 'tuple' };
+  let form: 'tuple' | 'list' | 'dictionary' | 'keywords';
+  let holder = list;
+  if (list.type === 'tuple' || list.type === 'list' || list.type === 'dictionary') form = list.type;
+  else if (list.type === 'argument_list') form = 'keywords';
+  else if (list.type === 'call' && list.childForFieldName('function')?.text === 'dict') {
+    holder = list.childForFieldName('arguments') ?? list;
+    form = 'keywords';
+  } else return undefined;
+  if (holder.type !== 'argument_list' && holder.type !== form) return undefined;
+  const items = holder.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+  let quote: string | undefined;
+  const values: BoundValuesFact['values'] = [];
+  for (const item of items) {
+    let value = item;
+    let name: string | undefined;
+    if (form === 'dictionary') {
+      const key = item.type === 'pair' ? item.childForFieldName('key') : undefined;
+      const m = key?.type === 'string' ? /^(["'])(\w+)\1$/.exec(key.text) : null;
+      if (!m) return undefined;
+      quote ??= m[1];
+      name = m[2];
+      value = item.childForFieldName('value') ?? item;
+    } else if (form === 'keywords') {
+      if (item.type !== 'keyword_argument') return undefined;
+      name = item.childForFieldName('name')?.text;
+      value = item.childForFieldName('value') ?? item;
+    } else if (item.type === 'list_splat' || item.type === 'dictionary_splat') return undefined;
+    const { requestObject } = pyValueFact(value, root);
+    values.push({ text: item.text, ...(requestObject ? { requestObject } : {}), ...(name ? { name } : {}) });
+  }
+  const fact: BoundValuesFact = { start: holder.startIndex + 1, end: holder.endIndex - 1, values, form: form === 'dictionary' ? 'dict' : form };
+  if (quote) fact.quote = quote;
   const params = paramsOf(call);
   if (params) fact.params = params;
   return fact;

@@ -1,12 +1,12 @@
 /** offset-pagination in Python: Django slices and paginators, SQLAlchemy/SQLModel/Peewee offsets, SQL in strings. */
 import type { Detection, Fix } from '../../engine/finding';
 import type { Detector } from '../../engine/rule';
-import type { OrderKey } from '../../languages/facts';
+import type { BoundValuesFact, OrderKey } from '../../languages/facts';
 import type { PyFacts } from '../../languages/python/adapter';
 import type { PyQueryFact } from '../../languages/python/queries';
 import { isGrowingOffset, keysetKeys, offsetMessage } from './keyset';
 import { cursorFor, drfCursorFix, pythonKeysetFix } from './python-fixes';
-import { detectSqlStatements, type HostCursor } from './sql';
+import { detectSqlStatements, layoutItems, type HostCursor } from './sql';
 
 const DEEP_PAGES = 'deep pages read and discard every earlier row';
 
@@ -67,19 +67,40 @@ export const detectPython: Detector<PyFacts> = (facts, ctx) => {
 };
 
 /**
- * The keyset rewrite of SQL in a string whose values the call binds from a tuple or list written
- * out (`cursor.execute(sql, (owner, n))`): the cursor comes from the request the offset came from,
- * or new parameters, and the tuple is rewritten in the order the new placeholders take.
+ * The keyset rewrite of SQL in a string whose values the call binds, written out: a tuple or list
+ * (`cursor.execute(sql, (owner, n))`), rewritten in the order the new placeholders take, or named
+ * values (`session.execute(text(sql), {"offset": n})`, `dict(…)`, `.bindparams(…)`), where the
+ * offset's entry goes and one per cursor value comes. The cursor comes from the request the
+ * offset came from, or new parameters.
  */
 function boundCursor(text: string): HostCursor {
   return (statement, keys, bound) => {
     const list = statement.boundValues;
-    if (!bound || !list || list.values.length !== bound.oldCount) return undefined;
-    const requestObject = bound.dropped.map((k) => list.values[k].requestObject).find((r) => r !== undefined);
+    if (!bound || !list) return undefined;
+    const named = list.form === 'dict' || list.form === 'keywords';
+    if (named !== (bound.kind === 'named')) return undefined;
+    let dropped: Array<BoundValuesFact['values'][number]>;
+    if (bound.kind === 'named') {
+      const names = list.values.map((v) => v.name!);
+      // A name the statement binds that is not among the values written out (`**extra`): unknown.
+      if (bound.used.some((n) => !names.includes(n)) || bound.added.some((n) => names.includes(n))) return undefined;
+      dropped = list.values.filter((v) => bound.dropped.includes(v.name!));
+    } else {
+      if (list.values.length !== bound.oldCount) return undefined;
+      dropped = bound.dropped.map((k) => list.values[k]);
+    }
+    const requestObject = dropped.map((v) => v.requestObject).find((r) => r !== undefined);
     const cursor = cursorFor({ requestObject, params: list.params }, keys, text);
     if (!cursor) return undefined;
-    const values = bound.plan.map((e) => ('old' in e ? list.values[e.old].text : cursor.values[e.cursor]));
-    const newText = values.join(', ') + (list.tuple && values.length === 1 ? ',' : '');
+    let items: string[];
+    if (bound.kind === 'named') {
+      const quote = list.quote ?? '"';
+      const entry = (name: string, value: string) => (list.form === 'dict' ? `${quote}${name}${quote}: ${value}` : `${name}=${value}`);
+      items = [...list.values.filter((v) => !dropped.includes(v)).map((v) => v.text), ...bound.added.map((n, i) => entry(n, cursor.values[i]))];
+    } else items = bound.plan.map((e) => ('old' in e ? list.values[e.old].text : cursor.values[e.cursor]));
+    let newText = layoutItems(text.slice(list.start, list.end), items);
+    // A tuple of one needs its comma.
+    if (list.form === 'tuple' && items.length === 1 && !/,\s*$/.test(newText)) newText = newText.replace(/(\s*)$/, ',$1');
     return { values: cursor.values, edits: [...cursor.edits, { start: list.start, end: list.end, newText }] };
   };
 }

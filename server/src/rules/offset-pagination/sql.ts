@@ -16,16 +16,32 @@ const TIE_BREAKER = 'id';
 export const detectSql: Detector<SqlFacts> = (facts, ctx) => detectSqlStatements(facts.sql, ctx);
 
 /**
- * How the values of SQL in a string reach the database when the call binds them (`pool.query(sql,
- * [owner, offset])`, `cursor.execute(sql, (owner, n))`): after the keyset rewrite, the list the
- * call passes must hold, in order, these: the k-th value it held (`old`) or the cursor's i-th
- * value (`cursor`; a cursor value may come back, in `a < ? OR (a = ? AND b > ?)`). `dropped`: the
- * values the rewrite no longer binds (the offset's), where the cursor may be read from instead.
+ * How the values of SQL in a string reach the database when the call binds them, and what the call
+ * must bind after the keyset rewrite.
+ *
+ * Positional (`pool.query(sql, [owner, offset])`, `cursor.execute(sql, (owner, n))`): the list must
+ * hold, in order, the k-th value it held (`old`) or the cursor's i-th value (`cursor`; a cursor
+ * value may come back, in `a < ? OR (a = ? AND b > ?)`). `dropped`: the values the rewrite no
+ * longer binds (the offset's), where the cursor may be read from instead.
+ *
+ * Named (`session.execute(text(sql), {"offset": n})`, `.all({ offset })`): the values by name.
+ * `used`: every name the statement binds (all must be among the values, or nothing is rewritten);
+ * `dropped`: the names only the offset used; `added`: the cursor's new names, one per key.
  */
-export interface BoundParams {
+export type BoundParams = PositionalParams | NamedParams;
+
+export interface PositionalParams {
+  kind: 'positional';
   oldCount: number;
   plan: Array<{ old: number } | { cursor: number }>;
   dropped: number[];
+}
+
+export interface NamedParams {
+  kind: 'named';
+  used: string[];
+  dropped: string[];
+  added: string[];
 }
 
 /**
@@ -120,15 +136,57 @@ function mergeInserts(removal: Edit, inserts: ReadonlyArray<{ at: number; text: 
   return edits.sort((a, b) => a.start - b.start);
 }
 
+/**
+ * A list's new items laid out the way its old ones were, given the text between its brackets:
+ * `{ a, b }` keeps its inner spaces, and a list of one item per line keeps its lines, indent and
+ * trailing comma.
+ */
+export function layoutItems(inner: string, items: readonly string[]): string {
+  if (!inner.includes('\n')) {
+    const pad = /^\s/.test(inner) && /\s$/.test(inner) ? ' ' : '';
+    return `${pad}${items.join(', ')}${pad}`;
+  }
+  const indent = /\n([ \t]*)\S/.exec(inner)?.[1] ?? '';
+  const close = /\n([ \t]*)$/.exec(inner)?.[1] ?? '';
+  const trailing = /,\s*$/.test(inner) ? ',' : '';
+  return `\n${indent}${items.join(`,\n${indent}`)}${trailing}\n${close}`;
+}
+
 /** `?` and `%s` (not `%%s`) in SQL text, in order. */
 const POSITIONAL: Partial<Record<ParamStyle['kind'], RegExp>> = { qmark: /\?/g, pyformat: /%%|%s/g };
 
 /**
- * The values the call must bind after the rewrite (see BoundParams), for `$n` and positional
- * placeholders; undefined for named ones (a dictionary of values) and for a statement whose
- * placeholders could not be counted for certain.
+ * The names of named placeholders in a stretch of source text: `%(name)s`, or `:name`, `@name`,
+ * `$name` (not a cast's `::type`, a knex identifier binding `:name:`, or a name inside a word).
+ */
+function placeholderNames(style: ParamStyle, source: string): string[] {
+  const pattern =
+    style.kind === 'pyformat-named' ? /%%|%\((\w+)\)s/g : style.kind === 'named' ? new RegExp(`(?<![\\w:@$])\\${style.prefix}([A-Za-z_]\\w*)(?![\\w:])`, 'g') : undefined;
+  if (!pattern) return [];
+  return [...source.matchAll(pattern)].filter((m) => m[1] !== undefined).map((m) => m[1]);
+}
+
+/** The name of the placeholder the rewrite adds for a key: `after_created_at`. */
+function cursorParamName(k: OrderKey): string {
+  return `after_${k.column.replace(/[^A-Za-z0-9_]/g, '_')}`;
+}
+
+/**
+ * The values the call must bind after the rewrite (see BoundParams), for `$n`, positional and
+ * named placeholders; undefined for a statement whose placeholders could not be counted for
+ * certain, or whose new names are taken.
  */
 function boundParams(statement: SqlStatementFact, p: PaginationFact, keys: readonly OrderKey[], style: ParamStyle, exprs: readonly string[], text: string, predicateAt: number): BoundParams | undefined {
+  if (style.kind === 'named' || style.kind === 'pyformat-named') {
+    const used = placeholderNames(style, text.slice(statement.start, statement.end));
+    const inOffset = placeholderNames(style, text.slice(p.offset.start, p.offset.end));
+    if (used.length === 0 || inOffset.length === 0) return undefined;
+    const count = (names: readonly string[], n: string) => names.filter((x) => x === n).length;
+    const dropped = [...new Set(inOffset)].filter((n) => count(used, n) === count(inOffset, n));
+    const added = keys.map(cursorParamName);
+    if (added.some((n) => used.includes(n))) return undefined;
+    return { kind: 'named', used: [...new Set(used)], dropped, added };
+  }
   if (style.kind === 'dollar') {
     const used = new Set([...statement.text.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
     const oldCount = style.next - 1;
@@ -142,7 +200,7 @@ function boundParams(statement: SqlStatementFact, p: PaginationFact, keys: reado
       const i = numbers.indexOf(j + 1);
       return i >= 0 ? { cursor: i } : { old: j };
     });
-    return { oldCount, plan, dropped: freed.map((n) => n - 1) };
+    return { kind: 'positional', oldCount, plan, dropped: freed.map((n) => n - 1) };
   }
   const pattern = POSITIONAL[style.kind];
   if (!pattern) return undefined;
@@ -152,7 +210,7 @@ function boundParams(statement: SqlStatementFact, p: PaginationFact, keys: reado
   const removed = old.map((at, k) => (at >= p.offsetSpan.start && at < p.offsetSpan.end ? k : -1)).filter((k) => k >= 0);
   const marks = keys.map((_, i) => `\u0000${i}\u0000`);
   const order = [...keysetPredicate(keys, exprs, marks).matchAll(/\u0000(\d+)\u0000/g)].map((m) => Number(m[1]));
-  const plan: BoundParams['plan'] = [];
+  const plan: PositionalParams['plan'] = [];
   let inserted = false;
   old.forEach((at, k) => {
     if (!inserted && at >= predicateAt) {
@@ -162,7 +220,7 @@ function boundParams(statement: SqlStatementFact, p: PaginationFact, keys: reado
     if (!removed.includes(k)) plan.push({ old: k });
   });
   if (!inserted) plan.push(...order.map((i) => ({ cursor: i })));
-  return { oldCount: old.length, plan, dropped: removed };
+  return { kind: 'positional', oldCount: old.length, plan, dropped: removed };
 }
 
 /**
@@ -187,7 +245,7 @@ export function cursorNumbers(count: number, style: ParamStyle, freed: readonly 
 function parameters(keys: readonly OrderKey[], style: ParamStyle, freed: readonly number[] = []): string[] {
   const numbers = cursorNumbers(keys.length, style, freed);
   return keys.map((k, i) => {
-    const name = `after_${k.column.replace(/[^A-Za-z0-9_]/g, '_')}`;
+    const name = cursorParamName(k);
     switch (style.kind) {
       case 'dollar': return `$${numbers[i]}`;
       case 'named': return `${style.prefix}${name}`;

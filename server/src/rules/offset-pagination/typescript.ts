@@ -6,7 +6,7 @@ import type { OrderKey, SqlStatementFact } from '../../languages/facts';
 import type { TsFacts } from '../../languages/typescript/adapter';
 import { isGrowingOffset, keysetKeys, offsetMessage } from './keyset';
 import { valueFact } from '../../languages/typescript/values';
-import { detectSqlStatements, type BoundParams, type HostCursor } from './sql';
+import { detectSqlStatements, layoutItems, type BoundParams, type HostCursor, type NamedParams } from './sql';
 import { cursorFor } from './typescript-cursor';
 import { keysetFix } from './typescript-fixes';
 
@@ -60,14 +60,54 @@ function boundCursor(sf: ts.SourceFile, statement: SqlStatementFact, keys: reado
   const literal = innermostAt(sf, statement.start, (n) => ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n));
   const call = literal?.parent;
   if (!call || !ts.isCallExpression(call) || call.arguments[0] !== literal) return undefined;
+  if (bound.kind === 'named') return namedCursor(call, keys, bound, isTs);
   const list = call.arguments[1];
   if (!list || !ts.isArrayLiteralExpression(list) || list.elements.length !== bound.oldCount || list.elements.some(ts.isSpreadElement)) return undefined;
   const elements = list.elements;
   const from = bound.dropped.map((k) => valueFact(elements[k]).requestObject).find((r) => r !== undefined);
   const cursor = cursorFor(call, keys, from, isTs);
   if (!cursor) return undefined;
-  const newText = bound.plan.map((e) => ('old' in e ? elements[e.old].getText() : cursor.values[e.cursor])).join(', ');
-  return { values: cursor.values, edits: [...cursor.edits, { start: list.getStart() + 1, end: list.getEnd() - 1, newText }] };
+  const items = bound.plan.map((e) => ('old' in e ? elements[e.old].getText() : cursor.values[e.cursor]));
+  return { values: cursor.values, edits: [...cursor.edits, innerEdit(list, items)] };
+}
+
+/**
+ * Named values in an object written out: knex's `raw(sql, { offset })`, Sequelize's `query(sql,
+ * { replacements: { offset } })`, better-sqlite3's `prepare(sql).all({ offset })`. The offset's
+ * entries go, one per cursor value comes (`after_id: afterId`).
+ */
+function namedCursor(call: ts.CallExpression, keys: readonly OrderKey[], bound: NamedParams, isTs: boolean): { values: string[]; edits: Edit[] } | undefined {
+  let values: ts.Expression | undefined = call.arguments[1];
+  const run = call.parent;
+  if (!values && ts.isPropertyAccessExpression(run) && run.expression === call && /^(all|get|run|iterate)$/.test(run.name.text) && ts.isCallExpression(run.parent) && run.parent.expression === run) values = run.parent.arguments[0];
+  if (values && ts.isObjectLiteralExpression(values)) {
+    const replacements = values.properties.find((p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && p.name.getText() === 'replacements');
+    if (replacements) values = replacements.initializer;
+  }
+  if (!values || !ts.isObjectLiteralExpression(values)) return undefined;
+  const entries: Array<{ name: string; text: string; value: ts.Expression }> = [];
+  for (const p of values.properties) {
+    if (ts.isShorthandPropertyAssignment(p)) entries.push({ name: p.name.text, text: p.getText(), value: p.name });
+    else if (ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) entries.push({ name: p.name.text, text: p.getText(), value: p.initializer });
+    // A spread, a computed name, a method: the values bound are not all known.
+    else return undefined;
+  }
+  const names = entries.map((e) => e.name);
+  if (bound.used.some((n) => !names.includes(n)) || bound.added.some((n) => names.includes(n))) return undefined;
+  const dropped = entries.filter((e) => bound.dropped.includes(e.name));
+  const from = dropped.map((e) => valueFact(e.value).requestObject).find((r) => r !== undefined);
+  const cursor = cursorFor(call, keys, from, isTs);
+  if (!cursor) return undefined;
+  const kept = entries.filter((e) => !dropped.includes(e)).map((e) => e.text);
+  const items = [...kept, ...bound.added.map((n, i) => (n === cursor.values[i] ? n : `${n}: ${cursor.values[i]}`))];
+  return { values: cursor.values, edits: [...cursor.edits, innerEdit(values, items)] };
+}
+
+/** Replaces what is between a literal's brackets with `items`, laid out as before. */
+function innerEdit(list: ts.Expression, items: readonly string[]): Edit {
+  const start = list.getStart() + 1;
+  const end = list.getEnd() - 1;
+  return { start, end, newText: layoutItems(list.getSourceFile().text.slice(start, end), items) };
 }
 
 /** The innermost `${…}` of a template literal that holds `pos`. */
