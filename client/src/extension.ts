@@ -62,6 +62,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     client.onRequest(DatabasePasswordRequest, (params: DatabasePasswordParams) => database.password(params)),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void client?.sendNotification(WorkspaceTrustedNotification)),
     vscode.commands.registerCommand('perflens.selectDatabase', () => database.select()),
+    vscode.commands.registerCommand('perflens.benchmarkWithOptions', () => queries.benchmarkWithOptions()),
     vscode.commands.registerCommand(SHOW_PLAN_COMMAND, (target?: { uri: string; line: number; character: number }) => results.showPlanAt(target)),
     vscode.commands.registerCommand('perflens.clearResults', () => results.clear()),
     vscode.commands.registerCommand('perflens.showOutput', () => output.show(true)),

@@ -71,6 +71,19 @@ export class QueryCommands {
     return result;
   }
 
+  /**
+   * "Benchmark Query with Options…": asks for the runs and the runs at a time (the settings' values
+   * first), then benchmarks the query at the cursor with them. Escape at either prompt: nothing runs.
+   */
+  async benchmarkWithOptions(): Promise<unknown> {
+    const config = vscode.workspace.getConfiguration('perflens.database', vscode.window.activeTextEditor?.document.uri);
+    const runs = await askCount('PerfLens: Benchmark Query — timed runs', 'after 5 untimed warm-up runs', config.get<number>('benchmarkRuns', 50), 100_000);
+    if (runs === undefined) return undefined;
+    const concurrency = await askCount('PerfLens: Benchmark Query — runs at a time', 'each on its own connection; 1 measures the query alone', config.get<number>('benchmarkConcurrency', 1), 32);
+    if (concurrency === undefined) return undefined;
+    return this.run(Commands.benchmark, [{ runs, concurrency }]);
+  }
+
   /** After "Suggest Index": put the best index where the project keeps its schema, or copy its DDL. */
   private async offerIndex(client: LanguageClient, advice: IndexAdviceResult): Promise<void> {
     const best = advice.suggestions[0];
@@ -93,17 +106,21 @@ export class QueryCommands {
     }
   }
 
-  /** The arguments given (a code lens, another extension), or the query under the cursor. */
+  /**
+   * The arguments given (a code lens, another extension), or the query under the cursor (with the
+   * options given without a query: `{ runs, concurrency }`).
+   */
   private target(client: LanguageClient, args: unknown[]): Target | undefined {
     const [first, second] = args;
     if (typeof first === 'string') return { sql: first, ...(second as object) };
-    if (first && typeof first === 'object') return { ...(second as object), ...(first as Target) };
+    const given = first && typeof first === 'object' ? (first as Target) : undefined;
+    if (given && (given.uri !== undefined || given.sql !== undefined)) return { ...(second as object), ...given };
     const editor = vscode.window.activeTextEditor;
     if (!editor) {
       void vscode.window.showInformationMessage('PerfLens: put the cursor on a SQL query in an editor, then run the command again.');
       return undefined;
     }
-    return { uri: editor.document.uri.toString(), position: client.code2ProtocolConverter.asPosition(editor.selection.active) };
+    return { ...given, uri: editor.document.uri.toString(), position: client.code2ProtocolConverter.asPosition(editor.selection.active) };
   }
 
   private async send(client: LanguageClient, command: string, target: Target, token: vscode.CancellationToken): Promise<(ExplainCommandResult | BenchmarkCommandResult | IndexAdviceResult | CompareFixCommandResult) | undefined> {
@@ -130,4 +147,15 @@ export class QueryCommands {
       return undefined;
     }
   }
+}
+
+/** A whole number from 1 to `max`, asked in an input box; undefined when the user escapes. */
+async function askCount(title: string, prompt: string, value: number, max: number): Promise<number | undefined> {
+  const answer = await vscode.window.showInputBox({
+    title,
+    prompt,
+    value: String(value),
+    validateInput: (text) => (/^\d+$/.test(text.trim()) && Number(text) >= 1 && Number(text) <= max ? undefined : `A whole number from 1 to ${max.toLocaleString('en-US')}`),
+  });
+  return answer === undefined ? undefined : Number(answer.trim());
 }

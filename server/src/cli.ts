@@ -50,8 +50,11 @@ Options of explain and bench:
   --timeout MS          statement timeout (default: 10000)
   --allow-writes        let the statement write (it is rolled back all the same)
   --no-analyze          explain: plan only, without running the statement
-  --runs N              bench: timed runs (default: 50)
-  --concurrency N       bench: runs at a time (default: 1)
+  --runs N              bench: timed runs (default: database.benchmarkRuns in .perflens.json,
+                        else 50)
+  --concurrency N       bench: runs at a time, each on its own connection, at most 32 (default:
+                        database.benchmarkConcurrency, else 1; the embedded database and SQLite
+                        run one at a time)
   --warmup N            bench: untimed runs first (default: 5)
 
 Rules: ${ALL_RULE_META.map((r) => r.id).join(', ')}

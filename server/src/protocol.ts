@@ -25,6 +25,10 @@ export interface PerflensSettings {
     dataSize: number;
     /** Statement timeout for EXPLAIN and benchmarks, in milliseconds. */
     statementTimeoutMs: number;
+    /** Timed runs of a benchmark, unless the command says otherwise. */
+    benchmarkRuns: number;
+    /** Runs of a benchmark at a time (on as many connections), unless the command says otherwise. */
+    benchmarkConcurrency: number;
   };
 }
 
@@ -35,7 +39,7 @@ export const DEFAULT_SETTINGS: PerflensSettings = {
   exclude: [],
   nonRequestPathSeverity: 'hint',
   codeLens: true,
-  database: { url: '', dataSize: 100_000, statementTimeoutMs: 10_000 },
+  database: { url: '', dataSize: 100_000, statementTimeoutMs: 10_000, benchmarkRuns: 50, benchmarkConcurrency: 1 },
 };
 
 export const Commands = {

@@ -43,6 +43,23 @@ describe('CLI: explain and bench', function () {
     assert.doesNotMatch(r.stderr, /Generating/);
   });
 
+  it('bench: runs and concurrency from .perflens.json unless flags give them; the embedded database runs one at a time, said in a note', () => {
+    fs.writeFileSync(path.join(root, '.perflens.json'), JSON.stringify({ database: { benchmarkRuns: 3, benchmarkConcurrency: 2 } }));
+    try {
+      const r = perflens(root, ['bench', '--data-size', '300', '--warmup', '0', '--format', 'json', 'SELECT count(*) FROM notes'], env());
+      assert.equal(r.status, 0, r.stderr);
+      const out = JSON.parse(r.stdout);
+      assert.equal(out.runs, 3);
+      assert.equal(out.concurrency, 1);
+      assert.ok(out.notes.includes('Concurrency 2 was asked; embedded PostgreSQL (PGlite) runs one statement at a time, so the runs were sequential.'), r.stdout);
+      const flags = JSON.parse(perflens(root, ['bench', '--data-size', '300', '--warmup', '0', '--runs', '5', '--concurrency', '1', '--format', 'json', 'SELECT count(*) FROM notes'], env()).stdout);
+      assert.equal(flags.runs, 5);
+      assert.ok(!flags.notes.some((n: string) => /Concurrency/.test(n)));
+    } finally {
+      fs.rmSync(path.join(root, '.perflens.json'));
+    }
+  });
+
   it('usage errors exit 2; an unsupported URL exits 1 without its password', () => {
     assert.equal(perflens(root, ['explain'], env()).status, 2);
     assert.equal(perflens(root, ['bench', '--runs', 'many', 'SELECT 1'], env()).status, 2);

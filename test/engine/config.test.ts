@@ -33,6 +33,12 @@ describe('configuration', () => {
     assert.equal(s.enable, true);
   });
 
+  it('database settings: counts only when they are numbers from 1 (whole), the URL only when a string, unknown keys dropped', () => {
+    const layer = { url: 42, dataSize: 'big', statementTimeoutMs: 2500.7, benchmarkRuns: 0, benchmarkConcurrency: 4, password: 'x' } as unknown as Partial<ReturnType<typeof mergeSettings>['database']>;
+    const s = mergeSettings({ database: { url: 'postgres://db/app' } as ReturnType<typeof mergeSettings>['database'] }, { database: layer as ReturnType<typeof mergeSettings>['database'] });
+    assert.deepEqual(s.database, { url: 'postgres://db/app', dataSize: 100_000, statementTimeoutMs: 2500, benchmarkRuns: 50, benchmarkConcurrency: 4 });
+  });
+
   it('filters files by include and exclude globs relative to the root', () => {
     const f = new FileFilter(dir, { include: ['src/**'], exclude: ['src/generated/**'] });
     assert.equal(f.accepts(path.join(dir, 'src/a.ts')), true);

@@ -79,6 +79,22 @@ describe('language server: database commands', function () {
     assert.ok(progress.some((m) => /benchmark: 6\/6 runs/.test(m)), progress.join('\n'));
   });
 
+  it('embedded: runs and concurrency from the settings unless the command gives them; one run at a time, said in a note', async () => {
+    await start({ dataSize: 50, benchmarkRuns: 4, benchmarkConcurrency: 3 });
+    const bench = (args: Record<string, unknown>): Promise<any> => client.connection.sendRequest('workspace/executeCommand', { command: 'perflens.benchmark', arguments: [{ sql: 'SELECT count(*) FROM items', warmup: 0, ...args }] });
+    const fromSettings = await bench({});
+    assert.equal(fromSettings.runs, 4);
+    assert.equal(fromSettings.timingsMs.length, 4);
+    // PGlite runs one statement at a time: the result says what ran, and why.
+    assert.equal(fromSettings.concurrency, 1);
+    assert.ok(fromSettings.notes.includes('Concurrency 3 was asked; embedded PostgreSQL (PGlite) runs one statement at a time, so the runs were sequential.'), fromSettings.notes.join('\n'));
+    const given = await bench({ runs: 2, concurrency: 1 });
+    assert.equal(given.runs, 2);
+    assert.ok(!given.notes.some((n: string) => /Concurrency/.test(n)));
+    await assert.rejects(bench({ runs: 'many' }), /runs must be a whole number of at least 1/);
+    await assert.rejects(bench({ concurrency: 0 }), /concurrency must be a whole number of at least 1/);
+  });
+
   it('embedded: a write is refused unless allowed, and an allowed one is rolled back', async () => {
     await start({ dataSize: 200 });
     const explain = (args: Record<string, unknown>) => client.connection.sendRequest('workspace/executeCommand', { command: 'perflens.explain', arguments: [args] });
@@ -198,6 +214,26 @@ describe('language server: database commands', function () {
     assert.deepEqual(asked, [full.toString()]);
     assert.ok(!client.logs.join('\n').includes(password));
     assert.ok(!JSON.stringify(explained).includes(password));
+  });
+
+  it('PostgreSQL: a benchmark runs as many statements at once as its concurrency, whatever command opened the database first', async function () {
+    if (!TEST_PG_URL) this.skip();
+    await start({ url: TEST_PG_URL });
+    // An EXPLAIN opens the connection pool first: it must not be sized for the EXPLAIN alone.
+    await client.connection.sendRequest('workspace/executeCommand', { command: 'perflens.explain', arguments: [{ sql: 'SELECT 1 AS one' }] });
+    const sql = 'SELECT pg_sleep(3) AS perflens_concurrency';
+    const request = client.connection.sendRequest('workspace/executeCommand', { command: 'perflens.benchmark', arguments: [{ sql, runs: 3, concurrency: 3, warmup: 0 }] });
+    const watcher = new Client({ connectionString: TEST_PG_URL });
+    await watcher.connect();
+    try {
+      const running = async (): Promise<number> => (await watcher.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE query = $1 AND state = $2', [sql, 'active'])).rows[0].n;
+      await waitFor(async () => (await running()) === 3, 20_000);
+      const result: any = await request;
+      assert.equal(result.concurrency, 3);
+      assert.ok(!result.notes.some((n: string) => /Concurrency/.test(n)));
+    } finally {
+      await watcher.end();
+    }
   });
 
   it('PostgreSQL: a cancelled request cancels the running statement', async function () {

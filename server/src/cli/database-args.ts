@@ -13,6 +13,8 @@ export interface DatabaseArgs {
   timeoutMs: number;
   allowWrites: boolean;
   sql: string;
+  /** `perflens bench`'s runs and concurrency when no flag gives them (.perflens.json, else 50 and 1). */
+  benchmark: { runs: number; concurrency: number };
   /** Command-specific flags and their values (`--runs 20` → runs: '20'). */
   extra: Map<string, string | true>;
 }
@@ -73,6 +75,7 @@ export function parseDatabaseArgs(argv: string[], extraFlags: ExtraFlags, env: N
     timeoutMs: timeoutMs ?? settings.database.statementTimeoutMs,
     allowWrites,
     sql: positional[0],
+    benchmark: { runs: settings.database.benchmarkRuns, concurrency: settings.database.benchmarkConcurrency },
     extra,
   };
 }

@@ -2,7 +2,7 @@
  * `perflens explain` and `perflens bench`: open the database (a URL, or the embedded one built
  * from --schema), run, print, close. Exit 0 on success, 1 when the database fails the statement.
  */
-import { benchmarkQuery } from '../database/benchmark';
+import { benchmarkQuery, concurrencyNotes, MAX_BENCHMARK_CONCURRENCY } from '../database/benchmark';
 import type { Connector } from '../database/connector';
 import { explainQuery } from '../database/explain';
 import { openDatabase } from '../database/open-database';
@@ -43,12 +43,13 @@ export async function benchCommand(argv: string[]): Promise<number> {
     const v = args.extra.get(flag);
     return typeof v === 'string' ? positiveInt(flag, v) : fallback;
   };
-  const runs = number('--runs', 50);
-  const concurrency = number('--concurrency', 1);
+  const runs = number('--runs', args.benchmark.runs);
+  const concurrency = Math.min(number('--concurrency', args.benchmark.concurrency), MAX_BENCHMARK_CONCURRENCY);
   const warmup = args.extra.get('--warmup') === '0' ? 0 : number('--warmup', 5);
   return withDatabase(args, concurrency, async (connector, notes) => {
     const result = await benchmarkQuery(connector, args.sql, { runs, concurrency, warmup, allowWrites: args.allowWrites, timeoutMs: args.timeoutMs });
-    process.stdout.write(args.format === 'json' ? benchJson(result, notes) : benchText(result, notes));
+    const all = [...notes, ...concurrencyNotes(concurrency, result)];
+    process.stdout.write(args.format === 'json' ? benchJson(result, all) : benchText(result, all));
   });
 }
 

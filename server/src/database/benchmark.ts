@@ -9,6 +9,9 @@ import type { Connector } from './connector';
 import { QueryCancelledError } from './database-errors';
 import { fillParameters } from './query-parameters';
 
+/** The most runs at a time a benchmark asks for: the language server's pools are this big (connections open as used). */
+export const MAX_BENCHMARK_CONCURRENCY = 32;
+
 export interface BenchmarkRequest {
   runs?: number;
   concurrency?: number;
@@ -26,7 +29,9 @@ export type LatencyStats = Pick<BenchmarkResult, 'p50' | 'p95' | 'p99' | 'mean' 
 
 export async function benchmarkQuery(connector: Connector, sql: string, request: BenchmarkRequest = {}): Promise<BenchmarkResult> {
   const runs = Math.max(1, Math.floor(request.runs ?? 50));
-  const concurrency = Math.max(1, Math.min(runs, Math.floor(request.concurrency ?? 1)));
+  // No more at a time than the connector runs at once: the others would wait in its queue, and the
+  // result would claim a concurrency that never happened.
+  const concurrency = Math.max(1, Math.min(runs, connector.maxConcurrency, Math.floor(request.concurrency ?? 1)));
   const warmup = Math.max(0, Math.floor(request.warmup ?? 5));
   const filled = request.params ? { values: request.params, sources: request.params.map(() => 'given') } : await fillParameters(connector, sql, request.timeoutMs);
   const once = (): Promise<unknown> => {
@@ -61,6 +66,16 @@ export async function benchmarkQuery(connector: Connector, sql: string, request:
     perSecond: totalMs > 0 ? (runs * 1000) / totalMs : 0,
     timingsMs: timings,
   };
+}
+
+/** Why a benchmark ran fewer statements at a time than `asked`, if it did. */
+export function concurrencyNotes(asked: number, result: Pick<BenchmarkResult, 'runs' | 'concurrency' | 'database'>): string[] {
+  if (result.concurrency >= Math.min(asked, result.runs)) return [];
+  return [
+    result.concurrency === 1
+      ? `Concurrency ${asked} was asked; ${result.database} runs one statement at a time, so the runs were sequential.`
+      : `Concurrency ${asked} was asked; at most ${result.concurrency} statements run at a time on ${result.database}.`,
+  ];
 }
 
 /** Percentiles by the nearest-rank method: the value below which p % of the runs fall. */

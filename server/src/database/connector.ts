@@ -43,6 +43,11 @@ export interface Connector {
   readonly randomFunction?: string;
   /** Names the database for messages, with any password removed. */
   readonly description: string;
+  /**
+   * Statements it runs at once: its pool's connections, 1 for a database in a process of
+   * PerfLens's own (PGlite, SQLite), which runs one at a time. A benchmark runs no more at a time.
+   */
+  readonly maxConcurrency: number;
   run(sql: string, options?: StatementOptions): Promise<QueryResult>;
   explain(sql: string, options?: ExplainOptions): Promise<RawPlan>;
   /** The types PostgreSQL infers for `$1 … $n` (`integer`, `text`), from a prepared statement that never runs. */

@@ -65,13 +65,15 @@ export class MysqlConnector implements Connector {
   readonly kind = 'mysql';
   /** MySQL has no `random()`: parameter sampling orders by this. */
   readonly randomFunction = 'RAND()';
+  readonly maxConcurrency: number;
   private readonly pool: Pool;
   private readonly inFlight = new Set<InFlight>();
   private serverInfo?: Promise<MysqlServer>;
   private known?: MysqlServer;
 
   constructor(private readonly options: MysqlConnectorOptions) {
-    this.pool = createPool({ uri: connectionUri(options.url), connectionLimit: options.maxConnections ?? 10, idleTimeout: 30_000, maxIdle: 2, dateStrings: true, supportBigNumbers: true, bigNumberStrings: false });
+    this.maxConcurrency = options.maxConnections ?? 10;
+    this.pool = createPool({ uri: connectionUri(options.url), connectionLimit: this.maxConcurrency, idleTimeout: 30_000, maxIdle: 2, dateStrings: true, supportBigNumbers: true, bigNumberStrings: false });
     // An idle connection the server closes emits here; without a listener that would crash the process.
     (this.pool as unknown as { pool: { on(e: string, f: () => void): void } }).pool.on('error', () => {});
   }

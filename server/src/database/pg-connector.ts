@@ -28,12 +28,14 @@ const READ_ONLY_SQL_TRANSACTION = '25006';
 export class PgConnector implements Connector {
   readonly kind = 'postgres';
   readonly description: string;
+  readonly maxConcurrency: number;
   private readonly pool: Pool;
   private readonly inFlight = new Set<InFlight>();
 
   constructor(private readonly options: PgConnectorOptions) {
     this.description = `PostgreSQL at ${redactUrl(options.url)}`;
-    this.pool = new Pool({ connectionString: options.url, max: options.maxConnections ?? 10, idleTimeoutMillis: 30_000 });
+    this.maxConcurrency = options.maxConnections ?? 10;
+    this.pool = new Pool({ connectionString: options.url, max: this.maxConcurrency, idleTimeoutMillis: 30_000 });
     // An idle connection the server closes emits here; without a listener that would crash the process.
     this.pool.on('error', () => {});
   }

@@ -46,6 +46,7 @@ const DEFAULT_IDLE_MS = 5 * 60_000;
 export class PgliteConnector extends EventEmitter implements Connector {
   readonly kind = 'pglite';
   readonly description = 'embedded PostgreSQL (PGlite)';
+  readonly maxConcurrency = 1;
   private host?: Host;
   private nextId = 1;
   private idleTimer?: NodeJS.Timeout;

@@ -52,6 +52,7 @@ export function isSqliteUrl(url: string): boolean {
 export class SqliteConnector implements Connector {
   readonly kind = 'sqlite';
   readonly description: string;
+  readonly maxConcurrency = 1;
   private readonly file: string;
   private host?: Host;
   private nextId = 1;

@@ -35,9 +35,23 @@ export function mergeSettings(...layers: Array<Partial<PerflensSettings> | undef
     if (Array.isArray(layer.exclude)) out.exclude = layer.exclude.filter((g) => typeof g === 'string');
     if (typeof layer.nonRequestPathSeverity === 'string') out.nonRequestPathSeverity = layer.nonRequestPathSeverity;
     if (typeof layer.codeLens === 'boolean') out.codeLens = layer.codeLens;
-    if (layer.database && typeof layer.database === 'object') Object.assign(out.database, layer.database);
+    if (layer.database && typeof layer.database === 'object') mergeDatabase(out.database, layer.database);
   }
   return out;
+}
+
+/**
+ * The database settings of a layer over `out`, each only when it has the right type: a number
+ * that is not one (`"dataSize": "big"` in .perflens.json) would reach the database code as NaN.
+ * Counts are whole and at least 1.
+ */
+function mergeDatabase(out: PerflensSettings['database'], layer: Partial<PerflensSettings['database']>): void {
+  for (const [key, value] of Object.entries(layer) as Array<[keyof PerflensSettings['database'], unknown]>) {
+    if (!(key in DEFAULT_SETTINGS.database)) continue;
+    if (key === 'url') {
+      if (typeof value === 'string') out.url = value;
+    } else if (typeof value === 'number' && Number.isFinite(value) && value >= 1) out[key] = Math.floor(value);
+  }
 }
 
 /** Decides which files are analysed, from include/exclude globs relative to the root. */

@@ -11,7 +11,7 @@ import { ErrorCodes, LSPErrorCodes, ResponseError, type CancellationToken, type 
 import type { Connector } from '../database/connector';
 import type { ServerContext } from '../context';
 import { defaultCacheDir } from '../database/cache-dir';
-import { benchmarkQuery } from '../database/benchmark';
+import { benchmarkQuery, concurrencyNotes, MAX_BENCHMARK_CONCURRENCY } from '../database/benchmark';
 import { explainQuery, type ExplainResult } from '../database/explain';
 import { compareBatch } from '../database/compare-batch';
 import { comparePagination } from '../database/compare-pagination';
@@ -110,7 +110,11 @@ export function registerDatabaseCommands(): void {
   });
   registerCommand(Commands.benchmark, async (ctx, args, token) => {
     const target = targetOf(args);
-    const { sql, range, connector, notes, timeoutMs, query } = await prepare(ctx, target, token);
+    // The command's own runs and concurrency (a client's prompt, a code lens), else the settings'.
+    const asked = { runs: count(target.runs, 'runs'), concurrency: count(target.concurrency, 'concurrency') };
+    const { sql, range, connector, notes, timeoutMs, query, settings } = await prepare(ctx, target, token);
+    const runs = asked.runs ?? settings.database.benchmarkRuns;
+    const concurrency = Math.min(asked.concurrency ?? settings.database.benchmarkConcurrency, MAX_BENCHMARK_CONCURRENCY);
     let reported = 0;
     const onProgress = (done: number, total: number) => {
       // A message per tenth of the runs is plenty for a progress bar.
@@ -120,9 +124,9 @@ export function registerDatabaseCommands(): void {
       }
     };
     const result = await run(connector, token, () =>
-      benchmarkQuery(connector, sql, { runs: target.runs, concurrency: target.concurrency, warmup: target.warmup, params: target.params, allowWrites: target.allowWrites, timeoutMs, onProgress }),
+      benchmarkQuery(connector, sql, { runs, concurrency, warmup: target.warmup, params: target.params, allowWrites: target.allowWrites, timeoutMs, onProgress }),
     );
-    return { ...result, range, origin: query.origin, description: query.description, notes: [...query.notes, ...notes] };
+    return { ...result, range, origin: query.origin, description: query.description, notes: [...query.notes, ...notes, ...concurrencyNotes(concurrency, result)] };
   });
 }
 
@@ -142,6 +146,13 @@ function migrationEdit(m: IndexMigration): WorkspaceEdit {
 /** The plan with what clients show beside each node: its label, and its own time and cost. */
 function forDisplay(node: PlanNode): PlanNode {
   return { ...node, label: nodeLabel(node), selfMs: selfMs(node), selfCost: selfCost(node), children: node.children.map(forDisplay) };
+}
+
+/** A count the command was given (`runs`, `concurrency`): a whole number from 1, else an error. */
+function count(value: unknown, name: string): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new ResponseError(ErrorCodes.InvalidParams, `${name} must be a whole number of at least 1`);
+  return value;
 }
 
 function targetOf(args: unknown[]): CommandTarget {
@@ -183,7 +194,9 @@ async function prepare(ctx: ServerContext, target: CommandTarget, token?: Cancel
       cacheDir: ctx.storagePath ?? defaultCacheDir(),
       dataSize: settings.database.dataSize,
       timeoutMs,
-      maxConnections: Math.max(2, target.concurrency ?? 1),
+      // One pool per database for every command: as many connections as a benchmark may use
+      // (opened only when used), whatever command opened it first.
+      maxConnections: MAX_BENCHMARK_CONCURRENCY,
       onProgress: (m) => {
         ctx.log(`database: ${m}`);
         progress(ctx, m);
@@ -193,7 +206,7 @@ async function prepare(ctx: ServerContext, target: CommandTarget, token?: Cancel
       isCancelled: () => !!token?.isCancellationRequested,
     }),
   );
-  return { sql, range, connector: opened.connector, notes: opened.notes, timeoutMs, query };
+  return { sql, range, connector: opened.connector, notes: opened.notes, timeoutMs, query, settings };
 }
 
 /** Asks the client for the password of a URL that names a user without one (VS Code keeps it in secret storage). */

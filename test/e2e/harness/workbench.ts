@@ -254,11 +254,20 @@ export class Workbench {
     return body.innerText();
   }
 
-  /** Runs a command from the palette (F1) by its title, e.g. "PerfLens: Show Output". */
-  async runCommand(title: string): Promise<void> {
+  /**
+   * Runs a command from the palette (F1) by its title, e.g. "PerfLens: Show Output", then answers
+   * the input boxes it opens, in order: each is told by its title; its proposed value is replaced.
+   */
+  async runCommand(title: string, inputs: ReadonlyArray<{ title: string; value: string }> = []): Promise<void> {
     await this.quickInput('F1', title);
     await this.page.locator('.quick-input-list .monaco-list-row').first().and(this.page.locator(`[aria-label^="${title}"]`)).waitFor();
     await this.page.keyboard.press('Enter');
+    for (const input of inputs) {
+      await this.page.locator('.quick-input-widget .quick-input-title').filter({ hasText: input.title }).waitFor({ state: 'visible' });
+      await this.page.keyboard.press('Control+A');
+      await this.page.keyboard.type(input.value);
+      await this.page.keyboard.press('Enter');
+    }
     await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
   }
 }
