@@ -131,6 +131,19 @@ describe('perflens CLI', () => {
     assert.match(out.findings[1].message, /loads `author` \(User\)/);
   });
 
+  it('knows the keys and indexes of every .sql file: a foreign key added in a later migration, indexed by an earlier one', () => {
+    write('db/migrations/0001_init.sql', 'CREATE TABLE post_tags (post_id bigint NOT NULL, tag_id bigint NOT NULL, PRIMARY KEY (post_id, tag_id));\n');
+    write('db/migrations/0002_keys.sql', 'ALTER TABLE post_tags ADD FOREIGN KEY (post_id) REFERENCES posts (id);\nALTER TABLE post_tags ADD FOREIGN KEY (tag_id) REFERENCES tags (id);\n');
+    // Linted alone, the later migration still sees the earlier one's primary key; the cache must not hide a change to it.
+    for (let run = 0; run < 2; run++) {
+      const out = json(perflens(root, ['lint', '--root', root, '--format', 'json', path.join(root, 'db/migrations/0002_keys.sql')]));
+      assert.deepEqual(out.findings.map((f) => [f.rule, f.file, f.line]), [['unindexed-foreign-key', 'db/migrations/0002_keys.sql', 2]]);
+      assert.match(out.findings[0].message, /`post_tags\.tag_id` references `tags`.*in a new migration/);
+    }
+    write('db/migrations/0003_tag_index.sql', 'CREATE INDEX post_tags_tag_id_idx ON post_tags (tag_id);\n');
+    assert.deepEqual(json(perflens(root, ['lint', '--root', root, '--format', 'json', path.join(root, 'db/migrations/0002_keys.sql')])).findings, []);
+  });
+
   it('respects suppression comments', () => {
     write('q.sql', `-- perflens-ignore-next-line offset-pagination\n${OFFSET_SQL.replace(/\n/g, ' ')}\n`);
     assert.equal(json(perflens(root, ['lint', '--format', 'json'])).findings.length, 0);

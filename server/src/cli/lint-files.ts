@@ -132,8 +132,9 @@ const DEFINES_MODELS: Record<string, RegExp> = {
   python: /\b(ForeignKey|OneToOneField|ManyToManyField|relationship|Relationship)\s*\(/,
   // TypeORM and sequelize-typescript decorators, Sequelize associations, Mongoose refs.
   typescript: /@(ManyToOne|OneToMany|OneToOne|ManyToMany|BelongsTo|HasMany|HasOne|BelongsToMany)\b|\.(belongsTo|hasMany|hasOne|belongsToMany)\s*\(|\bref\s*:/,
-  // Indexes the schema has, for advice that would otherwise ask for one.
-  sql: /\bCREATE\s+(UNIQUE\s+)?INDEX\b/i,
+  // Indexes the schema has (CREATE INDEX, and the ones PRIMARY KEY and UNIQUE make), for advice
+  // that would otherwise ask for one.
+  sql: /\bCREATE\s+(UNIQUE\s+)?INDEX\b|\bPRIMARY\s+KEY\b|\bUNIQUE\b/i,
 };
 
 const BOM = '\uFEFF';

@@ -41,6 +41,17 @@ export class WorkspaceModels {
     return undefined;
   }
 
+  /**
+   * Whether a lookup by all of `columns` (in any order) of SQL table `table` can use an index: one
+   * of its CREATE INDEX statements, PRIMARY KEYs or UNIQUE constraints, in any file, starts with
+   * them (`(post_id, tag_id)` serves `post_id`, not `tag_id`). `file` and `own`: the file being
+   * analysed and its models now (what the workspace holds of it may be an older text).
+   */
+  sqlLookupIndexed(table: string, columns: readonly string[], file: string, own: readonly ModelFact[]): boolean {
+    const others = [...this.byFile].filter(([f]) => f !== file).map(([, m]) => m);
+    return sqlLookupIndexed([...others, own], table, columns);
+  }
+
   get size(): number {
     return this.byFile.size;
   }
@@ -100,4 +111,18 @@ export class WorkspaceModels {
   has(model: string): boolean {
     return (this.index ??= this.build()).has(model);
   }
+}
+
+/** WorkspaceModels.sqlLookupIndexed over lists of models (a file's own, when there is no workspace). */
+export function sqlLookupIndexed(lists: Iterable<readonly ModelFact[]>, table: string, columns: readonly string[]): boolean {
+  const norm = (x: string) => x.replace(/"/g, '').split('.').pop()!.toLowerCase();
+  const want = new Set(columns.map(norm));
+  const serves = (cols: readonly string[]) => cols.length >= want.size && cols.slice(0, want.size).every((c) => want.has(norm(c)));
+  for (const models of lists) {
+    for (const m of models) {
+      if (m.orm !== 'sql' || norm(m.name) !== norm(table)) continue;
+      if (m.indexes?.some((ix) => serves(ix.columns)) || m.keys?.some(serves)) return true;
+    }
+  }
+  return false;
 }

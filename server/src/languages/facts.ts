@@ -152,6 +152,25 @@ export interface ModelFact extends Span {
    * field lists in order: Prisma `@@index`/`@@unique`/`@@id`, SQL DDL.
    */
   indexes?: Array<{ columns: string[]; name?: string }>;
+  /** SQL tables: the column lists of PRIMARY KEY and UNIQUE constraints, which the database indexes on its own. */
+  keys?: string[][];
+}
+
+/**
+ * A foreign key of SQL DDL (`author_id bigint REFERENCES authors (id)`, `FOREIGN KEY (a, b)
+ * REFERENCES …`, `ALTER TABLE … ADD CONSTRAINT … FOREIGN KEY`); the span is its REFERENCES clause.
+ */
+export interface ForeignKeyFact extends Span {
+  /** The referencing table as written (`"Post"`) and its bare name (`Post`). */
+  table: { text: string; name: string };
+  /** The referencing columns, bare names, and as written (quotes kept). */
+  columns: string[];
+  columnTexts: string[];
+  refTable: string;
+  /** Where a CREATE INDEX for it goes: the end of its statement. */
+  insertAt: number;
+  /** The dialect the statement parsed in (MySQL's InnoDB indexes foreign keys on its own). */
+  dialect: SqlDialect;
 }
 
 /**

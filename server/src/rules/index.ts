@@ -4,6 +4,7 @@ import { nPlusOne } from './n-plus-one';
 import { offsetPagination } from './offset-pagination';
 import { requestWithoutTimeout } from './request-without-timeout';
 import { unboundedCache } from './unbounded-cache';
+import { unindexedForeignKey } from './unindexed-foreign-key';
 
 /** Every rule, in the order their findings are documented. */
-export const ALL_RULES: readonly Rule[] = [nPlusOne, unboundedCache, blockingCallInHandler, offsetPagination, requestWithoutTimeout];
+export const ALL_RULES: readonly Rule[] = [nPlusOne, unboundedCache, blockingCallInHandler, offsetPagination, requestWithoutTimeout, unindexedForeignKey];

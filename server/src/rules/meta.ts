@@ -8,6 +8,7 @@ import { nPlusOneMeta } from './n-plus-one/meta';
 import { offsetPaginationMeta } from './offset-pagination/meta';
 import { requestWithoutTimeoutMeta } from './request-without-timeout/meta';
 import { unboundedCacheMeta } from './unbounded-cache/meta';
+import { unindexedForeignKeyMeta } from './unindexed-foreign-key/meta';
 
 /** Every rule, in the order their findings are documented (ALL_RULES has the same order). */
-export const ALL_RULE_META: readonly RuleMeta[] = [nPlusOneMeta, unboundedCacheMeta, blockingCallInHandlerMeta, offsetPaginationMeta, requestWithoutTimeoutMeta];
+export const ALL_RULE_META: readonly RuleMeta[] = [nPlusOneMeta, unboundedCacheMeta, blockingCallInHandlerMeta, offsetPaginationMeta, requestWithoutTimeoutMeta, unindexedForeignKeyMeta];

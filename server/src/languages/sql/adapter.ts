@@ -4,15 +4,17 @@
  */
 import type { SourceFile } from '../../engine/source-file';
 import type { LanguageAdapter } from '../adapter';
-import type { FileFacts, ParseProblem, SqlDialect } from '../facts';
+import type { FileFacts, ForeignKeyFact, ModelFact, ParseProblem, SqlDialect } from '../facts';
 import { dialectOrder, isParsed, parseStatement, preferredDialect } from './parse';
 import { SqlSourceMap } from './source-map';
 import { splitStatements } from './split';
 import { statementFact, type SqlStatement } from './statement';
+import { tableKeys } from './table-keys';
 
 export interface SqlFacts extends FileFacts {
   language: 'sql';
   sql: SqlStatement[];
+  foreignKeys: ForeignKeyFact[];
 }
 
 /** A statement this big is data (a dump's INSERT), not a query to page through. */
@@ -44,7 +46,7 @@ export class SqlAdapter implements LanguageAdapter<SqlFacts> {
   }
 
   facts(file: SourceFile): SqlFacts {
-    const facts: SqlFacts = { language: 'sql', queries: [], sql: [], problems: [] };
+    const facts: SqlFacts = { language: 'sql', queries: [], sql: [], problems: [], foreignKeys: [] };
     const text = file.text;
     // A binary file opened by mistake: NUL characters never occur in SQL text.
     if (text.slice(0, 8192).includes('\u0000')) return facts;
@@ -59,16 +61,26 @@ export class SqlAdapter implements LanguageAdapter<SqlFacts> {
         facts.problems.push(problem(stmt.start, stmt.text, parsed.message, parsed.offset));
         continue;
       }
+      // The table's entry among the file's models, made on first use.
+      const modelOf = (table: string): ModelFact => {
+        let model = (facts.models ??= []).find((m) => m.name === table);
+        if (!model) facts.models.push((model = { name: table, orm: 'sql', relations: [], indexes: [], start: stmt.start, end: stmt.start + stmt.text.length }));
+        return model;
+      };
       const index = createIndex(stmt.text);
-      if (index) {
-        // Indexes the schema already has: advice that asks for one can say it exists.
-        const model = (facts.models ??= []).find((m) => m.name === index.table);
-        if (model) model.indexes!.push({ columns: index.columns, name: index.name });
-        else facts.models.push({ name: index.table, orm: 'sql', relations: [], indexes: [{ columns: index.columns, name: index.name }], start: stmt.start, end: stmt.start + stmt.text.length });
-      }
+      // Indexes the schema already has: advice that asks for one can say it exists.
+      if (index) modelOf(index.table).indexes!.push({ columns: index.columns, name: index.name });
       const map = SqlSourceMap.identity(stmt.start, stmt.text.length, stmt.text);
+      // Past the statement's `;`: where a statement that follows it goes.
+      const end = stmt.start + stmt.text.length + (text[stmt.start + stmt.text.length] === ';' ? 1 : 0);
       for (const s of parsed.program.statements) {
-        if (s.type !== 'empty') facts.sql.push(statementFact(s, stmt.text, map, parsed.dialect, 'file'));
+        if (s.type === 'empty') continue;
+        facts.sql.push(statementFact(s, stmt.text, map, parsed.dialect, 'file'));
+        if (s.type !== 'create_table_stmt' && s.type !== 'alter_table_stmt') continue;
+        const keys = tableKeys(s, stmt.text, stmt.start, end, parsed.dialect);
+        if (!keys) continue;
+        facts.foreignKeys.push(...keys.foreignKeys);
+        if (keys.keys.length) (modelOf(keys.table.name).keys ??= []).push(...keys.keys);
       }
     }
     return facts;

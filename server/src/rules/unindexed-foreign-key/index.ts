@@ -1,0 +1,10 @@
+import type { Rule } from '../../engine/rule';
+import { unindexedForeignKeyMeta } from './meta';
+import { detectSql } from './sql';
+
+export const unindexedForeignKey: Rule = {
+  meta: unindexedForeignKeyMeta,
+  detectors: {
+    sql: detectSql,
+  },
+};

@@ -1,0 +1,64 @@
+/**
+ * unindexed-foreign-key over SQL DDL: a foreign key (`REFERENCES`, `FOREIGN KEY`, `ALTER TABLE …
+ * ADD CONSTRAINT … FOREIGN KEY`) that no index, PRIMARY KEY or UNIQUE constraint of the workspace
+ * starts with. PostgreSQL and SQLite do not index foreign keys on their own (MySQL's InnoDB does:
+ * its statements are skipped). The fix adds the CREATE INDEX after the statement; in a migration,
+ * which has run already, it says where the index goes instead.
+ */
+import type { Detection, Fix } from '../../engine/finding';
+import type { DetectContext, Detector } from '../../engine/rule';
+import { sqlLookupIndexed } from '../../engine/workspace-models';
+import type { ForeignKeyFact } from '../../languages/facts';
+import type { SqlFacts } from '../../languages/sql/adapter';
+
+/** Prisma writes these from schema.prisma: the index belongs in the model. */
+const PRISMA_MIGRATION = /(^|[\\/])prisma[\\/]migrations[\\/]/;
+/** A migration that has run already: Rails, Django-style folders, Flyway `V1__…`, golang-migrate `….up.sql`, Knex/TypeORM SQL folders. */
+const MIGRATION = /(^|[\\/])(migrations?|migrate|db[\\/]migrate)[\\/]|(^|[\\/])V\d+(_\d+)*__[^\\/]*\.sql$|\.up\.sql$/i;
+
+export const detectSql: Detector<SqlFacts> = (facts, ctx) => {
+  const out: Detection[] = [];
+  const own = facts.models ?? [];
+  for (const fk of facts.foreignKeys) {
+    if (fk.dialect === 'mysql') continue;
+    const indexed = ctx.models ? ctx.models.sqlLookupIndexed(fk.table.name, fk.columns, ctx.file.path, own) : sqlLookupIndexed([own], fk.table.name, fk.columns);
+    if (indexed) continue;
+    const ddl = createIndex(fk);
+    out.push({ start: fk.start, end: fk.end, message: message(fk, ddl, ctx), fixes: [fix(fk, ddl, ctx)] });
+  }
+  return out;
+};
+
+/** `CREATE INDEX posts_author_id_idx ON posts (author_id);`, quoted the way the table was. */
+export function createIndex(fk: ForeignKeyFact): string {
+  const quoted = fk.table.text.includes('"') || fk.columnTexts.some((c) => c.includes('"'));
+  const base = `${fk.table.name}_${fk.columns.join('_')}_idx`;
+  const name = quoted || !/^[a-z_][a-z0-9_$]*$/.test(base) ? `"${base.replace(/"/g, '""')}"` : base;
+  return `CREATE INDEX ${name} ON ${fk.table.text} (${fk.columnTexts.join(', ')});`;
+}
+
+function message(fk: ForeignKeyFact, ddl: string, ctx: DetectContext): string {
+  const db = fk.dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL';
+  const cols = fk.columns.join(', ');
+  const key = fk.columns.length > 1 ? `(${cols})` : cols;
+  const lookup = fk.columns.map((c) => `${c} = …`).join(' AND ');
+  const head =
+    `\`${fk.table.name}.${key}\` references \`${fk.refTable}\`, and no index starts with ${fk.columns.length > 1 ? 'these columns' : 'it'}: ` +
+    `${db} does not index foreign keys on its own. Deleting a row of \`${fk.refTable}\` (or changing its key) scans all of \`${fk.table.name}\` for the rows that reference it, ` +
+    `and every lookup or join by ${key} (\`WHERE ${lookup}\`) reads the whole table.`;
+  if (PRISMA_MIGRATION.test(ctx.file.path)) return `${head} Add \`@@index([${cols}])\` to model ${fk.table.name} in schema.prisma, and Prisma writes the migration.`;
+  if (MIGRATION.test(ctx.file.path)) return `${head} Add \`${ddl}\` in a new migration (this one has run already).`;
+  return `${head} Add \`${ddl}\`.`;
+}
+
+function fix(fk: ForeignKeyFact, ddl: string, ctx: DetectContext): Fix {
+  const cols = fk.columns.join(', ');
+  if (PRISMA_MIGRATION.test(ctx.file.path)) return { title: `Add @@index([${cols}]) to model ${fk.table.name} in schema.prisma`, applicability: 'display-only', edits: [] };
+  if (MIGRATION.test(ctx.file.path)) return { title: `Add an index on ${fk.table.name} (${cols}) in a new migration`, applicability: 'display-only', edits: [] };
+  // After the statement's line when only a comment follows it there.
+  const text = ctx.file.text;
+  const nl = text.indexOf('\n', fk.insertAt);
+  const lineEnd = nl < 0 ? text.length : nl;
+  const at = /^[ \t]*(--.*)?$/.test(text.slice(fk.insertAt, lineEnd)) ? lineEnd : fk.insertAt;
+  return { title: `Add ${ddl.slice(0, -1)}`, applicability: 'unsafe', edits: [{ start: at, end: at, newText: `\n\n${ddl}` }] };
+}

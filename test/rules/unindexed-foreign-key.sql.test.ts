@@ -1,0 +1,104 @@
+import { ruleTests } from '../harness/rule-tester';
+
+ruleTests('unindexed-foreign-key', {
+  valid: [
+    {
+      name: 'a CREATE INDEX on the foreign key',
+      file: 'schema.sql',
+      code: 'CREATE TABLE posts (\n  id bigserial PRIMARY KEY,\n  author_id bigint NOT NULL REFERENCES authors (id)\n);\nCREATE INDEX posts_author_id_idx ON posts (author_id);\n',
+      why: 'the index serves the lookups and the delete checks',
+    },
+    {
+      name: 'a composite index that starts with it',
+      file: 'schema.sql',
+      code: 'CREATE TABLE comments (id bigserial PRIMARY KEY, post_id bigint NOT NULL REFERENCES posts (id), created_at timestamptz);\nCREATE INDEX comments_post_created ON comments (post_id, created_at DESC);\n',
+      why: 'an index serves lookups by its leading columns',
+    },
+    {
+      name: 'the primary key of a join table starts with it',
+      file: 'schema.sql',
+      code: 'CREATE TABLE post_tags (\n  post_id bigint REFERENCES posts (id),\n  tag_id bigint,\n  PRIMARY KEY (post_id, tag_id),\n  UNIQUE (tag_id, post_id),\n  FOREIGN KEY (tag_id) REFERENCES tags (id)\n);\n',
+      why: 'PRIMARY KEY and UNIQUE constraints are indexes',
+    },
+    {
+      name: 'a one-to-one key: UNIQUE on the column',
+      file: 'schema.sql',
+      code: 'CREATE TABLE profiles (id serial PRIMARY KEY, user_id int NOT NULL UNIQUE REFERENCES users (id));\n',
+      why: 'UNIQUE makes an index',
+    },
+    {
+      name: 'a two-column foreign key whose index lists the columns the other way round',
+      file: 'schema.sql',
+      code: 'CREATE TABLE lines (id serial PRIMARY KEY, order_id int, shop_id int, FOREIGN KEY (shop_id, order_id) REFERENCES orders (shop_id, id));\nCREATE INDEX lines_order_shop ON lines (order_id, shop_id);\n',
+      why: 'the delete check looks up both columns by equality: any order of them serves it',
+    },
+    {
+      name: 'the index is in a later migration',
+      file: 'db/migrations/0001_init.sql',
+      workspace: { '0002_indexes.sql': 'CREATE INDEX posts_author_id_idx ON posts (author_id);\n' },
+      code: 'CREATE TABLE posts (id bigserial PRIMARY KEY, author_id bigint REFERENCES authors (id));\n',
+      why: 'the workspace knows the index',
+    },
+    {
+      name: 'MySQL',
+      file: 'schema.sql',
+      code: 'CREATE TABLE `posts` (\n  `id` bigint NOT NULL AUTO_INCREMENT PRIMARY KEY,\n  `author_id` bigint NOT NULL,\n  FOREIGN KEY (`author_id`) REFERENCES `authors` (`id`)\n) ENGINE=InnoDB;\n',
+      why: 'InnoDB indexes every foreign key on its own',
+    },
+    {
+      name: 'broken DDL',
+      file: 'schema.sql',
+      code: 'CREATE TABLE posts (author_id bigint REFERENCES authors (id)\n',
+      why: 'does not parse: a problem, not a finding',
+    },
+  ],
+  invalid: [
+    {
+      name: 'a column REFERENCES without an index: the fix adds one after the table',
+      file: 'schema.sql',
+      code: 'CREATE TABLE posts (\n  id bigserial PRIMARY KEY,\n  author_id bigint NOT NULL REFERENCES authors (id),\n  title text NOT NULL\n);\n\nCREATE TABLE tags (id serial PRIMARY KEY);\n',
+      findings: [{ line: 3, message: /^`posts\.author_id` references `authors`, and no index starts with it: PostgreSQL does not index foreign keys on its own\. Deleting a row of `authors` .* Add `CREATE INDEX posts_author_id_idx ON posts \(author_id\);`\.$/ }],
+      output: 'CREATE TABLE posts (\n  id bigserial PRIMARY KEY,\n  author_id bigint NOT NULL REFERENCES authors (id),\n  title text NOT NULL\n);\n\nCREATE INDEX posts_author_id_idx ON posts (author_id);\n\nCREATE TABLE tags (id serial PRIMARY KEY);\n',
+    },
+    {
+      name: 'the second column of a primary key, a trailing comment kept on its statement',
+      file: 'schema.sql',
+      code: 'CREATE TABLE post_tags (\n  post_id bigint REFERENCES posts (id),\n  tag_id bigint REFERENCES tags (id),\n  PRIMARY KEY (post_id, tag_id)\n); -- tags of a post',
+      findings: [{ line: 3, message: /`post_tags\.tag_id` references `tags`/ }],
+      output: 'CREATE TABLE post_tags (\n  post_id bigint REFERENCES posts (id),\n  tag_id bigint REFERENCES tags (id),\n  PRIMARY KEY (post_id, tag_id)\n); -- tags of a post\n\nCREATE INDEX post_tags_tag_id_idx ON post_tags (tag_id);',
+    },
+    {
+      name: 'ALTER TABLE … ADD CONSTRAINT … FOREIGN KEY with quoted names',
+      file: 'schema.sql',
+      code: 'CREATE TABLE "Post" ("id" SERIAL PRIMARY KEY, "authorId" INTEGER NOT NULL);\nALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;\n',
+      findings: [{ line: 2, message: /`Post\.authorId` references `User`/ }],
+      output: 'CREATE TABLE "Post" ("id" SERIAL PRIMARY KEY, "authorId" INTEGER NOT NULL);\nALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;\n\nCREATE INDEX "Post_authorId_idx" ON "Post" ("authorId");\n',
+    },
+    {
+      name: 'a two-column foreign key',
+      file: 'schema.sql',
+      code: 'CREATE TABLE lines (id serial PRIMARY KEY, order_id int, shop_id int, FOREIGN KEY (shop_id, order_id) REFERENCES orders (shop_id, id));\n',
+      findings: [{ line: 1, message: /`lines\.\(shop_id, order_id\)` references `orders`, and no index starts with these columns.*`WHERE shop_id = … AND order_id = …`/ }],
+      output: 'CREATE TABLE lines (id serial PRIMARY KEY, order_id int, shop_id int, FOREIGN KEY (shop_id, order_id) REFERENCES orders (shop_id, id));\n\nCREATE INDEX lines_shop_id_order_id_idx ON lines (shop_id, order_id);\n',
+    },
+    {
+      name: 'an index on another column of the table does not count',
+      file: 'schema.sql',
+      code: '-- dialect: sqlite\nCREATE TABLE comments (id INTEGER PRIMARY KEY, post_id INTEGER REFERENCES posts (id), created_at TEXT);\nCREATE INDEX comments_created_post ON comments (created_at, post_id);\n',
+      findings: [{ line: 2, message: /SQLite does not index foreign keys on its own/ }],
+      output: '-- dialect: sqlite\nCREATE TABLE comments (id INTEGER PRIMARY KEY, post_id INTEGER REFERENCES posts (id), created_at TEXT);\n\nCREATE INDEX comments_post_id_idx ON comments (post_id);\nCREATE INDEX comments_created_post ON comments (created_at, post_id);\n',
+    },
+    {
+      name: 'a Prisma migration: the index belongs in schema.prisma (no edit of the migration)',
+      file: 'prisma/migrations/20240101000000_init/migration.sql',
+      code: 'CREATE TABLE "Post" ("id" SERIAL NOT NULL, "authorId" INTEGER NOT NULL, CONSTRAINT "Post_pkey" PRIMARY KEY ("id"));\nALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;\n',
+      findings: [{ line: 2, message: /Add `@@index\(\[authorId\]\)` to model Post in schema\.prisma, and Prisma writes the migration\.$/ }],
+    },
+    {
+      name: 'a migration that has run: the index goes in a new one (no edit)',
+      file: 'db/migrations/0001_init.sql',
+      code: 'CREATE TABLE posts (id bigserial PRIMARY KEY, author_id bigint REFERENCES authors (id));\n',
+      findings: [{ line: 1, message: /Add `CREATE INDEX posts_author_id_idx ON posts \(author_id\);` in a new migration \(this one has run already\)\.$/ }],
+    },
+  ],
+});
