@@ -33,10 +33,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_PROCESS.execArgv], env: { ...SERVER_PROCESS.env } } },
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_PROCESS.execArgv, '--nolazy', '--inspect=6011'], env: { ...SERVER_PROCESS.env } } },
   };
-  const documentSelector = LANGUAGES.flatMap((language) => [
-    { scheme: 'file', language },
-    { scheme: 'untitled', language },
-  ]);
+  const documentSelector = [
+    ...LANGUAGES.flatMap((language) => [
+      { scheme: 'file', language },
+      { scheme: 'untitled', language },
+    ]),
+    // schema.prisma: the Prisma extension names its language `prisma`; without it the file is plain text.
+    { scheme: 'file', pattern: '**/*.prisma' },
+  ];
   const results = new QueryResults(documentSelector);
   const database = new DatabasePicker(context.secrets);
   const queries = new QueryCommands(() => client, results);

@@ -110,6 +110,16 @@ describe('e2e: VS Code (code-server) with the packaged extension', function () {
     await shot('problems-panel');
   });
 
+  it('lints schema.prisma, a plain-text file to an editor without the Prisma extension', async () => {
+    await workbench!.openFile('express-prisma/prisma/schema.prisma');
+    await workbench!.waitForFindingAt(25, 33);
+    const hover = await workbench!.showHover();
+    assert.match(hover, /`Post\.authorId` \(the `author` relation to User\) has no index/);
+    assert.match(hover, /unindexed-foreign-key/);
+    await shot('prisma-unindexed-foreign-key');
+    await workbench!.hideHover();
+  });
+
   it('applies a quick-fix from the light bulb menu (Ctrl+.) and saves it', async () => {
     await workbench!.openFile(QUICK_FIX.file);
     await workbench!.goTo(QUICK_FIX.line, QUICK_FIX.column);

@@ -23,11 +23,12 @@ const EXTENSIONS: Record<string, LanguageId> = {
   '.js': 'typescript', '.jsx': 'typescript', '.mjs': 'typescript', '.cjs': 'typescript',
   '.py': 'python', '.pyi': 'python',
   '.sql': 'sql',
+  '.prisma': 'prisma',
 };
 
 const LANGUAGE_IDS: Record<string, LanguageId> = {
   typescript: 'typescript', typescriptreact: 'typescript', javascript: 'typescript', javascriptreact: 'typescript',
-  python: 'python', sql: 'sql',
+  python: 'python', sql: 'sql', prisma: 'prisma',
 };
 
 export function languageOfPath(path: string): LanguageId | undefined {

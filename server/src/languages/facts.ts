@@ -5,7 +5,7 @@
  */
 import type { Span } from '../engine/finding';
 
-export type LanguageId = 'typescript' | 'python' | 'sql';
+export type LanguageId = 'typescript' | 'python' | 'sql' | 'prisma';
 
 export type OrmId =
   | 'prisma' | 'typeorm' | 'sequelize' | 'knex' | 'drizzle' | 'kysely' | 'mongoose' | 'mikro-orm'

@@ -1,5 +1,6 @@
 import type { LanguageAdapter } from './adapter';
 import type { LanguageId } from './facts';
+import { PrismaAdapter } from './prisma/adapter';
 import { PythonAdapter } from './python/adapter';
 import { SqlAdapter } from './sql/adapter';
 import { TypescriptAdapter } from './typescript/adapter';
@@ -13,5 +14,6 @@ export function createAdapters(assetDir?: string): Record<LanguageId, LanguageAd
     typescript: new TypescriptAdapter(),
     python: new PythonAdapter(assetDir),
     sql: new SqlAdapter(),
+    prisma: new PrismaAdapter(),
   };
 }

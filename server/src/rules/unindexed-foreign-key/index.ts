@@ -1,10 +1,12 @@
 import type { Rule } from '../../engine/rule';
 import { unindexedForeignKeyMeta } from './meta';
+import { detectPrisma } from './prisma';
 import { detectSql } from './sql';
 
 export const unindexedForeignKey: Rule = {
   meta: unindexedForeignKeyMeta,
   detectors: {
     sql: detectSql,
+    prisma: detectPrisma,
   },
 };

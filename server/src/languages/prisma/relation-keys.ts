@@ -1,0 +1,83 @@
+/**
+ * schema.prisma → the relation scalar fields of each model (`authorId` in `author User
+ * @relation(fields: [authorId], references: [id])`) and the keys and indexes that could serve a
+ * lookup by them (`@id`, `@unique`, `@@id`, `@@unique`, `@@index`), with where an `@@index` line
+ * goes. Line by line, like schema-models.ts: a model block has no nesting.
+ */
+import type { Span } from '../../engine/finding';
+
+export interface PrismaRelationKey extends Span {
+  model: string;
+  /** The relation field (`author`) and its scalar fields (`authorId`). */
+  relation: string;
+  fields: string[];
+  target: string;
+  /** Whether an index, `@id`/`@@id` or unique constraint of the model starts with the fields. */
+  indexed: boolean;
+  /** Where `@@index([…])` goes: the start of the model's closing `}` line, and the fields' indent. */
+  insertAt: number;
+  indent: string;
+}
+
+export interface PrismaKeys {
+  /** `provider` and `relationMode` of the datasource block, when this file has one. */
+  provider?: string;
+  relationMode?: string;
+  relations: PrismaRelationKey[];
+}
+
+const MODEL_START = /^\s*model\s+(\w+)\s*\{/;
+const DATASOURCE_START = /^\s*datasource\s+\w+\s*\{/;
+const FIELD = /^(\s*)(\w+)\s+(\w+)(\[\])?\??/;
+
+export function prismaRelationKeys(text: string): PrismaKeys {
+  const out: PrismaKeys = { relations: [] };
+  let block: 'model' | 'datasource' | undefined;
+  let model: { name: string; keys: string[][]; relations: Array<Omit<PrismaRelationKey, 'indexed' | 'insertAt' | 'indent'>> } | undefined;
+  let indent = '  ';
+  let offset = 0;
+  for (const line of text.split('\n')) {
+    const lineStart = offset;
+    offset += line.length + 1;
+    const code = line.replace(/\/\/.*$/, '');
+    const start = MODEL_START.exec(code);
+    if (start) {
+      block = 'model';
+      model = { name: start[1], keys: [], relations: [] };
+    } else if (DATASOURCE_START.test(code)) block = 'datasource';
+    else if (block && /^\s*\}/.test(code)) {
+      if (model) {
+        const keys = model.keys;
+        for (const r of model.relations) {
+          const want = new Set(r.fields);
+          const indexed = keys.some((k) => k.length >= want.size && k.slice(0, want.size).every((f) => want.has(f)));
+          out.relations.push({ ...r, indent, indexed, insertAt: lineStart });
+        }
+      }
+      block = undefined;
+      model = undefined;
+    } else if (block === 'datasource') {
+      const setting = /^\s*(provider|relationMode)\s*=\s*"([^"]*)"/.exec(code);
+      if (setting) out[setting[1] as 'provider' | 'relationMode'] = setting[2];
+    } else if (model) {
+      // `@@index([authorId, createdAt(sort: Desc)])`, `@@unique(fields: […])`, `@@id([…])`.
+      const blockKey = /^\s*@@(index|unique|id)\s*\(\s*(?:fields\s*:\s*)?\[([^\]]*)\]/.exec(code);
+      if (blockKey) {
+        model.keys.push(blockKey[2].split(',').map((x) => x.trim().replace(/\(.*$/, '')).filter(Boolean));
+        continue;
+      }
+      const f = FIELD.exec(code);
+      if (!f || code.trimStart().startsWith('@@')) continue;
+      indent = f[1] || indent;
+      // A field's own `@id` or `@unique` is an index on it alone.
+      if (/@(id|unique)\b/.test(code)) model.keys.push([f[2]]);
+      const fields = /@relation\b[^\n]*?\bfields\s*:\s*\[([^\]]*)\]/.exec(code);
+      if (fields) {
+        const list = fields[1].split(',').map((x) => x.trim()).filter(Boolean);
+        const at = code.indexOf(fields[0]) + fields[0].indexOf('fields');
+        if (list.length) model.relations.push({ model: model.name, relation: f[2], fields: list, target: f[3], start: lineStart + at, end: lineStart + at + fields[0].length - fields[0].indexOf('fields') });
+      }
+    }
+  }
+  return out;
+}
