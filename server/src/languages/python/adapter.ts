@@ -17,6 +17,7 @@ import { fromOffsetCall, type OrmEvidence } from './offset-calls';
 import { fromPaginator, fromQueryChain, fromSubscript, type PyQueryFact } from './queries';
 import { pythonHelpers } from './helpers';
 import { createPythonParser } from './python-language';
+import { foreignKeyColumns, type PyForeignKeyColumn } from './foreign-key-columns';
 import { enclosingLoop, usesItem } from './loops';
 import { itemAccesses } from './item-access';
 import { djangoModels, djangoQuerysets } from './models';
@@ -48,6 +49,8 @@ export interface PyFacts extends FileFacts {
   blockingCalls?: PyBlockingCall[];
   untimedCalls?: PyOutboundCall[];
   caches?: PyCacheFact[];
+  /** SQLAlchemy/SQLModel foreign key columns, and whether an index serves them. */
+  foreignKeyColumns?: PyForeignKeyColumn[];
 }
 
 const MAX_CHARS = 5 * 1024 * 1024;
@@ -354,6 +357,10 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
     if (orms.has('sqlalchemy') || orms.has('sqlmodel') || /\b(relationship|select|query)\(/i.test(file.text)) {
       (facts.models ??= []).push(...sqlalchemyModels(root));
       (facts.itemAccesses ??= []).push(...itemAccesses(root, sqlalchemySelects));
+    }
+    if (/\bForeignKey\(|\bforeign_key\s*=/.test(file.text) && (orms.has('sqlalchemy') || orms.has('sqlmodel') || /\b(Column|mapped_column)\(/.test(file.text))) {
+      // Flask-SQLAlchemy models import `db` from the app, not sqlalchemy: `db.Column(…)` says it.
+      facts.foreignKeyColumns = foreignKeyColumns(root);
     }
     if (orms.has('peewee')) {
       (facts.models ??= []).push(...peeweeModels(root));

@@ -1,6 +1,7 @@
 import type { Rule } from '../../engine/rule';
 import { unindexedForeignKeyMeta } from './meta';
 import { detectPrisma } from './prisma';
+import { detectPython } from './python';
 import { detectSql } from './sql';
 
 export const unindexedForeignKey: Rule = {
@@ -8,5 +9,6 @@ export const unindexedForeignKey: Rule = {
   detectors: {
     sql: detectSql,
     prisma: detectPrisma,
+    python: detectPython,
   },
 };

@@ -1,0 +1,120 @@
+/**
+ * SQLAlchemy and SQLModel columns that are foreign keys, and whether an index serves lookups by
+ * them: `owner_id = Column(ForeignKey("owners.id"))`, `owner_id: Mapped[int] =
+ * mapped_column(ForeignKey("owners.id"))`, `owner_id: int = Field(foreign_key="owner.id")`.
+ * Indexed: `index=True`, `unique=True`, the first column of the primary key, or the first column
+ * of an `Index(…)`, `UniqueConstraint(…)` or `PrimaryKeyConstraint(…)` in `__table_args__` or at
+ * module level. Neither library indexes a foreign key on its own.
+ */
+import type { Span } from '../../engine/finding';
+import { args, calleeName, field, keywordArg, nodesOfType, type Node } from './tree';
+
+export interface PyForeignKeyColumn extends Span {
+  /** The mapped class and the attribute (`Item`, `owner_id`). */
+  model: string;
+  column: string;
+  /** The referenced table or column, as written (`owners.id`). */
+  references: string;
+  indexed: boolean;
+  /** Where `, index=True` goes: before the column call's closing parenthesis. */
+  insertAt: number;
+  /** The column call has arguments already (a comma goes before `index=True`). */
+  hasArgs: boolean;
+}
+
+const COLUMN_CALL = /^(Column|mapped_column|Field)$/;
+const MODEL_BASE = /(^|\.)(Base|DeclarativeBase|Model|SQLModel|\w+Base)$/;
+const KEY_CALL = /^(Index|UniqueConstraint|PrimaryKeyConstraint)$/;
+
+function isTrue(n: Node | undefined): boolean {
+  return n?.type === 'true';
+}
+
+function stringValue(n: Node | undefined | null): string | undefined {
+  if (!n || n.type !== 'string') return undefined;
+  return n.namedChildren.filter((c) => c?.type === 'string_content').map((c) => c!.text).join('');
+}
+
+/** The column names an `Index("ix", "a", Model.b)`/`UniqueConstraint("a", "b")` lists, in order. */
+function keyColumns(call: Node): string[] {
+  const positional = args(call).filter((a) => a.type !== 'keyword_argument');
+  // Index's first argument is its name.
+  const cols = calleeName(call) === 'Index' ? positional.slice(1) : positional;
+  const out: string[] = [];
+  for (const c of cols) {
+    const name = stringValue(c) ?? (c.type === 'attribute' ? field(c, 'attribute')?.text : c.type === 'identifier' ? c.text : undefined);
+    if (!name) break;
+    out.push(name);
+  }
+  return out;
+}
+
+export function foreignKeyColumns(root: Node): PyForeignKeyColumn[] {
+  const out: PyForeignKeyColumn[] = [];
+  // Leading columns of the keys declared apart from the columns, by class.
+  const leading = new Map<string, Set<string>>();
+  const lead = (cls: string, cols: string[]) => {
+    if (cols.length) (leading.get(cls) ?? leading.set(cls, new Set()).get(cls)!).add(cols[0]);
+  };
+  // Module-level `Index("ix_items_owner_id", Item.owner_id)`.
+  for (const st of root.namedChildren) {
+    const call = st?.type === 'expression_statement' ? st.namedChildren[0] : undefined;
+    const expr = call?.type === 'assignment' ? field(call, 'right') : call;
+    if (expr?.type !== 'call' || calleeName(expr) !== 'Index') continue;
+    const first = args(expr).filter((a) => a.type !== 'keyword_argument')[1];
+    const owner = first?.type === 'attribute' ? field(first, 'object')?.text : undefined;
+    if (owner) lead(owner, keyColumns(expr));
+  }
+  for (const cls of nodesOfType(root, 'class_definition')) {
+    const bases = field(cls, 'superclasses')?.namedChildren.map((b) => b?.text ?? '') ?? [];
+    const sqlmodelTable = bases.includes('SQLModel') && field(cls, 'superclasses')?.namedChildren.some((b) => b?.type === 'keyword_argument' && b.text.replace(/\s/g, '') === 'table=True');
+    if (!bases.some((b) => MODEL_BASE.test(b) && b !== 'SQLModel') && !sqlmodelTable) continue;
+    const name = field(cls, 'name')?.text;
+    const body = field(cls, 'body');
+    if (!name || !body) continue;
+    const columns: Array<{ column: string; call: Node; fk?: { node: Node; references: string } }> = [];
+    const primary: string[] = [];
+    for (const st of body.namedChildren) {
+      const assign = st?.type === 'expression_statement' ? st.namedChildren[0] : undefined;
+      if (assign?.type !== 'assignment') continue;
+      const left = field(assign, 'left');
+      const right = field(assign, 'right');
+      if (left?.type !== 'identifier') continue;
+      if (left.text === '__table_args__' && right) {
+        for (const item of right.type === 'tuple' ? right.namedChildren : [right]) {
+          if (item?.type === 'call' && KEY_CALL.test(calleeName(item) ?? '')) lead(name, keyColumns(item));
+        }
+        continue;
+      }
+      if (right?.type !== 'call' || !COLUMN_CALL.test(calleeName(right) ?? '')) continue;
+      // SQLModel's Field is pydantic's too: only with a foreign key, primary key or index does it declare a column key.
+      const fkCall = args(right).find((a) => a.type === 'call' && calleeName(a) === 'ForeignKey');
+      const fkArg = keywordArg(right, 'foreign_key');
+      const fk = fkCall ? { node: fkCall, references: stringValue(args(fkCall)[0]) ?? args(fkCall)[0]?.text ?? '' } : fkArg ? { node: fkArg.parent ?? fkArg, references: stringValue(fkArg) ?? fkArg.text } : undefined;
+      if (isTrue(keywordArg(right, 'primary_key'))) primary.push(left.text);
+      if (isTrue(keywordArg(right, 'index')) || isTrue(keywordArg(right, 'unique'))) lead(name, [left.text]);
+      columns.push({ column: left.text, call: right, fk });
+    }
+    // A composite primary key is one index, in the order its columns are declared.
+    lead(name, primary);
+    const keyed = leading.get(name);
+    for (const c of columns) {
+      if (!c.fk) continue;
+      const list = field(c.call, 'arguments');
+      if (!list) continue;
+      out.push({
+        start: c.fk.node.startIndex,
+        end: c.fk.node.endIndex,
+        model: name,
+        column: c.column,
+        references: c.fk.references,
+        indexed: !!keyed?.has(c.column),
+        insertAt: list.endIndex - 1,
+        hasArgs: args(c.call).length > 0,
+      });
+    }
+  }
+  // A module-level Index after the class: known only once the whole module was read.
+  for (const f of out) if (!f.indexed && leading.get(f.model)?.has(f.column)) f.indexed = true;
+  return out;
+}

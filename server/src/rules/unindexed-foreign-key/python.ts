@@ -1,0 +1,24 @@
+/**
+ * unindexed-foreign-key in SQLAlchemy and SQLModel models: a `ForeignKey` column (or SQLModel's
+ * `Field(foreign_key=…)`) without `index=True`, and no index, unique or primary key constraint of
+ * the class that starts with it. The fix adds `index=True`; the migration comes from Alembic.
+ */
+import type { Detection } from '../../engine/finding';
+import type { Detector } from '../../engine/rule';
+import type { PyFacts } from '../../languages/python/adapter';
+
+export const detectPython: Detector<PyFacts> = (facts) => {
+  const out: Detection[] = [];
+  for (const c of facts.foreignKeyColumns ?? []) {
+    if (c.indexed) continue;
+    const table = c.references.split('.')[0] || c.references;
+    const message =
+      `\`${c.model}.${c.column}\` is a foreign key to \`${table}\` without an index: SQLAlchemy does not create one for a foreign key, ` +
+      `and PostgreSQL and SQLite do not index foreign keys on their own. Deleting a row of \`${table}\` (or changing its key) scans the whole ${c.model} table for the rows that reference it, ` +
+      `and every query by ${c.column} (\`where(${c.model}.${c.column} == …)\`, and loading the ${c.model} rows of one ${table} row) reads the whole table. ` +
+      `Add \`index=True\` to the column (then a migration: \`alembic revision --autogenerate\`).`;
+    const edit = { start: c.insertAt, end: c.insertAt, newText: `${c.hasArgs ? ', ' : ''}index=True` };
+    out.push({ start: c.start, end: c.end, message, fixes: [{ title: `Add index=True to ${c.model}.${c.column}`, applicability: 'unsafe', edits: [edit] }] });
+  }
+  return out;
+};

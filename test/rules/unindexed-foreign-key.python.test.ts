@@ -1,0 +1,68 @@
+import { ruleTests } from '../harness/rule-tester';
+
+const SA = 'from sqlalchemy import ForeignKey, Index, Integer, Column, UniqueConstraint\nfrom sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column\n\n\nclass Base(DeclarativeBase):\n    pass\n\n\n';
+
+ruleTests('unindexed-foreign-key', {
+  valid: [
+    {
+      name: 'index=True, unique=True',
+      file: 'models.py',
+      code: `${SA}class Item(Base):\n    __tablename__ = "items"\n    id: Mapped[int] = mapped_column(primary_key=True)\n    owner_id: Mapped[int] = mapped_column(ForeignKey("owners.id"), index=True)\n    profile_id = Column(Integer, ForeignKey("profiles.id"), unique=True)\n`,
+      why: 'both make an index on the column',
+    },
+    {
+      name: 'the first column of a composite primary key, and an Index in __table_args__',
+      file: 'models.py',
+      code: `${SA}class PostTag(Base):\n    __tablename__ = "post_tags"\n    __table_args__ = (Index("ix_post_tags_tag_id", "tag_id"),)\n    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"), primary_key=True)\n    tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id"), primary_key=True)\n`,
+      why: 'the primary key serves post_id, the Index tag_id',
+    },
+    {
+      name: 'a UniqueConstraint that starts with it, and a module-level Index',
+      file: 'models.py',
+      code: `${SA}class Item(Base):\n    __tablename__ = "items"\n    __table_args__ = (UniqueConstraint("owner_id", "slug"),)\n    id: Mapped[int] = mapped_column(primary_key=True)\n    slug: Mapped[str]\n    owner_id: Mapped[int] = mapped_column(ForeignKey("owners.id"))\n    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id"))\n\n\nIndex("ix_items_shop_id", Item.shop_id)\n`,
+      why: 'both are indexes that start with the key',
+    },
+    {
+      name: 'SQLModel Field(foreign_key=…, index=True)',
+      file: 'models.py',
+      code: 'from sqlmodel import Field, SQLModel\n\n\nclass Hero(SQLModel, table=True):\n    id: int | None = Field(default=None, primary_key=True)\n    team_id: int | None = Field(default=None, foreign_key="team.id", index=True)\n',
+      why: 'index=True',
+    },
+    {
+      name: 'Django ForeignKey',
+      file: 'models.py',
+      code: 'from django.db import models\n\n\nclass Post(models.Model):\n    author = models.ForeignKey("Author", on_delete=models.CASCADE)\n',
+      why: 'Django indexes a ForeignKey on its own (db_index=True)',
+    },
+  ],
+  invalid: [
+    {
+      name: 'mapped_column(ForeignKey(…)): the fix adds index=True',
+      file: 'models.py',
+      code: `${SA}class Item(Base):\n    __tablename__ = "items"\n    id: Mapped[int] = mapped_column(primary_key=True)\n    owner_id: Mapped[int] = mapped_column(ForeignKey("owners.id"))\n`,
+      findings: [{ line: 12, message: /^`Item\.owner_id` is a foreign key to `owners` without an index: SQLAlchemy does not create one for a foreign key.*Add `index=True` to the column/ }],
+      output: `${SA}class Item(Base):\n    __tablename__ = "items"\n    id: Mapped[int] = mapped_column(primary_key=True)\n    owner_id: Mapped[int] = mapped_column(ForeignKey("owners.id"), index=True)\n`,
+    },
+    {
+      name: 'Flask-SQLAlchemy db.Column(db.Integer, db.ForeignKey(…))',
+      file: 'models.py',
+      code: 'from app import db\n\n\nclass Post(db.Model):\n    id = db.Column(db.Integer, primary_key=True)\n    user_id = db.Column(db.Integer, db.ForeignKey("user.id"), nullable=False)\n',
+      findings: [{ line: 6, message: /`Post\.user_id` is a foreign key to `user`/ }],
+      output: 'from app import db\n\n\nclass Post(db.Model):\n    id = db.Column(db.Integer, primary_key=True)\n    user_id = db.Column(db.Integer, db.ForeignKey("user.id"), nullable=False, index=True)\n',
+    },
+    {
+      name: 'SQLModel Field(foreign_key=…)',
+      file: 'models.py',
+      code: 'from sqlmodel import Field, SQLModel\n\n\nclass Hero(SQLModel, table=True):\n    id: int | None = Field(default=None, primary_key=True)\n    team_id: int | None = Field(default=None, foreign_key="team.id")\n',
+      findings: [{ line: 6, message: /`Hero\.team_id` is a foreign key to `team`/ }],
+      output: 'from sqlmodel import Field, SQLModel\n\n\nclass Hero(SQLModel, table=True):\n    id: int | None = Field(default=None, primary_key=True)\n    team_id: int | None = Field(default=None, foreign_key="team.id", index=True)\n',
+    },
+    {
+      name: 'the second column of a composite primary key',
+      file: 'models.py',
+      code: `${SA}class PostTag(Base):\n    __tablename__ = "post_tags"\n    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"), primary_key=True)\n    tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id"), primary_key=True)\n`,
+      findings: [{ line: 12, message: /`PostTag\.tag_id` is a foreign key to `tags`/ }],
+      output: `${SA}class PostTag(Base):\n    __tablename__ = "post_tags"\n    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id"), primary_key=True)\n    tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id"), primary_key=True, index=True)\n`,
+    },
+  ],
+});
