@@ -29,6 +29,13 @@ ruleTests('unindexed-foreign-key', {
       why: 'index=True',
     },
     {
+      name: 'a workspace whose only database driver is MySQL\'s',
+      file: 'models.py',
+      workspace: { 'requirements.txt': 'fastapi==0.110\nSQLAlchemy>=2.0\nPyMySQL==1.1.0\n' },
+      code: `${SA}class Item(Base):\n    __tablename__ = "items"\n    id: Mapped[int] = mapped_column(primary_key=True)\n    owner_id: Mapped[int] = mapped_column(ForeignKey("owners.id"))\n`,
+      why: 'InnoDB indexes every foreign key on its own',
+    },
+    {
       name: 'Django ForeignKey',
       file: 'models.py',
       code: 'from django.db import models\n\n\nclass Post(models.Model):\n    author = models.ForeignKey("Author", on_delete=models.CASCADE)\n',
@@ -41,6 +48,14 @@ ruleTests('unindexed-foreign-key', {
       file: 'models.py',
       code: `${SA}class Item(Base):\n    __tablename__ = "items"\n    id: Mapped[int] = mapped_column(primary_key=True)\n    owner_id: Mapped[int] = mapped_column(ForeignKey("owners.id"))\n`,
       findings: [{ line: 12, message: /^`Item\.owner_id` is a foreign key to `owners` without an index: SQLAlchemy does not create one for a foreign key.*Add `index=True` to the column/ }],
+      output: `${SA}class Item(Base):\n    __tablename__ = "items"\n    id: Mapped[int] = mapped_column(primary_key=True)\n    owner_id: Mapped[int] = mapped_column(ForeignKey("owners.id"), index=True)\n`,
+    },
+    {
+      name: 'a workspace with drivers of both MySQL and PostgreSQL',
+      file: 'models.py',
+      workspace: { 'pyproject.toml': '[project]\nname = "app"\ndependencies = ["sqlalchemy>=2", "psycopg[binary]>=3.1", "aiomysql"]\n' },
+      code: `${SA}class Item(Base):\n    __tablename__ = "items"\n    id: Mapped[int] = mapped_column(primary_key=True)\n    owner_id: Mapped[int] = mapped_column(ForeignKey("owners.id"))\n`,
+      findings: [{ line: 12 }],
       output: `${SA}class Item(Base):\n    __tablename__ = "items"\n    id: Mapped[int] = mapped_column(primary_key=True)\n    owner_id: Mapped[int] = mapped_column(ForeignKey("owners.id"), index=True)\n`,
     },
     {

@@ -46,6 +46,13 @@ ruleTests('unindexed-foreign-key', {
       why: 'InnoDB indexes every foreign key on its own',
     },
     {
+      name: 'plain DDL in a workspace whose only database driver is MySQL\'s',
+      file: 'schema.sql',
+      workspace: { 'package.json': '{ "dependencies": { "mysql2": "^3.9.0", "knex": "^3.1.0" } }' },
+      code: 'CREATE TABLE posts (id bigint PRIMARY KEY, author_id bigint REFERENCES authors (id));\n',
+      why: 'the DDL runs on MySQL, whose InnoDB indexes foreign keys',
+    },
+    {
       name: 'broken DDL',
       file: 'schema.sql',
       code: 'CREATE TABLE posts (author_id bigint REFERENCES authors (id)\n',

@@ -4,7 +4,7 @@
  * Mongoose schemas). Reverse relations are derived here, since they are declared on the other
  * model. Small: names and relation kinds only.
  */
-import type { ModelFact, OrmId, RelationFact } from '../languages/facts';
+import type { ModelFact, OrmId, RelationFact, SqlDialect } from '../languages/facts';
 
 /** A relation and the ORM of the model that declares it. */
 export interface ModelRelation extends RelationFact {
@@ -13,6 +13,8 @@ export interface ModelRelation extends RelationFact {
 }
 
 export class WorkspaceModels {
+  /** The databases the workspace's drivers name (workspace-databases.ts); undefined: not known. */
+  databases?: ReadonlySet<SqlDialect>;
   private readonly byFile = new Map<string, ModelFact[]>();
   private index?: Map<string, Map<string, ModelRelation[]>>;
 

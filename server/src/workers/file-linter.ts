@@ -14,6 +14,7 @@ import { readSourceSync } from '../engine/read-source';
 import { indexEntry, textHash, type IndexResult } from '../engine/workspace-index';
 import { SourceFile, languageOfPath } from '../engine/source-file';
 import { WorkspaceFunctions } from '../engine/workspace-functions';
+import { workspaceDatabases } from '../engine/workspace-databases';
 import { WorkspaceModels } from '../engine/workspace-models';
 import { createAdapters } from '../languages';
 import type { EffectHelperFact, FileFacts, LanguageId, ModelFact, QueryHelperFact } from '../languages/facts';
@@ -77,6 +78,7 @@ export class FileLinter {
 
   private constructor(private readonly engine: Engine, private readonly init: LinterInit, log: (m: string) => void) {
     this.only = init.only ? new Set(init.only) : undefined;
+    this.models.databases = workspaceDatabases(init.root);
     // Helpers of an imported file are summarised on first use (one extra parse of that file).
     this.functions = new WorkspaceFunctions((file) => {
       const language = languageOfPath(file);

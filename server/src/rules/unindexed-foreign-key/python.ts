@@ -2,13 +2,17 @@
  * unindexed-foreign-key in SQLAlchemy and SQLModel models: a `ForeignKey` column (or SQLModel's
  * `Field(foreign_key=…)`) without `index=True`, and no index, unique or primary key constraint of
  * the class that starts with it. The fix adds `index=True`; the migration comes from Alembic.
+ * Skipped in a workspace whose only database driver is MySQL's (InnoDB indexes foreign keys).
  */
 import type { Detection } from '../../engine/finding';
 import type { Detector } from '../../engine/rule';
+import { mysqlOnly } from '../../engine/workspace-databases';
 import type { PyFacts } from '../../languages/python/adapter';
 
-export const detectPython: Detector<PyFacts> = (facts) => {
+export const detectPython: Detector<PyFacts> = (facts, ctx) => {
   const out: Detection[] = [];
+  // A model does not say where it is stored: a workspace whose only driver is MySQL's has InnoDB's indexes.
+  if (mysqlOnly(ctx.models?.databases)) return out;
   for (const c of facts.foreignKeyColumns ?? []) {
     if (c.indexed) continue;
     const table = c.references.split('.')[0] || c.references;

@@ -7,6 +7,7 @@
  */
 import type { Detection, Fix } from '../../engine/finding';
 import type { DetectContext, Detector } from '../../engine/rule';
+import { mysqlOnly } from '../../engine/workspace-databases';
 import { sqlLookupIndexed } from '../../engine/workspace-models';
 import type { ForeignKeyFact } from '../../languages/facts';
 import type { SqlFacts } from '../../languages/sql/adapter';
@@ -19,6 +20,8 @@ const MIGRATION = /(^|[\\/])(migrations?|migrate|db[\\/]migrate)[\\/]|(^|[\\/])V
 export const detectSql: Detector<SqlFacts> = (facts, ctx) => {
   const out: Detection[] = [];
   const own = facts.models ?? [];
+  // DDL that parses as PostgreSQL may still be run on MySQL: the workspace's drivers say so.
+  if (facts.foreignKeys.length === 0 || mysqlOnly(ctx.models?.databases)) return out;
   for (const fk of facts.foreignKeys) {
     if (fk.dialect === 'mysql') continue;
     const indexed = ctx.models ? ctx.models.sqlLookupIndexed(fk.table.name, fk.columns, ctx.file.path, own) : sqlLookupIndexed([own], fk.table.name, fk.columns);

@@ -1,0 +1,40 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { manifestDependencies, mysqlOnly, workspaceDatabases } from '../../server/src/engine/workspace-databases';
+
+describe('workspace databases (from the drivers the manifests name)', () => {
+  let root: string;
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-dbs-'));
+  });
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('reads package.json, requirements.txt, pyproject.toml and Pipfile at the root and one folder down', () => {
+    fs.mkdirSync(path.join(root, 'api'));
+    fs.mkdirSync(path.join(root, 'worker'));
+    fs.mkdirSync(path.join(root, 'node_modules/x'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'package.json'), JSON.stringify({ devDependencies: { typescript: '6.0.3' } }));
+    fs.writeFileSync(path.join(root, 'api/package.json'), JSON.stringify({ dependencies: { mysql2: '^3.9.0' } }));
+    fs.writeFileSync(path.join(root, 'worker/Pipfile'), '[packages]\nsqlalchemy = "*"\nasyncmy = "*"\n');
+    // A driver inside node_modules is not the workspace's.
+    fs.writeFileSync(path.join(root, 'node_modules/x/package.json'), JSON.stringify({ dependencies: { pg: '8' } }));
+    assert.deepEqual([...workspaceDatabases(root)], ['mysql']);
+    assert.equal(mysqlOnly(workspaceDatabases(root)), true);
+    fs.writeFileSync(path.join(root, 'worker/requirements.txt'), '# tasks\npsycopg2-binary==2.9.9 ; python_version >= "3.8"\n');
+    assert.deepEqual([...workspaceDatabases(root)].sort(), ['mysql', 'postgresql']);
+    assert.equal(mysqlOnly(workspaceDatabases(root)), false);
+  });
+
+  it('knows nothing from no manifests or broken ones, and never throws', () => {
+    fs.writeFileSync(path.join(root, 'package.json'), '{ "dependencies": ');
+    assert.deepEqual([...workspaceDatabases(root)], []);
+    assert.deepEqual([...workspaceDatabases(path.join(root, 'missing'))], []);
+    assert.equal(mysqlOnly(workspaceDatabases(root)), false);
+  });
+
+  it('reads package names from pyproject dependency strings and Poetry tables', () => {
+    assert.deepEqual(manifestDependencies('pyproject.toml', '[project]\ndependencies = ["psycopg[binary]>=3.1", "SQLAlchemy>=2"]\n[tool.poetry.dependencies]\nPyMySQL = "^1.1"\n').filter((d) => /psycopg|sqlalchemy|pymysql/.test(d)), ['psycopg', 'sqlalchemy', 'pymysql']);
+  });
+});
