@@ -144,6 +144,15 @@ describe('perflens CLI', () => {
     assert.deepEqual(json(perflens(root, ['lint', '--root', root, '--format', 'json', path.join(root, 'db/migrations/0002_keys.sql')])).findings, []);
   });
 
+  it('a new database driver in package.json re-lints what the cache holds', () => {
+    write('db/schema.sql', 'CREATE TABLE posts (id bigint PRIMARY KEY, author_id bigint REFERENCES authors (id));\n');
+    const findings = () => json(perflens(root, ['lint', '--format', 'json'])).findings.map((f) => f.rule);
+    assert.deepEqual(findings(), ['unindexed-foreign-key']);
+    assert.deepEqual(findings(), ['unindexed-foreign-key']);
+    write('package.json', JSON.stringify({ dependencies: { mysql2: '^3.9.0' } }));
+    assert.deepEqual(findings(), []);
+  });
+
   it('respects suppression comments', () => {
     write('q.sql', `-- perflens-ignore-next-line offset-pagination\n${OFFSET_SQL.replace(/\n/g, ' ')}\n`);
     assert.equal(json(perflens(root, ['lint', '--format', 'json'])).findings.length, 0);

@@ -16,6 +16,7 @@ import { SourceFile, languageOfPath } from '../engine/source-file';
 import { defaultCacheDir } from '../database/cache-dir';
 import type { ModelFact } from '../languages/facts';
 import { isPrismaSchema, prismaSchemaModels } from '../languages/prisma/schema-models';
+import { workspaceDatabases } from '../engine/workspace-databases';
 import type { PerflensSettings } from '../protocol';
 import type { FileSummary, LinterInit, LintOutcome } from '../workers/file-linter';
 import { FileStates } from './file-states';
@@ -174,7 +175,9 @@ export async function lintFiles(root: string, paths: readonly string[], options:
   const cacheDir = options.fix ? false : options.cache ?? defaultCacheDir();
   // The path aliases come from tsconfig.json: its text is part of the key.
   const tsconfig = new FileStates(undefined).depHash(path.join(absRoot, 'tsconfig.json'));
-  const cacheKey = contentHash(JSON.stringify({ build: options.build ?? '', root: absRoot, init: { ...init, assetDir: undefined }, tsconfig }));
+  // So are the database drivers the manifests name (findings that depend on the database).
+  const databases = [...workspaceDatabases(absRoot)].sort();
+  const cacheKey = contentHash(JSON.stringify({ build: options.build ?? '', root: absRoot, init: { ...init, assetDir: undefined }, tsconfig, databases }));
   const cache = cacheDir === false ? undefined : LintCache.open(cacheDir, absRoot, cacheKey);
   const files = new FileStates(cache);
 
