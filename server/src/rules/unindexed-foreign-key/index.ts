@@ -3,6 +3,7 @@ import { unindexedForeignKeyMeta } from './meta';
 import { detectPrisma } from './prisma';
 import { detectPython } from './python';
 import { detectSql } from './sql';
+import { detectTypescript } from './typescript';
 
 export const unindexedForeignKey: Rule = {
   meta: unindexedForeignKeyMeta,
@@ -10,5 +11,6 @@ export const unindexedForeignKey: Rule = {
     sql: detectSql,
     prisma: detectPrisma,
     python: detectPython,
+    typescript: detectTypescript,
   },
 };

@@ -4,7 +4,7 @@ export const unindexedForeignKeyMeta: RuleMeta = {
   id: 'unindexed-foreign-key',
   description: 'A foreign key no index starts with: deleting a parent row scans the child table, and lookups and joins by the key read all of it.',
   defaultSeverity: 'warning',
-  languages: ['sql', 'prisma', 'python'],
-  libraries: ['Prisma (schema.prisma)', 'SQLAlchemy', 'SQLModel', 'SQL (PostgreSQL, SQLite)'],
+  languages: ['sql', 'prisma', 'python', 'typescript'],
+  libraries: ['Prisma (schema.prisma)', 'TypeORM', 'SQLAlchemy', 'SQLModel', 'SQL (PostgreSQL, SQLite)'],
   fix: 'unsafe',
 };
