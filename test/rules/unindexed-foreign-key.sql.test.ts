@@ -82,6 +82,13 @@ ruleTests('unindexed-foreign-key', {
       output: 'CREATE TABLE "Post" ("id" SERIAL PRIMARY KEY, "authorId" INTEGER NOT NULL);\nALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") ON DELETE RESTRICT ON UPDATE CASCADE;\n\nCREATE INDEX "Post_authorId_idx" ON "Post" ("authorId");\n',
     },
     {
+      name: 'ALTER TABLE … ADD COLUMN … REFERENCES, a schema-qualified table',
+      file: 'schema.sql',
+      code: 'CREATE TABLE app.posts (id bigserial PRIMARY KEY);\nALTER TABLE app.posts ADD COLUMN editor_id bigint REFERENCES app.users (id);\n',
+      findings: [{ line: 2, message: /`posts\.editor_id` references `users`/ }],
+      output: 'CREATE TABLE app.posts (id bigserial PRIMARY KEY);\nALTER TABLE app.posts ADD COLUMN editor_id bigint REFERENCES app.users (id);\n\nCREATE INDEX posts_editor_id_idx ON app.posts (editor_id);\n',
+    },
+    {
       name: 'a two-column foreign key',
       file: 'schema.sql',
       code: 'CREATE TABLE lines (id serial PRIMARY KEY, order_id int, shop_id int, FOREIGN KEY (shop_id, order_id) REFERENCES orders (shop_id, id));\n',
