@@ -5,9 +5,8 @@
  * page coming from the query string.
  */
 import type { PaginationFact } from '../facts';
-import { stringValue } from './ordering';
 import { baseFact, type PyQueryFact } from './query-fact';
-import { field, type Node } from './tree';
+import { field, stringValue, type Node } from './tree';
 
 const OFFSET_CLASSES = new Set(['LimitOffsetPagination', 'PageNumberPagination']);
 const LIST_VIEWS = /(^|\.)(ListView|BaseListView|MultipleObjectMixin|ArchiveIndexView|\w*ArchiveView)$/;

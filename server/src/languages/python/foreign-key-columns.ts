@@ -7,7 +7,7 @@
  * module level. Neither library indexes a foreign key on its own.
  */
 import type { Span } from '../../engine/finding';
-import { args, calleeName, field, keywordArg, nodesOfType, type Node } from './tree';
+import { args, calleeName, field, keywordArg, nodesOfType, stringValue, type Node } from './tree';
 
 export interface PyForeignKeyColumn extends Span {
   /** The mapped class and the attribute (`Item`, `owner_id`). */
@@ -28,11 +28,6 @@ const KEY_CALL = /^(Index|UniqueConstraint|PrimaryKeyConstraint)$/;
 
 function isTrue(n: Node | undefined): boolean {
   return n?.type === 'true';
-}
-
-function stringValue(n: Node | undefined | null): string | undefined {
-  if (!n || n.type !== 'string') return undefined;
-  return n.namedChildren.filter((c) => c?.type === 'string_content').map((c) => c!.text).join('');
 }
 
 /** The column names an `Index("ix", "a", Model.b)`/`UniqueConstraint("a", "b")` lists, in order. */

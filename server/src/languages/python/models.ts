@@ -5,15 +5,10 @@
 import type { ModelFact, RelationFact } from '../facts';
 import type { IteratedQuery, QuerySource } from './item-access';
 import { modelClasses } from './model-classes';
-import { args, calleeName, chainCalls, field, keywordArg, type Node } from './tree';
+import { args, calleeName, chainCalls, field, keywordArg, stringValue, type Node } from './tree';
 
 const RELATION = /(^|\.)(ForeignKey|OneToOneField|ManyToManyField|ParentalKey|TreeForeignKey)$/;
 const MODEL_BASE = /(^|\.)(Model|\w+Model|AbstractUser|AbstractBaseUser|MPTTModel)$/;
-
-function stringValue(n: Node | undefined): string | undefined {
-  if (!n || n.type !== 'string') return undefined;
-  return n.namedChildren.filter((c) => c?.type === 'string_content').map((c) => c!.text).join('');
-}
 
 function relationOf(className: string, fieldName: string, call: Node): RelationFact | undefined {
   const kind = calleeName(call) ?? '';

@@ -4,13 +4,7 @@
  * `order_by(Post.created_at.desc())`, `desc(Post.x)`, `-Post.x`, and `where(Post.id > after)`.
  */
 import type { OrderKey } from '../facts';
-import { args, calleeName, field, walk, type Node } from './tree';
-
-/** The text of a plain string literal (no f-string fields), else undefined. */
-export function stringValue(n: Node): string | undefined {
-  if (n.type !== 'string' || n.namedChildren.some((c) => c?.type === 'interpolation')) return undefined;
-  return n.namedChildren.filter((c) => c?.type === 'string_content').map((c) => c!.text).join('');
-}
+import { args, calleeName, field, walk, stringValue, type Node } from './tree';
 
 /** The last `order_by(…)` of a chain: later calls replace earlier ones. */
 export function lastOrderBy(calls: readonly Node[]): Node | undefined {

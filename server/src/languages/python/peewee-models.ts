@@ -7,14 +7,9 @@
 import type { ModelFact, RelationFact } from '../facts';
 import { builderChain, type IteratedQuery, type QuerySource } from './item-access';
 import { modelClasses } from './model-classes';
-import { args, calleeName, field, keywordArg, type Node } from './tree';
+import { args, calleeName, field, keywordArg, stringValue, type Node } from './tree';
 
 const MODEL_BASE = /(^|\.)(Model|BaseModel|\w+Model)$/;
-
-function stringValue(n: Node | undefined | null): string | undefined {
-  if (!n || n.type !== 'string') return undefined;
-  return n.namedChildren.filter((c) => c?.type === 'string_content').map((c) => c!.text).join('');
-}
 
 /** Models with their foreign keys, many-to-many fields and the backrefs those put on the target. */
 export function peeweeModels(root: Node): ModelFact[] {

@@ -6,15 +6,10 @@
 import type { ModelFact, RelationFact } from '../facts';
 import { builderChain, type IteratedQuery, type QuerySource } from './item-access';
 import { modelClasses } from './model-classes';
-import { args, calleeName, field, keywordArg, type Node } from './tree';
+import { args, calleeName, field, keywordArg, stringValue, type Node } from './tree';
 
 const MODEL_BASE = /(^|\.)(Base|DeclarativeBase|Model|SQLModel|\w+Base)$/;
 const NOT_LAZY = /^(selectin|joined|subquery|immediate|raise|raise_on_sql|noload|dynamic|write_only)$/;
-
-function stringValue(n: Node | undefined | null): string | undefined {
-  if (!n || n.type !== 'string') return undefined;
-  return n.namedChildren.filter((c) => c?.type === 'string_content').map((c) => c!.text).join('');
-}
 
 function relationOf(fieldName: string, call: Node, annotation: string): RelationFact | undefined {
   const lazy = stringValue(keywordArg(call, 'lazy'));

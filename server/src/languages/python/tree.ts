@@ -8,6 +8,12 @@ export function field(n: Node, name: string): Node | null {
   return n.childForFieldName(name);
 }
 
+/** The text of a plain string literal (no f-string fields), else undefined. */
+export function stringValue(n: Node | undefined | null): string | undefined {
+  if (!n || n.type !== 'string' || n.namedChildren.some((c) => c?.type === 'interpolation')) return undefined;
+  return n.namedChildren.filter((c) => c?.type === 'string_content').map((c) => c!.text).join('');
+}
+
 /** `a.b.c(…)` → 'c'; `f(…)` → 'f'. */
 export function calleeName(call: Node): string | undefined {
   const f = field(call, 'function');
