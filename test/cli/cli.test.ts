@@ -144,6 +144,14 @@ describe('perflens CLI', () => {
     assert.deepEqual(json(perflens(root, ['lint', '--root', root, '--format', 'json', path.join(root, 'db/migrations/0002_keys.sql')])).findings, []);
   });
 
+  it('a multi-file Prisma schema: the datasource in another file of the folder says MySQL', () => {
+    write('prisma/schema/schema.prisma', 'datasource db {\n  provider = "mysql"\n  url      = env("DATABASE_URL")\n}\n');
+    write('prisma/schema/post.prisma', 'model User {\n  id    Int    @id\n  posts Post[]\n}\n\nmodel Post {\n  id       Int  @id\n  authorId Int\n  author   User @relation(fields: [authorId], references: [id])\n}\n');
+    assert.deepEqual(json(perflens(root, ['lint', '--format', 'json'])).findings, []);
+    write('prisma/schema/schema.prisma', 'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n');
+    assert.deepEqual(json(perflens(root, ['lint', '--no-cache', '--format', 'json'])).findings.map((f) => [f.rule, f.file, f.line]), [['unindexed-foreign-key', 'prisma/schema/post.prisma', 9]]);
+  });
+
   it('a new database driver in package.json re-lints what the cache holds', () => {
     write('db/schema.sql', 'CREATE TABLE posts (id bigint PRIMARY KEY, author_id bigint REFERENCES authors (id));\n');
     const findings = () => json(perflens(root, ['lint', '--format', 'json'])).findings.map((f) => f.rule);

@@ -263,6 +263,13 @@ ruleTests('offset-pagination', {
       output: "import knex from 'knex';\nconst db = knex({});\nexport async function list(req, res) {\n  const offset = Number(req.query.offset);\n  res.json(await db.raw('SELECT id FROM items WHERE owner = :owner AND (created_at, id) < (:after_created_at, :after_id) ORDER BY created_at DESC, id DESC LIMIT 20', { owner: req.user.id, after_created_at: req.query.afterCreatedAt, after_id: req.query.afterId }));\n}\n",
     },
     {
+      name: 'a named value the statement also casts (:owner::int) is kept',
+      file: 'raw.ts',
+      code: "import knex from 'knex';\nconst db = knex({});\nexport function list(owner: string, offset: number) {\n  return db.raw('SELECT id FROM items WHERE owner_id = :owner::int ORDER BY id LIMIT 20 OFFSET :offset', { owner, offset });\n}\n",
+      findings: [{ line: 4 }],
+      output: "import knex from 'knex';\nconst db = knex({});\nexport function list(owner: string, offset: number, after?: number) {\n  return db.raw('SELECT id FROM items WHERE owner_id = :owner::int AND id > :after_id ORDER BY id LIMIT 20', { owner, after_id: after });\n}\n",
+    },
+    {
       name: 'Sequelize replacements, the object over several lines',
       file: 'posts.ts',
       code: "import { Sequelize, QueryTypes } from 'sequelize';\nconst sequelize = new Sequelize('x');\nexport async function list(page: number) {\n  return sequelize.query('SELECT * FROM posts ORDER BY created_at LIMIT 20 OFFSET :offset', {\n    replacements: {\n      offset: (page - 1) * 20,\n    },\n    type: QueryTypes.SELECT,\n  });\n}\n",

@@ -24,6 +24,12 @@ ruleTests('unindexed-foreign-key', {
       why: '@@id serves postId, the @@index tagId',
     },
     {
+      name: 'block attributes with a name before their fields',
+      file: 'schema.prisma',
+      code: `${DATASOURCE('postgresql')}${USER}model Tag {\n  id Int @id\n}\n\nmodel PostTag {\n  postId Int\n  tagId  Int\n  post   Post @relation(fields: [postId], references: [id])\n  tag    Tag  @relation(fields: [tagId], references: [id])\n\n  @@id(name: "post_tag_pk", fields: [postId, tagId])\n  @@index(map: "post_tags_tag", fields: [tagId])\n}\n`,
+      why: '@@id serves postId, the @@index tagId',
+    },
+    {
       name: 'MySQL with foreign keys',
       file: 'schema.prisma',
       code: `${DATASOURCE('mysql')}${USER}model Post {\n  id       Int  @id\n  authorId Int\n  author   User @relation(fields: [authorId], references: [id])\n}\n`,

@@ -36,6 +36,12 @@ ruleTests('unindexed-foreign-key', {
       why: 'InnoDB indexes every foreign key on its own',
     },
     {
+      name: 'options unpacked into the column call',
+      file: 'models.py',
+      code: `${SA}FK_OPTIONS = {"index": True}\n\n\nclass Item(Base):\n    __tablename__ = "items"\n    id: Mapped[int] = mapped_column(primary_key=True)\n    owner_id: Mapped[int] = mapped_column(ForeignKey("owners.id"), **FK_OPTIONS)\n`,
+      why: 'the unpacked options may hold index=True',
+    },
+    {
       name: 'Django ForeignKey',
       file: 'models.py',
       code: 'from django.db import models\n\n\nclass Post(models.Model):\n    author = models.ForeignKey("Author", on_delete=models.CASCADE)\n',
@@ -71,6 +77,27 @@ ruleTests('unindexed-foreign-key', {
       code: 'from sqlmodel import Field, SQLModel\n\n\nclass Hero(SQLModel, table=True):\n    id: int | None = Field(default=None, primary_key=True)\n    team_id: int | None = Field(default=None, foreign_key="team.id")\n',
       findings: [{ line: 6, message: /`Hero\.team_id` is a foreign key to `team`/ }],
       output: 'from sqlmodel import Field, SQLModel\n\n\nclass Hero(SQLModel, table=True):\n    id: int | None = Field(default=None, primary_key=True)\n    team_id: int | None = Field(default=None, foreign_key="team.id", index=True)\n',
+    },
+    {
+      name: 'black\'s layout, one argument per line and a trailing comma: index=True on a line of its own',
+      file: 'models.py',
+      code: `${SA}class Item(Base):\n    __tablename__ = "items"\n    id: Mapped[int] = mapped_column(primary_key=True)\n    owner_id: Mapped[int] = mapped_column(\n        ForeignKey("owners.id", ondelete="CASCADE"),\n        nullable=False,\n    )\n`,
+      findings: [{ line: 13 }],
+      output: `${SA}class Item(Base):\n    __tablename__ = "items"\n    id: Mapped[int] = mapped_column(primary_key=True)\n    owner_id: Mapped[int] = mapped_column(\n        ForeignKey("owners.id", ondelete="CASCADE"),\n        nullable=False,\n        index=True,\n    )\n`,
+    },
+    {
+      name: 'a trailing comma on one line',
+      file: 'models.py',
+      code: 'from sqlmodel import Field, SQLModel\n\n\nclass Hero(SQLModel, table=True):\n    id: int | None = Field(default=None, primary_key=True)\n    team_id: int | None = Field(default=None, foreign_key="team.id",)\n',
+      findings: [{ line: 6 }],
+      output: 'from sqlmodel import Field, SQLModel\n\n\nclass Hero(SQLModel, table=True):\n    id: int | None = Field(default=None, primary_key=True)\n    team_id: int | None = Field(default=None, foreign_key="team.id", index=True)\n',
+    },
+    {
+      name: 'index=False turned true',
+      file: 'models.py',
+      code: 'from sqlmodel import Field, SQLModel\n\n\nclass Hero(SQLModel, table=True):\n    id: int | None = Field(default=None, primary_key=True)\n    city_id: int | None = Field(default=None, foreign_key="city.id", index=False)\n',
+      findings: [{ line: 6, message: /`Hero\.city_id` is a foreign key to `city`/ }],
+      output: 'from sqlmodel import Field, SQLModel\n\n\nclass Hero(SQLModel, table=True):\n    id: int | None = Field(default=None, primary_key=True)\n    city_id: int | None = Field(default=None, foreign_key="city.id", index=True)\n',
     },
     {
       name: 'the second column of a composite primary key',

@@ -46,6 +46,12 @@ ruleTests('unindexed-foreign-key', {
       why: 'InnoDB indexes every foreign key on its own',
     },
     {
+      name: 'an index with INCLUDE and WHERE clauses, and pg_dump\'s ALTER TABLE ONLY',
+      file: 'schema.sql',
+      code: 'CREATE TABLE public.post_tags (post_id integer, tag_id integer, note text);\nALTER TABLE ONLY public.post_tags ADD CONSTRAINT post_tags_pkey PRIMARY KEY (post_id, tag_id);\nALTER TABLE ONLY public.post_tags ADD CONSTRAINT post_tags_post_fk FOREIGN KEY (post_id) REFERENCES public.posts(id);\nALTER TABLE ONLY public.post_tags ADD CONSTRAINT post_tags_tag_fk FOREIGN KEY (tag_id) REFERENCES public.tags(id);\nCREATE INDEX post_tags_tag ON public.post_tags USING btree (tag_id) INCLUDE (note) WHERE (note IS NOT NULL);\n',
+      why: 'the primary key serves post_id and the (partial, covering) index tag_id',
+    },
+    {
       name: 'plain DDL in a workspace whose only database driver is MySQL\'s',
       file: 'schema.sql',
       workspace: { 'package.json': '{ "dependencies": { "mysql2": "^3.9.0", "knex": "^3.1.0" } }' },
@@ -87,6 +93,13 @@ ruleTests('unindexed-foreign-key', {
       code: 'CREATE TABLE app.posts (id bigserial PRIMARY KEY);\nALTER TABLE app.posts ADD COLUMN editor_id bigint REFERENCES app.users (id);\n',
       findings: [{ line: 2, message: /`posts\.editor_id` references `users`/ }],
       output: 'CREATE TABLE app.posts (id bigserial PRIMARY KEY);\nALTER TABLE app.posts ADD COLUMN editor_id bigint REFERENCES app.users (id);\n\nCREATE INDEX posts_editor_id_idx ON app.posts (editor_id);\n',
+    },
+    {
+      name: 'Windows line endings: the new statement after the comment that ends the line, in CRLF',
+      file: 'schema.sql',
+      code: 'CREATE TABLE posts (\r\n  id bigserial PRIMARY KEY,\r\n  author_id bigint REFERENCES authors (id)\r\n); -- posts\r\n',
+      findings: [{ line: 3 }],
+      output: 'CREATE TABLE posts (\r\n  id bigserial PRIMARY KEY,\r\n  author_id bigint REFERENCES authors (id)\r\n); -- posts\r\n\r\nCREATE INDEX posts_author_id_idx ON posts (author_id);\r\n',
     },
     {
       name: 'a two-column foreign key',

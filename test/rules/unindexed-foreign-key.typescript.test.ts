@@ -23,6 +23,12 @@ ruleTests('unindexed-foreign-key', {
       why: 'the primary key serves postId, @Index tagId; a one-to-one join column is unique',
     },
     {
+      name: 'a relation without a foreign key constraint',
+      file: 'post.entity.ts',
+      code: `${HEAD}@Entity()\nexport class Post {\n  @PrimaryGeneratedColumn() id!: number;\n  @ManyToOne(() => User, { createForeignKeyConstraints: false }) author!: User;\n}\n`,
+      why: 'no foreign key for the database to check on delete',
+    },
+    {
       name: 'a workspace whose only database driver is MySQL\'s',
       file: 'post.entity.ts',
       workspace: { 'package.json': '{ "dependencies": { "typeorm": "^0.3.20", "mysql2": "^3.9.0" } }' },

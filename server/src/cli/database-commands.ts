@@ -44,11 +44,12 @@ export async function benchCommand(argv: string[]): Promise<number> {
     return typeof v === 'string' ? positiveInt(flag, v) : fallback;
   };
   const runs = number('--runs', args.benchmark.runs);
-  const concurrency = Math.min(number('--concurrency', args.benchmark.concurrency), MAX_BENCHMARK_CONCURRENCY);
+  const askedConcurrency = number('--concurrency', args.benchmark.concurrency);
+  const concurrency = Math.min(askedConcurrency, MAX_BENCHMARK_CONCURRENCY);
   const warmup = args.extra.get('--warmup') === '0' ? 0 : number('--warmup', 5);
   return withDatabase(args, concurrency, async (connector, notes) => {
     const result = await benchmarkQuery(connector, args.sql, { runs, concurrency, warmup, allowWrites: args.allowWrites, timeoutMs: args.timeoutMs });
-    const all = [...notes, ...concurrencyNotes(concurrency, result)];
+    const all = [...notes, ...concurrencyNotes(askedConcurrency, result)];
     process.stdout.write(args.format === 'json' ? benchJson(result, all) : benchText(result, all));
   });
 }

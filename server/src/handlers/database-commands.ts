@@ -126,7 +126,9 @@ export function registerDatabaseCommands(): void {
     const result = await run(connector, token, () =>
       benchmarkQuery(connector, sql, { runs, concurrency, warmup: target.warmup, params: target.params, allowWrites: target.allowWrites, timeoutMs, onProgress }),
     );
-    return { ...result, range, origin: query.origin, description: query.description, notes: [...query.notes, ...notes, ...concurrencyNotes(concurrency, result)] };
+    // The note compares with what was asked, before the cap of MAX_BENCHMARK_CONCURRENCY.
+    const askedConcurrency = asked.concurrency ?? settings.database.benchmarkConcurrency;
+    return { ...result, range, origin: query.origin, description: query.description, notes: [...query.notes, ...notes, ...concurrencyNotes(askedConcurrency, result)] };
   });
 }
 

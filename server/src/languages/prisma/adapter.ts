@@ -3,6 +3,8 @@
  * knowledge of relations and indexes, and its relation keys, for unindexed-foreign-key. The
  * schema language is line-oriented: nothing to parse incrementally, nothing kept between calls.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { SourceFile } from '../../engine/source-file';
 import type { LanguageAdapter } from '../adapter';
 import type { FileFacts } from '../facts';
@@ -29,6 +31,23 @@ export class PrismaAdapter implements LanguageAdapter<PrismaFacts> {
     }
     facts.models = prismaSchemaModels(file.text);
     facts.keys = prismaRelationKeys(file.text);
+    // A multi-file schema (prisma/schema/*.prisma) has its datasource in one of the files.
+    if (facts.keys.provider === undefined) Object.assign(facts.keys, siblingDatasource(file.path));
     return facts;
   }
+}
+
+/** `provider` and `relationMode` from the datasource block of another `.prisma` file of the folder. */
+function siblingDatasource(file: string): Pick<PrismaKeys, 'provider' | 'relationMode'> {
+  try {
+    const dir = path.dirname(file);
+    for (const name of fs.readdirSync(dir)) {
+      if (!/\.prisma$/i.test(name) || path.join(dir, name) === file) continue;
+      const { provider, relationMode } = prismaRelationKeys(fs.readFileSync(path.join(dir, name), 'utf8'));
+      if (provider !== undefined) return { provider, relationMode };
+    }
+  } catch {
+    // No folder on disk (an untitled buffer), or an unreadable one: the provider stays unknown.
+  }
+  return {};
 }

@@ -30,6 +30,17 @@ const MODEL_START = /^\s*model\s+(\w+)\s*\{/;
 const DATASOURCE_START = /^\s*datasource\s+\w+\s*\{/;
 const FIELD = /^(\s*)(\w+)\s+(\w+)(\[\])?\??/;
 
+/**
+ * The fields of `@@index([authorId, createdAt(sort: Desc)])`, `@@unique(fields: […])`,
+ * `@@id(name: "pk", fields: […])`: the `fields:` list wherever it is, else the first list.
+ */
+export function blockAttributeFields(code: string): string[] | undefined {
+  const m = /^\s*@@(index|unique|id)\s*\((.*)$/.exec(code);
+  if (!m) return undefined;
+  const list = /\bfields\s*:\s*\[([^\]]*)\]/.exec(m[2]) ?? /\[([^\]]*)\]/.exec(m[2]);
+  return list ? list[1].split(',').map((x) => x.trim().replace(/\(.*$/, '')).filter(Boolean) : undefined;
+}
+
 export function prismaRelationKeys(text: string): PrismaKeys {
   const out: PrismaKeys = { relations: [] };
   let block: 'model' | 'datasource' | undefined;
@@ -60,10 +71,9 @@ export function prismaRelationKeys(text: string): PrismaKeys {
       const setting = /^\s*(provider|relationMode)\s*=\s*"([^"]*)"/.exec(code);
       if (setting) out[setting[1] as 'provider' | 'relationMode'] = setting[2];
     } else if (model) {
-      // `@@index([authorId, createdAt(sort: Desc)])`, `@@unique(fields: […])`, `@@id([…])`.
-      const blockKey = /^\s*@@(index|unique|id)\s*\(\s*(?:fields\s*:\s*)?\[([^\]]*)\]/.exec(code);
+      const blockKey = blockAttributeFields(code);
       if (blockKey) {
-        model.keys.push(blockKey[2].split(',').map((x) => x.trim().replace(/\(.*$/, '')).filter(Boolean));
+        model.keys.push(blockKey);
         continue;
       }
       const f = FIELD.exec(code);

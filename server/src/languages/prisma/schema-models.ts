@@ -5,6 +5,7 @@
  * schema language is line-oriented and has no nesting inside a model block.
  */
 import type { ModelFact, RelationFact } from '../facts';
+import { blockAttributeFields } from './relation-keys';
 
 const MODEL_START = /^\s*model\s+(\w+)\s*\{/;
 const FIELD = /^\s*(\w+)\s+(\w+)(\[\])?(\?)?/;
@@ -23,8 +24,8 @@ export function prismaSchemaModels(text: string): ModelFact[] {
       current = undefined;
     } else if (current) {
       // `@@index([authorId, createdAt(sort: Desc)])`, `@@unique([…])`, `@@id([…])`: field lists in order.
-      const block = /^\s*@@(index|unique|id)\s*\(\s*(?:fields\s*:\s*)?\[([^\]]*)\]/.exec(code);
-      if (block) current.indexes.push(block[2].split(',').map((x) => x.trim().replace(/\(.*$/, '')).filter(Boolean));
+      const block = blockAttributeFields(code);
+      if (block) current.indexes.push(block);
       const f = FIELD.exec(code);
       if (f && !code.trimStart().startsWith('@@')) {
         const names = (key: string) => new RegExp(`\\b${key}\\s*:\\s*\\[([^\\]]*)\\]`).exec(code)?.[1].split(',').map((x) => x.trim()).filter(Boolean);

@@ -16,10 +16,29 @@ export interface PyForeignKeyColumn extends Span {
   /** The referenced table or column, as written (`owners.id`). */
   references: string;
   indexed: boolean;
-  /** Where `, index=True` goes: before the column call's closing parenthesis. */
-  insertAt: number;
-  /** The column call has arguments already (a comma goes before `index=True`). */
-  hasArgs: boolean;
+  /** The edit that makes the column indexed: `index=True` added after the last argument (the call's layout and trailing comma kept), or an `index=False` turned true. */
+  fix: { start: number; end: number; newText: string };
+}
+
+/** `index=True` in the column call `call`, written the way its arguments are. */
+function indexEdit(call: Node): { start: number; end: number; newText: string } | undefined {
+  const list = field(call, 'arguments');
+  if (!list) return undefined;
+  const existing = keywordArg(call, 'index');
+  if (existing) return { start: existing.startIndex, end: existing.endIndex, newText: 'True' };
+  const items = args(call);
+  const last = items[items.length - 1];
+  if (!last) return { start: list.endIndex - 1, end: list.endIndex - 1, newText: 'index=True' };
+  // A trailing comma (black's layout): the new argument after it, on a line of its own when the arguments have theirs.
+  const comma = list.children.find((c) => c?.type === ',' && c.startIndex >= last.endIndex);
+  if (comma) {
+    const text = call.tree.rootNode.text;
+    const lineStart = text.lastIndexOf('\n', last.startIndex - 1) + 1;
+    const ownLine = /^[ \t]*$/.test(text.slice(lineStart, last.startIndex));
+    const eol = text.includes('\r\n') ? '\r\n' : '\n';
+    return { start: comma.endIndex, end: comma.endIndex, newText: ownLine ? `${eol}${text.slice(lineStart, last.startIndex)}index=True,` : ' index=True' };
+  }
+  return { start: last.endIndex, end: last.endIndex, newText: ', index=True' };
 }
 
 const COLUMN_CALL = /^(Column|mapped_column|Field)$/;
@@ -85,7 +104,10 @@ export function foreignKeyColumns(root: Node): PyForeignKeyColumn[] {
       // SQLModel's Field is pydantic's too: only with a foreign key, primary key or index does it declare a column key.
       const fkCall = args(right).find((a) => a.type === 'call' && calleeName(a) === 'ForeignKey');
       const fkArg = keywordArg(right, 'foreign_key');
-      const fk = fkCall ? { node: fkCall, references: stringValue(args(fkCall)[0]) ?? args(fkCall)[0]?.text ?? '' } : fkArg ? { node: fkArg.parent ?? fkArg, references: stringValue(fkArg) ?? fkArg.text } : undefined;
+      const target = (n: Node | undefined) => (n ? (stringValue(n) ?? n.text) : '');
+      const fk = fkCall ? { node: fkCall, references: target(keywordArg(fkCall, 'column') ?? args(fkCall)[0]) } : fkArg ? { node: fkArg.parent ?? fkArg, references: target(fkArg) } : undefined;
+      // `**options` may hold `index=True`: unknown, so not reported.
+      if (args(right).some((a) => a.type === 'dictionary_splat')) continue;
       if (isTrue(keywordArg(right, 'primary_key'))) primary.push(left.text);
       if (isTrue(keywordArg(right, 'index')) || isTrue(keywordArg(right, 'unique'))) lead(name, [left.text]);
       columns.push({ column: left.text, call: right, fk });
@@ -94,19 +116,9 @@ export function foreignKeyColumns(root: Node): PyForeignKeyColumn[] {
     lead(name, primary);
     const keyed = leading.get(name);
     for (const c of columns) {
-      if (!c.fk) continue;
-      const list = field(c.call, 'arguments');
-      if (!list) continue;
-      out.push({
-        start: c.fk.node.startIndex,
-        end: c.fk.node.endIndex,
-        model: name,
-        column: c.column,
-        references: c.fk.references,
-        indexed: !!keyed?.has(c.column),
-        insertAt: list.endIndex - 1,
-        hasArgs: args(c.call).length > 0,
-      });
+      const fix = c.fk && indexEdit(c.call);
+      if (!c.fk || !fix) continue;
+      out.push({ start: c.fk.node.startIndex, end: c.fk.node.endIndex, model: name, column: c.column, references: c.fk.references, indexed: !!keyed?.has(c.column), fix });
     }
   }
   // A module-level Index after the class: known only once the whole module was read.

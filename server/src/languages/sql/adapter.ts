@@ -96,7 +96,9 @@ function problem(start: number, text: string, message: string, offset: number | 
   return { start: start + lineStart, end: start + Math.max(lineEnd, lineStart), message: `Not parsed as PostgreSQL, MySQL or SQLite: ${message}` };
 }
 
-const CREATE_INDEX = /^\s*(?:--[^\n]*\n\s*)*CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?("[^"]+"|[\w.$]+)?\s*ON\s+(?:ONLY\s+)?("[^"]+"|[\w.$"]+)\s*(?:USING\s+\w+\s*)?\(([^;]*)\)/i;
+// The column list is the first parenthesised group (one level of nesting for `lower(email)`): not
+// what an INCLUDE (…), WITH (…) or WHERE (…) after it lists.
+const CREATE_INDEX = /^\s*(?:--[^\n]*\n\s*)*CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?("[^"]+"|[\w.$]+)?\s*ON\s+(?:ONLY\s+)?("[^"]+"|[\w.$"]+)\s*(?:USING\s+\w+\s*)?\(([^()]*(?:\([^()]*\)[^()]*)*)\)/i;
 
 /** `CREATE INDEX posts_created_at_id_idx ON posts (created_at DESC, id DESC)` → its table and plain columns. */
 export function createIndex(sql: string): { name?: string; table: string; columns: string[] } | undefined {

@@ -20,7 +20,9 @@ export interface TableKeys {
  * offset in the file (spans are file offsets); `end` where the statement ends, after its `;`.
  */
 export function tableKeys(stmt: Node, sql: string, at: number, end: number, dialect: SqlDialect): TableKeys | undefined {
-  const tableNode = stmt.type === 'create_table_stmt' ? stmt.name : stmt.type === 'alter_table_stmt' ? stmt.table : undefined;
+  let tableNode: Node | undefined = stmt.type === 'create_table_stmt' ? stmt.name : stmt.type === 'alter_table_stmt' ? stmt.table : undefined;
+  // `ALTER TABLE ONLY posts …`, as pg_dump and Rails' structure.sql write it.
+  if (tableNode?.type === 'table_without_inheritance') tableNode = tableNode.table;
   const name = tableNode && columnName(tableNode);
   if (!tableNode || !name) return undefined;
   const text = (n: Node) => {

@@ -157,11 +157,12 @@ const POSITIONAL: Partial<Record<ParamStyle['kind'], RegExp>> = { qmark: /\?/g, 
 
 /**
  * The names of named placeholders in a stretch of source text: `%(name)s`, or `:name`, `@name`,
- * `$name` (not a cast's `::type`, a knex identifier binding `:name:`, or a name inside a word).
+ * `$name` (not a cast's `::type`, a knex identifier binding `:name:`, or a name inside a word;
+ * `:n::int` is `:n` cast).
  */
 function placeholderNames(style: ParamStyle, source: string): string[] {
   const pattern =
-    style.kind === 'pyformat-named' ? /%%|%\((\w+)\)s/g : style.kind === 'named' ? new RegExp(`(?<![\\w:@$])\\${style.prefix}([A-Za-z_]\\w*)(?![\\w:])`, 'g') : undefined;
+    style.kind === 'pyformat-named' ? /%%|%\((\w+)\)s/g : style.kind === 'named' ? new RegExp(`(?<![\\w:@$])\\${style.prefix}([A-Za-z_]\\w*)(?!\\w|:(?!:))`, 'g') : undefined;
   if (!pattern) return [];
   return [...source.matchAll(pattern)].filter((m) => m[1] !== undefined).map((m) => m[1]);
 }

@@ -32,8 +32,9 @@ export const detectPrisma: Detector<PrismaFacts> = (facts, ctx) => {
     // Block attributes go after the fields, a blank line between them (prisma format's layout).
     const text = ctx.file.text;
     const prevLine = text.slice(text.lastIndexOf('\n', r.insertAt - 2) + 1, r.insertAt);
-    const gap = /^\s*(@@|$)/.test(prevLine) ? '' : '\n';
-    const edit = { start: r.insertAt, end: r.insertAt, newText: `${gap}${r.indent}@@index([${fields}])\n` };
+    const eol = text.includes('\r\n') ? '\r\n' : '\n';
+    const gap = /^\s*(@@|$)/.test(prevLine) ? '' : eol;
+    const edit = { start: r.insertAt, end: r.insertAt, newText: `${gap}${r.indent}@@index([${fields}])${eol}` };
     out.push({ start: r.start, end: r.end, message, fixes: [{ title: `Add @@index([${fields}]) to model ${r.model}`, applicability: 'unsafe', edits: [edit] }] });
   }
   return out;

@@ -21,8 +21,7 @@ export const detectPython: Detector<PyFacts> = (facts, ctx) => {
       `and PostgreSQL and SQLite do not index foreign keys on their own. Deleting a row of \`${table}\` (or changing its key) scans the whole ${c.model} table for the rows that reference it, ` +
       `and every query by ${c.column} (\`where(${c.model}.${c.column} == …)\`, and loading the ${c.model} rows of one ${table} row) reads the whole table. ` +
       `Add \`index=True\` to the column (then a migration: \`alembic revision --autogenerate\`).`;
-    const edit = { start: c.insertAt, end: c.insertAt, newText: `${c.hasArgs ? ', ' : ''}index=True` };
-    out.push({ start: c.start, end: c.end, message, fixes: [{ title: `Add index=True to ${c.model}.${c.column}`, applicability: 'unsafe', edits: [edit] }] });
+    out.push({ start: c.start, end: c.end, message, fixes: [{ title: `Add index=True to ${c.model}.${c.column}`, applicability: 'unsafe', edits: [c.fix] }] });
   }
   return out;
 };

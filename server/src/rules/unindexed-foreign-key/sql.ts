@@ -62,6 +62,8 @@ function fix(fk: ForeignKeyFact, ddl: string, ctx: DetectContext): Fix {
   const text = ctx.file.text;
   const nl = text.indexOf('\n', fk.insertAt);
   const lineEnd = nl < 0 ? text.length : nl;
-  const at = /^[ \t]*(--.*)?$/.test(text.slice(fk.insertAt, lineEnd)) ? lineEnd : fk.insertAt;
-  return { title: `Add ${ddl.slice(0, -1)}`, applicability: 'unsafe', edits: [{ start: at, end: at, newText: `\n\n${ddl}` }] };
+  const rest = text.slice(fk.insertAt, lineEnd);
+  const at = /^[ \t]*(--[^\r]*)?\r?$/.test(rest) ? fk.insertAt + rest.replace(/\r$/, '').length : fk.insertAt;
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  return { title: `Add ${ddl.slice(0, -1)}`, applicability: 'unsafe', edits: [{ start: at, end: at, newText: `${eol}${eol}${ddl}` }] };
 }

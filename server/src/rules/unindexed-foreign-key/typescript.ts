@@ -50,7 +50,8 @@ export const detectTypescript: Detector<TsFacts> = (facts, ctx) => {
     for (const p of props) {
       const ds = decoratorsOf(p);
       const rel = ds.find((d) => d.name === 'ManyToOne');
-      if (!rel) continue;
+      // `createForeignKeyConstraints: false`: no foreign key for the database to check.
+      if (!rel || /\bcreateForeignKeyConstraints\s*:\s*false\b/.test(optionsOf(rel.args)?.getText() ?? '')) continue;
       const name = (p.name as ts.Identifier).text;
       const join = ds.find((d) => d.name === 'JoinColumn');
       const joinName = join ? stringOption(optionsOf(join.args), 'name') : undefined;
