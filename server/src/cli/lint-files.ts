@@ -169,15 +169,16 @@ export async function lintFiles(root: string, paths: readonly string[], options:
   const absRoot = path.resolve(root);
   const settings: PerflensSettings = mergeSettings(readConfigFile(absRoot, log));
   const filter = new FileFilter(absRoot, settings);
-  const init: LinterInit = { settings, only: options.only ? [...options.only].sort() : undefined, assetDir: options.assetDir, root: absRoot };
+  // The database drivers the manifests name: read once here for every linter, and, with the rest
+  // of `init`, part of the cache key (findings that depend on the database).
+  const databases = [...workspaceDatabases(absRoot)].sort();
+  const init: LinterInit = { settings, only: options.only ? [...options.only].sort() : undefined, assetDir: options.assetDir, root: absRoot, databases };
 
   // --fix writes files as it goes: always a fresh run on this thread.
   const cacheDir = options.fix ? false : options.cache ?? defaultCacheDir();
   // The path aliases come from tsconfig.json: its text is part of the key.
   const tsconfig = new FileStates(undefined).depHash(path.join(absRoot, 'tsconfig.json'));
-  // So are the database drivers the manifests name (findings that depend on the database).
-  const databases = [...workspaceDatabases(absRoot)].sort();
-  const cacheKey = contentHash(JSON.stringify({ build: options.build ?? '', root: absRoot, init: { ...init, assetDir: undefined }, tsconfig, databases }));
+  const cacheKey = contentHash(JSON.stringify({ build: options.build ?? '', root: absRoot, init: { ...init, assetDir: undefined }, tsconfig }));
   const cache = cacheDir === false ? undefined : LintCache.open(cacheDir, absRoot, cacheKey);
   const files = new FileStates(cache);
 

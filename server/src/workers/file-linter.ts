@@ -14,10 +14,9 @@ import { readSourceSync } from '../engine/read-source';
 import { indexEntry, textHash, type IndexResult } from '../engine/workspace-index';
 import { SourceFile, languageOfPath } from '../engine/source-file';
 import { WorkspaceFunctions } from '../engine/workspace-functions';
-import { workspaceDatabases } from '../engine/workspace-databases';
 import { WorkspaceModels } from '../engine/workspace-models';
 import { createAdapters } from '../languages';
-import type { EffectHelperFact, FileFacts, LanguageId, ModelFact, QueryHelperFact } from '../languages/facts';
+import type { EffectHelperFact, FileFacts, LanguageId, ModelFact, QueryHelperFact, SqlDialect } from '../languages/facts';
 import type { PerflensSettings } from '../protocol';
 import { ALL_RULES } from '../rules';
 import { applyFixesUntilStable } from '../engine/apply-fixes';
@@ -29,6 +28,8 @@ export interface LinterInit {
   assetDir?: string;
   /** The workspace root: its tsconfig.json's path aliases resolve imports. */
   root: string;
+  /** The databases its manifests' drivers name (workspace-databases.ts), read once by whoever starts the linters. */
+  databases?: SqlDialect[];
 }
 
 export interface FileJob {
@@ -78,7 +79,7 @@ export class FileLinter {
 
   private constructor(private readonly engine: Engine, private readonly init: LinterInit, log: (m: string) => void) {
     this.only = init.only ? new Set(init.only) : undefined;
-    this.models.databases = workspaceDatabases(init.root);
+    this.models.databases = new Set(init.databases ?? []);
     // Helpers of an imported file are summarised on first use (one extra parse of that file).
     this.functions = new WorkspaceFunctions((file) => {
       const language = languageOfPath(file);
