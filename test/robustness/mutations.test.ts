@@ -9,7 +9,8 @@ import * as path from 'node:path';
 import type { Engine } from '../../server/src/engine/analyze';
 import { REPO_ROOT, engineLog, lintText, testEngine } from '../harness/engine';
 
-const FIXTURES = path.join(REPO_ROOT, 'test/rules/offset-pagination/fixtures');
+// Every language: TS, Python and SQL queries; schema.prisma, entities, models and DDL.
+const FIXTURE_DIRS = ['test/rules/offset-pagination/fixtures', 'test/rules/unindexed-foreign-key/fixtures'].map((d) => path.join(REPO_ROOT, d));
 
 /** A small deterministic generator, so a failure reproduces. */
 function* mutations(text: string): Generator<[string, string]> {
@@ -37,9 +38,9 @@ describe('robustness: mutated fixtures', function () {
     engine = await testEngine();
   });
 
-  for (const name of fs.readdirSync(FIXTURES).filter((f) => !f.endsWith('.snap'))) {
+  for (const [dir, name] of FIXTURE_DIRS.flatMap((d) => fs.readdirSync(d).filter((f) => !f.endsWith('.snap')).map((f) => [d, f] as const))) {
     it(`${name}: no adapter or rule throws on any mutation`, () => {
-      const text = fs.readFileSync(path.join(FIXTURES, name), 'utf8');
+      const text = fs.readFileSync(path.join(dir, name), 'utf8');
       const before = engineLog.length;
       for (const [what, mutated] of mutations(text)) {
         assert.doesNotThrow(() => lintText(engine, mutated, name), what);

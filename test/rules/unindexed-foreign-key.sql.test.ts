@@ -1,4 +1,4 @@
-import { ruleTests } from '../harness/rule-tester';
+import { fixtureTests, ruleTests } from '../harness/rule-tester';
 
 ruleTests('unindexed-foreign-key', {
   valid: [
@@ -129,3 +129,5 @@ ruleTests('unindexed-foreign-key', {
     },
   ],
 });
+
+fixtureTests('unindexed-foreign-key', 'test/rules/unindexed-foreign-key/fixtures');
