@@ -31,7 +31,7 @@ export class WorkspaceModels {
    * order: it serves an ORDER BY on them, so advice that asks for one can say it exists.
    */
   indexOn(table: string, columns: readonly string[], orm: OrmId): { columns: string[]; name?: string } | undefined {
-    const norm = (x: string) => x.replace(/"/g, '').split('.').pop()!.toLowerCase();
+    const norm = tableOrColumnKey;
     const want = columns.map(norm);
     for (const models of this.byFile.values()) {
       for (const m of models) {
@@ -50,8 +50,12 @@ export class WorkspaceModels {
    * analysed and its models now (what the workspace holds of it may be an older text).
    */
   sqlLookupIndexed(table: string, columns: readonly string[], file: string, own: readonly ModelFact[]): boolean {
-    const others = [...this.byFile].filter(([f]) => f !== file).map(([, m]) => m);
-    return sqlLookupIndexed([...others, own], table, columns);
+    const byFile = this.byFile;
+    function* lists(): Generator<readonly ModelFact[]> {
+      for (const [f, models] of byFile) if (f !== file) yield models;
+      yield own;
+    }
+    return sqlLookupIndexed(lists(), table, columns);
   }
 
   get size(): number {
@@ -117,7 +121,7 @@ export class WorkspaceModels {
 
 /** WorkspaceModels.sqlLookupIndexed over lists of models (a file's own, when there is no workspace). */
 export function sqlLookupIndexed(lists: Iterable<readonly ModelFact[]>, table: string, columns: readonly string[]): boolean {
-  const norm = (x: string) => x.replace(/"/g, '').split('.').pop()!.toLowerCase();
+  const norm = tableOrColumnKey;
   const want = new Set(columns.map(norm));
   const serves = (cols: readonly string[]) => cols.length >= want.size && cols.slice(0, want.size).every((c) => want.has(norm(c)));
   for (const models of lists) {
@@ -127,4 +131,9 @@ export function sqlLookupIndexed(lists: Iterable<readonly ModelFact[]>, table: s
     }
   }
   return false;
+}
+
+/** A table or column name compared the way both index lookups compare them: `"public"."Post"` → `post`. */
+function tableOrColumnKey(name: string): string {
+  return name.replace(/"/g, '').split('.').pop()!.toLowerCase();
 }
