@@ -122,6 +122,12 @@ ruleTests('unindexed-foreign-key', {
       findings: [{ line: 2, message: /Add `@@index\(\[authorId\]\)` to model Post in schema\.prisma, and Prisma writes the migration\.$/ }],
     },
     {
+      name: 'a migration drizzle-kit wrote: the index belongs in the Drizzle schema (no edit)',
+      file: 'drizzle/0000_cool_thing.sql',
+      code: 'CREATE TABLE "posts" (\n\t"id" serial PRIMARY KEY NOT NULL,\n\t"author_id" integer NOT NULL\n);\n--> statement-breakpoint\nALTER TABLE "posts" ADD CONSTRAINT "posts_author_id_users_id_fk" FOREIGN KEY ("author_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;\n',
+      findings: [{ line: 6, message: /drizzle-kit wrote this migration from the schema: add `index\(…\)\.on\(…\)` for author_id to the `posts` table's extra config there, then `drizzle-kit generate`\.$/ }],
+    },
+    {
       name: 'a migration that has run: the index goes in a new one (no edit)',
       file: 'db/migrations/0001_init.sql',
       code: 'CREATE TABLE posts (id bigserial PRIMARY KEY, author_id bigint REFERENCES authors (id));\n',

@@ -14,6 +14,13 @@ import type { SqlFacts } from '../../languages/sql/adapter';
 
 /** Prisma writes these from schema.prisma: the index belongs in the model. */
 const PRISMA_MIGRATION = /(^|[\\/])prisma[\\/]migrations[\\/]/;
+/**
+ * drizzle-kit writes these from the TypeScript schema (`drizzle/0000_name.sql`, statements split
+ * by `--> statement-breakpoint`): the index belongs in the table's extra config.
+ */
+function drizzleMigration(path: string, text: string): boolean {
+  return text.includes('--> statement-breakpoint') || /(^|[\\/])drizzle[\\/](.*[\\/])?\d{4}_[\w-]+\.sql$/.test(path);
+}
 /** A migration that has run already: Rails, Django-style folders, Flyway `V1__…`, golang-migrate `….up.sql`, Knex/TypeORM SQL folders. */
 const MIGRATION = /(^|[\\/])(migrations?|migrate|db[\\/]migrate)[\\/]|(^|[\\/])V\d+(_\d+)*__[^\\/]*\.sql$|\.up\.sql$/i;
 
@@ -50,6 +57,7 @@ function message(fk: ForeignKeyFact, ddl: string, ctx: DetectContext): string {
     `${db} does not index foreign keys on its own. Deleting a row of \`${fk.refTable}\` (or changing its key) scans all of \`${fk.table.name}\` for the rows that reference it, ` +
     `and every lookup or join by ${key} (\`WHERE ${lookup}\`) reads the whole table.`;
   if (PRISMA_MIGRATION.test(ctx.file.path)) return `${head} Add \`@@index([${cols}])\` to model ${fk.table.name} in schema.prisma, and Prisma writes the migration.`;
+  if (drizzleMigration(ctx.file.path, ctx.file.text)) return `${head} drizzle-kit wrote this migration from the schema: add \`index(…).on(…)\` for ${key} to the \`${fk.table.name}\` table's extra config there, then \`drizzle-kit generate\`.`;
   if (MIGRATION.test(ctx.file.path)) return `${head} Add \`${ddl}\` in a new migration (this one has run already).`;
   return `${head} Add \`${ddl}\`.`;
 }
@@ -57,6 +65,7 @@ function message(fk: ForeignKeyFact, ddl: string, ctx: DetectContext): string {
 function fix(fk: ForeignKeyFact, ddl: string, ctx: DetectContext): Fix {
   const cols = fk.columns.join(', ');
   if (PRISMA_MIGRATION.test(ctx.file.path)) return { title: `Add @@index([${cols}]) to model ${fk.table.name} in schema.prisma`, applicability: 'display-only', edits: [] };
+  if (drizzleMigration(ctx.file.path, ctx.file.text)) return { title: `Add an index on ${fk.table.name} (${cols}) in the Drizzle schema`, applicability: 'display-only', edits: [] };
   if (MIGRATION.test(ctx.file.path)) return { title: `Add an index on ${fk.table.name} (${cols}) in a new migration`, applicability: 'display-only', edits: [] };
   // After the statement's line when only a comment follows it there.
   const text = ctx.file.text;

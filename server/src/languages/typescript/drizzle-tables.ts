@@ -1,0 +1,224 @@
+/**
+ * Drizzle table declarations: `pgTable('posts', { … }, (t) => [index(…).on(t.authorId)])`, read
+ * for what the database gets from them: the foreign keys (`.references(() => users.id)` on a
+ * column, `foreignKey({ columns, foreignColumns })` in the extra config) and the column lists
+ * that an index, unique constraint or primary key starts with. Tables are declared at the top
+ * level of a schema module: only its statements are looked at, not the whole tree.
+ */
+import ts from 'typescript';
+
+export type DrizzleDialect = 'postgresql' | 'sqlite' | 'mysql';
+
+/** Table constructors by module: `pgTable` of drizzle-orm/pg-core, `sqliteTable`, … */
+const TABLE_FUNCTIONS: Record<string, { fn: RegExp; dialect: DrizzleDialect }> = {
+  'drizzle-orm/pg-core': { fn: /^(pgTable|pgTableCreator|pgSchema)$/, dialect: 'postgresql' },
+  'drizzle-orm/sqlite-core': { fn: /^(sqliteTable|sqliteTableCreator)$/, dialect: 'sqlite' },
+  'drizzle-orm/mysql-core': { fn: /^(mysqlTable|mysqlTableCreator|mysqlSchema)$/, dialect: 'mysql' },
+  'drizzle-orm/singlestore-core': { fn: /^(singlestoreTable|singlestoreTableCreator|singlestoreSchema)$/, dialect: 'mysql' },
+};
+
+export interface DrizzleForeignKey {
+  /** Property keys of the columns, in the key's order: `['authorId']`. */
+  keys: string[];
+  /** Their database names (the column builder's first argument, else the key). */
+  columns: string[];
+  /** What it references, as written: `users.id`. */
+  target: string;
+  /** `.references(…)` or `foreignKey(…)`: where the finding goes. */
+  node: ts.Node;
+}
+
+export interface DrizzleTable {
+  /** The variable: `posts`. */
+  name: string;
+  /** The database table's name as given: `posts`. */
+  table: string;
+  dialect: DrizzleDialect;
+  /** `pgTable` as the file calls it. */
+  call: ts.CallExpression;
+  columns: ts.ObjectLiteralExpression;
+  /** The third argument, when there is one. */
+  extra?: ts.FunctionLikeDeclaration & { body: ts.ConciseBody };
+  /** The extra config's list of constraints (array, or the object of older Drizzle). */
+  extraList?: ts.ArrayLiteralExpression | ts.ObjectLiteralExpression;
+  foreignKeys: DrizzleForeignKey[];
+  /** Property keys each index, unique constraint and primary key lists, in order. */
+  indexed: string[][];
+  /** The module `index` is imported from for a fix: the one the table function came from. */
+  module: string;
+}
+
+const unwrap = (e: ts.Expression): ts.Expression => {
+  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isNonNullExpression(e)) e = e.expression;
+  return e;
+};
+
+/** The calls of a builder chain, innermost first: `integer('a').notNull().references(…)`. */
+function chain(e: ts.Expression): ts.CallExpression[] {
+  const calls: ts.CallExpression[] = [];
+  let cur: ts.Expression = unwrap(e);
+  while (ts.isCallExpression(cur)) {
+    calls.unshift(cur);
+    const callee = cur.expression;
+    if (!ts.isPropertyAccessExpression(callee)) break;
+    cur = unwrap(callee.expression);
+  }
+  return calls;
+}
+
+function methodName(call: ts.CallExpression): string | undefined {
+  const callee = call.expression;
+  if (ts.isPropertyAccessExpression(callee)) return callee.name.text;
+  if (ts.isIdentifier(callee)) return callee.text;
+  return undefined;
+}
+
+/** `t.authorId`, `t.authorId.asc()`, `t.title.op('text_ops')` → `authorId` when `t` is the config's parameter. */
+function columnKey(e: ts.Expression | undefined, param: string | undefined, tableVar: string): string | undefined {
+  if (!e) return undefined;
+  let cur = unwrap(e);
+  while (ts.isCallExpression(cur) && ts.isPropertyAccessExpression(cur.expression)) cur = unwrap(cur.expression.expression);
+  if (!ts.isPropertyAccessExpression(cur)) return undefined;
+  const owner = unwrap(cur.expression);
+  // `table.authorId`, or `posts.authorId` in a self-referencing config.
+  return ts.isIdentifier(owner) && (owner.text === param || owner.text === tableVar) ? cur.name.text : undefined;
+}
+
+function arrayOption(options: ts.Expression | undefined, key: string): readonly ts.Expression[] | undefined {
+  const o = options && unwrap(options);
+  if (!o || !ts.isObjectLiteralExpression(o)) return undefined;
+  const p = o.properties.find((x): x is ts.PropertyAssignment => ts.isPropertyAssignment(x) && x.name.getText() === key);
+  const v = p && unwrap(p.initializer);
+  return v && ts.isArrayLiteralExpression(v) ? v.elements : undefined;
+}
+
+/** The expression a function returns: its concise body or a block's return. */
+function returned(fn: ts.FunctionLikeDeclaration & { body: ts.ConciseBody }): ts.Expression | undefined {
+  const body = fn.body;
+  if (!ts.isBlock(body)) return unwrap(body);
+  const ret = body.statements.find(ts.isReturnStatement);
+  return ret?.expression ? unwrap(ret.expression) : undefined;
+}
+
+function stringArg(call: ts.CallExpression | undefined): string | undefined {
+  const a = call?.arguments[0];
+  return a && ts.isStringLiteralLike(a) ? a.text : undefined;
+}
+
+/** The file's Drizzle tables, or none when it imports no Drizzle table function. */
+export function drizzleTables(sf: ts.SourceFile): DrizzleTable[] {
+  if (!sf.text.includes('drizzle-orm/')) return [];
+  // Local name → [module, imported name].
+  const imported = new Map<string, { module: string; name: string }>();
+  for (const st of sf.statements) {
+    if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier) || !TABLE_FUNCTIONS[st.moduleSpecifier.text]) continue;
+    const bindings = st.importClause?.namedBindings;
+    if (bindings && ts.isNamedImports(bindings)) {
+      for (const el of bindings.elements) imported.set(el.name.text, { module: st.moduleSpecifier.text, name: (el.propertyName ?? el.name).text });
+    }
+  }
+  if (imported.size === 0) return [];
+  // Local table functions: the imported ones, `createTable = pgTableCreator(…)`, `auth = pgSchema('auth')`.
+  const makers = new Map<string, { module: string; schema: boolean }>();
+  for (const [local, { module, name }] of imported) {
+    if (TABLE_FUNCTIONS[module].fn.test(name) && /Table$/.test(name)) makers.set(local, { module, schema: false });
+  }
+  const tables: DrizzleTable[] = [];
+  for (const st of sf.statements) {
+    if (!ts.isVariableStatement(st)) continue;
+    for (const decl of st.declarationList.declarations) {
+      if (!ts.isIdentifier(decl.name) || !decl.initializer) continue;
+      const init = unwrap(decl.initializer);
+      if (!ts.isCallExpression(init)) continue;
+      const callee = init.expression;
+      // `pgTableCreator(…)` / `pgSchema('x')`: a maker of tables under a new name.
+      if (ts.isIdentifier(callee)) {
+        const source = imported.get(callee.text);
+        if (source && /(TableCreator|Schema)$/.test(source.name)) {
+          makers.set(decl.name.text, { module: source.module, schema: /Schema$/.test(source.name) });
+          continue;
+        }
+      }
+      const maker = ts.isIdentifier(callee)
+        ? makers.get(callee.text)
+        : ts.isPropertyAccessExpression(callee) && callee.name.text === 'table' && ts.isIdentifier(callee.expression)
+          ? makers.get(callee.expression.text)
+          : undefined;
+      if (!maker || (maker.schema && !ts.isPropertyAccessExpression(callee))) continue;
+      const table = readTable(decl.name.text, init, maker.module);
+      if (table) tables.push(table);
+    }
+  }
+  return tables;
+}
+
+function readTable(name: string, call: ts.CallExpression, module: string): DrizzleTable | undefined {
+  const [nameArg, colsArg, extraArg] = call.arguments;
+  if (!nameArg || !ts.isStringLiteralLike(nameArg) || !colsArg) return undefined;
+  let cols = unwrap(colsArg);
+  // `pgTable('posts', (t) => ({ id: t.integer() }))`.
+  if ((ts.isArrowFunction(cols) || ts.isFunctionExpression(cols)) && cols.body) cols = returned(cols) ?? cols;
+  if (!ts.isObjectLiteralExpression(cols)) return undefined;
+  const table: DrizzleTable = { name, table: nameArg.text, dialect: TABLE_FUNCTIONS[module].dialect, call, columns: cols, foreignKeys: [], indexed: [], module };
+  const dbName = new Map<string, string>();
+  for (const p of cols.properties) {
+    if (!ts.isPropertyAssignment(p) || !(ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) continue;
+    const key = p.name.text;
+    const calls = chain(p.initializer);
+    if (!calls.length) continue;
+    dbName.set(key, stringArg(calls[0]) ?? key);
+    for (const c of calls.slice(1)) {
+      const m = methodName(c);
+      if (m === 'primaryKey' || m === 'unique') table.indexed.push([key]);
+      if (m === 'references' && c.arguments[0]) {
+        const fn = unwrap(c.arguments[0]);
+        const target = (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && fn.body ? returned(fn) : fn;
+        table.foreignKeys.push({ keys: [key], columns: [], target: target?.getText() ?? 'another table', node: c });
+      }
+    }
+  }
+  const extra = extraArg && unwrap(extraArg);
+  if (extra && (ts.isArrowFunction(extra) || ts.isFunctionExpression(extra)) && extra.body) {
+    table.extra = extra as DrizzleTable['extra'];
+    const param = extra.parameters[0]?.name;
+    const paramName = param && ts.isIdentifier(param) ? param.text : undefined;
+    const list = returned(extra);
+    const entries: ts.Expression[] = [];
+    if (list && ts.isArrayLiteralExpression(list)) {
+      table.extraList = list;
+      entries.push(...list.elements);
+    } else if (list && ts.isObjectLiteralExpression(list)) {
+      table.extraList = list;
+      for (const p of list.properties) if (ts.isPropertyAssignment(p)) entries.push(p.initializer);
+    }
+    for (const entry of entries) {
+      const calls = chain(entry);
+      const kind = calls[0] && methodName(calls[0]);
+      const keysOf = (args: readonly ts.Expression[]) => args.map((a) => columnKey(a, paramName, name)).filter((k): k is string => !!k);
+      if (kind === 'index' || kind === 'uniqueIndex' || kind === 'unique') {
+        for (const c of calls.slice(1)) {
+          const m = methodName(c);
+          // `.using('btree', t.a)` names the method first.
+          const keys = m === 'on' || m === 'onOnly' ? keysOf(c.arguments) : m === 'using' ? keysOf(c.arguments.slice(1)) : [];
+          if (keys.length) table.indexed.push(keys);
+        }
+      } else if (kind === 'primaryKey') {
+        // `primaryKey({ columns: [t.a, t.b] })`, or the older `primaryKey(t.a, t.b)`.
+        const keys = keysOf(arrayOption(calls[0].arguments[0], 'columns') ?? calls[0].arguments);
+        if (keys.length) table.indexed.push(keys);
+      } else if (kind === 'foreignKey') {
+        const keys = keysOf(arrayOption(calls[0].arguments[0], 'columns') ?? []);
+        const targets = arrayOption(calls[0].arguments[0], 'foreignColumns');
+        if (keys.length) table.foreignKeys.push({ keys, columns: [], target: targets?.map((t) => t.getText()).join(', ') || 'another table', node: calls[0] });
+      }
+    }
+  }
+  for (const fk of table.foreignKeys) fk.columns = fk.keys.map((k) => dbName.get(k) ?? k);
+  return table;
+}
+
+/** Whether an index (or key) that `table` declares starts with these columns, in any order. */
+export function drizzleIndexed(table: DrizzleTable, keys: readonly string[]): boolean {
+  const want = new Set(keys);
+  return table.indexed.some((cols) => cols.length >= want.size && cols.slice(0, want.size).every((c) => want.has(c)));
+}
