@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { filterColumns, indexCandidates, suggestIndexes } from '../../server/src/database/index-advisor';
-import { indexMigration, nextName } from '../../server/src/database/index-migration';
+import { indexMigration, nextName, type IndexMigration } from '../../server/src/database/index-migration';
 import { openEmbeddedDatabase, type EmbeddedDatabase } from '../../server/src/database/embedded-database';
 import { PgConnector } from '../../server/src/database/pg-connector';
 import { normalisePlan } from '../../server/src/database/plan-tree';
@@ -61,9 +61,9 @@ describe('database: index advice', () => {
       const candidate = { table: 'posts', columns: [{ name: 'author_id' }, { name: 'createdAt', descending: true }], ddl: 'CREATE INDEX x ON posts (author_id, "createdAt" DESC);', reason: 'r' };
       const prisma = indexMigration(root, candidate)!;
       assert.equal(prisma.title, 'Add @@index([authorId, createdAt(sort: Desc)]) to model Post in prisma/schema.prisma');
-      const edited = schema.slice(0, prisma.offset) + prisma.text + schema.slice(prisma.offset);
+      const edited = applyInserts(schema, prisma);
       assert.equal(edited, 'model Post {\n  id        Int      @id\n  authorId  Int      @map("author_id")\n  createdAt DateTime\n\n  @@map("posts")\n  @@index([authorId, createdAt(sort: Desc)])\n}\n');
-      assert.deepEqual(prisma.position, { line: 6, character: 0 });
+      assert.deepEqual(prisma.inserts[0].position, { line: 6, character: 0 });
 
       fs.rmSync(path.join(root, 'prisma'), { recursive: true });
       fs.mkdirSync(path.join(root, 'db/migrations'), { recursive: true });
@@ -71,7 +71,35 @@ describe('database: index advice', () => {
       const sql = indexMigration(root, candidate)!;
       assert.equal(sql.title, 'Add migration db/migrations/V2__add_posts_author_id_createdat_index.sql');
       assert.equal(sql.create, true);
-      assert.match(sql.text, /^-- Suggested by PerfLens: r\.\n.*\nCREATE INDEX x ON posts \(author_id, "createdAt" DESC\);\n$/);
+      assert.match(sql.inserts[0].text, /^-- Suggested by PerfLens: r\.\n.*\nCREATE INDEX x ON posts \(author_id, "createdAt" DESC\);\n$/);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('a Drizzle project gets index().on() in the table of the schema its drizzle.config names, never a SQL file drizzle-kit would not run', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-migration-'));
+    try {
+      fs.mkdirSync(path.join(root, 'src/db'), { recursive: true });
+      fs.mkdirSync(path.join(root, 'drizzle/meta'), { recursive: true });
+      fs.writeFileSync(path.join(root, 'drizzle/0000_init.sql'), 'CREATE TABLE "posts" ("id" serial PRIMARY KEY);\n');
+      fs.writeFileSync(path.join(root, 'drizzle/meta/_journal.json'), '{"entries":[]}');
+      fs.writeFileSync(path.join(root, 'drizzle.config.ts'), "import { defineConfig } from 'drizzle-kit';\nexport default defineConfig({ dialect: 'postgresql', schema: './src/db/*.ts', out: './drizzle' });\n");
+      fs.writeFileSync(path.join(root, 'src/db/users.ts'), "import { pgTable, serial } from 'drizzle-orm/pg-core';\nexport const users = pgTable('users', { id: serial('id').primaryKey() });\n");
+      const schema =
+        "import { integer, pgTable, serial, timestamp } from 'drizzle-orm/pg-core';\n\nexport const posts = pgTable('posts', {\n  id: serial('id').primaryKey(),\n  authorId: integer('author_id'),\n  createdAt: timestamp('created_at'),\n}, (t) => [\n  // none yet\n]);\n";
+      fs.writeFileSync(path.join(root, 'src/db/posts.ts'), schema);
+      const candidate = { table: 'posts', columns: [{ name: 'author_id' }, { name: 'created_at', descending: true }], ddl: 'CREATE INDEX x ON posts (author_id, created_at DESC);', reason: 'r' };
+      const drizzle = indexMigration(root, candidate)!;
+      assert.equal(drizzle.title, "Add index('posts_author_id_created_at_idx').on(table.authorId, table.createdAt.desc()) to posts in src/db/posts.ts");
+      assert.equal(drizzle.create, false);
+      const edited = applyInserts(schema, drizzle);
+      assert.equal(
+        edited,
+        "import { integer, pgTable, serial, timestamp, index } from 'drizzle-orm/pg-core';\n\nexport const posts = pgTable('posts', {\n  id: serial('id').primaryKey(),\n  authorId: integer('author_id'),\n  createdAt: timestamp('created_at'),\n}, (t) => [\n  index('posts_author_id_created_at_idx').on(t.authorId, t.createdAt.desc())\n  // none yet\n]);\n",
+      );
+      // A table the schema does not declare: no edit, and no SQL file in drizzle/.
+      assert.equal(indexMigration(root, { ...candidate, table: 'comments' }), undefined);
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }
@@ -151,3 +179,14 @@ describeWithPostgres('database: index advice on PostgreSQL (HypoPG)', (pg) => {
     assert.deepEqual(indexes.rows.map((r) => r.indexname), ['posts_pkey']);
   });
 });
+
+/** The text with a migration's insertions made (offsets of the original text, in order). */
+function applyInserts(text: string, m: IndexMigration): string {
+  let out = '';
+  let at = 0;
+  for (const i of m.inserts) {
+    out += text.slice(at, i.offset) + i.text;
+    at = i.offset;
+  }
+  return out + text.slice(at);
+}

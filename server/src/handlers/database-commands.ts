@@ -140,9 +140,9 @@ function explainForDisplay(result: ExplainResult): Omit<ExplainCommandResult, 'r
 /** A suggested index's place in the project, as an LSP workspace edit (a new file, or an insert). */
 function migrationEdit(m: IndexMigration): WorkspaceEdit {
   const uri = pathToUri(m.file);
-  const insert = { range: { start: m.position, end: m.position }, newText: m.text };
-  if (!m.create) return { changes: { [uri]: [insert] } };
-  return { documentChanges: [{ kind: 'create', uri, options: { overwrite: false, ignoreIfExists: false } }, { textDocument: { uri, version: null }, edits: [insert] }] };
+  const inserts = m.inserts.map((i) => ({ range: { start: i.position, end: i.position }, newText: i.text }));
+  if (!m.create) return { changes: { [uri]: inserts } };
+  return { documentChanges: [{ kind: 'create', uri, options: { overwrite: false, ignoreIfExists: false } }, { textDocument: { uri, version: null }, edits: inserts }] };
 }
 
 /** The plan with what clients show beside each node: its label, and its own time and cost. */

@@ -6,6 +6,7 @@
  * level of a schema module: only its statements are looked at, not the whole tree.
  */
 import ts from 'typescript';
+import type { Edit } from '../../engine/finding';
 
 export type DrizzleDialect = 'postgresql' | 'sqlite' | 'mysql';
 
@@ -42,6 +43,8 @@ export interface DrizzleTable {
   /** The extra config's list of constraints (array, or the object of older Drizzle). */
   extraList?: ts.ArrayLiteralExpression | ts.ObjectLiteralExpression;
   foreignKeys: DrizzleForeignKey[];
+  /** Column names in the database → property keys. */
+  keysByColumn: Map<string, string>;
   /** Property keys each index, unique constraint and primary key lists, in order. */
   indexed: string[][];
   /** The module `index` is imported from for a fix: the one the table function came from. */
@@ -159,7 +162,7 @@ function readTable(name: string, call: ts.CallExpression, module: string): Drizz
   // `pgTable('posts', (t) => ({ id: t.integer() }))`.
   if ((ts.isArrowFunction(cols) || ts.isFunctionExpression(cols)) && cols.body) cols = returned(cols) ?? cols;
   if (!ts.isObjectLiteralExpression(cols)) return undefined;
-  const table: DrizzleTable = { name, table: nameArg.text, dialect: TABLE_FUNCTIONS[module].dialect, call, columns: cols, foreignKeys: [], indexed: [], module };
+  const table: DrizzleTable = { name, table: nameArg.text, dialect: TABLE_FUNCTIONS[module].dialect, call, columns: cols, foreignKeys: [], indexed: [], module, keysByColumn: new Map() };
   const dbName = new Map<string, string>();
   for (const p of cols.properties) {
     if (!ts.isPropertyAssignment(p) || !(ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) continue;
@@ -167,6 +170,7 @@ function readTable(name: string, call: ts.CallExpression, module: string): Drizz
     const calls = chain(p.initializer);
     if (!calls.length) continue;
     dbName.set(key, stringArg(calls[0]) ?? key);
+    table.keysByColumn.set(stringArg(calls[0]) ?? key, key);
     for (const c of calls.slice(1)) {
       const m = methodName(c);
       if (m === 'primaryKey' || m === 'unique') table.indexed.push([key]);
@@ -221,4 +225,63 @@ function readTable(name: string, call: ts.CallExpression, module: string): Drizz
 export function drizzleIndexed(table: DrizzleTable, keys: readonly string[]): boolean {
   const want = new Set(keys);
   return table.indexed.some((cols) => cols.length >= want.size && cols.slice(0, want.size).every((c) => want.has(c)));
+}
+
+/** The extra config's parameter name, when it has one to name columns by. */
+export function configParam(table: DrizzleTable): string | undefined {
+  const p = table.extra?.parameters[0];
+  return p && ts.isIdentifier(p.name) ? p.name.text : undefined;
+}
+
+/** `(t) => "index('posts_author_id_idx').on(t.authorId)"`; a key `{ key, descending }` sorts with `.desc()`. */
+export function drizzleIndex(name: string, keys: ReadonlyArray<string | { key: string; descending?: boolean }>): (param: string) => string {
+  const safe = name.replace(/[^A-Za-z0-9_$]/g, '_');
+  return (param) => `index('${safe}').on(${keys.map((k) => (typeof k === 'string' ? `${param}.${k}` : `${param}.${k.key}${k.descending ? '.desc()' : ''}`)).join(', ')})`;
+}
+
+/**
+ * Edits that add one constraint to a table's extra config: an element of its array (or a property
+ * of the older object form, named `property` or that with a number), laid out like the others,
+ * after a comment that ends the last one's line; or a new config `(table) => [item]` after the
+ * columns, laid out like the first two arguments. `item` is given the config's parameter name.
+ * Undefined when the config's columns cannot be named (a destructured or missing parameter).
+ */
+export function addToExtraConfig(sf: ts.SourceFile, table: DrizzleTable, item: (param: string) => string, property: string): Edit[] | undefined {
+  const text = sf.text;
+  if (!table.extra) {
+    const first = table.call.arguments[0];
+    const cols = table.call.arguments[1];
+    const before = text.slice(table.call.arguments.pos, first.getStart(sf));
+    const nl = before.lastIndexOf('\n');
+    const sep = nl < 0 ? ', ' : `,\n${before.slice(nl + 1)}`;
+    return [{ start: cols.getEnd(), end: cols.getEnd(), newText: `${sep}(table) => [${item('table')}]` }];
+  }
+  const param = configParam(table);
+  const list = table.extraList;
+  if (!param || !list) return undefined;
+  let entry = item(param);
+  if (ts.isObjectLiteralExpression(list)) {
+    const taken = new Set(list.properties.map((x) => x.name?.getText()));
+    let name = property;
+    for (let i = 2; taken.has(name); i++) name = `${property}${i}`;
+    entry = `${name}: ${entry}`;
+  }
+  const elements: ts.NodeArray<ts.Node> = ts.isArrayLiteralExpression(list) ? list.elements : list.properties;
+  const open = list.getStart(sf) + 1;
+  const inner = text.slice(open, list.getEnd() - 1);
+  if (elements.length === 0) {
+    if (!inner.includes('\n')) return [{ start: open, end: open, newText: ts.isArrayLiteralExpression(list) ? entry : ` ${entry} ` }];
+    // Only comments inside: the item goes first, on a line of its own.
+    const indent = /\n([ \t]*)\S/.exec(inner)?.[1] ?? '  ';
+    return [{ start: open, end: open, newText: `\n${indent}${entry}${ts.isArrayLiteralExpression(list) ? '' : ','}` }];
+  }
+  const last = elements[elements.length - 1];
+  if (!inner.includes('\n')) return [{ start: last.getEnd(), end: last.getEnd(), newText: `, ${entry}` }];
+  const indent = /\n([ \t]*)\S/.exec(inner)?.[1] ?? '';
+  const after = elements.hasTrailingComma ? text.indexOf(',', last.getEnd()) + 1 : last.getEnd();
+  const rest = /^[ \t]*(\/\/[^\r\n]*)?/.exec(text.slice(after))![0];
+  const lineEnd = /^\r?\n/.test(text.slice(after + rest.length)) ? after + rest.length : after;
+  const edits: Edit[] = [{ start: lineEnd, end: lineEnd, newText: `\n${indent}${entry}${elements.hasTrailingComma ? ',' : ''}` }];
+  if (!elements.hasTrailingComma) edits.unshift({ start: after, end: after, newText: ',' });
+  return edits;
 }

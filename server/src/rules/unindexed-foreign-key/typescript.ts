@@ -20,9 +20,9 @@ import type { Detector } from '../../engine/rule';
 import { mysqlOnly } from '../../engine/workspace-databases';
 import type { TsFacts } from '../../languages/typescript/adapter';
 import { decoratorsOf, optionsOf, targetOf, type DecoratorUse } from '../../languages/typescript/decorators';
-import { drizzleIndexed, drizzleTables, type DrizzleForeignKey, type DrizzleTable } from '../../languages/typescript/drizzle-tables';
+import { addToExtraConfig, configParam, drizzleIndex, drizzleIndexed, drizzleTables } from '../../languages/typescript/drizzle-tables';
 import { ensureImport } from '../../languages/typescript/edits';
-import type { Edit, Fix } from '../../engine/finding';
+import type { Fix } from '../../engine/finding';
 import type { DetectContext } from '../../engine/rule';
 
 /** Property and column names an `@Index([...])`/`@Unique([...])` of a class lists first (`@Index('name', ['a', 'b'])` too). */
@@ -98,7 +98,8 @@ function drizzleSchema(sf: ts.SourceFile, ctx: DetectContext): Detection[] {
       if (drizzleIndexed(table, fk.keys)) continue;
       // A hand-written SQL migration may add it.
       if (ctx.models?.sqlLookupIndexed(table.table, fk.columns, ctx.file.path, [])) continue;
-      const item = drizzleIndexItem(table, fk);
+      const index = drizzleIndex(`${table.table}_${fk.columns.join('_')}_idx`, fk.keys);
+      const shown = index(configParam(table) ?? 'table');
       const db = table.dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL';
       const keys = fk.keys.length > 1 ? `(${fk.keys.join(', ')})` : fk.keys[0];
       const cols = fk.columns.join(', ');
@@ -106,72 +107,13 @@ function drizzleSchema(sf: ts.SourceFile, ctx: DetectContext): Detection[] {
         `\`${table.name}.${keys}\` (column${fk.columns.length > 1 ? 's' : ''} \`${cols}\`) references \`${fk.target}\` without an index: Drizzle declares no index for a foreign key, ` +
         `and ${db} does not index foreign keys on its own. Deleting a row of the referenced table (or changing its key) scans the whole \`${table.table}\` table for the rows that reference it, ` +
         `and every query by ${keys} (\`where(eq(${table.name}.${fk.keys[0]}, …))\`, a relation loaded with \`with\`) reads the whole table. ` +
-        `Add \`${item.text}\` to the table's extra config, then generate a migration (\`drizzle-kit generate\`).`;
-      out.push({ start: fk.node.getStart(sf), end: fk.node.getEnd(), message, fixes: [drizzleFix(sf, table, item)] });
+        `Add \`${shown}\` to the table's extra config, then generate a migration (\`drizzle-kit generate\`).`;
+      const title = `Add ${shown} to ${table.name}`;
+      const key = /^[A-Za-z_$][\w$]*$/.test(fk.keys[0]) ? `${fk.keys[0]}Idx` : 'foreignKeyIdx';
+      const edits = addToExtraConfig(sf, table, index, key);
+      const fix: Fix = edits ? { title, applicability: 'unsafe', edits: [...edits, ...ensureImport(sf, table.module, ['index'])] } : { title, applicability: 'display-only', edits: [] };
+      out.push({ start: fk.node.getStart(sf), end: fk.node.getEnd(), message, fixes: [fix] });
     }
   }
   return out;
-}
-
-/** `index('posts_author_id_idx').on(table.authorId)`, with the extra config's parameter name. */
-interface DrizzleItem {
-  text: string;
-  /** The extra config's parameter (`table` for a config the fix writes). */
-  param?: string;
-  keys: readonly string[];
-}
-
-function drizzleIndexItem(table: DrizzleTable, fk: DrizzleForeignKey): DrizzleItem {
-  const p = table.extra?.parameters[0];
-  const param = table.extra ? (p && ts.isIdentifier(p.name) ? p.name.text : undefined) : 'table';
-  const name = `${table.table}_${fk.columns.join('_')}_idx`.replace(/[^A-Za-z0-9_$]/g, '_');
-  return { text: `index('${name}').on(${fk.keys.map((k) => `${param ?? 'table'}.${k}`).join(', ')})`, param, keys: fk.keys };
-}
-
-function drizzleFix(sf: ts.SourceFile, table: DrizzleTable, item: DrizzleItem): Fix {
-  const title = `Add ${item.text} to ${table.name}`;
-  const edits = drizzleEdits(sf, table, item);
-  if (!edits) return { title, applicability: 'display-only', edits: [] };
-  return { title, applicability: 'unsafe', edits: [...edits, ...ensureImport(sf, table.module, ['index'])] };
-}
-
-function drizzleEdits(sf: ts.SourceFile, table: DrizzleTable, item: DrizzleItem): Edit[] | undefined {
-  const text = sf.text;
-  if (!table.extra) {
-    // A third argument after the columns, laid out like the first two.
-    const first = table.call.arguments[0];
-    const cols = table.call.arguments[1];
-    const before = text.slice(table.call.arguments.pos, first.getStart(sf));
-    const nl = before.lastIndexOf('\n');
-    const sep = nl < 0 ? ', ' : `,\n${before.slice(nl + 1)}`;
-    return [{ start: cols.getEnd(), end: cols.getEnd(), newText: `${sep}(table) => [${item.text}]` }];
-  }
-  if (!item.param || !table.extraList) return undefined;
-  const list = table.extraList;
-  const entry = ts.isArrayLiteralExpression(list) ? item.text : `${propertyName(list, item.keys)}: ${item.text}`;
-  const elements: ts.NodeArray<ts.Node> = ts.isArrayLiteralExpression(list) ? list.elements : list.properties;
-  if (elements.length === 0) {
-    const open = list.getStart(sf) + 1;
-    return [{ start: open, end: list.getEnd() - 1, newText: ts.isArrayLiteralExpression(list) ? entry : ` ${entry} ` }];
-  }
-  const last = elements[elements.length - 1];
-  const inner = text.slice(list.getStart(sf) + 1, list.getEnd() - 1);
-  if (!inner.includes('\n')) return [{ start: last.getEnd(), end: last.getEnd(), newText: `, ${entry}` }];
-  const indent = /\n([ \t]*)\S/.exec(inner)?.[1] ?? '';
-  // The new line goes after a comment that ends the last one's line.
-  const after = elements.hasTrailingComma ? text.indexOf(',', last.getEnd()) + 1 : last.getEnd();
-  const rest = /^[ \t]*(\/\/[^\r\n]*)?/.exec(text.slice(after))![0];
-  const lineEnd = /^\r?\n/.test(text.slice(after + rest.length)) ? after + rest.length : after;
-  const edits: Edit[] = [{ start: lineEnd, end: lineEnd, newText: `\n${indent}${entry}${elements.hasTrailingComma ? ',' : ''}` }];
-  if (!elements.hasTrailingComma) edits.unshift({ start: after, end: after, newText: ',' });
-  return edits;
-}
-
-/** A key for the older object form of the extra config: `authorIdIdx`, not one it has. */
-function propertyName(list: ts.ObjectLiteralExpression, keys: readonly string[]): string {
-  const taken = new Set(list.properties.map((p) => p.name?.getText()));
-  const base = /^[A-Za-z_$][\w$]*$/.test(keys[0]) ? `${keys[0]}Idx` : 'foreignKeyIdx';
-  let name = base;
-  for (let i = 2; taken.has(name); i++) name = `${base}${i}`;
-  return name;
 }
