@@ -62,4 +62,12 @@ describe('Engine', () => {
     assert.equal(engine.analyze(file, mergeSettings()).findings[0].severity, 'hint');
     assert.equal(engine.analyze(file, mergeSettings({ nonRequestPathSeverity: 'off' })).findings.length, 0);
   });
+
+  it('a schema rule keeps its severity in migrations, where schemas are written', () => {
+    const schemaRule: Rule = { ...found, meta: { ...found.meta, schema: true } };
+    const engine = new Engine([schemaRule], { typescript: adapter }, () => {});
+    const file = new SourceFile('/w/migrations/001_init.ts', 'typescript', 'x');
+    assert.equal(engine.analyze(file, mergeSettings()).findings[0].severity, found.meta.defaultSeverity);
+    assert.equal(engine.analyze(file, mergeSettings({ nonRequestPathSeverity: 'off' })).findings.length, 1);
+  });
 });

@@ -17,6 +17,7 @@ import { defaultCacheDir } from '../database/cache-dir';
 import type { ModelFact } from '../languages/facts';
 import { isPrismaSchema, prismaSchemaModels } from '../languages/prisma/schema-models';
 import { workspaceDatabases } from '../engine/workspace-databases';
+import { SCHEMA_BUILDER_HINT } from '../languages/typescript/hints';
 import type { PerflensSettings } from '../protocol';
 import type { FileSummary, LinterInit, LintOutcome } from '../workers/file-linter';
 import { FileStates } from './file-states';
@@ -132,7 +133,8 @@ async function* expand(paths: readonly string[], filter: FileFilter, log: (m: st
 const DEFINES_MODELS: Record<string, RegExp> = {
   python: /\b(ForeignKey|OneToOneField|ManyToManyField|relationship|Relationship)\s*\(/,
   // TypeORM and sequelize-typescript decorators, Sequelize associations, Mongoose refs.
-  typescript: /@(ManyToOne|OneToMany|OneToOne|ManyToMany|BelongsTo|HasMany|HasOne|BelongsToMany)\b|\.(belongsTo|hasMany|hasOne|belongsToMany)\s*\(|\bref\s*:/,
+  // Knex, Kysely and Sequelize migrations: their tables' indexes and keys.
+  typescript: new RegExp(`@(ManyToOne|OneToMany|OneToOne|ManyToMany|BelongsTo|HasMany|HasOne|BelongsToMany)\\b|\\.(belongsTo|hasMany|hasOne|belongsToMany)\\s*\\(|\\bref\\s*:|${SCHEMA_BUILDER_HINT.source}`),
   // Indexes the schema has (CREATE INDEX, and the ones PRIMARY KEY and UNIQUE make), for advice
   // that would otherwise ask for one.
   sql: /\bCREATE\s+(UNIQUE\s+)?INDEX\b|\bPRIMARY\s+KEY\b|\bUNIQUE\b/i,

@@ -104,7 +104,7 @@ export class Engine {
       const detector = rule.detectors[file.language];
       if (!detector) continue;
       let severity = severityFor(settings, id, rule.meta.defaultSeverity);
-      if (nonRequest && severity !== 'off') {
+      if (nonRequest && severity !== 'off' && !rule.meta.schema) {
         const lowered = settings.nonRequestPathSeverity;
         if (lowered === 'off') continue;
         if (SEVERITY_RANK[lowered] > SEVERITY_RANK[severity]) severity = lowered;

@@ -14,6 +14,11 @@ export interface RuleMeta {
   /** Libraries the rule understands, for the docs and the README. */
   libraries: string[];
   fix: 'none' | 'safe' | 'unsafe' | 'display-only';
+  /**
+   * The findings are about the database's schema, not about code that serves requests: they keep
+   * their severity in migrations and scripts (nonRequestPathSeverity lowers the others there).
+   */
+  schema?: boolean;
 }
 
 export interface DetectContext {

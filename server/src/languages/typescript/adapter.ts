@@ -18,6 +18,7 @@ import { fluentRelation, lazyAccesses, type TsLazyAccess } from './lazy-access';
 import { mongooseModels } from './mongoose-models';
 import { sequelizeModels } from './sequelize-models';
 import { typeormModels } from './typeorm-models';
+import { schemaBuilders, type BuilderForeignKey } from './schema-builders';
 import { keepStatementIndexes, nodesOfKind, parseFile } from './walk';
 import { blockingCalls, type TsBlockingCall, type TsOutboundCall } from './blocking-calls';
 import { unboundedCaches, type TsCacheFact } from './caches';
@@ -36,6 +37,8 @@ export interface TsFacts extends FileFacts {
   caches?: TsCacheFact[];
   /** Reads on loop items that may load a relation lazily (`await post.author`, `post.getAuthor()`). */
   lazyAccesses?: TsLazyAccess[];
+  /** Foreign keys that Knex, Kysely and Sequelize migrations create (their tables are in `models`). */
+  builderForeignKeys?: BuilderForeignKey[];
 }
 
 /** Above this, a file is generated or minified code, not something a person is typing. */
@@ -249,6 +252,9 @@ export class TypescriptAdapter implements LanguageAdapter<TsFacts> {
     const byCall = new Map<ts.Node, TsQueryFact>(facts.queries.map((q) => [q.call, q]));
     for (const [q, body] of loopBodies) q.itemsSource = itemsSource(body, byCall);
     facts.models = definedModels(sf, imports, text);
+    const built = schemaBuilders(sf);
+    if (built.tables.length) facts.models.push(...built.tables);
+    if (built.foreignKeys.length) facts.builderForeignKeys = built.foreignKeys;
     facts.lazyAccesses = lazyAccesses(sf, facts.queries, imports);
     // Queries behind helper functions of this file, called per item.
     const helpers = queryHelpers(sf, facts.queries);

@@ -18,6 +18,8 @@ import ts from 'typescript';
 import type { Detection } from '../../engine/finding';
 import type { Detector } from '../../engine/rule';
 import { mysqlOnly } from '../../engine/workspace-databases';
+import { sqlLookupIndexed } from '../../engine/workspace-models';
+import type { BuilderForeignKey } from '../../languages/typescript/schema-builders';
 import type { TsFacts } from '../../languages/typescript/adapter';
 import { decoratorsOf, optionsOf, targetOf, type DecoratorUse } from '../../languages/typescript/decorators';
 import { addToExtraConfig, configParam, drizzleIndex, drizzleIndexed, drizzleTables } from '../../languages/typescript/drizzle-tables';
@@ -40,7 +42,7 @@ function stringOption(options: ts.ObjectLiteralExpression | undefined, key: stri
 export const detectTypescript: Detector<TsFacts> = (facts, ctx) => {
   const sf = facts.sourceFile;
   if (!sf) return [];
-  return [...typeormEntities(sf, facts, ctx), ...drizzleSchema(sf, ctx)];
+  return [...typeormEntities(sf, facts, ctx), ...drizzleSchema(sf, ctx), ...builderMigrations(sf, facts, ctx)];
 };
 
 function typeormEntities(sf: ts.SourceFile, facts: TsFacts, ctx: DetectContext): Detection[] {
@@ -114,6 +116,45 @@ function drizzleSchema(sf: ts.SourceFile, ctx: DetectContext): Detection[] {
       const fix: Fix = edits ? { title, applicability: 'unsafe', edits: [...edits, ...ensureImport(sf, table.module, ['index'])] } : { title, applicability: 'display-only', edits: [] };
       out.push({ start: fk.node.getStart(sf), end: fk.node.getEnd(), message, fixes: [fix] });
     }
+  }
+  return out;
+}
+
+const LIBRARY = { knex: 'Knex', kysely: 'Kysely', sequelize: 'Sequelize' } as const;
+
+/** The index as the migration's library writes it, in a new migration. */
+export function builderIndexCode(fk: Pick<BuilderForeignKey, 'table' | 'columns' | 'library'>): string {
+  const cols = fk.columns.map((c) => `'${c}'`).join(', ');
+  if (fk.library === 'knex') return `knex.schema.alterTable('${fk.table}', (table) => { table.index([${cols}]); })`;
+  if (fk.library === 'kysely') {
+    const name = `${fk.table}_${fk.columns.join('_')}_idx`.replace(/[^A-Za-z0-9_]/g, '_');
+    return `db.schema.createIndex('${name}').on('${fk.table}').columns([${cols}]).execute()`;
+  }
+  return `queryInterface.addIndex('${fk.table}', [${cols}])`;
+}
+
+/**
+ * Knex, Kysely and Sequelize migrations: a foreign key their tables get, which no index, primary
+ * key or unique constraint of any migration (or .sql file) starts with. A migration has run when
+ * it is read: the index goes in a new one.
+ */
+function builderMigrations(sf: ts.SourceFile, facts: TsFacts, ctx: DetectContext): Detection[] {
+  const out: Detection[] = [];
+  if (!facts.builderForeignKeys || mysqlOnly(ctx.models?.databases)) return out;
+  const own = (facts.models ?? []).filter((m) => m.orm === 'sql');
+  for (const fk of facts.builderForeignKeys) {
+    if (fk.columns.length === 0) continue;
+    const indexed = ctx.models ? ctx.models.sqlLookupIndexed(fk.table, fk.columns, ctx.file.path, own) : sqlLookupIndexed([own], fk.table, fk.columns);
+    if (indexed) continue;
+    const cols = fk.columns.join(', ');
+    const key = fk.columns.length > 1 ? `(${cols})` : cols;
+    const code = builderIndexCode(fk);
+    const message =
+      `\`${fk.table}.${key}\` references \`${fk.refTable}\`, and no index starts with ${fk.columns.length > 1 ? 'these columns' : 'it'}: ${LIBRARY[fk.library]} creates the foreign key without an index, ` +
+      `and PostgreSQL and SQLite do not index foreign keys on their own. Deleting a row of \`${fk.refTable}\` (or changing its key) scans all of \`${fk.table}\` for the rows that reference it, ` +
+      `and every lookup or join by ${key} reads the whole table. Add \`${code}\` in a new migration (this one has run already).`;
+    const at = fk.node;
+    out.push({ start: at.getStart(sf), end: at.getEnd(), message, fixes: [{ title: `Add an index on ${fk.table} (${cols}) in a new migration`, applicability: 'display-only', edits: [] }] });
   }
   return out;
 }

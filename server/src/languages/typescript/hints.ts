@@ -1,0 +1,7 @@
+/**
+ * Text tests that say a JS/TS file is worth parsing for something, kept apart from the fact
+ * builders: the CLI's model pass tests files with them without loading TypeScript.
+ */
+
+/** Calls of Knex, Kysely or Sequelize migration builders (schema-builders.ts). */
+export const SCHEMA_BUILDER_HINT = /\b(createTable|alterTable|createIndex|addIndex|addColumn|addConstraint)\s*\(|\.schema\s*\.\s*table\s*\(/;

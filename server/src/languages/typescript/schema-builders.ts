@@ -1,0 +1,234 @@
+/**
+ * Tables that migrations written in JS/TS build, read for their foreign keys and for the column
+ * lists the database indexes (indexes, primary keys, unique constraints):
+ *
+ * - Knex: `knex.schema.createTable('posts', (t) => { t.integer('user_id').references('users.id');
+ *   t.foreign('editor_id').references('id').inTable('users'); t.index(['user_id']) })`, and
+ *   `alterTable`/`table` the same way.
+ * - Kysely: `db.schema.createTable('pet').addColumn('owner_id', 'integer', (col) =>
+ *   col.references('person.id'))…`, `.addForeignKeyConstraint(…)`, `.addPrimaryKeyConstraint(…)`,
+ *   `.addUniqueConstraint(…)`, and `db.schema.createIndex('x').on('pet').column('owner_id')`.
+ * - Sequelize's queryInterface: `createTable('Posts', { userId: { references: { model: 'Users' } } })`,
+ *   `addColumn`, `addIndex`, `addConstraint`.
+ *
+ * The tables become `orm: 'sql'` models, so a later migration's index counts for an earlier
+ * migration's foreign key, the way CREATE INDEX statements of .sql files do.
+ */
+import ts from 'typescript';
+import type { ModelFact } from '../facts';
+import { SCHEMA_BUILDER_HINT } from './hints';
+import { nodesOfKind } from './walk';
+
+export interface BuilderForeignKey {
+  /** The table as the migration names it. */
+  table: string;
+  columns: string[];
+  refTable: string;
+  library: 'knex' | 'kysely' | 'sequelize';
+  /** What the finding underlines: the column's definition or the constraint's call. */
+  node: ts.Node;
+}
+
+export interface SchemaBuilders {
+  tables: ModelFact[];
+  foreignKeys: BuilderForeignKey[];
+}
+
+
+const unwrap = (e: ts.Expression): ts.Expression => {
+  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isAwaitExpression(e)) e = e.expression;
+  return e;
+};
+
+function name(call: ts.CallExpression): string | undefined {
+  const c = call.expression;
+  return ts.isPropertyAccessExpression(c) ? c.name.text : ts.isIdentifier(c) ? c.text : undefined;
+}
+
+function str(e: ts.Expression | undefined): string | undefined {
+  const u = e && unwrap(e);
+  return u && ts.isStringLiteralLike(u) ? u.text : undefined;
+}
+
+/** `'a'` or `['a', 'b']` → the names. */
+function names(e: ts.Expression | undefined): string[] {
+  const u = e && unwrap(e);
+  if (!u) return [];
+  if (ts.isStringLiteralLike(u)) return [u.text];
+  if (ts.isArrayLiteralExpression(u)) return u.elements.map((x) => str(x)).filter((x): x is string => x !== undefined);
+  return [];
+}
+
+function prop(o: ts.Expression | undefined, key: string): ts.Expression | undefined {
+  const u = o && unwrap(o);
+  if (!u || !ts.isObjectLiteralExpression(u)) return undefined;
+  for (const p of u.properties) if (ts.isPropertyAssignment(p) && p.name.getText().replace(/^['"]|['"]$/g, '') === key) return p.initializer;
+  return undefined;
+}
+
+const truthy = (e: ts.Expression | undefined): boolean => !!e && unwrap(e).kind === ts.SyntaxKind.TrueKeyword;
+
+/** The calls of a chain, innermost first, from its outermost call. */
+function chainOf(outer: ts.CallExpression): ts.CallExpression[] {
+  const calls: ts.CallExpression[] = [];
+  let cur: ts.Expression = outer;
+  while (ts.isCallExpression(cur)) {
+    calls.unshift(cur);
+    if (!ts.isPropertyAccessExpression(cur.expression)) break;
+    cur = unwrap(cur.expression.expression);
+  }
+  return calls;
+}
+
+/** The outermost call of the chain `call` is part of: `db.schema.createTable('x').addColumn(…).execute()`. */
+function outermost(call: ts.CallExpression): ts.CallExpression {
+  let cur: ts.CallExpression = call;
+  for (;;) {
+    const access = cur.parent;
+    if (!access || !ts.isPropertyAccessExpression(access) || access.expression !== cur || !ts.isCallExpression(access.parent) || access.parent.expression !== access) return cur;
+    cur = access.parent;
+  }
+}
+
+/** `'users.id'` → users; `'id'` with `.inTable('users')` → users. */
+function referencedTable(ref: string | undefined, inTable: string | undefined): string {
+  if (inTable) return inTable;
+  if (ref && ref.includes('.')) return ref.split('.').slice(0, -1).join('.');
+  return 'another table';
+}
+
+export function schemaBuilders(sf: ts.SourceFile): SchemaBuilders {
+  const out: SchemaBuilders = { tables: [], foreignKeys: [] };
+  if (!SCHEMA_BUILDER_HINT.test(sf.text)) return out;
+  const tables = new Map<string, ModelFact>();
+  const table = (tableName: string, at: ts.Node): ModelFact => {
+    let t = tables.get(tableName);
+    if (!t) tables.set(tableName, (t = { name: tableName, orm: 'sql', relations: [], indexes: [], keys: [], start: at.getStart(sf), end: at.getEnd() }));
+    return t;
+  };
+  const index = (t: ModelFact, columns: string[]) => columns.length && t.indexes!.push({ columns });
+  const key = (t: ModelFact, columns: string[]) => columns.length && t.keys!.push(columns);
+  const seen = new Set<ts.CallExpression>();
+  for (const call of nodesOfKind<ts.CallExpression>(sf, ts.SyntaxKind.CallExpression)) {
+    const n = name(call);
+    if (!n || seen.has(call)) continue;
+    const [a0, a1, a2] = call.arguments;
+    const tableName = str(a0);
+    if (!tableName) continue;
+    const fn = a1 && unwrap(a1);
+    if ((n === 'createTable' || n === 'createTableIfNotExists' || n === 'alterTable' || n === 'table') && fn && (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn))) {
+      knexTable(table(tableName, call), fn, out, index, key);
+    } else if (n === 'createTable' && fn && ts.isObjectLiteralExpression(fn) && standalone(call)) {
+      const t = table(tableName, call);
+      for (const p of fn.properties) {
+        if (!ts.isPropertyAssignment(p)) continue;
+        const column = str(prop(p.initializer, 'field')) ?? p.name.getText().replace(/^['"]|['"]$/g, '');
+        sequelizeColumn(t, column, p.initializer, p, out, key);
+      }
+    } else if (n === 'addColumn' && standalone(call) && call.arguments.length >= 3 && str(a1) !== undefined && a2 && ts.isObjectLiteralExpression(unwrap(a2))) {
+      sequelizeColumn(table(tableName, call), str(a1)!, a2, call, out, key);
+    } else if (n === 'addIndex' && standalone(call)) {
+      index(table(tableName, call), names(prop(a1, 'fields') ?? a1));
+    } else if (n === 'addConstraint' && standalone(call)) {
+      const fields = names(prop(a1, 'fields'));
+      const type = str(prop(a1, 'type'))?.toLowerCase();
+      const t = table(tableName, call);
+      if (type === 'foreign key') out.foreignKeys.push({ table: tableName, columns: fields, refTable: str(prop(prop(a1, 'references'), 'table')) ?? 'another table', library: 'sequelize', node: call });
+      else if (type === 'unique' || type === 'primary key') key(t, fields);
+    } else if ((n === 'createTable' || n === 'alterTable') && call.arguments.length === 1) {
+      const chain = chainOf(outermost(call));
+      for (const c of chain) seen.add(c);
+      kyselyTable(table(tableName, call), chain.slice(chain.indexOf(call) + 1), out, index, key);
+    } else if (n === 'createIndex' && call.arguments.length === 1) {
+      const chain = chainOf(outermost(call));
+      const on = chain.find((c) => name(c) === 'on');
+      const onTable = str(on?.arguments[0]);
+      if (!onTable) continue;
+      const cols = chain.filter((c) => name(c) === 'column' || name(c) === 'columns').flatMap((c) => names(c.arguments[0]));
+      index(table(onTable, call), cols);
+    }
+  }
+  out.tables = [...tables.values()].filter((t) => t.indexes!.length || t.keys!.length || out.foreignKeys.some((f) => f.table === t.name));
+  return out;
+}
+
+type Add = (t: ModelFact, columns: string[]) => unknown;
+
+function knexTable(t: ModelFact, fn: ts.ArrowFunction | ts.FunctionExpression, out: SchemaBuilders, index: Add, key: Add): void {
+  const param = fn.parameters[0]?.name;
+  if (!param || !ts.isIdentifier(param)) return;
+  const builder = param.text;
+  const statements: ts.Expression[] = [];
+  if (ts.isBlock(fn.body)) {
+    for (const st of fn.body.statements) if (ts.isExpressionStatement(st)) statements.push(st.expression);
+  } else statements.push(fn.body);
+  for (const expr of statements) {
+    const u = unwrap(expr);
+    if (!ts.isCallExpression(u)) continue;
+    const chain = chainOf(u);
+    const root = chain[0];
+    const recv = root && ts.isPropertyAccessExpression(root.expression) ? unwrap(root.expression.expression) : undefined;
+    if (!recv || !ts.isIdentifier(recv) || recv.text !== builder) continue;
+    const kind = name(root)!;
+    const cols = names(root.arguments[0]);
+    const methods = chain.slice(1);
+    const method = (m: string) => methods.find((c) => name(c) === m);
+    if (kind === 'index') index(t, cols);
+    else if (kind === 'unique' || kind === 'primary') key(t, cols);
+    else if (kind === 'increments' || kind === 'bigIncrements') key(t, cols.length ? cols : ['id']);
+    else if (kind === 'foreign') {
+      const ref = method('references');
+      out.foreignKeys.push({ table: t.name, columns: cols, refTable: referencedTable(names(ref?.arguments[0])[0], str(method('inTable')?.arguments[0])), library: 'knex', node: u });
+    } else if (cols.length === 1) {
+      // A column: `t.integer('user_id').unsigned().references('users.id')`.
+      if (method('primary') || method('unique')) key(t, cols);
+      if (method('index')) index(t, cols);
+      const ref = method('references');
+      if (ref) out.foreignKeys.push({ table: t.name, columns: cols, refTable: referencedTable(str(ref.arguments[0]), str(method('inTable')?.arguments[0])), library: 'knex', node: u });
+    }
+  }
+}
+
+function kyselyTable(t: ModelFact, chain: ts.CallExpression[], out: SchemaBuilders, index: Add, key: Add): void {
+  for (const c of chain) {
+    const n = name(c);
+    const [a0, a1, a2] = c.arguments;
+    if (n === 'addColumn') {
+      const column = str(a0);
+      const cb = a2 && unwrap(a2);
+      if (!column || !cb || !(ts.isArrowFunction(cb) || ts.isFunctionExpression(cb))) continue;
+      const body = ts.isBlock(cb.body) ? cb.body.statements.find(ts.isReturnStatement)?.expression : cb.body;
+      const calls = body && ts.isCallExpression(unwrap(body)) ? chainOf(unwrap(body) as ts.CallExpression) : [];
+      const ref = calls.find((x) => name(x) === 'references');
+      if (calls.some((x) => name(x) === 'primaryKey' || name(x) === 'unique')) key(t, [column]);
+      if (ref) out.foreignKeys.push({ table: t.name, columns: [column], refTable: referencedTable(str(ref.arguments[0]), undefined), library: 'kysely', node: step(c) });
+    } else if (n === 'addForeignKeyConstraint') {
+      out.foreignKeys.push({ table: t.name, columns: names(a1), refTable: str(a2) ?? 'another table', library: 'kysely', node: step(c) });
+    } else if (n === 'addPrimaryKeyConstraint' || n === 'addUniqueConstraint') key(t, names(a1));
+    else if (n === 'addIndex') {
+      // `alterTable('pet').addIndex('pet_owner_idx').column('owner_id')`.
+      const rest = chain.slice(chain.indexOf(c) + 1);
+      index(t, rest.filter((x) => name(x) === 'column' || name(x) === 'columns').flatMap((x) => names(x.arguments[0])));
+    }
+  }
+}
+
+/** A step of a Kysely chain, `addColumn(…)` without what comes before it: what a finding points at. */
+function step(c: ts.CallExpression): ts.Node {
+  return ts.isPropertyAccessExpression(c.expression) ? c.expression.name : c;
+}
+
+/** `queryInterface.addIndex(…)`, not a step of a builder chain (`alterTable('x').addIndex(…)`). */
+function standalone(call: ts.CallExpression): boolean {
+  const c = call.expression;
+  return !ts.isPropertyAccessExpression(c) || !ts.isCallExpression(unwrap(c.expression));
+}
+
+function sequelizeColumn(t: ModelFact, column: string, def: ts.Expression, at: ts.Node, out: SchemaBuilders, key: Add): void {
+  const refs = prop(def, 'references');
+  if (truthy(prop(def, 'primaryKey')) || truthy(prop(def, 'unique'))) key(t, [column]);
+  if (!refs) return;
+  const model = prop(refs, 'model');
+  const refTable = str(model) ?? str(prop(model, 'tableName')) ?? 'another table';
+  out.foreignKeys.push({ table: t.name, columns: [column], refTable, library: 'sequelize', node: at });
+}
