@@ -271,5 +271,7 @@ export interface DiagnosticData {
     title: string;
     applicability: 'safe' | 'unsafe' | 'display-only';
     edits: Array<{ range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }>;
+    /** A migration the fix adds beside the file (engine/finding.ts NewMigration; `dir` absolute). */
+    newMigration?: { dir: string; slug: string; extension: string; text: string; down?: string };
   }>;
 }

@@ -5,7 +5,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { filterColumns, indexCandidates, suggestIndexes } from '../../server/src/database/index-advisor';
-import { indexMigration, nextName, type IndexMigration } from '../../server/src/database/index-migration';
+import { indexMigration, type IndexMigration } from '../../server/src/database/index-migration';
+import { nextName } from '../../server/src/engine/migration-names';
 import { openEmbeddedDatabase, type EmbeddedDatabase } from '../../server/src/database/embedded-database';
 import { PgConnector } from '../../server/src/database/pg-connector';
 import { normalisePlan } from '../../server/src/database/plan-tree';
@@ -50,6 +51,12 @@ describe('database: index advice', () => {
     assert.equal(nextName(['0001_init.sql', '0002_tags.sql'], 'add_idx', now), '0003_add_idx.sql');
     assert.equal(nextName(['20240101120000_init.sql'], 'add_idx', now), '20261125093000_add_idx.sql');
     assert.equal(nextName(['init.sql'], 'add_idx', now), undefined);
+    // Knex and sequelize-cli names, golang-migrate's pairs; a name that would not sort last is refused.
+    assert.equal(nextName(['20240101120000_init.js'], 'add_idx', now, '.js'), '20261125093000_add_idx.js');
+    assert.equal(nextName(['20240101120000-create-post.js'], 'add-idx', now, '.js'), '20261125093000-add-idx.js');
+    assert.equal(nextName(['000001_init.down.sql', '000001_init.up.sql'], 'add_idx', now, '.up.sql'), '000002_add_idx.up.sql');
+    assert.equal(nextName(['2024-01-01_init.ts'], 'add_idx', now, '.ts'), '2026-11-25_add_idx.ts');
+    assert.equal(nextName(['9_init.sql'], 'add_idx', now), undefined);
   });
 
   it('a Prisma project gets @@index in its model (field names, not column names); a SQL project a new migration', () => {

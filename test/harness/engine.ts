@@ -33,6 +33,8 @@ export function testEngine(): Promise<Engine> {
 export interface Workspace {
   models: WorkspaceModels;
   functions: WorkspaceFunctions;
+  /** The files it was made of. */
+  files: Record<string, string>;
 }
 
 export function lintText(engine: Engine, code: string, file: string, settings?: Partial<PerflensSettings>, workspace?: Workspace): Analysis {
@@ -44,7 +46,7 @@ export function lintText(engine: Engine, code: string, file: string, settings?: 
 
 /** What other files of a test case define (a Django models.py, a services module with query helpers). */
 export function workspaceFrom(engine: Engine, files: Record<string, string>): Workspace {
-  const workspace: Workspace = { models: new WorkspaceModels(), functions: new WorkspaceFunctions() };
+  const workspace: Workspace = { models: new WorkspaceModels(), functions: new WorkspaceFunctions(), files };
   // Manifests name the drivers, hence the databases (workspace-databases.ts).
   const manifests = Object.entries(files).filter(([name]) => /(^|\/)(package\.json|requirements[\w-]*\.txt|pyproject\.toml|Pipfile)$/.test(name));
   if (manifests.length) workspace.models.databases = databasesOf(manifests.flatMap(([name, text]) => manifestDependencies(path.posix.basename(name), text)));

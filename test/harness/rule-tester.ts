@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Engine } from '../../server/src/engine/analyze';
-import type { Finding } from '../../server/src/engine/finding';
+import type { Finding, NewMigration } from '../../server/src/engine/finding';
 import { REPO_ROOT, applyFix, lintText, testEngine, workspaceFrom, type Workspace } from './engine';
 import { renderSnapshot } from './snapshot';
 
@@ -51,6 +51,10 @@ export function checkFixes(engine: Engine, ruleId: string, file: string, code: s
     for (const fix of finding.fixes) {
       if (fix.applicability === 'display-only') continue;
       const where = `fix "${fix.title}" of the finding on line ${lineOf(code, finding.start)}`;
+      if (fix.newMigration) {
+        checkNewMigration(engine, ruleId, file, code, finding, fix.newMigration, models, where);
+        continue;
+      }
       assert.ok(fix.edits.length > 0, `${where} has no edits`);
       const output = applyFix(code, fix);
       const after = lintText(engine, output, file, undefined, models);
@@ -72,6 +76,19 @@ export function checkFixes(engine: Engine, ruleId: string, file: string, code: s
   for (let i = 1; i < spans.length; i++) {
     assert.ok(spans[i].start >= spans[i - 1].end, `fixes overlap at offset ${spans[i].start}`);
   }
+}
+
+/**
+ * A fix that writes a new migration beside the file: the migration parses, and with it in the
+ * workspace the finding is gone (the file itself is unchanged).
+ */
+function checkNewMigration(engine: Engine, ruleId: string, file: string, code: string, finding: Finding, m: NewMigration, models: Workspace | undefined, where: string): void {
+  const name = path.posix.join(path.posix.dirname(file), `99990101000000_${m.slug}${m.extension}`);
+  const written = lintText(engine, m.text, name);
+  assert.ok(written.facts && written.facts.problems.length === 0, `${where}: the new migration has syntax errors:\n${written.facts?.problems.map((p) => p.message).join('\n')}\n---\n${m.text}`);
+  const workspace = workspaceFrom(engine, { ...(models?.files ?? {}), [name]: m.text });
+  const after = lintText(engine, code, file, undefined, workspace).findings.filter((f) => f.ruleId === ruleId && f.start === finding.start);
+  assert.equal(after.length, 0, `${where}: with the new migration the finding is still there\n---\n${m.text}`);
 }
 
 export function ruleTests(ruleId: string, cases: { valid: ValidCase[]; invalid: InvalidCase[] }): void {

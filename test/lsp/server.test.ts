@@ -108,6 +108,25 @@ describe('language server over stdio', function () {
     assert.ok(client!.configurationRequests > 0, 'settings are pulled per document');
   });
 
+  it('a foreign key in a migration that has run: the quick fix writes the next migration of the folder', async () => {
+    fs.mkdirSync(path.join(root, 'migrations'));
+    const migration = "exports.up = (knex) => knex.schema.createTable('posts', (t) => {\n  t.increments('id');\n  t.integer('user_id').references('users.id');\n});\n";
+    fs.writeFileSync(path.join(root, 'migrations/20240101000000_init.js'), migration);
+    await initialize(true);
+    const muri = pathToFileURL(path.join(root, 'migrations/20240101000000_init.js')).href;
+    client!.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: muri, languageId: 'javascript', version: 1, text: migration } });
+    const report: any = await client!.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri: muri } });
+    assert.deepEqual(report.items.map((d: any) => [d.code, d.severity]), [['unindexed-foreign-key', 2]], 'a warning: migrations are where schemas are written');
+    const actions: any[] = await client!.connection.sendRequest('textDocument/codeAction', { textDocument: { uri: muri }, range: report.items[0].range, context: { diagnostics: report.items, only: ['quickfix'] } });
+    assert.match(actions[0].title, /^Add an index on posts \(user_id\) in a new migration: \d{14}_add_posts_user_id_index\.js \(changes behaviour\)$/);
+    const [create, fill] = actions[0].edit.documentChanges;
+    assert.equal(create.kind, 'create');
+    assert.equal(create.options.overwrite, false);
+    assert.match(create.uri, /\/migrations\/\d{14}_add_posts_user_id_index\.js$/);
+    assert.equal(fill.textDocument.uri, create.uri);
+    assert.match(fill.edits[0].newText, /^exports\.up = \(knex\) =>\n  knex\.schema\.alterTable\('posts', \(table\) => \{\n    table\.index\(\['user_id'\]\);/);
+  });
+
   it('pushes diagnostics to a client without pull support', async () => {
     const init = await initialize(false);
     assert.equal(init.capabilities.diagnosticProvider, undefined);

@@ -1,3 +1,6 @@
+import * as assert from 'node:assert/strict';
+import type { Engine } from '../../server/src/engine/analyze';
+import { lintText, testEngine } from '../harness/engine';
 import { ruleTests } from '../harness/rule-tester';
 
 const KNEX =
@@ -85,4 +88,55 @@ ruleTests('unindexed-foreign-key', {
       ],
     },
   ],
+});
+
+describe('unindexed-foreign-key: the new migration a migration\'s finding gets', () => {
+  let engine: Engine;
+  before(async () => {
+    engine = await testEngine();
+  });
+  const migrationOf = (file: string, code: string) => {
+    const found = lintText(engine, code, file).findings.filter((f) => f.ruleId === 'unindexed-foreign-key');
+    return found.map((f) => f.fixes[0].newMigration);
+  };
+
+  it('Knex, CommonJS: exports.up and exports.down in the folder of the migration', () => {
+    const [m] = migrationOf('migrations/20240101000000_init.js', KNEX);
+    assert.equal(m?.dir, '/project/src/migrations');
+    assert.equal(m?.slug, 'add_posts_user_id_index');
+    assert.equal(m?.extension, '.js');
+    assert.equal(
+      m?.text,
+      "exports.up = (knex) =>\n  knex.schema.alterTable('posts', (table) => {\n    table.index(['user_id']);\n  });\n\nexports.down = (knex) =>\n  knex.schema.alterTable('posts', (table) => {\n    table.dropIndex(['user_id']);\n  });\n",
+    );
+  });
+
+  it('Kysely, TypeScript: typed up and down', () => {
+    const [m] = migrationOf('src/migrations/2024-01-01_init.ts', KYSELY);
+    assert.equal(m?.extension, '.ts');
+    assert.equal(
+      m?.text,
+      "import type { Kysely } from 'kysely';\n\nexport async function up(db: Kysely<any>): Promise<void> {\n  await db.schema.createIndex('pet_vet_id_idx').on('pet').columns(['vet_id']).execute();\n}\n\n" +
+        "export async function down(db: Kysely<any>): Promise<void> {\n  await db.schema.dropIndex('pet_vet_id_idx').execute();\n}\n",
+    );
+  });
+
+  it('sequelize-cli: addIndex and removeIndex; an ES module Sequelize migration gets advice only', () => {
+    const [m] = migrationOf('migrations/20240101120000-create-post.js', SEQUELIZE);
+    assert.equal(
+      m?.text,
+      "'use strict';\n\n/** @type {import('sequelize-cli').Migration} */\nmodule.exports = {\n  async up(queryInterface) {\n    await queryInterface.addIndex('Posts', ['userId']);\n  },\n\n  async down(queryInterface) {\n    await queryInterface.removeIndex('Posts', ['userId']);\n  },\n};\n",
+    );
+    const esm = "export async function up({ context: queryInterface }) {\n  await queryInterface.addColumn('Posts', 'userId', { type: 'INTEGER', references: { model: 'Users', key: 'id' } });\n}\n";
+    const found = lintText(engine, esm, 'migrations/2024.01.01T00.00.00.add-user.js').findings.filter((f) => f.ruleId === 'unindexed-foreign-key');
+    assert.equal(found.length, 1);
+    assert.equal(found[0].fixes[0].applicability, 'display-only');
+  });
+
+  it('SQL: the CREATE INDEX, and golang-migrate\'s .up.sql gets its .down.sql', () => {
+    const [m] = migrationOf('db/migrations/000001_init.up.sql', 'CREATE TABLE posts (id bigserial PRIMARY KEY, author_id bigint REFERENCES authors (id));\n');
+    assert.equal(m?.extension, '.up.sql');
+    assert.equal(m?.text, '-- The index of the foreign key posts (author_id) → authors (PerfLens, unindexed-foreign-key).\nCREATE INDEX posts_author_id_idx ON posts (author_id);\n');
+    assert.equal(m?.down, 'DROP INDEX posts_author_id_idx;\n');
+  });
 });

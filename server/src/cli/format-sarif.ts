@@ -26,7 +26,8 @@ export function formatSarif(results: LintResults, rules: readonly RuleMeta[], ve
       message: { text: f.message },
       locations: [{ physicalLocation: { artifactLocation: { uri: relative, uriBaseId: '%SRCROOT%' }, region: sarifRegion(region(file, f)) } }],
       fixes: f.fixes
-        .filter((x) => x.applicability !== 'display-only')
+        // A new migration is a new file: its name is chosen when it is written (in the editor).
+        .filter((x) => x.applicability !== 'display-only' && x.edits.length > 0)
         .map((x) => ({
           description: { text: `${x.title} (${x.applicability})` },
           artifactChanges: [

@@ -1,5 +1,6 @@
 /** Offsets → the 1-based lines and columns of the CLI contract. */
-import type { Edit, Finding } from '../engine/finding';
+import * as path from 'node:path';
+import type { Edit, Finding, NewMigration } from '../engine/finding';
 import type { SourceFile } from '../engine/source-file';
 
 export interface Region {
@@ -25,7 +26,7 @@ export interface JsonFinding extends Region {
   severity: Finding['severity'];
   file: string;
   message: string;
-  fixes: Array<{ title: string; applicability: string; edits: JsonEdit[] }>;
+  fixes: Array<{ title: string; applicability: string; edits: JsonEdit[]; newMigration?: NewMigration }>;
 }
 
 export function toJsonFinding(file: SourceFile, relative: string, f: Finding): JsonFinding {
@@ -36,6 +37,7 @@ export function toJsonFinding(file: SourceFile, relative: string, f: Finding): J
     file: relative,
     ...region(file, f),
     message: f.message,
-    fixes: f.fixes.map((x) => ({ title: x.title, applicability: x.applicability, edits: x.edits.map(edit) })),
+    // A new migration's folder is relative, as the file is.
+    fixes: f.fixes.map((x) => ({ title: x.title, applicability: x.applicability, edits: x.edits.map(edit), ...(x.newMigration && { newMigration: { ...x.newMigration, dir: path.posix.dirname(relative) } }) })),
   };
 }

@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import ts from 'typescript';
 import { addToExtraConfig, drizzleIndex, drizzleTables } from '../languages/typescript/drizzle-tables';
 import { ensureImport } from '../languages/typescript/edits';
+import { nextName } from '../engine/migration-names';
 import { parsePrismaSchema, unquote, type PrismaModel } from './schema/prisma-schema';
 import type { IndexCandidate } from './index-advisor';
 
@@ -171,23 +172,6 @@ function sqlMigration(root: string, candidate: IndexCandidate, now: Date): Index
     return { title: `Add migration ${path.relative(root, file).split(path.sep).join('/')}`, file, create: true, inserts: [{ offset: 0, position: { line: 0, character: 0 }, text }] };
   }
   return undefined;
-}
-
-/** The next migration file name in the scheme the existing ones use. */
-export function nextName(existing: string[], slug: string, now: Date): string | undefined {
-  const last = existing[existing.length - 1];
-  const flyway = existing.map((f) => /^V(\d+)__/.exec(f)).filter((m): m is RegExpExecArray => !!m);
-  if (flyway.length) return `V${Math.max(...flyway.map((m) => Number(m[1]))) + 1}__${slug}.sql`;
-  const numbered = /^(\d+)([_-])/.exec(last);
-  if (!numbered) return undefined;
-  const digits = numbered[1];
-  if (digits.length >= 12) {
-    // A timestamp (20241125093000_…): the current time in the same shape.
-    const stamp = now.toISOString().replace(/[-:T]/g, '').slice(0, digits.length).padEnd(digits.length, '0');
-    return `${stamp > digits ? stamp : String(BigInt(digits) + 1n)}${numbered[2]}${slug}.sql`;
-  }
-  const next = String(Math.max(...existing.map((f) => Number(/^(\d+)/.exec(f)?.[1] ?? 0))) + 1).padStart(digits.length, '0');
-  return `${next}${numbered[2]}${slug}.sql`;
 }
 
 function positionAt(text: string, offset: number): { line: number; character: number } {

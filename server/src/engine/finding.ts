@@ -22,6 +22,24 @@ export interface Fix {
   title: string;
   applicability: Applicability;
   edits: Edit[];
+  /**
+   * A migration file the fix adds beside the file's own (which has run already): its name is the
+   * next in the folder's scheme, chosen when the fix is applied (migration-names.ts). The editor's
+   * quick fix creates it; the CLI shows it as a suggestion.
+   */
+  newMigration?: NewMigration;
+}
+
+export interface NewMigration {
+  /** The folder, absolute: the finding's file's. */
+  dir: string;
+  /** What the name says after its sequence number or timestamp: `add_posts_author_id_index`. */
+  slug: string;
+  /** `.sql`, `.js`, `.ts`, `.up.sql` (golang-migrate, with `down` beside it). */
+  extension: string;
+  text: string;
+  /** The `.down.sql` of an `.up.sql`. */
+  down?: string;
 }
 
 /** What a detector returns: where, why, and how to fix. Severity comes from configuration. */

@@ -3,13 +3,16 @@
  * so), "Disable <rule> for this line", "Show documentation"; and `source.fixAll.perflens`, which
  * applies only safe fixes, never two that overlap.
  */
-import { CodeAction, CodeActionKind, type CodeActionParams, type Diagnostic, type TextEdit } from 'vscode-languageserver';
+import * as path from 'node:path';
+import { CodeAction, CodeActionKind, type CodeActionParams, type Diagnostic, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ServerContext } from '../context';
 import { selectFixes } from '../engine/fix-selection';
+import { newMigrationFiles } from '../engine/migration-names';
 import { suppressionComment } from '../engine/suppression';
 import { Commands, type DiagnosticData } from '../protocol';
 import { toTextEdit } from './convert';
+import { pathToUri } from '../uri';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.perflens`;
 
@@ -42,8 +45,16 @@ function quickFixes(doc: TextDocument, diagnostics: Diagnostic[]): CodeAction[] 
     if (data.version === doc.version) {
       for (const fix of data.fixes) {
         if (fix.applicability === 'display-only') continue;
-        const title = fix.applicability === 'unsafe' ? `${fix.title} (changes behaviour)` : fix.title;
-        const action = CodeAction.create(title, { changes: { [doc.uri]: fix.edits } }, CodeActionKind.QuickFix);
+        let title = fix.applicability === 'unsafe' ? `${fix.title} (changes behaviour)` : fix.title;
+        let edit: WorkspaceEdit = { changes: { [doc.uri]: fix.edits } };
+        if (fix.newMigration) {
+          // Named now, from the folder as it is: the next in its scheme.
+          const files = newMigrationFiles(fix.newMigration);
+          if (!files) continue;
+          title = `${fix.title}: ${files.map((f) => path.basename(f.path)).join(', ')}${fix.applicability === 'unsafe' ? ' (changes behaviour)' : ''}`;
+          edit = { documentChanges: newFilesEdit(files) };
+        }
+        const action = CodeAction.create(title, edit, CodeActionKind.QuickFix);
         action.diagnostics = [d];
         action.isPreferred = fix.applicability === 'safe';
         actions.push(action);
@@ -58,6 +69,17 @@ function quickFixes(doc: TextDocument, diagnostics: Diagnostic[]): CodeAction[] 
     }
   }
   return actions;
+}
+
+/** New files, each created (never over an existing one) and filled. */
+function newFilesEdit(files: ReadonlyArray<{ path: string; text: string }>): WorkspaceEdit['documentChanges'] {
+  return files.flatMap((f) => {
+    const uri = pathToUri(f.path);
+    return [
+      { kind: 'create' as const, uri, options: { overwrite: false, ignoreIfExists: false } },
+      { textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: f.text }] },
+    ];
+  });
 }
 
 async function fixAll(ctx: ServerContext, doc: TextDocument): Promise<CodeAction | undefined> {

@@ -24,7 +24,7 @@ export function toDiagnostic(file: SourceFile, f: Finding): Diagnostic {
   const data: DiagnosticData = {
     ruleId: f.ruleId,
     version: file.version,
-    fixes: f.fixes.map((x) => ({ title: x.title, applicability: x.applicability, edits: x.edits.map((e) => toTextEdit(file, e)) })),
+    fixes: f.fixes.map((x) => ({ title: x.title, applicability: x.applicability, edits: x.edits.map((e) => toTextEdit(file, e)), ...(x.newMigration && { newMigration: x.newMigration }) })),
   };
   return {
     range: toRange(file, f),

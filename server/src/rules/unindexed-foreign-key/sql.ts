@@ -5,6 +5,7 @@
  * its statements are skipped). The fix adds the CREATE INDEX after the statement; in a migration,
  * which has run already, it says where the index goes instead.
  */
+import * as path from 'node:path';
 import type { Detection, Fix } from '../../engine/finding';
 import type { DetectContext, Detector } from '../../engine/rule';
 import { mysqlOnly } from '../../engine/workspace-databases';
@@ -39,6 +40,16 @@ export const detectSql: Detector<SqlFacts> = (facts, ctx) => {
   return out;
 };
 
+/** `add_posts_author_id_index`: what a new migration's name says. */
+export function migrationSlug(table: string, columns: readonly string[]): string {
+  return `add_${table}_${columns.join('_')}_index`.replace(/[^A-Za-z0-9_]+/g, '_').toLowerCase();
+}
+
+/** The index's name in `CREATE INDEX <name> ON …`. */
+function indexName(ddl: string): string {
+  return /^CREATE INDEX (\S+) ON/.exec(ddl)![1];
+}
+
 /** `CREATE INDEX posts_author_id_idx ON posts (author_id);`, quoted the way the table was. */
 export function createIndex(fk: ForeignKeyFact): string {
   const quoted = fk.table.text.includes('"') || fk.columnTexts.some((c) => c.includes('"'));
@@ -66,7 +77,12 @@ function fix(fk: ForeignKeyFact, ddl: string, ctx: DetectContext): Fix {
   const cols = fk.columns.join(', ');
   if (PRISMA_MIGRATION.test(ctx.file.path)) return { title: `Add @@index([${cols}]) to model ${fk.table.name} in schema.prisma`, applicability: 'display-only', edits: [] };
   if (drizzleMigration(ctx.file.path, ctx.file.text)) return { title: `Add an index on ${fk.table.name} (${cols}) in the Drizzle schema`, applicability: 'display-only', edits: [] };
-  if (MIGRATION.test(ctx.file.path)) return { title: `Add an index on ${fk.table.name} (${cols}) in a new migration`, applicability: 'display-only', edits: [] };
+  if (MIGRATION.test(ctx.file.path)) {
+    const up = /\.up\.sql$/i.test(ctx.file.path);
+    const text = `-- The index of the foreign key ${fk.table.name} (${cols}) → ${fk.refTable} (PerfLens, unindexed-foreign-key).\n${ddl}\n`;
+    const newMigration = { dir: path.dirname(ctx.file.path), slug: migrationSlug(fk.table.name, fk.columns), extension: up ? '.up.sql' : '.sql', text, down: up ? `DROP INDEX ${indexName(ddl)};\n` : undefined };
+    return { title: `Add an index on ${fk.table.name} (${cols}) in a new migration`, applicability: 'unsafe', edits: [], newMigration };
+  }
   // After the statement's line when only a comment follows it there.
   const text = ctx.file.text;
   const nl = text.indexOf('\n', fk.insertAt);

@@ -20,6 +20,8 @@ import type { Detector } from '../../engine/rule';
 import { mysqlOnly } from '../../engine/workspace-databases';
 import { sqlLookupIndexed } from '../../engine/workspace-models';
 import type { BuilderForeignKey } from '../../languages/typescript/schema-builders';
+import { migrationSlug } from './sql';
+import * as path from 'node:path';
 import type { TsFacts } from '../../languages/typescript/adapter';
 import { decoratorsOf, optionsOf, targetOf, type DecoratorUse } from '../../languages/typescript/decorators';
 import { addToExtraConfig, configParam, drizzleIndex, drizzleIndexed, drizzleTables } from '../../languages/typescript/drizzle-tables';
@@ -154,7 +156,46 @@ function builderMigrations(sf: ts.SourceFile, facts: TsFacts, ctx: DetectContext
       `and PostgreSQL and SQLite do not index foreign keys on their own. Deleting a row of \`${fk.refTable}\` (or changing its key) scans all of \`${fk.table}\` for the rows that reference it, ` +
       `and every lookup or join by ${key} reads the whole table. Add \`${code}\` in a new migration (this one has run already).`;
     const at = fk.node;
-    out.push({ start: at.getStart(sf), end: at.getEnd(), message, fixes: [{ title: `Add an index on ${fk.table} (${cols}) in a new migration`, applicability: 'display-only', edits: [] }] });
+    const title = `Add an index on ${fk.table} (${cols}) in a new migration`;
+    const file = migrationFile(fk, sf);
+    const fix: Fix = file
+      ? { title, applicability: 'unsafe', edits: [], newMigration: { dir: path.dirname(ctx.file.path), slug: migrationSlug(fk.table, fk.columns), extension: path.extname(ctx.file.path), text: file } }
+      : { title, applicability: 'display-only', edits: [] };
+    out.push({ start: at.getStart(sf), end: at.getEnd(), message, fixes: [fix] });
   }
   return out;
+}
+
+/**
+ * A whole new migration that adds the index, in the library's shape and the module style of the
+ * migration it follows (CommonJS `exports.up`, or ES `export async function up`, typed in a .ts
+ * file). Sequelize migrations in ES modules take too many shapes (umzug's context, sequelize-cli's
+ * ESM): they get the advice alone.
+ */
+function migrationFile(fk: BuilderForeignKey, sf: ts.SourceFile): string | undefined {
+  const commonJs = /\bmodule\.exports\b|\bexports\.up\b/.test(sf.text);
+  const typed = /\.[mc]?ts$/.test(sf.fileName);
+  const cols = `[${fk.columns.map((c) => `'${c}'`).join(', ')}]`;
+  if (fk.library === 'knex') {
+    const up = `knex.schema.alterTable('${fk.table}', (table) => {\n    table.index(${cols});\n  })`;
+    const down = `knex.schema.alterTable('${fk.table}', (table) => {\n    table.dropIndex(${cols});\n  })`;
+    if (commonJs) return `exports.up = (knex) =>\n  ${up};\n\nexports.down = (knex) =>\n  ${down};\n`;
+    const param = typed ? 'knex: Knex' : 'knex';
+    const ret = typed ? ': Promise<void>' : '';
+    return `${typed ? "import type { Knex } from 'knex';\n\n" : ''}export async function up(${param})${ret} {\n  await ${up};\n}\n\nexport async function down(${param})${ret} {\n  await ${down};\n}\n`;
+  }
+  if (fk.library === 'kysely') {
+    const name = `${fk.table}_${fk.columns.join('_')}_idx`.replace(/[^A-Za-z0-9_]/g, '_');
+    const param = typed ? 'db: Kysely<any>' : 'db';
+    const ret = typed ? ': Promise<void>' : '';
+    const up = `await db.schema.createIndex('${name}').on('${fk.table}').columns(${cols}).execute();`;
+    const down = `await db.schema.dropIndex('${name}').execute();`;
+    if (commonJs) return `exports.up = async (db) => {\n  ${up}\n};\n\nexports.down = async (db) => {\n  ${down}\n};\n`;
+    return `${typed ? "import type { Kysely } from 'kysely';\n\n" : ''}export async function up(${param})${ret} {\n  ${up}\n}\n\nexport async function down(${param})${ret} {\n  ${down}\n}\n`;
+  }
+  if (!commonJs) return undefined;
+  return (
+    `'use strict';\n\n/** @type {import('sequelize-cli').Migration} */\nmodule.exports = {\n  async up(queryInterface) {\n    await queryInterface.addIndex('${fk.table}', ${cols});\n  },\n\n` +
+    `  async down(queryInterface) {\n    await queryInterface.removeIndex('${fk.table}', ${cols});\n  },\n};\n`
+  );
 }
