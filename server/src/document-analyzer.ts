@@ -16,6 +16,8 @@ export interface DocumentAnalysis {
   uri: string;
   version: number;
   generation: number;
+  /** The workspace index's revision it was made with (after recording its own facts). */
+  revision: number;
   file: SourceFile;
   findings: Finding[];
   /** What the adapter found (SQL statements for code lenses, queries for EXPLAIN); absent when it could not parse. */
@@ -36,12 +38,17 @@ export class DocumentAnalyzer {
     /** Called with each fresh analysis (the workspace index keeps its summary). */
     private readonly onAnalyzed: (file: SourceFile, facts: FileFacts) => void = () => {},
     /** What other files define (ORM models, query helpers), for rules that need it. */
-    private readonly workspace?: { models: WorkspaceModels; functions: WorkspaceFunctions },
+    private readonly workspace?: { models: WorkspaceModels; functions: WorkspaceFunctions; revision?: number },
   ) {}
+
+  /** What other files show changed since an analysis made with this revision, when it is not the current one. */
+  get revision(): number {
+    return this.workspace?.revision ?? 0;
+  }
 
   cached(uri: string, version: number): DocumentAnalysis | undefined {
     const c = this.cache.get(uri);
-    return c && c.version === version && c.generation === this.settings.generation ? c : undefined;
+    return c && c.version === version && c.generation === this.settings.generation && c.revision === this.revision ? c : undefined;
   }
 
   async analyze(doc: TextDocument, isCancelled?: () => boolean): Promise<DocumentAnalysis | undefined> {
@@ -59,7 +66,8 @@ export class DocumentAnalyzer {
     this.lastAnalysisAt = performance.now();
     if (isCancelled?.()) return undefined;
     if (facts && doc.uri.startsWith('file:')) this.onAnalyzed(file, facts);
-    const result: DocumentAnalysis = { uri: doc.uri, version: doc.version, generation, file, findings, facts };
+    // Read after its own facts are recorded: they change what the others see, not its findings.
+    const result: DocumentAnalysis = { uri: doc.uri, version: doc.version, generation, revision: this.revision, file, findings, facts };
     this.cache.set(doc.uri, result);
     return result;
   }

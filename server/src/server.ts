@@ -34,6 +34,9 @@ export interface ServerOptions {
   rules?: readonly Rule[];
 }
 
+/** How long the index's changes must pause before the open documents are refreshed. */
+const REVISION_REFRESH_MS = 300;
+
 export function startServer(connection: Connection, options: ServerOptions = {}): ServerContext {
   const documents = new TextDocuments(TextDocument);
   const log = (m: string) => connection.console.log(m);
@@ -79,6 +82,14 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       else if (ctx.support.diagnosticRefresh) connection.languages.diagnostics.refresh().catch((e: Error) => log(`diagnostics refresh: ${e.message}`));
     };
     registerWorkspaceEvents(ctx, refresh);
+    // Another file's models, helpers or routes changed (typed, or changed on disk): the open
+    // documents' findings that read them are re-made, once the changes pause.
+    let pending: NodeJS.Timeout | undefined;
+    index.onRevision = () => {
+      clearTimeout(pending);
+      pending = setTimeout(refresh, REVISION_REFRESH_MS);
+      pending.unref?.();
+    };
     return initializeResult(ctx.support, version);
   });
   let stopWarmUp = (): void => {};

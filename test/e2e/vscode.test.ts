@@ -23,6 +23,11 @@ const CORE_RULES = ['n-plus-one', 'offset-pagination', 'unbounded-cache', 'block
 const QUICK_FIX = { file: POSTS, rule: 'n-plus-one', line: 23, column: 30, title: 'Include author in the post query and read post.author' };
 const BATCH_FIX = 'Load all user rows with one findMany before the loop (changes behaviour)';
 
+/** A migration that has run, with an unindexed foreign key: its quick fix writes the next one. */
+const MIGRATION = 'sql/migrations/0001_likes.sql';
+const MIGRATION_TEXT = 'CREATE TABLE likes (\n  id bigserial PRIMARY KEY,\n  post_id bigint NOT NULL REFERENCES posts (id),\n  created_at timestamptz NOT NULL\n);\n';
+const NEXT_MIGRATION = 'sql/migrations/0002_add_likes_post_id_index.sql';
+
 /** The workspace's own settings: fix-all on save, and no TypeScript errors about the demo's missing node_modules. */
 const WORKSPACE_SETTINGS = {
   'editor.codeActionsOnSave': { 'source.fixAll.perflens': 'explicit' },
@@ -49,6 +54,8 @@ describe('e2e: VS Code (code-server) with the packaged extension', function () {
     fs.cpSync(path.join(REPO_ROOT, 'examples'), workspace, { recursive: true });
     fs.mkdirSync(path.join(workspace, '.vscode'));
     fs.writeFileSync(path.join(workspace, '.vscode/settings.json'), JSON.stringify(WORKSPACE_SETTINGS, null, 2));
+    fs.mkdirSync(path.join(workspace, path.dirname(MIGRATION)));
+    fs.writeFileSync(path.join(workspace, MIGRATION), MIGRATION_TEXT);
     // What the fixes must write, from the CLI on the untouched copy.
     expected.quickFix = textAfterFix(workspace, QUICK_FIX.file, QUICK_FIX.rule, QUICK_FIX.line, QUICK_FIX.title);
     expected.fixAll = textAfterSafeFixes(workspace, FASTAPI);
@@ -132,6 +139,25 @@ describe('e2e: VS Code (code-server) with the packaged extension', function () {
     await waitUntil('the fix on disk', () => onDisk(QUICK_FIX.file) === expected.quickFix);
     await workbench!.goTo(QUICK_FIX.line, 1);
     await shot('quick-fix-applied');
+  });
+
+  it('writes the next migration for a foreign key of a migration that has run (quick fix)', async () => {
+    await workbench!.openFile(MIGRATION);
+    await workbench!.waitForFindingAt(3, 27);
+    await workbench!.goTo(3, 27);
+    const titles = await workbench!.openQuickFixes();
+    const title = 'Add an index on likes (post_id) in a new migration: 0002_add_likes_post_id_index.sql (changes behaviour)';
+    assert.ok(titles.includes(title), titles.join('\n'));
+    await shot('new-migration-menu');
+    await workbench!.pickQuickFix(title, false);
+    await workbench!.runCommand('File: Save All');
+    const expectedText = '-- The index of the foreign key likes (post_id) → posts (PerfLens, unindexed-foreign-key).\nCREATE INDEX likes_post_id_idx ON likes (post_id);\n';
+    await waitUntil('the new migration on disk', () => fs.existsSync(path.join(workspace, NEXT_MIGRATION)) && onDisk(NEXT_MIGRATION) === expectedText);
+    assert.equal(onDisk(MIGRATION), MIGRATION_TEXT, 'the migration that has run is not edited');
+    // With the new migration in the workspace, the finding goes.
+    await workbench!.openFile(MIGRATION);
+    await waitUntil('no squiggle left in the migration', async () => (await workbench!.squiggleCount()) === 0);
+    await shot('new-migration-written');
   });
 
   it('applies the safe fixes on save (source.fixAll.perflens in editor.codeActionsOnSave)', async () => {

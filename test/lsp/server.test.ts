@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PRISMA_HANDLER as HANDLER } from '../harness/samples';
 import { startServer, type TestClient } from './client';
 
@@ -113,6 +113,8 @@ describe('language server over stdio', function () {
     const migration = "exports.up = (knex) => knex.schema.createTable('posts', (t) => {\n  t.increments('id');\n  t.integer('user_id').references('users.id');\n});\n";
     fs.writeFileSync(path.join(root, 'migrations/20240101000000_init.js'), migration);
     await initialize(true);
+    // The index is built: what changes after this comes from the watched-file events.
+    await client!.waitFor('perflens/status', (p) => p.state === 'ready');
     const muri = pathToFileURL(path.join(root, 'migrations/20240101000000_init.js')).href;
     client!.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: muri, languageId: 'javascript', version: 1, text: migration } });
     const report: any = await client!.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri: muri } });
@@ -125,6 +127,17 @@ describe('language server over stdio', function () {
     assert.match(create.uri, /\/migrations\/\d{14}_add_posts_user_id_index\.js$/);
     assert.equal(fill.textDocument.uri, create.uri);
     assert.match(fill.edits[0].newText, /^exports\.up = \(knex\) =>\n  knex\.schema\.alterTable\('posts', \(table\) => \{\n    table\.index\(\['user_id'\]\);/);
+
+    // The migration written to disk (not open): the open migration's finding goes.
+    const written = fileURLToPath(create.uri);
+    fs.writeFileSync(written, fill.edits[0].newText);
+    client!.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: create.uri, type: 1 }] });
+    let items: unknown[] = report.items;
+    for (let i = 0; i < 100 && items.length > 0; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      items = ((await client!.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri: muri } })) as any).items;
+    }
+    assert.deepEqual(items, [], 'the finding went with the new migration on disk');
   });
 
   it('pushes diagnostics to a client without pull support', async () => {
@@ -190,9 +203,9 @@ describe('language server: knowledge from the workspace index', function () {
     return { view, uri: pathToFileURL(path.join(root, 'blog/views.py')).href };
   }
 
-  async function indexThenPull(view: string, uri: string): Promise<any[]> {
+  async function indexThenPull(view: string, uri: string, caps: object = capabilities(true)): Promise<any[]> {
     client = startServer();
-    await client.connection.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(root).href, capabilities: capabilities(true) });
+    await client.connection.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(root).href, capabilities: caps });
     client.connection.sendNotification('initialized', {});
     await client.waitFor('perflens/status', (p) => p.state === 'ready', 60_000);
     client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text: view } });
@@ -208,6 +221,30 @@ describe('language server: knowledge from the workspace index', function () {
     const actions: any[] = await client!.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: items[0].range, context: { diagnostics: items, only: ['quickfix'] } });
     assert.equal(actions[0].title, 'Add select_related("author") to the queryset');
     assert.equal(actions[0].isPreferred, true, 'a safe fix is preferred');
+  });
+
+  it('re-lints an open view when the models it reads change in another open document, and asks the client to re-pull', async () => {
+    const { view, uri } = djangoBlog('perflens-lsp-revision-');
+    const items = await indexThenPull(view, uri, { ...capabilities(true), workspace: { configuration: true, diagnostics: { refreshSupport: true } } });
+    const first: any = await client!.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } });
+    const modelsUri = pathToFileURL(path.join(root, 'blog/models.py')).href;
+    const models = fs.readFileSync(path.join(root, 'blog/models.py'), 'utf8');
+    client!.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: modelsUri, languageId: 'python', version: 1, text: models } });
+    await client!.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri: modelsUri } });
+    // Typing in models.py without changing a relation: the view's result is unchanged.
+    client!.connection.sendNotification('textDocument/didChange', { textDocument: { uri: modelsUri, version: 2 }, contentChanges: [{ text: `# blog models\n${models}` }] });
+    await client!.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri: modelsUri } });
+    const same: any = await client!.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri }, previousResultId: first.resultId });
+    assert.equal(same.kind, 'unchanged');
+    // The relation typed away: the server asks for a re-pull, and the view's N+1 is gone.
+    const refreshes = client!.refreshRequests;
+    client!.connection.sendNotification('textDocument/didChange', { textDocument: { uri: modelsUri, version: 3 }, contentChanges: [{ text: models.replace(/author = models\.ForeignKey\(Author, on_delete=models\.CASCADE\)/, 'author_name = models.CharField(max_length=100)') }] });
+    await client!.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri: modelsUri } });
+    for (let i = 0; i < 100 && client!.refreshRequests === refreshes; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(client!.refreshRequests > refreshes, 'the client was asked to re-pull');
+    const after: any = await client!.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri }, previousResultId: first.resultId });
+    assert.equal(after.kind, 'full');
+    assert.deepEqual(after.items, [], `before: ${items.map((d: any) => d.message).join('; ')}`);
   });
 
   it('indexes a large workspace on a worker thread and knows its models', async () => {

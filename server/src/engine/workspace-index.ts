@@ -23,6 +23,19 @@ export interface FileSummary {
   sqlStatements: number;
   /** Models and tables the file's queries touch. */
   models: string[];
+  /** A hash of what the file shows the others (sharedKey), when it shows them anything. */
+  shared?: string;
+}
+
+/**
+ * What the other files' findings read of this one's entry (models, helpers, routes), without
+ * positions (typing above a model moves it, and changes nothing the others see); undefined for
+ * the most files, which show them nothing.
+ */
+function sharedKey(entry: IndexEntry): string | undefined {
+  if (!entry.models.length && !entry.queryHelpers.length && !entry.effectHelpers.length && !entry.routes.length) return undefined;
+  const text = JSON.stringify([entry.models, entry.queryHelpers, entry.effectHelpers, entry.routes], (k, v) => (k === 'start' || k === 'end' ? undefined : v));
+  return createHash('sha1').update(text).digest('base64');
 }
 
 /**
@@ -92,7 +105,21 @@ export class WorkspaceIndex {
   /** Functions across the workspace that issue queries: what per-item calls to imported helpers need. */
   readonly functions = new WorkspaceFunctions();
 
+  /**
+   * Bumped each time what a file shows the others changes (a model, a query helper, a route, a
+   * schema): analyses of open documents made before it may be stale.
+   */
+  revision = 0;
+  /** Told when `revision` changes outside `build` (whose end makes every analysis stale anyway). */
+  onRevision?: () => void;
+  private building = false;
+
   constructor(private readonly engine: Engine, private readonly log: (m: string) => void) {}
+
+  private bump(): void {
+    this.revision++;
+    if (!this.building) this.onRevision?.();
+  }
 
   get size(): number {
     return this.files.size;
@@ -119,10 +146,12 @@ export class WorkspaceIndex {
   }
 
   /** Re-reads one file (created or changed on disk). */
+  /** Indexes a file's text (from disk, or an open document's not yet analysed). */
   update(file: string, text: string): void {
     // schema.prisma holds models and relations only: no facts, no findings.
     if (isPrismaSchema(file)) {
       this.models.set(file, prismaSchemaModels(text));
+      this.bump();
       return;
     }
     const language = languageOfPath(file);
@@ -147,10 +176,14 @@ export class WorkspaceIndex {
     } else this.recordedDuringBuild?.add(file);
     this.models.set(file, entry.models);
     this.functions.set(file, entry.queryHelpers, entry.effectHelpers, entry.routes);
-    this.files.set(file, { hash: entry.hash, queries: entry.queries, sqlStatements: entry.sqlStatements, models: entry.touched });
+    const shared = sharedKey(entry);
+    const before = this.files.get(file);
+    this.files.set(file, { hash: entry.hash, queries: entry.queries, sqlStatements: entry.sqlStatements, models: entry.touched, shared });
+    if (before?.shared !== shared) this.bump();
   }
 
   remove(file: string): void {
+    if (this.files.get(file)?.shared !== undefined || isPrismaSchema(file)) this.bump();
     this.recordedDuringBuild?.add(file);
     this.files.delete(file);
     this.models.set(file, []);
@@ -169,6 +202,22 @@ export class WorkspaceIndex {
     onProgress: (p: IndexProgress) => void,
     isCancelled: () => boolean,
     /** Given the number of files: workers to index them, or none (a small workspace). */
+    startWorkers?: (files: number) => IndexWorkers | undefined,
+  ): Promise<boolean> {
+    this.building = true;
+    try {
+      return await this.buildFiles(root, settings, onProgress, isCancelled, startWorkers);
+    } finally {
+      this.building = false;
+      this.revision++;
+    }
+  }
+
+  private async buildFiles(
+    root: string,
+    settings: PerflensSettings,
+    onProgress: (p: IndexProgress) => void,
+    isCancelled: () => boolean,
     startWorkers?: (files: number) => IndexWorkers | undefined,
   ): Promise<boolean> {
     await this.engine.init();

@@ -10,7 +10,7 @@ import { toDiagnostic } from './convert';
 const PUSH_DELAY_MS = 150;
 
 function resultId(ctx: ServerContext, doc: TextDocument): string {
-  return `${doc.version}:${ctx.settings.generation}`;
+  return `${doc.version}:${ctx.settings.generation}:${ctx.analyzer.revision}`;
 }
 
 export function registerPullDiagnostics(ctx: ServerContext): void {
@@ -23,7 +23,8 @@ export function registerPullDiagnostics(ctx: ServerContext): void {
     }
     const analysis = await ctx.analyzer.analyze(doc, () => token.isCancellationRequested);
     if (!analysis) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
-    return { kind: DocumentDiagnosticReportKind.Full, resultId: id, items: analysis.findings.map((f) => toDiagnostic(analysis.file, f)) };
+    // After the analysis: recording its own facts may have moved the index's revision.
+    return { kind: DocumentDiagnosticReportKind.Full, resultId: resultId(ctx, doc), items: analysis.findings.map((f) => toDiagnostic(analysis.file, f)) };
   });
 }
 

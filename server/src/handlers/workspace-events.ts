@@ -22,6 +22,8 @@ export function registerWorkspaceEvents(ctx: ServerContext, refreshDiagnostics: 
     ctx.analyzer.invalidateAll();
     refreshDiagnostics();
   });
+  // What a file changed on disk shows the others (a new migration, a checkout, another editor)
+  // moves the index's revision when it changes: the server then refreshes the open documents.
   ctx.connection.onDidChangeWatchedFiles(async ({ changes }) => {
     for (const change of changes) {
       const file = uriToPath(change.uri);
@@ -41,8 +43,13 @@ export function registerWorkspaceEvents(ctx: ServerContext, refreshDiagnostics: 
         ctx.index.remove(file);
         continue;
       }
-      // An open document is indexed from the editor's text (its analyses), not the disk's.
-      if (ctx.documents.get(change.uri)) continue;
+      // An open document is indexed from the editor's text, not the disk's: its analyses record
+      // it, and one opened without being shown (a file a quick fix wrote) is indexed here.
+      const open = ctx.documents.get(change.uri);
+      if (open) {
+        ctx.index.update(file, open.getText());
+        continue;
+      }
       const read = await readSource(file);
       if ('text' in read) ctx.index.update(file, read.text);
     }

@@ -144,6 +144,11 @@ export class Workbench {
     return squiggles.count();
   }
 
+  /** The warning squiggles the active editor shows now. */
+  async squiggleCount(): Promise<number> {
+    return this.page.locator('.editor-group-container.active .monaco-editor .squiggly-warning').count();
+  }
+
   /** Shows the hover at the cursor (the diagnostic's message) and returns its text. */
   async showHover(): Promise<string> {
     await this.page.keyboard.press('Control+K');
@@ -179,11 +184,14 @@ export class Workbench {
     return items.evaluateAll((els) => els.map((e) => (e as HTMLElement).innerText.trim()));
   }
 
-  /** Picks `title` from the open quick-fix menu; resolves when the menu is gone and the file is dirty. */
-  async pickQuickFix(title: string): Promise<void> {
+  /**
+   * Picks `title` from the open quick-fix menu; resolves when the menu is gone and the file is
+   * dirty (unless `editsFile` is false: a fix that writes another file).
+   */
+  async pickQuickFix(title: string, editsFile = true): Promise<void> {
     await this.page.locator('.action-widget .monaco-list-row.action', { hasText: title }).click();
     await this.page.locator('.action-widget').filter({ visible: true }).waitFor({ state: 'detached' });
-    await this.page.locator('.tabs-container .tab.active.dirty').waitFor();
+    if (editsFile) await this.page.locator('.tabs-container .tab.active.dirty').waitFor();
   }
 
   /** Ctrl+S; resolves when the active tab is no longer dirty (save participants such as fix-all have run). */
