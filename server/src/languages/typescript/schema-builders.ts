@@ -108,10 +108,11 @@ export function schemaBuilders(sf: ts.SourceFile): SchemaBuilders {
   };
   const index = (t: ModelFact, columns: string[]) => columns.length && t.indexes!.push({ columns });
   const key = (t: ModelFact, columns: string[]) => columns.length && t.keys!.push(columns);
-  const seen = new Set<ts.CallExpression>();
+  // A Kysely chain's later steps (`.addColumn(…)`) come first, being its outer calls: each branch
+  // tells them apart by its arguments, and the chain is read from its `createTable` call.
   for (const call of nodesOfKind<ts.CallExpression>(sf, ts.SyntaxKind.CallExpression)) {
     const n = name(call);
-    if (!n || seen.has(call)) continue;
+    if (!n) continue;
     const [a0, a1, a2] = call.arguments;
     const tableName = str(a0);
     if (!tableName) continue;
@@ -137,7 +138,6 @@ export function schemaBuilders(sf: ts.SourceFile): SchemaBuilders {
       else if (type === 'unique' || type === 'primary key') key(t, fields);
     } else if ((n === 'createTable' || n === 'alterTable') && call.arguments.length === 1) {
       const chain = chainOf(outermost(call));
-      for (const c of chain) seen.add(c);
       kyselyTable(table(tableName, call), chain.slice(chain.indexOf(call) + 1), out, index, key);
     } else if (n === 'createIndex' && call.arguments.length === 1) {
       const chain = chainOf(outermost(call));

@@ -1,5 +1,6 @@
 /**
- * unindexed-foreign-key in TypeORM entities and Drizzle tables.
+ * unindexed-foreign-key in TypeORM entities, Drizzle tables, and Knex, Kysely and Sequelize
+ * migrations.
  *
  * TypeORM: a `@ManyToOne` relation (its join column,
  * `authorId` or `@JoinColumn({ name })`) that no `@Index()` on it or on its column property, no
@@ -13,21 +14,23 @@
  * INDEX of the workspace's SQL) starts with. drizzle-kit writes what the schema declares, and
  * declares no index for a foreign key. The fix adds `index(…).on(t.key)` to the table's extra
  * config (made when there is none). MySQL tables are skipped: InnoDB indexes foreign keys.
+ *
+ * Migrations: the foreign keys their builders create (schema-builders.ts), checked against the
+ * indexes and keys of every migration and .sql file. A migration has run: the fix writes the next
+ * one of its folder (Fix.newMigration).
  */
+import * as path from 'node:path';
 import ts from 'typescript';
-import type { Detection } from '../../engine/finding';
-import type { Detector } from '../../engine/rule';
+import type { Detection, Fix } from '../../engine/finding';
+import type { DetectContext, Detector } from '../../engine/rule';
 import { mysqlOnly } from '../../engine/workspace-databases';
 import { sqlLookupIndexed } from '../../engine/workspace-models';
-import type { BuilderForeignKey } from '../../languages/typescript/schema-builders';
-import { migrationSlug } from './sql';
-import * as path from 'node:path';
 import type { TsFacts } from '../../languages/typescript/adapter';
 import { decoratorsOf, optionsOf, targetOf, type DecoratorUse } from '../../languages/typescript/decorators';
 import { addToExtraConfig, configParam, drizzleIndex, drizzleIndexed, drizzleTables } from '../../languages/typescript/drizzle-tables';
 import { ensureImport } from '../../languages/typescript/edits';
-import type { Fix } from '../../engine/finding';
-import type { DetectContext } from '../../engine/rule';
+import type { BuilderForeignKey } from '../../languages/typescript/schema-builders';
+import { migrationSlug } from './sql';
 
 /** Property and column names an `@Index([...])`/`@Unique([...])` of a class lists first (`@Index('name', ['a', 'b'])` too). */
 function leadingOf(d: DecoratorUse): string | undefined {
@@ -124,15 +127,19 @@ function drizzleSchema(sf: ts.SourceFile, ctx: DetectContext): Detection[] {
 
 const LIBRARY = { knex: 'Knex', kysely: 'Kysely', sequelize: 'Sequelize' } as const;
 
+/** A name in single quotes, as JS source. */
+const quoted = (name: string): string => `'${name.replace(/[\\']/g, '\\$&')}'`;
+
 /** The index as the migration's library writes it, in a new migration. */
-export function builderIndexCode(fk: Pick<BuilderForeignKey, 'table' | 'columns' | 'library'>): string {
-  const cols = fk.columns.map((c) => `'${c}'`).join(', ');
-  if (fk.library === 'knex') return `knex.schema.alterTable('${fk.table}', (table) => { table.index([${cols}]); })`;
-  if (fk.library === 'kysely') {
-    const name = `${fk.table}_${fk.columns.join('_')}_idx`.replace(/[^A-Za-z0-9_]/g, '_');
-    return `db.schema.createIndex('${name}').on('${fk.table}').columns([${cols}]).execute()`;
-  }
-  return `queryInterface.addIndex('${fk.table}', [${cols}])`;
+function builderIndexCode(fk: Pick<BuilderForeignKey, 'table' | 'columns' | 'library'>): string {
+  const cols = fk.columns.map(quoted).join(', ');
+  if (fk.library === 'knex') return `knex.schema.alterTable(${quoted(fk.table)}, (table) => { table.index([${cols}]); })`;
+  if (fk.library === 'kysely') return `db.schema.createIndex(${quoted(kyselyIndexName(fk))}).on(${quoted(fk.table)}).columns([${cols}]).execute()`;
+  return `queryInterface.addIndex(${quoted(fk.table)}, [${cols}])`;
+}
+
+function kyselyIndexName(fk: Pick<BuilderForeignKey, 'table' | 'columns'>): string {
+  return `${fk.table}_${fk.columns.join('_')}_idx`.replace(/[^A-Za-z0-9_]/g, '_');
 }
 
 /**
@@ -175,27 +182,28 @@ function builderMigrations(sf: ts.SourceFile, facts: TsFacts, ctx: DetectContext
 function migrationFile(fk: BuilderForeignKey, sf: ts.SourceFile): string | undefined {
   const commonJs = /\bmodule\.exports\b|\bexports\.up\b/.test(sf.text);
   const typed = /\.[mc]?ts$/.test(sf.fileName);
-  const cols = `[${fk.columns.map((c) => `'${c}'`).join(', ')}]`;
+  const cols = `[${fk.columns.map(quoted).join(', ')}]`;
+  const table = quoted(fk.table);
   if (fk.library === 'knex') {
-    const up = `knex.schema.alterTable('${fk.table}', (table) => {\n    table.index(${cols});\n  })`;
-    const down = `knex.schema.alterTable('${fk.table}', (table) => {\n    table.dropIndex(${cols});\n  })`;
+    const up = `knex.schema.alterTable(${table}, (table) => {\n    table.index(${cols});\n  })`;
+    const down = `knex.schema.alterTable(${table}, (table) => {\n    table.dropIndex(${cols});\n  })`;
     if (commonJs) return `exports.up = (knex) =>\n  ${up};\n\nexports.down = (knex) =>\n  ${down};\n`;
     const param = typed ? 'knex: Knex' : 'knex';
     const ret = typed ? ': Promise<void>' : '';
     return `${typed ? "import type { Knex } from 'knex';\n\n" : ''}export async function up(${param})${ret} {\n  await ${up};\n}\n\nexport async function down(${param})${ret} {\n  await ${down};\n}\n`;
   }
   if (fk.library === 'kysely') {
-    const name = `${fk.table}_${fk.columns.join('_')}_idx`.replace(/[^A-Za-z0-9_]/g, '_');
+    const name = quoted(kyselyIndexName(fk));
     const param = typed ? 'db: Kysely<any>' : 'db';
     const ret = typed ? ': Promise<void>' : '';
-    const up = `await db.schema.createIndex('${name}').on('${fk.table}').columns(${cols}).execute();`;
-    const down = `await db.schema.dropIndex('${name}').execute();`;
+    const up = `await db.schema.createIndex(${name}).on(${table}).columns(${cols}).execute();`;
+    const down = `await db.schema.dropIndex(${name}).execute();`;
     if (commonJs) return `exports.up = async (db) => {\n  ${up}\n};\n\nexports.down = async (db) => {\n  ${down}\n};\n`;
     return `${typed ? "import type { Kysely } from 'kysely';\n\n" : ''}export async function up(${param})${ret} {\n  ${up}\n}\n\nexport async function down(${param})${ret} {\n  ${down}\n}\n`;
   }
   if (!commonJs) return undefined;
   return (
-    `'use strict';\n\n/** @type {import('sequelize-cli').Migration} */\nmodule.exports = {\n  async up(queryInterface) {\n    await queryInterface.addIndex('${fk.table}', ${cols});\n  },\n\n` +
-    `  async down(queryInterface) {\n    await queryInterface.removeIndex('${fk.table}', ${cols});\n  },\n};\n`
+    `'use strict';\n\n/** @type {import('sequelize-cli').Migration} */\nmodule.exports = {\n  async up(queryInterface) {\n    await queryInterface.addIndex(${table}, ${cols});\n  },\n\n` +
+    `  async down(queryInterface) {\n    await queryInterface.removeIndex(${table}, ${cols});\n  },\n};\n`
   );
 }
