@@ -24,6 +24,12 @@ export function renderSnapshot(code: string, findings: readonly Finding[]): stri
     for (const fix of f.fixes) {
       out.push(`  fix (${fix.applicability}): ${fix.title}`);
       if (fix.applicability === 'display-only') continue;
+      if (fix.newMigration) {
+        // A new file beside this one, named when it is written.
+        out.push(`  new migration <next>_${fix.newMigration.slug}${fix.newMigration.extension}`);
+        for (const l of fix.newMigration.text.replace(/\n$/, '').split('\n')) out.push(`  + ${l}`);
+        continue;
+      }
       const diff = changedLines(code, applyFix(code, fix));
       out.push(`  @@ line ${diff.from}`);
       for (const l of diff.removed) out.push(`  - ${l}`);
