@@ -1,5 +1,7 @@
 /** `perflens lint --fix`: safe fixes by default, unsafe ones on request, files written, the rest reported. */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { PRISMA_HANDLER } from '../harness/samples';
 import { TempWorkspace, json, perflens } from './run-cli';
 
@@ -83,6 +85,29 @@ describe('perflens lint --fix', () => {
     const run = perflens(ws.root, ['lint', '--format', 'json', '--fix', '--unsafe-fixes']);
     assert.deepEqual(json(run), { version: 1, files: 1, findings: [] });
     assert.match(run.stderr, /applied 1 fix\b/);
+  });
+
+  it('writes the next migration of the folder for a foreign key of a migration that has run, with --unsafe-fixes only', () => {
+    const init = "CREATE TABLE posts (\n  id bigserial PRIMARY KEY,\n  author_id bigint NOT NULL REFERENCES authors (id)\n);\n";
+    const knex = "exports.up = (knex) => knex.schema.createTable('comments', (t) => {\n  t.increments('id');\n  t.integer('post_id').references('posts.id');\n});\n";
+    ws.write('db/migrations/0001_init.sql', init);
+    ws.write('migrations/20240101000000_comments.js', knex);
+    const safeOnly = perflens(ws.root, ['lint', '--fix']);
+    assert.match(safeOnly.stdout, /fix: --fix --unsafe-fixes, changes behaviour, writes a new migration/);
+    assert.deepEqual(fs.readdirSync(path.join(ws.root, 'db/migrations')), ['0001_init.sql']);
+    const run = perflens(ws.root, ['lint', '--fix', '--unsafe-fixes']);
+    assert.equal(run.status, 0, run.stdout + run.stderr);
+    assert.match(run.stdout, /Applied 2 fixes\./);
+    assert.match(run.stderr, /wrote db\/migrations\/0002_add_posts_author_id_index\.sql/);
+    assert.equal(ws.read('db/migrations/0002_add_posts_author_id_index.sql'), '-- The index of the foreign key posts (author_id) → authors (PerfLens, unindexed-foreign-key).\nCREATE INDEX posts_author_id_idx ON posts (author_id);\n');
+    assert.equal(ws.read('db/migrations/0001_init.sql'), init, 'the migration that has run is not edited');
+    const written = fs.readdirSync(path.join(ws.root, 'migrations')).filter((f) => f !== '20240101000000_comments.js');
+    assert.equal(written.length, 1);
+    assert.match(written[0], /^\d{14}_add_comments_post_id_index\.js$/);
+    assert.match(ws.read(`migrations/${written[0]}`), /^exports\.up = \(knex\) =>\n  knex\.schema\.alterTable\('comments', \(table\) => \{\n    table\.index\(\['post_id'\]\);/);
+    assert.equal(json(perflens(ws.root, ['lint', '--format', 'json'])).findings.length, 0);
+    // Run again: nothing left to write.
+    assert.doesNotMatch(perflens(ws.root, ['lint', '--fix', '--unsafe-fixes']).stderr, /wrote/);
   });
 
   it('keeps a UTF-8 byte-order mark and CRLF line ends of a fixed file', () => {

@@ -41,8 +41,8 @@ export function formatText(results: LintResults, style: TextStyle): string {
   for (const { file, relative, findings } of withFindings) {
     for (const f of findings) {
       counts[f.severity]++;
-      if (f.fixes.some((x) => x.edits.length > 0 && eligible(x.applicability, 'safe'))) safe++;
-      else if (f.fixes.some((x) => x.edits.length > 0 && eligible(x.applicability, 'unsafe'))) unsafe++;
+      if (f.fixes.some((x) => eligible(x.applicability, 'safe'))) safe++;
+      else if (f.fixes.some((x) => eligible(x.applicability, 'unsafe'))) unsafe++;
       const s = file.lineIndex.position(f.start);
       out.push(
         `${paint(style, 'bold', `${relative}:${s.line + 1}:${s.character + 1}`)}  ${paint(style, SEVERITY_COLOR[f.severity], f.severity)}  ${f.message}  ${paint(style, 'dim', `[${f.ruleId}]`)}`,
@@ -58,13 +58,8 @@ export function formatText(results: LintResults, style: TextStyle): string {
         out.push(paint(style, 'dim', `  ${' '.repeat(width)} | `) + ' '.repeat(line.from) + paint(style, SEVERITY_COLOR[f.severity], '^'.repeat(line.to - line.from)));
       }
       for (const fix of f.fixes) {
-        const how = fix.newMigration
-          ? "suggestion; the editor's quick fix writes the migration"
-          : fix.applicability === 'safe'
-            ? 'fix: --fix'
-            : fix.applicability === 'unsafe'
-              ? 'fix: --fix --unsafe-fixes, changes behaviour'
-              : 'suggestion';
+        const writes = fix.newMigration ? ', writes a new migration' : '';
+        const how = fix.applicability === 'safe' ? `fix: --fix${writes}` : fix.applicability === 'unsafe' ? `fix: --fix --unsafe-fixes, changes behaviour${writes}` : 'suggestion';
         out.push(`  ${paint(style, 'cyan', '↳')} ${fix.title} ${paint(style, 'dim', `(${how})`)}`);
       }
       out.push('');

@@ -10,8 +10,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { FileFilter, mergeSettings, readConfigFile } from '../engine/config';
 import { discoverFiles, discoverFilesSync } from '../engine/file-discovery';
-import type { FixMode } from '../engine/fix-selection';
-import type { Finding } from '../engine/finding';
+import { eligible, type FixMode } from '../engine/fix-selection';
+import { newMigrationFiles } from '../engine/migration-names';
+import type { Finding, NewMigration } from '../engine/finding';
 import { SourceFile, languageOfPath } from '../engine/source-file';
 import { defaultCacheDir } from '../database/cache-dir';
 import type { ModelFact } from '../languages/facts';
@@ -153,6 +154,23 @@ async function writeFixed(file: string, text: string): Promise<void> {
   }
   const hadBom = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf;
   await fs.writeFile(file, hadBom ? BOM + text : text);
+}
+
+/**
+ * Writes a fix's new migration, named the next of its folder now (after any this run wrote), never
+ * over a file; false when the folder's names follow no known scheme or a file is in the way.
+ */
+async function writeMigration(m: NewMigration, root: string, log: (message: string) => void): Promise<boolean> {
+  const files = newMigrationFiles(m);
+  if (!files) return false;
+  try {
+    for (const f of files) await fs.writeFile(f.path, f.text, { flag: 'wx' });
+  } catch (e) {
+    log(`could not write the new migration: ${(e as Error).message}`);
+    return false;
+  }
+  log(`wrote ${files.map((f) => relativeTo(root, f.path)).join(', ')}`);
+  return true;
 }
 
 /** `abs` relative to `root`, '/'-separated (without path.relative's normalizing, for a walked path). */
@@ -327,8 +345,19 @@ export async function lintFiles(root: string, paths: readonly string[], options:
           await writeFixed(t.file, outcome.fixedText);
           file = new SourceFile(t.file, file.language, outcome.fixedText, file.version + 1);
         }
-        results.fixesApplied += outcome.fixesApplied;
-        done.set(t.file, { file, relative: t.relative, findings: outcome.findings, fixesApplied: outcome.fixesApplied });
+        let findings = outcome.findings;
+        let applied = outcome.fixesApplied;
+        if (options.fix) {
+          // Fixes that write a new migration beside the file (which has run already).
+          findings = [];
+          for (const f of outcome.findings) {
+            const fix = f.fixes.find((x) => eligible(x.applicability, options.fix!));
+            if (fix?.newMigration && (await writeMigration(fix.newMigration, absRoot, log))) applied++;
+            else findings.push(f);
+          }
+        }
+        results.fixesApplied += applied;
+        done.set(t.file, { file, relative: t.relative, findings, fixesApplied: applied });
         cache?.update(t.file, t.hash, { findings: outcome.findings, deps: outcome.deps.map((d) => [d, files.depHash(d)]) });
       }
     }

@@ -24,8 +24,8 @@ export interface Fix {
   edits: Edit[];
   /**
    * A migration file the fix adds beside the file's own (which has run already): its name is the
-   * next in the folder's scheme, chosen when the fix is applied (migration-names.ts). The editor's
-   * quick fix creates it; the CLI shows it as a suggestion.
+   * next in the folder's scheme, chosen when the fix is applied (migration-names.ts): by the
+   * editor's quick fix, or `perflens lint --fix`. Such a fix has no edits of the file itself.
    */
   newMigration?: NewMigration;
 }
