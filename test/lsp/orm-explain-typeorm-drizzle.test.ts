@@ -1,6 +1,6 @@
 /**
  * `perflens.explain` on a TypeORM and a Drizzle call of a small workspace written to a temp folder:
- * the entities/tables and the `schema.sql` the embedded database is built from agree, so the
+ * the entities/tables and the TypeORM migration the embedded database is built from agree, so the
  * translated SQL runs there. Asserts on the plan's shape (node types, relations), never on timings.
  */
 import * as assert from 'node:assert/strict';
@@ -11,10 +11,22 @@ import { pathToFileURL } from 'node:url';
 import { initializeWorkspace, startServer, type TestClient } from './client';
 
 const FILES: Record<string, string> = {
-  'schema.sql': `
-CREATE TABLE users (id serial PRIMARY KEY, email text NOT NULL UNIQUE);
-CREATE TABLE posts (id serial PRIMARY KEY, title text NOT NULL, published boolean NOT NULL DEFAULT false, author_id integer NOT NULL REFERENCES users (id), created_at timestamptz NOT NULL DEFAULT now());
-CREATE INDEX posts_author_id_idx ON posts (author_id);
+  // The schema comes from the project's TypeORM migration (as `typeorm migration:generate` writes
+  // them): no .sql file.
+  'src/migrations/1700000000000-Init.ts': `import { MigrationInterface, QueryRunner } from 'typeorm';
+
+export class Init1700000000000 implements MigrationInterface {
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(\`CREATE TABLE users (id serial PRIMARY KEY, email text NOT NULL UNIQUE)\`);
+    await queryRunner.query(\`CREATE TABLE posts (id serial PRIMARY KEY, title text NOT NULL, published boolean NOT NULL DEFAULT false, author_id integer NOT NULL REFERENCES users (id), created_at timestamptz NOT NULL DEFAULT now())\`);
+    await queryRunner.query(\`CREATE INDEX posts_author_id_idx ON posts (author_id)\`);
+  }
+
+  public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(\`DROP TABLE posts\`);
+    await queryRunner.query(\`DROP TABLE users\`);
+  }
+}
 `,
   'src/entities/user.ts': `import { Column, Entity, OneToMany, PrimaryGeneratedColumn } from 'typeorm';
 import { Post } from './post';

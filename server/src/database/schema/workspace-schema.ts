@@ -1,14 +1,16 @@
 /**
  * The schema of the embedded database, from the workspace: Prisma migrations
  * (`prisma/migrations/<timestamp>_<name>/migration.sql`, in folder order), or when a Prisma
- * project has none yet its `schema.prisma` translated to DDL, then Django and SQLAlchemy models
- * translated to DDL, then the DDL statements of the other `.sql` files (queries in those files are
- * left out: they are what gets explained).
+ * project has none yet its `schema.prisma` translated to DDL, then the raw SQL of JS/TS migrations
+ * (TypeORM's generated ones, Knex and Sequelize raw queries; in file-name order), then Django and
+ * SQLAlchemy models translated to DDL, then the DDL statements of the other `.sql` files (queries in
+ * those files are left out: they are what gets explained).
  */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { discoverFiles } from '../../engine/file-discovery';
 import { splitStatements } from '../../languages/sql/split';
+import { mayRunSql, migrationSql } from './js-migrations';
 import { prismaToDdl } from './prisma-ddl';
 import { mayDeclareModels, pythonModelsDdl, type PythonSourceFile } from './python-models';
 
@@ -31,9 +33,11 @@ export async function loadWorkspaceSchema(root: string, options: { isCancelled?:
   const sqlFiles: string[] = [];
   const prismaFiles: string[] = [];
   const pythonFiles: string[] = [];
-  const match = (name: string): boolean => name.endsWith('.sql') || name.endsWith('.py') || name === 'schema.prisma';
+  const scriptFiles: string[] = [];
+  const SCRIPT = /\.(ts|mts|cts|js|mjs|cjs)$/;
+  const match = (name: string): boolean => name.endsWith('.sql') || name.endsWith('.py') || name === 'schema.prisma' || SCRIPT.test(name);
   for await (const file of discoverFiles(root, { match, isCancelled: options.isCancelled })) {
-    (file.endsWith('.sql') ? sqlFiles : file.endsWith('.py') ? pythonFiles : prismaFiles).push(file);
+    (file.endsWith('.sql') ? sqlFiles : file.endsWith('.py') ? pythonFiles : SCRIPT.test(file) ? scriptFiles : prismaFiles).push(file);
   }
   const rel = (file: string): string => path.relative(root, file).split(path.sep).join('/');
   const isMigration = (file: string): boolean => /(^|\/)migrations\/[^/]+\/migration\.sql$/.test(rel(file));
@@ -54,6 +58,19 @@ export async function loadWorkspaceSchema(root: string, options: { isCancelled?:
     // A Prisma project with migrations already has its DDL; the schema is only the fallback.
     if (migrationDirs.has(path.dirname(file))) continue;
     add(prismaToDdl(await fs.readFile(file, 'utf8')), file);
+  }
+  // Migration files are named so that their order is the order they run in (a timestamp first).
+  const byName = (a: string, b: string): number => (path.basename(a) < path.basename(b) ? -1 : path.basename(a) > path.basename(b) ? 1 : a < b ? -1 : 1);
+  for (const file of scriptFiles.filter((f) => mayRunSql(rel(f), '.query(')).sort(byName)) {
+    const text = await fs.readFile(file, 'utf8');
+    if (!mayRunSql(rel(file), text)) continue;
+    let sql: string[] = [];
+    try {
+      sql = migrationSql(file, text);
+    } catch {
+      // Not parseable: its schema is not known, the rest still is.
+    }
+    if (sql.length) add(sql.map((q) => (/;\s*$/.test(q) ? q : `${q};`)).join('\n'), file);
   }
   const python: PythonSourceFile[] = [];
   for (const file of pythonFiles) {

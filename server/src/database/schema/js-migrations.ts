@@ -1,0 +1,60 @@
+/**
+ * The raw SQL that JS/TS migrations run in their `up`: what `typeorm migration:generate` writes
+ * (`await queryRunner.query(\`CREATE TABLE …\`)`), Knex's `knex.raw(…)` and `knex.schema.raw(…)`,
+ * Sequelize's `queryInterface.sequelize.query(…)`. A TypeORM project with migrations has no `.sql`
+ * file for the embedded database; its migrations hold the schema.
+ */
+import ts from 'typescript';
+
+/** A migration folder's file that may run raw SQL. */
+export function mayRunSql(relPath: string, text: string): boolean {
+  return /(^|\/)migrations?\/([^/]+\/)*[^/]+\.(ts|mts|cts|js|mjs|cjs)$/.test(relPath) && !/\.d\.[mc]?ts$/.test(relPath) && /\.(query|raw)\s*\(/.test(text);
+}
+
+function scriptKind(file: string): ts.ScriptKind {
+  return /\.[mc]?js$/.test(file) ? ts.ScriptKind.JS : ts.ScriptKind.TS;
+}
+
+/** The function that applies the migration: a method, function or property named `up`. */
+function upBodies(sf: ts.SourceFile): ts.Node[] {
+  const out: ts.Node[] = [];
+  const visit = (n: ts.Node): void => {
+    if ((ts.isMethodDeclaration(n) || ts.isFunctionDeclaration(n)) && n.name && ts.isIdentifier(n.name) && n.name.text === 'up' && n.body) {
+      out.push(n.body);
+      return;
+    }
+    // `exports.up = …`, `up: async () => …`, `export const up = …`.
+    const named =
+      (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(n.left) && n.left.name.text === 'up' && n.right) ||
+      (ts.isPropertyAssignment(n) && ts.isIdentifier(n.name) && n.name.text === 'up' && n.initializer) ||
+      (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.name.text === 'up' && n.initializer);
+    if (named && (ts.isArrowFunction(named) || ts.isFunctionExpression(named))) {
+      out.push(named.body);
+      return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return out;
+}
+
+/** Larger than any migration a person or a generator writes: not read. */
+const MAX_CHARS = 1024 * 1024;
+
+/** The SQL texts the file's `up` passes to `.query(…)` or `.raw(…)` as plain strings, in order (a template with `${…}` is skipped). */
+export function migrationSql(file: string, text: string): string[] {
+  if (text.length > MAX_CHARS) return [];
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKind(file));
+  const out: string[] = [];
+  for (const body of upBodies(sf)) {
+    const visit = (n: ts.Node): void => {
+      if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && /^(query|raw)$/.test(n.expression.name.text)) {
+        const arg = n.arguments[0];
+        if (arg && (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg))) out.push(arg.text);
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(body);
+  }
+  return out;
+}
