@@ -2,21 +2,17 @@
  * Drizzle tables as the translator needs them: `export const posts = pgTable('posts', { authorId:
  * integer('author_id'), … })` gives the table and, per property, the column (the builder's first
  * string argument; without one, the property name, which is what Drizzle uses unless the client
- * was created with `casing: 'snake_case'`). `relations(posts, ({ one, many }) => ({ … }))` gives
- * the relations `db.query.posts.findMany({ with })` loads.
+ * was created with `casing: 'snake_case'`), read by languages/typescript/drizzle-tables.ts.
+ * `relations(posts, ({ one, many }) => ({ … }))` gives the relations `db.query.posts.findMany({
+ * with })` loads.
  */
 import ts from 'typescript';
+import { drizzleTables, type DrizzleColumn } from '../../languages/typescript/drizzle-tables';
 import { walk } from '../../languages/typescript/walk';
 import type { TsModules } from './typescript-modules';
 import { propertyName } from './typescript-values';
 
-export interface DrizzleColumn {
-  property: string;
-  column: string;
-  /** Named by the property: snake_case casing on the client would rename it. */
-  unnamed?: boolean;
-  primary?: boolean;
-}
+export type { DrizzleColumn };
 
 export interface DrizzleRelation {
   name: string;
@@ -36,8 +32,6 @@ export interface DrizzleTable {
   relations: DrizzleRelation[];
   file: string;
 }
-
-const TABLE_FUNCTIONS = /^(pgTable|mysqlTable|sqliteTable|pgTableCreator)$/;
 
 export class DrizzleTables {
   private readonly byFile = new Map<string, DrizzleTable[]>();
@@ -65,36 +59,13 @@ export class DrizzleTables {
 }
 
 function readTables(sf: ts.SourceFile, file: string): DrizzleTable[] {
-  const out: DrizzleTable[] = [];
+  // The tables (and their columns) as the rules read them; the relations are the translator's.
+  const out: DrizzleTable[] = drizzleTables(sf).map((t) => ({ name: t.name, table: t.table, columns: t.columns, relations: [], file }));
   const relationCalls: ts.CallExpression[] = [];
   walk(sf, (n) => {
     if (!ts.isVariableDeclaration(n) || !ts.isIdentifier(n.name) || !n.initializer || !ts.isCallExpression(n.initializer)) return;
     const call = n.initializer;
-    const fn = ts.isIdentifier(call.expression) ? call.expression.text : '';
-    if (fn === 'relations') {
-      relationCalls.push(call);
-      return;
-    }
-    if (!TABLE_FUNCTIONS.test(fn)) return;
-    const [nameArg, columnsArg] = call.arguments;
-    if (!nameArg || !ts.isStringLiteralLike(nameArg) || !columnsArg || !ts.isObjectLiteralExpression(columnsArg)) return;
-    const columns: DrizzleColumn[] = [];
-    for (const p of columnsArg.properties) {
-      if (!ts.isPropertyAssignment(p)) continue;
-      const property = propertyName(p);
-      if (!property) continue;
-      // `integer('author_id').notNull().references(…)`: the innermost call names the column.
-      let e: ts.Expression = p.initializer;
-      let primary = false;
-      while (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression)) {
-        if (e.expression.name.text === 'primaryKey') primary = true;
-        e = e.expression.expression;
-      }
-      const first = ts.isCallExpression(e) ? e.arguments[0] : undefined;
-      const named = first && ts.isStringLiteralLike(first) ? first.text : undefined;
-      columns.push({ property, column: named ?? property, ...(named ? {} : { unnamed: true }), ...(primary ? { primary: true } : {}) });
-    }
-    out.push({ name: n.name.text, table: nameArg.text, columns, relations: [], file });
+    if (ts.isIdentifier(call.expression) && call.expression.text === 'relations') relationCalls.push(call);
   });
   for (const call of relationCalls) {
     const [tableArg, fnArg] = call.arguments;

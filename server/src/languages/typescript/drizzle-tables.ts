@@ -29,6 +29,15 @@ export interface DrizzleForeignKey {
   node: ts.Node;
 }
 
+export interface DrizzleColumn {
+  property: string;
+  /** The builder's first string argument, else the property. */
+  column: string;
+  /** Named by the property: snake_case casing on the client would rename it. */
+  unnamed?: boolean;
+  primary?: boolean;
+}
+
 export interface DrizzleTable {
   /** The variable: `posts`. */
   name: string;
@@ -37,7 +46,7 @@ export interface DrizzleTable {
   dialect: DrizzleDialect;
   /** `pgTable` as the file calls it. */
   call: ts.CallExpression;
-  columns: ts.ObjectLiteralExpression;
+  columns: DrizzleColumn[];
   /** The third argument, when there is one. */
   extra?: ts.FunctionLikeDeclaration & { body: ts.ConciseBody };
   /** The extra config's list of constraints (array, or the object of older Drizzle). */
@@ -162,17 +171,21 @@ function readTable(name: string, call: ts.CallExpression, module: string): Drizz
   // `pgTable('posts', (t) => ({ id: t.integer() }))`.
   if ((ts.isArrowFunction(cols) || ts.isFunctionExpression(cols)) && cols.body) cols = returned(cols) ?? cols;
   if (!ts.isObjectLiteralExpression(cols)) return undefined;
-  const table: DrizzleTable = { name, table: nameArg.text, dialect: TABLE_FUNCTIONS[module].dialect, call, columns: cols, foreignKeys: [], indexed: [], module, keysByColumn: new Map() };
+  const table: DrizzleTable = { name, table: nameArg.text, dialect: TABLE_FUNCTIONS[module].dialect, call, columns: [], foreignKeys: [], indexed: [], module, keysByColumn: new Map() };
   const dbName = new Map<string, string>();
   for (const p of cols.properties) {
     if (!ts.isPropertyAssignment(p) || !(ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) continue;
     const key = p.name.text;
     const calls = chain(p.initializer);
     if (!calls.length) continue;
-    dbName.set(key, stringArg(calls[0]) ?? key);
-    table.keysByColumn.set(stringArg(calls[0]) ?? key, key);
+    const named = stringArg(calls[0]);
+    dbName.set(key, named ?? key);
+    table.keysByColumn.set(named ?? key, key);
+    const column: DrizzleColumn = { property: key, column: named ?? key, ...(named ? {} : { unnamed: true }) };
+    table.columns.push(column);
     for (const c of calls.slice(1)) {
       const m = methodName(c);
+      if (m === 'primaryKey') column.primary = true;
       if (m === 'primaryKey' || m === 'unique') table.indexed.push([key]);
       if (m === 'references' && c.arguments[0]) {
         const fn = unwrap(c.arguments[0]);
