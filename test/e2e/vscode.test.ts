@@ -27,6 +27,12 @@ const BATCH_FIX = 'Load all user rows with one findMany before the loop (changes
 const MIGRATION = 'sql/migrations/0001_likes.sql';
 const MIGRATION_TEXT = 'CREATE TABLE likes (\n  id bigserial PRIMARY KEY,\n  post_id bigint NOT NULL REFERENCES posts (id),\n  created_at timestamptz NOT NULL\n);\n';
 const NEXT_MIGRATION = 'sql/migrations/0002_add_likes_post_id_index.sql';
+/** A Drizzle schema whose foreign key has no index: the quick fix adds one to the table. */
+const DRIZZLE = 'drizzle-app/src/db/schema.ts';
+const DRIZZLE_TEXT =
+  "import { integer, pgTable, serial, text } from 'drizzle-orm/pg-core';\n\nexport const users = pgTable('users', {\n  id: serial('id').primaryKey(),\n  email: text('email').notNull(),\n});\n\n" +
+  "export const posts = pgTable('posts', {\n  id: serial('id').primaryKey(),\n  authorId: integer('author_id').notNull().references(() => users.id),\n  title: text('title').notNull(),\n});\n";
+const DRIZZLE_FIX = { file: DRIZZLE, rule: 'unindexed-foreign-key', line: 10, column: 13, title: "Add index('posts_author_id_idx').on(table.authorId) to posts" };
 
 /** The workspace's own settings: fix-all on save, and no TypeScript errors about the demo's missing node_modules. */
 const WORKSPACE_SETTINGS = {
@@ -56,9 +62,12 @@ describe('e2e: VS Code (code-server) with the packaged extension', function () {
     fs.writeFileSync(path.join(workspace, '.vscode/settings.json'), JSON.stringify(WORKSPACE_SETTINGS, null, 2));
     fs.mkdirSync(path.join(workspace, path.dirname(MIGRATION)));
     fs.writeFileSync(path.join(workspace, MIGRATION), MIGRATION_TEXT);
+    fs.mkdirSync(path.join(workspace, path.dirname(DRIZZLE)), { recursive: true });
+    fs.writeFileSync(path.join(workspace, DRIZZLE), DRIZZLE_TEXT);
     // What the fixes must write, from the CLI on the untouched copy.
     expected.quickFix = textAfterFix(workspace, QUICK_FIX.file, QUICK_FIX.rule, QUICK_FIX.line, QUICK_FIX.title);
     expected.fixAll = textAfterSafeFixes(workspace, FASTAPI);
+    expected.drizzle = textAfterFix(workspace, DRIZZLE_FIX.file, DRIZZLE_FIX.rule, DRIZZLE_FIX.line, DRIZZLE_FIX.title);
     codeServer = await startCodeServer(tools, { name: 'vscode', workspace, vsix, settings: WORKBENCH_SETTINGS });
     workbench = await Workbench.open(tools.chromium, codeServer.url, workspace, path.join(scratch, 'chromium-profile'));
   });
@@ -158,6 +167,21 @@ describe('e2e: VS Code (code-server) with the packaged extension', function () {
     await workbench!.openFile(MIGRATION);
     await waitUntil('no squiggle left in the migration', async () => (await workbench!.squiggleCount()) === 0);
     await shot('new-migration-written');
+  });
+
+  it('adds the index a Drizzle foreign key lacks to its table (quick fix)', async () => {
+    await workbench!.openFile(DRIZZLE_FIX.file);
+    await workbench!.waitForFindingAt(DRIZZLE_FIX.line, DRIZZLE_FIX.column);
+    assert.match(await workbench!.showHover(), /`posts\.authorId` \(column `author_id`\) references `users\.id` without an index/);
+    await workbench!.hideHover();
+    const titles = await workbench!.openQuickFixes();
+    assert.equal(titles[0], `${DRIZZLE_FIX.title} (changes behaviour)`);
+    await workbench!.pickQuickFix(DRIZZLE_FIX.title);
+    await workbench!.save();
+    await waitUntil('the Drizzle fix on disk', () => onDisk(DRIZZLE_FIX.file) === expected.drizzle);
+    assert.match(expected.drizzle, /\}, \(table\) => \[index\('posts_author_id_idx'\)\.on\(table\.authorId\)\]\);/);
+    await waitUntil('no squiggle left in the schema', async () => (await workbench!.squiggleCount()) === 0);
+    await shot('drizzle-index-added');
   });
 
   it('applies the safe fixes on save (source.fixAll.perflens in editor.codeActionsOnSave)', async () => {
