@@ -21,6 +21,12 @@ export interface TypeormColumn {
   deleteDate?: boolean;
   /** The join column of a many-to-one/owning one-to-one, with no property of its own. */
   relation?: string;
+  /** Its PostgreSQL type, for the embedded database's DDL (`integer`, `varchar(255)`, `serial`, …). */
+  sqlType?: string;
+  /** NULL allowed: `nullable: true`, a DeleteDateColumn, a relation's join column by default. */
+  nullable?: boolean;
+  /** `DEFAULT now()` of Create/UpdateDateColumn, `gen_random_uuid()` of a generated uuid. */
+  sqlDefault?: string;
 }
 
 export interface TypeormRelation {
@@ -128,6 +134,7 @@ export class TypeormEntities {
             primary: /^Primary/.test(d.name) || booleanOption(options, 'primary') === true,
             ...(booleanOption(options, 'select') === false ? { hidden: true } : {}),
             ...(d.name === 'DeleteDateColumn' ? { deleteDate: true } : {}),
+            ...columnType(d.name, d.args, options, member.type),
           });
         }
         const kind = RELATIONS[d.name];
@@ -154,7 +161,13 @@ export class TypeormEntities {
         const referenced = rel.joinColumn.referenced ?? (rel.target === name ? out.columns.find((c) => c.primary)?.property : this.entity(rel.target, file)?.columns.find((c) => c.primary)?.property) ?? 'id';
         rel.joinColumn.column = typeormCamelCase(`${rel.property}_${referenced}`);
       }
-      if (!out.columns.some((c) => c.column === rel.joinColumn!.column)) out.columns.push({ property: rel.property, column: rel.joinColumn.column, primary: false, relation: rel.property });
+      if (!out.columns.some((c) => c.column === rel.joinColumn!.column)) {
+        // The join column has the type of the key it references (integer for a serial key).
+        const target = rel.target === name ? out : this.entity(rel.target, file);
+        const key = target?.columns.find((c) => (rel.joinColumn!.referenced ? c.property === rel.joinColumn!.referenced : c.primary));
+        const sqlType = key?.sqlType === 'serial' ? 'integer' : key?.sqlType === 'bigserial' ? 'bigint' : key?.sqlType;
+        out.columns.push({ property: rel.property, column: rel.joinColumn.column, primary: false, relation: rel.property, sqlType: sqlType ?? 'integer', nullable: true });
+      }
     }
     return out;
   }
@@ -170,3 +183,55 @@ function booleanOption(obj: ts.ObjectLiteralExpression | undefined, key: string)
   if (!p || !ts.isPropertyAssignment(p)) return undefined;
   return p.initializer.kind === ts.SyntaxKind.TrueKeyword ? true : p.initializer.kind === ts.SyntaxKind.FalseKeyword ? false : undefined;
 }
+
+/** TypeORM's column types → PostgreSQL's (the ones TypeORM passes through unchanged are kept). */
+const SQL_TYPES: Record<string, string> = {
+  int: 'integer', int4: 'integer', integer: 'integer', int8: 'bigint', bigint: 'bigint', int2: 'smallint', smallint: 'smallint',
+  varchar: 'varchar', 'character varying': 'varchar', nvarchar: 'varchar', string: 'varchar', char: 'char', text: 'text', citext: 'text',
+  boolean: 'boolean', bool: 'boolean', uuid: 'uuid', json: 'json', jsonb: 'jsonb', date: 'date', time: 'time',
+  timestamp: 'timestamp', datetime: 'timestamp', timestamptz: 'timestamptz', 'timestamp with time zone': 'timestamptz', 'timestamp without time zone': 'timestamp',
+  decimal: 'numeric', numeric: 'numeric', float: 'double precision', double: 'double precision', 'double precision': 'double precision', float8: 'double precision', real: 'real', float4: 'real',
+  enum: 'text', 'simple-enum': 'text', 'simple-array': 'text', 'simple-json': 'text', bytea: 'bytea', inet: 'inet',
+};
+
+/** A property's TypeScript type → the column TypeORM makes of it (`string` → varchar). */
+function typeFromAnnotation(type: ts.TypeNode | undefined): string {
+  if (!type) return 'text';
+  const kinds = ts.isUnionTypeNode(type) ? type.types : [type];
+  const t = kinds.find((k) => !(ts.isLiteralTypeNode(k) && k.literal.kind === ts.SyntaxKind.NullKeyword) && k.kind !== ts.SyntaxKind.UndefinedKeyword);
+  if (!t) return 'text';
+  if (t.kind === ts.SyntaxKind.StringKeyword) return 'varchar';
+  if (t.kind === ts.SyntaxKind.NumberKeyword) return 'integer';
+  if (t.kind === ts.SyntaxKind.BooleanKeyword) return 'boolean';
+  if (ts.isTypeReferenceNode(t) && t.typeName.getText() === 'Date') return 'timestamp';
+  return 'text';
+}
+
+/** The SQL type, nullability and default of a column decorator (`@Column('text')`, `@Column({ type: 'int', nullable: true })`). */
+function columnType(decorator: string, args: readonly ts.Expression[], options: ts.ObjectLiteralExpression | undefined, annotation: ts.TypeNode | undefined): Pick<TypeormColumn, 'sqlType' | 'nullable' | 'sqlDefault'> {
+  const first = args[0] && ts.isStringLiteralLike(args[0]) ? args[0].text : undefined;
+  const nullable = booleanOption(options, 'nullable') === true || decorator === 'DeleteDateColumn' ? { nullable: true } : {};
+  if (decorator === 'PrimaryGeneratedColumn') {
+    if (first === 'uuid') return { sqlType: 'uuid', sqlDefault: 'gen_random_uuid()' };
+    return { sqlType: first === 'identity' ? 'integer' : 'serial' };
+  }
+  if (decorator === 'CreateDateColumn' || decorator === 'UpdateDateColumn') return { sqlType: 'timestamp', sqlDefault: 'now()', ...nullable };
+  if (decorator === 'DeleteDateColumn') return { sqlType: 'timestamp', nullable: true };
+  if (decorator === 'VersionColumn') return { sqlType: 'integer' };
+  const named = (first ?? stringOption(options, 'type'))?.toLowerCase();
+  let sqlType = named ? SQL_TYPES[named] ?? 'text' : typeFromAnnotation(annotation);
+  const length = numberOption(options, 'length');
+  if (sqlType === 'varchar' || sqlType === 'char') sqlType = `${sqlType}(${length ?? 255})`;
+  if (sqlType === 'numeric') {
+    const precision = numberOption(options, 'precision');
+    const scale = numberOption(options, 'scale');
+    if (precision !== undefined) sqlType = `numeric(${precision}${scale !== undefined ? `, ${scale}` : ''})`;
+  }
+  return { sqlType, ...nullable };
+}
+
+function numberOption(obj: ts.ObjectLiteralExpression | undefined, key: string): number | undefined {
+  const p = obj?.properties.find((x) => ts.isPropertyAssignment(x) && propertyName(x) === key);
+  return p && ts.isPropertyAssignment(p) && ts.isNumericLiteral(p.initializer) ? Number(p.initializer.text) : undefined;
+}
+

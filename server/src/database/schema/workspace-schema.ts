@@ -4,7 +4,8 @@
  * project has none yet its `schema.prisma` translated to DDL, then the raw SQL of JS/TS migrations
  * (TypeORM's generated ones, Knex and Sequelize raw queries; in file-name order), then Django and
  * SQLAlchemy models translated to DDL, then the DDL statements of the other `.sql` files (queries in
- * those files are left out: they are what gets explained).
+ * those files are left out: they are what gets explained), then TypeORM entities translated to DDL
+ * for the tables none of those created.
  */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
@@ -12,6 +13,7 @@ import { discoverFiles } from '../../engine/file-discovery';
 import { splitStatements } from '../../languages/sql/split';
 import { mayRunSql, migrationSql } from './js-migrations';
 import { prismaToDdl } from './prisma-ddl';
+import { createdTables, mayDeclareEntities, typeormDdl, type TypeormSourceFile } from './typeorm-ddl';
 import { mayDeclareModels, pythonModelsDdl, type PythonSourceFile } from './python-models';
 
 export interface SchemaStatement {
@@ -81,6 +83,22 @@ export async function loadWorkspaceSchema(root: string, options: { isCancelled?:
   out.statements.push(...models.statements);
   out.files.push(...models.files);
   for (const file of sqlFiles.filter((f) => !isMigration(f)).sort()) add(await fs.readFile(file, 'utf8'), file);
+  // TypeORM entities, for the tables nothing above created (a project that synchronizes its schema).
+  const entityFiles: TypeormSourceFile[] = [];
+  for (const file of scriptFiles.sort()) {
+    if (/\.d\.[mc]?ts$|\.[mc]?js$/.test(file)) continue;
+    const text = await fs.readFile(file, 'utf8');
+    if (mayDeclareEntities(text)) entityFiles.push({ abs: file, rel: rel(file), text });
+  }
+  if (entityFiles.length) {
+    try {
+      const entities = typeormDdl(entityFiles, createdTables(out.statements));
+      out.statements.push(...entities.statements);
+      out.files.push(...entities.files);
+    } catch {
+      // Entities that cannot be read leave the schema as the other sources make it.
+    }
+  }
   return out;
 }
 
