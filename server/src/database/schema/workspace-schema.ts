@@ -1,8 +1,9 @@
 /**
  * The schema of the embedded database, from the workspace: Prisma migrations
  * (`prisma/migrations/<timestamp>_<name>/migration.sql`, in folder order), or when a Prisma
- * project has none yet its `schema.prisma` translated to DDL, then the raw SQL of JS/TS migrations
- * (TypeORM's generated ones, Knex and Sequelize raw queries; in file-name order), then Django and
+ * project has none yet its `schema.prisma` translated to DDL, then JS/TS migrations in file-name
+ * order (the tables Knex, Kysely and Sequelize builders make, and raw SQL: TypeORM's generated
+ * migrations, Knex and Sequelize raw queries), then Django and
  * SQLAlchemy models translated to DDL, then the DDL statements of the other `.sql` files (queries in
  * those files are left out: they are what gets explained), then TypeORM entities translated to DDL
  * for the tables none of those created.
@@ -11,6 +12,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { discoverFiles } from '../../engine/file-discovery';
 import { splitStatements } from '../../languages/sql/split';
+import { builderDdl, mayBuildTables } from './builder-ddl';
 import { mayRunSql, migrationSql } from './js-migrations';
 import { prismaToDdl } from './prisma-ddl';
 import { createdTables, mayDeclareEntities, typeormDdl, type TypeormSourceFile } from './typeorm-ddl';
@@ -48,7 +50,7 @@ export async function loadWorkspaceSchema(root: string, options: { isCancelled?:
 
   const out: WorkspaceSchema = { statements: [], files: [] };
   const add = (text: string, file: string): void => {
-    out.files.push(rel(file));
+    if (out.files[out.files.length - 1] !== rel(file)) out.files.push(rel(file));
     for (const s of splitStatements(text)) {
       const sql = stripLeadingComments(s.text);
       if (DDL.test(sql)) out.statements.push({ sql, source: rel(file) });
@@ -63,14 +65,20 @@ export async function loadWorkspaceSchema(root: string, options: { isCancelled?:
   }
   // Migration files are named so that their order is the order they run in (a timestamp first).
   const byName = (a: string, b: string): number => (path.basename(a) < path.basename(b) ? -1 : path.basename(a) > path.basename(b) ? 1 : a < b ? -1 : 1);
-  for (const file of scriptFiles.filter((f) => mayRunSql(rel(f), '.query(')).sort(byName)) {
+  for (const file of scriptFiles.filter((f) => mayRunSql(rel(f), '.query(') || mayBuildTables(rel(f), 'createTable(')).sort(byName)) {
     const text = await fs.readFile(file, 'utf8');
-    if (!mayRunSql(rel(file), text)) continue;
+    let built: SchemaStatement[] = [];
     let sql: string[] = [];
     try {
-      sql = migrationSql(file, text);
+      // Knex, Kysely and Sequelize builders, then the raw SQL the same migration runs.
+      if (mayBuildTables(rel(file), text)) built = builderDdl(file, rel(file), text);
+      if (mayRunSql(rel(file), text)) sql = migrationSql(file, text);
     } catch {
       // Not parseable: its schema is not known, the rest still is.
+    }
+    if (built.length) {
+      out.files.push(rel(file));
+      out.statements.push(...built);
     }
     if (sql.length) add(sql.map((q) => (/;\s*$/.test(q) ? q : `${q};`)).join('\n'), file);
   }
