@@ -7,6 +7,7 @@
  * is the one the migrations build up, for plans and generated data, not a replay of them.
  */
 import ts from 'typescript';
+import { callName as nameOf, chainOf, isFalse, isTrue, names as strings, numberArg as num, option as prop, reference, standalone, stepsAfter, stringArg as str, unwrap } from '../../languages/typescript/builder-calls';
 import type { SchemaStatement } from './workspace-schema';
 
 interface Column {
@@ -36,59 +37,6 @@ export function mayBuildTables(relPath: string, text: string): boolean {
 }
 
 const q = (name: string): string => `"${name.replace(/"/g, '""')}"`;
-
-const unwrap = (e: ts.Expression): ts.Expression => {
-  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isAwaitExpression(e)) e = e.expression;
-  return e;
-};
-
-const nameOf = (call: ts.CallExpression): string | undefined => {
-  const c = call.expression;
-  return ts.isPropertyAccessExpression(c) ? c.name.text : ts.isIdentifier(c) ? c.text : undefined;
-};
-
-const str = (e: ts.Expression | undefined): string | undefined => {
-  const u = e && unwrap(e);
-  return u && ts.isStringLiteralLike(u) ? u.text : undefined;
-};
-
-const num = (e: ts.Expression | undefined): number | undefined => {
-  const u = e && unwrap(e);
-  return u && ts.isNumericLiteral(u) ? Number(u.text) : undefined;
-};
-
-const strings = (e: ts.Expression | undefined): string[] => {
-  const u = e && unwrap(e);
-  if (!u) return [];
-  if (ts.isStringLiteralLike(u)) return [u.text];
-  return ts.isArrayLiteralExpression(u) ? u.elements.map((x) => str(x)).filter((x): x is string => x !== undefined) : [];
-};
-
-function chainOf(outer: ts.Expression): ts.CallExpression[] {
-  const calls: ts.CallExpression[] = [];
-  let cur = unwrap(outer);
-  while (ts.isCallExpression(cur)) {
-    calls.unshift(cur);
-    if (!ts.isPropertyAccessExpression(cur.expression)) break;
-    cur = unwrap(cur.expression.expression);
-  }
-  return calls;
-}
-
-function prop(o: ts.Expression | undefined, key: string): ts.Expression | undefined {
-  const u = o && unwrap(o);
-  if (!u || !ts.isObjectLiteralExpression(u)) return undefined;
-  for (const p of u.properties) if (ts.isPropertyAssignment(p) && p.name.getText().replace(/^['"]|['"]$/g, '') === key) return p.initializer;
-  return undefined;
-}
-
-/** `'users.id'` → users (id); `'id'` with `inTable('users')` → users (id). */
-function reference(ref: string | undefined, inTable: string | undefined): Column['references'] | undefined {
-  if (!ref) return undefined;
-  if (inTable) return { table: inTable, column: ref };
-  const dot = ref.lastIndexOf('.');
-  return dot > 0 ? { table: ref.slice(0, dot), column: ref.slice(dot + 1) } : undefined;
-}
 
 const KNEX_TYPES: Record<string, string> = {
   integer: 'integer', int: 'integer', bigInteger: 'bigint', bigint: 'bigint', smallint: 'smallint', tinyint: 'smallint', mediumint: 'integer',
@@ -199,13 +147,11 @@ function sequelizeColumn(name: string, def: ts.Expression): Column | undefined {
   if (kind === 'STRING' || kind === 'CHAR') type = `${kind === 'STRING' ? 'varchar' : 'char'}(${num(call?.arguments[0]) ?? 255})`;
   else if (kind === 'DECIMAL') type = num(call?.arguments[0]) !== undefined ? `numeric(${num(call?.arguments[0])}, ${num(call?.arguments[1]) ?? 0})` : 'numeric';
   if (!type) return undefined;
-  const flag = (key: string) => unwrap(prop(def, key) ?? ts.factory.createFalse()).kind === ts.SyntaxKind.TrueKeyword;
   const col: Column = { name, type };
-  if (flag('primaryKey')) col.primary = true;
-  if (flag('autoIncrement')) col.type = type === 'bigint' ? 'bigserial' : 'serial';
-  const allowNull = prop(def, 'allowNull');
-  if (allowNull && unwrap(allowNull).kind === ts.SyntaxKind.FalseKeyword) col.notNull = true;
-  if (flag('unique')) col.unique = true;
+  if (isTrue(prop(def, 'primaryKey'))) col.primary = true;
+  if (isTrue(prop(def, 'autoIncrement'))) col.type = type === 'bigint' ? 'bigserial' : 'serial';
+  if (isFalse(prop(def, 'allowNull'))) col.notNull = true;
+  if (isTrue(prop(def, 'unique'))) col.unique = true;
   const refs = prop(def, 'references');
   const model = prop(refs, 'model');
   const refTable = str(model) ?? str(prop(model, 'tableName'));
@@ -225,7 +171,7 @@ function tableChanges(sf: ts.SourceFile): TableChange[] {
     if (!kind || !table) return;
     const at = a0.getStart(sf);
     const fn = a1 && unwrap(a1);
-    const receiverIsCall = ts.isPropertyAccessExpression(n.expression) && ts.isCallExpression(unwrap(n.expression.expression));
+    const receiverIsCall = !standalone(n);
     if (/^(createTable|createTableIfNotExists|alterTable|table)$/.test(kind) && fn && (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn))) {
       const change = knexChange(table, /^createTable/.test(kind), fn, at);
       if (change) out.push(change);
@@ -245,20 +191,9 @@ function tableChanges(sf: ts.SourceFile): TableChange[] {
       if (cols.length) out.push({ at, table, create: false, columns: [], constraints: [], indexes: [`CREATE ${/\bunique\s*:\s*true\b/.test(n.getText()) ? 'UNIQUE ' : ''}INDEX ON ${q(table)} (${cols.map(q).join(', ')});`] });
     } else if ((kind === 'createTable' || kind === 'alterTable') && n.arguments.length === 1) {
       // Kysely: the steps are the calls that wrap this one.
-      const steps: ts.CallExpression[] = [];
-      let cur: ts.Node = n;
-      while (ts.isPropertyAccessExpression(cur.parent) && ts.isCallExpression(cur.parent.parent) && cur.parent.parent.expression === cur.parent) {
-        cur = cur.parent.parent;
-        steps.push(cur as ts.CallExpression);
-      }
-      out.push(kyselyChange(table, kind === 'createTable', steps, at));
+      out.push(kyselyChange(table, kind === 'createTable', stepsAfter(n), at));
     } else if (kind === 'createIndex' && n.arguments.length === 1) {
-      const steps: ts.CallExpression[] = [];
-      let cur: ts.Node = n;
-      while (ts.isPropertyAccessExpression(cur.parent) && ts.isCallExpression(cur.parent.parent) && cur.parent.parent.expression === cur.parent) {
-        cur = cur.parent.parent;
-        steps.push(cur as ts.CallExpression);
-      }
+      const steps = stepsAfter(n);
       const on = str(steps.find((s) => nameOf(s) === 'on')?.arguments[0]);
       const cols = steps.filter((s) => nameOf(s) === 'column' || nameOf(s) === 'columns').flatMap((s) => strings(s.arguments[0]));
       const unique = steps.some((s) => nameOf(s) === 'unique');

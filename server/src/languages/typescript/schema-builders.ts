@@ -16,6 +16,7 @@
  */
 import ts from 'typescript';
 import type { ModelFact } from '../facts';
+import { callName as name, chainOf, isTrue as truthy, names, option as prop, reference, standalone, stepsAfter, stringArg as str, unwrap } from './builder-calls';
 import { SCHEMA_BUILDER_HINT } from './hints';
 import { nodesOfKind } from './walk';
 
@@ -35,66 +36,9 @@ export interface SchemaBuilders {
 }
 
 
-const unwrap = (e: ts.Expression): ts.Expression => {
-  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isAwaitExpression(e)) e = e.expression;
-  return e;
-};
-
-function name(call: ts.CallExpression): string | undefined {
-  const c = call.expression;
-  return ts.isPropertyAccessExpression(c) ? c.name.text : ts.isIdentifier(c) ? c.text : undefined;
-}
-
-function str(e: ts.Expression | undefined): string | undefined {
-  const u = e && unwrap(e);
-  return u && ts.isStringLiteralLike(u) ? u.text : undefined;
-}
-
-/** `'a'` or `['a', 'b']` → the names. */
-function names(e: ts.Expression | undefined): string[] {
-  const u = e && unwrap(e);
-  if (!u) return [];
-  if (ts.isStringLiteralLike(u)) return [u.text];
-  if (ts.isArrayLiteralExpression(u)) return u.elements.map((x) => str(x)).filter((x): x is string => x !== undefined);
-  return [];
-}
-
-function prop(o: ts.Expression | undefined, key: string): ts.Expression | undefined {
-  const u = o && unwrap(o);
-  if (!u || !ts.isObjectLiteralExpression(u)) return undefined;
-  for (const p of u.properties) if (ts.isPropertyAssignment(p) && p.name.getText().replace(/^['"]|['"]$/g, '') === key) return p.initializer;
-  return undefined;
-}
-
-const truthy = (e: ts.Expression | undefined): boolean => !!e && unwrap(e).kind === ts.SyntaxKind.TrueKeyword;
-
-/** The calls of a chain, innermost first, from its outermost call. */
-function chainOf(outer: ts.CallExpression): ts.CallExpression[] {
-  const calls: ts.CallExpression[] = [];
-  let cur: ts.Expression = outer;
-  while (ts.isCallExpression(cur)) {
-    calls.unshift(cur);
-    if (!ts.isPropertyAccessExpression(cur.expression)) break;
-    cur = unwrap(cur.expression.expression);
-  }
-  return calls;
-}
-
-/** The outermost call of the chain `call` is part of: `db.schema.createTable('x').addColumn(…).execute()`. */
-function outermost(call: ts.CallExpression): ts.CallExpression {
-  let cur: ts.CallExpression = call;
-  for (;;) {
-    const access = cur.parent;
-    if (!access || !ts.isPropertyAccessExpression(access) || access.expression !== cur || !ts.isCallExpression(access.parent) || access.parent.expression !== access) return cur;
-    cur = access.parent;
-  }
-}
-
 /** `'users.id'` → users; `'id'` with `.inTable('users')` → users. */
 function referencedTable(ref: string | undefined, inTable: string | undefined): string {
-  if (inTable) return inTable;
-  if (ref && ref.includes('.')) return ref.split('.').slice(0, -1).join('.');
-  return 'another table';
+  return reference(ref, inTable)?.table ?? inTable ?? 'another table';
 }
 
 export function schemaBuilders(sf: ts.SourceFile): SchemaBuilders {
@@ -137,10 +81,9 @@ export function schemaBuilders(sf: ts.SourceFile): SchemaBuilders {
       if (type === 'foreign key') out.foreignKeys.push({ table: tableName, columns: fields, refTable: str(prop(prop(a1, 'references'), 'table')) ?? 'another table', library: 'sequelize', node: call });
       else if (type === 'unique' || type === 'primary key') key(t, fields);
     } else if ((n === 'createTable' || n === 'alterTable') && call.arguments.length === 1) {
-      const chain = chainOf(outermost(call));
-      kyselyTable(table(tableName, call), chain.slice(chain.indexOf(call) + 1), out, index, key);
+      kyselyTable(table(tableName, call), stepsAfter(call), out, index, key);
     } else if (n === 'createIndex' && call.arguments.length === 1) {
-      const chain = chainOf(outermost(call));
+      const chain = stepsAfter(call);
       const on = chain.find((c) => name(c) === 'on');
       const onTable = str(on?.arguments[0]);
       if (!onTable) continue;
@@ -218,11 +161,6 @@ function step(c: ts.CallExpression): ts.Node {
   return ts.isPropertyAccessExpression(c.expression) ? c.expression.name : c;
 }
 
-/** `queryInterface.addIndex(…)`, not a step of a builder chain (`alterTable('x').addIndex(…)`). */
-function standalone(call: ts.CallExpression): boolean {
-  const c = call.expression;
-  return !ts.isPropertyAccessExpression(c) || !ts.isCallExpression(unwrap(c.expression));
-}
 
 function sequelizeColumn(t: ModelFact, column: string, def: ts.Expression, at: ts.Node, out: SchemaBuilders, key: Add): void {
   const refs = prop(def, 'references');
