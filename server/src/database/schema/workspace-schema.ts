@@ -5,14 +5,15 @@
  * order (the tables Knex, Kysely and Sequelize builders make, and raw SQL: TypeORM's generated
  * migrations, Knex and Sequelize raw queries), then Django and
  * SQLAlchemy models translated to DDL, then the DDL statements of the other `.sql` files (queries in
- * those files are left out: they are what gets explained), then TypeORM entities translated to DDL
- * for the tables none of those created.
+ * those files are left out: they are what gets explained), then TypeORM entities and Drizzle
+ * tables translated to DDL for the tables none of those created.
  */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { discoverFiles } from '../../engine/file-discovery';
 import { splitStatements } from '../../languages/sql/split';
 import { builderDdl, mayBuildTables } from './builder-ddl';
+import { drizzleDdl, mayDeclareDrizzleTables, type DrizzleSourceFile } from './drizzle-ddl';
 import { mayRunSql, migrationSql } from './js-migrations';
 import { prismaToDdl } from './prisma-ddl';
 import { createdTables, mayDeclareEntities, typeormDdl, type TypeormSourceFile } from './typeorm-ddl';
@@ -91,20 +92,27 @@ export async function loadWorkspaceSchema(root: string, options: { isCancelled?:
   out.statements.push(...models.statements);
   out.files.push(...models.files);
   for (const file of sqlFiles.filter((f) => !isMigration(f)).sort()) add(await fs.readFile(file, 'utf8'), file);
-  // TypeORM entities, for the tables nothing above created (a project that synchronizes its schema).
+  // TypeORM entities and Drizzle tables, for the tables nothing above created (a project that
+  // synchronizes or pushes its schema).
   const entityFiles: TypeormSourceFile[] = [];
+  const drizzleFiles: DrizzleSourceFile[] = [];
   for (const file of scriptFiles.sort()) {
     if (/\.d\.[mc]?ts$|\.[mc]?js$/.test(file)) continue;
     const text = await fs.readFile(file, 'utf8');
     if (mayDeclareEntities(text)) entityFiles.push({ abs: file, rel: rel(file), text });
+    if (mayDeclareDrizzleTables(text)) drizzleFiles.push({ abs: file, rel: rel(file), text });
   }
-  if (entityFiles.length) {
+  for (const [files, translate] of [
+    [entityFiles, typeormDdl],
+    [drizzleFiles, drizzleDdl],
+  ] as const) {
+    if (!files.length) continue;
     try {
-      const entities = typeormDdl(entityFiles, createdTables(out.statements));
-      out.statements.push(...entities.statements);
-      out.files.push(...entities.files);
+      const made = translate(files, createdTables(out.statements));
+      out.statements.push(...made.statements);
+      out.files.push(...made.files);
     } catch {
-      // Entities that cannot be read leave the schema as the other sources make it.
+      // Declarations that cannot be read leave the schema as the other sources make it.
     }
   }
   return out;

@@ -25,6 +25,8 @@ export interface DrizzleForeignKey {
   columns: string[];
   /** What it references, as written: `users.id`. */
   target: string;
+  /** The same as table variables and property keys: `[{ table: 'users', key: 'id' }]`. */
+  references: Array<{ table: string; key: string }>;
   /** `.references(…)` or `foreignKey(…)`: where the finding goes. */
   node: ts.Node;
 }
@@ -36,6 +38,20 @@ export interface DrizzleColumn {
   /** Named by the property: snake_case casing on the client would rename it. */
   unnamed?: boolean;
   primary?: boolean;
+  /** The column builder's name (`integer`, `varchar`, an enum's function) and its options object. */
+  builder: string;
+  options?: ts.ObjectLiteralExpression;
+  notNull?: boolean;
+  unique?: boolean;
+  /** `.defaultNow()` → `now()`, `.defaultRandom()` → `gen_random_uuid()`; other defaults are not kept. */
+  sqlDefault?: string;
+}
+
+/** What the extra config (or a column's `.primaryKey()`/`.unique()`) declares over columns. */
+export interface DrizzleIndex {
+  /** Property keys, in order. */
+  keys: string[];
+  kind: 'index' | 'unique' | 'primary';
 }
 
 export interface DrizzleTable {
@@ -54,8 +70,8 @@ export interface DrizzleTable {
   foreignKeys: DrizzleForeignKey[];
   /** Column names in the database → property keys. */
   keysByColumn: Map<string, string>;
-  /** Property keys each index, unique constraint and primary key lists, in order. */
-  indexed: string[][];
+  /** The indexes, unique constraints and primary keys, by property keys. */
+  indexed: DrizzleIndex[];
   /** The module `index` is imported from for a fix: the one the table function came from. */
   module: string;
 }
@@ -164,6 +180,17 @@ export function drizzleTables(sf: ts.SourceFile): DrizzleTable[] {
   return tables;
 }
 
+/** `users.id` → { table: 'users', key: 'id' }; all of them, or none when one is something else. */
+function referencesOf(targets: readonly ts.Expression[]): DrizzleForeignKey['references'] {
+  const out: DrizzleForeignKey['references'] = [];
+  for (const t of targets) {
+    const u = unwrap(t);
+    if (!ts.isPropertyAccessExpression(u) || !ts.isIdentifier(u.expression)) return [];
+    out.push({ table: u.expression.text, key: u.name.text });
+  }
+  return out;
+}
+
 function readTable(name: string, call: ts.CallExpression, module: string): DrizzleTable | undefined {
   const [nameArg, colsArg, extraArg] = call.arguments;
   if (!nameArg || !ts.isStringLiteralLike(nameArg) || !colsArg) return undefined;
@@ -181,16 +208,22 @@ function readTable(name: string, call: ts.CallExpression, module: string): Drizz
     const named = stringArg(calls[0]);
     dbName.set(key, named ?? key);
     table.keysByColumn.set(named ?? key, key);
-    const column: DrizzleColumn = { property: key, column: named ?? key, ...(named ? {} : { unnamed: true }) };
+    const builderArgs = calls[0].arguments;
+    const options = builderArgs.map(unwrap).find(ts.isObjectLiteralExpression);
+    const column: DrizzleColumn = { property: key, column: named ?? key, ...(named ? {} : { unnamed: true }), builder: methodName(calls[0]) ?? '', ...(options ? { options } : {}) };
     table.columns.push(column);
     for (const c of calls.slice(1)) {
       const m = methodName(c);
       if (m === 'primaryKey') column.primary = true;
-      if (m === 'primaryKey' || m === 'unique') table.indexed.push([key]);
+      else if (m === 'notNull') column.notNull = true;
+      else if (m === 'unique') column.unique = true;
+      else if (m === 'defaultNow') column.sqlDefault = 'now()';
+      else if (m === 'defaultRandom') column.sqlDefault = 'gen_random_uuid()';
+      if (m === 'primaryKey' || m === 'unique') table.indexed.push({ keys: [key], kind: m === 'primaryKey' ? 'primary' : 'unique' });
       if (m === 'references' && c.arguments[0]) {
         const fn = unwrap(c.arguments[0]);
         const target = (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && fn.body ? returned(fn) : fn;
-        table.foreignKeys.push({ keys: [key], columns: [], target: target?.getText() ?? 'another table', node: c });
+        table.foreignKeys.push({ keys: [key], columns: [], target: target?.getText() ?? 'another table', references: referencesOf(target ? [target] : []), node: c });
       }
     }
   }
@@ -217,16 +250,16 @@ function readTable(name: string, call: ts.CallExpression, module: string): Drizz
           const m = methodName(c);
           // `.using('btree', t.a)` names the method first.
           const keys = m === 'on' || m === 'onOnly' ? keysOf(c.arguments) : m === 'using' ? keysOf(c.arguments.slice(1)) : [];
-          if (keys.length) table.indexed.push(keys);
+          if (keys.length) table.indexed.push({ keys, kind: kind === 'index' ? 'index' : 'unique' });
         }
       } else if (kind === 'primaryKey') {
         // `primaryKey({ columns: [t.a, t.b] })`, or the older `primaryKey(t.a, t.b)`.
         const keys = keysOf(arrayOption(calls[0].arguments[0], 'columns') ?? calls[0].arguments);
-        if (keys.length) table.indexed.push(keys);
+        if (keys.length) table.indexed.push({ keys, kind: 'primary' });
       } else if (kind === 'foreignKey') {
         const keys = keysOf(arrayOption(calls[0].arguments[0], 'columns') ?? []);
         const targets = arrayOption(calls[0].arguments[0], 'foreignColumns');
-        if (keys.length) table.foreignKeys.push({ keys, columns: [], target: targets?.map((t) => t.getText()).join(', ') || 'another table', node: calls[0] });
+        if (keys.length) table.foreignKeys.push({ keys, columns: [], target: targets?.map((t) => t.getText()).join(', ') || 'another table', references: referencesOf(targets ?? []), node: calls[0] });
       }
     }
   }
@@ -237,7 +270,7 @@ function readTable(name: string, call: ts.CallExpression, module: string): Drizz
 /** Whether an index (or key) that `table` declares starts with these columns, in any order. */
 export function drizzleIndexed(table: DrizzleTable, keys: readonly string[]): boolean {
   const want = new Set(keys);
-  return table.indexed.some((cols) => cols.length >= want.size && cols.slice(0, want.size).every((c) => want.has(c)));
+  return table.indexed.some(({ keys: cols }) => cols.length >= want.size && cols.slice(0, want.size).every((c) => want.has(c)));
 }
 
 /** The extra config's parameter name, when it has one to name columns by. */
