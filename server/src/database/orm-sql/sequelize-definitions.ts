@@ -19,6 +19,8 @@ export interface SequelizeAttribute {
   primary: boolean;
   /** `unique: true` (or a one-column unique key's name). */
   unique?: boolean;
+  /** What the model says of it (`DataTypes.STRING`, `{ type, allowNull, … }`); none for the ones Sequelize adds. */
+  definition?: ts.Expression;
 }
 
 export interface SequelizeAssociation {
@@ -84,7 +86,8 @@ export class SequelizeModels {
     return undefined;
   }
 
-  private modelsOf(file: string): SequelizeModel[] {
+  /** The models a file defines. */
+  modelsOf(file: string): SequelizeModel[] {
     let models = this.byFile.get(file);
     if (!models) {
       const sf = this.modules.sourceFile(file);
@@ -93,6 +96,24 @@ export class SequelizeModels {
     }
     return models;
   }
+}
+
+/** lodash-style camelize, as Sequelize names default keys: `author_id` → `authorId`. */
+export function camelize(s: string): string {
+  return s.trim().replace(/[-_\s]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''));
+}
+
+/**
+ * The foreign key column of an association and the model whose table has it, with Sequelize v6's
+ * defaults: belongsTo camelize(as + '_' + target key) on the source, hasMany/hasOne
+ * camelize(source model name + '_' + source key) on the target.
+ */
+export function associationKey(source: SequelizeModel, assoc: SequelizeAssociation, target: SequelizeModel): { owner: SequelizeModel; attribute: string; column: string } {
+  const owner = assoc.kind === 'belongsTo' ? source : target;
+  const referenced = (assoc.kind === 'belongsTo' ? target : source).attributes.find((x) => x.primary)!;
+  const attribute = assoc.foreignKey ?? camelize(`${assoc.kind === 'belongsTo' ? assoc.as : source.modelName}_${referenced.name}`);
+  const column = owner.attributes.find((x) => x.name === attribute)?.column ?? (owner.underscored ? inflectUnderscore(attribute) : attribute);
+  return { owner, attribute, column };
 }
 
 function readModels(sf: ts.SourceFile, file: string): SequelizeModel[] {
@@ -147,7 +168,7 @@ function model(name: string, modelName: string, attrs: ts.ObjectLiteralExpressio
     const typeText = (type && ts.isPropertyAssignment(type) ? type.initializer : v).getText();
     if (/\bVIRTUAL\b/.test(typeText)) continue;
     const unique = booleanOption(def, 'unique') === true || stringOption(def, 'unique') !== undefined;
-    attributes.push({ name: attr, column: column(attr, stringOption(def, 'field')), primary: booleanOption(def, 'primaryKey') === true, ...(unique ? { unique } : {}) });
+    attributes.push({ name: attr, column: column(attr, stringOption(def, 'field')), primary: booleanOption(def, 'primaryKey') === true, ...(unique ? { unique } : {}), definition: v });
   }
   if (!attributes.some((a) => a.primary)) attributes.unshift({ name: 'id', column: 'id', primary: true });
   let deletedAt: SequelizeAttribute | undefined;

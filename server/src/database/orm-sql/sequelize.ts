@@ -8,7 +8,7 @@
 import ts from 'typescript';
 import type { TsQueryFact } from '../../languages/typescript/queries';
 import { and, column, literal, not, or, Parameters, quoteName, renderSelect, valueSql, type CodeValue } from './sql-builder';
-import { inflectUnderscore, SequelizeModels, type SequelizeAssociation, type SequelizeAttribute, type SequelizeModel } from './sequelize-definitions';
+import { associationKey, SequelizeModels, type SequelizeAssociation, type SequelizeAttribute, type SequelizeModel } from './sequelize-definitions';
 import { UntranslatableCall, type OrmTranslation } from './translation';
 import type { TsModules } from './typescript-modules';
 import { codeValue, oneLine, propertyName, unwrap } from './typescript-values';
@@ -159,16 +159,8 @@ export function translateSequelizeCall(fact: TsQueryFact, modules: TsModules, fi
     const a = i.association;
     const targetPk = i.target.attributes.find((x) => x.primary)!;
     const sourcePk = model.attributes.find((x) => x.primary)!;
-    // Sequelize v6 default foreign keys: belongsTo camelize(as + '_' + target key), hasMany/hasOne camelize(source model name + '_' + source key).
-    const fkColumn = (owner: SequelizeModel, fk: string): string => owner.attributes.find((x) => x.name === fk)?.column ?? (owner.underscored ? inflectUnderscore(fk) : fk);
-    let on: string;
-    if (a.kind === 'belongsTo') {
-      const fk = a.foreignKey ?? camelize(`${a.as}_${targetPk.name}`);
-      on = `${column(alias, fkColumn(model, fk))} = ${column(a.as, targetPk.column)}`;
-    } else {
-      const fk = a.foreignKey ?? camelize(`${model.modelName}_${sourcePk.name}`);
-      on = `${column(alias, sourcePk.column)} = ${column(a.as, fkColumn(i.target, fk))}`;
-    }
+    const key = associationKey(model, a, i.target);
+    let on = a.kind === 'belongsTo' ? `${column(alias, key.column)} = ${column(a.as, targetPk.column)}` : `${column(alias, sourcePk.column)} = ${column(a.as, key.column)}`;
     if (i.target.deletedAt) on = `${on} AND (${column(a.as, i.target.deletedAt.column)} IS NULL)`;
     return `${i.required ? 'INNER' : 'LEFT OUTER'} JOIN ${quoteName(i.target.table)} AS ${quoteName(a.as)} ON ${on}`;
   }
@@ -252,9 +244,6 @@ export function translateSequelizeCall(fact: TsQueryFact, modules: TsModules, fi
   }
 }
 
-function camelize(s: string): string {
-  return s.trim().replace(/[-_\s]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''));
-}
 
 /** The properties of an options object in order; `[Op.gt]` keys come back as `Op.gt`. */
 function entries(expr: ts.Expression, what: string, fail: (what: string) => never): Array<[string, ts.Expression]> {

@@ -10,7 +10,7 @@ import ts from 'typescript';
 import { callName as nameOf, chainOf, isFalse, isTrue, names as strings, numberArg as num, option as prop, reference, standalone, stepsAfter, stringArg as str, unwrap } from '../../languages/typescript/builder-calls';
 import type { SchemaStatement } from './workspace-schema';
 
-interface Column {
+export interface Column {
   name: string;
   type: string;
   notNull?: boolean;
@@ -36,7 +36,7 @@ export function mayBuildTables(relPath: string, text: string): boolean {
   return /(^|\/)migrations?\/([^/]+\/)*[^/]+\.(ts|mts|cts|js|mjs|cjs)$/.test(relPath) && !/\.d\.[mc]?ts$/.test(relPath) && /\b(createTable|alterTable|addColumn)\s*\(|\.schema\s*\.\s*table\s*\(/.test(text);
 }
 
-const q = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+export const q = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
 const KNEX_TYPES: Record<string, string> = {
   integer: 'integer', int: 'integer', bigInteger: 'bigint', bigint: 'bigint', smallint: 'smallint', tinyint: 'smallint', mediumint: 'integer',
@@ -137,7 +137,7 @@ const SEQUELIZE_TYPES: Record<string, string> = {
 };
 
 /** `Sequelize.STRING(100)`, `DataTypes.INTEGER`, `{ type: …, allowNull: false, references: { model, key } }`. */
-function sequelizeColumn(name: string, def: ts.Expression): Column | undefined {
+export function sequelizeColumn(name: string, def: ts.Expression): Column | undefined {
   const typeExpr = unwrap(prop(def, 'type') ?? def);
   const call = ts.isCallExpression(typeExpr) ? typeExpr : undefined;
   const base = call ? call.expression : typeExpr;
@@ -204,7 +204,7 @@ function tableChanges(sf: ts.SourceFile): TableChange[] {
   return out.sort((a, b) => a.at - b.at);
 }
 
-function columnSql(c: Column): string {
+export function columnSql(c: Column): string {
   const parts = [q(c.name), c.type];
   if (c.notNull) parts.push('NOT NULL');
   if (c.sqlDefault) parts.push(`DEFAULT ${c.sqlDefault}`);

@@ -5,8 +5,8 @@
  * order (the tables Knex, Kysely and Sequelize builders make, and raw SQL: TypeORM's generated
  * migrations, Knex and Sequelize raw queries), then Django and
  * SQLAlchemy models translated to DDL, then the DDL statements of the other `.sql` files (queries in
- * those files are left out: they are what gets explained), then TypeORM entities and Drizzle
- * tables translated to DDL for the tables none of those created.
+ * those files are left out: they are what gets explained), then TypeORM entities, Drizzle tables
+ * and Sequelize models translated to DDL for the tables none of those created.
  */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
@@ -14,6 +14,7 @@ import { discoverFiles } from '../../engine/file-discovery';
 import { splitStatements } from '../../languages/sql/split';
 import { builderDdl, mayBuildTables } from './builder-ddl';
 import { drizzleDdl, mayDeclareDrizzleTables, type DrizzleSourceFile } from './drizzle-ddl';
+import { mayDeclareSequelizeModels, sequelizeDdl, type SequelizeSourceFile } from './sequelize-ddl';
 import { mayRunSql, migrationSql } from './js-migrations';
 import { prismaToDdl } from './prisma-ddl';
 import { createdTables, mayDeclareEntities, typeormDdl, type TypeormSourceFile } from './typeorm-ddl';
@@ -96,15 +97,23 @@ export async function loadWorkspaceSchema(root: string, options: { isCancelled?:
   // synchronizes or pushes its schema).
   const entityFiles: TypeormSourceFile[] = [];
   const drizzleFiles: DrizzleSourceFile[] = [];
+  const sequelizeFiles: SequelizeSourceFile[] = [];
   for (const file of scriptFiles.sort()) {
-    if (/\.d\.[mc]?ts$|\.[mc]?js$/.test(file)) continue;
+    if (/\.d\.[mc]?ts$/.test(file)) continue;
     const text = await fs.readFile(file, 'utf8');
+    // Sequelize models are often plain JavaScript (sequelize-cli's models/); the others are TypeScript.
+    if (/\.[mc]?js$/.test(file)) {
+      if (mayDeclareSequelizeModels(text) && !mayBuildTables(rel(file), text)) sequelizeFiles.push({ abs: file, rel: rel(file), text });
+      continue;
+    }
     if (mayDeclareEntities(text)) entityFiles.push({ abs: file, rel: rel(file), text });
     if (mayDeclareDrizzleTables(text)) drizzleFiles.push({ abs: file, rel: rel(file), text });
+    if (mayDeclareSequelizeModels(text) && !mayBuildTables(rel(file), text)) sequelizeFiles.push({ abs: file, rel: rel(file), text });
   }
   for (const [files, translate] of [
     [entityFiles, typeormDdl],
     [drizzleFiles, drizzleDdl],
+    [sequelizeFiles, sequelizeDdl],
   ] as const) {
     if (!files.length) continue;
     try {

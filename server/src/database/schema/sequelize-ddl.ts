@@ -1,0 +1,69 @@
+/**
+ * Sequelize models → DDL for the embedded database, for a project that creates its tables with
+ * `sequelize.sync()` (no migrations): each model's table and attributes typed from their
+ * DataTypes (builder-ddl.ts reads them as the migrations' columns), the `id` and timestamps
+ * Sequelize adds, and the foreign keys of belongsTo/hasOne/hasMany associations with their
+ * default names (orm-sql/sequelize-definitions.ts). Tables another source creates are left to it.
+ */
+import type { OrmSources } from '../orm-sql/orm-call-sql';
+import { associationKey, SequelizeModels, type SequelizeModel } from '../orm-sql/sequelize-definitions';
+import { TsModules } from '../orm-sql/typescript-modules';
+import { columnSql, q, sequelizeColumn, type Column } from './builder-ddl';
+import type { SchemaStatement } from './workspace-schema';
+
+export interface SequelizeSourceFile {
+  abs: string;
+  rel: string;
+  text: string;
+}
+
+export function mayDeclareSequelizeModels(text: string): boolean {
+  return /\bDataTypes\b|\bSequelize\.[A-Z]/.test(text) && /\.init\s*\(|\.define\s*\(/.test(text);
+}
+
+export function sequelizeDdl(files: readonly SequelizeSourceFile[], existing: ReadonlySet<string>): { statements: SchemaStatement[]; files: string[] } {
+  const texts = new Map(files.map((f) => [f.abs, f.text]));
+  const sources: OrmSources = { read: (f) => texts.get(f), modelFiles: () => [], pythonTree: () => undefined };
+  const modules = new TsModules(sources);
+  const models: Array<{ model: SequelizeModel; rel: string }> = [];
+  for (const f of files) {
+    for (const model of new SequelizeModels(f.abs, modules).modelsOf(f.abs)) models.push({ model, rel: f.rel });
+  }
+  const byName = new Map(models.map((m) => [m.model.name, m.model]));
+  const made = new Map<SequelizeModel, { columns: Column[]; rel: string }>();
+  for (const { model, rel } of models) {
+    if (existing.has(model.table.toLowerCase()) || [...made.keys()].some((m) => m.table === model.table)) continue;
+    const columns = model.attributes.map((a): Column => {
+      // A type PerfLens does not map (ARRAY, RANGE, …) is stored as text.
+      if (a.definition) return sequelizeColumn(a.column, a.definition) ?? { name: a.column, type: 'text', ...(a.primary ? { primary: true } : {}) };
+      // What Sequelize adds: an integer id, timestamps.
+      if (a.primary) return { name: a.column, type: 'serial', primary: true };
+      return { name: a.column, type: 'timestamptz', notNull: a !== model.deletedAt };
+    });
+    made.set(model, { columns, rel });
+  }
+  const after: SchemaStatement[] = [];
+  for (const [model, { rel }] of made) {
+    for (const assoc of model.associations) {
+      const target = byName.get(assoc.target);
+      if (!target || assoc.kind === 'belongsToMany') continue;
+      const key = associationKey(model, assoc, target);
+      const referenced = key.owner === model ? target : model;
+      const owned = made.get(key.owner);
+      const pk = referenced.attributes.find((a) => a.primary)!;
+      if (owned && !owned.columns.some((c) => c.name === key.column)) owned.columns.push({ name: key.column, type: 'integer' });
+      const sql = `ALTER TABLE ${q(key.owner.table)} ADD FOREIGN KEY (${q(key.column)}) REFERENCES ${q(referenced.table)} (${q(pk.column)});`;
+      // Both sides of a relation (belongsTo and hasMany) name the same key.
+      if ((owned || existing.has(key.owner.table.toLowerCase())) && !after.some((s) => s.sql === sql)) after.push({ sql, source: rel });
+    }
+  }
+  const creates: SchemaStatement[] = [];
+  for (const [model, { columns, rel }] of made) {
+    const primary = columns.filter((c) => c.primary).map((c) => q(c.name));
+    const lines = columns.map(columnSql);
+    if (primary.length) lines.push(`PRIMARY KEY (${primary.join(', ')})`);
+    creates.push({ sql: `CREATE TABLE ${q(model.table)} (\n  ${lines.join(',\n  ')}\n);`, source: rel });
+  }
+  const used = new Set([...made.values()].map((m) => m.rel));
+  return { statements: [...creates, ...after], files: files.filter((f) => used.has(f.rel)).map((f) => f.rel) };
+}
