@@ -145,7 +145,6 @@ export class WorkspaceIndex {
     return [...this.files].filter(([, s]) => s.models.some((x) => x.toLowerCase() === m)).map(([f]) => f);
   }
 
-  /** Re-reads one file (created or changed on disk). */
   /** Indexes a file's text (from disk, or an open document's not yet analysed). */
   update(file: string, text: string): void {
     // schema.prisma holds models and relations only: no facts, no findings.

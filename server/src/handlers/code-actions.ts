@@ -11,8 +11,8 @@ import { selectFixes } from '../engine/fix-selection';
 import { newMigrationFiles } from '../engine/migration-names';
 import { suppressionComment } from '../engine/suppression';
 import { Commands, type DiagnosticData } from '../protocol';
-import { toTextEdit } from './convert';
 import { pathToUri } from '../uri';
+import { toTextEdit } from './convert';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.perflens`;
 

@@ -8,6 +8,7 @@
  */
 import ts from 'typescript';
 import { callName as nameOf, chainOf, isFalse, isTrue, names as strings, numberArg as num, option as prop, reference, standalone, stepsAfter, stringArg as str, unwrap } from '../../languages/typescript/builder-calls';
+import { isMigrationScript } from './js-migrations';
 import type { SchemaStatement } from './workspace-schema';
 
 export interface Column {
@@ -33,7 +34,7 @@ interface TableChange {
 
 /** A file that may build tables with one of the three libraries. */
 export function mayBuildTables(relPath: string, text: string): boolean {
-  return /(^|\/)migrations?\/([^/]+\/)*[^/]+\.(ts|mts|cts|js|mjs|cjs)$/.test(relPath) && !/\.d\.[mc]?ts$/.test(relPath) && /\b(createTable|alterTable|addColumn)\s*\(|\.schema\s*\.\s*table\s*\(/.test(text);
+  return isMigrationScript(relPath) && /\b(createTable|alterTable|addColumn)\s*\(|\.schema\s*\.\s*table\s*\(/.test(text);
 }
 
 export const q = (name: string): string => `"${name.replace(/"/g, '""')}"`;

@@ -6,9 +6,14 @@
  */
 import ts from 'typescript';
 
-/** A migration folder's file that may run raw SQL. */
+/** A script in a migration folder (`migrations/`, `migration/`, at any depth below it). */
+export function isMigrationScript(relPath: string): boolean {
+  return /(^|\/)migrations?\/([^/]+\/)*[^/]+\.(ts|mts|cts|js|mjs|cjs)$/.test(relPath) && !/\.d\.[mc]?ts$/.test(relPath);
+}
+
+/** A migration that may run raw SQL. */
 export function mayRunSql(relPath: string, text: string): boolean {
-  return /(^|\/)migrations?\/([^/]+\/)*[^/]+\.(ts|mts|cts|js|mjs|cjs)$/.test(relPath) && !/\.d\.[mc]?ts$/.test(relPath) && /\.(query|raw)\s*\(/.test(text);
+  return isMigrationScript(relPath) && /\.(query|raw)\s*\(/.test(text);
 }
 
 function scriptKind(file: string): ts.ScriptKind {

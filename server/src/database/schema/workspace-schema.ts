@@ -3,10 +3,10 @@
  * (`prisma/migrations/<timestamp>_<name>/migration.sql`, in folder order), or when a Prisma
  * project has none yet its `schema.prisma` translated to DDL, then JS/TS migrations in file-name
  * order (the tables Knex, Kysely and Sequelize builders make, and raw SQL: TypeORM's generated
- * migrations, Knex and Sequelize raw queries), then Django and
- * SQLAlchemy models translated to DDL, then the DDL statements of the other `.sql` files (queries in
- * those files are left out: they are what gets explained), then TypeORM entities, Drizzle tables
- * and Sequelize models translated to DDL for the tables none of those created.
+ * migrations, Knex and Sequelize raw queries), then Django and SQLAlchemy models translated to
+ * DDL, then the DDL statements of the other `.sql` files (queries in those files are left out:
+ * they are what gets explained), then TypeORM entities, Drizzle tables and Sequelize models
+ * translated to DDL for the tables none of those created.
  */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
@@ -14,11 +14,11 @@ import { discoverFiles } from '../../engine/file-discovery';
 import { splitStatements } from '../../languages/sql/split';
 import { builderDdl, mayBuildTables } from './builder-ddl';
 import { drizzleDdl, mayDeclareDrizzleTables, type DrizzleSourceFile } from './drizzle-ddl';
-import { mayDeclareSequelizeModels, sequelizeDdl, type SequelizeSourceFile } from './sequelize-ddl';
-import { mayRunSql, migrationSql } from './js-migrations';
+import { isMigrationScript, mayRunSql, migrationSql } from './js-migrations';
 import { prismaToDdl } from './prisma-ddl';
-import { createdTables, mayDeclareEntities, typeormDdl, type TypeormSourceFile } from './typeorm-ddl';
 import { mayDeclareModels, pythonModelsDdl, type PythonSourceFile } from './python-models';
+import { mayDeclareSequelizeModels, sequelizeDdl, type SequelizeSourceFile } from './sequelize-ddl';
+import { createdTables, mayDeclareEntities, typeormDdl, type TypeormSourceFile } from './typeorm-ddl';
 
 export interface SchemaStatement {
   sql: string;
@@ -67,7 +67,8 @@ export async function loadWorkspaceSchema(root: string, options: { isCancelled?:
   }
   // Migration files are named so that their order is the order they run in (a timestamp first).
   const byName = (a: string, b: string): number => (path.basename(a) < path.basename(b) ? -1 : path.basename(a) > path.basename(b) ? 1 : a < b ? -1 : 1);
-  for (const file of scriptFiles.filter((f) => mayRunSql(rel(f), '.query(') || mayBuildTables(rel(f), 'createTable(')).sort(byName)) {
+  for (const file of scriptFiles.filter((f) => isMigrationScript(rel(f))).sort(byName)) {
+    if (options.isCancelled?.()) break;
     const text = await fs.readFile(file, 'utf8');
     let built: SchemaStatement[] = [];
     let sql: string[] = [];
@@ -93,12 +94,13 @@ export async function loadWorkspaceSchema(root: string, options: { isCancelled?:
   out.statements.push(...models.statements);
   out.files.push(...models.files);
   for (const file of sqlFiles.filter((f) => !isMigration(f)).sort()) add(await fs.readFile(file, 'utf8'), file);
-  // TypeORM entities and Drizzle tables, for the tables nothing above created (a project that
-  // synchronizes or pushes its schema).
+  // TypeORM entities, Drizzle tables and Sequelize models, for the tables nothing above created (a
+  // project that synchronizes or pushes its schema).
   const entityFiles: TypeormSourceFile[] = [];
   const drizzleFiles: DrizzleSourceFile[] = [];
   const sequelizeFiles: SequelizeSourceFile[] = [];
   for (const file of scriptFiles.sort()) {
+    if (options.isCancelled?.()) break;
     if (/\.d\.[mc]?ts$/.test(file)) continue;
     const text = await fs.readFile(file, 'utf8');
     // Sequelize models are often plain JavaScript (sequelize-cli's models/); the others are TypeScript.
