@@ -3,15 +3,11 @@
  * a database built from a Knex project's migrations, filled and explained.
  */
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { openEmbeddedDatabase, type EmbeddedDatabase } from '../../server/src/database/embedded-database';
 import { explainQuery } from '../../server/src/database/explain';
 import { allNodes } from '../../server/src/database/plan-tree';
 import { builderDdl } from '../../server/src/database/schema/builder-ddl';
 import { loadWorkspaceSchema } from '../../server/src/database/schema/workspace-schema';
-import { REPO_ROOT } from '../harness/engine';
+import { SchemaWorkspace } from './schema-workspace';
 
 const KNEX_INIT = `exports.up = function (knex) {
   return knex.schema
@@ -95,27 +91,15 @@ export async function up(db: Kysely<any>): Promise<void> {
   });
 
   describe('on the embedded database', () => {
-    let root: string;
-    let cacheDir: string;
-    let db: EmbeddedDatabase | undefined;
-    before(() => {
-      root = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-builder-ddl-'));
-      cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-builder-ddl-cache-'));
-      fs.mkdirSync(path.join(root, 'migrations'));
-      // The later migration first on disk: the order is the names'.
-      fs.writeFileSync(path.join(root, 'migrations/20240201000000_editor.js'), KNEX_LATER);
-      fs.writeFileSync(path.join(root, 'migrations/20240101000000_init.js'), KNEX_INIT);
-    });
-    after(async () => {
-      await db?.connector.close();
-      fs.rmSync(root, { recursive: true, force: true });
-      fs.rmSync(cacheDir, { recursive: true, force: true });
-    });
+    const ws = new SchemaWorkspace('builder-ddl');
+    // The later migration first on disk: the order is the names'.
+    before(() => ws.create({ 'migrations/20240201000000_editor.js': KNEX_LATER, 'migrations/20240101000000_init.js': KNEX_INIT }));
+    after(() => ws.dispose());
 
     it('a Knex project: its migrations build the database, which is filled and explained', async () => {
-      const schema = await loadWorkspaceSchema(root);
+      const schema = await loadWorkspaceSchema(ws.root);
       assert.deepEqual(schema.files, ['migrations/20240101000000_init.js', 'migrations/20240201000000_editor.js']);
-      db = await openEmbeddedDatabase({ root, cacheDir, dataSize: 2_000, timeoutMs: 20_000, hostScript: path.join(REPO_ROOT, 'server/out/pglite-host.js') });
+      const db = await ws.open();
       assert.deepEqual(db.warnings, []);
       assert.deepEqual(db.rows, { authors: 200, posts: 2_000 });
       const result = await explainQuery(db.connector, 'SELECT id, title FROM posts WHERE author_id = $1 ORDER BY published_at DESC LIMIT 20', { analyze: true });

@@ -1,13 +1,9 @@
 /** Drizzle tables → DDL for the embedded database (a project that pushes its schema, with no SQL migrations). */
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { openEmbeddedDatabase, type EmbeddedDatabase } from '../../server/src/database/embedded-database';
 import { explainQuery } from '../../server/src/database/explain';
 import { allNodes } from '../../server/src/database/plan-tree';
 import { loadWorkspaceSchema } from '../../server/src/database/schema/workspace-schema';
-import { REPO_ROOT } from '../harness/engine';
+import { SchemaWorkspace } from './schema-workspace';
 
 const SCHEMA = `import { boolean, index, integer, numeric, pgEnum, pgTable, primaryKey, serial, text, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
 
@@ -36,23 +32,12 @@ export const postTags = pgTable('post_tags', {
 
 describe('database: Drizzle tables → PostgreSQL DDL', function () {
   this.timeout(180_000);
-  let root: string;
-  let cacheDir: string;
-  let db: EmbeddedDatabase | undefined;
-  before(() => {
-    root = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-drizzle-ddl-'));
-    cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-drizzle-ddl-cache-'));
-    fs.mkdirSync(path.join(root, 'src/db'), { recursive: true });
-    fs.writeFileSync(path.join(root, 'src/db/schema.ts'), SCHEMA);
-  });
-  after(async () => {
-    await db?.connector.close();
-    fs.rmSync(root, { recursive: true, force: true });
-    fs.rmSync(cacheDir, { recursive: true, force: true });
-  });
+  const ws = new SchemaWorkspace('drizzle-ddl');
+  before(() => ws.create({ 'src/db/schema.ts': SCHEMA }));
+  after(() => ws.dispose());
 
   it('columns typed from their builders, keys, foreign keys and the extra config\'s indexes', async () => {
-    const schema = await loadWorkspaceSchema(root);
+    const schema = await loadWorkspaceSchema(ws.root);
     assert.deepEqual(schema.files, ['src/db/schema.ts']);
     assert.deepEqual(schema.statements.map((s) => s.sql), [
       'CREATE TABLE "users" (\n  "id" uuid DEFAULT gen_random_uuid(),\n  "email" varchar(120) NOT NULL UNIQUE,\n  "role" text NOT NULL,\n  PRIMARY KEY ("id")\n);',
@@ -66,18 +51,17 @@ describe('database: Drizzle tables → PostgreSQL DDL', function () {
   });
 
   it('drizzle-kit\'s SQL migrations, when there are some, make the tables instead', async () => {
-    fs.mkdirSync(path.join(root, 'drizzle'));
-    fs.writeFileSync(path.join(root, 'drizzle/0000_init.sql'), 'CREATE TABLE "users" ("id" uuid PRIMARY KEY, "email" varchar(120) NOT NULL, "role" text NOT NULL);\n--> statement-breakpoint\nCREATE TABLE "posts" ("id" serial PRIMARY KEY, "author_id" uuid NOT NULL, "title" text NOT NULL, "price" numeric(10, 2), "published" boolean NOT NULL, "created_at" timestamptz DEFAULT now() NOT NULL);\n--> statement-breakpoint\nCREATE TABLE "post_tags" ("post_id" integer NOT NULL, "tag" text NOT NULL, PRIMARY KEY ("post_id", "tag"));\n');
+    ws.write('drizzle/0000_init.sql', 'CREATE TABLE "users" ("id" uuid PRIMARY KEY, "email" varchar(120) NOT NULL, "role" text NOT NULL);\n--> statement-breakpoint\nCREATE TABLE "posts" ("id" serial PRIMARY KEY, "author_id" uuid NOT NULL, "title" text NOT NULL, "price" numeric(10, 2), "published" boolean NOT NULL, "created_at" timestamptz DEFAULT now() NOT NULL);\n--> statement-breakpoint\nCREATE TABLE "post_tags" ("post_id" integer NOT NULL, "tag" text NOT NULL, PRIMARY KEY ("post_id", "tag"));\n');
     try {
-      const schema = await loadWorkspaceSchema(root);
+      const schema = await loadWorkspaceSchema(ws.root);
       assert.deepEqual(schema.files, ['drizzle/0000_init.sql']);
     } finally {
-      fs.rmSync(path.join(root, 'drizzle'), { recursive: true });
+      ws.remove('drizzle');
     }
   });
 
   it('builds, fills and explains on the embedded database', async () => {
-    db = await openEmbeddedDatabase({ root, cacheDir, dataSize: 2_000, timeoutMs: 20_000, hostScript: path.join(REPO_ROOT, 'server/out/pglite-host.js') });
+    const db = await ws.open();
     assert.deepEqual(db.warnings, []);
     // Referenced tables get a tenth of the data size.
     assert.deepEqual([db.rows.users, db.rows.posts], [200, 200]);

@@ -1,12 +1,8 @@
 /** Sequelize models → DDL for the embedded database (a project that calls sequelize.sync(), with no migrations). */
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { openEmbeddedDatabase, type EmbeddedDatabase } from '../../server/src/database/embedded-database';
 import { explainQuery } from '../../server/src/database/explain';
 import { loadWorkspaceSchema } from '../../server/src/database/schema/workspace-schema';
-import { REPO_ROOT } from '../harness/engine';
+import { SchemaWorkspace } from './schema-workspace';
 
 const MODELS = `const { DataTypes, Model } = require('sequelize');
 const sequelize = require('../db');
@@ -35,23 +31,12 @@ module.exports = { User, Post, Comment };
 
 describe('database: Sequelize models → PostgreSQL DDL', function () {
   this.timeout(180_000);
-  let root: string;
-  let cacheDir: string;
-  let db: EmbeddedDatabase | undefined;
-  before(() => {
-    root = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-sequelize-ddl-'));
-    cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-sequelize-ddl-cache-'));
-    fs.mkdirSync(path.join(root, 'src/models'), { recursive: true });
-    fs.writeFileSync(path.join(root, 'src/models/index.js'), MODELS);
-  });
-  after(async () => {
-    await db?.connector.close();
-    fs.rmSync(root, { recursive: true, force: true });
-    fs.rmSync(cacheDir, { recursive: true, force: true });
-  });
+  const ws = new SchemaWorkspace('sequelize-ddl');
+  before(() => ws.create({ 'src/models/index.js': MODELS }));
+  after(() => ws.dispose());
 
   it('tables named the way Sequelize names them, the id and timestamps it adds, and the associations\' keys', async () => {
-    const schema = await loadWorkspaceSchema(root);
+    const schema = await loadWorkspaceSchema(ws.root);
     assert.deepEqual(schema.files, ['src/models/index.js']);
     assert.deepEqual(schema.statements.map((s) => s.sql), [
       'CREATE TABLE "Users" (\n  "id" serial,\n  "email" varchar(120) NOT NULL UNIQUE,\n  "tags" text,\n  "createdAt" timestamptz NOT NULL,\n  "updatedAt" timestamptz NOT NULL,\n  PRIMARY KEY ("id")\n);',
@@ -63,7 +48,7 @@ describe('database: Sequelize models → PostgreSQL DDL', function () {
   });
 
   it('builds, fills and explains on the embedded database', async () => {
-    db = await openEmbeddedDatabase({ root, cacheDir, dataSize: 2_000, timeoutMs: 20_000, hostScript: path.join(REPO_ROOT, 'server/out/pglite-host.js') });
+    const db = await ws.open();
     assert.deepEqual(db.warnings, []);
     assert.equal(db.rows.comments, 2_000);
     const result = await explainQuery(db.connector, 'SELECT id, title FROM "Posts" WHERE "authorId" = $1 AND "deletedAt" IS NULL', { analyze: true });

@@ -3,14 +3,10 @@
  * its entities): the exact statements, then the database built from them, filled and explained.
  */
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { openEmbeddedDatabase, type EmbeddedDatabase } from '../../server/src/database/embedded-database';
 import { explainQuery } from '../../server/src/database/explain';
 import { allNodes } from '../../server/src/database/plan-tree';
 import { loadWorkspaceSchema } from '../../server/src/database/schema/workspace-schema';
-import { REPO_ROOT } from '../harness/engine';
+import { SchemaWorkspace } from './schema-workspace';
 
 const USER = `import { Column, CreateDateColumn, Entity, OneToMany, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import { Post } from './post.entity';
@@ -44,25 +40,12 @@ export class Post {
 
 describe('database: TypeORM entities → PostgreSQL DDL', function () {
   this.timeout(180_000);
-  let root: string;
-  let cacheDir: string;
-  let db: EmbeddedDatabase | undefined;
-
-  before(() => {
-    root = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-typeorm-ddl-'));
-    cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-typeorm-ddl-cache-'));
-    fs.mkdirSync(path.join(root, 'src/entities'), { recursive: true });
-    fs.writeFileSync(path.join(root, 'src/entities/user.entity.ts'), USER);
-    fs.writeFileSync(path.join(root, 'src/entities/post.entity.ts'), POST);
-  });
-  after(async () => {
-    await db?.connector.close();
-    fs.rmSync(root, { recursive: true, force: true });
-    fs.rmSync(cacheDir, { recursive: true, force: true });
-  });
+  const ws = new SchemaWorkspace('typeorm-ddl');
+  before(() => ws.create({ 'src/entities/user.entity.ts': USER, 'src/entities/post.entity.ts': POST }));
+  after(() => ws.dispose());
 
   it('tables with TypeORM\'s default naming and types, then foreign keys and indexes', async () => {
-    const schema = await loadWorkspaceSchema(root);
+    const schema = await loadWorkspaceSchema(ws.root);
     assert.deepEqual(schema.files, ['src/entities/post.entity.ts', 'src/entities/user.entity.ts']);
     assert.deepEqual(schema.statements.map((s) => s.sql), [
       'CREATE TABLE "posts" (\n  "id" uuid NOT NULL DEFAULT gen_random_uuid(),\n  "title" varchar(255) NOT NULL,\n  "published" boolean NOT NULL,\n  "meta" jsonb,\n  "deletedAt" timestamp,\n  "authorId" integer,\n  PRIMARY KEY ("id")\n);',
@@ -75,18 +58,18 @@ describe('database: TypeORM entities → PostgreSQL DDL', function () {
   });
 
   it('a table a .sql file creates is left to it', async () => {
-    fs.writeFileSync(path.join(root, 'schema.sql'), 'CREATE TABLE blog_user (id serial PRIMARY KEY, email text NOT NULL);\n');
+    ws.write('schema.sql', 'CREATE TABLE blog_user (id serial PRIMARY KEY, email text NOT NULL);\n');
     try {
-      const schema = await loadWorkspaceSchema(root);
+      const schema = await loadWorkspaceSchema(ws.root);
       assert.equal(schema.statements.filter((s) => /^CREATE TABLE "?blog_user/i.test(s.sql)).length, 1);
       assert.equal(schema.statements.find((s) => /^CREATE TABLE "?blog_user/i.test(s.sql))!.source, 'schema.sql');
     } finally {
-      fs.rmSync(path.join(root, 'schema.sql'));
+      ws.remove('schema.sql');
     }
   });
 
   it('builds, fills and explains on the embedded database', async () => {
-    db = await openEmbeddedDatabase({ root, cacheDir, dataSize: 2_000, timeoutMs: 20_000, hostScript: path.join(REPO_ROOT, 'server/out/pglite-host.js') });
+    const db = await ws.open();
     assert.deepEqual(db.warnings, []);
     assert.deepEqual(db.rows, { blog_user: 200, posts: 2_000 });
     const result = await explainQuery(db.connector, 'SELECT p.id, p.title FROM posts p WHERE p."authorId" = $1 AND p."deletedAt" IS NULL', { analyze: true });
