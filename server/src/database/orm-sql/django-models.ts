@@ -6,6 +6,7 @@
  */
 import * as path from 'node:path';
 import type { Node } from 'web-tree-sitter';
+import { assignmentStatements } from '../../languages/python/tree';
 import type { OrmSources } from './orm-call-sql';
 import { pyConstant, pyString } from './python-values';
 
@@ -87,10 +88,7 @@ function readModels(root: Node, file: string): DjangoModel[] {
     if (!name || !body) continue;
     const meta = body.namedChildren.find((c) => c?.type === 'class_definition' && c.childForFieldName('name')?.text === 'Meta') ?? undefined;
     const metaValue = (key: string): Node | undefined => {
-      for (const st of meta?.childForFieldName('body')?.namedChildren ?? []) {
-        const a = st?.type === 'expression_statement' ? st.namedChildren[0] : undefined;
-        if (a?.type === 'assignment' && a.childForFieldName('left')?.text === key) return a.childForFieldName('right') ?? undefined;
-      }
+      for (const { left, right } of assignmentStatements(meta?.childForFieldName('body'))) if (left?.text === key) return right ?? undefined;
       return undefined;
     };
     const isModel = bases.some((b) => /(^|\.)Model$/.test(b) || abstract.has(b) || out.some((m) => m.name === b));
@@ -116,10 +114,7 @@ function readModels(root: Node, file: string): DjangoModel[] {
 
 function fieldsOf(body: Node, model: string, table: string): DjangoField[] {
   const out: DjangoField[] = [];
-  for (const st of body.namedChildren) {
-    const a = st?.type === 'expression_statement' ? st.namedChildren[0] : undefined;
-    const left = a?.type === 'assignment' ? a.childForFieldName('left') : undefined;
-    const right = a?.childForFieldName('right');
+  for (const { left, right } of assignmentStatements(body)) {
     if (left?.type !== 'identifier' || right?.type !== 'call') continue;
     const callee = right.childForFieldName('function')?.text.split('.').pop() ?? '';
     if (!/Field$|^(ForeignKey|OneToOneField|ManyToManyField)$/.test(callee)) continue;

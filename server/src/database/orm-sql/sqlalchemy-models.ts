@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import type { Node } from 'web-tree-sitter';
+import { assignmentStatements } from '../../languages/python/tree';
 import type { OrmSources } from './orm-call-sql';
 import { pyString } from './python-values';
 
@@ -50,11 +51,7 @@ function readModels(root: Node): SqlalchemyModel[] {
     if (!name || !body) continue;
     let table: string | undefined;
     const columns = new Map<string, string>();
-    for (const st of body.namedChildren) {
-      const a = st?.type === 'expression_statement' ? st.namedChildren[0] : undefined;
-      if (a?.type !== 'assignment') continue;
-      const left = a.childForFieldName('left');
-      const right = a.childForFieldName('right');
+    for (const { assign: a, left, right } of assignmentStatements(body)) {
       const type = a.childForFieldName('type')?.text ?? '';
       if (left?.type !== 'identifier') continue;
       if (left.text === '__tablename__') {

@@ -3,7 +3,7 @@
  * attributes (`name = value`, `name: Annotation = value`, `name: Annotation`) and the attributes of
  * an inner `class Meta`. Literals are read from the syntax tree; nothing is evaluated.
  */
-import { args, field, keywordArg, type Node } from '../../languages/python/tree';
+import { args, assignmentStatements, field, keywordArg, type Node } from '../../languages/python/tree';
 
 export interface PyAttribute {
   name: string;
@@ -52,12 +52,9 @@ export function moduleClasses(root: Node): PyClass[] {
 
 function attributesOf(cls: Node): PyAttribute[] {
   const out: PyAttribute[] = [];
-  for (const st of field(cls, 'body')?.namedChildren ?? []) {
-    const assign = st?.type === 'expression_statement' ? st.namedChildren[0] : undefined;
-    if (assign?.type !== 'assignment') continue;
-    const left = field(assign, 'left');
+  for (const { assign, left, right } of assignmentStatements(field(cls, 'body'))) {
     if (left?.type !== 'identifier') continue;
-    out.push({ name: left.text, annotation: field(assign, 'type')?.text.replace(/\s/g, '') ?? '', value: field(assign, 'right') ?? undefined });
+    out.push({ name: left.text, annotation: field(assign, 'type')?.text.replace(/\s/g, '') ?? '', value: right ?? undefined });
   }
   return out;
 }
@@ -65,13 +62,7 @@ function attributesOf(cls: Node): PyAttribute[] {
 /** Module-level `NAME = value` assignments (settings modules). */
 export function moduleAssignments(root: Node): Map<string, Node> {
   const out = new Map<string, Node>();
-  for (const st of root.namedChildren) {
-    const assign = st?.type === 'expression_statement' ? st.namedChildren[0] : undefined;
-    if (assign?.type !== 'assignment') continue;
-    const left = field(assign, 'left');
-    const right = field(assign, 'right');
-    if (left?.type === 'identifier' && right) out.set(left.text, right);
-  }
+  for (const { left, right } of assignmentStatements(root)) if (left?.type === 'identifier' && right) out.set(left.text, right);
   return out;
 }
 

@@ -8,7 +8,7 @@ import { BOUNDED_KEY, CACHE_NAME, CONSTANT_NAME, REGISTRY_NAME } from '../cache-
 import type { CacheFact } from '../facts';
 import { requestPathOf, type PyReach } from './handlers';
 import { qualifiedName, type ModuleNames } from './imports';
-import { args, decoratorsOf, field, keywordArg, nodesOfTypes, type Node } from './tree';
+import { args, assignmentStatements, decoratorsOf, field, keywordArg, nodesOfTypes, type Node } from './tree';
 
 export interface PyCacheFact extends CacheFact {
   /** The value to replace to bound the store (`{}`, `None` in `maxsize=None`, the decorator), and how. */
@@ -37,11 +37,7 @@ function storeKind(value: Node): Store['kind'] | undefined {
 
 function moduleStores(root: Node): Store[] {
   const out: Store[] = [];
-  for (const st of root.namedChildren) {
-    const a = st?.type === 'expression_statement' ? st.namedChildren[0] : undefined;
-    if (a?.type !== 'assignment') continue;
-    const left = field(a, 'left');
-    const right = field(a, 'right');
+  for (const { left, right } of assignmentStatements(root)) {
     const kind = right ? storeKind(right) : undefined;
     if (left?.type === 'identifier' && right && kind) out.push({ name: left.text, kind, value: right, target: left });
   }

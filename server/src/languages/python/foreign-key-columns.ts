@@ -7,7 +7,7 @@
  * module level. Neither library indexes a foreign key on its own.
  */
 import type { Span } from '../../engine/finding';
-import { args, calleeName, field, keywordArg, nodesOfType, stringValue, type Node } from './tree';
+import { args, assignmentStatements, calleeName, field, keywordArg, nodesOfType, stringValue, type Node } from './tree';
 
 export interface PyForeignKeyColumn extends Span {
   /** The mapped class and the attribute (`Item`, `owner_id`). */
@@ -88,11 +88,7 @@ export function foreignKeyColumns(root: Node): PyForeignKeyColumn[] {
     if (!name || !body) continue;
     const columns: Array<{ column: string; call: Node; fk?: { node: Node; references: string } }> = [];
     const primary: string[] = [];
-    for (const st of body.namedChildren) {
-      const assign = st?.type === 'expression_statement' ? st.namedChildren[0] : undefined;
-      if (assign?.type !== 'assignment') continue;
-      const left = field(assign, 'left');
-      const right = field(assign, 'right');
+    for (const { left, right } of assignmentStatements(body)) {
       if (left?.type !== 'identifier') continue;
       if (left.text === '__table_args__' && right) {
         for (const item of right.type === 'tuple' ? right.namedChildren : [right]) {

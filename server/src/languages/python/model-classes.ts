@@ -1,6 +1,6 @@
 /** Model classes and their relation fields, the part Django and SQLAlchemy declarations share. */
 import type { ModelFact, OrmId, RelationFact } from '../facts';
-import { field, nodesOfType, type Node } from './tree';
+import { assignmentStatements, field, nodesOfType, type Node } from './tree';
 
 export interface ModelDeclarations {
   orm: OrmId;
@@ -22,11 +22,7 @@ export function modelClasses(root: Node, d: ModelDeclarations): ModelFact[] {
     const body = field(cls, 'body');
     if (!name || !body) continue;
     const relations: RelationFact[] = [];
-    for (const st of body.namedChildren) {
-      const assign = st?.type === 'expression_statement' ? st.namedChildren[0] : undefined;
-      if (assign?.type !== 'assignment') continue;
-      const left = field(assign, 'left');
-      const right = field(assign, 'right');
+    for (const { assign, left, right } of assignmentStatements(body)) {
       if (left?.type !== 'identifier' || right?.type !== 'call' || !d.relationCall.test(field(right, 'function')?.text ?? '')) continue;
       const rel = d.relation(name, left.text, right, field(assign, 'type')?.text ?? '');
       if (rel) relations.push(rel);

@@ -8,6 +8,23 @@ export function field(n: Node, name: string): Node | null {
   return n.childForFieldName(name);
 }
 
+/** An assignment written as a statement of a block or module (`x = …`, `x: T = …`), with its sides. */
+export interface AssignmentStatement {
+  assign: Node;
+  left: Node | null;
+  right: Node | null;
+}
+
+/** The statements of a block (a class body, a module) that are assignments, in order: how models, settings and stores are declared. */
+export function assignmentStatements(block: Node | null | undefined): AssignmentStatement[] {
+  const out: AssignmentStatement[] = [];
+  for (const st of block?.namedChildren ?? []) {
+    const assign = st?.type === 'expression_statement' ? st.namedChildren[0] : undefined;
+    if (assign?.type === 'assignment') out.push({ assign, left: field(assign, 'left'), right: field(assign, 'right') });
+  }
+  return out;
+}
+
 /** The text of a plain string literal (no f-string fields), else undefined. */
 export function stringValue(n: Node | undefined | null): string | undefined {
   if (!n || n.type !== 'string' || n.namedChildren.some((c) => c?.type === 'interpolation')) return undefined;
