@@ -10,7 +10,7 @@ import { REPO_ROOT } from '../harness/engine';
 
 export class SchemaWorkspace {
   root = '';
-  private cacheDir = '';
+  cacheDir = '';
   private db?: EmbeddedDatabase;
 
   constructor(private readonly prefix: string) {}
@@ -31,8 +31,9 @@ export class SchemaWorkspace {
     fs.rmSync(path.join(this.root, file), { recursive: true, force: true });
   }
 
-  /** The embedded database of the workspace, 2,000 rows for the biggest tables. */
+  /** The embedded database of the workspace, 2,000 rows for the biggest tables (the one opened before is closed). */
   async open(): Promise<EmbeddedDatabase> {
+    await this.db?.connector.close();
     this.db = await openEmbeddedDatabase({ root: this.root, cacheDir: this.cacheDir, dataSize: 2_000, timeoutMs: 20_000, hostScript: path.join(REPO_ROOT, 'server/out/pglite-host.js') });
     return this.db;
   }

@@ -129,6 +129,30 @@ describe('language server: database commands', function () {
     assert.match(best.migration.edit.documentChanges[1].edits[0].newText, /CREATE INDEX items_owner_id_idx ON items \(owner_id\);\n$/);
   });
 
+  it('embedded: a saved migration that adds an index reaches the next EXPLAIN, without generating the data again', async () => {
+    await start({ dataSize: 3_000 });
+    const explain = (): Promise<any> =>
+      client.connection.sendRequest('workspace/executeCommand', { command: 'perflens.explain', arguments: [{ uri: queriesUri, position: { line: 1, character: 10 } }] });
+    assert.match((await explain()).summary, /^Seq Scan on items/);
+    // A file saved that leaves the schema as it was: the same database.
+    fs.writeFileSync(path.join(root, 'notes.sql'), '-- nothing but a comment\n');
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(path.join(root, 'notes.sql')).href, type: 1 }] });
+    const progressOf = (): string[] => client.notifications.filter((n) => n.method === 'perflens/databaseProgress').map((n) => n.params.message);
+    const before = progressOf().length;
+    assert.match((await explain()).summary, /^Seq Scan on items/);
+    assert.ok(!progressOf().slice(before).some((m) => /Generating|indexes changed/.test(m)), progressOf().slice(before).join('\n'));
+
+    const migration = path.join(root, 'db/migrations/0002_add_items_owner_id_index.sql');
+    fs.mkdirSync(path.dirname(migration), { recursive: true });
+    fs.writeFileSync(migration, 'CREATE INDEX items_owner_id_idx ON items (owner_id);\n');
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(migration).href, type: 1 }] });
+    const after = await explain();
+    assert.match(after.summary, /items_owner_id_idx on items/);
+    const progress = progressOf().slice(before);
+    assert.ok(progress.some((m) => /The schema's indexes changed: creating 1 index on a copy of the cached database/.test(m)), progress.join('\n'));
+    assert.ok(!progress.some((m) => /Generating/.test(m)), progress.join('\n'));
+  });
+
   it('embedded: compares an offset query with its keyset rewrite (the fix) at growing page depths', async () => {
     const pages = pathToFileURL(path.join(root, 'pages.sql')).href;
     fs.writeFileSync(path.join(root, 'pages.sql'), '-- a page of items\nSELECT id, label FROM items WHERE owner_id <> $1 ORDER BY id DESC LIMIT $2 OFFSET $3;\n');

@@ -2,30 +2,97 @@
  * The language server's open databases: one per configuration (URL, or workspace + data size),
  * opened on first use and shared by later commands; closed when the server shuts down. Opening
  * is shared too, so two quick commands do not build the embedded database twice.
+ *
+ * The embedded database holds the workspace's schema as it was when it was opened. When files
+ * change (`schemaChanged`), the next command reads the schema again: if it differs, that command
+ * gets the database of the new schema (from the cache, derived from the old one when only indexes
+ * changed, or built), and the old one is closed once the commands using it have finished.
  */
-import type { OpenedDatabase, DatabaseSettings } from './open-database';
-import { openDatabase } from './open-database';
+import type { EmbeddedSchema } from './embedded-database';
+import { embeddedSchemaOf, openDatabase, type DatabaseSettings, type OpenedDatabase } from './open-database';
+
+/** An open database lent to one command: `release` it when the command is done. */
+export interface DatabaseLease {
+  database: OpenedDatabase;
+  release(): void;
+}
+
+interface Slot {
+  database: OpenedDatabase;
+  /** The `schemaChanged` count when its schema was last compared with the workspace's. */
+  checked: number;
+  leases: number;
+  retired: boolean;
+}
+
+export interface DatabaseOpeners {
+  open(settings: DatabaseSettings, schema?: EmbeddedSchema): Promise<OpenedDatabase>;
+  schemaOf(settings: DatabaseSettings): Promise<EmbeddedSchema>;
+}
 
 export class DatabaseSession {
-  private readonly open = new Map<string, Promise<OpenedDatabase>>();
+  private readonly open = new Map<string, Promise<Slot>>();
+  private changes = 0;
 
-  constructor(private readonly opener: (settings: DatabaseSettings) => Promise<OpenedDatabase> = openDatabase) {}
+  constructor(private readonly openers: DatabaseOpeners = { open: openDatabase, schemaOf: embeddedSchemaOf }) {}
 
-  get(settings: DatabaseSettings): Promise<OpenedDatabase> {
+  /** Files the embedded database's schema may come from changed: the next command compares it again. */
+  schemaChanged(): void {
+    this.changes++;
+  }
+
+  async acquire(settings: DatabaseSettings): Promise<DatabaseLease> {
     const key = JSON.stringify([settings.url ?? '', settings.url ? '' : settings.root, settings.dataSize, settings.timeoutMs, settings.cacheDir]);
-    let opened = this.open.get(key);
-    if (!opened) {
-      opened = this.opener(settings);
-      this.open.set(key, opened);
+    const current = this.open.get(key);
+    const changes = this.changes;
+    let next: Promise<Slot>;
+    if (!current) next = this.openers.open(settings).then((database) => ({ database, checked: changes, leases: 0, retired: false }));
+    // Chained on the slot before it, so that commands after a change compare the schema once.
+    else if (!settings.url) next = current.then((slot) => this.current(slot, settings, changes));
+    else next = current;
+    if (next !== current) {
+      this.open.set(key, next);
       // A failed open (a wrong URL, a cancelled build) is not kept: the next command tries again.
-      opened.catch(() => this.open.delete(key));
+      next.catch(() => {
+        if (this.open.get(key) === next) this.open.delete(key);
+      });
     }
-    return opened;
+    const slot = await next;
+    slot.leases++;
+    let released = false;
+    return {
+      database: slot.database,
+      release: () => {
+        if (released) return;
+        released = true;
+        if (--slot.leases === 0 && slot.retired) void close(slot);
+      },
+    };
+  }
+
+  /** The slot, or after a change of the workspace's schema one with the database of the new schema. */
+  private async current(slot: Slot, settings: DatabaseSettings, changes: number): Promise<Slot> {
+    if (slot.checked >= changes) return slot;
+    const schema = await this.openers.schemaOf(settings);
+    if (schema.key === slot.database.schemaKey) {
+      slot.checked = changes;
+      return slot;
+    }
+    settings.log?.('database: the workspace schema changed; opening the embedded database of the new schema');
+    // Closed first when nothing uses it: a database derived from it copies a stopped one.
+    slot.retired = true;
+    if (slot.leases === 0) await close(slot);
+    const database = await this.openers.open(settings, schema);
+    return { database, checked: changes, leases: 0, retired: false };
   }
 
   async closeAll(): Promise<void> {
     const all = [...this.open.values()];
     this.open.clear();
-    await Promise.all(all.map((p) => p.then((d) => d.connector.close(), () => undefined)));
+    await Promise.all(all.map((p) => p.then((slot) => close(slot), () => undefined)));
   }
+}
+
+function close(slot: Slot): Promise<void> {
+  return slot.database.connector.close().catch(() => undefined);
 }

@@ -4,7 +4,7 @@
  * embedded PGlite database built from the workspace otherwise.
  */
 import type { Connector } from './connector';
-import { openEmbeddedDatabase } from './embedded-database';
+import { embeddedSchema, openEmbeddedDatabase, type EmbeddedSchema } from './embedded-database';
 import { isMysqlUrl, MysqlConnector } from './mysql-connector';
 import { PgConnector } from './pg-connector';
 import { redactUrl } from './redact-url';
@@ -31,11 +31,19 @@ export interface OpenedDatabase {
   connector: Connector;
   /** Things the user should know: statements the embedded database rejected, tables left empty. */
   notes: string[];
+  /** The embedded database: the key of the workspace schema it holds (`embeddedSchemaOf`). */
+  schemaKey?: string;
 }
 
 export class UnsupportedDatabaseError extends Error {}
 
-export async function openDatabase(settings: DatabaseSettings): Promise<OpenedDatabase> {
+/** The workspace's schema as the embedded database would load it, and its key. */
+export function embeddedSchemaOf(settings: DatabaseSettings): Promise<EmbeddedSchema> {
+  return embeddedSchema({ root: settings.root, dataSize: settings.dataSize, isCancelled: settings.isCancelled });
+}
+
+/** Opens the database the settings name (`schema`: the embedded database's, read already). */
+export async function openDatabase(settings: DatabaseSettings, schema?: EmbeddedSchema): Promise<OpenedDatabase> {
   const url = settings.url?.trim();
   if (url) {
     if (/^postgres(ql)?:\/\//i.test(url)) return { connector: new PgConnector({ url, timeoutMs: settings.timeoutMs, maxConnections: settings.maxConnections }), notes: [] };
@@ -52,6 +60,6 @@ export async function openDatabase(settings: DatabaseSettings): Promise<OpenedDa
     onProgress: settings.onProgress,
     isCancelled: settings.isCancelled,
     log: settings.log,
-  });
-  return { connector: embedded.connector, notes: embedded.warnings };
+  }, schema);
+  return { connector: embedded.connector, notes: embedded.warnings, schemaKey: embedded.schemaKey };
 }

@@ -57,10 +57,14 @@ interface CommandTarget {
 export function registerDatabaseCommands(): void {
   registerCommand(Commands.explain, async (ctx, args, token) => {
     const target = targetOf(args);
-    const { sql, range, connector, notes, timeoutMs, query } = await prepare(ctx, target, token);
-    progress(ctx, 'running EXPLAIN');
-    const result = await run(connector, token, () => explainQuery(connector, sql, { analyze: target.analyze ?? true, params: target.params, allowWrites: target.allowWrites, timeoutMs }));
-    return { ...explainForDisplay(result), raw: result.raw, range, origin: query.origin, description: query.description, notes: [...query.notes, ...notes] };
+    const { sql, range, connector, notes, timeoutMs, query, release } = await prepare(ctx, target, token);
+    try {
+      progress(ctx, 'running EXPLAIN');
+      const result = await run(connector, token, () => explainQuery(connector, sql, { analyze: target.analyze ?? true, params: target.params, allowWrites: target.allowWrites, timeoutMs }));
+      return { ...explainForDisplay(result), raw: result.raw, range, origin: query.origin, description: query.description, notes: [...query.notes, ...notes] };
+    } finally {
+      release();
+    }
   });
   registerCommand(Commands.compareFix, async (ctx, args, token) => {
     const target = targetOf(args);
@@ -69,22 +73,35 @@ export function registerDatabaseCommands(): void {
     // An N+1 finding at the position: the per-item lookup against one batched query.
     const perItem = await perItemQueryAt(ctx, target.uri, target.position);
     if (perItem) {
-      const { connector, notes, timeoutMs } = await prepare(ctx, { ...target, sql: perItem.sql }, token);
-      const comparison = await run(connector, token, () => compareBatch(connector, perItem.sql, { sizes: target.sizes, timeoutMs, isCancelled, onProgress: (m) => progress(ctx, m) }));
-      return { kind: 'n-plus-one', sql: perItem.sql, database: connector.description, range: perItem.range, ...comparison, notes: [...perItem.notes, ...notes, ...comparison.notes] } satisfies CompareFixResult;
+      const { connector, notes, timeoutMs, release } = await prepare(ctx, { ...target, sql: perItem.sql }, token);
+      try {
+        const comparison = await run(connector, token, () => compareBatch(connector, perItem.sql, { sizes: target.sizes, timeoutMs, isCancelled, onProgress: (m) => progress(ctx, m) }));
+        return { kind: 'n-plus-one', sql: perItem.sql, database: connector.description, range: perItem.range, ...comparison, notes: [...perItem.notes, ...notes, ...comparison.notes] } satisfies CompareFixResult;
+      } finally {
+        release();
+      }
     }
     const found = await paginationAt(ctx, target.uri, target.position);
-    const { connector, notes, timeoutMs } = await prepare(ctx, { ...target, sql: found.sql }, token);
-    const comparison = await run(connector, token, () =>
-      comparePagination(connector, found.variants, { runs: target.runs, warmup: target.warmup, pages: target.pages, timeoutMs, isCancelled, onProgress: (m) => progress(ctx, m) }),
-    );
-    return { kind: 'offset-pagination', sql: found.sql, database: connector.description, range: found.range, ...comparison, notes: [...notes, ...comparison.notes] } satisfies CompareFixResult;
+    const { connector, notes, timeoutMs, release } = await prepare(ctx, { ...target, sql: found.sql }, token);
+    try {
+      const comparison = await run(connector, token, () =>
+        comparePagination(connector, found.variants, { runs: target.runs, warmup: target.warmup, pages: target.pages, timeoutMs, isCancelled, onProgress: (m) => progress(ctx, m) }),
+      );
+      return { kind: 'offset-pagination', sql: found.sql, database: connector.description, range: found.range, ...comparison, notes: [...notes, ...comparison.notes] } satisfies CompareFixResult;
+    } finally {
+      release();
+    }
   });
   registerCommand(Commands.suggestIndex, async (ctx, args, token) => {
     const target = targetOf(args);
-    const { sql, range, connector, notes, timeoutMs, query } = await prepare(ctx, target, token);
-    progress(ctx, 'trying indexes');
-    const advice = await run(connector, token, () => suggestIndexes(connector, sql, { params: target.params, timeoutMs }));
+    const { sql, range, connector, notes, timeoutMs, query, release } = await prepare(ctx, target, token);
+    let advice;
+    try {
+      progress(ctx, 'trying indexes');
+      advice = await run(connector, token, () => suggestIndexes(connector, sql, { params: target.params, timeoutMs }));
+    } finally {
+      release();
+    }
     const root = ctx.root;
     return {
       sql,
@@ -112,7 +129,7 @@ export function registerDatabaseCommands(): void {
     const target = targetOf(args);
     // The command's own runs and concurrency (a client's prompt, a code lens), else the settings'.
     const asked = { runs: count(target.runs, 'runs'), concurrency: count(target.concurrency, 'concurrency') };
-    const { sql, range, connector, notes, timeoutMs, query, settings } = await prepare(ctx, target, token);
+    const { sql, range, connector, notes, timeoutMs, query, settings, release } = await prepare(ctx, target, token);
     const runs = asked.runs ?? settings.database.benchmarkRuns;
     const concurrency = Math.min(asked.concurrency ?? settings.database.benchmarkConcurrency, MAX_BENCHMARK_CONCURRENCY);
     let reported = 0;
@@ -123,9 +140,14 @@ export function registerDatabaseCommands(): void {
         progress(ctx, `benchmark: ${done}/${total} runs`);
       }
     };
-    const result = await run(connector, token, () =>
-      benchmarkQuery(connector, sql, { runs, concurrency, warmup: target.warmup, params: target.params, allowWrites: target.allowWrites, timeoutMs, onProgress }),
-    );
+    let result;
+    try {
+      result = await run(connector, token, () =>
+        benchmarkQuery(connector, sql, { runs, concurrency, warmup: target.warmup, params: target.params, allowWrites: target.allowWrites, timeoutMs, onProgress }),
+      );
+    } finally {
+      release();
+    }
     // The note compares with what was asked, before the cap of MAX_BENCHMARK_CONCURRENCY.
     const askedConcurrency = asked.concurrency ?? settings.database.benchmarkConcurrency;
     return { ...result, range, origin: query.origin, description: query.description, notes: [...query.notes, ...notes, ...concurrencyNotes(askedConcurrency, result)] };
@@ -189,8 +211,8 @@ async function prepare(ctx: ServerContext, target: CommandTarget, token?: Cancel
   const root = ctx.root ?? process.cwd();
   const timeoutMs = settings.database.statementTimeoutMs;
   const url = await urlWithPassword(ctx, settings.database.url.trim());
-  const opened = await run(undefined, undefined, () =>
-    ctx.database.get({
+  const lease = await run(undefined, undefined, () =>
+    ctx.database.acquire({
       url,
       root,
       cacheDir: ctx.storagePath ?? defaultCacheDir(),
@@ -208,7 +230,8 @@ async function prepare(ctx: ServerContext, target: CommandTarget, token?: Cancel
       isCancelled: () => !!token?.isCancellationRequested,
     }),
   );
-  return { sql, range, connector: opened.connector, notes: opened.notes, timeoutMs, query, settings };
+  // The database is lent to this command: a schema change closes it only once `release` is called.
+  return { sql, range, connector: lease.database.connector, notes: lease.database.notes, timeoutMs, query, settings, release: lease.release };
 }
 
 /** Asks the client for the password of a URL that names a user without one (VS Code keeps it in secret storage). */

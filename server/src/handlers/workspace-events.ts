@@ -1,6 +1,7 @@
 /**
- * Workspace events: settings changed, files changed on disk (the index and `.perflens.json`),
- * and the initial index build with work-done progress and the status bar notification.
+ * Workspace events: settings changed, files changed on disk (the index, `.perflens.json` and the
+ * embedded database's schema), and the initial index build with work-done progress and the status
+ * bar notification.
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -25,6 +26,9 @@ export function registerWorkspaceEvents(ctx: ServerContext, refreshDiagnostics: 
   // What a file changed on disk shows the others (a new migration, a checkout, another editor)
   // moves the index's revision when it changes: the server then refreshes the open documents.
   ctx.connection.onDidChangeWatchedFiles(async ({ changes }) => {
+    // Any of the watched files may hold the embedded database's schema (a migration, a model, an
+    // entity): the next database command reads the schema again, and rebuilds only if it changed.
+    if (changes.length) ctx.database.schemaChanged();
     for (const change of changes) {
       const file = uriToPath(change.uri);
       if (file.endsWith('.perflens.json')) {

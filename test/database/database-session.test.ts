@@ -1,0 +1,128 @@
+/**
+ * The server's open databases: shared by commands, and after files change, the embedded database
+ * of the workspace's current schema, the old one closed once no command uses it.
+ */
+import * as assert from 'node:assert/strict';
+import type { Connector } from '../../server/src/database/connector';
+import { DatabaseSession } from '../../server/src/database/database-session';
+import type { EmbeddedSchema } from '../../server/src/database/embedded-database';
+import type { DatabaseSettings, OpenedDatabase } from '../../server/src/database/open-database';
+
+/** Openers that record what they did; the workspace's schema key is `key`. */
+class FakeOpeners {
+  key = 'schema-1';
+  opened: Array<{ schemaKey?: string; closed: boolean; readSchema: boolean }> = [];
+  schemaReads = 0;
+  failNext = false;
+
+  async open(settings: DatabaseSettings, schema?: EmbeddedSchema): Promise<OpenedDatabase> {
+    await Promise.resolve();
+    if (this.failNext) {
+      this.failNext = false;
+      throw new Error('cannot open');
+    }
+    const record = { schemaKey: settings.url ? undefined : schema?.key ?? this.key, closed: false, readSchema: !!schema };
+    this.opened.push(record);
+    const connector = { close: async () => void (record.closed = true) } as unknown as Connector;
+    return { connector, notes: [], schemaKey: record.schemaKey };
+  }
+
+  async schemaOf(): Promise<EmbeddedSchema> {
+    this.schemaReads++;
+    await Promise.resolve();
+    return { schema: { statements: [], files: [] }, key: this.key };
+  }
+}
+
+const EMBEDDED: DatabaseSettings = { root: '/ws', cacheDir: '/cache', dataSize: 100, timeoutMs: 1_000 };
+
+describe('database: the server session of open databases', () => {
+  let fake: FakeOpeners;
+  let session: DatabaseSession;
+  beforeEach(() => {
+    fake = new FakeOpeners();
+    session = new DatabaseSession({ open: (s, schema) => fake.open(s, schema), schemaOf: () => fake.schemaOf() });
+  });
+
+  it('commands share one database, opened once, and the schema is not read again while no file changed', async () => {
+    const [a, b] = await Promise.all([session.acquire(EMBEDDED), session.acquire(EMBEDDED)]);
+    const c = await session.acquire(EMBEDDED);
+    assert.equal(fake.opened.length, 1);
+    assert.equal(a.database, b.database);
+    assert.equal(a.database, c.database);
+    assert.equal(fake.schemaReads, 0);
+  });
+
+  it('files changed but not the schema: read once for the commands that follow, the same database kept', async () => {
+    const first = await session.acquire(EMBEDDED);
+    first.release();
+    session.schemaChanged();
+    session.schemaChanged();
+    const [a, b] = await Promise.all([session.acquire(EMBEDDED), session.acquire(EMBEDDED)]);
+    await session.acquire(EMBEDDED);
+    assert.equal(fake.schemaReads, 1);
+    assert.equal(a.database, first.database);
+    assert.equal(b.database, first.database);
+    assert.equal(fake.opened[0].closed, false);
+  });
+
+  it('a changed schema: the next command gets its database; the old one closes when its last command is done', async () => {
+    const running = await session.acquire(EMBEDDED);
+    fake.key = 'schema-2';
+    session.schemaChanged();
+    const next = await session.acquire(EMBEDDED);
+    assert.equal(next.database.schemaKey, 'schema-2');
+    assert.equal(fake.opened.length, 2);
+    assert.equal(fake.opened[1].readSchema, true, 'the schema read for the comparison is the one opened');
+    assert.equal(fake.opened[0].closed, false, 'a benchmark still runs on it');
+    running.release();
+    running.release();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(fake.opened[0].closed, true);
+    assert.equal(fake.opened[1].closed, false);
+    assert.equal((await session.acquire(EMBEDDED)).database, next.database);
+  });
+
+  it('an idle old database is closed before the new one opens (a derived database copies a stopped one)', async () => {
+    (await session.acquire(EMBEDDED)).release();
+    fake.key = 'schema-2';
+    session.schemaChanged();
+    const order: string[] = [];
+    const open = fake.open.bind(fake);
+    fake.open = async (s, schema) => {
+      order.push(`open, old closed: ${fake.opened[0].closed}`);
+      return open(s, schema);
+    };
+    await session.acquire(EMBEDDED);
+    assert.deepEqual(order, ['open, old closed: true']);
+  });
+
+  it('a configured URL is never compared with the workspace schema', async () => {
+    const url = { ...EMBEDDED, url: 'postgres://localhost/app' };
+    const a = await session.acquire(url);
+    session.schemaChanged();
+    const b = await session.acquire(url);
+    assert.equal(a.database, b.database);
+    assert.equal(fake.schemaReads, 0);
+  });
+
+  it('a failed open is not kept, before or after a schema change', async () => {
+    fake.failNext = true;
+    await assert.rejects(session.acquire(EMBEDDED), /cannot open/);
+    const opened = await session.acquire(EMBEDDED);
+    fake.key = 'schema-2';
+    session.schemaChanged();
+    fake.failNext = true;
+    await assert.rejects(session.acquire(EMBEDDED), /cannot open/);
+    const again = await session.acquire(EMBEDDED);
+    assert.notEqual(again.database, opened.database);
+    assert.equal(again.database.schemaKey, 'schema-2');
+  });
+
+  it('closeAll closes every open database', async () => {
+    await session.acquire(EMBEDDED);
+    await session.acquire({ ...EMBEDDED, url: 'postgres://localhost/app' });
+    await session.closeAll();
+    assert.deepEqual(fake.opened.map((o) => o.closed), [true, true]);
+  });
+});
