@@ -88,6 +88,27 @@ ruleTests('blocking-call-in-handler', {
       file: 'signup.js',
       code: `const Koa = require('koa');\nconst nodemailer = require('nodemailer');\nconst app = new Koa();\nconst transporter = nodemailer.createTransport({ host: 'smtp' });\napp.use(async (ctx) => {\n  await transporter.sendMail({ to: ctx.request.body.email, subject: 'Welcome' });\n  ctx.status = 201;\n});\n`,
       findings: [{ line: 6, message: /wait on a third party.*background job/ }],
+      output: `const Koa = require('koa');\nconst nodemailer = require('nodemailer');\nconst app = new Koa();\nconst transporter = nodemailer.createTransport({ host: 'smtp' });\napp.use(async (ctx) => {\n  void transporter.sendMail({ to: ctx.request.body.email, subject: 'Welcome' }).catch((error) => {\n    console.error('transporter.sendMail failed', error);\n  });\n  ctx.status = 201;\n});\n`,
+    },
+    {
+      name: 'Resend awaited in a Next.js route handler → after() from next/server',
+      file: 'app/api/signup/route.ts',
+      code: `import { NextResponse } from 'next/server';\nimport { Resend } from 'resend';\nconst resend = new Resend(process.env.RESEND_KEY);\nexport async function POST(request: Request) {\n  const { email } = await request.json();\n  await resend.emails.send({ from: 'hi@example.com', to: email, subject: 'Welcome' });\n  return NextResponse.json({ ok: true });\n}\n`,
+      findings: [{ line: 6, message: /nextjs handler `POST`/ }],
+      output: `import { NextResponse, after } from 'next/server';\nimport { Resend } from 'resend';\nconst resend = new Resend(process.env.RESEND_KEY);\nexport async function POST(request: Request) {\n  const { email } = await request.json();\n  after(() => resend.emails.send({ from: 'hi@example.com', to: email, subject: 'Welcome' }));\n  return NextResponse.json({ ok: true });\n}\n`,
+    },
+    {
+      name: 'Twilio awaited in a typed Express handler → sent unawaited, its failure logged',
+      file: 'routes/verify.ts',
+      code: `import express from 'express';\nimport twilio from 'twilio';\nconst app = express();\nconst client = twilio('sid', 'token');\napp.post('/verify', async (req, res) => {\n  await client.messages.create({ to: req.body.phone, from: '+15550100', body: 'Your code' });\n  res.sendStatus(202);\n});\n`,
+      findings: [{ line: 6 }],
+      output: `import express from 'express';\nimport twilio from 'twilio';\nconst app = express();\nconst client = twilio('sid', 'token');\napp.post('/verify', async (req, res) => {\n  void client.messages.create({ to: req.body.phone, from: '+15550100', body: 'Your code' }).catch((error: unknown) => {\n    console.error('client.messages.create failed', error);\n  });\n  res.sendStatus(202);\n});\n`,
+    },
+    {
+      name: 'a send whose failure the handler answers (try/catch), one whose result is used, one in a Pages Router API route: advice only',
+      file: 'pages/api/invite.ts',
+      code: `import nodemailer from 'nodemailer';\nconst transporter = nodemailer.createTransport({});\nexport default async function handler(req, res) {\n  try {\n    await transporter.sendMail({ to: req.body.email });\n  } catch (e) {\n    return res.status(502).end();\n  }\n  const info = await transporter.sendMail({ to: 'audit@example.com' });\n  await transporter.sendMail({ to: 'ops@example.com' });\n  res.json({ id: info.messageId });\n}\n`,
+      findings: [{ line: 5 }, { line: 9 }, { line: 10 }],
     },
     {
       name: 'readFileSync inside a callback in the handler: found, no fix (await cannot go there)',

@@ -119,7 +119,13 @@ function syncForm(module: string, method: string): { instead: string; form?: Asy
 function isAwaited(call: ts.CallExpression): boolean {
   let p = call.parent;
   while (ts.isParenthesizedExpression(p)) p = p.parent;
-  return ts.isAwaitExpression(p) || ts.isReturnStatement(p) || (ts.isArrowFunction(p) && p.body === call);
+  return ts.isAwaitExpression(p) || ts.isReturnStatement(p) || (ts.isArrowFunction(p) && p.body === call && !runsAfterResponse(p));
+}
+
+/** The callback of Next.js's `after(() => …)`: it runs once the response is sent. */
+function runsAfterResponse(fn: ts.ArrowFunction): boolean {
+  const c = fn.parent;
+  return ts.isCallExpression(c) && c.arguments[0] === fn && ts.isIdentifier(c.expression) && c.expression.text === 'after';
 }
 
 /** `{ signal }`, `{ timeout }` in an options object; an options value we cannot see counts as set. */

@@ -64,3 +64,50 @@ export function asyncFix(b: TsBlockingCall, sf: ts.SourceFile): Fix | undefined 
     edits,
   };
 }
+
+/** Frameworks whose handlers run in a long-lived Node process: a promise left running finishes after the response. */
+const LONG_LIVED = new Set(['express', 'fastify', 'koa', 'nestjs', 'medusa', 'http']);
+
+/**
+ * A provider send awaited as a statement of its own in the handler (its result unused) no longer
+ * holds the response:
+ * - a Next.js App Router handler or server action: `after(() => send(…))` from `next/server`,
+ *   which runs it after the response and keeps a serverless function alive until it is done;
+ * - a handler of a long-lived Node server (Express, Fastify, Koa, NestJS): the send runs on
+ *   unawaited, its failure logged (`void send(…).catch(…)`).
+ * Unsafe: a failed send no longer fails the request. Not offered inside a `try` with a `catch` (the
+ * handler answers the failure), for Pages Router API routes, Hono, tRPC or GraphQL (their runtime
+ * may stop at the response: a queue is the way there), nor when the handler is not the function
+ * that awaits.
+ */
+export function backgroundSendFix(b: TsBlockingCall, sf: ts.SourceFile): Fix | undefined {
+  if (!b.isHandler || enclosingFunction(b.call) !== b.fn) return undefined;
+  const awaited = b.call.parent;
+  if (!ts.isAwaitExpression(awaited) || awaited.expression !== b.call || !ts.isExpressionStatement(awaited.parent)) return undefined;
+  for (let p: ts.Node = awaited.parent; p && p !== b.fn; p = p.parent) {
+    if (ts.isTryStatement(p.parent) && p.parent.tryBlock === p && p.parent.catchClause) return undefined;
+  }
+  const call = b.call.getText(sf);
+  const path = sf.fileName.replace(/\\/g, '/');
+  if (b.handler.framework === 'nextjs') {
+    if (/(^|\/)pages\/api\//.test(path)) return undefined;
+    const edits = ensureImport(sf, 'next/server', ['after']);
+    if (edits.length && isBound(sf, 'after')) return undefined;
+    return {
+      title: 'Send after the response with `after()` from next/server (Next.js 15.1+; a failed send no longer fails the request)',
+      applicability: 'unsafe',
+      edits: [...edits, { start: awaited.getStart(sf), end: awaited.getEnd(), newText: `after(() => ${call})` }],
+    };
+  }
+  if (!LONG_LIVED.has(b.handler.framework)) return undefined;
+  const lineStart = sf.text.lastIndexOf('\n', awaited.getStart(sf) - 1) + 1;
+  const indent = /^[ \t]*/.exec(sf.text.slice(lineStart))![0];
+  const typed = /\.[mc]?tsx?$/.test(path);
+  const label = b.api.replace(/[\\']/g, '\\$&');
+  const newText = `void ${call}.catch((error${typed ? ': unknown' : ''}) => {\n${indent}  console.error('${label} failed', error);\n${indent}})`;
+  return {
+    title: `Send without holding the response: \`void ${b.api}(…).catch(…)\` (a failed send is logged, no longer fails the request)`,
+    applicability: 'unsafe',
+    edits: [{ start: awaited.getStart(sf), end: awaited.getEnd(), newText }],
+  };
+}

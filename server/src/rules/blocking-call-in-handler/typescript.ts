@@ -4,7 +4,7 @@ import type { Detector } from '../../engine/rule';
 import type { TsFacts } from '../../languages/typescript/adapter';
 import { importedBlocking } from '../request-path';
 import { blockingMessage } from './message';
-import { asyncFix } from './typescript-fixes';
+import { asyncFix, backgroundSendFix } from './typescript-fixes';
 
 export const detectTypescript: Detector<TsFacts> = (facts, ctx) => {
   const out: Detection[] = [];
@@ -13,7 +13,10 @@ export const detectTypescript: Detector<TsFacts> = (facts, ctx) => {
     if (b.kind === 'event-loop') {
       const fix = facts.sourceFile ? asyncFix(b, facts.sourceFile) : undefined;
       if (fix) fixes = [fix];
-    } else fixes = [{ title: 'Move the send to a background job (BullMQ, a queue worker)', applicability: 'display-only', edits: [] }];
+    } else {
+      const background = facts.sourceFile ? backgroundSendFix(b, facts.sourceFile) : undefined;
+      fixes = [...(background ? [background] : []), { title: 'Move the send to a background job (BullMQ, a queue worker)', applicability: 'display-only', edits: [] }];
+    }
     out.push({ start: b.start, end: b.end, message: blockingMessage(b), fixes });
   }
   for (const b of importedBlocking(facts, ctx)) out.push({ start: b.start, end: b.end, message: blockingMessage(b), fixes: [] });
