@@ -273,5 +273,7 @@ export interface DiagnosticData {
     edits: Array<{ range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }>;
     /** A migration the fix adds beside the file (engine/finding.ts NewMigration; `dir` absolute). */
     newMigration?: { dir: string; slug: string; extension: string; text: string; down?: string };
+    /** Code the fix adds to another file (engine/finding.ts AddToFile; `path` absolute). */
+    addToFile?: { path: string; imports: string[]; block: string; defines: string };
   }>;
 }

@@ -110,6 +110,33 @@ describe('perflens lint --fix', () => {
     assert.doesNotMatch(perflens(ws.root, ['lint', '--fix', '--unsafe-fixes']).stderr, /wrote/);
   });
 
+  it('moves email sends of Django views to a Celery task in the app\'s tasks.py, written once for two views, with --unsafe-fixes only', () => {
+    ws.write('requirements.txt', 'Django==5.1\ncelery==5.4\n');
+    ws.write('blog/__init__.py', '');
+    const view = (name: string) =>
+      `from django.core.mail import send_mail\nfrom django.http import HttpResponse\n\n\ndef ${name}(request):\n    send_mail("Hi", "Welcome", "noreply@example.com", [request.POST["email"]])\n    return HttpResponse(status=201)\n`;
+    ws.write('blog/views.py', view('signup'));
+    ws.write('blog/invites.py', view('invite').replace('from django.http import HttpResponse\n', 'from django.http import HttpResponse\nfrom django.urls import path\n') + '\n\nurlpatterns = [path("invite/", invite)]\n');
+    const listed = json(perflens(ws.root, ['lint', '--format', 'json']));
+    const fixes = listed.findings.filter((f: any) => f.rule === 'blocking-call-in-handler').map((f: any) => f.fixes[0]);
+    assert.equal(fixes.length, 2);
+    assert.equal(fixes[0].addToFile.path, 'blog/tasks.py');
+    assert.equal(fixes[0].addToFile.defines, 'send_mail_task');
+    const sarif = JSON.parse(perflens(ws.root, ['lint', '--format', 'sarif']).stdout);
+    assert.ok(sarif.runs[0].results.every((r: any) => r.fixes.length === 0), 'a fix that adds to another file is no SARIF replacement');
+    assert.match(perflens(ws.root, ['lint']).stdout, /Send on a Celery worker: `send_mail_task\.delay\(…\)`, a task added to blog\/tasks\.py .*also writes another file/);
+
+    const run = perflens(ws.root, ['lint', '--fix', '--unsafe-fixes']);
+    assert.equal(run.status, 0, run.stdout + run.stderr);
+    assert.match(run.stderr, /added send_mail_task to blog\/tasks\.py/);
+    assert.match(ws.read('blog/views.py'), /from \.tasks import send_mail_task\n[\s\S]*    send_mail_task\.delay\("Hi", "Welcome", "noreply@example\.com", \[request\.POST\["email"\]\]\)\n/);
+    assert.match(ws.read('blog/invites.py'), /    send_mail_task\.delay\(/);
+    const tasks = ws.read('blog/tasks.py');
+    assert.equal(tasks.match(/def send_mail_task/g)?.length, 1, tasks);
+    assert.match(tasks, /^from celery import shared_task\nfrom django\.core\.mail import send_mail\n\n\n@shared_task\ndef send_mail_task\(\*args, \*\*kwargs\):\n/);
+    assert.equal(json(perflens(ws.root, ['lint', '--format', 'json'])).findings.filter((f: any) => f.rule === 'blocking-call-in-handler').length, 0);
+  });
+
   it('keeps a UTF-8 byte-order mark and CRLF line ends of a fixed file', () => {
     ws.write('q.sql', '\uFEFF' + OFFSET_SQL.replace(/\n/g, '\r\n'));
     perflens(ws.root, ['lint', '--fix', '--unsafe-fixes']);

@@ -33,6 +33,18 @@ const DRIZZLE_TEXT =
   "import { integer, pgTable, serial, text } from 'drizzle-orm/pg-core';\n\nexport const users = pgTable('users', {\n  id: serial('id').primaryKey(),\n  email: text('email').notNull(),\n});\n\n" +
   "export const posts = pgTable('posts', {\n  id: serial('id').primaryKey(),\n  authorId: integer('author_id').notNull().references(() => users.id),\n  title: text('title').notNull(),\n});\n";
 const DRIZZLE_FIX = { file: DRIZZLE, rule: 'unindexed-foreign-key', line: 10, column: 13, title: "Add index('posts_author_id_idx').on(table.authorId) to posts" };
+/** A Django view of a project with Celery sends mail: the quick fix moves the send to a task in the app's tasks.py. */
+const CELERY_FIX = {
+  file: 'django-blog/blog/views.py',
+  rule: 'blocking-call-in-handler',
+  line: 53,
+  column: 5,
+  title: 'Send on a Celery worker: `send_mail_task.delay(…)`, a task added to blog/tasks.py (a failed send no longer fails the request)',
+};
+const CELERY_TASKS = 'django-blog/blog/tasks.py';
+const CELERY_TASKS_TEXT =
+  'from celery import shared_task\nfrom django.core.mail import send_mail\n\n\n@shared_task\ndef send_mail_task(*args, **kwargs):\n' +
+  '    """`send_mail` on a Celery worker, after the response."""\n    send_mail(*args, **kwargs)\n';
 
 /** The workspace's own settings: fix-all on save, and no TypeScript errors about the demo's missing node_modules. */
 const WORKSPACE_SETTINGS = {
@@ -68,6 +80,7 @@ describe('e2e: VS Code (code-server) with the packaged extension', function () {
     expected.quickFix = textAfterFix(workspace, QUICK_FIX.file, QUICK_FIX.rule, QUICK_FIX.line, QUICK_FIX.title);
     expected.fixAll = textAfterSafeFixes(workspace, FASTAPI);
     expected.drizzle = textAfterFix(workspace, DRIZZLE_FIX.file, DRIZZLE_FIX.rule, DRIZZLE_FIX.line, DRIZZLE_FIX.title);
+    expected.celery = textAfterFix(workspace, CELERY_FIX.file, CELERY_FIX.rule, CELERY_FIX.line, CELERY_FIX.title);
     codeServer = await startCodeServer(tools, { name: 'vscode', workspace, vsix, settings: WORKBENCH_SETTINGS });
     workbench = await Workbench.open(tools.chromium, codeServer.url, workspace, path.join(scratch, 'chromium-profile'));
   });
@@ -182,6 +195,29 @@ describe('e2e: VS Code (code-server) with the packaged extension', function () {
     assert.match(expected.drizzle, /\}, \(table\) => \[index\('posts_author_id_idx'\)\.on\(table\.authorId\)\]\);/);
     await waitUntil('no squiggle left in the schema', async () => (await workbench!.squiggleCount()) === 0);
     await shot('drizzle-index-added');
+  });
+
+  it('moves a Django view\'s email send to a Celery task in the app\'s tasks.py (quick fix over two files)', async () => {
+    assert.equal(fs.existsSync(path.join(workspace, CELERY_TASKS)), false);
+    await workbench!.openFile(CELERY_FIX.file);
+    await workbench!.waitForFindingAt(CELERY_FIX.line, CELERY_FIX.column);
+    await workbench!.goTo(CELERY_FIX.line, CELERY_FIX.column);
+    const squiggles = await workbench!.squiggleCount();
+    const titles = await workbench!.openQuickFixes();
+    assert.equal(titles[0], `${CELERY_FIX.title} (changes behaviour)`);
+    await shot('celery-task-menu');
+    await workbench!.pickQuickFix(CELERY_FIX.title, false);
+    await workbench!.runCommand('File: Save All');
+    // Saving also runs fix-all (the view has safe fixes elsewhere): the fix's lines are compared.
+    const fixedLines = expected.celery.split('\n').filter((l) => /send_mail_task/.test(l));
+    assert.deepEqual(fixedLines, ['from .tasks import send_mail_task', '    send_mail_task.delay(f"Read: {post.title}", post.body[:200], "noreply@example.com", [request.POST["to"]])']);
+    await waitUntil('the view on disk', () => fixedLines.every((l) => onDisk(CELERY_FIX.file).split('\n').includes(l)));
+    await waitUntil('the task on disk', () => fs.existsSync(path.join(workspace, CELERY_TASKS)) && onDisk(CELERY_TASKS) === CELERY_TASKS_TEXT);
+    await workbench!.openFile(CELERY_FIX.file);
+    await workbench!.goTo(CELERY_FIX.line, 1);
+    await waitUntil('the send\'s squiggle gone, the others kept', async () => (await workbench!.squiggleCount()) === squiggles - 1);
+    await workbench!.openFile(CELERY_TASKS);
+    await shot('celery-task-added');
   });
 
   it('applies the safe fixes on save (source.fixAll.perflens in editor.codeActionsOnSave)', async () => {

@@ -2,9 +2,11 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { manifestDependencies, mysqlOnly, workspaceDatabases } from '../../server/src/engine/workspace-databases';
+import { manifestDependencies, mysqlOnly, workspaceManifests } from '../../server/src/engine/workspace-databases';
 
-describe('workspace databases (from the drivers the manifests name)', () => {
+const workspaceDatabases = (root: string) => workspaceManifests(root).databases;
+
+describe('workspace databases and job queues (from what the manifests name)', () => {
   let root: string;
   beforeEach(() => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-dbs-'));
@@ -32,6 +34,17 @@ describe('workspace databases (from the drivers the manifests name)', () => {
     assert.deepEqual([...workspaceDatabases(root)], []);
     assert.deepEqual([...workspaceDatabases(path.join(root, 'missing'))], []);
     assert.equal(mysqlOnly(workspaceDatabases(root)), false);
+    assert.deepEqual([...workspaceManifests(root).jobQueues], []);
+  });
+
+  it('Celery from requirements.txt or pyproject.toml, one folder down too', () => {
+    fs.mkdirSync(path.join(root, 'backend'));
+    fs.writeFileSync(path.join(root, 'backend/requirements.txt'), 'Django==5.1\ncelery[redis]==5.4.0\n');
+    assert.deepEqual([...workspaceManifests(root).jobQueues], ['celery']);
+    assert.deepEqual([...workspaceManifests(path.join(root, 'backend')).jobQueues], ['celery']);
+    fs.rmSync(path.join(root, 'backend'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'pyproject.toml'), '[project]\ndependencies = ["flask>=3", "celery-progress"]\n');
+    assert.deepEqual([...workspaceManifests(root).jobQueues], [], 'celery-progress is not celery');
   });
 
   it('reads package names from pyproject dependency strings and Poetry tables', () => {

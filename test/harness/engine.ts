@@ -5,7 +5,7 @@ import { mergeSettings } from '../../server/src/engine/config';
 import type { Edit, Fix } from '../../server/src/engine/finding';
 import { SourceFile, languageOfPath } from '../../server/src/engine/source-file';
 import { WorkspaceFunctions } from '../../server/src/engine/workspace-functions';
-import { databasesOf, manifestDependencies } from '../../server/src/engine/workspace-databases';
+import { databasesOf, jobQueuesOf, manifestDependencies } from '../../server/src/engine/workspace-databases';
 import { WorkspaceModels } from '../../server/src/engine/workspace-models';
 import { createAdapters } from '../../server/src/languages';
 import { isPrismaSchema, prismaSchemaModels } from '../../server/src/languages/prisma/schema-models';
@@ -47,9 +47,13 @@ export function lintText(engine: Engine, code: string, file: string, settings?: 
 /** What other files of a test case define (a Django models.py, a services module with query helpers). */
 export function workspaceFrom(engine: Engine, files: Record<string, string>): Workspace {
   const workspace: Workspace = { models: new WorkspaceModels(), functions: new WorkspaceFunctions(), files };
-  // Manifests name the drivers, hence the databases (workspace-databases.ts).
+  // Manifests name the drivers, hence the databases, and the job queues (workspace-databases.ts).
   const manifests = Object.entries(files).filter(([name]) => /(^|\/)(package\.json|requirements[\w-]*\.txt|pyproject\.toml|Pipfile)$/.test(name));
-  if (manifests.length) workspace.models.databases = databasesOf(manifests.flatMap(([name, text]) => manifestDependencies(path.posix.basename(name), text)));
+  if (manifests.length) {
+    const deps = manifests.flatMap(([name, text]) => manifestDependencies(path.posix.basename(name), text));
+    workspace.models.databases = databasesOf(deps);
+    workspace.models.jobQueues = jobQueuesOf(deps);
+  }
   for (const [name, code] of Object.entries(files)) {
     if (manifests.some(([m]) => m === name)) continue;
     const abs = path.posix.join('/project/src', name);

@@ -7,8 +7,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Engine } from '../../server/src/engine/analyze';
+import { addToFileEdits } from '../../server/src/engine/add-to-file';
 import type { Finding, NewMigration } from '../../server/src/engine/finding';
-import { REPO_ROOT, applyFix, lintText, testEngine, workspaceFrom, type Workspace } from './engine';
+import { REPO_ROOT, applyEdits, applyFix, lintText, testEngine, workspaceFrom, type Workspace } from './engine';
 import { renderSnapshot } from './snapshot';
 
 export interface ValidCase {
@@ -29,6 +30,8 @@ export interface InvalidCase {
   findings: Array<{ line: number; message?: RegExp }>;
   /** The whole text after applying the first finding's first fix. */
   output?: string;
+  /** The other file that fix adds code to (Fix.addToFile), relative like `file`, and its whole text after. */
+  otherFile?: { path: string; text: string };
   /** Other files of the workspace (e.g. models.py) that give cross-file knowledge. */
   workspace?: Record<string, string>;
 }
@@ -125,6 +128,16 @@ export function ruleTests(ruleId: string, cases: { valid: ValidCase[]; invalid: 
           assert.ok(found[0]?.fixes[0], 'expected a fix');
           assert.equal(applyFix(c.code, found[0].fixes[0]), c.output);
         }
+        const add = found[0]?.fixes[0]?.addToFile;
+        if (c.otherFile) {
+          assert.ok(add, 'expected a fix that adds to another file');
+          assert.equal(add.path, path.posix.join('/project/src', c.otherFile.path));
+          const before = c.workspace?.[c.otherFile.path] ?? '';
+          const after = applyEdits(before, addToFileEdits(add, before));
+          assert.equal(after, c.otherFile.text);
+          const parsed = lintText(engine, after, c.otherFile.path);
+          assert.deepEqual(parsed.facts?.problems ?? [], [], `${c.otherFile.path} does not parse:\n${after}`);
+        } else assert.equal(add, undefined, `the fix adds to ${add?.path}: say what (otherFile)`);
       });
     }
   });

@@ -140,6 +140,40 @@ describe('language server over stdio', function () {
     assert.deepEqual(items, [], 'the finding went with the new migration on disk');
   });
 
+  it('a send in a Django view of a Celery project: the quick fix edits the view and the app\'s tasks.py in one workspace edit', async () => {
+    fs.writeFileSync(path.join(root, 'requirements.txt'), 'Django==5.1\ncelery==5.4\n');
+    fs.mkdirSync(path.join(root, 'blog'));
+    const view = 'from django.core.mail import send_mail\nfrom django.http import HttpResponse\n\n\ndef signup(request):\n    send_mail("Hi", "Welcome", "noreply@example.com", [request.POST["email"]])\n    return HttpResponse(status=201)\n';
+    fs.writeFileSync(path.join(root, 'blog/views.py'), view);
+    await initialize(true);
+    await client!.waitFor('perflens/status', (p) => p.state === 'ready');
+    const vuri = pathToFileURL(path.join(root, 'blog/views.py')).href;
+    const tasksUri = pathToFileURL(path.join(root, 'blog/tasks.py')).href;
+    client!.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: vuri, languageId: 'python', version: 1, text: view } });
+    const report: any = await client!.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri: vuri } });
+    assert.deepEqual(report.items.map((d: any) => d.code), ['blocking-call-in-handler']);
+    const actionsFor = async (): Promise<any[]> =>
+      client!.connection.sendRequest('textDocument/codeAction', { textDocument: { uri: vuri }, range: report.items[0].range, context: { diagnostics: report.items, only: ['quickfix'] } });
+    let [action] = await actionsFor();
+    assert.equal(action.title, 'Send on a Celery worker: `send_mail_task.delay(…)`, a task added to blog/tasks.py (a failed send no longer fails the request) (changes behaviour)');
+    // No tasks.py yet: the edit creates it.
+    let [own, create, fill] = action.edit.documentChanges;
+    assert.deepEqual(own.textDocument, { uri: vuri, version: 1 });
+    assert.deepEqual(own.edits.map((e: any) => e.newText), ['from .tasks import send_mail_task\n', 'send_mail_task.delay']);
+    assert.deepEqual(create, { kind: 'create', uri: tasksUri, options: { overwrite: false, ignoreIfExists: true } });
+    assert.equal(fill.textDocument.uri, tasksUri);
+    assert.match(fill.edits[0].newText, /^from celery import shared_task\nfrom django\.core\.mail import send_mail\n\n\n@shared_task\ndef send_mail_task/);
+
+    // tasks.py open in the editor with unsaved text: the edit is made from that text, for that version.
+    const tasks = 'from celery import shared_task\n\n\n@shared_task\ndef ping():\n    return "pong"\n';
+    client!.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: tasksUri, languageId: 'python', version: 7, text: tasks } });
+    [action] = await actionsFor();
+    [own, fill] = action.edit.documentChanges;
+    assert.equal(action.edit.documentChanges.length, 2);
+    assert.deepEqual(fill.textDocument, { uri: tasksUri, version: 7 });
+    assert.deepEqual(fill.edits.map((e: any) => [e.range.start.line, e.newText.split('\n')[0]]), [[1, 'from django.core.mail import send_mail'], [6, '']]);
+  });
+
   it('pushes diagnostics to a client without pull support', async () => {
     const init = await initialize(false);
     assert.equal(init.capabilities.diagnosticProvider, undefined);

@@ -67,6 +67,52 @@ ruleTests('blocking-call-in-handler', {
       findings: [{ line: 6, message: /wait on a third party in the django handler `signup`.*Celery/ }],
     },
     {
+      name: 'send_mail in a Django view of a project with Celery: a task in the app\'s tasks.py, called with .delay',
+      file: 'blog/views.py',
+      workspace: { 'requirements.txt': 'Django==5.1\ncelery[redis]==5.4\n' },
+      code: 'from django.core.mail import send_mail\nfrom django.http import HttpResponse\n\n\ndef signup(request):\n    send_mail("Welcome", "Hi", "noreply@example.com", [request.POST["email"]])  # welcome\n    return HttpResponse(status=201)\n',
+      findings: [{ line: 6 }],
+      output: 'from django.core.mail import send_mail\nfrom django.http import HttpResponse\nfrom .tasks import send_mail_task\n\n\ndef signup(request):\n    send_mail_task.delay("Welcome", "Hi", "noreply@example.com", [request.POST["email"]])  # welcome\n    return HttpResponse(status=201)\n',
+      otherFile: {
+        path: 'blog/tasks.py',
+        text: 'from celery import shared_task\nfrom django.core.mail import send_mail\n\n\n@shared_task\ndef send_mail_task(*args, **kwargs):\n    """`send_mail` on a Celery worker, after the response."""\n    send_mail(*args, **kwargs)\n',
+      },
+    },
+    {
+      name: 'mail_admins in a DRF view inside a views/ package: the app\'s existing tasks.py gains the task',
+      file: 'shop/views/orders.py',
+      workspace: {
+        'pyproject.toml': '[project]\ndependencies = ["djangorestframework", "celery"]\n',
+        'shop/tasks.py': 'from celery import shared_task\n\nfrom .models import Order\n\n\n@shared_task\ndef close_order(order_id):\n    Order.objects.filter(pk=order_id).update(closed=True)\n',
+      },
+      code: 'from django.core import mail\nfrom rest_framework.decorators import api_view\nfrom rest_framework.response import Response\n\n\n@api_view(["POST"])\ndef refund(request):\n    mail.mail_admins(\n        "Refund asked",\n        request.data["reason"],\n    )\n    return Response(status=202)\n',
+      findings: [{ line: 8 }],
+      output: 'from django.core import mail\nfrom rest_framework.decorators import api_view\nfrom rest_framework.response import Response\nfrom ..tasks import mail_admins_task\n\n\n@api_view(["POST"])\ndef refund(request):\n    mail_admins_task.delay(\n        "Refund asked",\n        request.data["reason"],\n    )\n    return Response(status=202)\n',
+      otherFile: {
+        path: 'shop/tasks.py',
+        text: 'from celery import shared_task\n\nfrom .models import Order\nfrom django.core.mail import mail_admins\n\n\n@shared_task\ndef close_order(order_id):\n    Order.objects.filter(pk=order_id).update(closed=True)\n\n\n@shared_task\ndef mail_admins_task(*args, **kwargs):\n    """`mail_admins` on a Celery worker, after the response."""\n    mail_admins(*args, **kwargs)\n',
+      },
+    },
+    {
+      name: 'a send whose result the view uses, in a project with Celery: advice only',
+      file: 'blog/views.py',
+      workspace: { 'requirements.txt': 'celery\n' },
+      code: 'from django.core.mail import send_mail\nfrom django.http import JsonResponse\n\n\ndef invite(request):\n    sent = send_mail("Join", "Hi", "noreply@example.com", [request.POST["email"]])\n    return JsonResponse({"sent": sent})\n',
+      findings: [{ line: 6, message: /Celery/ }],
+    },
+    {
+      name: 'resend in a single-module Flask app with Celery: tasks.py beside it, imported absolutely',
+      file: 'app.py',
+      workspace: { 'requirements.txt': 'flask\ncelery\nresend\n' },
+      code: 'import resend\nfrom flask import Flask, request\n\napp = Flask(__name__)\n\n\n@app.post("/signup")\ndef signup():\n    resend.Emails.send({"from": "hi@example.com", "to": [request.form["email"]], "subject": "Welcome", "html": "<p>Hi</p>"})\n    return "", 201\n',
+      findings: [{ line: 9 }],
+      output: 'import resend\nfrom flask import Flask, request\nfrom tasks import send_resend_email\n\napp = Flask(__name__)\n\n\n@app.post("/signup")\ndef signup():\n    send_resend_email.delay({"from": "hi@example.com", "to": [request.form["email"]], "subject": "Welcome", "html": "<p>Hi</p>"})\n    return "", 201\n',
+      otherFile: {
+        path: 'tasks.py',
+        text: 'from celery import shared_task\nimport resend\n\n\n@shared_task\ndef send_resend_email(*args, **kwargs):\n    """`resend.Emails.send` on a Celery worker, after the response."""\n    resend.Emails.send(*args, **kwargs)\n',
+      },
+    },
+    {
       name: 'smtplib in a Flask route',
       file: 'app.py',
       code: 'import smtplib\nfrom flask import Flask, request\n\napp = Flask(__name__)\n\n\n@app.route("/contact", methods=["POST"])\ndef contact():\n    with smtplib.SMTP("localhost") as smtp:\n        smtp.sendmail("a@example.com", ["b@example.com"], request.form["msg"])\n    return "", 204\n',

@@ -16,3 +16,4 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+CELERY_BROKER_URL = "redis://localhost:6379/0"

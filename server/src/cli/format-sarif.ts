@@ -26,8 +26,9 @@ export function formatSarif(results: LintResults, rules: readonly RuleMeta[], ve
       message: { text: f.message },
       locations: [{ physicalLocation: { artifactLocation: { uri: relative, uriBaseId: '%SRCROOT%' }, region: sarifRegion(region(file, f)) } }],
       fixes: f.fixes
-        // A new migration is a new file: its name is chosen when it is written (in the editor).
-        .filter((x) => x.applicability !== 'display-only' && x.edits.length > 0)
+        // A new migration is a new file: its name is chosen when it is written (in the editor). A fix
+        // that adds to another file is made from that file's text when applied: not a replacement.
+        .filter((x) => x.applicability !== 'display-only' && x.edits.length > 0 && !x.addToFile)
         .map((x) => ({
           description: { text: `${x.title} (${x.applicability})` },
           artifactChanges: [

@@ -10,14 +10,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { FileFilter, mergeSettings, readConfigFile } from '../engine/config';
 import { discoverFiles, discoverFilesSync } from '../engine/file-discovery';
-import { eligible, type FixMode } from '../engine/fix-selection';
+import { addToFileEdits } from '../engine/add-to-file';
+import { applyEdits, eligible, type FixMode } from '../engine/fix-selection';
 import { newMigrationFiles } from '../engine/migration-names';
-import type { Finding, NewMigration } from '../engine/finding';
+import type { AddToFile, Finding, NewMigration } from '../engine/finding';
 import { SourceFile, languageOfPath } from '../engine/source-file';
 import { defaultCacheDir } from '../database/cache-dir';
 import type { ModelFact } from '../languages/facts';
 import { isPrismaSchema, prismaSchemaModels } from '../languages/prisma/schema-models';
-import { workspaceDatabases } from '../engine/workspace-databases';
+import { workspaceManifests } from '../engine/workspace-databases';
 import { SCHEMA_BUILDER_HINT } from '../languages/typescript/hints';
 import type { PerflensSettings } from '../protocol';
 import type { FileSummary, LinterInit, LintOutcome } from '../workers/file-linter';
@@ -182,6 +183,29 @@ async function writeMigration(m: NewMigration, root: string, log: (message: stri
   return true;
 }
 
+/**
+ * Writes what a fix adds to another file, from its text now (an earlier fix of this run may have
+ * added to it already), making the file when missing.
+ */
+async function writeAddition(add: AddToFile, root: string, log: (message: string) => void): Promise<void> {
+  let text: string | undefined;
+  try {
+    text = (await fs.readFile(add.path, 'utf8')).replace(/^\uFEFF/, '');
+  } catch {
+    // A new file.
+  }
+  const edits = addToFileEdits(add, text ?? '');
+  if (edits.length === 0) return;
+  try {
+    const after = applyEdits(text ?? '', edits);
+    if (text === undefined) await fs.writeFile(add.path, after, { flag: 'wx' });
+    else await writeFixed(add.path, after);
+    log(`added ${add.defines} to ${relativeTo(root, add.path)}`);
+  } catch (e) {
+    log(`could not write ${relativeTo(root, add.path)}: ${(e as Error).message}`);
+  }
+}
+
 /** `abs` relative to `root`, '/'-separated (without path.relative's normalizing, for a walked path). */
 function relativeTo(root: string, abs: string): string {
   const prefix = root.endsWith(path.sep) ? root : root + path.sep;
@@ -198,10 +222,12 @@ export async function lintFiles(root: string, paths: readonly string[], options:
   const absRoot = path.resolve(root);
   const settings: PerflensSettings = mergeSettings(readConfigFile(absRoot, log));
   const filter = new FileFilter(absRoot, settings);
-  // The database drivers the manifests name: read once here for every linter, and, with the rest
-  // of `init`, part of the cache key (findings that depend on the database).
-  const databases = [...workspaceDatabases(absRoot)].sort();
-  const init: LinterInit = { settings, only: options.only ? [...options.only].sort() : undefined, assetDir: options.assetDir, root: absRoot, databases };
+  // The database drivers and job queues the manifests name: read once here for every linter, and,
+  // with the rest of `init`, part of the cache key (findings and fixes that depend on them).
+  const manifests = workspaceManifests(absRoot);
+  const databases = [...manifests.databases].sort();
+  const jobQueues = [...manifests.jobQueues].sort();
+  const init: LinterInit = { settings, only: options.only ? [...options.only].sort() : undefined, assetDir: options.assetDir, root: absRoot, databases, jobQueues };
 
   // --fix writes files as it goes: always a fresh run on this thread.
   const cacheDir = options.fix ? false : options.cache ?? defaultCacheDir();
@@ -354,6 +380,7 @@ export async function lintFiles(root: string, paths: readonly string[], options:
           await writeFixed(t.file, outcome.fixedText);
           file = new SourceFile(t.file, file.language, outcome.fixedText, file.version + 1);
         }
+        for (const add of outcome.addToFiles ?? []) await writeAddition(add, absRoot, log);
         let findings = outcome.findings;
         let applied = outcome.fixesApplied;
         if (options.fix) {

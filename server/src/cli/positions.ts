@@ -1,6 +1,6 @@
 /** Offsets → the 1-based lines and columns of the CLI contract. */
 import * as path from 'node:path';
-import type { Edit, Finding, NewMigration } from '../engine/finding';
+import type { AddToFile, Edit, Finding, NewMigration } from '../engine/finding';
 import type { SourceFile } from '../engine/source-file';
 
 export interface Region {
@@ -26,7 +26,7 @@ export interface JsonFinding extends Region {
   severity: Finding['severity'];
   file: string;
   message: string;
-  fixes: Array<{ title: string; applicability: string; edits: JsonEdit[]; newMigration?: NewMigration }>;
+  fixes: Array<{ title: string; applicability: string; edits: JsonEdit[]; newMigration?: NewMigration; addToFile?: AddToFile }>;
 }
 
 export function toJsonFinding(file: SourceFile, relative: string, f: Finding): JsonFinding {
@@ -37,7 +37,13 @@ export function toJsonFinding(file: SourceFile, relative: string, f: Finding): J
     file: relative,
     ...region(file, f),
     message: f.message,
-    // A new migration's folder is relative, as the file is.
-    fixes: f.fixes.map((x) => ({ title: x.title, applicability: x.applicability, edits: x.edits.map(edit), ...(x.newMigration && { newMigration: { ...x.newMigration, dir: path.posix.dirname(relative) } }) })),
+    // A new migration's folder and another file the fix adds to are relative, as the file is.
+    fixes: f.fixes.map((x) => ({
+      title: x.title,
+      applicability: x.applicability,
+      edits: x.edits.map(edit),
+      ...(x.newMigration && { newMigration: { ...x.newMigration, dir: path.posix.dirname(relative) } }),
+      ...(x.addToFile && { addToFile: { ...x.addToFile, path: path.posix.join(path.posix.dirname(relative), path.relative(path.dirname(file.path), x.addToFile.path).split(path.sep).join('/')) } }),
+    })),
   };
 }

@@ -28,6 +28,26 @@ export interface Fix {
    * editor's quick fix, or `perflens lint --fix`. Such a fix has no edits of the file itself.
    */
   newMigration?: NewMigration;
+  /** Code the fix adds to another file of the workspace (made when missing), besides its edits of this one. */
+  addToFile?: AddToFile;
+}
+
+/**
+ * Code a fix adds to another file: the import lines it needs (those the file lacks go after its
+ * imports) and a block at its end (unless the file defines that name already). Given as text, not
+ * edits: the file may change between the lint and the fix (it may be open in the editor with
+ * other text), so the edits are made from its text when the fix is applied (add-to-file.ts).
+ * Python files.
+ */
+export interface AddToFile {
+  /** Absolute. */
+  path: string;
+  /** Whole import lines: `from celery import shared_task`. */
+  imports: string[];
+  /** The block appended, without leading blank lines. */
+  block: string;
+  /** The top-level name the block defines. */
+  defines: string;
 }
 
 export interface NewMigration {

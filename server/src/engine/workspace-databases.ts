@@ -3,7 +3,8 @@
  * (package.json, requirements*.txt, pyproject.toml, Pipfile) at the root and one folder down (a
  * monorepo's services). Rules whose advice depends on the database, and that cannot read it from
  * the file (an ORM model does not say where it is stored), ask this: MySQL's InnoDB indexes
- * foreign keys on its own, PostgreSQL and SQLite do not.
+ * foreign keys on its own, PostgreSQL and SQLite do not. The same manifests say which job queue
+ * the project runs (Celery), where a fix can move work off the request.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -19,6 +20,10 @@ const DRIVERS: Array<[RegExp, SqlDialect]> = [
   [/^(pymysql|mysqlclient|mysql-connector-python|aiomysql|asyncmy)$/, 'mysql'],
   [/^(aiosqlite)$/, 'sqlite'],
 ];
+
+/** Job queues a fix may hand work to, by package. */
+export type JobQueue = 'celery';
+const QUEUES: Array<[RegExp, JobQueue]> = [[/^celery$/, 'celery']];
 
 const MANIFESTS = ['package.json', 'requirements.txt', 'requirements-dev.txt', 'pyproject.toml', 'Pipfile'];
 
@@ -45,9 +50,25 @@ export function databasesOf(dependencies: Iterable<string>): Set<SqlDialect> {
   return out;
 }
 
-/** The databases of the workspace at `root` (none known: an empty set). Never throws. */
-export function workspaceDatabases(root: string | undefined): Set<SqlDialect> {
-  if (!root) return new Set();
+export function jobQueuesOf(dependencies: Iterable<string>): Set<JobQueue> {
+  const out = new Set<JobQueue>();
+  for (const d of dependencies) for (const [re, queue] of QUEUES) if (re.test(d)) out.add(queue);
+  return out;
+}
+
+/** What the workspace's manifests say (nothing known: empty sets). Never throws. */
+export interface WorkspaceManifests {
+  databases: Set<SqlDialect>;
+  jobQueues: Set<JobQueue>;
+}
+
+/** The databases and job queues of the workspace at `root`. Never throws. */
+export function workspaceManifests(root: string | undefined): WorkspaceManifests {
+  const deps = root ? dependenciesOf(root) : [];
+  return { databases: databasesOf(deps), jobQueues: jobQueuesOf(deps) };
+}
+
+function dependenciesOf(root: string): string[] {
   const deps: string[] = [];
   const read = (dir: string) => {
     for (const m of MANIFESTS) {
@@ -66,7 +87,7 @@ export function workspaceDatabases(root: string | undefined): Set<SqlDialect> {
   } catch {
     // An unreadable root: the manifests read so far.
   }
-  return databasesOf(deps);
+  return deps;
 }
 
 /** MySQL (or MariaDB) is the only database the workspace's drivers name. */

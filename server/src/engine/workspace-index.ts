@@ -11,7 +11,7 @@ import { discoverFiles } from './file-discovery';
 import { readSource } from './read-source';
 import { SourceFile, languageOfPath } from './source-file';
 import { WorkspaceFunctions } from './workspace-functions';
-import { workspaceDatabases } from './workspace-databases';
+import { workspaceManifests } from './workspace-databases';
 import { WorkspaceModels } from './workspace-models';
 import type { EffectHelperFact, FileFacts, LanguageId, ModelFact, QueryHelperFact, RouteFact } from '../languages/facts';
 import { isPrismaSchema, prismaSchemaModels } from '../languages/prisma/schema-models';
@@ -220,7 +220,7 @@ export class WorkspaceIndex {
     startWorkers?: (files: number) => IndexWorkers | undefined,
   ): Promise<boolean> {
     await this.engine.init();
-    this.models.databases = workspaceDatabases(root);
+    ({ databases: this.models.databases, jobQueues: this.models.jobQueues } = workspaceManifests(root));
     const found: string[] = [];
     for await (const f of discoverFiles(root, { schemas: true, filter: new FileFilter(root, settings), isCancelled, onError: (p, r) => this.log(`index: ${p}: ${r}`) })) {
       found.push(f);

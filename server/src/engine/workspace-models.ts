@@ -5,6 +5,7 @@
  * model. Small: names and relation kinds only.
  */
 import type { ModelFact, OrmId, RelationFact, SqlDialect } from '../languages/facts';
+import type { JobQueue } from './workspace-databases';
 
 /** A relation and the ORM of the model that declares it. */
 export interface ModelRelation extends RelationFact {
@@ -15,6 +16,8 @@ export interface ModelRelation extends RelationFact {
 export class WorkspaceModels {
   /** The databases the workspace's drivers name (workspace-databases.ts); undefined: not known. */
   databases?: ReadonlySet<SqlDialect>;
+  /** The job queues its manifests depend on (Celery); undefined: not known. */
+  jobQueues?: ReadonlySet<JobQueue>;
   private readonly byFile = new Map<string, ModelFact[]>();
   private index?: Map<string, Map<string, ModelRelation[]>>;
 

@@ -3,12 +3,16 @@
  * so), "Disable <rule> for this line", "Show documentation"; and `source.fixAll.perflens`, which
  * applies only safe fixes, never two that overlap.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CodeAction, CodeActionKind, type CodeActionParams, type Diagnostic, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ServerContext } from '../context';
+import { addToFileEdits } from '../engine/add-to-file';
+import type { AddToFile } from '../engine/finding';
 import { selectFixes } from '../engine/fix-selection';
 import { newMigrationFiles } from '../engine/migration-names';
+import { SourceFile } from '../engine/source-file';
 import { suppressionComment } from '../engine/suppression';
 import { Commands, type DiagnosticData } from '../protocol';
 import { pathToUri } from '../uri';
@@ -35,7 +39,31 @@ function disableAction(doc: TextDocument, d: Diagnostic, ruleId: string): CodeAc
   return action;
 }
 
-function quickFixes(doc: TextDocument, diagnostics: Diagnostic[]): CodeAction[] {
+/**
+ * The fix's edits of the document and, in the same workspace edit, the code it adds to another
+ * file: made from that file's text now (the editor's when it is open, else the disk's), the file
+ * created when it does not exist.
+ */
+function withOtherFile(ctx: ServerContext, doc: TextDocument, edits: TextEdit[], add: AddToFile): WorkspaceEdit {
+  const uri = pathToUri(add.path);
+  const open = ctx.documents.get(uri);
+  let text: string | undefined = open?.getText();
+  if (text === undefined) {
+    try {
+      text = fs.readFileSync(add.path, 'utf8');
+    } catch {
+      text = undefined;
+    }
+  }
+  const file = new SourceFile(add.path, 'python', text ?? '');
+  const other = addToFileEdits(add, text ?? '').map((e) => toTextEdit(file, e));
+  const changes: NonNullable<WorkspaceEdit['documentChanges']> = [{ textDocument: { uri: doc.uri, version: doc.version }, edits }];
+  if (text === undefined) changes.push({ kind: 'create', uri, options: { overwrite: false, ignoreIfExists: true } });
+  if (other.length) changes.push({ textDocument: { uri, version: open?.version ?? null }, edits: other });
+  return { documentChanges: changes };
+}
+
+function quickFixes(ctx: ServerContext, doc: TextDocument, diagnostics: Diagnostic[]): CodeAction[] {
   const actions: CodeAction[] = [];
   const documented = new Set<string>();
   for (const d of diagnostics) {
@@ -53,7 +81,7 @@ function quickFixes(doc: TextDocument, diagnostics: Diagnostic[]): CodeAction[] 
           if (!files) continue;
           title = `${fix.title}: ${files.map((f) => path.basename(f.path)).join(', ')}${fix.applicability === 'unsafe' ? ' (changes behaviour)' : ''}`;
           edit = { documentChanges: newFilesEdit(files) };
-        }
+        } else if (fix.addToFile) edit = withOtherFile(ctx, doc, fix.edits, fix.addToFile);
         const action = CodeAction.create(title, edit, CodeActionKind.QuickFix);
         action.diagnostics = [d];
         action.isPreferred = fix.applicability === 'safe';
@@ -85,7 +113,9 @@ function newFilesEdit(files: ReadonlyArray<{ path: string; text: string }>): Wor
 async function fixAll(ctx: ServerContext, doc: TextDocument): Promise<CodeAction | undefined> {
   const analysis = await ctx.analyzer.analyze(doc);
   if (!analysis) return undefined;
-  const { edits, count } = selectFixes(analysis.findings, 'safe');
+  // Fix-all edits this document only: a fix that adds to another file is applied one at a time.
+  const findings = analysis.findings.map((f) => ({ ...f, fixes: f.fixes.filter((x) => !x.addToFile) }));
+  const { edits, count } = selectFixes(findings, 'safe');
   if (count === 0) return undefined;
   const action = CodeAction.create('Fix all safe PerfLens problems', { changes: { [doc.uri]: edits.map((e) => toTextEdit(analysis.file, e)) } }, FIX_ALL_KIND);
   return action;
@@ -96,7 +126,7 @@ export async function codeActions(ctx: ServerContext, params: CodeActionParams):
   if (!doc) return [];
   const only = params.context.only;
   const actions: CodeAction[] = [];
-  if (wants(only, CodeActionKind.QuickFix)) actions.push(...quickFixes(doc, params.context.diagnostics));
+  if (wants(only, CodeActionKind.QuickFix)) actions.push(...quickFixes(ctx, doc, params.context.diagnostics));
   if (only && wants(only, FIX_ALL_KIND) && only.some((o) => FIX_ALL_KIND.startsWith(o) && o !== '')) {
     const all = await fixAll(ctx, doc);
     if (all) actions.push(all);

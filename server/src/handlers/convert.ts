@@ -24,7 +24,13 @@ export function toDiagnostic(file: SourceFile, f: Finding): Diagnostic {
   const data: DiagnosticData = {
     ruleId: f.ruleId,
     version: file.version,
-    fixes: f.fixes.map((x) => ({ title: x.title, applicability: x.applicability, edits: x.edits.map((e) => toTextEdit(file, e)), ...(x.newMigration && { newMigration: x.newMigration }) })),
+    fixes: f.fixes.map((x) => ({
+      title: x.title,
+      applicability: x.applicability,
+      edits: x.edits.map((e) => toTextEdit(file, e)),
+      ...(x.newMigration && { newMigration: x.newMigration }),
+      ...(x.addToFile && { addToFile: x.addToFile }),
+    })),
   };
   return {
     range: toRange(file, f),

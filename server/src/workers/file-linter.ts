@@ -8,13 +8,14 @@
 import * as fs from 'node:fs';
 import { Engine } from '../engine/analyze';
 import type { FixMode } from '../engine/fix-selection';
-import type { Finding } from '../engine/finding';
+import type { AddToFile, Finding } from '../engine/finding';
 import { readPathAliases } from '../engine/path-aliases';
 import { readSourceSync } from '../engine/read-source';
 import { indexEntry, textHash, type IndexResult } from '../engine/workspace-index';
 import { SourceFile, languageOfPath } from '../engine/source-file';
 import { WorkspaceFunctions } from '../engine/workspace-functions';
 import { WorkspaceModels } from '../engine/workspace-models';
+import type { JobQueue } from '../engine/workspace-databases';
 import { createAdapters } from '../languages';
 import type { EffectHelperFact, FileFacts, LanguageId, ModelFact, QueryHelperFact, SqlDialect } from '../languages/facts';
 import type { PerflensSettings } from '../protocol';
@@ -30,6 +31,8 @@ export interface LinterInit {
   root: string;
   /** The databases its manifests' drivers name (workspace-databases.ts), read once by whoever starts the linters. */
   databases?: SqlDialect[];
+  /** The job queues they depend on (Celery), read the same way. */
+  jobQueues?: JobQueue[];
 }
 
 export interface FileJob {
@@ -60,6 +63,8 @@ export interface LintOutcome {
   /** With a fix: the text after the fixes, and how many were applied. */
   fixedText?: string;
   fixesApplied: number;
+  /** What the applied fixes add to other files (the caller writes them). */
+  addToFiles?: AddToFile[];
   /** Files parsed for their helpers while linting this one, whose facts the linter keeps for their own turn. */
   loaded?: string[];
 }
@@ -80,6 +85,7 @@ export class FileLinter {
   private constructor(private readonly engine: Engine, private readonly init: LinterInit, log: (m: string) => void) {
     this.only = init.only ? new Set(init.only) : undefined;
     this.models.databases = new Set(init.databases ?? []);
+    this.models.jobQueues = new Set(init.jobQueues ?? []);
     // Helpers of an imported file are summarised on first use (one extra parse of that file).
     this.functions = new WorkspaceFunctions((file) => {
       const language = languageOfPath(file);
@@ -153,17 +159,19 @@ export class FileLinter {
       let findings = analysis.findings;
       let fixedText: string | undefined;
       let fixesApplied = 0;
+      let addToFiles: AddToFile[] = [];
       if (job.fix && findings.some((f) => f.fixes.length > 0)) {
         const fixed = applyFixesUntilStable(file, findings, job.fix, (f) => this.engine.analyze(f, this.init.settings, options).findings);
         if (fixed.applied > 0) {
           fixedText = fixed.file.text;
           findings = fixed.findings;
           fixesApplied = fixed.applied;
+          addToFiles = fixed.addToFiles;
         }
       }
       consulted.delete(job.path);
       const loadedNow = this.loadedNow.filter((f) => this.loaded.has(f));
-      return { findings, deps: [...consulted].sort(), fixedText, fixesApplied, ...(loadedNow.length ? { loaded: loadedNow } : {}) };
+      return { findings, deps: [...consulted].sort(), fixedText, fixesApplied, ...(addToFiles.length ? { addToFiles } : {}), ...(loadedNow.length ? { loaded: loadedNow } : {}) };
     } finally {
       this.functions.track(undefined);
       // The CLI never sees this file again: free its syntax tree (Python keeps one per file for

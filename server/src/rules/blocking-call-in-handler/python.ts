@@ -3,10 +3,13 @@
  * email/SMS providers in any handler. Fixes, where the call sits directly in the async handler:
  * `time.sleep(x)` → `await asyncio.sleep(x)` (same wait, without holding the loop: safe), and
  * blocking calls → `await asyncio.to_thread(f, …)` (runs in a thread: unsafe, thread-safety is the
- * caller's to check); a send in a FastAPI handler → `background_tasks.add_task(…)` (unsafe).
+ * caller's to check); a send in a FastAPI handler → `background_tasks.add_task(…)` (unsafe); a
+ * send in a Django, DRF or Flask handler of a project that depends on Celery → a Celery task in
+ * the app's `tasks.py`, called with `.delay(…)` (unsafe).
  */
+import * as path from 'node:path';
 import type { Detection, Edit, Fix } from '../../engine/finding';
-import type { Detector } from '../../engine/rule';
+import type { DetectContext, Detector } from '../../engine/rule';
 import type { PyFacts } from '../../languages/python/adapter';
 import type { PyBlockingCall } from '../../languages/python/blocking-calls';
 import { ensureImport, ensureModuleImport } from '../../languages/python/edits';
@@ -20,10 +23,8 @@ import { blockingMessage } from './message';
  */
 function backgroundTaskFix(b: PyBlockingCall, facts: PyFacts, text: string): Fix | undefined {
   if (b.framework !== 'fastapi' || !b.direct) return undefined;
-  const lineStart = text.lastIndexOf('\n', b.callStart - 1) + 1;
-  const lead = /^(\s*)(await\s+)?$/.exec(text.slice(lineStart, b.callStart));
-  const lineEnd = text.indexOf('\n', b.callEnd);
-  if (!lead || !/^\s*(#.*)?$/.test(text.slice(b.callEnd, lineEnd < 0 ? text.length : lineEnd))) return undefined;
+  const statement = sendStatement(b, text);
+  if (!statement) return undefined;
   const params = parameterList(text, b.handler.start);
   if (!params || params.text.includes('**')) return undefined;
   const existing = /(\w+)\s*:\s*(?:fastapi\.)?BackgroundTasks\b/.exec(params.text)?.[1];
@@ -38,9 +39,58 @@ function backgroundTaskFix(b: PyBlockingCall, facts: PyFacts, text: string): Fix
   }
   const call = text.slice(b.callStart, b.callEnd);
   const args = call.slice(b.end - b.callStart + 1, -1).trim();
-  const start = lineStart + lead[1].length;
+  const start = statement.lineStart + statement.indent.length;
   edits.push({ start, end: b.callEnd, newText: `${name}.add_task(${b.api}${args ? `, ${args}` : ''})` });
   return { title: 'Send after the response with FastAPI `BackgroundTasks` (a failed send no longer fails the request)', applicability: 'unsafe', edits };
+}
+
+/** A send alone on its line(s) as a statement (`send_mail(…)`, maybe awaited, a comment after it): its line start and indentation. */
+function sendStatement(b: PyBlockingCall, text: string): { lineStart: number; indent: string } | undefined {
+  const lineStart = text.lastIndexOf('\n', b.callStart - 1) + 1;
+  const lead = /^(\s*)(await\s+)?$/.exec(text.slice(lineStart, b.callStart));
+  const lineEnd = text.indexOf('\n', b.callEnd);
+  if (!lead || !/^\s*(#.*)?$/.test(text.slice(b.callEnd, lineEnd < 0 ? text.length : lineEnd))) return undefined;
+  return { lineStart, indent: lead[1] };
+}
+
+/** Module-level send functions a Celery task can call with the same arguments, and the task written for each. */
+const CELERY_SENDS: Array<[RegExp, (name: string) => { task: string; import: string; call: string }]> = [
+  [/^django\.core\.mail\.(send_mail|send_mass_mail|mail_admins|mail_managers)$/, (fn) => ({ task: `${fn}_task`, import: `from django.core.mail import ${fn}`, call: fn })],
+  [/^resend\.Emails\.send$/, () => ({ task: 'send_resend_email', import: 'import resend', call: 'resend.Emails.send' })],
+  [/^pywebpush\.webpush$/, () => ({ task: 'webpush_task', import: 'from pywebpush import webpush', call: 'webpush' })],
+];
+
+/**
+ * A send in a Django, DRF or Flask handler, as a statement of its own, in a project that depends
+ * on Celery: a task that makes the same call goes in the app's `tasks.py` (beside the views, or
+ * above a `views/` package: where Celery's autodiscovery looks), made when missing, and the call
+ * becomes `task.delay(…)` with the same arguments. Unsafe: the send runs on a worker after the
+ * response, a failed one no longer fails the request, and the arguments must be JSON-serializable
+ * (Celery's default): addresses and strings are, model instances and lazy translations are not.
+ */
+function celeryFix(b: PyBlockingCall, facts: PyFacts, text: string, ctx: DetectContext): Fix | undefined {
+  if (!/^(django|drf|flask)$/.test(b.framework) || !b.direct || !ctx.models?.jobQueues?.has('celery')) return undefined;
+  const match = CELERY_SENDS.find(([re]) => re.test(b.qualified));
+  if (!match || !sendStatement(b, text)) return undefined;
+  const send = match[1](b.qualified.split('.').pop()!);
+  const here = path.dirname(ctx.file.path);
+  const inViews = path.basename(here) === 'views';
+  const dir = inViews ? path.dirname(here) : here;
+  // Django apps are packages; a Flask app may be a single module run from its folder.
+  const relative = inViews || b.framework !== 'flask' || facts.imports.some((i) => i.module.startsWith('.'));
+  const module = relative ? (inViews ? '..tasks' : '.tasks') : 'tasks';
+  const tasksFile = path.join(dir, 'tasks.py');
+  const shown = `${path.basename(dir)}/tasks.py`;
+  const block =
+    `@shared_task\ndef ${send.task}(*args, **kwargs):\n` +
+    `    """\`${send.call}\` on a Celery worker, after the response."""\n` +
+    `    ${send.call}(*args, **kwargs)\n`;
+  return {
+    title: `Send on a Celery worker: \`${send.task}.delay(…)\`, a task added to ${shown} (a failed send no longer fails the request)`,
+    applicability: 'unsafe',
+    edits: [...ensureImport(facts, module, send.task), { start: b.start, end: b.end, newText: `${send.task}.delay` }],
+    addToFile: { path: tasksFile, imports: ['from celery import shared_task', send.import], block, defines: send.task },
+  };
 }
 
 /** The text between a `def …(` and its matching `)`, from the function's start. */
@@ -63,9 +113,9 @@ function parameterList(text: string, fnStart: number): { start: number; text: st
   return undefined;
 }
 
-function fixFor(b: PyBlockingCall, facts: PyFacts, text: string): Fix[] {
+function fixFor(b: PyBlockingCall, facts: PyFacts, text: string, ctx: DetectContext): Fix[] {
   if (b.kind === 'third-party') {
-    const background = backgroundTaskFix(b, facts, text);
+    const background = backgroundTaskFix(b, facts, text) ?? celeryFix(b, facts, text, ctx);
     if (background) return [background];
     const where = b.framework === 'fastapi' ? 'FastAPI `BackgroundTasks` or a Celery/RQ task' : 'a Celery or RQ task (`.delay(…)`)';
     return [{ title: `Move the send to ${where}`, applicability: 'display-only', edits: [] }];
@@ -89,7 +139,7 @@ function fixFor(b: PyBlockingCall, facts: PyFacts, text: string): Fix[] {
 
 export const detectPython: Detector<PyFacts> = (facts, ctx) => {
   const out: Detection[] = [];
-  for (const b of facts.blockingCalls ?? []) out.push({ start: b.start, end: b.end, message: blockingMessage(b), fixes: fixFor(b, facts, ctx.file.text) });
+  for (const b of facts.blockingCalls ?? []) out.push({ start: b.start, end: b.end, message: blockingMessage(b), fixes: fixFor(b, facts, ctx.file.text, ctx) });
   for (const b of importedBlocking(facts, ctx)) out.push({ start: b.start, end: b.end, message: blockingMessage(b), fixes: [] });
   for (const b of routedBlocking(facts, ctx)) out.push({ start: b.start, end: b.end, message: blockingMessage(b), fixes: [] });
   return out;
