@@ -140,8 +140,8 @@ describe('language server over stdio', function () {
     assert.deepEqual(items, [], 'the finding went with the new migration on disk');
   });
 
-  it('a send in a Django view of a Celery project: the quick fix edits the view and the app\'s tasks.py in one workspace edit', async () => {
-    fs.writeFileSync(path.join(root, 'requirements.txt'), 'Django==5.1\ncelery==5.4\n');
+  it('a send in a Django view: advice only until Celery is in the requirements, then a quick fix that edits the view and the app\'s tasks.py in one workspace edit', async () => {
+    fs.writeFileSync(path.join(root, 'requirements.txt'), 'Django==5.1\n');
     fs.mkdirSync(path.join(root, 'blog'));
     const view = 'from django.core.mail import send_mail\nfrom django.http import HttpResponse\n\n\ndef signup(request):\n    send_mail("Hi", "Welcome", "noreply@example.com", [request.POST["email"]])\n    return HttpResponse(status=201)\n';
     fs.writeFileSync(path.join(root, 'blog/views.py'), view);
@@ -150,10 +150,19 @@ describe('language server over stdio', function () {
     const vuri = pathToFileURL(path.join(root, 'blog/views.py')).href;
     const tasksUri = pathToFileURL(path.join(root, 'blog/tasks.py')).href;
     client!.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: vuri, languageId: 'python', version: 1, text: view } });
-    const report: any = await client!.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri: vuri } });
+    let report: any = await client!.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri: vuri } });
     assert.deepEqual(report.items.map((d: any) => d.code), ['blocking-call-in-handler']);
     const actionsFor = async (): Promise<any[]> =>
       client!.connection.sendRequest('textDocument/codeAction', { textDocument: { uri: vuri }, range: report.items[0].range, context: { diagnostics: report.items, only: ['quickfix'] } });
+    assert.deepEqual((await actionsFor()).map((a) => a.title), ['Disable blocking-call-in-handler for this line', 'Show documentation for blocking-call-in-handler'], 'no Celery: advice only');
+    // Celery added to the requirements: the fix comes with the next diagnostics.
+    fs.writeFileSync(path.join(root, 'requirements.txt'), 'Django==5.1\ncelery==5.4\n');
+    client!.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(path.join(root, 'requirements.txt')).href, type: 2 }] });
+    for (let i = 0; i < 100; i++) {
+      report = await client!.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri: vuri } });
+      if (report.items[0]?.data.fixes[0]?.applicability === 'unsafe') break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
     let [action] = await actionsFor();
     assert.equal(action.title, 'Send on a Celery worker: `send_mail_task.delay(…)`, a task added to blog/tasks.py (a failed send no longer fails the request) (changes behaviour)');
     // No tasks.py yet: the edit creates it.

@@ -25,7 +25,8 @@ const DRIVERS: Array<[RegExp, SqlDialect]> = [
 export type JobQueue = 'celery';
 const QUEUES: Array<[RegExp, JobQueue]> = [[/^celery$/, 'celery']];
 
-const MANIFESTS = ['package.json', 'requirements.txt', 'requirements-dev.txt', 'pyproject.toml', 'Pipfile'];
+/** The manifests read, at the root and one folder down. */
+export const MANIFESTS = ['package.json', 'requirements.txt', 'requirements-dev.txt', 'pyproject.toml', 'Pipfile'];
 
 /** The package names a manifest depends on (lower-case). */
 export function manifestDependencies(name: string, text: string): string[] {

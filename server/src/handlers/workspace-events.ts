@@ -10,6 +10,7 @@ import { WorkerPool } from '../workers/lint-pool';
 import type { ServerContext } from '../context';
 import type { IndexWorkers } from '../engine/workspace-index';
 import { readPathAliases } from '../engine/path-aliases';
+import { MANIFESTS, workspaceManifests } from '../engine/workspace-databases';
 import { readSource } from '../engine/read-source';
 import { StatusNotification, type PerflensSettings, type StatusParams } from '../protocol';
 import { pathToUri, uriToPath } from '../uri';
@@ -33,6 +34,13 @@ export function registerWorkspaceEvents(ctx: ServerContext, refreshDiagnostics: 
       const file = uriToPath(change.uri);
       if (file.endsWith('.perflens.json')) {
         ctx.settings.invalidate();
+        refreshDiagnostics();
+        continue;
+      }
+      if (MANIFESTS.includes(path.basename(file))) {
+        // The drivers and job queues the manifests name decide advice and fixes (workspace-databases.ts).
+        if (ctx.root) ({ databases: ctx.index.models.databases, jobQueues: ctx.index.models.jobQueues } = workspaceManifests(ctx.root));
+        ctx.analyzer.invalidateAll();
         refreshDiagnostics();
         continue;
       }
@@ -96,7 +104,14 @@ function indexWorkers(ctx: ServerContext, settings: PerflensSettings): ((files: 
 export async function onInitialized(ctx: ServerContext, refreshDiagnostics: () => void): Promise<void> {
   if (ctx.support.watchedFilesRegistration) {
     await ctx.connection.client.register(DidChangeWatchedFilesNotification.type, {
-      watchers: [{ globPattern: '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,py,sql,prisma}' }, { globPattern: '**/.perflens.json' }, { globPattern: '**/tsconfig.json' }],
+      watchers: [
+        { globPattern: '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,py,sql,prisma}' },
+        { globPattern: '**/.perflens.json' },
+        { globPattern: '**/tsconfig.json' },
+        // The manifests, at the root and one folder down.
+        { globPattern: `{${MANIFESTS.join(',')}}` },
+        { globPattern: `*/{${MANIFESTS.join(',')}}` },
+      ],
     });
   }
   if (!ctx.root) {
