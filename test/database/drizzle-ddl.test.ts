@@ -50,6 +50,21 @@ describe('database: Drizzle tables → PostgreSQL DDL', function () {
     ]);
   });
 
+  it('columns declared without a name are named by drizzle.config\'s casing', async () => {
+    ws.write('src/db/events.ts', "import { integer, pgTable, serial, text, uuid } from 'drizzle-orm/pg-core';\nimport { users } from './schema';\n\nexport const events = pgTable('events', {\n  id: serial().primaryKey(),\n  actorId: uuid().references(() => users.id),\n  pageURL: text(),\n  step2: integer(),\n});\n");
+    ws.write('drizzle.config.ts', "export default { dialect: 'postgresql', schema: './src/db', casing: 'snake_case' };\n");
+    try {
+      const events = (await loadWorkspaceSchema(ws.root)).statements.map((s) => s.sql).filter((s) => /"events"/.test(s));
+      assert.deepEqual(events, [
+        'CREATE TABLE "events" (\n  "id" serial,\n  "actor_id" uuid,\n  "page_url" text,\n  "step2" integer,\n  PRIMARY KEY ("id")\n);',
+        'ALTER TABLE "events" ADD FOREIGN KEY ("actor_id") REFERENCES "users" ("id");',
+      ]);
+    } finally {
+      ws.remove('src/db/events.ts');
+      ws.remove('drizzle.config.ts');
+    }
+  });
+
   it('drizzle-kit\'s SQL migrations, when there are some, make the tables instead', async () => {
     ws.write('drizzle/0000_init.sql', 'CREATE TABLE "users" ("id" uuid PRIMARY KEY, "email" varchar(120) NOT NULL, "role" text NOT NULL);\n--> statement-breakpoint\nCREATE TABLE "posts" ("id" serial PRIMARY KEY, "author_id" uuid NOT NULL, "title" text NOT NULL, "price" numeric(10, 2), "published" boolean NOT NULL, "created_at" timestamptz DEFAULT now() NOT NULL);\n--> statement-breakpoint\nCREATE TABLE "post_tags" ("post_id" integer NOT NULL, "tag" text NOT NULL, PRIMARY KEY ("post_id", "tag"));\n');
     try {

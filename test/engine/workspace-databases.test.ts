@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { manifestDependencies, mysqlOnly, workspaceManifests } from '../../server/src/engine/workspace-databases';
+import { casedColumn, drizzleCasingIn } from '../../server/src/languages/typescript/drizzle-casing';
 
 const workspaceDatabases = (root: string) => workspaceManifests(root).databases;
 
@@ -49,5 +50,27 @@ describe('workspace databases and job queues (from what the manifests name)', ()
 
   it('reads package names from pyproject dependency strings and Poetry tables', () => {
     assert.deepEqual(manifestDependencies('pyproject.toml', '[project]\ndependencies = ["psycopg[binary]>=3.1", "SQLAlchemy>=2"]\n[tool.poetry.dependencies]\nPyMySQL = "^1.1"\n').filter((d) => /psycopg|sqlalchemy|pymysql/.test(d)), ['psycopg', 'sqlalchemy', 'pymysql']);
+  });
+});
+
+describe('Drizzle casing (drizzle.config)', () => {
+  it('names columns declared without a name the way Drizzle does', () => {
+    const snake = (p: string) => casedColumn(p, 'snake_case');
+    assert.deepEqual(['authorId', 'createdAt', 'address2', 'apiURL', 'HTMLBody', 'id', 'already_snake'].map(snake), ['author_id', 'created_at', 'address2', 'api_url', 'html_body', 'id', 'already_snake']);
+    assert.deepEqual(['author_id', 'created_at_utc', 'id'].map((p) => casedColumn(p, 'camelCase')), ['authorId', 'createdAtUtc', 'id']);
+    assert.equal(casedColumn('authorId', undefined), 'authorId');
+  });
+
+  it('reads casing from drizzle.config at the root or one folder down', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-casing-'));
+    try {
+      assert.equal(workspaceManifests(root).drizzleCasing, undefined);
+      fs.mkdirSync(path.join(root, 'api'));
+      fs.writeFileSync(path.join(root, 'api/drizzle.config.ts'), "import { defineConfig } from 'drizzle-kit';\nexport default defineConfig({\n  casing: \"snake_case\",\n  dialect: 'postgresql',\n});\n");
+      assert.equal(workspaceManifests(root).drizzleCasing, 'snake_case');
+      assert.equal(drizzleCasingIn('{ "casing": "camelCase" }'), 'camelCase');
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -6,6 +6,7 @@ import type { Edit, Fix } from '../../server/src/engine/finding';
 import { SourceFile, languageOfPath } from '../../server/src/engine/source-file';
 import { WorkspaceFunctions } from '../../server/src/engine/workspace-functions';
 import { databasesOf, jobQueuesOf, manifestDependencies } from '../../server/src/engine/workspace-databases';
+import { drizzleCasingIn } from '../../server/src/languages/typescript/drizzle-casing';
 import { WorkspaceModels } from '../../server/src/engine/workspace-models';
 import { createAdapters } from '../../server/src/languages';
 import { isPrismaSchema, prismaSchemaModels } from '../../server/src/languages/prisma/schema-models';
@@ -54,6 +55,9 @@ export function workspaceFrom(engine: Engine, files: Record<string, string>): Wo
     workspace.models.databases = databasesOf(deps);
     workspace.models.jobQueues = jobQueuesOf(deps);
   }
+  // drizzle.config's casing names Drizzle's unnamed columns (workspace-databases.ts).
+  const drizzleConfig = Object.entries(files).find(([name]) => /(^|\/)drizzle\.config\.\w+$/.test(name));
+  if (drizzleConfig) workspace.models.drizzleCasing = drizzleCasingIn(drizzleConfig[1]);
   for (const [name, code] of Object.entries(files)) {
     if (manifests.some(([m]) => m === name)) continue;
     const abs = path.posix.join('/project/src', name);

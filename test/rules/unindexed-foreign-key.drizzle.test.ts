@@ -36,6 +36,16 @@ ruleTests('unindexed-foreign-key', {
       why: 'the workspace SQL indexes posts (author_id)',
     },
     {
+      name: 'columns without a name under drizzle.config\'s snake_case casing: the SQL migration\'s index on author_id serves authorId',
+      file: 'src/db/schema.ts',
+      workspace: {
+        'drizzle.config.ts': "import { defineConfig } from 'drizzle-kit';\n\nexport default defineConfig({\n  dialect: 'postgresql',\n  schema: './src/db/schema.ts',\n  casing: 'snake_case',\n});\n",
+        'drizzle/0003_indexes.sql': 'CREATE INDEX posts_author_id_idx ON posts (author_id);\n',
+      },
+      code: `${PG}export const posts = pgTable('posts', {\n  id: serial().primaryKey(),\n  authorId: integer().references(() => users.id),\n});\n`,
+      why: 'with casing, authorId is the column author_id, which the migration indexes',
+    },
+    {
       name: 'a table that is not Drizzle\'s: a pgTable of another module',
       file: 'schema.ts',
       code: "import { pgTable, integer } from './my-dsl';\n\nexport const posts = pgTable('posts', { authorId: integer('author_id').references(() => users.id) });\n",
@@ -43,6 +53,13 @@ ruleTests('unindexed-foreign-key', {
     },
   ],
   invalid: [
+    {
+      name: 'columns without a name and no casing: authorId is the column, which an index on author_id does not serve',
+      file: 'src/db/schema.ts',
+      workspace: { 'drizzle/0003_indexes.sql': 'CREATE INDEX posts_author_id_idx ON posts (author_id);\n' },
+      code: `${PG}export const posts = pgTable('posts', {\n  id: serial().primaryKey(),\n  authorId: integer().references(() => users.id),\n});\n`,
+      findings: [{ line: 6, message: /^`posts\.authorId` \(column `authorId`\) references `users\.id`/ }],
+    },
     {
       name: 'a foreign key column of a table without extra config: the fix adds one',
       file: 'schema.ts',

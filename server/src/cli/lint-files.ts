@@ -222,12 +222,12 @@ export async function lintFiles(root: string, paths: readonly string[], options:
   const absRoot = path.resolve(root);
   const settings: PerflensSettings = mergeSettings(readConfigFile(absRoot, log));
   const filter = new FileFilter(absRoot, settings);
-  // The database drivers and job queues the manifests name: read once here for every linter, and,
+  // The database drivers and job queues the manifests name (and Drizzle's casing): read once here for every linter, and,
   // with the rest of `init`, part of the cache key (findings and fixes that depend on them).
   const manifests = workspaceManifests(absRoot);
   const databases = [...manifests.databases].sort();
   const jobQueues = [...manifests.jobQueues].sort();
-  const init: LinterInit = { settings, only: options.only ? [...options.only].sort() : undefined, assetDir: options.assetDir, root: absRoot, databases, jobQueues };
+  const init: LinterInit = { settings, only: options.only ? [...options.only].sort() : undefined, assetDir: options.assetDir, root: absRoot, databases, jobQueues, drizzleCasing: manifests.drizzleCasing };
 
   // --fix writes files as it goes: always a fresh run on this thread.
   const cacheDir = options.fix ? false : options.cache ?? defaultCacheDir();

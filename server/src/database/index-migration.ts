@@ -13,6 +13,7 @@ import ts from 'typescript';
 import { addToExtraConfig, drizzleIndex, drizzleTables } from '../languages/typescript/drizzle-tables';
 import { ensureImport } from '../languages/typescript/edits';
 import { nextName } from '../engine/migration-names';
+import { workspaceManifests } from '../engine/workspace-databases';
 import { parsePrismaSchema, unquote, type PrismaModel } from './schema/prisma-schema';
 import type { IndexCandidate } from './index-advisor';
 
@@ -135,11 +136,13 @@ function drizzleSchemaFiles(root: string): string[] | undefined {
 }
 
 function drizzleIndexEdit(root: string, files: string[], candidate: IndexCandidate): IndexMigration | undefined {
+  // The database's column names, as drizzle.config's `casing` makes them.
+  const casing = workspaceManifests(root).drizzleCasing;
   for (const file of files) {
     const text = fs.readFileSync(file, 'utf8');
     if (!text.includes(candidate.table)) continue;
     const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
-    const table = drizzleTables(sf).find((t) => t.table === candidate.table);
+    const table = drizzleTables(sf, casing).find((t) => t.table === candidate.table);
     if (!table) continue;
     const keys = candidate.columns.map((c) => ({ key: table.keysByColumn.get(c.name) ?? '', descending: c.descending }));
     if (keys.some((k) => !k.key)) return undefined;

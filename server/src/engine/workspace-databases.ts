@@ -4,11 +4,13 @@
  * monorepo's services). Rules whose advice depends on the database, and that cannot read it from
  * the file (an ORM model does not say where it is stored), ask this: MySQL's InnoDB indexes
  * foreign keys on its own, PostgreSQL and SQLite do not. The same manifests say which job queue
- * the project runs (Celery), where a fix can move work off the request.
+ * the project runs (Celery), where a fix can move work off the request, and a drizzle.config
+ * beside them how Drizzle names the columns declared without a name (`casing`).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SqlDialect } from '../languages/facts';
+import { drizzleCasingIn, type DrizzleCasing } from '../languages/typescript/drizzle-casing';
 
 const DRIVERS: Array<[RegExp, SqlDialect]> = [
   // npm
@@ -27,6 +29,8 @@ const QUEUES: Array<[RegExp, JobQueue]> = [[/^celery$/, 'celery']];
 
 /** The manifests read, at the root and one folder down. */
 export const MANIFESTS = ['package.json', 'requirements.txt', 'requirements-dev.txt', 'pyproject.toml', 'Pipfile'];
+/** drizzle-kit's configs, read for their `casing`. */
+export const DRIZZLE_CONFIGS = ['drizzle.config.ts', 'drizzle.config.mts', 'drizzle.config.cts', 'drizzle.config.js', 'drizzle.config.mjs', 'drizzle.config.cjs', 'drizzle.config.json'];
 
 /** The package names a manifest depends on (lower-case). */
 export function manifestDependencies(name: string, text: string): string[] {
@@ -57,20 +61,18 @@ export function jobQueuesOf(dependencies: Iterable<string>): Set<JobQueue> {
   return out;
 }
 
-/** What the workspace's manifests say (nothing known: empty sets). Never throws. */
+/** What the workspace's manifests and drizzle.config say (nothing known: empty sets). Never throws. */
 export interface WorkspaceManifests {
   databases: Set<SqlDialect>;
   jobQueues: Set<JobQueue>;
+  /** The `casing` of a drizzle.config: how Drizzle names columns declared without a name. */
+  drizzleCasing?: DrizzleCasing;
 }
 
-/** The databases and job queues of the workspace at `root`. Never throws. */
+/** The databases, job queues and Drizzle casing of the workspace at `root`. Never throws. */
 export function workspaceManifests(root: string | undefined): WorkspaceManifests {
-  const deps = root ? dependenciesOf(root) : [];
-  return { databases: databasesOf(deps), jobQueues: jobQueuesOf(deps) };
-}
-
-function dependenciesOf(root: string): string[] {
   const deps: string[] = [];
+  let drizzleCasing: DrizzleCasing | undefined;
   const read = (dir: string) => {
     for (const m of MANIFESTS) {
       try {
@@ -79,7 +81,20 @@ function dependenciesOf(root: string): string[] {
         // Not there, or not readable: nothing to learn from it.
       }
     }
+    for (const c of DRIZZLE_CONFIGS) {
+      try {
+        drizzleCasing ??= drizzleCasingIn(fs.readFileSync(path.join(dir, c), 'utf8'));
+      } catch {
+        // No such config.
+      }
+    }
   };
+  if (root) readTree(root, read);
+  return { databases: databasesOf(deps), jobQueues: jobQueuesOf(deps), ...(drizzleCasing && { drizzleCasing }) };
+}
+
+/** `read` of the root and of each folder one down (a monorepo's services), never node_modules. */
+function readTree(root: string, read: (dir: string) => void): void {
   read(root);
   try {
     for (const e of fs.readdirSync(root, { withFileTypes: true })) {
@@ -88,7 +103,6 @@ function dependenciesOf(root: string): string[] {
   } catch {
     // An unreadable root: the manifests read so far.
   }
-  return deps;
 }
 
 /** MySQL (or MariaDB) is the only database the workspace's drivers name. */

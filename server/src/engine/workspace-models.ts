@@ -5,6 +5,7 @@
  * model. Small: names and relation kinds only.
  */
 import type { ModelFact, OrmId, RelationFact, SqlDialect } from '../languages/facts';
+import type { DrizzleCasing } from '../languages/typescript/drizzle-tables';
 import type { JobQueue } from './workspace-databases';
 
 /** A relation and the ORM of the model that declares it. */
@@ -18,6 +19,8 @@ export class WorkspaceModels {
   databases?: ReadonlySet<SqlDialect>;
   /** The job queues its manifests depend on (Celery); undefined: not known. */
   jobQueues?: ReadonlySet<JobQueue>;
+  /** The `casing` of the workspace's drizzle.config (workspace-databases.ts). */
+  drizzleCasing?: DrizzleCasing;
   private readonly byFile = new Map<string, ModelFact[]>();
   private index?: Map<string, Map<string, ModelRelation[]>>;
 

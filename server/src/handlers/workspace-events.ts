@@ -10,7 +10,7 @@ import { WorkerPool } from '../workers/lint-pool';
 import type { ServerContext } from '../context';
 import type { IndexWorkers } from '../engine/workspace-index';
 import { readPathAliases } from '../engine/path-aliases';
-import { MANIFESTS, workspaceManifests } from '../engine/workspace-databases';
+import { DRIZZLE_CONFIGS, MANIFESTS, workspaceManifests } from '../engine/workspace-databases';
 import { readSource } from '../engine/read-source';
 import { StatusNotification, type PerflensSettings, type StatusParams } from '../protocol';
 import { pathToUri, uriToPath } from '../uri';
@@ -37,12 +37,15 @@ export function registerWorkspaceEvents(ctx: ServerContext, refreshDiagnostics: 
         refreshDiagnostics();
         continue;
       }
-      if (MANIFESTS.includes(path.basename(file))) {
-        // The drivers and job queues the manifests name decide advice and fixes (workspace-databases.ts).
-        if (ctx.root) ({ databases: ctx.index.models.databases, jobQueues: ctx.index.models.jobQueues } = workspaceManifests(ctx.root));
+      if (MANIFESTS.includes(path.basename(file)) || DRIZZLE_CONFIGS.includes(path.basename(file))) {
+        // The drivers and job queues the manifests name, and Drizzle's casing, decide advice and fixes (workspace-databases.ts).
+        if (ctx.root) {
+          const read = workspaceManifests(ctx.root);
+          Object.assign(ctx.index.models, { databases: read.databases, jobQueues: read.jobQueues, drizzleCasing: read.drizzleCasing });
+        }
         ctx.analyzer.invalidateAll();
         refreshDiagnostics();
-        continue;
+        if (!DRIZZLE_CONFIGS.includes(path.basename(file))) continue;
       }
       if (ctx.root && file === path.join(ctx.root, 'tsconfig.json')) {
         // Path aliases decide where imported helpers live.
@@ -108,9 +111,9 @@ export async function onInitialized(ctx: ServerContext, refreshDiagnostics: () =
         { globPattern: '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,py,sql,prisma}' },
         { globPattern: '**/.perflens.json' },
         { globPattern: '**/tsconfig.json' },
-        // The manifests, at the root and one folder down.
-        { globPattern: `{${MANIFESTS.join(',')}}` },
-        { globPattern: `*/{${MANIFESTS.join(',')}}` },
+        // The manifests and drizzle.json, at the root and one folder down.
+        { globPattern: `{${[...MANIFESTS, 'drizzle.config.json'].join(',')}}` },
+        { globPattern: `*/{${[...MANIFESTS, 'drizzle.config.json'].join(',')}}` },
       ],
     });
   }

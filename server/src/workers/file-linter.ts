@@ -16,6 +16,7 @@ import { SourceFile, languageOfPath } from '../engine/source-file';
 import { WorkspaceFunctions } from '../engine/workspace-functions';
 import { WorkspaceModels } from '../engine/workspace-models';
 import type { JobQueue } from '../engine/workspace-databases';
+import type { DrizzleCasing } from '../languages/typescript/drizzle-tables';
 import { createAdapters } from '../languages';
 import type { EffectHelperFact, FileFacts, LanguageId, ModelFact, QueryHelperFact, SqlDialect } from '../languages/facts';
 import type { PerflensSettings } from '../protocol';
@@ -31,8 +32,9 @@ export interface LinterInit {
   root: string;
   /** The databases its manifests' drivers name (workspace-databases.ts), read once by whoever starts the linters. */
   databases?: SqlDialect[];
-  /** The job queues they depend on (Celery), read the same way. */
+  /** The job queues they depend on (Celery), and the `casing` of drizzle.config, read the same way. */
   jobQueues?: JobQueue[];
+  drizzleCasing?: DrizzleCasing;
 }
 
 export interface FileJob {
@@ -86,6 +88,7 @@ export class FileLinter {
     this.only = init.only ? new Set(init.only) : undefined;
     this.models.databases = new Set(init.databases ?? []);
     this.models.jobQueues = new Set(init.jobQueues ?? []);
+    this.models.drizzleCasing = init.drizzleCasing;
     // Helpers of an imported file are summarised on first use (one extra parse of that file).
     this.functions = new WorkspaceFunctions((file) => {
       const language = languageOfPath(file);

@@ -55,6 +55,20 @@ describe('orm-sql: Drizzle', () => {
     it(name, async () => assert.equal((await sql(code)).sql, expected));
   }
 
+  it('drizzle.config\'s casing names the columns declared without a name; nothing to note then', async () => {
+    const schema = `import { integer, pgTable, serial, text } from 'drizzle-orm/pg-core';\nexport const posts = pgTable('posts', {\n  id: serial().primaryKey(),\n  authorId: integer().notNull(),\n  address2: text(),\n  apiURL: text('api_url'),\n});\n`;
+    const code = 'db.select().from(posts).where(eq(posts.authorId, 3)).orderBy(posts.address2)';
+    const route = `import { eq } from 'drizzle-orm';\nimport { drizzle } from 'drizzle-orm/node-postgres';\nimport { posts } from '../db/schema';\nconst db = drizzle(process.env.DATABASE_URL!, { casing: 'snake_case' });\nexport const list = () => ${code};\n`;
+    const files = { '/ws/src/db/schema.ts': schema, '/ws/src/routes/posts.ts': route };
+    const config = "import { defineConfig } from 'drizzle-kit';\nexport default defineConfig({ dialect: 'postgresql', schema: './src/db/schema.ts', casing: 'snake_case' });\n";
+    const snake = await translateIn({ ...files, '/ws/drizzle.config.ts': config }, '/ws/src/routes/posts.ts', code);
+    assert.equal(snake.sql, 'SELECT "posts"."id", "posts"."author_id", "posts"."address2", "posts"."api_url" FROM "posts" WHERE "posts"."author_id" = 3 ORDER BY "posts"."address2"');
+    assert.deepEqual(snake.notes.filter((n) => /casing/.test(n)), []);
+    const plain = await translateIn(files, '/ws/src/routes/posts.ts', code);
+    assert.match(plain.sql, /"posts"\."authorId" = 3/);
+    assert.ok(plain.notes.some((n) => /posts\.authorId, posts\.address2: no column name in pgTable and no casing in drizzle\.config/.test(n)), plain.notes.join('\n'));
+  });
+
   it('run-time values become $n in text order; a column without a name in pgTable is noted', async () => {
     const t = await sql('db.select().from(posts).where(and(eq(posts.authorId, id), inArray(posts.id, ids))).limit(PAGE).offset(req.query.offset)');
     assert.equal(t.sql, `SELECT ${POSTS} FROM "blog_posts" WHERE "blog_posts"."author_id" = $1 AND "blog_posts"."id" = ANY($2) LIMIT 20 OFFSET $3`);

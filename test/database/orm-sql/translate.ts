@@ -2,6 +2,7 @@
 import { testEngine } from '../../harness/engine';
 import { SourceFile, languageOfPath } from '../../../server/src/engine/source-file';
 import { WorkspaceModels } from '../../../server/src/engine/workspace-models';
+import { drizzleCasingIn } from '../../../server/src/languages/typescript/drizzle-casing';
 import { translateOrmCall } from '../../../server/src/database/orm-sql/orm-call-sql';
 import { workspaceOrmSources } from '../../../server/src/database/orm-sql/workspace-sources';
 import type { OrmTranslation } from '../../../server/src/database/orm-sql/translation';
@@ -15,7 +16,11 @@ export async function translateIn(files: Record<string, string>, file: string, a
   const facts = engine.facts(new SourceFile(file, languageOfPath(file)!, text))!;
   const call = facts.queries.filter((q) => q.start <= offset && offset <= q.end).sort((a, b) => a.end - a.start - (b.end - b.start))[0];
   if (!call) throw new Error(`no query fact at \`${at}\``);
-  const sources = workspaceOrmSources(engine, new WorkspaceModels(), (f) => files[f]);
+  const models = new WorkspaceModels();
+  // A drizzle.config among the files sets the casing, as the workspace's manifests do.
+  const config = Object.keys(files).find((f) => /(^|\/)drizzle\.config\.\w+$/.test(f));
+  if (config) models.drizzleCasing = drizzleCasingIn(files[config]);
+  const sources = workspaceOrmSources(engine, models, (f) => files[f]);
   // Files the map does not hold do not exist (never the disk of the machine running the tests).
   const read = sources.read;
   sources.read = (f) => (f in files ? read(f) : undefined);

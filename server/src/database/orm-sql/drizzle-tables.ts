@@ -1,13 +1,13 @@
 /**
  * Drizzle tables as the translator needs them: `export const posts = pgTable('posts', { authorId:
  * integer('author_id'), … })` gives the table and, per property, the column (the builder's first
- * string argument; without one, the property name, which is what Drizzle uses unless the client
- * was created with `casing: 'snake_case'`), read by languages/typescript/drizzle-tables.ts.
+ * string argument; without one, the property name, or its snake_case or camelCase form when the
+ * workspace's drizzle.config sets `casing`), read by languages/typescript/drizzle-tables.ts.
  * `relations(posts, ({ one, many }) => ({ … }))` gives the relations `db.query.posts.findMany({
  * with })` loads.
  */
 import ts from 'typescript';
-import { drizzleTables, type DrizzleColumn } from '../../languages/typescript/drizzle-tables';
+import { drizzleTables, type DrizzleCasing, type DrizzleColumn } from '../../languages/typescript/drizzle-tables';
 import { walk } from '../../languages/typescript/walk';
 import type { TsModules } from './typescript-modules';
 import { propertyName } from './typescript-values';
@@ -51,16 +51,16 @@ export class DrizzleTables {
     let tables = this.byFile.get(file);
     if (!tables) {
       const sf = this.modules.sourceFile(file);
-      tables = sf ? readTables(sf, file) : [];
+      tables = sf ? readTables(sf, file, this.modules.sources.drizzleCasing) : [];
       this.byFile.set(file, tables);
     }
     return tables;
   }
 }
 
-function readTables(sf: ts.SourceFile, file: string): DrizzleTable[] {
+function readTables(sf: ts.SourceFile, file: string, casing: DrizzleCasing | undefined): DrizzleTable[] {
   // The tables (and their columns) as the rules read them; the relations are the translator's.
-  const out: DrizzleTable[] = drizzleTables(sf).map((t) => ({ name: t.name, table: t.table, columns: t.columns, relations: [], file }));
+  const out: DrizzleTable[] = drizzleTables(sf, casing).map((t) => ({ name: t.name, table: t.table, columns: t.columns, relations: [], file }));
   const relationCalls: ts.CallExpression[] = [];
   walk(sf, (n) => {
     if (!ts.isVariableDeclaration(n) || !ts.isIdentifier(n.name) || !n.initializer || !ts.isCallExpression(n.initializer)) return;

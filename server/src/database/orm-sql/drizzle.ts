@@ -42,7 +42,7 @@ export function translateDrizzleQuery(fact: TsQueryFact, modules: TsModules, fil
 
   const relational = /\.query\.(\w+)\.(findMany|findFirst)$/.exec(oneLine(fact.call.expression.getText()));
   const sql = relational ? relationalQuery(relational[1], relational[2]) : selectChain();
-  if (unnamed.size > 0) notes.push(`${[...unnamed].join(', ')}: no column name in pgTable, so the property name is the column (unless the client sets casing: 'snake_case')`);
+  if (unnamed.size > 0) notes.push(`${[...unnamed].join(', ')}: no column name in pgTable and no casing in drizzle.config, so the property name is the column (unless the client sets casing: 'snake_case')`);
   return { sql, description: `${relational ? oneLine(fact.call.expression.getText()) : callee} → SQL`, notes: [...params.notes(), ...notes] };
 
   function selectChain(): string {

@@ -9,6 +9,7 @@
 import * as path from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import type { QueryFact } from '../../languages/facts';
+import type { DrizzleCasing } from '../../languages/typescript/drizzle-tables';
 import type { TsQueryFact } from '../../languages/typescript/queries';
 import { parsePrismaSchema } from '../schema/prisma-schema';
 import { DjangoModels } from './django-models';
@@ -32,6 +33,8 @@ export interface OrmSources {
   modelFiles(orm: QueryFact['orm'], model: string): string[];
   /** The Python syntax tree of a file (valid until that file is parsed again). */
   pythonTree(file: string, text: string): Node | undefined;
+  /** drizzle.config's `casing`: the names of columns declared without one. */
+  drizzleCasing?: DrizzleCasing;
 }
 
 /** The ORMs whose calls are translated to SQL (code lenses offer comparisons only for these). */

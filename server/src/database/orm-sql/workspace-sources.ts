@@ -21,6 +21,7 @@ export function workspaceOrmSources(engine: Engine, models: WorkspaceModels | un
       }
     },
     modelFiles: (orm, model) => models?.filesDefining(model, orm) ?? [],
+    drizzleCasing: models?.drizzleCasing,
     pythonTree(file, text) {
       const adapter = engine.adapter('python') as PythonAdapter | undefined;
       return adapter?.syntaxTree(new SourceFile(file, 'python', text))?.rootNode;

@@ -6,7 +6,7 @@
  * MySQL tables are not made (the embedded database is PostgreSQL).
  */
 import ts from 'typescript';
-import { drizzleTables, type DrizzleColumn, type DrizzleTable } from '../../languages/typescript/drizzle-tables';
+import { drizzleTables, type DrizzleCasing, type DrizzleColumn, type DrizzleTable } from '../../languages/typescript/drizzle-tables';
 import type { SchemaStatement } from './workspace-schema';
 
 export interface DrizzleSourceFile {
@@ -47,11 +47,11 @@ function columnType(c: DrizzleColumn): string {
   return 'text';
 }
 
-export function drizzleDdl(files: readonly DrizzleSourceFile[], existing: ReadonlySet<string>): { statements: SchemaStatement[]; files: string[] } {
+export function drizzleDdl(files: readonly DrizzleSourceFile[], existing: ReadonlySet<string>, casing?: DrizzleCasing): { statements: SchemaStatement[]; files: string[] } {
   const all: Array<{ table: DrizzleTable; rel: string }> = [];
   for (const f of files) {
     const sf = ts.createSourceFile(f.abs, f.text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
-    for (const table of drizzleTables(sf)) if (table.dialect !== 'mysql') all.push({ table, rel: f.rel });
+    for (const table of drizzleTables(sf, casing)) if (table.dialect !== 'mysql') all.push({ table, rel: f.rel });
   }
   const byVariable = new Map(all.map((t) => [t.table.name, t.table]));
   const creates: SchemaStatement[] = [];

@@ -11,6 +11,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { discoverFiles } from '../../engine/file-discovery';
+import { workspaceManifests } from '../../engine/workspace-databases';
 import { splitStatements } from '../../languages/sql/split';
 import { builderDdl, mayBuildTables } from './builder-ddl';
 import { drizzleDdl, mayDeclareDrizzleTables, type DrizzleSourceFile } from './drizzle-ddl';
@@ -114,7 +115,8 @@ export async function loadWorkspaceSchema(root: string, options: { isCancelled?:
   }
   for (const [files, translate] of [
     [entityFiles, typeormDdl],
-    [drizzleFiles, drizzleDdl],
+    // Columns declared without a name are named by drizzle.config's `casing`.
+    [drizzleFiles, (files: readonly DrizzleSourceFile[], existing: ReadonlySet<string>) => drizzleDdl(files, existing, workspaceManifests(root).drizzleCasing)],
     [sequelizeFiles, sequelizeDdl],
   ] as const) {
     if (!files.length) continue;

@@ -7,6 +7,9 @@
  */
 import ts from 'typescript';
 import type { Edit } from '../../engine/finding';
+import { casedColumn, type DrizzleCasing } from './drizzle-casing';
+
+export type { DrizzleCasing };
 
 export type DrizzleDialect = 'postgresql' | 'sqlite' | 'mysql';
 
@@ -35,7 +38,7 @@ export interface DrizzleColumn {
   property: string;
   /** The builder's first string argument, else the property. */
   column: string;
-  /** Named by the property: snake_case casing on the client would rename it. */
+  /** Named by the property, with no casing known: a client with `casing: 'snake_case'` would rename it. */
   unnamed?: boolean;
   primary?: boolean;
   /** The column builder's name (`integer`, `varchar`, an enum's function) and its options object. */
@@ -134,7 +137,8 @@ function stringArg(call: ts.CallExpression | undefined): string | undefined {
 }
 
 /** The file's Drizzle tables, or none when it imports no Drizzle table function. */
-export function drizzleTables(sf: ts.SourceFile): DrizzleTable[] {
+/** The tables the schema module declares; `casing` names the columns declared without a name. */
+export function drizzleTables(sf: ts.SourceFile, casing?: DrizzleCasing): DrizzleTable[] {
   if (!sf.text.includes('drizzle-orm/')) return [];
   // Local name → [module, imported name].
   const imported = new Map<string, { module: string; name: string }>();
@@ -173,7 +177,7 @@ export function drizzleTables(sf: ts.SourceFile): DrizzleTable[] {
           ? makers.get(callee.expression.text)
           : undefined;
       if (!maker || (maker.schema && !ts.isPropertyAccessExpression(callee))) continue;
-      const table = readTable(decl.name.text, init, maker.module);
+      const table = readTable(decl.name.text, init, maker.module, casing);
       if (table) tables.push(table);
     }
   }
@@ -191,7 +195,7 @@ function referencesOf(targets: readonly ts.Expression[]): DrizzleForeignKey['ref
   return out;
 }
 
-function readTable(name: string, call: ts.CallExpression, module: string): DrizzleTable | undefined {
+function readTable(name: string, call: ts.CallExpression, module: string, casing: DrizzleCasing | undefined): DrizzleTable | undefined {
   const [nameArg, colsArg, extraArg] = call.arguments;
   if (!nameArg || !ts.isStringLiteralLike(nameArg) || !colsArg) return undefined;
   let cols = unwrap(colsArg);
@@ -206,11 +210,12 @@ function readTable(name: string, call: ts.CallExpression, module: string): Drizz
     const calls = chain(p.initializer);
     if (!calls.length) continue;
     const named = stringArg(calls[0]);
-    dbName.set(key, named ?? key);
-    table.keysByColumn.set(named ?? key, key);
+    const columnName = named ?? casedColumn(key, casing);
+    dbName.set(key, columnName);
+    table.keysByColumn.set(columnName, key);
     const builderArgs = calls[0].arguments;
     const options = builderArgs.map(unwrap).find(ts.isObjectLiteralExpression);
-    const column: DrizzleColumn = { property: key, column: named ?? key, ...(named ? {} : { unnamed: true }), builder: methodName(calls[0]) ?? '', ...(options ? { options } : {}) };
+    const column: DrizzleColumn = { property: key, column: columnName, ...(named || casing ? {} : { unnamed: true }), builder: methodName(calls[0]) ?? '', ...(options ? { options } : {}) };
     table.columns.push(column);
     for (const c of calls.slice(1)) {
       const m = methodName(c);

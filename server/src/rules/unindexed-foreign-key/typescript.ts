@@ -99,7 +99,7 @@ function typeormEntities(sf: ts.SourceFile, facts: TsFacts, ctx: DetectContext):
 
 function drizzleSchema(sf: ts.SourceFile, ctx: DetectContext): Detection[] {
   const out: Detection[] = [];
-  for (const table of drizzleTables(sf)) {
+  for (const table of drizzleTables(sf, ctx.models?.drizzleCasing)) {
     if (table.dialect === 'mysql') continue;
     for (const fk of table.foreignKeys) {
       if (drizzleIndexed(table, fk.keys)) continue;
