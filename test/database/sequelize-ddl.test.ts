@@ -20,13 +20,16 @@ Post.init({
 }, { sequelize, modelName: 'Post', paranoid: true });
 
 const Comment = sequelize.define('Comment', { body: DataTypes.TEXT }, { underscored: true });
+const Tag = sequelize.define('Tag', { name: DataTypes.STRING }, { timestamps: false });
 
 Post.belongsTo(User, { as: 'author' });
 User.hasMany(Post, { as: 'posts', foreignKey: 'authorId' });
 Post.hasMany(Comment);
 Comment.belongsTo(Post);
+Post.belongsToMany(Tag, { through: 'PostTags' });
+Tag.belongsToMany(Post, { through: 'PostTags' });
 
-module.exports = { User, Post, Comment };
+module.exports = { User, Post, Comment, Tag };
 `;
 
 describe('database: Sequelize models → PostgreSQL DDL', function () {
@@ -42,8 +45,13 @@ describe('database: Sequelize models → PostgreSQL DDL', function () {
       'CREATE TABLE "Users" (\n  "id" serial,\n  "email" varchar(120) NOT NULL UNIQUE,\n  "tags" text,\n  "createdAt" timestamptz NOT NULL,\n  "updatedAt" timestamptz NOT NULL,\n  PRIMARY KEY ("id")\n);',
       'CREATE TABLE "Posts" (\n  "id" serial,\n  "title" varchar(255) NOT NULL,\n  "published_at" timestamptz,\n  "createdAt" timestamptz NOT NULL,\n  "updatedAt" timestamptz NOT NULL,\n  "deletedAt" timestamptz,\n  "authorId" integer,\n  PRIMARY KEY ("id")\n);',
       'CREATE TABLE "comments" (\n  "id" serial,\n  "body" text,\n  "created_at" timestamptz NOT NULL,\n  "updated_at" timestamptz NOT NULL,\n  "post_id" integer,\n  PRIMARY KEY ("id")\n);',
+      'CREATE TABLE "Tags" (\n  "id" serial,\n  "name" varchar(255),\n  PRIMARY KEY ("id")\n);',
+      // The join table Sequelize makes for belongsToMany: timestamps, and the two keys as the primary key.
+      'CREATE TABLE "PostTags" (\n  "createdAt" timestamptz NOT NULL,\n  "updatedAt" timestamptz NOT NULL,\n  "PostId" integer NOT NULL,\n  "TagId" integer NOT NULL,\n  PRIMARY KEY ("PostId", "TagId")\n);',
       'ALTER TABLE "Posts" ADD FOREIGN KEY ("authorId") REFERENCES "Users" ("id");',
       'ALTER TABLE "comments" ADD FOREIGN KEY ("post_id") REFERENCES "Posts" ("id");',
+      'ALTER TABLE "PostTags" ADD FOREIGN KEY ("PostId") REFERENCES "Posts" ("id");',
+      'ALTER TABLE "PostTags" ADD FOREIGN KEY ("TagId") REFERENCES "Tags" ("id");',
     ]);
   });
 
@@ -53,5 +61,9 @@ describe('database: Sequelize models → PostgreSQL DDL', function () {
     assert.equal(db.rows.comments, 2_000);
     const result = await explainQuery(db.connector, 'SELECT id, title FROM "Posts" WHERE "authorId" = $1 AND "deletedAt" IS NULL', { analyze: true });
     assert.deepEqual(result.paramSources, ['sampled from "Posts"."authorId"']);
+    // A belongsToMany include as the translator writes it runs on the tables made here.
+    const tagged = await explainQuery(db.connector, 'SELECT "Post"."id", "Tags"."name" FROM "Posts" AS "Post" LEFT OUTER JOIN ( "PostTags" AS "Tags->PostTags" INNER JOIN "Tags" AS "Tags" ON "Tags"."id" = "Tags->PostTags"."TagId") ON "Post"."id" = "Tags->PostTags"."PostId" WHERE "Post"."id" = 7', { analyze: true });
+    assert.ok(tagged.plan.analyzed);
+    assert.ok(db.rows.PostTags > 0, JSON.stringify(db.rows));
   });
 });

@@ -33,8 +33,12 @@ Post.belongsTo(User, { as: 'author', foreignKey: 'authorId' });
 User.hasMany(Post, { as: 'posts', foreignKey: 'authorId' });
 Post.hasMany(Comment, { as: 'comments', foreignKey: 'postId' });
 Comment.belongsTo(Post);
+Post.belongsToMany(Tag, { through: 'PostTags' });
+Tag.belongsToMany(Post, { through: 'PostTags' });
+const Follow = sequelize.define('Follow', { since: DataTypes.DATE }, { timestamps: false });
+User.belongsToMany(User, { as: 'followers', through: Follow, foreignKey: 'followeeId', otherKey: 'followerId' });
 
-module.exports = { User, Post, Comment, Category, Person, Tag };
+module.exports = { User, Post, Comment, Category, Person, Tag, Follow };
 `;
 
 const POST = '"Post"."id", "Post"."title", "Post"."published", "Post"."author_fk", "Post"."createdAt", "Post"."updatedAt"';
@@ -42,7 +46,7 @@ const USER = (a: string): string => `"${a}"."id", "${a}"."email", "${a}"."create
 
 async function sql(code: string): Promise<{ sql: string; notes: string[]; description: string }> {
   const file = `import { Op } from 'sequelize';
-import { User, Post, Comment, Category, Person, Tag } from '../models';
+import { User, Post, Comment, Category, Person, Tag, Follow } from '../models';
 const PAGE = 20;
 export async function handler(req: any, id: number, ids: number[]) {
   return ${code};
@@ -106,6 +110,22 @@ describe('orm-sql: Sequelize', () => {
     assert.equal(
       t.sql,
       `SELECT "Post".*, "comments"."id", "comments"."body", "comments"."post_id", "comments"."created_at", "comments"."updated_at", "comments"."deleted_at" FROM (SELECT ${POST} FROM "posts" AS "Post" ORDER BY "Post"."id" DESC LIMIT 10) AS "Post" LEFT OUTER JOIN "comments" AS "comments" ON "Post"."id" = "comments"."post_id" AND ("comments"."deleted_at" IS NULL) ORDER BY "Post"."id" DESC`,
+    );
+  });
+
+  it('a belongsToMany include: the through table joined to the target in parentheses, its columns selected', async () => {
+    const tags = '"tags"."id", "tags"."name", "tags->PostTags"."createdAt", "tags->PostTags"."updatedAt", "tags->PostTags"."PostId", "tags->PostTags"."tagId"';
+    const join = 'LEFT OUTER JOIN ( "PostTags" AS "tags->PostTags" INNER JOIN "tags" AS "tags" ON "tags"."id" = "tags->PostTags"."tagId") ON "Post"."id" = "tags->PostTags"."PostId"';
+    assert.equal((await sql('Post.findAll({ include: [Tag] })')).sql, `SELECT ${POST}, ${tags} FROM "posts" AS "Post" ${join}`);
+    // With a limit, the posts are paged first, as for hasMany.
+    assert.equal(
+      (await sql("Post.findAll({ include: [{ model: Tag }], where: { published: true }, limit: PAGE })")).sql,
+      `SELECT "Post".*, ${tags} FROM (SELECT ${POST} FROM "posts" AS "Post" WHERE "Post"."published" = true LIMIT 20) AS "Post" ${join}`,
+    );
+    // A through model with its own attributes; foreignKey and otherKey name the keys.
+    assert.equal(
+      (await sql("User.findAll({ include: [{ association: 'followers', required: true }] })")).sql,
+      `SELECT ${USER('User')}, ${USER('followers')}, "followers->Follow"."id", "followers->Follow"."since", "followers->Follow"."followeeId", "followers->Follow"."followerId" FROM "Users" AS "User" INNER JOIN ( "Follows" AS "followers->Follow" INNER JOIN "Users" AS "followers" ON "followers"."id" = "followers->Follow"."followerId") ON "User"."id" = "followers->Follow"."followeeId"`,
     );
   });
 

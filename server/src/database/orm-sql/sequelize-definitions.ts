@@ -30,6 +30,9 @@ export interface SequelizeAssociation {
   as: string;
   /** The foreign key attribute as written (`foreignKey: 'authorId'`), else undefined (Sequelize's default). */
   foreignKey?: string;
+  /** belongsToMany: the through table (`through: 'PostTags'`, made by Sequelize) or model (`through: PostTag`), and `otherKey`. */
+  through?: { table: string } | { model: string };
+  otherKey?: string;
 }
 
 export interface SequelizeModel {
@@ -98,6 +101,53 @@ export class SequelizeModels {
   }
 }
 
+/** `through: 'PostTags'`, `through: PostTag`, `through: { model: … }`. */
+function throughOption(options: ts.ObjectLiteralExpression | undefined): SequelizeAssociation['through'] {
+  const p = options?.properties.find((x) => ts.isPropertyAssignment(x) && propertyName(x) === 'through');
+  let v = p && ts.isPropertyAssignment(p) ? p.initializer : undefined;
+  if (v && ts.isObjectLiteralExpression(v)) {
+    const m = v.properties.find((x) => ts.isPropertyAssignment(x) && propertyName(x) === 'model');
+    v = m && ts.isPropertyAssignment(m) ? m.initializer : undefined;
+  }
+  if (!v) return undefined;
+  if (ts.isStringLiteralLike(v)) return { table: v.text };
+  if (ts.isIdentifier(v)) return { model: v.text };
+  if (ts.isPropertyAccessExpression(v)) return { model: v.name.text };
+  return undefined;
+}
+
+/** The join table of a belongsToMany, its alias (the through model's name) and its key columns to each side. */
+export interface ThroughTable {
+  table: string;
+  name: string;
+  sourceColumn: string;
+  targetColumn: string;
+  /** The through model, when the workspace defines one (else Sequelize makes it: keys and timestamps). */
+  model?: SequelizeModel;
+}
+
+/**
+ * A belongsToMany's through table with Sequelize v6's defaults: the keys are camelize(model name +
+ * '_' + primary key) of each side (`PostId`, `TagId`), or `foreignKey`/`otherKey`; their columns are
+ * the through model's fields, or snake_case when the source model is underscored. Undefined when
+ * the through model is named but not found.
+ */
+export function throughTable(source: SequelizeModel, assoc: SequelizeAssociation, target: SequelizeModel, modelNamed: (name: string) => SequelizeModel | undefined): ThroughTable | undefined {
+  const through = assoc.through;
+  if (!through) return undefined;
+  const model = 'model' in through ? modelNamed(through.model) : undefined;
+  if ('model' in through && !model) return undefined;
+  const keyAttr = (m: SequelizeModel) => camelize(`${m.modelName}_${m.attributes.find((a) => a.primary)!.name}`);
+  const columnOf = (attr: string): string => model?.attributes.find((a) => a.name === attr)?.column ?? ((model ?? source).underscored ? inflectUnderscore(attr) : attr);
+  return {
+    table: model ? model.table : (through as { table: string }).table,
+    name: model ? model.modelName : (through as { table: string }).table,
+    sourceColumn: columnOf(assoc.foreignKey ?? keyAttr(source)),
+    targetColumn: columnOf(assoc.otherKey ?? keyAttr(target)),
+    ...(model ? { model } : {}),
+  };
+}
+
 /** lodash-style camelize, as Sequelize names default keys: `author_id` → `authorId`. */
 export function camelize(s: string): string {
   return s.trim().replace(/[-_\s]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''));
@@ -138,7 +188,14 @@ function readModels(sf: ts.SourceFile, file: string): SequelizeModel[] {
       let foreignKey: string | undefined;
       if (fk && ts.isPropertyAssignment(fk)) foreignKey = ts.isStringLiteralLike(fk.initializer) ? fk.initializer.text : ts.isObjectLiteralExpression(fk.initializer) ? stringOption(fk.initializer, 'name') : undefined;
       const kind = method as SequelizeAssociation['kind'];
-      associations.push({ source: n.expression.expression.text, assoc: { kind, target, as: stringOption(options, 'as') ?? '', foreignKey } });
+      const assoc: SequelizeAssociation = { kind, target, as: stringOption(options, 'as') ?? '', foreignKey };
+      if (kind === 'belongsToMany') {
+        const through = throughOption(options);
+        if (through) assoc.through = through;
+        const other = options?.properties.find((p) => ts.isPropertyAssignment(p) && propertyName(p) === 'otherKey');
+        if (other && ts.isPropertyAssignment(other)) assoc.otherKey = ts.isStringLiteralLike(other.initializer) ? other.initializer.text : ts.isObjectLiteralExpression(other.initializer) ? stringOption(other.initializer, 'name') : undefined;
+      }
+      associations.push({ source: n.expression.expression.text, assoc });
     }
   });
   for (const { source, assoc } of associations) {

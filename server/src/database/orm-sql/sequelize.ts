@@ -1,14 +1,15 @@
 /**
  * Sequelize (v6) model calls → SQL as Sequelize writes them for PostgreSQL: the table aliased by the
  * model name (`FROM "Posts" AS "Post"`), includes as `LEFT OUTER JOIN … AS "<as>"` (INNER with
- * `required: true`). Traps it keeps: findOne by the primary key sends no LIMIT; a to-many include
+ * `required: true`); a belongsToMany include joins its through table and the target in parentheses
+ * (`LEFT OUTER JOIN ( "PostTags" AS "Tags->PostTags" INNER JOIN "Tags" AS "Tags" ON …) ON …`). Traps it keeps: findOne by the primary key sends no LIMIT; a to-many include
  * with limit/offset pages the main rows in a subquery first; `paranoid` models read only rows whose
  * deletedAt is NULL; a table name Sequelize inflects is said in a note.
  */
 import ts from 'typescript';
 import type { TsQueryFact } from '../../languages/typescript/queries';
 import { and, column, literal, not, or, Parameters, quoteName, renderSelect, valueSql, type CodeValue } from './sql-builder';
-import { associationKey, SequelizeModels, type SequelizeAssociation, type SequelizeAttribute, type SequelizeModel } from './sequelize-definitions';
+import { associationKey, inflectUnderscore, SequelizeModels, throughTable, type SequelizeAssociation, type SequelizeAttribute, type SequelizeModel, type ThroughTable } from './sequelize-definitions';
 import { UntranslatableCall, type OrmTranslation } from './translation';
 import type { TsModules } from './typescript-modules';
 import { codeValue, oneLine, propertyName, unwrap } from './typescript-values';
@@ -23,6 +24,25 @@ interface Include {
   target: SequelizeModel;
   required: boolean;
   attributes?: SequelizeAttribute[];
+  /** belongsToMany: the join table. */
+  through?: ThroughTable;
+}
+
+/** The through table's alias in Sequelize's SQL: `Tags->PostTags`. */
+function throughAlias(i: Include): string {
+  return `${i.association.as}->${i.through!.name}`;
+}
+
+/** The through table's columns Sequelize selects: a through model's attributes, or the timestamps and keys of the one it makes. */
+function throughColumns(i: Include, underscored: boolean): string[] {
+  const t = i.through!;
+  if (t.model) {
+    const cols = t.model.attributes.map((a) => a.column);
+    for (const k of [t.sourceColumn, t.targetColumn]) if (!cols.includes(k)) cols.push(k);
+    return cols;
+  }
+  const stamp = (n: string) => (underscored ? inflectUnderscore(n) : n);
+  return [stamp('createdAt'), stamp('updatedAt'), t.sourceColumn, t.targetColumn];
 }
 
 export function translateSequelizeCall(fact: TsQueryFact, modules: TsModules, file: string): OrmTranslation {
@@ -93,13 +113,17 @@ export function translateSequelizeCall(fact: TsQueryFact, modules: TsModules, fi
     sql = renderSelect({ columns: ['count(*) AS "count"'], from, where });
   } else {
     const joins = includes.map(joinSql);
-    const includeColumns = includes.flatMap((i) => (i.attributes ?? i.target.attributes).map((a) => column(i.association.as, a.column)));
-    const toMany = includes.some((i) => i.association.kind === 'hasMany');
+    const includeColumns = includes.flatMap((i) => [
+      ...(i.attributes ?? i.target.attributes).map((a) => column(i.association.as, a.column)),
+      ...(i.through ? throughColumns(i, model.underscored).map((c) => column(throughAlias(i), c)) : []),
+    ]);
+    const toManyKind = (i: Include) => i.association.kind === 'hasMany' || i.association.kind === 'belongsToMany';
+    const toMany = includes.some(toManyKind);
     if (toMany && (limit !== undefined || offset !== undefined) && flag('subQuery') !== false) {
-      if (includes.some((i) => i.required && i.association.kind === 'hasMany')) fail('a required to-many include with limit/offset (Sequelize filters the subquery with a correlated EXISTS-like check) is not translated');
+      if (includes.some((i) => i.required && toManyKind(i))) fail('a required to-many include with limit/offset (Sequelize filters the subquery with a correlated EXISTS-like check) is not translated');
       // A LIMIT over joined to-many rows would cut a parent's children: Sequelize pages the parents in a subquery.
-      const inner = renderSelect({ columns, from, joins: joins.filter((_, i) => includes[i].required && includes[i].association.kind !== 'hasMany'), where, orderBy, limit, offset });
-      sql = renderSelect({ columns: [`${quoteName(alias)}.*`, ...includeColumns], from: `(${inner}) AS ${quoteName(alias)}`, joins: joins.filter((_, i) => !(includes[i].required && includes[i].association.kind !== 'hasMany')), orderBy });
+      const inner = renderSelect({ columns, from, joins: joins.filter((_, i) => includes[i].required && !toManyKind(includes[i])), where, orderBy, limit, offset });
+      sql = renderSelect({ columns: [`${quoteName(alias)}.*`, ...includeColumns], from: `(${inner}) AS ${quoteName(alias)}`, joins: joins.filter((_, i) => !(includes[i].required && !toManyKind(includes[i]))), orderBy });
       notes.push('limit/offset with a to-many include: Sequelize pages the main rows in a subquery, then joins the included rows');
     } else {
       sql = renderSelect({ columns: [...columns, ...includeColumns], from, joins, where, orderBy, limit, offset });
@@ -148,10 +172,13 @@ export function translateSequelizeCall(fact: TsQueryFact, modules: TsModules, fi
           else fail(`the include option \`${k}\` is not translated`);
         }
       } else fail(`the include \`${oneLine(item.getText())}\` is not translated`);
-      const assoc = model.associations.find((a) => (as ? a.as === as : a.target === targetName)) ?? fail(`${model.name} has no association ${as ? `\`${as}\`` : `with ${targetName}`} (associations are read from ${model.name}.belongsTo/hasOne/hasMany(…) calls in its model file)`);
-      if (assoc.kind === 'belongsToMany') fail(`the belongsToMany include \`${assoc.as}\` is not translated`);
+      const assoc = model.associations.find((a) => (as ? a.as === as : a.target === targetName)) ?? fail(`${model.name} has no association ${as ? `\`${as}\`` : `with ${targetName}`} (associations are read from ${model.name}.belongsTo/hasOne/hasMany/belongsToMany(…) calls in its model file)`);
       const target = models.model(assoc.target, model.file) ?? fail(`no Sequelize model \`${assoc.target}\` found`);
-      return { association: assoc, target, required, attributes: attrs ? attributeList(target, attrs) : undefined };
+      let through: ThroughTable | undefined;
+      if (assoc.kind === 'belongsToMany') {
+        through = throughTable(model, assoc, target, (n) => models.model(n, model.file)) ?? fail(`the through model of the belongsToMany include \`${assoc.as}\` was not found (\`through\` names it)`);
+      }
+      return { association: assoc, target, required, attributes: attrs ? attributeList(target, attrs) : undefined, through };
     });
   }
 
@@ -159,6 +186,13 @@ export function translateSequelizeCall(fact: TsQueryFact, modules: TsModules, fi
     const a = i.association;
     const targetPk = i.target.attributes.find((x) => x.primary)!;
     const sourcePk = model.attributes.find((x) => x.primary)!;
+    if (i.through) {
+      // Sequelize joins the through table and the target inside parentheses, then to the source.
+      const t = i.through;
+      const via = throughAlias(i);
+      const inner = `${quoteName(t.table)} AS ${quoteName(via)} INNER JOIN ${quoteName(i.target.table)} AS ${quoteName(a.as)} ON ${column(a.as, targetPk.column)} = ${column(via, t.targetColumn)}`;
+      return `${i.required ? 'INNER' : 'LEFT OUTER'} JOIN ( ${inner}) ON ${column(alias, sourcePk.column)} = ${column(via, t.sourceColumn)}`;
+    }
     const key = associationKey(model, a, i.target);
     let on = a.kind === 'belongsTo' ? `${column(alias, key.column)} = ${column(a.as, targetPk.column)}` : `${column(alias, sourcePk.column)} = ${column(a.as, key.column)}`;
     if (i.target.deletedAt) on = `${on} AND (${column(a.as, i.target.deletedAt.column)} IS NULL)`;

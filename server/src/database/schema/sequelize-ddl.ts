@@ -2,11 +2,13 @@
  * Sequelize models → DDL for the embedded database, for a project that creates its tables with
  * `sequelize.sync()` (no migrations): each model's table and attributes typed from their
  * DataTypes (builder-ddl.ts reads them as the migrations' columns), the `id` and timestamps
- * Sequelize adds, and the foreign keys of belongsTo/hasOne/hasMany associations with their
- * default names (orm-sql/sequelize-definitions.ts). Tables another source creates are left to it.
+ * Sequelize adds, the foreign keys of belongsTo/hasOne/hasMany associations with their default
+ * names, and the join tables of belongsToMany associations (`through: 'PostTags'`: its two keys as
+ * the primary key, and timestamps; a through model gets the keys it lacks) (orm-sql/
+ * sequelize-definitions.ts). Tables another source creates are left to it.
  */
 import type { OrmSources } from '../orm-sql/orm-call-sql';
-import { associationKey, SequelizeModels, type SequelizeModel } from '../orm-sql/sequelize-definitions';
+import { associationKey, inflectUnderscore, SequelizeModels, throughTable, type SequelizeModel } from '../orm-sql/sequelize-definitions';
 import { TsModules } from '../orm-sql/typescript-modules';
 import { columnSql, q, sequelizeColumn, type Column } from './builder-ddl';
 import type { SchemaStatement } from './workspace-schema';
@@ -43,26 +45,51 @@ export function sequelizeDdl(files: readonly SequelizeSourceFile[], existing: Re
     made.set(model, { columns, rel });
   }
   const after: SchemaStatement[] = [];
+  // Join tables Sequelize makes for belongsToMany (both sides name the same one).
+  const joins = new Map<string, { columns: Column[]; rel: string }>();
+  const foreignKey = (table: string, column: string, referenced: SequelizeModel, rel: string): void => {
+    const pk = referenced.attributes.find((a) => a.primary)!;
+    const sql = `ALTER TABLE ${q(table)} ADD FOREIGN KEY (${q(column)}) REFERENCES ${q(referenced.table)} (${q(pk.column)});`;
+    if (!after.some((s) => s.sql === sql)) after.push({ sql, source: rel });
+  };
   for (const [model, { rel }] of made) {
     for (const assoc of model.associations) {
       const target = byName.get(assoc.target);
-      if (!target || assoc.kind === 'belongsToMany') continue;
+      if (!target) continue;
+      if (assoc.kind === 'belongsToMany') {
+        const through = throughTable(model, assoc, target, (n) => byName.get(n));
+        if (!through || existing.has(through.table.toLowerCase())) continue;
+        const keys: Column[] = [
+          { name: through.sourceColumn, type: 'integer', notNull: true },
+          { name: through.targetColumn, type: 'integer', notNull: true },
+        ];
+        const own = through.model && made.get(through.model);
+        if (own) {
+          for (const k of keys) if (!own.columns.some((c) => c.name === k.name)) own.columns.push(k);
+        } else if (!through.model && !joins.has(through.table)) {
+          const stamp = (name: string): Column => ({ name: model.underscored ? inflectUnderscore(name) : name, type: 'timestamptz', notNull: true });
+          joins.set(through.table, { columns: [stamp('createdAt'), stamp('updatedAt'), ...keys.map((k) => ({ ...k, primary: true }))], rel });
+        }
+        if (own || !through.model) {
+          foreignKey(through.table, through.sourceColumn, model, rel);
+          foreignKey(through.table, through.targetColumn, target, rel);
+        }
+        continue;
+      }
       const key = associationKey(model, assoc, target);
       const referenced = key.owner === model ? target : model;
       const owned = made.get(key.owner);
-      const pk = referenced.attributes.find((a) => a.primary)!;
       if (owned && !owned.columns.some((c) => c.name === key.column)) owned.columns.push({ name: key.column, type: 'integer' });
-      const sql = `ALTER TABLE ${q(key.owner.table)} ADD FOREIGN KEY (${q(key.column)}) REFERENCES ${q(referenced.table)} (${q(pk.column)});`;
-      // Both sides of a relation (belongsTo and hasMany) name the same key.
-      if ((owned || existing.has(key.owner.table.toLowerCase())) && !after.some((s) => s.sql === sql)) after.push({ sql, source: rel });
+      // Both sides of a relation (belongsTo and hasMany) name the same key: added once.
+      if (owned || existing.has(key.owner.table.toLowerCase())) foreignKey(key.owner.table, key.column, referenced, rel);
     }
   }
   const creates: SchemaStatement[] = [];
-  for (const [model, { columns, rel }] of made) {
+  for (const [table, { columns, rel }] of [...[...made].map(([m, v]) => [m.table, v] as const), ...joins]) {
     const primary = columns.filter((c) => c.primary).map((c) => q(c.name));
     const lines = columns.map(columnSql);
     if (primary.length) lines.push(`PRIMARY KEY (${primary.join(', ')})`);
-    creates.push({ sql: `CREATE TABLE ${q(model.table)} (\n  ${lines.join(',\n  ')}\n);`, source: rel });
+    creates.push({ sql: `CREATE TABLE ${q(table)} (\n  ${lines.join(',\n  ')}\n);`, source: rel });
   }
   const used = new Set([...made.values()].map((m) => m.rel));
   return { statements: [...creates, ...after], files: files.filter((f) => used.has(f.rel)).map((f) => f.rel) };
