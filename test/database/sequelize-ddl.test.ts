@@ -17,7 +17,7 @@ class Post extends Model {}
 Post.init({
   title: { type: DataTypes.STRING, allowNull: false },
   publishedAt: { type: DataTypes.DATE, field: 'published_at' },
-}, { sequelize, modelName: 'Post', paranoid: true });
+}, { sequelize, modelName: 'Post', paranoid: true, indexes: [{ fields: ['authorId', 'publishedAt'] }] });
 
 const Comment = sequelize.define('Comment', { body: DataTypes.TEXT }, { underscored: true });
 const Tag = sequelize.define('Tag', { name: DataTypes.STRING }, { timestamps: false });
@@ -52,6 +52,7 @@ describe('database: Sequelize models → PostgreSQL DDL', function () {
       'ALTER TABLE "comments" ADD FOREIGN KEY ("post_id") REFERENCES "Posts" ("id");',
       'ALTER TABLE "PostTags" ADD FOREIGN KEY ("PostId") REFERENCES "Posts" ("id");',
       'ALTER TABLE "PostTags" ADD FOREIGN KEY ("TagId") REFERENCES "Tags" ("id");',
+      'CREATE INDEX ON "Posts" ("authorId", "published_at");',
     ]);
   });
 

@@ -119,6 +119,13 @@ export class WorkspaceModels {
     return [...this.byFile].filter(([, models]) => models.some((m) => m.name === model && m.orm === orm)).map(([file]) => file);
   }
 
+  /** Whether SQL DDL or a migration of the workspace (not `file`) makes the table: its keys or indexes are known. */
+  sqlDefinesTable(table: string, file: string): boolean {
+    const norm = tableOrColumnKey;
+    for (const [f, models] of this.byFile) if (f !== file && models.some((m) => m.orm === 'sql' && norm(m.name) === norm(table))) return true;
+    return false;
+  }
+
   /** Is `model` a model the workspace defines? */
   has(model: string): boolean {
     return (this.index ??= this.build()).has(model);

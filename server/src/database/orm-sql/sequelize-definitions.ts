@@ -25,6 +25,8 @@ export interface SequelizeAttribute {
 
 export interface SequelizeAssociation {
   kind: 'belongsTo' | 'hasOne' | 'hasMany' | 'belongsToMany';
+  /** The `Post.belongsTo(…)` call. */
+  call?: ts.CallExpression;
   /** The target model's code name (`User`). */
   target: string;
   as: string;
@@ -48,6 +50,11 @@ export interface SequelizeModel {
   /** `paranoid: true`: finds read rows whose deletedAt is NULL. */
   deletedAt?: SequelizeAttribute;
   associations: SequelizeAssociation[];
+  /** The `indexes` option's column lists (`fields`, attribute or column names as written). */
+  indexes: string[][];
+  /** The `init`/`define` call and its options object (absent: none written), for fixes. */
+  call?: ts.CallExpression;
+  options?: ts.ObjectLiteralExpression;
   file: string;
 }
 
@@ -166,7 +173,8 @@ export function associationKey(source: SequelizeModel, assoc: SequelizeAssociati
   return { owner, attribute, column };
 }
 
-function readModels(sf: ts.SourceFile, file: string): SequelizeModel[] {
+/** The models a parsed file defines, with their associations. */
+export function readModels(sf: ts.SourceFile, file: string): SequelizeModel[] {
   const out: SequelizeModel[] = [];
   const associations: Array<{ source: string; assoc: SequelizeAssociation }> = [];
   walk(sf, (n) => {
@@ -176,10 +184,10 @@ function readModels(sf: ts.SourceFile, file: string): SequelizeModel[] {
     if (method === 'init' && ts.isIdentifier(n.expression.expression) && a0 && ts.isObjectLiteralExpression(a0)) {
       const options = a1 && ts.isObjectLiteralExpression(a1) ? a1 : undefined;
       const name = n.expression.expression.text;
-      out.push(model(name, stringOption(options, 'modelName') ?? name, a0, options, file));
+      out.push({ ...model(name, stringOption(options, 'modelName') ?? name, a0, options, file), call: n });
     }
     if (method === 'define' && a0 && ts.isStringLiteralLike(a0) && a1 && ts.isObjectLiteralExpression(a1) && ts.isVariableDeclaration(n.parent) && ts.isIdentifier(n.parent.name)) {
-      out.push(model(n.parent.name.text, a0.text, a1, a2 && ts.isObjectLiteralExpression(a2) ? a2 : undefined, file));
+      out.push({ ...model(n.parent.name.text, a0.text, a1, a2 && ts.isObjectLiteralExpression(a2) ? a2 : undefined, file), call: n });
     }
     if (/^(belongsTo|hasOne|hasMany|belongsToMany)$/.test(method) && ts.isIdentifier(n.expression.expression) && a0 && (ts.isIdentifier(a0) || ts.isPropertyAccessExpression(a0))) {
       const target = ts.isIdentifier(a0) ? a0.text : a0.name.text;
@@ -188,7 +196,7 @@ function readModels(sf: ts.SourceFile, file: string): SequelizeModel[] {
       let foreignKey: string | undefined;
       if (fk && ts.isPropertyAssignment(fk)) foreignKey = ts.isStringLiteralLike(fk.initializer) ? fk.initializer.text : ts.isObjectLiteralExpression(fk.initializer) ? stringOption(fk.initializer, 'name') : undefined;
       const kind = method as SequelizeAssociation['kind'];
-      const assoc: SequelizeAssociation = { kind, target, as: stringOption(options, 'as') ?? '', foreignKey };
+      const assoc: SequelizeAssociation = { kind, target, as: stringOption(options, 'as') ?? '', foreignKey, call: n };
       if (kind === 'belongsToMany') {
         const through = throughOption(options);
         if (through) assoc.through = through;
@@ -245,7 +253,21 @@ function model(name: string, modelName: string, attrs: ts.ObjectLiteralExpressio
   const tableName = stringOption(options, 'tableName');
   const freeze = booleanOption(options, 'freezeTableName') ?? false;
   const table = tableName ?? (freeze ? modelName : underscored ? inflectUnderscore(inflectPlural(modelName)) : inflectPlural(modelName));
-  return { name, modelName, table, ...(tableName || freeze ? {} : { inflected: true }), attributes, underscored, deletedAt, associations: [], file };
+  const indexes: string[][] = [];
+  const list = options?.properties.find((x) => ts.isPropertyAssignment(x) && propertyName(x) === 'indexes');
+  if (list && ts.isPropertyAssignment(list) && ts.isArrayLiteralExpression(list.initializer)) {
+    for (const ix of list.initializer.elements) {
+      const fields = ts.isObjectLiteralExpression(ix) ? ix.properties.find((x) => ts.isPropertyAssignment(x) && propertyName(x) === 'fields') : undefined;
+      if (!fields || !ts.isPropertyAssignment(fields) || !ts.isArrayLiteralExpression(fields.initializer)) continue;
+      // `'authorId'` or `{ name: 'authorId', order: 'DESC' }`.
+      const names = fields.initializer.elements.map((f) => (ts.isStringLiteralLike(f) ? f.text : ts.isObjectLiteralExpression(f) ? stringOption(f, 'name') ?? stringOption(f, 'attribute') : undefined));
+      // The fields up to the first one not written out.
+      const stop = names.findIndex((x) => x === undefined);
+      const leading = (stop < 0 ? names : names.slice(0, stop)) as string[];
+      if (leading.length) indexes.push(leading);
+    }
+  }
+  return { name, modelName, table, ...(tableName || freeze ? {} : { inflected: true }), attributes, underscored, deletedAt, associations: [], indexes, options, file };
 }
 
 function stringOption(obj: ts.ObjectLiteralExpression | undefined, key: string): string | undefined {

@@ -3,7 +3,7 @@
  * `sequelize.sync()` (no migrations): each model's table and attributes typed from their
  * DataTypes (builder-ddl.ts reads them as the migrations' columns), the `id` and timestamps
  * Sequelize adds, the foreign keys of belongsTo/hasOne/hasMany associations with their default
- * names, and the join tables of belongsToMany associations (`through: 'PostTags'`: its two keys as
+ * names, the models' `indexes`, and the join tables of belongsToMany associations (`through: 'PostTags'`: its two keys as
  * the primary key, and timestamps; a through model gets the keys it lacks) (orm-sql/
  * sequelize-definitions.ts). Tables another source creates are left to it.
  */
@@ -82,6 +82,13 @@ export function sequelizeDdl(files: readonly SequelizeSourceFile[], existing: Re
       if (owned && !owned.columns.some((c) => c.name === key.column)) owned.columns.push({ name: key.column, type: 'integer' });
       // Both sides of a relation (belongsTo and hasMany) name the same key: added once.
       if (owned || existing.has(key.owner.table.toLowerCase())) foreignKey(key.owner.table, key.column, referenced, rel);
+    }
+  }
+  // The models' `indexes` (fields are attribute names, or column names).
+  for (const [model, { columns, rel }] of made) {
+    for (const ix of model.indexes) {
+      const cols = ix.map((f) => model.attributes.find((a) => a.name === f)?.column ?? (columns.some((c) => c.name === f) || !model.underscored ? f : inflectUnderscore(f)));
+      after.push({ sql: `CREATE INDEX ON ${q(model.table)} (${cols.map(q).join(', ')});`, source: rel });
     }
   }
   const creates: SchemaStatement[] = [];

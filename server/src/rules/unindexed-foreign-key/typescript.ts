@@ -15,13 +15,19 @@
  * declares no index for a foreign key. The fix adds `index(…).on(t.key)` to the table's extra
  * config (made when there is none). MySQL tables are skipped: InnoDB indexes foreign keys.
  *
+ * Sequelize models of a project that syncs its schema from them: a `belongsTo` association's
+ * foreign key that no `indexes` entry of the model, no primary key or unique attribute, and no
+ * CREATE INDEX or migration starts with. Sequelize creates the foreign key, not an index. A table a
+ * migration or SQL file makes is left to those (their foreign keys are checked there). The fix adds
+ * `{ fields: ['authorId'] }` to the model's `indexes` (the option made when missing).
+ *
  * Migrations: the foreign keys their builders create (schema-builders.ts), checked against the
  * indexes and keys of every migration and .sql file. A migration has run: the fix writes the next
  * one of its folder (Fix.newMigration).
  */
 import * as path from 'node:path';
 import ts from 'typescript';
-import type { Detection, Fix } from '../../engine/finding';
+import type { Detection, Edit, Fix } from '../../engine/finding';
 import type { DetectContext, Detector } from '../../engine/rule';
 import { mysqlOnly } from '../../engine/workspace-databases';
 import { sqlLookupIndexed } from '../../engine/workspace-models';
@@ -30,6 +36,7 @@ import { decoratorsOf, optionsOf, targetOf, type DecoratorUse } from '../../lang
 import { addToExtraConfig, configParam, drizzleIndex, drizzleIndexed, drizzleTables } from '../../languages/typescript/drizzle-tables';
 import { ensureImport } from '../../languages/typescript/edits';
 import type { BuilderForeignKey } from '../../languages/typescript/schema-builders';
+import { camelize, inflectUnderscore, readModels, type SequelizeModel } from '../../database/orm-sql/sequelize-definitions';
 import { migrationSlug } from './sql';
 
 /** Property and column names an `@Index([...])`/`@Unique([...])` of a class lists first (`@Index('name', ['a', 'b'])` too). */
@@ -47,8 +54,68 @@ function stringOption(options: ts.ObjectLiteralExpression | undefined, key: stri
 export const detectTypescript: Detector<TsFacts> = (facts, ctx) => {
   const sf = facts.sourceFile;
   if (!sf) return [];
-  return [...typeormEntities(sf, facts, ctx), ...drizzleSchema(sf, ctx), ...builderMigrations(sf, facts, ctx)];
+  return [...typeormEntities(sf, facts, ctx), ...drizzleSchema(sf, ctx), ...sequelizeModelKeys(sf, facts, ctx), ...builderMigrations(sf, facts, ctx)];
 };
+
+/** `Post.belongsTo(User)` in a Sequelize model file whose model the project syncs (see the header). */
+function sequelizeModelKeys(sf: ts.SourceFile, facts: TsFacts, ctx: DetectContext): Detection[] {
+  const out: Detection[] = [];
+  if (!/\.belongsTo\s*\(/.test(sf.text) || !facts.models?.some((m) => m.orm === 'sequelize') || mysqlOnly(ctx.models?.databases)) return out;
+  const models = readModels(sf, ctx.file.path);
+  const own = (facts.models ?? []).filter((m) => m.orm === 'sql');
+  for (const model of models) {
+    if (!model.call || ctx.models?.sqlDefinesTable(model.table, ctx.file.path)) continue;
+    for (const assoc of model.associations) {
+      if (assoc.kind !== 'belongsTo' || !assoc.call) continue;
+      const targetPk = models.find((m) => m.name === assoc.target)?.attributes.find((a) => a.primary)?.name ?? 'id';
+      const attribute = assoc.foreignKey ?? camelize(`${assoc.as}_${targetPk}`);
+      const named = model.attributes.find((a) => a.name === attribute);
+      const column = named?.column ?? (model.underscored ? inflectUnderscore(attribute) : attribute);
+      // An attribute of another name may map to the same column (`userId` and `UserId`, underscored).
+      const declared = named ?? model.attributes.find((a) => a.column === column);
+      if (declared?.primary || declared?.unique) continue;
+      if (model.indexes.some((ix) => ix[0] === attribute || ix[0] === column)) continue;
+      const indexed = ctx.models ? ctx.models.sqlLookupIndexed(model.table, [column], ctx.file.path, own) : sqlLookupIndexed([own], model.table, [column]);
+      if (indexed) continue;
+      const entry = `{ fields: [${quoted(attribute)}] }`;
+      const message =
+        `\`${model.name}.belongsTo(${assoc.target})\` gives ${model.table} the foreign key \`${column}\` without an index: Sequelize creates the foreign key, not an index for it, ` +
+        `and PostgreSQL and SQLite do not index foreign keys on their own. Deleting a ${assoc.target} (or changing its key) scans all of ${model.table} for the rows that reference it, ` +
+        `and every lookup by ${attribute} (an \`include\` of ${model.name} from ${assoc.target}, \`where: { ${attribute} }\`) reads the whole table. Add \`${entry}\` to the model's \`indexes\`.`;
+      const edits = sequelizeIndexEdits(sf, model, entry);
+      const title = `Add ${entry} to the indexes of ${model.name}`;
+      const fix: Fix = edits ? { title, applicability: 'unsafe', edits } : { title, applicability: 'display-only', edits: [] };
+      const callee = assoc.call.expression;
+      out.push({ start: ts.isPropertyAccessExpression(callee) ? callee.name.getStart(sf) : assoc.call.getStart(sf), end: assoc.call.getEnd(), message, fixes: [fix] });
+    }
+  }
+  return out;
+}
+
+/** `entry` added to the model's `indexes` list, or the option added to its options object (made when there is none). */
+function sequelizeIndexEdits(sf: ts.SourceFile, model: SequelizeModel, entry: string): Edit[] | undefined {
+  const options = model.options;
+  const call = model.call!;
+  if (!options) {
+    // `sequelize.define('Post', { … })`: the options object after the attributes.
+    const attrs = call.arguments[1];
+    return attrs && call.arguments.length === 2 ? [{ start: attrs.getEnd(), end: attrs.getEnd(), newText: `, { indexes: [${entry}] }` }] : undefined;
+  }
+  const list = options.properties.find((p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && p.name.getText().replace(/^['"]|['"]$/g, '') === 'indexes');
+  if (list) {
+    if (!ts.isArrayLiteralExpression(list.initializer)) return undefined;
+    const items = list.initializer.elements;
+    const last = items[items.length - 1];
+    return [last ? { start: last.getEnd(), end: last.getEnd(), newText: `, ${entry}` } : { start: list.initializer.getStart(sf) + 1, end: list.initializer.getEnd() - 1, newText: entry }];
+  }
+  const last = options.properties[options.properties.length - 1];
+  if (!last) return [{ start: options.getStart(sf) + 1, end: options.getEnd() - 1, newText: ` indexes: [${entry}] ` }];
+  // A property per line: the new one on its own line, indented like the last.
+  const multiline = sf.text.slice(options.getStart(sf), last.getStart(sf)).includes('\n');
+  const lineStart = sf.text.lastIndexOf('\n', last.getStart(sf) - 1) + 1;
+  const indent = /^[ \t]*/.exec(sf.text.slice(lineStart))![0];
+  return [{ start: last.getEnd(), end: last.getEnd(), newText: multiline ? `,\n${indent}indexes: [${entry}]` : `, indexes: [${entry}]` }];
+}
 
 function typeormEntities(sf: ts.SourceFile, facts: TsFacts, ctx: DetectContext): Detection[] {
   const out: Detection[] = [];
