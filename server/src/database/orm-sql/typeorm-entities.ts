@@ -39,6 +39,8 @@ export interface TypeormRelation {
   inverse?: string;
   /** Owning side (many-to-one, one-to-one with @JoinColumn): this table's column and the target property it references. */
   joinColumn?: { column: string; referenced?: string };
+  /** `nullable: false`: the join column is NOT NULL (TypeORM's default allows NULL). */
+  required?: boolean;
 }
 
 export interface TypeormEntity {
@@ -141,7 +143,8 @@ export class TypeormEntities {
         if (kind) {
           const target = targetOf(d.args[0]);
           if (!target) continue;
-          const rel: TypeormRelation = { property, kind, target, ...(booleanOption(optionsOf(d.args), 'eager') ? { eager: true } : {}) };
+          const relOptions = optionsOf(d.args);
+          const rel: TypeormRelation = { property, kind, target, ...(booleanOption(relOptions, 'eager') ? { eager: true } : {}), ...(booleanOption(relOptions, 'nullable') === false ? { required: true } : {}) };
           const inverse = d.args[1];
           if (inverse && (ts.isArrowFunction(inverse) || ts.isFunctionExpression(inverse)) && ts.isPropertyAccessExpression(inverse.body as ts.Node)) rel.inverse = (inverse.body as ts.PropertyAccessExpression).name.text;
           const join = decoratorsOf(member).find((x) => x.name === 'JoinColumn');
@@ -166,7 +169,7 @@ export class TypeormEntities {
         const target = rel.target === name ? out : this.entity(rel.target, file);
         const key = target?.columns.find((c) => (rel.joinColumn!.referenced ? c.property === rel.joinColumn!.referenced : c.primary));
         const sqlType = key?.sqlType === 'serial' ? 'integer' : key?.sqlType === 'bigserial' ? 'bigint' : key?.sqlType;
-        out.columns.push({ property: rel.property, column: rel.joinColumn.column, primary: false, relation: rel.property, sqlType: sqlType ?? 'integer', nullable: true });
+        out.columns.push({ property: rel.property, column: rel.joinColumn.column, primary: false, relation: rel.property, sqlType: sqlType ?? 'integer', ...(rel.required ? {} : { nullable: true }) });
       }
     }
     return out;
@@ -227,7 +230,21 @@ function columnType(decorator: string, args: readonly ts.Expression[], options: 
     const scale = numberOption(options, 'scale');
     if (precision !== undefined) sqlType = `numeric(${precision}${scale !== undefined ? `, ${scale}` : ''})`;
   }
-  return { sqlType, ...nullable };
+  const sqlDefault = defaultSql(options);
+  return { sqlType, ...nullable, ...(sqlDefault ? { sqlDefault } : {}) };
+}
+
+/** `default: false`, `default: 0`, `default: 'draft'`, `default: () => 'now()'` (TypeORM writes the function's SQL as is); other defaults are not kept. */
+function defaultSql(options: ts.ObjectLiteralExpression | undefined): string | undefined {
+  const p = options?.properties.find((x) => ts.isPropertyAssignment(x) && propertyName(x) === 'default');
+  if (!p || !ts.isPropertyAssignment(p)) return undefined;
+  const v = p.initializer;
+  if (v.kind === ts.SyntaxKind.TrueKeyword || v.kind === ts.SyntaxKind.FalseKeyword || v.kind === ts.SyntaxKind.NullKeyword) return v.getText();
+  if (ts.isNumericLiteral(v)) return v.text;
+  if (ts.isPrefixUnaryExpression(v) && v.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(v.operand)) return `-${v.operand.text}`;
+  if (ts.isStringLiteralLike(v)) return `'${v.text.replace(/'/g, "''")}'`;
+  if (ts.isArrowFunction(v) && ts.isStringLiteralLike(v.body)) return v.body.text;
+  return undefined;
 }
 
 function numberOption(obj: ts.ObjectLiteralExpression | undefined, key: string): number | undefined {
