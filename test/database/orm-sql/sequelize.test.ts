@@ -1,6 +1,6 @@
 /** Sequelize model calls → SQL: exact text per shape, table and column names as Sequelize v6 derives them. */
 import * as assert from 'node:assert/strict';
-import { inflectPlural, inflectUnderscore } from '../../../server/src/database/orm-sql/sequelize-definitions';
+import { inflectPlural, inflectUnderscore } from '../../../server/src/languages/typescript/sequelize-definitions';
 import { translateIn } from './translate';
 
 const MODELS = `

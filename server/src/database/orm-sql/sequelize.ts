@@ -9,7 +9,8 @@
 import ts from 'typescript';
 import type { TsQueryFact } from '../../languages/typescript/queries';
 import { and, column, literal, not, or, Parameters, quoteName, renderSelect, valueSql, type CodeValue } from './sql-builder';
-import { associationKey, inflectUnderscore, SequelizeModels, throughTable, type SequelizeAssociation, type SequelizeAttribute, type SequelizeModel, type ThroughTable } from './sequelize-definitions';
+import { associationKey, inflectUnderscore, throughTable, type SequelizeAssociation, type SequelizeAttribute, type SequelizeModel, type ThroughTable } from '../../languages/typescript/sequelize-definitions';
+import { SequelizeModels } from './sequelize-models';
 import { UntranslatableCall, type OrmTranslation } from './translation';
 import type { TsModules } from './typescript-modules';
 import { codeValue, oneLine, propertyName, unwrap } from './typescript-values';

@@ -8,7 +8,8 @@
  * sequelize-definitions.ts). Tables another source creates are left to it.
  */
 import type { OrmSources } from '../orm-sql/orm-call-sql';
-import { associationKey, inflectUnderscore, SequelizeModels, throughTable, type SequelizeModel } from '../orm-sql/sequelize-definitions';
+import { associationKey, inflectUnderscore, throughTable, type SequelizeModel } from '../../languages/typescript/sequelize-definitions';
+import { SequelizeModels } from '../orm-sql/sequelize-models';
 import { TsModules } from '../orm-sql/typescript-modules';
 import { columnSql, q, sequelizeColumn, type Column } from './builder-ddl';
 import type { SchemaStatement } from './workspace-schema';

@@ -36,7 +36,7 @@ import { decoratorsOf, optionsOf, targetOf, type DecoratorUse } from '../../lang
 import { addToExtraConfig, configParam, drizzleIndex, drizzleIndexed, drizzleTables } from '../../languages/typescript/drizzle-tables';
 import { ensureImport } from '../../languages/typescript/edits';
 import type { BuilderForeignKey } from '../../languages/typescript/schema-builders';
-import { camelize, inflectUnderscore, readModels, type SequelizeModel } from '../../database/orm-sql/sequelize-definitions';
+import { camelize, inflectUnderscore, readModels, type SequelizeModel } from '../../languages/typescript/sequelize-definitions';
 import { migrationSlug } from './sql';
 
 /** Property and column names an `@Index([...])`/`@Unique([...])` of a class lists first (`@Index('name', ['a', 'b'])` too). */

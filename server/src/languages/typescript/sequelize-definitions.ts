@@ -1,17 +1,23 @@
 /**
- * Sequelize models as the translator needs them, from `Model.init(attributes, options)` and
- * `sequelize.define(name, attributes, options)` with Sequelize v6's naming: the table is `tableName`,
- * else the model name (`modelName`, else the class name) when `freezeTableName`, else its plural by
- * the `inflection` package, in snake case when `underscored` (Model.init in sequelize/lib/model.js:
- * `underscoredIf(pluralize(name), underscored)`). A column is the attribute's `field`, else its name
- * (snake case when `underscored`). An `id` primary key comes first unless an attribute is one;
- * `createdAt`/`updatedAt` (and `deletedAt` when `paranoid`) come last unless `timestamps: false`.
- * Associations (`Post.belongsTo(User, { as, foreignKey })`, `hasMany`, `hasOne`) give the joins.
+ * Sequelize models from `Model.init(attributes, options)` and `sequelize.define(name, attributes,
+ * options)` with Sequelize v6's naming: the table is `tableName`, else the model name (`modelName`,
+ * else the class name) when `freezeTableName`, else its plural by the `inflection` package, in snake
+ * case when `underscored` (Model.init in sequelize/lib/model.js: `underscoredIf(pluralize(name),
+ * underscored)`). A column is the attribute's `field`, else its name (snake case when
+ * `underscored`). An `id` primary key comes first unless an attribute is one; `createdAt`/`updatedAt`
+ * (and `deletedAt` when `paranoid`) come last unless `timestamps: false`. Associations
+ * (`Post.belongsTo(User, { as, foreignKey })`, `hasMany`, `hasOne`, `belongsToMany` with its
+ * `through`) give the joins and the foreign keys; `indexes` the model's indexes. Read by the
+ * translator and the embedded database (database/orm-sql) and by unindexed-foreign-key.
  */
 import ts from 'typescript';
-import { walk } from '../../languages/typescript/walk';
-import type { TsModules } from './typescript-modules';
-import { propertyName } from './typescript-values';
+import { walk } from './walk';
+
+/** An object literal property's name: an identifier, string or number. */
+function propertyName(p: ts.ObjectLiteralElementLike): string | undefined {
+  const n = p.name;
+  return n && (ts.isIdentifier(n) || ts.isStringLiteral(n) || ts.isNumericLiteral(n)) ? n.text : undefined;
+}
 
 export interface SequelizeAttribute {
   name: string;
@@ -81,32 +87,6 @@ export function inflectUnderscore(word: string): string {
   return word.replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2').replace(/([a-z\d])([A-Z])/g, '$1_$2').replace(/-/g, '_').toLowerCase();
 }
 
-export class SequelizeModels {
-  private readonly byFile = new Map<string, SequelizeModel[]>();
-
-  constructor(private readonly file: string, private readonly modules: TsModules) {}
-
-  /** The model `name` (a code name as `from` uses it). */
-  model(name: string, from = this.file): SequelizeModel | undefined {
-    for (const c of this.modules.candidates('sequelize', name, from)) {
-      const models = this.modelsOf(c.file);
-      const m = models.find((x) => x.name === c.name) ?? (c.name === 'default' ? models[0] : undefined);
-      if (m) return m;
-    }
-    return undefined;
-  }
-
-  /** The models a file defines. */
-  modelsOf(file: string): SequelizeModel[] {
-    let models = this.byFile.get(file);
-    if (!models) {
-      const sf = this.modules.sourceFile(file);
-      models = sf ? readModels(sf, file) : [];
-      this.byFile.set(file, models);
-    }
-    return models;
-  }
-}
 
 /** `through: 'PostTags'`, `through: PostTag`, `through: { model: … }`. */
 function throughOption(options: ts.ObjectLiteralExpression | undefined): SequelizeAssociation['through'] {
