@@ -50,6 +50,8 @@ export class QueryResults implements vscode.Disposable {
       const list = this.results.get(uri) ?? [];
       let entry = list.find((x) => x.range.isEqual(r));
       if (!entry) list.push((entry = { uri, range: r }));
+      // Index advice describes the plan it was tried against: a new plan (an index added since) replaces it.
+      if (result.explain && !result.advice) delete entry.advice;
       Object.assign(entry, result);
       this.results.set(uri, list);
       Object.assign(page, { explain: entry.explain, benchmark: entry.benchmark, advice: entry.advice, compare: entry.compare });

@@ -267,6 +267,36 @@ describe('e2e: VS Code (code-server) with the packaged extension', function () {
     await workbench!.hideHover();
   });
 
+  it('suggests the index a query needs, writes its migration, and the next EXPLAIN runs with it', async function () {
+    this.timeout(240_000);
+    const file = 'sql/posts-by-author.sql';
+    fs.writeFileSync(path.join(workspace, file), "-- an author's posts\nSELECT id, title FROM posts WHERE author_id = $1;\n");
+    await workbench!.openFile(file);
+    await workbench!.goTo(2, 1);
+    await workbench!.runCommand('PerfLens: Explain Query');
+    await workbench!.waitForInlineText(/Seq Scan on posts · /);
+    await workbench!.waitForNoNotifications();
+    await workbench!.runCommand('PerfLens: Suggest Index');
+    const migration = 'sql/migrations/0003_add_posts_author_id_index.sql';
+    const toast = await workbench!.notification(/CREATE INDEX posts_author_id_idx ON posts \(author_id\)/);
+    assert.match(toast.text, /the planner uses it \([\d.]+× (faster|cheaper by estimate)\)/);
+    await shot('suggest-index-offer');
+    await toast.click(`Add migration ${migration}`);
+    // The new migration opens in an editor: saved, it reaches the embedded database.
+    await workbench!.saveWhenActive(path.basename(migration));
+    await waitUntil('the migration on disk', () => fs.existsSync(path.join(workspace, migration)) && /CREATE INDEX posts_author_id_idx ON posts \(author_id\);/.test(onDisk(migration)));
+    await workbench!.openFile(file);
+    await workbench!.goTo(2, 1);
+    await workbench!.runCommand('PerfLens: Explain Query');
+    const inline = await workbench!.waitForInlineText(/(Index Scan using posts_author_id_idx|Bitmap Heap Scan) on posts · /);
+    assert.doesNotMatch(inline, /Seq Scan/);
+    // The plan view shows the new plan, without the advice given against the old one.
+    const view = await workbench!.planViewText('posts_author_id_idx');
+    assert.doesNotMatch(view, /Suggested index/);
+    await workbench!.waitForNoNotifications();
+    await shot('explain-after-index-migration');
+  });
+
   it('benchmarks a query from its code lens: p50/p95/p99 inline and a histogram in the plan view', async function () {
     this.timeout(120_000);
     await workbench!.openFile(SQL_FILE);

@@ -200,6 +200,14 @@ export class Workbench {
     await this.page.locator('.tabs-container .tab.active:not(.dirty)').waitFor();
   }
 
+  /** Waits for the editor of `fileName` to be the active one (a fix or command opened it), then saves it (Ctrl+S). */
+  async saveWhenActive(fileName: string): Promise<void> {
+    const tab = this.page.locator(`.tabs-container .tab.active[data-resource-name="${fileName}"]`);
+    await tab.waitFor();
+    await this.page.keyboard.press('Control+S');
+    await this.page.locator(`.tabs-container .tab.active[data-resource-name="${fileName}"]:not(.dirty)`).waitFor();
+  }
+
   /** Types at the cursor; resolves when the active tab shows unsaved changes. */
   async type(text: string): Promise<void> {
     await this.page.keyboard.type(text);
@@ -247,6 +255,16 @@ export class Workbench {
       return index >= 0;
     });
     await lenses.nth(index).click();
+  }
+
+  /** The notification toast whose text matches `message`, once shown: its text, and a click on one of its buttons. */
+  async notification(message: RegExp): Promise<{ text: string; click(button: string): Promise<void> }> {
+    const toast = this.page.locator('.notifications-toasts .notification-toast').filter({ visible: true, hasText: message }).first();
+    await toast.waitFor();
+    return {
+      text: (await toast.innerText()).replace(/\s+/g, ' '),
+      click: (button: string) => toast.locator('.monaco-button', { hasText: button }).click(),
+    };
   }
 
   /** Waits until no notification toast (progress included) is on screen. */
