@@ -137,6 +137,18 @@ describe('perflens lint --fix', () => {
     assert.equal(json(perflens(ws.root, ['lint', '--format', 'json'])).findings.filter((f: any) => f.rule === 'blocking-call-in-handler').length, 0);
   });
 
+  it('a tasks module that a fix adds to and that has fixes of its own keeps both (fixed from its text after the addition)', () => {
+    ws.write('requirements.txt', 'flask\ncelery\n');
+    ws.write('app.py', 'from django.core.mail import send_mail\nfrom flask import Flask, request\n\napp = Flask(__name__)\n\n\n@app.post("/signup")\ndef signup():\n    send_mail("Hi", "Welcome", "noreply@example.com", [request.form["email"]])\n    return "", 201\n');
+    ws.write('tasks.py', 'import functools\n\nfrom celery import shared_task\n\n\n@functools.lru_cache(maxsize=None)\ndef template(name):\n    return open(name).read()\n');
+    const run = perflens(ws.root, ['lint', '--fix', '--unsafe-fixes']);
+    assert.equal(run.status, 0, run.stdout + run.stderr);
+    const tasks = ws.read('tasks.py');
+    assert.match(tasks, /@functools\.lru_cache\(maxsize=1024\)/, tasks);
+    assert.match(tasks, /@shared_task\ndef send_mail_task\(\*args, \*\*kwargs\):/, tasks);
+    assert.match(ws.read('app.py'), /from tasks import send_mail_task\n[\s\S]*send_mail_task\.delay\(/);
+  });
+
   it('keeps a UTF-8 byte-order mark and CRLF line ends of a fixed file', () => {
     ws.write('q.sql', '\uFEFF' + OFFSET_SQL.replace(/\n/g, '\r\n'));
     perflens(ws.root, ['lint', '--fix', '--unsafe-fixes']);

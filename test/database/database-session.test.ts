@@ -27,7 +27,7 @@ class FakeOpeners {
     return { connector, notes: [], schemaKey: record.schemaKey };
   }
 
-  async schemaOf(): Promise<EmbeddedSchema> {
+  async schemaOf(_settings?: DatabaseSettings): Promise<EmbeddedSchema> {
     this.schemaReads++;
     await Promise.resolve();
     return { schema: { statements: [], files: [] }, key: this.key };
@@ -41,7 +41,7 @@ describe('database: the server session of open databases', () => {
   let session: DatabaseSession;
   beforeEach(() => {
     fake = new FakeOpeners();
-    session = new DatabaseSession({ open: (s, schema) => fake.open(s, schema), schemaOf: () => fake.schemaOf() });
+    session = new DatabaseSession({ open: (s, schema) => fake.open(s, schema), schemaOf: (s) => fake.schemaOf(s) });
   });
 
   it('commands share one database, opened once, and the schema is not read again while no file changed', async () => {
@@ -66,21 +66,50 @@ describe('database: the server session of open databases', () => {
     assert.equal(fake.opened[0].closed, false);
   });
 
-  it('a changed schema: the next command gets its database; the old one closes when its last command is done', async () => {
+  it('a changed schema: the next command waits for the commands on the old database, which is closed before the new one opens', async () => {
     const running = await session.acquire(EMBEDDED);
     fake.key = 'schema-2';
     session.schemaChanged();
-    const next = await session.acquire(EMBEDDED);
-    assert.equal(next.database.schemaKey, 'schema-2');
+    let next: Awaited<ReturnType<DatabaseSession['acquire']>> | undefined;
+    const pending = session.acquire(EMBEDDED).then((l) => (next = l));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(next, undefined, 'a benchmark still runs on the old database');
+    assert.equal(fake.opened.length, 1);
+    running.release();
+    running.release();
+    await pending;
+    assert.equal(next!.database.schemaKey, 'schema-2');
     assert.equal(fake.opened.length, 2);
     assert.equal(fake.opened[1].readSchema, true, 'the schema read for the comparison is the one opened');
-    assert.equal(fake.opened[0].closed, false, 'a benchmark still runs on it');
-    running.release();
-    running.release();
-    await new Promise((resolve) => setImmediate(resolve));
     assert.equal(fake.opened[0].closed, true);
     assert.equal(fake.opened[1].closed, false);
-    assert.equal((await session.acquire(EMBEDDED)).database, next.database);
+    assert.equal((await session.acquire(EMBEDDED)).database, next!.database);
+  });
+
+  it('a schema that cannot be read keeps the open database, and is read without the command\'s cancellation', async () => {
+    const first = await session.acquire(EMBEDDED);
+    first.release();
+    session.schemaChanged();
+    let cancellable: unknown = 'not called';
+    fake.schemaOf = async function (this: FakeOpeners, settings?: DatabaseSettings) {
+      cancellable = settings?.isCancelled;
+      throw new Error('unreadable');
+    } as FakeOpeners['schemaOf'];
+    const again = await session.acquire({ ...EMBEDDED, isCancelled: () => true });
+    assert.equal(again.database, first.database);
+    assert.equal(cancellable, undefined);
+    assert.equal(fake.opened[0].closed, false);
+  });
+
+  it('an embedded database removed from the shared cache (another window) is opened again', async () => {
+    const first = await session.acquire(EMBEDDED);
+    first.release();
+    let present = true;
+    first.database.available = () => present;
+    present = false;
+    const again = await session.acquire(EMBEDDED);
+    assert.notEqual(again.database, first.database);
+    assert.equal(fake.opened[0].closed, true);
   });
 
   it('an idle old database is closed before the new one opens (a derived database copies a stopped one)', async () => {
@@ -110,6 +139,7 @@ describe('database: the server session of open databases', () => {
     fake.failNext = true;
     await assert.rejects(session.acquire(EMBEDDED), /cannot open/);
     const opened = await session.acquire(EMBEDDED);
+    opened.release();
     fake.key = 'schema-2';
     session.schemaChanged();
     fake.failNext = true;

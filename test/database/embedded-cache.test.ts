@@ -80,4 +80,12 @@ describe('database: the embedded database cache follows the schema', function ()
     assert.equal(await count(db, 'SELECT count(*)::int AS n FROM items WHERE price IS NOT NULL'), '2000');
     assert.deepEqual(databases(), [a, b, 'db-00000000000000bb', `db-${db.schemaKey}`].sort());
   });
+
+  it('a new unique index is built anew: the generated rows may not satisfy it', async () => {
+    ws.write('db/migrations/0003_unique.sql', 'CREATE UNIQUE INDEX items_id_label_key ON items (id, label);\n');
+    const db = await ws.open();
+    assert.equal(db.built, true);
+    assert.equal(db.derived, undefined);
+    assert.ok((await indexes(db)).includes('items_id_label_key'));
+  });
 });

@@ -51,12 +51,13 @@ describe('database: TypeORM entities → PostgreSQL DDL', function () {
     const schema = await loadWorkspaceSchema(ws.root);
     assert.deepEqual(schema.files, ['src/entities/post.entity.ts', 'src/entities/user.entity.ts']);
     assert.deepEqual(schema.statements.map((s) => s.sql), [
-      'CREATE TABLE "posts" (\n  "id" uuid NOT NULL DEFAULT gen_random_uuid(),\n  "title" varchar(255) NOT NULL,\n  "published" boolean NOT NULL DEFAULT false,\n  "meta" jsonb,\n  "status" varchar(255) NOT NULL DEFAULT \'draft\',\n  "rank" integer NOT NULL DEFAULT floor(random() * 100),\n  "deletedAt" timestamp,\n  "authorId" integer NOT NULL,\n  "editorId" integer,\n  PRIMARY KEY ("id")\n);',
+      'CREATE TABLE "posts" (\n  "id" uuid NOT NULL DEFAULT gen_random_uuid(),\n  "title" varchar(255) NOT NULL,\n  "published" boolean NOT NULL DEFAULT false,\n  "meta" jsonb,\n  "status" varchar(255) NOT NULL DEFAULT \'draft\',\n  "rank" integer NOT NULL,\n  "deletedAt" timestamp,\n  "authorId" integer NOT NULL,\n  "editorId" integer,\n  PRIMARY KEY ("id")\n);',
       'CREATE TABLE "blog_user" (\n  "id" serial NOT NULL,\n  "email" varchar(120) NOT NULL,\n  "bio" varchar(255),\n  "balance" numeric(10, 2) NOT NULL,\n  "created_at" timestamp NOT NULL DEFAULT now(),\n  PRIMARY KEY ("id")\n);',
       'ALTER TABLE "posts" ADD FOREIGN KEY ("authorId") REFERENCES "blog_user" ("id");',
       'ALTER TABLE "posts" ADD FOREIGN KEY ("editorId") REFERENCES "blog_user" ("id");',
       'CREATE INDEX ON "posts" ("published", "id");',
       'CREATE INDEX ON "posts" ("authorId");',
+      'ALTER TABLE "posts" ALTER COLUMN "rank" SET DEFAULT floor(random() * 100);',
       'CREATE UNIQUE INDEX ON "blog_user" ("email");',
     ]);
   });

@@ -69,6 +69,7 @@ describe('Drizzle casing (drizzle.config)', () => {
       fs.writeFileSync(path.join(root, 'api/drizzle.config.ts'), "import { defineConfig } from 'drizzle-kit';\nexport default defineConfig({\n  casing: \"snake_case\",\n  dialect: 'postgresql',\n});\n");
       assert.equal(workspaceManifests(root).drizzleCasing, 'snake_case');
       assert.equal(drizzleCasingIn('{ "casing": "camelCase" }'), 'camelCase');
+      assert.equal(drizzleCasingIn("export default {\n  // casing: 'snake_case',\n  /* casing: 'camelCase' */\n  dbCredentials: { url: 'postgres://x' },\n};\n"), undefined);
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }

@@ -101,6 +101,13 @@ ruleTests('blocking-call-in-handler', {
       findings: [{ line: 6, message: /Celery/ }],
     },
     {
+      name: 'a send alone on its line but inside another call (its result used), in a project with Celery: advice only',
+      file: 'blog/views.py',
+      workspace: { 'requirements.txt': 'celery\n' },
+      code: 'from django.core.mail import send_mail\nfrom django.http import JsonResponse\n\n\ndef invite(request):\n    counts = []\n    counts.append(\n        send_mail("Join", "Hi", "noreply@example.com", [request.POST["email"]])\n    )\n    return JsonResponse({"sent": counts})\n',
+      findings: [{ line: 8, message: /Celery/ }],
+    },
+    {
       name: 'resend in a single-module Flask app with Celery: tasks.py beside it, imported absolutely',
       file: 'app.py',
       workspace: { 'requirements.txt': 'flask\ncelery\nresend\n' },
@@ -110,6 +117,18 @@ ruleTests('blocking-call-in-handler', {
       otherFile: {
         path: 'tasks.py',
         text: 'from celery import shared_task\nimport resend\n\n\n@shared_task\ndef send_resend_email(*args, **kwargs):\n    """`resend.Emails.send` on a Celery worker, after the response."""\n    resend.Emails.send(*args, **kwargs)\n',
+      },
+    },
+    {
+      name: 'a Flask package that imports itself by name: the task is imported the same way',
+      file: 'shop/routes.py',
+      workspace: { 'requirements.txt': 'flask\ncelery\n' },
+      code: 'from django.core.mail import mail_admins\nfrom flask import Blueprint\n\nfrom shop.models import Order\n\nbp = Blueprint("shop", __name__)\n\n\n@bp.post("/orders")\ndef order():\n    mail_admins("New order", "…")\n    return "", 201\n',
+      findings: [{ line: 11 }],
+      output: 'from django.core.mail import mail_admins\nfrom flask import Blueprint\n\nfrom shop.models import Order\nfrom shop.tasks import mail_admins_task\n\nbp = Blueprint("shop", __name__)\n\n\n@bp.post("/orders")\ndef order():\n    mail_admins_task.delay("New order", "…")\n    return "", 201\n',
+      otherFile: {
+        path: 'shop/tasks.py',
+        text: 'from celery import shared_task\nfrom django.core.mail import mail_admins\n\n\n@shared_task\ndef mail_admins_task(*args, **kwargs):\n    """`mail_admins` on a Celery worker, after the response."""\n    mail_admins(*args, **kwargs)\n',
       },
     },
     {

@@ -98,6 +98,13 @@ ruleTests('blocking-call-in-handler', {
       output: `import { NextResponse, after } from 'next/server';\nimport { Resend } from 'resend';\nconst resend = new Resend(process.env.RESEND_KEY);\nexport async function POST(request: Request) {\n  const { email } = await request.json();\n  after(() => resend.emails.send({ from: 'hi@example.com', to: email, subject: 'Welcome' }));\n  return NextResponse.json({ ok: true });\n}\n`,
     },
     {
+      name: 'Next.js server action whose send awaits its argument, next/server imported as types only → an async after() callback and a value import',
+      file: 'app/actions.ts',
+      code: `'use server';\nimport type { NextRequest } from 'next/server';\nimport { Resend } from 'resend';\nconst resend = new Resend(process.env.RESEND_KEY);\nexport async function invite(email: string) {\n  await resend.emails.send({ to: email, subject: 'Hi', html: await render(email) });\n  return { ok: true };\n}\n`,
+      findings: [{ line: 6 }],
+      output: `'use server';\nimport type { NextRequest } from 'next/server';\nimport { Resend } from 'resend';\nimport { after } from 'next/server';\nconst resend = new Resend(process.env.RESEND_KEY);\nexport async function invite(email: string) {\n  after(async () => {\n    await resend.emails.send({ to: email, subject: 'Hi', html: await render(email) });\n  });\n  return { ok: true };\n}\n`,
+    },
+    {
       name: 'Twilio awaited in a typed Express handler → sent unawaited, its failure logged',
       file: 'routes/verify.ts',
       code: `import express from 'express';\nimport twilio from 'twilio';\nconst app = express();\nconst client = twilio('sid', 'token');\napp.post('/verify', async (req, res) => {\n  await client.messages.create({ to: req.body.phone, from: '+15550100', body: 'Your code' });\n  res.sendStatus(202);\n});\n`,

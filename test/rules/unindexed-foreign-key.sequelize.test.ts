@@ -55,5 +55,11 @@ ruleTests('unindexed-foreign-key', {
       findings: [{ line: 4, message: /gives Comments the foreign key `postRef`/ }],
       output: "module.exports = (sequelize, DataTypes) => {\n  const Comment = sequelize.define('Comment', { body: DataTypes.TEXT }, { indexes: [{ fields: ['postRef'] }] });\n  Comment.associate = (models) => {\n    Comment.belongsTo(models.Post, { foreignKey: 'postRef' });\n  };\n  return Comment;\n};\n",
     },
+    {
+      name: 'a target defined in another file, no foreignKey or as: the key\'s default name depends on its model name, so advice only',
+      file: 'models/post.js',
+      code: "module.exports = (sequelize, DataTypes) => {\n  const Post = sequelize.define('Post', { title: DataTypes.STRING }, {});\n  Post.associate = (models) => {\n    Post.belongsTo(models.User);\n  };\n  return Post;\n};\n",
+      findings: [{ line: 4, message: /gives Posts the foreign key `UserId` \(Sequelize's default name, after the model name of User, defined in another file\) without an index/ }],
+    },
   ],
 });

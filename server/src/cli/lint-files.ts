@@ -13,6 +13,7 @@ import { discoverFiles, discoverFilesSync } from '../engine/file-discovery';
 import { addToFileEdits } from '../engine/add-to-file';
 import { applyEdits, eligible, type FixMode } from '../engine/fix-selection';
 import { newMigrationFiles } from '../engine/migration-names';
+import { readSource } from '../engine/read-source';
 import type { AddToFile, Finding, NewMigration } from '../engine/finding';
 import { SourceFile, languageOfPath } from '../engine/source-file';
 import { defaultCacheDir } from '../database/cache-dir';
@@ -187,7 +188,7 @@ async function writeMigration(m: NewMigration, root: string, log: (message: stri
  * Writes what a fix adds to another file, from its text now (an earlier fix of this run may have
  * added to it already), making the file when missing.
  */
-async function writeAddition(add: AddToFile, root: string, log: (message: string) => void): Promise<void> {
+async function writeAddition(add: AddToFile, root: string, log: (message: string) => void): Promise<boolean> {
   let text: string | undefined;
   try {
     text = (await fs.readFile(add.path, 'utf8')).replace(/^\uFEFF/, '');
@@ -195,14 +196,16 @@ async function writeAddition(add: AddToFile, root: string, log: (message: string
     // A new file.
   }
   const edits = addToFileEdits(add, text ?? '');
-  if (edits.length === 0) return;
+  if (edits.length === 0) return true;
   try {
     const after = applyEdits(text ?? '', edits);
     if (text === undefined) await fs.writeFile(add.path, after, { flag: 'wx' });
     else await writeFixed(add.path, after);
     log(`added ${add.defines} to ${relativeTo(root, add.path)}`);
+    return true;
   } catch (e) {
     log(`could not write ${relativeTo(root, add.path)}: ${(e as Error).message}`);
+    return false;
   }
 }
 
@@ -372,15 +375,26 @@ export async function lintFiles(root: string, paths: readonly string[], options:
       const lint = (t: (typeof uncached)[number]): Promise<LintOutcome> => r.lint({ path: t.file, language: t.source.language, text: t.source.text, fix: options.fix });
       // With --fix each file is written before the next is linted (it may import the fixed one).
       const outcomes = options.fix ? [] : uncached.map(lint);
+      // Files a fix added code to: linted (and fixed) from their text now, not as read at the start.
+      const added = new Set<string>();
       for (let i = 0; i < uncached.length; i++) {
         const t = uncached[i];
+        if (added.has(t.file)) {
+          const now = await readSource(t.file);
+          if ('text' in now) t.source = new SourceFile(t.file, t.source.language, now.text, t.source.version + 1);
+        }
         const outcome = await (outcomes[i] ?? lint(t));
         let file = t.source;
-        if (outcome.fixedText !== undefined) {
+        // What the fixes add to other files first: a file that calls what was not added is not written.
+        let additions = true;
+        for (const add of outcome.addToFiles ?? []) {
+          if (await writeAddition(add, absRoot, log)) added.add(add.path);
+          else additions = false;
+        }
+        if (outcome.fixedText !== undefined && additions) {
           await writeFixed(t.file, outcome.fixedText);
           file = new SourceFile(t.file, file.language, outcome.fixedText, file.version + 1);
-        }
-        for (const add of outcome.addToFiles ?? []) await writeAddition(add, absRoot, log);
+        } else if (outcome.fixedText !== undefined) log(`${t.relative}: not fixed, as the code its fixes add elsewhere could not be written`);
         let findings = outcome.findings;
         let applied = outcome.fixesApplied;
         if (options.fix) {

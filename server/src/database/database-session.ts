@@ -6,7 +6,9 @@
  * The embedded database holds the workspace's schema as it was when it was opened. When files
  * change (`schemaChanged`), the next command reads the schema again: if it differs, that command
  * gets the database of the new schema (from the cache, derived from the old one when only indexes
- * changed, or built), and the old one is closed once the commands using it have finished.
+ * changed, or built). The old one is closed first, once the commands using it have finished: a
+ * database is derived from a stopped copy, and two hosts never share a data folder. An embedded
+ * database another window removed from the shared cache is opened again the same way.
  */
 import type { EmbeddedSchema } from './embedded-database';
 import { embeddedSchemaOf, openDatabase, type DatabaseSettings, type OpenedDatabase } from './open-database';
@@ -22,7 +24,8 @@ interface Slot {
   /** The `schemaChanged` count when its schema was last compared with the workspace's. */
   checked: number;
   leases: number;
-  retired: boolean;
+  /** Resolves when no command uses it any more. */
+  idle?: { promise: Promise<void>; resolve(): void };
 }
 
 export interface DatabaseOpeners {
@@ -46,7 +49,7 @@ export class DatabaseSession {
     const current = this.open.get(key);
     const changes = this.changes;
     let next: Promise<Slot>;
-    if (!current) next = this.openers.open(settings).then((database) => ({ database, checked: changes, leases: 0, retired: false }));
+    if (!current) next = this.openers.open(settings).then((database) => ({ database, checked: changes, leases: 0 }));
     // Chained on the slot before it, so that commands after a change compare the schema once.
     else if (!settings.url) next = current.then((slot) => this.current(slot, settings, changes));
     else next = current;
@@ -59,31 +62,47 @@ export class DatabaseSession {
     }
     const slot = await next;
     slot.leases++;
+    slot.database.touch?.();
     let released = false;
     return {
       database: slot.database,
       release: () => {
         if (released) return;
         released = true;
-        if (--slot.leases === 0 && slot.retired) void close(slot);
+        if (--slot.leases === 0) slot.idle?.resolve();
       },
     };
   }
 
-  /** The slot, or after a change of the workspace's schema one with the database of the new schema. */
+  /** The slot, or after a change of the workspace's schema (or of its database on disk) one with the database of the schema now. */
   private async current(slot: Slot, settings: DatabaseSettings, changes: number): Promise<Slot> {
-    if (slot.checked >= changes) return slot;
-    const schema = await this.openers.schemaOf(settings);
-    if (schema.key === slot.database.schemaKey) {
+    const gone = slot.database.available?.() === false;
+    if (slot.checked >= changes && !gone) return slot;
+    let schema: EmbeddedSchema;
+    try {
+      // Shared work: not stopped by the cancellation of the command that happens to run it.
+      schema = await this.openers.schemaOf({ ...settings, isCancelled: undefined });
+    } catch (e) {
+      // The schema cannot be read now: keep what is open, and compare again next time.
+      settings.log?.(`database: the workspace schema could not be read (${(e as Error).message}); the open database is kept`);
+      if (!gone) return slot;
+      throw e;
+    }
+    if (schema.key === slot.database.schemaKey && !gone) {
       slot.checked = changes;
       return slot;
     }
-    settings.log?.('database: the workspace schema changed; opening the embedded database of the new schema');
-    // Closed first when nothing uses it: a database derived from it copies a stopped one.
-    slot.retired = true;
-    if (slot.leases === 0) await close(slot);
+    settings.log?.(gone ? 'database: the embedded database was removed from the cache; opening it again' : 'database: the workspace schema changed; opening the embedded database of the new schema');
+    if (slot.leases > 0) {
+      settings.onProgress?.('Waiting for the running database commands to finish');
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      slot.idle = { promise, resolve };
+      await promise;
+    }
+    await close(slot);
     const database = await this.openers.open(settings, schema);
-    return { database, checked: changes, leases: 0, retired: false };
+    return { database, checked: changes, leases: 0 };
   }
 
   async closeAll(): Promise<void> {

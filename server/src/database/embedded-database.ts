@@ -5,9 +5,9 @@
  * one opens in about a second. A database is built in a temporary folder and renamed into place
  * when complete, so a half-built one (a crash, two builders at once) is never opened.
  *
- * A schema that differs from a cached one only in its indexes (a migration that adds one, as
- * Suggest Index writes, or removes one) is made from a copy of that database with the indexes
- * created or dropped: a second or two instead of generating the data again, and the same tables
+ * A schema that differs from a cached one only in its plain (not unique) indexes (a migration that
+ * adds one, as Suggest Index writes, or removes one) is made from a copy of that database with the
+ * indexes created or dropped: a second or two instead of generating the data again, and the same tables
  * and rows. The cache keeps the few databases used last and removes the others.
  */
 import { createHash } from 'node:crypto';
@@ -48,6 +48,10 @@ export interface EmbeddedDatabase {
   derived?: { created: number; dropped: number };
   /** The key of the schema and data it was built from (`embeddedSchema`). */
   schemaKey: string;
+  /** Marks it used now: the cache keeps the databases used last, whichever window uses them. */
+  touch(): void;
+  /** False once its folder is gone (another window's cache eviction). */
+  available(): boolean;
   dataDir: string;
   /** Files the schema came from. */
   schemaFiles: string[];
@@ -94,7 +98,18 @@ export async function openEmbeddedDatabase(options: EmbeddedDatabaseOptions, loa
   const opened = (marker: ReadyMarker, built: boolean, derived?: EmbeddedDatabase['derived']): EmbeddedDatabase => {
     touch(dir);
     const { schemaFiles, warnings, rows } = marker;
-    return { connector: connect(path.join(dir, 'pgdata')), built, derived, schemaKey: key, dataDir: path.join(dir, 'pgdata'), schemaFiles, warnings, rows };
+    return {
+      connector: connect(path.join(dir, 'pgdata')),
+      built,
+      derived,
+      schemaKey: key,
+      dataDir: path.join(dir, 'pgdata'),
+      schemaFiles,
+      warnings,
+      rows,
+      touch: () => touch(dir),
+      available: () => fs.existsSync(path.join(dir, READY_FILE)),
+    };
   };
 
   const cached = readMarker(dir);
@@ -167,8 +182,12 @@ interface IndexVariant {
   drop: string[];
 }
 
-const INDEX_DDL = /^create\s+(?:unique\s+)?index\b/i;
-const INDEX_NAME = /^create\s+(?:unique\s+)?index\s+(?:concurrently\s+)?(?:if\s+not\s+exists\s+)?("(?:[^"]|"")+"|[A-Za-z_][\w$]*)\s+on\b/i;
+/**
+ * Plain indexes only: a unique index constrains the data (the generator reads unique indexes, and
+ * generated rows may not satisfy a new one), so adding or dropping one builds the database anew.
+ */
+const INDEX_DDL = /^create\s+index\b/i;
+const INDEX_NAME = /^create\s+index\s+(?:concurrently\s+)?(?:if\s+not\s+exists\s+)?("(?:[^"]|"")+"|[A-Za-z_][\w$]*)\s+on\b/i;
 
 /**
  * The cached database (same data options, same statements apart from `CREATE INDEX`) that needs
@@ -217,11 +236,13 @@ async function deriveDatabase(base: IndexVariant, building: string, schema: Work
         return at >= 0 && toCreate.splice(at, 1).length > 0;
       }),
     ];
-    const warnings = await applySchema(builder, statements, options);
+    const failed = await applySchema(builder, statements, options);
+    // A statement the copy rejects would leave it short of what a build makes: build instead.
+    if (failed.length) throw new Error(failed[0]);
     options.onProgress?.('Analyzing');
     await builder.execScript('ANALYZE; CHECKPOINT;', { timeoutMs: 300_000 });
     await builder.close();
-    return { schemaFiles: schema.files, warnings: [...base.marker.warnings, ...warnings], rows: base.marker.rows };
+    return { schemaFiles: schema.files, warnings: base.marker.warnings, rows: base.marker.rows };
   } catch (e) {
     await builder.close().catch(() => {});
     throw e;

@@ -33,6 +33,10 @@ export interface OpenedDatabase {
   notes: string[];
   /** The embedded database: the key of the workspace schema it holds (`embeddedSchemaOf`). */
   schemaKey?: string;
+  /** The embedded database: marks it used now (the shared cache keeps the ones used last). */
+  touch?(): void;
+  /** The embedded database: false once its folder is gone from the cache (another window evicted it). */
+  available?(): boolean;
 }
 
 export class UnsupportedDatabaseError extends Error {}
@@ -61,5 +65,5 @@ export async function openDatabase(settings: DatabaseSettings, schema?: Embedded
     isCancelled: settings.isCancelled,
     log: settings.log,
   }, schema);
-  return { connector: embedded.connector, notes: embedded.warnings, schemaKey: embedded.schemaKey };
+  return { connector: embedded.connector, notes: embedded.warnings, schemaKey: embedded.schemaKey, touch: embedded.touch, available: embedded.available };
 }

@@ -9,7 +9,7 @@
 import ts from 'typescript';
 import type { TsQueryFact } from '../../languages/typescript/queries';
 import { and, column, literal, not, or, Parameters, quoteName, renderSelect, valueSql, type CodeValue } from './sql-builder';
-import { associationKey, inflectUnderscore, throughTable, type SequelizeAssociation, type SequelizeAttribute, type SequelizeModel, type ThroughTable } from '../../languages/typescript/sequelize-definitions';
+import { associationKey, madeThroughColumns, throughTable, type SequelizeAssociation, type SequelizeAttribute, type SequelizeModel, type ThroughTable } from '../../languages/typescript/sequelize-definitions';
 import { SequelizeModels } from './sequelize-models';
 import { UntranslatableCall, type OrmTranslation } from './translation';
 import type { TsModules } from './typescript-modules';
@@ -42,8 +42,8 @@ function throughColumns(i: Include, underscored: boolean): string[] {
     for (const k of [t.sourceColumn, t.targetColumn]) if (!cols.includes(k)) cols.push(k);
     return cols;
   }
-  const stamp = (n: string) => (underscored ? inflectUnderscore(n) : n);
-  return [stamp('createdAt'), stamp('updatedAt'), t.sourceColumn, t.targetColumn];
+  const made = madeThroughColumns(t, underscored);
+  return [...made.timestamps, ...made.keys];
 }
 
 export function translateSequelizeCall(fact: TsQueryFact, modules: TsModules, file: string): OrmTranslation {

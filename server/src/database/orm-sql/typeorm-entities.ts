@@ -25,8 +25,10 @@ export interface TypeormColumn {
   sqlType?: string;
   /** NULL allowed: `nullable: true`, a DeleteDateColumn, a relation's join column by default. */
   nullable?: boolean;
-  /** `DEFAULT now()` of Create/UpdateDateColumn, `gen_random_uuid()` of a generated uuid. */
+  /** `DEFAULT now()` of Create/UpdateDateColumn, `gen_random_uuid()` of a generated uuid, a literal `default`. */
   sqlDefault?: string;
+  /** `default: () => 'sql'`: SQL the database may not have (an extension's function), set apart from the table's creation. */
+  sqlDefaultExpression?: string;
 }
 
 export interface TypeormRelation {
@@ -211,7 +213,7 @@ function typeFromAnnotation(type: ts.TypeNode | undefined): string {
 }
 
 /** The SQL type, nullability and default of a column decorator (`@Column('text')`, `@Column({ type: 'int', nullable: true })`). */
-function columnType(decorator: string, args: readonly ts.Expression[], options: ts.ObjectLiteralExpression | undefined, annotation: ts.TypeNode | undefined): Pick<TypeormColumn, 'sqlType' | 'nullable' | 'sqlDefault'> {
+function columnType(decorator: string, args: readonly ts.Expression[], options: ts.ObjectLiteralExpression | undefined, annotation: ts.TypeNode | undefined): Pick<TypeormColumn, 'sqlType' | 'nullable' | 'sqlDefault' | 'sqlDefaultExpression'> {
   const first = args[0] && ts.isStringLiteralLike(args[0]) ? args[0].text : undefined;
   const nullable = booleanOption(options, 'nullable') === true || decorator === 'DeleteDateColumn' ? { nullable: true } : {};
   if (decorator === 'PrimaryGeneratedColumn') {
@@ -230,21 +232,20 @@ function columnType(decorator: string, args: readonly ts.Expression[], options: 
     const scale = numberOption(options, 'scale');
     if (precision !== undefined) sqlType = `numeric(${precision}${scale !== undefined ? `, ${scale}` : ''})`;
   }
-  const sqlDefault = defaultSql(options);
-  return { sqlType, ...nullable, ...(sqlDefault ? { sqlDefault } : {}) };
+  return { sqlType, ...nullable, ...defaultSql(options) };
 }
 
 /** `default: false`, `default: 0`, `default: 'draft'`, `default: () => 'now()'` (TypeORM writes the function's SQL as is); other defaults are not kept. */
-function defaultSql(options: ts.ObjectLiteralExpression | undefined): string | undefined {
+function defaultSql(options: ts.ObjectLiteralExpression | undefined): Pick<TypeormColumn, 'sqlDefault' | 'sqlDefaultExpression'> {
   const p = options?.properties.find((x) => ts.isPropertyAssignment(x) && propertyName(x) === 'default');
-  if (!p || !ts.isPropertyAssignment(p)) return undefined;
+  if (!p || !ts.isPropertyAssignment(p)) return {};
   const v = p.initializer;
-  if (v.kind === ts.SyntaxKind.TrueKeyword || v.kind === ts.SyntaxKind.FalseKeyword || v.kind === ts.SyntaxKind.NullKeyword) return v.getText();
-  if (ts.isNumericLiteral(v)) return v.text;
-  if (ts.isPrefixUnaryExpression(v) && v.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(v.operand)) return `-${v.operand.text}`;
-  if (ts.isStringLiteralLike(v)) return `'${v.text.replace(/'/g, "''")}'`;
-  if (ts.isArrowFunction(v) && ts.isStringLiteralLike(v.body)) return v.body.text;
-  return undefined;
+  if (v.kind === ts.SyntaxKind.TrueKeyword || v.kind === ts.SyntaxKind.FalseKeyword || v.kind === ts.SyntaxKind.NullKeyword) return { sqlDefault: v.getText() };
+  if (ts.isNumericLiteral(v)) return { sqlDefault: v.text };
+  if (ts.isPrefixUnaryExpression(v) && v.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(v.operand)) return { sqlDefault: `-${v.operand.text}` };
+  if (ts.isStringLiteralLike(v)) return { sqlDefault: `'${v.text.replace(/'/g, "''")}'` };
+  if (ts.isArrowFunction(v) && ts.isStringLiteralLike(v.body)) return { sqlDefaultExpression: v.body.text };
+  return {};
 }
 
 function numberOption(obj: ts.ObjectLiteralExpression | undefined, key: string): number | undefined {

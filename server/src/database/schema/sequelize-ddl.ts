@@ -8,7 +8,7 @@
  * sequelize-definitions.ts). Tables another source creates are left to it.
  */
 import type { OrmSources } from '../orm-sql/orm-call-sql';
-import { associationKey, inflectUnderscore, throughTable, type SequelizeModel } from '../../languages/typescript/sequelize-definitions';
+import { associationKey, inflectUnderscore, madeThroughColumns, throughTable, type SequelizeModel } from '../../languages/typescript/sequelize-definitions';
 import { SequelizeModels } from '../orm-sql/sequelize-models';
 import { TsModules } from '../orm-sql/typescript-modules';
 import { columnSql, q, sequelizeColumn, type Column } from './builder-ddl';
@@ -60,16 +60,14 @@ export function sequelizeDdl(files: readonly SequelizeSourceFile[], existing: Re
       if (assoc.kind === 'belongsToMany') {
         const through = throughTable(model, assoc, target, (n) => byName.get(n));
         if (!through || existing.has(through.table.toLowerCase())) continue;
-        const keys: Column[] = [
-          { name: through.sourceColumn, type: 'integer', notNull: true },
-          { name: through.targetColumn, type: 'integer', notNull: true },
-        ];
+        const columns = madeThroughColumns(through, model.underscored);
+        const keys: Column[] = columns.keys.map((name) => ({ name, type: 'integer', notNull: true }));
         const own = through.model && made.get(through.model);
         if (own) {
           for (const k of keys) if (!own.columns.some((c) => c.name === k.name)) own.columns.push(k);
         } else if (!through.model && !joins.has(through.table)) {
-          const stamp = (name: string): Column => ({ name: model.underscored ? inflectUnderscore(name) : name, type: 'timestamptz', notNull: true });
-          joins.set(through.table, { columns: [stamp('createdAt'), stamp('updatedAt'), ...keys.map((k) => ({ ...k, primary: true }))], rel });
+          const stamps: Column[] = columns.timestamps.map((name) => ({ name, type: 'timestamptz', notNull: true }));
+          joins.set(through.table, { columns: [...stamps, ...keys.map((k) => ({ ...k, primary: true }))], rel });
         }
         if (own || !through.model) {
           foreignKey(through.table, through.sourceColumn, model, rel);

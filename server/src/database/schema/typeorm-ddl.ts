@@ -53,6 +53,8 @@ export function typeormDdl(files: readonly TypeormSourceFile[], existing: Readon
         after.push({ sql: `ALTER TABLE ${q(e.table)} ADD FOREIGN KEY (${q(rel.joinColumn.column)}) REFERENCES ${q(target.table)} (${q(key.column)});`, source: f.rel });
       }
       after.push(...indexes(cls, e).map((sql) => ({ sql, source: f.rel })));
+      // Apart, so that a default the database lacks (uuid_generate_v4() without its extension) costs the default, not the table.
+      for (const c of e.columns) if (c.sqlDefaultExpression) after.push({ sql: `ALTER TABLE ${q(e.table)} ALTER COLUMN ${q(c.column)} SET DEFAULT ${c.sqlDefaultExpression};`, source: f.rel });
     }
   }
   return { statements: [...tables, ...after], files: files.filter((f) => used.has(f.rel)).map((f) => f.rel) };

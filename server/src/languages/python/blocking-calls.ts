@@ -19,6 +19,8 @@ export interface PyBlockingCall extends BlockingCallFact {
   qualified: string;
   /** The call is directly in the async handler's body (not in a helper or a nested function): `await` can go there. */
   direct: boolean;
+  /** The call (awaited or not) is a statement of its own: its result is not used. */
+  statement: boolean;
   framework: string;
 }
 
@@ -232,7 +234,8 @@ export function pythonBlockingCalls(root: Node, names: ModuleNames, reach: Reado
     const base = { start: f.startIndex, end: f.endIndex, api: f.text, handler: handler.fact, chain };
     const target = f.type === 'identifier' ? imported.get(f.text) : undefined;
     if (target) out.imports.push({ ...base, local: f.text, imported: target.name, module: target.module });
-    const at = { callStart: n.startIndex, callEnd: n.endIndex, qualified: qualified ?? f.text, framework: handler.fact.framework };
+    const holder = n.parent?.type === 'await' ? n.parent.parent : n.parent;
+    const at = { callStart: n.startIndex, callEnd: n.endIndex, qualified: qualified ?? f.text, framework: handler.fact.framework, statement: holder?.type === 'expression_statement' };
     for (const e of effects) {
       if (e.kind === 'untimed') {
         const list = field(n, 'arguments');

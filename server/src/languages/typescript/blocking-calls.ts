@@ -119,13 +119,18 @@ function syncForm(module: string, method: string): { instead: string; form?: Asy
 function isAwaited(call: ts.CallExpression): boolean {
   let p = call.parent;
   while (ts.isParenthesizedExpression(p)) p = p.parent;
-  return ts.isAwaitExpression(p) || ts.isReturnStatement(p) || (ts.isArrowFunction(p) && p.body === call && !runsAfterResponse(p));
+  if (inAfterCallback(call)) return false;
+  return ts.isAwaitExpression(p) || ts.isReturnStatement(p) || (ts.isArrowFunction(p) && p.body === call);
 }
 
-/** The callback of Next.js's `after(() => …)`: it runs once the response is sent. */
-function runsAfterResponse(fn: ts.ArrowFunction): boolean {
-  const c = fn.parent;
-  return ts.isCallExpression(c) && c.arguments[0] === fn && ts.isIdentifier(c.expression) && c.expression.text === 'after';
+/** Inside the callback of Next.js's `after(() => …)`: it runs once the response is sent. */
+function inAfterCallback(node: ts.Node): boolean {
+  for (let n: ts.Node = node.parent; n; n = n.parent) {
+    if (!ts.isArrowFunction(n) && !ts.isFunctionExpression(n)) continue;
+    const c = n.parent;
+    return ts.isCallExpression(c) && c.arguments[0] === n && ts.isIdentifier(c.expression) && c.expression.text === 'after';
+  }
+  return false;
 }
 
 /** `{ signal }`, `{ timeout }` in an options object; an options value we cannot see counts as set. */

@@ -28,5 +28,7 @@ export function casedColumn(property: string, casing: DrizzleCasing | undefined)
 
 /** The `casing` a drizzle.config (or a `drizzle(…, { casing })` call) sets, in its text. */
 export function drizzleCasingIn(text: string): DrizzleCasing | undefined {
-  return /\bcasing["']?\s*:\s*["'](snake_case|camelCase)["']/.exec(text)?.[1] as DrizzleCasing | undefined;
+  // Not a commented-out option.
+  const code = text.replace(/\/\*[\s\S]*?\*\/|(^|[^:])\/\/[^\n]*/g, '$1');
+  return /\bcasing["']?\s*:\s*["'](snake_case|camelCase)["']/.exec(code)?.[1] as DrizzleCasing | undefined;
 }

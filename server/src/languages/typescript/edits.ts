@@ -4,16 +4,17 @@ import type { Edit } from '../../engine/finding';
 
 /**
  * `import { a, b } from 'module'`: the names added to an existing named import of the module when
- * there is one, else a new import (or a `require` in a CommonJS file) at the top.
+ * there is one, else a new import (or a `require` in a CommonJS file) at the top. Type-only imports
+ * bind no value: they neither count nor take the names.
  */
 export function ensureImport(sf: ts.SourceFile, module: string, names: string[]): Edit[] {
   const missing = new Set(names);
   let target: ts.NamedImports | undefined;
   for (const st of sf.statements) {
-    if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier)) continue;
+    if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier) || st.importClause?.isTypeOnly) continue;
     const bindings = st.importClause?.namedBindings;
     if (bindings && ts.isNamedImports(bindings)) {
-      for (const el of bindings.elements) missing.delete(el.name.text);
+      for (const el of bindings.elements) if (!el.isTypeOnly) missing.delete(el.name.text);
       if (st.moduleSpecifier.text === module) target = bindings;
     }
   }

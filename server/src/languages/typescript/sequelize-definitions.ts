@@ -11,13 +11,9 @@
  * translator and the embedded database (database/orm-sql) and by unindexed-foreign-key.
  */
 import ts from 'typescript';
+import { isFalse, isTrue, option, stringArg } from './builder-calls';
+import { propertyName } from './ordering';
 import { walk } from './walk';
-
-/** An object literal property's name: an identifier, string or number. */
-function propertyName(p: ts.ObjectLiteralElementLike): string | undefined {
-  const n = p.name;
-  return n && (ts.isIdentifier(n) || ts.isStringLiteral(n) || ts.isNumericLiteral(n)) ? n.text : undefined;
-}
 
 export interface SequelizeAttribute {
   name: string;
@@ -36,6 +32,8 @@ export interface SequelizeAssociation {
   /** The target model's code name (`User`). */
   target: string;
   as: string;
+  /** `as` was not written: Sequelize's default, the target's model name (known when the target is in the same file). */
+  asDefault?: boolean;
   /** The foreign key attribute as written (`foreignKey: 'authorId'`), else undefined (Sequelize's default). */
   foreignKey?: string;
   /** belongsToMany: the through table (`through: 'PostTags'`, made by Sequelize) or model (`through: PostTag`), and `otherKey`. */
@@ -82,6 +80,21 @@ export function inflectPlural(word: string): string {
   return word;
 }
 
+/**
+ * inflection.singularize for the common endings (model names are mostly singular already):
+ * `posts` → `post`, `categories` → `category`, `boxes` → `box`, `People` → `Person`; `status`,
+ * `news`, `Post` stay.
+ */
+export function inflectSingular(word: string): string {
+  if (UNCOUNTABLE.has(word.toLowerCase())) return word;
+  const rules: Array<[RegExp, string]> = [
+    [/^(p)eople$/i, '$1erson'], [/^(m|wom)en$/i, '$1an'], [/(child)ren$/i, '$1'], [/([^aeiouy]|qu)ies$/i, '$1y'],
+    [/(x|ch|ss|sh|zz)es$/i, '$1'], [/(bus|alias|status|campus)(es)?$/i, '$1'], [/(ss|us|is)$/i, '$1'], [/s$/i, ''],
+  ];
+  for (const [re, to] of rules) if (re.test(word)) return word.replace(re, to);
+  return word;
+}
+
 /** inflection.underscore: `BlogPosts` → `blog_posts`, `authorId` → `author_id`. */
 export function inflectUnderscore(word: string): string {
   return word.replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2').replace(/([a-z\d])([A-Z])/g, '$1_$2').replace(/-/g, '_').toLowerCase();
@@ -124,15 +137,24 @@ export function throughTable(source: SequelizeModel, assoc: SequelizeAssociation
   if (!through) return undefined;
   const model = 'model' in through ? modelNamed(through.model) : undefined;
   if ('model' in through && !model) return undefined;
-  const keyAttr = (m: SequelizeModel) => camelize(`${m.modelName}_${m.attributes.find((a) => a.primary)!.name}`);
+  // Sequelize names a key after the singular of the model name; the other side of a
+  // self-association (`User.belongsToMany(User, { as: 'Friends' })`) after the singular of `as`.
+  const keyAttr = (m: SequelizeModel, name = m.modelName) => camelize(`${inflectSingular(name)}_${m.attributes.find((a) => a.primary)!.name}`);
+  const self = source === target || source.name === target.name;
   const columnOf = (attr: string): string => model?.attributes.find((a) => a.name === attr)?.column ?? ((model ?? source).underscored ? inflectUnderscore(attr) : attr);
   return {
     table: model ? model.table : (through as { table: string }).table,
     name: model ? model.modelName : (through as { table: string }).table,
     sourceColumn: columnOf(assoc.foreignKey ?? keyAttr(source)),
-    targetColumn: columnOf(assoc.otherKey ?? keyAttr(target)),
+    targetColumn: columnOf(assoc.otherKey ?? (self && assoc.as ? keyAttr(target, assoc.as) : keyAttr(target))),
     ...(model ? { model } : {}),
   };
+}
+
+/** The columns of a join table Sequelize makes (no through model): its timestamps, then the two keys. */
+export function madeThroughColumns(t: ThroughTable, underscored: boolean): { timestamps: string[]; keys: string[] } {
+  const stamp = (n: string): string => (underscored ? inflectUnderscore(n) : n);
+  return { timestamps: [stamp('createdAt'), stamp('updatedAt')], keys: [t.sourceColumn, t.targetColumn] };
 }
 
 /** lodash-style camelize, as Sequelize names default keys: `author_id` → `authorId`. */
@@ -191,6 +213,7 @@ export function readModels(sf: ts.SourceFile, file: string): SequelizeModel[] {
     if (!m) continue;
     // Without `as`, the association is named after the target's model name (plural for to-many).
     if (!assoc.as) {
+      assoc.asDefault = true;
       const target = out.find((x) => x.name === assoc.target)?.modelName ?? assoc.target;
       assoc.as = assoc.kind === 'hasMany' || assoc.kind === 'belongsToMany' ? inflectPlural(target) : target;
     }
@@ -250,13 +273,9 @@ function model(name: string, modelName: string, attrs: ts.ObjectLiteralExpressio
   return { name, modelName, table, ...(tableName || freeze ? {} : { inflected: true }), attributes, underscored, deletedAt, associations: [], indexes, options, file };
 }
 
-function stringOption(obj: ts.ObjectLiteralExpression | undefined, key: string): string | undefined {
-  const p = obj?.properties.find((x) => ts.isPropertyAssignment(x) && propertyName(x) === key);
-  return p && ts.isPropertyAssignment(p) && ts.isStringLiteralLike(p.initializer) ? p.initializer.text : undefined;
-}
+const stringOption = (obj: ts.ObjectLiteralExpression | undefined, key: string): string | undefined => stringArg(option(obj, key));
 
 function booleanOption(obj: ts.ObjectLiteralExpression | undefined, key: string): boolean | undefined {
-  const p = obj?.properties.find((x) => ts.isPropertyAssignment(x) && propertyName(x) === key);
-  if (!p || !ts.isPropertyAssignment(p)) return undefined;
-  return p.initializer.kind === ts.SyntaxKind.TrueKeyword ? true : p.initializer.kind === ts.SyntaxKind.FalseKeyword ? false : undefined;
+  const v = option(obj, key);
+  return isTrue(v) ? true : isFalse(v) ? false : undefined;
 }

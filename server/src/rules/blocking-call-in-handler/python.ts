@@ -46,6 +46,7 @@ function backgroundTaskFix(b: PyBlockingCall, facts: PyFacts, text: string): Fix
 
 /** A send alone on its line(s) as a statement (`send_mail(…)`, maybe awaited, a comment after it): its line start and indentation. */
 function sendStatement(b: PyBlockingCall, text: string): { lineStart: number; indent: string } | undefined {
+  if (!b.statement) return undefined;
   const lineStart = text.lastIndexOf('\n', b.callStart - 1) + 1;
   const lead = /^(\s*)(await\s+)?$/.exec(text.slice(lineStart, b.callStart));
   const lineEnd = text.indexOf('\n', b.callEnd);
@@ -76,9 +77,12 @@ function celeryFix(b: PyBlockingCall, facts: PyFacts, text: string, ctx: DetectC
   const here = path.dirname(ctx.file.path);
   const inViews = path.basename(here) === 'views';
   const dir = inViews ? path.dirname(here) : here;
-  // Django apps are packages; a Flask app may be a single module run from its folder.
+  // Django apps are packages. A Flask app may be a package that imports itself relatively or by
+  // its name (`from app.models import …`), or a single module run from its folder.
+  const pkg = path.basename(dir);
   const relative = inViews || b.framework !== 'flask' || facts.imports.some((i) => i.module.startsWith('.'));
-  const module = relative ? (inViews ? '..tasks' : '.tasks') : 'tasks';
+  const absolute = !relative && facts.imports.some((i) => i.module === pkg || i.module.startsWith(`${pkg}.`));
+  const module = relative ? (inViews ? '..tasks' : '.tasks') : absolute ? `${pkg}.tasks` : 'tasks';
   const tasksFile = path.join(dir, 'tasks.py');
   const shown = `${path.basename(dir)}/tasks.py`;
   const block =

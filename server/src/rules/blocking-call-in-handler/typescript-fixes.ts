@@ -91,17 +91,18 @@ export function backgroundSendFix(b: TsBlockingCall, sf: ts.SourceFile): Fix | u
   const path = sf.fileName.replace(/\\/g, '/');
   if (b.handler.framework === 'nextjs') {
     if (/(^|\/)pages\/api\//.test(path)) return undefined;
-    const edits = ensureImport(sf, 'next/server', ['after']);
-    if (edits.length && isBound(sf, 'after')) return undefined;
+    // `after` must be next/server's: another binding of the name is not taken over.
+    if (isBound(sf, 'after') && !importsValue(sf, 'next/server', 'after')) return undefined;
+    // An argument that awaits (`html: await render(…)`) needs an async callback.
+    const callback = containsAwait(b.call) ? `async () => {\n${indentOf(sf, awaited)}  await ${call};\n${indentOf(sf, awaited)}}` : `() => ${call}`;
     return {
       title: 'Send after the response with `after()` from next/server (Next.js 15.1+; a failed send no longer fails the request)',
       applicability: 'unsafe',
-      edits: [...edits, { start: awaited.getStart(sf), end: awaited.getEnd(), newText: `after(() => ${call})` }],
+      edits: [...ensureImport(sf, 'next/server', ['after']), { start: awaited.getStart(sf), end: awaited.getEnd(), newText: `after(${callback})` }],
     };
   }
   if (!LONG_LIVED.has(b.handler.framework)) return undefined;
-  const lineStart = sf.text.lastIndexOf('\n', awaited.getStart(sf) - 1) + 1;
-  const indent = /^[ \t]*/.exec(sf.text.slice(lineStart))![0];
+  const indent = indentOf(sf, awaited);
   const typed = /\.[mc]?tsx?$/.test(path);
   const label = b.api.replace(/[\\']/g, '\\$&');
   const newText = `void ${call}.catch((error${typed ? ': unknown' : ''}) => {\n${indent}  console.error('${label} failed', error);\n${indent}})`;
@@ -110,4 +111,31 @@ export function backgroundSendFix(b: TsBlockingCall, sf: ts.SourceFile): Fix | u
     applicability: 'unsafe',
     edits: [{ start: awaited.getStart(sf), end: awaited.getEnd(), newText }],
   };
+}
+
+/** The indentation of the line `node` starts on. */
+function indentOf(sf: ts.SourceFile, node: ts.Node): string {
+  const lineStart = sf.text.lastIndexOf('\n', node.getStart(sf) - 1) + 1;
+  return /^[ \t]*/.exec(sf.text.slice(lineStart))![0];
+}
+
+/** An `await` in the expression, outside the functions it holds. */
+function containsAwait(node: ts.Node): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found || ts.isFunctionLike(n)) return;
+    if (ts.isAwaitExpression(n)) found = true;
+    else ts.forEachChild(n, visit);
+  };
+  ts.forEachChild(node, visit);
+  return found;
+}
+
+/** `import { name } from 'module'` as a value (not type-only). */
+function importsValue(sf: ts.SourceFile, module: string, name: string): boolean {
+  return sf.statements.some((st) => {
+    if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier) || st.moduleSpecifier.text !== module || st.importClause?.isTypeOnly) return false;
+    const b = st.importClause?.namedBindings;
+    return !!b && ts.isNamedImports(b) && b.elements.some((el) => !el.isTypeOnly && el.name.text === name);
+  });
 }

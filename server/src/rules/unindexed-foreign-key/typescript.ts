@@ -67,7 +67,10 @@ function sequelizeModelKeys(sf: ts.SourceFile, facts: TsFacts, ctx: DetectContex
     if (!model.call || ctx.models?.sqlDefinesTable(model.table, ctx.file.path)) continue;
     for (const assoc of model.associations) {
       if (assoc.kind !== 'belongsTo' || !assoc.call) continue;
-      const targetPk = models.find((m) => m.name === assoc.target)?.attributes.find((a) => a.primary)?.name ?? 'id';
+      const targetModel = models.find((m) => m.name === assoc.target);
+      const targetPk = targetModel?.attributes.find((a) => a.primary)?.name ?? 'id';
+      // The default key is named after the target's model name, which another file defines (`define('user')`: userId).
+      const guessed = !assoc.foreignKey && !!assoc.asDefault && !targetModel;
       const attribute = assoc.foreignKey ?? camelize(`${assoc.as}_${targetPk}`);
       const named = model.attributes.find((a) => a.name === attribute);
       const column = named?.column ?? (model.underscored ? inflectUnderscore(attribute) : attribute);
@@ -79,12 +82,12 @@ function sequelizeModelKeys(sf: ts.SourceFile, facts: TsFacts, ctx: DetectContex
       if (indexed) continue;
       const entry = `{ fields: [${quoted(attribute)}] }`;
       const message =
-        `\`${model.name}.belongsTo(${assoc.target})\` gives ${model.table} the foreign key \`${column}\` without an index: Sequelize creates the foreign key, not an index for it, ` +
+        `\`${model.name}.belongsTo(${assoc.target})\` gives ${model.table} the foreign key \`${column}\`${guessed ? ` (Sequelize's default name, after the model name of ${assoc.target}, defined in another file)` : ''} without an index: Sequelize creates the foreign key, not an index for it, ` +
         `and PostgreSQL and SQLite do not index foreign keys on their own. Deleting a ${assoc.target} (or changing its key) scans all of ${model.table} for the rows that reference it, ` +
         `and every lookup by ${attribute} (an \`include\` of ${model.name} from ${assoc.target}, \`where: { ${attribute} }\`) reads the whole table. Add \`${entry}\` to the model's \`indexes\`.`;
       const edits = sequelizeIndexEdits(sf, model, entry);
       const title = `Add ${entry} to the indexes of ${model.name}`;
-      const fix: Fix = edits ? { title, applicability: 'unsafe', edits } : { title, applicability: 'display-only', edits: [] };
+      const fix: Fix = edits && !guessed ? { title, applicability: 'unsafe', edits } : { title, applicability: 'display-only', edits: [] };
       const callee = assoc.call.expression;
       out.push({ start: ts.isPropertyAccessExpression(callee) ? callee.name.getStart(sf) : assoc.call.getStart(sf), end: assoc.call.getEnd(), message, fixes: [fix] });
     }
