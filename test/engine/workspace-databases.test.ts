@@ -46,6 +46,8 @@ describe('workspace databases and job queues (from what the manifests name)', ()
     fs.rmSync(path.join(root, 'backend'), { recursive: true });
     fs.writeFileSync(path.join(root, 'pyproject.toml'), '[project]\ndependencies = ["flask>=3", "celery-progress"]\n');
     assert.deepEqual([...workspaceManifests(root).jobQueues], [], 'celery-progress is not celery');
+    fs.writeFileSync(path.join(root, 'Pipfile'), '[packages]\ndjango = "*"\ndjango-rq = "*"\n');
+    assert.deepEqual([...workspaceManifests(root).jobQueues], ['django-rq']);
   });
 
   it('reads package names from pyproject dependency strings and Poetry tables', () => {

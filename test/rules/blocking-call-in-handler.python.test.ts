@@ -120,6 +120,14 @@ ruleTests('blocking-call-in-handler', {
       },
     },
     {
+      name: 'send_mail in a Django view of a project with django-rq: enqueued on the default queue',
+      file: 'blog/views.py',
+      workspace: { 'requirements.txt': 'Django==5.1\ndjango-rq==3.0\n' },
+      code: 'from django.core import mail\nfrom django.http import HttpResponse\n\n\ndef signup(request):\n    mail.send_mail("Welcome", "Hi", "noreply@example.com", [request.POST["email"]])\n    return HttpResponse(status=201)\n',
+      findings: [{ line: 6 }],
+      output: 'from django.core import mail\nfrom django.http import HttpResponse\nimport django_rq\n\n\ndef signup(request):\n    django_rq.enqueue(mail.send_mail, "Welcome", "Hi", "noreply@example.com", [request.POST["email"]])\n    return HttpResponse(status=201)\n',
+    },
+    {
       name: 'a Flask package that imports itself by name: the task is imported the same way',
       file: 'shop/routes.py',
       workspace: { 'requirements.txt': 'flask\ncelery\n' },

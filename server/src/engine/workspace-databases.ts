@@ -24,8 +24,11 @@ const DRIVERS: Array<[RegExp, SqlDialect]> = [
 ];
 
 /** Job queues a fix may hand work to, by package. */
-export type JobQueue = 'celery';
-const QUEUES: Array<[RegExp, JobQueue]> = [[/^celery$/, 'celery']];
+export type JobQueue = 'celery' | 'django-rq';
+const QUEUES: Array<[RegExp, JobQueue]> = [
+  [/^celery$/, 'celery'],
+  [/^django-rq$/, 'django-rq'],
+];
 
 /** The manifests read, at the root and one folder down. */
 export const MANIFESTS = ['package.json', 'requirements.txt', 'requirements-dev.txt', 'pyproject.toml', 'Pipfile'];

@@ -5,7 +5,8 @@
  * blocking calls → `await asyncio.to_thread(f, …)` (runs in a thread: unsafe, thread-safety is the
  * caller's to check); a send in a FastAPI handler → `background_tasks.add_task(…)` (unsafe); a
  * send in a Django, DRF or Flask handler of a project that depends on Celery → a Celery task in
- * the app's `tasks.py`, called with `.delay(…)` (unsafe).
+ * the app's `tasks.py`, called with `.delay(…)`, or with django-rq → `django_rq.enqueue(send, …)`
+ * (unsafe).
  */
 import * as path from 'node:path';
 import type { Detection, Edit, Fix } from '../../engine/finding';
@@ -97,6 +98,25 @@ function celeryFix(b: PyBlockingCall, facts: PyFacts, text: string, ctx: DetectC
   };
 }
 
+/**
+ * A send in a Django or DRF view of a project that depends on django-rq (and not Celery), as a
+ * statement of its own: `django_rq.enqueue(send, …)` with the same arguments, on the default queue.
+ * RQ pickles the arguments (model instances too). Unsafe, as for Celery.
+ */
+function rqFix(b: PyBlockingCall, facts: PyFacts, text: string, ctx: DetectContext): Fix | undefined {
+  if (!/^(django|drf)$/.test(b.framework) || !b.direct || !ctx.models?.jobQueues?.has('django-rq')) return undefined;
+  if (!CELERY_SENDS.some(([re]) => re.test(b.qualified)) || !sendStatement(b, text)) return undefined;
+  const open = text.indexOf('(', b.end);
+  if (open < 0 || open >= b.callEnd || text.slice(b.end, open).trim() !== '') return undefined;
+  const callee = text.slice(b.start, b.end);
+  const empty = text.slice(open + 1, b.callEnd - 1).trim() === '';
+  return {
+    title: `Send from an RQ worker: \`django_rq.enqueue(${callee}, …)\` (a failed send no longer fails the request)`,
+    applicability: 'unsafe',
+    edits: [...ensureModuleImport(facts, text, 'django_rq'), { start: b.start, end: open + 1, newText: `django_rq.enqueue(${callee}${empty ? '' : ', '}` }],
+  };
+}
+
 /** The text between a `def …(` and its matching `)`, from the function's start. */
 function parameterList(text: string, fnStart: number): { start: number; text: string } | undefined {
   const open = /\bdef\s+\w+\s*\(/.exec(text.slice(fnStart, fnStart + 400));
@@ -119,7 +139,7 @@ function parameterList(text: string, fnStart: number): { start: number; text: st
 
 function fixFor(b: PyBlockingCall, facts: PyFacts, text: string, ctx: DetectContext): Fix[] {
   if (b.kind === 'third-party') {
-    const background = backgroundTaskFix(b, facts, text) ?? celeryFix(b, facts, text, ctx);
+    const background = backgroundTaskFix(b, facts, text) ?? celeryFix(b, facts, text, ctx) ?? rqFix(b, facts, text, ctx);
     if (background) return [background];
     const where = b.framework === 'fastapi' ? 'FastAPI `BackgroundTasks` or a Celery/RQ task' : 'a Celery or RQ task (`.delay(…)`)';
     return [{ title: `Move the send to ${where}`, applicability: 'display-only', edits: [] }];
