@@ -8,17 +8,12 @@
 import ts from 'typescript';
 import type { ModelFact, RelationFact } from '../facts';
 import { decoratorsOf, targetOf } from './decorators';
+import { inflectPlural } from './sequelize-definitions';
 import { nodesOfKind } from './walk';
 
 const ASSOCIATIONS = /^(belongsTo|hasOne|hasMany|belongsToMany)$/;
 const DECORATORS = /^(BelongsTo|HasOne|HasMany|BelongsToMany)$/;
 
-/** Sequelize's inflection for the common cases: Comment → Comments, Category → Categories. */
-export function pluralize(word: string): string {
-  if (/[^aeiou]y$/i.test(word)) return `${word.slice(0, -1)}ies`;
-  if (/(s|x|z|ch|sh)$/i.test(word)) return `${word}es`;
-  return `${word}s`;
-}
 
 export function upperFirst(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
@@ -88,7 +83,7 @@ export function sequelizeModels(sf: ts.SourceFile): ModelFact[] {
       const toMany = method === 'hasMany' || method === 'belongsToMany';
       const alias = aliasOf(n.arguments[1], toMany);
       const base = defined.get(target) ?? target;
-      const field = alias ?? (toMany ? pluralize(base) : base);
+      const field = alias ?? (toMany ? inflectPlural(base) : base);
       add(source, { field, kind: toMany ? 'to-many' : 'to-one', target, ...(alias ? { aliased: true } : {}) }, n);
     }
     if (ts.isPropertyDeclaration(n) && ts.isIdentifier(n.name) && ts.isClassDeclaration(n.parent) && n.parent.name) {
