@@ -7,6 +7,13 @@ const CLASS_MODEL = (options: string, extra = ''): string =>
 ruleTests('unindexed-foreign-key', {
   valid: [
     {
+      name: 'a join table whose second key a migration indexes, and a declared through model',
+      file: 'models/index.js',
+      workspace: { 'migrations/0002_post_tags.sql': 'CREATE INDEX post_tags_tag_id_idx ON "PostTags" ("TagId");\n' },
+      code: "const { DataTypes, Model } = require('sequelize');\nconst sequelize = require('../db');\n\nclass Post extends Model {}\nPost.init({ title: DataTypes.STRING }, { sequelize, modelName: 'Post' });\nclass Tag extends Model {}\nTag.init({ name: DataTypes.STRING }, { sequelize, modelName: 'Tag' });\nconst Like = sequelize.define('Like', {}, { indexes: [{ fields: ['PostId'] }] });\n\nPost.belongsToMany(Tag, { through: 'PostTags' });\nPost.belongsToMany(Tag, { through: Like, as: 'likedTags' });\n",
+      why: 'the migration indexes PostTags (TagId); a through model declares its own indexes',
+    },
+    {
       name: 'the model\'s indexes start with the key',
       file: 'models/post.js',
       code: CLASS_MODEL("{ sequelize, modelName: 'Post', indexes: [{ fields: ['authorId', 'createdAt'] }] }"),
@@ -34,6 +41,12 @@ ruleTests('unindexed-foreign-key', {
     },
   ],
   invalid: [
+    {
+      name: 'a join table Sequelize makes: its primary key (PostId, TagId) does not serve TagId, reported at the association whose key that is',
+      file: 'models/index.js',
+      code: "const { DataTypes, Model } = require('sequelize');\nconst sequelize = require('../db');\n\nclass Post extends Model {}\nPost.init({ title: DataTypes.STRING }, { sequelize, modelName: 'Post' });\nclass Tag extends Model {}\nTag.init({ name: DataTypes.STRING }, { sequelize, modelName: 'Tag' });\n\nPost.belongsToMany(Tag, { through: 'PostTags' });\nTag.belongsToMany(Post, { through: 'PostTags' });\n",
+      findings: [{ line: 10, message: /^The join table `PostTags` that Sequelize makes for `Tag\.belongsToMany\(Post\)` has the primary key \(PostId, TagId\), which serves lookups by PostId, not by TagId: loading a Tag's rows through it, and deleting a Tag .* Declare the join model with `indexes: \[\{ fields: \['TagId'\] \}\]` and pass it as `through`\.$/ }],
+    },
     {
       name: 'belongsTo without an index: the fix adds the indexes option to the model\'s options (one per line)',
       file: 'models/post.js',

@@ -31,12 +31,13 @@ import type { Detection, Edit, Fix } from '../../engine/finding';
 import type { DetectContext, Detector } from '../../engine/rule';
 import { mysqlOnly } from '../../engine/workspace-databases';
 import { sqlLookupIndexed } from '../../engine/workspace-models';
+import type { ModelFact } from '../../languages/facts';
 import type { TsFacts } from '../../languages/typescript/adapter';
 import { decoratorsOf, optionsOf, targetOf, type DecoratorUse } from '../../languages/typescript/decorators';
 import { addToExtraConfig, configParam, drizzleIndex, drizzleIndexed, drizzleTables } from '../../languages/typescript/drizzle-tables';
 import { ensureImport } from '../../languages/typescript/edits';
 import type { BuilderForeignKey } from '../../languages/typescript/schema-builders';
-import { camelize, inflectUnderscore, readModels, type SequelizeModel } from '../../languages/typescript/sequelize-definitions';
+import { camelize, inflectUnderscore, readModels, throughTable, type SequelizeAssociation, type SequelizeModel, type ThroughTable } from '../../languages/typescript/sequelize-definitions';
 import { migrationSlug } from './sql';
 
 /** Property and column names an `@Index([...])`/`@Unique([...])` of a class lists first (`@Index('name', ['a', 'b'])` too). */
@@ -60,9 +61,10 @@ export const detectTypescript: Detector<TsFacts> = (facts, ctx) => {
 /** `Post.belongsTo(User)` in a Sequelize model file whose model the project syncs (see the header). */
 function sequelizeModelKeys(sf: ts.SourceFile, facts: TsFacts, ctx: DetectContext): Detection[] {
   const out: Detection[] = [];
-  if (!/\.belongsTo\s*\(/.test(sf.text) || !facts.models?.some((m) => m.orm === 'sequelize') || mysqlOnly(ctx.models?.databases)) return out;
+  if (!/\.belongsTo(Many)?\s*\(/.test(sf.text) || !facts.models?.some((m) => m.orm === 'sequelize') || mysqlOnly(ctx.models?.databases)) return out;
   const models = readModels(sf, ctx.file.path);
   const own = (facts.models ?? []).filter((m) => m.orm === 'sql');
+  out.push(...sequelizeJoinTables(sf, models, own, ctx));
   for (const model of models) {
     if (!model.call || ctx.models?.sqlDefinesTable(model.table, ctx.file.path)) continue;
     for (const assoc of model.associations) {
@@ -91,6 +93,44 @@ function sequelizeModelKeys(sf: ts.SourceFile, facts: TsFacts, ctx: DetectContex
       const callee = assoc.call.expression;
       out.push({ start: ts.isPropertyAccessExpression(callee) ? callee.name.getStart(sf) : assoc.call.getStart(sf), end: assoc.call.getEnd(), message, fixes: [fix] });
     }
+  }
+  return out;
+}
+
+/**
+ * The join table Sequelize makes for `through: 'PostTags'`: its primary key is (the first declared
+ * association's key, the other key), so lookups by the second key (loading a Tag's Posts, deleting
+ * a Tag) read the whole table. Reported once per table, at the association whose own key that is
+ * (else at the first); advice only: the index needs a through model declared with `indexes`.
+ */
+function sequelizeJoinTables(sf: ts.SourceFile, models: readonly SequelizeModel[], own: readonly ModelFact[], ctx: DetectContext): Detection[] {
+  const byTable = new Map<string, Array<{ model: SequelizeModel; assoc: SequelizeAssociation; through: ThroughTable }>>();
+  for (const model of models) {
+    for (const assoc of model.associations) {
+      if (assoc.kind !== 'belongsToMany' || !assoc.call || !assoc.through || !('table' in assoc.through)) continue;
+      // A target of another file: its key named as Sequelize names it by default, with an `id` primary key.
+      const target = models.find((m) => m.name === assoc.target) ?? { ...model, name: assoc.target, modelName: assoc.target, attributes: [{ name: 'id', column: 'id', primary: true }] };
+      const through = throughTable(model, assoc, target, () => undefined);
+      if (through) byTable.set(through.table, [...(byTable.get(through.table) ?? []), { model, assoc, through }]);
+    }
+  }
+  const out: Detection[] = [];
+  for (const [table, declared] of byTable) {
+    if (ctx.models?.sqlDefinesTable(table, ctx.file.path)) continue;
+    const [first] = [...declared].sort((a, b) => a.assoc.call!.getStart(sf) - b.assoc.call!.getStart(sf));
+    const { sourceColumn: leading, targetColumn: second } = first.through;
+    const indexed = ctx.models ? ctx.models.sqlLookupIndexed(table, [second], ctx.file.path, own) : sqlLookupIndexed([own], table, [second]);
+    if (indexed) continue;
+    const at = declared.find((d) => d.through.sourceColumn === second) ?? first;
+    const owner = at === first ? first.assoc.target : at.model.name;
+    const call = at.assoc.call!;
+    const callee = call.expression;
+    const message =
+      `The join table \`${table}\` that Sequelize makes for \`${at.model.name}.belongsToMany(${at.assoc.target})\` has the primary key (${leading}, ${second}), which serves lookups by ${leading}, not by ${second}: ` +
+      `loading a ${owner}'s rows through it, and deleting a ${owner} (PostgreSQL and SQLite check the foreign key ${second} without an index of their own), reads the whole table. ` +
+      `Declare the join model with \`indexes: [{ fields: [${quoted(second)}] }]\` and pass it as \`through\`.`;
+    const title = `Declare the ${table} model with an index on ${second} and pass it as through`;
+    out.push({ start: ts.isPropertyAccessExpression(callee) ? callee.name.getStart(sf) : call.getStart(sf), end: call.getEnd(), message, fixes: [{ title, applicability: 'display-only', edits: [] }] });
   }
   return out;
 }
