@@ -55,8 +55,8 @@ function sendStatement(b: PyBlockingCall, text: string): { lineStart: number; in
   return { lineStart, indent: lead[1] };
 }
 
-/** Module-level send functions a Celery task can call with the same arguments, and the task written for each. */
-const CELERY_SENDS: Array<[RegExp, (name: string) => { task: string; import: string; call: string }]> = [
+/** Module-level send functions a job queue can run with the same arguments, and the Celery task written for each. */
+const QUEUEABLE_SENDS: Array<[RegExp, (name: string) => { task: string; import: string; call: string }]> = [
   [/^django\.core\.mail\.(send_mail|send_mass_mail|mail_admins|mail_managers)$/, (fn) => ({ task: `${fn}_task`, import: `from django.core.mail import ${fn}`, call: fn })],
   [/^resend\.Emails\.send$/, () => ({ task: 'send_resend_email', import: 'import resend', call: 'resend.Emails.send' })],
   [/^pywebpush\.webpush$/, () => ({ task: 'webpush_task', import: 'from pywebpush import webpush', call: 'webpush' })],
@@ -72,7 +72,7 @@ const CELERY_SENDS: Array<[RegExp, (name: string) => { task: string; import: str
  */
 function celeryFix(b: PyBlockingCall, facts: PyFacts, text: string, ctx: DetectContext): Fix | undefined {
   if (!/^(django|drf|flask)$/.test(b.framework) || !b.direct || !ctx.models?.jobQueues?.has('celery')) return undefined;
-  const match = CELERY_SENDS.find(([re]) => re.test(b.qualified));
+  const match = QUEUEABLE_SENDS.find(([re]) => re.test(b.qualified));
   if (!match || !sendStatement(b, text)) return undefined;
   const send = match[1](b.qualified.split('.').pop()!);
   const here = path.dirname(ctx.file.path);
@@ -85,13 +85,12 @@ function celeryFix(b: PyBlockingCall, facts: PyFacts, text: string, ctx: DetectC
   const absolute = !relative && facts.imports.some((i) => i.module === pkg || i.module.startsWith(`${pkg}.`));
   const module = relative ? (inViews ? '..tasks' : '.tasks') : absolute ? `${pkg}.tasks` : 'tasks';
   const tasksFile = path.join(dir, 'tasks.py');
-  const shown = `${path.basename(dir)}/tasks.py`;
   const block =
     `@shared_task\ndef ${send.task}(*args, **kwargs):\n` +
     `    """\`${send.call}\` on a Celery worker, after the response."""\n` +
     `    ${send.call}(*args, **kwargs)\n`;
   return {
-    title: `Send on a Celery worker: \`${send.task}.delay(…)\`, a task added to ${shown} (a failed send no longer fails the request)`,
+    title: `Send on a Celery worker: \`${send.task}.delay(…)\`, a task added to ${pkg}/tasks.py (a failed send no longer fails the request)`,
     applicability: 'unsafe',
     edits: [...ensureImport(facts, module, send.task), { start: b.start, end: b.end, newText: `${send.task}.delay` }],
     addToFile: { path: tasksFile, imports: ['from celery import shared_task', send.import], block, defines: send.task },
@@ -105,7 +104,7 @@ function celeryFix(b: PyBlockingCall, facts: PyFacts, text: string, ctx: DetectC
  */
 function rqFix(b: PyBlockingCall, facts: PyFacts, text: string, ctx: DetectContext): Fix | undefined {
   if (!/^(django|drf)$/.test(b.framework) || !b.direct || !ctx.models?.jobQueues?.has('django-rq')) return undefined;
-  if (!CELERY_SENDS.some(([re]) => re.test(b.qualified)) || !sendStatement(b, text)) return undefined;
+  if (!QUEUEABLE_SENDS.some(([re]) => re.test(b.qualified)) || !sendStatement(b, text)) return undefined;
   const open = text.indexOf('(', b.end);
   if (open < 0 || open >= b.callEnd || text.slice(b.end, open).trim() !== '') return undefined;
   const callee = text.slice(b.start, b.end);
