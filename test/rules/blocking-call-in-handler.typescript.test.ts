@@ -157,5 +157,12 @@ ruleTests('blocking-call-in-handler', {
       code: `import express from 'express';\nimport { loadTemplate } from './templates';\nconst app = express();\napp.get('/page/:name', (req, res) => {\n  res.send(loadTemplate(req.params.name));\n});\n`,
       findings: [{ line: 5, message: /`fs\.readFileSync` blocks the event loop in `read`, which the express handler `GET \/page\/:name` calls \(`GET \/page\/:name` → `loadTemplate` → `read`\)/ }],
     },
+    {
+      name: 'CommonJS: a helper taken from require(), exported with exports.name, reads a file synchronously',
+      file: 'routes.js',
+      workspace: { 'templates.js': `const fs = require('fs');\nexports.loadTemplate = (name) => fs.readFileSync(\`views/\${name}.html\`, 'utf8');\n` },
+      code: `const express = require('express');\nconst { loadTemplate } = require('./templates');\nconst app = express();\napp.get('/page/:name', (req, res) => {\n  res.send(loadTemplate(req.params.name));\n});\n`,
+      findings: [{ line: 5, message: /`fs\.readFileSync` blocks the event loop in `loadTemplate`/ }],
+    },
   ],
 });

@@ -171,6 +171,13 @@ ruleTests('n-plus-one', {
       code: `import { formatName } from './format';\nexport function f(users: { name: string }[]) {\n  return users.map((u) => formatName(u));\n}\n`,
       why: 'no query behind it',
     },
+    {
+      name: 'CommonJS: a required helper that issues no query, and a package required whole',
+      file: 'routes.js',
+      workspace: { 'format.js': `exports.formatName = (u) => u.name.trim();\n` },
+      code: `const { formatName } = require('./format');\nconst _ = require('lodash');\nfunction f(users) {\n  return users.map((u) => _.capitalize(formatName(u)));\n}\n`,
+      why: 'no query behind either',
+    },
   ],
   invalid: [
     {
@@ -181,6 +188,33 @@ ruleTests('n-plus-one', {
       },
       code: `import { loadUser } from './users.js';\nexport async function f(posts: { authorId: number }[]) {\n  for (const post of posts) {\n    await loadUser(post.authorId);\n  }\n}\n`,
       findings: [{ line: 4, message: /`loadUser` → `prisma\.user\.findUnique` runs a query once per item of `posts`/ }],
+    },
+    {
+      name: 'CommonJS: a helper taken from require() by destructuring, exported with exports.name',
+      file: 'routes.js',
+      workspace: {
+        'users.js': `const { User } = require('./models');\nexports.loadUser = async (id) => User.findByPk(id);\n`,
+      },
+      code: `const { loadUser } = require('./users');\nasync function f(posts) {\n  for (const post of posts) {\n    post.author = await loadUser(post.userId);\n  }\n}\nmodule.exports = { f };\n`,
+      findings: [{ line: 4, message: /`loadUser` → `User\.findByPk` runs a query once per item of `posts`/ }],
+    },
+    {
+      name: 'CommonJS: a module required whole, its helper exported in module.exports = { … }',
+      file: 'routes.js',
+      workspace: {
+        'services/posts.js': `const { PrismaClient } = require('@prisma/client');\nconst prisma = new PrismaClient();\nasync function postsOf(authorId) {\n  return prisma.post.findMany({ where: { authorId } });\n}\nmodule.exports = { postsOf };\n`,
+      },
+      code: `const posts = require('./services/posts');\nasync function f(users) {\n  return Promise.all(users.map((user) => posts.postsOf(user.id)));\n}\nmodule.exports = { f };\n`,
+      findings: [{ line: 3, message: /`postsOf` → `prisma\.post\.findMany` runs a query once per item of `users`/ }],
+    },
+    {
+      name: 'CommonJS: one property of a required module (`require(…).loadUser`)',
+      file: 'routes.js',
+      workspace: {
+        'users.js': `const { User } = require('./models');\nmodule.exports.loadUser = function (id) {\n  return User.findByPk(id);\n};\n`,
+      },
+      code: `const loadUser = require('./users').loadUser;\nasync function f(ids) {\n  for (const id of ids) await loadUser(id);\n}\n`,
+      findings: [{ line: 3, message: /`loadUser` → `User\.findByPk`/ }],
     },
   ],
 });

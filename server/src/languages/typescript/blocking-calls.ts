@@ -6,7 +6,7 @@
  */
 import ts from 'typescript';
 import type { BlockingCallFact, EffectHelperFact, OutboundCallFact, RequestPathImportFact } from '../facts';
-import { exportedNames, relativeImports } from './helpers';
+import { exportedNames, functionName, relativeImports } from './helpers';
 import type { FileImports } from './imports';
 import { requestPathOf, type HandlerReach } from './handlers';
 import { nodesOfKind } from './walk';
@@ -207,13 +207,6 @@ export interface TsEffects {
   helpers: EffectHelperFact[];
   /** Calls on request paths to functions imported from other files. */
   imports: RequestPathImportFact[];
-}
-
-/** `function f`, `const f = () =>`, a method: the name callers use. */
-function functionName(fn: ts.Node): string | undefined {
-  if ((ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn)) && fn.name && ts.isIdentifier(fn.name)) return fn.name.text;
-  if ((ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && ts.isVariableDeclaration(fn.parent) && ts.isIdentifier(fn.parent.name)) return fn.parent.name.text;
-  return undefined;
 }
 
 function enclosingNamed(n: ts.Node): string | undefined {

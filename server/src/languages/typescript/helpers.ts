@@ -9,11 +9,17 @@ import { enclosingLoop, usesItem } from './loops';
 import type { TsQueryFact } from './queries';
 import { nodesOfKind } from './walk';
 
-/** `function f`, `const f = () =>`, `f() {}` in a class or object: the name calls use. */
-function functionName(fn: ts.Node): string | undefined {
+/** `function f`, `const f = () =>`, `f() {}` in a class or object, `exports.f = …`: the name calls use. */
+export function functionName(fn: ts.Node): string | undefined {
   if ((ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn)) && fn.name && ts.isIdentifier(fn.name)) return fn.name.text;
   if ((ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && ts.isVariableDeclaration(fn.parent) && ts.isIdentifier(fn.parent.name)) return fn.parent.name.text;
   if ((ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && ts.isPropertyAssignment(fn.parent) && ts.isIdentifier(fn.parent.name)) return fn.parent.name.text;
+  // CommonJS: `exports.load = async (id) => …`, `module.exports.load = function …`.
+  const assigned = fn.parent;
+  if ((ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && ts.isBinaryExpression(assigned) && assigned.right === fn && assigned.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+    const m = /^(?:module\.)?exports\.(\w+)$/.exec(assigned.left.getText());
+    if (m) return m[1];
+  }
   return undefined;
 }
 
@@ -118,36 +124,66 @@ export function exportedQueryHelpers(sf: ts.SourceFile, helpers: ReadonlyMap<str
   return [...helpers].filter(([name]) => names.has(name)).map(([name, h]) => ({ name, chain: h.chain, orm: h.query.orm, operation: h.query.operation, write: h.query.write }));
 }
 
-/** Calls in loops to functions imported from relative modules (`import { load } from './users'`). */
-/** Names bound by imports of workspace modules: relative, and aliases (`@/…`, `~/…`) tsconfig paths may resolve; not packages. */
-export function relativeImports(sf: ts.SourceFile): Map<string, { module: string; name: string }> {
-  const imported = new Map<string, { module: string; name: string }>();
-  for (const st of sf.statements) {
-    if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier) || !/^(\.|@\/|~\/|#|src\/)/.test(st.moduleSpecifier.text)) continue;
-    const module = st.moduleSpecifier.text;
-    const clause = st.importClause;
-    if (clause?.name) imported.set(clause.name.text, { module, name: clause.name.text });
-    const b = clause?.namedBindings;
-    if (b && ts.isNamedImports(b)) for (const el of b.elements) imported.set(el.name.text, { module, name: (el.propertyName ?? el.name).text });
-  }
-  return imported;
+/** Module specifiers of workspace files: relative, and aliases (`@/…`, `~/…`) tsconfig paths may resolve; not packages. */
+const WORKSPACE_MODULE = /^(\.|@\/|~\/|#|src\/)/;
+
+/** `require('./users')` with a workspace module: its specifier. */
+function workspaceRequire(e: ts.Expression | undefined): string | undefined {
+  if (!e || !ts.isCallExpression(e) || !ts.isIdentifier(e.expression) || e.expression.text !== 'require') return undefined;
+  const arg = e.arguments[0];
+  return e.arguments.length === 1 && ts.isStringLiteral(arg) && WORKSPACE_MODULE.test(arg.text) ? arg.text : undefined;
 }
 
-/** `import * as users from './users'`: namespace name → module. */
-function relativeNamespaces(sf: ts.SourceFile): Map<string, string> {
+interface WorkspaceBindings {
+  /** Local name → the module and the name it exports (`import { load } from './users'`, `const { load } = require('./users')`). */
+  names: Map<string, { module: string; name: string }>;
+  /** Local name → module, for a whole module (`import * as users from './users'`, `const users = require('./users')`). */
+  namespaces: Map<string, string>;
+}
+
+/** Names the file's top-level imports and CommonJS requires bind to workspace modules. */
+function workspaceBindings(sf: ts.SourceFile): WorkspaceBindings {
+  const names = new Map<string, { module: string; name: string }>();
   const namespaces = new Map<string, string>();
   for (const st of sf.statements) {
-    if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier) || !/^(\.|@\/|~\/|#|src\/)/.test(st.moduleSpecifier.text)) continue;
-    const b = st.importClause?.namedBindings;
-    if (b && ts.isNamespaceImport(b)) namespaces.set(b.name.text, st.moduleSpecifier.text);
+    if (ts.isImportDeclaration(st)) {
+      if (!ts.isStringLiteral(st.moduleSpecifier) || !WORKSPACE_MODULE.test(st.moduleSpecifier.text)) continue;
+      const module = st.moduleSpecifier.text;
+      const clause = st.importClause;
+      if (clause?.name) names.set(clause.name.text, { module, name: clause.name.text });
+      const b = clause?.namedBindings;
+      if (b && ts.isNamedImports(b)) for (const el of b.elements) names.set(el.name.text, { module, name: (el.propertyName ?? el.name).text });
+      else if (b && ts.isNamespaceImport(b)) namespaces.set(b.name.text, module);
+      continue;
+    }
+    if (!ts.isVariableStatement(st)) continue;
+    for (const d of st.declarationList.declarations) {
+      const init = d.initializer;
+      const module = workspaceRequire(init);
+      if (module && ts.isIdentifier(d.name)) namespaces.set(d.name.text, module);
+      else if (module && ts.isObjectBindingPattern(d.name)) {
+        for (const el of d.name.elements) {
+          const exported = el.propertyName ?? el.name;
+          if (!el.dotDotDotToken && ts.isIdentifier(el.name) && ts.isIdentifier(exported)) names.set(el.name.text, { module, name: exported.text });
+        }
+      } else if (init && ts.isPropertyAccessExpression(init) && ts.isIdentifier(d.name)) {
+        // `const load = require('./users').load`
+        const from = workspaceRequire(init.expression);
+        if (from) names.set(d.name.text, { module: from, name: init.name.text });
+      }
+    }
   }
-  return namespaces;
+  return { names, namespaces };
+}
+
+/** Names bound by imports (and CommonJS requires) of workspace modules. */
+export function relativeImports(sf: ts.SourceFile): Map<string, { module: string; name: string }> {
+  return workspaceBindings(sf).names;
 }
 
 /** Calls in loops to functions imported from relative modules (`import { load } from './users'`). */
 export function importedCallsInLoops(sf: ts.SourceFile, localHelpers: ReadonlyMap<string, unknown>): ImportedCallFact[] {
-  const imported = relativeImports(sf);
-  const namespaces = relativeNamespaces(sf);
+  const { names: imported, namespaces } = workspaceBindings(sf);
   const out: ImportedCallFact[] = [];
   if (imported.size === 0 && namespaces.size === 0) return out;
   nodesOfKind(sf, ts.SyntaxKind.CallExpression).forEach((n) => {
