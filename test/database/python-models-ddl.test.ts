@@ -30,6 +30,27 @@ function example(dir: string): PythonSourceFile[] {
   return out;
 }
 
+/** What peewee 3.14 writes for the models of the Peewee test (`Model._schema._create_table()`, `_create_indexes()`). */
+const PEEWEE_DDL = [
+  'CREATE TABLE "user" ("id" SERIAL NOT NULL PRIMARY KEY, "username" VARCHAR(255) NOT NULL, "email" VARCHAR(120) NOT NULL, "joined" TIMESTAMP NOT NULL);',
+  'CREATE TABLE "tweet" ("id" SERIAL NOT NULL PRIMARY KEY, "user_id" INTEGER NOT NULL, "message" TEXT NOT NULL, "created_date" TIMESTAMP NOT NULL, "is_published" BOOLEAN NOT NULL, "price" NUMERIC(8, 2), FOREIGN KEY ("user_id") REFERENCES "user" ("id") ON DELETE CASCADE);',
+  'CREATE TABLE "relationship" ("id" SERIAL NOT NULL PRIMARY KEY, "from_user_id" INTEGER NOT NULL, "to_user_id" INTEGER NOT NULL, FOREIGN KEY ("from_user_id") REFERENCES "user" ("id"), FOREIGN KEY ("to_user_id") REFERENCES "user" ("id"));',
+  'CREATE TABLE "userprofile" ("user_id" INTEGER NOT NULL PRIMARY KEY, "bio" TEXT, FOREIGN KEY ("user_id") REFERENCES "user" ("id"));',
+  'CREATE TABLE "order_line" ("id" SERIAL NOT NULL PRIMARY KEY, "sku" CHAR(12) NOT NULL, "uuid" UUID NOT NULL, "total" BIGINT NOT NULL);',
+  'CREATE TABLE "tag" ("name" VARCHAR(255) NOT NULL PRIMARY KEY);',
+  'CREATE TABLE "tweet_tags" ("tweet_id" INTEGER NOT NULL, "tag_id" VARCHAR(255) NOT NULL, PRIMARY KEY ("tweet_id", "tag_id"), FOREIGN KEY ("tweet_id") REFERENCES "tweet" ("id"), FOREIGN KEY ("tag_id") REFERENCES "tag" ("name"));',
+  'CREATE UNIQUE INDEX "user_username" ON "user" ("username");',
+  'CREATE INDEX "user_email" ON "user" ("email");',
+  'CREATE INDEX "tweet_user_id" ON "tweet" ("user_id");',
+  'CREATE INDEX "tweet_user_id_created_date" ON "tweet" ("user_id", "created_date");',
+  'CREATE INDEX "relationship_from_user_id" ON "relationship" ("from_user_id");',
+  'CREATE INDEX "relationship_to_user_id" ON "relationship" ("to_user_id");',
+  'CREATE UNIQUE INDEX "relationship_from_user_id_to_user_id" ON "relationship" ("from_user_id", "to_user_id");',
+  'CREATE UNIQUE INDEX "order_line_uuid" ON "order_line" ("uuid");',
+  'CREATE INDEX "tweettag_tweet_id" ON "tweet_tags" ("tweet_id");',
+  'CREATE INDEX "tweettag_tag_id" ON "tweet_tags" ("tag_id");',
+].join('\n');
+
 describe('database: Python models → PostgreSQL DDL', () => {
   it('Django: app tables, ids by DEFAULT_AUTO_FIELD and AppConfig, abstract and multi-table inheritance, AbstractUser, relations, indexes, Meta', async () => {
     const files: PythonSourceFile[] = [
@@ -361,6 +382,79 @@ CREATE TABLE items (
 );
 CREATE INDEX ix_items_title ON items (title);`,
     );
+  });
+
+  it('Peewee: as create_tables() writes it (the DDL peewee 3.14 itself writes), with the BaseModel in another module', async () => {
+    const files: PythonSourceFile[] = [
+      { rel: 'app/base.py', text: `import datetime
+from peewee import *
+
+db = PostgresqlDatabase(None)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = db
+
+
+` },
+      { rel: 'app/models.py', text: `import datetime\nfrom peewee import *\nfrom .base import BaseModel\n\n\nclass User(BaseModel):
+    username = CharField(unique=True)
+    email = CharField(max_length=120, index=True)
+    joined = DateTimeField(default=datetime.datetime.now)
+
+
+class Tweet(BaseModel):
+    user = ForeignKeyField(User, backref="tweets", on_delete="CASCADE")
+    message = TextField()
+    created_date = DateTimeField(default=datetime.datetime.now)
+    is_published = BooleanField(default=True)
+    price = DecimalField(max_digits=8, decimal_places=2, null=True)
+
+    class Meta:
+        indexes = ((("user", "created_date"), False),)
+
+
+class Relationship(BaseModel):
+    from_user = ForeignKeyField(User, backref="relationships")
+    to_user = ForeignKeyField(User, backref="related_to")
+
+    class Meta:
+        indexes = ((("from_user", "to_user"), True),)
+
+
+class UserProfile(BaseModel):
+    user = ForeignKeyField(User, primary_key=True)
+    bio = TextField(null=True)
+
+
+` },
+      // No import of Peewee here: the classes extend the BaseModel of a Peewee module.
+      { rel: 'app/shop/models.py', text: `from ..base import *\n\n\nclass OrderLine(BaseModel):
+    sku = FixedCharField(12)
+    uuid = UUIDField(unique=True)
+    total = BigIntegerField()
+
+    class Meta:
+        legacy_table_names = False
+        table_name = None
+
+
+` },
+      { rel: 'app/tags.py', text: `from peewee import CharField, CompositeKey, ForeignKeyField\nfrom .base import BaseModel\nfrom .models import Tweet\n\n\nclass Tag(BaseModel):
+    name = CharField(primary_key=True)
+
+
+class TweetTag(BaseModel):
+    tweet = ForeignKeyField(Tweet)
+    tag = ForeignKeyField(Tag, field="name")
+
+    class Meta:
+        primary_key = CompositeKey("tweet", "tag")
+        table_name = "tweet_tags"
+` },
+    ];
+    assert.equal(await ddl(files), PEEWEE_DDL);
   });
 
   it('leaves out what declares no table: abstract and proxy models, SQLModel classes without table=True, files of neither ORM', async () => {

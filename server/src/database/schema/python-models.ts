@@ -1,7 +1,7 @@
 /**
  * Python ORM models of a workspace → DDL for the embedded database: Django `models.py` (with the
- * settings and `AppConfig`s that decide the id type) and SQLAlchemy/SQLModel/Flask-SQLAlchemy
- * declarations. Files are parsed with the linter's tree-sitter grammar; only files that can declare
+ * settings and `AppConfig`s that decide the id type), SQLAlchemy/SQLModel/Flask-SQLAlchemy
+ * declarations and Peewee models. Files are parsed with the linter's tree-sitter grammar; only files that can declare
  * models are parsed at all.
  */
 import * as path from 'node:path';
@@ -9,6 +9,8 @@ import { createPythonParser } from '../../languages/python/python-language';
 import type { Node } from '../../languages/python/tree';
 import { djangoDdl, type DjangoModule, type DjangoSettings } from './django-ddl';
 import { lastName, moduleAssignments, moduleClasses, stringLiteral } from './python-classes';
+import { peeweeDdl } from './peewee-ddl';
+import type { PeeweeModule } from './peewee-tables';
 import { sqlalchemyDdl, type SqlalchemyModule } from './sqlalchemy-ddl';
 import type { SchemaStatement } from './workspace-schema';
 
@@ -26,15 +28,26 @@ export interface PythonModelsDdl {
 
 const SQLALCHEMY_IMPORT = /^(sqlalchemy|sqlmodel|flask_sqlalchemy)(\.|$)/;
 const DJANGO_IMPORT = /^django(\.|$)/;
+const PEEWEE_IMPORT = /^(peewee|playhouse)(\.|$)/;
 
-/** Whether a file is worth parsing: a models module, settings, an AppConfig, or SQLAlchemy table declarations. */
+/**
+ * Whether a file is worth parsing: a models module, settings, an AppConfig, SQLAlchemy table
+ * declarations, a module that imports Peewee, or model classes with Peewee-style fields (subclasses
+ * of a `BaseModel` another module declares).
+ */
 export function mayDeclareModels(rel: string, text: string): boolean {
-  return isDjangoModels(rel) || isSettings(rel) || path.posix.basename(rel) === 'apps.py' || /__tablename__|table\s*=\s*True|\bTable\(|db\.Model\b/.test(text);
+  return (
+    isDjangoModels(rel) || isSettings(rel) || path.posix.basename(rel) === 'apps.py' || /__tablename__|table\s*=\s*True|\bTable\(|db\.Model\b/.test(text) ||
+    /^\s*(from|import)\s+(peewee|playhouse)\b/m.test(text) || (/\bclass\s+\w+\s*\(\s*[\w.]*Model\s*\)/.test(text) && /\w+Field\s*\(/.test(text))
+  );
 }
 
 export async function pythonModelsDdl(files: readonly PythonSourceFile[]): Promise<PythonModelsDdl> {
   const django: DjangoModule[] = [];
   const sqlalchemy: SqlalchemyModule[] = [];
+  const peewee: PeeweeModule[] = [];
+  const peeweeSources = new Set<string>();
+  const undecided: Array<DjangoModule & { models: boolean }> = [];
   const settings: DjangoSettings = {};
   const appAutoFields = new Map<string, string>();
   if (files.length === 0) return { statements: [], files: [] };
@@ -63,11 +76,25 @@ export async function pythonModelsDdl(files: readonly PythonSourceFile[]): Promi
         }
       }
       const usesSqlalchemy = imports.some((m) => SQLALCHEMY_IMPORT.test(m)) || /__tablename__/.test(file.text);
+      const usesPeewee = imports.some((m) => PEEWEE_IMPORT.test(m));
+      if (usesPeewee) peeweeSources.add(file.rel);
       if (usesSqlalchemy) sqlalchemy.push({ root, classes, source: file.rel });
-      else if (isDjangoModels(file.rel) && (imports.some((m) => DJANGO_IMPORT.test(m)) || classes.length > 0)) django.push({ classes, app: appOf(file.rel), source: file.rel });
+      else if (usesPeewee) peewee.push({ classes, source: file.rel });
+      else if (imports.some((m) => DJANGO_IMPORT.test(m))) {
+        if (isDjangoModels(file.rel)) django.push({ classes, app: appOf(file.rel), source: file.rel });
+      } else if (classes.length > 0) {
+        // No import says which ORM: classes that may extend a BaseModel another module declares.
+        undecided.push({ classes, app: appOf(file.rel), source: file.rel, models: isDjangoModels(file.rel) });
+      }
     }
+    // In a Peewee project they are Peewee's (Peewee's reader keeps only classes that lead to its Model); else a models.py is Django's.
+    for (const { models, ...m } of undecided) {
+      if (peeweeSources.size) peewee.push(m);
+      else if (models) django.push(m);
+    }
+    peewee.sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
     settings.appAutoFields = appAutoFields;
-    const statements = [...djangoDdl(django, settings), ...sqlalchemyDdl(sqlalchemy)];
+    const statements = [...djangoDdl(django, settings), ...sqlalchemyDdl(sqlalchemy), ...(peeweeSources.size ? peeweeDdl(peewee, peeweeSources) : [])];
     return { statements, files: [...new Set(statements.map((s) => s.source))].sort() };
   } finally {
     // The statements are plain strings; the trees go now (WASM memory is not garbage-collected).
