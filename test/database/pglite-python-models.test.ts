@@ -1,6 +1,7 @@
 /**
- * The embedded database built from the Python demo apps' models (Django and SQLAlchemy), filled
- * with generated rows, and EXPLAIN against their tables. Plan shapes and names only, no timings.
+ * The embedded database built from the Python demo apps' models (Django and SQLAlchemy) and from a
+ * Peewee project, filled with generated rows, and EXPLAIN against their tables (a Peewee query
+ * translated from the code). Plan shapes and names only, no timings.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -10,6 +11,7 @@ import { openEmbeddedDatabase, type EmbeddedDatabase } from '../../server/src/da
 import { explainQuery } from '../../server/src/database/explain';
 import { allNodes } from '../../server/src/database/plan-tree';
 import { REPO_ROOT } from '../harness/engine';
+import { translateIn } from './orm-sql/translate';
 
 const HOST = path.join(REPO_ROOT, 'server/out/pglite-host.js');
 
@@ -18,7 +20,7 @@ describe('database: embedded PostgreSQL from Django and SQLAlchemy models', func
   let cacheDir: string;
   const opened: EmbeddedDatabase[] = [];
   const open = async (example: string): Promise<EmbeddedDatabase> => {
-    const db = await openEmbeddedDatabase({ root: path.join(REPO_ROOT, 'examples', example), cacheDir, dataSize: 2_000, timeoutMs: 20_000, hostScript: HOST });
+    const db = await openEmbeddedDatabase({ root: path.isAbsolute(example) ? example : path.join(REPO_ROOT, 'examples', example), cacheDir, dataSize: 2_000, timeoutMs: 20_000, hostScript: HOST });
     opened.push(db);
     return db;
   };
@@ -62,5 +64,28 @@ describe('database: embedded PostgreSQL from Django and SQLAlchemy models', func
     const scan = [...allNodes(result.plan.root)].find((n) => n.relation === 'items');
     assert.ok(scan, result.summary);
     assert.equal(scan.index, 'ix_items_title', result.summary);
+  });
+
+  it('a Peewee project: the tables create_tables() makes, and a query translated from the code planned on the index of its foreign key', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-peewee-'));
+    try {
+      fs.writeFileSync(path.join(root, 'db.py'), 'from peewee import Model, PostgresqlDatabase\n\ndatabase = PostgresqlDatabase("app")\n\n\nclass BaseModel(Model):\n    class Meta:\n        database = database\n');
+      const models = 'import datetime\nfrom peewee import CharField, DateTimeField, ForeignKeyField, TextField\nfrom db import BaseModel\n\n\nclass User(BaseModel):\n    username = CharField(unique=True)\n\n\nclass Tweet(BaseModel):\n    user = ForeignKeyField(User, backref="tweets")\n    message = TextField()\n    created_date = DateTimeField(default=datetime.datetime.now)\n';
+      fs.writeFileSync(path.join(root, 'models.py'), models);
+      const views = 'from models import Tweet\n\n\ndef timeline(user_id):\n    return list(Tweet.select().where(Tweet.user == user_id).order_by(Tweet.created_date.desc()).limit(20))\n';
+      fs.writeFileSync(path.join(root, 'views.py'), views);
+      const db = await open(root);
+      assert.deepEqual(db.warnings, []);
+      assert.deepEqual(db.schemaFiles, ['models.py']);
+      assert.deepEqual(db.rows, { user: 200, tweet: 2_000 });
+      const indexes = await db.connector.run("SELECT indexname FROM pg_indexes WHERE tablename = 'tweet' ORDER BY indexname");
+      assert.deepEqual(indexes.rows.map((r) => r.indexname), ['tweet_pkey', 'tweet_user_id']);
+      const { sql } = await translateIn({ [path.join(root, 'db.py')]: fs.readFileSync(path.join(root, 'db.py'), 'utf8'), [path.join(root, 'models.py')]: models, [path.join(root, 'views.py')]: views }, path.join(root, 'views.py'), 'Tweet.select()');
+      const result = await explainQuery(db.connector, sql, { analyze: true });
+      assert.deepEqual(result.paramSources, ['sampled from tweet.user_id']);
+      assert.ok([...allNodes(result.plan.root)].some((n) => n.index === 'tweet_user_id'), result.summary);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -329,5 +329,13 @@ ruleTests('n-plus-one', {
       code: 'import peewee\nfrom .models import Tweet, User\n\n\ndef counts():\n    users = User.select()\n    return {u.username: len(list(u.tweets)) for u in users}\n',
       findings: [{ line: 7, message: /`u\.tweets` queries Tweet rows per item of `users` \(a backref\)/ }],
     },
+    {
+      name: 'Peewee: a view that imports only its models (Model.select() is Peewee\'s own shape)',
+      file: 'app/views.py',
+      workspace: { 'app/models.py': PEEWEE_MODELS },
+      code: 'from .models import Tweet, User\n\n\ndef timeline():\n    for tweet in Tweet.select():\n        print(tweet.user.username)\n',
+      findings: [{ line: 6, message: /`tweet\.user` loads one User per item of `Tweet\.select\(\)`/ }],
+      output: 'from .models import Tweet, User\nfrom peewee import prefetch\n\n\ndef timeline():\n    for tweet in prefetch(Tweet.select(), User):\n        print(tweet.user.username)\n',
+    },
   ],
 });

@@ -128,7 +128,7 @@ async function sample(connector: Connector, site: ParameterSite, tables: Stateme
   for (const table of candidates) {
     try {
       const result = await connector.run(`SELECT ${site.column} AS v FROM ${table.text} WHERE ${site.column} IS NOT NULL ORDER BY ${connector.randomFunction ?? 'random()'} LIMIT 1`, { timeoutMs });
-      if (result.rows.length > 0) return { value: result.rows[0].v, from: `${table.text}.${site.column}` };
+      if (result.rows.length > 0) return { value: result.rows[0].v, from: `${bareName(table.text)}.${bareName(site.column ?? '')}` };
     } catch {
       // Not this table's column (or a table the database lacks): try the next one, then a default.
     }
@@ -148,4 +148,9 @@ export function typedDefault(type: string, clause?: 'limit' | 'offset'): unknown
   if (type === 'uuid') return '00000000-0000-0000-0000-000000000000';
   if (/^jsonb?$/.test(type)) return '{}';
   return 'a';
+}
+
+/** `"tweet"` → tweet: quotes only where the name needs them (`"Post"` keeps its capital). */
+function bareName(name: string): string {
+  return /^"[a-z_][a-z0-9_]*"$/.test(name) ? name.slice(1, -1) : name;
 }

@@ -1,10 +1,10 @@
 /**
  * An ORM call (a query fact of a JS/TS or Python file) → the SQL it issues, by ORM family. The
  * models come from the workspace: schema.prisma for Prisma, the `models.py` that defines a Django
- * model, the module that declares a SQLAlchemy class, TypeORM entities, Sequelize models and
- * Drizzle tables in the modules the calling file imports (or that the index knows); Knex and
- * Kysely name tables and columns in the chain itself. `sources` gives this module files and syntax
- * trees without it knowing about the editor.
+ * model, the module that declares a SQLAlchemy class or a Peewee model, TypeORM entities,
+ * Sequelize models and Drizzle tables in the modules the calling file imports (or that the index
+ * knows); Knex and Kysely name tables and columns in the chain itself. `sources` gives this module
+ * files and syntax trees without it knowing about the editor.
  */
 import * as path from 'node:path';
 import type { Node } from 'web-tree-sitter';
@@ -13,6 +13,7 @@ import type { DrizzleCasing } from '../../languages/typescript/drizzle-tables';
 import type { TsQueryFact } from '../../languages/typescript/queries';
 import { parsePrismaSchema } from '../schema/prisma-schema';
 import { DjangoModels } from './django-models';
+import { PeeweeModels, translatePeeweeQuery } from './peewee';
 import { translateDjangoQuery } from './django';
 import { PrismaModels } from './prisma-models';
 import { translatePrismaCall } from './prisma';
@@ -38,7 +39,7 @@ export interface OrmSources {
 }
 
 /** The ORMs whose calls are translated to SQL (code lenses offer comparisons only for these). */
-export const TRANSLATED_ORMS: ReadonlySet<QueryFact['orm']> = new Set(['prisma', 'typeorm', 'sequelize', 'knex', 'kysely', 'drizzle', 'django', 'sqlalchemy', 'sqlmodel']);
+export const TRANSLATED_ORMS: ReadonlySet<QueryFact['orm']> = new Set(['prisma', 'typeorm', 'sequelize', 'knex', 'kysely', 'drizzle', 'django', 'sqlalchemy', 'sqlmodel', 'peewee']);
 
 export function translateOrmCall(fact: QueryFact, file: string, text: string, sources: OrmSources): OrmTranslation {
   switch (fact.orm) {
@@ -61,6 +62,11 @@ export function translateOrmCall(fact: QueryFact, file: string, text: string, so
       const node = nodeAt(root, fact.start, fact.end) ?? failWith(fact, 'the call was not found in the syntax tree');
       return translateSqlalchemyQuery(node, new SqlalchemyModels(file, sources));
     }
+    case 'peewee': {
+      const root = sources.pythonTree(file, text) ?? failWith(fact, 'the file could not be parsed');
+      const node = nodeAt(root, fact.start, fact.end) ?? failWith(fact, 'the call was not found in the syntax tree');
+      return translatePeeweeQuery(node, new PeeweeModels(file, text, root, sources));
+    }
     case 'typeorm': {
       const call = (fact as TsQueryFact).call;
       if (!call) throw new UntranslatableCall(fact.callee, 'the call was not found in the syntax tree');
@@ -79,7 +85,7 @@ export function translateOrmCall(fact: QueryFact, file: string, text: string, so
       if (fact.write) return failWith(fact, 'writes are not translated');
       return translateDrizzleQuery(fact as TsQueryFact, new TsModules(sources), file);
     default:
-      return failWith(fact, `${fact.orm} calls are not translated yet (Prisma, TypeORM, Sequelize, Knex, Kysely, Drizzle, Django and SQLAlchemy are)`);
+      return failWith(fact, `${fact.orm} calls are not translated yet (Prisma, TypeORM, Sequelize, Knex, Kysely, Drizzle, Django, SQLAlchemy and Peewee are)`);
   }
 }
 

@@ -71,6 +71,12 @@ const ORM_MODULES: Array<[RegExp, OrmId]> = [
   [/^sqlalchemy(\.|$)|^flask_sqlalchemy(\.|$)/, 'sqlalchemy'],
   [/^peewee(\.|$)|^playhouse(\.|$)/, 'peewee'],
 ];
+/**
+ * Calls only Peewee's models have: `Tweet.select()`, `Tweet.select(Tweet, User.username)`,
+ * `User.get_by_id(…)`, `User.get(User.username == …)` (SQLAlchemy's select is a function; Django's
+ * queries go through `.objects`).
+ */
+const PEEWEE_SHAPE = /\b[A-Z]\w*\.select\((?:\s*[A-Z][\w.]*\s*,?)*\)|\b[A-Z]\w*\.get_by_id\(|\b([A-Z]\w*)\.get(?:_or_none)?\(\s*\1\.\w+\s*[=!<>]=/;
 const DIALECTS: Array<[RegExp, SqlDialect]> = [
   [/^(psycopg2?|asyncpg|pg8000|psycopg_pool)(\.|$)/, 'postgresql'],
   [/^(MySQLdb|pymysql|mysql\.connector|aiomysql|asyncmy)(\.|$)/, 'mysql'],
@@ -276,6 +282,8 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
         facts.importInsert = st.endIndex + 1;
       }
     }
+    // Views often import only their models (`from .models import Tweet`): Peewee's own shapes are the evidence then.
+    if (orms.size === 0 && PEEWEE_SHAPE.test(file.text)) orms.add('peewee');
     const problems: ParseProblem[] = facts.problems;
     // Calls already part of a recorded query's chain (node ids), so one query is one fact.
     const counted = new Set<number>();

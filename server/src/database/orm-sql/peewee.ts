@@ -1,0 +1,318 @@
+/**
+ * Peewee queries → SQL: `Model.select(…)` with where/filter (comparisons of `Model.field`, `&`,
+ * `|`, `~`, `<<` and `in_`/`not_in`, `is_null`, `contains`/`startswith`/`endswith`, `between`, `%`
+ * and `**`), join (on the foreign key between the models, or `on=`), switch, order_by (`.desc()`,
+ * `-Model.field`), limit/offset/paginate, and the terminals get/first/count/exists; and
+ * `Model.get(…)`, `get_or_none(…)`, `get_by_id(…)`. The models come from the files that declare
+ * them (peewee-tables.ts reads them as the DDL does).
+ */
+import * as path from 'node:path';
+import type { Node } from 'web-tree-sitter';
+import { moduleClasses } from '../schema/python-classes';
+import { peeweeTables, type PeeweeField, type PeeweeTable } from '../schema/peewee-tables';
+import type { OrmSources } from './orm-call-sql';
+import { pyCodeValue, pyConstant } from './python-values';
+import { and, column, literal, not, or, Parameters, quoteName, renderSelect, valueSql } from './sql-builder';
+import { UntranslatableCall, type OrmTranslation } from './translation';
+
+/** Peewee models near a file: the workspace index's, the file's own, the modules it imports relatively, and models.py above it. */
+export class PeeweeModels {
+  private tables?: PeeweeTable[];
+
+  constructor(private readonly file: string, private readonly text: string, private readonly root: Node, private readonly sources: OrmSources) {}
+
+  model(name: string): PeeweeTable | undefined {
+    this.tables ??= this.read(name);
+    return this.tables.find((t) => t.className === name);
+  }
+
+  private read(name: string): PeeweeTable[] {
+    const files = [this.file, ...this.sources.modelFiles('peewee', name), ...relativeImports(this.file, this.root)];
+    for (let dir = path.dirname(this.file), i = 0; i < 3; dir = path.dirname(dir), i++) files.push(path.join(dir, 'models.py'), path.join(dir, 'models', '__init__.py'));
+    const modules = [];
+    for (const file of new Set(files)) {
+      const text = file === this.file ? this.text : this.sources.read(file);
+      const root = file === this.file ? this.root : text === undefined ? undefined : this.sources.pythonTree(file, text);
+      if (root) modules.push({ classes: moduleClasses(root), source: file });
+    }
+    return peeweeTables(modules, { lenient: true });
+  }
+}
+
+/** `from .models import Tweet`, `from ..db import BaseModel`: the files those modules are. */
+function relativeImports(file: string, root: Node): string[] {
+  const out: string[] = [];
+  for (const st of root.namedChildren) {
+    if (st?.type !== 'import_from_statement') continue;
+    const m = /^(\.+)([\w.]*)$/.exec(st.childForFieldName('module_name')?.text ?? '');
+    if (!m) continue;
+    let dir = path.dirname(file);
+    for (let i = 1; i < m[1].length; i++) dir = path.dirname(dir);
+    const base = m[2] ? path.join(dir, ...m[2].split('.')) : dir;
+    out.push(`${base}.py`, path.join(base, '__init__.py'));
+  }
+  return out;
+}
+
+const COMPARISONS: Record<string, string> = { '==': '=', '!=': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
+/** Methods that run the query or shape its rows, without changing its SQL. */
+const NO_SQL = /^(execute|iterator|dicts|tuples|namedtuples|objects|all)$/;
+
+export function translatePeeweeQuery(node: Node, models: PeeweeModels): OrmTranslation {
+  const text = node.text.replace(/\s*\n\s*/g, ' ');
+  const fail = (what: string): never => {
+    throw new UntranslatableCall(text, what);
+  };
+  const calls = [node, ...node.descendantsOfType('call').filter((c): c is Node => !!c)];
+  const start = calls
+    .filter((c) => c.type === 'call' && /^[A-Z]\w*\.(select|get|get_or_none|get_by_id|filter)$/.test(c.childForFieldName('function')?.text ?? ''))
+    .sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex)
+    .pop() ?? fail('no Model.select(), Model.get() or Model.get_by_id() in this expression');
+  const [modelName, first] = start.childForFieldName('function')!.text.split('.');
+  const model = models.model(modelName) ?? fail(`no Peewee model \`${modelName}\` found (looked in this file, the modules it imports and models.py above it)`);
+  const params = new Parameters();
+  const selected: string[] = [];
+  const joins: string[] = [];
+  const joined: PeeweeTable[] = [model];
+  const where: string[] = [];
+  const orderBy: string[] = [];
+  let limit: string | undefined;
+  let offset: string | undefined;
+  let wrap: 'count' | 'exists' | undefined;
+  let context = model;
+
+  const startArgs = args(start);
+  switch (first) {
+    case 'select':
+      for (const a of startArgs) selected.push(...selection(a));
+      break;
+    case 'filter':
+      where.push(...startArgs.map(keywordFilter));
+      break;
+    case 'get':
+    case 'get_or_none':
+      where.push(...startArgs.map((a) => (a.type === 'keyword_argument' ? keywordFilter(a) : conditionOf(a))));
+      limit = '1';
+      break;
+    case 'get_by_id': {
+      const pk = model.fields.find((f) => f.primaryKey) ?? fail(`${model.className} has no single-column primary key`);
+      if (startArgs.length !== 1) fail('get_by_id() takes the primary key');
+      where.push(compare(column(model.table, pk.column), '=', startArgs[0]));
+      limit = '1';
+      break;
+    }
+    default:
+  }
+
+  for (let n = start; n.parent?.type === 'attribute' && n.parent.parent?.type === 'call'; n = n.parent.parent) {
+    const method = n.parent.childForFieldName('attribute')!.text;
+    const a = args(n.parent.parent);
+    if (NO_SQL.test(method)) continue;
+    switch (method) {
+      case 'where':
+        where.push(...a.map(conditionOf));
+        break;
+      case 'filter':
+        where.push(...a.map(keywordFilter));
+        break;
+      case 'join':
+        join(a);
+        break;
+      case 'switch':
+        context = a[0] ? tableOf(a[0]) : model;
+        break;
+      case 'order_by':
+        orderBy.length = 0;
+        orderBy.push(...a.map(orderTerm));
+        break;
+      case 'limit':
+        limit = a[0] ? valueSql(pyCodeValue(a[0]), params) : undefined;
+        break;
+      case 'offset':
+        offset = a[0] ? valueSql(pyCodeValue(a[0]), params) : undefined;
+        break;
+      case 'paginate': {
+        // Peewee: LIMIT paginate_by OFFSET (page - 1) * paginate_by, paginate_by 20 unless given.
+        const page = a[0] ?? fail('paginate() takes the page');
+        const byNode = a[1]?.type === 'keyword_argument' ? a[1].childForFieldName('value') : a[1];
+        const by = byNode ? pyConstant(byNode) : 20;
+        if (typeof by !== 'number') fail('paginate() with a page size computed at run time is not translated');
+        const p = pyConstant(page);
+        limit = String(by);
+        offset = typeof p === 'number' ? String(Math.max(p - 1, 0) * (by as number)) : params.add(`(${page.text} - 1) * ${by}`);
+        break;
+      }
+      case 'get':
+      case 'first':
+        limit = '1';
+        break;
+      case 'count':
+        wrap = 'count';
+        break;
+      case 'exists':
+        wrap = 'exists';
+        break;
+      default:
+        fail(`\`.${method}()\` is not translated`);
+    }
+  }
+  const columns = selected.length ? selected : model.fields.map((f) => column(model.table, f.column));
+  if (wrap === 'exists') {
+    return { sql: renderSelect({ columns: ['1'], from: quoteName(model.table), joins, where, limit: '1' }), description: `${modelName} (Peewee) → SQL`, notes: params.notes() };
+  }
+  const select = renderSelect({ columns, from: quoteName(model.table), joins, where, orderBy, limit, offset });
+  const sql = wrap === 'count' ? `SELECT COUNT(1) FROM (${select}) AS "_wrapped"` : select;
+  return { sql, description: `${modelName} (Peewee) → SQL`, notes: params.notes() };
+
+  function tableOf(n: Node): PeeweeTable {
+    const found = joined.find((t) => t.className === n.text) ?? (/^[A-Z]\w*$/.test(n.text) ? models.model(n.text) : undefined);
+    return found ?? fail(`\`${n.text}\` is not a Peewee model`);
+  }
+
+  /** `Model.field` → the table and field, for the models of this query. */
+  function fieldRef(n: Node): { table: PeeweeTable; field: PeeweeField } | undefined {
+    if (n.type !== 'attribute') return undefined;
+    const owner = n.childForFieldName('object')?.text ?? '';
+    const table = joined.find((t) => t.className === owner);
+    if (!table) return undefined;
+    const attr = n.childForFieldName('attribute')!.text;
+    // `Tweet.user` and `Tweet.user_id` (the foreign key's id accessor) are the same column.
+    const field = table.fields.find((f) => f.attribute === attr) ?? table.fields.find((f) => !!f.references && f.column === attr);
+    return field ? { table, field } : fail(`\`${attr}\` is not a field of ${table.className}`);
+  }
+
+  function columnRef(n: Node): string {
+    const ref = fieldRef(n) ?? fail(`\`${n.text}\` is not a field of a model of this query`);
+    return column(ref.table.table, ref.field.column);
+  }
+
+  function selection(n: Node): string[] {
+    if (/^[A-Z]\w*$/.test(n.text) && n.type === 'identifier') {
+      const t = tableOf(n);
+      if (!joined.includes(t)) joined.push(t);
+      return t.fields.map((f) => column(t.table, f.column));
+    }
+    return [columnRef(n)];
+  }
+
+  function join(a: Node[]): void {
+    const target = a[0] && a[0].type !== 'keyword_argument' ? tableOf(a[0]) : fail('join() takes the model to join');
+    if (!joined.includes(target)) joined.push(target);
+    const kw = (name: string) => a.find((x) => x.type === 'keyword_argument' && x.childForFieldName('name')?.text === name)?.childForFieldName('value') ?? undefined;
+    const typeNode = kw('join_type') ?? a.find((x, i) => i === 1 && x.type !== 'keyword_argument');
+    const joinType = typeNode ? /LEFT_OUTER/.test(typeNode.text) ? 'LEFT OUTER JOIN' : /^JOIN\.INNER$/.test(typeNode.text) ? 'INNER JOIN' : fail(`the join type \`${typeNode.text}\` is not translated`) : 'INNER JOIN';
+    const on = kw('on');
+    // `on=` a condition, or one of the foreign keys between the two (`on=Relationship.to_user`); else
+    // the foreign key from the current model to the target, or back.
+    const onField = on && fieldRef(on);
+    let condition: string;
+    if (on && !onField) condition = conditionOf(on);
+    else {
+      const fk = onField?.field.references ? onField : undefined;
+      if (onField && !fk) fail(`\`on=${on!.text}\` is not a foreign key`);
+      const out = fk?.table === context ? fk.field : fk ? undefined : context.fields.find((f) => f.references?.model === target.className);
+      const back = fk?.table === target ? fk.field : fk ? undefined : target.fields.find((f) => f.references?.model === context.className);
+      if (out) condition = `${column(context.table, out.column)} = ${column(target.table, referencedColumn(target, out))}`;
+      else if (back) condition = `${column(target.table, back.column)} = ${column(context.table, referencedColumn(context, back))}`;
+      else condition = fail(`no foreign key between ${context.className} and ${target.className}`);
+    }
+    joins.push(`${joinType} ${quoteName(target.table)} ON (${condition})`);
+    context = target;
+  }
+
+  function referencedColumn(t: PeeweeTable, fk: PeeweeField): string {
+    const f = fk.references?.attribute ? t.fields.find((x) => x.attribute === fk.references!.attribute) : t.fields.find((x) => x.primaryKey);
+    return f?.column ?? fail(`the field ${fk.attribute} references is not known`);
+  }
+
+  function value(n: Node): string {
+    const ref = fieldRef(n);
+    return ref ? column(ref.table.table, ref.field.column) : valueSql(pyCodeValue(n), params);
+  }
+
+  function compare(col: string, op: string, v: Node): string {
+    const c = pyConstant(v);
+    if (c === null && op === '=') return `(${col} IS NULL)`;
+    if (c === null && op === '<>') return `(${col} IS NOT NULL)`;
+    return `(${col} ${op} ${value(v)})`;
+  }
+
+  function keywordFilter(n: Node): string {
+    if (n.type !== 'keyword_argument') return fail('filter() takes field=value arguments');
+    const name = n.childForFieldName('name')!.text;
+    if (name.includes('__')) fail(`the lookup \`${name}\` is not translated`);
+    const f = context.fields.find((x) => x.attribute === name) ?? fail(`\`${name}\` is not a field of ${context.className}`);
+    return compare(column(context.table, f.column), '=', n.childForFieldName('value')!);
+  }
+
+  /** `col IN (…)` for a literal list, `col = ANY($n)` for a list computed at run time (NOT IN: `<> ALL`). */
+  function inList(col: string, n: Node, negated: boolean): string {
+    const items = n.type === 'list' || n.type === 'tuple' ? n.namedChildren.filter((c): c is Node => !!c) : undefined;
+    if (items) return `(${col} ${negated ? 'NOT IN' : 'IN'} (${items.map((i) => valueSql(pyCodeValue(i), params)).join(', ')}))`;
+    return `(${col} ${negated ? '<> ALL' : '= ANY'}(${params.add(n.text)}))`;
+  }
+
+  /** A LIKE pattern around a value: inlined for a literal, else a placeholder for the pattern the code builds. */
+  function pattern(v: Node | undefined, before: string, after: string): string {
+    if (!v) return fail('the text to match is missing');
+    const c = pyConstant(v);
+    return typeof c === 'string' ? literal(`${before}${c}${after}`) : params.add(`f"${before}{${v.text}}${after}"`);
+  }
+
+  function conditionOf(n: Node): string {
+    if (n.type === 'parenthesized_expression' && n.namedChildren[0]) return conditionOf(n.namedChildren[0]);
+    if (n.type === 'comparison_operator') {
+      const kids = n.namedChildren.filter((c): c is Node => !!c);
+      const op = n.children.find((c) => c && !c.isNamed)?.text ?? '';
+      if (kids.length !== 2 || !COMPARISONS[op]) fail(`the comparison \`${n.text}\` is not translated`);
+      return compare(columnRef(kids[0]), COMPARISONS[op], kids[1]);
+    }
+    if (n.type === 'binary_operator') {
+      const op = n.childForFieldName('operator')?.text;
+      const left = n.childForFieldName('left')!;
+      const right = n.childForFieldName('right')!;
+      if (op === '&') return and([conditionOf(left), conditionOf(right)]);
+      if (op === '|') return `(${or([conditionOf(left), conditionOf(right)])})`;
+      if (op === '<<') return inList(columnRef(left), right, false);
+      if (op === '%') return `(${columnRef(left)} LIKE ${value(right)})`;
+      if (op === '**') return `(${columnRef(left)} ILIKE ${value(right)})`;
+    }
+    if (n.type === 'unary_operator' && n.text.startsWith('~')) return not(conditionOf(n.childForFieldName('argument')!));
+    if (n.type === 'call') {
+      const fn = n.childForFieldName('function')!;
+      const a = args(n);
+      if (fn.type === 'attribute') {
+        const col = columnRef(fn.childForFieldName('object')!);
+        switch (fn.childForFieldName('attribute')!.text) {
+          case 'in_': return inList(col, a[0] ?? fail('in_() takes a list'), false);
+          case 'not_in': return inList(col, a[0] ?? fail('not_in() takes a list'), true);
+          case 'is_null': return a[0] && pyConstant(a[0]) === false ? `(${col} IS NOT NULL)` : `(${col} IS NULL)`;
+          case 'contains': return `(${col} ILIKE ${pattern(a[0], '%', '%')})`;
+          case 'startswith': return `(${col} ILIKE ${pattern(a[0], '', '%')})`;
+          case 'endswith': return `(${col} ILIKE ${pattern(a[0], '%', '')})`;
+          case 'between': return `(${col} BETWEEN ${value(a[0])} AND ${value(a[1])})`;
+          default:
+        }
+      }
+    }
+    return fail(`the condition \`${n.text}\` is not translated`);
+  }
+
+  function orderTerm(n: Node): string {
+    if (n.type === 'unary_operator') {
+      const arg = n.childForFieldName('argument')!;
+      if (n.text.startsWith('-')) return `${columnRef(arg)} DESC`;
+      if (n.text.startsWith('+')) return `${columnRef(arg)} ASC`;
+    }
+    if (n.type === 'call') {
+      const fn = n.childForFieldName('function')!;
+      const name = fn.type === 'attribute' ? fn.childForFieldName('attribute')!.text : '';
+      if ((name === 'desc' || name === 'asc') && args(n).length === 0) return `${columnRef(fn.childForFieldName('object')!)} ${name.toUpperCase()}`;
+    }
+    return columnRef(n);
+  }
+}
+
+function args(call: Node): Node[] {
+  return call.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') ?? [];
+}
