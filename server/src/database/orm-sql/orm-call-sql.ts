@@ -1,10 +1,10 @@
 /**
  * An ORM call (a query fact of a JS/TS or Python file) → the SQL it issues, by ORM family. The
  * models come from the workspace: schema.prisma for Prisma, the `models.py` that defines a Django
- * model, the module that declares a SQLAlchemy class or a Peewee model, TypeORM entities,
- * Sequelize models and Drizzle tables in the modules the calling file imports (or that the index
- * knows); Knex and Kysely name tables and columns in the chain itself. `sources` gives this module
- * files and syntax trees without it knowing about the editor.
+ * model, the module that declares a SQLAlchemy class or a Peewee model, TypeORM and MikroORM
+ * entities, Sequelize models and Drizzle tables in the modules the calling file imports (or that
+ * the index knows); Knex and Kysely name tables and columns in the chain itself. `sources` gives
+ * this module files and syntax trees without it knowing about the editor.
  */
 import * as path from 'node:path';
 import type { Node } from 'web-tree-sitter';
@@ -13,6 +13,7 @@ import type { DrizzleCasing } from '../../languages/typescript/drizzle-tables';
 import type { TsQueryFact } from '../../languages/typescript/queries';
 import { parsePrismaSchema } from '../schema/prisma-schema';
 import { DjangoModels } from './django-models';
+import { translateMikroOrmCall } from './mikro-orm';
 import { PeeweeModels, translatePeeweeQuery } from './peewee';
 import { translateDjangoQuery } from './django';
 import { PrismaModels } from './prisma-models';
@@ -39,7 +40,7 @@ export interface OrmSources {
 }
 
 /** The ORMs whose calls are translated to SQL (code lenses offer comparisons only for these). */
-export const TRANSLATED_ORMS: ReadonlySet<QueryFact['orm']> = new Set(['prisma', 'typeorm', 'sequelize', 'knex', 'kysely', 'drizzle', 'django', 'sqlalchemy', 'sqlmodel', 'peewee']);
+export const TRANSLATED_ORMS: ReadonlySet<QueryFact['orm']> = new Set(['prisma', 'typeorm', 'sequelize', 'knex', 'kysely', 'drizzle', 'django', 'sqlalchemy', 'sqlmodel', 'peewee', 'mikro-orm']);
 
 export function translateOrmCall(fact: QueryFact, file: string, text: string, sources: OrmSources): OrmTranslation {
   switch (fact.orm) {
@@ -72,6 +73,9 @@ export function translateOrmCall(fact: QueryFact, file: string, text: string, so
       if (!call) throw new UntranslatableCall(fact.callee, 'the call was not found in the syntax tree');
       return translateTypeormCall(fact as TsQueryFact, new TsModules(sources), file);
     }
+    case 'mikro-orm':
+      if (fact.write) return failWith(fact, 'writes are not translated');
+      return translateMikroOrmCall(fact as TsQueryFact, new TsModules(sources), file);
     case 'sequelize':
       return translateSequelizeCall(fact as TsQueryFact, new TsModules(sources), file);
     case 'knex':
@@ -85,7 +89,7 @@ export function translateOrmCall(fact: QueryFact, file: string, text: string, so
       if (fact.write) return failWith(fact, 'writes are not translated');
       return translateDrizzleQuery(fact as TsQueryFact, new TsModules(sources), file);
     default:
-      return failWith(fact, `${fact.orm} calls are not translated yet (Prisma, TypeORM, Sequelize, Knex, Kysely, Drizzle, Django, SQLAlchemy and Peewee are)`);
+      return failWith(fact, `${fact.orm} calls are not translated yet (Prisma, TypeORM, MikroORM, Sequelize, Knex, Kysely, Drizzle, Django, SQLAlchemy and Peewee are)`);
   }
 }
 

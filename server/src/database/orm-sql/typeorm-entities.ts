@@ -178,12 +178,12 @@ export class TypeormEntities {
   }
 }
 
-function stringOption(obj: ts.ObjectLiteralExpression | undefined, key: string): string | undefined {
+export function stringOption(obj: ts.ObjectLiteralExpression | undefined, key: string): string | undefined {
   const p = obj?.properties.find((x) => ts.isPropertyAssignment(x) && propertyName(x) === key);
   return p && ts.isPropertyAssignment(p) && ts.isStringLiteralLike(p.initializer) ? p.initializer.text : undefined;
 }
 
-function booleanOption(obj: ts.ObjectLiteralExpression | undefined, key: string): boolean | undefined {
+export function booleanOption(obj: ts.ObjectLiteralExpression | undefined, key: string): boolean | undefined {
   const p = obj?.properties.find((x) => ts.isPropertyAssignment(x) && propertyName(x) === key);
   if (!p || !ts.isPropertyAssignment(p)) return undefined;
   return p.initializer.kind === ts.SyntaxKind.TrueKeyword ? true : p.initializer.kind === ts.SyntaxKind.FalseKeyword ? false : undefined;
@@ -248,7 +248,7 @@ function defaultSql(options: ts.ObjectLiteralExpression | undefined): Pick<Typeo
   return {};
 }
 
-function numberOption(obj: ts.ObjectLiteralExpression | undefined, key: string): number | undefined {
+export function numberOption(obj: ts.ObjectLiteralExpression | undefined, key: string): number | undefined {
   const p = obj?.properties.find((x) => ts.isPropertyAssignment(x) && propertyName(x) === key);
   return p && ts.isPropertyAssignment(p) && ts.isNumericLiteral(p.initializer) ? Number(p.initializer.text) : undefined;
 }

@@ -10,6 +10,7 @@
 import ts from 'typescript';
 import type { TsQueryFact } from '../../languages/typescript/queries';
 import { findDeclaration } from '../../languages/typescript/values';
+import { repositoryEntity } from './repositories';
 import { and, column, not, or, Parameters, quoteName, renderSelect, valueSql, type CodeValue } from './sql-builder';
 import { UntranslatableCall, type OrmTranslation } from './translation';
 import { TypeormEntities, type TypeormEntity, type TypeormRelation } from './typeorm-entities';
@@ -67,54 +68,6 @@ export function translateTypeormCall(fact: TsQueryFact, modules: TsModules, file
 
 function methodOf(call: ts.CallExpression): string | undefined {
   return ts.isPropertyAccessExpression(call.expression) ? call.expression.name.text : ts.isIdentifier(call.expression) ? call.expression.text : undefined;
-}
-
-/** The entity a repository expression is for: `ds.getRepository(Post)`, a variable bound to one, `this.postRepository` injected with `@InjectRepository(Post)` or typed `Repository<Post>`. */
-function repositoryEntity(expr: ts.Expression, depth = 0): string | undefined {
-  const e = unwrap(expr);
-  if (depth > 4) return undefined;
-  if (ts.isCallExpression(e)) {
-    const m = methodOf(e);
-    const a = e.arguments[0];
-    return (m === 'getRepository' || m === 'getTreeRepository') && a && ts.isIdentifier(a) ? a.text : undefined;
-  }
-  if (ts.isIdentifier(e)) {
-    const decl = findDeclaration(e);
-    if (decl && ts.isVariableDeclaration(decl)) return decl.initializer ? repositoryEntity(decl.initializer, depth + 1) : typeEntity(decl.type);
-    if (decl && ts.isParameter(decl)) return parameterEntity(decl);
-    // Active Record: `Post.find(…)` on an entity class that extends BaseEntity.
-    return !decl && /^[A-Z]/.test(e.text) ? e.text : undefined;
-  }
-  if (ts.isPropertyAccessExpression(e) && e.expression.kind === ts.SyntaxKind.ThisKeyword) {
-    let cls: ts.Node | undefined = e.parent;
-    while (cls && !ts.isClassLike(cls)) cls = cls.parent;
-    if (!cls || !ts.isClassLike(cls)) return undefined;
-    const name = e.name.text;
-    const ctor = cls.members.find(ts.isConstructorDeclaration);
-    const param = ctor?.parameters.find((p) => ts.isIdentifier(p.name) && p.name.text === name);
-    if (param) return parameterEntity(param);
-    const prop = cls.members.find((m): m is ts.PropertyDeclaration => ts.isPropertyDeclaration(m) && ts.isIdentifier(m.name) && m.name.text === name);
-    if (prop) return (prop.initializer && repositoryEntity(prop.initializer, depth + 1)) ?? typeEntity(prop.type) ?? decoratedEntity(prop);
-  }
-  return undefined;
-}
-
-function parameterEntity(p: ts.ParameterDeclaration): string | undefined {
-  return decoratedEntity(p) ?? typeEntity(p.type);
-}
-
-function decoratedEntity(node: ts.Node): string | undefined {
-  for (const d of (ts.canHaveDecorators(node) ? ts.getDecorators(node) : undefined) ?? []) {
-    const e = d.expression;
-    if (ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'InjectRepository' && e.arguments[0] && ts.isIdentifier(e.arguments[0])) return e.arguments[0].text;
-  }
-  return undefined;
-}
-
-function typeEntity(type: ts.TypeNode | undefined): string | undefined {
-  if (!type || !ts.isTypeReferenceNode(type) || !/^(Repository|TreeRepository)$/.test(type.typeName.getText())) return undefined;
-  const arg = type.typeArguments?.[0];
-  return arg && ts.isTypeReferenceNode(arg) ? arg.typeName.getText() : undefined;
 }
 
 class Translator {

@@ -60,7 +60,7 @@ export function typeormDdl(files: readonly TypeormSourceFile[], existing: Readon
   return { statements: [...tables, ...after], files: files.filter((f) => used.has(f.rel)).map((f) => f.rel) };
 }
 
-function createTable(e: TypeormEntity): string {
+export function createTable(e: TypeormEntity): string {
   const lines = e.columns.map((c) => `  ${q(c.column)} ${c.sqlType ?? 'text'}${c.nullable && !c.primary ? '' : ' NOT NULL'}${c.sqlDefault ? ` DEFAULT ${c.sqlDefault}` : ''}`);
   const primary = e.columns.filter((c) => c.primary).map((c) => q(c.column));
   if (primary.length) lines.push(`  PRIMARY KEY (${primary.join(', ')})`);

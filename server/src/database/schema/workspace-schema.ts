@@ -3,10 +3,10 @@
  * (`prisma/migrations/<timestamp>_<name>/migration.sql`, in folder order), or when a Prisma
  * project has none yet its `schema.prisma` translated to DDL, then JS/TS migrations in file-name
  * order (the tables Knex, Kysely and Sequelize builders make, and raw SQL: TypeORM's generated
- * migrations, Knex and Sequelize raw queries), then Django and SQLAlchemy models translated to
- * DDL, then the DDL statements of the other `.sql` files (queries in those files are left out:
- * they are what gets explained), then TypeORM entities, Drizzle tables and Sequelize models
- * translated to DDL for the tables none of those created.
+ * migrations, Knex and Sequelize raw queries), then Django, SQLAlchemy and Peewee models
+ * translated to DDL, then the DDL statements of the other `.sql` files (queries in those files are
+ * left out: they are what gets explained), then TypeORM and MikroORM entities, Drizzle tables and
+ * Sequelize models translated to DDL for the tables none of those created.
  */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
@@ -16,6 +16,7 @@ import { splitStatements } from '../../languages/sql/split';
 import { builderDdl, mayBuildTables } from './builder-ddl';
 import { drizzleDdl, mayDeclareDrizzleTables, type DrizzleSourceFile } from './drizzle-ddl';
 import { isMigrationScript, mayRunSql, migrationSql } from './js-migrations';
+import { mayDeclareMikroOrmEntities, mikroOrmDdl } from './mikro-orm-ddl';
 import { prismaToDdl } from './prisma-ddl';
 import { mayDeclareModels, pythonModelsDdl, type PythonSourceFile } from './python-models';
 import { mayDeclareSequelizeModels, sequelizeDdl, type SequelizeSourceFile } from './sequelize-ddl';
@@ -95,9 +96,10 @@ export async function loadWorkspaceSchema(root: string, options: { isCancelled?:
   out.statements.push(...models.statements);
   out.files.push(...models.files);
   for (const file of sqlFiles.filter((f) => !isMigration(f)).sort()) add(await fs.readFile(file, 'utf8'), file);
-  // TypeORM entities, Drizzle tables and Sequelize models, for the tables nothing above created (a
+  // TypeORM and MikroORM entities, Drizzle tables and Sequelize models, for the tables nothing above created (a
   // project that synchronizes or pushes its schema).
   const entityFiles: TypeormSourceFile[] = [];
+  const mikroFiles: TypeormSourceFile[] = [];
   const drizzleFiles: DrizzleSourceFile[] = [];
   const sequelizeFiles: SequelizeSourceFile[] = [];
   for (const file of scriptFiles.sort()) {
@@ -110,11 +112,13 @@ export async function loadWorkspaceSchema(root: string, options: { isCancelled?:
       continue;
     }
     if (mayDeclareEntities(text)) entityFiles.push({ abs: file, rel: rel(file), text });
+    if (mayDeclareMikroOrmEntities(text)) mikroFiles.push({ abs: file, rel: rel(file), text });
     if (mayDeclareDrizzleTables(text)) drizzleFiles.push({ abs: file, rel: rel(file), text });
     if (mayDeclareSequelizeModels(text) && !mayBuildTables(rel(file), text)) sequelizeFiles.push({ abs: file, rel: rel(file), text });
   }
   for (const [files, translate] of [
     [entityFiles, typeormDdl],
+    [mikroFiles, mikroOrmDdl],
     // Columns declared without a name are named by drizzle.config's `casing`.
     [drizzleFiles, (files: readonly DrizzleSourceFile[], existing: ReadonlySet<string>) => drizzleDdl(files, existing, workspaceManifests(root).drizzleCasing)],
     [sequelizeFiles, sequelizeDdl],

@@ -1,0 +1,100 @@
+/** MikroORM finds → SQL: exact text per shape, names from the entity decorators and MikroORM's underscore naming. */
+import * as assert from 'node:assert/strict';
+import { translateIn } from './translate';
+
+const BASE = `
+import { PrimaryKey, Property } from '@mikro-orm/core';
+
+export abstract class BaseEntity {
+  @PrimaryKey() id!: number;
+  @Property() createdAt = new Date();
+}
+`;
+
+const AUTHOR = `
+import { Collection, Entity, OneToMany, Property } from '@mikro-orm/core';
+import { BaseEntity } from './base';
+import { BookTag } from './book';
+
+@Entity()
+export class Author extends BaseEntity {
+  @Property() fullName!: string;
+  @Property({ fieldName: 'mail' }) email!: string;
+  @OneToMany(() => BookTag, (b) => b.author) books = new Collection<BookTag>(this);
+}
+`;
+
+const BOOK = `
+import { Entity, ManyToOne, Property, type Ref } from '@mikro-orm/core';
+import { BaseEntity } from './base';
+import { Author } from './author';
+
+@Entity({ tableName: 'books' })
+export class BookTag extends BaseEntity {
+  @Property() title!: string;
+  @Property({ nullable: true }) price?: number;
+  @ManyToOne(() => Author) author!: Ref<Author>;
+  @ManyToOne({ entity: () => Author, nullable: true }) coAuthor?: Author;
+}
+`;
+
+const BOOKS = '"books"."id", "books"."created_at", "books"."title", "books"."price", "books"."author_id", "books"."co_author_id"';
+
+async function sql(code: string, at = code): Promise<{ sql: string; notes: string[] }> {
+  const main = `import { EntityManager, EntityRepository, QueryOrder } from '@mikro-orm/postgresql';
+import { InjectRepository } from '@mikro-orm/nestjs';
+import { Author } from './author';
+import { BookTag } from './book';
+
+export class BookService {
+  constructor(private readonly em: EntityManager, @InjectRepository(BookTag) private readonly books: EntityRepository<BookTag>) {}
+
+  async run(authorId: number, page: number, q: string, ids: number[]) {
+    return ${code};
+  }
+}
+`;
+  return translateIn({ '/ws/src/base.ts': BASE, '/ws/src/author.ts': AUTHOR, '/ws/src/book.ts': BOOK, '/ws/src/service.ts': main }, '/ws/src/service.ts', at);
+}
+
+describe('orm-sql: MikroORM', () => {
+  const cases: Array<[string, string, string]> = [
+    [
+      'em.find with a relation by key, orderBy QueryOrder.DESC, limit and offset (inherited columns first)',
+      'this.em.find(BookTag, { author: authorId }, { orderBy: { createdAt: QueryOrder.DESC }, limit: 20, offset: (page - 1) * 20 })',
+      `SELECT ${BOOKS} FROM "books" WHERE "books"."author_id" = $1 ORDER BY "books"."created_at" DESC LIMIT 20 OFFSET $2`,
+    ],
+    [
+      'an injected repository: operators, $or, arrays as IN, null',
+      "this.books.find({ $or: [{ title: { $ilike: '%orm%' } }, { price: { $gte: 10, $lt: 50 } }], id: [1, 2, 3], coAuthor: null })",
+      `SELECT ${BOOKS} FROM "books" WHERE ("books"."title" ILIKE '%orm%' OR ("books"."price" >= 10 AND "books"."price" < 50)) AND "books"."id" IN (1, 2, 3) AND "books"."co_author_id" IS NULL`,
+    ],
+    [
+      'findOne by the primary key alone; fieldName and underscore naming',
+      'this.em.findOne(Author, authorId)',
+      `SELECT "author"."id", "author"."created_at", "author"."full_name", "author"."mail" FROM "author" WHERE "author"."id" = $1 LIMIT 1`,
+    ],
+    [
+      'em.getRepository(): $in of a run-time list, $ne null, orderBy array with nulls last, fields (with the key)',
+      "this.em.getRepository(BookTag).find({ author: { $in: ids }, price: { $ne: null } }, { orderBy: [{ price: 'desc nulls last' }, { id: 1 }], fields: ['title'] })",
+      `SELECT "books"."id", "books"."title" FROM "books" WHERE "books"."author_id" = ANY($1) AND "books"."price" IS NOT NULL ORDER BY "books"."price" DESC NULLS LAST, "books"."id" ASC`,
+    ],
+    ['count', "this.em.count(BookTag, { title: { $like: q } })", `SELECT count(*) AS "count" FROM "books" WHERE "books"."title" LIKE $1`],
+    ['findAll with where in the options', 'this.em.findAll(BookTag, { where: { price: { $gt: 5 } }, limit: 10 })', `SELECT ${BOOKS} FROM "books" WHERE "books"."price" > 5 LIMIT 10`],
+  ];
+  for (const [name, code, expected] of cases) {
+    it(name, async () => assert.equal((await sql(code)).sql, expected));
+  }
+
+  it('populate is noted: the relations are loaded with more SQL', async () => {
+    const t = await sql("this.em.find(BookTag, {}, { populate: ['author'] })");
+    assert.equal(t.sql, `SELECT ${BOOKS} FROM "books"`);
+    assert.match(t.notes.join('\n'), /populate: \['author'\].*loads the relations/);
+  });
+
+  it('refuses what it cannot translate, naming it', async () => {
+    await assert.rejects(sql("this.em.find(BookTag, { author: { fullName: 'x' } })"), /conditions on the properties of the relation `author` are not translated/);
+    await assert.rejects(sql('this.em.find(BookTag, { nope: 1 })'), /`nope` is not a property of BookTag/);
+    await assert.rejects(sql('this.em.find(BookTag, {}, { groupBy: ["title"] })'), /the `groupBy` option is not translated/);
+  });
+});
