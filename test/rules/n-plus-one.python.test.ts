@@ -226,6 +226,20 @@ ruleTests('n-plus-one', {
       code: 'from .services import customer_for as find_customer\n\n\ndef names(orders):\n    return [find_customer(o).name for o in orders]\n',
       findings: [{ line: 5, message: /`customer_for` → `Customer\.objects\.get/ }],
     },
+    {
+      name: 'a query helper called on a module the view imports (`from . import services`)',
+      file: 'shop/views.py',
+      workspace: { 'shop/services.py': 'from .models import Customer\n\n\ndef customer_for(order):\n    return Customer.objects.get(pk=order.customer_id)\n' },
+      code: 'from . import services\n\n\ndef names(orders):\n    for o in orders:\n        print(services.customer_for(o).name)\n',
+      findings: [{ line: 6, message: /`customer_for` → `Customer\.objects\.get\(pk=order\.customer_id\)` runs a query once per item of `orders`/ }],
+    },
+    {
+      name: 'a query helper of a project module imported whole (`import shop.services as services`)',
+      file: 'shop/views.py',
+      workspace: { 'shop/services.py': 'from .models import Customer\n\n\ndef customer_for(order):\n    return Customer.objects.get(pk=order.customer_id)\n' },
+      code: 'import json\nimport shop.services as services\n\n\ndef names(orders):\n    return [json.dumps(services.customer_for(o).name) for o in orders]\n',
+      findings: [{ line: 6, message: /`customer_for` → `Customer\.objects\.get/ }],
+    },
   ],
 });
 

@@ -10,6 +10,7 @@
 import ts from 'typescript';
 import { decoratorsOf, optionsOf, targetOf } from '../../languages/typescript/decorators';
 import { booleanOption, numberOption, stringOption, type TypeormColumn, type TypeormEntity, type TypeormRelation } from './typeorm-entities';
+import { EntityClasses } from './entity-classes';
 import type { TsModules } from './typescript-modules';
 
 export interface MikroOrmEntity extends TypeormEntity {
@@ -74,43 +75,12 @@ function typeOption(options: ts.ObjectLiteralExpression | undefined): string | u
   return undefined;
 }
 
-export class MikroOrmEntities {
-  private readonly cache = new Map<string, MikroOrmEntity | undefined>();
-
-  constructor(private readonly file: string, private readonly modules: TsModules) {}
-
-  /** The entity class `name` as `from` sees it. */
-  entity(name: string, from = this.file): MikroOrmEntity | undefined {
-    const key = `${from}\0${name}`;
-    if (!this.cache.has(key)) {
-      this.cache.set(key, undefined);
-      for (const c of this.modules.candidates('mikro-orm', name, from)) {
-        const cls = this.classIn(c.file, c.name);
-        if (cls) {
-          this.cache.set(key, this.read(cls, c.file));
-          break;
-        }
-      }
-    }
-    return this.cache.get(key);
+export class MikroOrmEntities extends EntityClasses<MikroOrmEntity> {
+  constructor(file: string, modules: TsModules) {
+    super(file, modules, 'mikro-orm');
   }
 
-  primary(e: TypeormEntity): TypeormColumn | undefined {
-    return e.columns.find((c) => c.primary);
-  }
-
-  private classIn(file: string, name: string): ts.ClassDeclaration | undefined {
-    const sf = this.modules.sourceFile(file);
-    if (!sf) return undefined;
-    for (const st of sf.statements) {
-      if (!ts.isClassDeclaration(st) || !st.name) continue;
-      const isDefault = st.modifiers?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
-      if (st.name.text === name || (name === 'default' && isDefault)) return st;
-    }
-    return undefined;
-  }
-
-  private read(cls: ts.ClassDeclaration, file: string): MikroOrmEntity {
+  protected read(cls: ts.ClassDeclaration, file: string): MikroOrmEntity {
     const name = cls.name!.text;
     const entityOptions = optionsOf(decoratorsOf(cls).find((d) => d.name === 'Entity')?.args ?? []);
     const table = stringOption(entityOptions, 'tableName') ?? stringOption(entityOptions, 'collection') ?? mikroUnderscore(name);

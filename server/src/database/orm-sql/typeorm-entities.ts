@@ -9,6 +9,7 @@
 import ts from 'typescript';
 import { decoratorsOf, optionsOf, targetOf } from '../../languages/typescript/decorators';
 import { propertyName } from './typescript-values';
+import { EntityClasses } from './entity-classes';
 import type { TsModules } from './typescript-modules';
 
 export interface TypeormColumn {
@@ -69,44 +70,12 @@ export function typeormCamelCase(s: string): string {
   return s.replace(/^([A-Z])|[\s\-_](\w)/g, (_m, p1: string | undefined, p2: string | undefined) => (p2 ? p2.toUpperCase() : p1!.toLowerCase()));
 }
 
-export class TypeormEntities {
-  private readonly cache = new Map<string, TypeormEntity | undefined>();
-
-  constructor(private readonly file: string, private readonly modules: TsModules) {}
-
-  /** The entity class `name` as the calling file sees it. */
-  entity(name: string, from = this.file): TypeormEntity | undefined {
-    const key = `${from}\0${name}`;
-    if (!this.cache.has(key)) {
-      this.cache.set(key, undefined);
-      for (const c of this.modules.candidates('typeorm', name, from)) {
-        const cls = this.classIn(c.file, c.name);
-        if (cls) {
-          this.cache.set(key, this.read(cls, c.file));
-          break;
-        }
-      }
-    }
-    return this.cache.get(key);
+export class TypeormEntities extends EntityClasses<TypeormEntity> {
+  constructor(file: string, modules: TsModules) {
+    super(file, modules, 'typeorm');
   }
 
-  /** The primary key's column (the first, for a composite key). */
-  primary(e: TypeormEntity): TypeormColumn | undefined {
-    return e.columns.find((c) => c.primary);
-  }
-
-  private classIn(file: string, name: string): ts.ClassDeclaration | undefined {
-    const sf = this.modules.sourceFile(file);
-    if (!sf) return undefined;
-    for (const st of sf.statements) {
-      if (!ts.isClassDeclaration(st) || !st.name) continue;
-      const isDefault = st.modifiers?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
-      if (st.name.text === name || (name === 'default' && isDefault)) return st;
-    }
-    return undefined;
-  }
-
-  private read(cls: ts.ClassDeclaration, file: string): TypeormEntity {
+  protected read(cls: ts.ClassDeclaration, file: string): TypeormEntity {
     const name = cls.name!.text;
     const entity = decoratorsOf(cls).find((d) => d.name === 'Entity');
     const arg = entity?.args[0];

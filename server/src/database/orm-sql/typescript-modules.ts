@@ -15,6 +15,12 @@ export class TsModules {
 
   constructor(readonly sources: OrmSources) {}
 
+  /** The modules of these files alone (the embedded database's DDL reads the files it was given). */
+  static ofFiles(files: ReadonlyArray<{ abs: string; text: string }>): TsModules {
+    const texts = new Map(files.map((f) => [f.abs, f.text]));
+    return new TsModules({ read: (f) => texts.get(f), modelFiles: () => [], pythonTree: () => undefined });
+  }
+
   sourceFile(file: string): ts.SourceFile | undefined {
     if (!this.parsed.has(file)) {
       const text = this.sources.read(file);

@@ -9,7 +9,6 @@
 import ts from 'typescript';
 import { decoratorsOf, optionsOf } from '../../languages/typescript/decorators';
 import { MikroOrmEntities, type MikroOrmEntity } from '../orm-sql/mikro-orm-entities';
-import type { OrmSources } from '../orm-sql/orm-call-sql';
 import { TsModules } from '../orm-sql/typescript-modules';
 import { createTable, type TypeormSourceFile } from './typeorm-ddl';
 import type { SchemaStatement } from './workspace-schema';
@@ -22,9 +21,7 @@ export function mayDeclareMikroOrmEntities(text: string): boolean {
 const q = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
 export function mikroOrmDdl(files: readonly TypeormSourceFile[], existing: ReadonlySet<string>): { statements: SchemaStatement[]; files: string[] } {
-  const texts = new Map(files.map((f) => [f.abs, f.text]));
-  const sources: OrmSources = { read: (f) => texts.get(f), modelFiles: () => [], pythonTree: () => undefined };
-  const modules = new TsModules(sources);
+  const modules = TsModules.ofFiles(files);
   const tables: SchemaStatement[] = [];
   const after: SchemaStatement[] = [];
   const used = new Set<string>();

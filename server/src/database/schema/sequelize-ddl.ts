@@ -7,7 +7,6 @@
  * the primary key, and timestamps; a through model gets the keys it lacks) (orm-sql/
  * sequelize-definitions.ts). Tables another source creates are left to it.
  */
-import type { OrmSources } from '../orm-sql/orm-call-sql';
 import { associationKey, inflectUnderscore, madeThroughColumns, throughTable, type SequelizeModel } from '../../languages/typescript/sequelize-definitions';
 import { SequelizeModels } from '../orm-sql/sequelize-models';
 import { TsModules } from '../orm-sql/typescript-modules';
@@ -25,9 +24,7 @@ export function mayDeclareSequelizeModels(text: string): boolean {
 }
 
 export function sequelizeDdl(files: readonly SequelizeSourceFile[], existing: ReadonlySet<string>): { statements: SchemaStatement[]; files: string[] } {
-  const texts = new Map(files.map((f) => [f.abs, f.text]));
-  const sources: OrmSources = { read: (f) => texts.get(f), modelFiles: () => [], pythonTree: () => undefined };
-  const modules = new TsModules(sources);
+  const modules = TsModules.ofFiles(files);
   const models: Array<{ model: SequelizeModel; rel: string }> = [];
   for (const f of files) {
     for (const model of new SequelizeModels(f.abs, modules).modelsOf(f.abs)) models.push({ model, rel: f.rel });

@@ -7,7 +7,6 @@
  */
 import ts from 'typescript';
 import { decoratorsOf } from '../../languages/typescript/decorators';
-import type { OrmSources } from '../orm-sql/orm-call-sql';
 import { TypeormEntities, type TypeormEntity } from '../orm-sql/typeorm-entities';
 import { TsModules } from '../orm-sql/typescript-modules';
 import type { SchemaStatement } from './workspace-schema';
@@ -27,9 +26,7 @@ export function mayDeclareEntities(text: string): boolean {
 const q = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
 export function typeormDdl(files: readonly TypeormSourceFile[], existing: ReadonlySet<string>): { statements: SchemaStatement[]; files: string[] } {
-  const texts = new Map(files.map((f) => [f.abs, f.text]));
-  const sources: OrmSources = { read: (f) => texts.get(f), modelFiles: () => [], pythonTree: () => undefined };
-  const modules = new TsModules(sources);
+  const modules = TsModules.ofFiles(files);
   const tables: SchemaStatement[] = [];
   const after: SchemaStatement[] = [];
   const used = new Set<string>();

@@ -33,6 +33,39 @@ function isModuleLevel(fn: Node): boolean {
   return p?.type === 'module';
 }
 
+/** Modules of Python's standard library that loops call into most: never a project's helpers. */
+const STANDARD_LIBRARY = new Set(['os', 're', 'json', 'sys', 'math', 'time', 'datetime', 'logging', 'itertools', 'collections', 'functools', 'random', 'string', 'typing', 'pathlib', 'subprocess', 'shutil', 'copy', 'decimal', 'uuid', 'hashlib', 'base64', 'operator', 'csv', 'io', 'struct', 'inspect', 'warnings', 'textwrap', 'urllib', 'asyncio']);
+
+/**
+ * Names bound to modules of the project: `from . import services` → services → '.services',
+ * `from blog import services` → 'blog.services', `import blog.services as services`. A name that
+ * turns out to be a function (`from .services import customer_for`) finds no module by that name.
+ */
+export function importedModules(root: Node): Map<string, string> {
+  const out = new Map<string, string>();
+  const add = (local: string, module: string) => {
+    if (!STANDARD_LIBRARY.has(module.split('.')[0])) out.set(local, module);
+  };
+  const join = (base: string, name: string) => (/\.$/.test(base) ? `${base}${name}` : `${base}.${name}`);
+  for (const st of root.namedChildren) {
+    if (st?.type === 'import_from_statement') {
+      const module = field(st, 'module_name')?.text ?? '';
+      if (!module) continue;
+      for (const n of st.childrenForFieldName('name')) {
+        if (n?.type === 'aliased_import') add(field(n, 'alias')?.text ?? '', join(module, field(n, 'name')?.text ?? ''));
+        else if (n) add(n.text, join(module, n.text));
+      }
+    } else if (st?.type === 'import_statement') {
+      for (const n of st.childrenForFieldName('name')) {
+        if (n?.type === 'aliased_import') add(field(n, 'alias')?.text ?? '', field(n, 'name')?.text ?? '');
+        // `import blog.services`: calls name it in full (`blog.services.load(…)`).
+        else if (n) add(n.text, n.text);
+      }
+    }
+  }
+  return out;
+}
+
 /** `from .services import customer_for as cf` → cf → { module: '.services', name: 'customer_for' }. */
 export function importedNames(root: Node): Map<string, { module: string; name: string }> {
   const out = new Map<string, { module: string; name: string }>();
@@ -78,6 +111,18 @@ export function pythonHelpers(root: Node, queries: readonly PyQueryFact[]): PyHe
     if (isModuleLevel(h.fn)) out.exported.push({ name, chain: h.chain, orm: h.query.orm, operation: h.query.operation, write: h.query.write });
   }
   const imported = importedNames(root);
+  // `services.customer_for(order)` on a module the file imports.
+  const modules = importedModules(root);
+  if (modules.size) {
+    for (const call of allCalls) {
+      const f = field(call, 'function');
+      const owner = f?.type === 'attribute' ? field(f, 'object')?.text : undefined;
+      const module = owner && modules.get(owner);
+      if (!f || !module) continue;
+      const loop = enclosingLoop(call);
+      if (loop) out.imported.push({ local: f.text, imported: field(f, 'attribute')!.text, module, loop: loop.fact, usesLoopItem: usesItem(loop, call), start: f.startIndex, end: f.endIndex });
+    }
+  }
   for (const call of calls) {
     const name = calledName(call)!;
     const helper = helpers.get(name);
