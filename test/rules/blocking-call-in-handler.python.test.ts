@@ -179,6 +179,13 @@ ruleTests('blocking-call-in-handler', {
       code: 'from django.http import HttpResponse\nfrom .emails import send_welcome\n\n\ndef signup(request):\n    send_welcome(request.user)\n    return HttpResponse(status=201)\n',
       findings: [{ line: 6, message: /`send_mail` makes the request wait on a third party in `send_welcome`/ }],
     },
+    {
+      name: 'an email send behind a helper called on an imported module (`from . import emails`)',
+      file: 'accounts/views.py',
+      workspace: { 'accounts/emails.py': 'from django.core.mail import send_mail\n\n\ndef send_welcome(user):\n    send_mail("Welcome", "Hi", "noreply@example.com", [user.email])\n' },
+      code: 'from django.http import HttpResponse\nfrom . import emails\n\n\ndef signup(request):\n    emails.send_welcome(request.user)\n    return HttpResponse(status=201)\n',
+      findings: [{ line: 6, message: /`send_mail` makes the request wait on a third party in `emails\.send_welcome`, which the django handler `signup` calls/ }],
+    },
   ],
 });
 

@@ -7,7 +7,7 @@
  * pool) run them in threads.
  */
 import type { BlockingCallFact, EffectHelperFact, OutboundCallFact, RequestPathImportFact } from '../facts';
-import { importedNames } from './helpers';
+import { importedModules, importedNames } from './helpers';
 import { isAsync, requestPathOf, type PyReach } from './handlers';
 import { headName, qualifiedName, type ModuleNames } from './imports';
 import { args, field, keywordArg, nodesOfTypes, walk, type Node } from './tree';
@@ -219,6 +219,7 @@ export function pythonBlockingCalls(root: Node, names: ModuleNames, reach: Reado
   const clients = clientNames(root, names);
   const bound = asNames(root);
   const imported = importedNames(root);
+  const modules = importedModules(root);
   const direct: Array<{ call: Node; effect: EffectHelperFact }> = [];
   nodesOfTypes(root, ['call']).forEach((n) => {
     if (n.type !== 'call' || isAwaited(n)) return;
@@ -232,7 +233,10 @@ export function pythonBlockingCalls(root: Node, names: ModuleNames, reach: Reado
     if (!path) return;
     const { handler, chain } = path.reach;
     const base = { start: f.startIndex, end: f.endIndex, api: f.text, handler: handler.fact, chain };
-    const target = f.type === 'identifier' ? imported.get(f.text) : undefined;
+    // `send_welcome(user)` imported from a module, or `emails.send_welcome(user)` on one.
+    const owner = f.type === 'attribute' ? field(f, 'object')?.text : undefined;
+    const module = owner ? modules.get(owner) : undefined;
+    const target = f.type === 'identifier' ? imported.get(f.text) : module ? { module, name: field(f, 'attribute')!.text } : undefined;
     if (target) out.imports.push({ ...base, local: f.text, imported: target.name, module: target.module });
     const holder = n.parent?.type === 'await' ? n.parent.parent : n.parent;
     const at = { callStart: n.startIndex, callEnd: n.endIndex, qualified: qualified ?? f.text, framework: handler.fact.framework, statement: holder?.type === 'expression_statement' };
