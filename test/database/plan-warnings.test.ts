@@ -24,6 +24,16 @@ describe('database: plan warnings', () => {
       'Execution Time': 14.3,
     });
     assert.equal(planSummary(plan), 'Index Scan using posts_created_at_id_idx on posts · 20 rows · 14.3 ms');
+    // A sort over one scan names the scan's table too.
+    const sorted = normalisePlan({
+      Plan: {
+        'Node Type': 'Sort', 'Plan Rows': 18, 'Actual Rows': 18, 'Actual Loops': 1, 'Startup Cost': 0, 'Total Cost': 9, 'Actual Total Time': 0.9,
+        Plans: [{ 'Node Type': 'Bitmap Heap Scan', 'Relation Name': 'tweet', 'Plan Rows': 18, 'Actual Rows': 18, 'Actual Loops': 1, 'Startup Cost': 0, 'Total Cost': 8, 'Actual Total Time': 0.2,
+          Plans: [{ 'Node Type': 'Bitmap Index Scan', 'Index Name': 'tweet_user_id', 'Plan Rows': 18, 'Actual Rows': 18, 'Actual Loops': 1, 'Startup Cost': 0, 'Total Cost': 1, 'Actual Total Time': 0.1 }] }],
+      },
+      'Execution Time': 0.93,
+    });
+    assert.equal(planSummary(sorted), 'Sort over Bitmap Heap Scan on tweet · 18 rows · 0.93 ms');
     const bare = normalisePlan({ Plan: { 'Node Type': 'Result', 'Plan Rows': 1, 'Actual Rows': 1, 'Actual Loops': 1, 'Startup Cost': 0, 'Total Cost': 0.01, 'Actual Total Time': 0.01 }, 'Execution Time': 0.02 });
     assert.match(planSummary(bare), /^Result · 1 row · /);
   });

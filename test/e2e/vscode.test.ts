@@ -46,6 +46,23 @@ const CELERY_TASKS_TEXT =
   'from celery import shared_task\nfrom django.core.mail import send_mail\n\n\n@shared_task\ndef send_mail_task(*args, **kwargs):\n' +
   '    """`send_mail` on a Celery worker, after the response."""\n    send_mail(*args, **kwargs)\n';
 
+/** A Peewee app and a MikroORM service: their queries are explained through the SQL PerfLens translates them to. */
+const PEEWEE_MODELS = 'peewee-app/models.py';
+const PEEWEE_MODELS_TEXT =
+  'import datetime\nfrom peewee import CharField, DateTimeField, ForeignKeyField, Model, PostgresqlDatabase, TextField\n\ndb = PostgresqlDatabase("app")\n\n\n' +
+  'class BaseModel(Model):\n    class Meta:\n        database = db\n\n\nclass User(BaseModel):\n    username = CharField(unique=True)\n\n\n' +
+  'class Tweet(BaseModel):\n    user = ForeignKeyField(User, backref="tweets")\n    message = TextField()\n    created_date = DateTimeField(default=datetime.datetime.now)\n';
+const PEEWEE_VIEWS = 'peewee-app/views.py';
+const PEEWEE_VIEWS_TEXT = 'from models import Tweet\n\n\ndef timeline(user_id):\n    return list(Tweet.select().where(Tweet.user == user_id).order_by(Tweet.created_date.desc()).limit(20))\n';
+const MIKRO_ENTITIES = 'mikro-app/src/entities.ts';
+const MIKRO_ENTITIES_TEXT =
+  "import { Entity, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';\n\n@Entity()\nexport class Author {\n  @PrimaryKey() id!: number;\n  @Property() fullName!: string;\n}\n\n" +
+  '@Entity()\nexport class Book {\n  @PrimaryKey() id!: number;\n  @Property() title!: string;\n  @Property() createdAt = new Date();\n  @ManyToOne(() => Author) author!: Author;\n}\n';
+const MIKRO_SERVICE = 'mikro-app/src/books.ts';
+const MIKRO_SERVICE_TEXT =
+  "import { EntityManager } from '@mikro-orm/postgresql';\nimport { Book } from './entities';\n\nexport function latest(em: EntityManager, authorId: number) {\n" +
+  "  return em.find(Book, { author: authorId }, { orderBy: { createdAt: 'desc' }, limit: 20 });\n}\n";
+
 /** The workspace's own settings: fix-all on save, and no TypeScript errors about the demo's missing node_modules. */
 const WORKSPACE_SETTINGS = {
   'editor.codeActionsOnSave': { 'source.fixAll.perflens': 'explicit' },
@@ -74,8 +91,10 @@ describe('e2e: VS Code (code-server) with the packaged extension', function () {
     fs.writeFileSync(path.join(workspace, '.vscode/settings.json'), JSON.stringify(WORKSPACE_SETTINGS, null, 2));
     fs.mkdirSync(path.join(workspace, path.dirname(MIGRATION)));
     fs.writeFileSync(path.join(workspace, MIGRATION), MIGRATION_TEXT);
-    fs.mkdirSync(path.join(workspace, path.dirname(DRIZZLE)), { recursive: true });
-    fs.writeFileSync(path.join(workspace, DRIZZLE), DRIZZLE_TEXT);
+    for (const [file, text] of [[DRIZZLE, DRIZZLE_TEXT], [PEEWEE_MODELS, PEEWEE_MODELS_TEXT], [PEEWEE_VIEWS, PEEWEE_VIEWS_TEXT], [MIKRO_ENTITIES, MIKRO_ENTITIES_TEXT], [MIKRO_SERVICE, MIKRO_SERVICE_TEXT]]) {
+      fs.mkdirSync(path.join(workspace, path.dirname(file)), { recursive: true });
+      fs.writeFileSync(path.join(workspace, file), text);
+    }
     // What the fixes must write, from the CLI on the untouched copy.
     expected.quickFix = textAfterFix(workspace, QUICK_FIX.file, QUICK_FIX.rule, QUICK_FIX.line, QUICK_FIX.title);
     expected.fixAll = textAfterSafeFixes(workspace, FASTAPI);
@@ -339,6 +358,27 @@ describe('e2e: VS Code (code-server) with the packaged extension', function () {
     assert.match(view, /FROM "Post"/);
     await workbench!.waitForNoNotifications();
     await shot('explain-orm-call');
+  });
+
+  it('explains a Peewee query and a MikroORM find: the SQL they issue, planned on their own tables', async function () {
+    this.timeout(120_000);
+    await workbench!.openFile(PEEWEE_VIEWS);
+    await workbench!.goTo(5, 20);
+    await workbench!.runCommand('PerfLens: Explain Query');
+    await workbench!.waitForInlineText(/ (on "?tweet"?|using tweet_\w+) · [\d,]+ rows? · [\d.,]+ ms/);
+    const peewee = await workbench!.planViewText('translated by PerfLens');
+    assert.match(peewee, /Tweet \(Peewee\) → SQL/);
+    assert.match(peewee, /FROM "tweet" WHERE \("tweet"\."user_id" = \$1\)/);
+    await workbench!.waitForNoNotifications();
+    await shot('explain-peewee-query');
+    await workbench!.openFile(MIKRO_SERVICE);
+    await workbench!.goTo(5, 12);
+    await workbench!.runCommand('PerfLens: Explain Query');
+    await workbench!.waitForInlineText(/ (on "?book"?|using book_\w+) · [\d,]+ rows? · [\d.,]+ ms/);
+    const mikro = await workbench!.planViewText('em.find → SQL');
+    assert.match(mikro, /FROM "book" WHERE "book"\."author_id" = \$1 ORDER BY "book"\."created_at" DESC LIMIT 20/);
+    await workbench!.waitForNoNotifications();
+    await shot('explain-mikro-orm-find');
   });
 
   it('compares offset and keyset pagination from the code lens above an offset query', async function () {

@@ -1,6 +1,7 @@
 /**
  * The one line an editor shows at the end of a query: the node where the time goes, the rows it
- * handled and the whole statement's time — "Seq Scan on posts · 98,543 rows · 2,847 ms".
+ * handled and the whole statement's time — "Seq Scan on posts · 98,543 rows · 2,847 ms", "Sort over
+ * Index Scan on posts · 20 rows · 1.20 ms".
  */
 import { allNodes, nodeLabel, rowsHandled, selfCost, selfMs, type NormalisedPlan, type PlanNode } from './plan-tree';
 
@@ -9,7 +10,20 @@ export function planSummary(plan: NormalisedPlan): string {
   const rows = rowsHandled(hot);
   const rowText = `${formatCount(rows)} ${rows === 1 ? 'row' : 'rows'}${plan.analyzed ? '' : ' (estimated)'}`;
   const cost = plan.analyzed && plan.executionMs !== undefined ? formatMs(plan.executionMs) : `cost ${formatCount(plan.root.cost.total)}`;
-  return `${nodeLabel(hot)} · ${rowText} · ${cost}`;
+  return `${hotLabel(hot)} · ${rowText} · ${cost}`;
+}
+
+/**
+ * The hot node's label; a node that names no table (a Sort, an Aggregate) over one input also names
+ * the scan that feeds it, so that the line says which table the query reads: "Sort over Bitmap Heap
+ * Scan on tweet".
+ */
+function hotLabel(hot: PlanNode): string {
+  const label = nodeLabel(hot);
+  if (hot.relation || hot.index || hot.label) return label;
+  let n = hot;
+  while (n.children.length === 1 && !n.relation && !n.index) n = n.children[0];
+  return n !== hot && (n.relation || n.index) ? `${label} over ${nodeLabel(n)}` : label;
 }
 
 /**

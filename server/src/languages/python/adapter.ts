@@ -71,12 +71,28 @@ const ORM_MODULES: Array<[RegExp, OrmId]> = [
   [/^sqlalchemy(\.|$)|^flask_sqlalchemy(\.|$)/, 'sqlalchemy'],
   [/^peewee(\.|$)|^playhouse(\.|$)/, 'peewee'],
 ];
+/** `.select(…)`, `.get_by_id(`, `.get(`, `.get_or_none(`: where a Peewee model's own calls start. */
+const PEEWEE_CALLS = /\.(select|get_by_id|get|get_or_none)\(((?:\s*[A-Z][\w.]*\s*,?)*\))?/g;
+
 /**
  * Calls only Peewee's models have: `Tweet.select()`, `Tweet.select(Tweet, User.username)`,
  * `User.get_by_id(…)`, `User.get(User.username == …)` (SQLAlchemy's select is a function; Django's
- * queries go through `.objects`).
+ * queries go through `.objects`). Scanned from each call's name back to its receiver: a regex that
+ * starts at every capitalised word costs far more on a long file.
  */
-const PEEWEE_SHAPE = /\b[A-Z]\w*\.select\((?:\s*[A-Z][\w.]*\s*,?)*\)|\b[A-Z]\w*\.get_by_id\(|\b([A-Z]\w*)\.get(?:_or_none)?\(\s*\1\.\w+\s*[=!<>]=/;
+function hasPeeweeShape(text: string): boolean {
+  PEEWEE_CALLS.lastIndex = 0;
+  for (let m = PEEWEE_CALLS.exec(text); m; m = PEEWEE_CALLS.exec(text)) {
+    let i = m.index;
+    while (i > 0 && /\w/.test(text[i - 1])) i--;
+    const model = text.slice(i, m.index);
+    if (!/^[A-Z]/.test(model)) continue;
+    if (m[1] === 'get_by_id' || (m[1] === 'select' && m[2] !== undefined)) return true;
+    // `User.get(User.username == …)`: a comparison of the same model's field.
+    if (m[1] !== 'select' && new RegExp(`^\\s*${model}\\.\\w+\\s*[=!<>]=`).test(text.slice(PEEWEE_CALLS.lastIndex, PEEWEE_CALLS.lastIndex + 200))) return true;
+  }
+  return false;
+}
 const DIALECTS: Array<[RegExp, SqlDialect]> = [
   [/^(psycopg2?|asyncpg|pg8000|psycopg_pool)(\.|$)/, 'postgresql'],
   [/^(MySQLdb|pymysql|mysql\.connector|aiomysql|asyncmy)(\.|$)/, 'mysql'],
@@ -283,7 +299,7 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
       }
     }
     // Views often import only their models (`from .models import Tweet`): Peewee's own shapes are the evidence then.
-    if (orms.size === 0 && PEEWEE_SHAPE.test(file.text)) orms.add('peewee');
+    if (orms.size === 0 && hasPeeweeShape(file.text)) orms.add('peewee');
     const problems: ParseProblem[] = facts.problems;
     // Calls already part of a recorded query's chain (node ids), so one query is one fact.
     const counted = new Set<number>();
