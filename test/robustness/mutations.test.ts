@@ -7,6 +7,11 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Engine } from '../../server/src/engine/analyze';
+import { createPythonParser } from '../../server/src/languages/python/python-language';
+import { moduleClasses } from '../../server/src/database/schema/python-classes';
+import { peeweeDdl } from '../../server/src/database/schema/peewee-ddl';
+import { mikroOrmDdl } from '../../server/src/database/schema/mikro-orm-ddl';
+import { translateIn } from '../database/orm-sql/translate';
 import { REPO_ROOT, engineLog, lintText, testEngine } from '../harness/engine';
 
 // Every language: TS, Python and SQL queries; schema.prisma, entities, models and DDL.
@@ -60,6 +65,34 @@ describe('robustness: mutated fixtures', function () {
     for (const [code, file] of [[py, 'views.py'], [ts, 'loop.ts']]) {
       const findings = lintText(engine, code, file).findings.filter((f) => f.ruleId === 'n-plus-one');
       assert.equal(findings.length, n, file);
+    }
+  });
+
+  // The embedded database's readers of Peewee models and MikroORM entities, and their translators,
+  // read whatever the files hold: a mangled declaration is left out, it never throws.
+  it('Peewee models and MikroORM entities: the DDL readers and translators never throw on any mutation', async () => {
+    const models = 'import datetime\nfrom peewee import *\n\n\nclass BaseModel(Model):\n    class Meta:\n        database = db\n\n\nclass User(BaseModel):\n    username = CharField(unique=True, max_length=80)\n\n\nclass Tweet(BaseModel):\n    user = ForeignKeyField(User, backref="tweets", field="id")\n    price = DecimalField(8, 2)\n\n    class Meta:\n        indexes = ((("user", "price"), True),)\n        primary_key = CompositeKey("user", "price")\n';
+    const views = 'from .models import Tweet, User\n\n\ndef f(q, page):\n    return Tweet.select(Tweet, User).join(User, on=Tweet.user).where((User.username % q) | (Tweet.price << [1, 2])).order_by(-Tweet.price).paginate(page, 10)\n';
+    const entities = "import { Entity, Index, ManyToMany, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';\n\n@Entity({ tableName: 'books' })\n@Index({ properties: ['author', 'title'] })\nexport class Book {\n  @PrimaryKey() id!: number;\n  @Property({ length: 80 }) title!: string;\n  @ManyToOne(() => Author, { nullable: true }) author?: Author;\n  @ManyToMany(() => Book) related = [];\n}\n\n@Entity()\nexport class Author {\n  @PrimaryKey({ type: 'uuid' }) id!: string;\n}\n";
+    const service = "import { EntityManager } from '@mikro-orm/core';\nimport { Book } from './entities';\nexport const f = (em: EntityManager, q: string) => em.find(Book, { $or: [{ title: { $ilike: q } }, { author: null }] }, { orderBy: [{ title: 'desc nulls last' }], limit: 5 });\n";
+    const parser = await createPythonParser();
+    try {
+      for (const [what, mutated] of mutations(models)) {
+        const tree = parser.parse(mutated);
+        if (!tree) continue;
+        try {
+          assert.doesNotThrow(() => peeweeDdl([{ classes: moduleClasses(tree.rootNode), source: 'models.py' }], new Set(['models.py'])), `Peewee DDL, ${what}`);
+          await translateIn({ '/ws/models.py': mutated, '/ws/views.py': views }, '/ws/views.py', 'Tweet.select(').catch((e: Error) => assert.equal(e.name, 'UntranslatableCall', `Peewee translation, ${what}: ${e.stack}`));
+        } finally {
+          tree.delete();
+        }
+      }
+    } finally {
+      parser.delete();
+    }
+    for (const [what, mutated] of mutations(entities)) {
+      assert.doesNotThrow(() => mikroOrmDdl([{ abs: '/ws/entities.ts', rel: 'entities.ts', text: mutated }], new Set()), `MikroORM DDL, ${what}`);
+      await translateIn({ '/ws/entities.ts': mutated, '/ws/service.ts': service }, '/ws/service.ts', 'em.find(').catch((e: Error) => assert.equal(e.name, 'UntranslatableCall', `MikroORM translation, ${what}: ${e.stack}`));
     }
   });
 

@@ -21,10 +21,17 @@ export class TsModules {
     return new TsModules({ read: (f) => texts.get(f), modelFiles: () => [], pythonTree: () => undefined });
   }
 
+  /** The file's syntax tree; undefined when it cannot be read, or parsed (brackets nested past the parser's stack). */
   sourceFile(file: string): ts.SourceFile | undefined {
     if (!this.parsed.has(file)) {
       const text = this.sources.read(file);
-      this.parsed.set(file, text === undefined ? undefined : ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS));
+      let sf: ts.SourceFile | undefined;
+      try {
+        sf = text === undefined ? undefined : ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+      } catch {
+        // A stack overflow of TypeScript's recursive parser: the file's declarations are not known.
+      }
+      this.parsed.set(file, sf);
     }
     return this.parsed.get(file);
   }

@@ -50,8 +50,12 @@ function columnType(c: DrizzleColumn): string {
 export function drizzleDdl(files: readonly DrizzleSourceFile[], existing: ReadonlySet<string>, casing?: DrizzleCasing): { statements: SchemaStatement[]; files: string[] } {
   const all: Array<{ table: DrizzleTable; rel: string }> = [];
   for (const f of files) {
-    const sf = ts.createSourceFile(f.abs, f.text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
-    for (const table of drizzleTables(sf, casing)) if (table.dialect !== 'mysql') all.push({ table, rel: f.rel });
+    try {
+      const sf = ts.createSourceFile(f.abs, f.text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+      for (const table of drizzleTables(sf, casing)) if (table.dialect !== 'mysql') all.push({ table, rel: f.rel });
+    } catch {
+      // A file TypeScript cannot parse (brackets nested past its stack) declares no table here; the others still do.
+    }
   }
   const byVariable = new Map(all.map((t) => [t.table.name, t.table]));
   const creates: SchemaStatement[] = [];

@@ -94,12 +94,25 @@ export async function pythonModelsDdl(files: readonly PythonSourceFile[]): Promi
     }
     peewee.sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
     settings.appAutoFields = appAutoFields;
-    const statements = [...djangoDdl(django, settings), ...sqlalchemyDdl(sqlalchemy), ...(peeweeSources.size ? peeweeDdl(peewee, peeweeSources) : [])];
+    // Each ORM's reader on its own: declarations one cannot read leave the others' tables.
+    const statements = [
+      ...orEmpty(() => djangoDdl(django, settings)),
+      ...orEmpty(() => sqlalchemyDdl(sqlalchemy)),
+      ...(peeweeSources.size ? orEmpty(() => peeweeDdl(peewee, peeweeSources)) : []),
+    ];
     return { statements, files: [...new Set(statements.map((s) => s.source))].sort() };
   } finally {
     // The statements are plain strings; the trees go now (WASM memory is not garbage-collected).
     for (const tree of trees) tree.delete();
     parser.delete();
+  }
+}
+
+function orEmpty(make: () => SchemaStatement[]): SchemaStatement[] {
+  try {
+    return make();
+  } catch {
+    return [];
   }
 }
 
