@@ -80,6 +80,12 @@ describe('orm-sql: MikroORM', () => {
       `SELECT "books"."id", "books"."title" FROM "books" WHERE "books"."author_id" = ANY($1) AND "books"."price" IS NOT NULL ORDER BY "books"."price" DESC NULLS LAST, "books"."id" ASC`,
     ],
     ['count', "this.em.count(BookTag, { title: { $like: q } })", `SELECT count(*) AS "count" FROM "books" WHERE "books"."title" LIKE $1`],
+    [
+      'a query builder: leftJoinAndSelect a to-one relation, where on both aliases, orWhere, orderBy, limit with offset',
+      "this.em.createQueryBuilder(BookTag, 'b').select(['b.id', 'b.title']).leftJoinAndSelect('b.author', 'a').where({ 'a.fullName': q }).orWhere({ price: { $lt: 5 } }).orderBy({ 'b.createdAt': 'desc' }).limit(10, 20).getResultList()",
+      `SELECT "books"."id", "books"."title", "author"."id", "author"."created_at", "author"."full_name", "author"."mail" FROM "books" LEFT JOIN "author" ON "author"."id" = "books"."author_id" WHERE "author"."full_name" = $1 OR "books"."price" < 5 ORDER BY "books"."created_at" DESC LIMIT 10 OFFSET 20`,
+    ],
+    ['a repository\'s query builder counted', "this.books.createQueryBuilder('b').where({ author: authorId }).getCount()", `SELECT count(*) AS "count" FROM "books" WHERE "books"."author_id" = $1`],
     ['findAll with where in the options', 'this.em.findAll(BookTag, { where: { price: { $gt: 5 } }, limit: 10 })', `SELECT ${BOOKS} FROM "books" WHERE "books"."price" > 5 LIMIT 10`],
   ];
   for (const [name, code, expected] of cases) {
@@ -96,5 +102,6 @@ describe('orm-sql: MikroORM', () => {
     await assert.rejects(sql("this.em.find(BookTag, { author: { fullName: 'x' } })"), /conditions on the properties of the relation `author` are not translated/);
     await assert.rejects(sql('this.em.find(BookTag, { nope: 1 })'), /`nope` is not a property of BookTag/);
     await assert.rejects(sql('this.em.find(BookTag, {}, { groupBy: ["title"] })'), /the `groupBy` option is not translated/);
+    await assert.rejects(sql("this.em.createQueryBuilder(BookTag, 'b').where('b.price > ?', [1]).getResultList()"), /`where` with raw SQL .* is not translated; where objects are/);
   });
 });

@@ -5,8 +5,9 @@
  * object: values (an entity or its key for a relation), arrays as IN, `null`, the operators `$eq`,
  * `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$like`, `$ilike`, `$not`, and `$and`/`$or`;
  * a primary key alone (`em.findOne(Book, id)`). Options: `orderBy` (object or array, `'desc'`,
- * `QueryOrder.DESC`, `-1`), `limit`, `offset`, `fields`; `populate` loads more and is noted.
- * Tables and columns come from the entities (mikro-orm-entities.ts).
+ * `QueryOrder.DESC`, `-1`), `limit`, `offset`, `fields`; `populate` loads more and is noted. Query
+ * builders (`em.createQueryBuilder(Book, 'b')`) with where objects, to-one joins, orderBy and
+ * limit/offset. Tables and columns come from the entities (mikro-orm-entities.ts).
  */
 import ts from 'typescript';
 import type { TsQueryFact } from '../../languages/typescript/queries';
@@ -28,7 +29,18 @@ export function translateMikroOrmCall(fact: TsQueryFact, modules: TsModules, fil
   const fail = (what: string): never => {
     throw new UntranslatableCall(callee, what);
   };
-  if (fact.chain?.some((c) => ts.isPropertyAccessExpression(c.expression) && c.expression.name.text === 'createQueryBuilder')) fail('query builders are not translated yet (em.find and repositories are)');
+  const entities = new MikroOrmEntities(file, modules);
+  const notes: string[] = [];
+  const params = new Parameters();
+  /** The entities a key may name by alias (`b.title`); the root's alias is its table's name unless the builder names one. */
+  const aliases = new Map<string, MikroOrmEntity>();
+  let entity: MikroOrmEntity;
+  const entityNamed = (name: string): MikroOrmEntity => {
+    const e = entities.entity(name) ?? fail(`no MikroORM entity \`${name}\` found (looked in the workspace index, the module it is imported from and this file)`);
+    return e.unsupported ? fail(e.unsupported) : e;
+  };
+  const builder = fact.chain?.find((c) => ts.isPropertyAccessExpression(c.expression) && c.expression.name.text === 'createQueryBuilder');
+  if (builder) return queryBuilder(fact.chain!, builder);
   const method = ts.isPropertyAccessExpression(call.expression) ? call.expression.name.text : '';
   if (!METHODS.has(method)) fail(`\`${method}\` is not translated (${[...METHODS].join(', ')} are)`);
   const receiver = (call.expression as ts.PropertyAccessExpression).expression;
@@ -38,12 +50,8 @@ export function translateMikroOrmCall(fact: TsQueryFact, modules: TsModules, fil
   const entityName = managerStyle
     ? (first as ts.Identifier).text
     : repositoryEntity(receiver) ?? fail(`which entity \`${oneLine(receiver.getText())}\` is a repository of is not known here (use em.find(Entity, …), em.getRepository(Entity) or EntityRepository<Entity>)`);
-  const entities = new MikroOrmEntities(file, modules);
-  const entity = entities.entity(entityName) ?? fail(`no MikroORM entity \`${entityName}\` found (looked in the workspace index, the module it is imported from and this file)`);
-  if (entity.unsupported) fail(entity.unsupported);
+  entity = entityNamed(entityName);
   const args = call.arguments.slice(managerStyle ? 1 : 0);
-  const notes: string[] = [];
-  const params = new Parameters();
   // findAll takes its where in the options; the others take it first.
   const whereArg = method === 'findAll' ? undefined : args[0];
   const optionsArg = method === 'findAll' ? args[0] : args[1];
@@ -74,6 +82,118 @@ export function translateMikroOrmCall(fact: TsQueryFact, modules: TsModules, fil
     if (c) return column(e.table, c.column);
     if (e.relations.some((r) => r.property === property)) fail(`\`${property}\` of ${e.name} is a collection: conditions on it are not translated`);
     return fail(`\`${property}\` is not a property of ${e.name}`);
+  }
+
+  /**
+   * `em.createQueryBuilder(Book, 'b')` (or a repository's `createQueryBuilder('b')`) with select,
+   * where/andWhere/orWhere (where objects), joins of to-one relations (`leftJoinAndSelect('b.author',
+   * 'a')`), orderBy, limit/offset, and getResultList/getResult/getSingleResult/getCount/execute.
+   */
+  function queryBuilder(chain: ts.CallExpression[], start: ts.CallExpression): OrmTranslation {
+    const receiver = (start.expression as ts.PropertyAccessExpression).expression;
+    const a0 = start.arguments[0] && unwrap(start.arguments[0]);
+    const managerStyle = !!a0 && ((ts.isIdentifier(a0) && /^[A-Z]/.test(a0.text)) || (ts.isStringLiteralLike(a0) && /^[A-Z]/.test(a0.text)));
+    const entityName = managerStyle ? (a0 as ts.Identifier | ts.StringLiteral).text : repositoryEntity(receiver) ?? fail(`which entity \`${oneLine(receiver.getText())}\` builds queries for is not known here`);
+    entity = entityNamed(entityName);
+    const aliasArg = start.arguments[managerStyle ? 1 : 0];
+    const alias = aliasArg && ts.isStringLiteralLike(aliasArg) ? aliasArg.text : entity.table;
+    aliases.set(alias, entity);
+    let columns: string[] | undefined;
+    const extra: string[] = [];
+    const joins: string[] = [];
+    let where: string[] = [];
+    const orderBy: string[] = [];
+    let limit: string | undefined;
+    let offset: string | undefined;
+    let count = false;
+    for (const c of chain.slice(chain.indexOf(start) + 1)) {
+      const m = ts.isPropertyAccessExpression(c.expression) ? c.expression.name.text : '';
+      const [a, b] = c.arguments;
+      switch (m) {
+        case 'select':
+        case 'addSelect': {
+          const list = a && unwrap(a);
+          const names = !list ? [] : ts.isArrayLiteralExpression(list) ? list.elements : [list];
+          const cols = names.flatMap((n) => {
+            const text = ts.isStringLiteralLike(n) ? n.text : fail(`the selection \`${oneLine(n.getText())}\` is not translated`);
+            if (text === '*' || /\.\*$/.test(text)) {
+              const owner = text === '*' ? entity : aliases.get(text.slice(0, -2)) ?? fail(`\`${text.slice(0, -2)}\` is not an alias of this query`);
+              return owner.columns.map((col) => column(owner.table, col.column));
+            }
+            const { owner, property } = keyed(text);
+            return [propertyColumn(owner, property)];
+          });
+          columns = m === 'select' ? cols : [...(columns ?? []), ...cols];
+          break;
+        }
+        case 'where':
+        case 'andWhere':
+        case 'orWhere': {
+          if (!a || !ts.isObjectLiteralExpression(unwrap(a))) fail(`\`${m}\` with raw SQL (\`${oneLine(a?.getText() ?? '')}\`) is not translated; where objects are`);
+          const cond = whereOf(a);
+          where = m === 'orWhere' && where.length ? [or([and(where), and(cond)])] : [...where, ...cond];
+          break;
+        }
+        case 'join':
+        case 'innerJoin':
+        case 'leftJoin':
+        case 'joinAndSelect':
+        case 'innerJoinAndSelect':
+        case 'leftJoinAndSelect': {
+          const path = a && ts.isStringLiteralLike(a) ? a.text : fail(`\`${m}\` takes the relation as a string (\`'b.author'\`)`);
+          const as = b && ts.isStringLiteralLike(b) ? b.text : fail(`\`${m}\` without an alias is not translated`);
+          const { owner, property } = keyed(path.includes('.') ? path : `${alias}.${path}`);
+          const rel = owner.relations.find((r) => r.property === property) ?? fail(`\`${property}\` is not a relation of ${owner.name}`);
+          if (!rel.joinColumn) fail(`joining the to-many relation \`${property}\` is not translated`);
+          const target = entityNamed(rel.target);
+          const key = target.columns.find((x) => (rel.joinColumn!.referenced ? x.column === rel.joinColumn!.referenced : x.primary)) ?? fail(`${target.name} has no primary key`);
+          aliases.set(as, target);
+          joins.push(`${/^left/.test(m) ? 'LEFT JOIN' : 'INNER JOIN'} ${quoteName(target.table)} ON ${column(target.table, key.column)} = ${column(owner.table, rel.joinColumn!.column)}`);
+          if (/AndSelect$/.test(m)) extra.push(...target.columns.map((x) => column(target.table, x.column)));
+          break;
+        }
+        case 'orderBy':
+          orderBy.push(...orderTerms(a ?? fail('orderBy() takes an object')));
+          break;
+        case 'limit':
+          limit = a ? valueSql(codeValue(a), params) : undefined;
+          if (b) offset = valueSql(codeValue(b), params);
+          break;
+        case 'offset':
+          offset = a ? valueSql(codeValue(a), params) : undefined;
+          break;
+        case 'getSingleResult':
+          limit ??= '1';
+          break;
+        case 'getCount':
+        case 'count':
+          count = true;
+          break;
+        case 'getResultAndCount':
+          notes.push('getResultAndCount also runs a count(*) with the same WHERE');
+          break;
+        case 'getResultList':
+        case 'getResult':
+        case 'execute':
+        case 'getKnexQuery':
+          break;
+        default:
+          fail(`\`.${m}()\` of the query builder is not translated`);
+      }
+    }
+    const table = quoteName(entity.table);
+    const description = `${oneLine(start.expression.getText())} → SQL`;
+    if (count) return { sql: renderSelect({ columns: ['count(*) AS "count"'], from: table, joins, where }), description, notes: [...params.notes(), ...notes] };
+    const selected = [...(columns ?? entity.columns.map((x) => column(entity.table, x.column))), ...extra];
+    return { sql: renderSelect({ columns: selected, from: table, joins, where, orderBy, limit, offset }), description, notes: [...params.notes(), ...notes] };
+  }
+
+  /** `b.title` → the entity aliased `b` and `title`; `title` → the root entity's. */
+  function keyed(key: string): { owner: MikroOrmEntity; property: string } {
+    const dot = key.indexOf('.');
+    if (dot < 0) return { owner: entity, property: key };
+    const owner = aliases.get(key.slice(0, dot)) ?? fail(`\`${key.slice(0, dot)}\` is not an alias of this query`);
+    return { owner, property: key.slice(dot + 1) };
   }
 
   function value(v: ts.Expression): string {
@@ -128,10 +248,11 @@ export function translateMikroOrmCall(fact: TsQueryFact, modules: TsModules, fil
       else if (key.startsWith('$')) fail(`the operator \`${key}\` is not translated`);
       else {
         // A relation compared to an entity object's properties would need a join.
-        const rel = entity.relations.find((r) => r.property === key);
+        const { owner, property } = keyed(key);
+        const rel = owner.relations.find((r) => r.property === property);
         const inner = unwrap(v);
         if (rel && ts.isObjectLiteralExpression(inner) && !inner.properties.some((p) => p.name && /^\$/.test(p.name.getText()))) fail(`conditions on the properties of the relation \`${key}\` are not translated`);
-        out.push(...condition(propertyColumn(entity, key), v));
+        out.push(...condition(propertyColumn(owner, property), v));
       }
     }
     return out;
@@ -163,7 +284,8 @@ export function translateMikroOrmCall(fact: TsQueryFact, modules: TsModules, fil
     const out: string[] = [];
     for (const [key, v] of objectEntries(e, 'orderBy', notes, fail)) {
       if (ts.isObjectLiteralExpression(unwrap(v))) fail(`ordering by the relation \`${key}\` is not translated`);
-      out.push(`${propertyColumn(entity, key)} ${direction(v)}`);
+      const { owner, property } = keyed(key);
+      out.push(`${propertyColumn(owner, property)} ${direction(v)}`);
     }
     return out;
   }
