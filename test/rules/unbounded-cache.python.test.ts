@@ -47,6 +47,12 @@ ruleTests('unbounded-cache', {
   ],
   invalid: [
     {
+      name: 'a Flask view memoizes per user id (`uid` is a user, not one of a few kinds)',
+      file: 'app.py',
+      code: 'import requests\nfrom flask import Flask, jsonify\n\napp = Flask(__name__)\n_profiles = {}\n\n\n@app.route("/users/<int:uid>/avatar")\ndef avatar(uid):\n    if uid not in _profiles:\n        _profiles[uid] = requests.get(f"https://avatars.example.com/{uid}", timeout=5).json()\n    return jsonify(_profiles[uid])\n',
+      findings: [{ line: 5, message: /`_profiles` is a module-level dict that gains an entry per new key/ }],
+    },
+    {
       name: 'module-level dict memo',
       file: 'geo.py',
       code: '_geo_cache = {}\n\n\ndef country_for(ip):\n    if ip not in _geo_cache:\n        _geo_cache[ip] = lookup(ip)\n    return _geo_cache[ip]\n',

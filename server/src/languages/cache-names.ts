@@ -18,4 +18,4 @@ export const CONSTANT_NAME = /^[A-Z][A-Z0-9_]*$/;
  * Keys from a small, fixed domain (a dialect, a model, a language, a class): a map keyed by them
  * holds one entry per kind of thing the program knows, whatever the traffic.
  */
-export const BOUNDED_KEY = /^(dialect|type|kind|name|locale|lang|language|env|mode|format|driver|provider|table|tableName|uid|\w*Uid|\w*_uid|schema|group|level|category|cls|klass|model|modelName|model_name|component|field|column|method|status|event|eventName|event_name|dtype|engine|backend|alias|using|db|database|connection)$/i;
+export const BOUNDED_KEY = /^(dialect|type|kind|name|locale|lang|language|env|mode|format|driver|provider|table|tableName|dispatch_uid|dispatchUid|schema|group|level|category|cls|klass|model|modelName|model_name|component|field|column|method|status|event|eventName|event_name|dtype|engine|backend|alias|using|db|database|connection)$/i;
