@@ -30,6 +30,8 @@ export interface InvalidCase {
   findings: Array<{ line: number; message?: RegExp }>;
   /** The whole text after applying the first finding's first fix. */
   output?: string;
+  /** The first finding has no fix at all (a rewrite there would break the code). */
+  noFix?: boolean;
   /** The other file that fix adds code to (Fix.addToFile), relative like `file`, and its whole text after. */
   otherFile?: { path: string; text: string };
   /** Other files of the workspace (e.g. models.py) that give cross-file knowledge. */
@@ -124,6 +126,7 @@ export function ruleTests(ruleId: string, cases: { valid: ValidCase[]; invalid: 
           if (expected.message) assert.match(found[i].message, expected.message);
         });
         checkFixes(engine, ruleId, c.file, c.code, found, models);
+        if (c.noFix) assert.deepEqual(found[0]?.fixes.map((f) => f.title), [], 'expected no fix');
         if (c.output !== undefined) {
           assert.ok(found[0]?.fixes[0], 'expected a fix');
           assert.equal(applyFix(c.code, found[0].fixes[0]), c.output);

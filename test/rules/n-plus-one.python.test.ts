@@ -344,6 +344,14 @@ ruleTests('n-plus-one', {
       findings: [{ line: 7, message: /`u\.tweets` queries Tweet rows per item of `users` \(a backref\)/ }],
     },
     {
+      name: 'Peewee: a backref counted per row gets the aggregate advice, not prefetch (a prefetched backref is a list, whose count() needs an argument)',
+      file: 'app/views.py',
+      workspace: { 'app/models.py': PEEWEE_MODELS },
+      code: 'import peewee\nfrom .models import Tweet, User\n\n\ndef counts():\n    return {u.username: u.tweets.count() for u in User.select()}\n',
+      findings: [{ line: 6, message: /`u\.tweets\.count\(\)` runs a COUNT query per item of `User\.select\(\)` \(a backref\): N\+1 queries\. Count in the query instead: `\.select\(User, fn\.COUNT\(Tweet\.id\)/ }],
+      noFix: true,
+    },
+    {
       name: 'Peewee: a view that imports only its models (Model.select() is Peewee\'s own shape)',
       file: 'app/views.py',
       workspace: { 'app/models.py': PEEWEE_MODELS },

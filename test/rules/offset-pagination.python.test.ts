@@ -138,6 +138,15 @@ ruleTests('offset-pagination', {
       findings: [{ line: 8 }, { line: 9 }],
     },
     {
+      name: 'Peewee: the index advice in Peewee\'s terms (Meta.indexes for one direction, add_index for mixed ones)',
+      file: 'app.py',
+      code: 'from flask import request\nfrom .models import Tweet\n\n\ndef index():\n    page = int(request.args.get("page", 1))\n    a = Tweet.select().order_by(Tweet.created_date.desc()).paginate(page, 20)\n    b = Tweet.select().order_by(Tweet.user, Tweet.created_date.desc()).paginate(page, 20)\n    return a, b\n',
+      findings: [
+        { line: 7, message: /It needs an index on \(created_date, id\): `\(\("created_date", "id"\), False\)` in Tweet\.Meta\.indexes/ },
+        { line: 8, message: /`Tweet\.add_index\(Tweet\.user, Tweet\.created_date\.desc\(\), Tweet\.id\.desc\(\)\)`/ },
+      ],
+    },
+    {
       name: 'SQL in a string whose %s values the call binds: the tuple gets the cursor, the function a parameter',
       file: 'raw.py',
       code: 'def page(cursor, owner, n):\n    cursor.execute("SELECT * FROM items WHERE owner = %s ORDER BY id LIMIT 20 OFFSET %s", (owner, n))\n',

@@ -134,7 +134,8 @@ async function* expand(paths: readonly string[], filter: FileFilter, log: (m: st
 
 /** Text that declares ORM relations: only such files are parsed in the model pass. */
 const DEFINES_MODELS: Record<string, RegExp> = {
-  python: /\b(ForeignKey|OneToOneField|ManyToManyField|relationship|Relationship)\s*\(/,
+  // Django, SQLAlchemy/SQLModel, and Peewee's ForeignKeyField/DeferredForeignKey.
+  python: /\b(ForeignKey|ForeignKeyField|DeferredForeignKey|OneToOneField|ManyToManyField|relationship|Relationship)\s*\(/,
   // TypeORM and sequelize-typescript decorators, Sequelize associations, Mongoose refs.
   typescript: /@(ManyToOne|OneToMany|OneToOne|ManyToMany|BelongsTo|HasMany|HasOne|BelongsToMany)\b|\.(belongsTo|hasMany|hasOne|belongsToMany)\s*\(|\bref\s*:/,
   // Indexes the schema has (CREATE INDEX, and the ones PRIMARY KEY and UNIQUE make), for advice

@@ -78,17 +78,26 @@ function sqlalchemyBatchFix(q: PyQueryFact, facts: PyFacts, text: string): Fix |
 /**
  * Peewee: a relation read per row of a `Model.select()`. The fix prefetches the related model
  * (`prefetch(query, User)`, one more query for all rows) where the query is the loop's own iterable:
- * prefetch returns a list, which the loop reads just as it read the query.
+ * prefetch returns a list, which the loop reads just as it read the query, and puts a list in each
+ * row's backref: a backref queried further (`.count()`, `.where(…)`) gets the message only.
  */
 function peeweeLazyLoad(a: ItemAccessFact, facts: PyFacts, text: string, target: string, kind: 'to-one' | 'to-many'): Detection | undefined {
   if (a.eagerLoaded.includes(`model:${target}`)) return undefined;
   const items = a.loop.iterable ? `\`${a.loop.iterable}\`` : 'the loop';
+  const access = `\`${a.loop.variables[0]}.${a.field}\``;
+  // A backref queried further per row (`u.tweets.count()`, `.where(…)`): prefetch would make it a
+  // list, which has none of those methods.
+  const method = kind === 'to-many' ? /^\s*\.\s*(\w+)/.exec(text.slice(a.end, a.end + 80))?.[1] : undefined;
+  if (method === 'count') {
+    const message = `\`${a.loop.variables[0]}.${a.field}.count()\` runs a COUNT query per item of ${items} (a backref): N+1 queries. Count in the query instead: \`.select(${a.model}, fn.COUNT(${target}.id).alias('${a.field}_count')).join(${target}, JOIN.LEFT_OUTER).group_by(${a.model})\`.`;
+    return { start: a.start, end: a.end, message, fixes: [] };
+  }
   const what = kind === 'to-one' ? `loads one ${target} per item of ${items} (a lazy foreign key)` : `queries ${target} rows per item of ${items} (a backref)`;
-  const message = `\`${a.loop.variables[0]}.${a.field}\` ${what}: N+1 queries. Load them with the items: \`prefetch(<query>, ${target})\`${kind === 'to-one' ? ` or \`.select(${a.model}, ${target}).join(${target})\`` : ''}.`;
+  const message = `${access} ${what}: N+1 queries. Load them with the items: \`prefetch(<query>, ${target})\`${kind === 'to-one' ? ` or \`.select(${a.model}, ${target}).join(${target})\`` : ''}.`;
   const iterable = a.loop.iterable;
   const fixes: Fix[] = [];
   const queryStart = iterable && a.eagerInsert !== undefined ? a.eagerInsert - iterable.length : -1;
-  if (iterable && queryStart >= 0 && text.slice(queryStart, a.eagerInsert) === iterable && /^[A-Z]\w*\.select\(/.test(iterable)) {
+  if (!method && iterable && queryStart >= 0 && text.slice(queryStart, a.eagerInsert) === iterable && /^[A-Z]\w*\.select\(/.test(iterable)) {
     const edits = [{ start: queryStart, end: a.eagerInsert!, newText: `prefetch(${iterable}, ${target})` }, ...ensureImport(facts, 'peewee', 'prefetch')];
     fixes.push({ title: `Prefetch ${target} with the items`, applicability: 'safe', edits });
   }

@@ -31,12 +31,17 @@ function declaredPagination(q: PyQueryFact, facts: PyFacts): { message: string; 
   }
 }
 
-/** Index advice in the ORM's own terms: Django `Meta.indexes`, SQLAlchemy `Index(…)`. */
+/** Index advice in the ORM's own terms: Django `Meta.indexes`, SQLAlchemy `Index(…)`, Peewee `Meta.indexes` or `add_index`. */
 function indexAdvice(q: PyQueryFact, keys: readonly OrderKey[]): string | undefined {
   const model = q.model ?? q.modelName;
   if (q.orm === 'django') return `\`models.Index(fields=[${keys.map((k) => `"${k.direction === 'desc' ? '-' : ''}${k.column}"`).join(', ')}])\` in ${model ?? 'the model'}.Meta.indexes`;
   if ((q.orm === 'sqlalchemy' || q.orm === 'sqlmodel') && model && /^\w+$/.test(model)) {
     return `\`Index("ix_${model.toLowerCase()}_${keys.map((k) => k.column).join('_')}", ${keys.map((k) => `${model}.${k.column}${k.direction === 'desc' ? '.desc()' : ''}`).join(', ')})\``;
+  }
+  if (q.orm === 'peewee' && model && /^\w+$/.test(model)) {
+    // One direction for all keys: a B-tree index read backwards serves DESC too. Mixed: an index on the expressions.
+    if (new Set(keys.map((k) => k.direction)).size === 1) return `\`((${keys.map((k) => `"${k.column}"`).join(', ')}), False)\` in ${model}.Meta.indexes`;
+    return `\`${model}.add_index(${keys.map((k) => `${model}.${k.column}${k.direction === 'desc' ? '.desc()' : ''}`).join(', ')})\``;
   }
   return undefined;
 }
