@@ -98,7 +98,7 @@ ruleTests('offset-pagination', {
       name: 'Sequelize findAll with offset, models from a local folder',
       file: 'posts.js',
       code: `const { Post } = require('../models');\nasync function list(req, res) {\n  const offset = parseInt(req.query.offset, 10) || 0;\n  res.json(await Post.findAll({ order: [['createdAt', 'DESC']], offset, limit: 20 }));\n}\n`,
-      findings: [{ line: 4 }],
+      findings: [{ line: 4, message: /It needs an index on \(createdAt, id\): `indexes: \[\{ fields: \['createdAt', 'id'\] \}\]` in the options of model Post/ }],
       output: `const { Post } = require('../models');\nconst { Op } = require('sequelize');\nasync function list(req, res) {\n  const offset = parseInt(req.query.offset, 10) || 0;\n  res.json(await Post.findAll({ order: [['createdAt', 'DESC'], ['id', 'DESC']], where: { [Op.or]: [{ createdAt: { [Op.lt]: req.query.afterCreatedAt } }, { createdAt: req.query.afterCreatedAt, id: { [Op.lt]: req.query.afterId } }] }, limit: 20 }));\n}\n`,
     },
     {

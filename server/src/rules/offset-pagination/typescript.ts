@@ -27,7 +27,10 @@ export const detectTypescript: Detector<TsFacts> = (facts, ctx) => {
           ? `\`@Index([${cols.map((c) => `'${c}'`).join(', ')}])\` on the ${model && !/^(this|repo)/.test(model) ? `${model} ` : ''}entity`
           : q.orm === 'mongoose'
             ? `\`schema.index({ ${keys.map((k) => `${k.column}: ${k.direction === 'desc' ? -1 : 1}`).join(', ')} })\``
-            : undefined;
+            : q.orm === 'sequelize'
+              ? // Sequelize names a model's table after it (pluralised): the model's own options say the index.
+                `\`indexes: [{ fields: [${cols.map((c) => `'${c}'`).join(', ')}] }]\` in the options of ${model && /^[A-Z]\w*$/.test(model) ? `model ${model}` : 'the model'}`
+              : undefined;
     const existing = q.orm === 'prisma' && model ? ctx.models?.indexOn(model, cols, 'prisma') : undefined;
     const message = offsetMessage({ query: q.callee, offset: p.offset.text, table: model, keys, index, existing });
     const fix = facts.sourceFile ? keysetFix(q, keys, facts.sourceFile) : undefined;
