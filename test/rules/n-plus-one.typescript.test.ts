@@ -148,6 +148,12 @@ ruleTests('n-plus-one', {
   ],
   invalid: [
     {
+      name: 'a count per item: the advice is one grouped count',
+      file: 'counts.ts',
+      code: `import { EntityManager } from '@mikro-orm/core';\nexport function counts(em: EntityManager, authors: { id: number }[]) {\n  return Promise.all(authors.map((a) => em.count(Book, { author: a.id })));\n}\n`,
+      findings: [{ line: 3, message: /`em\.count` counts once per item of `authors` \(N\+1\): N queries where one would do\. Count them all in one grouped query with `createQueryBuilder\(Entity\)\.select\(\[key, 'count\(\*\)'\]\)/ }],
+    },
+    {
       name: 'a helper in the same file, called per item',
       file: 'a.ts',
       code: `${PRISMA}async function loadAuthor(id: number) {\n  return prisma.user.findUnique({ where: { id } });\n}\nexport async function f(posts: Post[]) {\n  for (const post of posts) {\n    await loadAuthor(post.authorId);\n  }\n}\n`,

@@ -137,6 +137,12 @@ ruleTests('offset-pagination', {
       output: `import { EntityManager } from '@mikro-orm/core';\nexport function list(em: EntityManager, offset: number, after?: number) {\n  return em.find(Post, { id: { $lt: after }, published: true }, { orderBy: { id: 'desc' }, limit: 20 });\n}\n`,
     },
     {
+      name: 'MikroORM: the index advice in its own decorator, on the entity the EntityManager call names',
+      file: 'books.ts',
+      code: `import { EntityManager } from '@mikro-orm/core';\nexport function list(em: EntityManager, page: number) {\n  return em.find(Book, {}, { orderBy: { createdAt: 'desc' }, limit: 20, offset: page * 20 });\n}\n`,
+      findings: [{ line: 3, message: /It needs an index on \(createdAt, id\): `@Index\(\{ properties: \['createdAt', 'id'\] \}\)` on the Book entity/ }],
+    },
+    {
       name: 'SQL in a tagged template',
       file: 'raw.ts',
       code: "import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\nexport function list(offset: number) {\n  return prisma.$queryRaw`SELECT * FROM posts ORDER BY id LIMIT 20 OFFSET ${offset}`;\n}\n",

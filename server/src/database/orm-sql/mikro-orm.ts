@@ -13,7 +13,7 @@ import ts from 'typescript';
 import type { TsQueryFact } from '../../languages/typescript/queries';
 import { findDeclaration } from '../../languages/typescript/values';
 import { MikroOrmEntities, type MikroOrmEntity } from './mikro-orm-entities';
-import { repositoryEntity } from './repositories';
+import { repositoryEntity } from '../../languages/typescript/repositories';
 import { and, column, not, or, Parameters, quoteName, renderSelect, valueSql } from './sql-builder';
 import { UntranslatableCall, type OrmTranslation } from './translation';
 import type { TsModules } from './typescript-modules';

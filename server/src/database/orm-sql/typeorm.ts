@@ -10,7 +10,7 @@
 import ts from 'typescript';
 import type { TsQueryFact } from '../../languages/typescript/queries';
 import { findDeclaration } from '../../languages/typescript/values';
-import { repositoryEntity } from './repositories';
+import { repositoryEntity } from '../../languages/typescript/repositories';
 import { and, column, not, or, Parameters, quoteName, renderSelect, valueSql, type CodeValue } from './sql-builder';
 import { UntranslatableCall, type OrmTranslation } from './translation';
 import { TypeormEntities, type TypeormEntity, type TypeormRelation } from './typeorm-entities';

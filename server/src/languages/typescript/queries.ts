@@ -228,8 +228,13 @@ function fromOptions(call: ts.CallExpression, imports: FileImports): TsQueryFact
   // `dataSource.getRepository(Post).findBy(…)`: a repository made on the spot.
   const repositoryCall = ts.isCallExpression(receiver) && /^(getRepository|getTreeRepository|getCustomRepository)$/.test(methodName(receiver) ?? '');
   if (orm !== 'prisma' && orm !== 'drizzle' && !ormShaped && !repositoryCall && !MODEL_RECEIVER.test(receiver.getText()) && receiver.kind !== ts.SyntaxKind.ThisKeyword && !isInjectedRepository(receiver)) return undefined;
-  // `this.find(…)` inside a repository class: the model is not named here.
-  const model = receiver.kind === ts.SyntaxKind.ThisKeyword ? undefined : ts.isPropertyAccessExpression(receiver) ? receiver.name.text : receiver.getText().replace(/^this\./, '').replace(/Repo(sitory)?$/i, '');
+  // `this.find(…)` inside a repository class: the model is not named here. An EntityManager's
+  // `em.find(Book, …)` (MikroORM, TypeORM) names it first.
+  const first = call.arguments[0];
+  const model =
+    first && ts.isIdentifier(first) && /^[A-Z]/.test(first.text) && (orm === 'mikro-orm' || orm === 'typeorm') ? first.text
+      : receiver.kind === ts.SyntaxKind.ThisKeyword ? undefined
+        : ts.isPropertyAccessExpression(receiver) ? receiver.name.text : receiver.getText().replace(/^this\./, '').replace(/Repo(sitory)?$/i, '');
   const fact: TsQueryFact = {
     orm, model, operation: method, callee: shortText(call.expression), start: call.getStart(), end: call.getEnd(), call, style: 'options', options: arg,
   };

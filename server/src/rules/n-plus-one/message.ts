@@ -53,6 +53,22 @@ const BATCH_READ: Partial<Record<QueryFact['orm'], string>> = {
   peewee: '`.where(Model.id.in_(ids))` (or `prefetch`)',
 };
 
+/** Counts per item: one grouped count over all the items' keys. */
+const BATCH_COUNT: Partial<Record<QueryFact['orm'], string>> = {
+  prisma: '`groupBy({ by: [key], where: { [key]: { in: ids } }, _count: true })`',
+  typeorm: '`createQueryBuilder(…).select(key).addSelect(\'COUNT(*)\').where(`${key} IN (:...ids)`).groupBy(key).getRawMany()`',
+  sequelize: '`count({ where: { [key]: ids }, group: [key] })`',
+  mongoose: '`aggregate([{ $match: { [key]: { $in: ids } } }, { $group: { _id: `$${key}`, n: { $sum: 1 } } }])`',
+  'mikro-orm': '`createQueryBuilder(Entity).select([key, \'count(*)\']).where({ [key]: { $in: ids } }).groupBy(key)`',
+  knex: '`whereIn(key, ids).groupBy(key).count()`',
+  drizzle: '`select({ key, n: count() }).from(table).where(inArray(key, ids)).groupBy(key)`',
+  kysely: '`select([key, (eb) => eb.fn.countAll().as(\'n\')]).where(key, \'in\', ids).groupBy(key)`',
+  django: '`annotate(n=Count(…))` on the queryset of the items (or `values(key).annotate(n=Count(\'pk\'))`)',
+  sqlalchemy: '`select(key, func.count()).where(key.in_(ids)).group_by(key)`',
+  sqlmodel: '`select(key, func.count()).where(key.in_(ids)).group_by(key)`',
+  peewee: '`select(key, fn.COUNT(Model.id)).where(key.in_(ids)).group_by(key)`',
+};
+
 /** `relation`: the lookup reads this relation of the items' model (`author` of Post), which their query can include. */
 export function perItemMessage(q: QueryFact, relation?: { field: string; model: string; item: string; include: string }): string {
   const loop = q.loop!;
@@ -74,6 +90,9 @@ export function perItemMessage(q: QueryFact, relation?: { field: string; model: 
     : ': N queries where one would do';
   if (relation) {
     return `\`${q.callee}\` runs once per item of ${items} (N+1)${count}. It reads the \`${relation.field}\` relation of ${relation.model}: load it with the items (\`${relation.include}\` on the query that loads them) and read \`${relation.item}.${relation.field}\`.`;
+  }
+  if (/^(count|countBy|countDocuments)$/.test(q.operation)) {
+    return `\`${q.callee}\` counts once per item of ${items} (N+1)${count}. Count them all in one grouped query with ${BATCH_COUNT[q.orm] ?? 'one query grouped by the items\' key'} and look each count up in a map.`;
   }
   return `\`${q.callee}\` runs once per item of ${items} (N+1)${count}. Load them all before the loop with ${BATCH_READ[q.orm] ?? 'one query over all the items\' keys'} and look each up in a map.`;
 }

@@ -5,6 +5,7 @@ import type { Detector } from '../../engine/rule';
 import type { OrderKey, SqlStatementFact } from '../../languages/facts';
 import type { TsFacts } from '../../languages/typescript/adapter';
 import { isGrowingOffset, keysetKeys, offsetMessage } from './keyset';
+import { repositoryEntity } from '../../languages/typescript/repositories';
 import { valueFact } from '../../languages/typescript/values';
 import { detectSqlStatements, layoutItems, type BoundParams, type HostCursor, type NamedParams } from './sql';
 import { cursorFor } from './typescript-cursor';
@@ -18,13 +19,16 @@ export const detectTypescript: Detector<TsFacts> = (facts, ctx) => {
     // Mongoose documents are keyed by _id; every other ORM here by id.
     const keys = keysetKeys(p.orderBy, q.orm === 'mongoose' ? '_id' : 'id');
     // Prisma users add indexes in schema.prisma, on the model (the delegate `post` is model `Post`).
-    const model = q.orm === 'prisma' && q.model ? q.model[0].toUpperCase() + q.model.slice(1) : q.model;
+    // TypeORM and MikroORM repositories (`this.posts.find`) are of an entity their declaration names.
+    const receiver = ts.isPropertyAccessExpression(q.call.expression) ? q.call.expression.expression : undefined;
+    const entity = (q.orm === 'typeorm' || q.orm === 'mikro-orm') && q.model && !/^[A-Z]/.test(q.model) && receiver ? repositoryEntity(receiver) : undefined;
+    const model = q.orm === 'prisma' && q.model ? q.model[0].toUpperCase() + q.model.slice(1) : entity ?? q.model;
     const cols = keys.map((k) => k.column);
     const index =
       q.orm === 'prisma'
         ? `\`@@index([${cols.join(', ')}])\` on model ${model} in schema.prisma`
         : q.orm === 'typeorm' || q.orm === 'mikro-orm'
-          ? `\`@Index([${cols.map((c) => `'${c}'`).join(', ')}])\` on the ${model && !/^(this|repo)/.test(model) ? `${model} ` : ''}entity`
+          ? `\`@Index(${q.orm === 'mikro-orm' ? `{ properties: [${cols.map((c) => `'${c}'`).join(', ')}] }` : `[${cols.map((c) => `'${c}'`).join(', ')}]`})\` on the ${model && /^[A-Z]\w*$/.test(model) ? `${model} ` : ''}entity`
           : q.orm === 'mongoose'
             ? `\`schema.index({ ${keys.map((k) => `${k.column}: ${k.direction === 'desc' ? -1 : 1}`).join(', ')} })\``
             : q.orm === 'sequelize'

@@ -5,8 +5,8 @@
  * that extends one of those, and (TypeORM's Active Record) an entity class itself.
  */
 import ts from 'typescript';
-import { findDeclaration } from '../../languages/typescript/values';
-import { unwrap } from './typescript-values';
+import { unwrap } from './builder-calls';
+import { findDeclaration } from './values';
 
 const REPOSITORY_TYPES = /^(Repository|TreeRepository|EntityRepository|SqlEntityRepository|MongoEntityRepository)$/;
 
