@@ -126,7 +126,7 @@ ruleTests('offset-pagination', {
       name: 'Drizzle select with offset',
       file: 'posts.ts',
       code: `import { desc } from 'drizzle-orm';\nimport { db } from './db';\nimport { posts } from './schema';\nexport function list(offset: number) {\n  return db.select().from(posts).orderBy(desc(posts.createdAt)).limit(20).offset(offset);\n}\n`,
-      findings: [{ line: 5 }],
+      findings: [{ line: 5, message: /It needs an index on \(createdAt, id\): `index\('posts_created_at_id_idx'\)\.on\(table\.createdAt\.desc\(\), table\.id\.desc\(\)\)` in the extra config of the posts table/ }],
       output: `import { desc, lt, or, and, eq } from 'drizzle-orm';\nimport { db } from './db';\nimport { posts } from './schema';\nexport function list(offset: number, afterCreatedAt?: Date, afterId?: number) {\n  return db.select().from(posts).orderBy(desc(posts.createdAt), desc(posts.id)).limit(20).where(or(lt(posts.createdAt, afterCreatedAt), and(eq(posts.createdAt, afterCreatedAt), lt(posts.id, afterId))));\n}\n`,
     },
     {

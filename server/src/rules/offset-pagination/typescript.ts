@@ -31,7 +31,10 @@ export const detectTypescript: Detector<TsFacts> = (facts, ctx) => {
           ? `\`@Index(${q.orm === 'mikro-orm' ? `{ properties: [${cols.map((c) => `'${c}'`).join(', ')}] }` : `[${cols.map((c) => `'${c}'`).join(', ')}]`})\` on the ${model && /^[A-Z]\w*$/.test(model) ? `${model} ` : ''}entity`
           : q.orm === 'mongoose'
             ? `\`schema.index({ ${keys.map((k) => `${k.column}: ${k.direction === 'desc' ? -1 : 1}`).join(', ')} })\``
-            : q.orm === 'sequelize'
+            : q.orm === 'drizzle' && model && /^\w+$/.test(model)
+              ? // Keys are the table's properties (`posts.createdAt`), not its columns: the index is declared in Drizzle's terms.
+                `\`index('${model}_${cols.map((c) => c.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase()).join('_')}_idx').on(${keys.map((k) => `table.${k.column}${k.direction === 'desc' ? '.desc()' : ''}`).join(', ')})\` in the extra config of the ${model} table`
+              : q.orm === 'sequelize'
               ? // Sequelize names a model's table after it (pluralised): the model's own options say the index.
                 `\`indexes: [{ fields: [${cols.map((c) => `'${c}'`).join(', ')}] }]\` in the options of ${model && /^[A-Z]\w*$/.test(model) ? `model ${model}` : 'the model'}`
               : undefined;
