@@ -217,6 +217,31 @@ ruleTests('n-plus-one', {
 });
 
 ruleTests('n-plus-one', {
+  valid: [
+    {
+      name: 'SQLAlchemy: adds in a loop, one commit after it',
+      file: 'jobs.py',
+      code: 'from sqlalchemy.orm import Session\nfrom .models import Hero\n\n\ndef copy(session: Session, heroes):\n    for h in heroes:\n        session.add(Hero(name=h.name))\n    session.commit()\n',
+      why: 'one transaction for all the rows',
+    },
+    {
+      name: 'SQLAlchemy: a commit in a loop that adds nothing (a retry)',
+      file: 'jobs.py',
+      code: 'from sqlalchemy.orm import Session\n\n\ndef retry(session: Session):\n    for attempt in range(3):\n        try:\n            session.commit()\n            return\n        except Exception:\n            session.rollback()\n',
+      why: 'no row is written per item',
+    },
+  ],
+  invalid: [
+    {
+      name: 'SQLModel: an add and a commit per item',
+      file: 'main.py',
+      code: 'from sqlmodel import Session\nfrom .models import Hero\n\n\ndef copy(session: Session, heroes):\n    for h in heroes:\n        session.add(Hero(name=h.name + "!"))\n        session.commit()\n',
+      findings: [{ line: 8, message: /`session\.commit\(\)` commits once per item of `heroes` \(N\+1 writes\): a transaction and a round trip per row\. Add them all, then commit once after the loop/ }],
+    },
+  ],
+});
+
+ruleTests('n-plus-one', {
   valid: [],
   invalid: [
     {

@@ -29,7 +29,7 @@ import { installNodeMemo } from './node-memo';
 import { adoptUnchanged } from './reuse';
 
 /** Queryset/session operations that write. */
-const PY_WRITES = /^(create|update|delete|save|get_or_create|update_or_create|insert)$/;
+const PY_WRITES = /^(create|update|delete|save|get_or_create|update_or_create|insert|commit)$/;
 
 export interface PyImport {
   module: string;
@@ -334,7 +334,8 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
         const loop = enclosingLoop(n);
         if (loop) {
           q.loop = loop.fact;
-          q.usesLoopItem = usesItem(loop, n);
+          // A commit names no item: it writes one per item when the loop adds to its session.
+          q.usesLoopItem = q.operation === 'commit' ? new RegExp(`\\b${q.session!.replace(/\./g, '\\.')}\\.(add|add_all|merge|delete)\\(`).test(loop.body.text) : usesItem(loop, n);
         }
         if (PY_WRITES.test(q.operation)) q.write = true;
         facts.queries.push(q);

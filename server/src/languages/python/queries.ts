@@ -129,6 +129,14 @@ export function fromQueryChain(n: Node, ev: OrmEvidence): PyQueryFact | undefine
     }
     return fact;
   }
+  // A SQLAlchemy/SQLModel session's commit: a transaction, one round trip at least.
+  const commit = /^((?:\w+\.)*(?:session|db|s|sess|db_session))\.commit$/.exec(fname);
+  if (commit && calls.length === 1 && (orms.has('sqlalchemy') || orms.has('sqlmodel'))) {
+    const fact = baseFact(n, orms.has('sqlmodel') ? 'sqlmodel' : 'sqlalchemy', undefined, 'commit');
+    fact.style = 'query';
+    fact.session = commit[1];
+    return fact;
+  }
   // A model class (`User`), not a constant (`UDF_COLLECTION.get` is a dict's get).
   const peewee = /^([A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*)\.(get|get_by_id|get_or_none)$/.exec(fname);
   if (peewee && orms.has('peewee')) {

@@ -24,6 +24,8 @@ export interface PyQueryFact extends QueryFact {
   lookup?: { field: string; key: { start: number; end: number; text: string }; names: string[]; session?: string };
   /** The enclosing function's parameter list: where a cursor parameter can be added. */
   params?: { close: number; empty: boolean; route: boolean };
+  /** A session's `commit()`: the session, whose adds in the same loop the commit writes per item. */
+  session?: string;
   /** DRF: the view class whose `pagination_class` is set, and where a new class can go before it. */
   viewClass?: { name: string; start: number; indent: string };
 }

@@ -82,6 +82,9 @@ export function perItemMessage(q: QueryFact, relation?: { field: string; model: 
     const what = q.write ? 'writes' : 'runs a query';
     return `${chain} ${what} once per item of ${items} (N+1). Make the helper take all the items' keys and load them with one query, e.g. ${(q.write ? BATCH_WRITE : BATCH_READ)[q.orm] ?? 'one query over all the keys'}.`;
   }
+  if (q.operation === 'commit') {
+    return `\`${q.callee}\` commits once per item of ${items} (N+1 writes): a transaction and a round trip per row. Add them all, then commit once after the loop (a failure then rolls back the whole batch).`;
+  }
   if (q.write) {
     return `\`${q.callee}\` writes once per item of ${items} (N+1 writes): one round trip per row. Write them in one batch with ${BATCH_WRITE[q.orm] ?? 'a bulk insert/update'}.`;
   }
