@@ -237,6 +237,14 @@ ruleTests('n-plus-one', {
       file: 'main.py',
       code: 'from sqlmodel import Session\nfrom .models import Hero\n\n\ndef copy(session: Session, heroes):\n    for h in heroes:\n        session.add(Hero(name=h.name + "!"))\n        session.commit()\n',
       findings: [{ line: 8, message: /`session\.commit\(\)` commits once per item of `heroes` \(N\+1 writes\): a transaction and a round trip per row\. Add them all, then commit once after the loop/ }],
+      output: 'from sqlmodel import Session\nfrom .models import Hero\n\n\ndef copy(session: Session, heroes):\n    for h in heroes:\n        session.add(Hero(name=h.name + "!"))\n    session.commit()\n',
+    },
+    {
+      name: 'Flask-SQLAlchemy: a commit inside an if of the loop gets the message, not the move',
+      file: 'views.py',
+      code: 'from flask_sqlalchemy import SQLAlchemy\nfrom .models import Hero\n\ndb = SQLAlchemy()\n\n\ndef copy(heroes):\n    for h in heroes:\n        db.session.add(Hero(name=h.name))\n        if h.urgent:\n            db.session.commit()\n    return len(heroes)\n',
+      findings: [{ line: 11, message: /`db\.session\.commit\(\)` commits once per item of `heroes`/ }],
+      noFix: true,
     },
   ],
 });

@@ -75,6 +75,38 @@ function sqlalchemyBatchFix(q: PyQueryFact, facts: PyFacts, text: string): Fix |
   return { title: `Load all ${q.model} rows with one select before the loop`, applicability: 'unsafe', edits };
 }
 
+/** The indentation of the line that holds `at`. */
+function indentAt(text: string, at: number): { start: number; indent: string } {
+  const start = text.lastIndexOf('\n', at - 1) + 1;
+  return { start, indent: /^[ \t]*/.exec(text.slice(start))![0] };
+}
+
+/**
+ * `session.commit()` as the last statement of a `for` loop's body, alone on its line: dedented to the
+ * loop's level, it runs once after the loop, so every row the loop added goes in one transaction.
+ */
+function commitAfterLoopFix(q: PyQueryFact, text: string): Fix | undefined {
+  const loop = q.loop!;
+  if (loop.kind !== 'for-of') return undefined;
+  const line = indentAt(text, q.start);
+  const lineEnd = text.indexOf('\n', q.end) < 0 ? text.length : text.indexOf('\n', q.end);
+  const loopIndent = text.slice(loop.statementStart, loop.start);
+  if (line.start + line.indent.length !== q.start || text.slice(q.end, lineEnd).trim() !== '' || !/^[ \t]*$/.test(loopIndent)) return undefined;
+  if (line.indent.length <= loopIndent.length || !line.indent.startsWith(loopIndent)) return undefined;
+  // The body's statements are indented alike: a deeper commit is inside an `if`, a `try` or a `with`
+  // (and a body on the loop's own line has none of its lines).
+  const first = indentAt(text, loop.end);
+  if (first.start === loop.statementStart || first.indent !== line.indent) return undefined;
+  // Nothing of the loop's body may follow the commit.
+  const rest = text.slice(lineEnd + 1).split('\n').find((l) => l.trim() !== '' && !/^\s*#/.test(l));
+  if (rest !== undefined && /^[ \t]*/.exec(rest)![0].length > loopIndent.length) return undefined;
+  return {
+    title: `Commit once after the loop (all the rows in one transaction)`,
+    applicability: 'unsafe',
+    edits: [{ start: line.start, end: q.start, newText: loopIndent }],
+  };
+}
+
 /**
  * Peewee: a relation read per row of a `Model.select()`. The fix prefetches the related model
  * (`prefetch(query, User)`, one more query for all rows) where the query is the loop's own iterable:
@@ -126,7 +158,7 @@ export const detectPython: Detector<PyFacts> = (facts, ctx) => {
   const out: Detection[] = [];
   for (const q of facts.queries) {
     if (!isPerItemQuery(q)) continue;
-    const fix = q.orm === 'django' ? djangoInBulkFix(q, ctx.file.text) : sqlalchemyBatchFix(q, facts, ctx.file.text);
+    const fix = q.operation === 'commit' ? commitAfterLoopFix(q, ctx.file.text) : q.orm === 'django' ? djangoInBulkFix(q, ctx.file.text) : sqlalchemyBatchFix(q, facts, ctx.file.text);
     out.push({ start: q.start, end: q.end, message: perItemMessage(q), fixes: fix ? [fix] : [] });
   }
   for (const q of facts.helperCalls ?? []) {
