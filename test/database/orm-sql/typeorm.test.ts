@@ -166,6 +166,18 @@ export class PostsService {
     assert.equal(t.description, 'this.postRepository.find → SQL');
   });
 
+  it("a project's own BaseEntity gives its columns first; TypeORM's BaseEntity (Active Record) gives none", async () => {
+    const base = `import { CreateDateColumn, PrimaryGeneratedColumn } from 'typeorm';\nexport abstract class BaseEntity {\n  @PrimaryGeneratedColumn() id: number;\n  @CreateDateColumn({ name: 'created_at' }) createdAt: Date;\n}\n`;
+    const order = `import { Column, Entity } from 'typeorm';\nimport { BaseEntity } from './base.entity';\n@Entity('orders')\nexport class Order extends BaseEntity {\n  @Column() status: string;\n}\n`;
+    const invoice = `import { BaseEntity, Column, Entity, PrimaryGeneratedColumn } from 'typeorm';\n@Entity()\nexport class Invoice extends BaseEntity {\n  @PrimaryGeneratedColumn() id: number;\n  @Column() total: number;\n}\n`;
+    const service = `import { DataSource } from 'typeorm';\nimport { Order } from './entities/order.entity';\nimport { Invoice } from './entities/invoice.entity';\nexport const ds = new DataSource({ type: 'postgres' });\nexport const a = () => ds.getRepository(Order).find({ where: { status: 'open' } });\nexport const b = () => Invoice.find({ where: { total: 0 } });\n`;
+    const files = { '/ws/src/entities/base.entity.ts': base, '/ws/src/entities/order.entity.ts': order, '/ws/src/entities/invoice.entity.ts': invoice, '/ws/src/service.ts': service };
+    const own = await translateIn(files, '/ws/src/service.ts', 'getRepository(Order)');
+    assert.equal(own.sql, `SELECT "Order"."id", "Order"."created_at", "Order"."status" FROM "orders" "Order" WHERE "Order"."status" = 'open'`);
+    const activeRecord = await translateIn(files, '/ws/src/service.ts', 'Invoice.find');
+    assert.equal(activeRecord.sql, `SELECT "Invoice"."id", "Invoice"."total" FROM "invoice" "Invoice" WHERE "Invoice"."total" = 0`);
+  });
+
   describe('query builder', () => {
     const builder: Array<[string, string, string]> = [
       ['where with a named parameter, orderBy, skip/take', "repo.createQueryBuilder('p').where('p.authorId = :id', { id }).andWhere('p.published = :pub', { pub: true }).orderBy('p.createdAt', 'DESC').skip(20).take(10).getMany()", 'SELECT "p"."id", "p"."title", "p"."published", "p"."author_id", "p"."created_at" FROM "posts" "p" WHERE "p"."author_id" = $1 AND "p"."published" = true ORDER BY "p"."created_at" DESC LIMIT 10 OFFSET 20'],
