@@ -43,8 +43,9 @@ const STANDARD_LIBRARY = new Set(['os', 're', 'json', 'sys', 'math', 'time', 'da
  */
 export function importedModules(root: Node): Map<string, string> {
   const out = new Map<string, string>();
+  // Modules are named in lower case; `from .models import Post` binds a class.
   const add = (local: string, module: string) => {
-    if (!STANDARD_LIBRARY.has(module.split('.')[0])) out.set(local, module);
+    if (/^[a-z_]/.test(local) && !STANDARD_LIBRARY.has(module.split('.')[0])) out.set(local, module);
   };
   const join = (base: string, name: string) => (/\.$/.test(base) ? `${base}${name}` : `${base}.${name}`);
   for (const st of root.namedChildren) {
