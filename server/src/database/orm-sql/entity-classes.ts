@@ -34,6 +34,15 @@ export abstract class EntityClasses<T extends { columns: Array<{ primary: boolea
 
   protected abstract read(cls: ts.ClassDeclaration, file: string): T;
 
+  /**
+   * The entity of the class `cls` extends, read the same way: a base class of the project (`extends
+   * BaseModel`, or a `BaseEntity` of its own). The ORMs' own base classes, a package's, are not found.
+   */
+  protected parentOf(cls: ts.ClassDeclaration, file: string): T | undefined {
+    const base = cls.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
+    return base && ts.isIdentifier(base) ? this.entity(base.text, file) : undefined;
+  }
+
   private classIn(file: string, name: string): ts.ClassDeclaration | undefined {
     const sf = this.modules.sourceFile(file);
     if (!sf) return undefined;

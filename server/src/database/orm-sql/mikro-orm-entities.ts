@@ -86,16 +86,13 @@ export class MikroOrmEntities extends EntityClasses<MikroOrmEntity> {
     const table = stringOption(entityOptions, 'tableName') ?? stringOption(entityOptions, 'collection') ?? mikroUnderscore(name);
     const out: MikroOrmEntity = { name, file, table, columns: [], relations: [], pivots: [] };
     if (stringOption(entityOptions, 'discriminatorColumn')) out.unsupported = `${name} uses single-table inheritance`;
-    // Properties of a base class of the project come first (MikroORM's own BaseEntity, a package's, is not found and has none).
-    const base = cls.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
-    if (base && ts.isIdentifier(base)) {
-      const parent = this.entity(base.text, file);
-      if (parent) {
-        out.columns.push(...parent.columns);
-        out.relations.push(...parent.relations);
-        out.pivots.push(...parent.pivots);
-        out.unsupported ??= parent.unsupported;
-      }
+    // Properties of a base class of the project come first.
+    const parent = this.parentOf(cls, file);
+    if (parent) {
+      out.columns.push(...parent.columns);
+      out.relations.push(...parent.relations);
+      out.pivots.push(...parent.pivots);
+      out.unsupported ??= parent.unsupported;
     }
     for (const member of cls.members) {
       if (!ts.isPropertyDeclaration(member) || !member.name) continue;

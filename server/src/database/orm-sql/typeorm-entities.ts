@@ -84,16 +84,12 @@ export class TypeormEntities extends EntityClasses<TypeormEntity> {
     else if (arg && ts.isObjectLiteralExpression(arg)) table = stringOption(arg, 'name');
     const out: TypeormEntity = { name, file, table: table ?? typeormSnakeCase(name), columns: [], relations: [] };
     if (decoratorsOf(cls).some((d) => /^(ChildEntity|TableInheritance|ViewEntity)$/.test(d.name))) out.unsupported = `${name} uses table inheritance or is a view entity`;
-    // Columns of a base class of the project (`extends BaseModel`, or a `BaseEntity` of its own) come
-    // first; TypeORM's own BaseEntity, a package's, is not found and has none.
-    const base = cls.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
-    if (base && ts.isIdentifier(base)) {
-      const parent = this.entity(base.text, file);
-      if (parent) {
-        out.columns.push(...parent.columns);
-        out.relations.push(...parent.relations);
-        out.unsupported ??= parent.unsupported;
-      }
+    // Columns of a base class of the project come first.
+    const parent = this.parentOf(cls, file);
+    if (parent) {
+      out.columns.push(...parent.columns);
+      out.relations.push(...parent.relations);
+      out.unsupported ??= parent.unsupported;
     }
     for (const member of cls.members) {
       if (!ts.isPropertyDeclaration(member) || !member.name) continue;
