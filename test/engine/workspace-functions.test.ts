@@ -17,8 +17,8 @@ describe('WorkspaceFunctions', () => {
 
   it('resolves relative TS imports, ESM .js specifiers and index files', () => {
     const f = new WorkspaceFunctions();
-    f.set(path.join(root, 'src/users.ts'), [helper('loadUser')]);
-    f.set(path.join(root, 'src/orders/index.ts'), [helper('loadOrder')]);
+    f.set(path.join(root, 'src/users.ts'), { queryHelpers: [helper('loadUser')] });
+    f.set(path.join(root, 'src/orders/index.ts'), { queryHelpers: [helper('loadOrder')] });
     const from = path.join(root, 'src/routes/a.ts');
     assert.equal(f.lookup(from, '../users', 'loadUser')?.name, 'loadUser');
     assert.equal(f.lookup(from, '../users.js', 'loadUser')?.name, 'loadUser');
@@ -29,7 +29,7 @@ describe('WorkspaceFunctions', () => {
 
   it('resolves Python relative and project-absolute modules', () => {
     const f = new WorkspaceFunctions();
-    f.set(path.join(root, 'blog/services.py'), [helper('customer_for')]);
+    f.set(path.join(root, 'blog/services.py'), { queryHelpers: [helper('customer_for')] });
     assert.equal(f.lookup(path.join(root, 'blog/views.py'), '.services', 'customer_for')?.name, 'customer_for');
     assert.equal(f.lookup(path.join(root, 'blog/api/views.py'), '..services', 'customer_for')?.name, 'customer_for');
     assert.equal(f.lookup(path.join(root, 'blog/views.py'), 'blog.services', 'customer_for')?.name, 'customer_for');
@@ -41,7 +41,7 @@ describe('WorkspaceFunctions', () => {
     assert.deepEqual(expandAlias(aliases, '@/services/users'), [path.join(root, 'src/services/users')]);
     assert.deepEqual(expandAlias(aliases, 'db'), [path.join(root, 'src/db/index.ts')]);
     const f = new WorkspaceFunctions(undefined, aliases);
-    f.set(path.join(root, 'src/services/users.ts'), [helper('loadUser')]);
+    f.set(path.join(root, 'src/services/users.ts'), { queryHelpers: [helper('loadUser')] });
     assert.equal(f.lookup(path.join(root, 'src/routes/a.ts'), '@/services/users', 'loadUser')?.name, 'loadUser');
   });
 

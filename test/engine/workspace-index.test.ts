@@ -119,7 +119,7 @@ describe('WorkspaceIndex', () => {
           if (file !== q) return undefined;
           // The file changes (the watcher's update) before the worker's answer arrives.
           index.update(q, 'SELECT * FROM users;');
-          return { hash: 'old', models: [], queryHelpers: [], effectHelpers: [], routes: [], queries: 0, sqlStatements: 1, touched: ['comments'] };
+          return { hash: 'old', models: [], queryHelpers: [], effectHelpers: [], routes: [], serializers: [], queries: 0, sqlStatements: 1, touched: ['comments'] };
         },
         close: async () => {},
       };

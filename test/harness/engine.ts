@@ -67,7 +67,7 @@ export function workspaceFrom(engine: Engine, files: Record<string, string>): Wo
     }
     const facts = engine.facts(new SourceFile(abs, languageOfPath(abs)!, code));
     workspace.models.set(abs, facts?.models ?? []);
-    workspace.functions.set(abs, facts?.queryHelpers ?? [], facts?.effectHelpers ?? [], facts?.routes ?? []);
+    workspace.functions.set(abs, facts ?? {});
   }
   return workspace;
 }

@@ -394,3 +394,46 @@ ruleTests('n-plus-one', {
     },
   ],
 });
+
+// DRF: a view serializes every row of its queryset; the serializer reads relations of each object.
+const DRF_MODELS = 'from django.db import models\n\n\nclass Author(models.Model):\n    name = models.CharField(max_length=100)\n\n\nclass Post(models.Model):\n    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="posts")\n    title = models.CharField(max_length=200)\n\n\nclass Comment(models.Model):\n    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")\n    body = models.TextField()\n';
+const DRF_SERIALIZERS = 'from rest_framework import serializers\n\nfrom .models import Comment, Post\n\n\nclass CommentSerializer(serializers.ModelSerializer):\n    class Meta:\n        model = Comment\n        fields = ["id", "body"]\n\n\nclass PostSerializer(serializers.ModelSerializer):\n    author_name = serializers.CharField(source="author.name")\n    comments = CommentSerializer(many=True, read_only=True)\n    comment_count = serializers.SerializerMethodField()\n    title_length = serializers.SerializerMethodField()\n\n    class Meta:\n        model = Post\n        fields = ["id", "title", "author_name", "comments", "comment_count", "title_length"]\n\n    def get_comment_count(self, obj):\n        return obj.comments.count()\n\n    def get_title_length(self, obj):\n        return len(obj.title)\n';
+ruleTests('n-plus-one', {
+  valid: [
+    {
+      name: 'DRF: the viewset queryset already loads what the serializer reads',
+      file: 'blog/views.py',
+      workspace: { 'blog/models.py': DRF_MODELS, 'blog/serializers.py': DRF_SERIALIZERS },
+      code: 'from rest_framework import viewsets\n\nfrom .models import Post\nfrom .serializers import PostSerializer\n\n\nclass PostViewSet(viewsets.ModelViewSet):\n    queryset = Post.objects.select_related("author").prefetch_related("comments")\n    serializer_class = PostSerializer\n',
+      why: 'select_related and prefetch_related load both relations with the list',
+    },
+    {
+      name: 'DRF: a serializer that reads only columns of the row',
+      file: 'blog/views.py',
+      workspace: { 'blog/models.py': DRF_MODELS, 'blog/serializers.py': 'from rest_framework import serializers\n\nfrom .models import Post\n\n\nclass PostSerializer(serializers.ModelSerializer):\n    headline = serializers.CharField(source="title")\n    length = serializers.SerializerMethodField()\n\n    class Meta:\n        model = Post\n        fields = ["id", "headline", "length"]\n\n    def get_length(self, obj):\n        return len(obj.title)\n' },
+      code: 'from rest_framework import generics\n\nfrom .models import Post\nfrom .serializers import PostSerializer\n\n\nclass PostList(generics.ListAPIView):\n    queryset = Post.objects.all()\n    serializer_class = PostSerializer\n',
+      why: 'title is a column of the post row',
+    },
+  ],
+  invalid: [
+    {
+      name: 'DRF: a viewset whose serializer (another file) reads a foreign key, a nested list and a count per object',
+      file: 'blog/views.py',
+      workspace: { 'blog/models.py': DRF_MODELS, 'blog/serializers.py': DRF_SERIALIZERS },
+      code: 'from rest_framework import viewsets\n\nfrom .models import Post\nfrom .serializers import PostSerializer\n\n\nclass PostViewSet(viewsets.ModelViewSet):\n    queryset = Post.objects.all()\n    serializer_class = PostSerializer\n',
+      findings: [
+        { line: 8, message: /`PostSerializer` reads `author` of each Post it serializes \(`source="author\.name"`\): a list of N rows runs N more queries \(N\+1\)\. Add `select_related\("author"\)` to the queryset\./ },
+        { line: 8, message: /`PostSerializer` reads `comments` of each Post it serializes \(`CommentSerializer\(many=True, read_only=True\)`\)[^]*Add `prefetch_related\("comments"\)`/ },
+      ],
+      output: 'from rest_framework import viewsets\n\nfrom .models import Post\nfrom .serializers import PostSerializer\n\n\nclass PostViewSet(viewsets.ModelViewSet):\n    queryset = Post.objects.all().select_related("author")\n    serializer_class = PostSerializer\n',
+    },
+    {
+      name: 'DRF: a count in a get_ method of a serializer in the same file',
+      file: 'blog/api.py',
+      workspace: { 'blog/models.py': DRF_MODELS },
+      code: 'from rest_framework import generics, serializers\n\nfrom .models import Post\n\n\nclass PostSerializer(serializers.ModelSerializer):\n    comment_count = serializers.SerializerMethodField()\n\n    class Meta:\n        model = Post\n        fields = ["id", "comment_count"]\n\n    def get_comment_count(self, obj):\n        return obj.comments.count()\n\n\nclass PostList(generics.ListAPIView):\n    queryset = Post.objects.filter(title__icontains="django")\n    serializer_class = PostSerializer\n',
+      findings: [{ line: 18, message: /`PostSerializer` counts the Comment rows of each Post it serializes \(`get_comment_count`\)[^]*`\.annotate\(comments_count=Count\("comments"\)\)`/ }],
+      output: 'from rest_framework import generics, serializers\n\nfrom .models import Post\n\n\nclass PostSerializer(serializers.ModelSerializer):\n    comment_count = serializers.SerializerMethodField()\n\n    class Meta:\n        model = Post\n        fields = ["id", "comment_count"]\n\n    def get_comment_count(self, obj):\n        return obj.comments.count()\n\n\nclass PostList(generics.ListAPIView):\n    queryset = Post.objects.filter(title__icontains="django").prefetch_related("comments")\n    serializer_class = PostSerializer\n',
+    },
+  ],
+});

@@ -6,14 +6,19 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { EffectHelperFact, FileFacts, QueryHelperFact, RouteFact } from '../languages/facts';
+import type { EffectHelperFact, FileFacts, QueryHelperFact, RouteFact, SerializerFact } from '../languages/facts';
 import { expandAlias, type PathAlias } from './path-aliases';
+
+/** What a file shows the others: its query and effect helpers, its routes, its serializers. */
+export type SharedFacts = Pick<FileFacts, 'queryHelpers' | 'effectHelpers' | 'routes' | 'serializers'>;
 
 export class WorkspaceFunctions {
   private readonly byFile = new Map<string, Map<string, QueryHelperFact>>();
   private readonly effectsByFile = new Map<string, Map<string, EffectHelperFact[]>>();
   /** Django urls.py files and the function views they route to. */
   private readonly routesByFile = new Map<string, readonly RouteFact[]>();
+  /** DRF serializers by file and name. */
+  private readonly serializersByFile = new Map<string, Map<string, SerializerFact>>();
   private readonly tried = new Set<string>();
   /** Files looked at since `track` (found or not): what a file's findings depend on. */
   private consulted?: Set<string>;
@@ -24,14 +29,25 @@ export class WorkspaceFunctions {
     public aliases: readonly PathAlias[] = [],
   ) {}
 
-  set(file: string, helpers: readonly QueryHelperFact[], effects: readonly EffectHelperFact[] = [], routes: readonly RouteFact[] = []): void {
-    if (routes.length === 0) this.routesByFile.delete(file);
-    else this.routesByFile.set(file, routes);
-    if (helpers.length === 0) this.byFile.delete(file);
-    else this.byFile.set(file, new Map(helpers.map((h) => [h.name, h])));
-    if (effects.length === 0) this.effectsByFile.delete(file);
-    else this.effectsByFile.set(file, groupByName(effects));
+  /** What `file` shows the others (its facts, or its index entry): replaces what was known of it. */
+  set(file: string, shown: SharedFacts): void {
+    this.forgetFile(file);
+    this.keep(file, shown);
     this.tried.add(file);
+  }
+
+  private forgetFile(file: string): void {
+    this.byFile.delete(file);
+    this.effectsByFile.delete(file);
+    this.routesByFile.delete(file);
+    this.serializersByFile.delete(file);
+  }
+
+  private keep(file: string, shown: SharedFacts): void {
+    if (shown.queryHelpers?.length) this.byFile.set(file, new Map(shown.queryHelpers.map((h) => [h.name, h])));
+    if (shown.effectHelpers?.length) this.effectsByFile.set(file, groupByName(shown.effectHelpers));
+    if (shown.routes?.length) this.routesByFile.set(file, shown.routes);
+    if (shown.serializers?.length) this.serializersByFile.set(file, new Map(shown.serializers.map((x) => [x.name, x])));
   }
 
   /**
@@ -48,9 +64,7 @@ export class WorkspaceFunctions {
     if (this.tried.has(candidate) || !this.load || !fs.existsSync(candidate)) return;
     this.tried.add(candidate);
     const facts = this.load(candidate);
-    if (facts?.queryHelpers?.length) this.byFile.set(candidate, new Map(facts.queryHelpers.map((h) => [h.name, h])));
-    if (facts?.effectHelpers?.length) this.effectsByFile.set(candidate, groupByName(facts.effectHelpers));
-    if (facts?.routes?.length) this.routesByFile.set(candidate, facts.routes);
+    if (facts) this.keep(candidate, facts);
   }
 
   /**
@@ -86,6 +100,16 @@ export class WorkspaceFunctions {
       if (found) return found;
     }
     return [];
+  }
+
+  /** The DRF serializer `name` of the module `module` as imported from `fromFile` (no module: `fromFile` itself). */
+  serializer(fromFile: string, module: string | undefined, name: string): SerializerFact | undefined {
+    for (const candidate of module === undefined ? [fromFile] : candidates(fromFile, module, this.aliases)) {
+      if (module !== undefined) this.loadOnce(candidate);
+      const found = this.serializersByFile.get(candidate)?.get(name);
+      if (found) return found;
+    }
+    return undefined;
   }
 
   /** The query helper `name` exported by the module `module` as imported from `fromFile`. */

@@ -13,7 +13,7 @@ import { SourceFile, languageOfPath } from './source-file';
 import { WorkspaceFunctions } from './workspace-functions';
 import { workspaceManifests } from './workspace-databases';
 import { WorkspaceModels } from './workspace-models';
-import type { EffectHelperFact, FileFacts, LanguageId, ModelFact, QueryHelperFact, RouteFact } from '../languages/facts';
+import type { EffectHelperFact, FileFacts, LanguageId, ModelFact, QueryHelperFact, RouteFact, SerializerFact } from '../languages/facts';
 import { isPrismaSchema, prismaSchemaModels } from '../languages/prisma/schema-models';
 import type { PerflensSettings } from '../protocol';
 
@@ -33,8 +33,8 @@ export interface FileSummary {
  * the most files, which show them nothing.
  */
 function sharedKey(entry: IndexEntry): string | undefined {
-  if (!entry.models.length && !entry.queryHelpers.length && !entry.effectHelpers.length && !entry.routes.length) return undefined;
-  const text = JSON.stringify([entry.models, entry.queryHelpers, entry.effectHelpers, entry.routes], (k, v) => (k === 'start' || k === 'end' ? undefined : v));
+  if (!entry.models.length && !entry.queryHelpers.length && !entry.effectHelpers.length && !entry.routes.length && !entry.serializers.length) return undefined;
+  const text = JSON.stringify([entry.models, entry.queryHelpers, entry.effectHelpers, entry.routes, entry.serializers], (k, v) => (k === 'start' || k === 'end' ? undefined : v));
   return createHash('sha1').update(text).digest('base64');
 }
 
@@ -48,6 +48,7 @@ export interface IndexEntry {
   queryHelpers: QueryHelperFact[];
   effectHelpers: EffectHelperFact[];
   routes: RouteFact[];
+  serializers: SerializerFact[];
   queries: number;
   sqlStatements: number;
   /** Models and tables the file's queries touch. */
@@ -68,6 +69,7 @@ export function indexEntry(hash: string, facts: FileFacts): IndexEntry {
     queryHelpers: facts.queryHelpers ?? [],
     effectHelpers: facts.effectHelpers ?? [],
     routes: facts.routes ?? [],
+    serializers: facts.serializers ?? [],
     queries: facts.queries.length,
     sqlStatements: facts.sql.length,
     touched: [...touched],
@@ -174,7 +176,7 @@ export class WorkspaceIndex {
       if (this.recordedDuringBuild?.has(file)) return;
     } else this.recordedDuringBuild?.add(file);
     this.models.set(file, entry.models);
-    this.functions.set(file, entry.queryHelpers, entry.effectHelpers, entry.routes);
+    this.functions.set(file, entry);
     const shared = sharedKey(entry);
     const before = this.files.get(file);
     this.files.set(file, { hash: entry.hash, queries: entry.queries, sqlStatements: entry.sqlStatements, models: entry.touched, shared });
@@ -186,7 +188,7 @@ export class WorkspaceIndex {
     this.recordedDuringBuild?.add(file);
     this.files.delete(file);
     this.models.set(file, []);
-    this.functions.set(file, []);
+    this.functions.set(file, {});
     this.engine.forget(file);
   }
 

@@ -260,6 +260,31 @@ export interface EffectHelperFact {
 }
 
 /** A Django `urls.py` entry routing to a function view: `name` of `module` (`blog.views`, `.views`), as imported there. */
+/** A DRF ModelSerializer: what of each object it serializes reads a relation (a query per object unless the queryset loads it). */
+export interface SerializerFact {
+  name: string;
+  /** `Meta.model`. */
+  model: string;
+  reads: Array<{
+    /** The attribute of the model read (`author`), which may be a relation. */
+    field: string;
+    /** How the serializer reads it: `source="author.name"`, `AuthorSerializer()`, `get_comment_count`. */
+    via: string;
+    /** `obj.comments.count()`: a COUNT per object, which no prefetch serves. */
+    count?: boolean;
+  }>;
+}
+
+/** A DRF view class with a `serializer_class` and a `queryset` of a Django model. */
+export interface DrfViewFact extends Span {
+  /** The serializer as the file names it, and the module it is imported from (absent: this file). */
+  serializer: { local: string; module?: string; name: string };
+  /** The queryset's model, what it already loads, and where a select_related/prefetch_related call goes. */
+  model: string;
+  eagerLoaded: string[];
+  insertAt: number;
+}
+
 export interface RouteFact {
   module: string;
   name: string;
@@ -326,6 +351,10 @@ export interface FileFacts {
   effectHelpers?: EffectHelperFact[];
   /** Django `urls.py`: the function views it routes to. */
   routes?: RouteFact[];
+  /** DRF ModelSerializers the file declares. */
+  serializers?: SerializerFact[];
+  /** DRF view classes with a serializer and a queryset. */
+  drfViews?: DrfViewFact[];
   /** Calls on request paths to functions imported from other files of the workspace. */
   requestPathImports?: RequestPathImportFact[];
   /** Stores that grow with input and are never evicted. */

@@ -124,7 +124,7 @@ export class FileLinter {
     const facts = this.engine.facts(new SourceFile(job.path, job.language, job.text));
     if (facts && job.keep) this.kept.set(job.path, facts);
     else this.engine.forget(job.path);
-    if (facts) this.functions.set(job.path, facts.queryHelpers ?? [], facts.effectHelpers ?? []);
+    if (facts) this.functions.set(job.path, facts);
     return { models: facts?.models ?? [], queryHelpers: facts?.queryHelpers ?? [], effectHelpers: facts?.effectHelpers ?? [] };
   }
 
@@ -158,7 +158,7 @@ export class FileLinter {
       const analysis = this.engine.analyze(file, this.init.settings, { ...options, facts: kept });
       // Later files that import this one find its helpers without parsing it again (with --fix,
       // they read the file as fixed on disk instead).
-      if (analysis.facts && !job.fix) this.functions.set(job.path, analysis.facts.queryHelpers ?? [], analysis.facts.effectHelpers ?? []);
+      if (analysis.facts && !job.fix) this.functions.set(job.path, analysis.facts);
       let findings = analysis.findings;
       let fixedText: string | undefined;
       let fixesApplied = 0;

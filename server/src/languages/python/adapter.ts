@@ -15,7 +15,8 @@ import { moduleNames } from './imports';
 import { fromDeclaredPagination } from './drf-pagination';
 import { fromOffsetCall, type OrmEvidence } from './offset-calls';
 import { fromPaginator, fromQueryChain, fromSubscript, type PyQueryFact } from './queries';
-import { pythonHelpers } from './helpers';
+import { importedNames, pythonHelpers } from './helpers';
+import { drfSerializers, drfViews, mayUseDrf } from './drf-serializers';
 import { createPythonParser } from './python-language';
 import { foreignKeyColumns, type PyForeignKeyColumn } from './foreign-key-columns';
 import { enclosingLoop, usesItem } from './loops';
@@ -390,6 +391,13 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
     if (orms.has('peewee')) {
       (facts.models ??= []).push(...peeweeModels(root));
       (facts.itemAccesses ??= []).push(...itemAccesses(root, peeweeSelects));
+    }
+    // DRF: the relations serializers read per object, and the views that serialize querysets with them.
+    if (orms.has('django') && mayUseDrf(file.text)) {
+      const serializers = drfSerializers(root);
+      if (serializers.length) facts.serializers = serializers;
+      const views = drfViews(root, importedNames(root));
+      if (views.length) facts.drfViews = views;
     }
     return facts;
   }

@@ -4,7 +4,7 @@
  */
 import type { Detection, Fix } from '../../engine/finding';
 import type { DetectContext, Detector } from '../../engine/rule';
-import type { ItemAccessFact } from '../../languages/facts';
+import type { DrfViewFact, ItemAccessFact } from '../../languages/facts';
 import type { PyFacts } from '../../languages/python/adapter';
 import type { PyQueryFact } from '../../languages/python/queries';
 import { ensureImport } from '../../languages/python/edits';
@@ -154,6 +154,35 @@ function lazyLoad(a: ItemAccessFact, ctx: DetectContext, facts: PyFacts): Detect
   return { start: a.start, end: a.end, message, fixes };
 }
 
+/**
+ * DRF: a view serializes every row of its queryset with a serializer that reads relations of each
+ * object (`source="author.name"`, a nested serializer, `obj.comments` in a `get_…` method): a query
+ * per row for each relation the queryset does not load. Reported on the queryset, where the fix
+ * adds `select_related`/`prefetch_related` (a prefetched relation serves `.count()` too).
+ */
+function drfViewReads(v: DrfViewFact, facts: PyFacts, ctx: DetectContext): Detection[] {
+  const serializer = (v.serializer.module === undefined ? facts.serializers?.find((x) => x.name === v.serializer.name) : undefined) ?? ctx.functions?.serializer(ctx.file.path, v.serializer.module, v.serializer.name);
+  if (!serializer || serializer.model !== v.model) return [];
+  const out: Detection[] = [];
+  const reported = new Set<string>();
+  for (const read of serializer.reads) {
+    const rel = ctx.models?.relation(v.model, read.field, 'django');
+    if (!rel || reported.has(read.field)) continue;
+    reported.add(read.field);
+    if (v.eagerLoaded.includes(read.field) || (rel.kind === 'to-one' && v.eagerLoaded.includes('*'))) continue;
+    const method = rel.kind === 'to-one' ? 'select_related' : 'prefetch_related';
+    const what = read.count ? `counts the ${rel.target} rows of each ${v.model}` : `reads \`${read.field}\` of each ${v.model}`;
+    const count = read.count ? ` (or annotate the count on the queryset: \`.annotate(${read.field}_count=Count("${read.field}"))\`, read by an IntegerField)` : '';
+    out.push({
+      start: v.start,
+      end: v.end,
+      message: `\`${serializer.name}\` ${what} it serializes (\`${read.via}\`): a list of N rows runs N more queries (N+1). Add \`${method}("${read.field}")\` to the queryset${count}.`,
+      fixes: [{ title: `Add ${method}("${read.field}") to the queryset`, applicability: 'safe', edits: [{ start: v.insertAt, end: v.insertAt, newText: `.${method}("${read.field}")` }] }],
+    });
+  }
+  return out;
+}
+
 export const detectPython: Detector<PyFacts> = (facts, ctx) => {
   const out: Detection[] = [];
   for (const q of facts.queries) {
@@ -172,5 +201,6 @@ export const detectPython: Detector<PyFacts> = (facts, ctx) => {
     const q = importedQuery(c, ctx);
     if (q && isPerItemQuery(q)) out.push({ start: q.start, end: q.end, message: perItemMessage(q), fixes: [] });
   }
+  for (const v of facts.drfViews ?? []) out.push(...drfViewReads(v, facts, ctx));
   return out;
 };

@@ -1,0 +1,104 @@
+/**
+ * Django REST framework: what a ModelSerializer reads of each object it serializes, and the view
+ * classes that serialize a queryset with one. A list endpoint serializes every row of its queryset:
+ * a relation the serializer reads (`source="author.name"`, a nested `AuthorSerializer()`, `obj.comments`
+ * in a `get_…` method) is a query per row unless the queryset loads it (`select_related`,
+ * `prefetch_related`).
+ */
+import type { DrfViewFact, SerializerFact } from '../facts';
+import { djangoQuerysets } from './models';
+import { args, assignmentStatements, field, keywordArg, nodesOfType, stringValue, walk, type Node } from './tree';
+
+const MODEL_SERIALIZER = /(^|\.)(ModelSerializer|HyperlinkedModelSerializer)$/;
+
+function classBody(cls: Node): Node | null {
+  return field(cls, 'body');
+}
+
+function bases(cls: Node): string[] {
+  return field(cls, 'superclasses')?.namedChildren.map((b) => b?.text ?? '') ?? [];
+}
+
+/** `class Meta: model = Post` of a class. */
+function metaModel(cls: Node): string | undefined {
+  for (const inner of classBody(cls)?.namedChildren ?? []) {
+    if (inner?.type !== 'class_definition' || field(inner, 'name')?.text !== 'Meta') continue;
+    for (const { left, right } of assignmentStatements(field(inner, 'body'))) if (left?.text === 'model' && right?.type === 'identifier') return right.text;
+  }
+  return undefined;
+}
+
+export function drfSerializers(root: Node): SerializerFact[] {
+  const out: SerializerFact[] = [];
+  for (const cls of nodesOfType(root, 'class_definition')) {
+    if (!cls || !bases(cls).some((b) => MODEL_SERIALIZER.test(b))) continue;
+    const name = field(cls, 'name')?.text;
+    const model = metaModel(cls);
+    if (!name || !model) continue;
+    const reads: SerializerFact['reads'] = [];
+    for (const { left, right } of assignmentStatements(classBody(cls))) {
+      if (left?.type !== 'identifier' || right?.type !== 'call') continue;
+      const source = stringValue(keywordArg(right, 'source'));
+      const callee = field(right, 'function')?.text ?? '';
+      // `author_name = serializers.CharField(source="author.name")`, `count = IntegerField(source="comments.count")`.
+      if (source?.includes('.')) {
+        const [first, second] = source.split('.');
+        reads.push({ field: first, via: `source="${source}"`, ...(second === 'count' ? { count: true } : {}) });
+      } else if (/Serializer$/.test(callee) && !/^serializers\./.test(callee)) {
+        // A nested serializer: `author = AuthorSerializer()`, `comments = CommentSerializer(many=True)`.
+        reads.push({ field: source ?? left.text, via: `${callee}(${args(right).map((a) => a.text).join(', ')})` });
+      }
+    }
+    // `def get_comment_count(self, obj): return obj.comments.count()`.
+    for (const st of classBody(cls)?.namedChildren ?? []) {
+      const fn = st?.type === 'decorated_definition' ? field(st, 'definition') : st;
+      const fname = fn?.type === 'function_definition' ? field(fn, 'name')?.text : undefined;
+      if (!fn || !fname?.startsWith('get_')) continue;
+      const params = field(fn, 'parameters')?.namedChildren.filter((p): p is Node => !!p) ?? [];
+      const obj = params[1]?.type === 'identifier' ? params[1].text : undefined;
+      if (!obj) continue;
+      walk(fn, (n) => {
+        if (n.type !== 'attribute' || field(n, 'object')?.text !== obj) return;
+        const attr = field(n, 'attribute')?.text;
+        if (!attr || reads.some((r) => r.field === attr && r.via === fname)) return;
+        const next = n.parent?.type === 'attribute' && n.parent.parent?.type === 'call' ? field(n.parent, 'attribute')?.text : undefined;
+        reads.push({ field: attr, via: fname, ...(next === 'count' ? { count: true } : {}) });
+      });
+    }
+    if (reads.length) out.push({ name, model, reads });
+  }
+  return out;
+}
+
+/** View classes with `serializer_class = PostSerializer` and `queryset = Post.objects…`. */
+export function drfViews(root: Node, imported: ReadonlyMap<string, { module: string; name: string }>): DrfViewFact[] {
+  const out: DrfViewFact[] = [];
+  for (const cls of nodesOfType(root, 'class_definition')) {
+    if (!cls) continue;
+    let serializer: Node | undefined;
+    let queryset: Node | undefined;
+    for (const { left, right } of assignmentStatements(classBody(cls))) {
+      if (left?.text === 'serializer_class' && right?.type === 'identifier') serializer = right;
+      if (left?.text === 'queryset' && right) queryset = right;
+    }
+    if (!serializer || !queryset) continue;
+    const source = djangoQuerysets.source(queryset);
+    if (!source) continue;
+    const from = imported.get(serializer.text);
+    out.push({
+      serializer: { local: serializer.text, module: from?.module, name: from?.name ?? serializer.text },
+      model: source.model,
+      eagerLoaded: djangoQuerysets.eagerLoaded(source.calls),
+      insertAt: source.insertAt,
+      start: queryset.startIndex,
+      end: queryset.endIndex,
+    });
+  }
+  return out;
+}
+
+/** Whether a file may hold serializers or DRF views (cheap, before walking its classes). */
+export function mayUseDrf(text: string): boolean {
+  return text.includes('Serializer');
+}
+
