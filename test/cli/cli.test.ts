@@ -27,6 +27,15 @@ describe('perflens CLI', () => {
   });
   afterEach(() => ws.remove());
 
+  it('a Django view known only through urls.py, linted after urls.py, is still a handler', () => {
+    write('requirements.txt', 'Django\nrequests\n');
+    write('app/urls.py', 'from django.urls import path\n\nfrom . import zpages\n\nurlpatterns = [path("d/", zpages.dashboard)]\n');
+    write('app/zpages.py', 'import requests\n\n\ndef dashboard(req):\n    return requests.get("https://example.com/x").json()\n');
+    const run = perflens(root, ['lint', '--format', 'json', '--jobs', '1']);
+    assert.equal(run.status, 0, run.stderr);
+    assert.deepEqual(json(run).findings.map((f) => `${f.file}:${f.line} ${f.rule}`), ['app/zpages.py:5 request-without-timeout']);
+  });
+
   it('prints the JSON contract with 1-based positions and fixes', () => {
     write('db/queries.sql', OFFSET_SQL);
     const run = perflens(root, ['lint', '--format', 'json']);
