@@ -428,6 +428,18 @@ ruleTests('n-plus-one', {
       output: 'from rest_framework import viewsets\n\nfrom .models import Post\nfrom .serializers import PostSerializer\n\n\nclass PostViewSet(viewsets.ModelViewSet):\n    queryset = Post.objects.all().select_related("author")\n    serializer_class = PostSerializer\n',
     },
     {
+      name: 'DRF: a get_queryset() of the view, and a function view that serializes a queryset with many=True',
+      file: 'blog/views.py',
+      workspace: { 'blog/models.py': DRF_MODELS, 'blog/serializers.py': DRF_SERIALIZERS },
+      code: 'from rest_framework import viewsets\nfrom rest_framework.decorators import api_view\nfrom rest_framework.response import Response\n\nfrom .models import Post\nfrom .serializers import PostSerializer\n\n\nclass MinePosts(viewsets.ReadOnlyModelViewSet):\n    serializer_class = PostSerializer\n\n    def get_queryset(self):\n        return Post.objects.filter(author__name=self.request.user.username).select_related("author")\n\n\n@api_view(["GET"])\ndef latest(request):\n    posts = Post.objects.order_by("-id")[:20]\n    return Response(PostSerializer(posts, many=True).data)\n',
+      findings: [
+        { line: 13, message: /`PostSerializer` reads `comments` of each Post/ },
+        { line: 18, message: /`PostSerializer` reads `author` of each Post/ },
+        { line: 18, message: /`PostSerializer` reads `comments` of each Post/ },
+      ],
+      output: 'from rest_framework import viewsets\nfrom rest_framework.decorators import api_view\nfrom rest_framework.response import Response\n\nfrom .models import Post\nfrom .serializers import PostSerializer\n\n\nclass MinePosts(viewsets.ReadOnlyModelViewSet):\n    serializer_class = PostSerializer\n\n    def get_queryset(self):\n        return Post.objects.filter(author__name=self.request.user.username).select_related("author").prefetch_related("comments")\n\n\n@api_view(["GET"])\ndef latest(request):\n    posts = Post.objects.order_by("-id")[:20]\n    return Response(PostSerializer(posts, many=True).data)\n',
+    },
+    {
       name: 'DRF: a count in a get_ method of a serializer in the same file',
       file: 'blog/api.py',
       workspace: { 'blog/models.py': DRF_MODELS },

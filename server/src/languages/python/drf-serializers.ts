@@ -6,6 +6,7 @@
  * `prefetch_related`).
  */
 import type { DrfViewFact, SerializerFact } from '../facts';
+import { throughVariables } from './item-access';
 import { djangoQuerysets } from './models';
 import { args, assignmentStatements, field, keywordArg, nodesOfType, stringValue, walk, type Node } from './tree';
 
@@ -70,29 +71,58 @@ export function drfSerializers(root: Node): SerializerFact[] {
   return out;
 }
 
-/** View classes with `serializer_class = PostSerializer` and `queryset = Post.objects…`. */
+/** The `return` expressions of a method (`def get_queryset(self): return Post.objects…`). */
+function returned(fn: Node): Node[] {
+  const out: Node[] = [];
+  walk(fn, (n) => {
+    if (n !== fn && (n.type === 'function_definition' || n.type === 'lambda')) return false;
+    if (n.type === 'return_statement' && n.namedChildren[0]) out.push(n.namedChildren[0]);
+  });
+  return out;
+}
+
+/**
+ * Where querysets are serialized a row at a time: view classes with `serializer_class =
+ * PostSerializer` and a `queryset = Post.objects…` (or a `get_queryset()` that returns one), and
+ * `PostSerializer(posts, many=True)` on a queryset (through a variable) in any function.
+ */
 export function drfViews(root: Node, imported: ReadonlyMap<string, { module: string; name: string }>): DrfViewFact[] {
   const out: DrfViewFact[] = [];
-  for (const cls of nodesOfType(root, 'class_definition')) {
-    if (!cls) continue;
-    let serializer: Node | undefined;
-    let queryset: Node | undefined;
-    for (const { left, right } of assignmentStatements(classBody(cls))) {
-      if (left?.text === 'serializer_class' && right?.type === 'identifier') serializer = right;
-      if (left?.text === 'queryset' && right) queryset = right;
-    }
-    if (!serializer || !queryset) continue;
-    const source = djangoQuerysets.source(queryset);
-    if (!source) continue;
+  const add = (serializer: Node, queryset: Node) => {
+    const source = throughVariables(queryset, (e) => djangoQuerysets.source(e));
+    if (!source) return;
     const from = imported.get(serializer.text);
+    const expr = source.calls[source.calls.length - 1] ?? queryset;
     out.push({
       serializer: { local: serializer.text, module: from?.module, name: from?.name ?? serializer.text },
       model: source.model,
       eagerLoaded: djangoQuerysets.eagerLoaded(source.calls),
       insertAt: source.insertAt,
-      start: queryset.startIndex,
-      end: queryset.endIndex,
+      start: expr.startIndex,
+      end: source.insertAt,
     });
+  };
+  for (const cls of nodesOfType(root, 'class_definition')) {
+    if (!cls) continue;
+    let serializer: Node | undefined;
+    const querysets: Node[] = [];
+    for (const { left, right } of assignmentStatements(classBody(cls))) {
+      if (left?.text === 'serializer_class' && right?.type === 'identifier') serializer = right;
+      if (left?.text === 'queryset' && right) querysets.push(right);
+    }
+    for (const st of classBody(cls)?.namedChildren ?? []) {
+      const fn = st?.type === 'decorated_definition' ? field(st, 'definition') : st;
+      if (fn?.type === 'function_definition' && field(fn, 'name')?.text === 'get_queryset') querysets.push(...returned(fn));
+    }
+    if (serializer) for (const q of querysets) add(serializer, q);
+  }
+  // `PostSerializer(posts, many=True).data` in a function view.
+  for (const call of nodesOfType(root, 'call')) {
+    const callee = call ? field(call, 'function') : null;
+    if (!call || callee?.type !== 'identifier' || !/Serializer$/.test(callee.text)) continue;
+    const many = keywordArg(call, 'many');
+    const first = args(call)[0];
+    if (many?.type === 'true' && first && first.type !== 'keyword_argument') add(callee, first);
   }
   return out;
 }
