@@ -178,9 +178,19 @@ export class Workbench {
 
   /** Opens the quick-fix menu at the cursor (Ctrl+.) and returns its entries' titles. */
   async openQuickFixes(): Promise<string[]> {
-    await this.page.keyboard.press('Control+.');
     const items = this.page.locator('.action-widget .monaco-list-row.action');
-    await items.first().waitFor();
+    // A Ctrl+. pressed while the editor is still taking focus, or while the code actions of an edit
+    // are being computed, can open nothing: press it again (three times at most, 30 s in all).
+    for (let attempt = 1; ; attempt++) {
+      await this.page.keyboard.press('Control+.');
+      try {
+        await items.first().waitFor({ timeout: 10_000 });
+        break;
+      } catch (e) {
+        if (attempt === 3) throw e;
+        await this.page.keyboard.press('Escape');
+      }
+    }
     return items.evaluateAll((els) => els.map((e) => (e as HTMLElement).innerText.trim()));
   }
 
