@@ -440,6 +440,21 @@ ruleTests('n-plus-one', {
       output: 'from rest_framework import viewsets\nfrom rest_framework.decorators import api_view\nfrom rest_framework.response import Response\n\nfrom .models import Post\nfrom .serializers import PostSerializer\n\n\nclass MinePosts(viewsets.ReadOnlyModelViewSet):\n    serializer_class = PostSerializer\n\n    def get_queryset(self):\n        return Post.objects.filter(author__name=self.request.user.username).select_related("author").prefetch_related("comments")\n\n\n@api_view(["GET"])\ndef latest(request):\n    posts = Post.objects.order_by("-id")[:20]\n    return Response(PostSerializer(posts, many=True).data)\n',
     },
     {
+      name: 'DRF: Meta.fields lists a reverse relation (a list of ids per object); a foreign key listed alone is read from the row',
+      file: 'blog/views.py',
+      workspace: { 'blog/models.py': DRF_MODELS, 'blog/serializers.py': 'from rest_framework import serializers\n\nfrom .models import Post\n\n\nclass PostSerializer(serializers.ModelSerializer):\n    class Meta:\n        model = Post\n        fields = ["id", "title", "author", "comments"]\n' },
+      code: 'from rest_framework import generics\n\nfrom .models import Post\nfrom .serializers import PostSerializer\n\n\nclass PostList(generics.ListAPIView):\n    queryset = Post.objects.all()\n    serializer_class = PostSerializer\n',
+      findings: [{ line: 8, message: /`PostSerializer` reads `comments` of each Post it serializes \(`Meta\.fields`\)/ }],
+      output: 'from rest_framework import generics\n\nfrom .models import Post\nfrom .serializers import PostSerializer\n\n\nclass PostList(generics.ListAPIView):\n    queryset = Post.objects.all().prefetch_related("comments")\n    serializer_class = PostSerializer\n',
+    },
+    {
+      name: 'DRF: Meta.depth nests every relation listed, a foreign key too',
+      file: 'blog/views.py',
+      workspace: { 'blog/models.py': DRF_MODELS, 'blog/serializers.py': 'from rest_framework import serializers\n\nfrom .models import Post\n\n\nclass PostSerializer(serializers.ModelSerializer):\n    class Meta:\n        model = Post\n        fields = ["id", "author"]\n        depth = 1\n' },
+      code: 'from rest_framework import generics\n\nfrom .models import Post\nfrom .serializers import PostSerializer\n\n\nclass PostList(generics.ListAPIView):\n    queryset = Post.objects.all()\n    serializer_class = PostSerializer\n',
+      findings: [{ line: 8, message: /`PostSerializer` reads `author` of each Post it serializes \(`Meta\.fields, depth = 1`\)[^]*select_related\("author"\)/ }],
+    },
+    {
       name: 'DRF: a count in a get_ method of a serializer in the same file',
       file: 'blog/api.py',
       workspace: { 'blog/models.py': DRF_MODELS },

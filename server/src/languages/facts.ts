@@ -270,8 +270,10 @@ export interface SerializerFact {
     field: string;
     /** How the serializer reads it: `source="author.name"`, `AuthorSerializer()`, `get_comment_count`. */
     via: string;
-    /** `obj.comments.count()`: a COUNT per object, which no prefetch serves. */
+    /** `obj.comments.count()`: a COUNT per object (which a prefetch serves). */
     count?: boolean;
+    /** Listed in `Meta.fields` without `depth`: DRF reads a foreign key's id from the row, only to-many relations query. */
+    toManyOnly?: boolean;
   }>;
 }
 

@@ -20,13 +20,14 @@ function bases(cls: Node): string[] {
   return field(cls, 'superclasses')?.namedChildren.map((b) => b?.text ?? '') ?? [];
 }
 
-/** `class Meta: model = Post` of a class. */
-function metaModel(cls: Node): string | undefined {
+/** The attributes of a class's `class Meta` (`model = Post`, `fields = [...]`, `depth = 1`). */
+function meta(cls: Node): Map<string, Node> {
+  const out = new Map<string, Node>();
   for (const inner of classBody(cls)?.namedChildren ?? []) {
     if (inner?.type !== 'class_definition' || field(inner, 'name')?.text !== 'Meta') continue;
-    for (const { left, right } of assignmentStatements(field(inner, 'body'))) if (left?.text === 'model' && right?.type === 'identifier') return right.text;
+    for (const { left, right } of assignmentStatements(field(inner, 'body'))) if (left?.type === 'identifier' && right) out.set(left.text, right);
   }
-  return undefined;
+  return out;
 }
 
 export function drfSerializers(root: Node): SerializerFact[] {
@@ -34,10 +35,13 @@ export function drfSerializers(root: Node): SerializerFact[] {
   for (const cls of nodesOfType(root, 'class_definition')) {
     if (!cls || !bases(cls).some((b) => MODEL_SERIALIZER.test(b))) continue;
     const name = field(cls, 'name')?.text;
-    const model = metaModel(cls);
+    const options = meta(cls);
+    const model = options.get('model')?.type === 'identifier' ? options.get('model')!.text : undefined;
     if (!name || !model) continue;
     const reads: SerializerFact['reads'] = [];
+    const declared = new Set<string>();
     for (const { left, right } of assignmentStatements(classBody(cls))) {
+      if (left?.type === 'identifier') declared.add(left.text);
       if (left?.type !== 'identifier' || right?.type !== 'call') continue;
       const source = stringValue(keywordArg(right, 'source'));
       const callee = field(right, 'function')?.text ?? '';
@@ -65,6 +69,18 @@ export function drfSerializers(root: Node): SerializerFact[] {
         const next = n.parent?.type === 'attribute' && n.parent.parent?.type === 'call' ? field(n.parent, 'attribute')?.text : undefined;
         reads.push({ field: attr, via: fname, ...(next === 'count' ? { count: true } : {}) });
       });
+    }
+    // `Meta.fields` not declared above (`fields = ["id", "tags"]`): a to-many relation listed becomes
+    // a list of its keys, read per object; with `depth`, every relation listed is serialized nested,
+    // a foreign key too.
+    const depth = options.get('depth');
+    const nested = depth?.type === 'integer' && depth.text !== '0';
+    const listed = options.get('fields');
+    if (listed?.type === 'list' || listed?.type === 'tuple') {
+      for (const f of listed.namedChildren) {
+        const v = f ? stringValue(f) : undefined;
+        if (v && !declared.has(v)) reads.push({ field: v, via: nested ? `Meta.fields, depth = ${depth!.text}` : 'Meta.fields', ...(nested ? {} : { toManyOnly: true }) });
+      }
     }
     if (reads.length) out.push({ name, model, reads });
   }

@@ -167,7 +167,7 @@ function drfViewReads(v: DrfViewFact, facts: PyFacts, ctx: DetectContext): Detec
   const reported = new Set<string>();
   for (const read of serializer.reads) {
     const rel = ctx.models?.relation(v.model, read.field, 'django');
-    if (!rel || reported.has(read.field)) continue;
+    if (!rel || reported.has(read.field) || (read.toManyOnly && rel.kind === 'to-one')) continue;
     reported.add(read.field);
     if (v.eagerLoaded.includes(read.field) || (rel.kind === 'to-one' && v.eagerLoaded.includes('*'))) continue;
     const method = rel.kind === 'to-one' ? 'select_related' : 'prefetch_related';
