@@ -8,6 +8,7 @@
  */
 import * as path from 'node:path';
 import type { Node } from 'web-tree-sitter';
+import { args } from '../../languages/python/tree';
 import { moduleClasses } from '../schema/python-classes';
 import { peeweeTables, type PeeweeField, type PeeweeTable } from '../schema/peewee-tables';
 import type { OrmSources } from './orm-call-sql';
@@ -311,8 +312,4 @@ export function translatePeeweeQuery(node: Node, models: PeeweeModels): OrmTrans
     }
     return columnRef(n);
   }
-}
-
-function args(call: Node): Node[] {
-  return call.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') ?? [];
 }

@@ -5,6 +5,7 @@
  * and the legacy terminals first/count/all. Every mapped column is selected, as SQLAlchemy does.
  */
 import type { Node } from 'web-tree-sitter';
+import { args } from '../../languages/python/tree';
 import { pyCodeValue } from './python-values';
 import { and, column, not, or, Parameters, quoteName, renderSelect, valueSql } from './sql-builder';
 import type { SqlalchemyModel, SqlalchemyModels } from './sqlalchemy-models';
@@ -141,8 +142,4 @@ export function translateSqlalchemyQuery(node: Node, models: SqlalchemyModels): 
     }
     return columnRef(n);
   }
-}
-
-function args(call: Node): Node[] {
-  return call.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') ?? [];
 }
