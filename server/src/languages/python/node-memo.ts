@@ -11,24 +11,25 @@
  */
 import { Node } from 'web-tree-sitter';
 
-/** What is kept, as own properties of the node (one hidden class for all nodes: see ready()). */
+/**
+ * What is kept, as own properties of the node (one hidden class for all nodes: see ready()). The
+ * children arrays are web-tree-sitter's own (`_children`, `_namedChildren`, which it fills on the
+ * first read); flags read rarely (`isNamed`, `isError`…) are not kept. Each property is a slot in
+ * every node object of a workspace scan: the nodes of the file being analysed are what survives
+ * V8's young-generation collections, and copying them was a third of a Python scan.
+ */
 export interface Memo {
-  plReady?: boolean;
-  plTypeId?: number;
   plType?: string;
   plEndIndex?: number;
-  plIsNamed?: boolean;
-  plIsError?: boolean;
-  plIsMissing?: boolean;
-  plHasError?: boolean;
   plText?: string;
   plParent?: Node | null;
-  plChildren?: Array<Node | null>;
-  plNamedChildren?: Array<Node | null>;
   /** Fields read so far, as pairs: field id, child (a Map per node cost more than the lookups). */
   plFields?: Array<number | Node | null>;
-  /** The last move of the node into a re-parsed tree (see reuse.ts). */
+  /** The last move of the node into a re-parsed tree (see reuse.ts); 0 once the memo is made. */
   plMoved?: number;
+  /** web-tree-sitter's caches of the children arrays. */
+  _children?: Array<Node | null>;
+  _namedChildren?: Array<Node | null>;
 }
 
 type Memoized = Node & Memo;
@@ -40,21 +41,13 @@ type Memoized = Node & Memo;
  * V8's megamorphic lookups, and the properties' backing store grew a few slots at a time.
  */
 function ready(n: Memoized): Memoized {
-  if (n.plReady !== true) {
-    n.plReady = true;
-    n.plTypeId = undefined;
+  if (n.plMoved === undefined) {
+    n.plMoved = 0;
     n.plType = undefined;
     n.plEndIndex = undefined;
-    n.plIsNamed = undefined;
-    n.plIsError = undefined;
-    n.plIsMissing = undefined;
-    n.plHasError = undefined;
     n.plText = undefined;
     n.plParent = undefined;
-    n.plChildren = undefined;
-    n.plNamedChildren = undefined;
     n.plFields = undefined;
-    n.plMoved = undefined;
   }
   return n;
 }
@@ -78,31 +71,12 @@ export function installNodeMemo(): void {
     Object.defineProperty(proto, name, { configurable: true, enumerable: false, get });
   };
   const typeId = original<number>('typeId');
-  define('typeId', function () {
-    return (ready(this).plTypeId ??= typeId.call(this));
-  });
   define('type', function () {
-    return (ready(this).plType ??= this.tree.language.types[this.typeId] || 'ERROR');
+    return (ready(this).plType ??= this.tree.language.types[typeId.call(this)] || 'ERROR');
   });
   const endIndex = original<number>('endIndex');
   define('endIndex', function () {
     return (ready(this).plEndIndex ??= endIndex.call(this));
-  });
-  const isNamed = original<boolean>('isNamed');
-  define('isNamed', function () {
-    return (ready(this).plIsNamed ??= isNamed.call(this));
-  });
-  const isError = original<boolean>('isError');
-  define('isError', function () {
-    return (ready(this).plIsError ??= isError.call(this));
-  });
-  const isMissing = original<boolean>('isMissing');
-  define('isMissing', function () {
-    return (ready(this).plIsMissing ??= isMissing.call(this));
-  });
-  const hasError = original<boolean>('hasError');
-  define('hasError', function () {
-    return (ready(this).plHasError ??= hasError.call(this));
   });
   const text = original<string>('text');
   define('text', function () {
@@ -117,13 +91,14 @@ export function installNodeMemo(): void {
     for (const k of kids) if (k) ready(k as Memoized).plParent = owner;
     return kids;
   };
+  // web-tree-sitter keeps each array on the node; the children learn their parent when it is made.
   const children = original<Array<Node | null>>('children');
   define('children', function () {
-    return (ready(this).plChildren ??= link(this, children.call(this)));
+    return this._children ?? link(this, children.call(this));
   });
   const namedChildren = original<Array<Node | null>>('namedChildren');
   define('namedChildren', function () {
-    return (ready(this).plNamedChildren ??= link(this, namedChildren.call(this)));
+    return this._namedChildren ?? link(this, namedChildren.call(this));
   });
   // web-tree-sitter looks a field's name up with indexOf over the grammar's field names on each call.
   // The ids of the last language asked for (there is one): a WeakMap lookup per call cost more.
@@ -140,13 +115,14 @@ export function installNodeMemo(): void {
   };
   const childForFieldId = proto.childForFieldId;
   proto.childForFieldId = function (this: Memoized, fieldId: number): Node | null {
-    const fields = (ready(this).plFields ??= []);
-    for (let i = 0; i < fields.length; i += 2) if (fields[i] === fieldId) return fields[i + 1] as Node | null;
+    const fields = ready(this).plFields;
+    if (fields) for (let i = 0; i < fields.length; i += 2) if (fields[i] === fieldId) return fields[i + 1] as Node | null;
     const child = childForFieldId.call(this, fieldId);
     // The object of the walks when it is a named child, so that what was read of it is kept.
     const found = child ? (this.namedChildren.find((k) => k?.id === child.id && k.startIndex === child.startIndex) ?? child) : null;
     if (found === child && child) ready(child as Memoized).plParent = this;
-    fields.push(fieldId, found);
+    // Arrays of their exact size: a push would give each node's array room for 16 more.
+    this.plFields = fields ? [...fields, fieldId, found] : [fieldId, found];
     return found;
   };
 }

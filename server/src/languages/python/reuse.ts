@@ -39,8 +39,8 @@ function shift(statement: Node, delta: number, rows: number): void {
     // which nothing but the node refers to: shifted in place, without an object per moved node.
     (n.startPosition as { row: number }).row += rows;
     if (m.plEndIndex !== undefined) m.plEndIndex += delta;
-    if (m.plChildren) for (const k of m.plChildren) if (k) stack.push(k);
-    if (m.plNamedChildren) for (const k of m.plNamedChildren) if (k) stack.push(k);
+    if (m._children) for (const k of m._children) if (k) stack.push(k);
+    if (m._namedChildren) for (const k of m._namedChildren) if (k) stack.push(k);
     if (m.plFields) for (let i = 1; i < m.plFields.length; i += 2) if (m.plFields[i]) stack.push(m.plFields[i] as Node);
   }
 }
@@ -58,7 +58,7 @@ export function adoptUnchanged(oldRoot: Node, newRoot: Node, change: TextChange,
   let oldParent: Node | undefined = oldRoot;
   let newParent: Node | undefined = newRoot;
   while (oldParent && newParent) {
-    const oldChildren = memoOf(oldParent).plNamedChildren;
+    const oldChildren = memoOf(oldParent)._namedChildren;
     if (!oldChildren) break;
     // Old children by where they start in the new text; the one the edit is in, if any.
     const byStart = new Map<number, Node>();
