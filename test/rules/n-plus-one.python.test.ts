@@ -397,6 +397,7 @@ ruleTests('n-plus-one', {
 
 // DRF: a view serializes every row of its queryset; the serializer reads relations of each object.
 const DRF_MODELS = 'from django.db import models\n\n\nclass Author(models.Model):\n    name = models.CharField(max_length=100)\n\n\nclass Post(models.Model):\n    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="posts")\n    title = models.CharField(max_length=200)\n\n\nclass Comment(models.Model):\n    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")\n    body = models.TextField()\n';
+const DRF_TAGGED_MODELS = DRF_MODELS.replace('    title = models.CharField(max_length=200)\n', '    title = models.CharField(max_length=200)\n    tags = models.ManyToManyField("Tag")\n') + '\n\nclass Tag(models.Model):\n    name = models.CharField(max_length=50)\n';
 const DRF_SERIALIZERS = 'from rest_framework import serializers\n\nfrom .models import Comment, Post\n\n\nclass CommentSerializer(serializers.ModelSerializer):\n    class Meta:\n        model = Comment\n        fields = ["id", "body"]\n\n\nclass PostSerializer(serializers.ModelSerializer):\n    author_name = serializers.CharField(source="author.name")\n    comments = CommentSerializer(many=True, read_only=True)\n    comment_count = serializers.SerializerMethodField()\n    title_length = serializers.SerializerMethodField()\n\n    class Meta:\n        model = Post\n        fields = ["id", "title", "author_name", "comments", "comment_count", "title_length"]\n\n    def get_comment_count(self, obj):\n        return obj.comments.count()\n\n    def get_title_length(self, obj):\n        return len(obj.title)\n';
 ruleTests('n-plus-one', {
   valid: [
@@ -446,6 +447,31 @@ ruleTests('n-plus-one', {
       code: 'from rest_framework import generics\n\nfrom .models import Post\nfrom .serializers import PostSerializer\n\n\nclass PostList(generics.ListAPIView):\n    queryset = Post.objects.all()\n    serializer_class = PostSerializer\n',
       findings: [{ line: 8, message: /`PostSerializer` reads `comments` of each Post it serializes \(`Meta\.fields`\)/ }],
       output: 'from rest_framework import generics\n\nfrom .models import Post\nfrom .serializers import PostSerializer\n\n\nclass PostList(generics.ListAPIView):\n    queryset = Post.objects.all().prefetch_related("comments")\n    serializer_class = PostSerializer\n',
+    },
+    {
+      name: 'DRF: fields = "__all__" lists the model\'s many-to-many fields (a list of ids per object), not its foreign keys or reverse relations',
+      file: 'blog/views.py',
+      workspace: { 'blog/models.py': DRF_TAGGED_MODELS, 'blog/serializers.py': 'from rest_framework import serializers\n\nfrom .models import Post\n\n\nclass PostSerializer(serializers.ModelSerializer):\n    class Meta:\n        model = Post\n        fields = "__all__"\n' },
+      code: 'from rest_framework import generics\n\nfrom .models import Post\nfrom .serializers import PostSerializer\n\n\nclass PostList(generics.ListAPIView):\n    queryset = Post.objects.all()\n    serializer_class = PostSerializer\n',
+      findings: [{ line: 8, message: /`PostSerializer` reads `tags` of each Post it serializes \(`Meta\.fields = "__all__"`\)[^]*prefetch_related\("tags"\)/ }],
+      output: 'from rest_framework import generics\n\nfrom .models import Post\nfrom .serializers import PostSerializer\n\n\nclass PostList(generics.ListAPIView):\n    queryset = Post.objects.all()\n    serializer_class = PostSerializer\n'.replace('Post.objects.all()', 'Post.objects.all().prefetch_related("tags")'),
+    },
+    {
+      name: 'DRF: Meta.exclude leaves out the many-to-many field: nothing is read per object',
+      file: 'blog/views.py',
+      workspace: { 'blog/models.py': DRF_TAGGED_MODELS, 'blog/serializers.py': 'from rest_framework import serializers\n\nfrom .models import Post\n\n\nclass PostSerializer(serializers.ModelSerializer):\n    class Meta:\n        model = Post\n        exclude = ["tags"]\n' },
+      code: 'from rest_framework import generics\n\nfrom .models import Post\nfrom .serializers import PostSerializer\n\n\nclass PostList(generics.ListAPIView):\n    queryset = Post.objects.all()\n    serializer_class = PostSerializer\n',
+      findings: [],
+    },
+    {
+      name: 'DRF: fields = "__all__" with depth nests the foreign key and the many-to-many field',
+      file: 'blog/views.py',
+      workspace: { 'blog/models.py': DRF_TAGGED_MODELS, 'blog/serializers.py': 'from rest_framework import serializers\n\nfrom .models import Post\n\n\nclass PostSerializer(serializers.ModelSerializer):\n    class Meta:\n        model = Post\n        fields = "__all__"\n        depth = 1\n' },
+      code: 'from rest_framework import generics\n\nfrom .models import Post\nfrom .serializers import PostSerializer\n\n\nclass PostList(generics.ListAPIView):\n    queryset = Post.objects.all()\n    serializer_class = PostSerializer\n',
+      findings: [
+        { line: 8, message: /reads `author` of each Post it serializes \(`Meta\.fields = "__all__", depth = 1`\)[^]*select_related\("author"\)/ },
+        { line: 8, message: /reads `tags` of each Post[^]*prefetch_related\("tags"\)/ },
+      ],
     },
     {
       name: 'DRF: Meta.depth nests every relation listed, a foreign key too',

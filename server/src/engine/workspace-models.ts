@@ -12,6 +12,8 @@ import type { JobQueue } from './workspace-databases';
 export interface ModelRelation extends RelationFact {
   orm: OrmId;
   model: string;
+  /** Django: the accessor of another model's relation on its target (`related_name`, `<model>_set`), not a field of this model. */
+  reverse?: boolean;
 }
 
 export class WorkspaceModels {
@@ -86,7 +88,7 @@ export class WorkspaceModels {
         rels(model.name);
         for (const r of model.relations) {
           add(model.name, { ...r, orm: model.orm, model: model.name });
-          if (r.reverseName) add(r.target, { field: r.reverseName, kind: 'to-many', target: model.name, orm: model.orm, model: r.target });
+          if (r.reverseName) add(r.target, { field: r.reverseName, kind: 'to-many', target: model.name, orm: model.orm, model: r.target, reverse: true });
         }
       }
     }

@@ -266,8 +266,12 @@ export interface SerializerFact {
   /** `Meta.model`. */
   model: string;
   reads: Array<{
-    /** The attribute of the model read (`author`), which may be a relation. */
+    /**
+     * The attribute of the model read (`author`), which may be a relation; `*`: every field of the
+     * model but `except` (`fields = "__all__"`, `exclude = [...]`).
+     */
     field: string;
+    except?: string[];
     /** How the serializer reads it: `source="author.name"`, `AuthorSerializer()`, `get_comment_count`. */
     via: string;
     /** `obj.comments.count()`: a COUNT per object (which a prefetch serves). */

@@ -76,7 +76,14 @@ export function drfSerializers(root: Node): SerializerFact[] {
     const depth = options.get('depth');
     const nested = depth?.type === 'integer' && depth.text !== '0';
     const listed = options.get('fields');
-    if (listed?.type === 'list' || listed?.type === 'tuple') {
+    const excluded = options.get('exclude');
+    // `fields = "__all__"` or `exclude = [...]`: every field of the model (its own relations, not
+    // the reverse ones), the relations the model declares at the rule's time.
+    if (stringValue(listed) === '__all__' || excluded?.type === 'list' || excluded?.type === 'tuple') {
+      const except = [...declared, ...(excluded?.namedChildren ?? []).map((f) => stringValue(f)).filter((v): v is string => !!v)];
+      const via = excluded && stringValue(listed) !== '__all__' ? 'Meta.exclude' : 'Meta.fields = "__all__"';
+      reads.push({ field: '*', except, via: nested ? `${via}, depth = ${depth!.text}` : via, ...(nested ? {} : { toManyOnly: true }) });
+    } else if (listed?.type === 'list' || listed?.type === 'tuple') {
       for (const f of listed.namedChildren) {
         const v = f ? stringValue(f) : undefined;
         if (v && !declared.has(v)) reads.push({ field: v, via: nested ? `Meta.fields, depth = ${depth!.text}` : 'Meta.fields', ...(nested ? {} : { toManyOnly: true }) });

@@ -165,7 +165,11 @@ function drfViewReads(v: DrfViewFact, facts: PyFacts, ctx: DetectContext): Detec
   if (!serializer || serializer.model !== v.model) return [];
   const out: Detection[] = [];
   const reported = new Set<string>();
-  for (const read of serializer.reads) {
+  // `*`: the fields of the model, that is its own relations (reverse accessors are not fields).
+  const reads = serializer.reads.flatMap((read) =>
+    read.field !== '*' ? [read] : (ctx.models?.relationsOf(v.model, 'django') ?? []).filter((r) => !r.reverse && !read.except?.includes(r.field)).map((r) => ({ ...read, field: r.field })),
+  );
+  for (const read of reads) {
     const rel = ctx.models?.relation(v.model, read.field, 'django');
     if (!rel || reported.has(read.field) || (read.toManyOnly && rel.kind === 'to-one')) continue;
     reported.add(read.field);
