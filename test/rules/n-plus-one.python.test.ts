@@ -398,6 +398,8 @@ ruleTests('n-plus-one', {
 // DRF: a view serializes every row of its queryset; the serializer reads relations of each object.
 const DRF_MODELS = 'from django.db import models\n\n\nclass Author(models.Model):\n    name = models.CharField(max_length=100)\n\n\nclass Post(models.Model):\n    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="posts")\n    title = models.CharField(max_length=200)\n\n\nclass Comment(models.Model):\n    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")\n    body = models.TextField()\n';
 const DRF_TAGGED_MODELS = DRF_MODELS.replace('    title = models.CharField(max_length=200)\n', '    title = models.CharField(max_length=200)\n    tags = models.ManyToManyField("Tag")\n') + '\n\nclass Tag(models.Model):\n    name = models.CharField(max_length=50)\n';
+const DRF_COMMENTER_MODELS = DRF_MODELS.replace('    body = models.TextField()\n', '    body = models.TextField()\n    author = models.ForeignKey(Author, on_delete=models.CASCADE)\n');
+const DRF_NESTED_SERIALIZERS = 'from rest_framework import serializers\n\nfrom .models import Author, Comment, Post\n\n\nclass AuthorSerializer(serializers.ModelSerializer):\n    class Meta:\n        model = Author\n        fields = ["id", "name"]\n\n\nclass CommentSerializer(serializers.ModelSerializer):\n    author = AuthorSerializer(read_only=True)\n\n    class Meta:\n        model = Comment\n        fields = ["id", "body", "author"]\n\n\nclass PostSerializer(serializers.ModelSerializer):\n    comments = CommentSerializer(many=True, read_only=True)\n\n    class Meta:\n        model = Post\n        fields = ["id", "title", "comments"]\n';
 const DRF_SERIALIZERS = 'from rest_framework import serializers\n\nfrom .models import Comment, Post\n\n\nclass CommentSerializer(serializers.ModelSerializer):\n    class Meta:\n        model = Comment\n        fields = ["id", "body"]\n\n\nclass PostSerializer(serializers.ModelSerializer):\n    author_name = serializers.CharField(source="author.name")\n    comments = CommentSerializer(many=True, read_only=True)\n    comment_count = serializers.SerializerMethodField()\n    title_length = serializers.SerializerMethodField()\n\n    class Meta:\n        model = Post\n        fields = ["id", "title", "author_name", "comments", "comment_count", "title_length"]\n\n    def get_comment_count(self, obj):\n        return obj.comments.count()\n\n    def get_title_length(self, obj):\n        return len(obj.title)\n';
 ruleTests('n-plus-one', {
   valid: [
@@ -472,6 +474,21 @@ ruleTests('n-plus-one', {
         { line: 8, message: /reads `author` of each Post it serializes \(`Meta\.fields = "__all__", depth = 1`\)[^]*select_related\("author"\)/ },
         { line: 8, message: /reads `tags` of each Post[^]*prefetch_related\("tags"\)/ },
       ],
+    },
+    {
+      name: 'DRF: a nested serializer reads a relation of each nested object (comments, then their author)',
+      file: 'blog/views.py',
+      workspace: { 'blog/models.py': DRF_COMMENTER_MODELS, 'blog/serializers.py': DRF_NESTED_SERIALIZERS },
+      code: 'from rest_framework import generics\n\nfrom .models import Post\nfrom .serializers import PostSerializer\n\n\nclass PostList(generics.ListAPIView):\n    queryset = Post.objects.prefetch_related("comments")\n    serializer_class = PostSerializer\n',
+      findings: [{ line: 8, message: /`PostSerializer` serializes `comments` of each Post with `CommentSerializer`, which reads `author` of each Comment \(`AuthorSerializer\(read_only=True\)`\)[^]*prefetch_related\("comments__author"\)/ }],
+      output: 'from rest_framework import generics\n\nfrom .models import Post\nfrom .serializers import PostSerializer\n\n\nclass PostList(generics.ListAPIView):\n    queryset = Post.objects.prefetch_related("comments").prefetch_related("comments__author")\n    serializer_class = PostSerializer\n',
+    },
+    {
+      name: 'DRF: the nested relation is prefetched already (comments__author)',
+      file: 'blog/views.py',
+      workspace: { 'blog/models.py': DRF_COMMENTER_MODELS, 'blog/serializers.py': DRF_NESTED_SERIALIZERS },
+      code: 'from rest_framework import generics\n\nfrom .models import Post\nfrom .serializers import PostSerializer\n\n\nclass PostList(generics.ListAPIView):\n    queryset = Post.objects.prefetch_related("comments__author")\n    serializer_class = PostSerializer\n',
+      findings: [],
     },
     {
       name: 'DRF: Meta.depth nests every relation listed, a foreign key too',

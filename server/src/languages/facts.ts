@@ -272,6 +272,8 @@ export interface SerializerFact {
      */
     field: string;
     except?: string[];
+    /** A nested serializer (`comments = CommentSerializer(many=True)`), which reads the relations of its own objects. */
+    serializer?: string;
     /** How the serializer reads it: `source="author.name"`, `AuthorSerializer()`, `get_comment_count`. */
     via: string;
     /** `obj.comments.count()`: a COUNT per object (which a prefetch serves). */

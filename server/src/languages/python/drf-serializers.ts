@@ -51,7 +51,7 @@ export function drfSerializers(root: Node): SerializerFact[] {
         reads.push({ field: first, via: `source="${source}"`, ...(second === 'count' ? { count: true } : {}) });
       } else if (/Serializer$/.test(callee) && !/^serializers\./.test(callee)) {
         // A nested serializer: `author = AuthorSerializer()`, `comments = CommentSerializer(many=True)`.
-        reads.push({ field: source ?? left.text, via: `${callee}(${args(right).map((a) => a.text).join(', ')})` });
+        reads.push({ field: source ?? left.text, via: `${callee}(${args(right).map((a) => a.text).join(', ')})`, serializer: callee });
       }
     }
     // `def get_comment_count(self, obj): return obj.comments.count()`.

@@ -53,7 +53,8 @@ export const djangoQuerysets: IteratedQuery = {
       if (name === 'select_related' && args(c).length === 0) out.push('*');
       for (const a of args(c)) {
         const v = stringValue(a) ?? (a.type === 'call' && calleeName(a) === 'Prefetch' ? stringValue(args(a)[0]) : undefined);
-        if (v) out.push(v.split('__')[0]);
+        // `comments__author`: `comments`, then their `author` (every prefix is loaded).
+        if (v) v.split('__').forEach((_, i, parts) => out.push(parts.slice(0, i + 1).join('__')));
       }
     }
     return out;

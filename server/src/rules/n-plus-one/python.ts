@@ -4,7 +4,7 @@
  */
 import type { Detection, Fix } from '../../engine/finding';
 import type { DetectContext, Detector } from '../../engine/rule';
-import type { DrfViewFact, ItemAccessFact } from '../../languages/facts';
+import type { DrfViewFact, ItemAccessFact, SerializerFact } from '../../languages/facts';
 import type { PyFacts } from '../../languages/python/adapter';
 import type { PyQueryFact } from '../../languages/python/queries';
 import { ensureImport } from '../../languages/python/edits';
@@ -161,29 +161,47 @@ function lazyLoad(a: ItemAccessFact, ctx: DetectContext, facts: PyFacts): Detect
  * adds `select_related`/`prefetch_related` (a prefetched relation serves `.count()` too).
  */
 function drfViewReads(v: DrfViewFact, facts: PyFacts, ctx: DetectContext): Detection[] {
-  const serializer = (v.serializer.module === undefined ? facts.serializers?.find((x) => x.name === v.serializer.name) : undefined) ?? ctx.functions?.serializer(ctx.file.path, v.serializer.module, v.serializer.name);
+  // Serializers named from the view's file: its own, or imported (a nested one is looked for in
+  // the module of the serializer that nests it).
+  const find = (name: string, module: string | undefined): SerializerFact | undefined =>
+    (module === undefined ? facts.serializers?.find((x) => x.name === name) : undefined) ?? ctx.functions?.serializer(ctx.file.path, module, name);
+  const serializer = find(v.serializer.name, v.serializer.module);
   if (!serializer || serializer.model !== v.model) return [];
   const out: Detection[] = [];
   const reported = new Set<string>();
-  // `*`: the fields of the model, that is its own relations (reverse accessors are not fields).
-  const reads = serializer.reads.flatMap((read) =>
-    read.field !== '*' ? [read] : (ctx.models?.relationsOf(v.model, 'django') ?? []).filter((r) => !r.reverse && !read.except?.includes(r.field)).map((r) => ({ ...read, field: r.field })),
-  );
-  for (const read of reads) {
-    const rel = ctx.models?.relation(v.model, read.field, 'django');
-    if (!rel || reported.has(read.field) || (read.toManyOnly && rel.kind === 'to-one')) continue;
-    reported.add(read.field);
-    if (v.eagerLoaded.includes(read.field) || (rel.kind === 'to-one' && v.eagerLoaded.includes('*'))) continue;
-    const method = rel.kind === 'to-one' ? 'select_related' : 'prefetch_related';
-    const what = read.count ? `counts the ${rel.target} rows of each ${v.model}` : `reads \`${read.field}\` of each ${v.model}`;
-    const count = read.count ? ` (or annotate the count on the queryset: \`.annotate(${read.field}_count=Count("${read.field}"))\`, read by an IntegerField)` : '';
-    out.push({
-      start: v.start,
-      end: v.end,
-      message: `\`${serializer.name}\` ${what} it serializes (\`${read.via}\`): a list of N rows runs N more queries (N+1). Add \`${method}("${read.field}")\` to the queryset${count}.`,
-      fixes: [{ title: `Add ${method}("${read.field}") to the queryset`, applicability: 'safe', edits: [{ start: v.insertAt, end: v.insertAt, newText: `.${method}("${read.field}")` }] }],
-    });
-  }
+  // `path`: the lookup from the view's model (`comments__author`); `outer`: whether a relation on
+  // the way is to-many (then only prefetch_related follows it).
+  const visit = (s: SerializerFact, model: string, prefix: string, outerToMany: boolean, depth: number): void => {
+    // `*`: the fields of the model, that is its own relations (reverse accessors are not fields).
+    const reads = s.reads.flatMap((read) =>
+      read.field !== '*' ? [read] : (ctx.models?.relationsOf(model, 'django') ?? []).filter((r) => !r.reverse && !read.except?.includes(r.field)).map((r) => ({ ...read, field: r.field })),
+    );
+    for (const read of reads) {
+      const rel = ctx.models?.relation(model, read.field, 'django');
+      const path = prefix + read.field;
+      if (!rel || reported.has(path) || (read.toManyOnly && rel.kind === 'to-one')) continue;
+      reported.add(path);
+      const toMany = outerToMany || rel.kind === 'to-many';
+      if (!v.eagerLoaded.includes(path) && !(!toMany && v.eagerLoaded.includes('*'))) {
+        const method = toMany ? 'prefetch_related' : 'select_related';
+        const what = read.count ? `counts the ${rel.target} rows of each ${model}` : `reads \`${read.field}\` of each ${model}`;
+        const count = read.count && !prefix ? ` (or annotate the count on the queryset: \`.annotate(${read.field}_count=Count("${read.field}"))\`, read by an IntegerField)` : '';
+        const message = prefix
+          ? `\`${serializer.name}\` serializes \`${prefix.slice(0, -2)}\` of each ${v.model} with \`${s.name}\`, which ${what} (\`${read.via}\`): a query per ${model} serialized (N+1). Add \`${method}("${path}")\` to the queryset.`
+          : `\`${s.name}\` ${what} it serializes (\`${read.via}\`): a list of N rows runs N more queries (N+1). Add \`${method}("${path}")\` to the queryset${count}.`;
+        out.push({
+          start: v.start,
+          end: v.end,
+          message,
+          fixes: [{ title: `Add ${method}("${path}") to the queryset`, applicability: 'safe', edits: [{ start: v.insertAt, end: v.insertAt, newText: `.${method}("${path}")` }] }],
+        });
+      }
+      // A nested serializer reads its own objects' relations: `comments__author`.
+      const nested = read.serializer && depth < 3 ? find(read.serializer, v.serializer.module) : undefined;
+      if (nested && nested.model === rel.target) visit(nested, rel.target, `${path}__`, toMany, depth + 1);
+    }
+  };
+  visit(serializer, v.model, '', false, 0);
   return out;
 }
 
