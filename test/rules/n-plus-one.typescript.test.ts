@@ -5,6 +5,12 @@ const PRISMA = `import { PrismaClient } from '@prisma/client';\nconst prisma = n
 ruleTests('n-plus-one', {
   valid: [
     {
+      name: 'a class from the app with find({ where }) options (Sequelize-style, not a Mongoose filter), and a package class with a filter',
+      file: 'a.js',
+      code: `const { Post } = require('./models');\nconst { Cache } = require('some-cache');\nasync function f(ids) {\n  for (const id of ids) await Cache.find({ key: id });\n  const posts = await Post.find({ where: { id: ids } });\n  return posts;\n}\n`,
+      why: 'only a model of the app\'s own modules with a filter is taken for Mongoose; the package\'s class is not known to query',
+    },
+    {
       name: 'Array.prototype.find in a loop',
       file: 'a.ts',
       code: `import { Repository } from 'typeorm';\nexport function f(users: User[], posts: Post[]) {\n  for (const post of posts) {\n    const author = users.find((u) => u.id === post.authorId);\n  }\n}\n`,
@@ -91,6 +97,12 @@ ruleTests('n-plus-one', {
       file: 'a.js',
       code: `const { User } = require('../models');\nasync function f(posts) {\n  for (const post of posts) {\n    post.author = await User.findByPk(post.userId, { attributes: ['id', 'name'] });\n  }\n}\n`,
       findings: [{ line: 4 }],
+    },
+    {
+      name: 'Mongoose models required from the app (no mongoose import in the file): find, findOne and updateOne with filters per item',
+      file: 'routes/posts.js',
+      code: `const { Post } = require('../models');\nexports.byAuthors = async (ids) => {\n  for (const id of ids) await Post.find({ author: id });\n  for (const id of ids) await Post.findOne({ _id: id });\n  ids.forEach(async (id) => {\n    await Post.updateOne({ _id: id }, { seen: true });\n  });\n};\n`,
+      findings: [{ line: 3, message: /`Post\.find` runs once per item of `ids`/ }, { line: 4, message: /`Post\.findOne`/ }, { line: 6, message: /`Post\.updateOne` writes once per item/ }],
     },
     {
       name: 'Mongoose findById per item',

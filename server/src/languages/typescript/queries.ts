@@ -42,6 +42,7 @@ const READ_METHODS = [
 const WRITE_METHODS = [
   'create', 'createMany', 'update', 'updateMany', 'upsert', 'delete', 'deleteMany', 'save', 'insert', 'destroy',
   'remove', 'updateOne', 'insertOne', 'deleteOne', 'insertMany', 'persistAndFlush', 'bulkCreate', 'increment',
+  'replaceOne', 'findByIdAndUpdate', 'findByIdAndDelete', 'findOneAndDelete', 'findOneAndReplace',
 ];
 const OPTION_METHODS = new Set([...READ_METHODS, ...WRITE_METHODS]);
 export const WRITES = new Set(WRITE_METHODS);
@@ -120,6 +121,13 @@ function optionsOrm(call: ts.CallExpression, method: string, imports: FileImport
   if (modelName && /^[A-Z]/.test(modelName)) {
     if (/^(findByPk|findOrCreate|bulkCreate)$/.test(method)) return 'sequelize';
     if (/^(findById|countDocuments|findOneAndUpdate|insertMany)$/.test(method)) return 'mongoose';
+    // A model imported from the app's own modules (`const { Post } = require('./models')`), the
+    // file importing no ORM: methods only Mongoose's models have, or find/findOne with a filter
+    // (field names, where Sequelize and TypeORM take `where`/`include`/… options).
+    if (ts.isIdentifier(receiver!) && /^\.\.?\//.test(imports.names.get(modelName) ?? '')) {
+      if (MONGOOSE_ONLY.test(method)) return 'mongoose';
+      if (/^(find|findOne)$/.test(method) && keys.length > 0 && !keys.some((k) => ORM_OPTION_KEYS.has(k) || /^(raw|transaction|paranoid|lock)$/.test(k))) return 'mongoose';
+    }
     // Sequelize models imported from a local folder: findAll/findOne with its option keys.
     if (/^(findAll|findOne|count)$/.test(method) && keys.some((k) => /^(where|include|attributes|order|raw)$/.test(k))) return 'sequelize';
     // `Post.findAll()` with no options: no other library's model class has findAll.
@@ -127,6 +135,9 @@ function optionsOrm(call: ts.CallExpression, method: string, imports: FileImport
   }
   return undefined;
 }
+
+/** Methods of Mongoose's models that no other ORM's model classes have. */
+const MONGOOSE_ONLY = /^(updateOne|updateMany|deleteOne|deleteMany|replaceOne|findByIdAndUpdate|findByIdAndDelete|findOneAndDelete|findOneAndReplace|exists|bulkWrite)$/;
 
 /** Knex-style, by method names alone (no import says which builder it is). */
 const INFERRED_KNEX = 'knex-inferred' as const;
