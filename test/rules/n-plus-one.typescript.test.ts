@@ -5,6 +5,12 @@ const PRISMA = `import { PrismaClient } from '@prisma/client';\nconst prisma = n
 ruleTests('n-plus-one', {
   valid: [
     {
+      name: 'Map#set and Set#delete chains in a loop',
+      file: 'a.ts',
+      code: `import knex from 'knex';\nexport function f(ids: number[], seen: Set<number>, m: Map<number, number>) {\n  for (const id of ids) {\n    m.set(id, 1).set(id + 1, 2);\n    seen.delete(id);\n    Object.values({ id }).values();\n  }\n}\n`,
+      why: 'collections share write methods with query builders; only a known builder chain is a query',
+    },
+    {
       name: 'a class from the app with find({ where }) options (Sequelize-style, not a Mongoose filter), and a package class with a filter',
       file: 'a.js',
       code: `const { Post } = require('./models');\nconst { Cache } = require('some-cache');\nasync function f(ids) {\n  for (const id of ids) await Cache.find({ key: id });\n  const posts = await Post.find({ where: { id: ids } });\n  return posts;\n}\n`,
@@ -103,6 +109,12 @@ ruleTests('n-plus-one', {
       file: 'routes/posts.js',
       code: `const { Post } = require('../models');\nexports.byAuthors = async (ids) => {\n  for (const id of ids) await Post.find({ author: id });\n  for (const id of ids) await Post.findOne({ _id: id });\n  ids.forEach(async (id) => {\n    await Post.updateOne({ _id: id }, { seen: true });\n  });\n};\n`,
       findings: [{ line: 3, message: /`Post\.find` runs once per item of `ids`/ }, { line: 4, message: /`Post\.findOne`/ }, { line: 6, message: /`Post\.updateOne` writes once per item/ }],
+    },
+    {
+      name: 'one insert per item: Kysely insertInto (in a transaction too), Drizzle insert, Knex insert',
+      file: 'a.ts',
+      code: `import { Kysely } from 'kysely';\nimport { db as drizzleDb } from './drizzle';\nimport { tags } from './schema';\nimport 'drizzle-orm';\nimport knex from 'knex';\ndeclare const db: Kysely<any>;\nconst k = knex({});\nexport async function f(orderId: number, lines: Line[], labels: string[]) {\n  await db.transaction().execute(async (trx) => {\n    for (const line of lines) await trx.insertInto('order_item').values({ order_id: orderId, product_id: line.productId }).execute();\n  });\n  for (const label of labels) await drizzleDb.insert(tags).values({ label });\n  for (const label of labels) await k('tags').insert({ label });\n}\n`,
+      findings: [{ line: 10, message: /`trx\.insertInto` writes once per item of `lines`/ }, { line: 12, message: /`drizzleDb\.insert` writes once per item of `labels`/ }, { line: 13, message: /writes once per item of `labels`/ }],
     },
     {
       name: 'Mongoose findById per item',

@@ -57,6 +57,9 @@ const QUERY_CHAIN_METHODS = new Set([
   'select', 'selectAll', 'selectFrom', 'from', 'where', 'andWhere', 'orWhere', 'whereIn', 'orderBy', 'addOrderBy', 'sort',
   'limit', 'take', 'createQueryBuilder', 'leftJoin', 'innerJoin', 'leftJoinAndSelect', 'innerJoinAndSelect', 'find', 'table',
   'query', 'populate', 'lean', 'columns', 'distinct', 'groupBy',
+  // Writes: `insertInto(t).values(…)`, `insert(t).values(…)`, `knex(t).insert(…)`; a chain counts
+  // only when chainOrm() knows its builder (Map#set, Set#delete have none).
+  'insertInto', 'updateTable', 'deleteFrom', 'values', 'set', 'insert', 'update', 'del', 'returning',
 ]);
 
 /** Source text for messages: one line, short. */
