@@ -195,6 +195,13 @@ ruleTests('n-plus-one', {
       code: 'from sqlalchemy import select\nfrom .models import User\n\ndef f(session):\n    return [u.settings.theme for u in session.scalars(select(User))]\n',
       why: 'the relationship is eager by declaration',
     },
+    {
+      name: 'SQLAlchemy 2.0: the statement in a variable loads the relationship already',
+      file: 'repo.py',
+      workspace: { 'models.py': SA_MODELS },
+      code: 'from sqlalchemy import select\nfrom sqlalchemy.orm import selectinload\nfrom .models import Post\n\ndef f(session):\n    stmt = select(Post).options(selectinload(Post.author))\n    result = session.execute(stmt)\n    return [p.author.name for p in result.scalars()]\n',
+      why: 'selectinload on the statement the result came from',
+    },
   ],
   invalid: [
     {
@@ -204,6 +211,30 @@ ruleTests('n-plus-one', {
       code: 'from sqlalchemy import select\nfrom sqlalchemy.orm import Session\nfrom .models import Post\n\ndef f(session: Session):\n    posts = session.scalars(select(Post).where(Post.id > 10)).all()\n    return [p.author.name for p in posts]\n',
       findings: [{ line: 7, message: /`p\.author` loads User lazily per item of `posts`.*selectinload\(Post\.author\)/ }],
       output: 'from sqlalchemy import select\nfrom sqlalchemy.orm import Session, selectinload\nfrom .models import Post\n\ndef f(session: Session):\n    posts = session.scalars(select(Post).where(Post.id > 10).options(selectinload(Post.author))).all()\n    return [p.author.name for p in posts]\n',
+    },
+    {
+      name: 'SQLAlchemy 2.0: the statement in a variable, then session.scalars(stmt)',
+      file: 'repo.py',
+      workspace: { 'models.py': SA_MODELS },
+      code: 'from sqlalchemy import select\nfrom sqlalchemy.orm import Session\nfrom .models import Post\n\ndef f(session: Session):\n    stmt = select(Post).order_by(Post.id)\n    posts = session.scalars(stmt).all()\n    return [p.author.name for p in posts]\n',
+      findings: [{ line: 8, message: /`p\.author` loads User lazily per item of `posts`.*selectinload\(Post\.author\)/ }],
+      output: 'from sqlalchemy import select\nfrom sqlalchemy.orm import Session, selectinload\nfrom .models import Post\n\ndef f(session: Session):\n    stmt = select(Post).order_by(Post.id).options(selectinload(Post.author))\n    posts = session.scalars(stmt).all()\n    return [p.author.name for p in posts]\n',
+    },
+    {
+      name: 'SQLAlchemy 2.0 async: the result in a variable, then result.scalars()',
+      file: 'repo.py',
+      workspace: { 'models.py': SA_MODELS },
+      code: 'from sqlalchemy import select\nfrom .models import Post\n\nasync def f(session):\n    result = await session.execute(select(Post))\n    return [p.author.name for p in result.scalars()]\n',
+      findings: [{ line: 6, message: /per item of `result\.scalars\(\)`/ }],
+      output: 'from sqlalchemy import select\nfrom .models import Post\nfrom sqlalchemy.orm import selectinload\n\nasync def f(session):\n    result = await session.execute(select(Post).options(selectinload(Post.author)))\n    return [p.author.name for p in result.scalars()]\n',
+    },
+    {
+      name: 'SQLAlchemy 2.0 async: awaited scalars in a variable, then result.all() in another',
+      file: 'repo.py',
+      workspace: { 'models.py': SA_MODELS },
+      code: 'from sqlalchemy import select\nfrom .models import Post\n\nasync def g(session):\n    result = await session.scalars(select(Post).limit(20))\n    posts = result.all()\n    return [p.author.name for p in posts]\n',
+      findings: [{ line: 7, message: /per item of `posts`/ }],
+      output: 'from sqlalchemy import select\nfrom .models import Post\nfrom sqlalchemy.orm import selectinload\n\nasync def g(session):\n    result = await session.scalars(select(Post).limit(20).options(selectinload(Post.author)))\n    posts = result.all()\n    return [p.author.name for p in posts]\n',
     },
     {
       name: 'legacy Query, to-many relationship in a for loop',

@@ -4,7 +4,7 @@
  * Relationships declared eager (`lazy="selectin"`, `"joined"`, …) are not lazy per item.
  */
 import type { ModelFact, RelationFact } from '../facts';
-import { builderChain, type IteratedQuery, type QuerySource } from './item-access';
+import { assignedBefore, builderChain, type IteratedQuery, type QuerySource } from './item-access';
 import { modelClasses } from './model-classes';
 import { args, calleeName, field, keywordArg, stringValue, type Node } from './tree';
 
@@ -39,17 +39,49 @@ export function sqlalchemyModels(root: Node): ModelFact[] {
 const TERMINAL = /^(all|first|one|one_or_none|scalar|scalars|scalar_one|scalar_one_or_none|unique|execute|fetchall|yield_per|partitions)$/;
 
 /** SQLAlchemy: the `select(Model)`/`query(Model)` an iterable runs, and its eager-loading options. */
-export const sqlalchemySelects: IteratedQuery = {
-  orm: 'sqlalchemy',
-  source(expr: Node): QuerySource | undefined {
-    // The select()/query() call: anywhere in the expression (session.scalars(select(Post)...).all()).
-    const start = [expr, ...expr.descendantsOfType('call').filter((c): c is Node => !!c)].find(
-      (c) => c.type === 'call' && /^((\w+\.)*(select|query))$/.test(field(c, 'function')?.text ?? '') && args(c).length === 1 && /^[A-Z]\w*$/.test(args(c)[0].text),
-    );
-    if (!start) return undefined;
+function selectSource(expr: Node, depth: number): QuerySource | undefined {
+  // The select()/query() call: anywhere in the expression (session.scalars(select(Post)...).all()).
+  const start = [expr, ...expr.descendantsOfType('call').filter((c): c is Node => !!c)].find(
+    (c) => c.type === 'call' && /^((\w+\.)*(select|query))$/.test(field(c, 'function')?.text ?? '') && args(c).length === 1 && /^[A-Z]\w*$/.test(args(c)[0].text),
+  );
+  if (start) {
     // Out from the query's first call through the builder methods, stopping before execution methods.
     const { calls, end } = builderChain(start, TERMINAL);
     return { model: args(start)[0].text, calls, insertAt: end.endIndex };
+  }
+  // The statement or the result in a variable, as 2.0-style code keeps them:
+  // `stmt = select(Post)…; session.scalars(stmt).all()`, `result = session.execute(…); result.scalars()`.
+  if (depth >= 3) return undefined;
+  for (const id of chainVariables(expr)) {
+    const value = assignedBefore(id);
+    const found = value ? selectSource(value, depth + 1) : undefined;
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The variables a call chain starts from or passes as its first argument (`session.scalars(stmt)`, `result.scalars()`). */
+function chainVariables(expr: Node): Node[] {
+  const out: Node[] = [];
+  for (let cur: Node | null = expr; cur; ) {
+    if (cur.type === 'call') {
+      const first = args(cur)[0];
+      if (first?.type === 'identifier') out.push(first);
+      cur = field(cur, 'function');
+    } else if (cur.type === 'attribute') cur = field(cur, 'object');
+    else if (cur.type === 'await' || cur.type === 'parenthesized_expression') cur = cur.namedChildren[0] ?? null;
+    else {
+      if (cur.type === 'identifier') out.push(cur);
+      break;
+    }
+  }
+  return out;
+}
+
+export const sqlalchemySelects: IteratedQuery = {
+  orm: 'sqlalchemy',
+  source(expr: Node): QuerySource | undefined {
+    return selectSource(expr, 0);
   },
   eagerLoaded(calls: Node[]): string[] {
     const out: string[] = [];
