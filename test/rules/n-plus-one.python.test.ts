@@ -1,7 +1,15 @@
 import { ruleTests } from '../harness/rule-tester';
 
+const FLASK_MODELS = 'from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n\n\nclass Category(db.Model):\n    id = db.Column(db.Integer, primary_key=True)\n\n\nclass Product(db.Model):\n    id = db.Column(db.Integer, primary_key=True)\n    category_id = db.Column(db.Integer, db.ForeignKey("category.id"), index=True)\n    category = db.relationship("Category")\n';
+
 ruleTests('n-plus-one', {
   valid: [
+    {
+      name: 'a constant\'s query attribute is not a model (CONFIG.query.get)',
+      file: 'views.py',
+      code: 'from flask import Flask\nfrom .settings import CONFIG\n\napp = Flask(__name__)\n\n\n@app.route("/a")\ndef a(keys):\n    return [CONFIG.query.get(k) for k in keys]\n',
+      why: 'an all-caps name is a constant, not a Flask-SQLAlchemy model',
+    },
     {
       name: 'a list of dicts',
       file: 'views.py',
@@ -269,6 +277,35 @@ ruleTests('n-plus-one', {
       code: 'from sqlmodel import Session\nfrom .models import Hero\n\n\ndef copy(session: Session, heroes):\n    for h in heroes:\n        session.add(Hero(name=h.name + "!"))\n        session.commit()\n',
       findings: [{ line: 8, message: /`session\.commit\(\)` commits once per item of `heroes` \(N\+1 writes\): a transaction and a round trip per row\. Add them all, then commit once after the loop/ }],
       output: 'from sqlmodel import Session\nfrom .models import Hero\n\n\ndef copy(session: Session, heroes):\n    for h in heroes:\n        session.add(Hero(name=h.name + "!"))\n    session.commit()\n',
+    },
+    {
+      name: 'Flask-SQLAlchemy: lazy relationship of the items of Product.query.all(), in a view that imports only flask and its models',
+      file: 'views.py',
+      workspace: { 'models.py': FLASK_MODELS },
+      code: 'from flask import Flask\nfrom .models import Product\n\napp = Flask(__name__)\n\n\n@app.route("/products")\ndef products():\n    return [p.category.id for p in Product.query.all()]\n',
+      findings: [{ line: 9, message: /`p\.category` loads Category lazily per item of `Product\.query\.all\(\)`/ }],
+      output: 'from flask import Flask\nfrom .models import Product\nfrom sqlalchemy.orm import selectinload\n\napp = Flask(__name__)\n\n\n@app.route("/products")\ndef products():\n    return [p.category.id for p in Product.query.options(selectinload(Product.category)).all()]\n',
+    },
+    {
+      name: 'Flask-SQLAlchemy: Product.query.get, get_or_404, db.session.get and db.get_or_404 per item',
+      file: 'views.py',
+      workspace: { 'models.py': FLASK_MODELS },
+      code: 'from flask import Flask\nfrom .models import Product, db\n\napp = Flask(__name__)\n\n\n@app.route("/a")\ndef a(ids):\n    return [Product.query.get(i) for i in ids] + [Product.query.get_or_404(i) for i in ids]\n\n\n@app.route("/b")\ndef b(ids):\n    return [db.session.get(Product, i) for i in ids] + [db.get_or_404(Product, i) for i in ids]\n',
+      findings: [
+        { line: 9, message: /`Product\.query\.get\(i\)` runs once per item of `ids`/ },
+        { line: 9, message: /`Product\.query\.get_or_404\(i\)`/ },
+        { line: 14, message: /`db\.session\.get\(Product, i\)`/ },
+        { line: 14, message: /`db\.get_or_404\(Product, i\)`/ },
+      ],
+      noFix: true,
+    },
+    {
+      name: 'Flask-SQLAlchemy: a service module that imports only its models (Model.query is the evidence)',
+      file: 'services.py',
+      workspace: { 'models.py': FLASK_MODELS },
+      code: 'from .models import Category, Product\n\n\ndef counts():\n    return {c.id: Product.query.filter_by(category_id=c.id).count() for c in Category.query.all()}\n',
+      findings: [{ line: 5, message: /`Product\.query\.filter_by\(category_id=c\.id\)\.count\(\)` counts once per item of `Category\.query\.all\(\)`/ }],
+      noFix: true,
     },
     {
       name: 'Flask-SQLAlchemy: a commit inside an if of the loop gets the message, not the move',

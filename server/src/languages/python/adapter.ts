@@ -380,7 +380,7 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
       facts.itemAccesses = itemAccesses(root, djangoQuerysets);
     }
     // Repositories often import only their models; `select(`/`.query(` is the evidence then.
-    if (orms.has('sqlalchemy') || orms.has('sqlmodel') || /\b(relationship|select|query)\(/i.test(file.text)) {
+    if (orms.has('sqlalchemy') || orms.has('sqlmodel') || /\b(relationship|select|query)\(/i.test(file.text) || /\b[A-Z]\w*\.query\./.test(file.text)) {
       (facts.models ??= []).push(...sqlalchemyModels(root));
       (facts.itemAccesses ??= []).push(...itemAccesses(root, sqlalchemySelects));
     }

@@ -65,7 +65,8 @@ export function chainKind(calls: readonly Node[], ev: OrmEvidence): ChainKind | 
     // Flask-SQLAlchemy: `Post.query.filter_by(…)`, `Post.query.paginate()`.
     for (let o: Node | null = obj; o; o = o.type === 'attribute' ? field(o, 'object') : null) {
       const base = o.type === 'attribute' ? field(o, 'object') : null;
-      if (o.type === 'attribute' && field(o, 'attribute')?.text === 'query' && base?.type === 'identifier' && MODEL_NAME.test(base.text) && (sqla || ev.flask)) {
+      // Services often import only their models: `Model.query.<method>` is Flask-SQLAlchemy's own shape.
+      if (o.type === 'attribute' && field(o, 'attribute')?.text === 'query' && base?.type === 'identifier' && MODEL_NAME.test(base.text) && (sqla || ev.flask || o === obj)) {
         return { orm: sqlalchemyOrm(ev.orms), model: base.text, legacy: true };
       }
     }

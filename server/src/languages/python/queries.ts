@@ -120,7 +120,16 @@ export function fromQueryChain(n: Node, ev: OrmEvidence): PyQueryFact | undefine
   }
   // Single-row lookups: SQLAlchemy `session.get(User, id)`, Peewee `User.get(...)`/`get_by_id(...)`.
   const firstArg = args(calls[0])[0]?.text ?? '';
-  if (/(^|\.)(session|db|s)\.get$/.test(fname) && /^[A-Z]\w*$/.test(firstArg) && (orms.has('sqlalchemy') || orms.has('sqlmodel'))) {
+  // Flask-SQLAlchemy: `Product.query.get(i)`, `Product.query.get_or_404(i)`, `db.get_or_404(Product, i)`.
+  const flaskGet = /^([A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*)\.query\.(get|get_or_404)$/.exec(fname) ?? (/^db\.(get_or_404)$/.test(fname) && /^[A-Z]\w*$/.test(firstArg) ? [fname, firstArg, 'get_or_404'] : null);
+  if (flaskGet && calls.length === 1) {
+    const fact = baseFact(n, 'sqlalchemy', flaskGet[1], flaskGet[2]);
+    fact.style = 'query';
+    fact.legacyQuery = true;
+    return fact;
+  }
+  // Flask views import `db` from the app, not sqlalchemy: Flask is the evidence then.
+  if (/(^|\.)(session|db|s)\.get$/.test(fname) && /^[A-Z]\w*$/.test(firstArg) && (orms.has('sqlalchemy') || orms.has('sqlmodel') || (ev.flask && fname === 'db.session.get'))) {
     const fact = baseFact(n, orms.has('sqlmodel') ? 'sqlmodel' : 'sqlalchemy', firstArg, 'get');
     fact.style = 'query';
     const key = args(calls[0])[1];

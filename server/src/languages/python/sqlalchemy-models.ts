@@ -49,6 +49,14 @@ function selectSource(expr: Node, depth: number): QuerySource | undefined {
     const { calls, end } = builderChain(start, TERMINAL);
     return { model: args(start)[0].text, calls, insertAt: end.endIndex };
   }
+  // Flask-SQLAlchemy's `Product.query…`: a legacy Query of the model.
+  const query = [expr, ...expr.descendantsOfType('attribute').filter((c): c is Node => !!c)].find(
+    (a) => a.type === 'attribute' && field(a, 'attribute')?.text === 'query' && /^[A-Z]\w*$/.test(field(a, 'object')?.text ?? '') && a.parent?.type === 'attribute',
+  );
+  if (query) {
+    const { calls, end } = builderChain(query, TERMINAL);
+    return { model: field(query, 'object')!.text, calls, insertAt: end.endIndex };
+  }
   // The statement or the result in a variable, as 2.0-style code keeps them:
   // `stmt = select(Post)…; session.scalars(stmt).all()`, `result = session.execute(…); result.scalars()`.
   if (depth >= 3) return undefined;
