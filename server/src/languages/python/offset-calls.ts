@@ -46,6 +46,21 @@ function modelOf(n: Node | undefined): string | undefined {
   return undefined;
 }
 
+/**
+ * Whether `id` names a class the module imports or defines (`from .models import Post`), not a
+ * parameter or a local that happens to be capitalised.
+ */
+export function isModuleName(id: Node): boolean {
+  let root: Node | null = id;
+  while (root?.parent) root = root.parent;
+  for (const st of root?.namedChildren ?? []) {
+    if (st?.type === 'import_from_statement' || st?.type === 'import_statement') {
+      if (st.childrenForFieldName('name').some((n) => n && (n.type === 'aliased_import' ? field(n, 'alias')?.text : n.text) === id.text)) return true;
+    } else if (st?.type === 'class_definition' && field(st, 'name')?.text === id.text) return true;
+  }
+  return false;
+}
+
 /** Which library a chain's first call belongs to, if the file gives evidence of it. */
 export function chainKind(calls: readonly Node[], ev: OrmEvidence): ChainKind | undefined {
   const first = calls[0];
@@ -66,7 +81,7 @@ export function chainKind(calls: readonly Node[], ev: OrmEvidence): ChainKind | 
     for (let o: Node | null = obj; o; o = o.type === 'attribute' ? field(o, 'object') : null) {
       const base = o.type === 'attribute' ? field(o, 'object') : null;
       // Services often import only their models: `Model.query.<method>` is Flask-SQLAlchemy's own shape.
-      if (o.type === 'attribute' && field(o, 'attribute')?.text === 'query' && base?.type === 'identifier' && MODEL_NAME.test(base.text) && (sqla || ev.flask || o === obj)) {
+      if (o.type === 'attribute' && field(o, 'attribute')?.text === 'query' && base?.type === 'identifier' && MODEL_NAME.test(base.text) && (sqla || ev.flask || (o === obj && isModuleName(base)))) {
         return { orm: sqlalchemyOrm(ev.orms), model: base.text, legacy: true };
       }
     }

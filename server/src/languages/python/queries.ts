@@ -5,7 +5,7 @@
  * `.offset()`/`.paginate()` are in offset-calls.ts, DRF pagination classes in drf-pagination.ts.
  */
 import { assignedBefore } from './item-access';
-import { chainKind, type OrmEvidence } from './offset-calls';
+import { chainKind, isModuleName, type OrmEvidence } from './offset-calls';
 import { djangoOrderKeys, lastOrderBy } from './ordering';
 import { baseFact, setPagination, type PyQueryFact } from './query-fact';
 import { args, calleeName, chainCalls, enclosingFunction, field, walk, type Node } from './tree';
@@ -122,7 +122,8 @@ export function fromQueryChain(n: Node, ev: OrmEvidence): PyQueryFact | undefine
   const firstArg = args(calls[0])[0]?.text ?? '';
   // Flask-SQLAlchemy: `Product.query.get(i)`, `Product.query.get_or_404(i)`, `db.get_or_404(Product, i)`.
   const flaskGet = /^([A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*)\.query\.(get|get_or_404)$/.exec(fname) ?? (/^db\.(get_or_404)$/.test(fname) && /^[A-Z]\w*$/.test(firstArg) ? [fname, firstArg, 'get_or_404'] : null);
-  if (flaskGet && calls.length === 1) {
+  const flaskModel = flaskGet && field(field(calls[0], 'function')!, 'object');
+  if (flaskGet && calls.length === 1 && (orms.has('sqlalchemy') || ev.flask || /^db\./.test(fname) || (flaskModel?.type === 'attribute' && isModuleName(field(flaskModel, 'object')!)))) {
     const fact = baseFact(n, 'sqlalchemy', flaskGet[1], flaskGet[2]);
     fact.style = 'query';
     fact.legacyQuery = true;
