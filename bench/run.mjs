@@ -172,7 +172,7 @@ function report({ opts, m, corpora, scans, latency, latencyFileInfo, started, lo
     lines.push('');
     lines.push('## Editor latency (in-process re-lint after a one-line edit)');
     lines.push('');
-    lines.push(`Each tool in its own Node process: open the file, ${10} warm-up edits, then ${opts.edits} timed edits per round (a comment line typed in the middle of the file, then removed), ${opts.rounds} rounds.`);
+    lines.push(`Each tool in its own Node process: open the file, ${10} warm-up edits, then ${opts.edits} timed edits per round (a comment line typed in the middle of the file, then removed; 30 ms between edits, untimed), ${opts.rounds} rounds.`);
     lines.push('');
     lines.push(latencyRows(latency));
     if (latencyFileInfo) lines.push('', ...latencyFileInfo);
