@@ -2,8 +2,19 @@ import { ruleTests } from '../harness/rule-tester';
 
 const FLASK_MODELS = 'from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n\n\nclass Category(db.Model):\n    id = db.Column(db.Integer, primary_key=True)\n\n\nclass Product(db.Model):\n    id = db.Column(db.Integer, primary_key=True)\n    category_id = db.Column(db.Integer, db.ForeignKey("category.id"), index=True)\n    category = db.relationship("Category")\n';
 
+const DRF_MODELS = 'from django.db import models\n\n\nclass Author(models.Model):\n    name = models.CharField(max_length=100)\n\n\nclass Post(models.Model):\n    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="posts")\n    title = models.CharField(max_length=200)\n\n\nclass Comment(models.Model):\n    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")\n    body = models.TextField()\n';
+const DRF_TAGGED_MODELS = DRF_MODELS.replace('    title = models.CharField(max_length=200)\n', '    title = models.CharField(max_length=200)\n    tags = models.ManyToManyField("Tag")\n') + '\n\nclass Tag(models.Model):\n    name = models.CharField(max_length=50)\n';
+const DRF_COMMENTER_MODELS = DRF_MODELS.replace('    body = models.TextField()\n', '    body = models.TextField()\n    author = models.ForeignKey(Author, on_delete=models.CASCADE)\n');
+
 ruleTests('n-plus-one', {
   valid: [
+    {
+      name: 'Django: a related manager that selects the relation already, and a list of the items\' names',
+      file: 'blog/views.py',
+      workspace: { 'blog/models.py': DRF_COMMENTER_MODELS },
+      code: 'from .models import Post\n\n\ndef detail(request, pk):\n    post = Post.objects.get(pk=pk)\n    names = [c.body for c in post.comments.all()]\n    return [c.author.name for c in post.comments.select_related("author")] + names\n',
+      why: 'the author is selected with the comments; body is a column, not a relation',
+    },
     {
       name: 'a constant\'s query attribute is not a model (CONFIG.query.get)',
       file: 'views.py',
@@ -464,9 +475,6 @@ ruleTests('n-plus-one', {
 });
 
 // DRF: a view serializes every row of its queryset; the serializer reads relations of each object.
-const DRF_MODELS = 'from django.db import models\n\n\nclass Author(models.Model):\n    name = models.CharField(max_length=100)\n\n\nclass Post(models.Model):\n    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="posts")\n    title = models.CharField(max_length=200)\n\n\nclass Comment(models.Model):\n    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")\n    body = models.TextField()\n';
-const DRF_TAGGED_MODELS = DRF_MODELS.replace('    title = models.CharField(max_length=200)\n', '    title = models.CharField(max_length=200)\n    tags = models.ManyToManyField("Tag")\n') + '\n\nclass Tag(models.Model):\n    name = models.CharField(max_length=50)\n';
-const DRF_COMMENTER_MODELS = DRF_MODELS.replace('    body = models.TextField()\n', '    body = models.TextField()\n    author = models.ForeignKey(Author, on_delete=models.CASCADE)\n');
 const DRF_NESTED_SERIALIZERS = 'from rest_framework import serializers\n\nfrom .models import Author, Comment, Post\n\n\nclass AuthorSerializer(serializers.ModelSerializer):\n    class Meta:\n        model = Author\n        fields = ["id", "name"]\n\n\nclass CommentSerializer(serializers.ModelSerializer):\n    author = AuthorSerializer(read_only=True)\n\n    class Meta:\n        model = Comment\n        fields = ["id", "body", "author"]\n\n\nclass PostSerializer(serializers.ModelSerializer):\n    comments = CommentSerializer(many=True, read_only=True)\n\n    class Meta:\n        model = Post\n        fields = ["id", "title", "comments"]\n';
 const DRF_SERIALIZERS = 'from rest_framework import serializers\n\nfrom .models import Comment, Post\n\n\nclass CommentSerializer(serializers.ModelSerializer):\n    class Meta:\n        model = Comment\n        fields = ["id", "body"]\n\n\nclass PostSerializer(serializers.ModelSerializer):\n    author_name = serializers.CharField(source="author.name")\n    comments = CommentSerializer(many=True, read_only=True)\n    comment_count = serializers.SerializerMethodField()\n    title_length = serializers.SerializerMethodField()\n\n    class Meta:\n        model = Post\n        fields = ["id", "title", "author_name", "comments", "comment_count", "title_length"]\n\n    def get_comment_count(self, obj):\n        return obj.comments.count()\n\n    def get_title_length(self, obj):\n        return len(obj.title)\n';
 ruleTests('n-plus-one', {
@@ -557,6 +565,22 @@ ruleTests('n-plus-one', {
       workspace: { 'blog/models.py': DRF_COMMENTER_MODELS, 'blog/serializers.py': DRF_NESTED_SERIALIZERS },
       code: 'from rest_framework import generics\n\nfrom .models import Post\nfrom .serializers import PostSerializer\n\n\nclass PostList(generics.ListAPIView):\n    queryset = Post.objects.prefetch_related("comments__author")\n    serializer_class = PostSerializer\n',
       findings: [],
+    },
+    {
+      name: 'Django: a foreign key read on the items of a related manager (post.comments.all(), the post from get_object_or_404)',
+      file: 'blog/views.py',
+      workspace: { 'blog/models.py': DRF_COMMENTER_MODELS },
+      code: 'from django.http import JsonResponse\nfrom django.shortcuts import get_object_or_404\n\nfrom .models import Post\n\n\ndef detail(request, pk):\n    post = get_object_or_404(Post, pk=pk)\n    return JsonResponse({"who": [c.author.name for c in post.comments.all()]})\n',
+      findings: [{ line: 9, message: /`c\.author` loads one Author per item of `post\.comments\.all\(\)`[^]*select_related\("author"\)` to the Comment queryset/ }],
+      output: 'from django.http import JsonResponse\nfrom django.shortcuts import get_object_or_404\n\nfrom .models import Post\n\n\ndef detail(request, pk):\n    post = get_object_or_404(Post, pk=pk)\n    return JsonResponse({"who": [c.author.name for c in post.comments.all().select_related("author")]})\n',
+    },
+    {
+      name: 'Django: the items of a queryset kept in a list first ([c async for c in qs], list(qs))',
+      file: 'blog/views.py',
+      workspace: { 'blog/models.py': DRF_COMMENTER_MODELS },
+      code: 'from .models import Comment\n\n\nasync def names(request, pk):\n    comments = [c async for c in Comment.objects.filter(post_id=pk)]\n    return [c.author.name for c in comments]\n',
+      findings: [{ line: 6, message: /`c\.author` loads one Author per item of `comments`/ }],
+      output: 'from .models import Comment\n\n\nasync def names(request, pk):\n    comments = [c async for c in Comment.objects.filter(post_id=pk).select_related("author")]\n    return [c.author.name for c in comments]\n',
     },
     {
       name: 'DRF: Meta.depth nests every relation listed, a foreign key too',

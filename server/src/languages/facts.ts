@@ -182,6 +182,11 @@ export interface ItemAccessFact extends Span {
   loop: LoopFact;
   /** Model of the iterated queryset (`Post`). */
   model: string;
+  /**
+   * The items are the relation `through` of a `model` object (`article.comments.all()`): their
+   * model is the relation's target, which the rule looks up.
+   */
+  through?: string;
   /** The attribute read on the item (`author`). */
   field: string;
   /** Relations already eager-loaded on the queryset (`select_related("author")`, `prefetch_related(...)`). */

@@ -9,6 +9,8 @@ import { field, nodesOfType, walk, type Node } from './tree';
 
 export interface QuerySource {
   model: string;
+  /** The items are a relation of `model`'s objects (`article.comments.all()`): its name. */
+  through?: string;
   /** The builder calls of the query (for what it eager-loads). */
   calls: Node[];
   /** Where an eager-loading call goes: the end of the query expression. */
@@ -90,7 +92,10 @@ export function itemAccesses(root: Node, query: IteratedQuery): ItemAccessFact[]
     const source = iterable ? throughVariables(iterable, query.source) : undefined;
     if (!source) continue;
     seen.add(key);
-    out.push({ orm: query.orm, loop: loop.fact, model: source.model, field: name, eagerLoaded: query.eagerLoaded(source.calls), eagerInsert: source.insertAt, start: attr.startIndex, end: attr.endIndex });
+    out.push({
+      orm: query.orm, loop: loop.fact, model: source.model, ...(source.through ? { through: source.through } : {}), field: name,
+      eagerLoaded: query.eagerLoaded(source.calls), eagerInsert: source.insertAt, start: attr.startIndex, end: attr.endIndex,
+    });
   }
   return out;
 }

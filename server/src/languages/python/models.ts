@@ -3,7 +3,7 @@
  * the Django querysets whose items may load them lazily.
  */
 import type { ModelFact, RelationFact } from '../facts';
-import type { IteratedQuery, QuerySource } from './item-access';
+import { throughVariables, type IteratedQuery, type QuerySource } from './item-access';
 import { modelClasses } from './model-classes';
 import { args, calleeName, chainCalls, field, keywordArg, stringValue, type Node } from './tree';
 
@@ -16,7 +16,8 @@ function relationOf(className: string, fieldName: string, call: Node): RelationF
   if (!first) return undefined;
   const to = first.type === 'keyword_argument' ? field(first, 'value') : first;
   const targetText = stringValue(to ?? undefined) ?? to?.text ?? '';
-  const target = targetText === 'self' ? className : targetText.split('.').pop()!;
+  // `settings.AUTH_USER_MODEL`, `get_user_model()`: the user model, `User` unless swapped.
+  const target = targetText === 'self' ? className : /AUTH_USER_MODEL|get_user_model\(\)/.test(targetText) ? 'User' : targetText.split('.').pop()!;
   if (!/^\w+$/.test(target)) return undefined;
   const related = stringValue(keywordArg(call, 'related_name'));
   const toMany = kind === 'ManyToManyField';
@@ -34,10 +35,26 @@ export function djangoModels(root: Node): ModelFact[] {
 export const djangoQuerysets: IteratedQuery = {
   orm: 'django',
   source(expr: Node): QuerySource | undefined {
+    // `[c async for c in qs]`, `list(qs)`: the queryset's items, as they were.
+    if (expr.type === 'list_comprehension') {
+      const clause = expr.namedChildren.find((c) => c?.type === 'for_in_clause');
+      const right = clause ? field(clause, 'right') : null;
+      if (right && field(expr, 'body')?.text === field(clause!, 'left')?.text) return throughVariables(right, djangoQuerysets.source);
+      return undefined;
+    }
+    if (expr.type === 'call' && field(expr, 'function')?.text === 'list' && args(expr).length === 1) return throughVariables(args(expr)[0], djangoQuerysets.source);
     const base = expr.type === 'subscript' ? field(expr, 'value') : expr;
     if (!base) return undefined;
     const calls = chainCalls(base);
     const head = calls[0] ? field(calls[0], 'function')?.text ?? '' : base.text;
+    // A related manager of an object: `article.comments.all()`, the object from a queryset.
+    const related = /^([a-z_]\w*)\.(\w+)\.(all|filter|exclude|order_by|select_related|prefetch_related)$/.exec(head);
+    if (related && related[2] !== 'objects') {
+      const owner = field(field(field(calls[0], 'function')!, 'object')!, 'object');
+      const from = owner ? throughVariables(owner, (e) => (e.type === 'call' && calleeName(e) === 'get_object_or_404' && args(e)[0]?.type === 'identifier' ? { model: args(e)[0].text, calls: [], insertAt: e.endIndex } : djangoQuerysets.source(e))) : undefined;
+      if (!from || from.through || calls.some((c) => /^(values|values_list|only|defer|iterator)$/.test(calleeName(c) ?? ''))) return undefined;
+      return { model: from.model, through: related[2], calls, insertAt: base.endIndex };
+    }
     const m = /^(\w+)\.objects(\.\w+)?$/.exec(head);
     if (!m) return undefined;
     // values()/values_list() yield dicts and tuples: no related objects to load.

@@ -136,7 +136,11 @@ function peeweeLazyLoad(a: ItemAccessFact, facts: PyFacts, text: string, target:
   return { start: a.start, end: a.end, message, fixes };
 }
 
-function lazyLoad(a: ItemAccessFact, ctx: DetectContext, facts: PyFacts): Detection | undefined {
+function lazyLoad(access: ItemAccessFact, ctx: DetectContext, facts: PyFacts): Detection | undefined {
+  // `article.comments.all()`: the items are the relation's target model.
+  const target = access.through ? ctx.models?.relation(access.model, access.through, access.orm)?.target : access.model;
+  if (!target) return undefined;
+  const a = access.through ? { ...access, model: target } : access;
   // Models of the item's own ORM: a JS ORM in the same workspace may name a model alike.
   const rel = ctx.models?.relation(a.model, a.field, a.orm);
   if (!rel) return undefined;
