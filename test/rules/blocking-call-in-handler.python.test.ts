@@ -3,6 +3,12 @@ import { ruleTests } from '../harness/rule-tester';
 ruleTests('blocking-call-in-handler', {
   valid: [
     {
+      name: 'a send of another module\'s object that is not given a Flask-Mail Message',
+      file: 'app/views.py',
+      code: 'from flask import Blueprint\n\nfrom .events import bus\n\nbp = Blueprint("auth", __name__)\n\n\n@bp.route("/signup", methods=["POST"])\ndef signup():\n    bus.send({"event": "signup"})\n    return "ok"\n',
+      why: 'an in-process event bus: nothing says it is a provider',
+    },
+    {
       name: 'requests in a plain def FastAPI handler',
       file: 'main.py',
       code: 'import requests\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/weather")\ndef weather(city: str):\n    return requests.get("https://api.example.com", params={"q": city}, timeout=5).json()\n',
@@ -59,6 +65,12 @@ ruleTests('blocking-call-in-handler', {
       file: 'app.py',
       code: 'import subprocess\nfrom starlette.responses import JSONResponse\n\n\ndef git_version():\n    return subprocess.check_output(["git", "rev-parse", "HEAD"])\n\n\nasync def version(request):\n    return JSONResponse({"v": git_version().decode()})\n',
       findings: [{ line: 6, message: /in `git_version`, which the starlette handler `version` calls/ }],
+    },
+    {
+      name: 'Flask-Mail: the app factory\'s Mail() imported from another module, sending a Message (directly and through a variable)',
+      file: 'app/views.py',
+      code: 'from flask import Blueprint\nfrom flask_mail import Message\n\nfrom .extensions import mail\n\nbp = Blueprint("auth", __name__)\n\n\n@bp.route("/signup", methods=["POST"])\ndef signup():\n    mail.send(Message("Welcome", recipients=["a@example.com"]))\n    msg = Message("Hi", recipients=["b@example.com"])\n    mail.send(msg)\n    return "ok"\n',
+      findings: [{ line: 11, message: /`mail\.send` makes the request wait on a third party in the flask handler `signup`/ }, { line: 13 }],
     },
     {
       name: 'send_mail in a Django view',

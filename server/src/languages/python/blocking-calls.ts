@@ -10,6 +10,7 @@ import type { BlockingCallFact, EffectHelperFact, OutboundCallFact, RequestPathI
 import { importedModules, importedNames } from './helpers';
 import { isAsync, requestPathOf, type PyReach } from './handlers';
 import { headName, qualifiedName, type ModuleNames } from './imports';
+import { throughVariables } from './item-access';
 import { args, field, keywordArg, nodesOfTypes, walk, type Node } from './tree';
 
 export interface PyBlockingCall extends BlockingCallFact {
@@ -88,6 +89,13 @@ function resolveCallee(call: Node, names: ModuleNames, clients: ReadonlyMap<stri
   const f = field(call, 'function');
   if (!f) return undefined;
   const direct = qualifiedName(f, names);
+  // `from .extensions import mail` (an app factory's Mail()) then `mail.send(Message(…))`: the
+  // message says whose send it is.
+  if (direct && /\.send$/.test(direct) && !direct.startsWith('flask_mail.')) {
+    const first = args(call)[0];
+    const message = first && throughVariables(first, (e) => (e.type === 'call' ? qualifiedName(field(e, 'function')!, names) : undefined));
+    if (message === 'flask_mail.Message') return 'flask_mail.Mail.send';
+  }
   if (direct) return direct;
   if (f.type === 'identifier' && f.text === 'open') return 'open';
   // `with smtplib.SMTP(host) as smtp:` binds a client too.
