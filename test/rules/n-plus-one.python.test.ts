@@ -410,6 +410,27 @@ ruleTests('n-plus-one', {
       findings: [{ line: 8 }],
       output: 'from sqlalchemy.orm import Session\nfrom .models import User\nfrom sqlalchemy import select\n\n\ndef owners(session: Session, items):\n    out = []\n    user_by_id = {row.id: row for row in session.scalars(select(User).where(User.id.in_([item.owner_id for item in items])))}\n    for item in items:\n        out.append(user_by_id.get(item.owner_id))\n    return out\n',
     },
+    {
+      name: 'SQLAlchemy AsyncSession.get awaited per item: the select is awaited before the loop, the lookup is not',
+      file: 'main.py',
+      code: 'from fastapi import FastAPI\nfrom sqlalchemy.ext.asyncio import AsyncSession\nfrom models import User\napp = FastAPI()\n\n@app.post("/bulk")\nasync def bulk(ids: list[int], session: AsyncSession):\n    out = []\n    for i in ids:\n        out.append(await session.get(User, i))\n    return out\n',
+      findings: [{ line: 10 }],
+      output: 'from fastapi import FastAPI\nfrom sqlalchemy.ext.asyncio import AsyncSession\nfrom models import User\nfrom sqlalchemy import select\napp = FastAPI()\n\n@app.post("/bulk")\nasync def bulk(ids: list[int], session: AsyncSession):\n    out = []\n    user_by_id = {row.id: row for row in (await session.scalars(select(User).where(User.id.in_(ids))))}\n    for i in ids:\n        out.append(user_by_id.get(i))\n    return out\n',
+    },
+    {
+      name: 'an async session known by its awaited get alone (no annotation)',
+      file: 'repo.py',
+      code: 'from sqlalchemy import select\nfrom .models import User\n\n\nasync def owners(db, items):\n    for item in items:\n        user = await db.get(User, item.owner_id)\n        print(user.name)\n',
+      findings: [{ line: 7 }],
+      output: 'from sqlalchemy import select\nfrom .models import User\n\n\nasync def owners(db, items):\n    user_by_id = {row.id: row for row in (await db.scalars(select(User).where(User.id.in_([item.owner_id for item in items]))))}\n    for item in items:\n        user = user_by_id.get(item.owner_id)\n        print(user.name)\n',
+    },
+    {
+      name: 'an AsyncSession get that is not awaited where it is called (gathered) gets the message only',
+      file: 'repo.py',
+      code: 'import asyncio\nfrom sqlalchemy.ext.asyncio import AsyncSession\nfrom .models import User\n\n\nasync def owners(session: AsyncSession, ids):\n    pending = []\n    for i in ids:\n        pending.append(session.get(User, i))\n    return await asyncio.gather(*pending)\n',
+      findings: [{ line: 9, message: /in_\(ids\)/ }],
+      noFix: true,
+    },
   ],
 });
 

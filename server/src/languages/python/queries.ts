@@ -95,6 +95,29 @@ function identifiersIn(n: Node): string[] {
 }
 
 /**
+ * An `AsyncSession` (its methods return coroutines): a parameter of the enclosing function annotated
+ * with it (`session: AsyncSession`, `Annotated[AsyncSession, Depends(…)]`), or a session the
+ * function awaits a call of (`await session.execute(…)`).
+ */
+function isAsyncSession(n: Node, session: string): boolean {
+  const fn = enclosingFunction(n);
+  if (!fn) return false;
+  for (const p of field(fn, 'parameters')?.namedChildren ?? []) {
+    if (p?.type !== 'typed_parameter' && p?.type !== 'typed_default_parameter') continue;
+    const name = field(p, 'name') ?? p.namedChildren.find((c) => c?.type === 'identifier');
+    if (name?.text === session && /\bAsyncSession\b/.test(field(p, 'type')?.text ?? '')) return true;
+  }
+  let awaited = false;
+  walk(fn, (m) => {
+    if (awaited || (m.type === 'function_definition' && m.id !== fn.id)) return false;
+    const call = m.type === 'await' ? m.namedChildren[0] : undefined;
+    const callee = call?.type === 'call' ? field(call, 'function') : null;
+    if (callee?.type === 'attribute' && field(callee, 'object')?.text === session) awaited = true;
+  });
+  return awaited;
+}
+
+/**
  * A query without pagination: the outermost call of a Django queryset chain, a SQLAlchemy/SQLModel
  * `select()`/`session.query()`/`Model.query` chain or a Peewee `Model.select()` chain.
  */
@@ -135,7 +158,10 @@ export function fromQueryChain(n: Node, ev: OrmEvidence): PyQueryFact | undefine
     fact.style = 'query';
     const key = args(calls[0])[1];
     if (key && key.type !== 'keyword_argument' && args(calls[0]).length === 2) {
-      fact.lookup = { field: 'id', key: { start: key.startIndex, end: key.endIndex, text: key.text }, names: identifiersIn(key), session: fname.slice(0, -'.get'.length) };
+      const session = fname.slice(0, -'.get'.length);
+      fact.lookup = { field: 'id', key: { start: key.startIndex, end: key.endIndex, text: key.text }, names: identifiersIn(key), session };
+      if (n.parent?.type === 'await') fact.lookup.awaitStart = n.parent.startIndex;
+      if (fact.lookup.awaitStart !== undefined || isAsyncSession(n, session)) fact.lookup.asyncSession = true;
     }
     return fact;
   }

@@ -20,8 +20,12 @@ export interface PyQueryFact extends QueryFact {
   modelName?: string;
   /** SQLAlchemy legacy `Query` (session.query(), Flask-SQLAlchemy `Model.query`) filters with `.filter`, 2.0 `select()` with `.where`. */
   legacyQuery?: boolean;
-  /** `Model.objects.get(field=key)`: a single-row lookup that a batch (`in_bulk`) can replace. */
-  lookup?: { field: string; key: { start: number; end: number; text: string }; names: string[]; session?: string };
+  /**
+   * `Model.objects.get(field=key)`: a single-row lookup that a batch (`in_bulk`) can replace. For a
+   * SQLAlchemy `session.get`: the session, whether it is an `AsyncSession`, and where the `await`
+   * of the call starts when it is awaited.
+   */
+  lookup?: { field: string; key: { start: number; end: number; text: string }; names: string[]; session?: string; asyncSession?: boolean; awaitStart?: number };
   /** The enclosing function's parameter list: where a cursor parameter can be added. */
   params?: { close: number; empty: boolean; route: boolean };
   /** A session's `commit()`: the session, whose adds in the same loop the commit writes per item. */

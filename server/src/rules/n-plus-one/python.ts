@@ -51,21 +51,26 @@ function djangoInBulkFix(q: PyQueryFact, text: string): Fix | undefined {
 
 /**
  * `session.get(User, item.user_id)` per item → one `select(User).where(User.id.in_(…))` before the
- * loop and a dict lookup. Unsafe for the same reasons as in_bulk.
+ * loop and a dict lookup. Unsafe for the same reasons as in_bulk. An `AsyncSession`'s scalars() is
+ * awaited where the map is built, and the lookup loses the call's `await` (a dict's get is no
+ * coroutine); an async session's get that is not awaited right there (gathered, passed on) is left
+ * to the message.
  */
 function sqlalchemyBatchFix(q: PyQueryFact, facts: PyFacts, text: string): Fix | undefined {
   const loop = q.loop!;
   const l = q.lookup;
   if (!l?.session || !q.model || loop.kind !== 'for-of' || loop.variables.length !== 1 || !loop.iterable) return undefined;
+  if (l.asyncSession && l.awaitStart === undefined) return undefined;
   const item = loop.variables[0];
   if (!l.names.every((n) => n === item)) return undefined;
   const mapName = `${q.model.replace(/[A-Z]/g, (c, i: number) => (i ? '_' : '') + c.toLowerCase())}_by_id`;
   const keys = l.key.text === item ? loop.iterable : `[${l.key.text} for ${item} in ${loop.iterable}]`;
   const indent = /^[ \t]*/.exec(text.slice(loop.statementStart))![0];
-  const hoisted = `${indent}${mapName} = {row.id: row for row in ${l.session}.scalars(select(${q.model}).where(${q.model}.id.in_(${keys})))}\n`;
+  const rows = `${l.session}.scalars(select(${q.model}).where(${q.model}.id.in_(${keys})))`;
+  const hoisted = `${indent}${mapName} = {row.id: row for row in ${l.asyncSession ? `(await ${rows})` : rows}}\n`;
   const edits = [
     { start: loop.statementStart, end: loop.statementStart, newText: hoisted },
-    { start: q.start, end: q.end, newText: `${mapName}.get(${l.key.text})` },
+    { start: l.awaitStart ?? q.start, end: q.end, newText: `${mapName}.get(${l.key.text})` },
   ];
   if (!facts.imports.some((i) => i.names.includes('select'))) {
     const module = q.orm === 'sqlmodel' ? 'sqlmodel' : 'sqlalchemy';
