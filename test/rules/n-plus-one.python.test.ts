@@ -34,6 +34,24 @@ ruleTests('n-plus-one', {
       why: 'loop-invariant: not one query per item',
     },
     {
+      name: 'Django: a filter over a chunk of the ids, in a range that steps by the chunk size',
+      file: 'views.py',
+      code: 'from django.http import JsonResponse\nfrom .models import Article\n\n\ndef titles(request):\n    ids = [int(x) for x in request.GET.getlist("id")]\n    out = []\n    for i in range(0, len(ids), 500):\n        out.extend(Article.objects.filter(id__in=ids[i:i + 500]).values_list("title", flat=True))\n    return JsonResponse({"t": out})\n',
+      why: 'one query per 500 ids: batched already',
+    },
+    {
+      name: 'SQLAlchemy: in_() over a chunk variable sliced from the ids',
+      file: 'repo.py',
+      code: 'from sqlalchemy import select\nfrom sqlalchemy.orm import Session\nfrom .models import Post\n\n\ndef posts(session: Session, ids, size):\n    out = []\n    for start in range(0, len(ids), size):\n        part = ids[start:start + size]\n        out.extend(session.scalars(select(Post).where(Post.id.in_(part))).all())\n    return out\n',
+      why: 'one query per chunk of `size` ids',
+    },
+    {
+      name: 'Django: in_bulk over slices indexed by the loop variable (no step in the range)',
+      file: 'views.py',
+      code: 'from .models import Article\n\n\ndef by_pk(ids):\n    pages = (len(ids) + 499) // 500\n    return [Article.objects.in_bulk(ids[k * 500:(k + 1) * 500]) for k in range(pages)]\n',
+      why: 'each k is a chunk of 500 ids',
+    },
+    {
       name: 'a query before the loop',
       file: 'views.py',
       code: 'from .models import Author\n\ndef f(posts):\n    authors = Author.objects.in_bulk([p.author_id for p in posts])\n    return [authors[p.author_id] for p in posts]\n',
@@ -64,6 +82,24 @@ ruleTests('n-plus-one', {
       file: 'repo.py',
       code: 'from sqlalchemy import select\nfrom .models import Order\n\ndef f(session, customers):\n    for c in customers:\n        orders = session.execute(select(Order).where(Order.customer_id == c.id)).scalars().all()\n',
       findings: [{ line: 6 }],
+    },
+    {
+      name: 'Django: a chunk of one id per item is still one query per item',
+      file: 'views.py',
+      code: 'from .models import Article\n\n\ndef titles(ids):\n    for i in range(len(ids)):\n        print(Article.objects.filter(id__in=ids[i:i + 1]).first())\n',
+      findings: [{ line: 6 }],
+    },
+    {
+      name: 'Django: a slice of each item\'s own keys is per item',
+      file: 'views.py',
+      code: 'from .models import Post\n\n\ndef latest(users):\n    for u in users:\n        print(list(Post.objects.filter(id__in=u.post_ids[0:5])))\n',
+      findings: [{ line: 6 }],
+    },
+    {
+      name: 'SQLAlchemy: a stepped range whose query looks up one id (not a chunk)',
+      file: 'repo.py',
+      code: 'from sqlalchemy import select\nfrom .models import Post\n\n\ndef firsts(session, ids):\n    for i in range(0, len(ids), 2):\n        print(session.scalars(select(Post).where(Post.id == ids[i])).first())\n',
+      findings: [{ line: 7 }],
     },
     {
       name: 'Django create per item',

@@ -90,6 +90,8 @@ export interface QueryFact extends Span {
   loop?: LoopFact;
   /** The query's arguments depend on the loop's item (directly or through a local derived from it). */
   usesLoopItem?: boolean;
+  /** The item is a chunk of keys the query filters by (`id__in=ids[i:i + 500]`): one query per batch, not per item. */
+  chunked?: boolean;
   /** A write (create/update/delete/save) rather than a read. */
   write?: boolean;
   /** Reached through helpers: the call chain from the call site to the query (`loadAuthor` → `prisma.user.findUnique`). */

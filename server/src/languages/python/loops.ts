@@ -3,7 +3,7 @@
  * function, and whether the query uses the loop's item.
  */
 import type { LoopFact } from '../facts';
-import { decoratorsOf, field, nodesOfTypes, walk, type Node } from './tree';
+import { args, calleeName, decoratorsOf, field, nodesOfTypes, walk, type Node } from './tree';
 
 const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
 
@@ -105,14 +105,73 @@ function derivedNames(loop: PyLoop): Derived[] {
   return derived;
 }
 
+/** The assignments of the body before `query` that carry the item. */
+function derivedBefore(loop: PyLoop, query: Node): Derived[] {
+  const out: Derived[] = [];
+  for (const d of derivedNames(loop)) {
+    if (d.at.startIndex >= query.startIndex) break;
+    out.push(d);
+  }
+  return out;
+}
+
 /** Names carrying the item: loop targets, and locals assigned from them earlier in the body. */
 export function usesItem(loop: PyLoop, query: Node): boolean {
   const names = new Set(loop.fact.variables);
-  for (const d of derivedNames(loop)) {
-    if (d.at.startIndex >= query.startIndex) break;
-    for (const v of d.names) names.add(v);
-  }
+  for (const d of derivedBefore(loop, query)) for (const v of d.names) names.add(v);
   return mentions(query, names);
+}
+
+/** `range(start, stop, step)`: the loop's indexes step through a collection a chunk at a time. */
+function stepsInChunks(loop: PyLoop): boolean {
+  const owner = loop.fact.kind === 'comprehension' ? loop.body.namedChildren.find((c) => c?.type === 'for_in_clause') : loop.body.parent;
+  const iterable = owner ? field(owner, 'right') : null;
+  const list = iterable?.type === 'call' && field(iterable, 'function')?.text === 'range' ? field(iterable, 'arguments') : null;
+  return (list?.namedChildren.filter((c) => c?.type !== 'comment').length ?? 0) === 3;
+}
+
+/**
+ * `ids[i:i + 500]` under `for i in range(0, len(ids), 500)`, or `ids[k * size:(k + 1) * size]`: a
+ * slice of a collection (not of the item) whose bounds move with the loop, one chunk per iteration.
+ */
+function isChunkSlice(value: Node, names: ReadonlySet<string>, stepped: boolean): boolean {
+  const slice = value.type === 'subscript' ? field(value, 'subscript') : null;
+  const collection = value.type === 'subscript' ? field(value, 'value') : null;
+  if (slice?.type !== 'slice' || !collection || mentions(collection, names)) return false;
+  const colon = slice.children.findIndex((c) => c?.type === ':');
+  const start = slice.children.slice(0, colon).find((c) => c?.isNamed);
+  const stop = slice.children.slice(colon + 1).find((c) => c?.isNamed && c.type !== ':');
+  if (!start || !stop || !mentions(start, names)) return false;
+  // `ids[i:i + 1]`: a chunk of one key per item is the N+1 itself.
+  if (stop.type === 'binary_operator' && field(stop, 'left')?.text === start.text && field(stop, 'right')?.text === '1') return false;
+  return stepped || mentions(stop, names);
+}
+
+/**
+ * A query whose `__in`/`in_()`/`in_bulk()` filter takes a chunk of a collection the loop steps
+ * through (`filter(id__in=ids[i:i + 500])`, `Post.id.in_(chunk)` after `chunk = ids[i:i + size]`):
+ * one query per batch of keys, the usual way to send a long list of keys, not one per item.
+ */
+export function queriesAChunk(loop: PyLoop, query: Node): boolean {
+  const derived = derivedBefore(loop, query);
+  const names = new Set(loop.fact.variables);
+  for (const d of derived) for (const v of d.names) names.add(v);
+  const stepped = stepsInChunks(loop);
+  const isChunk = (value: Node | null | undefined): boolean => {
+    if (!value) return false;
+    if (value.type !== 'identifier') return isChunkSlice(value, names, stepped);
+    // A chunk variable of the body: `chunk = ids[i:i + size]`.
+    const assigned = derived.filter((d) => d.names.includes(value.text)).pop();
+    const right = assigned && field(assigned.at, 'left')?.type === 'identifier' ? field(assigned.at, 'right') : null;
+    return !!right && isChunkSlice(right, names, stepped);
+  };
+  let found = false;
+  walk(query, (n) => {
+    if (found || n.type === 'lambda') return false;
+    if (n.type === 'keyword_argument' && /__in$/.test(field(n, 'name')?.text ?? '')) found = isChunk(field(n, 'value'));
+    else if (n.type === 'call' && /^(in_|in_bulk)$/.test(calleeName(n) ?? '')) found = isChunk(args(n)[0]);
+  });
+  return found;
 }
 
 const ROOT_TYPES = /^(Query|Mutation|Subscription)$/;
