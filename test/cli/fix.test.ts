@@ -149,6 +149,15 @@ describe('perflens lint --fix', () => {
     assert.match(ws.read('app.py'), /from tasks import send_mail_task\n[\s\S]*send_mail_task\.delay\(/);
   });
 
+  it('moves an untimed request of an async FastAPI handler to a thread and gives it a timeout, in one pass', () => {
+    ws.write('main.py', 'import requests\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/b")\nasync def b():\n    r = requests.get("https://x.example.com")\n    return r.json()\n');
+    assert.deepEqual(json(perflens(ws.root, ['lint', '--format', 'json'])).findings.map((f) => f.rule), ['blocking-call-in-handler', 'request-without-timeout']);
+    const run = perflens(ws.root, ['lint', '--fix', '--unsafe-fixes']);
+    assert.match(run.stdout, /Applied 2 fixes\./);
+    assert.match(ws.read('main.py'), /    r = await asyncio\.to_thread\(requests\.get, "https:\/\/x\.example\.com", timeout=10\)\n/);
+    assert.equal(json(perflens(ws.root, ['lint', '--format', 'json'])).findings.length, 0);
+  });
+
   it('keeps a UTF-8 byte-order mark and CRLF line ends of a fixed file', () => {
     ws.write('q.sql', '\uFEFF' + OFFSET_SQL.replace(/\n/g, '\r\n'));
     perflens(ws.root, ['lint', '--fix', '--unsafe-fixes']);

@@ -39,6 +39,13 @@ ruleTests('blocking-call-in-handler', {
       why: 'asynchronous I/O',
     },
     {
+      name: 'blocking work handed to a thread: requests, and a helper of another module that sleeps',
+      file: 'main.py',
+      workspace: { 'services.py': 'import time\n\n\ndef slow_lookup(uid):\n    time.sleep(1)\n    return uid\n' },
+      code: 'import asyncio\nimport requests\nfrom fastapi import FastAPI\nfrom .services import slow_lookup\n\napp = FastAPI()\n\n\n@app.get("/u")\nasync def u(uid: int):\n    r = await asyncio.to_thread(requests.get, "https://example.com", timeout=5)\n    return {"r": r.json(), "u": await asyncio.to_thread(slow_lookup, uid)}\n',
+      why: 'the event loop awaits the thread; nothing blocks it',
+    },
+    {
       name: 'time.sleep in a sync Django view',
       file: 'views.py',
       code: 'import time\nfrom django.http import JsonResponse\n\n\ndef slow(request):\n    time.sleep(0.1)\n    return JsonResponse({})\n',
@@ -204,6 +211,13 @@ ruleTests('blocking-call-in-handler', {
 ruleTests('blocking-call-in-handler', {
   valid: [],
   invalid: [
+    {
+      name: 'requests without a timeout: the thread fix leaves the arguments alone, so that the timeout fix applies with it',
+      file: 'main.py',
+      code: 'import requests\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/b")\nasync def b():\n    return requests.get("https://x.example.com").json()\n',
+      findings: [{ line: 9 }],
+      output: 'import requests\nfrom fastapi import FastAPI\nimport asyncio\n\napp = FastAPI()\n\n\n@app.get("/b")\nasync def b():\n    return (await asyncio.to_thread(requests.get, "https://x.example.com")).json()\n',
+    },
     {
       name: 'a blocking call used as an operand gets parentheses around the await',
       file: 'main.py',

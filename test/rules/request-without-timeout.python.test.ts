@@ -15,6 +15,12 @@ ruleTests('request-without-timeout', {
       why: 'not on a request path',
     },
     {
+      name: 'asyncio.to_thread(requests.get, …, timeout=…) and a positional urlopen timeout',
+      file: 'main.py',
+      code: 'import asyncio\nimport requests\nfrom urllib.request import urlopen\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/b")\nasync def b():\n    r = await asyncio.to_thread(requests.get, "https://x.example.com", timeout=5)\n    feed = await asyncio.to_thread(urlopen, "https://x.example.com/feed", None, 5)\n    return {"r": r.json(), "feed": feed.read()}\n',
+      why: 'to_thread passes the timeouts on to the call it runs',
+    },
+    {
       name: 'kwargs passed through',
       file: 'views.py',
       code: 'import requests\n\n\ndef proxy(request, **kw):\n    return requests.get("https://example.com", **kw)\n',
@@ -35,6 +41,27 @@ ruleTests('request-without-timeout', {
       code: 'import requests\nfrom flask import Flask\n\napp = Flask(__name__)\nsession = requests.Session()\n\n\ndef fetch_user(uid):\n    return session.get(f"https://users.example.com/{uid}").json()\n\n\n@app.get("/u/<uid>")\ndef user(uid):\n    return fetch_user(uid)\n',
       findings: [{ line: 9, message: /in `fetch_user`, which the flask handler `user` calls/ }],
       output: 'import requests\nfrom flask import Flask\n\napp = Flask(__name__)\nsession = requests.Session()\n\n\ndef fetch_user(uid):\n    return session.get(f"https://users.example.com/{uid}", timeout=10).json()\n\n\n@app.get("/u/<uid>")\ndef user(uid):\n    return fetch_user(uid)\n',
+    },
+    {
+      name: 'requests.get handed to asyncio.to_thread: the timeout goes through to_thread as a keyword',
+      file: 'main.py',
+      code: 'import asyncio\nimport requests\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/b")\nasync def b():\n    r = await asyncio.to_thread(requests.get, "https://x.example.com")\n    return r.json()\n',
+      findings: [{ line: 10, message: /`requests\.get` has no timeout by default, in the fastapi handler `b`/ }],
+      output: 'import asyncio\nimport requests\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/b")\nasync def b():\n    r = await asyncio.to_thread(requests.get, "https://x.example.com", timeout=10)\n    return r.json()\n',
+    },
+    {
+      name: 'requests.get wrapped in asgiref\'s sync_to_async in a Django async view',
+      file: 'views.py',
+      code: 'import requests\nfrom asgiref.sync import sync_to_async\nfrom django.http import JsonResponse\n\n\nasync def weather(request):\n    r = await sync_to_async(requests.get)("https://api.example.com")\n    return JsonResponse(r.json())\n',
+      findings: [{ line: 7, message: /`requests\.get` has no timeout by default, in the django handler `weather`/ }],
+      output: 'import requests\nfrom asgiref.sync import sync_to_async\nfrom django.http import JsonResponse\n\n\nasync def weather(request):\n    r = await sync_to_async(requests.get)("https://api.example.com", timeout=10)\n    return JsonResponse(r.json())\n',
+    },
+    {
+      name: 'requests.get handed to run_in_executor, which passes no keywords: the message names functools.partial, no edit',
+      file: 'main.py',
+      code: 'import asyncio\nimport requests\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/b")\nasync def b():\n    loop = asyncio.get_running_loop()\n    r = await loop.run_in_executor(None, requests.get, "https://x.example.com")\n    return r.json()\n',
+      findings: [{ line: 11, message: /`run_in_executor` passes no keyword arguments: hand it `functools\.partial\(requests\.get, …, timeout=10\)`/ }],
+      noFix: true,
     },
     {
       name: 'urlopen in a FastAPI handler',

@@ -26,8 +26,8 @@ export interface PyBlockingCall extends BlockingCallFact {
 }
 
 export interface PyOutboundCall extends OutboundCallFact {
-  /** Where `, timeout=…` goes: after the last argument. */
-  insertAt: number;
+  /** Where `, timeout=…` goes: after the last argument; none where the call cannot take keywords (`run_in_executor`). */
+  insertAt?: number;
 }
 
 /** Synchronous calls that block an event loop, by qualified name, with what to use instead. */
@@ -87,7 +87,11 @@ function asNames(root: Node): Set<string> {
 /** `session.get` → `requests.Session.get`; `smtp.sendmail` → `smtplib.SMTP.sendmail`; else the import-qualified name. */
 function resolveCallee(call: Node, names: ModuleNames, clients: ReadonlyMap<string, string>, bound: ReadonlySet<string>): string | undefined {
   const f = field(call, 'function');
-  if (!f) return undefined;
+  return f ? resolveFunction(f, call, names, clients, bound) : undefined;
+}
+
+/** What a function expression (`f` of `f(…)`, or one passed as a value) names, as `resolveCallee` says; `at`: where it is used. */
+function resolveFunction(f: Node, at: Node, names: ModuleNames, clients: ReadonlyMap<string, string>, bound: ReadonlySet<string>): string | undefined {
   const direct = qualifiedName(f, names);
   // `from .extensions import mail` (an app factory's Mail()) then `mail.send(Message(…))`: the
   // message says whose send it is.
@@ -110,7 +114,7 @@ function resolveCallee(call: Node, names: ModuleNames, clients: ReadonlyMap<stri
     for (const [local, made] of clients) if (text[local.length] === '.' && text.startsWith(local)) return `${made}${text.slice(local.length)}`;
     const head = headName(f);
     if (head && bound.has(head.text)) {
-      const withItem = withBinding(call, head.text, names);
+      const withItem = withBinding(at, head.text, names);
       if (withItem) return `${withItem}${text.slice(head.text.length)}`;
     }
   }
@@ -134,6 +138,36 @@ function withBinding(node: Node, name: string, names: ModuleNames): string | und
   return undefined;
 }
 
+/**
+ * A synchronous function handed to a thread with its arguments: `asyncio.to_thread(requests.get,
+ * url)` and asgiref's `sync_to_async(requests.get)(url)` pass keywords on to it (`timeout=` can go
+ * there), `loop.run_in_executor(None, requests.get, url)` takes positional arguments only. The
+ * thread makes the same request, with no more timeout than before.
+ */
+interface HandedToThread {
+  /** The function passed (`requests.get`). */
+  fn: Node;
+  /** Whether keyword arguments reach the function, and how many positional arguments of the call come before its own. */
+  keywords: boolean;
+  skip: number;
+}
+
+function handedToThread(n: Node, names: ModuleNames): HandedToThread | undefined {
+  const f = field(n, 'function');
+  if (!f) return undefined;
+  const list = args(n);
+  if (f.type === 'call') {
+    const inner = field(f, 'function');
+    const fn = args(f)[0];
+    return inner && fn && qualifiedName(inner, names) === 'asgiref.sync.sync_to_async' ? { fn, keywords: true, skip: 0 } : undefined;
+  }
+  if (f.type !== 'attribute') return undefined;
+  const method = field(f, 'attribute')?.text;
+  if (method === 'to_thread' && list[0] && qualifiedName(f, names) === 'asyncio.to_thread') return { fn: list[0], keywords: true, skip: 1 };
+  if (method === 'run_in_executor' && list[1]) return { fn: list[1], keywords: false, skip: 2 };
+  return undefined;
+}
+
 function isAwaited(call: Node): boolean {
   return call.parent?.type === 'await';
 }
@@ -143,10 +177,11 @@ function innermostFunction(n: Node): Node | undefined {
   return undefined;
 }
 
-function timeoutGiven(call: Node, qualified: string): boolean {
+/** `skip`: positional arguments of the call before the requesting function's own (`to_thread(urlopen, …)`). */
+function timeoutGiven(call: Node, qualified: string, skip: number): boolean {
   if (keywordArg(call, 'timeout')) return true;
   // urlopen(url, data, timeout): positional.
-  if (/urlopen$/.test(qualified) && args(call).filter((a) => a.type !== 'keyword_argument').length >= 3) return true;
+  if (/urlopen$/.test(qualified) && args(call).filter((a) => a.type !== 'keyword_argument').length - skip >= 3) return true;
   return false;
 }
 
@@ -156,13 +191,13 @@ type Classified =
   | { kind: 'sync-io'; instead: string };
 
 /** What a call does that can hold a request up, wherever it is. */
-function classify(n: Node, qualified: string, clients: ReadonlyMap<string, string>): Classified[] {
+function classify(n: Node, qualified: string, clients: ReadonlyMap<string, string>, skip = 0): Classified[] {
   const out: Classified[] = [];
   const http = /^requests\.(get|post|put|patch|delete|head|options|request)$|^requests\.(Session|session)\.(get|post|put|patch|delete|head|options|request)$/.test(qualified)
     ? 'requests'
     : /^urllib\.request\.urlopen$/.test(qualified) ? 'urllib' : undefined;
   // A `**kwargs` splat may carry the timeout.
-  if (http && !timeoutGiven(n, qualified) && !args(n).some((a) => a.type === 'dictionary_splat')) out.push({ kind: 'untimed', client: http });
+  if (http && !timeoutGiven(n, qualified, skip) && !args(n).some((a) => a.type === 'dictionary_splat')) out.push({ kind: 'untimed', client: http });
   const sender = SENDERS.find(([re]) => re.test(qualified));
   if (sender) return [...out, { kind: 'third-party', what: sender[1] }];
   const clientCall = [...clients.values()].some((c) => SYNC_CLIENTS.test(c) && qualified.startsWith(`${c}.`)) || /^boto3\.(client|resource)\.\w+$/.test(qualified);
@@ -230,10 +265,14 @@ export function pythonBlockingCalls(root: Node, names: ModuleNames, reach: Reado
   const modules = importedModules(root);
   const direct: Array<{ call: Node; effect: EffectHelperFact }> = [];
   nodesOfTypes(root, ['call']).forEach((n) => {
-    if (n.type !== 'call' || isAwaited(n)) return;
-    const qualified = resolveCallee(n, names, clients, bound);
-    const f = field(n, 'function')!;
-    const effects = qualified ? classify(n, qualified, clients) : [];
+    if (n.type !== 'call') return;
+    // `await asyncio.to_thread(requests.get, url)`: not blocking, but as untimed as the call it runs.
+    const thread = handedToThread(n, names);
+    const threaded = thread && resolveFunction(thread.fn, n, names, clients, bound);
+    if (!threaded && isAwaited(n)) return;
+    const qualified = threaded || resolveCallee(n, names, clients, bound);
+    const f = thread && threaded ? thread.fn : field(n, 'function')!;
+    const effects = qualified ? classify(n, qualified, clients, threaded ? thread.skip : 0).filter((e) => !threaded || e.kind === 'untimed') : [];
     for (const e of effects) {
       direct.push({ call: n, effect: { name: '', chain: [], api: f.text, kind: e.kind, client: e.kind === 'untimed' ? e.client : undefined, instead: e.kind === 'sync-io' ? e.instead : e.kind === 'third-party' ? backgroundJob('', e.what) : undefined } });
     }
@@ -244,7 +283,8 @@ export function pythonBlockingCalls(root: Node, names: ModuleNames, reach: Reado
     // `send_welcome(user)` imported from a module, or `emails.send_welcome(user)` on one.
     const owner = f.type === 'attribute' ? field(f, 'object')?.text : undefined;
     const module = owner ? modules.get(owner) : undefined;
-    const target = f.type === 'identifier' ? imported.get(f.text) : module ? { module, name: field(f, 'attribute')!.text } : undefined;
+    // A function handed to a thread blocks no loop: only its request's timeout is looked at.
+    const target = threaded ? undefined : f.type === 'identifier' ? imported.get(f.text) : module ? { module, name: field(f, 'attribute')!.text } : undefined;
     if (target) out.imports.push({ ...base, local: f.text, imported: target.name, module: target.module });
     const holder = n.parent?.type === 'await' ? n.parent.parent : n.parent;
     const at = { callStart: n.startIndex, callEnd: n.endIndex, qualified: qualified ?? f.text, framework: handler.fact.framework, statement: holder?.type === 'expression_statement' };
@@ -252,7 +292,8 @@ export function pythonBlockingCalls(root: Node, names: ModuleNames, reach: Reado
       if (e.kind === 'untimed') {
         const list = field(n, 'arguments');
         const last = list?.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment').pop();
-        out.untimed.push({ ...base, client: e.client, insertAt: last ? last.endIndex : (list?.startIndex ?? n.endIndex - 1) + 1 });
+        const keywords = !threaded || thread.keywords;
+        out.untimed.push({ ...base, client: e.client, insertAt: !keywords ? undefined : last ? last.endIndex : (list?.startIndex ?? n.endIndex - 1) + 1 });
       } else if (e.kind === 'third-party') {
         out.blocking.push({ ...base, ...at, kind: 'third-party', instead: backgroundJob(handler.fact.framework, e.what), direct: innermostFunction(n)?.id === handler.fn.id });
       } else if (isAsync(handler.fn)) {

@@ -148,7 +148,8 @@ function fixFor(b: PyBlockingCall, facts: PyFacts, text: string, ctx: DetectCont
   const argsText = call.slice(b.end - b.callStart + 1, -1).trim();
   const imports = ensureModuleImport(facts, text, 'asyncio');
   // `requests.get(url).json()`: the awaited call needs parentheses before `.json()`.
-  const wrap = (expr: string) => (/^\s*[.[(]/.test(text.slice(b.callEnd, b.callEnd + 40)) ? `(${expr})` : expr);
+  const parens = /^\s*[.[(]/.test(text.slice(b.callEnd, b.callEnd + 40));
+  const wrap = (expr: string) => (parens ? `(${expr})` : expr);
   if (b.qualified === 'time.sleep') {
     return [{ title: 'Use `await asyncio.sleep(…)`', applicability: 'safe', edits: [...imports, { start: b.callStart, end: b.callEnd, newText: wrap(`await asyncio.sleep(${argsText})`) }] }];
   }
@@ -156,8 +157,18 @@ function fixFor(b: PyBlockingCall, facts: PyFacts, text: string, ctx: DetectCont
   // A call used as a context manager cannot move to a thread by itself.
   const parentText = text.slice(Math.max(0, b.callStart - 5), b.callStart);
   if (/with\s*$/.test(parentText)) return [];
+  const title = `Run \`${b.api}\` in a thread: \`await asyncio.to_thread(${b.api}, …)\``;
+  // The arguments stay where they are, untouched by the edits: another rule's fix inside them
+  // (request-without-timeout's `timeout=`) applies in the same pass, and to_thread passes it on.
+  const open = text.indexOf('(', b.end);
+  if (argsText && open >= 0 && open < b.callEnd && text.slice(b.end, open).trim() === '') {
+    const sep = /\s/.test(text[open + 1]) ? ',' : ', ';
+    const edits = [...imports, { start: b.callStart, end: open + 1, newText: `${parens ? '(' : ''}await asyncio.to_thread(${b.api}${sep}` }];
+    if (parens) edits.push({ start: b.callEnd, end: b.callEnd, newText: ')' });
+    return [{ title, applicability: 'unsafe', edits }];
+  }
   const rest = argsText ? `, ${argsText}` : '';
-  return [{ title: `Run \`${b.api}\` in a thread: \`await asyncio.to_thread(${b.api}, …)\``, applicability: 'unsafe', edits: [...imports, { start: b.callStart, end: b.callEnd, newText: wrap(`await asyncio.to_thread(${b.api}${rest})`) }] }];
+  return [{ title, applicability: 'unsafe', edits: [...imports, { start: b.callStart, end: b.callEnd, newText: wrap(`await asyncio.to_thread(${b.api}${rest})`) }] }];
 }
 
 export const detectPython: Detector<PyFacts> = (facts, ctx) => {

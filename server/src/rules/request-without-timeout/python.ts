@@ -1,4 +1,7 @@
-/** request-without-timeout in Python: `requests` and `urlopen` calls with no `timeout=`, on request paths. */
+/**
+ * request-without-timeout in Python: `requests` and `urlopen` calls with no `timeout=`, on request
+ * paths, called or handed to a thread (`asyncio.to_thread(requests.get, url)`).
+ */
 import type { Detection } from '../../engine/finding';
 import type { Detector } from '../../engine/rule';
 import type { PyFacts } from '../../languages/python/adapter';
@@ -11,6 +14,11 @@ const TIMEOUT_SECONDS = 10;
 export const detectPython: Detector<PyFacts> = (facts, ctx) => {
   const out: Detection[] = [];
   for (const c of facts.untimedCalls ?? []) {
+    if (c.insertAt === undefined) {
+      const message = `${untimedMessage(c)} \`run_in_executor\` passes no keyword arguments: hand it \`functools.partial(${c.api}, …, timeout=${TIMEOUT_SECONDS})\`.`;
+      out.push({ start: c.start, end: c.end, message, fixes: [] });
+      continue;
+    }
     const before = ctx.file.text.slice(0, c.insertAt).trimEnd();
     const sep = before.endsWith('(') || before.endsWith(',') ? '' : ', ';
     const fixes = [{ title: `Add \`timeout=${TIMEOUT_SECONDS}\``, applicability: 'unsafe' as const, edits: [{ start: c.insertAt, end: c.insertAt, newText: `${sep}timeout=${TIMEOUT_SECONDS}` }] }];
