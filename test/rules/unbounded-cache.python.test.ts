@@ -39,6 +39,18 @@ ruleTests('unbounded-cache', {
       why: 'no self to keep alive, and bounded',
     },
     {
+      name: 'a defaultdict counted with a constant key, a dict updated with constant keys, cachetools cached with an LRUCache',
+      file: 'app.py',
+      code: 'from collections import defaultdict\nfrom cachetools import LRUCache, cached\nfrom flask import Flask, request\n\napp = Flask(__name__)\n_hits = defaultdict(int)\n_stats = {}\n\n\n@cached(cache=LRUCache(maxsize=100))\ndef rate(cur):\n    return fetch(cur)\n\n\n@app.route("/a")\ndef a():\n    _hits["total"] += 1\n    _stats.update({"last": request.path})\n    return str(rate(request.args["cur"]))\n',
+      why: 'one key each, whatever the traffic; the LRUCache is bounded',
+    },
+    {
+      name: 'a defaultdict filled from code off the request path (a plugin\'s registry)',
+      file: 'plugin.py',
+      code: 'import collections\n\n_fixture_names = collections.defaultdict(set)\n\n\ndef add_fixture(fn, fixture):\n    _fixture_names[fn.__name__].add((fn, fixture.scope))\n',
+      why: 'its write is not a get-or-compute lookup, it is not named as a cache, and no request reaches it',
+    },
+    {
       name: 'redis set with ex=',
       file: 'a.py',
       code: 'import redis\n\nr = redis.Redis()\n\n\ndef save(sid, data):\n    r.set(f"session:{sid}", data, ex=3600)\n',
@@ -91,6 +103,38 @@ ruleTests('unbounded-cache', {
       code: 'import redis\nfrom flask import Flask, request\n\napp = Flask(__name__)\nr = redis.Redis()\n\n\n@app.post("/track")\ndef track():\n    r.set(f"last_seen:{request.json[\'user\']}", request.json["ts"])\n    return "", 204\n',
       findings: [{ line: 10 }],
       output: 'import redis\nfrom flask import Flask, request\n\napp = Flask(__name__)\nr = redis.Redis()\n\n\n@app.post("/track")\ndef track():\n    r.set(f"last_seen:{request.json[\'user\']}", request.json["ts"], ex=3600)\n    return "", 204\n',
+    },
+    {
+      name: 'defaultdicts written through reads keyed by the client address (a counter and a list per key)',
+      file: 'rl.py',
+      code: 'from collections import defaultdict\nfrom flask import Flask, request\napp = Flask(__name__)\n\n_hits = defaultdict(int)\n_log = defaultdict(list)\n\n\n@app.route("/a")\ndef a():\n    _hits[request.remote_addr] += 1\n    _log[request.remote_addr].append(request.path)\n    return "ok"\n',
+      findings: [
+        { line: 5, message: /`_hits` is a module-level dict that gains an entry per new key \(`_hits\[request\.remote_addr\] \+= 1`, keyed by input\)/ },
+        { line: 6, message: /`_log` is a module-level dict that gains an entry per new key \(`_log\[request\.remote_addr\]\.append\(request\.path\)`, keyed by input\)/ },
+      ],
+    },
+    {
+      name: 'a dict updated with a key from the request, and a set added to: "set", not JavaScript\'s `Set`',
+      file: 'app.py',
+      code: 'from flask import Flask, request\napp = Flask(__name__)\n\n_last = {}\n_seen = set()\n\n\n@app.route("/x")\ndef x():\n    _last.update({request.args["q"]: 1})\n    _seen.add(request.args["q"])\n    return "ok"\n',
+      findings: [
+        { line: 4, message: /`_last` is a module-level dict that gains an entry per new key \(`_last\.update\(\{request\.args\["q"\]: 1\}\)`/ },
+        { line: 5, message: /`_seen` is a module-level set that gains an entry/ },
+      ],
+    },
+    {
+      name: 'cachetools cached over a plain dict → an LRUCache, import added',
+      file: 'rates.py',
+      code: 'from cachetools import cached\n\n\n@cached(cache={})\ndef rate(cur):\n    return fetch(cur)\n',
+      findings: [{ line: 4, message: /`@cached\(cache=\{\}\)` caches every distinct argument forever \(a plain dict\)[^]*`cache=LRUCache\(maxsize=…\)`/ }],
+      output: 'from cachetools import cached, LRUCache\n\n\n@cached(cache=LRUCache(maxsize=1024))\ndef rate(cur):\n    return fetch(cur)\n',
+    },
+    {
+      name: 'cachetools.cached through the module',
+      file: 'rates.py',
+      code: 'import cachetools\n\n\n@cachetools.cached(cache={})\ndef rate(cur):\n    return fetch(cur)\n',
+      findings: [{ line: 4 }],
+      output: 'import cachetools\n\n\n@cachetools.cached(cache=cachetools.LRUCache(maxsize=1024))\ndef rate(cur):\n    return fetch(cur)\n',
     },
     {
       name: 'a module-level list appended to from a view',

@@ -1,7 +1,8 @@
 /**
- * Python stores that live as long as the process and grow with input: module-level dicts, sets
- * and lists written with keys from function arguments and never evicted; `functools.cache` and
- * `lru_cache(maxsize=None)` on functions that take arguments; `lru_cache`/`cache` on methods
+ * Python stores that live as long as the process and grow with input: module-level dicts
+ * (`defaultdict`s too, which add every key they are read with), sets and lists written with keys
+ * from function arguments and never evicted; `functools.cache`, `lru_cache(maxsize=None)` and
+ * cachetools' `cached(cache={})` on functions that take arguments; `lru_cache`/`cache` on methods
  * (the cache holds every `self`); Redis keys built from input and written without an expiry.
  */
 import { BOUNDED_KEY, CACHE_NAME, CONSTANT_NAME, REGISTRY_NAME } from '../cache-names';
@@ -15,11 +16,12 @@ export interface PyCacheFact extends CacheFact {
   replace?: { start: number; end: number; text: string };
   /** Where `, ex=…` goes in a Redis write. */
   insertAt?: number;
-  /** `functools.cache` imported by name: the fix must import `lru_cache`. */
-  needsLruImport?: boolean;
+  /** What the replacement names and the file may not import yet (`lru_cache` for a `cache` imported by name). */
+  needsImport?: { module: string; name: string };
 }
 
-type Store = { name: string; kind: 'dict' | 'set' | 'list'; value: Node; target: Node };
+/** `defaulting`: a `defaultdict`, which adds every key it is read with. */
+type Store = { name: string; kind: 'dict' | 'set' | 'list'; value: Node; target: Node; defaulting: boolean };
 
 function storeKind(value: Node): Store['kind'] | undefined {
   if (value.type === 'dictionary' && value.namedChildren.length === 0) return 'dict';
@@ -39,7 +41,7 @@ function moduleStores(root: Node): Store[] {
   const out: Store[] = [];
   for (const { left, right } of assignmentStatements(root)) {
     const kind = right ? storeKind(right) : undefined;
-    if (left?.type === 'identifier' && right && kind) out.push({ name: left.text, kind, value: right, target: left });
+    if (left?.type === 'identifier' && right && kind) out.push({ name: left.text, kind, value: right, target: left, defaulting: right.type === 'call' && /defaultdict$/.test(field(right, 'function')?.text ?? '') });
   }
   return out;
 }
@@ -71,6 +73,11 @@ function usage(root: Node, store: Store): Usage {
         const method = field(f, 'attribute')?.text ?? '';
         const first = args(n)[0];
         if (/^(setdefault|add|append|insert)$/.test(method) && fn && first && !isConstant(first)) u.write ??= { node: n, fn, key: first };
+        else if (/^(update|extend)$/.test(method) && fn && first) {
+          // `cache.update({key: value})`: a key from input; a set's `update(items)`, a list's `extend(items)`.
+          const key = store.kind === 'dict' ? dictKeys(first).find((k) => !isConstant(k)) : isConstant(first) ? undefined : first;
+          if (key) u.write ??= { node: n, fn, key };
+        }
         else if (/^(pop|popitem|clear|remove|discard)$/.test(method)) u.evicted = true;
         else if (/^(items|keys|values)$/.test(method)) u.iterated = true;
         else if (/^get$/.test(method) && fn) u.readers.add(fn.id);
@@ -84,7 +91,12 @@ function usage(root: Node, store: Store): Usage {
       if (p?.type === 'assignment' && field(p, 'left')?.id === n.id) {
         if (fn && key && !isConstant(key)) u.write ??= { node: p, fn, key };
       } else if (p?.type === 'delete_statement' || p?.parent?.type === 'delete_statement') u.evicted = true;
-      else if (fn) u.readers.add(fn.id);
+      else if (fn) {
+        // A defaultdict adds the key it is read with: `hits[ip] += 1`, `log[ip].append(path)`. That
+        // read is the write, not the lookup of a get-or-compute cache.
+        if (store.defaulting && key && !isConstant(key)) u.write ??= { node: p?.type === 'augmented_assignment' ? p : p?.type === 'attribute' && p.parent?.type === 'call' ? p.parent : n, fn, key };
+        else u.readers.add(fn.id);
+      }
     } else if (n.type === 'comparison_operator' && /\bin\b/.test(n.text) && n.namedChildren.some((c) => named(c)) && fn) {
       u.readers.add(fn.id);
     } else if (n.type === 'for_statement' && named(field(n, 'right'))) u.iterated = true;
@@ -95,6 +107,12 @@ function usage(root: Node, store: Store): Usage {
     }
   });
   return u;
+}
+
+/** The keys a dict literal writes (`{k: v}`); none for `**other`. */
+function dictKeys(n: Node): Node[] {
+  if (n.type !== 'dictionary') return [];
+  return n.namedChildren.flatMap((c) => (c?.type === 'pair' && field(c, 'key') ? [field(c, 'key')!] : []));
 }
 
 function collectionCaches(root: Node, reach: ReadonlyMap<number, PyReach>): PyCacheFact[] {
@@ -147,8 +165,17 @@ function functionCaches(root: Node, names: ModuleNames): PyCacheFact[] {
       if (!expr) continue;
       const callee = expr.type === 'call' ? field(expr, 'function')! : expr;
       const q = qualifiedName(callee, names);
-      if (q !== 'functools.cache' && q !== 'functools.lru_cache') continue;
       const span = { start: d.startIndex, end: d.endIndex };
+      if (q === 'cachetools.cached' && expr.type === 'call') {
+        // `@cached(cache={})`: cachetools' decorator over a plain dict keeps every argument's result.
+        const store = keywordArg(expr, 'cache') ?? args(expr).find((a) => a.type !== 'keyword_argument');
+        if (store && storeKind(store) === 'dict' && !/defaultdict$/.test(store.type === 'call' ? field(store, 'function')?.text ?? '' : '') && hasArguments(n, method)) {
+          const lru = callee.text.includes('.') ? callee.text.replace(/cached$/, 'LRUCache') : 'LRUCache';
+          out.push({ ...span, name: `@${callee.text}(cache=${store.text})`, kind: 'function-cache', replace: { start: store.startIndex, end: store.endIndex, text: `${lru}(maxsize=1024)` }, needsImport: callee.text.includes('.') ? undefined : { module: 'cachetools', name: 'LRUCache' } });
+        }
+        return;
+      }
+      if (q !== 'functools.cache' && q !== 'functools.lru_cache') continue;
       if (method) {
         out.push({ ...span, name: `@${callee.text}`, kind: 'method-cache' });
         return;
@@ -156,7 +183,7 @@ function functionCaches(root: Node, names: ModuleNames): PyCacheFact[] {
       if (!hasArguments(n, false)) return; // one entry at most
       if (q === 'functools.cache') {
         const lru = callee.text.includes('.') ? callee.text.replace(/cache$/, 'lru_cache') : 'lru_cache';
-        out.push({ ...span, name: `@${callee.text}`, kind: 'function-cache', replace: { start: expr.startIndex, end: expr.endIndex, text: `${lru}(maxsize=1024)` }, needsLruImport: !callee.text.includes('.') });
+        out.push({ ...span, name: `@${callee.text}`, kind: 'function-cache', replace: { start: expr.startIndex, end: expr.endIndex, text: `${lru}(maxsize=1024)` }, needsImport: callee.text.includes('.') ? undefined : { module: 'functools', name: 'lru_cache' } });
         return;
       }
       const maxsize = expr.type === 'call' ? keywordArg(expr, 'maxsize') ?? args(expr)[0] : undefined;

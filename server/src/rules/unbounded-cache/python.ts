@@ -1,6 +1,6 @@
 /**
  * unbounded-cache in Python. Fixes: `maxsize=None` → a bound, `@cache` → `@lru_cache(maxsize=…)`,
- * a dict cache → `cachetools.TTLCache` where the module already uses cachetools, a Redis `set`
+ * cachetools' `@cached(cache={})` → `cache=LRUCache(maxsize=…)`, a dict cache → `cachetools.TTLCache` where the module already uses cachetools, a Redis `set`
  * gains `ex=`. All unsafe: the bound is a guess the user should check.
  */
 import type { Detection, Fix } from '../../engine/finding';
@@ -16,8 +16,9 @@ function fixFor(c: PyCacheFact, facts: PyFacts, text: string): Fix {
   const guidance: Fix = { title: 'Bound the cache: `cachetools.LRUCache`/`TTLCache`, or evict entries', applicability: 'display-only', edits: [] };
   if (c.kind === 'function-cache' && c.replace) {
     const edits = [{ start: c.replace.start, end: c.replace.end, newText: c.replace.text }];
-    if (c.needsLruImport) edits.push(...ensureImport(facts, 'functools', 'lru_cache'));
-    return { title: c.name.includes('maxsize=None') ? 'Bound it: `maxsize=1024`' : 'Use `@lru_cache(maxsize=1024)`', applicability: 'unsafe', edits };
+    if (c.needsImport) edits.push(...ensureImport(facts, c.needsImport.module, c.needsImport.name));
+    const title = c.name.includes('maxsize=None') ? 'Bound it: `maxsize=1024`' : c.name.includes('(cache=') ? `Bound it: \`cache=${c.replace.text}\`` : 'Use `@lru_cache(maxsize=1024)`';
+    return { title, applicability: 'unsafe', edits };
   }
   if (c.kind === 'method-cache') return { title: 'Cache a module-level function (or use `functools.cached_property`)', applicability: 'display-only', edits: [] };
   if (c.kind === 'redis-key') {
@@ -36,5 +37,5 @@ function fixFor(c: PyCacheFact, facts: PyFacts, text: string): Fix {
 }
 
 export const detectPython: Detector<PyFacts> = (facts, ctx) => {
-  return (facts.caches ?? []).map((c): Detection => ({ start: c.start, end: c.end, message: cacheMessage(c), fixes: [fixFor(c, facts, ctx.file.text)] }));
+  return (facts.caches ?? []).map((c): Detection => ({ start: c.start, end: c.end, message: cacheMessage(c, 'python'), fixes: [fixFor(c, facts, ctx.file.text)] }));
 };

@@ -8,7 +8,7 @@ import { cacheFix } from './typescript-fixes';
 export const detectTypescript: Detector<TsFacts> = (facts) => {
   const out: Detection[] = [];
   for (const c of facts.caches ?? []) {
-    out.push({ start: c.start, end: c.end, message: cacheMessage(c), fixes: facts.sourceFile ? [cacheFix(c, facts.sourceFile)] : [] });
+    out.push({ start: c.start, end: c.end, message: cacheMessage(c, 'typescript'), fixes: facts.sourceFile ? [cacheFix(c, facts.sourceFile)] : [] });
   }
   return out;
 };
