@@ -72,6 +72,36 @@ ruleTests('n-plus-one', {
       findings: [{ line: 4 }],
     },
     {
+      name: 'Django aggregate per item: one grouped aggregate over all the items, not in_bulk',
+      file: 'views.py',
+      code: 'from django.db.models import Avg\nfrom .models import Brand, Review\n\n\ndef stats(country):\n    out = {}\n    for b in Brand.objects.filter(country=country):\n        out[b.name] = Review.objects.filter(product__brand=b).aggregate(a=Avg("stars"))["a"]\n    return out\n',
+      findings: [{ line: 8, message: /^`Review\.objects\.filter\(product__brand=b\)\.aggregate\(a=Avg\("stars"\)\)` aggregates once per item of `Brand\.objects\.filter\(country=country\)` \(N\+1\): N queries where one would do\. Aggregate them all in one grouped query before the loop, `Review\.objects\.filter\(product__brand__in=Brand\.objects\.filter\(country=country\)\)\.values\("product__brand"\)\.annotate\(a=Avg\("stars"\)\)`, and look each item's row up in a dict by `b\.pk`/ }],
+    },
+    {
+      name: 'Django aggregate per item keyed by an attribute of the item, with another filter kept',
+      file: 'views.py',
+      code: 'from django.db.models import Sum\nfrom .models import Rating\n\n\ndef totals(articles):\n    return [Rating.objects.filter(article_id=a.id, stars__gte=3).aggregate(s=Sum("stars")) for a in articles]\n',
+      findings: [{ line: 6, message: /`Rating\.objects\.filter\(article_id__in=\[a\.id for a in articles\], stars__gte=3\)\.values\("article_id"\)\.annotate\(s=Sum\("stars"\)\)`, and look each item's row up in a dict by `a\.id`/ }],
+    },
+    {
+      name: 'Django aggregate with an unnamed aggregate: the grouped advice in general terms',
+      file: 'views.py',
+      code: 'from django.db.models import Avg\nfrom .models import Rating\n\n\ndef avgs(articles):\n    return [Rating.objects.filter(article=a).aggregate(Avg("stars")) for a in articles]\n',
+      findings: [{ line: 6, message: /aggregates once per item of `articles`[^]*Aggregate them all in one grouped query with `filter\(key__in=ids\)\.values\(key\)\.annotate\(a=Avg\(…\)\)`/ }],
+    },
+    {
+      name: 'Django count per item in a comprehension: the grouped count written out',
+      file: 'views.py',
+      code: 'from .models import Article, Category\n\n\ndef index(request):\n    return {c.slug: Article.objects.filter(category=c).count() for c in Category.objects.all()}\n',
+      findings: [{ line: 5, message: /Count them all in one grouped query before the loop, `Article\.objects\.filter\(category__in=Category\.objects\.all\(\)\)\.values\("category"\)\.annotate\(n=Count\("pk"\)\)`, and look each count up in a dict by `c\.pk`/ }],
+    },
+    {
+      name: 'a helper that aggregates, called per item: grouped advice for the helper',
+      file: 'views.py',
+      code: 'from django.db.models import Avg\nfrom .models import Rating\n\n\ndef average_rating(article):\n    return Rating.objects.filter(article=article).aggregate(avg=Avg("stars"))["avg"]\n\n\ndef feed(articles):\n    return [average_rating(a) for a in articles]\n',
+      findings: [{ line: 10, message: /`average_rating` → `Rating\.objects\.filter\(article=article\)\.aggregate\(avg=Avg\("stars"\)\)` runs a query once per item of `articles` \(N\+1\)\. Make the helper take all the items' keys and aggregate them in one grouped query, e\.g\. `filter\(key__in=ids\)\.values\(key\)\.annotate\(a=Avg\(…\)\)`/ }],
+    },
+    {
       name: 'SQLAlchemy session.get per item',
       file: 'repo.py',
       code: 'from sqlalchemy.orm import Session\nfrom .models import User\n\ndef f(session: Session, ids):\n    return [session.get(User, i) for i in ids]\n',

@@ -94,6 +94,19 @@ function identifiersIn(n: Node): string[] {
   return names;
 }
 
+/** `Model.objects.filter(k=v, …).count()` / `.aggregate(a=Avg(…))` with keyword filters and named aggregates only. */
+function djangoGrouping(filter: Node, last: Node, model: string): PyQueryFact['grouping'] {
+  const filters = args(filter);
+  const aggregates = args(last);
+  const named = (list: Node[]) => list.every((a) => a.type === 'keyword_argument');
+  if (filters.length === 0 || !named(filters) || !named(aggregates) || (calleeName(last) === 'count') !== (aggregates.length === 0)) return undefined;
+  return {
+    model,
+    filters: filters.map((a) => ({ name: field(a, 'name')!.text, value: field(a, 'value')!.text, names: identifiersIn(field(a, 'value')!) })),
+    aggregates: aggregates.length ? aggregates.map((a) => a.text).join(', ') : undefined,
+  };
+}
+
 /**
  * An `AsyncSession` (its methods return coroutines): a parameter of the enclosing function annotated
  * with it (`session: AsyncSession`, `Annotated[AsyncSession, Depends(…)]`), or a session the
@@ -135,6 +148,7 @@ export function fromQueryChain(n: Node, ev: OrmEvidence): PyQueryFact | undefine
     const fact = baseFact(n, 'django', django?.[1], calleeName(n) ?? 'all');
     fact.style = 'query';
     const a = args(n);
+    if (django && calls.length === 2 && calleeName(calls[0]) === 'filter' && /^(count|aggregate)$/.test(calleeName(n) ?? '')) fact.grouping = djangoGrouping(calls[0], n, django[1]);
     if (django && calls.length === 1 && calleeName(n) === 'get' && a.length === 1 && a[0].type === 'keyword_argument') {
       const key = field(a[0], 'value')!;
       fact.lookup = { field: field(a[0], 'name')!.text, key: { start: key.startIndex, end: key.endIndex, text: key.text }, names: identifiersIn(key) };

@@ -26,6 +26,12 @@ export interface PyQueryFact extends QueryFact {
    * of the call starts when it is awaited.
    */
   lookup?: { field: string; key: { start: number; end: number; text: string }; names: string[]; session?: string; asyncSession?: boolean; awaitStart?: number };
+  /**
+   * Django `Model.objects.filter(key=value, …).count()` or `.aggregate(name=Avg(…), …)`: the
+   * model, each filter (its value's text and the names it reads) and the aggregates, from which
+   * one grouped query over all the items is written.
+   */
+  grouping?: { model: string; filters: Array<{ name: string; value: string; names: string[] }>; aggregates?: string };
   /** The enclosing function's parameter list: where a cursor parameter can be added. */
   params?: { close: number; empty: boolean; route: boolean };
   /** A session's `commit()`: the session, whose adds in the same loop the commit writes per item. */

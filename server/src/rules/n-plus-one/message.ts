@@ -69,8 +69,39 @@ const BATCH_COUNT: Partial<Record<QueryFact['orm'], string>> = {
   peewee: '`select(key, fn.COUNT(Model.id)).where(key.in_(ids)).group_by(key)`',
 };
 
-/** `relation`: the lookup reads this relation of the items' model (`author` of Post), which their query can include. */
-export function perItemMessage(q: QueryFact, relation?: { field: string; model: string; item: string; include: string }): string {
+/** Aggregates per item (an average, a sum): one grouped aggregate over all the items' keys. */
+const BATCH_AGGREGATE: Partial<Record<QueryFact['orm'], string>> = {
+  prisma: '`groupBy({ by: [key], where: { [key]: { in: ids } }, _avg: { … } })`',
+  typeorm: '`createQueryBuilder(…).select(key).addSelect(\'AVG(…)\').where(`${key} IN (:...ids)`).groupBy(key).getRawMany()`',
+  sequelize: '`findAll({ attributes: [key, [fn(\'AVG\', col(…)), \'a\']], where: { [key]: ids }, group: [key], raw: true })`',
+  mongoose: '`aggregate([{ $match: { [key]: { $in: ids } } }, { $group: { _id: `$${key}`, a: { $avg: … } } }])`',
+  'mikro-orm': '`createQueryBuilder(Entity).select([key, raw(\'avg(…)\')]).where({ [key]: { $in: ids } }).groupBy(key)`',
+  knex: '`whereIn(key, ids).groupBy(key).select(key).avg(…)`',
+  drizzle: '`select({ key, a: avg(…) }).from(table).where(inArray(key, ids)).groupBy(key)`',
+  kysely: '`select([key, (eb) => eb.fn.avg(…).as(\'a\')]).where(key, \'in\', ids).groupBy(key)`',
+  django: '`filter(key__in=ids).values(key).annotate(a=Avg(…))` (or `annotate(a=Avg(…))` on the queryset of the items)',
+  sqlalchemy: '`select(key, func.avg(…)).where(key.in_(ids)).group_by(key)`',
+  sqlmodel: '`select(key, func.avg(…)).where(key.in_(ids)).group_by(key)`',
+  peewee: '`select(key, fn.AVG(…)).where(key.in_(ids)).group_by(key)`',
+};
+
+const COUNT = /^(count|countBy|countDocuments)$/;
+
+/**
+ * The grouped query itself, when the language layer could write it from the per-item one
+ * (`Review.objects.filter(product__brand__in=brands).values("product__brand").annotate(a=Avg("stars"))`),
+ * and the expression each item's row is found by.
+ */
+export interface GroupedQuery {
+  query: string;
+  itemKey: string;
+}
+
+/**
+ * `relation`: the lookup reads this relation of the items' model (`author` of Post), which their
+ * query can include. `grouped`: a count or aggregate per item, as one grouped query.
+ */
+export function perItemMessage(q: QueryFact, relation?: { field: string; model: string; item: string; include: string }, grouped?: GroupedQuery): string {
   const loop = q.loop!;
   if (loop.kind === 'resolver') {
     const what = q.via ? q.via.map((n) => `\`${n}\``).join(' → ') : `\`${q.callee}\``;
@@ -80,6 +111,10 @@ export function perItemMessage(q: QueryFact, relation?: { field: string; model: 
   if (q.via) {
     const chain = q.via.map((n) => `\`${n}\``).join(' → ');
     const what = q.write ? 'writes' : 'runs a query';
+    if (!q.write && (COUNT.test(q.operation) || q.operation === 'aggregate')) {
+      const how = (COUNT.test(q.operation) ? BATCH_COUNT : BATCH_AGGREGATE)[q.orm] ?? 'one query grouped by the items\' key';
+      return `${chain} ${what} once per item of ${items} (N+1). Make the helper take all the items' keys and ${COUNT.test(q.operation) ? 'count' : 'aggregate'} them in one grouped query, e.g. ${how}, then look each item's result up in a map.`;
+    }
     return `${chain} ${what} once per item of ${items} (N+1). Make the helper take all the items' keys and load them with one query, e.g. ${(q.write ? BATCH_WRITE : BATCH_READ)[q.orm] ?? 'one query over all the keys'}.`;
   }
   if (q.operation === 'commit') {
@@ -94,8 +129,14 @@ export function perItemMessage(q: QueryFact, relation?: { field: string; model: 
   if (relation) {
     return `\`${q.callee}\` runs once per item of ${items} (N+1)${count}. It reads the \`${relation.field}\` relation of ${relation.model}: load it with the items (\`${relation.include}\` on the query that loads them) and read \`${relation.item}.${relation.field}\`.`;
   }
-  if (/^(count|countBy|countDocuments)$/.test(q.operation)) {
+  if (COUNT.test(q.operation)) {
+    if (grouped) return `\`${q.callee}\` counts once per item of ${items} (N+1)${count}. Count them all in one grouped query before the loop, \`${grouped.query}\`, and look each count up in a dict by \`${grouped.itemKey}\` (an item without rows is missing: 0).`;
     return `\`${q.callee}\` counts once per item of ${items} (N+1)${count}. Count them all in one grouped query with ${BATCH_COUNT[q.orm] ?? 'one query grouped by the items\' key'} and look each count up in a map.`;
+  }
+  // An aggregate (Django's `aggregate(a=Avg(…))`, Prisma's, Mongoose's pipeline) per item: grouped by the item's key, not loaded by it.
+  if (q.operation === 'aggregate') {
+    if (grouped) return `\`${q.callee}\` aggregates once per item of ${items} (N+1)${count}. Aggregate them all in one grouped query before the loop, \`${grouped.query}\`, and look each item's row up in a dict by \`${grouped.itemKey}\` (an item without rows is missing: its aggregates are None).`;
+    return `\`${q.callee}\` aggregates once per item of ${items} (N+1)${count}. Aggregate them all in one grouped query with ${BATCH_AGGREGATE[q.orm] ?? 'one query grouped by the items\' key'} and look each item's row up in a map.`;
   }
   return `\`${q.callee}\` runs once per item of ${items} (N+1)${count}. Load them all before the loop with ${BATCH_READ[q.orm] ?? 'one query over all the items\' keys'} and look each up in a map.`;
 }

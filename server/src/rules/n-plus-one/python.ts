@@ -8,7 +8,7 @@ import type { DrfViewFact, ItemAccessFact, SerializerFact } from '../../language
 import type { PyFacts } from '../../languages/python/adapter';
 import type { PyQueryFact } from '../../languages/python/queries';
 import { ensureImport } from '../../languages/python/edits';
-import { importedQuery, isPerItemQuery, perItemMessage } from './message';
+import { importedQuery, isPerItemQuery, perItemMessage, type GroupedQuery } from './message';
 
 /** SQLAlchemy: `.options(selectinload(Post.author))` on the select, with its import. */
 function sqlalchemyLazyLoad(a: ItemAccessFact, facts: PyFacts, target: string): Detection {
@@ -78,6 +78,32 @@ function sqlalchemyBatchFix(q: PyQueryFact, facts: PyFacts, text: string): Fix |
     edits.push(existing ? { start: existing.namesEnd, end: existing.namesEnd, newText: ', select' } : { start: facts.importInsert, end: facts.importInsert, newText: `from ${module} import select\n` });
   }
   return { title: `Load all ${q.model} rows with one select before the loop`, applicability: 'unsafe', edits };
+}
+
+/** A lookup already written into the key (`post__in`, `stars__gte`): no `__in` goes after it. */
+const LOOKUP_SUFFIX = /__(exact|iexact|in|gt|gte|lt|lte|contains|icontains|startswith|istartswith|endswith|iendswith|range|isnull|regex|iregex|date|year|month|day)$/;
+
+/**
+ * Django: a count or an aggregate per item, filtered by the item (`Comment.objects.filter(post=p)
+ * .count()`), as one grouped query over all the items' keys: `filter(post__in=posts).values("post")
+ * .annotate(n=Count("pk"))`, each item's row found by its key.
+ */
+function djangoGrouped(q: PyQueryFact): GroupedQuery | undefined {
+  const g = q.grouping;
+  const loop = q.loop!;
+  if (!g || loop.variables.length !== 1 || !loop.iterable) return undefined;
+  const item = loop.variables[0];
+  const byItem = g.filters.filter((f) => f.names.includes(item));
+  if (byItem.length !== 1) return undefined;
+  const key = byItem[0];
+  if (!key.names.every((n) => n === item) || LOOKUP_SUFFIX.test(key.name)) return undefined;
+  const keys = key.value === item ? loop.iterable : `[${key.value} for ${item} in ${loop.iterable}]`;
+  const quote = g.aggregates && g.aggregates.includes("'") && !g.aggregates.includes('"') ? "'" : '"';
+  const filter = [`${key.name}__in=${keys}`, ...g.filters.filter((f) => f !== key).map((f) => `${f.name}=${f.value}`)].join(', ');
+  return {
+    query: `${g.model}.objects.filter(${filter}).values(${quote}${key.name}${quote}).annotate(${g.aggregates ?? `n=Count(${quote}pk${quote})`})`,
+    itemKey: key.value === item ? `${item}.pk` : key.value,
+  };
 }
 
 /** The indentation of the line that holds `at`. */
@@ -219,7 +245,7 @@ export const detectPython: Detector<PyFacts> = (facts, ctx) => {
   for (const q of facts.queries) {
     if (!isPerItemQuery(q)) continue;
     const fix = q.operation === 'commit' ? commitAfterLoopFix(q, ctx.file.text) : q.orm === 'django' ? djangoInBulkFix(q, ctx.file.text) : sqlalchemyBatchFix(q, facts, ctx.file.text);
-    out.push({ start: q.start, end: q.end, message: perItemMessage(q), fixes: fix ? [fix] : [] });
+    out.push({ start: q.start, end: q.end, message: perItemMessage(q, undefined, djangoGrouped(q)), fixes: fix ? [fix] : [] });
   }
   for (const q of facts.helperCalls ?? []) {
     if (isPerItemQuery(q)) out.push({ start: q.start, end: q.end, message: perItemMessage(q), fixes: [] });
