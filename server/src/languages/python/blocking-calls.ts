@@ -96,7 +96,7 @@ function resolveFunction(f: Node, at: Node, names: ModuleNames, clients: Readonl
   // `from .extensions import mail` (an app factory's Mail()) then `mail.send(Message(…))`: the
   // message says whose send it is.
   if (direct && /\.send$/.test(direct) && !direct.startsWith('flask_mail.')) {
-    const first = args(call)[0];
+    const first = at.type === 'call' && field(at, 'function')?.id === f.id ? args(at)[0] : undefined;
     const message = first && throughVariables(first, (e) => (e.type === 'call' ? qualifiedName(field(e, 'function')!, names) : undefined));
     if (message === 'flask_mail.Message') return 'flask_mail.Mail.send';
   }
