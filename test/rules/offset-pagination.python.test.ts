@@ -111,6 +111,13 @@ ruleTests('offset-pagination', {
       findings: [{ line: 10 }],
     },
     {
+      name: 'Flask-SQLAlchemy 3: db.select(Model)…offset() with the offset from the request, db imported from the app',
+      file: 'views.py',
+      code: 'from flask import Flask, request\n\nfrom .models import Product, db\n\napp = Flask(__name__)\n\n\n@app.route("/products")\ndef products():\n    offset = request.args.get("offset", 0, type=int)\n    return db.session.execute(db.select(Product).order_by(Product.id).offset(offset).limit(50)).scalars().all()\n',
+      findings: [{ line: 11, message: /`db\.select\(Product\)\.order_by\(Product\.id\)\.offset\(offset\)\.limit\(50\)` skips `offset` rows/ }],
+      output: 'from flask import Flask, request\n\nfrom .models import Product, db\n\napp = Flask(__name__)\n\n\n@app.route("/products")\ndef products():\n    offset = request.args.get("offset", 0, type=int)\n    return db.session.execute(db.select(Product).order_by(Product.id).where(*([Product.id > request.args.get("after", type=int)] if request.args.get("after", type=int) is not None else [])).limit(50)).scalars().all()\n',
+    },
+    {
       name: 'FastAPI + SQLAlchemy select().offset(skip)',
       file: 'main.py',
       code: 'from fastapi import Depends, FastAPI\nfrom sqlalchemy import select\nfrom .models import Item\n\napp = FastAPI()\n\n\n@app.get("/items")\ndef list_items(skip: int = 0, limit: int = 100, db=Depends(get_db)):\n    return db.execute(select(Item).order_by(Item.id).offset(skip).limit(limit)).scalars().all()\n',

@@ -73,6 +73,8 @@ export function chainKind(calls: readonly Node[], ev: OrmEvidence): ChainKind | 
     return { orm: sqlalchemyOrm(ev.orms), model: modelOf(firstArg), legacy: true };
   }
   if (SELECT_CALLEES.has(fname) && sqla) return { orm: sqlalchemyOrm(ev.orms), model: modelOf(firstArg), legacy: false };
+  // Flask-SQLAlchemy 3's `db.select(Model)`, `db` imported from the app: a Model argument and Flask say which.
+  if (fname === 'db.select' && (sqla || ev.flask) && firstArg?.type === 'identifier' && MODEL_NAME.test(firstArg.text)) return { orm: 'sqlalchemy', model: firstArg.text, legacy: false };
   if (fn?.type === 'attribute') {
     const obj = field(fn, 'object');
     // Peewee: `Post.select()`.
