@@ -9,6 +9,12 @@ const DRF_COMMENTER_MODELS = DRF_MODELS.replace('    body = models.TextField()\n
 ruleTests('n-plus-one', {
   valid: [
     {
+      name: 'a method of a class that does not query, and a dict\'s get, per item',
+      file: 'app/views.py',
+      code: 'class Prices:\n    def get(self, key):\n        return 1\n\n\ndef a(ids):\n    prices = Prices()\n    cache = dict()\n    return [prices.get(i) + cache.get(i, 0) for i in ids]\n',
+      why: 'neither method issues a query',
+    },
+    {
       name: 'Django: a related manager that selects the relation already, and a list of the items\' names',
       file: 'blog/views.py',
       workspace: { 'blog/models.py': DRF_COMMENTER_MODELS },
@@ -382,6 +388,14 @@ ruleTests('n-plus-one', {
       workspace: { 'models.py': FLASK_MODELS },
       code: 'from .models import Category, Product\n\n\ndef counts():\n    return {c.id: Product.query.filter_by(category_id=c.id).count() for c in Category.query.all()}\n',
       findings: [{ line: 5, message: /`Product\.query\.filter_by\(category_id=c\.id\)\.count\(\)` counts once per item of `Category\.query\.all\(\)`/ }],
+      noFix: true,
+    },
+    {
+      name: 'a repository method per item: the instance made from a class of this file, or of another module, or a parameter typed with it',
+      file: 'app/views.py',
+      workspace: { 'models.py': SA_MODELS, 'app/repo.py': 'from sqlalchemy.ext.asyncio import AsyncSession\n\nfrom .models import Post\n\n\nclass PostRepo:\n    def __init__(self, session: AsyncSession):\n        self.session = session\n\n    async def get(self, post_id):\n        return await self.session.get(Post, post_id)\n' },
+      code: 'from sqlalchemy.ext.asyncio import AsyncSession\n\nfrom .models import Post\nfrom .repo import PostRepo\n\n\nclass LocalRepo:\n    def __init__(self, session: AsyncSession):\n        self.session = session\n\n    async def get(self, post_id):\n        return await self.session.get(Post, post_id)\n\n\nasync def a(ids, session: AsyncSession):\n    repo = PostRepo(session)\n    return [await repo.get(i) for i in ids]\n\n\nasync def b(ids, repo: LocalRepo):\n    return [await repo.get(i) for i in ids]\n',
+      findings: [{ line: 17, message: /`PostRepo\.get` → `self\.session\.get\(Post, post_id\)` runs a query once per item of `ids`/ }, { line: 21, message: /`LocalRepo\.get` → `self\.session\.get\(Post, post_id\)`/ }],
       noFix: true,
     },
     {

@@ -4,6 +4,7 @@
  * import, and calls in loops to names imported from other modules of the project.
  */
 import type { ImportedCallFact, QueryHelperFact } from '../facts';
+import { assignedBefore } from './item-access';
 import { enclosingLoop, usesItem } from './loops';
 import type { PyQueryFact } from './queries';
 import { enclosingFunction, field, nodesOfType, type Node } from './tree';
@@ -83,6 +84,30 @@ export function importedNames(root: Node): Map<string, { module: string; name: s
   return out;
 }
 
+/** The class a method is defined in (decorated or not), if any. */
+function classOf(fn: Node): Node | undefined {
+  const def = fn.parent?.type === 'decorated_definition' ? fn.parent : fn;
+  const body = def.parent;
+  return body?.type === 'block' && body.parent?.type === 'class_definition' ? body.parent : undefined;
+}
+
+/** The class a local is an instance of: made from it in the function (`repo = PostRepo(session)`), or a parameter typed with it. */
+function instanceClass(id: Node): string | undefined {
+  const value = assignedBefore(id);
+  if (value) {
+    const callee = value.type === 'call' ? field(value, 'function') : null;
+    return callee?.type === 'identifier' && /^[A-Z]/.test(callee.text) ? callee.text : undefined;
+  }
+  const fn = enclosingFunction(id);
+  for (const p of field(fn ?? id, 'parameters')?.namedChildren ?? []) {
+    if ((p?.type === 'typed_parameter' || p?.type === 'typed_default_parameter') && (p.type === 'typed_parameter' ? p.namedChildren[0]?.text : field(p, 'name')?.text) === id.text) {
+      const type = field(p, 'type')?.text ?? '';
+      return /^[A-Z]\w*$/.test(type) ? type : undefined;
+    }
+  }
+  return undefined;
+}
+
 export function pythonHelpers(root: Node, queries: readonly PyQueryFact[]): PyHelpers {
   const helpers = new Map<string, { chain: string[]; query: PyQueryFact; fn: Node }>();
   for (const q of queries) {
@@ -108,8 +133,17 @@ export function pythonHelpers(root: Node, queries: readonly PyQueryFact[]): PyHe
     if (!grew) break;
   }
   const out: PyHelpers = { calls: [], exported: [], imported: [] };
+  // Methods by `Class.method` as well: a repository's `repo.get(i)` names its class through `repo`.
+  const methods = new Map<string, { chain: string[]; query: PyQueryFact; fn: Node }>();
   for (const [name, h] of helpers) {
     if (isModuleLevel(h.fn)) out.exported.push({ name, chain: h.chain, orm: h.query.orm, operation: h.query.operation, write: h.query.write });
+    const cls = classOf(h.fn);
+    const className = cls && field(cls, 'name')?.text;
+    if (cls && className) {
+      const key = `${className}.${name}`;
+      methods.set(key, { ...h, chain: [key, ...h.chain.slice(1)] });
+      if (isModuleLevel(cls)) out.exported.push({ name: key, chain: [key, ...h.chain.slice(1)], orm: h.query.orm, operation: h.query.operation, write: h.query.write });
+    }
   }
   const imported = importedNames(root);
   // `services.customer_for(order)` on a module the file imports.
@@ -123,6 +157,29 @@ export function pythonHelpers(root: Node, queries: readonly PyQueryFact[]): PyHe
       const loop = enclosingLoop(call);
       if (loop) out.imported.push({ local: f.text, imported: field(f, 'attribute')!.text, module, loop: loop.fact, usesLoopItem: usesItem(loop, call), start: f.startIndex, end: f.endIndex });
     }
+  }
+  // `repo.get(i)`, `repo` made from a class (`repo = PostRepo(session)`) or typed with it (`repo: PostRepo`).
+  for (const call of allCalls) {
+    const f = field(call, 'function');
+    const object = f?.type === 'attribute' ? field(f, 'object') : null;
+    if (!f || object?.type !== 'identifier' || /^(self|cls)$/.test(object.text) || modules.has(object.text)) continue;
+    const className = instanceClass(object);
+    if (!className) continue;
+    const method = field(f, 'attribute')!.text;
+    const helper = methods.get(`${className}.${method}`);
+    const from = helper ? undefined : imported.get(className);
+    if (!helper && !from) continue;
+    const loop = enclosingLoop(call);
+    if (!loop) continue;
+    if (from) {
+      out.imported.push({ local: f.text, imported: `${from.name}.${method}`, module: from.module, loop: loop.fact, usesLoopItem: usesItem(loop, call), start: f.startIndex, end: f.endIndex });
+      continue;
+    }
+    const q = helper!.query;
+    out.calls.push({
+      orm: q.orm, model: q.model, operation: q.operation, callee: f.text, start: call.startIndex, end: call.endIndex,
+      style: q.style, loop: loop.fact, usesLoopItem: usesItem(loop, call), write: q.write, via: helper!.chain,
+    });
   }
   for (const call of calls) {
     const name = calledName(call)!;
