@@ -43,6 +43,13 @@ ruleTests('blocking-call-in-handler', {
   ],
   invalid: [
     {
+      name: 'NestJS: a handler awaits a method of an injected service that sends mail',
+      file: 'src/reports.controller.ts',
+      workspace: { 'src/reports.service.ts': `import { Injectable } from '@nestjs/common';\nimport { EntityManager } from '@mikro-orm/postgresql';\nimport * as nodemailer from 'nodemailer';\n\n@Injectable()\nexport class ReportsService {\n  private readonly transport = nodemailer.createTransport({});\n  constructor(private readonly em: EntityManager) {}\n\n  async countFor(userId: number) {\n    return this.em.count('Order', { user: userId });\n  }\n\n  async mail(to: string) {\n    await this.transport.sendMail({ to, subject: 'hi' });\n  }\n}\n` },
+      code: `import { Controller, Get, Query } from '@nestjs/common';\nimport { ReportsService } from './reports.service';\n\n@Controller('reports')\nexport class ReportsController {\n  constructor(private readonly reports: ReportsService) {}\n\n  @Get()\n  async counts(@Query('ids') ids: string) {\n    const out = [];\n    for (const id of ids.split(',').map(Number)) out.push(await this.reports.countFor(id));\n    await this.reports.mail('ops@example.com');\n    return out;\n  }\n}\n`,
+      findings: [{ line: 12, message: /`this\.transport\.sendMail` makes the request wait on a third party in `this\.reports\.mail`, which the nestjs handler `counts` calls/ }],
+    },
+    {
       name: 'Express: fs.readFileSync in an inline handler',
       file: 'server.ts',
       code: `${EXPRESS}app.get('/report', (req, res) => {\n  const html = fs.readFileSync('report.html', 'utf8');\n  res.send(html);\n});\n`,

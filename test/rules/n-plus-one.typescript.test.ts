@@ -211,6 +211,13 @@ ruleTests('n-plus-one', {
   ],
   invalid: [
     {
+      name: 'NestJS: a method of an injected service that queries, called per item',
+      file: 'src/reports.controller.ts',
+      workspace: { 'src/reports.service.ts': `import { Injectable } from '@nestjs/common';\nimport { EntityManager } from '@mikro-orm/postgresql';\nimport * as nodemailer from 'nodemailer';\n\n@Injectable()\nexport class ReportsService {\n  private readonly transport = nodemailer.createTransport({});\n  constructor(private readonly em: EntityManager) {}\n\n  async countFor(userId: number) {\n    return this.em.count('Order', { user: userId });\n  }\n\n  async mail(to: string) {\n    await this.transport.sendMail({ to, subject: 'hi' });\n  }\n}\n` },
+      code: `import { Controller, Get, Query } from '@nestjs/common';\nimport { ReportsService } from './reports.service';\n\n@Controller('reports')\nexport class ReportsController {\n  constructor(private readonly reports: ReportsService) {}\n\n  @Get()\n  async counts(@Query('ids') ids: string) {\n    const out = [];\n    for (const id of ids.split(',').map(Number)) out.push(await this.reports.countFor(id));\n    await this.reports.mail('ops@example.com');\n    return out;\n  }\n}\n`,
+      findings: [{ line: 11, message: /`ReportsService\.countFor` → `this\.em\.count` runs a query once per item/ }],
+    },
+    {
       name: 'a query helper imported from another file, called per item',
       file: 'routes.ts',
       workspace: {

@@ -6,7 +6,7 @@
  */
 import ts from 'typescript';
 import type { BlockingCallFact, EffectHelperFact, OutboundCallFact, RequestPathImportFact } from '../facts';
-import { exportedNames, functionName, relativeImports } from './helpers';
+import { exportedNames, functionName, injectedType, relativeImports } from './helpers';
 import type { FileImports } from './imports';
 import { requestPathOf, type HandlerReach } from './handlers';
 import { nodesOfKind } from './walk';
@@ -209,6 +209,12 @@ export interface TsEffects {
   imports: RequestPathImportFact[];
 }
 
+/** The named class whose method `n` is in. */
+function ownerClass(n: ts.Node): string | undefined {
+  for (let p = n.parent; p; p = p.parent) if (ts.isFunctionLike(p)) return ts.isMethodDeclaration(p) && ts.isClassDeclaration(p.parent) ? p.parent.name?.text : undefined;
+  return undefined;
+}
+
 function enclosingNamed(n: ts.Node): string | undefined {
   for (let p = n.parent; p; p = p.parent) if (ts.isFunctionLike(p)) return functionName(p);
   return undefined;
@@ -220,6 +226,12 @@ function effectSummaries(sf: ts.SourceFile, direct: Array<{ call: ts.CallExpress
   for (const { call, effect } of direct) {
     const name = enclosingNamed(call);
     if (name) out.set(name, [...(out.get(name) ?? []), { ...effect, name, chain: [name, effect.api] }]);
+    // A method also by `Class.method`, for the classes it is injected into (`this.mailer.welcome(…)`).
+    const owner = name ? ownerClass(call) : undefined;
+    if (name && owner) {
+      const key = `${owner}.${name}`;
+      out.set(key, [...(out.get(key) ?? []), { ...effect, name: key, chain: [key, effect.api] }]);
+    }
   }
   if (out.size === 0) return out;
   const calls: Array<{ call: ts.CallExpression; name: string }> = [];
@@ -260,11 +272,15 @@ export function blockingCalls(sf: ts.SourceFile, imports: FileImports, reach: Re
     const local = ts.isIdentifier(n.expression) ? n.expression.text : undefined;
     const target = local ? imported.get(local) : undefined;
     if (local && target) out.imports.push({ ...base, local, imported: target.name, module: target.module });
+    // `this.mailer.welcome(…)`: a method of the imported class the property is typed with.
+    const injected = ts.isPropertyAccessExpression(n.expression) ? injectedType(n.expression.expression) : undefined;
+    const from = injected ? imported.get(injected) : undefined;
+    if (from && ts.isPropertyAccessExpression(n.expression)) out.imports.push({ ...base, local: api, imported: `${from.name}.${n.expression.name.text}`, module: from.module });
     if (!c) return;
     if (c.kind === 'untimed') out.untimed.push({ ...base, client: c.client, call: n });
     else out.blocking.push({ ...base, kind: c.kind, instead: c.instead, call: n, fn: path.fn, isHandler: path.fn === handler.fn, module: c.module, form: c.kind === 'event-loop' ? c.form : undefined });
   });
   const exported = exportedNames(sf);
-  for (const [name, effects] of effectSummaries(sf, direct)) if (exported.has(name)) out.helpers.push(...effects);
+  for (const [name, effects] of effectSummaries(sf, direct)) if (exported.has(name) || (name.includes('.') && exported.has(name.split('.')[0]))) out.helpers.push(...effects);
   return out;
 }

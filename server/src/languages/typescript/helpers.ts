@@ -47,6 +47,10 @@ export function queryHelpers(sf: ts.SourceFile, queries: readonly TsQueryFact[])
   for (const q of queries) {
     const fn = enclosingNamedFunction(q.call);
     if (fn && !helpers.has(fn.name)) helpers.set(fn.name, { chain: [fn.name, q.callee], query: q });
+    // A method also by `Class.method`: other classes call it through an injected instance
+    // (`this.reports.countFor(id)`, the NestJS way).
+    const owner = fn && ts.isMethodDeclaration(fn.node) && ts.isClassDeclaration(fn.node.parent) ? fn.node.parent.name?.text : undefined;
+    if (fn && owner && !helpers.has(`${owner}.${fn.name}`)) helpers.set(`${owner}.${fn.name}`, { chain: [`${owner}.${fn.name}`, q.callee], query: q });
   }
   if (helpers.size === 0) return helpers;
   // Helpers of helpers, a few levels deep.
@@ -101,6 +105,7 @@ export function exportedNames(sf: ts.SourceFile): Set<string> {
   const exported = (n: ts.Node) => ts.canHaveModifiers(n) && (ts.getModifiers(n) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
   for (const st of sf.statements) {
     if (ts.isFunctionDeclaration(st) && st.name && exported(st)) names.add(st.name.text);
+    if (ts.isClassDeclaration(st) && st.name && exported(st)) names.add(st.name.text);
     if (ts.isVariableStatement(st) && exported(st)) for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name)) names.add(d.name.text);
     if (ts.isExportDeclaration(st) && !st.moduleSpecifier && st.exportClause && ts.isNamedExports(st.exportClause)) {
       for (const el of st.exportClause.elements) names.add((el.propertyName ?? el.name).text);
@@ -121,7 +126,8 @@ export function exportedNames(sf: ts.SourceFile): Set<string> {
 export function exportedQueryHelpers(sf: ts.SourceFile, helpers: ReadonlyMap<string, { chain: string[]; query: TsQueryFact }>): QueryHelperFact[] {
   if (helpers.size === 0) return [];
   const names = exportedNames(sf);
-  return [...helpers].filter(([name]) => names.has(name)).map(([name, h]) => ({ name, chain: h.chain, orm: h.query.orm, operation: h.query.operation, write: h.query.write }));
+  // `Class.method` of an exported class.
+  return [...helpers].filter(([name]) => names.has(name) || (name.includes('.') && names.has(name.split('.')[0]))).map(([name, h]) => ({ name, chain: h.chain, orm: h.query.orm, operation: h.query.operation, write: h.query.write }));
 }
 
 /** Module specifiers of workspace files: relative, and aliases (`@/…`, `~/…`) tsconfig paths may resolve; not packages. */
@@ -181,6 +187,24 @@ export function relativeImports(sf: ts.SourceFile): Map<string, { module: string
   return workspaceBindings(sf).names;
 }
 
+/**
+ * The class `this.x` is typed with: a constructor parameter property (`constructor(private
+ * reports: ReportsService)`, NestJS's injection) or a property declared with a type.
+ */
+export function injectedType(e: ts.Expression): string | undefined {
+  if (!ts.isPropertyAccessExpression(e) || e.expression.kind !== ts.SyntaxKind.ThisKeyword) return undefined;
+  let cls: ts.Node | undefined = e.parent;
+  while (cls && !ts.isClassLike(cls)) cls = cls.parent;
+  if (!cls || !ts.isClassLike(cls)) return undefined;
+  const name = e.name.text;
+  let type: ts.TypeNode | undefined;
+  for (const m of cls.members) {
+    if (ts.isPropertyDeclaration(m) && ts.isIdentifier(m.name) && m.name.text === name) type = m.type;
+    if (ts.isConstructorDeclaration(m)) for (const p of m.parameters) if (ts.isIdentifier(p.name) && p.name.text === name && ts.getModifiers(p)?.length) type = p.type;
+  }
+  return type && ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) ? type.typeName.text : undefined;
+}
+
 /** Calls in loops to functions imported from relative modules (`import { load } from './users'`). */
 export function importedCallsInLoops(sf: ts.SourceFile, localHelpers: ReadonlyMap<string, unknown>): ImportedCallFact[] {
   const { names: imported, namespaces } = workspaceBindings(sf);
@@ -192,6 +216,12 @@ export function importedCallsInLoops(sf: ts.SourceFile, localHelpers: ReadonlyMa
     let target: { module: string; name: string } | undefined;
     if (ts.isIdentifier(e) && !localHelpers.has(e.text)) target = imported.get(e.text);
     else if (ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && namespaces.has(e.expression.text)) target = { module: namespaces.get(e.expression.text)!, name: e.name.text };
+    else if (ts.isPropertyAccessExpression(e)) {
+      // `this.reports.countFor(id)`: a method of the class the property is typed with, imported.
+      const type = injectedType(e.expression);
+      const from = type ? imported.get(type) : undefined;
+      if (from) target = { module: from.module, name: `${from.name}.${e.name.text}` };
+    }
     if (!target) return;
     const loop = enclosingLoop(n);
     if (!loop) return;
