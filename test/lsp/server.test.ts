@@ -82,7 +82,7 @@ describe('language server over stdio', function () {
     ]);
     assert.equal(actions[0].isPreferred, false, 'an unsafe fix is never preferred');
     const edits = actions[0].edit.changes[uri];
-    assert.ok(edits.some((e: any) => e.newText.includes('cursor: { id: req.query.after }')));
+    assert.ok(edits.some((e: any) => e.newText.includes('cursor: { id: Number(req.query.after) }')));
     assert.deepEqual(actions[1].edit.changes[uri], [{ range: { start: { line: 10, character: 0 }, end: { line: 10, character: 0 } }, newText: '    // perflens-ignore-next-line offset-pagination\n' }]);
 
     // Fix-all applies safe fixes only: the keyset rewrite is unsafe, so there is nothing to do.

@@ -65,14 +65,14 @@ ruleTests('offset-pagination', {
       file: 'routes.ts',
       code: express(`  const posts = await prisma.post.findMany({\n    orderBy: { createdAt: 'desc' },\n    skip: (page - 1) * 20,\n    take: 20,\n  });\n  res.json(posts);`),
       findings: [{ line: 11, message: /`prisma\.post\.findMany` skips `\(page - 1\) \* 20` rows.*`@@index\(\[createdAt, id\]\)` on model Post in schema.prisma/ }],
-      output: express(`  const posts = await prisma.post.findMany({\n    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],\n    ...(req.query.after !== undefined ? { cursor: { id: req.query.after }, skip: 1 } : {}),\n    take: 20,\n  });\n  res.json(posts);`),
+      output: express(`  const posts = await prisma.post.findMany({\n    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],\n    ...(req.query.after != null ? { cursor: { id: Number(req.query.after) }, skip: 1 } : {}),\n    take: 20,\n  });\n  res.json(posts);`),
     },
     {
       name: 'Prisma in a service method: the cursor becomes a parameter',
       file: 'posts.service.ts',
       code: `import { Injectable } from '@nestjs/common';\nimport { PrismaService } from './prisma.service';\n\n@Injectable()\nexport class PostsService {\n  constructor(private prisma: PrismaService) {}\n  list(offset: number) {\n    return this.prisma.post.findMany({ skip: offset, take: 10 });\n  }\n}\n`,
       findings: [{ line: 8 }],
-      output: `import { Injectable } from '@nestjs/common';\nimport { PrismaService } from './prisma.service';\n\n@Injectable()\nexport class PostsService {\n  constructor(private prisma: PrismaService) {}\n  list(offset: number, after?: number) {\n    return this.prisma.post.findMany({ orderBy: { id: 'asc' }, ...(after !== undefined ? { cursor: { id: after }, skip: 1 } : {}), take: 10 });\n  }\n}\n`,
+      output: `import { Injectable } from '@nestjs/common';\nimport { PrismaService } from './prisma.service';\n\n@Injectable()\nexport class PostsService {\n  constructor(private prisma: PrismaService) {}\n  list(offset: number, after?: number) {\n    return this.prisma.post.findMany({ orderBy: { id: 'asc' }, ...(after != null ? { cursor: { id: after }, skip: 1 } : {}), take: 10 });\n  }\n}\n`,
     },
     {
       name: 'a syntax error in one function does not hide findings in the others',
@@ -230,6 +230,46 @@ ruleTests('offset-pagination', {
       workspace: { '../prisma/schema.prisma': 'model Post {\n  id        Int      @id @default(autoincrement())\n  createdAt DateTime @default(now())\n\n  @@index([createdAt(sort: Desc), id])\n}\n' },
       code: "import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\nexport async function list(page: number) {\n  return prisma.post.findMany({ orderBy: { createdAt: 'desc' }, skip: (page - 1) * 20, take: 20 });\n}\n",
       findings: [{ line: 4, message: /The index on \(createdAt, id\) already exists/ }],
+    },
+  ],
+});
+
+const POST_SCHEMA = (idType: string) => ({ '../prisma/schema.prisma': `model Post {\n  id        ${idType}      @id\n  createdAt DateTime @default(now())\n}\n` });
+
+ruleTests('offset-pagination', {
+  valid: [],
+  invalid: [
+    {
+      name: 'Prisma in a Next.js route handler: get() gives null without a cursor, the Int id is parsed from the text',
+      file: 'app/api/posts/route.ts',
+      workspace: POST_SCHEMA('Int'),
+      code: `import { NextRequest, NextResponse } from 'next/server';\nimport { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\nexport async function GET(req: NextRequest) {\n  const page = Number(req.nextUrl.searchParams.get('page') ?? '1');\n  return NextResponse.json(await prisma.post.findMany({ orderBy: { createdAt: 'desc' }, skip: (page - 1) * 20, take: 20 }));\n}\n`,
+      findings: [{ line: 6 }],
+      output: `import { NextRequest, NextResponse } from 'next/server';\nimport { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\nexport async function GET(req: NextRequest) {\n  const page = Number(req.nextUrl.searchParams.get('page') ?? '1');\n  return NextResponse.json(await prisma.post.findMany({ orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], ...(req.nextUrl.searchParams.get('after') != null ? { cursor: { id: Number(req.nextUrl.searchParams.get('after')) }, skip: 1 } : {}), take: 20 }));\n}\n`,
+    },
+    {
+      name: 'Prisma with a String id: the cursor stays text',
+      file: 'routes.ts',
+      workspace: POST_SCHEMA('String'),
+      code: express(`  res.json(await prisma.post.findMany({ orderBy: { id: 'asc' }, skip: (page - 1) * 20, take: 20 }));`),
+      findings: [{ line: 9 }],
+      output: express(`  res.json(await prisma.post.findMany({ orderBy: { id: 'asc' }, ...(req.query.after != null ? { cursor: { id: req.query.after }, skip: 1 } : {}), take: 20 }));`),
+    },
+    {
+      name: 'Prisma with a BigInt id: BigInt() of the text',
+      file: 'routes.ts',
+      workspace: POST_SCHEMA('BigInt'),
+      code: express(`  res.json(await prisma.post.findMany({ orderBy: { id: 'asc' }, skip: (page - 1) * 20, take: 20 }));`),
+      findings: [{ line: 9 }],
+      output: express(`  res.json(await prisma.post.findMany({ orderBy: { id: 'asc' }, ...(req.query.after != null ? { cursor: { id: BigInt(req.query.after) }, skip: 1 } : {}), take: 20 }));`),
+    },
+    {
+      name: 'Prisma with a String id in a service method: the new parameter is a string',
+      file: 'posts.service.ts',
+      workspace: POST_SCHEMA('String'),
+      code: `import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\nexport function list(offset: number) {\n  return prisma.post.findMany({ orderBy: { id: 'asc' }, skip: offset, take: 10 });\n}\n`,
+      findings: [{ line: 4 }],
+      output: `import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\nexport function list(offset: number, after?: string) {\n  return prisma.post.findMany({ orderBy: { id: 'asc' }, ...(after != null ? { cursor: { id: after }, skip: 1 } : {}), take: 10 });\n}\n`,
     },
   ],
 });

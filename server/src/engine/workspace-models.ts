@@ -128,6 +128,14 @@ export class WorkspaceModels {
     return false;
   }
 
+  /** The type of scalar field `field` of `model` (Prisma: `Int`, `String`, `BigInt`), when a schema says it. */
+  fieldType(model: string, field: string, orm: OrmId): string | undefined {
+    for (const models of this.byFile.values()) {
+      for (const m of models) if (m.orm === orm && m.name === model && m.fieldTypes?.[field]) return m.fieldTypes[field];
+    }
+    return undefined;
+  }
+
   /** Is `model` a model the workspace defines? */
   has(model: string): boolean {
     return (this.index ??= this.build()).has(model);

@@ -41,6 +41,8 @@ export function prismaSchemaModels(text: string): ModelFact[] {
     start: b.start,
     end: b.end,
     indexes: b.indexes.map((columns) => ({ columns })),
+    // Prisma checks a value's type against the schema (a cursor of `'5'` for an `Int` id fails).
+    fieldTypes: Object.fromEntries(b.fields.filter((f) => !f.list && !models.has(f.type)).map((f) => [f.name, f.type])),
     // A schema split over several files names models of the others: `@relation` says so.
     relations: b.fields
       .filter((f) => models.has(f.type) || f.relation)

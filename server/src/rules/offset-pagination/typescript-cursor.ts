@@ -7,10 +7,20 @@ import type { Edit } from '../../engine/finding';
 import type { OrderKey } from '../../languages/facts';
 
 export interface Cursor {
-  /** One expression per key, in key order: `req.query.afterCreatedAt`, `afterId`. */
+  /** One expression per key, in key order, for the filter: `req.query.afterCreatedAt`, `afterId`. */
   values: string[];
+  /** The same values as read, to test whether the request has a cursor: `req.query.after`, not `Number(req.query.after)`. */
+  given: string[];
   /** Edits that bring the values into scope (a new parameter), if any. */
   edits: Edit[];
+}
+
+export interface CursorOptions {
+  isTs: boolean;
+  /** The TypeScript type of each key's value where a schema says it (`number` for an `Int` id); else guessed from the name. */
+  types?: ReadonlyArray<string | undefined>;
+  /** Convert values read from the request (text) to their keys' types: for an ORM that checks them (Prisma). */
+  parseRequest?: boolean;
 }
 
 export function cursorName(keys: readonly OrderKey[], i: number): string {
@@ -27,6 +37,14 @@ function guessType(column: string): string {
   return 'string';
 }
 
+/** Query-string text → the key's type. */
+function parse(value: string, type: string): string {
+  if (type === 'number') return `Number(${value})`;
+  if (type === 'bigint') return `BigInt(${value})`;
+  if (type === 'Date') return `new Date(${value})`;
+  return value;
+}
+
 function readFrom(requestObject: string, name: string): string {
   if (/searchParams$|\.req\.query$|\.req\.param$/.test(requestObject)) {
     return /searchParams$/.test(requestObject) ? `${requestObject}.get('${name}')` : `${requestObject}('${name}')`;
@@ -34,9 +52,13 @@ function readFrom(requestObject: string, name: string): string {
   return `${requestObject}.${name}`;
 }
 
-export function cursorFor(at: ts.Node, keys: readonly OrderKey[], requestObject: string | undefined, isTs: boolean): Cursor | undefined {
+export function cursorFor(at: ts.Node, keys: readonly OrderKey[], requestObject: string | undefined, options: CursorOptions): Cursor | undefined {
   const names = keys.map((_, i) => cursorName(keys, i));
-  if (requestObject) return { values: names.map((n) => readFrom(requestObject, n)), edits: [] };
+  const type = (i: number) => options.types?.[i] ?? guessType(keys[i].column);
+  if (requestObject) {
+    const read = names.map((n) => readFrom(requestObject, n));
+    return { values: options.parseRequest ? read.map((v, i) => parse(v, type(i))) : read, given: read, edits: [] };
+  }
   let fn: ts.Node | undefined = at.parent;
   while (fn && !ts.isFunctionLike(fn)) fn = fn.parent;
   if (!fn || !ts.isFunctionLike(fn)) return undefined;
@@ -44,8 +66,8 @@ export function cursorFor(at: ts.Node, keys: readonly OrderKey[], requestObject:
   // `x => …` has no parentheses to add a parameter to.
   if (ts.isArrowFunction(fn) && params.length === 1 && params[0].getStart() === fn.getStart()) return undefined;
   const declared = new Set(params.map((p) => p.name.getText()));
-  if (names.some((n) => declared.has(n))) return { values: names, edits: [] };
-  const decls = names.map((n, i) => (isTs ? `${n}?: ${guessType(keys[i].column)}` : n)).join(', ');
+  if (names.some((n) => declared.has(n))) return { values: names, given: names, edits: [] };
   const sep = params.length ? ', ' : '';
-  return { values: names, edits: [{ start: params.end, end: params.end, newText: sep + decls }] };
+  const decls = names.map((n, i) => (options.isTs ? `${n}?: ${type(i)}` : n)).join(', ');
+  return { values: names, given: names, edits: [{ start: params.end, end: params.end, newText: sep + decls }] };
 }

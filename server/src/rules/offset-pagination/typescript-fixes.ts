@@ -64,9 +64,10 @@ function conditionEntries(orm: TsQueryFact['orm'], keys: readonly OrderKey[], va
 function prismaFix(q: TsQueryFact, keys: readonly OrderKey[], cursor: Cursor): Edit[] {
   const obj = q.options!;
   const tie = keys[keys.length - 1];
-  const idValue = cursor.values[cursor.values.length - 1];
-  // Prisma's cursor is the unique id of the last row seen; `skip: 1` steps over that row.
-  const page = `...(${idValue} !== undefined ? { cursor: { ${tie.column}: ${idValue} }, skip: 1 } : {})`;
+  // Prisma's cursor is the unique id of the last row seen; `skip: 1` steps over that row. Without
+  // one (the first page) there is no cursor: `searchParams.get()` says so with null, a parameter
+  // or `req.query` with undefined.
+  const page = `...(${cursor.given[cursor.given.length - 1]} != null ? { cursor: { ${tie.column}: ${cursor.values[cursor.values.length - 1]} }, skip: 1 } : {})`;
   const edits: Edit[] = [];
   const orderProp = findProperty(obj, 'orderBy');
   const orderValue = propertyValue(orderProp);
@@ -211,14 +212,23 @@ function chainFix(q: TsQueryFact, keys: readonly OrderKey[], cursor: Cursor, sf:
   return edits;
 }
 
-export function keysetFix(q: TsQueryFact, keys: readonly OrderKey[], sf: ts.SourceFile): Fix | undefined {
+/** The TypeScript type of a Prisma scalar, for the cursor's parameter or the parsing of its text. */
+const PRISMA_TS_TYPES: Record<string, string> = { Int: 'number', BigInt: 'bigint', String: 'string', Float: 'number', DateTime: 'Date' };
+
+/** `idType`: the schema's type of the tie-breaker (Prisma: `Int`, `String`, `BigInt`), when known. */
+export function keysetFix(q: TsQueryFact, keys: readonly OrderKey[], sf: ts.SourceFile, idType?: string): Fix | undefined {
   // Without an import saying which builder this is, a rewrite would be a guess.
   if (q.inferred) return undefined;
   const isTs = !/\.[mc]?jsx?$/i.test(sf.fileName);
-  const cursor = cursorFor(q.call, q.orm === 'prisma' ? keys.slice(-1) : keys, q.requestObject, isTs);
+  const prisma = q.orm === 'prisma';
+  // Prisma checks a value against the schema's type (a cursor of '5' for an Int id fails): the id
+  // read from a query string becomes the id's type. Without a schema, an id is taken for a number.
+  const cursor = prisma
+    ? cursorFor(q.call, keys.slice(-1), q.requestObject, { isTs, types: [idType && PRISMA_TS_TYPES[idType]], parseRequest: true })
+    : cursorFor(q.call, keys, q.requestObject, { isTs });
   if (!cursor) return undefined;
   let edits: Edit[] | undefined;
-  if (q.style === 'options') edits = q.orm === 'prisma' ? prismaFix(q, keys, cursor) : q.orm === 'drizzle' ? undefined : optionsFix(q, keys, cursor, sf);
+  if (q.style === 'options') edits = prisma ? prismaFix(q, keys, cursor) : q.orm === 'drizzle' ? undefined : optionsFix(q, keys, cursor, sf);
   else edits = chainFix(q, keys, cursor, sf);
   if (!edits) return undefined;
   const cols = keys.map((k) => k.column).join(', ');

@@ -40,7 +40,8 @@ export const detectTypescript: Detector<TsFacts> = (facts, ctx) => {
               : undefined;
     const existing = q.orm === 'prisma' && model ? ctx.models?.indexOn(model, cols, 'prisma') : undefined;
     const message = offsetMessage({ query: q.callee, offset: p.offset.text, table: model, keys, index, existing });
-    const fix = facts.sourceFile ? keysetFix(q, keys, facts.sourceFile) : undefined;
+    const idType = q.orm === 'prisma' && model ? ctx.models?.fieldType(model, keys[keys.length - 1].column, 'prisma') : undefined;
+    const fix = facts.sourceFile ? keysetFix(q, keys, facts.sourceFile, idType) : undefined;
     out.push({ start: p.offsetSpan.start, end: p.offsetSpan.end, message, fixes: fix ? [fix] : [] });
   }
   out.push(...detectSqlStatements(facts.sql, ctx, facts.sourceFile ? templateCursor(facts.sourceFile) : undefined));
@@ -62,7 +63,7 @@ function templateCursor(sf: ts.SourceFile): HostCursor {
     // The offset's span may start at the interpolation's `${`.
     const span = offset ? templateSpanAt(sf, sf.text.startsWith('${', offset.start) ? offset.start + 2 : offset.start) : undefined;
     if (!span) return undefined;
-    return cursorFor(span.expression, keys, valueFact(span.expression).requestObject, isTs);
+    return cursorFor(span.expression, keys, valueFact(span.expression).requestObject, { isTs });
   };
 }
 
@@ -75,7 +76,7 @@ function boundCursor(sf: ts.SourceFile, statement: SqlStatementFact, keys: reado
   if (!list || !ts.isArrayLiteralExpression(list) || list.elements.length !== bound.oldCount || list.elements.some(ts.isSpreadElement)) return undefined;
   const elements = list.elements;
   const from = bound.dropped.map((k) => valueFact(elements[k]).requestObject).find((r) => r !== undefined);
-  const cursor = cursorFor(call, keys, from, isTs);
+  const cursor = cursorFor(call, keys, from, { isTs });
   if (!cursor) return undefined;
   const items = bound.plan.map((e) => ('old' in e ? elements[e.old].getText() : cursor.values[e.cursor]));
   return { values: cursor.values, edits: [...cursor.edits, innerEdit(list, items)] };
@@ -106,7 +107,7 @@ function namedCursor(call: ts.CallExpression, keys: readonly OrderKey[], bound: 
   if (bound.used.some((n) => !names.includes(n)) || bound.added.some((n) => names.includes(n))) return undefined;
   const dropped = entries.filter((e) => bound.dropped.includes(e.name));
   const from = dropped.map((e) => valueFact(e.value).requestObject).find((r) => r !== undefined);
-  const cursor = cursorFor(call, keys, from, isTs);
+  const cursor = cursorFor(call, keys, from, { isTs });
   if (!cursor) return undefined;
   const kept = entries.filter((e) => !dropped.includes(e)).map((e) => e.text);
   const items = [...kept, ...bound.added.map((n, i) => (n === cursor.values[i] ? n : `${n}: ${cursor.values[i]}`))];
