@@ -166,6 +166,12 @@ function decoratedMethods(cls: ts.ClassDeclaration): TsHandler[] {
   return out;
 }
 
+/** A route method of a NestJS controller (`@Get()` in a `@Controller()` class): Nest fills its parameters from decorators. */
+export function isNestRoute(fn: ts.Node): boolean {
+  if (!ts.isMethodDeclaration(fn) || !ts.isClassLike(fn.parent)) return false;
+  return decorators(fn.parent).some((d) => decoratorName(d) === 'Controller') && decorators(fn).some((d) => NEST_ROUTES.has(decoratorName(d) ?? ''));
+}
+
 function hasDirective(statements: ts.NodeArray<ts.Statement> | undefined, directive: string): boolean {
   for (const st of statements ?? []) {
     if (!ts.isExpressionStatement(st) || !ts.isStringLiteral(st.expression)) return false;

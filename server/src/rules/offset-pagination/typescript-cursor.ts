@@ -1,15 +1,18 @@
 /**
  * Where the keyset cursor comes from in a JS/TS fix: the same request object the page was read
- * from (`req.query.after`), or, failing that, a new optional parameter of the enclosing function.
+ * from (`req.query.after`), or, failing that, a new optional parameter of the enclosing function
+ * (in a NestJS route, one Nest fills: `@Query('after') after?: string`).
  */
 import ts from 'typescript';
 import type { Edit } from '../../engine/finding';
 import type { OrderKey } from '../../languages/facts';
+import { ensureImport, isBound } from '../../languages/typescript/edits';
+import { isNestRoute } from '../../languages/typescript/handlers';
 
 export interface Cursor {
-  /** One expression per key, in key order, for the filter: `req.query.afterCreatedAt`, `afterId`. */
+  /** One expression per key, in key order, for the filter: `req.query.afterCreatedAt`, `Number(afterId)`. */
   values: string[];
-  /** The same values as read, to test whether the request has a cursor: `req.query.after`, not `Number(req.query.after)`. */
+  /** The same values as read, to test whether the request has a cursor: `afterId`, not `Number(afterId)`. */
   given: string[];
   /** Edits that bring the values into scope (a new parameter), if any. */
   edits: Edit[];
@@ -68,6 +71,17 @@ export function cursorFor(at: ts.Node, keys: readonly OrderKey[], requestObject:
   const declared = new Set(params.map((p) => p.name.getText()));
   if (names.some((n) => declared.has(n))) return { values: names, given: names, edits: [] };
   const sep = params.length ? ', ' : '';
+  // After the last parameter, not the list's end: that would follow a trailing comma (`b: string,\n)`).
+  const end = params.length ? params[params.length - 1].end : params.end;
+  if (isNestRoute(fn)) {
+    // Nest calls a route with what its parameters' decorators name, nothing else: a plain parameter
+    // would stay undefined. A query parameter arrives as text, to be parsed to the key's type.
+    const sf = fn.getSourceFile();
+    const imports = ensureImport(sf, '@nestjs/common', ['Query']);
+    if (imports.length && isBound(sf, 'Query')) return undefined;
+    const decls = names.map((n) => `@Query('${n}') ${n}${options.isTs ? '?: string' : ''}`).join(', ');
+    return { values: names.map((n, i) => parse(n, type(i))), given: names, edits: [...imports, { start: end, end, newText: sep + decls }] };
+  }
   const decls = names.map((n, i) => (options.isTs ? `${n}?: ${type(i)}` : n)).join(', ');
-  return { values: names, given: names, edits: [{ start: params.end, end: params.end, newText: sep + decls }] };
+  return { values: names, given: names, edits: [{ start: end, end, newText: sep + decls }] };
 }

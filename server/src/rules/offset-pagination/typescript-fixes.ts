@@ -82,6 +82,26 @@ function prismaFix(q: TsQueryFact, keys: readonly OrderKey[], cursor: Cursor): E
   return edits;
 }
 
+/**
+ * MikroORM's filter: the argument before the options, in `em.find(Entity, where, options)` and
+ * `repository.find(where, options)`. `em.findAll(Entity, options)` and `repository.findAll(options)`
+ * take it as the options' `where`.
+ */
+function mikroFilter(q: TsQueryFact, options: ts.ObjectLiteralExpression): ts.Expression | undefined {
+  const args = q.call.arguments;
+  const i = args.indexOf(options);
+  if (i < 1) return undefined;
+  const before = args[i - 1];
+  const entity = ts.isStringLiteralLike(before) || (ts.isIdentifier(before) && (before.text === q.model || /^[A-Z]/.test(before.text)));
+  return i === 1 && entity ? undefined : before;
+}
+
+/** The filter object has a property the keyset condition would add (its column, or the `$or`), or a spread that may. */
+function clashes(filter: ts.ObjectLiteralExpression, keys: readonly OrderKey[], orm: TsQueryFact['orm']): boolean {
+  const added = keys.length === 1 ? keys[0].column : orm === 'sequelize' ? '[Op.or]' : '$or';
+  return filter.properties.some((p) => ts.isSpreadAssignment(p) || p.name?.getText().replace(/^['"]|['"]$/g, '') === added);
+}
+
 function optionsFix(q: TsQueryFact, keys: readonly OrderKey[], cursor: Cursor, sf: ts.SourceFile): Edit[] | undefined {
   const obj = q.options!;
   const orm = q.orm;
@@ -90,9 +110,8 @@ function optionsFix(q: TsQueryFact, keys: readonly OrderKey[], cursor: Cursor, s
   const replacement: string[] = [];
   const entries = conditionEntries(orm, keys, cursor.values);
   const where = propertyValue(findProperty(obj, 'where'));
-  // MikroORM em.find(Entity, where, options) and Mongoose Model.find(filter, projection, options)
-  // take the filter as a separate argument.
-  const filterArg = orm === 'mikro-orm' && q.call.arguments.length >= 3 ? q.call.arguments[1] : orm === 'mongoose' && q.call.arguments[0] !== obj ? q.call.arguments[0] : undefined;
+  // MikroORM and Mongoose take the filter as an argument of its own.
+  const filterArg = orm === 'mikro-orm' ? mikroFilter(q, obj) : orm === 'mongoose' && q.call.arguments[0] !== obj ? q.call.arguments[0] : undefined;
   const target = filterArg ?? where;
   if (orm === 'typeorm' && keys.length > 1) {
     // TypeORM has no OR operator inside one where object: an array of where objects is the OR.
@@ -104,9 +123,17 @@ function optionsFix(q: TsQueryFact, keys: readonly OrderKey[], cursor: Cursor, s
     const list = `[${branches.join(', ')}]`;
     if (where) edits.push({ start: where.getStart(), end: where.getEnd(), newText: list });
     else replacement.push(`where: ${list}`);
-  } else if (target && ts.isObjectLiteralExpression(target)) edits.push(addToObject(target, entries));
-  else if (target) edits.push({ start: target.getStart(), end: target.getEnd(), newText: `{ ...${target.getText()}, ${entries} }` });
-  else replacement.push(`where: { ${entries} }`);
+  } else if (target && ts.isObjectLiteralExpression(target) && !clashes(target, keys, orm)) edits.push(addToObject(target, entries));
+  else if (target && orm === 'typeorm') {
+    // A TypeORM where object holds one condition per column: a second on the same one has no place.
+    if (ts.isObjectLiteralExpression(target)) return undefined;
+    edits.push({ start: target.getStart(), end: target.getEnd(), newText: `{ ...${target.getText()}, ${entries} }` });
+  } else if (target) {
+    // The filter already has a condition on the same key (or an `$or`), or entries we cannot see (a
+    // spread, a variable): both must hold, and neither may overwrite the other.
+    const and = orm === 'sequelize' ? '[Op.and]' : '$and';
+    edits.push({ start: target.getStart(), end: target.getEnd(), newText: `{ ${and}: [${target.getText()}, { ${entries} }] }` });
+  } else replacement.push(`where: { ${entries} }`);
   const tie = keys[keys.length - 1];
   if (keys.length > q.pagination!.orderBy.length) {
     const value = propertyValue(findProperty(obj, 'orderBy', 'order', 'sort'));
