@@ -143,6 +143,12 @@ ruleTests('n-plus-one', {
       code: 'from .models import Tag\n\ndef f(names):\n    for name in names:\n        Tag.objects.create(name=name)\n',
       findings: [{ line: 5, message: /bulk_create/ }],
     },
+    {
+      name: 'Django delete per item: one delete over the keys',
+      file: 'views.py',
+      code: 'from .models import Tag\n\ndef f(names):\n    for name in names:\n        Tag.objects.filter(name=name).delete()\n',
+      findings: [{ line: 5, message: /^(?!.*bulk_create).*Delete them all with one `filter\(pk__in=ids\)\.delete\(\)`\.$/ }],
+    },
   ],
 });
 

@@ -385,3 +385,52 @@ ruleTests('n-plus-one', {
     },
   ],
 });
+
+ruleTests('n-plus-one', {
+  valid: [],
+  invalid: [
+    {
+      name: 'Kysely updateTable per item: one UPDATE over the ids, not a multi-row insert',
+      file: 'orders.ts',
+      code: `import { Kysely } from 'kysely';\ndeclare const db: Kysely<any>;\nexport async function setStatus(ids: number[], status: string) {\n  for (const id of ids) {\n    await db.updateTable('order').set({ status }).where('id', '=', id).execute();\n  }\n}\n`,
+      findings: [{ line: 5, message: /^(?!.*insertInto).*N\+1 writes.*Update them all with one `updateTable\(table\)\.set\(changes\)\.where\('id', 'in', ids\)` when every row gets the same change, else one `UPDATE … SET col = CASE id WHEN … END`\.$/ }],
+    },
+    {
+      name: 'Kysely deleteFrom per item: one DELETE over the ids',
+      file: 'items.ts',
+      code: `import { Kysely } from 'kysely';\ndeclare const db: Kysely<any>;\nexport async function removeItems(ids: number[]) {\n  for (const id of ids) {\n    await db.deleteFrom('order_item').where('id', '=', id).execute();\n  }\n}\n`,
+      findings: [{ line: 5, message: /^(?!.*insertInto).*Delete them all with one `deleteFrom\(table\)\.where\('id', 'in', ids\)`\.$/ }],
+    },
+    {
+      name: 'Drizzle update per item: update().set().where(inArray(…))',
+      file: 'posts.ts',
+      code: `import { eq } from 'drizzle-orm';\nimport { db } from './db';\nimport { posts } from './schema';\nexport async function publish(ids: number[]) {\n  for (const id of ids) {\n    await db.update(posts).set({ published: true }).where(eq(posts.id, id));\n  }\n}\n`,
+      findings: [{ line: 6, message: /^(?!.*values\(\[).*Update them all with one `update\(table\)\.set\(changes\)\.where\(inArray\(table\.id, ids\)\)`/ }],
+    },
+    {
+      name: 'Prisma delete per item: deleteMany, not createMany/updateMany',
+      file: 'comments.ts',
+      code: `${PRISMA}export async function purge(ids: number[]) {\n  for (const id of ids) {\n    await prisma.comment.delete({ where: { id } });\n  }\n}\n`,
+      findings: [{ line: 5, message: /^(?!.*createMany)(?!.*updateMany).*Delete them all with one `deleteMany\(\{ where: \{ id: \{ in: ids \} \} \}\)`\.$/ }],
+    },
+    {
+      name: 'Prisma update per item: updateMany for one change, else one transaction',
+      file: 'comments.ts',
+      code: `${PRISMA}export async function hide(ids: number[]) {\n  for (const id of ids) {\n    await prisma.comment.update({ where: { id }, data: { hidden: true } });\n  }\n}\n`,
+      findings: [{ line: 5, message: /Update them all with one `updateMany\(\{ where: \{ id: \{ in: ids \} \}, data \}\)` when every row gets the same change, else send the updates together in one `\$transaction\(\[\.\.\.\]\)`\.$/ }],
+    },
+    {
+      name: 'Mongoose insertMany per item: one insertMany of every item\'s documents',
+      file: 'events.ts',
+      code: `import mongoose from 'mongoose';\nconst Event = mongoose.model('Event', new mongoose.Schema({ name: String }));\nexport async function record(groups: Array<{ events: object[] }>) {\n  for (const g of groups) {\n    await Event.insertMany(g.events);\n  }\n}\n`,
+      findings: [{ line: 5, message: /^(?!.*bulkWrite).*Insert them all with one `insertMany\(\[\.\.\.\]\)` of every item's documents\.$/ }],
+    },
+    {
+      name: 'a helper that deletes, called per item: the advice is a delete too',
+      file: 'jobs.ts',
+      workspace: { 'repo.ts': `${PRISMA}export async function removeComment(id: number) {\n  return prisma.comment.delete({ where: { id } });\n}\n` },
+      code: `import { removeComment } from './repo';\nexport async function purge(ids: number[]) {\n  for (const id of ids) {\n    await removeComment(id);\n  }\n}\n`,
+      findings: [{ line: 4, message: /^`removeComment` → `prisma\.comment\.delete` writes once per item of `ids` \(N\+1\)\. Make the helper take all the items and write them together\. Delete them all with one `deleteMany\(\{ where: \{ id: \{ in: ids \} \} \}\)`\.$/ }],
+    },
+  ],
+});

@@ -1,6 +1,7 @@
 /** Language-neutral part of n-plus-one: which queries in loops count, and what the message says. */
 import type { DetectContext } from '../../engine/rule';
 import type { ImportedCallFact, QueryFact } from '../../languages/facts';
+import { batchWriteAdvice } from './batch-writes';
 
 /**
  * A query per item: inside a loop over items, with arguments that depend on the item. Not one:
@@ -22,21 +23,6 @@ export function isPerItemQuery(q: QueryFact): boolean {
   if (q.orm === 'prisma' && /^findUnique/.test(q.operation) && q.loop.concurrent) return false;
   return true;
 }
-
-const BATCH_WRITE: Partial<Record<QueryFact['orm'], string>> = {
-  prisma: '`createMany`/`updateMany`',
-  typeorm: '`save([...])`/`insert([...])` with an array',
-  sequelize: '`bulkCreate`',
-  mongoose: '`insertMany`/`bulkWrite`',
-  'mikro-orm': 'one `flush()` after persisting all entities',
-  knex: '`insert([...])` with an array',
-  drizzle: '`insert(table).values([...])`',
-  kysely: '`insertInto(table).values([...])`',
-  django: '`bulk_create`/`bulk_update`',
-  sqlalchemy: '`session.add_all(...)` or one `insert()` with a list of rows',
-  sqlmodel: '`session.add_all(...)`',
-  peewee: '`insert_many`',
-};
 
 const BATCH_READ: Partial<Record<QueryFact['orm'], string>> = {
   prisma: '`findMany({ where: { id: { in: ids } } })`',
@@ -110,18 +96,18 @@ export function perItemMessage(q: QueryFact, relation?: { field: string; model: 
   const items = loop.iterable ? `\`${loop.iterable}\`` : 'the loop';
   if (q.via) {
     const chain = q.via.map((n) => `\`${n}\``).join(' → ');
-    const what = q.write ? 'writes' : 'runs a query';
-    if (!q.write && (COUNT.test(q.operation) || q.operation === 'aggregate')) {
+    if (q.write) return `${chain} writes once per item of ${items} (N+1). Make the helper take all the items and write them together. ${batchWriteAdvice(q.orm, q.operation)}.`;
+    if (COUNT.test(q.operation) || q.operation === 'aggregate') {
       const how = (COUNT.test(q.operation) ? BATCH_COUNT : BATCH_AGGREGATE)[q.orm] ?? 'one query grouped by the items\' key';
-      return `${chain} ${what} once per item of ${items} (N+1). Make the helper take all the items' keys and ${COUNT.test(q.operation) ? 'count' : 'aggregate'} them in one grouped query, e.g. ${how}, then look each item's result up in a map.`;
+      return `${chain} runs a query once per item of ${items} (N+1). Make the helper take all the items' keys and ${COUNT.test(q.operation) ? 'count' : 'aggregate'} them in one grouped query, e.g. ${how}, then look each item's result up in a map.`;
     }
-    return `${chain} ${what} once per item of ${items} (N+1). Make the helper take all the items' keys and load them with one query, e.g. ${(q.write ? BATCH_WRITE : BATCH_READ)[q.orm] ?? 'one query over all the keys'}.`;
+    return `${chain} runs a query once per item of ${items} (N+1). Make the helper take all the items' keys and load them with one query, e.g. ${BATCH_READ[q.orm] ?? 'one query over all the keys'}.`;
   }
   if (q.operation === 'commit') {
     return `\`${q.callee}\` commits once per item of ${items} (N+1 writes): a transaction and a round trip per row. Add them all, then commit once after the loop (a failure then rolls back the whole batch).`;
   }
   if (q.write) {
-    return `\`${q.callee}\` writes once per item of ${items} (N+1 writes): one round trip per row. Write them in one batch with ${BATCH_WRITE[q.orm] ?? 'a bulk insert/update'}.`;
+    return `\`${q.callee}\` writes once per item of ${items} (N+1 writes): one round trip per row. ${batchWriteAdvice(q.orm, q.operation)}.`;
   }
   const count = loop.bound
     ? `, up to ${loop.bound.count} from \`${loop.bound.source}\`: ${loop.bound.count + 1} queries where 2 would do`
