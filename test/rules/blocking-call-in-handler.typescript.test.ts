@@ -173,3 +173,51 @@ ruleTests('blocking-call-in-handler', {
     },
   ],
 });
+
+ruleTests('blocking-call-in-handler', {
+  valid: [],
+  invalid: [
+    {
+      name: 'execSync without an encoding returns a Buffer: the promisified exec is asked for one too (binary output stays intact)',
+      file: 'thumb.js',
+      code: `const { execSync } = require('child_process');\nconst express = require('express');\nconst app = express();\napp.get('/thumb', async (req, res) => {\n  const png = execSync('convert in.png -resize 64x64 png:-');\n  res.type('png').send(png);\n});\n`,
+      findings: [{ line: 5 }],
+      output: `const { execSync } = require('child_process');\nconst express = require('express');\nconst { exec } = require('child_process');\nconst { promisify } = require('util');\nconst app = express();\napp.get('/thumb', async (req, res) => {\n  const png = (await promisify(exec)('convert in.png -resize 64x64 png:-', { encoding: 'buffer' })).stdout;\n  res.type('png').send(png);\n});\n`,
+    },
+    {
+      name: 'execSync with options but no encoding: the encoding joins them, before a spread that may name one',
+      file: 'thumb.ts',
+      code: `import express from 'express';\nimport { execSync } from 'node:child_process';\nconst app = express();\napp.get('/thumb', async (req, res) => {\n  res.send(execSync('convert in.png png:-', { cwd: '/srv', ...limits }));\n});\n`,
+      findings: [{ line: 5 }],
+      output: `import express from 'express';\nimport { execSync, exec } from 'node:child_process';\nimport { promisify } from 'node:util';\nconst app = express();\napp.get('/thumb', async (req, res) => {\n  res.send((await promisify(exec)('convert in.png png:-', { encoding: 'buffer', cwd: '/srv', ...limits })).stdout);\n});\n`,
+    },
+    {
+      name: 'execSync with options in a variable: spread after the encoding',
+      file: 'thumb.ts',
+      code: `import express from 'express';\nimport { execSync } from 'node:child_process';\nconst app = express();\napp.get('/thumb', async (req, res) => {\n  res.send(execSync('convert in.png png:-', opts));\n});\n`,
+      findings: [{ line: 5 }],
+      output: `import express from 'express';\nimport { execSync, exec } from 'node:child_process';\nimport { promisify } from 'node:util';\nconst app = express();\napp.get('/thumb', async (req, res) => {\n  res.send((await promisify(exec)('convert in.png png:-', { encoding: 'buffer', ...opts })).stdout);\n});\n`,
+    },
+    {
+      name: 'execFileSync with an argument list: the options come third',
+      file: 'thumb.ts',
+      code: `import express from 'express';\nimport { execFileSync } from 'node:child_process';\nconst app = express();\napp.get('/thumb', async (req, res) => {\n  res.send(execFileSync('convert', ['in.png', 'png:-']));\n});\n`,
+      findings: [{ line: 5 }],
+      output: `import express from 'express';\nimport { execFileSync, execFile } from 'node:child_process';\nimport { promisify } from 'node:util';\nconst app = express();\napp.get('/thumb', async (req, res) => {\n  res.send((await promisify(execFile)('convert', ['in.png', 'png:-'], { encoding: 'buffer' })).stdout);\n});\n`,
+    },
+    {
+      name: 'execSync whose output nobody reads: no encoding to keep, no stdout to read',
+      file: 'jobs.ts',
+      code: `import express from 'express';\nimport { execSync } from 'node:child_process';\nconst app = express();\napp.post('/compress', async (req, res) => {\n  execSync('gzip out.csv');\n  res.sendStatus(204);\n});\n`,
+      findings: [{ line: 5 }],
+      output: `import express from 'express';\nimport { execSync, exec } from 'node:child_process';\nimport { promisify } from 'node:util';\nconst app = express();\napp.post('/compress', async (req, res) => {\n  await promisify(exec)('gzip out.csv');\n  res.sendStatus(204);\n});\n`,
+    },
+    {
+      name: 'execFileSync(file, x): arguments or options, which is not known here: advice only',
+      file: 'thumb.ts',
+      code: `import express from 'express';\nimport { execFileSync } from 'node:child_process';\nconst app = express();\napp.get('/thumb', async (req, res) => {\n  res.send(execFileSync('convert', argv));\n});\n`,
+      findings: [{ line: 5 }],
+      noFix: true,
+    },
+  ],
+});

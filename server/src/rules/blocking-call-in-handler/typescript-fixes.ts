@@ -45,6 +45,42 @@ function callee(b: TsBlockingCall, sf: ts.SourceFile): { text: string; edits: Ed
   return { text: `promisify(${form.method})`, edits: [...edits, ...ensureImport(sf, module, [form.method])] };
 }
 
+/** The call is a statement of its own: what it returns is not read. */
+function resultUnused(call: ts.CallExpression): boolean {
+  let use: ts.Node = call.parent;
+  while (ts.isParenthesizedExpression(use)) use = use.parent;
+  return ts.isExpressionStatement(use);
+}
+
+/**
+ * The arguments of `exec`/`execFile` for those of `execSync`/`execFileSync`. Without an `encoding`
+ * the sync forms return a Buffer and the async ones a UTF-8 string, which corrupts binary output (an
+ * image piped out of `convert`): `encoding: 'buffer'` keeps the Buffer. Before the options' other
+ * entries, so that a spread that names an encoding still wins, as it did. Undefined when it cannot
+ * tell which argument holds the options (`execFileSync(file, x)`: arguments or options).
+ */
+function childProcessArgs(call: ts.CallExpression, method: string): string[] | undefined {
+  const args = call.arguments.map((a) => a.getText());
+  // A result nobody reads has no encoding to keep.
+  if (resultUnused(call)) return args;
+  let at = 1;
+  if (method === 'execFile') {
+    const second = call.arguments[1];
+    if (second && !ts.isArrayLiteralExpression(second) && !ts.isObjectLiteralExpression(second) && call.arguments.length < 3) return undefined;
+    at = second && !ts.isObjectLiteralExpression(second) ? 2 : 1;
+  }
+  const options = call.arguments[at];
+  const buffer = "encoding: 'buffer'";
+  if (!options) return [...args, `{ ${buffer} }`];
+  if (ts.isObjectLiteralExpression(options)) {
+    if (options.properties.some((p) => !ts.isSpreadAssignment(p) && p.name?.getText().replace(/^['"]|['"]$/g, '') === 'encoding')) return args;
+    args[at] = options.properties.length ? `{ ${buffer}, ${options.getText().replace(/^\{\s*/, '')}` : `{ ${buffer} }`;
+    return args;
+  }
+  args[at] = `{ ${buffer}, ...${options.getText()} }`;
+  return args;
+}
+
 export function asyncFix(b: TsBlockingCall, sf: ts.SourceFile): Fix | undefined {
   if (!b.form || !b.module) return undefined;
   // `await` needs an async function right around the call: not a callback's, not a sync helper's.
@@ -52,9 +88,11 @@ export function asyncFix(b: TsBlockingCall, sf: ts.SourceFile): Fix | undefined 
   if (!isAsync(b.fn) && !b.isHandler) return undefined;
   const c = callee(b, sf);
   if (!c) return undefined;
-  const args = b.call.arguments.map((a) => a.getText()).join(', ');
+  const list = b.form.kind === 'promisify' && b.form.stdout ? childProcessArgs(b.call, b.form.method) : b.call.arguments.map((a) => a.getText());
+  if (!list) return undefined;
+  const args = list.join(', ');
   let replacement = `await ${c.text}(${args})`;
-  if (b.form.kind === 'promisify' && b.form.stdout) replacement = `(${replacement}).stdout`;
+  if (b.form.kind === 'promisify' && b.form.stdout && !resultUnused(b.call)) replacement = `(${replacement}).stdout`;
   else if (needsParens(b.call)) replacement = `(${replacement})`;
   const edits: Edit[] = [...c.edits, ...makeAsync(b.fn), { start: b.call.getStart(), end: b.call.getEnd(), newText: replacement }];
   const madeAsync = !isAsync(b.fn);
