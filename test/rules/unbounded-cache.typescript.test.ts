@@ -133,3 +133,53 @@ ruleTests('unbounded-cache', {
     },
   ],
 });
+
+ruleTests('unbounded-cache', {
+  valid: [
+    {
+      name: 'an object filled with ??= under a fixed key',
+      file: 'config.ts',
+      code: `const memo: Record<string, unknown> = {};\nexport async function config() {\n  memo['settings'] ??= await load('settings');\n  return memo['settings'];\n}\n`,
+      why: 'one constant key: the object holds one entry, whatever the traffic',
+    },
+    {
+      name: 'an object filled with ??= and evicted',
+      file: 'memo.ts',
+      code: `import express from 'express';\nconst app = express();\nconst memo: Record<string, unknown> = {};\napp.get('/x/:k', async (req, res) => {\n  memo[req.params.k] ??= await load(req.params.k);\n  res.json(memo[req.params.k]);\n});\napp.delete('/x/:k', (req, res) => {\n  delete memo[req.params.k];\n  res.sendStatus(204);\n});\n`,
+      why: 'entries are removed: not a store that only grows',
+    },
+    {
+      name: 'a store keyed by a fixed domain, filled with ||=',
+      file: 'dialects.ts',
+      code: `const byDialect: Record<string, Formatter> = {};\nexport function formatter(dialect: string) {\n  return (byDialect[dialect] ||= makeFormatter(dialect));\n}\n`,
+      why: 'a dialect is one of a few: the store stays small',
+    },
+  ],
+  invalid: [
+    {
+      name: 'an object filled with ??= from a request handler',
+      file: 'memo.ts',
+      code: `import express from 'express';\nconst app = express();\nconst memo: Record<string, unknown> = {};\napp.get('/x/:k', async (req, res) => {\n  memo[req.params.k] ??= await load(req.params.k);\n  res.json(memo[req.params.k]);\n});\n`,
+      findings: [{ line: 3, message: /`memo` is a module-level object that gains an entry per new key \(`memo\[req\.params\.k\] \?\?= await load\(req\.params\.k\)`, keyed by input\)/ }],
+    },
+    {
+      name: 'an object filled with ||= in a helper (the get-or-compute shape, no handler in sight)',
+      file: 'memo.ts',
+      code: `const results: Record<string, Result> = {};\nexport async function lookup(term: string) {\n  return (results[term] ||= await search(term));\n}\n`,
+      findings: [{ line: 1, message: /`results` is a module-level object/ }],
+    },
+    {
+      name: 'a singleton service field filled with ??=',
+      file: 'geo.service.ts',
+      code: `import { Injectable } from '@nestjs/common';\n@Injectable()\nexport class GeoService {\n  private byIp: Record<string, Geo> = {};\n  async lookup(ip: string) {\n    return (this.byIp[ip] ??= await geoip(ip));\n  }\n}\n`,
+      findings: [{ line: 4 }],
+    },
+    {
+      name: 'a Map filled with get(k) ?? (set(k, v), v)',
+      file: 'users.ts',
+      code: `const users = new Map<string, User>();\nexport async function user(id: string) {\n  return users.get(id) ?? (users.set(id, await load(id)), users.get(id)!);\n}\n`,
+      findings: [{ line: 1, message: /`users` is a module-level `Map`/ }],
+      output: `import { LRUCache } from 'lru-cache';\nconst users = new LRUCache<string, User>({ max: 1000 });\nexport async function user(id: string) {\n  return users.get(id) ?? (users.set(id, await load(id)), users.get(id)!);\n}\n`,
+    },
+  ],
+});

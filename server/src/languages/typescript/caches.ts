@@ -91,6 +91,8 @@ interface Usage {
   readers: Set<ts.Node>;
 }
 
+/** `??=` and `||=` write an entry that is missing (or falsy). */
+const FILL_OPERATORS = new Set([ts.SyntaxKind.QuestionQuestionEqualsToken, ts.SyntaxKind.BarBarEqualsToken]);
 const EVICTING_METHODS = /^(delete|clear|splice|shift|pop|length)$/;
 const ITERATING_METHODS = /^(forEach|keys|values|entries|map|filter|reduce|some|every|find)$/;
 
@@ -113,6 +115,10 @@ function recordUse(n: ts.Node, store: Store, u: Usage): void {
     if (ts.isDeleteExpression(p)) u.evicted = true;
     else if (ts.isBinaryExpression(p) && p.left === n && p.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
       if (fn && !isConstantKey(n.argumentExpression)) u.write ??= { node: p, key: n.argumentExpression, fn };
+    } else if (ts.isBinaryExpression(p) && p.left === n && FILL_OPERATORS.has(p.operatorToken.kind)) {
+      // `memo[k] ??= load(k)`: reads the entry and writes it when missing, the get-or-compute of a cache.
+      if (fn && !isConstantKey(n.argumentExpression)) u.write ??= { node: p, key: n.argumentExpression, fn };
+      if (fn) u.readers.add(fn);
     } else if (fn) u.readers.add(fn);
   } else if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && names(n.left, store) && inFunction(n)) {
     u.evicted = true; // reassigned: emptied on some schedule
