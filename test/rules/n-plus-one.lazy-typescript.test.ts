@@ -408,12 +408,12 @@ ruleTests('n-plus-one', {
       output: `import mongoose from 'mongoose';\n${MONGOOSE_HEAD}export async function list() {\n  const posts = await Post.find({ published: true }).populate('author').sort({ createdAt: -1 }).limit(20);\n  for (const post of posts) {\n    console.log(post.author);\n  }\n}\n`,
     },
     {
-      name: 'Mongoose: populate used as a value in a map callback',
+      name: 'Mongoose: populate used as a value in a map callback: the async function returns the items',
       file: 'posts.ts',
       workspace: MONGOOSE,
       code: `${MONGOOSE_HEAD}export async function list() {\n  const posts = await Post.find();\n  return Promise.all(posts.map((p) => p.populate({ path: 'tags', select: 'name' })));\n}\n`,
       findings: [{ line: 4, message: /queries `tags` \(Tag\)/ }],
-      output: `${MONGOOSE_HEAD}export async function list() {\n  const posts = await Post.find().populate({ path: 'tags', select: 'name' });\n  return Promise.all(posts.map((p) => p));\n}\n`,
+      output: `${MONGOOSE_HEAD}export async function list() {\n  const posts = await Post.find().populate({ path: 'tags', select: 'name' });\n  return posts;\n}\n`,
     },
   ],
 });
@@ -512,6 +512,44 @@ describe('n-plus-one lazy loads outside request paths', () => {
     }
     assert.deepEqual(lintText(engine, seed, 'jobs/posts.ts', undefined, ws).findings.map((f) => f.severity), ['warning']);
   });
+});
+
+ruleTests('n-plus-one', {
+  valid: [],
+  invalid: [
+    {
+      name: 'Mongoose: a Promise.all statement that only populated goes with the populate',
+      file: 'comments.ts',
+      workspace: MONGOOSE,
+      code: `${MONGOOSE_HEAD}export async function list() {\n  const posts = await Post.find();\n  await Promise.all(posts.map((p) => p.populate('author')));\n  return posts;\n}\n`,
+      findings: [{ line: 4 }],
+      output: `${MONGOOSE_HEAD}export async function list() {\n  const posts = await Post.find().populate('author');\n  return posts;\n}\n`,
+    },
+    {
+      name: 'Mongoose: an async callback whose block only populates, its result read',
+      file: 'comments.ts',
+      workspace: MONGOOSE,
+      code: `${MONGOOSE_HEAD}export async function list() {\n  const posts = await Post.find();\n  const populated = await Promise.all(posts.map(async (p) => {\n    return p.populate('author');\n  }));\n  return populated;\n}\n`,
+      findings: [{ line: 5 }],
+      output: `${MONGOOSE_HEAD}export async function list() {\n  const posts = await Post.find().populate('author');\n  const populated = posts;\n  return populated;\n}\n`,
+    },
+    {
+      name: 'Mongoose: a for-of without braces that only populated goes',
+      file: 'comments.ts',
+      workspace: MONGOOSE,
+      code: `${MONGOOSE_HEAD}export async function list() {\n  const posts = await Post.find();\n  for (const post of posts) await post.populate('author');\n  return posts;\n}\n`,
+      findings: [{ line: 4 }],
+      output: `${MONGOOSE_HEAD}export async function list() {\n  const posts = await Post.find().populate('author');\n  return posts;\n}\n`,
+    },
+    {
+      name: 'Mongoose: a callback that does more keeps its work, without the populate',
+      file: 'comments.ts',
+      workspace: MONGOOSE,
+      code: `${MONGOOSE_HEAD}export async function list() {\n  const posts = await Post.find();\n  await Promise.all(posts.map(async (p) => {\n    await p.populate('author');\n    await audit(p);\n  }));\n  return posts;\n}\n`,
+      findings: [{ line: 5 }],
+      output: `${MONGOOSE_HEAD}export async function list() {\n  const posts = await Post.find().populate('author');\n  await Promise.all(posts.map(async (p) => {\n    await audit(p);\n  }));\n  return posts;\n}\n`,
+    },
+  ],
 });
 
 fixtureTests('n-plus-one', 'test/rules/n-plus-one/fixtures', (f) => /\.(ts|js)$/.test(f));

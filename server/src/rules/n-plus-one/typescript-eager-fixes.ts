@@ -138,18 +138,75 @@ export function replaceRead(expr: ts.Expression, call: ts.Expression, replacemen
   return fine ? { start: expr.getStart(), end: expr.getEnd(), newText: replacement } : undefined;
 }
 
+/** Removes a statement of a block: its lines when it is alone on them, else it and the blanks after it. */
+function removeStatement(sf: ts.SourceFile, st: ts.Statement): Edit | undefined {
+  if (!ts.isBlock(st.parent) && !ts.isSourceFile(st.parent)) return undefined;
+  const lineStart = sf.getLineStarts()[sf.getLineAndCharacterOfPosition(st.getStart()).line];
+  const lineEnd = sf.text.indexOf('\n', st.getEnd());
+  const alone = !sf.text.slice(lineStart, st.getStart()).trim() && !sf.text.slice(st.getEnd(), lineEnd < 0 ? undefined : lineEnd).trim();
+  if (alone) return { start: lineStart, end: lineEnd < 0 ? sf.text.length : lineEnd + 1, newText: '' };
+  // Code or a comment shares the line: remove the statement and the blanks after it.
+  const after = /^[ \t]*/.exec(sf.text.slice(st.getEnd()))![0].length;
+  return { start: st.getStart(), end: st.getEnd() + after, newText: '' };
+}
+
 /** Removes `await post.populate('author');` (its whole line when alone on it), else reads the item. */
 export function dropStatementOrRead(sf: ts.SourceFile, expr: ts.Expression, call: ts.Expression, item: string): Edit | undefined {
   const st = expr.parent;
-  if (ts.isExpressionStatement(st)) {
-    const lineStart = sf.getLineStarts()[sf.getLineAndCharacterOfPosition(st.getStart()).line];
-    const lineEnd = sf.text.indexOf('\n', st.getEnd());
-    const alone = !sf.text.slice(lineStart, st.getStart()).trim() && !sf.text.slice(st.getEnd(), lineEnd < 0 ? undefined : lineEnd).trim();
-    if (!ts.isBlock(st.parent)) return undefined;
-    if (alone) return { start: lineStart, end: lineEnd < 0 ? sf.text.length : lineEnd + 1, newText: '' };
-    // Code or a comment shares the line: remove the statement and the blanks after it.
-    const after = /^[ \t]*/.exec(sf.text.slice(st.getEnd()))![0].length;
-    return { start: st.getStart(), end: st.getEnd() + after, newText: '' };
-  }
+  if (ts.isExpressionStatement(st)) return removeStatement(sf, st);
   return replaceRead(expr, call, item);
+}
+
+/**
+ * The function or loop whose only work is `expr`: `for (const p of posts) await p.populate(…);`,
+ * `(p) => p.populate(…)`, `async (p) => { await p.populate(…); }`.
+ */
+function soleWorkOf(expr: ts.Expression): ts.Node | undefined {
+  let n: ts.Node = expr;
+  while (ts.isParenthesizedExpression(n.parent)) n = n.parent;
+  const parent = n.parent;
+  if (ts.isArrowFunction(parent) && parent.body === n) return parent;
+  if (ts.isExpressionStatement(parent) && ts.isForOfStatement(parent.parent)) return parent.parent;
+  if (!ts.isExpressionStatement(parent) && !ts.isReturnStatement(parent)) return undefined;
+  const block = parent.parent;
+  if (!ts.isBlock(block) || block.statements.length !== 1) return undefined;
+  // A loop's `return` ends the function: the loop does more than populate.
+  return ts.isReturnStatement(parent) && ts.isForOfStatement(block.parent) ? undefined : block.parent;
+}
+
+/**
+ * Once the query populates, a loop that did nothing but populate each item does nothing: it goes
+ * (`for (const p of posts) await p.populate('author');`, `await Promise.all(posts.map((p) =>
+ * p.populate('author')));`), or, where the promise's value is used, the items take its place
+ * (`return Promise.all(posts.map(…))` in an async function returns `posts`). Undefined when the
+ * loop does more, or its place cannot take the items.
+ */
+export function dropPopulateLoop(sf: ts.SourceFile, expr: ts.Expression): Edit | undefined {
+  const work = soleWorkOf(expr);
+  if (!work) return undefined;
+  if (ts.isForOfStatement(work)) return removeStatement(sf, work);
+  if (!ts.isArrowFunction(work) && !ts.isFunctionExpression(work)) return undefined;
+  const map = work.parent;
+  if (!ts.isCallExpression(map) || map.arguments[0] !== work || !ts.isPropertyAccessExpression(map.expression) || map.expression.name.text !== 'map') return undefined;
+  const all = map.parent;
+  if (!ts.isCallExpression(all) || all.arguments[0] !== map || all.expression.getText() !== 'Promise.all') return undefined;
+  // The items stand in for the promise's value: a name, not a call that would run again.
+  const items = map.expression.expression;
+  if (!/^[\w$.]+$/.test(items.getText())) return undefined;
+  let outer: ts.Node = all;
+  while (ts.isParenthesizedExpression(outer.parent)) outer = outer.parent;
+  if (ts.isAwaitExpression(outer.parent)) {
+    const awaited = outer.parent;
+    if (ts.isExpressionStatement(awaited.parent)) return removeStatement(sf, awaited.parent);
+    return { start: awaited.getStart(), end: awaited.getEnd(), newText: items.getText() };
+  }
+  if (ts.isExpressionStatement(outer.parent)) return removeStatement(sf, outer.parent);
+  const fn = outer.parent && ts.isReturnStatement(outer.parent) ? enclosingFunctionOf(outer.parent) : undefined;
+  const isAsync = !!fn && !!ts.getModifiers(fn as ts.HasModifiers)?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
+  return isAsync ? { start: all.getStart(), end: all.getEnd(), newText: items.getText() } : undefined;
+}
+
+function enclosingFunctionOf(n: ts.Node): ts.Node | undefined {
+  for (let p = n.parent; p; p = p.parent) if (ts.isFunctionLike(p)) return p;
+  return undefined;
 }

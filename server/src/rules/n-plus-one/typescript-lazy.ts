@@ -15,7 +15,7 @@ import type { ItemsSource } from '../../languages/typescript/items-source';
 import type { TsLazyAccess } from '../../languages/typescript/lazy-access';
 import type { TsQueryFact } from '../../languages/typescript/queries';
 import { sequelizeGetter } from '../../languages/typescript/sequelize-models';
-import { addOption, dropStatementOrRead, mergeInto, mongoosePopulateEdit, prismaIncludeEdit, replaceRead, sequelizeIncludeEdit, typeormRelationsEdit } from './typescript-eager-fixes';
+import { addOption, dropPopulateLoop, dropStatementOrRead, mergeInto, mongoosePopulateEdit, prismaIncludeEdit, replaceRead, sequelizeIncludeEdit, typeormRelationsEdit } from './typescript-eager-fixes';
 
 /** The workspace's models and this file's own (a file linted alone still knows its entities). */
 class ModelsView {
@@ -188,7 +188,7 @@ function mongoosePopulate(a: TsLazyAccess, view: ModelsView, sf: ts.SourceFile):
   const args = a.call!.arguments.map((x) => x.getText()).join(', ');
   const target = rel ? ` (${rel.target})` : '';
   const message = `\`${a.item}.populate(${args})\` queries \`${a.name}\`${target} once per item of ${itemsText(a.loop)}: N+1 queries. Populate it on the query that loads them: \`.populate(${args})\`.`;
-  const fixes = a.source ? fixOf(`Populate ${a.name} on the query`, true, [mongoosePopulateEdit(a.source, args), dropStatementOrRead(sf, a.expr, a.call!, a.item)]) : [];
+  const fixes = a.source ? fixOf(`Populate ${a.name} on the query`, true, [mongoosePopulateEdit(a.source, args), dropPopulateLoop(sf, a.expr) ?? dropStatementOrRead(sf, a.expr, a.call!, a.item)]) : [];
   const callee = a.call!.expression;
   return { start: callee.getStart(), end: callee.getEnd(), message, fixes };
 }
