@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { manifestDependencies, mysqlOnly, workspaceManifests } from '../../server/src/engine/workspace-databases';
+import { WorkspaceModels } from '../../server/src/engine/workspace-models';
 import { casedColumn, drizzleCasingIn } from '../../server/src/languages/typescript/drizzle-casing';
 
 const workspaceDatabases = (root: string) => workspaceManifests(root).databases;
@@ -28,6 +29,22 @@ describe('workspace databases and job queues (from what the manifests name)', ()
     fs.writeFileSync(path.join(root, 'worker/requirements.txt'), '# tasks\npsycopg2-binary==2.9.9 ; python_version >= "3.8"\n');
     assert.deepEqual([...workspaceDatabases(root)].sort(), ['mysql', 'postgresql']);
     assert.equal(mysqlOnly(workspaceDatabases(root)), false);
+  });
+
+  it('keeps each package.json read with its folder, and the nearest above a file answers for it', () => {
+    fs.mkdirSync(path.join(root, 'api'));
+    fs.mkdirSync(path.join(root, 'node_modules/lru-cache'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'package.json'), JSON.stringify({ devDependencies: { 'lru-cache': '^11.0.0' } }));
+    fs.writeFileSync(path.join(root, 'api/package.json'), JSON.stringify({ dependencies: { express: '^4' } }));
+    fs.writeFileSync(path.join(root, 'node_modules/lru-cache/package.json'), JSON.stringify({ dependencies: {} }));
+    const models = new WorkspaceModels();
+    models.packages = workspaceManifests(root).packages;
+    assert.deepEqual(models.packages.map((p) => path.relative(root, p.dir)).sort(), ['', 'api']);
+    assert.equal(models.dependsOn(path.join(root, 'src/cache.ts'), 'lru-cache'), true);
+    assert.equal(models.dependsOn(path.join(root, 'api/src/cache.ts'), 'lru-cache'), false);
+    // `api-gateway` is not inside `api`.
+    assert.equal(models.dependsOn(path.join(root, 'api-gateway/cache.ts'), 'lru-cache'), true);
+    assert.equal(models.dependsOn(path.join(os.tmpdir(), 'elsewhere.ts'), 'lru-cache'), undefined);
   });
 
   it('knows nothing from no manifests or broken ones, and never throws', () => {

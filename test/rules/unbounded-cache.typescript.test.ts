@@ -1,3 +1,5 @@
+import * as assert from 'node:assert/strict';
+import { lintText, testEngine, workspaceFrom } from '../harness/engine';
 import { ruleTests } from '../harness/rule-tester';
 
 ruleTests('unbounded-cache', {
@@ -182,4 +184,28 @@ ruleTests('unbounded-cache', {
       output: `import { LRUCache } from 'lru-cache';\nconst users = new LRUCache<string, User>({ max: 1000 });\nexport async function user(id: string) {\n  return users.get(id) ?? (users.set(id, await load(id)), users.get(id)!);\n}\n`,
     },
   ],
+});
+
+describe('unbounded-cache: the LRUCache fix says it needs lru-cache only when the file\'s package.json lacks it', () => {
+  const code = `const users = new Map<string, User>();\nexport async function user(id: string) {\n  if (!users.has(id)) users.set(id, await load(id));\n  return users.get(id);\n}\n`;
+  const title = async (file: string, files: Record<string, string>) => {
+    const engine = await testEngine();
+    const found = lintText(engine, code, file, undefined, workspaceFrom(engine, files)).findings.filter((f) => f.ruleId === 'unbounded-cache');
+    assert.equal(found.length, 1);
+    return found[0].fixes[0].title;
+  };
+  it('a dependency of the package: no note', async () => {
+    assert.equal(await title('users.ts', { '../package.json': '{"dependencies":{"lru-cache":"^11.0.0"}}' }), 'Bound `users` with an LRUCache (max 1000)');
+  });
+  it('a package.json without it: the note', async () => {
+    assert.equal(await title('users.ts', { '../package.json': '{"dependencies":{"express":"^4"}}' }), 'Bound `users` with an LRUCache (max 1000) — needs the lru-cache package');
+  });
+  it('the nearest package.json decides: a service of a monorepo whose root has it, the service not', async () => {
+    const files = { '../package.json': '{"devDependencies":{"lru-cache":"^11.0.0"}}', 'api/package.json': '{"dependencies":{"express":"^4"}}' };
+    assert.equal(await title('api/users.ts', files), 'Bound `users` with an LRUCache (max 1000) — needs the lru-cache package');
+    assert.equal(await title('users.ts', files), 'Bound `users` with an LRUCache (max 1000)');
+  });
+  it('no package.json known: the note', async () => {
+    assert.equal(await title('users.ts', {}), 'Bound `users` with an LRUCache (max 1000) — needs the lru-cache package');
+  });
 });

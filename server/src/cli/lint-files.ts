@@ -231,7 +231,7 @@ export async function lintFiles(root: string, paths: readonly string[], options:
   const manifests = workspaceManifests(absRoot);
   const databases = [...manifests.databases].sort();
   const jobQueues = [...manifests.jobQueues].sort();
-  const init: LinterInit = { settings, only: options.only ? [...options.only].sort() : undefined, assetDir: options.assetDir, root: absRoot, databases, jobQueues, drizzleCasing: manifests.drizzleCasing };
+  const init: LinterInit = { settings, only: options.only ? [...options.only].sort() : undefined, assetDir: options.assetDir, root: absRoot, databases, jobQueues, drizzleCasing: manifests.drizzleCasing, packages: manifests.packages };
 
   // --fix writes files as it goes: always a fresh run on this thread.
   const cacheDir = options.fix ? false : options.cache ?? defaultCacheDir();

@@ -64,10 +64,18 @@ export function jobQueuesOf(dependencies: Iterable<string>): Set<JobQueue> {
   return out;
 }
 
+/** A package.json read: its folder and the packages it depends on. */
+export interface NpmPackage {
+  dir: string;
+  dependencies: string[];
+}
+
 /** What the workspace's manifests and drizzle.config say (nothing known: empty sets). Never throws. */
 export interface WorkspaceManifests {
   databases: Set<SqlDialect>;
   jobQueues: Set<JobQueue>;
+  /** Each package.json read, for a fix that needs a package: is it a dependency of the file's package? */
+  packages: NpmPackage[];
   /** The `casing` of a drizzle.config: how Drizzle names columns declared without a name. */
   drizzleCasing?: DrizzleCasing;
 }
@@ -75,11 +83,14 @@ export interface WorkspaceManifests {
 /** The databases, job queues and Drizzle casing of the workspace at `root`. Never throws. */
 export function workspaceManifests(root: string | undefined): WorkspaceManifests {
   const deps: string[] = [];
+  const packages: NpmPackage[] = [];
   let drizzleCasing: DrizzleCasing | undefined;
   const read = (dir: string) => {
     for (const m of MANIFESTS) {
       try {
-        deps.push(...manifestDependencies(m, fs.readFileSync(path.join(dir, m), 'utf8')));
+        const dependencies = manifestDependencies(m, fs.readFileSync(path.join(dir, m), 'utf8'));
+        deps.push(...dependencies);
+        if (m === 'package.json') packages.push({ dir, dependencies });
       } catch {
         // Not there, or not readable: nothing to learn from it.
       }
@@ -93,7 +104,7 @@ export function workspaceManifests(root: string | undefined): WorkspaceManifests
     }
   };
   if (root) readTree(root, read);
-  return { databases: databasesOf(deps), jobQueues: jobQueuesOf(deps), ...(drizzleCasing && { drizzleCasing }) };
+  return { databases: databasesOf(deps), jobQueues: jobQueuesOf(deps), packages, ...(drizzleCasing && { drizzleCasing }) };
 }
 
 /** `read` of the root and of each folder one down (a monorepo's services), never node_modules. */

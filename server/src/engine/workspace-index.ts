@@ -222,7 +222,7 @@ export class WorkspaceIndex {
     startWorkers?: (files: number) => IndexWorkers | undefined,
   ): Promise<boolean> {
     await this.engine.init();
-    ({ databases: this.models.databases, jobQueues: this.models.jobQueues, drizzleCasing: this.models.drizzleCasing } = workspaceManifests(root));
+    ({ databases: this.models.databases, jobQueues: this.models.jobQueues, drizzleCasing: this.models.drizzleCasing, packages: this.models.packages } = workspaceManifests(root));
     const found: string[] = [];
     for await (const f of discoverFiles(root, { schemas: true, filter: new FileFilter(root, settings), isCancelled, onError: (p, r) => this.log(`index: ${p}: ${r}`) })) {
       found.push(f);

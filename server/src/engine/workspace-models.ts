@@ -6,7 +6,7 @@
  */
 import type { ModelFact, OrmId, RelationFact, SqlDialect } from '../languages/facts';
 import type { DrizzleCasing } from '../languages/typescript/drizzle-tables';
-import type { JobQueue } from './workspace-databases';
+import type { JobQueue, NpmPackage } from './workspace-databases';
 
 /** A relation and the ORM of the model that declares it. */
 export interface ModelRelation extends RelationFact {
@@ -23,6 +23,8 @@ export class WorkspaceModels {
   jobQueues?: ReadonlySet<JobQueue>;
   /** The `casing` of the workspace's drizzle.config (workspace-databases.ts). */
   drizzleCasing?: DrizzleCasing;
+  /** The package.json files read (workspace-databases.ts); undefined: not known. */
+  packages?: readonly NpmPackage[];
   private readonly byFile = new Map<string, ModelFact[]>();
   private index?: Map<string, Map<string, ModelRelation[]>>;
 
@@ -134,6 +136,21 @@ export class WorkspaceModels {
       for (const m of models) if (m.orm === orm && m.name === model && m.fieldTypes?.[field]) return m.fieldTypes[field];
     }
     return undefined;
+  }
+
+  /**
+   * Whether the package `file` belongs to (the package.json nearest above it, of those read)
+   * depends on `name`; undefined when none is known.
+   */
+  dependsOn(file: string, name: string): boolean | undefined {
+    const norm = (p: string) => p.replace(/\\/g, '/').replace(/\/+$/, '');
+    const at = norm(file);
+    let nearest: NpmPackage | undefined;
+    for (const p of this.packages ?? []) {
+      const dir = norm(p.dir);
+      if (at.startsWith(`${dir}/`) && (!nearest || dir.length > norm(nearest.dir).length)) nearest = p;
+    }
+    return nearest ? nearest.dependencies.includes(name) : undefined;
   }
 
   /** Is `model` a model the workspace defines? */

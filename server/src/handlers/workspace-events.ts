@@ -38,10 +38,10 @@ export function registerWorkspaceEvents(ctx: ServerContext, refreshDiagnostics: 
         continue;
       }
       if (MANIFESTS.includes(path.basename(file)) || DRIZZLE_CONFIGS.includes(path.basename(file))) {
-        // The drivers and job queues the manifests name, and Drizzle's casing, decide advice and fixes (workspace-databases.ts).
+        // The drivers, job queues and packages the manifests name, and Drizzle's casing, decide advice and fixes (workspace-databases.ts).
         if (ctx.root) {
           const read = workspaceManifests(ctx.root);
-          Object.assign(ctx.index.models, { databases: read.databases, jobQueues: read.jobQueues, drizzleCasing: read.drizzleCasing });
+          Object.assign(ctx.index.models, { databases: read.databases, jobQueues: read.jobQueues, drizzleCasing: read.drizzleCasing, packages: read.packages });
         }
         ctx.analyzer.invalidateAll();
         refreshDiagnostics();

@@ -15,7 +15,7 @@ import { indexEntry, textHash, type IndexResult } from '../engine/workspace-inde
 import { SourceFile, languageOfPath } from '../engine/source-file';
 import { WorkspaceFunctions } from '../engine/workspace-functions';
 import { WorkspaceModels } from '../engine/workspace-models';
-import type { JobQueue } from '../engine/workspace-databases';
+import type { JobQueue, NpmPackage } from '../engine/workspace-databases';
 import type { DrizzleCasing } from '../languages/typescript/drizzle-tables';
 import { createAdapters } from '../languages';
 import type { EffectHelperFact, FileFacts, LanguageId, ModelFact, QueryHelperFact, SqlDialect } from '../languages/facts';
@@ -35,6 +35,8 @@ export interface LinterInit {
   /** The job queues they depend on (Celery), and the `casing` of drizzle.config, read the same way. */
   jobQueues?: JobQueue[];
   drizzleCasing?: DrizzleCasing;
+  /** The package.json files read, with their dependencies (a fix that needs a package says so only when it is missing). */
+  packages?: NpmPackage[];
 }
 
 export interface FileJob {
@@ -89,6 +91,7 @@ export class FileLinter {
     this.models.databases = new Set(init.databases ?? []);
     this.models.jobQueues = new Set(init.jobQueues ?? []);
     this.models.drizzleCasing = init.drizzleCasing;
+    this.models.packages = init.packages;
     // Helpers of an imported file are summarised on first use (one extra parse of that file).
     this.functions = new WorkspaceFunctions((file) => {
       const language = languageOfPath(file);

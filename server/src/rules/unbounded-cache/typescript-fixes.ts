@@ -11,7 +11,11 @@ import { addOption, ensureImport } from '../../languages/typescript/edits';
 const MAX_ENTRIES = 1000;
 const TTL_SECONDS = 3600;
 
-function lruFix(c: TsCacheFact, sf: ts.SourceFile): Fix | undefined {
+/**
+ * `installed`: whether the package the file belongs to depends on lru-cache (its nearest
+ * package.json); undefined when no package.json is known.
+ */
+function lruFix(c: TsCacheFact, sf: ts.SourceFile, installed: boolean | undefined): Fix | undefined {
   const init = c.init;
   if (!ts.isNewExpression(init)) return undefined;
   const typed = /\.[cm]?tsx?$/.test(sf.fileName);
@@ -24,16 +28,19 @@ function lruFix(c: TsCacheFact, sf: ts.SourceFile): Fix | undefined {
   edits.push({ start: init.getStart(), end: init.getEnd(), newText: `new LRUCache${generics}({ max: ${MAX_ENTRIES} })` });
   // Evicting entries is invisible to a get-or-compute cache; code that iterates the map sees fewer entries.
   const dependency = /from ['"]lru-cache['"]|require\(['"]lru-cache['"]\)/.test(sf.text);
+  // Only the file's own import says which lru-cache API it uses (`LRUCache` is v10's): a dependency
+  // alone spares the reader the package note, not the review an unsafe fix gets.
   return {
-    title: `Bound \`${c.name}\` with an LRUCache (max ${MAX_ENTRIES})${dependency ? '' : ' — needs the lru-cache package'}`,
+    title: `Bound \`${c.name}\` with an LRUCache (max ${MAX_ENTRIES})${dependency || installed ? '' : ' — needs the lru-cache package'}`,
     applicability: !c.iterated && dependency ? 'safe' : 'unsafe',
     edits,
   };
 }
 
-export function cacheFix(c: TsCacheFact, sf: ts.SourceFile): Fix {
+/** `lruInstalled`: whether the file's package depends on lru-cache (undefined: not known). */
+export function cacheFix(c: TsCacheFact, sf: ts.SourceFile, lruInstalled?: boolean): Fix {
   const guidance: Fix = { title: 'Bound the cache: an LRU with a maximum size, or a TTL', applicability: 'display-only', edits: [] };
-  if (c.kind === 'map') return lruFix(c, sf) ?? guidance;
+  if (c.kind === 'map') return lruFix(c, sf, lruInstalled) ?? guidance;
   if (c.kind === 'memoize' && ts.isCallExpression(c.init) && c.library === 'memoizee') {
     const edits = c.init.arguments.length >= 1 ? addOption(c.init, 1, `max: ${MAX_ENTRIES}`) : undefined;
     if (edits) return { title: `Bound the memoizer: \`max: ${MAX_ENTRIES}\``, applicability: 'unsafe', edits };
