@@ -34,7 +34,7 @@ describe('workspace databases and job queues (from what the manifests name)', ()
   it('keeps each package.json read with its folder, and the nearest above a file answers for it', () => {
     fs.mkdirSync(path.join(root, 'api'));
     fs.mkdirSync(path.join(root, 'node_modules/lru-cache'), { recursive: true });
-    fs.writeFileSync(path.join(root, 'package.json'), JSON.stringify({ devDependencies: { 'lru-cache': '^11.0.0' } }));
+    fs.writeFileSync(path.join(root, 'package.json'), JSON.stringify({ dependencies: { 'lru-cache': '^11.0.0' } }));
     fs.writeFileSync(path.join(root, 'api/package.json'), JSON.stringify({ dependencies: { express: '^4' } }));
     fs.writeFileSync(path.join(root, 'node_modules/lru-cache/package.json'), JSON.stringify({ dependencies: {} }));
     const models = new WorkspaceModels();
@@ -42,6 +42,11 @@ describe('workspace databases and job queues (from what the manifests name)', ()
     assert.deepEqual(models.packages.map((p) => path.relative(root, p.dir)).sort(), ['', 'api']);
     assert.equal(models.dependsOn(path.join(root, 'src/cache.ts'), 'lru-cache'), true);
     assert.equal(models.dependsOn(path.join(root, 'api/src/cache.ts'), 'lru-cache'), false);
+    // A dev dependency is not there in a production install.
+    fs.writeFileSync(path.join(root, 'api/package.json'), JSON.stringify({ devDependencies: { 'lru-cache': '^11.0.0' } }));
+    const dev = new WorkspaceModels();
+    dev.packages = workspaceManifests(root).packages;
+    assert.equal(dev.dependsOn(path.join(root, 'api/src/cache.ts'), 'lru-cache'), false);
     // `api-gateway` is not inside `api`.
     assert.equal(models.dependsOn(path.join(root, 'api-gateway/cache.ts'), 'lru-cache'), true);
     assert.equal(models.dependsOn(path.join(os.tmpdir(), 'elsewhere.ts'), 'lru-cache'), undefined);

@@ -56,7 +56,7 @@ export function workspaceFrom(engine: Engine, files: Record<string, string>): Wo
     workspace.models.jobQueues = jobQueuesOf(deps);
     workspace.models.packages = manifests
       .filter(([name]) => path.posix.basename(name) === 'package.json')
-      .map(([name, text]) => ({ dir: path.posix.dirname(path.posix.join('/project/src', name)), dependencies: manifestDependencies('package.json', text) }));
+      .map(([name, text]) => ({ dir: path.posix.dirname(path.posix.join('/project/src', name)), dependencies: manifestDependencies('package.json', text, true) }));
   }
   // drizzle.config's casing names Drizzle's unnamed columns (workspace-databases.ts).
   const drizzleConfig = Object.entries(files).find(([name]) => /(^|\/)drizzle\.config\.\w+$/.test(name));

@@ -542,6 +542,14 @@ ruleTests('n-plus-one', {
       output: `${MONGOOSE_HEAD}export async function list() {\n  const posts = await Post.find().populate('author');\n  return posts;\n}\n`,
     },
     {
+      name: 'Mongoose: the find in the header of the loop that only populates: reported, no fix (its two edits would overlap)',
+      file: 'comments.ts',
+      workspace: MONGOOSE,
+      code: `${MONGOOSE_HEAD}export async function list() {\n  for (const post of await Post.find()) await post.populate('author');\n}\n`,
+      findings: [{ line: 3 }],
+      noFix: true,
+    },
+    {
       name: 'Mongoose: a callback that does more keeps its work, without the populate',
       file: 'comments.ts',
       workspace: MONGOOSE,

@@ -5,9 +5,9 @@ const PRISMA = `import { PrismaClient } from '@prisma/client';\nconst prisma = n
 ruleTests('n-plus-one', {
   valid: [
     {
-      name: 'Map#set and Set#delete chains in a loop',
+      name: 'Map#set, Set#delete and hash update chains in a loop',
       file: 'a.ts',
-      code: `import knex from 'knex';\nexport function f(ids: number[], seen: Set<number>, m: Map<number, number>) {\n  for (const id of ids) {\n    m.set(id, 1).set(id + 1, 2);\n    seen.delete(id);\n    Object.values({ id }).values();\n  }\n}\n`,
+      code: `import { createHash } from 'node:crypto';\nimport knex from 'knex';\nexport function f(ids: number[], seen: Set<number>, m: Map<number, number>, files: { body: string }[]) {\n  for (const id of ids) {\n    m.set(id, 1).set(id + 1, 2);\n    seen.delete(id);\n    Object.values({ id }).values();\n  }\n  return files.map((f) => createHash('md5').update(f.body).digest('hex'));\n}\n`,
       why: 'collections share write methods with query builders; only a known builder chain is a query',
     },
     {
@@ -216,6 +216,13 @@ ruleTests('n-plus-one', {
       workspace: { 'src/reports.service.ts': `import { Injectable } from '@nestjs/common';\nimport { EntityManager } from '@mikro-orm/postgresql';\nimport * as nodemailer from 'nodemailer';\n\n@Injectable()\nexport class ReportsService {\n  private readonly transport = nodemailer.createTransport({});\n  constructor(private readonly em: EntityManager) {}\n\n  async countFor(userId: number) {\n    return this.em.count('Order', { user: userId });\n  }\n\n  async mail(to: string) {\n    await this.transport.sendMail({ to, subject: 'hi' });\n  }\n}\n` },
       code: `import { Controller, Get, Query } from '@nestjs/common';\nimport { ReportsService } from './reports.service';\n\n@Controller('reports')\nexport class ReportsController {\n  constructor(private readonly reports: ReportsService) {}\n\n  @Get()\n  async counts(@Query('ids') ids: string) {\n    const out = [];\n    for (const id of ids.split(',').map(Number)) out.push(await this.reports.countFor(id));\n    await this.reports.mail('ops@example.com');\n    return out;\n  }\n}\n`,
       findings: [{ line: 11, message: /`ReportsService\.countFor` → `this\.em\.count` runs a query once per item/ }],
+    },
+    {
+      name: 'NestJS: a service method that calls the class\'s own query method, called per item',
+      file: 'src/reports.controller.ts',
+      workspace: { 'src/reports.service.ts': `import { Injectable } from '@nestjs/common';\nimport { EntityManager } from '@mikro-orm/postgresql';\n\n@Injectable()\nexport class ReportsService {\n  constructor(private readonly em: EntityManager) {}\n\n  countFor(userId: number) {\n    return this.em.count('Order', { user: userId });\n  }\n\n  async summary(userId: number) {\n    return { orders: await this.countFor(userId) };\n  }\n}\n` },
+      code: `import { Controller, Get, Query } from '@nestjs/common';\nimport { ReportsService } from './reports.service';\n\n@Controller('reports')\nexport class ReportsController {\n  constructor(private readonly reports: ReportsService) {}\n\n  @Get()\n  async summaries(@Query('ids') ids: string) {\n    return Promise.all(ids.split(',').map((id) => this.reports.summary(Number(id))));\n  }\n}\n`,
+      findings: [{ line: 10, message: /`ReportsService\.summary` → `countFor` → `this\.em\.count` runs a query once per item/ }],
     },
     {
       name: 'a query helper imported from another file, called per item',

@@ -201,9 +201,12 @@ describe('unbounded-cache: the LRUCache fix says it needs lru-cache only when th
     assert.equal(await title('users.ts', { '../package.json': '{"dependencies":{"express":"^4"}}' }), 'Bound `users` with an LRUCache (max 1000) — needs the lru-cache package');
   });
   it('the nearest package.json decides: a service of a monorepo whose root has it, the service not', async () => {
-    const files = { '../package.json': '{"devDependencies":{"lru-cache":"^11.0.0"}}', 'api/package.json': '{"dependencies":{"express":"^4"}}' };
+    const files = { '../package.json': '{"dependencies":{"lru-cache":"^11.0.0"}}', 'api/package.json': '{"dependencies":{"express":"^4"}}' };
     assert.equal(await title('api/users.ts', files), 'Bound `users` with an LRUCache (max 1000) — needs the lru-cache package');
     assert.equal(await title('users.ts', files), 'Bound `users` with an LRUCache (max 1000)');
+  });
+  it('in devDependencies only: the note (a production install would lack it)', async () => {
+    assert.equal(await title('users.ts', { '../package.json': '{"devDependencies":{"lru-cache":"^11.0.0"}}' }), 'Bound `users` with an LRUCache (max 1000) — needs the lru-cache package');
   });
   it('no package.json known: the note', async () => {
     assert.equal(await title('users.ts', {}), 'Bound `users` with an LRUCache (max 1000) — needs the lru-cache package');

@@ -35,12 +35,18 @@ export const MANIFESTS = ['package.json', 'requirements.txt', 'requirements-dev.
 /** drizzle-kit's configs, read for their `casing`. */
 export const DRIZZLE_CONFIGS = ['drizzle.config.ts', 'drizzle.config.mts', 'drizzle.config.cts', 'drizzle.config.js', 'drizzle.config.mjs', 'drizzle.config.cjs', 'drizzle.config.json'];
 
-/** The package names a manifest depends on (lower-case). */
-export function manifestDependencies(name: string, text: string): string[] {
+/** package.json's dependencies that a production install has (not devDependencies, not peers). */
+const RUNTIME_DEPENDENCIES = ['dependencies', 'optionalDependencies'];
+
+/**
+ * The package names a manifest depends on (lower-case); `runtime`: of a package.json, only those a
+ * production install has (a fix's new import needs one of them).
+ */
+export function manifestDependencies(name: string, text: string, runtime = false): string[] {
   if (name === 'package.json') {
     try {
       const pkg = JSON.parse(text) as Record<string, unknown>;
-      return ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'].flatMap((k) => Object.keys((pkg[k] as object | undefined) ?? {}));
+      return (runtime ? RUNTIME_DEPENDENCIES : ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies']).flatMap((k) => Object.keys((pkg[k] as object | undefined) ?? {}));
     } catch {
       return [];
     }
@@ -64,7 +70,7 @@ export function jobQueuesOf(dependencies: Iterable<string>): Set<JobQueue> {
   return out;
 }
 
-/** A package.json read: its folder and the packages it depends on. */
+/** A package.json read: its folder and the packages a production install of it has. */
 export interface NpmPackage {
   dir: string;
   dependencies: string[];
@@ -88,9 +94,9 @@ export function workspaceManifests(root: string | undefined): WorkspaceManifests
   const read = (dir: string) => {
     for (const m of MANIFESTS) {
       try {
-        const dependencies = manifestDependencies(m, fs.readFileSync(path.join(dir, m), 'utf8'));
-        deps.push(...dependencies);
-        if (m === 'package.json') packages.push({ dir, dependencies });
+        const text = fs.readFileSync(path.join(dir, m), 'utf8');
+        deps.push(...manifestDependencies(m, text));
+        if (m === 'package.json') packages.push({ dir, dependencies: manifestDependencies(m, text, true) });
       } catch {
         // Not there, or not readable: nothing to learn from it.
       }

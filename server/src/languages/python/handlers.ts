@@ -7,7 +7,7 @@
  */
 import type { HandlerFact } from '../facts';
 import type { ModuleNames } from './imports';
-import { decoratorsOf, field, nodesOfTypes, walk, type Node } from './tree';
+import { decoratorsOf, enclosingClass, field, isModuleLevel, nodesOfTypes, walk, type Node } from './tree';
 
 export interface PyHandler {
   fn: Node;
@@ -50,16 +50,6 @@ function firstParam(fn: Node): string | undefined {
 
 function make(fn: Node, framework: string, route?: string): PyHandler {
   return { fn, fact: { start: fn.startIndex, end: fn.endIndex, framework, name: field(fn, 'name')?.text ?? 'view', route, async: isAsync(fn) } };
-}
-
-function enclosingClass(fn: Node): Node | undefined {
-  const p = fn.parent?.type === 'decorated_definition' ? fn.parent.parent : fn.parent;
-  return p?.type === 'block' && p.parent?.type === 'class_definition' ? p.parent : undefined;
-}
-
-function isModuleLevel(fn: Node): boolean {
-  const p = fn.parent?.type === 'decorated_definition' ? fn.parent.parent : fn.parent;
-  return p?.type === 'module';
 }
 
 export function findHandlers(root: Node, path: string, names: ModuleNames): PyHandler[] {

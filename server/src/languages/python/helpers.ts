@@ -7,7 +7,7 @@ import type { ImportedCallFact, QueryHelperFact } from '../facts';
 import { assignedBefore } from './item-access';
 import { enclosingLoop, usesItem } from './loops';
 import type { PyQueryFact } from './queries';
-import { enclosingFunction, field, nodesOfType, type Node } from './tree';
+import { enclosingClass, enclosingFunction, field, isModuleLevel, nodesOfType, type Node } from './tree';
 
 export interface PyHelpers {
   /** Calls in loops of this file's query helpers. */
@@ -27,11 +27,6 @@ function calledName(call: Node): string | undefined {
 
 function functionName(n: Node | undefined): string | undefined {
   return n ? field(n, 'name')?.text : undefined;
-}
-
-function isModuleLevel(fn: Node): boolean {
-  const p = fn.parent?.type === 'decorated_definition' ? fn.parent.parent : fn.parent;
-  return p?.type === 'module';
 }
 
 /** Modules of Python's standard library that loops call into most: never a project's helpers. */
@@ -84,13 +79,6 @@ export function importedNames(root: Node): Map<string, { module: string; name: s
   return out;
 }
 
-/** The class a method is defined in (decorated or not), if any. */
-function classOf(fn: Node): Node | undefined {
-  const def = fn.parent?.type === 'decorated_definition' ? fn.parent : fn;
-  const body = def.parent;
-  return body?.type === 'block' && body.parent?.type === 'class_definition' ? body.parent : undefined;
-}
-
 /** The class a local is an instance of: made from it in the function (`repo = PostRepo(session)`), or a parameter typed with it. */
 function instanceClass(id: Node): string | undefined {
   const value = assignedBefore(id);
@@ -137,7 +125,7 @@ export function pythonHelpers(root: Node, queries: readonly PyQueryFact[]): PyHe
   const methods = new Map<string, { chain: string[]; query: PyQueryFact; fn: Node }>();
   for (const [name, h] of helpers) {
     if (isModuleLevel(h.fn)) out.exported.push({ name, chain: h.chain, orm: h.query.orm, operation: h.query.operation, write: h.query.write });
-    const cls = classOf(h.fn);
+    const cls = enclosingClass(h.fn);
     const className = cls && field(cls, 'name')?.text;
     if (cls && className) {
       const key = `${className}.${name}`;

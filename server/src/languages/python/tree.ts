@@ -72,6 +72,18 @@ export function enclosingFunction(n: Node): Node | undefined {
   return undefined;
 }
 
+/** The class whose body defines `fn` (decorated or not), if any. */
+export function enclosingClass(fn: Node): Node | undefined {
+  const p = fn.parent?.type === 'decorated_definition' ? fn.parent.parent : fn.parent;
+  return p?.type === 'block' && p.parent?.type === 'class_definition' ? p.parent : undefined;
+}
+
+/** Whether `fn` (a function or class, decorated or not) is a statement of the module itself. */
+export function isModuleLevel(fn: Node): boolean {
+  const p = fn.parent?.type === 'decorated_definition' ? fn.parent.parent : fn.parent;
+  return p?.type === 'module';
+}
+
 export function decoratorsOf(fn: Node): Node[] {
   const parent = fn.parent;
   return parent?.type === 'decorated_definition' ? parent.namedChildren.filter((c): c is Node => !!c && c.type === 'decorator') : [];

@@ -6,7 +6,7 @@
  */
 import ts from 'typescript';
 import type { BlockingCallFact, EffectHelperFact, OutboundCallFact, RequestPathImportFact } from '../facts';
-import { exportedNames, functionName, injectedType, relativeImports } from './helpers';
+import { exportedNames, functionName, injectedType, isExportedName, ownerClassName, relativeImports } from './helpers';
 import type { FileImports } from './imports';
 import { requestPathOf, type HandlerReach } from './handlers';
 import { nodesOfKind } from './walk';
@@ -211,7 +211,7 @@ export interface TsEffects {
 
 /** The named class whose method `n` is in. */
 function ownerClass(n: ts.Node): string | undefined {
-  for (let p = n.parent; p; p = p.parent) if (ts.isFunctionLike(p)) return ts.isMethodDeclaration(p) && ts.isClassDeclaration(p.parent) ? p.parent.name?.text : undefined;
+  for (let p = n.parent; p; p = p.parent) if (ts.isFunctionLike(p)) return ownerClassName(p);
   return undefined;
 }
 
@@ -236,7 +236,10 @@ function effectSummaries(sf: ts.SourceFile, direct: Array<{ call: ts.CallExpress
   if (out.size === 0) return out;
   const calls: Array<{ call: ts.CallExpression; name: string }> = [];
   nodesOfKind(sf, ts.SyntaxKind.CallExpression).forEach((n) => {
-    if (ts.isCallExpression(n) && ts.isIdentifier(n.expression)) calls.push({ call: n, name: n.expression.text });
+    if (!ts.isCallExpression(n)) return;
+    if (ts.isIdentifier(n.expression)) calls.push({ call: n, name: n.expression.text });
+    // `this.send(…)` in another method of the class.
+    else if (ts.isPropertyAccessExpression(n.expression) && n.expression.expression.kind === ts.SyntaxKind.ThisKeyword) calls.push({ call: n, name: n.expression.name.text });
   });
   for (let round = 0; round < 3; round++) {
     let grew = false;
@@ -245,6 +248,8 @@ function effectSummaries(sf: ts.SourceFile, direct: Array<{ call: ts.CallExpress
       const outer = inner && enclosingNamed(call);
       if (inner && outer && !out.has(outer)) {
         out.set(outer, inner.map((e) => ({ ...e, name: outer, chain: [outer, ...e.chain] })));
+        const owner = ownerClass(call);
+        if (owner && !out.has(`${owner}.${outer}`)) out.set(`${owner}.${outer}`, inner.map((e) => ({ ...e, name: `${owner}.${outer}`, chain: [`${owner}.${outer}`, ...e.chain] })));
         grew = true;
       }
     }
@@ -281,6 +286,6 @@ export function blockingCalls(sf: ts.SourceFile, imports: FileImports, reach: Re
     else out.blocking.push({ ...base, kind: c.kind, instead: c.instead, call: n, fn: path.fn, isHandler: path.fn === handler.fn, module: c.module, form: c.kind === 'event-loop' ? c.form : undefined });
   });
   const exported = exportedNames(sf);
-  for (const [name, effects] of effectSummaries(sf, direct)) if (exported.has(name) || (name.includes('.') && exported.has(name.split('.')[0]))) out.helpers.push(...effects);
+  for (const [name, effects] of effectSummaries(sf, direct)) if (isExportedName(exported, name)) out.helpers.push(...effects);
   return out;
 }

@@ -33,6 +33,16 @@ function enclosingNamedFunction(node: ts.Node): { name: string; node: ts.Node } 
   return undefined;
 }
 
+/** The class a method is declared in, by name (`ReportsService` of its `countFor`). */
+export function ownerClassName(fn: ts.Node): string | undefined {
+  return ts.isMethodDeclaration(fn) && ts.isClassDeclaration(fn.parent) ? fn.parent.name?.text : undefined;
+}
+
+/** Whether a helper's name is exported: the function, or `Class.method` of an exported class. */
+export function isExportedName(names: ReadonlySet<string>, name: string): boolean {
+  return names.has(name) || (name.includes('.') && names.has(name.split('.')[0]));
+}
+
 /** The name a call targets, if it is a plain function or a method on `this`. */
 function calledName(call: ts.CallExpression): string | undefined {
   const e = call.expression;
@@ -49,7 +59,7 @@ export function queryHelpers(sf: ts.SourceFile, queries: readonly TsQueryFact[])
     if (fn && !helpers.has(fn.name)) helpers.set(fn.name, { chain: [fn.name, q.callee], query: q });
     // A method also by `Class.method`: other classes call it through an injected instance
     // (`this.reports.countFor(id)`, the NestJS way).
-    const owner = fn && ts.isMethodDeclaration(fn.node) && ts.isClassDeclaration(fn.node.parent) ? fn.node.parent.name?.text : undefined;
+    const owner = fn && ownerClassName(fn.node);
     if (fn && owner && !helpers.has(`${owner}.${fn.name}`)) helpers.set(`${owner}.${fn.name}`, { chain: [`${owner}.${fn.name}`, q.callee], query: q });
   }
   if (helpers.size === 0) return helpers;
@@ -68,6 +78,9 @@ export function queryHelpers(sf: ts.SourceFile, queries: readonly TsQueryFact[])
       const outer = inner && enclosingNamedFunction(call);
       if (inner && outer && !helpers.has(outer.name)) {
         helpers.set(outer.name, { chain: [outer.name, ...inner.chain], query: inner.query });
+        // A service method that calls the class's query method (`summary()` → `this.countFor()`).
+        const owner = ownerClassName(outer.node);
+        if (owner && !helpers.has(`${owner}.${outer.name}`)) helpers.set(`${owner}.${outer.name}`, { chain: [`${owner}.${outer.name}`, ...inner.chain], query: inner.query });
         grew = true;
       }
     }
@@ -126,8 +139,7 @@ export function exportedNames(sf: ts.SourceFile): Set<string> {
 export function exportedQueryHelpers(sf: ts.SourceFile, helpers: ReadonlyMap<string, { chain: string[]; query: TsQueryFact }>): QueryHelperFact[] {
   if (helpers.size === 0) return [];
   const names = exportedNames(sf);
-  // `Class.method` of an exported class.
-  return [...helpers].filter(([name]) => names.has(name) || (name.includes('.') && names.has(name.split('.')[0]))).map(([name, h]) => ({ name, chain: h.chain, orm: h.query.orm, operation: h.query.operation, write: h.query.write }));
+  return [...helpers].filter(([name]) => isExportedName(names, name)).map(([name, h]) => ({ name, chain: h.chain, orm: h.query.orm, operation: h.query.operation, write: h.query.write }));
 }
 
 /** Module specifiers of workspace files: relative, and aliases (`@/…`, `~/…`) tsconfig paths may resolve; not packages. */

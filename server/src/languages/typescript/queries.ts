@@ -57,10 +57,14 @@ const QUERY_CHAIN_METHODS = new Set([
   'select', 'selectAll', 'selectFrom', 'from', 'where', 'andWhere', 'orWhere', 'whereIn', 'orderBy', 'addOrderBy', 'sort',
   'limit', 'take', 'createQueryBuilder', 'leftJoin', 'innerJoin', 'leftJoinAndSelect', 'innerJoinAndSelect', 'find', 'table',
   'query', 'populate', 'lean', 'columns', 'distinct', 'groupBy',
-  // Writes: `insertInto(t).values(…)`, `insert(t).values(…)`, `knex(t).insert(…)`; a chain counts
-  // only when chainOrm() knows its builder (Map#set, Set#delete have none).
-  'insertInto', 'updateTable', 'deleteFrom', 'values', 'set', 'insert', 'update', 'del', 'returning',
 ]);
+
+/**
+ * Write methods: `insertInto(t).values(…)`, `insert(t).values(…)`, `knex(t).insert(…)`. A chain of
+ * these alone counts only for a builder named as such (Map#set, Set#delete, and
+ * `createHash('md5').update(x)`, a call with one string like Knex's `knex('t')`, are not).
+ */
+const WRITE_CHAIN_METHODS = new Set(['insertInto', 'updateTable', 'deleteFrom', 'values', 'set', 'insert', 'update', 'del', 'returning']);
 
 /** Source text for messages: one line, short. */
 function shortText(node: ts.Node): string {
@@ -268,6 +272,20 @@ function fromOptions(call: ts.CallExpression, imports: FileImports): TsQueryFact
   return fact;
 }
 
+/** `const k = knex(config)`, `const k = require('knex')(config)` at the top of the file. */
+function madeByKnex(name: string, sf: ts.SourceFile, imports: FileImports): boolean {
+  for (const st of sf.statements) {
+    if (!ts.isVariableStatement(st)) continue;
+    for (const d of st.declarationList.declarations) {
+      if (!ts.isIdentifier(d.name) || d.name.text !== name || !d.initializer || !ts.isCallExpression(d.initializer)) continue;
+      const f = d.initializer.expression;
+      if (ts.isIdentifier(f) && imports.names.get(f.text) === 'knex') return true;
+      if (ts.isCallExpression(f) && /^require\(\s*['"]knex['"]\s*\)$/.test(f.getText())) return true;
+    }
+  }
+  return false;
+}
+
 /** Is `call` the outermost call of its chain (`a.b().c()` → the `.c()` call)? */
 function isOutermost(call: ts.CallExpression): boolean {
   let n: ts.Node = call;
@@ -283,11 +301,17 @@ function fromChain(call: ts.CallExpression, imports: FileImports): TsQueryFact |
   const offsetCall0 = chain.find((c) => methodName(c) === 'offset' && c.arguments.length === 1);
   // A lone `rootQuery.offset(n)` counts when the receiver is named like a query builder.
   const loneOffset = chain.length === 1 && offsetCall0 && /(query|qb|builder)$/i.test(chainRoot(chain).getText());
-  if (!loneOffset && (chain.length < 2 || !chain.some((c) => QUERY_CHAIN_METHODS.has(methodName(c) ?? '')))) return undefined;
+  const reads = chain.some((c) => QUERY_CHAIN_METHODS.has(methodName(c) ?? ''));
+  const writes = !reads && chain.some((c) => WRITE_CHAIN_METHODS.has(methodName(c) ?? ''));
+  if (!loneOffset && (chain.length < 2 || (!reads && !writes))) return undefined;
   const offsetCall = chain.find((c) => CHAIN_OFFSET.has(methodName(c) ?? '') && c.arguments.length === 1 && ts.isPropertyAccessExpression(c.expression));
   // `.skip()`/`.offset()` is the sign of a paging query; without one, only unambiguous builders count.
   const resolved = chainOrm(chain, imports);
   if (!resolved) return undefined;
+  // Knex known by a table call alone (`x('t').update(…)`): only on a name a builder goes by (a file
+  // that imports Knex hashes with `createHash('md5').update(…)` too).
+  const builder = ts.isIdentifier(chain[0].expression) ? chain[0].expression.text : firstReceiver(chain) ?? '';
+  if (writes && resolved === 'knex' && imports.names.get(builder) !== 'knex' && !/^(knex|trx|db|tx|database)$/.test(builder) && !madeByKnex(builder, call.getSourceFile(), imports)) return undefined;
   const orm: OrmId = resolved === INFERRED_KNEX ? 'knex' : resolved;
   const fact: TsQueryFact = {
     orm, model: modelOfChain(chain, orm), inferred: resolved === INFERRED_KNEX,

@@ -6,6 +6,7 @@
  */
 import ts from 'typescript';
 import type { Edit } from '../../engine/finding';
+import { enclosingFunction, isAsync } from '../../languages/typescript/handlers';
 import type { ItemsSource } from '../../languages/typescript/items-source';
 import { findProperty, propertyValue } from '../../languages/typescript/ordering';
 
@@ -201,12 +202,6 @@ export function dropPopulateLoop(sf: ts.SourceFile, expr: ts.Expression): Edit |
     return { start: awaited.getStart(), end: awaited.getEnd(), newText: items.getText() };
   }
   if (ts.isExpressionStatement(outer.parent)) return removeStatement(sf, outer.parent);
-  const fn = outer.parent && ts.isReturnStatement(outer.parent) ? enclosingFunctionOf(outer.parent) : undefined;
-  const isAsync = !!fn && !!ts.getModifiers(fn as ts.HasModifiers)?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
-  return isAsync ? { start: all.getStart(), end: all.getEnd(), newText: items.getText() } : undefined;
-}
-
-function enclosingFunctionOf(n: ts.Node): ts.Node | undefined {
-  for (let p = n.parent; p; p = p.parent) if (ts.isFunctionLike(p)) return p;
-  return undefined;
+  const fn = outer.parent && ts.isReturnStatement(outer.parent) ? enclosingFunction(outer.parent) : undefined;
+  return fn && isAsync(fn) ? { start: all.getStart(), end: all.getEnd(), newText: items.getText() } : undefined;
 }

@@ -79,6 +79,10 @@ function itemsText(loop: { iterable?: string }): string {
 
 function fixOf(title: string, safe: boolean, edits: Array<Edit | undefined>): Fix[] {
   if (edits.some((e) => !e)) return [];
+  // One fix's edits apply together, at offsets of the text before any of them: an edit inside the
+  // range another removes (the query in the header of the loop the fix drops) would corrupt it.
+  const sorted = (edits as Edit[]).slice().sort((a, b) => a.start - b.start || a.end - b.end);
+  if (sorted.some((e, i) => i > 0 && e.start < sorted[i - 1].end)) return [];
   return [{ title, applicability: safe ? 'safe' : 'unsafe', edits: edits as Edit[] }];
 }
 

@@ -70,6 +70,8 @@ export function cursorFor(at: ts.Node, keys: readonly OrderKey[], requestObject:
   if (ts.isArrowFunction(fn) && params.length === 1 && params[0].getStart() === fn.getStart()) return undefined;
   const declared = new Set(params.map((p) => p.name.getText()));
   if (names.some((n) => declared.has(n))) return { values: names, given: names, edits: [] };
+  // Nothing may follow a rest parameter (`(...args)`).
+  if (params.some((p) => p.dotDotDotToken)) return undefined;
   const sep = params.length ? ', ' : '';
   // After the last parameter, not the list's end: that would follow a trailing comma (`b: string,\n)`).
   const end = params.length ? params[params.length - 1].end : params.end;
