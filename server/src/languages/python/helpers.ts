@@ -152,8 +152,8 @@ export function pythonHelpers(root: Node, queries: readonly PyQueryFact[]): PyHe
     const object = f?.type === 'attribute' ? field(f, 'object') : null;
     if (!f || object?.type !== 'identifier' || /^(self|cls)$/.test(object.text) || modules.has(object.text)) continue;
     const className = instanceClass(object);
-    if (!className) continue;
-    const method = field(f, 'attribute')!.text;
+    const method = field(f, 'attribute')?.text;
+    if (!className || !method) continue;
     const helper = methods.get(`${className}.${method}`);
     const from = helper ? undefined : imported.get(className);
     if (!helper && !from) continue;
