@@ -265,12 +265,13 @@ describe('e2e: VS Code (code-server) with the packaged extension', function () {
   });
 
   it('explains the query at the cursor from the command palette: inline result, hover, plan view', async function () {
-    // The first EXPLAIN builds the embedded database from the examples' schema (seconds).
+    // The first EXPLAIN starts the embedded database and loads the examples' schema and data: seconds
+    // on an idle machine, much longer on a loaded CI one.
     this.timeout(240_000);
     await workbench!.openFile(SQL_FILE);
     await workbench!.goTo(3, 1);
     await workbench!.runCommand('PerfLens: Explain Query');
-    const inline = await workbench!.waitForInlineText(/ on posts · [\d,]+ rows · [\d.,]+ ms/);
+    const inline = await workbench!.waitForInlineText(/ on posts · [\d,]+ rows · [\d.,]+ ms/, 180_000);
     assert.match(inline, /^(⚠ )?(Index|Seq|Bitmap)[\w ]* on posts · /);
     const plan = await workbench!.planViewText('Plan');
     assert.match(plan, /embedded PostgreSQL \(PGlite\)/);

@@ -235,15 +235,17 @@ export class Workbench {
    * The end-of-line texts decorations put in the active editor (VS Code draws them as CSS `::after`
    * content), once one matches `pattern`.
    */
-  async waitForInlineText(pattern: RegExp): Promise<string> {
+  async waitForInlineText(pattern: RegExp, timeoutMs = UI_TIMEOUT_MS): Promise<string> {
     let texts: string[] = [];
     await waitUntil(`inline text matching ${pattern}`, async () => {
       texts = await this.page.locator('.editor-group-container.active .monaco-editor .view-lines span').evaluateAll((els) =>
         els.map((e) => getComputedStyle(e, '::after').content).filter((c) => c && c !== 'none' && c !== 'normal' && c !== '""'),
       );
       return texts.some((t) => pattern.test(t));
-    }).catch((e: Error) => {
-      throw new Error(`${e.message}; inline texts: ${texts.join(' | ')}`);
+    }, timeoutMs).catch(async (e: Error) => {
+      // What the extension said instead (an error toast, a progress message) tells a slow start from a failure.
+      const toasts = await this.page.locator('.notifications-toasts .notification-toast').allInnerTexts().catch(() => []);
+      throw new Error(`${e.message}; inline texts: ${texts.join(' | ')}; notifications: ${toasts.map((t) => t.replace(/\s+/g, ' ')).join(' | ')}`);
     });
     return texts.find((t) => pattern.test(t))!.replace(/^"|"$/g, '');
   }
