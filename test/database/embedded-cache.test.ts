@@ -29,6 +29,10 @@ describe('database: the embedded database cache follows the schema', function ()
     const first = await ws.open();
     assert.equal(first.built, true);
     assert.equal(first.derived, undefined);
+    // The data loads without the foreign keys' checks: every key still names a parent.
+    assert.equal(await count(first, 'SELECT count(*)::int AS n FROM items i LEFT JOIN owners o ON o.id = i.owner_id WHERE o.id IS NULL'), '0');
+    // initdb's blank data directory is archived for the next database built.
+    assert.ok(fs.statSync(path.join(ws.cacheDir, 'blank-pgdata.tar.gz')).size > 0);
     const checksum = await count(first, 'SELECT sum(owner_id)::text || \'/\' || count(*)::text AS n FROM items');
     const before = await explainQuery(first.connector, 'SELECT * FROM items WHERE owner_id = 3', { analyze: true });
     assert.match(before.summary, /^Seq Scan on items/);
@@ -79,6 +83,16 @@ describe('database: the embedded database cache follows the schema', function ()
     assert.equal(db.derived, undefined);
     assert.equal(await count(db, 'SELECT count(*)::int AS n FROM items WHERE price IS NOT NULL'), '2000');
     assert.deepEqual(databases(), [a, b, 'db-00000000000000bb', `db-${db.schemaKey}`].sort());
+  });
+
+  it('a template that does not open (another PGlite wrote it, or a broken file) is replaced: initdb runs', async () => {
+    const template = path.join(ws.cacheDir, 'blank-pgdata.tar.gz');
+    fs.writeFileSync(template, 'not an archive');
+    ws.write('db/schema.sql', TABLES.replace('label text NOT NULL', 'label text NOT NULL, weight int'));
+    const db = await ws.open();
+    assert.equal(db.built, true);
+    assert.equal(await count(db, 'SELECT count(*)::int AS n FROM items'), '2000');
+    assert.ok(fs.statSync(template).size > 1000);
   });
 
   it('a new unique index is built anew: the generated rows may not satisfy it', async () => {

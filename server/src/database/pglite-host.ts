@@ -5,8 +5,10 @@
  * idle. Requests arrive over IPC and are answered in order.
  */
 import { PGlite } from '@electric-sql/pglite';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describeStatements } from './connector';
-import { HOST_DATA_DIR_ARG, type HostReply, type HostRequest } from './pglite-protocol';
+import { HOST_DATA_DIR_ARG, HOST_TEMPLATE_ARG, type HostReply, type HostRequest } from './pglite-protocol';
 
 function send(reply: HostReply): void {
   process.send?.(reply);
@@ -50,11 +52,44 @@ function closeOnce(db: PGlite): Promise<void> {
   return closing;
 }
 
+/**
+ * Opens the data directory. A new one is unpacked from the template when there is one: initdb in
+ * WASM, writing through Emscripten's file system, is most of a new database's start. A template
+ * that does not open (made by another PGlite: Postgres checks its control file's versions) is
+ * removed and initdb runs; after initdb, the blank directory is archived as the next template.
+ */
+async function openDatabase(dataDir: string, template: string | undefined): Promise<PGlite> {
+  const fresh = !fs.existsSync(path.join(dataDir, 'PG_VERSION'));
+  if (fresh && template && fs.existsSync(template)) {
+    try {
+      return await PGlite.create({ dataDir, loadDataDir: new Blob([fs.readFileSync(template)]) });
+    } catch (e) {
+      process.stderr.write(`the blank database template ${template} did not open (${(e as Error).message}); running initdb\n`);
+      fs.rmSync(template, { force: true });
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+  const db = await PGlite.create(dataDir);
+  if (fresh && template) {
+    try {
+      const archive = Buffer.from(await (await db.dumpDataDir('gzip')).arrayBuffer());
+      // Written whole, then renamed: another host never reads half an archive.
+      const partial = `${template}.${process.pid}.partial`;
+      fs.mkdirSync(path.dirname(template), { recursive: true });
+      fs.writeFileSync(partial, archive);
+      fs.renameSync(partial, template);
+    } catch (e) {
+      process.stderr.write(`could not write the blank database template ${template}: ${(e as Error).message}\n`);
+    }
+  }
+  return db;
+}
+
 async function main(): Promise<void> {
   const dataDir = process.argv[HOST_DATA_DIR_ARG];
   let db: PGlite;
   try {
-    db = await PGlite.create(dataDir);
+    db = await openDatabase(dataDir, process.argv[HOST_TEMPLATE_ARG]);
   } catch (e) {
     send({ type: 'failed', message: (e as Error).message });
     process.exit(1);

@@ -14,3 +14,5 @@ export type HostReply =
 
 /** argv[2] of the host: the data directory. */
 export const HOST_DATA_DIR_ARG = 2;
+/** argv[3], optional: a blank data directory's archive that a new data directory starts from, made when missing. */
+export const HOST_TEMPLATE_ARG = 3;
