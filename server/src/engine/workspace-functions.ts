@@ -61,8 +61,10 @@ export class WorkspaceFunctions {
 
   private loadOnce(candidate: string): void {
     this.consulted?.add(candidate);
-    if (this.tried.has(candidate) || !this.load || !fs.existsSync(candidate)) return;
+    if (this.tried.has(candidate) || !this.load) return;
+    // A candidate that does not exist is not looked for again: a CLI run's files do not appear mid-run.
     this.tried.add(candidate);
+    if (!fs.existsSync(candidate)) return;
     const facts = this.load(candidate);
     if (facts) this.keep(candidate, facts);
   }

@@ -82,11 +82,12 @@ interface Derived {
  * of thousands of queries quadratic (30,000 queries in one loop: minutes). Kept per body node (an
  * unchanged body keeps its node across edits); positions are read from the nodes when asked.
  */
-const derivedByBody = new WeakMap<Node, { variables: string; derived: Derived[] }>();
+type WithDerived = Node & { plDerived?: { variables: string; derived: Derived[] } };
 
 function derivedNames(loop: PyLoop): Derived[] {
   const variables = loop.fact.variables.join(',');
-  const known = derivedByBody.get(loop.body);
+  const body = loop.body as WithDerived;
+  const known = body.plDerived;
   if (known?.variables === variables) return known.derived;
   const names = new Set(loop.fact.variables);
   const derived: Derived[] = [];
@@ -101,7 +102,7 @@ function derivedNames(loop: PyLoop): Derived[] {
       }
     }
   });
-  derivedByBody.set(loop.body, { variables, derived });
+  body.plDerived = { variables, derived };
   return derived;
 }
 

@@ -97,8 +97,12 @@ export function decoratorsOf(fn: Node): Node[] {
  * module or of a class body is kept beside the statement too: typing re-uses the statements it did
  * not touch (reuse.ts), other methods of the class included, and their indexes with them.
  */
-const indexes = new WeakMap<Node, Preorder<Node, string>>();
-const statementIndexes = new WeakMap<Node, Preorder<Node, string>>();
+type Indexed = Node & {
+  /** The index of a root, or of a statement of an edited root (not in a WeakMap: see typescript/walk.ts). */
+  plIndex?: Preorder<Node, string>;
+  /** A root of an incremental re-parse (keepStatementIndexes). */
+  plEdited?: boolean;
+};
 
 const typeOf = (n: Node): string => n.type;
 
@@ -106,29 +110,22 @@ const eachNamedChild = (n: Node, visit: (child: Node) => void): void => {
   for (const k of n.namedChildren) if (k) visit(k);
 };
 
-function statementIndex(n: Node): Preorder<Node, string> | undefined {
+function statementIndex(n: Indexed): Preorder<Node, string> | undefined {
   const parent = n.parent;
   if (parent?.type !== 'module' && !(parent?.type === 'block' && parent.parent?.type === 'class_definition')) return undefined;
-  let part = statementIndexes.get(n);
-  if (!part) statementIndexes.set(n, (part = preorder(n, eachNamedChild, typeOf, statementIndex)));
-  return part;
+  return (n.plIndex ??= preorder<Node, string>(n, eachNamedChild, typeOf, statementIndex));
 }
-
-/** Roots of incremental re-parses: only an open document's statements are worth indexing apart. */
-const edited = new WeakSet<Node>();
 
 /**
  * The root of a re-parse: its index is made of (and keeps) one index per statement. A file parsed
  * once (a workspace scan) gets one index, without the cost of the parts.
  */
 export function keepStatementIndexes(root: Node): void {
-  edited.add(root);
+  (root as Indexed).plEdited = true;
 }
 
-function indexOf(root: Node): Preorder<Node, string> {
-  let index = indexes.get(root);
-  if (!index) indexes.set(root, (index = preorder(root, eachNamedChild, typeOf, edited.has(root) ? statementIndex : undefined)));
-  return index;
+function indexOf(root: Indexed): Preorder<Node, string> {
+  return (root.plIndex ??= preorder<Node, string>(root, eachNamedChild, typeOf, root.plEdited ? statementIndex : undefined));
 }
 
 /**

@@ -58,6 +58,9 @@ function skippedFacts(reason: string): TsFacts {
 /** TypeScript's parser recurses per bracket and overflows the stack past a few thousand levels. */
 const MAX_NESTING = 1000;
 
+/** A tree with the bound on its bracket nesting (nestingBound), kept on it (not in a WeakMap: see walk.ts). */
+type Nested = ts.SourceFile & { plNesting?: number };
+
 /** The deepest bracket nesting in `text`, counted roughly (strings and comments included): a guard, not a parse. */
 function bracketDepth(text: string): number {
   return bracketsIn(text, 0, text.length).maxDepth;
@@ -172,8 +175,6 @@ export class TypescriptAdapter implements LanguageAdapter<TsFacts> {
    * once they have its facts.
    */
   private readonly trees = new Map<string, ts.SourceFile>();
-  /** A bound on each tree's bracket nesting (nestingBound). */
-  private readonly nesting = new WeakMap<ts.SourceFile, number>();
 
   init(): Promise<void> {
     return Promise.resolve();
@@ -209,10 +210,10 @@ export class TypescriptAdapter implements LanguageAdapter<TsFacts> {
     if (looksMinified(text)) return skippedFacts('minified or bundled code');
     const old = this.trees.get(file.path);
     const diff = old && old.text !== text ? textDiff(old.text, text) : undefined;
-    const depth = nestingBound(old && { text: old.text, bound: this.nesting.get(old) }, text, diff);
+    const depth = nestingBound(old && { text: old.text, bound: (old as Nested).plNesting }, text, diff);
     if (depth > MAX_NESTING) return skippedFacts(`brackets nested ${depth} deep`);
     const sf = this.parse(file.path, text, old, diff);
-    this.nesting.set(sf, depth);
+    (sf as Nested).plNesting = depth;
     // parseDiagnostics is internal but stable; the public API needs a Program for the same list.
     const diagnostics = ((sf as unknown as { parseDiagnostics?: ts.Diagnostic[] }).parseDiagnostics ?? []);
     const problems: ParseProblem[] = diagnostics.map((d) => ({

@@ -103,11 +103,12 @@ interface Derived {
  * of thousands of queries quadratic. Kept per body node; positions are read from the nodes when
  * asked.
  */
-const derivedByBody = new WeakMap<ts.Node, { variables: string; derived: Derived[] }>();
+type WithDerived = ts.Node & { plDerived?: { variables: string; derived: Derived[] } };
 
 function derivedNames(loop: EnclosingLoop): Derived[] {
   const variables = loop.fact.variables.join(',');
-  const known = derivedByBody.get(loop.body);
+  const body = loop.body as WithDerived;
+  const known = body.plDerived;
   if (known?.variables === variables) return known.derived;
   const names = new Set(loop.fact.variables);
   const derived: Derived[] = [];
@@ -119,7 +120,7 @@ function derivedNames(loop: EnclosingLoop): Derived[] {
     }
     if (ts.isFunctionLike(n) && n !== loop.body) return false;
   });
-  derivedByBody.set(loop.body, { variables, derived });
+  body.plDerived = { variables, derived };
   return derived;
 }
 

@@ -10,7 +10,19 @@ import { preorder, select, walkPreorder, type Preorder } from '../preorder';
  */
 type Index = Preorder<ts.Node, ts.SyntaxKind>;
 
-const indexes = new WeakMap<ts.SourceFile, Index>();
+/**
+ * Kept as properties of the tree's own objects, not in WeakMaps: V8's young-generation collector
+ * keeps a WeakMap entry's key and value alive until the next full collection, so each file's tree
+ * (through its index, which lists every node) survived the collections of the files after it, was
+ * copied and promoted with them: a workspace scan spent half as long again in the collector as in
+ * parsing (measured: parse and index of the ORM corpus 3.0 s in a WeakMap, 1.6 s as a property).
+ */
+interface Indexed {
+  /** The index of a SourceFile, or of a top-level statement of an edited one. */
+  plIndex?: Index;
+  /** An open document's version (keepStatementIndexes). */
+  plEdited?: boolean;
+}
 
 /**
  * Also sets each child's parent: a tree from parseFile comes without them (the one walk made
@@ -40,12 +52,7 @@ export function parseFile(path: string, text: string, kind: ts.ScriptKind): ts.S
  * re-uses the statements the edit did not touch, whole, so typing re-indexes one statement instead
  * of the file.
  */
-const statementIndexes = new WeakMap<ts.Node, Index>();
-
 const kindOf = (n: ts.Node): ts.SyntaxKind => n.kind;
-
-/** Versions of an open document (incremental re-parses): only those are worth indexing per statement. */
-const edited = new WeakSet<ts.SourceFile>();
 
 /**
  * The SourceFile of an edit: its index is made of (and keeps) one index per top-level statement, so
@@ -53,23 +60,19 @@ const edited = new WeakSet<ts.SourceFile>();
  * index, without the cost of the parts.
  */
 export function keepStatementIndexes(sf: ts.SourceFile): void {
-  edited.add(sf);
+  (sf as ts.SourceFile & Indexed).plEdited = true;
 }
 
-function buildIndex(sf: ts.SourceFile): Index {
-  if (!edited.has(sf)) return preorder(sf, eachChild, kindOf);
-  return preorder(sf, eachChild, kindOf, (n) => {
+function buildIndex(sf: ts.SourceFile & Indexed): Index {
+  if (!sf.plEdited) return preorder(sf, eachChild, kindOf);
+  return preorder(sf, eachChild, kindOf, (n: ts.Node & Indexed) => {
     if (n.parent !== sf) return undefined;
-    let part = statementIndexes.get(n);
-    if (!part) statementIndexes.set(n, (part = preorder(n, eachChild, kindOf)));
-    return part;
+    return (n.plIndex ??= preorder(n, eachChild, kindOf));
   });
 }
 
-function indexOf(sf: ts.SourceFile): Index {
-  let index = indexes.get(sf);
-  if (!index) indexes.set(sf, (index = buildIndex(sf)));
-  return index;
+function indexOf(sf: ts.SourceFile & Indexed): Index {
+  return (sf.plIndex ??= buildIndex(sf));
 }
 
 /**
