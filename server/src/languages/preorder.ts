@@ -11,8 +11,8 @@ export interface Preorder<T, K = unknown> {
   ends: Int32Array;
   /** The parts `partOf` gave, by slot: kept statements whose index is not copied, only referred to. */
   parts: Map<number, Preorder<T, K>>;
-  /** The slots of the nodes of each key (a node kind or type), ascending: filled by the one walk. */
-  buckets: Map<K, number[]>;
+  /** The slots of the nodes of each key (a node kind or type), ascending: views of one array. */
+  buckets: Map<K, Int32Array>;
   /** The lists `select` made, by the keys asked for. */
   selections: Map<string, T[]>;
 }
@@ -21,46 +21,68 @@ export interface Preorder<T, K = unknown> {
  * `partOf` may give, for a node under the root, the index of its subtree made before (an adapter
  * keeps those for the statements an incremental re-parse re-uses): it takes one slot, so a re-index
  * after an edit costs the statements, not the nodes, of the parts it keeps.
+ *
+ * `sizeHint`: about how many nodes the walk will meet (TypeScript's node count, tree-sitter's
+ * descendant count). This runs over every node of every file, so it allocates nothing per node:
+ * the per-slot arrays are made once at that size (grown by doubling past it), and the buckets are
+ * one counting sort of the slots by key at the end instead of an array per key grown a push at a
+ * time (the walk was a quarter of a workspace scan's allocations, most of it arrays outgrown).
  */
 export function preorder<T, K>(
   root: T,
   forEachChild: (node: T, visit: (child: T) => void) => void,
   keyOf: (node: T) => K,
   partOf?: (node: T) => Preorder<T, K> | undefined,
+  sizeHint = 64,
 ): Preorder<T, K> {
-  const nodes: Array<T | null> = [];
+  let capacity = Math.max(16, Math.ceil(sizeHint) + 1);
+  let nodes: Array<T | null> = new Array<T | null>(capacity);
+  // Parent of each slot (-1: the root) and its key's id; numeric keys (TypeScript's SyntaxKind)
+  // are their own ids, others get one on first sight.
+  let parents: Int32Array = new Int32Array(capacity);
+  let ids: Int32Array = new Int32Array(capacity);
+  const idOf = new Map<K, number>();
+  const keyOfId: K[] = [];
+  // A tree's keys are all numbers (TypeScript's kinds) or all not (tree-sitter's type names).
+  const numeric = typeof keyOf(root) === 'number';
   const parts = new Map<number, Preorder<T, K>>();
-  // Buckets of numeric keys (TypeScript's SyntaxKind) in an array, of other keys in a map; the
-  // array's become the map's at the end (a lookup per node was a good share of the walk).
-  const byNumber: number[][] = [];
-  const buckets = new Map<K, number[]>();
-  // Parent of each slot by index (-1: the root); the stack holds a node and its parent's index.
-  // No allocation per node: this runs over every node of every file.
-  const parents: number[] = [];
   const stack: T[] = [root];
   const stackParents: number[] = [-1];
   const kids: T[] = [];
   let count = 0;
+  let size = 0;
   const collect = (c: T): void => {
     kids[count++] = c;
   };
   while (stack.length > 0) {
     const n = stack.pop()!;
-    const at = nodes.length;
     const parent = stackParents.pop()!;
-    parents.push(parent);
+    if (size === capacity) {
+      capacity *= 2;
+      nodes.length = capacity;
+      parents = grown(parents, capacity);
+      ids = grown(ids, capacity);
+    }
+    const at = size++;
+    parents[at] = parent;
     const part = parent >= 0 ? partOf?.(n) : undefined;
     if (part) {
-      nodes.push(null);
+      nodes[at] = null;
+      ids[at] = -1;
       parts.set(at, part);
       continue;
     }
-    nodes.push(n);
+    nodes[at] = n;
     const key = keyOf(n);
-    const bucket = typeof key === 'number' ? byNumber[key] : buckets.get(key);
-    if (bucket) bucket.push(at);
-    else if (typeof key === 'number') byNumber[key] = [at];
-    else buckets.set(key, [at]);
+    if (numeric) ids[at] = key as number;
+    else {
+      let id = idOf.get(key);
+      if (id === undefined) {
+        idOf.set(key, (id = keyOfId.length));
+        keyOfId.push(key);
+      }
+      ids[at] = id;
+    }
     count = 0;
     forEachChild(n, collect);
     for (let i = count - 1; i >= 0; i--) {
@@ -68,15 +90,39 @@ export function preorder<T, K>(
       stackParents.push(at);
     }
   }
-  for (let k = 0; k < byNumber.length; k++) if (byNumber[k]) buckets.set(k as K, byNumber[k]);
+  nodes.length = size;
+  const buckets = bucketsOf(ids, size, numeric ? undefined : keyOfId);
   // Subtree sizes in slots, children before parents (reverse order), then ends.
-  const ends = new Int32Array(nodes.length);
-  for (let i = nodes.length - 1; i >= 0; i--) {
+  const ends = new Int32Array(size);
+  for (let i = size - 1; i >= 0; i--) {
     ends[i] += 1;
     if (parents[i] >= 0) ends[parents[i]] += ends[i];
   }
-  for (let i = 0; i < ends.length; i++) ends[i] += i;
+  for (let i = 0; i < size; i++) ends[i] += i;
   return { nodes, ends, parts, buckets, selections: new Map() };
+}
+
+function grown(a: Int32Array, capacity: number): Int32Array {
+  const b = new Int32Array(capacity);
+  b.set(a);
+  return b;
+}
+
+/** The slots of each key id (-1: a part, in no bucket), ascending, as views of one array sorted by id. */
+function bucketsOf<K>(ids: Int32Array, size: number, keyOfId: K[] | undefined): Map<K, Int32Array> {
+  let maxId = -1;
+  for (let i = 0; i < size; i++) if (ids[i] > maxId) maxId = ids[i];
+  const starts = new Int32Array(maxId + 2);
+  for (let i = 0; i < size; i++) if (ids[i] >= 0) starts[ids[i] + 1]++;
+  for (let k = 0; k <= maxId; k++) starts[k + 1] += starts[k];
+  const slots = new Int32Array(starts[maxId + 1]);
+  const fill = starts.slice(0, maxId + 1);
+  for (let i = 0; i < size; i++) if (ids[i] >= 0) slots[fill[ids[i]]++] = i;
+  const buckets = new Map<K, Int32Array>();
+  for (let k = 0; k <= maxId; k++) {
+    if (starts[k + 1] > starts[k]) buckets.set((keyOfId ? keyOfId[k] : k) as K, slots.subarray(starts[k], starts[k + 1]));
+  }
+  return buckets;
 }
 
 /** Visits the nodes in order; `enter` returns false to skip a node's subtree. */
@@ -106,7 +152,7 @@ function selectAs<T, K>(index: Preorder<T, K>, keys: readonly K[], id: string): 
   let list = index.selections.get(id);
   if (list) return list;
   const { nodes, parts, buckets } = index;
-  const lists: number[][] = [];
+  const lists: Array<ArrayLike<number>> = [];
   for (const k of keys) {
     const b = buckets.get(k);
     if (b) lists.push(b);

@@ -110,10 +110,15 @@ const eachNamedChild = (n: Node, visit: (child: Node) => void): void => {
   for (const k of n.namedChildren) if (k) visit(k);
 };
 
+/** About how many named nodes a subtree has: tree-sitter counts the anonymous ones (punctuation, keywords) too. */
+function namedNodesHint(n: Node): number {
+  return n.descendantCount * 0.9;
+}
+
 function statementIndex(n: Indexed): Preorder<Node, string> | undefined {
   const parent = n.parent;
   if (parent?.type !== 'module' && !(parent?.type === 'block' && parent.parent?.type === 'class_definition')) return undefined;
-  return (n.plIndex ??= preorder<Node, string>(n, eachNamedChild, typeOf, statementIndex));
+  return (n.plIndex ??= preorder<Node, string>(n, eachNamedChild, typeOf, statementIndex, namedNodesHint(n)));
 }
 
 /**
@@ -125,7 +130,7 @@ export function keepStatementIndexes(root: Node): void {
 }
 
 function indexOf(root: Indexed): Preorder<Node, string> {
-  return (root.plIndex ??= preorder<Node, string>(root, eachNamedChild, typeOf, root.plEdited ? statementIndex : undefined));
+  return (root.plIndex ??= preorder<Node, string>(root, eachNamedChild, typeOf, root.plEdited ? statementIndex : undefined, root.plEdited ? 64 : namedNodesHint(root)));
 }
 
 /**

@@ -1,0 +1,1 @@
+const { PythonAdapter } = require('./out/server/src/languages/python/adapter.js');
