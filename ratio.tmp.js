@@ -1,1 +1,0 @@
-const { PythonAdapter } = require('./out/server/src/languages/python/adapter.js');
