@@ -102,13 +102,25 @@ function clashes(filter: ts.ObjectLiteralExpression, keys: readonly OrderKey[], 
   return filter.properties.some((p) => ts.isSpreadAssignment(p) || p.name?.getText().replace(/^['"]|['"]$/g, '') === added);
 }
 
+/**
+ * The test that the request has a cursor. The first page has none, and a condition against a
+ * missing value matches nothing (`id > NULL`) or fails (Sequelize, Knex reject an undefined
+ * value): every rewrite adds its condition only when this holds.
+ */
+function cursorGiven(cursor: Cursor): string {
+  return `${cursor.given[0]} != null`;
+}
+
 function optionsFix(q: TsQueryFact, keys: readonly OrderKey[], cursor: Cursor, sf: ts.SourceFile): Edit[] | undefined {
   const obj = q.options!;
   const orm = q.orm;
   const edits: Edit[] = [];
   // What takes the offset property's place: a new `where` and/or `order`, or nothing.
   const replacement: string[] = [];
+  const given = cursorGiven(cursor);
   const entries = conditionEntries(orm, keys, cursor.values);
+  // The condition's entries, spread into an object only when there is a cursor.
+  const spread = (inner: string): string => `...(${given} ? { ${inner} } : {})`;
   const where = propertyValue(findProperty(obj, 'where'));
   // MikroORM and Mongoose take the filter as an argument of its own.
   const filterArg = orm === 'mikro-orm' ? mikroFilter(q, obj) : orm === 'mongoose' && q.call.arguments[0] !== obj ? q.call.arguments[0] : undefined;
@@ -121,19 +133,20 @@ function optionsFix(q: TsQueryFact, keys: readonly OrderKey[], cursor: Cursor, s
       return `{ ${[...eqs, `${k.column}: ${cmp(k) === 'lt' ? 'LessThan' : 'MoreThan'}(${cursor.values[i]})`].join(', ')}${rest} }`;
     });
     const list = `[${branches.join(', ')}]`;
-    if (where) edits.push({ start: where.getStart(), end: where.getEnd(), newText: list });
-    else replacement.push(`where: ${list}`);
-  } else if (target && ts.isObjectLiteralExpression(target) && !clashes(target, keys, orm)) edits.push(addToObject(target, entries));
+    if (where) edits.push({ start: where.getStart(), end: where.getEnd(), newText: `${given} ? ${list} : ${where.getText()}` });
+    else replacement.push(spread(`where: ${list}`));
+  } else if (target && ts.isObjectLiteralExpression(target) && !clashes(target, keys, orm)) edits.push(addToObject(target, spread(entries)));
   else if (target && orm === 'typeorm') {
     // A TypeORM where object holds one condition per column: a second on the same one has no place.
     if (ts.isObjectLiteralExpression(target)) return undefined;
-    edits.push({ start: target.getStart(), end: target.getEnd(), newText: `{ ...${target.getText()}, ${entries} }` });
+    edits.push({ start: target.getStart(), end: target.getEnd(), newText: `{ ...${target.getText()}, ${spread(entries)} }` });
   } else if (target) {
     // The filter already has a condition on the same key (or an `$or`), or entries we cannot see (a
     // spread, a variable): both must hold, and neither may overwrite the other.
     const and = orm === 'sequelize' ? '[Op.and]' : '$and';
-    edits.push({ start: target.getStart(), end: target.getEnd(), newText: `{ ${and}: [${target.getText()}, { ${entries} }] }` });
-  } else replacement.push(`where: { ${entries} }`);
+    const text = target.getText();
+    edits.push({ start: target.getStart(), end: target.getEnd(), newText: `${given} ? { ${and}: [${text}, { ${entries} }] } : ${text}` });
+  } else replacement.push(spread(`where: { ${entries} }`));
   const tie = keys[keys.length - 1];
   if (keys.length > q.pagination!.orderBy.length) {
     const value = propertyValue(findProperty(obj, 'orderBy', 'order', 'sort'));
@@ -163,23 +176,28 @@ function chainFix(q: TsQueryFact, keys: readonly OrderKey[], cursor: Cursor, sf:
   const tie = keys[keys.length - 1];
   const edits: Edit[] = [];
   const qb = q.chain!.find((c) => ts.isPropertyAccessExpression(c.expression) && c.expression.name.text === 'createQueryBuilder');
+  // Each builder adds the condition only when the request has a cursor (cursorGiven), its own way.
+  const given = cursorGiven(cursor);
   switch (orm) {
-    case 'knex':
-      where = keys.length === 1
-        ? `.where('${col(keys[0])}', '${sqlOp(keys[0])}', ${v[0]})`
-        : `.where((qb) => qb.where('${col(keys[0])}', '${sqlOp(keys[0])}', ${v[0]}).orWhere((q) => q.where('${col(keys[0])}', ${v[0]}).andWhere('${col(keys[1])}', '${sqlOp(keys[1])}', ${v[1]})))`;
+    case 'knex': {
+      const call = keys.length === 1
+        ? `where('${col(keys[0])}', '${sqlOp(keys[0])}', ${v[0]})`
+        : `where((qb) => qb.where('${col(keys[0])}', '${sqlOp(keys[0])}', ${v[0]}).orWhere((q) => q.where('${col(keys[0])}', ${v[0]}).andWhere('${col(keys[1])}', '${sqlOp(keys[1])}', ${v[1]})))`;
+      where = `.modify((query) => { if (${given}) query.${call}; })`;
       tieOrder = `.orderBy('${col(tie)}', '${tie.direction}')`;
       if (keys.length > 2) return undefined;
       break;
-    case 'kysely':
-      where = keys.length === 1
-        ? `.where('${col(keys[0])}', '${sqlOp(keys[0])}', ${v[0]})`
-        : `.where((eb) => eb.or([eb('${col(keys[0])}', '${sqlOp(keys[0])}', ${v[0]}), eb.and([eb('${col(keys[0])}', '=', ${v[0]}), eb('${col(keys[1])}', '${sqlOp(keys[1])}', ${v[1]})])]))`;
+    }
+    case 'kysely': {
+      const call = keys.length === 1
+        ? `where('${col(keys[0])}', '${sqlOp(keys[0])}', ${v[0]})`
+        : `where((eb) => eb.or([eb('${col(keys[0])}', '${sqlOp(keys[0])}', ${v[0]}), eb.and([eb('${col(keys[0])}', '=', ${v[0]}), eb('${col(keys[1])}', '${sqlOp(keys[1])}', ${v[1]})])]))`;
+      where = `.$if(${given}, (qb) => qb.${call})`;
       tieOrder = `.orderBy('${col(tie)}', '${tie.direction}')`;
       if (keys.length > 2) return undefined;
       break;
-    case 'typeorm':
-    case 'mikro-orm': {
+    }
+    case 'typeorm': {
       const alias = qb?.arguments[0] && ts.isStringLiteralLike(qb.arguments[0]) ? `${qb.arguments[0].text}.` : '';
       const names = keys.map((_, i) => cursorName(keys, i));
       const p = (i: number) => `:${names[i]}`;
@@ -187,12 +205,19 @@ function chainFix(q: TsQueryFact, keys: readonly OrderKey[], cursor: Cursor, sf:
         ? `${alias}${col(keys[0])} ${sqlOp(keys[0])} ${p(0)}`
         : `(${alias}${col(keys[0])} ${sqlOp(keys[0])} ${p(0)} OR (${alias}${col(keys[0])} = ${p(0)} AND ${alias}${col(keys[1])} ${sqlOp(keys[1])} ${p(1)}))`;
       if (keys.length > 2) return undefined;
-      where = `.andWhere('${cond}', { ${names.map((n, i) => `${n}: ${v[i]}`).join(', ')} })`;
+      // Without a cursor the condition is one that always holds; the unused parameters are ignored.
+      where = `.andWhere(${given} ? '${cond}' : '1 = 1', { ${names.map((n, i) => `${n}: ${v[i]}`).join(', ')} })`;
       tieOrder = `.addOrderBy('${alias}${col(tie)}', '${tie.direction.toUpperCase()}')`;
       break;
     }
+    case 'mikro-orm': {
+      // MikroORM's QueryBuilder takes the filter objects of em.find (its raw conditions use `?`, not names).
+      where = `.andWhere(${given} ? { ${conditionEntries('mikro-orm', keys, v)} } : {})`;
+      tieOrder = `.orderBy({ ${col(tie)}: '${tie.direction}' })`;
+      break;
+    }
     case 'mongoose':
-      where = `.where({ ${conditionEntries('mongoose', keys, v)} })`;
+      where = `.where(${given} ? { ${conditionEntries('mongoose', keys, v)} } : {})`;
       tieOrder = `.sort({ ${col(tie)}: ${dirText('mongoose', tie)} })`;
       break;
     case 'drizzle': {
@@ -200,9 +225,10 @@ function chainFix(q: TsQueryFact, keys: readonly OrderKey[], cursor: Cursor, sf:
       const table = from?.arguments[0]?.getText();
       if (!table || keys.length > 2) return undefined;
       const c = (k: OrderKey) => `${table}.${col(k)}`;
+      // Drizzle leaves out an undefined condition, in where() and in and().
       const cond = keys.length === 1
-        ? `${cmp(keys[0])}(${c(keys[0])}, ${v[0]})`
-        : `or(${cmp(keys[0])}(${c(keys[0])}, ${v[0]}), and(eq(${c(keys[0])}, ${v[0]}), ${cmp(keys[1])}(${c(keys[1])}, ${v[1]})))`;
+        ? `${given} ? ${cmp(keys[0])}(${c(keys[0])}, ${v[0]}) : undefined`
+        : `${given} ? or(${cmp(keys[0])}(${c(keys[0])}, ${v[0]}), and(eq(${c(keys[0])}, ${v[0]}), ${cmp(keys[1])}(${c(keys[1])}, ${v[1]}))) : undefined`;
       const names = new Set<string>(keys.map(cmp));
       if (keys.length > 1) ['or', 'and', 'eq'].forEach((n) => names.add(n));
       // Drizzle allows one .where(): combine with the existing condition.
@@ -229,9 +255,11 @@ function chainFix(q: TsQueryFact, keys: readonly OrderKey[], cursor: Cursor, sf:
   let replacement = where;
   if (keys.length > q.pagination!.orderBy.length && tieOrder) {
     const order = lastCall(q, /^(orderBy|addOrderBy|sort)$/);
-    if (order && orm === 'mongoose' && order.arguments[0] && ts.isObjectLiteralExpression(order.arguments[0])) {
-      edits.push(appendTo(order.arguments[0], `${col(tie)}: ${dirText('mongoose', tie)}`));
-    } else if (order && order.getEnd() !== offsetSpan.start) {
+    const objectOrder = (orm === 'mongoose' || orm === 'mikro-orm') && order?.arguments[0] && ts.isObjectLiteralExpression(order.arguments[0]) ? order.arguments[0] : undefined;
+    if (objectOrder) edits.push(appendTo(objectOrder, `${col(tie)}: ${dirText(orm, tie)}`));
+    // A second orderBy() of MikroORM's builder may replace the first: only its object takes the key.
+    else if (order && orm === 'mikro-orm') return undefined;
+    else if (order && order.getEnd() !== offsetSpan.start) {
       edits.push({ start: order.getEnd(), end: order.getEnd(), newText: tieOrder });
     } else replacement = (order ? tieOrder : '') + replacement + (order ? '' : tieOrder);
   }
