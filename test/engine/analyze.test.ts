@@ -63,6 +63,15 @@ describe('Engine', () => {
     assert.equal(engine.analyze(file, mergeSettings({ nonRequestPathSeverity: 'off' })).findings.length, 0);
   });
 
+  it('lowers them in scripts: a bin/ folder, and a file that starts with a shebang wherever it is', () => {
+    const engine = new Engine([found], { typescript: adapter }, () => {});
+    assert.equal(engine.analyze(new SourceFile('/w/bin/backfill.ts', 'typescript', 'x'), mergeSettings()).findings[0].severity, 'hint');
+    assert.equal(engine.analyze(new SourceFile('/w/src/backfill.ts', 'typescript', '#!/usr/bin/env node\nx'), mergeSettings()).findings[0].severity, 'hint');
+    assert.equal(engine.analyze(new SourceFile('/w/src/routes.ts', 'typescript', 'x'), mergeSettings()).findings[0].severity, found.meta.defaultSeverity);
+    // A folder whose name only contains "bin" is no bin/.
+    assert.equal(engine.analyze(new SourceFile('/w/src/binary/routes.ts', 'typescript', 'x'), mergeSettings()).findings[0].severity, found.meta.defaultSeverity);
+  });
+
   it('a schema rule keeps its severity in migrations, where schemas are written', () => {
     const schemaRule: Rule = { ...found, meta: { ...found.meta, schema: true } };
     const engine = new Engine([schemaRule], { typescript: adapter }, () => {});

@@ -95,7 +95,7 @@ export class Engine {
       this.log(`${file.path}: not analysed (${facts.skipped})`);
       return { findings: [], facts };
     }
-    const nonRequest = isNonRequestPath(file.path);
+    const nonRequest = isNonRequestPath(file.path, file.text);
     const findings: Finding[] = [];
     for (const rule of this.rules) {
       const id = rule.meta.id;

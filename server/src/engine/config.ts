@@ -76,11 +76,15 @@ export class FileFilter {
   }
 }
 
-/** Files that are not request paths: tests, migrations, seeds, fixtures. */
-const NON_REQUEST_PATH = /(^|\/)(tests?|__tests__|spec|migrations|seeds?|fixtures|scripts|management)(\/|$)|(\.|_)(test|spec)\.[a-z]+$|(^|\/)test_[^/]+\.py$|(^|\/)(seed|conftest)\.[a-z]+$/;
+/** Files that are not request paths: tests, migrations, seeds, fixtures, scripts and command-line tools. */
+const NON_REQUEST_PATH = /(^|\/)(tests?|__tests__|spec|migrations|seeds?|fixtures|scripts|management|bin)(\/|$)|(\.|_)(test|spec)\.[a-z]+$|(^|\/)test_[^/]+\.py$|(^|\/)(seed|conftest)\.[a-z]+$/;
 
-export function isNonRequestPath(file: string): boolean {
-  return NON_REQUEST_PATH.test(file.split(path.sep).join('/'));
+/**
+ * `text`, when given: a file that starts with a shebang (`#!/usr/bin/env node`, `#!/usr/bin/env
+ * python3`) is a program run from a shell, wherever it lives: a script, not a request path.
+ */
+export function isNonRequestPath(file: string, text?: string): boolean {
+  return NON_REQUEST_PATH.test(file.split(path.sep).join('/')) || (text !== undefined && text.startsWith('#!'));
 }
 
 export function severityFor(settings: PerflensSettings, ruleId: string, fallback: RuleSeverity): RuleSeverity {
