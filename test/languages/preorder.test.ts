@@ -47,9 +47,9 @@ function plain(root: T): { order: T[]; ends: number[] } {
 }
 
 describe('preorder index', () => {
-  for (const [size, hint] of [[1, 64], [300, 10], [300, 300], [2000, 5000], [5000, 1]] as const) {
+  for (const [size, hint] of [[1, 64], [300, 10], [300, 300], [2000, 5000], [5000, 1], [100, 12.5], [100, NaN]] as const) {
     it(`${size} nodes, a size hint of ${hint}: the order, the subtree ends and each key's nodes`, () => {
-      const root = tree(size, size + hint);
+      const root = tree(size, size + (Number.isNaN(hint) ? 1 : Math.round(hint)));
       const expected = plain(root);
       for (const keyOf of [(n: T): number => n.key, (n: T): string => `k${n.key}`]) {
         const index = preorder<T, number | string>(root, eachKid, keyOf, undefined, hint);

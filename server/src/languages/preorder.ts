@@ -35,7 +35,7 @@ export function preorder<T, K>(
   partOf?: (node: T) => Preorder<T, K> | undefined,
   sizeHint = 64,
 ): Preorder<T, K> {
-  let capacity = Math.max(16, Math.ceil(sizeHint) + 1);
+  let capacity = Number.isFinite(sizeHint) ? Math.max(16, Math.ceil(sizeHint) + 1) : 64;
   let nodes: Array<T | null> = new Array<T | null>(capacity);
   // Parent of each slot (-1: the root) and its key's id; numeric keys (TypeScript's SyntaxKind)
   // are their own ids, others get one on first sight.

@@ -115,10 +115,20 @@ function namedNodesHint(n: Node): number {
   return n.descendantCount * 0.9;
 }
 
+/**
+ * The same for a statement of an edited module. A class's statements are parts of its index, one
+ * slot each, so its own index is small: sized from the whole class, each edit inside a class of a
+ * few thousand lines would allocate arrays for all of its nodes.
+ */
+function statementHint(n: Node): number {
+  const definition = n.type === 'decorated_definition' ? n.childForFieldName('definition') : n;
+  return definition?.type === 'class_definition' ? 64 : namedNodesHint(n);
+}
+
 function statementIndex(n: Indexed): Preorder<Node, string> | undefined {
   const parent = n.parent;
   if (parent?.type !== 'module' && !(parent?.type === 'block' && parent.parent?.type === 'class_definition')) return undefined;
-  return (n.plIndex ??= preorder<Node, string>(n, eachNamedChild, typeOf, statementIndex, namedNodesHint(n)));
+  return (n.plIndex ??= preorder<Node, string>(n, eachNamedChild, typeOf, statementIndex, statementHint(n)));
 }
 
 /**
