@@ -61,13 +61,22 @@ function conditionEntries(orm: TsQueryFact['orm'], keys: readonly OrderKey[], va
   return orm === 'sequelize' ? `[Op.or]: [${branches.join(', ')}]` : `$or: [${branches.join(', ')}]`;
 }
 
+/**
+ * The test that the request has a cursor. The first page has none, and a condition against a
+ * missing value matches nothing (`id > NULL`) or fails (Sequelize, Knex reject an undefined
+ * value): every rewrite adds its condition only when this holds.
+ */
+function cursorGiven(cursor: Cursor): string {
+  return `${cursor.given[0]} != null`;
+}
+
 function prismaFix(q: TsQueryFact, keys: readonly OrderKey[], cursor: Cursor): Edit[] {
   const obj = q.options!;
   const tie = keys[keys.length - 1];
   // Prisma's cursor is the unique id of the last row seen; `skip: 1` steps over that row. Without
   // one (the first page) there is no cursor: `searchParams.get()` says so with null, a parameter
   // or `req.query` with undefined.
-  const page = `...(${cursor.given[cursor.given.length - 1]} != null ? { cursor: { ${tie.column}: ${cursor.values[cursor.values.length - 1]} }, skip: 1 } : {})`;
+  const page = `...(${cursorGiven(cursor)} ? { cursor: { ${tie.column}: ${cursor.values[cursor.values.length - 1]} }, skip: 1 } : {})`;
   const edits: Edit[] = [];
   const orderProp = findProperty(obj, 'orderBy');
   const orderValue = propertyValue(orderProp);
@@ -100,15 +109,6 @@ function mikroFilter(q: TsQueryFact, options: ts.ObjectLiteralExpression): ts.Ex
 function clashes(filter: ts.ObjectLiteralExpression, keys: readonly OrderKey[], orm: TsQueryFact['orm']): boolean {
   const added = keys.length === 1 ? keys[0].column : orm === 'sequelize' ? '[Op.or]' : '$or';
   return filter.properties.some((p) => ts.isSpreadAssignment(p) || p.name?.getText().replace(/^['"]|['"]$/g, '') === added);
-}
-
-/**
- * The test that the request has a cursor. The first page has none, and a condition against a
- * missing value matches nothing (`id > NULL`) or fails (Sequelize, Knex reject an undefined
- * value): every rewrite adds its condition only when this holds.
- */
-function cursorGiven(cursor: Cursor): string {
-  return `${cursor.given[0]} != null`;
 }
 
 function optionsFix(q: TsQueryFact, keys: readonly OrderKey[], cursor: Cursor, sf: ts.SourceFile): Edit[] | undefined {
