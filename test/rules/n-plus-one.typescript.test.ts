@@ -441,3 +441,52 @@ ruleTests('n-plus-one', {
     },
   ],
 });
+
+ruleTests('n-plus-one', {
+  valid: [
+    {
+      name: 'Prisma: a chunk variable sliced from the ids, in a loop that steps by the chunk size',
+      file: 'a.ts',
+      code: `${PRISMA}export async function load(ids: number[]) {\n  const out = [];\n  for (let i = 0; i < ids.length; i += 500) {\n    const slice = ids.slice(i, i + 500);\n    out.push(...(await prisma.post.findMany({ where: { id: { in: slice } } })));\n  }\n  return out;\n}\n`,
+      why: 'one query per 500 ids: batched already',
+    },
+    {
+      name: 'TypeORM: In() over a slice, the index stepped with i = i + size',
+      file: 'a.ts',
+      code: `import { DataSource, In } from 'typeorm';\nexport async function load(ds: DataSource, ids: number[], size: number) {\n  const out = [];\n  for (let start = 0; start < ids.length; start = start + size) {\n    out.push(...(await ds.getRepository(Post).findBy({ id: In(ids.slice(start, start + size)) })));\n  }\n  return out;\n}\n`,
+      why: 'one query per chunk of `size` ids',
+    },
+    {
+      name: 'Knex whereIn, Kysely where(…, "in", …), Drizzle inArray over slices indexed by the page number',
+      file: 'a.ts',
+      code: `import knex from 'knex';\nimport { Kysely } from 'kysely';\nimport { inArray } from 'drizzle-orm';\nconst k = knex({});\nexport async function load(db: Kysely<DB>, d: any, ids: number[], pages: number) {\n  for (let p = 0; p < pages; p++) {\n    const part = ids.slice(p * 100, (p + 1) * 100);\n    await k('posts').whereIn('id', part);\n    await db.selectFrom('posts').selectAll().where('id', 'in', part).execute();\n    await d.select().from(posts).where(inArray(posts.id, part));\n  }\n}\n`,
+      why: 'each page is a chunk of 100 ids',
+    },
+    {
+      name: 'Sequelize [Op.in] and Mongoose $in over chunks',
+      file: 'a.js',
+      code: `const { Op } = require('sequelize');\nconst mongoose = require('mongoose');\nconst { Post } = require('./models');\nconst User = mongoose.model('User');\nasync function load(ids) {\n  for (let i = 0; i < ids.length; i += 200) {\n    await Post.findAll({ where: { id: { [Op.in]: ids.slice(i, i + 200) } } });\n    await User.find({ _id: { $in: ids.slice(i, i + 200) } });\n  }\n}\nmodule.exports = { load };\n`,
+      why: 'one query per 200 ids',
+    },
+  ],
+  invalid: [
+    {
+      name: 'a chunk of one id per item is still one query per item',
+      file: 'a.ts',
+      code: `${PRISMA}export async function load(ids: number[]) {\n  for (let i = 0; i < ids.length; i++) {\n    await prisma.post.findMany({ where: { id: { in: ids.slice(i, i + 1) } } });\n  }\n}\n`,
+      findings: [{ line: 5 }],
+    },
+    {
+      name: 'a stepped loop whose query looks up one id of the chunk',
+      file: 'a.ts',
+      code: `${PRISMA}export async function load(ids: number[]) {\n  for (let i = 0; i < ids.length; i += 2) {\n    const pair = ids.slice(i, i + 2);\n    await prisma.post.findUnique({ where: { id: pair[0] } });\n  }\n}\n`,
+      findings: [{ line: 6 }],
+    },
+    {
+      name: 'a slice of a list the loop does not step through is not a chunk',
+      file: 'a.ts',
+      code: `${PRISMA}export async function load(ids: number[], users: { postIds: number[] }[]) {\n  for (let i = 0; i < users.length; i++) {\n    await prisma.post.findMany({ where: { id: { in: users[i].postIds.slice(0, 5) } } });\n  }\n}\n`,
+      findings: [{ line: 5 }],
+    },
+  ],
+});

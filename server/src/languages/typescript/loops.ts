@@ -153,6 +153,79 @@ export function usesItem(loop: EnclosingLoop, query: ts.Node): boolean {
   return mentions(query, itemNames(loop, query.getStart()));
 }
 
+/** `i += 500`, `i = i + size`: a `for` loop whose index steps through a list a chunk at a time. */
+function stepsInChunks(loop: EnclosingLoop): boolean {
+  const stmt = loop.body.parent;
+  const inc = stmt && ts.isForStatement(stmt) ? stmt.incrementor : undefined;
+  if (!inc || !ts.isBinaryExpression(inc) || !ts.isIdentifier(inc.left) || !loop.fact.variables.includes(inc.left.text)) return false;
+  const one = (e: ts.Expression) => ts.isNumericLiteral(e) && e.text === '1';
+  if (inc.operatorToken.kind === ts.SyntaxKind.PlusEqualsToken) return !one(inc.right);
+  if (inc.operatorToken.kind !== ts.SyntaxKind.EqualsToken || !ts.isBinaryExpression(inc.right) || inc.right.operatorToken.kind !== ts.SyntaxKind.PlusToken) return false;
+  const { left, right } = inc.right;
+  const self = (e: ts.Expression) => ts.isIdentifier(e) && e.text === inc.left.getText();
+  return (self(left) && !one(right)) || (self(right) && !one(left));
+}
+
+/**
+ * `ids.slice(i, i + 500)` in a loop that steps `i` by 500, or `ids.slice(k * size, (k + 1) * size)`:
+ * a part of a list (not of the item) whose bounds move with the loop, one chunk per iteration.
+ */
+function isChunkSlice(e: ts.Node, names: ReadonlySet<string>, stepped: boolean): boolean {
+  if (!ts.isCallExpression(e) || !ts.isPropertyAccessExpression(e.expression) || e.expression.name.text !== 'slice') return false;
+  const [start, stop] = e.arguments;
+  if (!start || !stop || mentions(e.expression.expression, names) || !mentions(start, names)) return false;
+  // `ids.slice(i, i + 1)`: a chunk of one key per item is the N+1 itself.
+  if (ts.isBinaryExpression(stop) && stop.operatorToken.kind === ts.SyntaxKind.PlusToken && stop.left.getText() === start.getText() && stop.right.getText() === '1') return false;
+  return stepped || mentions(stop, names);
+}
+
+/** Callees that take a list of keys to match: TypeORM `In`, Drizzle `inArray`, Knex `whereIn`. */
+const IN_CALLS = /^(In|inArray|whereIn|orWhereIn|andWhereIn|whereNotIn|notInArray)$/;
+
+/**
+ * Where a whole list goes in a query: the value of a filter's key (`{ in: chunk }`, `{ $in: chunk }`,
+ * `{ [Op.in]: chunk }`, Sequelize's and MikroORM's `{ id: chunk }`, `createMany({ data: chunk })`),
+ * an `In(chunk)`/`inArray(col, chunk)`/`whereIn(col, chunk)` argument, Kysely's `where(col, 'in', chunk)`.
+ * Not `chunk[0]`, `chunk.length`: a key or a count read from it.
+ */
+function takesList(n: ts.Node): boolean {
+  const p = n.parent;
+  if (ts.isPropertyAssignment(p)) return p.initializer === n;
+  if (!ts.isCallExpression(p) || !p.arguments.includes(n as ts.Expression)) return false;
+  const callee = ts.isPropertyAccessExpression(p.expression) ? p.expression.name.text : ts.isIdentifier(p.expression) ? p.expression.text : '';
+  if (IN_CALLS.test(callee)) return true;
+  const before = p.arguments[p.arguments.indexOf(n as ts.Expression) - 1];
+  return !!before && ts.isStringLiteralLike(before) && /^(not )?in$/i.test(before.text);
+}
+
+/**
+ * A query that filters by (or writes) a chunk of a list the loop steps through: `findMany({ where:
+ * { id: { in: ids.slice(i, i + 500) } } })` under `for (let i = 0; …; i += 500)`, or the same
+ * through `const part = ids.slice(i, i + size)`: one query per batch of keys, the usual way to send
+ * a long list of them, not one per item.
+ */
+export function queriesAChunk(loop: EnclosingLoop, query: ts.Node): boolean {
+  if (loop.fact.kind !== 'for') return false;
+  const stepped = stepsInChunks(loop);
+  const names = new Set(loop.fact.variables);
+  // Locals of the body holding a chunk (`const part = ids.slice(i, i + size)`), declared before the query.
+  const chunks = new Set<string>();
+  for (const d of derivedNames(loop)) {
+    if (d.at.pos >= query.getStart()) break;
+    const decl = d.at as ts.VariableDeclaration;
+    if (ts.isIdentifier(decl.name) && decl.initializer && isChunkSlice(decl.initializer, names, stepped)) chunks.add(decl.name.text);
+    for (const v of d.names) names.add(v);
+  }
+  let found = false;
+  walk(query, (n) => {
+    if (found) return false;
+    const chunk = (ts.isIdentifier(n) && chunks.has(n.text)) || isChunkSlice(n, names, stepped);
+    if (chunk && takesList(n)) found = true;
+    return chunk ? false : undefined;
+  });
+  return found;
+}
+
 const ROOT_TYPES = /^(Query|Mutation|Subscription)$/;
 
 function decoratorNames(n: ts.Node): string[] {
