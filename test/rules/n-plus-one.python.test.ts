@@ -706,3 +706,36 @@ ruleTests('n-plus-one', {
     },
   ],
 });
+
+ruleTests('n-plus-one', {
+  valid: [],
+  invalid: [
+    {
+      name: 'SQLAlchemy 2.0: select(func.count(…)) per item is a count: the advice is one grouped count',
+      file: 'repo.py',
+      code: 'from sqlalchemy import select, func\nfrom .models import Comment\n\n\ndef counts(session, posts):\n    return {p.id: session.scalar(select(func.count(Comment.id)).where(Comment.post_id == p.id)) for p in posts}\n',
+      findings: [{ line: 6, message: /`select\(func\.count\(Comment\.id\)\)\.where\(Comment\.post_id == p\.id\)` counts once per item of `posts` \(N\+1\).*`select\(key, func\.count\(\)\)\.where\(key\.in_\(ids\)\)\.group_by\(key\)`/ }],
+    },
+    {
+      name: 'SQLAlchemy: session.query(func.sum(…).label(…)) per item aggregates',
+      file: 'repo.py',
+      code: 'from sqlalchemy import func\nfrom .models import Order\n\n\ndef totals(session, customers):\n    for c in customers:\n        print(session.query(func.sum(Order.total).label("t")).filter(Order.customer_id == c.id).scalar())\n',
+      findings: [{ line: 7, message: /aggregates once per item of `customers` \(N\+1\).*group_by\(key\)/ }],
+    },
+    {
+      name: 'Peewee: Model.select(fn.COUNT(…)) and fn.AVG per item',
+      file: 'views.py',
+      code: 'from peewee import fn\nfrom .models import Tweet\n\n\ndef stats(users):\n    counts = [Tweet.select(fn.COUNT(Tweet.id)).where(Tweet.user == u).scalar() for u in users]\n    likes = [Tweet.select(fn.AVG(Tweet.likes)).where(Tweet.user == u).scalar() for u in users]\n    return counts, likes\n',
+      findings: [
+        { line: 6, message: /counts once per item of `users`.*fn\.COUNT\(Model\.id\)/ },
+        { line: 7, message: /aggregates once per item of `users`.*fn\.AVG/ },
+      ],
+    },
+    {
+      name: 'SQLAlchemy: a select of rows beside a count is rows: the advice is to load them all',
+      file: 'repo.py',
+      code: 'from sqlalchemy import select, func\nfrom .models import Comment\n\n\ndef f(session, posts):\n    for p in posts:\n        print(session.execute(select(Comment, func.count(Comment.id)).where(Comment.post_id == p.id)).all())\n',
+      findings: [{ line: 7, message: /runs once per item of `posts` \(N\+1\).*in_\(ids\)/ }],
+    },
+  ],
+});

@@ -130,6 +130,32 @@ function isAsyncSession(n: Node, session: string): boolean {
   return awaited;
 }
 
+/** `func.count(…)`, `sa.func.count(…)`, Peewee's `fn.COUNT(…)`, with a `.label(…)` or not: the aggregate's name in lower case. */
+function aggregateName(e: Node): string | undefined {
+  let call: Node | null = e;
+  if (call.type === 'call' && calleeName(call) === 'label') {
+    const f = field(call, 'function');
+    call = f?.type === 'attribute' ? field(f, 'object') : null;
+  }
+  const name = call?.type === 'call' ? /^(?:(?:sa|sqlalchemy)\.)?(?:func|fn)\.(count|sum|avg|min|max)$/i.exec(field(call, 'function')?.text ?? '')?.[1] : undefined;
+  return name?.toLowerCase();
+}
+
+/**
+ * A select of aggregates only: SQLAlchemy `select(func.count(Comment.id))`,
+ * `session.query(func.sum(Order.total))`, Peewee `Tweet.select(fn.COUNT(Tweet.id))`: 'count' when
+ * every column is a count, 'aggregate' when some other aggregate is there; else undefined (rows).
+ */
+function selectsOnlyAggregates(first: Node): 'count' | 'aggregate' | undefined {
+  const name = calleeName(first);
+  if (name !== 'select' && name !== 'query') return undefined;
+  const columns = args(first);
+  if (columns.length === 0) return undefined;
+  const names = columns.map(aggregateName);
+  if (names.some((x) => x === undefined)) return undefined;
+  return names.every((x) => x === 'count') ? 'count' : 'aggregate';
+}
+
 /**
  * A query without pagination: the outermost call of a Django queryset chain, a SQLAlchemy/SQLModel
  * `select()`/`session.query()`/`Model.query` chain or a Peewee `Model.select()` chain.
@@ -196,7 +222,7 @@ export function fromQueryChain(n: Node, ev: OrmEvidence): PyQueryFact | undefine
   }
   const kind = calls.length > 1 || /^(\w+\.)*(select|query)$/.test(fname) ? chainKind(calls, ev) : undefined;
   if (!kind) return undefined;
-  const fact = baseFact(n, kind.orm, kind.model, calleeName(n) ?? 'select');
+  const fact = baseFact(n, kind.orm, kind.model, selectsOnlyAggregates(calls[0]) ?? calleeName(n) ?? 'select');
   fact.style = 'query';
   return fact;
 }
