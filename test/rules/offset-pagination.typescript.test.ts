@@ -248,12 +248,12 @@ ruleTests('offset-pagination', {
       output: `import { NextRequest, NextResponse } from 'next/server';\nimport { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\nexport async function GET(req: NextRequest) {\n  const page = Number(req.nextUrl.searchParams.get('page') ?? '1');\n  return NextResponse.json(await prisma.post.findMany({ orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], ...(req.nextUrl.searchParams.get('after') != null ? { cursor: { id: Number(req.nextUrl.searchParams.get('after')) }, skip: 1 } : {}), take: 20 }));\n}\n`,
     },
     {
-      name: 'Prisma with a String id: the cursor stays text',
+      name: 'Prisma with a String id: the cursor is the text, made a string (Express types req.query.after as string | string[] | ParsedQs…)',
       file: 'routes.ts',
       workspace: POST_SCHEMA('String'),
       code: express(`  res.json(await prisma.post.findMany({ orderBy: { id: 'asc' }, skip: (page - 1) * 20, take: 20 }));`),
       findings: [{ line: 9 }],
-      output: express(`  res.json(await prisma.post.findMany({ orderBy: { id: 'asc' }, ...(req.query.after != null ? { cursor: { id: req.query.after }, skip: 1 } : {}), take: 20 }));`),
+      output: express(`  res.json(await prisma.post.findMany({ orderBy: { id: 'asc' }, ...(req.query.after != null ? { cursor: { id: String(req.query.after) }, skip: 1 } : {}), take: 20 }));`),
     },
     {
       name: 'Prisma with a BigInt id: BigInt() of the text',
@@ -261,7 +261,7 @@ ruleTests('offset-pagination', {
       workspace: POST_SCHEMA('BigInt'),
       code: express(`  res.json(await prisma.post.findMany({ orderBy: { id: 'asc' }, skip: (page - 1) * 20, take: 20 }));`),
       findings: [{ line: 9 }],
-      output: express(`  res.json(await prisma.post.findMany({ orderBy: { id: 'asc' }, ...(req.query.after != null ? { cursor: { id: BigInt(req.query.after) }, skip: 1 } : {}), take: 20 }));`),
+      output: express(`  res.json(await prisma.post.findMany({ orderBy: { id: 'asc' }, ...(req.query.after != null ? { cursor: { id: BigInt(String(req.query.after)) }, skip: 1 } : {}), take: 20 }));`),
     },
     {
       name: 'Prisma with a String id in a service method: the new parameter is a string',
@@ -385,6 +385,53 @@ ruleTests('offset-pagination', {
       code: "import { Sequelize, QueryTypes } from 'sequelize';\nconst sequelize = new Sequelize('x');\nexport async function list(page: number) {\n  return sequelize.query('SELECT * FROM posts ORDER BY created_at LIMIT 20 OFFSET :offset', {\n    replacements: {\n      offset: (page - 1) * 20,\n    },\n    type: QueryTypes.SELECT,\n  });\n}\n",
       findings: [{ line: 4 }],
       output: "import { Sequelize, QueryTypes } from 'sequelize';\nconst sequelize = new Sequelize('x');\nexport async function list(page: number, afterCreatedAt?: Date, afterId?: number) {\n  return sequelize.query('SELECT * FROM posts WHERE (created_at, id) > (:after_created_at, :after_id) ORDER BY created_at, id LIMIT 20', {\n    replacements: {\n      after_created_at: afterCreatedAt,\n      after_id: afterId,\n    },\n    type: QueryTypes.SELECT,\n  });\n}\n",
+    },
+  ],
+});
+
+const POST_ENTITY = {
+  'post.entity.ts': `import { Entity, PrimaryGeneratedColumn, CreateDateColumn, Column } from 'typeorm';\n\n@Entity()\nexport class Post {\n  @PrimaryGeneratedColumn('uuid')\n  id: string;\n\n  @CreateDateColumn()\n  createdAt: Date;\n\n  @Column()\n  views: number;\n}\n`,
+};
+const typeormRoute = (body: string) => `import express from 'express';
+import { DataSource${body.includes('LessThan') ? ', LessThan' : ''} } from 'typeorm';
+import { Post } from './post.entity';
+
+const ds = new DataSource({ type: 'postgres' });
+const router = express.Router();
+
+router.get('/posts', async (req, res) => {
+${body}
+});
+`;
+
+ruleTests('offset-pagination', {
+  valid: [],
+  invalid: [
+    {
+      name: "TypeORM in TS: the request's text becomes each key's column type where the entity says it (a Date, a uuid id)",
+      file: 'routes.ts',
+      workspace: POST_ENTITY,
+      code: typeormRoute(`  const offset = Number(req.query.offset ?? 0);\n  res.json(await ds.getRepository(Post).find({ order: { createdAt: 'DESC' }, skip: offset, take: 20 }));`),
+      findings: [{ line: 10, message: /`@Index\(\['createdAt', 'id'\]\)` on the Post entity/ }],
+      output: typeormRoute(
+        `  const offset = Number(req.query.offset ?? 0);\n  res.json(await ds.getRepository(Post).find({ order: { createdAt: 'DESC', id: 'DESC' }, ...(req.query.afterCreatedAt != null ? { where: [{ createdAt: LessThan(new Date(String(req.query.afterCreatedAt))) }, { createdAt: new Date(String(req.query.afterCreatedAt)), id: LessThan(String(req.query.afterId)) }] } : {}), take: 20 }));`,
+      ),
+    },
+    {
+      name: 'TypeORM in TS: a number column',
+      file: 'routes.ts',
+      workspace: POST_ENTITY,
+      code: typeormRoute(`  res.json(await ds.getRepository(Post).find({ order: { views: 'DESC' }, skip: Number(req.query.offset), take: 20 }));`),
+      findings: [{ line: 9 }],
+      output: typeormRoute(`  res.json(await ds.getRepository(Post).find({ order: { views: 'DESC', id: 'DESC' }, ...(req.query.afterViews != null ? { where: [{ views: LessThan(Number(req.query.afterViews)) }, { views: Number(req.query.afterViews), id: LessThan(String(req.query.afterId)) }] } : {}), take: 20 }));`),
+    },
+    {
+      name: "TypeORM in JS: a number column's value is parsed, a string's stays as read (no type to satisfy)",
+      file: 'routes.js',
+      workspace: POST_ENTITY,
+      code: typeormRoute(`  res.json(await ds.getRepository(Post).find({ order: { views: 'DESC' }, skip: Number(req.query.offset), take: 20 }));`),
+      findings: [{ line: 9 }],
+      output: typeormRoute(`  res.json(await ds.getRepository(Post).find({ order: { views: 'DESC', id: 'DESC' }, ...(req.query.afterViews != null ? { where: [{ views: LessThan(Number(req.query.afterViews)) }, { views: Number(req.query.afterViews), id: LessThan(req.query.afterId) }] } : {}), take: 20 }));`),
     },
   ],
 });

@@ -156,7 +156,10 @@ export interface ModelFact extends Span {
   indexes?: Array<{ columns: string[]; name?: string }>;
   /** SQL tables: the column lists of PRIMARY KEY and UNIQUE constraints, which the database indexes on its own. */
   keys?: string[][];
-  /** Prisma: the type of each scalar field (`{ id: 'Int', createdAt: 'DateTime' }`), for fixes that write a value of one. */
+  /**
+   * The type of each scalar field, for fixes that write a value of one: Prisma's (`{ id: 'Int',
+   * createdAt: 'DateTime' }`), TypeORM columns' TypeScript types (`{ id: 'number', createdAt: 'Date' }`).
+   */
   fieldTypes?: Record<string, string>;
 }
 

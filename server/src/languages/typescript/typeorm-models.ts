@@ -23,6 +23,21 @@ function relationOf(member: ts.PropertyDeclaration): RelationFact | undefined {
   return rel;
 }
 
+/** Column decorators: their properties' TypeScript types are the values the entity's queries compare with. */
+const COLUMN = /^(Column|PrimaryColumn|PrimaryGeneratedColumn|CreateDateColumn|UpdateDateColumn|DeleteDateColumn|VersionColumn|ObjectIdColumn)$/;
+
+/** `id: number`, `createdAt!: Date`, `@PrimaryGeneratedColumn('uuid') id: string`: the column's TypeScript type, for fixes that write a value of it. */
+function columnTypes(members: readonly ts.ClassElement[]): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const m of members) {
+    if (!ts.isPropertyDeclaration(m) || !ts.isIdentifier(m.name) || !m.type) continue;
+    if (!decoratorsOf(m).some((d) => COLUMN.test(d.name))) continue;
+    const type = m.type.getText();
+    if (/^(number|string|bigint|Date)$/.test(type)) out[m.name.text] = type;
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
 /** Entities of a file that imports TypeORM (MikroORM shares the decorator names, not the semantics). */
 export function typeormModels(sf: ts.SourceFile): ModelFact[] {
   const out: ModelFact[] = [];
@@ -30,7 +45,8 @@ export function typeormModels(sf: ts.SourceFile): ModelFact[] {
     if (!ts.isClassDeclaration(st) || !st.name) continue;
     if (!decoratorsOf(st).some((d) => /^(Entity|ViewEntity|ChildEntity)$/.test(d.name))) continue;
     const relations = st.members.filter(ts.isPropertyDeclaration).map(relationOf).filter((r): r is RelationFact => !!r);
-    out.push({ name: st.name.text, orm: 'typeorm', relations, start: st.getStart(), end: st.getEnd() });
+    const fieldTypes = columnTypes(st.members);
+    out.push({ name: st.name.text, orm: 'typeorm', relations, start: st.getStart(), end: st.getEnd(), ...(fieldTypes ? { fieldTypes } : {}) });
   }
   return out;
 }

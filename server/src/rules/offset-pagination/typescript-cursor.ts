@@ -24,6 +24,8 @@ export interface CursorOptions {
   types?: ReadonlyArray<string | undefined>;
   /** Convert values read from the request (text) to their keys' types: for an ORM that checks them (Prisma). */
   parseRequest?: boolean;
+  /** Convert only the values whose key's type `types` knows (a TypeORM entity's column). */
+  parseKnown?: boolean;
 }
 
 export function cursorName(keys: readonly OrderKey[], i: number): string {
@@ -40,12 +42,18 @@ function guessType(column: string): string {
   return 'string';
 }
 
-/** Query-string text → the key's type. */
-function parse(value: string, type: string): string {
+/**
+ * Query-string text → the key's type. `read`: a read of the request in TypeScript (`req.query.after`
+ * is `string | string[] | ParsedQs | …` in Express's types, `c.req.query('after')` may be
+ * undefined, and a call is not narrowed by the test for a cursor): made a string first, for
+ * `BigInt`, `new Date` and a string key to take it.
+ */
+function parse(value: string, type: string, read = false): string {
+  const text = read ? `String(${value})` : value;
   if (type === 'number') return `Number(${value})`;
-  if (type === 'bigint') return `BigInt(${value})`;
-  if (type === 'Date') return `new Date(${value})`;
-  return value;
+  if (type === 'bigint') return `BigInt(${text})`;
+  if (type === 'Date') return `new Date(${text})`;
+  return text;
 }
 
 function readFrom(requestObject: string, name: string): string {
@@ -60,7 +68,8 @@ export function cursorFor(at: ts.Node, keys: readonly OrderKey[], requestObject:
   const type = (i: number) => options.types?.[i] ?? guessType(keys[i].column);
   if (requestObject) {
     const read = names.map((n) => readFrom(requestObject, n));
-    return { values: options.parseRequest ? read.map((v, i) => parse(v, type(i))) : read, given: read, edits: [] };
+    const parsed = (i: number) => options.parseRequest || (options.parseKnown && options.types?.[i] !== undefined);
+    return { values: read.map((v, i) => (parsed(i) ? parse(v, type(i), options.isTs) : v)), given: read, edits: [] };
   }
   let fn: ts.Node | undefined = at.parent;
   while (fn && !ts.isFunctionLike(fn)) fn = fn.parent;

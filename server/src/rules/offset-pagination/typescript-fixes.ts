@@ -270,8 +270,12 @@ function chainFix(q: TsQueryFact, keys: readonly OrderKey[], cursor: Cursor, sf:
 /** The TypeScript type of a Prisma scalar, for the cursor's parameter or the parsing of its text. */
 const PRISMA_TS_TYPES: Record<string, string> = { Int: 'number', BigInt: 'bigint', String: 'string', Float: 'number', DateTime: 'Date' };
 
-/** `idType`: the schema's type of the tie-breaker (Prisma: `Int`, `String`, `BigInt`), when known. */
-export function keysetFix(q: TsQueryFact, keys: readonly OrderKey[], sf: ts.SourceFile, idType?: string): Fix | undefined {
+/**
+ * `idType`: the schema's type of the tie-breaker (Prisma: `Int`, `String`, `BigInt`), when known.
+ * `keyTypes`: the TypeScript type of each key where its entity says it (TypeORM `id: number`): a
+ * value read from the request is converted to it, as the entity's typed `where` takes no text.
+ */
+export function keysetFix(q: TsQueryFact, keys: readonly OrderKey[], sf: ts.SourceFile, idType?: string, keyTypes?: ReadonlyArray<string | undefined>): Fix | undefined {
   // Without an import saying which builder this is, a rewrite would be a guess.
   if (q.inferred) return undefined;
   const isTs = !/\.[mc]?jsx?$/i.test(sf.fileName);
@@ -280,7 +284,7 @@ export function keysetFix(q: TsQueryFact, keys: readonly OrderKey[], sf: ts.Sour
   // read from a query string becomes the id's type. Without a schema, an id is taken for a number.
   const cursor = prisma
     ? cursorFor(q.call, keys.slice(-1), q.requestObject, { isTs, types: [idType && PRISMA_TS_TYPES[idType]], parseRequest: true })
-    : cursorFor(q.call, keys, q.requestObject, { isTs });
+    : cursorFor(q.call, keys, q.requestObject, { isTs, types: keyTypes, parseKnown: !!keyTypes });
   if (!cursor) return undefined;
   let edits: Edit[] | undefined;
   if (q.style === 'options') edits = prisma ? prismaFix(q, keys, cursor) : q.orm === 'drizzle' ? undefined : optionsFix(q, keys, cursor, sf);

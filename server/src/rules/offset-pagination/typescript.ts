@@ -21,7 +21,8 @@ export const detectTypescript: Detector<TsFacts> = (facts, ctx) => {
     // Prisma users add indexes in schema.prisma, on the model (the delegate `post` is model `Post`).
     // TypeORM and MikroORM repositories (`this.posts.find`) are of an entity their declaration names.
     const receiver = ts.isPropertyAccessExpression(q.call.expression) ? q.call.expression.expression : undefined;
-    const entity = (q.orm === 'typeorm' || q.orm === 'mikro-orm') && q.model && !/^[A-Z]/.test(q.model) && receiver ? repositoryEntity(receiver) : undefined;
+    // (`AppDataSource.getRepository(Post)` is no class name either, though it starts with a capital.)
+    const entity = (q.orm === 'typeorm' || q.orm === 'mikro-orm') && q.model && !/^[A-Z]\w*$/.test(q.model) && receiver ? repositoryEntity(receiver) : undefined;
     const model = q.orm === 'prisma' && q.model ? q.model[0].toUpperCase() + q.model.slice(1) : entity ?? q.model;
     const cols = keys.map((k) => k.column);
     const index =
@@ -41,7 +42,8 @@ export const detectTypescript: Detector<TsFacts> = (facts, ctx) => {
     const existing = q.orm === 'prisma' && model ? ctx.models?.indexOn(model, cols, 'prisma') : undefined;
     const message = offsetMessage({ query: q.callee, offset: p.offset.text, table: model, keys, index, existing });
     const idType = q.orm === 'prisma' && model ? ctx.models?.fieldType(model, keys[keys.length - 1].column, 'prisma') : undefined;
-    const fix = facts.sourceFile ? keysetFix(q, keys, facts.sourceFile, idType) : undefined;
+    const keyTypes = q.orm === 'typeorm' && model ? keys.map((k) => ctx.models?.fieldType(model, k.column, 'typeorm')) : undefined;
+    const fix = facts.sourceFile ? keysetFix(q, keys, facts.sourceFile, idType, keyTypes) : undefined;
     out.push({ start: p.offsetSpan.start, end: p.offsetSpan.end, message, fixes: fix ? [fix] : [] });
   }
   out.push(...detectSqlStatements(facts.sql, ctx, facts.sourceFile ? templateCursor(facts.sourceFile) : undefined));
