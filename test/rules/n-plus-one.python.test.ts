@@ -739,3 +739,57 @@ ruleTests('n-plus-one', {
     },
   ],
 });
+
+const LIST_VIEW = (cls: string, method = 'get_context_data') =>
+  `from django.views.generic import ListView\nfrom .models import Post\n\n\n${cls}\n\n    def ${method}(self, **kwargs):\n        ctx = super().get_context_data(**kwargs)\n        ctx["authors"] = [post.author.name for post in self.object_list]\n        return ctx\n`;
+
+ruleTests('n-plus-one', {
+  valid: [
+    {
+      name: "Django ListView: the view's queryset selects the relation already",
+      file: 'blog/views.py',
+      workspace: { 'blog/models.py': DRF_MODELS },
+      code: LIST_VIEW('class PostList(ListView):\n    queryset = Post.objects.select_related("author")'),
+      why: 'self.object_list is that queryset',
+    },
+    {
+      name: 'Django ListView: get_queryset prefetches; a class that is no list view has no object_list of its own',
+      file: 'blog/views.py',
+      workspace: { 'blog/models.py': DRF_MODELS },
+      code: LIST_VIEW('class PostList(ListView):\n    model = Post\n\n    def get_queryset(self):\n        return Post.objects.filter(title__isnull=False).select_related("author")') + '\n\nclass Report:\n    def rows(self):\n        return [p.author for p in self.object_list]\n',
+      why: 'get_queryset is what object_list holds; Report.object_list is unknown',
+    },
+    {
+      name: "Django ListView: get_queryset extends super()'s (not known here)",
+      file: 'blog/views.py',
+      workspace: { 'blog/models.py': DRF_MODELS },
+      code: LIST_VIEW('class PostList(ListView):\n    model = Post\n\n    def get_queryset(self):\n        return super().get_queryset().filter(title__isnull=False)'),
+      why: 'what the base class returns is not read',
+    },
+  ],
+  invalid: [
+    {
+      name: "Django ListView: a relation read per item of self.object_list, the view's queryset attribute gets select_related",
+      file: 'blog/views.py',
+      workspace: { 'blog/models.py': DRF_MODELS },
+      code: LIST_VIEW('class PostList(ListView):\n    queryset = Post.objects.filter(title__isnull=False)'),
+      findings: [{ line: 10, message: /`post\.author` loads one Author per item of `self\.object_list`/ }],
+      output: LIST_VIEW('class PostList(ListView):\n    queryset = Post.objects.filter(title__isnull=False).select_related("author")'),
+    },
+    {
+      name: 'Django ListView: per item of context["object_list"], through get_queryset',
+      file: 'blog/views.py',
+      workspace: { 'blog/models.py': DRF_MODELS },
+      code: 'from django.views.generic import ListView\nfrom .models import Post\n\n\nclass PostList(ListView):\n    paginate_by = 20\n\n    def get_queryset(self):\n        qs = Post.objects.order_by("-id")\n        return qs\n\n    def get_context_data(self, **kwargs):\n        context = super().get_context_data(**kwargs)\n        context["names"] = [p.author.name for p in context["object_list"]]\n        return context\n',
+      findings: [{ line: 14, message: /`p\.author` loads one Author per item of `context\["object_list"\]`/ }],
+      output: 'from django.views.generic import ListView\nfrom .models import Post\n\n\nclass PostList(ListView):\n    paginate_by = 20\n\n    def get_queryset(self):\n        qs = Post.objects.order_by("-id").select_related("author")\n        return qs\n\n    def get_context_data(self, **kwargs):\n        context = super().get_context_data(**kwargs)\n        context["names"] = [p.author.name for p in context["object_list"]]\n        return context\n',
+    },
+    {
+      name: 'Django ListView with model = Post only: the finding, without a fix (no queryset expression to extend)',
+      file: 'blog/views.py',
+      workspace: { 'blog/models.py': DRF_MODELS },
+      code: LIST_VIEW('class PostList(ListView):\n    model = Post'),
+      findings: [{ line: 10, message: /Add `select_related\("author"\)` to the Post queryset/ }],
+    },
+  ],
+});

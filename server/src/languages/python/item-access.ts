@@ -15,6 +15,8 @@ export interface QuerySource {
   calls: Node[];
   /** Where an eager-loading call goes: the end of the query expression. */
   insertAt: number;
+  /** No query expression to add it to (a ListView's `model = Post`): a finding without a fix. */
+  noFix?: boolean;
 }
 
 export interface IteratedQuery {
@@ -94,7 +96,7 @@ export function itemAccesses(root: Node, query: IteratedQuery): ItemAccessFact[]
     seen.add(key);
     out.push({
       orm: query.orm, loop: loop.fact, model: source.model, ...(source.through ? { through: source.through } : {}), field: name,
-      eagerLoaded: query.eagerLoaded(source.calls), eagerInsert: source.insertAt, start: attr.startIndex, end: attr.endIndex,
+      eagerLoaded: query.eagerLoaded(source.calls), eagerInsert: source.noFix ? undefined : source.insertAt, start: attr.startIndex, end: attr.endIndex,
     });
   }
   return out;

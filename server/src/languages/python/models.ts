@@ -5,7 +5,7 @@
 import type { ModelFact, RelationFact } from '../facts';
 import { throughVariables, type IteratedQuery, type QuerySource } from './item-access';
 import { modelClasses } from './model-classes';
-import { args, calleeName, chainCalls, field, keywordArg, stringValue, type Node } from './tree';
+import { args, assignmentStatements, calleeName, chainCalls, enclosingClass, enclosingFunction, field, keywordArg, stringValue, walk, type Node } from './tree';
 
 const RELATION = /(^|\.)(ForeignKey|OneToOneField|ManyToManyField|ParentalKey|TreeForeignKey)$/;
 const MODEL_BASE = /(^|\.)(Model|\w+Model|AbstractUser|AbstractBaseUser|MPTTModel)$/;
@@ -31,10 +31,54 @@ export function djangoModels(root: Node): ModelFact[] {
   return modelClasses(root, { orm: 'django', base: MODEL_BASE, relationCall: RELATION, relation: (cls, name, call) => relationOf(cls, name, call) });
 }
 
+/** Generic views that list a queryset: `self.object_list` is theirs. */
+const LIST_VIEW = /(^|\.)(\w*ListView|MultipleObjectMixin|\w*ArchiveView|ArchiveIndexView)$/;
+
+/**
+ * A list view's own queryset, read in one of its methods: `self.object_list`, `self.get_queryset()`,
+ * or `context["object_list"]` (the page of it `get_context_data` gives). It is what the class's
+ * `get_queryset` returns, else its `queryset = …`, else `model = Post` (all of Post's rows, with no
+ * expression for a fix to extend). Null: not such an expression; undefined: one whose queryset
+ * is not known.
+ */
+function listViewQueryset(expr: Node): QuerySource | undefined | null {
+  const own =
+    (expr.type === 'attribute' && field(expr, 'object')?.text === 'self' && field(expr, 'attribute')?.text === 'object_list') ||
+    (expr.type === 'call' && field(expr, 'function')?.text === 'self.get_queryset' && args(expr).length === 0) ||
+    (expr.type === 'subscript' && field(expr, 'value')?.type === 'identifier' && stringValue(field(expr, 'subscript')) === 'object_list');
+  if (!own) return null;
+  const fn = enclosingFunction(expr);
+  const cls = fn && enclosingClass(fn);
+  const bases = cls ? field(cls, 'superclasses')?.namedChildren ?? [] : [];
+  if (!cls || !bases.some((b) => b && LIST_VIEW.test(b.text))) return undefined;
+  const body = field(cls, 'body');
+  let model: Node | undefined;
+  let queryset: Node | undefined;
+  for (const { left, right } of assignmentStatements(body)) {
+    if (left?.text === 'queryset' && right) queryset = right;
+    if (left?.text === 'model' && right?.type === 'identifier') model = right;
+  }
+  for (const st of body?.namedChildren ?? []) {
+    const def = st?.type === 'decorated_definition' ? field(st, 'definition') : st;
+    if (def?.type !== 'function_definition' || field(def, 'name')?.text !== 'get_queryset') continue;
+    let returned: Node | undefined;
+    walk(def, (n) => {
+      if (returned || (n.type === 'function_definition' && n !== def)) return false;
+      if (n.type === 'return_statement') returned = n.namedChildren[0] ?? undefined;
+    });
+    // The method's own queryset, or (through `super().get_queryset()`) one not known here.
+    return returned && !/\bself\.(object_list|get_queryset)\b/.test(returned.text) ? throughVariables(returned, djangoQuerysets.source) : undefined;
+  }
+  if (queryset) return throughVariables(queryset, djangoQuerysets.source);
+  return model ? { model: model.text, calls: [], insertAt: model.endIndex, noFix: true } : undefined;
+}
+
 /** Django: the queryset an iterable is (`Post.objects…`), and what it select/prefetch-relates. */
 export const djangoQuerysets: IteratedQuery = {
   orm: 'django',
   source(expr: Node): QuerySource | undefined {
+    const listed = listViewQueryset(expr);
+    if (listed !== null) return listed;
     // `[c async for c in qs]`, `list(qs)`: the queryset's items, as they were.
     if (expr.type === 'list_comprehension') {
       const clause = expr.namedChildren.find((c) => c?.type === 'for_in_clause');
