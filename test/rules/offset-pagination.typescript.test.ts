@@ -435,3 +435,43 @@ ruleTests('offset-pagination', {
     },
   ],
 });
+
+const DRIZZLE_SCHEMA = {
+  'schema.ts': `import { pgTable, uuid, timestamp, integer, text } from 'drizzle-orm/pg-core';\n\nexport const posts = pgTable('posts', {\n  id: uuid('id').primaryKey().defaultRandom(),\n  createdAt: timestamp('created_at').defaultNow().notNull(),\n  views: integer('views').notNull(),\n  title: text('title'),\n});\n`,
+};
+const drizzleRoute = (imports: string, body: string) => `import express from 'express';
+import { ${imports} } from 'drizzle-orm';
+import { db } from './db';
+import { posts } from './schema';
+
+const router = express.Router();
+
+router.get('/posts', async (req, res) => {
+${body}
+});
+`;
+
+ruleTests('offset-pagination', {
+  valid: [],
+  invalid: [
+    {
+      name: "Drizzle in TS: the request's text becomes each key's column type where the table says it (integer, uuid)",
+      file: 'routes.ts',
+      workspace: DRIZZLE_SCHEMA,
+      code: drizzleRoute('desc', `  res.json(await db.select().from(posts).orderBy(desc(posts.views)).limit(20).offset(Number(req.query.offset)));`),
+      findings: [{ line: 9 }],
+      output: drizzleRoute(
+        'desc, lt, or, and, eq',
+        `  res.json(await db.select().from(posts).orderBy(desc(posts.views), desc(posts.id)).limit(20).where(req.query.afterViews != null ? or(lt(posts.views, Number(req.query.afterViews)), and(eq(posts.views, Number(req.query.afterViews)), lt(posts.id, String(req.query.afterId)))) : undefined));`,
+      ),
+    },
+    {
+      name: "Drizzle in TS: a new parameter takes the table's types (a uuid id is a string, not a number)",
+      file: 'list.ts',
+      workspace: DRIZZLE_SCHEMA,
+      code: `import { desc } from 'drizzle-orm';\nimport { db } from './db';\nimport { posts } from './schema';\nexport function list(offset: number) {\n  return db.select().from(posts).orderBy(desc(posts.createdAt)).limit(20).offset(offset);\n}\n`,
+      findings: [{ line: 5 }],
+      output: `import { desc, lt, or, and, eq } from 'drizzle-orm';\nimport { db } from './db';\nimport { posts } from './schema';\nexport function list(offset: number, afterCreatedAt?: Date, afterId?: string) {\n  return db.select().from(posts).orderBy(desc(posts.createdAt), desc(posts.id)).limit(20).where(afterCreatedAt != null ? or(lt(posts.createdAt, afterCreatedAt), and(eq(posts.createdAt, afterCreatedAt), lt(posts.id, afterId))) : undefined);\n}\n`,
+    },
+  ],
+});

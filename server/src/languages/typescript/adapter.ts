@@ -18,6 +18,7 @@ import { fluentRelation, lazyAccesses, type TsLazyAccess } from './lazy-access';
 import { mongooseModels } from './mongoose-models';
 import { sequelizeModels } from './sequelize-models';
 import { typeormModels } from './typeorm-models';
+import { columnTsType, drizzleTables } from './drizzle-tables';
 import { schemaBuilders, type BuilderForeignKey } from './schema-builders';
 import { keepStatementIndexes, nodesOfKind, parseFile } from './walk';
 import { blockingCalls, type TsBlockingCall, type TsOutboundCall } from './blocking-calls';
@@ -163,6 +164,13 @@ function definedModels(sf: ts.SourceFile, imports: FileImports, text: string): M
   if (imports.orms.has('typeorm')) models.push(...typeormModels(sf));
   if (imports.orms.has('sequelize') || SEQUELIZE_HINT.test(text)) models.push(...sequelizeModels(sf));
   if (imports.orms.has('mongoose')) models.push(...mongooseModels(sf));
+  // Drizzle tables, for their columns' types (relations are Drizzle's `relations()`, not read here).
+  if (imports.orms.has('drizzle')) {
+    for (const t of drizzleTables(sf)) {
+      const typed = t.columns.map((c) => [c.property, columnTsType(c)] as const).filter((e): e is readonly [string, string] => e[1] !== undefined);
+      if (typed.length) models.push({ name: t.name, orm: 'drizzle', relations: [], start: t.call.getStart(), end: t.call.getEnd(), fieldTypes: Object.fromEntries(typed) });
+    }
+  }
   return models;
 }
 

@@ -273,6 +273,34 @@ function readTable(name: string, call: ts.CallExpression, module: string, casing
 }
 
 /** Whether an index (or key) that `table` declares starts with these columns, in any order. */
+/** The `mode` a column builder's options give (`bigint('id', { mode: 'number' })`). */
+function modeOf(c: DrizzleColumn): string | undefined {
+  for (const p of c.options?.properties ?? []) {
+    if (ts.isPropertyAssignment(p) && p.name.getText() === 'mode' && ts.isStringLiteralLike(p.initializer)) return p.initializer.text;
+  }
+  return undefined;
+}
+
+/**
+ * The TypeScript type of a column's values, as Drizzle types them (`integer` → number, `uuid` →
+ * string, `timestamp` → Date unless `mode: 'string'`), for fixes that write a value of one; undefined
+ * where it depends on what is not read here (a custom type, an enum's function).
+ */
+export function columnTsType(c: DrizzleColumn): string | undefined {
+  const mode = modeOf(c);
+  const b = c.builder;
+  if (/^(integer|int|serial|smallint|smallserial|tinyint|mediumint|real|doublePrecision|double|float)$/.test(b)) {
+    // SQLite keeps dates and flags in integers: `integer('at', { mode: 'timestamp' })`.
+    if (mode === 'timestamp' || mode === 'timestamp_ms') return 'Date';
+    return mode === 'boolean' ? undefined : 'number';
+  }
+  if (/^(bigint|bigserial)$/.test(b)) return mode === 'number' ? 'number' : mode === 'bigint' ? 'bigint' : undefined;
+  if (/^(text|varchar|char|uuid|citext|numeric|decimal)$/.test(b)) return 'string';
+  if (/^(timestamp|datetime)$/.test(b)) return mode === 'string' ? 'string' : 'Date';
+  if (b === 'date') return mode === 'date' ? 'Date' : 'string';
+  return undefined;
+}
+
 export function drizzleIndexed(table: DrizzleTable, keys: readonly string[]): boolean {
   const want = new Set(keys);
   return table.indexed.some(({ keys: cols }) => cols.length >= want.size && cols.slice(0, want.size).every((c) => want.has(c)));
