@@ -272,7 +272,6 @@ function readTable(name: string, call: ts.CallExpression, module: string, casing
   return table;
 }
 
-/** Whether an index (or key) that `table` declares starts with these columns, in any order. */
 /** The `mode` a column builder's options give (`bigint('id', { mode: 'number' })`). */
 function modeOf(c: DrizzleColumn): string | undefined {
   for (const p of c.options?.properties ?? []) {
@@ -301,6 +300,7 @@ export function columnTsType(c: DrizzleColumn): string | undefined {
   return undefined;
 }
 
+/** Whether an index (or key) that `table` declares starts with these columns, in any order. */
 export function drizzleIndexed(table: DrizzleTable, keys: readonly string[]): boolean {
   const want = new Set(keys);
   return table.indexed.some(({ keys: cols }) => cols.length >= want.size && cols.slice(0, want.size).every((c) => want.has(c)));
