@@ -392,17 +392,17 @@ ruleTests('offset-pagination', {
 const POST_ENTITY = {
   'post.entity.ts': `import { Entity, PrimaryGeneratedColumn, CreateDateColumn, Column } from 'typeorm';\n\n@Entity()\nexport class Post {\n  @PrimaryGeneratedColumn('uuid')\n  id: string;\n\n  @CreateDateColumn()\n  createdAt: Date;\n\n  @Column()\n  views: number;\n}\n`,
 };
-const typeormRoute = (body: string) => `import express from 'express';
-import { DataSource${body.includes('LessThan') ? ', LessThan' : ''} } from 'typeorm';
-import { Post } from './post.entity';
-
-const ds = new DataSource({ type: 'postgres' });
+/** An Express route of `body`, after `head` (imports and setup). */
+const route = (head: string, body: string) => `import express from 'express';
+${head}
 const router = express.Router();
 
 router.get('/posts', async (req, res) => {
 ${body}
 });
 `;
+const typeormRoute = (body: string) =>
+  route(`import { DataSource${body.includes('LessThan') ? ', LessThan' : ''} } from 'typeorm';\nimport { Post } from './post.entity';\n\nconst ds = new DataSource({ type: 'postgres' });`, body);
 
 ruleTests('offset-pagination', {
   valid: [],
@@ -439,17 +439,7 @@ ruleTests('offset-pagination', {
 const DRIZZLE_SCHEMA = {
   'schema.ts': `import { pgTable, uuid, timestamp, integer, text } from 'drizzle-orm/pg-core';\n\nexport const posts = pgTable('posts', {\n  id: uuid('id').primaryKey().defaultRandom(),\n  createdAt: timestamp('created_at').defaultNow().notNull(),\n  views: integer('views').notNull(),\n  title: text('title'),\n});\n`,
 };
-const drizzleRoute = (imports: string, body: string) => `import express from 'express';
-import { ${imports} } from 'drizzle-orm';
-import { db } from './db';
-import { posts } from './schema';
-
-const router = express.Router();
-
-router.get('/posts', async (req, res) => {
-${body}
-});
-`;
+const drizzleRoute = (imports: string, body: string) => route(`import { ${imports} } from 'drizzle-orm';\nimport { db } from './db';\nimport { posts } from './schema';\n`, body);
 
 ruleTests('offset-pagination', {
   valid: [],
