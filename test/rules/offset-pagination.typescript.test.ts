@@ -85,7 +85,7 @@ ruleTests('offset-pagination', {
       file: 'repo.ts',
       code: `import knex from 'knex';\nconst db = knex({});\nexport async function list(req: any) {\n  const { page = 1 } = req.query;\n  return db('posts').orderBy('created_at', 'desc').offset((page - 1) * 20).limit(20);\n}\n`,
       findings: [{ line: 5, message: /index on posts \(created_at, id\)/ }],
-      output: `import knex from 'knex';\nconst db = knex({});\nexport async function list(req: any) {\n  const { page = 1 } = req.query;\n  return db('posts').orderBy('created_at', 'desc').orderBy('id', 'desc').modify((query) => { if (req.query.afterCreatedAt != null) query.where((qb) => qb.where('created_at', '<', req.query.afterCreatedAt).orWhere((q) => q.where('created_at', req.query.afterCreatedAt).andWhere('id', '<', req.query.afterId))); }).limit(20);\n}\n`,
+      output: `import knex from 'knex';\nconst db = knex({});\nexport async function list(req: any) {\n  const { page = 1 } = req.query;\n  return db('posts').orderBy('created_at', 'desc').orderBy('id', 'desc').modify((query) => { if (req.query.afterCreatedAt != null && req.query.afterId != null) query.where((qb) => qb.where('created_at', '<', req.query.afterCreatedAt).orWhere((q) => q.where('created_at', req.query.afterCreatedAt).andWhere('id', '<', req.query.afterId))); }).limit(20);\n}\n`,
     },
     {
       name: 'Kysely builder',
@@ -99,7 +99,7 @@ ruleTests('offset-pagination', {
       file: 'posts.js',
       code: `const { Post } = require('../models');\nasync function list(req, res) {\n  const offset = parseInt(req.query.offset, 10) || 0;\n  res.json(await Post.findAll({ order: [['createdAt', 'DESC']], offset, limit: 20 }));\n}\n`,
       findings: [{ line: 4, message: /It needs an index on \(createdAt, id\): `indexes: \[\{ fields: \['createdAt', 'id'\] \}\]` in the options of model Post/ }],
-      output: `const { Post } = require('../models');\nconst { Op } = require('sequelize');\nasync function list(req, res) {\n  const offset = parseInt(req.query.offset, 10) || 0;\n  res.json(await Post.findAll({ order: [['createdAt', 'DESC'], ['id', 'DESC']], ...(req.query.afterCreatedAt != null ? { where: { [Op.or]: [{ createdAt: { [Op.lt]: req.query.afterCreatedAt } }, { createdAt: req.query.afterCreatedAt, id: { [Op.lt]: req.query.afterId } }] } } : {}), limit: 20 }));\n}\n`,
+      output: `const { Post } = require('../models');\nconst { Op } = require('sequelize');\nasync function list(req, res) {\n  const offset = parseInt(req.query.offset, 10) || 0;\n  res.json(await Post.findAll({ order: [['createdAt', 'DESC'], ['id', 'DESC']], ...(req.query.afterCreatedAt != null && req.query.afterId != null ? { where: { [Op.or]: [{ createdAt: { [Op.lt]: req.query.afterCreatedAt } }, { createdAt: req.query.afterCreatedAt, id: { [Op.lt]: req.query.afterId } }] } } : {}), limit: 20 }));\n}\n`,
     },
     {
       name: 'TypeORM repository find with skip',
@@ -113,21 +113,21 @@ ruleTests('offset-pagination', {
       file: 'posts.repo.ts',
       code: `import { DataSource } from 'typeorm';\nexport function list(ds: DataSource, skip: number) {\n  return ds.getRepository(Post).createQueryBuilder('post').orderBy('post.createdAt', 'DESC').skip(skip).take(20).getMany();\n}\n`,
       findings: [{ line: 3 }],
-      output: `import { DataSource } from 'typeorm';\nexport function list(ds: DataSource, skip: number, afterCreatedAt?: Date, afterId?: number) {\n  return ds.getRepository(Post).createQueryBuilder('post').orderBy('post.createdAt', 'DESC').addOrderBy('post.id', 'DESC').andWhere(afterCreatedAt != null ? '(post.createdAt < :afterCreatedAt OR (post.createdAt = :afterCreatedAt AND post.id < :afterId))' : '1 = 1', { afterCreatedAt: afterCreatedAt, afterId: afterId }).take(20).getMany();\n}\n`,
+      output: `import { DataSource } from 'typeorm';\nexport function list(ds: DataSource, skip: number, afterCreatedAt?: Date, afterId?: number) {\n  return ds.getRepository(Post).createQueryBuilder('post').orderBy('post.createdAt', 'DESC').addOrderBy('post.id', 'DESC').andWhere(afterCreatedAt != null && afterId != null ? '(post.createdAt < :afterCreatedAt OR (post.createdAt = :afterCreatedAt AND post.id < :afterId))' : '1 = 1', { afterCreatedAt: afterCreatedAt, afterId: afterId }).take(20).getMany();\n}\n`,
     },
     {
       name: 'Mongoose find().sort().skip()',
       file: 'posts.ts',
       code: `import mongoose from 'mongoose';\nexport function list(Post: mongoose.Model<any>, page: number) {\n  return Post.find({ published: true }).sort({ createdAt: -1 }).skip(page * 20).limit(20);\n}\n`,
       findings: [{ line: 3 }],
-      output: `import mongoose from 'mongoose';\nexport function list(Post: mongoose.Model<any>, page: number, afterCreatedAt?: Date, afterId?: string) {\n  return Post.find({ published: true }).sort({ createdAt: -1, _id: -1 }).where(afterCreatedAt != null ? { $or: [{ createdAt: { $lt: afterCreatedAt } }, { createdAt: afterCreatedAt, _id: { $lt: afterId } }] } : {}).limit(20);\n}\n`,
+      output: `import mongoose from 'mongoose';\nexport function list(Post: mongoose.Model<any>, page: number, afterCreatedAt?: Date, afterId?: string) {\n  return Post.find({ published: true }).sort({ createdAt: -1, _id: -1 }).where(afterCreatedAt != null && afterId != null ? { $or: [{ createdAt: { $lt: afterCreatedAt } }, { createdAt: afterCreatedAt, _id: { $lt: afterId } }] } : {}).limit(20);\n}\n`,
     },
     {
       name: 'Drizzle select with offset',
       file: 'posts.ts',
       code: `import { desc } from 'drizzle-orm';\nimport { db } from './db';\nimport { posts } from './schema';\nexport function list(offset: number) {\n  return db.select().from(posts).orderBy(desc(posts.createdAt)).limit(20).offset(offset);\n}\n`,
       findings: [{ line: 5, message: /It needs an index on \(createdAt, id\): `index\('posts_created_at_id_idx'\)\.on\(table\.createdAt\.desc\(\), table\.id\.desc\(\)\)` in the extra config of the posts table/ }],
-      output: `import { desc, lt, or, and, eq } from 'drizzle-orm';\nimport { db } from './db';\nimport { posts } from './schema';\nexport function list(offset: number, afterCreatedAt?: Date, afterId?: number) {\n  return db.select().from(posts).orderBy(desc(posts.createdAt), desc(posts.id)).limit(20).where(afterCreatedAt != null ? or(lt(posts.createdAt, afterCreatedAt), and(eq(posts.createdAt, afterCreatedAt), lt(posts.id, afterId))) : undefined);\n}\n`,
+      output: `import { desc, lt, or, and, eq } from 'drizzle-orm';\nimport { db } from './db';\nimport { posts } from './schema';\nexport function list(offset: number, afterCreatedAt?: Date, afterId?: number) {\n  return db.select().from(posts).orderBy(desc(posts.createdAt), desc(posts.id)).limit(20).where(afterCreatedAt != null && afterId != null ? or(lt(posts.createdAt, afterCreatedAt), and(eq(posts.createdAt, afterCreatedAt), lt(posts.id, afterId))) : undefined);\n}\n`,
     },
     {
       name: 'MikroORM em.find with offset',
@@ -284,7 +284,7 @@ ruleTests('offset-pagination', {
       file: 'books.controller.ts',
       code: `import { Controller, Get, Query } from '@nestjs/common';\nimport { EntityManager } from '@mikro-orm/postgresql';\nimport { Book } from './book.entity';\n@Controller('books')\nexport class BooksController {\n  constructor(private readonly em: EntityManager) {}\n  @Get()\n  list(@Query('page') page = '1') {\n    return this.em.find(Book, {}, { orderBy: { createdAt: 'desc' }, limit: 20, offset: (Number(page) - 1) * 20 });\n  }\n}\n`,
       findings: [{ line: 9 }],
-      output: `import { Controller, Get, Query } from '@nestjs/common';\nimport { EntityManager } from '@mikro-orm/postgresql';\nimport { Book } from './book.entity';\n@Controller('books')\nexport class BooksController {\n  constructor(private readonly em: EntityManager) {}\n  @Get()\n  list(@Query('page') page = '1', @Query('afterCreatedAt') afterCreatedAt?: string, @Query('afterId') afterId?: string) {\n    return this.em.find(Book, { ...(afterCreatedAt != null ? { $or: [{ createdAt: { $lt: new Date(afterCreatedAt) } }, { createdAt: new Date(afterCreatedAt), id: { $lt: Number(afterId) } }] } : {}) }, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: 20 });\n  }\n}\n`,
+      output: `import { Controller, Get, Query } from '@nestjs/common';\nimport { EntityManager } from '@mikro-orm/postgresql';\nimport { Book } from './book.entity';\n@Controller('books')\nexport class BooksController {\n  constructor(private readonly em: EntityManager) {}\n  @Get()\n  list(@Query('page') page = '1', @Query('afterCreatedAt') afterCreatedAt?: string, @Query('afterId') afterId?: string) {\n    return this.em.find(Book, { ...(afterCreatedAt != null && afterId != null ? { $or: [{ createdAt: { $lt: new Date(afterCreatedAt) } }, { createdAt: new Date(afterCreatedAt), id: { $lt: Number(afterId) } }] } : {}) }, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: 20 });\n  }\n}\n`,
     },
     {
       name: 'TypeORM in a NestJS controller that reads the page with @Param: Query is imported',
@@ -305,14 +305,14 @@ ruleTests('offset-pagination', {
       file: 'books.service.ts',
       code: `import { EntityRepository } from '@mikro-orm/postgresql';\nimport { Book } from './book.entity';\nexport class BooksService {\n  constructor(private readonly books: EntityRepository<Book>) {}\n  page(page: number) {\n    return this.books.find({}, { orderBy: { createdAt: 'desc' }, limit: 20, offset: (page - 1) * 20 });\n  }\n}\n`,
       findings: [{ line: 6 }],
-      output: `import { EntityRepository } from '@mikro-orm/postgresql';\nimport { Book } from './book.entity';\nexport class BooksService {\n  constructor(private readonly books: EntityRepository<Book>) {}\n  page(page: number, afterCreatedAt?: Date, afterId?: number) {\n    return this.books.find({ ...(afterCreatedAt != null ? { $or: [{ createdAt: { $lt: afterCreatedAt } }, { createdAt: afterCreatedAt, id: { $lt: afterId } }] } : {}) }, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: 20 });\n  }\n}\n`,
+      output: `import { EntityRepository } from '@mikro-orm/postgresql';\nimport { Book } from './book.entity';\nexport class BooksService {\n  constructor(private readonly books: EntityRepository<Book>) {}\n  page(page: number, afterCreatedAt?: Date, afterId?: number) {\n    return this.books.find({ ...(afterCreatedAt != null && afterId != null ? { $or: [{ createdAt: { $lt: afterCreatedAt } }, { createdAt: afterCreatedAt, id: { $lt: afterId } }] } : {}) }, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: 20 });\n  }\n}\n`,
     },
     {
       name: 'MikroORM repository find whose filter has an $or already: both hold, under $and',
       file: 'books.service.ts',
       code: `import { EntityRepository } from '@mikro-orm/postgresql';\nimport { Book } from './book.entity';\nexport class BooksService {\n  constructor(private readonly books: EntityRepository<Book>) {}\n  page(page: number) {\n    return this.books.find({ $or: [{ draft: false }, { mine: true }] }, { orderBy: { createdAt: 'desc' }, limit: 20, offset: (page - 1) * 20 });\n  }\n}\n`,
       findings: [{ line: 6 }],
-      output: `import { EntityRepository } from '@mikro-orm/postgresql';\nimport { Book } from './book.entity';\nexport class BooksService {\n  constructor(private readonly books: EntityRepository<Book>) {}\n  page(page: number, afterCreatedAt?: Date, afterId?: number) {\n    return this.books.find(afterCreatedAt != null ? { $and: [{ $or: [{ draft: false }, { mine: true }] }, { $or: [{ createdAt: { $lt: afterCreatedAt } }, { createdAt: afterCreatedAt, id: { $lt: afterId } }] }] } : { $or: [{ draft: false }, { mine: true }] }, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: 20 });\n  }\n}\n`,
+      output: `import { EntityRepository } from '@mikro-orm/postgresql';\nimport { Book } from './book.entity';\nexport class BooksService {\n  constructor(private readonly books: EntityRepository<Book>) {}\n  page(page: number, afterCreatedAt?: Date, afterId?: number) {\n    return this.books.find(afterCreatedAt != null && afterId != null ? { $and: [{ $or: [{ draft: false }, { mine: true }] }, { $or: [{ createdAt: { $lt: afterCreatedAt } }, { createdAt: afterCreatedAt, id: { $lt: afterId } }] }] } : { $or: [{ draft: false }, { mine: true }] }, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: 20 });\n  }\n}\n`,
     },
     {
       name: 'MikroORM repository find with other conditions: the keyset key joins them',
@@ -333,7 +333,7 @@ ruleTests('offset-pagination', {
       file: 'books.ts',
       code: `import { EntityManager } from '@mikro-orm/postgresql';\nexport function list(em: EntityManager, offset: number) {\n  return em.createQueryBuilder(Book, 'b').select('*').orderBy({ createdAt: 'desc' }).limit(20).offset(offset).getResultList();\n}\n`,
       findings: [{ line: 3 }],
-      output: `import { EntityManager } from '@mikro-orm/postgresql';\nexport function list(em: EntityManager, offset: number, afterCreatedAt?: Date, afterId?: number) {\n  return em.createQueryBuilder(Book, 'b').select('*').orderBy({ createdAt: 'desc', id: 'desc' }).limit(20).andWhere(afterCreatedAt != null ? { $or: [{ createdAt: { $lt: afterCreatedAt } }, { createdAt: afterCreatedAt, id: { $lt: afterId } }] } : {}).getResultList();\n}\n`,
+      output: `import { EntityManager } from '@mikro-orm/postgresql';\nexport function list(em: EntityManager, offset: number, afterCreatedAt?: Date, afterId?: number) {\n  return em.createQueryBuilder(Book, 'b').select('*').orderBy({ createdAt: 'desc', id: 'desc' }).limit(20).andWhere(afterCreatedAt != null && afterId != null ? { $or: [{ createdAt: { $lt: afterCreatedAt } }, { createdAt: afterCreatedAt, id: { $lt: afterId } }] } : {}).getResultList();\n}\n`,
     },
   ],
 });
@@ -414,7 +414,7 @@ ruleTests('offset-pagination', {
       code: typeormRoute(`  const offset = Number(req.query.offset ?? 0);\n  res.json(await ds.getRepository(Post).find({ order: { createdAt: 'DESC' }, skip: offset, take: 20 }));`),
       findings: [{ line: 10, message: /`@Index\(\['createdAt', 'id'\]\)` on the Post entity/ }],
       output: typeormRoute(
-        `  const offset = Number(req.query.offset ?? 0);\n  res.json(await ds.getRepository(Post).find({ order: { createdAt: 'DESC', id: 'DESC' }, ...(req.query.afterCreatedAt != null ? { where: [{ createdAt: LessThan(new Date(String(req.query.afterCreatedAt))) }, { createdAt: new Date(String(req.query.afterCreatedAt)), id: LessThan(String(req.query.afterId)) }] } : {}), take: 20 }));`,
+        `  const offset = Number(req.query.offset ?? 0);\n  res.json(await ds.getRepository(Post).find({ order: { createdAt: 'DESC', id: 'DESC' }, ...(req.query.afterCreatedAt != null && req.query.afterId != null ? { where: [{ createdAt: LessThan(new Date(String(req.query.afterCreatedAt))) }, { createdAt: new Date(String(req.query.afterCreatedAt)), id: LessThan(String(req.query.afterId)) }] } : {}), take: 20 }));`,
       ),
     },
     {
@@ -423,7 +423,7 @@ ruleTests('offset-pagination', {
       workspace: POST_ENTITY,
       code: typeormRoute(`  res.json(await ds.getRepository(Post).find({ order: { views: 'DESC' }, skip: Number(req.query.offset), take: 20 }));`),
       findings: [{ line: 9 }],
-      output: typeormRoute(`  res.json(await ds.getRepository(Post).find({ order: { views: 'DESC', id: 'DESC' }, ...(req.query.afterViews != null ? { where: [{ views: LessThan(Number(req.query.afterViews)) }, { views: Number(req.query.afterViews), id: LessThan(String(req.query.afterId)) }] } : {}), take: 20 }));`),
+      output: typeormRoute(`  res.json(await ds.getRepository(Post).find({ order: { views: 'DESC', id: 'DESC' }, ...(req.query.afterViews != null && req.query.afterId != null ? { where: [{ views: LessThan(Number(req.query.afterViews)) }, { views: Number(req.query.afterViews), id: LessThan(String(req.query.afterId)) }] } : {}), take: 20 }));`),
     },
     {
       name: "TypeORM in JS: a number column's value is parsed, a string's stays as read (no type to satisfy)",
@@ -431,7 +431,7 @@ ruleTests('offset-pagination', {
       workspace: POST_ENTITY,
       code: typeormRoute(`  res.json(await ds.getRepository(Post).find({ order: { views: 'DESC' }, skip: Number(req.query.offset), take: 20 }));`),
       findings: [{ line: 9 }],
-      output: typeormRoute(`  res.json(await ds.getRepository(Post).find({ order: { views: 'DESC', id: 'DESC' }, ...(req.query.afterViews != null ? { where: [{ views: LessThan(Number(req.query.afterViews)) }, { views: Number(req.query.afterViews), id: LessThan(req.query.afterId) }] } : {}), take: 20 }));`),
+      output: typeormRoute(`  res.json(await ds.getRepository(Post).find({ order: { views: 'DESC', id: 'DESC' }, ...(req.query.afterViews != null && req.query.afterId != null ? { where: [{ views: LessThan(Number(req.query.afterViews)) }, { views: Number(req.query.afterViews), id: LessThan(req.query.afterId) }] } : {}), take: 20 }));`),
     },
   ],
 });
@@ -452,7 +452,7 @@ ruleTests('offset-pagination', {
       findings: [{ line: 9 }],
       output: drizzleRoute(
         'desc, lt, or, and, eq',
-        `  res.json(await db.select().from(posts).orderBy(desc(posts.views), desc(posts.id)).limit(20).where(req.query.afterViews != null ? or(lt(posts.views, Number(req.query.afterViews)), and(eq(posts.views, Number(req.query.afterViews)), lt(posts.id, String(req.query.afterId)))) : undefined));`,
+        `  res.json(await db.select().from(posts).orderBy(desc(posts.views), desc(posts.id)).limit(20).where(req.query.afterViews != null && req.query.afterId != null ? or(lt(posts.views, Number(req.query.afterViews)), and(eq(posts.views, Number(req.query.afterViews)), lt(posts.id, String(req.query.afterId)))) : undefined));`,
       ),
     },
     {
@@ -461,7 +461,7 @@ ruleTests('offset-pagination', {
       workspace: DRIZZLE_SCHEMA,
       code: `import { desc } from 'drizzle-orm';\nimport { db } from './db';\nimport { posts } from './schema';\nexport function list(offset: number) {\n  return db.select().from(posts).orderBy(desc(posts.createdAt)).limit(20).offset(offset);\n}\n`,
       findings: [{ line: 5 }],
-      output: `import { desc, lt, or, and, eq } from 'drizzle-orm';\nimport { db } from './db';\nimport { posts } from './schema';\nexport function list(offset: number, afterCreatedAt?: Date, afterId?: string) {\n  return db.select().from(posts).orderBy(desc(posts.createdAt), desc(posts.id)).limit(20).where(afterCreatedAt != null ? or(lt(posts.createdAt, afterCreatedAt), and(eq(posts.createdAt, afterCreatedAt), lt(posts.id, afterId))) : undefined);\n}\n`,
+      output: `import { desc, lt, or, and, eq } from 'drizzle-orm';\nimport { db } from './db';\nimport { posts } from './schema';\nexport function list(offset: number, afterCreatedAt?: Date, afterId?: string) {\n  return db.select().from(posts).orderBy(desc(posts.createdAt), desc(posts.id)).limit(20).where(afterCreatedAt != null && afterId != null ? or(lt(posts.createdAt, afterCreatedAt), and(eq(posts.createdAt, afterCreatedAt), lt(posts.id, afterId))) : undefined);\n}\n`,
     },
   ],
 });

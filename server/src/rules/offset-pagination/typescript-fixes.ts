@@ -67,7 +67,7 @@ function conditionEntries(orm: TsQueryFact['orm'], keys: readonly OrderKey[], va
  * value): every rewrite adds its condition only when this holds.
  */
 function cursorGiven(cursor: Cursor): string {
-  return `${cursor.given[0]} != null`;
+  return cursor.given.map((g) => `${g} != null`).join(' && ');
 }
 
 function prismaFix(q: TsQueryFact, keys: readonly OrderKey[], cursor: Cursor): Edit[] {
