@@ -15,6 +15,14 @@ export interface Preorder<T, K = unknown> {
   buckets: Map<K, Int32Array>;
   /** The lists `select` made, by the keys asked for. */
   selections: Map<string, T[]>;
+  /** What `visitKept` kept of this subtree, by the visit's id: for the next analysis after an edit, when this index is a kept part. */
+  kept?: Map<string, Kept<T>>;
+}
+
+/** The nodes a visit found something at, and the context the visit was made in. */
+export interface Kept<T> {
+  context: string;
+  nodes: T[];
 }
 
 /**
@@ -99,7 +107,7 @@ export function preorder<T, K>(
     if (parents[i] >= 0) ends[parents[i]] += ends[i];
   }
   for (let i = 0; i < size; i++) ends[i] += i;
-  return { nodes, ends, parts, buckets, selections: new Map() };
+  return { nodes, ends, parts, buckets, selections: new Map(), kept: undefined };
 }
 
 function grown(a: Int32Array, capacity: number): Int32Array {
@@ -151,23 +159,8 @@ export function select<T, K>(index: Preorder<T, K>, keys: readonly K[]): readonl
 function selectAs<T, K>(index: Preorder<T, K>, keys: readonly K[], id: string): readonly T[] {
   let list = index.selections.get(id);
   if (list) return list;
-  const { nodes, parts, buckets } = index;
-  const lists: Array<ArrayLike<number>> = [];
-  for (const k of keys) {
-    const b = buckets.get(k);
-    if (b) lists.push(b);
-  }
-  // A Map keeps insertion order: the parts' slots, ascending.
-  if (parts.size > 0) lists.push([...parts.keys()]);
-  let slots: ArrayLike<number>;
-  if (lists.length === 0) slots = [];
-  else if (lists.length === 1) slots = lists[0];
-  else {
-    const all = new Int32Array(lists.reduce((n, l) => n + l.length, 0));
-    let at = 0;
-    for (const l of lists) for (let i = 0; i < l.length; i++) all[at++] = l[i];
-    slots = all.sort();
-  }
+  const { nodes, parts } = index;
+  const slots = slotsOf(index, keys);
   if (parts.size === 0) {
     list = new Array<T>(slots.length);
     for (let i = 0; i < slots.length; i++) list[i] = nodes[slots[i]]!;
@@ -190,4 +183,67 @@ function selectAs<T, K>(index: Preorder<T, K>, keys: readonly K[], id: string): 
   }
   index.selections.set(id, list);
   return list;
+}
+
+/** The slots of the nodes of the keys and of the parts, ascending. */
+function slotsOf<T, K>(index: Preorder<T, K>, keys: readonly K[]): ArrayLike<number> {
+  const { parts, buckets } = index;
+  const lists: Array<ArrayLike<number>> = [];
+  for (const k of keys) {
+    const b = buckets.get(k);
+    if (b) lists.push(b);
+  }
+  // A Map keeps insertion order: the parts' slots, ascending.
+  if (parts.size > 0) lists.push([...parts.keys()]);
+  if (lists.length === 0) return [];
+  if (lists.length === 1) return lists[0];
+  const all = new Int32Array(lists.reduce((n, l) => n + l.length, 0));
+  let at = 0;
+  for (const l of lists) for (let i = 0; i < l.length; i++) all[at++] = l[i];
+  return all.sort();
+}
+
+/**
+ * Visits the nodes of the given keys in select()'s order, keeping with each part the nodes `visit`
+ * returned true for (a fact found there) and the context `contextOf` gave the part (from the
+ * context of the index it is a part of). A part whose kept nodes were found in the same context is
+ * not looked at again: only those nodes are visited. After an edit, that is every kept statement
+ * but the edited one, so a fact builder whose answer for a node depends only on the node's
+ * statement and on what the context says of the rest of the file costs the edited statement and
+ * the facts found, not the file. `contextOf` gives undefined for a part whose nodes depend on
+ * more than a context says: it is visited whole each time, and so are its parts. A part that
+ * `keeps` says no of is visited whole too, but its parts may be kept (a class, whose methods
+ * are). `index` itself is kept only with `keep`: a root is new at each analysis.
+ */
+export function visitKept<T, K>(
+  index: Preorder<T, K>,
+  keys: readonly K[],
+  id: string,
+  contextOf: (part: Preorder<T, K>, outer: string | undefined) => string | undefined,
+  keeps: (part: Preorder<T, K>) => boolean,
+  visit: (n: T) => boolean,
+  context: string | undefined,
+  keep = false,
+  found: T[] = [],
+): T[] {
+  if (keep) {
+    const kept = index.kept?.get(id);
+    if (kept && kept.context === context) {
+      for (const n of kept.nodes) if (visit(n)) found.push(n);
+      return found;
+    }
+  }
+  const from = found.length;
+  const { nodes, parts } = index;
+  const slots = slotsOf(index, keys);
+  for (let i = 0; i < slots.length; i++) {
+    const n = nodes[slots[i]];
+    if (n === null) {
+      const part = parts.get(slots[i])!;
+      const inner = contextOf(part, context);
+      visitKept(part, keys, id, contextOf, keeps, visit, inner, inner !== undefined && keeps(part), found);
+    } else if (visit(n)) found.push(n);
+  }
+  if (keep && context !== undefined) (index.kept ??= new Map()).set(id, { context, nodes: found.slice(from) });
+  return found;
 }

@@ -179,6 +179,100 @@ describe('Python adapter', () => {
     assert.ok(differed <= 10, `${differed} of 200 edits re-parsed to another tree than a fresh parse`);
   });
 
+  it('gives a fresh parse\'s facts after edits elsewhere that change what a kept function\'s facts depend on (imports, clients, helpers, class bases)', () => {
+    // Each edit is in one statement, and changes the facts of another, which the edit did not touch
+    // (its nodes, and what was found in it, are kept: tree.ts visitNodesOfTypes).
+    const MODULE = `import requests
+from fastapi import FastAPI
+from sqlalchemy import select
+from . import services
+from .models import Post, Author
+import graphene
+
+http = None
+
+
+def load(session, pid):
+    services.notify(pid)
+    return None
+
+
+class PostType(graphene.ObjectType):
+    def resolve_author(parent, info):
+        services.notify(parent)
+        return Author.objects.get(id=parent.author_id)
+
+
+async def feed(request, session):
+    for p in session.scalars(select(Post)).all():
+        load(session, p.id)
+        services.notify(p)
+    return http.get("https://example.com", timeout=5)
+
+
+def titles(session, page):
+    stmt = select(Post).offset(page * 20).limit(20)
+    return session.scalars(stmt).all()
+
+
+if True:
+    class Resolvers(graphene.ObjectType):
+        def resolve_posts(parent, info):
+            load(None, parent.id)
+            return Post.objects.filter(author_id=parent.id).count()
+
+
+@app.get("/posts")
+async def handler(session):
+    load(session, 1)
+    return titles(session, 1)
+`;
+    // [what, with]: toggled on and off in a seeded order, so that edits combine.
+    const toggles: Array<[string, string]> = [
+      ['from sqlalchemy import select\n', ''],
+      ['http = None\n', 'http = requests.Session()\n'],
+      ['    return None\n', '    return session.get(Post, pid)\n'],
+      ['from . import services\n', ''],
+      ['class PostType(graphene.ObjectType):', 'class PostType:'],
+      ['    class Resolvers(graphene.ObjectType):', '    class Resolvers(object):'],
+      ['import graphene\n', 'import graphene\nfrom .views import feed_helper\n'],
+      ['@app.get("/posts")\n', ''],
+      ['import requests\n', ''],
+      // Edits inside functions, so that what is kept of them is found in every state of the others.
+      ['        return Author.objects.get', '        # note\n        return Author.objects.get'],
+      ['    services.notify(pid)\n', '    services.notify(pid)  # sent\n'],
+      ['            load(None, parent.id)\n', '            load(None, parent.id)  # each\n'],
+      ['    return http.get(', '    # fetch\n    return http.get('],
+    ];
+    const on = toggles.map(() => false);
+    const file = '/p/context.py';
+    const check = (text: string, what: string) => {
+      const incremental = all(adapter.facts(new SourceFile(file, 'python', text)));
+      const expected = all(fresh.facts(new SourceFile('/p/context-fresh.py', 'python', text)));
+      fresh.forget('/p/context-fresh.py');
+      assert.equal(incremental, expected, what);
+    };
+    // A comment typed in \`titles\`: the other functions are kept from then on.
+    const typed = (t: string) => t.replace('    stmt = select', '    # typing\n    stmt = select');
+    let text = MODULE;
+    check(text, 'at first');
+    check(typed(text), 'typed');
+    check(text, 'typed, then removed');
+    const next = random(11);
+    for (let i = 0; i < 400; i++) {
+      // One toggle at a time: the edit is that statement, and every other one is kept.
+      const k = Math.floor(next() * toggles.length);
+      on[k] = !on[k];
+      text = toggles.reduce((t, [what, by], j) => (on[j] ? t.replace(what, by) : t), MODULE);
+      check(text, `after toggling ${JSON.stringify(toggles[k])} (edit ${i + 1})`);
+      if (i % 10 === 0) {
+        check(typed(text), `typed after edit ${i + 1}`);
+        check(text, `typed after edit ${i + 1}, then removed`);
+      }
+    }
+    adapter.forget(file);
+  });
+
   it('keeps facts of the good code around a syntax error, and reports the error', () => {
     const facts = adapter.facts(new SourceFile('/p/b.py', 'python', `def broken(:\n    pass\n\n${VIEW}`));
     assert.ok(facts.problems.length > 0);

@@ -15,7 +15,7 @@ import { moduleNames } from './imports';
 import { fromDeclaredPagination } from './drf-pagination';
 import { fromOffsetCall, type OrmEvidence } from './offset-calls';
 import { fromPaginator, fromQueryChain, fromSubscript, type PyQueryFact } from './queries';
-import { importedNames, pythonHelpers } from './helpers';
+import { importedModules, importedNames, pythonHelpers, type ModuleImports } from './helpers';
 import { drfSerializers, drfViews, mayUseDrf } from './drf-serializers';
 import { createPythonParser } from './python-language';
 import { foreignKeyColumns, type PyForeignKeyColumn } from './foreign-key-columns';
@@ -24,7 +24,7 @@ import { itemAccesses } from './item-access';
 import { djangoModels, djangoQuerysets } from './models';
 import { peeweeModels, peeweeSelects } from './peewee-models';
 import { sqlalchemyModels, sqlalchemySelects } from './sqlalchemy-models';
-import { keepStatementIndexes, nodesOfTypes, walk, type Node } from './tree';
+import { keepStatementIndexes, visitNodesOfTypes, walk, type Node } from './tree';
 import { textDiff } from '../text-diff';
 import { installNodeMemo } from './node-memo';
 import { adoptUnchanged } from './reuse';
@@ -285,9 +285,14 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
     const orms = new Set<OrmId>();
     const evidence: OrmEvidence = { orms, flask: false };
     let dialect: SqlDialect | undefined;
+    // What a function's queries read of the rest of the module: its imports and class names (isModuleName).
+    let moduleContext = '';
     for (const st of root.namedChildren) {
       if (!st) continue;
+      const definition = st.type === 'decorated_definition' ? st.childForFieldName('definition') : st;
+      if (definition?.type === 'class_definition') moduleContext += `class ${definition.childForFieldName('name')?.text}\n`;
       if (st.type === 'import_statement' || st.type === 'import_from_statement') {
+        moduleContext += st.text + '\n';
         const module = st.type === 'import_from_statement' ? st.childForFieldName('module_name')?.text ?? '' : st.namedChildren[0]?.text ?? '';
         for (const [re, orm] of ORM_MODULES) if (re.test(module)) orms.add(orm);
         for (const [re, d] of DIALECTS) if (re.test(module)) dialect ??= d;
@@ -312,8 +317,10 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
         while (c && c.type !== 'call' && (c.type === 'attribute' || c.type === 'subscript')) c = c.childForFieldName(c.type === 'attribute' ? 'object' : 'value');
       }
     };
-    const visit = (n: Node, type: string): void => {
+    /** Whether a query or SQL was found at the node. */
+    const visit = (n: Node, type: string): boolean => {
       let q: PyQueryFact | undefined;
+      let found = false;
       if (type === 'subscript') {
         q = fromSubscript(n, root);
         // The sliced queryset is this query, not another one.
@@ -329,7 +336,10 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
       }
       if (type === 'call') {
         const sql = embeddedSqlAt(n, dialect, root);
-        if (sql.length) facts.sql.push(...sql);
+        if (sql.length) {
+          facts.sql.push(...sql);
+          found = true;
+        }
       } else q ??= fromDeclaredPagination(n, type);
       if (q) {
         const loop = enclosingLoop(n);
@@ -341,7 +351,9 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
         }
         if (PY_WRITES.test(q.operation)) q.write = true;
         facts.queries.push(q);
+        found = true;
       }
+      return found;
     };
     if (root.hasError) {
       // Every node, tokens included: a broken tree's MISSING tokens are anonymous.
@@ -355,11 +367,16 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
         return undefined;
       }, false);
     } else {
-      // A tree without errors: only the node types queries are read from (after an edit, the kept
-      // statements' lists of them are re-used).
-      for (const n of nodesOfTypes(root, QUERY_NODE_TYPES)) visit(n, n.type);
+      // A tree without errors: only the node types queries are read from. After an edit, the
+      // functions the edit did not touch are not looked at again (in the same context: the ORMs, the
+      // dialect and the module's imports and class names), only where they had queries or SQL: what
+      // is found in a function depends on the function and those (values are followed to their
+      // assignments in the function, not in the module).
+      const context = `${[...orms].sort().join(',')}|${evidence.flask}|${dialect}\n${moduleContext}`;
+      visitNodesOfTypes(root, QUERY_NODE_TYPES, 'queries', 'function', context, (n) => visit(n, n.type));
     }
-    const helpers = pythonHelpers(root, facts.queries);
+    const imports: ModuleImports = { imported: importedNames(root), modules: importedModules(root) };
+    const helpers = pythonHelpers(root, facts.queries, imports);
     facts.helperCalls = helpers.calls;
     facts.queryHelpers = helpers.exported;
     facts.importedCalls = helpers.imported;
@@ -368,7 +385,7 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
     const handlers = findHandlers(root, file.path, names);
     facts.handlers = handlers.map((h) => h.fact);
     const reach = requestPathFunctions(root, handlers);
-    const calls = pythonBlockingCalls(root, names, reach);
+    const calls = pythonBlockingCalls(root, names, imports, reach);
     facts.blockingCalls = calls.blocking;
     facts.untimedCalls = calls.untimed;
     facts.effectHelpers = calls.helpers;
@@ -397,7 +414,7 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
     if (orms.has('django') && mayUseDrf(file.text)) {
       const serializers = drfSerializers(root);
       if (serializers.length) facts.serializers = serializers;
-      const views = drfViews(root, importedNames(root));
+      const views = drfViews(root, imports.imported);
       if (views.length) facts.drfViews = views;
     }
     return facts;

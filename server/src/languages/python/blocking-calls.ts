@@ -7,11 +7,11 @@
  * pool) run them in threads.
  */
 import type { BlockingCallFact, EffectHelperFact, OutboundCallFact, RequestPathImportFact } from '../facts';
-import { importedModules, importedNames } from './helpers';
+import type { ModuleImports } from './helpers';
 import { isAsync, requestPathOf, type PyReach } from './handlers';
 import { headName, qualifiedName, type ModuleNames } from './imports';
 import { throughVariables } from './item-access';
-import { args, field, keywordArg, nodesOfTypes, walk, type Node } from './tree';
+import { args, field, keywordArg, nodesOfTypes, visitNodesOfTypes, walk, type Node } from './tree';
 
 export interface PyBlockingCall extends BlockingCallFact {
   /** Offsets of the whole call, its callee, and the qualified name (`time.sleep`). */
@@ -58,16 +58,15 @@ const SENDERS: Array<[RegExp, string]> = [
 ];
 
 /** Local names bound to clients: `session = requests.Session()`, `mail = Mail(app)`, `s3 = boto3.client("s3")`. */
-function clientNames(root: Node, names: ModuleNames): Map<string, string> {
+function clientNames(root: Node, names: ModuleNames, namesKey: string): Map<string, string> {
   const out = new Map<string, string>();
-  nodesOfTypes(root, ['assignment']).forEach((n) => {
-    if (n.type !== 'assignment') return;
+  const client = (n: Node): string | undefined => {
     const left = field(n, 'left');
     const right = field(n, 'right');
-    if (!left || right?.type !== 'call') return;
-    const q = qualifiedName(field(right, 'function')!, names);
-    if (q) out.set(left.text, q);
-  });
+    return left && right?.type === 'call' ? qualifiedName(field(right, 'function')!, names) : undefined;
+  };
+  // Only the names decide (visitNodesOfTypes): after an edit, the assignments of the other statements are not read again.
+  for (const n of visitNodesOfTypes(root, ['assignment'], 'blocking:clients', 'statement', namesKey, (n) => !!client(n))) out.set(field(n, 'left')!.text, client(n)!);
   return out;
 }
 
@@ -77,10 +76,7 @@ function clientNames(root: Node, names: ModuleNames): Map<string, string> {
  */
 function asNames(root: Node): Set<string> {
   const out = new Set<string>();
-  for (const n of nodesOfTypes(root, ['as_pattern'])) {
-    const alias = field(n, 'alias');
-    if (alias) out.add(alias.text);
-  }
+  for (const n of visitNodesOfTypes(root, ['as_pattern'], 'blocking:as', 'statement', '', (n) => !!field(n, 'alias'))) out.add(field(n, 'alias')!.text);
   return out;
 }
 
@@ -257,51 +253,58 @@ function effectSummaries(root: Node, direct: Array<{ call: Node; effect: EffectH
   return [...by.values()].flat();
 }
 
-export function pythonBlockingCalls(root: Node, names: ModuleNames, reach: ReadonlyMap<number, PyReach>): PyEffects {
+export function pythonBlockingCalls(root: Node, names: ModuleNames, { imported, modules }: ModuleImports, reach: ReadonlyMap<number, PyReach>): PyEffects {
   const out: PyEffects = { blocking: [], untimed: [], helpers: [], imports: [] };
-  const clients = clientNames(root, names);
+  const namesKey = JSON.stringify([...names]);
+  const clients = clientNames(root, names, namesKey);
   const bound = asNames(root);
-  const imported = importedNames(root);
-  const modules = importedModules(root);
   const direct: Array<{ call: Node; effect: EffectHelperFact }> = [];
-  nodesOfTypes(root, ['call']).forEach((n) => {
-    if (n.type !== 'call') return;
+  /** Whether the call has effects, or calls a function of another module of the project from a module with handlers: the calls anything is said of. */
+  const visit = (n: Node): boolean => {
     // `await asyncio.to_thread(requests.get, url)`: not blocking, but as untimed as the call it runs.
     const thread = handedToThread(n, names);
     const threaded = thread && resolveFunction(thread.fn, n, names, clients, bound);
-    if (!threaded && isAwaited(n)) return;
+    if (!threaded && isAwaited(n)) return false;
     const qualified = threaded || resolveCallee(n, names, clients, bound);
     const f = thread && threaded ? thread.fn : field(n, 'function')!;
     const effects = qualified ? classify(n, qualified, clients, threaded ? thread.skip : 0).filter((e) => !threaded || e.kind === 'untimed') : [];
     for (const e of effects) {
       direct.push({ call: n, effect: { name: '', chain: [], api: f.text, kind: e.kind, client: e.kind === 'untimed' ? e.client : undefined, instead: e.kind === 'sync-io' ? e.instead : e.kind === 'third-party' ? backgroundJob('', e.what) : undefined } });
     }
-    const path = reach.size ? requestPathOf(n, reach) : undefined;
-    if (!path) return;
-    const { handler, chain } = path.reach;
-    const base = { start: f.startIndex, end: f.endIndex, api: f.text, handler: handler.fact, chain };
     // `send_welcome(user)` imported from a module, or `emails.send_welcome(user)` on one.
     const owner = f.type === 'attribute' ? field(f, 'object')?.text : undefined;
     const module = owner ? modules.get(owner) : undefined;
     // A function handed to a thread blocks no loop: only its request's timeout is looked at.
     const target = threaded ? undefined : f.type === 'identifier' ? imported.get(f.text) : module ? { module, name: field(f, 'attribute')!.text } : undefined;
-    if (target) out.imports.push({ ...base, local: f.text, imported: target.name, module: target.module });
-    const holder = n.parent?.type === 'await' ? n.parent.parent : n.parent;
-    const at = { callStart: n.startIndex, callEnd: n.endIndex, qualified: qualified ?? f.text, framework: handler.fact.framework, statement: holder?.type === 'expression_statement' };
-    for (const e of effects) {
-      if (e.kind === 'untimed') {
-        const list = field(n, 'arguments');
-        const last = list?.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment').pop();
-        const keywords = !threaded || thread.keywords;
-        out.untimed.push({ ...base, client: e.client, insertAt: !keywords ? undefined : last ? last.endIndex : (list?.startIndex ?? n.endIndex - 1) + 1 });
-      } else if (e.kind === 'third-party') {
-        out.blocking.push({ ...base, ...at, kind: 'third-party', instead: backgroundJob(handler.fact.framework, e.what), direct: innermostFunction(n)?.id === handler.fn.id });
-      } else if (isAsync(handler.fn)) {
-        // Blocking I/O matters where an event loop runs it: an async handler, and what it calls synchronously.
-        out.blocking.push({ ...base, ...at, kind: 'sync-in-async', instead: e.instead, direct: innermostFunction(n)?.id === handler.fn.id });
+    const path = reach.size && (effects.length || target) ? requestPathOf(n, reach) : undefined;
+    if (path) {
+      const { handler, chain } = path.reach;
+      const base = { start: f.startIndex, end: f.endIndex, api: f.text, handler: handler.fact, chain };
+      if (target) out.imports.push({ ...base, local: f.text, imported: target.name, module: target.module });
+      const holder = n.parent?.type === 'await' ? n.parent.parent : n.parent;
+      const at = { callStart: n.startIndex, callEnd: n.endIndex, qualified: qualified ?? f.text, framework: handler.fact.framework, statement: holder?.type === 'expression_statement' };
+      for (const e of effects) {
+        if (e.kind === 'untimed') {
+          const list = field(n, 'arguments');
+          const last = list?.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment').pop();
+          const keywords = !threaded || thread.keywords;
+          out.untimed.push({ ...base, client: e.client, insertAt: !keywords ? undefined : last ? last.endIndex : (list?.startIndex ?? n.endIndex - 1) + 1 });
+        } else if (e.kind === 'third-party') {
+          out.blocking.push({ ...base, ...at, kind: 'third-party', instead: backgroundJob(handler.fact.framework, e.what), direct: innermostFunction(n)?.id === handler.fn.id });
+        } else if (isAsync(handler.fn)) {
+          // Blocking I/O matters where an event loop runs it: an async handler, and what it calls synchronously.
+          out.blocking.push({ ...base, ...at, kind: 'sync-in-async', instead: e.instead, direct: innermostFunction(n)?.id === handler.fn.id });
+        }
       }
     }
-  });
+    return effects.length > 0 || (reach.size > 0 && !!target);
+  };
+  // What a call is depends on the module's names, clients and `as` names, and on the call's own
+  // function (a message followed to its assignment): after an edit, the functions it did not touch
+  // are visited only where a call had effects (visitNodesOfTypes); whether it is on a request path
+  // is asked of those again.
+  const context = `${reach.size > 0}\n${namesKey}\n${JSON.stringify([...clients])}\n${[...bound].join(',')}\n${JSON.stringify([...imported])}\n${JSON.stringify([...modules])}`;
+  visitNodesOfTypes(root, ['call'], 'blocking:calls', 'function', context, visit);
   out.helpers = effectSummaries(root, direct);
   return out;
 }

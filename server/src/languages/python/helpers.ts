@@ -7,7 +7,7 @@ import type { ImportedCallFact, QueryHelperFact } from '../facts';
 import { assignedBefore } from './item-access';
 import { enclosingLoop, usesItem } from './loops';
 import type { PyQueryFact } from './queries';
-import { enclosingClass, enclosingFunction, field, isModuleLevel, nodesOfType, type Node } from './tree';
+import { enclosingClass, enclosingFunction, field, isModuleLevel, visitNodesOfTypes, type Node } from './tree';
 
 export interface PyHelpers {
   /** Calls in loops of this file's query helpers. */
@@ -96,7 +96,13 @@ function instanceClass(id: Node): string | undefined {
   return undefined;
 }
 
-export function pythonHelpers(root: Node, queries: readonly PyQueryFact[]): PyHelpers {
+/** What a module imports: names from modules (`importedNames`) and the project's modules (`importedModules`). */
+export interface ModuleImports {
+  imported: Map<string, { module: string; name: string }>;
+  modules: Map<string, string>;
+}
+
+export function pythonHelpers(root: Node, queries: readonly PyQueryFact[], { imported, modules }: ModuleImports): PyHelpers {
   const helpers = new Map<string, { chain: string[]; query: PyQueryFact; fn: Node }>();
   for (const q of queries) {
     // Query facts keep spans, not nodes: find the node again by its span.
@@ -105,11 +111,12 @@ export function pythonHelpers(root: Node, queries: readonly PyQueryFact[]): PyHe
     const name = functionName(fn);
     if (fn && name && !helpers.has(name)) helpers.set(name, { chain: [name, q.callee], query: q, fn });
   }
-  const allCalls = [...nodesOfType(root, 'call')];
-  const calls = allCalls.filter((c) => !!calledName(c));
+  // After an edit, the statements it did not touch answer from what was found in them before
+  // (visitNodesOfTypes): here, which calls name a function.
+  const named = helpers.size > 0 ? visitNodesOfTypes(root, ['call'], 'helpers:named', 'statement', '', (c) => !!calledName(c)) : [];
   for (let round = 0; round < 3 && helpers.size > 0; round++) {
     let grew = false;
-    for (const call of calls) {
+    for (const call of named) {
       const inner = helpers.get(calledName(call)!);
       const outerFn = inner ? enclosingFunction(call) : undefined;
       const outer = functionName(outerFn);
@@ -133,24 +140,32 @@ export function pythonHelpers(root: Node, queries: readonly PyQueryFact[]): PyHe
       if (isModuleLevel(cls)) out.exported.push({ name: key, chain: [key, ...h.chain.slice(1)], orm: h.query.orm, operation: h.query.operation, write: h.query.write });
     }
   }
-  const imported = importedNames(root);
   // `services.customer_for(order)` on a module the file imports.
-  const modules = importedModules(root);
   if (modules.size) {
-    for (const call of allCalls) {
+    const onModules = (call: Node) => {
       const f = field(call, 'function');
       const owner = f?.type === 'attribute' ? field(f, 'object')?.text : undefined;
-      const module = owner && modules.get(owner);
-      if (!f || !module) continue;
+      return !!owner && modules.has(owner) && !!enclosingLoop(call);
+    };
+    const modulesKey = JSON.stringify([...modules]);
+    for (const call of visitNodesOfTypes(root, ['call'], 'helpers:modules', 'statement', modulesKey, onModules)) {
+      const f = field(call, 'function')!;
+      const module = modules.get(field(f, 'object')!.text)!;
       const loop = enclosingLoop(call);
       if (loop) out.imported.push({ local: f.text, imported: field(f, 'attribute')!.text, module, loop: loop.fact, usesLoopItem: usesItem(loop, call), start: f.startIndex, end: f.endIndex });
     }
   }
   // `repo.get(i)`, `repo` made from a class (`repo = PostRepo(session)`) or typed with it (`repo: PostRepo`).
-  for (const call of allCalls) {
+  // Which class a local is an instance of is read in its function (at module level, in the module).
+  const onInstance = (call: Node) => {
     const f = field(call, 'function');
     const object = f?.type === 'attribute' ? field(f, 'object') : null;
-    if (!f || object?.type !== 'identifier' || /^(self|cls)$/.test(object.text) || modules.has(object.text)) continue;
+    return object?.type === 'identifier' && !/^(self|cls)$/.test(object.text) && !!instanceClass(object) && !!field(f!, 'attribute');
+  };
+  for (const call of visitNodesOfTypes(root, ['call'], 'helpers:instances', 'function', '', onInstance)) {
+    const f = field(call, 'function')!;
+    const object = field(f, 'object')!;
+    if (modules.has(object.text)) continue;
     const className = instanceClass(object);
     const method = field(f, 'attribute')?.text;
     if (!className || !method) continue;
@@ -169,7 +184,13 @@ export function pythonHelpers(root: Node, queries: readonly PyQueryFact[]): PyHe
       style: q.style, loop: loop.fact, usesLoopItem: usesItem(loop, call), write: q.write, via: helper!.chain,
     });
   }
-  for (const call of calls) {
+  // Calls in loops of the helpers and of imported names.
+  const inLoop = (call: Node) => {
+    const name = calledName(call);
+    return !!name && (helpers.has(name) || (field(call, 'function')?.type === 'identifier' && imported.has(name))) && !!enclosingLoop(call);
+  };
+  const names = `${[...helpers.keys()].join(',')}\n${[...imported.keys()].join(',')}`;
+  for (const call of helpers.size > 0 || imported.size > 0 ? visitNodesOfTypes(root, ['call'], 'helpers:calls', 'statement', names, inLoop) : []) {
     const name = calledName(call)!;
     const helper = helpers.get(name);
     const isImported = !helper && field(call, 'function')?.type === 'identifier' ? imported.get(name) : undefined;

@@ -1,6 +1,6 @@
 /** Small helpers over tree-sitter nodes, shared by the Python fact builders. */
 import type { Node } from 'web-tree-sitter';
-import { preorder, select, walkPreorder, type Preorder } from '../preorder';
+import { preorder, select, visitKept, walkPreorder, type Preorder } from '../preorder';
 
 export type { Node };
 
@@ -126,8 +126,7 @@ function statementHint(n: Node): number {
 }
 
 function statementIndex(n: Indexed): Preorder<Node, string> | undefined {
-  const parent = n.parent;
-  if (parent?.type !== 'module' && !(parent?.type === 'block' && parent.parent?.type === 'class_definition')) return undefined;
+  if (!isStatementOfModuleOrClass(n)) return undefined;
   return (n.plIndex ??= preorder<Node, string>(n, eachNamedChild, typeOf, statementIndex, statementHint(n)));
 }
 
@@ -168,6 +167,72 @@ export function nodesOfTypes(node: Node, types: readonly string[]): readonly Nod
   }
   return select(indexOf(node), types);
 }
+
+/**
+ * How a visit's answer for a node depends on the rest of the file (visitNodesOfTypes): on the
+ * node's statement alone, or on the node's function (a value followed to its assignment in it).
+ * Either way, on `context` (what the visit reads of the module: its names, its imports) and on
+ * the headers of the classes around the node (a method is a GraphQL resolver by its class's bases).
+ */
+export type Dependence = 'statement' | 'function';
+
+/**
+ * Visits the named nodes of these types under `node` in nodesOfTypes()'s order; `visit` says
+ * whether it found something at the node. After an edit, a statement the edit did not touch is
+ * not looked at again when its context is what it was at the last visit with this `id` (the
+ * context given, and the headers of the classes it is in): only the nodes something was found at
+ * are visited. With `function` dependence, only functions are kept so; other statements (module
+ * code, class attributes) are visited whole every time.
+ */
+export function visitNodesOfTypes(node: Node, types: readonly string[], id: string, dependence: Dependence, context: string, visit: (n: Node) => boolean): readonly Node[] {
+  if (node.type !== 'module') return nodesOfTypes(node, types).filter(visit);
+  // A context is a new string at each analysis, compared with the one kept for each statement:
+  // the last analysis's string when they are equal (compared once), so that each statement's
+  // comparison is of one string with itself, not of their characters.
+  const last = lastContexts.get(id);
+  if (last === context) context = last;
+  else lastContexts.set(id, context);
+  const contextOf = (part: Preorder<Node, string>, outer: string | undefined): string | undefined => {
+    if (outer === undefined) return undefined;
+    const st = part.nodes[0]!;
+    const definition = st.type === 'decorated_definition' ? st.childForFieldName('definition') : st;
+    if (definition?.type === 'class_definition') return `${outer}\n${classHeader(st, definition)}`;
+    // A statement of a class that is not a part itself (a class in an `if`): its header is not in `outer`.
+    const cls = st.parent?.parent;
+    if (cls?.type === 'class_definition') {
+      const statement = cls.parent?.type === 'decorated_definition' ? cls.parent : cls;
+      if (!isStatementOfModuleOrClass(statement)) return `${outer}\n${classHeader(statement, cls)}`;
+    }
+    return outer;
+  };
+  // With function dependence, a class is visited whole (its attributes), its methods are kept.
+  const keeps = (part: Preorder<Node, string>): boolean => dependence === 'statement' || isFunctionStatement(part.nodes[0]!);
+  return visitKept(indexOf(node), types, id, contextOf, keeps, visit, context);
+}
+
+/** A statement that defines a function (decorated or not): what is found in it depends on its own body. */
+export function isFunctionStatement(st: Node): boolean {
+  const definition = st.type === 'decorated_definition' ? st.childForFieldName('definition') : st;
+  return definition?.type === 'function_definition';
+}
+
+/** A statement of the module or of a class body: one with an index of its own after an edit (statementIndex). */
+function isStatementOfModuleOrClass(n: Node): boolean {
+  const parent = n.parent;
+  return parent?.type === 'module' || (parent?.type === 'block' && parent.parent?.type === 'class_definition');
+}
+
+/** What a class's methods may read of their class: its decorators and bases (its name is in the module's context). */
+function classHeader(st: Node, cls: Node): string {
+  const bases = cls.childForFieldName('superclasses')?.text ?? '';
+  if (st === cls) return bases;
+  let decorators = '';
+  for (const d of st.namedChildren) if (d?.type === 'decorator') decorators += d.text + '\n';
+  return decorators + bases;
+}
+
+/** The last context of each visit (visitNodesOfTypes). */
+const lastContexts = new Map<string, string>();
 
 /**
  * Visits `node` and its descendants depth-first without recursion: deeply nested input (thousands
