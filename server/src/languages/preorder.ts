@@ -17,6 +17,8 @@ export interface Preorder<T, K = unknown> {
   selections: Map<string, T[]>;
   /** What `visitKept` kept of this subtree, by the visit's id: for the next analysis after an edit, when this index is a kept part. */
   kept?: Map<string, Kept<T>>;
+  /** What an adapter knows of the subtree's root for its visits (Python: what kind of statement it is), made once. */
+  kind?: number;
 }
 
 /** The nodes a visit found something at, and the context the visit was made in. */
@@ -107,7 +109,7 @@ export function preorder<T, K>(
     if (parents[i] >= 0) ends[parents[i]] += ends[i];
   }
   for (let i = 0; i < size; i++) ends[i] += i;
-  return { nodes, ends, parts, buckets, selections: new Map(), kept: undefined };
+  return { nodes, ends, parts, buckets, selections: new Map(), kept: undefined, kind: undefined };
 }
 
 function grown(a: Int32Array, capacity: number): Int32Array {
@@ -241,7 +243,12 @@ export function visitKept<T, K>(
     if (n === null) {
       const part = parts.get(slots[i])!;
       const inner = contextOf(part, context);
-      visitKept(part, keys, id, contextOf, keeps, visit, inner, inner !== undefined && keeps(part), found);
+      const keepPart = inner !== undefined && keeps(part);
+      // The common case after an edit, without a call: a part kept in the same context.
+      const kept = keepPart ? part.kept?.get(id) : undefined;
+      if (kept !== undefined && kept.context === inner) {
+        for (const k of kept.nodes) if (visit(k)) found.push(k);
+      } else visitKept(part, keys, id, contextOf, keeps, visit, inner, keepPart, found);
     } else if (visit(n)) found.push(n);
   }
   if (keep && context !== undefined) (index.kept ??= new Map()).set(id, { context, nodes: found.slice(from) });

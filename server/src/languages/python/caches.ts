@@ -9,7 +9,7 @@ import { BOUNDED_KEY, CACHE_NAME, CONSTANT_NAME, REGISTRY_NAME } from '../cache-
 import type { CacheFact } from '../facts';
 import { requestPathOf, type PyReach } from './handlers';
 import { qualifiedName, type ModuleNames } from './imports';
-import { args, assignmentStatements, decoratorsOf, field, keywordArg, nodesOfTypes, type Node } from './tree';
+import { args, assignmentStatements, decoratorsOf, field, keywordArg, nodesOfTypes, visitNodesOfTypes, type Node } from './tree';
 
 export interface PyCacheFact extends CacheFact {
   /** The value to replace to bound the store (`{}`, `None` in `maxsize=None`, the decorator), and how. */
@@ -62,10 +62,19 @@ interface Usage {
   readers: Set<number>;
 }
 
-function usage(root: Node, store: Store): Usage {
+function usage(root: Node, store: Store, index: number): Usage {
   const u: Usage = { evicted: false, iterated: false, readers: new Set() };
-  const named = (n: Node | null | undefined) => n?.type === 'identifier' && n.text === store.name;
-  nodesOfTypes(root, ['call', 'subscript', 'comparison_operator', 'for_statement', 'global_statement']).forEach((n) => {
+  let uses = false;
+  const named = (n: Node | null | undefined) => {
+    const is = n?.type === 'identifier' && n.text === store.name;
+    if (is) uses = true;
+    return is;
+  };
+  // A node's use of the store depends on its statement (and the store): after an edit, the
+  // statements it did not touch are looked at only where they used it (visitNodesOfTypes).
+  const context = `${store.name} ${store.kind} ${store.defaulting}`;
+  visitNodesOfTypes(root, ['call', 'subscript', 'comparison_operator', 'for_statement', 'global_statement'], `caches:store${index}`, 'statement', context, (n) => {
+    uses = false;
     const fn = inFunction(n);
     if (n.type === 'call') {
       const f = field(n, 'function');
@@ -105,6 +114,7 @@ function usage(root: Node, store: Store): Usage {
       const body = inFunction(n);
       if (body && new RegExp(`^\\s*${store.name}\\s*=`, 'm').test(body.text)) u.evicted = true;
     }
+    return uses;
   });
   return u;
 }
@@ -117,8 +127,8 @@ function dictKeys(n: Node): Node[] {
 
 function collectionCaches(root: Node, reach: ReadonlyMap<number, PyReach>): PyCacheFact[] {
   const out: PyCacheFact[] = [];
-  for (const store of moduleStores(root)) {
-    const u = usage(root, store);
+  for (const [i, store] of moduleStores(root).entries()) {
+    const u = usage(root, store, i);
     if (!u.write || u.evicted) continue;
     const getOrSet = u.readers.has(u.write.fn.id);
     const onRequestPath = !!requestPathOf(u.write.node, reach);
@@ -155,56 +165,65 @@ function isMethod(fn: Node): boolean {
 }
 
 /** `@cache`, `@lru_cache(maxsize=None)`, and any `lru_cache` on a method. */
-function functionCaches(root: Node, names: ModuleNames): PyCacheFact[] {
+function functionCaches(root: Node, names: ModuleNames, namesKey: string): PyCacheFact[] {
   const out: PyCacheFact[] = [];
-  nodesOfTypes(root, ['function_definition']).forEach((n) => {
-    if (n.type !== 'function_definition') return;
-    const method = isMethod(n);
-    for (const d of decoratorsOf(n)) {
-      const expr = d.namedChildren[0];
-      if (!expr) continue;
-      const callee = expr.type === 'call' ? field(expr, 'function')! : expr;
-      const q = qualifiedName(callee, names);
-      const span = { start: d.startIndex, end: d.endIndex };
-      if (q === 'cachetools.cached' && expr.type === 'call') {
-        // `@cached(cache={})`: cachetools' decorator over a plain dict keeps every argument's result.
-        const store = keywordArg(expr, 'cache') ?? args(expr).find((a) => a.type !== 'keyword_argument');
-        if (store && storeKind(store) === 'dict' && !/defaultdict$/.test(store.type === 'call' ? field(store, 'function')?.text ?? '' : '') && hasArguments(n, method)) {
-          const lru = callee.text.includes('.') ? callee.text.replace(/cached$/, 'LRUCache') : 'LRUCache';
-          out.push({ ...span, name: `@${callee.text}(cache=${store.text})`, kind: 'function-cache', replace: { start: store.startIndex, end: store.endIndex, text: `${lru}(maxsize=1024)` }, needsImport: callee.text.includes('.') ? undefined : { module: 'cachetools', name: 'LRUCache' } });
-        }
-        return;
-      }
-      if (q !== 'functools.cache' && q !== 'functools.lru_cache') continue;
-      if (method) {
-        out.push({ ...span, name: `@${callee.text}`, kind: 'method-cache' });
-        return;
-      }
-      if (!hasArguments(n, false)) return; // one entry at most
-      if (q === 'functools.cache') {
-        const lru = callee.text.includes('.') ? callee.text.replace(/cache$/, 'lru_cache') : 'lru_cache';
-        out.push({ ...span, name: `@${callee.text}`, kind: 'function-cache', replace: { start: expr.startIndex, end: expr.endIndex, text: `${lru}(maxsize=1024)` }, needsImport: callee.text.includes('.') ? undefined : { module: 'functools', name: 'lru_cache' } });
-        return;
-      }
-      const maxsize = expr.type === 'call' ? keywordArg(expr, 'maxsize') ?? args(expr)[0] : undefined;
-      if (maxsize?.type === 'none') out.push({ ...span, name: `@${callee.text}(maxsize=None)`, kind: 'function-cache', replace: { start: maxsize.startIndex, end: maxsize.endIndex, text: '1024' } });
-      return;
-    }
+  // Only decorated functions, by the module's names: after an edit, the statements it did not
+  // touch are looked at only where they had a cache (visitNodesOfTypes).
+  visitNodesOfTypes(root, ['function_definition'], 'caches:functions', 'statement', namesKey, (n) => {
+    const before = out.length;
+    cachesOf(n, names, out);
+    return out.length > before;
   });
   return out;
+}
+
+/** The caches a function's decorators make that grow without bound (functionCaches). */
+function cachesOf(n: Node, names: ModuleNames, out: PyCacheFact[]): void {
+  const method = isMethod(n);
+  for (const d of decoratorsOf(n)) {
+    const expr = d.namedChildren[0];
+    if (!expr) continue;
+    const callee = expr.type === 'call' ? field(expr, 'function')! : expr;
+    const q = qualifiedName(callee, names);
+    const span = { start: d.startIndex, end: d.endIndex };
+    if (q === 'cachetools.cached' && expr.type === 'call') {
+      // `@cached(cache={})`: cachetools' decorator over a plain dict keeps every argument's result.
+      const store = keywordArg(expr, 'cache') ?? args(expr).find((a) => a.type !== 'keyword_argument');
+      if (store && storeKind(store) === 'dict' && !/defaultdict$/.test(store.type === 'call' ? field(store, 'function')?.text ?? '' : '') && hasArguments(n, method)) {
+        const lru = callee.text.includes('.') ? callee.text.replace(/cached$/, 'LRUCache') : 'LRUCache';
+        out.push({ ...span, name: `@${callee.text}(cache=${store.text})`, kind: 'function-cache', replace: { start: store.startIndex, end: store.endIndex, text: `${lru}(maxsize=1024)` }, needsImport: callee.text.includes('.') ? undefined : { module: 'cachetools', name: 'LRUCache' } });
+      }
+      return;
+    }
+    if (q !== 'functools.cache' && q !== 'functools.lru_cache') continue;
+    if (method) {
+      out.push({ ...span, name: `@${callee.text}`, kind: 'method-cache' });
+      return;
+    }
+    if (!hasArguments(n, false)) return; // one entry at most
+    if (q === 'functools.cache') {
+      const lru = callee.text.includes('.') ? callee.text.replace(/cache$/, 'lru_cache') : 'lru_cache';
+      out.push({ ...span, name: `@${callee.text}`, kind: 'function-cache', replace: { start: expr.startIndex, end: expr.endIndex, text: `${lru}(maxsize=1024)` }, needsImport: callee.text.includes('.') ? undefined : { module: 'functools', name: 'lru_cache' } });
+      return;
+    }
+    const maxsize = expr.type === 'call' ? keywordArg(expr, 'maxsize') ?? args(expr)[0] : undefined;
+    if (maxsize?.type === 'none') out.push({ ...span, name: `@${callee.text}(maxsize=None)`, kind: 'function-cache', replace: { start: maxsize.startIndex, end: maxsize.endIndex, text: '1024' } });
+    return;
+  }
 }
 
 const REDIS_CLIENT = /^(redis\.(Redis|StrictRedis|from_url|Redis\.from_url)|redis\.asyncio\.(Redis|from_url)|django_redis\.get_redis_connection)$/;
 
 /** `r.set(f"user:{id}", v)` without `ex=`/`px=`/`exat=`/`keepttl=`, and no `expire` on that key. */
-function redisWrites(root: Node, names: ModuleNames): PyCacheFact[] {
+function redisWrites(root: Node, names: ModuleNames, namesKey: string): PyCacheFact[] {
   const clients = new Set<string>();
-  nodesOfTypes(root, ['assignment']).forEach((n) => {
-    if (n.type !== 'assignment') return;
+  visitNodesOfTypes(root, ['assignment'], 'caches:redis', 'statement', namesKey, (n) => {
     const right = field(n, 'right');
     const call = right?.type === 'call' ? right : undefined;
     const q = call ? qualifiedName(field(call, 'function')!, names) : undefined;
-    if (q && REDIS_CLIENT.test(q)) clients.add(field(n, 'left')!.text);
+    if (!q || !REDIS_CLIENT.test(q)) return false;
+    clients.add(field(n, 'left')!.text);
+    return true;
   });
   if (clients.size === 0) return [];
   const expired = new Set<string>();
@@ -233,5 +252,6 @@ function redisWrites(root: Node, names: ModuleNames): PyCacheFact[] {
 }
 
 export function pythonCaches(root: Node, names: ModuleNames, reach: ReadonlyMap<number, PyReach>): PyCacheFact[] {
-  return [...collectionCaches(root, reach), ...functionCaches(root, names), ...redisWrites(root, names)];
+  const namesKey = JSON.stringify([...names]);
+  return [...collectionCaches(root, reach), ...functionCaches(root, names, namesKey), ...redisWrites(root, names, namesKey)];
 }

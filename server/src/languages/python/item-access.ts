@@ -5,7 +5,7 @@
  */
 import type { ItemAccessFact, OrmId } from '../facts';
 import { enclosingLoop, loopItemNames } from './loops';
-import { field, nodesOfType, walk, type Node } from './tree';
+import { field, visitNodesOfTypes, walk, type Node } from './tree';
 
 export interface QuerySource {
   model: string;
@@ -76,18 +76,26 @@ function iterableOf(inside: Node, loopStart: number): Node | undefined {
   return undefined;
 }
 
+/** `post.author` where `post` is the single item of the loop the read is in; not a method call on it (`post.save()`). */
+function itemRead(attr: Node, items: ReadonlySet<string>): boolean {
+  const obj = field(attr, 'object');
+  if (obj?.type !== 'identifier' || !field(attr, 'attribute') || !items.has(obj.text)) return false;
+  if (attr.parent?.type === 'call' && field(attr.parent, 'function')?.id === attr.id) return false;
+  const loop = enclosingLoop(attr);
+  return !!loop && loop.fact.variables.length === 1 && loop.fact.variables[0] === obj.text;
+}
+
 export function itemAccesses(root: Node, query: IteratedQuery): ItemAccessFact[] {
   const out: ItemAccessFact[] = [];
   const seen = new Set<string>();
   const items = loopItemNames(root);
-  for (const attr of nodesOfType(root, 'attribute')) {
-    const obj = field(attr, 'object');
-    const name = field(attr, 'attribute')?.text;
-    if (obj?.type !== 'identifier' || !name || !items.has(obj.text)) continue;
-    // A method call on the item (`post.save()`) is not a relation read.
-    if (attr.parent?.type === 'call' && field(attr.parent, 'function')?.id === attr.id) continue;
-    const loop = enclosingLoop(attr);
-    if (!loop || loop.fact.variables.length !== 1 || loop.fact.variables[0] !== obj.text) continue;
+  // Whether an attribute is an item's depends on its statement and the loop names: after an edit,
+  // the statements it did not touch are not looked at again (visitNodesOfTypes). The query the
+  // loop iterates may be elsewhere (a view's get_queryset): it is looked for each time.
+  const context = [...items].join(',');
+  for (const attr of visitNodesOfTypes(root, ['attribute'], 'item-reads', 'statement', context, (n) => itemRead(n, items))) {
+    const name = field(attr, 'attribute')!.text;
+    const loop = enclosingLoop(attr)!;
     const key = `${loop.fact.start}:${name}`;
     if (seen.has(key)) continue;
     const iterable = iterableOf(attr, loop.fact.start);

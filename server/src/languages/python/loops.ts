@@ -3,7 +3,7 @@
  * function, and whether the query uses the loop's item.
  */
 import type { LoopFact } from '../facts';
-import { args, calleeName, decoratorsOf, field, nodesOfTypes, walk, type Node } from './tree';
+import { args, calleeName, decoratorsOf, field, visitNodesOfTypes, walk, type Node } from './tree';
 
 const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
 
@@ -216,11 +216,17 @@ function resolverParent(fn: Node): { name: string; className: string } | undefin
  */
 export function loopItemNames(root: Node): Set<string> {
   const names = new Set<string>();
-  for (const n of nodesOfTypes(root, ['for_statement', 'for_in_clause', 'function_definition'])) {
+  const add = (n: Node): boolean => {
     if (n.type === 'function_definition') {
       const parent = resolverParent(n);
       if (parent) names.add(parent.name);
-    } else for (const v of targetNames(field(n, 'left'))) names.add(v);
-  }
+      return !!parent;
+    }
+    const targets = targetNames(field(n, 'left'));
+    for (const v of targets) names.add(v);
+    return targets.length > 0;
+  };
+  // After an edit, the statements it did not touch give the names found in them before (visitNodesOfTypes).
+  visitNodesOfTypes(root, ['for_statement', 'for_in_clause', 'function_definition'], 'loop-items', 'statement', '', add);
   return names;
 }

@@ -186,40 +186,47 @@ export type Dependence = 'statement' | 'function';
  */
 export function visitNodesOfTypes(node: Node, types: readonly string[], id: string, dependence: Dependence, context: string, visit: (n: Node) => boolean): readonly Node[] {
   if (node.type !== 'module') return nodesOfTypes(node, types).filter(visit);
-  // A context is a new string at each analysis, compared with the one kept for each statement:
-  // the last analysis's string when they are equal (compared once), so that each statement's
-  // comparison is of one string with itself, not of their characters.
-  const last = lastContexts.get(id);
-  if (last === context) context = last;
-  else lastContexts.set(id, context);
+  // A context is a new string at each analysis, compared with the one kept for each statement: it
+  // is compared once with the file's last one, and the statements get a short tag for it (with the
+  // headers of their classes), the same while it does not change.
+  context = contextTag(node.tree, id, context);
   const contextOf = (part: Preorder<Node, string>, outer: string | undefined): string | undefined => {
     if (outer === undefined) return undefined;
-    const st = part.nodes[0]!;
-    const definition = st.type === 'decorated_definition' ? st.childForFieldName('definition') : st;
-    if (definition?.type === 'class_definition') return `${outer}\n${classHeader(st, definition)}`;
-    // A statement of a class that is not a part itself (a class in an `if`): its header is not in `outer`.
-    const cls = st.parent?.parent;
-    if (cls?.type === 'class_definition') {
-      const statement = cls.parent?.type === 'decorated_definition' ? cls.parent : cls;
-      if (!isStatementOfModuleOrClass(statement)) return `${outer}\n${classHeader(statement, cls)}`;
+    const kind = (part.kind ??= statementKind(part.nodes[0]!));
+    if (kind & CLASS) {
+      const st = part.nodes[0]!;
+      return `${outer}\n${classHeader(st, st.type === 'decorated_definition' ? st.childForFieldName('definition')! : st)}`;
+    }
+    if (kind & IN_OTHER_CLASS) {
+      // A statement of a class that is not a part itself (a class in an `if`): its header is not in `outer`.
+      const cls = part.nodes[0]!.parent!.parent!;
+      return `${outer}\n${classHeader(cls.parent?.type === 'decorated_definition' ? cls.parent : cls, cls)}`;
     }
     return outer;
   };
   // With function dependence, a class is visited whole (its attributes), its methods are kept.
-  const keeps = (part: Preorder<Node, string>): boolean => dependence === 'statement' || isFunctionStatement(part.nodes[0]!);
+  const keeps = (part: Preorder<Node, string>): boolean => dependence === 'statement' || ((part.kind ??= statementKind(part.nodes[0]!)) & FUNCTION) !== 0;
   return visitKept(indexOf(node), types, id, contextOf, keeps, visit, context);
-}
-
-/** A statement that defines a function (decorated or not): what is found in it depends on its own body. */
-export function isFunctionStatement(st: Node): boolean {
-  const definition = st.type === 'decorated_definition' ? st.childForFieldName('definition') : st;
-  return definition?.type === 'function_definition';
 }
 
 /** A statement of the module or of a class body: one with an index of its own after an edit (statementIndex). */
 function isStatementOfModuleOrClass(n: Node): boolean {
   const parent = n.parent;
   return parent?.type === 'module' || (parent?.type === 'block' && parent.parent?.type === 'class_definition');
+}
+
+/** Statement kinds (flags), for visitNodesOfTypes; a statement's kind does not change while its node is kept. */
+const FUNCTION = 1;
+const CLASS = 2;
+/** A statement of a class that has no index of its own (a class in an `if`). */
+const IN_OTHER_CLASS = 4;
+
+function statementKind(st: Node): number {
+  const definition = st.type === 'decorated_definition' ? st.childForFieldName('definition') : st;
+  let kind = definition?.type === 'function_definition' ? FUNCTION : definition?.type === 'class_definition' ? CLASS : 0;
+  const cls = st.parent?.parent;
+  if (cls?.type === 'class_definition' && !isStatementOfModuleOrClass(cls.parent?.type === 'decorated_definition' ? cls.parent : cls)) kind |= IN_OTHER_CLASS;
+  return kind;
 }
 
 /** What a class's methods may read of their class: its decorators and bases (its name is in the module's context). */
@@ -231,8 +238,19 @@ function classHeader(st: Node, cls: Node): string {
   return decorators + bases;
 }
 
-/** The last context of each visit (visitNodesOfTypes). */
-const lastContexts = new Map<string, string>();
+/** Each file's last context of each visit, and its tag (by the tree handle all of a file's nodes share). */
+const lastContexts = new WeakMap<object, Map<string, { context: string; tag: string }>>();
+let tags = 0;
+
+function contextTag(file: object, id: string, context: string): string {
+  let byId = lastContexts.get(file);
+  if (!byId) lastContexts.set(file, (byId = new Map()));
+  const last = byId.get(id);
+  if (last?.context === context) return last.tag;
+  const tag = `#${++tags}`;
+  byId.set(id, { context, tag });
+  return tag;
+}
 
 /**
  * Visits `node` and its descendants depth-first without recursion: deeply nested input (thousands
