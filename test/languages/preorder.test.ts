@@ -6,7 +6,7 @@
  * (tree-sitter's types).
  */
 import * as assert from 'node:assert/strict';
-import { preorder, select, walkPreorder, type Preorder } from '../../server/src/languages/preorder';
+import { preorder, select, visitKept, walkPreorder, type Preorder } from '../../server/src/languages/preorder';
 
 interface T {
   id: number;
@@ -90,5 +90,42 @@ describe('preorder index', () => {
       return n.key !== 4;
     });
     assert.ok(skipped.length < expected.length || expected.every((n) => n.key !== 4 || n.kids.length === 0));
+  });
+
+  it('visitKept: a kept part in the same context is visited only where something was found; in another context, or not kept, whole', () => {
+    const root = tree(600, 11);
+    // Parts: the root's children, and their children in turn (a module, its classes, their methods).
+    const parts = new Map<T, Preorder<T, number>>();
+    const partOf = (n: T): Preorder<T, number> | undefined => {
+      let p = parts.get(n);
+      if (!p && (root.kids.includes(n) || root.kids.some((k) => k.kids.includes(n)))) parts.set(n, (p = preorder<T, number>(n, eachKid, (m) => m.key, partOf)));
+      return p;
+    };
+    const all = plain(root).order;
+    const wanted = all.filter((n) => n.key === 1 || n.key === 2);
+    const found = wanted.filter((n) => n.id % 3 === 0);
+    const run = (contextOf: (part: Preorder<T, number>, outer: string | undefined) => string | undefined, keeps: (part: Preorder<T, number>) => boolean) => {
+      const visited: T[] = [];
+      const result = visitKept(preorder<T, number>(root, eachKid, (n) => n.key, partOf), [1, 2], 'test', contextOf, keeps, (n) => {
+        visited.push(n);
+        return n.id % 3 === 0;
+      }, 'c1');
+      return { visited, result };
+    };
+    const same = (_: Preorder<T, number>, outer: string | undefined) => outer;
+    // The first time, every node of the keys; then, only those something was found at.
+    assert.deepEqual(run(same, () => true), { visited: wanted, result: found });
+    assert.deepEqual(run(same, () => true), { visited: found, result: found });
+    // Another context for one part: that part whole, the others as kept.
+    const first = parts.get(root.kids[0])!;
+    const other = (part: Preorder<T, number>, outer: string | undefined) => (part === first ? 'c2' : outer);
+    const firstNodes = new Set(plain(root.kids[0]).order);
+    assert.deepEqual(run(other, () => true), { visited: wanted.filter((n) => firstNodes.has(n) || n.id % 3 === 0), result: found });
+    // Not kept (a class with function dependence): visited whole, but its own parts as kept.
+    const notFirst = (part: Preorder<T, number>) => part !== first;
+    const direct = new Set(plain(root.kids[0]).order.filter((n) => !root.kids[0].kids.some((k) => plain(k).order.includes(n))));
+    assert.deepEqual(run(other, notFirst).visited, wanted.filter((n) => direct.has(n) || n.id % 3 === 0));
+    // No context: nothing kept is used, nothing is kept.
+    assert.deepEqual(run(() => undefined, () => true).visited, wanted);
   });
 });
