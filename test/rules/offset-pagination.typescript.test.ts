@@ -92,7 +92,7 @@ ruleTests('offset-pagination', {
       file: 'repo.ts',
       code: `import { Kysely } from 'kysely';\nexport function list(db: Kysely<DB>, offset: number) {\n  return db.selectFrom('posts').selectAll().orderBy('id', 'asc').limit(20).offset(offset).execute();\n}\n`,
       findings: [{ line: 3 }],
-      output: `import { Kysely } from 'kysely';\nexport function list(db: Kysely<DB>, offset: number, after?: number) {\n  return db.selectFrom('posts').selectAll().orderBy('id', 'asc').limit(20).$if(after != null, (qb) => qb.where('id', '>', after)).execute();\n}\n`,
+      output: `import { Kysely } from 'kysely';\nexport function list(db: Kysely<DB>, offset: number, after?: number) {\n  return db.selectFrom('posts').selectAll().orderBy('id', 'asc').limit(20).where((eb) => (after != null ? eb('id', '>', after) : eb.and([]))).execute();\n}\n`,
     },
     {
       name: 'Sequelize findAll with offset, models from a local folder',
@@ -462,6 +462,35 @@ ruleTests('offset-pagination', {
       code: `import { desc } from 'drizzle-orm';\nimport { db } from './db';\nimport { posts } from './schema';\nexport function list(offset: number) {\n  return db.select().from(posts).orderBy(desc(posts.createdAt)).limit(20).offset(offset);\n}\n`,
       findings: [{ line: 5 }],
       output: `import { desc, lt, or, and, eq } from 'drizzle-orm';\nimport { db } from './db';\nimport { posts } from './schema';\nexport function list(offset: number, afterCreatedAt?: Date, afterId?: string) {\n  return db.select().from(posts).orderBy(desc(posts.createdAt), desc(posts.id)).limit(20).where(afterCreatedAt != null && afterId != null ? or(lt(posts.createdAt, afterCreatedAt), and(eq(posts.createdAt, afterCreatedAt), lt(posts.id, afterId))) : undefined);\n}\n`,
+    },
+  ],
+});
+
+const KYSELY_DATABASE = {
+  'db.ts': `import type { ColumnType, Generated } from 'kysely';\n\nexport interface Database {\n  posts: PostTable;\n}\n\nexport interface PostTable {\n  id: Generated<string>;\n  created_at: ColumnType<Date, string | undefined, never>;\n  views: number;\n}\n`,
+};
+
+ruleTests('offset-pagination', {
+  valid: [],
+  invalid: [
+    {
+      name: "Kysely in TS: a new parameter takes the database interface's column types (a uuid id is a string)",
+      file: 'list.ts',
+      workspace: KYSELY_DATABASE,
+      code: `import { Kysely } from 'kysely';\nimport type { Database } from './db';\nexport function list(db: Kysely<Database>, offset: number) {\n  return db.selectFrom('posts').selectAll().orderBy('created_at', 'desc').limit(20).offset(offset).execute();\n}\n`,
+      findings: [{ line: 4 }],
+      output: `import { Kysely } from 'kysely';\nimport type { Database } from './db';\nexport function list(db: Kysely<Database>, offset: number, afterCreatedAt?: Date, afterId?: string) {\n  return db.selectFrom('posts').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(20).where((eb) => (afterCreatedAt != null && afterId != null ? eb.or([eb('created_at', '<', afterCreatedAt), eb.and([eb('created_at', '=', afterCreatedAt), eb('id', '<', afterId)])]) : eb.and([]))).execute();\n}\n`,
+    },
+    {
+      name: "Kysely in TS: the request's text becomes each key's column type (number, Date)",
+      file: 'routes.ts',
+      workspace: KYSELY_DATABASE,
+      code: route(`import { Kysely } from 'kysely';\nimport type { Database } from './db';\ndeclare const db: Kysely<Database>;`, `  res.json(await db.selectFrom('posts').selectAll().orderBy('views', 'desc').limit(20).offset(Number(req.query.offset)).execute());`),
+      findings: [{ line: 8 }],
+      output: route(
+        `import { Kysely } from 'kysely';\nimport type { Database } from './db';\ndeclare const db: Kysely<Database>;`,
+        `  res.json(await db.selectFrom('posts').selectAll().orderBy('views', 'desc').orderBy('id', 'desc').limit(20).where((eb) => (req.query.afterViews != null && req.query.afterId != null ? eb.or([eb('views', '<', Number(req.query.afterViews)), eb.and([eb('views', '=', Number(req.query.afterViews)), eb('id', '<', String(req.query.afterId))])]) : eb.and([]))).execute());`,
+      ),
     },
   ],
 });

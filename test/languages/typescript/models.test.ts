@@ -81,6 +81,38 @@ export class Cat {
     });
   });
 
+  it("Kysely: the database interface's tables and their columns' select types, written by hand or by kysely-codegen", async () => {
+    const facts = async (code: string) => ((await testEngine()).facts(new SourceFile('/p/src/db.ts', 'typescript', code))?.models ?? []).map((m) => [`${m.orm}:${m.name}`, m.fieldTypes]);
+    const handWritten = `import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+export interface Database { posts: PostTable; 'audit_log': AuditTable }
+export interface PostTable {
+  id: Generated<string>;
+  created_at: ColumnType<Date, string | undefined, never>;
+  views: number;
+  deleted_at: Date | null;
+  meta: JSONColumnType<{ tags: string[] }>;
+  state: 'draft' | 'published';
+}
+interface AuditTable { seq: Generated<bigint> }
+`;
+    assert.deepEqual(await facts(handWritten), [
+      ['kysely:posts', { id: 'string', created_at: 'Date', views: 'number', deleted_at: 'Date' }],
+      ['kysely:audit_log', { seq: 'bigint' }],
+    ]);
+    const codegen = `import type { ColumnType } from "kysely";
+export type Generated<T> = T extends ColumnType<infer S, infer I, infer U> ? ColumnType<S, I | undefined, U> : ColumnType<T, T | undefined, T>;
+export type Timestamp = ColumnType<Date, Date | string, Date | string>;
+export interface Posts { authorId: number | null; createdAt: Generated<Timestamp>; id: Generated<number>; }
+export interface DB { posts: Posts; }
+`;
+    assert.deepEqual(await facts(codegen), [['kysely:posts', { authorId: 'number', createdAt: 'Date', id: 'number' }]]);
+    // No database interface: a file of other interfaces (a property typed with a non-interface, or none).
+    assert.deepEqual(await facts(`import type { Generated } from 'kysely';
+export interface PostTable { id: Generated<number> }
+export interface Options { limit: number }
+`), []);
+  });
+
   it('schema.prisma: model fields typed with other models, lists, @relation to models of other files', () => {
     const schema = `// blog
 model User {

@@ -15,6 +15,7 @@ import { exportedQueryHelpers, helperCallsInLoops, importedCallsInLoops, queryHe
 import { enclosingLoop, queriesAChunk, usesItem } from './loops';
 import { itemsSource } from './items-source';
 import { fluentRelation, lazyAccesses, type TsLazyAccess } from './lazy-access';
+import { kyselyModels } from './kysely-models';
 import { mongooseModels } from './mongoose-models';
 import { sequelizeModels } from './sequelize-models';
 import { typeormModels } from './typeorm-models';
@@ -164,6 +165,8 @@ function definedModels(sf: ts.SourceFile, imports: FileImports, text: string): M
   if (imports.orms.has('typeorm')) models.push(...typeormModels(sf));
   if (imports.orms.has('sequelize') || SEQUELIZE_HINT.test(text)) models.push(...sequelizeModels(sf));
   if (imports.orms.has('mongoose')) models.push(...mongooseModels(sf));
+  // Kysely's database interface: its tables' column types.
+  if (imports.orms.has('kysely')) models.push(...kyselyModels(sf));
   // Drizzle tables, for their columns' types (relations are Drizzle's `relations()`, not read here).
   if (imports.orms.has('drizzle')) {
     for (const t of drizzleTables(sf)) {

@@ -189,10 +189,12 @@ function chainFix(q: TsQueryFact, keys: readonly OrderKey[], cursor: Cursor, sf:
       break;
     }
     case 'kysely': {
-      const call = keys.length === 1
-        ? `where('${col(keys[0])}', '${sqlOp(keys[0])}', ${v[0]})`
-        : `where((eb) => eb.or([eb('${col(keys[0])}', '${sqlOp(keys[0])}', ${v[0]}), eb.and([eb('${col(keys[0])}', '=', ${v[0]}), eb('${col(keys[1])}', '${sqlOp(keys[1])}', ${v[1]})])]))`;
-      where = `.$if(${given}, (qb) => qb.${call})`;
+      const cond = keys.length === 1
+        ? `eb('${col(keys[0])}', '${sqlOp(keys[0])}', ${v[0]})`
+        : `eb.or([eb('${col(keys[0])}', '${sqlOp(keys[0])}', ${v[0]}), eb.and([eb('${col(keys[0])}', '=', ${v[0]}), eb('${col(keys[1])}', '${sqlOp(keys[1])}', ${v[1]})])])`;
+      // The test is in the callback, where TypeScript narrows the optional cursor values to what
+      // Kysely's typed comparisons take (`$if(given, …)` narrows nothing); `eb.and([])` is `1 = 1`.
+      where = `.where((eb) => (${given} ? ${cond} : eb.and([])))`;
       tieOrder = `.orderBy('${col(tie)}', '${tie.direction}')`;
       if (keys.length > 2) return undefined;
       break;
