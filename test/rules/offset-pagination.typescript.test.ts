@@ -494,3 +494,32 @@ ruleTests('offset-pagination', {
     },
   ],
 });
+
+const BOOK_ENTITY = {
+  'book.entity.ts': `import { Entity, PrimaryKey, Property } from '@mikro-orm/core';\nimport { v4 } from 'uuid';\n\n@Entity()\nexport class Book {\n  @PrimaryKey({ type: 'uuid' })\n  id: string = v4();\n\n  @Property()\n  createdAt = new Date();\n\n  @Property()\n  views!: number;\n}\n`,
+};
+
+ruleTests('offset-pagination', {
+  valid: [],
+  invalid: [
+    {
+      name: "MikroORM in TS: a new parameter takes the entity's property types (a uuid id is a string, createdAt = new Date() a Date)",
+      file: 'list.ts',
+      workspace: BOOK_ENTITY,
+      code: `import { EntityManager } from '@mikro-orm/core';\nimport { Book } from './book.entity';\nexport function list(em: EntityManager, offset: number) {\n  return em.find(Book, {}, { orderBy: { createdAt: 'desc' }, limit: 20, offset });\n}\n`,
+      findings: [{ line: 4 }],
+      output: `import { EntityManager } from '@mikro-orm/core';\nimport { Book } from './book.entity';\nexport function list(em: EntityManager, offset: number, afterCreatedAt?: Date, afterId?: string) {\n  return em.find(Book, { ...(afterCreatedAt != null && afterId != null ? { $or: [{ createdAt: { $lt: afterCreatedAt } }, { createdAt: afterCreatedAt, id: { $lt: afterId } }] } : {}) }, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: 20 });\n}\n`,
+    },
+    {
+      name: "MikroORM in TS: the request's text becomes each key's property type",
+      file: 'routes.ts',
+      workspace: BOOK_ENTITY,
+      code: route(`import { EntityManager } from '@mikro-orm/core';\nimport { Book } from './book.entity';\ndeclare const em: EntityManager;`, `  res.json(await em.find(Book, {}, { orderBy: { views: 'desc' }, limit: 20, offset: Number(req.query.offset) }));`),
+      findings: [{ line: 8 }],
+      output: route(
+        `import { EntityManager } from '@mikro-orm/core';\nimport { Book } from './book.entity';\ndeclare const em: EntityManager;`,
+        `  res.json(await em.find(Book, { ...(req.query.afterViews != null && req.query.afterId != null ? { $or: [{ views: { $lt: Number(req.query.afterViews) } }, { views: Number(req.query.afterViews), id: { $lt: String(req.query.afterId) } }] } : {}) }, { orderBy: { views: 'desc', id: 'desc' }, limit: 20 }));`,
+      ),
+    },
+  ],
+});

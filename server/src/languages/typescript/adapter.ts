@@ -18,7 +18,7 @@ import { fluentRelation, lazyAccesses, type TsLazyAccess } from './lazy-access';
 import { kyselyModels } from './kysely-models';
 import { mongooseModels } from './mongoose-models';
 import { sequelizeModels } from './sequelize-models';
-import { typeormModels } from './typeorm-models';
+import { mikroOrmModels, typeormModels } from './typeorm-models';
 import { columnTsType, drizzleTables } from './drizzle-tables';
 import { schemaBuilders, type BuilderForeignKey } from './schema-builders';
 import { keepStatementIndexes, nodesOfKind, parseFile } from './walk';
@@ -163,6 +163,8 @@ const SEQUELIZE_HINT = /\bDataTypes\b|sequelize/i;
 function definedModels(sf: ts.SourceFile, imports: FileImports, text: string): ModelFact[] {
   const models: ModelFact[] = [];
   if (imports.orms.has('typeorm')) models.push(...typeormModels(sf));
+  // MikroORM entities, for their properties' types (relations are read where they are loaded).
+  else if (imports.orms.has('mikro-orm')) models.push(...mikroOrmModels(sf));
   if (imports.orms.has('sequelize') || SEQUELIZE_HINT.test(text)) models.push(...sequelizeModels(sf));
   if (imports.orms.has('mongoose')) models.push(...mongooseModels(sf));
   // Kysely's database interface: its tables' column types.

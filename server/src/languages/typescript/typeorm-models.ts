@@ -26,16 +26,38 @@ function relationOf(member: ts.PropertyDeclaration): RelationFact | undefined {
 /** Column decorators: their properties' TypeScript types are the values the entity's queries compare with. */
 const COLUMN = /^(Column|PrimaryColumn|PrimaryGeneratedColumn|CreateDateColumn|UpdateDateColumn|DeleteDateColumn|VersionColumn|ObjectIdColumn)$/;
 
-/** `id: number`, `createdAt!: Date`, `@PrimaryGeneratedColumn('uuid') id: string`: the column's TypeScript type, for fixes that write a value of it. */
-function columnTypes(members: readonly ts.ClassElement[]): Record<string, string> | undefined {
+/**
+ * `id: number`, `createdAt!: Date`, `@PrimaryGeneratedColumn('uuid') id: string`: the column's
+ * TypeScript type, for fixes that write a value of it; of properties with a decorator `columns`
+ * accepts. A property without a type takes `new Date()`'s (`createdAt = new Date()`).
+ */
+export function columnTypes(members: readonly ts.ClassElement[], columns = COLUMN): Record<string, string> | undefined {
   const out: Record<string, string> = {};
   for (const m of members) {
-    if (!ts.isPropertyDeclaration(m) || !ts.isIdentifier(m.name) || !m.type) continue;
-    if (!decoratorsOf(m).some((d) => COLUMN.test(d.name))) continue;
-    const type = m.type.getText();
+    if (!ts.isPropertyDeclaration(m) || !ts.isIdentifier(m.name)) continue;
+    if (!decoratorsOf(m).some((d) => columns.test(d.name))) continue;
+    const type = m.type?.getText() ?? (m.initializer && ts.isNewExpression(m.initializer) && m.initializer.expression.getText() === 'Date' ? 'Date' : '');
     if (/^(number|string|bigint|Date)$/.test(type)) out[m.name.text] = type;
   }
   return Object.keys(out).length ? out : undefined;
+}
+
+/** MikroORM's property decorators. */
+const MIKRO_ORM_COLUMN = /^(PrimaryKey|SerializedPrimaryKey|Property)$/;
+
+/**
+ * Entities of a file that imports MikroORM (`@Entity()` classes), with their properties' types
+ * (`@PrimaryKey() id!: number`, `@Property() createdAt = new Date()`); their relations are not read.
+ */
+export function mikroOrmModels(sf: ts.SourceFile): ModelFact[] {
+  const out: ModelFact[] = [];
+  for (const st of sf.statements) {
+    if (!ts.isClassDeclaration(st) || !st.name) continue;
+    if (!decoratorsOf(st).some((d) => d.name === 'Entity')) continue;
+    const fieldTypes = columnTypes(st.members, MIKRO_ORM_COLUMN);
+    if (fieldTypes) out.push({ name: st.name.text, orm: 'mikro-orm', relations: [], start: st.getStart(), end: st.getEnd(), fieldTypes });
+  }
+  return out;
 }
 
 /** Entities of a file that imports TypeORM (MikroORM shares the decorator names, not the semantics). */
