@@ -238,6 +238,8 @@ async def handler(session):
       ['import graphene\n', 'import graphene\nfrom .views import feed_helper\n'],
       ['@app.get("/posts")\n', ''],
       ['import requests\n', ''],
+      // Django's names make \`feed(request, …)\` a function view.
+      ['from fastapi import FastAPI\n', 'from django.http import JsonResponse\n'],
       // Edits inside functions, so that what is kept of them is found in every state of the others.
       ['        return Author.objects.get', '        # note\n        return Author.objects.get'],
       ['    services.notify(pid)\n', '    services.notify(pid)  # sent\n'],

@@ -7,7 +7,7 @@
  */
 import type { HandlerFact } from '../facts';
 import type { ModuleNames } from './imports';
-import { decoratorsOf, enclosingClass, field, isModuleLevel, nodesOfTypes, walk, type Node } from './tree';
+import { decoratorsOf, enclosingClass, field, isModuleLevel, visitNodesOfTypes, walk, type Node } from './tree';
 
 export interface PyHandler {
   fn: Node;
@@ -66,8 +66,8 @@ export function findHandlers(root: Node, path: string, names: ModuleNames): PyHa
     }
     return b;
   };
-  nodesOfTypes(root, ['function_definition']).forEach((n) => {
-    if (n.type !== 'function_definition') return;
+  /** Adds the handler `n` is, if it is one. */
+  function handlerAt(n: Node): void {
     const decorators = decoratorsOf(n);
     if (decorators.some((d) => TASK_DECORATOR.test(d.text))) return;
     for (const d of decorators) {
@@ -101,6 +101,14 @@ export function findHandlers(root: Node, path: string, names: ModuleNames): PyHa
     if (isModuleLevel(n) && firstParam(n) === 'request' && (viewsFile || (framework && framework !== 'fastapi' && framework !== 'flask'))) {
       out.push(make(n, framework === 'drf' ? 'django' : framework ?? 'django'));
     }
+  }
+  // Whether a function is a handler depends on its statement, its classes' headers, the framework
+  // and the file's name: after an edit, the statements it did not touch are looked at only where
+  // they had handlers (visitNodesOfTypes).
+  visitNodesOfTypes(root, ['function_definition'], 'handlers', 'statement', `${framework}|${viewsFile}`, (n) => {
+    const before = out.length;
+    handlerAt(n);
+    return out.length > before;
   });
   return out;
 }
