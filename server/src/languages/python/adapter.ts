@@ -356,25 +356,24 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
       return found;
     };
     if (root.hasError) {
-      // Every node, tokens included: a broken tree's MISSING tokens are anonymous.
+      // Every node, tokens included (a broken tree's MISSING tokens are anonymous), but only in
+      // subtrees that have an error: after an edit, that is the edited statement, not the file.
       walk(root, (n) => {
+        if (!n.hasError) return false;
         if (n.isError || n.isMissing) {
           if (problems.length < MAX_PROBLEMS) problems.push({ start: n.startIndex, end: n.endIndex, message: n.isMissing ? `missing ${n.type}` : 'syntax error' });
           if (n.isMissing) return false;
         }
-        const type = n.type;
-        if (QUERY_NODE_TYPES.includes(type)) visit(n, type);
         return undefined;
       }, false);
-    } else {
-      // A tree without errors: only the node types queries are read from. After an edit, the
-      // functions the edit did not touch are not looked at again (in the same context: the ORMs, the
-      // dialect and the module's imports and class names), only where they had queries or SQL: what
-      // is found in a function depends on the function and those (values are followed to their
-      // assignments in the function, not in the module).
-      const context = `${[...orms].sort().join(',')}|${evidence.flask}|${dialect}\n${moduleContext}`;
-      visitNodesOfTypes(root, QUERY_NODE_TYPES, 'queries', 'function', context, (n) => visit(n, n.type));
     }
+    // Only the node types queries are read from (ERROR nodes' named children too). After an edit,
+    // the functions the edit did not touch are not looked at again (in the same context: the ORMs,
+    // the dialect and the module's imports and class names), only where they had queries or SQL:
+    // what is found in a function depends on the function and those (values are followed to their
+    // assignments in the function, not in the module).
+    const context = `${[...orms].sort().join(',')}|${evidence.flask}|${dialect}\n${moduleContext}`;
+    visitNodesOfTypes(root, QUERY_NODE_TYPES, 'queries', 'function', context, (n) => visit(n, n.type));
     const imports: ModuleImports = { imported: importedNames(root), modules: importedModules(root) };
     const helpers = pythonHelpers(root, facts.queries, imports);
     facts.helperCalls = helpers.calls;
