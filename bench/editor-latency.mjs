@@ -1,9 +1,9 @@
 // Editor latency, in one process per tool: open a ~3,500-line file, then make small edits (a comment
-// line typed in the middle of the file, then removed again, 30 ms apart) and time each re-lint. Prints one
-// JSON line: { samples: [ms…], findings }.
+// line typed in the middle of the file, then removed again, 30 ms apart; with --edit broken, a
+// statement not yet complete) and time each re-lint. Prints one JSON line: { samples: [ms…], findings }.
 // PerfLens runs the warm-up the server runs when it starts; perflens-cold does not (the first edits
 // in a server that has just started).
-//   node bench/editor-latency.mjs --tool perflens|perflens-cold|eslint-verify|eslint-linttext|ruff --file F --language typescript|python --edits N
+//   node bench/editor-latency.mjs --tool perflens|perflens-cold|eslint-verify|eslint-linttext|ruff --file F --language typescript|python --edits N [--edit comment|broken]
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
@@ -23,12 +23,18 @@ const WARMUP_EDITS = 10;
 const GAP_MS = 30;
 const gap = () => new Promise((resolve) => setTimeout(resolve, GAP_MS));
 
-/** The i-th edit: even ones insert a comment line after the middle line, odd ones remove it. */
-export function editAt(text, language) {
+/**
+ * The i-th edit: even ones insert a line before the middle line, odd ones remove it. The line is a
+ * comment, or with `broken` a statement not yet complete, at the middle line's indentation (`if x`,
+ * `const x = ;`): typing leaves code broken for a moment, and the tools re-lint a tree with an error.
+ */
+export function editAt(text, language, kind = 'comment') {
   const lines = text.split('\n');
   let offset = 0;
   for (let i = 0; i < lines.length >> 1; i++) offset += lines[i].length + 1;
-  const comment = language === 'python' ? '# bench edit\n' : '// bench edit\n';
+  const indent = /^[ \t]*/.exec(lines[lines.length >> 1] ?? '')[0];
+  const comment =
+    kind === 'broken' ? `${indent}${language === 'python' ? 'if x' : 'const x = ;'}\n` : language === 'python' ? '# bench edit\n' : '// bench edit\n';
   return { offset, comment };
 }
 
@@ -76,10 +82,11 @@ async function main(argv) {
   const file = arg('--file');
   const language = arg('--language');
   const edits = Number(arg('--edits') ?? 40);
+  const kind = argv.includes('--edit') ? arg('--edit') : 'comment';
   const text = readFileSync(file, 'utf8');
   const s = await session(tool, file, language);
   let findings = await s.open(text);
-  const { offset, comment } = editAt(text, language);
+  const { offset, comment } = editAt(text, language, kind);
   let inserted = false;
   const edit = () => {
     const p = inserted ? s.change(offset, offset + comment.length, '') : s.change(offset, offset, comment);

@@ -108,8 +108,12 @@ const LATENCY_TOOLS = {
     { id: 'perflens', tool: 'PerfLens (DocumentAnalyzer, as the LSP server)', peer: undefined },
     { id: 'perflens-cold', tool: 'PerfLens, a server that has just started (no warm-up)', peer: undefined },
     { id: 'ruff', tool: 'Ruff WASM Workspace#check (ASYNC, B019, PERF)', peer: 'ruff' },
+    // Typing leaves the code broken for a moment: the line typed is `if x` (no colon yet).
+    { id: 'perflens-broken', session: 'perflens', edit: 'broken', base: 'perflens-broken', tool: 'PerfLens, typing a statement not yet complete (`if x`: a syntax error)', peer: undefined },
+    { id: 'ruff-broken', session: 'ruff', edit: 'broken', base: 'perflens-broken', tool: 'Ruff WASM Workspace#check, the same edit', peer: 'ruff' },
   ],
 };
+LATENCY_TOOLS.typescript.push({ id: 'perflens-broken', session: 'perflens', edit: 'broken', base: 'perflens-broken', tool: 'PerfLens, typing a statement not yet complete (`const x = ;`: a syntax error)', peer: undefined });
 
 /** How the extension starts the language server (server/src/protocol.ts, built by `npm run build`). */
 function serverProcess() {
@@ -125,7 +129,7 @@ function runLatency(opts, files, scanTools) {
     for (const t of LATENCY_TOOLS[language]) {
       const base = scanTools.find((x) => x.id === (t.peer ?? 'perflens'));
       if (opts.only && !opts.only.includes(t.peer ?? 'perflens')) continue;
-      const result = { id: t.id, tool: t.tool, file: label, samples: [], unavailable: base?.unavailable };
+      const result = { id: t.id, base: t.base, tool: t.tool, file: label, samples: [], unavailable: base?.unavailable };
       if (t.id.startsWith('perflens') && !existsSync(join(repoRoot, 'out/bench/perflens-editor.js'))) result.unavailable = 'not built: run npm run build';
       results.push(result);
       if (!result.unavailable) jobs.push({ language, path: entry.path, t, result });
@@ -137,7 +141,7 @@ function runLatency(opts, files, scanTools) {
       progress(`latency round ${round + 1}/${opts.rounds}: ${job.t.id} on ${job.language}`);
       // PerfLens in a process started as the extension starts the language server (its flags and environment).
       const server = job.t.id.startsWith('perflens') ? serverProcess() : { execArgv: [], env: {} };
-      const r = spawnSync(process.execPath, [...server.execArgv, join(benchDir, 'editor-latency.mjs'), '--tool', job.t.id, '--file', job.path, '--language', job.language, '--edits', String(opts.edits)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...server.env } });
+      const r = spawnSync(process.execPath, [...server.execArgv, join(benchDir, 'editor-latency.mjs'), '--tool', job.t.session ?? job.t.id, '--file', job.path, '--language', job.language, '--edits', String(opts.edits), '--edit', job.t.edit ?? 'comment'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...server.env } });
       if (r.status !== 0) {
         job.result.unavailable = `failed: ${(r.stderr || '').trim().split('\n')[0]?.slice(0, 200)}`;
         continue;
@@ -178,7 +182,7 @@ function report({ opts, m, corpora, scans, latency, latencyFileInfo, started, lo
     lines.push('');
     lines.push('## Editor latency (in-process re-lint after a one-line edit)');
     lines.push('');
-    lines.push(`Each tool in its own Node process: open the file, ${10} warm-up edits, then ${opts.edits} timed edits per round (a comment line typed in the middle of the file, then removed; 30 ms between edits, untimed), ${opts.rounds} rounds.`);
+    lines.push(`Each tool in its own Node process: open the file, ${10} warm-up edits, then ${opts.edits} timed edits per round (a comment line typed in the middle of the file, then removed; 30 ms between edits, untimed), ${opts.rounds} rounds. The "not yet complete" rows type a statement with a syntax error instead, at the middle line's indentation, and are compared with each other.`);
     lines.push('');
     lines.push(latencyRows(latency));
     if (latencyFileInfo) lines.push('', ...latencyFileInfo);

@@ -94,9 +94,11 @@ export function latencyRows(results) {
       continue;
     }
     const p50 = percentile(r.samples, 50);
-    const base = results.find((o) => o.file === r.file && o.id === 'perflens' && !o.unavailable);
+    // Each row against PerfLens's on the same file and the same edit (`base`: another kind of edit).
+    const baseId = r.base ?? 'perflens';
+    const base = results.find((o) => o.file === r.file && o.id === baseId && !o.unavailable);
     const baseP50 = base ? percentile(base.samples, 50) : NaN;
-    rows.push([r.file, r.tool, r.id === 'perflens' ? '1 (baseline)' : formatRatio(p50 / baseP50), formatMs(p50), formatMs(percentile(r.samples, 95)), `${r.samples.length}`, r.note ?? '']);
+    rows.push([r.file, r.tool, r.id === baseId ? '1 (baseline)' : formatRatio(p50 / baseP50), formatMs(p50), formatMs(percentile(r.samples, 95)), `${r.samples.length}`, r.note ?? '']);
   }
   return markdownTable(['File', 'Tool', 'p50 ÷ PerfLens', 'p50', 'p95', 'Edits', 'Notes'], rows);
 }
