@@ -9,7 +9,7 @@
 import type { BlockingCallFact, EffectHelperFact, OutboundCallFact, RequestPathImportFact } from '../facts';
 import type { ModuleImports } from './helpers';
 import { isAsync, requestPathOf, type PyReach } from './handlers';
-import { headName, qualifiedName, type ModuleNames } from './imports';
+import { headName, namesKey, qualifiedName, type ModuleNames } from './imports';
 import { throughVariables } from './item-access';
 import { args, field, keywordArg, nodesOfTypes, visitNodesOfTypes, walk, type Node } from './tree';
 
@@ -58,7 +58,7 @@ const SENDERS: Array<[RegExp, string]> = [
 ];
 
 /** Local names bound to clients: `session = requests.Session()`, `mail = Mail(app)`, `s3 = boto3.client("s3")`. */
-function clientNames(root: Node, names: ModuleNames, namesKey: string): Map<string, string> {
+function clientNames(root: Node, names: ModuleNames): Map<string, string> {
   const out = new Map<string, string>();
   const client = (n: Node): string | undefined => {
     const left = field(n, 'left');
@@ -66,7 +66,7 @@ function clientNames(root: Node, names: ModuleNames, namesKey: string): Map<stri
     return left && right?.type === 'call' ? qualifiedName(field(right, 'function')!, names) : undefined;
   };
   // Only the names decide (visitNodesOfTypes): after an edit, the assignments of the other statements are not read again.
-  for (const n of visitNodesOfTypes(root, ['assignment'], 'blocking:clients', 'statement', namesKey, (n) => !!client(n))) out.set(field(n, 'left')!.text, client(n)!);
+  for (const n of visitNodesOfTypes(root, ['assignment'], 'blocking:clients', 'statement', namesKey(names), (n) => !!client(n))) out.set(field(n, 'left')!.text, client(n)!);
   return out;
 }
 
@@ -255,8 +255,7 @@ function effectSummaries(root: Node, direct: Array<{ call: Node; effect: EffectH
 
 export function pythonBlockingCalls(root: Node, names: ModuleNames, { imported, modules }: ModuleImports, reach: ReadonlyMap<number, PyReach>): PyEffects {
   const out: PyEffects = { blocking: [], untimed: [], helpers: [], imports: [] };
-  const namesKey = JSON.stringify([...names]);
-  const clients = clientNames(root, names, namesKey);
+  const clients = clientNames(root, names);
   const bound = asNames(root);
   const direct: Array<{ call: Node; effect: EffectHelperFact }> = [];
   /** Whether the call has effects, or calls a function of another module of the project from a module with handlers: the calls anything is said of. */
@@ -303,7 +302,7 @@ export function pythonBlockingCalls(root: Node, names: ModuleNames, { imported, 
   // function (a message followed to its assignment): after an edit, the functions it did not touch
   // are visited only where a call had effects (visitNodesOfTypes); whether it is on a request path
   // is asked of those again.
-  const context = `${reach.size > 0}\n${namesKey}\n${JSON.stringify([...clients])}\n${[...bound].join(',')}\n${JSON.stringify([...imported])}\n${JSON.stringify([...modules])}`;
+  const context = `${reach.size > 0}\n${namesKey(names)}\n${JSON.stringify([...clients])}\n${[...bound].join(',')}\n${JSON.stringify([...imported])}\n${JSON.stringify([...modules])}`;
   visitNodesOfTypes(root, ['call'], 'blocking:calls', 'function', context, visit);
   out.helpers = effectSummaries(root, direct);
   return out;

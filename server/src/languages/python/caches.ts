@@ -8,7 +8,7 @@
 import { BOUNDED_KEY, CACHE_NAME, CONSTANT_NAME, REGISTRY_NAME } from '../cache-names';
 import type { CacheFact } from '../facts';
 import { requestPathOf, type PyReach } from './handlers';
-import { qualifiedName, type ModuleNames } from './imports';
+import { namesKey, qualifiedName, type ModuleNames } from './imports';
 import { args, assignmentStatements, decoratorsOf, field, keywordArg, nodesOfTypes, visitNodesOfTypes, type Node } from './tree';
 
 export interface PyCacheFact extends CacheFact {
@@ -165,11 +165,11 @@ function isMethod(fn: Node): boolean {
 }
 
 /** `@cache`, `@lru_cache(maxsize=None)`, and any `lru_cache` on a method. */
-function functionCaches(root: Node, names: ModuleNames, namesKey: string): PyCacheFact[] {
+function functionCaches(root: Node, names: ModuleNames): PyCacheFact[] {
   const out: PyCacheFact[] = [];
   // Only decorated functions, by the module's names: after an edit, the statements it did not
   // touch are looked at only where they had a cache (visitNodesOfTypes).
-  visitNodesOfTypes(root, ['function_definition'], 'caches:functions', 'statement', namesKey, (n) => {
+  visitNodesOfTypes(root, ['function_definition'], 'caches:functions', 'statement', namesKey(names), (n) => {
     const before = out.length;
     cachesOf(n, names, out);
     return out.length > before;
@@ -215,9 +215,9 @@ function cachesOf(n: Node, names: ModuleNames, out: PyCacheFact[]): void {
 const REDIS_CLIENT = /^(redis\.(Redis|StrictRedis|from_url|Redis\.from_url)|redis\.asyncio\.(Redis|from_url)|django_redis\.get_redis_connection)$/;
 
 /** `r.set(f"user:{id}", v)` without `ex=`/`px=`/`exat=`/`keepttl=`, and no `expire` on that key. */
-function redisWrites(root: Node, names: ModuleNames, namesKey: string): PyCacheFact[] {
+function redisWrites(root: Node, names: ModuleNames): PyCacheFact[] {
   const clients = new Set<string>();
-  visitNodesOfTypes(root, ['assignment'], 'caches:redis', 'statement', namesKey, (n) => {
+  visitNodesOfTypes(root, ['assignment'], 'caches:redis', 'statement', namesKey(names), (n) => {
     const right = field(n, 'right');
     const call = right?.type === 'call' ? right : undefined;
     const q = call ? qualifiedName(field(call, 'function')!, names) : undefined;
@@ -252,6 +252,5 @@ function redisWrites(root: Node, names: ModuleNames, namesKey: string): PyCacheF
 }
 
 export function pythonCaches(root: Node, names: ModuleNames, reach: ReadonlyMap<number, PyReach>): PyCacheFact[] {
-  const namesKey = JSON.stringify([...names]);
-  return [...collectionCaches(root, reach), ...functionCaches(root, names, namesKey), ...redisWrites(root, names, namesKey)];
+  return [...collectionCaches(root, reach), ...functionCaches(root, names), ...redisWrites(root, names)];
 }

@@ -36,6 +36,15 @@ export function moduleNames(root: Node): ModuleNames {
   return out;
 }
 
+const keys = new WeakMap<ModuleNames, string>();
+
+/** The names as one string, made once per analysis: part of the context of the visits that read them (visitNodesOfTypes). */
+export function namesKey(names: ModuleNames): string {
+  let key = keys.get(names);
+  if (key === undefined) keys.set(names, (key = JSON.stringify([...names])));
+  return key;
+}
+
 /** `r.get` with `import requests as r` → `requests.get`; undefined when the root is not an import. */
 export function qualifiedName(expr: Node, names: ModuleNames): string | undefined {
   // Most callees (`self.x`, a local) start with a name no import binds: one lookup of a name the

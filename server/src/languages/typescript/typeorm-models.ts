@@ -31,7 +31,7 @@ const COLUMN = /^(Column|PrimaryColumn|PrimaryGeneratedColumn|CreateDateColumn|U
  * TypeScript type, for fixes that write a value of it; of properties with a decorator `columns`
  * accepts. A property without a type takes `new Date()`'s (`createdAt = new Date()`).
  */
-export function columnTypes(members: readonly ts.ClassElement[], columns = COLUMN): Record<string, string> | undefined {
+function columnTypes(members: readonly ts.ClassElement[], columns = COLUMN): Record<string, string> | undefined {
   const out: Record<string, string> = {};
   for (const m of members) {
     if (!ts.isPropertyDeclaration(m) || !ts.isIdentifier(m.name)) continue;
