@@ -127,6 +127,26 @@ describe('CLI workers and cache', () => {
     assert.notDeepEqual(fresh.findings.length, other.lint(job('shop/services.py', changed)).findings.length);
   });
 
+  it('says whether a lint read the models, and that it is to be made again when it read them before they were given', async () => {
+    const models = 'from django.db import models\n\n\nclass Author(models.Model):\n    name = models.TextField()\n\n\nclass Post(models.Model):\n    author = models.ForeignKey(Author, on_delete=models.CASCADE)\n';
+    const views = 'from .models import Post\n\n\ndef names():\n    return [p.author.name for p in Post.objects.all()]\n';
+    const plain = 'import functools\n\n\n@functools.lru_cache(maxsize=None)\ndef rate(code):\n    return code.upper()\n';
+    const init = { settings: DEFAULT_SETTINGS, root: ws.root };
+    const job = (rel: string, text: string) => ({ path: path.join(ws.root, rel), language: 'python' as const, text });
+    const linter = await FileLinter.create(init, () => undefined);
+    // The lint of a models file answers its models when asked (the CLI's model pass, made by the lint).
+    const ofModels = linter.lint({ ...job('models.py', models), models: true });
+    assert.deepEqual(ofModels.models?.map((m) => m.name), ['Author', 'Post']);
+    assert.equal(linter.lint(job('models.py', models)).models, undefined);
+    const early = linter.lint(job('views.py', views));
+    assert.deepEqual([early.readModels, early.provisional, early.findings.length], [true, true, 0]);
+    const unrelated = linter.lint(job('cache.py', plain));
+    assert.deepEqual([unrelated.readModels, unrelated.provisional, unrelated.findings.length], [undefined, undefined, 1]);
+    linter.setModels([[path.join(ws.root, 'models.py'), ofModels.models!]]);
+    const final = linter.lint(job('views.py', views));
+    assert.deepEqual([final.readModels, final.provisional, final.findings.map((f) => f.ruleId)], [true, undefined, ['n-plus-one']]);
+  });
+
   it('answers an unchanged workspace from the cache with the same report', async () => {
     ws.write('services.py', SERVICES);
     ws.write('views.py', VIEWS);
@@ -216,15 +236,22 @@ describe('CLI workers and cache', () => {
     assert.equal((await run({})).results.filesRead, 2);
   });
 
-  it('drops every finding when the models change, and keeps what it knows of the files', async () => {
+  it('drops the findings that read the models when they change, and keeps the others and what it knows of the files', async () => {
     ws.write('models.py', 'from django.db import models\n\n\nclass Author(models.Model):\n    name = models.TextField()\n\n\nclass Post(models.Model):\n    title = models.TextField()\n');
     ws.write('views.py', 'from .models import Post\n\n\ndef titles():\n    return [(p.title, p.author.name) for p in Post.objects.all()]\n');
-    assert.equal(JSON.parse((await run({})).json).findings.length, 0);
+    // q.sql reads the models (whether an index serves its ORDER BY); cache.py does not.
+    ws.write('q.sql', 'SELECT id FROM posts ORDER BY id LIMIT 20 OFFSET $1;\n');
+    ws.write('cache.py', 'import functools\n\n\n@functools.lru_cache(maxsize=None)\ndef rate(code):\n    return code.upper()\n');
+    const rules = (json: string) => JSON.parse(json).findings.map((f: { file: string; rule: string }) => `${f.file} ${f.rule}`);
+    const before = rules((await run({})).json);
+    assert.deepEqual(before, ['cache.py unbounded-cache', 'q.sql offset-pagination']);
     // views.py is unchanged; Post now has a foreign key to Author, read per post.
     ws.write('models.py', 'from django.db import models\n\n\nclass Author(models.Model):\n    name = models.TextField()\n\n\nclass Post(models.Model):\n    title = models.TextField()\n    author = models.ForeignKey(Author, on_delete=models.CASCADE)\n');
     const after = await run({});
-    assert.equal(after.results.fromCache, 0);
-    assert.deepEqual(JSON.parse(after.json).findings.map((f: { rule: string }) => f.rule), ['n-plus-one']);
+    // cache.py from the cache; models.py (changed), q.sql and views.py (read the models) linted again.
+    assert.equal(after.results.fromCache, 1);
+    assert.deepEqual(rules(after.json), [...before, 'views.py n-plus-one']);
+    assert.equal(after.json, (await run({ cache: false })).json);
   });
 
   it('keys the cache on the settings', async () => {
@@ -243,7 +270,7 @@ describe('CLI workers and cache', () => {
     const outside = path.join(ws.root, 'shared', 'helpers.py');
     const cache = LintCache.open(cacheDir, root, 'k');
     cache.useModels('m1');
-    cache.update(inside, 'h1', { findings: [], deps: [[helper, 'h2'], [outside, null]] });
+    cache.update(inside, 'h1', { findings: [], deps: [[helper, 'h2'], [outside, null]], readModels: true });
     cache.save();
     const file = path.join(cacheDir, 'lint', fs.readdirSync(path.join(cacheDir, 'lint'))[0]);
     const kept = JSON.parse(fs.readFileSync(file, 'utf8')) as { paths: string[]; details: Record<string, { deps: Array<[string, string | null]> }> };
@@ -255,36 +282,44 @@ describe('CLI workers and cache', () => {
     const seen: string[] = [];
     assert.ok(again.depsUnchanged(entry, (f) => (seen.push(f), f === helper ? 'h2' : null)));
     assert.deepEqual(seen, [helper, outside]);
-    // Other models: the findings go, what is known of the file stays.
+    // Other models: the findings made reading them go, what is known of the file stays.
     again.useModels('m2');
     assert.equal(again.get(inside, 'h1')?.findings, undefined);
     assert.equal(again.get(inside, 'h1')?.hash, 'h1');
   });
 
-  it('keeps most files in columns: a clean file and a file with no models round-trip, and other models drop stored findings', () => {
+  it('keeps most files in columns: a clean file and a file with no models round-trip, and other models drop the stored findings that read them', () => {
     const root = path.join(ws.root, 'app');
     const clean = path.join(root, 'clean.ts');
+    const cleanReading = path.join(root, 'clean-reading.ts');
     const noisy = path.join(root, 'noisy.ts');
+    const noisyReading = path.join(root, 'noisy-reading.ts');
     const cache = LintCache.open(cacheDir, root, 'k');
     cache.useModels('m1');
     cache.update(clean, 'h1', { stat: [10, 1000.5, 1000.5, 7], definesModels: false, findings: [] });
+    cache.update(cleanReading, 'h3', { findings: [], readModels: true });
     const finding = { rule: 'n-plus-one', message: 'm' } as unknown as Finding;
     cache.update(noisy, 'h2', { findings: [finding], deps: [] });
+    cache.update(noisyReading, 'h4', { findings: [finding], deps: [], readModels: true });
     cache.save();
     const file = path.join(cacheDir, 'lint', fs.readdirSync(path.join(cacheDir, 'lint'))[0]);
     const kept = JSON.parse(fs.readFileSync(file, 'utf8')) as { details: Record<string, unknown> };
-    assert.deepEqual(Object.keys(kept.details), ['1'], 'the clean file has no object of its own');
+    assert.deepEqual(Object.keys(kept.details), ['2', '3'], 'the clean files have no object of their own');
 
     const again = LintCache.open(cacheDir, root, 'k');
     assert.deepEqual(again.get(clean, 'h1'), { hash: 'h1', stat: [10, 1000.5, 1000.5, 7], definesModels: false, findings: [] });
+    assert.deepEqual(again.get(cleanReading, 'h3'), { hash: 'h3', findings: [], readModels: true });
     assert.deepEqual(again.get(noisy, 'h2')?.findings, [finding]);
+    assert.deepEqual(again.get(noisyReading, 'h4')?.readModels, true);
     assert.equal(again.get(noisy, 'other'), undefined);
 
-    // Entries not yet asked for when the models change lose their findings too.
+    // Entries not yet asked for when the models change lose the findings that read them too.
     const third = LintCache.open(cacheDir, root, 'k');
     third.useModels('m2');
-    assert.deepEqual(third.get(clean, 'h1'), { hash: 'h1', stat: [10, 1000.5, 1000.5, 7], definesModels: false });
-    assert.equal(third.get(noisy, 'h2')?.findings, undefined);
+    assert.deepEqual(third.get(clean, 'h1'), { hash: 'h1', stat: [10, 1000.5, 1000.5, 7], definesModels: false, findings: [] });
+    assert.deepEqual(third.get(noisy, 'h2')?.findings, [finding]);
+    assert.deepEqual(third.get(cleanReading, 'h3'), { hash: 'h3', readModels: true });
+    assert.equal(third.get(noisyReading, 'h4')?.findings, undefined);
     // A cache of another key is empty.
     assert.ok(LintCache.open(cacheDir, root, 'other-key').empty);
   });

@@ -2,8 +2,9 @@
  * The CLI's persistent cache, one file per workspace root under the user's cache folder (never in
  * the repository). Per file, keyed by the hash of its content: the models and helpers it exports
  * (the model pass), and its findings with the files whose helpers the lint looked up, with their
- * hashes (or their absence). The findings hold for one hash of all the workspace's models, kept once
- * for the whole cache: when the models change, every file's findings are dropped. Anything else that
+ * hashes (or their absence). The findings of a file whose analysis read the workspace's models
+ * (WorkspaceModels.reads) hold for one hash of all the models, kept once for the whole cache: when
+ * the models change, those findings are dropped, and only those. Anything else that
  * can change a finding (PerfLens's build, the settings, the rules asked for, the path aliases) is in
  * the key of the whole cache.
  *
@@ -36,6 +37,8 @@ export interface CachedFile {
   findings?: Finding[];
   /** Files looked up for helpers: path and content hash, null when it did not exist. */
   deps?: Array<[string, string | null]>;
+  /** The findings were made reading the workspace's models: they hold for the models they were made with. */
+  readModels?: boolean;
 }
 
 /** What is kept beside the columns, for the files that have it. */
@@ -45,6 +48,8 @@ type Details = Pick<CachedFile, 'summary' | 'findings' | 'deps'>;
 const NO_MODELS = 1;
 /** Linted, with no findings and no helper looked up: most files, kept without an object of their own. */
 const NO_FINDINGS = 2;
+/** The findings read the models (readModels). */
+const READS_MODELS = 4;
 
 /** The file, by slot: slot i's path is paths[i], its hash hashes[i], its status stats[4i…4i+3]. */
 interface CacheFileContent {
@@ -56,7 +61,7 @@ interface CacheFileContent {
   hashes: string[];
   /** Four numbers a slot (FileStatus); a size of -1: no status recorded. */
   stats: number[];
-  /** Bits a slot: NO_MODELS, NO_FINDINGS. */
+  /** Bits a slot: NO_MODELS, NO_FINDINGS, READS_MODELS. */
   flags: number[];
   /** By slot, only for files that have any. */
   details: Record<string, Details>;
@@ -96,7 +101,7 @@ export class LintCache {
   /** Entries still only in the columns read: absolute path → slot. */
   private stored = new Map<string, number>();
   private columns: CacheFileContent | undefined;
-  /** The stored findings were computed with other models: they are not to be used. */
+  /** The stored findings were computed with other models: those that read them are not to be used. */
   private storedFindingsStale = false;
   private modelsKey: string | undefined;
   private dirty = false;
@@ -156,7 +161,8 @@ export class LintCache {
     if (flags[slot] & NO_MODELS) entry.definesModels = false;
     const more = details[slot];
     if (more?.summary) entry.summary = more.summary;
-    if (!this.storedFindingsStale) {
+    if (flags[slot] & READS_MODELS) entry.readModels = true;
+    if (!this.storedFindingsStale || !entry.readModels) {
       if (flags[slot] & NO_FINDINGS) entry.findings = [];
       else if (more?.findings) {
         entry.findings = more.findings;
@@ -168,14 +174,16 @@ export class LintCache {
   }
 
   /**
-   * The findings kept hold for the models with this hash: with other models, they are all dropped
-   * (the rest of what is known of each file stays).
+   * The findings kept hold for the models with this hash: with other models, those made reading
+   * the models are dropped (the rest of what is known of each file stays).
    */
   useModels(modelsKey: string): void {
     if (this.modelsKey === modelsKey) return;
     for (const entry of this.files.values()) {
+      if (!entry.readModels) continue;
       delete entry.findings;
       delete entry.deps;
+      delete entry.readModels;
     }
     this.storedFindingsStale = true;
     this.modelsKey = modelsKey;
@@ -235,7 +243,7 @@ export class LintCache {
       content.hashes.push(entry.hash);
       content.stats.push(...(entry.stat ?? [-1, 0, 0, 0]));
       const clean = entry.findings?.length === 0 && !entry.deps?.length;
-      content.flags.push((entry.definesModels === false ? NO_MODELS : 0) | (clean ? NO_FINDINGS : 0));
+      content.flags.push((entry.definesModels === false ? NO_MODELS : 0) | (clean ? NO_FINDINGS : 0) | (entry.findings && entry.readModels ? READS_MODELS : 0));
       const more: Details = {};
       if (entry.summary) more.summary = entry.summary;
       if (entry.findings && !clean) {

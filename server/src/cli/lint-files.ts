@@ -22,7 +22,7 @@ import { isPrismaSchema, prismaSchemaModels } from '../languages/prisma/schema-m
 import { workspaceManifests } from '../engine/workspace-databases';
 import { SCHEMA_BUILDER_HINT } from '../languages/typescript/hints';
 import type { PerflensSettings } from '../protocol';
-import type { FileSummary, LinterInit, LintOutcome } from '../workers/file-linter';
+import type { LinterInit, LintOutcome } from '../workers/file-linter';
 import { FileStates } from './file-states';
 import { LintCache, contentHash, type CachedFile } from './lint-cache';
 import { LINT_WORKER_SCRIPT, LocalRunner, WorkerPool, type LintRunner } from '../workers/lint-pool';
@@ -280,7 +280,6 @@ export async function lintFiles(root: string, paths: readonly string[], options:
     // a relation in schema.prisma.
     const lintSet = new Set(lintPaths);
     const modelEntries: Array<[string, ModelFact[]]> = [];
-    const summaries: Array<{ file: string; hash: string; pending: Promise<FileSummary> }> = [];
     const summaryJobs: Array<{ file: string; hash: string; text: string }> = [];
     for (const file of rootFiles) {
       if (isPrismaSchema(file)) {
@@ -306,39 +305,18 @@ export async function lintFiles(root: string, paths: readonly string[], options:
       }
       summaryJobs.push({ file, hash: read.hash, text: read.text });
     }
-    const linted = (file: string): CachedFile | undefined => {
-      const state = files.state(file);
-      return 'hash' in state ? cache?.get(file, state.hash) : undefined;
-    };
-    if (summaryJobs.length) {
-      const work: Work = { python: 0, other: 0 };
-      for (const j of summaryJobs) addWork(work, j.file, j.text.length);
-      for (const f of lintPaths) {
-        if (!languageOfPath(f) || linted(f)?.findings) continue;
-        const read = files.withText(f);
-        if ('text' in read) addWork(work, f, read.text.length);
-      }
-      const r = await runnerFor(work);
-      for (const j of summaryJobs) {
-        summaries.push({ file: j.file, hash: j.hash, pending: r.summarize({ path: j.file, language: languageOfPath(j.file)!, text: j.text, keep: lintSet.has(j.file) }) });
-      }
-    }
-    for (const s of summaries) {
-      const summary = await s.pending;
-      modelEntries.push([s.file, summary.models]);
-      cache?.update(s.file, s.hash, { summary });
-    }
-    modelEntries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    const usedModels = modelEntries.filter(([, m]) => m.length > 0);
-    cache?.useModels(contentHash(JSON.stringify(usedModels)));
 
-    // Pass 2: findings. A file's cached findings hold while its text, the models and every file
-    // its helper lookups looked at are what they were.
-    const results: LintResults = { root: absRoot, files: [], skipped: [], fixesApplied: 0, fromCache: 0, filesRead: 0 };
-    const uncached: Array<{ file: string; relative: string; source: SourceFile; hash: string }> = [];
-    const done = new Map<string, FileResult>();
+    // Findings kept in the cache hold while the file's text, every file its helper lookups looked
+    // at and (for a file whose analysis read them) the workspace's models are what they were.
     const current = (entry: CachedFile | undefined): entry is CachedFile & { findings: Finding[] } =>
       !!entry?.findings && !!cache?.depsUnchanged(entry, (d) => files.depHash(d));
+    const results: LintResults = { root: absRoot, files: [], skipped: [], fixesApplied: 0, fromCache: 0, filesRead: 0 };
+    type Target = { file: string; relative: string; source: SourceFile; hash: string };
+    // The files to lint, with their text (read now if only stat'ed), or the reason they are not;
+    // `cached`: their findings as the cache has them, models apart (decided once those are known).
+    const targets: Target[] = [];
+    const cachedFor = new Map<string, CachedFile & { findings: Finding[] }>();
+    const done = new Map<string, FileResult>();
     for (const abs of lintPaths) {
       const language = languageOfPath(abs);
       const relative = relativeTo(absRoot, abs);
@@ -352,41 +330,90 @@ export async function lintFiles(root: string, paths: readonly string[], options:
         continue;
       }
       const entry = cache?.get(abs, state.hash);
-      if (current(entry) && entry.findings.length === 0) {
+      if (current(entry) && entry.findings.length === 0 && !entry.readModels) {
+        // Known to have no findings whatever the models: not even read.
         done.set(abs, { relative, findings: [], fixesApplied: 0 });
         results.fromCache++;
         continue;
       }
-      // Findings to show, or a file to analyse: its text is needed (read now if only stat'ed).
       const read = files.withText(abs);
       if ('skipped' in read) {
         results.skipped.push({ file: relative, reason: read.skipped });
         continue;
       }
-      const source = new SourceFile(abs, language, read.text);
       const known = read.hash === state.hash ? entry : cache?.get(abs, read.hash);
-      if (current(known)) {
-        done.set(abs, { file: source, relative, findings: known.findings, fixesApplied: 0 });
-        results.fromCache++;
-      } else uncached.push({ file: abs, relative, source, hash: read.hash });
+      if (current(known)) cachedFor.set(abs, known);
+      targets.push({ file: abs, relative, source: new SourceFile(abs, language, read.text), hash: read.hash });
     }
-    if (uncached.length) {
+
+    // Files that have to be linted whatever the models are linted now, while the models are made
+    // (the models of such a file come with its lint): two passes one after the other left a core
+    // idle at the end of the first. A lint that read the models before they were all known is
+    // made again after (WorkspaceModels.reads: 4 of 1,133 files of Django and SQLAlchemy, 11 of
+    // 3,109 of the TS/JS corpus). With --fix a file is written from its lint: models first.
+    const early = options.fix ? [] : targets.filter((t) => !cachedFor.has(t.file));
+    const earlySet = new Set(early.map((t) => t.file));
+    const modelsByLint = new Set(summaryJobs.filter((j) => earlySet.has(j.file)).map((j) => j.file));
+    const summarized = summaryJobs.filter((j) => !modelsByLint.has(j.file));
+    // The models' files first: the sooner the models are known, the fewer lints are made twice.
+    early.sort((a, b) => Number(modelsByLint.has(b.file)) - Number(modelsByLint.has(a.file)));
+    const lint = (r: LintRunner, t: Target): Promise<LintOutcome> =>
+      r.lint({ path: t.file, language: t.source.language, text: t.source.text, fix: options.fix, ...(modelsByLint.has(t.file) ? { models: true } : {}) });
+    const outcomes = new Map<string, Promise<LintOutcome>>();
+    if (summarized.length || early.length) {
       const work: Work = { python: 0, other: 0 };
-      for (const t of uncached) addWork(work, t.file, t.source.text.length);
+      for (const j of summarized) addWork(work, j.file, j.text.length);
+      for (const t of targets) addWork(work, t.file, t.source.text.length);
+      const r = await runnerFor(work);
+      const summaries = summarized.map((j) => ({
+        file: j.file,
+        hash: j.hash,
+        pending: r.summarize({ path: j.file, language: languageOfPath(j.file)!, text: j.text, keep: lintSet.has(j.file) && !earlySet.has(j.file) }),
+      }));
+      for (const t of early) outcomes.set(t.file, lint(r, t));
+      for (const s of summaries) {
+        const summary = await s.pending;
+        modelEntries.push([s.file, summary.models]);
+        cache?.update(s.file, s.hash, { summary });
+      }
+      for (const j of summaryJobs) {
+        if (!modelsByLint.has(j.file)) continue;
+        const models = (await outcomes.get(j.file)!).models ?? [];
+        modelEntries.push([j.file, models]);
+        cache?.update(j.file, j.hash, { summary: { models, queryHelpers: [], effectHelpers: [] } });
+      }
+    }
+    modelEntries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const usedModels = modelEntries.filter(([, m]) => m.length > 0);
+    cache?.useModels(contentHash(JSON.stringify(usedModels)));
+
+    // Pass 2: the findings of the files the cache does not answer for, with the models.
+    const later: Target[] = [];
+    for (const t of targets) {
+      if (outcomes.has(t.file)) continue;
+      const entry = cachedFor.get(t.file);
+      // useModels dropped the findings that read models that are no longer the workspace's.
+      if (entry?.findings && current(cache?.get(t.file, t.hash))) {
+        done.set(t.file, { file: t.source, relative: t.relative, findings: entry.findings, fixesApplied: 0 });
+        results.fromCache++;
+      } else later.push(t);
+    }
+    if (later.length || outcomes.size) {
+      const work: Work = { python: 0, other: 0 };
+      for (const t of later) addWork(work, t.file, t.source.text.length);
       const r = await runnerFor(work);
       r.setModels(usedModels);
-      const lint = (t: (typeof uncached)[number]): Promise<LintOutcome> => r.lint({ path: t.file, language: t.source.language, text: t.source.text, fix: options.fix });
       // With --fix each file is written before the next is linted (it may import the fixed one).
-      const outcomes = options.fix ? [] : uncached.map(lint);
+      if (!options.fix) for (const t of later) outcomes.set(t.file, lint(r, t));
+      for (const t of early) if ((await outcomes.get(t.file)!).provisional) outcomes.set(t.file, lint(r, t));
       // Files a fix added code to: linted (and fixed) from their text now, not as read at the start.
       const added = new Set<string>();
-      for (let i = 0; i < uncached.length; i++) {
-        const t = uncached[i];
+      for (const t of [...early, ...later]) {
         if (added.has(t.file)) {
           const now = await readSource(t.file);
           if ('text' in now) t.source = new SourceFile(t.file, t.source.language, now.text, t.source.version + 1);
         }
-        const outcome = await (outcomes[i] ?? lint(t));
+        const outcome = await (outcomes.get(t.file) ?? lint(r, t));
         let file = t.source;
         // What the fixes add to other files first: a file that calls what was not added is not written.
         let additions = true;
@@ -411,7 +438,7 @@ export async function lintFiles(root: string, paths: readonly string[], options:
         }
         results.fixesApplied += applied;
         done.set(t.file, { file, relative: t.relative, findings, fixesApplied: applied });
-        cache?.update(t.file, t.hash, { findings: outcome.findings, deps: outcome.deps.map((d) => [d, files.depHash(d)]) });
+        cache?.update(t.file, t.hash, { findings: outcome.findings, deps: outcome.deps.map((d) => [d, files.depHash(d)]), readModels: !!outcome.readModels });
       }
     }
     for (const abs of lintPaths) {

@@ -27,6 +27,12 @@ export class WorkspaceModels {
   packages?: readonly NpmPackage[];
   private readonly byFile = new Map<string, ModelFact[]>();
   private index?: Map<string, Map<string, ModelRelation[]>>;
+  /**
+   * How many times the models were read (every method below but `set` and `dependsOn`): an
+   * analysis that did not change it would find the same with any models (the CLI lints files
+   * before the workspace's models are all known, and again only those that read them).
+   */
+  reads = 0;
 
   /** Replaces what `file` defines (an empty list forgets it). */
   set(file: string, models: readonly ModelFact[]): void {
@@ -41,6 +47,7 @@ export class WorkspaceModels {
    * order: it serves an ORDER BY on them, so advice that asks for one can say it exists.
    */
   indexOn(table: string, columns: readonly string[], orm: OrmId): { columns: string[]; name?: string } | undefined {
+    this.reads++;
     const norm = tableOrColumnKey;
     const want = columns.map(norm);
     for (const models of this.byFile.values()) {
@@ -60,6 +67,7 @@ export class WorkspaceModels {
    * analysed and its models now (what the workspace holds of it may be an older text).
    */
   sqlLookupIndexed(table: string, columns: readonly string[], file: string, own: readonly ModelFact[]): boolean {
+    this.reads++;
     const byFile = this.byFile;
     function* lists(): Generator<readonly ModelFact[]> {
       for (const [f, models] of byFile) if (f !== file) yield models;
@@ -69,6 +77,7 @@ export class WorkspaceModels {
   }
 
   get size(): number {
+    this.reads++;
     return this.byFile.size;
   }
 
@@ -99,18 +108,21 @@ export class WorkspaceModels {
 
   /** The relation `field` of `model`, if the workspace defines one (of `orm`, when given). */
   relation(model: string, field: string, orm?: OrmId): ModelRelation | undefined {
+    this.reads++;
     const list = (this.index ??= this.build()).get(model)?.get(field);
     return orm ? list?.find((r) => r.orm === orm) : list?.[0];
   }
 
   /** The relations of `model` declared through `orm`. */
   relationsOf(model: string, orm: OrmId): ModelRelation[] {
+    this.reads++;
     const fields = (this.index ??= this.build()).get(model);
     return fields ? [...fields.values()].flat().filter((r) => r.orm === orm) : [];
   }
 
   /** Every relation of `orm` that `match` accepts, across all models. */
   relations(orm: OrmId, match: (r: ModelRelation) => boolean): ModelRelation[] {
+    this.reads++;
     const out: ModelRelation[] = [];
     for (const fields of (this.index ??= this.build()).values()) {
       for (const list of fields.values()) for (const r of list) if (r.orm === orm && match(r)) out.push(r);
@@ -120,11 +132,13 @@ export class WorkspaceModels {
 
   /** The files that define `model` through `orm` (what the ORM→SQL translation reads names from). */
   filesDefining(model: string, orm: OrmId): string[] {
+    this.reads++;
     return [...this.byFile].filter(([, models]) => models.some((m) => m.name === model && m.orm === orm)).map(([file]) => file);
   }
 
   /** Whether SQL DDL or a migration of the workspace (not `file`) makes the table: its keys or indexes are known. */
   sqlDefinesTable(table: string, file: string): boolean {
+    this.reads++;
     const norm = tableOrColumnKey;
     for (const [f, models] of this.byFile) if (f !== file && models.some((m) => m.orm === 'sql' && norm(m.name) === norm(table))) return true;
     return false;
@@ -132,6 +146,7 @@ export class WorkspaceModels {
 
   /** The type of scalar field `field` of `model` (Prisma: `Int`, `String`, `BigInt`), when a schema says it. */
   fieldType(model: string, field: string, orm: OrmId): string | undefined {
+    this.reads++;
     for (const models of this.byFile.values()) {
       for (const m of models) if (m.orm === orm && m.name === model && m.fieldTypes?.[field]) return m.fieldTypes[field];
     }
@@ -155,6 +170,7 @@ export class WorkspaceModels {
 
   /** Is `model` a model the workspace defines? */
   has(model: string): boolean {
+    this.reads++;
     return (this.index ??= this.build()).has(model);
   }
 }

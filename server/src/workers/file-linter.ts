@@ -58,6 +58,8 @@ export interface FileSummary {
 
 export interface LintJob extends FileJob {
   fix?: FixMode;
+  /** Also answer the models the file defines (the CLI's model pass, made by the lint of a file it lints anyway). */
+  models?: boolean;
 }
 
 export interface LintOutcome {
@@ -71,6 +73,12 @@ export interface LintOutcome {
   addToFiles?: AddToFile[];
   /** Files parsed for their helpers while linting this one, whose facts the linter keeps for their own turn. */
   loaded?: string[];
+  /** The analysis read the workspace's models (WorkspaceModels.reads): its findings hold for these models only. */
+  readModels?: boolean;
+  /** It read them before they were given (setModels): the findings are to be made again once they are. */
+  provisional?: boolean;
+  /** The models the file defines, when the job asked. */
+  models?: ModelFact[];
 }
 
 /** How many files parsed for their helpers keep their facts until they are linted (the oldest go first). */
@@ -85,6 +93,8 @@ export class FileLinter {
   /** The files loaded during the current lint. */
   private loadedNow: string[] = [];
   private readonly only?: ReadonlySet<string>;
+  /** setModels has been called: the workspace's models are known. */
+  private modelsGiven = false;
 
   private constructor(private readonly engine: Engine, private readonly init: LinterInit, log: (m: string) => void) {
     this.only = init.only ? new Set(init.only) : undefined;
@@ -145,12 +155,14 @@ export class FileLinter {
   /** The models of the whole workspace, for the lint pass. */
   setModels(entries: ReadonlyArray<[string, ModelFact[]]>): void {
     for (const [file, models] of entries) this.models.set(file, models);
+    this.modelsGiven = true;
   }
 
   lint(job: LintJob): LintOutcome {
     const consulted = new Set<string>();
     this.functions.track(consulted);
     this.loadedNow = [];
+    const reads = this.models.reads;
     try {
       const file = new SourceFile(job.path, job.language, job.text);
       const loaded = this.loaded.get(job.path);
@@ -177,7 +189,18 @@ export class FileLinter {
       }
       consulted.delete(job.path);
       const loadedNow = this.loadedNow.filter((f) => this.loaded.has(f));
-      return { findings, deps: [...consulted].sort(), fixedText, fixesApplied, ...(addToFiles.length ? { addToFiles } : {}), ...(loadedNow.length ? { loaded: loadedNow } : {}) };
+      const readModels = this.models.reads !== reads;
+      return {
+        findings,
+        deps: [...consulted].sort(),
+        fixedText,
+        fixesApplied,
+        ...(addToFiles.length ? { addToFiles } : {}),
+        ...(loadedNow.length ? { loaded: loadedNow } : {}),
+        ...(readModels ? { readModels } : {}),
+        ...(readModels && !this.modelsGiven ? { provisional: true } : {}),
+        ...(job.models ? { models: analysis.facts?.models ?? [] } : {}),
+      };
     } finally {
       this.functions.track(undefined);
       // The CLI never sees this file again: free its syntax tree (Python keeps one per file for
