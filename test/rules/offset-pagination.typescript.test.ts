@@ -523,3 +523,38 @@ ruleTests('offset-pagination', {
     },
   ],
 });
+
+const SEQUELIZE_MODELS = {
+  'models.ts': `import { DataTypes, Model, Sequelize, type CreationOptional, type InferAttributes, type InferCreationAttributes } from 'sequelize';\n\nexport const sequelize = new Sequelize('sqlite::memory:');\n\nexport class Post extends Model<InferAttributes<Post>, InferCreationAttributes<Post>> {\n  declare id: CreationOptional<string>;\n  declare title: string;\n  declare views: number;\n  declare createdAt: CreationOptional<Date>;\n}\n\nPost.init({ id: { type: DataTypes.UUID, defaultValue: DataTypes.UUIDV4, primaryKey: true }, title: DataTypes.STRING, views: DataTypes.INTEGER, createdAt: DataTypes.DATE }, { sequelize, tableName: 'posts' });\n`,
+  'legacy.js': `module.exports = (sequelize, DataTypes) => {\n  const Comment = sequelize.define('comment', { body: DataTypes.TEXT, score: DataTypes.INTEGER });\n  return Comment;\n};\n`,
+};
+
+ruleTests('offset-pagination', {
+  valid: [],
+  invalid: [
+    {
+      name: "Sequelize in TS: new parameters take the model's attribute types (a uuid id is a string, not a number)",
+      file: 'list.ts',
+      workspace: SEQUELIZE_MODELS,
+      code: `import { Post } from './models';\n\nexport async function listPosts(page: number) {\n  return Post.findAll({ order: [['createdAt', 'DESC']], offset: (page - 1) * 20, limit: 20 });\n}\n`,
+      findings: [{ line: 4 }],
+      output: `import { Post } from './models';\nimport { Op } from 'sequelize';\n\nexport async function listPosts(page: number, afterCreatedAt?: Date, afterId?: string) {\n  return Post.findAll({ order: [['createdAt', 'DESC'], ['id', 'DESC']], ...(afterCreatedAt != null && afterId != null ? { where: { [Op.or]: [{ createdAt: { [Op.lt]: afterCreatedAt } }, { createdAt: afterCreatedAt, id: { [Op.lt]: afterId } }] } } : {}), limit: 20 });\n}\n`,
+    },
+    {
+      name: "Sequelize in TS: the request's text becomes each key's attribute type (a number, a uuid)",
+      file: 'routes.ts',
+      workspace: SEQUELIZE_MODELS,
+      code: route(`import { Post } from './models';`, `  res.json(await Post.findAll({ order: [['views', 'DESC']], offset: Number(req.query.offset), limit: 20 }));`),
+      findings: [{ line: 6 }],
+      output: route(`import { Post } from './models';\nimport { Op } from 'sequelize';`, `  res.json(await Post.findAll({ order: [['views', 'DESC'], ['id', 'DESC']], ...(req.query.afterViews != null && req.query.afterId != null ? { where: { [Op.or]: [{ views: { [Op.lt]: Number(req.query.afterViews) } }, { views: Number(req.query.afterViews), id: { [Op.lt]: String(req.query.afterId) } }] } } : {}), limit: 20 }));`),
+    },
+    {
+      name: "Sequelize in JS, a model of define: the key Sequelize adds is an integer, parsed from the request's text",
+      file: 'routes.js',
+      workspace: SEQUELIZE_MODELS,
+      code: route(`const { Comment } = require('./models');`, `  res.json(await Comment.findAll({ order: [['score', 'DESC']], offset: Number(req.query.offset), limit: 20 }));`),
+      findings: [{ line: 6 }],
+      output: route(`import { Op } from 'sequelize';\nconst { Comment } = require('./models');`, `  res.json(await Comment.findAll({ order: [['score', 'DESC'], ['id', 'DESC']], ...(req.query.afterScore != null && req.query.afterId != null ? { where: { [Op.or]: [{ score: { [Op.lt]: Number(req.query.afterScore) } }, { score: Number(req.query.afterScore), id: { [Op.lt]: Number(req.query.afterId) } }] } } : {}), limit: 20 }));`),
+    },
+  ],
+});

@@ -137,9 +137,9 @@ const DEFINES_MODELS: Record<string, RegExp> = {
   // Django, SQLAlchemy/SQLModel, and Peewee's ForeignKeyField/DeferredForeignKey.
   python: /\b(ForeignKey|ForeignKeyField|DeferredForeignKey|OneToOneField|ManyToManyField|relationship|Relationship)\s*\(/,
   // TypeORM and sequelize-typescript decorators, Sequelize associations, Mongoose refs; TypeORM
-  // entities without relations, Drizzle tables and Kysely's table interfaces too (their columns'
-  // types, for the values fixes write).
-  typescript: /@(ManyToOne|OneToMany|OneToOne|ManyToMany|BelongsTo|HasMany|HasOne|BelongsToMany|Entity)\b|\.(belongsTo|hasMany|hasOne|belongsToMany)\s*\(|\bref\s*:|\b(pg|sqlite|mysql|singlestore)Table\s*\(|\b(Generated|GeneratedAlways|ColumnType)</,
+  // entities without relations, Drizzle tables, Kysely's table interfaces and Sequelize attributes
+  // (`DataTypes.UUID`) too (their columns' types, for the values fixes write).
+  typescript: /@(ManyToOne|OneToMany|OneToOne|ManyToMany|BelongsTo|HasMany|HasOne|BelongsToMany|Entity)\b|\.(belongsTo|hasMany|hasOne|belongsToMany)\s*\(|\bref\s*:|\b(pg|sqlite|mysql|singlestore)Table\s*\(|\b(Generated|GeneratedAlways|ColumnType)<|\bDataTypes?\.[A-Z]/,
   // Indexes the schema has (CREATE INDEX, and the ones PRIMARY KEY and UNIQUE make), for advice
   // that would otherwise ask for one.
   sql: /\bCREATE\s+(UNIQUE\s+)?INDEX\b|\bPRIMARY\s+KEY\b|\bUNIQUE\b/i,

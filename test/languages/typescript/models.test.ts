@@ -55,6 +55,43 @@ class NotAnEntity { @ManyToOne(() => User) user: Promise<User>; }
 `;
     assert.deepEqual(await models(code, '/p/models/post.js'), {
       'sequelize:Post': ['author to-one User aliased', 'categories to-many Category', 'replies to-many Reply aliased', 'Cover to-one Cover'],
+      // No association of its own: here for its attributes' types.
+      'sequelize:Category': [],
+    });
+  });
+
+  it('Sequelize: the TypeScript types of the attributes, from the class declarations, else from init/define', async () => {
+    const code = `import { DataTypes, Model, type CreationOptional, type ForeignKey, type InferAttributes, type InferCreationAttributes } from 'sequelize';
+import { Column, DataType, Table, Model as TsModel } from 'sequelize-typescript';
+export class Post extends Model<InferAttributes<Post>, InferCreationAttributes<Post>> {
+  declare id: CreationOptional<string>;
+  declare authorId: ForeignKey<number>;
+  declare title: string;
+}
+Post.init({
+  id: { type: DataTypes.UUID, primaryKey: true },
+  views: DataTypes.INTEGER.UNSIGNED,
+  slug: DataTypes.STRING(64),
+  big: DataTypes.BIGINT,
+  publishedOn: DataTypes.DATEONLY,
+  draft: { type: DataTypes.BOOLEAN, defaultValue: true },
+}, { sequelize });
+const Tag = sequelize.define('tag', { name: DataTypes.TEXT });
+@Table
+export class Comment extends TsModel {
+  @Column(DataType.UUID) declare id: string;
+  @Column body!: string;
+  @Column postedAt?: Date;
+}
+`;
+    const facts = (await testEngine()).facts(new SourceFile('/p/src/models.ts', 'typescript', code));
+    const types = Object.fromEntries((facts?.models ?? []).map((m) => [m.name, m.fieldTypes]));
+    assert.deepEqual(types, {
+      // Declared types first; \`init\` adds the others (BIGINT: text or number by driver, not said), and the timestamps.
+      Post: { id: 'string', authorId: 'number', title: 'string', views: 'number', slug: 'string', publishedOn: 'string', draft: 'boolean', createdAt: 'Date', updatedAt: 'Date' },
+      // The key Sequelize adds is an integer.
+      Tag: { id: 'number', name: 'string', createdAt: 'Date', updatedAt: 'Date' },
+      Comment: { id: 'string', body: 'string', postedAt: 'Date' },
     });
   });
 

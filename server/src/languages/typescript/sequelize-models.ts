@@ -8,7 +8,7 @@
 import ts from 'typescript';
 import type { ModelFact, RelationFact } from '../facts';
 import { decoratorsOf, targetOf } from './decorators';
-import { inflectPlural } from './sequelize-definitions';
+import { inflectPlural, readModels } from './sequelize-definitions';
 import { nodesOfKind } from './walk';
 
 const ASSOCIATIONS = /^(belongsTo|hasOne|hasMany|belongsToMany)$/;
@@ -66,6 +66,89 @@ function aliasOf(options: ts.Expression | undefined, toMany: boolean): string | 
   return undefined;
 }
 
+/** Sequelize data types by the TypeScript type of the values a model reads and compares them with. */
+const DATA_TYPE_TS: Record<string, string> = {
+  STRING: 'string', TEXT: 'string', CHAR: 'string', CITEXT: 'string', UUID: 'string', ENUM: 'string', DATEONLY: 'string',
+  INTEGER: 'number', SMALLINT: 'number', MEDIUMINT: 'number', TINYINT: 'number', FLOAT: 'number', DOUBLE: 'number', REAL: 'number', NUMBER: 'number',
+  DATE: 'Date',
+  BOOLEAN: 'boolean',
+};
+
+/**
+ * The TypeScript type of an attribute's definition: `DataTypes.UUID`, `DataTypes.STRING(64)`,
+ * `DataTypes.INTEGER.UNSIGNED`, `{ type: Sequelize.DATE, … }`. BIGINT and DECIMAL come back as
+ * text or as numbers by driver and setting: not said.
+ */
+export function sequelizeTsType(definition: ts.Expression): string | undefined {
+  let e = definition;
+  if (ts.isObjectLiteralExpression(e)) {
+    const type = e.properties.find((p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && p.name.getText() === 'type');
+    if (!type) return undefined;
+    e = type.initializer;
+  }
+  // The type's name is the first of the chain after the namespace: `DataTypes.INTEGER(11).UNSIGNED`.
+  const names: string[] = [];
+  for (;;) {
+    if (ts.isCallExpression(e)) e = e.expression;
+    else if (ts.isPropertyAccessExpression(e)) {
+      names.unshift(e.name.text);
+      e = e.expression;
+    } else if (ts.isIdentifier(e)) {
+      names.unshift(e.text);
+      break;
+    } else return undefined;
+  }
+  for (const n of names) if (DATA_TYPE_TS[n]) return DATA_TYPE_TS[n];
+  return undefined;
+}
+
+/**
+ * A model class's own declarations of its attributes, which its users read: `declare id:
+ * CreationOptional<string>`, `declare authorId: ForeignKey<number>`, sequelize-typescript's
+ * `@Column(DataType.UUID) id!: string`.
+ */
+function declaredTypes(cls: ts.ClassDeclaration): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of cls.members) {
+    if (!ts.isPropertyDeclaration(m) || !ts.isIdentifier(m.name) || !m.type) continue;
+    let type = m.type;
+    while (ts.isTypeReferenceNode(type) && /^(CreationOptional|ForeignKey)$/.test(type.typeName.getText()) && type.typeArguments?.length === 1) type = type.typeArguments[0];
+    const text = type.getText();
+    if (/^(number|string|bigint|boolean|Date)$/.test(text)) out[m.name.text] = text;
+  }
+  return out;
+}
+
+/**
+ * `class Post extends Model<…>`, of a namespace (`sequelize.Model`), imported under another name
+ * (`Model as TsModel`) or through an app's base class (`BaseModel`); sequelize-typescript's `@Table`.
+ */
+function isModelClass(n: ts.Node): n is ts.ClassDeclaration & { name: ts.Identifier } {
+  if (!ts.isClassDeclaration(n) || !n.name) return false;
+  const base = n.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
+  return (!!base && /Model$/.test(base.getText())) || decoratorsOf(n).some((d) => d.name === 'Table');
+}
+
+/**
+ * The TypeScript types of each model's attributes: what its class declares, else what `init` or
+ * `define` says (the key Sequelize adds is an integer, its timestamps Dates).
+ */
+function attributeTypes(sf: ts.SourceFile): Map<string, { types: Record<string, string>; node: ts.Node }> {
+  const out = new Map<string, { types: Record<string, string>; node: ts.Node }>();
+  for (const m of readModels(sf, sf.fileName)) {
+    const types: Record<string, string> = {};
+    for (const a of m.attributes) {
+      const type = a.definition ? sequelizeTsType(a.definition) : a.primary ? 'number' : 'Date';
+      if (type) types[a.name] = type;
+    }
+    if (m.call) out.set(m.name, { types, node: m.call });
+  }
+  nodesOfKind(sf, ts.SyntaxKind.ClassDeclaration).forEach((n) => {
+    if (isModelClass(n)) out.set(n.name.text, { types: { ...out.get(n.name.text)?.types, ...declaredTypes(n) }, node: n });
+  });
+  return out;
+}
+
 export function sequelizeModels(sf: ts.SourceFile): ModelFact[] {
   const defined = definedNames(sf);
   const byModel = new Map<string, { relations: RelationFact[]; node: ts.Node }>();
@@ -93,5 +176,13 @@ export function sequelizeModels(sf: ts.SourceFile): ModelFact[] {
       if (deco && target) add(n.parent.name.text, { field: n.name.text, kind: /^(HasMany|BelongsToMany)$/.test(deco.name) ? 'to-many' : 'to-one', target, aliased: true }, n.parent);
     }
   });
-  return [...byModel].map(([name, m]) => ({ name, orm: 'sequelize' as const, relations: m.relations, start: m.node.getStart(), end: m.node.getEnd() }));
+  const types = attributeTypes(sf);
+  const models: ModelFact[] = [...byModel].map(([name, m]) => ({ name, orm: 'sequelize' as const, relations: m.relations, start: m.node.getStart(), end: m.node.getEnd() }));
+  for (const [name, { types: fieldTypes, node }] of types) {
+    if (Object.keys(fieldTypes).length === 0) continue;
+    const known = models.find((m) => m.name === name);
+    if (known) known.fieldTypes = fieldTypes;
+    else models.push({ name, orm: 'sequelize', relations: [], start: node.getStart(), end: node.getEnd(), fieldTypes });
+  }
+  return models;
 }

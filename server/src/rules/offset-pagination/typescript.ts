@@ -42,8 +42,8 @@ export const detectTypescript: Detector<TsFacts> = (facts, ctx) => {
     const existing = q.orm === 'prisma' && model ? ctx.models?.indexOn(model, cols, 'prisma') : undefined;
     const message = offsetMessage({ query: q.callee, offset: p.offset.text, table: model, keys, index, existing });
     const idType = q.orm === 'prisma' && model ? ctx.models?.fieldType(model, keys[keys.length - 1].column, 'prisma') : undefined;
-    // The entity's or table's column types (TypeORM, MikroORM, Drizzle, Kysely's database interface): their typed filters take no request text.
-    const keyTypes = (q.orm === 'typeorm' || q.orm === 'mikro-orm' || q.orm === 'drizzle' || q.orm === 'kysely') && model ? keys.map((k) => ctx.models?.fieldType(model, k.column, q.orm)) : undefined;
+    // The entity's, table's or model's column types (TypeORM, MikroORM, Drizzle, Kysely's database interface, Sequelize): their typed filters take no request text.
+    const keyTypes = (q.orm === 'typeorm' || q.orm === 'mikro-orm' || q.orm === 'drizzle' || q.orm === 'kysely' || q.orm === 'sequelize') && model ? keys.map((k) => ctx.models?.fieldType(model, k.column, q.orm)) : undefined;
     const fix = facts.sourceFile ? keysetFix(q, keys, facts.sourceFile, idType, keyTypes) : undefined;
     out.push({ start: p.offsetSpan.start, end: p.offsetSpan.end, message, fixes: fix ? [fix] : [] });
   }
