@@ -13,7 +13,7 @@
 import ts from 'typescript';
 import { isFalse, isTrue, option, stringArg } from './builder-calls';
 import { propertyName } from './ordering';
-import { walk } from './walk';
+import { nodesOfKind } from './walk';
 
 export interface SequelizeAttribute {
   name: string;
@@ -179,7 +179,7 @@ export function associationKey(source: SequelizeModel, assoc: SequelizeAssociati
 export function readModels(sf: ts.SourceFile, file: string): SequelizeModel[] {
   const out: SequelizeModel[] = [];
   const associations: Array<{ source: string; assoc: SequelizeAssociation }> = [];
-  walk(sf, (n) => {
+  nodesOfKind(sf, ts.SyntaxKind.CallExpression).forEach((n) => {
     if (!ts.isCallExpression(n) || !ts.isPropertyAccessExpression(n.expression)) return;
     const method = n.expression.name.text;
     const [a0, a1, a2] = n.arguments;
