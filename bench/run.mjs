@@ -69,6 +69,7 @@ function runScans(opts, tools, corpora) {
     }
   }
   const once = (job) => {
+    job.tool.prepare?.(job.corpus);
     const r = measure(job.tool.command(job.corpus));
     const read = job.tool.read(r);
     return { wall: r.wall, cpu: r.cpu, rssKB: r.rssKB, ...read };

@@ -8,8 +8,8 @@ ratios, medians, files/s, MB/s and peak RSS.
 Options:
   --rounds N        measured rounds after the warm-up (default 5; --quick: 2)
   --quick           small corpora, fewer rounds and edits: a smoke run, not a result
-  --only LIST       comma-separated tool ids (perflens, perflens-warm, perflens-baseline, eslint,
-                    oxlint, biome, ruff)
+  --only LIST       comma-separated tool ids (perflens, perflens-warm, perflens-models,
+                    perflens-baseline, eslint, oxlint, biome, ruff)
   --baseline CLI    also run another PerfLens build (its bin/perflens.js, e.g. from
                     \`git archive <rev>\` + npm run bundle) in the same rounds: before/after
   --no-latency      skip the editor-latency measurement
@@ -27,7 +27,7 @@ function positiveInt(flag, v) {
   return Number(v);
 }
 
-export const TOOL_IDS = ['perflens', 'perflens-warm', 'perflens-baseline', 'eslint', 'oxlint', 'biome', 'ruff'];
+export const TOOL_IDS = ['perflens', 'perflens-warm', 'perflens-models', 'perflens-baseline', 'eslint', 'oxlint', 'biome', 'ruff'];
 
 export function parseArgs(argv) {
   const opts = { rounds: undefined, quick: false, only: undefined, latency: true, database: true, edits: undefined, build: true, out: undefined, baseline: undefined, help: false };

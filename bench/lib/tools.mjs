@@ -1,6 +1,6 @@
 // The tools the benchmark runs over a whole corpus: how to start each one from the command line,
 // with only the rules that overlap PerfLens's, and how to read the files it saw and what it found.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -80,6 +80,28 @@ function baselineTool(cli, node) {
   };
 }
 
+/** The models file of the corpus copy that perflens-models changes: the examples' Django blog. */
+const TOGGLED_MODELS = join('perflens-examples', 'django-blog', 'blog', 'models.py');
+const ADDED_MODEL = '\n\nclass PostNote(models.Model):\n    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="notes")\n    body = models.TextField()\n';
+
+function modelsCopy(corpus, corporaDir) {
+  return join(corporaDir, '..', 'models-change', corpus.name);
+}
+
+/** Makes the corpus copy when missing, then adds the model to its models file, or takes it away. */
+function toggleModels(corpus, corporaDir) {
+  const dir = modelsCopy(corpus, corporaDir);
+  const file = join(dir, TOGGLED_MODELS);
+  if (!existsSync(join(dir, '.complete'))) {
+    rmSync(dir, { recursive: true, force: true });
+    cpSync(corpus.dir, dir, { recursive: true });
+    writeFileSync(join(dir, '.complete'), '');
+  }
+  if (!existsSync(file)) throw new Error(`${TOGGLED_MODELS} is not in the corpus`);
+  const text = readFileSync(file, 'utf8');
+  writeFileSync(file, text.endsWith(ADDED_MODEL) ? text.slice(0, -ADDED_MODEL.length) : text + ADDED_MODEL);
+}
+
 /**
  * Tool definitions: { id, name, version, languages, unavailable?, command(corpus), read(result) }.
  * `read` returns { files, findings } or throws with the reason the run is not valid.
@@ -125,6 +147,25 @@ export function defineTools({ repoRoot, benchDir, corporaDir, installError, base
         args: [perflensCli, 'lint', '--format', 'json', '--root', c.dir, c.dir],
         env: { PERFLENS_CACHE_DIR: join(corporaDir, '..', 'perflens-lint-cache') },
       }),
+      read(r) {
+        ok(r, [0, 1]);
+        const report = JSON.parse(r.stdout);
+        return { files: report.files, findings: report.findings.length };
+      },
+    },
+    {
+      id: 'perflens-models',
+      name: `PerfLens ${perflensVersion} (all rules, re-scan after a models file changed: a model with a foreign key added or removed, per-file cache warm)`,
+      languages: ['py'],
+      unavailable: existsSync(join(repoRoot, 'server/out/cli.js')) ? undefined : 'not built: run npm run build',
+      // A copy of the corpus whose examples' Django models.py alternates between two texts, one per
+      // run: each run finds the models changed since the run before (the warm-up's) and the cache
+      // otherwise warm. What a CI run or pre-commit hook meets after an edit of a models file.
+      prepare: (c) => toggleModels(c, corporaDir),
+      command: (c) => {
+        const dir = modelsCopy(c, corporaDir);
+        return { cmd: node, args: [perflensCli, 'lint', '--format', 'json', '--root', dir, dir], env: { PERFLENS_CACHE_DIR: join(corporaDir, '..', 'perflens-lint-cache-models') } };
+      },
       read(r) {
         ok(r, [0, 1]);
         const report = JSON.parse(r.stdout);
