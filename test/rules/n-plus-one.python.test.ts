@@ -697,6 +697,17 @@ ruleTests('n-plus-one', {
       findings: [{ line: 8, message: /`PostSerializer` reads `author` of each Post it serializes \(`Meta\.fields, depth = 1`\)[^]*select_related\("author"\)/ }],
     },
     {
+      name: "DRF: what a get_ method's helper methods read of the object (self.helper(obj), a keyword, a helper of the helper)",
+      file: 'blog/api.py',
+      workspace: { 'blog/models.py': DRF_MODELS },
+      code: 'from rest_framework import generics, serializers\n\nfrom .models import Post\n\n\nclass PostSerializer(serializers.ModelSerializer):\n    comment_count = serializers.SerializerMethodField()\n    byline = serializers.SerializerMethodField()\n\n    class Meta:\n        model = Post\n        fields = ["id", "comment_count", "byline"]\n\n    def get_comment_count(self, obj):\n        return self.count_of(obj)\n\n    def count_of(self, post):\n        return post.comments.count()\n\n    def get_byline(self, obj):\n        return self.format_byline(prefix="by", post=obj)\n\n    def format_byline(self, prefix, post):\n        return f"{prefix} {self.name_of(post)}"\n\n    def name_of(self, p):\n        return p.author.name\n\n\nclass PostList(generics.ListAPIView):\n    queryset = Post.objects.filter(title__icontains="django")\n    serializer_class = PostSerializer\n',
+      findings: [
+        { line: 31, message: /`PostSerializer` counts the Comment rows of each Post it serializes \(`get_comment_count → count_of`\)/ },
+        { line: 31, message: /`PostSerializer` reads `author` of each Post it serializes \(`get_byline → format_byline → name_of`\)/ },
+      ],
+  output: 'from rest_framework import generics, serializers\n\nfrom .models import Post\n\n\nclass PostSerializer(serializers.ModelSerializer):\n    comment_count = serializers.SerializerMethodField()\n    byline = serializers.SerializerMethodField()\n\n    class Meta:\n        model = Post\n        fields = ["id", "comment_count", "byline"]\n\n    def get_comment_count(self, obj):\n        return self.count_of(obj)\n\n    def count_of(self, post):\n        return post.comments.count()\n\n    def get_byline(self, obj):\n        return self.format_byline(prefix="by", post=obj)\n\n    def format_byline(self, prefix, post):\n        return f"{prefix} {self.name_of(post)}"\n\n    def name_of(self, p):\n        return p.author.name\n\n\nclass PostList(generics.ListAPIView):\n    queryset = Post.objects.filter(title__icontains="django").prefetch_related("comments")\n    serializer_class = PostSerializer\n',
+    },
+    {
       name: 'DRF: a count in a get_ method of a serializer in the same file',
       file: 'blog/api.py',
       workspace: { 'blog/models.py': DRF_MODELS },

@@ -54,20 +54,19 @@ export function drfSerializers(root: Node): SerializerFact[] {
         reads.push({ field: source ?? left.text, via: `${callee}(${args(right).map((a) => a.text).join(', ')})`, serializer: callee });
       }
     }
-    // `def get_comment_count(self, obj): return obj.comments.count()`.
+    // `def get_comment_count(self, obj): return obj.comments.count()`, and what the serializer's own
+    // methods it hands the object to read of it (`return self.count_of(obj)`).
+    const methods = new Map<string, Node>();
     for (const st of classBody(cls)?.namedChildren ?? []) {
       const fn = st?.type === 'decorated_definition' ? field(st, 'definition') : st;
       const fname = fn?.type === 'function_definition' ? field(fn, 'name')?.text : undefined;
-      if (!fn || !fname?.startsWith('get_')) continue;
-      const params = field(fn, 'parameters')?.namedChildren.filter((p): p is Node => !!p) ?? [];
-      const obj = params[1]?.type === 'identifier' ? params[1].text : undefined;
-      if (!obj) continue;
-      walk(fn, (n) => {
-        if (n.type !== 'attribute' || field(n, 'object')?.text !== obj) return;
-        const attr = field(n, 'attribute')?.text;
-        if (!attr || reads.some((r) => r.field === attr && r.via === fname)) return;
-        const next = n.parent?.type === 'attribute' && n.parent.parent?.type === 'call' ? field(n.parent, 'attribute')?.text : undefined;
-        reads.push({ field: attr, via: fname, ...(next === 'count' ? { count: true } : {}) });
+      if (fn && fname) methods.set(fname, fn);
+    }
+    for (const [fname, fn] of methods) {
+      if (!fname.startsWith('get_')) continue;
+      objectReads(fn, 1, methods, (attr, count, through) => {
+        const via = through.length ? `${fname} → ${through.join(' → ')}` : fname;
+        if (!reads.some((r) => r.field === attr && r.via === via)) reads.push({ field: attr, via, ...(count ? { count: true } : {}) });
       });
     }
     // `Meta.fields` not declared above (`fields = ["id", "tags"]`): a to-many relation listed becomes
@@ -92,6 +91,45 @@ export function drfSerializers(root: Node): SerializerFact[] {
     if (reads.length) out.push({ name, model, reads });
   }
   return out;
+}
+
+/** Calls into other methods followed from a `get_` method: a helper of a helper, not further. */
+const MAX_HELPER_DEPTH = 2;
+
+/**
+ * The attributes `fn` reads of its parameter number `param` (0: `self`), and of what it hands that
+ * parameter to among the class's `methods` (`self.helper(obj)`, `self.helper(item=obj)`): `read`
+ * gets each attribute, whether it is counted (`obj.comments.count()`) and the methods it went
+ * through.
+ */
+function objectReads(fn: Node, param: number, methods: ReadonlyMap<string, Node>, read: (attr: string, count: boolean, through: string[]) => void, through: string[] = []): void {
+  const params = field(fn, 'parameters')?.namedChildren.filter((p): p is Node => !!p) ?? [];
+  const p = params[param];
+  const obj = p?.type === 'identifier' ? p.text : p?.type === 'default_parameter' || p?.type === 'typed_parameter' || p?.type === 'typed_default_parameter' ? (field(p, 'name') ?? p.namedChildren[0])?.text : undefined;
+  if (!obj) return;
+  walk(fn, (n) => {
+    if (n.type === 'attribute' && field(n, 'object')?.text === obj) {
+      const attr = field(n, 'attribute')?.text;
+      if (!attr) return;
+      const next = n.parent?.type === 'attribute' && n.parent.parent?.type === 'call' ? field(n.parent, 'attribute')?.text : undefined;
+      read(attr, next === 'count', through);
+      return;
+    }
+    if (n.type !== 'call' || through.length >= MAX_HELPER_DEPTH) return;
+    const callee = field(n, 'function');
+    if (callee?.type !== 'attribute' || field(callee, 'object')?.text !== 'self') return;
+    const name = field(callee, 'attribute')?.text ?? '';
+    const target = methods.get(name);
+    if (!target || target === fn || through.includes(name)) return;
+    const targetParams = field(target, 'parameters')?.namedChildren.filter((x): x is Node => !!x) ?? [];
+    args(n).forEach((a, i) => {
+      if (a.type === 'identifier' && a.text === obj) objectReads(target, i + 1, methods, read, [...through, name]);
+      else if (a.type === 'keyword_argument' && field(a, 'value')?.text === obj) {
+        const at = targetParams.findIndex((x) => (x.type === 'identifier' ? x.text : (field(x, 'name') ?? x.namedChildren[0])?.text) === field(a, 'name')?.text);
+        if (at > 0) objectReads(target, at, methods, read, [...through, name]);
+      }
+    });
+  });
 }
 
 /** The `return` expressions of a method (`def get_queryset(self): return Post.objects…`). */
