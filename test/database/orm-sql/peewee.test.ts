@@ -94,10 +94,29 @@ describe('orm-sql: Peewee', () => {
     ['get_by_id()', 'Tweet.get_by_id(user_id)', `SELECT ${TWEET} FROM "tweet" WHERE ("tweet"."id" = $1) LIMIT 1`],
     ['count() counts the query wrapped', 'Tweet.select().where(Tweet.user_id == user_id).count()', `SELECT COUNT(1) FROM (SELECT ${TWEET} FROM "tweet" WHERE ("tweet"."user_id" = $1)) AS "_wrapped"`],
     ['filter() with keyword arguments, first()', 'Tweet.select().filter(is_published=False).first()', `SELECT ${TWEET} FROM "tweet" WHERE ("tweet"."is_published" = false) LIMIT 1`],
+    [
+      "the count the N+1 advice writes: fn.COUNT with an alias, a left outer join, group_by a model (its columns), order_by the count",
+      "User.select(User, fn.COUNT(Tweet.id).alias('count')).join(Tweet, JOIN.LEFT_OUTER).group_by(User).order_by(fn.COUNT(Tweet.id).desc())",
+      `SELECT ${USER}, COUNT("tweet"."id") AS "count" FROM "user" LEFT OUTER JOIN "tweet" ON ("tweet"."user_id" = "user"."id") GROUP BY ${USER} ORDER BY COUNT("tweet"."id") DESC`,
+    ],
+    [
+      'group_by a field, having on a function, a function in select',
+      'Tweet.select(Tweet.user, fn.MAX(Tweet.created_date)).group_by(Tweet.user).having(fn.COUNT(Tweet.id) > 5)',
+      `SELECT "tweet"."user_id", MAX("tweet"."created_date") FROM "tweet" GROUP BY "tweet"."user_id" HAVING (COUNT("tweet"."id") > 5)`,
+    ],
+    [
+      'distinct()',
+      'Tweet.select(Tweet.user).distinct().where(Tweet.is_published == True)',
+      `SELECT DISTINCT "tweet"."user_id" FROM "tweet" WHERE ("tweet"."is_published" = true)`,
+    ],
   ];
   for (const [name, code, expected] of cases) {
     it(name, async () => assert.equal((await sql(code)).sql, expected));
   }
+
+  it('distinct on expressions (DISTINCT ON) is said not to be translated', async () => {
+    await assert.rejects(sql('Tweet.select().distinct(Tweet.user)'), /distinct\(\) on expressions/);
+  });
 
   it('paginate() with the page of the request: the offset is a placeholder saying how it is computed', async () => {
     const t = await sql('Tweet.select().order_by(Tweet.id).paginate(page, PAGE_SIZE)');
@@ -106,7 +125,7 @@ describe('orm-sql: Peewee', () => {
   });
 
   it('refuses what it cannot translate, naming it', async () => {
-    await assert.rejects(sql('Tweet.select().group_by(Tweet.user)'), /`\.group_by\(\)` is not translated/);
+    await assert.rejects(sql('Tweet.select().window(w)'), /`\.window\(\)` is not translated/);
     await assert.rejects(sql('Tweet.select().where(Tweet.nope == 1)'), /`nope` is not a field of Tweet/);
   });
 });

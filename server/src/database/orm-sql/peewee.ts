@@ -2,7 +2,9 @@
  * Peewee queries → SQL: `Model.select(…)` with where/filter (comparisons of `Model.field`, `&`,
  * `|`, `~`, `<<` and `in_`/`not_in`, `is_null`, `contains`/`startswith`/`endswith`, `between`, `%`
  * and `**`), join (on the foreign key between the models, or `on=`), switch, order_by (`.desc()`,
- * `-Model.field`), limit/offset/paginate, and the terminals get/first/count/exists; and
+ * `-Model.field`), group_by/having, distinct, `fn.COUNT(…)` and other SQL functions (with
+ * `.alias()`) in select, having and order_by, limit/offset/paginate, and the terminals
+ * get/first/count/exists; and
  * `Model.get(…)`, `get_or_none(…)`, `get_by_id(…)`. The models come from the files that declare
  * them (peewee-tables.ts reads them as the DDL does).
  */
@@ -76,6 +78,9 @@ export function translatePeeweeQuery(node: Node, models: PeeweeModels): OrmTrans
   const joins: string[] = [];
   const joined: PeeweeTable[] = [model];
   const where: string[] = [];
+  const groupBy: string[] = [];
+  const having: string[] = [];
+  let distinct = false;
   const orderBy: string[] = [];
   let limit: string | undefined;
   let offset: string | undefined;
@@ -85,7 +90,7 @@ export function translatePeeweeQuery(node: Node, models: PeeweeModels): OrmTrans
   const startArgs = args(start);
   switch (first) {
     case 'select':
-      for (const a of startArgs) selected.push(...selection(a));
+      // Read once the chain is: a field of a model joined later (`select(User, fn.COUNT(Tweet.id)).join(Tweet)`).
       break;
     case 'filter':
       where.push(...startArgs.map(keywordFilter));
@@ -118,6 +123,17 @@ export function translatePeeweeQuery(node: Node, models: PeeweeModels): OrmTrans
         break;
       case 'join':
         join(a);
+        break;
+      case 'group_by':
+        groupBy.length = 0;
+        for (const x of a) groupBy.push(...selection(x, false));
+        break;
+      case 'having':
+        having.push(...a.map(conditionOf));
+        break;
+      case 'distinct':
+        if (a.length) fail('distinct() on expressions (DISTINCT ON) is not translated');
+        distinct = true;
         break;
       case 'switch':
         context = a[0] ? tableOf(a[0]) : model;
@@ -157,11 +173,12 @@ export function translatePeeweeQuery(node: Node, models: PeeweeModels): OrmTrans
         fail(`\`.${method}()\` is not translated`);
     }
   }
+  if (first === 'select') for (const a of startArgs) selected.push(...selection(a));
   const columns = selected.length ? selected : model.fields.map((f) => column(model.table, f.column));
   if (wrap === 'exists') {
     return { sql: renderSelect({ columns: ['1'], from: quoteName(model.table), joins, where, limit: '1' }), description: `${modelName} (Peewee) → SQL`, notes: params.notes() };
   }
-  const select = renderSelect({ columns, from: quoteName(model.table), joins, where, orderBy, limit, offset });
+  const select = renderSelect({ columns, distinct, from: quoteName(model.table), joins, where, groupBy, having, orderBy, limit, offset });
   const sql = wrap === 'count' ? `SELECT COUNT(1) FROM (${select}) AS "_wrapped"` : select;
   return { sql, description: `${modelName} (Peewee) → SQL`, notes: params.notes() };
 
@@ -187,13 +204,36 @@ export function translatePeeweeQuery(node: Node, models: PeeweeModels): OrmTrans
     return column(ref.table.table, ref.field.column);
   }
 
-  function selection(n: Node): string[] {
+  /** A selected (or grouped) model is all its columns; `add`: a model selected joins the query. */
+  function selection(n: Node, add = true): string[] {
     if (/^[A-Z]\w*$/.test(n.text) && n.type === 'identifier') {
       const t = tableOf(n);
-      if (!joined.includes(t)) joined.push(t);
+      if (add && !joined.includes(t)) joined.push(t);
       return t.fields.map((f) => column(t.table, f.column));
     }
-    return [columnRef(n)];
+    return [operand(n)];
+  }
+
+  /**
+   * A field, a SQL function of Peewee's `fn` (`fn.COUNT(Tweet.id)`, `fn.LOWER(User.username)`), a
+   * value, or one of those with `.alias('n')`.
+   */
+  function operand(n: Node): string {
+    if (n.type === 'call') {
+      const fn = n.childForFieldName('function')!;
+      const a = args(n);
+      if (fn.type === 'attribute' && fn.childForFieldName('attribute')!.text === 'alias' && fn.childForFieldName('object')) {
+        const name = a[0] && pyConstant(a[0]);
+        if (typeof name !== 'string') fail(`\`${n.text}\`: an alias computed at run time is not translated`);
+        return `${operand(fn.childForFieldName('object')!)} AS ${quoteName(name as string)}`;
+      }
+      if (fn.type === 'attribute' && fn.childForFieldName('object')?.text === 'fn') {
+        const name = fn.childForFieldName('attribute')!.text;
+        if (!/^[A-Za-z_]\w*$/.test(name) || a.some((x) => x.type === 'keyword_argument')) fail(`the function \`${n.text}\` is not translated`);
+        return `${name.toUpperCase()}(${a.map(operand).join(', ')})`;
+      }
+    }
+    return fieldRef(n) ? columnRef(n) : value(n);
   }
 
   function join(a: Node[]): void {
@@ -266,7 +306,7 @@ export function translatePeeweeQuery(node: Node, models: PeeweeModels): OrmTrans
       const kids = n.namedChildren.filter((c): c is Node => !!c);
       const op = n.children.find((c) => c && !c.isNamed)?.text ?? '';
       if (kids.length !== 2 || !COMPARISONS[op]) fail(`the comparison \`${n.text}\` is not translated`);
-      return compare(columnRef(kids[0]), COMPARISONS[op], kids[1]);
+      return compare(kids[0].type === 'call' ? operand(kids[0]) : columnRef(kids[0]), COMPARISONS[op], kids[1]);
     }
     if (n.type === 'binary_operator') {
       const op = n.childForFieldName('operator')?.text;
@@ -308,7 +348,11 @@ export function translatePeeweeQuery(node: Node, models: PeeweeModels): OrmTrans
     if (n.type === 'call') {
       const fn = n.childForFieldName('function')!;
       const name = fn.type === 'attribute' ? fn.childForFieldName('attribute')!.text : '';
-      if ((name === 'desc' || name === 'asc') && args(n).length === 0) return `${columnRef(fn.childForFieldName('object')!)} ${name.toUpperCase()}`;
+      if ((name === 'desc' || name === 'asc') && args(n).length === 0) {
+        const of = fn.childForFieldName('object')!;
+        return `${of.type === 'call' ? operand(of) : columnRef(of)} ${name.toUpperCase()}`;
+      }
+      if (fn.type === 'attribute' && fn.childForFieldName('object')?.text === 'fn') return operand(n);
     }
     return columnRef(n);
   }

@@ -96,18 +96,23 @@ function stripParens(s: string): string {
 
 export interface SelectStatement {
   columns: string[];
+  distinct?: boolean;
   from: string;
   joins?: string[];
   where?: string[];
+  groupBy?: string[];
+  having?: string[];
   orderBy?: string[];
   limit?: string;
   offset?: string;
 }
 
 export function renderSelect(s: SelectStatement): string {
-  let sql = `SELECT ${s.columns.join(', ')} FROM ${s.from}`;
+  let sql = `SELECT ${s.distinct ? 'DISTINCT ' : ''}${s.columns.join(', ')} FROM ${s.from}`;
   for (const j of s.joins ?? []) sql += ` ${j}`;
   if (s.where && s.where.length > 0) sql += ` WHERE ${and(s.where)}`;
+  if (s.groupBy && s.groupBy.length > 0) sql += ` GROUP BY ${s.groupBy.join(', ')}`;
+  if (s.having && s.having.length > 0) sql += ` HAVING ${and(s.having)}`;
   if (s.orderBy && s.orderBy.length > 0) sql += ` ORDER BY ${s.orderBy.join(', ')}`;
   if (s.limit !== undefined) sql += ` LIMIT ${s.limit}`;
   if (s.offset !== undefined) sql += ` OFFSET ${s.offset}`;
