@@ -92,10 +92,26 @@ describe('orm-sql: MikroORM', () => {
     it(name, async () => assert.equal((await sql(code)).sql, expected));
   }
 
-  it('populate is noted: the relations are loaded with more SQL', async () => {
-    const t = await sql("this.em.find(BookTag, {}, { populate: ['author'] })");
-    assert.equal(t.sql, `SELECT ${BOOKS} FROM "books"`);
-    assert.match(t.notes.join('\n'), /populate: \['author'\].*loads the relations/);
+  it('populate: to-one and one-to-many relations as the LEFT JOINs of MikroORM\'s joined strategy', async () => {
+    const AUTHOR_COLUMNS = '"author"."id", "author"."created_at", "author"."full_name", "author"."mail"';
+    const toOne = await sql("this.em.find(BookTag, { price: { $gt: 5 } }, { populate: ['author'], orderBy: { id: 'asc' }, limit: 10 })");
+    assert.equal(toOne.sql, `SELECT ${BOOKS}, ${AUTHOR_COLUMNS} FROM "books" LEFT JOIN "author" ON "author"."id" = "books"."author_id" WHERE "books"."price" > 5 ORDER BY "books"."id" ASC LIMIT 10`);
+    assert.match(toOne.notes.join('\n'), /populate: \['author'\].*LEFT JOINs in the same query/);
+    const toMany = await sql("this.em.find(Author, { fullName: q }, { populate: ['books'] })");
+    assert.equal(toMany.sql, `SELECT ${AUTHOR_COLUMNS}, ${BOOKS} FROM "author" LEFT JOIN "books" ON "books"."author_id" = "author"."id" WHERE "author"."full_name" = $1`);
+  });
+
+  it('populate is noted, not joined, where MikroORM loads it otherwise: a collection with a limit, select-in, nested paths, the same table twice', async () => {
+    for (const code of [
+      "this.em.find(Author, {}, { populate: ['books'], limit: 10 })",
+      "this.em.find(BookTag, {}, { populate: ['author'], strategy: 'select-in' })",
+      "this.em.find(BookTag, {}, { populate: ['author.books'] })",
+      "this.em.find(BookTag, {}, { populate: ['author', 'coAuthor'] })",
+    ]) {
+      const t = await sql(code);
+      assert.doesNotMatch(t.sql, /JOIN/, code);
+      assert.match(t.notes.join('\n'), /loads the relations with more SQL/, code);
+    }
   });
 
   it('refuses what it cannot translate, naming it', async () => {

@@ -114,6 +114,9 @@ export class MikroOrmEntities extends EntityClasses<MikroOrmEntity> {
         if (!target) continue;
         const rel: TypeormRelation = { property, kind, target, ...(booleanOption(options, 'nullable') === true || optional ? {} : { required: true }) };
         const mappedBy = d.args[1] && (ts.isArrowFunction(d.args[1]) || ts.isStringLiteralLike(d.args[1])) ? d.args[1] : stringOption(options, 'mappedBy');
+        // `(b) => b.author` or 'author': the property on the other side.
+        const inverse = mappedBy === undefined ? undefined : typeof mappedBy === 'string' ? mappedBy : ts.isStringLiteralLike(mappedBy) ? mappedBy.text : ts.isArrowFunction(mappedBy) && ts.isPropertyAccessExpression(mappedBy.body) ? mappedBy.body.name.text : undefined;
+        if (inverse) rel.inverse = inverse;
         const owner = kind === 'many-to-one' || (kind === 'one-to-one' && (booleanOption(options, 'owner') === true || !mappedBy));
         if (owner) rel.joinColumn = { column: stringOption(options, 'fieldName') ?? stringOption(options, 'joinColumn') ?? '', referenced: stringOption(options, 'referenceColumnName') };
         if (kind === 'many-to-many' && (booleanOption(options, 'owner') === true || !mappedBy)) {

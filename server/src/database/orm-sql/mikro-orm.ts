@@ -5,7 +5,9 @@
  * object: values (an entity or its key for a relation), arrays as IN, `null`, the operators `$eq`,
  * `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`, `$like`, `$ilike`, `$not`, and `$and`/`$or`;
  * a primary key alone (`em.findOne(Book, id)`). Options: `orderBy` (object or array, `'desc'`,
- * `QueryOrder.DESC`, `-1`), `limit`, `offset`, `fields`; `populate` loads more and is noted. Query
+ * `QueryOrder.DESC`, `-1`), `limit`, `offset`, `fields`; `populate` of to-one relations and of
+ * one-to-many ones (without a limit) as the LEFT JOINs of MikroORM's default joined strategy, other
+ * populates noted. Query
  * builders (`em.createQueryBuilder(Book, 'b')`) with where objects, to-one joins, orderBy and
  * limit/offset. Tables and columns come from the entities (mikro-orm-entities.ts).
  */
@@ -20,7 +22,7 @@ import type { TsModules } from './typescript-modules';
 import { codeValue, constantOf, objectEntries, oneLine, unwrap } from './typescript-values';
 
 const METHODS = new Set(['find', 'findOne', 'findOneOrFail', 'findAll', 'count', 'findAndCount']);
-const OPTIONS = new Set(['where', 'orderBy', 'limit', 'offset', 'fields', 'populate', 'cache', 'disableIdentityMap', 'refresh', 'schema', 'comments', 'hintComments', 'logging', 'lockMode', 'connectionType', 'filters']);
+const OPTIONS = new Set(['where', 'orderBy', 'limit', 'offset', 'fields', 'populate', 'strategy', 'cache', 'disableIdentityMap', 'refresh', 'schema', 'comments', 'hintComments', 'logging', 'lockMode', 'connectionType', 'filters']);
 const COMPARISONS: Record<string, string> = { $eq: '=', $ne: '<>', $gt: '>', $gte: '>=', $lt: '<', $lte: '<=', $like: 'LIKE', $ilike: 'ILIKE' };
 
 export function translateMikroOrmCall(fact: TsQueryFact, modules: TsModules, file: string): OrmTranslation {
@@ -72,10 +74,48 @@ export function translateMikroOrmCall(fact: TsQueryFact, modules: TsModules, fil
   const offset = offsetExpr ? valueSql(codeValue(offsetExpr), params) : undefined;
   if (method === 'findOne' || method === 'findOneOrFail') limit = '1';
   const populate = options.get('populate');
-  if (populate) notes.push(`\`populate: ${oneLine(populate.getText())}\` loads the relations with more SQL (a JOIN or a query per relation, by the loading strategy); this is the main query`);
+  const populated = populate ? populateJoins(populate, options.get('strategy'), limit !== undefined || offset !== undefined) : undefined;
+  if (populate && populated) notes.push(`\`populate: ${oneLine(populate.getText())}\` is loaded with LEFT JOINs in the same query (MikroORM's default joined strategy)`);
+  else if (populate) notes.push(`\`populate: ${oneLine(populate.getText())}\` loads the relations with more SQL (a JOIN or a query per relation, by the loading strategy); this is the main query`);
   if (method === 'findAndCount') notes.push('findAndCount also runs a count(*) with the same WHERE');
-  const sql = renderSelect({ columns, from: table, where: conditions, orderBy, limit, offset });
+  const sql = renderSelect({ columns: [...columns, ...(populated?.columns ?? [])], from: table, joins: populated?.joins, where: conditions, orderBy, limit, offset });
   return { sql, description: `${oneLine(fact.callee)} → SQL`, notes: [...params.notes(), ...notes] };
+
+  /**
+   * `populate: ['author', 'books']` as MikroORM's joined strategy writes it: a LEFT JOIN per
+   * relation, to-one on the entity's join column, one-to-many on the other side's, with their
+   * columns selected. Undefined (the populate is noted instead) for what it loads otherwise: nested
+   * paths, `'*'`, many-to-many, the select-in strategy, a table joined twice, and a collection with
+   * a limit or offset (MikroORM then pages the root rows in a subquery).
+   */
+  function populateJoins(populate: ts.Expression, strategy: ts.Expression | undefined, paged: boolean): { joins: string[]; columns: string[] } | undefined {
+    if (strategy && !/joined/i.test(strategy.getText())) return undefined;
+    const list = unwrap(populate);
+    if (!ts.isArrayLiteralExpression(list)) return undefined;
+    const joins: string[] = [];
+    const columns: string[] = [];
+    const tables = new Set([entity.table]);
+    for (const el of list.elements) {
+      if (!ts.isStringLiteralLike(el) || !/^\w+$/.test(el.text)) return undefined;
+      const rel = entity.relations.find((r) => r.property === el.text);
+      if (!rel) return fail(`\`${el.text}\` is not a relation of ${entity.name}`);
+      const target = entities.entity(rel.target);
+      if (!target || target.unsupported || tables.has(target.table)) return undefined;
+      tables.add(target.table);
+      if (rel.joinColumn) {
+        const key = target.columns.find((x) => (rel.joinColumn!.referenced ? x.column === rel.joinColumn!.referenced : x.primary));
+        if (!key) return undefined;
+        joins.push(`LEFT JOIN ${quoteName(target.table)} ON ${column(target.table, key.column)} = ${column(entity.table, rel.joinColumn.column)}`);
+      } else if (rel.kind === 'one-to-many' && rel.inverse && !paged) {
+        const back = target.relations.find((r) => r.property === rel.inverse && r.joinColumn);
+        const key = back && entity.columns.find((x) => (back.joinColumn!.referenced ? x.column === back.joinColumn!.referenced : x.primary));
+        if (!back || !key) return undefined;
+        joins.push(`LEFT JOIN ${quoteName(target.table)} ON ${column(target.table, back.joinColumn!.column)} = ${column(entity.table, key.column)}`);
+      } else return undefined;
+      columns.push(...target.columns.map((x) => column(target.table, x.column)));
+    }
+    return { joins, columns };
+  }
 
   function propertyColumn(e: MikroOrmEntity, property: string): string {
     const c = e.columns.find((x) => x.property === property && !x.relation) ?? e.columns.find((x) => x.relation === property) ?? e.columns.find((x) => x.column === property);
