@@ -313,7 +313,8 @@ export async function lintFiles(root: string, paths: readonly string[], options:
     const results: LintResults = { root: absRoot, files: [], skipped: [], fixesApplied: 0, fromCache: 0, filesRead: 0 };
     type Target = { file: string; relative: string; source: SourceFile; hash: string };
     // The files to lint, with their text (read now if only stat'ed), or the reason they are not;
-    // `cached`: their findings as the cache has them, models apart (decided once those are known).
+    // `cachedFor`: the findings the cache has of them, which hold if the models they read (if any)
+    // are still the workspace's (decided once those are known).
     const targets: Target[] = [];
     const cachedFor = new Map<string, CachedFile & { findings: Finding[] }>();
     const done = new Map<string, FileResult>();
@@ -363,7 +364,7 @@ export async function lintFiles(root: string, paths: readonly string[], options:
     if (summarized.length || early.length) {
       const work: Work = { python: 0, other: 0 };
       for (const j of summarized) addWork(work, j.file, j.text.length);
-      for (const t of targets) addWork(work, t.file, t.source.text.length);
+      for (const t of early) addWork(work, t.file, t.source.text.length);
       const r = await runnerFor(work);
       const summaries = summarized.map((j) => ({
         file: j.file,
