@@ -558,3 +558,33 @@ ruleTests('offset-pagination', {
     },
   ],
 });
+
+// Tables typed by their migrations alone (a Kysely<any> database, a Knex project).
+const KYSELY_MIGRATION = {
+  'migrations/001_posts.ts': `import { Kysely, sql } from 'kysely';\n\nexport async function up(db: Kysely<any>): Promise<void> {\n  await db.schema\n    .createTable('posts')\n    .addColumn('id', 'uuid', (col) => col.primaryKey().defaultTo(sql\`gen_random_uuid()\`))\n    .addColumn('title', 'text')\n    .addColumn('created_at', 'timestamptz', (col) => col.notNull())\n    .execute();\n}\n`,
+};
+const KNEX_MIGRATION = {
+  'migrations/20240101_posts.js': `exports.up = (knex) =>\n  knex.schema.createTable('posts', (t) => {\n    t.uuid('id').primary();\n    t.integer('score');\n    t.timestamps();\n  });\n`,
+};
+
+ruleTests('offset-pagination', {
+  valid: [],
+  invalid: [
+    {
+      name: "Kysely without a database interface: a new parameter takes the migration's column types (a uuid id is a string)",
+      file: 'list.ts',
+      workspace: KYSELY_MIGRATION,
+      code: `import { Kysely } from 'kysely';\nexport function list(db: Kysely<any>, offset: number) {\n  return db.selectFrom('posts').selectAll().orderBy('created_at', 'desc').limit(20).offset(offset).execute();\n}\n`,
+      findings: [{ line: 3 }],
+      output: `import { Kysely } from 'kysely';\nexport function list(db: Kysely<any>, offset: number, afterCreatedAt?: Date, afterId?: string) {\n  return db.selectFrom('posts').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(20).where((eb) => (afterCreatedAt != null && afterId != null ? eb.or([eb('created_at', '<', afterCreatedAt), eb.and([eb('created_at', '=', afterCreatedAt), eb('id', '<', afterId)])]) : eb.and([]))).execute();\n}\n`,
+    },
+    {
+      name: "Knex: the request's text becomes each key's column type where its migration says it (an integer; a uuid stays text)",
+      file: 'routes.js',
+      workspace: KNEX_MIGRATION,
+      code: route(`const knex = require('knex')({ client: 'pg' });`, `  res.json(await knex('posts').orderBy('score', 'desc').limit(20).offset(Number(req.query.offset)));`),
+      findings: [{ line: 6 }],
+      output: route(`const knex = require('knex')({ client: 'pg' });`, `  res.json(await knex('posts').orderBy('score', 'desc').orderBy('id', 'desc').limit(20).modify((query) => { if (req.query.afterScore != null && req.query.afterId != null) query.where((qb) => qb.where('score', '<', Number(req.query.afterScore)).orWhere((q) => q.where('score', Number(req.query.afterScore)).andWhere('id', '<', req.query.afterId))); }));`),
+    },
+  ],
+});

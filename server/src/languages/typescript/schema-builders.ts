@@ -12,7 +12,8 @@
  *   `addColumn`, `addIndex`, `addConstraint`.
  *
  * The tables become `orm: 'sql'` models, so a later migration's index counts for an earlier
- * migration's foreign key, the way CREATE INDEX statements of .sql files do.
+ * migration's foreign key, the way CREATE INDEX statements of .sql files do; with the TypeScript
+ * types of the Knex and Kysely columns, for the values keyset fixes write.
  */
 import ts from 'typescript';
 import type { ModelFact } from '../facts';
@@ -35,6 +36,29 @@ export interface SchemaBuilders {
   foreignKeys: BuilderForeignKey[];
 }
 
+
+/**
+ * Column types as Knex's methods (`t.uuid()`, `t.dateTime()`) and Kysely's `addColumn` name them →
+ * the TypeScript type node-postgres reads them as. bigint and numeric come back as text or as
+ * numbers by driver setting: not said.
+ */
+const COLUMN_TS_TYPES: Record<string, string> = {
+  uuid: 'string', text: 'string', varchar: 'string', 'character varying': 'string', char: 'string', character: 'string', citext: 'string', string: 'string',
+  integer: 'number', int: 'number', int4: 'number', smallint: 'number', int2: 'number', tinyint: 'number', mediumint: 'number', serial: 'number', increments: 'number',
+  real: 'number', float4: 'number', float: 'number', double: 'number', 'double precision': 'number', float8: 'number',
+  timestamp: 'Date', timestamptz: 'Date', datetime: 'Date', date: 'Date',
+  boolean: 'boolean', bool: 'boolean',
+};
+
+export function columnTsType(type: string): string | undefined {
+  const base = type.toLowerCase().replace(/\(.*$/, '').replace(/\s+with(out)?\s+time\s+zone$/, '').trim();
+  return Object.prototype.hasOwnProperty.call(COLUMN_TS_TYPES, base) ? COLUMN_TS_TYPES[base] : undefined;
+}
+
+function typed(t: ModelFact, column: string, type: string | undefined): void {
+  const found = type === undefined ? undefined : columnTsType(type);
+  if (found) (t.fieldTypes ??= {})[column] = found;
+}
 
 /** `'users.id'` → users; `'id'` with `.inTable('users')` → users. */
 function referencedTable(ref: string | undefined, inTable: string | undefined): string {
@@ -91,7 +115,7 @@ export function schemaBuilders(sf: ts.SourceFile): SchemaBuilders {
       index(table(onTable, call), cols);
     }
   }
-  out.tables = [...tables.values()].filter((t) => t.indexes!.length || t.keys!.length || out.foreignKeys.some((f) => f.table === t.name));
+  out.tables = [...tables.values()].filter((t) => t.indexes!.length || t.keys!.length || t.fieldTypes || out.foreignKeys.some((f) => f.table === t.name));
   return out;
 }
 
@@ -118,12 +142,18 @@ function knexTable(t: ModelFact, fn: ts.ArrowFunction | ts.FunctionExpression, o
     const method = (m: string) => methods.find((c) => name(c) === m);
     if (kind === 'index') index(t, cols);
     else if (kind === 'unique' || kind === 'primary') key(t, cols);
-    else if (kind === 'increments' || kind === 'bigIncrements') key(t, cols.length ? cols : ['id']);
+    else if (kind === 'increments' || kind === 'bigIncrements') {
+      key(t, cols.length ? cols : ['id']);
+      typed(t, cols[0] ?? 'id', kind);
+    } else if (kind === 'timestamps') {
+      for (const c of ['created_at', 'updated_at']) typed(t, c, 'timestamp');
+    }
     else if (kind === 'foreign') {
       const ref = method('references');
       out.foreignKeys.push({ table: t.name, columns: cols, refTable: referencedTable(names(ref?.arguments[0])[0], str(method('inTable')?.arguments[0])), library: 'knex', node: u });
     } else if (cols.length === 1) {
       // A column: `t.integer('user_id').unsigned().references('users.id')`.
+      typed(t, cols[0], kind === 'specificType' ? str(root.arguments[1]) : kind);
       if (method('primary') || method('unique')) key(t, cols);
       if (method('index')) index(t, cols);
       const ref = method('references');
@@ -138,6 +168,7 @@ function kyselyTable(t: ModelFact, chain: ts.CallExpression[], out: SchemaBuilde
     const [a0, a1, a2] = c.arguments;
     if (n === 'addColumn') {
       const column = str(a0);
+      if (column) typed(t, column, str(a1));
       const cb = a2 && unwrap(a2);
       if (!column || !cb || !(ts.isArrowFunction(cb) || ts.isFunctionExpression(cb))) continue;
       const body = ts.isBlock(cb.body) ? cb.body.statements.find(ts.isReturnStatement)?.expression : cb.body;

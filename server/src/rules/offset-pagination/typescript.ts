@@ -43,7 +43,11 @@ export const detectTypescript: Detector<TsFacts> = (facts, ctx) => {
     const message = offsetMessage({ query: q.callee, offset: p.offset.text, table: model, keys, index, existing });
     const idType = q.orm === 'prisma' && model ? ctx.models?.fieldType(model, keys[keys.length - 1].column, 'prisma') : undefined;
     // The entity's, table's or model's column types (TypeORM, MikroORM, Drizzle, Kysely's database interface, Sequelize): their typed filters take no request text.
-    const keyTypes = (q.orm === 'typeorm' || q.orm === 'mikro-orm' || q.orm === 'drizzle' || q.orm === 'kysely' || q.orm === 'sequelize') && model ? keys.map((k) => ctx.models?.fieldType(model, k.column, q.orm)) : undefined;
+    // Kysely and Knex tables without a typed interface: the column types their migrations give.
+    const keyTypes =
+      (q.orm === 'typeorm' || q.orm === 'mikro-orm' || q.orm === 'drizzle' || q.orm === 'kysely' || q.orm === 'sequelize' || q.orm === 'knex') && model
+        ? keys.map((k) => (q.orm === 'knex' ? undefined : ctx.models?.fieldType(model, k.column, q.orm)) ?? (q.orm === 'kysely' || q.orm === 'knex' ? ctx.models?.fieldType(model, k.column, 'sql') : undefined))
+        : undefined;
     const fix = facts.sourceFile ? keysetFix(q, keys, facts.sourceFile, idType, keyTypes) : undefined;
     out.push({ start: p.offsetSpan.start, end: p.offsetSpan.end, message, fixes: fix ? [fix] : [] });
   }
