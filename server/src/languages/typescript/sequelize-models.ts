@@ -98,7 +98,7 @@ export function sequelizeTsType(definition: ts.Expression): string | undefined {
       break;
     } else return undefined;
   }
-  for (const n of names) if (DATA_TYPE_TS[n]) return DATA_TYPE_TS[n];
+  for (const n of names) if (Object.prototype.hasOwnProperty.call(DATA_TYPE_TS, n)) return DATA_TYPE_TS[n];
   return undefined;
 }
 
