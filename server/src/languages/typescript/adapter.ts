@@ -268,7 +268,7 @@ export class TypescriptAdapter implements LanguageAdapter<TsFacts> {
     for (const [q, body] of loopBodies) q.itemsSource = itemsSource(body, byCall);
     facts.models = definedModels(sf, imports, text);
     const built = schemaBuilders(sf);
-    if (built.tables.length) facts.models.push(...built.tables);
+    facts.models.push(...built.tables, ...built.columnTypes);
     if (built.foreignKeys.length) facts.builderForeignKeys = built.foreignKeys;
     facts.lazyAccesses = lazyAccesses(sf, facts.queries, imports);
     // Queries behind helper functions of this file, called per item.

@@ -12,8 +12,10 @@
  *   `addColumn`, `addIndex`, `addConstraint`.
  *
  * The tables become `orm: 'sql'` models, so a later migration's index counts for an earlier
- * migration's foreign key, the way CREATE INDEX statements of .sql files do; with the TypeScript
- * types of the Knex and Kysely columns, for the values keyset fixes write.
+ * migration's foreign key, the way CREATE INDEX statements of .sql files do. The TypeScript types
+ * of Knex and Kysely columns, for the values keyset fixes write, are models of the library's own
+ * (`orm: 'knex'`/`'kysely'`, as Kysely's database interface gives them): a table only altered, or
+ * made without keys, is not an `orm: 'sql'` table that the foreign-key advice counts as defined.
  */
 import ts from 'typescript';
 import type { ModelFact } from '../facts';
@@ -34,6 +36,8 @@ export interface BuilderForeignKey {
 export interface SchemaBuilders {
   tables: ModelFact[];
   foreignKeys: BuilderForeignKey[];
+  /** The columns' TypeScript types, one model per library and table. */
+  columnTypes: ModelFact[];
 }
 
 
@@ -55,10 +59,6 @@ export function columnTsType(type: string): string | undefined {
   return Object.prototype.hasOwnProperty.call(COLUMN_TS_TYPES, base) ? COLUMN_TS_TYPES[base] : undefined;
 }
 
-function typed(t: ModelFact, column: string, type: string | undefined): void {
-  const found = type === undefined ? undefined : columnTsType(type);
-  if (found) (t.fieldTypes ??= {})[column] = found;
-}
 
 /** `'users.id'` → users; `'id'` with `.inTable('users')` → users. */
 function referencedTable(ref: string | undefined, inTable: string | undefined): string {
@@ -66,13 +66,22 @@ function referencedTable(ref: string | undefined, inTable: string | undefined): 
 }
 
 export function schemaBuilders(sf: ts.SourceFile): SchemaBuilders {
-  const out: SchemaBuilders = { tables: [], foreignKeys: [] };
+  const out: SchemaBuilders = { tables: [], foreignKeys: [], columnTypes: [] };
   if (!SCHEMA_BUILDER_HINT.test(sf.text)) return out;
   const tables = new Map<string, ModelFact>();
   const table = (tableName: string, at: ts.Node): ModelFact => {
     let t = tables.get(tableName);
     if (!t) tables.set(tableName, (t = { name: tableName, orm: 'sql', relations: [], indexes: [], keys: [], start: at.getStart(sf), end: at.getEnd() }));
     return t;
+  };
+  const types = new Map<string, ModelFact>();
+  const typed: Typed = (library, t, column, type) => {
+    const found = type === undefined ? undefined : columnTsType(type);
+    if (!found) return;
+    const id = `${library}\0${t.name}`;
+    let m = types.get(id);
+    if (!m) types.set(id, (m = { name: t.name, orm: library, relations: [], start: t.start, end: t.end, fieldTypes: {} }));
+    m.fieldTypes![column] = found;
   };
   const index = (t: ModelFact, columns: string[]) => columns.length && t.indexes!.push({ columns });
   const key = (t: ModelFact, columns: string[]) => columns.length && t.keys!.push(columns);
@@ -86,7 +95,7 @@ export function schemaBuilders(sf: ts.SourceFile): SchemaBuilders {
     if (!tableName) continue;
     const fn = a1 && unwrap(a1);
     if ((n === 'createTable' || n === 'createTableIfNotExists' || n === 'alterTable' || n === 'table') && fn && (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn))) {
-      knexTable(table(tableName, call), fn, out, index, key);
+      knexTable(table(tableName, call), fn, out, index, key, typed);
     } else if (n === 'createTable' && fn && ts.isObjectLiteralExpression(fn) && standalone(call)) {
       const t = table(tableName, call);
       for (const p of fn.properties) {
@@ -105,7 +114,7 @@ export function schemaBuilders(sf: ts.SourceFile): SchemaBuilders {
       if (type === 'foreign key') out.foreignKeys.push({ table: tableName, columns: fields, refTable: str(prop(prop(a1, 'references'), 'table')) ?? 'another table', library: 'sequelize', node: call });
       else if (type === 'unique' || type === 'primary key') key(t, fields);
     } else if ((n === 'createTable' || n === 'alterTable') && call.arguments.length === 1) {
-      kyselyTable(table(tableName, call), stepsAfter(call), out, index, key);
+      kyselyTable(table(tableName, call), stepsAfter(call), out, index, key, typed);
     } else if (n === 'createIndex' && call.arguments.length === 1) {
       const chain = stepsAfter(call);
       const on = chain.find((c) => name(c) === 'on');
@@ -115,13 +124,15 @@ export function schemaBuilders(sf: ts.SourceFile): SchemaBuilders {
       index(table(onTable, call), cols);
     }
   }
-  out.tables = [...tables.values()].filter((t) => t.indexes!.length || t.keys!.length || t.fieldTypes || out.foreignKeys.some((f) => f.table === t.name));
+  out.tables = [...tables.values()].filter((t) => t.indexes!.length || t.keys!.length || out.foreignKeys.some((f) => f.table === t.name));
+  out.columnTypes = [...types.values()];
   return out;
 }
 
 type Add = (t: ModelFact, columns: string[]) => unknown;
+type Typed = (library: 'knex' | 'kysely', t: ModelFact, column: string, type: string | undefined) => void;
 
-function knexTable(t: ModelFact, fn: ts.ArrowFunction | ts.FunctionExpression, out: SchemaBuilders, index: Add, key: Add): void {
+function knexTable(t: ModelFact, fn: ts.ArrowFunction | ts.FunctionExpression, out: SchemaBuilders, index: Add, key: Add, typed: Typed): void {
   const param = fn.parameters[0]?.name;
   if (!param || !ts.isIdentifier(param)) return;
   const builder = param.text;
@@ -144,16 +155,16 @@ function knexTable(t: ModelFact, fn: ts.ArrowFunction | ts.FunctionExpression, o
     else if (kind === 'unique' || kind === 'primary') key(t, cols);
     else if (kind === 'increments' || kind === 'bigIncrements') {
       key(t, cols.length ? cols : ['id']);
-      typed(t, cols[0] ?? 'id', kind);
+      typed('knex', t, cols[0] ?? 'id', kind);
     } else if (kind === 'timestamps') {
-      for (const c of ['created_at', 'updated_at']) typed(t, c, 'timestamp');
+      for (const c of ['created_at', 'updated_at']) typed('knex', t, c, 'timestamp');
     }
     else if (kind === 'foreign') {
       const ref = method('references');
       out.foreignKeys.push({ table: t.name, columns: cols, refTable: referencedTable(names(ref?.arguments[0])[0], str(method('inTable')?.arguments[0])), library: 'knex', node: u });
     } else if (cols.length === 1) {
       // A column: `t.integer('user_id').unsigned().references('users.id')`.
-      typed(t, cols[0], kind === 'specificType' ? str(root.arguments[1]) : kind);
+      typed('knex', t, cols[0], kind === 'specificType' ? str(root.arguments[1]) : kind);
       if (method('primary') || method('unique')) key(t, cols);
       if (method('index')) index(t, cols);
       const ref = method('references');
@@ -162,13 +173,13 @@ function knexTable(t: ModelFact, fn: ts.ArrowFunction | ts.FunctionExpression, o
   }
 }
 
-function kyselyTable(t: ModelFact, chain: ts.CallExpression[], out: SchemaBuilders, index: Add, key: Add): void {
+function kyselyTable(t: ModelFact, chain: ts.CallExpression[], out: SchemaBuilders, index: Add, key: Add, typed: Typed): void {
   for (const c of chain) {
     const n = name(c);
     const [a0, a1, a2] = c.arguments;
     if (n === 'addColumn') {
       const column = str(a0);
-      if (column) typed(t, column, str(a1));
+      if (column) typed('kysely', t, column, str(a1));
       const cb = a2 && unwrap(a2);
       if (!column || !cb || !(ts.isArrowFunction(cb) || ts.isFunctionExpression(cb))) continue;
       const body = ts.isBlock(cb.body) ? cb.body.statements.find(ts.isReturnStatement)?.expression : cb.body;

@@ -2,7 +2,7 @@
 import ts from 'typescript';
 import type { Detection, Edit } from '../../engine/finding';
 import type { Detector } from '../../engine/rule';
-import type { OrderKey, SqlStatementFact } from '../../languages/facts';
+import type { OrderKey, OrmId, SqlStatementFact } from '../../languages/facts';
 import type { TsFacts } from '../../languages/typescript/adapter';
 import { isGrowingOffset, keysetKeys, offsetMessage } from './keyset';
 import { repositoryEntity } from '../../languages/typescript/repositories';
@@ -10,6 +10,9 @@ import { valueFact } from '../../languages/typescript/values';
 import { detectSqlStatements, layoutItems, type BoundParams, type HostCursor, type NamedParams } from './sql';
 import { cursorFor } from './typescript-cursor';
 import { keysetFix } from './typescript-fixes';
+
+/** ORMs whose models say their columns' TypeScript types (ModelFact.fieldTypes). */
+const TYPED_ORMS: ReadonlySet<OrmId> = new Set<OrmId>(['typeorm', 'mikro-orm', 'drizzle', 'kysely', 'knex', 'sequelize']);
 
 export const detectTypescript: Detector<TsFacts> = (facts, ctx) => {
   const out: Detection[] = [];
@@ -42,12 +45,9 @@ export const detectTypescript: Detector<TsFacts> = (facts, ctx) => {
     const existing = q.orm === 'prisma' && model ? ctx.models?.indexOn(model, cols, 'prisma') : undefined;
     const message = offsetMessage({ query: q.callee, offset: p.offset.text, table: model, keys, index, existing });
     const idType = q.orm === 'prisma' && model ? ctx.models?.fieldType(model, keys[keys.length - 1].column, 'prisma') : undefined;
-    // The entity's, table's or model's column types (TypeORM, MikroORM, Drizzle, Kysely's database interface, Sequelize): their typed filters take no request text.
-    // Kysely and Knex tables without a typed interface: the column types their migrations give.
-    const keyTypes =
-      (q.orm === 'typeorm' || q.orm === 'mikro-orm' || q.orm === 'drizzle' || q.orm === 'kysely' || q.orm === 'sequelize' || q.orm === 'knex') && model
-        ? keys.map((k) => (q.orm === 'knex' ? undefined : ctx.models?.fieldType(model, k.column, q.orm)) ?? (q.orm === 'kysely' || q.orm === 'knex' ? ctx.models?.fieldType(model, k.column, 'sql') : undefined))
-        : undefined;
+    // The column types its schema gives (TypeORM and MikroORM entities, Drizzle tables, Kysely's
+    // database interface or migrations, Knex migrations, Sequelize models): their typed filters take no request text.
+    const keyTypes = TYPED_ORMS.has(q.orm) && model ? keys.map((k) => ctx.models?.fieldType(model, k.column, q.orm)) : undefined;
     const fix = facts.sourceFile ? keysetFix(q, keys, facts.sourceFile, idType, keyTypes) : undefined;
     out.push({ start: p.offsetSpan.start, end: p.offsetSpan.end, message, fixes: fix ? [fix] : [] });
   }
