@@ -39,6 +39,12 @@ ruleTests('unbounded-cache', {
       why: 'no self to keep alive, and bounded',
     },
     {
+      name: 'a classmethod cached by its class alone, and a function of flags (Django get_lookups)',
+      file: 'lookups.py',
+      code: 'import functools\n\n\nclass RegisterLookupMixin:\n    @classmethod\n    @functools.lru_cache(maxsize=None)\n    def get_lookups(cls):\n        return merge(cls)\n\n\n@functools.lru_cache(maxsize=None)\ndef models(include_auto=False, *, swapped: bool = False):\n    return load(include_auto, swapped)\n',
+      why: 'one entry per class, which code defines; four at most for two flags',
+    },
+    {
       name: 'a defaultdict counted with a constant key, a dict updated with constant keys, cachetools cached with an LRUCache',
       file: 'app.py',
       code: 'from collections import defaultdict\nfrom cachetools import LRUCache, cached\nfrom flask import Flask, request\n\napp = Flask(__name__)\n_hits = defaultdict(int)\n_stats = {}\n\n\n@cached(cache=LRUCache(maxsize=100))\ndef rate(cur):\n    return fetch(cur)\n\n\n@app.route("/a")\ndef a():\n    _hits["total"] += 1\n    _stats.update({"last": request.path})\n    return str(rate(request.args["cur"]))\n',
@@ -135,6 +141,13 @@ ruleTests('unbounded-cache', {
       code: 'import cachetools\n\n\n@cachetools.cached(cache={})\ndef rate(cur):\n    return fetch(cur)\n',
       findings: [{ line: 4 }],
       output: 'import cachetools\n\n\n@cachetools.cached(cache=cachetools.LRUCache(maxsize=1024))\ndef rate(cur):\n    return fetch(cur)\n',
+    },
+    {
+      name: 'a classmethod cached by an argument besides its class',
+      file: 'lookups.py',
+      code: 'import functools\n\n\nclass Lookup:\n    @classmethod\n    @functools.lru_cache(maxsize=None)\n    def find(cls, name):\n        return search(cls, name)\n',
+      findings: [{ line: 6 }],
+      output: 'import functools\n\n\nclass Lookup:\n    @classmethod\n    @functools.lru_cache(maxsize=1024)\n    def find(cls, name):\n        return search(cls, name)\n',
     },
     {
       name: 'a module-level list appended to from a view',

@@ -152,9 +152,25 @@ function collectionCaches(root: Node, reach: ReadonlyMap<number, PyReach>): PyCa
   return out;
 }
 
-function hasArguments(fn: Node, method: boolean): boolean {
-  const params = field(fn, 'parameters')?.namedChildren.filter((c): c is Node => !!c) ?? [];
-  return params.length > (method ? 1 : 0);
+/**
+ * Whether the function's cache has more than a few keys: it takes arguments besides the ones
+ * bound to it (`self`, or a class method's `cls`: cached per class, there are as many entries as
+ * classes, which code defines) and besides flags (`strict=False`, `flag: bool`), which have two values.
+ */
+function hasArguments(fn: Node, bound: boolean): boolean {
+  const params = field(fn, 'parameters')?.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') ?? [];
+  return params.slice(bound ? 1 : 0).some((p) => !isFlag(p) && !/^[*\/]$/.test(p.text));
+}
+
+/** `strict=False`, `strict: bool`, `strict: bool = False`. */
+function isFlag(param: Node): boolean {
+  if (param.type === 'default_parameter') return /^(True|False)$/.test(field(param, 'value')?.text ?? '');
+  if (param.type === 'typed_parameter' || param.type === 'typed_default_parameter') return field(param, 'type')?.text === 'bool';
+  return false;
+}
+
+function isClassMethod(fn: Node): boolean {
+  return decoratorsOf(fn).some((d) => /^@\s*classmethod\b/.test(d.text));
 }
 
 function isMethod(fn: Node): boolean {
@@ -189,7 +205,7 @@ function cachesOf(n: Node, names: ModuleNames, out: PyCacheFact[]): void {
     if (q === 'cachetools.cached' && expr.type === 'call') {
       // `@cached(cache={})`: cachetools' decorator over a plain dict keeps every argument's result.
       const store = keywordArg(expr, 'cache') ?? args(expr).find((a) => a.type !== 'keyword_argument');
-      if (store && storeKind(store) === 'dict' && !/defaultdict$/.test(store.type === 'call' ? field(store, 'function')?.text ?? '' : '') && hasArguments(n, method)) {
+      if (store && storeKind(store) === 'dict' && !/defaultdict$/.test(store.type === 'call' ? field(store, 'function')?.text ?? '' : '') && hasArguments(n, method || isClassMethod(n))) {
         const lru = callee.text.includes('.') ? callee.text.replace(/cached$/, 'LRUCache') : 'LRUCache';
         out.push({ ...span, name: `@${callee.text}(cache=${store.text})`, kind: 'function-cache', replace: { start: store.startIndex, end: store.endIndex, text: `${lru}(maxsize=1024)` }, needsImport: callee.text.includes('.') ? undefined : { module: 'cachetools', name: 'LRUCache' } });
       }
@@ -200,7 +216,7 @@ function cachesOf(n: Node, names: ModuleNames, out: PyCacheFact[]): void {
       out.push({ ...span, name: `@${callee.text}`, kind: 'method-cache' });
       return;
     }
-    if (!hasArguments(n, false)) return; // one entry at most
+    if (!hasArguments(n, isClassMethod(n))) return; // a few entries at most
     if (q === 'functools.cache') {
       const lru = callee.text.includes('.') ? callee.text.replace(/cache$/, 'lru_cache') : 'lru_cache';
       out.push({ ...span, name: `@${callee.text}`, kind: 'function-cache', replace: { start: expr.startIndex, end: expr.endIndex, text: `${lru}(maxsize=1024)` }, needsImport: callee.text.includes('.') ? undefined : { module: 'functools', name: 'lru_cache' } });
