@@ -58,6 +58,12 @@ ruleTests('n-plus-one', {
       why: 'each k is a chunk of 500 ids',
     },
     {
+      name: 'groups of keys by model: Django generic foreign keys by content type, SQLAlchemy select(model) per group',
+      file: 'loaders.py',
+      code: 'from sqlalchemy import select\n\n\ndef objects(fk_by_ct):\n    out = []\n    for ct, fkeys in fk_by_ct.items():\n        out.extend(ct.get_all_objects_for_this_type(pk__in=fkeys))\n    return out\n\n\ndef by_model(by_model_ids):\n    for model, ids in by_model_ids.items():\n        yield from model.objects.filter(pk__in=ids)\n\n\ndef rows(session, groups):\n    for model, ids in groups:\n        yield session.scalars(select(model).where(model.id.in_(ids))).all()\n',
+      why: 'one query per model, each of another table: the fewest there can be',
+    },
+    {
       name: 'a query before the loop',
       file: 'views.py',
       code: 'from .models import Author\n\ndef f(posts):\n    authors = Author.objects.in_bulk([p.author_id for p in posts])\n    return [authors[p.author_id] for p in posts]\n',
@@ -118,6 +124,12 @@ ruleTests('n-plus-one', {
       file: 'repo.py',
       code: 'from sqlalchemy import select\nfrom .models import Order\n\ndef f(session, customers):\n    for c in customers:\n        orders = session.execute(select(Order).where(Order.customer_id == c.id)).scalars().all()\n',
       findings: [{ line: 6 }],
+    },
+    {
+      name: 'Django: one model filtered by each item\'s own list, and a group\'s model with a list of one key',
+      file: 'views.py',
+      code: 'from .models import Post\n\n\ndef feed(users, groups):\n    for user in users:\n        print(list(Post.objects.filter(author_id__in=user.friend_ids)))\n    for model, pk in groups:\n        print(model.objects.filter(pk__in=[pk]).first())\n',
+      findings: [{ line: 6 }, { line: 8 }],
     },
     {
       name: 'Django: a chunk of one id per item is still one query per item',

@@ -468,8 +468,20 @@ ruleTests('n-plus-one', {
       code: `const { Op } = require('sequelize');\nconst mongoose = require('mongoose');\nconst { Post } = require('./models');\nconst User = mongoose.model('User');\nasync function load(ids) {\n  for (let i = 0; i < ids.length; i += 200) {\n    await Post.findAll({ where: { id: { [Op.in]: ids.slice(i, i + 200) } } });\n    await User.find({ _id: { $in: ids.slice(i, i + 200) } });\n  }\n}\nmodule.exports = { load };\n`,
       why: 'one query per 200 ids',
     },
+    {
+      name: 'groups of ids by model: each group read with its own repository or model, all of its ids at once',
+      file: 'a.ts',
+      code: `import { DataSource, In } from 'typeorm';\nexport async function load(ds: DataSource, byTarget: Map<Function, number[]>, groups: Array<{ target: Function; ids: number[] }>) {\n  await Promise.all(groups.map(async (g) => ds.manager.getRepository(g.target).createQueryBuilder().whereInIds(g.ids).getMany()));\n  for (const [target, ids] of byTarget) await ds.getRepository(target).findBy({ id: In(ids) });\n}\nexport async function seq(byModel: Array<[any, number[]]>) {\n  for (const [Model, ids] of byModel) await Model.findAll({ where: { id: { [Op.in]: ids } } });\n}\n`,
+      why: 'one query per model, each of another table: the fewest there can be (TypeORM PlainObjectToDatabaseEntityTransformer)',
+    },
   ],
   invalid: [
+    {
+      name: 'one model queried with each item\'s own list, and a group\'s model with a list of one key',
+      file: 'a.ts',
+      code: `import { DataSource, In } from 'typeorm';\nexport async function load(ds: DataSource, users: User[], groups: Array<{ target: Function; id: number }>) {\n  for (const user of users) await ds.getRepository(Post).findBy({ authorId: In(user.friendIds) });\n  for (const g of groups) await ds.getRepository(g.target).findBy({ id: In([g.id]) });\n}\n`,
+      findings: [{ line: 3 }, { line: 4 }],
+    },
     {
       name: 'a chunk of one id per item is still one query per item',
       file: 'a.ts',

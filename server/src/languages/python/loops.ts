@@ -175,6 +175,50 @@ export function queriesAChunk(loop: PyLoop, query: Node): boolean {
   return found;
 }
 
+/** Attributes after a name that make it a model class: Django's managers, Flask-SQLAlchemy's `query`, Peewee's `select`, a ContentType's objects. */
+const MODEL_ATTRIBUTES = /^(objects|_default_manager|_base_manager|query|select|get_all_objects_for_this_type)$/;
+/** Calls that pick the model by their argument: `session.query(model)`, `select(model)`, `apps.get_model(label)`. */
+const MODEL_PICKERS = /^(query|select|get_model)$/;
+
+/**
+ * A query of one group of a partition: the loop goes over groups of keys by model (`for model, ids
+ * in by_model.items()`, Django's generic foreign keys by content type) and each query reads the
+ * group's model with all of the group's keys (`model.objects.filter(pk__in=ids)`,
+ * `select(model).where(model.id.in_(ids))`). Each is of another table, so one per group is the
+ * fewest there can be, not one per row. One model with each item's own list
+ * (`filter(id__in=user.friend_ids)` per user) is still one query per item.
+ */
+export function queriesAGroup(loop: PyLoop, query: Node): boolean {
+  const names = new Set(loop.fact.variables);
+  for (const d of derivedBefore(loop, query)) for (const v of d.names) names.add(v);
+  let model = false;
+  let attribute: string | undefined;
+  for (let cur: Node | null = query; cur; ) {
+    if (cur.type === 'call') {
+      if (MODEL_PICKERS.test(calleeName(cur) ?? '') && args(cur).some((a) => a.type !== 'keyword_argument' && mentions(a, names))) model = true;
+      cur = field(cur, 'function');
+    } else if (cur.type === 'attribute') {
+      attribute = field(cur, 'attribute')?.text;
+      cur = field(cur, 'object');
+    } else if (cur.type === 'subscript') cur = field(cur, 'value');
+    else if (cur.type === 'parenthesized_expression') cur = cur.namedChildren[0] ?? null;
+    else {
+      if (cur.type === 'identifier' && names.has(cur.text) && (/^[A-Z]/.test(cur.text) || MODEL_ATTRIBUTES.test(attribute ?? ''))) model = true;
+      break;
+    }
+  }
+  if (!model) return false;
+  // `in_([item.id])`: a list of one key is the per-item query itself.
+  const isList = (value: Node | null | undefined): boolean => !!value && value.type !== 'list' && mentions(value, names);
+  let found = false;
+  walk(query, (n) => {
+    if (found || n.type === 'lambda') return false;
+    if (n.type === 'keyword_argument' && /__in$/.test(field(n, 'name')?.text ?? '')) found = isList(field(n, 'value'));
+    else if (n.type === 'call' && /^(in_|in_bulk)$/.test(calleeName(n) ?? '')) found = isList(args(n)[0]);
+  });
+  return found;
+}
+
 const ROOT_TYPES = /^(Query|Mutation|Subscription)$/;
 
 /**

@@ -12,7 +12,7 @@ import { embeddedSqlAt } from './embedded-sql';
 import { findDeclaration } from './values';
 import { readImports, type FileImports } from './imports';
 import { exportedQueryHelpers, helperCallsInLoops, importedCallsInLoops, queryHelpers } from './helpers';
-import { enclosingLoop, queriesAChunk, usesItem } from './loops';
+import { enclosingLoop, queriesAChunk, queriesAGroup, usesItem } from './loops';
 import { itemsSource } from './items-source';
 import { fluentRelation, lazyAccesses, type TsLazyAccess } from './lazy-access';
 import { kyselyModels } from './kysely-models';
@@ -248,7 +248,7 @@ export class TypescriptAdapter implements LanguageAdapter<TsFacts> {
           if (loop) {
             q.loop = loop.fact;
             q.usesLoopItem = usesItem(loop, q.call);
-            if (q.usesLoopItem && queriesAChunk(loop, q.call)) q.chunked = true;
+            if (q.usesLoopItem && (queriesAChunk(loop, q.call) || queriesAGroup(loop, q.call))) q.chunked = true;
             q.fluent = fluentRelation(q);
             // Where the items came from: for the fluent API and for Prisma lookups by an item's key (include fixes).
             if (q.fluent || (q.orm === 'prisma' && /^(findUnique|findFirst)$/.test(q.operation))) loopBodies.set(q, loop.body);

@@ -179,8 +179,8 @@ function isChunkSlice(e: ts.Node, names: ReadonlySet<string>, stepped: boolean):
   return stepped || mentions(stop, names);
 }
 
-/** Callees that take a list of keys to match: TypeORM `In`, Drizzle `inArray`, Knex `whereIn`. */
-const IN_CALLS = /^(In|inArray|whereIn|orWhereIn|andWhereIn|whereNotIn|notInArray)$/;
+/** Callees that take a list of keys to match: TypeORM `In` and `whereInIds`, Drizzle `inArray`, Knex `whereIn`. */
+const IN_CALLS = /^(In|inArray|whereIn|orWhereIn|andWhereIn|whereNotIn|notInArray|whereInIds|andWhereInIds|orWhereInIds|findByIds)$/;
 
 /**
  * Where a whole list goes in a query: the value of a filter's key (`{ in: chunk }`, `{ $in: chunk }`,
@@ -224,6 +224,52 @@ export function queriesAChunk(loop: EnclosingLoop, query: ts.Node): boolean {
     return chunk ? false : undefined;
   });
   return found;
+}
+
+/** Property names whose value is a list of keys to match: Prisma's `in`, Mongo's `$in`, Sequelize's `[Op.in]`. */
+const IN_KEYS = /^(in|\$in|notIn|\$nin|\[Op\.(in|notIn)\])$/;
+
+/** Calls that pick a model, repository, collection or table by their argument: `getRepository(target)`, `db.collection(name)`, `knex(table)`. */
+const MODEL_PICKERS = /^(getRepository|getCustomRepository|getMongoRepository|getTreeRepository|withRepository|collection|model|table|from|selectFrom|insertInto|updateTable|deleteFrom|into)$/;
+
+/**
+ * A query of one group of a partition: the loop goes over groups of keys by model
+ * (`for (const { target, ids } of groupByTargetIds())`, `for (const [Model, ids] of byModel)`),
+ * and each query reads the group's model with all of the group's keys (`getRepository(target)
+ * .whereInIds(ids)`, `Model.findAll({ where: { id: { [Op.in]: ids } } })`). Each query is of
+ * another table, so one per group is the fewest there can be, not one per row. A query of one
+ * model with each item's own list (`In(user.friendIds)` per user) is still one per item.
+ */
+export function queriesAGroup(loop: EnclosingLoop, query: ts.CallExpression): boolean {
+  const names = itemNames(loop, query.getStart());
+  let model = false;
+  let list = false;
+  // The receiver: the chain below the query's method, from the outermost call inwards.
+  for (let e: ts.Expression = query.expression; ; ) {
+    if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
+      if (ts.isElementAccessExpression(e) && mentions(e.argumentExpression, names)) model = true;
+      e = e.expression;
+    } else if (ts.isCallExpression(e)) {
+      const callee = ts.isPropertyAccessExpression(e.expression) ? e.expression.name.text : ts.isIdentifier(e.expression) ? e.expression.text : '';
+      if (MODEL_PICKERS.test(callee) && e.arguments.some((a) => mentions(a, names))) model = true;
+      e = e.expression;
+    } else if (ts.isNonNullExpression(e) || ts.isParenthesizedExpression(e) || ts.isAsExpression(e)) e = e.expression;
+    else {
+      // `Model.findAll(…)` with `Model` a loop variable: a class, by the name's case.
+      if (ts.isIdentifier(e) && names.has(e.text) && /^[A-Z]/.test(e.text)) model = true;
+      break;
+    }
+  }
+  if (!model) return false;
+  walk(query, (n) => {
+    if (list || ts.isFunctionLike(n)) return false;
+    const p = n.parent;
+    // `In([item.id])`: a list of one key is the per-item query itself.
+    const position = ts.isPropertyAssignment(p) ? p.initializer === n && IN_KEYS.test(p.name.getText()) : takesList(n);
+    if (position && !ts.isArrayLiteralExpression(n) && mentions(n, names)) list = true;
+    return undefined;
+  });
+  return list;
 }
 
 const ROOT_TYPES = /^(Query|Mutation|Subscription)$/;
