@@ -47,10 +47,10 @@ describe('configuration', () => {
   });
 
   it('knows tests, migrations and seeds are not request paths', () => {
-    for (const p of ['/p/tests/test_views.py', '/p/app/management/commands/backfill.py', '/p/app/migrations/0001_initial.py', '/p/prisma/seed.ts', '/p/src/a.test.ts', '/p/src/__tests__/a.ts', '/p/blog/test_models.py']) {
+    for (const p of ['/p/tests/test_views.py', '/p/app/management/commands/backfill.py', '/p/app/migrations/0001_initial.py', '/p/prisma/seed.ts', '/p/src/a.test.ts', '/p/src/__tests__/a.ts', '/p/blog/test_models.py', '/p/blog/tests.py', '/p/conftest.py']) {
       assert.equal(isNonRequestPath(p), true, p);
     }
-    for (const p of ['/p/src/routes/posts.ts', '/p/blog/views.py', '/p/contest/views.py', '/p/src/latest.ts']) {
+    for (const p of ['/p/src/routes/posts.ts', '/p/blog/views.py', '/p/contest/views.py', '/p/src/latest.ts', '/p/blog/contests.py', '/p/blog/latests.py']) {
       assert.equal(isNonRequestPath(p), false, p);
     }
   });

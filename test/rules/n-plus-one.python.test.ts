@@ -64,6 +64,12 @@ ruleTests('n-plus-one', {
       why: 'one query per model, each of another table: the fewest there can be',
     },
     {
+      name: 'a loop over models, each queried with nothing of the item but the model; Django\'s cached Site and ContentType lookups',
+      file: 'views.py',
+      code: 'from django.apps import apps\nfrom django.contrib.contenttypes.models import ContentType\nfrom django.contrib.sites.models import Site\n\n\ndef purge(request, token):\n    for other_type in [AccessToken, RefreshToken]:\n        other_type.objects.filter(token=token).delete()\n    counts = {model.__name__: model.objects.filter(owner=request.user).count() for model in apps.get_models()}\n    for obj in request.user.things.all():\n        print(Site.objects.get_current().domain, ContentType.objects.get_for_model(obj), ContentType.objects.db_manager("default").get_for_id(obj.ct_id))\n    return counts\n',
+      why: 'one query per table; Django answers get_current and get_for_model from its cache after the first call',
+    },
+    {
       name: 'a query before the loop',
       file: 'views.py',
       code: 'from .models import Author\n\ndef f(posts):\n    authors = Author.objects.in_bulk([p.author_id for p in posts])\n    return [authors[p.author_id] for p in posts]\n',

@@ -474,6 +474,12 @@ ruleTests('n-plus-one', {
       code: `import { DataSource, In } from 'typeorm';\nexport async function load(ds: DataSource, byTarget: Map<Function, number[]>, groups: Array<{ target: Function; ids: number[] }>) {\n  await Promise.all(groups.map(async (g) => ds.manager.getRepository(g.target).createQueryBuilder().whereInIds(g.ids).getMany()));\n  for (const [target, ids] of byTarget) await ds.getRepository(target).findBy({ id: In(ids) });\n}\nexport async function seq(byModel: Array<[any, number[]]>) {\n  for (const [Model, ids] of byModel) await Model.findAll({ where: { id: { [Op.in]: ids } } });\n}\n`,
       why: 'one query per model, each of another table: the fewest there can be (TypeORM PlainObjectToDatabaseEntityTransformer)',
     },
+    {
+      name: 'a loop over entities or models, each queried with nothing of the item but the model',
+      file: 'a.ts',
+      code: `import { DataSource } from 'typeorm';\nexport async function wipe(ds: DataSource, owner: number) {\n  for (const entity of ds.entityMetadatas) await ds.getRepository(entity.target).delete({ ownerId: owner });\n}\nexport async function counts(models: any[]) {\n  return Promise.all(models.map((Model) => Model.count({ where: { deleted: false } })));\n}\n`,
+      why: 'one query per table: the fewest there can be',
+    },
   ],
   invalid: [
     {

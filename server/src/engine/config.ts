@@ -77,7 +77,7 @@ export class FileFilter {
 }
 
 /** Files that are not request paths: tests, migrations, seeds, fixtures, scripts and command-line tools. */
-const NON_REQUEST_PATH = /(^|\/)(tests?|__tests__|spec|migrations|seeds?|fixtures|scripts|management|bin)(\/|$)|(\.|_)(test|spec)\.[a-z]+$|(^|\/)test_[^/]+\.py$|(^|\/)(seed|conftest)\.[a-z]+$/;
+const NON_REQUEST_PATH = /(^|\/)(tests?|__tests__|spec|migrations|seeds?|fixtures|scripts|management|bin)(\/|$)|(\.|_)(test|spec)\.[a-z]+$|(^|\/)test_[^/]+\.py$|(^|\/)(seed|conftest|tests?)\.[a-z]+$/;
 
 /**
  * `text`, when given: a file that starts with a shebang (`#!/usr/bin/env node`, `#!/usr/bin/env

@@ -181,21 +181,23 @@ const MODEL_ATTRIBUTES = /^(objects|_default_manager|_base_manager|query|select|
 const MODEL_PICKERS = /^(query|select|get_model)$/;
 
 /**
- * A query of one group of a partition: the loop goes over groups of keys by model (`for model, ids
- * in by_model.items()`, Django's generic foreign keys by content type) and each query reads the
- * group's model with all of the group's keys (`model.objects.filter(pk__in=ids)`,
- * `select(model).where(model.id.in_(ids))`). Each is of another table, so one per group is the
- * fewest there can be, not one per row. One model with each item's own list
- * (`filter(id__in=user.friend_ids)` per user) is still one query per item.
+ * A query of one model of several: the loop goes over models (`for model in apps.get_models()`),
+ * or over groups of keys by model (`for model, ids in by_model.items()`, Django's generic foreign
+ * keys by content type), and each query reads the item's model, with nothing else of the item or
+ * with all of the group's keys (`model.objects.filter(pk__in=ids)`, `select(model).where(
+ * model.id.in_(ids))`). Each query is of another table, so one per model is the fewest there can
+ * be, not one per row. One model filtered by each item's own list (`filter(id__in=user.friend_ids)`
+ * per user), or a model with one key of the item (`pk__in=[pk]`), is still one query per item.
  */
 export function queriesAGroup(loop: PyLoop, query: Node): boolean {
   const names = new Set(loop.fact.variables);
   for (const d of derivedBefore(loop, query)) for (const v of d.names) names.add(v);
-  let model = false;
+  // The expressions that name the model (`model`, `group.model`).
+  const models = new Set<string>();
   let attribute: string | undefined;
   for (let cur: Node | null = query; cur; ) {
     if (cur.type === 'call') {
-      if (MODEL_PICKERS.test(calleeName(cur) ?? '') && args(cur).some((a) => a.type !== 'keyword_argument' && mentions(a, names))) model = true;
+      if (MODEL_PICKERS.test(calleeName(cur) ?? '')) for (const a of args(cur)) if (a.type !== 'keyword_argument' && mentions(a, names)) models.add(a.text);
       cur = field(cur, 'function');
     } else if (cur.type === 'attribute') {
       attribute = field(cur, 'attribute')?.text;
@@ -203,20 +205,29 @@ export function queriesAGroup(loop: PyLoop, query: Node): boolean {
     } else if (cur.type === 'subscript') cur = field(cur, 'value');
     else if (cur.type === 'parenthesized_expression') cur = cur.namedChildren[0] ?? null;
     else {
-      if (cur.type === 'identifier' && names.has(cur.text) && (/^[A-Z]/.test(cur.text) || MODEL_ATTRIBUTES.test(attribute ?? ''))) model = true;
+      if (cur.type === 'identifier' && names.has(cur.text) && (/^[A-Z]/.test(cur.text) || MODEL_ATTRIBUTES.test(attribute ?? ''))) models.add(cur.text);
       break;
     }
   }
-  if (!model) return false;
+  if (models.size === 0) return false;
   // `in_([item.id])`: a list of one key is the per-item query itself.
   const isList = (value: Node | null | undefined): boolean => !!value && value.type !== 'list' && mentions(value, names);
-  let found = false;
+  let list = false;
+  let other = false;
   walk(query, (n) => {
-    if (found || n.type === 'lambda') return false;
-    if (n.type === 'keyword_argument' && /__in$/.test(field(n, 'name')?.text ?? '')) found = isList(field(n, 'value'));
-    else if (n.type === 'call' && /^(in_|in_bulk)$/.test(calleeName(n) ?? '')) found = isList(args(n)[0]);
+    if (list || n.type === 'lambda') return false;
+    // The model again (`model.id` in a filter is a column of it): not a use of the item's data.
+    if ((n.type === 'identifier' || n.type === 'attribute') && models.has(n.text)) return false;
+    if (n.type === 'keyword_argument' && /__in$/.test(field(n, 'name')?.text ?? '')) list = isList(field(n, 'value'));
+    else if (n.type === 'call' && /^(in_|in_bulk)$/.test(calleeName(n) ?? '')) list = isList(args(n)[0]);
+    else if (n.type === 'identifier' && names.has(n.text)) {
+      // `x.post` names an attribute, not a `post` variable; `f(post=1)` a keyword.
+      const p = n.parent;
+      if (!(p?.type === 'attribute' && field(p, 'attribute')?.id === n.id) && !(p?.type === 'keyword_argument' && field(p, 'name')?.id === n.id)) other = true;
+    }
+    return undefined;
   });
-  return found;
+  return list || !other;
 }
 
 const ROOT_TYPES = /^(Query|Mutation|Subscription)$/;

@@ -157,6 +157,16 @@ function selectsOnlyAggregates(first: Node): 'count' | 'aggregate' | undefined {
 }
 
 /**
+ * Manager methods Django answers from a cache of the process after their first call: the current
+ * Site (`SITE_CACHE`), and content types (ContentTypeManager's cache, by model, id and natural key),
+ * also through `db_manager(alias)`. Called per item, they cost a dictionary lookup, not a query.
+ */
+const CACHED_BY_DJANGO = new Map<string, RegExp>([
+  ['Site', /^get_current$/],
+  ['ContentType', /^(get_for_model|get_for_models|get_for_id|get_by_natural_key)$/],
+]);
+
+/**
  * A query without pagination: the outermost call of a Django queryset chain, a SQLAlchemy/SQLModel
  * `select()`/`session.query()`/`Model.query` chain or a Peewee `Model.select()` chain.
  */
@@ -170,6 +180,7 @@ export function fromQueryChain(n: Node, ev: OrmEvidence): PyQueryFact | undefine
   if (calls.some((c) => /^(offset|paginate)$/.test(calleeName(c) ?? ''))) return undefined;
   const fname = field(calls[0], 'function')?.text ?? '';
   const django = /^(\w+)\.objects\.\w+$/.exec(fname);
+  if (django && CACHED_BY_DJANGO.get(django[1])?.test(calleeName(n) ?? '')) return undefined;
   if (django || querysetChain(n)) {
     const fact = baseFact(n, 'django', django?.[1], calleeName(n) ?? 'all');
     fact.style = 'query';

@@ -233,43 +233,48 @@ const IN_KEYS = /^(in|\$in|notIn|\$nin|\[Op\.(in|notIn)\])$/;
 const MODEL_PICKERS = /^(getRepository|getCustomRepository|getMongoRepository|getTreeRepository|withRepository|collection|model|table|from|selectFrom|insertInto|updateTable|deleteFrom|into)$/;
 
 /**
- * A query of one group of a partition: the loop goes over groups of keys by model
- * (`for (const { target, ids } of groupByTargetIds())`, `for (const [Model, ids] of byModel)`),
- * and each query reads the group's model with all of the group's keys (`getRepository(target)
- * .whereInIds(ids)`, `Model.findAll({ where: { id: { [Op.in]: ids } } })`). Each query is of
- * another table, so one per group is the fewest there can be, not one per row. A query of one
- * model with each item's own list (`In(user.friendIds)` per user) is still one per item.
+ * A query of one model of several: the loop goes over models (`for (const Model of models)`), or
+ * over groups of keys by model (`for (const { target, ids } of groupByTargetIds())`, `for (const
+ * [Model, ids] of byModel)`), and each query reads the item's model, with nothing else of the item
+ * or with all of the group's keys (`getRepository(target).whereInIds(ids)`, `Model.findAll({ where:
+ * { id: { [Op.in]: ids } } })`). Each query is of another table, so one per model is the fewest
+ * there can be, not one per row. One model queried with each item's own list (`In(user.friendIds)`
+ * per user), or a model with one key of the item (`In([g.id])`), is still one query per item.
  */
 export function queriesAGroup(loop: EnclosingLoop, query: ts.CallExpression): boolean {
   const names = itemNames(loop, query.getStart());
-  let model = false;
-  let list = false;
-  // The receiver: the chain below the query's method, from the outermost call inwards.
+  // The expressions that name the model (`Model`, `g.target`): the chain below the query's method, from the outermost call inwards.
+  const models = new Set<string>();
   for (let e: ts.Expression = query.expression; ; ) {
     if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
-      if (ts.isElementAccessExpression(e) && mentions(e.argumentExpression, names)) model = true;
+      if (ts.isElementAccessExpression(e) && mentions(e.argumentExpression, names)) models.add(e.argumentExpression.getText());
       e = e.expression;
     } else if (ts.isCallExpression(e)) {
       const callee = ts.isPropertyAccessExpression(e.expression) ? e.expression.name.text : ts.isIdentifier(e.expression) ? e.expression.text : '';
-      if (MODEL_PICKERS.test(callee) && e.arguments.some((a) => mentions(a, names))) model = true;
+      if (MODEL_PICKERS.test(callee)) for (const a of e.arguments) if (mentions(a, names)) models.add(a.getText());
       e = e.expression;
     } else if (ts.isNonNullExpression(e) || ts.isParenthesizedExpression(e) || ts.isAsExpression(e)) e = e.expression;
     else {
       // `Model.findAll(…)` with `Model` a loop variable: a class, by the name's case.
-      if (ts.isIdentifier(e) && names.has(e.text) && /^[A-Z]/.test(e.text)) model = true;
+      if (ts.isIdentifier(e) && names.has(e.text) && /^[A-Z]/.test(e.text)) models.add(e.text);
       break;
     }
   }
-  if (!model) return false;
+  if (models.size === 0) return false;
+  let other = false;
+  let list = false;
   walk(query, (n) => {
     if (list || ts.isFunctionLike(n)) return false;
+    // The model again (`Model.id` in a filter is a column of it): not a use of the item's data.
+    if ((ts.isIdentifier(n) || ts.isPropertyAccessExpression(n) || ts.isElementAccessExpression(n)) && models.has(n.getText())) return false;
     const p = n.parent;
     // `In([item.id])`: a list of one key is the per-item query itself.
     const position = ts.isPropertyAssignment(p) ? p.initializer === n && IN_KEYS.test(p.name.getText()) : takesList(n);
     if (position && !ts.isArrayLiteralExpression(n) && mentions(n, names)) list = true;
+    else if (ts.isIdentifier(n) && names.has(n.text) && !(ts.isPropertyAccessExpression(p) && p.name === n) && !(ts.isPropertyAssignment(p) && p.name === n)) other = true;
     return undefined;
   });
-  return list;
+  return list || !other;
 }
 
 const ROOT_TYPES = /^(Query|Mutation|Subscription)$/;
