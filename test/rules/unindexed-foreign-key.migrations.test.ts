@@ -46,6 +46,12 @@ ruleTests('unindexed-foreign-key', {
       why: 'addIndex with fields, and UNIQUE',
     },
     {
+      name: 'the keys a migration\'s down puts back (Knex, Sequelize, Kysely): its up dropped them',
+      file: 'migrations/20240301000000_drop_keys.js',
+      code: "exports.up = (knex) => knex.schema.alterTable('fields', (t) => {\n  t.dropForeign(['collection']);\n});\nexports.down = (knex) => knex.schema.alterTable('fields', (t) => {\n  t.foreign('collection').references('collections.collection');\n});\nmodule.exports.rollback = {\n  async down(queryInterface) {\n    await queryInterface.addConstraint('Posts', { fields: ['editorId'], type: 'foreign key', references: { table: 'Users', field: 'id' } });\n  },\n};\nexport async function down(db) {\n  await db.schema.alterTable('pet').addForeignKeyConstraint('pet_owner_fk', ['owner_id'], 'person', ['id']).execute();\n}\n",
+      why: 'a rollback restores the schema before the migration, not the one the migrations build',
+    },
+    {
       name: 'a workspace whose only database driver is MySQL\'s',
       file: 'migrations/20240101000000_init.js',
       workspace: { 'package.json': '{ "dependencies": { "knex": "^3.1.0", "mysql2": "^3.9.0" } }' },

@@ -83,3 +83,21 @@ export function reference(ref: string | undefined, inTable: string | undefined):
   const dot = ref.lastIndexOf('.');
   return dot > 0 ? { table: ref.slice(0, dot), column: ref.slice(dot + 1) } : undefined;
 }
+
+/** A function named `down`: a declaration or method, or the value of a property, variable or export of that name. */
+function isDown(fn: ts.SignatureDeclaration): boolean {
+  const own = (fn as ts.FunctionLikeDeclaration).name;
+  if (own && ts.isIdentifier(own)) return own.text === 'down';
+  const p = fn.parent;
+  if ((ts.isPropertyAssignment(p) || ts.isVariableDeclaration(p)) && p.initializer === fn) return ts.isIdentifier(p.name) && p.name.text === 'down';
+  return ts.isBinaryExpression(p) && p.right === fn && p.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(p.left) && p.left.name.text === 'down';
+}
+
+/**
+ * Whether `node` is in a migration's `down`: what rolls it back (often the tables and keys its `up`
+ * dropped), not the schema the migrations build.
+ */
+export function inRollback(node: ts.Node): boolean {
+  for (let n = node.parent; n; n = n.parent) if (ts.isFunctionLike(n) && isDown(n)) return true;
+  return false;
+}

@@ -19,7 +19,7 @@
  */
 import ts from 'typescript';
 import type { ModelFact } from '../facts';
-import { callName as name, chainOf, isTrue as truthy, names, option as prop, reference, standalone, stepsAfter, stringArg as str, unwrap } from './builder-calls';
+import { callName as name, chainOf, inRollback, isTrue as truthy, names, option as prop, reference, standalone, stepsAfter, stringArg as str, unwrap } from './builder-calls';
 import { SCHEMA_BUILDER_HINT } from './hints';
 import { nodesOfKind } from './walk';
 
@@ -92,7 +92,7 @@ export function schemaBuilders(sf: ts.SourceFile): SchemaBuilders {
     if (!n) continue;
     const [a0, a1, a2] = call.arguments;
     const tableName = str(a0);
-    if (!tableName) continue;
+    if (!tableName || inRollback(call)) continue;
     const fn = a1 && unwrap(a1);
     if ((n === 'createTable' || n === 'createTableIfNotExists' || n === 'alterTable' || n === 'table') && fn && (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn))) {
       knexTable(table(tableName, call), fn, out, index, key, typed);
