@@ -116,6 +116,12 @@ ruleTests('offset-pagination', {
       output: `import { DataSource } from 'typeorm';\nexport function list(ds: DataSource, skip: number, afterCreatedAt?: Date, afterId?: number) {\n  return ds.getRepository(Post).createQueryBuilder('post').orderBy('post.createdAt', 'DESC').addOrderBy('post.id', 'DESC').andWhere(afterCreatedAt != null && afterId != null ? '(post.createdAt < :afterCreatedAt OR (post.createdAt = :afterCreatedAt AND post.id < :afterId))' : '1 = 1', { afterCreatedAt: afterCreatedAt, afterId: afterId }).take(20).getMany();\n}\n`,
     },
     {
+      name: 'TypeORM QueryBuilder ordered by columns named from the alias (a template, and its ES5 concat)',
+      file: 'category.repo.js',
+      code: `const { DataSource } = require('typeorm');\nfunction list(ds, alias, skip) {\n  return ds.getRepository('Category').createQueryBuilder(alias).skip(skip).take(20).addOrderBy(\`\${alias}.rank\`, 'ASC').addOrderBy("".concat(alias, ".handle"), "ASC").getMany();\n}\nmodule.exports = { list };\n`,
+      findings: [{ line: 3, message: /filter on \(rank, handle, id\) after the last row/ }],
+    },
+    {
       name: 'Mongoose find().sort().skip()',
       file: 'posts.ts',
       code: `import mongoose from 'mongoose';\nexport function list(Post: mongoose.Model<any>, page: number) {\n  return Post.find({ published: true }).sort({ createdAt: -1 }).skip(page * 20).limit(20);\n}\n`,

@@ -104,12 +104,30 @@ export function orderKeysFromOption(value: ts.Expression): OrderKey[] {
   return keysFromElement(v);
 }
 
+/**
+ * The column of a name built from the alias: `${alias}.rank`, and `"".concat(alias, ".rank")` (the
+ * same compiled to ES5) → `rank`.
+ */
+function builtColumn(e: ts.Expression): string | undefined {
+  e = unwrap(e);
+  let tail: string | undefined;
+  if (ts.isTemplateExpression(e)) tail = e.templateSpans[e.templateSpans.length - 1]?.literal.text;
+  else if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === 'concat') {
+    const last = e.arguments[e.arguments.length - 1];
+    tail = last && ts.isStringLiteralLike(last) ? last.text : undefined;
+  }
+  const m = tail === undefined ? null : /^\.([A-Za-z_]\w*)$/.exec(tail);
+  return m?.[1];
+}
+
 /** The arguments of `.orderBy(…)`, `.addOrderBy(…)`, `.sort(…)` in a builder chain. */
 export function orderKeysFromCall(method: string, args: readonly ts.Expression[]): OrderKey[] {
   if (args.length === 0) return [];
   const [first, second] = args;
-  if ((method === 'orderBy' || method === 'addOrderBy') && ts.isStringLiteralLike(first) && second && (ts.isStringLiteralLike(second) || ts.isPropertyAccessExpression(second))) {
-    return [{ column: columnName(first.text), direction: direction(second) }];
+  if ((method === 'orderBy' || method === 'addOrderBy') && second && (ts.isStringLiteralLike(second) || ts.isPropertyAccessExpression(second))) {
+    // TypeORM's `addOrderBy(column, 'ASC')`: the second is the direction, never a column.
+    const column = ts.isStringLiteralLike(first) ? first.text : builtColumn(first);
+    return column ? [{ column: columnName(column), direction: direction(second) }] : [];
   }
   if (method === 'sort') return keysFromElement(first);
   return args.flatMap((a) => keysFromElement(a));
