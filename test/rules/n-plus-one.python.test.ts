@@ -232,6 +232,13 @@ ruleTests('n-plus-one', {
       code: 'from .models import Post\n\ndef f(request):\n    return [p.author.name for p in Post.objects.select_related()]\n',
       why: 'follows every foreign key',
     },
+    {
+      name: 'a foreign key set on each item, and read after it was set (hyperkitty\'s thread_starting_email job)',
+      file: 'jobs.py',
+      workspace: { 'models.py': MODELS },
+      code: 'from .models import Post\n\n\ndef assign(default_author, editor):\n    for post in Post.objects.filter(author__isnull=True):\n        post.author = default_author\n        if post.author is None:\n            continue\n        post.author, post.title = editor, "x"\n        print(post.author.name)\n',
+      why: 'setting a relation loads nothing, and the ORM keeps the object it was set to',
+    },
   ],
   invalid: [
     {

@@ -81,8 +81,34 @@ function itemRead(attr: Node, items: ReadonlySet<string>): boolean {
   const obj = field(attr, 'object');
   if (obj?.type !== 'identifier' || !field(attr, 'attribute') || !items.has(obj.text)) return false;
   if (attr.parent?.type === 'call' && field(attr.parent, 'function')?.id === attr.id) return false;
+  // `post.author = user` sets the relation: nothing is loaded.
+  if (isAssigned(attr)) return false;
   const loop = enclosingLoop(attr);
   return !!loop && loop.fact.variables.length === 1 && loop.fact.variables[0] === obj.text;
+}
+
+/** The target of an assignment (`x.a = …`, `x.a, x.b = …`), not a read. */
+function isAssigned(attr: Node): boolean {
+  let n = attr;
+  while (n.parent && (n.parent.type === 'pattern_list' || n.parent.type === 'tuple_pattern' || n.parent.type === 'list_pattern')) n = n.parent;
+  const p = n.parent;
+  const left = p?.type === 'assignment' ? field(p, 'left') : null;
+  return !!left && left.id === n.id && left.startIndex === n.startIndex;
+}
+
+/**
+ * Whether the loop's body sets `item.field` before this read of it: the ORM keeps the object it was
+ * set to (Django's and SQLAlchemy's relation caches), so the read loads nothing.
+ */
+function setBefore(read: Node, body: Node): boolean {
+  const target = read.text;
+  let found = false;
+  walk(body, (n) => {
+    if (found || n.startIndex >= read.startIndex) return false;
+    if (n.type === 'attribute' && n.text === target && isAssigned(n)) found = true;
+    return undefined;
+  });
+  return found;
 }
 
 export function itemAccesses(root: Node, query: IteratedQuery): ItemAccessFact[] {
@@ -97,7 +123,7 @@ export function itemAccesses(root: Node, query: IteratedQuery): ItemAccessFact[]
     const name = field(attr, 'attribute')!.text;
     const loop = enclosingLoop(attr)!;
     const key = `${loop.fact.start}:${name}`;
-    if (seen.has(key)) continue;
+    if (seen.has(key) || setBefore(attr, loop.body)) continue;
     const iterable = iterableOf(attr, loop.fact.start);
     const source = iterable ? throughVariables(iterable, query.source) : undefined;
     if (!source) continue;
