@@ -70,6 +70,18 @@ ruleTests('n-plus-one', {
       why: 'one query per table; Django answers get_current and get_for_model from its cache after the first call',
     },
     {
+      name: 'raw SQL: executemany (one batch), a query without the item, and SQLite\'s in-process queries',
+      file: 'jobs.py',
+      code: 'import sqlite3\nfrom django.db import connection\n\n\ndef f(ids, rows):\n    with connection.cursor() as cursor:\n        cursor.executemany("INSERT INTO seen (id) VALUES (%s)", [(i,) for i in ids])\n        for i in ids:\n            cursor.execute("SELECT count(*) FROM settings")\n    conn = sqlite3.connect("x.db")\n    for i in ids:\n        conn.execute("SELECT * FROM users WHERE id = ?", (i,))\n',
+      why: 'executemany is one batch; SQLite answers many small queries as fast as one (sqlite.org/np1queryprob.html)',
+    },
+    {
+      name: 'raw SQL: a memoized helper (Django\'s get_citext_oids), and SQLite\'s catalog read in a file that does not import sqlite3',
+      file: 'apps.py',
+      code: 'import functools\n\n\n@functools.lru_cache\ndef citext_oids(alias):\n    with connections[alias].cursor() as cursor:\n        cursor.execute("SELECT typarray FROM pg_type WHERE typname = %s", [alias])\n        return tuple(row[0] for row in cursor)\n\n\ndef register(connections):\n    for c in connections.all():\n        citext_oids(c.alias)\n\n\ndef table_sql(cursor, names):\n    return [cursor.execute("SELECT sql FROM sqlite_master WHERE tbl_name = %s", [n]).fetchone() for n in names]\n',
+      why: 'the helper runs its query once per alias it is given; sqlite_master is SQLite\'s, an in-process database',
+    },
+    {
       name: 'a query before the loop',
       file: 'views.py',
       code: 'from .models import Author\n\ndef f(posts):\n    authors = Author.objects.in_bulk([p.author_id for p in posts])\n    return [authors[p.author_id] for p in posts]\n',
@@ -130,6 +142,16 @@ ruleTests('n-plus-one', {
       file: 'repo.py',
       code: 'from sqlalchemy import select\nfrom .models import Order\n\ndef f(session, customers):\n    for c in customers:\n        orders = session.execute(select(Order).where(Order.customer_id == c.id)).scalars().all()\n',
       findings: [{ line: 6 }],
+    },
+    {
+      name: 'raw SQL run per item: a DB-API cursor, SQLAlchemy text() run by the session, a write',
+      file: 'views.py',
+      code: 'from django.db import connection\nfrom sqlalchemy import text\n\n\ndef f(session, ids):\n    with connection.cursor() as cursor:\n        for i in ids:\n            cursor.execute("SELECT name FROM authors WHERE id = %s", [i])\n            session.execute(text("SELECT * FROM posts WHERE author_id = :a"), {"a": i})\n            cursor.execute("DELETE FROM drafts WHERE author_id = %s", [i])\n',
+      findings: [
+        { line: 8, message: /^`cursor\.execute\("SELECT name FROM authors WHERE id = %s", \[i\]\)` runs once per item of `ids` \(N\+1\).*ANY\(…\)/ },
+        { line: 9, message: /^`session\.execute\(text\("SELECT \* FROM posts WHERE author_id = :a"\), \{"a": i\}\)` runs once per item of `ids`/ },
+        { line: 10, message: /writes once per item of `ids` \(N\+1 writes\).*Delete them all with one `DELETE … WHERE id = ANY\(…\)`/ },
+      ],
     },
     {
       name: 'Django: one model filtered by each item\'s own list, and a group\'s model with a list of one key',

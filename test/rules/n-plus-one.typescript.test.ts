@@ -480,8 +480,31 @@ ruleTests('n-plus-one', {
       code: `import { DataSource } from 'typeorm';\nexport async function wipe(ds: DataSource, owner: number) {\n  for (const entity of ds.entityMetadatas) await ds.getRepository(entity.target).delete({ ownerId: owner });\n}\nexport async function counts(models: any[]) {\n  return Promise.all(models.map((Model) => Model.count({ where: { deleted: false } })));\n}\n`,
       why: 'one query per table: the fewest there can be',
     },
+    {
+      name: 'raw SQL: a query that does not use the item, one over all the keys, and SQLite\'s in-process queries',
+      file: 'a.ts',
+      code: `import { Pool } from 'pg';\nconst pool = new Pool();\nexport async function f(ids: number[]) {\n  const { rows } = await pool.query('SELECT id, name FROM users WHERE id = ANY($1)', [ids]);\n  for (const id of ids) await pool.query('SELECT pg_sleep(0.1) FROM settings');\n  return rows;\n}\n`,
+      workspace: { 'b.ts': `import Database from 'better-sqlite3';\nimport { Pool } from 'pg';\nconst db: any = new Database('x.db');\nexport function g(ids: number[]) {\n  return ids.map((id) => db.query('SELECT * FROM users WHERE id = ?', [id]));\n}\n` },
+      why: 'no per-item query; SQLite answers many small queries as fast as one (sqlite.org/np1queryprob.html)',
+    },
   ],
   invalid: [
+    {
+      name: 'raw SQL run per item: node-postgres, knex.raw, and a knex builder with a raw fragment (one query)',
+      file: 'a.ts',
+      code: `import { Pool } from 'pg';\nimport knexFactory from 'knex';\nconst pool = new Pool();\nconst knex = knexFactory({ client: 'pg' });\nexport async function f(ids: number[]) {\n  for (const id of ids) {\n    const { rows } = await pool.query('SELECT name FROM users WHERE id = $1', [id]);\n    await knex.raw('SELECT count(*) FROM comments WHERE post_id = ?', [id]);\n    await knex('tags').where(knex.raw('lower(name) = ?', [String(id)]));\n    console.log(rows);\n  }\n}\n`,
+      findings: [
+        { line: 7, message: /^`pool\.query` runs once per item of `ids` \(N\+1\): N queries where one would do\. Load them all before the loop with one `SELECT … WHERE id = ANY\(…\)` given the keys as one array parameter/ },
+        { line: 8, message: /^`knex\.raw` counts once per item of `ids`.*GROUP BY key/ },
+        { line: 9, message: /^`knex` runs once per item of `ids`/ },
+      ],
+    },
+    {
+      name: 'raw SQL run per item: a mysql2 write',
+      file: 'm.ts',
+      code: `import mysql from 'mysql2/promise';\nexport async function f(ids: number[], conn: mysql.Connection) {\n  for (const id of ids) await conn.execute('UPDATE posts SET views = views + 1 WHERE id = ?', [id]);\n}\n`,
+      findings: [{ line: 3, message: /^`conn\.execute` writes once per item of `ids` \(N\+1 writes\): one round trip per row\. Update them all with one `UPDATE … WHERE id = ANY\(…\)`/ }],
+    },
     {
       name: 'one model queried with each item\'s own list, and a group\'s model with a list of one key',
       file: 'a.ts',

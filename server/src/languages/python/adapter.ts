@@ -8,7 +8,7 @@ import type { LanguageAdapter } from '../adapter';
 import type { FileFacts, OrmId, ParseProblem, SqlDialect } from '../facts';
 import { pythonBlockingCalls, type PyBlockingCall, type PyOutboundCall } from './blocking-calls';
 import { pythonCaches, type PyCacheFact } from './caches';
-import { embeddedSqlAt } from './embedded-sql';
+import { embeddedSqlAt, rawSqlQuery } from './embedded-sql';
 import { djangoRoutes } from './urls';
 import { findHandlers, requestPathFunctions } from './handlers';
 import { moduleNames } from './imports';
@@ -334,20 +334,25 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
           if (q) markChain(n);
         }
       }
+      // Where the query runs: the call itself, or for SQL the call that runs it (`execute(text(…), {…})`).
+      let at = n;
       if (type === 'call') {
         const sql = embeddedSqlAt(n, dialect, root);
         if (sql.length) {
           facts.sql.push(...sql);
           found = true;
+          // SQL a client runs (`cursor.execute("SELECT …", [i])`), when no ORM query is here.
+          const raw = q ? undefined : rawSqlQuery(n, sql[0]);
+          if (raw) ({ fact: q, node: at } = raw);
         }
       } else q ??= fromDeclaredPagination(n, type);
       if (q) {
-        const loop = enclosingLoop(n);
+        const loop = enclosingLoop(at);
         if (loop) {
           q.loop = loop.fact;
           // A commit names no item: it writes one per item when the loop adds to its session.
-          q.usesLoopItem = q.operation === 'commit' ? new RegExp(`\\b${q.session!.replace(/\./g, '\\.')}\\.(add|add_all|merge|delete)\\(`).test(loop.body.text) : usesItem(loop, n);
-          if (q.usesLoopItem && q.operation !== 'commit' && (queriesAChunk(loop, n) || queriesAGroup(loop, n))) q.chunked = true;
+          q.usesLoopItem = q.operation === 'commit' ? new RegExp(`\\b${q.session!.replace(/\./g, '\\.')}\\.(add|add_all|merge|delete)\\(`).test(loop.body.text) : usesItem(loop, at);
+          if (q.usesLoopItem && q.operation !== 'commit' && (queriesAChunk(loop, at) || queriesAGroup(loop, at))) q.chunked = true;
         }
         if (PY_WRITES.test(q.operation)) q.write = true;
         facts.queries.push(q);

@@ -4,8 +4,8 @@
  * written in the source (escapes untouched) so offsets map one to one.
  */
 import type { BoundValuesFact, SqlDialect, SqlStatementFact } from '../facts';
-import { looksLikeSql, sqlFactsFromEmbedded, type SqlHole, type SqlPiece } from '../sql/embedded';
-import { paramsOf } from './query-fact';
+import { looksLikeSql, readsSqliteCatalog, sqlFactsFromEmbedded, sqlOperation, type SqlHole, type SqlPiece } from '../sql/embedded';
+import { baseFact, paramsOf, type PyQueryFact } from './query-fact';
 import { args, calleeName, type Node } from './tree';
 import { pyValueFact } from './values';
 
@@ -106,4 +106,31 @@ function boundValues(list: Node, call: Node, root: Node): BoundValuesFact | unde
   const params = paramsOf(call);
   if (params) fact.params = params;
   return fact;
+}
+
+/** Calls that run the SQL string they are given: DB-API cursors' `execute`, Django's `raw`, Peewee's `execute_sql`, SQLAlchemy's `exec_driver_sql`, asyncpg's fetches. */
+const RAW_QUERY_CALLS = /^(execute|raw|execute_sql|exec_driver_sql|fetch|fetchrow|fetchval)$/;
+/** Calls that run SQLAlchemy's `text(…)`. */
+const TEXT_RUNNERS = /^(execute|scalar|scalars)$/;
+
+/**
+ * A SQL string a call runs (`cursor.execute("SELECT … WHERE id = %s", [i])`, `session.execute(
+ * text("…"), {…})`): a query of its own, for the rules that count queries (a raw query in a loop
+ * is an N+1 as much as an ORM's), at the call that runs it. `executemany` is one batch. Not
+ * SQLite's: an in-process database answers many small queries as fast as one large one.
+ */
+export function rawSqlQuery(call: Node, statement: SqlStatementFact): { fact: PyQueryFact; node: Node } | undefined {
+  if (statement.dialect === 'sqlite' || readsSqliteCatalog(statement.text)) return undefined;
+  const name = calleeName(call) ?? '';
+  let node: Node | undefined;
+  if (name === 'text') {
+    const list = call.parent;
+    const runner = list?.type === 'argument_list' ? list.parent : undefined;
+    if (runner?.type === 'call' && TEXT_RUNNERS.test(calleeName(runner) ?? '') && args(runner)[0]?.startIndex === call.startIndex) node = runner;
+  } else if (RAW_QUERY_CALLS.test(name)) node = call;
+  const operation = node && sqlOperation(statement.text);
+  if (!node || !operation) return undefined;
+  const fact = baseFact(node, 'sql', statement.tables[0], operation);
+  fact.style = 'query';
+  return { fact, node };
 }

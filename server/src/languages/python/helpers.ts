@@ -7,7 +7,7 @@ import type { ImportedCallFact, QueryHelperFact } from '../facts';
 import { assignedBefore } from './item-access';
 import { enclosingLoop, usesItem } from './loops';
 import type { PyQueryFact } from './queries';
-import { enclosingClass, enclosingFunction, field, isModuleLevel, visitNodesOfTypes, type Node } from './tree';
+import { decoratorsOf, enclosingClass, enclosingFunction, field, isModuleLevel, visitNodesOfTypes, type Node } from './tree';
 
 export interface PyHelpers {
   /** Calls in loops of this file's query helpers. */
@@ -102,6 +102,16 @@ export interface ModuleImports {
   modules: Map<string, string>;
 }
 
+/**
+ * A function whose results are kept by its arguments (`@lru_cache`, `@cache`, cachetools'
+ * `@cached`): called again with the same ones it runs no query, and such caches are kept for few
+ * keys (a connection, a setting), so it is not counted as a query per call. `@cached_property` is:
+ * it keeps one result per object, and each item is another object.
+ */
+function memoized(fn: Node): boolean {
+  return decoratorsOf(fn).some((d) => /^@\s*(?:[\w.]+\.)?(lru_cache|cache|cached|memoize|memoized)\b/.test(d.text));
+}
+
 export function pythonHelpers(root: Node, queries: readonly PyQueryFact[], { imported, modules }: ModuleImports): PyHelpers {
   const helpers = new Map<string, { chain: string[]; query: PyQueryFact; fn: Node }>();
   for (const q of queries) {
@@ -109,7 +119,7 @@ export function pythonHelpers(root: Node, queries: readonly PyQueryFact[], { imp
     const node = root.descendantForIndex(q.start, q.end);
     const fn = node ? enclosingFunction(node) : undefined;
     const name = functionName(fn);
-    if (fn && name && !helpers.has(name)) helpers.set(name, { chain: [name, q.callee], query: q, fn });
+    if (fn && name && !helpers.has(name) && !memoized(fn)) helpers.set(name, { chain: [name, q.callee], query: q, fn });
   }
   // After an edit, the statements it did not touch answer from what was found in them before
   // (visitNodesOfTypes): here, which calls name a function.
@@ -120,7 +130,7 @@ export function pythonHelpers(root: Node, queries: readonly PyQueryFact[], { imp
       const inner = helpers.get(calledName(call)!);
       const outerFn = inner ? enclosingFunction(call) : undefined;
       const outer = functionName(outerFn);
-      if (inner && outerFn && outer && !helpers.has(outer)) {
+      if (inner && outerFn && outer && !helpers.has(outer) && !memoized(outerFn)) {
         helpers.set(outer, { chain: [outer, ...inner.chain], query: inner.query, fn: outerFn });
         grew = true;
       }

@@ -42,6 +42,11 @@ export interface EmbeddedSql {
    * placeholders like `$1` or `:name` would not be bound: new values must be interpolations too.
    */
   interpolatedParams?: boolean;
+  /**
+   * Knex's raw SQL (`knex.raw`, `whereRaw`): `?` is a value binding and `??` an identifier one,
+   * whatever the database, which Knex turns into the driver's own (`$1` for PostgreSQL).
+   */
+  knexBindings?: boolean;
 }
 
 /** Bigger strings are not queries anyone pages through; skipping them bounds the work. */
@@ -77,7 +82,7 @@ export function sqlFactsFromEmbedded(input: EmbeddedSql): SqlStatementFact[] {
   const tried = new Set<string>();
   for (const mode of ['context', 'param', 'ident', 'empty'] as const) {
     for (const dialect of dialects) {
-      const { sql, map } = join(pieces, holes, dialect, mode);
+      const { sql, map } = join(pieces, holes, dialect, mode, input.knexBindings ? KNEX_BINDINGS : PYFORMAT);
       const key = `${dialect}\0${sql}`;
       if (tried.has(key)) continue;
       tried.add(key);
@@ -104,10 +109,27 @@ export function looksLikeSql(text: string): boolean {
   return SQL_START.test(text.slice(0, 4096));
 }
 
+/** SQLite's own catalog (`sqlite_master`, `sqlite_schema`): the statement is SQLite's, whatever the file imports. */
+export function readsSqliteCatalog(text: string): boolean {
+  return /\bsqlite_(master|schema|temp_master|temp_schema|sequence)\b/i.test(text);
+}
+
+/** What a SQL statement does, as the query facts name it: `select` (`count` for a count), `insert`, `update`, `delete`. */
+export function sqlOperation(text: string): string | undefined {
+  const m = /^[\s(]*(select|with|insert|replace|update|delete)\b/i.exec(text);
+  if (!m) return undefined;
+  const verb = m[1].toLowerCase();
+  if (verb === 'select') return /^[\s(]*select\s+count\s*\(/i.test(text) ? 'count' : 'select';
+  return verb === 'with' ? 'select' : verb === 'replace' ? 'insert' : verb;
+}
+
 /** Python DB-API placeholders the SQL parser does not know: `%s`, `%(name)s`. */
 const PYFORMAT = /%(?:\(\w+\))?s/g;
+/** Knex's bindings in raw SQL: `??` an identifier, `?` a value (`\\?` is a literal question mark). */
+const KNEX_BINDINGS = /(?<!\\)\?\??/g;
 
-function join(pieces: readonly SqlPiece[], holes: readonly SqlHole[], dialect: SqlDialect, mode: HoleMode): { sql: string; map: SqlSourceMap } {
+/** `bindings`: the driver's placeholders in the text (DB-API's `%s`, Knex's `?`), made the dialect's. */
+function join(pieces: readonly SqlPiece[], holes: readonly SqlHole[], dialect: SqlDialect, mode: HoleMode, bindings: RegExp): { sql: string; map: SqlSourceMap } {
   const segments: SqlSegment[] = [];
   let sql = '';
   let numbered = maxDollarParam(pieces);
@@ -125,10 +147,10 @@ function join(pieces: readonly SqlPiece[], holes: readonly SqlHole[], dialect: S
   pieces.forEach((piece, i) => {
     const text = neutraliseEscapes(piece.text);
     let last = 0;
-    for (const m of text.matchAll(PYFORMAT)) {
+    for (const m of text.matchAll(bindings)) {
       pushText(text.slice(last, m.index), piece.start + last);
-      // A driver placeholder is always a value: it stays a bind parameter whatever the mode.
-      const ph = dialect === 'postgresql' ? `$${++numbered}` : '?';
+      // A driver placeholder is always a value (Knex's `??` a name): it stays a bind parameter whatever the mode.
+      const ph = m[0] === '??' ? `perflens_hole_${++numbered}` : dialect === 'postgresql' ? `$${++numbered}` : '?';
       const fileStart = piece.start + m.index!;
       segments.push({ sqlStart: sql.length, sqlEnd: sql.length + ph.length, fileStart, fileEnd: fileStart + m[0].length, kind: 'hole', text: m[0] });
       sql += ph;

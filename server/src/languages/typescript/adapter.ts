@@ -25,7 +25,7 @@ import { keepStatementIndexes, nodesOfKind, parseFile } from './walk';
 import { blockingCalls, type TsBlockingCall, type TsOutboundCall } from './blocking-calls';
 import { unboundedCaches, type TsCacheFact } from './caches';
 import { findHandlers, requestPathFunctions } from './handlers';
-import { queryFromCall, WRITES, type TsQueryFact } from './queries';
+import { queryFromCall, rawSqlQuery, WRITES, type TsQueryFact } from './queries';
 
 export interface TsFacts extends FileFacts {
   language: 'typescript';
@@ -239,8 +239,11 @@ export class TypescriptAdapter implements LanguageAdapter<TsFacts> {
     const inChain = new Set<ts.Node>();
     const loopBodies = new Map<TsQueryFact, ts.Node>();
     nodesOfKind(sf, ts.SyntaxKind.CallExpression, ts.SyntaxKind.TaggedTemplateExpression).forEach((node) => {
+      const sql = embeddedSqlAt(node, imports.dialect);
+      if (sql.length) facts.sql.push(...sql);
       if (ts.isCallExpression(node)) {
-        const q = queryFromCall(node, imports, inChain);
+        // An ORM's query, else SQL a client runs (`pool.query('SELECT …', [id])`).
+        const q = queryFromCall(node, imports, inChain) ?? (sql.length && !inChain.has(node) ? rawSqlQuery(node, sql[0]) : undefined);
         // TypeORM's and MikroORM's `create` builds an entity in memory: not a query (save/flush is).
         const inMemory = q?.operation === 'create' && (q.orm === 'typeorm' || q.orm === 'mikro-orm');
         if (q && !inMemory) {
@@ -256,10 +259,6 @@ export class TypescriptAdapter implements LanguageAdapter<TsFacts> {
           if (WRITES.has(q.operation) || /^(insertInto|updateTable|deleteFrom|del|decrement)$/.test(q.operation)) q.write = true;
           facts.queries.push(q);
         }
-      }
-      if (ts.isCallExpression(node) || ts.isTaggedTemplateExpression(node)) {
-        const sql = embeddedSqlAt(node, imports.dialect);
-        if (sql.length) facts.sql.push(...sql);
       }
     });
     boundLoops(facts.queries);

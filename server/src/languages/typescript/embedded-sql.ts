@@ -33,12 +33,15 @@ function piecesOf(node: ts.StringLiteral | ts.NoSubstitutionTemplateLiteral | ts
   return { pieces, holes };
 }
 
-function sqlOf(node: ts.Expression, dialect: SqlDialect | undefined, requireSqlShape: boolean, tagged = false): SqlStatementFact[] {
+function sqlOf(node: ts.Expression, dialect: SqlDialect | undefined, requireSqlShape: boolean, tagged = false, knexBindings = false): SqlStatementFact[] {
   if (!(ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateExpression(node))) return [];
   const { pieces, holes } = piecesOf(node);
   if (requireSqlShape && !looksLikeSql(pieces.map((p) => p.text).join(' '))) return [];
-  return sqlFactsFromEmbedded({ pieces, holes, dialect, host: 'string', interpolatedParams: tagged });
+  return sqlFactsFromEmbedded({ pieces, holes, dialect, host: 'string', interpolatedParams: tagged, knexBindings });
 }
+
+/** Knex's raw SQL methods, whose `?` are Knex's bindings whatever the database. */
+const KNEX_RAW = /(^|\.)(raw|whereRaw|orderByRaw)$/;
 
 /**
  * The callee's text against `pattern`, which matches names at the end of it (`(^|\.)name$`):
@@ -57,7 +60,7 @@ export function embeddedSqlAt(node: ts.Node, dialect: SqlDialect | undefined): S
   }
   if (ts.isCallExpression(node) && node.arguments[0] && calleeMatches(node.expression, SQL_CALLS)) {
     // Query-shaped method names are common (`.get`, `.all`, `.run`): the string must look like SQL.
-    return sqlOf(node.arguments[0], dialect, true);
+    return sqlOf(node.arguments[0], dialect, true, false, calleeMatches(node.expression, KNEX_RAW));
   }
   return [];
 }

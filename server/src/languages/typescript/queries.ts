@@ -8,10 +8,11 @@
  * array or stream has), so `.skip()` on other objects is not a query.
  */
 import ts from 'typescript';
-import type { OrderKey, OrmId, PaginationFact, QueryFact } from '../facts';
+import type { OrderKey, OrmId, PaginationFact, QueryFact, SqlStatementFact } from '../facts';
 import type { FileImports } from './imports';
 import type { ItemsSource } from './items-source';
 import { columnName, findProperty, hasComparisonOn, orderKeysFromCall, orderKeysFromOption, propertyValue } from './ordering';
+import { readsSqliteCatalog, sqlOperation } from '../sql/embedded';
 import { valueFact } from './values';
 
 export interface TsQueryFact extends QueryFact {
@@ -333,6 +334,24 @@ function fromChain(call: ts.CallExpression, imports: FileImports): TsQueryFact |
   fact.pagination = p;
   fact.offsetCall = offsetCall;
   return fact;
+}
+
+/** Methods that run the SQL string they are given: node-postgres and mysql2 `query`/`execute`, `knex.raw`, Prisma's unsafe raw queries, postgres.js `unsafe`, TypeORM's and Sequelize's `query`. */
+const RAW_QUERY_METHODS = /^(query|execute|raw|\$queryRawUnsafe|\$executeRawUnsafe|unsafe)$/;
+
+/**
+ * A SQL string run by a database client's call (`pool.query('SELECT … WHERE id = $1', [id])`): a
+ * query of its own, for the rules that count queries (a raw query in a loop is an N+1 as much as an
+ * ORM's). Not SQLite's: an in-process database answers many small queries as fast as one large one.
+ */
+export function rawSqlQuery(call: ts.CallExpression, statement: SqlStatementFact): TsQueryFact | undefined {
+  if (statement.dialect === 'sqlite' || readsSqliteCatalog(statement.text) || !RAW_QUERY_METHODS.test(methodName(call) ?? '')) return undefined;
+  // `where(knex.raw('…'))`, `${sql.unsafe('…')}`: a fragment of another query, not one of its own.
+  const p = call.parent;
+  if ((ts.isCallExpression(p) && p.arguments.includes(call)) || ts.isTemplateSpan(p)) return undefined;
+  const operation = sqlOperation(statement.text);
+  if (!operation) return undefined;
+  return { orm: 'sql', model: statement.tables[0], operation, callee: shortText(call.expression), start: call.getStart(), end: call.getEnd(), call, style: 'options' };
 }
 
 /**

@@ -93,6 +93,11 @@ const BATCH_WRITES: Partial<Record<QueryFact['orm'], Partial<Record<WriteKind, s
     delete: 'one `Model.delete().where(Model.id.in_(ids))`',
     save: '`bulk_create` / `bulk_update`',
   },
+  sql: {
+    insert: 'one multi-row `INSERT … VALUES (…), (…)` (in PostgreSQL, `INSERT … SELECT * FROM unnest(…)` takes each column as one array parameter)',
+    update: `one \`UPDATE … WHERE id = ANY(…)\` ${SAME_CHANGE}, else one \`UPDATE … FROM (VALUES …) AS v(id, …) WHERE t.id = v.id\``,
+    delete: 'one `DELETE … WHERE id = ANY(…)` (`IN (…)` in MySQL)',
+  },
 };
 
 const VERB: Record<WriteKind, string> = { insert: 'Insert', update: 'Update', delete: 'Delete', save: 'Write' };

@@ -37,6 +37,7 @@ const BATCH_READ: Partial<Record<QueryFact['orm'], string>> = {
   sqlalchemy: '`.where(Model.id.in_(ids))` (or `selectinload` on the query that produced the items)',
   sqlmodel: '`.where(Model.id.in_(ids))` (or `selectinload`)',
   peewee: '`.where(Model.id.in_(ids))` (or `prefetch`)',
+  sql: 'one `SELECT … WHERE id = ANY(…)` given the keys as one array parameter (`WHERE id IN (…)` in MySQL)',
 };
 
 /** Counts per item: one grouped count over all the items' keys. */
@@ -53,6 +54,7 @@ const BATCH_COUNT: Partial<Record<QueryFact['orm'], string>> = {
   sqlalchemy: '`select(key, func.count()).where(key.in_(ids)).group_by(key)`',
   sqlmodel: '`select(key, func.count()).where(key.in_(ids)).group_by(key)`',
   peewee: '`select(key, fn.COUNT(Model.id)).where(key.in_(ids)).group_by(key)`',
+  sql: '`SELECT key, count(*) … WHERE key = ANY(…) GROUP BY key` (the keys as one array parameter)',
 };
 
 /** Aggregates per item (an average, a sum): one grouped aggregate over all the items' keys. */

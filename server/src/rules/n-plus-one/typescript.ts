@@ -15,7 +15,8 @@ export const detectTypescript: Detector<TsFacts> = (facts, ctx) => {
       out.push(prismaFluent(q, facts, ctx));
       continue;
     }
-    const fix = facts.sourceFile && !q.write ? (q.loop?.kind === 'resolver' ? dataLoaderFix(q, facts.sourceFile) : batchFix(q, facts.sourceFile)) : undefined;
+    // A raw SQL query's batch is SQL of the user's to write: the message says what.
+    const fix = facts.sourceFile && !q.write && q.orm !== 'sql' ? (q.loop?.kind === 'resolver' ? dataLoaderFix(q, facts.sourceFile) : batchFix(q, facts.sourceFile)) : undefined;
     // A lookup by the item's foreign key is a relation the items' query can include (safe, first).
     const include = facts.sourceFile && !q.write && q.loop?.kind !== 'resolver' ? prismaForeignKeyInclude(q, facts, ctx) : undefined;
     // The narrowest range: the callee (`prisma.user.findUnique`), not the whole statement.
