@@ -506,6 +506,12 @@ ruleTests('n-plus-one', {
       findings: [{ line: 3, message: /^`conn\.execute` writes once per item of `ids` \(N\+1 writes\): one round trip per row\. Update them all with one `UPDATE … WHERE id = ANY\(…\)`/ }],
     },
     {
+      name: 'raw SQL run per item, its promises collected for Promise.all',
+      file: 'p.ts',
+      code: `import { Pool } from 'pg';\nconst pool = new Pool();\nexport async function f(ids: number[]) {\n  const pending = [];\n  for (const id of ids) pending.push(pool.query('SELECT * FROM users WHERE id = $1', [id]));\n  return Promise.all(pending);\n}\n`,
+      findings: [{ line: 5, message: /^`pool\.query` runs once per item of `ids` \(N\+1\)/ }],
+    },
+    {
       name: 'one model queried with each item\'s own list, and a group\'s model with a list of one key',
       file: 'a.ts',
       code: `import { DataSource, In } from 'typeorm';\nexport async function load(ds: DataSource, users: User[], groups: Array<{ target: Function; id: number }>) {\n  for (const user of users) await ds.getRepository(Post).findBy({ authorId: In(user.friendIds) });\n  for (const g of groups) await ds.getRepository(g.target).findBy({ id: In([g.id]) });\n}\n`,

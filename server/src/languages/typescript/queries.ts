@@ -346,9 +346,10 @@ const RAW_QUERY_METHODS = /^(query|execute|raw|\$queryRawUnsafe|\$executeRawUnsa
  */
 export function rawSqlQuery(call: ts.CallExpression, statement: SqlStatementFact): TsQueryFact | undefined {
   if (statement.dialect === 'sqlite' || readsSqliteCatalog(statement.text) || !RAW_QUERY_METHODS.test(methodName(call) ?? '')) return undefined;
-  // `where(knex.raw('…'))`, `${sql.unsafe('…')}`: a fragment of another query, not one of its own.
+  // `where(knex.raw('…'))`, `${sql.unsafe('…')}`: a fragment of another query, not one of its own
+  // (`promises.push(pool.query(…))` is one).
   const p = call.parent;
-  if ((ts.isCallExpression(p) && p.arguments.includes(call)) || ts.isTemplateSpan(p)) return undefined;
+  if ((methodName(call) === 'raw' && ts.isCallExpression(p) && p.arguments.includes(call)) || ts.isTemplateSpan(p)) return undefined;
   const operation = sqlOperation(statement.text);
   if (!operation) return undefined;
   return { orm: 'sql', model: statement.tables[0], operation, callee: shortText(call.expression), start: call.getStart(), end: call.getEnd(), call, style: 'options' };
