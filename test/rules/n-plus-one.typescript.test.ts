@@ -506,6 +506,17 @@ ruleTests('n-plus-one', {
       findings: [{ line: 3, message: /^`conn\.execute` writes once per item of `ids` \(N\+1 writes\): one round trip per row\. Update them all with one `UPDATE … WHERE id = ANY\(…\)`/ }],
     },
     {
+      name: 'raw SQL as tagged templates per item: postgres.js, Prisma $queryRaw, Drizzle db.execute(sql), Kysely sql.execute(db); not a fragment',
+      file: 't.ts',
+      code: `import postgres from 'postgres';\nimport { PrismaClient } from '@prisma/client';\nimport { drizzle } from 'drizzle-orm/node-postgres';\nimport { Kysely } from 'kysely';\nconst sql = postgres();\nconst prisma = new PrismaClient();\nconst db = drizzle('postgres://localhost/app');\nexport async function f(ids: number[], kdb: Kysely<any>) {\n  for (const id of ids) {\n    const [u] = await sql\`SELECT * FROM users WHERE id = \${id}\`;\n    const p = await prisma.$queryRaw\`SELECT * FROM posts WHERE author_id = \${id}\`;\n    await db.execute(sql\`UPDATE posts SET views = views + 1 WHERE id = \${id}\`);\n    await sql\`SELECT * FROM tags WHERE id = \${id}\`.execute(kdb);\n    const where = sql\`id = \${id}\`;\n    console.log(u, p, where);\n  }\n  return sql\`SELECT * FROM users WHERE id = ANY(\${ids})\`;\n}\n`,
+      findings: [
+        { line: 10, message: /^`sql` runs once per item of `ids` \(N\+1\)/ },
+        { line: 11, message: /^`prisma\.\$queryRaw` runs once per item of `ids` \(N\+1\)/ },
+        { line: 12, message: /^`db\.execute` writes once per item of `ids` \(N\+1 writes\)/ },
+        { line: 13, message: /^`sql`…`\.execute` runs once per item of `ids` \(N\+1\)/ },
+      ],
+    },
+    {
       name: 'raw SQL run per item, its promises collected for Promise.all',
       file: 'p.ts',
       code: `import { Pool } from 'pg';\nconst pool = new Pool();\nexport async function f(ids: number[]) {\n  const pending = [];\n  for (const id of ids) pending.push(pool.query('SELECT * FROM users WHERE id = $1', [id]));\n  return Promise.all(pending);\n}\n`,

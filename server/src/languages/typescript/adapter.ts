@@ -25,7 +25,7 @@ import { keepStatementIndexes, nodesOfKind, parseFile } from './walk';
 import { blockingCalls, type TsBlockingCall, type TsOutboundCall } from './blocking-calls';
 import { unboundedCaches, type TsCacheFact } from './caches';
 import { findHandlers, requestPathFunctions } from './handlers';
-import { queryFromCall, rawSqlQuery, WRITES, type TsQueryFact } from './queries';
+import { queryFromCall, rawSqlQuery, taggedSqlQuery, taggedTemplateRun, WRITES, type TsQueryFact, type TsTaggedQuery } from './queries';
 
 export interface TsFacts extends FileFacts {
   language: 'typescript';
@@ -34,6 +34,8 @@ export interface TsFacts extends FileFacts {
   sourceFile?: ts.SourceFile;
   /** Calls, inside loops, of this file's functions that issue queries. */
   helperCalls?: TsQueryFact[];
+  /** Raw queries written as tagged templates that run (`await sql\`…\``, `prisma.$queryRaw\`…\``). */
+  taggedQueries?: TsTaggedQuery[];
   blockingCalls?: TsBlockingCall[];
   untimedCalls?: TsOutboundCall[];
   caches?: TsCacheFact[];
@@ -241,9 +243,24 @@ export class TypescriptAdapter implements LanguageAdapter<TsFacts> {
     nodesOfKind(sf, ts.SyntaxKind.CallExpression, ts.SyntaxKind.TaggedTemplateExpression).forEach((node) => {
       const sql = embeddedSqlAt(node, imports.dialect);
       if (sql.length) facts.sql.push(...sql);
+      if (ts.isTaggedTemplateExpression(node) && sql.length) {
+        const t = taggedSqlQuery(node, sql[0]);
+        if (t) {
+          const loop = enclosingLoop(node);
+          if (loop) {
+            t.loop = loop.fact;
+            t.usesLoopItem = usesItem(loop, node);
+            if (t.usesLoopItem && queriesAChunk(loop, node)) t.chunked = true;
+          }
+          if (WRITES.has(t.operation)) t.write = true;
+          (facts.taggedQueries ??= []).push(t);
+        }
+      }
       if (ts.isCallExpression(node)) {
-        // An ORM's query, else SQL a client runs (`pool.query('SELECT …', [id])`).
-        const q = queryFromCall(node, imports, inChain) ?? (sql.length && !inChain.has(node) ? rawSqlQuery(node, sql[0]) : undefined);
+        // An ORM's query, else SQL a client runs (`pool.query('SELECT …', [id])`, `db.execute(sql\`…\`)`).
+        const tagged = sql.length ? undefined : taggedTemplateRun(node);
+        const run = tagged ? embeddedSqlAt(tagged, imports.dialect) : sql;
+        const q = queryFromCall(node, imports, inChain) ?? (run.length && !inChain.has(node) ? rawSqlQuery(node, run[0]) : undefined);
         // TypeORM's and MikroORM's `create` builds an entity in memory: not a query (save/flush is).
         const inMemory = q?.operation === 'create' && (q.orm === 'typeorm' || q.orm === 'mikro-orm');
         if (q && !inMemory) {

@@ -352,7 +352,43 @@ export function rawSqlQuery(call: ts.CallExpression, statement: SqlStatementFact
   if ((methodName(call) === 'raw' && ts.isCallExpression(p) && p.arguments.includes(call)) || ts.isTemplateSpan(p)) return undefined;
   const operation = sqlOperation(statement.text);
   if (!operation) return undefined;
-  return { orm: 'sql', model: statement.tables[0], operation, callee: shortText(call.expression), start: call.getStart(), end: call.getEnd(), call, style: 'options' };
+  // Kysely's `sql\`…\`.execute(db)`: named without the statement.
+  const e = call.expression;
+  const callee = ts.isPropertyAccessExpression(e) && ts.isTaggedTemplateExpression(e.expression) ? `${shortText(e.expression.tag)}\`…\`.${e.name.text}` : shortText(e);
+  return { orm: 'sql', model: statement.tables[0], operation, callee, start: call.getStart(), end: call.getEnd(), call, style: 'options' };
+}
+
+/** A raw query written as a tagged template: `await sql\`…\`` (postgres.js, @vercel/postgres, Neon), `prisma.$queryRaw\`…\``. */
+export interface TsTaggedQuery extends QueryFact {
+  node: ts.TaggedTemplateExpression;
+}
+
+/** Tags that run their statement wherever they are (Prisma's, run when awaited or passed to `$transaction`). */
+const RUNNING_TAGS = /(^|\.)\$(queryRaw|executeRaw)$/;
+
+/**
+ * A tagged template that runs its SQL: Prisma's `$queryRaw`/`$executeRaw`, or `sql\`…\`` awaited
+ * as written (postgres.js, @vercel/postgres, Neon run it so). Not Drizzle's or Kysely's `sql`,
+ * which build a fragment: the call they are passed to (`db.execute(sql\`…\`)`) or that runs them
+ * (`sql\`…\`.execute(db)`) is the query (rawSqlQuery).
+ */
+export function taggedSqlQuery(node: ts.TaggedTemplateExpression, statement: SqlStatementFact): TsTaggedQuery | undefined {
+  if (statement.dialect === 'sqlite' || readsSqliteCatalog(statement.text)) return undefined;
+  const tag = node.tag.getText();
+  let up: ts.Node = node.parent;
+  while (ts.isParenthesizedExpression(up)) up = up.parent;
+  if (!RUNNING_TAGS.test(tag) && !(tag === 'sql' && ts.isAwaitExpression(up))) return undefined;
+  const operation = sqlOperation(statement.text);
+  if (!operation) return undefined;
+  return { orm: 'sql', model: statement.tables[0], operation, callee: shortText(node.tag), start: node.getStart(), end: node.getEnd(), node };
+}
+
+/** The tagged template a call runs: `db.execute(sql\`…\`)`, `pool.query(sql\`…\`)` (Slonik), `sql\`…\`.execute(db)` (Kysely). */
+export function taggedTemplateRun(call: ts.CallExpression): ts.TaggedTemplateExpression | undefined {
+  const first = call.arguments[0];
+  if (first && ts.isTaggedTemplateExpression(first)) return first;
+  const callee = call.expression;
+  return ts.isPropertyAccessExpression(callee) && ts.isTaggedTemplateExpression(callee.expression) ? callee.expression : undefined;
 }
 
 /**

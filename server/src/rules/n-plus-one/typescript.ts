@@ -28,6 +28,9 @@ export const detectTypescript: Detector<TsFacts> = (facts, ctx) => {
     const callee = q.call.expression;
     out.push({ start: callee.getStart(), end: callee.getEnd(), message: perItemMessage(q), fixes: [] });
   }
+  for (const q of facts.taggedQueries ?? []) {
+    if (isPerItemQuery(q)) out.push({ start: q.node.tag.getStart(), end: q.node.tag.getEnd(), message: perItemMessage(q), fixes: [] });
+  }
   out.push(...lazyLoads(facts, ctx));
   for (const c of facts.importedCalls ?? []) {
     const q = importedQuery(c, ctx);
