@@ -4,7 +4,7 @@
  * written in the source (escapes untouched) so offsets map one to one.
  */
 import type { BoundValuesFact, SqlDialect, SqlStatementFact } from '../facts';
-import { looksLikeSql, readsSqliteCatalog, sqlFactsFromEmbedded, sqlOperation, type SqlHole, type SqlPiece } from '../sql/embedded';
+import { isSqliteStatement, looksLikeSql, sqlFactsFromEmbedded, sqlOperation, type SqlHole, type SqlPiece } from '../sql/embedded';
 import { baseFact, paramsOf, type PyQueryFact } from './query-fact';
 import { args, calleeName, type Node } from './tree';
 import { pyValueFact } from './values';
@@ -120,7 +120,7 @@ const TEXT_RUNNERS = /^(execute|scalar|scalars)$/;
  * SQLite's: an in-process database answers many small queries as fast as one large one.
  */
 export function rawSqlQuery(call: Node, statement: SqlStatementFact): { fact: PyQueryFact; node: Node } | undefined {
-  if (statement.dialect === 'sqlite' || readsSqliteCatalog(statement.text)) return undefined;
+  if (isSqliteStatement(statement)) return undefined;
   const name = calleeName(call) ?? '';
   let node: Node | undefined;
   if (name === 'text') {

@@ -56,16 +56,19 @@ export function enclosingLoop(node: Node): PyLoop | undefined {
   return undefined;
 }
 
+/** An identifier that reads one of `names`: `x.post` names an attribute, not a `post` variable; `f(post=1)` a keyword. */
+function readsName(n: Node, names: ReadonlySet<string>): boolean {
+  if (n.type !== 'identifier' || !names.has(n.text)) return false;
+  const p = n.parent;
+  if (p?.type === 'attribute' && field(p, 'attribute')?.id === n.id) return false;
+  return !(p?.type === 'keyword_argument' && field(p, 'name')?.id === n.id);
+}
+
 function mentions(node: Node, names: ReadonlySet<string>): boolean {
   let found = false;
   walk(node, (n) => {
     if (found) return false;
-    if (n.type !== 'identifier') return;
-    const p = n.parent;
-    // `x.post` names an attribute, not a `post` variable; `f(post=1)` a keyword.
-    if (p?.type === 'attribute' && field(p, 'attribute')?.id === n.id) return;
-    if (p?.type === 'keyword_argument' && field(p, 'name')?.id === n.id) return;
-    if (names.has(n.text)) found = true;
+    if (readsName(n, names)) found = true;
   });
   return found;
 }
@@ -220,11 +223,7 @@ export function queriesAGroup(loop: PyLoop, query: Node): boolean {
     if ((n.type === 'identifier' || n.type === 'attribute') && models.has(n.text)) return false;
     if (n.type === 'keyword_argument' && /__in$/.test(field(n, 'name')?.text ?? '')) list = isList(field(n, 'value'));
     else if (n.type === 'call' && /^(in_|in_bulk)$/.test(calleeName(n) ?? '')) list = isList(args(n)[0]);
-    else if (n.type === 'identifier' && names.has(n.text)) {
-      // `x.post` names an attribute, not a `post` variable; `f(post=1)` a keyword.
-      const p = n.parent;
-      if (!(p?.type === 'attribute' && field(p, 'attribute')?.id === n.id) && !(p?.type === 'keyword_argument' && field(p, 'name')?.id === n.id)) other = true;
-    }
+    else if (readsName(n, names)) other = true;
     return undefined;
   });
   return list || !other;

@@ -109,9 +109,13 @@ export function looksLikeSql(text: string): boolean {
   return SQL_START.test(text.slice(0, 4096));
 }
 
-/** SQLite's own catalog (`sqlite_master`, `sqlite_schema`): the statement is SQLite's, whatever the file imports. */
-export function readsSqliteCatalog(text: string): boolean {
-  return /\bsqlite_(master|schema|temp_master|temp_schema|sequence)\b/i.test(text);
+/**
+ * A statement SQLite runs: its driver's (the dialect), or one that reads SQLite's own catalog
+ * (`sqlite_master`, `sqlite_schema`) whatever the file imports. An in-process database answers many
+ * small queries as fast as one large one: a query per item there is no N+1.
+ */
+export function isSqliteStatement(statement: { dialect: SqlDialect; text: string }): boolean {
+  return statement.dialect === 'sqlite' || /\bsqlite_(master|schema|temp_master|temp_schema|sequence)\b/i.test(statement.text);
 }
 
 /** What a SQL statement does, as the query facts name it: `select` (`count` for a count), `insert`, `update`, `delete`. */

@@ -134,15 +134,18 @@ function itemNames(loop: EnclosingLoop, before: number): Set<string> {
   return names;
 }
 
+/** An identifier that reads one of `names`: `x.post` mentions x, not a `post` variable; `{ post: 1 }` names a key. */
+function readsName(n: ts.Node, names: ReadonlySet<string>): boolean {
+  if (!ts.isIdentifier(n) || !names.has(n.text)) return false;
+  const p = n.parent;
+  return !(ts.isPropertyAccessExpression(p) && p.name === n) && !(ts.isPropertyAssignment(p) && p.name === n);
+}
+
 function mentions(node: ts.Node, names: ReadonlySet<string>): boolean {
   let found = false;
   walk(node, (n) => {
     if (found) return false;
-    if (ts.isIdentifier(n) && names.has(n.text)) {
-      // `x.post` mentions x, not a `post` variable.
-      const p = n.parent;
-      if (!(ts.isPropertyAccessExpression(p) && p.name === n) && !(ts.isPropertyAssignment(p) && p.name === n)) found = true;
-    }
+    if (readsName(n, names)) found = true;
     if (ts.isShorthandPropertyAssignment(n) && names.has(n.name.text)) found = true;
   });
   return found;
@@ -271,7 +274,7 @@ export function queriesAGroup(loop: EnclosingLoop, query: ts.CallExpression): bo
     // `In([item.id])`: a list of one key is the per-item query itself.
     const position = ts.isPropertyAssignment(p) ? p.initializer === n && IN_KEYS.test(p.name.getText()) : takesList(n);
     if (position && !ts.isArrayLiteralExpression(n) && mentions(n, names)) list = true;
-    else if (ts.isIdentifier(n) && names.has(n.text) && !(ts.isPropertyAccessExpression(p) && p.name === n) && !(ts.isPropertyAssignment(p) && p.name === n)) other = true;
+    else if (readsName(n, names)) other = true;
     return undefined;
   });
   return list || !other;

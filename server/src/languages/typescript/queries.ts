@@ -12,7 +12,7 @@ import type { OrderKey, OrmId, PaginationFact, QueryFact, SqlStatementFact } fro
 import type { FileImports } from './imports';
 import type { ItemsSource } from './items-source';
 import { columnName, findProperty, hasComparisonOn, orderKeysFromCall, orderKeysFromOption, propertyValue } from './ordering';
-import { readsSqliteCatalog, sqlOperation } from '../sql/embedded';
+import { isSqliteStatement, sqlOperation } from '../sql/embedded';
 import { valueFact } from './values';
 
 export interface TsQueryFact extends QueryFact {
@@ -345,7 +345,7 @@ const RAW_QUERY_METHODS = /^(query|execute|raw|\$queryRawUnsafe|\$executeRawUnsa
  * ORM's). Not SQLite's: an in-process database answers many small queries as fast as one large one.
  */
 export function rawSqlQuery(call: ts.CallExpression, statement: SqlStatementFact): TsQueryFact | undefined {
-  if (statement.dialect === 'sqlite' || readsSqliteCatalog(statement.text) || !RAW_QUERY_METHODS.test(methodName(call) ?? '')) return undefined;
+  if (isSqliteStatement(statement) || !RAW_QUERY_METHODS.test(methodName(call) ?? '')) return undefined;
   // `where(knex.raw('…'))`, `${sql.unsafe('…')}`: a fragment of another query, not one of its own
   // (`promises.push(pool.query(…))` is one).
   const p = call.parent;
@@ -373,7 +373,7 @@ const RUNNING_TAGS = /(^|\.)\$(queryRaw|executeRaw)$/;
  * (`sql\`…\`.execute(db)`) is the query (rawSqlQuery).
  */
 export function taggedSqlQuery(node: ts.TaggedTemplateExpression, statement: SqlStatementFact): TsTaggedQuery | undefined {
-  if (statement.dialect === 'sqlite' || readsSqliteCatalog(statement.text)) return undefined;
+  if (isSqliteStatement(statement)) return undefined;
   const tag = node.tag.getText();
   let up: ts.Node = node.parent;
   while (ts.isParenthesizedExpression(up)) up = up.parent;
