@@ -154,6 +154,12 @@ ruleTests('n-plus-one', {
       ],
     },
     {
+      name: 'raw SQL held in a constant of the module or the function, run per item',
+      file: 'repo.py',
+      code: 'import psycopg2\n\nFIND_AUTHOR = "SELECT name FROM authors WHERE id = %s"\n\n\ndef f(conn, ids):\n    cur = conn.cursor()\n    delete = "DELETE FROM drafts WHERE author_id = %s"\n    for i in ids:\n        cur.execute(FIND_AUTHOR, [i])\n        cur.execute(delete, [i])\n',
+      findings: [{ line: 10, message: /^`cur\.execute\(FIND_AUTHOR, \[i\]\)` runs once per item of `ids`/ }, { line: 11, message: /writes once per item of `ids` \(N\+1 writes\)/ }],
+    },
+    {
       name: 'Django: one model filtered by each item\'s own list, and a group\'s model with a list of one key',
       file: 'views.py',
       code: 'from .models import Post\n\n\ndef feed(users, groups):\n    for user in users:\n        print(list(Post.objects.filter(author_id__in=user.friend_ids)))\n    for model, pk in groups:\n        print(model.objects.filter(pk__in=[pk]).first())\n',

@@ -517,6 +517,12 @@ ruleTests('n-plus-one', {
       ],
     },
     {
+      name: 'raw SQL held in a constant, run per item',
+      file: 'c.ts',
+      code: `import { Pool } from 'pg';\nconst pool = new Pool();\nconst FIND_USER = 'SELECT id, name FROM users WHERE id = $1';\nexport async function f(ids: number[]) {\n  for (const id of ids) await pool.query(FIND_USER, [id]);\n}\n`,
+      findings: [{ line: 5, message: /^`pool\.query` runs once per item of `ids` \(N\+1\)/ }],
+    },
+    {
       name: 'raw SQL run per item, its promises collected for Promise.all',
       file: 'p.ts',
       code: `import { Pool } from 'pg';\nconst pool = new Pool();\nexport async function f(ids: number[]) {\n  const pending = [];\n  for (const id of ids) pending.push(pool.query('SELECT * FROM users WHERE id = $1', [id]));\n  return Promise.all(pending);\n}\n`,

@@ -8,7 +8,7 @@ import type { LanguageAdapter } from '../adapter';
 import type { FileFacts, OrmId, ParseProblem, SqlDialect } from '../facts';
 import { pythonBlockingCalls, type PyBlockingCall, type PyOutboundCall } from './blocking-calls';
 import { pythonCaches, type PyCacheFact } from './caches';
-import { embeddedSqlAt, rawSqlQuery } from './embedded-sql';
+import { constantSqlAt, embeddedSqlAt, rawSqlQuery } from './embedded-sql';
 import { djangoRoutes } from './urls';
 import { findHandlers, requestPathFunctions } from './handlers';
 import { moduleNames } from './imports';
@@ -341,9 +341,13 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
         if (sql.length) {
           facts.sql.push(...sql);
           found = true;
-          // SQL a client runs (`cursor.execute("SELECT …", [i])`), when no ORM query is here.
-          const raw = q ? undefined : rawSqlQuery(n, sql[0]);
-          if (raw) ({ fact: q, node: at } = raw);
+        }
+        // SQL a client runs (`cursor.execute("SELECT …", [i])`, or a constant's), when no ORM query is here.
+        const run = q ? [] : sql.length ? sql : constantSqlAt(n, dialect, root);
+        const raw = run.length ? rawSqlQuery(n, run[0]) : undefined;
+        if (raw) {
+          ({ fact: q, node: at } = raw);
+          found = true;
         }
       } else q ??= fromDeclaredPagination(n, type);
       if (q) {

@@ -6,7 +6,8 @@
 import type { BoundValuesFact, SqlDialect, SqlStatementFact } from '../facts';
 import { isSqliteStatement, looksLikeSql, sqlFactsFromEmbedded, sqlOperation, type SqlHole, type SqlPiece } from '../sql/embedded';
 import { baseFact, paramsOf, type PyQueryFact } from './query-fact';
-import { args, calleeName, type Node } from './tree';
+import { assignedBefore } from './item-access';
+import { args, calleeName, field, type Node } from './tree';
 import { pyValueFact } from './values';
 
 const SQL_CALLS = new Set(['execute', 'executemany', 'text', 'raw', 'execute_sql', 'exec_driver_sql', 'fetch', 'fetchrow', 'fetchval', 'mogrify']);
@@ -133,4 +134,28 @@ export function rawSqlQuery(call: Node, statement: SqlStatementFact): { fact: Py
   const fact = baseFact(node, 'sql', statement.tables[0], operation);
   fact.style = 'query';
   return { fact, node };
+}
+
+/**
+ * The SQL of a constant a call runs (`FIND_USER = "SELECT …"` in the module or the function, then
+ * `cursor.execute(FIND_USER, [i])`): for counting the query. The SQL rules read the string where it
+ * is written, once.
+ */
+export function constantSqlAt(call: Node, dialect: SqlDialect | undefined, root: Node): SqlStatementFact[] {
+  const first = args(call)[0];
+  if (first?.type !== 'identifier' || !RAW_QUERY_CALLS.test(calleeName(call) ?? '')) return [];
+  const value = assignedBefore(first) ?? moduleConstant(root, first.text);
+  const parts = value?.type === 'string' ? pieces(value) : undefined;
+  if (!parts || !looksLikeSql(parts.pieces.map((p) => p.text).join(' '))) return [];
+  return sqlFactsFromEmbedded({ ...parts, dialect, host: 'string' });
+}
+
+/** The string a module-level statement assigns to `name` (`QUERY = "SELECT …"`). */
+function moduleConstant(root: Node, name: string): Node | undefined {
+  let found: Node | undefined;
+  for (const st of root.namedChildren) {
+    const assign = st?.type === 'expression_statement' ? st.namedChildren[0] : undefined;
+    if (assign?.type === 'assignment' && field(assign, 'left')?.text === name) found = field(assign, 'right') ?? undefined;
+  }
+  return found;
 }

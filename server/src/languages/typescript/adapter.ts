@@ -8,7 +8,7 @@ import type { SourceFile } from '../../engine/source-file';
 import type { LanguageAdapter } from '../adapter';
 import type { FileFacts, ModelFact, ParseProblem } from '../facts';
 import { textDiff, type TextChange } from '../text-diff';
-import { embeddedSqlAt } from './embedded-sql';
+import { constantSqlAt, embeddedSqlAt } from './embedded-sql';
 import { findDeclaration } from './values';
 import { readImports, type FileImports } from './imports';
 import { exportedQueryHelpers, helperCallsInLoops, importedCallsInLoops, queryHelpers } from './helpers';
@@ -259,7 +259,7 @@ export class TypescriptAdapter implements LanguageAdapter<TsFacts> {
       if (ts.isCallExpression(node)) {
         // An ORM's query, else SQL a client runs (`pool.query('SELECT …', [id])`, `db.execute(sql\`…\`)`).
         const tagged = sql.length ? undefined : taggedTemplateRun(node);
-        const run = tagged ? embeddedSqlAt(tagged, imports.dialect) : sql;
+        const run = tagged ? embeddedSqlAt(tagged, imports.dialect) : sql.length ? sql : constantSqlAt(node, imports.dialect);
         const q = queryFromCall(node, imports, inChain) ?? (run.length && !inChain.has(node) ? rawSqlQuery(node, run[0]) : undefined);
         // TypeORM's and MikroORM's `create` builds an entity in memory: not a query (save/flush is).
         const inMemory = q?.operation === 'create' && (q.orm === 'typeorm' || q.orm === 'mikro-orm');

@@ -7,6 +7,7 @@
 import ts from 'typescript';
 import type { SqlDialect, SqlStatementFact } from '../facts';
 import { looksLikeSql, sqlFactsFromEmbedded, type SqlHole, type SqlPiece } from '../sql/embedded';
+import { findDeclaration } from './values';
 
 const SQL_TAGS = /(^|\.)(sql|SQL|\$queryRaw|\$executeRaw|raw|unsafe)$/;
 const SQL_CALLS = /(^|\.)(query|execute|raw|\$queryRawUnsafe|\$executeRawUnsafe|whereRaw|orderByRaw|unsafe|prepare|all|get|run|exec)$/;
@@ -63,4 +64,21 @@ export function embeddedSqlAt(node: ts.Node, dialect: SqlDialect | undefined): S
     return sqlOf(node.arguments[0], dialect, true, false, calleeMatches(node.expression, KNEX_RAW));
   }
   return [];
+}
+
+/** Calls that run the SQL they are given, whose first argument may be a constant holding it. */
+const RUNS_SQL = /(^|\.)(query|execute|raw|\$queryRawUnsafe|\$executeRawUnsafe|unsafe)$/;
+
+/**
+ * The SQL of a constant a query call runs (`const FIND_USER = 'SELECT …'; … pool.query(FIND_USER,
+ * [id])`): for counting the query. The SQL rules read the string where it is written, once.
+ */
+export function constantSqlAt(call: ts.CallExpression, dialect: SqlDialect | undefined): SqlStatementFact[] {
+  const first = call.arguments[0];
+  if (!first || !ts.isIdentifier(first) || !calleeMatches(call.expression, RUNS_SQL)) return [];
+  const decl = findDeclaration(first);
+  if (!decl || !ts.isVariableDeclaration(decl) || !decl.initializer || !(decl.parent.flags & ts.NodeFlags.Const)) return [];
+  let value: ts.Expression = decl.initializer;
+  while (ts.isParenthesizedExpression(value) || ts.isAsExpression(value)) value = value.expression;
+  return sqlOf(value, dialect, true, false, calleeMatches(call.expression, KNEX_RAW));
 }
