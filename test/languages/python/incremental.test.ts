@@ -179,7 +179,7 @@ describe('Python adapter', () => {
     assert.ok(differed <= 10, `${differed} of 200 edits re-parsed to another tree than a fresh parse`);
   });
 
-  it('gives a fresh parse\'s facts after edits elsewhere that change what a kept function\'s facts depend on (imports, clients, helpers, class bases)', () => {
+  it('gives a fresh parse\'s facts after edits elsewhere that change what a kept function\'s facts depend on (imports, clients, helpers, class bases, SQL constants)', () => {
     // Each edit is in one statement, and changes the facts of another, which the edit did not touch
     // (its nodes, and what was found in it, are kept: tree.ts visitNodesOfTypes).
     const MODULE = `import requests
@@ -190,11 +190,17 @@ from .models import Post, Author
 import graphene
 
 http = None
+FIND = "SELECT name FROM authors WHERE id = %s"
 
 
 def load(session, pid):
     services.notify(pid)
     return None
+
+
+def names(cur, ids):
+    for i in ids:
+        cur.execute(FIND, [i])
 
 
 class PostType(graphene.ObjectType):
@@ -231,6 +237,8 @@ async def handler(session):
     const toggles: Array<[string, string]> = [
       ['from sqlalchemy import select\n', ''],
       ['http = None\n', 'http = requests.Session()\n'],
+      // A module constant the kept \`names\` runs: SQL, or not (constantSqlAt).
+      ['FIND = "SELECT name FROM authors WHERE id = %s"\n', 'FIND = "the author\'s name"\n'],
       ['    return None\n', '    return session.get(Post, pid)\n'],
       ['from . import services\n', ''],
       ['class PostType(graphene.ObjectType):', 'class PostType:'],

@@ -26,6 +26,7 @@ import { peeweeModels, peeweeSelects } from './peewee-models';
 import { sqlalchemyModels, sqlalchemySelects } from './sqlalchemy-models';
 import { keepStatementIndexes, visitNodesOfTypes, walk, type Node } from './tree';
 import { textDiff } from '../text-diff';
+import { looksLikeSql } from '../sql/embedded';
 import { installNodeMemo } from './node-memo';
 import { adoptUnchanged } from './reuse';
 
@@ -285,12 +286,17 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
     const orms = new Set<OrmId>();
     const evidence: OrmEvidence = { orms, flask: false };
     let dialect: SqlDialect | undefined;
-    // What a function's queries read of the rest of the module: its imports and class names (isModuleName).
+    // What a function's queries read of the rest of the module: its imports, class names
+    // (isModuleName) and SQL constants (constantSqlAt).
     let moduleContext = '';
     for (const st of root.namedChildren) {
       if (!st) continue;
       const definition = st.type === 'decorated_definition' ? st.childForFieldName('definition') : st;
       if (definition?.type === 'class_definition') moduleContext += `class ${definition.childForFieldName('name')?.text}\n`;
+      const assign = st.type === 'expression_statement' ? st.namedChildren[0] : undefined;
+      const value = assign?.type === 'assignment' ? assign.childForFieldName('right') : undefined;
+      // The string's text after its prefix and opening quotes.
+      if (value?.type === 'string' && looksLikeSql(value.text.replace(/^[a-zA-Z]*("{3}|'{3}|"|')/, ''))) moduleContext += `${assign!.text}\n`;
       if (st.type === 'import_statement' || st.type === 'import_from_statement') {
         moduleContext += st.text + '\n';
         const module = st.type === 'import_from_statement' ? st.childForFieldName('module_name')?.text ?? '' : st.namedChildren[0]?.text ?? '';
