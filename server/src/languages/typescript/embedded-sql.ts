@@ -66,8 +66,12 @@ export function embeddedSqlAt(node: ts.Node, dialect: SqlDialect | undefined): S
   return [];
 }
 
-/** Calls that run the SQL they are given, whose first argument may be a constant holding it. */
-const RUNS_SQL = /(^|\.)(query|execute|raw|\$queryRawUnsafe|\$executeRawUnsafe|unsafe)$/;
+/**
+ * Methods that run the SQL string they are given (or the constant holding it): node-postgres and
+ * mysql2 `query`/`execute`, `knex.raw`, Prisma's unsafe raw queries, postgres.js `unsafe`, TypeORM's
+ * and Sequelize's `query`.
+ */
+export const RUNS_SQL = /(^|\.)(query|execute|raw|\$queryRawUnsafe|\$executeRawUnsafe|unsafe)$/;
 
 /**
  * The SQL of a constant a query call runs (`const FIND_USER = 'SELECT …'; … pool.query(FIND_USER,

@@ -13,6 +13,7 @@ import type { FileImports } from './imports';
 import type { ItemsSource } from './items-source';
 import { columnName, findProperty, hasComparisonOn, orderKeysFromCall, orderKeysFromOption, propertyValue } from './ordering';
 import { isSqliteStatement, sqlOperation } from '../sql/embedded';
+import { RUNS_SQL } from './embedded-sql';
 import { valueFact } from './values';
 
 export interface TsQueryFact extends QueryFact {
@@ -336,16 +337,13 @@ function fromChain(call: ts.CallExpression, imports: FileImports): TsQueryFact |
   return fact;
 }
 
-/** Methods that run the SQL string they are given: node-postgres and mysql2 `query`/`execute`, `knex.raw`, Prisma's unsafe raw queries, postgres.js `unsafe`, TypeORM's and Sequelize's `query`. */
-const RAW_QUERY_METHODS = /^(query|execute|raw|\$queryRawUnsafe|\$executeRawUnsafe|unsafe)$/;
-
 /**
  * A SQL string run by a database client's call (`pool.query('SELECT … WHERE id = $1', [id])`): a
  * query of its own, for the rules that count queries (a raw query in a loop is an N+1 as much as an
  * ORM's). Not SQLite's: an in-process database answers many small queries as fast as one large one.
  */
 export function rawSqlQuery(call: ts.CallExpression, statement: SqlStatementFact): TsQueryFact | undefined {
-  if (isSqliteStatement(statement) || !RAW_QUERY_METHODS.test(methodName(call) ?? '')) return undefined;
+  if (isSqliteStatement(statement) || !RUNS_SQL.test(methodName(call) ?? '')) return undefined;
   // `where(knex.raw('…'))`, `${sql.unsafe('…')}`: a fragment of another query, not one of its own
   // (`promises.push(pool.query(…))` is one).
   const p = call.parent;
