@@ -13,6 +13,7 @@ import { LintCache } from '../../server/src/cli/lint-cache';
 import { DEFAULT_SETTINGS } from '../../server/src/protocol';
 import { lintFiles, threadsFor, type LintOptions } from '../../server/src/cli/lint-files';
 import type { Finding } from '../../server/src/engine/finding';
+import type { SharedFacts } from '../../server/src/engine/workspace-functions';
 import { REPO_ROOT } from '../harness/engine';
 import { TempWorkspace } from './run-cli';
 
@@ -125,6 +126,34 @@ describe('CLI workers and cache', () => {
     const changed = services.replace('    for line in order.lines:\n        Customer.objects.get(pk=line.customer_id)\n', '');
     assert.deepEqual(other.lint(job('shop/services.py', changed)).findings, (await FileLinter.create(init, () => undefined)).lint(job('shop/services.py', changed)).findings);
     assert.notDeepEqual(fresh.findings.length, other.lint(job('shop/services.py', changed)).findings.length);
+  });
+
+  it('passes what a file shows to the other workers: an import one of them parsed is not parsed again by another', async () => {
+    ws.write('shop/services.py', SERVICES);
+    ws.write('shop/views.py', VIEWS);
+    ws.write('shop/plain.py', 'def total(order):\n    return order.amount\n');
+    const init = { settings: DEFAULT_SETTINGS, root: ws.root };
+    const job = (rel: string, text = ws.read(rel)) => ({ path: path.join(ws.root, rel), language: 'python' as const, text });
+    const first = await FileLinter.create(init, () => undefined);
+    const shown: Array<[string, SharedFacts]> = [];
+    first.onShown = (file, facts) => shown.push([file, facts]);
+    first.lint(job('shop/services.py'));
+    first.lint(job('shop/plain.py'));
+    assert.deepEqual(shown.map(([f, s]) => [path.relative(ws.root, f), s.queryHelpers?.map((h) => h.name)]), [['shop/services.py', ['customer_for']], ['shop/plain.py', undefined]]);
+
+    // The second worker knows customer_for runs a query without the file: gone from disk, not parsed.
+    const second = await FileLinter.create(init, () => undefined);
+    second.offer(shown);
+    fs.rmSync(path.join(ws.root, 'shop/services.py'));
+    const views = second.lint(job('shop/views.py'));
+    assert.deepEqual(views.findings.map((f) => f.ruleId), ['n-plus-one']);
+    assert.equal(views.loaded, undefined);
+    assert.deepEqual(views.deps, [path.join(ws.root, 'shop/services.py')]);
+    // What it has looked at itself is not replaced.
+    const third = await FileLinter.create(init, () => undefined);
+    assert.deepEqual(third.lint(job('shop/views.py')).findings, []);
+    third.offer(shown);
+    assert.deepEqual(third.lint(job('shop/views.py')).findings, []);
   });
 
   it('says whether a lint read the models, and that it is to be made again when it read them before they were given', async () => {

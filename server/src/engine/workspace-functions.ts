@@ -36,6 +36,17 @@ export class WorkspaceFunctions {
     this.tried.add(file);
   }
 
+  /**
+   * What another thread found `file` shows (a worker of the CLI's pool), unless this one has looked
+   * at the file already: a lookup then needs no parse of its own. A file's facts do not depend on
+   * who parsed it, so findings are the same either way.
+   */
+  offer(file: string, shown: SharedFacts): void {
+    if (this.tried.has(file)) return;
+    this.tried.add(file);
+    this.keep(file, shown);
+  }
+
   private forgetFile(file: string): void {
     this.byFile.delete(file);
     this.effectsByFile.delete(file);

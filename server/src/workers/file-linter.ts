@@ -13,7 +13,7 @@ import { readPathAliases } from '../engine/path-aliases';
 import { readSourceSync } from '../engine/read-source';
 import { indexEntry, textHash, type IndexResult } from '../engine/workspace-index';
 import { SourceFile, languageOfPath } from '../engine/source-file';
-import { WorkspaceFunctions } from '../engine/workspace-functions';
+import { WorkspaceFunctions, type SharedFacts } from '../engine/workspace-functions';
 import { WorkspaceModels } from '../engine/workspace-models';
 import type { JobQueue, NpmPackage } from '../engine/workspace-databases';
 import type { DrizzleCasing } from '../languages/typescript/drizzle-tables';
@@ -95,6 +95,12 @@ export class FileLinter {
   private readonly only?: ReadonlySet<string>;
   /** setModels has been called: the workspace's models are known. */
   private modelsGiven = false;
+  /**
+   * Called with what each file parsed here shows the others (linted, summarised or loaded for its
+   * helpers; nothing when it has no facts): a pool's worker passes it on to the other workers, so
+   * that an import one of them has parsed is not parsed again by each.
+   */
+  onShown?: (file: string, shown: SharedFacts) => void;
 
   private constructor(private readonly engine: Engine, private readonly init: LinterInit, log: (m: string) => void) {
     this.only = init.only ? new Set(init.only) : undefined;
@@ -113,6 +119,7 @@ export class FileLinter {
         return undefined;
       }
       const facts = this.engine.facts(new SourceFile(file, language, text));
+      this.show(file, facts);
       // The file's own turn comes later in a workspace run: its facts are kept for it (bounded).
       if (facts && !this.kept.has(file)) {
         this.loaded.set(file, { text, facts });
@@ -138,7 +145,23 @@ export class FileLinter {
     if (facts && job.keep) this.kept.set(job.path, facts);
     else this.engine.forget(job.path);
     if (facts) this.functions.set(job.path, facts);
+    this.show(job.path, facts);
     return { models: facts?.models ?? [], queryHelpers: facts?.queryHelpers ?? [], effectHelpers: facts?.effectHelpers ?? [] };
+  }
+
+  /** What other threads' linters found files show (onShown). */
+  offer(entries: ReadonlyArray<[string, SharedFacts]>): void {
+    for (const [file, shown] of entries) this.functions.offer(file, shown);
+  }
+
+  private show(file: string, facts: FileFacts | undefined): void {
+    if (!this.onShown) return;
+    const shown: SharedFacts = {};
+    if (facts?.queryHelpers?.length) shown.queryHelpers = facts.queryHelpers;
+    if (facts?.effectHelpers?.length) shown.effectHelpers = facts.effectHelpers;
+    if (facts?.routes?.length) shown.routes = facts.routes;
+    if (facts?.serializers?.length) shown.serializers = facts.serializers;
+    this.onShown(file, shown);
   }
 
   /** Reads a file and returns what the language server's workspace index records of it (its index workers). */
@@ -174,6 +197,7 @@ export class FileLinter {
       // Later files that import this one find its helpers without parsing it again (with --fix,
       // they read the file as fixed on disk instead).
       if (analysis.facts && !job.fix) this.functions.set(job.path, analysis.facts);
+      if (!job.fix) this.show(job.path, analysis.facts);
       let findings = analysis.findings;
       let fixedText: string | undefined;
       let fixesApplied = 0;

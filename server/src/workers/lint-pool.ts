@@ -112,6 +112,7 @@ export class WorkerPool implements LintRunner {
       this.log(m.message);
     }
     if (m.kind !== 'answers') return;
+    if (m.shown) for (const other of this.slots) if (other !== slot) other.worker.postMessage({ kind: 'shown', entries: m.shown } satisfies ToWorker);
     for (const answer of m.answers) {
       const job = slot.busy.shift()!;
       if ('result' in answer) {

@@ -7,6 +7,7 @@
  */
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { FileLinter, type LinterInit } from './file-linter';
+import type { SharedFacts } from '../engine/workspace-functions';
 import { WORKER_MARK, type Answer, type FromWorker, type ToWorker } from './lint-protocol';
 
 export { FileLinter };
@@ -14,7 +15,11 @@ export { FileLinter };
 function serve(init: LinterInit): void {
   const port = parentPort!;
   const send = (m: FromWorker): void => port.postMessage(m);
-  const linter = FileLinter.create(init, (message) => send({ kind: 'log', message }));
+  const shown: Array<[string, SharedFacts]> = [];
+  const linter = FileLinter.create(init, (message) => send({ kind: 'log', message })).then((l) => {
+    l.onShown = (file, facts) => shown.push([file, facts]);
+    return l;
+  });
   linter.then(
     () => send({ kind: 'ready' }),
     (e: Error) => send({ kind: 'log', message: `worker failed to start: ${e.message}` }),
@@ -29,6 +34,10 @@ function serve(init: LinterInit): void {
         l.setModels(m.entries);
         return l;
       }
+      if (m.kind === 'shown') {
+        l.offer(m.entries);
+        return l;
+      }
       const answers = m.jobs.map((j): Answer => {
         try {
           return { id: j.id, result: j.kind === 'summarize' ? l.summarize(j.job) : j.kind === 'index' ? l.index(j.job.path) : l.lint(j.job) };
@@ -36,7 +45,7 @@ function serve(init: LinterInit): void {
           return { id: j.id, failed: (e as Error).stack ?? (e as Error).message };
         }
       });
-      send({ kind: 'answers', answers });
+      send({ kind: 'answers', answers, ...(shown.length ? { shown: shown.splice(0) } : {}) });
       return l;
     });
   });
