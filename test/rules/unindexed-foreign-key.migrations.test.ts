@@ -52,6 +52,36 @@ ruleTests('unindexed-foreign-key', {
       why: 'a rollback restores the schema before the migration, not the one the migrations build',
     },
     {
+      name: 'Knex: a later migration drops the foreign key (dropForeign), the column (dropColumn) or the table',
+      file: 'migrations/20240101000000_init.js',
+      code: "exports.up = (knex) => knex.schema.createTable('posts', (t) => {\n  t.integer('user_id').references('users.id');\n  t.integer('editor_id').references('users.id');\n}).createTable('tags', (t) => {\n  t.integer('post_id').references('posts.id');\n});\n",
+      workspace: {
+        'migrations/20240201000000_cleanup.js': "exports.up = async (knex) => {\n  await knex.schema.alterTable('posts', (t) => {\n    t.dropForeign('user_id');\n    t.dropColumns('title', 'editor_id');\n  });\n  await knex.schema.dropTableIfExists('tags');\n};\n",
+      },
+      why: 'the later migration undid all three keys',
+    },
+    {
+      name: 'Knex: a later .sql migration drops the constraint by the name Knex gave it',
+      file: 'migrations/20240101000000_init.js',
+      code: "exports.up = (knex) => knex.schema.createTable('posts', (t) => {\n  t.increments('id');\n  t.integer('user_id').references('users.id');\n});\n",
+      workspace: { 'migrations/20240201000000_drop_fk.sql': 'ALTER TABLE posts DROP CONSTRAINT posts_user_id_foreign;\n' },
+      why: 'Knex names a foreign key <table>_<columns>_foreign',
+    },
+    {
+      name: 'Kysely: a later migration drops the column, and the named constraint',
+      file: 'migrations/2024-01-01_init.ts',
+      code: "import { Kysely } from 'kysely';\nexport async function up(db: Kysely<any>) {\n  await db.schema.createTable('pet').addColumn('owner_id', 'integer', (c) => c.references('person.id')).addColumn('vet_id', 'integer').addForeignKeyConstraint('pet_vet_fk', ['vet_id'], 'person', ['id']).execute();\n}\n",
+      workspace: { 'migrations/2024-02-01_cleanup.ts': "import { Kysely } from 'kysely';\nexport async function up(db: Kysely<any>) {\n  await db.schema.alterTable('pet').dropColumn('owner_id').execute();\n  await db.schema.alterTable('pet').dropConstraint('pet_vet_fk').execute();\n}\n" },
+      why: 'both keys are gone after the later migration',
+    },
+    {
+      name: 'Sequelize: a later migration removes the column, the constraint, the table',
+      file: 'migrations/20240101000000-create-post.js',
+      code: "module.exports = {\n  async up(queryInterface, Sequelize) {\n    await queryInterface.createTable('Posts', {\n      userId: { type: Sequelize.INTEGER, references: { model: 'Users', key: 'id' } },\n    });\n    await queryInterface.addConstraint('Posts', { fields: ['editorId'], type: 'foreign key', name: 'posts_editor_fk', references: { table: 'Users', field: 'id' } });\n    await queryInterface.createTable('Tags', { postId: { type: Sequelize.INTEGER, references: { model: 'Posts', key: 'id' } } });\n  },\n};\n",
+      workspace: { 'migrations/20240301000000-cleanup.js': "module.exports = {\n  async up(queryInterface) {\n    await queryInterface.removeColumn('Posts', 'userId');\n    await queryInterface.removeConstraint('Posts', 'posts_editor_fk');\n    await queryInterface.dropTable('Tags');\n  },\n};\n" },
+      why: 'all three keys are gone after the later migration',
+    },
+    {
       name: 'a workspace whose only database driver is MySQL\'s',
       file: 'migrations/20240101000000_init.js',
       workspace: { 'package.json': '{ "dependencies": { "knex": "^3.1.0", "mysql2": "^3.9.0" } }' },
@@ -60,6 +90,16 @@ ruleTests('unindexed-foreign-key', {
     },
   ],
   invalid: [
+    {
+      name: 'Knex: only a rollback drops it, or an earlier migration, or another foreign key',
+      file: 'migrations/20240201000000_posts.js',
+      code: "exports.up = (knex) => knex.schema.createTable('posts', (t) => {\n  t.increments('id');\n  t.integer('user_id').references('users.id');\n});\nexports.down = (knex) => knex.schema.dropTable('posts');\n",
+      workspace: {
+        'migrations/20240101000000_init.js': "exports.up = (knex) => knex.schema.alterTable('posts', (t) => {\n  t.dropColumn('user_id');\n});\n",
+        'migrations/20240301000000_other.js': "exports.up = (knex) => knex.schema.alterTable('posts', (t) => {\n  t.dropForeign(['user_id', 'org_id']);\n  t.dropForeign('editor_id');\n});\nexports.down = (knex) => knex.schema.dropTable('posts');\n",
+      },
+      findings: [{ line: 3, message: /`posts\.user_id` references `users`/ }],
+    },
     {
       name: 'Knex: a column reference without an index (the composite index of another column does not count)',
       file: 'migrations/20240101000000_init.js',

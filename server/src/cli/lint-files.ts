@@ -141,8 +141,8 @@ const DEFINES_MODELS: Record<string, RegExp> = {
   // (`DataTypes.UUID`) too (their columns' types, for the values fixes write).
   typescript: /@(ManyToOne|OneToMany|OneToOne|ManyToMany|BelongsTo|HasMany|HasOne|BelongsToMany|Entity)\b|\.(belongsTo|hasMany|hasOne|belongsToMany)\s*\(|\bref\s*:|\b(pg|sqlite|mysql|singlestore)Table\s*\(|\b(Generated|GeneratedAlways|ColumnType)<|\bDataTypes?\.[A-Z]/,
   // Indexes the schema has (CREATE INDEX, and the ones PRIMARY KEY and UNIQUE make), for advice
-  // that would otherwise ask for one.
-  sql: /\bCREATE\s+(UNIQUE\s+)?INDEX\b|\bPRIMARY\s+KEY\b|\bUNIQUE\b/i,
+  // that would otherwise ask for one; and what DDL drops, which undoes what earlier migrations made.
+  sql: /\bCREATE\s+(UNIQUE\s+)?INDEX\b|\bPRIMARY\s+KEY\b|\bUNIQUE\b|\bDROP\b/i,
 };
 
 /**

@@ -64,3 +64,36 @@ export function newMigrationFiles(m: NewMigration, now = new Date()): Array<{ pa
   if (m.down !== undefined && m.extension === '.up.sql') files.push({ path: path.join(m.dir, `${name.slice(0, -'.up.sql'.length)}.down.sql`), text: m.down });
   return files;
 }
+
+/**
+ * Where a migration stands: the folder whose entries its migrator runs in the order of their names
+ * (`migrations/`, `db/migrate/`, `drizzle/`, a folder of Flyway `V1__…` or numbered files), and the
+ * file's path under it (`0002_drop.sql`, diesel's `2024-01-01-000000_init/up.sql`). Undefined for
+ * a file that is no migration (`schema.sql`), whose DDL is the schema as it stands.
+ */
+export function migrationPosition(file: string): { folder: string; key: string } | undefined {
+  const parts = file.split(/[\\/]/);
+  for (let i = parts.length - 2; i >= 0; i--) {
+    if (/^(migrations?|migrate|drizzle)$/i.test(parts[i])) return { folder: parts.slice(0, i + 1).join('/'), key: parts.slice(i + 1).join('/') };
+  }
+  const name = parts[parts.length - 1];
+  return /^V\d+(_\d+)*__|\.(up|down)\.sql$|^\d+[_-]/i.test(name) ? { folder: parts.slice(0, -1).join('/'), key: name } : undefined;
+}
+
+/** Names with their numbers compared as numbers: Flyway's `V10__…` runs after `V9__…`. */
+const MIGRATION_ORDER = new Intl.Collator('en', { numeric: true });
+
+/** Whether migration `later` runs after migration `earlier`: both of one folder, `later`'s name sorting after. */
+export function runsAfter(later: string, earlier: string): boolean {
+  const a = migrationPosition(later);
+  const b = migrationPosition(earlier);
+  return !!a && !!b && a.folder === b.folder && MIGRATION_ORDER.compare(a.key, b.key) > 0;
+}
+
+/**
+ * A rollback: golang-migrate's `….down.sql`, diesel's `down.sql`, Flyway's undo `U2__…`. It undoes
+ * a migration, so what it drops or makes is not the schema.
+ */
+export function isDownMigration(file: string): boolean {
+  return /(^|[\\/._-])(down|undo|rollback)\.sql$|(^|[\\/])U\d+(_\d+)*__[^\\/]*\.sql$/i.test(file);
+}

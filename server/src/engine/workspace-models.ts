@@ -6,6 +6,7 @@
  */
 import type { ModelFact, OrmId, RelationFact, SqlDialect } from '../languages/facts';
 import type { DrizzleCasing } from '../languages/typescript/drizzle-tables';
+import { isDownMigration, runsAfter } from './migration-names';
 import type { JobQueue, NpmPackage } from './workspace-databases';
 
 /** A relation and the ORM of the model that declares it. */
@@ -76,6 +77,17 @@ export class WorkspaceModels {
     return sqlLookupIndexed(lists(), table, columns);
   }
 
+  /** sqlDropped over the workspace's models, with `own` for `file` (what the workspace holds of it may be an older text). */
+  sqlDropped(fk: SqlForeignKey, file: string, own: readonly ModelFact[]): boolean {
+    this.reads++;
+    const byFile = this.byFile;
+    function* entries(): Generator<readonly [string, readonly ModelFact[]]> {
+      for (const entry of byFile) if (entry[0] !== file) yield entry;
+      yield [file, own];
+    }
+    return sqlDropped(entries(), fk, file);
+  }
+
   get size(): number {
     this.reads++;
     return this.byFile.size;
@@ -96,6 +108,7 @@ export class WorkspaceModels {
     };
     for (const models of this.byFile.values()) {
       for (const model of models) {
+        if (dropsOnly(model)) continue;
         rels(model.name);
         for (const r of model.relations) {
           add(model.name, { ...r, orm: model.orm, model: model.name });
@@ -140,7 +153,7 @@ export class WorkspaceModels {
   sqlDefinesTable(table: string, file: string): boolean {
     this.reads++;
     const norm = tableOrColumnKey;
-    for (const [f, models] of this.byFile) if (f !== file && models.some((m) => m.orm === 'sql' && norm(m.name) === norm(table))) return true;
+    for (const [f, models] of this.byFile) if (f !== file && models.some((m) => m.orm === 'sql' && !dropsOnly(m) && norm(m.name) === norm(table))) return true;
     return false;
   }
 
@@ -187,6 +200,46 @@ export function sqlLookupIndexed(lists: Iterable<readonly ModelFact[]>, table: s
     }
   }
   return false;
+}
+
+/** A foreign key of SQL DDL, as sqlDropped reads it. */
+export interface SqlForeignKey {
+  table: string;
+  columns: readonly string[];
+  /** The constraint's name when the DDL gives one; PostgreSQL's `<table>_<columns>_fkey` otherwise. */
+  name?: string;
+  /** Where it is made in its file. */
+  start: number;
+}
+
+/**
+ * WorkspaceModels.sqlDropped over (file, models) entries: whether DDL that runs after the foreign
+ * key's drops it (its table, one of its columns, or its constraint), later in the same file or
+ * in a later migration of the same folder (not a rollback).
+ */
+export function sqlDropped(entries: Iterable<readonly [string, readonly ModelFact[]]>, fk: SqlForeignKey, file: string): boolean {
+  const norm = tableOrColumnKey;
+  const table = norm(fk.table);
+  const columns = new Set(fk.columns.map(norm));
+  const constraint = norm(fk.name ?? `${fk.table}_${fk.columns.join('_')}_fkey`.slice(0, 63));
+  for (const [f, models] of entries) {
+    const sameFile = f === file;
+    if (!sameFile && (!runsAfter(f, file) || isDownMigration(f))) continue;
+    for (const m of models) {
+      if (m.orm !== 'sql' || !m.drops || norm(m.name) !== table) continue;
+      for (const d of m.drops) {
+        if (sameFile && d.at < fk.start) continue;
+        if (d.table || (d.column !== undefined && columns.has(norm(d.column))) || (d.constraint !== undefined && norm(d.constraint) === constraint)) return true;
+        if (d.foreignKey?.length === columns.size && d.foreignKey.every((c) => columns.has(norm(c)))) return true;
+      }
+    }
+  }
+  return false;
+}
+
+/** Only what DDL drops is known of the table (sqlDropped): nothing it makes. */
+function dropsOnly(m: ModelFact): boolean {
+  return m.orm === 'sql' && !!m.drops && !m.indexes?.length && !m.keys?.length && m.relations.length === 0;
 }
 
 /** A table or column name compared the way both index lookups compare them: `"public"."Post"` → `post`. */

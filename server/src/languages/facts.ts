@@ -161,6 +161,23 @@ export interface ModelFact extends Span {
    * createdAt: 'DateTime' }`), TypeORM columns' TypeScript types (`{ id: 'number', createdAt: 'Date' }`).
    */
   fieldTypes?: Record<string, string>;
+  /**
+   * SQL tables: what the file's DDL drops of the table, each at the offset of its statement.
+   * A migration that runs later undoes what an earlier one made (unindexed-foreign-key).
+   */
+  drops?: SqlDropFact[];
+}
+
+/**
+ * `DROP TABLE t`, `ALTER TABLE t DROP COLUMN c`, `ALTER TABLE t DROP CONSTRAINT k`, or the foreign
+ * key on these columns (Knex's `dropForeign(['c'])`): one of these, at `at`.
+ */
+export interface SqlDropFact {
+  at: number;
+  table?: true;
+  column?: string;
+  constraint?: string;
+  foreignKey?: string[];
 }
 
 /**
@@ -178,6 +195,8 @@ export interface ForeignKeyFact extends Span {
   insertAt: number;
   /** The dialect the statement parsed in (MySQL's InnoDB indexes foreign keys on its own). */
   dialect: SqlDialect;
+  /** The constraint's name, when the DDL names it (`CONSTRAINT posts_author_fk …`). */
+  name?: string;
 }
 
 /**

@@ -9,7 +9,7 @@ import { dialectOrder, isParsed, parseStatement, preferredDialect } from './pars
 import { SqlSourceMap } from './source-map';
 import { splitStatements } from './split';
 import { statementFact, type SqlStatement } from './statement';
-import { tableKeys } from './table-keys';
+import { tableDrops, tableKeys } from './table-keys';
 
 export interface SqlFacts extends FileFacts {
   language: 'sql';
@@ -51,6 +51,7 @@ export class SqlAdapter implements LanguageAdapter<SqlFacts> {
     // A binary file opened by mistake: NUL characters never occur in SQL text.
     if (text.slice(0, 8192).includes('\u0000')) return facts;
     const forced = fileDialect(text);
+    const down = downSection(text);
     let budget = PARSE_BUDGET;
     for (const stmt of splitStatements(text, { mysql: forced === 'mysql' })) {
       if (stmt.text.length > MAX_STATEMENT) continue;
@@ -67,7 +68,9 @@ export class SqlAdapter implements LanguageAdapter<SqlFacts> {
         if (!model) facts.models.push((model = { name: table, orm: 'sql', relations: [], indexes: [], start: stmt.start, end: stmt.start + stmt.text.length }));
         return model;
       };
-      const index = createIndex(stmt.text);
+      // A migration's down section undoes it: its DDL is not the schema (its statements are still SQL to check).
+      const ddl = stmt.start < down;
+      const index = ddl ? createIndex(stmt.text) : undefined;
       // Indexes the schema already has: advice that asks for one can say it exists.
       if (index) modelOf(index.table).indexes!.push({ columns: index.columns, name: index.name });
       const map = SqlSourceMap.identity(stmt.start, stmt.text.length, stmt.text);
@@ -76,6 +79,8 @@ export class SqlAdapter implements LanguageAdapter<SqlFacts> {
       for (const s of parsed.program.statements) {
         if (s.type === 'empty') continue;
         facts.sql.push(statementFact(s, stmt.text, map, parsed.dialect, 'file'));
+        if (!ddl) continue;
+        for (const { table, drop } of tableDrops(s, stmt.start)) (modelOf(table).drops ??= []).push(drop);
         if (s.type !== 'create_table_stmt' && s.type !== 'alter_table_stmt') continue;
         const keys = tableKeys(s, stmt.text, stmt.start, end, parsed.dialect);
         if (!keys) continue;
@@ -85,6 +90,17 @@ export class SqlAdapter implements LanguageAdapter<SqlFacts> {
     }
     return facts;
   }
+}
+
+/**
+ * Where a migration file's down section starts (the text's length when it has none): the
+ * rollback of dbmate (`-- migrate:down`), goose (`-- +goose Down`) and sql-migrate (`-- +migrate Down`).
+ */
+const DOWN_MARKER = /^[ \t]*--[ \t]*(?:migrate:down|\+goose[ \t]+down|\+migrate[ \t]+down)\b/im;
+
+export function downSection(text: string): number {
+  const m = DOWN_MARKER.exec(text);
+  return m ? m.index : text.length;
 }
 
 /** Points at the error's line when the parser says where, otherwise at the statement's first line. */

@@ -4,7 +4,7 @@
  * rule compares the two (with the CREATE INDEX statements of the workspace).
  */
 import type { Node } from 'sql-parser-cst';
-import type { ForeignKeyFact, SqlDialect } from '../facts';
+import type { ForeignKeyFact, SqlDialect, SqlDropFact } from '../facts';
 import { columnName, rangeOf } from './cst';
 
 export interface TableKeys {
@@ -43,7 +43,7 @@ export function tableKeys(stmt: Node, sql: string, at: number, end: number, dial
     }
     return cols;
   };
-  const foreignKey = (columns: Array<{ name: string; text: string }> | undefined, references: Node, report: Node): void => {
+  const foreignKey = (columns: Array<{ name: string; text: string }> | undefined, references: Node, report: Node, constraint?: string): void => {
     if (!columns?.length || references.type !== 'references_specification') return;
     const ref = columnName(references.table);
     if (!ref) return;
@@ -57,15 +57,17 @@ export function tableKeys(stmt: Node, sql: string, at: number, end: number, dial
       refTable: ref,
       insertAt: end,
       dialect,
+      ...(constraint ? { name: constraint } : {}),
     });
   };
-  // A table constraint, named (`CONSTRAINT fk FOREIGN KEY …`) or not.
-  const tableConstraint = (c: Node): void => {
+  // A table constraint, named (`CONSTRAINT fk FOREIGN KEY …`) or not; `named`: the name ALTER TABLE … ADD CONSTRAINT gives it.
+  const tableConstraint = (c: Node, named?: string): void => {
     const inner = c.type === 'constraint' ? c.constraint : c;
+    const constraint = named ?? constraintName(c);
     if (inner.type === 'constraint_primary_key' || inner.type === 'constraint_unique') {
       const cols = names(inner.columns as Node | undefined);
       if (cols?.length) out.keys.push(cols.map((x) => x.name));
-    } else if (inner.type === 'constraint_foreign_key') foreignKey(names(inner.columns), inner.references, inner.references);
+    } else if (inner.type === 'constraint_foreign_key') foreignKey(names(inner.columns), inner.references, inner.references, constraint);
   };
   if (stmt.type === 'create_table_stmt') {
     const list = stmt.columns;
@@ -79,23 +81,56 @@ export function tableKeys(stmt: Node, sql: string, at: number, end: number, dial
       for (const c of item.constraints as Node[]) {
         const inner = c.type === 'constraint' ? c.constraint : c;
         if (inner.type === 'constraint_primary_key' || inner.type === 'constraint_unique') out.keys.push([column.name]);
-        else if (inner.type === 'references_specification') foreignKey([column], inner, inner);
+        else if (inner.type === 'references_specification') foreignKey([column], inner, inner, constraintName(c));
       }
     }
   } else if (stmt.type === 'alter_table_stmt') {
     const actions = stmt.actions as Node;
     const items = actions.type === 'list_expr' ? (actions.items as Node[]) : [actions];
     for (const action of items) {
-      if (action.type === 'alter_action_add_constraint') tableConstraint(action.constraint);
+      if (action.type === 'alter_action_add_constraint') tableConstraint(action.constraint, action.name ? columnName(action.name.name) : undefined);
       else if (action.type === 'alter_action_add_column') {
         const def = action.column as Node;
         if (def.type !== 'column_definition') continue;
         for (const c of def.constraints as Node[]) {
           const inner = c.type === 'constraint' ? c.constraint : c;
-          if (inner.type === 'references_specification') foreignKey([{ name: def.name.name, text: text(def.name) }], inner, inner);
+          if (inner.type === 'references_specification') foreignKey([{ name: def.name.name, text: text(def.name) }], inner, inner, constraintName(c));
           else if (inner.type === 'constraint_primary_key' || inner.type === 'constraint_unique') out.keys.push([def.name.name]);
         }
       }
+    }
+  }
+  return out;
+}
+
+/** The name of a constraint written `CONSTRAINT name …`. */
+function constraintName(c: Node): string | undefined {
+  return c.type === 'constraint' && c.name?.name ? columnName(c.name.name) : undefined;
+}
+
+/**
+ * What a DROP TABLE or an ALTER TABLE's DROP COLUMN and DROP CONSTRAINT actions drop, by table
+ * (bare names); `at` is the statement's offset in the file.
+ */
+export function tableDrops(stmt: Node, at: number): Array<{ table: string; drop: SqlDropFact }> {
+  const out: Array<{ table: string; drop: SqlDropFact }> = [];
+  if (stmt.type === 'drop_table_stmt') {
+    const tables = stmt.tables as Node;
+    for (const t of tables.type === 'list_expr' ? (tables.items as Node[]) : [tables]) {
+      const table = columnName(t);
+      if (table) out.push({ table, drop: { at, table: true } });
+    }
+  } else if (stmt.type === 'alter_table_stmt') {
+    let tableNode: Node = stmt.table;
+    if (tableNode.type === 'table_without_inheritance') tableNode = tableNode.table;
+    const table = columnName(tableNode);
+    if (!table) return out;
+    const actions = stmt.actions as Node;
+    for (const action of actions.type === 'list_expr' ? (actions.items as Node[]) : [actions]) {
+      const column = action.type === 'alter_action_drop_column' ? columnName(action.column) : undefined;
+      const constraint = action.type === 'alter_action_drop_constraint' ? columnName(action.constraint) : undefined;
+      if (column) out.push({ table, drop: { at, column } });
+      else if (constraint) out.push({ table, drop: { at, constraint } });
     }
   }
   return out;

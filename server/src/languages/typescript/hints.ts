@@ -3,5 +3,5 @@
  * builders: the CLI's model pass tests files with them without loading TypeScript.
  */
 
-/** Calls of Knex, Kysely or Sequelize migration builders (schema-builders.ts). */
-export const SCHEMA_BUILDER_HINT = /\b(createTable|alterTable|createIndex|addIndex|addColumn|addConstraint)\s*\(|\.schema\s*\.\s*table\s*\(/;
+/** Calls of Knex, Kysely or Sequelize migration builders, making tables or dropping them (schema-builders.ts). */
+export const SCHEMA_BUILDER_HINT = /\b(createTable|alterTable|createIndex|addIndex|addColumn|addConstraint|dropTable|dropTableIfExists|removeColumn|removeConstraint)\s*\(|\.schema\s*\.\s*table\s*\(/;

@@ -18,7 +18,7 @@
  * made without keys, is not an `orm: 'sql'` table that the foreign-key advice counts as defined.
  */
 import ts from 'typescript';
-import type { ModelFact } from '../facts';
+import type { ModelFact, SqlDropFact } from '../facts';
 import { callName as name, chainOf, inRollback, isTrue as truthy, names, option as prop, reference, standalone, stepsAfter, stringArg as str, unwrap } from './builder-calls';
 import { SCHEMA_BUILDER_HINT } from './hints';
 import { nodesOfKind } from './walk';
@@ -29,6 +29,8 @@ export interface BuilderForeignKey {
   columns: string[];
   refTable: string;
   library: 'knex' | 'kysely' | 'sequelize';
+  /** The constraint's name, given or Knex's (`posts_user_id_foreign`); PostgreSQL's when undefined. */
+  name?: string;
   /** What the finding underlines: the column's definition or the constraint's call. */
   node: ts.Node;
 }
@@ -84,6 +86,8 @@ export function schemaBuilders(sf: ts.SourceFile): SchemaBuilders {
     m.fieldTypes![column] = found;
   };
   const index = (t: ModelFact, columns: string[]) => columns.length && t.indexes!.push({ columns });
+  // What a migration drops undoes what earlier ones made (sqlDropped).
+  const drop: Drop = (t, at, what) => (t.drops ??= []).push({ at: at.getStart(sf), ...what });
   const key = (t: ModelFact, columns: string[]) => columns.length && t.keys!.push(columns);
   // A Kysely chain's later steps (`.addColumn(…)`) come first, being its outer calls: each branch
   // tells them apart by its arguments, and the chain is read from its `createTable` call.
@@ -95,7 +99,12 @@ export function schemaBuilders(sf: ts.SourceFile): SchemaBuilders {
     if (!tableName || inRollback(call)) continue;
     const fn = a1 && unwrap(a1);
     if ((n === 'createTable' || n === 'createTableIfNotExists' || n === 'alterTable' || n === 'table') && fn && (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn))) {
-      knexTable(table(tableName, call), fn, out, index, key, typed);
+      knexTable(table(tableName, call), fn, out, index, key, typed, drop);
+    } else if (n === 'dropTable' || n === 'dropTableIfExists') {
+      // Knex's `knex.schema.dropTable('posts')`, Kysely's `db.schema.dropTable('pet')`, queryInterface's `dropTable('Posts')`.
+      drop(table(tableName, call), call, { table: true });
+    } else if ((n === 'removeColumn' || n === 'removeConstraint') && standalone(call) && str(a1) !== undefined) {
+      drop(table(tableName, call), call, n === 'removeColumn' ? { column: str(a1) } : { constraint: str(a1) });
     } else if (n === 'createTable' && fn && ts.isObjectLiteralExpression(fn) && standalone(call)) {
       const t = table(tableName, call);
       for (const p of fn.properties) {
@@ -111,10 +120,11 @@ export function schemaBuilders(sf: ts.SourceFile): SchemaBuilders {
       const fields = names(prop(a1, 'fields'));
       const type = str(prop(a1, 'type'))?.toLowerCase();
       const t = table(tableName, call);
-      if (type === 'foreign key') out.foreignKeys.push({ table: tableName, columns: fields, refTable: str(prop(prop(a1, 'references'), 'table')) ?? 'another table', library: 'sequelize', node: call });
+      const named = str(prop(a1, 'name'));
+      if (type === 'foreign key') out.foreignKeys.push({ table: tableName, columns: fields, refTable: str(prop(prop(a1, 'references'), 'table')) ?? 'another table', library: 'sequelize', node: call, ...(named ? { name: named } : {}) });
       else if (type === 'unique' || type === 'primary key') key(t, fields);
     } else if ((n === 'createTable' || n === 'alterTable') && call.arguments.length === 1) {
-      kyselyTable(table(tableName, call), stepsAfter(call), out, index, key, typed);
+      kyselyTable(table(tableName, call), stepsAfter(call), out, index, key, typed, drop);
     } else if (n === 'createIndex' && call.arguments.length === 1) {
       const chain = stepsAfter(call);
       const on = chain.find((c) => name(c) === 'on');
@@ -124,15 +134,16 @@ export function schemaBuilders(sf: ts.SourceFile): SchemaBuilders {
       index(table(onTable, call), cols);
     }
   }
-  out.tables = [...tables.values()].filter((t) => t.indexes!.length || t.keys!.length || out.foreignKeys.some((f) => f.table === t.name));
+  out.tables = [...tables.values()].filter((t) => t.indexes!.length || t.keys!.length || t.drops || out.foreignKeys.some((f) => f.table === t.name));
   out.columnTypes = [...types.values()];
   return out;
 }
 
 type Add = (t: ModelFact, columns: string[]) => unknown;
 type Typed = (library: 'knex' | 'kysely', t: ModelFact, column: string, type: string | undefined) => void;
+type Drop = (t: ModelFact, at: ts.Node, what: Omit<SqlDropFact, 'at'>) => unknown;
 
-function knexTable(t: ModelFact, fn: ts.ArrowFunction | ts.FunctionExpression, out: SchemaBuilders, index: Add, key: Add, typed: Typed): void {
+function knexTable(t: ModelFact, fn: ts.ArrowFunction | ts.FunctionExpression, out: SchemaBuilders, index: Add, key: Add, typed: Typed, drop: Drop): void {
   const param = fn.parameters[0]?.name;
   if (!param || !ts.isIdentifier(param)) return;
   const builder = param.text;
@@ -161,19 +172,31 @@ function knexTable(t: ModelFact, fn: ts.ArrowFunction | ts.FunctionExpression, o
     }
     else if (kind === 'foreign') {
       const ref = method('references');
-      out.foreignKeys.push({ table: t.name, columns: cols, refTable: referencedTable(names(ref?.arguments[0])[0], str(method('inTable')?.arguments[0])), library: 'knex', node: u });
+      const named = str(root.arguments[1]) ?? str(method('withKeyName')?.arguments[0]);
+      out.foreignKeys.push({ table: t.name, columns: cols, refTable: referencedTable(names(ref?.arguments[0])[0], str(method('inTable')?.arguments[0])), library: 'knex', node: u, name: named ?? knexKeyName(t.name, cols) });
+    } else if (kind === 'dropColumn' || kind === 'dropColumns') {
+      for (const column of root.arguments.flatMap((a) => names(a))) drop(t, u, { column });
+    } else if (kind === 'dropForeign') {
+      // `t.dropForeign('user_id')`, `t.dropForeign(['user_id'])`, with the constraint's name or not.
+      drop(t, u, { foreignKey: cols });
     } else if (cols.length === 1) {
       // A column: `t.integer('user_id').unsigned().references('users.id')`.
       typed('knex', t, cols[0], kind === 'specificType' ? str(root.arguments[1]) : kind);
       if (method('primary') || method('unique')) key(t, cols);
       if (method('index')) index(t, cols);
       const ref = method('references');
-      if (ref) out.foreignKeys.push({ table: t.name, columns: cols, refTable: referencedTable(str(ref.arguments[0]), str(method('inTable')?.arguments[0])), library: 'knex', node: u });
+      const named = str(method('withKeyName')?.arguments[0]);
+      if (ref) out.foreignKeys.push({ table: t.name, columns: cols, refTable: referencedTable(str(ref.arguments[0]), str(method('inTable')?.arguments[0])), library: 'knex', node: u, name: named ?? knexKeyName(t.name, cols) });
     }
   }
 }
 
-function kyselyTable(t: ModelFact, chain: ts.CallExpression[], out: SchemaBuilders, index: Add, key: Add, typed: Typed): void {
+/** The name Knex gives a foreign key constraint: `posts_user_id_foreign`. */
+function knexKeyName(table: string, columns: readonly string[]): string {
+  return `${table}_${columns.join('_')}_foreign`.replace(/[.-]/g, '_').toLowerCase();
+}
+
+function kyselyTable(t: ModelFact, chain: ts.CallExpression[], out: SchemaBuilders, index: Add, key: Add, typed: Typed, drop: Drop): void {
   for (const c of chain) {
     const n = name(c);
     const [a0, a1, a2] = c.arguments;
@@ -188,7 +211,10 @@ function kyselyTable(t: ModelFact, chain: ts.CallExpression[], out: SchemaBuilde
       if (calls.some((x) => name(x) === 'primaryKey' || name(x) === 'unique')) key(t, [column]);
       if (ref) out.foreignKeys.push({ table: t.name, columns: [column], refTable: referencedTable(str(ref.arguments[0]), undefined), library: 'kysely', node: step(c) });
     } else if (n === 'addForeignKeyConstraint') {
-      out.foreignKeys.push({ table: t.name, columns: names(a1), refTable: str(a2) ?? 'another table', library: 'kysely', node: step(c) });
+      const named = str(a0);
+      out.foreignKeys.push({ table: t.name, columns: names(a1), refTable: str(a2) ?? 'another table', library: 'kysely', node: step(c), ...(named ? { name: named } : {}) });
+    } else if ((n === 'dropColumn' || n === 'dropConstraint') && str(a0) !== undefined) {
+      drop(t, c, n === 'dropColumn' ? { column: str(a0) } : { constraint: str(a0) });
     } else if (n === 'addPrimaryKeyConstraint' || n === 'addUniqueConstraint') key(t, names(a1));
     else if (n === 'addIndex') {
       // `alterTable('pet').addIndex('pet_owner_idx').column('owner_id')`.

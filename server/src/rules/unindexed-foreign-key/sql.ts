@@ -9,7 +9,8 @@ import * as path from 'node:path';
 import type { Detection, Fix } from '../../engine/finding';
 import type { DetectContext, Detector } from '../../engine/rule';
 import { mysqlOnly } from '../../engine/workspace-databases';
-import { sqlLookupIndexed } from '../../engine/workspace-models';
+import { isDownMigration } from '../../engine/migration-names';
+import { sqlDropped, sqlLookupIndexed } from '../../engine/workspace-models';
 import type { ForeignKeyFact } from '../../languages/facts';
 import type { SqlFacts } from '../../languages/sql/adapter';
 
@@ -29,11 +30,15 @@ export const detectSql: Detector<SqlFacts> = (facts, ctx) => {
   const out: Detection[] = [];
   const own = facts.models ?? [];
   // DDL that parses as PostgreSQL may still be run on MySQL: the workspace's drivers say so.
-  if (facts.foreignKeys.length === 0 || mysqlOnly(ctx.models?.databases)) return out;
+  // A rollback makes again what its migration dropped: not the schema.
+  if (facts.foreignKeys.length === 0 || mysqlOnly(ctx.models?.databases) || isDownMigration(ctx.file.path)) return out;
   for (const fk of facts.foreignKeys) {
     if (fk.dialect === 'mysql') continue;
     const indexed = ctx.models ? ctx.models.sqlLookupIndexed(fk.table.name, fk.columns, ctx.file.path, own) : sqlLookupIndexed([own], fk.table.name, fk.columns);
     if (indexed) continue;
+    // Dropped since: later in the file, or by a later migration.
+    const key = { table: fk.table.name, columns: fk.columns, name: fk.name, start: fk.start };
+    if (ctx.models ? ctx.models.sqlDropped(key, ctx.file.path, own) : sqlDropped([[ctx.file.path, own]], key, ctx.file.path)) continue;
     const ddl = createIndex(fk);
     out.push({ start: fk.start, end: fk.end, message: message(fk, ddl, ctx), fixes: [fix(fk, ddl, ctx)] });
   }

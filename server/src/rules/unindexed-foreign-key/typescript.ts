@@ -30,7 +30,7 @@ import ts from 'typescript';
 import type { Detection, Edit, Fix } from '../../engine/finding';
 import type { DetectContext, Detector } from '../../engine/rule';
 import { mysqlOnly } from '../../engine/workspace-databases';
-import { sqlLookupIndexed } from '../../engine/workspace-models';
+import { sqlDropped, sqlLookupIndexed } from '../../engine/workspace-models';
 import type { ModelFact } from '../../languages/facts';
 import type { TsFacts } from '../../languages/typescript/adapter';
 import { decoratorsOf, optionsOf, targetOf, type DecoratorUse } from '../../languages/typescript/decorators';
@@ -265,6 +265,9 @@ function builderMigrations(sf: ts.SourceFile, facts: TsFacts, ctx: DetectContext
     if (fk.columns.length === 0) continue;
     const indexed = ctx.models ? ctx.models.sqlLookupIndexed(fk.table, fk.columns, ctx.file.path, own) : sqlLookupIndexed([own], fk.table, fk.columns);
     if (indexed) continue;
+    // Dropped since: later in the file, or by a later migration.
+    const made = { table: fk.table, columns: fk.columns, name: fk.name, start: fk.node.getStart(sf) };
+    if (ctx.models ? ctx.models.sqlDropped(made, ctx.file.path, own) : sqlDropped([[ctx.file.path, own]], made, ctx.file.path)) continue;
     const cols = fk.columns.join(', ');
     const key = fk.columns.length > 1 ? `(${cols})` : cols;
     const code = builderIndexCode(fk);
