@@ -15,6 +15,12 @@ ruleTests('n-plus-one', {
       why: 'neither method issues a query',
     },
     {
+      name: 'a list named objects (OpenStack\'s object lists): append, remove, extend per item',
+      file: 'nova/objects/instance.py',
+      code: 'from nova import objects\n\n\ndef make_list(context, inst_list, db_insts, cells):\n    for db_inst in db_insts:\n        inst_list.objects.append(objects.Instance(context, uuid=db_inst.uuid))\n    for c in list(cells.objects):\n        cells.objects.remove(c)\n    for key, objs in db_insts.items():\n        lists[key].objects.extend(objs)\n    return inst_list\n',
+      why: 'a Django manager has no append, remove or extend: `objects` is a list there',
+    },
+    {
       name: 'Django: a related manager that selects the relation already, and a list of the items\' names',
       file: 'blog/views.py',
       workspace: { 'blog/models.py': DRF_COMMENTER_MODELS },

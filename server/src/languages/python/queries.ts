@@ -13,6 +13,16 @@ import { args, calleeName, chainCalls, enclosingFunction, field, walk, type Node
 export type { PyQueryFact };
 
 const QS_METHODS = new Set(['filter', 'exclude', 'order_by', 'all', 'select_related', 'prefetch_related', 'annotate', 'values', 'values_list', 'distinct', 'only', 'defer', 'using', 'reverse', 'alias']);
+/**
+ * Methods of lists, sets and dicts that no Django manager has: `objects` named so is a container
+ * then (OpenStack's object lists: `inst_list.objects.append(inst)`), not a model's manager.
+ */
+const CONTAINER_METHODS = /^(append|extend|insert|pop|remove|sort|index|clear|add|discard|keys|items|setdefault|popitem|copy)$/;
+
+/** `X.objects.<method>(…)` as a manager call: not a container's method. */
+function managerMethod(call: Node): boolean {
+  return !CONTAINER_METHODS.test(calleeName(call) ?? '');
+}
 
 /** The calls that built a queryset: its own chain, and (for a variable) the chain it was assigned from. */
 function querysetChain(expr: Node, depth = 0): Node[] | undefined {
@@ -29,7 +39,7 @@ function querysetChain(expr: Node, depth = 0): Node[] | undefined {
     return f;
   })();
   const text = field(calls[0], 'function')?.text ?? '';
-  if (/\.objects\.\w+$|^self\.get_queryset$|^super\(\)\.get_queryset$/.test(text) && calls.every((c) => QS_METHODS.has(calleeName(c) ?? '') || c === calls[0])) return calls;
+  if (/\.objects\.\w+$|^self\.get_queryset$|^super\(\)\.get_queryset$/.test(text) && managerMethod(calls[0]) && calls.every((c) => QS_METHODS.has(calleeName(c) ?? '') || c === calls[0])) return calls;
   // `qs.filter(...)` where qs is itself a queryset variable.
   if (rootObj?.type === 'identifier' && calls.every((c) => QS_METHODS.has(calleeName(c) ?? ''))) {
     const inner = querysetChain(rootObj, depth + 1);
@@ -179,7 +189,7 @@ export function fromQueryChain(n: Node, ev: OrmEvidence): PyQueryFact | undefine
   // A paging chain is recorded where its .offset()/.paginate() is, with its pagination.
   if (calls.some((c) => /^(offset|paginate)$/.test(calleeName(c) ?? ''))) return undefined;
   const fname = field(calls[0], 'function')?.text ?? '';
-  const django = /^(\w+)\.objects\.\w+$/.exec(fname);
+  const django = managerMethod(calls[0]) ? /^(\w+)\.objects\.\w+$/.exec(fname) : null;
   if (django && CACHED_BY_DJANGO.get(django[1])?.test(calleeName(n) ?? '')) return undefined;
   if (django || querysetChain(n)) {
     const fact = baseFact(n, 'django', django?.[1], calleeName(n) ?? 'all');
