@@ -496,7 +496,7 @@ ruleTests('n-plus-one', {
       findings: [
         { line: 7, message: /^`pool\.query` runs once per item of `ids` \(N\+1\): N queries where one would do\. Load them all before the loop with one `SELECT … WHERE id = ANY\(…\)` given the keys as one array parameter/ },
         { line: 8, message: /^`knex\.raw` counts once per item of `ids`.*GROUP BY key/ },
-        { line: 9, message: /^`knex` runs once per item of `ids`/ },
+        { line: 9, message: /^`knex\('tags'\)` runs once per item of `ids`/ },
       ],
     },
     {

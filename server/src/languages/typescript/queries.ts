@@ -318,7 +318,8 @@ function fromChain(call: ts.CallExpression, imports: FileImports): TsQueryFact |
   const fact: TsQueryFact = {
     orm, model: modelOfChain(chain, orm), inferred: resolved === INFERRED_KNEX,
     // A builder writes when its chain has insert/update/delete, wherever the chain ends (`.returning()`).
-    operation: chain.map(methodName).find((m) => !!m && CHAIN_WRITES.has(m)) ?? methodName(call) ?? 'select', callee: shortText(chain[0].expression), start: call.getStart(), end: call.getEnd(),
+    // A table call names its table (`knex('posts')`), where the callee alone (`knex`) would not say which query.
+    operation: chain.map(methodName).find((m) => !!m && CHAIN_WRITES.has(m)) ?? methodName(call) ?? 'select', callee: shortText(ts.isIdentifier(chain[0].expression) ? chain[0] : chain[0].expression), start: call.getStart(), end: call.getEnd(),
     call, style: 'chain', chain,
   };
   if (!offsetCall) return fact;
