@@ -463,6 +463,12 @@ ruleTests('n-plus-one', {
       why: 'each page is a chunk of 100 ids',
     },
     {
+      name: 'multi-row inserts of chunks: Drizzle values(batch), Knex insert(part), Sequelize bulkCreate (payload\'s SQLite insert)',
+      file: 'a.js',
+      code: `import knex from 'knex';\nconst k = knex({});\nexport async function insert(db, table, values, Post, max) {\n  const results = [];\n  for (let i = 0; i < values.length; i += max) {\n    const batch = values.slice(i, i + max);\n    results.push(...(await db.insert(table).values(batch).returning()));\n    await k('posts').insert(values.slice(i, i + max));\n    await Post.bulkCreate(batch);\n  }\n  return results;\n}\n`,
+      why: 'one statement per chunk of rows: batched already',
+    },
+    {
       name: 'Sequelize [Op.in] and Mongoose $in over chunks',
       file: 'a.js',
       code: `const { Op } = require('sequelize');\nconst mongoose = require('mongoose');\nconst { Post } = require('./models');\nconst User = mongoose.model('User');\nasync function load(ids) {\n  for (let i = 0; i < ids.length; i += 200) {\n    await Post.findAll({ where: { id: { [Op.in]: ids.slice(i, i + 200) } } });\n    await User.find({ _id: { $in: ids.slice(i, i + 200) } });\n  }\n}\nmodule.exports = { load };\n`,
@@ -545,6 +551,12 @@ ruleTests('n-plus-one', {
       file: 'a.ts',
       code: `${PRISMA}export async function load(ids: number[]) {\n  for (let i = 0; i < ids.length; i += 2) {\n    const pair = ids.slice(i, i + 2);\n    await prisma.post.findUnique({ where: { id: pair[0] } });\n  }\n}\n`,
       findings: [{ line: 6 }],
+    },
+    {
+      name: 'a multi-row insert of one row per item is still one insert per item',
+      file: 'a.js',
+      code: `export async function insert(db, table, values) {\n  for (let i = 0; i < values.length; i++) {\n    await db.insert(table).values(values.slice(i, i + 1));\n  }\n}\n`,
+      findings: [{ line: 3 }],
     },
     {
       name: 'a slice of a list the loop does not step through is not a chunk',

@@ -184,11 +184,14 @@ function isChunkSlice(e: ts.Node, names: ReadonlySet<string>, stepped: boolean):
 
 /** Callees that take a list of keys to match: TypeORM `In` and `whereInIds`, Drizzle `inArray`, Knex `whereIn`. */
 const IN_CALLS = /^(In|inArray|whereIn|orWhereIn|andWhereIn|whereNotIn|notInArray|whereInIds|andWhereInIds|orWhereInIds|findByIds)$/;
+/** Callees that write a list of rows in one statement: Drizzle's, Kysely's and Knex's `values`/`insert`, Sequelize's `bulkCreate`, Mongoose's `insertMany`. */
+const BULK_WRITES = /^(values|insert|bulkCreate|insertMany|save)$/;
 
 /**
  * Where a whole list goes in a query: the value of a filter's key (`{ in: chunk }`, `{ $in: chunk }`,
  * `{ [Op.in]: chunk }`, Sequelize's and MikroORM's `{ id: chunk }`, `createMany({ data: chunk })`),
- * an `In(chunk)`/`inArray(col, chunk)`/`whereIn(col, chunk)` argument, Kysely's `where(col, 'in', chunk)`.
+ * an `In(chunk)`/`inArray(col, chunk)`/`whereIn(col, chunk)` argument, Kysely's `where(col, 'in', chunk)`,
+ * the rows of a multi-row insert (`insert(table).values(chunk)`, `bulkCreate(chunk)`).
  * Not `chunk[0]`, `chunk.length`: a key or a count read from it.
  */
 function takesList(n: ts.Node): boolean {
@@ -196,7 +199,7 @@ function takesList(n: ts.Node): boolean {
   if (ts.isPropertyAssignment(p)) return p.initializer === n;
   if (!ts.isCallExpression(p) || !p.arguments.includes(n as ts.Expression)) return false;
   const callee = ts.isPropertyAccessExpression(p.expression) ? p.expression.name.text : ts.isIdentifier(p.expression) ? p.expression.text : '';
-  if (IN_CALLS.test(callee)) return true;
+  if (IN_CALLS.test(callee) || (BULK_WRITES.test(callee) && p.arguments.length === 1)) return true;
   const before = p.arguments[p.arguments.indexOf(n as ts.Expression) - 1];
   return !!before && ts.isStringLiteralLike(before) && /^(not )?in$/i.test(before.text);
 }
