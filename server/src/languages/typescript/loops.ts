@@ -191,15 +191,16 @@ const BULK_WRITES = /^(values|insert|bulkCreate|insertMany|save)$/;
  * Where a whole list goes in a query: the value of a filter's key (`{ in: chunk }`, `{ $in: chunk }`,
  * `{ [Op.in]: chunk }`, Sequelize's and MikroORM's `{ id: chunk }`, `createMany({ data: chunk })`),
  * an `In(chunk)`/`inArray(col, chunk)`/`whereIn(col, chunk)` argument, Kysely's `where(col, 'in', chunk)`,
- * the rows of a multi-row insert (`insert(table).values(chunk)`, `bulkCreate(chunk)`).
- * Not `chunk[0]`, `chunk.length`: a key or a count read from it.
+ * and with `rows`, the rows of a multi-row insert (`insert(table).values(chunk)`, `bulkCreate(chunk)`:
+ * a chunk's rows, where an item's own value there is one row). Not `chunk[0]`, `chunk.length`: a
+ * key or a count read from it.
  */
-function takesList(n: ts.Node): boolean {
+function takesList(n: ts.Node, rows = false): boolean {
   const p = n.parent;
   if (ts.isPropertyAssignment(p)) return p.initializer === n;
   if (!ts.isCallExpression(p) || !p.arguments.includes(n as ts.Expression)) return false;
   const callee = ts.isPropertyAccessExpression(p.expression) ? p.expression.name.text : ts.isIdentifier(p.expression) ? p.expression.text : '';
-  if (IN_CALLS.test(callee) || (BULK_WRITES.test(callee) && p.arguments.length === 1)) return true;
+  if (IN_CALLS.test(callee) || (rows && BULK_WRITES.test(callee) && p.arguments.length === 1)) return true;
   const before = p.arguments[p.arguments.indexOf(n as ts.Expression) - 1];
   return !!before && ts.isStringLiteralLike(before) && /^(not )?in$/i.test(before.text);
 }
@@ -226,7 +227,7 @@ export function queriesAChunk(loop: EnclosingLoop, query: ts.Node): boolean {
   walk(query, (n) => {
     if (found) return false;
     const chunk = (ts.isIdentifier(n) && chunks.has(n.text)) || isChunkSlice(n, names, stepped);
-    if (chunk && takesList(n)) found = true;
+    if (chunk && takesList(n, true)) found = true;
     return chunk ? false : undefined;
   });
   return found;
