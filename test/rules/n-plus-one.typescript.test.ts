@@ -469,6 +469,18 @@ ruleTests('n-plus-one', {
       why: 'one statement per chunk of rows: batched already',
     },
     {
+      name: 'Drizzle builders composed into one query: a UNION of one select per table, subqueries by .as() and in sql templates (payload)',
+      file: 'a.ts',
+      code: `import { sql, count } from 'drizzle-orm';\nexport function union(db: any, tables: Array<{ name: string; table: any }>, where?: any) {\n  let unionQuery: any = null;\n  for (const { name, table } of tables) {\n    let q = db.select({ id: table.id, kind: sql\`\${name}\`.as('kind') }).from(table).$dynamic();\n    if (where) q = q.where(where);\n    unionQuery = unionQuery === null ? q : unionQuery.unionAll(q);\n  }\n  return unionQuery;\n}\nexport function extras(db: any, fields: any[], out: Record<string, unknown>) {\n  for (const field of fields) {\n    let query = db.select().from(field.table).where(field.where).$dynamic();\n    field.joins.forEach((j: any) => {\n      query = query[j.type ?? 'leftJoin'](j.table, j.on);\n    });\n    const sub = query.as(field.name);\n    out[field.name] = sql\`\${db.select({ n: count() }).from(sub)}\`;\n    out[field.name + '_ids'] = db.select({ id: field.table.id }).from(field.table).where(field.where).as('ids');\n  }\n}\n`,
+      why: 'each builder is a part of one query, run once by the caller',
+    },
+    {
+      name: 'Knex: a subquery per item, passed to whereIn of a query run once after the loop',
+      file: 'a.js',
+      code: `const knex = require('knex')({});\nasync function load(users) {\n  let q = knex('posts');\n  for (const u of users) {\n    const sub = knex('follows').select('post_id').where('user_id', u.id);\n    q = q.orWhereIn('id', sub);\n  }\n  return await q;\n}\nmodule.exports = { load };\n`,
+      why: 'the subqueries are parts of the one query awaited after the loop',
+    },
+    {
       name: 'Sequelize [Op.in] and Mongoose $in over chunks',
       file: 'a.js',
       code: `const { Op } = require('sequelize');\nconst mongoose = require('mongoose');\nconst { Post } = require('./models');\nconst User = mongoose.model('User');\nasync function load(ids) {\n  for (let i = 0; i < ids.length; i += 200) {\n    await Post.findAll({ where: { id: { [Op.in]: ids.slice(i, i + 200) } } });\n    await User.find({ _id: { $in: ids.slice(i, i + 200) } });\n  }\n}\nmodule.exports = { load };\n`,
@@ -557,6 +569,12 @@ ruleTests('n-plus-one', {
       file: 'a.js',
       code: `export async function insert(db, table, values) {\n  for (let i = 0; i < values.length; i++) {\n    await db.insert(table).values(values.slice(i, i + 1));\n  }\n}\n`,
       findings: [{ line: 3 }],
+    },
+    {
+      name: 'Drizzle and Knex builders refined, then run per item: awaited, pushed for Promise.all, or their subquery\'s query awaited',
+      file: 'a.ts',
+      code: `import { eq } from 'drizzle-orm';\nimport knex from 'knex';\nconst k = knex({});\nexport async function load(db: any, users: any[], posts: any, limit?: number) {\n  const pending = [];\n  for (const u of users) {\n    let q = db.select().from(posts).where(eq(posts.authorId, u.id)).$dynamic();\n    if (limit) q = q.limit(limit);\n    const rows = await q;\n    const p = db.select().from(posts).where(eq(posts.editorId, u.id));\n    pending.push(p);\n    const sub = k('follows').select('post_id').where('user_id', u.id);\n    await k('posts').whereIn('id', sub);\n  }\n  return Promise.all(pending);\n}\n`,
+      findings: [{ line: 7 }, { line: 10 }, { line: 13 }],
     },
     {
       name: 'a slice of a list the loop does not step through is not a chunk',

@@ -92,6 +92,11 @@ export interface QueryFact extends Span {
   usesLoopItem?: boolean;
   /** The item is a chunk of keys the query filters by (`id__in=ids[i:i + 500]`): one query per batch, not per item. */
   chunked?: boolean;
+  /**
+   * A builder composed into another query, never run on its own: a subquery (`.as('sq')`,
+   * `whereIn('id', sub)`), a part of a UNION, a `sql` template's value. Pages all the same.
+   */
+  fragment?: boolean;
   /** A write (create/update/delete/save) rather than a read. */
   write?: boolean;
   /** Reached through helpers: the call chain from the call site to the query (`loadAuthor` → `prisma.user.findUnique`). */

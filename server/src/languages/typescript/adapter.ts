@@ -25,7 +25,7 @@ import { keepStatementIndexes, nodesOfKind, parseFile } from './walk';
 import { blockingCalls, type TsBlockingCall, type TsOutboundCall } from './blocking-calls';
 import { unboundedCaches, type TsCacheFact } from './caches';
 import { findHandlers, requestPathFunctions } from './handlers';
-import { queryFromCall, rawSqlQuery, taggedSqlQuery, taggedTemplateRun, WRITES, type TsQueryFact, type TsTaggedQuery } from './queries';
+import { isComposedBuilder, queryFromCall, rawSqlQuery, taggedSqlQuery, taggedTemplateRun, WRITES, type TsQueryFact, type TsTaggedQuery } from './queries';
 
 export interface TsFacts extends FileFacts {
   language: 'typescript';
@@ -274,6 +274,7 @@ export class TypescriptAdapter implements LanguageAdapter<TsFacts> {
             if (q.fluent || (q.orm === 'prisma' && /^(findUnique|findFirst)$/.test(q.operation))) loopBodies.set(q, loop.body);
           }
           if (WRITES.has(q.operation) || /^(insertInto|updateTable|deleteFrom|del|decrement)$/.test(q.operation)) q.write = true;
+          if (isComposedBuilder(q)) q.fragment = true;
           facts.queries.push(q);
         }
       }

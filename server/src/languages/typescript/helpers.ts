@@ -55,6 +55,8 @@ function calledName(call: ts.CallExpression): string | undefined {
 export function queryHelpers(sf: ts.SourceFile, queries: readonly TsQueryFact[]): Map<string, { chain: string[]; query: TsQueryFact }> {
   const helpers = new Map<string, { chain: string[]; query: TsQueryFact }>();
   for (const q of queries) {
+    // A builder the function composes into another query (a part of a UNION, a subquery) is not run there.
+    if (q.fragment) continue;
     const fn = enclosingNamedFunction(q.call);
     if (fn && !helpers.has(fn.name)) helpers.set(fn.name, { chain: [fn.name, q.callee], query: q });
     // A method also by `Class.method`: other classes call it through an injected instance

@@ -338,6 +338,101 @@ function fromChain(call: ts.CallExpression, imports: FileImports): TsQueryFact |
   return fact;
 }
 
+/** Builder methods that take another builder as a part of their query: set operations, subqueries, joins, CTEs. */
+const TAKES_SUBQUERY = /^(union|unionAll|intersect|intersectAll|except|exceptAll|from|as|with|inArray|notInArray|exists|notExists|whereIn|orWhereIn|andWhereIn|whereNotIn|whereExists|whereNotExists|innerJoin|leftJoin|rightJoin|fullJoin|join|selectFrom)$/;
+/** What runs a lazy builder (Drizzle, Kysely, Knex): awaiting it, or these. */
+const RUNS_BUILDER = /^(then|execute|executeTakeFirst|executeTakeFirstOrThrow|stream|all|get|run|first|pluck|catch|finally)$/;
+
+/** Where a builder's value goes is a part of another query: `.as(…)` of it, a `sql` template's value, a subquery argument. */
+function composedHere(expr: ts.Expression): boolean {
+  let n: ts.Node = expr;
+  while (ts.isParenthesizedExpression(n.parent) || ts.isNonNullExpression(n.parent) || ts.isAsExpression(n.parent)) n = n.parent;
+  const p = n.parent;
+  if (ts.isTemplateSpan(p)) return true;
+  if (ts.isCallExpression(p) && p.arguments.includes(n as ts.Expression)) return TAKES_SUBQUERY.test(methodName(p) ?? '');
+  return ts.isPropertyAccessExpression(p) && p.name.text === 'as' && ts.isCallExpression(p.parent);
+}
+
+/**
+ * A lazy builder's chain (Drizzle, Kysely, Knex) that is composed into another query instead of
+ * run: `db.select().from(t).as('sq')`, `` sql`${db.select()…}` ``, `whereIn('id', sub)`, or a
+ * variable only ever refined (`q = q.where(…)`), composed (`union.unionAll(q)`, `q.as('sq')`) or
+ * gathered into a variable declared before the loop it is in (`unionQuery = q`), never awaited,
+ * executed or returned. Such a builder per item is a part of one query (a UNION of one select per
+ * table), not a query per item.
+ */
+export function isComposedBuilder(q: TsQueryFact): boolean {
+  if (q.style !== 'chain' || !/^(drizzle|kysely|knex)$/.test(q.orm) || !q.call) return false;
+  const call = q.call;
+  if (methodName(call) === 'as' || composedHere(call)) return true;
+  let target: ts.Identifier | undefined;
+  let n: ts.Node = call;
+  while (ts.isParenthesizedExpression(n.parent) || ts.isNonNullExpression(n.parent) || ts.isAsExpression(n.parent)) n = n.parent;
+  if (ts.isVariableDeclaration(n.parent) && n.parent.initializer === n && ts.isIdentifier(n.parent.name)) target = n.parent.name;
+  else if (ts.isBinaryExpression(n.parent) && n.parent.right === n && n.parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(n.parent.left)) target = n.parent.left;
+  if (!target) return false;
+  let scope: ts.Node | undefined = call.parent;
+  while (scope && !ts.isFunctionLike(scope) && !ts.isSourceFile(scope)) scope = scope.parent;
+  if (!scope) return false;
+  const name = target.text;
+  let uses = 0;
+  let runs = false;
+  const visit = (x: ts.Node): void => {
+    if (runs) return;
+    // What the variable is set to is not a use of it: `q = q.where(…)`'s left side.
+    const written = (ts.isVariableDeclaration(x.parent) && x.parent.name === x) || (ts.isBinaryExpression(x.parent) && x.parent.left === x && x.parent.operatorToken.kind === ts.SyntaxKind.EqualsToken);
+    if (ts.isIdentifier(x) && x.text === name && x !== target && !written) {
+      uses++;
+      if (!composedUse(x, name, call)) runs = true;
+      return;
+    }
+    ts.forEachChild(x, visit);
+  };
+  ts.forEachChild(scope, visit);
+  return uses > 0 && !runs;
+}
+
+/** A use of the builder variable `name` that composes it: refined into itself, composed into another query, gathered into an outer variable. */
+function composedUse(id: ts.Identifier, name: string, made: ts.Node): boolean {
+  let n: ts.Node = id;
+  const value = (x: ts.Node): boolean => ts.isParenthesizedExpression(x.parent) || ts.isNonNullExpression(x.parent) || (ts.isConditionalExpression(x.parent) && x.parent.condition !== x);
+  while (value(n)) n = n.parent;
+  const p = n.parent;
+  // `q = q.where(…)`, `q[type](table, on)`: a refinement, assigned back to the variable.
+  if ((ts.isPropertyAccessExpression(p) || ts.isElementAccessExpression(p)) && p.expression === n) {
+    const member = ts.isPropertyAccessExpression(p) ? p.name.text : '';
+    if (RUNS_BUILDER.test(member)) return false;
+    if (member === 'as' && ts.isCallExpression(p.parent)) return true;
+    let top: ts.Node = p;
+    while ((ts.isCallExpression(top.parent) && top.parent.expression === top) || (ts.isPropertyAccessExpression(top.parent) && top.parent.expression === top)) top = top.parent;
+    if (composedHere(top as ts.Expression)) return true;
+    const assign = top.parent;
+    return ts.isBinaryExpression(assign) && assign.right === top && assign.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(assign.left) && assign.left.text === name;
+  }
+  if (composedHere(n as ts.Expression)) return true;
+  // `unionQuery = q`, gathered into a variable declared before the loop the builder is made in.
+  if (ts.isBinaryExpression(p) && p.right === n && p.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(p.left)) {
+    const outer = p.left.text;
+    for (let a: ts.Node | undefined = made.parent; a && !ts.isFunctionLike(a); a = a.parent) {
+      if (ts.isIterationStatement(a, false)) return declaredBefore(a, outer);
+    }
+  }
+  return false;
+}
+
+/** Whether `name` is declared by a `let`/`const`/`var` of the blocks around `loop`, before it. */
+function declaredBefore(loop: ts.Node, name: string): boolean {
+  for (let b: ts.Node | undefined = loop.parent; b; b = b.parent) {
+    if (!ts.isBlock(b) && !ts.isSourceFile(b)) continue;
+    for (const st of b.statements) {
+      if (st.pos >= loop.pos) break;
+      if (ts.isVariableStatement(st) && st.declarationList.declarations.some((d) => ts.isIdentifier(d.name) && d.name.text === name)) return true;
+    }
+    if (ts.isFunctionLike(b.parent)) break;
+  }
+  return false;
+}
+
 /**
  * A SQL string run by a database client's call (`pool.query('SELECT … WHERE id = $1', [id])`): a
  * query of its own, for the rules that count queries (a raw query in a loop is an N+1 as much as an

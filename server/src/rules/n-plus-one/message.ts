@@ -6,7 +6,8 @@ import { batchWriteAdvice } from './batch-writes';
 /**
  * A query per item: inside a loop over items, with arguments that depend on the item. Not one:
  * a query that does not use the item (a retry loop, a poll), a loop over chunks of ids or a query
- * over a chunk of them (one query per batch), a paging loop whose query takes the
+ * over a chunk of them (one query per batch), a builder composed into one query (a part of a
+ * UNION, a subquery), a paging loop whose query takes the
  * loop counter as its offset (a batch per iteration), and Prisma `findUnique` calls issued in the
  * same tick (`Promise.all(xs.map(…))`), which Prisma's dataloader batches into one query.
  */
@@ -16,7 +17,7 @@ const BATCHED = /chunk|batch/i;
 const OBJECT_FIELDS = /^Object\.(keys|entries|values)\(/;
 
 export function isPerItemQuery(q: QueryFact): boolean {
-  if (!q.loop || !q.usesLoopItem || q.loop.batched || q.chunked) return false;
+  if (!q.loop || !q.usesLoopItem || q.loop.batched || q.chunked || q.fragment) return false;
   if (BATCHED.test(q.loop.iterable ?? '') || q.loop.variables.some((v) => BATCHED.test(v))) return false;
   if (OBJECT_FIELDS.test(q.loop.iterable ?? '')) return false;
   if (q.pagination) return false;
