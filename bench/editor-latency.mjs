@@ -17,8 +17,8 @@ const requireRepo = createRequire(join(repoRoot, 'package.json'));
 const WARMUP_EDITS = 10;
 /**
  * The pause between two edits, not timed: a keystroke every 30 ms is faster than anyone types.
- * Tools that do work between keystrokes (PerfLens collects its young generation when idle) get
- * to; timing edits back to back would measure a burst no editor sends.
+ * Tools that do work between keystrokes get to; timing edits back to back would measure a burst
+ * no editor sends.
  */
 const GAP_MS = 30;
 const gap = () => new Promise((resolve) => setTimeout(resolve, GAP_MS));

@@ -10,7 +10,6 @@ import type { WorkspaceFunctions } from './engine/workspace-functions';
 import type { WorkspaceModels } from './engine/workspace-models';
 import type { FileFacts } from './languages/facts';
 import { SourceFile, languageOfDocument } from './engine/source-file';
-import { IdleCollector } from './idle-collect';
 import type { SettingsStore } from './settings-store';
 
 export interface DocumentAnalysis {
@@ -30,7 +29,6 @@ export type DocumentSettings = Pick<SettingsStore, 'generation' | 'forDocument'>
 
 export class DocumentAnalyzer {
   private readonly cache = new Map<string, DocumentAnalysis>();
-  private readonly idle = new IdleCollector();
   /** When the last analysis ended (performance.now()); 0: none yet. The warm-up waits for quiet. */
   lastAnalysisAt = 0;
 
@@ -64,10 +62,8 @@ export class DocumentAnalyzer {
     await this.engine.init();
     if (isCancelled?.()) return undefined;
     const file = new SourceFile(path, language, doc.getText(), doc.version);
-    this.idle.cancel();
     const { findings, facts } = this.engine.analyze(file, settings, { isCancelled, models: this.workspace?.models, functions: this.workspace?.functions });
     this.lastAnalysisAt = performance.now();
-    this.idle.schedule();
     if (isCancelled?.()) return undefined;
     if (facts && doc.uri.startsWith('file:')) this.onAnalyzed(file, facts);
     // Read after its own facts are recorded: they change what the others see, not its findings.
