@@ -481,6 +481,12 @@ ruleTests('n-plus-one', {
       why: 'the subqueries are parts of the one query awaited after the loop',
     },
     {
+      name: 'TypeScript\'s CommonJS output: (0, typeorm_1.In)(ids) over a chunk, and per model (Vendure\'s custom field relations)',
+      file: 'a.js',
+      code: `const typeorm_1 = require('typeorm');\nclass S {\n  async update(ctx, fields, input, ids) {\n    for (const field of fields) {\n      const idOrIds = input.customFields[field.name];\n      await this.connection.getRepository(ctx, field.entity).findBy({ id: (0, typeorm_1.In)(idOrIds) });\n    }\n    for (let i = 0; i < ids.length; i += 100) await this.repo.findBy({ id: (0, typeorm_1.In)(ids.slice(i, i + 100)) });\n  }\n}\nmodule.exports = { S };\n`,
+      why: 'the In of the compiled call is TypeORM\'s In all the same',
+    },
+    {
       name: 'Sequelize [Op.in] and Mongoose $in over chunks',
       file: 'a.js',
       code: `const { Op } = require('sequelize');\nconst mongoose = require('mongoose');\nconst { Post } = require('./models');\nconst User = mongoose.model('User');\nasync function load(ids) {\n  for (let i = 0; i < ids.length; i += 200) {\n    await Post.findAll({ where: { id: { [Op.in]: ids.slice(i, i + 200) } } });\n    await User.find({ _id: { $in: ids.slice(i, i + 200) } });\n  }\n}\nmodule.exports = { load };\n`,

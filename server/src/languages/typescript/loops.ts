@@ -182,6 +182,16 @@ function isChunkSlice(e: ts.Node, names: ReadonlySet<string>, stepped: boolean):
   return stepped || mentions(stop, names);
 }
 
+/**
+ * The name a call's callee ends with: `In`, `x.In`, and TypeScript's CommonJS output for an
+ * imported function, `(0, typeorm_1.In)`, which calls it without a `this`.
+ */
+function calleeName(callee: ts.Expression): string {
+  let e = callee;
+  while (ts.isParenthesizedExpression(e)) e = ts.isBinaryExpression(e.expression) && e.expression.operatorToken.kind === ts.SyntaxKind.CommaToken ? e.expression.right : e.expression;
+  return ts.isPropertyAccessExpression(e) ? e.name.text : ts.isIdentifier(e) ? e.text : '';
+}
+
 /** Callees that take a list of keys to match: TypeORM `In` and `whereInIds`, Drizzle `inArray`, Knex `whereIn`. */
 const IN_CALLS = /^(In|inArray|whereIn|orWhereIn|andWhereIn|whereNotIn|notInArray|whereInIds|andWhereInIds|orWhereInIds|findByIds)$/;
 /** Callees that write a list of rows in one statement: Drizzle's, Kysely's and Knex's `values`/`insert`, Sequelize's `bulkCreate`, Mongoose's `insertMany`. */
@@ -199,7 +209,7 @@ function takesList(n: ts.Node, rows = false): boolean {
   const p = n.parent;
   if (ts.isPropertyAssignment(p)) return p.initializer === n;
   if (!ts.isCallExpression(p) || !p.arguments.includes(n as ts.Expression)) return false;
-  const callee = ts.isPropertyAccessExpression(p.expression) ? p.expression.name.text : ts.isIdentifier(p.expression) ? p.expression.text : '';
+  const callee = calleeName(p.expression);
   if (IN_CALLS.test(callee) || (rows && BULK_WRITES.test(callee) && p.arguments.length === 1)) return true;
   const before = p.arguments[p.arguments.indexOf(n as ts.Expression) - 1];
   return !!before && ts.isStringLiteralLike(before) && /^(not )?in$/i.test(before.text);
@@ -257,7 +267,7 @@ export function queriesAGroup(loop: EnclosingLoop, query: ts.CallExpression): bo
       if (ts.isElementAccessExpression(e) && mentions(e.argumentExpression, names)) models.add(e.argumentExpression.getText());
       e = e.expression;
     } else if (ts.isCallExpression(e)) {
-      const callee = ts.isPropertyAccessExpression(e.expression) ? e.expression.name.text : ts.isIdentifier(e.expression) ? e.expression.text : '';
+      const callee = calleeName(e.expression);
       if (MODEL_PICKERS.test(callee)) for (const a of e.arguments) if (mentions(a, names)) models.add(a.getText());
       e = e.expression;
     } else if (ts.isNonNullExpression(e) || ts.isParenthesizedExpression(e) || ts.isAsExpression(e)) e = e.expression;
