@@ -514,6 +514,16 @@ ruleTests('n-plus-one', {
   ],
   invalid: [
     {
+      name: 'pg-promise: one, none and any per item, with positional, named and filtered placeholders',
+      file: 'a.js',
+      code: `const pgp = require('pg-promise')();\nconst db = pgp(process.env.DATABASE_URL);\nasync function load(ids) {\n  for (const id of ids) {\n    const user = await db.one('SELECT * FROM users WHERE id = $1', [id]);\n    await db.none('UPDATE users SET seen_at = now() WHERE id = $<id>', { id });\n    await db.any('SELECT * FROM $<table:name> WHERE owner_id = \${owner} AND kind IN ($<kinds:csv>)', { table: 'posts', owner: user.id, kinds: ['a'] });\n  }\n  return db.manyOrNone('SELECT * FROM users WHERE id IN ($1:csv)', [ids]);\n}\nmodule.exports = { load };\n`,
+      findings: [
+        { line: 5, message: /^`db\.one` runs once per item of `ids`/ },
+        { line: 6, message: /^`db\.none` writes once per item of `ids`/ },
+        { line: 7, message: /^`db\.any` runs once per item of `ids`/ },
+      ],
+    },
+    {
       name: 'raw SQL run per item: node-postgres, knex.raw, and a knex builder with a raw fragment (one query)',
       file: 'a.ts',
       code: `import { Pool } from 'pg';\nimport knexFactory from 'knex';\nconst pool = new Pool();\nconst knex = knexFactory({ client: 'pg' });\nexport async function f(ids: number[]) {\n  for (const id of ids) {\n    const { rows } = await pool.query('SELECT name FROM users WHERE id = $1', [id]);\n    await knex.raw('SELECT count(*) FROM comments WHERE post_id = ?', [id]);\n    await knex('tags').where(knex.raw('lower(name) = ?', [String(id)]));\n    console.log(rows);\n  }\n}\n`,

@@ -127,8 +127,14 @@ export function sqlOperation(text: string): string | undefined {
   return verb === 'with' ? 'select' : verb === 'replace' ? 'insert' : verb;
 }
 
-/** Python DB-API placeholders the SQL parser does not know: `%s`, `%(name)s`. */
-const PYFORMAT = /%(?:\(\w+\))?s/g;
+/**
+ * Placeholders the SQL parser does not know: Python DB-API's `%s` and `%(name)s`; pg-promise's named
+ * ones (`$<name>`, `${name}`, `$(name)`, `$[name]`, `$/name/`) and its formatting filters after any
+ * (`$1:name`, `$<table~>`, `$<ids:csv>`, `$1:raw`). Plain `$1` is PostgreSQL's own.
+ */
+const PYFORMAT = /%(?:\(\w+\))?s|\$(?:<[\w.$]+|\{[\w.$]+|\([\w.$]+|\[[\w.$]+|\/[\w.$]+)(?::(?:name|alias|raw|value|csv|list|json)|\^|~)?[>})\]\/]|\$\d+(?::(?:name|alias|raw|value|csv|list|json)|\^|~)/g;
+/** pg-promise's filters that put a name or raw SQL in, not a value: the placeholder becomes an identifier. */
+const PG_PROMISE_NAME = /(?::(?:name|alias|raw)|\^|~)[>})\]\/]?$/;
 /** Knex's bindings in raw SQL: `??` an identifier, `?` a value (`\\?` is a literal question mark). */
 const KNEX_BINDINGS = /(?<!\\)\?\??/g;
 
@@ -154,7 +160,7 @@ function join(pieces: readonly SqlPiece[], holes: readonly SqlHole[], dialect: S
     for (const m of text.matchAll(bindings)) {
       pushText(text.slice(last, m.index), piece.start + last);
       // A driver placeholder is always a value (Knex's `??` a name): it stays a bind parameter whatever the mode.
-      const ph = m[0] === '??' ? `perflens_hole_${++numbered}` : dialect === 'postgresql' ? `$${++numbered}` : '?';
+      const ph = m[0] === '??' || PG_PROMISE_NAME.test(m[0]) ? `perflens_hole_${++numbered}` : dialect === 'postgresql' ? `$${++numbered}` : '?';
       const fileStart = piece.start + m.index!;
       segments.push({ sqlStart: sql.length, sqlEnd: sql.length + ph.length, fileStart, fileEnd: fileStart + m[0].length, kind: 'hole', text: m[0] });
       sql += ph;

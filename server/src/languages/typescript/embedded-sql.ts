@@ -10,7 +10,7 @@ import { looksLikeSql, sqlFactsFromEmbedded, type SqlHole, type SqlPiece } from 
 import { findDeclaration } from './values';
 
 const SQL_TAGS = /(^|\.)(sql|SQL|\$queryRaw|\$executeRaw|raw|unsafe)$/;
-const SQL_CALLS = /(^|\.)(query|execute|raw|\$queryRawUnsafe|\$executeRawUnsafe|whereRaw|orderByRaw|unsafe|prepare|all|get|run|exec)$/;
+const SQL_CALLS = /(^|\.)(query|execute|raw|\$queryRawUnsafe|\$executeRawUnsafe|whereRaw|orderByRaw|unsafe|prepare|all|get|run|exec|none|one|oneOrNone|many|manyOrNone|any|result|multi|multiResult|map|each)$/;
 
 /** The literal chunks and `${}` holes of a string or template, as source text. */
 function piecesOf(node: ts.StringLiteral | ts.NoSubstitutionTemplateLiteral | ts.TemplateExpression): { pieces: SqlPiece[]; holes: SqlHole[] } {
@@ -69,9 +69,10 @@ export function embeddedSqlAt(node: ts.Node, dialect: SqlDialect | undefined): S
 /**
  * Methods that run the SQL string they are given (or the constant holding it): node-postgres and
  * mysql2 `query`/`execute`, `knex.raw`, Prisma's unsafe raw queries, postgres.js `unsafe`, TypeORM's
- * and Sequelize's `query`.
+ * and Sequelize's `query`, pg-promise's `one`, `oneOrNone`, `many`, `manyOrNone`, `any`, `none`,
+ * `result`, `multi`, `map` and `each`.
  */
-export const RUNS_SQL = /(^|\.)(query|execute|raw|\$queryRawUnsafe|\$executeRawUnsafe|unsafe)$/;
+export const RUNS_SQL = /(^|\.)(query|execute|raw|\$queryRawUnsafe|\$executeRawUnsafe|unsafe|none|one|oneOrNone|many|manyOrNone|any|result|multi|multiResult|map|each)$/;
 
 /**
  * The SQL of a constant a query call runs (`const FIND_USER = 'SELECT …'; … pool.query(FIND_USER,
