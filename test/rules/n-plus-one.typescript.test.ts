@@ -557,6 +557,12 @@ ruleTests('n-plus-one', {
       findings: [{ line: 5, message: /^`pool\.query` runs once per item of `ids` \(N\+1\)/ }],
     },
     {
+      name: 'raw SQL held in a variable that the loop appends to, run per item',
+      file: 'c.ts',
+      code: `import { Pool } from 'pg';\nconst pool = new Pool();\nexport async function f(ids: number[], active: boolean) {\n  for (const id of ids) {\n    let sql = 'SELECT id, name FROM users WHERE team_id = $1';\n    if (active) sql += ' AND active';\n    await pool.query(sql, [id]);\n  }\n}\n`,
+      findings: [{ line: 7, message: /^`pool\.query` runs once per item of `ids` \(N\+1\)/ }],
+    },
+    {
       name: 'raw SQL run per item, its promises collected for Promise.all',
       file: 'p.ts',
       code: `import { Pool } from 'pg';\nconst pool = new Pool();\nexport async function f(ids: number[]) {\n  const pending = [];\n  for (const id of ids) pending.push(pool.query('SELECT * FROM users WHERE id = $1', [id]));\n  return Promise.all(pending);\n}\n`,

@@ -76,13 +76,15 @@ export const RUNS_SQL = /(^|\.)(query|execute|raw|\$queryRawUnsafe|\$executeRawU
 
 /**
  * The SQL of a constant a query call runs (`const FIND_USER = 'SELECT …'; … pool.query(FIND_USER,
- * [id])`): for counting the query. The SQL rules read the string where it is written, once.
+ * [id])`), or of a variable's first value (`let sql = 'SELECT … WHERE a = $1'; if (b) sql += ' AND
+ * …'`): for counting the query, which is one whatever is appended. The SQL rules read the string
+ * where it is written, once.
  */
 export function constantSqlAt(call: ts.CallExpression, dialect: SqlDialect | undefined): SqlStatementFact[] {
   const first = call.arguments[0];
   if (!first || !ts.isIdentifier(first) || !calleeMatches(call.expression, RUNS_SQL)) return [];
   const decl = findDeclaration(first);
-  if (!decl || !ts.isVariableDeclaration(decl) || !decl.initializer || !(decl.parent.flags & ts.NodeFlags.Const)) return [];
+  if (!decl || !ts.isVariableDeclaration(decl) || !decl.initializer) return [];
   let value: ts.Expression = decl.initializer;
   while (ts.isParenthesizedExpression(value) || ts.isAsExpression(value)) value = value.expression;
   return sqlOf(value, dialect, true, false, calleeMatches(call.expression, KNEX_RAW));
