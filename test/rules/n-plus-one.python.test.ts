@@ -96,6 +96,16 @@ ruleTests('n-plus-one', {
   ],
   invalid: [
     {
+      name: 'SQL constants of another module, run per item (imported by name and through the module)',
+      file: 'app/views.py',
+      workspace: { 'app/queries.py': 'FIND_USER = "SELECT id, name FROM users WHERE id = %s"\nTOUCH = """UPDATE users SET seen_at = now() WHERE id = %s"""\nGREETING = "hello"\nTABLES = "SELECT name FROM sqlite_master WHERE type = ?"\n' },
+      code: 'from django.db import connection\n\nfrom . import queries\nfrom .queries import FIND_USER, GREETING, TABLES\n\n\ndef f(ids):\n    with connection.cursor() as cursor:\n        for i in ids:\n            cursor.execute(FIND_USER, [i])\n            cursor.execute(queries.TOUCH, [i])\n            print(GREETING, i)\n            cursor.execute(TABLES, [i])\n',
+      findings: [
+        { line: 10, message: /^`cursor\.execute` runs once per item of `ids` \(N\+1\)/ },
+        { line: 11, message: /^`cursor\.execute` writes once per item of `ids`/ },
+      ],
+    },
+    {
       name: 'Django get per item',
       file: 'views.py',
       code: 'from .models import Author\n\ndef f(posts):\n    for post in posts:\n        author = Author.objects.get(pk=post.author_id)\n',

@@ -208,8 +208,29 @@ ruleTests('n-plus-one', {
       code: `const { formatName } = require('./format');\nconst _ = require('lodash');\nfunction f(users) {\n  return users.map((u) => _.capitalize(formatName(u)));\n}\n`,
       why: 'no query behind either',
     },
+    {
+      name: 'an imported SQL constant run once, an imported string that is no SQL run per item, and SQLite\'s',
+      file: 'routes.ts',
+      workspace: { 'queries.ts': `export const FIND_USERS = 'SELECT id, name FROM users WHERE id = ANY($1)';\nexport const GREETING = 'hello';\nexport const TABLES = 'SELECT name FROM sqlite_master WHERE type = $1';\n` },
+      code: `import { Pool } from 'pg';\nimport { FIND_USERS, GREETING, TABLES } from './queries';\nconst pool = new Pool();\nexport async function f(ids: number[], kinds: string[]) {\n  const { rows } = await pool.query(FIND_USERS, [ids]);\n  for (const id of ids) console.log(GREETING, id);\n  for (const kind of kinds) await pool.query(TABLES, [kind]);\n  return rows;\n}\n`,
+      why: 'one query for all the users; the string is no query; SQLite answers small queries in-process',
+    },
   ],
   invalid: [
+    {
+      name: 'SQL constants another file exports, run per item (ES import, namespace, CommonJS)',
+      file: 'routes.js',
+      workspace: {
+        'queries.ts': `export const FIND_USER = 'SELECT id, name FROM users WHERE id = $1';\nconst TOUCH = \`UPDATE users SET seen_at = now() WHERE id = $1\`;\nexport { TOUCH };\n`,
+        'sql.js': `exports.COUNT_POSTS = 'SELECT count(*) FROM posts WHERE author_id = $1';\n`,
+      },
+      code: `const { Pool } = require('pg');\nconst q = require('./queries');\nconst { COUNT_POSTS } = require('./sql');\nconst pool = new Pool();\nasync function f(ids) {\n  for (const id of ids) {\n    await pool.query(q.FIND_USER, [id]);\n    await pool.query(q.TOUCH, [id]);\n    await pool.query(COUNT_POSTS, [id]);\n  }\n}\nmodule.exports = { f };\n`,
+      findings: [
+        { line: 7, message: /^`pool\.query` runs once per item of `ids` \(N\+1\)/ },
+        { line: 8, message: /^`pool\.query` writes once per item of `ids`/ },
+        { line: 9, message: /^`pool\.query` counts once per item of `ids`/ },
+      ],
+    },
     {
       name: 'NestJS: a method of an injected service that queries, called per item',
       file: 'src/reports.controller.ts',

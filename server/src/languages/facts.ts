@@ -234,6 +234,8 @@ export interface QueryHelperFact {
   orm: OrmId;
   operation: string;
   write?: boolean;
+  /** Not a function: a constant holding the SQL of a query (`export const FIND_USER = 'SELECT …'`), which a client's call runs. */
+  constant?: true;
 }
 
 /** A call, inside a loop, to a function imported from another file of the workspace. */
@@ -241,6 +243,11 @@ export interface ImportedCallFact extends Span {
   /** The imported name as this file calls it, and as the other file exports it. */
   local: string;
   imported: string;
+  /**
+   * The imported name is the SQL the call runs, not the function called (`pool.query(FIND_USER,
+   * [id])`): `local` is the call's callee then, and the other file's constant answers.
+   */
+  argument?: true;
   /** The module as written: `./users`, `../services/users`, `.services`, `blog.services`. */
   module: string;
   loop: LoopFact;

@@ -8,7 +8,7 @@ import type { LanguageAdapter } from '../adapter';
 import type { FileFacts, OrmId, ParseProblem, SqlDialect } from '../facts';
 import { pythonBlockingCalls, type PyBlockingCall, type PyOutboundCall } from './blocking-calls';
 import { pythonCaches, type PyCacheFact } from './caches';
-import { constantSqlAt, embeddedSqlAt, rawSqlQuery } from './embedded-sql';
+import { constantSqlAt, embeddedSqlAt, moduleSqlConstants, rawSqlQuery } from './embedded-sql';
 import { djangoRoutes } from './urls';
 import { findHandlers, requestPathFunctions } from './handlers';
 import { moduleNames } from './imports';
@@ -392,7 +392,7 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
     const imports: ModuleImports = { imported: importedNames(root), modules: importedModules(root) };
     const helpers = pythonHelpers(root, facts.queries, imports);
     facts.helperCalls = helpers.calls;
-    facts.queryHelpers = helpers.exported;
+    facts.queryHelpers = [...helpers.exported, ...moduleSqlConstants(root, dialect)];
     facts.importedCalls = helpers.imported;
     // Request paths: handlers, and what they call in this module.
     const names = moduleNames(root);

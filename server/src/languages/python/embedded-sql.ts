@@ -3,7 +3,7 @@
  * `Model.objects.raw(…)`, `db.execute_sql(…)`; f-string fields are the holes. Chunks are passed as
  * written in the source (escapes untouched) so offsets map one to one.
  */
-import type { BoundValuesFact, SqlDialect, SqlStatementFact } from '../facts';
+import type { BoundValuesFact, QueryHelperFact, SqlDialect, SqlStatementFact } from '../facts';
 import { isSqliteStatement, looksLikeSql, sqlFactsFromEmbedded, sqlOperation, type SqlHole, type SqlPiece } from '../sql/embedded';
 import { baseFact, paramsOf, type PyQueryFact } from './query-fact';
 import { assignedBefore } from './item-access';
@@ -158,4 +158,31 @@ function moduleConstant(root: Node, name: string): Node | undefined {
     if (assign?.type === 'assignment' && field(assign, 'left')?.text === name) found = field(assign, 'right') ?? undefined;
   }
   return found;
+}
+
+/** The argument a call runs as SQL (`cursor.execute(FIND_USER, [i])`, `queries.FIND_USER`), when it names something rather than writing the string. */
+export function sqlArgument(call: Node): Node | undefined {
+  const first = args(call)[0];
+  return (first?.type === 'identifier' || first?.type === 'attribute') && RAW_QUERY_CALLS.test(calleeName(call) ?? '') ? first : undefined;
+}
+
+/**
+ * The module's SQL constants (`FIND_USER = "SELECT …"`), as query helpers that are no functions:
+ * another module that imports one and runs it in a loop (`cursor.execute(FIND_USER, [i])`) runs a
+ * query per item. Not SQLite's (see rawSqlQuery).
+ */
+export function moduleSqlConstants(root: Node, dialect: SqlDialect | undefined): QueryHelperFact[] {
+  const out: QueryHelperFact[] = [];
+  for (const st of root.namedChildren) {
+    const assign = st?.type === 'expression_statement' ? st.namedChildren[0] : undefined;
+    const left = assign?.type === 'assignment' ? field(assign, 'left') : null;
+    const value = assign?.type === 'assignment' ? field(assign, 'right') : null;
+    if (left?.type !== 'identifier' || value?.type !== 'string') continue;
+    const parts = pieces(value);
+    if (!parts || !looksLikeSql(parts.pieces.map((p) => p.text).join(' '))) continue;
+    const statement = sqlFactsFromEmbedded({ ...parts, dialect, host: 'string' })[0];
+    const operation = statement && !isSqliteStatement(statement) ? sqlOperation(statement.text) : undefined;
+    if (operation) out.push({ name: left.text, chain: [left.text], orm: 'sql', operation, ...(/^(insert|update|delete)$/.test(operation) ? { write: true } : {}), constant: true });
+  }
+  return out;
 }

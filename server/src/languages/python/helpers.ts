@@ -4,6 +4,7 @@
  * import, and calls in loops to names imported from other modules of the project.
  */
 import type { ImportedCallFact, QueryHelperFact } from '../facts';
+import { sqlArgument } from './embedded-sql';
 import { assignedBefore } from './item-access';
 import { enclosingLoop, usesItem } from './loops';
 import type { PyQueryFact } from './queries';
@@ -193,6 +194,23 @@ export function pythonHelpers(root: Node, queries: readonly PyQueryFact[], { imp
       orm: q.orm, model: q.model, operation: q.operation, callee: f.text, start: call.startIndex, end: call.endIndex,
       style: q.style, loop: loop.fact, usesLoopItem: usesItem(loop, call), write: q.write, via: helper!.chain,
     });
+  }
+  // SQL imported from another module, run per item: `cursor.execute(FIND_USER, [i])`, `queries.FIND_USER`.
+  const importedSql = (call: Node): { module: string; name: string } | undefined => {
+    const sql = sqlArgument(call);
+    if (sql?.type === 'identifier') return imported.get(sql.text);
+    const owner = sql ? field(sql, 'object') : null;
+    const module = owner?.type === 'identifier' ? modules.get(owner.text) : undefined;
+    return module ? { module, name: field(sql!, 'attribute')!.text } : undefined;
+  };
+  if (imported.size > 0 || modules.size > 0) {
+    const key = `${[...imported.keys()].join(',')}\n${[...modules.keys()].join(',')}`;
+    for (const call of visitNodesOfTypes(root, ['call'], 'helpers:sql', 'statement', key, (c) => !!importedSql(c) && !!enclosingLoop(c))) {
+      const from = importedSql(call)!;
+      const loop = enclosingLoop(call)!;
+      const f = field(call, 'function')!;
+      out.imported.push({ local: f.text, imported: from.name, module: from.module, argument: true, loop: loop.fact, usesLoopItem: usesItem(loop, call), start: f.startIndex, end: f.endIndex });
+    }
   }
   // Calls in loops of the helpers and of imported names.
   const inLoop = (call: Node) => {

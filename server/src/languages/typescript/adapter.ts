@@ -8,10 +8,10 @@ import type { SourceFile } from '../../engine/source-file';
 import type { LanguageAdapter } from '../adapter';
 import type { FileFacts, ModelFact, ParseProblem } from '../facts';
 import { textDiff, type TextChange } from '../text-diff';
-import { constantSqlAt, embeddedSqlAt } from './embedded-sql';
+import { constantSqlAt, embeddedSqlAt, sqlConstants } from './embedded-sql';
 import { findDeclaration } from './values';
 import { readImports, type FileImports } from './imports';
-import { exportedQueryHelpers, helperCallsInLoops, importedCallsInLoops, queryHelpers } from './helpers';
+import { exportedNames, exportedQueryHelpers, helperCallsInLoops, importedCallsInLoops, queryHelpers } from './helpers';
 import { enclosingLoop, queriesAChunk, queriesAGroup, usesItem } from './loops';
 import { itemsSource } from './items-source';
 import { fluentRelation, lazyAccesses, type TsLazyAccess } from './lazy-access';
@@ -291,7 +291,7 @@ export class TypescriptAdapter implements LanguageAdapter<TsFacts> {
     // Queries behind helper functions of this file, called per item.
     const helpers = queryHelpers(sf, facts.queries);
     facts.helperCalls = helperCallsInLoops(sf, helpers);
-    facts.queryHelpers = exportedQueryHelpers(sf, helpers);
+    facts.queryHelpers = [...exportedQueryHelpers(sf, helpers), ...sqlConstants(sf, exportedNames(sf), imports.dialect)];
     facts.importedCalls = importedCallsInLoops(sf, helpers);
     // Request paths: handlers, and what they call in this file.
     const handlers = findHandlers(sf, imports);

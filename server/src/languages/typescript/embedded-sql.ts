@@ -5,8 +5,8 @@
  * so that every offset maps one to one to the file.
  */
 import ts from 'typescript';
-import type { SqlDialect, SqlStatementFact } from '../facts';
-import { looksLikeSql, sqlFactsFromEmbedded, type SqlHole, type SqlPiece } from '../sql/embedded';
+import type { QueryHelperFact, SqlDialect, SqlStatementFact } from '../facts';
+import { isSqliteStatement, looksLikeSql, sqlFactsFromEmbedded, sqlOperation, type SqlHole, type SqlPiece } from '../sql/embedded';
 import { findDeclaration } from './values';
 
 const SQL_TAGS = /(^|\.)(sql|SQL|\$queryRaw|\$executeRaw|raw|unsafe)$/;
@@ -48,7 +48,7 @@ const KNEX_RAW = /(^|\.)(raw|whereRaw|orderByRaw)$/;
  * The callee's text against `pattern`, which matches names at the end of it (`(^|\.)name$`):
  * for `name` and `a.b.name` the name alone decides, without the cost of getText on every call.
  */
-function calleeMatches(callee: ts.Expression, pattern: RegExp): boolean {
+export function calleeMatches(callee: ts.Expression, pattern: RegExp): boolean {
   if (ts.isIdentifier(callee)) return pattern.test(callee.text);
   if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.name) && !pattern.test(callee.name.text)) return false;
   return pattern.test(callee.getText());
@@ -88,4 +88,28 @@ export function constantSqlAt(call: ts.CallExpression, dialect: SqlDialect | und
   let value: ts.Expression = decl.initializer;
   while (ts.isParenthesizedExpression(value) || ts.isAsExpression(value)) value = value.expression;
   return sqlOf(value, dialect, true, false, calleeMatches(call.expression, KNEX_RAW));
+}
+
+/**
+ * The SQL constants other files can import and run (`export const FIND_USER = 'SELECT …'`,
+ * `exports.FIND_USER = '…'`), as query helpers that are no functions: a loop in another file that
+ * runs one (`pool.query(FIND_USER, [id])`) runs a query per item. Not SQLite's (see rawSqlQuery).
+ */
+export function sqlConstants(sf: ts.SourceFile, exported: ReadonlySet<string>, dialect: SqlDialect | undefined): QueryHelperFact[] {
+  const out: QueryHelperFact[] = [];
+  const add = (name: string, value: ts.Expression | undefined): void => {
+    while (value && (ts.isParenthesizedExpression(value) || ts.isAsExpression(value))) value = value.expression;
+    if (!value || !exported.has(name) || !(ts.isStringLiteralLike(value) || ts.isTemplateExpression(value))) return;
+    const statement = sqlOf(value, dialect, true)[0];
+    const operation = statement && !isSqliteStatement(statement) ? sqlOperation(statement.text) : undefined;
+    if (operation) out.push({ name, chain: [name], orm: 'sql', operation, ...(/^(insert|update|delete)$/.test(operation) ? { write: true } : {}), constant: true });
+  };
+  for (const st of sf.statements) {
+    if (ts.isVariableStatement(st)) for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name)) add(d.name.text, d.initializer);
+    if (ts.isExpressionStatement(st) && ts.isBinaryExpression(st.expression) && st.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      const m = /^(?:module\.)?exports\.(\w+)$/.exec(st.expression.left.getText());
+      if (m) add(m[1], st.expression.right);
+    }
+  }
+  return out;
 }

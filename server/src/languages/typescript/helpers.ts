@@ -5,6 +5,7 @@
  */
 import ts from 'typescript';
 import type { ImportedCallFact, QueryHelperFact } from '../facts';
+import { calleeMatches, RUNS_SQL } from './embedded-sql';
 import { enclosingLoop, usesItem } from './loops';
 import type { TsQueryFact } from './queries';
 import { nodesOfKind } from './walk';
@@ -219,7 +220,10 @@ export function injectedType(e: ts.Expression): string | undefined {
   return type && ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) ? type.typeName.text : undefined;
 }
 
-/** Calls in loops to functions imported from relative modules (`import { load } from './users'`). */
+/**
+ * Calls in loops to functions imported from relative modules (`import { load } from './users'`),
+ * and calls that run SQL imported from them (`pool.query(FIND_USER, [id])`).
+ */
 export function importedCallsInLoops(sf: ts.SourceFile, localHelpers: ReadonlyMap<string, unknown>): ImportedCallFact[] {
   const { names: imported, namespaces } = workspaceBindings(sf);
   const out: ImportedCallFact[] = [];
@@ -235,6 +239,16 @@ export function importedCallsInLoops(sf: ts.SourceFile, localHelpers: ReadonlyMa
       const type = injectedType(e.expression);
       const from = type ? imported.get(type) : undefined;
       if (from) target = { module: from.module, name: `${from.name}.${e.name.text}` };
+    }
+    // `pool.query(FIND_USER, [id])` with FIND_USER imported: the other file's SQL constant, run here.
+    const sql = target ? undefined : n.arguments[0];
+    if (sql && calleeMatches(e, RUNS_SQL)) {
+      if (ts.isIdentifier(sql)) target = imported.get(sql.text);
+      else if (ts.isPropertyAccessExpression(sql) && ts.isIdentifier(sql.expression) && namespaces.has(sql.expression.text)) target = { module: namespaces.get(sql.expression.text)!, name: sql.name.text };
+      if (!target) return;
+      const loop = enclosingLoop(n);
+      if (loop) out.push({ local: e.getText(), imported: target.name, module: target.module, argument: true, loop: loop.fact, usesLoopItem: usesItem(loop, n), start: e.getStart(), end: e.getEnd() });
+      return;
     }
     if (!target) return;
     const loop = enclosingLoop(n);

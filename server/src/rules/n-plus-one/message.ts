@@ -132,11 +132,14 @@ export function perItemMessage(q: QueryFact, relation?: { field: string; model: 
 
 /**
  * A call in a loop to a function imported from another file that issues a query: as a query fact
- * reached through that function, when the workspace knows it.
+ * reached through that function, when the workspace knows it; or a call that runs SQL another file
+ * exports (`pool.query(FIND_USER, [id])`): the call's own query.
  */
 export function importedQuery(c: ImportedCallFact, ctx: DetectContext): QueryFact | undefined {
   const helper = ctx.functions?.lookup(ctx.file.path, c.module, c.imported);
-  if (!helper) return undefined;
+  // A constant is run by the call it is passed to, never called itself.
+  if (!helper || !!helper.constant !== !!c.argument) return undefined;
+  if (c.argument) return { orm: 'sql', operation: helper.operation, callee: c.local, start: c.start, end: c.end, loop: c.loop, usesLoopItem: c.usesLoopItem, write: helper.write };
   return {
     orm: helper.orm, operation: helper.operation, callee: c.local, start: c.start, end: c.end,
     loop: c.loop, usesLoopItem: c.usesLoopItem, write: helper.write, via: helper.chain,
