@@ -374,22 +374,39 @@ export function isComposedBuilder(q: TsQueryFact): boolean {
   let scope: ts.Node | undefined = call.parent;
   while (scope && !ts.isFunctionLike(scope) && !ts.isSourceFile(scope)) scope = scope.parent;
   if (!scope) return false;
-  const name = target.text;
-  let uses = 0;
-  let runs = false;
+  const uses = (namesIn(scope).get(target.text) ?? []).filter((x) => x !== target);
+  return uses.length > 0 && uses.every((x) => composedUse(x, target.text, call));
+}
+
+/**
+ * The identifiers of a function (or file) by name that read a variable: not what a declaration or
+ * an assignment sets (`q = q.where(…)`'s left side), nor property names (`a.q`, `{ q: 1 }`). Made
+ * once per scope: a function that builds many queries is walked once, not once per builder.
+ */
+const readsByScope = new WeakMap<ts.Node, Map<string, ts.Identifier[]>>();
+
+function namesIn(scope: ts.Node): Map<string, ts.Identifier[]> {
+  let out = readsByScope.get(scope);
+  if (out) return out;
+  out = new Map();
+  const found = out;
   const visit = (x: ts.Node): void => {
-    if (runs) return;
-    // What the variable is set to is not a use of it: `q = q.where(…)`'s left side.
-    const written = (ts.isVariableDeclaration(x.parent) && x.parent.name === x) || (ts.isBinaryExpression(x.parent) && x.parent.left === x && x.parent.operatorToken.kind === ts.SyntaxKind.EqualsToken);
-    if (ts.isIdentifier(x) && x.text === name && x !== target && !written) {
-      uses++;
-      if (!composedUse(x, name, call)) runs = true;
+    if (ts.isIdentifier(x)) {
+      const p = x.parent;
+      const written = (ts.isVariableDeclaration(p) && p.name === x) || (ts.isBinaryExpression(p) && p.left === x && p.operatorToken.kind === ts.SyntaxKind.EqualsToken);
+      const property = (ts.isPropertyAccessExpression(p) && p.name === x) || (ts.isPropertyAssignment(p) && p.name === x);
+      if (!written && !property) {
+        const list = found.get(x.text);
+        if (list) list.push(x);
+        else found.set(x.text, [x]);
+      }
       return;
     }
     ts.forEachChild(x, visit);
   };
   ts.forEachChild(scope, visit);
-  return uses > 0 && !runs;
+  readsByScope.set(scope, out);
+  return out;
 }
 
 /** A use of the builder variable `name` that composes it: refined into itself, composed into another query, gathered into an outer variable. */
