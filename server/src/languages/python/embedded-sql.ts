@@ -4,7 +4,7 @@
  * written in the source (escapes untouched) so offsets map one to one.
  */
 import type { BoundValuesFact, QueryHelperFact, SqlDialect, SqlStatementFact } from '../facts';
-import { isSqliteStatement, looksLikeSql, sqlFactsFromEmbedded, sqlOperation, type SqlHole, type SqlPiece } from '../sql/embedded';
+import { isSqliteStatement, looksLikeSql, sqlConstantHelper, sqlFactsFromEmbedded, sqlOperation, type SqlHole, type SqlPiece } from '../sql/embedded';
 import { baseFact, paramsOf, type PyQueryFact } from './query-fact';
 import { assignedBefore } from './item-access';
 import { args, calleeName, field, type Node } from './tree';
@@ -180,9 +180,8 @@ export function moduleSqlConstants(root: Node, dialect: SqlDialect | undefined):
     if (left?.type !== 'identifier' || value?.type !== 'string') continue;
     const parts = pieces(value);
     if (!parts || !looksLikeSql(parts.pieces.map((p) => p.text).join(' '))) continue;
-    const statement = sqlFactsFromEmbedded({ ...parts, dialect, host: 'string' })[0];
-    const operation = statement && !isSqliteStatement(statement) ? sqlOperation(statement.text) : undefined;
-    if (operation) out.push({ name: left.text, chain: [left.text], orm: 'sql', operation, ...(/^(insert|update|delete)$/.test(operation) ? { write: true } : {}), constant: true });
+    const helper = sqlConstantHelper(left.text, sqlFactsFromEmbedded({ ...parts, dialect, host: 'string' })[0]);
+    if (helper) out.push(helper);
   }
   return out;
 }

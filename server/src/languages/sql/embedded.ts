@@ -4,7 +4,7 @@
  * interpolations; this joins them with a placeholder per interpolation, parses, and maps every
  * span back to the file, so that rules report and fix inside the string.
  */
-import type { SqlDialect, SqlStatementFact } from '../facts';
+import type { QueryHelperFact, SqlDialect, SqlStatementFact } from '../facts';
 import { dialectOrder, isParsed, parseStatement, preferredDialect } from './parse';
 import { SqlSourceMap, type SqlSegment } from './source-map';
 import { mayStartStatement } from './statement-start';
@@ -116,6 +116,16 @@ export function looksLikeSql(text: string): boolean {
  */
 export function isSqliteStatement(statement: { dialect: SqlDialect; text: string }): boolean {
   return statement.dialect === 'sqlite' || /\bsqlite_(master|schema|temp_master|temp_schema|sequence)\b/i.test(statement.text);
+}
+
+/**
+ * A constant holding a query's SQL (`FIND_USER = 'SELECT …'`), as the query helper another file
+ * that imports and runs it finds: none for SQLite's (see isSqliteStatement) or what is no query.
+ */
+export function sqlConstantHelper(name: string, statement: SqlStatementFact | undefined): QueryHelperFact | undefined {
+  const operation = statement && !isSqliteStatement(statement) ? sqlOperation(statement.text) : undefined;
+  if (!operation) return undefined;
+  return { name, chain: [name], orm: 'sql', operation, ...(/^(insert|update|delete)$/.test(operation) ? { write: true as const } : {}), constant: true };
 }
 
 /** What a SQL statement does, as the query facts name it: `select` (`count` for a count), `insert`, `update`, `delete`. */

@@ -6,7 +6,7 @@
  */
 import ts from 'typescript';
 import type { QueryHelperFact, SqlDialect, SqlStatementFact } from '../facts';
-import { isSqliteStatement, looksLikeSql, sqlFactsFromEmbedded, sqlOperation, type SqlHole, type SqlPiece } from '../sql/embedded';
+import { looksLikeSql, sqlConstantHelper, sqlFactsFromEmbedded, type SqlHole, type SqlPiece } from '../sql/embedded';
 import { findDeclaration } from './values';
 
 const SQL_TAGS = /(^|\.)(sql|SQL|\$queryRaw|\$executeRaw|raw|unsafe)$/;
@@ -100,9 +100,8 @@ export function sqlConstants(sf: ts.SourceFile, exported: ReadonlySet<string>, d
   const add = (name: string, value: ts.Expression | undefined): void => {
     while (value && (ts.isParenthesizedExpression(value) || ts.isAsExpression(value))) value = value.expression;
     if (!value || !exported.has(name) || !(ts.isStringLiteralLike(value) || ts.isTemplateExpression(value))) return;
-    const statement = sqlOf(value, dialect, true)[0];
-    const operation = statement && !isSqliteStatement(statement) ? sqlOperation(statement.text) : undefined;
-    if (operation) out.push({ name, chain: [name], orm: 'sql', operation, ...(/^(insert|update|delete)$/.test(operation) ? { write: true } : {}), constant: true });
+    const helper = sqlConstantHelper(name, sqlOf(value, dialect, true)[0]);
+    if (helper) out.push(helper);
   };
   for (const st of sf.statements) {
     if (ts.isVariableStatement(st)) for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name)) add(d.name.text, d.initializer);
