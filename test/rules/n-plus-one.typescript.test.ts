@@ -460,6 +460,13 @@ ruleTests('n-plus-one', {
       code: `import { removeComment } from './repo';\nexport async function purge(ids: number[]) {\n  for (const id of ids) {\n    await removeComment(id);\n  }\n}\n`,
       findings: [{ line: 4, message: /^`removeComment` → `prisma\.comment\.delete` writes once per item of `ids` \(N\+1\)\. Make the helper take all the items and write them together\. Delete them all with one `deleteMany\(\{ where: \{ id: \{ in: ids \} \} \}\)`\.$/ }],
     },
+    {
+      name: "a repository's createMany that calls its own create per record, whose array branch calls createMany (NocoBase)",
+      file: 'repository.js',
+      code: `const { Model } = require('sequelize');\nclass Repository {\n  constructor(model) {\n    this.model = model;\n  }\n  async create(options) {\n    if (Array.isArray(options.values)) return this.createMany({ ...options, records: options.values });\n    return this.model.create(options.values, { transaction: options.transaction });\n  }\n  async createMany(options) {\n    const instances = [];\n    for (const values of options.records) instances.push(await this.create({ ...options, values }));\n    return instances;\n  }\n}\nmodule.exports = { Repository };\n`,
+      // Once, as the write it is: not again as a helper call through the array branch back to createMany.
+      findings: [{ line: 12, message: /^`this\.create` writes once per item of `options\.records` \(N\+1 writes\)/ }],
+    },
   ],
 });
 

@@ -247,8 +247,10 @@ export const detectPython: Detector<PyFacts> = (facts, ctx) => {
     const fix = q.operation === 'commit' ? commitAfterLoopFix(q, ctx.file.text) : q.orm === 'django' ? djangoInBulkFix(q, ctx.file.text) : sqlalchemyBatchFix(q, facts, ctx.file.text);
     out.push({ start: q.start, end: q.end, message: perItemMessage(q, undefined, djangoGrouped(q)), fixes: fix ? [fix] : [] });
   }
+  // A call that is a query itself is not reported again as a call of a helper that queries.
+  const reported = new Set(out.map((d) => d.start));
   for (const q of facts.helperCalls ?? []) {
-    if (isPerItemQuery(q)) out.push({ start: q.start, end: q.end, message: perItemMessage(q), fixes: [] });
+    if (isPerItemQuery(q) && !reported.has(q.start)) out.push({ start: q.start, end: q.end, message: perItemMessage(q), fixes: [] });
   }
   for (const a of facts.itemAccesses ?? []) {
     const d = lazyLoad(a, ctx, facts);
@@ -256,7 +258,7 @@ export const detectPython: Detector<PyFacts> = (facts, ctx) => {
   }
   for (const c of facts.importedCalls ?? []) {
     const q = importedQuery(c, ctx);
-    if (q && isPerItemQuery(q)) out.push({ start: q.start, end: q.end, message: perItemMessage(q), fixes: [] });
+    if (q && isPerItemQuery(q) && !reported.has(q.start)) out.push({ start: q.start, end: q.end, message: perItemMessage(q), fixes: [] });
   }
   for (const v of facts.drfViews ?? []) out.push(...drfViewReads(v, facts, ctx));
   return out;

@@ -23,9 +23,13 @@ export const detectTypescript: Detector<TsFacts> = (facts, ctx) => {
     const callee = q.call.expression;
     out.push({ start: callee.getStart(), end: callee.getEnd(), message: perItemMessage(q, include?.relation), fixes: [include?.fix, fix].filter((f): f is NonNullable<typeof f> => !!f) });
   }
+  // A call that is a query itself (`this.create` of a repository class) is not reported again
+  // as a call of a helper that queries: one finding per call, the direct one, with its fix.
+  const reported = new Set(out.map((d) => d.start));
   for (const q of facts.helperCalls ?? []) {
     if (!isPerItemQuery(q)) continue;
     const callee = q.call.expression;
+    if (reported.has(callee.getStart())) continue;
     out.push({ start: callee.getStart(), end: callee.getEnd(), message: perItemMessage(q), fixes: [] });
   }
   for (const q of facts.taggedQueries ?? []) {
@@ -34,7 +38,7 @@ export const detectTypescript: Detector<TsFacts> = (facts, ctx) => {
   out.push(...lazyLoads(facts, ctx));
   for (const c of facts.importedCalls ?? []) {
     const q = importedQuery(c, ctx);
-    if (q && isPerItemQuery(q)) out.push({ start: q.start, end: q.end, message: perItemMessage(q), fixes: [] });
+    if (q && isPerItemQuery(q) && !reported.has(q.start)) out.push({ start: q.start, end: q.end, message: perItemMessage(q), fixes: [] });
   }
   return out;
 };
