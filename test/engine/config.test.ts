@@ -47,10 +47,10 @@ describe('configuration', () => {
   });
 
   it('knows tests, migrations and seeds are not request paths', () => {
-    for (const p of ['/p/tests/test_views.py', '/p/app/management/commands/backfill.py', '/p/app/migrations/0001_initial.py', '/p/prisma/seed.ts', '/p/src/a.test.ts', '/p/src/__tests__/a.ts', '/p/blog/test_models.py', '/p/blog/tests.py', '/p/conftest.py', '/p/app/alembic/versions/7b254d88f122_members.py']) {
+    for (const p of ['/p/tests/test_views.py', '/p/app/management/commands/backfill.py', '/p/app/migrations/0001_initial.py', '/p/prisma/seed.ts', '/p/src/a.test.ts', '/p/src/__tests__/a.ts', '/p/blog/test_models.py', '/p/blog/tests.py', '/p/conftest.py', '/p/app/alembic/versions/7b254d88f122_members.py', '/p/src/migration/1700000000000-AddIndex.ts', '/p/src/migration-scripts/normalize.js', '/p/db/migrate/20240101_backfill.js', '/p/seeders/20240101-demo-user.js']) {
       assert.equal(isNonRequestPath(p), true, p);
     }
-    for (const p of ['/p/src/routes/posts.ts', '/p/blog/views.py', '/p/contest/views.py', '/p/src/latest.ts', '/p/blog/contests.py', '/p/blog/latests.py']) {
+    for (const p of ['/p/src/routes/posts.ts', '/p/blog/views.py', '/p/contest/views.py', '/p/src/latest.ts', '/p/blog/contests.py', '/p/blog/latests.py', '/p/src/migrations-api/routes.ts', '/p/src/migrator.ts']) {
       assert.equal(isNonRequestPath(p), false, p);
     }
   });

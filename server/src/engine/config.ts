@@ -76,8 +76,12 @@ export class FileFilter {
   }
 }
 
-/** Files that are not request paths: tests, migrations (Alembic's too), seeds, fixtures, scripts and command-line tools. */
-const NON_REQUEST_PATH = /(^|\/)(tests?|__tests__|spec|migrations|alembic|seeds?|fixtures|scripts|management|bin)(\/|$)|(\.|_)(test|spec)\.[a-z]+$|(^|\/)test_[^/]+\.py$|(^|\/)(seed|conftest|tests?)\.[a-z]+$/;
+/**
+ * Files that are not request paths: tests, migrations (Alembic's; TypeORM's `migration/`; Medusa's
+ * `migration-scripts/`; Rails-style `db/migrate/`), seeds (Sequelize's `seeders/`), fixtures, scripts and
+ * command-line tools.
+ */
+const NON_REQUEST_PATH = /(^|\/)(tests?|__tests__|spec|migrations?|migration[-_]scripts|migrate|alembic|seeds?|seeders|fixtures|scripts|management|bin)(\/|$)|(\.|_)(test|spec)\.[a-z]+$|(^|\/)test_[^/]+\.py$|(^|\/)(seed|conftest|tests?)\.[a-z]+$/;
 
 /**
  * `text`, when given: a file that starts with a shebang (`#!/usr/bin/env node`, `#!/usr/bin/env
