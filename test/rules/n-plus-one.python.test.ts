@@ -82,6 +82,12 @@ ruleTests('n-plus-one', {
       why: 'executemany is one batch; SQLite answers many small queries as fast as one (sqlite.org/np1queryprob.html)',
     },
     {
+      name: "raw SQL: a table of the item's per item (an f-string, in text() or in a local)",
+      file: 'views.py',
+      code: 'from django.db import connection\nfrom sqlalchemy import text\n\n\ndef counts(session, tables, tenants):\n    with connection.cursor() as cursor:\n        for table in tables:\n            cursor.execute(f"SELECT count(*) FROM {table}")\n        for tenant in tenants:\n            schema = tenant.schema_name\n            session.execute(text(f\'SELECT * FROM "{schema}".orders WHERE id = :i\'), {"i": tenant.id})\n            q = f"DELETE FROM {tenant.table} WHERE stale"\n            cursor.execute(q)\n',
+      why: "each item's query reads another table: no one query over the items' keys can read them all",
+    },
+    {
       name: 'raw SQL: a memoized helper (Django\'s get_citext_oids), and SQLite\'s catalog read in a file that does not import sqlite3',
       file: 'apps.py',
       code: 'import functools\n\n\n@functools.lru_cache\ndef citext_oids(alias):\n    with connections[alias].cursor() as cursor:\n        cursor.execute("SELECT typarray FROM pg_type WHERE typname = %s", [alias])\n        return tuple(row[0] for row in cursor)\n\n\ndef register(connections):\n    for c in connections.all():\n        citext_oids(c.alias)\n\n\ndef table_sql(cursor, names):\n    return [cursor.execute("SELECT sql FROM sqlite_master WHERE tbl_name = %s", [n]).fetchone() for n in names]\n',
@@ -168,6 +174,12 @@ ruleTests('n-plus-one', {
         { line: 9, message: /^`session\.execute\(text\("SELECT \* FROM posts WHERE author_id = :a"\), \{"a": i\}\)` runs once per item of `ids`/ },
         { line: 10, message: /writes once per item of `ids` \(N\+1 writes\).*Delete them all with one `DELETE … WHERE id = ANY\(…\)`/ },
       ],
+    },
+    {
+      name: 'raw SQL: a table named by a constant, filtered by the item per item',
+      file: 'views.py',
+      code: 'from django.db import connection\n\nTABLE = "users"\n\n\ndef f(ids):\n    with connection.cursor() as cursor:\n        for i in ids:\n            cursor.execute(f"SELECT * FROM {TABLE} WHERE id = %s", [i])\n',
+      findings: [{ line: 9, message: /runs once per item of `ids` \(N\+1\)/ }],
     },
     {
       name: 'raw SQL held in a constant of the module or the function, run per item',

@@ -539,8 +539,20 @@ ruleTests('n-plus-one', {
       workspace: { 'b.ts': `import Database from 'better-sqlite3';\nimport { Pool } from 'pg';\nconst db: any = new Database('x.db');\nexport function g(ids: number[]) {\n  return ids.map((id) => db.query('SELECT * FROM users WHERE id = ?', [id]));\n}\n` },
       why: 'no per-item query; SQLite answers many small queries as fast as one (sqlite.org/np1queryprob.html)',
     },
+    {
+      name: "raw SQL: a table of the item's per item (NocoBase's sequences, a tenant's schema, a table listed)",
+      file: 'a.ts',
+      code: `import { Pool } from 'pg';\nimport postgres from 'postgres';\nconst pool = new Pool();\nconst sql = postgres();\nexport async function f(parents: any[], tenants: any[], tables: string[]) {\n  for (const parent of parents) {\n    const sequenceName = parent.sequence;\n    const { rows } = await pool.query(\`select last_value from \${sequenceName}\`);\n  }\n  for (const tenant of tenants) await sql\`SELECT count(*) FROM \${sql(tenant.schema)}.orders\`;\n  for (const t of tables) {\n    const text = \`SELECT count(*) FROM "\${t}"\`;\n    await pool.query(text);\n  }\n}\n`,
+      why: "each item's query reads another table: no one query over the items' keys can read them all",
+    },
   ],
   invalid: [
+    {
+      name: 'raw SQL: a table named by a constant, filtered by the item per item',
+      file: 'a.ts',
+      code: `import { Pool } from 'pg';\nconst pool = new Pool();\nconst USERS = 'users';\nexport async function f(ids: number[]) {\n  for (const id of ids) await pool.query(\`SELECT * FROM \${USERS} WHERE id = $1\`, [id]);\n}\n`,
+      findings: [{ line: 5, message: /^`pool\.query` runs once per item of `ids` \(N\+1\)/ }],
+    },
     {
       name: 'pg-promise: one, none and any per item, with positional, named and filtered placeholders',
       file: 'a.js',

@@ -97,6 +97,11 @@ export interface QueryFact extends Span {
    * `whereIn('id', sub)`), a part of a UNION, a `sql` template's value. Pages all the same.
    */
   fragment?: boolean;
+  /**
+   * Raw SQL whose table is the item's (`SELECT last_value FROM ${sequence}`, `… FROM ${tenant}.orders`):
+   * each item's query reads another table, which no one query over the items' keys could read.
+   */
+  tableOfItem?: boolean;
   /** A write (create/update/delete/save) rather than a read. */
   write?: boolean;
   /** Reached through helpers: the call chain from the call site to the query (`loadAuthor` → `prisma.user.findUnique`). */

@@ -19,7 +19,7 @@ import { importedModules, importedNames, pythonHelpers, type ModuleImports } fro
 import { drfSerializers, drfViews, mayUseDrf } from './drf-serializers';
 import { createPythonParser } from './python-language';
 import { foreignKeyColumns, type PyForeignKeyColumn } from './foreign-key-columns';
-import { enclosingLoop, queriesAChunk, queriesAGroup, usesItem } from './loops';
+import { enclosingLoop, queriesAChunk, queriesAGroup, queriesTableOfItem, usesItem } from './loops';
 import { itemAccesses } from './item-access';
 import { djangoModels, djangoQuerysets } from './models';
 import { peeweeModels, peeweeSelects } from './peewee-models';
@@ -363,6 +363,7 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
           // A commit names no item: it writes one per item when the loop adds to its session.
           q.usesLoopItem = q.operation === 'commit' ? new RegExp(`\\b${q.session!.replace(/\./g, '\\.')}\\.(add|add_all|merge|delete)\\(`).test(loop.body.text) : usesItem(loop, at);
           if (q.usesLoopItem && q.operation !== 'commit' && (queriesAChunk(loop, at) || queriesAGroup(loop, at))) q.chunked = true;
+          if (q.usesLoopItem && q.orm === 'sql' && queriesTableOfItem(loop, at)) q.tableOfItem = true;
         }
         if (PY_WRITES.test(q.operation)) q.write = true;
         facts.queries.push(q);

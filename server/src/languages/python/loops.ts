@@ -126,6 +126,40 @@ export function usesItem(loop: PyLoop, query: Node): boolean {
   return mentions(query, names);
 }
 
+/** SQL before an interpolation that names a table (or its schema): `FROM {t}`, `JOIN "{schema}".x`, `INSERT INTO {t}`. */
+const BEFORE_TABLE = /\b(?:from|join|into|update|table)\s+["`\[]?$/i;
+
+/**
+ * Does the SQL the call runs name a table from the loop's item (`cursor.execute(f"SELECT count(*)
+ * FROM {table}")`)? The f-string is the call's first argument (in `text(…)` or not) or a local of
+ * the loop's body.
+ */
+export function queriesTableOfItem(loop: PyLoop, query: Node): boolean {
+  let sql: Node | null | undefined = args(query)[0];
+  // SQLAlchemy's `session.execute(text(f"…"))`.
+  if (sql?.type === 'call' && calleeName(sql) === 'text') sql = args(sql)[0];
+  if (sql?.type === 'identifier') {
+    const name = sql.text;
+    sql = undefined;
+    walk(loop.body, (n) => {
+      if (sql !== undefined || n.startIndex >= query.startIndex) return false;
+      if (n.type === 'assignment' && field(n, 'left')?.text === name) sql = field(n, 'right');
+    });
+  }
+  if (sql?.type !== 'string') return false;
+  const names = new Set(loop.fact.variables);
+  for (const d of derivedBefore(loop, query)) for (const v of d.names) names.add(v);
+  let before = '';
+  for (const part of sql.namedChildren) {
+    if (part?.type === 'string_content') before += part.text;
+    else if (part?.type === 'interpolation') {
+      if (BEFORE_TABLE.test(before) && mentions(part, names)) return true;
+      before = '';
+    }
+  }
+  return false;
+}
+
 /** `range(start, stop, step)`: the loop's indexes step through a collection a chunk at a time. */
 function stepsInChunks(loop: PyLoop): boolean {
   const owner = loop.fact.kind === 'comprehension' ? loop.body.namedChildren.find((c) => c?.type === 'for_in_clause') : loop.body.parent;

@@ -12,7 +12,7 @@ import { constantSqlAt, embeddedSqlAt, sqlConstants } from './embedded-sql';
 import { findDeclaration } from './values';
 import { readImports, type FileImports } from './imports';
 import { exportedNames, exportedQueryHelpers, helperCallsInLoops, importedCallsInLoops, queryHelpers } from './helpers';
-import { enclosingLoop, queriesAChunk, queriesAGroup, usesItem } from './loops';
+import { enclosingLoop, queriesAChunk, queriesAGroup, queriesTableOfItem, usesItem } from './loops';
 import { itemsSource } from './items-source';
 import { fluentRelation, lazyAccesses, type TsLazyAccess } from './lazy-access';
 import { kyselyModels } from './kysely-models';
@@ -251,6 +251,7 @@ export class TypescriptAdapter implements LanguageAdapter<TsFacts> {
             t.loop = loop.fact;
             t.usesLoopItem = usesItem(loop, node);
             if (t.usesLoopItem && queriesAChunk(loop, node)) t.chunked = true;
+            if (t.usesLoopItem && queriesTableOfItem(loop, node)) t.tableOfItem = true;
           }
           if (WRITES.has(t.operation)) t.write = true;
           (facts.taggedQueries ??= []).push(t);
@@ -269,6 +270,7 @@ export class TypescriptAdapter implements LanguageAdapter<TsFacts> {
             q.loop = loop.fact;
             q.usesLoopItem = usesItem(loop, q.call);
             if (q.usesLoopItem && (queriesAChunk(loop, q.call) || queriesAGroup(loop, q.call))) q.chunked = true;
+            if (q.usesLoopItem && q.orm === 'sql' && queriesTableOfItem(loop, q.call)) q.tableOfItem = true;
             q.fluent = fluentRelation(q);
             // Where the items came from: for the fluent API and for Prisma lookups by an item's key (include fixes).
             if (q.fluent || (q.orm === 'prisma' && /^(findUnique|findFirst)$/.test(q.operation))) loopBodies.set(q, loop.body);

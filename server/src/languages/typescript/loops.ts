@@ -156,6 +156,43 @@ export function usesItem(loop: EnclosingLoop, query: ts.Node): boolean {
   return mentions(query, itemNames(loop, query.getStart()));
 }
 
+/** SQL before an interpolation that names a table (or its schema): `FROM ${t}`, `JOIN "${schema}".x`, `INSERT INTO ${t}`. */
+const BEFORE_TABLE = /\b(?:from|join|into|update|table)\s+["`\[]?$/i;
+
+/**
+ * Does the SQL the call runs name a table from the loop's item (`query(\`SELECT last_value FROM
+ * ${sequenceName}\`)` with the sequence read per item, `sql\`… FROM ${sql(tenant.schema)}.orders\``)?
+ * Its template is the call's first argument, a tagged template's, or a local of the loop's body
+ * the call is given.
+ */
+export function queriesTableOfItem(loop: EnclosingLoop, query: ts.Node): boolean {
+  const names = itemNames(loop, query.getStart());
+  const template = sqlTemplateOf(loop, query);
+  if (!template) return false;
+  let before = template.head.text;
+  for (const span of template.templateSpans) {
+    if (BEFORE_TABLE.test(before) && mentions(span.expression, names)) return true;
+    before = span.literal.text;
+  }
+  return false;
+}
+
+function sqlTemplateOf(loop: EnclosingLoop, query: ts.Node): ts.TemplateExpression | undefined {
+  let e: ts.Node | undefined = ts.isTaggedTemplateExpression(query) ? query.template : ts.isCallExpression(query) ? query.arguments[0] : undefined;
+  if (e && ts.isTaggedTemplateExpression(e)) e = e.template;
+  while (e && ts.isParenthesizedExpression(e)) e = e.expression;
+  if (e && ts.isIdentifier(e)) {
+    const name = e.text;
+    let init: ts.Expression | undefined;
+    walk(loop.body, (n) => {
+      if (init || n.pos >= query.pos) return false;
+      if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.name.text === name) init = n.initializer;
+    });
+    e = init;
+  }
+  return e && ts.isTemplateExpression(e) ? e : undefined;
+}
+
 /** `i += 500`, `i = i + size`: a `for` loop whose index steps through a list a chunk at a time. */
 function stepsInChunks(loop: EnclosingLoop): boolean {
   const stmt = loop.body.parent;
