@@ -82,6 +82,12 @@ ruleTests('n-plus-one', {
       why: 'executemany is one batch; SQLite answers many small queries as fast as one (sqlite.org/np1queryprob.html)',
     },
     {
+      name: 'a loop over model classes (Ironic\'s version checks), a comprehension over Django\'s models, and a queue read until a sentinel (django-q)',
+      file: 'api.py',
+      code: 'from django.apps import apps\n\n\ndef check(session, sql_models, mapping, model_query):\n    total = 0\n    for model in sql_models:\n        version = mapping[model.__name__][0]\n        total += session.query(model).filter(model.version != version).count()\n    for model in models_to_check():\n        if not column_exists(model.__tablename__):\n            continue\n        if model_query(model.version).filter(model.version == None).count():\n            return False\n    return total, [m.objects.filter(name=m.__name__).count() for m in apps.get_models()]\n\n\ndef consume(result_queue, Success):\n    for task in iter(result_queue.get, "STOP"):\n        Success.objects.filter(name=task["name"]).update(done=True)\n',
+      why: 'one query per model is as many as the code defines; a queue\'s tasks come one at a time',
+    },
+    {
       name: "raw SQL: a table of the item's per item (an f-string, in text() or in a local)",
       file: 'views.py',
       code: 'from django.db import connection\nfrom sqlalchemy import text\n\n\ndef counts(session, tables, tenants):\n    with connection.cursor() as cursor:\n        for table in tables:\n            cursor.execute(f"SELECT count(*) FROM {table}")\n        for tenant in tenants:\n            schema = tenant.schema_name\n            session.execute(text(f\'SELECT * FROM "{schema}".orders WHERE id = :i\'), {"i": tenant.id})\n            q = f"DELETE FROM {tenant.table} WHERE stale"\n            cursor.execute(q)\n',
@@ -174,6 +180,12 @@ ruleTests('n-plus-one', {
         { line: 9, message: /^`session\.execute\(text\("SELECT \* FROM posts WHERE author_id = :a"\), \{"a": i\}\)` runs once per item of `ids`/ },
         { line: 10, message: /writes once per item of `ids` \(N\+1 writes\).*Delete them all with one `DELETE … WHERE id = ANY\(…\)`/ },
       ],
+    },
+    {
+      name: "a loop over instances that reads their _meta (not a loop over models)",
+      file: 'views.py',
+      code: 'from .models import Comment\n\n\ndef dump(objs):\n    for obj in objs:\n        names = [f.name for f in obj._meta.fields]\n        print(names, Comment.objects.filter(post=obj).count())\n',
+      findings: [{ line: 7, message: /counts once per item of `objs`/ }],
     },
     {
       name: 'raw SQL: a table named by a constant, filtered by the item per item',

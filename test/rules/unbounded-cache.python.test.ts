@@ -57,6 +57,12 @@ ruleTests('unbounded-cache', {
       why: 'its write is not a get-or-compute lookup, it is not named as a cache, and no request reaches it',
     },
     {
+      name: "a class decorator that registers what it decorates (Ironic's cleanup priorities)",
+      file: 'image_cache.py',
+      code: '_cache_cleanup_list = []\n\n\ndef cleanup(priority):\n    def _add_property_to_class_func(cls):\n        _cache_cleanup_list.append((priority, cls))\n        _cache_cleanup_list.sort(reverse=True, key=lambda t: t[0])\n        return cls\n\n    return _add_property_to_class_func\n',
+      why: 'it runs once per decorated class, when the module is imported',
+    },
+    {
       name: 'redis set with ex=',
       file: 'a.py',
       code: 'import redis\n\nr = redis.Redis()\n\n\ndef save(sid, data):\n    r.set(f"session:{sid}", data, ex=3600)\n',
@@ -75,6 +81,12 @@ ruleTests('unbounded-cache', {
       file: 'geo.py',
       code: '_geo_cache = {}\n\n\ndef country_for(ip):\n    if ip not in _geo_cache:\n        _geo_cache[ip] = lookup(ip)\n    return _geo_cache[ip]\n',
       findings: [{ line: 1, message: /`_geo_cache` is a module-level dict that gains an entry per new key/ }],
+    },
+    {
+      name: 'a function that stores an object by its id and returns it (a write-through cache, not a decorator)',
+      file: 'users.py',
+      code: '_users_cache = {}\n\n\ndef remember(user):\n    _users_cache[user.id] = user\n    return user\n',
+      findings: [{ line: 1, message: /`_users_cache` is a module-level dict that gains an entry per new key/ }],
     },
     {
       name: 'dict cache with cachetools in use → TTLCache',

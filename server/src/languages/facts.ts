@@ -75,6 +75,16 @@ export interface LoopFact extends Span {
   batched?: boolean;
   /** The most items there can be, when the query that produced them says (`take: 50`). */
   bound?: { count: number; source: string };
+  /**
+   * The items are model classes, each used as one (`for model in apps.get_models(): model.objects…`,
+   * `session.query(model)`): a query per item is one per model, as many as the code defines.
+   */
+  overModels?: boolean;
+  /**
+   * The items arrive one at a time from a queue (`for task in iter(queue.get, "STOP")`): each is
+   * handled as it comes, with no list of them to load ahead.
+   */
+  stream?: boolean;
 }
 
 export interface QueryFact extends Span {

@@ -9,7 +9,7 @@ import { BOUNDED_KEY, CACHE_NAME, CONSTANT_NAME, REGISTRY_NAME } from '../cache-
 import type { CacheFact } from '../facts';
 import { requestPathOf, type PyReach } from './handlers';
 import { namesKey, qualifiedName, type ModuleNames } from './imports';
-import { args, assignmentStatements, decoratorsOf, field, keywordArg, nodesOfTypes, visitNodesOfTypes, type Node } from './tree';
+import { args, assignmentStatements, decoratorsOf, field, keywordArg, nodesOfTypes, visitNodesOfTypes, walk, type Node } from './tree';
 
 export interface PyCacheFact extends CacheFact {
   /** The value to replace to bound the store (`{}`, `None` in `maxsize=None`, the decorator), and how. */
@@ -119,6 +119,36 @@ function usage(root: Node, store: Store, index: number): Usage {
   return u;
 }
 
+/**
+ * A decorator that registers what it decorates: `def add(cls): _cleanups.append((priority, cls));
+ * return cls`. It runs once per decorated definition, when the module is imported: the store has
+ * as many entries as the code has definitions. The parameter is named as a class or function: a
+ * function that stores an object and returns it (`def remember(user): _users[user.id] = user;
+ * return user`) is a cache.
+ */
+const DECORATED = /^(cls|klass|class_|func|fn|f|function|method|meth|view|handler|callback|wrapped)$/;
+
+function registersItsArgument(fn: Node, write: Node): boolean {
+  const params = new Set<string>();
+  for (const p of field(fn, 'parameters')?.namedChildren ?? []) if (p?.type === 'identifier' && DECORATED.test(p.text)) params.add(p.text);
+  if (params.size === 0) return false;
+  let returned: string | undefined;
+  walk(field(fn, 'body')!, (n) => {
+    if (n.type === 'function_definition' || n.type === 'lambda' || n.type === 'class_definition') return false;
+    if (n.type === 'return_statement') {
+      const value = n.namedChildren[0];
+      if (value?.type === 'identifier' && params.has(value.text)) returned = value.text;
+    }
+    return undefined;
+  });
+  if (!returned) return false;
+  let mentioned = false;
+  walk(write, (n) => {
+    if (n.type === 'identifier' && n.text === returned) mentioned = true;
+  });
+  return mentioned;
+}
+
 /** The keys a dict literal writes (`{k: v}`); none for `**other`. */
 function dictKeys(n: Node): Node[] {
   if (n.type !== 'dictionary') return [];
@@ -136,6 +166,7 @@ function collectionCaches(root: Node, reach: ReadonlyMap<number, PyReach>): PyCa
     if (!cacheNamed && (REGISTRY_NAME.test(store.name) || CONSTANT_NAME.test(store.name))) continue;
     const key = u.write.key.type === 'attribute' ? field(u.write.key, 'attribute')?.text ?? '' : u.write.key.text;
     if (BOUNDED_KEY.test(key)) continue;
+    if (registersItsArgument(u.write.fn, u.write.node)) continue;
     // A set or list with a membership check is a de-duplication guard unless it says it caches or fills per request.
     const grows = store.kind === 'set' || store.kind === 'list' ? cacheNamed || onRequestPath : getOrSet || cacheNamed || onRequestPath;
     if (!grows) continue;

@@ -34,10 +34,11 @@ export function enclosingLoop(node: Node): PyLoop | undefined {
       const body = field(n, 'body');
       if (!body || child.id !== body.id) continue;
       const right = field(n, 'right');
-      return {
-        body,
-        fact: { kind: n.text.startsWith('async') ? 'for-await' : 'for-of', variables: targetNames(field(n, 'left')), iterable: right?.text, start: n.startIndex, end: body.startIndex, statementStart: lineStart(text(), n.startIndex), concurrent: false },
-      };
+      const variables = targetNames(field(n, 'left'));
+      const fact: LoopFact = { kind: n.text.startsWith('async') ? 'for-await' : 'for-of', variables, iterable: right?.text, start: n.startIndex, end: body.startIndex, statementStart: lineStart(text(), n.startIndex), concurrent: false };
+      if (itemsAreModels(variables, body)) fact.overModels = true;
+      if (right && isStream(right)) fact.stream = true;
+      return { body, fact };
     }
     if (COMPREHENSIONS.has(n.type)) {
       const clauses = n.namedChildren.filter((c): c is Node => !!c && c.type === 'for_in_clause');
@@ -47,13 +48,39 @@ export function enclosingLoop(node: Node): PyLoop | undefined {
       const variables = clauses.flatMap((c) => targetNames(field(c, 'left')));
       let stmt: Node = n;
       while (stmt.parent && stmt.parent.type !== 'block' && stmt.parent.type !== 'module') stmt = stmt.parent;
-      return {
-        body: n,
-        fact: { kind: 'comprehension', variables, iterable: clauses[0] ? field(clauses[0], 'right')?.text : undefined, start: n.startIndex, end: n.endIndex, statementStart: lineStart(text(), stmt.startIndex), concurrent: false },
-      };
+      const fact: LoopFact = { kind: 'comprehension', variables, iterable: clauses[0] ? field(clauses[0], 'right')?.text : undefined, start: n.startIndex, end: n.endIndex, statementStart: lineStart(text(), stmt.startIndex), concurrent: false };
+      if (itemsAreModels(variables, n)) fact.overModels = true;
+      if (first && isStream(first)) fact.stream = true;
+      return { body: n, fact };
     }
   }
   return undefined;
+}
+
+/**
+ * Whether the loop's one variable is a model class, used as one in the loop: `session.query(model)`,
+ * `select(model)`, `model.objects`, `model.__tablename__`. Not by what instances have too
+ * (`obj._meta`), nor by `x.query`, which other objects have.
+ */
+function itemsAreModels(variables: readonly string[], body: Node): boolean {
+  if (variables.length !== 1) return false;
+  const v = variables[0].replace(/[^\w]/g, '');
+  if (!v) return false;
+  // Asked for each query of the loop: answered once per loop body.
+  let answer = overModels.get(body);
+  if (answer === undefined) overModels.set(body, (answer = modelUse(v).test(body.text)));
+  return answer;
+}
+
+const overModels = new WeakMap<Node, boolean>();
+
+function modelUse(v: string): RegExp {
+  return new RegExp(`(?<![\\w.])${v}\\.(objects|_default_manager|_base_manager|__tablename__|__table__)\\b|\\b(query|select)\\(\\s*${v}\\s*[,)]`);
+}
+
+/** `iter(queue.get, "STOP")`: items read one at a time until a sentinel. */
+function isStream(iterable: Node): boolean {
+  return iterable.type === 'call' && field(iterable, 'function')?.text === 'iter' && args(iterable).length === 2;
 }
 
 /** An identifier that reads one of `names`: `x.post` names an attribute, not a `post` variable; `f(post=1)` a keyword. */

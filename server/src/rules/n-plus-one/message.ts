@@ -17,7 +17,7 @@ const BATCHED = /chunk|batch/i;
 const OBJECT_FIELDS = /^Object\.(keys|entries|values)\(/;
 
 export function isPerItemQuery(q: QueryFact): boolean {
-  if (!q.loop || !q.usesLoopItem || q.loop.batched || q.chunked || q.fragment || q.tableOfItem) return false;
+  if (!q.loop || !q.usesLoopItem || q.loop.batched || q.loop.overModels || q.loop.stream || q.chunked || q.fragment || q.tableOfItem) return false;
   if (BATCHED.test(q.loop.iterable ?? '') || q.loop.variables.some((v) => BATCHED.test(v))) return false;
   if (OBJECT_FIELDS.test(q.loop.iterable ?? '')) return false;
   if (q.pagination) return false;
