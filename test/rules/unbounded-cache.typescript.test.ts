@@ -41,6 +41,12 @@ ruleTests('unbounded-cache', {
       why: 'keys come from code (a fixed set of names), not traffic: not a cache',
     },
     {
+      name: 'decorators that register the class they return (cleanup priorities, an entity list)',
+      file: 'decorators.ts',
+      code: `const _cacheCleanupList: Array<[number, Function]> = [];\nexport function cleanup(priority: number) {\n  return function (cls: Function) {\n    _cacheCleanupList.push([priority, cls]);\n    return cls;\n  };\n}\nconst entityCache = new Map<string, Function>();\nexport const Entity = (path: string) => (target: Function) => {\n  entityCache.set(path, target);\n  return target;\n};\n`,
+      why: 'each runs once per decorated class, when the module loads',
+    },
+    {
       name: 'a map local to a function',
       file: 'a.ts',
       code: `export function index(rows: Row[]) {\n  const byId = new Map<number, Row>();\n  for (const r of rows) byId.set(r.id, r);\n  return byId;\n}\n`,
@@ -60,6 +66,12 @@ ruleTests('unbounded-cache', {
     },
   ],
   invalid: [
+    {
+      name: 'a function that stores an object by its id and returns it (a write-through cache, not a decorator)',
+      file: 'users.ts',
+      code: `const userCache = new Map<string, { id: string }>();\nexport function remember(user: { id: string }) {\n  userCache.set(user.id, user);\n  return user;\n}\n`,
+      findings: [{ line: 1, message: /`userCache` is a module-level `Map` that gains an entry per new key/ }],
+    },
     {
       name: 'module-level Map as a get-or-compute cache → LRUCache',
       file: 'users.ts',

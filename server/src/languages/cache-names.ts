@@ -19,3 +19,11 @@ export const CONSTANT_NAME = /^[A-Z][A-Z0-9_]*$/;
  * holds one entry per kind of thing the program knows, whatever the traffic.
  */
 export const BOUNDED_KEY = /^(dialect|type|kind|name|locale|lang|language|env|mode|format|driver|provider|table|tableName|dispatch_uid|dispatchUid|schema|group|level|category|cls|klass|model|modelName|model_name|component|field|column|method|status|event|eventName|event_name|dtype|engine|backend|alias|using|db|database|connection)$/i;
+
+/**
+ * Parameters that name what a decorator decorates (`cls`, `target`, `fn`): a function that stores
+ * one and returns it registers a definition, once per decorated class or function, when the code
+ * loads. A function that stores an object and returns it (`remember(user)`) is a cache.
+ */
+export const DECORATED_PARAMETER = /^(cls|klass|class_|ctor|constructor|target|func|fn|f|function|method|meth|view|handler|callback|wrapped)$/;
+

@@ -5,7 +5,7 @@
  * cachetools' `cached(cache={})` on functions that take arguments; `lru_cache`/`cache` on methods
  * (the cache holds every `self`); Redis keys built from input and written without an expiry.
  */
-import { BOUNDED_KEY, CACHE_NAME, CONSTANT_NAME, REGISTRY_NAME } from '../cache-names';
+import { BOUNDED_KEY, CACHE_NAME, CONSTANT_NAME, DECORATED_PARAMETER, REGISTRY_NAME } from '../cache-names';
 import type { CacheFact } from '../facts';
 import { requestPathOf, type PyReach } from './handlers';
 import { namesKey, qualifiedName, type ModuleNames } from './imports';
@@ -122,15 +122,11 @@ function usage(root: Node, store: Store, index: number): Usage {
 /**
  * A decorator that registers what it decorates: `def add(cls): _cleanups.append((priority, cls));
  * return cls`. It runs once per decorated definition, when the module is imported: the store has
- * as many entries as the code has definitions. The parameter is named as a class or function: a
- * function that stores an object and returns it (`def remember(user): _users[user.id] = user;
- * return user`) is a cache.
+ * as many entries as the code has definitions (the parameter named so: DECORATED_PARAMETER).
  */
-const DECORATED = /^(cls|klass|class_|func|fn|f|function|method|meth|view|handler|callback|wrapped)$/;
-
 function registersItsArgument(fn: Node, write: Node): boolean {
   const params = new Set<string>();
-  for (const p of field(fn, 'parameters')?.namedChildren ?? []) if (p?.type === 'identifier' && DECORATED.test(p.text)) params.add(p.text);
+  for (const p of field(fn, 'parameters')?.namedChildren ?? []) if (p?.type === 'identifier' && DECORATED_PARAMETER.test(p.text)) params.add(p.text);
   if (params.size === 0) return false;
   let returned: string | undefined;
   walk(field(fn, 'body')!, (n) => {

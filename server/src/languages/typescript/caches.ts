@@ -5,7 +5,7 @@
  * Redis keys built from input and written without an expiry.
  */
 import ts from 'typescript';
-import { BOUNDED_KEY, CACHE_NAME, CONSTANT_NAME, REGISTRY_NAME } from '../cache-names';
+import { BOUNDED_KEY, CACHE_NAME, CONSTANT_NAME, DECORATED_PARAMETER, REGISTRY_NAME } from '../cache-names';
 import type { CacheFact } from '../facts';
 import type { FileImports } from './imports';
 import { requestPathOf, type HandlerReach } from './handlers';
@@ -193,6 +193,7 @@ function collectionCaches(sf: ts.SourceFile, reach: ReadonlyMap<ts.Node, Handler
     const cacheNamed = CACHE_NAME.test(store.name);
     if (!cacheNamed && (REGISTRY_NAME.test(store.name) || CONSTANT_NAME.test(store.name))) continue;
     if (BOUNDED_KEY.test(keyName(u.write.key))) continue;
+    if (registersItsArgument(u.write.fn, u.write.node)) continue;
     // A set or list with a membership check is a de-duplication guard unless it says it caches or fills per request.
     const grows = store.kind === 'set' || store.kind === 'list' ? cacheNamed || onRequestPath : getOrSet || cacheNamed || onRequestPath;
     if (!grows) continue;
@@ -209,6 +210,30 @@ function collectionCaches(sf: ts.SourceFile, reach: ReadonlyMap<ts.Node, Handler
     });
   }
   return out;
+}
+
+/**
+ * A decorator that registers what it decorates: `(target) => { entities.push(target); return
+ * target; }`. It runs once per decorated class or member, when the module loads: the store has as
+ * many entries as the code has definitions (the parameter named so: DECORATED_PARAMETER).
+ */
+function registersItsArgument(fn: ts.FunctionLikeDeclaration, write: ts.Node): boolean {
+  const params = new Set(fn.parameters.flatMap((p) => (ts.isIdentifier(p.name) && DECORATED_PARAMETER.test(p.name.text) ? [p.name.text] : [])));
+  if (params.size === 0 || !fn.body) return false;
+  let returned: string | undefined;
+  if (ts.isBlock(fn.body)) {
+    walk(fn.body, (n) => {
+      if (n !== fn.body && ts.isFunctionLike(n)) return false;
+      if (ts.isReturnStatement(n) && n.expression && ts.isIdentifier(n.expression) && params.has(n.expression.text)) returned = n.expression.text;
+      return undefined;
+    });
+  }
+  if (!returned) return false;
+  let mentioned = false;
+  walk(write, (n) => {
+    if (ts.isIdentifier(n) && n.text === returned) mentioned = true;
+  });
+  return mentioned;
 }
 
 function optionNames(arg: ts.Expression | undefined): Set<string> | undefined {
