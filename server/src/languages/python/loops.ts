@@ -255,7 +255,16 @@ const MODEL_PICKERS = /^(query|select|get_model)$/;
  */
 export function queriesAGroup(loop: PyLoop, query: Node): boolean {
   const names = new Set(loop.fact.variables);
-  for (const d of derivedBefore(loop, query)) for (const v of d.names) names.add(v);
+  // The value of each local derived from the item: a filter built before the query (`f =
+  // cls.id.in_([r.id for r in group])`, Gnocchi's resources by type) is read as if written in it.
+  const values = new Map<string, Node>();
+  for (const d of derivedBefore(loop, query)) {
+    const right = field(d.at, 'right');
+    for (const v of d.names) {
+      names.add(v);
+      if (right) values.set(v, right);
+    }
+  }
   // The expressions that name the model (`model`, `group.model`).
   const models = new Set<string>();
   let attribute: string | undefined;
@@ -278,15 +287,24 @@ export function queriesAGroup(loop: PyLoop, query: Node): boolean {
   const isList = (value: Node | null | undefined): boolean => !!value && value.type !== 'list' && mentions(value, names);
   let list = false;
   let other = false;
-  walk(query, (n) => {
-    if (list || n.type === 'lambda') return false;
-    // The model again (`model.id` in a filter is a column of it): not a use of the item's data.
-    if ((n.type === 'identifier' || n.type === 'attribute') && models.has(n.text)) return false;
-    if (n.type === 'keyword_argument' && /__in$/.test(field(n, 'name')?.text ?? '')) list = isList(field(n, 'value'));
-    else if (n.type === 'call' && /^(in_|in_bulk)$/.test(calleeName(n) ?? '')) list = isList(args(n)[0]);
-    else if (readsName(n, names)) other = true;
-    return undefined;
-  });
+  const followed = new Set<string>();
+  const scan = (node: Node): void =>
+    walk(node, (n) => {
+      if (list || n.type === 'lambda') return false;
+      // The model again (`model.id` in a filter is a column of it): not a use of the item's data.
+      if ((n.type === 'identifier' || n.type === 'attribute') && models.has(n.text)) return false;
+      if (n.type === 'keyword_argument' && /__in$/.test(field(n, 'name')?.text ?? '')) list = isList(field(n, 'value'));
+      else if (n.type === 'call' && /^(in_|in_bulk)$/.test(calleeName(n) ?? '')) list = isList(args(n)[0]);
+      else if (readsName(n, names)) {
+        const value = values.get(n.text);
+        if (value && !followed.has(n.text) && /\bin_\s*\(|__in\s*=/.test(value.text)) {
+          followed.add(n.text);
+          scan(value);
+        } else other = true;
+      }
+      return undefined;
+    });
+  scan(query);
   return list || !other;
 }
 
