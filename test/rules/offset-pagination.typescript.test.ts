@@ -29,6 +29,12 @@ ruleTests('offset-pagination', {
       why: 'a constant offset does not grow with the page',
     },
     {
+      name: "an offset from the object's own setting, set when it is made (Vendure's cache eviction keeps the newest N)",
+      file: 'sql-cache-strategy.ts',
+      code: `import { DataSource } from 'typeorm';\nexport class SqlCacheStrategy {\n  private cacheSize = 10000;\n  constructor(private ds: DataSource, private readonly keep: number, config?: { cacheSize?: number }) {\n    if (config?.cacheSize) this.cacheSize = config.cacheSize;\n  }\n  evict() {\n    return this.ds.getRepository(CacheItem).createQueryBuilder('item').select('item.id').orderBy('item.insertedAt', 'DESC').offset(Math.max(this.cacheSize - 1, 1)).getMany();\n  }\n  prune() {\n    return this.ds.getRepository(CacheItem).find({ order: { id: 'DESC' }, skip: this.keep * 2 });\n  }\n}\n`,
+      why: 'the same offset on every call: a number of rows to keep, not a page',
+    },
+    {
       name: 'Prisma skip that is 0 or 1',
       file: 'routes.ts',
       code: express(`  const cursor = req.query.after;\n  const posts = await prisma.post.findMany({ skip: cursor ? 1 : 0, cursor: cursor ? { id: String(cursor) } : undefined });`),
@@ -107,6 +113,12 @@ ruleTests('offset-pagination', {
       code: `import { Repository } from 'typeorm';\nexport class PostsService {\n  constructor(private readonly posts: Repository<Post>) {}\n  list(page: number) {\n    return this.posts.find({ where: { published: true }, order: { id: 'DESC' }, skip: (page - 1) * 20, take: 20 });\n  }\n}\n`,
       findings: [{ line: 5 }],
       output: `import { Repository, LessThan } from 'typeorm';\nexport class PostsService {\n  constructor(private readonly posts: Repository<Post>) {}\n  list(page: number, after?: number) {\n    return this.posts.find({ where: { ...(after != null ? { id: LessThan(after) } : {}), published: true }, order: { id: 'DESC' }, take: 20 });\n  }\n}\n`,
+    },
+    {
+      name: 'an offset in a field that a method moves on (a stateful pager), and one set outside the constructor',
+      file: 'pager.ts',
+      code: `import { DataSource } from 'typeorm';\nexport class Pager {\n  private offset = 0;\n  private start = 0;\n  constructor(private ds: DataSource) {}\n  configure(start: number) {\n    this.start = start;\n  }\n  next() {\n    this.offset += 50;\n    return this.ds.getRepository(Post).find({ order: { id: 'ASC' }, skip: this.offset, take: 50 });\n  }\n  first() {\n    return this.ds.getRepository(Post).find({ order: { id: 'ASC' }, skip: this.start, take: 50 });\n  }\n}\n`,
+      findings: [{ line: 11 }, { line: 14 }],
     },
     {
       name: 'TypeORM QueryBuilder with skip',

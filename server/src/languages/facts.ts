@@ -19,6 +19,7 @@ export type ValueOrigin =
   | 'literal'   // a constant written in the code
   | 'request'   // request input: req.query.page, request.GET["page"], a handler parameter bound to the query string
   | 'parameter' // a function parameter or SQL bind parameter ($1, ?, :name)
+  | 'setting'   // an instance's field set only when it is made (`this.cacheSize`), or arithmetic over such fields and literals
   | 'computed'  // an expression over other values (page * size, (page - 1) * 20)
   | 'unknown';
 

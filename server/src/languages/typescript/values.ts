@@ -55,6 +55,7 @@ function merge(parts: ValueInfo[]): ValueInfo {
   const requestObject = parts.find((p) => p.requestObject)?.requestObject;
   if (parts.some((p) => p.origin === 'request')) return { origin: parts.length === 1 ? 'request' : 'computed', requestInputs, requestObject };
   if (parts.every((p) => p.origin === 'literal')) return { origin: 'literal', requestInputs };
+  if (parts.every((p) => p.origin === 'literal' || p.origin === 'setting')) return { origin: 'setting', requestInputs };
   return { origin: parts.length === 1 ? parts[0].origin : 'computed', requestInputs, requestObject };
 }
 
@@ -101,6 +102,45 @@ function isNestRequestParameter(p: ts.ParameterDeclaration): boolean {
   });
 }
 
+/**
+ * `this.cacheSize` where the class writes the field only in its constructor or its declaration
+ * (`cacheSize = 10000`, `constructor(private cacheSize: number)`): a setting of the instance, the
+ * same on every call of its methods.
+ */
+function setOnlyWhenMade(access: ts.PropertyAccessExpression): boolean {
+  let cls: ts.Node | undefined = access.parent;
+  while (cls && !ts.isClassLike(cls)) cls = cls.parent;
+  if (!cls || !ts.isClassLike(cls)) return false;
+  const name = access.name.text;
+  let declared = false;
+  let written = false;
+  for (const m of cls.members) {
+    if (ts.isPropertyDeclaration(m) && m.name.getText() === name) declared = true;
+    if (ts.isConstructorDeclaration(m)) {
+      if (m.parameters.some((p) => ts.isIdentifier(p.name) && p.name.text === name && ts.getModifiers(p)?.length)) declared = true;
+      if (m.body && writesField(m.body, name)) declared = true;
+      continue;
+    }
+    if ((ts.isGetAccessor(m) || ts.isSetAccessor(m)) && m.name.getText() === name) return false;
+    if (writesField(m, name)) written = true;
+  }
+  return declared && !written;
+}
+
+/** Whether code assigns `this.<name>` (`=`, `+=`, `++`…), nested functions included. */
+function writesField(node: ts.Node, name: string): boolean {
+  let found = false;
+  const isField = (e: ts.Expression): boolean => ts.isPropertyAccessExpression(e) && e.expression.kind === ts.SyntaxKind.ThisKeyword && e.name.text === name;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment && isField(n.left)) found = true;
+    else if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken) && isField(n.operand)) found = true;
+    else ts.forEachChild(n, visit);
+  };
+  visit(node);
+  return found;
+}
+
 export function valueInfo(expr: ts.Expression, depth = 0): ValueInfo {
   const e = unwrap(expr);
   if (depth > 6) return { origin: 'unknown', requestInputs: [] };
@@ -124,7 +164,8 @@ export function valueInfo(expr: ts.Expression, depth = 0): ValueInfo {
     }
     const folded = fold(e.operatorToken.kind, l.constant, r.constant);
     if (folded !== undefined) return { origin: 'literal', constant: folded, requestInputs: [] };
-    return { ...merge([l, r]), origin: l.origin === 'literal' && r.origin === 'literal' ? 'literal' : 'computed' };
+    const fixed = (o: ValueInfo['origin']): boolean => o === 'literal' || o === 'setting';
+    return { ...merge([l, r]), origin: l.origin === 'literal' && r.origin === 'literal' ? 'literal' : fixed(l.origin) && fixed(r.origin) ? 'setting' : 'computed' };
   }
   if (ts.isConditionalExpression(e)) {
     const a = valueInfo(e.whenTrue, depth + 1);
@@ -143,6 +184,7 @@ export function valueInfo(expr: ts.Expression, depth = 0): ValueInfo {
     const base = valueInfo(e.expression, depth + 1);
     if (base.origin === 'request') return { origin: 'request', requestInputs: [e.name.text], requestObject: base.requestObject };
     if (base.origin === 'parameter') return { origin: 'parameter', requestInputs: [] };
+    if (e.expression.kind === ts.SyntaxKind.ThisKeyword && setOnlyWhenMade(e)) return { origin: 'setting', requestInputs: [] };
     return { origin: 'unknown', requestInputs: [] };
   }
   if (ts.isIdentifier(e)) {

@@ -3,7 +3,7 @@ import type { OrderKey, PaginationFact } from '../../languages/facts';
 
 /**
  * An offset that grows with the page. Not one: a constant (0, or any fixed number — it does not
- * grow), Prisma's `cursor` + `skip: 1` (that skip steps over the cursor row: keyset already), and
+ * grow, or an instance's setting: `this.keep`), Prisma's `cursor` + `skip: 1` (that skip steps over the cursor row: keyset already), and
  * offsets next to a keyset filter, and positional lookups (a limit of 1).
  */
 export function isGrowingOffset(p: PaginationFact): boolean {
@@ -15,7 +15,8 @@ export function isGrowingOffset(p: PaginationFact): boolean {
     // A literal page number in a Paginator / paginate() call is still a constant page.
     return false;
   }
-  return p.offset.origin !== 'literal';
+  // `offset(this.cacheSize - 1)`: a setting of the object, the same on every call (keep the newest N).
+  return p.offset.origin !== 'literal' && p.offset.origin !== 'setting';
 }
 
 /** The ordering columns plus a unique tie-breaker, so that no two rows compare equal. */
