@@ -8,7 +8,7 @@
 import type { Connector } from '../connector';
 import { readTables } from './catalog';
 import { columnExpression, quoteIdent } from './column-values';
-import { isUnique, planData, type DataPlanOptions, type TablePlan } from './data-plan';
+import { isUnique, planData, TOTAL_ROWS_PER_DATA_SIZE, type DataPlanOptions, type TablePlan } from './data-plan';
 
 export interface GenerationProgress {
   table: string;
@@ -43,9 +43,17 @@ export class GenerationCancelledError extends Error {
 }
 
 export async function generateData(connector: Connector, options: GenerationOptions): Promise<GenerationResult> {
-  const plans = planData(await readTables(connector), options);
+  const plan = planData(await readTables(connector), options);
+  const plans = plan.tables;
   const chunk = Math.max(1, options.chunkRows ?? 25_000);
   const result: GenerationResult = { rows: {}, warnings: [] };
+  if (plan.scaled) {
+    const n = (x: number) => x.toLocaleString('en-US');
+    const planned = plans.reduce((sum, p) => sum + p.rows, 0);
+    result.warnings.push(
+      `The ${plans.length} tables would hold ${n(plan.scaled.wanted)} rows at a data size of ${n(options.dataSize)}, more than ${TOTAL_ROWS_PER_DATA_SIZE} times that: they hold ${n(planned)} in all, in the same proportions (the biggest ${n(plan.scaled.dataSize)} rows). A bigger perflens.database.dataSize fills them more.`,
+    );
+  }
   for (const [index, plan] of plans.entries()) {
     const name = plan.table.name;
     let done = 0;

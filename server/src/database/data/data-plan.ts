@@ -1,7 +1,8 @@
 /**
  * Which tables to fill, in which order, with how many rows. Parents come before the tables that
  * reference them; a table that other tables reference gets a tenth of the data size (users have
- * many posts), the others the full size; a one-to-one child gets no more rows than its parent.
+ * many posts), the others the full size; a one-to-one child gets no more rows than its parent; and
+ * all of them together at most TOTAL_ROWS_PER_DATA_SIZE times the data size.
  */
 import type { ForeignKeyInfo, TableInfo } from './catalog';
 
@@ -19,7 +20,37 @@ export interface DataPlanOptions {
   rowCounts?: Record<string, number>;
 }
 
-export function planData(tables: readonly TableInfo[], options: DataPlanOptions): TablePlan[] {
+/**
+ * Rows in all, as a multiple of the data size: a schema of many tables (Vendure's hundred entities,
+ * a Django project's apps) would otherwise hold millions of rows, minutes and gigabytes of data
+ * before the first EXPLAIN. Past it, every table not sized by `rowCounts` shrinks by one factor, so
+ * the tables keep their proportions (users have many posts).
+ */
+export const TOTAL_ROWS_PER_DATA_SIZE = 10;
+
+export interface DataPlan {
+  tables: TablePlan[];
+  /** Set when the tables were scaled down to the budget: the rows they would have had, and the data size they got instead. */
+  scaled?: { wanted: number; dataSize: number };
+}
+
+export function planData(tables: readonly TableInfo[], options: DataPlanOptions): DataPlan {
+  const plans = planTables(tables, options);
+  const budget = options.dataSize * TOTAL_ROWS_PER_DATA_SIZE;
+  const total = plans.reduce((n, p) => n + p.rows, 0);
+  if (total <= budget) return { tables: plans };
+  const fixed = plans.filter((p) => sizedByUser(p.table, options)).reduce((n, p) => n + p.rows, 0);
+  const free = total - fixed;
+  if (free <= 0 || fixed >= budget) return { tables: plans };
+  const dataSize = Math.max(10, Math.floor((options.dataSize * (budget - fixed)) / free));
+  return { tables: planTables(tables, { ...options, dataSize }), scaled: { wanted: total, dataSize } };
+}
+
+function sizedByUser(table: TableInfo, options: DataPlanOptions): boolean {
+  return options.rowCounts?.[table.name] !== undefined || options.rowCounts?.[table.qualified] !== undefined;
+}
+
+function planTables(tables: readonly TableInfo[], options: DataPlanOptions): TablePlan[] {
   const byName = new Map(tables.map((t) => [t.qualified, t]));
   const referenced = new Set<string>();
   for (const t of tables) for (const fk of t.foreignKeys) if (fk.refTable !== t.qualified) referenced.add(fk.refTable);
