@@ -47,8 +47,29 @@ ruleTests('unindexed-foreign-key', {
       code: 'from django.db import models\n\n\nclass Post(models.Model):\n    author = models.ForeignKey("Author", on_delete=models.CASCADE)\n',
       why: 'Django indexes a ForeignKey on its own (db_index=True)',
     },
+    {
+      name: "foreign keys that Alembic migrations index by hand: create_index with the module's constants, in a loop over a list, in create_table and in a batch",
+      file: 'models.py',
+      workspace: {
+        'alembic/versions/097fad24d2fc_share_id_index.py': 'from alembic import op\n\nrevision = "097fad24d2fc"\nINDEX_NAME = "share_instances_share_id_idx"\nTABLE_NAME = "share_instances"\n\n\ndef upgrade():\n    op.create_index(INDEX_NAME, TABLE_NAME, ["share_id"])\n\n\ndef downgrade():\n    op.drop_index(INDEX_NAME, TABLE_NAME)\n',
+        'alembic/versions/ac00b586ab95_node_indexes.py': 'from alembic import op\n\n\ndef upgrade():\n    tbl_name = "nodes"\n    indexes = [(["owner_id"], "owner_idx"), (["lessee_id", "id"], "lessee_idx")]\n    for fields, idx_name in indexes:\n        op.create_index(idx_name, tbl_name, fields, unique=False)\n',
+        'alembic/versions/1a2b_ports.py': 'import sqlalchemy as sa\nfrom alembic import op\n\n\ndef upgrade():\n    op.create_table(\n        "ports",\n        sa.Column("id", sa.Integer(), primary_key=True),\n        sa.Column("node_id", sa.Integer(), sa.ForeignKey("nodes.id")),\n        sa.Index("ports_node_id_idx", "node_id"),\n    )\n    with op.batch_alter_table("share_instances") as batch_op:\n        batch_op.create_index("si_host_idx", ["host_id"])\n    op.create_index(index_name="ports_group_idx", table_name="ports", columns=["group_id"])\n',
+      },
+      code: `${SA}class Share(Base):\n    __tablename__ = "share_instances"\n    id = Column(Integer, primary_key=True)\n    share_id = Column(Integer, ForeignKey("shares.id"))\n    host_id = Column(Integer, ForeignKey("hosts.id"))\n\n\nclass Node(Base):\n    __tablename__ = "nodes"\n    id = Column(Integer, primary_key=True)\n    owner_id = Column(Integer, ForeignKey("owners.id"))\n    lessee_id = Column(Integer, ForeignKey("lessees.id"))\n\n\nclass Port(Base):\n    __tablename__ = "ports"\n    id = Column(Integer, primary_key=True)\n    node_id = Column(Integer, ForeignKey("nodes.id"))\n    group_id = Column(Integer, ForeignKey("groups.id"))\n`,
+      why: 'the migrations make the indexes the models do not declare',
+    },
   ],
   invalid: [
+    {
+      name: 'an index an Alembic migration makes only in downgrade(), or on another table',
+      file: 'models.py',
+      workspace: {
+        'alembic/versions/2b3c_undo.py': 'from alembic import op\n\n\ndef upgrade():\n    op.drop_index("share_instances_share_id_idx", "share_instances")\n    op.create_index("other_share_idx", "shares", ["share_id"])\n\n\ndef downgrade():\n    op.create_index("share_instances_share_id_idx", "share_instances", ["share_id"])\n',
+      },
+      code: `${SA}class Share(Base):\n    __tablename__ = "share_instances"\n    id = Column(Integer, primary_key=True)\n    share_id = Column(Integer, ForeignKey("shares.id"))\n`,
+      findings: [{ line: 12 }],
+      output: `${SA}class Share(Base):\n    __tablename__ = "share_instances"\n    id = Column(Integer, primary_key=True)\n    share_id = Column(Integer, ForeignKey("shares.id"), index=True)\n`,
+    },
     {
       name: 'mapped_column(ForeignKey(…)): the fix adds index=True',
       file: 'models.py',

@@ -21,6 +21,7 @@ import { createPythonParser } from './python-language';
 import { foreignKeyColumns, type PyForeignKeyColumn } from './foreign-key-columns';
 import { enclosingLoop, queriesAChunk, queriesAGroup, queriesTableOfItem, usesItem } from './loops';
 import { itemAccesses } from './item-access';
+import { alembicIndexes, ALEMBIC_HINT } from './alembic-indexes';
 import { djangoModels, djangoQuerysets } from './models';
 import { peeweeModels, peeweeSelects } from './peewee-models';
 import { sqlalchemyModels, sqlalchemySelects } from './sqlalchemy-models';
@@ -421,6 +422,8 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
       // Flask-SQLAlchemy models import `db` from the app, not sqlalchemy: `db.Column(…)` says it.
       facts.foreignKeyColumns = foreignKeyColumns(root);
     }
+    // An Alembic migration's indexes: the foreign keys of models it indexes by hand are indexed.
+    if (ALEMBIC_HINT.test(file.text)) (facts.models ??= []).push(...alembicIndexes(root));
     if (orms.has('peewee')) {
       (facts.models ??= []).push(...peeweeModels(root));
       (facts.itemAccesses ??= []).push(...itemAccesses(root, peeweeSelects));

@@ -15,6 +15,8 @@ export interface PyForeignKeyColumn extends Span {
   column: string;
   /** The referenced table or column, as written (`owners.id`). */
   references: string;
+  /** The model's table (`__tablename__`), when written as a string: where a migration's index for the column is looked for. */
+  table?: string;
   indexed: boolean;
   /** The edit that makes the column indexed: `index=True` added after the last argument (the call's layout and trailing comma kept), or an `index=False` turned true. */
   fix: { start: number; end: number; newText: string };
@@ -88,8 +90,10 @@ export function foreignKeyColumns(root: Node): PyForeignKeyColumn[] {
     if (!name || !body) continue;
     const columns: Array<{ column: string; call: Node; fk?: { node: Node; references: string } }> = [];
     const primary: string[] = [];
+    let table: string | undefined;
     for (const { left, right } of assignmentStatements(body)) {
       if (left?.type !== 'identifier') continue;
+      if (left.text === '__tablename__') table = stringValue(right) ?? undefined;
       if (left.text === '__table_args__' && right) {
         for (const item of right.type === 'tuple' ? right.namedChildren : [right]) {
           if (item?.type === 'call' && KEY_CALL.test(calleeName(item) ?? '')) lead(name, keyColumns(item));
@@ -114,7 +118,7 @@ export function foreignKeyColumns(root: Node): PyForeignKeyColumn[] {
     for (const c of columns) {
       const fix = c.fk && indexEdit(c.call);
       if (!c.fk || !fix) continue;
-      out.push({ start: c.fk.node.startIndex, end: c.fk.node.endIndex, model: name, column: c.column, references: c.fk.references, indexed: !!keyed?.has(c.column), fix });
+      out.push({ start: c.fk.node.startIndex, end: c.fk.node.endIndex, model: name, column: c.column, references: c.fk.references, indexed: !!keyed?.has(c.column), fix, ...(table ? { table } : {}) });
     }
   }
   // A module-level Index after the class: known only once the whole module was read.

@@ -15,6 +15,8 @@ export const detectPython: Detector<PyFacts> = (facts, ctx) => {
   if (mysqlOnly(ctx.models?.databases)) return out;
   for (const c of facts.foreignKeyColumns ?? []) {
     if (c.indexed) continue;
+    // An index a migration makes by hand (Alembic's `op.create_index`, a `.sql` file's CREATE INDEX).
+    if (c.table && ctx.models?.sqlLookupIndexed(c.table, [c.column], ctx.file.path, facts.models ?? [])) continue;
     const table = c.references.split('.')[0] || c.references;
     const message =
       `\`${c.model}.${c.column}\` is a foreign key to \`${table}\` without an index: SQLAlchemy does not create one for a foreign key, ` +
