@@ -88,6 +88,12 @@ ruleTests('n-plus-one', {
       why: 'one query per model is as many as the code defines; a queue\'s tasks come one at a time',
     },
     {
+      name: "raw SQL in a module of SQLite's folder, with no driver imported",
+      file: 'app/db/sqlite/backfill.py',
+      code: 'def backfill(conn, ids):\n    for i in ids:\n        conn.execute("UPDATE users SET active = 1 WHERE id = ?", (i,))\n',
+      why: 'SQLite answers many small queries as fast as one',
+    },
+    {
       name: "raw SQL: a table of the item's per item (an f-string, in text() or in a local)",
       file: 'views.py',
       code: 'from django.db import connection\nfrom sqlalchemy import text\n\n\ndef counts(session, tables, tenants):\n    with connection.cursor() as cursor:\n        for table in tables:\n            cursor.execute(f"SELECT count(*) FROM {table}")\n        for tenant in tenants:\n            schema = tenant.schema_name\n            session.execute(text(f\'SELECT * FROM "{schema}".orders WHERE id = :i\'), {"i": tenant.id})\n            q = f"DELETE FROM {tenant.table} WHERE stale"\n            cursor.execute(q)\n',

@@ -540,6 +540,12 @@ ruleTests('n-plus-one', {
       why: 'no per-item query; SQLite answers many small queries as fast as one (sqlite.org/np1queryprob.html)',
     },
     {
+      name: "raw SQL in a migration of SQLite's folder, with no driver imported (n8n's migrations/sqlite/)",
+      file: 'src/migrations/sqlite/1681134145996-AddUserActivatedProperty.ts',
+      code: `export class AddUserActivatedProperty {\n  async up(queryRunner: any) {\n    const users = await queryRunner.query('SELECT id FROM user');\n    for (const user of users) await queryRunner.query('UPDATE user SET settings = ? WHERE id = ?', [JSON.stringify({ activated: true }), user.id]);\n  }\n}\n`,
+      why: 'SQLite answers many small queries as fast as one',
+    },
+    {
       name: "raw SQL: a table of the item's per item (NocoBase's sequences, a tenant's schema, a table listed)",
       file: 'a.ts',
       code: `import { Pool } from 'pg';\nimport postgres from 'postgres';\nconst pool = new Pool();\nconst sql = postgres();\nexport async function f(parents: any[], tenants: any[], tables: string[]) {\n  for (const parent of parents) {\n    const sequenceName = parent.sequence;\n    const { rows } = await pool.query(\`select last_value from \${sequenceName}\`);\n  }\n  for (const tenant of tenants) await sql\`SELECT count(*) FROM \${sql(tenant.schema)}.orders\`;\n  for (const t of tables) {\n    const text = \`SELECT count(*) FROM "\${t}"\`;\n    await pool.query(text);\n  }\n}\n`,
@@ -547,6 +553,12 @@ ruleTests('n-plus-one', {
     },
   ],
   invalid: [
+    {
+      name: "the same migration in PostgreSQL's folder",
+      file: 'src/migrations/postgresdb/1681134145996-AddUserActivatedProperty.ts',
+      code: `export class AddUserActivatedProperty {\n  async up(queryRunner: any) {\n    const users = await queryRunner.query('SELECT id FROM "user"');\n    for (const user of users) await queryRunner.query('UPDATE "user" SET settings = $1 WHERE id = $2', [JSON.stringify({ activated: true }), user.id]);\n  }\n}\n`,
+      findings: [{ line: 4, message: /writes once per item of `users` \(N\+1 writes\)/ }],
+    },
     {
       name: 'raw SQL: a table named by a constant, filtered by the item per item',
       file: 'a.ts',

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { SqlStatement } from '../../../server/src/languages/sql/statement';
-import { looksLikeSql, sqlFactsFromEmbedded, type SqlHole, type SqlPiece } from '../../../server/src/languages/sql/embedded';
+import { dialectOfPath, looksLikeSql, sqlFactsFromEmbedded, type SqlHole, type SqlPiece } from '../../../server/src/languages/sql/embedded';
 
 /** Splits a JS template literal's body (between the backticks at `start`) into pieces and holes. */
 function template(code: string): { pieces: SqlPiece[]; holes: SqlHole[] } {
@@ -77,5 +77,12 @@ describe('looksLikeSql', () => {
   });
   it('rejects prose and other strings', () => {
     for (const q of ['hello world', 'Please select an option', 'update available', 'with love']) assert.ok(!looksLikeSql(q), q);
+  });
+  it('reads the dialect a folder of the path names (n8n: one set of migrations per database)', () => {
+    assert.equal(dialectOfPath('/app/src/migrations/sqlite/1681134145996-AddUserActivatedProperty.ts'), 'sqlite');
+    assert.equal(dialectOfPath('/app/src/migrations/postgresdb/1681134145996-AddUserActivatedProperty.ts'), 'postgresql');
+    assert.equal(dialectOfPath('C:\\app\\migrations\\mysqldb\\1681134145996-Add.ts'), 'mysql');
+    assert.equal(dialectOfPath('/app/src/db/pg/queries.ts'), 'postgresql');
+    for (const p of ['/app/src/routes/users.ts', '/app/src/pg/sub/queries.ts', '/app/src/mysql-tools/a.ts', '/app/sqlite.ts']) assert.equal(dialectOfPath(p), undefined, p);
   });
 });

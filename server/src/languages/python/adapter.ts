@@ -27,7 +27,7 @@ import { peeweeModels, peeweeSelects } from './peewee-models';
 import { sqlalchemyModels, sqlalchemySelects } from './sqlalchemy-models';
 import { keepStatementIndexes, visitNodesOfTypes, walk, type Node } from './tree';
 import { textDiff } from '../text-diff';
-import { looksLikeSql } from '../sql/embedded';
+import { dialectOfPath, looksLikeSql } from '../sql/embedded';
 import { installNodeMemo } from './node-memo';
 import { adoptUnchanged } from './reuse';
 
@@ -311,6 +311,8 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
         facts.importInsert = st.endIndex + 1;
       }
     }
+    // No driver imported: a folder may say (`migrations/sqlite/`).
+    dialect ??= dialectOfPath(file.path);
     // Views often import only their models (`from .models import Tweet`): Peewee's own shapes are the evidence then.
     if (orms.size === 0 && hasPeeweeShape(file.text)) orms.add('peewee');
     const problems: ParseProblem[] = facts.problems;

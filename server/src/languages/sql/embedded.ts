@@ -110,6 +110,17 @@ export function looksLikeSql(text: string): boolean {
 }
 
 /**
+ * The dialect a folder of the path names (`migrations/sqlite/…`, `postgresdb/`, `mysqldb/`: n8n
+ * keeps one set of migrations per database), for a file whose imports name no driver.
+ */
+export function dialectOfPath(file: string): SqlDialect | undefined {
+  const m = /[\\/](sqlite3?|postgres|postgresql|postgresdb|pg|mysql|mysqldb|mariadb)[\\/][^\\/]*$|[\\/](sqlite3?|postgres|postgresql|postgresdb|mysql|mysqldb|mariadb)[\\/]/i.exec(file);
+  const name = (m?.[1] ?? m?.[2])?.toLowerCase();
+  if (!name) return undefined;
+  return name.startsWith('sqlite') ? 'sqlite' : name.startsWith('p') ? 'postgresql' : 'mysql';
+}
+
+/**
  * A statement SQLite runs: its driver's (the dialect), or one that reads SQLite's own catalog
  * (`sqlite_master`, `sqlite_schema`) whatever the file imports. An in-process database answers many
  * small queries as fast as one large one: a query per item there is no N+1.

@@ -4,6 +4,7 @@
  * strings and tagged templates.
  */
 import ts from 'typescript';
+import { dialectOfPath } from '../sql/embedded';
 import type { SourceFile } from '../../engine/source-file';
 import type { LanguageAdapter } from '../adapter';
 import type { FileFacts, ModelFact, ParseProblem } from '../facts';
@@ -237,6 +238,8 @@ export class TypescriptAdapter implements LanguageAdapter<TsFacts> {
       message: ts.flattenDiagnosticMessageText(d.messageText, '\n'),
     }));
     const imports = readImports(sf);
+    // No driver imported: a folder may say (n8n's `migrations/sqlite/`).
+    imports.dialect ??= dialectOfPath(file.path);
     const facts: TsFacts = { language: 'typescript', queries: [], sql: [], problems, sourceFile: sf };
     const inChain = new Set<ts.Node>();
     const loopBodies = new Map<TsQueryFact, ts.Node>();
