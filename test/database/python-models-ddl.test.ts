@@ -384,6 +384,21 @@ CREATE INDEX ix_items_title ON items (title);`,
     );
   });
 
+  it("SQLAlchemy: the plain indexes Alembic migrations make on the models' tables, not their unique ones nor downgrade()'s", async () => {
+    const files: PythonSourceFile[] = [
+      ...example('fastapi-sqlalchemy'),
+      {
+        rel: 'alembic/versions/097fad24d2fc_owner_index.py',
+        text: 'from alembic import op\n\nINDEX_NAME = "items_owner_id_idx"\n\n\ndef upgrade():\n    op.create_index(INDEX_NAME, "items", ["owner_id"])\n    op.create_index("ix_other", "not_a_model_table", ["x"])\n    op.create_unique_constraint("uq_items_title", "items", ["title"])\n\n\ndef downgrade():\n    op.create_index("items_old_idx", "items", ["price_cents"])\n',
+      },
+    ];
+    const result = await pythonModelsDdl(files);
+    const sql = result.statements.map((s) => s.sql);
+    assert.equal(sql[sql.length - 1], 'CREATE INDEX IF NOT EXISTS items_owner_id_idx ON items (owner_id);');
+    assert.equal(sql.filter((s) => /IF NOT EXISTS/.test(s)).length, 1, sql.join('\n'));
+    assert.ok(result.files.includes('alembic/versions/097fad24d2fc_owner_index.py'));
+  });
+
   it('Peewee: as create_tables() writes it (the DDL peewee 3.14 itself writes), with the BaseModel in another module', async () => {
     const files: PythonSourceFile[] = [
       { rel: 'app/base.py', text: `import datetime

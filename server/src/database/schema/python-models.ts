@@ -5,13 +5,16 @@
  * models are parsed at all.
  */
 import * as path from 'node:path';
+import type { ModelFact } from '../../languages/facts';
+import { alembicIndexes, ALEMBIC_HINT } from '../../languages/python/alembic-indexes';
 import { createPythonParser } from '../../languages/python/python-language';
 import type { Node } from '../../languages/python/tree';
 import { djangoDdl, type DjangoModule, type DjangoSettings } from './django-ddl';
 import { lastName, moduleAssignments, moduleClasses, stringLiteral } from './python-classes';
 import { peeweeDdl } from './peewee-ddl';
 import type { PeeweeModule } from './peewee-tables';
-import { sqlalchemyDdl, type SqlalchemyModule } from './sqlalchemy-ddl';
+import { quoteSqlalchemy, sqlalchemyDdl, type SqlalchemyModule } from './sqlalchemy-ddl';
+import { createdTables } from './typeorm-ddl';
 import type { SchemaStatement } from './workspace-schema';
 
 export interface PythonSourceFile {
@@ -37,7 +40,7 @@ const PEEWEE_IMPORT = /^(peewee|playhouse)(\.|$)/;
  */
 export function mayDeclareModels(rel: string, text: string): boolean {
   return (
-    isDjangoModels(rel) || isSettings(rel) || path.posix.basename(rel) === 'apps.py' || /__tablename__|table\s*=\s*True|\bTable\(|db\.Model\b/.test(text) ||
+    isDjangoModels(rel) || isSettings(rel) || path.posix.basename(rel) === 'apps.py' || /__tablename__|table\s*=\s*True|\bTable\(|db\.Model\b/.test(text) || ALEMBIC_HINT.test(text) ||
     /^\s*(from|import)\s+(peewee|playhouse)\b/m.test(text) || (/\bclass\s+\w+\s*\(\s*[\w.]*Model\s*\)/.test(text) && /\w+Field\s*\(/.test(text))
   );
 }
@@ -51,6 +54,7 @@ export async function pythonModelsDdl(files: readonly PythonSourceFile[]): Promi
   const settings: DjangoSettings = {};
   const appAutoFields = new Map<string, string>();
   if (files.length === 0) return { statements: [], files: [] };
+  const alembic: Array<{ model: ModelFact; source: string }> = [];
   const parser = await createPythonParser();
   const trees: Array<{ delete(): void }> = [];
   try {
@@ -74,6 +78,11 @@ export async function pythonModelsDdl(files: readonly PythonSourceFile[]): Promi
           const label = stringLiteral(attrs.get('label')) ?? lastName(stringLiteral(attrs.get('name')) ?? appOf(file.rel));
           appAutoFields.set(label, auto);
         }
+      }
+      // An Alembic migration: the indexes it makes by hand, for the models' tables (alembicIndexDdl).
+      if (ALEMBIC_HINT.test(file.text)) {
+        for (const m of orEmpty(() => alembicIndexes(root))) alembic.push({ model: m, source: file.rel });
+        continue;
       }
       const usesSqlalchemy = imports.some((m) => SQLALCHEMY_IMPORT.test(m)) || /__tablename__/.test(file.text);
       const usesPeewee = imports.some((m) => PEEWEE_IMPORT.test(m));
@@ -100,6 +109,7 @@ export async function pythonModelsDdl(files: readonly PythonSourceFile[]): Promi
       ...orEmpty(() => sqlalchemyDdl(sqlalchemy)),
       ...(peeweeSources.size ? orEmpty(() => peeweeDdl(peewee, peeweeSources)) : []),
     ];
+    statements.push(...alembicIndexDdl(alembic, createdTables(statements)));
     return { statements, files: [...new Set(statements.map((s) => s.source))].sort() };
   } finally {
     // The statements are plain strings; the trees go now (WASM memory is not garbage-collected).
@@ -108,7 +118,25 @@ export async function pythonModelsDdl(files: readonly PythonSourceFile[]): Promi
   }
 }
 
-function orEmpty(make: () => SchemaStatement[]): SchemaStatement[] {
+/**
+ * The plain indexes Alembic migrations make on the models' tables (OpenStack's hand-written
+ * `op.create_index`): the rule counts them (unindexed-foreign-key), and the embedded database has
+ * them too. Unique ones are left out: they would constrain generated data the models do not.
+ */
+function alembicIndexDdl(found: ReadonlyArray<{ model: ModelFact; source: string }>, tables: ReadonlySet<string>): SchemaStatement[] {
+  const q = quoteSqlalchemy;
+  const out: SchemaStatement[] = [];
+  for (const { model, source } of found) {
+    if (!tables.has(model.name.toLowerCase())) continue;
+    for (const ix of model.indexes ?? []) {
+      const name = ix.name ?? `ix_${model.name}_${ix.columns.join('_')}`;
+      out.push({ sql: `CREATE INDEX IF NOT EXISTS ${q(name)} ON ${q(model.name)} (${ix.columns.map(q).join(', ')});`, source });
+    }
+  }
+  return out;
+}
+
+function orEmpty<T>(make: () => T[]): T[] {
   try {
     return make();
   } catch {
