@@ -26,4 +26,3 @@ export const BOUNDED_KEY = /^(dialect|type|kind|name|locale|lang|language|env|mo
  * loads. A function that stores an object and returns it (`remember(user)`) is a cache.
  */
 export const DECORATED_PARAMETER = /^(cls|klass|class_|ctor|constructor|target|func|fn|f|function|method|meth|view|handler|callback|wrapped)$/;
-

@@ -22,10 +22,12 @@ export const ALEMBIC_HINT = /\bop\.(create_index|create_table|create_unique_cons
 const INDEX_CALLS = /^(create_index|create_unique_constraint|create_primary_key)$/;
 
 type Bindings = ReadonlyMap<string, Node>;
+/** Records an index (or a key: primary or unique) of a table. */
+type AddKey = (table: string | undefined, columns: string[] | undefined, at: Node, kind: 'index' | 'key', name?: string) => void;
 
 export function alembicIndexes(root: Node): ModelFact[] {
   const tables = new Map<string, ModelFact>();
-  const add = (table: string | undefined, columns: string[] | undefined, at: Node, kind: 'index' | 'key', name?: string): void => {
+  const add: AddKey = (table, columns, at, kind, name) => {
     if (!table || !columns?.length) return;
     let m = tables.get(table);
     if (!m) tables.set(table, (m = { name: table, orm: 'sql', relations: [], indexes: [], keys: [], start: at.startIndex, end: at.endIndex }));
@@ -59,7 +61,7 @@ export function alembicIndexes(root: Node): ModelFact[] {
 }
 
 /** The keys `op.create_table("t", …)` makes: its columns' flags and its constraints. */
-function tableKeys(table: string | undefined, items: Node[], call: Node, bindings: Bindings, add: (table: string | undefined, columns: string[] | undefined, at: Node, kind: 'index' | 'key', name?: string) => void): void {
+function tableKeys(table: string | undefined, items: Node[], call: Node, bindings: Bindings, add: AddKey): void {
   if (!table) return;
   const primary: string[] = [];
   for (const item of items) {

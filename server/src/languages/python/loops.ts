@@ -3,6 +3,7 @@
  * function, and whether the query uses the loop's item.
  */
 import type { LoopFact } from '../facts';
+import { BEFORE_TABLE } from '../sql/embedded';
 import { args, calleeName, decoratorsOf, field, visitNodesOfTypes, walk, type Node } from './tree';
 
 const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
@@ -153,8 +154,6 @@ export function usesItem(loop: PyLoop, query: Node): boolean {
   return mentions(query, names);
 }
 
-/** SQL before an interpolation that names a table (or its schema): `FROM {t}`, `JOIN "{schema}".x`, `INSERT INTO {t}`. */
-const BEFORE_TABLE = /\b(?:from|join|into|update|table)\s+["`\[]?$/i;
 
 /**
  * Does the SQL the call runs name a table from the loop's item (`cursor.execute(f"SELECT count(*)

@@ -61,6 +61,11 @@ type HoleMode = 'context' | 'param' | 'ident' | 'empty';
 
 /** Before a value: an operator, an opening parenthesis or comma, or a keyword that takes a value. */
 const BEFORE_VALUE = /(?:[=<>(,+\-*\/%|]|\b(?:offset|limit|in|like|ilike|and|or|not|where|having|between|values|set|then|else|when|is|case|return|select|on))\s*$/i;
+/**
+ * SQL before an interpolation that names a table (or its schema): `FROM ${t}`, `JOIN "${schema}".x`,
+ * `INSERT INTO {t}`: the loops' check for a query per table (queriesTableOfItem).
+ */
+export const BEFORE_TABLE = /\b(?:from|join|into|update|table)\s+["`\[]?$/i;
 /** Before a name: a keyword that takes a table or column, or a qualifier's dot. */
 const BEFORE_NAME = /(?:\.|\b(?:from|join|into|update|table|by)\s)\s*$/i;
 

@@ -6,6 +6,7 @@
  */
 import ts from 'typescript';
 import type { LoopFact } from '../facts';
+import { BEFORE_TABLE } from '../sql/embedded';
 import { walk } from './walk';
 
 const ITERATION_METHODS = new Set(['map', 'forEach', 'flatMap', 'reduce', 'reduceRight', 'filter', 'some', 'every', 'find', 'findIndex', 'findLast', 'sort', 'each', 'mapSeries', 'eachSeries']);
@@ -156,8 +157,6 @@ export function usesItem(loop: EnclosingLoop, query: ts.Node): boolean {
   return mentions(query, itemNames(loop, query.getStart()));
 }
 
-/** SQL before an interpolation that names a table (or its schema): `FROM ${t}`, `JOIN "${schema}".x`, `INSERT INTO ${t}`. */
-const BEFORE_TABLE = /\b(?:from|join|into|update|table)\s+["`\[]?$/i;
 
 /**
  * Does the SQL the call runs name a table from the loop's item (`query(\`SELECT last_value FROM
