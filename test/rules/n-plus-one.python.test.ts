@@ -88,6 +88,12 @@ ruleTests('n-plus-one', {
       why: 'one query per model is as many as the code defines; a queue\'s tasks come one at a time',
     },
     {
+      name: "a row per item added to a buffer that a helper bulk-creates when it is full (django-import-export's batches)",
+      file: 'resources.py',
+      code: 'from django.db import models\n\n\nclass Resource:\n    def __init__(self, model, batch_size=100):\n        self.model = model\n        self.batch_size = batch_size\n        self.create_instances = []\n\n    def bulk_create(self):\n        if self.create_instances:\n            self.model.objects.bulk_create(self.create_instances)\n        self.create_instances = []\n\n    def import_row(self, row):\n        self.create_instances.append(self.model(**row))\n        if len(self.create_instances) == self.batch_size:\n            self.bulk_create()\n\n    def import_data(self, rows):\n        for row in rows:\n            self.import_row(row)\n        self.bulk_create()\n',
+      why: 'the bulk write runs once per batch, of what the object gathered',
+    },
+    {
       name: "raw SQL in a module of SQLite's folder, with no driver imported",
       file: 'app/db/sqlite/backfill.py',
       code: 'def backfill(conn, ids):\n    for i in ids:\n        conn.execute("UPDATE users SET active = 1 WHERE id = ?", (i,))\n',
@@ -192,6 +198,12 @@ ruleTests('n-plus-one', {
       file: 'views.py',
       code: 'from .models import Comment\n\n\ndef dump(objs):\n    for obj in objs:\n        names = [f.name for f in obj._meta.fields]\n        print(names, Comment.objects.filter(post=obj).count())\n',
       findings: [{ line: 7, message: /counts once per item of `objs`/ }],
+    },
+    {
+      name: 'bulk_create of one row per item is a write per item',
+      file: 'views.py',
+      code: 'from .models import Post\n\n\ndef save_each(rows):\n    for row in rows:\n        Post.objects.bulk_create([Post(**row)])\n',
+      findings: [{ line: 6, message: /writes once per item of `rows` \(N\+1 writes\).*Insert them all with one `bulk_create\(\[\.\.\.\]\)`/ }],
     },
     {
       name: 'raw SQL: a table named by a constant, filtered by the item per item',

@@ -32,7 +32,7 @@ import { installNodeMemo } from './node-memo';
 import { adoptUnchanged } from './reuse';
 
 /** Queryset/session operations that write. */
-const PY_WRITES = /^(create|update|delete|save|get_or_create|update_or_create|insert|commit)$/;
+const PY_WRITES = /^(create|update|delete|save|get_or_create|update_or_create|insert|commit|bulk_create|bulk_update)$/;
 
 export interface PyImport {
   module: string;

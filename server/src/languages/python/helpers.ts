@@ -8,7 +8,7 @@ import { sqlArgument } from './embedded-sql';
 import { assignedBefore } from './item-access';
 import { enclosingLoop, usesItem } from './loops';
 import type { PyQueryFact } from './queries';
-import { decoratorsOf, enclosingClass, enclosingFunction, field, isModuleLevel, visitNodesOfTypes, type Node } from './tree';
+import { args, calleeName, decoratorsOf, enclosingClass, enclosingFunction, field, isModuleLevel, visitNodesOfTypes, type Node } from './tree';
 
 export interface PyHelpers {
   /** Calls in loops of this file's query helpers. */
@@ -113,6 +113,17 @@ function memoized(fn: Node): boolean {
   return decoratorsOf(fn).some((d) => /^@\s*(?:[\w.]+\.)?(lru_cache|cache|cached|memoize|memoized)\b/.test(d.text));
 }
 
+/**
+ * `Model.objects.bulk_create(self.pending)`: a bulk write of what the object gathered, called
+ * when the buffer is full or at the end (django-import-export's batches). A call per item reaches
+ * it once per batch, not once per item.
+ */
+function flushesBuffer(query: Node): boolean {
+  const call = query.type === 'call' ? query : undefined;
+  const first = call && /^(bulk_create|bulk_update)$/.test(calleeName(call) ?? '') ? args(call)[0] : undefined;
+  return first?.type === 'attribute' && field(first, 'object')?.text === 'self';
+}
+
 export function pythonHelpers(root: Node, queries: readonly PyQueryFact[], { imported, modules }: ModuleImports): PyHelpers {
   const helpers = new Map<string, { chain: string[]; query: PyQueryFact; fn: Node }>();
   for (const q of queries) {
@@ -120,7 +131,7 @@ export function pythonHelpers(root: Node, queries: readonly PyQueryFact[], { imp
     const node = root.descendantForIndex(q.start, q.end);
     const fn = node ? enclosingFunction(node) : undefined;
     const name = functionName(fn);
-    if (fn && name && !helpers.has(name) && !memoized(fn)) helpers.set(name, { chain: [name, q.callee], query: q, fn });
+    if (fn && name && !helpers.has(name) && !memoized(fn) && !(node && flushesBuffer(node))) helpers.set(name, { chain: [name, q.callee], query: q, fn });
   }
   // After an edit, the statements it did not touch answer from what was found in them before
   // (visitNodesOfTypes): here, which calls name a function.
