@@ -37,7 +37,7 @@ export function enclosingLoop(node: Node): PyLoop | undefined {
       const right = field(n, 'right');
       const variables = targetNames(field(n, 'left'));
       const fact: LoopFact = { kind: n.text.startsWith('async') ? 'for-await' : 'for-of', variables, iterable: right?.text, start: n.startIndex, end: body.startIndex, statementStart: lineStart(text(), n.startIndex), concurrent: false };
-      if (itemsAreModels(variables, body)) fact.overModels = true;
+      if (itemsAreModels(variables, body) || (variables.length === 1 && MODEL_LISTS.test(right?.text ?? ''))) fact.overModels = true;
       if (right && isStream(right)) fact.stream = true;
       return { body, fact };
     }
@@ -50,7 +50,7 @@ export function enclosingLoop(node: Node): PyLoop | undefined {
       let stmt: Node = n;
       while (stmt.parent && stmt.parent.type !== 'block' && stmt.parent.type !== 'module') stmt = stmt.parent;
       const fact: LoopFact = { kind: 'comprehension', variables, iterable: clauses[0] ? field(clauses[0], 'right')?.text : undefined, start: n.startIndex, end: n.endIndex, statementStart: lineStart(text(), stmt.startIndex), concurrent: false };
-      if (itemsAreModels(variables, n)) fact.overModels = true;
+      if (itemsAreModels(variables, n) || (variables.length === 1 && MODEL_LISTS.test(first?.text ?? ''))) fact.overModels = true;
       if (first && isStream(first)) fact.stream = true;
       return { body: n, fact };
     }
@@ -60,7 +60,8 @@ export function enclosingLoop(node: Node): PyLoop | undefined {
 
 /**
  * Whether the loop's one variable is a model class, used as one in the loop: `session.query(model)`,
- * `select(model)`, `model.objects`, `model.__tablename__`. Not by what instances have too
+ * `select(model)`, `model.objects`, `model.__tablename__`, `get_for_model(model)` (or the loop goes
+ * over a list of models: MODEL_LISTS). Not by what instances have too
  * (`obj._meta`), nor by `x.query`, which other objects have.
  */
 function itemsAreModels(variables: readonly string[], body: Node): boolean {
@@ -76,8 +77,11 @@ function itemsAreModels(variables: readonly string[], body: Node): boolean {
 const overModels = new WeakMap<Node, boolean>();
 
 function modelUse(v: string): RegExp {
-  return new RegExp(`(?<![\\w.])${v}\\.(objects|_default_manager|_base_manager|__tablename__|__table__)\\b|\\b(query|select)\\(\\s*${v}\\s*[,)]`);
+  return new RegExp(`(?<![\\w.])${v}\\.(objects|_default_manager|_base_manager|__tablename__|__table__)\\b|\\b(query|select|get_for_model|get_for_models)\\(\\s*${v}\\s*[,)]`);
 }
+
+/** Lists of model classes: Django's `apps.get_models()` (and a command's `self.get_models(options)`), a declarative base's `__subclasses__()`. */
+const MODEL_LISTS = /\bget_models\s*\(|\.__subclasses__\s*\(\s*\)/;
 
 /** `iter(queue.get, "STOP")`: items read one at a time until a sentinel. */
 function isStream(iterable: Node): boolean {
