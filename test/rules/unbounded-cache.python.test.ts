@@ -57,6 +57,12 @@ ruleTests('unbounded-cache', {
       why: 'its write is not a get-or-compute lookup, it is not named as a cache, and no request reaches it',
     },
     {
+      name: "lru_cache(maxsize=None) on a function of parameters it only tests for truth (debug-toolbar's get_filter_stack)",
+      file: 'utils.py',
+      code: 'from functools import lru_cache\n\n\n@lru_cache(maxsize=None)\ndef get_filter_stack(prettify, aligned_indent):\n    stack = []\n    if prettify:\n        stack.append("group")\n    if aligned_indent and not prettify:\n        stack.append("indent")\n    return stack if aligned_indent else stack[:1]\n',
+      why: 'two flags: four entries at most',
+    },
+    {
       name: "a class decorator that registers what it decorates (Ironic's cleanup priorities)",
       file: 'image_cache.py',
       code: '_cache_cleanup_list = []\n\n\ndef cleanup(priority):\n    def _add_property_to_class_func(cls):\n        _cache_cleanup_list.append((priority, cls))\n        _cache_cleanup_list.sort(reverse=True, key=lambda t: t[0])\n        return cls\n\n    return _add_property_to_class_func\n',
@@ -108,6 +114,12 @@ ruleTests('unbounded-cache', {
       code: 'from functools import cache\n\n\n@cache\ndef fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\n',
       findings: [{ line: 4 }],
       output: 'from functools import cache, lru_cache\n\n\n@lru_cache(maxsize=1024)\ndef fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\n',
+    },
+    {
+      name: 'lru_cache(maxsize=None) on a function that tests one parameter and uses another',
+      file: 'utils.py',
+      code: 'from functools import lru_cache\n\n\n@lru_cache(maxsize=None)\ndef render(name, pretty):\n    if pretty and name:\n        return name.title()\n    return name\n',
+      findings: [{ line: 4, message: /caches every distinct argument forever/ }],
     },
     {
       name: 'lru_cache on a method keeps every instance alive',

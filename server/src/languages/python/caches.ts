@@ -186,14 +186,40 @@ function collectionCaches(root: Node, reach: ReadonlyMap<number, PyReach>): PyCa
  */
 function hasArguments(fn: Node, bound: boolean): boolean {
   const params = field(fn, 'parameters')?.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') ?? [];
-  return params.slice(bound ? 1 : 0).some((p) => !isFlag(p) && !/^[*\/]$/.test(p.text));
+  return params.slice(bound ? 1 : 0).some((p) => !isFlag(p, fn) && !/^[*\/]$/.test(p.text));
 }
 
-/** `strict=False`, `strict: bool`, `strict: bool = False`. */
-function isFlag(param: Node): boolean {
+/**
+ * `strict=False`, `strict: bool`, `strict: bool = False`, or a parameter the function only tests
+ * for truth (`if prettify:`, `not aligned`, `a and b`: debug-toolbar's `get_filter_stack`).
+ */
+function isFlag(param: Node, fn: Node): boolean {
   if (param.type === 'default_parameter') return /^(True|False)$/.test(field(param, 'value')?.text ?? '');
   if (param.type === 'typed_parameter' || param.type === 'typed_default_parameter') return field(param, 'type')?.text === 'bool';
-  return false;
+  return param.type === 'identifier' && onlyTested(param.text, fn);
+}
+
+/** Whether every read of `name` in the function's body is a truth test. */
+function onlyTested(name: string, fn: Node): boolean {
+  const body = field(fn, 'body');
+  if (!body) return false;
+  let reads = 0;
+  let other = false;
+  walk(body, (n) => {
+    if (other) return false;
+    if (n.type !== 'identifier' || n.text !== name) return undefined;
+    reads++;
+    const p = n.parent;
+    const tested =
+      ((p?.type === 'if_statement' || p?.type === 'elif_clause' || p?.type === 'while_statement') && field(p, 'condition')?.id === n.id) ||
+      // `a if flag else b`: the condition is the middle operand.
+      (p?.type === 'conditional_expression' && p.namedChildren[1]?.id === n.id) ||
+      p?.type === 'not_operator' ||
+      p?.type === 'boolean_operator';
+    if (!tested) other = true;
+    return undefined;
+  });
+  return reads > 0 && !other;
 }
 
 function isClassMethod(fn: Node): boolean {
