@@ -23,6 +23,12 @@ ruleTests('offset-pagination', {
       why: 'a filter on the ordering key is keyset pagination',
     },
     {
+      name: "django-haystack's search views: a Paginator and paginate_by over search results",
+      file: 'search/views.py',
+      code: 'from django.core.paginator import Paginator\nfrom django.views.generic import FormView\nfrom haystack.query import SearchQuerySet\n\n\nclass SearchView(FormView):\n    paginate_by = 20\n\n\ndef search(request):\n    results = SearchQuerySet().filter(content=request.GET.get("q"))\n    paginator = Paginator(results, 20)\n    return paginator.page(int(request.GET.get("page", 1)))\n',
+      why: 'a search engine pages its results, not a database',
+    },
+    {
       name: 'plain list slicing',
       file: 'util.py',
       code: 'def chunk(items, start):\n    rows = list(items)\n    return rows[start:start + 10]\n',
@@ -73,6 +79,12 @@ ruleTests('offset-pagination', {
       code: 'from django.db.models import Count\nfrom .models import Post\n\n\ndef page_of(offset):\n    qs = Post.objects.order_by("id")\n    return qs[offset:offset + 50]\n',
       findings: [{ line: 7 }],
       output: 'from django.db.models import Count, Q\nfrom .models import Post\n\n\ndef page_of(offset, after=None):\n    qs = Post.objects.order_by("id")\n    return qs.filter(Q(id__gt=after) if after is not None else Q())[:50]\n',
+    },
+    {
+      name: 'a queryset written as one, paged in a module of search views',
+      file: 'search/views.py',
+      code: 'from django.core.paginator import Paginator\nfrom haystack.query import SearchQuerySet\nfrom .models import Post\n\n\ndef recent(request):\n    paginator = Paginator(Post.objects.order_by("-id"), 20)\n    return paginator.page(int(request.GET.get("page", 1)))\n',
+      findings: [{ line: 7, message: /Paginator/ }],
     },
     {
       name: 'Django Paginator with the page from the request',

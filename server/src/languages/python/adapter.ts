@@ -287,6 +287,7 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
     const orms = new Set<OrmId>();
     const evidence: OrmEvidence = { orms, flask: false };
     let dialect: SqlDialect | undefined;
+    let searchResults = false;
     // What a function's queries read of the rest of the module: its imports, class names
     // (isModuleName) and SQL constants (constantSqlAt).
     let moduleContext = '';
@@ -304,6 +305,8 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
         for (const [re, orm] of ORM_MODULES) if (re.test(module)) orms.add(orm);
         for (const [re, d] of DIALECTS) if (re.test(module)) dialect ??= d;
         if (/^flask(\.|$)/.test(module)) evidence.flask = true;
+        // django-haystack: its views page search results (Solr, Elasticsearch), not a database's rows.
+        if (/^haystack(\.|$)/.test(module)) searchResults = true;
         const names = st.childrenForFieldName('name').filter((n): n is Node => !!n);
         if (st.type === 'import_from_statement') facts.imports.push({ module, names: names.map((n) => n.text.split(' as ').pop()!.trim()), namesEnd: names[names.length - 1]?.endIndex ?? st.endIndex });
         facts.importInsert = st.endIndex + 1;
@@ -336,7 +339,7 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
         const sliced = n.childForFieldName('value');
         if (q && sliced?.type === 'call') markChain(sliced);
       } else if (type === 'call' && !counted.has(n.id)) {
-        q = fromOffsetCall(n, root, evidence) ?? fromPaginator(n, root);
+        q = fromOffsetCall(n, root, evidence) ?? fromPaginator(n, root, searchResults);
         if (q) markChain(n);
         else {
           q = fromQueryChain(n, evidence);
@@ -358,7 +361,7 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
           ({ fact: q, node: at } = raw);
           found = true;
         }
-      } else q ??= fromDeclaredPagination(n, type);
+      } else if (!searchResults) q ??= fromDeclaredPagination(n, type);
       if (q) {
         const loop = enclosingLoop(at);
         if (loop) {

@@ -75,9 +75,14 @@ export function fromSubscript(n: Node, root: Node): PyQueryFact | undefined {
   return fact;
 }
 
-/** Django `Paginator(qs, n)` whose `.page(x)`/`.get_page(x)` takes a page that is not a constant. */
-export function fromPaginator(n: Node, root: Node): PyQueryFact | undefined {
+/**
+ * Django `Paginator(qs, n)` whose `.page(x)`/`.get_page(x)` takes a page that is not a constant.
+ * In a module of search views (`searchResults`: django-haystack's), only a queryset written as one
+ * (`Post.objects…`): the others page a search engine's results.
+ */
+export function fromPaginator(n: Node, root: Node, searchResults = false): PyQueryFact | undefined {
   if (calleeName(n) !== 'Paginator' || n.parent?.type !== 'assignment') return undefined;
+  if (searchResults && !/\.objects\b/.test(args(n)[0]?.text ?? '')) return undefined;
   const name = field(n.parent, 'left')?.text;
   const fn = enclosingFunction(n);
   const scope = fn ? field(fn, 'body') : root;
