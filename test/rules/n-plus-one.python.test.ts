@@ -206,6 +206,12 @@ ruleTests('n-plus-one', {
       findings: [{ line: 6, message: /writes once per item of `rows` \(N\+1 writes\).*Insert them all with one `bulk_create\(\[\.\.\.\]\)`/ }],
     },
     {
+      name: "Django admin's LogEntry.objects.log_action per item is a write",
+      file: 'admin.py',
+      code: 'from django.contrib.admin.models import CHANGE, LogEntry\n\n\ndef log_changes(request, queryset, content_type_id):\n    for obj in queryset:\n        LogEntry.objects.log_action(user_id=request.user.pk, content_type_id=content_type_id, object_id=obj.pk, object_repr=str(obj), action_flag=CHANGE)\n',
+      findings: [{ line: 6, message: /writes once per item of `queryset` \(N\+1 writes\).*Insert them all with one `bulk_create\(\[\.\.\.\]\)`/ }],
+    },
+    {
       name: 'raw SQL: a table named by a constant, filtered by the item per item',
       file: 'views.py',
       code: 'from django.db import connection\n\nTABLE = "users"\n\n\ndef f(ids):\n    with connection.cursor() as cursor:\n        for i in ids:\n            cursor.execute(f"SELECT * FROM {TABLE} WHERE id = %s", [i])\n',

@@ -10,7 +10,7 @@ type WriteKind = 'insert' | 'update' | 'delete' | 'save';
 
 /** The operation's kind: `save`, `upsert` and their likes insert or update. */
 function writeKind(operation: string): WriteKind | undefined {
-  if (/^(create|createMany|insert|insertOne|insertMany|insertInto|bulkCreate|bulk_create|insert_many)$/.test(operation)) return 'insert';
+  if (/^(create|createMany|insert|insertOne|insertMany|insertInto|bulkCreate|bulk_create|insert_many|log_action)$/.test(operation)) return 'insert';
   if (/^(update|updateMany|updateOne|updateTable|increment|decrement|bulk_update)$/.test(operation)) return 'update';
   if (/^(delete|deleteMany|deleteOne|deleteFrom|del|destroy|remove)$/.test(operation)) return 'delete';
   if (/^(save|upsert|persistAndFlush|get_or_create|update_or_create)$/.test(operation)) return 'save';
