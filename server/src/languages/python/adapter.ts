@@ -31,8 +31,7 @@ import { dialectOfPath, looksLikeSql } from '../sql/embedded';
 import { installNodeMemo } from './node-memo';
 import { adoptUnchanged } from './reuse';
 
-/** Queryset/session operations that write. */
-// `log_action`: Django admin's LogEntry manager writes a row.
+/** Queryset/session operations that write (`log_action`: Django admin's LogEntry manager writes a row). */
 const PY_WRITES = /^(create|update|delete|save|get_or_create|update_or_create|insert|commit|bulk_create|bulk_update|log_action)$/;
 
 export interface PyImport {

@@ -60,9 +60,9 @@ export function enclosingLoop(node: Node): PyLoop | undefined {
 
 /**
  * Whether the loop's one variable is a model class, used as one in the loop: `session.query(model)`,
- * `select(model)`, `model.objects`, `model.__tablename__`, `get_for_model(model)` (or the loop goes
- * over a list of models: MODEL_LISTS). Not by what instances have too
- * (`obj._meta`), nor by `x.query`, which other objects have.
+ * `select(model)`, `model.objects`, `model.__tablename__`, `get_for_model(model)`. Not by what
+ * instances have too (`obj._meta`), nor by `x.query`, which other objects have. A loop over a list
+ * of models (MODEL_LISTS) is one whatever its body.
  */
 function itemsAreModels(variables: readonly string[], body: Node): boolean {
   if (variables.length !== 1) return false;
