@@ -115,6 +115,27 @@ ruleTests('offset-pagination', {
       output: `import { Repository, LessThan } from 'typeorm';\nexport class PostsService {\n  constructor(private readonly posts: Repository<Post>) {}\n  list(page: number, after?: number) {\n    return this.posts.find({ where: { ...(after != null ? { id: LessThan(after) } : {}), published: true }, order: { id: 'DESC' }, take: 20 });\n  }\n}\n`,
     },
     {
+      name: 'TypeORM find whose where is a shorthand property: the key stays, and the comment after skip stays',
+      file: 'posts.service.ts',
+      code: `import { Repository } from 'typeorm';\nexport class PostsService {\n  constructor(private readonly posts: Repository<Post>) {}\n  list(page: number) {\n    const where = { published: true };\n    return this.posts.find({\n      where,\n      order: { id: 'DESC' },\n      skip: (page - 1) * 20,\n      // Ordered: pages do not repeat rows.\n      take: 20,\n    });\n  }\n}\n`,
+      findings: [{ line: 9 }],
+      output: `import { Repository, LessThan } from 'typeorm';\nexport class PostsService {\n  constructor(private readonly posts: Repository<Post>) {}\n  list(page: number, after?: number) {\n    const where = { published: true };\n    return this.posts.find({\n      where: { ...where, ...(after != null ? { id: LessThan(after) } : {}) },\n      order: { id: 'DESC' },\n      // Ordered: pages do not repeat rows.\n      take: 20,\n    });\n  }\n}\n`,
+    },
+    {
+      name: 'TypeORM find whose local where already filters the key (Vendure\'s `where.id = In(ids)`): no rewrite that would replace it',
+      file: 'variants.service.js',
+      code: `const { In } = require('typeorm');\nclass Indexer {\n  async batch(repo, ids, skip, take) {\n    const where = { deletedAt: null };\n    if (ids.length) where.id = In(ids);\n    return repo.findAndCount({ where, take, skip, order: { id: 'ASC' } });\n  }\n}\nmodule.exports = { Indexer };\n`,
+      findings: [{ line: 6 }],
+      noFix: true,
+    },
+    {
+      name: 'Prisma findMany whose orderBy is a shorthand property: the tie-breaker keeps the key',
+      file: 'posts.ts',
+      code: `import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\nexport function list(skip: number) {\n  const orderBy = { createdAt: 'desc' as const };\n  return prisma.post.findMany({ orderBy, skip, take: 20 });\n}\n`,
+      findings: [{ line: 5 }],
+      output: `import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\nexport function list(skip: number, after?: number) {\n  const orderBy = { createdAt: 'desc' as const };\n  return prisma.post.findMany({ orderBy: [orderBy, { id: 'asc' }], ...(after != null ? { cursor: { id: after }, skip: 1 } : {}), take: 20 });\n}\n`,
+    },
+    {
       name: 'an offset in a field that a method moves on (a stateful pager), and one set outside the constructor',
       file: 'pager.ts',
       code: `import { DataSource } from 'typeorm';\nexport class Pager {\n  private offset = 0;\n  private start = 0;\n  constructor(private ds: DataSource) {}\n  configure(start: number) {\n    this.start = start;\n  }\n  next() {\n    this.offset += 50;\n    return this.ds.getRepository(Post).find({ order: { id: 'ASC' }, skip: this.offset, take: 50 });\n  }\n  first() {\n    return this.ds.getRepository(Post).find({ order: { id: 'ASC' }, skip: this.start, take: 50 });\n  }\n}\n`,

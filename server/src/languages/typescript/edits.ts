@@ -83,3 +83,13 @@ export function addOption(call: ts.CallExpression | ts.NewExpression, index: num
   const before = args.length ? ', ' : '';
   return [{ start: at, end: at, newText: `${before}${[...fill, `{ ${prop} }`].join(', ')}` }];
 }
+
+/**
+ * The edit that puts `newText` in place of `expr`. In a shorthand property (`{ where }`) the name
+ * is the value too: the edit keeps the key (`{ where: newText }`).
+ */
+export function replaceExpression(expr: ts.Expression, newText: string): Edit {
+  const parent = expr.parent as ts.Node | undefined;
+  const shorthand = parent !== undefined && ts.isShorthandPropertyAssignment(parent) && parent.name === expr;
+  return { start: expr.getStart(), end: expr.getEnd(), newText: shorthand ? `${expr.getText()}: ${newText}` : newText };
+}

@@ -2,9 +2,11 @@
 import ts from 'typescript';
 import type { Edit, Fix } from '../../engine/finding';
 import type { OrderKey } from '../../languages/facts';
-import { findProperty, propertyValue } from '../../languages/typescript/ordering';
+import { findProperty, propertyName, propertyValue } from '../../languages/typescript/ordering';
+import { findDeclaration } from '../../languages/typescript/values';
+import { walk } from '../../languages/typescript/walk';
 import type { TsQueryFact } from '../../languages/typescript/queries';
-import { ensureImport } from '../../languages/typescript/edits';
+import { ensureImport, replaceExpression } from '../../languages/typescript/edits';
 import { cursorFor, cursorName, type Cursor } from './typescript-cursor';
 
 type Cmp = 'lt' | 'gt';
@@ -15,7 +17,23 @@ const sqlOp = (k: OrderKey) => (k.direction === 'desc' ? '<' : '>');
 function removeProperty(obj: ts.ObjectLiteralExpression, prop: ts.ObjectLiteralElementLike, text: string): Edit {
   const i = obj.properties.indexOf(prop);
   const next = obj.properties[i + 1];
-  if (next) return { start: prop.getStart(), end: next.getStart(), newText: '' };
+  if (next) {
+    // From the property to the comma, then the rest of its line (a comment there is the property's
+    // own): comments on the lines before the next property stay.
+    let end = next.pos;
+    while (text[end] === ' ' || text[end] === '\t') end++;
+    if (text.startsWith('//', end)) {
+      const eol = text.indexOf('\n', end);
+      end = eol < 0 ? text.length : eol;
+      if (text[end - 1] === '\r') end--;
+    }
+    if (text[end] === '\r') end++;
+    if (text[end] === '\n') {
+      end++;
+      while (text[end] === ' ' || text[end] === '\t') end++;
+    }
+    return { start: prop.getStart(), end, newText: '' };
+  }
   const prev = obj.properties[i - 1];
   if (prev) {
     let end = prop.getEnd();
@@ -85,7 +103,7 @@ function prismaFix(q: TsQueryFact, keys: readonly OrderKey[], cursor: Cursor): E
     const tieEntry = `{ ${tie.column}: ${dirText('prisma', tie)} }`;
     if (!orderValue) prefix = `orderBy: ${tieEntry}, `;
     else if (ts.isArrayLiteralExpression(orderValue)) edits.push(appendTo(orderValue, tieEntry));
-    else edits.push({ start: orderValue.getStart(), end: orderValue.getEnd(), newText: `[${orderValue.getText()}, ${tieEntry}]` });
+    else edits.push(replaceExpression(orderValue, `[${orderValue.getText()}, ${tieEntry}]`));
   }
   edits.push({ start: q.offsetProperty!.getStart(), end: q.offsetProperty!.getEnd(), newText: prefix + page });
   return edits;
@@ -111,6 +129,28 @@ function clashes(filter: ts.ObjectLiteralExpression, keys: readonly OrderKey[], 
   return filter.properties.some((p) => ts.isSpreadAssignment(p) || p.name?.getText().replace(/^['"]|['"]$/g, '') === added);
 }
 
+/**
+ * A filter held in a local: whether its object literal or a later assignment
+ * (`where.id = In(ids)`) sets `column`, or a spread might.
+ */
+function localFilterSets(id: ts.Identifier, column: string): boolean {
+  const decl = findDeclaration(id);
+  if (!decl || !ts.isVariableDeclaration(decl)) return false;
+  const init = decl.initializer;
+  if (init && ts.isObjectLiteralExpression(init) && init.properties.some((p) => ts.isSpreadAssignment(p) || propertyName(p) === column)) return true;
+  const scope = decl.parent.parent.parent;
+  let sets = false;
+  walk(scope, (n) => {
+    if (sets) return false;
+    if (!ts.isBinaryExpression(n) || n.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return;
+    const left = n.left;
+    if (!ts.isPropertyAccessExpression(left) && !ts.isElementAccessExpression(left)) return;
+    const key = ts.isPropertyAccessExpression(left) ? left.name.text : ts.isStringLiteralLike(left.argumentExpression) ? left.argumentExpression.text : undefined;
+    if (key === column && ts.isIdentifier(left.expression) && left.expression.text === id.text) sets = true;
+  });
+  return sets;
+}
+
 function optionsFix(q: TsQueryFact, keys: readonly OrderKey[], cursor: Cursor, sf: ts.SourceFile): Edit[] | undefined {
   const obj = q.options!;
   const orm = q.orm;
@@ -133,19 +173,19 @@ function optionsFix(q: TsQueryFact, keys: readonly OrderKey[], cursor: Cursor, s
       return `{ ${[...eqs, `${k.column}: ${cmp(k) === 'lt' ? 'LessThan' : 'MoreThan'}(${cursor.values[i]})`].join(', ')}${rest} }`;
     });
     const list = `[${branches.join(', ')}]`;
-    if (where) edits.push({ start: where.getStart(), end: where.getEnd(), newText: `${given} ? ${list} : ${where.getText()}` });
+    if (where) edits.push(replaceExpression(where, `${given} ? ${list} : ${where.getText()}`));
     else replacement.push(spread(`where: ${list}`));
   } else if (target && ts.isObjectLiteralExpression(target) && !clashes(target, keys, orm)) edits.push(addToObject(target, spread(entries)));
   else if (target && orm === 'typeorm') {
     // A TypeORM where object holds one condition per column: a second on the same one has no place.
-    if (ts.isObjectLiteralExpression(target)) return undefined;
-    edits.push({ start: target.getStart(), end: target.getEnd(), newText: `{ ...${target.getText()}, ${spread(entries)} }` });
+    if (ts.isObjectLiteralExpression(target) || (ts.isIdentifier(target) && localFilterSets(target, keys[0].column))) return undefined;
+    edits.push(replaceExpression(target, `{ ...${target.getText()}, ${spread(entries)} }`));
   } else if (target) {
     // The filter already has a condition on the same key (or an `$or`), or entries we cannot see (a
     // spread, a variable): both must hold, and neither may overwrite the other.
     const and = orm === 'sequelize' ? '[Op.and]' : '$and';
     const text = target.getText();
-    edits.push({ start: target.getStart(), end: target.getEnd(), newText: `${given} ? { ${and}: [${text}, { ${entries} }] } : ${text}` });
+    edits.push(replaceExpression(target, `${given} ? { ${and}: [${text}, { ${entries} }] } : ${text}`));
   } else replacement.push(spread(`where: { ${entries} }`));
   const tie = keys[keys.length - 1];
   if (keys.length > q.pagination!.orderBy.length) {
