@@ -64,8 +64,51 @@ ruleTests('unbounded-cache', {
       code: `import Redis from 'ioredis';\nconst redis = new Redis();\nexport async function save(id: string, v: string) {\n  await redis.set(\`session:\${id}\`, v, 'EX', 3600);\n  await redis.hset(\`user:\${id}\`, { v });\n  await redis.expire(\`user:\${id}\`, 600);\n}\n`,
       why: 'every key expires',
     },
+    {
+      name: "a client component's cache filled in an effect",
+      file: 'app/components/Avatar.tsx',
+      code: `'use client';\nimport { useEffect, useState } from 'react';\nconst imageCache = new Map<string, string>();\nexport function Avatar({ userId }: { userId: string }) {\n  const [src, setSrc] = useState(imageCache.get(userId));\n  useEffect(() => {\n    if (imageCache.has(userId)) return;\n    fetch(\`/api/avatar/\${userId}\`).then((r) => r.text()).then((url) => {\n      imageCache.set(userId, url);\n      setSrc(url);\n    });\n  }, [userId]);\n  return <img src={src} />;\n}\n`,
+      why: 'effects run in the browser only: the map lives as long as the page',
+    },
+    {
+      name: "a cache filled by a JSX element's event handler",
+      file: 'components/Row.jsx',
+      code: `const expanded = {};\nexport function Row({ id }) {\n  return <button onClick={async () => { if (!expanded[id]) expanded[id] = await (await fetch('/api/rows/' + id)).json(); }}>{id}</button>;\n}\n`,
+      why: 'event handlers run in the browser',
+    },
+    {
+      name: "a cache filled by a listener of the page's events",
+      file: 'widget.js',
+      code: `const cache = {};\ndocument.addEventListener('click', async (e) => {\n  const id = e.target.dataset.id;\n  if (!cache[id]) cache[id] = await (await fetch('/api/items/' + id)).json();\n  render(cache[id]);\n});\n`,
+      why: 'a DOM listener runs in the browser',
+    },
+    {
+      name: 'JavaScript served to browsers from a public/ folder',
+      file: 'public/js/search.js',
+      code: `const results = new Map();\nasync function search(q) {\n  if (!results.has(q)) results.set(q, await (await fetch('/search?q=' + q)).json());\n  return results.get(q);\n}\n`,
+      why: 'a browser script, not backend code',
+    },
   ],
   invalid: [
+    {
+      name: 'a component that fills a module-level cache while it renders: server rendering runs that on the server',
+      file: 'app/components/Price.tsx',
+      code: `const formatted = new Map<string, string>();\nexport function Price({ currency, amount }: { currency: string; amount: number }) {\n  if (!formatted.has(currency)) formatted.set(currency, format(currency));\n  return <span>{formatted.get(currency)} {amount}</span>;\n}\n`,
+      findings: [{ line: 1 }],
+      output: `import { LRUCache } from 'lru-cache';\nconst formatted = new LRUCache<string, string>({ max: 1000 });\nexport function Price({ currency, amount }: { currency: string; amount: number }) {\n  if (!formatted.has(currency)) formatted.set(currency, format(currency));\n  return <span>{formatted.get(currency)} {amount}</span>;\n}\n`,
+    },
+    {
+      name: "a Node WebSocket client's message listener (an EventTarget that is not the page's)",
+      file: 'feed.ts',
+      code: `const quotes = new Map<string, Quote>();\nexport function follow(socket: WebSocket) {\n  socket.addEventListener('message', (e) => {\n    const q = JSON.parse(String(e.data));\n    if (!quotes.has(q.symbol)) quotes.set(q.symbol, q);\n  });\n}\nexport const quote = (s: string) => quotes.get(s);\n`,
+      findings: [{ line: 1 }],
+    },
+    {
+      name: 'TypeScript in a static/ folder is compiled first: server code (Budibase keeps controllers there)',
+      file: 'api/controllers/static/index.ts',
+      code: `const manifests = new Map<string, object>();\nexport async function serveManifest(ctx: { params: { appId: string }; body: unknown }) {\n  if (!manifests.has(ctx.params.appId)) manifests.set(ctx.params.appId, await buildManifest(ctx.params.appId));\n  ctx.body = manifests.get(ctx.params.appId);\n}\n`,
+      findings: [{ line: 1 }],
+    },
     {
       name: 'a function that stores an object by its id and returns it (a write-through cache, not a decorator)',
       file: 'users.ts',

@@ -60,6 +60,13 @@ function skippedFacts(reason: string): TsFacts {
   return { language: 'typescript', queries: [], sql: [], problems: [{ start: 0, end: 0, message: `${reason}: not analysed` }], skipped: reason };
 }
 
+/**
+ * JavaScript in a folder whose files a web server sends as they are (Express's `public/`, Django's
+ * `static/`, a theme's or a bundler's `assets/`): it runs in browsers, not in the backend. TypeScript
+ * there is compiled first, so it may be anything (Budibase keeps controllers in `controllers/static/`).
+ */
+const BROWSER_ASSET = /(^|[\\/])(public|static|assets)[\\/](.+[\\/])?[^\\/]+\.(js|mjs|cjs|jsx)$/;
+
 /** TypeScript's parser recurses per bracket and overflows the stack past a few thousand levels. */
 const MAX_NESTING = 1000;
 
@@ -224,6 +231,7 @@ export class TypescriptAdapter implements LanguageAdapter<TsFacts> {
     if (text.length > MAX_CHARS) return skippedFacts(`file larger than ${MAX_CHARS / 1024 / 1024} MB`);
     if (text.slice(0, 8192).includes('\0')) return skippedFacts('binary file');
     if (looksMinified(text)) return skippedFacts('minified or bundled code');
+    if (BROWSER_ASSET.test(file.path)) return skippedFacts('a browser script (JavaScript served from a public/, static/ or assets/ folder)');
     const old = this.trees.get(file.path);
     const diff = old && old.text !== text ? textDiff(old.text, text) : undefined;
     const depth = nestingBound(old && { text: old.text, bound: (old as Nested).plNesting }, text, diff);

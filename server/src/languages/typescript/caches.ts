@@ -194,6 +194,7 @@ function collectionCaches(sf: ts.SourceFile, reach: ReadonlyMap<ts.Node, Handler
     if (!cacheNamed && (REGISTRY_NAME.test(store.name) || CONSTANT_NAME.test(store.name))) continue;
     if (BOUNDED_KEY.test(keyName(u.write.key))) continue;
     if (registersItsArgument(u.write.fn, u.write.node)) continue;
+    if (runsInBrowser(u.write.node)) continue;
     // A set or list with a membership check is a de-duplication guard unless it says it caches or fills per request.
     const grows = store.kind === 'set' || store.kind === 'list' ? cacheNamed || onRequestPath : getOrSet || cacheNamed || onRequestPath;
     if (!grows) continue;
@@ -210,6 +211,32 @@ function collectionCaches(sf: ts.SourceFile, reach: ReadonlyMap<ts.Node, Handler
     });
   }
   return out;
+}
+
+/** React's hooks whose callbacks run after render, in the browser: server rendering runs none. */
+const BROWSER_EFFECTS = new Set(['useEffect', 'useLayoutEffect', 'useInsertionEffect']);
+/** Receivers of `addEventListener` that exist only in a browser (a Node `EventTarget` is anything else). */
+const BROWSER_TARGETS = /^(window|document|self)\b|\.current$/;
+
+/**
+ * Code that runs only in a browser: an effect's callback, a listener of the page's events
+ * (`document.addEventListener`, an element's from a React ref), a JSX element's event handler
+ * (`onClick={…}`). A store filled there lives as long as the page, not as the server process.
+ * A store a component fills while it renders is not: server rendering runs that too.
+ */
+function runsInBrowser(write: ts.Node): boolean {
+  for (let fn = write.parent; fn; fn = fn.parent) {
+    if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) continue;
+    const holder = fn.parent;
+    if (ts.isCallExpression(holder) && holder.arguments.includes(fn)) {
+      const callee = holder.expression;
+      if (ts.isIdentifier(callee) && BROWSER_EFFECTS.has(callee.text)) return true;
+      if (ts.isPropertyAccessExpression(callee) && BROWSER_EFFECTS.has(callee.name.text) && callee.expression.getText() === 'React') return true;
+      if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'addEventListener' && BROWSER_TARGETS.test(callee.expression.getText())) return true;
+    }
+    if (ts.isJsxExpression(holder) && ts.isJsxAttribute(holder.parent) && /^on[A-Z]/.test(holder.parent.name.getText())) return true;
+  }
+  return false;
 }
 
 /**
