@@ -231,7 +231,7 @@ export class TypescriptAdapter implements LanguageAdapter<TsFacts> {
     if (text.length > MAX_CHARS) return skippedFacts(`file larger than ${MAX_CHARS / 1024 / 1024} MB`);
     if (text.slice(0, 8192).includes('\0')) return skippedFacts('binary file');
     if (looksMinified(text)) return skippedFacts('minified or bundled code');
-    if (BROWSER_ASSET.test(file.path)) return skippedFacts('a browser script (JavaScript served from a public/, static/ or assets/ folder)');
+    if (BROWSER_ASSET.test(file.path)) return skippedFacts('browser JavaScript, served from a public/, static/ or assets/ folder');
     const old = this.trees.get(file.path);
     const diff = old && old.text !== text ? textDiff(old.text, text) : undefined;
     const depth = nestingBound(old && { text: old.text, bound: (old as Nested).plNesting }, text, diff);
