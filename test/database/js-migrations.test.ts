@@ -68,4 +68,30 @@ describe('database: schema from JS/TS migrations', () => {
       fs.rmSync(root, { recursive: true, force: true });
     }
   });
+
+  it("reads templates whose only holes are table-name prefixes, without them (n8n's `${tablePrefix}`)", () => {
+    const n8n = "class InitialMigration1587669153312 {\n  async up({ queryRunner, tablePrefix }) {\n    await queryRunner.query(`CREATE TABLE IF NOT EXISTS ${tablePrefix}credentials_entity (\"id\" SERIAL NOT NULL, CONSTRAINT PK_${tablePrefix}814c PRIMARY KEY (\"id\"))`);\n    await queryRunner.query(`CREATE INDEX IDX_${this.tablePrefix}07fd ON ${this.tablePrefix}credentials_entity (type)`);\n    await queryRunner.query(`UPDATE ${tablePrefix}credentials_entity SET type = ${type}`);\n  }\n}\nexports.InitialMigration1587669153312 = InitialMigration1587669153312;\n";
+    assert.deepEqual(migrationSql('1587669153312-InitialMigration.js', n8n), [
+      'CREATE TABLE IF NOT EXISTS credentials_entity ("id" SERIAL NOT NULL, CONSTRAINT PK_814c PRIMARY KEY ("id"))',
+      'CREATE INDEX IDX_07fd ON credentials_entity (type)',
+    ]);
+  });
+
+  it("takes one database's migrations where a project keeps a set per database (n8n's sqlite/, postgresdb/, mysqldb/), and the shared ones", async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-js-migrations-'));
+    const migration = (table: string, type: string) => `exports.up = async (knex) => { await knex.raw('CREATE TABLE ${table} (id ${type} PRIMARY KEY)'); };\n`;
+    try {
+      for (const dir of ['sqlite', 'postgresdb', 'mysqldb', 'common']) fs.mkdirSync(path.join(root, 'src/migrations', dir), { recursive: true });
+      fs.writeFileSync(path.join(root, 'src/migrations/sqlite/1600000000000-Init.js'), migration('workflow', 'integer'));
+      fs.writeFileSync(path.join(root, 'src/migrations/postgresdb/1600000000000-Init.js'), migration('workflow', 'serial'));
+      fs.writeFileSync(path.join(root, 'src/migrations/mysqldb/1600000000000-Init.js'), migration('workflow', 'int AUTO_INCREMENT'));
+      fs.writeFileSync(path.join(root, 'src/migrations/common/1700000000000-Tags.js'), migration('tag', 'serial'));
+      const schema = await loadWorkspaceSchema(root);
+      assert.deepEqual(schema.files, ['src/migrations/postgresdb/1600000000000-Init.js', 'src/migrations/common/1700000000000-Tags.js']);
+      fs.rmSync(path.join(root, 'src/migrations/postgresdb'), { recursive: true });
+      assert.deepEqual((await loadWorkspaceSchema(root)).files, ['src/migrations/mysqldb/1600000000000-Init.js', 'src/migrations/common/1700000000000-Tags.js']);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
 });

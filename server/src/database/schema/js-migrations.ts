@@ -46,7 +46,26 @@ function upBodies(sf: ts.SourceFile): ts.Node[] {
 /** Larger than any migration a person or a generator writes: not read. */
 const MAX_CHARS = 1024 * 1024;
 
-/** The SQL texts the file's `up` passes to `.query(…)` or `.raw(…)` as plain strings, in order (a template with `${…}` is skipped). */
+/**
+ * A hole that prefixes table names, as configured when the app runs (n8n's
+ * `` `CREATE TABLE ${tablePrefix}credentials_entity …` ``): the schema's names are without it.
+ */
+function isNamePrefix(e: ts.Expression): boolean {
+  const name = ts.isIdentifier(e) ? e.text : ts.isPropertyAccessExpression(e) ? e.name.text : '';
+  return /prefix$/i.test(name);
+}
+
+/** The text of a string, or of a template whose holes are all table-name prefixes (without them). */
+function sqlText(arg: ts.Expression): string | undefined {
+  if (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg)) return arg.text;
+  if (!ts.isTemplateExpression(arg) || !arg.templateSpans.every((span) => isNamePrefix(span.expression))) return undefined;
+  return arg.head.text + arg.templateSpans.map((span) => span.literal.text).join('');
+}
+
+/**
+ * The SQL texts the file's `up` passes to `.query(…)` or `.raw(…)`, in order: plain strings, and
+ * templates whose only holes are table-name prefixes (any other `${…}` is skipped).
+ */
 export function migrationSql(file: string, text: string): string[] {
   if (text.length > MAX_CHARS) return [];
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKind(file));
@@ -54,8 +73,8 @@ export function migrationSql(file: string, text: string): string[] {
   for (const body of upBodies(sf)) {
     const visit = (n: ts.Node): void => {
       if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && /^(query|raw)$/.test(n.expression.name.text)) {
-        const arg = n.arguments[0];
-        if (arg && (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg))) out.push(arg.text);
+        const sql = n.arguments[0] && sqlText(n.arguments[0]);
+        if (sql !== undefined) out.push(sql);
       }
       ts.forEachChild(n, visit);
     };

@@ -12,6 +12,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { discoverFiles } from '../../engine/file-discovery';
 import { workspaceManifests } from '../../engine/workspace-databases';
+import { dialectOfPath } from '../../languages/sql/embedded';
 import { splitStatements } from '../../languages/sql/split';
 import { builderDdl, mayBuildTables } from './builder-ddl';
 import { drizzleDdl, mayDeclareDrizzleTables, type DrizzleSourceFile } from './drizzle-ddl';
@@ -69,7 +70,7 @@ export async function loadWorkspaceSchema(root: string, options: { isCancelled?:
   }
   // Migration files are named so that their order is the order they run in (a timestamp first).
   const byName = (a: string, b: string): number => (path.basename(a) < path.basename(b) ? -1 : path.basename(a) > path.basename(b) ? 1 : a < b ? -1 : 1);
-  for (const file of scriptFiles.filter((f) => isMigrationScript(rel(f))).sort(byName)) {
+  for (const file of oneDialect(scriptFiles.filter((f) => isMigrationScript(rel(f))), rel).sort(byName)) {
     if (options.isCancelled?.()) break;
     const text = await fs.readFile(file, 'utf8');
     let built: SchemaStatement[] = [];
@@ -133,6 +134,18 @@ export async function loadWorkspaceSchema(root: string, options: { isCancelled?:
     }
   }
   return out;
+}
+
+/**
+ * The migrations of one database, where a project keeps a set per database in folders named for
+ * them (n8n: `migrations/sqlite/`, `postgresdb/`, `mysqldb/`, and `common/` for all): PostgreSQL's
+ * when there are (the embedded database is PostgreSQL), else MySQL's; the shared ones always.
+ */
+function oneDialect(files: string[], rel: (file: string) => string): string[] {
+  const dialects = new Map(files.map((f) => [f, dialectOfPath(`/${rel(f)}`)]));
+  const present = new Set(dialects.values());
+  const chosen = present.has('postgresql') ? 'postgresql' : present.has('mysql') ? 'mysql' : 'sqlite';
+  return files.filter((f) => dialects.get(f) === undefined || dialects.get(f) === chosen);
 }
 
 function byMigrationOrder(a: string, b: string): number {
