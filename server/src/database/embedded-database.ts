@@ -18,7 +18,7 @@ import { PgliteConnector } from './pglite-connector';
 import { loadWorkspaceSchema, type SchemaStatement, type WorkspaceSchema } from './schema/workspace-schema';
 
 /** Bump when generated data changes shape, so that old caches are rebuilt. */
-const GENERATOR_VERSION = 1;
+const GENERATOR_VERSION = 2;
 const READY_FILE = 'perflens-ready.json';
 /** A blank data directory's archive that new databases start from (`PgliteConnectorOptions.templateFile`). */
 const BLANK_TEMPLATE = 'blank-pgdata.tar.gz';
