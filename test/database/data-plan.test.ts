@@ -19,6 +19,18 @@ describe('database: data plan', () => {
     assert.deepEqual(plan.tables.map((t) => [t.table.name, t.rows]), [['users', 100], ['profiles', 100], ['posts', 1000]]);
   });
 
+  it('breaks a cycle at the key easiest to set later, and puts the tables that depend on the cycle after all of it', () => {
+    const notNull = (t: TableInfo, column: string): TableInfo => ({ ...t, columns: [...t.columns, { name: column, type: 'integer', notNull: true, autoFilled: false, hasDefault: false }] });
+    // Medusa: a fulfillment item's key is its primary key, an order's key to its cart is NOT NULL, a cart's to its order nullable.
+    const tables = [
+      table('fulfillment_items', ['fulfillments'], [['fulfillments_id']]),
+      notNull(table('orders', ['carts']), 'carts_id'),
+      table('fulfillments', ['orders']),
+      table('carts', ['orders']),
+    ];
+    assert.deepEqual(planData(tables, { dataSize: 1000 }).tables.map((t) => t.table.name), ['carts', 'orders', 'fulfillments', 'fulfillment_items']);
+  });
+
   it('scales a schema of many tables down to the budget, keeping their proportions', () => {
     // 60 leaf tables of one parent: 60,100 rows wanted at a data size of 1,000, 10,000 allowed.
     const tables = [table('accounts'), ...Array.from({ length: 60 }, (_, i) => table(`t${i}`, ['accounts']))];

@@ -79,23 +79,50 @@ export function isUnique(table: TableInfo, columns: readonly string[]): boolean 
   return table.uniques.some((u) => u.length === columns.length && u.every((c) => columns.includes(c)));
 }
 
-/** Topological order by foreign keys; tables in a cycle follow in their catalog order. */
+/**
+ * Topological order by foreign keys. Where tables reference each other, one of them goes first:
+ * the one whose keys to the others are easiest to set later (data-generation.ts): nullable ones,
+ * then NOT NULL ones, last those in a unique key or the primary key (which must have a value as
+ * the row goes in); in catalog order among equals. Then the order goes on from it, so that the
+ * tables that only depend on the cycle come after all of it.
+ */
 function parentsFirst(tables: readonly TableInfo[], byName: ReadonlyMap<string, TableInfo>): TableInfo[] {
   const out: TableInfo[] = [];
   const done = new Set<string>();
-  let progress = true;
-  while (progress) {
-    progress = false;
+  const pending = (t: TableInfo) => t.foreignKeys.filter((fk) => fk.refTable !== t.qualified && byName.has(fk.refTable) && !done.has(fk.refTable));
+  const place = (t: TableInfo): void => {
+    out.push(t);
+    done.add(t.qualified);
+  };
+  while (done.size < tables.length) {
+    let progress = false;
     for (const t of tables) {
-      if (done.has(t.qualified)) continue;
-      const parents = t.foreignKeys.map((fk) => fk.refTable).filter((p) => p !== t.qualified && byName.has(p));
-      if (parents.every((p) => done.has(p))) {
-        out.push(t);
-        done.add(t.qualified);
-        progress = true;
-      }
+      if (done.has(t.qualified) || pending(t).length) continue;
+      place(t);
+      progress = true;
     }
+    if (progress) continue;
+    const cost = (t: TableInfo): number => {
+      const columns = pending(t).flatMap((fk) => fk.columns);
+      if (columns.some((c) => t.uniques.some((u) => u.includes(c)))) return 2;
+      return columns.some((c) => t.columns.find((x) => x.name === c)?.notNull) ? 1 : 0;
+    };
+    // Only a table of a cycle: the others wait for it (a table waiting for a cycle is not in one).
+    const inCycle = (t: TableInfo): boolean => {
+      const seen = new Set<string>();
+      const stack = pending(t).map((fk) => fk.refTable);
+      while (stack.length) {
+        const name = stack.pop()!;
+        if (name === t.qualified) return true;
+        if (seen.has(name)) continue;
+        seen.add(name);
+        stack.push(...pending(byName.get(name)!).map((fk) => fk.refTable));
+      }
+      return false;
+    };
+    let first: TableInfo | undefined;
+    for (const t of tables) if (!done.has(t.qualified) && inCycle(t) && (!first || cost(t) < cost(first))) first = t;
+    place(first ?? tables.find((t) => !done.has(t.qualified))!);
   }
-  for (const t of tables) if (!done.has(t.qualified)) out.push(t);
   return out;
 }
