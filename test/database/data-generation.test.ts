@@ -75,6 +75,8 @@ describeWithPostgres('database: data generation of tables that reference each ot
       CREATE TABLE categories (id serial PRIMARY KEY, parent_id int NOT NULL REFERENCES categories (id), name text NOT NULL);
       CREATE TABLE fulfillments (id serial PRIMARY KEY, quantity int NOT NULL, shipped int NOT NULL, order_id text REFERENCES orders (id), cart_id text REFERENCES carts (id),
                                  CONSTRAINT shipped_le_quantity CHECK (shipped <= quantity), CONSTRAINT has_owner CHECK (order_id IS NOT NULL OR cart_id IS NOT NULL));
+      -- Keystone: a boolean in the primary key.
+      CREATE TABLE assignments (actor_id text NOT NULL, role_id text NOT NULL, inherited boolean NOT NULL, PRIMARY KEY (actor_id, role_id, inherited));
     `);
   });
   after(() => pg.close());
@@ -82,7 +84,7 @@ describeWithPostgres('database: data generation of tables that reference each ot
   it('fills both, sets the keys once both have rows, and keeps NOT NULL', async () => {
     const result = await generateData(pg, { dataSize: 2000, chunkRows: 1000 });
     assert.deepEqual(result.warnings, []);
-    for (const table of ['orders', 'carts', 'line_items', 'categories']) assert.ok(result.rows[table] > 0, `${table}: ${result.rows[table]} rows`);
+    for (const table of ['orders', 'carts', 'line_items', 'categories', 'assignments']) assert.ok(result.rows[table] > 0, `${table}: ${result.rows[table]} rows`);
     const one = async (sql: string): Promise<number> => Number(Object.values((await pg.run(sql)).rows[0])[0]);
     assert.equal(await one('SELECT count(*) FROM orders o LEFT JOIN carts c ON c.id = o.cart_id WHERE c.id IS NULL'), 0);
     assert.equal(await one('SELECT count(*) FROM carts c LEFT JOIN orders o ON o.id = c.order_id WHERE c.order_id IS NOT NULL AND o.id IS NULL'), 0);

@@ -384,6 +384,100 @@ CREATE INDEX ix_items_title ON items (title);`,
     );
   });
 
+  it("SQLAlchemy as OpenStack writes it: oslo.db's mixins, a `binary` column, PrimaryKeyConstraint, ForeignKey(column=…) and ForeignKey(id), parents first, keys to a later table after", async () => {
+    const result = await pythonModelsDdl([
+      {
+        rel: 'db/models.py',
+        text: `from oslo_db.sqlalchemy import models
+import sqlalchemy as sa
+from sqlalchemy.ext import declarative
+
+BASE = declarative.declarative_base()
+
+
+class Member(BASE, models.ModelBase):
+    __tablename__ = "member"
+    id = sa.Column(sa.String(36), primary_key=True)
+    pool_id = sa.Column(sa.String(36), sa.ForeignKey("pool.id"), nullable=False)
+
+
+class Pool(BASE, models.ModelBase, models.TimestampMixin):
+    __tablename__ = "pool"
+    id = sa.Column(sa.String(36), primary_key=True)
+    zone = sa.Column(sa.String(255), sa.ForeignKey(column="zone.name", ondelete="CASCADE"))
+    owner_id = sa.Column(sa.String(36), sa.ForeignKey("owner.id"))
+
+
+class Zone(BASE, models.ModelBase):
+    __tablename__ = "zone"
+    __table_args__ = (sa.PrimaryKeyConstraint("name"),)
+    name = sa.Column(sa.String(255), nullable=False)
+
+
+class Service(BASE, models.ModelBase, models.TimestampMixin, models.SoftDeleteMixin):
+    __tablename__ = "services"
+    __table_args__ = (sa.UniqueConstraint("host", "binary", "deleted", name="uniq_services0host0binary0deleted"), sa.Index("services_uuid_idx", "uuid", "region"))
+    id = sa.Column(sa.Integer, primary_key=True)
+    host = sa.Column(sa.String(255))
+    binary = sa.Column(sa.String(255))
+    uuid = sa.Column(sa.String(36))
+    replaced_by = sa.Column(sa.Integer, sa.ForeignKey(id))
+
+
+class Owner(BASE, models.ModelBase):
+    __tablename__ = "owner"
+    id = sa.Column(sa.String(36), primary_key=True)
+    pool_id = sa.Column(sa.String(36), sa.ForeignKey("pool.id"))
+`,
+      },
+    ]);
+    assert.equal(
+      result.statements.map((s) => s.sql).join('\n'),
+      `CREATE TABLE zone (
+\tname VARCHAR(255) NOT NULL,
+\tPRIMARY KEY (name)
+);
+CREATE TABLE services (
+\tcreated_at TIMESTAMP WITHOUT TIME ZONE,
+\tupdated_at TIMESTAMP WITHOUT TIME ZONE,
+\tdeleted_at TIMESTAMP WITHOUT TIME ZONE,
+\tdeleted INTEGER,
+\tid SERIAL NOT NULL,
+\thost VARCHAR(255),
+\t"binary" VARCHAR(255),
+\tuuid VARCHAR(36),
+\treplaced_by INTEGER,
+\tPRIMARY KEY (id),
+\tCONSTRAINT uniq_services0host0binary0deleted UNIQUE (host, "binary", deleted),
+\tFOREIGN KEY(replaced_by) REFERENCES services (id)
+);
+CREATE TABLE pool (
+\tcreated_at TIMESTAMP WITHOUT TIME ZONE,
+\tupdated_at TIMESTAMP WITHOUT TIME ZONE,
+\tid VARCHAR(36) NOT NULL,
+\tzone VARCHAR(255),
+\towner_id VARCHAR(36),
+\tPRIMARY KEY (id),
+\tFOREIGN KEY(zone) REFERENCES zone (name) ON DELETE CASCADE
+);
+CREATE TABLE member (
+\tid VARCHAR(36) NOT NULL,
+\tpool_id VARCHAR(36) NOT NULL,
+\tPRIMARY KEY (id),
+\tFOREIGN KEY(pool_id) REFERENCES pool (id)
+);
+CREATE TABLE owner (
+\tid VARCHAR(36) NOT NULL,
+\tpool_id VARCHAR(36),
+\tPRIMARY KEY (id),
+\tFOREIGN KEY(pool_id) REFERENCES pool (id)
+);
+ALTER TABLE pool ADD FOREIGN KEY(owner_id) REFERENCES owner (id);`,
+    );
+    // An index on a column no class has (from a mixin outside the workspace) is left out, not the table.
+    assert.ok(!result.statements.some((s) => /services_uuid_idx/.test(s.sql)));
+  });
+
   it("SQLAlchemy: the plain indexes Alembic migrations make on the models' tables, not their unique ones nor downgrade()'s", async () => {
     const files: PythonSourceFile[] = [
       ...example('fastapi-sqlalchemy'),
@@ -391,11 +485,17 @@ CREATE INDEX ix_items_title ON items (title);`,
         rel: 'alembic/versions/097fad24d2fc_owner_index.py',
         text: 'from alembic import op\n\nINDEX_NAME = "items_owner_id_idx"\n\n\ndef upgrade():\n    op.create_index(INDEX_NAME, "items", ["owner_id"])\n    op.create_index("ix_other", "not_a_model_table", ["x"])\n    op.create_unique_constraint("uq_items_title", "items", ["title"])\n\n\ndef downgrade():\n    op.create_index("items_old_idx", "items", ["price_cents"])\n',
       },
+      {
+        // Gnocchi: a data migration's table stub is not a model.
+        rel: 'alembic/versions/397987e38570_reencode.py',
+        text: 'from alembic import op\nimport sqlalchemy as sa\n\nitems_table = sa.Table("items", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True), sa.Column("title", sa.String(200)))\n\n\ndef upgrade():\n    op.execute(items_table.update().values(title="x"))\n',
+      },
     ];
     const result = await pythonModelsDdl(files);
     const sql = result.statements.map((s) => s.sql);
     assert.equal(sql[sql.length - 1], 'CREATE INDEX IF NOT EXISTS items_owner_id_idx ON items (owner_id);');
     assert.equal(sql.filter((s) => /IF NOT EXISTS/.test(s)).length, 1, sql.join('\n'));
+    assert.equal(sql.filter((s) => /^CREATE TABLE items /.test(s)).length, 1, sql.join('\n'));
     assert.ok(result.files.includes('alembic/versions/097fad24d2fc_owner_index.py'));
   });
 

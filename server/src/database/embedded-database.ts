@@ -15,6 +15,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { generateData, type GenerationProgress } from './data/data-generation';
 import { PgliteConnector } from './pglite-connector';
+import { withoutForeignKeys } from './schema/without-foreign-keys';
 import { loadWorkspaceSchema, type SchemaStatement, type WorkspaceSchema } from './schema/workspace-schema';
 
 /** Bump when generated data changes shape, so that old caches are rebuilt. */
@@ -311,25 +312,39 @@ function safeReaddir(dir: string): string[] {
 
 /**
  * Runs each statement on its own so that one the embedded database rejects (another dialect, an
- * extension it lacks) does not stop the rest; failures get one more pass at the end, for files
- * whose tables reference tables of a later file.
+ * extension it lacks) does not stop the rest; failures get more passes at the end, for files
+ * whose tables reference tables of a later file. When a pass makes nothing more, the tables that
+ * still cannot be made are made without their foreign keys (a key to a table no source defines,
+ * to a column that is not unique there), and the tables that reference them get another pass.
  */
 async function applySchema(connector: PgliteConnector, statements: readonly SchemaStatement[], options: EmbeddedDatabaseOptions): Promise<string[]> {
+  const line = (statement: SchemaStatement): string => statement.sql.split('\n')[0].slice(0, 80);
+  const notes: string[] = [];
   let failed: Array<{ statement: SchemaStatement; message: string }> = [];
-  for (const pass of [0, 1]) {
+  let bare = false;
+  for (let pass = 0; pass < 8; pass++) {
     const toRun = pass === 0 ? statements : failed.map((f) => f.statement);
+    const before = failed.length;
     failed = [];
     for (const statement of toRun) {
       if (options.isCancelled?.()) throw new Error('Loading the schema was cancelled.');
       try {
         await connector.execScript(statement.sql);
       } catch (e) {
-        failed.push({ statement, message: (e as Error).message.split('\n')[0] });
+        const message = (e as Error).message.split('\n')[0];
+        const withoutKeys = bare ? withoutForeignKeys(statement.sql) : undefined;
+        if (withoutKeys && (await connector.execScript(withoutKeys).then(() => true, () => false))) {
+          notes.push(`${statement.source}: made without its foreign keys: ${message} (${line(statement)})`);
+          continue;
+        }
+        failed.push({ statement, message });
       }
     }
-    if (failed.length === 0) break;
+    if (failed.length === 0 || (bare && failed.length === before)) break;
+    // Without progress, the next pass makes the tables it still cannot make without their keys.
+    bare = pass > 0 && failed.length === before;
   }
-  return failed.map((f) => `${f.statement.source}: ${f.message} (${f.statement.sql.split('\n')[0].slice(0, 80)})`);
+  return [...notes, ...failed.map((f) => `${f.statement.source}: ${f.message} (${line(f.statement)})`)];
 }
 
 function readMarker(dir: string): ReadyMarker | undefined {

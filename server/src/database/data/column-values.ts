@@ -43,7 +43,9 @@ function baseExpression(column: ColumnInfo, { unique, i }: ColumnContext): strin
     case 'double precision':
       return unique ? `${i}` : `round((random() * 100)::numeric, 2)`;
     case 'boolean':
-      return unique ? undefined : `random() < 0.7`;
+      // Also in a unique key: there it is one of several columns (Keystone's assignments take
+      // `inherited` into their primary key), whose others tell the rows apart.
+      return `random() < 0.7`;
     case 'text':
     case 'character varying':
     case 'character':

@@ -80,8 +80,9 @@ export async function pythonModelsDdl(files: readonly PythonSourceFile[]): Promi
         }
       }
       // An Alembic migration: the indexes it makes by hand, for the models' tables (alembicIndexDdl).
-      if (ALEMBIC_HINT.test(file.text)) {
-        for (const m of orEmpty(() => alembicIndexes(root))) alembic.push({ model: m, source: file.rel });
+      // Its `sa.Table(…)` stubs (the columns a data migration reads, Gnocchi's) are not models.
+      if (ALEMBIC_HINT.test(file.text) || imports.includes('alembic')) {
+        if (ALEMBIC_HINT.test(file.text)) for (const m of orEmpty(() => alembicIndexes(root))) alembic.push({ model: m, source: file.rel });
         continue;
       }
       const usesSqlalchemy = imports.some((m) => SQLALCHEMY_IMPORT.test(m)) || /__tablename__/.test(file.text);

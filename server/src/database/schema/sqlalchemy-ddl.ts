@@ -56,10 +56,29 @@ const PY_TYPES: Record<string, string> = {
 const COLUMN_CALLS = /^(Column|mapped_column|Field)$/;
 const MODEL_BASE = /^(Model|SQLModel)$/;
 const INTEGERS: Record<string, string> = { INTEGER: 'SERIAL', BIGINT: 'BIGSERIAL', SMALLINT: 'SMALLSERIAL' };
-/** Words PostgreSQL reserves: SQLAlchemy quotes them as identifiers. */
+/**
+ * Words PostgreSQL reserves, and those it keeps for types and functions (`binary`, `left`, `is`),
+ * which no column may take unquoted either: SQLAlchemy quotes them as identifiers.
+ */
 const RESERVED = new Set(
-  'all analyse analyze and any array as asc asymmetric both case cast check collate column constraint create current_catalog current_date current_role current_time current_timestamp current_user default deferrable desc distinct do else end except false fetch for foreign from grant group having in initially intersect into lateral leading limit localtime localtimestamp not null offset on only or order placing primary references returning select session_user some symmetric table then to trailing true union unique user using variadic when where window with'.split(' '),
+  ('all analyse analyze and any array as asc asymmetric both case cast check collate column constraint create current_catalog current_date current_role current_time current_timestamp current_user default deferrable desc distinct do else end except false fetch for foreign from grant group having in initially intersect into lateral leading limit localtime localtimestamp not null offset on only or order placing primary references returning select session_user some symmetric table then to trailing true union unique user using variadic when where window with ' +
+    'authorization binary collation concurrently cross current_schema freeze full ilike inner is isnull join left like natural notnull outer overlaps right similar tablesample verbose').split(' '),
 );
+
+/**
+ * Mixins from outside the workspace whose columns tables take: oslo.db's, which every OpenStack
+ * service's models use (`class Service(BASE, models.TimestampMixin, models.SoftDeleteMixin)`).
+ */
+const EXTERNAL_MIXINS: Record<string, ColumnSpec[]> = {
+  TimestampMixin: [
+    { name: 'created_at', attribute: 'created_at', type: 'TIMESTAMP WITHOUT TIME ZONE', nullable: true, primaryKey: false, unique: false, index: false },
+    { name: 'updated_at', attribute: 'updated_at', type: 'TIMESTAMP WITHOUT TIME ZONE', nullable: true, primaryKey: false, unique: false, index: false },
+  ],
+  SoftDeleteMixin: [
+    { name: 'deleted_at', attribute: 'deleted_at', type: 'TIMESTAMP WITHOUT TIME ZONE', nullable: true, primaryKey: false, unique: false, index: false },
+    { name: 'deleted', attribute: 'deleted', type: 'INTEGER', nullable: true, primaryKey: false, unique: false, index: false },
+  ],
+};
 
 export function quoteSqlalchemy(name: string): string {
   return /^[a-z_][a-z0-9_$]*$/.test(name) && !RESERVED.has(name) ? name : `"${name.replace(/"/g, '""')}"`;
@@ -85,7 +104,11 @@ export function sqlalchemyDdl(modules: readonly SqlalchemyModule[]): SchemaState
   const q = quoteSqlalchemy;
   const out: SchemaStatement[] = [];
   const indexes: SchemaStatement[] = [];
-  for (const t of tables) {
+  // create_all makes a table after those it references; a key to one made later (a cycle, a table
+  // of another file or of no model) is added after all of them, as `use_alter` does, and fails alone.
+  const alters: SchemaStatement[] = [];
+  const made = new Set<string>();
+  for (const t of parentsFirst(tables)) {
     const pk = t.columns.filter((c) => c.primaryKey);
     const lines: string[] = [];
     for (const c of t.columns) {
@@ -105,11 +128,13 @@ export function sqlalchemyDdl(modules: readonly SqlalchemyModule[]): SchemaState
         let fk = `FOREIGN KEY(${q(c.name)}) REFERENCES ${q(table)} (${q(column)})`;
         if (c.foreignKey.onDelete) fk += ` ON DELETE ${c.foreignKey.onDelete}`;
         if (c.foreignKey.onUpdate) fk += ` ON UPDATE ${c.foreignKey.onUpdate}`;
-        lines.push(fk);
+        if (table === t.name || made.has(table)) lines.push(fk);
+        else alters.push({ sql: `ALTER TABLE ${q(t.name)} ADD ${fk};`, source: t.source });
       }
       if (c.unique && !c.index && !c.primaryKey) lines.push(`UNIQUE (${q(c.name)})`);
     }
     out.push({ sql: `CREATE TABLE ${q(t.name)} (\n\t${lines.join(',\n\t')}\n);`, source: t.source });
+    made.add(t.name);
     // create_all emits a table's indexes sorted by name.
     const tableIndexes = [
       ...t.columns.filter((c) => c.index).map((c) => ({ name: `ix_${t.name}_${c.name}`, unique: c.unique, columns: [q(c.name)] })),
@@ -117,7 +142,39 @@ export function sqlalchemyDdl(modules: readonly SqlalchemyModule[]): SchemaState
     ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const i of tableIndexes) indexes.push({ sql: `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${q(i.name)} ON ${q(t.name)} (${i.columns.join(', ')});`, source: t.source });
   }
-  return [...out, ...indexes];
+  return [...out, ...alters, ...indexes];
+}
+
+/**
+ * Tables after those their foreign keys reference, otherwise in the order the code defines them.
+ * Tables that reference each other start with the first of them; the tables that only reference
+ * the cycle come after all of it.
+ */
+function parentsFirst(tables: readonly TableSpec[]): TableSpec[] {
+  const byName = new Map(tables.map((t) => [t.name, t]));
+  const placed = new Set<string>();
+  const out: TableSpec[] = [];
+  const waitsFor = (t: TableSpec): string[] =>
+    t.columns.flatMap((c) => (c.foreignKey ? [splitTarget(c.foreignKey.target)[0]] : [])).filter((n) => n !== t.name && byName.has(n) && !placed.has(n));
+  const inCycle = (t: TableSpec): boolean => {
+    const seen = new Set<string>();
+    const stack = waitsFor(t);
+    while (stack.length) {
+      const name = stack.pop()!;
+      if (name === t.name) return true;
+      if (seen.has(name)) continue;
+      seen.add(name);
+      stack.push(...waitsFor(byName.get(name)!));
+    }
+    return false;
+  };
+  while (out.length < tables.length) {
+    const left = tables.filter((t) => !out.includes(t));
+    const next = left.find((t) => waitsFor(t).length === 0) ?? left.find(inCycle) ?? left[0];
+    placed.add(next.name);
+    out.push(next);
+  }
+  return out;
 }
 
 /** The table a declarative class maps, with the columns of its mixins and abstract bases first. */
@@ -136,6 +193,8 @@ function classTable(cls: PyClass, classes: ReadonlyMap<string, PyClass>, source:
   const visit = (c: PyClass, depth: number): void => {
     for (const b of c.bases) {
       const base = classes.get(lastName(b));
+      const external = !base && /^(oslo_db\.sqlalchemy\.)?(models\.)?\w+Mixin$/.test(b) ? EXTERNAL_MIXINS[lastName(b)] : undefined;
+      for (const col of external ?? []) if (!columns.some((x) => x.attribute === col.attribute)) columns.push({ ...col });
       // Columns come from mixins and abstract bases; a mapped parent (joined inheritance) keeps its own.
       if (base && depth < 10 && !stringLiteral(base.attributes.find((a) => a.name === '__tablename__')?.value) && !MODEL_BASE.test(base.name)) visit(base, depth + 1);
     }
@@ -202,7 +261,7 @@ function columnOf(a: PyAttribute, sqlmodel: boolean): ColumnSpec | undefined {
     const auto = kwarg(call, 'autoincrement');
     if (auto?.type === 'false') spec.autoincrement = false;
     for (const p of pos) {
-      if (p.type === 'call' && lastName(field(p, 'function')?.text ?? '') === 'ForeignKey') spec.foreignKey = foreignKeyOf(p);
+      if (p.type === 'call' && lastName(field(p, 'function')?.text ?? '') === 'ForeignKey') spec.foreignKey = foreignKeyOf(p) ?? spec.foreignKey;
       else if (p.type !== 'string') spec.type ??= sqlType(p);
     }
     const saType = kwarg(call, 'sa_type') ?? kwarg(call, 'type_');
@@ -265,9 +324,10 @@ function sqlType(n: Node): string | undefined {
   return TYPES[name];
 }
 
-function foreignKeyOf(call: Node): ColumnSpec['foreignKey'] {
-  const first = positional(call)[0];
+function foreignKeyOf(call: Node): ColumnSpec['foreignKey'] | undefined {
+  const first = positional(call)[0] ?? kwarg(call, 'column');
   const target = stringLiteral(first) ?? first?.text ?? '';
+  if (!target) return undefined;
   const fk: NonNullable<ColumnSpec['foreignKey']> = { target };
   const onDelete = stringLiteral(kwarg(call, 'ondelete'));
   const onUpdate = stringLiteral(kwarg(call, 'onupdate'));
@@ -295,9 +355,11 @@ function readTableArgs(n: Node | undefined, table: TableSpec): void {
     if (item.type !== 'call') continue;
     const callee = lastName(field(item, 'function')?.text ?? '');
     const pos = positional(item);
+    // A name no column has (a column of a mixin from outside the workspace) leaves the index or
+    // constraint out: the table is still made.
     const columnName = (c: Node): string | undefined => {
       const s = stringLiteral(c);
-      if (s !== undefined) return table.columns.find((x) => x.attribute === s)?.name ?? s;
+      if (s !== undefined) return table.columns.find((x) => x.attribute === s)?.name ?? table.columns.find((x) => x.name === s)?.name;
       if (c.type === 'identifier') return table.columns.find((x) => x.attribute === c.text)?.name;
       return undefined;
     };
@@ -305,6 +367,9 @@ function readTableArgs(n: Node | undefined, table: TableSpec): void {
       const name = stringLiteral(pos[0]);
       const columns = pos.slice(1).map((c) => indexColumn(c, columnName));
       if (name && columns.length && columns.every((c): c is string => !!c)) table.indexes.push({ name, columns, unique: isTrue(kwarg(item, 'unique')) });
+    } else if (callee === 'PrimaryKeyConstraint') {
+      const columns = pos.map(columnName);
+      if (columns.length && columns.every((c): c is string => !!c)) for (const c of table.columns) c.primaryKey = columns.includes(c.name);
     } else if (callee === 'UniqueConstraint') {
       const columns = pos.map(columnName);
       const name = stringLiteral(kwarg(item, 'name'));
@@ -340,6 +405,9 @@ function resolveForeignKeys(tables: readonly TableSpec[]): void {
   for (const t of tables) {
     for (const c of t.columns) {
       if (!c.foreignKey) continue;
+      // `ForeignKey(id)`: a column of the class itself, named by its attribute.
+      const own = !c.foreignKey.target.includes('.') && t.columns.find((x) => x.attribute === c.foreignKey!.target);
+      if (own) c.foreignKey.target = `${t.name}.${own.name}`;
       const [owner, column] = splitTarget(c.foreignKey.target);
       const viaClass = byClass.get(owner);
       if (viaClass) c.foreignKey.target = `${viaClass.name}.${viaClass.columns.find((x) => x.attribute === column)?.name ?? column}`;
