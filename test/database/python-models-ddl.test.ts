@@ -478,6 +478,65 @@ ALTER TABLE pool ADD FOREIGN KEY(owner_id) REFERENCES owner (id);`,
     assert.ok(!result.statements.some((s) => /services_uuid_idx/.test(s.sql)));
   });
 
+  it("SQLAlchemy as Mistral writes it: the models' base from declarative_base(cls=…) in another module, columns from a helper, a TypeDecorator's impl", async () => {
+    const files: PythonSourceFile[] = [
+      {
+        rel: 'db/model_base.py',
+        text: `from oslo_db.sqlalchemy import models as oslo_models
+import sqlalchemy as sa
+from sqlalchemy.ext import declarative
+
+
+def id_column():
+    return sa.Column(sa.String(36), primary_key=True)
+
+
+class _ModelBase(oslo_models.ModelBase, oslo_models.TimestampMixin):
+    pass
+
+
+ModelBase = declarative.declarative_base(cls=_ModelBase)
+
+
+class SecureModelBase(ModelBase):
+    __abstract__ = True
+    project_id = sa.Column(sa.String(80))
+`,
+      },
+      { rel: 'db/types.py', text: 'import sqlalchemy as sa\n\n\nclass JsonEncoded(sa.TypeDecorator):\n    impl = sa.Text\n\n\nclass JsonDict(JsonEncoded):\n    pass\n' },
+      {
+        rel: 'db/models.py',
+        text: `import sqlalchemy as sa
+from db import model_base as mb
+from db import types as st
+
+
+class Workbook(mb.SecureModelBase):
+    __tablename__ = "workbooks"
+    __table_args__ = (sa.UniqueConstraint("name", "project_id"),)
+    id = mb.id_column()
+    name = sa.Column(sa.String(255))
+    spec = sa.Column(st.JsonDict())
+`,
+      },
+    ];
+    assert.deepEqual(
+      (await pythonModelsDdl(files)).statements.map((s) => s.sql),
+      [
+        `CREATE TABLE workbooks (
+\tcreated_at TIMESTAMP WITHOUT TIME ZONE,
+\tupdated_at TIMESTAMP WITHOUT TIME ZONE,
+\tproject_id VARCHAR(80),
+\tid VARCHAR(36) NOT NULL,
+\tname VARCHAR(255),
+\tspec TEXT,
+\tPRIMARY KEY (id),
+\tUNIQUE (name, project_id)
+);`,
+      ],
+    );
+  });
+
   it("SQLAlchemy: the plain indexes Alembic migrations make on the models' tables, not their unique ones nor downgrade()'s", async () => {
     const files: PythonSourceFile[] = [
       ...example('fastapi-sqlalchemy'),

@@ -41,6 +41,8 @@ const PEEWEE_IMPORT = /^(peewee|playhouse)(\.|$)/;
 export function mayDeclareModels(rel: string, text: string): boolean {
   return (
     isDjangoModels(rel) || isSettings(rel) || path.posix.basename(rel) === 'apps.py' || /__tablename__|table\s*=\s*True|\bTable\(|db\.Model\b/.test(text) || ALEMBIC_HINT.test(text) ||
+    // Bases, mixins, column helpers and column types that model modules import (Mistral's model_base.py, types.py).
+    (/\bsqlalchemy\b/.test(text) && /\b(Column|mapped_column|TypeDecorator)\b/.test(text)) ||
     /^\s*(from|import)\s+(peewee|playhouse)\b/m.test(text) || (/\bclass\s+\w+\s*\(\s*[\w.]*Model\s*\)/.test(text) && /\w+Field\s*\(/.test(text))
   );
 }

@@ -69,33 +69,50 @@ const RESERVED = new Set(
  * Mixins from outside the workspace whose columns tables take: oslo.db's, which every OpenStack
  * service's models use (`class Service(BASE, models.TimestampMixin, models.SoftDeleteMixin)`).
  */
-const EXTERNAL_MIXINS: Record<string, ColumnSpec[]> = {
-  TimestampMixin: [
+const EXTERNAL_MIXINS = new Map<string, ColumnSpec[]>([
+  ['TimestampMixin', [
     { name: 'created_at', attribute: 'created_at', type: 'TIMESTAMP WITHOUT TIME ZONE', nullable: true, primaryKey: false, unique: false, index: false },
     { name: 'updated_at', attribute: 'updated_at', type: 'TIMESTAMP WITHOUT TIME ZONE', nullable: true, primaryKey: false, unique: false, index: false },
-  ],
-  SoftDeleteMixin: [
+  ]],
+  ['SoftDeleteMixin', [
     { name: 'deleted_at', attribute: 'deleted_at', type: 'TIMESTAMP WITHOUT TIME ZONE', nullable: true, primaryKey: false, unique: false, index: false },
     { name: 'deleted', attribute: 'deleted', type: 'INTEGER', nullable: true, primaryKey: false, unique: false, index: false },
-  ],
-};
+  ]],
+]);
 
 export function quoteSqlalchemy(name: string): string {
   return /^[a-z_][a-z0-9_$]*$/.test(name) && !RESERVED.has(name) ? name : `"${name.replace(/"/g, '""')}"`;
 }
 
+/** What the modules declare besides tables: classes (mixins, bases, custom types), and functions that make columns. */
+interface Declarations {
+  classes: ReadonlyMap<string, PyClass>;
+  /** `def id_column(): return sa.Column(sa.String(36), primary_key=True)` (Mistral's), by name. */
+  columnFactories: ReadonlyMap<string, Node>;
+}
+
 export function sqlalchemyDdl(modules: readonly SqlalchemyModule[]): SchemaStatement[] {
   const tables: TableSpec[] = [];
   const classes = new Map<string, PyClass>();
-  for (const mod of modules) for (const cls of mod.classes) if (!classes.has(cls.name)) classes.set(cls.name, cls);
+  const columnFactories = new Map<string, Node>();
+  for (const mod of modules) {
+    for (const cls of mod.classes) if (!classes.has(cls.name)) classes.set(cls.name, cls);
+    for (const [name, call] of factoriesOf(mod.root)) if (!columnFactories.has(name)) columnFactories.set(name, call);
+    // `Base = declarative_base(cls=MyBase)`: the models' base, with the columns of MyBase (Mistral's).
+    for (const [name, value] of moduleAssignments(mod.root)) {
+      const base = value.type === 'call' && lastName(field(value, 'function')?.text ?? '') === 'declarative_base' ? kwarg(value, 'cls') : undefined;
+      if (base && !classes.has(name)) classes.set(name, { name, bases: [base.text.replace(/\s/g, '')], keywords: new Map(), attributes: [], meta: new Map(), node: value });
+    }
+  }
+  const known: Declarations = { classes, columnFactories };
   for (const mod of modules) {
     for (const cls of mod.classes) {
-      const table = classTable(cls, classes, mod.source);
+      const table = classTable(cls, known, mod.source);
       if (table) tables.push(table);
     }
     for (const [, value] of moduleAssignments(mod.root)) {
       if (value.type === 'call' && lastName(field(value, 'function')?.text ?? '') === 'Table') {
-        const table = tableCall(value, mod.source);
+        const table = tableCall(value, known, mod.source);
         if (table) tables.push(table);
       }
     }
@@ -178,7 +195,21 @@ function parentsFirst(tables: readonly TableSpec[]): TableSpec[] {
 }
 
 /** The table a declarative class maps, with the columns of its mixins and abstract bases first. */
-function classTable(cls: PyClass, classes: ReadonlyMap<string, PyClass>, source: string): TableSpec | undefined {
+/** Module functions whose body returns a column call. */
+function factoriesOf(root: Node): Map<string, Node> {
+  const out = new Map<string, Node>();
+  for (const st of root.namedChildren) {
+    if (st?.type !== 'function_definition') continue;
+    const name = field(st, 'name')?.text;
+    const statements = field(st, 'body')?.namedChildren.filter((n) => n?.type !== 'comment' && n?.type !== 'expression_statement') ?? [];
+    const ret = statements.length === 1 && statements[0]?.type === 'return_statement' ? statements[0].namedChildren[0] : undefined;
+    if (name && ret && isColumnCall(ret)) out.set(name, ret);
+  }
+  return out;
+}
+
+function classTable(cls: PyClass, known: Declarations, source: string): TableSpec | undefined {
+  const classes = known.classes;
   const attrs = new Map(cls.attributes.map((a) => [a.name, a]));
   if (isTrue(attrs.get('__abstract__')?.value)) return undefined;
   const sqlmodel = cls.bases.some((b) => lastName(b) === 'SQLModel') || classes.has(cls.bases[0] ?? '') && inherits(classes.get(cls.bases[0])!, classes, 'SQLModel');
@@ -193,13 +224,13 @@ function classTable(cls: PyClass, classes: ReadonlyMap<string, PyClass>, source:
   const visit = (c: PyClass, depth: number): void => {
     for (const b of c.bases) {
       const base = classes.get(lastName(b));
-      const external = !base && /^(oslo_db\.sqlalchemy\.)?(models\.)?\w+Mixin$/.test(b) ? EXTERNAL_MIXINS[lastName(b)] : undefined;
+      const external = base ? undefined : EXTERNAL_MIXINS.get(lastName(b));
       for (const col of external ?? []) if (!columns.some((x) => x.attribute === col.attribute)) columns.push({ ...col });
       // Columns come from mixins and abstract bases; a mapped parent (joined inheritance) keeps its own.
       if (base && depth < 10 && !stringLiteral(base.attributes.find((a) => a.name === '__tablename__')?.value) && !MODEL_BASE.test(base.name)) visit(base, depth + 1);
     }
     for (const a of c.attributes) {
-      const col = columnOf(a, sqlmodel);
+      const col = columnOf(a, sqlmodel, known);
       if (col) {
         const old = columns.findIndex((x) => x.attribute === a.name);
         if (old >= 0) columns.splice(old, 1);
@@ -219,7 +250,7 @@ function inherits(cls: PyClass, classes: ReadonlyMap<string, PyClass>, base: str
 }
 
 /** `Table("post_tags", Base.metadata, Column("post_id", ForeignKey("posts.id"), primary_key=True), …)`. */
-function tableCall(call: Node, source: string): TableSpec | undefined {
+function tableCall(call: Node, known: Declarations, source: string): TableSpec | undefined {
   const pos = positional(call);
   const name = stringLiteral(pos[0]);
   if (!name) return undefined;
@@ -228,7 +259,7 @@ function tableCall(call: Node, source: string): TableSpec | undefined {
     if (a.type !== 'call') continue;
     const callee = lastName(field(a, 'function')?.text ?? '');
     if (callee === 'Column') {
-      const col = columnOf({ name: stringLiteral(positional(a)[0]) ?? '', annotation: '', value: a }, false);
+      const col = columnOf({ name: stringLiteral(positional(a)[0]) ?? '', annotation: '', value: a }, false, known);
       if (col?.name) table.columns.push(col);
     } else readTableArgs(a, table);
   }
@@ -239,10 +270,11 @@ function isColumnCall(n: Node | undefined): boolean {
   return n?.type === 'call' && COLUMN_CALLS.test(lastName(field(n, 'function')?.text ?? ''));
 }
 
-function columnOf(a: PyAttribute, sqlmodel: boolean): ColumnSpec | undefined {
+function columnOf(a: PyAttribute, sqlmodel: boolean, known: Declarations): ColumnSpec | undefined {
   if (a.name.startsWith('__')) return undefined;
   const mapped = /^(\w+\.)?Mapped\[/.test(a.annotation);
-  let call = isColumnCall(a.value) ? a.value! : undefined;
+  const factory = a.value?.type === 'call' && args(a.value).length === 0 ? known.columnFactories.get(lastName(field(a.value, 'function')?.text ?? '')) : undefined;
+  let call = isColumnCall(a.value) ? a.value! : factory;
   // SQLModel's `Field(sa_column=Column(...))` hands the column over whole.
   const saColumn = call ? kwarg(call, 'sa_column') : undefined;
   if (saColumn && isColumnCall(saColumn)) call = saColumn;
@@ -262,10 +294,10 @@ function columnOf(a: PyAttribute, sqlmodel: boolean): ColumnSpec | undefined {
     if (auto?.type === 'false') spec.autoincrement = false;
     for (const p of pos) {
       if (p.type === 'call' && lastName(field(p, 'function')?.text ?? '') === 'ForeignKey') spec.foreignKey = foreignKeyOf(p) ?? spec.foreignKey;
-      else if (p.type !== 'string') spec.type ??= sqlType(p);
+      else if (p.type !== 'string') spec.type ??= sqlType(p, known.classes);
     }
     const saType = kwarg(call, 'sa_type') ?? kwarg(call, 'type_');
-    if (saType) spec.type = sqlType(saType);
+    if (saType) spec.type = sqlType(saType, known.classes);
     const fk = stringLiteral(kwarg(call, 'foreign_key'));
     if (fk) spec.foreignKey = { target: fk, onDelete: stringLiteral(kwarg(call, 'ondelete'))?.toUpperCase() };
     const maxLength = intLiteral(kwarg(call, 'max_length'));
@@ -300,7 +332,7 @@ function annotationType(annotation: string): { type?: string; optional: boolean 
 }
 
 /** A type expression: `String(100)`, `sa.Integer`, `DateTime(timezone=True)`, `Numeric(10, 2)`, `ARRAY(Integer)`. */
-function sqlType(n: Node): string | undefined {
+function sqlType(n: Node, classes: ReadonlyMap<string, PyClass>, depth = 0): string | undefined {
   const callee = n.type === 'call' ? field(n, 'function')?.text ?? '' : n.text;
   const name = lastName(callee);
   const pos = n.type === 'call' ? positional(n) : [];
@@ -318,10 +350,28 @@ function sqlType(n: Node): string | undefined {
     return precision !== undefined ? `NUMERIC(${precision}${scale !== undefined ? `, ${scale}` : ''})` : 'NUMERIC';
   }
   if (name === 'ARRAY' && pos[0]) {
-    const item = sqlType(pos[0]);
+    const item = sqlType(pos[0], classes, depth);
     return item ? `${item}[]` : undefined;
   }
-  return TYPES[name];
+  return namedType(name, classes, depth);
+}
+
+/**
+ * A type by its name: SQLAlchemy's, or a type of the workspace: a TypeDecorator's `impl`
+ * (Mistral's `MediumText`: `impl = sa.Text`), else the type it extends.
+ */
+function namedType(name: string, classes: ReadonlyMap<string, PyClass>, depth: number): string | undefined {
+  if (Object.hasOwn(TYPES, name)) return TYPES[name];
+  if (Object.hasOwn(LENGTH_TYPES, name)) return LENGTH_TYPES[name];
+  const cls = classes.get(name);
+  if (!cls || depth > 5) return undefined;
+  const impl = cls.attributes.find((a) => a.name === 'impl')?.value;
+  if (impl) return sqlType(impl, classes, depth + 1);
+  for (const base of cls.bases) {
+    const type = namedType(lastName(base), classes, depth + 1);
+    if (type) return type;
+  }
+  return undefined;
 }
 
 function foreignKeyOf(call: Node): ColumnSpec['foreignKey'] | undefined {
