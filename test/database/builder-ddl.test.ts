@@ -69,6 +69,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     ]);
   });
 
+  it("Kysely migrations written for SQLite (Bluesky's PDS): its type names as PostgreSQL's", () => {
+    const kysely = "export async function up(db) {\n  await db.schema.createTable('repo_seq').addColumn('seq', 'integer', (col) => col.primaryKey()).addColumn('event', 'blob', (col) => col.notNull()).addColumn('at', 'datetime').execute();\n}\n";
+    assert.deepEqual(builderDdl('/w/migrations/001-init.ts', 'migrations/001-init.ts', kysely).map((s) => s.sql), [
+      'CREATE TABLE "repo_seq" (\n  "seq" integer,\n  "event" bytea NOT NULL,\n  "at" timestamp,\n  PRIMARY KEY ("seq")\n);',
+    ]);
+  });
+
   it('Sequelize: queryInterface.createTable with its DataTypes, addColumn and addIndex', () => {
     const sequelize = `module.exports = {
   async up(queryInterface, Sequelize) {

@@ -94,4 +94,20 @@ describe('database: schema from JS/TS migrations', () => {
       fs.rmSync(root, { recursive: true, force: true });
     }
   });
+
+  it("takes PostgreSQL's Prisma schema and migrations where a project keeps one per database (Umami's db/mysql/ and db/postgresql/)", async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-js-migrations-'));
+    try {
+      for (const db of ['mysql', 'postgresql']) {
+        fs.mkdirSync(path.join(root, `db/${db}/migrations/01_init`), { recursive: true });
+        fs.writeFileSync(path.join(root, `db/${db}/schema.prisma`), 'model User {\n  id Int @id\n}\n');
+        fs.writeFileSync(path.join(root, `db/${db}/migrations/01_init/migration.sql`), db === 'mysql' ? 'CREATE TABLE `user` (`id` INTEGER NOT NULL);\n' : 'CREATE TABLE "user" ("id" INTEGER NOT NULL);\n');
+      }
+      const schema = await loadWorkspaceSchema(root);
+      assert.deepEqual(schema.files, ['db/postgresql/migrations/01_init/migration.sql']);
+      assert.deepEqual(schema.statements.map((s) => s.sql), ['CREATE TABLE "user" ("id" INTEGER NOT NULL)']);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
 });

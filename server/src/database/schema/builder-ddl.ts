@@ -89,13 +89,15 @@ function knexChange(table: string, create: boolean, fn: ts.ArrowFunction | ts.Fu
   return change;
 }
 
+/** SQLite's names Kysely takes that PostgreSQL (the embedded database) has under another name. */
+const SQLITE_TYPES: Record<string, string> = { blob: 'bytea', datetime: 'timestamp' };
+
 /** A Kysely type (`'varchar(255)'`, `sql\`timestamptz\``) as SQL. */
 function kyselyType(e: ts.Expression | undefined): string | undefined {
   const u = e && unwrap(e);
   if (!u) return undefined;
-  if (ts.isStringLiteralLike(u)) return u.text;
-  if (ts.isTaggedTemplateExpression(u) && ts.isNoSubstitutionTemplateLiteral(u.template)) return u.template.text;
-  return undefined;
+  const text = ts.isStringLiteralLike(u) ? u.text : ts.isTaggedTemplateExpression(u) && ts.isNoSubstitutionTemplateLiteral(u.template) ? u.template.text : undefined;
+  return text !== undefined && Object.hasOwn(SQLITE_TYPES, text.toLowerCase()) ? SQLITE_TYPES[text.toLowerCase()] : text;
 }
 
 function kyselyChange(table: string, create: boolean, steps: ts.CallExpression[], at: number): TableChange {

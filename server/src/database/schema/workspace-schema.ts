@@ -49,9 +49,13 @@ export async function loadWorkspaceSchema(root: string, options: { isCancelled?:
     (file.endsWith('.sql') ? sqlFiles : file.endsWith('.py') ? pythonFiles : SCRIPT.test(file) ? scriptFiles : prismaFiles).push(file);
   }
   const rel = (file: string): string => path.relative(root, file).split(path.sep).join('/');
+  // One database's schema where the project keeps one per database (oneDialect).
+  const inDialect = oneDialect([...sqlFiles, ...prismaFiles, ...scriptFiles.filter((f) => isMigrationScript(rel(f)))], rel);
+  const ofDialect = (files: string[]): string[] => files.filter((f) => inDialect.has(f));
   const isMigration = (file: string): boolean => /(^|\/)migrations\/[^/]+\/migration\.sql$/.test(rel(file));
-  const migrations = sqlFiles.filter(isMigration);
-  const migrationDirs = new Set(migrations.map((f) => path.dirname(path.dirname(f))));
+  const migrations = ofDialect(sqlFiles.filter(isMigration));
+  // The folder of each `migrations/` folder (`prisma/`): where its schema.prisma is.
+  const migrationDirs = new Set(migrations.map((f) => path.dirname(path.dirname(path.dirname(f)))));
 
   const out: WorkspaceSchema = { statements: [], files: [] };
   const add = (text: string, file: string): void => {
@@ -63,14 +67,14 @@ export async function loadWorkspaceSchema(root: string, options: { isCancelled?:
   };
   // Migration folders are named so that their order is the order they were applied in.
   for (const file of migrations.sort(byMigrationOrder)) add(await fs.readFile(file, 'utf8'), file);
-  for (const file of prismaFiles.sort()) {
+  for (const file of ofDialect(prismaFiles).sort()) {
     // A Prisma project with migrations already has its DDL; the schema is only the fallback.
     if (migrationDirs.has(path.dirname(file))) continue;
     add(prismaToDdl(await fs.readFile(file, 'utf8')), file);
   }
   // Migration files are named so that their order is the order they run in (a timestamp first).
   const byName = (a: string, b: string): number => (path.basename(a) < path.basename(b) ? -1 : path.basename(a) > path.basename(b) ? 1 : a < b ? -1 : 1);
-  for (const file of oneDialect(scriptFiles.filter((f) => isMigrationScript(rel(f))), rel).sort(byName)) {
+  for (const file of ofDialect(scriptFiles.filter((f) => isMigrationScript(rel(f)))).sort(byName)) {
     if (options.isCancelled?.()) break;
     const text = await fs.readFile(file, 'utf8');
     let built: SchemaStatement[] = [];
@@ -96,7 +100,7 @@ export async function loadWorkspaceSchema(root: string, options: { isCancelled?:
   const models = await pythonModelsDdl(python);
   out.statements.push(...models.statements);
   out.files.push(...models.files);
-  for (const file of sqlFiles.filter((f) => !isMigration(f)).sort()) add(await fs.readFile(file, 'utf8'), file);
+  for (const file of ofDialect(sqlFiles.filter((f) => !isMigration(f))).sort()) add(await fs.readFile(file, 'utf8'), file);
   // TypeORM and MikroORM entities, Drizzle tables and Sequelize models, for the tables nothing above created (a
   // project that synchronizes or pushes its schema).
   const entityFiles: TypeormSourceFile[] = [];
@@ -137,15 +141,16 @@ export async function loadWorkspaceSchema(root: string, options: { isCancelled?:
 }
 
 /**
- * The migrations of one database, where a project keeps a set per database in folders named for
- * them (n8n: `migrations/sqlite/`, `postgresdb/`, `mysqldb/`, and `common/` for all): PostgreSQL's
- * when there are (the embedded database is PostgreSQL), else MySQL's; the shared ones always.
+ * The schema files of one database, where a project keeps a set per database in folders named for
+ * them (n8n's migrations in `sqlite/`, `postgresdb/`, `mysqldb/`, and `common/` for all; Umami's
+ * Prisma schema and migrations in `db/mysql/` and `db/postgresql/`): PostgreSQL's when there are
+ * (the embedded database is PostgreSQL), else MySQL's; the shared ones always.
  */
-function oneDialect(files: string[], rel: (file: string) => string): string[] {
+function oneDialect(files: readonly string[], rel: (file: string) => string): Set<string> {
   const dialects = new Map(files.map((f) => [f, dialectOfPath(`/${rel(f)}`)]));
   const present = new Set(dialects.values());
   const chosen = present.has('postgresql') ? 'postgresql' : present.has('mysql') ? 'mysql' : 'sqlite';
-  return files.filter((f) => dialects.get(f) === undefined || dialects.get(f) === chosen);
+  return new Set(files.filter((f) => dialects.get(f) === undefined || dialects.get(f) === chosen));
 }
 
 function byMigrationOrder(a: string, b: string): number {
