@@ -95,9 +95,11 @@ describe('database: schema from JS/TS migrations', () => {
     }
   });
 
-  it("takes PostgreSQL's Prisma schema and migrations where a project keeps one per database (Umami's db/mysql/ and db/postgresql/)", async () => {
+  it("takes PostgreSQL's Prisma schema and migrations where a project keeps one per database (Umami's db/mysql/ and db/postgresql/), never ClickHouse's", async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-js-migrations-'));
     try {
+      fs.mkdirSync(path.join(root, 'db/clickhouse/migrations'), { recursive: true });
+      fs.writeFileSync(path.join(root, 'db/clickhouse/migrations/01_init.sql'), 'CREATE TABLE event (id UInt32) ENGINE = MergeTree ORDER BY id;\n');
       for (const db of ['mysql', 'postgresql']) {
         fs.mkdirSync(path.join(root, `db/${db}/migrations/01_init`), { recursive: true });
         fs.writeFileSync(path.join(root, `db/${db}/schema.prisma`), 'model User {\n  id Int @id\n}\n');

@@ -150,7 +150,9 @@ function oneDialect(files: readonly string[], rel: (file: string) => string): Se
   const dialects = new Map(files.map((f) => [f, dialectOfPath(`/${rel(f)}`)]));
   const present = new Set(dialects.values());
   const chosen = present.has('postgresql') ? 'postgresql' : present.has('mysql') ? 'mysql' : 'sqlite';
-  return new Set(files.filter((f) => dialects.get(f) === undefined || dialects.get(f) === chosen));
+  // Databases PostgreSQL is not: their schema files are never the embedded database's (Umami's `db/clickhouse/`).
+  const other = (f: string): boolean => /(^|\/)(clickhouse|mssql|sqlserver|oracle|snowflake|bigquery)\//i.test(rel(f));
+  return new Set(files.filter((f) => !other(f) && (dialects.get(f) === undefined || dialects.get(f) === chosen)));
 }
 
 function byMigrationOrder(a: string, b: string): number {
