@@ -69,7 +69,7 @@ describeWithPostgres('database: data generation of tables that reference each ot
     // Medusa's carts and orders: each has a NOT NULL key to the other, so neither could go in first.
     await pg.execScript(`
       CREATE TABLE orders (id text PRIMARY KEY, cart_id text NOT NULL, total int NOT NULL);
-      CREATE TABLE carts (id text PRIMARY KEY, order_id text REFERENCES orders (id), customer text NOT NULL);
+      CREATE TABLE carts (id text PRIMARY KEY, order_id text REFERENCES orders (id), customer text NOT NULL, percent numeric(3, 1) NOT NULL, share numeric(2, 2));
       ALTER TABLE orders ADD FOREIGN KEY (cart_id) REFERENCES carts (id);
       CREATE TABLE line_items (id serial PRIMARY KEY, order_id text NOT NULL REFERENCES orders (id), quantity int NOT NULL);
       CREATE TABLE categories (id serial PRIMARY KEY, parent_id int NOT NULL REFERENCES categories (id), name text NOT NULL);

@@ -38,7 +38,14 @@ function baseExpression(column: ColumnInfo, { unique, i }: ColumnContext): strin
     case 'integer':
     case 'bigint':
       return unique ? `${i}` : `floor(power(random(), 2) * 1000)::bigint`;
-    case 'numeric':
+    case 'numeric': {
+      // numeric(3, 1) holds less than 100 (Waffle's percent): the values stay below its bound.
+      const m = /^numeric\((\d+)(?:,\s*(\d+))?\)/.exec(type);
+      const scale = m ? Number(m[2] ?? 0) : 2;
+      const bound = m ? Math.min(100, 10 ** (Number(m[1]) - scale) - 10 ** -scale) : 100;
+      if (unique) return m ? `(${i} % ${10 ** (Number(m[1]) - scale)})::${type}` : `${i}`;
+      return `round((random() * ${bound})::numeric, ${scale})`;
+    }
     case 'real':
     case 'double precision':
       return unique ? `${i}` : `round((random() * 100)::numeric, 2)`;
