@@ -3,10 +3,11 @@
 // initdb and file-system image (PGlite looks for them beside the script that loaded it). CJS output with an `import.meta.url` shim: some
 // dependencies ship ESM that reads import.meta.url, which a plain CJS bundle leaves undefined.
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const require = createRequire(join(root, 'package.json'));
@@ -82,3 +83,30 @@ const assets = [
 ];
 mkdirSync(join(root, 'server/out'), { recursive: true });
 for (const asset of assets) copyFileSync(asset, join(root, 'server/out', asset.split(/[\\/]/).pop()));
+
+// A blank PostgreSQL data directory, archived, for the embedded database to start from: initdb in
+// WASM takes ~3 s, which the first EXPLAIN on a machine would otherwise wait for
+// (pglite-host.ts). Made again only when PGlite's version changes.
+const blank = join(root, 'server/out/blank-pgdata.tar.gz');
+const pgliteVersion = JSON.parse(readFileSync(join(dirname(require.resolve('@electric-sql/pglite')), '..', 'package.json'), 'utf8')).version;
+if (!existsSync(blank) || readFileSyncOr(`${blank}.version`) !== pgliteVersion) {
+  const { PGlite } = await import(pathToFileURL(require.resolve('@electric-sql/pglite')).href);
+  const dir = mkdtempSync(join(tmpdir(), 'perflens-blank-pgdata-'));
+  try {
+    const db = await PGlite.create(dir);
+    const archive = Buffer.from(await (await db.dumpDataDir('gzip')).arrayBuffer());
+    await db.close();
+    writeFileSync(blank, archive);
+    writeFileSync(`${blank}.version`, pgliteVersion);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function readFileSyncOr(file) {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}

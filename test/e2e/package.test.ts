@@ -51,7 +51,7 @@ describe('e2e: the packaged VSIX', function () {
   it('npm run package writes perflens-<version>.vsix with the bundles and WASM, only allow-listed files', () => {
     assert.equal(path.basename(vsix), `perflens-${VERSION}.vsix`);
     const files = [...entries.keys()].filter((n) => n.startsWith('extension/')).map((n) => n.slice('extension/'.length));
-    for (const required of ['package.json', 'client/out/extension.js', 'server/out/server.js', 'server/out/cli.js', 'server/out/lint-worker.js', 'server/out/database-cli.js', 'bin/perflens.js', 'server/out/web-tree-sitter.wasm', 'server/out/tree-sitter-python.wasm', 'server/out/sqlite-host.js', 'server/out/sql-wasm.wasm']) {
+    for (const required of ['package.json', 'client/out/extension.js', 'server/out/server.js', 'server/out/cli.js', 'server/out/lint-worker.js', 'server/out/database-cli.js', 'bin/perflens.js', 'server/out/web-tree-sitter.wasm', 'server/out/tree-sitter-python.wasm', 'server/out/sqlite-host.js', 'server/out/sql-wasm.wasm', 'server/out/blank-pgdata.tar.gz']) {
       assert.ok(files.includes(required), `${required} is in the VSIX`);
     }
     const allowed = allowList();

@@ -52,6 +52,9 @@ function closeOnce(db: PGlite): Promise<void> {
   return closing;
 }
 
+/** The blank data directory the build archives beside the bundled host. */
+const SHIPPED_TEMPLATE = 'blank-pgdata.tar.gz';
+
 /**
  * Opens the data directory. A new one is unpacked from the template when there is one: initdb in
  * WASM, writing through Emscripten's file system, is most of a new database's start. A template
@@ -60,12 +63,16 @@ function closeOnce(db: PGlite): Promise<void> {
  */
 async function openDatabase(dataDir: string, template: string | undefined): Promise<PGlite> {
   const fresh = !fs.existsSync(path.join(dataDir, 'PG_VERSION'));
-  if (fresh && template && fs.existsSync(template)) {
+  // The cache's template, else the one the build made beside this script (scripts/bundle.mjs):
+  // the first database on a machine does not wait for initdb either.
+  const shipped = path.join(__dirname, SHIPPED_TEMPLATE);
+  const source = template && fs.existsSync(template) ? template : template && fs.existsSync(shipped) ? shipped : undefined;
+  if (fresh && source) {
     try {
-      return await PGlite.create({ dataDir, loadDataDir: new Blob([fs.readFileSync(template)]) });
+      return await PGlite.create({ dataDir, loadDataDir: new Blob([fs.readFileSync(source)]) });
     } catch (e) {
-      process.stderr.write(`the blank database template ${template} did not open (${(e as Error).message}); running initdb\n`);
-      fs.rmSync(template, { force: true });
+      process.stderr.write(`the blank database template ${source} did not open (${(e as Error).message}); running initdb\n`);
+      if (source === template) fs.rmSync(template, { force: true });
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
   }
