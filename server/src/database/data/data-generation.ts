@@ -173,10 +173,16 @@ async function deferKeys(connector: Connector, plan: TablePlan, timeoutMs: numbe
   for (const fk of table.foreignKeys) {
     if (plan.foreignKeys.includes(fk) || isUnique(table, fk.columns)) continue;
     const notNull = fk.columns.filter((c) => table.columns.find((x) => x.name === c)?.notNull);
+    const dropped: string[] = [];
     try {
-      for (const c of notNull) await connector.execScript(`ALTER TABLE ${table.qualified} ALTER COLUMN ${quoteIdent(c)} DROP NOT NULL`, { timeoutMs });
+      for (const c of notNull) {
+        await connector.execScript(`ALTER TABLE ${table.qualified} ALTER COLUMN ${quoteIdent(c)} DROP NOT NULL`, { timeoutMs });
+        dropped.push(c);
+      }
     } catch {
-      continue; // A primary key column: its table is filled as before, or not at all.
+      // A primary key column: its table is filled as before, or not at all; the others are as they were.
+      for (const c of dropped) await connector.execScript(`ALTER TABLE ${table.qualified} ALTER COLUMN ${quoteIdent(c)} SET NOT NULL`, { timeoutMs }).catch(() => {});
+      continue;
     }
     out.push({ plan, fk, notNull });
   }
