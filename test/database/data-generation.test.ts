@@ -3,6 +3,9 @@ import { generateData, GenerationCancelledError, type GenerationProgress } from 
 import { PgConnector } from '../../server/src/database/pg-connector';
 import { describeWithPostgres } from './test-postgres';
 
+/** The first value of the first row: a count, a test. */
+const one = async (pg: PgConnector, sql: string): Promise<number> => Number(Object.values((await pg.run(sql)).rows[0])[0]);
+
 describeWithPostgres('database: data generation (PostgreSQL)', (db) => {
   let pg: PgConnector;
   before(async () => {
@@ -32,21 +35,20 @@ describeWithPostgres('database: data generation (PostgreSQL)', (db) => {
     assert.ok(order.indexOf('authors') < order.indexOf('posts') && order.indexOf('posts') < order.indexOf('comments'), order.join(', '));
     assert.deepEqual(progress.filter((p) => p.table === 'comments').map((p) => p.rows), [1000, 2000, 3000]);
 
-    const one = async (sql: string): Promise<number> => Number(Object.values((await pg.run(sql)).rows[0])[0]);
-    assert.equal(await one('SELECT count(*) FROM posts p LEFT JOIN authors a ON a.id = p.author_id WHERE a.id IS NULL'), 0);
-    assert.equal(await one('SELECT count(*) FROM comments c LEFT JOIN posts p ON p.id = c.post_id WHERE p.id IS NULL'), 0);
-    assert.equal(await one('SELECT count(DISTINCT email) FROM authors'), 300);
-    assert.equal(await one('SELECT count(DISTINCT author_id) FROM profiles'), 300);
-    assert.equal(await one("SELECT count(*) FROM authors WHERE mood NOT IN ('happy', 'sad', 'meh')"), 0);
+    assert.equal(await one(pg, 'SELECT count(*) FROM posts p LEFT JOIN authors a ON a.id = p.author_id WHERE a.id IS NULL'), 0);
+    assert.equal(await one(pg, 'SELECT count(*) FROM comments c LEFT JOIN posts p ON p.id = c.post_id WHERE p.id IS NULL'), 0);
+    assert.equal(await one(pg, 'SELECT count(DISTINCT email) FROM authors'), 300);
+    assert.equal(await one(pg, 'SELECT count(DISTINCT author_id) FROM profiles'), 300);
+    assert.equal(await one(pg, "SELECT count(*) FROM authors WHERE mood NOT IN ('happy', 'sad', 'meh')"), 0);
     // The self-reference is set once the table has its rows: to a comment before it (a tree, so a
     // recursive query over it ends), one in ten NULL, the first always.
-    assert.equal(await one('SELECT count(*) FROM comments c LEFT JOIN comments p ON p.id = c.parent_id WHERE c.parent_id IS NOT NULL AND p.id IS NULL'), 0);
-    assert.equal(await one('SELECT count(*) FROM comments WHERE parent_id >= id'), 0);
-    const roots = await one('SELECT count(*) FROM comments WHERE parent_id IS NULL');
+    assert.equal(await one(pg, 'SELECT count(*) FROM comments c LEFT JOIN comments p ON p.id = c.parent_id WHERE c.parent_id IS NOT NULL AND p.id IS NULL'), 0);
+    assert.equal(await one(pg, 'SELECT count(*) FROM comments WHERE parent_id >= id'), 0);
+    const roots = await one(pg, 'SELECT count(*) FROM comments WHERE parent_id IS NULL');
     assert.ok(roots > 150 && roots < 600, `${roots} comments without a parent`);
-    assert.equal(await one('SELECT parent_id IS NULL FROM comments ORDER BY id LIMIT 1'), 1);
+    assert.equal(await one(pg, 'SELECT parent_id IS NULL FROM comments ORDER BY id LIMIT 1'), 1);
     // Skew: the busiest author has several times the average number of comments' posts.
-    const busiest = await one('SELECT max(n) FROM (SELECT count(*) AS n FROM posts GROUP BY author_id) x');
+    const busiest = await one(pg, 'SELECT max(n) FROM (SELECT count(*) AS n FROM posts GROUP BY author_id) x');
     assert.ok(busiest >= 5, `busiest author has ${busiest} posts`);
   });
 
@@ -85,14 +87,13 @@ describeWithPostgres('database: data generation of tables that reference each ot
     const result = await generateData(pg, { dataSize: 2000, chunkRows: 1000 });
     assert.deepEqual(result.warnings, []);
     for (const table of ['orders', 'carts', 'line_items', 'categories', 'assignments']) assert.ok(result.rows[table] > 0, `${table}: ${result.rows[table]} rows`);
-    const one = async (sql: string): Promise<number> => Number(Object.values((await pg.run(sql)).rows[0])[0]);
-    assert.equal(await one('SELECT count(*) FROM orders o LEFT JOIN carts c ON c.id = o.cart_id WHERE c.id IS NULL'), 0);
-    assert.equal(await one('SELECT count(*) FROM carts c LEFT JOIN orders o ON o.id = c.order_id WHERE c.order_id IS NOT NULL AND o.id IS NULL'), 0);
-    assert.ok((await one('SELECT count(*) FROM carts WHERE order_id IS NOT NULL')) > 0);
+    assert.equal(await one(pg, 'SELECT count(*) FROM orders o LEFT JOIN carts c ON c.id = o.cart_id WHERE c.id IS NULL'), 0);
+    assert.equal(await one(pg, 'SELECT count(*) FROM carts c LEFT JOIN orders o ON o.id = c.order_id WHERE c.order_id IS NOT NULL AND o.id IS NULL'), 0);
+    assert.ok((await one(pg, 'SELECT count(*) FROM carts WHERE order_id IS NOT NULL')) > 0);
     // The children of a table in the cycle get rows too (before, they had no parent rows to take).
-    assert.equal(await one('SELECT count(*) FROM line_items l LEFT JOIN orders o ON o.id = l.order_id WHERE o.id IS NULL'), 0);
+    assert.equal(await one(pg, 'SELECT count(*) FROM line_items l LEFT JOIN orders o ON o.id = l.order_id WHERE o.id IS NULL'), 0);
     // A NOT NULL self-reference: the first row is its own parent, every other row's parent is before it.
-    assert.equal(await one('SELECT count(*) FROM categories WHERE parent_id > id OR (parent_id = id AND id <> (SELECT min(id) FROM categories))'), 0);
+    assert.equal(await one(pg, 'SELECT count(*) FROM categories WHERE parent_id > id OR (parent_id = id AND id <> (SELECT min(id) FROM categories))'), 0);
     const notNull = await pg.run(
       "SELECT a.attrelid::regclass::text || '.' || a.attname AS col FROM pg_attribute a WHERE a.attnotnull AND a.attname IN ('cart_id', 'parent_id') AND a.attrelid IN ('orders'::regclass, 'categories'::regclass) ORDER BY 1",
     );
@@ -100,11 +101,10 @@ describeWithPostgres('database: data generation of tables that reference each ot
   });
 
   it('fills a table whose CHECK constraints random rows break: with the rows that keep them, and the constraints as they were', async () => {
-    const one = async (sql: string): Promise<number> => Number(Object.values((await pg.run(sql)).rows[0])[0]);
     // Rows in the wrong order are mended (swapped), not removed: of 2,000, only those with neither owner go.
-    const kept = await one('SELECT count(*) FROM fulfillments');
+    const kept = await one(pg, 'SELECT count(*) FROM fulfillments');
     assert.ok(kept > 1900 && kept < 2000, `${kept} rows kept`);
-    assert.equal(await one('SELECT count(*) FROM fulfillments WHERE shipped > quantity OR (order_id IS NULL AND cart_id IS NULL)'), 0);
+    assert.equal(await one(pg, 'SELECT count(*) FROM fulfillments WHERE shipped > quantity OR (order_id IS NULL AND cart_id IS NULL)'), 0);
     const checks = await pg.run("SELECT conname, convalidated FROM pg_constraint WHERE conrelid = 'fulfillments'::regclass AND contype = 'c' ORDER BY 1");
     assert.deepEqual(checks.rows.map((r) => `${r.conname} ${r.convalidated}`), ['has_owner true', 'shipped_le_quantity true']);
   });
