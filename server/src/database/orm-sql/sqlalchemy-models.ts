@@ -8,6 +8,7 @@ import type { Node } from 'web-tree-sitter';
 import { assignmentStatements } from '../../languages/python/tree';
 import type { OrmSources } from './orm-call-sql';
 import { pyString } from './python-values';
+import { EXTERNAL_MIXINS } from '../schema/sqlalchemy-ddl';
 
 export interface SqlalchemyModel {
   name: string;
@@ -17,7 +18,7 @@ export interface SqlalchemyModel {
 }
 
 export class SqlalchemyModels {
-  private readonly parsed = new Map<string, SqlalchemyModel[]>();
+  private readonly parsed = new Map<string, ModuleInfo>();
 
   constructor(private readonly file: string, private readonly sources: OrmSources) {}
 
@@ -25,30 +26,119 @@ export class SqlalchemyModels {
     const candidates = [...this.sources.modelFiles('sqlalchemy', name), this.file];
     for (let dir = path.dirname(this.file), i = 0; i < 3; dir = path.dirname(dir), i++) candidates.push(path.join(dir, 'models.py'), path.join(dir, 'models', '__init__.py'));
     for (const f of candidates) {
-      const m = this.modelsOf(f).find((x) => x.name === name);
-      if (m) return m;
+      const cls = this.moduleOf(f).classes.find((x) => x.name === name && x.table);
+      if (cls) return { name, table: cls.table!, columns: this.columnsOf(cls, f, 0) };
     }
     return undefined;
   }
 
-  private modelsOf(file: string): SqlalchemyModel[] {
-    let models = this.parsed.get(file);
-    if (!models) {
+  /**
+   * A class's columns, those of its mixins and abstract bases first (`class Pool(BASE, IdMixin,
+   * ProjectMixin)`), found in its module, in the modules it imports, or among the mixins outside
+   * the workspace that the DDL knows (oslo.db's). A mapped parent keeps its own columns.
+   */
+  private columnsOf(cls: ClassInfo, file: string, depth: number): Map<string, string> {
+    const columns = new Map<string, string>();
+    for (const base of cls.bases) {
+      const external = EXTERNAL_MIXINS.get(base.split('.').pop()!);
+      const found = depth < 10 ? this.resolveClass(base, file) : undefined;
+      if (found && !found.cls.table) for (const [a, c] of this.columnsOf(found.cls, found.file, depth + 1)) columns.set(a, c);
+      else if (!found && external) for (const c of external) columns.set(c.attribute, c.name);
+    }
+    for (const [a, c] of cls.columns) {
+      columns.delete(a);
+      columns.set(a, c);
+    }
+    return columns;
+  }
+
+  /** `IdMixin`, `base_models.IdMixin`, `db.base.Base`, as `file` names it: the class and its module. */
+  private resolveClass(text: string, file: string): { cls: ClassInfo; file: string } | undefined {
+    const mod = this.moduleOf(file);
+    const parts = text.split('.');
+    const name = parts.pop()!;
+    if (parts.length === 0) {
+      const local = mod.classes.find((c) => c.name === name);
+      if (local) return { cls: local, file };
+      const imported = mod.imports.get(name);
+      if (!imported) return undefined;
+      const at = imported.lastIndexOf('.');
+      return at < 0 ? undefined : this.classIn(imported.slice(0, at), imported.slice(at + 1), file);
+    }
+    const head = mod.imports.get(parts[0]);
+    return head ? this.classIn([head, ...parts.slice(1)].join('.'), name, file) : undefined;
+  }
+
+  private classIn(module: string, name: string, from: string): { cls: ClassInfo; file: string } | undefined {
+    const rel = module.split('.').join(path.sep);
+    // The package root is a folder above the importing file.
+    for (let dir = path.dirname(from), i = 0; i < 8; dir = path.dirname(dir), i++) {
+      for (const f of [path.join(dir, `${rel}.py`), path.join(dir, rel, '__init__.py')]) {
+        if (this.sources.read(f) === undefined) continue;
+        const cls = this.moduleOf(f).classes.find((c) => c.name === name);
+        return cls ? { cls, file: f } : undefined;
+      }
+      if (path.dirname(dir) === dir) break;
+    }
+    return undefined;
+  }
+
+  private moduleOf(file: string): ModuleInfo {
+    let mod = this.parsed.get(file);
+    if (!mod) {
       const text = this.sources.read(file);
       const root = text === undefined ? undefined : this.sources.pythonTree(file, text);
-      models = root ? readModels(root) : [];
-      this.parsed.set(file, models);
+      // Read whole now: the tree is valid only until the next file is parsed.
+      mod = root ? { classes: readClasses(root), imports: readImports(root) } : { classes: [], imports: new Map() };
+      this.parsed.set(file, mod);
     }
-    return models;
+    return mod;
   }
 }
 
-function readModels(root: Node): SqlalchemyModel[] {
-  const out: SqlalchemyModel[] = [];
+interface ClassInfo {
+  name: string;
+  /** Base expressions as written (`BASE`, `base_models.IdMixin`). */
+  bases: string[];
+  table?: string;
+  /** Attribute → column, its own, in declaration order. */
+  columns: Map<string, string>;
+}
+
+interface ModuleInfo {
+  classes: ClassInfo[];
+  /** Local name → what it names: `base_models` → `octavia.db.base_models`, `Base` → `app.db.Base`. */
+  imports: Map<string, string>;
+}
+
+function readImports(root: Node): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const st of root.namedChildren) {
+    if (st?.type === 'import_from_statement') {
+      const module = st.childForFieldName('module_name')?.text ?? '';
+      if (module.startsWith('.')) continue;
+      for (const n of st.childrenForFieldName('name')) {
+        if (!n) continue;
+        const [name, alias] = n.type === 'aliased_import' ? [n.childForFieldName('name')?.text ?? '', n.childForFieldName('alias')?.text ?? ''] : [n.text, n.text];
+        if (name && alias) out.set(alias, `${module}.${name}`);
+      }
+    } else if (st?.type === 'import_statement') {
+      for (const n of st.childrenForFieldName('name')) {
+        if (n?.type === 'aliased_import') out.set(n.childForFieldName('alias')?.text ?? '', n.childForFieldName('name')?.text ?? '');
+        else if (n) out.set(n.text.split('.')[0], n.text.split('.')[0]);
+      }
+    }
+  }
+  return out;
+}
+
+function readClasses(root: Node): ClassInfo[] {
+  const out: ClassInfo[] = [];
   for (const cls of root.descendantsOfType('class_definition')) {
     const name = cls?.childForFieldName('name')?.text;
     const body = cls?.childForFieldName('body');
     if (!name || !body) continue;
+    const bases = (cls!.childForFieldName('superclasses')?.namedChildren ?? []).flatMap((b) => (b && b.type !== 'keyword_argument' ? [b.text.replace(/\s/g, '')] : []));
     let table: string | undefined;
     const columns = new Map<string, string>();
     for (const { assign: a, left, right } of assignmentStatements(body)) {
@@ -66,7 +156,7 @@ function readModels(root: Node): SqlalchemyModel[] {
         columns.set(left.text, (callee !== 'Field' ? pyString(first) : undefined) ?? left.text);
       }
     }
-    if (table) out.push({ name, table, columns });
+    out.push({ name, bases, table, columns });
   }
   return out;
 }

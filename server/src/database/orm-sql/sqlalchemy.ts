@@ -21,8 +21,11 @@ export function translateSqlalchemyQuery(node: Node, models: SqlalchemyModels): 
   const start = [node, ...node.descendantsOfType('call').filter((c): c is Node => !!c)].find((c) => c.type === 'call' && /^((\w+\.)*query|select)$/.test(c.childForFieldName('function')?.text ?? ''));
   if (!start) fail('no select(Model) or session.query(Model) in this expression');
   const startArgs = args(start!);
-  if (startArgs.length !== 1 || startArgs[0].type !== 'identifier') fail('only select(Model)/query(Model) of one model class is translated');
-  const model = models.model(startArgs[0].text) ?? fail(`no SQLAlchemy model \`${startArgs[0].text}\` with a __tablename__ found`);
+  // `Post`, or `models.Post` (OpenStack's services import the models module).
+  const modelName = (n: Node | null | undefined): string | undefined => (n?.type === 'identifier' ? n.text : n?.type === 'attribute' ? n.childForFieldName('attribute')?.text : undefined);
+  const name = startArgs.length === 1 ? modelName(startArgs[0]) : undefined;
+  if (!name) fail('only select(Model)/query(Model) of one model class is translated');
+  const model = models.model(name!) ?? fail(`no SQLAlchemy model \`${startArgs[0].text}\` with a __tablename__ found`);
   const params = new Parameters();
   const where: string[] = [];
   const orderBy: string[] = [];
@@ -81,7 +84,7 @@ export function translateSqlalchemyQuery(node: Node, models: SqlalchemyModels): 
 
   /** `Post.title` → its column; anything else is not a column of the model. */
   function columnRef(n: Node): string {
-    if (n.type === 'attribute' && n.childForFieldName('object')?.text === model.name) return columnOf(model, n.childForFieldName('attribute')!.text);
+    if (n.type === 'attribute' && modelName(n.childForFieldName('object')) === model.name) return columnOf(model, n.childForFieldName('attribute')!.text);
     return fail(`\`${n.text}\` is not a column of ${model.name}`);
   }
 

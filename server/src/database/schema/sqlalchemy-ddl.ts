@@ -69,7 +69,7 @@ const RESERVED = new Set(
  * Mixins from outside the workspace whose columns tables take: oslo.db's, which every OpenStack
  * service's models use (`class Service(BASE, models.TimestampMixin, models.SoftDeleteMixin)`).
  */
-const EXTERNAL_MIXINS = new Map<string, ColumnSpec[]>([
+export const EXTERNAL_MIXINS: ReadonlyMap<string, readonly ColumnSpec[]> = new Map<string, ColumnSpec[]>([
   ['TimestampMixin', [
     { name: 'created_at', attribute: 'created_at', type: 'TIMESTAMP WITHOUT TIME ZONE', nullable: true, primaryKey: false, unique: false, index: false },
     { name: 'updated_at', attribute: 'updated_at', type: 'TIMESTAMP WITHOUT TIME ZONE', nullable: true, primaryKey: false, unique: false, index: false },
