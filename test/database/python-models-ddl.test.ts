@@ -175,6 +175,12 @@ CREATE INDEX "blog_post_tags_tag_id_0875c551" ON "blog_post_tags" ("tag_id");`,
     );
   });
 
+  it('Django: a workspace that is the app itself (its models.py at the root) takes the folder as the app label', async () => {
+    const files: PythonSourceFile[] = [{ rel: 'models/product.py', text: 'from django.db import models\n\n\nclass Product(models.Model):\n    name = models.CharField(max_length=100)\n' }];
+    const sql = (await pythonModelsDdl(files, 'shop')).statements.map((s) => s.sql);
+    assert.match(sql[0], /^CREATE TABLE "shop_product" /);
+  });
+
   it("Django's generated names: hashed, truncated to 63 characters, Meta.indexes without a name", () => {
     assert.equal(djangoIndexName('blog_post', ['author_id'], ''), 'blog_post_author_id_dd7a8485');
     // Both from Django 3.2 for AbstractUser's many-to-many tables on a custom user model.

@@ -47,7 +47,12 @@ export function mayDeclareModels(rel: string, text: string): boolean {
   );
 }
 
-export async function pythonModelsDdl(files: readonly PythonSourceFile[]): Promise<PythonModelsDdl> {
+/**
+ * `rootName`: the workspace folder's name, the app's label when the workspace is the app itself
+ * (a reusable app's package opened on its own: `hyperkitty/models/thread.py` is `models/thread.py`).
+ */
+export async function pythonModelsDdl(files: readonly PythonSourceFile[], rootName = ''): Promise<PythonModelsDdl> {
+  const appOf = (rel: string): string => appFolder(rel) || rootName;
   const django: DjangoModule[] = [];
   const sqlalchemy: SqlalchemyModule[] = [];
   const peewee: PeeweeModule[] = [];
@@ -156,7 +161,7 @@ function isSettings(rel: string): boolean {
 }
 
 /** The app label: the folder of `models.py`, or the folder that holds the `models/` package. */
-function appOf(rel: string): string {
+function appFolder(rel: string): string {
   const parts = rel.split('/');
   parts.pop();
   if (parts[parts.length - 1] === 'models' && path.posix.basename(rel) !== 'models.py') parts.pop();

@@ -97,7 +97,7 @@ export async function loadWorkspaceSchema(root: string, options: { isCancelled?:
     const text = await fs.readFile(file, 'utf8');
     if (mayDeclareModels(rel(file), text)) python.push({ rel: rel(file), text });
   }
-  const models = await pythonModelsDdl(python);
+  const models = await pythonModelsDdl(python, path.basename(path.resolve(root)));
   out.statements.push(...models.statements);
   out.files.push(...models.files);
   for (const file of ofDialect(sqlFiles.filter((f) => !isMigration(f))).sort()) add(await fs.readFile(file, 'utf8'), file);
