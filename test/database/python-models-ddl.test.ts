@@ -175,10 +175,17 @@ CREATE INDEX "blog_post_tags_tag_id_0875c551" ON "blog_post_tags" ("tag_id");`,
     );
   });
 
-  it('Django: a workspace that is the app itself (its models.py at the root) takes the folder as the app label', async () => {
-    const files: PythonSourceFile[] = [{ rel: 'models/product.py', text: 'from django.db import models\n\n\nclass Product(models.Model):\n    name = models.CharField(max_length=100)\n' }];
+  it('Django: a workspace that is the app itself takes the folder as the app label; fields of other packages are columns', async () => {
+    const files: PythonSourceFile[] = [
+      {
+        rel: 'models/product.py',
+        text: 'from colorfield.fields import ColorField\nfrom django.db import models\nfrom mptt.fields import TreeManyToManyField\n\n\nclass Product(models.Model):\n    name = models.CharField(max_length=100)\n    color = ColorField(default="#FFFFFF")\n    code = ColorField(max_length=7)\n    categories = TreeManyToManyField("Category")\n',
+      },
+    ];
     const sql = (await pythonModelsDdl(files, 'shop')).statements.map((s) => s.sql);
     assert.match(sql[0], /^CREATE TABLE "shop_product" /);
+    // A field of another package is a column all the same (hyperkitty's ColorField); a many-to-many one is not.
+    assert.match(sql[0], /"color" text NOT NULL, "code" varchar\(7\) NOT NULL\);$/);
   });
 
   it("Django's generated names: hashed, truncated to 63 characters, Meta.indexes without a name", () => {

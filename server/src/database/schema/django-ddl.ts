@@ -274,6 +274,9 @@ function dbType(f: FieldSpec): string | undefined {
     const base = dbType(f.base);
     return base ? `${base}[]` : undefined;
   }
+  // A field of another package (django-colorfield's ColorField, a project's own): a column all the
+  // same, most often text underneath (a subclass of CharField or TextField).
+  if (/Field$/.test(f.kind) && f.kind !== 'ArrayField' && !/ManyToManyField$/.test(f.kind)) return f.maxLength !== undefined ? `varchar(${f.maxLength})` : 'text';
   return undefined;
 }
 
