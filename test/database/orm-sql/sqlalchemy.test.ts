@@ -58,6 +58,17 @@ describe('orm-sql: SQLAlchemy', () => {
     );
   });
 
+  it("Flask-SQLAlchemy: Model.query chains, db.select(Model), and a db.Model's table named after its class", async () => {
+    const files = {
+      '/ws/shop/models.py': 'from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n\n\nclass OrderLine(db.Model):\n    id = db.Column(db.Integer, primary_key=True)\n    order_id = db.Column(db.Integer, db.ForeignKey("order.id"))\n',
+      '/ws/shop/services.py': 'from sqlalchemy import select\nfrom .models import OrderLine, db\n\n\ndef lines(order_id):\n    a = OrderLine.query.filter_by(order_id=order_id).order_by(OrderLine.id.desc()).limit(20).all()\n    b = db.session.scalars(db.select(OrderLine).where(OrderLine.order_id == order_id)).all()\n    return a, b\n',
+    };
+    const q = await translateIn(files, '/ws/shop/services.py', 'OrderLine.query.filter_by(order_id=order_id).order_by(OrderLine.id.desc()).limit(20).all()');
+    assert.equal(q.sql, 'SELECT "order_line"."id", "order_line"."order_id" FROM "order_line" WHERE "order_line"."order_id" = $1 ORDER BY "order_line"."id" DESC LIMIT 20');
+    const s = await translateIn(files, '/ws/shop/services.py', 'db.select(OrderLine)');
+    assert.equal(s.sql, 'SELECT "order_line"."id", "order_line"."order_id" FROM "order_line" WHERE "order_line"."order_id" = $1');
+  });
+
   it('refuses what it cannot translate, naming it', async () => {
     await assert.rejects(sql('session.scalars(select(Item).join(Item.owner)).all()'), /`\.join\(\)` is not translated/);
     await assert.rejects(sql('session.scalars(select(Item).where(Item.nope == 1)).all()'), /`nope` is not a mapped column of Item/);

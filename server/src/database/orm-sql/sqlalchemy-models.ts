@@ -8,7 +8,7 @@ import type { Node } from 'web-tree-sitter';
 import { assignmentStatements } from '../../languages/python/tree';
 import type { OrmSources } from './orm-call-sql';
 import { pyString } from './python-values';
-import { EXTERNAL_MIXINS } from '../schema/sqlalchemy-ddl';
+import { EXTERNAL_MIXINS, snakeCase } from '../schema/sqlalchemy-ddl';
 
 export interface SqlalchemyModel {
   name: string;
@@ -156,6 +156,8 @@ function readClasses(root: Node): ClassInfo[] {
         columns.set(left.text, (callee !== 'Field' ? pyString(first) : undefined) ?? left.text);
       }
     }
+    // Flask-SQLAlchemy names a `db.Model` class's table after the class (`OrderLine` → `order_line`).
+    if (table === undefined && columns.size > 0 && bases.includes('db.Model')) table = snakeCase(name);
     out.push({ name, bases, table, columns });
   }
   return out;

@@ -18,11 +18,16 @@ export function translateSqlalchemyQuery(node: Node, models: SqlalchemyModels): 
   const fail = (what: string): never => {
     throw new UntranslatableCall(text, what);
   };
-  const start = [node, ...node.descendantsOfType('call').filter((c): c is Node => !!c)].find((c) => c.type === 'call' && /^((\w+\.)*query|select)$/.test(c.childForFieldName('function')?.text ?? ''));
-  if (!start) fail('no select(Model) or session.query(Model) in this expression');
-  const startArgs = args(start!);
   // `Post`, or `models.Post` (OpenStack's services import the models module).
   const modelName = (n: Node | null | undefined): string | undefined => (n?.type === 'identifier' ? n.text : n?.type === 'attribute' ? n.childForFieldName('attribute')?.text : undefined);
+  // select(Model), db.select(Model) (Flask-SQLAlchemy), session.query(Model); or Flask-SQLAlchemy's `Model.query`.
+  const call = [node, ...node.descendantsOfType('call').filter((c): c is Node => !!c)].find((c) => c.type === 'call' && /^(\w+\.)*(query|select)$/.test(c.childForFieldName('function')?.text ?? ''));
+  const modelQuery = call
+    ? undefined
+    : [node, ...node.descendantsOfType('attribute').filter((c): c is Node => !!c)].find((a) => a.type === 'attribute' && a.childForFieldName('attribute')?.text === 'query' && /^[A-Z]/.test(modelName(a.childForFieldName('object')) ?? ''));
+  const start = call ?? modelQuery;
+  if (!start) fail('no select(Model), session.query(Model) or Model.query in this expression');
+  const startArgs = call ? args(call) : [modelQuery!.childForFieldName('object')!];
   const name = startArgs.length === 1 ? modelName(startArgs[0]) : undefined;
   if (!name) fail('only select(Model)/query(Model) of one model class is translated');
   const model = models.model(name!) ?? fail(`no SQLAlchemy model \`${startArgs[0].text}\` with a __tablename__ found`);
