@@ -558,7 +558,7 @@ class Workbook(mb.SecureModelBase):
         text: 'from alembic import op\n\nINDEX_NAME = "items_owner_id_idx"\n\n\ndef upgrade():\n    op.create_index(INDEX_NAME, "items", ["owner_id"])\n    op.create_index("ix_other", "not_a_model_table", ["x"])\n    op.create_unique_constraint("uq_items_title", "items", ["title"])\n\n\ndef downgrade():\n    op.create_index("items_old_idx", "items", ["price_cents"])\n',
       },
       {
-        // Gnocchi: a data migration's table stub is not a model.
+        // Gnocchi: a data migration's table declaration is not a model.
         rel: 'alembic/versions/397987e38570_reencode.py',
         text: 'from alembic import op\nimport sqlalchemy as sa\n\nitems_table = sa.Table("items", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True), sa.Column("title", sa.String(200)))\n\n\ndef upgrade():\n    op.execute(items_table.update().values(title="x"))\n',
       },

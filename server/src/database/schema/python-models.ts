@@ -87,7 +87,7 @@ export async function pythonModelsDdl(files: readonly PythonSourceFile[], rootNa
         }
       }
       // An Alembic migration: the indexes it makes by hand, for the models' tables (alembicIndexDdl).
-      // Its `sa.Table(…)` stubs (the columns a data migration reads, Gnocchi's) are not models.
+      // Its `sa.Table(…)` declarations (the columns a data migration reads, Gnocchi's) are not models.
       if (ALEMBIC_HINT.test(file.text) || imports.includes('alembic')) {
         if (ALEMBIC_HINT.test(file.text)) for (const m of orEmpty(() => alembicIndexes(root))) alembic.push({ model: m, source: file.rel });
         continue;
