@@ -4,6 +4,7 @@
  * many posts), the others the full size; a one-to-one child gets no more rows than its parent; and
  * all of them together at most TOTAL_ROWS_PER_DATA_SIZE times the data size.
  */
+import { parentsFirst } from '../parents-first';
 import type { ForeignKeyInfo, TableInfo } from './catalog';
 
 export interface TablePlan {
@@ -51,11 +52,10 @@ function sizedByUser(table: TableInfo, options: DataPlanOptions): boolean {
 }
 
 function planTables(tables: readonly TableInfo[], options: DataPlanOptions): TablePlan[] {
-  const byName = new Map(tables.map((t) => [t.qualified, t]));
   const referenced = new Set<string>();
   for (const t of tables) for (const fk of t.foreignKeys) if (fk.refTable !== t.qualified) referenced.add(fk.refTable);
 
-  const order = parentsFirst(tables, byName);
+  const order = parentsFirst(tables, (t) => t.qualified, (t) => t.foreignKeys.map((fk) => fk.refTable), keyCost);
   const rows = new Map<string, number>();
   const plans: TablePlan[] = [];
   const filled = new Set<string>();
@@ -80,49 +80,12 @@ export function isUnique(table: TableInfo, columns: readonly string[]): boolean 
 }
 
 /**
- * Topological order by foreign keys. Where tables reference each other, one of them goes first:
- * the one whose keys to the others are easiest to set later (data-generation.ts): nullable ones,
- * then NOT NULL ones, last those in a unique key or the primary key (which must have a value as
- * the row goes in); in catalog order among equals. Then the order goes on from it, so that the
- * tables that only depend on the cycle come after all of it.
+ * Where tables reference each other, the cycle starts at the table whose keys to the others are
+ * easiest to set later (data-generation.ts): nullable ones, then NOT NULL ones, last those in a
+ * unique key or the primary key (which must have a value as the row goes in).
  */
-function parentsFirst(tables: readonly TableInfo[], byName: ReadonlyMap<string, TableInfo>): TableInfo[] {
-  const out: TableInfo[] = [];
-  const done = new Set<string>();
-  const pending = (t: TableInfo) => t.foreignKeys.filter((fk) => fk.refTable !== t.qualified && byName.has(fk.refTable) && !done.has(fk.refTable));
-  const place = (t: TableInfo): void => {
-    out.push(t);
-    done.add(t.qualified);
-  };
-  while (done.size < tables.length) {
-    let progress = false;
-    for (const t of tables) {
-      if (done.has(t.qualified) || pending(t).length) continue;
-      place(t);
-      progress = true;
-    }
-    if (progress) continue;
-    const cost = (t: TableInfo): number => {
-      const columns = pending(t).flatMap((fk) => fk.columns);
-      if (columns.some((c) => t.uniques.some((u) => u.includes(c)))) return 2;
-      return columns.some((c) => t.columns.find((x) => x.name === c)?.notNull) ? 1 : 0;
-    };
-    // Only a table of a cycle: the others wait for it (a table waiting for a cycle is not in one).
-    const inCycle = (t: TableInfo): boolean => {
-      const seen = new Set<string>();
-      const stack = pending(t).map((fk) => fk.refTable);
-      while (stack.length) {
-        const name = stack.pop()!;
-        if (name === t.qualified) return true;
-        if (seen.has(name)) continue;
-        seen.add(name);
-        stack.push(...pending(byName.get(name)!).map((fk) => fk.refTable));
-      }
-      return false;
-    };
-    let first: TableInfo | undefined;
-    for (const t of tables) if (!done.has(t.qualified) && inCycle(t) && (!first || cost(t) < cost(first))) first = t;
-    place(first ?? tables.find((t) => !done.has(t.qualified))!);
-  }
-  return out;
+function keyCost(t: TableInfo, waitsFor: ReadonlySet<string>): number {
+  const columns = t.foreignKeys.filter((fk) => waitsFor.has(fk.refTable)).flatMap((fk) => fk.columns);
+  if (columns.some((c) => t.uniques.some((u) => u.includes(c)))) return 2;
+  return columns.some((c) => t.columns.find((x) => x.name === c)?.notNull) ? 1 : 0;
 }

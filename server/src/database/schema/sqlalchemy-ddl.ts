@@ -5,6 +5,7 @@
  * table, `ix_<table>_<column>` for `index=True`, `__table_args__` indexes and unique constraints).
  */
 import type { SchemaStatement } from './workspace-schema';
+import { parentsFirst } from '../parents-first';
 import { elements, intLiteral, isTrue, kwarg, lastName, moduleAssignments, positional, stringLiteral, type PyAttribute, type PyClass } from './python-classes';
 import { args, field, type Node } from '../../languages/python/tree';
 
@@ -125,7 +126,7 @@ export function sqlalchemyDdl(modules: readonly SqlalchemyModule[]): SchemaState
   // of another file or of no model) is added after all of them, as `use_alter` does, and fails alone.
   const alters: SchemaStatement[] = [];
   const made = new Set<string>();
-  for (const t of parentsFirst(tables)) {
+  for (const t of parentsFirst(tables, (t) => t.name, (t) => t.columns.flatMap((c) => (c.foreignKey ? [splitTarget(c.foreignKey.target)[0]] : [])))) {
     const pk = t.columns.filter((c) => c.primaryKey);
     const lines: string[] = [];
     for (const c of t.columns) {
@@ -162,39 +163,6 @@ export function sqlalchemyDdl(modules: readonly SqlalchemyModule[]): SchemaState
   return [...out, ...alters, ...indexes];
 }
 
-/**
- * Tables after those their foreign keys reference, otherwise in the order the code defines them.
- * Tables that reference each other start with the first of them; the tables that only reference
- * the cycle come after all of it.
- */
-function parentsFirst(tables: readonly TableSpec[]): TableSpec[] {
-  const byName = new Map(tables.map((t) => [t.name, t]));
-  const placed = new Set<string>();
-  const out: TableSpec[] = [];
-  const waitsFor = (t: TableSpec): string[] =>
-    t.columns.flatMap((c) => (c.foreignKey ? [splitTarget(c.foreignKey.target)[0]] : [])).filter((n) => n !== t.name && byName.has(n) && !placed.has(n));
-  const inCycle = (t: TableSpec): boolean => {
-    const seen = new Set<string>();
-    const stack = waitsFor(t);
-    while (stack.length) {
-      const name = stack.pop()!;
-      if (name === t.name) return true;
-      if (seen.has(name)) continue;
-      seen.add(name);
-      stack.push(...waitsFor(byName.get(name)!));
-    }
-    return false;
-  };
-  while (out.length < tables.length) {
-    const left = tables.filter((t) => !out.includes(t));
-    const next = left.find((t) => waitsFor(t).length === 0) ?? left.find(inCycle) ?? left[0];
-    placed.add(next.name);
-    out.push(next);
-  }
-  return out;
-}
-
-/** The table a declarative class maps, with the columns of its mixins and abstract bases first. */
 /** Module functions whose body returns a column call. */
 function factoriesOf(root: Node): Map<string, Node> {
   const out = new Map<string, Node>();
@@ -208,6 +176,7 @@ function factoriesOf(root: Node): Map<string, Node> {
   return out;
 }
 
+/** The table a declarative class maps, with the columns of its mixins and abstract bases first. */
 function classTable(cls: PyClass, known: Declarations, source: string): TableSpec | undefined {
   const classes = known.classes;
   const attrs = new Map(cls.attributes.map((a) => [a.name, a]));
