@@ -84,6 +84,40 @@ describe('orm-sql: Django', () => {
     assert.equal(t.description, 'Post.objects… → SQL');
   });
 
+  describe("Django's own models: the user, groups, permissions", () => {
+    const USER = '"auth_user"."id", "auth_user"."password", "auth_user"."last_login", "auth_user"."is_superuser", "auth_user"."username", "auth_user"."first_name", "auth_user"."last_name", "auth_user"."email", "auth_user"."is_staff", "auth_user"."is_active", "auth_user"."date_joined"';
+    const files = (models: string, call: string): Record<string, string> => ({
+      '/ws/posts/models.py': models,
+      '/ws/posts/views.py': `from django.contrib.auth.models import Group, User\n\nfrom .models import Member, Post\n\n\ndef view(request):\n    return ${call}\n`,
+    });
+    const postModels = 'from django.conf import settings\nfrom django.db import models\n\n\nclass Post(models.Model):\n    title = models.CharField(max_length=200)\n    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)\n';
+    const at = async (models: string, call: string): Promise<string> => (await translateIn(files(models, call), '/ws/posts/views.py', call)).sql;
+
+    it('select_related to settings.AUTH_USER_MODEL joins auth_user', async () => {
+      assert.equal(
+        await at(postModels, 'Post.objects.select_related("author").order_by("-id")[:10]'),
+        `SELECT "posts_post"."id", "posts_post"."title", "posts_post"."author_id", ${USER} FROM "posts_post" INNER JOIN "auth_user" ON ("posts_post"."author_id" = "auth_user"."id") ORDER BY "posts_post"."id" DESC LIMIT 10`,
+      );
+    });
+
+    it('User.objects reads auth_user; a filter across groups joins auth_user_groups', async () => {
+      const active = `SELECT ${USER} FROM "auth_user" WHERE "auth_user"."is_active" = true`;
+      assert.equal(await at(postModels, 'User.objects.filter(is_active=True)'), active);
+      assert.equal(
+        await at(postModels, 'User.objects.filter(groups__name="staff").count()'),
+        'SELECT COUNT(*) AS "__count" FROM "auth_user" INNER JOIN "auth_user_groups" ON ("auth_user"."id" = "auth_user_groups"."user_id") INNER JOIN "auth_group" ON ("auth_user_groups"."group_id" = "auth_group"."id") WHERE "auth_group"."name" = \'staff\'',
+      );
+    });
+
+    it("a custom user extends AbstractUser: its fields, and join tables named for it", async () => {
+      const member = 'from django.contrib.auth.models import AbstractUser\nfrom django.db import models\n\n\nclass Member(AbstractUser):\n    karma = models.IntegerField(default=0)\n';
+      assert.equal(
+        await at(member, 'Member.objects.filter(groups__id=3, username__iexact="ann").values_list("email", "karma")'),
+        'SELECT "posts_member"."email", "posts_member"."karma" FROM "posts_member" INNER JOIN "posts_member_groups" ON ("posts_member"."id" = "posts_member_groups"."member_id") WHERE "posts_member_groups"."group_id" = 3 AND UPPER("posts_member"."username") = UPPER(\'ann\')',
+      );
+    });
+  });
+
   const unsupported: Array<[string, RegExp]> = [
     ['Post.objects.filter(Q(title="a") | Q(title="b"))', /positional arguments to filter\(\) \(Q objects, expressions\)/],
     ['Post.objects.annotate(n=Count("tags"))', /`\.annotate\(\)` is not translated/],

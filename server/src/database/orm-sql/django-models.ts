@@ -7,6 +7,7 @@
 import * as path from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { assignmentStatements } from '../../languages/python/tree';
+import { DJANGO_CONTRIB_FILE, DJANGO_CONTRIB_SOURCE } from '../schema/django-contrib';
 import type { OrmSources } from './orm-call-sql';
 import { pyConstant, pyString } from './python-values';
 
@@ -35,6 +36,12 @@ export interface DjangoModel {
 
 const TEXT_TYPES = /^(CharField|TextField|EmailField|SlugField|URLField)$/;
 
+/** An abstract model's fields, as its subclasses inherit them. */
+interface AbstractModel {
+  fields: DjangoField[];
+  table: string;
+}
+
 export class DjangoModels {
   private readonly cache = new Map<string, DjangoModel | undefined>();
   private readonly parsedFiles = new Map<string, DjangoModel[]>();
@@ -56,7 +63,8 @@ export class DjangoModels {
       const m = this.modelsOf(f).find((x) => x.name === name);
       if (m) return m;
     }
-    return undefined;
+    // Django's own models (`User`, `Group`, `ContentType`), which ship with Django, not the workspace.
+    return this.contrib().models.find((x) => x.name === name);
   }
 
   private modelsOf(file: string): DjangoModel[] {
@@ -64,10 +72,21 @@ export class DjangoModels {
     if (!models) {
       const text = this.sources.read(file);
       const root = text === undefined ? undefined : this.sources.pythonTree(file, text);
-      models = root ? readModels(root, file) : [];
+      models = root ? readModels(root, file, this.contrib().abstract).models : [];
       this.parsedFiles.set(file, models);
     }
     return models;
+  }
+
+  private contribModels?: { models: DjangoModel[]; abstract: ReadonlyMap<string, AbstractModel> };
+
+  /** django-contrib.ts's declarations: its models, and the abstract user models a custom user extends. */
+  private contrib(): { models: DjangoModel[]; abstract: ReadonlyMap<string, AbstractModel> } {
+    if (!this.contribModels) {
+      const root = this.sources.pythonTree(DJANGO_CONTRIB_FILE, DJANGO_CONTRIB_SOURCE);
+      this.contribModels = root ? readModels(root, DJANGO_CONTRIB_FILE, new Map()) : { models: [], abstract: new Map() };
+    }
+    return this.contribModels;
   }
 }
 
@@ -77,9 +96,11 @@ function appLabel(file: string): string {
   return path.basename(path.basename(dir) === 'models' ? path.dirname(dir) : dir);
 }
 
-function readModels(root: Node, file: string): DjangoModel[] {
+/** `known`: abstract models of other modules a class may extend (Django's `AbstractUser`). */
+function readModels(root: Node, file: string, known: ReadonlyMap<string, AbstractModel>): { models: DjangoModel[]; abstract: Map<string, AbstractModel> } {
   const classes = root.descendantsOfType('class_definition').filter((c): c is Node => !!c);
-  const abstract = new Map<string, DjangoField[]>();
+  const abstract = new Map<string, AbstractModel>();
+  const abstractBase = (b: string): AbstractModel | undefined => abstract.get(b) ?? known.get(b.split('.').pop()!);
   const out: DjangoModel[] = [];
   for (const cls of classes) {
     const name = cls.childForFieldName('name')?.text;
@@ -91,25 +112,35 @@ function readModels(root: Node, file: string): DjangoModel[] {
       for (const { left, right } of assignmentStatements(meta?.childForFieldName('body'))) if (left?.text === key) return right ?? undefined;
       return undefined;
     };
-    const isModel = bases.some((b) => /(^|\.)Model$/.test(b) || abstract.has(b) || out.some((m) => m.name === b));
+    const isModel = bases.some((b) => /(^|\.)Model$/.test(b) || abstractBase(b) || out.some((m) => m.name === b));
     if (!isModel) continue;
     const label = pyString(metaValue('app_label')) ?? appLabel(file);
     const table = pyString(metaValue('db_table')) ?? `${label}_${name.toLowerCase()}`;
     const own = fieldsOf(body, name, table);
-    const inherited = bases.flatMap((b) => abstract.get(b) ?? []);
+    const inherited = bases.flatMap((b) => {
+      const base = abstractBase(b);
+      return base ? base.fields.map((f) => inheritedField(f, base.table, name, table)) : [];
+    });
     const fields = [...inherited, ...own];
-    if (!fields.some((f) => f.primaryKey)) fields.unshift({ name: 'id', column: 'id', kind: 'column', type: 'AutoField', nullable: false, primaryKey: true });
     if (isTrue(metaValue('abstract'))) {
-      abstract.set(name, own);
+      abstract.set(name, { fields, table });
       continue;
     }
+    if (!fields.some((f) => f.primaryKey)) fields.unshift({ name: 'id', column: 'id', kind: 'column', type: 'AutoField', nullable: false, primaryKey: true });
     const orderingNode = metaValue('ordering');
     const ordering = orderingNode ? orderingNode.namedChildren.map((c) => pyString(c)).filter((s): s is string => !!s) : [];
     const model: DjangoModel = { name, table, fields, ordering };
     if (bases.some((b) => out.some((m) => m.name === b))) model.unsupported = 'multi-table inheritance';
     out.push(model);
   }
-  return out;
+  return { models: out, abstract };
+}
+
+/** A field of an abstract model in the model that extends it: an auto-created join table is named for that model. */
+function inheritedField(f: DjangoField, baseTable: string, model: string, table: string): DjangoField {
+  if (!f.through || f.through.table !== `${baseTable}_${f.name}`) return f;
+  const self = f.through.own.startsWith('from_');
+  return { ...f, through: { table: `${table}_${f.name}`, own: `${self ? 'from_' : ''}${model.toLowerCase()}_id`, other: self ? `to_${model.toLowerCase()}_id` : f.through.other } };
 }
 
 function fieldsOf(body: Node, model: string, table: string): DjangoField[] {
@@ -123,7 +154,8 @@ function fieldsOf(body: Node, model: string, table: string): DjangoField[] {
     const positional = args.find((x) => x.type !== 'keyword_argument' && x.type !== 'comment');
     const targetNode = positional ?? kw('to');
     const targetText = targetNode ? (pyString(targetNode) ?? targetNode.text) : '';
-    const target = targetText === 'self' ? model : targetText.split('.').pop();
+    // `settings.AUTH_USER_MODEL`, `get_user_model()`: the user model, `User` unless swapped (as the linter's model facts read it).
+    const target = targetText === 'self' ? model : /AUTH_USER_MODEL|get_user_model\(\)/.test(targetText) ? 'User' : targetText.split('.').pop();
     const name = left.text;
     const nullable = isTrue(kw('null'));
     const primaryKey = isTrue(kw('primary_key'));

@@ -94,23 +94,8 @@ const SIMPLE_TYPES: Record<string, string> = {
 };
 const POSITIVE = /^Positive(Big|Small)?IntegerField$/;
 
-/** The fields Django's own abstract user models contribute (`auth.AbstractUser`). */
-const ABSTRACT_BASE_USER: FieldSpec[] = [
-  { name: 'password', kind: 'CharField', maxLength: 128 },
-  { name: 'last_login', kind: 'DateTimeField', null: true },
-];
-const ABSTRACT_USER: FieldSpec[] = [
-  ...ABSTRACT_BASE_USER,
-  { name: 'is_superuser', kind: 'BooleanField' },
-  { name: 'username', kind: 'CharField', maxLength: 150, unique: true },
-  { name: 'first_name', kind: 'CharField', maxLength: 150 },
-  { name: 'last_name', kind: 'CharField', maxLength: 150 },
-  { name: 'email', kind: 'CharField', maxLength: 254 },
-  { name: 'is_staff', kind: 'BooleanField' },
-  { name: 'is_active', kind: 'BooleanField' },
-  { name: 'date_joined', kind: 'DateTimeField' },
-];
-const DJANGO_BASES: Record<string, FieldSpec[]> = { Model: [], AbstractBaseUser: ABSTRACT_BASE_USER, AbstractUser: ABSTRACT_USER, PermissionsMixin: [{ name: 'is_superuser', kind: 'BooleanField' }] };
+/** Bases that contribute no fields; Django's abstract user models are declared in django-contrib.ts. */
+const DJANGO_BASES: Record<string, FieldSpec[]> = { Model: [] };
 
 const q = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 

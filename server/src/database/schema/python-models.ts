@@ -9,8 +9,9 @@ import type { ModelFact } from '../../languages/facts';
 import { alembicIndexes, ALEMBIC_HINT } from '../../languages/python/alembic-indexes';
 import { createPythonParser } from '../../languages/python/python-language';
 import type { Node } from '../../languages/python/tree';
+import { DJANGO_CONTRIB_APPS, DJANGO_CONTRIB_AUTO_FIELD, DJANGO_CONTRIB_FILE, DJANGO_CONTRIB_SOURCE } from './django-contrib';
 import { djangoDdl, type DjangoModule, type DjangoSettings } from './django-ddl';
-import { lastName, moduleAssignments, moduleClasses, stringLiteral } from './python-classes';
+import { kwarg, lastName, moduleAssignments, moduleClasses, positional, stringLiteral, type PyClass } from './python-classes';
 import { peeweeDdl } from './peewee-ddl';
 import type { PeeweeModule } from './peewee-tables';
 import { quoteSqlalchemy, sqlalchemyDdl, type SqlalchemyModule } from './sqlalchemy-ddl';
@@ -59,6 +60,8 @@ export async function pythonModelsDdl(files: readonly PythonSourceFile[], rootNa
   const peeweeSources = new Set<string>();
   const undecided: Array<DjangoModule & { models: boolean }> = [];
   const settings: DjangoSettings = {};
+  /** Django's own apps the settings install; undefined when no settings module lists INSTALLED_APPS. */
+  let installedContrib: Set<string> | undefined;
   const appAutoFields = new Map<string, string>();
   if (files.length === 0) return { statements: [], files: [] };
   const alembic: Array<{ model: ModelFact; source: string }> = [];
@@ -75,6 +78,11 @@ export async function pythonModelsDdl(files: readonly PythonSourceFile[], rootNa
         const assigned = moduleAssignments(root);
         settings.defaultAutoField ??= stringLiteral(assigned.get('DEFAULT_AUTO_FIELD'));
         settings.authUserModel ??= stringLiteral(assigned.get('AUTH_USER_MODEL'));
+        // Read as text: INSTALLED_APPS is often put together from lists (DJANGO_APPS + LOCAL_APPS).
+        if (/\bINSTALLED_APPS\b/.test(file.text)) {
+          installedContrib ??= new Set();
+          for (const [label, entry] of DJANGO_CONTRIB_APPS) if (new RegExp(`["']${entry.replace(/\./g, '\\.')}(\\.apps\\.\\w+)?["']`).test(file.text)) installedContrib.add(label);
+        }
       }
       const classes = moduleClasses(root);
       if (path.posix.basename(file.rel) === 'apps.py') {
@@ -110,6 +118,14 @@ export async function pythonModelsDdl(files: readonly PythonSourceFile[], rootNa
       else if (models) django.push(m);
     }
     peewee.sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
+    if (django.length) {
+      const tree = parser.parse(DJANGO_CONTRIB_SOURCE);
+      if (tree) {
+        trees.push(tree);
+        django.unshift(djangoContrib(moduleClasses(tree.rootNode), django, installedContrib, settings.authUserModel));
+        for (const label of DJANGO_CONTRIB_APPS.keys()) if (!appAutoFields.has(label)) appAutoFields.set(label, DJANGO_CONTRIB_AUTO_FIELD);
+      }
+    }
     settings.appAutoFields = appAutoFields;
     // Each ORM's reader on its own: declarations one cannot read leave the others' tables.
     const statements = [
@@ -118,12 +134,41 @@ export async function pythonModelsDdl(files: readonly PythonSourceFile[], rootNa
       ...(peeweeSources.size ? orEmpty(() => peeweeDdl(peewee, peeweeSources)) : []),
     ];
     statements.push(...alembicIndexDdl(alembic, createdTables(statements)));
-    return { statements, files: [...new Set(statements.map((s) => s.source))].sort() };
+    return { statements, files: [...new Set(statements.map((s) => s.source))].filter((f) => f !== DJANGO_CONTRIB_FILE).sort() };
   } finally {
     // The statements are plain strings; the trees go now (WASM memory is not garbage-collected).
     for (const tree of trees) tree.delete();
     parser.delete();
   }
+}
+
+/**
+ * The models of Django's own apps a Django workspace has tables for (django-contrib.ts): the apps
+ * its settings install, else (a reusable app opened on its own) auth and contenttypes, which every
+ * project installs, and sites when a model points at a Site. `auth.User` is left out when
+ * AUTH_USER_MODEL swaps it, and any model the workspace declares itself (Django's own source) wins.
+ */
+function djangoContrib(classes: PyClass[], workspace: readonly DjangoModule[], installed: ReadonlySet<string> | undefined, authUserModel: string | undefined): DjangoModule {
+  const declared = new Set(workspace.flatMap((m) => m.classes.map((c) => `${stringLiteral(c.meta.get('app_label')) ?? m.app}.${c.name}`)));
+  const pointsAtSite = workspace.some((m) =>
+    m.classes.some((c) =>
+      c.attributes.some((a) => {
+        if (a.value?.type !== 'call') return false;
+        const to = kwarg(a.value, 'to') ?? positional(a.value)[0];
+        return ['Site', 'sites.Site'].includes(stringLiteral(to) ?? to?.text ?? '');
+      }),
+    ),
+  );
+  const apps = installed ?? new Set(['auth', 'contenttypes', ...(pointsAtSite ? ['sites'] : [])]);
+  const swapped = !!authUserModel && authUserModel.toLowerCase() !== 'auth.user';
+  const kept = classes.filter((c) => {
+    const label = stringLiteral(c.meta.get('app_label'));
+    // The abstract user models make no table; a custom user model extends them.
+    if (!label) return !declared.has(`auth.${c.name}`);
+    if (declared.has(`${label}.${c.name}`) || !apps.has(label)) return false;
+    return !(swapped && label === 'auth' && c.name === 'User');
+  });
+  return { classes: kept, app: 'auth', source: DJANGO_CONTRIB_FILE };
 }
 
 /**
