@@ -222,6 +222,9 @@ CREATE INDEX "blog_post_tags_tag_id_0875c551" ON "blog_post_tags" ("tag_id");`,
     const alone = (await pythonModelsDdl([models])).statements.map((s) => s.sql);
     assert.ok(alone.includes('ALTER TABLE "posts_post" ADD CONSTRAINT "posts_post_author_id_fe5487bf_fk_auth_user_id" FOREIGN KEY ("author_id") REFERENCES "auth_user" ("id") DEFERRABLE INITIALLY DEFERRED;'));
     assert.ok(!alone.some((x) => x.includes('django_site')));
+    // allauth's `app_settings.USER_MODEL`: the setting under another name.
+    const copied = (await pythonModelsDdl([{ ...models, text: models.text.replace('settings.AUTH_USER_MODEL', 'app_settings.USER_MODEL') }])).statements.map((s) => s.sql);
+    assert.ok(copied.includes(alone.find((x) => x.includes('REFERENCES "auth_user"'))!));
     // A swapped user model: no auth_user; the groups and permissions stay.
     const swapped = await contrib([models, { rel: 'config/settings.py', text: 'INSTALLED_APPS = ["django.contrib.auth", "django.contrib.contenttypes", "posts"]\nAUTH_USER_MODEL = "accounts.Account"\n' }]);
     assert.deepEqual(tables(swapped), ['django_content_type', 'auth_permission', 'auth_group', 'auth_group_permissions']);

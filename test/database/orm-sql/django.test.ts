@@ -93,7 +93,9 @@ describe('orm-sql: Django', () => {
     const postModels = 'from django.conf import settings\nfrom django.db import models\n\n\nclass Post(models.Model):\n    title = models.CharField(max_length=200)\n    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)\n';
     const at = async (models: string, call: string): Promise<string> => (await translateIn(files(models, call), '/ws/posts/views.py', call)).sql;
 
-    it('select_related to settings.AUTH_USER_MODEL joins auth_user', async () => {
+    it("select_related to settings.AUTH_USER_MODEL (or a reusable app's copy of the setting) joins auth_user", async () => {
+      const copied = postModels.replace('settings.AUTH_USER_MODEL', 'app_settings.USER_MODEL');
+      assert.match(await at(copied, 'Post.objects.select_related("author")'), /INNER JOIN "auth_user" ON \("posts_post"\."author_id" = "auth_user"\."id"\)/);
       assert.equal(
         await at(postModels, 'Post.objects.select_related("author").order_by("-id")[:10]'),
         `SELECT "posts_post"."id", "posts_post"."title", "posts_post"."author_id", ${USER} FROM "posts_post" INNER JOIN "auth_user" ON ("posts_post"."author_id" = "auth_user"."id") ORDER BY "posts_post"."id" DESC LIMIT 10`,
@@ -116,6 +118,12 @@ describe('orm-sql: Django', () => {
         'SELECT "posts_member"."email", "posts_member"."karma" FROM "posts_member" INNER JOIN "posts_member_groups" ON ("posts_member"."id" = "posts_member_groups"."member_id") WHERE "posts_member_groups"."group_id" = 3 AND UPPER("posts_member"."username") = UPPER(\'ann\')',
       );
     });
+  });
+
+  it('a call written as a statement of its own; a number compared with a text field is sent as text', async () => {
+    const views = 'from .models import Author\n\n\ndef check(request):\n    Author.objects.get(\n        name=42,\n    )\n';
+    const t = await translateIn({ '/ws/blog/models.py': MODELS, '/ws/blog/views.py': views }, '/ws/blog/views.py', 'Author.objects.get(');
+    assert.equal(t.sql, `SELECT ${AUTHOR} FROM "blog_author" WHERE "blog_author"."name" = '42' LIMIT 21`);
   });
 
   const unsupported: Array<[string, RegExp]> = [

@@ -6,6 +6,7 @@
  */
 import * as path from 'node:path';
 import type { Node } from 'web-tree-sitter';
+import { isUserModelReference } from '../../languages/python/models';
 import { assignmentStatements } from '../../languages/python/tree';
 import { DJANGO_CONTRIB_FILE, DJANGO_CONTRIB_SOURCE } from '../schema/django-contrib';
 import type { OrmSources } from './orm-call-sql';
@@ -154,8 +155,8 @@ function fieldsOf(body: Node, model: string, table: string): DjangoField[] {
     const positional = args.find((x) => x.type !== 'keyword_argument' && x.type !== 'comment');
     const targetNode = positional ?? kw('to');
     const targetText = targetNode ? (pyString(targetNode) ?? targetNode.text) : '';
-    // `settings.AUTH_USER_MODEL`, `get_user_model()`: the user model, `User` unless swapped (as the linter's model facts read it).
-    const target = targetText === 'self' ? model : /AUTH_USER_MODEL|get_user_model\(\)/.test(targetText) ? 'User' : targetText.split('.').pop();
+    // The user model, `User` unless swapped (as the linter's model facts read it).
+    const target = targetText === 'self' ? model : isUserModelReference(targetText) ? 'User' : targetText.split('.').pop();
     const name = left.text;
     const nullable = isTrue(kw('null'));
     const primaryKey = isTrue(kw('primary_key'));

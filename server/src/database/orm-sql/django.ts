@@ -252,7 +252,9 @@ export function translateDjangoQuery(node: Node, models: DjangoModels): OrmTrans
   }
 
   function lookupSql(target: string, field: DjangoField, lookup: string, value: Node): string {
-    const v = pyCodeValue(value);
+    const code = pyCodeValue(value);
+    // A number compared with a text field is sent as text: Django's get_prep_value makes it a string.
+    const v: CodeValue = field.kind === 'column' && isTextField(field) && 'literal' in code && typeof code.literal === 'number' ? { literal: String(code.literal) } : code;
     const val = (x: CodeValue = v): string => valueSql(x, params);
     const textual = field.kind === 'column' && isTextField(field) ? target : `${target}::text`;
     const pattern = (wrap: (s: string) => string): string => {

@@ -117,6 +117,7 @@ function prismaSchemaFor(file: string, delegate: string | undefined, sources: Or
 function nodeAt(root: Node, start: number, end: number): Node | undefined {
   let n: Node | null = root.descendantForIndex(start, end);
   while (n && (n.startIndex > start || n.endIndex < end)) n = n.parent;
-  while (n?.parent && n.parent.startIndex === start && n.parent.endIndex === end) n = n.parent;
+  // The outermost expression of that range: a call written as a statement of its own is not its statement.
+  while (n?.parent && n.parent.startIndex === start && n.parent.endIndex === end && !/statement$|^module$/.test(n.parent.type)) n = n.parent;
   return n ?? undefined;
 }

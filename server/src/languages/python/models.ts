@@ -10,14 +10,23 @@ import { args, assignmentStatements, calleeName, chainCalls, enclosingClass, enc
 const RELATION = /(^|\.)(ForeignKey|OneToOneField|ManyToManyField|ParentalKey|TreeForeignKey)$/;
 const MODEL_BASE = /(^|\.)(Model|\w+Model|AbstractUser|AbstractBaseUser|MPTTModel)$/;
 
+/**
+ * A relation's target that names the user model without naming it: `settings.AUTH_USER_MODEL`,
+ * `get_user_model()`, or a reusable app's own copy of the setting (allauth's
+ * `app_settings.USER_MODEL`, `getattr(settings, "AUTH_USER_MODEL", "auth.User")` under a name).
+ */
+export function isUserModelReference(text: string): boolean {
+  return /(^|\.)(AUTH_)?USER_MODEL$|get_user_model\(\)$/.test(text.trim());
+}
+
 function relationOf(className: string, fieldName: string, call: Node): RelationFact | undefined {
   const kind = calleeName(call) ?? '';
   const first = args(call)[0];
   if (!first) return undefined;
   const to = first.type === 'keyword_argument' ? field(first, 'value') : first;
   const targetText = stringValue(to ?? undefined) ?? to?.text ?? '';
-  // `settings.AUTH_USER_MODEL`, `get_user_model()`: the user model, `User` unless swapped.
-  const target = targetText === 'self' ? className : /AUTH_USER_MODEL|get_user_model\(\)/.test(targetText) ? 'User' : targetText.split('.').pop()!;
+  // The user model: `User` unless swapped.
+  const target = targetText === 'self' ? className : isUserModelReference(targetText) ? 'User' : targetText.split('.').pop()!;
   if (!/^\w+$/.test(target)) return undefined;
   const related = stringValue(keywordArg(call, 'related_name'));
   const toMany = kind === 'ManyToManyField';
