@@ -126,6 +126,19 @@ describe('orm-sql: Django', () => {
     assert.equal(t.sql, `SELECT ${AUTHOR} FROM "blog_author" WHERE "blog_author"."name" = '42' LIMIT 21`);
   });
 
+  it('a model found through the imports: a models/ package that re-exports it from a submodule', async () => {
+    const t = await translateIn(
+      {
+        '/ws/shop/models/__init__.py': 'from .catalog import Product\n',
+        '/ws/shop/models/catalog.py': 'from django.db import models\n\n\nclass Product(models.Model):\n    sku = models.CharField(max_length=20)\n',
+        '/ws/shop/api/views.py': 'from shop.models import Product\n\n\ndef view(request):\n    return Product.objects.filter(sku="a")\n',
+      },
+      '/ws/shop/api/views.py',
+      'Product.objects',
+    );
+    assert.equal(t.sql, `SELECT "shop_product"."id", "shop_product"."sku" FROM "shop_product" WHERE "shop_product"."sku" = 'a'`);
+  });
+
   const unsupported: Array<[string, RegExp]> = [
     ['Post.objects.filter(Q(title="a") | Q(title="b"))', /positional arguments to filter\(\) \(Q objects, expressions\)/],
     ['Post.objects.annotate(n=Count("tags"))', /`\.annotate\(\)` is not translated/],

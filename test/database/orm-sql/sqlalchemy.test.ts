@@ -44,11 +44,11 @@ describe('orm-sql: SQLAlchemy', () => {
     it(name, async () => assert.equal((await sql(code)).sql, expected));
   }
 
-  it("OpenStack's models: `models.Pool` through the imported module, columns of mixins in another module and of oslo.db's", async () => {
+  it("OpenStack's models: `models.Pool` through the imported module, columns of mixins in another module (imported by a relative name too) and of oslo.db's", async () => {
     const files = {
       '/ws/octavia/db/base_models.py': 'import sqlalchemy as sa\n\n\nclass IdMixin(object):\n    id = sa.Column(sa.String(36), primary_key=True)\n\n\nclass ProjectMixin(object):\n    project_id = sa.Column(sa.String(36))\n',
       '/ws/octavia/db/models.py':
-        'from oslo_db.sqlalchemy import models\nimport sqlalchemy as sa\nfrom sqlalchemy.ext import declarative\nfrom octavia.db import base_models\nfrom octavia.db.base_models import ProjectMixin\n\nBASE = declarative.declarative_base()\n\n\nclass Pool(BASE, base_models.IdMixin, ProjectMixin, models.TimestampMixin):\n    __tablename__ = "pool"\n    name = sa.Column(sa.String(255))\n',
+        'from oslo_db.sqlalchemy import models\nimport sqlalchemy as sa\nfrom sqlalchemy.ext import declarative\nfrom octavia.db import base_models\nfrom .base_models import ProjectMixin\n\nBASE = declarative.declarative_base()\n\n\nclass Pool(BASE, base_models.IdMixin, ProjectMixin, models.TimestampMixin):\n    __tablename__ = "pool"\n    name = sa.Column(sa.String(255))\n',
       '/ws/octavia/db/repositories.py': 'from octavia.db import models\n\n\ndef pools(session, project_id):\n    return session.query(models.Pool).filter(models.Pool.project_id == project_id).order_by(models.Pool.created_at).all()\n',
     };
     const t = await translateIn(files, '/ws/octavia/db/repositories.py', 'session.query(models.Pool).filter(models.Pool.project_id == project_id).order_by(models.Pool.created_at).all()');

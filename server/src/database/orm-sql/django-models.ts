@@ -10,6 +10,7 @@ import { isUserModelReference } from '../../languages/python/models';
 import { assignmentStatements } from '../../languages/python/tree';
 import { DJANGO_CONTRIB_FILE, DJANGO_CONTRIB_SOURCE } from '../schema/django-contrib';
 import type { OrmSources } from './orm-call-sql';
+import { moduleFile, readImports } from './python-modules';
 import { pyConstant, pyString } from './python-values';
 
 export interface DjangoField {
@@ -45,7 +46,7 @@ interface AbstractModel {
 
 export class DjangoModels {
   private readonly cache = new Map<string, DjangoModel | undefined>();
-  private readonly parsedFiles = new Map<string, DjangoModel[]>();
+  private readonly parsedFiles = new Map<string, { models: DjangoModel[]; imports: ReadonlyMap<string, string> }>();
 
   constructor(private readonly file: string, private readonly sources: OrmSources) {}
 
@@ -55,28 +56,41 @@ export class DjangoModels {
   }
 
   private find(name: string): DjangoModel | undefined {
-    const candidates = [...this.sources.modelFiles('django', name), this.file];
+    // The module the calling file imports the model from, and the one that module re-exports it from
+    // (a `models/` package whose __init__.py imports from its submodules: django-guardian's).
+    for (let file = this.file, depth = 0; depth < 4; depth++) {
+      const { models, imports } = this.moduleOf(file);
+      const own = models.find((x) => x.name === name);
+      if (own) return own;
+      const imported = imports.get(name);
+      const next = imported ? moduleFile(imported.slice(0, imported.lastIndexOf('.')), file, (f) => this.sources.read(f) !== undefined) : undefined;
+      if (!next || next === file) break;
+      file = next;
+    }
+    const candidates = this.sources.modelFiles('django', name);
     // `from .models import Post`, `from blog.models import Post`: the app's models.py near the call.
     for (let dir = path.dirname(this.file), i = 0; i < 4; dir = path.dirname(dir), i++) {
       candidates.push(path.join(dir, 'models.py'), path.join(dir, 'models', '__init__.py'));
     }
     for (const f of candidates) {
-      const m = this.modelsOf(f).find((x) => x.name === name);
+      const m = this.moduleOf(f).models.find((x) => x.name === name);
       if (m) return m;
     }
     // Django's own models (`User`, `Group`, `ContentType`), which ship with Django, not the workspace.
     return this.contrib().models.find((x) => x.name === name);
   }
 
-  private modelsOf(file: string): DjangoModel[] {
-    let models = this.parsedFiles.get(file);
-    if (!models) {
+  private moduleOf(file: string): { models: DjangoModel[]; imports: ReadonlyMap<string, string> } {
+    let mod = this.parsedFiles.get(file);
+    if (!mod) {
+      // Before this file's tree: a tree is valid only until the next file is parsed, so it is read whole at once.
+      const known = this.contrib().abstract;
       const text = this.sources.read(file);
       const root = text === undefined ? undefined : this.sources.pythonTree(file, text);
-      models = root ? readModels(root, file, this.contrib().abstract).models : [];
-      this.parsedFiles.set(file, models);
+      mod = root ? { models: readModels(root, file, known).models, imports: readImports(root) } : { models: [], imports: new Map() };
+      this.parsedFiles.set(file, mod);
     }
-    return models;
+    return mod;
   }
 
   private contribModels?: { models: DjangoModel[]; abstract: ReadonlyMap<string, AbstractModel> };

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { assignmentStatements } from '../../languages/python/tree';
 import type { OrmSources } from './orm-call-sql';
+import { moduleFile, readImports } from './python-modules';
 import { pyString } from './python-values';
 import { EXTERNAL_MIXINS, snakeCase } from '../schema/sqlalchemy-ddl';
 
@@ -70,17 +71,9 @@ export class SqlalchemyModels {
   }
 
   private classIn(module: string, name: string, from: string): { cls: ClassInfo; file: string } | undefined {
-    const rel = module.split('.').join(path.sep);
-    // The package root is a folder above the importing file.
-    for (let dir = path.dirname(from), i = 0; i < 8; dir = path.dirname(dir), i++) {
-      for (const f of [path.join(dir, `${rel}.py`), path.join(dir, rel, '__init__.py')]) {
-        if (this.sources.read(f) === undefined) continue;
-        const cls = this.moduleOf(f).classes.find((c) => c.name === name);
-        return cls ? { cls, file: f } : undefined;
-      }
-      if (path.dirname(dir) === dir) break;
-    }
-    return undefined;
+    const f = moduleFile(module, from, (x) => this.sources.read(x) !== undefined);
+    const cls = f ? this.moduleOf(f).classes.find((c) => c.name === name) : undefined;
+    return cls && f ? { cls, file: f } : undefined;
   }
 
   private moduleOf(file: string): ModuleInfo {
@@ -109,27 +102,6 @@ interface ModuleInfo {
   classes: ClassInfo[];
   /** Local name → what it names: `base_models` → `octavia.db.base_models`, `Base` → `app.db.Base`. */
   imports: Map<string, string>;
-}
-
-function readImports(root: Node): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const st of root.namedChildren) {
-    if (st?.type === 'import_from_statement') {
-      const module = st.childForFieldName('module_name')?.text ?? '';
-      if (module.startsWith('.')) continue;
-      for (const n of st.childrenForFieldName('name')) {
-        if (!n) continue;
-        const [name, alias] = n.type === 'aliased_import' ? [n.childForFieldName('name')?.text ?? '', n.childForFieldName('alias')?.text ?? ''] : [n.text, n.text];
-        if (name && alias) out.set(alias, `${module}.${name}`);
-      }
-    } else if (st?.type === 'import_statement') {
-      for (const n of st.childrenForFieldName('name')) {
-        if (n?.type === 'aliased_import') out.set(n.childForFieldName('alias')?.text ?? '', n.childForFieldName('name')?.text ?? '');
-        else if (n) out.set(n.text.split('.')[0], n.text.split('.')[0]);
-      }
-    }
-  }
-  return out;
 }
 
 function readClasses(root: Node): ClassInfo[] {

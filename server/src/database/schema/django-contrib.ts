@@ -15,12 +15,28 @@ export const DJANGO_CONTRIB_APPS: ReadonlyMap<string, string> = new Map([
   ['contenttypes', 'django.contrib.contenttypes'],
   ['auth', 'django.contrib.auth'],
   ['sites', 'django.contrib.sites'],
+  ['admin', 'django.contrib.admin'],
+  ['sessions', 'django.contrib.sessions'],
 ]);
+
+/**
+ * The apps a module uses: it imports from them (`from django.contrib.sites.models import Site`) or
+ * names one of their models as a relation's target does (`"sites.Site"`).
+ */
+export function contribAppsImported(text: string): string[] {
+  const out = new Set<string>();
+  for (const m of text.matchAll(/^\s*(?:from|import)\s+django\.contrib\.(\w+)|["'](\w+)\.[A-Z]\w*["']/gm)) {
+    const app = m[1] ?? m[2];
+    if (DJANGO_CONTRIB_APPS.has(app)) out.add(app);
+  }
+  return [...out];
+}
 
 /** Django's own apps declare `default_auto_field = "django.db.models.AutoField"`: integer ids whatever the project's default. */
 export const DJANGO_CONTRIB_AUTO_FIELD = 'django.db.models.AutoField';
 
-export const DJANGO_CONTRIB_SOURCE = `from django.db import models
+export const DJANGO_CONTRIB_SOURCE = `from django.conf import settings
+from django.db import models
 
 
 class ContentType(models.Model):
@@ -86,6 +102,31 @@ class User(AbstractUser):
     class Meta:
         app_label = "auth"
         swappable = "AUTH_USER_MODEL"
+
+
+class LogEntry(models.Model):
+    action_time = models.DateTimeField()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE)
+    content_type = models.ForeignKey("contenttypes.ContentType", models.SET_NULL, blank=True, null=True)
+    object_id = models.TextField(blank=True, null=True)
+    object_repr = models.CharField(max_length=200)
+    action_flag = models.PositiveSmallIntegerField()
+    change_message = models.TextField(blank=True)
+
+    class Meta:
+        app_label = "admin"
+        db_table = "django_admin_log"
+        ordering = ["-action_time"]
+
+
+class Session(models.Model):
+    session_key = models.CharField(max_length=40, primary_key=True)
+    session_data = models.TextField()
+    expire_date = models.DateTimeField(db_index=True)
+
+    class Meta:
+        app_label = "sessions"
+        db_table = "django_session"
 
 
 class Site(models.Model):

@@ -9,9 +9,9 @@ import type { ModelFact } from '../../languages/facts';
 import { alembicIndexes, ALEMBIC_HINT } from '../../languages/python/alembic-indexes';
 import { createPythonParser } from '../../languages/python/python-language';
 import type { Node } from '../../languages/python/tree';
-import { DJANGO_CONTRIB_APPS, DJANGO_CONTRIB_AUTO_FIELD, DJANGO_CONTRIB_FILE, DJANGO_CONTRIB_SOURCE } from './django-contrib';
+import { contribAppsImported, DJANGO_CONTRIB_APPS, DJANGO_CONTRIB_AUTO_FIELD, DJANGO_CONTRIB_FILE, DJANGO_CONTRIB_SOURCE } from './django-contrib';
 import { djangoDdl, type DjangoModule, type DjangoSettings } from './django-ddl';
-import { kwarg, lastName, moduleAssignments, moduleClasses, positional, stringLiteral, type PyClass } from './python-classes';
+import { lastName, moduleAssignments, moduleClasses, stringLiteral, type PyClass } from './python-classes';
 import { peeweeDdl } from './peewee-ddl';
 import type { PeeweeModule } from './peewee-tables';
 import { quoteSqlalchemy, sqlalchemyDdl, type SqlalchemyModule } from './sqlalchemy-ddl';
@@ -51,8 +51,10 @@ export function mayDeclareModels(rel: string, text: string): boolean {
 /**
  * `rootName`: the workspace folder's name, the app's label when the workspace is the app itself
  * (a reusable app's package opened on its own: `hyperkitty/models/thread.py` is `models/thread.py`).
+ * `contribImported`: Django's own apps the workspace's other modules import from (its views'
+ * `from django.contrib.sites.models import Site`), for a workspace without settings.
  */
-export async function pythonModelsDdl(files: readonly PythonSourceFile[], rootName = ''): Promise<PythonModelsDdl> {
+export async function pythonModelsDdl(files: readonly PythonSourceFile[], rootName = '', contribImported: ReadonlySet<string> = new Set()): Promise<PythonModelsDdl> {
   const appOf = (rel: string): string => appFolder(rel) || rootName;
   const django: DjangoModule[] = [];
   const sqlalchemy: SqlalchemyModule[] = [];
@@ -122,7 +124,8 @@ export async function pythonModelsDdl(files: readonly PythonSourceFile[], rootNa
       const tree = parser.parse(DJANGO_CONTRIB_SOURCE);
       if (tree) {
         trees.push(tree);
-        django.unshift(djangoContrib(moduleClasses(tree.rootNode), django, installedContrib, settings.authUserModel));
+        const imported = new Set([...contribImported, ...files.flatMap((f) => contribAppsImported(f.text))]);
+        django.unshift(djangoContrib(moduleClasses(tree.rootNode), django, installedContrib ?? imported, settings.authUserModel, !!installedContrib));
         for (const label of DJANGO_CONTRIB_APPS.keys()) if (!appAutoFields.has(label)) appAutoFields.set(label, DJANGO_CONTRIB_AUTO_FIELD);
       }
     }
@@ -145,21 +148,12 @@ export async function pythonModelsDdl(files: readonly PythonSourceFile[], rootNa
 /**
  * The models of Django's own apps a Django workspace has tables for (django-contrib.ts): the apps
  * its settings install, else (a reusable app opened on its own) auth and contenttypes, which every
- * project installs, and sites when a model points at a Site. `auth.User` is left out when
+ * project installs, and those its modules import from. `auth.User` is left out when
  * AUTH_USER_MODEL swaps it, and any model the workspace declares itself (Django's own source) wins.
  */
-function djangoContrib(classes: PyClass[], workspace: readonly DjangoModule[], installed: ReadonlySet<string> | undefined, authUserModel: string | undefined): DjangoModule {
+function djangoContrib(classes: PyClass[], workspace: readonly DjangoModule[], installed: ReadonlySet<string>, authUserModel: string | undefined, settingsFound: boolean): DjangoModule {
   const declared = new Set(workspace.flatMap((m) => m.classes.map((c) => `${stringLiteral(c.meta.get('app_label')) ?? m.app}.${c.name}`)));
-  const pointsAtSite = workspace.some((m) =>
-    m.classes.some((c) =>
-      c.attributes.some((a) => {
-        if (a.value?.type !== 'call') return false;
-        const to = kwarg(a.value, 'to') ?? positional(a.value)[0];
-        return ['Site', 'sites.Site'].includes(stringLiteral(to) ?? to?.text ?? '');
-      }),
-    ),
-  );
-  const apps = installed ?? new Set(['auth', 'contenttypes', ...(pointsAtSite ? ['sites'] : [])]);
+  const apps = settingsFound ? installed : new Set(['auth', 'contenttypes', ...installed]);
   const swapped = !!authUserModel && authUserModel.toLowerCase() !== 'auth.user';
   const kept = classes.filter((c) => {
     const label = stringLiteral(c.meta.get('app_label'));

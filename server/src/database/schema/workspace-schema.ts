@@ -19,6 +19,7 @@ import { drizzleDdl, mayDeclareDrizzleTables, type DrizzleSourceFile } from './d
 import { isMigrationScript, mayRunSql, migrationSql } from './js-migrations';
 import { mayDeclareMikroOrmEntities, mikroOrmDdl } from './mikro-orm-ddl';
 import { prismaToDdl } from './prisma-ddl';
+import { contribAppsImported } from './django-contrib';
 import { mayDeclareModels, pythonModelsDdl, type PythonSourceFile } from './python-models';
 import { mayDeclareSequelizeModels, sequelizeDdl, type SequelizeSourceFile } from './sequelize-ddl';
 import { createdTables, mayDeclareEntities, typeormDdl, type TypeormSourceFile } from './typeorm-ddl';
@@ -93,11 +94,13 @@ export async function loadWorkspaceSchema(root: string, options: { isCancelled?:
     if (sql.length) add(sql.map((q) => (/;\s*$/.test(q) ? q : `${q};`)).join('\n'), file);
   }
   const python: PythonSourceFile[] = [];
+  const contribImported = new Set<string>();
   for (const file of pythonFiles) {
     const text = await fs.readFile(file, 'utf8');
     if (mayDeclareModels(rel(file), text)) python.push({ rel: rel(file), text });
+    else for (const app of contribAppsImported(text)) contribImported.add(app);
   }
-  const models = await pythonModelsDdl(python, path.basename(path.resolve(root)));
+  const models = await pythonModelsDdl(python, path.basename(path.resolve(root)), contribImported);
   out.statements.push(...models.statements);
   out.files.push(...models.files);
   for (const file of ofDialect(sqlFiles.filter((f) => !isMigration(f))).sort()) add(await fs.readFile(file, 'utf8'), file);
