@@ -115,6 +115,19 @@ describe('language server: explain the ORM call at the cursor (examples/)', func
     assert.ok(nodes(r.plan.root).some((n) => n.relation === 'blog_post'));
   });
 
+  it('Django: an update() is a write: refused until allowed, then explained (in a transaction that is rolled back)', async () => {
+    const file = path.join(root, 'django-blog/blog/maintenance.py');
+    fs.writeFileSync(file, 'from .models import Post\n\n\ndef unpublish(author_id):\n    Post.objects.filter(author_id=author_id).update(published=False)\n');
+    const at = { uri: pathToFileURL(file).href, position: positionOf(file, 'Post.objects.filter') };
+    await assert.rejects(client.connection.sendRequest('workspace/executeCommand', { command: 'perflens.explain', arguments: [at] }), (e: any) => {
+      assert.equal(e.data?.reason, 'write-not-allowed', e.message);
+      return true;
+    });
+    const r: any = await client.connection.sendRequest('workspace/executeCommand', { command: 'perflens.explain', arguments: [{ ...at, allowWrites: true }] });
+    assert.equal(r.sql, 'UPDATE "blog_post" SET "published" = false WHERE "blog_post"."author_id" = $1');
+    assert.equal(r.plan.root.nodeType, 'ModifyTable');
+  });
+
   it('compare with the fix for an N+1: the per-item lookup N times against one batched query', async () => {
     const abs = path.join(root, 'express-prisma/src/routes/posts.ts');
     const r: any = await client.connection.sendRequest('workspace/executeCommand', {

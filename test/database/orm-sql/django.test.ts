@@ -126,6 +126,17 @@ describe('orm-sql: Django', () => {
     assert.equal(t.sql, `SELECT ${AUTHOR} FROM "blog_author" WHERE "blog_author"."name" = '42' LIMIT 21`);
   });
 
+  it('writes: update() and delete() of a queryset, a filter across a relation as an IN subquery; get_or_create is its get', async () => {
+    assert.equal((await sql('Post.objects.filter(author_id=author_id).update(published=True, title="x")')).sql, `UPDATE "blog_post" SET "published" = true, "title" = 'x' WHERE "blog_post"."author_id" = $1`);
+    const across = await sql('Post.objects.filter(author__name="Ann").delete()');
+    assert.equal(across.sql, `DELETE FROM "blog_post" WHERE "blog_post"."id" IN (SELECT "blog_post"."id" FROM "blog_post" INNER JOIN "blog_author" ON ("blog_post"."author_id" = "blog_author"."id") WHERE "blog_author"."name" = 'Ann')`);
+    assert.match(across.notes.join(' '), /first SELECTs the rows/);
+    assert.equal((await sql('Author.objects.all().delete()')).sql, 'DELETE FROM "blog_author"');
+    const got = await sql('Author.objects.get_or_create(email="a@b.c", defaults={"name": "Ann"})');
+    assert.equal(got.sql, `SELECT ${AUTHOR} FROM "blog_author" WHERE "blog_author"."email" = 'a@b.c' LIMIT 21`);
+    assert.match(got.notes.join(' '), /INSERTs one/);
+  });
+
   it('a model found through the imports: a models/ package that re-exports it from a submodule', async () => {
     const t = await translateIn(
       {
@@ -146,6 +157,9 @@ describe('orm-sql: Django', () => {
     ['Author.objects.filter(posts__title="x")', /`posts` is not a field of Author \(reverse relations/],
     ['Post.objects.filter(title__regex="x")', /`regex` after the column `title`/],
     ['Post.objects.all()[:5].filter(id=1)', /after a slice/],
+    ['Post.objects.all()[:5].delete()', /after a slice/],
+    ['Author.objects.update(age=F("age") + 1)', /F\(\) expressions are not translated/],
+    ['Post.objects.update(tags=1)', /many-to-many/],
   ];
   for (const [code, message] of unsupported) {
     it(`refuses, naming why: ${code}`, async () => {

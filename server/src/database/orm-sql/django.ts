@@ -10,7 +10,7 @@ import type { Node } from 'web-tree-sitter';
 import { assignedBefore } from '../../languages/python/item-access';
 import { isTextField, type DjangoField, type DjangoModel, type DjangoModels } from './django-models';
 import { pyCodeValue, pyConstant, pyString } from './python-values';
-import { and, column, literal, not, Parameters, quoteName, renderSelect, valueSql, type CodeValue } from './sql-builder';
+import { and, column, literal, not, Parameters, quoteName, renderSelect, renderWrite, valueSql, type CodeValue } from './sql-builder';
 import { UntranslatableCall, type OrmTranslation } from './translation';
 
 interface Step {
@@ -41,7 +41,8 @@ export function translateDjangoQuery(node: Node, models: DjangoModels): OrmTrans
   let distinct = false;
   let limit: number | string | undefined;
   let offset: number | string | undefined;
-  let terminal: 'rows' | 'count' | 'exists' = 'rows';
+  let terminal: 'rows' | 'count' | 'exists' | 'update' | 'delete' = 'rows';
+  const assignments: Array<[string, string]> = [];
   const related: Array<{ field: DjangoField; target: DjangoModel }> = [];
   const table = model.table;
   const pk = model.fields.find((f) => f.primaryKey)!;
@@ -54,16 +55,36 @@ export function translateDjangoQuery(node: Node, models: DjangoModels): OrmTrans
         break;
       case 'filter':
       case 'exclude':
-      case 'get': {
-        const conds = keywordConditions(step, step.method === 'exclude');
+      case 'get':
+      case 'get_or_create':
+      case 'update_or_create': {
+        const lookups = step.method.endsWith('_or_create') ? { ...step, args: step.args.filter((a) => !/^(create_)?defaults$/.test(a.childForFieldName('name')?.text ?? '')) } : step;
+        const conds = keywordConditions(lookups, step.method === 'exclude');
         if (conds.length) where.push(step.method === 'exclude' ? not(and(conds)) : and(conds));
-        if (step.method === 'get') {
+        if (step.method !== 'filter' && step.method !== 'exclude') {
           limit = GET_LIMIT;
-          terminal = 'rows';
           notes.push(`get() reads up to ${GET_LIMIT} rows, to raise MultipleObjectsReturned when there is more than one`);
         }
+        if (step.method === 'get_or_create') notes.push('this is the get; when no row matches, Django then INSERTs one (in a savepoint) and reads again if that INSERT meets a unique violation');
+        if (step.method === 'update_or_create') notes.push('this is the get, which Django runs with SELECT … FOR UPDATE in a transaction; then it UPDATEs the row it found, or INSERTs one');
         break;
       }
+      case 'update':
+        for (const a of step.args) {
+          if (a.type !== 'keyword_argument') fail('update() with positional arguments');
+          const f = fieldOf(model, a.childForFieldName('name')!.text);
+          if (!f.column) fail(`update(${f.name}=…): \`${f.name}\` is a many-to-many relation`);
+          const value = a.childForFieldName('value')!;
+          if (/(^|[^\w.])(models\.)?F\(/.test(value.text)) fail(`update(${f.name}=${value.text}): F() expressions are not translated`);
+          assignments.push([f.column!, valueSql(pyCodeValue(value), params)]);
+        }
+        if (assignments.length === 0) fail('update() with nothing to set (Django runs no query)');
+        terminal = 'update';
+        break;
+      case 'delete':
+        terminal = 'delete';
+        notes.push(`Django deletes this way when no other model's foreign key cascades from ${model.name} and no delete signal listens; else it first SELECTs the rows (and the related ones) and deletes them by id`);
+        break;
       case 'order_by':
         ordering = step.args.map((a) => pyString(a) ?? fail(`order_by(${a.text}): only string field names are translated`));
         break;
@@ -151,12 +172,15 @@ export function translateDjangoQuery(node: Node, models: DjangoModels): OrmTrans
     sql = limitSql || offsetSql || distinct
       ? `SELECT COUNT(*) FROM (${renderSelect({ ...base, columns: [`${distinct ? 'DISTINCT ' : ''}${rowColumns.join(', ')}`], limit: limitSql, offset: offsetSql })}) subquery`
       : renderSelect({ ...base, columns: ['COUNT(*) AS "__count"'] });
+  } else if (terminal === 'update' || terminal === 'delete') {
+    sql = renderWrite({ table, key: pk.column!, set: terminal === 'update' ? assignments : undefined, joins: [...joins.values()], where });
   } else if (terminal === 'exists') {
     sql = renderSelect({ ...base, columns: ['1 AS "a"'], limit: '1' });
   } else {
     sql = renderSelect({ ...base, columns: [`${distinct ? 'DISTINCT ' : ''}${rowColumns.join(', ')}`], orderBy, limit: limitSql, offset: offsetSql });
   }
-  return { sql, description: `${model.name}.objects… → SQL`, notes: [...params.notes(), ...notes] };
+  const description = terminal === 'update' || terminal === 'delete' ? `${model.name}.objects… ${terminal}() → SQL` : `${model.name}.objects… → SQL`;
+  return { sql, description, notes: [...params.notes(), ...notes] };
 
   function sliceValue(n: Node): number | string {
     const c = pyConstant(n);

@@ -118,3 +118,16 @@ export function renderSelect(s: SelectStatement): string {
   if (s.offset !== undefined) sql += ` OFFSET ${s.offset}`;
   return sql;
 }
+
+/**
+ * `UPDATE … SET … WHERE …`, or `DELETE FROM … WHERE …` when `set` is absent. Conditions that read
+ * joined tables go into `WHERE <key> IN (SELECT <key> … JOIN …)`, the form Django and the query
+ * builders use, since PostgreSQL's UPDATE and DELETE take no JOIN.
+ */
+export function renderWrite(w: { table: string; key: string; set?: ReadonlyArray<[column: string, value: string]>; joins?: string[]; where?: string[] }): string {
+  const target = quoteName(w.table);
+  let where = w.where ?? [];
+  if (w.joins && w.joins.length > 0) where = [`${column(w.table, w.key)} IN (${renderSelect({ columns: [column(w.table, w.key)], from: target, joins: w.joins, where })})`];
+  const head = w.set ? `UPDATE ${target} SET ${w.set.map(([c, v]) => `${quoteName(c)} = ${v}`).join(', ')}` : `DELETE FROM ${target}`;
+  return where.length > 0 ? `${head} WHERE ${and(where)}` : head;
+}
