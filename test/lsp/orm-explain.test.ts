@@ -126,6 +126,8 @@ describe('language server: explain the ORM call at the cursor (examples/)', func
     const r: any = await client.connection.sendRequest('workspace/executeCommand', { command: 'perflens.explain', arguments: [{ ...at, allowWrites: true }] });
     assert.equal(r.sql, 'UPDATE "blog_post" SET "published" = false WHERE "blog_post"."author_id" = $1');
     assert.equal(r.plan.root.nodeType, 'ModifyTable');
+    // The filter's value is a real author's, sampled from the table the UPDATE filters.
+    assert.deepEqual(r.paramSources, ['sampled from blog_post.author_id']);
   });
 
   it('compare with the fix for an N+1: the per-item lookup N times against one batched query', async () => {

@@ -58,6 +58,12 @@ export function statementParameters(sql: string): StatementParameters {
       case 'from_clause':
         collectTables(node.expr, tables, text);
         break;
+      // The table an UPDATE or DELETE filters: its WHERE's parameters are sampled from it. (The
+      // values it sets are not compared, so not sampled: another row's value of a unique column would collide.)
+      case 'update_clause':
+      case 'delete_clause':
+        for (const t of node.tables.items) collectTables(t, tables, text);
+        break;
       default:
     }
   });

@@ -1,14 +1,16 @@
 /**
- * Kysely select chains → SQL: `db.selectFrom('posts').selectAll().where('author_id', '=', id)
- * .orderBy('created_at', 'desc').limit(…).offset(…).execute()`. Names are the database's, as
- * written. Consecutive where calls are ANDed; an expression-builder callback is refused. Trap:
+ * Kysely chains → SQL: `db.selectFrom('posts').selectAll().where('author_id', '=', id)
+ * .orderBy('created_at', 'desc').limit(…).offset(…).execute()`, and the writes
+ * `updateTable(…).set({…})`, `deleteFrom(…)` and `insertInto(…).values({…})` (with `onConflict`'s
+ * do-nothing and do-update forms and `returning`). Names are the database's, as written.
+ * Consecutive where calls are ANDed; an expression-builder callback is refused. Trap:
  * executeTakeFirst() sends no LIMIT.
  */
 import ts from 'typescript';
 import type { TsQueryFact } from '../../languages/typescript/queries';
 import { and, literal, Parameters, quotePath, renderSelect, valueSql } from './sql-builder';
 import { UntranslatableCall, type OrmTranslation } from './translation';
-import { codeValue, oneLine, unwrap } from './typescript-values';
+import { codeValue, objectEntries, oneLine, unwrap } from './typescript-values';
 
 const OPERATORS = new Set(['=', '<>', '!=', '<', '>', '<=', '>=', 'like', 'not like', 'ilike', 'not ilike', 'in', 'not in', 'is', 'is not']);
 
@@ -28,6 +30,13 @@ export function translateKyselyChain(fact: TsQueryFact): OrmTranslation {
   let limit: ts.Expression | undefined;
   let offset: ts.Expression | undefined;
   let terminal: string | undefined;
+  let write: 'update' | 'delete' | 'insert' | undefined;
+  const set: Array<[string, ts.Expression]> = [];
+  const rows: Array<Map<string, ts.Expression>> = [];
+  const returning: string[] = [];
+  let conflict: string | undefined;
+  let distinct = false;
+  let lock: string | undefined;
 
   const name = (e: ts.Expression | undefined, what: string): string => {
     const v = e ? codeValue(e) : undefined;
@@ -44,6 +53,47 @@ export function translateKyselyChain(fact: TsQueryFact): OrmTranslation {
         from = name(args[0], 'a table');
         break;
       }
+      case 'updateTable': case 'deleteFrom': case 'insertInto': {
+        const a = args[0] && unwrap(args[0]);
+        if (a && ts.isArrayLiteralExpression(a)) fail(`\`.${m}()\` of several tables is not translated`);
+        from = name(args[0], 'a table');
+        write = m === 'updateTable' ? 'update' : m === 'deleteFrom' ? 'delete' : 'insert';
+        break;
+      }
+      case 'set': {
+        const a = args[0] && unwrap(args[0]);
+        if (args.length === 1 && a && (ts.isArrowFunction(a) || ts.isFunctionExpression(a))) fail('`.set()` with a callback is not translated');
+        if (args.length === 2) set.push([name(args[0], 'a column'), args[1]]);
+        else if (args.length === 1) for (const [k, v] of objectEntries(args[0], '`.set()`', notes, fail)) set.push([k, v]);
+        else fail('`.set()` without values');
+        break;
+      }
+      case 'values': {
+        const a = args[0] && unwrap(args[0]);
+        const items = a && ts.isArrayLiteralExpression(a) ? a.elements : args.slice(0, 1);
+        if (items.length === 0) fail('`.values()` with no rows');
+        for (const item of items) {
+          const e = unwrap(item);
+          if (!ts.isObjectLiteralExpression(e)) fail(`the rows of \`.values(${oneLine(args[0].getText())})\` are known only at run time`);
+          rows.push(objectEntries(e, '`.values()`', notes, fail));
+        }
+        break;
+      }
+      case 'onConflict': {
+        const cb = args[0] && unwrap(args[0]);
+        if (!cb || !(ts.isArrowFunction(cb) || ts.isFunctionExpression(cb))) fail('`.onConflict()` without a callback');
+        conflict = onConflict(cb as ts.ArrowFunction | ts.FunctionExpression);
+        break;
+      }
+      case 'returning':
+        for (const a of args) {
+          const e = unwrap(a);
+          for (const x of ts.isArrayLiteralExpression(e) ? e.elements : [e]) returning.push(quotePath(name(x, 'a returned column')));
+        }
+        break;
+      case 'returningAll':
+        returning.push('*');
+        break;
       case 'selectAll':
         columns.push(args[0] ? `${quotePath(name(args[0], 'a table'))}.*` : '*');
         break;
@@ -62,6 +112,20 @@ export function translateKyselyChain(fact: TsQueryFact): OrmTranslation {
         where.push(() => compare(col, op, args[2]));
         break;
       }
+      case 'whereRef': {
+        if (args.length !== 3) fail('`.whereRef()` other than (column, operator, column) is not translated');
+        const op = name(args[1], 'an operator').toLowerCase();
+        if (!OPERATORS.has(op) || /^(not )?in$|^is/.test(op)) fail(`the operator \`${op}\` in \`.whereRef()\` is not translated`);
+        const sql = `${quotePath(name(args[0], 'a column'))} ${op.toUpperCase()} ${quotePath(name(args[2], 'a column'))}`;
+        where.push(() => sql);
+        break;
+      }
+      case 'distinct':
+        distinct = true;
+        break;
+      case 'forUpdate': case 'forShare': case 'forNoKeyUpdate': case 'forKeyShare':
+        lock = m.replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase();
+        break;
       case 'innerJoin': case 'leftJoin': {
         if (args.length !== 3) fail(`\`.${m}()\` other than (table, column, column) is not translated`);
         joins.push(`${m === 'leftJoin' ? 'LEFT' : 'INNER'} JOIN ${quotePath(name(args[0], 'a joined table'))} ON ${quotePath(name(args[1], 'a join column'))} = ${quotePath(name(args[2], 'a join column'))}`);
@@ -90,11 +154,85 @@ export function translateKyselyChain(fact: TsQueryFact): OrmTranslation {
     }
   }
   if (!from) fail('the chain has no selectFrom(…)');
+  if (write) return writeSql();
   if (columns.length === 0) fail('the chain selects no columns (select/selectAll)');
   if (terminal?.startsWith('executeTakeFirst') && !limit) notes.push(`${terminal}() sends no LIMIT: every matching row is read and the first one kept; add .limit(1)`);
   const whereSql = where.map((w) => w());
-  const sql = renderSelect({ columns, from: quotePath(from!), joins, where: whereSql.length > 0 ? [and(whereSql)] : [], orderBy, limit: limit ? valueSql(codeValue(limit), params) : undefined, offset: offset ? valueSql(codeValue(offset), params) : undefined });
+  let sql = renderSelect({ columns, distinct, from: quotePath(from!), joins, where: whereSql.length > 0 ? [and(whereSql)] : [], orderBy, limit: limit ? valueSql(codeValue(limit), params) : undefined, offset: offset ? valueSql(codeValue(offset), params) : undefined });
+  if (lock) sql += ` ${lock}`;
   return { sql, description: `${callee} → SQL`, notes: [...params.notes(), ...notes] };
+
+  function writeSql(): OrmTranslation {
+    if (joins.length || orderBy.length || limit || offset || columns.length || distinct || lock) fail(`joins, ordering, limits or selections in an ${write} are not translated`);
+    const table = quotePath(from!);
+    let sql: string;
+    if (write === 'insert') {
+      if (rows.length === 0) fail('the insert has no `.values()`');
+      const cols = [...rows[0].keys()];
+      if (rows.some((r) => r.size !== cols.length || cols.some((c) => !r.has(c)))) fail('rows with different columns (Kysely fills the gaps with DEFAULT) are not translated');
+      const values = rows.map((r) => `(${cols.map((c) => value(r.get(c)!)).join(', ')})`);
+      sql = `INSERT INTO ${table} (${cols.map(quotePath).join(', ')}) VALUES ${values.join(', ')}${conflict ?? ''}`;
+    } else {
+      if (write === 'update' && set.length === 0) fail('the update sets nothing (`.set()`)');
+      // Placeholders numbered in the order of the text: the assignments, then the conditions.
+      const head = write === 'update' ? `UPDATE ${table} SET ${set.map(([c, v]) => `${quotePath(c)} = ${value(v)}`).join(', ')}` : `DELETE FROM ${table}`;
+      const whereSql = where.map((w) => w());
+      sql = whereSql.length ? `${head} WHERE ${and(whereSql)}` : head;
+    }
+    if (returning.length) sql += ` RETURNING ${returning.join(', ')}`;
+    return { sql, description: `${callee} → SQL`, notes: [...params.notes(), ...notes] };
+  }
+
+  /** `(oc) => oc.doNothing()`, `oc.column('a').doNothing()`, `oc.columns(['a', 'b']).doUpdateSet({ … })`. */
+  function onConflict(cb: ts.ArrowFunction | ts.FunctionExpression): string {
+    let body: ts.Node = cb.body;
+    if (ts.isBlock(body)) {
+      const ret = body.statements.length === 1 && ts.isReturnStatement(body.statements[0]) ? body.statements[0].expression : undefined;
+      body = ret ?? fail('an `.onConflict()` callback other than one expression is not translated');
+    }
+    const calls: ts.CallExpression[] = [];
+    let e = unwrap(body as ts.Expression);
+    while (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression)) {
+      calls.unshift(e);
+      e = unwrap(e.expression.expression);
+    }
+    let target = '';
+    let action: string | undefined;
+    for (const c of calls) {
+      const m = (c.expression as ts.PropertyAccessExpression).name.text;
+      const a = c.arguments;
+      if (m === 'column') target = ` (${quotePath(name(a[0], 'a conflict column'))})`;
+      else if (m === 'columns') {
+        const list = a[0] && unwrap(a[0]);
+        target = ` (${(list && ts.isArrayLiteralExpression(list) ? list.elements : fail('`.columns()` without a list')).map((x) => quotePath(name(x, 'a conflict column'))).join(', ')})`;
+      } else if (m === 'constraint') target = ` ON CONSTRAINT ${quotePath(name(a[0], 'a constraint'))}`;
+      else if (m === 'doNothing') action = 'DO NOTHING';
+      else if (m === 'doUpdateSet') {
+        const entries = a.length === 1 ? objectEntries(a[0], '`.doUpdateSet()`', notes, fail) : fail('`.doUpdateSet()` with a callback is not translated');
+        action = `DO UPDATE SET ${[...entries].map(([k, v]) => `${quotePath(k)} = ${excludedOrValue(v)}`).join(', ')}`;
+      } else fail(`\`.${m}()\` in \`.onConflict()\` is not translated`);
+    }
+    return ` ON CONFLICT${target} ${action ?? fail('`.onConflict()` without doNothing() or doUpdateSet()')}`;
+  }
+
+  /** `(eb) => eb.ref('excluded.x')` is the row that conflicted; anything else a value. */
+  function excludedOrValue(v: ts.Expression): string {
+    const e = unwrap(v);
+    if ((ts.isArrowFunction(e) || ts.isFunctionExpression(e)) && !ts.isBlock(e.body)) {
+      const b = unwrap(e.body);
+      if (ts.isCallExpression(b) && ts.isPropertyAccessExpression(b.expression) && b.expression.name.text === 'ref' && b.arguments.length === 1) return quotePath(name(b.arguments[0], 'a column reference'));
+      fail(`\`${oneLine(v.getText())}\` in \`.doUpdateSet()\` is not translated`);
+    }
+    return value(e);
+  }
+
+  /** A value written or set: a constant, else a placeholder; an expression builder is refused. */
+  function value(v: ts.Expression): string {
+    const e = unwrap(v);
+    if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) fail(`\`${oneLine(v.getText())}\` (an expression builder) is not translated`);
+    if (ts.isTaggedTemplateExpression(e)) fail(`\`${oneLine(v.getText())}\` (raw SQL) is not translated`);
+    return valueSql(codeValue(e), params);
+  }
 
   function compare(col: string, op: string, v: ts.Expression): string {
     const e = unwrap(v);

@@ -83,7 +83,6 @@ export function translateOrmCall(fact: QueryFact, file: string, text: string, so
       if (fact.write) return failWith(fact, 'writes are not translated');
       return translateKnexChain(fact as TsQueryFact);
     case 'kysely':
-      if (fact.write) return failWith(fact, 'writes are not translated');
       return translateKyselyChain(fact as TsQueryFact);
     case 'drizzle':
       if (fact.write) return failWith(fact, 'writes are not translated');
