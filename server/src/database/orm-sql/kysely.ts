@@ -38,6 +38,9 @@ export function translateKyselyChain(fact: TsQueryFact): OrmTranslation {
   let distinct = false;
   let lock: string | undefined;
 
+  const joined: string[] = [];
+  /** The tables the chain reads, by name and alias (`post as p`: both). */
+  const tableNames = (): Set<string> => new Set([from, ...joined].filter((t): t is string => !!t).flatMap((t) => t.split(/\s+as\s+/i).map((x) => x.trim())));
   const name = (e: ts.Expression | undefined, what: string): string => {
     const v = e ? codeValue(e) : undefined;
     return v && 'literal' in v && typeof v.literal === 'string' ? v.literal : fail(`${what} known only at run time is not translated`);
@@ -116,8 +119,13 @@ export function translateKyselyChain(fact: TsQueryFact): OrmTranslation {
         if (args.length !== 3) fail('`.whereRef()` other than (column, operator, column) is not translated');
         const op = name(args[1], 'an operator').toLowerCase();
         if (!OPERATORS.has(op) || /^(not )?in$|^is/.test(op)) fail(`the operator \`${op}\` in \`.whereRef()\` is not translated`);
-        const sql = `${quotePath(name(args[0], 'a column'))} ${op.toUpperCase()} ${quotePath(name(args[2], 'a column'))}`;
-        where.push(() => sql);
+        const [left, right] = [name(args[0], 'a column'), name(args[2], 'a column')];
+        where.push(() => {
+          // A column of a table this chain does not read: a subquery's reference to its outer query.
+          const outer = [left, right].find((c) => c.includes('.') && !tableNames().has(c.slice(0, c.lastIndexOf('.'))));
+          if (outer) fail(`\`${outer}\` is a column of the enclosing query (a correlated subquery is translated only with it)`);
+          return `${quotePath(left)} ${op.toUpperCase()} ${quotePath(right)}`;
+        });
         break;
       }
       case 'distinct':
@@ -128,6 +136,7 @@ export function translateKyselyChain(fact: TsQueryFact): OrmTranslation {
         break;
       case 'innerJoin': case 'leftJoin': {
         if (args.length !== 3) fail(`\`.${m}()\` other than (table, column, column) is not translated`);
+        joined.push(name(args[0], 'a joined table'));
         joins.push(`${m === 'leftJoin' ? 'LEFT' : 'INNER'} JOIN ${quotePath(name(args[0], 'a joined table'))} ON ${quotePath(name(args[1], 'a join column'))} = ${quotePath(name(args[2], 'a join column'))}`);
         break;
       }
