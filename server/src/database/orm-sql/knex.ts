@@ -6,7 +6,7 @@
  */
 import ts from 'typescript';
 import type { TsQueryFact } from '../../languages/typescript/queries';
-import { literal, Parameters, quotePath, renderSelect, valueSql, type CodeValue } from './sql-builder';
+import { literal, Parameters, quoteName, quotePath, renderSelect, valueSql, type CodeValue } from './sql-builder';
 import { UntranslatableCall, type OrmTranslation } from './translation';
 import { codeValue, objectEntries, oneLine, unwrap } from './typescript-values';
 
@@ -29,6 +29,12 @@ export function translateKnexChain(fact: TsQueryFact): OrmTranslation {
   let limit: ts.Expression | '1' | undefined;
   let offset: ts.Expression | undefined;
   let count: string | undefined;
+  let write: 'update' | 'delete' | 'insert' | undefined;
+  /** Assignments, built in text order (before the conditions' placeholders). */
+  const set: Array<() => string> = [];
+  const rows: Array<Map<string, ts.Expression>> = [];
+  const returning: string[] = [];
+  let conflict: { columns: string[]; action?: () => string } | undefined;
 
   const name = (e: ts.Expression | undefined, what: string): string => {
     const v = e ? codeValue(e) : undefined;
@@ -138,6 +144,65 @@ export function translateKnexChain(fact: TsQueryFact): OrmTranslation {
         joins.push(`${m.startsWith('left') ? 'LEFT' : 'INNER'} JOIN ${quotePath(table)} ON ${quotePath(left)} ${op} ${quotePath(right)}`);
         break;
       }
+      case 'update': {
+        write = 'update';
+        if (args.length >= 2 && !ts.isArrayLiteralExpression(unwrap(args[1]))) {
+          const col = name(args[0], 'a column');
+          set.push(() => `${quoteName(col)} = ${value(args[1])}`);
+        } else {
+          for (const [k, v] of objectEntries(args[0] ?? fail('`.update()` without values'), '`.update()`', notes, fail)) set.push(() => `${quoteName(k)} = ${writeValue(v)}`);
+          if (args[1]) returning.push(...names(args.slice(1)).map(quotePath));
+        }
+        break;
+      }
+      case 'increment': case 'decrement': {
+        write = 'update';
+        const col = name(args[0], 'a column');
+        const by = args[1];
+        set.push(() => `${quoteName(col)} = ${quotePath(col)} ${m === 'increment' ? '+' : '-'} ${by ? value(by) : '1'}`);
+        break;
+      }
+      case 'del': case 'delete':
+        write = 'delete';
+        if (args[0]) returning.push(...names(args.slice(0, 1)).map(quotePath));
+        break;
+      case 'insert': {
+        write = 'insert';
+        const a = args[0] && unwrap(args[0]);
+        const items = a && ts.isArrayLiteralExpression(a) ? a.elements : args.slice(0, 1);
+        for (const item of items) {
+          const e = unwrap(item);
+          if (!ts.isObjectLiteralExpression(e)) fail(`the rows of \`.insert(${oneLine(args[0]?.getText() ?? '')})\` are known only at run time`);
+          rows.push(objectEntries(e, '`.insert()`', notes, fail));
+        }
+        if (rows.length === 0) fail('`.insert()` with no rows (Knex runs no query)');
+        if (args[1]) returning.push(...names(args.slice(1, 2)).map(quotePath));
+        break;
+      }
+      case 'returning':
+        returning.push(...names(args.slice(0, 1)).map(quotePath));
+        break;
+      case 'onConflict':
+        conflict = { columns: args.length ? names(args) : [] };
+        break;
+      case 'ignore':
+        if (!conflict) fail('`.ignore()` without `.onConflict()`');
+        conflict!.action = () => 'DO NOTHING';
+        break;
+      case 'merge': {
+        if (!conflict) fail('`.merge()` without `.onConflict()`');
+        const c = conflict!;
+        const a = args[0] && unwrap(args[0]);
+        if (a && ts.isObjectLiteralExpression(a)) {
+          const entries = objectEntries(a, '`.merge()`', notes, fail);
+          c.action = () => `DO UPDATE SET ${[...entries].map(([k, v]) => `${quoteName(k)} = ${writeValue(v)}`).join(', ')}`;
+        } else {
+          // merge() sets every inserted column (merge(['a']) the ones named) to the row that conflicted.
+          const listed = a ? names(args.slice(0, 1)) : undefined;
+          c.action = () => `DO UPDATE SET ${(listed ?? [...rows[0].keys()]).map((k) => `${quoteName(k)} = excluded.${quoteName(k)}`).join(', ')}`;
+        }
+        break;
+      }
       case 'then': case 'catch':
         break;
       default:
@@ -146,6 +211,7 @@ export function translateKnexChain(fact: TsQueryFact): OrmTranslation {
   }
   if (!from) fail('the chain names no table');
 
+  if (write) return writeSql();
   const text = where.length === 0 ? [] : [where.map((w, i) => (i === 0 ? '' : w.or ? 'OR ' : 'AND ') + w.build()).join(' ')];
   const orderSql = orderBy.map((o) => o());
   const limitSql = limit === '1' ? '1' : limit ? value(limit) : undefined;
@@ -153,6 +219,33 @@ export function translateKnexChain(fact: TsQueryFact): OrmTranslation {
   if (count) columns = [count];
   const sql = renderSelect({ columns: columns.length > 0 ? columns : ['*'], from: quotePath(from!), joins, where: text, orderBy: orderSql, limit: limitSql, offset: offsetSql });
   return { sql, description: `${callee} → SQL`, notes: [...params.notes(), ...notes] };
+
+  function writeSql(): OrmTranslation {
+    if (joins.length || orderBy.length || limit || offset || columns.length || count) fail(`joins, ordering, limits or selections in ${write === 'delete' ? 'a' : 'an'} ${write} are not translated`);
+    const table = quotePath(from!);
+    let sql: string;
+    if (write === 'insert') {
+      const cols = [...rows[0].keys()];
+      if (rows.some((r) => r.size !== cols.length || cols.some((c) => !r.has(c)))) fail('rows with different columns (Knex fills the gaps with DEFAULT) are not translated');
+      sql = `INSERT INTO ${table} (${cols.map(quoteName).join(', ')}) VALUES ${rows.map((r) => `(${cols.map((c) => writeValue(r.get(c)!)).join(', ')})`).join(', ')}`;
+      if (conflict) sql += ` ON CONFLICT${conflict.columns.length ? ` (${conflict.columns.map(quoteName).join(', ')})` : ''} ${conflict.action ? conflict.action() : fail('`.onConflict()` without `.ignore()` or `.merge()`')}`;
+    } else {
+      if (conflict) fail('`.onConflict()` outside an insert');
+      const head = write === 'update' ? `UPDATE ${table} SET ${set.map((x) => x()).join(', ')}` : `DELETE FROM ${table}`;
+      const text = where.map((w, i) => (i === 0 ? '' : w.or ? 'OR ' : 'AND ') + w.build()).join(' ');
+      sql = text ? `${head} WHERE ${text}` : head;
+    }
+    if (returning.length) sql += ` RETURNING ${returning.join(', ')}`;
+    return { sql, description: `${callee} → SQL`, notes: [...params.notes(), ...notes] };
+  }
+
+  /** A value written: a constant or a placeholder; raw SQL and subqueries are refused. */
+  function writeValue(e: ts.Expression): string {
+    const u = unwrap(e);
+    if (ts.isCallExpression(u) && /(^|\.)(raw|fn\.\w+)$/.test(u.expression.getText())) fail(`\`${oneLine(e.getText())}\` (raw SQL) is not translated`);
+    if (ts.isArrowFunction(u) || ts.isFunctionExpression(u)) fail(`\`${oneLine(e.getText())}\` (a subquery) is not translated`);
+    return value(e);
+  }
 
   function value(e: ts.Expression | undefined): string {
     if (!e) return fail('a condition without a value is not translated');

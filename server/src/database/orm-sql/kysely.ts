@@ -172,7 +172,7 @@ export function translateKyselyChain(fact: TsQueryFact): OrmTranslation {
   return { sql, description: `${callee} → SQL`, notes: [...params.notes(), ...notes] };
 
   function writeSql(): OrmTranslation {
-    if (joins.length || orderBy.length || limit || offset || columns.length || distinct || lock) fail(`joins, ordering, limits or selections in an ${write} are not translated`);
+    if (joins.length || orderBy.length || limit || offset || columns.length || distinct || lock) fail(`joins, ordering, limits or selections in ${write === 'delete' ? 'a' : 'an'} ${write} are not translated`);
     const table = quotePath(from!);
     let sql: string;
     if (write === 'insert') {

@@ -80,7 +80,6 @@ export function translateOrmCall(fact: QueryFact, file: string, text: string, so
       return translateSequelizeCall(fact as TsQueryFact, new TsModules(sources), file);
     case 'knex':
       if ((fact as TsQueryFact).inferred) return failWith(fact, 'the query builder was recognised by its method names only, not by an import of Knex');
-      if (fact.write) return failWith(fact, 'writes are not translated');
       return translateKnexChain(fact as TsQueryFact);
     case 'kysely':
       return translateKyselyChain(fact as TsQueryFact);

@@ -1,6 +1,7 @@
 /**
  * Prisma Client calls → the SQL the query engine sends to PostgreSQL: findMany, findFirst,
- * findUnique (and their OrThrow forms), count. Names come from the schema (`@@map`, `@map`); every
+ * findUnique (and their OrThrow forms), count, and the writes update, updateMany, delete and
+ * deleteMany (`data` of scalars and atomic number operations). Names come from the schema (`@@map`, `@map`); every
  * scalar column is selected, as Prisma does. Quirks kept on purpose, since plans depend on them:
  * findUnique/findFirst send `LIMIT 1`; a `cursor` becomes a comparison with a subquery that reads
  * the cursor row; with a cursor over an ordering that is not unique Prisma sends no LIMIT at all
@@ -13,7 +14,10 @@ import { and, column, literal, not, or, Parameters, quoteName, renderSelect, val
 import { UntranslatableCall, type OrmTranslation } from './translation';
 import { codeValue, objectEntries, oneLine, unwrap } from './typescript-values';
 
-const METHODS = new Set(['findMany', 'findFirst', 'findFirstOrThrow', 'findUnique', 'findUniqueOrThrow', 'count']);
+const METHODS = new Set(['findMany', 'findFirst', 'findFirstOrThrow', 'findUnique', 'findUniqueOrThrow', 'count', 'update', 'updateMany', 'delete', 'deleteMany']);
+const WRITES = new Set(['update', 'updateMany', 'delete', 'deleteMany']);
+/** Atomic number operations of `data`: `{ views: { increment: 1 } }`. */
+const NUMBER_OPS: Record<string, string> = { increment: '+', decrement: '-', multiply: '*', divide: '/' };
 const STRING_OPS: Record<string, (v: string) => string> = { contains: (v) => `%${v}%`, startsWith: (v) => `${v}%`, endsWith: (v) => `%${v}` };
 
 interface OrderKey {
@@ -31,13 +35,14 @@ export function translatePrismaCall(call: ts.CallExpression, models: PrismaModel
   const access = call.expression as ts.PropertyAccessExpression;
   const method = access.name.text;
   const delegate = (access.expression as ts.PropertyAccessExpression).name.text;
-  if (!METHODS.has(method)) fail(`\`${method}\` is not translated (findMany, findFirst, findUnique and count are)`);
+  if (!METHODS.has(method)) fail(`\`${method}\` is not translated (findMany, findFirst, findUnique, count, update, updateMany, delete and deleteMany are)`);
   const model = models.delegate(delegate) ?? fail(`no model \`${delegate}\` in schema.prisma`);
   const notes: string[] = [];
   const params = new Parameters();
   const args = call.arguments[0] ? objectEntries(call.arguments[0], 'the arguments', notes, fail) : new Map<string, ts.Expression>();
+  const write = WRITES.has(method);
   for (const key of args.keys()) {
-    if (!['where', 'orderBy', 'skip', 'take', 'cursor', 'select', 'include'].includes(key)) fail(`the \`${key}\` option is not translated`);
+    if (!(write ? ['where', 'data', 'select'] : ['where', 'orderBy', 'skip', 'take', 'cursor', 'select', 'include']).includes(key)) fail(`the \`${key}\` option${write ? ` of ${method}` : ''} is not translated`);
   }
   const table = models.table(model);
   const col = (f: PrismaField): string => column(table, models.column(f));
@@ -70,9 +75,21 @@ export function translatePrismaCall(call: ts.CallExpression, models: PrismaModel
     }
   }
 
+  // Placeholders numbered in the order of the text: an update's assignments come before its conditions.
+  const assignments = method.startsWith('update') ? dataAssignments(args.get('data') ?? fail(`${method} without \`data\``)) : [];
   const where: string[] = [];
   const whereArg = args.get('where');
   if (whereArg) where.push(...whereConditions(whereArg));
+  if (write) {
+    if (related.length) fail(`relations in the select of ${method} are not translated`);
+    const target = quoteName(table);
+    let sql = method.startsWith('update') ? `UPDATE ${target} SET ${assignments.join(', ')}` : `DELETE FROM ${target}`;
+    if (where.length) sql += ` WHERE ${and(where)}`;
+    // update and delete return the row (Prisma reads it back); the *Many forms return a count.
+    if (!method.endsWith('Many')) sql += ` RETURNING ${selected.map((f) => quoteName(models.column(f))).join(', ')}`;
+    if (method === 'update' || method === 'delete') notes.push(`${method}() needs the row to exist: Prisma raises P2025 when \`where\` matches none`);
+    return { sql, description: `${callee} → SQL`, notes: [...params.notes(), ...notes] };
+  }
   let order = args.has('orderBy') ? orderKeys(args.get('orderBy')!) : [];
   const cursor = args.get('cursor');
   let cursorUniqueOrder = true;
@@ -130,6 +147,29 @@ export function translatePrismaCall(call: ts.CallExpression, models: PrismaModel
     sql = renderSelect({ columns: selected.map(col), from, where, orderBy, limit, offset });
   }
   return { sql, description: `${callee} → SQL`, notes: [...params.notes(), ...notes] };
+
+  /** `data` of an update: `column = value`, the atomic number operations, `{ set: v }`; relations are refused. */
+  function dataAssignments(expr: ts.Expression): string[] {
+    const out: string[] = [];
+    for (const [name, value] of objectEntries(expr, '`data`', notes, fail)) {
+      const f = models.field(model, name) ?? fail(`\`${name}\` in data is not a field of model ${model.name}`);
+      if (models.isRelation(f)) fail(`the relation \`${name}\` in data (connect, create, …) is not translated`);
+      const c = quoteName(models.column(f));
+      const v = unwrap(value);
+      if (!ts.isObjectLiteralExpression(v)) {
+        out.push(`${c} = ${valueSql(codeValue(v), params)}`);
+        continue;
+      }
+      const ops = [...objectEntries(v, '`data`', notes, fail)];
+      if (ops.length !== 1) fail(`\`${name}\` in data: one operation is translated (set, increment, decrement, multiply, divide)`);
+      const [op, operand] = ops[0];
+      if (op === 'set') out.push(`${c} = ${valueSql(codeValue(operand), params)}`);
+      else if (NUMBER_OPS[op]) out.push(`${c} = (${column(table, models.column(f))} ${NUMBER_OPS[op]} ${valueSql(codeValue(operand), params)})`);
+      else fail(`the \`${op}\` operation in data is not translated`);
+    }
+    if (out.length === 0) fail('`data` sets nothing');
+    return out;
+  }
 
   function whereConditions(expr: ts.Expression): string[] {
     const out: string[] = [];
