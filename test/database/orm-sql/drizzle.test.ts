@@ -1,4 +1,4 @@
-/** Drizzle select builders and relational queries → SQL, names from the pgTable definitions. */
+/** Drizzle select builders, relational queries and writes → SQL, names from the pgTable definitions. */
 import * as assert from 'node:assert/strict';
 import { translateIn } from './translate';
 
@@ -47,6 +47,10 @@ describe('orm-sql: Drizzle', () => {
     ['select().from(): every column, pgTable names', 'db.select().from(posts).where(eq(posts.published, true))', `SELECT ${POSTS} FROM "blog_posts" WHERE "blog_posts"."published" = true`],
     ['where with and/or, orderBy desc, limit/offset', "db.select().from(posts).where(and(eq(posts.authorId, 3), or(ilike(posts.title, '%x%'), gt(posts.views, 10)))).orderBy(desc(posts.createdAt), posts.id).limit(PAGE).offset(40)", `SELECT ${POSTS} FROM "blog_posts" WHERE "blog_posts"."author_id" = 3 AND ("blog_posts"."title" ILIKE '%x%' OR "blog_posts"."views" > 10) ORDER BY "blog_posts"."created_at" DESC, "blog_posts"."id" LIMIT 20 OFFSET 40`],
     ['selected fields, inArray, isNull, between', 'db.select({ id: posts.id, title: posts.title }).from(posts).where(and(inArray(posts.id, [1, 2]), isNull(posts.createdAt), between(posts.views, 1, 5)))', 'SELECT "blog_posts"."id", "blog_posts"."title" FROM "blog_posts" WHERE "blog_posts"."id" IN (1, 2) AND "blog_posts"."created_at" IS NULL AND ("blog_posts"."views" BETWEEN 1 AND 5)'],
+    ['update: set by property, where, returning', "db.update(posts).set({ title: 'x', views: id }).where(eq(posts.authorId, id)).returning({ id: posts.id })", 'UPDATE "blog_posts" SET "title" = \'x\', "views" = $1 WHERE "blog_posts"."author_id" = $2 RETURNING "blog_posts"."id"'],
+    ['delete with where', 'db.delete(posts).where(inArray(posts.id, ids))', 'DELETE FROM "blog_posts" WHERE "blog_posts"."id" = ANY($1)'],
+    ['insert rows, onConflictDoUpdate, returning()', "db.insert(users).values([{ id: 1, email: 'a' }, { id: 2, email: 'b' }]).onConflictDoUpdate({ target: users.id, set: { email: 'c' } }).returning()", 'INSERT INTO "users" ("id", "email") VALUES (1, \'a\'), (2, \'b\') ON CONFLICT ("id") DO UPDATE SET "email" = \'c\' RETURNING "users"."id", "users"."email"'],
+    ['insert, onConflictDoNothing', "db.insert(users).values({ email: 'a' }).onConflictDoNothing()", 'INSERT INTO "users" ("email") VALUES (\'a\') ON CONFLICT DO NOTHING'],
     ['innerJoin selects the columns of both tables', "db.select().from(posts).innerJoin(users, eq(posts.authorId, users.id)).where(eq(users.email, 'a@b.c'))", `SELECT ${POSTS}, "users"."id", "users"."email" FROM "blog_posts" INNER JOIN "users" ON "blog_posts"."author_id" = "users"."id" WHERE "users"."email" = 'a@b.c'`],
     ['db.query findMany: where, orderBy, limit, offset', 'db.query.posts.findMany({ where: eq(posts.authorId, 7), orderBy: [desc(posts.createdAt)], limit: 10, offset: 20 })', `SELECT ${POSTS} FROM "blog_posts" WHERE "blog_posts"."author_id" = 7 ORDER BY "blog_posts"."created_at" DESC LIMIT 10 OFFSET 20`],
     ['db.query findFirst with callbacks and columns', "db.query.posts.findFirst({ columns: { id: true, title: true }, where: (p, { eq }) => eq(p.title, 'x'), orderBy: (p, { asc }) => [asc(p.id)] })", 'SELECT "blog_posts"."id", "blog_posts"."title" FROM "blog_posts" WHERE "blog_posts"."title" = \'x\' ORDER BY "blog_posts"."id" ASC LIMIT 1'],
@@ -88,6 +92,8 @@ describe('orm-sql: Drizzle', () => {
   const unsupported: Array<[string, RegExp]> = [
     ['db.select().from(posts).where(sql`${posts.id} = 1`)', /the condition `sql`.*is not translated/],
     ['db.select().from(posts).groupBy(posts.authorId)', /`\.groupBy\(\)` is not translated/],
+    ['db.update(posts).set({ views: sql`${posts.views} + 1` }).where(eq(posts.id, id))', /an sql template\) is not translated/],
+    ['db.insert(posts).values(req.body)', /known only at run time/],
     ['db.query.posts.findMany({ with: { author: { columns: { id: true } } } })', /options inside `with\.author` are not translated/],
     ['db.query.posts.findMany({ extras: {} })', /the `extras` option is not translated/],
     ['db.select().from(posts).where(eq(posts.nope, 1))', /`nope` is not a column of posts/],

@@ -3,7 +3,9 @@
  *  - the select builder: `db.select(fields?).from(posts).where(eq(posts.authorId, id))
  *    .orderBy(desc(posts.createdAt)).limit(…).offset(…)`, with inner/left joins;
  *  - the relational API: `db.query.posts.findMany({ where, orderBy, limit, offset, columns, with })`,
- *    where `with` loads each relation in a LATERAL subquery (Drizzle's relational queries v1).
+ *    where `with` loads each relation in a LATERAL subquery (Drizzle's relational queries v1);
+ *  - the writes `db.update(t).set({…})`, `db.delete(t)` and `db.insert(t).values({…})`, with
+ *    where, onConflictDoNothing/onConflictDoUpdate and returning.
  * Conditions are Drizzle's operator functions (eq, ne, gt, gte, lt, lte, inArray, notInArray,
  * isNull, isNotNull, like, ilike, between, and, or, not); `sql` templates are refused.
  */
@@ -41,7 +43,9 @@ export function translateDrizzleQuery(fact: TsQueryFact, modules: TsModules, fil
   };
 
   const relational = /\.query\.(\w+)\.(findMany|findFirst)$/.exec(oneLine(fact.call.expression.getText()));
-  const sql = relational ? relationalQuery(relational[1], relational[2]) : selectChain();
+  const first = fact.chain?.[0];
+  const writeMethod = first && ts.isPropertyAccessExpression(first.expression) ? /^(update|delete|insert)$/.exec(first.expression.name.text)?.[1] : undefined;
+  const sql = relational ? relationalQuery(relational[1], relational[2]) : writeMethod ? writeChain(writeMethod as 'update' | 'delete' | 'insert') : selectChain();
   if (unnamed.size > 0) notes.push(`${[...unnamed].join(', ')}: no column name in pgTable and no casing in drizzle.config, so the property name is the column (unless the client sets casing: 'snake_case')`);
   return { sql, description: `${relational ? oneLine(fact.call.expression.getText()) : callee} → SQL`, notes: [...params.notes(), ...notes] };
 
@@ -99,6 +103,84 @@ export function translateDrizzleQuery(fact: TsQueryFact, modules: TsModules, fil
     const orderBy = order.map(orderKey);
     const sql = renderSelect({ columns, from: quoteName(from.table), joins, where: whereSql ? [whereSql] : [], orderBy, limit: limit ? valueSql(codeValue(limit), params) : undefined, offset: offset ? valueSql(codeValue(offset), params) : undefined });
     return distinct ? sql.replace(/^SELECT /, 'SELECT DISTINCT ') : sql;
+  }
+
+  /**
+   * `db.update(t).set({…}).where(…)`, `db.delete(t).where(…)`, `db.insert(t).values({…})` with
+   * `onConflictDoNothing`/`onConflictDoUpdate` and `returning`; values are keyed by property.
+   */
+  function writeChain(kind: 'update' | 'delete' | 'insert'): string {
+    const chain = fact.chain!;
+    const table = tableOf(chain[0].arguments[0] ?? fail(`\`.${kind}()\` without a table`));
+    const target = quoteName(table.table);
+    const prop = (name: string): string => quoteName(columnOf(table, name).column);
+    let set: string[] = [];
+    let where: ts.Expression | undefined;
+    let rows: Array<Map<string, ts.Expression>> = [];
+    let conflict = '';
+    let returning: string[] | undefined;
+    const assignments = (e: ts.Expression, what: string): string[] => [...objectEntries(e, what, notes, fail)].map(([k, v]) => `${prop(k)} = ${writeValue(v)}`);
+    for (const call of chain.slice(1)) {
+      const m = ts.isPropertyAccessExpression(call.expression) ? call.expression.name.text : fail('not a Drizzle chain');
+      const a = call.arguments;
+      switch (m) {
+        case 'set':
+          set = assignments(a[0] ?? fail('`.set()` without values'), '`.set()`');
+          break;
+        case 'where':
+          where = a[0];
+          break;
+        case 'values': {
+          const v = a[0] && unwrap(a[0]);
+          const items = v && ts.isArrayLiteralExpression(v) ? [...v.elements] : a.slice(0, 1);
+          rows = items.map((x) => {
+            const e = unwrap(x);
+            return ts.isObjectLiteralExpression(e) ? objectEntries(e, '`.values()`', notes, fail) : fail(`the rows of \`.values(${oneLine(a[0].getText())})\` are known only at run time`);
+          });
+          break;
+        }
+        case 'onConflictDoNothing': case 'onConflictDoUpdate': {
+          const o = a[0] ? objectEntries(a[0], `\`.${m}()\``, notes, fail) : new Map<string, ts.Expression>();
+          const t = o.get('target') && unwrap(o.get('target')!);
+          const targets = t ? (ts.isArrayLiteralExpression(t) ? [...t.elements] : [t]).map((x) => quoteName(columnOf(table, propertyOf(x)).column)) : [];
+          if (m === 'onConflictDoUpdate' && !t) fail('`.onConflictDoUpdate()` without a target');
+          conflict = ` ON CONFLICT${targets.length ? ` (${targets.join(', ')})` : ''} DO ${m === 'onConflictDoNothing' ? 'NOTHING' : `UPDATE SET ${assignments(o.get('set') ?? fail('`.onConflictDoUpdate()` without set'), '`set`').join(', ')}`}`;
+          break;
+        }
+        case 'returning':
+          returning = a[0] ? [...objectEntries(a[0], '`.returning()`', notes, fail).values()].map((v) => columnRef(v) ?? fail(`\`${oneLine(v.getText())}\` in returning is not a column`)) : table.columns.map((c) => col(table, c));
+          break;
+        case 'execute':
+          break;
+        default:
+          fail(`\`.${m}()\` is not translated`);
+      }
+    }
+    let sql: string;
+    if (kind === 'insert') {
+      if (rows.length === 0) fail('the insert has no `.values()`');
+      const cols = [...rows[0].keys()];
+      if (rows.some((r) => r.size !== cols.length || cols.some((c) => !r.has(c)))) fail('rows with different columns (Drizzle fills the gaps with default) are not translated');
+      sql = `INSERT INTO ${target} (${cols.map(prop).join(', ')}) VALUES ${rows.map((r) => `(${cols.map((c) => writeValue(r.get(c)!)).join(', ')})`).join(', ')}${conflict}`;
+    } else {
+      if (kind === 'update' && set.length === 0) fail('the update sets nothing (`.set()`)');
+      sql = kind === 'update' ? `UPDATE ${target} SET ${set.join(', ')}` : `DELETE FROM ${target}`;
+      if (where) sql += ` WHERE ${condition(where)}`;
+    }
+    return returning ? `${sql} RETURNING ${returning.join(', ')}` : sql;
+  }
+
+  /** `posts.id` → `id` (a conflict target). */
+  function propertyOf(e: ts.Expression): string {
+    const u = unwrap(e);
+    return ts.isPropertyAccessExpression(u) ? u.name.text : fail(`the conflict target \`${oneLine(u.getText())}\` is not a column`);
+  }
+
+  /** A value written: a constant or a placeholder; `sql` templates are refused. */
+  function writeValue(e: ts.Expression): string {
+    const u = unwrap(e);
+    if (ts.isTaggedTemplateExpression(u)) fail(`\`${oneLine(e.getText())}\` (an sql template) is not translated`);
+    return operand(e);
   }
 
   function relationalQuery(key: string, method: string): string {

@@ -84,7 +84,6 @@ export function translateOrmCall(fact: QueryFact, file: string, text: string, so
     case 'kysely':
       return translateKyselyChain(fact as TsQueryFact);
     case 'drizzle':
-      if (fact.write) return failWith(fact, 'writes are not translated');
       return translateDrizzleQuery(fact as TsQueryFact, new TsModules(sources), file);
     default:
       return failWith(fact, `${fact.orm} calls are not translated yet (Prisma, TypeORM, MikroORM, Sequelize, Knex, Kysely, Drizzle, Django, SQLAlchemy and Peewee are)`);
