@@ -57,6 +57,16 @@ export class BlogComment {
 }
 `;
 
+const SETTING = `
+import { Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+@Entity('settings')
+export class Setting {
+  @PrimaryColumn() key: string;
+  @Column() value: string;
+  @UpdateDateColumn({ name: 'updated_at' }) updatedAt: Date;
+}
+`;
+
 const POST = '"Post"."id", "Post"."title", "Post"."published", "Post"."author_id", "Post"."created_at"';
 const USER = (a: string): string => `"${a}"."id", "${a}"."email"`;
 
@@ -65,6 +75,7 @@ const FILES = {
   '/ws/src/entities/user.ts': USER_ENTITY,
   '/ws/src/entities/comment.ts': COMMENT_ENTITY,
   '/ws/src/entities/blog-comment.ts': BLOG_COMMENT,
+  '/ws/src/entities/setting.ts': SETTING,
 };
 
 async function sql(code: string, at = 'repo.'): Promise<{ sql: string; notes: string[]; description: string }> {
@@ -73,6 +84,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Post } from '../entities/post';
 import { Comment } from '../entities/comment';
 import { BlogComment } from '../entities/blog-comment';
+import { Setting } from '../entities/setting';
 export const dataSource = new DataSource({ type: 'postgres' });
 const repo = dataSource.getRepository(Post);
 const PAGE = 20;
@@ -97,6 +109,9 @@ describe('orm-sql: TypeORM', () => {
     ['relations are LEFT JOINs on the join column', "repo.find({ relations: ['author'], where: { published: true } })", `SELECT ${POST}, ${USER('Post__Post_author')} FROM "posts" "Post" LEFT JOIN "user" "Post__Post_author" ON "Post__Post_author"."id"="Post"."author_id" WHERE "Post"."published" = true`],
     ['count counts distinct ids', 'repo.count({ where: { published: false } })', 'SELECT COUNT(DISTINCT("Post"."id")) AS "cnt" FROM "posts" "Post" WHERE "Post"."published" = false'],
     ['the class name in snake case is the default table name', "dataSource.getRepository(BlogComment).findBy({ body: 'x' })", 'SELECT "BlogComment"."id", "BlogComment"."body" FROM "blog_comment" "BlogComment" WHERE "BlogComment"."body" = \'x\''],
+    ['update by a where object: no alias, values before conditions', "repo.update({ authorId: id, published: true }, { title: 'x', published: false })", 'UPDATE "posts" SET "title" = \'x\', "published" = false WHERE "posts"."author_id" = $1 AND "posts"."published" = true'],
+    ['update by id sets the UpdateDateColumn too', "dataSource.getRepository(Setting).update('theme', { value: 'dark' })", 'UPDATE "settings" SET "value" = \'dark\', "updated_at" = CURRENT_TIMESTAMP WHERE "settings"."key" IN (\'theme\')'],
+    ['delete by ids', 'repo.delete([1, 2])', 'DELETE FROM "posts" WHERE "posts"."id" IN (1, 2)'],
     ['EntityManager style: manager.find(Entity, options)', 'dataSource.manager.find(Post, { where: { id: 1 } })', `SELECT ${POST} FROM "posts" "Post" WHERE "Post"."id" = 1`],
   ];
   for (const [name, code, expected] of cases) {
@@ -204,6 +219,8 @@ export class PostsService {
     ["repo.find({ where: { title: Raw((a) => `${a} > 'x'`) } })", /the find operator `Raw\(\)` is not translated/],
     ["repo.find({ relations: ['author.posts'] })", /the nested relation `author\.posts` is not translated/],
     ['repo.find(req.body)', /the options is not an object literal/],
+    ['repo.update({}, { title: "x" })', /empty criteria/],
+    ['repo.update({ id: 1 }, { title: () => "upper(title)" })', /\(raw SQL\) is not translated/],
     ["repo.find({ lock: { mode: 'pessimistic_read' } })", /the `lock` option is not translated/],
     ["repo.find({ where: { nope: 1 } })", /`nope` is not a column of entity Post/],
     ['repo.save({ title: "a" })', /`save` is not translated/],

@@ -20,6 +20,8 @@ export interface TypeormColumn {
   hidden?: boolean;
   /** `@DeleteDateColumn`: finds read rows where it is NULL unless `withDeleted`. */
   deleteDate?: boolean;
+  /** `@UpdateDateColumn`: every update sets it to CURRENT_TIMESTAMP. */
+  updateDate?: boolean;
   /** The join column of a many-to-one/owning one-to-one, with no property of its own. */
   relation?: string;
   /** Its PostgreSQL type, for the embedded database's DDL (`integer`, `varchar(255)`, `serial`, …). */
@@ -104,6 +106,7 @@ export class TypeormEntities extends EntityClasses<TypeormEntity> {
             primary: /^Primary/.test(d.name) || booleanOption(options, 'primary') === true,
             ...(booleanOption(options, 'select') === false ? { hidden: true } : {}),
             ...(d.name === 'DeleteDateColumn' ? { deleteDate: true } : {}),
+            ...(d.name === 'UpdateDateColumn' ? { updateDate: true } : {}),
             ...columnType(d.name, d.args, options, member.type),
           });
         }

@@ -19,6 +19,8 @@ import { codeValue, objectEntries, oneLine, unwrap } from './typescript-values';
 
 const FIND_METHODS = new Set(['find', 'findBy', 'findOne', 'findOneBy', 'findOneOrFail', 'findOneByOrFail', 'count', 'countBy', 'findAndCount', 'findAndCountBy']);
 const FIND_OPTIONS = new Set(['where', 'order', 'skip', 'take', 'select', 'relations', 'withDeleted', 'loadEagerRelations', 'cache', 'comment', 'transaction']);
+/** Repository writes by criteria: `repo.update({ authorId }, { published: false })`, `repo.delete(id)`. */
+const WRITE_METHODS = new Set(['update', 'delete']);
 const TERMINALS = new Set(['getMany', 'getOne', 'getOneOrFail', 'getManyAndCount', 'getCount', 'getRawMany', 'getRawOne']);
 const COMPARISONS: Record<string, string> = { LessThan: '<', LessThanOrEqual: '<=', MoreThan: '>', MoreThanOrEqual: '>=', Like: 'LIKE', ILike: 'ILIKE', Equal: '=' };
 
@@ -100,6 +102,7 @@ class Translator {
 
   find(call: ts.CallExpression): string {
     const method = methodOf(call)!;
+    if (WRITE_METHODS.has(method)) return this.write(call, method);
     if (!FIND_METHODS.has(method)) this.fail(`\`${method}\` is not translated (${[...FIND_METHODS].join(', ')} are)`);
     const receiver = (call.expression as ts.PropertyAccessExpression).expression;
     // EntityManager: `manager.find(Post, options)`.
@@ -149,6 +152,42 @@ class Translator {
     const sql = this.selectSql(q);
     if (method.startsWith('findAndCount')) this.notes.push(`findAndCount runs a second query for the total: ${this.countSql({ ...q, take: undefined, skip: undefined })}`);
     return sql;
+  }
+
+  /**
+   * `repo.update(criteria, partial)` and `repo.delete(criteria)` as TypeORM writes them: no alias,
+   * `@UpdateDateColumn` set to CURRENT_TIMESTAMP; criteria are a where object, an id, or a list of ids.
+   */
+  private write(call: ts.CallExpression, method: string): string {
+    const receiver = (call.expression as ts.PropertyAccessExpression).expression;
+    const first = call.arguments[0] && unwrap(call.arguments[0]);
+    const managerStyle = !!first && ts.isIdentifier(first) && /^[A-Z]/.test(first.text) && !findDeclaration(first);
+    const entityName = managerStyle ? (first as ts.Identifier).text : repositoryEntity(receiver) ?? this.fail(`which entity \`${oneLine(receiver.getText())}\` is a repository of is not known here (use dataSource.getRepository(Entity), @InjectRepository(Entity) or Repository<Entity>)`);
+    const entity = this.entity(entityName);
+    const [criteria, partial] = call.arguments.slice(managerStyle ? 1 : 0);
+    if (!criteria) this.fail(`\`${method}\` without criteria`);
+    const table = quoteName(entity.table);
+    const set: string[] = [];
+    if (method === 'update') {
+      for (const [key, value] of objectEntries(partial ?? this.fail('`update` without the values to set'), 'the values', this.notes, this.fail)) {
+        const v = unwrap(value);
+        if (ts.isArrowFunction(v) || ts.isFunctionExpression(v)) this.fail(`\`${key}: () => …\` (raw SQL) is not translated`);
+        set.push(`${quoteName(this.columnOf(entity, key, 'setting'))} = ${valueSql(codeValue(v), this.params)}`);
+      }
+      if (set.length === 0) this.fail('`update` with nothing to set');
+    }
+    for (const c of entity.columns) if (c.updateDate && method === 'update' && !set.some((x) => x.startsWith(`${quoteName(c.column)} =`))) set.push(`${quoteName(c.column)} = CURRENT_TIMESTAMP`);
+    const q: Query = { entity, alias: entity.table, joins: [], where: [], orderBy: [], orderColumns: [], withDeleted: true };
+    const e = unwrap(criteria);
+    let where: string;
+    if (ts.isObjectLiteralExpression(e)) where = and(this.whereObject(q, e));
+    else {
+      const pk = this.entities.primary(entity) ?? this.fail(`${entity.name} has no primary column`);
+      const ids = ts.isArrayLiteralExpression(e) ? [...e.elements] : [e];
+      where = `${column(entity.table, pk.column)} IN (${ids.map((x) => valueSql(codeValue(x), this.params)).join(', ')})`;
+    }
+    if (where === 'true') this.fail(`\`${method}\` with empty criteria (TypeORM refuses it)`);
+    return method === 'delete' ? `DELETE FROM ${table} WHERE ${where}` : `UPDATE ${table} SET ${set.join(', ')} WHERE ${where}`;
   }
 
   private relationNames(expr: ts.Expression): string[] {
