@@ -59,6 +59,9 @@ describe('orm-sql: Sequelize', () => {
   const cases: Array<[string, string, string]> = [
     ['findAll: an id first, timestamps last, tableName and field', 'Post.findAll()', `SELECT ${POST} FROM "posts" AS "Post"`],
     ['the default table is the plural of the model name; VIRTUAL attributes are no columns', "User.findAll({ where: { email: 'a@b.c' } })", `SELECT ${USER('User')} FROM "Users" AS "User" WHERE "User"."email" = 'a@b.c'`],
+    ['update sets updatedAt; values before conditions', "Post.update({ published: false, title: 'x' }, { where: { authorId: id } })", 'UPDATE "posts" AS "Post" SET "published" = false, "title" = \'x\', "updatedAt" = $1 WHERE "Post"."author_fk" = $2'],
+    ['destroy of a paranoid model sets deletedAt; force deletes', 'Comment.destroy({ where: { postId: ids } })', 'UPDATE "comments" AS "Comment" SET "deleted_at" = $1 WHERE "Comment"."deleted_at" IS NULL AND "Comment"."post_id" = $2'],
+    ['destroy with force: true', 'Comment.destroy({ where: { postId: 3 }, force: true })', 'DELETE FROM "comments" AS "Comment" WHERE "Comment"."post_id" = 3'],
     ['inflection: Category → Categories; freezeTableName keeps Person', 'Category.findAll()', 'SELECT "Category"."id", "Category"."label" FROM "Categories" AS "Category"'],
     ['freezeTableName', 'Person.findAll()', 'SELECT "Person"."id", "Person"."name" FROM "Person" AS "Person"'],
     ['underscored: snake-case plural table and columns; paranoid adds deleted_at IS NULL', 'Comment.findAll({ where: { postId: 3 } })', 'SELECT "Comment"."id", "Comment"."body", "Comment"."post_id", "Comment"."created_at", "Comment"."updated_at", "Comment"."deleted_at" FROM "comments" AS "Comment" WHERE "Comment"."deleted_at" IS NULL AND "Comment"."post_id" = 3'],
@@ -142,7 +145,9 @@ describe('orm-sql: Sequelize', () => {
     ["Post.findAll({ include: [{ model: User, as: 'author', where: { email: 'x' } }] })", /the include option `where` is not translated/],
     ["Post.findAll({ order: [['author', 'email', 'ASC']] })", /ordering by an included model's attribute/],
     ['Post.findAll({ where: { title: undefined } })', /Sequelize throws on an undefined where value/],
-    ['Post.update({ title: "x" }, { where: { id: 1 } })', /`update` is not translated/],
+    ['Post.update({ title: "x" })', /update without `where` \(Sequelize refuses it\)/],
+    ['Post.update({ title: sequelize.fn("upper", "x") }, { where: { id: 1 } })', /\(raw SQL\) is not translated/],
+    ['Post.destroy({ where: { id: 1 }, limit: 1 })', /the `limit` option of destroy is not translated/],
     ['Post.findAll(req.body)', /the options is not an object literal/],
     ["Post.findAll({ include: [{ model: Comment, as: 'comments', required: true }], limit: 5 })", /a required to-many include with limit\/offset/],
   ];

@@ -15,7 +15,8 @@ import { UntranslatableCall, type OrmTranslation } from './translation';
 import type { TsModules } from './typescript-modules';
 import { codeValue, oneLine, propertyName, unwrap } from './typescript-values';
 
-const METHODS = new Set(['findAll', 'findOne', 'findByPk', 'count', 'findAndCountAll']);
+const METHODS = new Set(['findAll', 'findOne', 'findByPk', 'count', 'findAndCountAll', 'update', 'destroy']);
+const WRITE_OPTIONS = new Set(['where', 'force', 'individualHooks', 'hooks', 'logging', 'transaction', 'benchmark', 'returning', 'fields', 'silent', 'validate', 'sideEffects']);
 const OPTIONS = new Set(['where', 'order', 'limit', 'offset', 'attributes', 'include', 'raw', 'nest', 'subQuery', 'paranoid', 'logging', 'transaction', 'benchmark']);
 const COMPARE: Record<string, string> = { eq: '=', ne: '!=', gt: '>', gte: '>=', lt: '<', lte: '<=', like: 'LIKE', notLike: 'NOT LIKE', iLike: 'ILIKE', notILike: 'NOT ILIKE' };
 const PATTERNS: Record<string, (v: string) => string> = { startsWith: (v) => `${v}%`, endsWith: (v) => `%${v}`, substring: (v) => `%${v}%` };
@@ -65,9 +66,10 @@ export function translateSequelizeCall(fact: TsQueryFact, modules: TsModules, fi
   const params = new Parameters();
   if (model.inflected) notes.push(`table "${model.table}": Sequelize's plural of the model name ${model.modelName} (set tableName or freezeTableName if the table is named otherwise)`);
 
-  const optionsArg = method === 'findByPk' ? call.arguments[1] : call.arguments[0];
+  const optionsArg = method === 'findByPk' || method === 'update' ? call.arguments[1] : call.arguments[0];
   const options = optionsArg ? entries(optionsArg, 'the options', fail) : [];
-  for (const [key] of options) if (!OPTIONS.has(key)) fail(`the \`${key}\` option is not translated`);
+  const write = method === 'update' || method === 'destroy';
+  for (const [key] of options) if (!(write ? WRITE_OPTIONS : OPTIONS).has(key)) fail(`the \`${key}\` option${write ? ` of ${method}` : ''} is not translated`);
   const option = (key: string): ts.Expression | undefined => options.find(([k]) => k === key)?.[1];
   const flag = (key: string): boolean | undefined => {
     const v = option(key);
@@ -77,6 +79,7 @@ export function translateSequelizeCall(fact: TsQueryFact, modules: TsModules, fi
   };
   const attr = (m: SequelizeModel, key: string): SequelizeAttribute => m.attributes.find((a) => a.name === key) ?? fail(`\`${key}\` is not an attribute of model ${m.name}`);
 
+  if (write) return writeSql();
   const includes = option('include') ? includesOf(option('include')!) : [];
   let columns = model.attributes.map((a) => column(alias, a.column));
   const attributes = option('attributes');
@@ -132,6 +135,36 @@ export function translateSequelizeCall(fact: TsQueryFact, modules: TsModules, fi
     if (method === 'findAndCountAll') notes.push(`findAndCountAll runs a second query for the total: ${renderSelect({ columns: [includes.length > 0 ? `count(DISTINCT(${column(alias, model.attributes.find((a) => a.primary)!.column)})) AS "count"` : 'count(*) AS "count"'], from, joins: includes.filter((i) => i.required).map(joinSql), where })}`);
   }
   return { sql, description: `${callee} → SQL`, notes: [...params.notes(), ...notes] };
+
+  /**
+   * `Model.update(values, { where })` and `Model.destroy({ where })`; a paranoid model's destroy is an
+   * UPDATE of deletedAt (`force: true` deletes). Sequelize sets updatedAt on an update, unless `silent`.
+   */
+  function writeSql(): OrmTranslation {
+    const target = `${quoteName(model.table)} AS ${quoteName(alias)}`;
+    const set: string[] = [];
+    if (method === 'update') {
+      for (const [key, value] of entries(call.arguments[0] ?? fail('update without values'), 'the values', fail)) {
+        const v = unwrap(value);
+        if (ts.isCallExpression(v) && /(^|\.)(literal|fn|col)$/.test(v.expression.getText())) fail(`\`${oneLine(value.getText())}\` (raw SQL) is not translated`);
+        set.push(`${quoteName(attr(model, key).column)} = ${valueSql(codeValue(v), params)}`);
+      }
+      const updatedAt = model.attributes.find((a) => a.name === 'updatedAt');
+      if (updatedAt && flag('silent') !== true && !set.some((x) => x.startsWith(`${quoteName(updatedAt.column)} =`))) set.push(`${quoteName(updatedAt.column)} = ${params.add('the current time (Sequelize sets updatedAt)')}`);
+    }
+    const whereArg = option('where') ?? fail(`${method} without \`where\` (Sequelize refuses it)`);
+    const paranoid = method === 'destroy' && !!model.deletedAt && flag('force') !== true;
+    if (paranoid) {
+      set.push(`${quoteName(model.deletedAt!.column)} = ${params.add('the current time (a paranoid model: Sequelize sets deletedAt)')}`);
+      notes.push(`${model.name} is paranoid: destroy sets ${model.deletedAt!.name} instead of deleting (force: true deletes)`);
+    }
+    // Placeholders in text order: the assignments', then the conditions'.
+    const where = [...(paranoid ? [`${column(alias, model.deletedAt!.column)} IS NULL`] : []), ...conditions(whereArg)];
+    const cond = and(where);
+    const head = set.length ? `UPDATE ${target} SET ${set.join(', ')}` : `DELETE FROM ${target}`;
+    if (flag('individualHooks')) notes.push('individualHooks: Sequelize first SELECTs the rows, then writes each one by its key');
+    return { sql: cond === 'true' ? head : `${head} WHERE ${cond}`, description: `${callee} → SQL`, notes: [...params.notes(), ...notes] };
+  }
 
   function attributeList(m: SequelizeModel, expr: ts.Expression): SequelizeAttribute[] {
     const e = unwrap(expr);
