@@ -69,6 +69,12 @@ describe('orm-sql: SQLAlchemy', () => {
     assert.equal(s.sql, 'SELECT "order_line"."id", "order_line"."order_id" FROM "order_line" WHERE "order_line"."order_id" = $1');
   });
 
+  it('legacy bulk writes: Query.update({…}) and Query.delete()', async () => {
+    assert.equal((await sql('session.query(Item).filter(Item.owner_id == owner_id).update({Item.title: "x", "price_cents": 0})')).sql, 'UPDATE "items" SET "item_title" = \'x\', "price_cents" = 0 WHERE "items"."owner_id" = $1');
+    assert.equal((await sql('session.query(Item).filter(Item.price_cents < 1).delete()')).sql, 'DELETE FROM "items" WHERE "items"."price_cents" < 1');
+    await assert.rejects(sql('session.query(Item).filter(Item.id == 1).update(values)'), /not a dict written out/);
+  });
+
   it('refuses what it cannot translate, naming it', async () => {
     await assert.rejects(sql('session.scalars(select(Item).join(Item.owner)).all()'), /`\.join\(\)` is not translated/);
     await assert.rejects(sql('session.scalars(select(Item).where(Item.nope == 1)).all()'), /`nope` is not a mapped column of Item/);

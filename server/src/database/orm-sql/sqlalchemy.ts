@@ -2,11 +2,12 @@
  * SQLAlchemy statements → SQL: `select(Model)` (2.0 style) and `session.query(Model)` (legacy)
  * with where/filter (comparisons of `Model.column`, `in_`, `is_`/`is_not`, `like`/`ilike`,
  * `and_`/`or_`/`not_`, `~`), filter_by, order_by (`.desc()`, `desc(...)`), limit/offset, slices,
- * and the legacy terminals first/count/all. Every mapped column is selected, as SQLAlchemy does.
+ * and the legacy terminals first/count/all, and the legacy bulk writes `Query.update({…})` and
+ * `Query.delete()`. Every mapped column is selected, as SQLAlchemy does.
  */
 import type { Node } from 'web-tree-sitter';
 import { args } from '../../languages/python/tree';
-import { pyCodeValue } from './python-values';
+import { pyCodeValue, pyString } from './python-values';
 import { and, column, not, or, Parameters, quoteName, renderSelect, valueSql } from './sql-builder';
 import type { SqlalchemyModel, SqlalchemyModels } from './sqlalchemy-models';
 import { UntranslatableCall, type OrmTranslation } from './translation';
@@ -37,6 +38,7 @@ export function translateSqlalchemyQuery(node: Node, models: SqlalchemyModels): 
   let limit: string | undefined;
   let offset: string | undefined;
   let count = false;
+  let write: { kind: 'update'; values: Node } | { kind: 'delete' } | undefined;
 
   // From select(Model) outwards through the builder calls.
   for (let n = start!; n.parent?.type === 'attribute' && n.parent.parent?.type === 'call'; n = n.parent.parent) {
@@ -68,6 +70,14 @@ export function translateSqlalchemyQuery(node: Node, models: SqlalchemyModels): 
       case 'count':
         count = true;
         break;
+      case 'update':
+        // Query.update({User.name: "x"}) / ({"name": "x"}): an UPDATE of the rows the query filters.
+        if (a[0]?.type !== 'dictionary') fail('update() with values that are not a dict written out is not translated');
+        write = { kind: 'update', values: a[0] };
+        break;
+      case 'delete':
+        write = { kind: 'delete' };
+        break;
       case 'all':
       case 'scalars':
       case 'one':
@@ -76,6 +86,25 @@ export function translateSqlalchemyQuery(node: Node, models: SqlalchemyModels): 
       default:
         fail(`\`.${method}()\` is not translated`);
     }
+  }
+  if (write) {
+    if (orderBy.length || limit || offset || count) fail(`ordering, limits or counts in a Query.${write.kind}() are not translated`);
+    let sql: string;
+    if (write.kind === 'update') {
+      // Numbered after the filter's placeholders, as the chain builds them; PostgreSQL takes any order.
+      const pairs = write.values.namedChildren.filter((c): c is Node => c?.type === 'pair');
+      if (pairs.length === 0) fail('update() with no values');
+      const set = pairs.map((p) => {
+        const key = p.childForFieldName('key')!;
+        const value = p.childForFieldName('value')!;
+        const attr = key.type === 'string' ? pyString(key) ?? fail(`the key \`${key.text}\` is not translated`) : key.type === 'attribute' && modelName(key.childForFieldName('object')) === model.name ? key.childForFieldName('attribute')!.text : fail(`the key \`${key.text}\` is not a column of ${model.name}`);
+        const c = model.columns.get(attr) ?? fail(`\`${attr}\` is not a mapped column of ${model.name}`);
+        return `${quoteName(c)} = ${valueSql(pyCodeValue(value), params)}`;
+      });
+      sql = `UPDATE ${quoteName(model.table)} SET ${set.join(', ')}`;
+    } else sql = `DELETE FROM ${quoteName(model.table)}`;
+    if (where.length) sql += ` WHERE ${and(where)}`;
+    return { sql, description: `${startArgs[0].text} (SQLAlchemy) → SQL`, notes: params.notes() };
   }
   const columns = [...model.columns.values()].map((c) => column(model.table, c));
   const select = renderSelect({ columns, from: quoteName(model.table), where, orderBy, limit, offset });
