@@ -266,6 +266,35 @@ CREATE INDEX "blog_post_tags_tag_id_0875c551" ON "blog_post_tags" ("tag_id");`,
     }
   });
 
+  it("Django: a key to a swappable model named by its setting (django-oauth-toolkit's oauth2_settings.APPLICATION_MODEL)", async () => {
+    const files: PythonSourceFile[] = [
+      {
+        rel: 'oauth2_provider/models.py',
+        text: `from django.db import models
+from oauth2_provider.settings import oauth2_settings
+
+
+class AbstractApplication(models.Model):
+    name = models.CharField(max_length=255)
+
+    class Meta:
+        abstract = True
+
+
+class Application(AbstractApplication):
+    class Meta(AbstractApplication.Meta):
+        swappable = "OAUTH2_PROVIDER_APPLICATION_MODEL"
+
+
+class AccessToken(models.Model):
+    application = models.ForeignKey(oauth2_settings.APPLICATION_MODEL, on_delete=models.CASCADE)
+`,
+      },
+    ];
+    const sql = await ddl(files);
+    assert.match(sql, /ALTER TABLE "oauth2_provider_accesstoken" ADD CONSTRAINT "\w+" FOREIGN KEY \("application_id"\) REFERENCES "oauth2_provider_application" \("id"\)/);
+  });
+
   it("Django's generated names: hashed, truncated to 63 characters, Meta.indexes without a name", () => {
     assert.equal(djangoIndexName('blog_post', ['author_id'], ''), 'blog_post_author_id_dd7a8485');
     // Both from Django 3.2 for AbstractUser's many-to-many tables on a custom user model.

@@ -137,6 +137,16 @@ describe('orm-sql: Django', () => {
     assert.match(got.notes.join(' '), /INSERTs one/);
   });
 
+  it("a key to a swappable model named by its setting joins the model whose Meta.swappable it is", async () => {
+    const models = 'from django.db import models\nfrom oauth2_provider.settings import oauth2_settings\n\n\nclass Application(models.Model):\n    name = models.CharField(max_length=255)\n\n    class Meta:\n        swappable = "OAUTH2_PROVIDER_APPLICATION_MODEL"\n\n\nclass AccessToken(models.Model):\n    token = models.CharField(max_length=255)\n    application = models.ForeignKey(oauth2_settings.APPLICATION_MODEL, on_delete=models.CASCADE)\n';
+    const views = 'from .models import AccessToken\n\n\ndef view(request):\n    return AccessToken.objects.select_related("application").filter(token="t")\n';
+    const t = await translateIn({ '/ws/oauth2_provider/models.py': models, '/ws/oauth2_provider/views.py': views }, '/ws/oauth2_provider/views.py', 'AccessToken.objects');
+    assert.equal(
+      t.sql,
+      `SELECT "oauth2_provider_accesstoken"."id", "oauth2_provider_accesstoken"."token", "oauth2_provider_accesstoken"."application_id", "oauth2_provider_application"."id", "oauth2_provider_application"."name" FROM "oauth2_provider_accesstoken" INNER JOIN "oauth2_provider_application" ON ("oauth2_provider_accesstoken"."application_id" = "oauth2_provider_application"."id") WHERE "oauth2_provider_accesstoken"."token" = 't'`,
+    );
+  });
+
   it('a model found through the imports: a models/ package that re-exports it from a submodule', async () => {
     const t = await translateIn(
       {

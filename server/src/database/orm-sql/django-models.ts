@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import type { Node } from 'web-tree-sitter';
-import { isUserModelReference } from '../../languages/python/models';
+import { isUserModelReference, swappableSetting, swapsFor } from '../../languages/python/models';
 import { assignmentStatements } from '../../languages/python/tree';
 import { DJANGO_CONTRIB_FILE, DJANGO_CONTRIB_SOURCE } from '../schema/django-contrib';
 import type { OrmSources } from './orm-call-sql';
@@ -29,6 +29,8 @@ export interface DjangoField {
 
 export interface DjangoModel {
   name: string;
+  /** `Meta.swappable`: the setting that may replace it (`OAUTH2_PROVIDER_APPLICATION_MODEL`). */
+  swappable?: string;
   table: string;
   fields: DjangoField[];
   ordering: string[];
@@ -56,6 +58,8 @@ export class DjangoModels {
   }
 
   private find(name: string): DjangoModel | undefined {
+    const setting = swappableSetting(name);
+    if (setting) return this.swappable(setting);
     // The module the calling file imports the model from, and the one that module re-exports it from
     // (a `models/` package whose __init__.py imports from its submodules: django-guardian's).
     for (let file = this.file, depth = 0; depth < 4; depth++) {
@@ -78,6 +82,17 @@ export class DjangoModels {
     }
     // Django's own models (`User`, `Group`, `ContentType`), which ship with Django, not the workspace.
     return this.contrib().models.find((x) => x.name === name);
+  }
+
+  /** The model a setting names (`APPLICATION_MODEL`): in this file or the models.py near it, by its Meta.swappable. */
+  private swappable(setting: string): DjangoModel | undefined {
+    for (let dir = path.dirname(this.file), i = 0; i < 4; dir = path.dirname(dir), i++) {
+      for (const f of i === 0 ? [this.file, path.join(dir, 'models.py'), path.join(dir, 'models', '__init__.py')] : [path.join(dir, 'models.py'), path.join(dir, 'models', '__init__.py')]) {
+        const m = this.moduleOf(f).models.find((x) => swapsFor(x.swappable, setting));
+        if (m) return m;
+      }
+    }
+    return undefined;
   }
 
   private moduleOf(file: string): { models: DjangoModel[]; imports: ReadonlyMap<string, string> } {
@@ -145,6 +160,8 @@ function readModels(root: Node, file: string, known: ReadonlyMap<string, Abstrac
     const orderingNode = metaValue('ordering');
     const ordering = orderingNode ? orderingNode.namedChildren.map((c) => pyString(c)).filter((s): s is string => !!s) : [];
     const model: DjangoModel = { name, table, fields, ordering };
+    const swappable = pyString(metaValue('swappable'));
+    if (swappable) model.swappable = swappable;
     if (bases.some((b) => out.some((m) => m.name === b))) model.unsupported = 'multi-table inheritance';
     out.push(model);
   }
@@ -169,8 +186,9 @@ function fieldsOf(body: Node, model: string, table: string): DjangoField[] {
     const positional = args.find((x) => x.type !== 'keyword_argument' && x.type !== 'comment');
     const targetNode = positional ?? kw('to');
     const targetText = targetNode ? (pyString(targetNode) ?? targetNode.text) : '';
-    // The user model, `User` unless swapped (as the linter's model facts read it).
-    const target = targetText === 'self' ? model : isUserModelReference(targetText) ? 'User' : targetText.split('.').pop();
+    // The user model, `User` unless swapped (as the linter's model facts read it); another
+    // swappable model by its setting (`APPLICATION_MODEL`), found by its Meta.swappable.
+    const target = targetText === 'self' ? model : isUserModelReference(targetText) ? 'User' : swappableSetting(targetText) ?? targetText.split('.').pop();
     const name = left.text;
     const nullable = isTrue(kw('null'));
     const primaryKey = isTrue(kw('primary_key'));

@@ -8,7 +8,7 @@
 import type { SchemaStatement } from './workspace-schema';
 import { djangoIndexName, djangoMetaIndexName, truncateName } from './django-names';
 import { elements, intLiteral, isTrue, kwarg, lastName, positional, stringLiteral, type PyClass } from './python-classes';
-import { isUserModelReference } from '../../languages/python/models';
+import { isUserModelReference, swappableSetting, swapsFor } from '../../languages/python/models';
 import type { Node } from '../../languages/python/tree';
 
 export interface DjangoModule {
@@ -105,6 +105,8 @@ export function djangoDdl(modules: readonly DjangoModule[], settings: DjangoSett
   const byKey = new Map(models.map((m) => [`${m.app}.${m.name}`.toLowerCase(), m]));
   const resolve = (to: string, from: Model): Model | undefined => {
     const target = isUserModelReference(to) ? settings.authUserModel ?? 'auth.User' : to;
+    const setting = swappableSetting(to);
+    if (setting) return models.find((m) => !m.abstract && swapsFor(stringLiteral(m.meta.get('swappable')), setting));
     if (target === 'self') return from;
     if (target.includes('.')) return byKey.get(target.toLowerCase());
     return byKey.get(`${from.app}.${target}`.toLowerCase()) ?? models.find((m) => m.name === target);

@@ -19,6 +19,21 @@ export function isUserModelReference(text: string): boolean {
   return /(^|\.)(AUTH_)?USER_MODEL$|get_user_model\(\)$/.test(text.trim());
 }
 
+/**
+ * The setting a relation's target names a swappable model by, other than the user model's:
+ * django-oauth-toolkit's `oauth2_settings.APPLICATION_MODEL` → `APPLICATION_MODEL`. The model is
+ * the one whose `Meta.swappable` is that setting (`OAUTH2_PROVIDER_APPLICATION_MODEL`).
+ */
+export function swappableSetting(text: string): string | undefined {
+  const m = /(?:^|\.)([A-Z][A-Z0-9_]*_MODEL)$/.exec(text.trim());
+  return m && !isUserModelReference(text) ? m[1] : undefined;
+}
+
+/** Whether a model's `Meta.swappable` is the setting `setting` names (with the app's prefix or without). */
+export function swapsFor(swappable: string | undefined, setting: string): boolean {
+  return !!swappable && (swappable === setting || swappable.endsWith(`_${setting}`));
+}
+
 function relationOf(className: string, fieldName: string, call: Node): RelationFact | undefined {
   const kind = calleeName(call) ?? '';
   const first = args(call)[0];
