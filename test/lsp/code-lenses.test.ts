@@ -84,6 +84,17 @@ describe('language server: code lenses', function () {
     assert.deepEqual(await open({}, 'mongo.ts', 'typescript', mongoose), []);
   });
 
+  it('above ORM updates and deletes too, not above creates', async () => {
+    const code = `import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\n\nexport async function tidy(id: number) {\n  await prisma.post.updateMany({ where: { authorId: id }, data: { published: false } });\n  await prisma.post.deleteMany({ where: { authorId: id } });\n  await prisma.post.create({ data: { title: 'x', authorId: id } });\n}\n`;
+    const lenses = await open({}, 'tidy.ts', 'typescript', code);
+    assert.deepEqual(lenses.map((l) => [l.command.title, l.range.start.line]), [
+      ['Explain', 4],
+      ['Benchmark', 4],
+      ['Explain', 5],
+      ['Benchmark', 5],
+    ]);
+  });
+
   it('none when perflens.codeLens is false', async () => {
     assert.deepEqual(await open({ codeLens: false }, 'queries.sql', 'sql', SQL), []);
   });

@@ -42,10 +42,11 @@ export function registerCodeLenses(ctx: ServerContext): void {
         lenses.push({ range, command: { title: 'Compare offset vs keyset', command: Commands.compareFix, arguments: [target] } });
       }
     }
-    // Above the reads of ORMs PerfLens translates to SQL: one pair per line.
+    // Above the reads of ORMs PerfLens translates to SQL, and their updates and deletes: one pair per line.
     const lensed = new Set(lenses.map((l) => l.range.start.line));
+    const text = doc.getText();
     for (const q of analysis.facts.queries) {
-      if (q.write || !TRANSLATED_ORMS.has(q.orm)) continue;
+      if (!TRANSLATED_ORMS.has(q.orm) || (q.write && !explainableWrite(q.orm, text.slice(q.start, q.end)))) continue;
       const start = doc.positionAt(q.start);
       if (lensed.has(start.line)) continue;
       lensed.add(start.line);
@@ -66,4 +67,13 @@ export function registerCodeLenses(ctx: ServerContext): void {
     }
     return lenses;
   });
+}
+
+/**
+ * A write whose SQL PerfLens translates: an update or a delete by a filter (`qs.update(…)`,
+ * `prisma.post.updateMany`, `db.deleteFrom(…)`), where a plan tells something (an unindexed filter
+ * scans the table). Inserts and creates are not given a lens; MikroORM's writes are not translated.
+ */
+function explainableWrite(orm: string, call: string): boolean {
+  return orm !== 'mikro-orm' && /\.(update|updateMany|delete|deleteMany|destroy|del|updateTable|deleteFrom|increment|decrement)\s*\(/.test(call) && !/\.(create|insert|insertInto|bulk_create|bulkCreate|save|upsert)\s*\(/.test(call);
 }
