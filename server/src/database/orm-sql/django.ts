@@ -10,7 +10,7 @@ import type { Node } from 'web-tree-sitter';
 import { assignedBefore } from '../../languages/python/item-access';
 import { isTextField, type DjangoField, type DjangoModel, type DjangoModels } from './django-models';
 import { pyCodeValue, pyConstant, pyString } from './python-values';
-import { and, column, literal, not, Parameters, quoteName, renderSelect, renderWrite, valueSql, type CodeValue } from './sql-builder';
+import { and, column, literal, not, or, Parameters, quoteName, renderSelect, renderWrite, valueSql, type CodeValue } from './sql-builder';
 import { UntranslatableCall, type OrmTranslation } from './translation';
 
 interface Step {
@@ -260,22 +260,47 @@ export function translateDjangoQuery(node: Node, models: DjangoModels): OrmTrans
     return fail(`\`${path}\` names no column`);
   }
 
+  /** A filter's arguments: `field__lookup=value` keywords and Q objects (`Q(a=1) | ~Q(b=2)`), ANDed. */
   function keywordConditions(step: Step, exclude: boolean): string[] {
-    const out: string[] = [];
-    for (const a of step.args) {
-      if (a.type !== 'keyword_argument') fail(`positional arguments to ${step.method}() (Q objects, expressions) are not translated`);
-      const key = a.childForFieldName('name')!.text;
-      const value = a.childForFieldName('value')!;
-      const { target, field, lookup } = resolvePath(key, 'filter');
-      let cond = lookupSql(target, field, lookup, value);
-      // NOT (col = x) is unknown, not true, when col is NULL: Django adds the NULL check to exclude().
-      if (exclude && field.nullable && lookup !== 'isnull') cond = and([cond, `${target} IS NOT NULL`]);
-      out.push(cond);
+    return step.args.map((a) => (a.type === 'keyword_argument' ? keywordCondition(a, exclude) : qCondition(a, exclude)));
+  }
+
+  function keywordCondition(a: Node, negated: boolean): string {
+    const key = a.childForFieldName('name')!.text;
+    const value = a.childForFieldName('value')!;
+    const { target, field, lookup } = resolvePath(key, 'filter');
+    const cond = lookupSql(target, field, lookup, value);
+    // NOT (col = x) is unknown, not true, when col is NULL: Django adds the NULL check under a negation.
+    const isNull = lookup === 'isnull' || (lookup === 'exact' && pyConstant(value) === null);
+    return negated && field.nullable && !isNull ? and([cond, `${target} IS NOT NULL`]) : cond;
+  }
+
+  /** `Q(a=1)`, `Q(…) | Q(…)`, `Q(…) & Q(…)`, `~Q(…)`; `negated`: under an odd number of negations (exclude, ~). */
+  function qCondition(n: Node, negated: boolean): string {
+    if (n.type === 'parenthesized_expression' && n.namedChildren[0]) return qCondition(n.namedChildren[0], negated);
+    if (n.type === 'binary_operator') {
+      const op = n.childForFieldName('operator')?.text;
+      if (op !== '|' && op !== '&') fail(`\`${n.text}\` is not translated`);
+      const parts = [qCondition(n.childForFieldName('left')!, negated), qCondition(n.childForFieldName('right')!, negated)];
+      return op === '|' ? or(parts) : and(parts);
     }
-    return out;
+    if (n.type === 'unary_operator' && n.childForFieldName('operator')?.text === '~') return not(qCondition(n.childForFieldName('argument')!, !negated));
+    if (n.type === 'call' && /^(models\.)?Q$/.test(n.childForFieldName('function')?.text ?? '')) {
+      const args = n.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') ?? [];
+      if (args.length === 0) fail('an empty Q() is not translated');
+      return and(args.map((a) => (a.type === 'keyword_argument' ? keywordCondition(a, negated) : qCondition(a, negated))));
+    }
+    return fail(`the argument \`${n.text}\` (an expression other than a Q object) is not translated`);
   }
 
   function lookupSql(target: string, field: DjangoField, lookup: string, value: Node): string {
+    // `F("other_field")`: a comparison of two columns.
+    if (value.type === 'call' && /^(models\.)?F$/.test(value.childForFieldName('function')?.text ?? '')) {
+      const ref = pyString(value.childForFieldName('arguments')?.namedChildren[0] ?? null) ?? fail(`\`${value.text}\` names no field`);
+      const ops: Record<string, string> = { exact: '=', gt: '>', gte: '>=', lt: '<', lte: '<=' };
+      if (!ops[lookup]) fail(`__${lookup} with an F() expression is not translated`);
+      return `${target} ${ops[lookup]} ${resolvePath(ref, 'filter').target}`;
+    }
     const code = pyCodeValue(value);
     // A number compared with a text field is sent as text: Django's get_prep_value makes it a string.
     const v: CodeValue = field.kind === 'column' && isTextField(field) && 'literal' in code && typeof code.literal === 'number' ? { literal: String(code.literal) } : code;
