@@ -34,6 +34,15 @@ describe('database: plan warnings', () => {
       'Execution Time': 0.93,
     });
     assert.equal(planSummary(sorted), 'Sort over Bitmap Heap Scan on tweet · 18 rows · 0.93 ms');
+    // A write is named as psql names it, with the rows it wrote (its own are RETURNING's: none here).
+    const update = normalisePlan({
+      Plan: {
+        'Node Type': 'ModifyTable', Operation: 'Update', 'Relation Name': 'blog_post', 'Plan Rows': 0, 'Actual Rows': 0, 'Actual Loops': 1, 'Startup Cost': 0, 'Total Cost': 9, 'Actual Total Time': 4.5,
+        Plans: [{ 'Node Type': 'Bitmap Heap Scan', 'Relation Name': 'blog_post', 'Plan Rows': 12, 'Actual Rows': 14, 'Actual Loops': 1, 'Startup Cost': 0, 'Total Cost': 8, 'Actual Total Time': 0.06 }],
+      },
+      'Execution Time': 6.13,
+    });
+    assert.equal(planSummary(update), 'Update on blog_post · 14 rows · 6.13 ms');
     const bare = normalisePlan({ Plan: { 'Node Type': 'Result', 'Plan Rows': 1, 'Actual Rows': 1, 'Actual Loops': 1, 'Startup Cost': 0, 'Total Cost': 0.01, 'Actual Total Time': 0.01 }, 'Execution Time': 0.02 });
     assert.match(planSummary(bare), /^Result · 1 row · /);
   });

@@ -63,6 +63,10 @@ const MIKRO_SERVICE_TEXT =
   "import { EntityManager } from '@mikro-orm/postgresql';\nimport { Book } from './entities';\n\nexport function latest(em: EntityManager, authorId: number) {\n" +
   "  return em.find(Book, { author: authorId }, { orderBy: { createdAt: 'desc' }, limit: 20 });\n}\n";
 
+/** A Django bulk update: its code lens explains the UPDATE, after asking, in a transaction that is rolled back. */
+const DJANGO_UPDATE = 'django-blog/blog/maintenance.py';
+const DJANGO_UPDATE_TEXT = 'from .models import Post\n\n\ndef unpublish(author_id):\n    return Post.objects.filter(author_id=author_id).update(published=False)\n';
+
 /** The workspace's own settings: fix-all on save, and no TypeScript errors about the demo's missing node_modules. */
 const WORKSPACE_SETTINGS = {
   'editor.codeActionsOnSave': { 'source.fixAll.perflens': 'explicit' },
@@ -91,7 +95,7 @@ describe('e2e: VS Code (code-server) with the packaged extension', function () {
     fs.writeFileSync(path.join(workspace, '.vscode/settings.json'), JSON.stringify(WORKSPACE_SETTINGS, null, 2));
     fs.mkdirSync(path.join(workspace, path.dirname(MIGRATION)));
     fs.writeFileSync(path.join(workspace, MIGRATION), MIGRATION_TEXT);
-    for (const [file, text] of [[DRIZZLE, DRIZZLE_TEXT], [PEEWEE_MODELS, PEEWEE_MODELS_TEXT], [PEEWEE_VIEWS, PEEWEE_VIEWS_TEXT], [MIKRO_ENTITIES, MIKRO_ENTITIES_TEXT], [MIKRO_SERVICE, MIKRO_SERVICE_TEXT]]) {
+    for (const [file, text] of [[DRIZZLE, DRIZZLE_TEXT], [PEEWEE_MODELS, PEEWEE_MODELS_TEXT], [PEEWEE_VIEWS, PEEWEE_VIEWS_TEXT], [MIKRO_ENTITIES, MIKRO_ENTITIES_TEXT], [MIKRO_SERVICE, MIKRO_SERVICE_TEXT], [DJANGO_UPDATE, DJANGO_UPDATE_TEXT]]) {
       fs.mkdirSync(path.join(workspace, path.dirname(file)), { recursive: true });
       fs.writeFileSync(path.join(workspace, file), text);
     }
@@ -380,6 +384,24 @@ describe('e2e: VS Code (code-server) with the packaged extension', function () {
     assert.match(mikro, /FROM "book" WHERE "book"\."author_id" = \$1 ORDER BY "book"\."created_at" DESC LIMIT 20/);
     await workbench!.waitForNoNotifications();
     await shot('explain-mikro-orm-find');
+  });
+
+  it('explains a Django bulk update from its code lens: asks first, then the UPDATE\'s plan, rolled back', async function () {
+    this.timeout(180_000);
+    await workbench!.openFile(DJANGO_UPDATE);
+    await workbench!.goTo(5, 12);
+    await workbench!.clickCodeLens('Explain', 5);
+    const ask = await workbench!.dialog(/This statement writes/);
+    assert.match(ask.text, /rolled back/);
+    await shot('explain-write-confirm');
+    await ask.click('Run and Roll Back');
+    await workbench!.waitForInlineText(/ on blog_post · [\d,]+ rows? · [\d.,]+ ms/);
+    const view = await workbench!.planViewText('translated by PerfLens');
+    assert.match(view, /Post\.objects… update\(\) → SQL/);
+    assert.match(view, /Update on blog_post/);
+    assert.match(view, /UPDATE "blog_post" SET "published" = false WHERE "blog_post"\."author_id" = \$1/);
+    await workbench!.waitForNoNotifications();
+    await shot('explain-orm-update');
   });
 
   it('compares offset and keyset pagination from the code lens above an offset query', async function () {

@@ -30,8 +30,10 @@ function node(p: Record<string, unknown>): PlanNode {
     cost: { startup: num(p['Startup Cost']) ?? 0, total: num(p['Total Cost']) ?? 0 },
     children,
   };
-  // Plans of other databases (SQLite) name their nodes in their own words.
-  setIf(out, 'label', str(p.Label));
+  // Plans of other databases (SQLite) name their nodes in their own words; a PostgreSQL write is
+  // named by its operation, as psql shows it (`Update on posts`, not `ModifyTable`).
+  const operation = out.nodeType === 'ModifyTable' ? str(p.Operation) : undefined;
+  setIf(out, 'label', str(p.Label) ?? (operation && str(p['Relation Name']) ? `${operation} on ${str(p['Relation Name'])}` : undefined));
   setIf(out, 'relation', str(p['Relation Name']) ?? str(p['CTE Name']) ?? str(p['Function Name']));
   setIf(out, 'alias', str(p.Alias));
   setIf(out, 'index', str(p['Index Name']));
@@ -76,6 +78,9 @@ export function nodeLabel(n: PlanNode): string {
 
 /** Rows a node handled over all its loops: for scans, the rows read (kept + filtered out). */
 export function rowsHandled(n: PlanNode): number {
+  // A write's own rows are what it returns (none without RETURNING): the rows it wrote are its input's.
+  const input = n.nodeType === 'ModifyTable' && n.children.length === 1 ? n.children[0] : undefined;
+  if (input) return input.rowsActual === undefined ? input.rowsEstimated : input.rowsActual * (input.loops ?? 1);
   if (n.rowsActual === undefined) return n.rowsEstimated;
   return (n.rowsActual + (n.rowsRemovedByFilter ?? 0)) * (n.loops ?? 1);
 }

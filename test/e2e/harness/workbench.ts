@@ -279,6 +279,16 @@ export class Workbench {
     };
   }
 
+  /** The modal dialog whose text matches `message`, once shown: its text, and a click on one of its buttons. */
+  async dialog(message: RegExp): Promise<{ text: string; click(button: string): Promise<void> }> {
+    const box = this.page.locator('.monaco-dialog-box').filter({ visible: true, hasText: message }).first();
+    await box.waitFor();
+    return {
+      text: (await box.innerText()).replace(/\s+/g, ' '),
+      click: (button: string) => box.locator('.monaco-button', { hasText: button }).click(),
+    };
+  }
+
   /** Waits until no notification toast (progress included) is on screen. */
   async waitForNoNotifications(): Promise<void> {
     await waitUntil('the notifications to close', async () => (await this.page.locator('.notifications-toasts .notification-toast').filter({ visible: true }).count()) === 0);
