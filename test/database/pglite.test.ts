@@ -49,7 +49,7 @@ model Post {
 `,
     );
     fs.mkdirSync(path.join(workspace, 'db'));
-    fs.writeFileSync(path.join(workspace, 'db/audit.sql'), 'CREATE TABLE audit_log (id bigserial PRIMARY KEY, user_id int NOT NULL REFERENCES "User" (id), action text NOT NULL);\n-- a query, not schema\nSELECT * FROM audit_log;\n');
+    fs.writeFileSync(path.join(workspace, 'db/audit.sql'), 'CREATE TABLE audit_log (id bigserial PRIMARY KEY, user_id int NOT NULL REFERENCES "User" (id), action text NOT NULL, payload bytea);\n-- a query, not schema\nSELECT * FROM audit_log;\n');
     db = await openEmbeddedDatabase({ root: workspace, cacheDir, dataSize: 500, timeoutMs: 10_000, hostScript: HOST, onProgress: (m) => progress.push(m) });
     pglite = db.connector;
   });
@@ -90,6 +90,12 @@ model Post {
     assert.equal(await count(), 500);
     await assert.rejects(pglite.run('DELETE FROM "Post"'), ReadOnlyError);
     assert.equal(await count(), 500);
+  });
+
+  it("a write's values get defaults of their types (bytes for bytea), its filter a sample of its table", async () => {
+    const result = await explainQuery(pglite, 'UPDATE audit_log SET payload = $1, action = $2 WHERE id = $3', { analyze: true, allowWrites: true });
+    assert.deepEqual(result.paramSources, ['default bytea', 'default text', 'sampled from audit_log.id']);
+    assert.equal(result.plan.root.label, 'Update on audit_log');
   });
 
   it('benchmarks: percentiles from real timings', async () => {

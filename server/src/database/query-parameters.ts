@@ -153,6 +153,8 @@ export function typedDefault(type: string, clause?: 'limit' | 'offset'): unknown
   if (/^time/.test(type)) return '00:00:00';
   if (type === 'uuid') return '00000000-0000-0000-0000-000000000000';
   if (/^jsonb?$/.test(type)) return '{}';
+  // Drivers take binary values as bytes (PGlite refuses a string for bytea).
+  if (type === 'bytea') return new Uint8Array([0]);
   return 'a';
 }
 

@@ -139,12 +139,16 @@ describe('orm-sql: Django', () => {
     assert.equal(t.sql, `SELECT ${AUTHOR} FROM "blog_author" WHERE "blog_author"."name" = '42' LIMIT 21`);
   });
 
-  it('writes: update() and delete() of a queryset, a filter across a relation as an IN subquery; get_or_create is its get', async () => {
+  it('writes: create() inserts every field, update() and delete() of a queryset, a filter across a relation as an IN subquery; get_or_create is its get', async () => {
     assert.equal((await sql('Post.objects.filter(author_id=author_id).update(published=True, title="x")')).sql, `UPDATE "blog_post" SET "published" = true, "title" = 'x' WHERE "blog_post"."author_id" = $1`);
     const across = await sql('Post.objects.filter(author__name="Ann").delete()');
     assert.equal(across.sql, `DELETE FROM "blog_post" WHERE "blog_post"."id" IN (SELECT "blog_post"."id" FROM "blog_post" INNER JOIN "blog_author" ON ("blog_post"."author_id" = "blog_author"."id") WHERE "blog_author"."name" = 'Ann')`);
     assert.match(across.notes.join(' '), /first SELECTs the rows/);
     assert.equal((await sql('Author.objects.all().delete()')).sql, 'DELETE FROM "blog_author"');
+    const made = await sql('Author.objects.create(name="Ann", email=request.POST["email"])');
+    assert.equal(made.sql, 'INSERT INTO "blog_author" ("name", "email", "age") VALUES (\'Ann\', $1, $2) RETURNING "blog_author"."id"');
+    assert.ok(made.notes.some((n) => /age get their defaults/.test(n)));
+    assert.equal(made.description, 'Author.objects.create() → SQL');
     const got = await sql('Author.objects.get_or_create(email="a@b.c", defaults={"name": "Ann"})');
     assert.equal(got.sql, `SELECT ${AUTHOR} FROM "blog_author" WHERE "blog_author"."email" = 'a@b.c' LIMIT 21`);
     assert.match(got.notes.join(' '), /INSERTs one/);
@@ -184,6 +188,7 @@ describe('orm-sql: Django', () => {
     ['Post.objects.all()[:5].delete()', /after a slice/],
     ['Author.objects.update(age=F("age") + 1)', /F\(\) expressions are not translated/],
     ['Post.objects.update(tags=1)', /many-to-many/],
+    ['Post.objects.create(**request.POST)', /only keyword arguments are translated/],
   ];
   for (const [code, message] of unsupported) {
     it(`refuses, naming why: ${code}`, async () => {

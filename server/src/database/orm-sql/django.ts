@@ -41,7 +41,7 @@ export function translateDjangoQuery(node: Node, models: DjangoModels): OrmTrans
   let distinct = false;
   let limit: number | string | undefined;
   let offset: number | string | undefined;
-  let terminal: 'rows' | 'count' | 'exists' | 'update' | 'delete' = 'rows';
+  let terminal: 'rows' | 'count' | 'exists' | 'update' | 'delete' | 'insert' = 'rows';
   const assignments: Array<[string, string]> = [];
   const related: Array<{ field: DjangoField; target: DjangoModel }> = [];
   const table = model.table;
@@ -81,6 +81,26 @@ export function translateDjangoQuery(node: Node, models: DjangoModels): OrmTrans
         if (assignments.length === 0) fail('update() with nothing to set (Django runs no query)');
         terminal = 'update';
         break;
+      case 'create': {
+        // Django inserts every concrete field but an auto-increment key; a field not given gets its default.
+        const given = new Map<string, Node>();
+        for (const a of step.args) {
+          if (a.type !== 'keyword_argument') fail(`create() with \`${a.text}\` (only keyword arguments are translated)`);
+          const f = fieldOf(model, a.childForFieldName('name')!.text);
+          if (!f.column) fail(`create(${f.name}=…): \`${f.name}\` is a many-to-many relation (set after the insert)`);
+          given.set(f.column!, a.childForFieldName('value')!);
+        }
+        const defaulted: string[] = [];
+        for (const f of model.fields) {
+          if (!f.column || (f.primaryKey && /AutoField$/.test(f.type))) continue;
+          const value = given.get(f.column);
+          if (!value) defaulted.push(f.name);
+          assignments.push([f.column, value ? valueSql(pyCodeValue(value), params) : params.add(`the default of ${model.name}.${f.name}`)]);
+        }
+        if (defaulted.length) notes.push(`Django sends every field: ${defaulted.join(', ')} get their defaults (placeholders here)`);
+        terminal = 'insert';
+        break;
+      }
       case 'delete':
         terminal = 'delete';
         notes.push(`Django deletes this way when no other model's foreign key cascades from ${model.name} and no delete signal listens; else it first SELECTs the rows (and the related ones) and deletes them by id`);
@@ -172,6 +192,8 @@ export function translateDjangoQuery(node: Node, models: DjangoModels): OrmTrans
     sql = limitSql || offsetSql || distinct
       ? `SELECT COUNT(*) FROM (${renderSelect({ ...base, columns: [`${distinct ? 'DISTINCT ' : ''}${rowColumns.join(', ')}`], limit: limitSql, offset: offsetSql })}) subquery`
       : renderSelect({ ...base, columns: ['COUNT(*) AS "__count"'] });
+  } else if (terminal === 'insert') {
+    sql = `INSERT INTO ${quoteName(table)} (${assignments.map(([c]) => quoteName(c)).join(', ')}) VALUES (${assignments.map(([, v]) => v).join(', ')}) RETURNING ${column(table, pk.column!)}`;
   } else if (terminal === 'update' || terminal === 'delete') {
     sql = renderWrite({ table, key: pk.column!, set: terminal === 'update' ? assignments : undefined, joins: [...joins.values()], where });
   } else if (terminal === 'exists') {
@@ -179,7 +201,7 @@ export function translateDjangoQuery(node: Node, models: DjangoModels): OrmTrans
   } else {
     sql = renderSelect({ ...base, columns: [`${distinct ? 'DISTINCT ' : ''}${rowColumns.join(', ')}`], orderBy, limit: limitSql, offset: offsetSql });
   }
-  const description = terminal === 'update' || terminal === 'delete' ? `${model.name}.objects… ${terminal}() → SQL` : `${model.name}.objects… → SQL`;
+  const description = terminal === 'update' || terminal === 'delete' ? `${model.name}.objects… ${terminal}() → SQL` : terminal === 'insert' ? `${model.name}.objects.create() → SQL` : `${model.name}.objects… → SQL`;
   return { sql, description, notes: [...params.notes(), ...notes] };
 
   function sliceValue(n: Node): number | string {
