@@ -28,6 +28,12 @@ model Tag {
   name  String @unique
   posts Post[]
 }
+
+model Session {
+  id        String   @id @default(uuid())
+  token     String
+  updatedAt DateTime @updatedAt
+}
 `;
 
 const POST = '"Post"."id", "Post"."title", "Post"."published", "Post"."author_id", "Post"."createdAt"';
@@ -103,18 +109,26 @@ describe('orm-sql: Prisma', () => {
     assert.match(back.notes[0], /FROM "Post" WHERE "Post"\."author_id" IN \(…\)/);
   });
 
-  it('writes: update and delete return the row; the *Many forms filter; atomic number operations', async () => {
+  it('writes: create (a connect is the foreign key), update and delete return the row; the *Many forms filter; atomic number operations', async () => {
     const u = await sql("prisma.post.update({ where: { id }, data: { title: 'x', published: { set: true } } })");
     assert.equal(u.sql, `UPDATE "Post" SET "title" = 'x', "published" = true WHERE "Post"."id" = $1 RETURNING "id", "title", "published", "author_id", "createdAt"`);
     assert.ok(u.notes.some((n) => /P2025/.test(n)));
     assert.equal((await sql('prisma.user.updateMany({ where: { name: null }, data: { name: req.body.name } })')).sql, 'UPDATE "users" SET "name" = $1 WHERE "users"."name" IS NULL');
     assert.equal((await sql('prisma.post.updateMany({ where: { authorId: id }, data: { authorId: { increment: 1 } } })')).sql, 'UPDATE "Post" SET "author_id" = ("Post"."author_id" + 1) WHERE "Post"."author_id" = $1');
     assert.equal((await sql('prisma.post.deleteMany({ where: { published: false, createdAt: { lt: new Date(0) } } })')).sql, 'DELETE FROM "Post" WHERE "Post"."published" = false AND "Post"."createdAt" < $1');
+    assert.equal(
+      (await sql("prisma.post.create({ data: { title: 'x', author: { connect: { id } } } })")).sql,
+      'INSERT INTO "Post" ("title", "author_id") VALUES (\'x\', $1) RETURNING "id", "title", "published", "author_id", "createdAt"',
+    );
+    const session = await sql("prisma.session.create({ data: { token: 't' } })");
+    assert.equal(session.sql, 'INSERT INTO "Session" ("token", "id", "updatedAt") VALUES (\'t\', $1, $2) RETURNING "id", "token", "updatedAt"');
+    assert.match(session.notes[0], /^\$1 = `Prisma's uuid\(\) for id`/);
     assert.equal((await sql("prisma.tag.delete({ where: { name: 'old' }, select: { id: true } })")).sql, `DELETE FROM "Tag" WHERE "Tag"."name" = 'old' RETURNING "id"`);
   });
 
   const unsupported: Array<[string, RegExp]> = [
-    ['prisma.post.create({ data: { title: "a" } })', /`create` is not translated/],
+    ['prisma.post.createMany({ data: [{ title: "a" }] })', /`createMany` is not translated/],
+    ['prisma.post.create({ data: { title: "a", tags: { create: [{ name: "x" }] } } })', /only `connect` of a to-one relation is translated/],
     ['prisma.post.update({ where: { id: 1 }, data: { author: { connect: { id: 2 } } } })', /the relation `author` in data/],
     ['prisma.post.updateMany({ where: { id: 1 }, data: { title: { push: "a" } } })', /the `push` operation in data/],
     ['prisma.post.deleteMany({ where: { id: 1 }, take: 2 })', /the `take` option of deleteMany is not translated/],

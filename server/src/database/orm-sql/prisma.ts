@@ -1,7 +1,7 @@
 /**
  * Prisma Client calls → the SQL the query engine sends to PostgreSQL: findMany, findFirst,
- * findUnique (and their OrThrow forms), count, and the writes update, updateMany, delete and
- * deleteMany (`data` of scalars and atomic number operations). Names come from the schema (`@@map`, `@map`); every
+ * findUnique (and their OrThrow forms), count, and the writes create (scalars and `connect`),
+ * update, updateMany, delete and deleteMany (`data` of scalars and atomic number operations). Names come from the schema (`@@map`, `@map`); every
  * scalar column is selected, as Prisma does. Quirks kept on purpose, since plans depend on them:
  * findUnique/findFirst send `LIMIT 1`; a `cursor` becomes a comparison with a subquery that reads
  * the cursor row; with a cursor over an ordering that is not unique Prisma sends no LIMIT at all
@@ -14,8 +14,10 @@ import { and, column, literal, not, or, Parameters, quoteName, renderSelect, val
 import { UntranslatableCall, type OrmTranslation } from './translation';
 import { codeValue, objectEntries, oneLine, unwrap } from './typescript-values';
 
-const METHODS = new Set(['findMany', 'findFirst', 'findFirstOrThrow', 'findUnique', 'findUniqueOrThrow', 'count', 'update', 'updateMany', 'delete', 'deleteMany']);
-const WRITES = new Set(['update', 'updateMany', 'delete', 'deleteMany']);
+const METHODS = new Set(['findMany', 'findFirst', 'findFirstOrThrow', 'findUnique', 'findUniqueOrThrow', 'count', 'create', 'update', 'updateMany', 'delete', 'deleteMany']);
+const WRITES = new Set(['create', 'update', 'updateMany', 'delete', 'deleteMany']);
+/** Defaults the client computes and sends (the database's own, as `now()` and `autoincrement()`, it leaves to the database). */
+const CLIENT_DEFAULTS = /^(uuid|cuid|nanoid|ulid)\b/;
 /** Atomic number operations of `data`: `{ views: { increment: 1 } }`. */
 const NUMBER_OPS: Record<string, string> = { increment: '+', decrement: '-', multiply: '*', divide: '/' };
 const STRING_OPS: Record<string, (v: string) => string> = { contains: (v) => `%${v}%`, startsWith: (v) => `${v}%`, endsWith: (v) => `%${v}` };
@@ -35,7 +37,7 @@ export function translatePrismaCall(call: ts.CallExpression, models: PrismaModel
   const access = call.expression as ts.PropertyAccessExpression;
   const method = access.name.text;
   const delegate = (access.expression as ts.PropertyAccessExpression).name.text;
-  if (!METHODS.has(method)) fail(`\`${method}\` is not translated (findMany, findFirst, findUnique, count, update, updateMany, delete and deleteMany are)`);
+  if (!METHODS.has(method)) fail(`\`${method}\` is not translated (findMany, findFirst, findUnique, count, create, update, updateMany, delete and deleteMany are)`);
   const model = models.delegate(delegate) ?? fail(`no model \`${delegate}\` in schema.prisma`);
   const notes: string[] = [];
   const params = new Parameters();
@@ -80,6 +82,12 @@ export function translatePrismaCall(call: ts.CallExpression, models: PrismaModel
   const where: string[] = [];
   const whereArg = args.get('where');
   if (whereArg) where.push(...whereConditions(whereArg));
+  if (method === 'create') {
+    if (related.length) fail('relations in the select of create are not translated');
+    const values = createValues(args.get('data') ?? fail('create without `data`'));
+    const sql = `INSERT INTO ${quoteName(table)} (${values.map(([c]) => quoteName(c)).join(', ')}) VALUES (${values.map(([, v]) => v).join(', ')}) RETURNING ${selected.map((f) => quoteName(models.column(f))).join(', ')}`;
+    return { sql, description: `${callee} → SQL`, notes: [...params.notes(), ...notes] };
+  }
   if (write) {
     if (related.length) fail(`relations in the select of ${method} are not translated`);
     const target = quoteName(table);
@@ -147,6 +155,41 @@ export function translatePrismaCall(call: ts.CallExpression, models: PrismaModel
     sql = renderSelect({ columns: selected.map(col), from, where, orderBy, limit, offset });
   }
   return { sql, description: `${callee} → SQL`, notes: [...params.notes(), ...notes] };
+
+  /**
+   * `data` of a create: its scalars, a to-one relation's `connect` as the foreign key's columns, and
+   * the defaults Prisma computes itself (`uuid()`, `cuid()`, `@updatedAt`) as placeholders.
+   */
+  function createValues(expr: ts.Expression): Array<[string, string]> {
+    const out = new Map<string, string>();
+    for (const [name, value] of objectEntries(expr, '`data`', notes, fail)) {
+      const f = models.field(model, name) ?? fail(`\`${name}\` in data is not a field of model ${model.name}`);
+      if (!models.isRelation(f)) {
+        out.set(models.column(f), valueSql(codeValue(value), params));
+        continue;
+      }
+      const ops = objectEntries(value, `\`data.${name}\``, notes, fail);
+      const connect = ops.size === 1 ? ops.get('connect') : undefined;
+      const join = models.relation(model, f);
+      if (!connect || !join?.columns || join.list) fail(`\`${name}\` in data: only \`connect\` of a to-one relation is translated (nested creates are more statements)`);
+      const target = join!.target;
+      const keys = objectEntries(connect!, '`connect`', notes, fail);
+      join!.targetColumns!.forEach((targetColumn, i) => {
+        const key = [...keys].find(([k]) => { const tf = models.field(target, k); return tf && models.column(tf) === targetColumn; });
+        if (!key) fail(`\`${name}.connect\` by other fields than the ones the relation references is not translated`);
+        out.set(join!.columns![i], valueSql(codeValue(key![1]), params));
+      });
+    }
+    for (const f of models.scalars(model)) {
+      const column = models.column(f);
+      if (out.has(column)) continue;
+      const def = f.attributes.find((a) => a.name === 'default')?.args?.trim();
+      if (f.attributes.some((a) => a.name === 'updatedAt')) out.set(column, params.add(`the time now (Prisma sets @updatedAt ${f.name})`));
+      else if (def && CLIENT_DEFAULTS.test(def)) out.set(column, params.add(`Prisma's ${def} for ${f.name}`));
+    }
+    if (out.size === 0) fail('`data` sets nothing');
+    return [...out];
+  }
 
   /** `data` of an update: `column = value`, the atomic number operations, `{ set: v }`; relations are refused. */
   function dataAssignments(expr: ts.Expression): string[] {
