@@ -130,6 +130,24 @@ describe('language server: explain the ORM call at the cursor (examples/)', func
     assert.deepEqual(r.paramSources, ['sampled from blog_post.author_id']);
   });
 
+  it('Prisma: writes explain on the embedded database, run in a transaction that is rolled back', async () => {
+    const file = path.join(root, 'express-prisma/src/routes/admin.ts');
+    fs.writeFileSync(
+      file,
+      "import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\n\nexport async function moderate(authorId: number, postId: number) {\n  await prisma.post.updateMany({ where: { authorId }, data: { published: false } });\n  await prisma.comment.create({ data: { body: 'flagged', post: { connect: { id: postId } }, author: { connect: { id: authorId } } } });\n  await prisma.comment.deleteMany({ where: { postId } });\n}\n",
+    );
+    const at = (text: string) => ({ uri: pathToFileURL(file).href, position: positionOf(file, text), allowWrites: true });
+    const run = (text: string): Promise<any> => client.connection.sendRequest('workspace/executeCommand', { command: 'perflens.explain', arguments: [at(text)] });
+    const update = await run('prisma.post.updateMany');
+    assert.equal(update.sql, 'UPDATE "Post" SET "published" = false WHERE "Post"."authorId" = $1');
+    assert.equal(update.plan.root.label, 'Update on Post');
+    const insert = await run('prisma.comment.create');
+    assert.match(insert.sql, /^INSERT INTO "Comment" \("body", "postId", "authorId"\) VALUES \('flagged', \$1, \$2\) RETURNING /);
+    assert.equal(insert.plan.root.label, 'Insert on Comment');
+    const remove = await run('prisma.comment.deleteMany');
+    assert.equal(remove.plan.root.label, 'Delete on Comment');
+  });
+
   it('compare with the fix for an N+1: the per-item lookup N times against one batched query', async () => {
     const abs = path.join(root, 'express-prisma/src/routes/posts.ts');
     const r: any = await client.connection.sendRequest('workspace/executeCommand', {
