@@ -86,11 +86,11 @@ export class DjangoModels {
 
   /** The model a setting names (`APPLICATION_MODEL`): in this file or the models.py near it, by its Meta.swappable. */
   private swappable(setting: string): DjangoModel | undefined {
-    for (let dir = path.dirname(this.file), i = 0; i < 4; dir = path.dirname(dir), i++) {
-      for (const f of i === 0 ? [this.file, path.join(dir, 'models.py'), path.join(dir, 'models', '__init__.py')] : [path.join(dir, 'models.py'), path.join(dir, 'models', '__init__.py')]) {
-        const m = this.moduleOf(f).models.find((x) => swapsFor(x.swappable, setting));
-        if (m) return m;
-      }
+    const files = [this.file];
+    for (let dir = path.dirname(this.file), i = 0; i < 4; dir = path.dirname(dir), i++) files.push(path.join(dir, 'models.py'), path.join(dir, 'models', '__init__.py'));
+    for (const f of files) {
+      const m = this.moduleOf(f).models.find((x) => swapsFor(x.swappable, setting));
+      if (m) return m;
     }
     return undefined;
   }

@@ -125,7 +125,7 @@ export async function pythonModelsDdl(files: readonly PythonSourceFile[], rootNa
       if (tree) {
         trees.push(tree);
         const imported = new Set([...contribImported, ...files.flatMap((f) => contribAppsImported(f.text))]);
-        django.unshift(djangoContrib(moduleClasses(tree.rootNode), django, installedContrib ?? imported, settings.authUserModel, !!installedContrib));
+        django.unshift(djangoContrib(moduleClasses(tree.rootNode), django, installedContrib ?? new Set(['auth', 'contenttypes', ...imported]), settings.authUserModel));
         for (const label of DJANGO_CONTRIB_APPS.keys()) if (!appAutoFields.has(label)) appAutoFields.set(label, DJANGO_CONTRIB_AUTO_FIELD);
       }
     }
@@ -146,14 +146,13 @@ export async function pythonModelsDdl(files: readonly PythonSourceFile[], rootNa
 }
 
 /**
- * The models of Django's own apps a Django workspace has tables for (django-contrib.ts): the apps
- * its settings install, else (a reusable app opened on its own) auth and contenttypes, which every
- * project installs, and those its modules import from. `auth.User` is left out when
+ * The models of Django's own apps a Django workspace has tables for (django-contrib.ts), of `apps`:
+ * those its settings install, else (a reusable app opened on its own) auth and contenttypes, which
+ * every project installs, and those its modules import from. `auth.User` is left out when
  * AUTH_USER_MODEL swaps it, and any model the workspace declares itself (Django's own source) wins.
  */
-function djangoContrib(classes: PyClass[], workspace: readonly DjangoModule[], installed: ReadonlySet<string>, authUserModel: string | undefined, settingsFound: boolean): DjangoModule {
+function djangoContrib(classes: PyClass[], workspace: readonly DjangoModule[], apps: ReadonlySet<string>, authUserModel: string | undefined): DjangoModule {
   const declared = new Set(workspace.flatMap((m) => m.classes.map((c) => `${stringLiteral(c.meta.get('app_label')) ?? m.app}.${c.name}`)));
-  const apps = settingsFound ? installed : new Set(['auth', 'contenttypes', ...installed]);
   const swapped = !!authUserModel && authUserModel.toLowerCase() !== 'auth.user';
   const kept = classes.filter((c) => {
     const label = stringLiteral(c.meta.get('app_label'));
