@@ -104,7 +104,7 @@ describe('language server: database commands', function () {
     });
     const allowed: any = await explain({ sql: "UPDATE items SET label = 'perflens-was-here'", allowWrites: true });
     assert.equal(allowed.plan.root.nodeType, 'ModifyTable');
-    assert.equal(allowed.plan.root.label, 'ModifyTable on items');
+    assert.equal(allowed.plan.root.label, 'Update on items');
     const after: any = await explain({ sql: "SELECT * FROM items WHERE label = 'perflens-was-here'" });
     assert.equal(after.plan.root.rowsActual, 0, 'the UPDATE was rolled back');
   });

@@ -1,6 +1,6 @@
 /** Django QuerySet chains → SQL: exact text per shape, with Django's table and column naming. */
 import * as assert from 'node:assert/strict';
-import { translateIn } from './translate';
+import { assertTranslatesOrRefuses, translateIn } from './translate';
 
 const MODELS = `from django.db import models
 
@@ -199,4 +199,12 @@ describe('orm-sql: Django', () => {
       });
     });
   }
+
+  it('mangled calls translate or are refused with the reason, never another error', async () => {
+    for (const code of [
+      'Post.objects.filter(Q(title="a") | ~Q(author__name="b"), published=True).update(title="x")',
+      'Author.objects.create(name="Ann", email=request.POST["email"])',
+      'Author.objects.filter(age__gt=F("id")).delete()',
+    ]) assert.ok((await assertTranslatesOrRefuses(sql, code)) > 0);
+  });
 });

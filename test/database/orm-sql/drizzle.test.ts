@@ -1,6 +1,6 @@
 /** Drizzle select builders, relational queries and writes → SQL, names from the pgTable definitions. */
 import * as assert from 'node:assert/strict';
-import { translateIn } from './translate';
+import { assertTranslatesOrRefuses, translateIn } from './translate';
 
 const SCHEMA = `
 import { relations } from 'drizzle-orm';
@@ -107,4 +107,12 @@ describe('orm-sql: Drizzle', () => {
       });
     });
   }
+
+  it('mangled calls translate or are refused with the reason, never another error', async () => {
+    for (const code of [
+      "db.insert(users).values({ email: 'a' }).onConflictDoUpdate({ target: users.id, set: { email: 'c' } }).returning()",
+      "db.update(posts).set({ title: 'x' }).where(eq(posts.id, id))",
+      'db.delete(posts).where(inArray(posts.id, [1, 2]))',
+    ]) assert.ok((await assertTranslatesOrRefuses(sql, code)) > 0);
+  });
 });

@@ -1,6 +1,6 @@
 /** Knex builder chains → SQL: the names as written, conditions in chain order. */
 import * as assert from 'node:assert/strict';
-import { translateIn } from './translate';
+import { assertTranslatesOrRefuses, translateIn } from './translate';
 
 async function sql(code: string): Promise<{ sql: string; notes: string[]; description: string }> {
   const file = `import knex from 'knex';
@@ -58,4 +58,12 @@ describe('orm-sql: Knex', () => {
       });
     });
   }
+
+  it('mangled calls translate or are refused with the reason, never another error', async () => {
+    for (const code of [
+      "db('tags').insert([{ name: 'a', n: 1 }]).onConflict('name').merge(['name']).returning('id')",
+      "db('posts').where('id', id).update({ title: 'x' }, ['id'])",
+      "db('posts').where('id', id).increment('views', 2)",
+    ]) assert.ok((await assertTranslatesOrRefuses(sql, code)) > 0);
+  });
 });

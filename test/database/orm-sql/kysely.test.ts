@@ -1,6 +1,6 @@
 /** Kysely chains → SQL: selects and writes, the names as written, wheres ANDed. */
 import * as assert from 'node:assert/strict';
-import { translateIn } from './translate';
+import { assertTranslatesOrRefuses, translateIn } from './translate';
 
 async function sql(code: string): Promise<{ sql: string; notes: string[]; description: string }> {
   const file = `import { Kysely, PostgresDialect } from 'kysely';
@@ -56,4 +56,12 @@ describe('orm-sql: Kysely', () => {
       });
     });
   }
+
+  it('mangled calls translate or are refused with the reason, never another error', async () => {
+    for (const code of [
+      "db.insertInto('likes').values({ uri: 'u', subject: id }).onConflict((oc) => oc.column('uri').doUpdateSet({ n: (eb) => eb.ref('excluded.n') })).returning(['id']).execute()",
+      "db.updateTable('post').set({ a: 1 }).where('id', '=', id).execute()",
+      "db.selectFrom('post').innerJoin('actor', 'actor.did', 'post.creator').select(['post.uri']).whereRef('post.creator', '=', 'actor.did').forUpdate().execute()",
+    ]) assert.ok((await assertTranslatesOrRefuses(sql, code)) > 0);
+  });
 });

@@ -1,6 +1,6 @@
 /** Prisma Client calls → SQL: exact text per shape, with the schema's mapped names. */
 import * as assert from 'node:assert/strict';
-import { translateIn } from './translate';
+import { assertTranslatesOrRefuses, translateIn } from './translate';
 
 const SCHEMA = `
 model User {
@@ -148,4 +148,12 @@ describe('orm-sql: Prisma', () => {
       });
     });
   }
+
+  it('mangled calls translate or are refused with the reason, never another error', async () => {
+    for (const code of [
+      "prisma.post.updateMany({ where: { authorId: id, title: { contains: 'x' } }, data: { published: { set: false }, authorId: { increment: 1 } } })",
+      "prisma.post.create({ data: { title: 'x', author: { connect: { id } } } })",
+      "prisma.post.findMany({ where: { authorId: 3 }, orderBy: { createdAt: 'desc' }, take: 20 })",
+    ]) assert.ok((await assertTranslatesOrRefuses(sql, code)) > 0);
+  });
 });

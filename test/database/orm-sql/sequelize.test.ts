@@ -1,7 +1,7 @@
 /** Sequelize model calls → SQL: exact text per shape, table and column names as Sequelize v6 derives them. */
 import * as assert from 'node:assert/strict';
 import { inflectPlural, inflectUnderscore } from '../../../server/src/languages/typescript/sequelize-definitions';
-import { translateIn } from './translate';
+import { assertTranslatesOrRefuses, translateIn } from './translate';
 
 const MODELS = `
 const { DataTypes, Model } = require('sequelize');
@@ -160,4 +160,11 @@ describe('orm-sql: Sequelize', () => {
       });
     });
   }
+
+  it('mangled calls translate or are refused with the reason, never another error', async () => {
+    for (const code of [
+      "Post.update({ title: 'x' }, { where: { authorId: id } })",
+      'Comment.destroy({ where: { postId: 3 }, force: true })',
+    ]) assert.ok((await assertTranslatesOrRefuses(sql, code)) > 0);
+  });
 });

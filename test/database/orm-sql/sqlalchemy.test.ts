@@ -1,6 +1,6 @@
 /** SQLAlchemy select()/session.query() chains → SQL, with __tablename__ and renamed columns. */
 import * as assert from 'node:assert/strict';
-import { translateIn } from './translate';
+import { assertTranslatesOrRefuses, translateIn } from './translate';
 
 const MODELS = `from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -78,5 +78,12 @@ describe('orm-sql: SQLAlchemy', () => {
   it('refuses what it cannot translate, naming it', async () => {
     await assert.rejects(sql('session.scalars(select(Item).join(Item.owner)).all()'), /`\.join\(\)` is not translated/);
     await assert.rejects(sql('session.scalars(select(Item).where(Item.nope == 1)).all()'), /`nope` is not a mapped column of Item/);
+  });
+
+  it('mangled calls translate or are refused with the reason, never another error', async () => {
+    for (const code of [
+      'session.query(Item).filter(Item.owner_id == owner_id).update({Item.title: "x", "price_cents": 0})',
+      'session.query(Item).filter(Item.price_cents < 1).delete()',
+    ]) assert.ok((await assertTranslatesOrRefuses(sql, code)) > 0);
   });
 });

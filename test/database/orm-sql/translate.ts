@@ -26,3 +26,34 @@ export async function translateIn(files: Record<string, string>, file: string, a
   sources.read = (f) => (f in files ? read(f) : undefined);
   return translateOrmCall(call, file, text, sources);
 }
+
+/**
+ * A call mangled one piece at a time, deterministically: each object literal emptied, each
+ * argument list emptied, each string and number replaced by a name, each value made `null`.
+ */
+export function* mangledCalls(code: string): Generator<string> {
+  const each = function* (pattern: RegExp, replace: (m: string) => string): Generator<string> {
+    for (const m of code.matchAll(pattern)) yield code.slice(0, m.index) + replace(m[0]) + code.slice(m.index! + m[0].length);
+  };
+  yield* each(/\{[^{}]*\}/g, () => '{}');
+  yield* each(/\([^()]*\)/g, () => '()');
+  yield* each(/'[^']*'|"[^"]*"/g, () => 'v');
+  yield* each(/\b\d+\b/g, () => 'v');
+  yield* each(/(?<=[:=] ?)[\w.'"]+(?=[,)}\s])/g, () => 'null');
+}
+
+/**
+ * Every mangled form of `code` translates or is refused with the reason (UntranslatableCall), or is
+ * no ORM call any more; nothing else is thrown (a TypeError would reach the user as it is).
+ */
+export async function assertTranslatesOrRefuses(translate: (code: string) => Promise<unknown>, code: string): Promise<number> {
+  let tried = 0;
+  for (const mangled of mangledCalls(code)) {
+    tried++;
+    await translate(mangled).catch((e: Error) => {
+      if (e.name === 'UntranslatableCall' || /^no query fact at|is not in /.test(e.message)) return;
+      throw new Error(`\`${mangled}\`: ${e.stack}`);
+    });
+  }
+  return tried;
+}

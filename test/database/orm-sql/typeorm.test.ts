@@ -1,6 +1,6 @@
 /** TypeORM find options and query builders → SQL: exact text per shape, names from the entity decorators. */
 import * as assert from 'node:assert/strict';
-import { translateIn } from './translate';
+import { assertTranslatesOrRefuses, translateIn } from './translate';
 
 const POST_ENTITY = `
 import { Column, CreateDateColumn, DeleteDateColumn, Entity, JoinColumn, ManyToOne, OneToMany, PrimaryGeneratedColumn } from 'typeorm';
@@ -237,4 +237,11 @@ export class PostsService {
       });
     });
   }
+
+  it('mangled calls translate or are refused with the reason, never another error', async () => {
+    for (const code of [
+      "repo.update({ authorId: id, published: true }, { title: 'x' })",
+      'repo.delete([1, 2])',
+    ]) assert.ok((await assertTranslatesOrRefuses(sql, code)) > 0);
+  });
 });

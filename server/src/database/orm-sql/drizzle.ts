@@ -17,6 +17,8 @@ import { UntranslatableCall, type OrmTranslation } from './translation';
 import type { TsModules } from './typescript-modules';
 import { codeValue, objectEntries, oneLine, unwrap } from './typescript-values';
 
+/** The arguments each condition function needs (a call with fewer is half-typed code). */
+const ARITY: Record<string, number> = { not: 1, isNull: 1, isNotNull: 1, between: 3, notBetween: 3, inArray: 2, notInArray: 2 };
 const COMPARE: Record<string, string> = { eq: '=', ne: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=', like: 'LIKE', ilike: 'ILIKE', notLike: 'NOT LIKE', notIlike: 'NOT ILIKE' };
 
 export function translateDrizzleQuery(fact: TsQueryFact, modules: TsModules, file: string): OrmTranslation {
@@ -268,6 +270,8 @@ export function translateDrizzleQuery(fact: TsQueryFact, modules: TsModules, fil
     if (!ts.isCallExpression(e) || !ts.isIdentifier(e.expression)) return fail(`the condition \`${oneLine(e.getText())}\` is not translated (Drizzle operator calls are)`);
     const fn = e.expression.text;
     const a = e.arguments;
+    const needs = ARITY[fn];
+    if (needs !== undefined && a.length < needs) fail(`\`${fn}()\` needs ${needs} argument${needs > 1 ? 's' : ''}`);
     if (COMPARE[fn]) {
       if (a.length !== 2) fail(`\`${fn}()\` needs two arguments`);
       const left = operand(a[0]);

@@ -52,7 +52,7 @@ export class Parameters {
 
   /** `$1 = req.params.id`, one note per placeholder. */
   notes(): string[] {
-    return this.sources.map((s, i) => `$${i + 1} = \`${s}\` (a run-time value: sampled from the data when explained)`);
+    return this.sources.map((s, i) => `$${i + 1} = \`${s}\` (a run-time value: when explained, a sample of the column it is compared with, else a value of its type)`);
   }
 }
 
