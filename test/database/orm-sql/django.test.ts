@@ -205,6 +205,8 @@ describe('orm-sql: Django', () => {
       'Post.objects.filter(Q(title="a") | ~Q(author__name="b"), published=True).update(title="x")',
       'Author.objects.create(name="Ann", email=request.POST["email"])',
       'Author.objects.filter(age__gt=F("id")).delete()',
+      'Post.objects.select_related("author").filter(author__name__icontains="a", tags__name="x").exclude(editor=None).order_by("-created_at")[start:start + PAGE_SIZE]',
+      'Post.objects.values_list("title", "author_id").distinct().count()',
     ]) assert.ok((await assertTranslatesOrRefuses(sql, code)) > 0);
   });
 });

@@ -113,6 +113,7 @@ describe('orm-sql: Drizzle', () => {
       "db.insert(users).values({ email: 'a' }).onConflictDoUpdate({ target: users.id, set: { email: 'c' } }).returning()",
       "db.update(posts).set({ title: 'x' }).where(eq(posts.id, id))",
       'db.delete(posts).where(inArray(posts.id, [1, 2]))',
+      'db.query.posts.findMany({ where: (p, { eq }) => eq(p.authorId, id), orderBy: (p, { desc }) => [desc(p.createdAt)], limit: 10, with: { author: true } })',
     ]) assert.ok((await assertTranslatesOrRefuses(sql, code)) > 0);
   });
 });

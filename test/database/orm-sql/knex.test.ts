@@ -64,6 +64,7 @@ describe('orm-sql: Knex', () => {
       "db('tags').insert([{ name: 'a', n: 1 }]).onConflict('name').merge(['name']).returning('id')",
       "db('posts').where('id', id).update({ title: 'x' }, ['id'])",
       "db('posts').where('id', id).increment('views', 2)",
+      "db('posts').join('users', 'users.id', 'posts.author_id').where({ 'users.active': true }).whereIn('posts.id', [1, 2]).orWhereNull('posts.deleted_at').orderBy([{ column: 'a', order: 'desc' }, 'b']).limit(PAGE).offset(40).select('posts.id')",
     ]) assert.ok((await assertTranslatesOrRefuses(sql, code)) > 0);
   });
 });

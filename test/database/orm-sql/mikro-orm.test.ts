@@ -1,6 +1,6 @@
 /** MikroORM finds → SQL: exact text per shape, names from the entity decorators and MikroORM's underscore naming. */
 import * as assert from 'node:assert/strict';
-import { translateIn } from './translate';
+import { assertTranslatesOrRefuses, translateIn } from './translate';
 
 const BASE = `
 import { PrimaryKey, Property } from '@mikro-orm/core';
@@ -119,5 +119,12 @@ describe('orm-sql: MikroORM', () => {
     await assert.rejects(sql('this.em.find(BookTag, { nope: 1 })'), /`nope` is not a property of BookTag/);
     await assert.rejects(sql('this.em.find(BookTag, {}, { groupBy: ["title"] })'), /the `groupBy` option is not translated/);
     await assert.rejects(sql("this.em.createQueryBuilder(BookTag, 'b').where('b.price > ?', [1]).getResultList()"), /`where` with raw SQL .* is not translated; where objects are/);
+  });
+
+  it('mangled calls translate or are refused with the reason, never another error', async () => {
+    for (const code of [
+      "this.em.getRepository(BookTag).find({ author: { $in: ids }, price: { $ne: null } }, { orderBy: [{ price: 'desc nulls last' }, { id: 1 }], fields: ['title'] })",
+      "this.books.createQueryBuilder('b').where({ author: authorId }).getCount()",
+    ]) assert.ok((await assertTranslatesOrRefuses(sql, code)) > 0);
   });
 });

@@ -4,7 +4,7 @@
  * `t1`/`t2` aliases and placeholders for run-time values.
  */
 import * as assert from 'node:assert/strict';
-import { translateIn } from './translate';
+import { assertTranslatesOrRefuses, translateIn } from './translate';
 
 const BASE = `from peewee import Model, PostgresqlDatabase
 
@@ -127,5 +127,12 @@ describe('orm-sql: Peewee', () => {
   it('refuses what it cannot translate, naming it', async () => {
     await assert.rejects(sql('Tweet.select().window(w)'), /`\.window\(\)` is not translated/);
     await assert.rejects(sql('Tweet.select().where(Tweet.nope == 1)'), /`nope` is not a field of Tweet/);
+  });
+
+  it('mangled calls translate or are refused with the reason, never another error', async () => {
+    for (const code of [
+      'Tweet.select(Tweet, User).join(User).where((User.username == "ann") | (Tweet.is_published == True), Tweet.id << [1, 2]).order_by(-Tweet.id).paginate(3, 10)',
+      'Tweet.select().where(Tweet.user == user_id).order_by(Tweet.created_date.desc()).limit(PAGE_SIZE).offset(40)',
+    ]) assert.ok((await assertTranslatesOrRefuses(sql, code)) > 0);
   });
 });

@@ -165,6 +165,7 @@ describe('orm-sql: Sequelize', () => {
     for (const code of [
       "Post.update({ title: 'x' }, { where: { authorId: id } })",
       'Comment.destroy({ where: { postId: 3 }, force: true })',
+      "Post.findAll({ where: { authorId: { [Op.in]: [1, 2] }, title: { [Op.iLike]: '%x%' } }, include: [{ model: User, as: 'author', required: true }], order: [['createdAt', 'DESC']], limit: 10, offset: 20 })",
     ]) assert.ok((await assertTranslatesOrRefuses(sql, code)) > 0);
   });
 });

@@ -84,6 +84,7 @@ describe('orm-sql: SQLAlchemy', () => {
     for (const code of [
       'session.query(Item).filter(Item.owner_id == owner_id).update({Item.title: "x", "price_cents": 0})',
       'session.query(Item).filter(Item.price_cents < 1).delete()',
+      'session.scalars(select(Item).where(and_(Item.owner_id == owner_id, or_(Item.price_cents > 10, Item.title.like("a%")))).order_by(Item.title.desc()).limit(20).offset(40)).all()',
     ]) assert.ok((await assertTranslatesOrRefuses(sql, code)) > 0);
   });
 });

@@ -242,6 +242,8 @@ export class PostsService {
     for (const code of [
       "repo.update({ authorId: id, published: true }, { title: 'x' })",
       'repo.delete([1, 2])',
+      "repo.find({ relations: ['author'], where: { published: true, id: In([1, 2]) }, order: { createdAt: 'DESC' }, skip: 40, take: PAGE })",
+      "repo.createQueryBuilder('p').leftJoinAndSelect('p.author', 'a').where('p.authorId = :id', { id }).orderBy('p.createdAt', 'DESC').skip(10).take(5).getMany()",
     ]) assert.ok((await assertTranslatesOrRefuses(sql, code)) > 0);
   });
 });

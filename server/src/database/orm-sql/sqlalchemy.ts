@@ -59,10 +59,10 @@ export function translateSqlalchemyQuery(node: Node, models: SqlalchemyModels): 
         orderBy.push(...a.map(orderTerm));
         break;
       case 'limit':
-        limit = valueSql(pyCodeValue(a[0]), params);
+        limit = valueSql(pyCodeValue(a[0] ?? fail('`.limit()` without a value')), params);
         break;
       case 'offset':
-        offset = valueSql(pyCodeValue(a[0]), params);
+        offset = valueSql(pyCodeValue(a[0] ?? fail('`.offset()` without a value')), params);
         break;
       case 'first':
         limit = '1';
@@ -150,6 +150,7 @@ export function translateSqlalchemyQuery(node: Node, models: SqlalchemyModels): 
       }
       if (fn.type === 'attribute') {
         const col = columnRef(fn.childForFieldName('object')!);
+        if (/^(in_|not_in|is_|is_not|isnot|like|ilike)$/.test(name) && !a[0]) fail(`\`${n.text}\` compares with nothing`);
         switch (name) {
           case 'in_':
           case 'not_in': {
