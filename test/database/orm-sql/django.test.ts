@@ -111,6 +111,20 @@ describe('orm-sql: Django', () => {
       );
     });
 
+    it("a swapped user model (the settings of manage.py's project) is the one a key to the user, and `User`, name", async () => {
+      const project = {
+        '/ws/manage.py': 'import os\n\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")\n',
+        '/ws/mysite/settings/__init__.py': 'from .base import *\n',
+        '/ws/mysite/settings/base.py': 'INSTALLED_APPS = ["accounts", "posts"]\nAUTH_USER_MODEL = "accounts.Account"\n',
+        '/ws/accounts/models.py': 'from django.contrib.auth.models import AbstractUser\nfrom django.db import models\n\n\nclass Account(AbstractUser):\n    karma = models.IntegerField(default=0)\n',
+        '/ws/posts/models.py': postModels,
+        '/ws/posts/views.py': 'from django.contrib.auth import get_user_model\n\nfrom .models import Post\n\nUser = get_user_model()\n\n\ndef view(request):\n    a = Post.objects.select_related("author").order_by("-id")[:10]\n    b = User.objects.filter(karma__gt=10)\n    return a, b\n',
+      };
+      const joined = await translateIn(project, '/ws/posts/views.py', 'Post.objects');
+      assert.match(joined.sql, /INNER JOIN "accounts_account" ON \("posts_post"\."author_id" = "accounts_account"\."id"\)/);
+      assert.match((await translateIn(project, '/ws/posts/views.py', 'User.objects')).sql, /^SELECT "accounts_account"\."id", .* FROM "accounts_account" WHERE "accounts_account"\."karma" > 10$/);
+    });
+
     it("a custom user extends AbstractUser: its fields, and join tables named for it", async () => {
       const member = 'from django.contrib.auth.models import AbstractUser\nfrom django.db import models\n\n\nclass Member(AbstractUser):\n    karma = models.IntegerField(default=0)\n';
       assert.equal(

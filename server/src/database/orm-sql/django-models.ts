@@ -60,6 +60,12 @@ export class DjangoModels {
   private find(name: string): DjangoModel | undefined {
     const setting = swappableSetting(name);
     if (setting) return this.swappable(setting);
+    // `User`: the user model, which the project's settings may swap (`AUTH_USER_MODEL = "accounts.Account"`).
+    if (name === 'User') {
+      const swapped = this.project()?.authUserModel;
+      const model = swapped && swapped.toLowerCase() !== 'auth.user' ? this.projectModel(swapped) : undefined;
+      if (model) return model;
+    }
     // The module the calling file imports the model from, and the one that module re-exports it from
     // (a `models/` package whose __init__.py imports from its submodules: django-guardian's).
     for (let file = this.file, depth = 0; depth < 4; depth++) {
@@ -82,6 +88,48 @@ export class DjangoModels {
     }
     // Django's own models (`User`, `Group`, `ContentType`), which ship with Django, not the workspace.
     return this.contrib().models.find((x) => x.name === name);
+  }
+
+  private projectInfo?: { root: string; authUserModel?: string } | null;
+
+  /**
+   * The Django project the file belongs to: the folder of the `manage.py` above it, and the
+   * AUTH_USER_MODEL its settings module (`DJANGO_SETTINGS_MODULE`, or a module it star-imports) sets.
+   */
+  private project(): { root: string; authUserModel?: string } | undefined {
+    if (this.projectInfo === undefined) {
+      this.projectInfo = null;
+      for (let dir = path.dirname(this.file), i = 0; i < 6; dir = path.dirname(dir), i++) {
+        const manage = this.sources.read(path.join(dir, 'manage.py'));
+        if (manage === undefined) continue;
+        const module = /DJANGO_SETTINGS_MODULE["']\s*,\s*["']([\w.]+)["']/.exec(manage)?.[1];
+        const exists = (f: string): boolean => this.sources.read(f) !== undefined;
+        const settings = module ? moduleFile(module, path.join(dir, 'manage.py'), exists) : undefined;
+        const files = settings ? [settings] : [];
+        // `from .base import *`: split settings.
+        for (const m of settings ? (this.sources.read(settings) ?? '').matchAll(/^from\s+(\.[\w.]*)\s+import\s+\*/gm) : []) {
+          const f = moduleFile(m[1], settings!, exists);
+          if (f) files.push(f);
+        }
+        const authUserModel = files.map((f) => /^AUTH_USER_MODEL\s*=\s*["']([\w.]+)["']/m.exec(this.sources.read(f) ?? '')?.[1]).find((x) => !!x);
+        this.projectInfo = { root: dir, authUserModel };
+        break;
+      }
+    }
+    return this.projectInfo ?? undefined;
+  }
+
+  /** `accounts.Account`: the model in the app's models module under the project's root, else by name. */
+  private projectModel(label: string): DjangoModel | undefined {
+    const [app, name] = label.split('.');
+    const root = this.project()?.root;
+    if (root && name) {
+      for (const f of [path.join(root, app, 'models.py'), path.join(root, app, 'models', '__init__.py')]) {
+        const m = this.moduleOf(f).models.find((x) => x.name === name);
+        if (m) return m;
+      }
+    }
+    return name && name !== 'User' ? this.model(name) : undefined;
   }
 
   /** The model a setting names (`APPLICATION_MODEL`): in this file or the models.py near it, by its Meta.swappable. */
