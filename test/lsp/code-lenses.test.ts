@@ -95,6 +95,12 @@ describe('language server: code lenses', function () {
     ]);
   });
 
+  it('none above the writes no translator reads (a TypeORM query builder)', async () => {
+    const code = `import { DataSource } from 'typeorm';\nimport { Post } from './post';\nconst dataSource = new DataSource({ type: 'postgres' });\nconst repo = dataSource.getRepository(Post);\n\nexport async function tidy(id: number) {\n  await repo.update({ authorId: id }, { published: false });\n  await repo.createQueryBuilder().update(Post).set({ published: false }).where('id = :id', { id }).execute();\n}\n`;
+    const lenses = await open({}, 'tidy.ts', 'typescript', code);
+    assert.deepEqual([...new Set(lenses.map((l) => l.range.start.line))], [6]);
+  });
+
   it('none when perflens.codeLens is false', async () => {
     assert.deepEqual(await open({ codeLens: false }, 'queries.sql', 'sql', SQL), []);
   });
