@@ -95,10 +95,13 @@ describe('language server: code lenses', function () {
     ]);
   });
 
-  it('none above the writes no translator reads (a TypeORM query builder)', async () => {
-    const code = `import { DataSource } from 'typeorm';\nimport { Post } from './post';\nconst dataSource = new DataSource({ type: 'postgres' });\nconst repo = dataSource.getRepository(Post);\n\nexport async function tidy(id: number) {\n  await repo.update({ authorId: id }, { published: false });\n  await repo.createQueryBuilder().update(Post).set({ published: false }).where('id = :id', { id }).execute();\n}\n`;
+  it('TypeORM: above repository and query builder updates; none above the writes no translator reads (increment, MikroORM)', async () => {
+    const code = `import { DataSource } from 'typeorm';\nimport { Post } from './post';\nconst dataSource = new DataSource({ type: 'postgres' });\nconst repo = dataSource.getRepository(Post);\n\nexport async function tidy(id: number) {\n  await repo.update({ authorId: id }, { published: false });\n  await repo.createQueryBuilder().update(Post).set({ published: false }).where('id = :id', { id }).execute();\n  await repo.increment({ id }, 'views', 1);\n}\n`;
     const lenses = await open({}, 'tidy.ts', 'typescript', code);
-    assert.deepEqual([...new Set(lenses.map((l) => l.range.start.line))], [6]);
+    assert.deepEqual([...new Set(lenses.map((l) => l.range.start.line))], [6, 7]);
+    await client.close();
+    const mikro = `import { EntityManager } from '@mikro-orm/postgresql';\nimport { Book } from './book';\n\nexport async function tidy(em: EntityManager, id: number) {\n  await em.createQueryBuilder(Book).update({ title: 'x' }).where({ id }).execute();\n}\n`;
+    assert.deepEqual(await open({}, 'mikro.ts', 'typescript', mikro), []);
   });
 
   it('none when perflens.codeLens is false', async () => {

@@ -72,8 +72,8 @@ export function registerCodeLenses(ctx: ServerContext): void {
 /**
  * A write whose SQL PerfLens translates: an update or a delete by a filter (`qs.update(…)`,
  * `prisma.post.updateMany`, `db.deleteFrom(…)`), where a plan tells something (an unindexed filter
- * scans the table). Inserts and creates get no lens, nor the writes no translator reads (TypeORM's
- * query builders, MikroORM's).
+ * scans the table). Inserts and creates get no lens, nor the writes no translator reads (MikroORM's,
+ * TypeORM's increment).
  */
 const EXPLAINABLE_WRITES: Partial<Record<string, RegExp>> = {
   prisma: /\.(update|updateMany|delete|deleteMany)\s*\(/,
@@ -82,10 +82,10 @@ const EXPLAINABLE_WRITES: Partial<Record<string, RegExp>> = {
   kysely: /\.(updateTable|deleteFrom)\s*\(/,
   knex: /\.(update|del|delete|increment|decrement)\s*\(/,
   drizzle: /\.(update|delete)\s*\(/,
-  typeorm: /^[^(]*\.(update|delete)\s*\(/,
+  typeorm: /\.(update|delete)\s*\(/,
   sequelize: /\.(update|destroy)\s*\(/,
 };
 
 function explainableWrite(orm: string, call: string): boolean {
-  return !!EXPLAINABLE_WRITES[orm]?.test(call) && !/\.(create|insert|insertInto|bulk_create|bulkCreate|save|upsert|createQueryBuilder)\s*\(/.test(call);
+  return !!EXPLAINABLE_WRITES[orm]?.test(call) && !/\.(create|insert|insertInto|bulk_create|bulkCreate|save|upsert)\s*\(/.test(call);
 }

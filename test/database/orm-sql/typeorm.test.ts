@@ -111,6 +111,9 @@ describe('orm-sql: TypeORM', () => {
     ['the class name in snake case is the default table name', "dataSource.getRepository(BlogComment).findBy({ body: 'x' })", 'SELECT "BlogComment"."id", "BlogComment"."body" FROM "blog_comment" "BlogComment" WHERE "BlogComment"."body" = \'x\''],
     ['update by a where object: no alias, values before conditions', "repo.update({ authorId: id, published: true }, { title: 'x', published: false })", 'UPDATE "posts" SET "title" = \'x\', "published" = false WHERE "posts"."author_id" = $1 AND "posts"."published" = true'],
     ['update by id sets the UpdateDateColumn too', "dataSource.getRepository(Setting).update('theme', { value: 'dark' })", 'UPDATE "settings" SET "value" = \'dark\', "updated_at" = CURRENT_TIMESTAMP WHERE "settings"."key" IN (\'theme\')'],
+    ['a query builder update: the alias kept, the string condition as written', "repo.createQueryBuilder().update(Post).set({ title: 'x' }).where('id = :id', { id }).execute()", 'UPDATE "posts" "Post" SET "title" = \'x\' WHERE id = $1'],
+    ['a query builder update with an UpdateDateColumn, a where object', "dataSource.createQueryBuilder().update(Setting).set({ value: 'v' }).where({ key: 'k' }).execute()", 'UPDATE "settings" "Setting" SET "value" = \'v\', "updated_at" = CURRENT_TIMESTAMP WHERE "Setting"."key" = \'k\''],
+    ['a query builder delete from an entity, properties through the alias', "dataSource.createQueryBuilder().delete().from(Post).where('Post.authorId = :id', { id }).execute()", 'DELETE FROM "posts" "Post" WHERE "Post"."author_id" = $1'],
     ['delete by ids', 'repo.delete([1, 2])', 'DELETE FROM "posts" WHERE "posts"."id" IN (1, 2)'],
     ['EntityManager style: manager.find(Entity, options)', 'dataSource.manager.find(Post, { where: { id: 1 } })', `SELECT ${POST} FROM "posts" "Post" WHERE "Post"."id" = 1`],
   ];

@@ -385,11 +385,17 @@ class Translator {
   queryBuilder(chain: ts.CallExpression[], builder: ts.CallExpression): string {
     const receiver = (builder.expression as ts.PropertyAccessExpression).expression;
     const a0 = builder.arguments[0] && unwrap(builder.arguments[0]);
+    const rest = chain.slice(chain.indexOf(builder) + 1);
+    // A write names its entity in `.update(Post)` or `.delete().from(Post)`.
+    const writeEntity = rest.map((c) => (/^(update|from)$/.test(methodOf(c) ?? '') && c.arguments[0] ? unwrap(c.arguments[0]) : undefined)).find((e): e is ts.Identifier => !!e && ts.isIdentifier(e) && /^[A-Z]/.test(e.text));
     let entityName: string | undefined;
     let aliasArg: ts.Expression | undefined;
     if (a0 && ts.isIdentifier(a0) && /^[A-Z]/.test(a0.text)) {
       entityName = a0.text; // `dataSource.createQueryBuilder(Post, 'p')`
       aliasArg = builder.arguments[1];
+    } else if (writeEntity && !repositoryEntity(receiver)) {
+      entityName = writeEntity.text; // `dataSource.createQueryBuilder().update(Post)`
+      aliasArg = builder.arguments[0];
     } else {
       entityName = repositoryEntity(receiver) ?? this.fail(`which entity \`${oneLine(receiver.getText())}\` builds queries for is not known here (\`.from()\` is not translated)`);
       aliasArg = builder.arguments[0];
@@ -404,10 +410,27 @@ class Translator {
     const selects: string[] = [];
     const paging = new Map<string, ts.Expression | undefined>();
     let terminal: string | undefined;
-    for (const c of chain.slice(chain.indexOf(builder) + 1)) {
+    let write: 'update' | 'delete' | undefined;
+    const set: Array<[string, ts.Expression]> = [];
+    for (const c of rest) {
       const m = methodOf(c) ?? '';
       const args = c.arguments;
       switch (m) {
+        case 'update': case 'delete':
+          write = m;
+          break;
+        case 'from':
+          if (!write) this.fail('`.from()` is not translated');
+          break;
+        case 'set':
+          for (const [k, v] of objectEntries(args[0] ?? this.fail('`.set()` without values'), '`.set()`', this.notes, this.fail)) {
+            if (ts.isArrowFunction(unwrap(v)) || ts.isFunctionExpression(unwrap(v))) this.fail(`\`${k}: () => …\` (raw SQL) is not translated`);
+            set.push([this.columnOf(entity, k, 'setting'), v]);
+          }
+          break;
+        case 'execute':
+          terminal = m;
+          break;
         case 'where': case 'andWhere': case 'orWhere': {
           if (m === 'where') conditions.length = 0;
           const arg = args[0] ? unwrap(args[0]) : this.fail('`.where()` without a condition is not translated');
@@ -471,7 +494,8 @@ class Translator {
           else this.fail(`\`.${m}()\` in a query builder is not translated`);
       }
     }
-    if (!terminal) {
+    if (write) return this.builderWrite(q, write, set, conditions, parameters, aliases);
+    if (!terminal || terminal === 'execute') {
       terminal = 'getMany';
       this.notes.push('the chain does not end in getMany()/getOne() here: translated as getMany()');
     }
@@ -513,6 +537,26 @@ class Translator {
     const sql = this.selectSql(q);
     if (terminal === 'getManyAndCount') this.notes.push(`getManyAndCount runs a second query for the total: ${this.countSql({ ...q, take: undefined, skip: undefined })}`);
     return sql;
+  }
+
+  /**
+   * `createQueryBuilder().update(Post).set({…}).where(…)` and `.delete().from(Post).where(…)`: the
+   * table keeps the builder's alias (PostgreSQL takes one in UPDATE and DELETE), so the conditions
+   * read as they do in a select; `@UpdateDateColumn` is set as TypeORM does.
+   */
+  private builderWrite(q: Query, write: 'update' | 'delete', set: Array<[string, ts.Expression]>, conditions: ReadonlyArray<{ type: 'and' | 'or'; text: string }>, parameters: Map<string, ts.Expression>, aliases: Map<string, TypeormEntity>): string {
+    if (q.joins.length || q.orderBy.length) this.fail(`joins or ordering in a query builder's ${write} are not translated`);
+    if (write === 'update' && set.length === 0) this.fail('`.update()` without `.set()`');
+    // Placeholders in text order: the assignments, then the conditions.
+    const assignments = set.map(([c, v]) => `${quoteName(c)} = ${valueSql(codeValue(v), this.params)}`);
+    for (const c of q.entity.columns) if (write === 'update' && c.updateDate && !set.some(([x]) => x === c.column)) assignments.push(`${quoteName(c.column)} = CURRENT_TIMESTAMP`);
+    const where = conditions.map((c, i) => {
+      const text = c.text.startsWith('\0') ? c.text.slice(1) : this.replaceParameters(this.replaceProperties(c.text, aliases), parameters);
+      return i === 0 ? text : `${c.type === 'and' ? 'AND' : 'OR'} ${text}`;
+    }).join(' ');
+    const target = `${quoteName(q.entity.table)} ${quoteName(q.alias)}`;
+    const head = write === 'update' ? `UPDATE ${target} SET ${assignments.join(', ')}` : `DELETE FROM ${target}`;
+    return where ? `${head} WHERE ${where}` : head;
   }
 
   private builderSelection(q: Query, selects: string[], aliases: Map<string, TypeormEntity>, raw: boolean): string[] {
