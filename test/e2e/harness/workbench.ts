@@ -270,18 +270,17 @@ export class Workbench {
   }
 
   /** The notification toast whose text matches `message`, once shown: its text, and a click on one of its buttons. */
-  async notification(message: RegExp): Promise<{ text: string; click(button: string): Promise<void> }> {
-    const toast = this.page.locator('.notifications-toasts .notification-toast').filter({ visible: true, hasText: message }).first();
-    await toast.waitFor();
-    return {
-      text: (await toast.innerText()).replace(/\s+/g, ' '),
-      click: (button: string) => toast.locator('.monaco-button', { hasText: button }).click(),
-    };
+  notification(message: RegExp): Promise<{ text: string; click(button: string): Promise<void> }> {
+    return this.withButtons('.notifications-toasts .notification-toast', message);
   }
 
   /** The modal dialog whose text matches `message`, once shown: its text, and a click on one of its buttons. */
-  async dialog(message: RegExp): Promise<{ text: string; click(button: string): Promise<void> }> {
-    const box = this.page.locator('.monaco-dialog-box').filter({ visible: true, hasText: message }).first();
+  dialog(message: RegExp): Promise<{ text: string; click(button: string): Promise<void> }> {
+    return this.withButtons('.monaco-dialog-box', message);
+  }
+
+  private async withButtons(selector: string, message: RegExp): Promise<{ text: string; click(button: string): Promise<void> }> {
+    const box = this.page.locator(selector).filter({ visible: true, hasText: message }).first();
     await box.waitFor();
     return {
       text: (await box.innerText()).replace(/\s+/g, ' '),
