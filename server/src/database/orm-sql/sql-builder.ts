@@ -121,8 +121,8 @@ export function renderSelect(s: SelectStatement): string {
 
 /**
  * `UPDATE … SET … WHERE …`, or `DELETE FROM … WHERE …` when `set` is absent. Conditions that read
- * joined tables go into `WHERE <key> IN (SELECT <key> … JOIN …)`, the form Django and the query
- * builders use, since PostgreSQL's UPDATE and DELETE take no JOIN.
+ * joined tables go into `WHERE <key> IN (SELECT <key> … JOIN …)`, the form Django writes, since
+ * PostgreSQL's UPDATE and DELETE take no JOIN.
  */
 export function renderWrite(w: { table: string; key: string; set?: ReadonlyArray<[column: string, value: string]>; joins?: string[]; where?: string[] }): string {
   const target = quoteName(w.table);
