@@ -63,6 +63,8 @@ describe('orm-sql: Django', () => {
     ['count drops the ordering', 'Post.objects.filter(published=False).count()', 'SELECT COUNT(*) AS "__count" FROM "blog_post" WHERE "blog_post"."published" = false'],
     ['exists', 'Post.objects.filter(title="x").exists()', `SELECT 1 AS "a" FROM "blog_post" WHERE "blog_post"."title" = 'x' LIMIT 1`],
     ['values', 'Post.objects.values("id", "title")', 'SELECT "blog_post"."id", "blog_post"."title" FROM "blog_post" ORDER BY "blog_post"."created_at" DESC'],
+    ['values across a foreign key joins; a nullable one is a LEFT OUTER JOIN', 'Post.objects.values_list("title", "author__name").order_by()', 'SELECT "blog_post"."title", "blog_author"."name" FROM "blog_post" INNER JOIN "blog_author" ON ("blog_post"."author_id" = "blog_author"."id")'],
+    ['values across a nullable foreign key', 'Post.objects.values("editor__email").order_by()', 'SELECT "blog_author"."email" FROM "blog_post" LEFT OUTER JOIN "blog_author" ON ("blog_post"."editor" = "blog_author"."id")'],
     ['a many-to-many filter joins the join table (Meta.db_table of the target kept)', 'Post.objects.filter(tags__name="orm").count()', 'SELECT COUNT(*) AS "__count" FROM "blog_post" INNER JOIN "blog_post_tags" ON ("blog_post"."id" = "blog_post_tags"."post_id") INNER JOIN "tags" ON ("blog_post_tags"."tag_id" = "tags"."id") WHERE "tags"."name" = \'orm\''],
   ];
   for (const [name, code, expected] of cases) {

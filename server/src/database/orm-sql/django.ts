@@ -247,6 +247,7 @@ export function translateDjangoQuery(node: Node, models: DjangoModels): OrmTrans
     if (parts.length > 1 && LOOKUPS.has(parts[parts.length - 1])) lookup = parts.pop()!;
     let m = model;
     let t = table;
+    let outer = false;
     for (let i = 0; i < parts.length; i++) {
       const f = fieldOf(m, parts[i]);
       const last = i === parts.length - 1;
@@ -261,9 +262,10 @@ export function translateDjangoQuery(node: Node, models: DjangoModels): OrmTrans
           if (last && use === 'order' && target.ordering.length) fail(`ordering by the relation \`${f.name}\` uses ${target.name}'s Meta.ordering (not translated)`);
           return { target: column(t, f.column!), field: f, lookup };
         }
-        if (use === 'select') fail(`\`${path}\` reads across a relation (not translated in values())`);
         // A filter across a nullable foreign key still inner-joins: the condition rejects NULL rows.
-        join(target.table, `${use === 'order' && f.nullable ? 'LEFT OUTER JOIN' : 'INNER JOIN'} ${quoteName(target.table)} ON (${column(t, f.column!)} = ${column(target.table, pkOf(target).column!)})`);
+        // Ordering and values() keep the rows without one: a LEFT OUTER JOIN, and so every join after it.
+        outer ||= use !== 'filter' && f.nullable;
+        join(target.table, `${outer ? 'LEFT OUTER JOIN' : 'INNER JOIN'} ${quoteName(target.table)} ON (${column(t, f.column!)} = ${column(target.table, pkOf(target).column!)})`);
         m = target;
         t = target.table;
         continue;
