@@ -10,7 +10,7 @@ import type { Node } from 'web-tree-sitter';
 import { assignedBefore } from '../../languages/python/item-access';
 import { isTextField, type DjangoField, type DjangoModel, type DjangoModels } from './django-models';
 import { pyCodeValue, pyConstant, pyString } from './python-values';
-import { and, column, literal, not, or, Parameters, quoteName, renderSelect, renderWrite, valueSql, type CodeValue } from './sql-builder';
+import { and, column, literal, not, or, Parameters, quoteName, renderInsert, renderSelect, renderWrite, valueSql, type CodeValue } from './sql-builder';
 import { UntranslatableCall, type OrmTranslation } from './translation';
 
 interface Step {
@@ -193,7 +193,7 @@ export function translateDjangoQuery(node: Node, models: DjangoModels): OrmTrans
       ? `SELECT COUNT(*) FROM (${renderSelect({ ...base, columns: [`${distinct ? 'DISTINCT ' : ''}${rowColumns.join(', ')}`], limit: limitSql, offset: offsetSql })}) subquery`
       : renderSelect({ ...base, columns: ['COUNT(*) AS "__count"'] });
   } else if (terminal === 'insert') {
-    sql = `INSERT INTO ${quoteName(table)} (${assignments.map(([c]) => quoteName(c)).join(', ')}) VALUES (${assignments.map(([, v]) => v).join(', ')}) RETURNING ${column(table, pk.column!)}`;
+    sql = `${renderInsert(quoteName(table), [new Map(assignments)], quoteName, (v) => v)} RETURNING ${column(table, pk.column!)}`;
   } else if (terminal === 'update' || terminal === 'delete') {
     sql = renderWrite({ table, key: pk.column!, set: terminal === 'update' ? assignments : undefined, joins: [...joins.values()], where });
   } else if (terminal === 'exists') {

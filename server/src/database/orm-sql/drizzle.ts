@@ -12,7 +12,7 @@
 import ts from 'typescript';
 import type { TsQueryFact } from '../../languages/typescript/queries';
 import { DrizzleTables, type DrizzleColumn, type DrizzleTable } from './drizzle-tables';
-import { and, column, not, or, Parameters, quoteName, renderSelect, valueSql } from './sql-builder';
+import { and, column, not, or, Parameters, quoteName, renderInsert, renderSelect, valueSql } from './sql-builder';
 import { UntranslatableCall, type OrmTranslation } from './translation';
 import type { TsModules } from './typescript-modules';
 import { codeValue, objectEntries, oneLine, unwrap } from './typescript-values';
@@ -161,9 +161,7 @@ export function translateDrizzleQuery(fact: TsQueryFact, modules: TsModules, fil
     let sql: string;
     if (kind === 'insert') {
       if (rows.length === 0) fail('the insert has no `.values()`');
-      const cols = [...rows[0].keys()];
-      if (rows.some((r) => r.size !== cols.length || cols.some((c) => !r.has(c)))) fail('rows with different columns (Drizzle fills the gaps with default) are not translated');
-      sql = `INSERT INTO ${target} (${cols.map(prop).join(', ')}) VALUES ${rows.map((r) => `(${cols.map((c) => writeValue(r.get(c)!)).join(', ')})`).join(', ')}${conflict}`;
+      sql = (renderInsert(target, rows, prop, writeValue) ?? fail('rows with different columns (Drizzle fills the gaps with default) are not translated')) + conflict;
     } else {
       if (kind === 'update' && set.length === 0) fail('the update sets nothing (`.set()`)');
       sql = kind === 'update' ? `UPDATE ${target} SET ${set.join(', ')}` : `DELETE FROM ${target}`;

@@ -6,7 +6,7 @@
  */
 import ts from 'typescript';
 import type { TsQueryFact } from '../../languages/typescript/queries';
-import { literal, Parameters, quoteName, quotePath, renderSelect, valueSql, type CodeValue } from './sql-builder';
+import { literal, Parameters, quoteName, quotePath, renderInsert, renderSelect, valueSql, type CodeValue } from './sql-builder';
 import { UntranslatableCall, type OrmTranslation } from './translation';
 import { codeValue, objectEntries, oneLine, unwrap } from './typescript-values';
 
@@ -225,9 +225,7 @@ export function translateKnexChain(fact: TsQueryFact): OrmTranslation {
     const table = quotePath(from!);
     let sql: string;
     if (write === 'insert') {
-      const cols = [...rows[0].keys()];
-      if (rows.some((r) => r.size !== cols.length || cols.some((c) => !r.has(c)))) fail('rows with different columns (Knex fills the gaps with DEFAULT) are not translated');
-      sql = `INSERT INTO ${table} (${cols.map(quoteName).join(', ')}) VALUES ${rows.map((r) => `(${cols.map((c) => writeValue(r.get(c)!)).join(', ')})`).join(', ')}`;
+      sql = renderInsert(table, rows, quoteName, writeValue) ?? fail('rows with different columns (Knex fills the gaps with DEFAULT) are not translated');
       if (conflict) sql += ` ON CONFLICT${conflict.columns.length ? ` (${conflict.columns.map(quoteName).join(', ')})` : ''} ${conflict.action ? conflict.action() : fail('`.onConflict()` without `.ignore()` or `.merge()`')}`;
     } else {
       if (conflict) fail('`.onConflict()` outside an insert');

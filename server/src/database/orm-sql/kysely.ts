@@ -8,7 +8,7 @@
  */
 import ts from 'typescript';
 import type { TsQueryFact } from '../../languages/typescript/queries';
-import { and, literal, Parameters, quotePath, renderSelect, valueSql } from './sql-builder';
+import { and, literal, Parameters, quotePath, renderInsert, renderSelect, valueSql } from './sql-builder';
 import { UntranslatableCall, type OrmTranslation } from './translation';
 import { codeValue, objectEntries, oneLine, unwrap } from './typescript-values';
 
@@ -177,10 +177,7 @@ export function translateKyselyChain(fact: TsQueryFact): OrmTranslation {
     let sql: string;
     if (write === 'insert') {
       if (rows.length === 0) fail('the insert has no `.values()`');
-      const cols = [...rows[0].keys()];
-      if (rows.some((r) => r.size !== cols.length || cols.some((c) => !r.has(c)))) fail('rows with different columns (Kysely fills the gaps with DEFAULT) are not translated');
-      const values = rows.map((r) => `(${cols.map((c) => value(r.get(c)!)).join(', ')})`);
-      sql = `INSERT INTO ${table} (${cols.map(quotePath).join(', ')}) VALUES ${values.join(', ')}${conflict ?? ''}`;
+      sql = (renderInsert(table, rows, quotePath, value) ?? fail('rows with different columns (Kysely fills the gaps with DEFAULT) are not translated')) + (conflict ?? '');
     } else {
       if (write === 'update' && set.length === 0) fail('the update sets nothing (`.set()`)');
       // Placeholders numbered in the order of the text: the assignments, then the conditions.

@@ -10,7 +10,7 @@
 import ts from 'typescript';
 import type { PrismaField } from '../schema/prisma-schema';
 import type { PrismaModels } from './prisma-models';
-import { and, column, literal, not, or, Parameters, quoteName, renderSelect, valueSql, type CodeValue } from './sql-builder';
+import { and, column, literal, not, or, Parameters, quoteName, renderInsert, renderSelect, valueSql, type CodeValue } from './sql-builder';
 import { UntranslatableCall, type OrmTranslation } from './translation';
 import { codeValue, objectEntries, oneLine, unwrap } from './typescript-values';
 
@@ -85,7 +85,7 @@ export function translatePrismaCall(call: ts.CallExpression, models: PrismaModel
   if (method === 'create') {
     if (related.length) fail('relations in the select of create are not translated');
     const values = createValues(args.get('data') ?? fail('create without `data`'));
-    const sql = `INSERT INTO ${quoteName(table)} (${values.map(([c]) => quoteName(c)).join(', ')}) VALUES (${values.map(([, v]) => v).join(', ')}) RETURNING ${selected.map((f) => quoteName(models.column(f))).join(', ')}`;
+    const sql = `${renderInsert(quoteName(table), [new Map(values)], quoteName, (v) => v)} RETURNING ${selected.map((f) => quoteName(models.column(f))).join(', ')}`;
     return { sql, description: `${callee} → SQL`, notes: [...params.notes(), ...notes] };
   }
   if (write) {

@@ -131,3 +131,14 @@ export function renderWrite(w: { table: string; key: string; set?: ReadonlyArray
   const head = w.set ? `UPDATE ${target} SET ${w.set.map(([c, v]) => `${quoteName(c)} = ${v}`).join(', ')}` : `DELETE FROM ${target}`;
   return where.length > 0 ? `${head} WHERE ${and(where)}` : head;
 }
+
+/**
+ * `INSERT INTO t (a, b) VALUES (…), (…)` of rows written out in the code, values rendered in text
+ * order (placeholders are numbered so). Undefined when the rows name different columns: the query
+ * builders then fill each row's gaps with DEFAULT, which is not translated.
+ */
+export function renderInsert<T>(table: string, rows: ReadonlyArray<ReadonlyMap<string, T>>, columnName: (name: string) => string, value: (v: T) => string): string | undefined {
+  const columns = [...(rows[0]?.keys() ?? [])];
+  if (rows.some((r) => r.size !== columns.length || columns.some((c) => !r.has(c)))) return undefined;
+  return `INSERT INTO ${table} (${columns.map(columnName).join(', ')}) VALUES ${rows.map((r) => `(${columns.map((c) => value(r.get(c)!)).join(', ')})`).join(', ')}`;
+}
