@@ -75,7 +75,7 @@ function explainSection(e: ExplainCommandResult): string {
 <p class="muted">${timing}</p>
 ${params}
 ${warnings}
-<div class="plan-wrap"><table class="plan">
+<div class="plan-wrap"><table class="plan nodes">
 <thead><tr><th>Node</th><th>${e.plan.analyzed ? 'Self time' : 'Self cost'}</th><th class="num">Rows (actual)</th><th class="num">Rows (estimated)</th><th class="num">Loops</th><th class="num">Buffers hit / read</th></tr></thead>
 <tbody>
 ${rowsOut.join('\n')}
@@ -97,9 +97,16 @@ function nodeRow(n: PlanNodeData, depth: number, percent: number, analyzed: bool
   ].filter(Boolean) as string[];
   const self = analyzed ? (n.selfMs !== undefined ? ms(n.selfMs) : '') : (n.selfCost ?? 0).toFixed(1);
   const buffers = n.buffers ? `${rows(n.buffers.sharedHit)} / ${rows(n.buffers.sharedRead)}` : '';
+  const pad = '&nbsp;&nbsp;&nbsp;'.repeat(depth + 1);
+  // The numbers of the last four columns, for a narrow view, where those columns are hidden (STYLE).
+  const counts = [
+    n.rowsActual !== undefined ? `${misestimated ? '<span class="bad">' : '<span>'}${rows(n.rowsActual)} rows</span> (estimated ${rows(n.rowsEstimated)})` : `${rows(n.rowsEstimated)} rows estimated`,
+    n.loops !== undefined && n.loops !== 1 ? `${n.loops} loops` : '',
+    buffers && `buffers ${buffers}`,
+  ].filter(Boolean);
   return `<tr class="${flags.length ? 'problem' : ''}">
-<td class="node"><span class="indent">${'&nbsp;&nbsp;&nbsp;'.repeat(depth)}${depth ? '↳ ' : ''}</span><strong>${escapeHtml(n.label ?? n.nodeType)}</strong>${flags.map((f) => ` <span class="flag">${f}</span>`).join('')}${details.map((d) => `<div class="detail">${'&nbsp;&nbsp;&nbsp;'.repeat(depth + 1)}${escapeHtml(d)}</div>`).join('')}</td>
-<td class="time"><svg class="bar" width="100" height="10" viewBox="0 0 100 10" aria-hidden="true"><rect class="track" width="100" height="10"/><rect class="fill" width="${percent.toFixed(1)}" height="10"/></svg> ${self} <span class="muted">${percent.toFixed(0)}%</span></td>
+<td class="node"><span class="indent">${'&nbsp;&nbsp;&nbsp;'.repeat(depth)}${depth ? '↳ ' : ''}</span><strong>${escapeHtml(n.label ?? n.nodeType)}</strong>${flags.map((f) => ` <span class="flag">${f}</span>`).join('')}${details.map((d) => `<div class="detail">${pad}${escapeHtml(d)}</div>`).join('')}<div class="counts">${pad}${counts.map((c) => `<span class="count">${c}</span>`).join(' · ')}</div></td>
+<td class="time"><svg class="bar" width="100" height="10" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true"><rect class="track" width="100" height="10"/><rect class="fill" width="${percent.toFixed(1)}" height="10"/></svg> <span class="self">${self}</span> <span class="muted">${percent.toFixed(0)}%</span></td>
 <td class="num${misestimated ? ' bad' : ''}">${n.rowsActual !== undefined ? rows(n.rowsActual) : ''}</td>
 <td class="num">${rows(n.rowsEstimated)}</td>
 <td class="num">${n.loops ?? ''}</td>
@@ -235,6 +242,16 @@ pre.sql { font-family: var(--vscode-editor-font-family); background: var(--vscod
 code { font-family: var(--vscode-editor-font-family); }
 table.plan { border-collapse: collapse; width: 100%; }
 .plan-wrap { overflow-x: auto; }
+.counts { display: none; color: var(--vscode-descriptionForeground); font-size: 0.9em; }
+.counts .count, td.time .self { white-space: nowrap; }
+.counts .bad { color: var(--vscode-editorWarning-foreground); font-weight: 600; }
+/* An editor column too narrow for the plan's six columns (beside the code): the counts go under each node. */
+@media (max-width: 760px) {
+  table.plan.nodes th.num, table.plan.nodes td.num { display: none; }
+  table.plan.nodes .counts { display: block; }
+  table.plan.nodes svg.bar { width: 40px; }
+  table.plan.nodes td.time { white-space: normal; min-width: 4.5em; }
+}
 svg.histogram { width: 100%; max-width: 600px; height: auto; }
 table.plan th { text-align: left; font-weight: 600; border-bottom: 1px solid var(--vscode-panel-border); padding: 4px 8px; }
 table.plan td { padding: 3px 8px; vertical-align: top; border-bottom: 1px solid var(--vscode-editorWidget-border, transparent); }

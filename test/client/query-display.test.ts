@@ -72,10 +72,26 @@ describe('client: query result display', () => {
     assert.equal((html.match(/<tr class=/g) ?? []).length, 2);
     assert.match(html, /<strong>Seq Scan on posts<\/strong> <span class="flag">sequential scan<\/span> <span class="flag">row misestimate<\/span>/);
     assert.match(html, /<strong>Sort<\/strong> <span class="flag">spilled to disk<\/span>/);
-    assert.match(html, /<rect class="fill" width="80\.0" height="10"\/><\/svg> 40\.0 ms <span class="muted">80%<\/span>/);
+    assert.match(html, /<rect class="fill" width="80\.0" height="10"\/><\/svg> <span class="self">40\.0 ms<\/span> <span class="muted">80%<\/span>/);
     assert.ok(html.includes(escapeHtml("filter: (title ~~ '%<b>%'::text)")));
     assert.ok(!html.includes("'%<b>%'"));
     assert.match(html, /<h2>Benchmark<\/h2>\n<p class="summary">p50 1\.23 ms · p95 4\.50 ms · p99 12\.5 ms<\/p>/);
+  });
+
+  it('plan view in a narrow column: the four count columns give way to a line under each node', () => {
+    const html = planHtml({ source: 'posts.ts:4', explain }, 'n');
+    // Each node's counts, as the hidden columns hold them (a misestimate marked as in its column).
+    assert.match(html, /<div class="counts">(&nbsp;){6}<span class="count"><span class="bad">98,543 rows<\/span> \(estimated 120\)<\/span> · <span class="count">buffers 12 \/ 800<\/span><\/div><\/td>/);
+    assert.match(html, /<div class="counts">(&nbsp;){3}<span class="count"><span>98,543 rows<\/span> \(estimated 120\)<\/span><\/div><\/td>/);
+    const looped = planHtml({ explain: { ...explain, plan: { ...explain.plan, analyzed: false, root: { ...scan, rowsActual: undefined, loops: 3, buffers: undefined } } } }, 'n');
+    assert.match(looped, /<div class="counts">(&nbsp;){3}<span class="count">120 rows estimated<\/span> · <span class="count">3 loops<\/span><\/div>/);
+    // The switch is the stylesheet's: the columns hidden and the line shown below the width, for the node table alone.
+    const narrow = /@media \(max-width: (\d+)px\) \{([^}]*\}){4}/.exec(html);
+    assert.ok(narrow, 'a narrow-width rule');
+    assert.match(narrow[0], /table\.plan\.nodes th\.num, table\.plan\.nodes td\.num \{ display: none; \}/);
+    assert.match(narrow[0], /table\.plan\.nodes \.counts \{ display: block; \}/);
+    assert.match(html, /\.counts \{ display: none;/);
+    assert.match(html, /<table class="plan nodes">/);
   });
 
   it('plan view: suggested indexes with the verdict, before and after, and where each goes', () => {
