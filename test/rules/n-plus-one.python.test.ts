@@ -921,3 +921,63 @@ ruleTests('n-plus-one', {
     },
   ],
 });
+
+// Write statements per item: SQLAlchemy's update()/delete()/insert() (2.0 style and Core), Peewee's writes on a model class.
+ruleTests('n-plus-one', {
+  valid: [
+    {
+      name: 'SQLAlchemy: update/delete named by the module, not imported from SQLAlchemy; a dict\'s update',
+      file: 'app/sync.py',
+      code: 'from sqlalchemy import select\nfrom .store import update, delete\n\n\ndef sync(session, ids, settings):\n    for i in ids:\n        update(i)\n        delete(i)\n        settings.update({"last": i})\n',
+      why: 'the module\'s own update/delete are no SQLAlchemy statements, and a dict\'s update is no query',
+    },
+    {
+      name: 'SQLAlchemy: one insert of all the rows, one update over all the ids',
+      file: 'app/repo.py',
+      code: 'from sqlalchemy import insert, update\nfrom .models import User\n\n\ndef save(session, rows, ids):\n    session.execute(insert(User), rows)\n    session.execute(update(User).where(User.id.in_(ids)).values(active=False))\n    for row in rows:\n        row["saved"] = True\n',
+      why: 'each statement runs once, outside the loop',
+    },
+    {
+      name: 'Peewee: writes built per item and run once as a batch; a class of another library with create',
+      file: 'app/tweets.py',
+      code: 'from peewee import chunked\nfrom .models import Tweet\nfrom .cache import Cache\n\n\ndef archive(ids, db):\n    queries = [Tweet.update(archived=True).where(Tweet.id == i) for i in ids]\n    with db.atomic():\n        Tweet.insert_many([{"id": i} for i in ids]).execute()\n    for i in ids:\n        Cache.create(i)\n    return queries\n',
+      why: 'an update built and not executed writes nothing; insert_many runs once; Cache is no Peewee model',
+    },
+  ],
+  invalid: [
+    {
+      name: 'SQLAlchemy 2.0: update, delete and insert statements executed per item',
+      file: 'app/repo.py',
+      code: 'from sqlalchemy import delete, update\nfrom sqlalchemy.dialects.postgresql import insert as pg_insert\nfrom .models import Post, User\n\n\ndef deactivate(session, ids):\n    for i in ids:\n        session.execute(update(User).where(User.id == i).values(active=False))\n        session.execute(delete(Post).where(Post.author_id == i))\n        session.execute(pg_insert(Post).values(author_id=i, title="gone").on_conflict_do_nothing())\n',
+      findings: [
+        { line: 8, message: /^`update\(User\)\.where\(User\.id == i\)\.values\(active=False\)` writes once per item of `ids` \(N\+1 writes\).*Update them all with one `update\(Model\)\.where\(Model\.id\.in_\(ids\)\)\.values\(…\)` when every row gets the same change/ },
+        { line: 9, message: /^`delete\(Post\)\.where\(Post\.author_id == i\)` writes once per item of `ids` \(N\+1 writes\).*Delete them all with one `delete\(Model\)\.where\(Model\.id\.in_\(ids\)\)`/ },
+        { line: 10, message: /^`pg_insert\(Post\)\.values\(author_id=i, title="gone"\)\.on_conflict_do_nothing\(\)` writes once per item of `ids` \(N\+1 writes\).*Insert them all with/ },
+      ],
+    },
+    {
+      name: 'SQLAlchemy Core through the module (sa.update) in an async session',
+      file: 'app/repo.py',
+      code: 'import sqlalchemy as sa\nfrom sqlalchemy.ext.asyncio import AsyncSession\nfrom .models import User\n\n\nasync def touch(session: AsyncSession, users):\n    for u in users:\n        await session.execute(sa.update(User).where(User.id == u.id).values(seen=True))\n',
+      findings: [{ line: 8, message: /^`sa\.update\(User\)\.where\(User\.id == u\.id\)\.values\(seen=True\)` writes once per item of `users` \(N\+1 writes\)/ }],
+    },
+    {
+      name: 'Peewee: update/delete/insert executed, create and delete_by_id, per item',
+      file: 'app/tweets.py',
+      code: PEEWEE_MODELS.replace('from peewee import', 'from peewee import fn,') + '\n\ndef rename(ids):\n    for i in ids:\n        User.update(username="x").where(User.id == i).execute()\n        Tweet.delete().where(Tweet.user == i).execute()\n        Tweet.insert(user=i, content="hi").execute()\n        Tweet.create(user=i, content="again")\n        User.delete_by_id(i)\n',
+      findings: [
+        { line: 22, message: /^`User\.update\(username="x"\)\.where\(User\.id == i\)\.execute\(\)` writes once per item of `ids` \(N\+1 writes\).*Update them all with one `Model\.update\(…\)\.where\(Model\.id\.in_\(ids\)\)`/ },
+        { line: 23, message: /^`Tweet\.delete\(\)\.where\(Tweet\.user == i\)\.execute\(\)` writes once per item.*Delete them all with one `Model\.delete\(\)\.where\(Model\.id\.in_\(ids\)\)`/ },
+        { line: 24, message: /^`Tweet\.insert\(user=i, content="hi"\)\.execute\(\)` writes once per item.*Insert them all with one `insert_many\(\[\.\.\.\]\)`/ },
+        { line: 25, message: /^`Tweet\.create\(user=i, content="again"\)` writes once per item.*Insert them all with one `insert_many\(\[\.\.\.\]\)`/ },
+        { line: 26, message: /^`User\.delete_by_id\(i\)` writes once per item.*Delete them all/ },
+      ],
+    },
+    {
+      name: 'Peewee: create per item on a model imported from the models module',
+      file: 'app/tweets.py',
+      code: 'from peewee import fn\nfrom .models import Tweet\n\n\ndef post_all(user, texts):\n    for text in texts:\n        Tweet.create(user=user, content=text)\n',
+      findings: [{ line: 7, message: /^`Tweet\.create\(user=user, content=text\)` writes once per item of `texts` \(N\+1 writes\)/ }],
+    },
+  ],
+});

@@ -658,3 +658,27 @@ ruleTests('n-plus-one', {
     },
   ],
 });
+
+// MikroORM's native writes (straight to the database, past the unit of work).
+ruleTests('n-plus-one', {
+  valid: [
+    {
+      name: 'MikroORM: one nativeUpdate and one nativeDelete over all the ids',
+      file: 'src/users.ts',
+      code: `import { EntityManager } from '@mikro-orm/core';\nexport async function retire(em: EntityManager, ids: number[]) {\n  await em.nativeUpdate(User, { id: { $in: ids } }, { active: false });\n  await em.nativeDelete(Session, { user: { $in: ids } });\n  for (const id of ids) console.log(id);\n}\n`,
+      why: 'each write runs once, outside the loop',
+    },
+  ],
+  invalid: [
+    {
+      name: 'MikroORM: nativeUpdate, nativeDelete and nativeInsert per item',
+      file: 'src/users.ts',
+      code: `import { EntityManager } from '@mikro-orm/core';\nexport async function retire(em: EntityManager, ids: number[]) {\n  for (const id of ids) {\n    await em.nativeUpdate(User, { id }, { active: false });\n    await em.nativeDelete(Session, { user: id });\n    await em.nativeInsert(AuditLog, { user: id, action: 'retire' });\n  }\n}\n`,
+      findings: [
+        { line: 4, message: /^`em\.nativeUpdate` writes once per item of `ids` \(N\+1 writes\).*Update them all with one `nativeUpdate\(\{ id: \{ \$in: ids \} \}, data\)`/ },
+        { line: 5, message: /^`em\.nativeDelete` writes once per item of `ids` \(N\+1 writes\).*Delete them all with one `nativeDelete/ },
+        { line: 6, message: /^`em\.nativeInsert` writes once per item of `ids` \(N\+1 writes\).*Insert them all with/ },
+      ],
+    },
+  ],
+});

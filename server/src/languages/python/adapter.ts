@@ -32,7 +32,16 @@ import { installNodeMemo } from './node-memo';
 import { adoptUnchanged } from './reuse';
 
 /** Queryset/session operations that write (`log_action`: Django admin's LogEntry manager writes a row). */
-const PY_WRITES = /^(create|update|delete|save|get_or_create|update_or_create|insert|commit|bulk_create|bulk_update|log_action)$/;
+const PY_WRITES = /^(create|update|delete|save|get_or_create|update_or_create|insert|insert_many|insert_from|replace|replace_many|delete_by_id|commit|bulk_create|bulk_update|log_action)$/;
+
+/** `from sqlalchemy import update, delete`, `from sqlalchemy.dialects.postgresql import insert as pg_insert`: the local names of the write statements. */
+function sqlWriteNames(st: Node, out: Map<string, string>): void {
+  for (const n of st.childrenForFieldName('name')) {
+    const name = n?.type === 'aliased_import' ? n.childForFieldName('name')?.text : n?.text;
+    const local = n?.type === 'aliased_import' ? n.childForFieldName('alias')?.text : n?.text;
+    if (local && name && /^(update|delete|insert)$/.test(name)) out.set(local, name);
+  }
+}
 
 export interface PyImport {
   module: string;
@@ -285,7 +294,8 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
       return facts;
     }
     const orms = new Set<OrmId>();
-    const evidence: OrmEvidence = { orms, flask: false };
+    const sqlWrites = new Map<string, string>();
+    const evidence: OrmEvidence = { orms, flask: false, sqlWrites };
     let dialect: SqlDialect | undefined;
     let searchResults = false;
     // What a function's queries read of the rest of the module: its imports, class names
@@ -305,6 +315,7 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
         for (const [re, orm] of ORM_MODULES) if (re.test(module)) orms.add(orm);
         for (const [re, d] of DIALECTS) if (re.test(module)) dialect ??= d;
         if (/^flask(\.|$)/.test(module)) evidence.flask = true;
+        if (st.type === 'import_from_statement' && /^(sqlalchemy|sqlmodel)(\.|$)/.test(module)) sqlWriteNames(st, sqlWrites);
         // django-haystack: its views page search results (Solr, Elasticsearch), not a database's rows.
         if (/^haystack(\.|$)/.test(module)) searchResults = true;
         const names = st.childrenForFieldName('name').filter((n): n is Node => !!n);

@@ -16,6 +16,12 @@ export interface OrmEvidence {
   orms: ReadonlySet<OrmId>;
   /** Flask is imported: `Model.query` is Flask-SQLAlchemy's query property. */
   flask: boolean;
+  /**
+   * Names bound to SQLAlchemy's write statements (`from sqlalchemy import update`, `insert as
+   * pg_insert` from a dialect): local name → update, delete or insert. A bare `update(…)` is one
+   * only then: the name is common.
+   */
+  sqlWrites?: ReadonlyMap<string, string>;
 }
 
 export interface ChainKind {
@@ -28,14 +34,14 @@ export interface ChainKind {
 const SELECT_CALLEES = new Set(['select', 'sa.select', 'sqlalchemy.select', 'sqlmodel.select']);
 const SESSION_QUERY = /^(\w+\.)*query$/;
 const SESSION_NAME = /session|db|Session/;
-const MODEL_NAME = /^[A-Z]\w*$/;
+export const MODEL_NAME = /^[A-Z]\w*$/;
 
-function sqlalchemyOrm(orms: ReadonlySet<OrmId>): OrmId {
+export function sqlalchemyOrm(orms: ReadonlySet<OrmId>): OrmId {
   return orms.has('sqlmodel') ? 'sqlmodel' : 'sqlalchemy';
 }
 
 /** `Post` from `Post`, `Post.id` (a column of it), `models.Post`. */
-function modelOf(n: Node | undefined): string | undefined {
+export function modelOf(n: Node | undefined): string | undefined {
   if (!n) return undefined;
   if (n.type === 'identifier') return n.text;
   if (n.type === 'attribute') {

@@ -5,10 +5,11 @@
  * `.offset()`/`.paginate()` are in offset-calls.ts, DRF pagination classes in drf-pagination.ts.
  */
 import { assignedBefore } from './item-access';
-import { chainKind, isModuleName, type OrmEvidence } from './offset-calls';
+import { chainKind, isModuleName, MODEL_NAME, modelOf, sqlalchemyOrm, type OrmEvidence } from './offset-calls';
 import { djangoOrderKeys, lastOrderBy } from './ordering';
 import { baseFact, setPagination, type PyQueryFact } from './query-fact';
 import { args, calleeName, chainCalls, enclosingFunction, field, walk, type Node } from './tree';
+import type { OrmId } from '../facts';
 
 export type { PyQueryFact };
 
@@ -239,6 +240,12 @@ export function fromQueryChain(n: Node, ev: OrmEvidence): PyQueryFact | undefine
     fact.session = commit[1];
     return fact;
   }
+  const write = writeStatement(calls, n, ev);
+  if (write) {
+    const fact = baseFact(n, write.orm, write.model, write.operation);
+    fact.style = 'query';
+    return fact;
+  }
   // A model class (`User`), not a constant (`UDF_COLLECTION.get` is a dict's get).
   const peewee = /^([A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*)\.(get|get_by_id|get_or_none)$/.exec(fname);
   if (peewee && orms.has('peewee')) {
@@ -251,4 +258,49 @@ export function fromQueryChain(n: Node, ev: OrmEvidence): PyQueryFact | undefine
   const fact = baseFact(n, kind.orm, kind.model, selectsOnlyAggregates(calls[0]) ?? calleeName(n) ?? 'select');
   fact.style = 'query';
   return fact;
+}
+
+/** Peewee's writes that build a query, run by its `.execute()`. */
+const PEEWEE_BUILT_WRITES = /^(update|delete|insert|insert_many|insert_from|replace|replace_many)$/;
+/** Peewee's writes that run at once. */
+const PEEWEE_RUN_WRITES = /^(create|get_or_create|delete_by_id|bulk_create|bulk_update)$/;
+
+/**
+ * A write statement: SQLAlchemy's `update(User).where(…).values(…)`, `delete(Post).where(…)`,
+ * `insert(Post).values(…)` (a dialect's `insert` with `on_conflict_do_update` too), with the name
+ * imported from SQLAlchemy or called on its module (`sa.update`); Peewee's `User.update(…).where(…)
+ * .execute()`, `User.insert_many(rows).execute()`, `User.create(…)`, `User.delete_by_id(…)` on a
+ * model class. A Peewee query that is built and not executed here writes nothing here.
+ */
+function writeStatement(calls: readonly Node[], n: Node, ev: OrmEvidence): { orm: OrmId; model?: string; operation: string } | undefined {
+  const first = calls[0];
+  const fn = field(first, 'function');
+  const fname = fn?.text ?? '';
+  const sqla = fn?.type === 'identifier' ? ev.sqlWrites?.get(fname) : /^(?:sa|sqlalchemy)\.(update|delete|insert)$/.exec(fname)?.[1];
+  if (sqla && (ev.orms.has('sqlalchemy') || ev.orms.has('sqlmodel'))) {
+    const target = args(first)[0];
+    // `update(User)`, `delete(models.Post)`, `insert(posts_table)`: a table or model, not a string.
+    if (!target || (target.type !== 'identifier' && target.type !== 'attribute')) return undefined;
+    return { orm: sqlalchemyOrm(ev.orms), model: modelOf(target), operation: sqla };
+  }
+  if (!ev.orms.has('peewee') || fn?.type !== 'attribute') return undefined;
+  const model = field(fn, 'object');
+  const method = field(fn, 'attribute')?.text ?? '';
+  if (model?.type !== 'identifier' || !MODEL_NAME.test(model.text) || !/[a-z]/.test(model.text)) return undefined;
+  // `create` is a common name (`Cache.create(…)`): a model of this module or of a models module only.
+  if (PEEWEE_RUN_WRITES.test(method) && calls.length === 1 && isModelClass(model)) return { orm: 'peewee', model: model.text, operation: method };
+  if (PEEWEE_BUILT_WRITES.test(method) && calls.length > 1 && calleeName(n) === 'execute') return { orm: 'peewee', model: model.text, operation: method };
+  return undefined;
+}
+
+/** A class the module defines, or imports from a models module (`from .models import Tweet`, `from app.models.user import User`). */
+function isModelClass(id: Node): boolean {
+  let root: Node | null = id;
+  while (root?.parent) root = root.parent;
+  for (const st of root?.namedChildren ?? []) {
+    if (st?.type === 'class_definition' && field(st, 'name')?.text === id.text) return true;
+    if (st?.type !== 'import_from_statement' || !/(^|\.)models(\.|$)/.test(field(st, 'module_name')?.text ?? '')) continue;
+    if (st.childrenForFieldName('name').some((n) => n && (n.type === 'aliased_import' ? field(n, 'alias')?.text : n.text) === id.text)) return true;
+  }
+  return false;
 }

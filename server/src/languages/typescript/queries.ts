@@ -45,6 +45,8 @@ const WRITE_METHODS = [
   'create', 'createMany', 'update', 'updateMany', 'upsert', 'delete', 'deleteMany', 'save', 'insert', 'destroy',
   'remove', 'updateOne', 'insertOne', 'deleteOne', 'insertMany', 'persistAndFlush', 'bulkCreate', 'increment',
   'replaceOne', 'findByIdAndUpdate', 'findByIdAndDelete', 'findOneAndDelete', 'findOneAndReplace',
+  // MikroORM's entity manager, straight to the database (no unit of work).
+  'nativeUpdate', 'nativeDelete', 'nativeInsert',
 ];
 const OPTION_METHODS = new Set([...READ_METHODS, ...WRITE_METHODS]);
 export const WRITES = new Set(WRITE_METHODS);

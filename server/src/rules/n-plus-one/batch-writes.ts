@@ -10,10 +10,10 @@ type WriteKind = 'insert' | 'update' | 'delete' | 'save';
 
 /** The operation's kind: `save`, `upsert` and their likes insert or update. */
 function writeKind(operation: string): WriteKind | undefined {
-  if (/^(create|createMany|insert|insertOne|insertMany|insertInto|bulkCreate|bulk_create|insert_many|log_action)$/.test(operation)) return 'insert';
-  if (/^(update|updateMany|updateOne|updateTable|increment|decrement|bulk_update)$/.test(operation)) return 'update';
-  if (/^(delete|deleteMany|deleteOne|deleteFrom|del|destroy|remove)$/.test(operation)) return 'delete';
-  if (/^(save|upsert|persistAndFlush|get_or_create|update_or_create)$/.test(operation)) return 'save';
+  if (/^(create|createMany|insert|insertOne|insertMany|insertInto|nativeInsert|bulkCreate|bulk_create|insert_many|insert_from|log_action)$/.test(operation)) return 'insert';
+  if (/^(update|updateMany|updateOne|updateTable|nativeUpdate|increment|decrement|bulk_update)$/.test(operation)) return 'update';
+  if (/^(delete|deleteMany|deleteOne|deleteFrom|nativeDelete|delete_by_id|del|destroy|remove)$/.test(operation)) return 'delete';
+  if (/^(save|upsert|persistAndFlush|get_or_create|update_or_create|replace|replace_many)$/.test(operation)) return 'save';
   return undefined;
 }
 
