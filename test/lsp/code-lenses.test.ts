@@ -95,13 +95,22 @@ describe('language server: code lenses', function () {
     ]);
   });
 
-  it('TypeORM: above repository and query builder updates; none above the writes no translator reads (increment, MikroORM)', async () => {
+  it('TypeORM: above repository and query builder updates; none above the writes no translator reads (increment, MikroORM's query builder update)', async () => {
     const code = `import { DataSource } from 'typeorm';\nimport { Post } from './post';\nconst dataSource = new DataSource({ type: 'postgres' });\nconst repo = dataSource.getRepository(Post);\n\nexport async function tidy(id: number) {\n  await repo.update({ authorId: id }, { published: false });\n  await repo.createQueryBuilder().update(Post).set({ published: false }).where('id = :id', { id }).execute();\n  await repo.increment({ id }, 'views', 1);\n}\n`;
     const lenses = await open({}, 'tidy.ts', 'typescript', code);
     assert.deepEqual([...new Set(lenses.map((l) => l.range.start.line))], [6, 7]);
     await client.close();
-    const mikro = `import { EntityManager } from '@mikro-orm/postgresql';\nimport { Book } from './book';\n\nexport async function tidy(em: EntityManager, id: number) {\n  await em.createQueryBuilder(Book).update({ title: 'x' }).where({ id }).execute();\n}\n`;
-    assert.deepEqual(await open({}, 'mikro.ts', 'typescript', mikro), []);
+    const mikro = `import { EntityManager } from '@mikro-orm/postgresql';\nimport { Book } from './book';\n\nexport async function tidy(em: EntityManager, id: number) {\n  await em.createQueryBuilder(Book).update({ title: 'x' }).where({ id }).execute();\n  await em.nativeUpdate(Book, { id }, { title: 'x' });\n  await em.nativeDelete(Book, { id });\n  await em.nativeInsert(Book, { title: 'y' });\n}\n`;
+    // MikroORM: its native update and delete (translated); not its query builder's update, nor an insert.
+    assert.deepEqual([...new Set((await open({}, 'mikro.ts', 'typescript', mikro)).map((l) => l.range.start.line))], [5, 6]);
+  });
+
+  it('Python: above SQLAlchemy update()/delete() statements and Peewee updates and deletes, not above inserts', async () => {
+    const sqla = 'from sqlalchemy import delete, insert, update\nfrom .models import User\n\n\ndef tidy(session, uid):\n    session.execute(update(User).where(User.id == uid).values(active=False))\n    session.execute(delete(User).where(User.id == uid))\n    session.execute(insert(User).values(name="x"))\n';
+    assert.deepEqual([...new Set((await open({}, 'repo.py', 'python', sqla)).map((l) => l.range.start.line))], [5, 6]);
+    await client.close();
+    const peewee = 'from peewee import fn\nfrom .models import Tweet\n\n\ndef tidy(uid):\n    Tweet.update(message="x").where(Tweet.user == uid).execute()\n    Tweet.delete().where(Tweet.user == uid).execute()\n    Tweet.create(user=uid, message="y")\n    return Tweet.select().where(Tweet.user == uid)\n';
+    assert.deepEqual([...new Set((await open({}, 'tweets.py', 'python', peewee)).map((l) => l.range.start.line))], [5, 6, 8]);
   });
 
   it('none when perflens.codeLens is false', async () => {

@@ -72,13 +72,15 @@ export function registerCodeLenses(ctx: ServerContext): void {
 /**
  * A write whose SQL PerfLens translates: an update or a delete by a filter (`qs.update(…)`,
  * `prisma.post.updateMany`, `db.deleteFrom(…)`), where a plan tells something (an unindexed filter
- * scans the table). Inserts and creates get no lens, nor the writes no translator reads (MikroORM's,
- * TypeORM's increment).
+ * scans the table). Inserts and creates get no lens, nor the writes no translator reads (MikroORM's
+ * flush, TypeORM's increment).
  */
 const EXPLAINABLE_WRITES: Partial<Record<string, RegExp>> = {
   prisma: /\.(update|updateMany|delete|deleteMany)\s*\(/,
   django: /\.(update|delete)\s*\(/,
-  sqlalchemy: /\.(update|delete)\s*\(/,
+  sqlalchemy: /\.(update|delete)\s*\(|^(?:sa\.|sqlalchemy\.)?(?:update|delete)\s*\(/,
+  peewee: /^[A-Z]\w*\.(update|delete|delete_by_id)\s*\(/,
+  'mikro-orm': /\.(nativeUpdate|nativeDelete)\s*\(/,
   kysely: /\.(updateTable|deleteFrom)\s*\(/,
   knex: /\.(update|del|delete|increment|decrement)\s*\(/,
   drizzle: /\.(update|delete)\s*\(/,

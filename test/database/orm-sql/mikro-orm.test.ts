@@ -114,6 +114,14 @@ describe('orm-sql: MikroORM', () => {
     }
   });
 
+  it('native writes: nativeUpdate and nativeDelete, on the EntityManager and on a repository', async () => {
+    assert.equal((await sql("this.em.nativeUpdate(BookTag, { author: authorId, price: { $lt: 5 } }, { title: q, coAuthor: null })")).sql, 'UPDATE "books" SET "title" = $1, "co_author_id" = NULL WHERE "books"."author_id" = $2 AND "books"."price" < 5');
+    assert.equal((await sql('this.books.nativeDelete({ id: { $in: ids } })')).sql, 'DELETE FROM "books" WHERE "books"."id" = ANY($1)');
+    await assert.rejects(sql('this.em.nativeUpdate(BookTag, { id: 1 }, { nope: 1 })'), /`nope` is not a property of BookTag/);
+    await assert.rejects(sql('this.em.nativeUpdate(BookTag, { id: 1 })'), /nativeUpdate\(\) without the data to set/);
+    for (const code of ["this.em.nativeUpdate(BookTag, { author: authorId }, { title: 'x' })", 'this.books.nativeDelete({ id: { $in: ids } })']) assert.ok((await assertTranslatesOrRefuses(sql, code)) > 0, code);
+  });
+
   it('refuses what it cannot translate, naming it', async () => {
     await assert.rejects(sql("this.em.find(BookTag, { author: { fullName: 'x' } })"), /conditions on the properties of the relation `author` are not translated/);
     await assert.rejects(sql('this.em.find(BookTag, { nope: 1 })'), /`nope` is not a property of BookTag/);

@@ -124,6 +124,27 @@ describe('orm-sql: Peewee', () => {
     assert.match(t.notes[0], /\$1 = `\(page - 1\) \* 20`/);
   });
 
+  it('writes as peewee 3.14 prints them: defaults added and columns in field order, RETURNING the key, SET in field order', async () => {
+    const writes: Array<[string, string]> = [
+      ['Tweet.insert(message="hi", user=user_id).execute()', 'INSERT INTO "tweet" ("user_id", "message", "created_date", "is_published") VALUES ($1, \'hi\', $2, true) RETURNING "tweet"."id"'],
+      ['Tweet.insert_many([{"message": "a", "user": 1}, {"user": 2, "message": "b"}]).execute()', 'INSERT INTO "tweet" ("user_id", "message", "created_date", "is_published") VALUES (1, \'a\', $1, true), (2, \'b\', $2, true) RETURNING "tweet"."id"'],
+      ['Tweet.insert(message="hi", user=user_id).on_conflict_ignore().execute()', 'INSERT INTO "tweet" ("user_id", "message", "created_date", "is_published") VALUES ($1, \'hi\', $2, true) ON CONFLICT DO NOTHING RETURNING "tweet"."id"'],
+      ['Tweet.create(user=user_id, message=q)', 'INSERT INTO "tweet" ("user_id", "message", "created_date", "is_published") VALUES ($1, $2, $3, true) RETURNING "tweet"."id"'],
+      ['User.update(username="x").where(User.id == user_id).execute()', 'UPDATE "user" SET "username" = \'x\' WHERE ("user"."id" = $1)'],
+      ['User.update({User.email: None, "username": q}).where(User.id == user_id).execute()', 'UPDATE "user" SET "username" = $1, "email" = NULL WHERE ("user"."id" = $2)'],
+      ['User.update(username=User.username + "x").execute()', 'UPDATE "user" SET "username" = ("user"."username" || \'x\')'],
+      ['Tweet.delete().where(Tweet.user == user_id).execute()', 'DELETE FROM "tweet" WHERE ("tweet"."user_id" = $1)'],
+      ['User.delete_by_id(user_id)', 'DELETE FROM "user" WHERE ("user"."id" = $1)'],
+      ['User.get_or_create(username=q, defaults={"email": None})', `SELECT ${USER} FROM "user" WHERE ("user"."username" = $1) LIMIT 1`],
+    ];
+    for (const [code, expected] of writes) assert.equal((await sql(code)).sql, expected, code);
+    assert.match((await sql('Tweet.create(user=user_id, message=q)')).notes.join('\n'), /\$3 = `Tweet\.created_date's default, datetime\.datetime\.now`/);
+    await assert.rejects(sql('Tweet.insert_many(rows).execute()'), /insert_many\(\) of rows held in `rows` is not translated/);
+    await assert.rejects(sql('User.update(nope=1).execute()'), /`nope` is not a field of User/);
+    await assert.rejects(sql('User.update(username="x").order_by(User.id).execute()'), /`\.order_by\(\)` on update\(\) is not translated/);
+    for (const code of writes.map(([c]) => c)) assert.ok((await assertTranslatesOrRefuses(sql, code)) > 0, code);
+  });
+
   it('refuses what it cannot translate, naming it', async () => {
     await assert.rejects(sql('Tweet.select().window(w)'), /`\.window\(\)` is not translated/);
     await assert.rejects(sql('Tweet.select().where(Tweet.nope == 1)'), /`nope` is not a field of Tweet/);

@@ -75,6 +75,29 @@ describe('orm-sql: SQLAlchemy', () => {
     await assert.rejects(sql('session.query(Item).filter(Item.id == 1).update(values)'), /not a dict written out/);
   });
 
+  it('2.0 write statements: update(), delete(), insert() with values, returning and ON CONFLICT', async () => {
+    const write = (code: string) => {
+      const main = `from sqlalchemy import delete, update\nfrom sqlalchemy.dialects.postgresql import insert as pg_insert\nimport sqlalchemy as sa\nfrom .models import Item\n\n\ndef handler(session, owner_id: int, rows):\n    return session.execute(${code})\n`;
+      return translateIn({ '/ws/app/models.py': MODELS, '/ws/app/main.py': main }, '/ws/app/main.py', code.slice(0, code.indexOf(')') + 1));
+    };
+    const update = await write('update(Item).where(Item.owner_id == owner_id).values(title="x", price_cents=Item.price_cents)');
+    assert.equal(update.sql, 'UPDATE "items" SET "item_title" = \'x\', "price_cents" = $2 WHERE "items"."owner_id" = $1');
+    assert.equal((await write('sa.update(Item).filter_by(id=3).values({Item.title: owner_id, "price_cents": 0}).returning(Item.id)')).sql, 'UPDATE "items" SET "item_title" = $1, "price_cents" = 0 WHERE "items"."id" = 3 RETURNING "id"');
+    assert.equal((await write('delete(Item).where(Item.price_cents < 1, Item.owner_id.in_([1, 2])).returning(Item)')).sql, 'DELETE FROM "items" WHERE "items"."price_cents" < 1 AND "items"."owner_id" IN (1, 2) RETURNING "id", "item_title", "price_cents", "owner_id"');
+    assert.equal((await write('sa.insert(Item).values([{"title": "a", "owner_id": owner_id}, {"title": "b", "owner_id": 2}])')).sql, 'INSERT INTO "items" ("item_title", "owner_id") VALUES (\'a\', $1), (\'b\', 2)');
+    assert.equal(
+      (await write('pg_insert(Item).values(id=1, title="a").on_conflict_do_update(index_elements=[Item.id], set_={"title": pg_insert(Item).excluded.title, Item.price_cents: 0})')).sql,
+      'INSERT INTO "items" ("id", "item_title") VALUES (1, \'a\') ON CONFLICT ("id") DO UPDATE SET "item_title" = EXCLUDED."item_title", "price_cents" = 0',
+    );
+    assert.equal((await write('pg_insert(Item).values(id=owner_id).on_conflict_do_nothing(constraint="items_pkey")')).sql, 'INSERT INTO "items" ("id") VALUES ($1) ON CONFLICT ON CONSTRAINT "items_pkey" DO NOTHING');
+    await assert.rejects(write('sa.insert(Item).values(rows)'), /values held in `rows` are not translated/);
+    await assert.rejects(write('update(Item).where(Item.id == 1)'), /update\(\) without one set of \.values\(\)/);
+    await assert.rejects(write('update(Item).values(nope=1)'), /`nope` is not a mapped column of Item/);
+    for (const code of ['update(Item).where(Item.owner_id == owner_id).values(title="x", price_cents=0).returning(Item.id)', 'pg_insert(Item).values(id=1, title="a").on_conflict_do_update(index_elements=[Item.id], set_={"title": "b"})']) {
+      assert.ok((await assertTranslatesOrRefuses(write, code)) > 0);
+    }
+  });
+
   it('refuses what it cannot translate, naming it', async () => {
     await assert.rejects(sql('session.scalars(select(Item).join(Item.owner)).all()'), /`\.join\(\)` is not translated/);
     await assert.rejects(sql('session.scalars(select(Item).where(Item.nope == 1)).all()'), /`nope` is not a mapped column of Item/);

@@ -9,7 +9,8 @@
  * one-to-many ones (without a limit) as the LEFT JOINs of MikroORM's default joined strategy, other
  * populates noted. Query
  * builders (`em.createQueryBuilder(Book, 'b')`) with where objects, to-one joins, orderBy and
- * limit/offset. Tables and columns come from the entities (mikro-orm-entities.ts).
+ * limit/offset. The native writes `nativeUpdate(where, data)` and `nativeDelete(where)`. Tables and
+ * columns come from the entities (mikro-orm-entities.ts).
  */
 import ts from 'typescript';
 import type { TsQueryFact } from '../../languages/typescript/queries';
@@ -22,6 +23,8 @@ import type { TsModules } from './typescript-modules';
 import { codeValue, constantOf, objectEntries, oneLine, unwrap } from './typescript-values';
 
 const METHODS = new Set(['find', 'findOne', 'findOneOrFail', 'findAll', 'count', 'findAndCount']);
+/** Writes straight to the database, past the unit of work. */
+const NATIVE_WRITES = new Set(['nativeUpdate', 'nativeDelete']);
 const OPTIONS = new Set(['where', 'orderBy', 'limit', 'offset', 'fields', 'populate', 'strategy', 'cache', 'disableIdentityMap', 'refresh', 'schema', 'comments', 'hintComments', 'logging', 'lockMode', 'connectionType', 'filters']);
 const COMPARISONS: Record<string, string> = { $eq: '=', $ne: '<>', $gt: '>', $gte: '>=', $lt: '<', $lte: '<=', $like: 'LIKE', $ilike: 'ILIKE' };
 
@@ -44,7 +47,7 @@ export function translateMikroOrmCall(fact: TsQueryFact, modules: TsModules, fil
   const builder = fact.chain?.find((c) => ts.isPropertyAccessExpression(c.expression) && c.expression.name.text === 'createQueryBuilder');
   if (builder) return queryBuilder(fact.chain!, builder);
   const method = ts.isPropertyAccessExpression(call.expression) ? call.expression.name.text : '';
-  if (!METHODS.has(method)) fail(`\`${method}\` is not translated (${[...METHODS].join(', ')} are)`);
+  if (!METHODS.has(method) && !NATIVE_WRITES.has(method)) fail(`\`${method}\` is not translated (${[...METHODS, ...NATIVE_WRITES].join(', ')} are)`);
   const receiver = (call.expression as ts.PropertyAccessExpression).expression;
   // EntityManager: `em.find(Book, …)`; a repository: `repo.find(…)`.
   const first = call.arguments[0] && unwrap(call.arguments[0]);
@@ -54,6 +57,7 @@ export function translateMikroOrmCall(fact: TsQueryFact, modules: TsModules, fil
     : repositoryEntity(receiver) ?? fail(`which entity \`${oneLine(receiver.getText())}\` is a repository of is not known here (use em.find(Entity, …), em.getRepository(Entity) or EntityRepository<Entity>)`);
   entity = entityNamed(entityName);
   const args = call.arguments.slice(managerStyle ? 1 : 0);
+  if (NATIVE_WRITES.has(method)) return nativeWrite(method === 'nativeUpdate');
   // findAll takes its where in the options; the others take it first.
   const whereArg = method === 'findAll' ? undefined : args[0];
   const optionsArg = method === 'findAll' ? args[0] : args[1];
@@ -80,6 +84,28 @@ export function translateMikroOrmCall(fact: TsQueryFact, modules: TsModules, fil
   if (method === 'findAndCount') notes.push('findAndCount also runs a count(*) with the same WHERE');
   const sql = renderSelect({ columns: [...columns, ...(populated?.columns ?? [])], from: table, joins: populated?.joins, where: conditions, orderBy, limit, offset });
   return { sql, description: `${oneLine(fact.callee)} → SQL`, notes: [...params.notes(), ...notes] };
+
+  /**
+   * `nativeUpdate(where, data)` and `nativeDelete(where)`: one UPDATE or DELETE, past the unit of
+   * work (no entity is loaded). The data's placeholders come first, as the SQL text has them.
+   */
+  function nativeWrite(update: boolean): OrmTranslation {
+    const table = quoteName(entity.table);
+    const [whereArg, dataArg] = args;
+    if (!whereArg) fail(`${method}() without a where`);
+    let set = '';
+    if (update) {
+      const data = objectEntries(dataArg ?? fail('nativeUpdate() without the data to set'), 'the data', notes, fail);
+      if (data.size === 0) fail('nativeUpdate() with no data');
+      set = ` SET ${[...data].map(([property, value]) => {
+        const c = entity.columns.find((x) => x.property === property && !x.relation) ?? entity.columns.find((x) => x.relation === property) ?? fail(`\`${property}\` is not a property of ${entity.name}`);
+        return `${quoteName(c.column)} = ${valueSql(codeValue(value), params)}`;
+      }).join(', ')}`;
+    }
+    const conditions = whereOf(whereArg);
+    const sql = `${update ? `UPDATE ${table}${set}` : `DELETE FROM ${table}`}${conditions.length ? ` WHERE ${and(conditions)}` : ''}`;
+    return { sql, description: `${oneLine(fact.callee)} → SQL`, notes: [...params.notes(), ...notes] };
+  }
 
   /**
    * `populate: ['author', 'books']` as MikroORM's joined strategy writes it: a LEFT JOIN per

@@ -74,7 +74,8 @@ export function translateOrmCall(fact: QueryFact, file: string, text: string, so
       return translateTypeormCall(fact as TsQueryFact, new TsModules(sources), file);
     }
     case 'mikro-orm':
-      if (fact.write) return failWith(fact, 'writes are not translated');
+      // Other writes go through the unit of work: their SQL is what flush() makes of the entities.
+      if (fact.write && !/^native(Update|Delete)$/.test(fact.operation)) return failWith(fact, 'only the native writes (nativeUpdate, nativeDelete) are translated');
       return translateMikroOrmCall(fact as TsQueryFact, new TsModules(sources), file);
     case 'sequelize':
       return translateSequelizeCall(fact as TsQueryFact, new TsModules(sources), file);

@@ -15,7 +15,7 @@ import { moduleClasses } from '../schema/python-classes';
 import { peeweeTables, type PeeweeField, type PeeweeTable } from '../schema/peewee-tables';
 import type { OrmSources } from './orm-call-sql';
 import { pyCodeValue, pyConstant } from './python-values';
-import { and, column, literal, not, or, Parameters, quoteName, renderSelect, valueSql } from './sql-builder';
+import { and, column, literal, not, or, Parameters, quoteName, renderInsert, renderSelect, valueSql } from './sql-builder';
 import { UntranslatableCall, type OrmTranslation } from './translation';
 
 /** Peewee models near a file: the workspace index's, the file's own, the modules it imports relatively, and models.py above it. */
@@ -58,6 +58,8 @@ function relativeImports(file: string, root: Node): string[] {
 }
 
 const COMPARISONS: Record<string, string> = { '==': '=', '!=': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
+/** The writes translated (write() in translatePeeweeQuery). */
+const WRITES = /^(update|delete|insert|insert_many|create|delete_by_id|get_or_create)$/;
 /** Methods that run the query or shape its rows, without changing its SQL. */
 const NO_SQL = /^(execute|iterator|dicts|tuples|namedtuples|objects|all)$/;
 
@@ -68,7 +70,7 @@ export function translatePeeweeQuery(node: Node, models: PeeweeModels): OrmTrans
   };
   const calls = [node, ...node.descendantsOfType('call').filter((c): c is Node => !!c)];
   const start = calls
-    .filter((c) => c.type === 'call' && /^[A-Z]\w*\.(select|get|get_or_none|get_by_id|filter)$/.test(c.childForFieldName('function')?.text ?? ''))
+    .filter((c) => c.type === 'call' && /^[A-Z]\w*\.(select|get|get_or_none|get_by_id|filter|update|delete|insert|insert_many|create|delete_by_id|get_or_create)$/.test(c.childForFieldName('function')?.text ?? ''))
     .sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex)
     .pop() ?? fail('no Model.select(), Model.get() or Model.get_by_id() in this expression');
   const [modelName, first] = start.childForFieldName('function')!.text.split('.');
@@ -88,6 +90,7 @@ export function translatePeeweeQuery(node: Node, models: PeeweeModels): OrmTrans
   let context = model;
 
   const startArgs = args(start);
+  if (WRITES.test(first)) return write();
   switch (first) {
     case 'select':
       // Read once the chain is: a field of a model joined later (`select(User, fn.COUNT(Tweet.id)).join(Tweet)`).
@@ -181,6 +184,117 @@ export function translatePeeweeQuery(node: Node, models: PeeweeModels): OrmTrans
   const select = renderSelect({ columns, distinct, from: quoteName(model.table), joins, where, groupBy, having, orderBy, limit, offset });
   const sql = wrap === 'count' ? `SELECT COUNT(1) FROM (${select}) AS "_wrapped"` : select;
   return { sql, description: `${modelName} (Peewee) → SQL`, notes: params.notes() };
+
+  /**
+   * `Model.update(…).where(…)`, `Model.delete().where(…)`, `Model.insert(…)`/`insert_many([…])`
+   * (with `on_conflict_ignore()`), `Model.create(…)` and `delete_by_id(…)`: the statement Peewee
+   * sends to PostgreSQL, an INSERT returning the primary key as Peewee asks for it.
+   */
+  function write(): OrmTranslation {
+    const description = `${modelName}.${first} (Peewee) → SQL`;
+    const pk = model.fields.find((f) => f.primaryKey);
+    // The values first: their placeholders come before the filter's, as the SQL text has them.
+    const given = first === 'update' ? assignments(startArgs) : undefined;
+    const rows = /^(insert|insert_many|create)$/.test(first) ? insertRows() : undefined;
+    let ignore = false;
+    for (let n = start; n.parent?.type === 'attribute' && n.parent.parent?.type === 'call'; n = n.parent.parent) {
+      const method = n.parent.childForFieldName('attribute')!.text;
+      const a = args(n.parent.parent);
+      if (method === 'execute') continue;
+      if (method === 'where' && (first === 'update' || first === 'delete')) where.push(...a.map(conditionOf));
+      else if (method === 'on_conflict_ignore' && /^insert/.test(first)) ignore = true;
+      else fail(`\`.${method}()\` on ${first}() is not translated`);
+    }
+    const table = quoteName(model.table);
+    const filter = () => (where.length ? ` WHERE ${and(where)}` : '');
+    switch (first) {
+      case 'update': {
+        if (given!.size === 0) fail('update() with no values');
+        // In the model's order, as Peewee lists them.
+        const set = new Map(model.fields.filter((f) => given!.has(f.column)).map((f) => [f.column, given!.get(f.column)!]));
+        return { sql: `UPDATE ${table} SET ${[...set].map(([c, v]) => `${quoteName(c)} = ${v}`).join(', ')}${filter()}`, description, notes: params.notes() };
+      }
+      case 'delete':
+        if (startArgs.length) fail('delete() takes no arguments');
+        return { sql: `DELETE FROM ${table}${filter()}`, description, notes: params.notes() };
+      case 'delete_by_id':
+        if (!pk || startArgs.length !== 1) fail('delete_by_id() of a model with a single-column primary key takes the key');
+        return { sql: `DELETE FROM ${table} WHERE ${compare(column(model.table, pk!.column), '=', startArgs[0])}`, description, notes: params.notes() };
+      case 'get_or_create': {
+        // Its get; the INSERT follows only when that finds nothing.
+        const lookups = startArgs.filter((x) => x.type !== 'keyword_argument' || x.childForFieldName('name')!.text !== 'defaults');
+        const select = renderSelect({ columns: model.fields.map((f) => column(model.table, f.column)), from: table, where: lookups.map(keywordFilter), limit: '1' });
+        return { sql: select, description, notes: params.notes() };
+      }
+      default: {
+        // insert, insert_many, create
+        const insert = renderInsert(table, rows!, quoteName, (v) => v) ?? fail('rows of different fields in one insert_many() are not translated');
+        return { sql: `${insert}${ignore ? ' ON CONFLICT DO NOTHING' : ''}${pk ? ` RETURNING ${column(model.table, pk.column)}` : ''}`, description, notes: params.notes() };
+      }
+    }
+  }
+
+  /** The rows of an insert, with the defaults Peewee adds. */
+  function insertRows(): Array<Map<string, string>> {
+    let rows: Array<Map<string, string>>;
+    if (first === 'insert_many') {
+      const list = startArgs[0];
+      if (startArgs.length !== 1 || list.type !== 'list' || list.namedChildren.length === 0 || !list.namedChildren.every((d) => d?.type === 'dictionary')) fail(`insert_many() of rows held in \`${list?.text ?? ''}\` is not translated: only a list of dicts written out`);
+      rows = list.namedChildren.map((d) => assignments([d!]));
+    } else rows = [assignments(startArgs)];
+    if (rows.some((r) => r.size === 0)) fail(`${first}() with no values is not translated`);
+    // Peewee adds the fields with a default the row does not give, and lists the columns in the model's order.
+    rows = rows.map((r) => {
+      const withDefaults = new Map<string, string>();
+      for (const f of model.fields) {
+        const given = r.get(f.column);
+        if (given !== undefined) withDefaults.set(f.column, given);
+        else if (f.default !== undefined) withDefaults.set(f.column, defaultValue(f));
+      }
+      return withDefaults;
+    });
+    return rows;
+  }
+
+  /** `field=value` keywords or one `{Model.field: value, 'field': value}` dict → column → SQL value (a field's arithmetic too: `count=Model.count + 1`). */
+  function assignments(a: Node[]): Map<string, string> {
+    const out = new Map<string, string>();
+    const fieldNamed = (name: string) => model.fields.find((f) => f.attribute === name) ?? model.fields.find((f) => !!f.references && f.column === name) ?? fail(`\`${name}\` is not a field of ${model.className}`);
+    const assign = (key: Node, v: Node) => {
+      const ref = key.type === 'attribute' ? fieldRef(key) : undefined;
+      const name = ref ? ref.field.attribute : pyConstant(key);
+      if (typeof name !== 'string') fail(`the key \`${key.text}\` is not translated`);
+      out.set(fieldNamed(name as string).column, setValue(v));
+    };
+    for (const x of a) {
+      if (x.type === 'keyword_argument') out.set(fieldNamed(x.childForFieldName('name')!.text).column, setValue(x.childForFieldName('value')!));
+      else if (x.type === 'dictionary') for (const p of x.namedChildren) p?.type === 'pair' ? assign(p.childForFieldName('key')!, p.childForFieldName('value')!) : fail(`\`${p?.text}\` in the values is not translated`);
+      else fail(`values held in \`${x.text}\` are not translated: only values written out`);
+    }
+    return out;
+  }
+
+  /** A value to write: a field (`Model.f`), arithmetic on one (`Model.count + 1`; `+` on text is `||`), else a value. */
+  function setValue(v: Node): string {
+    const left = v.type === 'binary_operator' && /^[-+*/]$/.test(v.childForFieldName('operator')?.text ?? '') ? fieldRef(v.childForFieldName('left')!) : undefined;
+    if (left) {
+      const op = v.childForFieldName('operator')!.text;
+      const text = /^(VARCHAR|TEXT|CHAR)/.test(left.field.type);
+      return `(${column(left.table.table, left.field.column)} ${op === '+' && text ? '||' : op} ${value(v.childForFieldName('right')!)})`;
+    }
+    return value(v);
+  }
+
+  /** A field's default: inlined when a literal, else a placeholder for what the code computes (`datetime.datetime.now`). */
+  function defaultValue(f: PeeweeField): string {
+    const text = f.default!;
+    if (/^(True|False)$/.test(text)) return text.toLowerCase();
+    if (text === 'None') return 'NULL';
+    if (/^-?\d+(\.\d+)?$/.test(text)) return text;
+    const s = /^(?:'([^'\\]*)'|"([^"\\]*)")$/.exec(text);
+    if (s) return literal(s[1] ?? s[2]);
+    return params.add(`${model.className}.${f.attribute}'s default, ${text}`);
+  }
 
   function tableOf(n: Node): PeeweeTable {
     const found = joined.find((t) => t.className === n.text) ?? (/^[A-Z]\w*$/.test(n.text) ? models.model(n.text) : undefined);

@@ -8,9 +8,23 @@
 import type { Node } from 'web-tree-sitter';
 import { args } from '../../languages/python/tree';
 import { pyCodeValue, pyString } from './python-values';
-import { and, column, not, or, Parameters, quoteName, renderSelect, valueSql } from './sql-builder';
+import { and, column, not, or, Parameters, quoteName, renderInsert, renderSelect, valueSql } from './sql-builder';
 import type { SqlalchemyModel, SqlalchemyModels } from './sqlalchemy-models';
 import { UntranslatableCall, type OrmTranslation } from './translation';
+
+/** SQLAlchemy's write statements, called by name, on the module (`sa.update`) or a dialect's (`postgresql.insert`, `pg_insert`). */
+const WRITE_STATEMENT = /^(?:(?:sa|sqlalchemy|postgresql|sqlite|mysql)\.)?(update|delete|insert)$|^\w+_(insert)$/;
+
+/** The first call of the chain `node` ends (`update(User)` in `update(User).where(…).values(…)`). */
+function chainRoot(node: Node): Node {
+  let n = node;
+  for (;;) {
+    const fn = n.childForFieldName('function');
+    const obj = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
+    if (obj?.type !== 'call') return n;
+    n = obj;
+  }
+}
 
 const COMPARISONS: Record<string, string> = { '==': '=', '!=': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
 
@@ -21,8 +35,12 @@ export function translateSqlalchemyQuery(node: Node, models: SqlalchemyModels): 
   };
   // `Post`, or `models.Post` (OpenStack's services import the models module).
   const modelName = (n: Node | null | undefined): string | undefined => (n?.type === 'identifier' ? n.text : n?.type === 'attribute' ? n.childForFieldName('attribute')?.text : undefined);
+  // update(Model), delete(Model), insert(Model) (a dialect's too: `pg_insert`, `postgresql.insert`), as the chain's first call.
+  const root = chainRoot(node);
+  const statementMatch = WRITE_STATEMENT.exec(root.childForFieldName('function')?.text ?? '');
+  const statement = (statementMatch?.[1] ?? statementMatch?.[2]) as 'update' | 'delete' | 'insert' | undefined;
   // select(Model), db.select(Model) (Flask-SQLAlchemy), session.query(Model); or Flask-SQLAlchemy's `Model.query`.
-  const call = [node, ...node.descendantsOfType('call').filter((c): c is Node => !!c)].find((c) => c.type === 'call' && /^(\w+\.)*(query|select)$/.test(c.childForFieldName('function')?.text ?? ''));
+  const call = statement ? root : [node, ...node.descendantsOfType('call').filter((c): c is Node => !!c)].find((c) => c.type === 'call' && /^(\w+\.)*(query|select)$/.test(c.childForFieldName('function')?.text ?? ''));
   const modelQuery = call
     ? undefined
     : [node, ...node.descendantsOfType('attribute').filter((c): c is Node => !!c)].find((a) => a.type === 'attribute' && a.childForFieldName('attribute')?.text === 'query' && /^[A-Z]/.test(modelName(a.childForFieldName('object')) ?? ''));
@@ -30,7 +48,7 @@ export function translateSqlalchemyQuery(node: Node, models: SqlalchemyModels): 
   if (!start) fail('no select(Model), session.query(Model) or Model.query in this expression');
   const startArgs = call ? args(call) : [modelQuery!.childForFieldName('object')!];
   const name = startArgs.length === 1 ? modelName(startArgs[0]) : undefined;
-  if (!name) fail('only select(Model)/query(Model) of one model class is translated');
+  if (!name) fail(statement ? `only ${statement}(Model) of one model class is translated` : 'only select(Model)/query(Model) of one model class is translated');
   const model = models.model(name!) ?? fail(`no SQLAlchemy model \`${startArgs[0].text}\` with a __tablename__ found`);
   const params = new Parameters();
   const where: string[] = [];
@@ -39,6 +57,10 @@ export function translateSqlalchemyQuery(node: Node, models: SqlalchemyModels): 
   let offset: string | undefined;
   let count = false;
   let write: { kind: 'update'; values: Node } | { kind: 'delete' } | undefined;
+  // A 2.0 statement's parts: `.values(…)` (a dict, keywords, or a list of dicts to insert), `.returning(…)`, ON CONFLICT.
+  let values: Array<Map<string, string>> | undefined;
+  let returning: string[] | undefined;
+  let onConflict: string | undefined;
 
   // From select(Model) outwards through the builder calls.
   for (let n = start!; n.parent?.type === 'attribute' && n.parent.parent?.type === 'call'; n = n.parent.parent) {
@@ -70,6 +92,22 @@ export function translateSqlalchemyQuery(node: Node, models: SqlalchemyModels): 
       case 'count':
         count = true;
         break;
+      case 'values':
+        if (!statement || statement === 'delete') fail('`.values()` is not translated here');
+        values = valueRows(a);
+        break;
+      case 'returning':
+        if (!statement) fail('`.returning()` is not translated here');
+        returning = a.flatMap((r) => (modelName(r) === model.name ? [...model.columns.values()].map((c) => quoteName(c)) : [quoteName(columnName(r))]));
+        if (returning.length === 0) fail('`.returning()` with nothing to return');
+        break;
+      case 'on_conflict_do_nothing':
+      case 'on_conflict_do_update':
+        if (statement !== 'insert') fail(`\`.${method}()\` is not translated here`);
+        onConflict = conflictClause(method === 'on_conflict_do_update', a);
+        break;
+      case 'execution_options':
+        break;
       case 'update':
         // Query.update({User.name: "x"}) / ({"name": "x"}): an UPDATE of the rows the query filters.
         if (a[0]?.type !== 'dictionary') fail('update() with values that are not a dict written out is not translated');
@@ -86,6 +124,24 @@ export function translateSqlalchemyQuery(node: Node, models: SqlalchemyModels): 
       default:
         fail(`\`.${method}()\` is not translated`);
     }
+  }
+  if (statement) {
+    if (orderBy.length || limit || offset || count) fail(`ordering, limits or counts in ${statement}() are not translated`);
+    const description = `${root.text.replace(/\s*\n\s*/g, ' ')} (SQLAlchemy) → SQL`;
+    const tail = returning ? ` RETURNING ${returning.join(', ')}` : '';
+    if (statement === 'insert') {
+      if (!values?.length) fail('insert() without .values() written out (rows passed to execute()) is not translated');
+      if (where.length) fail('an insert() with a filter is not translated');
+      const sql = renderInsert(quoteName(model.table), values!, quoteName, (v) => v) ?? fail('rows of different columns in one insert() are not translated');
+      return { sql: `${sql}${onConflict ?? ''}${tail}`, description, notes: params.notes() };
+    }
+    let sql: string;
+    if (statement === 'update') {
+      if (values?.length !== 1) fail('update() without one set of .values() is not translated');
+      sql = `UPDATE ${quoteName(model.table)} SET ${[...values![0]].map(([c, v]) => `${quoteName(c)} = ${v}`).join(', ')}`;
+    } else sql = `DELETE FROM ${quoteName(model.table)}`;
+    if (where.length) sql += ` WHERE ${and(where)}`;
+    return { sql: sql + tail, description, notes: params.notes() };
   }
   if (write) {
     if (orderBy.length || limit || offset || count) fail(`ordering, limits or counts in a Query.${write.kind}() are not translated`);
@@ -114,6 +170,52 @@ export function translateSqlalchemyQuery(node: Node, models: SqlalchemyModels): 
   function columnOf(m: SqlalchemyModel, attr: string): string {
     const c = m.columns.get(attr) ?? fail(`\`${attr}\` is not a mapped column of ${m.name}`);
     return column(m.table, c);
+  }
+
+  /** The column of `Post.title` or `"title"` (a key of values), by its mapped attribute's name. */
+  function columnName(n: Node): string {
+    const attr = n.type === 'string' ? pyString(n) : n.type === 'attribute' && modelName(n.childForFieldName('object')) === model.name ? n.childForFieldName('attribute')!.text : undefined;
+    if (attr === undefined) fail(`\`${n.text}\` is not a column of ${model.name}`);
+    return model.columns.get(attr!) ?? fail(`\`${attr}\` is not a mapped column of ${model.name}`);
+  }
+
+  /** `.values(name="x")`, `.values({User.name: "x"})`, `.values([{…}, {…}])`: column → SQL value, per row. */
+  function valueRows(a: Node[]): Array<Map<string, string>> {
+    const row = (pairs: Array<[Node, Node]>) => new Map(pairs.map(([k, v]) => [columnName(k), valueSql(pyCodeValue(v), params)]));
+    const dictPairs = (d: Node): Array<[Node, Node]> => d.namedChildren.map((p) => (p?.type === 'pair' ? ([p.childForFieldName('key')!, p.childForFieldName('value')!] as [Node, Node]) : fail(`\`${p?.text}\` in the values is not translated`)));
+    if (a.length > 0 && a.every((k) => k.type === 'keyword_argument')) {
+      return [new Map(a.map((k) => [model.columns.get(k.childForFieldName('name')!.text) ?? fail(`\`${k.childForFieldName('name')!.text}\` is not a mapped column of ${model.name}`), valueSql(pyCodeValue(k.childForFieldName('value')!), params)]))];
+    }
+    if (a.length !== 1) fail('values() of positional values is not translated');
+    if (a[0].type === 'dictionary') return [row(dictPairs(a[0]))];
+    if (a[0].type === 'list' && a[0].namedChildren.length > 0 && a[0].namedChildren.every((d) => d?.type === 'dictionary')) return a[0].namedChildren.map((d) => row(dictPairs(d!)));
+    return fail(`values held in \`${a[0].text}\` are not translated: only values written out`);
+  }
+
+  /** PostgreSQL's `on_conflict_do_nothing(index_elements=[…])` / `on_conflict_do_update(…, set_={…})`, `excluded.<column>` values. */
+  function conflictClause(update: boolean, a: Node[]): string {
+    const kw = (name: string) => a.find((k) => k.type === 'keyword_argument' && k.childForFieldName('name')?.text === name)?.childForFieldName('value') ?? undefined;
+    if (a.some((k) => k.type !== 'keyword_argument' || !/^(index_elements|constraint|set_|index_where|where)$/.test(k.childForFieldName('name')!.text))) fail('on_conflict arguments other than index_elements, constraint and set_ are not translated');
+    if (kw('index_where') || kw('where')) fail('a conditional ON CONFLICT is not translated');
+    const elements = kw('index_elements');
+    const constraint = kw('constraint');
+    let target = '';
+    if (elements) {
+      if (elements.type !== 'list' && elements.type !== 'tuple') fail('index_elements held in a variable are not translated');
+      target = ` (${elements.namedChildren.map((e) => quoteName(columnName(e!))).join(', ')})`;
+    } else if (constraint) target = ` ON CONSTRAINT ${quoteName(pyString(constraint) ?? fail('a constraint that is not a string written out'))}`;
+    if (!update) return ` ON CONFLICT${target} DO NOTHING`;
+    if (!target) fail('on_conflict_do_update() without index_elements or constraint');
+    const set = kw('set_');
+    if (set?.type !== 'dictionary') fail('on_conflict_do_update() without set_ written out as a dict');
+    const assignments = set!.namedChildren.map((p) => {
+      if (p?.type !== 'pair') return fail(`\`${p?.text}\` in set_ is not translated`);
+      const value = p.childForFieldName('value')!;
+      const excluded = value.type === 'attribute' && /(^|\.)excluded$/.test(value.childForFieldName('object')!.text) ? value.childForFieldName('attribute')!.text : undefined;
+      const sqlValue = excluded !== undefined ? `EXCLUDED.${quoteName(model.columns.get(excluded) ?? excluded)}` : valueSql(pyCodeValue(value), params);
+      return `${quoteName(columnName(p.childForFieldName('key')!))} = ${sqlValue}`;
+    });
+    return ` ON CONFLICT${target} DO UPDATE SET ${assignments.join(', ')}`;
   }
 
   /** `Post.title` → its column; anything else is not a column of the model. */

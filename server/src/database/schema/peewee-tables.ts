@@ -21,6 +21,8 @@ export interface PeeweeField {
   primaryKey: boolean;
   unique: boolean;
   index: boolean;
+  /** `default=` as written (`True`, `datetime.datetime.now`): Peewee sends it with every insert that does not give the field. */
+  default?: string;
   /** A ForeignKeyField: the model, and the attribute of the field it references (its primary key when absent). */
   references?: { model: string; attribute?: string; onDelete?: string; onUpdate?: string };
 }
@@ -201,6 +203,8 @@ function readField(attribute: string, kind: string, call: Node, className: strin
     // Peewee indexes every foreign key unless told not to.
     index: flag('index', foreignKey),
   };
+  const fallback = kwarg(call, 'default');
+  if (fallback) field.default = fallback.text;
   if (foreignKey) {
     const target = kwarg(call, 'model') ?? kwarg(call, 'rel_model') ?? pos[0];
     const raw = stringLiteral(target) ?? target?.text ?? '';
