@@ -95,7 +95,7 @@ describe('language server: code lenses', function () {
     ]);
   });
 
-  it('TypeORM: above repository and query builder updates; none above the writes no translator reads (increment, MikroORM's query builder update)', async () => {
+  it('TypeORM: above repository and query builder updates; none above the writes no translator reads (increment, the query builder update of MikroORM)', async () => {
     const code = `import { DataSource } from 'typeorm';\nimport { Post } from './post';\nconst dataSource = new DataSource({ type: 'postgres' });\nconst repo = dataSource.getRepository(Post);\n\nexport async function tidy(id: number) {\n  await repo.update({ authorId: id }, { published: false });\n  await repo.createQueryBuilder().update(Post).set({ published: false }).where('id = :id', { id }).execute();\n  await repo.increment({ id }, 'views', 1);\n}\n`;
     const lenses = await open({}, 'tidy.ts', 'typescript', code);
     assert.deepEqual([...new Set(lenses.map((l) => l.range.start.line))], [6, 7]);

@@ -922,6 +922,19 @@ ruleTests('n-plus-one', {
   ],
 });
 
+ruleTests('n-plus-one', {
+  valid: [],
+  invalid: [
+    {
+      name: 'Django: get_user_model().objects.get per item, fixed with in_bulk on the same manager',
+      file: 'accounts/views.py',
+      code: 'from django.contrib.auth import get_user_model\n\n\ndef names(ids):\n    for i in ids:\n        print(get_user_model().objects.get(pk=i))\n',
+      findings: [{ line: 6, message: /^`get_user_model\(\)\.objects\.get\(pk=i\)` runs once per item of `ids` \(N\+1\)/ }],
+      output: 'from django.contrib.auth import get_user_model\n\n\ndef names(ids):\n    user_by_pk = get_user_model().objects.in_bulk(ids)\n    for i in ids:\n        print(user_by_pk.get(i))\n',
+    },
+  ],
+});
+
 // Write statements per item: SQLAlchemy's update()/delete()/insert() (2.0 style and Core), Peewee's writes on a model class.
 ruleTests('n-plus-one', {
   valid: [

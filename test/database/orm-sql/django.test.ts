@@ -120,11 +120,13 @@ describe('orm-sql: Django', () => {
         '/ws/mysite/settings/base.py': 'INSTALLED_APPS = ["accounts", "posts"]\nAUTH_USER_MODEL = "accounts.Account"\n',
         '/ws/accounts/models.py': 'from django.contrib.auth.models import AbstractUser\nfrom django.db import models\n\n\nclass Account(AbstractUser):\n    karma = models.IntegerField(default=0)\n',
         '/ws/posts/models.py': postModels,
-        '/ws/posts/views.py': 'from django.contrib.auth import get_user_model\n\nfrom .models import Post\n\nUser = get_user_model()\n\n\ndef view(request):\n    a = Post.objects.select_related("author").order_by("-id")[:10]\n    b = User.objects.filter(karma__gt=10)\n    return a, b\n',
+        '/ws/posts/views.py': 'from django.contrib.auth import get_user_model\n\nfrom .models import Post\n\nUser = get_user_model()\n\n\ndef view(request):\n    a = Post.objects.select_related("author").order_by("-id")[:10]\n    b = User.objects.filter(karma__gt=10)\n    c = get_user_model().objects.filter(karma__lt=0).count()\n    return a, b, c\n',
       };
       const joined = await translateIn(project, '/ws/posts/views.py', 'Post.objects');
       assert.match(joined.sql, /INNER JOIN "accounts_account" ON \("posts_post"\."author_id" = "accounts_account"\."id"\)/);
       assert.match((await translateIn(project, '/ws/posts/views.py', 'User.objects')).sql, /^SELECT "accounts_account"\."id", .* FROM "accounts_account" WHERE "accounts_account"\."karma" > 10$/);
+      // `get_user_model().objects` written out in the chain.
+      assert.equal((await translateIn(project, '/ws/posts/views.py', 'get_user_model().objects')).sql, 'SELECT COUNT(*) AS "__count" FROM "accounts_account" WHERE "accounts_account"."karma" < 0');
     });
 
     it("a custom user extends AbstractUser: its fields, and join tables named for it", async () => {

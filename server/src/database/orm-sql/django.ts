@@ -402,6 +402,8 @@ function decompose(node: Node, fail: (what: string) => never, depth = 0): { mode
   }
   if (node.type === 'attribute' && node.childForFieldName('attribute')?.text === 'objects') {
     const model = node.childForFieldName('object')!;
+    // `get_user_model().objects`: the user model, as the project's settings name it.
+    if (model.type === 'call' && /^get_user_model\(\s*\)$/.test(model.text)) return { modelName: 'User', steps: [] };
     if (model.type !== 'identifier') fail(`the model \`${model.text}\` is not a class name`);
     return { modelName: model.text, steps: [] };
   }

@@ -195,14 +195,17 @@ export function fromQueryChain(n: Node, ev: OrmEvidence): PyQueryFact | undefine
   // A paging chain is recorded where its .offset()/.paginate() is, with its pagination.
   if (calls.some((c) => /^(offset|paginate)$/.test(calleeName(c) ?? ''))) return undefined;
   const fname = field(calls[0], 'function')?.text ?? '';
-  const django = managerMethod(calls[0]) ? /^(\w+)\.objects\.\w+$/.exec(fname) : null;
+  // `get_user_model().objects.get(…)`: the user model's manager, the call that names it first in the chain.
+  const userManager = fname === 'get_user_model' && calls.length > 1 && /^get_user_model\(\)\.objects\.\w+$/.test(field(calls[1], 'function')?.text ?? '') && managerMethod(calls[1]);
+  const qs = userManager ? calls.slice(1) : calls;
+  const django = userManager ? ['', 'User'] : managerMethod(calls[0]) ? /^(\w+)\.objects\.\w+$/.exec(fname) : null;
   if (django && CACHED_BY_DJANGO.get(django[1])?.test(calleeName(n) ?? '')) return undefined;
   if (django || querysetChain(n)) {
     const fact = baseFact(n, 'django', django?.[1], calleeName(n) ?? 'all');
     fact.style = 'query';
     const a = args(n);
-    if (django && calls.length === 2 && calleeName(calls[0]) === 'filter' && /^(count|aggregate)$/.test(calleeName(n) ?? '')) fact.grouping = djangoGrouping(calls[0], n, django[1]);
-    if (django && calls.length === 1 && calleeName(n) === 'get' && a.length === 1 && a[0].type === 'keyword_argument') {
+    if (django && qs.length === 2 && calleeName(qs[0]) === 'filter' && /^(count|aggregate)$/.test(calleeName(n) ?? '')) fact.grouping = djangoGrouping(qs[0], n, django[1]);
+    if (django && qs.length === 1 && calleeName(n) === 'get' && a.length === 1 && a[0].type === 'keyword_argument') {
       const key = field(a[0], 'value')!;
       fact.lookup = { field: field(a[0], 'name')!.text, key: { start: key.startIndex, end: key.endIndex, text: key.text }, names: identifiersIn(key) };
     }

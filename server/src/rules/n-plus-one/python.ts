@@ -38,7 +38,9 @@ function djangoInBulkFix(q: PyQueryFact, text: string): Fix | undefined {
   const mapName = `${q.model.replace(/[A-Z]/g, (c, i: number) => (i ? '_' : '') + c.toLowerCase())}_by_${byPk ? 'pk' : l.field}`;
   const keys = l.key.text === item ? loop.iterable : `[${l.key.text} for ${item} in ${loop.iterable}]`;
   const indent = /^[ \t]*/.exec(text.slice(loop.statementStart))![0];
-  const hoisted = `${indent}${mapName} = ${q.model}.objects.in_bulk(${keys}${byPk ? '' : `, field_name="${l.field}"`})\n`;
+  // The manager as written: `Author.objects`, `get_user_model().objects`.
+  const manager = /^(.*?\.objects)\./s.exec(text.slice(q.start, q.end))?.[1] ?? `${q.model}.objects`;
+  const hoisted = `${indent}${mapName} = ${manager}.in_bulk(${keys}${byPk ? '' : `, field_name="${l.field}"`})\n`;
   return {
     title: `Load all ${q.model} rows with one in_bulk before the loop`,
     applicability: 'unsafe',
