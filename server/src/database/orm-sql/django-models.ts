@@ -25,6 +25,11 @@ export interface DjangoField {
   primaryKey: boolean;
   /** Many-to-many: the join table, and its columns for this model and the target. */
   through?: { table: string; own: string; other: string };
+  /**
+   * A foreign key: the name its target's queries use for the way back (`related_query_name`, else
+   * `related_name`, else this model's name in lower case); none for `related_name="+"`.
+   */
+  queryName?: string;
 }
 
 export interface DjangoModel {
@@ -36,6 +41,8 @@ export interface DjangoModel {
   ordering: string[];
   /** Multi-table inheritance or a custom `through` model: not translated. */
   unsupported?: string;
+  /** The module that declares it. */
+  file?: string;
 }
 
 const TEXT_TYPES = /^(CharField|TextField|EmailField|SlugField|URLField)$/;
@@ -88,6 +95,23 @@ export class DjangoModels {
     }
     // Django's own models (`User`, `Group`, `ContentType`), which ship with Django, not the workspace.
     return this.contrib().models.find((x) => x.name === name);
+  }
+
+  /**
+   * The way back from `target` named `name` (`comments` for `Comment.post = ForeignKey(Post,
+   * related_name="comments")`): the model whose foreign key it is, looked for in the target's
+   * module, the calling file's, the modules read so far and Django's own.
+   */
+  reverse(target: DjangoModel, name: string): { model: DjangoModel; field: DjangoField } | undefined {
+    const files = new Set([target.file, this.file, ...this.parsedFiles.keys()].filter((f): f is string => !!f && f !== DJANGO_CONTRIB_FILE));
+    const models = [...[...files].flatMap((f) => this.moduleOf(f).models), ...this.contrib().models];
+    for (const m of models) {
+      for (const f of m.fields) {
+        if (f.kind !== 'foreign-key' || f.queryName !== name || !f.target) continue;
+        if (f.target === target.name || this.model(f.target) === target) return { model: m, field: f };
+      }
+    }
+    return undefined;
   }
 
   private projectInfo?: { root: string; authUserModel?: string } | null;
@@ -207,7 +231,7 @@ function readModels(root: Node, file: string, known: ReadonlyMap<string, Abstrac
     if (!fields.some((f) => f.primaryKey)) fields.unshift({ name: 'id', column: 'id', kind: 'column', type: 'AutoField', nullable: false, primaryKey: true });
     const orderingNode = metaValue('ordering');
     const ordering = orderingNode ? orderingNode.namedChildren.map((c) => pyString(c)).filter((s): s is string => !!s) : [];
-    const model: DjangoModel = { name, table, fields, ordering };
+    const model: DjangoModel = { name, table, fields, ordering, file };
     const swappable = pyString(metaValue('swappable'));
     if (swappable) model.swappable = swappable;
     if (bases.some((b) => out.some((m) => m.name === b))) model.unsupported = 'multi-table inheritance';
@@ -254,7 +278,11 @@ function fieldsOf(body: Node, model: string, table: string): DjangoField[] {
       }
       out.push(field);
     } else if (callee === 'ForeignKey' || callee === 'OneToOneField') {
-      out.push({ name, column: dbColumn ?? `${name}_id`, kind: 'foreign-key', type: callee, target, nullable, primaryKey });
+      const relatedName = pyString(kw('related_name'));
+      const queryName = pyString(kw('related_query_name')) ?? relatedName ?? model.toLowerCase();
+      const field: DjangoField = { name, column: dbColumn ?? `${name}_id`, kind: 'foreign-key', type: callee, target, nullable, primaryKey };
+      if (!relatedName?.endsWith('+') && !queryName.endsWith('+')) field.queryName = queryName;
+      out.push(field);
     } else {
       out.push({ name, column: dbColumn ?? name, kind: 'column', type: callee, nullable, primaryKey });
     }

@@ -38,12 +38,21 @@ export function translateDjangoQuery(node: Node, models: DjangoModels): OrmTrans
   const joins = new Map<string, string>();
   let ordering: string[] | undefined;
   let columns: string[] | undefined;
+  /** values() after annotate() named annotations: the columns hold them already. */
+  let picked = false;
   let distinct = false;
   let limit: number | string | undefined;
   let offset: number | string | undefined;
   let terminal: 'rows' | 'count' | 'exists' | 'update' | 'delete' | 'insert' = 'rows';
   const assignments: Array<[string, string]> = [];
   const related: Array<{ field: DjangoField; target: DjangoModel }> = [];
+  /** annotate(): alias → the aggregate's SQL, in order; the rows are then grouped. */
+  const annotations = new Map<string, string>();
+  const having: string[] = [];
+  /** values() before annotate(): the columns the rows are grouped by (else the primary keys). */
+  let groupedBy: string[] | undefined;
+  /** aggregate(): its aggregates, alias → SQL. */
+  let aggregates: Map<string, string> | undefined;
   const table = model.table;
   const pk = model.fields.find((f) => f.primaryKey)!;
 
@@ -58,7 +67,14 @@ export function translateDjangoQuery(node: Node, models: DjangoModels): OrmTrans
       case 'get':
       case 'get_or_create':
       case 'update_or_create': {
-        const lookups = step.method.endsWith('_or_create') ? { ...step, args: step.args.filter((a) => !/^(create_)?defaults$/.test(a.childForFieldName('name')?.text ?? '')) } : step;
+        let lookups = step.method.endsWith('_or_create') ? { ...step, args: step.args.filter((a) => !/^(create_)?defaults$/.test(a.childForFieldName('name')?.text ?? '')) } : step;
+        // A filter on an annotation (`n__gt=5` after `annotate(n=Count(…))`) filters the groups: HAVING.
+        const onAnnotation = (a: Node) => a.type === 'keyword_argument' && annotationIn(a.childForFieldName('name')!.text) !== undefined;
+        if (lookups.args.some(onAnnotation)) {
+          if (step.method !== 'filter') fail(`${step.method}() on an annotation is not translated`);
+          for (const a of lookups.args.filter(onAnnotation)) having.push(annotationCondition(a));
+          lookups = { ...lookups, args: lookups.args.filter((a) => !onAnnotation(a)) };
+        }
         const conds = keywordConditions(lookups, step.method === 'exclude');
         if (conds.length) where.push(step.method === 'exclude' ? not(and(conds)) : and(conds));
         if (step.method !== 'filter' && step.method !== 'exclude') {
@@ -119,7 +135,13 @@ export function translateDjangoQuery(node: Node, models: DjangoModels): OrmTrans
       case 'values_list': {
         // values() with no names reads every column, like the model's own select.
         const names = step.args.filter((a) => a.type !== 'keyword_argument');
-        columns = names.length ? names.map((a) => resolvePath(pyString(a) ?? fail(`${step.method}(${a.text}): only string field names are translated`), 'select').target) : undefined;
+        columns = names.length
+          ? names.map((a) => {
+            const name = pyString(a) ?? fail(`${step.method}(${a.text}): only string field names are translated`);
+            return annotations.has(name) ? `${annotations.get(name)} AS ${quoteName(name)}` : resolvePath(name, 'select').target;
+          })
+          : undefined;
+        if (names.some((a) => annotations.has(pyString(a) ?? ''))) picked = true;
         break;
       }
       case 'select_related': {
@@ -134,6 +156,24 @@ export function translateDjangoQuery(node: Node, models: DjangoModels): OrmTrans
         }
         break;
       }
+      case 'annotate':
+        for (const a of step.args) {
+          const { alias, sql } = aggregateOf(a);
+          if (annotations.has(alias) || model.fields.some((f) => f.name === alias)) fail(`the annotation \`${alias}\` conflicts with a field or another annotation`);
+          annotations.set(alias, sql);
+        }
+        // values() before annotate() groups by its columns; values() after it only picks the columns.
+        if (columns && !groupedBy) groupedBy = columns;
+        break;
+      case 'aggregate':
+        if (annotations.size) fail('aggregate() over annotations (a subquery) is not translated');
+        aggregates = new Map(step.args.map((a) => {
+          const { alias, sql } = aggregateOf(a);
+          return [alias, sql];
+        }));
+        if (aggregates.size === 0) fail('aggregate() with no aggregates');
+        terminal = 'count';
+        break;
       case 'prefetch_related':
         for (const a of step.args) notes.push(`prefetch_related(${a.text}): Django runs one more query per relation, with the ids of the rows above (\`WHERE … IN (…)\`)`);
         break;
@@ -178,17 +218,29 @@ export function translateDjangoQuery(node: Node, models: DjangoModels): OrmTrans
     }
   }
 
-  const orderBy = terminal === 'rows' ? (ordering ?? model.ordering).map(orderTerm) : [];
-  if (terminal === 'rows' && ordering === undefined && model.ordering.length) notes.push(`ordered by Meta.ordering of ${model.name} (${model.ordering.join(', ')})`);
+  // Grouped by the primary keys of the tables selected (PostgreSQL allows the other columns then), or values()'s columns.
+  const groupBy = annotations.size ? groupedBy ?? [column(table, pk.column!), ...related.map((r) => column(r.target.table, pkOf(r.target).column!))] : [];
+  // Django leaves Meta.ordering out of a grouped query (Django 3.1+).
+  const orderBy = terminal === 'rows' ? (ordering ?? (annotations.size ? [] : model.ordering)).map(orderTerm) : [];
+  if (terminal === 'rows' && ordering === undefined && model.ordering.length && !annotations.size) notes.push(`ordered by Meta.ordering of ${model.name} (${model.ordering.join(', ')})`);
   const from = quoteName(table);
   const limitSql = limit === undefined ? undefined : String(limit);
   const offsetSql = offset === undefined ? undefined : String(offset);
   const rowColumns = columns ?? [...model.fields, ...related.flatMap((r) => r.target.fields.map((f) => ({ ...f, owner: r.target.table })))]
     .filter((f) => f.column)
     .map((f) => column((f as { owner?: string }).owner ?? table, f.column!));
+  const annotated = picked ? rowColumns : [...rowColumns, ...[...annotations].map(([alias, agg]) => `${agg} AS ${quoteName(alias)}`)];
   let sql: string;
   const base = { from, joins: [...joins.values()], where };
-  if (terminal === 'count') {
+  const grouping = { groupBy, having };
+  if (aggregates) {
+    sql = renderSelect({ ...base, columns: [...aggregates].map(([alias, agg]) => `${agg} AS ${quoteName(alias)}`) });
+  } else if (terminal === 'count' && annotations.size) {
+    // Counting groups: Django counts the rows of the grouped query in a subquery.
+    sql = `SELECT COUNT(*) FROM (${renderSelect({ ...base, ...grouping, columns: [`${distinct ? 'DISTINCT ' : ''}${annotated.join(', ')}`], limit: limitSql, offset: offsetSql })}) subquery`;
+  } else if (terminal !== 'rows' && annotations.size) {
+    sql = fail(`${terminal}() after annotate() is not translated`);
+  } else if (terminal === 'count') {
     sql = limitSql || offsetSql || distinct
       ? `SELECT COUNT(*) FROM (${renderSelect({ ...base, columns: [`${distinct ? 'DISTINCT ' : ''}${rowColumns.join(', ')}`], limit: limitSql, offset: offsetSql })}) subquery`
       : renderSelect({ ...base, columns: ['COUNT(*) AS "__count"'] });
@@ -199,7 +251,7 @@ export function translateDjangoQuery(node: Node, models: DjangoModels): OrmTrans
   } else if (terminal === 'exists') {
     sql = renderSelect({ ...base, columns: ['1 AS "a"'], limit: '1' });
   } else {
-    sql = renderSelect({ ...base, columns: [`${distinct ? 'DISTINCT ' : ''}${rowColumns.join(', ')}`], orderBy, limit: limitSql, offset: offsetSql });
+    sql = renderSelect({ ...base, ...grouping, columns: [`${distinct ? 'DISTINCT ' : ''}${annotated.join(', ')}`], orderBy, limit: limitSql, offset: offsetSql });
   }
   const description = terminal === 'update' || terminal === 'delete' ? `${model.name}.objects… ${terminal}() → SQL` : terminal === 'insert' ? `${model.name}.objects.create() → SQL` : `${model.name}.objects… → SQL`;
   return { sql, description, notes: [...params.notes(), ...notes] };
@@ -213,18 +265,58 @@ export function translateDjangoQuery(node: Node, models: DjangoModels): OrmTrans
   function orderTerm(o: string): string {
     if (o === '?') return 'RANDOM()';
     const desc = o.startsWith('-');
+    // An annotation is ordered by its alias.
+    if (annotations.has(desc ? o.slice(1) : o)) return `${quoteName(desc ? o.slice(1) : o)} ${desc ? 'DESC' : 'ASC'}`;
     const { target } = resolvePath(desc ? o.slice(1) : o, 'order');
     return `${target} ${desc ? 'DESC' : 'ASC'}`;
   }
 
   function join(key: string, sql: string): void {
-    if (joins.has(key) && joins.get(key) !== sql) fail(`the table ${key} is joined twice (Django aliases it; not translated)`);
+    if (key === table || (joins.has(key) && joins.get(key) !== sql)) fail(`the table ${key} is joined twice (Django aliases it; not translated)`);
     joins.set(key, sql);
   }
 
   function fieldOf(m: DjangoModel, name: string): DjangoField {
     if (name === 'pk') return pkOf(m);
-    return m.fields.find((f) => f.name === name || (f.kind === 'foreign-key' && f.column === name)) ?? fail(`\`${name}\` is not a field of ${m.name} (reverse relations are not translated)`);
+    return m.fields.find((f) => f.name === name || (f.kind === 'foreign-key' && f.column === name)) ?? fail(`\`${name}\` is not a field of ${m.name}, nor the related name of a foreign key to it`);
+  }
+
+  /**
+   * `Count("comments")`, `n=Sum("comments__likes", distinct=True)`: the alias (Django's default:
+   * `comments__count`) and the aggregate over the column the path names, its relations LEFT OUTER
+   * joined as Django joins them for an annotation.
+   */
+  function aggregateOf(a: Node): { alias: string; sql: string } {
+    const expr = a.type === 'keyword_argument' ? a.childForFieldName('value')! : a;
+    const fn = expr.type === 'call' ? /^(?:models\.)?(Count|Sum|Avg|Max|Min)$/.exec(expr.childForFieldName('function')?.text ?? '')?.[1] : undefined;
+    if (!fn) fail(`the annotation \`${expr.text}\` is not translated (Count, Sum, Avg, Max and Min of a field are)`);
+    const args = expr.childForFieldName('arguments')?.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') ?? [];
+    const path = args[0] && args[0].type !== 'keyword_argument' ? pyString(args[0]) : undefined;
+    if (path === undefined) fail(`${fn}(${args[0]?.text ?? ''}): only a field name written out is translated`);
+    let distinctArg = false;
+    for (const k of args.slice(1)) {
+      const key = k.childForFieldName('name')?.text;
+      if (key === 'distinct' && pyConstant(k.childForFieldName('value')!) === true) distinctArg = true;
+      else if (key !== 'distinct') fail(`${fn}(…, ${k.text}) is not translated`);
+    }
+    const target = path === '*' && fn === 'Count' ? '*' : resolvePath(path!, 'annotate').target;
+    const alias = a.type === 'keyword_argument' ? a.childForFieldName('name')!.text : `${path}__${fn!.toLowerCase()}`;
+    return { alias, sql: `${fn!.toUpperCase()}(${distinctArg ? 'DISTINCT ' : ''}${target})` };
+  }
+
+  /** The annotation a filter's key starts with (`user__count` of `user__count__gt`; an alias may hold `__`). */
+  function annotationIn(key: string): string | undefined {
+    return [...annotations.keys()].filter((alias) => key === alias || key.startsWith(`${alias}__`)).sort((x, y) => y.length - x.length)[0];
+  }
+
+  /** `n__gte=5` on an annotation: the aggregate compared (HAVING repeats it, as Django writes it). */
+  function annotationCondition(a: Node): string {
+    const key = a.childForFieldName('name')!.text;
+    const alias = annotationIn(key)!;
+    const lookup = key === alias ? 'exact' : key.slice(alias.length + 2);
+    if (!['exact', 'gt', 'gte', 'lt', 'lte', 'in', 'range', 'isnull'].includes(lookup)) fail(`the lookup \`${key}\` on an annotation is not translated`);
+    const field: DjangoField = { name: alias, kind: 'column', type: 'IntegerField', nullable: true, primaryKey: false };
+    return lookupSql(annotations.get(alias)!, field, lookup, a.childForFieldName('value')!);
   }
 
   function pkOf(m: DjangoModel): DjangoField {
@@ -241,7 +333,7 @@ export function translateDjangoQuery(node: Node, models: DjangoModels): OrmTrans
    * `author__name__icontains` → the column it compares (joining what it crosses) and the lookup.
    * `author` and `author__id` compare the foreign key column itself: Django joins nothing for them.
    */
-  function resolvePath(path: string, use: 'filter' | 'select' | 'order'): { target: string; field: DjangoField; lookup: string } {
+  function resolvePath(path: string, use: 'filter' | 'select' | 'order' | 'annotate'): { target: string; field: DjangoField; lookup: string } {
     const parts = path.split('__');
     let lookup = 'exact';
     if (parts.length > 1 && LOOKUPS.has(parts[parts.length - 1])) lookup = parts.pop()!;
@@ -249,8 +341,20 @@ export function translateDjangoQuery(node: Node, models: DjangoModels): OrmTrans
     let t = table;
     let outer = false;
     for (let i = 0; i < parts.length; i++) {
-      const f = fieldOf(m, parts[i]);
       const last = i === parts.length - 1;
+      // The way back along another model's foreign key (`comments` of Comment.post): a filter
+      // inner-joins it; an annotation, values() and ordering keep the rows without any (LEFT OUTER).
+      const back = parts[i] !== 'pk' && !m.fields.some((f) => f.name === parts[i] || (f.kind === 'foreign-key' && f.column === parts[i])) ? models.reverse(m, parts[i]) : undefined;
+      if (back) {
+        if (back.model.unsupported) fail(`model ${back.model.name} uses ${back.model.unsupported}`);
+        outer ||= use !== 'filter';
+        join(back.model.table, `${outer ? 'LEFT OUTER JOIN' : 'INNER JOIN'} ${quoteName(back.model.table)} ON (${column(t, pkOf(m).column!)} = ${column(back.model.table, back.field.column!)})`);
+        m = back.model;
+        t = back.model.table;
+        if (last) return { target: column(t, pkOf(m).column!), field: pkOf(m), lookup };
+        continue;
+      }
+      const f = fieldOf(m, parts[i]);
       if (f.kind === 'column') {
         if (!last) fail(`\`${parts[i + 1]}\` after the column \`${f.name}\` (transforms are not translated)`);
         return { target: column(t, f.column!), field: f, lookup };
