@@ -95,10 +95,10 @@ describe('language server: code lenses', function () {
     ]);
   });
 
-  it('TypeORM: above repository and query builder updates; none above the writes no translator reads (increment, the query builder update of MikroORM)', async () => {
-    const code = `import { DataSource } from 'typeorm';\nimport { Post } from './post';\nconst dataSource = new DataSource({ type: 'postgres' });\nconst repo = dataSource.getRepository(Post);\n\nexport async function tidy(id: number) {\n  await repo.update({ authorId: id }, { published: false });\n  await repo.createQueryBuilder().update(Post).set({ published: false }).where('id = :id', { id }).execute();\n  await repo.increment({ id }, 'views', 1);\n}\n`;
+  it('TypeORM: above repository and query builder updates; increments; none above the writes no translator reads (save, the query builder update of MikroORM)', async () => {
+    const code = `import { DataSource } from 'typeorm';\nimport { Post } from './post';\nconst dataSource = new DataSource({ type: 'postgres' });\nconst repo = dataSource.getRepository(Post);\n\nexport async function tidy(id: number) {\n  await repo.update({ authorId: id }, { published: false });\n  await repo.createQueryBuilder().update(Post).set({ published: false }).where('id = :id', { id }).execute();\n  await repo.increment({ id }, 'views', 1);\n  await repo.save({ id, title: 'x' });\n}\n`;
     const lenses = await open({}, 'tidy.ts', 'typescript', code);
-    assert.deepEqual([...new Set(lenses.map((l) => l.range.start.line))], [6, 7]);
+    assert.deepEqual([...new Set(lenses.map((l) => l.range.start.line))], [6, 7, 8]);
     await client.close();
     const mikro = `import { EntityManager } from '@mikro-orm/postgresql';\nimport { Book } from './book';\n\nexport async function tidy(em: EntityManager, id: number) {\n  await em.createQueryBuilder(Book).update({ title: 'x' }).where({ id }).execute();\n  await em.nativeUpdate(Book, { id }, { title: 'x' });\n  await em.nativeDelete(Book, { id });\n  await em.nativeInsert(Book, { title: 'y' });\n}\n`;
     // MikroORM: its native update and delete (translated); not its query builder's update, nor an insert.

@@ -73,7 +73,7 @@ export function registerCodeLenses(ctx: ServerContext): void {
  * A write whose SQL PerfLens translates: an update or a delete by a filter (`qs.update(…)`,
  * `prisma.post.updateMany`, `db.deleteFrom(…)`), where a plan tells something (an unindexed filter
  * scans the table). Inserts and creates get no lens, nor the writes no translator reads (MikroORM's
- * flush, TypeORM's increment).
+ * flush, TypeORM's save).
  */
 const EXPLAINABLE_WRITES: Partial<Record<string, RegExp>> = {
   prisma: /\.(update|updateMany|delete|deleteMany)\s*\(/,
@@ -84,8 +84,8 @@ const EXPLAINABLE_WRITES: Partial<Record<string, RegExp>> = {
   kysely: /\.(updateTable|deleteFrom)\s*\(/,
   knex: /\.(update|del|delete|increment|decrement)\s*\(/,
   drizzle: /\.(update|delete)\s*\(/,
-  typeorm: /\.(update|delete)\s*\(/,
-  sequelize: /\.(update|destroy)\s*\(/,
+  typeorm: /\.(update|delete|increment|decrement)\s*\(/,
+  sequelize: /\.(update|destroy|increment|decrement)\s*\(/,
 };
 
 function explainableWrite(orm: string, call: string): boolean {

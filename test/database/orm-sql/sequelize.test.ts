@@ -18,6 +18,7 @@ Post.init({
   title: DataTypes.STRING,
   published: DataTypes.BOOLEAN,
   authorId: { type: DataTypes.INTEGER, field: 'author_fk' },
+  views: DataTypes.INTEGER,
 }, { sequelize, tableName: 'posts' });
 
 const Comment = sequelize.define('Comment', {
@@ -41,7 +42,7 @@ User.belongsToMany(User, { as: 'followers', through: Follow, foreignKey: 'follow
 module.exports = { User, Post, Comment, Category, Person, Tag, Follow };
 `;
 
-const POST = '"Post"."id", "Post"."title", "Post"."published", "Post"."author_fk", "Post"."createdAt", "Post"."updatedAt"';
+const POST = '"Post"."id", "Post"."title", "Post"."published", "Post"."author_fk", "Post"."views", "Post"."createdAt", "Post"."updatedAt"';
 const USER = (a: string): string => `"${a}"."id", "${a}"."email", "${a}"."createdAt", "${a}"."updatedAt"`;
 
 async function sql(code: string): Promise<{ sql: string; notes: string[]; description: string }> {
@@ -61,6 +62,8 @@ describe('orm-sql: Sequelize', () => {
     ['the default table is the plural of the model name; VIRTUAL attributes are no columns', "User.findAll({ where: { email: 'a@b.c' } })", `SELECT ${USER('User')} FROM "Users" AS "User" WHERE "User"."email" = 'a@b.c'`],
     ['update sets updatedAt; values before conditions', "Post.update({ published: false, title: 'x' }, { where: { authorId: id } })", 'UPDATE "posts" AS "Post" SET "published" = false, "title" = \'x\', "updatedAt" = $1 WHERE "Post"."author_fk" = $2'],
     ['destroy of a paranoid model sets deletedAt; force deletes', 'Comment.destroy({ where: { postId: ids } })', 'UPDATE "comments" AS "Comment" SET "deleted_at" = $1 WHERE "Comment"."deleted_at" IS NULL AND "Comment"."post_id" = $2'],
+    ['increment by a constant, a run-time amount per field, decrement; updatedAt set', "Post.increment('views', { by: 2, where: { authorId: id } })", 'UPDATE "posts" AS "Post" SET "views" = "views" + 2, "updatedAt" = $1 WHERE "Post"."author_fk" = $2'],
+    ['increment of fields by their own amounts; decrement by 1; silent', "Post.decrement(['views'], { where: { id }, silent: true })", 'UPDATE "posts" AS "Post" SET "views" = "views" - 1 WHERE "Post"."id" = $1'],
     ['destroy with force: true', 'Comment.destroy({ where: { postId: 3 }, force: true })', 'DELETE FROM "comments" AS "Comment" WHERE "Comment"."post_id" = 3'],
     ['inflection: Category → Categories; freezeTableName keeps Person', 'Category.findAll()', 'SELECT "Category"."id", "Category"."label" FROM "Categories" AS "Category"'],
     ['freezeTableName', 'Person.findAll()', 'SELECT "Person"."id", "Person"."name" FROM "Person" AS "Person"'],
@@ -69,7 +72,7 @@ describe('orm-sql: Sequelize', () => {
     ['Op operators, arrays are IN, null is IS NULL', "Post.findAll({ where: { id: [1, 2], title: { [Op.iLike]: '%x%', [Op.ne]: null }, published: null, authorId: { [Op.gte]: 2, [Op.notIn]: [5] } } })", `SELECT ${POST} FROM "posts" AS "Post" WHERE "Post"."id" IN (1, 2) AND "Post"."title" ILIKE '%x%' AND "Post"."title" IS NOT NULL AND "Post"."published" IS NULL AND "Post"."author_fk" >= 2 AND "Post"."author_fk" NOT IN (5)`],
     ['Op.or, Op.between, Op.startsWith', "Post.findAll({ where: { [Op.or]: [{ title: { [Op.startsWith]: 'a' } }, { id: { [Op.between]: [1, 9] } }], published: true } })", `SELECT ${POST} FROM "posts" AS "Post" WHERE ("Post"."title" LIKE 'a%' OR ("Post"."id" BETWEEN 1 AND 9)) AND "Post"."published" = true`],
     ['order, limit, offset, attributes', "Post.findAll({ attributes: ['id', 'title'], order: [['createdAt', 'DESC'], ['id', 'ASC']], limit: PAGE, offset: 40 })", 'SELECT "Post"."id", "Post"."title" FROM "posts" AS "Post" ORDER BY "Post"."createdAt" DESC, "Post"."id" ASC LIMIT 20 OFFSET 40'],
-    ['attributes exclude', "Post.findAll({ attributes: { exclude: ['createdAt', 'updatedAt'] } })", 'SELECT "Post"."id", "Post"."title", "Post"."published", "Post"."author_fk" FROM "posts" AS "Post"'],
+    ['attributes exclude', "Post.findAll({ attributes: { exclude: ['createdAt', 'updatedAt'] } })", 'SELECT "Post"."id", "Post"."title", "Post"."published", "Post"."author_fk", "Post"."views" FROM "posts" AS "Post"'],
     ['findOne sends LIMIT 1', 'Post.findOne({ where: { published: true } })', `SELECT ${POST} FROM "posts" AS "Post" WHERE "Post"."published" = true LIMIT 1`],
     ['count', 'Post.count({ where: { published: true } })', 'SELECT count(*) AS "count" FROM "posts" AS "Post" WHERE "Post"."published" = true'],
     ['include belongsTo with as: LEFT OUTER JOIN on the foreign key field', "Post.findAll({ include: [{ model: User, as: 'author' }] })", `SELECT ${POST}, ${USER('author')} FROM "posts" AS "Post" LEFT OUTER JOIN "Users" AS "author" ON "Post"."author_fk" = "author"."id"`],
@@ -165,6 +168,7 @@ describe('orm-sql: Sequelize', () => {
     for (const code of [
       "Post.update({ title: 'x' }, { where: { authorId: id } })",
       'Comment.destroy({ where: { postId: 3 }, force: true })',
+      "Post.increment('views', { by: 2, where: { authorId: id } })",
       "Post.findAll({ where: { authorId: { [Op.in]: [1, 2] }, title: { [Op.iLike]: '%x%' } }, include: [{ model: User, as: 'author', required: true }], order: [['createdAt', 'DESC']], limit: 10, offset: 20 })",
     ]) assert.ok((await assertTranslatesOrRefuses(sql, code)) > 0);
   });

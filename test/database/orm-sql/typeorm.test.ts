@@ -63,6 +63,7 @@ import { Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 export class Setting {
   @PrimaryColumn() key: string;
   @Column() value: string;
+  @Column({ default: 0 }) hits: number;
   @UpdateDateColumn({ name: 'updated_at' }) updatedAt: Date;
 }
 `;
@@ -114,6 +115,8 @@ describe('orm-sql: TypeORM', () => {
     ['a query builder update: the alias kept, the string condition as written', "repo.createQueryBuilder().update(Post).set({ title: 'x' }).where('id = :id', { id }).execute()", 'UPDATE "posts" "Post" SET "title" = \'x\' WHERE id = $1'],
     ['a query builder update with an UpdateDateColumn, a where object', "dataSource.createQueryBuilder().update(Setting).set({ value: 'v' }).where({ key: 'k' }).execute()", 'UPDATE "settings" "Setting" SET "value" = \'v\', "updated_at" = CURRENT_TIMESTAMP WHERE "Setting"."key" = \'k\''],
     ['a query builder delete from an entity, properties through the alias', "dataSource.createQueryBuilder().delete().from(Post).where('Post.authorId = :id', { id }).execute()", 'DELETE FROM "posts" "Post" WHERE "Post"."author_id" = $1'],
+    ['increment: the column plus the amount, through an update (the UpdateDateColumn set too)', "dataSource.getRepository(Setting).increment({ key: 'k' }, 'hits', by)", 'UPDATE "settings" SET "hits" = "hits" + $1, "updated_at" = CURRENT_TIMESTAMP WHERE "settings"."key" = \'k\''],
+    ['decrement', "dataSource.getRepository(Setting).decrement({ key: id }, 'hits', 1)", 'UPDATE "settings" SET "hits" = "hits" - 1, "updated_at" = CURRENT_TIMESTAMP WHERE "settings"."key" = $1'],
     ['delete by ids', 'repo.delete([1, 2])', 'DELETE FROM "posts" WHERE "posts"."id" IN (1, 2)'],
     ['EntityManager style: manager.find(Entity, options)', 'dataSource.manager.find(Post, { where: { id: 1 } })', `SELECT ${POST} FROM "posts" "Post" WHERE "Post"."id" = 1`],
   ];
@@ -245,6 +248,7 @@ export class PostsService {
     for (const code of [
       "repo.update({ authorId: id, published: true }, { title: 'x' })",
       'repo.delete([1, 2])',
+      "repo.increment({ published: true }, 'authorId', step)",
       "repo.find({ relations: ['author'], where: { published: true, id: In([1, 2]) }, order: { createdAt: 'DESC' }, skip: 40, take: PAGE })",
       "repo.createQueryBuilder('p').leftJoinAndSelect('p.author', 'a').where('p.authorId = :id', { id }).orderBy('p.createdAt', 'DESC').skip(10).take(5).getMany()",
       "dataSource.createQueryBuilder().update(Setting).set({ value: 'v' }).where('Setting.key = :k', { k: 'x' }).execute()",

@@ -15,8 +15,8 @@ import { UntranslatableCall, type OrmTranslation } from './translation';
 import type { TsModules } from './typescript-modules';
 import { codeValue, oneLine, propertyName, unwrap } from './typescript-values';
 
-const METHODS = new Set(['findAll', 'findOne', 'findByPk', 'count', 'findAndCountAll', 'update', 'destroy']);
-const WRITE_OPTIONS = new Set(['where', 'force', 'individualHooks', 'hooks', 'logging', 'transaction', 'benchmark', 'returning', 'fields', 'silent', 'validate', 'sideEffects']);
+const METHODS = new Set(['findAll', 'findOne', 'findByPk', 'count', 'findAndCountAll', 'update', 'destroy', 'increment', 'decrement']);
+const WRITE_OPTIONS = new Set(['where', 'force', 'individualHooks', 'hooks', 'logging', 'transaction', 'benchmark', 'returning', 'fields', 'silent', 'validate', 'sideEffects', 'by']);
 const OPTIONS = new Set(['where', 'order', 'limit', 'offset', 'attributes', 'include', 'raw', 'nest', 'subQuery', 'paranoid', 'logging', 'transaction', 'benchmark']);
 const COMPARE: Record<string, string> = { eq: '=', ne: '!=', gt: '>', gte: '>=', lt: '<', lte: '<=', like: 'LIKE', notLike: 'NOT LIKE', iLike: 'ILIKE', notILike: 'NOT ILIKE' };
 const PATTERNS: Record<string, (v: string) => string> = { startsWith: (v) => `${v}%`, endsWith: (v) => `%${v}`, substring: (v) => `%${v}%` };
@@ -66,9 +66,10 @@ export function translateSequelizeCall(fact: TsQueryFact, modules: TsModules, fi
   const params = new Parameters();
   if (model.inflected) notes.push(`table "${model.table}": Sequelize's plural of the model name ${model.modelName} (set tableName or freezeTableName if the table is named otherwise)`);
 
-  const optionsArg = method === 'findByPk' || method === 'update' ? call.arguments[1] : call.arguments[0];
+  const arithmetic = method === 'increment' || method === 'decrement';
+  const optionsArg = method === 'findByPk' || method === 'update' || arithmetic ? call.arguments[1] : call.arguments[0];
   const options = optionsArg ? entries(optionsArg, 'the options', fail) : [];
-  const write = method === 'update' || method === 'destroy';
+  const write = method === 'update' || method === 'destroy' || arithmetic;
   for (const [key] of options) if (!(write ? WRITE_OPTIONS : OPTIONS).has(key)) fail(`the \`${key}\` option${write ? ` of ${method}` : ''} is not translated`);
   const option = (key: string): ts.Expression | undefined => options.find(([k]) => k === key)?.[1];
   const flag = (key: string): boolean | undefined => {
@@ -137,8 +138,9 @@ export function translateSequelizeCall(fact: TsQueryFact, modules: TsModules, fi
   return { sql, description: `${callee} → SQL`, notes: [...params.notes(), ...notes] };
 
   /**
-   * `Model.update(values, { where })` and `Model.destroy({ where })`; a paranoid model's destroy is an
-   * UPDATE of deletedAt (`force: true` deletes). Sequelize sets updatedAt on an update, unless `silent`.
+   * `Model.update(values, { where })`, `Model.increment(fields, { by, where })`/`decrement` and
+   * `Model.destroy({ where })`; a paranoid model's destroy is an UPDATE of deletedAt (`force: true`
+   * deletes). Sequelize sets updatedAt on an update, unless `silent`.
    */
   function writeSql(): OrmTranslation {
     const target = `${quoteName(model.table)} AS ${quoteName(alias)}`;
@@ -149,6 +151,23 @@ export function translateSequelizeCall(fact: TsQueryFact, modules: TsModules, fi
         if (ts.isCallExpression(v) && /(^|\.)(literal|fn|col)$/.test(v.expression.getText())) fail(`\`${oneLine(value.getText())}\` (raw SQL) is not translated`);
         set.push(`${quoteName(attr(model, key).column)} = ${valueSql(codeValue(v), params)}`);
       }
+    }
+    if (arithmetic) {
+      // increment('visits'), increment(['a', 'b'], { by: 2 }), increment({ a: 2, b: -1 }): "col" = "col" + by.
+      const fields = unwrap(call.arguments[0] ?? fail(`${method} without the fields`));
+      const by = option('by');
+      const amounts: Array<[string, ts.Expression | undefined]> = ts.isObjectLiteralExpression(fields)
+        ? entries(fields, 'the fields', fail)
+        : (ts.isArrayLiteralExpression(fields) ? [...fields.elements] : [fields]).map((f) => {
+          const v = codeValue(f);
+          return 'literal' in v && typeof v.literal === 'string' ? [v.literal, by] : fail(`the field \`${oneLine(f.getText())}\` is not a name written out`);
+        });
+      for (const [key, amount] of amounts) {
+        const c = quoteName(attr(model, key).column);
+        set.push(`${c} = ${c} ${method === 'increment' ? '+' : '-'} ${amount ? valueSql(codeValue(unwrap(amount)), params) : '1'}`);
+      }
+    }
+    if (method === 'update' || arithmetic) {
       const updatedAt = model.attributes.find((a) => a.name === 'updatedAt');
       if (updatedAt && flag('silent') !== true && !set.some((x) => x.startsWith(`${quoteName(updatedAt.column)} =`))) set.push(`${quoteName(updatedAt.column)} = ${params.add('the current time (Sequelize sets updatedAt)')}`);
     }

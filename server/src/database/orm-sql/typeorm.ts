@@ -20,7 +20,7 @@ import { codeValue, objectEntries, oneLine, unwrap } from './typescript-values';
 const FIND_METHODS = new Set(['find', 'findBy', 'findOne', 'findOneBy', 'findOneOrFail', 'findOneByOrFail', 'count', 'countBy', 'findAndCount', 'findAndCountBy']);
 const FIND_OPTIONS = new Set(['where', 'order', 'skip', 'take', 'select', 'relations', 'withDeleted', 'loadEagerRelations', 'cache', 'comment', 'transaction']);
 /** Repository writes by criteria: `repo.update({ authorId }, { published: false })`, `repo.delete(id)`. */
-const WRITE_METHODS = new Set(['update', 'delete']);
+const WRITE_METHODS = new Set(['update', 'delete', 'increment', 'decrement']);
 const TERMINALS = new Set(['getMany', 'getOne', 'getOneOrFail', 'getManyAndCount', 'getCount', 'getRawMany', 'getRawOne']);
 const COMPARISONS: Record<string, string> = { LessThan: '<', LessThanOrEqual: '<=', MoreThan: '>', MoreThanOrEqual: '>=', Like: 'LIKE', ILike: 'ILIKE', Equal: '=' };
 
@@ -155,7 +155,8 @@ class Translator {
   }
 
   /**
-   * `repo.update(criteria, partial)` and `repo.delete(criteria)` as TypeORM writes them: no alias,
+   * `repo.update(criteria, partial)`, `repo.increment(criteria, 'views', 1)`/`decrement` and
+   * `repo.delete(criteria)` as TypeORM writes them: no alias,
    * `@UpdateDateColumn` set to CURRENT_TIMESTAMP; criteria are a where object, an id, or a list of ids.
    */
   private write(call: ts.CallExpression, method: string): string {
@@ -176,7 +177,15 @@ class Translator {
       }
       if (set.length === 0) this.fail('`update` with nothing to set');
     }
-    for (const c of entity.columns) if (c.updateDate && method === 'update' && !set.some((x) => x.startsWith(`${quoteName(c.column)} =`))) set.push(`${quoteName(c.column)} = CURRENT_TIMESTAMP`);
+    if (method === 'increment' || method === 'decrement') {
+      // increment(criteria, 'views', 1): "views" = "views" + 1, through an update query builder (which sets @UpdateDateColumn too).
+      const property = partial && codeValue(unwrap(partial));
+      if (!property || !('literal' in property) || typeof property.literal !== 'string') this.fail(`\`${method}\` without the property written out`);
+      const by = call.arguments[managerStyle ? 3 : 2] ?? this.fail(`\`${method}\` without the amount`);
+      const c = quoteName(this.columnOf(entity, (property as { literal: string }).literal, 'setting'));
+      set.push(`${c} = ${c} ${method === 'increment' ? '+' : '-'} ${valueSql(codeValue(unwrap(by)), this.params)}`);
+    }
+    for (const c of entity.columns) if (c.updateDate && method !== 'delete' && !set.some((x) => x.startsWith(`${quoteName(c.column)} =`))) set.push(`${quoteName(c.column)} = CURRENT_TIMESTAMP`);
     const q: Query = { entity, alias: entity.table, joins: [], where: [], orderBy: [], orderColumns: [], withDeleted: true };
     const e = unwrap(criteria);
     let where: string;

@@ -43,7 +43,7 @@ const READ_METHODS = [
 ];
 const WRITE_METHODS = [
   'create', 'createMany', 'update', 'updateMany', 'upsert', 'delete', 'deleteMany', 'save', 'insert', 'destroy',
-  'remove', 'updateOne', 'insertOne', 'deleteOne', 'insertMany', 'persistAndFlush', 'bulkCreate', 'increment',
+  'remove', 'updateOne', 'insertOne', 'deleteOne', 'insertMany', 'persistAndFlush', 'bulkCreate', 'increment', 'decrement',
   'replaceOne', 'findByIdAndUpdate', 'findByIdAndDelete', 'findOneAndDelete', 'findOneAndReplace',
   // MikroORM's entity manager, straight to the database (no unit of work).
   'nativeUpdate', 'nativeDelete', 'nativeInsert',
