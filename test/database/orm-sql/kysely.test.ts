@@ -38,6 +38,25 @@ describe('orm-sql: Kysely', () => {
     assert.equal(t.description, 'db.selectFrom → SQL');
   });
 
+  it("sql fragments selected with an alias: written out, a constant of the file, a constant imported from another module (bsky's countAll)", async () => {
+    const util = "import { sql } from 'kysely';\nexport const countAll = sql<number>`count(*)`;\nexport const notConst = sql`now()`;\n";
+    const route = `import { Kysely, PostgresDialect, sql } from 'kysely';
+import { countAll } from '../db/util';
+const db = new Kysely<any>({ dialect: new PostgresDialect({} as any) });
+const newest = sql<string>\`max(created_at)\`;
+export async function stats(did: string) {
+  const a = await db.selectFrom('follow').where('follow.creator', '=', did).select(countAll.as('count')).executeTakeFirst();
+  const b = await db.selectFrom('post').select(['creator', newest.as('latest'), sql<number>\`count(distinct cid)\`.as('n')]).where('creator', '=', did).execute();
+  return [a, b];
+}
+`;
+    const files = { '/ws/src/db/util.ts': util, '/ws/src/routes/stats.ts': route };
+    assert.equal((await translateIn(files, '/ws/src/routes/stats.ts', "db.selectFrom('follow')")).sql, 'SELECT count(*) AS "count" FROM "follow" WHERE "follow"."creator" = $1');
+    assert.equal((await translateIn(files, '/ws/src/routes/stats.ts', "db.selectFrom('post')")).sql, 'SELECT "creator", max(created_at) AS "latest", count(distinct cid) AS "n" FROM "post" WHERE "creator" = $1');
+    // A template with substitutions is not a constant fragment.
+    await assert.rejects(sql("db.selectFrom('posts').select(sql`count(${id})`.as('n')).execute()"), /a selection known only at run time/);
+  });
+
   const unsupported: Array<[string, RegExp]> = [
     ["db.selectFrom('posts').selectAll().where((eb) => eb('id', '=', 1)).execute()", /expression-builder callbacks are not/],
     ["db.selectFrom('posts').selectAll().where('id', 'in', []).execute()", /an empty IN list/],

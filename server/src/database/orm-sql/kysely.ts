@@ -11,10 +11,33 @@ import type { TsQueryFact } from '../../languages/typescript/queries';
 import { and, literal, Parameters, quotePath, renderInsert, renderSelect, valueSql } from './sql-builder';
 import { UntranslatableCall, type OrmTranslation } from './translation';
 import { codeValue, objectEntries, oneLine, unwrap } from './typescript-values';
+import type { TsModules } from './typescript-modules';
+import { findDeclaration } from '../../languages/typescript/values';
 
 const OPERATORS = new Set(['=', '<>', '!=', '<', '>', '<=', '>=', 'like', 'not like', 'ilike', 'not ilike', 'in', 'not in', 'is', 'is not']);
 
-export function translateKyselyChain(fact: TsQueryFact): OrmTranslation {
+/**
+ * Kysely's `sql` template written out without substitutions (`sql<number>\`count(*)\``), or a
+ * constant holding one, declared in the file or imported from another module of the workspace
+ * (`countAll` of a shared util module): its SQL text.
+ */
+function sqlFragment(expr: ts.Expression, modules: TsModules | undefined, file: string | undefined, depth = 0): string | undefined {
+  const e = unwrap(expr);
+  if (ts.isTaggedTemplateExpression(e)) return ts.isIdentifier(e.tag) && e.tag.text === 'sql' && ts.isNoSubstitutionTemplateLiteral(e.template) ? e.template.text.trim() : undefined;
+  if (!ts.isIdentifier(e) || depth > 2) return undefined;
+  const local = findDeclaration(e);
+  if (local) return ts.isVariableDeclaration(local) && local.initializer && ts.getCombinedNodeFlags(local) & ts.NodeFlags.Const ? sqlFragment(local.initializer, modules, file, depth + 1) : undefined;
+  const imported = modules && file ? modules.importOf(file, e.text) : undefined;
+  const sf = imported && modules!.sourceFile(imported.file);
+  for (const st of sf?.statements ?? []) {
+    if (!ts.isVariableStatement(st) || !(st.declarationList.flags & ts.NodeFlags.Const)) continue;
+    const d = st.declarationList.declarations.find((x) => ts.isIdentifier(x.name) && x.name.text === imported!.name);
+    if (d?.initializer) return sqlFragment(d.initializer, modules, imported!.file, depth + 1);
+  }
+  return undefined;
+}
+
+export function translateKyselyChain(fact: TsQueryFact, modules?: TsModules, file?: string): OrmTranslation {
   const chain = fact.chain ?? [fact.call];
   const callee = oneLine(fact.callee);
   const fail = (what: string): never => {
@@ -44,6 +67,16 @@ export function translateKyselyChain(fact: TsQueryFact): OrmTranslation {
   const name = (e: ts.Expression | undefined, what: string): string => {
     const v = e ? codeValue(e) : undefined;
     return v && 'literal' in v && typeof v.literal === 'string' ? v.literal : fail(`${what} known only at run time is not translated`);
+  };
+
+  /** A selected column (`'post.title as title'`), or a `sql` fragment with its alias (`countAll.as('count')`). */
+  const selection = (x: ts.Expression): string => {
+    const e = unwrap(x);
+    if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === 'as' && e.arguments.length === 1) {
+      const fragment = sqlFragment(e.expression.expression, modules, file);
+      if (fragment !== undefined) return `${fragment} AS ${quotePath(name(e.arguments[0], 'an alias'))}`;
+    }
+    return quotePath(name(x, 'a selection'));
   };
 
   for (const call of chain) {
@@ -104,7 +137,7 @@ export function translateKyselyChain(fact: TsQueryFact): OrmTranslation {
         const a = args[0] && unwrap(args[0]);
         if (!a || ts.isArrowFunction(a) || ts.isFunctionExpression(a)) fail('`.select()` with a callback is not translated');
         const items = ts.isArrayLiteralExpression(a!) ? a.elements : [a!];
-        columns.push(...items.map((x) => quotePath(name(x, 'a selection'))));
+        columns.push(...items.map((x) => selection(x)));
         break;
       }
       case 'where': {

@@ -83,7 +83,7 @@ export function translateOrmCall(fact: QueryFact, file: string, text: string, so
       if ((fact as TsQueryFact).inferred) return failWith(fact, 'the query builder was recognised by its method names only, not by an import of Knex');
       return translateKnexChain(fact as TsQueryFact);
     case 'kysely':
-      return translateKyselyChain(fact as TsQueryFact);
+      return translateKyselyChain(fact as TsQueryFact, new TsModules(sources), file);
     case 'drizzle':
       return translateDrizzleQuery(fact as TsQueryFact, new TsModules(sources), file);
     default:
