@@ -63,6 +63,7 @@ export async function stats(did: string) {
     ["db.selectFrom('posts').selectAll().groupBy('author_id').execute()", /`\.groupBy\(\)` is not translated/],
     ["db.insertInto('tags').values(req.body).execute()", /known only at run time/],
     ["db.selectFrom('post_embed_image').select('post_embed_image.postUri').whereRef('post_embed_image.postUri', '=', 'feed_item.postUri').execute()", /`feed_item\.postUri` is a column of the enclosing query/],
+    ["db.selectFrom('list_mute').whereRef('list_mute.listUri', '=', ref('list.uri')).selectAll()", /`list\.uri` is a column of the enclosing query/],
     ["db.updateTable('posts').set((eb) => ({ views: eb('views', '+', 1) })).execute()", /callback is not translated/],
     ["db.insertInto('tags').values([{ name: 'a' }, { name: 'b', post_id: 1 }]).execute()", /rows with different columns/],
   ];

@@ -65,6 +65,9 @@ export function translateKyselyChain(fact: TsQueryFact, modules?: TsModules, fil
   /** The tables the chain reads, by name and alias (`post as p`: both). */
   const tableNames = (): Set<string> => new Set([from, ...joined].filter((t): t is string => !!t).flatMap((t) => t.split(/\s+as\s+/i).map((x) => x.trim())));
   const name = (e: ts.Expression | undefined, what: string): string => {
+    // `ref('list.uri')` (Kysely's, `sql.ref`, `eb.ref`) names a column as the string does.
+    const u = e && unwrap(e);
+    if (u && ts.isCallExpression(u) && /(^|\.)ref$/.test(u.expression.getText()) && u.arguments.length === 1) e = u.arguments[0];
     const v = e ? codeValue(e) : undefined;
     return v && 'literal' in v && typeof v.literal === 'string' ? v.literal : fail(`${what} known only at run time is not translated`);
   };
