@@ -179,6 +179,16 @@ describe('orm-sql: Django', () => {
     for (const code of ['Author.objects.annotate(n=Count("posts")).filter(n__gte=2).order_by("-n")', 'Author.objects.aggregate(total=Sum("posts__id"))']) assert.ok((await assertTranslatesOrRefuses(sql, code)) > 0, code);
   });
 
+  it('only() and defer() pick the columns (the primary key always; a later only() replaces), iterator() and using() change no SQL', async () => {
+    assert.equal((await sql('Post.objects.only("title", "author").select_related("author").order_by("id")')).sql, `SELECT "blog_post"."id", "blog_post"."title", "blog_post"."author_id", ${AUTHOR} FROM "blog_post" INNER JOIN "blog_author" ON ("blog_post"."author_id" = "blog_author"."id") ORDER BY "blog_post"."id" ASC`);
+    assert.equal((await sql('Author.objects.defer("email", "age").using("replica").iterator()')).sql, 'SELECT "blog_author"."id", "blog_author"."name" FROM "blog_author"');
+    assert.equal((await sql('Author.objects.only("name", "age").only("age")')).sql, 'SELECT "blog_author"."id", "blog_author"."age" FROM "blog_author"');
+    assert.ok((await sql('Author.objects.all().iterator(chunk_size=500)')).notes.some((n) => /server-side cursor/.test(n)));
+    await assert.rejects(sql('Post.objects.only("title").select_related("author")'), /cannot be both deferred and traversed with select_related/);
+    await assert.rejects(sql('Post.objects.only("author__name")'), /only\("author__name"\) of a related model's field is not translated/);
+    await assert.rejects(sql('Post.objects.none()'), /none\(\) runs no query/);
+  });
+
   it('a call written as a statement of its own; a number compared with a text field is sent as text', async () => {
     const views = 'from .models import Author\n\n\ndef check(request):\n    Author.objects.get(\n        name=42,\n    )\n';
     const t = await translateIn({ '/ws/blog/models.py': MODELS, '/ws/blog/views.py': views }, '/ws/blog/views.py', 'Author.objects.get(');

@@ -38,6 +38,9 @@ export function translateDjangoQuery(node: Node, models: DjangoModels): OrmTrans
   const joins = new Map<string, string>();
   let ordering: string[] | undefined;
   let columns: string[] | undefined;
+  /** only()/defer(): the model's fields read (the primary key always). */
+  let onlyFields: Set<string> | undefined;
+  const deferred = new Set<string>();
   /** values() after annotate() named annotations: the columns hold them already. */
   let picked = false;
   let distinct = false;
@@ -58,7 +61,7 @@ export function translateDjangoQuery(node: Node, models: DjangoModels): OrmTrans
 
   for (const step of steps) {
     if (terminal !== 'rows') fail(`\`.${step.method}\` after a terminal method`);
-    if ((limit !== undefined || offset !== undefined) && step.method !== 'slice' && !['count', 'exists', 'values', 'values_list'].includes(step.method)) fail(`\`.${step.method}()\` after a slice (Django refuses to filter or order a sliced queryset)`);
+    if ((limit !== undefined || offset !== undefined) && step.method !== 'slice' && !['count', 'exists', 'values', 'values_list', 'iterator', 'only', 'defer', 'using'].includes(step.method)) fail(`\`.${step.method}()\` after a slice (Django refuses to filter or order a sliced queryset)`);
     switch (step.method) {
       case 'all':
         break;
@@ -126,6 +129,24 @@ export function translateDjangoQuery(node: Node, models: DjangoModels): OrmTrans
         break;
       case 'reverse':
         ordering = (ordering ?? model.ordering).map((o) => (o.startsWith('-') ? o.slice(1) : `-${o}`));
+        break;
+      case 'only':
+      case 'defer': {
+        // only(): the primary key and the fields named; defer(): every field but those. Each call adds to the last one's.
+        const names = step.args.map((a) => pyString(a) ?? fail(`${step.method}(${a.text}): only string field names are translated`));
+        for (const n of names) if (n.includes('__')) fail(`${step.method}("${n}") of a related model's field is not translated`);
+        for (const n of names) fieldOf(model, n);
+        if (step.method === 'only') onlyFields = new Set(names.map((n) => fieldOf(model, n).name));
+        else for (const n of names) deferred.add(fieldOf(model, n).name);
+        break;
+      }
+      case 'iterator':
+        notes.push('iterator() reads the rows through a server-side cursor, chunk_size (2000) at a time: the same query');
+        break;
+      case 'using':
+        break;
+      case 'none':
+        fail('none() runs no query');
         break;
       case 'distinct':
         if (step.args.length) fail('distinct(fields) is not translated');
@@ -226,7 +247,9 @@ export function translateDjangoQuery(node: Node, models: DjangoModels): OrmTrans
   const from = quoteName(table);
   const limitSql = limit === undefined ? undefined : String(limit);
   const offsetSql = offset === undefined ? undefined : String(offset);
-  const rowColumns = columns ?? [...model.fields, ...related.flatMap((r) => r.target.fields.map((f) => ({ ...f, owner: r.target.table })))]
+  const ownFields = model.fields.filter((f) => f.primaryKey || ((!onlyFields || onlyFields.has(f.name)) && !deferred.has(f.name)));
+  for (const r of related) if (!ownFields.includes(r.field)) fail(`${model.name}.${r.field.name} cannot be both deferred and traversed with select_related (Django raises FieldError)`);
+  const rowColumns = columns ?? [...ownFields, ...related.flatMap((r) => r.target.fields.map((f) => ({ ...f, owner: r.target.table })))]
     .filter((f) => f.column)
     .map((f) => column((f as { owner?: string }).owner ?? table, f.column!));
   const annotated = picked ? rowColumns : [...rowColumns, ...[...annotations].map(([alias, agg]) => `${agg} AS ${quoteName(alias)}`)];
