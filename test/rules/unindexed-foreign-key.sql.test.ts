@@ -235,4 +235,46 @@ ruleTests('unindexed-foreign-key', {
   ],
 });
 
+// An index a later migration drops no longer serves the foreign key.
+const INDEXED = 'CREATE TABLE posts (\n  id bigserial PRIMARY KEY,\n  author_id bigint REFERENCES authors (id)\n);\nCREATE INDEX posts_author_id_idx ON posts (author_id);\n';
+ruleTests('unindexed-foreign-key', {
+  valid: [
+    {
+      name: 'an index dropped by a later migration and made again by one after it',
+      file: 'migrations/001_init.sql',
+      code: INDEXED,
+      workspace: { 'migrations/002_drop.sql': 'DROP INDEX IF EXISTS posts_author_id_idx;\n', 'migrations/003_again.sql': 'CREATE INDEX posts_author_id_idx ON posts (author_id);\n' },
+      why: 'the index made last serves the key',
+    },
+    {
+      name: 'a DROP INDEX in a rollback, in an earlier migration, of another index or of the same name on another table (MySQL)',
+      file: 'migrations/002_init.sql',
+      code: INDEXED,
+      workspace: {
+        'migrations/002_init.down.sql': 'DROP INDEX posts_author_id_idx;\n',
+        'migrations/001_old.sql': 'DROP INDEX posts_author_id_idx;\n',
+        'migrations/003_other.sql': 'DROP INDEX posts_title_idx;\nDROP INDEX posts_author_id_idx ON comments;\n',
+      },
+      why: 'a rollback undoes, an earlier migration runs before the index is made, and the others drop other indexes',
+    },
+  ],
+  invalid: [
+    {
+      name: 'an index a later migration drops (its default name, PostgreSQL\'s <table>_<columns>_idx, when CREATE INDEX gives none)',
+      file: 'migrations/001_init.sql',
+      code: INDEXED.replace('CREATE INDEX posts_author_id_idx ON', 'CREATE INDEX ON'),
+      workspace: { 'migrations/002_drop.sql': 'DROP INDEX CONCURRENTLY public.posts_author_id_idx;\n' },
+      findings: [{ line: 3, message: /^`posts\.author_id` references `authors`, and no index starts with it \(`posts_author_id_idx` did until `002_drop\.sql` dropped it\): PostgreSQL/ }],
+    },
+    {
+      name: 'an index dropped later in the same file',
+      file: 'schema.sql',
+      code: `${INDEXED}DROP INDEX posts_author_id_idx;\n`,
+      findings: [{ line: 3, message: /\(`posts_author_id_idx` did until a DROP INDEX later in this file\)/ }],
+      // The index goes after the DROP INDEX, at the end of the file.
+      output: `${INDEXED}DROP INDEX posts_author_id_idx;\n\nCREATE INDEX posts_author_id_idx ON posts (author_id);\n`,
+    },
+  ],
+});
+
 fixtureTests('unindexed-foreign-key', 'test/rules/unindexed-foreign-key/fixtures');

@@ -68,13 +68,16 @@ export class WorkspaceModels {
    * analysed and its models now (what the workspace holds of it may be an older text).
    */
   sqlLookupIndexed(table: string, columns: readonly string[], file: string, own: readonly ModelFact[]): boolean {
+    return this.sqlIndexState(table, columns, file, own).indexed;
+  }
+
+  /** sqlLookupIndexed, and when no index serves the lookup, one that did until a later DROP INDEX. */
+  sqlIndexState(table: string, columns: readonly string[], file: string, own: readonly ModelFact[]): SqlIndexState {
     this.reads++;
-    const byFile = this.byFile;
-    function* lists(): Generator<readonly ModelFact[]> {
-      for (const [f, models] of byFile) if (f !== file) yield models;
-      yield own;
-    }
-    return sqlLookupIndexed(lists(), table, columns);
+    const entries: Array<[string, readonly ModelFact[]]> = [];
+    for (const [f, models] of this.byFile) if (f !== file) entries.push([f, models]);
+    entries.push([file, own]);
+    return sqlIndexState(entries, table, columns);
   }
 
   /** sqlDropped over the workspace's models, with `own` for `file` (what the workspace holds of it may be an older text). */
@@ -188,18 +191,52 @@ export class WorkspaceModels {
   }
 }
 
-/** WorkspaceModels.sqlLookupIndexed over lists of models (a file's own, when there is no workspace). */
-export function sqlLookupIndexed(lists: Iterable<readonly ModelFact[]>, table: string, columns: readonly string[]): boolean {
+/**
+ * WorkspaceModels.sqlLookupIndexed over (file, models) entries (a file's own, when there is no
+ * workspace). A `CREATE INDEX` counts unless a `DROP INDEX` of its name (PostgreSQL's default name
+ * `<table>_<columns>_idx` when it has none) runs after it: later in its file, or in a later
+ * migration of its folder that is not a rollback.
+ */
+export function sqlLookupIndexed(entries: Iterable<readonly [string, readonly ModelFact[]]>, table: string, columns: readonly string[]): boolean {
+  return sqlIndexState(entries, table, columns).indexed;
+}
+
+/** Whether an index serves the lookup; if none does, the index that did until a later `DROP INDEX` (its name, and the drop's file). */
+export interface SqlIndexState {
+  indexed: boolean;
+  dropped?: { index: string; file: string };
+}
+
+export function sqlIndexState(entries: Iterable<readonly [string, readonly ModelFact[]]>, table: string, columns: readonly string[]): SqlIndexState {
   const norm = tableOrColumnKey;
   const want = new Set(columns.map(norm));
   const serves = (cols: readonly string[]) => cols.length >= want.size && cols.slice(0, want.size).every((c) => want.has(norm(c)));
-  for (const models of lists) {
+  const list = [...entries];
+  const drops = list.flatMap(([f, models]) => models.flatMap((m) => (m.orm === 'sql' ? (m.drops ?? []).filter((d) => d.index).map((d) => ({ file: f, table: m.name, drop: d })) : [])));
+  /** The later drop of an index, if any. */
+  const dropOf = (file: string, ix: NonNullable<ModelFact['indexes']>[number]): { index: string; file: string } | undefined => {
+    if (drops.length === 0) return undefined;
+    const index = (ix.name ?? `${table}_${ix.columns.join('_')}_idx`).split('.').pop()!;
+    const hit = drops.find(({ file: f, table: t, drop }) => {
+      if (norm(drop.index!.split('.').pop()!) !== norm(index) || (t !== '' && norm(t) !== norm(table))) return false;
+      return f === file ? drop.at > (ix.at ?? 0) : runsAfter(f, file) && !isDownMigration(f);
+    });
+    return hit && { index, file: hit.file };
+  };
+  let dropped: SqlIndexState['dropped'];
+  for (const [file, models] of list) {
     for (const m of models) {
       if (m.orm !== 'sql' || norm(m.name) !== norm(table)) continue;
-      if (m.indexes?.some((ix) => serves(ix.columns)) || m.keys?.some(serves)) return true;
+      if (m.keys?.some(serves)) return { indexed: true };
+      for (const ix of m.indexes ?? []) {
+        if (!serves(ix.columns)) continue;
+        const drop = dropOf(file, ix);
+        if (!drop) return { indexed: true };
+        dropped ??= drop;
+      }
     }
   }
-  return false;
+  return dropped ? { indexed: false, dropped } : { indexed: false };
 }
 
 /** A foreign key of SQL DDL, as sqlDropped reads it. */

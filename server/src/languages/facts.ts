@@ -174,7 +174,7 @@ export interface ModelFact extends Span {
    * Indexes the model (or, for `orm: 'sql'`, the table of a `CREATE INDEX`) declares, as column or
    * field lists in order: Prisma `@@index`/`@@unique`/`@@id`, SQL DDL.
    */
-  indexes?: Array<{ columns: string[]; name?: string }>;
+  indexes?: Array<{ columns: string[]; name?: string; /** SQL: the offset of its CREATE INDEX in the file. */ at?: number }>;
   /** SQL tables: the column lists of PRIMARY KEY and UNIQUE constraints, which the database indexes on its own. */
   keys?: string[][];
   /**
@@ -199,6 +199,8 @@ export interface SqlDropFact {
   column?: string;
   constraint?: string;
   foreignKey?: string[];
+  /** `DROP INDEX name` (PostgreSQL's names no table: its entry is the model named ''). */
+  index?: string;
 }
 
 /**

@@ -9,7 +9,7 @@ import { dialectOrder, isParsed, parseStatement, preferredDialect } from './pars
 import { SqlSourceMap } from './source-map';
 import { splitStatements } from './split';
 import { statementFact, type SqlStatement } from './statement';
-import { tableDrops, tableKeys } from './table-keys';
+import { droppedIndexes, tableDrops, tableKeys } from './table-keys';
 
 export interface SqlFacts extends FileFacts {
   language: 'sql';
@@ -72,7 +72,7 @@ export class SqlAdapter implements LanguageAdapter<SqlFacts> {
       const ddl = stmt.start < down;
       const index = ddl ? createIndex(stmt.text) : undefined;
       // Indexes the schema already has: advice that asks for one can say it exists.
-      if (index) modelOf(index.table).indexes!.push({ columns: index.columns, name: index.name });
+      if (index) modelOf(index.table).indexes!.push({ columns: index.columns, name: index.name, at: stmt.start });
       const map = SqlSourceMap.identity(stmt.start, stmt.text.length, stmt.text);
       // Past the statement's `;`: where a statement that follows it goes.
       const end = stmt.start + stmt.text.length + (text[stmt.start + stmt.text.length] === ';' ? 1 : 0);
@@ -81,6 +81,8 @@ export class SqlAdapter implements LanguageAdapter<SqlFacts> {
         facts.sql.push(statementFact(s, stmt.text, map, parsed.dialect, 'file'));
         if (!ddl) continue;
         for (const { table, drop } of tableDrops(s, stmt.start)) (modelOf(table).drops ??= []).push(drop);
+        // `DROP INDEX a, b` (PostgreSQL, SQLite: no table named), `DROP INDEX a ON t` (MySQL).
+        if (s.type === 'drop_index_stmt') for (const name of droppedIndexes(s)) (modelOf(name.table ?? '').drops ??= []).push({ at: stmt.start, index: name.index });
         if (s.type !== 'create_table_stmt' && s.type !== 'alter_table_stmt') continue;
         const keys = tableKeys(s, stmt.text, stmt.start, end, parsed.dialect);
         if (!keys) continue;

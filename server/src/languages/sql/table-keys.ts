@@ -112,6 +112,19 @@ function constraintName(c: Node): string | undefined {
  * What a DROP TABLE or an ALTER TABLE's DROP COLUMN and DROP CONSTRAINT actions drop, by table
  * (bare names); `at` is the statement's offset in the file.
  */
+/** The indexes a `DROP INDEX` names, with the table MySQL's form names (`DROP INDEX idx ON posts`). */
+export function droppedIndexes(stmt: Node): Array<{ index: string; table?: string }> {
+  if (stmt.type !== 'drop_index_stmt') return [];
+  const list = stmt.indexes as Node | undefined;
+  const table = stmt.table ? columnName(stmt.table as Node) : undefined;
+  const out: Array<{ index: string; table?: string }> = [];
+  for (const n of list ? (list.type === 'list_expr' ? (list.items as Node[]) : [list]) : []) {
+    const index = columnName(n);
+    if (index) out.push(table ? { index, table } : { index });
+  }
+  return out;
+}
+
 export function tableDrops(stmt: Node, at: number): Array<{ table: string; drop: SqlDropFact }> {
   const out: Array<{ table: string; drop: SqlDropFact }> = [];
   if (stmt.type === 'drop_table_stmt') {

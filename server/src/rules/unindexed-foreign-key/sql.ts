@@ -10,7 +10,7 @@ import type { Detection, Fix } from '../../engine/finding';
 import type { DetectContext, Detector } from '../../engine/rule';
 import { mysqlOnly } from '../../engine/workspace-databases';
 import { isDownMigration } from '../../engine/migration-names';
-import { sqlDropped, sqlLookupIndexed } from '../../engine/workspace-models';
+import { sqlDropped, sqlIndexState, type SqlIndexState } from '../../engine/workspace-models';
 import type { ForeignKeyFact } from '../../languages/facts';
 import type { SqlFacts } from '../../languages/sql/adapter';
 
@@ -34,13 +34,13 @@ export const detectSql: Detector<SqlFacts> = (facts, ctx) => {
   if (facts.foreignKeys.length === 0 || mysqlOnly(ctx.models?.databases) || isDownMigration(ctx.file.path)) return out;
   for (const fk of facts.foreignKeys) {
     if (fk.dialect === 'mysql') continue;
-    const indexed = ctx.models ? ctx.models.sqlLookupIndexed(fk.table.name, fk.columns, ctx.file.path, own) : sqlLookupIndexed([own], fk.table.name, fk.columns);
-    if (indexed) continue;
+    const state = ctx.models ? ctx.models.sqlIndexState(fk.table.name, fk.columns, ctx.file.path, own) : sqlIndexState([[ctx.file.path, own]], fk.table.name, fk.columns);
+    if (state.indexed) continue;
     // Dropped since: later in the file, or by a later migration.
     const key = { table: fk.table.name, columns: fk.columns, name: fk.name, start: fk.start };
     if (ctx.models ? ctx.models.sqlDropped(key, ctx.file.path, own) : sqlDropped([[ctx.file.path, own]], key, ctx.file.path)) continue;
     const ddl = createIndex(fk);
-    out.push({ start: fk.start, end: fk.end, message: message(fk, ddl, ctx), fixes: [fix(fk, ddl, ctx)] });
+    out.push({ start: fk.start, end: fk.end, message: message(fk, ddl, ctx, state.dropped), fixes: [fix(fk, ddl, ctx, state.dropped?.file === ctx.file.path)] });
   }
   return out;
 };
@@ -63,13 +63,14 @@ export function createIndex(fk: ForeignKeyFact): string {
   return `CREATE INDEX ${name} ON ${fk.table.text} (${fk.columnTexts.join(', ')});`;
 }
 
-function message(fk: ForeignKeyFact, ddl: string, ctx: DetectContext): string {
+function message(fk: ForeignKeyFact, ddl: string, ctx: DetectContext, dropped: SqlIndexState['dropped']): string {
   const db = fk.dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL';
   const cols = fk.columns.join(', ');
   const key = fk.columns.length > 1 ? `(${cols})` : cols;
   const lookup = fk.columns.map((c) => `${c} = …`).join(' AND ');
   const head =
-    `\`${fk.table.name}.${key}\` references \`${fk.refTable}\`, and no index starts with ${fk.columns.length > 1 ? 'these columns' : 'it'}: ` +
+    `\`${fk.table.name}.${key}\` references \`${fk.refTable}\`, and no index starts with ${fk.columns.length > 1 ? 'these columns' : 'it'}` +
+    `${dropped ? ` (\`${dropped.index}\` did until ${dropped.file === ctx.file.path ? 'a DROP INDEX later in this file' : `\`${path.basename(dropped.file)}\` dropped it`})` : ''}: ` +
     `${db} does not index foreign keys on its own. Deleting a row of \`${fk.refTable}\` (or changing its key) scans all of \`${fk.table.name}\` for the rows that reference it, ` +
     `and every lookup or join by ${key} (\`WHERE ${lookup}\`) reads the whole table.`;
   if (PRISMA_MIGRATION.test(ctx.file.path)) return `${head} Add \`@@index([${cols}])\` to model ${fk.table.name} in schema.prisma, and Prisma writes the migration.`;
@@ -78,7 +79,7 @@ function message(fk: ForeignKeyFact, ddl: string, ctx: DetectContext): string {
   return `${head} Add \`${ddl}\`.`;
 }
 
-function fix(fk: ForeignKeyFact, ddl: string, ctx: DetectContext): Fix {
+function fix(fk: ForeignKeyFact, ddl: string, ctx: DetectContext, droppedHere = false): Fix {
   const cols = fk.columns.join(', ');
   if (PRISMA_MIGRATION.test(ctx.file.path)) return { title: `Add @@index([${cols}]) to model ${fk.table.name} in schema.prisma`, applicability: 'display-only', edits: [] };
   if (drizzleMigration(ctx.file.path, ctx.file.text)) return { title: `Add an index on ${fk.table.name} (${cols}) in the Drizzle schema`, applicability: 'display-only', edits: [] };
@@ -88,12 +89,14 @@ function fix(fk: ForeignKeyFact, ddl: string, ctx: DetectContext): Fix {
     const newMigration = { dir: path.dirname(ctx.file.path), slug: migrationSlug(fk.table.name, fk.columns), extension: up ? '.up.sql' : '.sql', text, down: up ? `DROP INDEX ${indexName(ddl)};\n` : undefined };
     return { title: `Add an index on ${fk.table.name} (${cols}) in a new migration`, applicability: 'unsafe', edits: [], newMigration };
   }
-  // After the statement's line when only a comment follows it there.
   const text = ctx.file.text;
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  // The file drops the index later: the new one goes at its end, after that DROP INDEX.
+  if (droppedHere) return { title: `Add ${ddl.slice(0, -1)}`, applicability: 'unsafe', edits: [{ start: text.length, end: text.length, newText: `${/\n$/.test(text) ? '' : eol}${eol}${ddl}${eol}` }] };
+  // After the statement's line when only a comment follows it there.
   const nl = text.indexOf('\n', fk.insertAt);
   const lineEnd = nl < 0 ? text.length : nl;
   const rest = text.slice(fk.insertAt, lineEnd);
   const at = /^[ \t]*(--[^\r]*)?\r?$/.test(rest) ? fk.insertAt + rest.replace(/\r$/, '').length : fk.insertAt;
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
   return { title: `Add ${ddl.slice(0, -1)}`, applicability: 'unsafe', edits: [{ start: at, end: at, newText: `${eol}${eol}${ddl}` }] };
 }

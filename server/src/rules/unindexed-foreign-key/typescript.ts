@@ -80,7 +80,7 @@ function sequelizeModelKeys(sf: ts.SourceFile, facts: TsFacts, ctx: DetectContex
       const declared = named ?? model.attributes.find((a) => a.column === column);
       if (declared?.primary || declared?.unique) continue;
       if (model.indexes.some((ix) => ix[0] === attribute || ix[0] === column)) continue;
-      const indexed = ctx.models ? ctx.models.sqlLookupIndexed(model.table, [column], ctx.file.path, own) : sqlLookupIndexed([own], model.table, [column]);
+      const indexed = ctx.models ? ctx.models.sqlLookupIndexed(model.table, [column], ctx.file.path, own) : sqlLookupIndexed([[ctx.file.path, own]], model.table, [column]);
       if (indexed) continue;
       const entry = `{ fields: [${quoted(attribute)}] }`;
       const message =
@@ -119,7 +119,7 @@ function sequelizeJoinTables(sf: ts.SourceFile, models: readonly SequelizeModel[
     if (ctx.models?.sqlDefinesTable(table, ctx.file.path)) continue;
     const [first] = [...declared].sort((a, b) => a.assoc.call!.getStart(sf) - b.assoc.call!.getStart(sf));
     const { sourceColumn: leading, targetColumn: second } = first.through;
-    const indexed = ctx.models ? ctx.models.sqlLookupIndexed(table, [second], ctx.file.path, own) : sqlLookupIndexed([own], table, [second]);
+    const indexed = ctx.models ? ctx.models.sqlLookupIndexed(table, [second], ctx.file.path, own) : sqlLookupIndexed([[ctx.file.path, own]], table, [second]);
     if (indexed) continue;
     const at = declared.find((d) => d.through.sourceColumn === second) ?? first;
     const owner = at === first ? first.assoc.target : at.model.name;
@@ -263,7 +263,7 @@ function builderMigrations(sf: ts.SourceFile, facts: TsFacts, ctx: DetectContext
   const own = (facts.models ?? []).filter((m) => m.orm === 'sql');
   for (const fk of facts.builderForeignKeys) {
     if (fk.columns.length === 0) continue;
-    const indexed = ctx.models ? ctx.models.sqlLookupIndexed(fk.table, fk.columns, ctx.file.path, own) : sqlLookupIndexed([own], fk.table, fk.columns);
+    const indexed = ctx.models ? ctx.models.sqlLookupIndexed(fk.table, fk.columns, ctx.file.path, own) : sqlLookupIndexed([[ctx.file.path, own]], fk.table, fk.columns);
     if (indexed) continue;
     // Dropped since: later in the file, or by a later migration.
     const made = { table: fk.table, columns: fk.columns, name: fk.name, start: fk.node.getStart(sf) };
