@@ -74,8 +74,20 @@ ruleTests('unbounded-cache', {
       code: 'import redis\n\nr = redis.Redis()\n\n\ndef save(sid, data):\n    r.set(f"session:{sid}", data, ex=3600)\n',
       why: 'expires',
     },
+    {
+      name: "a key-value store's own set() over Redis (django-constance's RedisBackend)",
+      file: 'constance/backends/redisd.py',
+      code: 'from pickle import dumps\n\nimport redis\n\nfrom constance import settings\n\n\nclass RedisBackend:\n    def __init__(self):\n        self._rd = redis.Redis()\n        self._prefix = settings.REDIS_PREFIX\n\n    def add_prefix(self, key):\n        return f"{self._prefix}{key}"\n\n    def set(self, key, value):\n        self._rd.set(self.add_prefix(key), dumps(value, protocol=settings.REDIS_PICKLE_VERSION))\n',
+      why: "the key and the value are the parameters of the store's own set(): its callers decide the keys (a config's fixed names)",
+    },
   ],
   invalid: [
+    {
+      name: 'redis-py set of a session without an expiry, in a module function of the key and the value',
+      file: 'sessions.py',
+      code: 'import redis\n\nr = redis.Redis()\n\n\ndef save(sid, data):\n    r.set(f"session:{sid}", data)\n',
+      findings: [{ line: 7, message: /writes the key `f"session:\{sid\}"`, built from input, with no expiry/ }],
+    },
     {
       name: 'a Flask view memoizes per user id (`uid` is a user, not one of a few kinds)',
       file: 'app.py',

@@ -51,6 +51,28 @@ function inFunction(n: Node): Node | undefined {
   return undefined;
 }
 
+/**
+ * A method that implements a key-value store's own `set` over Redis (django-constance's
+ * `RedisBackend.set(self, key, value)`): the key and the value are its parameters, so the keys are
+ * its callers' (a config's fixed names there), not input this code turns into keys.
+ */
+function storeMethod(write: Node): boolean {
+  const fn = inFunction(write);
+  if (!fn || !/^(set|__setitem__|put|set_value|setitem)$/.test(field(fn, 'name')?.text ?? '') || fn.parent?.parent?.type !== 'class_definition') return false;
+  const params = new Set((field(fn, 'parameters')?.namedChildren ?? []).map((p) => (p?.type === 'identifier' ? p.text : p ? field(p, 'name')?.text ?? p.namedChildren.find((c) => c?.type === 'identifier')?.text : undefined)).filter((x): x is string => !!x && x !== 'self'));
+  const fromParams = (n: Node | undefined) => {
+    if (!n) return false;
+    const used: string[] = [];
+    walk(n, (k) => {
+      const role = k.parent && (k.parent.type === 'attribute' ? 'attribute' : k.parent.type === 'call' ? 'function' : k.parent.type === 'keyword_argument' ? 'name' : undefined);
+      if (k.type === 'identifier' && !(role && field(k.parent!, role)?.id === k.id)) used.push(k.text);
+    });
+    return used.some((u) => params.has(u)) && used.every((u) => params.has(u) || u === 'self' || /^[A-Z_]+$/.test(u) || u === 'settings');
+  };
+  const [key, value] = args(write);
+  return fromParams(key) && fromParams(value);
+}
+
 function isConstant(n: Node): boolean {
   return n.type === 'integer' || n.type === 'float' || n.type === 'true' || n.type === 'false' || n.type === 'none' || (n.type === 'string' && !n.namedChildren.some((c) => c?.type === 'interpolation'));
 }
@@ -304,7 +326,7 @@ function redisWrites(root: Node, names: ModuleNames): PyCacheFact[] {
     const method = field(f, 'attribute')?.text ?? '';
     const key = args(n)[0];
     if (/^(expire|pexpire|expireat|setex|psetex)$/.test(method) && key) expired.add(key.text);
-    if (/^(set|hset|hmset|sadd|lpush|rpush|zadd)$/.test(method) && key && inFunction(n) && !isConstant(key)) writes.push(n);
+    if (/^(set|hset|hmset|sadd|lpush|rpush|zadd)$/.test(method) && key && inFunction(n) && !isConstant(key) && !storeMethod(n)) writes.push(n);
   });
   const out: PyCacheFact[] = [];
   for (const call of writes) {
