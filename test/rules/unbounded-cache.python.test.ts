@@ -75,6 +75,12 @@ ruleTests('unbounded-cache', {
       why: 'expires',
     },
     {
+      name: "a dict keyed by each host of a settings list (graphite's connection pools)",
+      file: 'graphite/render/views.py',
+      code: 'from django.conf import settings\n\nconnectionPools = {}\n\n\ndef delegateRendering(request):\n    servers = settings.RENDERING_HOSTS[:]\n    for server in servers:\n        try:\n            pool = connectionPools[server]\n        except KeyError:\n            pool = connectionPools[server] = set()\n        pool.add(server)\n',
+      why: 'one entry per configured host: as many as the settings list holds',
+    },
+    {
       name: "a key-value store's own set() over Redis (django-constance's RedisBackend)",
       file: 'constance/backends/redisd.py',
       code: 'from pickle import dumps\n\nimport redis\n\nfrom constance import settings\n\n\nclass RedisBackend:\n    def __init__(self):\n        self._rd = redis.Redis()\n        self._prefix = settings.REDIS_PREFIX\n\n    def add_prefix(self, key):\n        return f"{self._prefix}{key}"\n\n    def set(self, key, value):\n        self._rd.set(self.add_prefix(key), dumps(value, protocol=settings.REDIS_PICKLE_VERSION))\n',

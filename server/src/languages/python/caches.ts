@@ -8,6 +8,7 @@
 import { BOUNDED_KEY, CACHE_NAME, CONSTANT_NAME, DECORATED_PARAMETER, REGISTRY_NAME } from '../cache-names';
 import type { CacheFact } from '../facts';
 import { requestPathOf, type PyReach } from './handlers';
+import { assignedBefore } from './item-access';
 import { namesKey, qualifiedName, type ModuleNames } from './imports';
 import { args, assignmentStatements, decoratorsOf, field, keywordArg, nodesOfTypes, visitNodesOfTypes, walk, type Node } from './tree';
 
@@ -167,6 +168,25 @@ function registersItsArgument(fn: Node, write: Node): boolean {
   return mentioned;
 }
 
+/** `settings.RENDERING_HOSTS`, `ALLOWED_BACKENDS`, `list(settings.X)`, `settings.X[:]`, `app.config["X"]`: values the configuration fixes. */
+const CONFIGURATION = /^(?:(?:list|tuple|sorted|set)\(\s*)?(?:(?:[\w.]*\b(?:settings|config|conf|CONF)\b)(?:\.[A-Za-z_]\w*|\[\s*["'][A-Z_][A-Z0-9_]*["']\s*\])|[A-Z][A-Z0-9_]+)(?:\[\s*:\s*\])?\s*\)?$/;
+
+/**
+ * A key that is the loop variable over a value of the configuration (graphite's `for server in
+ * servers` with `servers = settings.RENDERING_HOSTS[:]`): as many keys as the settings list, not
+ * one per input.
+ */
+function keyFromConfiguration(key: Node): boolean {
+  if (key.type !== 'identifier') return false;
+  for (let p = key.parent; p && p.type !== 'function_definition'; p = p.parent) {
+    if (p.type !== 'for_statement' || field(p, 'left')?.text !== key.text) continue;
+    let iterable = field(p, 'right');
+    if (iterable?.type === 'identifier') iterable = assignedBefore(iterable) ?? null;
+    return !!iterable && CONFIGURATION.test(iterable.text.replace(/\s+/g, ' '));
+  }
+  return false;
+}
+
 /** The keys a dict literal writes (`{k: v}`); none for `**other`. */
 function dictKeys(n: Node): Node[] {
   if (n.type !== 'dictionary') return [];
@@ -184,6 +204,7 @@ function collectionCaches(root: Node, reach: ReadonlyMap<number, PyReach>): PyCa
     if (!cacheNamed && (REGISTRY_NAME.test(store.name) || CONSTANT_NAME.test(store.name))) continue;
     const key = u.write.key.type === 'attribute' ? field(u.write.key, 'attribute')?.text ?? '' : u.write.key.text;
     if (BOUNDED_KEY.test(key)) continue;
+    if (keyFromConfiguration(u.write.key)) continue;
     if (registersItsArgument(u.write.fn, u.write.node)) continue;
     // A set or list with a membership check is a de-duplication guard unless it says it caches or fills per request.
     const grows = store.kind === 'set' || store.kind === 'list' ? cacheNamed || onRequestPath : getOrSet || cacheNamed || onRequestPath;
