@@ -93,3 +93,17 @@ ruleTests('request-without-timeout', {
     },
   ],
 });
+
+// An untimed call in another file's helper that the views call in many places: one finding, at the first call.
+ruleTests('request-without-timeout', {
+  valid: [],
+  invalid: [
+    {
+      name: "a helper calling out untimed, called by several views of the file (django-cas-server's utils.context → last_version)",
+      file: 'cas/views.py',
+      workspace: { 'cas/utils.py': 'import requests\n\n\ndef last_version():\n    return requests.get("https://pypi.org/pypi/x/json").json()\n\n\ndef context(params):\n    params["version"] = last_version()\n    return params\n' },
+      code: 'from django.shortcuts import render\n\nfrom . import utils\n\n\ndef login(request):\n    return render(request, "login.html", utils.context({}))\n\n\ndef logout(request):\n    render(request, "logout.html", utils.context({"bye": True}))\n    return render(request, "done.html", utils.context({}))\n',
+      findings: [{ line: 7, message: /^`requests\.get` has no timeout by default, in `last_version`, which the django handler `login` calls \(`login` → `utils\.context` → `last_version`\): .* The same call runs from 2 more calls in this file\.$/ }],
+    },
+  ],
+});

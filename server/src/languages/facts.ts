@@ -297,6 +297,8 @@ export interface BlockingCallFact extends Span {
   handler: HandlerFact;
   /** Handler first, then the helpers down to the function that makes the call. */
   chain: string[];
+  /** Another file's helper that makes the call, reached from this many more call sites of this file (reported once). */
+  more?: number;
 }
 
 /**
@@ -375,6 +377,8 @@ export interface OutboundCallFact extends Span {
   client: 'fetch' | 'axios' | 'got' | 'requests' | 'urllib' | 'http';
   handler: HandlerFact;
   chain: string[];
+  /** As BlockingCallFact.more. */
+  more?: number;
 }
 
 /**

@@ -1,8 +1,12 @@
 /** Messages of blocking-call-in-handler, the same for every language. */
 import type { BlockingCallFact } from '../../languages/facts';
-import { whereOnRequestPath } from '../request-path';
+import { moreCallSites, whereOnRequestPath } from '../request-path';
 
 export function blockingMessage(b: BlockingCallFact): string {
+  return blockingText(b) + moreCallSites(b.more);
+}
+
+function blockingText(b: BlockingCallFact): string {
   const where = whereOnRequestPath(b.handler, b.chain);
   if (b.kind === 'event-loop') {
     return `\`${b.api}\` blocks the event loop ${where}: while it runs, the process serves no other request. Use ${b.instead}.`;

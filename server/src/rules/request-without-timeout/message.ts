@@ -1,6 +1,6 @@
 /** Messages of request-without-timeout, the same for every language. */
 import type { OutboundCallFact } from '../../languages/facts';
-import { whereOnRequestPath } from '../request-path';
+import { moreCallSites, whereOnRequestPath } from '../request-path';
 
 const HOW: Record<OutboundCallFact['client'], string> = {
   fetch: 'pass `signal: AbortSignal.timeout(ms)`',
@@ -13,5 +13,5 @@ const HOW: Record<OutboundCallFact['client'], string> = {
 
 export function untimedMessage(c: OutboundCallFact): string {
   const never = c.client === 'fetch' ? 'waits as long as the server keeps the connection open' : 'has no timeout by default';
-  return `\`${c.api}\` ${never}, ${whereOnRequestPath(c.handler, c.chain)}: a stalled upstream holds the request (and its worker, connection and memory) until the client gives up. ${HOW[c.client][0].toUpperCase()}${HOW[c.client].slice(1)}.`;
+  return `\`${c.api}\` ${never}, ${whereOnRequestPath(c.handler, c.chain)}: a stalled upstream holds the request (and its worker, connection and memory) until the client gives up. ${HOW[c.client][0].toUpperCase()}${HOW[c.client].slice(1)}.${moreCallSites(c.more)}`;
 }
