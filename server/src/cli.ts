@@ -22,8 +22,8 @@ declare const PERFLENS_VERSION: string | undefined;
 const VERSION = typeof PERFLENS_VERSION === 'string' ? PERFLENS_VERSION : '0.0.0-dev';
 
 const HELP = `Usage: perflens lint [options] [paths...]
-       perflens explain [options] "<sql>"
-       perflens bench [options] "<sql>"
+       perflens explain [options] ("<sql>" | --at FILE:LINE[:COLUMN])
+       perflens bench [options] ("<sql>" | --at FILE:LINE[:COLUMN])
 
 Finds backend performance anti-patterns in JS/TS, Python and SQL; explains and benchmarks queries.
 
@@ -41,6 +41,9 @@ Options of lint:
   -v, --version         show the version
 
 Options of explain and bench:
+  --at FILE:LINE[:COL]  the query written there, instead of "<sql>": a statement of a .sql file, SQL
+                        in a string, or the ORM call there translated to the SQL it sends (with the
+                        models of --schema's workspace)
   --db URL              postgres://… (else PERFLENS_DATABASE_URL, else database.url in .perflens.json;
                         none: the embedded PostgreSQL built from the schema of --schema)
   --schema DIR          workspace whose .sql DDL, prisma/migrations and schema.prisma define the

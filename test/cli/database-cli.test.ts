@@ -60,7 +60,32 @@ describe('CLI: explain and bench', function () {
     }
   });
 
+  it('explain and bench --at FILE:LINE: the ORM call written there translated, or the SQL of a string; where it came from in the output', () => {
+    fs.mkdirSync(path.join(root, 'src'), { recursive: true });
+    const code = "import knex from 'knex';\nconst db = knex({ client: 'pg' });\nexport async function byAuthor(a: string) {\n  return db('notes').where({ author: a }).orderBy('id', 'desc').limit(10);\n}\nexport async function raw(pool: any, a: string) {\n  return pool.query('SELECT body FROM notes WHERE author = $1', [a]);\n}\n";
+    fs.writeFileSync(path.join(root, 'src/notes.ts'), code);
+    const orm = perflens(root, ['explain', '--data-size', '300', '--no-analyze', '--format', 'json', '--at', 'src/notes.ts:4'], env());
+    assert.equal(orm.status, 0, orm.stderr);
+    const out = JSON.parse(orm.stdout);
+    assert.deepEqual(out.source, { where: path.join('src', 'notes.ts:4'), description: "db('notes') → SQL" });
+    assert.equal(out.sql, 'SELECT * FROM "notes" WHERE "author" = $1 ORDER BY "id" DESC LIMIT 10');
+    assert.match(out.plan.nodeType, /Limit/);
+    assert.ok(out.notes.some((n: string) => /^\$1 = `a`/.test(n)), out.notes.join('\n'));
+    // A column: the string's SQL, the call around it left alone.
+    const sql = perflens(root, ['bench', '--data-size', '300', '--runs', '3', '--warmup', '0', '--at', 'src/notes.ts:7:22'], env());
+    assert.equal(sql.status, 0, sql.stderr);
+    assert.deepEqual(sql.stdout.split('\n').slice(0, 2), [`${path.join('src', 'notes.ts:7')}: SQL`, '  SELECT body FROM notes WHERE author = $1']);
+    const nothing = perflens(root, ['explain', '--at', 'src/notes.ts:1'], env());
+    assert.equal(nothing.status, 2);
+    assert.match(nothing.stderr, /src\/notes\.ts:1: no SQL statement or ORM query there/);
+  });
+
   it('usage errors exit 2; an unsupported URL exits 1 without its password', () => {
+    for (const args of [['explain', '--at', 'src/notes.ts'], ['explain', '--at', 'src/notes.ts:4', 'SELECT 1'], ['explain', '--at', 'missing.ts:3']]) {
+      const r = perflens(root, args, env());
+      assert.equal(r.status, 2, args.join(' '));
+      assert.match(r.stderr, /--at takes FILE:LINE|either the SQL statement or --at|missing\.ts: no such file/);
+    }
     assert.equal(perflens(root, ['explain'], env()).status, 2);
     assert.equal(perflens(root, ['bench', '--runs', 'many', 'SELECT 1'], env()).status, 2);
     const r = perflens(root, ['explain', '--db', 'mssql://root:hunter2@localhost/app', 'SELECT 1'], env());

@@ -12,7 +12,10 @@ export interface DatabaseArgs {
   dataSize: number;
   timeoutMs: number;
   allowWrites: boolean;
+  /** The statement as given; empty with `at`. */
   sql: string;
+  /** `--at FILE:LINE[:COLUMN]`: the query written there (SQL, or an ORM call translated), instead of `sql`. */
+  at?: { file: string; line: number; column?: number };
   /** `perflens bench`'s runs and concurrency when no flag gives them (.perflens.json, else 50 and 1). */
   benchmark: { runs: number; concurrency: number };
   /** Command-specific flags and their values (`--runs 20` → runs: '20'). */
@@ -29,6 +32,7 @@ export function parseDatabaseArgs(argv: string[], extraFlags: ExtraFlags, env: N
   let dataSize: number | undefined;
   let timeoutMs: number | undefined;
   let allowWrites = false;
+  let at: DatabaseArgs['at'];
   const extra = new Map<string, string | true>();
   const positional: string[] = [];
   walkArgs(
@@ -57,6 +61,13 @@ export function parseDatabaseArgs(argv: string[], extraFlags: ExtraFlags, env: N
         case '--allow-writes':
           allowWrites = true;
           return true;
+        case '--at': {
+          const spec = value();
+          const m = /^(.+?):(\d+)(?::(\d+))?$/.exec(spec);
+          if (!m || Number(m[2]) < 1) throw new UsageError(`--at takes FILE:LINE or FILE:LINE:COLUMN (1-based), not "${spec}"`);
+          at = { file: m[1], line: Number(m[2]), ...(m[3] ? { column: Math.max(1, Number(m[3])) } : {}) };
+          return true;
+        }
         default:
           if (!(flag in extraFlags)) return false;
           extra.set(flag, extraFlags[flag] ? value() : true);
@@ -65,7 +76,9 @@ export function parseDatabaseArgs(argv: string[], extraFlags: ExtraFlags, env: N
     },
     (arg) => positional.push(arg),
   );
-  if (positional.length !== 1) throw new UsageError(positional.length === 0 ? 'give the SQL statement as one argument (quote it)' : 'give the SQL statement as one quoted argument');
+  if (at ? positional.length !== 0 : positional.length !== 1) {
+    throw new UsageError(at ? 'give either the SQL statement or --at, not both' : positional.length === 0 ? 'give the SQL statement as one argument (quote it), or --at FILE:LINE' : 'give the SQL statement as one quoted argument');
+  }
   const settings = mergeSettings(readConfigFile(root));
   return {
     url: db ?? (env.PERFLENS_DATABASE_URL || undefined) ?? (settings.database.url || undefined),
@@ -74,7 +87,8 @@ export function parseDatabaseArgs(argv: string[], extraFlags: ExtraFlags, env: N
     dataSize: dataSize ?? settings.database.dataSize,
     timeoutMs: timeoutMs ?? settings.database.statementTimeoutMs,
     allowWrites,
-    sql: positional[0],
+    sql: positional[0] ?? '',
+    ...(at ? { at } : {}),
     benchmark: { runs: settings.database.benchmarkRuns, concurrency: settings.database.benchmarkConcurrency },
     extra,
   };

@@ -31,10 +31,29 @@ export const BENCH_FLAGS = { '--runs': true, '--concurrency': true, '--warmup': 
 
 export async function explainCommand(argv: string[]): Promise<number> {
   const args = parseDatabaseArgs(argv, EXPLAIN_FLAGS);
+  const query = await statementOf(args);
   return withDatabase(args, 1, async (connector, notes) => {
-    const result = await explainQuery(connector, args.sql, { analyze: !args.extra.has('--no-analyze'), allowWrites: args.allowWrites, timeoutMs: args.timeoutMs });
-    process.stdout.write(args.format === 'json' ? explainJson(result, notes) : explainText(result, notes));
+    const result = await explainQuery(connector, query.sql, { analyze: !args.extra.has('--no-analyze'), allowWrites: args.allowWrites, timeoutMs: args.timeoutMs });
+    process.stdout.write(args.format === 'json' ? explainJson(result, [...query.notes, ...notes], query.from) : explainText(result, [...query.notes, ...notes], query.from));
   });
+}
+
+/**
+ * The statement to run: the one given, or the one `--at FILE:LINE` points at (an ORM call there
+ * translated), with where it came from for the output. The translation's refusal is a usage error:
+ * it says what cannot be translated.
+ */
+async function statementOf(args: DatabaseArgs): Promise<{ sql: string; notes: string[]; from?: { where: string; description?: string } }> {
+  if (!args.at) return { sql: args.sql, notes: [] };
+  // Loaded here only: the parsers and translators behind it are not needed for a statement given as text.
+  const { queryAt } = require('./query-at') as typeof import('./query-at');
+  try {
+    const q = await queryAt(args.root, args.at, (m: string) => process.stderr.write(`perflens: ${m}\n`));
+    return { sql: q.sql, notes: q.notes, from: { where: q.where, ...(q.description ? { description: q.description } : {}) } };
+  } catch (e) {
+    if ((e as Error).name === 'UntranslatableCall') throw new UsageError((e as Error).message);
+    throw e;
+  }
 }
 
 export async function benchCommand(argv: string[]): Promise<number> {
@@ -47,10 +66,11 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const askedConcurrency = number('--concurrency', args.benchmark.concurrency);
   const concurrency = Math.min(askedConcurrency, MAX_BENCHMARK_CONCURRENCY);
   const warmup = args.extra.get('--warmup') === '0' ? 0 : number('--warmup', 5);
+  const query = await statementOf(args);
   return withDatabase(args, concurrency, async (connector, notes) => {
-    const result = await benchmarkQuery(connector, args.sql, { runs, concurrency, warmup, allowWrites: args.allowWrites, timeoutMs: args.timeoutMs });
-    const all = [...notes, ...concurrencyNotes(askedConcurrency, result)];
-    process.stdout.write(args.format === 'json' ? benchJson(result, all) : benchText(result, all));
+    const result = await benchmarkQuery(connector, query.sql, { runs, concurrency, warmup, allowWrites: args.allowWrites, timeoutMs: args.timeoutMs });
+    const all = [...query.notes, ...notes, ...concurrencyNotes(askedConcurrency, result)];
+    process.stdout.write(args.format === 'json' ? benchJson(result, all, query.from) : benchText(result, all, query.from));
   });
 }
 

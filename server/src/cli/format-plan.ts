@@ -4,8 +4,19 @@ import type { ExplainResult } from '../database/explain';
 import { formatCount, formatMs } from '../database/plan-summary';
 import { nodeLabel, type PlanNode } from '../database/plan-tree';
 
-export function explainText(r: ExplainResult, notes: readonly string[]): string {
-  const lines = [r.summary, `database: ${r.database}`];
+/** With `--at`: where the query is written, and how its SQL was made (an ORM call translated). */
+export interface QuerySource {
+  where: string;
+  description?: string;
+}
+
+/** `src/posts.ts:12: prisma.post.findMany → SQL` and the SQL run, above the results. */
+function sourceLines(from: QuerySource | undefined, sql: string): string[] {
+  return from ? [`${from.where}: ${from.description ?? 'SQL'}`, `  ${sql.replace(/\s*\n\s*/g, ' ')}`, ''] : [];
+}
+
+export function explainText(r: ExplainResult, notes: readonly string[], from?: QuerySource): string {
+  const lines = [...sourceLines(from, r.sql), r.summary, `database: ${r.database}`];
   r.params.forEach((v, i) => lines.push(`$${i + 1} = ${JSON.stringify(v)} (${r.paramSources[i]})`));
   lines.push('', 'plan:');
   const walk = (n: PlanNode, depth: number): void => {
@@ -33,13 +44,14 @@ function nodeStats(n: PlanNode): string {
   return `(${parts.join(' · ')})`;
 }
 
-export function explainJson(r: ExplainResult, notes: readonly string[]): string {
+export function explainJson(r: ExplainResult, notes: readonly string[], from?: QuerySource): string {
   const { raw, plan, ...rest } = r;
-  return `${JSON.stringify({ version: 1, ...rest, plan: plan.root, analyzed: plan.analyzed, planningMs: plan.planningMs, executionMs: plan.executionMs, notes, raw }, null, 2)}\n`;
+  return `${JSON.stringify({ version: 1, ...(from ? { source: from } : {}), ...rest, plan: plan.root, analyzed: plan.analyzed, planningMs: plan.planningMs, executionMs: plan.executionMs, notes, raw }, null, 2)}\n`;
 }
 
-export function benchText(r: BenchmarkResult, notes: readonly string[]): string {
+export function benchText(r: BenchmarkResult, notes: readonly string[], from?: QuerySource): string {
   const lines = [
+    ...sourceLines(from, r.sql),
     `p50 ${formatMs(r.p50)} · p95 ${formatMs(r.p95)} · p99 ${formatMs(r.p99)}`,
     `mean ${formatMs(r.mean)} · min ${formatMs(r.min)} · max ${formatMs(r.max)} · ${r.perSecond.toFixed(1)} runs/s`,
     `${r.runs} runs · concurrency ${r.concurrency} · warmup ${r.warmup} · ${r.database}`,
@@ -48,8 +60,8 @@ export function benchText(r: BenchmarkResult, notes: readonly string[]): string 
   return withNotes(lines, notes);
 }
 
-export function benchJson(r: BenchmarkResult, notes: readonly string[]): string {
-  return `${JSON.stringify({ version: 1, ...r, notes }, null, 2)}\n`;
+export function benchJson(r: BenchmarkResult, notes: readonly string[], from?: QuerySource): string {
+  return `${JSON.stringify({ version: 1, ...(from ? { source: from } : {}), ...r, notes }, null, 2)}\n`;
 }
 
 function withNotes(lines: string[], notes: readonly string[]): string {

@@ -156,6 +156,11 @@ function buildsMigrationTables(language: string, file: string, text: string): bo
   return language === 'typescript' && /(^|[\\/])migrations?[\\/]/.test(file) && SCHEMA_BUILDER_HINT.test(text);
 }
 
+/** Whether the model pass reads the file: its text declares ORM relations, or it is a migration that builds tables. */
+export function definesModels(language: string, file: string, text: string): boolean {
+  return !!DEFINES_MODELS[language]?.test(text) || buildsMigrationTables(language, file, text);
+}
+
 const BOM = '\uFEFF';
 
 /** readSource drops a UTF-8 byte-order mark; a fixed file keeps the one it had on disk. */
@@ -300,7 +305,7 @@ export async function lintFiles(root: string, paths: readonly string[], options:
       if (entry?.definesModels === false) continue;
       const read = files.withText(file);
       if (!('text' in read)) continue;
-      if (!DEFINES_MODELS[language]?.test(read.text) && !buildsMigrationTables(language, file, read.text)) {
+      if (!definesModels(language, file, read.text)) {
         cache?.update(file, read.hash, { definesModels: false });
         continue;
       }
