@@ -57,14 +57,22 @@ export function modelOf(n: Node | undefined): string | undefined {
  * parameter or a local that happens to be capitalised.
  */
 export function isModuleName(id: Node): boolean {
+  return moduleBinding(id) !== undefined;
+}
+
+/**
+ * What binds `id` at the top of its module: a class it defines (`{}`), or an import (`{ module }`:
+ * `.models` for `from .models import Post`); undefined for anything else.
+ */
+export function moduleBinding(id: Node): { module?: string } | undefined {
   let root: Node | null = id;
   while (root?.parent) root = root.parent;
   for (const st of root?.namedChildren ?? []) {
     if (st?.type === 'import_from_statement' || st?.type === 'import_statement') {
-      if (st.childrenForFieldName('name').some((n) => n && (n.type === 'aliased_import' ? field(n, 'alias')?.text : n.text) === id.text)) return true;
-    } else if (st?.type === 'class_definition' && field(st, 'name')?.text === id.text) return true;
+      if (st.childrenForFieldName('name').some((n) => n && (n.type === 'aliased_import' ? field(n, 'alias')?.text : n.text) === id.text)) return { module: st.type === 'import_from_statement' ? field(st, 'module_name')?.text ?? '' : '' };
+    } else if (st?.type === 'class_definition' && field(st, 'name')?.text === id.text) return {};
   }
-  return false;
+  return undefined;
 }
 
 /** Which library a chain's first call belongs to, if the file gives evidence of it. */

@@ -5,7 +5,7 @@
  * `.offset()`/`.paginate()` are in offset-calls.ts, DRF pagination classes in drf-pagination.ts.
  */
 import { assignedBefore } from './item-access';
-import { chainKind, isModuleName, MODEL_NAME, modelOf, sqlalchemyOrm, type OrmEvidence } from './offset-calls';
+import { chainKind, isModuleName, MODEL_NAME, modelOf, moduleBinding, sqlalchemyOrm, type OrmEvidence } from './offset-calls';
 import { djangoOrderKeys, lastOrderBy } from './ordering';
 import { baseFact, setPagination, type PyQueryFact } from './query-fact';
 import { args, calleeName, chainCalls, enclosingFunction, field, walk, type Node } from './tree';
@@ -298,12 +298,6 @@ function writeStatement(calls: readonly Node[], n: Node, ev: OrmEvidence): { orm
 
 /** A class the module defines, or imports from a models module (`from .models import Tweet`, `from app.models.user import User`). */
 function isModelClass(id: Node): boolean {
-  let root: Node | null = id;
-  while (root?.parent) root = root.parent;
-  for (const st of root?.namedChildren ?? []) {
-    if (st?.type === 'class_definition' && field(st, 'name')?.text === id.text) return true;
-    if (st?.type !== 'import_from_statement' || !/(^|\.)models(\.|$)/.test(field(st, 'module_name')?.text ?? '')) continue;
-    if (st.childrenForFieldName('name').some((n) => n && (n.type === 'aliased_import' ? field(n, 'alias')?.text : n.text) === id.text)) return true;
-  }
-  return false;
+  const binding = moduleBinding(id);
+  return !!binding && (binding.module === undefined || /(^|\.)models(\.|$)/.test(binding.module));
 }
