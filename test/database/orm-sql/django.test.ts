@@ -106,6 +106,16 @@ describe('orm-sql: Django', () => {
       );
     });
 
+    it('create_user() and create_superuser(): every field inserted, the password hashed, is_staff and is_superuser set', async () => {
+      const t = await translateIn(files(postModels, 'User.objects.create_user("ann", "ann@example.com", "pw")'), '/ws/posts/views.py', 'User.objects.create_user("ann", "ann@example.com", "pw")');
+      assert.match(t.sql, /^INSERT INTO "auth_user" \("password", "last_login", "is_superuser", "username", "first_name", "last_name", "email", "is_staff", "is_active", "date_joined"\) VALUES \(\$1, \$2, false, 'ann', \$3, \$4, 'ann@example\.com', false, \$5, \$6\) RETURNING "auth_user"\."id"$/);
+      assert.match(t.notes[0], /^\$1 = `the hash of the password \(make_password\)`/);
+      assert.equal(t.description, 'User.objects.create_user() → SQL');
+      const su = await at(postModels, 'User.objects.create_superuser(username="root", email=email, password="x", first_name="R")');
+      assert.match(su, /VALUES \(\$1, \$2, true, 'root', 'R', \$3, \$4, true, \$5, \$6\)/);
+      await assert.rejects(at(postModels, 'User.objects.create_user(*names)'), /create_user\(\) with `\*names` is not translated/);
+    });
+
     it('User.objects reads auth_user; a filter across groups joins auth_user_groups', async () => {
       const active = `SELECT ${USER} FROM "auth_user" WHERE "auth_user"."is_active" = true`;
       assert.equal(await at(postModels, 'User.objects.filter(is_active=True)'), active);

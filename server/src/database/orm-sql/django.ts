@@ -101,22 +101,34 @@ export function translateDjangoQuery(node: Node, models: DjangoModels): OrmTrans
         terminal = 'update';
         break;
       case 'create': {
-        // Django inserts every concrete field but an auto-increment key; a field not given gets its default.
-        const given = new Map<string, Node>();
+        const given = new Map<string, () => string>();
         for (const a of step.args) {
           if (a.type !== 'keyword_argument') fail(`create() with \`${a.text}\` (only keyword arguments are translated)`);
-          const f = fieldOf(model, a.childForFieldName('name')!.text);
-          if (!f.column) fail(`create(${f.name}=…): \`${f.name}\` is a many-to-many relation (set after the insert)`);
-          given.set(f.column!, a.childForFieldName('value')!);
+          give(given, step.method, a.childForFieldName('name')!.text, a.childForFieldName('value')!);
         }
-        const defaulted: string[] = [];
-        for (const f of model.fields) {
-          if (!f.column || (f.primaryKey && /AutoField$/.test(f.type))) continue;
-          const value = given.get(f.column);
-          if (!value) defaulted.push(f.name);
-          assignments.push([f.column, value ? valueSql(pyCodeValue(value), params) : params.add(`the default of ${model.name}.${f.name}`)]);
+        insertAll(given);
+        terminal = 'insert';
+        break;
+      }
+      case 'create_user':
+      case 'create_superuser': {
+        // UserManager: create_user(username, email=None, password=None, **extra_fields), the
+        // password hashed (make_password), the email normalised, is_staff/is_superuser set.
+        const given = new Map<string, () => string>();
+        const names = ['username', 'email', 'password'];
+        step.args.forEach((a, i) => {
+          if (a.type === 'keyword_argument') give(given, step.method, a.childForFieldName('name')!.text, a.childForFieldName('value')!);
+          else if (a.type === 'list_splat' || a.type === 'dictionary_splat' || i >= names.length) fail(`${step.method}() with \`${a.text}\` is not translated`);
+          else give(given, step.method, names[i], a);
+        });
+        const password = fieldOf(model, 'password');
+        given.set(password.column!, () => params.add(`the hash of the password (make_password)`));
+        const superuser = step.method === 'create_superuser';
+        for (const flag of ['is_staff', 'is_superuser']) {
+          const f = model.fields.find((x) => x.name === flag);
+          if (f?.column && !given.has(f.column)) given.set(f.column, () => (superuser ? 'true' : 'false'));
         }
-        if (defaulted.length) notes.push(`Django sends every field: ${defaulted.join(', ')} get their defaults (placeholders here)`);
+        insertAll(given);
         terminal = 'insert';
         break;
       }
@@ -276,8 +288,28 @@ export function translateDjangoQuery(node: Node, models: DjangoModels): OrmTrans
   } else {
     sql = renderSelect({ ...base, ...grouping, columns: [`${distinct ? 'DISTINCT ' : ''}${annotated.join(', ')}`], orderBy, limit: limitSql, offset: offsetSql });
   }
-  const description = terminal === 'update' || terminal === 'delete' ? `${model.name}.objects… ${terminal}() → SQL` : terminal === 'insert' ? `${model.name}.objects.create() → SQL` : `${model.name}.objects… → SQL`;
+  const inserted = steps.find((st) => /^create(_user|_superuser)?$/.test(st.method))?.method ?? 'create';
+  const description = terminal === 'update' || terminal === 'delete' ? `${model.name}.objects… ${terminal}() → SQL` : terminal === 'insert' ? `${model.name}.objects.${inserted}() → SQL` : `${model.name}.objects… → SQL`;
   return { sql, description, notes: [...params.notes(), ...notes] };
+
+  /** A value given for a field of an insert (`create(title=…)`), by the field's name. */
+  function give(given: Map<string, () => string>, method: string, name: string, value: Node): void {
+    const f = fieldOf(model, name);
+    if (!f.column) fail(`${method}(${f.name}=…): \`${f.name}\` is a many-to-many relation (set after the insert)`);
+    given.set(f.column!, () => valueSql(pyCodeValue(value), params));
+  }
+
+  /** Django inserts every concrete field but an auto-increment key; a field not given gets its default. */
+  function insertAll(given: ReadonlyMap<string, () => string>): void {
+    const defaulted: string[] = [];
+    for (const f of model.fields) {
+      if (!f.column || (f.primaryKey && /AutoField$/.test(f.type))) continue;
+      const value = given.get(f.column);
+      if (!value) defaulted.push(f.name);
+      assignments.push([f.column, value ? value() : params.add(`the default of ${model.name}.${f.name}`)]);
+    }
+    if (defaulted.length) notes.push(`Django sends every field: ${defaulted.join(', ')} get their defaults (placeholders here)`);
+  }
 
   function sliceValue(n: Node): number | string {
     const c = pyConstant(n);

@@ -32,7 +32,7 @@ import { installNodeMemo } from './node-memo';
 import { adoptUnchanged } from './reuse';
 
 /** Queryset/session operations that write (`log_action`: Django admin's LogEntry manager writes a row). */
-const PY_WRITES = /^(create|update|delete|save|get_or_create|update_or_create|insert|insert_many|insert_from|replace|replace_many|delete_by_id|commit|bulk_create|bulk_update|log_action)$/;
+const PY_WRITES = /^(create|create_user|create_superuser|update|delete|save|get_or_create|update_or_create|insert|insert_many|insert_from|replace|replace_many|delete_by_id|commit|bulk_create|bulk_update|log_action)$/;
 
 /** `from sqlalchemy import update, delete`, `from sqlalchemy.dialects.postgresql import insert as pg_insert`: the local names of the write statements. */
 function sqlWriteNames(st: Node, out: Map<string, string>): void {
