@@ -16,10 +16,42 @@ const BATCHED = /chunk|batch/i;
 /** A loop over an object's fields (a schema, a config) is bounded by code, not by data. */
 const OBJECT_FIELDS = /^Object\.(keys|entries|values)\(/;
 
+/**
+ * A collection written out in the code (`[1, 2, 3]`, `("draft", "published")`, `[a, b]`): as many
+ * items as written, whatever the data. Not a comprehension, a spread, or a parenthesised value.
+ */
+export function writtenOut(iterable: string): boolean {
+  const t = iterable.trim();
+  const open = t[0];
+  if ((open !== '[' && open !== '(') || t[t.length - 1] !== (open === '[' ? ']' : ')')) return false;
+  let depth = 0;
+  let commas = 0;
+  let quote: string | undefined;
+  for (let i = 1; i < t.length - 1; i++) {
+    const c = t[i];
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = undefined;
+      continue;
+    }
+    if (c === '"' || c === "'" || c === '`') quote = c;
+    else if ('([{'.includes(c)) depth++;
+    else if (')]}'.includes(c)) {
+      if (--depth < 0) return false;
+    } else if (depth === 0) {
+      if (c === ',') commas++;
+      // A spread (`...ids`, `*ids`) or a comprehension (`[p.id for p in posts]`) holds the data's items.
+      else if ((c === '.' && t.startsWith('...', i)) || (c === '*' && /[[(,]\s*$/.test(t.slice(0, i))) || (/\s/.test(c) && t.startsWith('for ', i + 1))) return false;
+    }
+  }
+  // `(ids)` is a value in parentheses; `[ids]` a list of one.
+  return open === '[' || commas > 0;
+}
+
 export function isPerItemQuery(q: QueryFact): boolean {
   if (!q.loop || !q.usesLoopItem || q.loop.batched || q.loop.overModels || q.loop.stream || q.chunked || q.fragment || q.tableOfItem) return false;
   if (BATCHED.test(q.loop.iterable ?? '') || q.loop.variables.some((v) => BATCHED.test(v))) return false;
-  if (OBJECT_FIELDS.test(q.loop.iterable ?? '')) return false;
+  if (OBJECT_FIELDS.test(q.loop.iterable ?? '') || writtenOut(q.loop.iterable ?? '')) return false;
   if (q.pagination) return false;
   if (q.orm === 'prisma' && /^findUnique/.test(q.operation) && q.loop.concurrent) return false;
   return true;
