@@ -180,6 +180,8 @@ describe('orm-sql: Django', () => {
     // The same table reached twice (Django aliases it T3): refused.
     await assert.rejects(sql('Post.objects.annotate(last=Max("author__posts__created_at"))'), /the table blog_post is joined twice/);
     assert.equal((await sql('Author.objects.annotate(n=Count("posts")).values("name", "n")')).sql, `SELECT "blog_author"."name", COUNT("blog_post"."id") AS "n" FROM "blog_author" ${join} GROUP BY "blog_author"."id"`);
+    // An annotation values() does not name is not selected (the rows are still grouped).
+    assert.equal((await sql('Author.objects.annotate(n=Count("posts")).values("name")')).sql, `SELECT "blog_author"."name" FROM "blog_author" ${join} GROUP BY "blog_author"."id"`);
     assert.equal((await sql('Author.objects.filter(age__gt=30).aggregate(total=Count("posts"), oldest=Max("age"))')).sql, `SELECT COUNT("blog_post"."id") AS "total", MAX("blog_author"."age") AS "oldest" FROM "blog_author" ${join} WHERE "blog_author"."age" > 30`);
     // A filter across the way back inner-joins, as across a foreign key; the default query name is the model's (`post` for Post.editor).
     assert.equal((await sql('Author.objects.filter(post__published=True)')).sql, `SELECT ${AUTHOR} FROM "blog_author" INNER JOIN "blog_post" ON ("blog_author"."id" = "blog_post"."editor") WHERE "blog_post"."published" = true`);

@@ -41,12 +41,12 @@ export function translateDjangoQuery(node: Node, models: DjangoModels): OrmTrans
   /** only()/defer(): the model's fields read (the primary key always). */
   let onlyFields: Set<string> | undefined;
   const deferred = new Set<string>();
-  /** values() after annotate() named annotations: the columns hold them already. */
+  /** values() after annotate(): its columns are the select list, the annotations it names among them. */
   let picked = false;
   let distinct = false;
   let limit: number | string | undefined;
   let offset: number | string | undefined;
-  let terminal: 'rows' | 'count' | 'exists' | 'update' | 'delete' | 'insert' = 'rows';
+  let terminal: 'rows' | 'count' | 'exists' | 'update' | 'delete' | 'insert' | 'aggregate' = 'rows';
   const assignments: Array<[string, string]> = [];
   const related: Array<{ field: DjangoField; target: DjangoModel }> = [];
   /** annotate(): alias → the aggregate's SQL, in order; the rows are then grouped. */
@@ -144,7 +144,7 @@ export function translateDjangoQuery(node: Node, models: DjangoModels): OrmTrans
         break;
       case 'only':
       case 'defer': {
-        // only(): the primary key and the fields named; defer(): every field but those. Each call adds to the last one's.
+        // only(): the primary key and the fields named (a later only() replaces it); defer(): every field but those (each adds).
         const names = step.args.map((a) => pyString(a) ?? fail(`${step.method}(${a.text}): only string field names are translated`));
         for (const n of names) if (n.includes('__')) fail(`${step.method}("${n}") of a related model's field is not translated`);
         for (const n of names) fieldOf(model, n);
@@ -174,7 +174,8 @@ export function translateDjangoQuery(node: Node, models: DjangoModels): OrmTrans
             return annotations.has(name) ? `${annotations.get(name)} AS ${quoteName(name)}` : resolvePath(name, 'select').target;
           })
           : undefined;
-        if (names.some((a) => annotations.has(pyString(a) ?? ''))) picked = true;
+        // After annotate(), values() selects what it names, annotations included; before it, the annotations follow.
+        if (annotations.size) picked = true;
         break;
       }
       case 'select_related': {
@@ -205,7 +206,7 @@ export function translateDjangoQuery(node: Node, models: DjangoModels): OrmTrans
           return [alias, sql];
         }));
         if (aggregates.size === 0) fail('aggregate() with no aggregates');
-        terminal = 'count';
+        terminal = 'aggregate';
         break;
       case 'prefetch_related':
         for (const a of step.args) notes.push(`prefetch_related(${a.text}): Django runs one more query per relation, with the ids of the rows above (\`WHERE … IN (…)\`)`);
@@ -268,8 +269,8 @@ export function translateDjangoQuery(node: Node, models: DjangoModels): OrmTrans
   let sql: string;
   const base = { from, joins: [...joins.values()], where };
   const grouping = { groupBy, having };
-  if (aggregates) {
-    sql = renderSelect({ ...base, columns: [...aggregates].map(([alias, agg]) => `${agg} AS ${quoteName(alias)}`) });
+  if (terminal === 'aggregate') {
+    sql = renderSelect({ ...base, columns: [...aggregates!].map(([alias, agg]) => `${agg} AS ${quoteName(alias)}`) });
   } else if (terminal === 'count' && annotations.size) {
     // Counting groups: Django counts the rows of the grouped query in a subquery.
     sql = `SELECT COUNT(*) FROM (${renderSelect({ ...base, ...grouping, columns: [`${distinct ? 'DISTINCT ' : ''}${annotated.join(', ')}`], limit: limitSql, offset: offsetSql })}) subquery`;
