@@ -129,3 +129,54 @@ ruleTests('unindexed-foreign-key', {
     },
   ],
 });
+
+// Alembic migrations run in the order of their down_revision links, whatever their file names say.
+const SHARE_MODEL = `from sqlalchemy import Column, ForeignKey, Integer
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+
+class Share(Base):
+    __tablename__ = "share_instances"
+    id = Column(Integer, primary_key=True)
+    share_id = Column(Integer, ForeignKey("shares.id"))
+`;
+const CREATE = 'from alembic import op\n\nrevision = "f00d"\ndown_revision = None\n\n\ndef upgrade():\n    op.create_index("si_share_idx", "share_instances", ["share_id"])\n';
+const DROP = 'from alembic import op\n\nrevision = "0bad"\ndown_revision = "f00d"\n\n\ndef upgrade():\n    op.drop_index("si_share_idx", table_name="share_instances")\n';
+ruleTests('unindexed-foreign-key', {
+  valid: [
+    {
+      name: 'Alembic: an index dropped by a migration and made again by the one after it (file names in no order)',
+      file: 'app/models.py',
+      workspace: {
+        'alembic/versions/f00d_create.py': CREATE,
+        'alembic/versions/0bad_drop.py': DROP,
+        'alembic/versions/aaaa_again.py': 'from alembic import op\n\nrevision = "aaaa"\ndown_revision = "0bad"\n\n\ndef upgrade():\n    op.create_index("si_share_idx", "share_instances", ["share_id"])\n',
+      },
+      code: SHARE_MODEL,
+      why: 'the migration that runs last makes the index again',
+    },
+    {
+      name: 'Alembic: a drop in a migration that runs before the one making the index, or in a downgrade()',
+      file: 'app/models.py',
+      workspace: {
+        'alembic/versions/f00d_create.py': CREATE.replace('down_revision = None', 'down_revision = "0bad"'),
+        'alembic/versions/0bad_drop.py': DROP.replace('down_revision = "f00d"', 'down_revision = None'),
+        'alembic/versions/cafe_undo.py': 'from alembic import op\n\nrevision = "cafe"\ndown_revision = "f00d"\n\n\ndef upgrade():\n    pass\n\n\ndef downgrade():\n    op.drop_index("si_share_idx", table_name="share_instances")\n',
+      },
+      code: SHARE_MODEL,
+      why: 'the index is made after that drop, and a downgrade undoes',
+    },
+  ],
+  invalid: [
+    {
+      name: 'Alembic: an index a later migration (by its down_revision) drops',
+      file: 'app/models.py',
+      workspace: { 'alembic/versions/f00d_create.py': CREATE, 'alembic/versions/0bad_drop.py': DROP },
+      code: SHARE_MODEL,
+      findings: [{ line: 10, message: /^`Share\.share_id` is a foreign key to `shares` without an index/ }],
+    },
+  ],
+});
+

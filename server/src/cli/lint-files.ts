@@ -136,7 +136,7 @@ async function* expand(paths: readonly string[], filter: FileFilter, log: (m: st
 const DEFINES_MODELS: Record<string, RegExp> = {
   // Django, SQLAlchemy/SQLModel, and Peewee's ForeignKeyField/DeferredForeignKey; Alembic's
   // indexes (ALEMBIC_HINT), which count for the models' foreign keys.
-  python: /\b(ForeignKey|ForeignKeyField|DeferredForeignKey|OneToOneField|ManyToManyField|relationship|Relationship)\s*\(|\bop\.(create_index|create_table|create_unique_constraint|create_primary_key|batch_alter_table)\s*\(/,
+  python: /\b(ForeignKey|ForeignKeyField|DeferredForeignKey|OneToOneField|ManyToManyField|relationship|Relationship)\s*\(|\bop\.(create_index|drop_index|create_table|create_unique_constraint|create_primary_key|batch_alter_table)\s*\(/,
   // TypeORM and sequelize-typescript decorators, Sequelize associations, Mongoose refs; TypeORM
   // entities without relations, Drizzle tables, Kysely's table interfaces and Sequelize attributes
   // (`DataTypes.UUID`) too (their columns' types, for the values fixes write).

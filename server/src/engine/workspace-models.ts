@@ -212,6 +212,7 @@ export function sqlIndexState(entries: Iterable<readonly [string, readonly Model
   const want = new Set(columns.map(norm));
   const serves = (cols: readonly string[]) => cols.length >= want.size && cols.slice(0, want.size).every((c) => want.has(norm(c)));
   const list = [...entries];
+  const revisions = new AlembicOrder(list);
   const drops = list.flatMap(([f, models]) => models.flatMap((m) => (m.orm === 'sql' ? (m.drops ?? []).filter((d) => d.index).map((d) => ({ file: f, table: m.name, drop: d })) : [])));
   /** The later drop of an index, if any. */
   const dropOf = (file: string, ix: NonNullable<ModelFact['indexes']>[number]): { index: string; file: string } | undefined => {
@@ -219,7 +220,7 @@ export function sqlIndexState(entries: Iterable<readonly [string, readonly Model
     const index = (ix.name ?? `${table}_${ix.columns.join('_')}_idx`).split('.').pop()!;
     const hit = drops.find(({ file: f, table: t, drop }) => {
       if (norm(drop.index!.split('.').pop()!) !== norm(index) || (t !== '' && norm(t) !== norm(table))) return false;
-      return f === file ? drop.at > (ix.at ?? 0) : runsAfter(f, file) && !isDownMigration(f);
+      return f === file ? drop.at > (ix.at ?? 0) : (runsAfter(f, file) && !isDownMigration(f)) || revisions.after(f, file);
     });
     return hit && { index, file: hit.file };
   };
@@ -237,6 +238,41 @@ export function sqlIndexState(entries: Iterable<readonly [string, readonly Model
     }
   }
   return dropped ? { indexed: false, dropped } : { indexed: false };
+}
+
+/**
+ * The order of Alembic migrations, whose file names (`2b3c_add_index.py`) say nothing of it: each
+ * names the revision it follows (`down_revision`). A migration runs after another when following
+ * those links back from it reaches the other.
+ */
+class AlembicOrder {
+  private readonly byFile = new Map<string, string>();
+  private readonly down = new Map<string, string[]>();
+
+  constructor(entries: ReadonlyArray<readonly [string, readonly ModelFact[]]>) {
+    for (const [file, models] of entries) {
+      const a = models.find((m) => m.alembic)?.alembic;
+      if (!a) continue;
+      this.byFile.set(file, a.revision);
+      this.down.set(a.revision, a.down);
+    }
+  }
+
+  after(later: string, earlier: string): boolean {
+    const from = this.byFile.get(later);
+    const to = this.byFile.get(earlier);
+    if (!from || !to || from === to) return false;
+    const seen = new Set<string>();
+    const stack = [...(this.down.get(from) ?? [])];
+    while (stack.length) {
+      const r = stack.pop()!;
+      if (r === to) return true;
+      if (seen.has(r)) continue;
+      seen.add(r);
+      stack.push(...(this.down.get(r) ?? []));
+    }
+    return false;
+  }
 }
 
 /** A foreign key of SQL DDL, as sqlDropped reads it. */

@@ -187,6 +187,8 @@ export interface ModelFact extends Span {
    * A migration that runs later undoes what an earlier one made (unindexed-foreign-key).
    */
   drops?: SqlDropFact[];
+  /** An Alembic migration's tables: its `revision` and the `down_revision`(s) it follows, which order the migrations. */
+  alembic?: { revision: string; down: string[] };
 }
 
 /**

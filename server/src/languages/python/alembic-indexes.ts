@@ -17,7 +17,7 @@ import type { ModelFact } from '../facts';
 import { args, calleeName, field, keywordArg, nodesOfType, stringValue, walk, type Node } from './tree';
 
 /** A file that may make tables or indexes with Alembic's operations. */
-export const ALEMBIC_HINT = /\bop\.(create_index|create_table|create_unique_constraint|create_primary_key|batch_alter_table)\s*\(/;
+export const ALEMBIC_HINT = /\bop\.(create_index|drop_index|create_table|create_unique_constraint|create_primary_key|batch_alter_table)\s*\(/;
 
 const INDEX_CALLS = /^(create_index|create_unique_constraint|create_primary_key)$/;
 
@@ -27,17 +27,33 @@ type AddKey = (table: string | undefined, columns: string[] | undefined, at: Nod
 
 export function alembicIndexes(root: Node): ModelFact[] {
   const tables = new Map<string, ModelFact>();
-  const add: AddKey = (table, columns, at, kind, name) => {
-    if (!table || !columns?.length) return;
+  const modelOf = (table: string, at: Node): ModelFact => {
     let m = tables.get(table);
     if (!m) tables.set(table, (m = { name: table, orm: 'sql', relations: [], indexes: [], keys: [], start: at.startIndex, end: at.endIndex }));
-    if (kind === 'index') m.indexes!.push(name ? { columns, name } : { columns });
+    return m;
+  };
+  const add: AddKey = (table, columns, at, kind, name) => {
+    if (!table || !columns?.length) return;
+    const m = modelOf(table, at);
+    if (kind === 'index') m.indexes!.push(name ? { columns, name, at: at.startIndex } : { columns, at: at.startIndex });
     else m.keys!.push(columns);
   };
   for (const call of nodesOfType(root, 'call')) {
     const f = field(call, 'function');
     if (f?.type !== 'attribute') continue;
     const method = field(f, 'attribute')?.text ?? '';
+    if (method === 'drop_index') {
+      // `op.drop_index(name, table_name)`; PostgreSQL needs no table: the drop is by name.
+      if (inDowngrade(call)) continue;
+      const receiver = field(f, 'object');
+      const batchTable = receiver?.type === 'identifier' && receiver.text !== 'op' ? batchTableOf(call, receiver.text) : undefined;
+      if (receiver?.text !== 'op' && batchTable === undefined) continue;
+      const positional = args(call).filter((a) => a.type !== 'keyword_argument');
+      const name = stringOf(keywordArg(call, 'index_name') ?? positional[0], call, new Map());
+      const table = batchTable ?? stringOf(keywordArg(call, 'table_name') ?? positional[1], call, new Map()) ?? '';
+      if (name) (modelOf(table, call).drops ??= []).push({ at: call.startIndex, index: name });
+      continue;
+    }
     if (method !== 'create_table' && !INDEX_CALLS.test(method)) continue;
     if (inDowngrade(call)) continue;
     const receiver = field(f, 'object');
@@ -57,7 +73,24 @@ export function alembicIndexes(root: Node): ModelFact[] {
       add(table, columns, call, method === 'create_index' ? 'index' : 'key', name);
     }
   }
+  const order = revisionOf(root);
+  if (order) for (const m of tables.values()) m.alembic = order;
   return [...tables.values()];
+}
+
+/** `revision = "2b3c"` and `down_revision = "1a2b"` (a tuple for a merge, None for the first) at the module's top. */
+function revisionOf(root: Node): { revision: string; down: string[] } | undefined {
+  let revision: string | undefined;
+  let down: string[] = [];
+  for (const st of root.namedChildren) {
+    const assign = st?.type === 'expression_statement' ? st.namedChildren[0] : undefined;
+    if (assign?.type !== 'assignment') continue;
+    const name = field(assign, 'left')?.text;
+    const value = field(assign, 'right');
+    if (name === 'revision') revision = stringValue(value ?? undefined) ?? undefined;
+    else if (name === 'down_revision' && value) down = value.type === 'tuple' || value.type === 'list' ? value.namedChildren.map((c) => (c ? stringValue(c) : undefined)).filter((x): x is string => !!x) : [stringValue(value)].filter((x): x is string => !!x);
+  }
+  return revision ? { revision, down } : undefined;
 }
 
 /** The keys `op.create_table("t", …)` makes: its columns' flags and its constraints. */
