@@ -192,6 +192,13 @@ ruleTests('blocking-call-in-handler', {
       findings: [{ line: 9, message: /`requests\.get` is synchronous in `fetch_profile`, which the fastapi handler `profile` calls \(`profile` → `fetch_profile`\)/ }],
     },
     {
+      name: 'the same blocking helper called from a sync handler first (fine: a thread runs it), then from two async ones: one finding, at the first async call',
+      file: 'app/main.py',
+      workspace: { 'app/services.py': 'import requests\n\n\ndef fetch_profile(uid):\n    return requests.get(f"https://p.example.com/{uid}", timeout=5).json()\n' },
+      code: 'from fastapi import FastAPI\nfrom .services import fetch_profile\n\napp = FastAPI()\n\n\n@app.get("/a/{uid}")\ndef sync_profile(uid: int):\n    return fetch_profile(uid)\n\n\n@app.get("/b/{uid}")\nasync def profile(uid: int):\n    return fetch_profile(uid)\n\n\n@app.get("/c/{uid}")\nasync def card(uid: int):\n    return fetch_profile(uid)\n',
+      findings: [{ line: 14, message: /^`requests\.get` is synchronous in `fetch_profile`, which the fastapi handler `profile` calls .* The same call runs from 1 more call in this file\.$/ }],
+    },
+    {
       name: 'an imported email send called from a Django view',
       file: 'accounts/views.py',
       workspace: { 'accounts/emails.py': 'from django.core.mail import send_mail\n\n\ndef send_welcome(user):\n    send_mail("Welcome", "Hi", "noreply@example.com", [user.email])\n' },

@@ -13,28 +13,33 @@ export function whereOnRequestPath(handler: HandlerFact, chain: readonly string[
  * Calls on request paths to functions of other files that block, send or call out untimed, as
  * facts of this file: found at the call, with the chain running on into the other file.
  */
-export function importedEffects(facts: FileFacts, ctx: DetectContext): Array<{ at: RequestPathImportFact; effect: EffectHelperFact; chain: string[]; more: number }> {
-  const out: Array<{ at: RequestPathImportFact; effect: EffectHelperFact; chain: string[]; more: number }> = [];
+export function importedEffects(facts: FileFacts, ctx: DetectContext): Array<{ at: RequestPathImportFact; effect: EffectHelperFact; chain: string[] }> {
+  const out: Array<{ at: RequestPathImportFact; effect: EffectHelperFact; chain: string[] }> = [];
   if (!ctx.functions) return out;
-  // One finding per effect of one helper: a view that renders through `utils.context(…)` in seven
-  // places has one call to fix (in the helper), found at its first call site, the others counted.
-  const seen = new Map<string, (typeof out)[number]>();
   for (const at of [...(facts.requestPathImports ?? [])].sort((a, b) => a.start - b.start)) {
     for (const effect of ctx.functions.effects(ctx.file.path, at.module, at.imported)) {
-      const key = `${at.module}\0${at.imported}\0${effect.kind}\0${effect.api}\0${effect.chain.join('\0')}`;
-      const first = seen.get(key);
-      if (first) {
-        first.more++;
-        continue;
-      }
       // The helper as this file calls it, then its own chain down to the function holding the call.
       const inner = effect.chain.slice(0, -1);
-      const entry = { at, effect, chain: [...at.chain, at.local, ...inner.slice(1)], more: 0 };
-      seen.set(key, entry);
-      out.push(entry);
+      out.push({ at, effect, chain: [...at.chain, at.local, ...inner.slice(1)] });
     }
   }
   return out;
+}
+
+/**
+ * One finding per effect of one helper: a view that renders through `utils.context(…)` in seven
+ * places has one call to fix (in the helper), found at its first call site (of those the rule
+ * reports), the others counted in `more`.
+ */
+function oncePerEffect<T extends { more?: number }>(found: ReadonlyArray<{ at: RequestPathImportFact; effect: EffectHelperFact; fact: T }>): T[] {
+  const first = new Map<string, T>();
+  for (const { at, effect, fact } of found) {
+    const key = `${at.module}\0${at.imported}\0${effect.kind}\0${effect.api}\0${effect.chain.join('\0')}`;
+    const seen = first.get(key);
+    if (seen) seen.more = (seen.more ?? 0) + 1;
+    else first.set(key, fact);
+  }
+  return [...first.values()];
 }
 
 /** " It runs from 6 more calls in this file.", for an effect reported once. */
@@ -44,15 +49,15 @@ export function moreCallSites(more: number | undefined): string {
 
 /** Blocking effects of imported helpers, as blocking-call facts at the call site. */
 export function importedBlocking(facts: FileFacts, ctx: DetectContext): Array<BlockingCallFact> {
-  const out: BlockingCallFact[] = [];
-  for (const { at, effect, chain, more } of importedEffects(facts, ctx)) {
+  const found: Array<{ at: RequestPathImportFact; effect: EffectHelperFact; fact: BlockingCallFact }> = [];
+  for (const { at, effect, chain } of importedEffects(facts, ctx)) {
     if (effect.kind === 'untimed') continue;
     // Blocking I/O in Python matters only under an event loop: an async handler.
     if (effect.kind === 'sync-io' && !at.handler.async) continue;
     const kind = effect.kind === 'sync-io' ? 'sync-in-async' : effect.kind;
-    out.push({ start: at.start, end: at.end, api: effect.api, kind, instead: effect.instead ?? 'an asynchronous form', handler: at.handler, chain, ...(more ? { more } : {}) });
+    found.push({ at, effect, fact: { start: at.start, end: at.end, api: effect.api, kind, instead: effect.instead ?? 'an asynchronous form', handler: at.handler, chain } });
   }
-  return out;
+  return oncePerEffect(found);
 }
 
 /**
@@ -92,9 +97,9 @@ export function routedUntimed(facts: FileFacts, ctx: DetectContext): OutboundCal
 }
 
 export function importedUntimed(facts: FileFacts, ctx: DetectContext): OutboundCallFact[] {
-  const out: OutboundCallFact[] = [];
-  for (const { at, effect, chain, more } of importedEffects(facts, ctx)) {
-    if (effect.kind === 'untimed' && effect.client) out.push({ start: at.start, end: at.end, api: effect.api, client: effect.client, handler: at.handler, chain, ...(more ? { more } : {}) });
+  const found: Array<{ at: RequestPathImportFact; effect: EffectHelperFact; fact: OutboundCallFact }> = [];
+  for (const { at, effect, chain } of importedEffects(facts, ctx)) {
+    if (effect.kind === 'untimed' && effect.client) found.push({ at, effect, fact: { start: at.start, end: at.end, api: effect.api, client: effect.client, handler: at.handler, chain } });
   }
-  return out;
+  return oncePerEffect(found);
 }
