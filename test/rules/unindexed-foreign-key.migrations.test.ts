@@ -186,3 +186,44 @@ describe('unindexed-foreign-key: the new migration a migration\'s finding gets',
     assert.equal(m?.down, 'DROP INDEX posts_author_id_idx;\n');
   });
 });
+
+// An index that a later migration drops, by the name the library gave it, no longer serves the key.
+const KNEX_INIT = "exports.up = (knex) => knex.schema.createTable('posts', (t) => {\n  t.increments('id');\n  t.integer('user_id').references('users.id').index();\n});\n";
+ruleTests('unindexed-foreign-key', {
+  valid: [
+    {
+      name: 'Knex: an index dropped and made again by later migrations; a drop of another index',
+      file: 'migrations/20240101000000_init.js',
+      code: KNEX_INIT,
+      workspace: {
+        'migrations/20240201000000_drop.js': "exports.up = (knex) => knex.schema.table('posts', (t) => {\n  t.dropIndex('user_id');\n  t.dropIndex(['title']);\n});\n",
+        'migrations/20240301000000_again.js': "exports.up = (knex) => knex.schema.table('posts', (t) => {\n  t.index(['user_id'], 'posts_user_idx');\n});\n",
+      },
+      why: 'the index made last serves the key',
+    },
+  ],
+  invalid: [
+    {
+      name: 'Knex: a later migration drops the index (by the name Knex gave it)',
+      file: 'migrations/20240101000000_init.js',
+      code: KNEX_INIT,
+      workspace: { 'migrations/20240201000000_drop.js': "exports.up = (knex) => knex.schema.table('posts', (t) => {\n  t.dropIndex(['user_id']);\n});\n" },
+      findings: [{ line: 3 }],
+    },
+    {
+      name: 'Kysely: db.schema.dropIndex of the index createIndex named',
+      file: 'migrations/2024-01-01-init.ts',
+      code: KYSELY,
+      workspace: { 'migrations/2024-02-01-drop.ts': "import { Kysely } from 'kysely';\n\nexport async function up(db: Kysely<any>): Promise<void> {\n  await db.schema.dropIndex('pet_owner_id_index').execute();\n}\n" },
+      findings: [{ line: 7 }, { line: 8 }],
+    },
+    {
+      name: 'Sequelize: removeIndex of the index addIndex made (Sequelize names it <table>_<fields>)',
+      file: 'migrations/20240101000000-init.js',
+      code: "module.exports = {\n  async up(queryInterface, Sequelize) {\n    await queryInterface.createTable('Posts', {\n      userId: { type: Sequelize.INTEGER, references: { model: 'Users', key: 'id' } },\n    });\n    await queryInterface.addIndex('Posts', ['userId']);\n  },\n};\n",
+      workspace: { 'migrations/20240201000000-drop.js': "module.exports = {\n  async up(queryInterface) {\n    await queryInterface.removeIndex('Posts', ['userId']);\n  },\n};\n" },
+      findings: [{ line: 4 }],
+    },
+  ],
+});
+

@@ -4,4 +4,4 @@
  */
 
 /** Calls of Knex, Kysely or Sequelize migration builders, making tables or dropping them (schema-builders.ts). */
-export const SCHEMA_BUILDER_HINT = /\b(createTable|alterTable|createIndex|addIndex|addColumn|addConstraint|dropTable|dropTableIfExists|removeColumn|removeConstraint)\s*\(|\.schema\s*\.\s*table\s*\(/;
+export const SCHEMA_BUILDER_HINT = /\b(createTable|alterTable|createIndex|addIndex|dropIndex|removeIndex|addColumn|addConstraint|dropTable|dropTableIfExists|removeColumn|removeConstraint)\s*\(|\.schema\s*\.\s*table\s*\(/;

@@ -85,7 +85,8 @@ export function schemaBuilders(sf: ts.SourceFile): SchemaBuilders {
     if (!m) types.set(id, (m = { name: t.name, orm: library, relations: [], start: t.start, end: t.end, fieldTypes: {} }));
     m.fieldTypes![column] = found;
   };
-  const index = (t: ModelFact, columns: string[]) => columns.length && t.indexes!.push({ columns });
+  // Named as the library names it unless the migration says (a later drop finds it by that name).
+  const index: Add = (t, columns, named, at) => columns.length && t.indexes!.push({ columns, ...(named ? { name: named } : {}), ...(at ? { at: at.getStart(sf) } : {}) });
   // What a migration drops undoes what earlier ones made (sqlDropped).
   const drop: Drop = (t, at, what) => (t.drops ??= []).push({ at: at.getStart(sf), ...what });
   const key = (t: ModelFact, columns: string[]) => columns.length && t.keys!.push(columns);
@@ -97,6 +98,11 @@ export function schemaBuilders(sf: ts.SourceFile): SchemaBuilders {
     const [a0, a1, a2] = call.arguments;
     const tableName = str(a0);
     if (!tableName || inRollback(call)) continue;
+    // Kysely's `db.schema.dropIndex('pet_owner_idx')`: by name, whatever its table.
+    if (n === 'dropIndex' && call.arguments.length === 1 && ts.isPropertyAccessExpression(call.expression) && /\.schema$/.test(call.expression.expression.getText())) {
+      drop(table('', call), call, { index: tableName });
+      continue;
+    }
     const fn = a1 && unwrap(a1);
     if ((n === 'createTable' || n === 'createTableIfNotExists' || n === 'alterTable' || n === 'table') && fn && (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn))) {
       knexTable(table(tableName, call), fn, out, index, key, typed, drop);
@@ -115,7 +121,13 @@ export function schemaBuilders(sf: ts.SourceFile): SchemaBuilders {
     } else if (n === 'addColumn' && standalone(call) && call.arguments.length >= 3 && str(a1) !== undefined && a2 && ts.isObjectLiteralExpression(unwrap(a2))) {
       sequelizeColumn(table(tableName, call), str(a1)!, a2, call, out, key);
     } else if (n === 'addIndex' && standalone(call)) {
-      index(table(tableName, call), names(prop(a1, 'fields') ?? a1));
+      // queryInterface.addIndex('Posts', ['authorId'], { name }): Sequelize names it <table>_<fields>.
+      const fields = names(prop(a1, 'fields') ?? a1);
+      const options = a2 && ts.isObjectLiteralExpression(unwrap(a2)) ? a2 : prop(a1, 'fields') ? a1 : undefined;
+      index(table(tableName, call), fields, str(prop(options, 'name')) ?? sequelizeIndexName(tableName, fields), call);
+    } else if (n === 'removeIndex' && standalone(call) && a1) {
+      // removeIndex('Posts', 'name') or removeIndex('Posts', ['authorId']).
+      drop(table(tableName, call), call, { index: str(a1) ?? sequelizeIndexName(tableName, names(a1)) });
     } else if (n === 'addConstraint' && standalone(call)) {
       const fields = names(prop(a1, 'fields'));
       const type = str(prop(a1, 'type'))?.toLowerCase();
@@ -131,7 +143,7 @@ export function schemaBuilders(sf: ts.SourceFile): SchemaBuilders {
       const onTable = str(on?.arguments[0]);
       if (!onTable) continue;
       const cols = chain.filter((c) => name(c) === 'column' || name(c) === 'columns').flatMap((c) => names(c.arguments[0]));
-      index(table(onTable, call), cols);
+      index(table(onTable, call), cols, tableName, call);
     }
   }
   out.tables = [...tables.values()].filter((t) => t.indexes!.length || t.keys!.length || t.drops || out.foreignKeys.some((f) => f.table === t.name));
@@ -139,7 +151,7 @@ export function schemaBuilders(sf: ts.SourceFile): SchemaBuilders {
   return out;
 }
 
-type Add = (t: ModelFact, columns: string[]) => unknown;
+type Add = (t: ModelFact, columns: string[], name?: string, at?: ts.Node) => unknown;
 type Typed = (library: 'knex' | 'kysely', t: ModelFact, column: string, type: string | undefined) => void;
 type Drop = (t: ModelFact, at: ts.Node, what: Omit<SqlDropFact, 'at'>) => unknown;
 
@@ -162,7 +174,8 @@ function knexTable(t: ModelFact, fn: ts.ArrowFunction | ts.FunctionExpression, o
     const cols = names(root.arguments[0]);
     const methods = chain.slice(1);
     const method = (m: string) => methods.find((c) => name(c) === m);
-    if (kind === 'index') index(t, cols);
+    if (kind === 'index') index(t, cols, str(root.arguments[1]) ?? knexIndexName(t.name, cols), u);
+    else if (kind === 'dropIndex') drop(t, u, { index: str(root.arguments[1]) ?? knexIndexName(t.name, cols) });
     else if (kind === 'unique' || kind === 'primary') key(t, cols);
     else if (kind === 'increments' || kind === 'bigIncrements') {
       key(t, cols.length ? cols : ['id']);
@@ -183,12 +196,22 @@ function knexTable(t: ModelFact, fn: ts.ArrowFunction | ts.FunctionExpression, o
       // A column: `t.integer('user_id').unsigned().references('users.id')`.
       typed('knex', t, cols[0], kind === 'specificType' ? str(root.arguments[1]) : kind);
       if (method('primary') || method('unique')) key(t, cols);
-      if (method('index')) index(t, cols);
+      if (method('index')) index(t, cols, str(method('index')!.arguments[0]) ?? knexIndexName(t.name, cols), u);
       const ref = method('references');
       const named = str(method('withKeyName')?.arguments[0]);
       if (ref) out.foreignKeys.push({ table: t.name, columns: cols, refTable: referencedTable(str(ref.arguments[0]), str(method('inTable')?.arguments[0])), library: 'knex', node: u, name: named ?? knexKeyName(t.name, cols) });
     }
   }
+}
+
+/** The name Knex gives an index: `posts_user_id_index`. */
+function knexIndexName(table: string, columns: readonly string[]): string {
+  return `${table}_${columns.join('_')}_index`.replace(/[.-]/g, '_').toLowerCase();
+}
+
+/** The name Sequelize gives an index: `Posts_authorId` → `posts_author_id`. */
+function sequelizeIndexName(table: string, fields: readonly string[]): string {
+  return `${table}_${fields.join('_')}`.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
 /** The name Knex gives a foreign key constraint: `posts_user_id_foreign`. */
@@ -219,7 +242,9 @@ function kyselyTable(t: ModelFact, chain: ts.CallExpression[], out: SchemaBuilde
     else if (n === 'addIndex') {
       // `alterTable('pet').addIndex('pet_owner_idx').column('owner_id')`.
       const rest = chain.slice(chain.indexOf(c) + 1);
-      index(t, rest.filter((x) => name(x) === 'column' || name(x) === 'columns').flatMap((x) => names(x.arguments[0])));
+      index(t, rest.filter((x) => name(x) === 'column' || name(x) === 'columns').flatMap((x) => names(x.arguments[0])), str(a0), c);
+    } else if (n === 'dropIndex' && str(a0) !== undefined) {
+      drop(t, c, { index: str(a0) });
     }
   }
 }
