@@ -15,10 +15,17 @@ export interface Preorder<T, K = unknown> {
   buckets: Map<K, Int32Array>;
   /** The lists `select` made, by the keys asked for. */
   selections: Map<string, T[]>;
+  /**
+   * The slots `visitKept` walks, by visit id: an index does not change once made, and a kept part
+   * (a class the edit did not touch) is walked again at each analysis, by each visit.
+   */
+  slots?: Map<string, ArrayLike<number>>;
   /** What `visitKept` kept of this subtree, by the visit's id: for the next analysis after an edit, when this index is a kept part. */
   kept?: Map<string, Kept<T>>;
   /** What an adapter knows of the subtree's root for its visits (Python: what kind of statement it is), made once. */
   kind?: number;
+  /** The context an adapter made for this part from an outer one, the last time (Python: a class's, with its header): for the next visit in the same outer context. */
+  innerContext?: { outer: string; inner: string };
 }
 
 /** The nodes a visit found something at, and the context the visit was made in. */
@@ -109,7 +116,7 @@ export function preorder<T, K>(
     if (parents[i] >= 0) ends[parents[i]] += ends[i];
   }
   for (let i = 0; i < size; i++) ends[i] += i;
-  return { nodes, ends, parts, buckets, selections: new Map(), kept: undefined, kind: undefined };
+  return { nodes, ends, parts, buckets, selections: new Map(), slots: undefined, kept: undefined, kind: undefined, innerContext: undefined };
 }
 
 function grown(a: Int32Array, capacity: number): Int32Array {
@@ -237,7 +244,8 @@ export function visitKept<T, K>(
   }
   const from = found.length;
   const { nodes, parts } = index;
-  const slots = slotsOf(index, keys);
+  let slots = index.slots?.get(id);
+  if (slots === undefined) (index.slots ??= new Map()).set(id, (slots = slotsOf(index, keys)));
   for (let i = 0; i < slots.length; i++) {
     const n = nodes[slots[i]];
     if (n === null) {

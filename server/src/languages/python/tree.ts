@@ -193,16 +193,20 @@ export function visitNodesOfTypes(node: Node, types: readonly string[], id: stri
   const contextOf = (part: Preorder<Node, string>, outer: string | undefined): string | undefined => {
     if (outer === undefined) return undefined;
     const kind = (part.kind ??= statementKind(part.nodes[0]!));
+    if (!(kind & (CLASS | IN_OTHER_CLASS))) return outer;
+    // A kept part's class header is what it was: its context is made once per outer context.
+    if (part.innerContext?.outer === outer) return part.innerContext.inner;
+    let header: string;
     if (kind & CLASS) {
       const st = part.nodes[0]!;
-      return `${outer}\n${classHeader(st, st.type === 'decorated_definition' ? st.childForFieldName('definition')! : st)}`;
-    }
-    if (kind & IN_OTHER_CLASS) {
+      header = classHeader(st, st.type === 'decorated_definition' ? st.childForFieldName('definition')! : st);
+    } else {
       // A statement of a class that is not a part itself (a class in an `if`): its header is not in `outer`.
       const cls = part.nodes[0]!.parent!.parent!;
-      return `${outer}\n${classHeader(cls.parent?.type === 'decorated_definition' ? cls.parent : cls, cls)}`;
+      header = classHeader(cls.parent?.type === 'decorated_definition' ? cls.parent : cls, cls);
     }
-    return outer;
+    part.innerContext = { outer, inner: `${outer}\n${header}` };
+    return part.innerContext.inner;
   };
   // With function dependence, a class is visited whole (its attributes), its methods are kept.
   const keeps = (part: Preorder<Node, string>): boolean => dependence === 'statement' || ((part.kind ??= statementKind(part.nodes[0]!)) & FUNCTION) !== 0;
