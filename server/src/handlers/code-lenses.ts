@@ -76,7 +76,7 @@ export function registerCodeLenses(ctx: ServerContext): void {
  * flush, TypeORM's save).
  */
 const EXPLAINABLE_WRITES: Partial<Record<string, RegExp>> = {
-  prisma: /\.(update|updateMany|delete|deleteMany)\s*\(/,
+  prisma: /\.(update|updateMany|updateManyAndReturn|delete|deleteMany)\s*\(/,
   django: /\.(update|delete)\s*\(/,
   sqlalchemy: /\.(update|delete)\s*\(|^(?:sa\.|sqlalchemy\.)?(?:update|delete)\s*\(/,
   peewee: /^[A-Z]\w*\.(update|delete|delete_by_id)\s*\(/,

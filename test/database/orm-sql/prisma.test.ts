@@ -123,11 +123,47 @@ describe('orm-sql: Prisma', () => {
     const session = await sql("prisma.session.create({ data: { token: 't' } })");
     assert.equal(session.sql, 'INSERT INTO "Session" ("token", "id", "updatedAt") VALUES (\'t\', $1, $2) RETURNING "id", "token", "updatedAt"');
     assert.match(session.notes[0], /^\$1 = `Prisma's uuid\(\) for id`/);
+    assert.equal((await sql("prisma.tag.updateManyAndReturn({ where: { name: { startsWith: 'x' } }, data: { name: 'y' }, select: { id: true } })")).sql, `UPDATE "Tag" SET "name" = 'y' WHERE "Tag"."name" LIKE 'x%' RETURNING "id"`);
     assert.equal((await sql("prisma.tag.delete({ where: { name: 'old' }, select: { id: true } })")).sql, `DELETE FROM "Tag" WHERE "Tag"."name" = 'old' RETURNING "id"`);
   });
 
+  it('createMany and createManyAndReturn: the rows written out in one INSERT, DEFAULT where a row leaves a column out; skipDuplicates', async () => {
+    assert.equal(
+      (await sql("prisma.post.createMany({ data: [{ title: 'a', authorId: id }, { title: 'b', authorId: 2, published: true }] })")).sql,
+      'INSERT INTO "Post" ("title", "author_id", "published") VALUES (\'a\', $1, DEFAULT), (\'b\', 2, true)',
+    );
+    assert.equal(
+      (await sql("prisma.tag.createMany({ data: { name: req.body.name }, skipDuplicates: true })")).sql,
+      'INSERT INTO "Tag" ("name") VALUES ($1) ON CONFLICT DO NOTHING',
+    );
+    const back = await sql("prisma.session.createManyAndReturn({ data: [{ token: 'a' }, { token: 'b' }], select: { id: true } })");
+    assert.equal(back.sql, 'INSERT INTO "Session" ("token", "id", "updatedAt") VALUES (\'a\', $1, $2), (\'b\', $3, $4) RETURNING "id"');
+    assert.match(back.notes[2], /^\$3 = `Prisma's uuid\(\) for id`/);
+  });
+
+  it('upsert: the database upsert Prisma sends (ON CONFLICT on the unique field of where, the update matched by it), with a note', async () => {
+    const u = await sql("prisma.user.upsert({ where: { email: req.body.email }, create: { email: req.body.email, name: 'n' }, update: { name: 'n' } })");
+    assert.equal(
+      u.sql,
+      `INSERT INTO "users" ("email", "name") VALUES ($1, 'n') ON CONFLICT ("email") DO UPDATE SET "name" = 'n' WHERE "users"."email" = $2 RETURNING "id", "email", "name", "created_at"`,
+    );
+    assert.ok(u.notes.some((n) => /a database upsert/.test(n)));
+    assert.equal(
+      (await sql("prisma.post.upsert({ where: { id }, create: { id, title: 't', authorId: 1 }, update: { title: { set: 't' }, authorId: { increment: 1 } }, select: { id: true } })")).sql,
+      `INSERT INTO "Post" ("id", "title", "author_id") VALUES ($1, 't', 1) ON CONFLICT ("id") DO UPDATE SET "title" = 't', "author_id" = ("Post"."author_id" + 1) WHERE "Post"."id" = $2 RETURNING "id"`,
+    );
+  });
+
   const unsupported: Array<[string, RegExp]> = [
-    ['prisma.post.createMany({ data: [{ title: "a" }] })', /`createMany` is not translated/],
+    ['prisma.post.createMany({ data: rows })', /the rows of createMany are known only at run time/],
+    ['prisma.post.createMany({ data: [...rows] })', /a spread in the rows of createMany/],
+    ['prisma.post.createMany({ data: [{ title: "a" }], skipDuplicates: req.query.skip })', /`skipDuplicates` known only at run time/],
+    ['prisma.post.aggregate({ _count: true })', /`aggregate` is not translated/],
+    ['prisma.user.upsert({ where: { email: "a" }, create: { email: "b" }, update: { name: "x" } })', /Prisma runs this upsert itself.*`create` does not set `email` to the value `where` looks for/],
+    ['prisma.user.upsert({ where: { email: "a" }, create: { email: "a" }, update: {} })', /upsert itself.*`update` is empty/],
+    ['prisma.user.upsert({ where: { email: "a" }, create: { email: "a" }, update: { name: "x" }, include: { posts: true } })', /upsert itself.*nested read/],
+    ['prisma.post.upsert({ where: { id: 1 }, create: { id: 1, title: "a", tags: { create: [{ name: "x" }] } }, update: { title: "b" } })', /upsert itself.*`tags` is a nested write/],
+    ['prisma.post.upsert({ where: { title: "a" }, create: { title: "a" }, update: { title: "b" } })', /upsert itself.*`title` is not a unique field/],
     ['prisma.post.create({ data: { title: "a", tags: { create: [{ name: "x" }] } } })', /only `connect` of a to-one relation is translated/],
     ['prisma.post.update({ where: { id: 1 }, data: { author: { connect: { id: 2 } } } })', /the relation `author` in data/],
     ['prisma.post.updateMany({ where: { id: 1 }, data: { title: { push: "a" } } })', /the `push` operation in data/],
@@ -153,6 +189,8 @@ describe('orm-sql: Prisma', () => {
     for (const code of [
       "prisma.post.updateMany({ where: { authorId: id, title: { contains: 'x' } }, data: { published: { set: false }, authorId: { increment: 1 } } })",
       "prisma.post.create({ data: { title: 'x', author: { connect: { id } } } })",
+      "prisma.post.createMany({ data: [{ title: 'a', authorId: id }, { title: 'b', authorId: 2 }], skipDuplicates: true })",
+      "prisma.user.upsert({ where: { email: req.body.email }, create: { email: req.body.email, name: 'n' }, update: { name: { set: 'n' } } })",
       "prisma.post.findMany({ where: { authorId: 3 }, orderBy: { createdAt: 'desc' }, take: 20 })",
     ]) assert.ok((await assertTranslatesOrRefuses(sql, code)) > 0);
   });

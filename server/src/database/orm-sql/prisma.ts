@@ -1,7 +1,9 @@
 /**
  * Prisma Client calls → the SQL the query engine sends to PostgreSQL: findMany, findFirst,
  * findUnique (and their OrThrow forms), count, and the writes create (scalars and `connect`),
- * update, updateMany, delete and deleteMany (`data` of scalars and atomic number operations). Names come from the schema (`@@map`, `@map`); every
+ * createMany and createManyAndReturn (rows written out; `skipDuplicates` is ON CONFLICT DO
+ * NOTHING), upsert (the database upsert Prisma sends when the call allows one), update,
+ * updateMany, updateManyAndReturn, delete and deleteMany (`data` of scalars and atomic number operations). Names come from the schema (`@@map`, `@map`); every
  * scalar column is selected, as Prisma does. Quirks kept on purpose, since plans depend on them:
  * findUnique/findFirst send `LIMIT 1`; a `cursor` becomes a comparison with a subquery that reads
  * the cursor row; with a cursor over an ordering that is not unique Prisma sends no LIMIT at all
@@ -14,8 +16,14 @@ import { and, column, literal, not, or, Parameters, quoteName, renderInsert, ren
 import { UntranslatableCall, type OrmTranslation } from './translation';
 import { codeValue, objectEntries, oneLine, unwrap } from './typescript-values';
 
-const METHODS = new Set(['findMany', 'findFirst', 'findFirstOrThrow', 'findUnique', 'findUniqueOrThrow', 'count', 'create', 'update', 'updateMany', 'delete', 'deleteMany']);
-const WRITES = new Set(['create', 'update', 'updateMany', 'delete', 'deleteMany']);
+const METHODS = new Set(['findMany', 'findFirst', 'findFirstOrThrow', 'findUnique', 'findUniqueOrThrow', 'count', 'create', 'createMany', 'createManyAndReturn', 'upsert', 'update', 'updateMany', 'updateManyAndReturn', 'delete', 'deleteMany']);
+const WRITES = new Set(['create', 'createMany', 'createManyAndReturn', 'upsert', 'update', 'updateMany', 'updateManyAndReturn', 'delete', 'deleteMany']);
+/** The options of each write (the reads take where, orderBy, skip, take, cursor, select, include). */
+const WRITE_OPTIONS: Record<string, readonly string[]> = {
+  createMany: ['data', 'skipDuplicates'],
+  createManyAndReturn: ['data', 'skipDuplicates', 'select'],
+  upsert: ['where', 'create', 'update', 'select', 'include'],
+};
 /** Defaults the client computes and sends (the database's own, as `now()` and `autoincrement()`, it leaves to the database). */
 const CLIENT_DEFAULTS = /^(uuid|cuid|nanoid|ulid)\b/;
 /** Atomic number operations of `data`: `{ views: { increment: 1 } }`. */
@@ -37,14 +45,14 @@ export function translatePrismaCall(call: ts.CallExpression, models: PrismaModel
   const access = call.expression as ts.PropertyAccessExpression;
   const method = access.name.text;
   const delegate = (access.expression as ts.PropertyAccessExpression).name.text;
-  if (!METHODS.has(method)) fail(`\`${method}\` is not translated (findMany, findFirst, findUnique, count, create, update, updateMany, delete and deleteMany are)`);
+  if (!METHODS.has(method)) fail(`\`${method}\` is not translated (findMany, findFirst, findUnique, count, create, createMany, upsert, update, updateMany, delete, deleteMany and their AndReturn forms are)`);
   const model = models.delegate(delegate) ?? fail(`no model \`${delegate}\` in schema.prisma`);
   const notes: string[] = [];
   const params = new Parameters();
   const args = call.arguments[0] ? objectEntries(call.arguments[0], 'the arguments', notes, fail) : new Map<string, ts.Expression>();
   const write = WRITES.has(method);
   for (const key of args.keys()) {
-    if (!(write ? ['where', 'data', 'select'] : ['where', 'orderBy', 'skip', 'take', 'cursor', 'select', 'include']).includes(key)) fail(`the \`${key}\` option${write ? ` of ${method}` : ''} is not translated`);
+    if (!(write ? WRITE_OPTIONS[method] ?? ['where', 'data', 'select'] : ['where', 'orderBy', 'skip', 'take', 'cursor', 'select', 'include']).includes(key)) fail(`the \`${key}\` option${write ? ` of ${method}` : ''} is not translated`);
   }
   const table = models.table(model);
   const col = (f: PrismaField): string => column(table, models.column(f));
@@ -81,20 +89,29 @@ export function translatePrismaCall(call: ts.CallExpression, models: PrismaModel
   const assignments = method.startsWith('update') ? dataAssignments(args.get('data') ?? fail(`${method} without \`data\``)) : [];
   const where: string[] = [];
   const whereArg = args.get('where');
-  if (whereArg) where.push(...whereConditions(whereArg));
+  // An upsert's where is its conflict target and the match of its update (upsert() below).
+  if (whereArg && method !== 'upsert') where.push(...whereConditions(whereArg));
+  const returning = (): string => ` RETURNING ${selected.map((f) => quoteName(models.column(f))).join(', ')}`;
   if (method === 'create') {
     if (related.length) fail('relations in the select of create are not translated');
     const values = createValues(args.get('data') ?? fail('create without `data`'));
-    const sql = `${renderInsert(quoteName(table), [new Map(values)], quoteName, (v) => v)} RETURNING ${selected.map((f) => quoteName(models.column(f))).join(', ')}`;
+    const sql = `${renderInsert(quoteName(table), [new Map(values)], quoteName, (v) => v)}${returning()}`;
     return { sql, description: `${callee} → SQL`, notes: [...params.notes(), ...notes] };
   }
+  if (method === 'createMany' || method === 'createManyAndReturn') {
+    if (related.length) fail(`relations in the select of ${method} are not translated`);
+    const sql = insertRows(args.get('data') ?? fail(`${method} without \`data\``), args.get('skipDuplicates'));
+    // createMany returns a count; createManyAndReturn the rows.
+    return { sql: method === 'createMany' ? sql : sql + returning(), description: `${callee} → SQL`, notes: [...params.notes(), ...notes] };
+  }
+  if (method === 'upsert') return upsert();
   if (write) {
     if (related.length) fail(`relations in the select of ${method} are not translated`);
     const target = quoteName(table);
     let sql = method.startsWith('update') ? `UPDATE ${target} SET ${assignments.join(', ')}` : `DELETE FROM ${target}`;
     if (where.length) sql += ` WHERE ${and(where)}`;
-    // update and delete return the row (Prisma reads it back); the *Many forms return a count.
-    if (!method.endsWith('Many')) sql += ` RETURNING ${selected.map((f) => quoteName(models.column(f))).join(', ')}`;
+    // update and delete return the row (Prisma reads it back), updateManyAndReturn the rows; updateMany and deleteMany a count.
+    if (!method.endsWith('Many')) sql += returning();
     if (method === 'update' || method === 'delete') notes.push(`${method}() needs the row to exist: Prisma raises P2025 when \`where\` matches none`);
     return { sql, description: `${callee} → SQL`, notes: [...params.notes(), ...notes] };
   }
@@ -155,6 +172,64 @@ export function translatePrismaCall(call: ts.CallExpression, models: PrismaModel
     sql = renderSelect({ columns: selected.map(col), from, where, orderBy, limit, offset });
   }
   return { sql, description: `${callee} → SQL`, notes: [...params.notes(), ...notes] };
+
+  /**
+   * The rows of createMany written out (an array literal, or one object), as one INSERT: a column
+   * that some rows set and others do not is DEFAULT in those, as Prisma sends it.
+   */
+  function insertRows(data: ts.Expression, skipDuplicates: ts.Expression | undefined): string {
+    const e = unwrap(data);
+    const items = ts.isArrayLiteralExpression(e) ? [...e.elements] : [e];
+    if (!ts.isArrayLiteralExpression(e) && !ts.isObjectLiteralExpression(e)) fail(`the rows of ${method} are known only at run time (\`${oneLine(data.getText())}\`): Explain a call with the rows written out, or a create of one`);
+    if (items.some(ts.isSpreadElement)) fail(`a spread in the rows of ${method} is not translated`);
+    if (items.length === 0) fail(`${method} of no rows sends no query`);
+    const rows = items.map((item) => new Map(createValues(item)));
+    const columns: string[] = [];
+    for (const r of rows) for (const c of r.keys()) if (!columns.includes(c)) columns.push(c);
+    const full = rows.map((r) => new Map(columns.map((c) => [c, r.get(c) ?? 'DEFAULT'])));
+    let sql = renderInsert(quoteName(table), full, quoteName, (v) => v)!;
+    if (skipDuplicates) {
+      const v = codeValue(skipDuplicates);
+      if (!('literal' in v) || typeof v.literal !== 'boolean') fail('a `skipDuplicates` known only at run time is not translated');
+      if ((v as { literal: boolean }).literal) sql += ' ON CONFLICT DO NOTHING';
+    }
+    return sql;
+  }
+
+  /**
+   * upsert as the database upsert Prisma sends when the call allows one (Prisma 4.6+ on PostgreSQL:
+   * no nested writes or reads, one unique field in \`where\` with the same value in \`create\`, a
+   * non-empty \`update\`): INSERT … ON CONFLICT (that field) DO UPDATE SET … WHERE it matches.
+   * Otherwise Prisma runs a read, then an INSERT or an UPDATE, itself: refused, saying why.
+   */
+  function upsert(): OrmTranslation {
+    const itself = (why: string): never => fail(`Prisma runs this upsert itself, as a read by \`where\` then an INSERT or an UPDATE (${why}): Explain the read with findUnique, or change the call so that the database upserts`);
+    if (related.length) itself('a relation in select or include is a nested read');
+    const whereArg = args.get('where') ?? fail('upsert without `where`');
+    const createArg = args.get('create') ?? fail('upsert without `create`');
+    const updateArg = args.get('update') ?? fail('upsert without `update`');
+    const keys = [...objectEntries(whereArg, '`where`', notes, fail)];
+    if (keys.length !== 1) itself(`\`where\` has ${keys.length} fields, not one unique field`);
+    const [keyName, keyValue] = keys[0];
+    const keyField = models.field(model, keyName) ?? fail(`\`${keyName}\` in where is not a field of model ${model.name} (compound unique keys are not translated)`);
+    if (models.isRelation(keyField) || !models.isUnique(model, [keyField.name])) itself(`\`${keyName}\` is not a unique field`);
+    if (ts.isObjectLiteralExpression(unwrap(keyValue))) itself(`\`where.${keyName}\` is a filter, not a value`);
+    const created = objectEntries(createArg, '`create`', notes, fail);
+    const createdKey = created.get(keyName);
+    if (!createdKey || oneLine(unwrap(createdKey).getText()) !== oneLine(unwrap(keyValue).getText())) itself(`\`create\` does not set \`${keyName}\` to the value \`where\` looks for`);
+    for (const [name, value] of [...created, ...objectEntries(updateArg, '`update`', notes, fail)]) {
+      const f = models.field(model, name);
+      if (f && models.isRelation(f) && ts.isObjectLiteralExpression(unwrap(value))) itself(`\`${name}\` is a nested write`);
+    }
+    if (objectEntries(updateArg, '`update`', notes, fail).size === 0) itself('`update` is empty');
+    // Placeholders in the order of the statement: the row, the assignments, the match.
+    const insert = renderInsert(quoteName(table), [new Map(createValues(createArg))], quoteName, (v) => v);
+    const set = dataAssignments(updateArg);
+    const match = fieldConditions(col(keyField), keyValue);
+    const sql = `${insert} ON CONFLICT (${quoteName(models.column(keyField))}) DO UPDATE SET ${set.join(', ')} WHERE ${and(match)}${returning()}`;
+    notes.push(`a database upsert: PostgreSQL inserts the row, or updates the one with the same ${keyName}, in one statement (no unique-constraint error under concurrent upserts)`);
+    return { sql, description: `${callee} → SQL`, notes: [...params.notes(), ...notes] };
+  }
 
   /**
    * `data` of a create: its scalars, a to-one relation's `connect` as the foreign key's columns, and

@@ -42,7 +42,7 @@ const READ_METHODS = [
   'findOneOrFail', 'findOneByOrFail', 'findByPk', 'findById', 'countDocuments', 'exists', 'findOneAndUpdate',
 ];
 const WRITE_METHODS = [
-  'create', 'createMany', 'update', 'updateMany', 'upsert', 'delete', 'deleteMany', 'save', 'insert', 'destroy',
+  'create', 'createMany', 'createManyAndReturn', 'update', 'updateMany', 'updateManyAndReturn', 'upsert', 'delete', 'deleteMany', 'save', 'insert', 'destroy',
   'remove', 'updateOne', 'insertOne', 'deleteOne', 'insertMany', 'persistAndFlush', 'bulkCreate', 'increment', 'decrement',
   'replaceOne', 'findByIdAndUpdate', 'findByIdAndDelete', 'findOneAndDelete', 'findOneAndReplace',
   // MikroORM's entity manager, straight to the database (no unit of work).
@@ -116,7 +116,7 @@ function isInjectedRepository(receiver: ts.Expression): boolean {
 function optionsOrm(call: ts.CallExpression, method: string, imports: FileImports, keys: string[]): OrmId | undefined {
   const callee = call.expression.getText();
   if (/\.query\.\w+\.find(Many|First)$/.test(callee) && imports.orms.has('drizzle')) return 'drizzle';
-  const prismaMethod = /^(findMany|findFirst|findFirstOrThrow|findUnique|findUniqueOrThrow|count|aggregate|groupBy|create|createMany|update|updateMany|upsert|delete|deleteMany)$/.test(method);
+  const prismaMethod = /^(findMany|findFirst|findFirstOrThrow|findUnique|findUniqueOrThrow|count|aggregate|groupBy|create|createMany|createManyAndReturn|update|updateMany|updateManyAndReturn|upsert|delete|deleteMany)$/.test(method);
   if (/prisma|^(tx|db|ctx\.db|this\.db)\.\w+\.\w+$/i.test(callee) && prismaMethod && /\.\w+\.\w+$/.test(callee) && (/prisma/i.test(callee) || imports.orms.has('prisma'))) return 'prisma';
   if (imports.orms.has('prisma') && /^(findMany|findFirst|findFirstOrThrow|findUnique|findUniqueOrThrow)$/.test(method)) return 'prisma';
   if (imports.orms.has('mikro-orm')) return 'mikro-orm';

@@ -10,7 +10,7 @@ type WriteKind = 'insert' | 'update' | 'delete' | 'save';
 
 /** The operation's kind: `save`, `upsert` and their likes insert or update. */
 function writeKind(operation: string): WriteKind | undefined {
-  if (/^(create|createMany|create_user|create_superuser|insert|insertOne|insertMany|insertInto|nativeInsert|bulkCreate|bulk_create|insert_many|insert_from|log_action)$/.test(operation)) return 'insert';
+  if (/^(create|createMany|createManyAndReturn|create_user|create_superuser|insert|insertOne|insertMany|insertInto|nativeInsert|bulkCreate|bulk_create|insert_many|insert_from|log_action)$/.test(operation)) return 'insert';
   if (/^(update|updateMany|updateOne|updateTable|nativeUpdate|increment|decrement|bulk_update)$/.test(operation)) return 'update';
   if (/^(delete|deleteMany|deleteOne|deleteFrom|nativeDelete|delete_by_id|del|destroy|remove)$/.test(operation)) return 'delete';
   if (/^(save|upsert|persistAndFlush|get_or_create|update_or_create|replace|replace_many)$/.test(operation)) return 'save';
