@@ -139,22 +139,26 @@ function compareSection(c: CompareFixCommandResult): string {
   return c.kind === 'n-plus-one' ? batchSection(c) : paginationSection(c);
 }
 
-/** 1+N lookups against one batched query, per N. */
+/** 1+N lookups (or writes) against one batched statement, per N. */
 function batchSection(c: BatchComparisonResult): string {
   if (c.sizes.length === 0) return '<h2>1+N against batched</h2><p class="muted">Nothing measured.</p>';
   const table = c.sizes
     .map((s) => `<tr><td class="num">${rows(s.n)}</td><td class="num">${ms(s.perItemMs)}</td><td class="num">${ms(s.batchedMs)}</td><td class="num">${s.batchedMs > 0 ? times(s.perItemMs / s.batchedMs) : ''}</td></tr>`)
     .join('\n');
+  const w = c.write;
+  const what = w === 'insert' ? 'The INSERT of one row once per item' : w ? `The ${w.toUpperCase()} by key once per item` : 'The lookup once per item';
+  const batch = w === 'insert' ? 'one INSERT of all the rows' : w ? `one ${w.toUpperCase()} of all the keys` : 'one query over all the keys';
+  const data = w === 'insert' ? 'values taken from rows of the table, every write rolled back' : w ? 'keys sampled from the data, every write rolled back' : 'keys sampled from the data';
   return `<h2>1+N against batched</h2>
-<p class="muted">The lookup once per item (a round trip each, as the loop runs it) against one query over all the keys (what the batch fix writes); keys sampled from the data, median of 3 rounds.</p>
-${pairChart(c.sizes.map((s) => ({ label: `N = ${rows(s.n)}`, before: s.perItemMs, after: s.batchedMs })), ['one query per item', 'one batched query'])}
+<p class="muted">${what} (a round trip each, as the loop runs it) against ${batch} (what the batch fix writes); ${data}, median of 3 rounds.</p>
+${pairChart(c.sizes.map((s) => ({ label: `N = ${rows(s.n)}`, before: s.perItemMs, after: s.batchedMs })), [w ? `one ${w} per item` : 'one query per item', w ? `one batched ${w}` : 'one batched query'])}
 <div class="plan-wrap"><table class="plan">
-<thead><tr><th class="num">N</th><th class="num">N lookups</th><th class="num">1 batched query</th><th class="num">Batched faster</th></tr></thead>
+<thead><tr><th class="num">N</th><th class="num">N ${w ? `${w}s` : 'lookups'}</th><th class="num">1 batched ${w ?? 'query'}</th><th class="num">Batched faster</th></tr></thead>
 <tbody>
 ${table}
 </tbody>
 </table></div>
-<p class="muted">Batched query:</p>
+<p class="muted">Batched ${w ? 'statement' : 'query'}:</p>
 <pre class="sql">${escapeHtml(c.batchedSql)}</pre>`;
 }
 

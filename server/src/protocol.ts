@@ -237,7 +237,11 @@ export interface IndexAdviceResult {
 /** The result of `perflens.compareFix`: offset against keyset pagination, or 1+N lookups against one batched query. */
 export type CompareFixCommandResult = PaginationComparisonResult | BatchComparisonResult;
 
-/** For an N+1 finding: the per-item lookup N times (one round trip each) against one `= ANY($1)` query, per N. */
+/**
+ * For an N+1 finding: the per-item statement N times (one round trip each) against one batched
+ * statement, per N: a lookup against `= ANY($1)`, an UPDATE or DELETE by key the same way, an
+ * INSERT of one row against one INSERT of N rows (writes rolled back).
+ */
 export interface BatchComparisonResult {
   kind: 'n-plus-one';
   sql: string;
@@ -245,6 +249,8 @@ export interface BatchComparisonResult {
   range?: RangeData;
   perItemSql: string;
   batchedSql: string;
+  /** What the statement writes; absent for a lookup. */
+  write?: 'insert' | 'update' | 'delete';
   sizes: Array<{ n: number; perItemMs: number; batchedMs: number }>;
   notes: string[];
 }

@@ -134,6 +134,12 @@ describe('client: query result display', () => {
     assert.match(html, /<h2>1\+N against batched<\/h2>/);
     assert.equal((html.match(/<rect class="offset"/g) ?? []).length, 2);
     assert.ok(html.includes('= ANY($1)'));
+    assert.match(html, /<th class="num">N lookups<\/th><th class="num">1 batched query<\/th>/);
+    // A write: what ran is named, and that it was rolled back.
+    const inserts = planHtml({ compare: { ...compare, write: 'insert' as const, perItemSql: 'INSERT INTO "Post" ("title") VALUES ($1)', batchedSql: 'INSERT INTO "Post" ("title") VALUES ($1), ($2), …' } }, 'n');
+    assert.match(inserts, /<th class="num">N inserts<\/th><th class="num">1 batched insert<\/th>/);
+    assert.match(inserts, /The INSERT of one row once per item .* against one INSERT of all the rows .*every write rolled back/);
+    assert.ok(inserts.includes('one insert per item'));
   });
 
   it('parameters renumbered densely for the variants, values following, strings untouched', () => {

@@ -56,6 +56,23 @@ describe('language server: explain the ORM call at the cursor (examples/)', func
     copy('express-prisma/src', path.join(root, 'express-prisma/src'));
     copy('django-blog', path.join(root, 'django-blog'));
     fs.writeFileSync(path.join(root, 'django-blog/schema.sql'), DJANGO_DDL);
+    // N+1 writes: an update by key and a create per item.
+    fs.writeFileSync(
+      path.join(root, 'express-prisma/src/jobs.ts'),
+      `import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+export async function publishAll(ids: number[]) {
+  for (const id of ids) {
+    await prisma.post.update({ where: { id }, data: { published: true } });
+  }
+}
+export async function flagAll(posts: Array<{ id: number; authorId: number }>) {
+  for (const post of posts) {
+    await prisma.comment.create({ data: { body: 'flagged', postId: post.id, authorId: post.authorId } });
+  }
+}
+`,
+    );
     client = startServer({ database: { dataSize: 2000 } });
     await initializeWorkspace(client, root, { storagePath: storage });
   });
@@ -164,6 +181,26 @@ describe('language server: explain the ORM call at the cursor (examples/)', func
       client.connection.sendRequest('workspace/executeCommand', { command: 'perflens.compareFix', arguments: [{ uri: pathToFileURL(abs).href, position: { line: 0, character: 0 } }] }),
       /no SQL statement with offset pagination here/,
     );
+  });
+
+  it('compare with the fix for an N+1 write: refused until writes are allowed, then N writes against one, rolled back', async () => {
+    const abs = path.join(root, 'express-prisma/src/jobs.ts');
+    const compare = (text: string, allowWrites?: boolean): Promise<any> =>
+      client.connection.sendRequest('workspace/executeCommand', { command: 'perflens.compareFix', arguments: [{ uri: pathToFileURL(abs).href, position: positionOf(abs, text), sizes: [5, 20], allowWrites }] });
+    await assert.rejects(compare('prisma.post.update('), (e: any) => e.data?.reason === 'write-not-allowed');
+    const update = await compare('prisma.post.update(', true);
+    assert.equal(update.write, 'update');
+    assert.match(update.batchedSql, /^UPDATE "Post" SET "published" = true WHERE "Post"\."id" = ANY\(\$1\) RETURNING /);
+    assert.deepEqual(update.sizes.map((s: any) => s.n), [5, 20]);
+    const insert = await compare('prisma.comment.create(', true);
+    assert.equal(insert.write, 'insert');
+    assert.match(insert.perItemSql, /^INSERT INTO "Comment" \("body", "postId", "authorId"\) VALUES \('flagged', \$1, \$2\) RETURNING /);
+    assert.match(insert.batchedSql, /VALUES \('flagged', \$1, \$2\), \('flagged', \$3, \$4\), … RETURNING /);
+    assert.deepEqual(insert.sizes.map((s: any) => s.n), [5, 20]);
+    assert.ok(insert.notes.some((n: string) => /rolled back: nothing was kept/.test(n)));
+    // Nothing was kept: no comment of the embedded database says 'flagged'.
+    const kept: any = await client.connection.sendRequest('workspace/executeCommand', { command: 'perflens.explain', arguments: [{ sql: `SELECT id FROM "Comment" WHERE body = 'flagged'`, analyze: true }] });
+    assert.equal(kept.plan.root.rowsActual, 0);
   });
 
   it('an ORM call that cannot be translated says what is missing, and nothing runs', async () => {

@@ -75,7 +75,7 @@ export function registerDatabaseCommands(): void {
     if (perItem) {
       const { connector, notes, timeoutMs, release } = await prepare(ctx, { ...target, sql: perItem.sql }, token);
       try {
-        const comparison = await run(connector, token, () => compareBatch(connector, perItem.sql, { sizes: target.sizes, timeoutMs, isCancelled, onProgress: (m) => progress(ctx, m) }));
+        const comparison = await run(connector, token, () => compareBatch(connector, perItem.sql, { sizes: target.sizes, timeoutMs, allowWrites: target.allowWrites, isCancelled, onProgress: (m) => progress(ctx, m) }));
         return { kind: 'n-plus-one', sql: perItem.sql, database: connector.description, range: perItem.range, ...comparison, notes: [...perItem.notes, ...notes, ...comparison.notes] } satisfies CompareFixResult;
       } finally {
         release();

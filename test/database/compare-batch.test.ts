@@ -1,0 +1,138 @@
+/**
+ * "Compare 1+N vs batched": the statements each kind of N+1 is compared with (lookups, updates and
+ * deletes by key, single-row inserts), and the comparison run on the embedded database, where the
+ * writes must leave nothing behind. Asserts on statements and row counts, never on timings.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { batchedInsert, batchedStatement, compareBatch, singleRowInsert, writeKind } from '../../server/src/database/compare-batch';
+import { ReadOnlyError } from '../../server/src/database/database-errors';
+import { openEmbeddedDatabase } from '../../server/src/database/embedded-database';
+import type { PgliteConnector } from '../../server/src/database/pglite-connector';
+import { REPO_ROOT } from '../harness/engine';
+
+describe('database: compare an N+1 with its batched form', () => {
+  it('tells writes from lookups by their first keyword, past comments', () => {
+    assert.equal(writeKind('SELECT * FROM t WHERE id = $1'), undefined);
+    assert.equal(writeKind('  -- one row\nUPDATE t SET a = 1 WHERE id = $1'), 'update');
+    assert.equal(writeKind('/* x */ delete from t where id = $1'), 'delete');
+    assert.equal(writeKind('INSERT INTO t (a) VALUES ($1)'), 'insert');
+  });
+
+  it('batches an UPDATE or DELETE by one key as it batches a lookup; not one whose values differ per item', () => {
+    assert.equal(batchedStatement('UPDATE "Post" SET "published" = true WHERE "Post"."id" = $1 RETURNING "id"'), 'UPDATE "Post" SET "published" = true WHERE "Post"."id" = ANY($1) RETURNING "id"');
+    assert.equal(batchedStatement('DELETE FROM "Post" WHERE "Post"."id" = $1'), 'DELETE FROM "Post" WHERE "Post"."id" = ANY($1)');
+    assert.equal(batchedStatement('UPDATE "Post" SET "title" = $1 WHERE "Post"."id" = $2'), undefined);
+  });
+
+  it('repeats the row of a single-row INSERT with its parameters renumbered, constants and DEFAULT kept', () => {
+    const insert = singleRowInsert(`INSERT INTO "Comment" ("body", "postId", "authorId", "flag") VALUES ('flagged', $2, $1, DEFAULT) RETURNING "id"`)!;
+    assert.equal(insert.table, '"Comment"');
+    assert.deepEqual(insert.columns, ['"body"', '"postId"', '"authorId"', '"flag"']);
+    assert.deepEqual(insert.values.map((v) => v.param), [0, 2, 1, 0]);
+    assert.equal(batchedInsert(insert, 3), `INSERT INTO "Comment" ("body", "postId", "authorId", "flag") VALUES ('flagged', $1, $2, DEFAULT), ('flagged', $3, $4, DEFAULT), ('flagged', $5, $6, DEFAULT) RETURNING "id"`);
+    // Not one row of values, or a parameter used twice or outside the row: no batch of it.
+    for (const sql of [
+      'INSERT INTO t (a) VALUES ($1), ($2)',
+      'INSERT INTO t (a, b) VALUES ($1, $1)',
+      'INSERT INTO t (a) VALUES ($1) ON CONFLICT (a) DO UPDATE SET b = $2',
+      'INSERT INTO t (a) SELECT a FROM u WHERE id = $1',
+      'INSERT INTO t VALUES ($1)',
+      'INSERT INTO t (a, b) VALUES ($1',
+    ]) assert.equal(singleRowInsert(sql), undefined, sql);
+  });
+
+  describe('on the embedded database', function () {
+    this.timeout(120_000);
+    let workspace: string;
+    let cacheDir: string;
+    let pglite: PgliteConnector;
+    const count = async (table: string): Promise<number> => Number((await pglite.run(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n);
+
+    before(async () => {
+      workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-compare-ws-'));
+      cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-compare-cache-'));
+      fs.mkdirSync(path.join(workspace, 'prisma'));
+      fs.writeFileSync(
+        path.join(workspace, 'prisma/schema.prisma'),
+        `model User {
+  id    Int    @id @default(autoincrement())
+  email String @unique
+  posts Post[]
+}
+
+model Tag {
+  id   Int    @id @default(autoincrement())
+  code String @unique @db.VarChar(4)
+}
+
+model Post {
+  id        Int      @id @default(autoincrement())
+  title     String
+  published Boolean  @default(false)
+  author    User     @relation(fields: [authorId], references: [id])
+  authorId  Int
+}
+`,
+      );
+      const db = await openEmbeddedDatabase({ root: workspace, cacheDir, dataSize: 200, timeoutMs: 10_000, hostScript: path.join(REPO_ROOT, 'server/out/pglite-host.js') });
+      pglite = db.connector;
+    });
+    after(async () => {
+      await pglite?.close();
+      fs.rmSync(workspace, { recursive: true, force: true });
+      fs.rmSync(cacheDir, { recursive: true, force: true });
+    });
+
+    it('a write is refused until the caller allows it, before anything runs', async () => {
+      await assert.rejects(compareBatch(pglite, 'UPDATE "Post" SET "published" = true WHERE "Post"."id" = $1'), (e: Error) => e instanceof ReadOnlyError && /runs the updates, each in a transaction that is rolled back/.test(e.message));
+      await assert.rejects(compareBatch(pglite, `INSERT INTO "Post" ("title", "authorId") VALUES ('t', $1)`), ReadOnlyError);
+    });
+
+    it('N updates or deletes by key against one, rolled back: the table is as it was', async () => {
+      const published = async (): Promise<number> => count('"Post" WHERE published');
+      const before = await published();
+      const u = await compareBatch(pglite, 'UPDATE "Post" SET "published" = NOT "published" WHERE "Post"."id" = $1 RETURNING "id"', { sizes: [5, 20], rounds: 1, allowWrites: true });
+      assert.equal(u.write, 'update');
+      assert.equal(u.batchedSql, 'UPDATE "Post" SET "published" = NOT "published" WHERE "Post"."id" = ANY($1) RETURNING "id"');
+      assert.deepEqual(u.sizes.map((s) => s.n), [5, 20]);
+      for (const s of u.sizes) assert.ok(s.perItemMs > 0 && s.batchedMs > 0);
+      assert.ok(u.notes.some((n) => /rolled back: nothing was kept/.test(n)));
+      assert.equal(await published(), before);
+      const d = await compareBatch(pglite, 'DELETE FROM "Post" WHERE "Post"."id" = $1', { sizes: [5], rounds: 1, allowWrites: true });
+      assert.equal(d.write, 'delete');
+      assert.equal(await count('"Post"'), 200);
+      await assert.rejects(compareBatch(pglite, 'UPDATE "Post" SET "title" = $1 WHERE "Post"."id" = $2', { allowWrites: true }), /each item's values differ/);
+    });
+
+    it('N single-row inserts against one INSERT of N rows: values of existing rows (foreign keys that exist), unique columns made new, nothing kept', async () => {
+      const users0 = await count('"User"');
+      assert.ok(users0 >= 20);
+      const posts = await compareBatch(pglite, `INSERT INTO "Post" ("title", "authorId") VALUES ($1, $2) RETURNING "id", "title"`, { sizes: [5, 20], rounds: 2, allowWrites: true });
+      assert.equal(posts.write, 'insert');
+      assert.equal(posts.batchedSql, 'INSERT INTO "Post" ("title", "authorId") VALUES ($1, $2), ($3, $4), … RETURNING "id", "title"');
+      assert.deepEqual(posts.sizes.map((s) => s.n), [5, 20]);
+      assert.ok(posts.notes.some((n) => n === 'Values from rows of "Post": $1 = title, $2 = authorId.'), posts.notes.join('\n'));
+      // A unique text column gets a suffix, a unique integer the next numbers: no row collides.
+      const users = await compareBatch(pglite, `INSERT INTO "User" ("id", "email") VALUES ($1, $2)`, { sizes: [5, 20], rounds: 1, allowWrites: true });
+      assert.deepEqual(users.sizes.map((s) => s.n), [5, 20]);
+      assert.ok(users.notes.some((n) => /^id: values no row has \(it is in the unique index User_pkey\)/.test(n)), users.notes.join('\n'));
+      assert.ok(users.notes.some((n) => /^email: values no row has \(it is in the unique index User_email_key\)/.test(n)), users.notes.join('\n'));
+      // A varchar(4) is too short for a suffix: refused, saying why; a constant in a unique column too.
+      await assert.rejects(compareBatch(pglite, `INSERT INTO "Tag" ("code") VALUES ($1)`, { sizes: [5], rounds: 1, allowWrites: true }), /unique index Tag_code_key \(code\).*code is character varying\(4\)/);
+      await assert.rejects(compareBatch(pglite, `INSERT INTO "User" ("email") VALUES ('a@b.c')`, { sizes: [5], rounds: 1, allowWrites: true }), /same values into the unique index User_email_key/);
+      // Not a plain row of parameters: no batch of it.
+      await assert.rejects(compareBatch(pglite, `INSERT INTO "Post" ("title", "authorId") VALUES ('t' || $1, $2)`, { allowWrites: true }), /needs an INSERT of one row of values/);
+      assert.equal(await count('"Post"'), 200);
+      assert.equal(await count('"User"'), users0);
+    });
+
+    it('more items than rows to take values from: the larger N are skipped with a note', async () => {
+      const r = await compareBatch(pglite, `INSERT INTO "Post" ("title", "authorId", "published") VALUES ($1, $2, true)`, { sizes: [10, 1000], rounds: 1, allowWrites: true });
+      assert.deepEqual(r.sizes.map((s) => s.n), [10]);
+      assert.ok(r.notes.some((n) => /Only 200 rows in "Post" to take values from: N = 1,000 was not measured/.test(n)), r.notes.join('\n'));
+    });
+  });
+});
