@@ -73,6 +73,16 @@ export async function flagAll(posts: Array<{ id: number; authorId: number }>) {
 }
 `,
     );
+    fs.writeFileSync(
+      path.join(root, 'django-blog/blog/jobs.py'),
+      `from .models import Author, Post
+
+
+def welcome_posts(authors):
+    for author in authors:
+        Post.objects.create(title="Welcome", body="", author=author)
+`,
+    );
     client = startServer({ database: { dataSize: 2000 } });
     await initializeWorkspace(client, root, { storagePath: storage });
   });
@@ -198,6 +208,15 @@ export async function flagAll(posts: Array<{ id: number; authorId: number }>) {
     assert.match(insert.batchedSql, /VALUES \('flagged', \$1, \$2\), \('flagged', \$3, \$4\), … RETURNING /);
     assert.deepEqual(insert.sizes.map((s: any) => s.n), [5, 20]);
     assert.ok(insert.notes.some((n: string) => /rolled back: nothing was kept/.test(n)));
+    // Django's create inserts every field: their values come from rows of blog_post.
+    const pyAbs = path.join(root, 'django-blog/blog/jobs.py');
+    const django: any = await client.connection.sendRequest('workspace/executeCommand', {
+      command: 'perflens.compareFix',
+      arguments: [{ uri: pathToFileURL(pyAbs).href, position: positionOf(pyAbs, 'Post.objects.create('), sizes: [5], allowWrites: true }],
+    });
+    assert.equal(django.write, 'insert');
+    assert.match(django.perItemSql, /^INSERT INTO "blog_post" \(/);
+    assert.deepEqual(django.sizes.map((s: any) => s.n), [5]);
     // Nothing was kept: no comment of the embedded database says 'flagged'.
     const kept: any = await client.connection.sendRequest('workspace/executeCommand', { command: 'perflens.explain', arguments: [{ sql: `SELECT id FROM "Comment" WHERE body = 'flagged'`, analyze: true }] });
     assert.equal(kept.plan.root.rowsActual, 0);
