@@ -37,9 +37,15 @@ Comment.belongsTo(Post);
 Post.belongsToMany(Tag, { through: 'PostTags' });
 Tag.belongsToMany(Post, { through: 'PostTags' });
 const Follow = sequelize.define('Follow', { since: DataTypes.DATE }, { timestamps: false });
+const Doc = sequelize.define('Doc', {
+  id: { type: DataTypes.UUID, defaultValue: DataTypes.UUIDV4, primaryKey: true },
+  body: DataTypes.TEXT,
+  role: { type: DataTypes.STRING, defaultValue: 'member' },
+  at: { type: DataTypes.DATE, defaultValue: DataTypes.NOW },
+}, { timestamps: false });
 User.belongsToMany(User, { as: 'followers', through: Follow, foreignKey: 'followeeId', otherKey: 'followerId' });
 
-module.exports = { User, Post, Comment, Category, Person, Tag, Follow };
+module.exports = { User, Post, Comment, Category, Person, Tag, Follow, Doc };
 `;
 
 const POST = '"Post"."id", "Post"."title", "Post"."published", "Post"."author_fk", "Post"."views", "Post"."createdAt", "Post"."updatedAt"';
@@ -47,7 +53,7 @@ const USER = (a: string): string => `"${a}"."id", "${a}"."email", "${a}"."create
 
 async function sql(code: string): Promise<{ sql: string; notes: string[]; description: string }> {
   const file = `import { Op } from 'sequelize';
-import { User, Post, Comment, Category, Person, Tag, Follow } from '../models';
+import { User, Post, Comment, Category, Person, Tag, Follow, Doc } from '../models';
 const PAGE = 20;
 export async function handler(req: any, id: number, ids: number[]) {
   return ${code};
@@ -141,7 +147,41 @@ describe('orm-sql: Sequelize', () => {
     assert.ok(t.notes.includes('findAndCountAll runs a second query for the total: SELECT count(*) AS "count" FROM "posts" AS "Post" WHERE "Post"."published" = true'));
   });
 
+  // The shapes Sequelize 6.37 logs for PostgreSQL (literals are bound there, written out here).
+  it('create: the attributes with a value in the model\'s order, DEFAULT for the auto-increment key, defaults and timestamps; RETURNING every attribute', async () => {
+    assert.equal((await sql('User.create({ email: req.body.email })')).sql, 'INSERT INTO "Users" ("id","email","createdAt","updatedAt") VALUES (DEFAULT,$1,$2,$3) RETURNING "id","email","createdAt","updatedAt"');
+    const post = await sql("Post.create({ authorId: id, title: 't' })");
+    assert.equal(post.sql, 'INSERT INTO "posts" ("id","title","author_fk","createdAt","updatedAt") VALUES (DEFAULT,\'t\',$1,$2,$3) RETURNING "id","title","published","author_fk","views","createdAt","updatedAt"');
+    assert.match(post.notes[1], /^\$2 = `the current time \(Sequelize sets createdAt\)`/);
+    assert.equal(
+      (await sql("Comment.create({ body: 'b', postId: 1 })")).sql,
+      'INSERT INTO "comments" ("id","body","post_id","created_at","updated_at") VALUES (DEFAULT,\'b\',1,$1,$2) RETURNING "id","body","post_id","created_at","updated_at","deleted_at"',
+    );
+    const doc = await sql('Doc.create({ body: req.body.text })');
+    assert.equal(doc.sql, 'INSERT INTO "Docs" ("id","body","role","at") VALUES ($1,$2,\'member\',$3) RETURNING "id","body","role","at"');
+    assert.match(doc.notes[0], /^\$1 = `Sequelize's UUIDV4 for id`/);
+    assert.equal((await sql("Post.create({ title: 't' }, { silent: true, returning: false })")).sql, 'INSERT INTO "posts" ("id","title","createdAt") VALUES (DEFAULT,\'t\',$1)');
+  });
+
+  it('bulkCreate: every attribute of every row (NULL where a row has none), ignoreDuplicates, updateOnDuplicate with conflictAttributes', async () => {
+    assert.equal(
+      (await sql("Post.bulkCreate([{ title: 'a' }, { title: req.body.title, views: 0 }])")).sql,
+      'INSERT INTO "posts" ("id","title","published","author_fk","views","createdAt","updatedAt") VALUES (DEFAULT,\'a\',NULL,NULL,NULL,$1,$2),(DEFAULT,$3,NULL,NULL,0,$4,$5) RETURNING "id","title","published","author_fk","views","createdAt","updatedAt"',
+    );
+    assert.equal((await sql("Category.bulkCreate([{ label: 'a' }], { ignoreDuplicates: true })")).sql, 'INSERT INTO "Categories" ("id","label") VALUES (DEFAULT,\'a\') ON CONFLICT DO NOTHING RETURNING "id","label"');
+    assert.equal(
+      (await sql("User.bulkCreate([{ email: 'e' }], { updateOnDuplicate: ['updatedAt'], conflictAttributes: ['email'] })")).sql,
+      'INSERT INTO "Users" ("id","email","createdAt","updatedAt") VALUES (DEFAULT,\'e\',$1,$2) ON CONFLICT ("email") DO UPDATE SET "updatedAt"=EXCLUDED."updatedAt" RETURNING "id","email","createdAt","updatedAt"',
+    );
+  });
+
   const unsupported: Array<[string, RegExp]> = [
+    ['Post.bulkCreate(req.body.rows)', /the rows of bulkCreate are known only at run time/],
+    ["User.bulkCreate([{ email: 'e' }], { updateOnDuplicate: ['updatedAt'] })", /updateOnDuplicate without conflictAttributes/],
+    ["User.create({ email: 'e', posts: [{ title: 't' }] }, { include: ['posts'] })", /the `include` option of create is not translated/],
+    ["User.create({ email: 'e', posts: [] })", /`posts` is not an attribute of model User \(creating associated rows/],
+    ['User.create(req.body)', /the values is not an object literal/],
+    ["Post.create({ title: 't' }, { fields: ['title'] })", /the `fields` option of create is not translated/],
     ['Post.findAll({ where: { title: { [Op.regexp]: "^a" } } })', /the operator `\[Op\.regexp\]` is not translated/],
     ['Post.findAll({ where: { nope: 1 } })', /`nope` is not an attribute of model Post/],
     ['Post.findAll({ group: ["title"] })', /the `group` option is not translated/],
@@ -169,6 +209,8 @@ describe('orm-sql: Sequelize', () => {
       "Post.update({ title: 'x' }, { where: { authorId: id } })",
       'Comment.destroy({ where: { postId: 3 }, force: true })',
       "Post.increment('views', { by: 2, where: { authorId: id } })",
+      "Post.create({ title: 't', authorId: id, views: 0 })",
+      "Category.bulkCreate([{ label: 'a' }, { label: req.body.label }], { ignoreDuplicates: true })",
       "Post.findAll({ where: { authorId: { [Op.in]: [1, 2] }, title: { [Op.iLike]: '%x%' } }, include: [{ model: User, as: 'author', required: true }], order: [['createdAt', 'DESC']], limit: 10, offset: 20 })",
     ]) assert.ok((await assertTranslatesOrRefuses(sql, code)) > 0);
   });

@@ -4,7 +4,10 @@
  * `required: true`); a belongsToMany include joins its through table and the target in parentheses
  * (`LEFT OUTER JOIN ( "PostTags" AS "Tags->PostTags" INNER JOIN "Tags" AS "Tags" ON …) ON …`). Traps it keeps: findOne by the primary key sends no LIMIT; a to-many include
  * with limit/offset pages the main rows in a subquery first; `paranoid` models read only rows whose
- * deletedAt is NULL; a table name Sequelize inflects is said in a note.
+ * deletedAt is NULL; a table name Sequelize inflects is said in a note. Writes: update, destroy,
+ * increment/decrement, and create/bulkCreate as Sequelize writes them (its column lists without
+ * spaces, DEFAULT for an auto-increment key, the model's defaults and timestamps, RETURNING every
+ * attribute).
  */
 import ts from 'typescript';
 import type { TsQueryFact } from '../../languages/typescript/queries';
@@ -15,7 +18,10 @@ import { UntranslatableCall, type OrmTranslation } from './translation';
 import type { TsModules } from './typescript-modules';
 import { codeValue, oneLine, propertyName, unwrap } from './typescript-values';
 
-const METHODS = new Set(['findAll', 'findOne', 'findByPk', 'count', 'findAndCountAll', 'update', 'destroy', 'increment', 'decrement']);
+const METHODS = new Set(['findAll', 'findOne', 'findByPk', 'count', 'findAndCountAll', 'update', 'destroy', 'increment', 'decrement', 'create', 'bulkCreate']);
+const INSERT_OPTIONS = new Set(['returning', 'transaction', 'logging', 'benchmark', 'validate', 'hooks', 'silent', 'ignoreDuplicates', 'updateOnDuplicate', 'conflictAttributes', 'individualHooks']);
+/** Defaults Sequelize computes in the client (`DataTypes.NOW`, `UUIDV4`): a placeholder each. */
+const CLIENT_DEFAULT = /(^|\.)(NOW|UUIDV4|UUIDV1)$/;
 const WRITE_OPTIONS = new Set(['where', 'force', 'individualHooks', 'hooks', 'logging', 'transaction', 'benchmark', 'returning', 'fields', 'silent', 'validate', 'sideEffects', 'by']);
 const OPTIONS = new Set(['where', 'order', 'limit', 'offset', 'attributes', 'include', 'raw', 'nest', 'subQuery', 'paranoid', 'logging', 'transaction', 'benchmark']);
 const COMPARE: Record<string, string> = { eq: '=', ne: '!=', gt: '>', gte: '>=', lt: '<', lte: '<=', like: 'LIKE', notLike: 'NOT LIKE', iLike: 'ILIKE', notILike: 'NOT ILIKE' };
@@ -67,10 +73,11 @@ export function translateSequelizeCall(fact: TsQueryFact, modules: TsModules, fi
   if (model.inflected) notes.push(`table "${model.table}": Sequelize's plural of the model name ${model.modelName} (set tableName or freezeTableName if the table is named otherwise)`);
 
   const arithmetic = method === 'increment' || method === 'decrement';
-  const optionsArg = method === 'findByPk' || method === 'update' || arithmetic ? call.arguments[1] : call.arguments[0];
+  const inserts = method === 'create' || method === 'bulkCreate';
+  const optionsArg = method === 'findByPk' || method === 'update' || arithmetic || inserts ? call.arguments[1] : call.arguments[0];
   const options = optionsArg ? entries(optionsArg, 'the options', fail) : [];
-  const write = method === 'update' || method === 'destroy' || arithmetic;
-  for (const [key] of options) if (!(write ? WRITE_OPTIONS : OPTIONS).has(key)) fail(`the \`${key}\` option${write ? ` of ${method}` : ''} is not translated`);
+  const write = method === 'update' || method === 'destroy' || arithmetic || inserts;
+  for (const [key] of options) if (!(inserts ? INSERT_OPTIONS : write ? WRITE_OPTIONS : OPTIONS).has(key)) fail(`the \`${key}\` option${write ? ` of ${method}` : ''} is not translated`);
   const option = (key: string): ts.Expression | undefined => options.find(([k]) => k === key)?.[1];
   const flag = (key: string): boolean | undefined => {
     const v = option(key);
@@ -80,6 +87,7 @@ export function translateSequelizeCall(fact: TsQueryFact, modules: TsModules, fi
   };
   const attr = (m: SequelizeModel, key: string): SequelizeAttribute => m.attributes.find((a) => a.name === key) ?? fail(`\`${key}\` is not an attribute of model ${m.name}`);
 
+  if (inserts) return insertSql();
   if (write) return writeSql();
   const includes = option('include') ? includesOf(option('include')!) : [];
   let columns = model.attributes.map((a) => column(alias, a.column));
@@ -136,6 +144,80 @@ export function translateSequelizeCall(fact: TsQueryFact, modules: TsModules, fi
     if (method === 'findAndCountAll') notes.push(`findAndCountAll runs a second query for the total: ${renderSelect({ columns: [includes.length > 0 ? `count(DISTINCT(${column(alias, model.attributes.find((a) => a.primary)!.column)})) AS "count"` : 'count(*) AS "count"'], from, joins: includes.filter((i) => i.required).map(joinSql), where })}`);
   }
   return { sql, description: `${callee} → SQL`, notes: [...params.notes(), ...notes] };
+
+  /**
+   * `Model.create(values)` and `Model.bulkCreate([values…])` as Sequelize v6 writes them for
+   * PostgreSQL (checked against its logged SQL): the model's attributes in their order, an
+   * auto-increment key not given as DEFAULT, the model's `defaultValue`s and createdAt/updatedAt
+   * (updatedAt not with `silent` on create), deletedAt never; create sends only the attributes that
+   * have a value, bulkCreate every one (NULL where a row has none). RETURNING every attribute.
+   */
+  function insertSql(): OrmTranslation {
+    if (option('individualHooks') && flag('individualHooks')) notes.push('individualHooks: Sequelize runs the hooks of each row, then this INSERT');
+    const bulk = method === 'bulkCreate';
+    const given = unwrap(call.arguments[0] ?? fail(`${method} without values`));
+    let rows: Array<Map<string, ts.Expression>>;
+    if (bulk) {
+      if (!ts.isArrayLiteralExpression(given)) fail(`the rows of bulkCreate are known only at run time (\`${oneLine(given.getText())}\`): Explain a call with the rows written out, or a create of one`);
+      const items = (given as ts.ArrayLiteralExpression).elements;
+      if (items.some(ts.isSpreadElement)) fail('a spread in the rows of bulkCreate is not translated');
+      if (items.length === 0) fail('bulkCreate of no rows sends no query');
+      rows = items.map((item) => new Map(entries(item, 'a row', fail)));
+    } else rows = [new Map(entries(given, 'the values', fail))];
+    for (const row of rows) {
+      for (const key of row.keys()) {
+        if (!model.attributes.some((a) => a.name === key)) fail(`\`${key}\` is not an attribute of model ${model.name}${model.associations.some((x) => x.as === key) ? ' (creating associated rows with `include` is not translated)' : ''}`);
+      }
+    }
+    const silent = !bulk && flag('silent') === true;
+    const stamps = new Set(model.attributes.filter((a) => !a.definition && !a.primary && a !== model.deletedAt).map((a) => a.name));
+    const inserted = model.attributes.filter((a) => a !== model.deletedAt);
+    /** The value of an attribute a row does not give (its placeholders from `p`): undefined when create leaves it out. */
+    const missing = (a: SequelizeAttribute, p: Parameters): string | undefined => {
+      const def = a.definition && ts.isObjectLiteralExpression(unwrap(a.definition)) ? (unwrap(a.definition) as ts.ObjectLiteralExpression) : undefined;
+      const prop = (name: string): ts.Expression | undefined => {
+        const p = def?.properties.find((x) => ts.isPropertyAssignment(x) && propertyName(x) === name);
+        return p && ts.isPropertyAssignment(p) ? p.initializer : undefined;
+      };
+      if (a.primary && (!a.definition || prop('autoIncrement')?.kind === ts.SyntaxKind.TrueKeyword)) return 'DEFAULT';
+      if (stamps.has(a.name)) return silent && a.name === 'updatedAt' ? undefined : p.add(`the current time (Sequelize sets ${a.name})`);
+      const dv = prop('defaultValue');
+      if (dv) {
+        const v = unwrap(dv);
+        if (CLIENT_DEFAULT.test(v.getText())) return p.add(`Sequelize's ${v.getText().split('.').pop()} for ${a.name}`);
+        const c = codeValue(v);
+        if (!('literal' in c)) fail(`the defaultValue of ${a.name} (\`${oneLine(dv.getText())}\`) is not translated`);
+        return valueSql(c, p);
+      }
+      // A key Sequelize does not generate is sent as null; so is any attribute in bulkCreate.
+      return a.primary || bulk ? 'NULL' : undefined;
+    };
+    const columns = bulk ? inserted : inserted.filter((a) => rows[0].has(a.name) || missing(a, new Parameters()) !== undefined);
+    // Placeholders numbered in the order of the columns, row after row.
+    const tuples = rows.map((row) =>
+      columns.map((a) => {
+        const v = row.get(a.name);
+        return v !== undefined ? valueSql(codeValue(unwrap(v)), params) : missing(a, params) ?? 'NULL';
+      }),
+    );
+    let sql = `INSERT INTO ${quoteName(model.table)} (${columns.map((a) => quoteName(a.column)).join(',')}) VALUES ${tuples.map((t) => `(${t.join(',')})`).join(',')}`;
+    if (bulk && option('updateOnDuplicate')) {
+      const names = stringList(option('updateOnDuplicate')!, 'updateOnDuplicate');
+      const target = option('conflictAttributes') ? stringList(option('conflictAttributes')!, 'conflictAttributes') : fail('updateOnDuplicate without conflictAttributes: Sequelize picks the conflict target from the model\'s keys; name it with conflictAttributes');
+      sql += ` ON CONFLICT (${target.map((n) => quoteName(attr(model, n).column)).join(',')}) DO UPDATE SET ${names.map((n) => `${quoteName(attr(model, n).column)}=EXCLUDED.${quoteName(attr(model, n).column)}`).join(',')}`;
+    } else if (bulk && flag('ignoreDuplicates')) sql += ' ON CONFLICT DO NOTHING';
+    if (flag('returning') !== false) sql += ` RETURNING ${model.attributes.map((a) => quoteName(a.column)).join(',')}`;
+    return { sql, description: `${callee} → SQL`, notes: [...params.notes(), ...notes] };
+  }
+
+  function stringList(expr: ts.Expression, what: string): string[] {
+    const e = unwrap(expr);
+    const items = ts.isArrayLiteralExpression(e) ? [...e.elements] : [e];
+    return items.map((x) => {
+      const v = codeValue(x);
+      return 'literal' in v && typeof v.literal === 'string' ? v.literal : fail(`a name in \`${what}\` known only at run time is not translated`);
+    });
+  }
 
   /**
    * `Model.update(values, { where })`, `Model.increment(fields, { by, where })`/`decrement` and
