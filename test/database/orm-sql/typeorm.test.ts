@@ -220,7 +220,59 @@ export class PostsService {
     });
   });
 
+  // The shapes TypeORM 0.3 logs for PostgreSQL (values it binds that are literals are written out here).
+  it('insert: every column but an increment key, DEFAULT for the missing, RETURNING the key and what the database fills', async () => {
+    assert.equal(
+      (await sql("repo.insert({ title: 't', authorId: id })")).sql,
+      'INSERT INTO "posts"("title", "published", "author_id", "created_at", "body") VALUES (\'t\', DEFAULT, $1, DEFAULT, DEFAULT) RETURNING "id", "published", "created_at"',
+    );
+    assert.equal(
+      (await sql("repo.insert([{ title: 'a', authorId: 1 }, { title: req.body.title, authorId: id, published: true }])")).sql,
+      'INSERT INTO "posts"("title", "published", "author_id", "created_at", "body") VALUES (\'a\', DEFAULT, 1, DEFAULT, DEFAULT), ($1, true, $2, DEFAULT, DEFAULT) RETURNING "id", "published", "created_at"',
+    );
+    // A relation's join column comes last: its key from `{ id }`, or the key of the object given.
+    assert.equal(
+      (await sql("dataSource.getRepository(Comment).insert({ text: 'x', post: { id: 3 } })", 'dataSource.getRepository(Comment).insert')).sql,
+      'INSERT INTO "comment"("text", "deletedAt", "postId") VALUES (\'x\', DEFAULT, 3) RETURNING "id", "deletedAt"',
+    );
+    const related = await sql('dataSource.getRepository(Comment).insert({ text: req.body.text, post: req.post })', 'dataSource.getRepository(Comment).insert');
+    assert.equal(related.sql, 'INSERT INTO "comment"("text", "deletedAt", "postId") VALUES ($1, DEFAULT, $2) RETURNING "id", "deletedAt"');
+    assert.match(related.notes[1], /^\$2 = `req\.post\.id`/);
+    // A key that is not generated is a column like the others; nothing generated, nothing to return but defaults.
+    assert.equal(
+      (await sql("dataSource.getRepository(Setting).insert({ key: 'k', value: req.body.value })", 'dataSource.getRepository(Setting).insert')).sql,
+      'INSERT INTO "settings"("key", "value", "hits", "updated_at") VALUES (\'k\', $1, DEFAULT, DEFAULT) RETURNING "hits", "updated_at"',
+    );
+  });
+
+  it('save of a new entity is the same INSERT (in a transaction of its own), also from a const made by create(); upsert is ON CONFLICT on its paths', async () => {
+    const saved = await sql("repo.save({ title: 't', authorId: id })");
+    assert.equal(saved.sql, 'INSERT INTO "posts"("title", "published", "author_id", "created_at", "body") VALUES (\'t\', DEFAULT, $1, DEFAULT, DEFAULT) RETURNING "id", "published", "created_at"');
+    assert.ok(saved.notes.some((n) => /START TRANSACTION … COMMIT/.test(n)));
+    const file = `import { DataSource } from 'typeorm';
+import { Post } from '../entities/post';
+const dataSource = new DataSource({ type: 'postgres' });
+const repo = dataSource.getRepository(Post);
+export async function publish(title: string, authorId: number) {
+  const post = repo.create({ title, authorId, published: true });
+  return repo.save(post);
+}
+`;
+    const created = await translateIn({ ...FILES, '/ws/src/routes/publish.ts': file }, '/ws/src/routes/publish.ts', 'repo.save');
+    assert.equal(created.sql, 'INSERT INTO "posts"("title", "published", "author_id", "created_at", "body") VALUES ($1, true, $2, DEFAULT, DEFAULT) RETURNING "id", "published", "created_at"');
+    assert.equal(
+      (await sql("dataSource.getRepository(Setting).upsert({ key: 'k', value: req.body.value }, ['key'])", 'dataSource.getRepository(Setting).upsert')).sql,
+      'INSERT INTO "settings"("key", "value", "hits", "updated_at") VALUES (\'k\', $1, DEFAULT, DEFAULT) ON CONFLICT ( "key" ) DO UPDATE SET "key" = EXCLUDED."key", "value" = EXCLUDED."value", "updated_at" = DEFAULT RETURNING "hits", "updated_at"',
+    );
+    assert.match((await sql("dataSource.getRepository(Setting).upsert([{ key: 'k', value: 'v' }], { conflictPaths: ['key'] })", 'dataSource.getRepository(Setting).upsert')).sql, /ON CONFLICT \( "key" \) DO UPDATE SET/);
+  });
+
   const unsupported: Array<[string, RegExp]> = [
+    ['repo.save({ id, title: "a" })', /save of a row with its key \(`id`\): TypeORM first SELECTs the row by its key/],
+    ['repo.save(req.body)', /the values of save are known only at run time/],
+    ['repo.insert(rows)', /the values of insert are known only at run time/],
+    ['repo.insert({ nope: 1 })', /`nope` is not a column of entity Post/],
+    ['repo.upsert({ title: "a" }, { conflictPaths: ["title"], skipUpdateIfNoValuesChanged: true })', /the upsert option `skipUpdateIfNoValuesChanged` is not translated/],
     ["repo.find({ where: { author: { email: 'x' } } })", /the nested condition on `author` is not translated|filtering through the relation `author` is not translated/],
     ["repo.find({ where: { title: Raw((a) => `${a} > 'x'`) } })", /the find operator `Raw\(\)` is not translated/],
     ["repo.find({ relations: ['author.posts'] })", /the nested relation `author\.posts` is not translated/],
@@ -229,7 +281,6 @@ export class PostsService {
     ['repo.update({ id: 1 }, { title: () => "upper(title)" })', /\(raw SQL\) is not translated/],
     ["repo.find({ lock: { mode: 'pessimistic_read' } })", /the `lock` option is not translated/],
     ["repo.find({ where: { nope: 1 } })", /`nope` is not a column of entity Post/],
-    ['repo.save({ title: "a" })', /`save` is not translated/],
     ["repo.createQueryBuilder('p').where(new Brackets((qb) => qb.where('p.id = 1'))).getMany()", /is not a string \(Brackets and callbacks are not translated\)/],
     ["repo.createQueryBuilder('p').where('p.id IN (:...ids)', { ids }).getMany()", /the list parameter `:\.\.\.ids` is known only at run time/],
     ["repo.createQueryBuilder('p').where('p.id = :id').getMany()", /the parameter `:id` has no value/],
@@ -253,6 +304,7 @@ export class PostsService {
       "repo.createQueryBuilder('p').leftJoinAndSelect('p.author', 'a').where('p.authorId = :id', { id }).orderBy('p.createdAt', 'DESC').skip(10).take(5).getMany()",
       "dataSource.createQueryBuilder().update(Setting).set({ value: 'v' }).where('Setting.key = :k', { k: 'x' }).execute()",
       "dataSource.createQueryBuilder().delete().from(Post).where({ authorId: id }).execute()",
+      "repo.insert([{ title: 'a', authorId: id }, { title: 'b', authorId: 2, published: true }])",
     ]) assert.ok((await assertTranslatesOrRefuses((c) => sql(c, c.slice(0, 12)), code)) > 0);
   });
 });

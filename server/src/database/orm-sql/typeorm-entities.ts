@@ -22,6 +22,12 @@ export interface TypeormColumn {
   deleteDate?: boolean;
   /** `@UpdateDateColumn`: every update sets it to CURRENT_TIMESTAMP. */
   updateDate?: boolean;
+  /** `@CreateDateColumn`. */
+  createDate?: boolean;
+  /** `@VersionColumn`: an insert writes 1. */
+  version?: boolean;
+  /** `@PrimaryGeneratedColumn()` ('increment', left out of an INSERT), ('identity') or ('uuid'). */
+  generated?: 'increment' | 'identity' | 'uuid';
   /** The join column of a many-to-one/owning one-to-one, with no property of its own. */
   relation?: string;
   /** Its PostgreSQL type, for the embedded database's DDL (`integer`, `varchar(255)`, `serial`, …). */
@@ -107,6 +113,9 @@ export class TypeormEntities extends EntityClasses<TypeormEntity> {
             ...(booleanOption(options, 'select') === false ? { hidden: true } : {}),
             ...(d.name === 'DeleteDateColumn' ? { deleteDate: true } : {}),
             ...(d.name === 'UpdateDateColumn' ? { updateDate: true } : {}),
+            ...(d.name === 'CreateDateColumn' ? { createDate: true } : {}),
+            ...(d.name === 'VersionColumn' ? { version: true } : {}),
+            ...(d.name === 'PrimaryGeneratedColumn' ? { generated: generationOf(d.args) } : {}),
             ...columnType(d.name, d.args, options, member.type),
           });
         }
@@ -145,6 +154,13 @@ export class TypeormEntities extends EntityClasses<TypeormEntity> {
     }
     return out;
   }
+}
+
+/** `@PrimaryGeneratedColumn()`, `('increment')`, `('identity')`, `('uuid')` (also as `{ strategy }`). */
+function generationOf(args: readonly ts.Expression[]): 'increment' | 'identity' | 'uuid' {
+  const first = args[0];
+  const strategy = first && ts.isStringLiteralLike(first) ? first.text : first && ts.isObjectLiteralExpression(first) ? stringOption(first, 'strategy') : undefined;
+  return strategy === 'uuid' ? 'uuid' : strategy === 'identity' ? 'identity' : 'increment';
 }
 
 export function stringOption(obj: ts.ObjectLiteralExpression | undefined, key: string): string | undefined {

@@ -13,7 +13,7 @@ import { findDeclaration } from '../../languages/typescript/values';
 import { repositoryEntity } from '../../languages/typescript/repositories';
 import { and, column, not, or, Parameters, quoteName, renderSelect, valueSql, type CodeValue } from './sql-builder';
 import { UntranslatableCall, type OrmTranslation } from './translation';
-import { TypeormEntities, type TypeormEntity, type TypeormRelation } from './typeorm-entities';
+import { TypeormEntities, type TypeormColumn, type TypeormEntity, type TypeormRelation } from './typeorm-entities';
 import type { TsModules } from './typescript-modules';
 import { codeValue, objectEntries, oneLine, unwrap } from './typescript-values';
 
@@ -21,6 +21,7 @@ const FIND_METHODS = new Set(['find', 'findBy', 'findOne', 'findOneBy', 'findOne
 const FIND_OPTIONS = new Set(['where', 'order', 'skip', 'take', 'select', 'relations', 'withDeleted', 'loadEagerRelations', 'cache', 'comment', 'transaction']);
 /** Repository writes by criteria: `repo.update({ authorId }, { published: false })`, `repo.delete(id)`. */
 const WRITE_METHODS = new Set(['update', 'delete', 'increment', 'decrement']);
+const INSERT_METHODS = new Set(['insert', 'save', 'upsert']);
 const TERMINALS = new Set(['getMany', 'getOne', 'getOneOrFail', 'getManyAndCount', 'getCount', 'getRawMany', 'getRawOne']);
 const COMPARISONS: Record<string, string> = { LessThan: '<', LessThanOrEqual: '<=', MoreThan: '>', MoreThanOrEqual: '>=', Like: 'LIKE', ILike: 'ILIKE', Equal: '=' };
 
@@ -103,6 +104,7 @@ class Translator {
   find(call: ts.CallExpression): string {
     const method = methodOf(call)!;
     if (WRITE_METHODS.has(method)) return this.write(call, method);
+    if (INSERT_METHODS.has(method)) return this.insert(call, method);
     if (!FIND_METHODS.has(method)) this.fail(`\`${method}\` is not translated (${[...FIND_METHODS].join(', ')} are)`);
     const receiver = (call.expression as ts.PropertyAccessExpression).expression;
     // EntityManager: `manager.find(Post, options)`.
@@ -152,6 +154,96 @@ class Translator {
     const sql = this.selectSql(q);
     if (method.startsWith('findAndCount')) this.notes.push(`findAndCount runs a second query for the total: ${this.countSql({ ...q, take: undefined, skip: undefined })}`);
     return sql;
+  }
+
+  /**
+   * `repo.insert(values)`, `repo.save(values)` of a new entity and `repo.upsert(values, conflictPaths)`
+   * as TypeORM writes them for PostgreSQL (checked against its logged SQL): every column but an
+   * increment key, DEFAULT where a row gives no value, 1 for a @VersionColumn, the join column of a
+   * relation last; RETURNING the generated key and the columns the database fills (defaults, dates,
+   * version). Values may be a `repo.create({…})` assigned to a const. A save of a row with its key
+   * is refused: TypeORM reads the row first, then updates or inserts it.
+   */
+  private insert(call: ts.CallExpression, method: string): string {
+    const receiver = (call.expression as ts.PropertyAccessExpression).expression;
+    const first = call.arguments[0] && unwrap(call.arguments[0]);
+    const managerStyle = !!first && ts.isIdentifier(first) && /^[A-Z]/.test(first.text) && !findDeclaration(first);
+    const entityName = managerStyle ? (first as ts.Identifier).text : repositoryEntity(receiver) ?? this.fail(`which entity \`${oneLine(receiver.getText())}\` is a repository of is not known here (use dataSource.getRepository(Entity), @InjectRepository(Entity) or Repository<Entity>)`);
+    const entity = this.entity(entityName);
+    const [valuesArg, conflict] = call.arguments.slice(managerStyle ? 1 : 0);
+    const given = this.createdValues(valuesArg ?? this.fail(`\`${method}\` without values`), method);
+    const items = ts.isArrayLiteralExpression(given) ? [...given.elements] : [given];
+    if (items.some(ts.isSpreadElement)) this.fail(`a spread in the rows of ${method} is not translated`);
+    if (items.length === 0) this.fail(`${method} of no rows sends no query`);
+    const rows = items.map((item) => objectEntries(this.createdValues(item, method), 'a row', this.notes, this.fail));
+    const pk = this.entities.primary(entity);
+    if (method === 'save') {
+      if (pk && rows.some((r) => r.has(pk.property))) this.fail(`save of a row with its key (\`${pk.property}\`): TypeORM first SELECTs the row by its key, then UPDATEs or INSERTs it`);
+      this.notes.push('save of a new entity: TypeORM runs this INSERT in a transaction of its own (START TRANSACTION … COMMIT)');
+    }
+    for (const r of rows) {
+      for (const key of r.keys()) {
+        if (!entity.columns.some((c) => c.property === key)) this.fail(`\`${key}\` is not a column of entity ${entity.name}${entity.relations.some((x) => x.property === key) ? ' (a relation without a join column here: its rows are other statements)' : ''}`);
+      }
+    }
+    const columns = entity.columns.filter((c) => !(c.primary && c.generated === 'increment'));
+    const tuples = rows.map((r) => columns.map((c) => {
+      const v = r.get(c.property);
+      if (v === undefined) return c.version ? '1' : 'DEFAULT';
+      return c.relation ? this.relationKey(entity, c, v) : valueSql(codeValue(unwrap(v)), this.params);
+    }));
+    let sql = `INSERT INTO ${quoteName(entity.table)}(${columns.map((c) => quoteName(c.column)).join(', ')}) VALUES ${tuples.map((t) => `(${t.join(', ')})`).join(', ')}`;
+    if (method === 'upsert') {
+      const paths = this.conflictPaths(conflict ?? this.fail('upsert without its conflict paths'));
+      const set = columns.filter((c) => rows[0].has(c.property)).map((c) => `${quoteName(c.column)} = EXCLUDED.${quoteName(c.column)}`);
+      for (const c of columns) if (c.updateDate) set.push(`${quoteName(c.column)} = DEFAULT`);
+      sql += ` ON CONFLICT ( ${paths.map((p) => quoteName(this.columnOf(entity, p, 'a conflict path'))).join(', ')} ) DO UPDATE SET ${set.join(', ')}`;
+    }
+    const returned = entity.columns.filter((c) => (c.primary && c.generated) || (!c.primary && (c.sqlDefault !== undefined || c.sqlDefaultExpression !== undefined || c.createDate || c.updateDate || c.deleteDate || c.version)));
+    const ordered = [...returned.filter((c) => c.primary), ...returned.filter((c) => !c.primary)];
+    if (ordered.length) sql += ` RETURNING ${ordered.map((c) => quoteName(c.column)).join(', ')}`;
+    return sql;
+  }
+
+  /** The values of a row: an object literal, or a const assigned `repo.create({…})` / `manager.create(Entity, {…})`. */
+  private createdValues(expr: ts.Expression, method: string): ts.Expression {
+    const e = unwrap(expr);
+    if (ts.isObjectLiteralExpression(e) || ts.isArrayLiteralExpression(e)) return e;
+    const decl = ts.isIdentifier(e) ? findDeclaration(e) : undefined;
+    const init = decl && ts.isVariableDeclaration(decl) && decl.parent.flags & ts.NodeFlags.Const ? decl.initializer && unwrap(decl.initializer) : undefined;
+    if (init && ts.isCallExpression(init) && methodOf(init) === 'create') {
+      const values = init.arguments[init.arguments.length - 1];
+      if (values && ts.isObjectLiteralExpression(unwrap(values))) return unwrap(values);
+    }
+    return this.fail(`the values of ${method} are known only at run time (\`${oneLine(expr.getText())}\`): Explain a call with them written out`);
+  }
+
+  /** A relation's join column in a row: `author: { id: 5 }` is 5, `author: user` the key of `user`. */
+  private relationKey(entity: TypeormEntity, c: TypeormColumn, value: ts.Expression): string {
+    const rel = entity.relations.find((r) => r.property === c.relation)!;
+    const target = rel.target === entity.name ? entity : this.entity(rel.target, entity.file);
+    const referenced = rel.joinColumn?.referenced ?? this.entities.primary(target)?.property ?? 'id';
+    const v = unwrap(value);
+    if (ts.isObjectLiteralExpression(v)) {
+      const key = objectEntries(v, `\`${c.relation}\``, this.notes, this.fail).get(referenced) ?? this.fail(`\`${c.relation}\` without its \`${referenced}\``);
+      return valueSql(codeValue(unwrap(key)), this.params);
+    }
+    return valueSql({ expression: `${oneLine(value.getText())}.${referenced}` }, this.params);
+  }
+
+  /** upsert's conflict paths: `['email']` or `{ conflictPaths: ['email'] }`. */
+  private conflictPaths(expr: ts.Expression): string[] {
+    let e = unwrap(expr);
+    if (ts.isObjectLiteralExpression(e)) {
+      const o = objectEntries(e, 'the upsert options', this.notes, this.fail);
+      for (const k of o.keys()) if (k !== 'conflictPaths') this.fail(`the upsert option \`${k}\` is not translated`);
+      e = unwrap(o.get('conflictPaths') ?? this.fail('upsert options without conflictPaths'));
+    }
+    const items = ts.isArrayLiteralExpression(e) ? [...e.elements] : [e];
+    return items.map((x) => {
+      const v = codeValue(x);
+      return 'literal' in v && typeof v.literal === 'string' ? v.literal : this.fail('a conflict path known only at run time is not translated');
+    });
   }
 
   /**
