@@ -187,6 +187,8 @@ class Translator {
       }
     }
     const columns = entity.columns.filter((c) => !(c.primary && c.generated === 'increment'));
+    const dropped = entity.columns.find((c) => c.primary && c.generated === 'increment' && rows.some((r) => r.has(c.property)));
+    if (dropped) this.notes.push(`\`${dropped.property}\` is an increment key: TypeORM leaves the value given out of the INSERT, and the database numbers the row${method === 'upsert' ? ` (so the row never conflicts on ${dropped.property}: it is inserted anew)` : ''}`);
     const tuples = rows.map((r) => columns.map((c) => {
       const v = r.get(c.property);
       if (v === undefined) return c.version ? '1' : 'DEFAULT';
@@ -195,7 +197,8 @@ class Translator {
     let sql = `INSERT INTO ${quoteName(entity.table)}(${columns.map((c) => quoteName(c.column)).join(', ')}) VALUES ${tuples.map((t) => `(${t.join(', ')})`).join(', ')}`;
     if (method === 'upsert') {
       const paths = this.conflictPaths(conflict ?? this.fail('upsert without its conflict paths'));
-      const set = columns.filter((c) => rows[0].has(c.property)).map((c) => `${quoteName(c.column)} = EXCLUDED.${quoteName(c.column)}`);
+      // Every column the row gives, an increment key left out of the INSERT included (as TypeORM writes it).
+      const set = entity.columns.filter((c) => rows[0].has(c.property)).map((c) => `${quoteName(c.column)} = EXCLUDED.${quoteName(c.column)}`);
       for (const c of columns) if (c.updateDate) set.push(`${quoteName(c.column)} = DEFAULT`);
       sql += ` ON CONFLICT ( ${paths.map((p) => quoteName(this.columnOf(entity, p, 'a conflict path'))).join(', ')} ) DO UPDATE SET ${set.join(', ')}`;
     }
