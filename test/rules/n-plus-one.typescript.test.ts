@@ -17,6 +17,18 @@ ruleTests('n-plus-one', {
       why: 'only a model of the app\'s own modules with a filter is taken for Mongoose; the package\'s class is not known to query',
     },
     {
+      name: 'create(values) per item on a class of the app, when nothing in the file says which library its models are; a package class\'s create',
+      file: 'a.js',
+      code: `const { Invoice } = require('./billing');\nconst { Logger } = require('winston-wrapper');\nasync function f(rows) {\n  for (const row of rows) {\n    await Invoice.create({ total: row.total });\n    Logger.create({ level: row.level });\n  }\n}\n`,
+      why: 'Sequelize and Mongoose models both have create(values), and so do other classes: without a call only one library has, no library is guessed',
+    },
+    {
+      name: 'update and destroy per item without a `where` option (not Sequelize\'s shape) on a class of the app',
+      file: 'a.js',
+      code: `const { Post } = require('./models');\nasync function f(ids) {\n  for (const id of ids) {\n    await Post.update(id, { views: 0 });\n    await Post.destroy(id);\n  }\n}\n`,
+      why: 'Sequelize\'s update and destroy take `{ where }`; these are other classes\' methods',
+    },
+    {
       name: 'Array.prototype.find in a loop',
       file: 'a.ts',
       code: `import { Repository } from 'typeorm';\nexport function f(users: User[], posts: Post[]) {\n  for (const post of posts) {\n    const author = users.find((u) => u.id === post.authorId);\n  }\n}\n`,
@@ -103,6 +115,22 @@ ruleTests('n-plus-one', {
       file: 'a.js',
       code: `const { User } = require('../models');\nasync function f(posts) {\n  for (const post of posts) {\n    post.author = await User.findByPk(post.userId, { attributes: ['id', 'name'] });\n  }\n}\n`,
       findings: [{ line: 4 }],
+    },
+    {
+      name: 'sequelize-cli models required from the app (no sequelize import in the file): create, update and destroy with `where` per item',
+      file: 'routes/posts.js',
+      code: `const { Post } = require('../models');\nexports.publish = async (titles, ids) => {\n  for (const title of titles) {\n    await Post.create({ title });\n  }\n  for (const id of ids) {\n    await Post.update({ views: 0 }, { where: { id } });\n    await Post.destroy({ where: { id } });\n  }\n  return Post.findAll({ where: { views: 0 } });\n};\n`,
+      findings: [
+        { line: 4, message: /`Post\.create` writes once per item of `titles`.*one `bulkCreate\(\[\.\.\.\]\)`/ },
+        { line: 7, message: /`Post\.update` writes once per item of `ids`/ },
+        { line: 8, message: /`Post\.destroy` writes once per item of `ids`/ },
+      ],
+    },
+    {
+      name: 'Mongoose models required from the app: create per item, the file\'s findById saying which library',
+      file: 'routes/posts.js',
+      code: `const { Post } = require('../models');\nexports.copy = async (id, titles) => {\n  const post = await Post.findById(id);\n  for (const title of titles) {\n    await Post.create({ title, body: post.body });\n  }\n};\n`,
+      findings: [{ line: 5, message: /`Post\.create` writes once per item of `titles`.*insertMany/ }],
     },
     {
       name: 'Mongoose models required from the app (no mongoose import in the file): find, findOne and updateOne with filters per item',

@@ -137,6 +137,14 @@ function optionsOrm(call: ts.CallExpression, method: string, imports: FileImport
     // (field names, where Sequelize and TypeORM take `where`/`include`/… options).
     if (ts.isIdentifier(receiver!) && /^\.\.?\//.test(imports.names.get(modelName) ?? '')) {
       if (MONGOOSE_ONLY.test(method)) return 'mongoose';
+      // Sequelize's writes take their filter as `{ where }`: `update(values, { where })`, `destroy({ where })`.
+      const options = method === 'update' ? call.arguments[1] : method === 'destroy' ? call.arguments[0] : undefined;
+      if (options && ts.isObjectLiteralExpression(options) && options.properties.some((p) => p.name && ts.isIdentifier(p.name) && p.name.text === 'where')) return 'sequelize';
+      // `create(values)`: both libraries' models have it; the file's other calls say which one this is.
+      if (method === 'create' && call.arguments.length >= 1 && ts.isObjectLiteralExpression(call.arguments[0])) {
+        const orm = localModelsOrm(call.getSourceFile());
+        if (orm) return orm;
+      }
       if (/^(find|findOne)$/.test(method) && keys.length > 0 && !keys.some((k) => ORM_OPTION_KEYS.has(k) || /^(raw|transaction|paranoid|lock)$/.test(k))) return 'mongoose';
     }
     // Sequelize models imported from a local folder: findAll/findOne with its option keys.
@@ -145,6 +153,22 @@ function optionsOrm(call: ts.CallExpression, method: string, imports: FileImport
     if (method === 'findAll' && call.arguments.length === 0) return 'sequelize';
   }
   return undefined;
+}
+
+/** What a file's calls on its own models' classes show of their library, when they show one only. */
+const localModelEvidence = new WeakMap<ts.SourceFile, OrmId | null>();
+const SEQUELIZE_CALLS = /\b[A-Z]\w*\.(findAll|findByPk|findAndCountAll|bulkCreate|findOrCreate)\s*\(|\bwhere\s*:\s*\{|\bOp\.[a-z]/;
+const MONGOOSE_CALLS = /\b[A-Z]\w*\.(findById|findByIdAndUpdate|findByIdAndDelete|countDocuments|insertMany)\s*\(|\.(populate|lean)\s*\(|\.exec\s*\(\s*\)/;
+
+function localModelsOrm(sf: ts.SourceFile): OrmId | undefined {
+  let orm = localModelEvidence.get(sf);
+  if (orm === undefined) {
+    const sequelize = SEQUELIZE_CALLS.test(sf.text);
+    const mongoose = MONGOOSE_CALLS.test(sf.text);
+    orm = sequelize === mongoose ? null : sequelize ? 'sequelize' : 'mongoose';
+    localModelEvidence.set(sf, orm);
+  }
+  return orm ?? undefined;
 }
 
 /** Methods of Mongoose's models that no other ORM's model classes have. */
