@@ -93,6 +93,7 @@ function nodeRow(n: PlanNodeData, depth: number, percent: number, analyzed: bool
     n.condition && `cond: ${n.condition}`,
     n.filter && `filter: ${n.filter}`,
     n.rowsRemovedByFilter ? `${rows(n.rowsRemovedByFilter)} rows removed by filter` : '',
+    n.written ? `${rows(n.written.rows)} row${n.written.rows === 1 ? '' : 's'} ${n.written.verb}${n.written.conflicts ? `, ${rows(n.written.conflicts)} in conflict` : ''} (its actual rows are the ones it returns: none without RETURNING)` : '',
     n.sort?.keys.length ? `sort key: ${n.sort.keys.join(', ')}${n.sort.method ? ` (${n.sort.method}${n.sort.spaceKb !== undefined ? `, ${rows(n.sort.spaceKb)} kB ${n.sort.spaceType ?? ''}` : ''})` : ''}` : '',
   ].filter(Boolean) as string[];
   const self = analyzed ? (n.selfMs !== undefined ? ms(n.selfMs) : '') : (n.selfCost ?? 0).toFixed(1);

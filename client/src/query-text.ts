@@ -51,6 +51,7 @@ export function inlineText(explain: ExplainCommandResult | undefined, benchmark:
 function nodeLine(n: PlanNodeData): string {
   const stats = [`est ${rows(n.rowsEstimated)}`];
   if (n.rowsActual !== undefined) stats.push(`actual ${rows(n.rowsActual)}${(n.loops ?? 1) > 1 ? ` × ${n.loops}` : ''}`);
+  if (n.written) stats.push(`${rows(n.written.rows)} ${n.written.verb}`);
   if (n.selfMs !== undefined) stats.push(`self ${ms(n.selfMs)}`);
   return `${n.label ?? n.nodeType}  (${stats.join(' · ')})`;
 }

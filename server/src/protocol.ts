@@ -177,6 +177,12 @@ export interface PlanNodeData {
   cost: { startup: number; total: number };
   buffers?: PlanBuffersData;
   sort?: { method?: string; spaceKb?: number; spaceType?: string; keys: string[] };
+  /**
+   * A PostgreSQL write (ModifyTable) that ran: the rows it wrote, which are not its actual rows
+   * (those are what it returns, none without RETURNING); `conflicts`: rows an ON CONFLICT skipped
+   * or updated.
+   */
+  written?: { rows: number; verb: 'inserted' | 'updated' | 'deleted' | 'merged'; conflicts?: number };
   /** Hash nodes: more than one batch means the hash table spilled to disk. */
   hashBatches?: number;
   children: PlanNodeData[];

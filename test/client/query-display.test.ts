@@ -94,6 +94,13 @@ describe('client: query result display', () => {
     assert.match(html, /<table class="plan nodes">/);
   });
 
+  it('a write that ran shows the rows it wrote, not only its actual rows (none without RETURNING)', () => {
+    const update: PlanNodeData = { nodeType: 'ModifyTable', label: 'Update on posts', rowsEstimated: 0, rowsActual: 0, loops: 1, totalMs: 9, selfMs: 4, cost: { startup: 0, total: 2_300 }, written: { rows: 810, verb: 'updated' }, children: [scan] };
+    const html = planHtml({ explain: { ...explain, plan: { ...explain.plan, root: update } } }, 'n');
+    assert.match(html, /<div class="detail">(&nbsp;){3}810 rows updated \(its actual rows are the ones it returns: none without RETURNING\)<\/div>/);
+    assert.match(planTreeText(update), /^Update on posts {2}\(est 0 · actual 0 · 810 updated · self 4\.00 ms\)/);
+  });
+
   it('plan view: suggested indexes with the verdict, before and after, and where each goes', () => {
     const html = planHtml({
       explain,

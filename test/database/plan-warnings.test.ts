@@ -43,6 +43,18 @@ describe('database: plan warnings', () => {
       'Execution Time': 6.13,
     });
     assert.equal(planSummary(update), 'Update on blog_post · 14 rows · 6.13 ms');
+    assert.deepEqual(update.root.written, { rows: 14, verb: 'updated' });
+    // ON CONFLICT: PostgreSQL counts what it inserted and what conflicted.
+    const upsert = normalisePlan({
+      Plan: {
+        'Node Type': 'ModifyTable', Operation: 'Insert', 'Relation Name': 'tag', 'Plan Rows': 0, 'Actual Rows': 0, 'Actual Loops': 1, 'Startup Cost': 0, 'Total Cost': 0.03, 'Conflict Resolution': 'NOTHING', 'Tuples Inserted': 1, 'Conflicting Tuples': 2,
+        Plans: [{ 'Node Type': 'Values Scan', 'Plan Rows': 3, 'Actual Rows': 3, 'Actual Loops': 1, 'Startup Cost': 0, 'Total Cost': 0.04 }],
+      },
+    });
+    assert.deepEqual(upsert.root.written, { rows: 1, verb: 'inserted', conflicts: 2 });
+    // Not run (no ANALYZE): nothing written.
+    const planned = normalisePlan({ Plan: { 'Node Type': 'ModifyTable', Operation: 'Delete', 'Relation Name': 'tag', 'Plan Rows': 0, 'Startup Cost': 0, 'Total Cost': 1, Plans: [{ 'Node Type': 'Seq Scan', 'Relation Name': 'tag', 'Plan Rows': 3, 'Startup Cost': 0, 'Total Cost': 1 }] } });
+    assert.equal(planned.root.written, undefined);
     const bare = normalisePlan({ Plan: { 'Node Type': 'Result', 'Plan Rows': 1, 'Actual Rows': 1, 'Actual Loops': 1, 'Startup Cost': 0, 'Total Cost': 0.01, 'Actual Total Time': 0.01 }, 'Execution Time': 0.02 });
     assert.match(planSummary(bare), /^Result · 1 row · /);
   });

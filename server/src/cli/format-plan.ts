@@ -35,9 +35,15 @@ export function explainText(r: ExplainResult, notes: readonly string[], from?: Q
   return withNotes(lines, notes);
 }
 
+/** `810 rows updated`, `2 rows inserted, 1 conflict`. */
+export function writtenText(w: NonNullable<PlanNode['written']>): string {
+  return `${formatCount(w.rows)} row${w.rows === 1 ? '' : 's'} ${w.verb}${w.conflicts ? `, ${formatCount(w.conflicts)} conflict${w.conflicts === 1 ? '' : 's'}` : ''}`;
+}
+
 function nodeStats(n: PlanNode): string {
   const parts = [`est ${formatCount(n.rowsEstimated)} rows`];
   if (n.rowsActual !== undefined) parts.push(`actual ${formatCount(n.rowsActual)} rows × ${n.loops ?? 1} loop${n.loops === 1 ? '' : 's'}`);
+  if (n.written) parts.push(writtenText(n.written));
   if (n.totalMs !== undefined) parts.push(formatMs(n.totalMs));
   parts.push(`cost ${n.cost.total.toFixed(2)}`);
   if (n.buffers && (n.buffers.sharedHit || n.buffers.sharedRead)) parts.push(`buffers hit ${formatCount(n.buffers.sharedHit)} read ${formatCount(n.buffers.sharedRead)}`);

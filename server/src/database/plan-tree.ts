@@ -56,6 +56,14 @@ function node(p: Record<string, unknown>): PlanNode {
       tempWritten: num(p['Temp Written Blocks']) ?? 0,
     };
   }
+  // A write's actual rows are the ones it returns; the ones it wrote are its input's (or, with ON
+  // CONFLICT, the tuples PostgreSQL counts as inserted).
+  const verbs: Record<string, NonNullable<PlanNode['written']>['verb']> = { Insert: 'inserted', Update: 'updated', Delete: 'deleted', Merge: 'merged' };
+  const input = children.length === 1 ? children[0] : undefined;
+  if (operation && verbs[operation] && out.rowsActual !== undefined && input?.rowsActual !== undefined) {
+    out.written = { rows: num(p['Tuples Inserted']) ?? input.rowsActual * (input.loops ?? 1), verb: verbs[operation] };
+    setIf(out.written, 'conflicts', num(p['Conflicting Tuples']));
+  }
   // MySQL's sorts are named by their keys (`Sort: posts.created_at DESC`), and carry them.
   if (out.nodeType === 'Sort' || out.nodeType === 'Incremental Sort' || Array.isArray(p['Sort Key'])) {
     const keys = Array.isArray(p['Sort Key']) ? (p['Sort Key'] as unknown[]).map(String) : [];
