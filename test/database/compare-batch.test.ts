@@ -120,6 +120,10 @@ model Post {
       assert.deepEqual(users.sizes.map((s) => s.n), [5, 20]);
       assert.ok(users.notes.some((n) => /^id: values no row has \(it is in the unique index User_pkey\)/.test(n)), users.notes.join('\n'));
       assert.ok(users.notes.some((n) => /^email: values no row has \(it is in the unique index User_email_key\)/.test(n)), users.notes.join('\n'));
+      // DEFAULT (the key's sequence) and NULL never collide: only email needs new values.
+      const sequenced = await compareBatch(pglite, `INSERT INTO "User" ("id","email") VALUES (DEFAULT,$1) RETURNING "id","email"`, { sizes: [5], rounds: 1, allowWrites: true });
+      assert.deepEqual(sequenced.sizes.map((s) => s.n), [5]);
+      assert.equal(sequenced.batchedSql, 'INSERT INTO "User" ("id","email") VALUES (DEFAULT, $1), (DEFAULT, $2), … RETURNING "id","email"');
       // A varchar(4) is too short for a suffix: refused, saying why; a constant in a unique column too.
       await assert.rejects(compareBatch(pglite, `INSERT INTO "Tag" ("code") VALUES ($1)`, { sizes: [5], rounds: 1, allowWrites: true }), /unique index Tag_code_key \(code\).*code is character varying\(4\)/);
       await assert.rejects(compareBatch(pglite, `INSERT INTO "User" ("email") VALUES ('a@b.c')`, { sizes: [5], rounds: 1, allowWrites: true }), /same values into the unique index User_email_key/);

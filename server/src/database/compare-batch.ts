@@ -214,7 +214,8 @@ async function compareInserts(connector: Connector, sql: string, request: BatchR
       { ...opts, params: [insert.table] },
     )
   ).rows.map((r) => ({ name: String(r.name), columns: String(r.columns).split(',') }));
-  const inserted = insert.columns.map(bare);
+  // The columns the row sets: DEFAULT (a sequence, a default) and NULL never collide in a unique index.
+  const inserted = insert.columns.map(bare).filter((_, i) => !/^(DEFAULT|NULL)$/i.test(insert.values[i].text));
   // The expression that samples each parameter's column; a unique column's makes new values.
   const sampled = new Map<number, string>();
   insert.values.forEach((v, i) => {
@@ -224,7 +225,7 @@ async function compareInserts(connector: Connector, sql: string, request: BatchR
   for (const u of uniques) {
     // Only an index all of whose columns the INSERT sets can be hit by repeating a row.
     if (!u.columns.every((c) => inserted.includes(c))) continue;
-    const target = u.columns.map((c) => insert.values[inserted.indexOf(c)]).find((v) => v.param > 0);
+    const target = u.columns.map((c) => insert.values[insert.columns.map(bare).indexOf(c)]).find((v) => v.param > 0);
     if (!target) throw new Error(`Every row of the batch would insert the same values into the unique index ${u.name} (${u.columns.join(', ')}): the comparison needs at least one of them to be a parameter.`);
     const col = insert.columns[insert.values.indexOf(target)];
     const type = columnTypes.get(bare(col)) ?? '';
