@@ -4,14 +4,10 @@
  * writes must leave nothing behind. Asserts on statements and row counts, never on timings.
  */
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { batchedInsert, batchedStatement, compareBatch, singleRowInsert, writeKind } from '../../server/src/database/compare-batch';
 import { ReadOnlyError } from '../../server/src/database/database-errors';
-import { openEmbeddedDatabase } from '../../server/src/database/embedded-database';
 import type { PgliteConnector } from '../../server/src/database/pglite-connector';
-import { REPO_ROOT } from '../harness/engine';
+import { SchemaWorkspace } from './schema-workspace';
 
 describe('database: compare an N+1 with its batched form', () => {
   it('tells writes from lookups by their first keyword, past comments', () => {
@@ -46,18 +42,13 @@ describe('database: compare an N+1 with its batched form', () => {
 
   describe('on the embedded database', function () {
     this.timeout(120_000);
-    let workspace: string;
-    let cacheDir: string;
+    const workspace = new SchemaWorkspace('compare');
     let pglite: PgliteConnector;
     const count = async (table: string): Promise<number> => Number((await pglite.run(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n);
 
     before(async () => {
-      workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-compare-ws-'));
-      cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-compare-cache-'));
-      fs.mkdirSync(path.join(workspace, 'prisma'));
-      fs.writeFileSync(
-        path.join(workspace, 'prisma/schema.prisma'),
-        `model User {
+      workspace.create({
+        'prisma/schema.prisma': `model User {
   id    Int    @id @default(autoincrement())
   email String @unique
   posts Post[]
@@ -76,15 +67,10 @@ model Post {
   authorId  Int
 }
 `,
-      );
-      const db = await openEmbeddedDatabase({ root: workspace, cacheDir, dataSize: 200, timeoutMs: 10_000, hostScript: path.join(REPO_ROOT, 'server/out/pglite-host.js') });
-      pglite = db.connector;
+      });
+      pglite = (await workspace.open(200)).connector;
     });
-    after(async () => {
-      await pglite?.close();
-      fs.rmSync(workspace, { recursive: true, force: true });
-      fs.rmSync(cacheDir, { recursive: true, force: true });
-    });
+    after(() => workspace.dispose());
 
     it('a write is refused until the caller allows it, before anything runs', async () => {
       await assert.rejects(compareBatch(pglite, 'UPDATE "Post" SET "published" = true WHERE "Post"."id" = $1'), (e: Error) => e instanceof ReadOnlyError && /runs the updates, each in a transaction that is rolled back/.test(e.message));

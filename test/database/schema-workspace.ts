@@ -31,10 +31,10 @@ export class SchemaWorkspace {
     fs.rmSync(path.join(this.root, file), { recursive: true, force: true });
   }
 
-  /** The embedded database of the workspace, 2,000 rows for the biggest tables (the one opened before is closed). */
-  async open(): Promise<EmbeddedDatabase> {
+  /** The embedded database of the workspace, `dataSize` rows for the biggest tables (the one opened before is closed). */
+  async open(dataSize = 2_000): Promise<EmbeddedDatabase> {
     await this.db?.connector.close();
-    this.db = await openEmbeddedDatabase({ root: this.root, cacheDir: this.cacheDir, dataSize: 2_000, timeoutMs: 20_000, hostScript: path.join(REPO_ROOT, 'server/out/pglite-host.js') });
+    this.db = await openEmbeddedDatabase({ root: this.root, cacheDir: this.cacheDir, dataSize, timeoutMs: 20_000, hostScript: path.join(REPO_ROOT, 'server/out/pglite-host.js') });
     return this.db;
   }
 

@@ -66,6 +66,9 @@ const MIKRO_SERVICE_TEXT =
 /** A Django bulk update: its code lens explains the UPDATE, after asking, in a transaction that is rolled back. */
 const DJANGO_UPDATE = 'django-blog/blog/maintenance.py';
 const DJANGO_UPDATE_TEXT = 'from .models import Post\n\n\ndef unpublish(author_id):\n    return Post.objects.filter(author_id=author_id).update(published=False)\n';
+/** An N+1 write: one INSERT per author. */
+const DJANGO_INSERTS = 'django-blog/blog/welcome.py';
+const DJANGO_INSERTS_TEXT = 'from .models import Post\n\n\ndef welcome_posts(authors):\n    for author in authors:\n        Post.objects.create(title="Welcome", body="", author=author)\n';
 
 /** The workspace's own settings: fix-all on save, and no TypeScript errors about the demo's missing node_modules. */
 const WORKSPACE_SETTINGS = {
@@ -95,7 +98,7 @@ describe('e2e: VS Code (code-server) with the packaged extension', function () {
     fs.writeFileSync(path.join(workspace, '.vscode/settings.json'), JSON.stringify(WORKSPACE_SETTINGS, null, 2));
     fs.mkdirSync(path.join(workspace, path.dirname(MIGRATION)));
     fs.writeFileSync(path.join(workspace, MIGRATION), MIGRATION_TEXT);
-    for (const [file, text] of [[DRIZZLE, DRIZZLE_TEXT], [PEEWEE_MODELS, PEEWEE_MODELS_TEXT], [PEEWEE_VIEWS, PEEWEE_VIEWS_TEXT], [MIKRO_ENTITIES, MIKRO_ENTITIES_TEXT], [MIKRO_SERVICE, MIKRO_SERVICE_TEXT], [DJANGO_UPDATE, DJANGO_UPDATE_TEXT]]) {
+    for (const [file, text] of [[DRIZZLE, DRIZZLE_TEXT], [PEEWEE_MODELS, PEEWEE_MODELS_TEXT], [PEEWEE_VIEWS, PEEWEE_VIEWS_TEXT], [MIKRO_ENTITIES, MIKRO_ENTITIES_TEXT], [MIKRO_SERVICE, MIKRO_SERVICE_TEXT], [DJANGO_UPDATE, DJANGO_UPDATE_TEXT], [DJANGO_INSERTS, DJANGO_INSERTS_TEXT]]) {
       fs.mkdirSync(path.join(workspace, path.dirname(file)), { recursive: true });
       fs.writeFileSync(path.join(workspace, file), text);
     }
@@ -402,6 +405,23 @@ describe('e2e: VS Code (code-server) with the packaged extension', function () {
     assert.match(view, /UPDATE "blog_post" SET "published" = false WHERE "blog_post"\."author_id" = \$1/);
     await workbench!.waitForNoNotifications();
     await shot('explain-orm-update');
+  });
+
+  it('compares an N+1 write from its code lens: asks first, then N single-row INSERTs against one INSERT of N rows, rolled back', async function () {
+    this.timeout(180_000);
+    await workbench!.openFile(DJANGO_INSERTS);
+    await workbench!.goTo(6, 9);
+    await workbench!.clickCodeLens('Compare 1+N vs batched', 6);
+    const ask = await workbench!.dialog(/This statement writes/);
+    await ask.click('Run and Roll Back');
+    await workbench!.waitForInlineText(/N = [\d,]+: [\d.,]+ ms one by one · [\d.,]+ ms batched/);
+    const view = await workbench!.planViewText('1+N against batched');
+    assert.match(view, /The INSERT of one row once per item/);
+    assert.match(view, /N inserts/);
+    assert.match(view, /INSERT INTO "blog_post" \(.*\) VALUES \(.*\), \(.*\), …/);
+    assert.match(view, /rolled back: nothing was kept/);
+    await workbench!.waitForNoNotifications();
+    await shot('compare-n-plus-one-inserts');
   });
 
   it('compares offset and keyset pagination from the code lens above an offset query', async function () {

@@ -106,13 +106,8 @@ class Translator {
     if (WRITE_METHODS.has(method)) return this.write(call, method);
     if (INSERT_METHODS.has(method)) return this.insert(call, method);
     if (!FIND_METHODS.has(method)) this.fail(`\`${method}\` is not translated (${[...FIND_METHODS].join(', ')} are)`);
-    const receiver = (call.expression as ts.PropertyAccessExpression).expression;
-    // EntityManager: `manager.find(Post, options)`.
-    const first = call.arguments[0] && unwrap(call.arguments[0]);
-    const managerStyle = !!first && ts.isIdentifier(first) && /^[A-Z]/.test(first.text) && !findDeclaration(first);
-    const entityName = managerStyle ? (first as ts.Identifier).text : repositoryEntity(receiver) ?? this.fail(`which entity \`${oneLine(receiver.getText())}\` is a repository of is not known here (use dataSource.getRepository(Entity), @InjectRepository(Entity) or Repository<Entity>)`);
-    const entity = this.entity(entityName);
-    const arg = call.arguments[managerStyle ? 1 : 0];
+    const { entity, args } = this.callTarget(call);
+    const arg = args[0];
     const q: Query = { entity, alias: entity.name, joins: [], where: [], orderBy: [], orderColumns: [], withDeleted: false };
     const by = /By(OrFail)?$/.test(method);
     let options = new Map<string, ts.Expression>();
@@ -156,6 +151,15 @@ class Translator {
     return sql;
   }
 
+  /** The entity a call is on (`repo.find(…)`, or an EntityManager's `manager.find(Post, …)`) and the arguments after it. */
+  private callTarget(call: ts.CallExpression): { entity: TypeormEntity; args: ts.Expression[]; managerStyle: boolean } {
+    const receiver = (call.expression as ts.PropertyAccessExpression).expression;
+    const first = call.arguments[0] && unwrap(call.arguments[0]);
+    const managerStyle = !!first && ts.isIdentifier(first) && /^[A-Z]/.test(first.text) && !findDeclaration(first);
+    const entityName = managerStyle ? (first as ts.Identifier).text : repositoryEntity(receiver) ?? this.fail(`which entity \`${oneLine(receiver.getText())}\` is a repository of is not known here (use dataSource.getRepository(Entity), @InjectRepository(Entity) or Repository<Entity>)`);
+    return { entity: this.entity(entityName), args: call.arguments.slice(managerStyle ? 1 : 0), managerStyle };
+  }
+
   /**
    * `repo.insert(values)`, `repo.save(values)` of a new entity and `repo.upsert(values, conflictPaths)`
    * as TypeORM writes them for PostgreSQL (checked against its logged SQL): every column but an
@@ -165,12 +169,8 @@ class Translator {
    * is refused: TypeORM reads the row first, then updates or inserts it.
    */
   private insert(call: ts.CallExpression, method: string): string {
-    const receiver = (call.expression as ts.PropertyAccessExpression).expression;
-    const first = call.arguments[0] && unwrap(call.arguments[0]);
-    const managerStyle = !!first && ts.isIdentifier(first) && /^[A-Z]/.test(first.text) && !findDeclaration(first);
-    const entityName = managerStyle ? (first as ts.Identifier).text : repositoryEntity(receiver) ?? this.fail(`which entity \`${oneLine(receiver.getText())}\` is a repository of is not known here (use dataSource.getRepository(Entity), @InjectRepository(Entity) or Repository<Entity>)`);
-    const entity = this.entity(entityName);
-    const [valuesArg, conflict] = call.arguments.slice(managerStyle ? 1 : 0);
+    const { entity, args } = this.callTarget(call);
+    const [valuesArg, conflict] = args;
     const given = this.createdValues(valuesArg ?? this.fail(`\`${method}\` without values`), method);
     const items = ts.isArrayLiteralExpression(given) ? [...given.elements] : [given];
     if (items.some(ts.isSpreadElement)) this.fail(`a spread in the rows of ${method} is not translated`);
@@ -255,12 +255,8 @@ class Translator {
    * `@UpdateDateColumn` set to CURRENT_TIMESTAMP; criteria are a where object, an id, or a list of ids.
    */
   private write(call: ts.CallExpression, method: string): string {
-    const receiver = (call.expression as ts.PropertyAccessExpression).expression;
-    const first = call.arguments[0] && unwrap(call.arguments[0]);
-    const managerStyle = !!first && ts.isIdentifier(first) && /^[A-Z]/.test(first.text) && !findDeclaration(first);
-    const entityName = managerStyle ? (first as ts.Identifier).text : repositoryEntity(receiver) ?? this.fail(`which entity \`${oneLine(receiver.getText())}\` is a repository of is not known here (use dataSource.getRepository(Entity), @InjectRepository(Entity) or Repository<Entity>)`);
-    const entity = this.entity(entityName);
-    const [criteria, partial] = call.arguments.slice(managerStyle ? 1 : 0);
+    const { entity, args, managerStyle } = this.callTarget(call);
+    const [criteria, partial] = args;
     if (!criteria) this.fail(`\`${method}\` without criteria`);
     const table = quoteName(entity.table);
     const set: string[] = [];
