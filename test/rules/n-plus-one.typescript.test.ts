@@ -23,6 +23,12 @@ ruleTests('n-plus-one', {
       why: 'Sequelize and Mongoose models both have create(values), and so do other classes: without a call only one library has, no library is guessed',
     },
     {
+      name: 'create(…) factories of domain classes per item (Ghost\'s events and entities), in files that use Bookshelf\'s findAll and query({ where })',
+      file: 'services/members.js',
+      code: `const DomainEvents = require('@tryghost/domain-events');\nconst { OfferRedemptionEvent } = require('../shared/events');\nconst Offer = require('./domain/models/offer');\nexports.redeem = async (subscriptions, models, OfferModel) => {\n  for (const s of subscriptions) {\n    DomainEvents.dispatch(OfferRedemptionEvent.create({ offerId: s.offer }));\n  }\n  for (const m of models) {\n    await Offer.create({ id: m.id, name: m.name });\n  }\n  const rows = await OfferModel.findAll({ withRelated: ['product'] });\n  return OfferModel.query({ where: { id: rows[0].id } }).fetchOne();\n};\n`,
+      why: 'a static create is a factory on many classes; only a module of models with calls only Sequelize or Mongoose has (findByPk, Op.…, findById, populate…) says whose create it is',
+    },
+    {
       name: 'update and destroy per item without a `where` option (not Sequelize\'s shape) on a class of the app',
       file: 'a.js',
       code: `const { Post } = require('./models');\nasync function f(ids) {\n  for (const id of ids) {\n    await Post.update(id, { views: 0 });\n    await Post.destroy(id);\n  }\n}\n`,
@@ -119,7 +125,7 @@ ruleTests('n-plus-one', {
     {
       name: 'sequelize-cli models required from the app (no sequelize import in the file): create, update and destroy with `where` per item',
       file: 'routes/posts.js',
-      code: `const { Post } = require('../models');\nexports.publish = async (titles, ids) => {\n  for (const title of titles) {\n    await Post.create({ title });\n  }\n  for (const id of ids) {\n    await Post.update({ views: 0 }, { where: { id } });\n    await Post.destroy({ where: { id } });\n  }\n  return Post.findAll({ where: { views: 0 } });\n};\n`,
+      code: `const { Post } = require('../models');\nexports.publish = async (titles, ids) => {\n  for (const title of titles) {\n    await Post.create({ title });\n  }\n  for (const id of ids) {\n    await Post.update({ views: 0 }, { where: { id } });\n    await Post.destroy({ where: { id } });\n  }\n  return Post.findByPk(ids[0]);\n};\n`,
       findings: [
         { line: 4, message: /`Post\.create` writes once per item of `titles`.*one `bulkCreate\(\[\.\.\.\]\)`/ },
         { line: 7, message: /`Post\.update` writes once per item of `ids`/ },

@@ -137,13 +137,16 @@ function optionsOrm(call: ts.CallExpression, method: string, imports: FileImport
     // (field names, where Sequelize and TypeORM take `where`/`include`/… options).
     if (ts.isIdentifier(receiver!) && /^\.\.?\//.test(imports.names.get(modelName) ?? '')) {
       if (MONGOOSE_ONLY.test(method)) return 'mongoose';
-      // Sequelize's writes take their filter as `{ where }`: `update(values, { where })`, `destroy({ where })`.
-      const options = method === 'update' ? call.arguments[1] : method === 'destroy' ? call.arguments[0] : undefined;
-      if (options && ts.isObjectLiteralExpression(options) && options.properties.some((p) => p.name && ts.isIdentifier(p.name) && p.name.text === 'where')) return 'sequelize';
-      // `create(values)`: both libraries' models have it; the file's other calls say which one this is.
-      if (method === 'create' && call.arguments.length >= 1 && ts.isObjectLiteralExpression(call.arguments[0])) {
-        const orm = localModelsOrm(call.getSourceFile());
-        if (orm) return orm;
+      // A module of models (sequelize-cli's `require('../models')`, `./models/post`): Sequelize's
+      // writes take their filter as `{ where }`, and `create(values)` belongs to the library the
+      // file's other calls show. Domain classes elsewhere have `create` factories of their own.
+      if (MODELS_MODULE.test(imports.names.get(modelName)!)) {
+        const options = method === 'update' ? call.arguments[1] : method === 'destroy' ? call.arguments[0] : undefined;
+        if (options && ts.isObjectLiteralExpression(options) && options.properties.some((p) => p.name && ts.isIdentifier(p.name) && p.name.text === 'where')) return 'sequelize';
+        if (method === 'create' && call.arguments.length >= 1 && ts.isObjectLiteralExpression(call.arguments[0])) {
+          const orm = localModelsOrm(call.getSourceFile());
+          if (orm) return orm;
+        }
       }
       if (/^(find|findOne)$/.test(method) && keys.length > 0 && !keys.some((k) => ORM_OPTION_KEYS.has(k) || /^(raw|transaction|paranoid|lock)$/.test(k))) return 'mongoose';
     }
@@ -157,7 +160,10 @@ function optionsOrm(call: ts.CallExpression, method: string, imports: FileImport
 
 /** What a file's calls on its own models' classes show of their library, when they show one only. */
 const localModelEvidence = new WeakMap<ts.SourceFile, OrmId | null>();
-const SEQUELIZE_CALLS = /\b[A-Z]\w*\.(findAll|findByPk|findAndCountAll|bulkCreate|findOrCreate)\s*\(|\bwhere\s*:\s*\{|\bOp\.[a-z]/;
+/** A module of models: `../models`, `./models/index`, `../db/models/post`, `./user.model`. */
+const MODELS_MODULE = /(^|\/)models?(\/|$)|\.models?$/;
+/** Calls only Sequelize's models have (Bookshelf's have findAll, and Prisma's and others' `where:`). */
+const SEQUELIZE_CALLS = /\b[A-Z]\w*\.(findByPk|findAndCountAll|bulkCreate|findOrCreate)\s*\(|\bOp\.[a-z]/;
 const MONGOOSE_CALLS = /\b[A-Z]\w*\.(findById|findByIdAndUpdate|findByIdAndDelete|countDocuments|insertMany)\s*\(|\.(populate|lean)\s*\(|\.exec\s*\(\s*\)/;
 
 function localModelsOrm(sf: ts.SourceFile): OrmId | undefined {
