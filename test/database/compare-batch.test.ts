@@ -4,7 +4,7 @@
  * writes must leave nothing behind. Asserts on statements and row counts, never on timings.
  */
 import * as assert from 'node:assert/strict';
-import { batchedInsert, batchedStatement, compareBatch, singleRowInsert, writeKind } from '../../server/src/database/compare-batch';
+import { batchedInsert, batchedStatement, batchedUpdate, compareBatch, singleRowInsert, singleRowUpdate, writeKind } from '../../server/src/database/compare-batch';
 import { ReadOnlyError } from '../../server/src/database/database-errors';
 import type { PgliteConnector } from '../../server/src/database/pglite-connector';
 import { SchemaWorkspace } from './schema-workspace';
@@ -21,6 +21,25 @@ describe('database: compare an N+1 with its batched form', () => {
     assert.equal(batchedStatement('UPDATE "Post" SET "published" = true WHERE "Post"."id" = $1 RETURNING "id"'), 'UPDATE "Post" SET "published" = true WHERE "Post"."id" = ANY($1) RETURNING "id"');
     assert.equal(batchedStatement('DELETE FROM "Post" WHERE "Post"."id" = $1'), 'DELETE FROM "Post" WHERE "Post"."id" = ANY($1)');
     assert.equal(batchedStatement('UPDATE "Post" SET "title" = $1 WHERE "Post"."id" = $2'), undefined);
+  });
+
+  it('an UPDATE of one row by key with values of its own: one UPDATE … FROM (VALUES …) joined on the key, the first row typed', () => {
+    const u = singleRowUpdate('UPDATE "Post" SET "title" = $1, "views" = "views" + 1, "rank" = $2 WHERE "Post"."id" = $3 RETURNING "id"')!;
+    assert.deepEqual(u.set.map((a) => a.param), [1, 0, 2]);
+    assert.deepEqual(u.key, { column: '"id"', text: '"Post"."id"', param: 3 });
+    assert.equal(
+      batchedUpdate(u, 2, new Map([[1, 'text'], [2, 'integer'], [3, 'integer']])),
+      'UPDATE "Post" SET "title" = "v"."v1", "views" = "views" + 1, "rank" = "v"."v2" FROM (VALUES ($1::text, $2::integer, $3::integer), ($4, $5, $6)) AS "v"("v1", "v2", "key") WHERE "Post"."id" = "v"."key" RETURNING "id"',
+    );
+    // TypeORM's update by id is `IN ($n)`.
+    assert.equal(singleRowUpdate('UPDATE "posts" SET "title" = $1, "updated_at" = CURRENT_TIMESTAMP WHERE "posts"."id" IN ($2)')?.key.param, 2);
+    for (const sql of [
+      'UPDATE t SET a = $1 WHERE id = $2 AND b = $3',
+      'UPDATE t SET a = $1 || $2 WHERE id = $3',
+      'UPDATE t SET a = $1 WHERE id = $1',
+      'UPDATE t SET a = 1 WHERE id = $1',
+      'UPDATE t SET a = $1 WHERE id IN ($2, $3)',
+    ]) assert.equal(singleRowUpdate(sql), undefined, sql);
   });
 
   it('repeats the row of a single-row INSERT with its parameters renumbered, constants and DEFAULT kept', () => {
@@ -90,7 +109,16 @@ model Post {
       const d = await compareBatch(pglite, 'DELETE FROM "Post" WHERE "Post"."id" = $1', { sizes: [5], rounds: 1, allowWrites: true });
       assert.equal(d.write, 'delete');
       assert.equal(await count('"Post"'), 200);
-      await assert.rejects(compareBatch(pglite, 'UPDATE "Post" SET "title" = $1 WHERE "Post"."id" = $2', { allowWrites: true }), /each item's values differ/);
+      // Values of each item's own: N updates against one UPDATE … FROM (VALUES …), rows set to what they hold.
+      const titles = async (): Promise<string> => (await pglite.run('SELECT string_agg(title, \',\' ORDER BY id) AS t FROM "Post"')).rows[0].t as string;
+      const titlesBefore = await titles();
+      const own = await compareBatch(pglite, 'UPDATE "Post" SET "title" = $1, "published" = $2 WHERE "Post"."id" = $3 RETURNING "id"', { sizes: [5, 20], rounds: 1, allowWrites: true });
+      assert.equal(own.write, 'update');
+      assert.match(own.batchedSql, /^UPDATE "Post" SET "title" = "v"\."v1", "published" = "v"\."v2" FROM \(VALUES \(\$1::text, \$2::boolean, \$3::integer\), …\) AS "v"\("v1", "v2", "key"\) WHERE "Post"\."id" = "v"\."key" RETURNING "id"$/);
+      assert.deepEqual(own.sizes.map((s) => s.n), [5, 20]);
+      assert.ok(own.notes[0].startsWith('Keys and values from rows of "Post"'), own.notes.join('\n'));
+      assert.equal(await titles(), titlesBefore);
+      await assert.rejects(compareBatch(pglite, 'UPDATE "Post" SET "title" = $1 WHERE "Post"."id" = $2 AND "Post"."published" = $3', { allowWrites: true }), /needs an UPDATE by one key/);
     });
 
     it('N single-row inserts against one INSERT of N rows: values of existing rows (foreign keys that exist), unique columns made new, nothing kept', async () => {

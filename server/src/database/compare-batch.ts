@@ -76,10 +76,11 @@ export async function compareBatch(connector: Connector, sql: string, request: B
   if (write && !request.allowWrites) throw new ReadOnlyError(`the comparison runs the ${write === 'insert' ? 'inserts' : write === 'update' ? 'updates' : 'deletes'}, each in a transaction that is rolled back`);
   if (write === 'insert') return compareInserts(connector, sql, request);
   const batchedSql = batchedStatement(sql);
+  if (!batchedSql && write === 'update' && singleRowUpdate(sql)) return compareUpdates(connector, sql, singleRowUpdate(sql)!, request);
   if (!batchedSql) {
     throw new Error(
       write
-        ? `The comparison needs an ${write.toUpperCase()} by one key (\`… WHERE key = $1\`, the values it sets written in the statement); this one is not: each item's values differ, and one statement would write them all with \`UPDATE … FROM (VALUES …)\`.`
+        ? `The comparison needs an ${write.toUpperCase()} by one key (\`… WHERE key = $1\`, its values written in the statement or each a parameter of its own); this one is not.`
         : 'The comparison needs a lookup by one key (`… WHERE key = $1`); this query is not one.',
     );
   }
@@ -191,6 +192,134 @@ function bare(name: string): string {
 }
 
 const INTEGER = /^(smallint|integer|bigint|numeric|real|double precision)\b/;
+
+/** An UPDATE of one row by its key whose values are parameters of their own: `SET a = $1, b = $2 WHERE t.id = $3`. */
+export interface SingleRowUpdate {
+  table: string;
+  /** The assignments as written, and the parameter each one's value is (0: an expression of the row, kept as is). */
+  set: Array<{ column: string; text: string; param: number }>;
+  key: { column: string; text: string; param: number };
+  /** What follows the WHERE (RETURNING …), with its leading space. */
+  tail: string;
+}
+
+/** The UPDATE's parts, when it sets each value from a parameter used once (or from the row itself) and filters by one key. */
+export function singleRowUpdate(sql: string): SingleRowUpdate | undefined {
+  const parsed = parseStatement(sql, ['postgresql']);
+  if (!isParsed(parsed)) return undefined;
+  interface Loose {
+    type: string;
+    range?: [number, number];
+    clauses?: Loose[];
+    tables?: Loose;
+    items?: Loose[];
+    assignments?: Loose;
+    column?: Loose;
+    expr?: Loose;
+    left?: Loose;
+    right?: Loose;
+    operator?: string | { name: string };
+    property?: Loose;
+    name?: string;
+  }
+  const statements = (parsed.program.statements as unknown as Loose[]).filter((st) => st.type !== 'empty');
+  const st = statements[0];
+  if (statements.length !== 1 || st.type !== 'update_stmt' || !st.clauses) return undefined;
+  const text = (n: Loose): string => sql.slice(...(n.range ?? [0, 0]));
+  const paramOf = (n: Loose | undefined): number => (n?.type === 'parameter' ? Number(text(n).slice(1)) : 0);
+  const [update, setClause, where, ...rest] = st.clauses;
+  const tables = update?.tables?.items;
+  if (update?.type !== 'update_clause' || tables?.length !== 1 || tables[0].type !== 'identifier' || setClause?.type !== 'set_clause' || where?.type !== 'where_clause') return undefined;
+  if (rest.some((c) => c.type !== 'returning_clause')) return undefined;
+  const set = (setClause.assignments?.items ?? []).map((a) => (a.type === 'column_assignment' && a.column && a.expr ? { column: text(a.column), text: text(a.expr), param: paramOf(a.expr) } : undefined));
+  if (set.length === 0 || set.some((a) => !a)) return undefined;
+  // WHERE key = $k, or TypeORM's key IN ($k).
+  const cond = where.expr;
+  const op = typeof cond?.operator === 'string' ? cond.operator : cond?.operator?.name;
+  let keyParam = 0;
+  if (cond?.type === 'binary_expr' && op === '=') keyParam = paramOf(cond.right);
+  else if (cond?.type === 'binary_expr' && op?.toUpperCase() === 'IN' && cond.right?.type === 'paren_expr' && cond.right.expr?.items?.length === 1) keyParam = paramOf(cond.right.expr.items[0]);
+  const keyColumn = cond?.left?.type === 'member_expr' ? cond.left.property : cond?.left?.type === 'identifier' ? cond.left : undefined;
+  if (!keyParam || !keyColumn) return undefined;
+  const params = [...set.map((a) => a!.param).filter((n) => n > 0), keyParam];
+  const everywhere = [...sql.matchAll(/\$(\d+)/g)].map((m) => Number(m[1]));
+  if (params.length < 2 || new Set(params).size !== params.length || everywhere.length !== params.length || Math.max(...params) !== params.length) return undefined;
+  return { table: text(tables[0]), set: set as SingleRowUpdate['set'], key: { column: text(keyColumn), text: text(cond!.left!), param: keyParam }, tail: sql.slice(where.range![1]) };
+}
+
+/** The batched form: every row's values in a VALUES list joined on the key (`UPDATE t SET a = v.a FROM (VALUES …) AS v(…) WHERE t.id = v.key`). */
+export function batchedUpdate(update: SingleRowUpdate, rows: number, types: ReadonlyMap<number, string>): string {
+  const params = update.set.filter((a) => a.param > 0);
+  const names = [...params.map((_, i) => `"v${i + 1}"`), '"key"'];
+  const order = [...params.map((a) => a.param), update.key.param];
+  const tuples: string[] = [];
+  for (let r = 0; r < rows; r++) {
+    // The first row's values carry their types: a VALUES list's columns are text otherwise.
+    tuples.push(`(${order.map((p, i) => `$${r * order.length + i + 1}${r === 0 && types.get(p) ? `::${types.get(p)}` : ''}`).join(', ')})`);
+  }
+  let k = 0;
+  const set = update.set.map((a) => `${a.column} = ${a.param > 0 ? `"v"."v${++k}"` : a.text}`).join(', ');
+  return `UPDATE ${update.table} SET ${set} FROM (VALUES ${tuples.join(', ')}) AS "v"(${names.join(', ')}) WHERE ${update.key.text} = "v"."key"${update.tail}`;
+}
+
+/**
+ * N updates of one row each (its own values) against one UPDATE … FROM (VALUES …) of N rows: keys
+ * and values from rows of the table (each row set to the values it has), every run rolled back.
+ */
+async function compareUpdates(connector: Connector, sql: string, update: SingleRowUpdate, request: BatchRequest): Promise<BatchComparison> {
+  if (connector.kind !== 'postgres' && connector.kind !== 'pglite') throw new Error('Comparing N updates with one UPDATE … FROM (VALUES …) runs on PostgreSQL (the embedded database or a connection).');
+  const opts = { timeoutMs: request.timeoutMs };
+  const types = new Map(
+    (await connector.run('SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type FROM pg_attribute a WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped', { ...opts, params: [update.table] })).rows.map(
+      (r) => [String(r.name), String(r.type)],
+    ),
+  );
+  // Each parameter's column, in the order of the per-item statement's numbers.
+  const columnOf = new Map<number, string>([...update.set.filter((a) => a.param > 0).map((a) => [a.param, a.column] as const), [update.key.param, update.key.column]]);
+  const params = [...columnOf.keys()].sort((a, b) => a - b);
+  const typeOf = new Map(params.map((p) => [p, types.get(bare(columnOf.get(p)!)) ?? '']));
+  const sizes = request.sizes ?? DEFAULT_SIZES;
+  const max = Math.max(...sizes);
+  const rows = (await connector.run(`SELECT ${params.map((p, i) => `${columnOf.get(p)} AS p${i}`).join(', ')} FROM ${update.table} LIMIT ${max}`, opts)).rows;
+  if (rows.length === 0) throw new Error(`${update.table} has no rows to update.`);
+  const samples = rows.map((r) => params.map((_, i) => r[`p${i}`]));
+  // The batched statement's order: the assignments' parameters, then the key.
+  const batchOrder = [...update.set.filter((a) => a.param > 0).map((a) => a.param), update.key.param];
+  const notes = [`Keys and values from rows of ${update.table} (each row set to the values it has): ${params.map((p) => `$${p} = ${bare(columnOf.get(p)!)}`).join(', ')}.`];
+  const write: StatementOptions = { allowWrites: true, rollback: true, timeoutMs: request.timeoutMs };
+  const rounds = request.rounds ?? 3;
+  const out: BatchSize[] = [];
+  for (const n of sizes) {
+    if (request.isCancelled?.()) break;
+    if (n > samples.length) {
+      notes.push(`Only ${samples.length.toLocaleString('en-US')} rows in ${update.table}: N = ${n.toLocaleString('en-US')} was not measured.`);
+      break;
+    }
+    if (n * batchOrder.length > MAX_PARAMETERS) {
+      notes.push(`N = ${n.toLocaleString('en-US')} rows of ${batchOrder.length} values is more parameters than PostgreSQL takes in one statement: not measured; the fix would write them in chunks.`);
+      break;
+    }
+    const batch = samples.slice(0, n);
+    const batchedSql = batchedUpdate(update, n, typeOf);
+    const batchValues = batch.flatMap((row) => batchOrder.map((p) => row[params.indexOf(p)]));
+    request.onProgress?.(`N = ${n.toLocaleString('en-US')}: ${n} updates`);
+    const perItem: number[] = [];
+    const batched: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      let t0 = performance.now();
+      for (const values of batch) await connector.run(sql, { ...write, params: values });
+      perItem.push(performance.now() - t0);
+      t0 = performance.now();
+      await connector.run(batchedSql, { ...write, params: batchValues });
+      batched.push(performance.now() - t0);
+    }
+    out.push({ n, perItemMs: median(perItem), batchedMs: median(batched) });
+  }
+  notes.push('Round trips here are to the database PerfLens runs; over a network each of the N updates also pays the latency to the database server.');
+  notes.push(WRITE_NOTE);
+  const shown = batchedUpdate(update, 2, typeOf).replace(/\), \(\$\d+, \$\d+(, \$\d+)*\)\) AS "v"/, '), …) AS "v"');
+  return { perItemSql: sql, batchedSql: shown, write: 'update', sizes: out, notes };
+}
 
 /**
  * N single-row INSERTs against one INSERT of N rows. The values come from rows of the table (so
