@@ -107,17 +107,7 @@ export async function compareBatch(connector: Connector, sql: string, request: B
     }
     const batch = keys.slice(0, n);
     request.onProgress?.(`N = ${n.toLocaleString('en-US')}: ${n} ${write ? `${write}s` : 'lookups'}`);
-    const perItem: number[] = [];
-    const batched: number[] = [];
-    for (let r = 0; r < rounds; r++) {
-      let t0 = performance.now();
-      for (const key of batch) await connector.run(sql, { ...options, params: [key] });
-      perItem.push(performance.now() - t0);
-      t0 = performance.now();
-      await connector.run(batchedSql, { ...options, params: [batch] });
-      batched.push(performance.now() - t0);
-    }
-    out.push({ n, perItemMs: median(perItem), batchedMs: median(batched) });
+    out.push({ n, ...(await timeBoth(connector, rounds, options, sql, batch.map((key) => [key]), batchedSql, [batch])) });
   }
   notes.push(`Round trips here are to the database PerfLens runs; over a network each of the N ${write ? `${write}s` : 'lookups'} also pays the latency to the database server.`);
   if (write) notes.push(WRITE_NOTE);
@@ -126,6 +116,36 @@ export async function compareBatch(connector: Connector, sql: string, request: B
 
 const WRITE_NOTE =
   'Each write ran in a transaction of its own that was rolled back: nothing was kept. Committed one at a time, as a loop outside a transaction writes, each of the N writes would also wait for its commit to reach the disk: N flushes against one.';
+
+/**
+ * The fields of sql-parser-cst's nodes the statement readers below look at: its node union is too
+ * wide for TypeScript to narrow here.
+ */
+interface Loose {
+  type: string;
+  range?: [number, number];
+  clauses?: Loose[];
+  table?: Loose;
+  tables?: Loose;
+  columns?: Loose;
+  values?: Loose;
+  assignments?: Loose;
+  column?: Loose;
+  expr?: Loose;
+  items?: Loose[];
+  left?: Loose;
+  right?: Loose;
+  operator?: string | { name: string };
+  property?: Loose;
+}
+
+/** The text's one statement, when it parses as PostgreSQL and is of this type. */
+function onlyStatement(sql: string, type: string): Loose | undefined {
+  const parsed = parseStatement(sql, ['postgresql']);
+  if (!isParsed(parsed)) return undefined;
+  const statements = (parsed.program.statements as unknown as Loose[]).filter((st) => st.type !== 'empty');
+  return statements.length === 1 && statements[0].type === type ? statements[0] : undefined;
+}
 
 /** An INSERT of one row of values: where its row is, its columns, and each value's text and `$n` (0: not a parameter). */
 export interface SingleRowInsert {
@@ -139,22 +159,8 @@ export interface SingleRowInsert {
 
 /** The INSERT's parts, when it is one row of values whose parameters are each used once, in the row; undefined otherwise. */
 export function singleRowInsert(sql: string): SingleRowInsert | undefined {
-  const parsed = parseStatement(sql, ['postgresql']);
-  if (!isParsed(parsed)) return undefined;
-  // sql-parser-cst's node union is too wide to narrow here: the few fields read are typed below.
-  interface Loose {
-    type: string;
-    range?: [number, number];
-    clauses?: Loose[];
-    table?: Loose;
-    columns?: Loose;
-    expr?: Loose;
-    items?: Loose[];
-    values?: Loose;
-  }
-  const statements = (parsed.program.statements as unknown as Loose[]).filter((st) => st.type !== 'empty');
-  const st = statements[0];
-  if (statements.length !== 1 || st.type !== 'insert_stmt' || !st.clauses) return undefined;
+  const st = onlyStatement(sql, 'insert_stmt');
+  if (!st?.clauses) return undefined;
   const insert = st.clauses.find((c) => c.type === 'insert_clause');
   const values = st.clauses.find((c) => c.type === 'values_clause');
   const columnList = insert?.columns?.expr?.items;
@@ -205,26 +211,8 @@ export interface SingleRowUpdate {
 
 /** The UPDATE's parts, when it sets each value from a parameter used once (or from the row itself) and filters by one key. */
 export function singleRowUpdate(sql: string): SingleRowUpdate | undefined {
-  const parsed = parseStatement(sql, ['postgresql']);
-  if (!isParsed(parsed)) return undefined;
-  interface Loose {
-    type: string;
-    range?: [number, number];
-    clauses?: Loose[];
-    tables?: Loose;
-    items?: Loose[];
-    assignments?: Loose;
-    column?: Loose;
-    expr?: Loose;
-    left?: Loose;
-    right?: Loose;
-    operator?: string | { name: string };
-    property?: Loose;
-    name?: string;
-  }
-  const statements = (parsed.program.statements as unknown as Loose[]).filter((st) => st.type !== 'empty');
-  const st = statements[0];
-  if (statements.length !== 1 || st.type !== 'update_stmt' || !st.clauses) return undefined;
+  const st = onlyStatement(sql, 'update_stmt');
+  if (!st?.clauses) return undefined;
   const text = (n: Loose): string => sql.slice(...(n.range ?? [0, 0]));
   const paramOf = (n: Loose | undefined): number => (n?.type === 'parameter' ? Number(text(n).slice(1)) : 0);
   const [update, setClause, where, ...rest] = st.clauses;
@@ -269,11 +257,7 @@ export function batchedUpdate(update: SingleRowUpdate, rows: number, types: Read
 async function compareUpdates(connector: Connector, sql: string, update: SingleRowUpdate, request: BatchRequest): Promise<BatchComparison> {
   if (connector.kind !== 'postgres' && connector.kind !== 'pglite') throw new Error('Comparing N updates with one UPDATE … FROM (VALUES …) runs on PostgreSQL (the embedded database or a connection).');
   const opts = { timeoutMs: request.timeoutMs };
-  const types = new Map(
-    (await connector.run('SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type FROM pg_attribute a WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped', { ...opts, params: [update.table] })).rows.map(
-      (r) => [String(r.name), String(r.type)],
-    ),
-  );
+  const types = await columnTypesOf(connector, update.table, opts);
   // Each parameter's column, in the order of the per-item statement's numbers.
   const columnOf = new Map<number, string>([...update.set.filter((a) => a.param > 0).map((a) => [a.param, a.column] as const), [update.key.param, update.key.column]]);
   const params = [...columnOf.keys()].sort((a, b) => a - b);
@@ -303,17 +287,7 @@ async function compareUpdates(connector: Connector, sql: string, update: SingleR
     const batchedSql = batchedUpdate(update, n, typeOf);
     const batchValues = batch.flatMap((row) => batchOrder.map((p) => row[params.indexOf(p)]));
     request.onProgress?.(`N = ${n.toLocaleString('en-US')}: ${n} updates`);
-    const perItem: number[] = [];
-    const batched: number[] = [];
-    for (let r = 0; r < rounds; r++) {
-      let t0 = performance.now();
-      for (const values of batch) await connector.run(sql, { ...write, params: values });
-      perItem.push(performance.now() - t0);
-      t0 = performance.now();
-      await connector.run(batchedSql, { ...write, params: batchValues });
-      batched.push(performance.now() - t0);
-    }
-    out.push({ n, perItemMs: median(perItem), batchedMs: median(batched) });
+    out.push({ n, ...(await timeBoth(connector, rounds, write, sql, batch, batchedSql, batchValues)) });
   }
   notes.push('Round trips here are to the database PerfLens runs; over a network each of the N updates also pays the latency to the database server.');
   notes.push(WRITE_NOTE);
@@ -332,11 +306,8 @@ async function compareInserts(connector: Connector, sql: string, request: BatchR
   if (!insert) throw new Error('The comparison needs an INSERT of one row of values (`INSERT INTO t (…) VALUES (…)`), each `$n` used once; this one is not.');
   const notes: string[] = [];
   const opts = { timeoutMs: request.timeoutMs };
-  const columnTypes = new Map(
-    (await connector.run('SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type FROM pg_attribute a WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped', { ...opts, params: [insert.table] })).rows.map(
-      (r) => [String(r.name), String(r.type)],
-    ),
-  );
+  const columnTypes = await columnTypesOf(connector, insert.table, opts);
+
   const uniques = (
     await connector.run(
       'SELECT c.relname AS name, array_to_string(array(SELECT a.attname FROM unnest(i.indkey) WITH ORDINALITY AS k(attnum, n) JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum ORDER BY k.n), \',\') AS columns FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = $1::regclass AND i.indisunique AND i.indpred IS NULL AND NOT (0 = ANY(i.indkey))',
@@ -396,21 +367,32 @@ async function compareInserts(connector: Connector, sql: string, request: BatchR
     const batch = samples.slice(0, n);
     const batchedSql = batchedInsert(insert, n);
     request.onProgress?.(`N = ${n.toLocaleString('en-US')}: ${n} inserts`);
-    const perItem: number[] = [];
-    const batched: number[] = [];
-    for (let r = 0; r < rounds; r++) {
-      let t0 = performance.now();
-      for (const values of batch) await connector.run(sql, { ...write, params: values });
-      perItem.push(performance.now() - t0);
-      t0 = performance.now();
-      await connector.run(batchedSql, { ...write, params: batch.flat() });
-      batched.push(performance.now() - t0);
-    }
-    out.push({ n, perItemMs: median(perItem), batchedMs: median(batched) });
+    out.push({ n, ...(await timeBoth(connector, rounds, write, sql, batch, batchedSql, batch.flat())) });
   }
   notes.push('Round trips here are to the database PerfLens runs; over a network each of the N inserts also pays the latency to the database server.');
   notes.push(WRITE_NOTE);
   return { perItemSql: sql, batchedSql: batchedInsert(insert, Math.min(2, samples.length || 2)).replace(/\)(\s*(RETURNING|ON CONFLICT|$))/i, '), …$1'), write: 'insert', sizes: out, notes };
+}
+
+/** Each column's type as PostgreSQL writes it (`integer`, `character varying(4)`), by name. */
+async function columnTypesOf(connector: Connector, table: string, options: StatementOptions): Promise<Map<string, string>> {
+  const rows = (await connector.run('SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type FROM pg_attribute a WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped', { ...options, params: [table] })).rows;
+  return new Map(rows.map((r) => [String(r.name), String(r.type)]));
+}
+
+/** The per-item statement once per item's values, then the batched one, `rounds` times: the medians of both. */
+async function timeBoth(connector: Connector, rounds: number, options: StatementOptions, sql: string, items: unknown[][], batchedSql: string, batchedValues: unknown[]): Promise<{ perItemMs: number; batchedMs: number }> {
+  const perItem: number[] = [];
+  const batched: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    let t0 = performance.now();
+    for (const values of items) await connector.run(sql, { ...options, params: values });
+    perItem.push(performance.now() - t0);
+    t0 = performance.now();
+    await connector.run(batchedSql, { ...options, params: batchedValues });
+    batched.push(performance.now() - t0);
+  }
+  return { perItemMs: median(perItem), batchedMs: median(batched) };
 }
 
 function median(values: number[]): number {
