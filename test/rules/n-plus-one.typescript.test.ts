@@ -29,6 +29,13 @@ ruleTests('n-plus-one', {
       why: 'a static create is a factory on many classes; only a module of models with calls only Sequelize or Mongoose has (findByPk, Op.…, findById, populate…) says whose create it is',
     },
     {
+      name: 'a create per item of a class from the app\'s models module that the workspace does not define as a Sequelize model',
+      file: 'routes/posts.js',
+      workspace: { 'models/post.js': `class Post {\n  static create(values) {\n    return new Post(values);\n  }\n}\nmodule.exports = { Post };\n` },
+      code: `const { Post } = require('../models');\nexports.publish = async (titles) => {\n  for (const title of titles) {\n    await Post.create({ title });\n  }\n};\n`,
+      why: 'without a call only one library has, the workspace\'s models say whose create it is; a plain class with a static create is none',
+    },
+    {
       name: 'update and destroy per item without a `where` option (not Sequelize\'s shape) on a class of the app',
       file: 'a.js',
       code: `const { Post } = require('./models');\nasync function f(ids) {\n  for (const id of ids) {\n    await Post.update(id, { views: 0 });\n    await Post.destroy(id);\n  }\n}\n`,
@@ -131,6 +138,15 @@ ruleTests('n-plus-one', {
         { line: 7, message: /`Post\.update` writes once per item of `ids`/ },
         { line: 8, message: /`Post\.destroy` writes once per item of `ids`/ },
       ],
+    },
+    {
+      name: 'sequelize-cli: a create per item of a model the workspace defines with Model.init (the file itself shows no library)',
+      file: 'routes/posts.js',
+      workspace: {
+        'models/post.js': `'use strict';\nconst { Model } = require('sequelize');\nmodule.exports = (sequelize, DataTypes) => {\n  class Post extends Model {}\n  Post.init({ title: DataTypes.STRING }, { sequelize, modelName: 'Post' });\n  return Post;\n};\n`,
+      },
+      code: `const { Post } = require('../models');\nexports.publish = async (titles) => {\n  for (const title of titles) {\n    await Post.create({ title });\n  }\n  return Post.findAll();\n};\n`,
+      findings: [{ line: 4, message: /`Post\.create` writes once per item of `titles`.*one `bulkCreate\(\[\.\.\.\]\)`/ }],
     },
     {
       name: 'Mongoose models required from the app: create per item, the file\'s findById saying which library',

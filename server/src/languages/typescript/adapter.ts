@@ -33,6 +33,8 @@ export interface TsFacts extends FileFacts {
   queries: TsQueryFact[];
   /** Absent for files that could not be parsed at all (binary). */
   sourceFile?: ts.SourceFile;
+  /** `create(values)` calls of models of the app whose library the file does not show (TsQueryFact.sequelizeIfModel). */
+  modelCreates?: TsQueryFact[];
   /** Calls, inside loops, of this file's functions that issue queries. */
   helperCalls?: TsQueryFact[];
   /** Raw queries written as tagged templates that run (`await sql\`…\``, `prisma.$queryRaw\`…\``). */
@@ -288,7 +290,8 @@ export class TypescriptAdapter implements LanguageAdapter<TsFacts> {
           }
           if (WRITES.has(q.operation) || /^(insertInto|updateTable|deleteFrom|del|decrement)$/.test(q.operation)) q.write = true;
           if (isComposedBuilder(q)) q.fragment = true;
-          facts.queries.push(q);
+          if (q.sequelizeIfModel) (facts.modelCreates ??= []).push(q);
+          else facts.queries.push(q);
         }
       }
     });

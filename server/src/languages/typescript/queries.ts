@@ -18,6 +18,11 @@ import { valueFact } from './values';
 
 export interface TsQueryFact extends QueryFact {
   call: ts.CallExpression;
+  /**
+   * A `create(values)` of a model required from the app's models module, in a file whose calls show
+   * no library: a query only if the workspace defines the model with Sequelize (the rules ask it).
+   */
+  sequelizeIfModel?: string;
   style: 'options' | 'chain';
   /** Options style: the options object holding the offset. */
   options?: ts.ObjectLiteralExpression;
@@ -145,7 +150,8 @@ function optionsOrm(call: ts.CallExpression, method: string, imports: FileImport
         if (options && ts.isObjectLiteralExpression(options) && options.properties.some((p) => p.name && ts.isIdentifier(p.name) && p.name.text === 'where')) return 'sequelize';
         if (method === 'create' && call.arguments.length >= 1 && ts.isObjectLiteralExpression(call.arguments[0])) {
           const orm = localModelsOrm(call.getSourceFile());
-          if (orm) return orm;
+          // Not shown: Sequelize's if the workspace defines the model so (sequelizeIfModel).
+          return orm ?? UNSURE_SEQUELIZE;
         }
       }
       if (/^(find|findOne)$/.test(method) && keys.length > 0 && !keys.some((k) => ORM_OPTION_KEYS.has(k) || /^(raw|transaction|paranoid|lock)$/.test(k))) return 'mongoose';
@@ -157,6 +163,9 @@ function optionsOrm(call: ts.CallExpression, method: string, imports: FileImport
   }
   return undefined;
 }
+
+/** optionsOrm's answer for a create on a model of the app whose library only the workspace can tell. */
+const UNSURE_SEQUELIZE = 'sequelize?' as OrmId;
 
 /** What a file's calls on its own models' classes show of their library, when they show one only. */
 const localModelEvidence = new WeakMap<ts.SourceFile, OrmId | null>();
@@ -273,8 +282,10 @@ function fromOptions(call: ts.CallExpression, imports: FileImports): TsQueryFact
   const receiver = call.expression.expression;
   // Array.prototype.find(x => …), filter callbacks: in-memory work, never a query.
   if (call.arguments.some((a) => ts.isArrowFunction(a) || ts.isFunctionExpression(a))) return undefined;
-  const orm = optionsOrm(call, method, imports, keys);
+  let orm = optionsOrm(call, method, imports, keys);
   if (!orm) return undefined;
+  const unsure = orm === UNSURE_SEQUELIZE;
+  if (unsure) orm = 'sequelize';
   // Other ORMs need a receiver that holds models, or options only an ORM takes.
   const ormShaped = keys.some((k) => ORM_OPTION_KEYS.has(k));
   // `dataSource.getRepository(Post).findBy(…)`: a repository made on the spot.
@@ -290,6 +301,7 @@ function fromOptions(call: ts.CallExpression, imports: FileImports): TsQueryFact
   const fact: TsQueryFact = {
     orm, model, operation: method, callee: shortText(call.expression), start: call.getStart(), end: call.getEnd(), call, style: 'options', options: arg,
   };
+  if (unsure) fact.sequelizeIfModel = receiver.getText();
   const offsetProperty = arg ? findProperty(arg, ...OFFSET_KEYS) : undefined;
   const offsetExpr = propertyValue(offsetProperty);
   if (arg && offsetProperty && offsetExpr) {

@@ -8,7 +8,9 @@ import { lazyLoads, prismaFluent, prismaForeignKeyInclude } from './typescript-l
 
 export const detectTypescript: Detector<TsFacts> = (facts, ctx) => {
   const out: Detection[] = [];
-  for (const q of facts.queries) {
+  // A create of a model the file does not say the library of: a query when the workspace defines it with Sequelize.
+  const creates = (facts.modelCreates ?? []).filter((q) => ctx.models?.filesDefining(q.sequelizeIfModel!, 'sequelize').length);
+  for (const q of [...facts.queries, ...creates]) {
     if (!isPerItemQuery(q)) continue;
     // In a GraphQL field resolver the fix is a DataLoader, which the resolver message says.
     if (q.fluent && q.loop?.kind !== 'resolver') {
