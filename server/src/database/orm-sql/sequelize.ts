@@ -222,16 +222,18 @@ export function translateSequelizeCall(fact: TsQueryFact, modules: TsModules, fi
   /**
    * `Model.update(values, { where })`, `Model.increment(fields, { by, where })`/`decrement` and
    * `Model.destroy({ where })`; a paranoid model's destroy is an UPDATE of deletedAt (`force: true`
-   * deletes). Sequelize sets updatedAt on an update, unless `silent`.
+   * deletes). Sequelize sets updatedAt on an update, unless `silent`. As Sequelize 6 writes them
+   * (checked against its logged SQL): no alias, `"col"=value` lists, bare columns in the WHERE,
+   * `RETURNING *` after an increment or decrement.
    */
   function writeSql(): OrmTranslation {
-    const target = `${quoteName(model.table)} AS ${quoteName(alias)}`;
+    const target = quoteName(model.table);
     const set: string[] = [];
     if (method === 'update') {
       for (const [key, value] of entries(call.arguments[0] ?? fail('update without values'), 'the values', fail)) {
         const v = unwrap(value);
         if (ts.isCallExpression(v) && /(^|\.)(literal|fn|col)$/.test(v.expression.getText())) fail(`\`${oneLine(value.getText())}\` (raw SQL) is not translated`);
-        set.push(`${quoteName(attr(model, key).column)} = ${valueSql(codeValue(v), params)}`);
+        set.push(`${quoteName(attr(model, key).column)}=${valueSql(codeValue(v), params)}`);
       }
     }
     if (arithmetic) {
@@ -246,25 +248,27 @@ export function translateSequelizeCall(fact: TsQueryFact, modules: TsModules, fi
         });
       for (const [key, amount] of amounts) {
         const c = quoteName(attr(model, key).column);
-        set.push(`${c} = ${c} ${method === 'increment' ? '+' : '-'} ${amount ? valueSql(codeValue(unwrap(amount)), params) : '1'}`);
+        set.push(`${c}=${c}${method === 'increment' ? '+' : '-'} ${amount ? valueSql(codeValue(unwrap(amount)), params) : '1'}`);
       }
     }
     if (method === 'update' || arithmetic) {
       const updatedAt = model.attributes.find((a) => a.name === 'updatedAt');
-      if (updatedAt && flag('silent') !== true && !set.some((x) => x.startsWith(`${quoteName(updatedAt.column)} =`))) set.push(`${quoteName(updatedAt.column)} = ${params.add('the current time (Sequelize sets updatedAt)')}`);
+      if (updatedAt && flag('silent') !== true && !set.some((x) => x.startsWith(`${quoteName(updatedAt.column)}=`))) set.push(`${quoteName(updatedAt.column)}=${params.add('the current time (Sequelize sets updatedAt)')}`);
     }
     const whereArg = option('where') ?? fail(`${method} without \`where\` (Sequelize refuses it)`);
     const paranoid = method === 'destroy' && !!model.deletedAt && flag('force') !== true;
     if (paranoid) {
-      set.push(`${quoteName(model.deletedAt!.column)} = ${params.add('the current time (a paranoid model: Sequelize sets deletedAt)')}`);
+      set.push(`${quoteName(model.deletedAt!.column)}=${params.add('the current time (a paranoid model: Sequelize sets deletedAt)')}`);
       notes.push(`${model.name} is paranoid: destroy sets ${model.deletedAt!.name} instead of deleting (force: true deletes)`);
     }
     // Placeholders in text order: the assignments', then the conditions'.
-    const where = [...(paranoid ? [`${column(alias, model.deletedAt!.column)} IS NULL`] : []), ...conditions(whereArg)];
+    const where = [...(paranoid ? [`${quoteName(model.deletedAt!.column)} IS NULL`] : []), ...conditions(whereArg)];
     const cond = and(where);
-    const head = set.length ? `UPDATE ${target} SET ${set.join(', ')}` : `DELETE FROM ${target}`;
+    const head = set.length ? `UPDATE ${target} SET ${set.join(',')}` : `DELETE FROM ${target}`;
     if (flag('individualHooks')) notes.push('individualHooks: Sequelize first SELECTs the rows, then writes each one by its key');
-    return { sql: cond === 'true' ? head : `${head} WHERE ${cond}`, description: `${callee} → SQL`, notes: [...params.notes(), ...notes] };
+    // increment/decrement return the rows they changed.
+    const sql = `${cond === 'true' ? head : `${head} WHERE ${cond}`}${arithmetic ? ' RETURNING *' : ''}`;
+    return { sql, description: `${callee} → SQL`, notes: [...params.notes(), ...notes] };
   }
 
   function attributeList(m: SequelizeModel, expr: ts.Expression): SequelizeAttribute[] {
@@ -349,6 +353,11 @@ export function translateSequelizeCall(fact: TsQueryFact, modules: TsModules, fi
     });
   }
 
+  /** A column in a condition: qualified by the model's alias in a SELECT, bare in an UPDATE or DELETE (Sequelize names no alias there). */
+  function columnRef(name: string): string {
+    return write ? quoteName(name) : column(alias, name);
+  }
+
   /** A where object: attributes, `[Op.and]`/`[Op.or]`/`[Op.not]`, values or operator objects. */
   function conditions(expr: ts.Expression): string[] {
     const out: string[] = [];
@@ -360,7 +369,7 @@ export function translateSequelizeCall(fact: TsQueryFact, modules: TsModules, fi
         continue;
       }
       if (key.startsWith('Op.')) fail(`\`[${key}]\` at the top of where is not translated`);
-      out.push(...attributeConditions(column(alias, attr(model, key).column), key, value));
+      out.push(...attributeConditions(columnRef(attr(model, key).column), key, value));
     }
     return out;
   }
