@@ -31,6 +31,9 @@ describe('database: compare an N+1 with its batched form', () => {
       batchedUpdate(u, 2, new Map([[1, 'text'], [2, 'integer'], [3, 'integer']])),
       'UPDATE "Post" SET "title" = "v"."v1", "views" = "views" + 1, "rank" = "v"."v2" FROM (VALUES ($1::text, $2::integer, $3::integer), ($4, $5, $6)) AS "v"("v1", "v2", "key") WHERE "Post"."id" = "v"."key" RETURNING "id"',
     );
+    // Sequelize's unspaced lists and bare WHERE column.
+    const seq = singleRowUpdate('UPDATE "posts" SET "title"=$1,"updatedAt"=$2 WHERE "id" = $3')!;
+    assert.equal(batchedUpdate(seq, 1, new Map()), 'UPDATE "posts" SET "title" = "v"."v1", "updatedAt" = "v"."v2" FROM (VALUES ($1, $2, $3)) AS "v"("v1", "v2", "key") WHERE "id" = "v"."key"');
     // TypeORM's update by id is `IN ($n)`.
     assert.equal(singleRowUpdate('UPDATE "posts" SET "title" = $1, "updated_at" = CURRENT_TIMESTAMP WHERE "posts"."id" IN ($2)')?.key.param, 2);
     for (const sql of [
