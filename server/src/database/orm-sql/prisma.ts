@@ -198,8 +198,8 @@ export function translatePrismaCall(call: ts.CallExpression, models: PrismaModel
 
   /**
    * upsert as the database upsert Prisma sends when the call allows one (Prisma 4.6+ on PostgreSQL:
-   * no nested writes or reads, one unique field in \`where\` with the same value in \`create\`, a
-   * non-empty \`update\`): INSERT … ON CONFLICT (that field) DO UPDATE SET … WHERE it matches.
+   * no nested writes or reads, one unique field in `where` with the same value in `create`, a
+   * non-empty `update`): INSERT … ON CONFLICT (that field) DO UPDATE SET … WHERE it matches.
    * Otherwise Prisma runs a read, then an INSERT or an UPDATE, itself: refused, saying why.
    */
   function upsert(): OrmTranslation {
