@@ -396,6 +396,29 @@ export interface CacheFact extends Span {
   iterated?: boolean;
 }
 
+/**
+ * A read on a request path that returns every row of a table, or every row matching constants only
+ * (`where: { published: true }`): nothing the request sends bounds it, so the response, the
+ * database's work and the server's memory grow with the table.
+ */
+export interface UnboundedReadFact extends Span {
+  orm: OrmId;
+  /** Model or table, when known: `post`, `Post`, `posts`. */
+  model?: string;
+  /** As written: `prisma.post.findMany`, `Post.objects.all`. */
+  callee: string;
+  /** `none`: every row of the table; `constant`: a filter of constants only. */
+  filter: 'none' | 'constant';
+  handler: HandlerFact;
+  /** Handler first, then the helpers down to the function that makes the read. */
+  chain: string[];
+  /**
+   * The edit that caps the rows, and how the cap reads in the fix's title (`take: 100`,
+   * `.limit(100)`, `[:100]`); absent when the code leaves no place the rule can write one.
+   */
+  cap?: { edit: Span & { newText: string }; text: string };
+}
+
 export interface ParseProblem extends Span {
   message: string;
 }
@@ -434,4 +457,6 @@ export interface FileFacts {
   requestPathImports?: RequestPathImportFact[];
   /** Stores that grow with input and are never evicted. */
   caches?: CacheFact[];
+  /** Reads on request paths that nothing in the request bounds (unbounded-result-set). */
+  unboundedReads?: UnboundedReadFact[];
 }

@@ -5,6 +5,7 @@ import { offsetPagination } from './offset-pagination';
 import { requestWithoutTimeout } from './request-without-timeout';
 import { unboundedCache } from './unbounded-cache';
 import { unindexedForeignKey } from './unindexed-foreign-key';
+import { unboundedResultSet } from './unbounded-result-set';
 
 /** Every rule, in the order their findings are documented. */
-export const ALL_RULES: readonly Rule[] = [nPlusOne, unboundedCache, blockingCallInHandler, offsetPagination, requestWithoutTimeout, unindexedForeignKey];
+export const ALL_RULES: readonly Rule[] = [nPlusOne, unboundedCache, blockingCallInHandler, offsetPagination, requestWithoutTimeout, unindexedForeignKey, unboundedResultSet];

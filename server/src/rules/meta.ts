@@ -9,6 +9,7 @@ import { offsetPaginationMeta } from './offset-pagination/meta';
 import { requestWithoutTimeoutMeta } from './request-without-timeout/meta';
 import { unboundedCacheMeta } from './unbounded-cache/meta';
 import { unindexedForeignKeyMeta } from './unindexed-foreign-key/meta';
+import { unboundedResultSetMeta } from './unbounded-result-set/meta';
 
 /** Every rule, in the order their findings are documented (ALL_RULES has the same order). */
-export const ALL_RULE_META: readonly RuleMeta[] = [nPlusOneMeta, unboundedCacheMeta, blockingCallInHandlerMeta, offsetPaginationMeta, requestWithoutTimeoutMeta, unindexedForeignKeyMeta];
+export const ALL_RULE_META: readonly RuleMeta[] = [nPlusOneMeta, unboundedCacheMeta, blockingCallInHandlerMeta, offsetPaginationMeta, requestWithoutTimeoutMeta, unindexedForeignKeyMeta, unboundedResultSetMeta];

@@ -26,6 +26,7 @@ import { keepStatementIndexes, nodesOfKind, parseFile } from './walk';
 import { blockingCalls, type TsBlockingCall, type TsOutboundCall } from './blocking-calls';
 import { unboundedCaches, type TsCacheFact } from './caches';
 import { findHandlers, requestPathFunctions } from './handlers';
+import { unboundedReads } from './result-sets';
 import { isComposedBuilder, queryFromCall, rawSqlQuery, taggedSqlQuery, taggedTemplateRun, WRITES, type TsQueryFact, type TsTaggedQuery } from './queries';
 
 export interface TsFacts extends FileFacts {
@@ -319,6 +320,7 @@ export class TypescriptAdapter implements LanguageAdapter<TsFacts> {
     facts.effectHelpers = calls.helpers;
     facts.requestPathImports = calls.imports;
     facts.caches = unboundedCaches(sf, imports, reach);
+    facts.unboundedReads = unboundedReads(facts.queries, reach);
     return facts;
   }
 }

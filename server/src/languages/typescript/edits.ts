@@ -75,6 +75,16 @@ export function addOption(call: ts.CallExpression | ts.NewExpression, index: num
     if (!ts.isObjectLiteralExpression(arg)) return undefined;
     const last = arg.properties[arg.properties.length - 1];
     if (!last) return [{ start: arg.getStart(), end: arg.getEnd(), newText: `{ ${prop} }` }];
+    const sf = arg.getSourceFile();
+    const text = sf.text;
+    // One property per line: the new one on a line of its own, indented as the last.
+    const lastStart = last.getStart();
+    const lineStart = text.lastIndexOf('\n', lastStart - 1) + 1;
+    if (text.slice(arg.getStart(), lastStart).includes('\n') && /^[ \t]*$/.test(text.slice(lineStart, lastStart))) {
+      const indent = text.slice(lineStart, lastStart);
+      const end = last.getEnd() + (arg.properties.hasTrailingComma ? 1 : 0);
+      return [{ start: end, end, newText: `${arg.properties.hasTrailingComma ? '' : ','}\n${indent}${prop}${arg.properties.hasTrailingComma ? ',' : ''}` }];
+    }
     const comma = arg.properties.hasTrailingComma ? ' ' : ', ';
     return [{ start: last.getEnd() + (arg.properties.hasTrailingComma ? 1 : 0), end: last.getEnd() + (arg.properties.hasTrailingComma ? 1 : 0), newText: `${comma}${prop}${arg.properties.hasTrailingComma ? ',' : ''}` }];
   }

@@ -1,0 +1,242 @@
+/**
+ * Reads on request paths that return every row of a table, in JS/TS (unbounded-result-set): an ORM
+ * query that loads many rows (`findMany`, `find`, `findAll`, a builder that is run) with no limit,
+ * whose filter reads nothing of the request or of the function around it (no filter, or constants
+ * only: `where: { published: true }`). A filter by a value of the request (`where: { authorId }`,
+ * `.where('id', 'in', ids)`) is left alone: its rows are a parent's, or the ones asked for.
+ */
+import ts from 'typescript';
+import type { OrmId, UnboundedReadFact } from '../facts';
+import { addOption } from './edits';
+import { requestPathOf, type HandlerReach } from './handlers';
+import { propertyName } from './ordering';
+import type { TsQueryFact } from './queries';
+import { findDeclaration } from './values';
+
+/** The cap the fix writes: a page's worth for a list endpoint. */
+export const ROW_CAP = 100;
+
+/** Options-style methods that return every row they match, per ORM. */
+const READS_MANY: Partial<Record<OrmId, RegExp>> = {
+  prisma: /^findMany$/,
+  typeorm: /^(find|findBy|findAndCount|findAndCountBy)$/,
+  sequelize: /^(findAll|findAndCountAll)$/,
+  'mikro-orm': /^(find|findAll|findAndCount)$/,
+  mongoose: /^find$/,
+  drizzle: /^findMany$/,
+};
+
+/** Options that bound the rows (or stream them). */
+const LIMIT_OPTIONS = new Set(['take', 'limit', 'first', 'last', 'cursor']);
+/**
+ * Options and builder calls that shape the rows but do not choose them: a request value there
+ * (`orderBy: { [sort]: 'asc' }`, `.select(fields)`) does not bound the result.
+ */
+const SHAPING = /^(select|selectAll|columns|attributes|include|relations|populate|with|orderBy|order|sort|addOrderBy|lean|fields|exclude|omit|leftJoinAndSelect|innerJoinAndSelect|leftJoinAndMapMany|leftJoinAndMapOne|cache|comment|then|catch|finally|exec|execute|getMany|getManyAndCount|getRawMany|all|toArray)$/;
+
+/** Builder calls after which a chain returns one row, a count or a stream, not every row. */
+const BOUNDED_CALLS = /^(limit|take|first|findOne|findById|findUnique|findFirst|executeTakeFirst|executeTakeFirstOrThrow|getOne|getOneOrFail|getRawOne|getCount|getExists|count|countDistinct|countDocuments|estimatedDocumentCount|exists|sum|avg|min|max|distinct|aggregate|groupBy|paginate|stream|cursor|iterate|returning|insert|update|del|delete|set|values|onConflict|merge|increment|decrement)$/;
+/** An aggregate selected (`db.select({ n: count() })`, `eb.fn.countAll()`, `knex.count('*')`): one row per group, not per row. */
+const AGGREGATE_SELECT = /\b(count|countAll|countDistinct|sum|avg|min|max)\s*[(<]|\bCOUNT\s*\(/i;
+/** What runs a chain (awaiting it runs Knex, Drizzle and Mongoose builders too). */
+const RUN_CALLS = /^(execute|getMany|getManyAndCount|getRawMany|getRawAndEntities|exec|lean|then|all|toArray)$/;
+
+function methodName(call: ts.CallExpression): string | undefined {
+  const callee = call.expression;
+  return ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
+}
+
+/** The node a value is used from: outside parentheses, `!` and `as`. */
+function outer(n: ts.Node): ts.Node {
+  while (ts.isParenthesizedExpression(n.parent) || ts.isNonNullExpression(n.parent) || ts.isAsExpression(n.parent) || ts.isSatisfiesExpression(n.parent)) n = n.parent;
+  return n;
+}
+
+/** The chain's value is awaited, returned, or an element or argument of something that is (`Promise.all([…])`, `res.json(await …)`). */
+function isRun(call: ts.CallExpression): boolean {
+  if (RUN_CALLS.test(methodName(call) ?? '')) return true;
+  const n = outer(call);
+  const p = n.parent;
+  return ts.isAwaitExpression(p) || ts.isReturnStatement(p) || (ts.isArrowFunction(p) && p.body === n) || (ts.isArrayLiteralExpression(p) && ts.isCallExpression(outer(p).parent) && /^(all|allSettled)$/.test(methodName(outer(p).parent as ts.CallExpression) ?? ''));
+}
+
+/** The innermost function around a node, and whether it lies inside `within`. */
+function insideFunctionOf(decl: ts.Node, within: ts.Node): 'inside' | 'function' | 'module' {
+  for (let n: ts.Node | undefined = decl.parent; n; n = n.parent) {
+    if (n === within) return 'inside';
+    if (ts.isFunctionLike(n)) {
+      // A callback inside the query's own arguments (`where: (posts, { eq }) => eq(posts.published, true)`).
+      for (let m: ts.Node | undefined = n; m; m = m.parent) if (m === within) return 'inside';
+      return 'function';
+    }
+  }
+  return 'module';
+}
+
+/**
+ * Whether `expr` reads a value of the function the query runs in (a parameter, a local, `this`):
+ * a request's value, or one made from it. Module constants, imports, table objects and callbacks'
+ * own parameters are not.
+ */
+function readsFunctionValue(expr: ts.Node, within: ts.Node): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (n.kind === ts.SyntaxKind.ThisKeyword) {
+      found = true;
+      return;
+    }
+    if (ts.isIdentifier(n)) {
+      const p = n.parent;
+      // A property's name (`a.name`, `{ name: v }`), not a read.
+      if ((ts.isPropertyAccessExpression(p) && p.name === n) || (ts.isPropertyAssignment(p) && p.name === n) || ts.isQualifiedName(p)) return;
+      const decl = findDeclaration(n);
+      if (decl && insideFunctionOf(decl, within) === 'function') found = true;
+      return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(expr);
+  return found;
+}
+
+/** The properties of an options object that choose rows: all but those that shape them. A spread (`...page`) may hold a limit: undefined. */
+function choosingParts(obj: ts.ObjectLiteralExpression): ts.Node[] | undefined {
+  const out: ts.Node[] = [];
+  for (const p of obj.properties) {
+    if (ts.isSpreadAssignment(p)) return undefined;
+    const name = propertyName(p);
+    if (name && LIMIT_OPTIONS.has(name)) return undefined;
+    if (name && SHAPING.test(name)) continue;
+    out.push(p);
+  }
+  return out;
+}
+
+interface Read {
+  filter: 'none' | 'constant';
+  cap?: UnboundedReadFact['cap'];
+}
+
+/** The index of the options argument of an options-style read, and of the filter argument when it is apart. */
+function optionsLayout(q: TsQueryFact): { options?: number; filter?: number } {
+  const call = q.call;
+  const firstIsEntity = !!call.arguments[0] && ts.isIdentifier(call.arguments[0]) && /^[A-Z]/.test(call.arguments[0].text) && (q.orm === 'mikro-orm' || q.orm === 'typeorm');
+  const e = firstIsEntity ? 1 : 0;
+  switch (q.orm) {
+    case 'typeorm':
+      return /By$/.test(q.operation) ? { filter: e } : { options: e };
+    case 'mikro-orm':
+      return q.operation === 'findAll' ? { options: e } : { filter: e, options: e + 1 };
+    case 'mongoose':
+      return { filter: 0, options: 2 };
+    default:
+      return { options: 0 };
+  }
+}
+
+function optionsRead(q: TsQueryFact, within: ts.Node): Read | undefined {
+  const call = q.call;
+  const layout = optionsLayout(q);
+  let filter: Read['filter'] = 'none';
+  for (let i = 0; i < call.arguments.length; i++) {
+    const a = call.arguments[i];
+    if (i === layout.options) {
+      if (!ts.isObjectLiteralExpression(a)) return undefined;
+      const parts = choosingParts(a);
+      if (!parts) return undefined;
+      if (parts.some((p) => readsFunctionValue(p, within))) return undefined;
+      if (parts.some((p) => propertyName(p as ts.ObjectLiteralElementLike) === 'where' && !isEmptyObject((p as ts.PropertyAssignment).initializer))) filter = 'constant';
+    } else if (i === layout.filter) {
+      if (readsFunctionValue(a, within)) return undefined;
+      if (!isEmptyObject(a)) filter = 'constant';
+    } else if (readsFunctionValue(a, within)) return undefined;
+  }
+  return { filter, cap: optionsCap(q, layout) };
+}
+
+function isEmptyObject(e: ts.Node | undefined): boolean {
+  return !!e && ts.isObjectLiteralExpression(e) && e.properties.length === 0;
+}
+
+/** The fix's cap for an options-style read: an option where the ORM takes one, else `.limit()` after Mongoose's find. */
+function optionsCap(q: TsQueryFact, layout: { options?: number; filter?: number }): Read['cap'] {
+  const call = q.call;
+  if (q.orm === 'mongoose') {
+    const at = call.getEnd();
+    return { edit: { start: at, end: at, newText: `.limit(${ROW_CAP})` }, text: `.limit(${ROW_CAP})` };
+  }
+  const option = q.orm === 'prisma' || q.orm === 'typeorm' ? `take: ${ROW_CAP}` : `limit: ${ROW_CAP}`;
+  if (layout.options === undefined) {
+    // TypeORM's findBy(where) takes no options: find({ where, take }).
+    const where = call.arguments[layout.filter ?? 0];
+    const name = (call.expression as ts.PropertyAccessExpression).name;
+    if (!where || q.orm !== 'typeorm') return undefined;
+    const operation = q.operation.replace(/By$/, '');
+    const before = call.arguments.slice(0, layout.filter ?? 0).map((a) => `${a.getText()}, `).join('');
+    return {
+      edit: { start: name.getStart(), end: call.getEnd(), newText: `${operation}(${before}{ where: ${where.getText()}, ${option} })` },
+      text: `${operation}({ where, ${option} })`,
+    };
+  }
+  // MikroORM's find(Entity) needs a filter before its options.
+  if (q.orm === 'mikro-orm' && layout.filter !== undefined && call.arguments.length <= layout.filter) {
+    const at = call.arguments.length ? call.arguments[call.arguments.length - 1].getEnd() : call.arguments.pos;
+    return { edit: { start: at, end: at, newText: `${call.arguments.length ? ', ' : ''}{}, { ${option} }` }, text: `{ ${option} }` };
+  }
+  const edits = addOption(call, layout.options, option);
+  return edits?.length === 1 ? { edit: edits[0], text: option } : undefined;
+}
+
+function chainRead(q: TsQueryFact, within: ts.Node): Read | undefined {
+  const chain = q.chain!;
+  if (!isRun(q.call)) return undefined;
+  let filter: Read['filter'] = 'none';
+  for (const c of chain) {
+    const m = methodName(c) ?? '';
+    if (BOUNDED_CALLS.test(m)) return undefined;
+    if (/^(select|columns)$/.test(m) && c.arguments.some((a) => AGGREGATE_SELECT.test(a.getText()))) return undefined;
+    if (SHAPING.test(m)) continue;
+    // The table or model the chain starts from: `knex('posts')`, `db.selectFrom('post')`, `db.select().from(posts)`.
+    if (c === chain[0] && !/^(find|where)$/.test(m)) {
+      if (c.arguments.some((a) => readsFunctionValue(a, within))) return undefined;
+      continue;
+    }
+    if (/^(from|createQueryBuilder|table|into)$/.test(m)) {
+      if (c.arguments.some((a) => readsFunctionValue(a, within))) return undefined;
+      continue;
+    }
+    if (c.arguments.some((a) => readsFunctionValue(a, within))) return undefined;
+    if (/where|find|filter|having|join/i.test(m) && c.arguments.length && !c.arguments.every(isEmptyObject)) filter = 'constant';
+  }
+  return { filter, cap: chainCap(q) };
+}
+
+/** `.limit(100)` (TypeORM's and MikroORM's query builders: `.take(100)`, which counts entities, not joined rows) before the call that runs the chain, else after it. */
+function chainCap(q: TsQueryFact): Read['cap'] {
+  const chain = q.chain!;
+  const limit = q.orm === 'typeorm' ? `.take(${ROW_CAP})` : `.limit(${ROW_CAP})`;
+  const last = chain[chain.length - 1];
+  const runs = RUN_CALLS.test(methodName(last) ?? '') && methodName(last) !== 'then' && ts.isPropertyAccessExpression(last.expression);
+  // Mongoose runs `Post.find().lean()`: its limit goes before `.lean()` or `.exec()`; Kysely's before `.execute()`.
+  const at = runs ? (last.expression as ts.PropertyAccessExpression).expression.getEnd() : q.call.getEnd();
+  return { edit: { start: at, end: at, newText: limit }, text: limit };
+}
+
+/** The reads of `queries` that run on a request path and return every row their constants match. */
+export function unboundedReads(queries: readonly TsQueryFact[], reach: ReadonlyMap<ts.Node, HandlerReach>): UnboundedReadFact[] {
+  const out: UnboundedReadFact[] = [];
+  if (reach.size === 0) return out;
+  for (const q of queries) {
+    if (q.write || q.fragment || q.loop || q.pagination || q.inferred || q.orm === 'sql') continue;
+    const options = q.style === 'options' && READS_MANY[q.orm]?.test(q.operation);
+    if (!options && q.style !== 'chain') continue;
+    const path = requestPathOf(q.call, reach);
+    if (!path) continue;
+    const within = q.call;
+    const read = options ? optionsRead(q, within) : chainRead(q, within);
+    if (!read) continue;
+    out.push({ start: q.start, end: q.end, orm: q.orm, model: q.model, callee: q.callee, filter: read.filter, handler: path.reach.handler.fact, chain: path.reach.chain, ...(read.cap ? { cap: read.cap } : {}) });
+  }
+  return out;
+}
