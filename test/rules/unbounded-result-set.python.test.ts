@@ -74,8 +74,34 @@ ruleTests('unbounded-result-set', {
       code: `${PEEWEE}@app.route("/")\ndef timeline():\n    return render_template("timeline.html", tweets=list(Tweet.select().order_by(Tweet.id.desc()).limit(20)))\n\n\ndef export():\n    return [t.content for t in Tweet.select()]\n`,
       why: 'capped; not a request path',
     },
+    {
+      name: "Django: a form's choices from a lookup table",
+      file: 'blog/views.py',
+      code: `${DJANGO}def category_form(request):\n    choices = [(c.pk, c.name) for c in Category.objects.all()]\n    return render(request, "form.html", {"choices": choices})\n`,
+      why: 'a select box shows a lookup table whole',
+    },
+    {
+      name: 'Django: a ListView with paginate_by, and one with its own get_queryset',
+      file: 'blog/views.py',
+      code: 'from django.views.generic import ListView\n\nfrom .models import Post\n\n\nclass PostList(ListView):\n    model = Post\n    paginate_by = 20\n\n\nclass MyPosts(ListView):\n    def get_queryset(self):\n        return Post.objects.filter(author=self.request.user)\n',
+      why: 'paged; its own queryset',
+    },
   ],
   invalid: [
+    {
+      name: 'Django: a ListView with a model and no paginate_by',
+      file: 'blog/views.py',
+      code: 'from django.contrib.auth.mixins import LoginRequiredMixin\nfrom django.views import generic\n\nfrom .models import Post\n\n\nclass PostList(LoginRequiredMixin, generic.ListView):\n    model = Post\n    template_name = "blog/posts.html"\n',
+      findings: [{ line: 8, message: /`PostList` is a ListView with no `paginate_by`: it renders every row of `Post`/ }],
+      output: 'from django.contrib.auth.mixins import LoginRequiredMixin\nfrom django.views import generic\n\nfrom .models import Post\n\n\nclass PostList(LoginRequiredMixin, generic.ListView):\n    model = Post\n    paginate_by = 100\n    template_name = "blog/posts.html"\n',
+    },
+    {
+      name: 'Django: a ListView with a constant queryset',
+      file: 'blog/views.py',
+      code: 'from django.views.generic import ListView\n\nfrom .models import Post\n\n\nclass Published(ListView):\n    queryset = Post.objects.filter(published=True).order_by("-id")\n',
+      findings: [{ line: 7, message: /every row of `Post` that its constant filter matches/ }],
+      output: 'from django.views.generic import ListView\n\nfrom .models import Post\n\n\nclass Published(ListView):\n    queryset = Post.objects.filter(published=True).order_by("-id")\n    paginate_by = 100\n',
+    },
     {
       name: 'Django: every post to a template',
       file: 'blog/views.py',

@@ -416,7 +416,9 @@ export interface UnboundedReadFact extends Span {
    * The edit that caps the rows, and how the cap reads in the fix's title (`take: 100`,
    * `.limit(100)`, `[:100]`); absent when the code leaves no place the rule can write one.
    */
-  cap?: { edit: Span & { newText: string }; text: string };
+  cap?: { edit: Span & { newText: string }; text: string; /** When the edit does more than cap the rows (Django's `paginate_by` pages them). */ title?: string };
+  /** A Django `ListView` with no `paginate_by`: `callee` is the view class. */
+  listView?: true;
 }
 
 export interface ParseProblem extends Span {

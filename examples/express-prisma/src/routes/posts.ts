@@ -68,3 +68,8 @@ postsRouter.get('/:id/body', async (req, res) => {
   const post = await prisma.post.findUniqueOrThrow({ where: { id: Number(req.params.id) } });
   res.send(template.replace('{{body}}', renderMarkdown(post.body)));
 });
+
+// GET /posts/drafts — every draft there is, in one response: nothing bounds it (unbounded-result-set).
+postsRouter.get('/drafts', async (_req, res) => {
+  res.json(await prisma.post.findMany({ where: { published: false }, orderBy: { id: 'desc' } }));
+});

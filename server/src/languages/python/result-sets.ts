@@ -93,8 +93,13 @@ function useOf(e: Node, depth = 0): Use {
     case 'subscript':
       return field(p, 'value')?.id === n.id ? 'bounded' : 'other';
     case 'for_statement':
-    case 'for_in_clause':
       return field(p, 'right')?.id === n.id ? 'evaluated' : 'other';
+    case 'for_in_clause': {
+      if (field(p, 'right')?.id !== n.id) return 'other';
+      // `[(c.pk, c.name) for c in Category.objects.all()]`: a form's choices, from a lookup table a select box shows whole.
+      const body = p.parent?.type === 'list_comprehension' ? field(p.parent, 'body') : undefined;
+      return body?.type === 'tuple' && body.namedChildren.length === 2 ? 'other' : 'evaluated';
+    }
     case 'argument_list': {
       const call = p.parent!;
       const name = calleeName(call) ?? '';
@@ -196,14 +201,14 @@ function fetchedStatement(fetch: Node, ev: OrmEvidence): { calls: Node[]; legacy
 
 /** The reads on request paths of this module that return every row their constants match. */
 export function unboundedReads(root: Node, queries: readonly PyQueryFact[], reach: ReadonlyMap<number, PyReach>, ev: OrmEvidence): UnboundedReadFact[] {
-  const out: UnboundedReadFact[] = [];
-  if (reach.size === 0) return out;
   const localsByFn = new Map<number, Set<string>>();
   const locals = (fn: Node): Set<string> => {
     let s = localsByFn.get(fn.id);
     if (!s) localsByFn.set(fn.id, (s = boundNames(fn)));
     return s;
   };
+  const out = ev.orms.has('django') ? listViews(root, locals) : [];
+  if (reach.size === 0) return out;
   const add = (at: Node, start: number, end: number, orm: UnboundedReadFact['orm'], model: string | undefined, callee: string, filter: 'none' | 'constant', cap: UnboundedReadFact['cap']): void => {
     const path = requestPathOf(at, reach);
     if (!path) return;
@@ -240,6 +245,55 @@ export function unboundedReads(root: Node, queries: readonly PyQueryFact[], reac
       const callee = first ? `${(field(first, 'function')?.text ?? 'select').replace(/\s+/g, '')}(${selects ? args(first).map((a) => a.text).join(', ') : '…'})` : `${stmt.model}.query`;
       add(n, n.startIndex, n.endIndex, stmt.orm, stmt.model, callee.length > 60 ? callee.slice(0, 57) + '…' : callee, filter, { edit: { start: stmt.capAt, end: stmt.capAt, newText: cap }, text: cap });
     }
+  }
+  return out;
+}
+
+/** Django's list views: `ListView` and the generic views made from `MultipleObjectMixin`. */
+const LIST_VIEW_BASE = /(^|[\s,.(])(ListView|BaseListView|MultipleObjectMixin|ArchiveIndexView)\b/;
+
+/**
+ * A Django `ListView` with a `model` or a `queryset` and no `paginate_by`: it renders every row
+ * (`object_list`). One that overrides `get_queryset` or `get_paginate_by`, or sets `paginate_by`
+ * (even to None, on purpose), is left alone.
+ */
+function listViews(root: Node, locals: (fn: Node) => Set<string>): UnboundedReadFact[] {
+  const out: UnboundedReadFact[] = [];
+  for (const cls of nodesOfType(root, 'class_definition')) {
+    const bases = field(cls, 'superclasses')?.text ?? '';
+    if (!LIST_VIEW_BASE.test(bases)) continue;
+    const body = field(cls, 'body');
+    if (!body) continue;
+    let source: { assign: Node; model?: string; query?: Node } | undefined;
+    let paged = false;
+    for (const st of body.namedChildren) {
+      const def = st?.type === 'decorated_definition' ? field(st, 'definition') : st;
+      if (def?.type === 'function_definition' && /^(get_queryset|get_paginate_by|paginate_queryset)$/.test(field(def, 'name')?.text ?? '')) paged = true;
+      const assign = st?.type === 'expression_statement' ? st.namedChildren[0] : undefined;
+      if (assign?.type !== 'assignment') continue;
+      const name = field(assign, 'left')?.text;
+      const value = field(assign, 'right');
+      if (name === 'paginate_by') paged = true;
+      else if (name === 'model' && value?.type === 'identifier') source ??= { assign, model: value.text };
+      else if (name === 'queryset' && value?.type === 'call') source = { assign, model: /^(\w+)\.objects\b/.exec(value.text)?.[1], query: value };
+    }
+    if (paged || !source) continue;
+    let filter: 'none' | 'constant' = 'none';
+    if (source.query) {
+      const f = chooses(chainCalls(source.query), source.query, locals);
+      if (!f) continue;
+      filter = f;
+    }
+    const statement = source.assign.parent!;
+    const lineStart = statement.startIndex - statement.startPosition.column;
+    const indent = root.text.slice(lineStart, statement.startIndex);
+    const name = field(cls, 'name')?.text ?? 'view';
+    const handler = { start: cls.startIndex, end: cls.endIndex, framework: 'django', name, async: false };
+    const text = `paginate_by = ${ROW_CAP}`;
+    out.push({
+      start: source.assign.startIndex, end: source.assign.endIndex, orm: 'django', model: source.model, callee: name, filter, handler, chain: [name], listView: true,
+      cap: { edit: { start: statement.endIndex, end: statement.endIndex, newText: `\n${indent}${text}` }, text, title: `Page the list: \`${text}\`` },
+    });
   }
   return out;
 }

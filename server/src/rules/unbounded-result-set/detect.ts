@@ -6,7 +6,7 @@ import { unboundedReadMessage } from './message';
 export const detectUnboundedReads: Detector = (facts) => {
   const out: Detection[] = [];
   for (const r of facts.unboundedReads ?? []) {
-    const fixes = r.cap ? [{ title: `Cap the rows returned (\`${r.cap.text}\`)`, applicability: 'unsafe' as const, edits: [r.cap.edit] }] : [];
+    const fixes = r.cap ? [{ title: r.cap.title ?? `Cap the rows returned (\`${r.cap.text}\`)`, applicability: 'unsafe' as const, edits: [r.cap.edit] }] : [];
     out.push({ start: r.start, end: r.end, message: unboundedReadMessage(r), fixes });
   }
   return out;
