@@ -154,7 +154,7 @@ ruleTests('unbounded-result-set', {
       name: 'TypeORM findBy a constant becomes find with where and take',
       file: 'src/app.ts',
       code: `${TYPEORM}app.get('/posts', async (req, res) => {\n  res.json(await postRepository.findBy({ published: true }));\n});\n`,
-      findings: [{ line: 8, message: /every row of `post` that its constant filter matches/ }],
+      findings: [{ line: 8, message: /every row of `Post` that its constant filter matches/ }],
       output: `${TYPEORM}app.get('/posts', async (req, res) => {\n  res.json(await postRepository.find({ where: { published: true }, take: 100 }));\n});\n`,
     },
     {
@@ -219,6 +219,28 @@ ruleTests('unbounded-result-set', {
       code: `${KNEX}router.get('/posts', async (ctx) => {\n  ctx.body = await db('posts').select('id', 'title').orderBy('id', 'desc');\n});\n`,
       findings: [{ line: 7, message: /koa handler `GET \/posts`/ }],
       output: `${KNEX}router.get('/posts', async (ctx) => {\n  ctx.body = await db('posts').select('id', 'title').orderBy('id', 'desc').limit(100);\n});\n`,
+    },
+  ],
+});
+
+ruleTests('unbounded-result-set', {
+  valid: [
+    {
+      name: 'a service method that pages, called from a controller',
+      file: 'src/posts/posts.controller.ts',
+      workspace: { 'src/posts/posts.service.ts': `import { Injectable } from '@nestjs/common';\nimport { InjectRepository } from '@nestjs/typeorm';\nimport { Repository } from 'typeorm';\nimport { Post } from './post.entity';\n\n@Injectable()\nexport class PostsService {\n  constructor(@InjectRepository(Post) private readonly posts: Repository<Post>) {}\n\n  page(after: number) {\n    return this.posts.find({ where: { published: true }, order: { id: 'ASC' }, take: 20 });\n  }\n}\n` },
+      code: `import { Controller, Get, Query } from '@nestjs/common';\nimport { PostsService } from './posts.service';\n\n@Controller('posts')\nexport class PostsController {\n  constructor(private readonly postsService: PostsService) {}\n\n  @Get()\n  list(@Query('after') after: number) {\n    return this.postsService.page(after);\n  }\n}\n`,
+      why: 'the service caps its read',
+    },
+  ],
+  invalid: [
+    {
+      name: 'a NestJS controller calling a service that reads every row',
+      file: 'src/posts/posts.controller.ts',
+      workspace: { 'src/posts/posts.service.ts': `import { Injectable } from '@nestjs/common';\nimport { InjectRepository } from '@nestjs/typeorm';\nimport { Repository } from 'typeorm';\nimport { Post } from './post.entity';\n\n@Injectable()\nexport class PostsService {\n  constructor(@InjectRepository(Post) private readonly posts: Repository<Post>) {}\n\n  findAll() {\n    return this.posts.find({ relations: { author: true } });\n  }\n}\n` },
+      code: `import { Controller, Get } from '@nestjs/common';\nimport { PostsService } from './posts.service';\n\n@Controller('posts')\nexport class PostsController {\n  constructor(private readonly postsService: PostsService) {}\n\n  @Get()\n  list() {\n    return this.postsService.findAll();\n  }\n}\n`,
+      findings: [{ line: 10, message: /`this\.posts\.find` returns every row of `Post` in `this\.postsService\.findAll`, which the nestjs handler `list` calls/ }],
+      noFix: true,
     },
   ],
 });

@@ -317,8 +317,10 @@ export interface EffectHelperFact {
   /** From the function to the call: `['loadTemplate', 'fs.readFileSync']`. */
   chain: string[];
   /** `sync-io`: blocking I/O that matters only where an event loop runs it (a Python `async def`). */
-  kind: 'event-loop' | 'sync-io' | 'third-party' | 'untimed';
+  /** `unbounded-read`: a read of every row of a table (unbounded-result-set), described by `read`. */
+  kind: 'event-loop' | 'sync-io' | 'third-party' | 'untimed' | 'unbounded-read';
   api: string;
+  read?: Pick<UnboundedReadFact, 'orm' | 'model' | 'filter'>;
   /** For blocking kinds: what to use instead. */
   instead?: string;
   client?: OutboundCallFact['client'];
@@ -419,6 +421,8 @@ export interface UnboundedReadFact extends Span {
   cap?: { edit: Span & { newText: string }; text: string; /** When the edit does more than cap the rows (Django's `paginate_by` pages them). */ title?: string };
   /** A Django `ListView` with no `paginate_by`: `callee` is the view class. */
   listView?: true;
+  /** As BlockingCallFact.more. */
+  more?: number;
 }
 
 export interface ParseProblem extends Span {

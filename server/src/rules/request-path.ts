@@ -1,6 +1,6 @@
 /** How messages of the request-path rules name where a call runs: the handler, and the helpers between. */
 import type { DetectContext } from '../engine/rule';
-import type { BlockingCallFact, EffectHelperFact, FileFacts, HandlerFact, OutboundCallFact, RequestPathImportFact } from '../languages/facts';
+import type { BlockingCallFact, EffectHelperFact, FileFacts, HandlerFact, OutboundCallFact, RequestPathImportFact, UnboundedReadFact } from '../languages/facts';
 
 /** "the handler `GET /report` (express)" or "`loadTemplate`, called from the handler `getReport` (express) through `getReport` → `loadTemplate`". */
 export function whereOnRequestPath(handler: HandlerFact, chain: readonly string[]): string {
@@ -51,7 +51,7 @@ export function moreCallSites(more: number | undefined): string {
 export function importedBlocking(facts: FileFacts, ctx: DetectContext): Array<BlockingCallFact> {
   const found: Array<{ at: RequestPathImportFact; effect: EffectHelperFact; fact: BlockingCallFact }> = [];
   for (const { at, effect, chain } of importedEffects(facts, ctx)) {
-    if (effect.kind === 'untimed') continue;
+    if (effect.kind === 'untimed' || effect.kind === 'unbounded-read') continue;
     // Blocking I/O in Python matters only under an event loop: an async handler.
     if (effect.kind === 'sync-io' && !at.handler.async) continue;
     const kind = effect.kind === 'sync-io' ? 'sync-in-async' : effect.kind;
@@ -81,7 +81,7 @@ function routedEffects(facts: FileFacts, ctx: DetectContext): Array<{ handler: H
 export function routedBlocking(facts: FileFacts, ctx: DetectContext): BlockingCallFact[] {
   const out: BlockingCallFact[] = [];
   for (const { handler, effect } of routedEffects(facts, ctx)) {
-    if (effect.kind === 'untimed' || (effect.kind === 'sync-io' && !handler.async)) continue;
+    if (effect.kind === 'untimed' || effect.kind === 'unbounded-read' || (effect.kind === 'sync-io' && !handler.async)) continue;
     const kind = effect.kind === 'sync-io' ? 'sync-in-async' : effect.kind;
     out.push({ start: effect.start, end: effect.end, api: effect.api, kind, instead: effect.instead ?? 'an asynchronous form', handler, chain: effect.chain.slice(0, -1) });
   }
@@ -100,6 +100,16 @@ export function importedUntimed(facts: FileFacts, ctx: DetectContext): OutboundC
   const found: Array<{ at: RequestPathImportFact; effect: EffectHelperFact; fact: OutboundCallFact }> = [];
   for (const { at, effect, chain } of importedEffects(facts, ctx)) {
     if (effect.kind === 'untimed' && effect.client) found.push({ at, effect, fact: { start: at.start, end: at.end, api: effect.api, client: effect.client, handler: at.handler, chain } });
+  }
+  return oncePerEffect(found);
+}
+
+/** Reads of every row of a table in other files' helpers and services that request paths call, as facts at the call site (their fix is in the other file). */
+export function importedUnboundedReads(facts: FileFacts, ctx: DetectContext): UnboundedReadFact[] {
+  const found: Array<{ at: RequestPathImportFact; effect: EffectHelperFact; fact: UnboundedReadFact }> = [];
+  for (const { at, effect, chain } of importedEffects(facts, ctx)) {
+    if (effect.kind !== 'unbounded-read' || !effect.read) continue;
+    found.push({ at, effect, fact: { start: at.start, end: at.end, ...effect.read, callee: effect.api, handler: at.handler, chain } });
   }
   return oncePerEffect(found);
 }

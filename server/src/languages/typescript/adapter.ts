@@ -26,7 +26,7 @@ import { keepStatementIndexes, nodesOfKind, parseFile } from './walk';
 import { blockingCalls, type TsBlockingCall, type TsOutboundCall } from './blocking-calls';
 import { unboundedCaches, type TsCacheFact } from './caches';
 import { findHandlers, requestPathFunctions } from './handlers';
-import { unboundedReads } from './result-sets';
+import { unboundedCandidates, unboundedReads } from './result-sets';
 import { isComposedBuilder, queryFromCall, rawSqlQuery, taggedSqlQuery, taggedTemplateRun, WRITES, type TsQueryFact, type TsTaggedQuery } from './queries';
 
 export interface TsFacts extends FileFacts {
@@ -314,13 +314,14 @@ export class TypescriptAdapter implements LanguageAdapter<TsFacts> {
     const handlers = findHandlers(sf, imports);
     facts.handlers = handlers.map((h) => h.fact);
     const reach = requestPathFunctions(sf, handlers);
-    const calls = blockingCalls(sf, imports, reach);
+    const reads = unboundedCandidates(facts.queries);
+    const calls = blockingCalls(sf, imports, reach, reads.map(({ q, model, filter }) => ({ call: q.call, effect: { name: '', chain: [], kind: 'unbounded-read', api: q.callee, read: { orm: q.orm, model, filter } } })));
     facts.blockingCalls = calls.blocking;
     facts.untimedCalls = calls.untimed;
     facts.effectHelpers = calls.helpers;
     facts.requestPathImports = calls.imports;
     facts.caches = unboundedCaches(sf, imports, reach);
-    facts.unboundedReads = unboundedReads(facts.queries, reach);
+    facts.unboundedReads = unboundedReads(reads, reach);
     return facts;
   }
 }

@@ -258,11 +258,15 @@ function effectSummaries(sf: ts.SourceFile, direct: Array<{ call: ts.CallExpress
   return out;
 }
 
-export function blockingCalls(sf: ts.SourceFile, imports: FileImports, reach: ReadonlyMap<ts.Node, HandlerReach>): TsEffects {
+/**
+ * The file's blocking calls, outbound calls and helpers' effects. `more` are effects found by other
+ * fact builders (reads of every row: result-sets.ts), which helpers pass on like their own.
+ */
+export function blockingCalls(sf: ts.SourceFile, imports: FileImports, reach: ReadonlyMap<ts.Node, HandlerReach>, more: ReadonlyArray<{ call: ts.CallExpression; effect: EffectHelperFact }> = []): TsEffects {
   const out: TsEffects = { blocking: [], untimed: [], helpers: [], imports: [] };
   const modules = derivedModules(sf, imports);
   const axios = axiosState(sf, modules);
-  const direct: Array<{ call: ts.CallExpression; effect: EffectHelperFact }> = [];
+  const direct: Array<{ call: ts.CallExpression; effect: EffectHelperFact }> = [...more];
   const imported = relativeImports(sf);
   nodesOfKind(sf, ts.SyntaxKind.CallExpression).forEach((n) => {
     if (!ts.isCallExpression(n)) return;

@@ -11,6 +11,7 @@ import { addOption } from './edits';
 import { requestPathOf, type HandlerReach } from './handlers';
 import { propertyName } from './ordering';
 import type { TsQueryFact } from './queries';
+import { repositoryEntity } from './repositories';
 import { findDeclaration } from './values';
 
 /** The cap the fix writes: a page's worth for a list endpoint. */
@@ -223,20 +224,38 @@ function chainCap(q: TsQueryFact): Read['cap'] {
   return { edit: { start: at, end: at, newText: limit }, text: limit };
 }
 
-/** The reads of `queries` that run on a request path and return every row their constants match. */
-export function unboundedReads(queries: readonly TsQueryFact[], reach: ReadonlyMap<ts.Node, HandlerReach>): UnboundedReadFact[] {
-  const out: UnboundedReadFact[] = [];
-  if (reach.size === 0) return out;
+/** A read that returns every row its constants match, wherever it runs. */
+export interface UnboundedRead {
+  q: TsQueryFact;
+  model?: string;
+  filter: 'none' | 'constant';
+  cap?: UnboundedReadFact['cap'];
+}
+
+/** The reads of `queries` that return every row their constants match (on a request path or not). */
+export function unboundedCandidates(queries: readonly TsQueryFact[]): UnboundedRead[] {
+  const out: UnboundedRead[] = [];
   for (const q of queries) {
     if (q.write || q.fragment || q.loop || q.pagination || q.inferred || q.orm === 'sql') continue;
     const options = q.style === 'options' && READS_MANY[q.orm]?.test(q.operation);
     if (!options && q.style !== 'chain') continue;
+    const read = options ? optionsRead(q, q.call) : chainRead(q, q.call);
+    if (!read) continue;
+    // A repository's entity (`Repository<Post>`) names the model better than the property holding it.
+    const entity = (q.orm === 'typeorm' || q.orm === 'mikro-orm') && options && ts.isPropertyAccessExpression(q.call.expression) ? repositoryEntity(q.call.expression.expression) : undefined;
+    out.push({ q, model: entity ?? q.model, ...read });
+  }
+  return out;
+}
+
+/** The reads that run on a request path of this file. */
+export function unboundedReads(candidates: readonly UnboundedRead[], reach: ReadonlyMap<ts.Node, HandlerReach>): UnboundedReadFact[] {
+  const out: UnboundedReadFact[] = [];
+  if (reach.size === 0) return out;
+  for (const { q, model, filter, cap } of candidates) {
     const path = requestPathOf(q.call, reach);
     if (!path) continue;
-    const within = q.call;
-    const read = options ? optionsRead(q, within) : chainRead(q, within);
-    if (!read) continue;
-    out.push({ start: q.start, end: q.end, orm: q.orm, model: q.model, callee: q.callee, filter: read.filter, handler: path.reach.handler.fact, chain: path.reach.chain, ...(read.cap ? { cap: read.cap } : {}) });
+    out.push({ start: q.start, end: q.end, orm: q.orm, model, callee: q.callee, filter, handler: path.reach.handler.fact, chain: path.reach.chain, ...(cap ? { cap } : {}) });
   }
   return out;
 }

@@ -1,6 +1,6 @@
 /** Messages of unbounded-result-set, the same for every language. */
 import type { OrmId, UnboundedReadFact } from '../../languages/facts';
-import { whereOnRequestPath } from '../request-path';
+import { moreCallSites, whereOnRequestPath } from '../request-path';
 
 /** How each ORM pages: what the message tells the user to write. */
 const PAGE_WITH: Partial<Record<OrmId, string>> = {
@@ -22,5 +22,5 @@ export function unboundedReadMessage(r: UnboundedReadFact): string {
   const model = r.model ? `\`${r.model}\`` : 'the table';
   const rows = r.filter === 'none' ? `every row of ${model}` : `every row of ${model} that its constant filter matches`;
   if (r.listView) return `\`${r.callee}\` is a ListView with no \`paginate_by\`: it renders ${rows}, so the page, the query's time and the server's memory grow with the table. Set \`paginate_by\` (the template then reads \`page_obj\`).`;
-  return `\`${r.callee}\` returns ${rows} ${whereOnRequestPath(r.handler, r.chain)}: nothing in the request bounds it, so the response, the query's time and the server's memory grow with the table. Page it (${PAGE_WITH[r.orm] ?? 'a limit and a keyset filter on the sort key'}), or cap it.`;
+  return `\`${r.callee}\` returns ${rows} ${whereOnRequestPath(r.handler, r.chain)}: nothing in the request bounds it, so the response, the query's time and the server's memory grow with the table. Page it (${PAGE_WITH[r.orm] ?? 'a limit and a keyset filter on the sort key'}), or cap it.${moreCallSites(r.more)}`;
 }
