@@ -36,6 +36,12 @@ ruleTests('unbounded-result-set', {
       why: 'bounded by the ids sent',
     },
     {
+      name: 'a filter by a value destructured from an array, or a catch variable',
+      file: 'src/app.ts',
+      code: `${PRISMA}app.get('/first-author', async (req, res) => {\n  const [authorId] = String(req.query.ids).split(',').map(Number);\n  res.json(await prisma.post.findMany({ where: { authorId } }));\n});\n`,
+      why: 'the value comes from the request',
+    },
+    {
       name: 'options passed through a variable',
       file: 'src/app.ts',
       code: `${PRISMA}app.get('/posts', async (req, res) => {\n  const args = buildArgs(req.query);\n  res.json(await prisma.post.findMany(args));\n});\n`,

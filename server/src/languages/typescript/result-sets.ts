@@ -74,6 +74,35 @@ function insideFunctionOf(decl: ts.Node, within: ts.Node): 'inside' | 'function'
   return 'module';
 }
 
+/** Every name the functions around `within` bind anywhere in them (kept per function). */
+const boundByFunction = new WeakMap<ts.Node, Set<string>>();
+
+function bindingNames(name: ts.BindingName, out: Set<string>): void {
+  if (ts.isIdentifier(name)) out.add(name.text);
+  else for (const el of name.elements) if (!ts.isOmittedExpression(el)) bindingNames(el.name, out);
+}
+
+function boundInFunctions(within: ts.Node, name: string): boolean {
+  for (let n: ts.Node | undefined = within.parent; n; n = n.parent) {
+    if (!ts.isFunctionLike(n)) continue;
+    let names = boundByFunction.get(n);
+    if (!names) {
+      const own = new Set<string>();
+      for (const p of n.parameters) bindingNames(p.name, own);
+      const visit = (k: ts.Node): void => {
+        if (ts.isVariableDeclaration(k) || ts.isBindingElement(k)) bindingNames(k.name, own);
+        else if (ts.isCatchClause(k) && k.variableDeclaration) bindingNames(k.variableDeclaration.name, own);
+        ts.forEachChild(k, visit);
+      };
+      const body = (n as ts.FunctionLikeDeclaration).body;
+      if (body) visit(body);
+      boundByFunction.set(n, (names = own));
+    }
+    if (names.has(name)) return true;
+  }
+  return false;
+}
+
 /**
  * Whether `expr` reads a value of the function the query runs in (a parameter, a local, `this`):
  * a request's value, or one made from it. Module constants, imports, table objects and callbacks'
@@ -92,7 +121,13 @@ function readsFunctionValue(expr: ts.Node, within: ts.Node): boolean {
       // A property's name (`a.name`, `{ name: v }`), not a read.
       if ((ts.isPropertyAccessExpression(p) && p.name === n) || (ts.isPropertyAssignment(p) && p.name === n) || ts.isQualifiedName(p)) return;
       const decl = findDeclaration(n);
-      if (decl && insideFunctionOf(decl, within) === 'function') found = true;
+      if (decl) {
+        if (insideFunctionOf(decl, within) === 'function') found = true;
+      } else if (boundInFunctions(within, n.text)) {
+        // A binding findDeclaration does not resolve (`const [first] = ids`, a catch variable, a
+        // `for…of` over the rows): a value of the function, to be safe.
+        found = true;
+      }
       return;
     }
     ts.forEachChild(n, visit);
