@@ -174,3 +174,48 @@ ruleTests('unbounded-result-set', {
     },
   ],
 });
+
+const DRF_VIEWS = 'from rest_framework import viewsets\n\nfrom .models import Post\nfrom .serializers import PostSerializer\n\n\nclass PostViewSet(viewsets.ModelViewSet):\n    queryset = Post.objects.select_related("author").order_by("-id")\n    serializer_class = PostSerializer\n';
+const SETTINGS = 'INSTALLED_APPS = ["django.contrib.auth", "rest_framework", "blog"]\n';
+
+ruleTests('unbounded-result-set', {
+  valid: [
+    {
+      name: 'DRF: a default pagination class in the settings',
+      file: 'blog/views.py',
+      workspace: { 'mysite/settings.py': `${SETTINGS}REST_FRAMEWORK = {\n    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",\n    "PAGE_SIZE": 50,\n}\n` },
+      code: DRF_VIEWS,
+      why: 'DRF pages every list view',
+    },
+    {
+      name: 'DRF: a settings package whose base module sets the default',
+      file: 'blog/views.py',
+      workspace: { 'mysite/settings/base.py': SETTINGS, 'mysite/settings/rest.py': 'REST_FRAMEWORK = {}\nREST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"] = "rest_framework.pagination.LimitOffsetPagination"\n' },
+      code: DRF_VIEWS,
+      why: 'paged by default',
+    },
+    {
+      name: 'DRF: no settings module found',
+      file: 'blog/views.py',
+      code: DRF_VIEWS,
+      why: 'the default pagination is unknown',
+    },
+    {
+      name: 'DRF: a pagination class on the view, and a view with its own get_queryset',
+      file: 'blog/views.py',
+      workspace: { 'mysite/settings.py': SETTINGS },
+      code: 'from rest_framework import generics\nfrom rest_framework.pagination import LimitOffsetPagination\n\nfrom .models import Post\nfrom .serializers import PostSerializer\n\n\nclass PostList(generics.ListAPIView):\n    queryset = Post.objects.all()\n    serializer_class = PostSerializer\n    pagination_class = LimitOffsetPagination\n\n\nclass MyPosts(generics.ListAPIView):\n    serializer_class = PostSerializer\n\n    def get_queryset(self):\n        return Post.objects.all()\n',
+      why: 'paged; its own queryset',
+    },
+  ],
+  invalid: [
+    {
+      name: 'DRF: a ModelViewSet with no pagination class, and settings without a default',
+      file: 'blog/views.py',
+      workspace: { 'mysite/settings.py': `${SETTINGS}REST_FRAMEWORK = {"DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"]}\n` },
+      code: DRF_VIEWS,
+      findings: [{ line: 8, message: /`PostViewSet` lists every row of `Post` in one response: it has no `pagination_class` and the project's settings set no `DEFAULT_PAGINATION_CLASS`/ }],
+      output: 'from rest_framework import viewsets\n\nfrom .models import Post\nfrom .serializers import PostSerializer\nfrom rest_framework.pagination import CursorPagination\n\n\nclass PostViewSetPagination(CursorPagination):\n    page_size = 100\n    ordering = "-id"\n\n\nclass PostViewSet(viewsets.ModelViewSet):\n    queryset = Post.objects.select_related("author").order_by("-id")\n    pagination_class = PostViewSetPagination\n    serializer_class = PostSerializer\n',
+    },
+  ],
+});

@@ -10,7 +10,7 @@ import type { EffectHelperFact, FileFacts, QueryHelperFact, RouteFact, Serialize
 import { expandAlias, type PathAlias } from './path-aliases';
 
 /** What a file shows the others: its query and effect helpers, its routes, its serializers. */
-export type SharedFacts = Pick<FileFacts, 'queryHelpers' | 'effectHelpers' | 'routes' | 'serializers'>;
+export type SharedFacts = Pick<FileFacts, 'queryHelpers' | 'effectHelpers' | 'routes' | 'serializers' | 'djangoSettings'>;
 
 export class WorkspaceFunctions {
   private readonly byFile = new Map<string, Map<string, QueryHelperFact>>();
@@ -19,6 +19,8 @@ export class WorkspaceFunctions {
   private readonly routesByFile = new Map<string, readonly RouteFact[]>();
   /** DRF serializers by file and name. */
   private readonly serializersByFile = new Map<string, Map<string, SerializerFact>>();
+  /** Django settings modules, and whether DRF pages list views by default in them. */
+  private readonly settingsByFile = new Map<string, NonNullable<FileFacts['djangoSettings']>>();
   private readonly tried = new Set<string>();
   /** Files looked at since `track` (found or not): what a file's findings depend on. */
   private consulted?: Set<string>;
@@ -52,6 +54,7 @@ export class WorkspaceFunctions {
     this.effectsByFile.delete(file);
     this.routesByFile.delete(file);
     this.serializersByFile.delete(file);
+    this.settingsByFile.delete(file);
   }
 
   private keep(file: string, shown: SharedFacts): void {
@@ -59,6 +62,7 @@ export class WorkspaceFunctions {
     if (shown.effectHelpers?.length) this.effectsByFile.set(file, groupByName(shown.effectHelpers));
     if (shown.routes?.length) this.routesByFile.set(file, shown.routes);
     if (shown.serializers?.length) this.serializersByFile.set(file, new Map(shown.serializers.map((x) => [x.name, x])));
+    if (shown.djangoSettings) this.settingsByFile.set(file, shown.djangoSettings);
   }
 
   /**
@@ -103,6 +107,44 @@ export class WorkspaceFunctions {
       }
     }
     return out;
+  }
+
+  /**
+   * Whether DRF pages list views by default for the Django app `file` is in: read from the settings
+   * modules where Django projects keep them (`settings.py` or a `settings/` package beside the app,
+   * in its parent folder, or in the parent's other subfolders; and those the workspace index knows).
+   * True when one sets `DEFAULT_PAGINATION_CLASS`; false when settings were found and none does;
+   * undefined when no settings module was found (nothing is known).
+   */
+  drfPagination(file: string): boolean | undefined {
+    if (!file.endsWith('.py')) return undefined;
+    const dir = path.dirname(file);
+    const parent = path.dirname(dir);
+    const near: string[] = [];
+    const settingsIn = (folder: string): void => {
+      near.push(path.join(folder, 'settings.py'));
+      try {
+        for (const e of fs.readdirSync(path.join(folder, 'settings'), { withFileTypes: true })) if (e.isFile() && e.name.endsWith('.py')) near.push(path.join(folder, 'settings', e.name));
+      } catch {
+        // No settings package here.
+      }
+    };
+    settingsIn(dir);
+    settingsIn(parent);
+    try {
+      for (const e of fs.readdirSync(parent, { withFileTypes: true })) if (e.isDirectory() && path.join(parent, e.name) !== dir) settingsIn(path.join(parent, e.name));
+    } catch {
+      // An unreadable folder has no settings to offer.
+    }
+    for (const candidate of near) this.loadOnce(candidate);
+    let found: boolean | undefined;
+    for (const [settingsFile, s] of this.settingsByFile) {
+      // Settings of this project: beside the app, in its parent, or in one of the parent's folders.
+      if (!settingsFile.startsWith(parent + path.sep)) continue;
+      if (s.drfPagination) return true;
+      found = false;
+    }
+    return found;
   }
 
   /** What the function `name` of the module `module` does that holds a request up (blocking calls, sends, untimed HTTP). */

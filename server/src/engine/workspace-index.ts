@@ -33,8 +33,8 @@ export interface FileSummary {
  * the most files, which show them nothing.
  */
 function sharedKey(entry: IndexEntry): string | undefined {
-  if (!entry.models.length && !entry.queryHelpers.length && !entry.effectHelpers.length && !entry.routes.length && !entry.serializers.length) return undefined;
-  const text = JSON.stringify([entry.models, entry.queryHelpers, entry.effectHelpers, entry.routes, entry.serializers], (k, v) => (k === 'start' || k === 'end' ? undefined : v));
+  if (!entry.models.length && !entry.queryHelpers.length && !entry.effectHelpers.length && !entry.routes.length && !entry.serializers.length && !entry.djangoSettings) return undefined;
+  const text = JSON.stringify([entry.models, entry.queryHelpers, entry.effectHelpers, entry.routes, entry.serializers, entry.djangoSettings ?? null], (k, v) => (k === 'start' || k === 'end' ? undefined : v));
   return createHash('sha1').update(text).digest('base64');
 }
 
@@ -49,6 +49,7 @@ export interface IndexEntry {
   effectHelpers: EffectHelperFact[];
   routes: RouteFact[];
   serializers: SerializerFact[];
+  djangoSettings?: FileFacts['djangoSettings'];
   queries: number;
   sqlStatements: number;
   /** Models and tables the file's queries touch. */
@@ -70,6 +71,7 @@ export function indexEntry(hash: string, facts: FileFacts): IndexEntry {
     effectHelpers: facts.effectHelpers ?? [],
     routes: facts.routes ?? [],
     serializers: facts.serializers ?? [],
+    ...(facts.djangoSettings ? { djangoSettings: facts.djangoSettings } : {}),
     queries: facts.queries.length,
     sqlStatements: facts.sql.length,
     touched: [...touched],

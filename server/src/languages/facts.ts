@@ -418,7 +418,9 @@ export interface UnboundedReadFact extends Span {
    * The edit that caps the rows, and how the cap reads in the fix's title (`take: 100`,
    * `.limit(100)`, `[:100]`); absent when the code leaves no place the rule can write one.
    */
-  cap?: { edit: Span & { newText: string }; text: string; /** When the edit does more than cap the rows (Django's `paginate_by` pages them). */ title?: string };
+  cap?: { edits: Array<Span & { newText: string }>; text: string; /** When the edits do more than cap the rows (Django's `paginate_by`, DRF's pagination class page them). */ title?: string };
+  /** A DRF list view with no `pagination_class`: a finding only where the project's settings set no default pagination. */
+  drfList?: true;
   /** A Django `ListView` with no `paginate_by`: `callee` is the view class. */
   listView?: true;
   /** As BlockingCallFact.more. */
@@ -465,4 +467,9 @@ export interface FileFacts {
   caches?: CacheFact[];
   /** Reads on request paths that nothing in the request bounds (unbounded-result-set). */
   unboundedReads?: UnboundedReadFact[];
+  /**
+   * A Django settings module (it assigns `INSTALLED_APPS` or `REST_FRAMEWORK`): whether DRF pages
+   * list views by default there (`REST_FRAMEWORK['DEFAULT_PAGINATION_CLASS']` set, not None).
+   */
+  djangoSettings?: { drfPagination: boolean };
 }

@@ -67,6 +67,8 @@ export interface PyFacts extends FileFacts {
 }
 
 const MAX_CHARS = 5 * 1024 * 1024;
+/** `'DEFAULT_PAGINATION_CLASS': 'rest_framework.pagination.…'` in REST_FRAMEWORK, not `None`. */
+const DRF_DEFAULT_PAGINATION = /["']DEFAULT_PAGINATION_CLASS["']\s*(?::|\]\s*=)\s*(?!None\b)\S/;
 /**
  * How long one parse may take. tree-sitter is linear on code, but its error recovery can take
  * far longer on some broken input: past this the parse is cancelled (tree-sitter asks about every
@@ -310,6 +312,12 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
       const value = assign?.type === 'assignment' ? assign.childForFieldName('right') : undefined;
       // The string's text after its prefix and opening quotes.
       if (value?.type === 'string' && looksLikeSql(value.text.replace(/^[a-zA-Z]*("{3}|'{3}|"|')/, ''))) moduleContext += `${assign!.text}\n`;
+      // A Django settings module, and DRF's default pagination (`REST_FRAMEWORK = {…}`, `REST_FRAMEWORK["…"] = …`, `REST_FRAMEWORK.update({…})`).
+      const target = assign?.type === 'assignment' ? assign.childForFieldName('left') : assign?.type === 'call' ? assign.childForFieldName('function') : undefined;
+      if (target && /^(INSTALLED_APPS|REST_FRAMEWORK)\b/.test(target.text)) {
+        facts.djangoSettings ??= { drfPagination: false };
+        if (/^REST_FRAMEWORK\b/.test(target.text) && DRF_DEFAULT_PAGINATION.test(assign!.text)) facts.djangoSettings.drfPagination = true;
+      }
       if (st.type === 'import_statement' || st.type === 'import_from_statement') {
         moduleContext += st.text + '\n';
         const module = st.type === 'import_from_statement' ? st.childForFieldName('module_name')?.text ?? '' : st.namedChildren[0]?.text ?? '';
@@ -424,7 +432,7 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
     facts.effectHelpers = calls.helpers;
     facts.requestPathImports = calls.imports;
     facts.caches = pythonCaches(root, names, reach);
-    facts.unboundedReads = unboundedReads(root, facts.queries, reach, evidence);
+    facts.unboundedReads = unboundedReads(root, facts, reach, evidence);
     if (/(^|[\\/])urls\.py$/.test(file.path)) facts.routes = djangoRoutes(root);
     // Views often import only their app's models (`from .models import Post`): `.objects` is evidence too.
     if (orms.has('django') || file.text.includes('.objects.')) {

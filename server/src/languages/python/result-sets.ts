@@ -8,6 +8,8 @@
  */
 import type { UnboundedReadFact } from '../facts';
 import { assignedBefore } from './item-access';
+import type { PyFacts } from './adapter';
+import { ensureImport } from './edits';
 import type { PyReach } from './handlers';
 import { requestPathOf } from './handlers';
 import { MODEL_NAME, recognisedChain, sqlalchemyOrm, type OrmEvidence } from './offset-calls';
@@ -200,14 +202,15 @@ function fetchedStatement(fetch: Node, ev: OrmEvidence): { calls: Node[]; legacy
 }
 
 /** The reads on request paths of this module that return every row their constants match. */
-export function unboundedReads(root: Node, queries: readonly PyQueryFact[], reach: ReadonlyMap<number, PyReach>, ev: OrmEvidence): UnboundedReadFact[] {
+export function unboundedReads(root: Node, facts: PyFacts, reach: ReadonlyMap<number, PyReach>, ev: OrmEvidence): UnboundedReadFact[] {
+  const queries = facts.queries;
   const localsByFn = new Map<number, Set<string>>();
   const locals = (fn: Node): Set<string> => {
     let s = localsByFn.get(fn.id);
     if (!s) localsByFn.set(fn.id, (s = boundNames(fn)));
     return s;
   };
-  const out = ev.orms.has('django') ? listViews(root, locals) : [];
+  const out = ev.orms.has('django') ? [...listViews(root, locals), ...drfListViews(root, facts, locals)] : [];
   if (reach.size === 0) return out;
   const add = (at: Node, start: number, end: number, orm: UnboundedReadFact['orm'], model: string | undefined, callee: string, filter: 'none' | 'constant', cap: UnboundedReadFact['cap']): void => {
     const path = requestPathOf(at, reach);
@@ -227,7 +230,7 @@ export function unboundedReads(root: Node, queries: readonly PyQueryFact[], reac
     if (!filter) continue;
     const cap = q.orm === 'django' ? `[:${ROW_CAP}]` : `.limit(${ROW_CAP})`;
     const callee = (field(calls[0], 'function')?.text ?? q.callee).replace(/\s+/g, '');
-    add(call, q.start, q.end, q.orm, q.model, callee, filter, { edit: { start: call.endIndex, end: call.endIndex, newText: cap }, text: cap });
+    add(call, q.start, q.end, q.orm, q.model, callee, filter, { edits: [{ start: call.endIndex, end: call.endIndex, newText: cap }], text: cap });
   }
   // SQLAlchemy/SQLModel statements whose rows are all fetched.
   if (ev.orms.has('sqlalchemy') || ev.orms.has('sqlmodel') || ev.flask) {
@@ -243,7 +246,7 @@ export function unboundedReads(root: Node, queries: readonly PyQueryFact[], reac
       if (!filter || (selects && args(first).some((a) => readsFunctionValue(a, n, locals)))) continue;
       const cap = `.limit(${ROW_CAP})`;
       const callee = first ? `${(field(first, 'function')?.text ?? 'select').replace(/\s+/g, '')}(${selects ? args(first).map((a) => a.text).join(', ') : '…'})` : `${stmt.model}.query`;
-      add(n, n.startIndex, n.endIndex, stmt.orm, stmt.model, callee.length > 60 ? callee.slice(0, 57) + '…' : callee, filter, { edit: { start: stmt.capAt, end: stmt.capAt, newText: cap }, text: cap });
+      add(n, n.startIndex, n.endIndex, stmt.orm, stmt.model, callee.length > 60 ? callee.slice(0, 57) + '…' : callee, filter, { edits: [{ start: stmt.capAt, end: stmt.capAt, newText: cap }], text: cap });
     }
   }
   return out;
@@ -292,7 +295,61 @@ function listViews(root: Node, locals: (fn: Node) => Set<string>): UnboundedRead
     const text = `paginate_by = ${ROW_CAP}`;
     out.push({
       start: source.assign.startIndex, end: source.assign.endIndex, orm: 'django', model: source.model, callee: name, filter, handler, chain: [name], listView: true,
-      cap: { edit: { start: statement.endIndex, end: statement.endIndex, newText: `\n${indent}${text}` }, text, title: `Page the list: \`${text}\`` },
+      cap: { edits: [{ start: statement.endIndex, end: statement.endIndex, newText: `\n${indent}${text}` }], text, title: `Page the list: \`${text}\`` },
+    });
+  }
+  return out;
+}
+
+/** DRF's generic views and viewsets that list a queryset (their `list` pages it only with a pagination class). */
+const DRF_LIST_BASE = /(^|[\s,.(])(ListAPIView|ListCreateAPIView|ModelViewSet|ReadOnlyModelViewSet|ListModelMixin)\b/;
+
+/**
+ * A DRF list view (`ListAPIView`, `ModelViewSet`…) with a constant `queryset` and no
+ * `pagination_class`: it serializes every row unless the project's settings set a default
+ * pagination class (the rule asks the workspace: UnboundedReadFact.drfList). One that overrides
+ * `get_queryset`, `list` or `paginate_queryset` is left alone.
+ */
+function drfListViews(root: Node, facts: PyFacts, locals: (fn: Node) => Set<string>): UnboundedReadFact[] {
+  const out: UnboundedReadFact[] = [];
+  for (const cls of nodesOfType(root, 'class_definition')) {
+    if (!DRF_LIST_BASE.test(field(cls, 'superclasses')?.text ?? '')) continue;
+    const body = field(cls, 'body');
+    if (!body) continue;
+    let queryset: { assign: Node; value: Node } | undefined;
+    let own = false;
+    for (const st of body.namedChildren) {
+      const def = st?.type === 'decorated_definition' ? field(st, 'definition') : st;
+      if (def?.type === 'function_definition' && /^(get_queryset|list|paginate_queryset)$/.test(field(def, 'name')?.text ?? '')) own = true;
+      const assign = st?.type === 'expression_statement' ? st.namedChildren[0] : undefined;
+      if (assign?.type !== 'assignment') continue;
+      const name = field(assign, 'left')?.text;
+      const value = field(assign, 'right');
+      if (name === 'pagination_class') own = true;
+      else if (name === 'queryset' && value?.type === 'call') queryset = { assign, value };
+    }
+    if (own || !queryset) continue;
+    const model = /^(\w+)\.objects\b/.exec(queryset.value.text)?.[1];
+    if (!model) continue;
+    const filter = chooses(chainCalls(queryset.value), queryset.value, locals);
+    if (!filter) continue;
+    const name = field(cls, 'name')?.text ?? 'view';
+    // The class, decorated or not, starts the block the pagination class goes before.
+    const classStatement = cls.parent?.type === 'decorated_definition' ? cls.parent : cls;
+    const indent = root.text.slice(classStatement.startIndex - classStatement.startPosition.column, classStatement.startIndex);
+    const statement = queryset.assign.parent!;
+    const inner = root.text.slice(statement.startIndex - statement.startPosition.column, statement.startIndex);
+    const pagination = `${name}Pagination`;
+    const gap = indent ? '\n' : '\n\n';
+    const edits = [
+      ...ensureImport(facts, 'rest_framework.pagination', 'CursorPagination'),
+      { start: classStatement.startIndex, end: classStatement.startIndex, newText: `class ${pagination}(CursorPagination):\n${indent}    page_size = ${ROW_CAP}\n${indent}    ordering = "-id"\n${gap}${indent}` },
+      { start: statement.endIndex, end: statement.endIndex, newText: `\n${inner}pagination_class = ${pagination}` },
+    ].sort((a, b) => a.start - b.start);
+    const handler = { start: cls.startIndex, end: cls.endIndex, framework: 'drf', name, async: false };
+    out.push({
+      start: queryset.assign.startIndex, end: queryset.assign.endIndex, orm: 'django', model, callee: name, filter, handler, chain: [name], drfList: true,
+      cap: { edits, text: `pagination_class = ${pagination}`, title: `Page it with a CursorPagination (${ROW_CAP} per page, ordered by -id)` },
     });
   }
   return out;

@@ -200,7 +200,7 @@ function optionsCap(q: TsQueryFact, layout: { options?: number; filter?: number 
   const call = q.call;
   if (q.orm === 'mongoose') {
     const at = call.getEnd();
-    return { edit: { start: at, end: at, newText: `.limit(${ROW_CAP})` }, text: `.limit(${ROW_CAP})` };
+    return { edits: [{ start: at, end: at, newText: `.limit(${ROW_CAP})` }], text: `.limit(${ROW_CAP})` };
   }
   const option = q.orm === 'prisma' || q.orm === 'typeorm' ? `take: ${ROW_CAP}` : `limit: ${ROW_CAP}`;
   if (layout.options === undefined) {
@@ -211,17 +211,17 @@ function optionsCap(q: TsQueryFact, layout: { options?: number; filter?: number 
     const operation = q.operation.replace(/By$/, '');
     const before = call.arguments.slice(0, layout.filter ?? 0).map((a) => `${a.getText()}, `).join('');
     return {
-      edit: { start: name.getStart(), end: call.getEnd(), newText: `${operation}(${before}{ where: ${where.getText()}, ${option} })` },
+      edits: [{ start: name.getStart(), end: call.getEnd(), newText: `${operation}(${before}{ where: ${where.getText()}, ${option} })` }],
       text: `${operation}({ where, ${option} })`,
     };
   }
   // MikroORM's find(Entity) needs a filter before its options.
   if (q.orm === 'mikro-orm' && layout.filter !== undefined && call.arguments.length <= layout.filter) {
     const at = call.arguments.length ? call.arguments[call.arguments.length - 1].getEnd() : call.arguments.pos;
-    return { edit: { start: at, end: at, newText: `${call.arguments.length ? ', ' : ''}{}, { ${option} }` }, text: `{ ${option} }` };
+    return { edits: [{ start: at, end: at, newText: `${call.arguments.length ? ', ' : ''}{}, { ${option} }` }], text: `{ ${option} }` };
   }
   const edits = addOption(call, layout.options, option);
-  return edits?.length === 1 ? { edit: edits[0], text: option } : undefined;
+  return edits?.length ? { edits, text: option } : undefined;
 }
 
 function chainRead(q: TsQueryFact, within: ts.Node): Read | undefined {
@@ -256,7 +256,7 @@ function chainCap(q: TsQueryFact): Read['cap'] {
   const runs = RUN_CALLS.test(methodName(last) ?? '') && methodName(last) !== 'then' && ts.isPropertyAccessExpression(last.expression);
   // Mongoose runs `Post.find().lean()`: its limit goes before `.lean()` or `.exec()`; Kysely's before `.execute()`.
   const at = runs ? (last.expression as ts.PropertyAccessExpression).expression.getEnd() : q.call.getEnd();
-  return { edit: { start: at, end: at, newText: limit }, text: limit };
+  return { edits: [{ start: at, end: at, newText: limit }], text: limit };
 }
 
 /** A read that returns every row its constants match, wherever it runs. */

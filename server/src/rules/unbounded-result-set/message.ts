@@ -21,6 +21,7 @@ const PAGE_WITH: Partial<Record<OrmId, string>> = {
 export function unboundedReadMessage(r: UnboundedReadFact): string {
   const model = r.model ? `\`${r.model}\`` : 'the table';
   const rows = r.filter === 'none' ? `every row of ${model}` : `every row of ${model} that its constant filter matches`;
+  if (r.drfList) return `\`${r.callee}\` lists ${rows} in one response: it has no \`pagination_class\` and the project's settings set no \`DEFAULT_PAGINATION_CLASS\`, so the response, the query's time and the server's memory grow with the table. Give it a pagination class (\`CursorPagination\` pages by a key).`;
   if (r.listView) return `\`${r.callee}\` is a ListView with no \`paginate_by\`: it renders ${rows}, so the page, the query's time and the server's memory grow with the table. Set \`paginate_by\` (the template then reads \`page_obj\`).`;
   return `\`${r.callee}\` returns ${rows} ${whereOnRequestPath(r.handler, r.chain)}: nothing in the request bounds it, so the response, the query's time and the server's memory grow with the table. Page it (${PAGE_WITH[r.orm] ?? 'a limit and a keyset filter on the sort key'}), or cap it.${moreCallSites(r.more)}`;
 }
