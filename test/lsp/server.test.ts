@@ -291,6 +291,36 @@ describe('language server: knowledge from the workspace index', function () {
     assert.deepEqual(after.items, [], `before: ${items.map((d: any) => d.message).join('; ')}`);
   });
 
+  it("reads DRF's default pagination from the project's settings, and re-lints a view when the settings change", async () => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-lsp-drf-'));
+    fs.mkdirSync(path.join(root, 'blog'));
+    fs.mkdirSync(path.join(root, 'mysite'));
+    const settings = 'INSTALLED_APPS = ["rest_framework", "blog"]\n';
+    fs.writeFileSync(path.join(root, 'mysite/settings.py'), settings);
+    const view = 'from rest_framework import viewsets\n\nfrom .models import Post\nfrom .serializers import PostSerializer\n\n\nclass PostViewSet(viewsets.ModelViewSet):\n    queryset = Post.objects.all()\n    serializer_class = PostSerializer\n';
+    fs.writeFileSync(path.join(root, 'blog/views.py'), view);
+    const uri = pathToFileURL(path.join(root, 'blog/views.py')).href;
+    client = startServer();
+    await client.connection.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(root).href, capabilities: { ...capabilities(true), workspace: { configuration: true, diagnostics: { refreshSupport: true } } } });
+    client.connection.sendNotification('initialized', {});
+    await client.waitFor('perflens/status', (p) => p.state === 'ready', 60_000);
+    client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text: view } });
+    const first: any = await client.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri } });
+    assert.deepEqual(first.items.map((d: any) => d.code), ['unbounded-result-set']);
+    // The settings gain a default pagination class: the server asks for a re-pull, and the finding is gone.
+    const settingsUri = pathToFileURL(path.join(root, 'mysite/settings.py')).href;
+    client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: settingsUri, languageId: 'python', version: 1, text: settings } });
+    await client.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri: settingsUri } });
+    const refreshes = client.refreshRequests;
+    client.connection.sendNotification('textDocument/didChange', { textDocument: { uri: settingsUri, version: 2 }, contentChanges: [{ text: `${settings}REST_FRAMEWORK = {"DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination"}\n` }] });
+    await client.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri: settingsUri } });
+    for (let i = 0; i < 100 && client.refreshRequests === refreshes; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(client.refreshRequests > refreshes, 'the client was asked to re-pull');
+    const after: any = await client.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri }, previousResultId: first.resultId });
+    assert.equal(after.kind, 'full');
+    assert.deepEqual(after.items, []);
+  });
+
   it('indexes a large workspace on a worker thread and knows its models', async () => {
     const { view, uri } = djangoBlog('perflens-lsp-workers-');
     // Enough files that the server does not index them on its own thread.

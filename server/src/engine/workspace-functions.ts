@@ -12,6 +12,9 @@ import { expandAlias, type PathAlias } from './path-aliases';
 /** What a file shows the others: its query and effect helpers, its routes, its serializers. */
 export type SharedFacts = Pick<FileFacts, 'queryHelpers' | 'effectHelpers' | 'routes' | 'serializers' | 'djangoSettings'>;
 
+/** Where Django projects keep their settings: `settings.py`, or the modules of a `settings/` package (not a test's `settings_test.py`). */
+const SETTINGS_MODULE = /(^|[\\/])settings(\.py|[\\/][^\\/]+\.py)$/;
+
 export class WorkspaceFunctions {
   private readonly byFile = new Map<string, Map<string, QueryHelperFact>>();
   private readonly effectsByFile = new Map<string, Map<string, EffectHelperFact[]>>();
@@ -140,7 +143,7 @@ export class WorkspaceFunctions {
     let found: boolean | undefined;
     for (const [settingsFile, s] of this.settingsByFile) {
       // Settings of this project: beside the app, in its parent, or in one of the parent's folders.
-      if (!settingsFile.startsWith(parent + path.sep)) continue;
+      if (!settingsFile.startsWith(parent + path.sep) || !SETTINGS_MODULE.test(settingsFile)) continue;
       if (s.drfPagination) return true;
       found = false;
     }
