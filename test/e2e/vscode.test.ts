@@ -70,6 +70,13 @@ const DJANGO_UPDATE_TEXT = 'from .models import Post\n\n\ndef unpublish(author_i
 const DJANGO_INSERTS = 'django-blog/blog/welcome.py';
 const DJANGO_INSERTS_TEXT = 'from .models import Post\n\n\ndef welcome_posts(authors):\n    for author in authors:\n        Post.objects.create(title="Welcome", body="", author=author)\n';
 
+/** A list endpoint that returns every draft: unbounded-result-set, whose quick fix caps the read. */
+const DRAFTS = 'express-prisma/src/routes/drafts.ts';
+const DRAFTS_TEXT =
+  "import { Router } from 'express';\nimport { prisma } from '../db';\n\nexport const draftsRouter = Router();\n\n" +
+  "draftsRouter.get('/', async (_req, res) => {\n  res.json(await prisma.post.findMany({ where: { published: false } }));\n});\n";
+const DRAFTS_FIX = { file: DRAFTS, rule: 'unbounded-result-set', line: 7, column: 18, title: 'Cap the rows returned (`take: 100`)' };
+
 /** The workspace's own settings: fix-all on save, and no TypeScript errors about the demo's missing node_modules. */
 const WORKSPACE_SETTINGS = {
   'editor.codeActionsOnSave': { 'source.fixAll.perflens': 'explicit' },
@@ -98,7 +105,7 @@ describe('e2e: VS Code (code-server) with the packaged extension', function () {
     fs.writeFileSync(path.join(workspace, '.vscode/settings.json'), JSON.stringify(WORKSPACE_SETTINGS, null, 2));
     fs.mkdirSync(path.join(workspace, path.dirname(MIGRATION)));
     fs.writeFileSync(path.join(workspace, MIGRATION), MIGRATION_TEXT);
-    for (const [file, text] of [[DRIZZLE, DRIZZLE_TEXT], [PEEWEE_MODELS, PEEWEE_MODELS_TEXT], [PEEWEE_VIEWS, PEEWEE_VIEWS_TEXT], [MIKRO_ENTITIES, MIKRO_ENTITIES_TEXT], [MIKRO_SERVICE, MIKRO_SERVICE_TEXT], [DJANGO_UPDATE, DJANGO_UPDATE_TEXT], [DJANGO_INSERTS, DJANGO_INSERTS_TEXT]]) {
+    for (const [file, text] of [[DRIZZLE, DRIZZLE_TEXT], [PEEWEE_MODELS, PEEWEE_MODELS_TEXT], [PEEWEE_VIEWS, PEEWEE_VIEWS_TEXT], [MIKRO_ENTITIES, MIKRO_ENTITIES_TEXT], [MIKRO_SERVICE, MIKRO_SERVICE_TEXT], [DJANGO_UPDATE, DJANGO_UPDATE_TEXT], [DJANGO_INSERTS, DJANGO_INSERTS_TEXT], [DRAFTS, DRAFTS_TEXT]]) {
       fs.mkdirSync(path.join(workspace, path.dirname(file)), { recursive: true });
       fs.writeFileSync(path.join(workspace, file), text);
     }
@@ -107,6 +114,7 @@ describe('e2e: VS Code (code-server) with the packaged extension', function () {
     expected.fixAll = textAfterSafeFixes(workspace, FASTAPI);
     expected.drizzle = textAfterFix(workspace, DRIZZLE_FIX.file, DRIZZLE_FIX.rule, DRIZZLE_FIX.line, DRIZZLE_FIX.title);
     expected.celery = textAfterFix(workspace, CELERY_FIX.file, CELERY_FIX.rule, CELERY_FIX.line, CELERY_FIX.title);
+    expected.drafts = textAfterFix(workspace, DRAFTS_FIX.file, DRAFTS_FIX.rule, DRAFTS_FIX.line, DRAFTS_FIX.title);
     codeServer = await startCodeServer(tools, { name: 'vscode', workspace, vsix, settings: WORKBENCH_SETTINGS });
     workbench = await Workbench.open(tools.chromium, codeServer.url, workspace, path.join(scratch, 'chromium-profile'));
   });
@@ -221,6 +229,22 @@ describe('e2e: VS Code (code-server) with the packaged extension', function () {
     assert.match(expected.drizzle, /\}, \(table\) => \[index\('posts_author_id_idx'\)\.on\(table\.authorId\)\]\);/);
     await waitUntil('no squiggle left in the schema', async () => (await workbench!.squiggleCount()) === 0);
     await shot('drizzle-index-added');
+  });
+
+  it('caps a read of every row in a list endpoint (unbounded-result-set quick fix)', async () => {
+    await workbench!.openFile(DRAFTS_FIX.file);
+    await workbench!.waitForFindingAt(DRAFTS_FIX.line, DRAFTS_FIX.column);
+    assert.match(await workbench!.showHover(), /`prisma\.post\.findMany` returns every row of `post` that its constant filter matches in the express handler `GET \/`/);
+    await shot('unbounded-result-set-hover');
+    await workbench!.hideHover();
+    const titles = await workbench!.openQuickFixes();
+    assert.equal(titles[0], `${DRAFTS_FIX.title} (changes behaviour)`);
+    await workbench!.pickQuickFix(DRAFTS_FIX.title);
+    await workbench!.save();
+    await waitUntil('the capped read on disk', () => onDisk(DRAFTS_FIX.file) === expected.drafts);
+    assert.match(expected.drafts, /findMany\(\{ where: \{ published: false \}, take: 100 \}\)/);
+    await waitUntil('no squiggle left in the file', async () => (await workbench!.squiggleCount()) === 0);
+    await shot('unbounded-result-set-capped');
   });
 
   it('moves a Django view\'s email send to a Celery task in the app\'s tasks.py (quick fix over two files)', async () => {
