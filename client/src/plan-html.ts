@@ -4,8 +4,8 @@
  * histogram. Static HTML (no scripts) coloured by the editor theme's CSS variables. Pure, so tests
  * render it without VS Code.
  */
-import type { BatchComparisonResult, BenchmarkCommandResult, CompareFixCommandResult, ExplainCommandResult, IndexAdviceResult, PaginationComparisonResult, PlanNodeData } from '../../server/src/protocol';
-import { latencyLine, ms, rows, times } from './query-text';
+import type { BatchComparisonResult, BenchmarkCommandResult, CapComparisonResult, CompareFixCommandResult, ExplainCommandResult, IndexAdviceResult, PaginationComparisonResult, PlanNodeData } from '../../server/src/protocol';
+import { latencyLine, ms, rows, size, times } from './query-text';
 
 export interface PlanPage {
   /** Where the query is, for the heading (`posts.ts:23`). */
@@ -137,7 +137,26 @@ function pairChart(groups: ReadonlyArray<{ label: string; before: number; after:
 }
 
 function compareSection(c: CompareFixCommandResult): string {
-  return c.kind === 'n-plus-one' ? batchSection(c) : paginationSection(c);
+  return c.kind === 'n-plus-one' ? batchSection(c) : c.kind === 'unbounded-result-set' ? capSection(c) : paginationSection(c);
+}
+
+/** Every row against the first page: rows, size as JSON and latency of each, side by side. */
+function capSection(c: CapComparisonResult): string {
+  const row = (label: string, s: CapComparisonResult['all']) => `<tr><td>${escapeHtml(label)}</td><td class="num">${rows(s.rows)}</td><td class="num">${size(s.bytes)}</td><td class="num">${ms(s.p50)}</td><td class="num">${ms(s.p95)}</td></tr>`;
+  const faster = c.capped.p50 > 0 && c.all.rows > c.cap ? `<p>The first page is ${times(c.all.p50 / c.capped.p50)} faster and ${c.capped.bytes > 0 ? times(c.all.bytes / c.capped.bytes) : ''} smaller; the read as written grows with the table.</p>` : '';
+  return `<h2>Every row vs first ${rows(c.cap)}</h2>
+<p class="muted">The read as written against the same read with <code>LIMIT ${c.cap}</code> (what the quick-fix caps it to), on the same data; rows as JSON is about what a handler that returns them sends.</p>
+${pairChart([{ label: 'p50', before: c.all.p50, after: c.capped.p50 }, { label: 'p95', before: c.all.p95, after: c.capped.p95 }], ['every row', `first ${rows(c.cap)}`])}
+<div class="plan-wrap"><table class="plan">
+<thead><tr><th>Read</th><th class="num">Rows</th><th class="num">As JSON</th><th class="num">p50</th><th class="num">p95</th></tr></thead>
+<tbody>
+${row('every row', c.all)}
+${row(`first ${rows(c.cap)}`, c.capped)}
+</tbody>
+</table></div>
+${faster}
+<p class="muted">Capped query:</p>
+<pre class="sql">${escapeHtml(c.cappedSql)}</pre>`;
 }
 
 /** 1+N lookups (or writes) against one batched statement, per N. */

@@ -26,8 +26,19 @@ export function times(ratio: number): string {
   return `${ratio >= 10 ? count.format(Math.round(ratio)) : ratio.toFixed(1)}×`;
 }
 
+/** `2.1 MB`, `48 KB`, `8.8 KB`, `812 B`. */
+export function size(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  if (bytes >= 1024) return bytes < 10 * 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${count.format(bytes / 1024)} KB`;
+  return `${count.format(bytes)} B`;
+}
+
 /** The deepest page measured, offset against keyset: `page 1,000: offset 45.1 ms · keyset 0.42 ms (107× faster)`. */
 export function compareLine(c: CompareFixCommandResult): string {
+  if (c.kind === 'unbounded-result-set') {
+    const ratio = c.capped.p50 > 0 ? c.all.p50 / c.capped.p50 : undefined;
+    return `every row: ${rows(c.all.rows)} rows, ${size(c.all.bytes)}, ${ms(c.all.p50)} · first ${rows(c.cap)}: ${rows(c.capped.rows)} rows, ${size(c.capped.bytes)}, ${ms(c.capped.p50)}${ratio && c.all.rows > c.cap ? ` (${times(ratio)} faster)` : ''}`;
+  }
   if (c.kind === 'n-plus-one') {
     const largest = c.sizes[c.sizes.length - 1];
     if (!largest) return '1+N against batched: nothing measured';
@@ -74,6 +85,11 @@ export function hoverMarkdown(explain: ExplainCommandResult | undefined, benchma
     out.push('**Offset vs keyset** (p50 per page)', '', '| page | offset | keyset |', '|---:|---:|---:|');
     for (const d of compare.depths) out.push(`| ${rows(d.page)} | ${ms(d.offsetP50)} | ${ms(d.keysetP50)} |`);
     out.push('');
+  }
+  if (compare?.kind === 'unbounded-result-set') {
+    out.push('**Every row against the first page** (p50)', '', '| read | rows | JSON | p50 | p95 |', '|---|---:|---:|---:|---:|');
+    out.push(`| every row | ${rows(compare.all.rows)} | ${size(compare.all.bytes)} | ${ms(compare.all.p50)} | ${ms(compare.all.p95)} |`);
+    out.push(`| first ${rows(compare.cap)} | ${rows(compare.capped.rows)} | ${size(compare.capped.bytes)} | ${ms(compare.capped.p50)} | ${ms(compare.capped.p95)} |`, '');
   }
   if (compare?.kind === 'n-plus-one') {
     out.push('**1+N against batched**', '', '| N | one by one | batched |', '|---:|---:|---:|');

@@ -240,8 +240,24 @@ export interface IndexAdviceResult {
   }>;
 }
 
-/** The result of `perflens.compareFix`: offset against keyset pagination, or 1+N lookups against one batched query. */
-export type CompareFixCommandResult = PaginationComparisonResult | BatchComparisonResult;
+/** The result of `perflens.compareFix`: offset against keyset pagination, 1+N lookups against one batched query, or every row against a page. */
+export type CompareFixCommandResult = PaginationComparisonResult | BatchComparisonResult | CapComparisonResult;
+
+/**
+ * For an unbounded-result-set finding: the read as written against the same read capped at a page
+ * (`LIMIT 100`): rows, their size as JSON, and p50/p95 of each.
+ */
+export interface CapComparisonResult {
+  kind: 'unbounded-result-set';
+  sql: string;
+  database: string;
+  range?: RangeData;
+  cappedSql: string;
+  cap: number;
+  all: { rows: number; bytes: number; p50: number; p95: number };
+  capped: { rows: number; bytes: number; p50: number; p95: number };
+  notes: string[];
+}
 
 /**
  * For an N+1 finding: the per-item statement N times (one round trip each) against one batched

@@ -149,6 +149,25 @@ describe('client: query result display', () => {
     assert.ok(inserts.includes('one insert per item'));
   });
 
+  it('every row vs the first page: both reads inline, a table in the hover, a chart and a table in the plan view', () => {
+    const compare = {
+      kind: 'unbounded-result-set' as const, sql: 'SELECT * FROM "Post"', database: 'embedded PostgreSQL (PGlite)', cappedSql: 'SELECT * FROM "Post"\nLIMIT 100', cap: 100, notes: [],
+      all: { rows: 20_000, bytes: 5_400_000, p50: 84.2, p95: 97 }, capped: { rows: 100, bytes: 27_000, p50: 0.61, p95: 0.9 },
+    };
+    assert.equal(compareLine(compare), 'every row: 20,000 rows, 5.1 MB, 84.2 ms · first 100: 100 rows, 26 KB, 0.61 ms (138× faster)');
+    assert.match(hoverMarkdown(undefined, undefined, 'command:x', compare), /\| every row \| 20,000 \| 5\.1 MB \| 84\.2 ms \| 97\.0 ms \|\n\| first 100 \| 100 \| 26 KB \| 0\.61 ms \| 0\.90 ms \|/);
+    const html = planHtml({ compare }, 'n');
+    assert.match(html, /<h2>Every row vs first 100<\/h2>/);
+    assert.equal((html.match(/<rect class="offset"/g) ?? []).length, 2);
+    assert.match(html, /<td>every row<\/td><td class="num">20,000<\/td><td class="num">5\.1 MB<\/td><td class="num">84\.2 ms<\/td>/);
+    assert.match(html, /The first page is 138× faster and 200× smaller/);
+    assert.ok(html.includes('LIMIT 100'));
+    // Fewer rows than the cap: no speed-up claimed.
+    const few = { ...compare, all: { rows: 40, bytes: 9_000, p50: 0.5, p95: 0.7 }, capped: { rows: 40, bytes: 9_000, p50: 0.5, p95: 0.7 } };
+    assert.equal(compareLine(few), 'every row: 40 rows, 8.8 KB, 0.50 ms · first 100: 40 rows, 8.8 KB, 0.50 ms');
+    assert.doesNotMatch(planHtml({ compare: few }, 'n'), /faster/);
+  });
+
   it('parameters renumbered densely for the variants, values following, strings untouched', () => {
     assert.deepEqual(compactParams("SELECT '$3' FROM t WHERE a = $1 AND b < $4 LIMIT $6", ['a', 'b', 'c', 'd', 'e', 'f']), { sql: "SELECT '$3' FROM t WHERE a = $1 AND b < $2 LIMIT $3", values: ['a', 'd', 'f'] });
   });

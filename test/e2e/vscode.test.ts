@@ -460,4 +460,21 @@ describe('e2e: VS Code (code-server) with the packaged extension', function () {
     await workbench!.waitForNoNotifications();
     await shot('compare-offset-keyset');
   });
+
+  it('compares a read of every row with its first page from the code lens above an unbounded read', async function () {
+    this.timeout(180_000);
+    const file = 'django-blog/blog/views.py';
+    // The line of the author index's read, wherever earlier scenarios left it.
+    const line = onDisk(file).split('\n').findIndex((l) => l.includes('Author.objects.order_by("name")')) + 1;
+    assert.ok(line > 0);
+    await workbench!.openFile(file);
+    await workbench!.goTo(line, 1);
+    await workbench!.clickCodeLens('Compare every row vs first 100', line);
+    await workbench!.waitForInlineText(/every row: [\d,]+ rows, [\d.,]+ (B|KB|MB), [\d.,]+ ms · first 100: [\d,]+ rows/);
+    const view = await workbench!.planViewText('Every row vs first 100');
+    assert.match(view, /Capped query:/);
+    assert.match(view, /FROM "blog_author" ORDER BY "blog_author"\."name" ASC\s+LIMIT 100/);
+    await workbench!.waitForNoNotifications();
+    await shot('compare-every-row-first-page');
+  });
 });

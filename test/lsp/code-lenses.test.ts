@@ -84,6 +84,16 @@ describe('language server: code lenses', function () {
     assert.deepEqual(await open({}, 'mongo.ts', 'typescript', mongoose), []);
   });
 
+  it('"Compare every row vs first 100" above an unbounded read in a handler', async () => {
+    const code = `import express from 'express';\nimport { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\nconst app = express();\n\napp.get('/posts', async (req, res) => {\n  res.json(await prisma.post.findMany({ where: { published: true } }));\n});\n`;
+    const lenses = await open({}, 'app.ts', 'typescript', code);
+    assert.deepEqual(lenses.map((l) => [l.command.title, l.range.start.line, l.command.command]), [
+      ['Explain', 6, 'perflens.explain'],
+      ['Benchmark', 6, 'perflens.benchmark'],
+      ['Compare every row vs first 100', 6, 'perflens.compareFix'],
+    ]);
+  });
+
   it('above ORM updates and deletes too, not above creates', async () => {
     const code = `import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\n\nexport async function tidy(id: number) {\n  await prisma.post.updateMany({ where: { authorId: id }, data: { published: false } });\n  await prisma.post.deleteMany({ where: { authorId: id } });\n  await prisma.post.create({ data: { title: 'x', authorId: id } });\n}\n`;
     const lenses = await open({}, 'tidy.ts', 'typescript', code);

@@ -193,6 +193,30 @@ def welcome_posts(authors):
     );
   });
 
+  it('compare every row vs the first page for an unbounded read: rows, JSON size and latency of both', async () => {
+    const abs = path.join(root, 'express-prisma/src/routes/posts.ts');
+    const r: any = await client.connection.sendRequest('workspace/executeCommand', {
+      command: 'perflens.compareFix',
+      arguments: [{ uri: pathToFileURL(abs).href, position: positionOf(abs, 'prisma.post.findMany({ where: { published: false }'), runs: 3, warmup: 1 }],
+    });
+    assert.equal(r.kind, 'unbounded-result-set');
+    assert.match(r.sql, /FROM "Post" WHERE "Post"\."published" = false ORDER BY "Post"\."id" DESC$/);
+    assert.equal(r.cappedSql, `${r.sql}\nLIMIT 100`);
+    assert.equal(r.cap, 100);
+    assert.ok(r.all.rows > 0 && r.all.rows >= r.capped.rows && r.capped.rows <= 100, JSON.stringify(r));
+    assert.ok(r.all.bytes >= r.capped.bytes && r.capped.bytes > 0);
+    for (const side of [r.all, r.capped]) assert.ok(side.p50 > 0 && side.p95 >= side.p50);
+    // The Django demo's author index reads every author: the same comparison through Django's SQL.
+    const py = path.join(root, 'django-blog/blog/views.py');
+    const d: any = await client.connection.sendRequest('workspace/executeCommand', {
+      command: 'perflens.compareFix',
+      arguments: [{ uri: pathToFileURL(py).href, position: positionOf(py, 'Author.objects.order_by("name")'), runs: 3, warmup: 1 }],
+    });
+    assert.equal(d.kind, 'unbounded-result-set');
+    assert.match(d.sql, /FROM "blog_author" ORDER BY "blog_author"\."name" ASC$/);
+    assert.ok(d.all.rows >= d.capped.rows);
+  });
+
   it('compare with the fix for an N+1 write: refused until writes are allowed, then N writes against one, rolled back', async () => {
     const abs = path.join(root, 'express-prisma/src/jobs.ts');
     const compare = (text: string, allowWrites?: boolean): Promise<any> =>

@@ -1,7 +1,7 @@
 /**
  * `textDocument/codeLens`: "Explain · Benchmark" above each query PerfLens can run ("Compare
- * offset vs keyset" above offset-paginated ones), and "Compare 1+N vs batched" above N+1 findings
- * whose per-item query it can turn into SQL — a statement of a
+ * offset vs keyset" above offset-paginated ones), "Compare 1+N vs batched" above N+1 findings
+ * whose per-item query it can turn into SQL, and "Compare every row vs first 100" above unbounded reads it can — a statement of a
  * .sql file, or SQL in a string or tagged template. The lenses run `perflens.explain` and
  * `perflens.benchmark` at the statement's start, so every LSP editor can use them; DDL and other
  * statements that have no plan get none. Off with `perflens.codeLens: false`.
@@ -64,6 +64,14 @@ export function registerCodeLenses(ctx: ServerContext): void {
       if (!sqlInLoop && !(query && TRANSLATED_ORMS.has(query.orm))) continue;
       const start = doc.positionAt(finding.start);
       lenses.push({ range: { start, end: start }, command: { title: 'Compare 1+N vs batched', command: Commands.compareFix, arguments: [{ uri: doc.uri, position: start }] } });
+    }
+    // Above an unbounded read PerfLens can run: every row against the first page.
+    for (const finding of analysis.findings) {
+      if (finding.ruleId !== 'unbounded-result-set') continue;
+      const query = analysis.facts.queries.find((q) => q.start >= finding.start && q.end <= finding.end && !q.write);
+      if (!query || !TRANSLATED_ORMS.has(query.orm)) continue;
+      const start = doc.positionAt(finding.start);
+      lenses.push({ range: { start, end: start }, command: { title: 'Compare every row vs first 100', command: Commands.compareFix, arguments: [{ uri: doc.uri, position: start }] } });
     }
     return lenses;
   });

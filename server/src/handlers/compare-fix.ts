@@ -76,6 +76,24 @@ function applyEdits(s: SqlStatementFact, edits: readonly Edit[]): string {
 export type CompareFixResult = CompareFixCommandResult;
 
 /**
+ * The read of an unbounded-result-set finding at a position, as SQL, for the every-row against
+ * a-page comparison; undefined when no such finding is there. The finding's own query is the one
+ * inside its span (a Prisma call is the finding; a SQLAlchemy fetch holds its `select()`).
+ */
+export async function unboundedReadAt(ctx: ServerContext, uri: string, position: Position): Promise<{ sql: string; range: CompareTarget['range']; notes: string[] } | undefined> {
+  const doc = ctx.documents.get(uri) ?? readDocument(uri);
+  if (!doc) return undefined;
+  const analysis = await ctx.analyzer.analyze(doc);
+  const offset = doc.offsetAt(position);
+  const finding = analysis?.findings.find((f) => f.ruleId === 'unbounded-result-set' && f.start <= offset && offset <= f.end);
+  if (!finding) return undefined;
+  const query = analysis?.facts?.queries.find((q) => q.start >= finding.start && q.end <= finding.end && !q.write);
+  const sql = query ? await sqlAtPosition(ctx, uri, doc.positionAt(query.start)) : undefined;
+  if (!sql) throw new ResponseError(ErrorCodes.InvalidParams, 'the read of this finding could not be turned into SQL', { reason: 'no-query' });
+  return { sql: sql.sql, range: sql.range, notes: sql.notes ?? [] };
+}
+
+/**
  * The per-item query of an N+1 finding at a position, as SQL (an ORM call translated, or SQL in
  * code), for the 1+N against batched comparison; undefined when no N+1 finding is there.
  */

@@ -14,6 +14,7 @@ import { defaultCacheDir } from '../database/cache-dir';
 import { benchmarkQuery, concurrencyNotes, MAX_BENCHMARK_CONCURRENCY } from '../database/benchmark';
 import { explainQuery, type ExplainResult } from '../database/explain';
 import { compareBatch } from '../database/compare-batch';
+import { compareCap } from '../database/compare-cap';
 import { comparePagination } from '../database/compare-pagination';
 import { suggestIndexes } from '../database/index-advisor';
 import { indexMigration, type IndexMigration } from '../database/index-migration';
@@ -35,7 +36,7 @@ import {
   type IndexAdviceResult,
 } from '../protocol';
 import { pathToUri } from '../uri';
-import { paginationAt, perItemQueryAt, type CompareFixResult } from './compare-fix';
+import { paginationAt, perItemQueryAt, unboundedReadAt, type CompareFixResult } from './compare-fix';
 import { registerCommand } from './execute-command';
 import { sqlAtPosition } from './sql-at-position';
 
@@ -68,8 +69,19 @@ export function registerDatabaseCommands(): void {
   });
   registerCommand(Commands.compareFix, async (ctx, args, token) => {
     const target = targetOf(args);
-    if (!target.uri || !target.position) throw new ResponseError(ErrorCodes.InvalidParams, 'expected { uri, position } of an offset-pagination or N+1 finding');
+    if (!target.uri || !target.position) throw new ResponseError(ErrorCodes.InvalidParams, 'expected { uri, position } of an offset-pagination, N+1 or unbounded-result-set finding');
     const isCancelled = () => !!token?.isCancellationRequested;
+    // An unbounded read at the position: every row against the first page.
+    const unbounded = await unboundedReadAt(ctx, target.uri, target.position);
+    if (unbounded) {
+      const { connector, notes, timeoutMs, release } = await prepare(ctx, { ...target, sql: unbounded.sql }, token);
+      try {
+        const comparison = await run(connector, token, () => compareCap(connector, unbounded.sql, { runs: target.runs, warmup: target.warmup, timeoutMs, isCancelled, onProgress: (m) => progress(ctx, m) }));
+        return { kind: 'unbounded-result-set', sql: unbounded.sql, database: connector.description, range: unbounded.range, ...comparison, notes: [...unbounded.notes, ...notes, ...comparison.notes] } satisfies CompareFixResult;
+      } finally {
+        release();
+      }
+    }
     // An N+1 finding at the position: the per-item lookup against one batched query.
     const perItem = await perItemQueryAt(ctx, target.uri, target.position);
     if (perItem) {
