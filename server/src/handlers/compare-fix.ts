@@ -75,36 +75,43 @@ function applyEdits(s: SqlStatementFact, edits: readonly Edit[]): string {
 
 export type CompareFixResult = CompareFixCommandResult;
 
+type QueryAt = { sql: string; range: CompareTarget['range']; notes: string[] };
+
+/** The finding of `ruleId` at a position, with the document's analysis; undefined when there is none. */
+async function findingAt(ctx: ServerContext, uri: string, position: Position, ruleId: string) {
+  const doc = ctx.documents.get(uri) ?? readDocument(uri);
+  if (!doc) return undefined;
+  const analysis = await ctx.analyzer.analyze(doc);
+  const offset = doc.offsetAt(position);
+  const finding = analysis?.findings.find((f) => f.ruleId === ruleId && f.start <= offset && offset <= f.end);
+  return finding && analysis ? { doc, analysis, finding } : undefined;
+}
+
+/** The SQL at a position, or the error that says the finding's query could not be translated. */
+async function sqlOrFail(ctx: ServerContext, uri: string, position: Position | undefined, what: string): Promise<QueryAt> {
+  const query = position ? await sqlAtPosition(ctx, uri, position) : undefined;
+  if (!query) throw new ResponseError(ErrorCodes.InvalidParams, `${what} could not be turned into SQL`, { reason: 'no-query' });
+  return { sql: query.sql, range: query.range, notes: query.notes ?? [] };
+}
+
 /**
  * The read of an unbounded-result-set finding at a position, as SQL, for the every-row against
  * a-page comparison; undefined when no such finding is there. The finding's own query is the one
  * inside its span (a Prisma call is the finding; a SQLAlchemy fetch holds its `select()`).
  */
-export async function unboundedReadAt(ctx: ServerContext, uri: string, position: Position): Promise<{ sql: string; range: CompareTarget['range']; notes: string[] } | undefined> {
-  const doc = ctx.documents.get(uri) ?? readDocument(uri);
-  if (!doc) return undefined;
-  const analysis = await ctx.analyzer.analyze(doc);
-  const offset = doc.offsetAt(position);
-  const finding = analysis?.findings.find((f) => f.ruleId === 'unbounded-result-set' && f.start <= offset && offset <= f.end);
-  if (!finding) return undefined;
-  const query = analysis?.facts?.queries.find((q) => q.start >= finding.start && q.end <= finding.end && !q.write);
-  const sql = query ? await sqlAtPosition(ctx, uri, doc.positionAt(query.start)) : undefined;
-  if (!sql) throw new ResponseError(ErrorCodes.InvalidParams, 'the read of this finding could not be turned into SQL', { reason: 'no-query' });
-  return { sql: sql.sql, range: sql.range, notes: sql.notes ?? [] };
+export async function unboundedReadAt(ctx: ServerContext, uri: string, position: Position): Promise<QueryAt | undefined> {
+  const at = await findingAt(ctx, uri, position, 'unbounded-result-set');
+  if (!at) return undefined;
+  const query = at.analysis.facts?.queries.find((q) => q.start >= at.finding.start && q.end <= at.finding.end && !q.write);
+  return sqlOrFail(ctx, uri, query && at.doc.positionAt(query.start), 'the read of this finding');
 }
 
 /**
  * The per-item query of an N+1 finding at a position, as SQL (an ORM call translated, or SQL in
  * code), for the 1+N against batched comparison; undefined when no N+1 finding is there.
  */
-export async function perItemQueryAt(ctx: ServerContext, uri: string, position: Position): Promise<{ sql: string; range: CompareTarget['range']; notes: string[] } | undefined> {
-  const doc = ctx.documents.get(uri) ?? readDocument(uri);
-  if (!doc) return undefined;
-  const analysis = await ctx.analyzer.analyze(doc);
-  const offset = doc.offsetAt(position);
-  const finding = analysis?.findings.find((f) => f.ruleId === 'n-plus-one' && f.start <= offset && offset <= f.end);
-  if (!finding) return undefined;
-  const query = await sqlAtPosition(ctx, uri, doc.positionAt(finding.start));
-  if (!query) throw new ResponseError(ErrorCodes.InvalidParams, 'the per-item query of this N+1 finding could not be turned into SQL', { reason: 'no-query' });
-  return { sql: query.sql, range: query.range, notes: query.notes ?? [] };
+export async function perItemQueryAt(ctx: ServerContext, uri: string, position: Position): Promise<QueryAt | undefined> {
+  const at = await findingAt(ctx, uri, position, 'n-plus-one');
+  if (!at) return undefined;
+  return sqlOrFail(ctx, uri, at.doc.positionAt(at.finding.start), 'the per-item query of this N+1 finding');
 }

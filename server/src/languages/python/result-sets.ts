@@ -255,6 +255,32 @@ export function unboundedReads(root: Node, facts: PyFacts, reach: ReadonlyMap<nu
 /** Django's list views: `ListView` and the generic views made from `MultipleObjectMixin`. */
 const LIST_VIEW_BASE = /(^|[\s,.(])(ListView|BaseListView|MultipleObjectMixin|ArchiveIndexView)\b/;
 
+/** What a view class's body says: its attributes (`name = value`), and whether it defines one of `methods`. */
+function classBody(cls: Node, methods: RegExp): { attrs: Map<string, { assign: Node; value: Node | null }>; overrides: boolean } {
+  const attrs = new Map<string, { assign: Node; value: Node | null }>();
+  let overrides = false;
+  for (const st of field(cls, 'body')?.namedChildren ?? []) {
+    const def = st?.type === 'decorated_definition' ? field(st, 'definition') : st;
+    if (def?.type === 'function_definition' && methods.test(field(def, 'name')?.text ?? '')) overrides = true;
+    const assign = st?.type === 'expression_statement' ? st.namedChildren[0] : undefined;
+    const name = assign?.type === 'assignment' ? field(assign, 'left')?.text : undefined;
+    if (assign && name) attrs.set(name, { assign, value: field(assign, 'right') });
+  }
+  return { attrs, overrides };
+}
+
+/** The indentation of the line a node starts on, up to the node. */
+function indentOf(root: Node, n: Node): string {
+  return root.text.slice(n.startIndex - n.startPosition.column, n.startIndex);
+}
+
+/** A class attribute `queryset = Model.objects…` that chooses its rows by constants only: the model and the filter. */
+function constantQueryset(value: Node | null | undefined, locals: (fn: Node) => Set<string>): { model?: string; filter: 'none' | 'constant' } | undefined {
+  if (value?.type !== 'call') return undefined;
+  const filter = chooses(chainCalls(value), value, locals);
+  return filter && { model: /^(\w+)\.objects\b/.exec(value.text)?.[1], filter };
+}
+
 /**
  * A Django `ListView` with a `model` or a `queryset` and no `paginate_by`: it renders every row
  * (`object_list`). One that overrides `get_queryset` or `get_paginate_by`, or sets `paginate_by`
@@ -263,39 +289,21 @@ const LIST_VIEW_BASE = /(^|[\s,.(])(ListView|BaseListView|MultipleObjectMixin|Ar
 function listViews(root: Node, locals: (fn: Node) => Set<string>): UnboundedReadFact[] {
   const out: UnboundedReadFact[] = [];
   for (const cls of nodesOfType(root, 'class_definition')) {
-    const bases = field(cls, 'superclasses')?.text ?? '';
-    if (!LIST_VIEW_BASE.test(bases)) continue;
-    const body = field(cls, 'body');
-    if (!body) continue;
-    let source: { assign: Node; model?: string; query?: Node } | undefined;
-    let paged = false;
-    for (const st of body.namedChildren) {
-      const def = st?.type === 'decorated_definition' ? field(st, 'definition') : st;
-      if (def?.type === 'function_definition' && /^(get_queryset|get_paginate_by|paginate_queryset)$/.test(field(def, 'name')?.text ?? '')) paged = true;
-      const assign = st?.type === 'expression_statement' ? st.namedChildren[0] : undefined;
-      if (assign?.type !== 'assignment') continue;
-      const name = field(assign, 'left')?.text;
-      const value = field(assign, 'right');
-      if (name === 'paginate_by') paged = true;
-      else if (name === 'model' && value?.type === 'identifier') source ??= { assign, model: value.text };
-      else if (name === 'queryset' && value?.type === 'call') source = { assign, model: /^(\w+)\.objects\b/.exec(value.text)?.[1], query: value };
-    }
-    if (paged || !source) continue;
-    let filter: 'none' | 'constant' = 'none';
-    if (source.query) {
-      const f = chooses(chainCalls(source.query), source.query, locals);
-      if (!f) continue;
-      filter = f;
-    }
-    const statement = source.assign.parent!;
-    const lineStart = statement.startIndex - statement.startPosition.column;
-    const indent = root.text.slice(lineStart, statement.startIndex);
+    if (!LIST_VIEW_BASE.test(field(cls, 'superclasses')?.text ?? '')) continue;
+    const { attrs, overrides } = classBody(cls, /^(get_queryset|get_paginate_by|paginate_queryset)$/);
+    if (overrides || attrs.has('paginate_by')) continue;
+    const queryset = attrs.get('queryset');
+    const model = attrs.get('model');
+    const source = queryset ? constantQueryset(queryset.value, locals) : model?.value?.type === 'identifier' ? { model: model.value.text, filter: 'none' as const } : undefined;
+    const assign = (queryset ?? model)?.assign;
+    if (!source || !assign) continue;
+    const statement = assign.parent!;
     const name = field(cls, 'name')?.text ?? 'view';
     const handler = { start: cls.startIndex, end: cls.endIndex, framework: 'django', name, async: false };
     const text = `paginate_by = ${ROW_CAP}`;
     out.push({
-      start: source.assign.startIndex, end: source.assign.endIndex, orm: 'django', model: source.model, callee: name, filter, handler, chain: [name], listView: true,
-      cap: { edits: [{ start: statement.endIndex, end: statement.endIndex, newText: `\n${indent}${text}` }], text, title: `Page the list: \`${text}\`` },
+      start: assign.startIndex, end: assign.endIndex, orm: 'django', model: source.model, callee: name, filter: source.filter, handler, chain: [name], listView: true,
+      cap: { edits: [{ start: statement.endIndex, end: statement.endIndex, newText: `\n${indentOf(root, statement)}${text}` }], text, title: `Page the list: \`${text}\`` },
     });
   }
   return out;
@@ -314,41 +322,25 @@ function drfListViews(root: Node, facts: PyFacts, locals: (fn: Node) => Set<stri
   const out: UnboundedReadFact[] = [];
   for (const cls of nodesOfType(root, 'class_definition')) {
     if (!DRF_LIST_BASE.test(field(cls, 'superclasses')?.text ?? '')) continue;
-    const body = field(cls, 'body');
-    if (!body) continue;
-    let queryset: { assign: Node; value: Node } | undefined;
-    let own = false;
-    for (const st of body.namedChildren) {
-      const def = st?.type === 'decorated_definition' ? field(st, 'definition') : st;
-      if (def?.type === 'function_definition' && /^(get_queryset|list|paginate_queryset)$/.test(field(def, 'name')?.text ?? '')) own = true;
-      const assign = st?.type === 'expression_statement' ? st.namedChildren[0] : undefined;
-      if (assign?.type !== 'assignment') continue;
-      const name = field(assign, 'left')?.text;
-      const value = field(assign, 'right');
-      if (name === 'pagination_class') own = true;
-      else if (name === 'queryset' && value?.type === 'call') queryset = { assign, value };
-    }
-    if (own || !queryset) continue;
-    const model = /^(\w+)\.objects\b/.exec(queryset.value.text)?.[1];
-    if (!model) continue;
-    const filter = chooses(chainCalls(queryset.value), queryset.value, locals);
-    if (!filter) continue;
+    const { attrs, overrides } = classBody(cls, /^(get_queryset|list|paginate_queryset)$/);
+    const queryset = attrs.get('queryset');
+    const source = queryset && constantQueryset(queryset.value, locals);
+    if (overrides || attrs.has('pagination_class') || !queryset || !source?.model) continue;
     const name = field(cls, 'name')?.text ?? 'view';
     // The class, decorated or not, starts the block the pagination class goes before.
     const classStatement = cls.parent?.type === 'decorated_definition' ? cls.parent : cls;
-    const indent = root.text.slice(classStatement.startIndex - classStatement.startPosition.column, classStatement.startIndex);
+    const indent = indentOf(root, classStatement);
     const statement = queryset.assign.parent!;
-    const inner = root.text.slice(statement.startIndex - statement.startPosition.column, statement.startIndex);
     const pagination = `${name}Pagination`;
     const gap = indent ? '\n' : '\n\n';
     const edits = [
       ...ensureImport(facts, 'rest_framework.pagination', 'CursorPagination'),
       { start: classStatement.startIndex, end: classStatement.startIndex, newText: `class ${pagination}(CursorPagination):\n${indent}    page_size = ${ROW_CAP}\n${indent}    ordering = "-id"\n${gap}${indent}` },
-      { start: statement.endIndex, end: statement.endIndex, newText: `\n${inner}pagination_class = ${pagination}` },
+      { start: statement.endIndex, end: statement.endIndex, newText: `\n${indentOf(root, statement)}pagination_class = ${pagination}` },
     ].sort((a, b) => a.start - b.start);
     const handler = { start: cls.startIndex, end: cls.endIndex, framework: 'drf', name, async: false };
     out.push({
-      start: queryset.assign.startIndex, end: queryset.assign.endIndex, orm: 'django', model, callee: name, filter, handler, chain: [name], drfList: true,
+      start: queryset.assign.startIndex, end: queryset.assign.endIndex, orm: 'django', model: source.model, callee: name, filter: source.filter, handler, chain: [name], drfList: true,
       cap: { edits, text: `pagination_class = ${pagination}`, title: `Page it with a CursorPagination (${ROW_CAP} per page, ordered by -id)` },
     });
   }
