@@ -219,3 +219,23 @@ ruleTests('unbounded-result-set', {
     },
   ],
 });
+
+ruleTests('unbounded-result-set', {
+  valid: [
+    {
+      name: 'psycopg: a LIMIT, and a parameter',
+      file: 'app/views.py',
+      code: 'from django.db import connection\nfrom django.http import JsonResponse\n\n\ndef posts(request):\n    with connection.cursor() as cur:\n        cur.execute("SELECT id FROM blog_post ORDER BY id LIMIT 20")\n        a = cur.fetchall()\n        cur.execute("SELECT id FROM blog_post WHERE author_id = %s", [request.GET["a"]])\n        return JsonResponse({"a": a, "b": cur.fetchall()})\n',
+      why: 'capped; filtered by the request',
+    },
+  ],
+  invalid: [
+    {
+      name: 'psycopg in a Flask route: every row',
+      file: 'app/views.py',
+      code: 'import psycopg2\nfrom flask import Flask, jsonify\n\napp = Flask(__name__)\n\n\n@app.route("/posts")\ndef posts():\n    with psycopg2.connect("") as conn, conn.cursor() as cur:\n        cur.execute("SELECT id, title FROM posts ORDER BY id")\n        return jsonify(cur.fetchall())\n',
+      findings: [{ line: 10, message: /`cur\.execute` returns every row of `posts` in the flask handler `posts`/ }],
+      output: 'import psycopg2\nfrom flask import Flask, jsonify\n\napp = Flask(__name__)\n\n\n@app.route("/posts")\ndef posts():\n    with psycopg2.connect("") as conn, conn.cursor() as cur:\n        cur.execute("SELECT id, title FROM posts ORDER BY id LIMIT 100")\n        return jsonify(cur.fetchall())\n',
+    },
+  ],
+});

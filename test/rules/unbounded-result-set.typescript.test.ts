@@ -250,3 +250,38 @@ ruleTests('unbounded-result-set', {
     },
   ],
 });
+
+const PG = `import express from 'express';\nimport { Pool } from 'pg';\nconst pool = new Pool();\nconst app = express();\n`;
+
+ruleTests('unbounded-result-set', {
+  valid: [
+    {
+      name: 'raw SQL with a LIMIT, a parameter, a count, or an interpolated value',
+      file: 'src/app.ts',
+      code: `${PG}app.get('/posts', async (req, res) => {\n  const a = await pool.query('SELECT id, title FROM posts ORDER BY id DESC LIMIT 20');\n  const b = await pool.query('SELECT * FROM posts WHERE author_id = $1', [req.query.author]);\n  const c = await pool.query('SELECT count(*) AS n FROM posts');\n  const d = await pool.query(\`SELECT * FROM posts WHERE author_id = \${Number(req.query.author)}\`);\n  res.json({ a: a.rows, b: b.rows, c: c.rows, d: d.rows });\n});\n`,
+      why: 'capped; filtered by the request; one row; filtered by a value of the request',
+    },
+    {
+      name: 'raw SQL grouped',
+      file: 'src/app.ts',
+      code: `${PG}app.get('/stats', async (req, res) => {\n  res.json((await pool.query('SELECT author_id, count(*) FROM posts GROUP BY author_id')).rows);\n});\n`,
+      why: 'one row per group (not the rule\'s case)',
+    },
+  ],
+  invalid: [
+    {
+      name: 'node-postgres: every row of a table',
+      file: 'src/app.ts',
+      code: `${PG}app.get('/posts', async (req, res) => {\n  const { rows } = await pool.query('SELECT id, title FROM posts WHERE published ORDER BY id DESC');\n  res.json(rows);\n});\n`,
+      findings: [{ line: 6, message: /`pool\.query` returns every row of `posts` that its constant filter matches in the express handler `GET \/posts`.*`LIMIT` and a keyset `WHERE`/ }],
+      output: `${PG}app.get('/posts', async (req, res) => {\n  const { rows } = await pool.query('SELECT id, title FROM posts WHERE published ORDER BY id DESC LIMIT 100');\n  res.json(rows);\n});\n`,
+    },
+    {
+      name: 'a tagged template (postgres.js) in a Next.js route',
+      file: 'app/api/tags/route.ts',
+      code: `import postgres from 'postgres';\nconst sql = postgres();\nexport async function GET() {\n  return Response.json(await sql\`\n    SELECT name FROM tags ORDER BY name\n  \`);\n}\n`,
+      findings: [{ line: 4, message: /every row of `tags` in the nextjs handler `GET`/ }],
+      output: `import postgres from 'postgres';\nconst sql = postgres();\nexport async function GET() {\n  return Response.json(await sql\`\n    SELECT name FROM tags ORDER BY name LIMIT 100\n  \`);\n}\n`,
+    },
+  ],
+});

@@ -145,6 +145,12 @@ export interface SqlStatementFact extends Span {
   pagination?: PaginationFact;
   /** Python: the values the call binds, when written out (the TS rules read the call from the syntax tree). */
   boundValues?: BoundValuesFact;
+  /**
+   * A SELECT that returns every row of its tables, or every row a WHERE of constants matches: no
+   * LIMIT, no grouping, aggregates not alone, and no parameter or interpolated value anywhere.
+   * `limitAt`: where `LIMIT n` goes in the file (the statement's end, when written literally).
+   */
+  everyRow?: { filter: 'none' | 'constant'; limitAt?: number };
 }
 
 /** A relation of an ORM model, read from its definition (Django models, …). */

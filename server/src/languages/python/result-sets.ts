@@ -219,7 +219,18 @@ export function unboundedReads(root: Node, facts: PyFacts, reach: ReadonlyMap<nu
   };
   // Django and Peewee querysets the request path evaluates whole.
   for (const q of queries) {
-    if (q.write || q.loop || q.pagination || q.style !== 'query') continue;
+    if (q.write || q.loop || q.pagination) continue;
+    // Raw SQL a client runs (`cursor.execute("SELECT …")`): the statement says whether it reads every row.
+    if (q.orm === 'sql') {
+      const st = facts.sql.find((x) => x.start >= q.start && x.end <= q.end && x.host === 'string');
+      const call = st?.everyRow ? callAt(root, q) : undefined;
+      if (!st?.everyRow || !call) continue;
+      const at = st.everyRow.limitAt;
+      const text = `LIMIT ${ROW_CAP}`;
+      add(call, q.start, q.end, 'sql', q.model ?? st.tables[0], field(call, 'function')?.text ?? q.callee, st.everyRow.filter, at === undefined ? undefined : { edits: [{ start: at, end: at, newText: ` ${text}` }], text });
+      continue;
+    }
+    if (q.style !== 'query') continue;
     if (!(q.orm === 'django' && DJANGO_ROWS.test(q.operation)) && !(q.orm === 'peewee' && !BOUNDED.test(q.operation))) continue;
     const call = callAt(root, q);
     if (!call || !requestPathOf(call, reach)) continue;

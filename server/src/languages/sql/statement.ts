@@ -83,6 +83,8 @@ export function statementFact(
     }
   });
   const fact: SqlStatement = { ...map.span(s, e), dialect, text: sql.slice(s, e), host, tables };
+  const everyRow = everyRowOf(stmt, map, s, e);
+  if (everyRow) fact.everyRow = everyRow;
   // One pagination per statement: the first offset that is not a constant is the one that grows.
   const site = offsets.find((o) => foldNumber(o.offset) === undefined) ?? offsets[0];
   if (site) {
@@ -91,6 +93,36 @@ export function statementFact(
     fact.keyset = built.keyset;
   }
   return fact;
+}
+
+const AGGREGATES = /^(count|sum|avg|min|max|bool_and|bool_or|every|array_agg|string_agg|json_agg|jsonb_agg|group_concat|stddev|variance)$/i;
+
+/** An aggregate column (`count(*)`, `max(id) AS m`): one row for the whole table. */
+function isAggregate(column: Node): boolean {
+  const expr = column.type === 'alias' ? column.expr : column;
+  return expr.type === 'func_call' && expr.name.type === 'identifier' && AGGREGATES.test(expr.name.name);
+}
+
+/** SqlStatementFact.everyRow: a plain SELECT of a table's rows that nothing from code bounds. */
+function everyRowOf(stmt: Statement, map: SqlSourceMap, s: number, e: number): SqlStatementFact['everyRow'] {
+  if (stmt.type !== 'select_stmt' || !map.isLiteral(s, e)) return undefined;
+  let from = false;
+  let where = false;
+  for (const c of stmt.clauses) {
+    if (c.type === 'from_clause') from = true;
+    else if (c.type === 'where_clause') where = true;
+    else if (c.type === 'select_clause') {
+      const columns = c.columns?.type === 'list_expr' ? c.columns.items : [];
+      if (columns.length > 0 && columns.every(isAggregate)) return undefined;
+    } else if (c.type !== 'order_by_clause' && c.type !== 'with_clause') return undefined;
+  }
+  if (!from) return undefined;
+  let bound = false;
+  walk(stmt, (node) => {
+    if (node.type === 'parameter' || node.type === 'variable') bound = true;
+  });
+  if (bound) return undefined;
+  return { filter: where ? 'constant' : 'none', limitAt: map.position(e, 'end') };
 }
 
 function offsetSite(select: SelectStmt, compoundRight: boolean): OffsetSite | undefined {

@@ -314,8 +314,9 @@ export class TypescriptAdapter implements LanguageAdapter<TsFacts> {
     const handlers = findHandlers(sf, imports);
     facts.handlers = handlers.map((h) => h.fact);
     const reach = requestPathFunctions(sf, handlers);
-    const reads = unboundedCandidates(facts.queries);
-    const calls = blockingCalls(sf, imports, reach, reads.map(({ q, model, filter }) => ({ call: q.call, effect: { name: '', chain: [], kind: 'unbounded-read', api: q.callee, read: { orm: q.orm, model, filter } } })));
+    const reads = unboundedCandidates(facts.queries, facts.taggedQueries ?? [], facts.sql);
+    const readEffects = reads.flatMap(({ q, node, model, filter }) => (ts.isCallExpression(node) ? [{ call: node, effect: { name: '', chain: [], kind: 'unbounded-read' as const, api: q.callee, read: { orm: q.orm, model, filter } } }] : []));
+    const calls = blockingCalls(sf, imports, reach, readEffects);
     facts.blockingCalls = calls.blocking;
     facts.untimedCalls = calls.untimed;
     facts.effectHelpers = calls.helpers;

@@ -6,11 +6,11 @@
  * `.where('id', 'in', ids)`) is left alone: its rows are a parent's, or the ones asked for.
  */
 import ts from 'typescript';
-import type { OrmId, UnboundedReadFact } from '../facts';
+import type { OrmId, QueryFact, SqlStatementFact, UnboundedReadFact } from '../facts';
 import { addOption } from './edits';
 import { requestPathOf, type HandlerReach } from './handlers';
 import { propertyName } from './ordering';
-import type { TsQueryFact } from './queries';
+import type { TsQueryFact, TsTaggedQuery } from './queries';
 import { repositoryEntity } from './repositories';
 import { findDeclaration } from './values';
 
@@ -261,24 +261,45 @@ function chainCap(q: TsQueryFact): Read['cap'] {
 
 /** A read that returns every row its constants match, wherever it runs. */
 export interface UnboundedRead {
-  q: TsQueryFact;
+  q: QueryFact;
+  /** The call that runs it (an ORM call, `pool.query(…)`), or the tagged template (`await sql\`…\``). */
+  node: ts.CallExpression | ts.TaggedTemplateExpression;
   model?: string;
   filter: 'none' | 'constant';
   cap?: UnboundedReadFact['cap'];
 }
 
-/** The reads of `queries` that return every row their constants match (on a request path or not). */
-export function unboundedCandidates(queries: readonly TsQueryFact[]): UnboundedRead[] {
+/** Raw SQL that a call or a tag runs: the statement inside its span that reads every row (SqlStatementFact.everyRow). */
+function sqlRead(q: QueryFact, sql: readonly SqlStatementFact[]): Read | undefined {
+  const st = sql.find((s) => s.start >= q.start && s.end <= q.end && s.host === 'string');
+  if (!st?.everyRow) return undefined;
+  const at = st.everyRow.limitAt;
+  const text = `LIMIT ${ROW_CAP}`;
+  return { filter: st.everyRow.filter, cap: at === undefined ? undefined : { edits: [{ start: at, end: at, newText: ` ${text}` }], text } };
+}
+
+/** The reads of `queries` (and raw SQL: `taggedQueries`, statements in `sql`) that return every row their constants match, on a request path or not. */
+export function unboundedCandidates(queries: readonly TsQueryFact[], taggedQueries: readonly TsTaggedQuery[], sql: readonly SqlStatementFact[]): UnboundedRead[] {
   const out: UnboundedRead[] = [];
   for (const q of queries) {
-    if (q.write || q.fragment || q.loop || q.pagination || q.inferred || q.orm === 'sql') continue;
+    if (q.write || q.fragment || q.loop || q.pagination || q.inferred) continue;
+    if (q.orm === 'sql') {
+      const read = sqlRead(q, sql);
+      if (read) out.push({ q, node: q.call, model: q.model, ...read });
+      continue;
+    }
     const options = q.style === 'options' && READS_MANY[q.orm]?.test(q.operation);
     if (!options && q.style !== 'chain') continue;
     const read = options ? optionsRead(q, q.call) : chainRead(q, q.call);
     if (!read) continue;
     // A repository's entity (`Repository<Post>`) names the model better than the property holding it.
     const entity = (q.orm === 'typeorm' || q.orm === 'mikro-orm') && options && ts.isPropertyAccessExpression(q.call.expression) ? repositoryEntity(q.call.expression.expression) : undefined;
-    out.push({ q, model: entity ?? q.model, ...read });
+    out.push({ q, node: q.call, model: entity ?? q.model, ...read });
+  }
+  for (const t of taggedQueries) {
+    if (t.write || t.loop) continue;
+    const read = sqlRead(t, sql);
+    if (read) out.push({ q: t, node: t.node, model: t.model, ...read });
   }
   return out;
 }
@@ -287,8 +308,8 @@ export function unboundedCandidates(queries: readonly TsQueryFact[]): UnboundedR
 export function unboundedReads(candidates: readonly UnboundedRead[], reach: ReadonlyMap<ts.Node, HandlerReach>): UnboundedReadFact[] {
   const out: UnboundedReadFact[] = [];
   if (reach.size === 0) return out;
-  for (const { q, model, filter, cap } of candidates) {
-    const path = requestPathOf(q.call, reach);
+  for (const { q, node, model, filter, cap } of candidates) {
+    const path = requestPathOf(node, reach);
     if (!path) continue;
     out.push({ start: q.start, end: q.end, orm: q.orm, model, callee: q.callee, filter, handler: path.reach.handler.fact, chain: path.reach.chain, ...(cap ? { cap } : {}) });
   }

@@ -16,6 +16,7 @@ const PAGE_WITH: Partial<Record<OrmId, string>> = {
   sqlalchemy: '`.limit()` and a keyset `where` on the sort key',
   sqlmodel: '`.limit()` and a keyset `where` on the sort key',
   peewee: '`.limit()` and a keyset `where` on the sort key',
+  sql: '`LIMIT` and a keyset `WHERE` on the sort key, the last key a parameter',
 };
 
 export function unboundedReadMessage(r: UnboundedReadFact): string {
