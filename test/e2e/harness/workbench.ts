@@ -144,6 +144,22 @@ export class Workbench {
     return squiggles.count();
   }
 
+  /**
+   * The warning squiggles on one line of the active editor (the line must be in view: go to it
+   * first); undefined while the line is not rendered. Unlike squiggleCount, it does not depend on
+   * which other lines the viewport shows (code lenses rendering late move them).
+   */
+  async squigglesOnLine(line: number): Promise<number | undefined> {
+    const editor = this.page.locator('.editor-group-container.active .monaco-editor');
+    const box = await editor.locator('.line-numbers', { hasText: new RegExp(`^${line}$`) }).boundingBox().catch(() => null);
+    if (!box) return undefined;
+    const middles = await editor.locator('.squiggly-warning').evaluateAll((els) => els.map((e) => {
+      const r = e.getBoundingClientRect();
+      return r.top + r.height / 2;
+    }));
+    return middles.filter((y) => y >= box.y && y <= box.y + box.height).length;
+  }
+
   /** The warning squiggles the active editor shows now. */
   async squiggleCount(): Promise<number> {
     return this.page.locator('.editor-group-container.active .monaco-editor .squiggly-warning').count();
