@@ -5,6 +5,7 @@ import type { Rule } from '../../server/src/engine/rule';
 import { SourceFile } from '../../server/src/engine/source-file';
 import type { LanguageAdapter } from '../../server/src/languages/adapter';
 import type { FileFacts } from '../../server/src/languages/facts';
+import { guarded } from '../../server/src/languages/guard';
 
 const facts: FileFacts = { language: 'typescript', queries: [], sql: [], problems: [] };
 const adapter: LanguageAdapter = { language: 'typescript', init: async () => {}, facts: () => facts };
@@ -37,6 +38,17 @@ describe('Engine', () => {
     const engine = new Engine([found], { typescript: failing }, (m) => logs.push(m));
     assert.deepEqual(engine.analyze(new SourceFile('/w/a.ts', 'typescript', 'x'), mergeSettings()).findings, []);
     assert.match(logs[0], /\/w\/a\.ts: could not analyse \(bad bytes\)/);
+  });
+
+  it('a fact builder that throws costs its own facts only: the others stand, the failure is logged', async () => {
+    const logs: string[] = [];
+    const partial: FileFacts = { language: 'typescript', queries: [], sql: [], problems: [] };
+    const caches = guarded(partial, 'caches', () => { throw new Error('odd shape'); }, [] as unknown[]);
+    assert.deepEqual(caches, []);
+    assert.equal(guarded(partial, 'handlers', () => 3, 0), 3);
+    const engine = new Engine([found], { typescript: { ...adapter, facts: () => partial } }, (m) => logs.push(m));
+    assert.deepEqual(engine.analyze(new SourceFile('/w/a.ts', 'typescript', 'x'), mergeSettings()).findings.map((f) => f.ruleId), ['found']);
+    assert.match(logs.join('\n'), /\/w\/a\.ts: caches: odd shape; the file's other facts stand/);
   });
 
   it('an adapter that fails to load is skipped, not fatal', async () => {

@@ -95,6 +95,7 @@ export class Engine {
       this.log(`${file.path}: not analysed (${facts.skipped})`);
       return { findings: [], facts };
     }
+    for (const failure of facts.failures ?? []) this.log(`${file.path}: ${failure}; the file's other facts stand`);
     const nonRequest = isNonRequestPath(file.path, file.text);
     const findings: Finding[] = [];
     for (const rule of this.rules) {

@@ -445,6 +445,8 @@ export interface FileFacts {
   problems: ParseProblem[];
   /** Why the file was not analysed at all (binary, huge, nested too deeply for the parser). */
   skipped?: string;
+  /** Fact builders that threw (languages/guard.ts): their facts are missing, the others stand. */
+  failures?: string[];
   /** ORM models the file defines (their relations feed the workspace's knowledge). */
   models?: ModelFact[];
   /** Attribute reads on items of iterated querysets (candidates for lazy loading). */

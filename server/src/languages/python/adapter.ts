@@ -31,6 +31,7 @@ import { dialectOfPath, looksLikeSql } from '../sql/embedded';
 import { installNodeMemo } from './node-memo';
 import { adoptUnchanged } from './reuse';
 import { unboundedReads } from './result-sets';
+import { guarded } from '../guard';
 
 /** Queryset/session operations that write (`log_action`: Django admin's LogEntry manager writes a row). */
 const PY_WRITES = /^(create|create_user|create_superuser|update|delete|save|get_or_create|update_or_create|insert|insert_many|insert_from|replace|replace_many|delete_by_id|commit|bulk_create|bulk_update|log_action)$/;
@@ -431,8 +432,8 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
     facts.untimedCalls = calls.untimed;
     facts.effectHelpers = calls.helpers;
     facts.requestPathImports = calls.imports;
-    facts.caches = pythonCaches(root, names, reach);
-    facts.unboundedReads = unboundedReads(root, facts, reach, evidence);
+    facts.caches = guarded(facts, 'caches', () => pythonCaches(root, names, reach), []);
+    facts.unboundedReads = guarded(facts, 'reads of every row', () => unboundedReads(root, facts, reach, evidence), []);
     if (/(^|[\\/])urls\.py$/.test(file.path)) facts.routes = djangoRoutes(root);
     // Views often import only their app's models (`from .models import Post`): `.objects` is evidence too.
     if (orms.has('django') || file.text.includes('.objects.')) {

@@ -27,6 +27,7 @@ import { blockingCalls, type TsBlockingCall, type TsOutboundCall } from './block
 import { unboundedCaches, type TsCacheFact } from './caches';
 import { findHandlers, requestPathFunctions } from './handlers';
 import { unboundedCandidates, unboundedReads } from './result-sets';
+import { guarded } from '../guard';
 import { isComposedBuilder, queryFromCall, rawSqlQuery, taggedSqlQuery, taggedTemplateRun, WRITES, type TsQueryFact, type TsTaggedQuery } from './queries';
 
 export interface TsFacts extends FileFacts {
@@ -314,15 +315,15 @@ export class TypescriptAdapter implements LanguageAdapter<TsFacts> {
     const handlers = findHandlers(sf, imports);
     facts.handlers = handlers.map((h) => h.fact);
     const reach = requestPathFunctions(sf, handlers);
-    const reads = unboundedCandidates(facts.queries, facts.taggedQueries ?? [], facts.sql);
+    const reads = guarded(facts, 'reads of every row', () => unboundedCandidates(facts.queries, facts.taggedQueries ?? [], facts.sql), []);
     const readEffects = reads.flatMap(({ q, node, model, filter }) => (ts.isCallExpression(node) ? [{ call: node, effect: { name: '', chain: [], kind: 'unbounded-read' as const, api: q.callee, read: { orm: q.orm, model, filter } } }] : []));
     const calls = blockingCalls(sf, imports, reach, readEffects);
     facts.blockingCalls = calls.blocking;
     facts.untimedCalls = calls.untimed;
     facts.effectHelpers = calls.helpers;
     facts.requestPathImports = calls.imports;
-    facts.caches = unboundedCaches(sf, imports, reach);
-    facts.unboundedReads = unboundedReads(reads, reach);
+    facts.caches = guarded(facts, 'caches', () => unboundedCaches(sf, imports, reach), []);
+    facts.unboundedReads = guarded(facts, 'reads of every row', () => unboundedReads(reads, reach), []);
     return facts;
   }
 }
