@@ -7,6 +7,7 @@
  */
 import ts from 'typescript';
 import type { OrmId, QueryFact, SqlStatementFact, UnboundedReadFact } from '../facts';
+import { callName } from './builder-calls';
 import { addOption } from './edits';
 import { requestPathOf, type HandlerReach } from './handlers';
 import { propertyName } from './ordering';
@@ -42,11 +43,6 @@ const AGGREGATE_SELECT = /\b(count|countAll|countDistinct|sum|avg|min|max)\s*[(<
 /** What runs a chain (awaiting it runs Knex, Drizzle and Mongoose builders too). */
 const RUN_CALLS = /^(execute|getMany|getManyAndCount|getRawMany|getRawAndEntities|exec|lean|then|all|toArray)$/;
 
-function methodName(call: ts.CallExpression): string | undefined {
-  const callee = call.expression;
-  return ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
-}
-
 /** The node a value is used from: outside parentheses, `!` and `as`. */
 function outer(n: ts.Node): ts.Node {
   while (ts.isParenthesizedExpression(n.parent) || ts.isNonNullExpression(n.parent) || ts.isAsExpression(n.parent) || ts.isSatisfiesExpression(n.parent)) n = n.parent;
@@ -55,13 +51,13 @@ function outer(n: ts.Node): ts.Node {
 
 /** The chain's value is awaited, returned, or an element or argument of something that is (`Promise.all([…])`, `res.json(await …)`). */
 function isRun(call: ts.CallExpression): boolean {
-  if (RUN_CALLS.test(methodName(call) ?? '')) return true;
+  if (RUN_CALLS.test(callName(call) ?? '')) return true;
   const n = outer(call);
   const p = n.parent;
-  return ts.isAwaitExpression(p) || ts.isReturnStatement(p) || (ts.isArrowFunction(p) && p.body === n) || (ts.isArrayLiteralExpression(p) && ts.isCallExpression(outer(p).parent) && /^(all|allSettled)$/.test(methodName(outer(p).parent as ts.CallExpression) ?? ''));
+  return ts.isAwaitExpression(p) || ts.isReturnStatement(p) || (ts.isArrowFunction(p) && p.body === n) || (ts.isArrayLiteralExpression(p) && ts.isCallExpression(outer(p).parent) && /^(all|allSettled)$/.test(callName(outer(p).parent as ts.CallExpression) ?? ''));
 }
 
-/** The innermost function around a node, and whether it lies inside `within`. */
+/** Where a declaration is: inside the query's own arguments (a callback's parameter), in a function around it, or at module level. */
 function insideFunctionOf(decl: ts.Node, within: ts.Node): 'inside' | 'function' | 'module' {
   for (let n: ts.Node | undefined = decl.parent; n; n = n.parent) {
     if (n === within) return 'inside';
@@ -229,7 +225,7 @@ function chainRead(q: TsQueryFact, within: ts.Node): Read | undefined {
   if (!isRun(q.call)) return undefined;
   let filter: Read['filter'] = 'none';
   for (const c of chain) {
-    const m = methodName(c) ?? '';
+    const m = callName(c) ?? '';
     if (BOUNDED_CALLS.test(m)) return undefined;
     if (/^(select|columns)$/.test(m) && c.arguments.some((a) => AGGREGATE_SELECT.test(a.getText()))) return undefined;
     if (SHAPING.test(m)) continue;
@@ -253,7 +249,7 @@ function chainCap(q: TsQueryFact): Read['cap'] {
   const chain = q.chain!;
   const limit = q.orm === 'typeorm' ? `.take(${ROW_CAP})` : `.limit(${ROW_CAP})`;
   const last = chain[chain.length - 1];
-  const runs = RUN_CALLS.test(methodName(last) ?? '') && methodName(last) !== 'then' && ts.isPropertyAccessExpression(last.expression);
+  const runs = RUN_CALLS.test(callName(last) ?? '') && callName(last) !== 'then' && ts.isPropertyAccessExpression(last.expression);
   // Mongoose runs `Post.find().lean()`: its limit goes before `.lean()` or `.exec()`; Kysely's before `.execute()`.
   const at = runs ? (last.expression as ts.PropertyAccessExpression).expression.getEnd() : q.call.getEnd();
   return { edits: [{ start: at, end: at, newText: limit }], text: limit };
