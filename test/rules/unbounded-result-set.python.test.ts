@@ -239,3 +239,25 @@ ruleTests('unbounded-result-set', {
     },
   ],
 });
+
+ruleTests('unbounded-result-set', {
+  valid: [
+    {
+      name: 'a service that slices, called from a view',
+      file: 'blog/views.py',
+      workspace: { 'blog/services.py': 'from .models import Post\n\n\ndef latest_posts():\n    return list(Post.objects.order_by("-id")[:20])\n' },
+      code: 'from django.http import JsonResponse\n\nfrom .services import latest_posts\n\n\ndef index(request):\n    return JsonResponse({"posts": [p.title for p in latest_posts()]})\n',
+      why: 'the service caps its read',
+    },
+  ],
+  invalid: [
+    {
+      name: 'a view calling a service of another module that lists every row',
+      file: 'blog/views.py',
+      workspace: { 'blog/services.py': 'from .models import Post\n\n\ndef published_posts():\n    return list(Post.objects.filter(published=True).order_by("-id"))\n' },
+      code: 'from django.http import JsonResponse\n\nfrom .services import published_posts\n\n\ndef index(request):\n    return JsonResponse({"posts": [p.title for p in published_posts()]})\n',
+      findings: [{ line: 7, message: /`Post\.objects\.filter` returns every row of `Post` that its constant filter matches in `published_posts`, which the django handler `index` calls/ }],
+      noFix: true,
+    },
+  ],
+});

@@ -427,13 +427,14 @@ export class PythonAdapter implements LanguageAdapter<PyFacts> {
     const handlers = findHandlers(root, file.path, names);
     facts.handlers = handlers.map((h) => h.fact);
     const reach = requestPathFunctions(root, handlers);
-    const calls = pythonBlockingCalls(root, names, imports, reach);
+    const reads = guarded(facts, 'reads of every row', () => unboundedReads(root, facts, reach, evidence), { reads: [], effects: [] });
+    const calls = pythonBlockingCalls(root, names, imports, reach, reads.effects);
     facts.blockingCalls = calls.blocking;
     facts.untimedCalls = calls.untimed;
     facts.effectHelpers = calls.helpers;
     facts.requestPathImports = calls.imports;
     facts.caches = guarded(facts, 'caches', () => pythonCaches(root, names, reach), []);
-    facts.unboundedReads = guarded(facts, 'reads of every row', () => unboundedReads(root, facts, reach, evidence), []);
+    facts.unboundedReads = reads.reads;
     if (/(^|[\\/])urls\.py$/.test(file.path)) facts.routes = djangoRoutes(root);
     // Views often import only their app's models (`from .models import Post`): `.objects` is evidence too.
     if (orms.has('django') || file.text.includes('.objects.')) {

@@ -11,7 +11,7 @@ import type { ModuleImports } from './helpers';
 import { isAsync, requestPathOf, type PyReach } from './handlers';
 import { headName, namesKey, qualifiedName, type ModuleNames } from './imports';
 import { throughVariables } from './item-access';
-import { args, field, keywordArg, nodesOfTypes, visitNodesOfTypes, walk, type Node } from './tree';
+import { args, field, keywordArg, moduleFunction, nodesOfTypes, visitNodesOfTypes, walk, type Node } from './tree';
 
 export interface PyBlockingCall extends BlockingCallFact {
   /** Offsets of the whole call, its callee, and the qualified name (`time.sleep`). */
@@ -213,16 +213,6 @@ function backgroundJob(framework: string, what: string): string {
   return `a background job (a Celery or RQ task${framework === 'fastapi' ? ', or FastAPI `BackgroundTasks`' : ''}) instead of the request (it waits on the ${what} provider)`;
 }
 
-function moduleFunction(n: Node): Node | undefined {
-  for (let p = n.parent; p; p = p.parent) {
-    if (p.type === 'function_definition') {
-      const up = p.parent?.type === 'decorated_definition' ? p.parent.parent : p.parent;
-      return up?.type === 'module' ? p : undefined;
-    }
-  }
-  return undefined;
-}
-
 /** Module-level function name → its effects (with the call that has them), followed through the module's own calls. */
 function effectSummaries(root: Node, direct: Array<{ call: Node; effect: EffectHelperFact }>): EffectHelperFact[] {
   const by = new Map<string, EffectHelperFact[]>();
@@ -253,7 +243,8 @@ function effectSummaries(root: Node, direct: Array<{ call: Node; effect: EffectH
   return [...by.values()].flat();
 }
 
-export function pythonBlockingCalls(root: Node, names: ModuleNames, { imported, modules }: ModuleImports, reach: ReadonlyMap<number, PyReach>): PyEffects {
+/** The module's blocking and untimed calls, and its helpers' effects; `more` are effects other fact builders found (reads of every row: result-sets.ts). */
+export function pythonBlockingCalls(root: Node, names: ModuleNames, { imported, modules }: ModuleImports, reach: ReadonlyMap<number, PyReach>, more: ReadonlyArray<{ call: Node; effect: EffectHelperFact }> = []): PyEffects {
   const out: PyEffects = { blocking: [], untimed: [], helpers: [], imports: [] };
   const clients = clientNames(root, names);
   const bound = asNames(root);
@@ -304,6 +295,6 @@ export function pythonBlockingCalls(root: Node, names: ModuleNames, { imported, 
   // is asked of those again.
   const context = `${reach.size > 0}\n${namesKey(names)}\n${JSON.stringify([...clients])}\n${[...bound].join(',')}\n${JSON.stringify([...imported])}\n${JSON.stringify([...modules])}`;
   visitNodesOfTypes(root, ['call'], 'blocking:calls', 'function', context, visit);
-  out.helpers = effectSummaries(root, direct);
+  out.helpers = effectSummaries(root, [...direct, ...more]);
   return out;
 }

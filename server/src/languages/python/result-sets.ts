@@ -6,7 +6,7 @@
  * nothing of the request or of the function (constants only, or none). A queryset the view returns
  * (`get_queryset`), passes on, or refines further is left alone: what happens to it is elsewhere.
  */
-import type { UnboundedReadFact } from '../facts';
+import type { EffectHelperFact, UnboundedReadFact } from '../facts';
 import { assignedBefore } from './item-access';
 import type { PyFacts } from './adapter';
 import { ensureImport } from './edits';
@@ -14,7 +14,7 @@ import type { PyReach } from './handlers';
 import { requestPathOf } from './handlers';
 import { MODEL_NAME, recognisedChain, sqlalchemyOrm, type OrmEvidence } from './offset-calls';
 import type { PyQueryFact } from './query-fact';
-import { args, calleeName, chainCalls, field, nodesOfType, walk, type Node } from './tree';
+import { args, calleeName, chainCalls, field, moduleFunction, nodesOfType, walk, type Node } from './tree';
 
 /** The cap the fix writes: a page's worth for a list view. */
 const ROW_CAP = 100;
@@ -202,7 +202,15 @@ function fetchedStatement(fetch: Node, ev: OrmEvidence): { calls: Node[]; legacy
 }
 
 /** The reads on request paths of this module that return every row their constants match. */
-export function unboundedReads(root: Node, facts: PyFacts, reach: ReadonlyMap<number, PyReach>, ev: OrmEvidence): UnboundedReadFact[] {
+/** A module-level function's read of every row, as an effect other modules' request paths may call (unbounded-result-set across files). */
+export type ReadEffect = { call: Node; effect: EffectHelperFact };
+
+/**
+ * The reads of this module that return every row their constants match: those on its request
+ * paths as facts, and those in its other module-level functions as effects (a view of another
+ * module that calls `services.all_posts()` is told at the call).
+ */
+export function unboundedReads(root: Node, facts: PyFacts, reach: ReadonlyMap<number, PyReach>, ev: OrmEvidence): { reads: UnboundedReadFact[]; effects: ReadEffect[] } {
   const queries = facts.queries;
   const localsByFn = new Map<number, Set<string>>();
   const locals = (fn: Node): Set<string> => {
@@ -211,11 +219,13 @@ export function unboundedReads(root: Node, facts: PyFacts, reach: ReadonlyMap<nu
     return s;
   };
   const out = ev.orms.has('django') ? [...listViews(root, locals), ...drfListViews(root, facts, locals)] : [];
-  if (reach.size === 0) return out;
+  const effects: ReadEffect[] = [];
+  // Where a read is looked at: on a request path of this module, or in a module-level function (a helper other modules may call).
+  const inScope = (at: Node): boolean => !!requestPathOf(at, reach) || !!moduleFunction(at);
   const add = (at: Node, start: number, end: number, orm: UnboundedReadFact['orm'], model: string | undefined, callee: string, filter: 'none' | 'constant', cap: UnboundedReadFact['cap']): void => {
     const path = requestPathOf(at, reach);
-    if (!path) return;
-    out.push({ start, end, orm, model, callee, filter, handler: path.reach.handler.fact, chain: path.reach.chain, ...(cap ? { cap } : {}) });
+    if (path) out.push({ start, end, orm, model, callee, filter, handler: path.reach.handler.fact, chain: path.reach.chain, ...(cap ? { cap } : {}) });
+    else effects.push({ call: at, effect: { name: '', chain: [], kind: 'unbounded-read', api: callee, read: { orm, model, filter } } });
   };
   // Django and Peewee querysets the request path evaluates whole.
   for (const q of queries) {
@@ -224,7 +234,7 @@ export function unboundedReads(root: Node, facts: PyFacts, reach: ReadonlyMap<nu
     if (q.orm === 'sql') {
       const st = facts.sql.find((x) => x.start >= q.start && x.end <= q.end && x.host === 'string');
       const call = st?.everyRow ? callAt(root, q) : undefined;
-      if (!st?.everyRow || !call) continue;
+      if (!st?.everyRow || !call || !inScope(call)) continue;
       const at = st.everyRow.limitAt;
       const text = `LIMIT ${ROW_CAP}`;
       add(call, q.start, q.end, 'sql', q.model ?? st.tables[0], field(call, 'function')?.text ?? q.callee, st.everyRow.filter, at === undefined ? undefined : { edits: [{ start: at, end: at, newText: ` ${text}` }], text });
@@ -233,7 +243,7 @@ export function unboundedReads(root: Node, facts: PyFacts, reach: ReadonlyMap<nu
     if (q.style !== 'query') continue;
     if (!(q.orm === 'django' && DJANGO_ROWS.test(q.operation)) && !(q.orm === 'peewee' && !BOUNDED.test(q.operation))) continue;
     const call = callAt(root, q);
-    if (!call || !requestPathOf(call, reach)) continue;
+    if (!call || !inScope(call)) continue;
     if (useOf(call) !== 'evaluated') continue;
     const calls = chainCalls(call);
     if (q.orm === 'peewee' && calleeName(calls[0]) !== 'select') continue;
@@ -247,7 +257,7 @@ export function unboundedReads(root: Node, facts: PyFacts, reach: ReadonlyMap<nu
   if (ev.orms.has('sqlalchemy') || ev.orms.has('sqlmodel') || ev.flask) {
     for (const n of nodesOfType(root, 'call')) {
       if (!/^(all|fetchall)$/.test(calleeName(n) ?? '') || args(n).length > 0 || field(n, 'function')?.type !== 'attribute') continue;
-      if (!requestPathOf(n, reach)) continue;
+      if (!inScope(n)) continue;
       const stmt = fetchedStatement(n, ev);
       if (!stmt) continue;
       // The select's own call (`select(Post)`, `session.query(Post)`) names what is read; a value of the function there (`select(*columns)`) may be anything.
@@ -260,7 +270,7 @@ export function unboundedReads(root: Node, facts: PyFacts, reach: ReadonlyMap<nu
       add(n, n.startIndex, n.endIndex, stmt.orm, stmt.model, callee.length > 60 ? callee.slice(0, 57) + '…' : callee, filter, { edits: [{ start: stmt.capAt, end: stmt.capAt, newText: cap }], text: cap });
     }
   }
-  return out;
+  return { reads: out, effects };
 }
 
 /** Django's list views: `ListView` and the generic views made from `MultipleObjectMixin`. */

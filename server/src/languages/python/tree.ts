@@ -67,6 +67,17 @@ export function chainCalls(n: Node): Node[] {
   return calls;
 }
 
+/** The module-level function `n` is in, if it is in one (a method or a nested function is not). */
+export function moduleFunction(n: Node): Node | undefined {
+  for (let p = n.parent; p; p = p.parent) {
+    if (p.type === 'function_definition') {
+      const up = p.parent?.type === 'decorated_definition' ? p.parent.parent : p.parent;
+      return up?.type === 'module' ? p : undefined;
+    }
+  }
+  return undefined;
+}
+
 export function enclosingFunction(n: Node): Node | undefined {
   for (let p = n.parent; p; p = p.parent) if (p.type === 'function_definition') return p;
   return undefined;
