@@ -18,6 +18,8 @@ export interface PerflensSettings {
   nonRequestPathSeverity: RuleSeverity;
   /** "Explain · Benchmark" code lenses above the queries PerfLens can run. */
   codeLens: boolean;
+  /** Models or tables that stay small by nature (lookup tables): unbounded-result-set does not report reads of every row of them. */
+  smallTables: string[];
   database: {
     /** Connection URL (postgres://, mysql://, sqlite:). Empty: the embedded PostgreSQL. Passwords belong in SecretStorage. */
     url: string;
@@ -39,6 +41,7 @@ export const DEFAULT_SETTINGS: PerflensSettings = {
   exclude: [],
   nonRequestPathSeverity: 'hint',
   codeLens: true,
+  smallTables: [],
   database: { url: '', dataSize: 100_000, statementTimeoutMs: 10_000, benchmarkRuns: 50, benchmarkConcurrency: 1 },
 };
 

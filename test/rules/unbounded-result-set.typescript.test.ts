@@ -1,3 +1,6 @@
+import * as assert from 'node:assert/strict';
+import { isSmallTable } from '../../server/src/rules/unbounded-result-set/detect';
+import { lintText, testEngine } from '../harness/engine';
 import { ruleTests } from '../harness/rule-tester';
 
 const PRISMA = `import express from 'express';\nimport { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\nconst app = express();\n`;
@@ -284,4 +287,25 @@ ruleTests('unbounded-result-set', {
       output: `import postgres from 'postgres';\nconst sql = postgres();\nexport async function GET() {\n  return Response.json(await sql\`\n    SELECT name FROM tags ORDER BY name LIMIT 100\n  \`);\n}\n`,
     },
   ],
+});
+
+describe('unbounded-result-set: perflens.smallTables', () => {
+  it('matches a listed model in any case or number, and as the end of a table name', () => {
+    assert.ok(isSmallTable('Country', ['country']));
+    assert.ok(isSmallTable('countries', ['Country']));
+    assert.ok(isSmallTable('geo_country', ['Country']));
+    assert.ok(isSmallTable('BlogCategory', ['category']));
+    assert.ok(isSmallTable('blog_categories', ['BlogCategory']));
+    assert.ok(!isSmallTable('Post', ['Country']));
+    assert.ok(!isSmallTable('country_post', ['Country']));
+    assert.ok(!isSmallTable('Address', ['dress']));
+  });
+
+  it('leaves reads of the listed tables alone, and reports the others', async () => {
+    const engine = await testEngine();
+    const code = `${PRISMA}app.get('/form', async (req, res) => {\n  res.json({ countries: await prisma.country.findMany(), posts: await prisma.post.findMany() });\n});\n`;
+    const found = (settings: object) => lintText(engine, code, 'src/app.ts', settings).findings.filter((f) => f.ruleId === 'unbounded-result-set').map((f) => f.message.split(' ')[0]);
+    assert.deepEqual(found({}), ['`prisma.country.findMany`', '`prisma.post.findMany`']);
+    assert.deepEqual(found({ smallTables: ['Country'] }), ['`prisma.post.findMany`']);
+  });
 });

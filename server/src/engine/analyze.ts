@@ -112,7 +112,7 @@ export class Engine {
       }
       if (severity === 'off') continue;
       try {
-        for (const d of detector(facts, { file, models: options.models, functions: options.functions })) findings.push({ ...d, ruleId: id, severity });
+        for (const d of detector(facts, { file, models: options.models, functions: options.functions, settings })) findings.push({ ...d, ruleId: id, severity });
       } catch (e) {
         // Rule isolation: one broken rule must not take the others down.
         const err = e as Error;

@@ -35,6 +35,7 @@ export function mergeSettings(...layers: Array<Partial<PerflensSettings> | undef
     if (Array.isArray(layer.exclude)) out.exclude = layer.exclude.filter((g) => typeof g === 'string');
     if (typeof layer.nonRequestPathSeverity === 'string') out.nonRequestPathSeverity = layer.nonRequestPathSeverity;
     if (typeof layer.codeLens === 'boolean') out.codeLens = layer.codeLens;
+    if (Array.isArray(layer.smallTables)) out.smallTables = layer.smallTables.filter((t) => typeof t === 'string');
     if (layer.database && typeof layer.database === 'object') mergeDatabase(out.database, layer.database);
   }
   return out;

@@ -1,4 +1,5 @@
 import type { FileFacts, LanguageId } from '../languages/facts';
+import type { PerflensSettings } from '../protocol';
 import type { Detection, Severity } from './finding';
 import type { SourceFile } from './source-file';
 import type { WorkspaceFunctions } from './workspace-functions';
@@ -27,6 +28,8 @@ export interface DetectContext {
   models?: WorkspaceModels;
   /** Query helpers of the whole workspace (queries behind imported functions). */
   functions?: WorkspaceFunctions;
+  /** The settings that apply to the file (a rule's own options: `smallTables`). */
+  settings?: PerflensSettings;
 }
 
 export type Detector<F extends FileFacts = FileFacts> = (facts: F, ctx: DetectContext) => Detection[];

@@ -4,9 +4,32 @@ import type { Detector } from '../../engine/rule';
 import { importedUnboundedReads } from '../request-path';
 import { unboundedReadMessage } from './message';
 
+/** The words of a model or table name, lower case: `BlogCategory`, `blog_category`, `blogCategories` → blog, category(ies). */
+function words(name: string): string[] {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+}
+
+/** One word, singular (`categories` → `category`, `countries` → `country`, `roles` → `role`). */
+function singular(word: string): string {
+  return word.replace(/ies$/, 'y').replace(/(ss|[^s])s$/, '$1');
+}
+
+/**
+ * A model or table the settings list as small (`perflens.smallTables`): the same name in any case
+ * or number (`Country`, `countries`), also as the last part of a table (`geo_country`) or model.
+ */
+export function isSmallTable(model: string, small: readonly string[]): boolean {
+  const w = words(model).map(singular);
+  return small.some((s) => {
+    const t = words(s).map(singular);
+    return t.length > 0 && t.length <= w.length && t.every((x, i) => x === w[w.length - t.length + i]);
+  });
+}
+
 export const detectUnboundedReads: Detector = (facts, ctx) => {
   const out: Detection[] = [];
   for (const r of [...(facts.unboundedReads ?? []), ...importedUnboundedReads(facts, ctx)]) {
+    if (r.model && isSmallTable(r.model, ctx.settings?.smallTables ?? [])) continue;
     // A DRF list view pages with the project's default pagination class, if its settings set one.
     if (r.drfList && ctx.functions?.drfPagination(ctx.file.path) !== false) continue;
     const fixes = r.cap ? [{ title: r.cap.title ?? `Cap the rows returned (\`${r.cap.text}\`)`, applicability: 'unsafe' as const, edits: r.cap.edits }] : [];
