@@ -75,7 +75,7 @@ const DRAFTS = 'express-prisma/src/routes/drafts.ts';
 const DRAFTS_TEXT =
   "import { Router } from 'express';\nimport { prisma } from '../db';\n\nexport const draftsRouter = Router();\n\n" +
   "draftsRouter.get('/', async (_req, res) => {\n  res.json(await prisma.post.findMany({ where: { published: false } }));\n});\n";
-const DRAFTS_FIX = { file: DRAFTS, rule: 'unbounded-result-set', line: 7, column: 18, title: 'Cap the rows returned (`take: 100`)' };
+const DRAFTS_FIX = { file: DRAFTS, rule: 'unbounded-result-set', line: 7, column: 18, title: "Page it: 100 rows at a time, after the id the request names (`?after=`, Prisma's cursor)" };
 
 /** The workspace's own settings: fix-all on save, and no TypeScript errors about the demo's missing node_modules. */
 const WORKSPACE_SETTINGS = {
@@ -231,20 +231,21 @@ describe('e2e: VS Code (code-server) with the packaged extension', function () {
     await shot('drizzle-index-added');
   });
 
-  it('caps a read of every row in a list endpoint (unbounded-result-set quick fix)', async () => {
+  it('pages a read of every row in a list endpoint with a cursor (unbounded-result-set quick fix)', async () => {
     await workbench!.openFile(DRAFTS_FIX.file);
     await workbench!.waitForFindingAt(DRAFTS_FIX.line, DRAFTS_FIX.column);
     assert.match(await workbench!.showHover(), /`prisma\.post\.findMany` returns every row of `post` that its constant filter matches in the express handler `GET \/`/);
     await shot('unbounded-result-set-hover');
     await workbench!.hideHover();
     const titles = await workbench!.openQuickFixes();
-    assert.equal(titles[0], `${DRAFTS_FIX.title} (changes behaviour)`);
+    assert.deepEqual(titles.slice(0, 2), [`${DRAFTS_FIX.title} (changes behaviour)`, 'Cap the rows returned (`take: 100`) (changes behaviour)']);
+    await shot('unbounded-result-set-fixes');
     await workbench!.pickQuickFix(DRAFTS_FIX.title);
     await workbench!.save();
-    await waitUntil('the capped read on disk', () => onDisk(DRAFTS_FIX.file) === expected.drafts);
-    assert.match(expected.drafts, /findMany\(\{ where: \{ published: false \}, take: 100 \}\)/);
+    await waitUntil('the paged read on disk', () => onDisk(DRAFTS_FIX.file) === expected.drafts);
+    assert.match(expected.drafts, /findMany\(\{ where: \{ published: false \}, orderBy: \{ id: 'asc' \}, take: 100, \.\.\.\(_req\.query\.after \? \{ cursor: \{ id: Number\(_req\.query\.after\) \}, skip: 1 \} : \{\}\) \}\)/);
     await waitUntil('no squiggle left in the file', async () => (await workbench!.squiggleCount()) === 0);
-    await shot('unbounded-result-set-capped');
+    await shot('unbounded-result-set-paged');
   });
 
   it('moves a Django view\'s email send to a Celery task in the app\'s tasks.py (quick fix over two files)', async () => {

@@ -129,14 +129,14 @@ ruleTests('unbounded-result-set', {
       file: 'src/app.ts',
       code: `${PRISMA}app.get('/posts', async (req, res) => {\n  const posts = await prisma.post.findMany();\n  res.json(posts);\n});\n`,
       findings: [{ line: 6, message: /`prisma\.post\.findMany` returns every row of `post` in the express handler `GET \/posts`: nothing in the request bounds it.*`take` with a `cursor`/ }],
-      output: `${PRISMA}app.get('/posts', async (req, res) => {\n  const posts = await prisma.post.findMany({ take: 100 });\n  res.json(posts);\n});\n`,
+      output: `${PRISMA}app.get('/posts', async (req, res) => {\n  const posts = await prisma.post.findMany({ orderBy: { id: 'asc' }, take: 100, ...(req.query.after ? { cursor: { id: Number(req.query.after) }, skip: 1 } : {}) });\n  res.json(posts);\n});\n`,
     },
     {
       name: 'Prisma findMany filtered by constants, ordered by the request',
       file: 'src/app.ts',
       code: `${PRISMA}app.get('/posts', async (req, res) => {\n  const sort = String(req.query.sort ?? 'createdAt');\n  res.json(await prisma.post.findMany({\n    where: { published: true, deletedAt: null },\n    orderBy: { [sort]: 'desc' },\n    include: { author: true },\n  }));\n});\n`,
       findings: [{ line: 7, message: /every row of `post` that its constant filter matches/ }],
-      output: `${PRISMA}app.get('/posts', async (req, res) => {\n  const sort = String(req.query.sort ?? 'createdAt');\n  res.json(await prisma.post.findMany({\n    where: { published: true, deletedAt: null },\n    orderBy: { [sort]: 'desc' },\n    include: { author: true },\n    take: 100,\n  }));\n});\n`,
+      output: `${PRISMA}app.get('/posts', async (req, res) => {\n  const sort = String(req.query.sort ?? 'createdAt');\n  res.json(await prisma.post.findMany({\n    where: { published: true, deletedAt: null },\n    orderBy: { [sort]: 'desc' },\n    include: { author: true },\n    take: 100, ...(req.query.after ? { cursor: { id: Number(req.query.after) }, skip: 1 } : {}),\n  }));\n});\n`,
     },
     {
       name: 'Prisma in a helper the handler calls',
@@ -287,6 +287,31 @@ ruleTests('unbounded-result-set', {
       output: `import postgres from 'postgres';\nconst sql = postgres();\nexport async function GET() {\n  return Response.json(await sql\`\n    SELECT name FROM tags ORDER BY name LIMIT 100\n  \`);\n}\n`,
     },
   ],
+});
+
+describe('unbounded-result-set: the Prisma paging fix', () => {
+  it('pages with a cursor first, caps second; a NestJS route gets its cursor as a @Query parameter; the id is parsed as the schema types it', async () => {
+    const engine = await testEngine();
+    const code = `${PRISMA}app.get('/posts', async (req, res) => {\n  res.json(await prisma.post.findMany());\n});\n`;
+    const [finding] = lintText(engine, code, 'src/app.ts').findings.filter((f) => f.ruleId === 'unbounded-result-set');
+    assert.deepEqual(finding.fixes.map((f) => f.title), ["Page it: 100 rows at a time, after the id the request names (`?after=`, Prisma's cursor)", 'Cap the rows returned (`take: 100`)']);
+    const nest = `import { Controller, Get } from '@nestjs/common';\nimport { PrismaService } from './prisma.service';\n@Controller('posts')\nexport class PostsController {\n  constructor(private prisma: PrismaService) {}\n  @Get()\n  list() {\n    return this.prisma.post.findMany();\n  }\n}\n`;
+    const [n] = lintText(engine, nest, 'src/posts.controller.ts').findings.filter((f) => f.ruleId === 'unbounded-result-set');
+    const edits = n.fixes[0].edits.map((e) => e.newText);
+    assert.ok(edits.includes("@Query('after') after?: string"), edits.join(' | '));
+    assert.ok(edits.some((t) => t.includes('...(after ? { cursor: { id: Number(after) }, skip: 1 } : {})')), edits.join(' | '));
+    assert.ok(edits.some((t) => /import \{ Controller, Get, Query \}|, Query/.test(t)), edits.join(' | '));
+  });
+
+  it('a read in a helper, or a Next.js handler without a request parameter, gets the cap only', async () => {
+    const engine = await testEngine();
+    const helper = `${PRISMA}async function all() {\n  return prisma.post.findMany();\n}\napp.get('/posts', async (req, res) => res.json(await all()));\n`;
+    const next = `import { prisma } from '@/lib/prisma';\nexport async function GET() {\n  return Response.json(await prisma.post.findMany());\n}\n`;
+    for (const [code, file] of [[helper, 'src/app.ts'], [next, 'app/api/posts/route.ts']]) {
+      const [f] = lintText(engine, code, file).findings.filter((x) => x.ruleId === 'unbounded-result-set');
+      assert.deepEqual(f.fixes.map((x) => x.title), ['Cap the rows returned (`take: 100`)']);
+    }
+  });
 });
 
 describe('unbounded-result-set: perflens.smallTables', () => {

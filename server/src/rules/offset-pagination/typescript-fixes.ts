@@ -310,7 +310,7 @@ function chainFix(q: TsQueryFact, keys: readonly OrderKey[], cursor: Cursor, sf:
 }
 
 /** The TypeScript type of a Prisma scalar, for the cursor's parameter or the parsing of its text. */
-const PRISMA_TS_TYPES: Record<string, string> = { Int: 'number', BigInt: 'bigint', String: 'string', Float: 'number', DateTime: 'Date' };
+export const PRISMA_TS_TYPES: Record<string, string> = { Int: 'number', BigInt: 'bigint', String: 'string', Float: 'number', DateTime: 'Date' };
 
 /**
  * `idType`: the schema's type of the tie-breaker (Prisma: `Int`, `String`, `BigInt`), when known.

@@ -1,6 +1,7 @@
 /** unbounded-result-set: the adapters find the reads (result-sets.ts of each language); this reports them and offers the cap. */
-import type { Detection } from '../../engine/finding';
-import type { Detector } from '../../engine/rule';
+import type { Detection, Fix } from '../../engine/finding';
+import type { DetectContext } from '../../engine/rule';
+import type { FileFacts, UnboundedReadFact } from '../../languages/facts';
 import { importedUnboundedReads } from '../request-path';
 import { unboundedReadMessage } from './message';
 
@@ -26,14 +27,18 @@ export function isSmallTable(model: string, small: readonly string[]): boolean {
   });
 }
 
-export const detectUnboundedReads: Detector = (facts, ctx) => {
+/** Fixes a language adds before the cap (a paging rewrite). */
+export type MoreFixes = (r: UnboundedReadFact, facts: FileFacts, ctx: DetectContext) => Fix[];
+
+export function detectUnboundedReads(facts: FileFacts, ctx: DetectContext, more?: MoreFixes): Detection[] {
   const out: Detection[] = [];
   for (const r of [...(facts.unboundedReads ?? []), ...importedUnboundedReads(facts, ctx)]) {
     if (r.model && isSmallTable(r.model, ctx.settings?.smallTables ?? [])) continue;
     // A DRF list view pages with the project's default pagination class, if its settings set one.
     if (r.drfList && ctx.functions?.drfPagination(ctx.file.path) !== false) continue;
-    const fixes = r.cap ? [{ title: r.cap.title ?? `Cap the rows returned (\`${r.cap.text}\`)`, applicability: 'unsafe' as const, edits: r.cap.edits }] : [];
+    const cap: Fix[] = r.cap ? [{ title: r.cap.title ?? `Cap the rows returned (\`${r.cap.text}\`)`, applicability: 'unsafe', edits: r.cap.edits }] : [];
+    const fixes = [...(more?.(r, facts, ctx) ?? []), ...cap];
     out.push({ start: r.start, end: r.end, message: unboundedReadMessage(r), fixes });
   }
   return out;
-};
+}
