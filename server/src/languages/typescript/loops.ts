@@ -11,7 +11,8 @@ import { walk } from './walk';
 
 const ITERATION_METHODS = new Set(['map', 'forEach', 'flatMap', 'reduce', 'reduceRight', 'filter', 'some', 'every', 'find', 'findIndex', 'findLast', 'sort', 'each', 'mapSeries', 'eachSeries']);
 
-function bindingNames(name: ts.BindingName, out: string[] = []): string[] {
+/** The names a binding declares: `x`, and those of `{ a, b: [c] }`. */
+export function bindingNames(name: ts.BindingName, out: string[] = []): string[] {
   if (ts.isIdentifier(name)) out.push(name.text);
   else for (const el of name.elements) if (!ts.isOmittedExpression(el)) bindingNames(el.name, out);
   return out;

@@ -10,6 +10,7 @@ import type { OrmId, QueryFact, SqlStatementFact, UnboundedReadFact } from '../f
 import { callName } from './builder-calls';
 import { addOption } from './edits';
 import { requestPathOf, type HandlerReach } from './handlers';
+import { bindingNames } from './loops';
 import { propertyName } from './ordering';
 import type { TsQueryFact, TsTaggedQuery } from './queries';
 import { repositoryEntity } from './repositories';
@@ -73,21 +74,16 @@ function insideFunctionOf(decl: ts.Node, within: ts.Node): 'inside' | 'function'
 /** Every name the functions around `within` bind anywhere in them (kept per function). */
 const boundByFunction = new WeakMap<ts.Node, Set<string>>();
 
-function bindingNames(name: ts.BindingName, out: Set<string>): void {
-  if (ts.isIdentifier(name)) out.add(name.text);
-  else for (const el of name.elements) if (!ts.isOmittedExpression(el)) bindingNames(el.name, out);
-}
-
 function boundInFunctions(within: ts.Node, name: string): boolean {
   for (let n: ts.Node | undefined = within.parent; n; n = n.parent) {
     if (!ts.isFunctionLike(n)) continue;
     let names = boundByFunction.get(n);
     if (!names) {
       const own = new Set<string>();
-      for (const p of n.parameters) bindingNames(p.name, own);
+      for (const p of n.parameters) for (const x of bindingNames(p.name)) own.add(x);
       const visit = (k: ts.Node): void => {
-        if (ts.isVariableDeclaration(k) || ts.isBindingElement(k)) bindingNames(k.name, own);
-        else if (ts.isCatchClause(k) && k.variableDeclaration) bindingNames(k.variableDeclaration.name, own);
+        if (ts.isVariableDeclaration(k) || ts.isBindingElement(k)) for (const x of bindingNames(k.name)) own.add(x);
+        else if (ts.isCatchClause(k) && k.variableDeclaration) for (const x of bindingNames(k.variableDeclaration.name)) own.add(x);
         ts.forEachChild(k, visit);
       };
       const body = (n as ts.FunctionLikeDeclaration).body;
