@@ -18,7 +18,7 @@ export interface PerflensSettings {
   nonRequestPathSeverity: RuleSeverity;
   /** "Explain · Benchmark" code lenses above the queries PerfLens can run. */
   codeLens: boolean;
-  /** Models or tables that stay small by nature (lookup tables): unbounded-result-set does not report reads of every row of them. */
+  /** Models or tables that stay small by nature (lookup tables): unbounded-result-set does not report reads of every row of them, nor unindexed-filter their filters. */
   smallTables: string[];
   database: {
     /** Connection URL (postgres://, mysql://, sqlite:). Empty: the embedded PostgreSQL. Passwords belong in SecretStorage. */
@@ -310,7 +310,9 @@ export interface DiagnosticData {
     edits: Array<{ range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }>;
     /** A migration the fix adds beside the file (engine/finding.ts NewMigration; `dir` absolute). */
     newMigration?: { dir: string; slug: string; extension: string; text: string; down?: string };
-    /** Code the fix adds to another file (engine/finding.ts AddToFile; `path` absolute). */
-    addToFile?: { path: string; imports: string[]; block: string; defines: string };
+    /** Code or an index the fix adds to another file (engine/finding.ts AddToFile; `path` absolute). */
+    addToFile?:
+      | { kind: 'block'; path: string; imports: string[]; block: string; defines: string }
+      | { kind: 'index'; path: string; orm: 'prisma' | 'django'; model: string; fields: string[] };
   }>;
 }

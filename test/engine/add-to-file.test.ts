@@ -1,10 +1,11 @@
 /** A fix's code added to another file (Fix.addToFile): made from that file's text when the fix is applied. */
 import * as assert from 'node:assert/strict';
 import { addToFileEdits } from '../../server/src/engine/add-to-file';
-import type { AddToFile } from '../../server/src/engine/finding';
+import type { AddBlock, AddToFile } from '../../server/src/engine/finding';
 import { applyEdits } from '../../server/src/engine/fix-selection';
 
-const TASK: AddToFile = {
+const TASK: AddBlock = {
+  kind: 'block',
   path: '/ws/blog/tasks.py',
   imports: ['from celery import shared_task', 'from django.core.mail import send_mail'],
   block: '@shared_task\ndef send_mail_task(*args, **kwargs):\n    send_mail(*args, **kwargs)\n',
@@ -41,5 +42,53 @@ describe('engine: code a fix adds to another file', () => {
     const once = add('');
     assert.equal(add(once), once);
     assert.deepEqual(addToFileEdits(TASK, once), []);
+  });
+});
+
+describe('engine: an index a fix adds where the model is declared', () => {
+  const prisma = (fields: string[]): AddToFile => ({ kind: 'index', path: '/ws/prisma/schema.prisma', orm: 'prisma', model: 'User', fields });
+  const django = (field: string, model = 'Author'): AddToFile => ({ kind: 'index', path: '/ws/blog/models.py', orm: 'django', model, fields: [field] });
+
+  it('schema.prisma: @@index before the closing brace, a blank line after the fields, indented as they are', () => {
+    const text = 'model Post {\n  id Int @id\n}\n\nmodel User {\n    id    Int    @id\n    email String\n}\n';
+    assert.equal(add(text, prisma(['email'])), 'model Post {\n  id Int @id\n}\n\nmodel User {\n    id    Int    @id\n    email String\n\n    @@index([email])\n}\n');
+  });
+
+  it('schema.prisma: after other block attributes with no blank line; CRLF kept; nothing when an index starts with the fields or the model is gone', () => {
+    const text = 'model User {\r\n  id    Int    @id\r\n  email String\r\n  name  String\r\n\r\n  @@index([name])\r\n}\r\n';
+    assert.equal(add(text, prisma(['email', 'name'])), 'model User {\r\n  id    Int    @id\r\n  email String\r\n  name  String\r\n\r\n  @@index([name])\r\n  @@index([email, name])\r\n}\r\n');
+    assert.deepEqual(addToFileEdits(prisma(['name']), text), []);
+    assert.deepEqual(addToFileEdits(prisma(['id']), text), []);
+    assert.deepEqual(addToFileEdits(prisma(['email']), 'model Post {\n  id Int @id\n}\n'), []);
+  });
+
+  it('models.py: db_index=True among the field arguments, in the class named, as the call is written', () => {
+    const text = [
+      'class Post(models.Model):',
+      '    email = models.EmailField()',
+      '',
+      'class Author(models.Model):',
+      '    name = models.CharField(max_length=100)  # (the display name)',
+      '    email = models.EmailField()',
+      '    code = models.CharField(',
+      '        max_length=10,',
+      '        help_text="a (code)",',
+      '    )',
+      '    city: str = models.CharField(max_length=50,)',
+      '',
+    ].join('\n');
+    const withEmail = add(text, django('email'));
+    assert.match(withEmail, /class Author\(models\.Model\):\n {4}name = models\.CharField\(max_length=100\) {2}# \(the display name\)\n {4}email = models\.EmailField\(db_index=True\)/);
+    assert.match(withEmail, /class Post\(models\.Model\):\n {4}email = models\.EmailField\(\)\n/);
+    assert.match(add(text, django('name')), /name = models\.CharField\(max_length=100, db_index=True\) {2}#/);
+    assert.match(add(text, django('code')), /help_text="a \(code\)",\n {8}db_index=True,\n {4}\)/);
+    assert.match(add(text, django('city')), /city: str = models\.CharField\(max_length=50, db_index=True\)/);
+  });
+
+  it('models.py: nothing when the field says db_index already, or the model or field is not there', () => {
+    const text = 'class Author(models.Model):\n    email = models.EmailField(db_index=False)\n\nemail = models.EmailField()\n';
+    assert.deepEqual(addToFileEdits(django('email'), text), []);
+    assert.deepEqual(addToFileEdits(django('name'), text), []);
+    assert.deepEqual(addToFileEdits(django('email', 'Editor'), text), []);
   });
 });

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Engine } from '../../server/src/engine/analyze';
 import { addToFileEdits } from '../../server/src/engine/add-to-file';
-import type { Finding, NewMigration } from '../../server/src/engine/finding';
+import type { AddToFile, Finding, NewMigration } from '../../server/src/engine/finding';
 import { REPO_ROOT, applyEdits, applyFix, lintText, testEngine, workspaceFrom, type Workspace } from './engine';
 import { renderSnapshot } from './snapshot';
 
@@ -60,6 +60,10 @@ export function checkFixes(engine: Engine, ruleId: string, file: string, code: s
         checkNewMigration(engine, ruleId, file, code, finding, fix.newMigration, models, where);
         continue;
       }
+      if (fix.addToFile && fix.edits.length === 0) {
+        checkOtherFileOnly(engine, ruleId, file, code, finding, fix.addToFile, models, where);
+        continue;
+      }
       assert.ok(fix.edits.length > 0, `${where} has no edits`);
       const output = applyFix(code, fix);
       const after = lintText(engine, output, file, undefined, models);
@@ -94,6 +98,23 @@ function checkNewMigration(engine: Engine, ruleId: string, file: string, code: s
   const workspace = workspaceFrom(engine, { ...(models?.files ?? {}), [name]: m.text });
   const after = lintText(engine, code, file, undefined, workspace).findings.filter((f) => f.ruleId === ruleId && f.start === finding.start);
   assert.equal(after.length, 0, `${where}: with the new migration the finding is still there\n---\n${m.text}`);
+}
+
+/**
+ * A fix that changes another file of the workspace only (an index where the model is declared):
+ * that file changes and still parses, and with it the finding is gone.
+ */
+function checkOtherFileOnly(engine: Engine, ruleId: string, file: string, code: string, finding: Finding, add: AddToFile, models: Workspace | undefined, where: string): void {
+  const other = path.posix.relative('/project/src', add.path);
+  const before = models?.files[other];
+  assert.ok(before !== undefined, `${where}: changes ${other}, which is not in the workspace`);
+  const after = applyEdits(before, addToFileEdits(add, before));
+  assert.notEqual(after, before, `${where}: changes nothing in ${other}`);
+  const parsed = lintText(engine, after, other);
+  assert.deepEqual(parsed.facts?.problems ?? [], [], `${where}: ${other} does not parse after it:\n${after}`);
+  const workspace = workspaceFrom(engine, { ...models!.files, [other]: after });
+  const left = lintText(engine, code, file, undefined, workspace).findings.filter((f) => f.ruleId === ruleId && f.start === finding.start);
+  assert.equal(left.length, 0, `${where}: with ${other} changed the finding is still there\n---\n${after}`);
 }
 
 export function ruleTests(ruleId: string, cases: { valid: ValidCase[]; invalid: InvalidCase[] }): void {

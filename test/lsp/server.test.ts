@@ -321,6 +321,40 @@ describe('language server: knowledge from the workspace index', function () {
     assert.deepEqual(after.items, []);
   });
 
+  it('a filter no index serves: the quick fix adds the @@index to schema.prisma, and with it the finding goes', async () => {
+    const schema = 'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n\nmodel User {\n  id   Int    @id @default(autoincrement())\n  name String\n}\n';
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'perflens-lsp-filter-'));
+    fs.mkdirSync(path.join(root, 'prisma'));
+    fs.mkdirSync(path.join(root, 'src'));
+    fs.writeFileSync(path.join(root, 'prisma/schema.prisma'), schema);
+    const code = "import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\nexport const byName = (name: string) => prisma.user.findMany({ where: { name }, take: 20 });\n";
+    fs.writeFileSync(path.join(root, 'src/users.ts'), code);
+    const usersUri = pathToFileURL(path.join(root, 'src/users.ts')).href;
+    const schemaUri = pathToFileURL(path.join(root, 'prisma/schema.prisma')).href;
+    client = startServer();
+    await client.connection.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(root).href, capabilities: { ...capabilities(true), workspace: { configuration: true, diagnostics: { refreshSupport: true } } } });
+    client.connection.sendNotification('initialized', {});
+    await client.waitFor('perflens/status', (p) => p.state === 'ready', 60_000);
+    client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: usersUri, languageId: 'typescript', version: 1, text: code } });
+    const report: any = await client.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri: usersUri } });
+    assert.deepEqual(report.items.map((d: any) => d.code), ['unindexed-filter']);
+    assert.deepEqual(report.items[0].range.start, { line: 2, character: 72 });
+    const [action]: any[] = await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri: usersUri }, range: report.items[0].range, context: { diagnostics: report.items, only: ['quickfix'] } });
+    assert.equal(action.title, 'Add @@index([name]) to model User (schema.prisma) (changes behaviour)');
+    const [own, other] = action.edit.documentChanges;
+    assert.deepEqual(own, { textDocument: { uri: usersUri, version: 1 }, edits: [] });
+    assert.deepEqual(other.textDocument, { uri: schemaUri, version: null });
+    assert.deepEqual(other.edits, [{ range: { start: { line: 8, character: 0 }, end: { line: 8, character: 0 } }, newText: '\n  @@index([name])\n' }]);
+    // The editor applies it: schema.prisma opens with the index; the query's finding is re-made without it.
+    const refreshes = client.refreshRequests;
+    const indexed = schema.replace('  name String\n', '  name String\n\n  @@index([name])\n');
+    client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: schemaUri, languageId: 'prisma', version: 1, text: indexed } });
+    await client.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri: schemaUri } });
+    for (let i = 0; i < 100 && client.refreshRequests === refreshes; i++) await new Promise((r) => setTimeout(r, 50));
+    const after: any = await client.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri: usersUri } });
+    assert.deepEqual(after.items, []);
+  });
+
   it('indexes a large workspace on a worker thread and knows its models', async () => {
     const { view, uri } = djangoBlog('perflens-lsp-workers-');
     // Enough files that the server does not index them on its own thread.

@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { FileFilter, mergeSettings, readConfigFile } from '../engine/config';
 import { discoverFiles, discoverFilesSync } from '../engine/file-discovery';
-import { addToFileEdits } from '../engine/add-to-file';
+import { addToFileEdits, describeAddition } from '../engine/add-to-file';
 import { applyEdits, eligible, type FixMode } from '../engine/fix-selection';
 import { newMigrationFiles } from '../engine/migration-names';
 import { readSource } from '../engine/read-source';
@@ -195,7 +195,7 @@ async function writeMigration(m: NewMigration, root: string, log: (message: stri
 
 /**
  * Writes what a fix adds to another file, from its text now (an earlier fix of this run may have
- * added to it already), making the file when missing.
+ * added to it already), making the file when missing (not the file of a model to index).
  */
 async function writeAddition(add: AddToFile, root: string, log: (message: string) => void): Promise<boolean> {
   let text: string | undefined;
@@ -204,13 +204,17 @@ async function writeAddition(add: AddToFile, root: string, log: (message: string
   } catch {
     // A new file.
   }
+  if (add.kind === 'index' && text === undefined) {
+    log(`could not read ${relativeTo(root, add.path)}, where ${add.model} is declared`);
+    return false;
+  }
   const edits = addToFileEdits(add, text ?? '');
   if (edits.length === 0) return true;
   try {
     const after = applyEdits(text ?? '', edits);
     if (text === undefined) await fs.writeFile(add.path, after, { flag: 'wx' });
     else await writeFixed(add.path, after);
-    log(`added ${add.defines} to ${relativeTo(root, add.path)}`);
+    log(`added ${describeAddition(add)} to ${relativeTo(root, add.path)}`);
     return true;
   } catch (e) {
     log(`could not write ${relativeTo(root, add.path)}: ${(e as Error).message}`);
@@ -435,11 +439,13 @@ export async function lintFiles(root: string, paths: readonly string[], options:
         let findings = outcome.findings;
         let applied = outcome.fixesApplied;
         if (options.fix) {
-          // Fixes that write a new migration beside the file (which has run already).
+          // Fixes that write a new migration beside the file (which has run already), or an index
+          // where the model is declared: the file itself is unchanged.
           findings = [];
           for (const f of outcome.findings) {
             const fix = f.fixes.find((x) => eligible(x.applicability, options.fix!));
             if (fix?.newMigration && (await writeMigration(fix.newMigration, absRoot, log))) applied++;
+            else if (fix?.addToFile?.kind === 'index' && fix.edits.length === 0 && (await writeAddition(fix.addToFile, absRoot, log))) applied++;
             else findings.push(f);
           }
         }

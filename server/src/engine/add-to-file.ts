@@ -1,10 +1,13 @@
 /**
  * The edits that add a fix's code to another file (`Fix.addToFile`), made from that file's text
- * when the fix is applied: the missing imports after the file's last top-level import (or its
- * docstring), and the block at the end, two blank lines below the code before it, unless the
- * file defines the block's name already. A file that does not exist is `''`, and is created.
+ * when the fix is applied. A block: the missing imports after the file's last top-level import (or
+ * its docstring), and the block at the end, two blank lines below the code before it, unless the
+ * file defines the block's name already; a file that does not exist is `''`, and is created. An
+ * index: the model's declaration gains it (prisma/index-edit.ts, python/index-edit.ts).
  */
-import type { AddToFile, Edit } from './finding';
+import { prismaIndexEdit } from '../languages/prisma/index-edit';
+import { djangoIndexEdit } from '../languages/python/index-edit';
+import type { AddBlock, AddToFile, Edit } from './finding';
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -44,6 +47,17 @@ function importsEnd(text: string): number {
 }
 
 export function addToFileEdits(add: AddToFile, text: string): Edit[] {
+  if (add.kind === 'block') return blockEdits(add, text);
+  const edit = add.orm === 'prisma' ? prismaIndexEdit(text, add.model, add.fields) : djangoIndexEdit(text, add.model, add.fields[0]);
+  return edit ? [edit] : [];
+}
+
+/** What the CLI's log says was added: `send_welcome_task to tasks.py`, `an index on Post(status) to models.py`. */
+export function describeAddition(add: AddToFile): string {
+  return add.kind === 'block' ? add.defines : `an index on ${add.model}(${add.fields.join(', ')})`;
+}
+
+function blockEdits(add: AddBlock, text: string): Edit[] {
   const missing = add.imports.filter((line) => !hasImport(text, line));
   const defined = new RegExp(`^(?:(?:async\\s+)?def\\s+|class\\s+)?${escape(add.defines)}\\b\\s*[(=:]`, 'm').test(text);
   const edits: Edit[] = [];

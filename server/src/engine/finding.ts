@@ -32,6 +32,9 @@ export interface Fix {
   addToFile?: AddToFile;
 }
 
+/** What a fix adds to another file: code (Python) or an index on a model's fields. */
+export type AddToFile = AddBlock | AddIndex;
+
 /**
  * Code a fix adds to another file: the import lines it needs (those the file lacks go after its
  * imports) and a block at its end (unless the file defines that name already). Given as text, not
@@ -39,7 +42,8 @@ export interface Fix {
  * other text), so the edits are made from its text when the fix is applied (add-to-file.ts).
  * Python files.
  */
-export interface AddToFile {
+export interface AddBlock {
+  kind: 'block';
   /** Absolute. */
   path: string;
   /** Whole import lines: `from celery import shared_task`. */
@@ -48,6 +52,20 @@ export interface AddToFile {
   block: string;
   /** The top-level name the block defines. */
   defines: string;
+}
+
+/**
+ * An index on `fields` of `model`, declared where the model is: `@@index([…])` in its block of
+ * schema.prisma, `db_index=True` on a Django model's field. Made from the file's text when applied,
+ * as AddBlock is; nothing when the file has the index already or no longer has the model.
+ */
+export interface AddIndex {
+  kind: 'index';
+  /** Absolute: the file that declares the model. */
+  path: string;
+  orm: 'prisma' | 'django';
+  model: string;
+  fields: string[];
 }
 
 export interface NewMigration {

@@ -152,6 +152,18 @@ export class WorkspaceModels {
     return [...this.byFile].filter(([, models]) => models.some((m) => m.name === model && m.orm === orm)).map(([file]) => file);
   }
 
+  /**
+   * The model `name` of `orm` and the file that declares it, when exactly one file does (two
+   * apps may each have a `Post`). Prisma's client names it by its delegate too (`post` → `Post`).
+   */
+  declared(name: string, orm: OrmId): { file: string; model: ModelFact } | undefined {
+    this.reads++;
+    const found: Array<{ file: string; model: ModelFact }> = [];
+    const matches = (m: ModelFact) => m.name === name || (orm === 'prisma' && m.name.charAt(0).toLowerCase() + m.name.slice(1) === name);
+    for (const [file, models] of this.byFile) for (const model of models) if (model.orm === orm && matches(model)) found.push({ file, model });
+    return found.length === 1 ? found[0] : undefined;
+  }
+
   /** Whether SQL DDL or a migration of the workspace (not `file`) makes the table: its keys or indexes are known. */
   sqlDefinesTable(table: string, file: string): boolean {
     this.reads++;

@@ -12,7 +12,7 @@ import { addToFileEdits } from '../engine/add-to-file';
 import type { AddToFile } from '../engine/finding';
 import { selectFixes } from '../engine/fix-selection';
 import { newMigrationFiles } from '../engine/migration-names';
-import { SourceFile } from '../engine/source-file';
+import { SourceFile, languageOfPath } from '../engine/source-file';
 import { suppressionComment } from '../engine/suppression';
 import { Commands, type DiagnosticData } from '../protocol';
 import { pathToUri } from '../uri';
@@ -40,11 +40,12 @@ function disableAction(doc: TextDocument, d: Diagnostic, ruleId: string): CodeAc
 }
 
 /**
- * The fix's edits of the document and, in the same workspace edit, the code it adds to another
- * file: made from that file's text now (the editor's when it is open, else the disk's), the file
- * created when it does not exist.
+ * The fix's edits of the document and, in the same workspace edit, what it adds to another file:
+ * made from that file's text now (the editor's when it is open, else the disk's), the file created
+ * when it does not exist. An index goes into a file that declares the model: none when that file
+ * is gone or no longer needs it.
  */
-function withOtherFile(ctx: ServerContext, doc: TextDocument, edits: TextEdit[], add: AddToFile): WorkspaceEdit {
+function withOtherFile(ctx: ServerContext, doc: TextDocument, edits: TextEdit[], add: AddToFile): WorkspaceEdit | undefined {
   const uri = pathToUri(add.path);
   const open = ctx.documents.get(uri);
   let text: string | undefined = open?.getText();
@@ -55,8 +56,10 @@ function withOtherFile(ctx: ServerContext, doc: TextDocument, edits: TextEdit[],
       text = undefined;
     }
   }
-  const file = new SourceFile(add.path, 'python', text ?? '');
+  if (add.kind === 'index' && text === undefined) return undefined;
+  const file = new SourceFile(add.path, languageOfPath(add.path) ?? 'python', text ?? '');
   const other = addToFileEdits(add, text ?? '').map((e) => toTextEdit(file, e));
+  if (add.kind === 'index' && other.length === 0) return undefined;
   const changes: NonNullable<WorkspaceEdit['documentChanges']> = [{ textDocument: { uri: doc.uri, version: doc.version }, edits }];
   if (text === undefined) changes.push({ kind: 'create', uri, options: { overwrite: false, ignoreIfExists: true } });
   if (other.length) changes.push({ textDocument: { uri, version: open?.version ?? null }, edits: other });
@@ -81,7 +84,11 @@ function quickFixes(ctx: ServerContext, doc: TextDocument, diagnostics: Diagnost
           if (!files) continue;
           title = `${fix.title}: ${files.map((f) => path.basename(f.path)).join(', ')}${fix.applicability === 'unsafe' ? ' (changes behaviour)' : ''}`;
           edit = { documentChanges: newFilesEdit(files) };
-        } else if (fix.addToFile) edit = withOtherFile(ctx, doc, fix.edits, fix.addToFile);
+        } else if (fix.addToFile) {
+          const other = withOtherFile(ctx, doc, fix.edits, fix.addToFile);
+          if (!other) continue;
+          edit = other;
+        }
         const action = CodeAction.create(title, edit, CodeActionKind.QuickFix);
         action.diagnostics = [d];
         action.isPreferred = fix.applicability === 'safe';

@@ -117,6 +117,23 @@ export interface QueryFact extends Span {
   write?: boolean;
   /** Reached through helpers: the call chain from the call site to the query (`loadAuthor` → `prisma.user.findUnique`). */
   via?: string[];
+  /** What the query filters by, when it says so plainly (Prisma's `where`, Django's `filter(…)` keywords). */
+  filter?: FilterFact;
+}
+
+/**
+ * The conditions of a query's filter that all rows must meet (its top-level AND): the fields and
+ * how each is compared. What an index on a field can serve: `eq` (`= v`, `IS` a value), `in`
+ * (`IN (…)`), `range` (`<`, `>=`, between); `other` is what a plain index does not (contains,
+ * case-insensitive matches, `IS NULL`, a transform of the column).
+ */
+export interface FilterFact {
+  fields: Array<Span & { name: string; op: 'eq' | 'in' | 'range' | 'other' }>;
+  /**
+   * Every condition is a field of the model compared to a value: no OR, no condition through a
+   * relation, no spread or `Q` object (one of which an index might serve in ways not seen here).
+   */
+  complete: boolean;
 }
 
 /**
@@ -181,11 +198,17 @@ export interface ModelFact extends Span {
    * field lists in order: Prisma `@@index`/`@@unique`/`@@id`, SQL DDL.
    */
   indexes?: Array<{ columns: string[]; name?: string; /** SQL: the offset of its CREATE INDEX in the file. */ at?: number }>;
+  /**
+   * Fields with few distinct values (booleans, enums, Django `choices`): an index on one of them
+   * alone rarely narrows a read to a few rows.
+   */
+  lowCardinality?: string[];
   /** SQL tables: the column lists of PRIMARY KEY and UNIQUE constraints, which the database indexes on its own. */
   keys?: string[][];
   /**
    * The type of each scalar field, for fixes that write a value of one: Prisma's (`{ id: 'Int',
-   * createdAt: 'DateTime' }`), TypeORM columns' TypeScript types (`{ id: 'number', createdAt: 'Date' }`).
+   * createdAt: 'DateTime' }`), TypeORM columns' TypeScript types (`{ id: 'number', createdAt: 'Date' }`),
+   * Django's field classes (`{ email: 'EmailField', author: 'ForeignKey' }`).
    */
   fieldTypes?: Record<string, string>;
   /**

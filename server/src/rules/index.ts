@@ -6,6 +6,7 @@ import { requestWithoutTimeout } from './request-without-timeout';
 import { unboundedCache } from './unbounded-cache';
 import { unindexedForeignKey } from './unindexed-foreign-key';
 import { unboundedResultSet } from './unbounded-result-set';
+import { unindexedFilter } from './unindexed-filter';
 
 /** Every rule, in the order their findings are documented. */
-export const ALL_RULES: readonly Rule[] = [nPlusOne, unboundedCache, blockingCallInHandler, offsetPagination, requestWithoutTimeout, unindexedForeignKey, unboundedResultSet];
+export const ALL_RULES: readonly Rule[] = [nPlusOne, unboundedCache, blockingCallInHandler, offsetPagination, requestWithoutTimeout, unindexedForeignKey, unboundedResultSet, unindexedFilter];

@@ -12,6 +12,12 @@ const gravatarCache = new Map<string, string>();
 // Bounded: at most 1,000 entries, each for 10 minutes.
 const profileCache = new LRUCache<number, object>({ max: 1000, ttl: 10 * 60 * 1000 });
 
+// GET /users/search?name=Ada — no index of User starts with name: each search reads every user.
+usersRouter.get('/search', async (req, res) => {
+  const name = String(req.query.name ?? '');
+  res.json(await prisma.user.findMany({ where: { name }, orderBy: { id: 'asc' }, take: 20 }));
+});
+
 usersRouter.get('/:id', async (req, res) => {
   const id = Number(req.params.id);
   const cached = profileCache.get(id);

@@ -1,8 +1,8 @@
 /**
  * schema.prisma → the relation scalar fields of each model (`authorId` in `author User
  * @relation(fields: [authorId], references: [id])`) and the keys and indexes that could serve a
- * lookup by them (`@id`, `@unique`, `@@id`, `@@unique`, `@@index`), with where an `@@index` line
- * goes. Line by line, like schema-models.ts: a model block has no nesting.
+ * lookup by them (`@id`, `@unique`, `@@id`, `@@unique`, `@@index`). Line by line, like
+ * schema-models.ts: a model block has no nesting.
  */
 import type { Span } from '../../engine/finding';
 
@@ -14,9 +14,6 @@ export interface PrismaRelationKey extends Span {
   target: string;
   /** Whether an index, `@id`/`@@id` or unique constraint of the model starts with the fields. */
   indexed: boolean;
-  /** Where `@@index([…])` goes: the start of the model's closing `}` line, and the fields' indent. */
-  insertAt: number;
-  indent: string;
 }
 
 export interface PrismaKeys {
@@ -28,7 +25,7 @@ export interface PrismaKeys {
 
 const MODEL_START = /^\s*model\s+(\w+)\s*\{/;
 const DATASOURCE_START = /^\s*datasource\s+\w+\s*\{/;
-const FIELD = /^(\s*)(\w+)\s+(\w+)(\[\])?\??/;
+const FIELD = /^\s*(\w+)\s+(\w+)(\[\])?\??/;
 
 /**
  * The fields of `@@index([authorId, createdAt(sort: Desc)])`, `@@unique(fields: […])`,
@@ -44,8 +41,7 @@ export function blockAttributeFields(code: string): string[] | undefined {
 export function prismaRelationKeys(text: string): PrismaKeys {
   const out: PrismaKeys = { relations: [] };
   let block: 'model' | 'datasource' | undefined;
-  let model: { name: string; keys: string[][]; relations: Array<Omit<PrismaRelationKey, 'indexed' | 'insertAt' | 'indent'>> } | undefined;
-  let indent = '  ';
+  let model: { name: string; keys: string[][]; relations: Array<Omit<PrismaRelationKey, 'indexed'>> } | undefined;
   let offset = 0;
   for (const line of text.split('\n')) {
     const lineStart = offset;
@@ -62,7 +58,7 @@ export function prismaRelationKeys(text: string): PrismaKeys {
         for (const r of model.relations) {
           const want = new Set(r.fields);
           const indexed = keys.some((k) => k.length >= want.size && k.slice(0, want.size).every((f) => want.has(f)));
-          out.relations.push({ ...r, indent, indexed, insertAt: lineStart });
+          out.relations.push({ ...r, indexed });
         }
       }
       block = undefined;
@@ -78,14 +74,13 @@ export function prismaRelationKeys(text: string): PrismaKeys {
       }
       const f = FIELD.exec(code);
       if (!f || code.trimStart().startsWith('@@')) continue;
-      indent = f[1] || indent;
       // A field's own `@id` or `@unique` is an index on it alone.
-      if (/@(id|unique)\b/.test(code)) model.keys.push([f[2]]);
+      if (/@(id|unique)\b/.test(code)) model.keys.push([f[1]]);
       const fields = /@relation\b[^\n]*?\bfields\s*:\s*\[([^\]]*)\]/.exec(code);
       if (fields) {
         const list = fields[1].split(',').map((x) => x.trim()).filter(Boolean);
         const at = code.indexOf(fields[0]) + fields[0].indexOf('fields');
-        if (list.length) model.relations.push({ model: model.name, relation: f[2], fields: list, target: f[3], start: lineStart + at, end: lineStart + at + fields[0].length - fields[0].indexOf('fields') });
+        if (list.length) model.relations.push({ model: model.name, relation: f[1], fields: list, target: f[2], start: lineStart + at, end: lineStart + at + fields[0].length - fields[0].indexOf('fields') });
       }
     }
   }

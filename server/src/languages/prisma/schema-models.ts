@@ -9,14 +9,18 @@ import { blockAttributeFields } from './relation-keys';
 
 const MODEL_START = /^\s*model\s+(\w+)\s*\{/;
 const FIELD = /^\s*(\w+)\s+(\w+)(\[\])?(\?)?/;
+const ENUM_START = /^\s*enum\s+(\w+)\s*\{/;
 
 export function prismaSchemaModels(text: string): ModelFact[] {
   const blocks: Array<{ name: string; start: number; end: number; indexes: string[][]; fields: Array<{ name: string; type: string; list: boolean; relation: boolean; foreignKey?: string[]; references?: string[] }> }> = [];
   let current: (typeof blocks)[number] | undefined;
+  const enums = new Set<string>();
   let offset = 0;
   for (const line of text.split('\n')) {
     const code = line.replace(/\/\/.*$/, '');
     const start = MODEL_START.exec(code);
+    const enumStart = ENUM_START.exec(code);
+    if (enumStart) enums.add(enumStart[1]);
     if (start) current = { name: start[1], start: offset, end: offset, indexes: [], fields: [] };
     else if (current && /^\s*\}/.test(code)) {
       current.end = offset + line.length;
@@ -30,6 +34,8 @@ export function prismaSchemaModels(text: string): ModelFact[] {
       if (f && !code.trimStart().startsWith('@@')) {
         const names = (key: string) => new RegExp(`\\b${key}\\s*:\\s*\\[([^\\]]*)\\]`).exec(code)?.[1].split(',').map((x) => x.trim()).filter(Boolean);
         current.fields.push({ name: f[1], type: f[2], list: !!f[3], relation: /@relation\b/.test(code), foreignKey: names('fields'), references: names('references') });
+        // A field's own `@id` or `@unique` is an index on it alone.
+        if (/@(id|unique)\b/.test(code)) current.indexes.push([f[1]]);
       }
     }
     offset += line.length + 1;
@@ -41,6 +47,8 @@ export function prismaSchemaModels(text: string): ModelFact[] {
     start: b.start,
     end: b.end,
     indexes: b.indexes.map((columns) => ({ columns })),
+    // Booleans and enums: few values, which an index rarely narrows to a few rows.
+    lowCardinality: b.fields.filter((f) => !f.list && (f.type === 'Boolean' || enums.has(f.type))).map((f) => f.name),
     // Prisma checks a value's type against the schema (a cursor of `'5'` for an `Int` id fails).
     fieldTypes: Object.fromEntries(b.fields.filter((f) => !f.list && !models.has(f.type)).map((f) => [f.name, f.type])),
     // A schema split over several files names models of the others: `@relation` says so.

@@ -6,6 +6,7 @@
  */
 import { assignedBefore } from './item-access';
 import { chainKind, isModuleName, MODEL_NAME, modelOf, moduleBinding, sqlalchemyOrm, type OrmEvidence } from './offset-calls';
+import { djangoFilter } from './filters';
 import { djangoOrderKeys, lastOrderBy } from './ordering';
 import { baseFact, setPagination, type PyQueryFact } from './query-fact';
 import { args, calleeName, chainCalls, enclosingFunction, field, walk, type Node } from './tree';
@@ -203,6 +204,8 @@ export function fromQueryChain(n: Node, ev: OrmEvidence): PyQueryFact | undefine
   if (django || querysetChain(n)) {
     const fact = baseFact(n, 'django', django?.[1], calleeName(n) ?? 'all');
     fact.style = 'query';
+    const filter = django ? djangoFilter(qs) : undefined;
+    if (filter) fact.filter = filter;
     const a = args(n);
     if (django && qs.length === 2 && calleeName(qs[0]) === 'filter' && /^(count|aggregate)$/.test(calleeName(n) ?? '')) fact.grouping = djangoGrouping(qs[0], n, django[1]);
     if (django && qs.length === 1 && calleeName(n) === 'get' && a.length === 1 && a[0].type === 'keyword_argument') {

@@ -8,6 +8,7 @@
  * array or stream has), so `.skip()` on other objects is not a query.
  */
 import ts from 'typescript';
+import { prismaFilter } from './filters';
 import type { OrderKey, OrmId, PaginationFact, QueryFact, SqlStatementFact } from '../facts';
 import type { FileImports } from './imports';
 import type { ItemsSource } from './items-source';
@@ -302,6 +303,8 @@ function fromOptions(call: ts.CallExpression, imports: FileImports): TsQueryFact
     orm, model, operation: method, callee: shortText(call.expression), start: call.getStart(), end: call.getEnd(), call, style: 'options', options: arg,
   };
   if (unsure) fact.sequelizeIfModel = receiver.getText();
+  const filter = orm === 'prisma' && arg ? prismaFilter(propertyValue(findProperty(arg, 'where'))) : undefined;
+  if (filter) fact.filter = filter;
   const offsetProperty = arg ? findProperty(arg, ...OFFSET_KEYS) : undefined;
   const offsetExpr = propertyValue(offsetProperty);
   if (arg && offsetProperty && offsetExpr) {

@@ -93,7 +93,7 @@ function celeryFix(b: PyBlockingCall, facts: PyFacts, text: string, ctx: DetectC
     title: `Send on a Celery worker: \`${send.task}.delay(…)\`, a task added to ${pkg}/tasks.py (a failed send no longer fails the request)`,
     applicability: 'unsafe',
     edits: [...ensureImport(facts, module, send.task), { start: b.start, end: b.end, newText: `${send.task}.delay` }],
-    addToFile: { path: tasksFile, imports: ['from celery import shared_task', send.import], block, defines: send.task },
+    addToFile: { kind: 'block', path: tasksFile, imports: ['from celery import shared_task', send.import], block, defines: send.task },
   };
 }
 

@@ -8,6 +8,7 @@
 import type { Detection } from '../../engine/finding';
 import type { Detector } from '../../engine/rule';
 import type { PrismaFacts } from '../../languages/prisma/adapter';
+import { prismaIndexEdit } from '../../languages/prisma/index-edit';
 
 const DATABASES: Record<string, string> = { postgresql: 'PostgreSQL', postgres: 'PostgreSQL', sqlite: 'SQLite', sqlserver: 'SQL Server', cockroachdb: 'CockroachDB', mysql: 'MySQL' };
 
@@ -29,13 +30,8 @@ export const detectPrisma: Detector<PrismaFacts> = (facts, ctx) => {
       `\`${r.model}.${key}\` (the \`${r.relation}\` relation to ${r.target}) has no index. ${why} ` +
       `Deleting a ${r.target} (or changing its id) scans all of ${r.model} for the rows that reference it, and every query by ${key} ` +
       `(\`where: ${where}\`, and loading a ${r.target}'s ${r.model} rows) reads the whole table. Add \`@@index([${fields}])\` to model ${r.model}.`;
-    // Block attributes go after the fields, a blank line between them (prisma format's layout).
-    const text = ctx.file.text;
-    const prevLine = text.slice(text.lastIndexOf('\n', r.insertAt - 2) + 1, r.insertAt);
-    const eol = text.includes('\r\n') ? '\r\n' : '\n';
-    const gap = /^\s*(@@|$)/.test(prevLine) ? '' : eol;
-    const edit = { start: r.insertAt, end: r.insertAt, newText: `${gap}${r.indent}@@index([${fields}])${eol}` };
-    out.push({ start: r.start, end: r.end, message, fixes: [{ title: `Add @@index([${fields}]) to model ${r.model}`, applicability: 'unsafe', edits: [edit] }] });
+    const edit = prismaIndexEdit(ctx.file.text, r.model, r.fields);
+    out.push({ start: r.start, end: r.end, message, fixes: edit ? [{ title: `Add @@index([${fields}]) to model ${r.model}`, applicability: 'unsafe', edits: [edit] }] : [] });
   }
   return out;
 };

@@ -1,0 +1,69 @@
+/**
+ * A Django model's own fields and the indexes the database has for them: what unindexed-filter
+ * checks a queryset's filter against. Django indexes a field with `primary_key`, `unique` or
+ * `db_index=True`, every `ForeignKey`/`OneToOneField` and `SlugField` unless told not to, the
+ * implicit `id`, and `Meta.indexes`, `unique_together`, `index_together` and `UniqueConstraint`s.
+ * Fields an abstract parent declares are not here: a filter by one of them is not judged.
+ */
+import type { ModelFact } from '../facts';
+import { args, assignmentStatements, field, keywordArg, stringValue, type Node } from './tree';
+
+const RELATION = /^(ForeignKey|OneToOneField|ParentalKey|TreeForeignKey)$/;
+/** Fields Django indexes unless `db_index=False`. */
+const INDEXED_BY_DEFAULT = /^(ForeignKey|OneToOneField|ParentalKey|TreeForeignKey|SlugField|AutoSlugField)$/;
+
+const lastName = (text: string): string => text.split('.').pop() ?? text;
+const isTrue = (n: Node | undefined): boolean => n?.type === 'true';
+const isFalse = (n: Node | undefined): boolean => n?.type === 'false';
+
+function strings(n: Node | null | undefined): string[] {
+  if (!n || !/^(list|tuple|set)$/.test(n.type)) return [];
+  return n.namedChildren.map((c) => stringValue(c)).filter((s): s is string => s !== undefined);
+}
+
+/** `unique_together = ("a", "b")` or `[("a", "b"), ("c", "d")]`. */
+function groups(n: Node | null | undefined): string[][] {
+  if (!n || !/^(list|tuple)$/.test(n.type)) return [];
+  const items = n.namedChildren.filter((c): c is Node => !!c);
+  if (items.every((i) => i.type === 'string')) return items.length ? [strings(n)] : [];
+  return items.map(strings).filter((g) => g.length > 0);
+}
+
+export type DjangoFieldFacts = Pick<ModelFact, 'fieldTypes' | 'indexes' | 'lowCardinality'>;
+
+export function djangoFieldFacts(body: Node): DjangoFieldFacts {
+  const fieldTypes: Record<string, string> = {};
+  const indexes: Array<{ columns: string[] }> = [];
+  const lowCardinality: string[] = [];
+  let primaryKey = false;
+  for (const { left, right } of assignmentStatements(body)) {
+    if (left?.type !== 'identifier' || right?.type !== 'call') continue;
+    const kind = lastName(field(right, 'function')?.text ?? '');
+    // A many-to-many field is a table of its own: a filter by it joins that table (indexed by Django).
+    if ((!/Field$/.test(kind) && !RELATION.test(kind)) || /ManyToManyField$/.test(kind)) continue;
+    const name = left.text;
+    fieldTypes[name] = kind;
+    const dbIndex = keywordArg(right, 'db_index');
+    const pk = isTrue(keywordArg(right, 'primary_key'));
+    primaryKey ||= pk;
+    if (pk || isTrue(keywordArg(right, 'unique')) || isTrue(dbIndex) || (INDEXED_BY_DEFAULT.test(kind) && !isFalse(dbIndex))) indexes.push({ columns: [name] });
+    if (/^(NullBooleanField|BooleanField)$/.test(kind) || keywordArg(right, 'choices')) lowCardinality.push(name);
+  }
+  if (!primaryKey) {
+    fieldTypes.id ??= 'AutoField';
+    indexes.push({ columns: ['id'] });
+  }
+  const meta = body.namedChildren.find((c) => c?.type === 'class_definition' && field(c, 'name')?.text === 'Meta');
+  for (const { left, right } of assignmentStatements(meta ? field(meta, 'body') : null)) {
+    const option = left?.text;
+    if (option === 'unique_together' || option === 'index_together') for (const g of groups(right)) indexes.push({ columns: g });
+    if (option !== 'indexes' && option !== 'constraints') continue;
+    for (const entry of right && /^(list|tuple)$/.test(right.type) ? right.namedChildren : []) {
+      if (entry?.type !== 'call' || !/^(Index|UniqueConstraint|GinIndex|BTreeIndex|HashIndex|BrinIndex|GistIndex)$/.test(lastName(field(entry, 'function')?.text ?? ''))) continue;
+      // `Index(fields=["-created"])`, `UniqueConstraint(fields=[…], name=…)`; expressions (`Lower("email")`) are not a field's index.
+      const columns = strings(keywordArg(entry, 'fields') ?? args(entry).find((a) => a.type !== 'keyword_argument')).map((f) => f.replace(/^-/, ''));
+      if (columns.length) indexes.push({ columns });
+    }
+  }
+  return { fieldTypes, indexes, lowCardinality };
+}
