@@ -137,6 +137,30 @@ describe('perflens lint --fix', () => {
     assert.equal(json(perflens(ws.root, ['lint', '--format', 'json'])).findings.filter((f: any) => f.rule === 'blocking-call-in-handler').length, 0);
   });
 
+  it('adds the index a filter needs where the model is declared (schema.prisma, models.py), once for two queries, with --unsafe-fixes only', () => {
+    ws.write('prisma/schema.prisma', 'model User {\n  id    Int    @id\n  email String\n}\n');
+    ws.write('src/users.ts', "import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\nexport const a = (email: string) => prisma.user.findFirst({ where: { email } });\nexport const b = (email: string) => prisma.user.count({ where: { email } });\n");
+    ws.write('blog/models.py', DJANGO_MODELS);
+    ws.write('blog/views.py', 'from django.shortcuts import render\nfrom .models import Post\n\n\ndef by_title(request, title):\n    return render(request, "p.html", {"p": Post.objects.get(title=title)})\n');
+    const listed = json(perflens(ws.root, ['lint', '--format', 'json']));
+    const found = listed.findings.filter((f: any) => f.rule === 'unindexed-filter');
+    assert.deepEqual(found.map((f: any) => [f.file, f.fixes[0].addToFile]), [
+      ['blog/views.py', { kind: 'index', path: 'blog/models.py', orm: 'django', model: 'Post', fields: ['title'] }],
+      ['src/users.ts', { kind: 'index', path: 'prisma/schema.prisma', orm: 'prisma', model: 'User', fields: ['email'] }],
+      ['src/users.ts', { kind: 'index', path: 'prisma/schema.prisma', orm: 'prisma', model: 'User', fields: ['email'] }],
+    ]);
+    assert.match(perflens(ws.root, ['lint']).stdout, /Add @@index\(\[email\]\) to model User \(schema\.prisma\) \(fix: --fix --unsafe-fixes, changes behaviour, writes another file only\)/);
+    perflens(ws.root, ['lint', '--fix']);
+    assert.doesNotMatch(ws.read('prisma/schema.prisma'), /@@index/, 'not without --unsafe-fixes');
+
+    const run = perflens(ws.root, ['lint', '--fix', '--unsafe-fixes']);
+    assert.match(run.stderr, /added an index on User\(email\) to prisma\/schema\.prisma/);
+    assert.match(run.stderr, /added an index on Post\(title\) to blog\/models\.py/);
+    assert.equal(ws.read('prisma/schema.prisma'), 'model User {\n  id    Int    @id\n  email String\n\n  @@index([email])\n}\n');
+    assert.match(ws.read('blog/models.py'), /    title = models\.CharField\(max_length=200, db_index=True\)\n/);
+    assert.equal(json(perflens(ws.root, ['lint', '--format', 'json'])).findings.filter((f: any) => f.rule === 'unindexed-filter').length, 0, 'the cache knows the models changed');
+  });
+
   it('a tasks module that a fix adds to and that has fixes of its own keeps both (fixed from its text after the addition)', () => {
     ws.write('requirements.txt', 'flask\ncelery\n');
     ws.write('app.py', 'from django.core.mail import send_mail\nfrom flask import Flask, request\n\napp = Flask(__name__)\n\n\n@app.post("/signup")\ndef signup():\n    send_mail("Hi", "Welcome", "noreply@example.com", [request.form["email"]])\n    return "", 201\n');

@@ -58,7 +58,7 @@ export function formatText(results: LintResults, style: TextStyle): string {
         out.push(paint(style, 'dim', `  ${' '.repeat(width)} | `) + ' '.repeat(line.from) + paint(style, SEVERITY_COLOR[f.severity], '^'.repeat(line.to - line.from)));
       }
       for (const fix of f.fixes) {
-        const writes = fix.newMigration ? ', writes a new migration' : fix.addToFile ? ', also writes another file' : '';
+        const writes = fix.newMigration ? ', writes a new migration' : fix.addToFile ? (fix.edits.length ? ', also writes another file' : ', writes another file only') : '';
         const how = fix.applicability === 'safe' ? `fix: --fix${writes}` : fix.applicability === 'unsafe' ? `fix: --fix --unsafe-fixes, changes behaviour${writes}` : 'suggestion';
         out.push(`  ${paint(style, 'cyan', '↳')} ${fix.title} ${paint(style, 'dim', `(${how})`)}`);
       }
