@@ -1,6 +1,7 @@
 import { ruleTests } from '../harness/rule-tester';
 
-const MODELS = `from django.db import models
+const MODELS = `from django.conf import settings
+from django.db import models
 
 
 class Author(models.Model):
@@ -14,6 +15,7 @@ class Author(models.Model):
     kind = models.CharField(max_length=10, choices=[("a", "A"), ("b", "B")])
     country = models.CharField(max_length=2)
     code = models.CharField(max_length=10)
+    login = models.CharField(max_length=30, unique=settings.UNIQUE_LOGIN)
 
     class Meta:
         indexes = [models.Index(fields=["-country", "name"])]
@@ -31,9 +33,9 @@ const VIEW = 'from django.shortcuts import render\nfrom .models import Author, B
 ruleTests('unindexed-filter', {
   valid: [
     {
-      name: 'unique, db_index, SlugField, the primary key',
+      name: 'unique, db_index, SlugField, the primary key, unique by a setting (allauth\'s `unique=app_settings.UNIQUE_EMAIL`)',
       file: 'library/views.py',
-      code: `${VIEW}def author(request, handle, slug, city, pk):\n    a = Author.objects.get(handle=handle)\n    b = Author.objects.filter(slug=slug).first()\n    c = Author.objects.filter(city__in=[city]).count()\n    d = Author.objects.get(pk=pk)\n    e = Author.objects.get(id=pk)\n    return render(request, "a.html", {"a": a})\n`,
+      code: `${VIEW}def author(request, handle, slug, city, pk):\n    a = Author.objects.get(handle=handle, login=handle)\n    a = Author.objects.get(login=handle)\n    b = Author.objects.filter(slug=slug).first()\n    c = Author.objects.filter(city__in=[city]).count()\n    d = Author.objects.get(pk=pk)\n    e = Author.objects.get(id=pk)\n    return render(request, "a.html", {"a": a})\n`,
       why: 'each has an index of its own (SlugField indexes itself unless db_index=False)',
       workspace,
     },

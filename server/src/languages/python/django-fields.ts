@@ -13,8 +13,9 @@ const RELATION = /^(ForeignKey|OneToOneField|ParentalKey|TreeForeignKey)$/;
 const INDEXED_BY_DEFAULT = /^(ForeignKey|OneToOneField|ParentalKey|TreeForeignKey|SlugField|AutoSlugField)$/;
 
 const lastName = (text: string): string => text.split('.').pop() ?? text;
-const isTrue = (n: Node | undefined): boolean => n?.type === 'true';
 const isFalse = (n: Node | undefined): boolean => n?.type === 'false';
+/** `unique=True`, or a value not known here (`unique=app_settings.UNIQUE_EMAIL`): it may well be indexed. */
+const maybeTrue = (n: Node | undefined): boolean => n !== undefined && !isFalse(n);
 
 function strings(n: Node | null | undefined): string[] {
   if (!n || !/^(list|tuple|set)$/.test(n.type)) return [];
@@ -44,9 +45,9 @@ export function djangoFieldFacts(body: Node): DjangoFieldFacts {
     const name = left.text;
     fieldTypes[name] = kind;
     const dbIndex = keywordArg(right, 'db_index');
-    const pk = isTrue(keywordArg(right, 'primary_key'));
+    const pk = maybeTrue(keywordArg(right, 'primary_key'));
     primaryKey ||= pk;
-    if (pk || isTrue(keywordArg(right, 'unique')) || isTrue(dbIndex) || (INDEXED_BY_DEFAULT.test(kind) && !isFalse(dbIndex))) indexes.push({ columns: [name] });
+    if (pk || maybeTrue(keywordArg(right, 'unique')) || maybeTrue(dbIndex) || (INDEXED_BY_DEFAULT.test(kind) && !isFalse(dbIndex))) indexes.push({ columns: [name] });
     if (/^(NullBooleanField|BooleanField)$/.test(kind) || keywordArg(right, 'choices')) lowCardinality.push(name);
   }
   if (!primaryKey) {
