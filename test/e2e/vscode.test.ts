@@ -75,6 +75,8 @@ const DRAFTS = 'express-prisma/src/routes/drafts.ts';
 const DRAFTS_TEXT =
   "import { Router } from 'express';\nimport { prisma } from '../db';\n\nexport const draftsRouter = Router();\n\n" +
   "draftsRouter.get('/', async (_req, res) => {\n  res.json(await prisma.post.findMany({ where: { published: false } }));\n});\n";
+const SCHEMA = 'express-prisma/prisma/schema.prisma';
+const FILTER_FIX = { file: USERS, rule: 'unindexed-filter', line: 18, column: 50, title: 'Add @@index([name]) to model User (schema.prisma)' };
 const DRAFTS_FIX = { file: DRAFTS, rule: 'unbounded-result-set', line: 7, column: 18, title: "Page it: 100 rows at a time, after the id the request names (`?after=`, Prisma's cursor)" };
 
 /** The workspace's own settings: fix-all on save, and no TypeScript errors about the demo's missing node_modules. */
@@ -246,6 +248,25 @@ describe('e2e: VS Code (code-server) with the packaged extension', function () {
     assert.match(expected.drafts, /findMany\(\{ where: \{ published: false \}, orderBy: \{ id: 'asc' \}, take: 100, \.\.\.\(_req\.query\.after \? \{ cursor: \{ id: Number\(_req\.query\.after\) \}, skip: 1 \} : \{\}\) \}\)/);
     await waitUntil('no squiggle left in the file', async () => (await workbench!.squiggleCount()) === 0);
     await shot('unbounded-result-set-paged');
+  });
+
+  it('adds the index a query\'s filter needs to the model in schema.prisma (unindexed-filter quick fix in another file)', async () => {
+    await workbench!.openFile(FILTER_FIX.file);
+    await workbench!.waitForFindingAt(FILTER_FIX.line, FILTER_FIX.column);
+    assert.match(await workbench!.showHover(), /`prisma\.user\.findMany` filters User by `name`, and no index of User starts with it/);
+    await shot('unindexed-filter-hover');
+    await workbench!.hideHover();
+    const titles = await workbench!.openQuickFixes();
+    assert.equal(titles[0], `${FILTER_FIX.title} (changes behaviour)`);
+    await workbench!.pickQuickFix(FILTER_FIX.title, false);
+    await workbench!.runCommand('File: Save All');
+    await waitUntil('the index in schema.prisma on disk', () => /  createdAt DateTime  @default\(now\(\)\)\n\n  @@index\(\[name\]\)\n\}\n\nmodel Post \{/.test(onDisk(SCHEMA)));
+    await workbench!.openFile(FILTER_FIX.file);
+    await workbench!.goTo(FILTER_FIX.line, 1);
+    await waitUntil('the filter\'s squiggle gone', async () => (await workbench!.squigglesOnLine(FILTER_FIX.line)) === 0);
+    await workbench!.openFile(SCHEMA);
+    await workbench!.goTo(17, 1);
+    await shot('unindexed-filter-index-added');
   });
 
   it('moves a Django view\'s email send to a Celery task in the app\'s tasks.py (quick fix over two files)', async () => {

@@ -103,6 +103,14 @@ ruleTests('unindexed-filter', {
       workspace,
     },
     {
+      name: 'get_object_or_404 and get_list_or_404 filter as get() does',
+      file: 'library/views.py',
+      code: `from django.shortcuts import get_list_or_404, get_object_or_404, render\nfrom .models import Author, Book\n\n\ndef book(request, isbn, slug):\n    b = get_object_or_404(Book, isbn=isbn)\n    a = get_object_or_404(Author, slug=slug)\n    c = get_list_or_404(Author, email=request.GET["email"])\n    return render(request, "b.html", {"b": b, "a": a, "c": c})\n`,
+      findings: [{ line: 6, message: /`get_object_or_404\(Book, isbn=isbn\)` filters Book by `isbn`/ }, { line: 8, message: /filters Author by `email`/ }],
+      otherFile: { path: 'library/models.py', text: MODELS.replace('isbn = models.CharField(max_length=13)', 'isbn = models.CharField(max_length=13, db_index=True)') },
+      workspace,
+    },
+    {
       name: 'an update in a Celery task: the rows to update are found the same way',
       file: 'library/tasks.py',
       code: `from celery import shared_task\nfrom .models import Book\n\n\n@shared_task\ndef touch(isbn):\n    Book.objects.filter(isbn=isbn).update(title="x")\n`,

@@ -1,6 +1,6 @@
 /**
  * What a Django queryset filters by: the keyword arguments of its `filter(…)` and `get(…)` calls
- * (chained filters all apply), as FilterFact. `exclude(…)` is left out: a negated condition is not
+ * (chained filters all apply), or of `get_object_or_404(Model, …)`, as FilterFact. `exclude(…)` is left out: a negated condition is not
  * one an index serves.
  */
 import type { FilterFact } from '../facts';
@@ -16,12 +16,13 @@ const OPS: Record<string, FilterFact['fields'][number]['op']> = {
   range: 'range',
 };
 
-export function djangoFilter(calls: readonly Node[]): FilterFact | undefined {
+/** `shortcut`: `get_object_or_404(Model, …)`, whose first argument is the model (or a queryset). */
+export function djangoFilter(calls: readonly Node[], shortcut = false): FilterFact | undefined {
   const out: FilterFact = { fields: [], complete: true };
   for (const call of calls) {
     const method = calleeName(call);
-    if (method !== 'filter' && method !== 'get') continue;
-    for (const a of args(call)) {
+    if (!shortcut && method !== 'filter' && method !== 'get') continue;
+    for (const a of shortcut ? args(call).slice(1) : args(call)) {
       // `Q(…) | Q(…)`, `**filters`: conditions not read here.
       if (a.type !== 'keyword_argument') {
         out.complete = false;

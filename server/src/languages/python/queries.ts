@@ -214,6 +214,16 @@ export function fromQueryChain(n: Node, ev: OrmEvidence): PyQueryFact | undefine
     }
     return fact;
   }
+  // Django's shortcuts: `get_object_or_404(Post, slug=slug)` is `Post.objects.get(slug=slug)`.
+  const shortcut = /^(?:shortcuts\.)?(get_object_or_404|get_list_or_404)$/.exec(fname)?.[1];
+  const shortcutModel = shortcut && calls.length === 1 && orms.has('django') ? args(n)[0] : undefined;
+  if (shortcutModel?.type === 'identifier' && /^[A-Z]/.test(shortcutModel.text)) {
+    const fact = baseFact(n, 'django', shortcutModel.text, shortcut!);
+    fact.style = 'query';
+    const filter = djangoFilter([n], true);
+    if (filter) fact.filter = filter;
+    return fact;
+  }
   // Single-row lookups: SQLAlchemy `session.get(User, id)`, Peewee `User.get(...)`/`get_by_id(...)`.
   const firstArg = args(calls[0])[0]?.text ?? '';
   // Flask-SQLAlchemy: `Product.query.get(i)`, `Product.query.get_or_404(i)`, `db.get_or_404(Product, i)`.
