@@ -95,7 +95,9 @@ export class QueryCommands {
     const verdict = advice.method === 'none' ? 'not tried' : best.used ? `the planner uses it${gain}` : 'the planner does not use it';
     const apply = best.migration?.title;
     const copy = 'Copy CREATE INDEX';
-    const choice = await vscode.window.showInformationMessage(`PerfLens: ${best.ddl} — ${verdict}.`, ...(apply && best.used ? [apply] : []), copy);
+    // Not taken only because the data is small: the index is still the one the query needs as the table grows.
+    const small = best.used ? undefined : advice.notes.find((n) => n.startsWith('The planner did not take the index'));
+    const choice = await vscode.window.showInformationMessage(`PerfLens: ${best.ddl} — ${verdict}.${small ? ` ${small}` : ''}`, ...(apply && (best.used || small) ? [apply] : []), copy);
     if (choice === copy) await vscode.env.clipboard.writeText(best.ddl);
     if (choice && choice === apply && best.migration) {
       const edit = await client.protocol2CodeConverter.asWorkspaceEdit(best.migration.edit as Parameters<typeof client.protocol2CodeConverter.asWorkspaceEdit>[0]);

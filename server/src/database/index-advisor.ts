@@ -74,7 +74,25 @@ export async function suggestIndexes(connector: Connector, sql: string, request:
     tried.push({ ...candidate, after, used, speedup, basis });
   }
   tried.sort((a, b) => Number(b.used) - Number(a.used) || (b.speedup ?? 0) - (a.speedup ?? 0));
+  const scanned = tried.length && !tried[0].used ? scannedRows(before.plan.root, tried[0].table) : undefined;
+  if (scanned !== undefined) {
+    // A small table is read whole as cheaply as through an index: the verdict is about this size only.
+    notes.push(`The planner did not take the index: reading all ${scanned.toLocaleString('en-US')} rows of ${tried[0].table} costs it no more at this size. As the table grows it does${embedded ? ' (a larger perflens.database.dataSize shows it on the embedded database)' : ''}.`);
+  }
   return { before, tried, method: embedded ? 'embedded' : 'hypopg', notes };
+}
+
+/** The rows a sequential scan of `table` read (those it kept and those its filter removed), if the plan says. */
+function scannedRows(n: PlanNode, table: string): number | undefined {
+  if (n.nodeType.endsWith('Seq Scan') && n.relation === table) {
+    const kept = n.rowsActual ?? n.rowsEstimated;
+    return kept === undefined ? undefined : kept * (n.loops ?? 1) + (n.rowsRemovedByFilter ?? 0);
+  }
+  for (const c of n.children) {
+    const rows = scannedRows(c, table);
+    if (rows !== undefined) return rows;
+  }
+  return undefined;
 }
 
 /** Indexes that would replace the plan's sequential scans (and the sorts above them). */

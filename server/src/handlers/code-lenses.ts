@@ -1,7 +1,8 @@
 /**
  * `textDocument/codeLens`: "Explain · Benchmark" above each query PerfLens can run ("Compare
  * offset vs keyset" above offset-paginated ones), "Compare 1+N vs batched" above N+1 findings
- * whose per-item query it can turn into SQL, and "Compare every row vs first 100" above unbounded reads it can — a statement of a
+ * whose per-item query it can turn into SQL, "Compare every row vs first 100" above unbounded reads it can, and "Try the index"
+ * (Suggest Index: the plan without and with it) above filters no index serves — a statement of a
  * .sql file, or SQL in a string or tagged template. The lenses run `perflens.explain` and
  * `perflens.benchmark` at the statement's start, so every LSP editor can use them; DDL and other
  * statements that have no plan get none. Off with `perflens.codeLens: false`.
@@ -72,6 +73,14 @@ export function registerCodeLenses(ctx: ServerContext): void {
       if (!query || !TRANSLATED_ORMS.has(query.orm)) continue;
       const start = doc.positionAt(finding.start);
       lenses.push({ range: { start, end: start }, command: { title: 'Compare every row vs first 100', command: Commands.compareFix, arguments: [{ uri: doc.uri, position: start }] } });
+    }
+    // Above a filter no index serves: the plan without and with the index, tried on the database ("Suggest Index").
+    for (const finding of analysis.findings) {
+      if (finding.ruleId !== 'unindexed-filter') continue;
+      const query = analysis.facts.queries.find((q) => q.start <= finding.start && finding.end <= q.end);
+      if (!query || !TRANSLATED_ORMS.has(query.orm)) continue;
+      const start = doc.positionAt(finding.start);
+      lenses.push({ range: { start, end: start }, command: { title: 'Try the index', command: Commands.suggestIndex, arguments: [{ uri: doc.uri, position: doc.positionAt(query.start) }] } });
     }
     return lenses;
   });
