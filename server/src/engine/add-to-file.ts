@@ -6,7 +6,7 @@
  * index: the model's declaration gains it (prisma/index-edit.ts, python/index-edit.ts).
  */
 import { prismaIndexEdit } from '../languages/prisma/index-edit';
-import { djangoIndexEdit } from '../languages/python/index-edit';
+import { pythonIndexEdit } from '../languages/python/index-edit';
 import type { AddBlock, AddToFile, Edit } from './finding';
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -48,7 +48,7 @@ function importsEnd(text: string): number {
 
 export function addToFileEdits(add: AddToFile, text: string): Edit[] {
   if (add.kind === 'block') return blockEdits(add, text);
-  const edit = add.orm === 'prisma' ? prismaIndexEdit(text, add.model, add.fields) : djangoIndexEdit(text, add.model, add.fields[0]);
+  const edit = add.orm === 'prisma' ? prismaIndexEdit(text, add.model, add.fields) : pythonIndexEdit(text, add.model, add.fields[0], add.orm === 'django' ? 'db_index' : 'index');
   return edit ? [edit] : [];
 }
 

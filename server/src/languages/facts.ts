@@ -195,7 +195,8 @@ export interface ModelFact extends Span {
   relations: RelationFact[];
   /**
    * Indexes the model (or, for `orm: 'sql'`, the table of a `CREATE INDEX`) declares, as column or
-   * field lists in order: Prisma `@@index`/`@@unique`/`@@id`, SQL DDL.
+   * field lists in order: Prisma `@@index`/`@@unique`/`@@id` and `@id`/`@unique` fields, Django's and
+   * SQLAlchemy's indexed fields and keys, SQL DDL.
    */
   indexes?: Array<{ columns: string[]; name?: string; /** SQL: the offset of its CREATE INDEX in the file. */ at?: number }>;
   /**
@@ -203,6 +204,10 @@ export interface ModelFact extends Span {
    * alone rarely narrows a read to a few rows.
    */
   lowCardinality?: string[];
+  /** SQLAlchemy: the table (`__tablename__`), whose indexes a migration or `.sql` file may make by hand. */
+  table?: string;
+  /** The fields that are foreign keys (`authorId` of a Prisma relation, a SQLAlchemy `ForeignKey` column): unindexed-foreign-key's. */
+  foreignKeys?: string[];
   /** SQL tables: the column lists of PRIMARY KEY and UNIQUE constraints, which the database indexes on its own. */
   keys?: string[][];
   /**

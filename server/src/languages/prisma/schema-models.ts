@@ -49,6 +49,7 @@ export function prismaSchemaModels(text: string): ModelFact[] {
     indexes: b.indexes.map((columns) => ({ columns })),
     // Booleans and enums: few values, which an index rarely narrows to a few rows.
     lowCardinality: b.fields.filter((f) => !f.list && (f.type === 'Boolean' || enums.has(f.type))).map((f) => f.name),
+    foreignKeys: b.fields.flatMap((f) => f.foreignKey ?? []),
     // Prisma checks a value's type against the schema (a cursor of `'5'` for an `Int` id fails).
     fieldTypes: Object.fromEntries(b.fields.filter((f) => !f.list && !models.has(f.type)).map((f) => [f.name, f.type])),
     // A schema split over several files names models of the others: `@relation` says so.

@@ -42,3 +42,65 @@ export function djangoFilter(calls: readonly Node[], shortcut = false): FilterFa
   }
   return out.fields.length ? out : undefined;
 }
+
+const COMPARISONS: Record<string, FilterFact['fields'][number]['op']> = { '==': 'eq', '<': 'range', '<=': 'range', '>': 'range', '>=': 'range' };
+const COLUMN_METHODS: Record<string, FilterFact['fields'][number]['op']> = { in_: 'in', between: 'range' };
+
+/** `Post.title`, `models.Post.title`: the column of `model` an expression names, if it does. */
+function columnOf(n: Node | null | undefined, model: string): Node | undefined {
+  if (n?.type !== 'attribute') return undefined;
+  const owner = field(n, 'object');
+  const name = owner?.type === 'attribute' ? field(owner, 'attribute')?.text : owner?.text;
+  return name === model ? (field(n, 'attribute') ?? undefined) : undefined;
+}
+
+/**
+ * What a SQLAlchemy/SQLModel statement or legacy query filters `model` by: the conditions of its
+ * `where(…)`/`filter(…)` calls (`Post.slug == slug`, `Post.id.in_(ids)`, `and_(…)`, `a & b`) and
+ * the keywords of `filter_by(…)`. A condition on another table (after a join), an `or_`, a negation
+ * or anything else not read here makes it incomplete.
+ */
+export function sqlalchemyFilter(calls: readonly Node[], model: string): FilterFact | undefined {
+  const out: FilterFact = { fields: [], complete: true };
+  const add = (col: Node, op: FilterFact['fields'][number]['op']): void => {
+    out.fields.push({ name: col.text, op, start: col.startIndex, end: col.endIndex });
+  };
+  const condition = (n: Node): void => {
+    if (n.type === 'parenthesized_expression' && n.namedChildren[0]) return condition(n.namedChildren[0]);
+    if (n.type === 'comparison_operator' && n.namedChildren.length === 2) {
+      const op = n.children.find((c) => c && !c.isNamed)?.text ?? '';
+      const [l, r] = n.namedChildren as Node[];
+      const col = columnOf(l, model) ?? columnOf(r, model);
+      // `Post.author_id == Author.id` joins; `Post.x == None` is `IS NULL`.
+      if (col && !(columnOf(l, model) && columnOf(r, model)) && !/^[A-Z]\w*\.\w+$/.test((col.parent === l ? r : l).text)) {
+        add(col, (col.parent === l ? r : l).type === 'none' ? 'other' : (COMPARISONS[op] ?? 'other'));
+        return;
+      }
+    } else if (n.type === 'call') {
+      const fn = field(n, 'function');
+      const method = calleeName(n) ?? '';
+      const col = fn?.type === 'attribute' ? columnOf(field(fn, 'object'), model) : undefined;
+      if (col) return add(col, COLUMN_METHODS[method] ?? 'other');
+      if (/^(?:(?:sa|sqlalchemy)\.)?and_$/.test(fn?.text ?? '')) return args(n).forEach(condition);
+    } else if (n.type === 'binary_operator' && field(n, 'operator')?.text === '&') {
+      condition(field(n, 'left')!);
+      return condition(field(n, 'right')!);
+    } else if (n.type === 'attribute' && columnOf(n, model)) {
+      // `where(Post.published)`: a boolean column.
+      return add(columnOf(n, model)!, 'other');
+    }
+    out.complete = false;
+  };
+  for (const call of calls) {
+    const method = calleeName(call);
+    if (method === 'where' || method === 'filter') args(call).forEach((a) => (a.type === 'keyword_argument' ? (out.complete = false) : condition(a)));
+    else if (method === 'filter_by') {
+      for (const a of args(call)) {
+        const key = a.type === 'keyword_argument' ? field(a, 'name') : null;
+        if (!key) out.complete = false;
+        else out.fields.push({ name: key.text, op: field(a, 'value')?.type === 'none' ? 'other' : 'eq', start: key.startIndex, end: key.endIndex });
+      }
+    } else if (method && /^(join|outerjoin|join_from|having|group_by)$/.test(method)) out.complete = false;
+  }
+  return out.fields.length ? out : undefined;
+}

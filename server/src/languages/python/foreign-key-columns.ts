@@ -52,7 +52,7 @@ function isTrue(n: Node | undefined): boolean {
 }
 
 /** The column names an `Index("ix", "a", Model.b)`/`UniqueConstraint("a", "b")` lists, in order. */
-function keyColumns(call: Node): string[] {
+export function keyColumns(call: Node): string[] {
   const positional = args(call).filter((a) => a.type !== 'keyword_argument');
   // Index's first argument is its name.
   const cols = calleeName(call) === 'Index' ? positional.slice(1) : positional;

@@ -1,9 +1,10 @@
 /**
- * The edit that indexes a field of a Django model, from the models module's text: `db_index=True`
- * among the field's arguments (`email = models.EmailField(max_length=254, db_index=True)`). The
- * text is read as it is when the fix is applied (it may have changed since the lint): the class
+ * The edit that indexes a field of a Python model, from the models module's text: a keyword among
+ * the field's arguments, `db_index=True` for Django (`email = models.EmailField(max_length=254,
+ * db_index=True)`), `index=True` for SQLAlchemy and SQLModel (`mapped_column(String, index=True)`).
+ * The text is read as it is when the fix is applied (it may have changed since the lint): the class
  * `model`, then the field's assignment in it, then the call's closing parenthesis, counting
- * brackets outside strings. None when the field already says `db_index` or is not found.
+ * brackets outside strings. None when the field already has the keyword or is not found.
  */
 import type { Edit } from '../../engine/finding';
 
@@ -32,7 +33,7 @@ function closing(text: string, open: number): number | undefined {
   return undefined;
 }
 
-export function djangoIndexEdit(text: string, model: string, fieldName: string): Edit | undefined {
+export function pythonIndexEdit(text: string, model: string, fieldName: string, keyword: 'db_index' | 'index'): Edit | undefined {
   const cls = new RegExp(`^([ \\t]*)class\\s+${escape(model)}\\s*\\(`, 'm').exec(text);
   if (!cls) return undefined;
   // The class body: the lines after it indented deeper than the class line.
@@ -46,16 +47,17 @@ export function djangoIndexEdit(text: string, model: string, fieldName: string):
   const close = closing(text, open);
   if (close === undefined) return undefined;
   const inner = text.slice(open + 1, close);
-  if (/\bdb_index\s*=/.test(inner)) return undefined;
+  if (new RegExp(`\\b${keyword}\\s*=`).test(inner)) return undefined;
   const trimmed = inner.replace(/\s+$/, '');
-  if (trimmed === '') return { start: open + 1, end: open + 1, newText: 'db_index=True' };
+  const arg = `${keyword}=True`;
+  if (trimmed === '') return { start: open + 1, end: open + 1, newText: arg };
   const last = open + 1 + trimmed.length;
   // A call written one argument per line, with a trailing comma: the new argument on its own line.
   if (trimmed.endsWith(',') && inner.slice(trimmed.length).includes('\n')) {
     const lineStart = text.lastIndexOf('\n', last - 1) + 1;
     const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
     const eol = text.includes('\r\n') ? '\r\n' : '\n';
-    return { start: last, end: last, newText: `${eol}${indent}db_index=True,` };
+    return { start: last, end: last, newText: `${eol}${indent}${arg},` };
   }
-  return { start: last, end: last, newText: trimmed.endsWith(',') ? ' db_index=True' : ', db_index=True' };
+  return { start: last, end: last, newText: trimmed.endsWith(',') ? ` ${arg}` : `, ${arg}` };
 }

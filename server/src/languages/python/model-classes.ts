@@ -10,8 +10,8 @@ export interface ModelDeclarations {
   relationCall: RegExp;
   /** The relation a field declares: `name = Call(...)` (with its annotation, if any). */
   relation(className: string, fieldName: string, call: Node, annotation: string): RelationFact | undefined;
-  /** What else the ORM's model facts say, read from the class body (Django: fields and indexes). */
-  more?(body: Node): Partial<ModelFact>;
+  /** What else the ORM's model facts say, read from the class (Django, SQLAlchemy: fields and indexes). */
+  more?(body: Node, name: string, cls: Node): Partial<ModelFact>;
 }
 
 export function modelClasses(root: Node, d: ModelDeclarations): ModelFact[] {
@@ -29,7 +29,7 @@ export function modelClasses(root: Node, d: ModelDeclarations): ModelFact[] {
       const rel = d.relation(name, left.text, right, field(assign, 'type')?.text ?? '');
       if (rel) relations.push(rel);
     }
-    out.push({ name, orm: d.orm, relations, start: cls.startIndex, end: cls.endIndex, ...d.more?.(body) });
+    out.push({ name, orm: d.orm, relations, start: cls.startIndex, end: cls.endIndex, ...d.more?.(body, name, cls) });
   }
   return out;
 }

@@ -53,7 +53,7 @@ function relationOf(className: string, fieldName: string, call: Node): RelationF
 }
 
 export function djangoModels(root: Node): ModelFact[] {
-  return modelClasses(root, { orm: 'django', base: MODEL_BASE, relationCall: RELATION, relation: (cls, name, call) => relationOf(cls, name, call), more: djangoFieldFacts });
+  return modelClasses(root, { orm: 'django', base: MODEL_BASE, relationCall: RELATION, relation: (cls, name, call) => relationOf(cls, name, call), more: (body) => djangoFieldFacts(body) });
 }
 
 /** Generic views that list a queryset: `self.object_list` is theirs. */

@@ -6,7 +6,7 @@
  */
 import { assignedBefore } from './item-access';
 import { chainKind, isModuleName, MODEL_NAME, modelOf, moduleBinding, sqlalchemyOrm, type OrmEvidence } from './offset-calls';
-import { djangoFilter } from './filters';
+import { djangoFilter, sqlalchemyFilter } from './filters';
 import { djangoOrderKeys, lastOrderBy } from './ordering';
 import { baseFact, setPagination, type PyQueryFact } from './query-fact';
 import { args, calleeName, chainCalls, enclosingFunction, field, walk, type Node } from './tree';
@@ -273,6 +273,8 @@ export function fromQueryChain(n: Node, ev: OrmEvidence): PyQueryFact | undefine
   if (!kind) return undefined;
   const fact = baseFact(n, kind.orm, kind.model, selectsOnlyAggregates(calls[0]) ?? calleeName(n) ?? 'select');
   fact.style = 'query';
+  const filter = kind.model && kind.orm !== 'peewee' ? sqlalchemyFilter(calls, kind.model) : undefined;
+  if (filter) fact.filter = filter;
   return fact;
 }
 

@@ -6,6 +6,7 @@
 import type { ModelFact, RelationFact } from '../facts';
 import { assignedBefore, builderChain, type IteratedQuery, type QuerySource } from './item-access';
 import { modelClasses } from './model-classes';
+import { moduleIndexes, sqlalchemyColumnFacts } from './sqlalchemy-columns';
 import { args, calleeName, field, keywordArg, stringValue, type Node } from './tree';
 
 const MODEL_BASE = /(^|\.)(Base|DeclarativeBase|Model|SQLModel|\w+Base)$/;
@@ -25,14 +26,22 @@ function relationOf(fieldName: string, call: Node, annotation: string): Relation
 }
 
 export function sqlalchemyModels(root: Node): ModelFact[] {
+  const keys = moduleIndexes(root);
   const models = modelClasses(root, {
     orm: 'sqlalchemy',
     base: MODEL_BASE,
     relationCall: /(^|\.)(relationship|Relationship)$/,
     relation: (_cls, name, call, annotation) => relationOf(name, call, annotation),
+    more: (body, name, cls) => {
+      const bases = field(cls, 'superclasses')?.namedChildren ?? [];
+      const sqlmodel = bases.some((b) => b?.text === 'SQLModel');
+      const table = bases.some((b) => b?.type === 'keyword_argument' && b.text.replace(/\s/g, '') === 'table=True');
+      // A SQLModel class without `table=True` is a pydantic schema, not a table.
+      return sqlmodel && !table ? {} : sqlalchemyColumnFacts(body, sqlmodel, keys.get(name));
+    },
   });
-  // A mapped class without relationships adds nothing; Django may define a model of that name.
-  return models.filter((m) => m.relations.length > 0);
+  // A mapped class with neither relationships nor columns adds nothing; Django may define a model of that name.
+  return models.filter((m) => m.relations.length > 0 || Object.keys(m.fieldTypes ?? {}).length > 0);
 }
 
 /** Methods that execute a statement or read its rows: eager options go before them. */

@@ -1,5 +1,5 @@
 /**
- * unindexed-filter: a Prisma or Django read whose filter names fields of a model the workspace
+ * unindexed-filter: a Prisma, Django, SQLAlchemy or SQLModel query whose filter names fields of a model the workspace
  * declares, none of which an index (primary key, unique constraint or index) starts with. The
  * database then reads the whole table for each call. Judged only when every condition of the
  * filter is a plain field of the model (no OR, no relation path): an index could serve the others.
@@ -16,10 +16,11 @@ import { isSmallTable } from '../unbounded-result-set/detect';
 const PRISMA_UNIQUE = /^(findUnique|findUniqueOrThrow|update|upsert|delete|create|createMany|createManyAndReturn)$/;
 const DJANGO_RELATION = /^(ForeignKey|OneToOneField|ParentalKey|TreeForeignKey)$/;
 
+type IndexedOrm = 'prisma' | 'django' | 'sqlalchemy';
 type Field = NonNullable<QueryFact['filter']>['fields'][number];
 
 /** The model's name of a field the filter names: Django's `author_id` is `author`'s column. */
-function modelField(name: string, model: ModelFact, orm: 'prisma' | 'django'): string | undefined {
+function modelField(name: string, model: ModelFact, orm: IndexedOrm): string | undefined {
   const types = model.fieldTypes ?? {};
   if (orm === 'django') {
     const relation = /^(\w+)_id$/.exec(name)?.[1];
@@ -28,30 +29,57 @@ function modelField(name: string, model: ModelFact, orm: 'prisma' | 'django'): s
   return name in types ? name : undefined;
 }
 
+/** The ORM whose model declarations hold the indexes: SQLModel's are SQLAlchemy's. */
+function declaringOrm(orm: string): IndexedOrm | undefined {
+  return orm === 'prisma' || orm === 'django' ? orm : orm === 'sqlalchemy' || orm === 'sqlmodel' ? 'sqlalchemy' : undefined;
+}
+
+/** The index each ORM's fix declares (one field in Python), and what the message asks for. */
+function indexAdvice(orm: IndexedOrm, model: ModelFact, fields: string[], file: string): { fields: string[]; add: string; title: string } {
+  if (orm === 'prisma') {
+    return { fields, add: `Add \`@@index([${fields.join(', ')}])\` to model ${model.name} in ${file}, then create its migration (\`prisma migrate dev\`).`, title: `Add @@index([${fields.join(', ')}]) to model ${model.name} (${file})` };
+  }
+  const [first] = fields;
+  const quoted = fields.map((f) => `"${f}"`).join(', ');
+  if (orm === 'django') {
+    const composite = fields.length > 1 ? `, or a \`models.Index(fields=[${quoted}])\` in its \`Meta.indexes\`` : '';
+    return { fields: [first], add: `Add \`db_index=True\` to \`${model.name}.${first}\` in ${file}, then make its migration (\`python manage.py makemigrations\`)${composite}.`, title: `Index ${model.name}.${first} (db_index=True in ${file})` };
+  }
+  const composite = fields.length > 1 ? `, or an \`Index(…, ${fields.map((f) => `${model.name}.${f}`).join(', ')})\` for all of them` : '';
+  return { fields: [first], add: `Add \`index=True\` to \`${model.name}.${first}\` in ${file}, then make its migration (Alembic: \`alembic revision --autogenerate\`)${composite}.`, title: `Index ${model.name}.${first} (index=True in ${file})` };
+}
+
+/** A field declared by a call the fix can add a keyword to (not `name: Mapped[str]` alone). */
+const CALL_DECLARED = /Field$|^(Column|mapped_column|ForeignKey|OneToOneField|ParentalKey|TreeForeignKey)$/;
+
 export function detectUnindexedFilters(facts: FileFacts, ctx: DetectContext): Detection[] {
   const out: Detection[] = [];
   if (!ctx.models) return out;
   for (const q of facts.queries) {
     const filter = q.filter;
-    if (!filter?.complete || !q.model || (q.orm !== 'prisma' && q.orm !== 'django')) continue;
-    if (q.orm === 'prisma' && PRISMA_UNIQUE.test(q.operation)) continue;
+    const orm = declaringOrm(q.orm);
+    if (!filter?.complete || !q.model || !orm) continue;
+    if (orm === 'prisma' && PRISMA_UNIQUE.test(q.operation)) continue;
     // What is known without the models (which a file's analysis then depends on): Django's `pk` is indexed.
     const compared = filter.fields.filter((f) => f.op !== 'other');
-    if (compared.length === 0 || (q.orm === 'django' && compared.some((f) => f.name === 'pk'))) continue;
-    const decl = ctx.models.declared(q.model, q.orm);
+    if (compared.length === 0 || (orm === 'django' && compared.some((f) => f.name === 'pk'))) continue;
+    const decl = ctx.models.declared(q.model, orm);
     if (!decl?.model.fieldTypes) continue;
     const { model } = decl;
     const fields: Array<Field & { field: string }> = [];
     for (const f of filter.fields) {
-      const name = modelField(f.name, model, q.orm);
+      const name = modelField(f.name, model, orm);
       if (!name) break;
       fields.push({ ...f, field: name });
     }
     if (fields.length !== filter.fields.length) continue;
     const usable = fields.filter((f) => f.op !== 'other');
     if (usable.some((f) => model.indexes?.some((ix) => ix.columns[0] === f.field))) continue;
+    // An index a migration or a `.sql` file makes by hand (Alembic's `op.create_index`, `CREATE INDEX`).
+    const table = model.table ?? (orm === 'prisma' ? model.name : undefined);
+    if (table && usable.some((f) => ctx.models!.sqlLookupIndexed(table, [f.field], ctx.file.path, facts.models ?? []))) continue;
     // A foreign key with no index is reported where it is declared (unindexed-foreign-key).
-    if (usable.some((f) => model.relations.some((r) => r.foreignKey?.includes(f.field)))) continue;
+    if (usable.some((f) => model.foreignKeys?.includes(f.field))) continue;
     const low = new Set(model.lowCardinality ?? []);
     const candidates = usable.filter((f) => !low.has(f.field));
     if (candidates.length === 0 || isSmallTable(model.name, ctx.settings?.smallTables ?? [])) continue;
@@ -59,23 +87,18 @@ export function detectUnindexedFilters(facts: FileFacts, ctx: DetectContext): De
     const equal = candidates.filter((f) => f.op !== 'range');
     const range = candidates.find((f) => f.op === 'range');
     const indexFields = [...new Set([...equal, ...(range ? [range] : [])].map((f) => f.field))];
-    const file = path.basename(decl.file);
+    const index = indexAdvice(orm, model, indexFields, path.basename(decl.file));
     const named = candidates.map((f) => `\`${f.field}\``).join(', ');
-    const what = candidates.length > 1 ? 'any of them' : 'it';
-    const index =
-      q.orm === 'prisma'
-        ? { fields: indexFields, add: `Add \`@@index([${indexFields.join(', ')}])\` to model ${model.name} in ${file}, then create its migration (\`prisma migrate dev\`).` }
-        : { fields: [indexFields[0]], add: `Add \`db_index=True\` to \`${model.name}.${indexFields[0]}\` in ${file}, then make its migration (\`python manage.py makemigrations\`)${indexFields.length > 1 ? `, or a \`models.Index(fields=[${indexFields.map((f) => `"${f}"`).join(', ')}])\` in its \`Meta.indexes\`` : ''}.` };
     const message =
-      `\`${q.callee}\` filters ${model.name} by ${named}, and no index of ${model.name} starts with ${what}: the database reads every row of ${model.name} ` +
+      `\`${q.callee}\` filters ${model.name} by ${named}, and no index of ${model.name} starts with ${candidates.length > 1 ? 'any of them' : 'it'}: the database reads every row of ${model.name} ` +
       `to find the matches, on every call, and the time grows with the table. ${index.add}`;
-    const title = q.orm === 'prisma' ? `Add @@index([${index.fields.join(', ')}]) to model ${model.name} (${file})` : `Index ${model.name}.${index.fields[0]} (db_index=True in ${file})`;
+    const fixable = orm === 'prisma' || CALL_DECLARED.test(model.fieldTypes?.[index.fields[0]] ?? '');
     const first = candidates[0];
     out.push({
       start: first.start,
       end: first.end,
       message,
-      fixes: [{ title, applicability: 'unsafe', edits: [], addToFile: { kind: 'index', path: decl.file, orm: q.orm, model: model.name, fields: index.fields } }],
+      fixes: fixable ? [{ title: index.title, applicability: 'unsafe', edits: [], addToFile: { kind: 'index', path: decl.file, orm, model: model.name, fields: index.fields } }] : [],
     });
   }
   return out;
