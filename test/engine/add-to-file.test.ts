@@ -92,3 +92,21 @@ describe('engine: an index a fix adds where the model is declared', () => {
     assert.deepEqual(addToFileEdits(django('email', 'Editor'), text), []);
   });
 });
+
+describe('engine: @Index() a fix adds to a TypeORM entity', () => {
+  const typeorm = (property: string, model = 'User'): AddToFile => ({ kind: 'index', path: '/ws/src/user.entity.ts', orm: 'typeorm', model, fields: [property] });
+
+  it('above the property, after its decorators; Index joins a one-line import', () => {
+    const text = "import { Column, Entity } from 'typeorm';\n\n@Entity()\nexport class User {\n  @Column({\n    length: 254,\n  })\n  email!: string;\n\n  @Column() name: string;\n}\n";
+    assert.equal(add(text, typeorm('email')), "import { Column, Entity, Index } from 'typeorm';\n\n@Entity()\nexport class User {\n  @Column({\n    length: 254,\n  })\n  @Index()\n  email!: string;\n\n  @Column() name: string;\n}\n");
+    assert.match(add(text, typeorm('name')), /\n {2}@Index\(\) @Column\(\) name: string;\n/);
+  });
+
+  it('a multi-line import gets Index on a line of its own; a file with no import from typeorm gets one; nothing for another class', () => {
+    const text = "import {\n  Column,\n  Entity,\n} from 'typeorm';\n\n@Entity()\nexport class User {\n  @Column()\n  private readonly email: string;\n}\n";
+    assert.match(add(text, typeorm('email')), /^import \{\n {2}Column,\n {2}Entity,\n {2}Index,\n\} from 'typeorm';\n[\s\S]*\n {2}@Column\(\)\n {2}@Index\(\)\n {2}private readonly email: string;\n/);
+    const bare = "import { Entity, Column } from './orm';\n\n@Entity()\nexport class User {\n  @Column()\n  email: string;\n}\n";
+    assert.match(add(bare, typeorm('email')), /^import \{ Entity, Column \} from '\.\/orm';\nimport \{ Index \} from 'typeorm';\n/);
+    assert.deepEqual(addToFileEdits(typeorm('email', 'Post'), text), []);
+  });
+});

@@ -3,10 +3,11 @@
  * when the fix is applied. A block: the missing imports after the file's last top-level import (or
  * its docstring), and the block at the end, two blank lines below the code before it, unless the
  * file defines the block's name already; a file that does not exist is `''`, and is created. An
- * index: the model's declaration gains it (prisma/index-edit.ts, python/index-edit.ts).
+ * index: the model's declaration gains it (prisma/, python/ and typescript/index-edit.ts).
  */
 import { prismaIndexEdit } from '../languages/prisma/index-edit';
 import { pythonIndexEdit } from '../languages/python/index-edit';
+import { typeormIndexEdits } from '../languages/typescript/index-edit';
 import type { AddBlock, AddToFile, Edit } from './finding';
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -48,6 +49,7 @@ function importsEnd(text: string): number {
 
 export function addToFileEdits(add: AddToFile, text: string): Edit[] {
   if (add.kind === 'block') return blockEdits(add, text);
+  if (add.orm === 'typeorm') return typeormIndexEdits(text, add.model, add.fields[0]);
   const edit = add.orm === 'prisma' ? prismaIndexEdit(text, add.model, add.fields) : pythonIndexEdit(text, add.model, add.fields[0], add.orm === 'django' ? 'db_index' : 'index');
   return edit ? [edit] : [];
 }

@@ -56,14 +56,15 @@ export interface AddBlock {
 
 /**
  * An index on `fields` of `model`, declared where the model is: `@@index([…])` in its block of
- * schema.prisma, `db_index=True` on a Django model's field, `index=True` on a SQLAlchemy or SQLModel column. Made from the file's text when applied,
+ * schema.prisma, `db_index=True` on a Django model's field, `index=True` on a SQLAlchemy or SQLModel column,
+ * `@Index()` on a TypeORM entity's property. Made from the file's text when applied,
  * as AddBlock is; nothing when the file has the index already or no longer has the model.
  */
 export interface AddIndex {
   kind: 'index';
   /** Absolute: the file that declares the model. */
   path: string;
-  orm: 'prisma' | 'django' | 'sqlalchemy';
+  orm: 'prisma' | 'django' | 'sqlalchemy' | 'typeorm';
   model: string;
   fields: string[];
 }

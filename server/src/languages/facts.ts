@@ -134,6 +134,8 @@ export interface FilterFact {
    * relation, no spread or `Q` object (one of which an index might serve in ways not seen here).
    */
   complete: boolean;
+  /** The model the fields are of, when the query names it otherwise (a TypeORM repository's entity). */
+  model?: string;
 }
 
 /**

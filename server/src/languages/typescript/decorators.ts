@@ -44,3 +44,10 @@ export function optionsOf(args: readonly ts.Expression[]): ts.ObjectLiteralExpre
 export function isTrueOption(obj: ts.ObjectLiteralExpression | undefined, key: string): boolean {
   return !!obj?.properties.some((p) => ts.isPropertyAssignment(p) && p.name.getText() === key && p.initializer.kind === ts.SyntaxKind.TrueKeyword);
 }
+
+/** Property and column names an `@Index([...])`/`@Unique([...])` of a class lists first (`@Index('name', ['a', 'b'])` too). */
+export function leadingOf(d: DecoratorUse): string | undefined {
+  const list = d.args.find(ts.isArrayLiteralExpression);
+  const first = list?.elements[0];
+  return first && ts.isStringLiteralLike(first) ? first.text : undefined;
+}

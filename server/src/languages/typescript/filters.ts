@@ -51,3 +51,48 @@ export function prismaFilter(where: ts.Expression | undefined): FilterFact | und
   }
   return out.fields.length ? out : undefined;
 }
+
+/** TypeORM's find operators: how each compares the column. */
+const TYPEORM_OPERATORS: Record<string, Op> = { Equal: 'eq', In: 'in', MoreThan: 'range', MoreThanOrEqual: 'range', LessThan: 'range', LessThanOrEqual: 'range', Between: 'range' };
+/** Repository and entity-manager reads whose argument is the where object itself (`findOneBy({ email })`). */
+const TYPEORM_BY = /^(findBy|findOneBy|findOneByOrFail|findAndCountBy|countBy|existsBy|sumBy|averageBy|minimumBy|maximumBy)$/;
+const TYPEORM_OPTIONS = /^(find|findOne|findOneOrFail|findAndCount|count|exist|exists)$/;
+
+/**
+ * What a TypeORM read filters by: the `where` of `find`/`findOne`/`count` options, or the object of
+ * `findOneBy`/`findBy`/`countBy`, its columns compared to values or through find operators
+ * (`MoreThan(x)`, `In(ids)`). A `where` array (an OR), a nested object (a relation), a spread or
+ * `Raw(…)` makes it incomplete or uncomparable. `model`: the repository's entity.
+ */
+export function typeormFilter(call: ts.CallExpression, method: string, entity: string | undefined): FilterFact | undefined {
+  // `em.findOneBy(User, { email })`: the entity first.
+  const objects = call.arguments.filter(ts.isObjectLiteralExpression);
+  let where: ts.Expression | undefined;
+  if (TYPEORM_BY.test(method)) where = objects[0];
+  else if (TYPEORM_OPTIONS.test(method) && objects[0]) {
+    const p = objects[0].properties.find((x): x is ts.PropertyAssignment => ts.isPropertyAssignment(x) && keyName(x) === 'where');
+    where = p?.initializer;
+  }
+  if (!where || !ts.isObjectLiteralExpression(where)) return undefined;
+  const out: FilterFact = { fields: [], complete: true, ...(entity ? { model: entity } : {}) };
+  for (const p of where.properties) {
+    const name = keyName(p);
+    if (!name || !(ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p))) {
+      out.complete = false;
+      continue;
+    }
+    let op: Op | undefined = 'eq';
+    if (ts.isPropertyAssignment(p)) {
+      const v = p.initializer;
+      if (ts.isObjectLiteralExpression(v) || ts.isArrayLiteralExpression(v)) op = undefined;
+      else if (v.kind === ts.SyntaxKind.NullKeyword) op = 'other';
+      else if (ts.isCallExpression(v) && ts.isIdentifier(v.expression) && /^[A-Z]/.test(v.expression.text)) op = TYPEORM_OPERATORS[v.expression.text] ?? 'other';
+    }
+    if (!op) {
+      out.complete = false;
+      continue;
+    }
+    out.fields.push({ name, op, start: p.name.getStart(), end: p.name.getEnd() });
+  }
+  return out.fields.length ? out : undefined;
+}

@@ -8,7 +8,8 @@
  * array or stream has), so `.skip()` on other objects is not a query.
  */
 import ts from 'typescript';
-import { prismaFilter } from './filters';
+import { prismaFilter, typeormFilter } from './filters';
+import { repositoryEntity } from './repositories';
 import type { OrderKey, OrmId, PaginationFact, QueryFact, SqlStatementFact } from '../facts';
 import type { FileImports } from './imports';
 import type { ItemsSource } from './items-source';
@@ -291,7 +292,9 @@ function fromOptions(call: ts.CallExpression, imports: FileImports): TsQueryFact
   const ormShaped = keys.some((k) => ORM_OPTION_KEYS.has(k));
   // `dataSource.getRepository(Post).findBy(…)`: a repository made on the spot.
   const repositoryCall = ts.isCallExpression(receiver) && /^(getRepository|getTreeRepository|getCustomRepository)$/.test(methodName(receiver) ?? '');
-  if (orm !== 'prisma' && orm !== 'drizzle' && !ormShaped && !repositoryCall && !MODEL_RECEIVER.test(receiver.getText()) && receiver.kind !== ts.SyntaxKind.ThisKeyword && !isInjectedRepository(receiver)) return undefined;
+  // A repository in a variable of any name (`const users = dataSource.getRepository(User)`) says what it is.
+  const repositoryVariable = ts.isIdentifier(receiver) && (orm === 'typeorm' || orm === 'mikro-orm') && !!repositoryEntity(receiver);
+  if (orm !== 'prisma' && orm !== 'drizzle' && !ormShaped && !repositoryCall && !repositoryVariable && !MODEL_RECEIVER.test(receiver.getText()) && receiver.kind !== ts.SyntaxKind.ThisKeyword && !isInjectedRepository(receiver)) return undefined;
   // `this.find(…)` inside a repository class: the model is not named here. An EntityManager's
   // `em.find(Book, …)` (MikroORM, TypeORM) names it first.
   const first = call.arguments[0];
@@ -303,7 +306,10 @@ function fromOptions(call: ts.CallExpression, imports: FileImports): TsQueryFact
     orm, model, operation: method, callee: shortText(call.expression), start: call.getStart(), end: call.getEnd(), call, style: 'options', options: arg,
   };
   if (unsure) fact.sequelizeIfModel = receiver.getText();
-  const filter = orm === 'prisma' && arg ? prismaFilter(propertyValue(findProperty(arg, 'where'))) : undefined;
+  const filter =
+    orm === 'prisma' && arg ? prismaFilter(propertyValue(findProperty(arg, 'where')))
+      : orm === 'typeorm' ? typeormFilter(call, method, repositoryEntity(receiver) ?? (first && ts.isIdentifier(first) && /^[A-Z]/.test(first.text) ? first.text : undefined))
+        : undefined;
   if (filter) fact.filter = filter;
   const offsetProperty = arg ? findProperty(arg, ...OFFSET_KEYS) : undefined;
   const offsetExpr = propertyValue(offsetProperty);

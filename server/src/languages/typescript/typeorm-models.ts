@@ -5,7 +5,7 @@
  */
 import ts from 'typescript';
 import type { ModelFact, RelationFact } from '../facts';
-import { decoratorsOf, isTrueOption, optionsOf, targetOf } from './decorators';
+import { decoratorsOf, isTrueOption, leadingOf, optionsOf, targetOf } from './decorators';
 
 const TO_ONE = /^(ManyToOne|OneToOne)$/;
 const TO_MANY = /^(OneToMany|ManyToMany)$/;
@@ -60,6 +60,37 @@ export function mikroOrmModels(sf: ts.SourceFile): ModelFact[] {
   return out;
 }
 
+/**
+ * What an entity's decorators index (unindexed-filter checks filters against it): the first
+ * primary column, `@Index()`/`@Unique()` on a property or `@Column({ unique: true })`, and the
+ * first of the properties a class's `@Index([…])`/`@Unique([…])` lists. Booleans and enum columns
+ * are few-valued; many-to-one join columns (`authorId` of `author`) are unindexed-foreign-key's.
+ */
+function typeormIndexFacts(cls: ts.ClassDeclaration, relations: readonly RelationFact[]): Pick<ModelFact, 'indexes' | 'lowCardinality' | 'foreignKeys'> {
+  const indexes: Array<{ columns: string[] }> = [];
+  const lowCardinality: string[] = [];
+  for (const d of decoratorsOf(cls)) {
+    const first = /^(Index|Unique)$/.test(d.name) ? leadingOf(d) : undefined;
+    if (first) indexes.push({ columns: [first] });
+  }
+  let primary = false;
+  for (const m of cls.members) {
+    if (!ts.isPropertyDeclaration(m) || !ts.isIdentifier(m.name)) continue;
+    const name = m.name.text;
+    const ds = decoratorsOf(m);
+    const column = ds.find((d) => COLUMN.test(d.name));
+    if (!primary && ds.some((d) => /^Primary(Generated)?Column$/.test(d.name))) {
+      primary = true;
+      indexes.push({ columns: [name] });
+    }
+    if (ds.some((d) => d.name === 'Index' || d.name === 'Unique') || isTrueOption(optionsOf(column?.args ?? []), 'unique')) indexes.push({ columns: [name] });
+    const options = column && optionsOf(column.args)?.getText();
+    if (column && (m.type?.getText() === 'boolean' || /^['"](boolean|bool|enum)['"]/.test(column.args[0]?.getText() ?? '') || /\b(type\s*:\s*['"](boolean|bool|enum)['"]|enum\s*:)/.test(options ?? ''))) lowCardinality.push(name);
+  }
+  const foreignKeys = relations.filter((r) => r.kind === 'to-one').map((r) => `${r.field}Id`);
+  return { indexes, lowCardinality, foreignKeys };
+}
+
 /** Entities of a file that imports TypeORM (MikroORM shares the decorator names, not the semantics). */
 export function typeormModels(sf: ts.SourceFile): ModelFact[] {
   const out: ModelFact[] = [];
@@ -68,7 +99,7 @@ export function typeormModels(sf: ts.SourceFile): ModelFact[] {
     if (!decoratorsOf(st).some((d) => /^(Entity|ViewEntity|ChildEntity)$/.test(d.name))) continue;
     const relations = st.members.filter(ts.isPropertyDeclaration).map(relationOf).filter((r): r is RelationFact => !!r);
     const fieldTypes = columnTypes(st.members);
-    out.push({ name: st.name.text, orm: 'typeorm', relations, start: st.getStart(), end: st.getEnd(), ...(fieldTypes ? { fieldTypes } : {}) });
+    out.push({ name: st.name.text, orm: 'typeorm', relations, start: st.getStart(), end: st.getEnd(), ...(fieldTypes ? { fieldTypes } : {}), ...typeormIndexFacts(st, relations) });
   }
   return out;
 }

@@ -1,5 +1,5 @@
 /**
- * unindexed-filter: a Prisma, Django, SQLAlchemy or SQLModel query whose filter names fields of a model the workspace
+ * unindexed-filter: a Prisma, TypeORM, Django, SQLAlchemy or SQLModel query whose filter names fields of a model the workspace
  * declares, none of which an index (primary key, unique constraint or index) starts with. The
  * database then reads the whole table for each call. Judged only when every condition of the
  * filter is a plain field of the model (no OR, no relation path): an index could serve the others.
@@ -16,7 +16,7 @@ import { isSmallTable } from '../unbounded-result-set/detect';
 const PRISMA_UNIQUE = /^(findUnique|findUniqueOrThrow|update|upsert|delete|create|createMany|createManyAndReturn)$/;
 const DJANGO_RELATION = /^(ForeignKey|OneToOneField|ParentalKey|TreeForeignKey)$/;
 
-type IndexedOrm = 'prisma' | 'django' | 'sqlalchemy';
+type IndexedOrm = 'prisma' | 'django' | 'sqlalchemy' | 'typeorm';
 type Field = NonNullable<QueryFact['filter']>['fields'][number];
 
 /** The model's name of a field the filter names: Django's `author_id` is `author`'s column. */
@@ -26,12 +26,12 @@ function modelField(name: string, model: ModelFact, orm: IndexedOrm): string | u
     const relation = /^(\w+)_id$/.exec(name)?.[1];
     if (relation && DJANGO_RELATION.test(types[relation] ?? '')) return relation;
   }
-  return name in types ? name : undefined;
+  return name in types || model.lowCardinality?.includes(name) ? name : undefined;
 }
 
 /** The ORM whose model declarations hold the indexes: SQLModel's are SQLAlchemy's. */
 function declaringOrm(orm: string): IndexedOrm | undefined {
-  return orm === 'prisma' || orm === 'django' ? orm : orm === 'sqlalchemy' || orm === 'sqlmodel' ? 'sqlalchemy' : undefined;
+  return orm === 'prisma' || orm === 'django' || orm === 'typeorm' ? orm : orm === 'sqlalchemy' || orm === 'sqlmodel' ? 'sqlalchemy' : undefined;
 }
 
 /** The index each ORM's fix declares (one field in Python), and what the message asks for. */
@@ -40,6 +40,10 @@ function indexAdvice(orm: IndexedOrm, model: ModelFact, fields: string[], file: 
     return { fields, add: `Add \`@@index([${fields.join(', ')}])\` to model ${model.name} in ${file}, then create its migration (\`prisma migrate dev\`).`, title: `Add @@index([${fields.join(', ')}]) to model ${model.name} (${file})` };
   }
   const [first] = fields;
+  if (orm === 'typeorm') {
+    const composite = fields.length > 1 ? `, or \`@Index([${fields.map((f) => `'${f}'`).join(', ')}])\` on the class for all of them` : '';
+    return { fields: [first], add: `Add \`@Index()\` to \`${model.name}.${first}\` in ${file}, then generate its migration (\`typeorm migration:generate\`) unless \`synchronize\` makes it${composite}.`, title: `Add @Index() to ${model.name}.${first} (${file})` };
+  }
   const quoted = fields.map((f) => `"${f}"`).join(', ');
   if (orm === 'django') {
     const composite = fields.length > 1 ? `, or a \`models.Index(fields=[${quoted}])\` in its \`Meta.indexes\`` : '';
@@ -58,13 +62,14 @@ export function detectUnindexedFilters(facts: FileFacts, ctx: DetectContext): De
   for (const q of facts.queries) {
     const filter = q.filter;
     const orm = declaringOrm(q.orm);
-    if (!filter?.complete || !q.model || !orm) continue;
+    const modelName = filter?.model ?? q.model;
+    if (!filter?.complete || !modelName || !orm) continue;
     if (orm === 'prisma' && PRISMA_UNIQUE.test(q.operation)) continue;
     // What is known without the models (which a file's analysis then depends on): Django's `pk` is indexed.
     const compared = filter.fields.filter((f) => f.op !== 'other');
     if (compared.length === 0 || (orm === 'django' && compared.some((f) => f.name === 'pk'))) continue;
-    const decl = ctx.models.declared(q.model, orm);
-    if (!decl?.model.fieldTypes) continue;
+    const decl = ctx.models.declared(modelName, orm);
+    if (!decl?.model.fieldTypes && !decl?.model.lowCardinality?.length) continue;
     const { model } = decl;
     const fields: Array<Field & { field: string }> = [];
     for (const f of filter.fields) {
@@ -92,7 +97,7 @@ export function detectUnindexedFilters(facts: FileFacts, ctx: DetectContext): De
     const message =
       `\`${q.callee}\` filters ${model.name} by ${named}, and no index of ${model.name} starts with ${candidates.length > 1 ? 'any of them' : 'it'}: the database reads every row of ${model.name} ` +
       `to find the matches, on every call, and the time grows with the table. ${index.add}`;
-    const fixable = orm === 'prisma' || CALL_DECLARED.test(model.fieldTypes?.[index.fields[0]] ?? '');
+    const fixable = orm === 'prisma' || orm === 'typeorm' || CALL_DECLARED.test(model.fieldTypes?.[index.fields[0]] ?? '');
     const first = candidates[0];
     out.push({
       start: first.start,

@@ -33,19 +33,12 @@ import { mysqlOnly } from '../../engine/workspace-databases';
 import { sqlDropped, sqlLookupIndexed } from '../../engine/workspace-models';
 import type { ModelFact } from '../../languages/facts';
 import type { TsFacts } from '../../languages/typescript/adapter';
-import { decoratorsOf, optionsOf, targetOf, type DecoratorUse } from '../../languages/typescript/decorators';
+import { decoratorsOf, leadingOf, optionsOf, targetOf } from '../../languages/typescript/decorators';
 import { addToExtraConfig, configParam, drizzleIndex, drizzleIndexed, drizzleTables } from '../../languages/typescript/drizzle-tables';
 import { ensureImport } from '../../languages/typescript/edits';
 import type { BuilderForeignKey } from '../../languages/typescript/schema-builders';
 import { camelize, inflectUnderscore, readModels, throughTable, type SequelizeAssociation, type SequelizeModel, type ThroughTable } from '../../languages/typescript/sequelize-definitions';
 import { migrationSlug } from './sql';
-
-/** Property and column names an `@Index([...])`/`@Unique([...])` of a class lists first (`@Index('name', ['a', 'b'])` too). */
-function leadingOf(d: DecoratorUse): string | undefined {
-  const list = d.args.find(ts.isArrayLiteralExpression);
-  const first = list?.elements[0];
-  return first && ts.isStringLiteralLike(first) ? first.text : undefined;
-}
 
 function stringOption(options: ts.ObjectLiteralExpression | undefined, key: string): string | undefined {
   const p = options?.properties.find((x): x is ts.PropertyAssignment => ts.isPropertyAssignment(x) && x.name.getText() === key);
