@@ -503,9 +503,9 @@ describe('e2e: VS Code (code-server) with the packaged extension', function () {
     const toast = await workbench!.notification(/CREATE INDEX "User_name_id_idx" ON "User" \(name, id\)/);
     // On the demo's few hundred users the planner may keep its scan; the message says which.
     assert.match(toast.text, /the planner uses it|The planner did not take the index: reading all [\d,]+ rows of User/);
-    await shot('unindexed-filter-try-index');
     await toast.click('Copy CREATE INDEX');
     await workbench!.waitForNoNotifications();
+    await shot('unindexed-filter-try-index');
     const titles = await workbench!.openQuickFixes();
     assert.equal(titles[0], `${FILTER_FIX.title} (changes behaviour)`);
     await workbench!.pickQuickFix(FILTER_FIX.title, false);
