@@ -65,6 +65,21 @@ export function keyColumns(call: Node): string[] {
   return out;
 }
 
+/** Leading columns of the keys `Index(…)` declares at module level, by the class its columns name (`Index("ix", Item.owner_id)`). */
+export function moduleIndexes(root: Node): Map<string, string[][]> {
+  const out = new Map<string, string[][]>();
+  for (const st of root.namedChildren) {
+    const call = st?.type === 'expression_statement' ? st.namedChildren[0] : undefined;
+    const expr = call?.type === 'assignment' ? field(call, 'right') : call;
+    if (expr?.type !== 'call' || calleeName(expr) !== 'Index') continue;
+    const first = args(expr).filter((a) => a.type !== 'keyword_argument')[1];
+    const owner = first?.type === 'attribute' ? field(first, 'object')?.text : undefined;
+    const columns = keyColumns(expr);
+    if (owner && columns.length) (out.get(owner) ?? out.set(owner, []).get(owner)!).push(columns);
+  }
+  return out;
+}
+
 export function foreignKeyColumns(root: Node): PyForeignKeyColumn[] {
   const out: PyForeignKeyColumn[] = [];
   // Leading columns of the keys declared apart from the columns, by class.
@@ -73,14 +88,7 @@ export function foreignKeyColumns(root: Node): PyForeignKeyColumn[] {
     if (cols.length) (leading.get(cls) ?? leading.set(cls, new Set()).get(cls)!).add(cols[0]);
   };
   // Module-level `Index("ix_items_owner_id", Item.owner_id)`.
-  for (const st of root.namedChildren) {
-    const call = st?.type === 'expression_statement' ? st.namedChildren[0] : undefined;
-    const expr = call?.type === 'assignment' ? field(call, 'right') : call;
-    if (expr?.type !== 'call' || calleeName(expr) !== 'Index') continue;
-    const first = args(expr).filter((a) => a.type !== 'keyword_argument')[1];
-    const owner = first?.type === 'attribute' ? field(first, 'object')?.text : undefined;
-    if (owner) lead(owner, keyColumns(expr));
-  }
+  for (const [owner, keys] of moduleIndexes(root)) for (const cols of keys) lead(owner, cols);
   for (const cls of nodesOfType(root, 'class_definition')) {
     const bases = field(cls, 'superclasses')?.namedChildren.map((b) => b?.text ?? '') ?? [];
     const sqlmodelTable = bases.includes('SQLModel') && field(cls, 'superclasses')?.namedChildren.some((b) => b?.type === 'keyword_argument' && b.text.replace(/\s/g, '') === 'table=True');

@@ -21,21 +21,6 @@ export type SqlalchemyColumnFacts = Pick<ModelFact, 'fieldTypes' | 'indexes' | '
 /** `unique=True`, or a value not known here: it may well be indexed. */
 const maybeTrue = (n: Node | undefined): boolean => n !== undefined && n.type !== 'false' && n.type !== 'none';
 
-/** Leading columns of the keys `Index(…)` declares at module level, by the class its columns name (`Index("ix", Item.owner_id)`). */
-export function moduleIndexes(root: Node): Map<string, string[][]> {
-  const out = new Map<string, string[][]>();
-  for (const st of root.namedChildren) {
-    const call = st?.type === 'expression_statement' ? st.namedChildren[0] : undefined;
-    const expr = call?.type === 'assignment' ? field(call, 'right') : call;
-    if (expr?.type !== 'call' || calleeName(expr) !== 'Index') continue;
-    const first = args(expr).filter((a) => a.type !== 'keyword_argument')[1];
-    const owner = first?.type === 'attribute' ? field(first, 'object')?.text : undefined;
-    const columns = keyColumns(expr);
-    if (owner && columns.length) (out.get(owner) ?? out.set(owner, []).get(owner)!).push(columns);
-  }
-  return out;
-}
-
 export function sqlalchemyColumnFacts(body: Node, sqlmodelTable: boolean, moduleKeys: readonly string[][] = []): SqlalchemyColumnFacts {
   const fieldTypes: Record<string, string> = {};
   const indexes: Array<{ columns: string[] }> = moduleKeys.map((columns) => ({ columns }));

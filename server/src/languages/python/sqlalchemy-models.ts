@@ -6,7 +6,8 @@
 import type { ModelFact, RelationFact } from '../facts';
 import { assignedBefore, builderChain, type IteratedQuery, type QuerySource } from './item-access';
 import { modelClasses } from './model-classes';
-import { moduleIndexes, sqlalchemyColumnFacts } from './sqlalchemy-columns';
+import { moduleIndexes } from './foreign-key-columns';
+import { sqlalchemyColumnFacts } from './sqlalchemy-columns';
 import { args, calleeName, field, keywordArg, stringValue, type Node } from './tree';
 
 const MODEL_BASE = /(^|\.)(Base|DeclarativeBase|Model|SQLModel|\w+Base)$/;

@@ -187,7 +187,20 @@ function definedModels(sf: ts.SourceFile, imports: FileImports, text: string): M
   if (imports.orms.has('drizzle')) {
     for (const t of drizzleTables(sf)) {
       const typed = t.columns.map((c) => [c.property, columnTsType(c)] as const).filter((e): e is readonly [string, string] => e[1] !== undefined);
-      if (typed.length) models.push({ name: t.name, orm: 'drizzle', relations: [], start: t.call.getStart(), end: t.call.getEnd(), fieldTypes: Object.fromEntries(typed) });
+      // Flags (`boolean()`, SQLite's `integer({ mode: 'boolean' })`): few values (unindexed-filter).
+      const flags = t.columns.filter((c) => c.builder === 'boolean' || /\bmode\s*:\s*['"]boolean['"]/.test(c.options?.getText() ?? '')).map((c) => c.property);
+      if (!typed.length && !flags.length) continue;
+      models.push({
+        name: t.name,
+        orm: 'drizzle',
+        relations: [],
+        start: t.call.getStart(),
+        end: t.call.getEnd(),
+        fieldTypes: Object.fromEntries(typed),
+        indexes: t.indexed.map((ix) => ({ columns: ix.keys })),
+        lowCardinality: flags,
+        foreignKeys: t.foreignKeys.flatMap((fk) => fk.keys),
+      });
     }
   }
   return models;

@@ -71,27 +71,27 @@ export function addOption(call: ts.CallExpression | ts.NewExpression, index: num
   if (!call.arguments) return index === 0 ? [{ start: call.getEnd(), end: call.getEnd(), newText: `({ ${prop} })` }] : undefined;
   const args = call.arguments;
   const arg = args[index];
-  if (arg) {
-    if (!ts.isObjectLiteralExpression(arg)) return undefined;
-    const last = arg.properties[arg.properties.length - 1];
-    if (!last) return [{ start: arg.getStart(), end: arg.getEnd(), newText: `{ ${prop} }` }];
-    const sf = arg.getSourceFile();
-    const text = sf.text;
-    // One property per line: the new one on a line of its own, indented as the last.
-    const lastStart = last.getStart();
-    const lineStart = text.lastIndexOf('\n', lastStart - 1) + 1;
-    if (text.slice(arg.getStart(), lastStart).includes('\n') && /^[ \t]*$/.test(text.slice(lineStart, lastStart))) {
-      const indent = text.slice(lineStart, lastStart);
-      const end = last.getEnd() + (arg.properties.hasTrailingComma ? 1 : 0);
-      return [{ start: end, end, newText: `${arg.properties.hasTrailingComma ? '' : ','}\n${indent}${prop}${arg.properties.hasTrailingComma ? ',' : ''}` }];
-    }
-    const comma = arg.properties.hasTrailingComma ? ' ' : ', ';
-    return [{ start: last.getEnd() + (arg.properties.hasTrailingComma ? 1 : 0), end: last.getEnd() + (arg.properties.hasTrailingComma ? 1 : 0), newText: `${comma}${prop}${arg.properties.hasTrailingComma ? ',' : ''}` }];
-  }
+  if (arg) return ts.isObjectLiteralExpression(arg) ? addProperty(arg, prop) : undefined;
   const fill = Array.from({ length: index - args.length }, () => 'undefined');
   const at = args.length ? args[args.length - 1].getEnd() : args.pos;
   const before = args.length ? ', ' : '';
   return [{ start: at, end: at, newText: `${before}${[...fill, `{ ${prop} }`].join(', ')}` }];
+}
+
+/** Adds `prop` (`key: value`) to an object literal, laid out as its properties are. */
+export function addProperty(obj: ts.ObjectLiteralExpression, prop: string): Edit[] {
+  const last = obj.properties[obj.properties.length - 1];
+  if (!last) return [{ start: obj.getStart(), end: obj.getEnd(), newText: `{ ${prop} }` }];
+  const text = obj.getSourceFile().text;
+  const trailing = obj.properties.hasTrailingComma;
+  const end = last.getEnd() + (trailing ? 1 : 0);
+  // One property per line: the new one on a line of its own, indented as the last.
+  const lastStart = last.getStart();
+  const lineStart = text.lastIndexOf('\n', lastStart - 1) + 1;
+  if (text.slice(obj.getStart(), lastStart).includes('\n') && /^[ \t]*$/.test(text.slice(lineStart, lastStart))) {
+    return [{ start: end, end, newText: `${trailing ? '' : ','}\n${text.slice(lineStart, lastStart)}${prop}${trailing ? ',' : ''}` }];
+  }
+  return [{ start: end, end, newText: `${trailing ? ' ' : ', '}${prop}${trailing ? ',' : ''}` }];
 }
 
 /**

@@ -96,3 +96,77 @@ export function typeormFilter(call: ts.CallExpression, method: string, entity: s
   }
   return out.fields.length ? out : undefined;
 }
+
+/** Drizzle's condition functions: how each compares its column. */
+const DRIZZLE_OPERATORS: Record<string, Op> = { eq: 'eq', inArray: 'in', gt: 'range', gte: 'range', lt: 'range', lte: 'range', between: 'range', ne: 'other', like: 'other', ilike: 'other', notLike: 'other', notIlike: 'other', isNull: 'other', isNotNull: 'other', notInArray: 'other', notBetween: 'other' };
+
+/**
+ * What a Drizzle query builder filters by: the condition of its `.where(…)` (`eq(users.email, e)`,
+ * `and(eq(…), gte(…))`, `inArray(users.id, ids)`) on the table it reads, updates or deletes from
+ * (`from(users)`, `update(users)`, `delete(users)`). `or(…)`, `not(…)`, a `sql` template, a
+ * condition on another table (a join) or one left out at run time (`cond ? eq(…) : undefined`)
+ * make it incomplete. `model`: the table's variable.
+ */
+export function drizzleFilter(chain: readonly ts.CallExpression[]): FilterFact | undefined {
+  let table: string | undefined;
+  let where: ts.Expression | undefined;
+  for (const c of chain) {
+    const callee = c.expression;
+    const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+    const first = c.arguments[0];
+    if ((name === 'from' || name === 'update' || name === 'delete') && first && ts.isIdentifier(first)) table = first.text;
+    if (name === 'where') where = first;
+    if (name && /^(innerJoin|leftJoin|rightJoin|fullJoin|join)$/.test(name)) return undefined;
+  }
+  if (!table || !where) return undefined;
+  const out: FilterFact = { fields: [], complete: true, model: table };
+  const condition = (e: ts.Expression): void => {
+    while (ts.isParenthesizedExpression(e)) e = e.expression;
+    if (ts.isCallExpression(e) && ts.isIdentifier(e.expression)) {
+      const fn = e.expression.text;
+      if (fn === 'and') return e.arguments.forEach(condition);
+      const col = e.arguments[0];
+      const op = DRIZZLE_OPERATORS[fn];
+      if (op && col && ts.isPropertyAccessExpression(col) && ts.isIdentifier(col.expression) && col.expression.text === table) {
+        out.fields.push({ name: col.name.text, op, start: col.name.getStart(), end: col.name.getEnd() });
+        return;
+      }
+    }
+    out.complete = false;
+  };
+  condition(where);
+  return out.fields.length ? out : undefined;
+}
+
+const MONGO_OPERATORS: Record<string, Op> = { $eq: 'eq', $in: 'in', $gt: 'range', $gte: 'range', $lt: 'range', $lte: 'range' };
+/** Mongoose model methods whose first argument is the filter. */
+const MONGOOSE_FILTERED = /^(find|findOne|countDocuments|exists|updateOne|updateMany|deleteOne|deleteMany|findOneAndUpdate|findOneAndDelete|findOneAndReplace|replaceOne)$/;
+
+/**
+ * What a Mongoose query filters by: the top level of its filter document (`{ email }`, `{ age: {
+ * $gte: 18 } }`, `{ _id: { $in: ids } }`). `$or`, `$and`, `$expr`, `$text`, a spread make it
+ * incomplete; `$regex`, `$ne`, `$exists`, a regular expression or a subdocument no plain index serves.
+ */
+export function mongooseFilter(call: ts.CallExpression, method: string): FilterFact | undefined {
+  const doc = MONGOOSE_FILTERED.test(method) ? call.arguments[0] : undefined;
+  if (!doc || !ts.isObjectLiteralExpression(doc)) return undefined;
+  const out: FilterFact = { fields: [], complete: true };
+  for (const p of doc.properties) {
+    const name = keyName(p);
+    if (!name || name.startsWith('$') || !(ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p))) {
+      out.complete = false;
+      continue;
+    }
+    let op: Op = 'eq';
+    if (ts.isPropertyAssignment(p)) {
+      const v = p.initializer;
+      if (v.kind === ts.SyntaxKind.NullKeyword || ts.isRegularExpressionLiteral(v)) op = 'other';
+      else if (ts.isObjectLiteralExpression(v)) {
+        const ops = v.properties.map((x) => MONGO_OPERATORS[keyName(x) ?? ''] ?? 'other');
+        op = ops.length === 0 || ops.includes('other') ? 'other' : ops.includes('range') ? 'range' : ops.includes('in') ? 'in' : 'eq';
+      }
+    }
+    out.fields.push({ name, op, start: p.name.getStart(), end: p.name.getEnd() });
+  }
+  return out.fields.length ? out : undefined;
+}

@@ -42,23 +42,67 @@ function schemaRelations(fields: ts.ObjectLiteralExpression): RelationFact[] {
   return out;
 }
 
+/**
+ * What a schema says of its top-level fields for unindexed-filter: their names (and `_id`, and
+ * `createdAt`/`updatedAt` with `timestamps`), the indexes of `index: true`/`unique: true` fields
+ * and of the schema's `index({ a: 1, b: -1 })` calls (their first key), and the few-valued fields
+ * (`Boolean`, an `enum`). MongoDB indexes `_id` only: a reference (`ref: 'User'`) is not indexed.
+ */
+function schemaFields(schema: ts.NewExpression, indexCalls: readonly ts.ObjectLiteralExpression[]): Pick<ModelFact, 'fieldTypes' | 'indexes' | 'lowCardinality'> {
+  const fields = schema.arguments![0] as ts.ObjectLiteralExpression;
+  const fieldTypes: Record<string, string> = { _id: 'ObjectId' };
+  const indexes: Array<{ columns: string[] }> = [{ columns: ['_id'] }];
+  const lowCardinality: string[] = [];
+  for (const p of fields.properties) {
+    if (!ts.isPropertyAssignment(p) && !ts.isShorthandPropertyAssignment(p)) continue;
+    const name = p.name.getText().replace(/['"]/g, '');
+    const def = ts.isPropertyAssignment(p) ? p.initializer : p.name;
+    const obj = ts.isObjectLiteralExpression(def) ? def : undefined;
+    const type = obj ? prop(obj, 'type') : def;
+    fieldTypes[name] = type?.getText() ?? 'Mixed';
+    const on = (key: string) => {
+      const v = obj && prop(obj, key);
+      return !!v && v.kind !== ts.SyntaxKind.FalseKeyword;
+    };
+    if (on('index') || on('unique')) indexes.push({ columns: [name] });
+    if (/(^|\.)Boolean$/.test(type?.getText() ?? '') || (obj && prop(obj, 'enum'))) lowCardinality.push(name);
+  }
+  const options = schema.arguments![1];
+  if (options && ts.isObjectLiteralExpression(options) && prop(options, 'timestamps') && prop(options, 'timestamps')!.kind !== ts.SyntaxKind.FalseKeyword) {
+    fieldTypes.createdAt ??= 'Date';
+    fieldTypes.updatedAt ??= 'Date';
+  }
+  for (const keys of indexCalls) {
+    const first = keys.properties[0];
+    if (first && (ts.isPropertyAssignment(first) || ts.isShorthandPropertyAssignment(first))) indexes.push({ columns: [first.name.getText().replace(/['"]/g, '')] });
+  }
+  return { fieldTypes, indexes, lowCardinality };
+}
+
 function isSchemaConstructor(n: ts.Node): n is ts.NewExpression {
   return ts.isNewExpression(n) && /(^|\.)Schema$/.test(n.expression.getText()) && !!n.arguments?.[0] && ts.isObjectLiteralExpression(n.arguments[0]);
 }
 
 export function mongooseModels(sf: ts.SourceFile): ModelFact[] {
-  const schemas = new Map<string, { relations: RelationFact[]; node: ts.Node }>();
+  const schemas = new Map<string, { relations: RelationFact[]; node: ts.Node; schema: ts.NewExpression }>();
+  const indexCalls = new Map<string, ts.ObjectLiteralExpression[]>();
   const registered = new Map<string, string>();
   const out: ModelFact[] = [];
   nodesOfKind(sf, ts.SyntaxKind.NewExpression, ts.SyntaxKind.CallExpression, ts.SyntaxKind.ClassDeclaration).forEach((n) => {
     if (isSchemaConstructor(n) && ts.isVariableDeclaration(n.parent) && ts.isIdentifier(n.parent.name)) {
-      schemas.set(n.parent.name.text, { relations: schemaRelations(n.arguments![0] as ts.ObjectLiteralExpression), node: n.parent });
+      schemas.set(n.parent.name.text, { relations: schemaRelations(n.arguments![0] as ts.ObjectLiteralExpression), node: n.parent, schema: n });
     }
     if (ts.isCallExpression(n) && (ts.isPropertyAccessExpression(n.expression) || ts.isIdentifier(n.expression))) {
       const method = ts.isPropertyAccessExpression(n.expression) ? n.expression.name.text : n.expression.text;
       const [name, schema] = n.arguments;
       // mongoose.model('Post', PostSchema) / connection.model(…) / model<IPost>('Post', PostSchema)
       if (method === 'model' && name && ts.isStringLiteralLike(name) && schema && ts.isIdentifier(schema)) registered.set(schema.text, name.text);
+      // PostSchema.index({ author: 1, createdAt: -1 })
+      if (method === 'index' && ts.isPropertyAccessExpression(n.expression) && ts.isIdentifier(n.expression.expression) && name && ts.isObjectLiteralExpression(name)) {
+        const list = indexCalls.get(n.expression.expression.text) ?? [];
+        list.push(name);
+        indexCalls.set(n.expression.expression.text, list);
+      }
       // PostSchema.virtual('comments', { ref: 'Comment', localField, foreignField, justOne })
       if (method === 'virtual' && ts.isPropertyAccessExpression(n.expression) && ts.isIdentifier(n.expression.expression) && name && ts.isStringLiteralLike(name) && schema && ts.isObjectLiteralExpression(schema)) {
         const target = targetOf(prop(schema, 'ref'));
@@ -81,7 +125,7 @@ export function mongooseModels(sf: ts.SourceFile): ModelFact[] {
   });
   for (const [variable, s] of schemas) {
     const name = registered.get(variable) ?? variable.replace(/_?schema$/i, '').replace(/^./, (c) => c.toUpperCase());
-    if (name && s.relations.length) out.push({ name, orm: 'mongoose', relations: s.relations, start: s.node.getStart(), end: s.node.getEnd() });
+    if (name) out.push({ name, orm: 'mongoose', relations: s.relations, start: s.node.getStart(), end: s.node.getEnd(), ...schemaFields(s.schema, indexCalls.get(variable) ?? []) });
   }
   return out;
 }

@@ -8,7 +8,7 @@
  * array or stream has), so `.skip()` on other objects is not a query.
  */
 import ts from 'typescript';
-import { prismaFilter, typeormFilter } from './filters';
+import { drizzleFilter, mongooseFilter, prismaFilter, typeormFilter } from './filters';
 import { repositoryEntity } from './repositories';
 import type { OrderKey, OrmId, PaginationFact, QueryFact, SqlStatementFact } from '../facts';
 import type { FileImports } from './imports';
@@ -309,7 +309,8 @@ function fromOptions(call: ts.CallExpression, imports: FileImports): TsQueryFact
   const filter =
     orm === 'prisma' && arg ? prismaFilter(propertyValue(findProperty(arg, 'where')))
       : orm === 'typeorm' ? typeormFilter(call, method, repositoryEntity(receiver) ?? (first && ts.isIdentifier(first) && /^[A-Z]/.test(first.text) ? first.text : undefined))
-        : undefined;
+        : orm === 'mongoose' ? mongooseFilter(call, method)
+          : undefined;
   if (filter) fact.filter = filter;
   const offsetProperty = arg ? findProperty(arg, ...OFFSET_KEYS) : undefined;
   const offsetExpr = propertyValue(offsetProperty);
@@ -375,6 +376,8 @@ function fromChain(call: ts.CallExpression, imports: FileImports): TsQueryFact |
     operation: chain.map(methodName).find((m) => !!m && CHAIN_WRITES.has(m)) ?? methodName(call) ?? 'select', callee: shortText(ts.isIdentifier(chain[0].expression) ? chain[0] : chain[0].expression), start: call.getStart(), end: call.getEnd(),
     call, style: 'chain', chain,
   };
+  const filter = orm === 'drizzle' ? drizzleFilter(chain) : undefined;
+  if (filter) fact.filter = filter;
   if (!offsetCall) return fact;
   const orderBy = chain.flatMap((c) => {
     const m = methodName(c) ?? '';

@@ -1,7 +1,7 @@
 /**
- * unindexed-filter: a Prisma, TypeORM, Django, SQLAlchemy or SQLModel query whose filter names fields of a model the workspace
- * declares, none of which an index (primary key, unique constraint or index) starts with. The
- * database then reads the whole table for each call. Judged only when every condition of the
+ * unindexed-filter: a Prisma, TypeORM, Drizzle, Mongoose, Django, SQLAlchemy or SQLModel query
+ * whose filter names fields of a model the workspace declares, none of which an index (primary
+ * key, unique constraint or index) starts with. The database then reads the whole table for each call. Judged only when every condition of the
  * filter is a plain field of the model (no OR, no relation path): an index could serve the others.
  * Foreign keys are unindexed-foreign-key's; booleans, enums and `choices` are left out (an index
  * on one rarely narrows the read).
@@ -11,12 +11,12 @@ import type { Detection } from '../../engine/finding';
 import type { DetectContext } from '../../engine/rule';
 import type { FileFacts, ModelFact, QueryFact } from '../../languages/facts';
 import { isSmallTable } from '../unbounded-result-set/detect';
+import { indexAdvice, type IndexedOrm } from './message';
 
 /** Prisma operations whose `where` names a unique field by contract: indexed. */
 const PRISMA_UNIQUE = /^(findUnique|findUniqueOrThrow|update|upsert|delete|create|createMany|createManyAndReturn)$/;
 const DJANGO_RELATION = /^(ForeignKey|OneToOneField|ParentalKey|TreeForeignKey)$/;
 
-type IndexedOrm = 'prisma' | 'django' | 'sqlalchemy' | 'typeorm';
 type Field = NonNullable<QueryFact['filter']>['fields'][number];
 
 /** The model's name of a field the filter names: Django's `author_id` is `author`'s column. */
@@ -31,26 +31,7 @@ function modelField(name: string, model: ModelFact, orm: IndexedOrm): string | u
 
 /** The ORM whose model declarations hold the indexes: SQLModel's are SQLAlchemy's. */
 function declaringOrm(orm: string): IndexedOrm | undefined {
-  return orm === 'prisma' || orm === 'django' || orm === 'typeorm' ? orm : orm === 'sqlalchemy' || orm === 'sqlmodel' ? 'sqlalchemy' : undefined;
-}
-
-/** The index each ORM's fix declares (one field in Python), and what the message asks for. */
-function indexAdvice(orm: IndexedOrm, model: ModelFact, fields: string[], file: string): { fields: string[]; add: string; title: string } {
-  if (orm === 'prisma') {
-    return { fields, add: `Add \`@@index([${fields.join(', ')}])\` to model ${model.name} in ${file}, then create its migration (\`prisma migrate dev\`).`, title: `Add @@index([${fields.join(', ')}]) to model ${model.name} (${file})` };
-  }
-  const [first] = fields;
-  if (orm === 'typeorm') {
-    const composite = fields.length > 1 ? `, or \`@Index([${fields.map((f) => `'${f}'`).join(', ')}])\` on the class for all of them` : '';
-    return { fields: [first], add: `Add \`@Index()\` to \`${model.name}.${first}\` in ${file}, then generate its migration (\`typeorm migration:generate\`) unless \`synchronize\` makes it${composite}.`, title: `Add @Index() to ${model.name}.${first} (${file})` };
-  }
-  const quoted = fields.map((f) => `"${f}"`).join(', ');
-  if (orm === 'django') {
-    const composite = fields.length > 1 ? `, or a \`models.Index(fields=[${quoted}])\` in its \`Meta.indexes\`` : '';
-    return { fields: [first], add: `Add \`db_index=True\` to \`${model.name}.${first}\` in ${file}, then make its migration (\`python manage.py makemigrations\`)${composite}.`, title: `Index ${model.name}.${first} (db_index=True in ${file})` };
-  }
-  const composite = fields.length > 1 ? `, or an \`Index(…, ${fields.map((f) => `${model.name}.${f}`).join(', ')})\` for all of them` : '';
-  return { fields: [first], add: `Add \`index=True\` to \`${model.name}.${first}\` in ${file}, then make its migration (Alembic: \`alembic revision --autogenerate\`)${composite}.`, title: `Index ${model.name}.${first} (index=True in ${file})` };
+  return orm === 'prisma' || orm === 'django' || orm === 'typeorm' || orm === 'drizzle' || orm === 'mongoose' ? orm : orm === 'sqlalchemy' || orm === 'sqlmodel' ? 'sqlalchemy' : undefined;
 }
 
 /** A field declared by a call the fix can add a keyword to (not `name: Mapped[str]` alone). */
@@ -94,10 +75,11 @@ export function detectUnindexedFilters(facts: FileFacts, ctx: DetectContext): De
     const indexFields = [...new Set([...equal, ...(range ? [range] : [])].map((f) => f.field))];
     const index = indexAdvice(orm, model, indexFields, path.basename(decl.file));
     const named = candidates.map((f) => `\`${f.field}\``).join(', ');
+    const scan = orm === 'mongoose' ? `MongoDB reads every document of the ${model.name} collection (a COLLSCAN)` : `the database reads every row of ${model.name}`;
     const message =
-      `\`${q.callee}\` filters ${model.name} by ${named}, and no index of ${model.name} starts with ${candidates.length > 1 ? 'any of them' : 'it'}: the database reads every row of ${model.name} ` +
-      `to find the matches, on every call, and the time grows with the table. ${index.add}`;
-    const fixable = orm === 'prisma' || orm === 'typeorm' || CALL_DECLARED.test(model.fieldTypes?.[index.fields[0]] ?? '');
+      `\`${q.callee}\` filters ${model.name} by ${named}, and no index of ${model.name} starts with ${candidates.length > 1 ? 'any of them' : 'it'}: ${scan} ` +
+      `to find the matches, on every call, and the time grows with the ${orm === 'mongoose' ? 'collection' : 'table'}. ${index.add}`;
+    const fixable = orm === 'prisma' || orm === 'typeorm' || orm === 'drizzle' || orm === 'mongoose' || CALL_DECLARED.test(model.fieldTypes?.[index.fields[0]] ?? '');
     const first = candidates[0];
     out.push({
       start: first.start,
