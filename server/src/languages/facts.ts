@@ -206,8 +206,10 @@ export interface ModelFact extends Span {
    * alone rarely narrows a read to a few rows.
    */
   lowCardinality?: string[];
-  /** SQLAlchemy: the table (`__tablename__`), whose indexes a migration or `.sql` file may make by hand. */
+  /** SQLAlchemy, Sequelize: the table (`__tablename__`), whose indexes a migration or `.sql` file may make by hand. */
   table?: string;
+  /** The database column of a field whose name differs (a Sequelize `underscored` model: `authorId` → `author_id`). */
+  columns?: Record<string, string>;
   /** The fields that are foreign keys (`authorId` of a Prisma relation, a SQLAlchemy `ForeignKey` column): unindexed-foreign-key's. */
   foreignKeys?: string[];
   /** SQL tables: the column lists of PRIMARY KEY and UNIQUE constraints, which the database indexes on its own. */

@@ -55,9 +55,10 @@ function columnOf(n: Node | null | undefined, model: string): Node | undefined {
 }
 
 /**
- * What a SQLAlchemy/SQLModel statement or legacy query filters `model` by: the conditions of its
- * `where(…)`/`filter(…)` calls (`Post.slug == slug`, `Post.id.in_(ids)`, `and_(…)`, `a & b`) and
- * the keywords of `filter_by(…)`. A condition on another table (after a join), an `or_`, a negation
+ * What a SQLAlchemy/SQLModel statement or legacy query, or a Peewee query, filters `model` by: the
+ * conditions of its `where(…)`/`filter(…)` calls (`Post.slug == slug`, `Post.id.in_(ids)`,
+ * `and_(…)`, `a & b`), of Peewee's `get(…)`/`get_or_none(…)`, and the keywords of `filter_by(…)`
+ * (and of Peewee's `filter(…)`/`get(…)`). A condition on another table (after a join), an `or_`, a negation
  * or anything else not read here makes it incomplete.
  */
 export function sqlalchemyFilter(calls: readonly Node[], model: string): FilterFact | undefined {
@@ -93,8 +94,14 @@ export function sqlalchemyFilter(calls: readonly Node[], model: string): FilterF
   };
   for (const call of calls) {
     const method = calleeName(call);
-    if (method === 'where' || method === 'filter') args(call).forEach((a) => (a.type === 'keyword_argument' ? (out.complete = false) : condition(a)));
-    else if (method === 'filter_by') {
+    if (method === 'where' || method === 'filter' || method === 'get' || method === 'get_or_none') {
+      // Peewee's `filter(email=e)` and `get(email=e)` take keywords as SQLAlchemy's `filter_by` does.
+      for (const a of args(call)) {
+        const key = a.type === 'keyword_argument' ? field(a, 'name') : null;
+        if (key) out.fields.push({ name: key.text, op: field(a, 'value')?.type === 'none' ? 'other' : 'eq', start: key.startIndex, end: key.endIndex });
+        else condition(a);
+      }
+    } else if (method === 'filter_by') {
       for (const a of args(call)) {
         const key = a.type === 'keyword_argument' ? field(a, 'name') : null;
         if (!key) out.complete = false;

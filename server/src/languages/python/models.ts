@@ -4,7 +4,7 @@
  */
 import type { ModelFact, RelationFact } from '../facts';
 import { throughVariables, type IteratedQuery, type QuerySource } from './item-access';
-import { djangoFieldFacts } from './django-fields';
+import { modelFieldFacts } from './model-fields';
 import { modelClasses } from './model-classes';
 import { args, assignmentStatements, calleeName, chainCalls, enclosingClass, enclosingFunction, field, keywordArg, stringValue, walk, type Node } from './tree';
 
@@ -53,7 +53,7 @@ function relationOf(className: string, fieldName: string, call: Node): RelationF
 }
 
 export function djangoModels(root: Node): ModelFact[] {
-  return modelClasses(root, { orm: 'django', base: MODEL_BASE, relationCall: RELATION, relation: (cls, name, call) => relationOf(cls, name, call), more: (body) => djangoFieldFacts(body) });
+  return modelClasses(root, { orm: 'django', base: MODEL_BASE, relationCall: RELATION, relation: (cls, name, call) => relationOf(cls, name, call), more: (body) => modelFieldFacts(body, 'django') });
 }
 
 /** Generic views that list a queryset: `self.object_list` is theirs. */

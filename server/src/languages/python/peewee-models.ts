@@ -7,11 +7,12 @@
 import type { ModelFact, RelationFact } from '../facts';
 import { builderChain, type IteratedQuery, type QuerySource } from './item-access';
 import { modelClasses } from './model-classes';
+import { modelFieldFacts } from './model-fields';
 import { args, calleeName, field, keywordArg, stringValue, type Node } from './tree';
 
 const MODEL_BASE = /(^|\.)(Model|BaseModel|\w+Model)$/;
 
-/** Models with their foreign keys, many-to-many fields and the backrefs those put on the target. */
+/** Models with their foreign keys, many-to-many fields and the backrefs those put on the target, and their fields and indexes. */
 export function peeweeModels(root: Node): ModelFact[] {
   const backrefs: Array<{ target: string; relation: RelationFact }> = [];
   const models = modelClasses(root, {
@@ -28,9 +29,11 @@ export function peeweeModels(root: Node): ModelFact[] {
       if (backref && backref !== '+') backrefs.push({ target, relation: { field: backref, kind: 'to-many', target: cls } });
       return { field: name, kind: manyToMany ? 'to-many' : 'to-one', target };
     },
+    more: (body) => modelFieldFacts(body, 'peewee'),
   });
   for (const b of backrefs) models.find((m) => m.name === b.target)?.relations.push(b.relation);
-  return models.filter((m) => m.relations.length > 0);
+  // A class with neither relations nor fields is no model (a base class, a mixin).
+  return models.filter((m) => m.relations.length > 0 || Object.keys(m.fieldTypes ?? {}).some((f) => f !== 'id'));
 }
 
 /** Methods that run the query: eager loading goes before them. */

@@ -267,13 +267,16 @@ export function fromQueryChain(n: Node, ev: OrmEvidence): PyQueryFact | undefine
   if (peewee && orms.has('peewee')) {
     const fact = baseFact(n, 'peewee', peewee[1], peewee[2]);
     fact.style = 'query';
+    // `User.get(User.email == e)`, `User.get_or_none(email=e)`: the lookup's conditions.
+    const filter = peewee[2] === 'get_by_id' ? undefined : sqlalchemyFilter(calls, peewee[1]);
+    if (filter) fact.filter = filter;
     return fact;
   }
   const kind = calls.length > 1 || /^(\w+\.)*(select|query)$/.test(fname) ? chainKind(calls, ev) : undefined;
   if (!kind) return undefined;
   const fact = baseFact(n, kind.orm, kind.model, selectsOnlyAggregates(calls[0]) ?? calleeName(n) ?? 'select');
   fact.style = 'query';
-  const filter = kind.model && kind.orm !== 'peewee' ? sqlalchemyFilter(calls, kind.model) : undefined;
+  const filter = kind.model ? sqlalchemyFilter(calls, kind.model) : undefined;
   if (filter) fact.filter = filter;
   return fact;
 }

@@ -170,3 +170,45 @@ export function mongooseFilter(call: ts.CallExpression, method: string): FilterF
   }
   return out.fields.length ? out : undefined;
 }
+
+const SEQUELIZE_OPERATORS: Record<string, Op> = { eq: 'eq', in: 'in', gt: 'range', gte: 'range', lt: 'range', lte: 'range', between: 'range' };
+
+/**
+ * What a Sequelize query filters by: the `where` of its options (`findOne`, `findAll`, `count`,
+ * `update(values, { where })`, `destroy`), its attributes compared by value, by a list (an IN), or
+ * with operators (`{ [Op.gte]: since }`). `[Op.or]`, a spread, `Sequelize.where(…)` make it incomplete;
+ * `Op.like`, `Op.ne`, `null` no plain index serves.
+ */
+export function sequelizeFilter(call: ts.CallExpression): FilterFact | undefined {
+  let where: ts.Expression | undefined;
+  for (const a of call.arguments) {
+    if (!ts.isObjectLiteralExpression(a)) continue;
+    const p = a.properties.find((x): x is ts.PropertyAssignment => ts.isPropertyAssignment(x) && keyName(x) === 'where');
+    if (p) where = p.initializer;
+  }
+  if (!where || !ts.isObjectLiteralExpression(where)) return undefined;
+  const out: FilterFact = { fields: [], complete: true };
+  for (const p of where.properties) {
+    const name = keyName(p);
+    if (!name || !(ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p))) {
+      out.complete = false;
+      continue;
+    }
+    let op: Op = 'eq';
+    if (ts.isPropertyAssignment(p)) {
+      const v = p.initializer;
+      if (v.kind === ts.SyntaxKind.NullKeyword) op = 'other';
+      else if (ts.isArrayLiteralExpression(v)) op = 'in';
+      else if (ts.isObjectLiteralExpression(v)) {
+        // `{ [Op.gte]: since }`: the operator's name after `Op.`.
+        const ops = v.properties.map((x) => {
+          const key = x.name && ts.isComputedPropertyName(x.name) ? x.name.expression : undefined;
+          return key && ts.isPropertyAccessExpression(key) ? (SEQUELIZE_OPERATORS[key.name.text] ?? 'other') : 'other';
+        });
+        op = ops.length === 0 || ops.includes('other') ? 'other' : ops.includes('range') ? 'range' : ops.includes('in') ? 'in' : 'eq';
+      }
+    }
+    out.fields.push({ name, op, start: p.name.getStart(), end: p.name.getEnd() });
+  }
+  return out.fields.length ? out : undefined;
+}

@@ -11,6 +11,7 @@ import ts from 'typescript';
 import type { Edit } from '../../engine/finding';
 import { addToExtraConfig, drizzleIndex, drizzleIndexed, drizzleTables } from './drizzle-tables';
 import { addProperty, ensureImport } from './edits';
+import { readModels, sequelizeIndexEdits } from './sequelize-definitions';
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -92,4 +93,12 @@ export function mongooseIndexEdits(text: string, file: string, model: string, fi
   const def = p.initializer;
   if (ts.isObjectLiteralExpression(def)) return def.properties.some((x) => x.name?.getText() === 'index') ? [] : addProperty(def, 'index: true');
   return [{ start: def.getStart(sf), end: def.getEnd(), newText: `{ type: ${def.getText(sf)}, index: true }` }];
+}
+
+/** Sequelize: `{ fields: [...] }` added to the `indexes` of the model `init`/`define` makes, from the file parsed when applied. */
+export function sequelizeIndexEditsAt(text: string, file: string, model: string, fields: readonly string[]): Edit[] {
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  const found = readModels(sf, file).find((m) => m.name === model);
+  if (!found || found.indexes.some((ix) => fields.every((f, i) => ix[i] === f))) return [];
+  return sequelizeIndexEdits(sf, found, `{ fields: [${fields.map((f) => `'${f}'`).join(', ')}] }`) ?? [];
 }

@@ -8,7 +8,7 @@
  * array or stream has), so `.skip()` on other objects is not a query.
  */
 import ts from 'typescript';
-import { drizzleFilter, mongooseFilter, prismaFilter, typeormFilter } from './filters';
+import { drizzleFilter, mongooseFilter, prismaFilter, sequelizeFilter, typeormFilter } from './filters';
 import { repositoryEntity } from './repositories';
 import type { OrderKey, OrmId, PaginationFact, QueryFact, SqlStatementFact } from '../facts';
 import type { FileImports } from './imports';
@@ -310,7 +310,8 @@ function fromOptions(call: ts.CallExpression, imports: FileImports): TsQueryFact
     orm === 'prisma' && arg ? prismaFilter(propertyValue(findProperty(arg, 'where')))
       : orm === 'typeorm' ? typeormFilter(call, method, repositoryEntity(receiver) ?? (first && ts.isIdentifier(first) && /^[A-Z]/.test(first.text) ? first.text : undefined))
         : orm === 'mongoose' ? mongooseFilter(call, method)
-          : undefined;
+          : orm === 'sequelize' ? sequelizeFilter(call)
+            : undefined;
   if (filter) fact.filter = filter;
   const offsetProperty = arg ? findProperty(arg, ...OFFSET_KEYS) : undefined;
   const offsetExpr = propertyValue(offsetProperty);

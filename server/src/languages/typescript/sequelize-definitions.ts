@@ -11,6 +11,7 @@
  * translator and the embedded database (database/orm-sql) and by unindexed-foreign-key.
  */
 import ts from 'typescript';
+import type { Edit } from '../../engine/finding';
 import { isFalse, isTrue, option, stringArg } from './builder-calls';
 import { propertyName } from './ordering';
 import { nodesOfKind } from './walk';
@@ -278,4 +279,29 @@ const stringOption = (obj: ts.ObjectLiteralExpression | undefined, key: string):
 function booleanOption(obj: ts.ObjectLiteralExpression | undefined, key: string): boolean | undefined {
   const v = option(obj, key);
   return isTrue(v) ? true : isFalse(v) ? false : undefined;
+}
+
+/** The edits that add `entry` (`{ fields: ['authorId'] }`) to a model's `indexes` option, the option or the options object made when missing. */
+export function sequelizeIndexEdits(sf: ts.SourceFile, model: SequelizeModel, entry: string): Edit[] | undefined {
+  const options = model.options;
+  const call = model.call!;
+  if (!options) {
+    // `sequelize.define('Post', { … })`: the options object after the attributes.
+    const attrs = call.arguments[1];
+    return attrs && call.arguments.length === 2 ? [{ start: attrs.getEnd(), end: attrs.getEnd(), newText: `, { indexes: [${entry}] }` }] : undefined;
+  }
+  const list = options.properties.find((p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && p.name.getText().replace(/^['"]|['"]$/g, '') === 'indexes');
+  if (list) {
+    if (!ts.isArrayLiteralExpression(list.initializer)) return undefined;
+    const items = list.initializer.elements;
+    const last = items[items.length - 1];
+    return [last ? { start: last.getEnd(), end: last.getEnd(), newText: `, ${entry}` } : { start: list.initializer.getStart(sf) + 1, end: list.initializer.getEnd() - 1, newText: entry }];
+  }
+  const last = options.properties[options.properties.length - 1];
+  if (!last) return [{ start: options.getStart(sf) + 1, end: options.getEnd() - 1, newText: ` indexes: [${entry}] ` }];
+  // A property per line: the new one on its own line, indented like the last.
+  const multiline = sf.text.slice(options.getStart(sf), last.getStart(sf)).includes('\n');
+  const lineStart = sf.text.lastIndexOf('\n', last.getStart(sf) - 1) + 1;
+  const indent = /^[ \t]*/.exec(sf.text.slice(lineStart))![0];
+  return [{ start: last.getEnd(), end: last.getEnd(), newText: multiline ? `,\n${indent}indexes: [${entry}]` : `, indexes: [${entry}]` }];
 }

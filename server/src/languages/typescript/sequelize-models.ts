@@ -8,7 +8,7 @@
 import ts from 'typescript';
 import type { ModelFact, RelationFact } from '../facts';
 import { decoratorsOf, targetOf } from './decorators';
-import { inflectPlural, readModels } from './sequelize-definitions';
+import { inflectPlural, readModels, type SequelizeModel } from './sequelize-definitions';
 import { nodesOfKind } from './walk';
 
 const ASSOCIATIONS = /^(belongsTo|hasOne|hasMany|belongsToMany)$/;
@@ -133,9 +133,9 @@ function isModelClass(n: ts.Node): n is ts.ClassDeclaration & { name: ts.Identif
  * The TypeScript types of each model's attributes: what its class declares, else what `init` or
  * `define` says (the key Sequelize adds is an integer, its timestamps Dates).
  */
-function attributeTypes(sf: ts.SourceFile): Map<string, { types: Record<string, string>; node: ts.Node }> {
+function attributeTypes(sf: ts.SourceFile, defined: readonly SequelizeModel[]): Map<string, { types: Record<string, string>; node: ts.Node }> {
   const out = new Map<string, { types: Record<string, string>; node: ts.Node }>();
-  for (const m of readModels(sf, sf.fileName)) {
+  for (const m of defined) {
     const types: Record<string, string> = {};
     for (const a of m.attributes) {
       const type = a.definition ? sequelizeTsType(a.definition) : a.primary ? 'number' : 'Date';
@@ -146,6 +146,27 @@ function attributeTypes(sf: ts.SourceFile): Map<string, { types: Record<string, 
   nodesOfKind(sf, ts.SyntaxKind.ClassDeclaration).forEach((n) => {
     if (isModelClass(n)) out.set(n.name.text, { types: { ...out.get(n.name.text)?.types, ...declaredTypes(n) }, node: n });
   });
+  return out;
+}
+
+/**
+ * What the models defined here (`init`, `define`) index, for unindexed-filter: the primary key,
+ * `unique` attributes and the first field of each entry of the `indexes` option; their few-valued
+ * attributes (`BOOLEAN`, `ENUM`), foreign keys (`references`, and the keys `belongsTo` adds), and
+ * the table and column names a migration's `addIndex` would use.
+ */
+function indexFacts(defined: readonly SequelizeModel[]): Map<string, Pick<ModelFact, 'indexes' | 'lowCardinality' | 'foreignKeys' | 'table' | 'columns'>> {
+  const out = new Map<string, Pick<ModelFact, 'indexes' | 'lowCardinality' | 'foreignKeys' | 'table' | 'columns'>>();
+  for (const m of defined) {
+    const indexes = [...m.attributes.filter((a) => a.primary || a.unique).map((a) => ({ columns: [a.name] })), ...m.indexes.map((columns) => ({ columns: [columns[0]] }))];
+    const lowCardinality = m.attributes.filter((a) => a.definition && /\b(BOOLEAN|ENUM)\b/.test(a.definition.getText())).map((a) => a.name);
+    const foreignKeys = [
+      ...m.attributes.filter((a) => a.definition && ts.isObjectLiteralExpression(a.definition) && a.definition.properties.some((p) => p.name?.getText() === 'references')).map((a) => a.name),
+      ...m.associations.filter((x) => x.kind === 'belongsTo').map((x) => x.foreignKey ?? `${x.as}Id`),
+    ];
+    const columns = Object.fromEntries(m.attributes.filter((a) => a.column !== a.name).map((a) => [a.name, a.column]));
+    out.set(m.name, { indexes, lowCardinality, foreignKeys, table: m.table, ...(Object.keys(columns).length ? { columns } : {}) });
+  }
   return out;
 }
 
@@ -176,7 +197,9 @@ export function sequelizeModels(sf: ts.SourceFile): ModelFact[] {
       if (deco && target) add(n.parent.name.text, { field: n.name.text, kind: /^(HasMany|BelongsToMany)$/.test(deco.name) ? 'to-many' : 'to-one', target, aliased: true }, n.parent);
     }
   });
-  const types = attributeTypes(sf);
+  const definitions = readModels(sf, sf.fileName);
+  const types = attributeTypes(sf, definitions);
+  const indexed = indexFacts(definitions);
   const models: ModelFact[] = [...byModel].map(([name, m]) => ({ name, orm: 'sequelize' as const, relations: m.relations, start: m.node.getStart(), end: m.node.getEnd() }));
   for (const [name, { types: fieldTypes, node }] of types) {
     if (Object.keys(fieldTypes).length === 0) continue;
@@ -184,5 +207,6 @@ export function sequelizeModels(sf: ts.SourceFile): ModelFact[] {
     if (known) known.fieldTypes = fieldTypes;
     else models.push({ name, orm: 'sequelize', relations: [], start: node.getStart(), end: node.getEnd(), fieldTypes });
   }
+  for (const m of models) Object.assign(m, indexed.get(m.name));
   return models;
 }

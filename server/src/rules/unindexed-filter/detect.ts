@@ -1,5 +1,5 @@
 /**
- * unindexed-filter: a Prisma, TypeORM, Drizzle, Mongoose, Django, SQLAlchemy or SQLModel query
+ * unindexed-filter: a Prisma, TypeORM, Sequelize, Drizzle, Mongoose, Django, SQLAlchemy, SQLModel or Peewee query
  * whose filter names fields of a model the workspace declares, none of which an index (primary
  * key, unique constraint or index) starts with. The database then reads the whole table for each call. Judged only when every condition of the
  * filter is a plain field of the model (no OR, no relation path): an index could serve the others.
@@ -31,7 +31,7 @@ function modelField(name: string, model: ModelFact, orm: IndexedOrm): string | u
 
 /** The ORM whose model declarations hold the indexes: SQLModel's are SQLAlchemy's. */
 function declaringOrm(orm: string): IndexedOrm | undefined {
-  return orm === 'prisma' || orm === 'django' || orm === 'typeorm' || orm === 'drizzle' || orm === 'mongoose' ? orm : orm === 'sqlalchemy' || orm === 'sqlmodel' ? 'sqlalchemy' : undefined;
+  return orm === 'prisma' || orm === 'django' || orm === 'typeorm' || orm === 'drizzle' || orm === 'mongoose' || orm === 'sequelize' || orm === 'peewee' ? orm : orm === 'sqlalchemy' || orm === 'sqlmodel' ? 'sqlalchemy' : undefined;
 }
 
 /** A field declared by a call the fix can add a keyword to (not `name: Mapped[str]` alone). */
@@ -50,7 +50,8 @@ export function detectUnindexedFilters(facts: FileFacts, ctx: DetectContext): De
     const compared = filter.fields.filter((f) => f.op !== 'other');
     if (compared.length === 0 || (orm === 'django' && compared.some((f) => f.name === 'pk'))) continue;
     const decl = ctx.models.declared(modelName, orm);
-    if (!decl?.model.fieldTypes && !decl?.model.lowCardinality?.length) continue;
+    // A model whose indexes are not read (a sequelize-typescript class, a NestJS Mongoose schema class) is not judged.
+    if (!decl?.model.indexes || (!decl.model.fieldTypes && !decl.model.lowCardinality?.length)) continue;
     const { model } = decl;
     const fields: Array<Field & { field: string }> = [];
     for (const f of filter.fields) {
@@ -63,7 +64,7 @@ export function detectUnindexedFilters(facts: FileFacts, ctx: DetectContext): De
     if (usable.some((f) => model.indexes?.some((ix) => ix.columns[0] === f.field))) continue;
     // An index a migration or a `.sql` file makes by hand (Alembic's `op.create_index`, `CREATE INDEX`).
     const table = model.table ?? (orm === 'prisma' ? model.name : undefined);
-    if (table && usable.some((f) => ctx.models!.sqlLookupIndexed(table, [f.field], ctx.file.path, facts.models ?? []))) continue;
+    if (table && usable.some((f) => ctx.models!.sqlLookupIndexed(table, [model.columns?.[f.field] ?? f.field], ctx.file.path, facts.models ?? []))) continue;
     // A foreign key with no index is reported where it is declared (unindexed-foreign-key).
     if (usable.some((f) => model.foreignKeys?.includes(f.field))) continue;
     const low = new Set(model.lowCardinality ?? []);
@@ -79,7 +80,7 @@ export function detectUnindexedFilters(facts: FileFacts, ctx: DetectContext): De
     const message =
       `\`${q.callee}\` filters ${model.name} by ${named}, and no index of ${model.name} starts with ${candidates.length > 1 ? 'any of them' : 'it'}: ${scan} ` +
       `to find the matches, on every call, and the time grows with the ${orm === 'mongoose' ? 'collection' : 'table'}. ${index.add}`;
-    const fixable = orm === 'prisma' || orm === 'typeorm' || orm === 'drizzle' || orm === 'mongoose' || CALL_DECLARED.test(model.fieldTypes?.[index.fields[0]] ?? '');
+    const fixable = orm === 'prisma' || orm === 'typeorm' || orm === 'drizzle' || orm === 'mongoose' || orm === 'sequelize' || CALL_DECLARED.test(model.fieldTypes?.[index.fields[0]] ?? '');
     const first = candidates[0];
     out.push({
       start: first.start,

@@ -27,7 +27,7 @@
  */
 import * as path from 'node:path';
 import ts from 'typescript';
-import type { Detection, Edit, Fix } from '../../engine/finding';
+import type { Detection, Fix } from '../../engine/finding';
 import type { DetectContext, Detector } from '../../engine/rule';
 import { mysqlOnly } from '../../engine/workspace-databases';
 import { sqlDropped, sqlLookupIndexed } from '../../engine/workspace-models';
@@ -37,7 +37,7 @@ import { decoratorsOf, leadingOf, optionsOf, targetOf } from '../../languages/ty
 import { addToExtraConfig, configParam, drizzleIndex, drizzleIndexed, drizzleTables } from '../../languages/typescript/drizzle-tables';
 import { ensureImport } from '../../languages/typescript/edits';
 import type { BuilderForeignKey } from '../../languages/typescript/schema-builders';
-import { camelize, inflectUnderscore, readModels, throughTable, type SequelizeAssociation, type SequelizeModel, type ThroughTable } from '../../languages/typescript/sequelize-definitions';
+import { camelize, inflectUnderscore, readModels, sequelizeIndexEdits, throughTable, type SequelizeAssociation, type SequelizeModel, type ThroughTable } from '../../languages/typescript/sequelize-definitions';
 import { migrationSlug } from './sql';
 
 function stringOption(options: ts.ObjectLiteralExpression | undefined, key: string): string | undefined {
@@ -129,30 +129,6 @@ function sequelizeJoinTables(sf: ts.SourceFile, models: readonly SequelizeModel[
 }
 
 /** `entry` added to the model's `indexes` list, or the option added to its options object (made when there is none). */
-function sequelizeIndexEdits(sf: ts.SourceFile, model: SequelizeModel, entry: string): Edit[] | undefined {
-  const options = model.options;
-  const call = model.call!;
-  if (!options) {
-    // `sequelize.define('Post', { … })`: the options object after the attributes.
-    const attrs = call.arguments[1];
-    return attrs && call.arguments.length === 2 ? [{ start: attrs.getEnd(), end: attrs.getEnd(), newText: `, { indexes: [${entry}] }` }] : undefined;
-  }
-  const list = options.properties.find((p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && p.name.getText().replace(/^['"]|['"]$/g, '') === 'indexes');
-  if (list) {
-    if (!ts.isArrayLiteralExpression(list.initializer)) return undefined;
-    const items = list.initializer.elements;
-    const last = items[items.length - 1];
-    return [last ? { start: last.getEnd(), end: last.getEnd(), newText: `, ${entry}` } : { start: list.initializer.getStart(sf) + 1, end: list.initializer.getEnd() - 1, newText: entry }];
-  }
-  const last = options.properties[options.properties.length - 1];
-  if (!last) return [{ start: options.getStart(sf) + 1, end: options.getEnd() - 1, newText: ` indexes: [${entry}] ` }];
-  // A property per line: the new one on its own line, indented like the last.
-  const multiline = sf.text.slice(options.getStart(sf), last.getStart(sf)).includes('\n');
-  const lineStart = sf.text.lastIndexOf('\n', last.getStart(sf) - 1) + 1;
-  const indent = /^[ \t]*/.exec(sf.text.slice(lineStart))![0];
-  return [{ start: last.getEnd(), end: last.getEnd(), newText: multiline ? `,\n${indent}indexes: [${entry}]` : `, indexes: [${entry}]` }];
-}
-
 function typeormEntities(sf: ts.SourceFile, facts: TsFacts, ctx: DetectContext): Detection[] {
   const out: Detection[] = [];
   if (!facts.models?.some((m) => m.orm === 'typeorm') || mysqlOnly(ctx.models?.databases)) return out;

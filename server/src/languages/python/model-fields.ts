@@ -1,16 +1,25 @@
 /**
- * A Django model's own fields and the indexes the database has for them: what unindexed-filter
- * checks a queryset's filter against. Django indexes a field with `primary_key`, `unique` or
- * `db_index=True`, every `ForeignKey`/`OneToOneField` and `SlugField` unless told not to, the
- * implicit `id`, and `Meta.indexes`, `unique_together`, `index_together` and `UniqueConstraint`s.
- * Fields an abstract parent declares are not here: a filter by one of them is not judged.
+ * A Django or Peewee model's own fields and the indexes the database has for them: what
+ * unindexed-filter checks a query's filter against. Django indexes a field with `primary_key`,
+ * `unique` or `db_index=True`, every `ForeignKey`/`OneToOneField` and `SlugField` unless told not
+ * to, the implicit `id`, and `Meta.indexes`, `unique_together`, `index_together` and
+ * `UniqueConstraint`s. Peewee the same with `index=True`, every `ForeignKeyField`, and its
+ * `Meta.indexes = ((("a", "b"), True),)`. Fields a parent class declares are not here: a filter by
+ * one of them is not judged.
  */
 import type { ModelFact } from '../facts';
 import { args, assignmentStatements, field, keywordArg, stringValue, type Node } from './tree';
 
-const RELATION = /^(ForeignKey|OneToOneField|ParentalKey|TreeForeignKey)$/;
-/** Fields Django indexes unless `db_index=False`. */
-const INDEXED_BY_DEFAULT = /^(ForeignKey|OneToOneField|ParentalKey|TreeForeignKey|SlugField|AutoSlugField)$/;
+const RELATION = /^(ForeignKey|OneToOneField|ParentalKey|TreeForeignKey|ForeignKeyField|DeferredForeignKey)$/;
+
+export type FieldFlavor = 'django' | 'peewee';
+/** The keyword that indexes a field. */
+const INDEX_KEYWORD: Record<FieldFlavor, string> = { django: 'db_index', peewee: 'index' };
+/** Fields the ORM indexes unless told not to. */
+const INDEXED_BY_DEFAULT: Record<FieldFlavor, RegExp> = {
+  django: /^(ForeignKey|OneToOneField|ParentalKey|TreeForeignKey|SlugField|AutoSlugField)$/,
+  peewee: /^(ForeignKeyField|DeferredForeignKey)$/,
+};
 
 const lastName = (text: string): string => text.split('.').pop() ?? text;
 const isFalse = (n: Node | undefined): boolean => n?.type === 'false';
@@ -30,9 +39,9 @@ function groups(n: Node | null | undefined): string[][] {
   return items.map(strings).filter((g) => g.length > 0);
 }
 
-export type DjangoFieldFacts = Pick<ModelFact, 'fieldTypes' | 'indexes' | 'lowCardinality'>;
+export type ModelFieldFacts = Pick<ModelFact, 'fieldTypes' | 'indexes' | 'lowCardinality'>;
 
-export function djangoFieldFacts(body: Node): DjangoFieldFacts {
+export function modelFieldFacts(body: Node, flavor: FieldFlavor): ModelFieldFacts {
   const fieldTypes: Record<string, string> = {};
   const indexes: Array<{ columns: string[] }> = [];
   const lowCardinality: string[] = [];
@@ -44,10 +53,10 @@ export function djangoFieldFacts(body: Node): DjangoFieldFacts {
     if ((!/Field$/.test(kind) && !RELATION.test(kind)) || /ManyToManyField$/.test(kind)) continue;
     const name = left.text;
     fieldTypes[name] = kind;
-    const dbIndex = keywordArg(right, 'db_index');
+    const dbIndex = keywordArg(right, INDEX_KEYWORD[flavor]);
     const pk = maybeTrue(keywordArg(right, 'primary_key'));
     primaryKey ||= pk;
-    if (pk || maybeTrue(keywordArg(right, 'unique')) || maybeTrue(dbIndex) || (INDEXED_BY_DEFAULT.test(kind) && !isFalse(dbIndex))) indexes.push({ columns: [name] });
+    if (pk || maybeTrue(keywordArg(right, 'unique')) || maybeTrue(dbIndex) || (INDEXED_BY_DEFAULT[flavor].test(kind) && !isFalse(dbIndex))) indexes.push({ columns: [name] });
     if (/^(NullBooleanField|BooleanField)$/.test(kind) || keywordArg(right, 'choices')) lowCardinality.push(name);
   }
   if (!primaryKey) {
@@ -58,6 +67,14 @@ export function djangoFieldFacts(body: Node): DjangoFieldFacts {
   for (const { left, right } of assignmentStatements(meta ? field(meta, 'body') : null)) {
     const option = left?.text;
     if (option === 'unique_together' || option === 'index_together') for (const g of groups(right)) indexes.push({ columns: g });
+    // Peewee: `indexes = ((("from_user", "to_user"), True),)`, each a tuple of names and whether it is unique.
+    if (flavor === 'peewee' && option === 'indexes') {
+      for (const entry of right && /^(list|tuple)$/.test(right.type) ? right.namedChildren : []) {
+        const columns = strings(entry?.namedChildren[0]);
+        if (entry?.type === 'tuple' && columns.length) indexes.push({ columns });
+      }
+      continue;
+    }
     if (option !== 'indexes' && option !== 'constraints') continue;
     for (const entry of right && /^(list|tuple)$/.test(right.type) ? right.namedChildren : []) {
       if (entry?.type !== 'call' || !/^(Index|UniqueConstraint|GinIndex|BTreeIndex|HashIndex|BrinIndex|GistIndex)$/.test(lastName(field(entry, 'function')?.text ?? ''))) continue;
