@@ -313,6 +313,6 @@ export interface DiagnosticData {
     /** Code or an index the fix adds to another file (engine/finding.ts AddToFile; `path` absolute). */
     addToFile?:
       | { kind: 'block'; path: string; imports: string[]; block: string; defines: string }
-      | { kind: 'index'; path: string; orm: 'prisma' | 'django' | 'sqlalchemy' | 'peewee' | 'typeorm' | 'drizzle' | 'mongoose' | 'sequelize'; model: string; fields: string[] };
+      | { kind: 'index'; path: string; orm: 'prisma' | 'django' | 'sqlalchemy' | 'peewee' | 'typeorm' | 'mikro-orm' | 'drizzle' | 'mongoose' | 'sequelize'; model: string; fields: string[] };
   }>;
 }

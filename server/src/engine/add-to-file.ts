@@ -7,7 +7,7 @@
  */
 import { prismaIndexEdit } from '../languages/prisma/index-edit';
 import { pythonIndexEdit } from '../languages/python/index-edit';
-import { drizzleIndexEdits, mongooseIndexEdits, sequelizeIndexEditsAt, typeormIndexEdits } from '../languages/typescript/index-edit';
+import { drizzleIndexEdits, mikroOrmIndexEdits, mongooseIndexEdits, sequelizeIndexEditsAt, typeormIndexEdits } from '../languages/typescript/index-edit';
 import type { AddBlock, AddToFile, Edit } from './finding';
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -50,6 +50,7 @@ function importsEnd(text: string): number {
 export function addToFileEdits(add: AddToFile, text: string): Edit[] {
   if (add.kind === 'block') return blockEdits(add, text);
   if (add.orm === 'typeorm') return typeormIndexEdits(text, add.model, add.fields[0]);
+  if (add.orm === 'mikro-orm') return mikroOrmIndexEdits(text, add.model, add.fields[0]);
   if (add.orm === 'drizzle') return drizzleIndexEdits(text, add.path, add.model, add.fields);
   if (add.orm === 'mongoose') return mongooseIndexEdits(text, add.path, add.model, add.fields[0]);
   if (add.orm === 'sequelize') return sequelizeIndexEditsAt(text, add.path, add.model, add.fields);

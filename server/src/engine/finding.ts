@@ -57,7 +57,7 @@ export interface AddBlock {
 /**
  * An index on `fields` of `model`, declared where the model is: `@@index([…])` in its block of
  * schema.prisma, `db_index=True` on a Django model's field, `index=True` on a SQLAlchemy, SQLModel or Peewee column,
- * `@Index()` on a TypeORM entity's property, `index(…).on(…)` in a Drizzle table's extra config,
+ * `@Index()` on a TypeORM or MikroORM entity's property, `index(…).on(…)` in a Drizzle table's extra config,
  * `index: true` on a Mongoose schema's field, an entry of a Sequelize model's `indexes`. Made from the file's text when applied,
  * as AddBlock is; nothing when the file has the index already or no longer has the model.
  */
@@ -65,7 +65,7 @@ export interface AddIndex {
   kind: 'index';
   /** Absolute: the file that declares the model. */
   path: string;
-  orm: 'prisma' | 'django' | 'sqlalchemy' | 'peewee' | 'typeorm' | 'drizzle' | 'mongoose' | 'sequelize';
+  orm: 'prisma' | 'django' | 'sqlalchemy' | 'peewee' | 'typeorm' | 'mikro-orm' | 'drizzle' | 'mongoose' | 'sequelize';
   model: string;
   fields: string[];
 }

@@ -143,12 +143,12 @@ const MONGO_OPERATORS: Record<string, Op> = { $eq: 'eq', $in: 'in', $gt: 'range'
 const MONGOOSE_FILTERED = /^(find|findOne|countDocuments|exists|updateOne|updateMany|deleteOne|deleteMany|findOneAndUpdate|findOneAndDelete|findOneAndReplace|replaceOne)$/;
 
 /**
- * What a Mongoose query filters by: the top level of its filter document (`{ email }`, `{ age: {
- * $gte: 18 } }`, `{ _id: { $in: ids } }`). `$or`, `$and`, `$expr`, `$text`, a spread make it
- * incomplete; `$regex`, `$ne`, `$exists`, a regular expression or a subdocument no plain index serves.
+ * A filter document, as Mongoose and MikroORM take one: its top level (`{ email }`, `{ age: { $gte:
+ * 18 } }`, `{ _id: { $in: ids } }`). `$or`, `$and`, `$expr`, `$text`, a spread make it incomplete;
+ * `$regex`, `$ne`, `$exists`, `$like`, a regular expression or a subdocument no plain index serves,
+ * except where `nested` says a subdocument is a relation's filter (MikroORM): incomplete then.
  */
-export function mongooseFilter(call: ts.CallExpression, method: string): FilterFact | undefined {
-  const doc = MONGOOSE_FILTERED.test(method) ? call.arguments[0] : undefined;
+function documentFilter(doc: ts.Expression | undefined, nested: 'other' | 'incomplete'): FilterFact | undefined {
   if (!doc || !ts.isObjectLiteralExpression(doc)) return undefined;
   const out: FilterFact = { fields: [], complete: true };
   for (const p of doc.properties) {
@@ -157,18 +157,39 @@ export function mongooseFilter(call: ts.CallExpression, method: string): FilterF
       out.complete = false;
       continue;
     }
-    let op: Op = 'eq';
+    let op: Op | undefined = 'eq';
     if (ts.isPropertyAssignment(p)) {
       const v = p.initializer;
       if (v.kind === ts.SyntaxKind.NullKeyword || ts.isRegularExpressionLiteral(v)) op = 'other';
       else if (ts.isObjectLiteralExpression(v)) {
-        const ops = v.properties.map((x) => MONGO_OPERATORS[keyName(x) ?? ''] ?? 'other');
-        op = ops.length === 0 || ops.includes('other') ? 'other' : ops.includes('range') ? 'range' : ops.includes('in') ? 'in' : 'eq';
+        const keys = v.properties.map((x) => keyName(x) ?? '');
+        const ops = keys.map((k) => MONGO_OPERATORS[k] ?? 'other');
+        if (keys.length && keys.every((k) => !k.startsWith('$')) && nested === 'incomplete') op = undefined;
+        else op = ops.length === 0 || ops.includes('other') ? 'other' : ops.includes('range') ? 'range' : ops.includes('in') ? 'in' : 'eq';
       }
+    }
+    if (!op) {
+      out.complete = false;
+      continue;
     }
     out.fields.push({ name, op, start: p.name.getStart(), end: p.name.getEnd() });
   }
   return out.fields.length ? out : undefined;
+}
+
+/** What a Mongoose query filters by: its filter document, the first argument. */
+export function mongooseFilter(call: ts.CallExpression, method: string): FilterFact | undefined {
+  return MONGOOSE_FILTERED.test(method) ? documentFilter(call.arguments[0], 'other') : undefined;
+}
+
+/** MikroORM methods that take a filter: after the entity on an EntityManager (`em.find(User, where)`), first on a repository. */
+const MIKRO_FILTERED = /^(find|findOne|findOneOrFail|findAndCount|count|nativeUpdate|nativeDelete)$/;
+
+/** What a MikroORM read or native write filters by: its filter document. `model`: the entity. */
+export function mikroOrmFilter(call: ts.CallExpression, method: string, entity: string | undefined, entityFirst: boolean): FilterFact | undefined {
+  if (!MIKRO_FILTERED.test(method)) return undefined;
+  const filter = documentFilter(call.arguments[entityFirst ? 1 : 0], 'incomplete');
+  return filter && entity ? { ...filter, model: entity } : undefined;
 }
 
 const SEQUELIZE_OPERATORS: Record<string, Op> = { eq: 'eq', in: 'in', gt: 'range', gte: 'range', lt: 'range', lte: 'range', between: 'range' };

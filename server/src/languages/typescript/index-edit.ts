@@ -4,7 +4,7 @@
  *
  * TypeORM: the edits that index a column of an entity, from the entity file's text when the fix is
  * applied: `@Index()` on its own line right above the property (after its other decorators), and
- * `Index` in the file's import from 'typeorm' (an import added when there is none). None when the
+ * `Index` in the file's import from 'typeorm' (an import added when there is none). MikroORM's the same. None when the
  * class or the property is not found.
  */
 import ts from 'typescript';
@@ -15,8 +15,8 @@ import { readModels, sequelizeIndexEdits } from './sequelize-definitions';
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-function importEdit(text: string): Edit | undefined {
-  const named = /^import\s*(?:type\s+)?\{([^}]*)\}\s*from\s*['"]typeorm['"]/m.exec(text);
+function importEdit(text: string, module: string): Edit | undefined {
+  const named = new RegExp(`^import\\s*(?:type\\s+)?\\{([^}]*)\\}\\s*from\\s*['"]${escape(module)}['"]`, 'm').exec(text);
   if (named && !named[1].includes('type ') && /\bIndex\b/.test(named[1])) return undefined;
   if (named && !/^import\s*type\b/.test(named[0])) {
     const close = named.index + named[0].indexOf('}');
@@ -33,10 +33,19 @@ function importEdit(text: string): Edit | undefined {
   }
   const imports = [...text.matchAll(/^import[^;]*;[^\n]*\n/gm)];
   const after = imports.length ? imports[imports.length - 1].index! + imports[imports.length - 1][0].length : 0;
-  return { start: after, end: after, newText: "import { Index } from 'typeorm';\n" };
+  return { start: after, end: after, newText: `import { Index } from '${module}';\n` };
 }
 
 export function typeormIndexEdits(text: string, entity: string, property: string): Edit[] {
+  return decoratorIndexEdits(text, entity, property, 'typeorm');
+}
+
+/** MikroORM: the same `@Index()`, imported from the `@mikro-orm/…` package the entity file uses. */
+export function mikroOrmIndexEdits(text: string, entity: string, property: string): Edit[] {
+  return decoratorIndexEdits(text, entity, property, /from\s*['"](@mikro-orm\/[\w-]+)['"]/.exec(text)?.[1] ?? '@mikro-orm/core');
+}
+
+function decoratorIndexEdits(text: string, entity: string, property: string, module: string): Edit[] {
   const cls = new RegExp(`\\bclass\\s+${escape(entity)}\\b[^{]*\\{`).exec(text);
   if (!cls) return [];
   const body = text.slice(cls.index + cls[0].length);
@@ -47,7 +56,7 @@ export function typeormIndexEdits(text: string, entity: string, property: string
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   // Decorators written on the property's line: `@Index()` joins them there.
   const decorator: Edit = prop[2] ? { start: at, end: at, newText: '@Index() ' } : { start: at, end: at, newText: `@Index()${eol}${prop[1]}` };
-  const imported = importEdit(text);
+  const imported = importEdit(text, module);
   return imported ? [imported, decorator].sort((a, b) => a.start - b.start) : [decorator];
 }
 

@@ -8,7 +8,7 @@
  * array or stream has), so `.skip()` on other objects is not a query.
  */
 import ts from 'typescript';
-import { drizzleFilter, mongooseFilter, prismaFilter, sequelizeFilter, typeormFilter } from './filters';
+import { drizzleFilter, mikroOrmFilter, mongooseFilter, prismaFilter, sequelizeFilter, typeormFilter } from './filters';
 import { repositoryEntity } from './repositories';
 import type { OrderKey, OrmId, PaginationFact, QueryFact, SqlStatementFact } from '../facts';
 import type { FileImports } from './imports';
@@ -306,12 +306,15 @@ function fromOptions(call: ts.CallExpression, imports: FileImports): TsQueryFact
     orm, model, operation: method, callee: shortText(call.expression), start: call.getStart(), end: call.getEnd(), call, style: 'options', options: arg,
   };
   if (unsure) fact.sequelizeIfModel = receiver.getText();
+  // `em.find(Book, where)`: the entity first on an EntityManager.
+  const entityFirst = !!first && ts.isIdentifier(first) && /^[A-Z]/.test(first.text);
   const filter =
     orm === 'prisma' && arg ? prismaFilter(propertyValue(findProperty(arg, 'where')))
       : orm === 'typeorm' ? typeormFilter(call, method, repositoryEntity(receiver) ?? (first && ts.isIdentifier(first) && /^[A-Z]/.test(first.text) ? first.text : undefined))
         : orm === 'mongoose' ? mongooseFilter(call, method)
           : orm === 'sequelize' ? sequelizeFilter(call)
-            : undefined;
+            : orm === 'mikro-orm' ? mikroOrmFilter(call, method, entityFirst ? first.text : repositoryEntity(receiver), entityFirst)
+              : undefined;
   if (filter) fact.filter = filter;
   const offsetProperty = arg ? findProperty(arg, ...OFFSET_KEYS) : undefined;
   const offsetExpr = propertyValue(offsetProperty);

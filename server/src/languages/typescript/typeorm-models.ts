@@ -46,6 +46,31 @@ function columnTypes(members: readonly ts.ClassElement[], columns = COLUMN): Rec
 const MIKRO_ORM_COLUMN = /^(PrimaryKey|SerializedPrimaryKey|Property)$/;
 
 /**
+ * What a MikroORM entity's decorators index: `@PrimaryKey()`, `@Property({ unique: true })` or
+ * `({ index: true })`, `@Index()`/`@Unique()` on a property, the first of a class
+ * `@Index({ properties: [...] })`; `@Enum()` and boolean properties are few-valued.
+ */
+function mikroOrmIndexFacts(cls: ts.ClassDeclaration): Pick<ModelFact, 'indexes' | 'lowCardinality'> {
+  const indexes: Array<{ columns: string[] }> = [];
+  const lowCardinality: string[] = [];
+  for (const d of decoratorsOf(cls)) {
+    const list = /^(Index|Unique)$/.test(d.name) ? optionsOf(d.args)?.properties.find((p) => p.name?.getText() === 'properties') : undefined;
+    const init = list && ts.isPropertyAssignment(list) ? list.initializer : undefined;
+    const first = init && ts.isArrayLiteralExpression(init) ? init.elements[0] : init;
+    if (first && ts.isStringLiteralLike(first)) indexes.push({ columns: [first.text] });
+  }
+  for (const m of cls.members) {
+    if (!ts.isPropertyDeclaration(m) || !ts.isIdentifier(m.name)) continue;
+    const ds = decoratorsOf(m);
+    const property = ds.find((d) => d.name === 'Property');
+    const options = property && optionsOf(property.args);
+    if (ds.some((d) => /^(PrimaryKey|SerializedPrimaryKey|Index|Unique)$/.test(d.name)) || isTrueOption(options, 'unique') || isTrueOption(options, 'index')) indexes.push({ columns: [m.name.text] });
+    if (ds.some((d) => d.name === 'Enum') || (property && m.type?.getText() === 'boolean')) lowCardinality.push(m.name.text);
+  }
+  return { indexes, lowCardinality };
+}
+
+/**
  * Entities of a file that imports MikroORM (`@Entity()` classes), with their properties' types
  * (`@PrimaryKey() id!: number`, `@Property() createdAt = new Date()`); their relations are not read.
  */
@@ -55,7 +80,7 @@ export function mikroOrmModels(sf: ts.SourceFile): ModelFact[] {
     if (!ts.isClassDeclaration(st) || !st.name) continue;
     if (!decoratorsOf(st).some((d) => d.name === 'Entity')) continue;
     const fieldTypes = columnTypes(st.members, MIKRO_ORM_COLUMN);
-    if (fieldTypes) out.push({ name: st.name.text, orm: 'mikro-orm', relations: [], start: st.getStart(), end: st.getEnd(), fieldTypes });
+    if (fieldTypes) out.push({ name: st.name.text, orm: 'mikro-orm', relations: [], start: st.getStart(), end: st.getEnd(), fieldTypes, ...mikroOrmIndexFacts(st) });
   }
   return out;
 }

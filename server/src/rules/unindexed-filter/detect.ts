@@ -1,5 +1,5 @@
 /**
- * unindexed-filter: a Prisma, TypeORM, Sequelize, Drizzle, Mongoose, Django, SQLAlchemy, SQLModel or Peewee query
+ * unindexed-filter: a Prisma, TypeORM, MikroORM, Sequelize, Drizzle, Mongoose, Django, SQLAlchemy, SQLModel or Peewee query
  * whose filter names fields of a model the workspace declares, none of which an index (primary
  * key, unique constraint or index) starts with. The database then reads the whole table for each call. Judged only when every condition of the
  * filter is a plain field of the model (no OR, no relation path): an index could serve the others.
@@ -31,7 +31,7 @@ function modelField(name: string, model: ModelFact, orm: IndexedOrm): string | u
 
 /** The ORM whose model declarations hold the indexes: SQLModel's are SQLAlchemy's. */
 function declaringOrm(orm: string): IndexedOrm | undefined {
-  return orm === 'prisma' || orm === 'django' || orm === 'typeorm' || orm === 'drizzle' || orm === 'mongoose' || orm === 'sequelize' || orm === 'peewee' ? orm : orm === 'sqlalchemy' || orm === 'sqlmodel' ? 'sqlalchemy' : undefined;
+  return orm === 'prisma' || orm === 'django' || orm === 'typeorm' || orm === 'drizzle' || orm === 'mongoose' || orm === 'sequelize' || orm === 'peewee' || orm === 'mikro-orm' ? orm : orm === 'sqlalchemy' || orm === 'sqlmodel' ? 'sqlalchemy' : undefined;
 }
 
 /** A field declared by a call the fix can add a keyword to (not `name: Mapped[str]` alone). */
@@ -80,7 +80,7 @@ export function detectUnindexedFilters(facts: FileFacts, ctx: DetectContext): De
     const message =
       `\`${q.callee}\` filters ${model.name} by ${named}, and no index of ${model.name} starts with ${candidates.length > 1 ? 'any of them' : 'it'}: ${scan} ` +
       `to find the matches, on every call, and the time grows with the ${orm === 'mongoose' ? 'collection' : 'table'}. ${index.add}`;
-    const fixable = orm === 'prisma' || orm === 'typeorm' || orm === 'drizzle' || orm === 'mongoose' || orm === 'sequelize' || CALL_DECLARED.test(model.fieldTypes?.[index.fields[0]] ?? '');
+    const fixable = orm === 'prisma' || orm === 'typeorm' || orm === 'mikro-orm' || orm === 'drizzle' || orm === 'mongoose' || orm === 'sequelize' || CALL_DECLARED.test(model.fieldTypes?.[index.fields[0]] ?? '');
     const first = candidates[0];
     out.push({
       start: first.start,

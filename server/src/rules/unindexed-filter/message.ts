@@ -1,7 +1,7 @@
 /** unindexed-filter: the index each ORM's fix declares, and how the message asks for it. */
 import type { ModelFact } from '../../languages/facts';
 
-export type IndexedOrm = 'prisma' | 'django' | 'sqlalchemy' | 'typeorm' | 'drizzle' | 'mongoose' | 'sequelize' | 'peewee';
+export type IndexedOrm = 'prisma' | 'django' | 'sqlalchemy' | 'typeorm' | 'mikro-orm' | 'drizzle' | 'mongoose' | 'sequelize' | 'peewee';
 
 /** The index each ORM's fix declares (one field in Python), and what the message asks for. */
 export function indexAdvice(orm: IndexedOrm, model: ModelFact, fields: string[], file: string): { fields: string[]; add: string; title: string } {
@@ -24,6 +24,10 @@ export function indexAdvice(orm: IndexedOrm, model: ModelFact, fields: string[],
   if (orm === 'typeorm') {
     const composite = fields.length > 1 ? `, or \`@Index([${fields.map((f) => `'${f}'`).join(', ')}])\` on the class for all of them` : '';
     return { fields: [first], add: `Add \`@Index()\` to \`${model.name}.${first}\` in ${file}, then generate its migration (\`typeorm migration:generate\`) unless \`synchronize\` makes it${composite}.`, title: `Add @Index() to ${model.name}.${first} (${file})` };
+  }
+  if (orm === 'mikro-orm') {
+    const composite = fields.length > 1 ? `, or \`@Index({ properties: [${fields.map((f) => `'${f}'`).join(', ')}] })\` on the class for all of them` : '';
+    return { fields: [first], add: `Add \`@Index()\` to \`${model.name}.${first}\` in ${file}, then create its migration (\`mikro-orm migration:create\`)${composite}.`, title: `Add @Index() to ${model.name}.${first} (${file})` };
   }
   const quoted = fields.map((f) => `"${f}"`).join(', ');
   if (orm === 'django') {

@@ -5,6 +5,6 @@ export const unindexedFilterMeta: RuleMeta = {
   description: 'A query filters a table by fields no index starts with: the database reads every row to find the matches, and the time grows with the table.',
   defaultSeverity: 'warning',
   languages: ['typescript', 'python'],
-  libraries: ['Prisma', 'TypeORM', 'Sequelize', 'Drizzle', 'Mongoose', 'Django', 'SQLAlchemy', 'SQLModel', 'Peewee'],
+  libraries: ['Prisma', 'TypeORM', 'MikroORM', 'Sequelize', 'Drizzle', 'Mongoose', 'Django', 'SQLAlchemy', 'SQLModel', 'Peewee'],
   fix: 'unsafe',
 };
