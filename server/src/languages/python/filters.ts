@@ -1,7 +1,8 @@
 /**
- * What a Django queryset filters by: the keyword arguments of its `filter(…)` and `get(…)` calls
- * (chained filters all apply), or of `get_object_or_404(Model, …)`, as FilterFact. `exclude(…)` is left out: a negated condition is not
- * one an index serves.
+ * What a Python query filters by (FilterFact): a Django queryset's `filter(…)`/`get(…)` keywords
+ * (chained filters all apply, `get_object_or_404(Model, …)` too; `exclude(…)` is left out: a
+ * negated condition is not one an index serves), and the conditions of a SQLAlchemy, SQLModel or
+ * Peewee `where(…)`.
  */
 import type { FilterFact } from '../facts';
 import { args, calleeName, field, type Node } from './tree';
@@ -16,7 +17,7 @@ const OPS: Record<string, FilterFact['fields'][number]['op']> = {
   range: 'range',
 };
 
-/** `shortcut`: `get_object_or_404(Model, …)`, whose first argument is the model (or a queryset). */
+/** Django. `shortcut`: `get_object_or_404(Model, …)`, whose first argument is the model (or a queryset). */
 export function djangoFilter(calls: readonly Node[], shortcut = false): FilterFact | undefined {
   const out: FilterFact = { fields: [], complete: true };
   for (const call of calls) {

@@ -1,12 +1,18 @@
 /**
- * What a Prisma query filters by: the top level of its `where` object (`{ email }`, `{ status:
- * 'DRAFT', createdAt: { gte: since } }`), as FilterFact. `AND`/`OR`/`NOT`, spreads and filters
- * through relations (`{ author: { is: … } }`) make it incomplete.
+ * What a query filters by (FilterFact), one reader per ORM's way of writing a filter: Prisma's
+ * `where`, TypeORM's `where` and find operators, Drizzle's conditions, Mongoose's and MikroORM's
+ * filter documents, Sequelize's `where` and `Op`s. Each reads the filter's top level (the
+ * conditions all rows must meet) and says when something there is not a plain field's condition.
  */
 import ts from 'typescript';
 import type { FilterFact } from '../facts';
 
 type Op = FilterFact['fields'][number]['op'];
+
+/** The operators on one field, as one comparison: any that no index serves makes it `other`; a range and an equality is a range. */
+function combined(ops: readonly Op[]): Op {
+  return ops.length === 0 || ops.includes('other') ? 'other' : ops.includes('range') ? 'range' : ops.includes('in') ? 'in' : 'eq';
+}
 
 const OPERATORS: Record<string, Op> = { equals: 'eq', in: 'in', lt: 'range', lte: 'range', gt: 'range', gte: 'range' };
 /** Relation filters (`some`, `is`…): the condition is on another table. */
@@ -28,11 +34,14 @@ function opOf(value: ts.Expression): Op | undefined {
   const keys = v.properties.map(keyName);
   if (keys.some((k) => k === undefined || RELATION_FILTER.test(k))) return undefined;
   // `{ contains: q, mode: 'insensitive' }`, `{ not: x }`: no plain index serves them.
-  if (keys.some((k) => !(k! in OPERATORS))) return 'other';
-  const ops = keys.map((k) => OPERATORS[k!]);
-  return ops.includes('range') ? 'range' : ops.includes('in') ? 'in' : ops[0] ?? 'other';
+  return combined(keys.map((k) => OPERATORS[k!] ?? 'other'));
 }
 
+/**
+ * Prisma: the top level of a `where` object (`{ email }`, `{ status: 'DRAFT', createdAt: { gte:
+ * since } }`). `AND`/`OR`/`NOT`, spreads and filters through relations (`{ author: { is: … } }`)
+ * make it incomplete.
+ */
 export function prismaFilter(where: ts.Expression | undefined): FilterFact | undefined {
   if (!where || !ts.isObjectLiteralExpression(where)) return undefined;
   const out: FilterFact = { fields: [], complete: true };
@@ -163,9 +172,8 @@ function documentFilter(doc: ts.Expression | undefined, nested: 'other' | 'incom
       if (v.kind === ts.SyntaxKind.NullKeyword || ts.isRegularExpressionLiteral(v)) op = 'other';
       else if (ts.isObjectLiteralExpression(v)) {
         const keys = v.properties.map((x) => keyName(x) ?? '');
-        const ops = keys.map((k) => MONGO_OPERATORS[k] ?? 'other');
         if (keys.length && keys.every((k) => !k.startsWith('$')) && nested === 'incomplete') op = undefined;
-        else op = ops.length === 0 || ops.includes('other') ? 'other' : ops.includes('range') ? 'range' : ops.includes('in') ? 'in' : 'eq';
+        else op = combined(keys.map((k) => MONGO_OPERATORS[k] ?? 'other'));
       }
     }
     if (!op) {
@@ -222,11 +230,12 @@ export function sequelizeFilter(call: ts.CallExpression): FilterFact | undefined
       else if (ts.isArrayLiteralExpression(v)) op = 'in';
       else if (ts.isObjectLiteralExpression(v)) {
         // `{ [Op.gte]: since }`: the operator's name after `Op.`.
-        const ops = v.properties.map((x) => {
-          const key = x.name && ts.isComputedPropertyName(x.name) ? x.name.expression : undefined;
-          return key && ts.isPropertyAccessExpression(key) ? (SEQUELIZE_OPERATORS[key.name.text] ?? 'other') : 'other';
-        });
-        op = ops.length === 0 || ops.includes('other') ? 'other' : ops.includes('range') ? 'range' : ops.includes('in') ? 'in' : 'eq';
+        op = combined(
+          v.properties.map((x) => {
+            const key = x.name && ts.isComputedPropertyName(x.name) ? x.name.expression : undefined;
+            return key && ts.isPropertyAccessExpression(key) ? (SEQUELIZE_OPERATORS[key.name.text] ?? 'other') : 'other';
+          }),
+        );
       }
     }
     out.fields.push({ name, op, start: p.name.getStart(), end: p.name.getEnd() });

@@ -1,10 +1,11 @@
 /**
- * unindexed-filter: a Prisma, TypeORM, MikroORM, Sequelize, Drizzle, Mongoose, Django, SQLAlchemy, SQLModel or Peewee query
- * whose filter names fields of a model the workspace declares, none of which an index (primary
- * key, unique constraint or index) starts with. The database then reads the whole table for each call. Judged only when every condition of the
- * filter is a plain field of the model (no OR, no relation path): an index could serve the others.
- * Foreign keys are unindexed-foreign-key's; booleans, enums and `choices` are left out (an index
- * on one rarely narrows the read).
+ * unindexed-filter: a Prisma, TypeORM, MikroORM, Sequelize, Drizzle, Mongoose, Django, SQLAlchemy,
+ * SQLModel or Peewee query whose filter names fields of a model the workspace declares, none of
+ * which an index (primary key, unique constraint or index) starts with. The database then reads
+ * the whole table for each call. Judged only when every condition of the filter is a plain field
+ * of the model (no OR, no relation path): an index could serve the others. Foreign keys are
+ * unindexed-foreign-key's; booleans, enums and `choices` are left out (an index on one rarely
+ * narrows the read).
  */
 import * as path from 'node:path';
 import type { Detection } from '../../engine/finding';
@@ -29,11 +30,15 @@ function modelField(name: string, model: ModelFact, orm: IndexedOrm): string | u
   return name in types || model.lowCardinality?.includes(name) ? name : undefined;
 }
 
+const JUDGED = new Set<string>(['prisma', 'typeorm', 'mikro-orm', 'sequelize', 'drizzle', 'mongoose', 'django', 'sqlalchemy', 'peewee']);
 /** The ORM whose model declarations hold the indexes: SQLModel's are SQLAlchemy's. */
 function declaringOrm(orm: string): IndexedOrm | undefined {
-  return orm === 'prisma' || orm === 'django' || orm === 'typeorm' || orm === 'drizzle' || orm === 'mongoose' || orm === 'sequelize' || orm === 'peewee' || orm === 'mikro-orm' ? orm : orm === 'sqlalchemy' || orm === 'sqlmodel' ? 'sqlalchemy' : undefined;
+  const declaring = orm === 'sqlmodel' ? 'sqlalchemy' : orm;
+  return JUDGED.has(declaring) ? (declaring as IndexedOrm) : undefined;
 }
 
+/** Python ORMs, whose fix adds a keyword to the field's call. */
+const PYTHON = new Set<IndexedOrm>(['django', 'sqlalchemy', 'peewee']);
 /** A field declared by a call the fix can add a keyword to (not `name: Mapped[str]` alone). */
 const CALL_DECLARED = /Field$|^(Column|mapped_column|ForeignKey|OneToOneField|ParentalKey|TreeForeignKey)$/;
 
@@ -80,7 +85,7 @@ export function detectUnindexedFilters(facts: FileFacts, ctx: DetectContext): De
     const message =
       `\`${q.callee}\` filters ${model.name} by ${named}, and no index of ${model.name} starts with ${candidates.length > 1 ? 'any of them' : 'it'}: ${scan} ` +
       `to find the matches, on every call, and the time grows with the ${orm === 'mongoose' ? 'collection' : 'table'}. ${index.add}`;
-    const fixable = orm === 'prisma' || orm === 'typeorm' || orm === 'mikro-orm' || orm === 'drizzle' || orm === 'mongoose' || orm === 'sequelize' || CALL_DECLARED.test(model.fieldTypes?.[index.fields[0]] ?? '');
+    const fixable = !PYTHON.has(orm) || CALL_DECLARED.test(model.fieldTypes?.[index.fields[0]] ?? '');
     const first = candidates[0];
     out.push({
       start: first.start,
