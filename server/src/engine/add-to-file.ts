@@ -9,8 +9,7 @@ import { prismaIndexEdit } from '../languages/prisma/index-edit';
 import { pythonIndexEdit } from '../languages/python/index-edit';
 import { drizzleIndexEdits, mikroOrmIndexEdits, mongooseIndexEdits, sequelizeIndexEditsAt, typeormIndexEdits } from '../languages/typescript/index-edit';
 import type { AddBlock, AddToFile, Edit } from './finding';
-
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+import { escapeRegExp as escape } from './regexp';
 
 /** Whether the Python text has the import already: the same names from the same module, or the module imported. */
 function hasImport(text: string, line: string): boolean {

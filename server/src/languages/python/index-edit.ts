@@ -7,8 +7,7 @@
  * brackets outside strings. None when the field already has the keyword or is not found.
  */
 import type { Edit } from '../../engine/finding';
-
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+import { escapeRegExp as escape } from '../../engine/regexp';
 
 /** The offset of the `)` closing the bracket opened at `open`, skipping strings and comments. */
 function closing(text: string, open: number): number | undefined {

@@ -12,8 +12,7 @@ import type { Edit } from '../../engine/finding';
 import { addToExtraConfig, drizzleIndex, drizzleIndexed, drizzleTables } from './drizzle-tables';
 import { addProperty, ensureImport } from './edits';
 import { readModels, sequelizeIndexEdits } from './sequelize-definitions';
-
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+import { escapeRegExp as escape } from '../../engine/regexp';
 
 function importEdit(text: string, module: string): Edit | undefined {
   const named = new RegExp(`^import\\s*(?:type\\s+)?\\{([^}]*)\\}\\s*from\\s*['"]${escape(module)}['"]`, 'm').exec(text);

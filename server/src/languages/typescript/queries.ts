@@ -293,8 +293,8 @@ function fromOptions(call: ts.CallExpression, imports: FileImports): TsQueryFact
   // `dataSource.getRepository(Post).findBy(…)`: a repository made on the spot.
   const repositoryCall = ts.isCallExpression(receiver) && /^(getRepository|getTreeRepository|getCustomRepository)$/.test(methodName(receiver) ?? '');
   // A repository in a variable of any name (`const users = dataSource.getRepository(User)`) says what it is.
-  const repositoryVariable = ts.isIdentifier(receiver) && (orm === 'typeorm' || orm === 'mikro-orm') && !!repositoryEntity(receiver);
-  if (orm !== 'prisma' && orm !== 'drizzle' && !ormShaped && !repositoryCall && !repositoryVariable && !MODEL_RECEIVER.test(receiver.getText()) && receiver.kind !== ts.SyntaxKind.ThisKeyword && !isInjectedRepository(receiver)) return undefined;
+  const repositoryVariable = () => ts.isIdentifier(receiver) && (orm === 'typeorm' || orm === 'mikro-orm') && !!repositoryEntity(receiver);
+  if (orm !== 'prisma' && orm !== 'drizzle' && !ormShaped && !repositoryCall && !MODEL_RECEIVER.test(receiver.getText()) && receiver.kind !== ts.SyntaxKind.ThisKeyword && !isInjectedRepository(receiver) && !repositoryVariable()) return undefined;
   // `this.find(…)` inside a repository class: the model is not named here. An EntityManager's
   // `em.find(Book, …)` (MikroORM, TypeORM) names it first.
   const first = call.arguments[0];
@@ -310,7 +310,7 @@ function fromOptions(call: ts.CallExpression, imports: FileImports): TsQueryFact
   const entityFirst = !!first && ts.isIdentifier(first) && /^[A-Z]/.test(first.text);
   const filter =
     orm === 'prisma' && arg ? prismaFilter(propertyValue(findProperty(arg, 'where')))
-      : orm === 'typeorm' ? typeormFilter(call, method, repositoryEntity(receiver) ?? (first && ts.isIdentifier(first) && /^[A-Z]/.test(first.text) ? first.text : undefined))
+      : orm === 'typeorm' ? typeormFilter(call, method, repositoryEntity(receiver) ?? (entityFirst ? first.text : undefined))
         : orm === 'mongoose' ? mongooseFilter(call, method)
           : orm === 'sequelize' ? sequelizeFilter(call)
             : orm === 'mikro-orm' ? mikroOrmFilter(call, method, entityFirst ? first.text : repositoryEntity(receiver), entityFirst)
