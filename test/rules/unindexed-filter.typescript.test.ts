@@ -1,4 +1,4 @@
-import { ruleTests } from '../harness/rule-tester';
+import { fixtureTests, ruleTests } from '../harness/rule-tester';
 
 const HEAD = `import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\n`;
 const SCHEMA = `datasource db {
@@ -135,3 +135,6 @@ ruleTests('unindexed-filter', {
     },
   ],
 });
+
+// One-file apps: the model declared beside its queries (fixes edit the file itself).
+fixtureTests('unindexed-filter', 'test/rules/unindexed-filter/fixtures');

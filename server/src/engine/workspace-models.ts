@@ -159,8 +159,7 @@ export class WorkspaceModels {
   declared(name: string, orm: OrmId): { file: string; model: ModelFact } | undefined {
     this.reads++;
     const found: Array<{ file: string; model: ModelFact }> = [];
-    const matches = (m: ModelFact) => m.name === name || (orm === 'prisma' && m.name.charAt(0).toLowerCase() + m.name.slice(1) === name);
-    for (const [file, models] of this.byFile) for (const model of models) if (model.orm === orm && matches(model)) found.push({ file, model });
+    for (const [file, models] of this.byFile) for (const model of models) if (isModelNamed(model, name, orm)) found.push({ file, model });
     return found.length === 1 ? found[0] : undefined;
   }
 
@@ -201,6 +200,11 @@ export class WorkspaceModels {
     this.reads++;
     return (this.index ??= this.build()).has(model);
   }
+}
+
+/** Whether `m` is the model `name` of `orm`; Prisma's client names a model by its delegate too (`post` → `Post`). */
+export function isModelNamed(m: ModelFact, name: string, orm: OrmId): boolean {
+  return m.orm === orm && (m.name === name || (orm === 'prisma' && m.name.charAt(0).toLowerCase() + m.name.slice(1) === name));
 }
 
 /**

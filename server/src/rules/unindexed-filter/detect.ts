@@ -8,8 +8,10 @@
  * narrows the read).
  */
 import * as path from 'node:path';
-import type { Detection } from '../../engine/finding';
+import { addToFileEdits } from '../../engine/add-to-file';
+import type { AddIndex, Detection, Fix } from '../../engine/finding';
 import type { DetectContext } from '../../engine/rule';
+import { isModelNamed } from '../../engine/workspace-models';
 import type { FileFacts, ModelFact, QueryFact } from '../../languages/facts';
 import { isSmallTable } from '../unbounded-result-set/detect';
 import { indexAdvice, type IndexedOrm } from './message';
@@ -42,9 +44,19 @@ const PYTHON = new Set<IndexedOrm>(['django', 'sqlalchemy', 'peewee']);
 /** A field declared by a call the fix can add a keyword to (not `name: Mapped[str]` alone). */
 const CALL_DECLARED = /Field$|^(Column|mapped_column|ForeignKey|OneToOneField|ParentalKey|TreeForeignKey)$/;
 
+/**
+ * The model a query names and the file that declares it: this file's own declaration first (a
+ * one-file app; and the text being typed, newer than what the workspace holds of it), else the one
+ * declaration of the workspace.
+ */
+function declaration(name: string, orm: IndexedOrm, facts: FileFacts, ctx: DetectContext): { file: string; model: ModelFact } | undefined {
+  const own = (facts.models ?? []).filter((m) => isModelNamed(m, name, orm));
+  if (own.length) return own.length === 1 ? { file: ctx.file.path, model: own[0] } : undefined;
+  return ctx.models?.declared(name, orm);
+}
+
 export function detectUnindexedFilters(facts: FileFacts, ctx: DetectContext): Detection[] {
   const out: Detection[] = [];
-  if (!ctx.models) return out;
   for (const q of facts.queries) {
     const filter = q.filter;
     const orm = declaringOrm(q.orm);
@@ -54,7 +66,7 @@ export function detectUnindexedFilters(facts: FileFacts, ctx: DetectContext): De
     // What is known without the models (which a file's analysis then depends on): Django's `pk` is indexed.
     const compared = filter.fields.filter((f) => f.op !== 'other');
     if (compared.length === 0 || (orm === 'django' && compared.some((f) => f.name === 'pk'))) continue;
-    const decl = ctx.models.declared(modelName, orm);
+    const decl = declaration(modelName, orm, facts, ctx);
     // A model whose indexes are not read (a sequelize-typescript class, a NestJS Mongoose schema class) is not judged.
     if (!decl?.model.indexes || (!decl.model.fieldTypes && !decl.model.lowCardinality?.length)) continue;
     const { model } = decl;
@@ -69,7 +81,7 @@ export function detectUnindexedFilters(facts: FileFacts, ctx: DetectContext): De
     if (usable.some((f) => model.indexes?.some((ix) => ix.columns[0] === f.field))) continue;
     // An index a migration or a `.sql` file makes by hand (Alembic's `op.create_index`, `CREATE INDEX`).
     const table = model.table ?? (orm === 'prisma' ? model.name : undefined);
-    if (table && usable.some((f) => ctx.models!.sqlLookupIndexed(table, [model.columns?.[f.field] ?? f.field], ctx.file.path, facts.models ?? []))) continue;
+    if (table && ctx.models && usable.some((f) => ctx.models!.sqlLookupIndexed(table, [model.columns?.[f.field] ?? f.field], ctx.file.path, facts.models ?? []))) continue;
     // A foreign key with no index is reported where it is declared (unindexed-foreign-key).
     if (usable.some((f) => model.foreignKeys?.includes(f.field))) continue;
     const low = new Set(model.lowCardinality ?? []);
@@ -87,12 +99,11 @@ export function detectUnindexedFilters(facts: FileFacts, ctx: DetectContext): De
       `to find the matches, on every call, and the time grows with the ${orm === 'mongoose' ? 'collection' : 'table'}. ${index.add}`;
     const fixable = !PYTHON.has(orm) || CALL_DECLARED.test(model.fieldTypes?.[index.fields[0]] ?? '');
     const first = candidates[0];
-    out.push({
-      start: first.start,
-      end: first.end,
-      message,
-      fixes: fixable ? [{ title: index.title, applicability: 'unsafe', edits: [], addToFile: { kind: 'index', path: decl.file, orm, model: model.name, fields: index.fields } }] : [],
-    });
+    const add: AddIndex = { kind: 'index', path: decl.file, orm, model: model.name, fields: index.fields };
+    // A model of this file (a one-file app) is indexed by edits of the file itself.
+    const edits = decl.file === ctx.file.path ? addToFileEdits(add, ctx.file.text) : [];
+    const fix: Fix | undefined = !fixable ? undefined : decl.file !== ctx.file.path ? { title: index.title, applicability: 'unsafe', edits: [], addToFile: add } : edits.length ? { title: index.title, applicability: 'unsafe', edits } : undefined;
+    out.push({ start: first.start, end: first.end, message, fixes: fix ? [fix] : [] });
   }
   return out;
 }
