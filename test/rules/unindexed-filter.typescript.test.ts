@@ -88,6 +88,13 @@ ruleTests('unindexed-filter', {
       workspace,
     },
     {
+      name: 'a where object in a const that is also changed or passed elsewhere',
+      file: 'src/users.ts',
+      code: `${HEAD}export async function search(email: string, tenantId?: number) {\n  const where: Record<string, unknown> = { email };\n  if (tenantId) where.tenantId = tenantId;\n  return prisma.user.findMany({ where, take: 20 });\n}\nexport async function other(email: string) {\n  const where = { email };\n  log(where);\n  return prisma.user.findMany({ where, take: 20 });\n}\ndeclare function log(x: unknown): void;\n`,
+      why: 'the object may hold conditions not written where it is made (tenantId is indexed)',
+      workspace,
+    },
+    {
       name: 'no schema in the workspace',
       file: 'src/users.ts',
       code: `${HEAD}export const byEmail = (email: string) => prisma.user.findFirst({ where: { email } });\n`,
@@ -114,6 +121,14 @@ ruleTests('unindexed-filter', {
       file: 'src/users.ts',
       code: `${HEAD}export const byEmail = (email: string) => prisma.user.findFirst({ where: { email } });\n`,
       findings: [{ line: 3, message: /`prisma\.user\.findFirst` filters User by `email`, and no index of User starts with it: the database reads every row of User.*Add `@@index\(\[email\]\)` to model User in schema\.prisma, then create its migration \(`prisma migrate dev`\)\./ }],
+      otherFile: { path: 'prisma/schema.prisma', text: withIndex('@@index([email])') },
+      workspace,
+    },
+    {
+      name: 'a where object held in a const the query alone uses',
+      file: 'src/users.ts',
+      code: `${HEAD}export async function byEmail(email: string) {\n  const where = { email };\n  return prisma.user.findFirst({ where });\n}\n`,
+      findings: [{ line: 4, message: /`prisma\.user\.findFirst` filters User by `email`/ }],
       otherFile: { path: 'prisma/schema.prisma', text: withIndex('@@index([email])') },
       workspace,
     },

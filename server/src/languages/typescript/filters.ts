@@ -6,6 +6,7 @@
  */
 import ts from 'typescript';
 import type { FilterFact } from '../facts';
+import { findDeclaration } from './values';
 
 type Op = FilterFact['fields'][number]['op'];
 
@@ -38,11 +39,32 @@ function opOf(value: ts.Expression): Op | undefined {
 }
 
 /**
- * Prisma: the top level of a `where` object (`{ email }`, `{ status: 'DRAFT', createdAt: { gte:
- * since } }`). `AND`/`OR`/`NOT`, spreads and filters through relations (`{ author: { is: … } }`)
- * make it incomplete.
+ * The object a `const` holds when the query is its only other use in the function (`const where =
+ * { email }; … findFirst({ where })`): a variable that is also changed (`where.name = q`) or passed
+ * elsewhere may hold more conditions than written.
  */
-export function prismaFilter(where: ts.Expression | undefined): FilterFact | undefined {
+function constObject(id: ts.Identifier): ts.ObjectLiteralExpression | undefined {
+  const decl = findDeclaration(id);
+  if (!decl || !ts.isVariableDeclaration(decl) || !decl.initializer || !ts.isObjectLiteralExpression(decl.initializer)) return undefined;
+  if (!(ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const)) return undefined;
+  let scope: ts.Node = decl;
+  while (!ts.isFunctionLike(scope) && !ts.isSourceFile(scope) && scope.parent) scope = scope.parent;
+  let uses = 0;
+  const visit = (n: ts.Node): void => {
+    if (ts.isIdentifier(n) && n.text === id.text && n !== decl.name && !(ts.isPropertyAccessExpression(n.parent) && n.parent.name === n) && !(ts.isPropertyAssignment(n.parent) && n.parent.name === n)) uses++;
+    ts.forEachChild(n, visit);
+  };
+  visit(scope);
+  return uses === 1 ? decl.initializer : undefined;
+}
+
+/**
+ * Prisma: the top level of a `where` object (`{ email }`, `{ status: 'DRAFT', createdAt: { gte:
+ * since } }`), written in the call or in a `const` it passes. `AND`/`OR`/`NOT`, spreads and filters
+ * through relations (`{ author: { is: … } }`) make it incomplete.
+ */
+export function prismaFilter(whereExpr: ts.Expression | undefined): FilterFact | undefined {
+  const where = whereExpr && ts.isIdentifier(whereExpr) ? constObject(whereExpr) : whereExpr;
   if (!where || !ts.isObjectLiteralExpression(where)) return undefined;
   const out: FilterFact = { fields: [], complete: true };
   for (const p of where.properties) {
