@@ -23,8 +23,8 @@ const INDEXED_BY_DEFAULT: Record<FieldFlavor, RegExp> = {
 
 const lastName = (text: string): string => text.split('.').pop() ?? text;
 const isFalse = (n: Node | undefined): boolean => n?.type === 'false';
-/** `unique=True`, or a value not known here (`unique=app_settings.UNIQUE_EMAIL`): it may well be indexed. */
-const maybeTrue = (n: Node | undefined): boolean => n !== undefined && !isFalse(n);
+/** `unique=True`, or a value not known here (`unique=app_settings.UNIQUE_EMAIL`): it may well be indexed. Django's, Peewee's and SQLAlchemy's keywords alike. */
+export const maybeTrue = (n: Node | undefined): boolean => n !== undefined && !isFalse(n) && n.type !== 'none';
 
 function strings(n: Node | null | undefined): string[] {
   if (!n || !/^(list|tuple|set)$/.test(n.type)) return [];

@@ -9,6 +9,7 @@
  */
 import type { ModelFact } from '../facts';
 import { keyColumns } from './foreign-key-columns';
+import { maybeTrue } from './model-fields';
 import { args, assignmentStatements, calleeName, field, keywordArg, stringValue, type Node } from './tree';
 
 const COLUMN_CALL = /^(Column|mapped_column|Field)$/;
@@ -17,9 +18,6 @@ const LOW_TYPES = /^(?:\w+\.)*(Boolean|Enum)\b/;
 const BOOL_ANNOTATION = /^(Mapped\[)?(Optional\[)?bool\b|\bbool\s*\|\s*None\b/;
 
 export type SqlalchemyColumnFacts = Pick<ModelFact, 'fieldTypes' | 'indexes' | 'lowCardinality' | 'foreignKeys' | 'table'>;
-
-/** `unique=True`, or a value not known here: it may well be indexed. */
-const maybeTrue = (n: Node | undefined): boolean => n !== undefined && n.type !== 'false' && n.type !== 'none';
 
 export function sqlalchemyColumnFacts(body: Node, sqlmodelTable: boolean, moduleKeys: readonly string[][] = []): SqlalchemyColumnFacts {
   const fieldTypes: Record<string, string> = {};
